@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"time"
+)
+
+// Result is one measured figure.
+type Result struct {
+	Figure string  `json:"figure"` // the -only name that produced it
+	Kind   string  `json:"kind"`   // throughput, rtt, handshakes, memory
+	Name   string  `json:"name"`   // kernel-tcp, anynet-udp, …
+	Value  float64 `json:"value"`  // the headline number, in Unit
+	Unit   string  `json:"unit"`
+	// P99 is the 99th percentile for rtt figures (P50 is Value).
+	P99 float64 `json:"p99,omitempty"`
+	// Note adds context: bytes moved, samples, nodes.
+	Note string `json:"note,omitempty"`
+}
+
+// Ratio is a tracked comparison between two throughput figures.
+type Ratio struct {
+	Name   string   `json:"name"` // "udp anynet/wireguard-go"
+	Value  *float64 `json:"value"`
+	Target float64  `json:"target"`
+}
+
+// Report is everything one run measured.
+type Report struct {
+	Results []Result          `json:"results"`
+	Ratios  []Ratio           `json:"ratios"`
+	Errors  map[string]string `json:"errors,omitempty"`
+	Env     map[string]string `json:"env"`
+}
+
+// line formats r the way the text report prints it.
+func (r Result) line() string {
+	switch r.Kind {
+	case "rtt":
+		return fmt.Sprintf("rtt %s p50 = %s p99 = %s", r.Name, fmtMicros(r.Value), fmtMicros(r.P99))
+	case "throughput":
+		return fmt.Sprintf("throughput %s = %.2f %s", r.Name, r.Value, r.Unit)
+	default:
+		return fmt.Sprintf("%s %s = %s %s", r.Kind, r.Name, fmtNum(r.Value), r.Unit)
+	}
+}
+
+func fmtMicros(us float64) string {
+	return fmt.Sprintf("%.0f µs", us)
+}
+
+func fmtNum(v float64) string {
+	if v >= 100 || v == math.Trunc(v) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// ratios computes the tracked ratios from the throughput results.
+func ratios(results []Result) []Ratio {
+	tput := map[string]float64{}
+	for _, r := range results {
+		if r.Kind == "throughput" {
+			tput[r.Name] = r.Value
+		}
+	}
+	def := []struct {
+		name, num, den string
+		target         float64
+	}{
+		{"udp anynet/wireguard-go", "anynet-udp", "wireguard-go", 2},
+		{"mem anynet/raw-gvisor", "anynet-mem", "raw-gvisor", 0.5},
+	}
+	var out []Ratio
+	for _, d := range def {
+		r := Ratio{Name: d.name, Target: d.target}
+		num, ok1 := tput[d.num]
+		den, ok2 := tput[d.den]
+		if ok1 && ok2 && den > 0 {
+			v := num / den
+			r.Value = &v
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (rep *Report) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
+}
+
+// gbits converts n bytes in d to Gbit/s.
+func gbits(n int64, d time.Duration) float64 {
+	return float64(n) * 8 / d.Seconds() / 1e9
+}
+
+// line formats r the way the text report prints it.
+func (r Ratio) line() string {
+	if r.Value == nil {
+		return fmt.Sprintf("ratio %s = n/a", r.Name)
+	}
+	return fmt.Sprintf("ratio %s = %.2f", r.Name, *r.Value)
+}

@@ -1,0 +1,266 @@
+package link
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/anynet/anynet/transport"
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+)
+
+const (
+	// DefaultMTU is the netstack MTU: the IPv6 minimum, so every path
+	// carries it.
+	DefaultMTU = header.IPv6MinimumMTU
+
+	// TransportOverhead is what sealing adds to a packet: the transport
+	// data header and the AEAD tag.
+	TransportOverhead = 32
+
+	// MinUnderlayMTU is the smallest underlay MTU that carries a
+	// DefaultMTU packet with a full routing header.
+	MinUnderlayMTU = DefaultMTU + MaxFrameHeader + TransportOverhead
+
+	// DefaultQueueLen is how many packets wait per peer for a handshake.
+	DefaultQueueLen = 256
+
+	// DefaultTickInterval is how often the endpoint runs the transport's
+	// timers.
+	DefaultTickInterval = 100 * time.Millisecond
+
+	// handshakeRetry is the least time between two handshakes the data
+	// path starts for one peer; the transport retransmits in between.
+	handshakeRetry = 5 * time.Second
+)
+
+// Config configures an Endpoint.
+type Config struct {
+	// Sessions seals and opens this node's frames. Required.
+	Sessions *transport.Sessions
+	// Underlay carries frames. Required.
+	Underlay Underlay
+	// MTU is the netstack MTU. Zero means DefaultMTU. It must leave room
+	// for MaxFrameHeader and TransportOverhead within the underlay MTU.
+	MTU uint32
+	// QueueLen bounds the packets held per peer while a handshake runs;
+	// when full the oldest is dropped and counted. Zero means
+	// DefaultQueueLen.
+	QueueLen int
+	// TickInterval is the period of the timer goroutine. Zero means
+	// DefaultTickInterval; negative starts no goroutine and the caller
+	// (the simulator) calls Tick itself.
+	TickInterval time.Duration
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// Logger receives debug logs; nil discards.
+	Logger *slog.Logger
+}
+
+// Endpoint is the overlay's gVisor link endpoint: IPv6 packets written
+// by the netstack leave sealed in frames on the underlay (send.go), and
+// frames from the underlay are opened and injected (receive.go).
+type Endpoint struct {
+	sessions *transport.Sessions
+	underlay Underlay
+	queueLen int
+	now      func() time.Time
+	log      *slog.Logger
+	mtu      atomic.Uint32
+	maxMTU   uint32
+
+	dispatcher atomic.Pointer[dispatcherBox]
+
+	peers peerTable
+	bufs  *framePool
+	stats counters
+
+	closeOnce sync.Once
+	done      chan struct{}
+	wg        sync.WaitGroup // the timer goroutine
+}
+
+type dispatcherBox struct{ d stack.NetworkDispatcher }
+
+var _ stack.LinkEndpoint = (*Endpoint)(nil)
+
+// New returns an endpoint over cfg.Underlay and installs itself as the
+// underlay's receiver.
+func New(cfg Config) (*Endpoint, error) {
+	if cfg.Sessions == nil || cfg.Underlay == nil {
+		return nil, fmt.Errorf("link: config needs Sessions and Underlay")
+	}
+	if cfg.MTU == 0 {
+		cfg.MTU = DefaultMTU
+	}
+	if cfg.MTU < header.IPv6MinimumMTU {
+		return nil, fmt.Errorf("link: MTU %d below the IPv6 minimum %d", cfg.MTU, header.IPv6MinimumMTU)
+	}
+	if need := int(cfg.MTU) + MaxFrameHeader + TransportOverhead; cfg.Underlay.MTU() < need {
+		return nil, fmt.Errorf("link: underlay MTU %d too small for netstack MTU %d (need %d)", cfg.Underlay.MTU(), cfg.MTU, need)
+	}
+	if cfg.QueueLen <= 0 {
+		cfg.QueueLen = DefaultQueueLen
+	}
+	if cfg.TickInterval == 0 {
+		cfg.TickInterval = DefaultTickInterval
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	e := &Endpoint{
+		sessions: cfg.Sessions,
+		underlay: cfg.Underlay,
+		queueLen: cfg.QueueLen,
+		now:      cfg.Now,
+		log:      cfg.Logger,
+		done:     make(chan struct{}),
+		maxMTU:   cfg.MTU,
+	}
+	e.peers.init()
+	e.bufs = newFramePool(int(cfg.MTU) + MaxFrameHeader + TransportOverhead)
+	e.mtu.Store(cfg.MTU)
+	cfg.Underlay.SetReceiver(e.receive)
+	if cfg.TickInterval > 0 {
+		e.wg.Add(1)
+		go e.tickLoop(cfg.TickInterval)
+	}
+	return e, nil
+}
+
+// AddPeer tells the endpoint how to reach wallet: the underlay address
+// and, if known, its node key (IK handshake; nil means XX). Packets to
+// the wallet's identity address go to this peer from now on.
+func (e *Endpoint) AddPeer(wallet [20]byte, key *transport.PublicKey, addr netip.AddrPort) error {
+	tp := e.sessions.Peer(wallet, key)
+	return e.peers.add(wallet, tp, addr)
+}
+
+// Wallet returns the verified wallet behind an identity address, if a
+// session with it was ever established.
+func (e *Endpoint) Wallet(ident netip.Addr) ([20]byte, bool) {
+	p := e.peers.byIdent(ident)
+	if p == nil || !p.verified.Load() {
+		return [20]byte{}, false
+	}
+	return p.wallet, true
+}
+
+// Stats returns the endpoint's counters.
+func (e *Endpoint) Stats() Stats { return e.stats.snapshot() }
+
+// tickLoop is the long-lived goroutine that runs the transport's timers.
+func (e *Endpoint) tickLoop(every time.Duration) {
+	defer e.wg.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.done:
+			return
+		case <-t.C:
+			e.Tick()
+		}
+	}
+}
+
+// Tick runs the transport's timers once and sends what they produce.
+func (e *Endpoint) Tick() {
+	for _, out := range e.sessions.Tick() {
+		p := e.peers.byTransport(out.Peer)
+		if p == nil {
+			continue
+		}
+		e.sendMessage(p.endpoint(), out.Msg)
+	}
+	e.stats.droppedQueueExpired.Add(uint64(e.peers.expireQueues(e.now())))
+}
+
+// Shutdown stops the timer goroutine. It does not close the underlay,
+// which belongs to the caller. Shutdown is idempotent.
+func (e *Endpoint) Shutdown() {
+	e.closeOnce.Do(func() {
+		close(e.done)
+		e.wg.Wait()
+	})
+}
+
+// The rest of this file is stack.LinkEndpoint.
+
+// MTU implements stack.LinkEndpoint.
+func (e *Endpoint) MTU() uint32 { return e.mtu.Load() }
+
+// SetMTU implements stack.LinkEndpoint. The MTU may shrink (a path
+// with less room) but not grow past what the endpoint was built for.
+func (e *Endpoint) SetMTU(mtu uint32) {
+	if mtu >= header.IPv6MinimumMTU && mtu <= e.maxMTU {
+		e.mtu.Store(mtu)
+	}
+}
+
+// MaxHeaderLength implements stack.LinkEndpoint: frames are built in
+// buffers of the endpoint's own, so the netstack reserves nothing.
+func (*Endpoint) MaxHeaderLength() uint16 { return 0 }
+
+// LinkAddress implements stack.LinkEndpoint; the overlay has none.
+func (*Endpoint) LinkAddress() tcpip.LinkAddress { return "" }
+
+// SetLinkAddress implements stack.LinkEndpoint.
+func (*Endpoint) SetLinkAddress(tcpip.LinkAddress) {}
+
+// Capabilities implements stack.LinkEndpoint. Inbound packets are
+// authenticated by the session's AEAD, so the netstack need not verify
+// their checksums.
+func (*Endpoint) Capabilities() stack.LinkEndpointCapabilities {
+	return stack.CapabilityRXChecksumOffload
+}
+
+// Attach implements stack.LinkEndpoint.
+func (e *Endpoint) Attach(d stack.NetworkDispatcher) {
+	if d == nil {
+		e.dispatcher.Store(nil)
+		return
+	}
+	e.dispatcher.Store(&dispatcherBox{d})
+}
+
+// IsAttached implements stack.LinkEndpoint.
+func (e *Endpoint) IsAttached() bool { return e.dispatcher.Load() != nil }
+
+// Wait implements stack.LinkEndpoint.
+func (e *Endpoint) Wait() { e.wg.Wait() }
+
+// ARPHardwareType implements stack.LinkEndpoint.
+func (*Endpoint) ARPHardwareType() header.ARPHardwareType { return header.ARPHardwareNone }
+
+// AddHeader implements stack.LinkEndpoint; frames are built on send.
+func (*Endpoint) AddHeader(*stack.PacketBuffer) {}
+
+// ParseHeader implements stack.LinkEndpoint.
+func (*Endpoint) ParseHeader(*stack.PacketBuffer) bool { return true }
+
+// Close implements stack.LinkEndpoint.
+func (e *Endpoint) Close() { e.Shutdown() }
+
+// SetOnCloseAction implements stack.LinkEndpoint.
+func (*Endpoint) SetOnCloseAction(func()) {}
+
+// HasPeer reports whether the endpoint knows how to reach ident.
+func (e *Endpoint) HasPeer(ident netip.Addr) bool { return e.peers.byIdent(ident) != nil }
+
+// PeerWallet returns the wallet of the peer at ident, verified or not.
+func (e *Endpoint) PeerWallet(ident netip.Addr) ([20]byte, bool) {
+	p := e.peers.byIdent(ident)
+	if p == nil {
+		return [20]byte{}, false
+	}
+	return p.wallet, true
+}

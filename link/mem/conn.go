@@ -1,0 +1,166 @@
+package mem
+
+import (
+	"fmt"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+
+	"github.com/anynet/anynet/link"
+)
+
+// Conn is one node's attachment to a Network: its link.Underlay. It is
+// safe for concurrent use.
+type Conn struct {
+	net   *Network
+	addr  netip.AddrPort
+	stats counters
+
+	// queue holds frames waiting for deliver; it is never closed
+	// (senders may race with Close), done says when it stops draining.
+	queue chan packet
+	// done is closed by Close: deliver returns, blocked senders give up.
+	done chan struct{}
+	// exited is closed by deliver when it returns.
+	exited    chan struct{}
+	closeOnce sync.Once
+
+	recv atomic.Pointer[func(frame []byte, src netip.AddrPort)]
+}
+
+var _ link.Underlay = (*Conn)(nil)
+
+// packet is a queued frame: a pooled copy and its source.
+type packet struct {
+	buf *[]byte
+	src netip.AddrPort
+}
+
+func newConn(n *Network, addr netip.AddrPort) *Conn {
+	c := &Conn{
+		net:    n,
+		addr:   addr,
+		queue:  make(chan packet, n.queueLen),
+		done:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	go c.deliver()
+	return c
+}
+
+// LocalAddr is the address c is attached at.
+func (c *Conn) LocalAddr() netip.AddrPort { return c.addr }
+
+// MTU is the largest frame Send accepts.
+func (c *Conn) MTU() int { return c.net.mtu }
+
+// Stats returns c's counters (see Stats for which side counts what).
+func (c *Conn) Stats() Stats { return c.stats.snapshot() }
+
+// SetReceiver installs recv; frames that reach the front of the queue
+// before it are dropped and counted.
+func (c *Conn) SetReceiver(recv func(frame []byte, src netip.AddrPort)) {
+	c.recv.Store(&recv)
+}
+
+// Send copies frames, in order, onto dst's queue, blocking while the
+// queue is full. It returns nil if dst is not attached or cut off (the
+// frames are counted as NoRoute) and if dst closes while Send waits (the
+// rest are counted as Dropped); ErrFrameTooBig, sending nothing, if a
+// frame exceeds the MTU; ErrClosed if c is or becomes closed.
+func (c *Conn) Send(dst netip.AddrPort, frames ...[]byte) error {
+	if c.closed() {
+		return link.ErrClosed
+	}
+	for i, f := range frames {
+		if len(f) > c.net.mtu {
+			return fmt.Errorf("mem: frame %d of %d bytes, MTU %d: %w", i, len(f), c.net.mtu, link.ErrFrameTooBig)
+		}
+	}
+	dst = unmap(dst)
+	to, filter := c.net.route(c.addr, dst)
+	if to == nil {
+		c.add(noRoute, len(frames))
+		return nil
+	}
+	for i, f := range frames {
+		if filter != nil && !filter(c.addr, dst, f) {
+			c.add(filtered, 1)
+			continue
+		}
+		p := packet{buf: c.net.pool.get(f), src: c.addr}
+		select {
+		case to.queue <- p:
+			c.add(sent, 1)
+		case <-to.done:
+			c.net.pool.put(p.buf)
+			to.add(dropped, len(frames)-i)
+			return nil
+		case <-c.done:
+			c.net.pool.put(p.buf)
+			return link.ErrClosed
+		}
+	}
+	return nil
+}
+
+// deliver is the Conn's long-lived goroutine: it hands queued frames to
+// the receiver one at a time, in queue order, until Close.
+func (c *Conn) deliver() {
+	defer close(c.exited)
+	for {
+		select {
+		case <-c.done:
+			return
+		case p := <-c.queue:
+			if c.closed() { // select picked the frame over done
+				c.net.pool.put(p.buf)
+				c.add(dropped, 1)
+				return
+			}
+			recv := c.recv.Load()
+			if recv == nil {
+				c.net.pool.put(p.buf)
+				c.add(dropped, 1)
+				continue
+			}
+			(*recv)(*p.buf, p.src)
+			c.net.pool.put(p.buf)
+			c.add(delivered, 1)
+		}
+	}
+}
+
+// Close detaches c, stops its goroutine and waits for it; frames still
+// queued are dropped and counted. It is idempotent, and a second call
+// waits for the first. recv must not call Close.
+func (c *Conn) Close() error {
+	c.closeOnce.Do(func() {
+		c.net.detach(c)
+		close(c.done)
+		<-c.exited
+		for {
+			select {
+			case p := <-c.queue:
+				c.net.pool.put(p.buf)
+				c.add(dropped, 1)
+			default:
+				return
+			}
+		}
+	})
+	return nil
+}
+
+func (c *Conn) closed() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *Conn) add(field func(*counters) *atomic.Uint64, n int) {
+	add(&c.stats, &c.net.stats, field, n)
+}

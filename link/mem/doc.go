@@ -1,0 +1,47 @@
+// Package mem is an in-process link.Underlay: a switch (Network) that
+// moves frames between the Conns attached to it, for tests and the
+// simulator.
+//
+// # Addresses
+//
+// Attach hands out addresses from the shared address space 100.64.0.0/10,
+// port 1 (100.64.0.1:1, 100.64.0.2:1, …); AttachAt takes any valid
+// netip.AddrPort the caller chooses. A frame's source is always the
+// sender's attached address, so a reply can go there.
+//
+// # Data flow
+//
+//  1. Conn.Send checks every frame against the MTU (none is sent if one is
+//     too big), then looks up the destination. No Conn at the destination,
+//     or a partition between the two (Network.Disconnect), drops the whole
+//     batch silently and counts it as NoRoute, as UDP would.
+//  2. Each frame passes the Network's filter (SetFilter; RandomLoss is
+//     one), is copied into a pooled buffer (the caller may reuse its
+//     slices at once), and is pushed onto the receiver's bounded queue
+//     (Config.QueueLen frames), in order. A full queue makes Send block
+//     until there is room: push back, never a silent drop.
+//  3. Each Conn's one long-lived goroutine, deliver, takes frames off its
+//     queue and hands them to the receiver one at a time, then returns the
+//     buffer to the pool, cleared.
+//
+// Close detaches the Conn (later Sends to it count as NoRoute), stops its
+// goroutine and waits for it; frames still queued are dropped and
+// counted. After Close returns the receiver is never called again.
+//
+// # Blocking and cycles
+//
+// Because a full queue blocks the sender, a receiver that sends from
+// inside recv (a relay forwarding, a handshake reply) can deadlock with a
+// peer doing the same while both queues are full. Size QueueLen for the
+// load, or have receivers hand heavy forwarding to their own queue.
+// recv must not call Close on its own Conn (Close waits for the goroutine
+// that is running recv).
+//
+// # Test hooks
+//
+// Network.Disconnect and Connect cut and restore both directions between
+// two addresses (as hashicorp/raft's in-memory transport does);
+// Network.SetFilter installs a per-frame predicate that sees source,
+// destination and frame and may drop it; RandomLoss builds a seeded,
+// deterministic loss filter.
+package mem

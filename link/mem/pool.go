@@ -1,0 +1,40 @@
+package mem
+
+import "sync"
+
+// framePool recycles frame buffers of exactly size bytes of capacity.
+// It is capped twice over: it keeps only buffers of its own size (a
+// foreign buffer is left to the garbage collector), and the buffers out
+// of the pool at any time are bounded by the queues that hold them
+// (QueueLen per Conn) plus one per sender blocked in Send. Buffers are
+// cleared on put, so no frame's bytes outlive its delivery.
+type framePool struct {
+	size int
+	pool sync.Pool
+}
+
+func newFramePool(size int) *framePool {
+	p := &framePool{size: size}
+	p.pool.New = func() any {
+		b := make([]byte, 0, size)
+		return &b
+	}
+	return p
+}
+
+// get returns a buffer holding a copy of frame.
+func (p *framePool) get(frame []byte) *[]byte {
+	b := p.pool.Get().(*[]byte)
+	*b = append((*b)[:0], frame...)
+	return b
+}
+
+// put clears b and returns it to the pool.
+func (p *framePool) put(b *[]byte) {
+	if cap(*b) != p.size {
+		return
+	}
+	clear(*b)
+	*b = (*b)[:0]
+	p.pool.Put(b)
+}

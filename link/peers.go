@@ -1,0 +1,179 @@
+package link
+
+import (
+	"fmt"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/anynet/anynet/transport"
+)
+
+// peer is the link's state for one remote wallet: where to send its
+// frames, and what waits for a session.
+type peer struct {
+	wallet   [20]byte
+	ident    netip.Addr
+	verified atomic.Bool // a session with this wallet was established
+
+	mu        sync.Mutex // guards the fields below
+	tp        *transport.Peer
+	addr      netip.AddrPort // current underlay address; follows the peer when it roams
+	queue     [][]byte       // plaintext packets waiting for a session, oldest first
+	queuedAt  time.Time      // when the oldest queued packet arrived
+	lastStart time.Time      // when the data path last started a handshake
+}
+
+func (p *peer) endpoint() netip.AddrPort {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.addr
+}
+
+func (p *peer) transportPeer() *transport.Peer {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.tp
+}
+
+// peerTable maps identity addresses and transport peers to link peers.
+type peerTable struct {
+	mu     sync.RWMutex // guards both maps
+	ident  map[netip.Addr]*peer
+	byTP   map[*transport.Peer]*peer
+	queued atomic.Int64 // peers with a non-empty queue, to skip expiry scans
+}
+
+func (t *peerTable) init() {
+	t.ident = make(map[netip.Addr]*peer)
+	t.byTP = make(map[*transport.Peer]*peer)
+}
+
+func (t *peerTable) byIdent(a netip.Addr) *peer {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.ident[a]
+}
+
+func (t *peerTable) byTransport(tp *transport.Peer) *peer {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.byTP[tp]
+}
+
+// add records a statically configured peer.
+func (t *peerTable) add(wallet [20]byte, tp *transport.Peer, addr netip.AddrPort) error {
+	ident := IdentityAddr(wallet)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if p := t.ident[ident]; p != nil {
+		if p.wallet != wallet {
+			return fmt.Errorf("%w: %x and %x", ErrIdentityCollision, p.wallet, wallet)
+		}
+		p.mu.Lock()
+		delete(t.byTP, p.tp)
+		p.tp, p.addr = tp, addr
+		p.mu.Unlock()
+		t.byTP[tp] = p
+		return nil
+	}
+	p := &peer{wallet: wallet, ident: ident, tp: tp, addr: addr}
+	t.ident[ident] = p
+	t.byTP[tp] = p
+	return nil
+}
+
+// learn returns the link peer for an authenticated transport peer seen
+// at src, creating it for a peer that reached us first, and moves the
+// peer to the newest session of its wallet.
+func (t *peerTable) learn(tp *transport.Peer, src netip.AddrPort) (*peer, error) {
+	if p := t.byTransport(tp); p != nil {
+		p.verified.Store(true)
+		p.mu.Lock()
+		p.addr = src
+		p.mu.Unlock()
+		return p, nil
+	}
+	wallet := tp.Wallet()
+	ident := IdentityAddr(wallet)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p := t.ident[ident]
+	switch {
+	case p == nil:
+		p = &peer{wallet: wallet, ident: ident, tp: tp, addr: src}
+		t.ident[ident] = p
+	case p.wallet != wallet:
+		return nil, fmt.Errorf("%w: %x and %x", ErrIdentityCollision, p.wallet, wallet)
+	default:
+		p.mu.Lock()
+		delete(t.byTP, p.tp)
+		p.tp, p.addr = tp, src
+		p.mu.Unlock()
+	}
+	t.byTP[tp] = p
+	p.verified.Store(true)
+	return p, nil
+}
+
+// enqueue holds pkt for p until a session exists, dropping the oldest
+// packet when the queue is full. It reports whether the data path should
+// start a handshake now, and how many packets it dropped.
+func (t *peerTable) enqueue(p *peer, pkt []byte, limit int, now time.Time) (start bool, dropped int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.queue) == 0 {
+		p.queuedAt = now
+		t.queued.Add(1)
+	}
+	if len(p.queue) >= limit {
+		p.queue[0] = nil
+		p.queue = p.queue[1:]
+		dropped = 1
+	}
+	p.queue = append(p.queue, pkt)
+	if p.lastStart.IsZero() || now.Sub(p.lastStart) >= handshakeRetry {
+		p.lastStart = now
+		start = true
+	}
+	return start, dropped
+}
+
+// takeQueue empties p's queue and returns what it held.
+func (t *peerTable) takeQueue(p *peer) [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	q := p.queue
+	if len(q) > 0 {
+		t.queued.Add(-1)
+	}
+	p.queue = nil
+	p.lastStart = time.Time{}
+	return q
+}
+
+// queueTTL is how long packets wait for a handshake before they are
+// dropped: past it, TCP has retransmitted them anyway.
+const queueTTL = 3 * handshakeRetry
+
+// expireQueues drops queues that waited longer than queueTTL and returns
+// how many packets it dropped.
+func (t *peerTable) expireQueues(now time.Time) (dropped int) {
+	if t.queued.Load() == 0 {
+		return 0
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	for _, p := range t.ident {
+		p.mu.Lock()
+		if len(p.queue) > 0 && now.Sub(p.queuedAt) > queueTTL {
+			dropped += len(p.queue)
+			p.queue = nil
+			p.lastStart = time.Time{}
+			t.queued.Add(-1)
+		}
+		p.mu.Unlock()
+	}
+	return dropped
+}

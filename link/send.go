@@ -1,0 +1,208 @@
+package link
+
+import (
+	"errors"
+	"net/netip"
+	"sync"
+
+	"github.com/anynet/anynet/transport"
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+)
+
+// The outbound pipeline:
+//
+//  1. The netstack calls WritePackets with IPv6 packets (TCP, UDP,
+//     ICMPv6), from its processor goroutines or the caller's.
+//  2. The destination identity address names the peer (peers.go); a
+//     packet for an identity with no peer is dropped and counted.
+//  3. The packet is copied into a pooled frame buffer, behind room for the
+//     frame header and the transport header.
+//  4. The peer's session seals it in place. With no session the packet is
+//     queued (bounded, oldest dropped) and a handshake starts; the queue
+//     is flushed when the handshake completes (receive.go).
+//  5. Frames are batched per underlay address and handed to
+//     Underlay.Send, which blocks while the underlay is full.
+
+// transportHeader is the transport data header that Seal writes before
+// the ciphertext.
+const transportHeader = 16
+
+// framePool hands out buffers that fit the largest frame the endpoint
+// builds. Frames hold only ciphertext and headers, and plaintext is
+// sealed in place, so a buffer is not cleared on put.
+type framePool struct {
+	pool sync.Pool
+}
+
+func newFramePool(size int) *framePool {
+	fp := &framePool{}
+	fp.pool.New = func() any { b := make([]byte, size); return &b }
+	return fp
+}
+
+func (fp *framePool) get() *[]byte  { return fp.pool.Get().(*[]byte) }
+func (fp *framePool) put(b *[]byte) { fp.pool.Put(b) }
+
+// batch collects sealed frames per underlay address for one WritePackets
+// call, keeping their order.
+type batch struct {
+	dst    []netip.AddrPort
+	frames [][][]byte
+	bufs   []*[]byte
+}
+
+func (b *batch) add(dst netip.AddrPort, frame []byte, buf *[]byte) {
+	if n := len(b.dst); n > 0 && b.dst[n-1] == dst {
+		b.frames[n-1] = append(b.frames[n-1], frame)
+	} else {
+		b.dst = append(b.dst, dst)
+		b.frames = append(b.frames, [][]byte{frame})
+	}
+	if buf != nil {
+		b.bufs = append(b.bufs, buf)
+	}
+}
+
+func (b *batch) flush(e *Endpoint) {
+	for i, dst := range b.dst {
+		e.sendFrames(dst, b.frames[i]...)
+	}
+	for _, buf := range b.bufs {
+		e.bufs.put(buf)
+	}
+	*b = batch{}
+}
+
+// WritePackets implements stack.LinkEndpoint. It takes no ownership of
+// pkts; every packet is either sent, queued as a copy, or counted as
+// dropped.
+func (e *Endpoint) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
+	var b batch
+	for _, pkt := range pkts.AsSlice() {
+		e.writePacket(&b, pkt)
+	}
+	b.flush(e)
+	return pkts.Len(), nil
+}
+
+func (e *Endpoint) writePacket(b *batch, pkt *stack.PacketBuffer) {
+	if pkt.NetworkProtocolNumber != header.IPv6ProtocolNumber {
+		e.stats.droppedNotIPv6.Add(1)
+		return
+	}
+	buf := e.bufs.get()
+	off := MinFrameHeader + transportHeader
+	if pkt.Size() > len(*buf)-off-TransportOverhead {
+		e.stats.droppedTooBig.Add(1)
+		e.bufs.put(buf)
+		return
+	}
+	n := off
+	for _, s := range pkt.AsSlices() {
+		n += copy((*buf)[n:], s)
+	}
+	plain := (*buf)[off:n]
+	if len(plain) < header.IPv6MinimumSize {
+		e.stats.droppedNotIPv6.Add(1)
+		e.bufs.put(buf)
+		return
+	}
+	dst, _ := netip.AddrFromSlice(header.IPv6(plain).DestinationAddressSlice())
+	p := e.peers.byIdent(dst)
+	if p == nil {
+		e.stats.droppedNoPeer.Add(1)
+		e.bufs.put(buf)
+		return
+	}
+	frame, ok := e.seal(buf, p.transportPeer(), plain)
+	if !ok {
+		e.hold(p, plain)
+		e.bufs.put(buf)
+		return
+	}
+	b.add(p.endpoint(), frame, buf)
+}
+
+// seal seals plain, which lies in buf just past room for the frame and
+// transport headers, in place. It reports false when there is no session.
+func (e *Endpoint) seal(buf *[]byte, tp *transport.Peer, plain []byte) ([]byte, bool) {
+	putHeader(*buf, FrameTransport, DefaultHopLimit)
+	frame, err := e.sessions.Seal((*buf)[:MinFrameHeader], tp, plain)
+	if err != nil {
+		if !errors.Is(err, transport.ErrNoSession) {
+			e.log.Debug("seal", "peer", tp.Wallet(), "err", err)
+		}
+		return nil, false
+	}
+	return frame, true
+}
+
+// hold queues a copy of plain for p and starts a handshake if none runs.
+func (e *Endpoint) hold(p *peer, plain []byte) {
+	start, dropped := e.peers.enqueue(p, append([]byte(nil), plain...), e.queueLen, e.now())
+	e.stats.droppedQueueFull.Add(uint64(dropped))
+	if start {
+		e.startHandshake(p)
+	}
+}
+
+func (e *Endpoint) startHandshake(p *peer) {
+	tp := p.transportPeer()
+	msg, err := e.sessions.Initiate(tp)
+	if err != nil {
+		e.log.Debug("initiate", "peer", tp.Wallet(), "err", err)
+		return
+	}
+	e.stats.handshakesStarted.Add(1)
+	e.sendMessage(p.endpoint(), msg)
+}
+
+// flushQueue seals and sends what waited for p's new session.
+func (e *Endpoint) flushQueue(p *peer) {
+	q := e.peers.takeQueue(p)
+	if len(q) == 0 {
+		return
+	}
+	var b batch
+	tp := p.transportPeer()
+	dst := p.endpoint()
+	for i, plain := range q {
+		buf := e.bufs.get()
+		off := MinFrameHeader + transportHeader
+		n := copy((*buf)[off:], plain)
+		frame, ok := e.seal(buf, tp, (*buf)[off:off+n])
+		if !ok {
+			e.bufs.put(buf)
+			e.stats.droppedQueueExpired.Add(uint64(len(q) - i))
+			break
+		}
+		b.add(dst, frame, buf)
+	}
+	b.flush(e)
+}
+
+// sendMessage sends one transport message (handshake, cookie, keepalive)
+// in a frame to dst.
+func (e *Endpoint) sendMessage(dst netip.AddrPort, msg []byte) {
+	buf := e.bufs.get()
+	defer e.bufs.put(buf)
+	putHeader(*buf, FrameTransport, DefaultHopLimit)
+	n := MinFrameHeader + copy((*buf)[MinFrameHeader:], msg)
+	e.sendFrames(dst, (*buf)[:n])
+}
+
+func (e *Endpoint) sendFrames(dst netip.AddrPort, frames ...[]byte) {
+	if err := e.underlay.Send(dst, frames...); err != nil {
+		e.stats.sendErrors.Add(1)
+		e.log.Debug("underlay send", "dst", dst, "frames", len(frames), "err", err)
+		return
+	}
+	var bytes uint64
+	for _, f := range frames {
+		bytes += uint64(len(f))
+	}
+	e.stats.framesSent.Add(uint64(len(frames)))
+	e.stats.bytesSent.Add(bytes)
+}

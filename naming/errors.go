@@ -1,0 +1,25 @@
+package naming
+
+import "errors"
+
+var (
+	// ErrInvalidName: a name that UTS-46 refuses, or an empty label.
+	ErrInvalidName = errors.New("naming: invalid name")
+	// ErrNotFound: the name, record, reverse record, DID document entry or
+	// pass does not exist on chain.
+	ErrNotFound = errors.New("naming: not found")
+	// ErrChainUnavailable: the chain's endpoint could not be reached and no
+	// cached answer was fresh enough to serve instead.
+	ErrChainUnavailable = errors.New("naming: chain unavailable")
+	// ErrReverseMismatch: a reverse record names a name that does not
+	// resolve back to the same wallet, so the claim is refused.
+	ErrReverseMismatch = errors.New("naming: reverse record does not resolve back to the wallet")
+	// ErrReverted: a transaction (or its gas estimate) was reverted by the
+	// contract: not authorised, name taken, overlapping pass, wrong price...
+	ErrReverted = errors.New("naming: transaction reverted")
+	// ErrNoContract: the Config has no address for the contract an
+	// operation needs (e.g. passes on mainnet).
+	ErrNoContract = errors.New("naming: contract address not configured")
+	// ErrBadAttribute: a DID attribute whose name or value does not parse.
+	ErrBadAttribute = errors.New("naming: malformed DID attribute")
+)

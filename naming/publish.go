@@ -1,0 +1,131 @@
+package naming
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// PublishRequest is what a node writes into its wallet's DID document.
+// Zero fields are left out.
+type PublishRequest struct {
+	// Identity is the DID's address; zero means auth.From (who must be
+	// the identity's owner in the DID registry).
+	Identity common.Address
+	// NodeKey is the node's X25519 Noise static public key.
+	NodeKey [32]byte
+	// Binding is the wallet-signed binding of NodeKey (transport's bytes).
+	Binding []byte
+	// Locators are the node's locators, in text form.
+	Locators []string
+	// Mailbox names the node that keeps the wallet's mail.
+	Mailbox string
+	// Routers are underlay endpoints of routers that serve the node.
+	Routers []string
+	// Validity is how long the attributes stay valid; zero means
+	// DefaultValidity. Republish before it runs out.
+	Validity time.Duration
+}
+
+// Publish writes req's attributes, one setAttribute transaction each, and
+// returns how many it wrote. Attributes published before and not in req
+// stay until they expire or are revoked.
+func (c *Client) Publish(ctx context.Context, auth *bind.TransactOpts, req PublishRequest) (int, error) {
+	if err := need(c.cfg.DIDRegistry, "DID registry"); err != nil {
+		return 0, err
+	}
+	id := req.Identity
+	if id == (common.Address{}) {
+		id = auth.From
+	}
+	validity := req.Validity
+	if validity <= 0 {
+		validity = DefaultValidity
+	}
+	type attr struct {
+		name  string
+		value []byte
+	}
+	var attrs []attr
+	if req.NodeKey != ([32]byte{}) {
+		attrs = append(attrs, attr{AttrNodeKey, req.NodeKey[:]})
+	}
+	if len(req.Binding) > 0 {
+		attrs = append(attrs, attr{AttrBinding, req.Binding})
+	}
+	for _, l := range req.Locators {
+		attrs = append(attrs, attr{AttrLocator, []byte(l)})
+	}
+	if req.Mailbox != "" {
+		attrs = append(attrs, attr{AttrMailbox, []byte(req.Mailbox)})
+	}
+	for _, r := range req.Routers {
+		attrs = append(attrs, attr{AttrRouter, []byte(r)})
+	}
+	// Check everything before writing anything.
+	names := make([][32]byte, len(attrs))
+	for i, a := range attrs {
+		n, err := AttributeName(a.name)
+		if err == nil {
+			_, err = ParseAttribute(n, a.value)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("naming: publish: %w", err)
+		}
+		names[i] = n
+	}
+	secs := big.NewInt(int64(validity / time.Second))
+	defer c.cache.drop(identityDep(id))
+	for i, a := range attrs {
+		data := c.did.PackSetAttribute(id, names[i], a.value, secs)
+		if _, err := c.chain.transact(ctx, auth, c.cfg.DIDRegistry, data); err != nil {
+			return i, fmt.Errorf("naming: publish %s of %s: %w", a.name, id, err)
+		}
+	}
+	return len(attrs), nil
+}
+
+// RevokeNodeKey revokes a node key auth.From published.
+func (c *Client) RevokeNodeKey(ctx context.Context, auth *bind.TransactOpts, key [32]byte) error {
+	return c.RevokeAttribute(ctx, auth, common.Address{}, AttrNodeKey, key[:])
+}
+
+// RevokeAttribute revokes the attribute (name, value) of identity (zero:
+// auth.From).
+func (c *Client) RevokeAttribute(ctx context.Context, auth *bind.TransactOpts, identity common.Address, name string, value []byte) error {
+	if err := need(c.cfg.DIDRegistry, "DID registry"); err != nil {
+		return err
+	}
+	if identity == (common.Address{}) {
+		identity = auth.From
+	}
+	n, err := AttributeName(name)
+	if err != nil {
+		return err
+	}
+	defer c.cache.drop(identityDep(identity))
+	if _, err := c.chain.transact(ctx, auth, c.cfg.DIDRegistry, c.did.PackRevokeAttribute(identity, n, value)); err != nil {
+		return fmt.Errorf("naming: revoke %s of %s: %w", name, identity, err)
+	}
+	return nil
+}
+
+// ChangeDIDOwner makes newOwner the owner of identity (zero: auth.From) in
+// the DID registry.
+func (c *Client) ChangeDIDOwner(ctx context.Context, auth *bind.TransactOpts, identity, newOwner common.Address) error {
+	if err := need(c.cfg.DIDRegistry, "DID registry"); err != nil {
+		return err
+	}
+	if identity == (common.Address{}) {
+		identity = auth.From
+	}
+	defer c.cache.drop(identityDep(identity))
+	if _, err := c.chain.transact(ctx, auth, c.cfg.DIDRegistry, c.did.PackChangeOwner(identity, newOwner)); err != nil {
+		return fmt.Errorf("naming: change DID owner of %s: %w", identity, err)
+	}
+	return nil
+}

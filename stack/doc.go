@@ -1,0 +1,32 @@
+// Package stack is an anynet node: a userspace gVisor IPv6 netstack whose
+// packets travel sealed between wallets, with Dial, Listen and
+// ListenPacket shaped like package net.
+//
+// # How data flows
+//
+// An application dials "0x<wallet>:port" (or a name, through a Resolver).
+// The node turns the wallet into its identity address (fd00::/8 followed
+// by the first 15 bytes of the wallet) and opens a gVisor TCP or UDP
+// endpoint to it. The netstack's packets go to the overlay link endpoint
+// (package link), which seals them with a Noise session bound to the
+// peer's wallet (package transport) and sends them over the underlay
+// (UDP sockets by default, memory in tests). The far node opens the frame,
+// checks that the inner source address belongs to the wallet the session
+// authenticated, and injects the packet into its netstack.
+//
+// Every connection therefore knows the verified wallet at its other end:
+// RemoteAddr returns an *Addr holding it, and WhoIs / PeerOf look it up
+// for any address of the node's connections.
+//
+// # Lifecycle
+//
+// A Node is configured through its exported fields (each documents its
+// default; the zero value works) and started by Up, or lazily by the first
+// Dial, Listen or ListenPacket. Close stops the netstack, the timers and
+// the underlay and leaves no goroutine behind.
+//
+// # TCP
+//
+// See TCPConfig for the options chosen (SACK, receive-buffer moderation,
+// CUBIC) and the per-connection buffer cap that a simulator lowers.
+package stack

@@ -1,0 +1,21 @@
+package stack
+
+import "errors"
+
+var (
+	// ErrClosed is returned by a Node after Close.
+	ErrClosed = errors.New("stack: node closed")
+	// ErrBadAddress: an address that is not "host:port" with a host this
+	// node can resolve.
+	ErrBadAddress = errors.New("stack: bad address")
+	// ErrUnknownPeer: a wallet with no known way to reach it (no static
+	// peer, nothing from the resolver).
+	ErrUnknownPeer = errors.New("stack: unknown peer")
+	// ErrNoResolver: a name was given but the node has no Resolver.
+	ErrNoResolver = errors.New("stack: no resolver for names")
+	// ErrNotVerified: WhoIs was asked about an address with no
+	// authenticated session behind it.
+	ErrNotVerified = errors.New("stack: address not verified")
+	// ErrNetwork: a network other than tcp, tcp6, udp, udp6.
+	ErrNetwork = errors.New("stack: unsupported network")
+)

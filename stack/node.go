@@ -1,0 +1,360 @@
+package stack
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/udp"
+	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+)
+
+// Node is one anynet node: a userspace IPv6 netstack whose packets travel
+// sealed, between wallets, over an underlay. The zero value is a working
+// node with a throwaway wallet on a UDP socket; set the fields before the
+// first call to Up (or Dial, Listen, ListenPacket, which call Up).
+type Node struct {
+	// Wallet signs this node's binding. If nil, Up makes a throwaway
+	// wallet that lives in memory: fine for tests, useless for a name.
+	Wallet transport.Signer
+	// NodeKey is this node's Noise static key. If nil, Up loads it from
+	// DataDir (creating it on first start) or, with no DataDir, generates
+	// one in memory.
+	NodeKey *transport.NodeKey
+	// Binding, if set, is the wallet's signed delegation to NodeKey (for
+	// a wallet that signs elsewhere). If nil, Up has Wallet sign one valid
+	// for BindingTTL.
+	Binding *transport.Binding
+	// BindingTTL is how long a binding signed by Up is valid. Zero means
+	// 30 days.
+	BindingTTL time.Duration
+	// ChainID is the chain the binding names. Zero means 1337, the
+	// embedded chain's.
+	ChainID uint64
+
+	// Underlay carries frames. If nil, Up opens a UDP socket on
+	// ListenAddr. The node owns the underlay once Up is called and closes
+	// it on Close.
+	Underlay link.Underlay
+	// ListenAddr is the UDP address used when Underlay is nil. Empty
+	// means ":0" (all interfaces, a free port).
+	ListenAddr string
+	// MTU is the netstack MTU. Zero means link.DefaultMTU (1280). The UDP
+	// underlay is sized to carry it with a full routing header.
+	MTU uint32
+
+	// Peers are reached without asking the resolver.
+	Peers []Peer
+	// Resolver maps names (and wallets without a static peer) to peers.
+	// If nil, only "0x…" wallets of static peers can be dialed.
+	Resolver Resolver
+	// CheckBinding is called for every peer binding that verified, before
+	// its handshake completes; an error refuses the peer (the naming layer
+	// checks revocation here). Nil accepts every valid binding.
+	CheckBinding func(transport.Binding) error
+
+	// TCP holds the TCP options; the zero value means the documented
+	// defaults.
+	TCP TCPConfig
+	// Now returns the current time for bindings and session timers; nil
+	// means time.Now. The simulator passes its virtual clock.
+	Now func() time.Time
+	// DataDir holds the node's persistent state (the node key). Empty
+	// means nothing is persisted.
+	DataDir string
+	// Logger receives logs; nil discards.
+	Logger *slog.Logger
+
+	mu     sync.Mutex // guards the fields below
+	up     bool
+	closed bool
+	run    *running
+}
+
+// running is what Up builds and Close tears down.
+type running struct {
+	wallet   common.Address
+	key      transport.NodeKey
+	sessions *transport.Sessions
+	underlay link.Underlay
+	ep       *link.Endpoint
+	ns       *stack.Stack
+	ident    netip.Addr
+	log      *slog.Logger
+}
+
+// Peer is how to reach a wallet without the chain: its node key (nil
+// means unknown, so the handshake is XX) and an underlay address.
+type Peer struct {
+	Wallet  common.Address
+	NodeKey *transport.PublicKey
+	Addr    netip.AddrPort
+}
+
+const nicID tcpip.NICID = 1
+
+// Up starts the node. It is idempotent; after Close it returns ErrClosed.
+func (n *Node) Up(ctx context.Context) error {
+	_, err := n.start(ctx)
+	return err
+}
+
+func (n *Node) start(ctx context.Context) (*running, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return nil, ErrClosed
+	}
+	if n.up {
+		return n.run, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r, err := n.build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n.run, n.up = r, true
+	return r, nil
+}
+
+func (n *Node) build(ctx context.Context) (_ *running, err error) {
+	if err := n.TCP.Validate(); err != nil {
+		return nil, err
+	}
+	log := n.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	wallet := n.Wallet
+	if wallet == nil {
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			return nil, fmt.Errorf("stack: generate wallet: %w", err)
+		}
+		wallet = transport.NewKeySigner(k)
+	}
+	key, err := n.nodeKey()
+	if err != nil {
+		return nil, err
+	}
+	chainID := n.ChainID
+	if chainID == 0 {
+		chainID = 1337
+	}
+	binding, err := n.binding(wallet, key, chainID)
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := transport.New(transport.Config{
+		Key:     key,
+		Binding: binding,
+		ChainID: chainID,
+		Check:   n.CheckBinding,
+		Now:     n.Now,
+		Logger:  log.With("layer", "transport"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stack: sessions: %w", err)
+	}
+	mtu := n.MTU
+	if mtu == 0 {
+		mtu = link.DefaultMTU
+	}
+	underlay := n.Underlay
+	if underlay == nil {
+		underlay, err = openUDP(ctx, n.ListenAddr, int(mtu)+link.MaxFrameHeader+link.TransportOverhead, log)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				underlay.Close()
+			}
+		}()
+	}
+	ep, err := link.New(link.Config{
+		Sessions: sessions,
+		Underlay: underlay,
+		MTU:      mtu,
+		Now:      n.Now,
+		Logger:   log.With("layer", "link"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := &running{
+		wallet:   wallet.Address(),
+		key:      key,
+		sessions: sessions,
+		underlay: underlay,
+		ep:       ep,
+		ident:    link.IdentityAddr(wallet.Address()),
+		log:      log,
+	}
+	if r.ns, err = newNetstack(ep, r.ident, n.TCP); err != nil {
+		ep.Shutdown()
+		return nil, err
+	}
+	for _, p := range n.Peers {
+		if err := ep.AddPeer(p.Wallet, p.NodeKey, p.Addr); err != nil {
+			r.close()
+			return nil, fmt.Errorf("stack: peer %s: %w", p.Wallet, err)
+		}
+	}
+	log.Info("node up", "wallet", r.wallet, "underlay", underlay.LocalAddr())
+	return r, nil
+}
+
+func (n *Node) nodeKey() (transport.NodeKey, error) {
+	if n.NodeKey != nil {
+		return *n.NodeKey, nil
+	}
+	if n.DataDir != "" {
+		return loadOrCreateNodeKey(n.DataDir)
+	}
+	return transport.GenerateNodeKey(rand.Reader)
+}
+
+func (n *Node) binding(w transport.Signer, key transport.NodeKey, chainID uint64) (transport.Binding, error) {
+	if n.Binding != nil {
+		b := *n.Binding
+		if b.NodeKey != key.Public || b.Wallet != w.Address() {
+			return transport.Binding{}, fmt.Errorf("stack: Binding is for node key %x and wallet %s, not this node", b.NodeKey[:4], b.Wallet)
+		}
+		return b, nil
+	}
+	ttl := n.BindingTTL
+	if ttl == 0 {
+		ttl = 30 * 24 * time.Hour
+	}
+	b, err := transport.SignBinding(w, key.Public, chainID, n.now().Add(ttl))
+	if err != nil {
+		return transport.Binding{}, fmt.Errorf("stack: sign binding: %w", err)
+	}
+	return b, nil
+}
+
+func openUDP(ctx context.Context, addr string, mtu int, log *slog.Logger) (link.Underlay, error) {
+	u, err := udp.Listen(ctx, udp.Config{Addr: addr, MTU: mtu, Logger: log.With("layer", "udp")})
+	if err != nil {
+		return nil, fmt.Errorf("stack: listen %q: %w", addr, err)
+	}
+	return u, nil
+}
+
+// Close stops the node: the netstack, the timers and the underlay. It
+// is idempotent and leaves no goroutine behind.
+func (n *Node) Close() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return nil
+	}
+	n.closed = true
+	if n.run != nil {
+		n.run.close()
+	}
+	return nil
+}
+
+func (r *running) close() {
+	// Stop inbound first so nothing is injected into a closing stack.
+	r.underlay.Close()
+	r.ns.Close()
+	// The endpoint's timer goroutine must stop before Wait, which waits
+	// for every link endpoint.
+	r.ep.Shutdown()
+	r.ns.Wait()
+}
+
+// Addr returns this node's wallet. Valid after Up.
+func (n *Node) Addr() common.Address {
+	r, _ := n.current()
+	if r == nil {
+		return common.Address{}
+	}
+	return r.wallet
+}
+
+// Self returns this node as a static peer for others: wallet, node key
+// and underlay address. When the underlay listens on every interface
+// (the default), the address is the loopback one, which is right for
+// peers on the same host; peers elsewhere need the host's own address.
+// Valid after Up.
+func (n *Node) Self() Peer {
+	r, _ := n.current()
+	if r == nil {
+		return Peer{}
+	}
+	pub := r.key.Public
+	return Peer{Wallet: r.wallet, NodeKey: &pub, Addr: reachable(r.underlay.LocalAddr())}
+}
+
+// reachable replaces an unspecified host with loopback.
+func reachable(ap netip.AddrPort) netip.AddrPort {
+	switch {
+	case !ap.Addr().IsUnspecified():
+		return ap
+	case ap.Addr().Is4():
+		return netip.AddrPortFrom(netip.AddrFrom4([4]byte{127, 0, 0, 1}), ap.Port())
+	default:
+		return netip.AddrPortFrom(netip.IPv6Loopback(), ap.Port())
+	}
+}
+
+// AddPeer adds or updates a static peer.
+func (n *Node) AddPeer(ctx context.Context, p Peer) error {
+	r, err := n.start(ctx)
+	if err != nil {
+		return err
+	}
+	return r.ep.AddPeer(p.Wallet, p.NodeKey, p.Addr)
+}
+
+// LinkStats returns the overlay's counters. Valid after Up.
+func (n *Node) LinkStats() link.Stats {
+	r, _ := n.current()
+	if r == nil {
+		return link.Stats{}
+	}
+	return r.ep.Stats()
+}
+
+// TransportStats returns the session layer's counters. Valid after Up.
+func (n *Node) TransportStats() transport.Stats {
+	r, _ := n.current()
+	if r == nil {
+		return transport.Stats{}
+	}
+	return r.sessions.Stats()
+}
+
+func (n *Node) now() time.Time {
+	if n.Now != nil {
+		return n.Now()
+	}
+	return time.Now()
+}
+
+func (n *Node) current() (*running, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return nil, ErrClosed
+	}
+	return n.run, nil
+}
+
+var _ io.Closer = (*Node)(nil)

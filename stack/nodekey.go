@@ -1,0 +1,86 @@
+package stack
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/anynet/anynet/transport"
+	"golang.org/x/crypto/curve25519"
+)
+
+// nodeKeyFile is the node key's file in the data directory: the private
+// key in hex, mode 0600.
+const nodeKeyFile = "nodekey"
+
+// loadOrCreateNodeKey reads dir/nodekey, creating it on first start. The
+// file is written atomically (temporary file, fsync, rename), so a crash
+// never leaves half a key.
+func loadOrCreateNodeKey(dir string) (transport.NodeKey, error) {
+	path := filepath.Join(dir, nodeKeyFile)
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		return parseNodeKey(path, b)
+	case !errors.Is(err, fs.ErrNotExist):
+		return transport.NodeKey{}, fmt.Errorf("stack: read node key: %w", err)
+	}
+	key, err := transport.GenerateNodeKey(rand.Reader)
+	if err != nil {
+		return transport.NodeKey{}, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return transport.NodeKey{}, fmt.Errorf("stack: data directory: %w", err)
+	}
+	if err := writeFileAtomic(path, []byte(hex.EncodeToString(key.Private[:])+"\n"), 0o600); err != nil {
+		return transport.NodeKey{}, fmt.Errorf("stack: write node key: %w", err)
+	}
+	return key, nil
+}
+
+func parseNodeKey(path string, b []byte) (transport.NodeKey, error) {
+	var key transport.NodeKey
+	raw, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(raw) != len(key.Private) {
+		return key, fmt.Errorf("stack: node key %s is corrupt (want 64 hex digits); move it away to make a new one", path)
+	}
+	copy(key.Private[:], raw)
+	pub, err := curve25519.X25519(key.Private[:], curve25519.Basepoint)
+	if err != nil {
+		return key, fmt.Errorf("stack: node key %s: %w", path, err)
+	}
+	copy(key.Public[:], pub)
+	return key, nil
+}
+
+// writeFileAtomic writes data to path so that readers see the old file
+// or the new one, never a part.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

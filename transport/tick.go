@@ -1,0 +1,146 @@
+package transport
+
+import (
+	"slices"
+	"time"
+)
+
+// Tick runs the timers (handshake retransmission, rekey by age, keepalive,
+// expiry of old sessions) and returns the messages to send. Callers call it
+// about every 100 ms, or at the time NextDeadline says. Peers are visited
+// in the order they were created, so that a seeded run is reproducible.
+//
+// Per peer, in order:
+//
+//  1. a pending initiation older than RekeyTimeout (or that got a cookie)
+//     is sent again with a new ephemeral key, or dropped once the first
+//     attempt is HandshakeGiveUp old;
+//  2. a rekey the data path asked for starts, if the session that asked
+//     is still current and no handshake is pending;
+//  3. data sent with nothing received for KeepaliveTimeout+RekeyTimeout
+//     starts a handshake (the peer may have lost its session);
+//  4. data received with nothing sent for KeepaliveTimeout sends a
+//     keepalive;
+//  5. sessions older than 3×RejectAfterTime are forgotten.
+func (s *Sessions) Tick() []Outbound {
+	now := s.now()
+	s.expireXX(now)
+	s.cookies.gc(now)
+	s.mu.Lock()
+	peers := slices.Clone(s.order)
+	s.mu.Unlock()
+	var out []Outbound
+	for _, p := range peers {
+		out = s.tickPeer(p, now, out)
+	}
+	return out
+}
+
+func (s *Sessions) tickPeer(p *Peer, now time.Time, out []Outbound) []Outbound {
+	t := &s.timers
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.removed {
+		return out
+	}
+	initiate := func(firstAt time.Time) bool {
+		msg, err := s.initiateLocked(p, now, firstAt)
+		if err != nil {
+			s.log.Debug("initiate", "peer", p.wallet.Hex(), "err", err)
+			return false
+		}
+		out = append(out, Outbound{Peer: p, Msg: msg})
+		return true
+	}
+
+	if hs := p.hs; hs != nil && (hs.retryNow || !now.Before(hs.sentAt.Add(t.RekeyTimeout))) {
+		if now.Sub(hs.firstAt) >= t.HandshakeGiveUp {
+			s.dropHandshakeLocked(p)
+			s.stats.handshakesGivenUp.Add(1)
+			s.log.Debug("handshake given up", "peer", p.wallet.Hex())
+		} else if initiate(hs.firstAt) {
+			s.stats.handshakeRetransmits.Add(1)
+		}
+	}
+	if r := p.rekeyFor.Swap(nil); r != nil && r == p.current.Load() && p.hs == nil {
+		if initiate(now) {
+			s.stats.rekeys.Add(1)
+		}
+	}
+	if m := p.sentPending.Load(); m != 0 && !now.Before(s.fromMono(m).Add(t.KeepaliveTimeout+t.RekeyTimeout)) {
+		p.sentPending.Store(0)
+		if p.hs == nil && initiate(now) {
+			s.stats.rekeys.Add(1)
+		}
+	}
+	if m := p.recvPending.Load(); m != 0 && !now.Before(s.fromMono(m).Add(t.KeepaliveTimeout)) {
+		if msg, err := s.Seal(nil, p, nil); err == nil {
+			out = append(out, Outbound{Peer: p, Msg: msg})
+			s.stats.keepalivesSent.Add(1)
+		} else {
+			p.recvPending.Store(0)
+		}
+	}
+
+	expire := 3 * t.RejectAfterTime
+	if ses := p.previous; ses != nil && now.Sub(ses.created) >= expire {
+		s.dropSession(ses)
+		p.previous = nil
+	}
+	for _, ptr := range []interface {
+		Load() *session
+		CompareAndSwap(old, new *session) bool
+	}{&p.current, &p.next} {
+		if ses := ptr.Load(); ses != nil && now.Sub(ses.created) >= expire && ptr.CompareAndSwap(ses, nil) {
+			s.dropSession(ses)
+		}
+	}
+	return out
+}
+
+// NextDeadline returns the earliest time Tick has work to do (zero if
+// none), so a simulator can schedule it exactly. A time not after now
+// means at once.
+func (s *Sessions) NextDeadline() time.Time {
+	t := &s.timers
+	now := s.now()
+	var d time.Time
+	consider := func(at time.Time) {
+		if d.IsZero() || at.Before(d) {
+			d = at
+		}
+	}
+	s.mu.Lock()
+	peers := slices.Clone(s.order)
+	if len(s.xxPending) > 0 {
+		consider(s.xxPending[0].created.Add(t.RekeyTimeout))
+	}
+	s.mu.Unlock()
+	expire := 3 * t.RejectAfterTime
+	for _, p := range peers {
+		p.mu.Lock()
+		if hs := p.hs; hs != nil {
+			if hs.retryNow {
+				consider(now)
+			} else {
+				consider(hs.sentAt.Add(t.RekeyTimeout))
+			}
+		}
+		if p.rekeyFor.Load() != nil {
+			consider(now)
+		}
+		if m := p.sentPending.Load(); m != 0 {
+			consider(s.fromMono(m).Add(t.KeepaliveTimeout + t.RekeyTimeout))
+		}
+		if m := p.recvPending.Load(); m != 0 {
+			consider(s.fromMono(m).Add(t.KeepaliveTimeout))
+		}
+		for _, ses := range []*session{p.current.Load(), p.next.Load(), p.previous} {
+			if ses != nil {
+				consider(ses.created.Add(expire))
+			}
+		}
+		p.mu.Unlock()
+	}
+	return d
+}
