@@ -1,0 +1,43 @@
+// Package route is the routing logic of anynet routers: a table of
+// locator prefixes with longest-prefix match, and a small path-vector
+// protocol by which the routers of one segment tell each other what they
+// reach.
+//
+// The package is pure state: it never sends, sleeps or reads a clock.
+// The link layer feeds it what neighbors say (Speaker.Receive), tells it
+// when a neighbor comes or goes (SetNeighbor, NeighborDown), sends what
+// Speaker.Adverts returns to every neighbor whenever it changed and
+// periodically, and asks Lookup where a frame goes next.
+//
+// # Protocol
+//
+// Each router originates the prefixes it owns (its network passes, or
+// the subnets it assigns host IDs in) and advertises, to every neighbor,
+// its full table: for each prefix its best metric and the path of router
+// IDs the route follows, itself last. A router ignores routes whose path
+// contains itself, so loops and count-to-infinity cannot occur: when a
+// neighbor dies, every route through it is withdrawn at once and the
+// next-best path (if any) takes over as soon as the remaining neighbors'
+// adverts say so. Among routes to one prefix the lowest metric wins, then
+// the shorter path, then the lower next-hop ID, so every router decides
+// the same way from the same input.
+//
+// # Wire format
+//
+// An advert message (Encode, Decode), integers big-endian:
+//
+//	offset size  field
+//	0      1     version, = 1
+//	1      2     count of routes
+//	then, per route:
+//	       1     prefix length in bits (0–255; a full 256-bit locator is
+//	             not a prefix a router advertises)
+//	       32    prefix locator, zero past the length
+//	       4     metric
+//	       1     path length n (1–MaxPath)
+//	       32×n  router IDs, origin first, sender last
+//
+// Test vector: one route 2a/64, metric 1, path [01…01]:
+//
+//	01 0001 40 000000000000002a 0000…(24 zero bytes) 00000001 01 0101…01
+package route
