@@ -3,6 +3,11 @@
 // protocol by which the routers of one segment tell each other what they
 // reach.
 //
+// It also holds the sender's side of anycast (anycast.go): when several
+// nodes serve one wallet, Selector picks the instance for each flow —
+// nearest by measured RTT, then by shared locator prefix — pins the flow
+// to it, and moves new flows only on failure or a clear, lasting gain.
+//
 // The package is pure state: it never sends, sleeps or reads a clock.
 // The link layer feeds it what neighbors say (Speaker.Receive), tells it
 // when a neighbor comes or goes (SetNeighbor, NeighborDown), sends what
