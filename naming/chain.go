@@ -149,7 +149,7 @@ func (c *chain) waitMined(ctx context.Context, hash common.Hash) (*types.Receipt
 		if err == nil {
 			return receipt, nil
 		}
-		if !errors.Is(err, ethereum.NotFound) {
+		if !errors.Is(err, ethereum.NotFound) && !indexing(err) {
 			return nil, fmt.Errorf("naming: receipt of %s: %w", hash, classify(err))
 		}
 		timer := time.NewTimer(wait)
@@ -161,4 +161,11 @@ func (c *chain) waitMined(ctx context.Context, hash common.Hash) (*types.Receipt
 		}
 		wait = min(wait*2, 500*time.Millisecond)
 	}
+}
+
+// indexing reports go-ethereum's "transaction indexing is in progress"
+// answer to a receipt query, which a freshly started node gives until its
+// transaction indexer has caught up: the receipt is not there yet.
+func indexing(err error) bool {
+	return strings.Contains(err.Error(), "transaction indexing is in progress")
 }

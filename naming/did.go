@@ -74,6 +74,9 @@ type Document struct {
 	// Mailbox is the most recently published valid mailbox, if any.
 	Mailbox string
 	Routers []string
+	// Underlays are the valid, well-formed AnynetUnderlay endpoints: where
+	// the identity's nodes receive frames (also listed in Services).
+	Underlays []Underlay
 	// Services holds every valid did/svc attribute but AnynetBinding,
 	// anynet's and others'.
 	Services  []Service
@@ -82,7 +85,8 @@ type Document struct {
 	Block uint64
 	Time  time.Time
 
-	keys map[[32]byte]KeyStatus
+	keys    map[[32]byte]KeyStatus
+	validTo map[string]time.Time // attribute name NUL value → end of validity, valid ones only
 }
 
 // ID is the document's DID, "did:ethr:0x<lowercase hex>".
@@ -102,6 +106,14 @@ func (d *Document) KeyStatus(key [32]byte) KeyStatus {
 func (d *Document) NodeKeyRevoked(key [32]byte) bool {
 	s := d.keys[key]
 	return s == KeyRevoked || s == KeyExpired
+}
+
+// ValidUntil returns when the attribute (name, value) stops being valid,
+// or false if it is not valid in the document (never published, revoked
+// or expired). A publisher uses it to rewrite only what runs out.
+func (d *Document) ValidUntil(name string, value []byte) (time.Time, bool) {
+	t, ok := d.validTo[name+"\x00"+string(value)]
+	return t, ok
 }
 
 // DIDDocument returns wallet's DID document, built by walking its ERC-1056
@@ -263,7 +275,8 @@ func (c *Client) replay(id, owner common.Address, logs []types.Log, head *types.
 	}
 
 	doc := &Document{Identity: id, Owner: owner, Block: head.Number.Uint64(),
-		Time: time.Unix(int64(now), 0), keys: make(map[[32]byte]KeyStatus)}
+		Time: time.Unix(int64(now), 0), keys: make(map[[32]byte]KeyStatus),
+		validTo: make(map[string]time.Time)}
 	validUntil := uint64(math.MaxUint64)
 	mailboxSeq := -1
 	for _, key := range order {
@@ -295,6 +308,7 @@ func (c *Client) replay(id, owner common.Address, logs []types.Log, head *types.
 			continue
 		}
 		validUntil = min(validUntil, e.validTo)
+		doc.validTo[a.Name+"\x00"+string(a.Value)] = time.Unix(int64(min(e.validTo, math.MaxInt64)), 0)
 		switch {
 		case a.Name == AttrBinding:
 			doc.Bindings = append(doc.Bindings, a.Value)
@@ -307,6 +321,10 @@ func (c *Client) replay(id, owner common.Address, logs []types.Log, head *types.
 			}
 		case a.Name == AttrRouter:
 			doc.Routers = append(doc.Routers, string(a.Value))
+		case a.Name == AttrUnderlay:
+			if u, err := ParseUnderlay(string(a.Value)); err == nil {
+				doc.Underlays = append(doc.Underlays, u)
+			}
 		}
 		if a.Kind == AttrService {
 			doc.Services = append(doc.Services, Service{Type: a.ServiceType, Endpoint: string(a.Value)})

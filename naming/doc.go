@@ -83,6 +83,7 @@
 //	did/svc/AnynetLocator    locator, text                  → Locators
 //	did/svc/AnynetMailbox    mailbox node name, text        → Mailbox (latest)
 //	did/svc/AnynetRouter     router underlay endpoint, text → Routers
+//	did/svc/AnynetUnderlay   "<addr:port>[ <node key hex>]" → Underlays (where a node receives frames)
 //	did/svc/<Type>           endpoint, text                 → Services
 //
 // Text values are UTF-8 without control characters; no value is empty or
@@ -102,6 +103,27 @@
 // the routers serving the prefix. passFor(locator) is answered by the
 // contract: it walks the roots, then children, and returns the deepest
 // pass holding the locator (0 if none).
+//
+// # Embedded chain and other processes
+//
+// OpenEmbedded starts the embedded chain (package naming/chain) in a data
+// directory with DeployFunc as its deploy step: on the first start the
+// contracts are deployed and their Config stored as the chain's deployment
+// (JSON, DataDir/chain/deployment.json); every start returns a Client of
+// that deployment, with Watch running until Close. Fund tops a wallet up
+// from the chain's dev account; ClaimName registers a label for a wallet
+// and sets its reverse record, skipping what is already done.
+//
+// With EmbeddedConfig.HTTPAddr set, the chain is served on loopback, and
+// another process joins it with Connect(ctx, url, Config{}) knowing only
+// the URL: Discover finds the deployment on the chain itself. Deploy sends
+// its six creations from one account with consecutive nonces, so the
+// first contract creation in the first blocks (block 1 on the embedded
+// chain) names the deployer and nonce, crypto.CreateAddress gives the six
+// addresses, and the registry must confirm them (the TLD owned by the
+// registrar and pointing at the resolver, addr.reverse owned by the
+// reverse registrar). A Config with addresses (mainnet's, or a stored
+// deployment) skips discovery.
 //
 // # Transactions
 //

@@ -26,6 +26,8 @@ type PublishRequest struct {
 	Mailbox string
 	// Routers are underlay endpoints of routers that serve the node.
 	Routers []string
+	// Underlays are where the node receives frames (AttrUnderlay).
+	Underlays []Underlay
 	// Validity is how long the attributes stay valid; zero means
 	// DefaultValidity. Republish before it runs out.
 	Validity time.Duration
@@ -65,6 +67,9 @@ func (c *Client) Publish(ctx context.Context, auth *bind.TransactOpts, req Publi
 	}
 	for _, r := range req.Routers {
 		attrs = append(attrs, attr{AttrRouter, []byte(r)})
+	}
+	for _, u := range req.Underlays {
+		attrs = append(attrs, attr{AttrUnderlay, []byte(u.String())})
 	}
 	// Check everything before writing anything.
 	names := make([][32]byte, len(attrs))

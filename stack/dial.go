@@ -67,13 +67,17 @@ func (n *Node) lookup(ctx context.Context, r *running, host string) (common.Addr
 		}
 		return common.Address{}, fmt.Errorf("%w: %s", ErrUnknownPeer, host)
 	}
-	if n.Resolver == nil {
+	res := n.Resolver
+	if res == nil && r.names != nil {
+		res = r.names
+	}
+	if res == nil {
 		if _, ok := parseWallet(host); ok {
 			return common.Address{}, fmt.Errorf("%w: %s (no static peer and no resolver)", ErrUnknownPeer, host)
 		}
 		return common.Address{}, fmt.Errorf("%w: %s", ErrNoResolver, host)
 	}
-	p, err := n.Resolver.Resolve(ctx, host)
+	p, err := res.Resolve(ctx, host)
 	if err != nil {
 		return common.Address{}, err
 	}

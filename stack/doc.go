@@ -18,6 +18,15 @@
 // RemoteAddr returns an *Addr holding it, and WhoIs / PeerOf look it up
 // for any address of the node's connections.
 //
+// # Names
+//
+// With Node.Names set (a naming client: naming.OpenEmbedded for the
+// embedded chain, naming.Connect for any JSON-RPC endpoint), names and
+// wallets without a static peer resolve on chain (name → wallet → DID
+// document → node key and underlay endpoint), every peer's node key must
+// be valid in its wallet's DID document, and Publish writes the node's
+// own entry. See names.go for the steps.
+//
 // # Lifecycle
 //
 // A Node is configured through its exported fields (each documents its

@@ -18,4 +18,9 @@ var (
 	ErrNotVerified = errors.New("stack: address not verified")
 	// ErrNetwork: a network other than tcp, tcp6, udp, udp6.
 	ErrNetwork = errors.New("stack: unsupported network")
+	// ErrNoNames: a chain operation (Publish) on a node without Names.
+	ErrNoNames = errors.New("stack: node has no naming client (Node.Names)")
+	// ErrKeyNotValid: a peer's node key is revoked, expired or not
+	// published in its wallet's DID document; its handshake is refused.
+	ErrKeyNotValid = errors.New("stack: node key not valid in the wallet's DID document")
 )

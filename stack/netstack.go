@@ -2,6 +2,8 @@ package stack
 
 import (
 	"fmt"
+	"io"
+	mrand "math/rand"
 	"net/netip"
 
 	"github.com/anynet/anynet/link"
@@ -17,11 +19,14 @@ import (
 // overlay endpoint holding the node's identity address, and one route
 // for the whole identity range through it. NDP, DAD and MLD stay off
 // (ipv6's zero Options): the overlay has no link-layer neighbors.
-func newNetstack(ep *link.Endpoint, ident netip.Addr, tcpCfg TCPConfig) (*stack.Stack, error) {
+func newNetstack(ep *link.Endpoint, ident netip.Addr, tcpCfg TCPConfig, nr netstackRand) (*stack.Stack, error) {
 	s := stack.New(stack.Options{
 		NetworkProtocols:   []stack.NetworkProtocolFactory{ipv6.NewProtocolWithOptions(ipv6.Options{})},
 		TransportProtocols: []stack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol6},
 		HandleLocal:        true,
+		Clock:              nr.clock,
+		SecureRNG:          nr.secure,
+		RandSource:         nr.source,
 	})
 	fail := func(what string, err tcpip.Error) (*stack.Stack, error) {
 		s.Close()
@@ -45,6 +50,14 @@ func newNetstack(ep *link.Endpoint, ident netip.Addr, tcpCfg TCPConfig) (*stack.
 		return nil, err
 	}
 	return s, nil
+}
+
+// netstackRand is the clock and randomness a netstack is built with;
+// nil fields mean gVisor's defaults (real clock, crypto/rand).
+type netstackRand struct {
+	clock  tcpip.Clock
+	secure io.Reader
+	source mrand.Source
 }
 
 // identitySubnet is fd00::/8, the range of every identity address.

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	mrand "math/rand"
 	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/udp"
+	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -63,12 +65,48 @@ type Node struct {
 	// checks revocation here). Nil accepts every valid binding.
 	CheckBinding func(transport.Binding) error
 
+	// Names, if set, puts the node on chain. Names (and "0x…" wallets
+	// without a static peer) resolve through it: name → wallet → DID
+	// document → a valid node key and its underlay endpoint (an explicit
+	// Resolver still wins). And every peer binding is checked against the
+	// peer wallet's DID document: a node key it does not list as valid
+	// (revoked, expired, never published) is refused, before
+	// CheckBinding runs. Peers must therefore Publish. With ChainID zero,
+	// Up asks Names for the chain id the binding names. Run the client's
+	// Watch (naming.OpenEmbedded and naming.Connect do) so revocations
+	// are seen at once rather than after the cache TTL.
+	Names *naming.Client
+	// PublishAddr is the underlay endpoint Publish writes. Zero means
+	// Self().Addr, which is loopback for a wildcard listener: right only
+	// for peers on the same host.
+	PublishAddr netip.AddrPort
+
 	// TCP holds the TCP options; the zero value means the documented
 	// defaults.
 	TCP TCPConfig
 	// Now returns the current time for bindings and session timers; nil
 	// means time.Now. The simulator passes its virtual clock.
 	Now func() time.Time
+	// Clock is the netstack's clock (TCP timers, RTT); nil means the
+	// real one. The simulator passes a virtual clock of its own.
+	Clock tcpip.Clock
+	// Rand is the source of the transport's ephemeral keys and indexes,
+	// of a node key made in memory and of the netstack's secure
+	// randomness; nil means crypto/rand. It must be safe for concurrent
+	// use. The simulator passes a seeded reader.
+	Rand io.Reader
+	// RandSource seeds the netstack's non-cryptographic randomness (port
+	// choice, hash seeds); nil means seeded from Rand. It must be safe
+	// for concurrent use.
+	RandSource mrand.Source
+	// TickInterval is how often the link endpoint runs the transport's
+	// timers. Zero means link.DefaultTickInterval; negative starts no
+	// timer goroutine, and whoever set OnUp calls Internals.Link.Tick.
+	TickInterval time.Duration
+	// OnUp, if set, is called at the end of Up with the node's running
+	// parts, for the simulator, which drives their timers and drains
+	// their goroutines. Production code leaves it nil.
+	OnUp func(Internals)
 	// DataDir holds the node's persistent state (the node key). Empty
 	// means nothing is persisted.
 	DataDir string
@@ -91,6 +129,17 @@ type running struct {
 	ns       *stack.Stack
 	ident    netip.Addr
 	log      *slog.Logger
+	names    *chainResolver // nil without Node.Names
+}
+
+// Internals are the running parts of a node that a simulator drives
+// (Node.OnUp): it fires the netstack's timers through Node.Clock, drains
+// its processor goroutines with Netstack.Pause and Resume, and calls
+// Link.Tick when Node.TickInterval is negative.
+type Internals struct {
+	Netstack *stack.Stack
+	Link     *link.Endpoint
+	Sessions *transport.Sessions
 }
 
 // Peer is how to reach a wallet without the chain: its node key (nil
@@ -149,9 +198,9 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 	if err != nil {
 		return nil, err
 	}
-	chainID := n.ChainID
-	if chainID == 0 {
-		chainID = 1337
+	chainID, err := n.chainID(ctx)
+	if err != nil {
+		return nil, err
 	}
 	binding, err := n.binding(wallet, key, chainID)
 	if err != nil {
@@ -161,8 +210,9 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		Key:     key,
 		Binding: binding,
 		ChainID: chainID,
-		Check:   n.CheckBinding,
+		Check:   n.checkBinding(),
 		Now:     n.Now,
+		Rand:    n.Rand,
 		Logger:  log.With("layer", "transport"),
 	})
 	if err != nil {
@@ -185,11 +235,12 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		}()
 	}
 	ep, err := link.New(link.Config{
-		Sessions: sessions,
-		Underlay: underlay,
-		MTU:      mtu,
-		Now:      n.Now,
-		Logger:   log.With("layer", "link"),
+		Sessions:     sessions,
+		Underlay:     underlay,
+		MTU:          mtu,
+		Now:          n.Now,
+		TickInterval: n.TickInterval,
+		Logger:       log.With("layer", "link"),
 	})
 	if err != nil {
 		return nil, err
@@ -203,7 +254,10 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		ident:    link.IdentityAddr(wallet.Address()),
 		log:      log,
 	}
-	if r.ns, err = newNetstack(ep, r.ident, n.TCP); err != nil {
+	if n.Names != nil {
+		r.names = &chainResolver{names: n.Names, self: r.wallet}
+	}
+	if r.ns, err = newNetstack(ep, r.ident, n.TCP, netstackRand{n.Clock, n.Rand, n.RandSource}); err != nil {
 		ep.Shutdown()
 		return nil, err
 	}
@@ -212,6 +266,9 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 			r.close()
 			return nil, fmt.Errorf("stack: peer %s: %w", p.Wallet, err)
 		}
+	}
+	if n.OnUp != nil {
+		n.OnUp(Internals{Netstack: r.ns, Link: ep, Sessions: sessions})
 	}
 	log.Info("node up", "wallet", r.wallet, "underlay", underlay.LocalAddr())
 	return r, nil
@@ -223,6 +280,9 @@ func (n *Node) nodeKey() (transport.NodeKey, error) {
 	}
 	if n.DataDir != "" {
 		return loadOrCreateNodeKey(n.DataDir)
+	}
+	if n.Rand != nil {
+		return transport.GenerateNodeKey(n.Rand)
 	}
 	return transport.GenerateNodeKey(rand.Reader)
 }
