@@ -4,5 +4,14 @@
 // port of the node's identity address, keeps its store in the node's data
 // directory, and is reached by wallet or name through package stack.
 //
-// No service has landed yet; see the project's issues.
+// Services so far:
+//
+//   - apps/im: instant messaging between wallets on TCP port 5222 — 1:1
+//     with delivery and read receipts, edits and reactions, consent
+//     (requests, allow, deny, block), per-sender rate limits, offline
+//     delivery sealed through mailbox nodes, private groups with a key
+//     rotated on every membership change, public communities, chunked
+//     resumable attachments; calls on UDP port 5223; history in pebble.
+//
+// The other services are tracked in the project's issues.
 package apps

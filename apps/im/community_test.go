@@ -1,0 +1,106 @@
+package im
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// TestCommunity: join, post, push to connected members, a late joiner
+// reads the history, deletes, and a ban that holds.
+func TestCommunity(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "owner", "alice", "bob", "troll")
+	owner, alice, bob, troll := tn.get("owner"), tn.get("alice"), tn.get("bob"), tn.get("troll")
+	for _, m := range tn.members {
+		tn.start(m, Config{})
+	}
+	c, err := owner.svc.CreateCommunity(ctx, "gophers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.svc.PostTo(ctx, c.ID, "not joined"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("post before join: %v", err)
+	}
+	jc, err := alice.svc.JoinCommunity(ctx, owner.wallet.Hex(), c.ID)
+	if err != nil || jc.Name != "gophers" || jc.Host != owner.wallet {
+		t.Fatalf("join: %+v, %v", jc, err)
+	}
+	if _, err := troll.svc.JoinCommunity(ctx, owner.wallet.Hex(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	aev := alice.svc.Subscribe(ctx)
+	var posted []Post
+	for i := range 3 {
+		p, err := alice.svc.PostTo(ctx, c.ID, fmt.Sprintf("post %d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		posted = append(posted, p)
+	}
+	op, err := owner.svc.PostTo(ctx, c.ID, "welcome")
+	if err != nil || op.Seq != 4 {
+		t.Fatalf("owner's post: %+v, %v", op, err)
+	}
+	// Alice, connected, gets the owner's post pushed.
+	waitEvent(t, ctx, aev, "pushed post", func(e Event) bool { return e.Kind == EventPost && e.Post.ID == op.ID })
+	tp, err := troll.svc.PostTo(ctx, c.ID, "spam")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A member cannot delete another's post.
+	if err := troll.svc.DeletePost(ctx, c.ID, posted[0].ID); !errors.Is(err, ErrRefused) {
+		t.Fatalf("troll deleting alice's post: %v", err)
+	}
+	// Moderation: the owner deletes the spam and bans the troll.
+	if err := owner.svc.DeletePost(ctx, c.ID, tp.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.svc.Ban(ctx, c.ID, troll.wallet); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := troll.svc.PostTo(ctx, c.ID, "more spam"); !errors.Is(err, ErrBlocked) {
+		t.Fatalf("banned post: %v", err)
+	}
+	if _, err := troll.svc.JoinCommunity(ctx, owner.wallet.Hex(), c.ID); !errors.Is(err, ErrBlocked) {
+		t.Fatalf("banned join: %v", err)
+	}
+	// Alice deletes her own.
+	if err := alice.svc.DeletePost(ctx, c.ID, posted[2].ID); err != nil {
+		t.Fatal(err)
+	}
+
+	// Bob joins late and reads everything, deletions included.
+	if _, err := bob.svc.JoinCommunity(ctx, owner.wallet.Hex(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	h, err := bob.svc.CommunityHistory(ctx, c.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"post 0", "post 1", "", "welcome", ""}
+	if len(h) != len(want) {
+		t.Fatalf("late joiner sees %d posts, want %d: %+v", len(h), len(want), h)
+	}
+	for i, p := range h {
+		if p.Seq != uint64(i+1) || p.Text != want[i] || (want[i] == "") != p.Deleted {
+			t.Fatalf("post %d = %+v, want text %q", i, p, want[i])
+		}
+	}
+	if h[0].From != alice.wallet || h[3].From != owner.wallet {
+		t.Fatalf("authors %s %s", h[0].From, h[3].From)
+	}
+	if last, _ := bob.svc.CommunityHistory(ctx, c.ID, 2); len(last) != 2 || last[1].Seq != 5 {
+		t.Fatalf("limit 2: %+v", last)
+	}
+	// The owner's view matches.
+	oh, _ := owner.svc.CommunityHistory(ctx, c.ID, 0)
+	if len(oh) != 5 || !oh[4].Deleted {
+		t.Fatalf("owner's history %+v", oh)
+	}
+	cs, _ := bob.svc.Communities(ctx)
+	if len(cs) != 1 || cs[0].Name != "gophers" {
+		t.Fatalf("bob's communities %+v", cs)
+	}
+}

@@ -1,0 +1,168 @@
+// Package im is anynet's instant messaging service: wallet-to-wallet
+// messages with delivery and read receipts, edits and reactions, a
+// requests box for strangers (consent), offline delivery through
+// mailbox nodes, private groups whose key rotates on every membership
+// change, public communities hosted by a node, attachments (chunked,
+// resumable, hash-checked) and calls (a paced UDP stream through a
+// jitter buffer, with loss, jitter and round-trip statistics).
+//
+// Files: service.go (lifecycle, Config), conn.go (connections), send.go
+// and receive.go (the 1:1 pipelines), mailbox.go and seal.go (offline
+// delivery), group*.go, community*.go, attach*.go, call*.go, store.go
+// (the pebble layout), wire.go (frames).
+//
+// # How data flows
+//
+// A Service runs on a stack.Node and listens on Port (5222) of the
+// node's identity address. Send resolves the recipient (a "0x…" wallet,
+// or a name through the node's Resolver), stores the message as Pending
+// in the node's store (pebble; Config.Dir), and writes one MSG frame on
+// a TCP connection to the recipient's node, dialed through the overlay
+// and pooled per wallet. The recipient applies consent and limits,
+// stores the message and answers with a RECEIPT (Delivered) or an ERROR
+// (see send.go and receive.go for the numbered pipelines). The sender
+// of every frame is the wallet the overlay authenticated for the
+// connection (stack.PeerOf), never a field of the frame.
+//
+// If the recipient cannot be reached (DialTimeout, AckTimeout), the
+// frame is sealed to the recipient's seal key and deposited at its
+// mailbox node, found through Config.Directory; the recipient fetches
+// and acknowledges it later (mailbox.go). MarkRead sends READ receipts
+// the same way.
+//
+// # Consent and limits
+//
+// A wallet the user never allowed lands in Requests (EventRequest)
+// until Allow (a group invitation from one, until AcceptGroup); Deny keeps its messages out of sight; Block refuses them
+// with ErrBlocked at the sender. Sending to a wallet allows it. Every
+// sender has a token bucket (Config.RateLimit, RateBurst); over it, the
+// answer is ERROR RateLimited. Texts over Config.MaxText and frames over
+// Config.MaxFrame are refused with ERROR TooLarge, which names the limit;
+// the connection stays usable (frames up to 16 MiB are skipped, longer
+// ones close it). The sender's Send returns an error satisfying
+// errors.Is(err, ErrTooLarge), ErrRateLimited, ErrBlocked, … and the
+// message is stored as Failed with the reason.
+//
+// # Keys
+//
+// The overlay authenticates nodes; the contents of 1:1 frames travel
+// inside its Noise sessions, end to end between the two nodes. For
+// mailboxes each wallet has an X25519 seal key (created on first Open,
+// kept in the store, published through Service.SealKey). Peers learn it
+// from the HELLO frame of every connection, authenticated by the
+// session; senders that never met the recipient ask the Directory, if it
+// implements KeyDirectory. A sealed blob is
+//
+//	blob  = nacl.SealAnonymous(inner, recipientKey)
+//	inner = from[20] | senderKey[32] | nonce[24] | nacl.box(frame, nonce, recipientKey, senderPriv)
+//
+// The mailbox learns the recipient, the size and the depositing wallet
+// (its connection's), never the text; the blob itself names its sender
+// only inside the anonymous seal. The recipient accepts the blob only if
+// senderKey is the seal key it knows for from.
+// There is no forward secrecy for mailbox blobs (static keys).
+//
+// Group messages are sealed with the group's epoch key (XChaCha20-
+// Poly1305; additional data: group, epoch, message ID, sender wallet),
+// so a member cannot relabel another's message and a removed member,
+// which never receives the next epoch's key, cannot open what follows.
+//
+// # Wire format
+//
+// A connection carries frames in both directions; each side first sends
+// HELLO. Integers are big-endian; IDs are 16 random bytes; text is
+// UTF-8 and runs to the end of the frame.
+//
+//	frame    = length u32 | type u8 | body        length counts type and body, ≥ 1
+//	HELLO    0x01  version u8 (1) | sealKey[32]
+//	MSG      0x02  id[16] | sent i64 (unix µs) | kind u8 | ref[16] | text
+//	               kind 1 text (ref zero, text ≥ 1 byte), 2 edit (ref = edited
+//	               message), 3 reaction (ref = message, empty text removes),
+//	               4 leave (groups only; no ref, no text)
+//	RECEIPT  0x03  status u8 (2 delivered, 3 read) | count u16 (1…1024) | id[16]×count
+//	ERROR    0x04  id[16] | code u8 | reason
+//	               codes: 1 too large, 2 rate limited, 3 blocked, 4 malformed,
+//	               5 refused, 6 not a mailbox, 7 mailbox full
+//	DEPOSIT  0x10  to[20] | id[16] | blob          answered by STORED or ERROR
+//	STORED   0x11  id[16]
+//	FETCH    0x12  (empty)                          answered by ITEM… END
+//	ITEM     0x13  seq u64 | blob                   oldest first, ≤ 256 per FETCH
+//	END      0x14  (empty)
+//	DROP     0x15  upto u64                         deletes the caller's items ≤ upto; answered by END
+//	GROUP    0x20  group[16] | epoch u32 | id[16] | nonce[24] | sealed
+//	               sealed = XChaCha20-Poly1305(key[epoch], nonce, MSG type+body,
+//	               ad = group | epoch | id | sender wallet)
+//	GROUPKEY 0x21  id[16] | group[16] | epoch u32 | key[32] | n u16 |
+//	               (wallet[20] | role u8)×n | name
+//	               roles: 1 member, 2 admin, 3 owner; a zero key with the
+//	               receiver absent from the roster notifies a removal
+//
+//	CMOD     0x30  community[16] | id[16] | op u8 | target[20] | post[16]
+//	               op 1 join, 2 leave, 4 delete post (author or owner);
+//	               3 (ban) is refused on the wire: the owner bans on its node
+//	CPOST    0x31  community[16] | id[16] | sent i64 | text
+//	CFETCH   0x32  community[16] | after u64        answered by CITEM… END
+//	CITEM    0x33  community[16] | seq u64 | id[16] | from[20] | sent i64 |
+//	               flags u8 (1 deleted) | text      seq 0 is the header: text = name
+//	CHUNKREQ 0x40  id[16] | sha256[32] | offset u64 | length u32 (1…32768)
+//	CHUNK    0x41  id[16] | offset u64 | data       fewer bytes than asked: end of file
+//
+// An attachment is offered by a MSG of kind 5 whose text is binary:
+// size u64 | sha256[32] | type u8 (1 file, 2 voice, 3 video) | name
+// (UTF-8, 1…255 bytes). Only the wallet it was offered to may CHUNKREQ
+// it from the sender.
+//
+// MSG, GROUP, GROUPKEY, CMOD and CPOST are answered by RECEIPT
+// (delivered, the ID) or by ERROR (the ID). RECEIPT read frames are sent without an answer.
+// Inside a mailbox blob, frame is the type and body of a MSG, RECEIPT,
+// GROUP or GROUPKEY without the length prefix.
+//
+// Test vectors (hex; spaces separate fields), as in wire_test.go:
+//
+//	HELLO v1, key 00..1f   00000022 01 01 000102…1e1f
+//	MSG text "hi"          0000002c 02 101112131415161718191a1b1c1d1e1f 00060a24181e4000 01
+//	                       00000000000000000000000000000000 6869
+//	                       (id 10..1f, sent 1700000000000000 µs)
+//	RECEIPT read           00000014 03 03 0001 101112131415161718191a1b1c1d1e1f
+//	ERROR too large "big"  00000015 04 101112131415161718191a1b1c1d1e1f 01 626967
+//	DROP upto 7            00000009 15 0000000000000007
+//	CITEM seq 1 "hi"       00000048 33 01010101010101010101010101010101 0000000000000001
+//	                       101112131415161718191a1b1c1d1e1f 00000000000000000000000000000000000000b0
+//	                       0000000000000002 00 6869
+//
+// Calls use UDP datagrams on CallPort (5223), one packet each:
+//
+//	packet = type u8 | call u64 | …
+//	MEDIA  1  seq u32 | sent i64 (unix µs) | payload (≤ 1000 bytes)
+//	BYE    2  count u32                           packets sent; repeated until REPORT
+//	ECHO   3  seq u32 | sent i64                  callee → caller, every fourth MEDIA
+//	REPORT 4  received u32 | lost u32 | late u32 | duplicates u32 | jitter u32 (µs)
+//
+//	MEDIA seq 1, sent 2 µs, "ab", call 7
+//	                       01 0000000000000007 00000001 0000000000000002 6162
+//
+// # Ordering and duplicates
+//
+// History is ordered by the sender's clock (Sent, unique and increasing
+// per sender), so a conversation reads in the order each side wrote it
+// whichever path each message took. Receivers keep an index of message
+// IDs and apply a message once; a retry, a mailbox re-delivery after a
+// crash, or a message that arrived both directly and by mailbox is
+// acknowledged again and not stored twice.
+//
+// # Known limits
+//
+//   - An invitation to a group from a wallet never allowed is kept as a
+//     request (Group.Request, EventRequest) until AcceptGroup; its keys
+//     are held meanwhile, so declining means leaving.
+//   - Two admins changing a roster at once both pick the next epoch; the
+//     members keep whichever arrived first (no total order as in MLS).
+//   - A mailbox keeps sealed messages for any wallet, bounded by the
+//     depositor's rate limit, MailboxPerSender and MailboxLimit; many
+//     wallets together can still fill a recipient's quota.
+//   - Seal keys do not rotate and mailbox blobs have no forward secrecy.
+//   - A community lives on one host node; posts are pushed only to the
+//     members connected at the moment, the others catch up by CFETCH.
+//   - Failed messages are retried (RetryInterval) only when the
+//     recipient was unreachable; refusals stay Failed.
+package im

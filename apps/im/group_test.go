@@ -1,0 +1,222 @@
+package im
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// TestGroupRemovedMemberCannotRead: a group of four; carol is removed;
+// the ciphertext of a later message, sent to carol over the wire, is
+// refused and opens with none of the keys carol holds.
+func TestGroupRemovedMemberCannotRead(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob", "carol", "dave")
+	alice, bob, carol, dave := tn.get("alice"), tn.get("bob"), tn.get("carol"), tn.get("dave")
+	for _, m := range tn.members {
+		tn.start(m, Config{})
+	}
+	var tapMu sync.Mutex
+	var tapped []groupFrame
+	alice.svc.groupTap = func(to common.Address, f frame) {
+		if gf, ok := f.(groupFrame); ok && to == bob.wallet {
+			tapMu.Lock()
+			tapped = append(tapped, gf)
+			tapMu.Unlock()
+		}
+	}
+
+	g, err := alice.svc.CreateGroup(ctx, "team", bob.wallet, carol.wallet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Epoch != 1 || g.Me != RoleOwner || len(g.Members) != 3 {
+		t.Fatalf("created %+v", g)
+	}
+	for _, m := range []*member{bob, carol} {
+		got, err := m.svc.GroupInfo(ctx, g.ID)
+		if err != nil || got.Epoch != 1 || got.Me != RoleMember || got.Name != "team" || !got.Request {
+			t.Fatalf("%s sees %+v, %v", m.name, got, err)
+		}
+	}
+	// Carol accepts; bob leaves it a request: his events say so.
+	if err := carol.svc.AcceptGroup(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	bev, cev := bob.svc.Subscribe(ctx), carol.svc.Subscribe(ctx)
+	m1, err := alice.svc.SendGroup(ctx, g.ID, "all three of us")
+	if err != nil || m1.Status != Delivered {
+		t.Fatalf("group send %+v, %v", m1, err)
+	}
+	if h, _ := carol.svc.GroupHistory(ctx, g.ID, 0); len(h) != 1 || h[0].Text != "all three of us" || h[0].From != alice.wallet {
+		t.Fatalf("carol's group history %+v", h)
+	}
+	isM1 := func(e Event) bool { return e.Message.ID == m1.ID }
+	if e := waitEvent(t, ctx, cev, "carol's event", isM1); e.Kind != EventMessage || e.Group != g.ID {
+		t.Fatalf("carol's event %v", e.Kind)
+	}
+	if e := waitEvent(t, ctx, bev, "bob's event", isM1); e.Kind != EventRequest {
+		t.Fatalf("bob's event %v, want a request", e.Kind)
+	}
+	// Members post too, and everyone else receives.
+	if _, err := bob.svc.SendGroup(ctx, g.ID, "from bob"); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := carol.svc.GroupHistory(ctx, g.ID, 0); len(h) != 2 {
+		t.Fatalf("carol has %d group messages, want 2", len(h))
+	}
+
+	// A member cannot change the roster.
+	if _, err := bob.svc.Invite(ctx, g.ID, dave.wallet); !errors.Is(err, ErrNotMember) {
+		t.Fatalf("member inviting: %v", err)
+	}
+	// Promote bob; an admin invites dave.
+	if _, err := alice.svc.SetRole(ctx, g.ID, bob.wallet, RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if g, err = bob.svc.Invite(ctx, g.ID, dave.wallet); err != nil || g.Epoch != 3 || len(g.Members) != 4 {
+		t.Fatalf("admin invite: %+v, %v", g, err)
+	}
+
+	g, err = bob.svc.Remove(ctx, g.ID, carol.wallet)
+	if err != nil || g.Epoch != 4 || len(g.Members) != 3 {
+		t.Fatalf("remove carol: %+v, %v", g, err)
+	}
+	if cg, _ := carol.svc.GroupInfo(ctx, g.ID); cg.Me != 0 || cg.Epoch != 4 {
+		t.Fatalf("carol after removal: %+v", cg)
+	}
+	if _, err := carol.svc.SendGroup(ctx, g.ID, "still here?"); !errors.Is(err, ErrNotMember) {
+		t.Fatalf("removed member posting: %v", err)
+	}
+
+	secret, err := alice.svc.SendGroup(ctx, g.ID, "after carol left")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []*member{bob, dave} {
+		h, _ := m.svc.GroupHistory(ctx, g.ID, 0)
+		if len(h) == 0 || h[len(h)-1].ID != secret.ID {
+			t.Fatalf("%s did not get the later message: %+v", m.name, h)
+		}
+	}
+	tapMu.Lock()
+	ct := tapped[len(tapped)-1]
+	tapMu.Unlock()
+	if ct.ID != secret.ID || ct.Epoch != 4 {
+		t.Fatalf("tapped %s epoch %d, want %s epoch 4", ct.ID, ct.Epoch, secret.ID)
+	}
+
+	// Carol receives the ciphertext over the wire: refused.
+	c, err := alice.node.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", carol.wallet.Hex(), Port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sc := &syncConn{s: alice.svc, c: c, peer: carol.wallet}
+	sc.send(ct)
+	ans, err := sc.next()
+	if ef, ok := ans.(errorFrame); err != nil || !ok || ef.ID != secret.ID {
+		t.Fatalf("carol answered %#v, %v; want an ERROR", ans, err)
+	}
+	// And no key carol holds opens it, under any epoch.
+	cs, err := carol.svc.loadGroup(g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs.Keys) == 0 {
+		t.Fatal("carol holds no keys at all; the test would prove nothing")
+	}
+	for epoch, k := range cs.Keys {
+		forced := ct
+		forced.Epoch = epoch
+		try := &groupState{ID: g.ID, Keys: map[uint32][32]byte{epoch: k, ct.Epoch: k}}
+		if _, err := openGroup(try, forced, alice.wallet); !errors.Is(err, ErrBadSeal) {
+			t.Fatalf("carol's epoch-%d key opened the later message: %v", epoch, err)
+		}
+		if _, err := openGroup(try, ct, alice.wallet); !errors.Is(err, ErrBadSeal) {
+			t.Fatalf("carol's epoch-%d key opened the later message: %v", epoch, err)
+		}
+	}
+	if h, _ := carol.svc.GroupHistory(ctx, g.ID, 0); len(h) != 2 {
+		t.Fatalf("carol has %d group messages, want the 2 before removal", len(h))
+	}
+
+	// Leave: dave asks, the owner removes him and rotates.
+	ev := alice.svc.Subscribe(ctx)
+	if err := dave.svc.Leave(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, ctx, ev, "rotation after leave", func(e Event) bool { return e.Kind == EventGroup && e.Group == g.ID })
+	if ag, _ := alice.svc.GroupInfo(ctx, g.ID); ag.Epoch != 5 || ag.Members[dave.wallet] != 0 {
+		t.Fatalf("after dave left: %+v", ag)
+	}
+	if err := alice.svc.Leave(ctx, g.ID); !errors.Is(err, ErrRefused) {
+		t.Fatalf("owner leaving: %v", err)
+	}
+}
+
+// TestGroupKeyAuthority: rosters come only from admins of the epoch held.
+func TestGroupKeyAuthority(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob", "mallory")
+	alice, bob, mallory := tn.get("alice"), tn.get("bob"), tn.get("mallory")
+	for _, m := range tn.members {
+		tn.start(m, Config{})
+	}
+	g, err := alice.svc.CreateGroup(ctx, "g", bob.wallet, mallory.wallet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Mallory, a member, pushes a new epoch making herself owner.
+	forged := groupKeyFrame{ID: newMessageID(), Group: g.ID, Epoch: 9, Key: [32]byte{1},
+		Members: []groupMember{{Wallet: mallory.wallet, Role: RoleOwner}, {Wallet: bob.wallet, Role: RoleMember}}}
+	if err := bob.svc.receiveGroupKey(mallory.wallet, forged); !errors.Is(err, ErrNotMember) {
+		t.Fatalf("member's rotation: %v", err)
+	}
+	// An invitation naming the sender only as a member is refused.
+	inv := groupKeyFrame{ID: newMessageID(), Group: GroupID{7}, Epoch: 1, Key: [32]byte{1},
+		Members: []groupMember{{Wallet: alice.wallet, Role: RoleOwner}, {Wallet: mallory.wallet, Role: RoleMember}, {Wallet: bob.wallet, Role: RoleMember}}}
+	if err := bob.svc.receiveGroupKey(mallory.wallet, inv); !errors.Is(err, ErrRefused) {
+		t.Fatalf("invitation from a non-admin: %v", err)
+	}
+	// A group message claiming to be from alice but sent by mallory does
+	// not open (the sender is in the additional data).
+	bg, _ := bob.svc.loadGroup(g.ID)
+	gf, err := alice.svc.sealGroup(bg, msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.svc.receiveGroup(mallory.wallet, gf); !errors.Is(err, ErrBadSeal) {
+		t.Fatalf("message relabelled to another sender: %v", err)
+	}
+}
+
+// TestGroupOfflineMember: a member that is down gets the group message
+// sealed in its mailbox and reads it after restarting.
+func TestGroupOfflineMember(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob", "carol", "mbox")
+	alice, bob, carol, mbox := tn.get("alice"), tn.get("bob"), tn.get("carol"), tn.get("mbox")
+	carol.dir = t.TempDir()
+	tn.dir.setMailbox(carol.wallet, mbox.wallet.Hex())
+	for _, m := range tn.members {
+		tn.start(m, Config{Mailbox: m == mbox})
+	}
+	g, err := alice.svc.CreateGroup(ctx, "g", bob.wallet, carol.wallet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.stop(carol)
+	m, err := alice.svc.SendGroup(ctx, g.ID, "carol is away")
+	if err != nil || m.Status != Sent {
+		t.Fatalf("group send with a member away: %v %v", m.Status, err)
+	}
+	tn.start(carol, Config{})
+	h, err := carol.svc.GroupHistory(ctx, g.ID, 0)
+	if err != nil || len(h) != 1 || h[0].ID != m.ID || h[0].From != alice.wallet {
+		t.Fatalf("carol's group history after restart: %+v, %v", h, err)
+	}
+}

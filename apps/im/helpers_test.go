@@ -1,0 +1,200 @@
+package im
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// testCtx bounds a test's blocking calls; it never asserts on time.
+func testCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// member is one wallet of a test network: its keys survive a restart.
+type member struct {
+	name   string
+	key    *ecdsa.PrivateKey
+	nk     transport.NodeKey
+	wallet common.Address
+	dir    string // "" = in-memory store
+	node   *stack.Node
+	svc    *Service
+}
+
+// testNet is a set of members on one in-memory network, all static
+// peers of each other.
+type testNet struct {
+	t       testing.TB
+	nw      *mem.Network
+	dir     *fakeDirectory
+	members []*member
+	tweak   func(*Config)
+}
+
+func newTestNet(t testing.TB, names ...string) *testNet {
+	tn := &testNet{t: t, nw: mem.NewNetwork(mem.Config{}), dir: newFakeDirectory()}
+	for _, n := range names {
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		nk, err := transport.GenerateNodeKey(rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tn.members = append(tn.members, &member{name: n, key: k, nk: nk, wallet: crypto.PubkeyToAddress(k.PublicKey)})
+	}
+	t.Cleanup(func() {
+		for _, m := range tn.members {
+			tn.stop(m)
+		}
+	})
+	return tn
+}
+
+func (tn *testNet) get(name string) *member {
+	for _, m := range tn.members {
+		if m.name == name {
+			return m
+		}
+	}
+	tn.t.Fatalf("no member %s", name)
+	return nil
+}
+
+// start brings m's node up, makes every running member its peer, and
+// opens its service with cfg tweaks.
+func (tn *testNet) start(m *member, cfg Config) {
+	t := tn.t
+	t.Helper()
+	ctx := testCtx(t)
+	u, err := tn.nw.Attach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nk := m.nk
+	m.node = &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), NodeKey: &nk}
+	if err := m.node.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range tn.members {
+		if o == m || o.node == nil {
+			continue
+		}
+		if err := m.node.AddPeer(ctx, o.node.Self()); err != nil {
+			t.Fatal(err)
+		}
+		if err := o.node.AddPeer(ctx, m.node.Self()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg.Node = m.node
+	cfg.Dir = m.dir
+	if cfg.Directory == nil {
+		cfg.Directory = tn.dir
+	}
+	if cfg.DialTimeout == 0 {
+		cfg.DialTimeout = 2 * time.Second
+	}
+	if cfg.AckTimeout == 0 {
+		cfg.AckTimeout = 3 * time.Second
+	}
+	if cfg.FetchInterval == 0 {
+		cfg.FetchInterval = -1
+	}
+	if tn.tweak != nil {
+		tn.tweak(&cfg)
+	}
+	m.svc, err = Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("open %s: %v", m.name, err)
+	}
+	tn.dir.setKey(m.wallet, m.svc.SealKey())
+}
+
+// stop closes m's service and node.
+func (tn *testNet) stop(m *member) {
+	if m.svc != nil {
+		if err := m.svc.Close(); err != nil {
+			tn.t.Errorf("close %s: %v", m.name, err)
+		}
+		m.svc = nil
+	}
+	if m.node != nil {
+		m.node.Close()
+		m.node = nil
+	}
+}
+
+// fakeDirectory is a Directory and KeyDirectory held in memory.
+type fakeDirectory struct {
+	mu        sync.Mutex
+	mailboxes map[common.Address]string
+	keys      map[common.Address][32]byte
+	noKeys    bool
+}
+
+var _ KeyDirectory = (*fakeDirectory)(nil)
+
+func newFakeDirectory() *fakeDirectory {
+	return &fakeDirectory{mailboxes: map[common.Address]string{}, keys: map[common.Address][32]byte{}}
+}
+
+func (d *fakeDirectory) Mailbox(_ context.Context, w common.Address) (string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.mailboxes[w], nil
+}
+
+func (d *fakeDirectory) SealKey(_ context.Context, w common.Address) ([32]byte, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	k, ok := d.keys[w]
+	if !ok || d.noKeys {
+		return k, fmt.Errorf("no key published for %s", w)
+	}
+	return k, nil
+}
+
+func (d *fakeDirectory) setMailbox(w common.Address, host string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.mailboxes[w] = host
+}
+
+func (d *fakeDirectory) setKey(w common.Address, k [32]byte) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.keys[w] = k
+}
+
+// waitEvent reads events until one satisfies ok.
+func waitEvent(t testing.TB, ctx context.Context, ch <-chan Event, what string, ok func(Event) bool) Event {
+	t.Helper()
+	for {
+		select {
+		case e, open := <-ch:
+			if !open {
+				t.Fatalf("event stream closed waiting for %s", what)
+			}
+			if ok(e) {
+				return e
+			}
+		case <-ctx.Done():
+			t.Fatalf("no event: %s", what)
+		}
+	}
+}

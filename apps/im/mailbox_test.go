@@ -1,0 +1,217 @@
+package im
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestOfflineDelivery: bob stopped, alice sends, bob restarts and
+// receives exactly once, in order; the mailbox then holds nothing and
+// alice learns of the delivery.
+func TestOfflineDelivery(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		talkFirst bool // alice learns bob's seal key from a HELLO; else from the directory
+	}{{"key from hello", true}, {"key from directory", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := testCtx(t)
+			tn := newTestNet(t, "alice", "bob", "mbox")
+			alice, bob, mbox := tn.get("alice"), tn.get("bob"), tn.get("mbox")
+			bob.dir = t.TempDir()
+			tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
+			tn.start(mbox, Config{Mailbox: true})
+			tn.start(alice, Config{})
+			tn.start(bob, Config{})
+			if tc.talkFirst {
+				if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "before"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			bob.svc.Allow(ctx, alice.wallet)
+			tn.stop(bob)
+
+			aev := alice.svc.Subscribe(ctx)
+			var sent []Message
+			for i := range 3 {
+				m, err := alice.svc.Send(ctx, bob.wallet.Hex(), fmt.Sprintf("offline %d", i))
+				if err != nil {
+					t.Fatalf("send %d: %v", i, err)
+				}
+				if m.Status != Sent {
+					t.Fatalf("send %d status %v, want Sent (kept by the mailbox)", i, m.Status)
+				}
+				sent = append(sent, m)
+			}
+			if _, count, _ := mbox.svc.mailboxCounters(bob.wallet); count != 3 {
+				t.Fatalf("mailbox holds %d, want 3", count)
+			}
+			// The mailbox cannot read what it keeps.
+			items, _ := mbox.svc.items(bob.wallet)
+			for _, it := range items {
+				if _, _, _, err := unseal(it.Blob, mbox.svc.keys); !errors.Is(err, ErrBadSeal) {
+					t.Fatalf("mailbox opened an item: %v", err)
+				}
+			}
+
+			tn.start(bob, Config{}) // Open fetches
+			h, err := bob.svc.History(ctx, alice.wallet, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Message
+			for _, m := range h {
+				if m.Text != "before" {
+					got = append(got, m)
+				}
+			}
+			if len(got) != 3 {
+				t.Fatalf("bob has %d offline messages, want exactly 3: %+v", len(got), got)
+			}
+			for i, m := range got {
+				if m.ID != sent[i].ID || m.Text != sent[i].Text || m.From != alice.wallet {
+					t.Fatalf("message %d = %q %s, want %q %s", i, m.Text, m.ID, sent[i].Text, sent[i].ID)
+				}
+			}
+			if _, count, _ := mbox.svc.mailboxCounters(bob.wallet); count != 0 {
+				t.Fatalf("mailbox still holds %d after the fetch", count)
+			}
+			if items, _ := mbox.svc.items(bob.wallet); len(items) != 0 {
+				t.Fatalf("mailbox items left: %d", len(items))
+			}
+			if n, err := bob.svc.Fetch(ctx); n != 0 || err != nil {
+				t.Fatalf("second fetch = %d, %v", n, err)
+			}
+			// Delivery receipts reach alice.
+			for i := range sent {
+				waitEvent(t, ctx, aev, fmt.Sprintf("delivery receipt %d", i), func(e Event) bool {
+					return e.Kind == EventReceipt && e.Message.ID == sent[i].ID && e.Message.Status == Delivered
+				})
+			}
+		})
+	}
+}
+
+// TestMailboxDuplicateSuppressed: a deposit made twice (a sender's retry)
+// is applied once; an item that names a sender whose key it does not
+// carry is dropped.
+func TestMailboxDuplicatesAndForgery(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob", "mbox", "eve")
+	alice, bob, mbox, eve := tn.get("alice"), tn.get("bob"), tn.get("mbox"), tn.get("eve")
+	tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
+	tn.start(mbox, Config{Mailbox: true})
+	tn.start(alice, Config{})
+	tn.start(eve, Config{})
+	tn.start(bob, Config{})
+	bob.svc.Allow(ctx, alice.wallet)
+
+	f := msgFrame{ID: newMessageID(), Sent: alice.svc.nextSent().UnixMicro(), Kind: kindText, Text: "twice"}
+	for range 2 {
+		if err := alice.svc.deposit(ctx, bob.wallet, f.ID, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Eve seals with her own key but names alice as the sender.
+	bk := bob.svc.SealKey()
+	forged, err := seal(marshalInner(msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "from alice, honest"}), alice.wallet, eve.svc.keys, &bk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mbox.svc.keep(eve.wallet, depositFrame{To: bob.wallet, ID: newMessageID(), Blob: forged}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := bob.svc.Fetch(ctx); n != 3 || err != nil {
+		t.Fatalf("fetch = %d, %v; want 3 items", n, err)
+	}
+	h, _ := bob.svc.History(ctx, alice.wallet, 0)
+	if len(h) != 1 || h[0].Text != "twice" {
+		t.Fatalf("history %+v, want the one genuine message once", h)
+	}
+}
+
+func TestMailboxRefusals(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob", "notmbox", "mbox", "carol")
+	alice, bob, notmbox, mbox, carol := tn.get("alice"), tn.get("bob"), tn.get("notmbox"), tn.get("mbox"), tn.get("carol")
+	bob.dir = t.TempDir() // its seal key survives the restart
+	tn.start(notmbox, Config{})
+	tn.start(mbox, Config{Mailbox: true, MailboxLimit: 3, MailboxPerSender: 2})
+	tn.start(alice, Config{})
+	tn.start(carol, Config{})
+	tn.start(bob, Config{})
+	tn.stop(bob)
+
+	tn.dir.setMailbox(bob.wallet, notmbox.wallet.Hex())
+	if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "x"); !errors.Is(err, ErrUnreachable) || !errors.Is(err, ErrNotMailbox) {
+		t.Fatalf("deposit at a non-mailbox: %v", err)
+	}
+	tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
+	for i := range 2 {
+		if m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "y"); err != nil || m.Status != Sent {
+			t.Fatalf("deposit %d: %+v %v", i, m, err)
+		}
+	}
+	// Alice's share is full; carol still has room, until the recipient's
+	// limit.
+	if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "z"); !errors.Is(err, ErrMailboxFull) {
+		t.Fatalf("deposit over the per-sender limit: %v", err)
+	}
+	if m, err := carol.svc.Send(ctx, bob.wallet.Hex(), "c"); err != nil || m.Status != Sent {
+		t.Fatalf("another sender's deposit: %+v %v", m, err)
+	}
+	if _, err := carol.svc.Send(ctx, bob.wallet.Hex(), "d"); !errors.Is(err, ErrMailboxFull) {
+		t.Fatalf("deposit over the recipient's limit: %v", err)
+	}
+	// Once bob fetches, the quotas are free again.
+	tn.start(bob, Config{})
+	if h, _ := bob.svc.Requests(ctx); len(h) != 2 {
+		t.Fatalf("bob's requests after the fetch: %+v", h)
+	}
+	if n := mbox.svc.depositorCount(key([]byte("d"), bob.wallet[:], alice.wallet[:])); n != 0 {
+		t.Fatalf("alice's share after the fetch: %d", n)
+	}
+}
+
+// TestResendAfterRestart: with no mailbox, a message to a stopped peer
+// fails; once the peer is back, Resend delivers it, once.
+func TestResendAfterRestart(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob")
+	alice, bob := tn.get("alice"), tn.get("bob")
+	bob.dir = t.TempDir()
+	tn.start(alice, Config{RetryInterval: 100 * time.Millisecond})
+	tn.start(bob, Config{})
+	if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "first"); err != nil {
+		t.Fatal(err)
+	}
+	tn.stop(bob)
+	aev := alice.svc.Subscribe(ctx)
+	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "while you were out")
+	if !errors.Is(err, ErrUnreachable) || m.Status != Failed {
+		t.Fatalf("send to a stopped peer: %v %v", m.Status, err)
+	}
+	tn.start(bob, Config{})
+	// Alice's overlay session with bob's old node is stale until a new
+	// handshake; bob speaking first makes one at once (alone, alice's
+	// side recovers after the transport's rekey timeout, ~10 s).
+	if _, err := bob.svc.Send(ctx, alice.wallet.Hex(), "back"); err != nil {
+		t.Fatal(err)
+	}
+	// The outbox delivers it without being asked …
+	waitEvent(t, ctx, aev, "outbox delivery", func(e Event) bool {
+		return e.Message.ID == m.ID && e.Message.Status == Delivered
+	})
+	// … and a Resend on top is harmless.
+	for range 2 {
+		r, err := alice.svc.Resend(ctx, m.ID)
+		if err != nil || r.Status != Delivered {
+			t.Fatalf("resend: %+v %v", r, err)
+		}
+	}
+	h, _ := bob.svc.History(ctx, alice.wallet, 0)
+	if len(h) != 3 || h[1].ID != m.ID || h[2].Text != "back" { // ordered by the senders' clocks
+		t.Fatalf("bob's history %+v", h)
+	}
+}
