@@ -28,6 +28,9 @@ type PublishRequest struct {
 	Routers []string
 	// Underlays are where the node receives frames (AttrUnderlay).
 	Underlays []Underlay
+	// Services are other did/svc/<Type> endpoints, for apps (the IM
+	// service's sealing key, for one).
+	Services []Service
 	// Validity is how long the attributes stay valid; zero means
 	// DefaultValidity. Republish before it runs out.
 	Validity time.Duration
@@ -70,6 +73,9 @@ func (c *Client) Publish(ctx context.Context, auth *bind.TransactOpts, req Publi
 	}
 	for _, u := range req.Underlays {
 		attrs = append(attrs, attr{AttrUnderlay, []byte(u.String())})
+	}
+	for _, sv := range req.Services {
+		attrs = append(attrs, attr{"did/svc/" + sv.Type, []byte(sv.Endpoint)})
 	}
 	// Check everything before writing anything.
 	names := make([][32]byte, len(attrs))

@@ -1,0 +1,93 @@
+package im
+
+import (
+	"errors"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// TestOfflineDeliveryThroughChain: with nothing but the embedded chain
+// in common — no static peers, no fake directory — alice sends to bob
+// while bob is down: bob's mailbox and sealing key come from his DID
+// document, the mailbox node is found by name, and bob, back up, reads
+// the message once.
+func TestOfflineDeliveryThroughChain(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob", "mbox")
+	alice, bob, mbox := tn.get("alice"), tn.get("bob"), tn.get("mbox")
+	var funded []common.Address
+	for _, m := range tn.members {
+		funded = append(funded, m.wallet)
+	}
+	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: t.TempDir(), Funded: funded})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	dir := ChainDirectory{Names: emb.Client}
+	auth := func(m *member) *bind.TransactOpts { return naming.Transactor(m.key, big.NewInt(1337)) }
+
+	start := func(m *member, cfg Config) {
+		t.Helper()
+		u, err := tn.nw.Attach()
+		if err != nil {
+			t.Fatal(err)
+		}
+		nk := m.nk
+		m.node = &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), NodeKey: &nk, Names: emb.Client}
+		if err := m.node.Publish(ctx, auth(m)); err != nil {
+			t.Fatal(err)
+		}
+		cfg.Node, cfg.Dir, cfg.Directory = m.node, m.dir, dir
+		cfg.DialTimeout, cfg.AckTimeout, cfg.FetchInterval = 2*time.Second, 3*time.Second, -1
+		if m.svc, err = Open(ctx, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bob.dir = t.TempDir()
+	start(mbox, Config{Mailbox: true})
+	if _, err := emb.Claim(ctx, auth(mbox), "mbox"); err != nil {
+		t.Fatal(err)
+	}
+	start(bob, Config{})
+	if err := bob.svc.Publish(ctx, emb.Client, auth(bob), "mbox"); err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.svc.Allow(ctx, alice.wallet); err != nil {
+		t.Fatal(err)
+	}
+	tn.stop(bob)
+
+	if _, err := dir.SealKey(ctx, alice.wallet); !errors.Is(err, ErrNoSealKey) {
+		t.Fatalf("sealing key of a wallet that published none: %v", err)
+	}
+	start(alice, Config{})
+	// Bob checks who sealed what his mailbox kept: alice's key is on
+	// chain too.
+	if err := alice.svc.Publish(ctx, emb.Client, auth(alice), ""); err != nil {
+		t.Fatal(err)
+	}
+	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "while you were out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Status != Sent {
+		t.Fatalf("status %v, want Sent (kept by bob's mailbox)", m.Status)
+	}
+	start(bob, Config{}) // Open fetches from the mailbox named on chain
+	h, err := bob.svc.History(ctx, alice.wallet, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h) != 1 || h[0].ID != m.ID || h[0].Text != m.Text {
+		t.Fatalf("bob's history %+v, want exactly the one message", h)
+	}
+}
+
