@@ -90,4 +90,3 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 		t.Fatalf("bob's history %+v, want exactly the one message", h)
 	}
 }
-
