@@ -27,4 +27,57 @@
 // Targets (reported, not asserted): anynet ≥ 2× wireguard-go over UDP,
 // ≥ 0.5× the raw gVisor pair over memory, ≥ 1,500 handshakes/s, ≤ 100 KiB
 // per idle node.
+//
+// # Performance
+//
+// What each data-path lever gave, as the two tracked ratios: median of
+// three runs (spread in brackets) of
+// "go run . -only wireguard-go,anynet-udp,raw-gvisor,anynet-mem" on the
+// shared 2-vCPU machine (2026-11-25, six other jobs running; absolute
+// Gbit/s swing 2–3× between runs, so only ratios within one run compare).
+// Each lever was switched off by a temporary build, not by a flag.
+//
+//	lever                                      udp anynet/wg      mem anynet/raw
+//	before (last session, one run)             1.14               0.75
+//	none of the below (pooled batches only)    1.34 [1.21–1.51]   0.75 [0.49–0.76]
+//	+ GSO on send (link/gso.go)                2.60 [2.51–3.57]   0.92 [0.72–0.97]
+//	+ GRO on receive (link/gro.go)             4.27 [3.92–5.14]   1.16 [1.06–1.37]
+//	+ UDP GRO, open in place, one lookup/GSO   anynet-udp +29 % [+28–+64 %],
+//	                                           paired runs
+//
+// GSO: link.Endpoint reports host GSO, so gVisor's TCP hands it packets
+// of up to 64 KiB; the endpoint cuts them into 1280-byte IPv6/TCP
+// segments straight into frame buffers (one copy, checksums completed),
+// seals them and sends them as one underlay batch, which link/udp writes
+// as one sendmmsg with UDP_SEGMENT. The netstack's per-segment work on
+// send (TCP, IPv6, NIC, WritePackets) runs once per 64 KiB instead of
+// once per 1.2 KiB.
+//
+// GRO: link/udp and link/mem say where a read batch ends
+// (link.BatchUnderlay); opened packets go through gVisor's GRO engine and
+// are flushed at the batch's end, so TCP on the receiver handles one
+// merged segment per batch and sends far fewer ACKs (frames from server
+// to client fell from ~21,700 to ~3,500–4,800 per 256 MiB).
+//
+// UDP GRO (link/udp): the receiving socket sets UDP_GRO, so the kernel
+// hands a GSO write over as one read that the reader splits without
+// copying; the reader's system calls fell from 21 % to 13 % of the
+// profile. Opening data straight into the gVisor view the netstack then
+// owns saves a copy and a pool round trip per packet, and the peer
+// lookup runs once per GSO packet rather than once per segment.
+//
+// With all of them, three full runs ("go tool task bench", load average
+// 7–8 on the 2 vCPUs): ratio udp anynet/wireguard-go 6.07 [4.56–12.88]
+// (anynet-udp 1.06 [0.42–1.72] Gbit/s, wireguard-go 0.13 [0.09–0.17]:
+// wireguard-go's many goroutines suffer most from the load, which
+// flatters the ratio; on a quieter machine earlier the same code gave
+// 3.8–4.1 with wireguard-go at 0.50), ratio mem anynet/raw-gvisor 1.38
+// [0.62–1.63], idle node 45.7 KiB of heap. Handshakes (transport only,
+// CPU-bound, untouched by these levers) fell with the load to 327–476/s
+// from ~1,950/s measured on a quieter machine.
+//
+// With all of them the profile of anynet-udp is about one core, ~60 % of
+// it the reader goroutine (decryption 14 %, GRO and the receiving TCP);
+// the next lever would be to open frames on a second goroutine, as
+// wireguard-go's parallel decryption does.
 package main

@@ -56,10 +56,24 @@ type Config struct {
 	// DefaultTickInterval; negative starts no goroutine and the caller
 	// (the simulator) calls Tick itself.
 	TickInterval time.Duration
+	// DisableGSO turns off segmentation offload on send: without it the
+	// netstack hands over packets of up to 64 KiB that the endpoint cuts
+	// into MTU-sized segments (gso.go) and sends as one underlay batch.
+	DisableGSO bool
+	// DisableGRO turns off receive coalescing: without it the TCP
+	// segments of one underlay read batch are merged before they reach
+	// the netstack (gro.go), on underlays that mark their batches
+	// (BatchUnderlay).
+	DisableGRO bool
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Logger receives debug logs; nil discards.
 	Logger *slog.Logger
+
+	// Routing places the node in a routed segment: its role (host or
+	// router), locator and routers (router.go). The zero value is a host
+	// that reaches its peers only directly.
+	Routing Routing
 }
 
 // Endpoint is the overlay's gVisor link endpoint: IPv6 packets written
@@ -73,6 +87,11 @@ type Endpoint struct {
 	log      *slog.Logger
 	mtu      atomic.Uint32
 	maxMTU   uint32
+	gso      stack.SupportedGSO
+
+	gro groState // receive coalescing (gro.go); off without a BatchUnderlay
+
+	rt *router // routing role and tables (router.go); nil without Config.Routing
 
 	dispatcher atomic.Pointer[dispatcherBox]
 
@@ -87,7 +106,10 @@ type Endpoint struct {
 
 type dispatcherBox struct{ d stack.NetworkDispatcher }
 
-var _ stack.LinkEndpoint = (*Endpoint)(nil)
+var (
+	_ stack.LinkEndpoint = (*Endpoint)(nil)
+	_ stack.GSOEndpoint  = (*Endpoint)(nil)
+)
 
 // New returns an endpoint over cfg.Underlay and installs itself as the
 // underlay's receiver.
@@ -125,9 +147,24 @@ func New(cfg Config) (*Endpoint, error) {
 		done:     make(chan struct{}),
 		maxMTU:   cfg.MTU,
 	}
+	e.gso = stack.HostGSOSupported
+	if cfg.DisableGSO {
+		e.gso = stack.GSONotSupported
+	}
 	e.peers.init()
 	e.bufs = newFramePool(int(cfg.MTU) + MaxFrameHeader + TransportOverhead)
 	e.mtu.Store(cfg.MTU)
+	if bu, ok := cfg.Underlay.(BatchUnderlay); ok && !cfg.DisableGRO {
+		e.gro.init()
+		bu.SetBatchEnd(e.flushReceived)
+	}
+	if cfg.Routing.enabled() { // routing hook (router.go)
+		rt, err := e.newRouter(cfg.Routing)
+		if err != nil {
+			return nil, err
+		}
+		e.rt = rt
+	}
 	cfg.Underlay.SetReceiver(e.receive)
 	if cfg.TickInterval > 0 {
 		e.wg.Add(1)
@@ -179,9 +216,10 @@ func (e *Endpoint) Tick() {
 		if p == nil {
 			continue
 		}
-		e.sendMessage(p.endpoint(), out.Msg)
+		e.sendTo(p, out.Msg) // routing hook (forward.go): with locators for a routed peer
 	}
 	e.stats.droppedQueueExpired.Add(uint64(e.peers.expireQueues(e.now())))
+	e.tickRouting() // routing hook (router.go): adverts, attaches, hold timers
 }
 
 // Shutdown stops the timer goroutine. It does not close the underlay,
@@ -205,6 +243,15 @@ func (e *Endpoint) SetMTU(mtu uint32) {
 		e.mtu.Store(mtu)
 	}
 }
+
+// GSOMaxSize implements stack.GSOEndpoint: the largest packet the
+// netstack may hand WritePackets for the endpoint to segment.
+func (*Endpoint) GSOMaxSize() uint32 { return gsoMaxSize }
+
+// SupportedGSO implements stack.GSOEndpoint. The endpoint segments TCP
+// itself (gso.go) as a host NIC would, so it reports host GSO: the
+// netstack then leaves the cutting and the checksums to it.
+func (e *Endpoint) SupportedGSO() stack.SupportedGSO { return e.gso }
 
 // MaxHeaderLength implements stack.LinkEndpoint: frames are built in
 // buffers of the endpoint's own, so the netstack reserves nothing.

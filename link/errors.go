@@ -21,3 +21,25 @@ var (
 // ErrIdentityCollision: two wallets share the first 15 bytes, and so one
 // identity address; the second is refused.
 var ErrIdentityCollision = errors.New("link: identity address collision")
+
+// Routing errors (router.go, forward.go).
+var (
+	// ErrUnreachable: a router said it cannot deliver to the peer's
+	// locator (an unreachable frame), or this node has no route to it.
+	ErrUnreachable = errors.New("link: destination unreachable")
+	// ErrRouting: a Routing configuration that cannot work.
+	ErrRouting = errors.New("link: invalid routing configuration")
+)
+
+// UnreachableError says which locator a router could not reach, and why.
+type UnreachableError struct {
+	Locator Locator
+	Reason  Reason
+}
+
+func (e *UnreachableError) Error() string {
+	return "link: destination unreachable: " + e.Reason.String()
+}
+
+// Unwrap makes errors.Is(err, ErrUnreachable) hold.
+func (e *UnreachableError) Unwrap() error { return ErrUnreachable }

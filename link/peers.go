@@ -16,6 +16,9 @@ type peer struct {
 	wallet   [20]byte
 	ident    netip.Addr
 	verified atomic.Bool // a session with this wallet was established
+	// loc is the peer's locator when it is reached through routers, nil
+	// for a direct peer (routing hook: router.go, forward.go).
+	loc atomic.Pointer[Locator]
 
 	mu        sync.Mutex // guards the fields below
 	tp        *transport.Peer
@@ -29,6 +32,13 @@ func (p *peer) endpoint() netip.AddrPort {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.addr
+}
+
+// route returns the peer's session and underlay address in one lock.
+func (p *peer) route() (*transport.Peer, netip.AddrPort) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.tp, p.addr
 }
 
 func (p *peer) transportPeer() *transport.Peer {

@@ -24,6 +24,9 @@ import (
 //  5. Data must carry an IPv6 packet whose source is the peer's identity
 //     address; it is then injected into the netstack. Nothing that failed
 //     a check is ever injected.
+//  6. On a BatchUnderlay the injected packets pass through GRO (gro.go),
+//     which merges a flow's TCP segments and hands them to the netstack
+//     when the underlay says the batch ended.
 
 // receive is the underlay's receiver.
 func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
@@ -31,27 +34,42 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 	e.stats.bytesReceived.Add(uint64(len(frame)))
 	var h Header
 	msg, err := ParseHeader(frame, &h)
+	// Routing hook (forward.go): frames for other locators, control and
+	// unreachable frames.
+	if err == nil && e.rt != nil && e.routeInbound(frame, &h, msg, src) {
+		return
+	}
 	if err != nil || h.Type != FrameTransport {
 		e.stats.droppedMalformed.Add(1)
 		return
 	}
-	buf := e.bufs.get()
-	defer e.bufs.put(buf)
+	// Data is opened in place into a view the netstack will own, so
+	// the plaintext is never copied; the view is released on any other
+	// outcome.
+	v := buffer.NewViewSize(len(msg))
+	delivered := false
+	defer func() {
+		if !delivered {
+			clear(v.AsSlice())
+			v.Release()
+		}
+	}()
 	srcKey := addrKey(src)
-	res, err := e.sessions.Receive((*buf)[:0], msg, srcKey[:])
+	res, err := e.sessions.Receive(v.AsSlice()[:0], msg, srcKey[:])
 	if err != nil {
 		if errors.Is(err, transport.ErrReplay) {
 			e.stats.droppedReplay.Add(1)
 		} else {
 			e.stats.droppedOpen.Add(1)
 		}
+		e.countUnknownSession(err) // routing hook (forward.go)
 		e.log.Debug("drop frame", "src", src, "err", err)
 		return
 	}
 	switch res.Kind {
 	case transport.KindHandshake:
 		for _, r := range res.Replies {
-			e.sendMessage(src, r)
+			e.reply(src, &h, r) // routing hook (forward.go): back to the source locator
 		}
 		if res.Established && res.Peer != nil {
 			p, err := e.peers.learn(res.Peer, src)
@@ -59,6 +77,7 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 				e.log.Warn("peer refused", "wallet", res.Peer.Wallet(), "err", err)
 				return
 			}
+			e.learnPath(p, &h, true) // routing hook (forward.go)
 			e.flushQueue(p)
 		}
 	case transport.KindData:
@@ -67,34 +86,49 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			e.stats.droppedSpoofed.Add(1)
 			return
 		}
+		e.learnPath(p, &h, res.Established) // routing hook (forward.go)
 		// The first data message may confirm a responder's session.
 		e.flushQueue(p)
 		if len(res.Payload) > 0 {
-			e.deliver(p, res.Payload)
+			delivered = e.deliver(p, v, res.Payload)
 		}
-		// Clear the plaintext before the buffer goes back to the pool.
-		clear(res.Payload)
 	}
 }
 
-// deliver checks an opened packet and injects it into the netstack.
-func (e *Endpoint) deliver(p *peer, plain []byte) {
+// deliver checks an opened packet, plain, and injects it into the
+// netstack. plain lies at the start of v, which deliver takes when it
+// reports true.
+func (e *Endpoint) deliver(p *peer, v *buffer.View, plain []byte) bool {
 	ip := header.IPv6(plain)
 	if len(plain) < header.IPv6MinimumSize || !ip.IsValid(len(plain)) {
 		e.stats.droppedNotIPv6.Add(1)
-		return
+		return false
 	}
 	if src, _ := netip.AddrFromSlice(ip.SourceAddressSlice()); src != p.ident {
 		e.stats.droppedSpoofed.Add(1)
-		return
+		return false
 	}
 	box := e.dispatcher.Load()
 	if box == nil {
-		return
+		return false
 	}
-	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(plain)})
-	box.d.DeliverNetworkPacket(header.IPv6ProtocolNumber, pkt)
+	var payload buffer.Buffer
+	if in := v.AsSlice(); len(in) > 0 && &in[0] == &plain[0] {
+		v.CapLength(len(plain))
+		payload = buffer.MakeWithView(v)
+	} else { // not opened in place: copy
+		payload = buffer.MakeWithData(plain)
+		clear(plain)
+		v.Release()
+	}
+	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: payload})
+	if e.gro.enabled() {
+		e.gro.enqueue(box.d, pkt) // delivered at the batch's end, or sooner
+	} else {
+		box.d.DeliverNetworkPacket(header.IPv6ProtocolNumber, pkt)
+	}
 	pkt.DecRef()
+	return true
 }
 
 // addrKey is the stable byte form of an underlay address that keys the

@@ -24,6 +24,11 @@ import (
 //     is flushed when the handshake completes (receive.go).
 //  5. Frames are batched per underlay address and handed to
 //     Underlay.Send, which blocks while the underlay is full.
+//
+// With segmentation offload (the default, gso.go) a TCP packet may come
+// in at up to 64 KiB; step 3 then cuts it into MTU-sized segments, each
+// copied once, straight into its own frame buffer, and the segments go
+// out in the same batch (one sendmmsg with UDP GSO on link/udp).
 
 // transportHeader is the transport data header that Seal writes before
 // the ciphertext.
@@ -46,25 +51,37 @@ func (fp *framePool) get() *[]byte  { return fp.pool.Get().(*[]byte) }
 func (fp *framePool) put(b *[]byte) { fp.pool.Put(b) }
 
 // batch collects sealed frames per underlay address for one WritePackets
-// call, keeping their order.
+// call, keeping their order. Batches are pooled (batchPool) and keep
+// their slices' capacity from one call to the next.
 type batch struct {
 	dst    []netip.AddrPort
 	frames [][][]byte
 	bufs   []*[]byte
 }
 
+var batchPool = sync.Pool{New: func() any { return new(batch) }}
+
+func getBatch() *batch { return batchPool.Get().(*batch) }
+
 func (b *batch) add(dst netip.AddrPort, frame []byte, buf *[]byte) {
 	if n := len(b.dst); n > 0 && b.dst[n-1] == dst {
 		b.frames[n-1] = append(b.frames[n-1], frame)
 	} else {
 		b.dst = append(b.dst, dst)
-		b.frames = append(b.frames, [][]byte{frame})
+		if len(b.frames) < cap(b.frames) {
+			b.frames = b.frames[:n+1]
+			b.frames[n] = append(b.frames[n][:0], frame)
+		} else {
+			b.frames = append(b.frames, [][]byte{frame})
+		}
 	}
 	if buf != nil {
 		b.bufs = append(b.bufs, buf)
 	}
 }
 
+// flush sends what b holds, returns its buffers to e's pool and b to the
+// batch pool; b must not be used after.
 func (b *batch) flush(e *Endpoint) {
 	for i, dst := range b.dst {
 		e.sendFrames(dst, b.frames[i]...)
@@ -72,16 +89,27 @@ func (b *batch) flush(e *Endpoint) {
 	for _, buf := range b.bufs {
 		e.bufs.put(buf)
 	}
-	*b = batch{}
+	for i := range b.frames {
+		clear(b.frames[i])
+		b.frames[i] = b.frames[i][:0]
+	}
+	clear(b.bufs)
+	b.dst, b.frames, b.bufs = b.dst[:0], b.frames[:0], b.bufs[:0]
+	batchPool.Put(b)
 }
 
 // WritePackets implements stack.LinkEndpoint. It takes no ownership of
 // pkts; every packet is either sent, queued as a copy, or counted as
-// dropped.
+// dropped. A TCP packet the netstack built for segmentation offload is
+// cut into MTU-sized segments first (gso.go).
 func (e *Endpoint) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
-	var b batch
+	b := getBatch()
 	for _, pkt := range pkts.AsSlice() {
-		e.writePacket(&b, pkt)
+		if pkt.GSOOptions.Type != stack.GSONone {
+			e.writeGSO(b, pkt)
+			continue
+		}
+		e.writePacket(b, pkt)
 	}
 	b.flush(e)
 	return pkts.Len(), nil
@@ -103,7 +131,46 @@ func (e *Endpoint) writePacket(b *batch, pkt *stack.PacketBuffer) {
 	for _, s := range pkt.AsSlices() {
 		n += copy((*buf)[n:], s)
 	}
-	plain := (*buf)[off:n]
+	e.sealPacket(b, buf, (*buf)[off:n])
+}
+
+// writeGSO cuts a segmentation-offload packet into segments, each in a
+// frame buffer of its own, and seals them. The segments share one
+// destination, so the peer is looked up once.
+func (e *Endpoint) writeGSO(b *batch, pkt *stack.PacketBuffer) {
+	var seg tcpSegmenter
+	mss := int(pkt.GSOOptions.MSS)
+	if mss == 0 { // not set yet: the packet fits the MTU, or is refused below
+		mss = int(e.MTU())
+	}
+	if pkt.NetworkProtocolNumber != header.IPv6ProtocolNumber || pkt.GSOOptions.Type != stack.GSOTCPv6 ||
+		seg.init(pkt.AsSlices(), mss) != nil {
+		e.stats.droppedNotIPv6.Add(1)
+		return
+	}
+	p := e.peers.byIdent(netip.AddrFrom16(seg.dstAddr.As16()))
+	if p == nil {
+		e.stats.droppedNoPeer.Add(uint64(seg.segments()))
+		return
+	}
+	tp, dst := p.route()
+	off := MinFrameHeader + transportHeader
+	for l := seg.segLen(); l > 0; l = seg.segLen() {
+		buf := e.bufs.get()
+		if l > len(*buf)-off-TransportOverhead {
+			e.stats.droppedTooBig.Add(uint64(seg.segments()))
+			e.bufs.put(buf)
+			return
+		}
+		n := seg.next((*buf)[off:])
+		e.sealTo(b, buf, p, tp, dst, (*buf)[off:off+n])
+	}
+}
+
+// sealPacket routes the IPv6 packet plain, which lies in buf just past
+// room for the frame and transport headers, and hands it to sealTo. It
+// takes buf.
+func (e *Endpoint) sealPacket(b *batch, buf *[]byte, plain []byte) {
 	if len(plain) < header.IPv6MinimumSize {
 		e.stats.droppedNotIPv6.Add(1)
 		e.bufs.put(buf)
@@ -116,13 +183,27 @@ func (e *Endpoint) writePacket(b *batch, pkt *stack.PacketBuffer) {
 		e.bufs.put(buf)
 		return
 	}
-	frame, ok := e.seal(buf, p.transportPeer(), plain)
+	tp, addr := p.route()
+	e.sealTo(b, buf, p, tp, addr, plain)
+}
+
+// sealTo seals plain for p's session tp in place and adds the frame for
+// dst to b, or queues a copy for a handshake. It takes buf.
+func (e *Endpoint) sealTo(b *batch, buf *[]byte, p *peer, tp *transport.Peer, dst netip.AddrPort, plain []byte) {
+	e.noteSYN(p, plain) // routing hook (forward.go)
+	frame, ok := e.seal(buf, tp, plain)
 	if !ok {
 		e.hold(p, plain)
 		e.bufs.put(buf)
 		return
 	}
-	b.add(p.endpoint(), frame, buf)
+	// Routing hook (forward.go): a peer reached through routers gets
+	// both locators and its next hop.
+	if frame, dst, ok = e.routeOut(buf, p, frame, dst); !ok {
+		e.bufs.put(buf)
+		return
+	}
+	b.add(dst, frame, buf)
 }
 
 // seal seals plain, which lies in buf just past room for the frame and
@@ -156,7 +237,7 @@ func (e *Endpoint) startHandshake(p *peer) {
 		return
 	}
 	e.stats.handshakesStarted.Add(1)
-	e.sendMessage(p.endpoint(), msg)
+	e.sendTo(p, msg) // routing hook (forward.go): with locators for a routed peer
 }
 
 // flushQueue seals and sends what waited for p's new session.
@@ -165,20 +246,26 @@ func (e *Endpoint) flushQueue(p *peer) {
 	if len(q) == 0 {
 		return
 	}
-	var b batch
+	b := getBatch()
 	tp := p.transportPeer()
 	dst := p.endpoint()
 	for i, plain := range q {
 		buf := e.bufs.get()
 		off := MinFrameHeader + transportHeader
 		n := copy((*buf)[off:], plain)
+		e.noteSYN(p, plain) // routing hook (forward.go)
 		frame, ok := e.seal(buf, tp, (*buf)[off:off+n])
 		if !ok {
 			e.bufs.put(buf)
 			e.stats.droppedQueueExpired.Add(uint64(len(q) - i))
 			break
 		}
-		b.add(dst, frame, buf)
+		next := dst
+		if frame, next, ok = e.routeOut(buf, p, frame, dst); !ok { // routing hook (forward.go)
+			e.bufs.put(buf)
+			continue
+		}
+		b.add(next, frame, buf)
 	}
 	b.flush(e)
 }

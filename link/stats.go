@@ -18,6 +18,17 @@ type Stats struct {
 	DroppedQueueExpired uint64 // waited for a handshake that never came
 	DroppedTooBig       uint64 // outbound packet larger than the MTU
 	SendErrors          uint64 // the underlay refused a batch
+
+	// Routing (router.go, forward.go).
+	FramesForwarded       uint64 // frames a router passed on, never opened
+	DroppedHopLimit       uint64 // frames whose hop limit ran out here
+	DroppedNoRoute        uint64 // frames for a locator this node has no route to
+	DroppedUnknownSession uint64 // frames for us naming a session we do not have (also in DroppedOpen)
+	DroppedControl        uint64 // control frames refused (unknown sender, bad message), unreachable frames for no peer of ours
+	ControlSent           uint64 // routing control frames sent
+	ControlReceived       uint64 // routing control frames accepted
+	UnreachableSent       uint64 // unreachable frames sent to a source
+	UnreachableReceived   uint64 // unreachable frames accepted for one of our peers
 }
 
 type counters struct {
@@ -28,6 +39,11 @@ type counters struct {
 	droppedMalformed, droppedOpen, droppedReplay, droppedSpoofed     atomic.Uint64
 	droppedNoPeer, droppedNotIPv6                                    atomic.Uint64
 	droppedQueueFull, droppedQueueExpired, sendErrors, droppedTooBig atomic.Uint64
+
+	// Routing (router.go, forward.go).
+	framesForwarded, droppedHopLimit, droppedNoRoute, droppedUnknownSession atomic.Uint64
+	droppedControl, controlSent, controlReceived                            atomic.Uint64
+	unreachableSent, unreachableReceived                                    atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
@@ -47,5 +63,15 @@ func (c *counters) snapshot() Stats {
 		DroppedQueueExpired: c.droppedQueueExpired.Load(),
 		DroppedTooBig:       c.droppedTooBig.Load(),
 		SendErrors:          c.sendErrors.Load(),
+
+		FramesForwarded:       c.framesForwarded.Load(),
+		DroppedHopLimit:       c.droppedHopLimit.Load(),
+		DroppedNoRoute:        c.droppedNoRoute.Load(),
+		DroppedUnknownSession: c.droppedUnknownSession.Load(),
+		DroppedControl:        c.droppedControl.Load(),
+		ControlSent:           c.controlSent.Load(),
+		ControlReceived:       c.controlReceived.Load(),
+		UnreachableSent:       c.unreachableSent.Load(),
+		UnreachableReceived:   c.unreachableReceived.Load(),
 	}
 }

@@ -37,3 +37,18 @@ type Underlay interface {
 	// After Close, recv is never called again. Close is idempotent.
 	Close() error
 }
+
+// BatchUnderlay is an Underlay that says where the batches it receives
+// end (one recvmmsg, one drained queue), so that the receiver can
+// coalesce what one batch carried (GRO) and hand it on at the end. The
+// Endpoint uses it when the underlay offers it; an Underlay without it
+// has every frame delivered on its own.
+type BatchUnderlay interface {
+	Underlay
+
+	// SetBatchEnd installs end, which the underlay calls after it handed
+	// the receiver the last frame of a batch, from the goroutine that
+	// called the receiver, and never while a call to the receiver runs.
+	// It must be called before SetReceiver.
+	SetBatchEnd(end func())
+}

@@ -25,10 +25,11 @@ type Conn struct {
 	exited    chan struct{}
 	closeOnce sync.Once
 
-	recv atomic.Pointer[func(frame []byte, src netip.AddrPort)]
+	recv     atomic.Pointer[func(frame []byte, src netip.AddrPort)]
+	batchEnd atomic.Pointer[func()]
 }
 
-var _ link.Underlay = (*Conn)(nil)
+var _ link.BatchUnderlay = (*Conn)(nil)
 
 // packet is a queued frame: a pooled copy and its source.
 type packet struct {
@@ -61,6 +62,13 @@ func (c *Conn) Stats() Stats { return c.stats.snapshot() }
 // before it are dropped and counted.
 func (c *Conn) SetReceiver(recv func(frame []byte, src netip.AddrPort)) {
 	c.recv.Store(&recv)
+}
+
+// SetBatchEnd implements link.BatchUnderlay: end is called by the
+// delivering goroutine whenever it delivered a frame and found the queue
+// empty after it, so a batch is whatever was queued back to back.
+func (c *Conn) SetBatchEnd(end func()) {
+	c.batchEnd.Store(&end)
 }
 
 // Send copies frames, in order, onto dst's queue, blocking while the
@@ -105,7 +113,8 @@ func (c *Conn) Send(dst netip.AddrPort, frames ...[]byte) error {
 }
 
 // deliver is the Conn's long-lived goroutine: it hands queued frames to
-// the receiver one at a time, in queue order, until Close.
+// the receiver one at a time, in queue order, until Close, and calls the
+// batch end each time the queue runs dry.
 func (c *Conn) deliver() {
 	defer close(c.exited)
 	for {
@@ -127,6 +136,11 @@ func (c *Conn) deliver() {
 			(*recv)(*p.buf, p.src)
 			c.net.pool.put(p.buf)
 			c.add(delivered, 1)
+			if len(c.queue) == 0 {
+				if end := c.batchEnd.Load(); end != nil {
+					(*end)()
+				}
+			}
 		}
 	}
 }

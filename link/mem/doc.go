@@ -22,7 +22,10 @@
 //     until there is room: push back, never a silent drop.
 //  3. Each Conn's one long-lived goroutine, deliver, takes frames off its
 //     queue and hands them to the receiver one at a time, then returns the
-//     buffer to the pool, cleared.
+//     buffer to the pool, cleared. Whenever the queue is empty after a
+//     delivery it calls the batch-end function (link.BatchUnderlay), so
+//     a batch is whatever arrived back to back and the link can coalesce
+//     it.
 //
 // Close detaches the Conn (later Sends to it count as NoRoute), stops its
 // goroutine and waits for it; frames still queued are dropped and

@@ -461,3 +461,47 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchEnd checks link.BatchUnderlay: the batch end runs when the
+// queue ran dry after a delivery — after the last frame of a Send, never
+// before the first frame, never twice without a frame in between.
+func TestBatchEnd(t *testing.T) {
+	n := mem.NewNetwork(mem.Config{})
+	defer n.Close()
+	a, b := attach(t, n), attach(t, n)
+	var (
+		mu     sync.Mutex
+		events []byte
+	)
+	ended := make(chan int, 64)
+	b.SetBatchEnd(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, 'e')
+		ended <- bytes.Count(events, []byte("r"))
+	})
+	b.SetReceiver(func([]byte, netip.AddrPort) {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, 'r')
+	})
+	batch := make([][]byte, 32)
+	for i := range batch {
+		batch[i] = frame(i, 100)
+	}
+	if err := a.Send(b.LocalAddr(), batch...); err != nil {
+		t.Fatal(err)
+	}
+	for got := 0; got < len(batch); {
+		select {
+		case got = <-ended:
+		case <-time.After(10 * time.Second):
+			t.Fatal("no batch end after the last frame")
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if events[0] != 'r' || events[len(events)-1] != 'e' || bytes.Contains(events, []byte("ee")) {
+		t.Fatalf("events %s", events)
+	}
+}

@@ -24,8 +24,21 @@ const (
 	gsoMaxBytes = maxMTU
 )
 
-// gsoSpace is the control-message space one UDP_SEGMENT option takes.
-var gsoSpace = unix.CmsgSpace(2)
+const (
+	// groReadSize is a read buffer with UDP GRO: the most the kernel
+	// coalesces into one read (64 KiB of UDP payload).
+	groReadSize = 1 << 16
+	// groReadSlots is how many such buffers one recvmmsg fills.
+	groReadSlots = 8
+)
+
+var (
+	// gsoSpace is the control-message space one UDP_SEGMENT option takes.
+	gsoSpace = unix.CmsgSpace(2)
+	// groSpace is the space of the UDP_GRO control message a coalesced
+	// read carries (an int: the datagram size).
+	groSpace = unix.CmsgSpace(4)
+)
 
 // batchRW is what ipv4.PacketConn and ipv6.PacketConn share
 // (ipv4.Message and ipv6.Message are one type).
@@ -39,10 +52,12 @@ type batchRW interface {
 type batchIO struct {
 	rw  batchRW
 	gso atomic.Bool
+	gro bool // UDP_GRO is on: reads carry a segment-size control message
 
-	// rx and rxBufs belong to the reader goroutine.
+	// rx, rxBufs and rxOOB belong to the reader goroutine.
 	rx     []ipv4.Message
 	rxBufs [][]byte
+	rxOOB  []byte
 
 	txPool sync.Pool // of *txBatch
 }
@@ -58,7 +73,7 @@ type txBatch struct {
 	ip   [16]byte
 }
 
-func newBatchIO(pc *net.UDPConn, v4 bool, batch int, gso bool) (*batchIO, error) {
+func newBatchIO(pc *net.UDPConn, v4 bool, batch int, gso, gro bool) (*batchIO, error) {
 	b := &batchIO{
 		rx:     make([]ipv4.Message, batch),
 		rxBufs: make([][]byte, batch),
@@ -75,7 +90,47 @@ func newBatchIO(pc *net.UDPConn, v4 bool, batch int, gso bool) (*batchIO, error)
 	if gso && supportsGSO(pc) {
 		b.gso.Store(true)
 	}
+	if gro && enableGRO(pc) {
+		b.gro = true
+		b.rxOOB = make([]byte, batch*groSpace)
+		for i := range b.rx {
+			b.rx[i].OOB = b.rxOOB[i*groSpace : (i+1)*groSpace : (i+1)*groSpace]
+		}
+	}
 	return b, nil
+}
+
+// enableGRO turns UDP_GRO on for pc and reports whether the kernel
+// agreed.
+func enableGRO(pc *net.UDPConn) bool {
+	rc, err := pc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	ok := false
+	err = rc.Control(func(fd uintptr) {
+		ok = unix.SetsockoptInt(int(fd), unix.IPPROTO_UDP, unix.UDP_GRO, 1) == nil
+	})
+	return err == nil && ok
+}
+
+func (b *batchIO) groEnabled() bool { return b.gro }
+
+// groSegment returns the datagram size a UDP_GRO control message in oob
+// states, or 0 if there is none.
+func groSegment(oob []byte) int {
+	for len(oob) >= unix.CmsgLen(0) {
+		h := (*unix.Cmsghdr)(unsafe.Pointer(&oob[0]))
+		l := int(h.Len)
+		if l < unix.CmsgLen(0) || l > len(oob) {
+			return 0
+		}
+		if h.Level == unix.SOL_UDP && h.Type == unix.UDP_GRO && l >= unix.CmsgLen(4) {
+			return int(*(*int32)(unsafe.Pointer(&oob[unix.CmsgLen(0)])))
+		}
+		oob = oob[min(unix.CmsgSpace(l-unix.CmsgLen(0)), len(oob)):]
+	}
+	return 0
 }
 
 func supportsGSO(pc *net.UDPConn) bool {
@@ -99,6 +154,9 @@ func (b *batchIO) read(msgs []rxMsg) (int, error) {
 	for i := range rx {
 		b.rxBufs[i] = msgs[i].buf
 		rx[i].Addr = nil
+		if b.gro {
+			rx[i].OOB = b.rxOOB[i*groSpace : (i+1)*groSpace]
+		}
 	}
 	n, err := b.rw.ReadBatch(rx, 0)
 	if err != nil {
@@ -108,6 +166,10 @@ func (b *batchIO) read(msgs []rxMsg) (int, error) {
 		m := &msgs[i]
 		m.n = rx[i].N
 		m.trunc = rx[i].Flags&unix.MSG_TRUNC != 0
+		m.seg = 0
+		if b.gro && rx[i].NN > 0 {
+			m.seg = groSegment(rx[i].OOB[:rx[i].NN])
+		}
 		m.src = netip.AddrPort{}
 		if ua, ok := rx[i].Addr.(*net.UDPAddr); ok {
 			ap := ua.AddrPort()

@@ -13,11 +13,16 @@ type batchIO struct {
 	pc *net.UDPConn
 }
 
-func newBatchIO(pc *net.UDPConn, _ bool, _ int, _ bool) (*batchIO, error) {
+// groReadSize and groReadSlots size UDP GRO reads, which only Linux has.
+const groReadSize, groReadSlots = 0, 0
+
+func newBatchIO(pc *net.UDPConn, _ bool, _ int, _, _ bool) (*batchIO, error) {
 	return &batchIO{pc: pc}, nil
 }
 
 func (b *batchIO) gsoEnabled() bool { return false }
+
+func (b *batchIO) groEnabled() bool { return false }
 
 func (b *batchIO) read(msgs []rxMsg) (int, error) {
 	m := &msgs[0]
@@ -25,7 +30,7 @@ func (b *batchIO) read(msgs []rxMsg) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	m.n, m.trunc = n, false // a datagram longer than buf shows as n > MTU
+	m.n, m.seg, m.trunc = n, 0, false // a datagram longer than buf shows as n > MTU
 	m.src = netip.AddrPortFrom(src.Addr().Unmap(), src.Port())
 	return 1, nil
 }

@@ -50,6 +50,10 @@ type Config struct {
 	// UDP_SEGMENT), which sends a run of equal-sized frames to one
 	// destination as one large write the kernel splits.
 	DisableGSO bool
+	// DisableGRO turns off UDP generic receive offload (Linux UDP_GRO),
+	// with which the kernel hands over a run of equal-sized datagrams
+	// from one sender as one large read that the reader splits.
+	DisableGRO bool
 	// Logger receives debug logs; nil discards.
 	Logger *slog.Logger
 }

@@ -24,14 +24,15 @@ type Conn struct {
 	log   *slog.Logger
 	stats counters
 
-	recv atomic.Pointer[func(frame []byte, src netip.AddrPort)]
+	recv     atomic.Pointer[func(frame []byte, src netip.AddrPort)]
+	batchEnd atomic.Pointer[func()]
 
 	closed     atomic.Bool
 	closeOnce  sync.Once
 	readerDone chan struct{} // closed when readLoop returns
 }
 
-var _ link.Underlay = (*Conn)(nil)
+var _ link.BatchUnderlay = (*Conn)(nil)
 
 // Listen opens a UDP socket at cfg.Addr and starts its reader. ctx bounds
 // the listen only; the Conn lives until Close.
@@ -60,12 +61,12 @@ func Listen(ctx context.Context, cfg Config) (*Conn, error) {
 		rcv, snd := setBuffers(pc, cfg.SocketBuffer)
 		c.log.Debug("socket buffers", "want", cfg.SocketBuffer, "rcvbuf", rcv, "sndbuf", snd)
 	}
-	c.io, err = newBatchIO(pc, c.v4, cfg.BatchSize, !cfg.DisableGSO)
+	c.io, err = newBatchIO(pc, c.v4, cfg.BatchSize, !cfg.DisableGSO, !cfg.DisableGRO)
 	if err != nil {
 		pc.Close()
 		return nil, fmt.Errorf("udp: listen %s: %w", cfg.Addr, err)
 	}
-	c.log.Debug("listening", "addr", c.local, "mtu", c.mtu, "gso", c.io.gsoEnabled())
+	c.log.Debug("listening", "addr", c.local, "mtu", c.mtu, "gso", c.io.gsoEnabled(), "gro", c.io.groEnabled())
 	go c.readLoop(cfg.BatchSize)
 	return c, nil
 }
@@ -81,6 +82,9 @@ func (c *Conn) MTU() int { return c.mtu }
 // GSO reports whether Send uses UDP segmentation offload.
 func (c *Conn) GSO() bool { return c.io.gsoEnabled() }
 
+// GRO reports whether reads use UDP generic receive offload.
+func (c *Conn) GRO() bool { return c.io.groEnabled() }
+
 // Stats returns c's counters.
 func (c *Conn) Stats() Stats { return c.stats.snapshot() }
 
@@ -88,6 +92,12 @@ func (c *Conn) Stats() Stats { return c.stats.snapshot() }
 // and counted as Unreceived.
 func (c *Conn) SetReceiver(recv func(frame []byte, src netip.AddrPort)) {
 	c.recv.Store(&recv)
+}
+
+// SetBatchEnd implements link.BatchUnderlay: end is called by the reader
+// after it handed the receiver the datagrams of one read (one recvmmsg).
+func (c *Conn) SetBatchEnd(end func()) {
+	c.batchEnd.Store(&end)
 }
 
 // Close closes the socket, which unblocks pending Sends (they return

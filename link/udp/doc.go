@@ -18,9 +18,16 @@
 // Inbound (receive.go): one long-lived reader goroutine reads up to
 // Config.BatchSize datagrams per recvmmsg into buffers it reuses, each
 // MTU+1 bytes, and hands every datagram to the receiver in arrival
-// order. Datagrams over the MTU (truncated, or one byte over) are
+// order. With UDP GRO (Linux UDP_GRO, on unless Config.DisableGRO) the
+// kernel hands a run of equal-sized datagrams from one sender over as
+// one read of up to 64 KiB with the datagram size in a control message;
+// the reader then reads into 8 buffers of 64 KiB and splits each read
+// back into datagrams, without copying. After each read the batch-end
+// function runs (link.BatchUnderlay), so the link can coalesce what one
+// read carried. Datagrams over the MTU (truncated, or one byte over) are
 // dropped and counted, as are datagrams before SetReceiver. The reader
-// never parses what it delivers, so random bytes cannot stop it.
+// never parses what it delivers beyond the kernel's control message, so
+// random bytes cannot stop it.
 //
 // Elsewhere than Linux (batch_other.go) the same pipeline reads and
 // writes one datagram per system call, without GSO.
@@ -49,7 +56,9 @@
 // GSO roughly doubles what a batch of 32 puts on the wire and raises
 // what arrives by about 1.5x, so it is on by default (Config.DisableGSO
 // turns it off). The reader is then the bottleneck, and loopback drops
-// what it cannot take: a receiver that needs more would want UDP GRO.
+// what it cannot take; UDP GRO on the receiving socket removes most of
+// the reader's per-datagram system-call cost (see bench/doc.go for its
+// effect end to end).
 //
 // A segmented write the kernel refuses (EIO where the device has no
 // checksum offload, EINVAL where a segment exceeds the path MTU) is

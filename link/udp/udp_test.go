@@ -144,6 +144,11 @@ func TestSendReceiveBatch(t *testing.T) {
 				if !gso && st.GSOFrames != 0 {
 					t.Fatalf("GSO off but %d frames segmented", st.GSOFrames)
 				}
+				// The receiver has GRO on: segmented writes arrive as
+				// coalesced reads where the kernel supports it.
+				if rs := b.Stats(); gso && a.GSO() && b.GRO() && rs.GROFrames == 0 {
+					t.Fatalf("GRO on but no coalesced read: %+v", rs)
+				}
 			})
 		}
 	}
@@ -420,5 +425,101 @@ func TestListenErrors(t *testing.T) {
 	}
 	if err := udp.DefaultConfig().Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBatchEnd checks link.BatchUnderlay: the batch end runs after the
+// frames of a read were delivered, never before the first frame and never
+// twice without a frame in between, and after the last frame.
+func TestBatchEnd(t *testing.T) {
+	a, _ := listen(t, udp.Config{Addr: "127.0.0.1:0"})
+	b, err := udp.Listen(context.Background(), udp.Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	const want = 200
+	var (
+		mu     sync.Mutex
+		events []byte
+		recvd  int
+		once   sync.Once
+	)
+	done := make(chan struct{})
+	b.SetBatchEnd(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, 'e')
+		if recvd >= want {
+			once.Do(func() { close(done) })
+		}
+	})
+	b.SetReceiver(func([]byte, netip.AddrPort) {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, 'r')
+		recvd++
+	})
+	batch := make([][]byte, 50)
+	for i := range batch {
+		batch[i] = make([]byte, 1000)
+	}
+	// Loopback may drop under load: send batches until enough are in.
+	for i := 0; ; i++ {
+		if err := a.Send(b.LocalAddr(), batch...); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-done:
+		case <-time.After(10 * time.Millisecond):
+			if i < 1000 {
+				continue
+			}
+			t.Fatal("the batch end never followed the last frame")
+		}
+		break
+	}
+	b.Close() // no more reads: the log is final
+	mu.Lock()
+	defer mu.Unlock()
+	if events[0] != 'r' || events[len(events)-1] != 'e' || bytes.Contains(events, []byte("ee")) {
+		t.Fatalf("events %s", events)
+	}
+}
+
+// TestGROSplit sends runs the kernel coalesces into one read (equal
+// frames, a shorter tail) to a receiver with and without UDP GRO, and
+// expects the same frames back in order.
+func TestGROSplit(t *testing.T) {
+	for _, gro := range []bool{true, false} {
+		t.Run(fmt.Sprintf("gro=%v", gro), func(t *testing.T) {
+			a, _ := listen(t, udp.Config{Addr: "127.0.0.1:0"})
+			b, ch := listen(t, udp.Config{Addr: "127.0.0.1:0", DisableGRO: !gro})
+			var batch [][]byte
+			for i := range 50 {
+				size := 1000
+				if i == 49 {
+					size = 3
+				}
+				f := make([]byte, size)
+				binary.BigEndian.PutUint16(f, uint16(i))
+				batch = append(batch, f)
+			}
+			if err := a.Send(b.LocalAddr(), batch...); err != nil {
+				t.Fatal(err)
+			}
+			for i, w := range batch {
+				if g := next(t, ch); !bytes.Equal(g.frame, w) {
+					t.Fatalf("frame %d: %d bytes %x…, want %d bytes", i, len(g.frame), g.frame[:min(2, len(g.frame))], len(w))
+				}
+			}
+			st := b.Stats()
+			if !gro && (b.GRO() || st.GROFrames != 0) {
+				t.Fatalf("GRO off but in use: %+v", st)
+			}
+			if gro && a.GSO() && b.GRO() && st.GROFrames != uint64(len(batch)) {
+				t.Fatalf("%d of %d frames in coalesced reads", st.GROFrames, len(batch))
+			}
+		})
 	}
 }

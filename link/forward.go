@@ -1,0 +1,382 @@
+package link
+
+import (
+	"errors"
+	"net/netip"
+
+	"github.com/anynet/anynet/link/locator"
+	"github.com/anynet/anynet/transport"
+	"gvisor.dev/gvisor/pkg/buffer"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+)
+
+// The routed data path, hooked into send.go and receive.go:
+//
+//  1. Outbound, a peer added with AddRoutedPeer (or whose last opened
+//     frame carried a source locator) is reached through routers: its
+//     sealed frame is moved behind a header with both locators
+//     (routeOut) and goes to the next hop (nextHop): a host's default
+//     router, or a router's longest-prefix match. Handshake messages take
+//     the same way (sendTo, reply). Outbound SYNs to such peers are
+//     remembered for a few seconds (noteSYN).
+//  2. Inbound, a frame whose destination locator is not this node's is
+//     forwarded by a router (forward) with its hop limit decremented and
+//     its payload untouched, or dropped by a host. Control frames go to
+//     router.go; unreachable frames fail the flows they name
+//     (receiveUnreachable). Everything else is opened as before, and the
+//     peer's return path follows the source locator of the frames that
+//     opened (learnPath).
+//  3. A router that cannot forward a transport frame (no route, hop limit
+//     exhausted) counts it and sends an unreachable frame to its source
+//     locator, rate-limited. The source injects an ICMPv6 destination
+//     unreachable into its netstack for each remembered SYN and queued
+//     packet to that locator, so a TCP dial fails at once with "network
+//     is unreachable" instead of timing out, and Unreachable reports it.
+
+// routeInbound handles a frame the routing layer owns: one for another
+// locator, a control frame, an unreachable frame. It reports false for a
+// transport frame this node opens itself.
+func (e *Endpoint) routeInbound(frame []byte, h *Header, payload []byte, src netip.AddrPort) bool {
+	rt := e.rt
+	if h.Dst != nil && *h.Dst != rt.local {
+		if rt.role != RoleRouter || h.Type == FrameControl {
+			e.stats.droppedNoRoute.Add(1)
+			return true
+		}
+		e.forward(frame, h, payload, src)
+		return true
+	}
+	switch h.Type {
+	case FrameControl:
+		e.receiveControl(h, payload, src)
+		return true
+	case FrameUnreachable:
+		e.receiveUnreachable(payload)
+		return true
+	}
+	return false
+}
+
+// forward passes frame on towards h.Dst without opening it. The frame
+// is the underlay's until receive returns; Send does not retain it, so
+// the hop limit is decremented in place.
+func (e *Endpoint) forward(frame []byte, h *Header, payload []byte, src netip.AddrPort) {
+	if h.HopLimit <= 1 {
+		e.stats.droppedHopLimit.Add(1)
+		e.sendUnreachable(h, payload, ReasonHopLimit, src)
+		return
+	}
+	next, ok := e.nextHop(h.Dst)
+	if !ok {
+		e.stats.droppedNoRoute.Add(1)
+		e.sendUnreachable(h, payload, ReasonNoRoute, src)
+		return
+	}
+	frame[1] = h.HopLimit - 1
+	e.stats.framesForwarded.Add(1)
+	e.sendFrames(next, frame)
+}
+
+// nextHop returns the underlay address a frame for dst goes to: for a
+// router an attached host or the neighbor its longest-prefix match
+// names, for a host its default router.
+func (e *Endpoint) nextHop(dst *Locator) (netip.AddrPort, bool) {
+	rt := e.rt
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	if rt.role == RoleRouter {
+		if a := rt.attached[*dst]; a != nil {
+			return a.p.endpoint(), true
+		}
+		r, ok := rt.speaker.Lookup(locator.Locator(*dst))
+		if !ok || r.NextHop == rt.self {
+			return netip.AddrPort{}, false
+		}
+		if l := rt.byKey[r.NextHop]; l != nil {
+			return l.p.endpoint(), true
+		}
+		return netip.AddrPort{}, false
+	}
+	for _, l := range rt.links {
+		if l.up {
+			return l.p.endpoint(), true
+		}
+	}
+	if len(rt.links) > 0 {
+		return rt.links[0].p.endpoint(), true
+	}
+	return netip.AddrPort{}, false
+}
+
+// sendUnreachable tells the source of a transport frame that could not
+// be forwarded. Unreachable and control frames, and frames without a
+// source locator, get none; nor do frames past the rate limit.
+func (e *Endpoint) sendUnreachable(h *Header, payload []byte, reason Reason, src netip.AddrPort) {
+	if h.Type != FrameTransport || h.Src == nil {
+		return
+	}
+	rt := e.rt
+	now := e.now()
+	rt.mu.Lock()
+	if now.Sub(rt.unreachAt) >= rt.interval {
+		rt.unreachAt, rt.unreachN = now, 0
+	}
+	rt.unreachN++
+	allowed := rt.unreachN <= unreachableBurst
+	rt.mu.Unlock()
+	if !allowed {
+		return
+	}
+	var body [unreachableMinLen + maxQuote]byte
+	b := appendUnreachable(body[:0], reason, h.Dst, payload)
+	if e.sendRouted(h.Src, FrameUnreachable, b, src) {
+		e.stats.unreachableSent.Add(1)
+	}
+}
+
+// receiveUnreachable fails the flows to the locator an unreachable frame
+// names: the SYNs sent to it lately and the packets waiting for a
+// handshake with a peer there. A frame that names no locator this node
+// sends to is dropped.
+func (e *Endpoint) receiveUnreachable(body []byte) {
+	reason, dst, _, err := parseUnreachable(body)
+	if err != nil {
+		e.stats.droppedMalformed.Add(1)
+		return
+	}
+	peers := e.peersAt(dst)
+	rt := e.rt
+	now := e.now()
+	rt.mu.Lock()
+	d := rt.dests[*dst]
+	if d == nil && len(peers) == 0 {
+		rt.mu.Unlock()
+		e.stats.droppedControl.Add(1)
+		return
+	}
+	if d == nil {
+		d = &destination{}
+		rt.dests[*dst] = d
+	}
+	d.unreach, d.at = &UnreachableError{Locator: *dst, Reason: reason}, now
+	var syns [][48]byte
+	for i := range d.syns {
+		if s := &d.syns[i]; !s.at.IsZero() && now.Sub(s.at) <= unreachableHold {
+			syns = append(syns, s.hdr)
+		}
+		d.syns[i] = sentSYN{}
+	}
+	rt.mu.Unlock()
+	e.stats.unreachableReceived.Add(1)
+	for i := range syns {
+		e.injectUnreachable(syns[i][:])
+	}
+	for _, p := range peers {
+		for _, pkt := range e.peers.takeQueue(p) {
+			e.injectUnreachable(pkt)
+		}
+	}
+}
+
+// peersAt returns the peers reached through routers at dst.
+func (e *Endpoint) peersAt(dst *Locator) []*peer {
+	t := &e.peers
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	var out []*peer
+	for _, p := range t.ident {
+		if l := p.loc.Load(); l != nil && *l == *dst {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// injectUnreachable hands the netstack an ICMPv6 destination unreachable
+// (code 0, no route) quoting the start of orig, an IPv6 packet this node
+// sent, as if from orig's destination. gVisor fails a connecting TCP
+// endpoint with ErrNetworkUnreachable on it.
+func (e *Endpoint) injectUnreachable(orig []byte) {
+	box := e.dispatcher.Load()
+	if box == nil || len(orig) < header.IPv6MinimumSize+8 {
+		return
+	}
+	in := header.IPv6(orig)
+	quote := orig[:header.IPv6MinimumSize+8]
+	n := header.IPv6MinimumSize + header.ICMPv6DstUnreachableMinimumSize + len(quote)
+	b := make([]byte, n)
+	out := header.IPv6(b)
+	out.Encode(&header.IPv6Fields{
+		PayloadLength:     uint16(n - header.IPv6MinimumSize),
+		TransportProtocol: header.ICMPv6ProtocolNumber,
+		HopLimit:          DefaultHopLimit,
+		SrcAddr:           in.DestinationAddress(),
+		DstAddr:           in.SourceAddress(),
+	})
+	icmp := header.ICMPv6(b[header.IPv6MinimumSize:])
+	icmp.SetType(header.ICMPv6DstUnreachable)
+	icmp.SetCode(header.ICMPv6NetworkUnreachable)
+	copy(icmp[header.ICMPv6DstUnreachableMinimumSize:], quote)
+	icmp.SetChecksum(header.ICMPv6Checksum(header.ICMPv6ChecksumParams{
+		Header: icmp,
+		Src:    in.DestinationAddress(),
+		Dst:    in.SourceAddress(),
+	}))
+	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(b)})
+	box.d.DeliverNetworkPacket(header.IPv6ProtocolNumber, pkt)
+	pkt.DecRef()
+}
+
+// noteSYN remembers the start of plain, an IPv6 packet about to be
+// sealed for p, if p is reached through routers and plain opens a TCP
+// connection, so an unreachable signal can fail the dial.
+func (e *Endpoint) noteSYN(p *peer, plain []byte) {
+	loc := p.loc.Load()
+	if loc == nil || e.rt == nil || len(plain) < header.IPv6MinimumSize+header.TCPMinimumSize {
+		return
+	}
+	ip := header.IPv6(plain)
+	if ip.TransportProtocol() != header.TCPProtocolNumber {
+		return
+	}
+	if f := header.TCP(plain[header.IPv6MinimumSize:]).Flags(); f&header.TCPFlagSyn == 0 || f&header.TCPFlagAck != 0 {
+		return
+	}
+	rt := e.rt
+	now := e.now()
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	d := rt.dests[*loc]
+	if d == nil {
+		d = &destination{}
+		rt.dests[*loc] = d
+	}
+	s := &d.syns[d.next]
+	copy(s.hdr[:], plain)
+	s.at = now
+	d.next = (d.next + 1) % synRing
+}
+
+// routeOut puts frame, sealed for p at the start of buf behind a
+// locator-free header, behind a header with both locators when p is
+// reached through routers, and returns it with its next hop. Frames for
+// direct peers pass unchanged to dst. It reports false, counting why,
+// when the frame cannot go.
+func (e *Endpoint) routeOut(buf *[]byte, p *peer, frame []byte, dst netip.AddrPort) ([]byte, netip.AddrPort, bool) {
+	loc := p.loc.Load()
+	if loc == nil || e.rt == nil {
+		return frame, dst, true
+	}
+	next, ok := e.nextHop(loc)
+	if !ok {
+		e.stats.droppedNoRoute.Add(1)
+		return nil, dst, false
+	}
+	h := Header{Type: FrameTransport, HopLimit: DefaultHopLimit, Dst: loc}
+	if !e.rt.local.isZero() {
+		h.Src = &e.rt.local
+	}
+	hl := h.Len()
+	n := len(frame) - MinFrameHeader + hl
+	if n > len(*buf) {
+		e.stats.droppedTooBig.Add(1)
+		return nil, dst, false
+	}
+	copy((*buf)[hl:n], frame[MinFrameHeader:])
+	AppendHeader((*buf)[:0], &h)
+	return (*buf)[:n], next, true
+}
+
+// sendTo sends one transport message (handshake, keepalive) to p, with
+// locators when p is reached through routers.
+func (e *Endpoint) sendTo(p *peer, msg []byte) {
+	if loc := p.loc.Load(); loc != nil && e.rt != nil {
+		e.sendRouted(loc, FrameTransport, msg, netip.AddrPort{})
+		return
+	}
+	e.sendMessage(p.endpoint(), msg)
+}
+
+// reply sends a handshake reply back the way h came: to its source
+// locator if it had one, else straight to src.
+func (e *Endpoint) reply(src netip.AddrPort, h *Header, msg []byte) {
+	if h.Src != nil && e.rt != nil {
+		e.sendRouted(h.Src, FrameTransport, msg, src)
+		return
+	}
+	e.sendMessage(src, msg)
+}
+
+// sendRouted sends body in a frame of type t for dst through the next
+// hop, or through fallback (the neighbor a frame came from) when there
+// is none. It reports whether the frame went.
+func (e *Endpoint) sendRouted(dst *Locator, t FrameType, body []byte, fallback netip.AddrPort) bool {
+	next, ok := e.nextHop(dst)
+	if !ok {
+		if !fallback.IsValid() {
+			e.stats.droppedNoRoute.Add(1)
+			return false
+		}
+		next = fallback
+	}
+	h := Header{Type: t, HopLimit: DefaultHopLimit, Dst: dst}
+	if !e.rt.local.isZero() {
+		h.Src = &e.rt.local
+	}
+	buf := e.bufs.get()
+	defer e.bufs.put(buf)
+	if h.Len()+len(body) > len(*buf) {
+		e.stats.droppedTooBig.Add(1)
+		return false
+	}
+	f := AppendHeader((*buf)[:0], &h)
+	f = append(f, body...)
+	e.sendFrames(next, f)
+	return true
+}
+
+// learnPath updates p's return path from h, the header of a frame that
+// just opened as p's: through routers to its source locator, or direct.
+// The header is not covered by the AEAD, so, as WireGuard roams to the
+// source address of an authenticated packet, this follows the newest
+// authenticated frame. A session that became usable owes its router
+// links a control message at the next Tick.
+func (e *Endpoint) learnPath(p *peer, h *Header, established bool) {
+	if e.rt == nil {
+		return
+	}
+	switch cur := p.loc.Load(); {
+	case h.Src == nil && cur != nil:
+		p.loc.Store(nil)
+	case h.Src != nil && (cur == nil || *cur != *h.Src):
+		l := *h.Src
+		p.loc.Store(&l)
+	}
+	if established {
+		e.rt.mu.Lock()
+		e.rt.dirty = true
+		e.rt.mu.Unlock()
+	}
+}
+
+// countUnknownSession counts a frame for a session this node does not
+// have (after a restart, or forged), by its own reason.
+func (e *Endpoint) countUnknownSession(err error) {
+	if errors.Is(err, transport.ErrUnknownIndex) {
+		e.stats.droppedUnknownSession.Add(1)
+	}
+}
+
+// countOpenDrop counts a control frame the transport refused.
+func (e *Endpoint) countOpenDrop(err error) {
+	if err == nil {
+		return
+	}
+	if errors.Is(err, transport.ErrReplay) {
+		e.stats.droppedReplay.Add(1)
+	} else {
+		e.stats.droppedOpen.Add(1)
+	}
+	e.countUnknownSession(err)
+}

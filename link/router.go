@@ -1,0 +1,490 @@
+package link
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/anynet/anynet/link/locator"
+	"github.com/anynet/anynet/link/route"
+	"github.com/anynet/anynet/transport"
+)
+
+// This file is the routing role and its control plane: what a node is
+// (host or router), which routers it talks to, and the control messages
+// (doc.go, "Routing") by which routers exchange route adverts and hosts
+// attach to their router. forward.go is the data plane.
+
+// Role says whether an endpoint forwards frames for other nodes.
+type Role uint8
+
+const (
+	// RoleHost (the default) opens frames addressed to it and sends the
+	// rest of its locator-addressed frames to its attachment router.
+	RoleHost Role = iota
+	// RoleRouter also forwards frames addressed to other locators, by
+	// longest-prefix match, without opening them.
+	RoleRouter
+)
+
+// String returns "host" or "router".
+func (r Role) String() string {
+	switch r {
+	case RoleHost:
+		return "host"
+	case RoleRouter:
+		return "router"
+	}
+	return fmt.Sprintf("Role(%d)", uint8(r))
+}
+
+const (
+	// DefaultAdvertInterval is how often a router sends its adverts to
+	// its neighbors, and a host its attach to its routers, when nothing
+	// changed.
+	DefaultAdvertInterval = time.Second
+	// holdIntervals is the default hold time in advert intervals: a
+	// neighbor not heard from for that long is down.
+	holdIntervals = 3
+	// unreachableHold is how long an unreachable signal for a peer
+	// stands (Endpoint.Unreachable) and how long an outbound SYN is kept
+	// to fail its dial when one comes.
+	unreachableHold = 10 * time.Second
+	// synRing is how many recent SYNs are kept per routed destination.
+	synRing = 4
+	// unreachableBurst bounds the unreachable frames a router sends per
+	// advert interval, so a flood of undeliverable frames cannot turn it
+	// into an amplifier.
+	unreachableBurst = 64
+)
+
+// Routing places an endpoint in a routed segment. The zero value is a
+// host without a locator, which reaches peers only directly, as before
+// routing existed.
+type Routing struct {
+	// Role is RoleHost (the default) or RoleRouter.
+	Role Role
+	// Locator is this node's locator on its underlay (its NIC). Frames
+	// whose destination locator is another one are forwarded (a router)
+	// or dropped (a host). A host gets it from its router's subnet with
+	// locator.Assign, which its router checks. Zero means none: the node
+	// cannot be reached through routers.
+	Locator locator.Locator
+	// Prefixes are the prefixes a router originates: the subnets whose
+	// hosts attach to it. Ignored for a host.
+	Prefixes []locator.Prefix
+	// Routers are the routers this node talks to directly. For a host,
+	// its attachment routers: the first one heard from within HoldTime
+	// (or the first, if none) is its default route. For a router, its
+	// neighbors in the segment, with which it exchanges adverts.
+	Routers []RouterPeer
+	// AdvertInterval is the period of adverts and attaches. Zero means
+	// DefaultAdvertInterval.
+	AdvertInterval time.Duration
+	// HoldTime is how long a router neighbor, an attached host or an
+	// attachment router stays up without being heard from. Zero means
+	// three AdvertIntervals.
+	HoldTime time.Duration
+}
+
+// RouterPeer is a router reached directly over the underlay. Its node
+// key names it in route paths and must be known.
+type RouterPeer struct {
+	Wallet  [20]byte
+	NodeKey transport.PublicKey
+	Addr    netip.AddrPort
+}
+
+func (r *Routing) enabled() bool {
+	return r.Role != RoleHost || !r.Locator.IsZero() || len(r.Routers) > 0
+}
+
+func (r *Routing) validate() error {
+	switch r.Role {
+	case RoleHost, RoleRouter:
+	default:
+		return fmt.Errorf("%w: role %d", ErrRouting, r.Role)
+	}
+	if r.Role == RoleRouter && len(r.Prefixes) > 0 && r.Locator.IsZero() {
+		return fmt.Errorf("%w: a router that originates prefixes needs a Locator", ErrRouting)
+	}
+	if r.AdvertInterval < 0 || r.HoldTime < 0 {
+		return fmt.Errorf("%w: negative interval", ErrRouting)
+	}
+	for _, p := range r.Routers {
+		if !p.Addr.IsValid() {
+			return fmt.Errorf("%w: router %x without an underlay address", ErrRouting, p.Wallet)
+		}
+	}
+	return nil
+}
+
+// router is an endpoint's routing state; nil when Config.Routing is the
+// zero value.
+type router struct {
+	role     Role
+	self     route.ID
+	local    Locator // this node's locator; zero if none
+	prefixes []locator.Prefix
+	interval time.Duration
+	hold     time.Duration
+
+	mu        sync.RWMutex // guards the fields below
+	speaker   *route.Speaker
+	links     []*routerLink            // Routing.Routers, in order
+	byKey     map[route.ID]*routerLink // the same, by node key
+	attached  map[Locator]*attachment  // a router's hosts
+	dests     map[Locator]*destination // routed peers' recent SYNs and unreachable signals
+	lastSend  time.Time                // last periodic adverts or attaches
+	dirty     bool                     // something changed: control messages owed at the next Tick
+	unreachN  int                      // unreachable frames sent since unreachAt
+	unreachAt time.Time                // start of the current rate-limit window
+}
+
+// routerLink is a router this node talks to directly.
+type routerLink struct {
+	cfg      RouterPeer
+	p        *peer
+	up       bool      // heard from within the hold time
+	heard    time.Time // when it was last heard from
+	lastInit time.Time // when a control message last started a handshake
+}
+
+// attachment is a host attached to this router.
+type attachment struct {
+	p    *peer
+	seen time.Time
+}
+
+// destination is what a node remembers about a locator it sends to
+// through routers.
+type destination struct {
+	syns    [synRing]sentSYN
+	next    int
+	unreach *UnreachableError
+	at      time.Time // when unreach arrived
+}
+
+// sentSYN is the start of an outbound TCP SYN: the IPv6 header and the
+// TCP ports, which an ICMPv6 error must quote.
+type sentSYN struct {
+	hdr [48]byte
+	at  time.Time
+}
+
+// newRouter builds the routing state and registers Routing.Routers as
+// peers of e.
+func (e *Endpoint) newRouter(cfg Routing) (*router, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	rt := &router{
+		role:     cfg.Role,
+		self:     route.ID(e.sessions.PublicKey()),
+		local:    Locator(cfg.Locator),
+		prefixes: cfg.Prefixes,
+		interval: cfg.AdvertInterval,
+		hold:     cfg.HoldTime,
+		speaker:  route.NewSpeaker(route.ID(e.sessions.PublicKey())),
+		byKey:    make(map[route.ID]*routerLink),
+		attached: make(map[Locator]*attachment),
+		dests:    make(map[Locator]*destination),
+	}
+	if rt.interval == 0 {
+		rt.interval = DefaultAdvertInterval
+	}
+	if rt.hold == 0 {
+		rt.hold = holdIntervals * rt.interval
+	}
+	for _, p := range cfg.Prefixes {
+		rt.speaker.Originate(p)
+	}
+	for _, rp := range cfg.Routers {
+		key := rp.NodeKey
+		if err := e.AddPeer(rp.Wallet, &key, rp.Addr); err != nil {
+			return nil, fmt.Errorf("link: router %x: %w", rp.Wallet, err)
+		}
+		l := &routerLink{cfg: rp, p: e.peers.byIdent(IdentityAddr(rp.Wallet))}
+		rt.links = append(rt.links, l)
+		rt.byKey[route.ID(rp.NodeKey)] = l
+	}
+	rt.dirty = true
+	return rt, nil
+}
+
+// AddRoutedPeer tells the endpoint to reach wallet through routers, at
+// loc: its frames carry loc as destination locator and go to the
+// attachment router. key, if known, makes the handshake IK. It fails
+// with ErrRouting on an endpoint without routers or without a locator
+// of its own (the way back).
+func (e *Endpoint) AddRoutedPeer(wallet [20]byte, key *transport.PublicKey, loc locator.Locator) error {
+	rt := e.rt
+	if rt == nil || (len(rt.links) == 0 && rt.role == RoleHost) {
+		return fmt.Errorf("%w: a routed peer needs Routing.Routers", ErrRouting)
+	}
+	if rt.local.isZero() {
+		return fmt.Errorf("%w: a routed peer needs Routing.Locator, the way back", ErrRouting)
+	}
+	l := Locator(loc)
+	next, ok := e.nextHop(&l)
+	if !ok {
+		next = rt.links[0].cfg.Addr
+	}
+	if err := e.AddPeer(wallet, key, next); err != nil {
+		return err
+	}
+	e.peers.byIdent(IdentityAddr(wallet)).loc.Store(&l)
+	return nil
+}
+
+// Attached reports whether a host's attachment to one of its routers
+// stands: the router acknowledged its locator within the hold time.
+func (e *Endpoint) Attached() bool {
+	if e.rt == nil {
+		return false
+	}
+	e.rt.mu.RLock()
+	defer e.rt.mu.RUnlock()
+	for _, l := range e.rt.links {
+		if l.up {
+			return true
+		}
+	}
+	return false
+}
+
+// Routes returns a router's route table, longest prefix first.
+func (e *Endpoint) Routes() []route.Route {
+	if e.rt == nil {
+		return nil
+	}
+	e.rt.mu.RLock()
+	defer e.rt.mu.RUnlock()
+	return e.rt.speaker.Routes()
+}
+
+// Unreachable returns the unreachable signal that stands for the peer at
+// ident, an *UnreachableError, or nil if none arrived in the last
+// seconds. The stack wraps it into a failed dial's error.
+func (e *Endpoint) Unreachable(ident netip.Addr) error {
+	p := e.peers.byIdent(ident)
+	if e.rt == nil || p == nil {
+		return nil
+	}
+	loc := p.loc.Load()
+	if loc == nil {
+		return nil
+	}
+	rt := e.rt
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	d := rt.dests[*loc]
+	if d == nil || d.unreach == nil || e.now().Sub(d.at) > unreachableHold {
+		return nil
+	}
+	return d.unreach
+}
+
+// controlOut is one control message owed to a router link.
+type controlOut struct {
+	l   *routerLink
+	msg []byte
+}
+
+// tickRouting runs the routing timers: neighbors and hosts not heard
+// from within the hold time go down, and adverts (a router) or attaches
+// (a host) go out when something changed or the interval passed.
+func (e *Endpoint) tickRouting() {
+	rt := e.rt
+	if rt == nil {
+		return
+	}
+	now := e.now()
+	rt.mu.Lock()
+	for _, l := range rt.links {
+		if l.up && now.Sub(l.heard) > rt.hold {
+			l.up = false
+			if rt.role == RoleRouter && rt.speaker.NeighborDown(route.ID(l.cfg.NodeKey)) {
+				rt.dirty = true
+			}
+			e.log.Debug("router down", "wallet", fmt.Sprintf("%x", l.cfg.Wallet))
+		}
+	}
+	for loc, a := range rt.attached {
+		if now.Sub(a.seen) > rt.hold {
+			delete(rt.attached, loc)
+		}
+	}
+	for loc, d := range rt.dests {
+		if now.Sub(d.at) > unreachableHold && now.Sub(d.syns[(d.next+synRing-1)%synRing].at) > unreachableHold {
+			delete(rt.dests, loc)
+		}
+	}
+	var out []controlOut
+	if rt.dirty || now.Sub(rt.lastSend) >= rt.interval {
+		out = rt.controlLocked()
+		rt.dirty = false
+		rt.lastSend = now
+	}
+	rt.mu.Unlock()
+	for _, o := range out {
+		e.sendControl(o.l, o.msg)
+	}
+}
+
+// controlLocked builds the control messages owed to every router link:
+// a router's adverts, or a host's attach.
+func (rt *router) controlLocked() []controlOut {
+	var msg []byte
+	switch {
+	case rt.role == RoleRouter:
+		b, err := route.Encode(appendControl(nil, controlAdvert, nil), rt.speaker.Adverts())
+		if err != nil {
+			return nil
+		}
+		msg = b
+	case !rt.local.isZero():
+		msg = appendControl(nil, controlAttach, rt.local[:])
+	default:
+		return nil
+	}
+	out := make([]controlOut, 0, len(rt.links))
+	for _, l := range rt.links {
+		out = append(out, controlOut{l, msg})
+	}
+	return out
+}
+
+// sendControl seals msg for the router link l and sends it in a control
+// frame. Without a session it starts a handshake (at most once per
+// handshakeRetry) and drops msg: the next Tick sends a fresh one.
+func (e *Endpoint) sendControl(l *routerLink, msg []byte) {
+	tp, dst := l.p.route()
+	buf := e.bufs.get()
+	defer e.bufs.put(buf)
+	putHeader(*buf, FrameControl, 1)
+	frame, err := e.sessions.Seal((*buf)[:MinFrameHeader], tp, msg)
+	if err != nil {
+		if !errors.Is(err, transport.ErrNoSession) {
+			e.log.Debug("seal control", "err", err)
+			return
+		}
+		now := e.now()
+		e.rt.mu.Lock()
+		start := l.lastInit.IsZero() || now.Sub(l.lastInit) >= handshakeRetry
+		if start {
+			l.lastInit = now
+		}
+		e.rt.mu.Unlock()
+		if start {
+			e.startHandshake(l.p)
+		}
+		return
+	}
+	e.stats.controlSent.Add(1)
+	e.sendFrames(dst, frame)
+}
+
+// receiveControl opens a control frame from a router link or an
+// attaching host and acts on it.
+func (e *Endpoint) receiveControl(h *Header, msg []byte, src netip.AddrPort) {
+	if h.Dst != nil || h.Src != nil {
+		e.stats.droppedControl.Add(1)
+		return
+	}
+	srcKey := addrKey(src)
+	res, err := e.sessions.Receive(nil, msg, srcKey[:])
+	if err != nil || res.Kind != transport.KindData || res.Peer == nil {
+		e.countOpenDrop(err)
+		if err == nil {
+			e.stats.droppedControl.Add(1)
+		}
+		return
+	}
+	p, err := e.peers.learn(res.Peer, src)
+	if err != nil {
+		e.stats.droppedControl.Add(1)
+		return
+	}
+	e.flushQueue(p) // the message may have confirmed a responder's session
+	kind, body, err := parseControl(res.Payload)
+	if err != nil {
+		e.stats.droppedControl.Add(1)
+		return
+	}
+	key, _ := res.Peer.NodeKey()
+	id := route.ID(key)
+	now := e.now()
+	rt := e.rt
+	var reply []byte
+	rt.mu.Lock()
+	l := rt.byKey[id]
+	switch {
+	case kind == controlAdvert && rt.role == RoleRouter && l != nil:
+		adverts, derr := route.Decode(body)
+		if derr != nil {
+			err = derr
+			break
+		}
+		if !l.up {
+			l.up = true
+			rt.speaker.SetNeighbor(id, 1)
+			rt.dirty = true // greet the new neighbor at once
+		}
+		l.heard = now
+		if rt.speaker.Receive(id, adverts) {
+			rt.dirty = true
+		}
+	case kind == controlAttach && rt.role == RoleRouter:
+		loc := Locator(body)
+		if !rt.mayAttach(locator.Locator(loc), key) {
+			err = fmt.Errorf("%w: locator %s not assigned to this host here", ErrMalformedFrame, locator.Locator(loc))
+			break
+		}
+		rt.attached[loc] = &attachment{p: p, seen: now}
+		reply = appendControl(nil, controlAttachAck, body)
+	case kind == controlAttachAck && rt.role == RoleHost && l != nil && Locator(body) == rt.local:
+		if !l.up {
+			e.log.Debug("attached", "router", fmt.Sprintf("%x", l.cfg.Wallet))
+		}
+		l.up, l.heard = true, now
+	default:
+		err = fmt.Errorf("%w: control kind %d from %x", ErrMalformedFrame, kind, id[:4])
+	}
+	out := []controlOut(nil)
+	if rt.dirty {
+		out = rt.controlLocked()
+		rt.dirty = false
+		rt.lastSend = now
+	}
+	rt.mu.Unlock()
+	if err != nil {
+		e.stats.droppedControl.Add(1)
+		e.log.Debug("control refused", "src", src, "err", err)
+		return
+	}
+	e.stats.controlReceived.Add(1)
+	if reply != nil {
+		e.sendControl(&routerLink{p: p, lastInit: now}, reply)
+	}
+	for _, o := range out {
+		e.sendControl(o.l, o.msg)
+	}
+}
+
+// mayAttach reports whether a host with node key key may attach at loc:
+// loc lies in one of the router's prefixes and its host field is the
+// host's own HostID there (locator.Assign), so no host can take another's
+// locator.
+func (rt *router) mayAttach(loc locator.Locator, key [32]byte) bool {
+	for _, p := range rt.prefixes {
+		if p.Contains(loc) && locator.HostID(p, key) == loc.Host() {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *Locator) isZero() bool { return *l == Locator{} }

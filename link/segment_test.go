@@ -1,0 +1,229 @@
+package link_test
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/locator"
+	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/link/udp"
+	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// This file is the harness of router_test.go: a segment of real nodes
+// (stack.Node, gVisor netstacks) on one in-memory network, wired as
+// hosts and routers.
+
+// Timers of the test segments: short enough that routes converge and
+// dead routers are noticed quickly, long enough that a loaded machine
+// does not take a live neighbor for dead.
+const (
+	testAdvert = 200 * time.Millisecond
+	testHold   = 2 * time.Second
+)
+
+// member is one node of a test segment before and after it is up.
+type member struct {
+	name   string
+	wallet common.Address
+	signer transport.Signer
+	key    transport.NodeKey
+	conn   link.Underlay
+	addr   netip.AddrPort
+	loc    locator.Locator
+	pfx    []locator.Prefix
+	node   *stack.Node
+	ep     *link.Endpoint
+}
+
+func (m *member) routerPeer() link.RouterPeer {
+	return link.RouterPeer{Wallet: m.wallet, NodeKey: m.key.Public, Addr: m.addr}
+}
+
+// segment is a set of members on one in-memory network, or on UDP
+// sockets on loopback.
+type segment struct {
+	t      testing.TB
+	nw     *mem.Network // nil on UDP
+	attach func() (link.Underlay, error)
+	m      map[string]*member
+}
+
+func newSegment(t testing.TB, mtu int) *segment {
+	t.Helper()
+	nw := mem.NewNetwork(mem.Config{MTU: mtu})
+	t.Cleanup(func() { nw.Close() })
+	return &segment{t: t, nw: nw, m: make(map[string]*member),
+		attach: func() (link.Underlay, error) { return nw.Attach() }}
+}
+
+// newUDPSegment puts its members on UDP sockets bound to loopback.
+func newUDPSegment(t testing.TB) *segment {
+	t.Helper()
+	return &segment{t: t, m: make(map[string]*member), attach: func() (link.Underlay, error) {
+		return udp.Listen(testCtx(t), udp.Config{Addr: "127.0.0.1:0", MTU: link.MinUnderlayMTU})
+	}}
+}
+
+// add attaches a member; prefix, if not empty, is the subnet a router
+// originates ("2a.1/128") or the one a host takes its locator in.
+func (s *segment) add(name, prefix string) *member {
+	s.t.Helper()
+	k, err := crypto.GenerateKey()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	nk, err := transport.GenerateNodeKey(rand.Reader)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	c, err := s.attach()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	m := &member{name: name, wallet: crypto.PubkeyToAddress(k.PublicKey), signer: transport.NewKeySigner(k), key: nk, conn: c, addr: c.LocalAddr()}
+	if prefix != "" {
+		p, err := locator.ParsePrefix(prefix)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		m.pfx = []locator.Prefix{p}
+		if m.loc, err = locator.Assign(p, nk.Public, 0); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	s.m[name] = m
+	return m
+}
+
+// up starts m as a node with role and the named routers.
+func (s *segment) up(m *member, role link.Role, routers ...string) {
+	s.t.Helper()
+	r := link.Routing{Role: role, Locator: m.loc, AdvertInterval: testAdvert, HoldTime: testHold}
+	if role == link.RoleRouter {
+		r.Prefixes = m.pfx
+	}
+	for _, name := range routers {
+		r.Routers = append(r.Routers, s.m[name].routerPeer())
+	}
+	key := m.key
+	m.node = &stack.Node{
+		Wallet:   m.signer,
+		NodeKey:  &key,
+		Underlay: m.conn,
+		Routing:  r,
+		OnUp:     func(in stack.Internals) { m.ep = in.Link },
+	}
+	if err := m.node.Up(testCtx(s.t)); err != nil {
+		s.t.Fatalf("%s: %v", m.name, err)
+	}
+	s.t.Cleanup(func() { m.node.Close() })
+}
+
+// route makes from reach to's wallet through routers at to's locator.
+func (s *segment) route(from, to *member) {
+	s.t.Helper()
+	key := to.key.Public
+	if err := from.node.AddPeer(testCtx(s.t), stack.Peer{Wallet: to.wallet, NodeKey: &key, Locator: to.loc}); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// waitFor polls cond until it holds, failing after a generous deadline
+// (no timing is asserted: the deadline only stops a hung test).
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// hasRoute reports whether m's table holds a route for loc.
+func hasRoute(m *member, loc locator.Locator) bool {
+	for _, r := range m.ep.Routes() {
+		if r.Prefix.Contains(loc) {
+			return true
+		}
+	}
+	return false
+}
+
+func testCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// serveEcho echoes every TCP conn accepted on l until the test ends,
+// when it closes them: a conn whose path died gets no FIN.
+func serveEcho(t testing.TB, l net.Listener) {
+	t.Helper()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		conns []net.Conn
+	)
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				io.Copy(c, c)
+			}()
+		}
+	}()
+}
+
+// echo writes msg on c and reads it back.
+func echo(t testing.TB, c net.Conn, msg []byte) {
+	t.Helper()
+	c.SetDeadline(time.Now().Add(45 * time.Second))
+	errc := make(chan error, 1)
+	go func() { _, err := c.Write(msg); errc <- err }()
+	got := make([]byte, len(msg))
+	if _, err := io.ReadFull(c, got); err != nil {
+		t.Fatalf("echo read: %v", err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("echo write: %v", err)
+	}
+	if string(got) != string(msg) {
+		t.Fatal("echo: bytes differ")
+	}
+}
+
+func dialAddr(m *member, port int) string { return fmt.Sprintf("%s:%d", m.wallet.Hex(), port) }
