@@ -105,7 +105,8 @@ func FuzzRouterReceive(f *testing.F) {
 			if _, err := ParseHeader(s, &out); err != nil {
 				t.Fatalf("sent an unparsable frame %x: %v", s, err)
 			}
-			if perr == nil && out.Type == FrameTransport && out.HopLimit >= h.HopLimit {
+			forwarded := perr == nil && h.Dst != nil && out.Type == h.Type && out.Dst != nil && *out.Dst == *h.Dst
+			if forwarded && out.HopLimit >= h.HopLimit {
 				t.Fatalf("forwarded with hop limit %d from %d", out.HopLimit, h.HopLimit)
 			}
 		}

@@ -39,6 +39,11 @@ func (n *Node) Dial(ctx context.Context, network, addr string) (net.Conn, error)
 	case "tcp", "tcp6":
 		c, err := gonet.DialContextTCP(ctx, r.ns, full, ipv6.ProtocolNumber)
 		if err != nil {
+			// A router said the peer is unreachable: say so, with
+			// link.ErrUnreachable for errors.Is.
+			if uerr := r.ep.Unreachable(IdentityAddr(wallet)); uerr != nil {
+				return nil, fmt.Errorf("dial %s: %w: %w", addr, uerr, err)
+			}
 			return nil, fmt.Errorf("dial %s: %w", addr, err)
 		}
 		return n.wrapTCP(r, c, wallet), nil
@@ -84,7 +89,7 @@ func (n *Node) lookup(ctx context.Context, r *running, host string) (common.Addr
 	if p.Wallet == r.wallet {
 		return p.Wallet, nil
 	}
-	if err := r.ep.AddPeer(p.Wallet, p.NodeKey, p.Addr); err != nil {
+	if err := addPeer(r.ep, p); err != nil {
 		return common.Address{}, err
 	}
 	return p.Wallet, nil

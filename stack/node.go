@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/udp"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/transport"
@@ -107,6 +108,10 @@ type Node struct {
 	// parts, for the simulator, which drives their timers and drains
 	// their goroutines. Production code leaves it nil.
 	OnUp func(Internals)
+	// Routing places the node in a routed segment: host (the default) or
+	// router, its locator, its routers (see link.Routing). The zero value
+	// reaches peers only directly.
+	Routing link.Routing
 	// DataDir holds the node's persistent state (the node key). Empty
 	// means nothing is persisted.
 	DataDir string
@@ -148,6 +153,9 @@ type Peer struct {
 	Wallet  common.Address
 	NodeKey *transport.PublicKey
 	Addr    netip.AddrPort
+	// Locator, used when Addr is not set, reaches the peer through the
+	// node's routers (Node.Routing) rather than directly.
+	Locator locator.Locator
 }
 
 const nicID tcpip.NICID = 1
@@ -240,6 +248,7 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		MTU:          mtu,
 		Now:          n.Now,
 		TickInterval: n.TickInterval,
+		Routing:      n.Routing,
 		Logger:       log.With("layer", "link"),
 	})
 	if err != nil {
@@ -262,7 +271,7 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		return nil, err
 	}
 	for _, p := range n.Peers {
-		if err := ep.AddPeer(p.Wallet, p.NodeKey, p.Addr); err != nil {
+		if err := addPeer(ep, p); err != nil {
 			r.close()
 			return nil, fmt.Errorf("stack: peer %s: %w", p.Wallet, err)
 		}
@@ -380,7 +389,7 @@ func (n *Node) AddPeer(ctx context.Context, p Peer) error {
 	if err != nil {
 		return err
 	}
-	return r.ep.AddPeer(p.Wallet, p.NodeKey, p.Addr)
+	return addPeer(r.ep, p)
 }
 
 // LinkStats returns the overlay's counters. Valid after Up.

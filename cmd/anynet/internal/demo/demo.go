@@ -1,95 +1,225 @@
 // Package demo runs a small anynet network in one process: the job of
 // `anynet demo`.
+//
+// One embedded chain (contracts deployed on its first start) is shared by
+// every member. Each member is a full daemon (package daemon) on its own
+// UDP loopback socket: it publishes its node key, binding and endpoint in
+// its wallet's DID document and claims its name (alice.anynet, …). No
+// member knows another's address: alice reaches bob by name, through the
+// chain. Every member but alice runs a chat bot that answers each message;
+// alice pings each member and chats with it, and the demo prints what
+// happens (or hands alice to the TUI).
 package demo
 
 import (
-	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/anynet/anynet/link"
-	"github.com/anynet/anynet/link/mem"
-	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/apps/im"
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/cmd/anynet/internal/daemon"
+	"github.com/anynet/anynet/naming"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // Config says how big a demo to run.
 type Config struct {
 	Nodes  int           // 2 to 26; zero means 4
-	Rounds int           // rounds of greetings; zero means until ctx ends
+	Rounds int           // rounds of pings and chats; zero means until ctx ends
 	Every  time.Duration // pause between rounds
-	Out    io.Writer     // where the demo narrates
+	// Dir keeps the chain and the members' keys and stores; empty means a
+	// temporary directory removed at the end.
+	Dir string
+	Out io.Writer // where the demo narrates
+	// UI, if set, is run with alice's daemon once the network is up,
+	// instead of the narrated rounds (the TUI).
+	UI func(ctx context.Context, alice *daemon.Daemon) error
+	// Logger receives the members' logs; nil discards.
+	Logger *slog.Logger
 }
 
 var names = strings.Fields("alice bob carol dave erin frank grace heidi ivan judy ken leo mallory niaj olivia peggy quentin rupert sybil trent uma victor walter xena yves zoe")
 
-// botPort is where each node's chat bot listens.
-const botPort = 7
+// readyTimeout bounds the wait for every member to be on chain.
+const readyTimeout = 2 * time.Minute
 
-// Run starts the network, greets every node from alice, and stops when
-// the rounds are done or ctx ends.
-func Run(ctx context.Context, cfg Config) error {
+// Run starts the network, runs the rounds (or the UI) and stops when they
+// are done or ctx ends.
+func Run(ctx context.Context, cfg Config) (err error) {
 	if cfg.Nodes == 0 {
 		cfg.Nodes = 4
 	}
 	if cfg.Nodes < 2 || cfg.Nodes > len(names) {
 		return fmt.Errorf("demo: --nodes %d: want 2 to %d", cfg.Nodes, len(names))
 	}
-	nw := mem.NewNetwork(mem.Config{MTU: link.MinUnderlayMTU})
-	nodes := make([]*stack.Node, cfg.Nodes)
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	dir := cfg.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "anynet-demo"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	out := cfg.Out
+	fmt.Fprintf(out, "chain    embedded, in %s\n", filepath.Join(dir, "chain"))
+	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: dir, Logger: cfg.Logger})
+	if err != nil {
+		return fmt.Errorf("demo: chain: %w", err)
+	}
+	defer emb.Close()
+
+	members := make([]*daemon.Daemon, cfg.Nodes)
 	defer func() {
-		for _, n := range nodes {
-			if n != nil {
-				n.Close()
+		for i := len(members) - 1; i >= 0; i-- {
+			if members[i] != nil {
+				members[i].Close()
 			}
 		}
 	}()
-	for i := range nodes {
-		u, err := nw.Attach()
+	for i := range members {
+		name := names[i]
+		mdir := filepath.Join(dir, name)
+		if err := os.MkdirAll(mdir, 0o700); err != nil {
+			return err
+		}
+		key, err := memberKey(mdir)
 		if err != nil {
 			return err
 		}
-		nodes[i] = &stack.Node{Underlay: u}
-		if err := nodes[i].Up(ctx); err != nil {
-			return fmt.Errorf("demo: start %s: %w", names[i], err)
+		log := cfg.Logger
+		if log != nil {
+			log = log.With("node", name)
 		}
-		fmt.Fprintf(cfg.Out, "%-6s wallet %s  underlay %s\n", names[i], nodes[i].Addr().Hex(), nodes[i].Self().Addr)
+		members[i], err = daemon.Start(ctx, daemon.Options{
+			Config: config.Config{
+				Dir: mdir, Name: name, Listen: "127.0.0.1:0", Chain: "embedded",
+				LogLevel: "info", LogFormat: "text", Scrypt: "light",
+			},
+			Key:      key,
+			Embedded: emb,
+			Control:  i == 0, // `anynet --dir DIR/alice status` works during the demo
+			Logger:   log,
+		})
+		if err != nil {
+			return fmt.Errorf("demo: start %s: %w", name, err)
+		}
+		fmt.Fprintf(out, "%-8s wallet %s  udp %s\n", name, members[i].Wallet().Hex(), members[i].Node().Self().Addr)
 	}
-	// Everyone knows everyone (the naming issue replaces this with the chain).
-	for _, a := range nodes {
-		for _, b := range nodes {
-			if a != b {
-				if err := a.AddPeer(ctx, b.Self()); err != nil {
-					return err
-				}
+	if err := waitReady(ctx, members); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "on chain every member published its node key and endpoint and claimed its name; no static peers\n")
+	for i, m := range members[1:] {
+		go bot(ctx, names[i+1], m)
+	}
+	if cfg.UI != nil {
+		return cfg.UI(ctx, members[0])
+	}
+	return rounds(ctx, cfg, members)
+}
+
+// memberKey loads DIR/wallet.key, creating it on the first run, so a demo
+// kept in --dir finds its names still owned by the same wallets.
+func memberKey(dir string) (*ecdsa.PrivateKey, error) {
+	path := filepath.Join(dir, "wallet.key")
+	if b, err := os.ReadFile(path); err == nil {
+		return crypto.HexToECDSA(strings.TrimSpace(string(b)))
+	}
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	if err := config.WriteAtomic(path, []byte(hex.EncodeToString(crypto.FromECDSA(key))+"\n"), 0o600, false); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	return key, nil
+}
+
+func waitReady(ctx context.Context, members []*daemon.Daemon) error {
+	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	for i, m := range members {
+		for {
+			ok, last := m.Ready()
+			if ok {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("demo: %s is not on chain yet (last error: %v)", names[i], last)
+			case <-time.After(50 * time.Millisecond):
 			}
 		}
 	}
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for i, n := range nodes[1:] {
-		l, err := n.Listen("tcp", fmt.Sprintf(":%d", botPort))
-		if err != nil {
-			return err
+	return nil
+}
+
+// bot answers every chat message m receives.
+func bot(ctx context.Context, name string, m *daemon.Daemon) {
+	chat := m.Chat()
+	for ev := range chat.Subscribe(ctx) {
+		if ev.Kind != im.EventMessage && ev.Kind != im.EventRequest {
+			continue
 		}
-		defer l.Close()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			serveBot(names[i+1], n, l)
-		}()
+		if ev.Message.From != ev.Peer {
+			continue // our own message echoed
+		}
+		if ev.Kind == im.EventRequest {
+			chat.Allow(ctx, ev.Peer)
+		}
+		from := ev.Peer.Hex()[:10]
+		if n, err := m.Names().Reverse(ctx, ev.Peer); err == nil {
+			from = n
+		}
+		chat.Send(ctx, ev.Peer.Hex(), fmt.Sprintf("%s here: got %q from %s", name, ev.Message.Text, from))
 	}
-	alice := nodes[0]
+}
+
+// rounds: alice pings every member by name and chats with its bot.
+func rounds(ctx context.Context, cfg Config, members []*daemon.Daemon) error {
+	alice := members[0]
+	replies := alice.Chat().Subscribe(ctx)
 	for round := 1; cfg.Rounds == 0 || round <= cfg.Rounds; round++ {
-		for i, n := range nodes[1:] {
-			if err := greet(ctx, cfg.Out, alice, names[i+1], n.Addr().Hex(), round); err != nil {
-				return err
+		for i := range members[1:] {
+			name := names[i+1]
+			p, err := alice.Ping(ctx, name, 1)
+			if ctx.Err() != nil {
+				return nil
 			}
+			if err != nil {
+				return fmt.Errorf("demo: ping %s: %w", name, err)
+			}
+			rtt := "lost"
+			if len(p.RTTs) > 0 {
+				rtt = p.RTTs[0]
+			}
+			text := fmt.Sprintf("hello %s, round %d", name, round)
+			sent, err := alice.SendChat(ctx, name, text)
+			if err != nil {
+				return fmt.Errorf("demo: chat %s: %w", name, err)
+			}
+			reply, err := awaitReply(ctx, replies, sent.To)
+			if ctx.Err() != nil {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("demo: %s's bot: %w", name, err)
+			}
+			fmt.Fprintf(cfg.Out, "alice → %-13s ping %-10s chat %q [%s] ← %q\n", name+".anynet", rtt, text, sent.Status, reply)
 		}
 		if cfg.Rounds != 0 && round == cfg.Rounds {
 			break
@@ -100,43 +230,31 @@ func Run(ctx context.Context, cfg Config) error {
 		case <-time.After(cfg.Every):
 		}
 	}
-	s := alice.LinkStats()
+	s := alice.Node().LinkStats()
 	fmt.Fprintf(cfg.Out, "alice's link: %d frames sent, %d received, %d handshakes, %d dropped\n",
 		s.FramesSent, s.FramesReceived, s.HandshakesStarted, s.DroppedOpen+s.DroppedReplay+s.DroppedMalformed+s.DroppedNoPeer)
 	return nil
 }
 
-func greet(ctx context.Context, out io.Writer, from *stack.Node, name, wallet string, round int) error {
-	c, err := from.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", wallet, botPort))
-	if err != nil {
-		return fmt.Errorf("demo: dial %s: %w", name, err)
-	}
-	defer c.Close()
-	fmt.Fprintf(c, "hello %s, round %d\n", name, round)
-	reply, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("demo: read from %s: %w", name, err)
-	}
-	who := c.RemoteAddr().(*stack.Addr).Wallet
-	fmt.Fprintf(out, "alice → %-6s %q ← %s (verified %s)\n", name, fmt.Sprintf("hello %s, round %d", name, round), strings.TrimSpace(reply), who.Hex()[:10])
-	return nil
-}
+// replyTimeout bounds the wait for a bot's answer.
+const replyTimeout = 30 * time.Second
 
-// serveBot answers each line with a greeting naming the sender's wallet.
-func serveBot(name string, n *stack.Node, l net.Listener) {
+func awaitReply(ctx context.Context, events <-chan im.Event, from common.Address) (string, error) {
+	t := time.NewTimer(replyTimeout)
+	defer t.Stop()
 	for {
-		c, err := l.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			line, err := bufio.NewReader(c).ReadString('\n')
-			if err != nil && !errors.Is(err, io.EOF) {
-				return
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return "", errors.New("event stream closed")
 			}
-			from, _ := n.PeerOf(c)
-			fmt.Fprintf(c, "%s here: got %q from %s\n", name, strings.TrimSpace(line), from.Hex()[:10])
-		}()
+			if (ev.Kind == im.EventMessage || ev.Kind == im.EventRequest) && ev.Message.From == from {
+				return ev.Message.Text, nil
+			}
+		case <-t.C:
+			return "", fmt.Errorf("no answer within %s", replyTimeout)
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
 	}
 }

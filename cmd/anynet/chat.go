@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/spf13/cobra"
+)
+
+func newChat() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "chat",
+		Short: "Send and read chat messages through the running node",
+	}
+	cmd.AddCommand(
+		verb("send NAME TEXT…", "Send a message to a name or 0x wallet", cobra.MinimumNArgs(2), false,
+			func(cmd *cobra.Command, c *control.Client, args []string, _ bool) error {
+				m, err := c.ChatSend(cmd.Context(), args[0], strings.Join(args[1:], " "))
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s → %s: %s [%s]\n", short(m.From), args[0], m.Text, m.Status)
+				return nil
+			}),
+		chatRead(),
+		verb("list", "List conversations, newest first (requests from strangers last)", cobra.NoArgs, true,
+			func(cmd *cobra.Command, c *control.Client, _ []string, asJSON bool) error {
+				l, err := c.ChatList(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(cmd.OutOrStdout(), l)
+				}
+				if len(l) == 0 {
+					fmt.Fprintln(cmd.OutOrStdout(), "no conversations yet")
+					return nil
+				}
+				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+				fmt.Fprintln(w, "PEER\tNAME\tUNREAD\tLAST")
+				for _, cv := range l {
+					name := orDash(cv.Name)
+					if cv.Request {
+						name += " (request)"
+					}
+					fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", cv.Peer, name, cv.Unread, cv.Last.Text)
+				}
+				return w.Flush()
+			}),
+	)
+	return cmd
+}
+
+func chatRead() *cobra.Command {
+	var limit int
+	cmd := verb("read NAME", "Show the conversation with a name or wallet and mark it read", cobra.ExactArgs(1), true,
+		func(cmd *cobra.Command, c *control.Client, args []string, asJSON bool) error {
+			l, err := c.ChatRead(cmd.Context(), args[0], limit)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), l)
+			}
+			for _, m := range l {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s  %s → %s  %s  [%s]\n", m.Sent.Local().Format(time.TimeOnly), short(m.From), short(m.To), m.Text, m.Status)
+			}
+			return nil
+		})
+	cmd.Flags().IntVarP(&limit, "limit", "n", 20, "newest messages to show (0: all)")
+	return cmd
+}
+
+func short(wallet string) string {
+	if len(wallet) > 10 {
+		return wallet[:10]
+	}
+	return wallet
+}

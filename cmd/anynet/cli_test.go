@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// cleanEnv isolates a test from the user's environment and files.
+func cleanEnv(t *testing.T) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "ANYNET_") {
+			t.Setenv(name, "")
+			os.Unsetenv(name)
+		}
+	}
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+}
+
+// run executes the CLI in process.
+func run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	root := newRoot()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs(args)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := root.ExecuteContext(ctx)
+	return out.String(), err
+}
+
+// sockDir is a short temporary directory: unix socket paths are limited
+// to about 100 bytes.
+func sockDir(t *testing.T) string {
+	d, err := os.MkdirTemp("", "anynet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(d) })
+	return d
+}
+
+func initNode(t *testing.T, dir, name string) {
+	t.Helper()
+	t.Setenv("ANYNET_PASSPHRASE", "test passphrase")
+	if out, err := run(t, "--dir", dir, "init", "--scrypt", "light", "--name", name); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	os.Unsetenv("ANYNET_PASSPHRASE")
+}
+
+func listing(t *testing.T, dir string) string {
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil {
+			fi, _ := d.Info()
+			b.WriteString(p)
+			if fi != nil && !d.IsDir() {
+				b.WriteString(" " + fi.ModTime().String())
+			}
+			b.WriteString("\n")
+		}
+		return nil
+	})
+	return b.String()
+}
+
+// TestBadInput: each mistake is one line naming the problem and the fix,
+// and leaves the data directory as it was.
+func TestBadInput(t *testing.T) {
+	cleanEnv(t)
+	ready := sockDir(t)
+	initNode(t, filepath.Join(ready, "n"), "alice")
+	initialised := filepath.Join(ready, "n")
+
+	busy, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+
+	emptyPass := filepath.Join(sockDir(t), "pass")
+	os.WriteFile(emptyPass, []byte("\n"), 0o600)
+
+	neverMade := filepath.Join(sockDir(t), "new")
+
+	corrupt := sockDir(t)
+	os.WriteFile(filepath.Join(corrupt, "config.yaml"), []byte("listen: [oops\n"), 0o600)
+
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		dir  string // checked unchanged, if set
+		want []string
+	}{
+		{"invalid flag", nil, []string{"up", "--bogus"}, "", []string{"unknown flag: --bogus", "anynet up --help"}},
+		{"invalid flag value", nil, []string{"--dir", initialised, "up", "--log-level", "loud"}, initialised, []string{`log-level "loud"`, "debug, info, warn, error"}},
+		{"missing passphrase", nil, []string{"--dir", neverMade, "init"}, "", []string{"no passphrase", "ANYNET_PASSPHRASE", "--passphrase-file"}},
+		{"empty passphrase file", nil, []string{"--dir", filepath.Join(sockDir(t), "new"), "init", "--passphrase-file", emptyPass}, "", []string{"is empty", "write the passphrase"}},
+		{"missing passphrase file", nil, []string{"--dir", filepath.Join(sockDir(t), "new"), "init", "--passphrase-file", "/nonexistent/pass"}, "", []string{"passphrase file", "--passphrase-file"}},
+		{"wrong passphrase", map[string]string{"ANYNET_PASSPHRASE": "wrong"}, []string{"--dir", initialised, "up", "--headless"}, initialised, []string{"wrong passphrase", "ANYNET_PASSPHRASE"}},
+		{"port in use", map[string]string{"ANYNET_PASSPHRASE": "test passphrase"}, []string{"--dir", initialised, "up", "--headless", "--listen", busy.LocalAddr().String()}, initialised, []string{"is taken by another process", "--listen"}},
+		{"corrupt config", nil, []string{"--dir", corrupt, "status"}, corrupt, []string{"not valid YAML", "fix it or move it away"}},
+		{"unknown config key", map[string]string{"ANYNET_LISTN": ":1"}, []string{"status"}, "", []string{"ANYNET_LISTN", "did you mean ANYNET_LISTEN"}},
+		{"missing data dir", nil, []string{"--dir", "/nonexistent/anynet", "up"}, "", []string{"/nonexistent/anynet does not exist", "anynet --dir /nonexistent/anynet init"}},
+		{"init twice", map[string]string{"ANYNET_PASSPHRASE": "x"}, []string{"--dir", initialised, "init", "--scrypt", "light"}, initialised, []string{"already initialised", "another --dir"}},
+		{"no node running", nil, []string{"--dir", initialised, "status"}, initialised, []string{"no node running in " + initialised + " (start one with `anynet up`)"}},
+		{"ping count", nil, []string{"--dir", initialised, "ping", "-c", "0", "bob"}, initialised, []string{"--count 0", "1 to 100"}},
+		{"import missing", map[string]string{"ANYNET_PASSPHRASE": "x"}, []string{"--dir", filepath.Join(sockDir(t), "imp"), "init", "--import", "/nonexistent/key"}, "", []string{"--import /nonexistent/key: no such file"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			var before string
+			if tt.dir != "" {
+				before = listing(t, tt.dir)
+			}
+			out, err := run(t, tt.args...)
+			if err != nil {
+				err = rootErr(err)
+			}
+			if err == nil {
+				t.Fatalf("no error; output:\n%s", out)
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error spans lines: %q", msg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error %q lacks %q", msg, w)
+				}
+			}
+			if _, err := os.Stat(neverMade); err == nil {
+				t.Errorf("%s was created by a command that failed", neverMade)
+			}
+			if tt.dir != "" {
+				if after := listing(t, tt.dir); after != before {
+					t.Errorf("data directory changed:\nbefore\n%s\nafter\n%s", before, after)
+				}
+			}
+		})
+	}
+}
+
+// rootErr is what main prints after "anynet: ".
+func rootErr(err error) error { return err }
+
+// TestDemoHeadless runs the demo for one round: four named nodes that
+// reach each other by name through the embedded chain, and chat bots.
+func TestDemoHeadless(t *testing.T) {
+	cleanEnv(t)
+	if testing.Short() {
+		t.Skip("starts a chain and four nodes")
+	}
+	out, err := run(t, "demo", "--headless", "--rounds", "1")
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	for _, name := range []string{"bob", "carol", "dave"} {
+		want := name + ` here: got \"hello ` + name + `, round 1\" from alice.anynet`
+		if !strings.Contains(out, want) {
+			t.Errorf("no answer from %s's bot (want %q) in:\n%s", name, want, out)
+		}
+	}
+	if !strings.Contains(out, "no static peers") {
+		t.Errorf("output:\n%s", out)
+	}
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+)
+
+// waitFor bounds how long the end-to-end test waits for a node to reach a
+// state (not a timing assertion: on a loaded machine it only waits
+// longer, up to this bound).
+const waitFor = 3 * time.Minute
+
+// built is the binary the end-to-end tests share, built once.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// binary builds the anynet command into a temporary directory, once.
+func binary(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "anynet-bin"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "anynet")
+		out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+		if err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.bin
+}
+
+type cli struct {
+	t   *testing.T
+	bin string
+	env []string
+}
+
+// run runs the binary to completion.
+func (c cli) run(args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.bin, args...)
+	cmd.Env = c.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// must runs the binary and fails the test on error.
+func (c cli) must(args ...string) string {
+	c.t.Helper()
+	out, err := c.run(args...)
+	if err != nil {
+		c.t.Fatalf("anynet %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// json runs a read verb with --json and decodes its output.
+func (c cli) json(v any, args ...string) error {
+	out, err := c.run(append(args, "--json")...)
+	if err != nil {
+		return fmt.Errorf("%v: %s", err, out)
+	}
+	return json.Unmarshal([]byte(out), v)
+}
+
+// start runs `up` in the background; the process is stopped on cleanup.
+func (c cli) start(name string, args ...string) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Env = c.env
+	logf, err := os.Create(filepath.Join(c.t.TempDir(), name+".log"))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+		logf.Close()
+		if c.t.Failed() {
+			b, _ := os.ReadFile(logf.Name())
+			c.t.Logf("log of %s:\n%s", name, b)
+		}
+	})
+}
+
+// eventually retries f until it succeeds or waitFor passes.
+func eventually(t *testing.T, what string, f func() error) {
+	t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for {
+		err := f()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %v", what, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestTwoProcesses is the CI test of the built binary: two `anynet up
+// --headless` processes with separate data directories on loopback share
+// the chain the first one serves, find each other by name, ping and chat.
+func TestTwoProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs two nodes")
+	}
+	bin := binary(t)
+	root := sockDir(t)
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	env := []string{
+		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
+		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
+		"ANYNET_PASSPHRASE=e2e passphrase",
+	}
+	c := cli{t: t, bin: bin, env: env}
+	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
+	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
+
+	c.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0")
+	var chain control.ChainInfo
+	eventually(t, "alice's chain", func() error {
+		if err := c.json(&chain, "--dir", a, "chain", "info"); err != nil {
+			return err
+		}
+		if chain.URL == "" {
+			return fmt.Errorf("chain not served: %+v", chain)
+		}
+		return nil
+	})
+	c.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL)
+	var bs control.Status
+	eventually(t, "bob's status", func() error { return c.json(&bs, "--dir", b, "status") })
+	if bs.Chain != chain.URL {
+		t.Errorf("bob's chain = %q, want %q", bs.Chain, chain.URL)
+	}
+	// Bob's wallet needs ether on alice's chain to publish and register.
+	c.must("--dir", a, "chain", "fund", bs.Wallet)
+
+	var r control.Resolved
+	eventually(t, "alice resolves bob", func() error {
+		if err := c.json(&r, "--dir", a, "resolve", "bob"); err != nil {
+			return err
+		}
+		if len(r.Underlay) == 0 {
+			return fmt.Errorf("bob publishes no endpoint yet: %+v", r)
+		}
+		return nil
+	})
+	if r.Wallet != bs.Wallet || r.Name != "bob.anynet" {
+		t.Errorf("resolve bob = %+v, want wallet %s", r, bs.Wallet)
+	}
+	eventually(t, "bob resolves alice", func() error {
+		var ra control.Resolved
+		return c.json(&ra, "--dir", b, "resolve", "alice")
+	})
+
+	out := c.must("--dir", a, "ping", "-c", "3", "bob")
+	if !strings.Contains(out, "reply from bob") || !strings.Contains(out, "rtt=") {
+		t.Errorf("ping output:\n%s", out)
+	}
+	var p control.PingResult
+	if err := c.json(&p, "--dir", b, "ping", "-c", "2", "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.RTTs) == 0 || p.Wallet == bs.Wallet || p.Wallet == "" {
+		t.Errorf("bob pings alice: %+v", p)
+	}
+
+	c.must("--dir", a, "chat", "send", "bob", "hi", "bob")
+	eventually(t, "bob reads alice's message", func() error {
+		var msgs []control.ChatMessage
+		if err := c.json(&msgs, "--dir", b, "chat", "read", "alice"); err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			if m.Text == "hi bob" {
+				return nil
+			}
+		}
+		return fmt.Errorf("not there yet: %+v", msgs)
+	})
+	var convs []control.ChatConversation
+	if err := c.json(&convs, "--dir", b, "chat", "list"); err != nil {
+		t.Fatal(err)
+	}
+	if len(convs) != 1 || convs[0].Name != "alice.anynet" {
+		t.Errorf("bob's conversations: %+v", convs)
+	}
+	// Every read verb answers in JSON.
+	for _, verb := range [][]string{{"status"}, {"peers"}, {"routes"}, {"chain", "info"}} {
+		var v any
+		if err := c.json(&v, append([]string{"--dir", a}, verb...)...); err != nil {
+			t.Errorf("%v --json: %v", verb, err)
+		}
+	}
+	// The control socket is this user's only.
+	fi, err := os.Stat(filepath.Join(a, control.SocketName))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("control socket: %v, %v", fi, err)
+	}
+}

@@ -1,0 +1,265 @@
+// Package config loads the anynet command's configuration: flags, then
+// ANYNET_* environment variables, then the config file, then the node's
+// own file in its data directory, then defaults that work with no file at
+// all.
+//
+// # Sources, highest first
+//
+//  1. command-line flags that were set (--listen, --chain …);
+//  2. environment variables ANYNET_<KEY>, the key upper-cased with "-" and
+//     "." as "_" (ANYNET_SERVE_CHAIN, ANYNET_KEYSTORE_SCRYPT);
+//  3. the user's config file: --config or ANYNET_CONFIG, else
+//     $XDG_CONFIG_HOME/anynet/config.yaml (~/.config/anynet/config.yaml)
+//     when it exists;
+//  4. the node's file DIR/config.yaml, which `anynet init` writes (wallet,
+//     name);
+//  5. Defaults.
+//
+// Every key of a file and every ANYNET_ variable must be one of Keys: an
+// unknown one is an error that names the closest valid key. Values are
+// checked by Validate, whose errors name the key and the accepted values.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ErrInvalid is wrapped by every error about a key or a value.
+var ErrInvalid = errors.New("config: invalid configuration")
+
+// Config is the resolved configuration of one command.
+type Config struct {
+	// Dir is the data directory: keystore, node key, store, chain,
+	// control socket.
+	Dir string
+	// Wallet is the keystore address to use; empty means the only one.
+	Wallet string
+	// Name is the label to register on chain at `up` ("alice" for
+	// alice.anynet); empty registers nothing.
+	Name string
+	// Listen is the UDP underlay address.
+	Listen string
+	// PublishAddr is the underlay endpoint written to the DID document;
+	// empty means the listener's (loopback for a wildcard listener).
+	PublishAddr string
+	// Peers are static peers, "0x<wallet>@<ip:port>".
+	Peers []string
+	// Routers are joined like peers until routing lands.
+	Routers []string
+	// Chain is "embedded" or a JSON-RPC URL.
+	Chain string
+	// ServeChain is a loopback host:port serving the embedded chain.
+	ServeChain string
+	// Headless runs `up` without the TUI.
+	Headless bool
+	// Mailbox makes the node keep chat messages for offline wallets.
+	Mailbox bool
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+	// LogFormat is text or json.
+	LogFormat string
+	// PassphraseFile holds the keystore passphrase.
+	PassphraseFile string
+	// Scrypt is the cost of new key files: standard or light.
+	Scrypt string
+}
+
+// Keys are the valid configuration keys, as written in a config file.
+var Keys = []string{
+	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
+	"chain", "serve-chain", "headless", "mailbox", "log-level", "log-format",
+	"passphrase-file", "keystore.scrypt",
+}
+
+// Accepted values of the enumerated keys.
+var (
+	LogLevels  = []string{"debug", "info", "warn", "error"}
+	LogFormats = []string{"text", "json"}
+	ScryptCost = []string{"standard", "light"}
+)
+
+// DefaultListen is the UDP port a node listens on when nothing says
+// otherwise: unprivileged, on every interface.
+const DefaultListen = ":4747"
+
+// Defaults returns the configuration used when nothing is set. env looks
+// up environment variables (os.LookupEnv in the command).
+func Defaults(env func(string) (string, bool)) Config {
+	return Config{
+		Dir:       DefaultDir(env),
+		Listen:    DefaultListen,
+		Chain:     "embedded",
+		LogLevel:  "info",
+		LogFormat: "text",
+		Scrypt:    "standard",
+	}
+}
+
+// DefaultDir is $XDG_DATA_HOME/anynet, else ~/.local/share/anynet.
+func DefaultDir(env func(string) (string, bool)) string {
+	if d, ok := env("XDG_DATA_HOME"); ok && d != "" {
+		return filepath.Join(d, "anynet")
+	}
+	if h, ok := env("HOME"); ok && h != "" {
+		return filepath.Join(h, ".local", "share", "anynet")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "anynet")
+	}
+	return "anynet"
+}
+
+// DefaultFile is $XDG_CONFIG_HOME/anynet/config.yaml, else
+// ~/.config/anynet/config.yaml.
+func DefaultFile(env func(string) (string, bool)) string {
+	if d, ok := env("XDG_CONFIG_HOME"); ok && d != "" {
+		return filepath.Join(d, "anynet", "config.yaml")
+	}
+	if h, ok := env("HOME"); ok && h != "" {
+		return filepath.Join(h, ".config", "anynet", "config.yaml")
+	}
+	return ""
+}
+
+// Validate checks every value; the error names the key and what it
+// accepts.
+func (c Config) Validate() error {
+	if c.Dir == "" {
+		return invalid("dir", c.Dir, "a directory path")
+	}
+	if err := oneOf("log-level", c.LogLevel, LogLevels); err != nil {
+		return err
+	}
+	if err := oneOf("log-format", c.LogFormat, LogFormats); err != nil {
+		return err
+	}
+	if err := oneOf("keystore.scrypt", c.Scrypt, ScryptCost); err != nil {
+		return err
+	}
+	if c.Wallet != "" && !isWallet(c.Wallet) {
+		return invalid("wallet", c.Wallet, "a wallet address, 0x and 40 hex digits")
+	}
+	if _, err := ParseHostPort(c.Listen); err != nil {
+		return invalid("listen", c.Listen, "a UDP address host:port, e.g. :4747 or 127.0.0.1:0")
+	}
+	if c.PublishAddr != "" {
+		if ap, err := netip.ParseAddrPort(c.PublishAddr); err != nil || ap.Port() == 0 {
+			return invalid("publish-addr", c.PublishAddr, "an IP address and non-zero port, e.g. 192.0.2.7:4747")
+		}
+	}
+	for _, p := range c.Peers {
+		if _, _, err := ParsePeer(p); err != nil {
+			return invalid("peers", p, "0x<wallet>@<ip:port>")
+		}
+	}
+	for _, p := range c.Routers {
+		if _, _, err := ParsePeer(p); err != nil {
+			return invalid("routers", p, "0x<wallet>@<ip:port>")
+		}
+	}
+	if c.Chain != "embedded" && !isURL(c.Chain) {
+		return invalid("chain", c.Chain, `"embedded" or a JSON-RPC URL (http://, https://, ws://, wss://, or a .ipc path)`)
+	}
+	if c.ServeChain != "" {
+		if c.Chain != "embedded" {
+			return fmt.Errorf("%w: serve-chain %q: only the embedded chain can be served (chain is %q)", ErrInvalid, c.ServeChain, c.Chain)
+		}
+		if !IsLoopback(c.ServeChain) {
+			return invalid("serve-chain", c.ServeChain, "a loopback host:port, e.g. 127.0.0.1:8545 or 127.0.0.1:0")
+		}
+	}
+	return nil
+}
+
+func invalid(key, value, want string) error {
+	return fmt.Errorf("%w: %s %q: want %s", ErrInvalid, key, value, want)
+}
+
+func oneOf(key, value string, accepted []string) error {
+	for _, a := range accepted {
+		if value == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s %q: want one of %s", ErrInvalid, key, value, strings.Join(accepted, ", "))
+}
+
+func isWallet(s string) bool {
+	if len(s) != 42 || !strings.HasPrefix(s, "0x") {
+		return false
+	}
+	for _, r := range s[2:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+func isURL(s string) bool {
+	for _, p := range []string{"http://", "https://", "ws://", "wss://"} {
+		if strings.HasPrefix(s, p) && len(s) > len(p) {
+			return true
+		}
+	}
+	return strings.HasSuffix(s, ".ipc")
+}
+
+// ParseHostPort checks a "host:port" whose host may be empty.
+func ParseHostPort(s string) (string, error) {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return "", fmt.Errorf("missing port")
+	}
+	port := s[i+1:]
+	if port == "" {
+		return "", fmt.Errorf("missing port")
+	}
+	var n int
+	for _, r := range port {
+		if r < '0' || r > '9' {
+			return "", fmt.Errorf("bad port")
+		}
+		n = n*10 + int(r-'0')
+		if n > 65535 {
+			return "", fmt.Errorf("bad port")
+		}
+	}
+	return s, nil
+}
+
+// IsLoopback reports whether addr is host:port with a loopback host (or
+// localhost).
+func IsLoopback(addr string) bool {
+	i := strings.LastIndexByte(addr, ':')
+	if i < 0 {
+		return false
+	}
+	if _, err := ParseHostPort(addr); err != nil {
+		return false
+	}
+	host := strings.Trim(addr[:i], "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// ParsePeer parses "0x<wallet>@<ip:port>".
+func ParsePeer(s string) (wallet string, addr netip.AddrPort, err error) {
+	w, a, ok := strings.Cut(s, "@")
+	if !ok || !isWallet(w) {
+		return "", netip.AddrPort{}, fmt.Errorf("%w: peer %q: want 0x<wallet>@<ip:port>", ErrInvalid, s)
+	}
+	ap, err := netip.ParseAddrPort(a)
+	if err != nil || ap.Port() == 0 {
+		return "", netip.AddrPort{}, fmt.Errorf("%w: peer %q: want 0x<wallet>@<ip:port>", ErrInvalid, s)
+	}
+	return w, ap, nil
+}

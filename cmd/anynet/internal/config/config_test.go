@@ -1,0 +1,242 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+// env isolates a test from the user's environment: empty XDG dirs under
+// t.TempDir and no ANYNET_ variables.
+func env(t *testing.T) (cfgHome, dataHome string) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "ANYNET_") {
+			t.Setenv(name, "")
+			os.Unsetenv(name)
+		}
+	}
+	cfgHome, dataHome = t.TempDir(), t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfgHome)
+	t.Setenv("XDG_DATA_HOME", dataHome)
+	return
+}
+
+func flags(args ...string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	fs.String("dir", "", "")
+	fs.String("listen", "", "")
+	fs.String("chain", "", "")
+	fs.String("serve-chain", "", "")
+	fs.String("log-level", "", "")
+	fs.StringSlice("peer", nil, "")
+	fs.Bool("headless", false, "")
+	fs.String("scrypt", "", "")
+	if err := fs.Parse(args); err != nil {
+		panic(err)
+	}
+	return fs
+}
+
+func write(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const peerA = "0x1111111111111111111111111111111111111111@127.0.0.1:4000"
+const peerB = "0x2222222222222222222222222222222222222222@127.0.0.1:4001"
+
+func TestPrecedence(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		env      map[string]string
+		userFile string // $XDG_CONFIG_HOME/anynet/config.yaml
+		nodeFile string // DIR/config.yaml
+		check    func(t *testing.T, c Config, dataHome string)
+	}{
+		{"defaults with nothing set", nil, nil, "", "", func(t *testing.T, c Config, dataHome string) {
+			want := Config{Dir: filepath.Join(dataHome, "anynet"), Listen: DefaultListen, Chain: "embedded", LogLevel: "info", LogFormat: "text", Scrypt: "standard"}
+			if c.Dir != want.Dir || c.Listen != want.Listen || c.Chain != want.Chain || c.LogLevel != want.LogLevel || c.Scrypt != want.Scrypt || c.Headless || len(c.Peers) != 0 {
+				t.Errorf("got %+v, want %+v", c, want)
+			}
+		}},
+		{"node file over defaults", nil, nil, "", "listen: 127.0.0.1:5000\nname: alice\n", func(t *testing.T, c Config, _ string) {
+			if c.Listen != "127.0.0.1:5000" || c.Name != "alice" {
+				t.Errorf("listen %q name %q", c.Listen, c.Name)
+			}
+		}},
+		{"user file over node file", nil, nil, "listen: 127.0.0.1:6000\n", "listen: 127.0.0.1:5000\nname: alice\n", func(t *testing.T, c Config, _ string) {
+			if c.Listen != "127.0.0.1:6000" || c.Name != "alice" {
+				t.Errorf("listen %q name %q", c.Listen, c.Name)
+			}
+		}},
+		{"env over file", nil, map[string]string{"ANYNET_LISTEN": "127.0.0.1:7000", "ANYNET_KEYSTORE_SCRYPT": "light"}, "listen: 127.0.0.1:6000\nkeystore:\n  scrypt: standard\n", "", func(t *testing.T, c Config, _ string) {
+			if c.Listen != "127.0.0.1:7000" || c.Scrypt != "light" {
+				t.Errorf("listen %q scrypt %q", c.Listen, c.Scrypt)
+			}
+		}},
+		{"flag over env", []string{"--listen", "127.0.0.1:8000"}, map[string]string{"ANYNET_LISTEN": "127.0.0.1:7000"}, "", "", func(t *testing.T, c Config, _ string) {
+			if c.Listen != "127.0.0.1:8000" {
+				t.Errorf("listen %q", c.Listen)
+			}
+		}},
+		{"unset flag does not hide env", []string{"--chain", "embedded"}, map[string]string{"ANYNET_LISTEN": "127.0.0.1:7000"}, "", "", func(t *testing.T, c Config, _ string) {
+			if c.Listen != "127.0.0.1:7000" {
+				t.Errorf("listen %q", c.Listen)
+			}
+		}},
+		{"peers from file, env and flags", nil, map[string]string{"ANYNET_PEERS": peerA + "," + peerB}, "peers: [" + peerA + "]\n", "", func(t *testing.T, c Config, _ string) {
+			if len(c.Peers) != 2 || c.Peers[1] != peerB {
+				t.Errorf("peers %q", c.Peers)
+			}
+		}},
+		{"peer flags", []string{"--peer", peerA, "--peer", peerB}, nil, "", "", func(t *testing.T, c Config, _ string) {
+			if len(c.Peers) != 2 || c.Peers[0] != peerA {
+				t.Errorf("peers %q", c.Peers)
+			}
+		}},
+		{"dir from user file finds node file", nil, nil, "dir: DATA/elsewhere\n", "", func(t *testing.T, c Config, dataHome string) {
+			if c.Dir != filepath.Join(dataHome, "elsewhere") || c.Name != "bob" {
+				t.Errorf("dir %q name %q", c.Dir, c.Name)
+			}
+		}},
+		{"bool from env", nil, map[string]string{"ANYNET_HEADLESS": "true"}, "", "", func(t *testing.T, c Config, _ string) {
+			if !c.Headless {
+				t.Error("headless not set")
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfgHome, dataHome := env(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			if tt.userFile != "" {
+				write(t, filepath.Join(cfgHome, "anynet", "config.yaml"), strings.ReplaceAll(tt.userFile, "DATA", dataHome))
+			}
+			if tt.nodeFile != "" {
+				write(t, filepath.Join(dataHome, "anynet", NodeFile), tt.nodeFile)
+			}
+			if strings.Contains(tt.userFile, "elsewhere") {
+				write(t, filepath.Join(dataHome, "elsewhere", NodeFile), "name: bob\n")
+			}
+			c, err := Load(Source{Flags: flags(tt.args...)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c, dataHome)
+		})
+	}
+}
+
+func TestExplicitConfigFile(t *testing.T) {
+	cfgHome, _ := env(t)
+	write(t, filepath.Join(cfgHome, "anynet", "config.yaml"), "listen: 127.0.0.1:1000\n")
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	write(t, other, "listen: 127.0.0.1:2000\nlog-format: json\n")
+	for _, tt := range []struct {
+		name string
+		src  Source
+		env  string
+		want string
+	}{
+		{"default file", Source{}, "", "127.0.0.1:1000"},
+		{"--config", Source{ConfigFile: other}, "", "127.0.0.1:2000"},
+		{"ANYNET_CONFIG", Source{}, other, "127.0.0.1:2000"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.env != "" {
+				t.Setenv(EnvConfig, tt.env)
+			}
+			c, err := Load(tt.src)
+			if err != nil || c.Listen != tt.want {
+				t.Fatalf("listen %q, %v; want %q", c.Listen, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		env      map[string]string
+		userFile string
+		explicit string // --config
+		want     []string
+	}{
+		{"unknown key in file", nil, nil, "listne: :1\n", "", []string{`unknown key "listne"`, `did you mean "listen"`}},
+		{"unknown nested key", nil, nil, "keystore:\n  scrpyt: light\n", "", []string{`"keystore.scrpyt"`, `"keystore.scrypt"`}},
+		{"unknown env", nil, map[string]string{"ANYNET_SERVECHAIN": "x"}, "", "", []string{"ANYNET_SERVECHAIN", "did you mean ANYNET_SERVE_CHAIN"}},
+		{"corrupt yaml", nil, nil, "listen: [unclosed\n", "", []string{"not valid YAML", "fix it or move it away"}},
+		{"missing explicit config", nil, nil, "", "/nonexistent/anynet.yaml", []string{"/nonexistent/anynet.yaml", "no such file"}},
+		{"bad log level", []string{"--log-level", "loud"}, nil, "", "", []string{`log-level "loud"`, "debug, info, warn, error"}},
+		{"bad scrypt", nil, map[string]string{"ANYNET_KEYSTORE_SCRYPT": "cheap"}, "", "", []string{"keystore.scrypt", "standard, light"}},
+		{"bad chain", []string{"--chain", "mainnet"}, nil, "", "", []string{`chain "mainnet"`, `"embedded" or a JSON-RPC URL`}},
+		{"serve-chain not loopback", []string{"--serve-chain", "0.0.0.0:8545"}, nil, "", "", []string{"serve-chain", "loopback"}},
+		{"serve remote chain", []string{"--chain", "http://127.0.0.1:8545", "--serve-chain", "127.0.0.1:0"}, nil, "", "", []string{"only the embedded chain"}},
+		{"bad listen", []string{"--listen", "4747"}, nil, "", "", []string{`listen "4747"`, "host:port"}},
+		{"bad peer", []string{"--peer", "bob@127.0.0.1:1"}, nil, "", "", []string{"peers", "0x<wallet>@<ip:port>"}},
+		{"bad bool", nil, map[string]string{"ANYNET_MAILBOX": "maybe"}, "", "", []string{`mailbox "maybe"`, "true or false"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfgHome, _ := env(t)
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			if tt.userFile != "" {
+				write(t, filepath.Join(cfgHome, "anynet", "config.yaml"), tt.userFile)
+			}
+			_, err := Load(Source{Flags: flags(tt.args...), ConfigFile: tt.explicit})
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("err = %v, want ErrInvalid", err)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestClosest(t *testing.T) {
+	for in, want := range map[string]string{"listne": "listen", "peer": "peers", "servechain": "serve-chain", "logformat": "log-format"} {
+		if got := Closest(in, Keys); got != want {
+			t.Errorf("Closest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWriteAtomicRefusesClobber(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteNodeFile(dir, "0x1111111111111111111111111111111111111111", "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteNodeFile(dir, "0x2222222222222222222222222222222222222222", "bob"); err == nil {
+		t.Fatal("second write replaced the file")
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, NodeFile))
+	if !strings.Contains(string(b), "0x1111") || !strings.Contains(string(b), "alice") {
+		t.Errorf("file changed: %q", b)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 1 {
+		t.Errorf("left temporary files: %v", ents)
+	}
+}

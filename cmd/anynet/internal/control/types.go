@@ -1,0 +1,127 @@
+package control
+
+import (
+	"context"
+	"time"
+)
+
+// Backend is what the control API serves: the daemon's node. Methods are
+// called concurrently, one per request, with the request's context.
+type Backend interface {
+	Status(ctx context.Context) (Status, error)
+	Peers(ctx context.Context) ([]Peer, error)
+	Routes(ctx context.Context) (Routes, error)
+	Resolve(ctx context.Context, name string) (Resolved, error)
+	Register(ctx context.Context, name string) (Registered, error)
+	Ping(ctx context.Context, name string, count int) (PingResult, error)
+	Chain(ctx context.Context) (ChainInfo, error)
+	Fund(ctx context.Context, wallet string) error
+	ChatSend(ctx context.Context, to, text string) (ChatMessage, error)
+	ChatList(ctx context.Context) ([]ChatConversation, error)
+	ChatRead(ctx context.Context, peer string, limit int) ([]ChatMessage, error)
+}
+
+// Status describes the running node.
+type Status struct {
+	Wallet    string `json:"wallet"`
+	Name      string `json:"name,omitempty"` // verified reverse name
+	NodeKey   string `json:"nodeKey"`
+	Underlay  string `json:"underlay"` // UDP address the node listens on
+	Published string `json:"published,omitempty"`
+	// PublishError says why the DID document is not written yet.
+	PublishError string    `json:"publishError,omitempty"`
+	Chain        string    `json:"chain"`                 // "embedded" or the RPC URL
+	ChainServed  string    `json:"chainServed,omitempty"` // URL others can use
+	ChainID      uint64    `json:"chainId"`
+	Started      time.Time `json:"started"`
+	Chat         bool      `json:"chat"`
+	Link         Counters  `json:"link"`
+}
+
+// Counters are the overlay's main counters.
+type Counters struct {
+	FramesSent     uint64 `json:"framesSent"`
+	FramesReceived uint64 `json:"framesReceived"`
+	BytesSent      uint64 `json:"bytesSent"`
+	BytesReceived  uint64 `json:"bytesReceived"`
+	Handshakes     uint64 `json:"handshakes"` // completed, either role
+	Dropped        uint64 `json:"dropped"`
+}
+
+// Peer is a wallet this node knows how to reach or has talked to.
+type Peer struct {
+	Wallet string    `json:"wallet"`
+	Name   string    `json:"name,omitempty"`
+	Addr   string    `json:"addr,omitempty"` // underlay endpoint, when known
+	Source string    `json:"source"`         // "static", "router", "chain", "seen"
+	RTT    string    `json:"rtt,omitempty"`  // last ping
+	Seen   time.Time `json:"seen,omitzero"`
+}
+
+// Routes is the node's routing state.
+type Routes struct {
+	// Available is false until the overlay routes by locator; Note says
+	// what happens instead.
+	Available bool     `json:"available"`
+	Note      string   `json:"note"`
+	Direct    []string `json:"direct"` // wallets reached directly over the underlay
+}
+
+// Resolved is a name's answer on chain.
+type Resolved struct {
+	Name     string   `json:"name"`
+	Wallet   string   `json:"wallet"`
+	NodeKeys []string `json:"nodeKeys,omitempty"`
+	Underlay []string `json:"underlay,omitempty"`
+	Mailbox  string   `json:"mailbox,omitempty"`
+}
+
+// Registered is the result of a registration.
+type Registered struct {
+	Name   string `json:"name"`
+	Wallet string `json:"wallet"`
+}
+
+// PingResult gives the round trip times of a ping through the overlay.
+type PingResult struct {
+	Name   string   `json:"name"`
+	Wallet string   `json:"wallet"`
+	Method string   `json:"method"` // how the RTT was measured
+	RTTs   []string `json:"rtts"`   // one per reply, as time.Duration strings
+	Sent   int      `json:"sent"`
+	Lost   int      `json:"lost"`
+	// Min, Avg and Max summarise RTTs, as time.Duration strings.
+	Min string `json:"min,omitempty"`
+	Avg string `json:"avg,omitempty"`
+	Max string `json:"max,omitempty"`
+}
+
+// ChainInfo describes the chain the node uses.
+type ChainInfo struct {
+	Mode     string `json:"mode"` // "embedded" or "remote"
+	URL      string `json:"url,omitempty"`
+	ChainID  uint64 `json:"chainId"`
+	Registry string `json:"registry,omitempty"`
+	DID      string `json:"didRegistry,omitempty"`
+	TLD      string `json:"tld,omitempty"`
+}
+
+// ChatMessage is one chat message.
+type ChatMessage struct {
+	ID     string    `json:"id"`
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	Text   string    `json:"text"`
+	Sent   time.Time `json:"sent"`
+	Status string    `json:"status"`
+	Error  string    `json:"error,omitempty"`
+}
+
+// ChatConversation summarises a conversation.
+type ChatConversation struct {
+	Peer    string      `json:"peer"`
+	Name    string      `json:"name,omitempty"`
+	Unread  int         `json:"unread"`
+	Request bool        `json:"request,omitempty"` // from a wallet never allowed
+	Last    ChatMessage `json:"last"`
+}

@@ -1,0 +1,340 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/anynet/anynet/apps/im"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/stack"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+var _ control.Backend = (*Daemon)(nil)
+
+// Status implements control.Backend.
+func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
+	self := d.node.Self()
+	ls, ts := d.node.LinkStats(), d.node.TransportStats()
+	s := control.Status{
+		Wallet:   d.wallet.Hex(),
+		Underlay: self.Addr.String(),
+		ChainID:  d.chainID.Uint64(),
+		Chain:    "embedded",
+		Started:  d.started,
+		Chat:     d.chat != nil,
+		Link: control.Counters{
+			FramesSent: ls.FramesSent, FramesReceived: ls.FramesReceived,
+			BytesSent: ls.BytesSent, BytesReceived: ls.BytesReceived,
+			Handshakes: ts.HandshakesCompleted,
+			Dropped: ls.DroppedMalformed + ls.DroppedOpen + ls.DroppedReplay + ls.DroppedSpoofed +
+				ls.DroppedNoPeer + ls.DroppedQueueFull + ls.DroppedQueueExpired + ls.DroppedTooBig,
+		},
+	}
+	if self.NodeKey != nil {
+		s.NodeKey = self.NodeKey.String()
+	}
+	if d.remote != nil {
+		s.Chain = d.cfg.Chain
+	} else if d.emb != nil {
+		s.ChainServed = d.emb.Chain.RPCURL()
+	}
+	d.mu.Lock()
+	s.Name = d.name
+	if d.published {
+		s.Published = "node key, binding and underlay endpoint in did:ethr:" + strings.ToLower(d.wallet.Hex())
+	}
+	if d.publishErr != nil {
+		s.PublishError = d.publishErr.Error()
+	}
+	d.mu.Unlock()
+	if s.Name == "" {
+		if n, err := d.names.Reverse(ctx, d.wallet); err == nil {
+			s.Name = n
+		}
+	}
+	return s, nil
+}
+
+// Peers implements control.Backend: the static peers and every wallet
+// this node resolved, pinged or chatted with. (The stack exposes no
+// session table yet, so a peer that only dialed in unprompted shows once
+// it chats.)
+func (d *Daemon) Peers(context.Context) ([]control.Peer, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]control.Peer, 0, len(d.peers))
+	for _, p := range d.peers {
+		out = append(out, *p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Wallet < out[j].Wallet })
+	return out, nil
+}
+
+// seen records a peer.
+func (d *Daemon) seen(w common.Address, source, addr string) *control.Peer {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p := d.peers[w]
+	if p == nil {
+		p = &control.Peer{Wallet: w.Hex(), Source: source}
+		d.peers[w] = p
+	}
+	if addr != "" {
+		p.Addr = addr
+	}
+	p.Seen = time.Now()
+	return p
+}
+
+// Routes implements control.Backend. The overlay does not route yet.
+func (d *Daemon) Routes(context.Context) (control.Routes, error) {
+	r := control.Routes{
+		Available: false,
+		Note:      "routing is not there yet: every peer is reached directly over the UDP underlay at the endpoint its DID document publishes (or a static --peer/--router); locator routing and relays land with the routing issue",
+	}
+	d.mu.Lock()
+	for _, p := range d.peers {
+		if p.Addr != "" {
+			r.Direct = append(r.Direct, p.Wallet+" via "+p.Addr)
+		}
+	}
+	d.mu.Unlock()
+	sort.Strings(r.Direct)
+	return r, nil
+}
+
+// fullName appends the TLD to a single label.
+func (d *Daemon) fullName(name string) string {
+	if !strings.Contains(name, ".") {
+		return name + "." + d.names.Config().TLD
+	}
+	return name
+}
+
+// lookup turns a name or 0x wallet into a wallet.
+func (d *Daemon) lookup(ctx context.Context, host string) (common.Address, string, error) {
+	if common.IsHexAddress(host) && strings.HasPrefix(host, "0x") {
+		return common.HexToAddress(host), "", nil
+	}
+	name := d.fullName(host)
+	w, err := d.names.Resolve(ctx, name)
+	if errors.Is(err, naming.ErrNotFound) || errors.Is(err, naming.ErrInvalidName) {
+		return common.Address{}, name, fmt.Errorf("%w: %s is not registered on chain: %v", control.ErrNotFound, name, err)
+	}
+	if err != nil {
+		return common.Address{}, name, err
+	}
+	return w, name, nil
+}
+
+// Resolve implements control.Backend.
+func (d *Daemon) Resolve(ctx context.Context, host string) (control.Resolved, error) {
+	if host == "" {
+		return control.Resolved{}, fmt.Errorf("%w: resolve what? give a name", control.ErrBadRequest)
+	}
+	w, name, err := d.lookup(ctx, host)
+	if err != nil {
+		return control.Resolved{}, err
+	}
+	if name == "" {
+		name, _ = d.names.Reverse(ctx, w)
+	}
+	r := control.Resolved{Name: name, Wallet: w.Hex()}
+	doc, err := d.names.DIDDocument(ctx, w)
+	if err == nil {
+		for _, k := range doc.NodeKeys {
+			r.NodeKeys = append(r.NodeKeys, common.Bytes2Hex(k[:]))
+		}
+		for _, u := range doc.Underlays {
+			r.Underlay = append(r.Underlay, u.Addr.String())
+		}
+		r.Mailbox = doc.Mailbox
+	} else if !errors.Is(err, naming.ErrNotFound) {
+		return r, err
+	}
+	p := d.seen(w, "chain", "")
+	if len(r.Underlay) > 0 {
+		d.mu.Lock()
+		p.Addr = r.Underlay[len(r.Underlay)-1]
+		p.Name = name
+		d.mu.Unlock()
+	}
+	return r, nil
+}
+
+// Register implements control.Backend: claim label.<TLD> for this wallet.
+func (d *Daemon) Register(ctx context.Context, label string) (control.Registered, error) {
+	if label == "" || strings.Contains(label, ".") {
+		return control.Registered{}, fmt.Errorf("%w: register a single label (\"alice\" for alice.%s), not %q", control.ErrBadRequest, d.names.Config().TLD, label)
+	}
+	if d.emb != nil {
+		if err := d.emb.Fund(ctx, d.wallet); err != nil {
+			return control.Registered{}, err
+		}
+	}
+	auth := d.auth(ctx)
+	name, err := d.names.ClaimName(ctx, auth, label)
+	if errors.Is(err, naming.ErrReverted) {
+		return control.Registered{}, fmt.Errorf("%s.%s is taken by another wallet (or this wallet cannot pay gas): %w", label, d.names.Config().TLD, err)
+	}
+	if err != nil {
+		return control.Registered{}, err
+	}
+	d.mu.Lock()
+	d.name = name
+	d.mu.Unlock()
+	return control.Registered{Name: name, Wallet: d.wallet.Hex()}, nil
+}
+
+// Ping implements control.Backend.
+func (d *Daemon) Ping(ctx context.Context, name string, count int) (control.PingResult, error) {
+	if name == "" {
+		return control.PingResult{}, fmt.Errorf("%w: ping whom? give a name or 0x wallet", control.ErrBadRequest)
+	}
+	if count <= 0 {
+		count = 3
+	}
+	res, err := ping(ctx, d.node, name, count, 5*time.Second)
+	if errors.Is(err, stack.ErrUnknownPeer) {
+		return res, fmt.Errorf("%w: %v", control.ErrNotFound, err)
+	}
+	if res.Wallet != "" {
+		p := d.seen(common.HexToAddress(res.Wallet), "chain", "")
+		d.mu.Lock()
+		if len(res.RTTs) > 0 {
+			p.RTT = res.RTTs[len(res.RTTs)-1]
+		}
+		if !strings.HasPrefix(name, "0x") {
+			p.Name = d.fullName(name)
+		}
+		d.mu.Unlock()
+	}
+	return res, err
+}
+
+// Chain implements control.Backend.
+func (d *Daemon) Chain(context.Context) (control.ChainInfo, error) {
+	c := d.names.Config()
+	info := control.ChainInfo{ChainID: d.chainID.Uint64(), Registry: c.Registry.Hex(), DID: c.DIDRegistry.Hex(), TLD: c.TLD}
+	if d.remote != nil {
+		info.Mode, info.URL = "remote", d.cfg.Chain
+	} else {
+		info.Mode, info.URL = "embedded", d.emb.Chain.RPCURL()
+	}
+	return info, nil
+}
+
+// Fund implements control.Backend: ether from the embedded chain's dev
+// account, for another process's wallet.
+func (d *Daemon) Fund(ctx context.Context, wallet string) error {
+	if d.emb == nil {
+		return fmt.Errorf("%w: this node uses the remote chain %s; fund wallets from the node that embeds it", control.ErrUnsupported, d.cfg.Chain)
+	}
+	if !common.IsHexAddress(wallet) {
+		return fmt.Errorf("%w: %q is not a wallet address", control.ErrBadRequest, wallet)
+	}
+	return d.emb.Fund(ctx, common.HexToAddress(wallet))
+}
+
+func (d *Daemon) auth(ctx context.Context) *bind.TransactOpts {
+	a := naming.Transactor(d.key, d.chainID)
+	a.Context = ctx
+	return a
+}
+
+// ChatSend implements control.Backend.
+func (d *Daemon) ChatSend(ctx context.Context, to, text string) (control.ChatMessage, error) {
+	if to == "" || text == "" {
+		return control.ChatMessage{}, fmt.Errorf("%w: chat send needs a recipient and a text", control.ErrBadRequest)
+	}
+	// im resolves names only through Node.Resolver; the chain resolver
+	// lives in Node.Names, so names are turned into wallets here.
+	w, _, err := d.lookup(ctx, to)
+	if err != nil {
+		return control.ChatMessage{}, err
+	}
+	m, err := d.chat.Send(ctx, w.Hex(), text)
+	if errors.Is(err, im.ErrUnknownPeer) || errors.Is(err, stack.ErrUnknownPeer) {
+		return chatMessage(m), fmt.Errorf("%w: %v", control.ErrNotFound, err)
+	}
+	if err == nil {
+		d.seen(m.To, "seen", "")
+	}
+	return chatMessage(m), err
+}
+
+// SendChat sends text to a name or wallet and returns the stored message.
+func (d *Daemon) SendChat(ctx context.Context, to, text string) (im.Message, error) {
+	w, _, err := d.lookup(ctx, to)
+	if err != nil {
+		return im.Message{}, err
+	}
+	return d.chat.Send(ctx, w.Hex(), text)
+}
+
+// ChatList implements control.Backend: conversations, then requests.
+func (d *Daemon) ChatList(ctx context.Context) ([]control.ChatConversation, error) {
+	convs, err := d.chat.Conversations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reqs, err := d.chat.Requests(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]control.ChatConversation, 0, len(convs)+len(reqs))
+	for i, c := range append(convs, reqs...) {
+		cc := control.ChatConversation{Peer: c.Peer.Hex(), Unread: c.Unread, Request: i >= len(convs), Last: chatMessage(c.Last)}
+		if n, err := d.names.Reverse(ctx, c.Peer); err == nil {
+			cc.Name = n
+		}
+		out = append(out, cc)
+	}
+	return out, nil
+}
+
+// ChatRead implements control.Backend: the newest limit messages with
+// peer, oldest first, marked read.
+func (d *Daemon) ChatRead(ctx context.Context, peer string, limit int) ([]control.ChatMessage, error) {
+	w, _, err := d.lookup(ctx, peer)
+	if err != nil {
+		return nil, err
+	}
+	h, err := d.chat.History(ctx, w, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]control.ChatMessage, 0, len(h))
+	for _, m := range h {
+		out = append(out, chatMessage(m))
+	}
+	if len(h) > 0 {
+		d.chat.MarkRead(ctx, w)
+	}
+	return out, nil
+}
+
+func chatMessage(m im.Message) control.ChatMessage {
+	if m.ID.IsZero() {
+		return control.ChatMessage{}
+	}
+	return control.ChatMessage{ID: m.ID.String(), From: m.From.Hex(), To: m.To.Hex(), Text: m.Text, Sent: m.Sent, Status: m.Status.String(), Error: m.Err}
+}
+
+// watchChat records chat peers as seen.
+func (d *Daemon) watchChat(ctx context.Context) {
+	for ev := range d.chat.Subscribe(ctx) {
+		if ev.Kind == im.EventMessage || ev.Kind == im.EventRequest {
+			d.seen(ev.Peer, "seen", "")
+			d.log.Info("chat message", "from", ev.Peer.Hex())
+			d.log.Debug("chat message text", "from", ev.Peer.Hex(), "text", ev.Message.Text)
+		}
+	}
+}

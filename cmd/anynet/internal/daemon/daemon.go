@@ -1,0 +1,286 @@
+package daemon
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/anynet/anynet/apps/im"
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/naming/chain"
+	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// Options configure a Daemon.
+type Options struct {
+	// Config is the resolved configuration (Dir, Listen, Chain …).
+	Config config.Config
+	// Passphrase unlocks the wallet in Config.Dir/keystore.
+	Passphrase string
+	// Key, if set, is the wallet's key and the keystore is not read (the
+	// demo's members).
+	Key *ecdsa.PrivateKey
+	// Embedded, if set, is a chain shared in this process (the demo):
+	// none is opened, and Config.Chain and ServeChain are ignored.
+	Embedded *naming.Embedded
+	// Control serves the control API on Config.Dir/control.sock.
+	Control bool
+	// Logger receives the node's logs; nil discards.
+	Logger *slog.Logger
+}
+
+// Daemon is one running node and what runs beside it.
+type Daemon struct {
+	cfg     config.Config
+	log     *slog.Logger
+	key     *ecdsa.PrivateKey
+	wallet  common.Address
+	started time.Time
+
+	emb     *naming.Embedded // the chain this daemon opened, or shares
+	ownsEmb bool
+	remote  *naming.Remote
+	names   *naming.Client
+	chainID *big.Int
+
+	node *stack.Node
+	echo net.PacketConn
+	chat *im.Service
+	ctl  *control.Server
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	// mu guards the fields below.
+	mu         sync.Mutex
+	peers      map[common.Address]*control.Peer
+	published  bool
+	publishErr error
+	name       string // the name claimed on chain
+}
+
+// Start brings the node and its services up; see the package doc for the
+// steps. On error nothing is left running.
+func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg := o.Config
+	d := &Daemon{cfg: cfg, log: log, started: time.Now(), peers: map[common.Address]*control.Peer{}}
+	defer func() {
+		if err != nil {
+			d.Close()
+		}
+	}()
+	if fi, err := os.Stat(cfg.Dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("%w: %s does not exist (create it with `anynet --dir %s init`)", ErrNoDataDir, cfg.Dir, cfg.Dir)
+	}
+	d.key = o.Key
+	if d.key == nil {
+		if d.key, err = Unlock(cfg, o.Passphrase); err != nil {
+			return nil, err
+		}
+	}
+	d.wallet = crypto.PubkeyToAddress(d.key.PublicKey)
+
+	// Fail on a taken UDP port before opening the chain.
+	if pc, err := net.ListenPacket("udp", cfg.Listen); err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("%w: UDP %s is taken by another process (pick another with --listen, e.g. --listen :0)", ErrInUse, cfg.Listen)
+		}
+		return nil, fmt.Errorf("daemon: listen %s: %w (fix --listen)", cfg.Listen, err)
+	} else {
+		pc.Close()
+	}
+	if err := d.openChain(ctx, o); err != nil {
+		return nil, err
+	}
+	peers, err := staticPeers(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.node = &stack.Node{
+		Wallet:     transport.NewKeySigner(d.key),
+		DataDir:    cfg.Dir,
+		ListenAddr: cfg.Listen,
+		Peers:      peers,
+		Names:      d.names,
+		ChainID:    d.chainID.Uint64(),
+		Logger:     log,
+	}
+	if o.Key == nil {
+		d.node.Binding = storedBinding(cfg.Dir, d.wallet, d.chainID.Uint64())
+	}
+	if cfg.PublishAddr != "" {
+		d.node.PublishAddr = netip.MustParseAddrPort(cfg.PublishAddr)
+	}
+	for _, p := range peers {
+		d.seen(p.Wallet, "static", p.Addr.String())
+	}
+	if err := d.node.Up(ctx); err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("%w: UDP %s is taken by another process (pick another with --listen, e.g. --listen :0)", ErrInUse, cfg.Listen)
+		}
+		return nil, fmt.Errorf("daemon: start node: %w", err)
+	}
+	if d.echo, err = d.node.ListenPacket("udp", fmt.Sprintf(":%d", EchoPort)); err != nil {
+		return nil, fmt.Errorf("daemon: echo responder: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		serveEcho(d.echo)
+	}()
+	if d.chat, err = im.Open(ctx, im.Config{
+		Node:    d.node,
+		Dir:     filepath.Join(cfg.Dir, "im"),
+		Mailbox: cfg.Mailbox,
+		Logger:  log.With("svc", "im"),
+	}); err != nil {
+		return nil, fmt.Errorf("daemon: chat service: %w", err)
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.watchChat(runCtx)
+	}()
+	if o.Control {
+		if d.ctl, err = control.Listen(cfg.Dir, d, log); err != nil {
+			return nil, err
+		}
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.publishLoop(runCtx)
+	}()
+	log.Info("node up", "wallet", d.wallet.Hex(), "underlay", d.node.Self().Addr.String(), "chain", d.chainDesc())
+	return d, nil
+}
+
+// openChain opens the embedded chain, connects to a remote one, or takes
+// the shared one.
+func (d *Daemon) openChain(ctx context.Context, o Options) error {
+	cfg := d.cfg
+	switch {
+	case o.Embedded != nil:
+		d.emb = o.Embedded
+	case cfg.Chain == "embedded":
+		emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{
+			DataDir:  cfg.Dir,
+			HTTPAddr: cfg.ServeChain,
+			Logger:   d.log.With("svc", "chain"),
+		})
+		switch {
+		case errors.Is(err, chain.ErrAddrInUse):
+			return fmt.Errorf("%w: serve-chain %s is taken by another process (pick another port, or 127.0.0.1:0 for any)", ErrInUse, cfg.ServeChain)
+		case errors.Is(err, chain.ErrLocked):
+			return fmt.Errorf("%w: the chain in %s is open in another process (is a node already running there? `anynet --dir %s status`)", ErrInUse, cfg.Dir, cfg.Dir)
+		case err != nil:
+			return fmt.Errorf("daemon: embedded chain: %w", err)
+		}
+		d.emb, d.ownsEmb = emb, true
+	default:
+		r, err := naming.Connect(ctx, cfg.Chain, naming.Config{Logger: d.log.With("svc", "naming")})
+		if err != nil {
+			return fmt.Errorf("daemon: chain %s: %w (is the node serving it running?)", cfg.Chain, err)
+		}
+		d.remote = r
+		d.names = r.Client
+	}
+	if d.emb != nil {
+		d.names = d.emb.Client
+		if err := d.emb.Fund(ctx, d.wallet); err != nil {
+			return fmt.Errorf("daemon: fund wallet: %w", err)
+		}
+	}
+	id, err := d.names.ChainID(ctx)
+	if err != nil {
+		return fmt.Errorf("daemon: chain id: %w", err)
+	}
+	d.chainID = id
+	return nil
+}
+
+func (d *Daemon) chainDesc() string {
+	if d.emb != nil {
+		if u := d.emb.Chain.RPCURL(); u != "" {
+			return "embedded, served at " + u
+		}
+		return "embedded"
+	}
+	return d.cfg.Chain
+}
+
+// Node returns the running node.
+func (d *Daemon) Node() *stack.Node { return d.node }
+
+// Chat returns the chat service.
+func (d *Daemon) Chat() *im.Service { return d.chat }
+
+// Wallet returns the node's wallet.
+func (d *Daemon) Wallet() common.Address { return d.wallet }
+
+// Names returns the naming client.
+func (d *Daemon) Names() *naming.Client { return d.names }
+
+// Close stops everything Start started, in reverse order.
+func (d *Daemon) Close() error {
+	if d.cancel != nil {
+		d.cancel()
+	}
+	if d.ctl != nil {
+		d.ctl.Close()
+	}
+	if d.chat != nil {
+		d.chat.Close()
+	}
+	if d.echo != nil {
+		d.echo.Close()
+	}
+	d.wg.Wait()
+	if d.node != nil {
+		d.node.Close()
+	}
+	if d.remote != nil {
+		d.remote.Close()
+	}
+	if d.emb != nil && d.ownsEmb {
+		d.emb.Close()
+	}
+	return nil
+}
+
+func staticPeers(cfg config.Config) ([]stack.Peer, error) {
+	var out []stack.Peer
+	for _, s := range append(append([]string(nil), cfg.Peers...), cfg.Routers...) {
+		w, ap, err := config.ParsePeer(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, stack.Peer{Wallet: common.HexToAddress(w), Addr: ap})
+	}
+	return out, nil
+}
+
+// isNotExist reports a missing file.
+func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

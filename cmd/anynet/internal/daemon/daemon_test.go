@@ -1,0 +1,130 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/naming"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// pair starts two daemons, alice and bob, on one shared embedded chain.
+func pair(t *testing.T) (alice, bob *Daemon) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	start := func(name string) *Daemon {
+		key, _ := crypto.GenerateKey()
+		mdir := filepath.Join(dir, name)
+		os.MkdirAll(mdir, 0o700)
+		d, err := Start(ctx, Options{
+			Config:   config.Config{Dir: mdir, Name: name, Listen: "127.0.0.1:0", Chain: "embedded"},
+			Key:      key,
+			Embedded: emb,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	alice, bob = start("alice"), start("bob")
+	for _, d := range []*Daemon{alice, bob} {
+		deadline := time.Now().Add(time.Minute)
+		for {
+			ok, last := d.Ready()
+			if ok {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("not on chain: %v", last)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return alice, bob
+}
+
+func TestBackend(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a chain and two nodes")
+	}
+	alice, bob := pair(t)
+	ctx := context.Background()
+
+	r, err := alice.Resolve(ctx, "bob")
+	if err != nil || r.Wallet != bob.Wallet().Hex() || r.Name != "bob.anynet" || len(r.Underlay) != 1 {
+		t.Fatalf("resolve bob = %+v, %v", r, err)
+	}
+	if _, err := alice.Resolve(ctx, "nobody"); !errors.Is(err, control.ErrNotFound) {
+		t.Errorf("resolve nobody: %v, want ErrNotFound", err)
+	}
+	p, err := alice.Ping(ctx, "bob", 2)
+	if err != nil || len(p.RTTs) == 0 || p.Wallet != bob.Wallet().Hex() {
+		t.Fatalf("ping bob = %+v, %v", p, err)
+	}
+	peers, _ := alice.Peers(ctx)
+	if len(peers) != 1 || peers[0].Wallet != bob.Wallet().Hex() || peers[0].RTT == "" {
+		t.Errorf("peers = %+v", peers)
+	}
+	routes, _ := alice.Routes(ctx)
+	if routes.Available || !strings.Contains(routes.Note, "not there yet") {
+		t.Errorf("routes = %+v", routes)
+	}
+	if _, err := bob.Register(ctx, "alice"); err == nil || !strings.Contains(err.Error(), "taken") {
+		t.Errorf("bob registers alice: %v", err)
+	}
+	if _, err := bob.Register(ctx, "a.b"); !errors.Is(err, control.ErrBadRequest) {
+		t.Errorf("register a.b: %v", err)
+	}
+	if reg, err := bob.Register(ctx, "robert"); err != nil || reg.Name != "robert.anynet" {
+		t.Errorf("register robert: %+v, %v", reg, err)
+	}
+	if err := alice.Fund(ctx, "not a wallet"); !errors.Is(err, control.ErrBadRequest) {
+		t.Errorf("fund: %v", err)
+	}
+	m, err := alice.ChatSend(ctx, "bob", "hi")
+	if err != nil || m.Status != "delivered" {
+		t.Fatalf("chat send = %+v, %v", m, err)
+	}
+	h, err := bob.ChatRead(ctx, "alice", 0)
+	if err != nil || len(h) != 1 || h[0].Text != "hi" {
+		t.Fatalf("bob reads = %+v, %v", h, err)
+	}
+	if _, err := alice.ChatSend(ctx, "nobody", "hi"); !errors.Is(err, control.ErrNotFound) {
+		t.Errorf("chat to nobody: %v", err)
+	}
+	s, err := alice.Status(ctx)
+	if err != nil || s.Name != "alice.anynet" || s.Published == "" || s.Link.Handshakes == 0 {
+		t.Errorf("status = %+v, %v", s, err)
+	}
+}
+
+func TestStartErrors(t *testing.T) {
+	ctx := context.Background()
+	missing := filepath.Join(t.TempDir(), "missing")
+	_, err := Start(ctx, Options{Config: config.Config{Dir: missing, Listen: "127.0.0.1:0", Chain: "embedded"}})
+	if !errors.Is(err, ErrNoDataDir) || !strings.Contains(err.Error(), "init") {
+		t.Errorf("missing dir: %v", err)
+	}
+	empty := t.TempDir()
+	_, err = Start(ctx, Options{Config: config.Config{Dir: empty, Listen: "127.0.0.1:0", Chain: "embedded"}, Passphrase: "x"})
+	if !errors.Is(err, ErrNoWallet) || !strings.Contains(err.Error(), "init") {
+		t.Errorf("no wallet: %v", err)
+	}
+	if ents, _ := os.ReadDir(empty); len(ents) != 0 {
+		t.Errorf("Start wrote into a directory it refused: %v", ents)
+	}
+}

@@ -1,0 +1,69 @@
+package daemon
+
+import (
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/naming"
+	"github.com/ethereum/go-ethereum/accounts/keystore"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Keystore returns the keystore of cfg.Dir with cfg's scrypt cost.
+func Keystore(cfg config.Config) naming.Keystore {
+	ks := naming.Keystore{Dir: filepath.Join(cfg.Dir, "keystore")}
+	if cfg.Scrypt == "light" {
+		ks.ScryptN, ks.ScryptP = keystore.LightScryptN, keystore.LightScryptP
+	}
+	return ks
+}
+
+// Wallet returns the wallet the node uses: cfg.Wallet, else the only one
+// in the keystore.
+func Wallet(cfg config.Config) (common.Address, error) {
+	ks := Keystore(cfg)
+	list, err := ks.List()
+	if err != nil && !isNotExist(err) {
+		return common.Address{}, fmt.Errorf("daemon: keystore %s: %w", ks.Dir, err)
+	}
+	if cfg.Wallet != "" {
+		w := common.HexToAddress(cfg.Wallet)
+		for _, a := range list {
+			if a == w {
+				return w, nil
+			}
+		}
+		return common.Address{}, fmt.Errorf("%w: %s is not in %s (import it with `anynet init --import KEYFILE`)", ErrNoWallet, cfg.Wallet, ks.Dir)
+	}
+	switch len(list) {
+	case 0:
+		return common.Address{}, fmt.Errorf("%w in %s (create one with `anynet --dir %s init`)", ErrNoWallet, ks.Dir, cfg.Dir)
+	case 1:
+		return list[0], nil
+	}
+	var s []string
+	for _, a := range list {
+		s = append(s, a.Hex())
+	}
+	return common.Address{}, fmt.Errorf("%w: %s holds %d wallets (%s); say which with --wallet or the wallet key", ErrNoWallet, ks.Dir, len(list), strings.Join(s, ", "))
+}
+
+// Unlock decrypts the node's wallet with passphrase.
+func Unlock(cfg config.Config, passphrase string) (*ecdsa.PrivateKey, error) {
+	w, err := Wallet(cfg)
+	if err != nil {
+		return nil, err
+	}
+	key, err := Keystore(cfg).Unlock(w, passphrase)
+	if errors.Is(err, keystore.ErrDecrypt) {
+		return nil, fmt.Errorf("%w for %s (set ANYNET_PASSPHRASE, --passphrase-file, or type it at the prompt)", ErrPassphrase, w.Hex())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("daemon: unlock %s: %w", w.Hex(), err)
+	}
+	return key, nil
+}

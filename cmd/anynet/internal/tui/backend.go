@@ -1,0 +1,158 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Backend is what the TUI shows and drives: the running node, seen through
+// the daemon (or the control API). The TUI calls every method from a
+// tea.Cmd goroutine with a context that carries a timeout, so methods may
+// block on the network; they must be safe for concurrent use. Returned
+// slices and structs belong to the caller.
+type Backend interface {
+	// Status returns the node's identity and overlay counters.
+	Status(ctx context.Context) (Status, error)
+	// Peers returns the peers the node knows, with their session state.
+	Peers(ctx context.Context) ([]Peer, error)
+	// Routes returns the routing table; it may be empty.
+	Routes(ctx context.Context) ([]Route, error)
+	// Resolve looks a name up on chain.
+	Resolve(ctx context.Context, name string) (Resolution, error)
+	// Reverse returns the verified name of a wallet, "" if it has none.
+	Reverse(ctx context.Context, wallet common.Address) (string, error)
+	// Register registers name for this node's wallet.
+	Register(ctx context.Context, name string) error
+	// Conversations lists the chat conversations, newest first.
+	Conversations(ctx context.Context) ([]Conversation, error)
+	// History returns the last limit messages exchanged with peer, oldest
+	// first (limit <= 0: all).
+	History(ctx context.Context, peer common.Address, limit int) ([]Message, error)
+	// Send sends text to a name or a 0x wallet and returns the message as
+	// stored (Status Pending, Sent, Delivered or Failed). Later status
+	// changes arrive as EventReceipt.
+	Send(ctx context.Context, to string, text string) (Message, error)
+	// MarkRead marks the conversation with peer read.
+	MarkRead(ctx context.Context, peer common.Address) error
+	// Events returns a channel of node events. Run calls it once, with a
+	// context cancelled when the TUI exits; the backend closes the channel
+	// then. A backend without events may return nil.
+	Events(ctx context.Context) <-chan Event
+}
+
+// Status is the node's identity and overlay counters.
+type Status struct {
+	Name     string // verified reverse name; "" if none
+	Wallet   common.Address
+	NodeKey  string   // hex or base64, shown as given
+	Underlay string   // UDP address the node listens on
+	Locators []string // overlay locators / published endpoints
+	Chain    string   // "embedded" or an RPC URL
+	Started  time.Time
+	Counters Counters
+}
+
+// Counters are cumulative overlay counters; the TUI derives rates from
+// successive samples.
+type Counters struct {
+	BytesIn, BytesOut   uint64
+	FramesIn, FramesOut uint64
+	Handshakes          uint64
+	Drops               uint64
+}
+
+// Peer is a wallet the node knows how to reach or has talked to.
+type Peer struct {
+	Wallet        common.Address
+	Name          string
+	Endpoint      string    // underlay address, "" if unknown
+	Session       string    // e.g. "up", "handshake", "none"
+	LastHandshake time.Time // zero if never
+	RTT           time.Duration
+	RxBytes       uint64
+	TxBytes       uint64
+}
+
+// Route is one entry of the overlay routing table.
+type Route struct {
+	Destination string // locator prefix or wallet
+	NextHop     string // wallet or name of the next hop
+	Via         string // "direct", "router", …
+	Metric      int
+}
+
+// Resolution is a name's answer on chain.
+type Resolution struct {
+	Name      string
+	Wallet    common.Address
+	NodeKeys  []string
+	Endpoints []string
+	Mailbox   string
+}
+
+// MessageStatus is where a chat message is on its way.
+type MessageStatus uint8
+
+const (
+	Pending   MessageStatus = iota // stored, not handed over yet
+	Sent                           // a mailbox holds it
+	Delivered                      // the recipient's node stored it
+	Read                           // the recipient read it
+	Failed                         // nobody took it; see Message.Err
+)
+
+func (s MessageStatus) String() string {
+	switch s {
+	case Pending:
+		return "pending"
+	case Sent:
+		return "sent"
+	case Delivered:
+		return "delivered"
+	case Read:
+		return "read"
+	case Failed:
+		return "failed"
+	}
+	return "unknown"
+}
+
+// Message is one chat message.
+type Message struct {
+	ID       string // unique per message; receipts refer to it
+	From, To common.Address
+	Text     string
+	Sent     time.Time
+	Status   MessageStatus
+	Err      string // why it Failed
+}
+
+// Conversation summarises a 1:1 conversation.
+type Conversation struct {
+	Peer    common.Address
+	Name    string // peer's name if known
+	Unread  int
+	Request bool // from a wallet never allowed
+	Last    Message
+}
+
+// EventKind says what an Event reports.
+type EventKind uint8
+
+const (
+	// EventMessage: a new message arrived (Message set).
+	EventMessage EventKind = iota + 1
+	// EventReceipt: a sent message's Status changed (Message set, with
+	// the new Status; ID identifies it).
+	EventReceipt
+	// EventPeers: peers or sessions changed; the TUI refreshes them.
+	EventPeers
+)
+
+// Event is something the node reports without being asked.
+type Event struct {
+	Kind    EventKind
+	Message Message
+}

@@ -1,0 +1,46 @@
+// Package tui is the terminal interface of `anynet up` and `anynet demo`:
+// a bubbletea program with three views of one running node.
+//
+//   - Network: identity (name, wallet, node key, underlay address,
+//     locators, chain), traffic counters with a throughput sparkline,
+//     the peers and their sessions, and the routes.
+//   - Names: resolve a name, register one for this wallet, or look a
+//     wallet's name up (reverse).
+//   - Chat: conversations with unread counts, the selected conversation's
+//     messages with delivery marks (… pending, ✓ sent to a mailbox,
+//     ✓✓ delivered, ✓✓ read, ✗ failed), and a message input.
+//
+// # Data flow
+//
+// The TUI knows the node only through Backend (backend.go), which the CLI
+// implements over the daemon's node. Nothing in Update or View calls the
+// Backend: every call is a tea.Cmd (commands.go) that runs on its own
+// goroutine under a context with Options.Timeout and returns its result,
+// error included, as a message. Update folds results into the per-view
+// state (networkState, namesState, chatState); errors go to the status
+// line, above the help line, and never end the program.
+//
+// Three sources feed the model:
+//
+//  1. a tea.Tick every Options.Refresh re-reads status, peers and routes,
+//     and on the Chat view the conversations and the open history; a call
+//     of a kind still in flight is not started again, so a slow node does
+//     not pile requests up;
+//  2. Backend.Events, read one event per command, delivers new messages
+//     and receipts (EventReceipt moves a sent message's mark forward) and
+//     peer changes;
+//  3. keys and mouse (keys.go): tab and shift+tab switch views, ctrl+r
+//     refreshes, ctrl+c quits; on Network 1-3 jump to a view, q quits and
+//     ↑/↓ scroll; on Names ↑/↓ pick resolve, register or reverse and enter
+//     runs it; on Chat ↑/↓ pick a conversation, enter sends ("@name text"
+//     starts a new one), pgup/pgdn scroll. Text inputs keep the keyboard
+//     on Names and Chat. With Options.Mouse a click on a tab opens it and
+//     the wheel scrolls.
+//
+// Throughput is the difference of successive byte counters divided by the
+// refresh period, drawn with block characters (sparkline.go).
+//
+// Styles come from one lipgloss renderer per model (styles.go), so tests
+// render without colour and without touching lipgloss's global state.
+// Below 40x8 the TUI draws one line saying the terminal is too small.
+package tui

@@ -1,0 +1,57 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// keyMap holds every key binding. Views with a text input keep it focused,
+// so single letters type; only Network takes q and the digits.
+type keyMap struct {
+	Next    key.Binding // next view
+	Prev    key.Binding // previous view
+	View1   key.Binding // jump to a view (Network only: other views type)
+	View2   key.Binding
+	View3   key.Binding
+	Quit    key.Binding // ctrl+c anywhere
+	QuitQ   key.Binding // q on Network
+	Refresh key.Binding
+	Up      key.Binding // scroll, pick an action or a conversation
+	Down    key.Binding
+	PgUp    key.Binding // scroll chat history
+	PgDown  key.Binding
+	Enter   key.Binding // run the action / send
+	Clear   key.Binding // clear the input
+}
+
+func defaultKeys() keyMap {
+	return keyMap{
+		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
+		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev view")),
+		View1:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1-3", "go to view")),
+		View2:   key.NewBinding(key.WithKeys("2")),
+		View3:   key.NewBinding(key.WithKeys("3")),
+		Quit:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		QuitQ:   key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Refresh: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh")),
+		Up:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "move")),
+		Down:    key.NewBinding(key.WithKeys("down")),
+		PgUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll")),
+		PgDown:  key.NewBinding(key.WithKeys("pgdown")),
+		Enter:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		Clear:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+	}
+}
+
+// helpFor returns the bindings shown in the help line of view v.
+func (k keyMap) helpFor(v view) []key.Binding {
+	switch v {
+	case viewNames:
+		return []key.Binding{k.Up, k.Enter, k.Clear, k.Next, k.Refresh, k.Quit}
+	case viewChat:
+		send := k.Enter
+		send.SetHelp("enter", "send (@name text: new chat)")
+		pick := k.Up
+		pick.SetHelp("↑/↓", "conversation")
+		return []key.Binding{pick, send, k.PgUp, k.Next, k.Quit}
+	default:
+		return []key.Binding{k.Next, k.View1, k.Up, k.Refresh, k.QuitQ}
+	}
+}

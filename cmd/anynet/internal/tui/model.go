@@ -1,0 +1,341 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Options configure Run. The zero value works: standard input and output,
+// inline (no alternate screen), no mouse, the Network view first.
+type Options struct {
+	In  io.Reader // default os.Stdin
+	Out io.Writer // default os.Stdout
+	// AltScreen runs full screen in the terminal's alternate screen.
+	AltScreen bool
+	// Mouse enables mouse clicks on the tabs and wheel scrolling.
+	Mouse bool
+	// Self is the name shown in the title bar, e.g. "alice".
+	Self string
+	// Start is the first view shown: "network" (default), "names" or "chat".
+	Start string
+	// Refresh is the period of the status, peer and conversation refresh;
+	// default 1s; negative disables the periodic refresh (events and
+	// ctrl+r still refresh).
+	Refresh time.Duration
+	// Timeout bounds every Backend call; default 5s.
+	Timeout time.Duration
+}
+
+// Run shows the TUI until the user quits or ctx is cancelled (which is a
+// normal exit: Run returns nil). It never calls b on its own goroutine's
+// critical path: every call runs in a command with Options.Timeout.
+func Run(ctx context.Context, b Backend, opts Options) error {
+	if b == nil {
+		return errors.New("tui: nil Backend")
+	}
+	if opts.In == nil {
+		opts.In = os.Stdin
+	}
+	if opts.Out == nil {
+		opts.Out = os.Stdout
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Ask the terminal for its colours now: later, bubbletea owns the
+	// input and the answer would arrive as key presses.
+	r := lipgloss.NewRenderer(opts.Out)
+	r.ColorProfile()
+	r.HasDarkBackground()
+	m := newModel(ctx, b, opts, r)
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(opts.In), tea.WithOutput(opts.Out)}
+	if opts.AltScreen {
+		popts = append(popts, tea.WithAltScreen())
+	}
+	if opts.Mouse {
+		popts = append(popts, tea.WithMouseCellMotion())
+	}
+	_, err := tea.NewProgram(m, popts...).Run()
+	if err != nil && errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("tui: %w", err)
+	}
+	return nil
+}
+
+// view is one of the TUI's tabs.
+type view int
+
+const (
+	viewNetwork view = iota
+	viewNames
+	viewChat
+	numViews
+)
+
+var viewTitles = [numViews]string{"Network", "Names", "Chat"}
+
+func (v view) String() string { return viewTitles[v] }
+
+// Smallest terminal the TUI draws into; below it shows one line saying so.
+const (
+	minWidth  = 40
+	minHeight = 8
+)
+
+// model is the bubbletea model: shared frame state plus one sub-state per
+// view. All Backend results arrive as messages (commands.go).
+type model struct {
+	ctx     context.Context
+	b       Backend
+	opts    Options
+	st      styles
+	keys    keyMap
+	help    help.Model
+	now     func() time.Time
+	loc     *time.Location
+	width   int
+	height  int
+	current view
+	// status line: last error or notice
+	notice    string
+	noticeErr bool
+	// inflight marks refresh calls still running, so a slow backend does
+	// not pile them up.
+	inflight map[string]bool
+
+	net   networkState
+	names namesState
+	chat  chatState
+}
+
+func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer) *model {
+	if opts.Refresh == 0 {
+		opts.Refresh = time.Second
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 5 * time.Second
+	}
+	st := newStyles(r)
+	m := &model{
+		ctx: ctx, b: b, opts: opts, st: st, keys: defaultKeys(),
+		help: help.New(), now: time.Now, loc: time.Local,
+		width: 80, height: 24, inflight: map[string]bool{},
+	}
+	m.help.Styles = st.help
+	m.names = newNamesState(st)
+	m.chat = newChatState(st)
+	switch strings.ToLower(opts.Start) {
+	case "names":
+		m.current = viewNames
+	case "chat":
+		m.current = viewChat
+	}
+	m.focus()
+	return m
+}
+
+func (m *model) Init() tea.Cmd {
+	return tea.Batch(m.refreshAll(), m.listenEvents(), m.tick())
+}
+
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.chat.layout(m.width)
+		m.names.layout(m.width)
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		return m, m.handleMouse(msg)
+	}
+	return m, m.handleResult(msg)
+}
+
+// handleKey runs the global bindings, then the current view's.
+func (m *model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Next):
+		return m.switchTo((m.current + 1) % numViews)
+	case key.Matches(msg, k.Prev):
+		return m.switchTo((m.current + numViews - 1) % numViews)
+	case key.Matches(msg, k.Refresh):
+		return m.refreshAll()
+	}
+	switch m.current {
+	case viewNames:
+		return m.updateNames(msg)
+	case viewChat:
+		return m.updateChat(msg)
+	}
+	switch {
+	case key.Matches(msg, k.QuitQ):
+		return tea.Quit
+	case key.Matches(msg, k.View1):
+		return m.switchTo(viewNetwork)
+	case key.Matches(msg, k.View2):
+		return m.switchTo(viewNames)
+	case key.Matches(msg, k.View3):
+		return m.switchTo(viewChat)
+	}
+	return m.updateNetwork(msg)
+}
+
+// handleMouse switches views by clicking a tab and scrolls with the wheel.
+func (m *model) handleMouse(msg tea.MouseMsg) tea.Cmd {
+	if msg.Action != tea.MouseActionPress {
+		return nil
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp, tea.MouseButtonWheelDown:
+		// The wheel scrolls: the chat history on Chat, the page elsewhere.
+		up, down := tea.KeyUp, tea.KeyDown
+		if m.current == viewChat {
+			up, down = tea.KeyPgUp, tea.KeyPgDown
+		}
+		if msg.Button == tea.MouseButtonWheelUp {
+			return m.handleKey(tea.KeyMsg{Type: up})
+		}
+		return m.handleKey(tea.KeyMsg{Type: down})
+	case tea.MouseButtonLeft:
+		if msg.Y != 0 {
+			return nil
+		}
+		x := 0
+		for v := view(0); v < numViews; v++ {
+			w := ansi.StringWidth(m.tabLabel(v))
+			if msg.X >= x && msg.X < x+w {
+				return m.switchTo(v)
+			}
+			x += w + 1
+		}
+	}
+	return nil
+}
+
+func (m *model) switchTo(v view) tea.Cmd {
+	m.current = v
+	m.focus()
+	if v == viewChat {
+		return m.refreshChat()
+	}
+	return nil
+}
+
+// focus gives the keyboard to the current view's input.
+func (m *model) focus() {
+	m.names.input.Blur()
+	m.chat.input.Blur()
+	switch m.current {
+	case viewNames:
+		m.names.input.Focus()
+	case viewChat:
+		m.chat.input.Focus()
+	}
+}
+
+func (m *model) setNotice(s string, isErr bool) {
+	m.notice, m.noticeErr = s, isErr
+}
+
+// View draws the tab bar, the current view, the status line and the help
+// line, fitted to the terminal. It clamps the views' scroll offsets to
+// what the frame can show, and changes nothing else.
+func (m *model) View() string {
+	if m.width < minWidth || m.height < minHeight {
+		return tooSmall(m.width, m.height)
+	}
+	bodyH := m.height - 3
+	var body string
+	switch m.current {
+	case viewNames:
+		body = m.viewNames(m.width, bodyH)
+	case viewChat:
+		body = m.viewChat(m.width, bodyH)
+	default:
+		body = m.viewNetwork(m.width, bodyH)
+	}
+	status := m.st.info.Render(m.notice)
+	if m.noticeErr {
+		status = m.st.err.Render("error: " + m.notice)
+	}
+	return strings.Join([]string{
+		m.tabBar(),
+		fit(body, m.width, bodyH),
+		fit(status, m.width, 1),
+		fit(m.help.ShortHelpView(m.keys.helpFor(m.current)), m.width, 1),
+	}, "\n")
+}
+
+// tooSmall is the whole frame of a terminal below minWidth x minHeight.
+func tooSmall(w, h int) string {
+	for _, s := range []string{fmt.Sprintf("terminal too small (%dx%d)", w, h), "terminal too small", "too small"} {
+		if len(s) <= w {
+			return s
+		}
+	}
+	return ansi.Truncate("too small", max(w, 0), "")
+}
+
+// tabLabel is the text of v's tab; Chat's carries the unread count.
+func (m *model) tabLabel(v view) string {
+	if v == viewChat && m.chat.unread() > 0 {
+		return fmt.Sprintf("[%d %s (%d)]", v+1, v, m.chat.unread())
+	}
+	return fmt.Sprintf("[%d %s]", v+1, v)
+}
+
+func (m *model) tabBar() string {
+	var parts []string
+	for v := view(0); v < numViews; v++ {
+		label := m.tabLabel(v)
+		if v == m.current {
+			parts = append(parts, m.st.activeTab.Render(label))
+		} else {
+			parts = append(parts, m.st.tab.Render(label))
+		}
+	}
+	left := strings.Join(parts, " ")
+	title := "anynet"
+	if m.opts.Self != "" {
+		title += " · " + m.opts.Self
+	}
+	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(title)
+	if gap < 1 {
+		return fit(left, m.width, 1)
+	}
+	return left + strings.Repeat(" ", gap) + m.st.title.Render(title)
+}
+
+// fit cuts or pads s to exactly h lines of at most w cells.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "…")
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

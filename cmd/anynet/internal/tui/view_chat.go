@@ -1,0 +1,353 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// historyLimit is how many messages of a conversation are loaded.
+const historyLimit = 200
+
+// chatState is the Chat view: the conversation list, the selected
+// conversation's messages and the message input.
+type chatState struct {
+	input   textinput.Model
+	convs   []Conversation
+	sel     int // index in convs of peer, when listed
+	peer    common.Address
+	hasPeer bool
+	msgs    []Message // of peer, oldest first
+	scroll  int       // lines scrolled up from the newest
+}
+
+func newChatState(st styles) chatState {
+	in := textinput.New()
+	in.Prompt = "› "
+	in.CharLimit = 4096
+	in.Cursor.Style = st.selected
+	in.Cursor.TextStyle = st.plain
+	in.PromptStyle = st.selected
+	in.TextStyle = st.plain
+	in.PlaceholderStyle = st.dim
+	in.CompletionStyle = st.dim
+	in.Cursor.SetMode(cursor.CursorStatic)
+	in.Placeholder = "message… (@name text starts a chat)"
+	return chatState{input: in}
+}
+
+func (c *chatState) layout(w int) { c.input.Width = max(w-listWidth(w)-6, 1) }
+
+func listWidth(w int) int { return min(24, w/3) }
+
+func (c *chatState) selectedPeer() (common.Address, bool) { return c.peer, c.hasPeer }
+
+func (c *chatState) unread() int {
+	n := 0
+	for _, cv := range c.convs {
+		n += cv.Unread
+	}
+	return n
+}
+
+// named returns the peer's name if a conversation gave one, else "".
+func (c *chatState) named(a common.Address) string {
+	for _, cv := range c.convs {
+		if cv.Peer == a && cv.Name != "" {
+			return cv.Name
+		}
+	}
+	return ""
+}
+
+// nameOf returns the peer's name, or its abbreviated wallet.
+func (c *chatState) nameOf(a common.Address) string { return or(c.named(a), shortAddr(a)) }
+
+// upsert adds msg or updates the message with its ID. Status only moves
+// forward, so a stale history reply cannot undo a receipt.
+func (c *chatState) upsert(msg Message) {
+	for i := range c.msgs {
+		if c.msgs[i].ID == msg.ID {
+			if msg.Status < c.msgs[i].Status && msg.Status != Failed {
+				msg.Status = c.msgs[i].Status
+			}
+			c.msgs[i] = msg
+			return
+		}
+	}
+	c.msgs = append(c.msgs, msg)
+}
+
+func (m *model) selectPeer(p common.Address) tea.Cmd {
+	c := &m.chat
+	if c.hasPeer && c.peer == p {
+		return nil
+	}
+	c.peer, c.hasPeer, c.msgs, c.scroll = p, true, nil, 0
+	for i, cv := range c.convs {
+		if cv.Peer == p {
+			c.sel = i
+			c.convs[i].Unread = 0
+		}
+	}
+	b := m.b
+	return tea.Batch(m.markRead(p), m.call("", func(ctx context.Context) tea.Msg {
+		msgs, err := b.History(ctx, p, historyLimit)
+		return historyMsg{p, msgs, err}
+	}))
+}
+
+func (m *model) updateChat(msg tea.KeyMsg) tea.Cmd {
+	c := &m.chat
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		if len(c.convs) > 0 {
+			return m.selectPeer(c.convs[max(c.sel-1, 0)].Peer)
+		}
+		return nil
+	case key.Matches(msg, m.keys.Down):
+		if len(c.convs) > 0 {
+			return m.selectPeer(c.convs[min(c.sel+1, len(c.convs)-1)].Peer)
+		}
+		return nil
+	case key.Matches(msg, m.keys.PgUp):
+		c.scroll += 5
+		return nil
+	case key.Matches(msg, m.keys.PgDown):
+		c.scroll = max(c.scroll-5, 0)
+		return nil
+	case key.Matches(msg, m.keys.Clear):
+		c.input.SetValue("")
+		return nil
+	case key.Matches(msg, m.keys.Enter):
+		return m.send()
+	}
+	var cmd tea.Cmd
+	c.input, cmd = c.input.Update(msg)
+	return cmd
+}
+
+// send sends the input to the selected peer, or to NAME for "@NAME text".
+func (m *model) send() tea.Cmd {
+	c := &m.chat
+	text := strings.TrimSpace(c.input.Value())
+	if text == "" {
+		return nil
+	}
+	var to string
+	if strings.HasPrefix(text, "@") {
+		name, rest, _ := strings.Cut(text[1:], " ")
+		to, text = name, strings.TrimSpace(rest)
+		if to == "" || text == "" {
+			m.setNotice("usage: @name message", true)
+			return nil
+		}
+	} else if c.hasPeer {
+		to = or(c.named(c.peer), c.peer.Hex())
+	} else {
+		m.setNotice("no conversation: type @name message", true)
+		return nil
+	}
+	c.input.SetValue("")
+	c.scroll = 0
+	m.setNotice("sending to "+to+"…", false)
+	b := m.b
+	return m.call("", func(ctx context.Context) tea.Msg {
+		msg, err := b.Send(ctx, to, text)
+		return sentMsg{to, text, msg, err}
+	})
+}
+
+func (m *model) chatResult(msg tea.Msg) tea.Cmd {
+	c := &m.chat
+	switch msg := msg.(type) {
+	case convsMsg:
+		m.inflight["convs"] = false
+		if m.failed("conversations", msg.err) {
+			return nil
+		}
+		c.convs = msg.c
+		for i, cv := range c.convs {
+			if c.hasPeer && cv.Peer == c.peer {
+				c.sel = i
+				if cv.Unread > 0 && m.current == viewChat {
+					c.convs[i].Unread = 0
+					return m.markRead(cv.Peer)
+				}
+			}
+		}
+		if !c.hasPeer && len(c.convs) > 0 && m.current == viewChat {
+			return m.selectPeer(c.convs[0].Peer)
+		}
+	case historyMsg:
+		m.inflight["history"] = false
+		if m.failed("history", msg.err) || !c.hasPeer || msg.peer != c.peer {
+			return nil
+		}
+		old := c.msgs
+		c.msgs = append([]Message(nil), msg.msgs...)
+		for _, o := range old {
+			c.upsert(o)
+		}
+	case sentMsg:
+		if msg.err != nil && msg.msg.ID == "" {
+			m.failed("send to "+msg.to, msg.err)
+			return nil
+		}
+		if msg.err != nil {
+			m.failed("send to "+msg.to, msg.err)
+		} else {
+			m.setNotice("", false)
+		}
+		var cmd tea.Cmd
+		if !c.hasPeer || c.peer != msg.msg.To {
+			cmd = m.selectPeer(msg.msg.To)
+		}
+		c.upsert(msg.msg)
+		return tea.Batch(cmd, m.call("convs", func(ctx context.Context) tea.Msg {
+			cv, err := m.b.Conversations(ctx)
+			return convsMsg{cv, err}
+		}))
+	case markedMsg:
+		m.failed("mark read", msg.err)
+	}
+	return nil
+}
+
+// chatEvent folds a new message or a receipt into the view.
+func (m *model) chatEvent(e Event) tea.Cmd {
+	c := &m.chat
+	msg := e.Message
+	if e.Kind == EventReceipt {
+		for _, old := range c.msgs {
+			if old.ID == msg.ID {
+				c.upsert(msg)
+				break
+			}
+		}
+		for i := range c.convs {
+			if c.convs[i].Last.ID == msg.ID {
+				c.convs[i].Last.Status = msg.Status
+			}
+		}
+		return nil
+	}
+	// EventMessage.
+	if c.hasPeer && (msg.From == c.peer || msg.To == c.peer) {
+		c.upsert(msg)
+		if m.current == viewChat {
+			return m.markRead(c.peer)
+		}
+	}
+	return m.call("convs", func(ctx context.Context) tea.Msg {
+		cv, err := m.b.Conversations(ctx)
+		return convsMsg{cv, err}
+	})
+}
+
+func statusMark(s MessageStatus, errText string) string {
+	switch s {
+	case Pending:
+		return "… pending"
+	case Sent:
+		return "✓ sent"
+	case Delivered:
+		return "✓✓ delivered"
+	case Read:
+		return "✓✓ read"
+	case Failed:
+		if errText != "" {
+			return "✗ failed: " + errText
+		}
+		return "✗ failed"
+	}
+	return ""
+}
+
+func (m *model) viewChat(w, h int) string {
+	c := &m.chat
+	st := m.st
+	lw := listWidth(w)
+	rw := max(w-lw-3, 1)
+
+	// Left: conversations.
+	left := []string{st.heading.Render("Conversations")}
+	if len(c.convs) == 0 {
+		left = append(left, st.dim.Render("none yet"))
+	}
+	for i, cv := range c.convs {
+		name := or(cv.Name, shortAddr(cv.Peer))
+		if cv.Request {
+			name = "? " + name
+		}
+		row := "  " + name
+		if cv.Unread > 0 {
+			row = fmt.Sprintf("%s (%d)", row, cv.Unread)
+		}
+		if c.hasPeer && i == c.sel && cv.Peer == c.peer {
+			row = st.selected.Render("▸ " + row[2:])
+		}
+		left = append(left, row)
+	}
+
+	// Right: header, messages, input.
+	header := st.dim.Render("no conversation selected")
+	if c.hasPeer {
+		header = st.heading.Render(c.nameOf(c.peer)) + " " + st.dim.Render(c.peer.Hex())
+	}
+	var lines []string
+	for _, msg := range c.msgs {
+		lines = append(lines, strings.Split(ansi.Wrap(m.chatLine(msg), rw, " "), "\n")...)
+	}
+	area := max(h-3, 0)
+	c.scroll = min(c.scroll, max(len(lines)-area, 0))
+	end := len(lines) - c.scroll
+	start := max(end-area, 0)
+	right := []string{header}
+	right = append(right, lines[start:end]...)
+	for len(right) < h-2 {
+		right = append(right, "")
+	}
+	right = append(right, st.dim.Render(strings.Repeat("─", rw)), c.input.View())
+
+	out := make([]string, h)
+	for i := range out {
+		var l, r string
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		out[i] = pad(l, lw) + st.dim.Render(" │ ") + ansi.Truncate(r, rw, "…")
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m *model) chatLine(msg Message) string {
+	c := &m.chat
+	ts := msg.Sent.In(m.loc).Format("15:04")
+	mine := c.hasPeer && msg.From != c.peer
+	if mine {
+		mark := statusMark(msg.Status, msg.Err)
+		style := m.st.dim
+		if msg.Status == Failed {
+			style = m.st.failed
+		}
+		return fmt.Sprintf("%s %s %s %s", m.st.dim.Render(ts), m.st.mine.Render("you:"), msg.Text, style.Render(mark))
+	}
+	return fmt.Sprintf("%s %s %s", m.st.dim.Render(ts), m.st.theirs.Render(c.nameOf(msg.From)+":"), msg.Text)
+}
+
+// pad truncates or pads s to exactly w cells.
+func pad(s string, w int) string {
+	s = ansi.Truncate(s, w, "…")
+	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
+}

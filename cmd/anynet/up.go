@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/daemon"
+	"github.com/spf13/cobra"
+)
+
+func newUp() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Run this node: the TUI on a terminal, or --headless as a daemon with logs",
+		Long: `up runs the node of the data directory: it unlocks the wallet, opens the
+chain (embedded in DIR/chain, or --chain URL), starts the node on its UDP
+address, publishes its node key, binding and endpoint in the wallet's DID
+document, registers its name if configured, and serves the control API on
+DIR/control.sock (mode 0600, this user only) for the other verbs.
+
+Nothing needs root: the UDP port is unprivileged and the TCP/IP stack is
+userspace. Stop it with Ctrl-C or SIGTERM.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			if _, err := os.Stat(cfg.Dir); err != nil {
+				return fmt.Errorf("data directory %s does not exist (create it with `anynet --dir %s init`)", cfg.Dir, cfg.Dir)
+			}
+			if _, err := daemon.Wallet(cfg); err != nil {
+				return err
+			}
+			pass, err := passphrase(cfg, false)
+			if err != nil {
+				return err
+			}
+			tui := !cfg.Headless && isTerminal() && tuiAvailable
+			logTo := os.Stderr
+			var logFile *os.File
+			if tui {
+				// The TUI owns the terminal: logs go to a file.
+				if logFile, err = os.OpenFile(filepath.Join(cfg.Dir, "anynet.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err != nil {
+					return err
+				}
+				defer logFile.Close()
+				logTo = logFile
+			}
+			log := newLogger(cfg, logTo)
+			ctx := cmd.Context()
+			d, err := daemon.Start(ctx, daemon.Options{Config: cfg, Passphrase: pass, Control: true, Logger: log})
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			if tui {
+				return runTUI(ctx, d, cfg.Name)
+			}
+			<-ctx.Done()
+			log.Info("stopping")
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.Bool("headless", false, "run without the TUI, logging to stderr")
+	f.String("listen", "", "UDP address of the underlay (default "+":4747"+")")
+	f.StringSlice("peer", nil, "static peer 0x<wallet>@<ip:port> (repeatable)")
+	f.StringSlice("router", nil, "router to join, 0x<wallet>@<ip:port> (joined as a peer until routing lands)")
+	f.String("chain", "", `"embedded" (default: in DIR/chain) or a JSON-RPC URL such as http://127.0.0.1:8545`)
+	f.String("serve-chain", "", "serve the embedded chain's JSON-RPC on this loopback address (127.0.0.1:0: any port)")
+	f.String("name", "", "register this label on chain (\"bob\" for bob.anynet)")
+	f.String("publish-addr", "", "underlay endpoint to publish (default: the listener's; loopback for a wildcard listener)")
+	f.Bool("mailbox", false, "keep chat messages for offline wallets")
+	f.String("passphrase-file", "", "file holding the keystore passphrase (else ANYNET_PASSPHRASE or a prompt)")
+	f.String("wallet", "", "which keystore wallet to use when it holds several")
+	f.String("log-level", "", "debug, info (default), warn or error")
+	f.String("log-format", "", "text (default) or json")
+	return cmd
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/spf13/cobra"
+)
+
+// verb builds a command that talks to the running node. run gets a
+// client of the node in the configured data directory.
+func verb(use, short string, args cobra.PositionalArgs, read bool, run func(cmd *cobra.Command, c *control.Client, args []string, asJSON bool) error) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  args,
+		RunE: func(cmd *cobra.Command, a []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			return run(cmd, control.NewClient(cfg.Dir), a, asJSON)
+		},
+	}
+	if read {
+		cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	}
+	return cmd
+}
+
+func printJSON(w io.Writer, v any) error {
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(v)
+}
+
+func newStatus() *cobra.Command {
+	return verb("status", "Show the running node: wallet, name, underlay, chain, counters", cobra.NoArgs, true,
+		func(cmd *cobra.Command, c *control.Client, _ []string, asJSON bool) error {
+			s, err := c.Status(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), s)
+			}
+			if s.Wallet == "" { // `anynet chain serve`: a chain, no node
+				fmt.Fprintf(cmd.OutOrStdout(), "%s, chain %d at %s\n", s.Chain, s.ChainID, s.ChainServed)
+				return nil
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintf(w, "wallet\t%s\n", s.Wallet)
+			fmt.Fprintf(w, "name\t%s\n", orNone(s.Name))
+			fmt.Fprintf(w, "node key\t%s\n", s.NodeKey)
+			fmt.Fprintf(w, "underlay\tudp %s\n", s.Underlay)
+			chain := s.Chain
+			if s.ChainServed != "" {
+				chain += ", served at " + s.ChainServed
+			}
+			fmt.Fprintf(w, "chain\t%s (id %d)\n", chain, s.ChainID)
+			switch {
+			case s.Published != "":
+				fmt.Fprintf(w, "published\t%s\n", s.Published)
+			case s.PublishError != "":
+				fmt.Fprintf(w, "published\tnot yet: %s\n", s.PublishError)
+			default:
+				fmt.Fprintf(w, "published\tnot yet\n")
+			}
+			fmt.Fprintf(w, "up since\t%s (%s)\n", s.Started.Format(time.DateTime), time.Since(s.Started).Round(time.Second))
+			fmt.Fprintf(w, "chat\t%v\n", s.Chat)
+			fmt.Fprintf(w, "link\t%d frames out, %d in, %d handshakes, %d dropped\n", s.Link.FramesSent, s.Link.FramesReceived, s.Link.Handshakes, s.Link.Dropped)
+			return w.Flush()
+		})
+}
+
+func newPeers() *cobra.Command {
+	return verb("peers", "List the wallets this node knows: static peers, resolved, pinged, chatted with", cobra.NoArgs, true,
+		func(cmd *cobra.Command, c *control.Client, _ []string, asJSON bool) error {
+			ps, err := c.Peers(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), ps)
+			}
+			if len(ps) == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "no peers yet (resolve, ping or chat with a name to meet one)")
+				return nil
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "WALLET\tNAME\tUNDERLAY\tSOURCE\tRTT")
+			for _, p := range ps {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.Wallet, orDash(p.Name), orDash(p.Addr), p.Source, orDash(p.RTT))
+			}
+			return w.Flush()
+		})
+}
+
+func newRoutes() *cobra.Command {
+	return verb("routes", "Show the routing table (routing is not there yet: says so)", cobra.NoArgs, true,
+		func(cmd *cobra.Command, c *control.Client, _ []string, asJSON bool) error {
+			r, err := c.Routes(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), r)
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintln(out, r.Note)
+			for _, d := range r.Direct {
+				fmt.Fprintln(out, "  direct", d)
+			}
+			return nil
+		})
+}
+
+func newResolve() *cobra.Command {
+	return verb("resolve NAME", "Resolve a name (or 0x wallet) on chain: wallet, node keys, endpoints", cobra.ExactArgs(1), true,
+		func(cmd *cobra.Command, c *control.Client, args []string, asJSON bool) error {
+			r, err := c.Resolve(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), r)
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintf(w, "name\t%s\n", orNone(r.Name))
+			fmt.Fprintf(w, "wallet\t%s\n", r.Wallet)
+			fmt.Fprintf(w, "node keys\t%s\n", orNone(strings.Join(r.NodeKeys, " ")))
+			fmt.Fprintf(w, "underlay\t%s\n", orNone(strings.Join(r.Underlay, " ")))
+			if r.Mailbox != "" {
+				fmt.Fprintf(w, "mailbox\t%s\n", r.Mailbox)
+			}
+			return w.Flush()
+		})
+}
+
+func newRegister() *cobra.Command {
+	return verb("register LABEL", "Register LABEL.anynet on chain for this node's wallet (both directions)", cobra.ExactArgs(1), false,
+		func(cmd *cobra.Command, c *control.Client, args []string, _ bool) error {
+			r, err := c.Register(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s → %s\n", r.Name, r.Wallet)
+			return nil
+		})
+}
+
+func newPing() *cobra.Command {
+	var count int
+	cmd := verb("ping NAME", "Measure the round trip to a name through the overlay (UDP echo, port 7)", cobra.ExactArgs(1), true,
+		func(cmd *cobra.Command, c *control.Client, args []string, asJSON bool) error {
+			if count < 1 || count > 100 {
+				return fmt.Errorf("--count %d: want 1 to 100", count)
+			}
+			r, err := c.Ping(cmd.Context(), args[0], count)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), r)
+			}
+			out := cmd.OutOrStdout()
+			for i, rtt := range r.RTTs {
+				fmt.Fprintf(out, "reply from %s (%s): seq=%d rtt=%s\n", r.Name, r.Wallet, i+1, rtt)
+			}
+			fmt.Fprintf(out, "%d sent, %d lost", r.Sent, r.Lost)
+			if r.Avg != "" {
+				fmt.Fprintf(out, ", rtt min/avg/max %s/%s/%s", r.Min, r.Avg, r.Max)
+			}
+			fmt.Fprintln(out)
+			if len(r.RTTs) == 0 {
+				return fmt.Errorf("no reply from %s", args[0])
+			}
+			return nil
+		})
+	cmd.Flags().IntVarP(&count, "count", "c", 3, "probes to send")
+	return cmd
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

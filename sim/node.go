@@ -1,0 +1,125 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/crypto"
+	"gvisor.dev/gvisor/pkg/tcpip"
+)
+
+// node is one simulated host: a stable identity (wallet, node key,
+// underlay address) and its current incarnation, a full stack.Node with
+// a virtual clock, seeded randomness and a manual transport tick. A
+// crash closes the incarnation; a restart builds the next one.
+type node struct {
+	s      *Sim
+	id     int32
+	signer transport.Signer
+	key    transport.NodeKey
+	self   stack.Peer
+
+	// The fields below are touched only by the run's goroutine.
+	inc      int
+	down     bool
+	st       *stack.Node
+	in       stack.Internals
+	clock    *Clock
+	ul       *underlay
+	tickEv   *event
+	lastTick int64
+	tasks    []task  // tasks that act on this node, in creation order
+	srv      *server // nil unless some transfer targets this node
+}
+
+func newNode(s *Sim, id int32) *node {
+	n := &node{s: s, id: id, lastTick: -1}
+	ws := streamSeed(s.seed, "wallet", id, 0)
+	// A 256-bit value is a valid secp256k1 key but for ~2^-128 of them.
+	wk, err := crypto.ToECDSA(ws[:])
+	if err != nil {
+		panic(fmt.Sprintf("sim: wallet key of node %d: %v", id, err))
+	}
+	n.signer = transport.NewKeySigner(wk)
+	nk, err := transport.NodeKeyFromPrivate(streamSeed(s.seed, "nodekey", id, 0))
+	if err != nil {
+		panic(fmt.Sprintf("sim: node key of node %d: %v", id, err))
+	}
+	n.key = nk
+	pub := nk.Public
+	n.self = stack.Peer{Wallet: n.signer.Address(), NodeKey: &pub, Addr: addrOf(id)}
+	return n
+}
+
+// start brings up the next incarnation.
+func (n *node) start(ctx context.Context) error {
+	s := n.s
+	n.clock = &Clock{s: s, node: n.id}
+	n.ul = &underlay{s: s, id: n.id}
+	key := n.key
+	buf := int(s.sc.TCP.Buffer)
+	n.st = &stack.Node{
+		Wallet:       n.signer,
+		NodeKey:      &key,
+		Underlay:     n.ul,
+		TCP:          stack.TCPConfig{DefaultBuffer: buf, MaxBuffer: buf},
+		Now:          n.clock.Now,
+		Clock:        n.clock,
+		Rand:         newReader(s.seed, "rand", n.id, n.inc),
+		RandSource:   newSource(s.seed, "randsource", n.id, n.inc),
+		TickInterval: -1,
+		OnUp:         func(in stack.Internals) { n.in = in },
+	}
+	if err := n.st.Up(ctx); err != nil {
+		return fmt.Errorf("sim: node %d: %w", n.id, err)
+	}
+	n.down = false
+	n.tickEv = nil
+	if n.srv != nil {
+		if err := n.srv.listen(n); err != nil {
+			return fmt.Errorf("sim: node %d: %w", n.id, err)
+		}
+	}
+	return nil
+}
+
+// stop closes the current incarnation: its timers never fire again and
+// frames on their way to it are dropped as "node-down".
+func (n *node) stop() {
+	if n.down || n.st == nil {
+		return
+	}
+	n.down = true
+	n.clock.dead.Store(true)
+	n.st.Close()
+	n.tickEv = nil
+	n.inc++
+}
+
+// drain waits until n's netstack processor goroutines have handled all
+// that is queued for them.
+func (n *node) drain() {
+	n.in.Netstack.Pause()
+	n.in.Netstack.Resume()
+}
+
+// poll lets n's tasks act once, in order; it reports whether any did.
+func (n *node) poll(s *Sim) bool {
+	progress := false
+	if n.srv != nil && n.srv.poll(s, n) {
+		progress = true
+	}
+	for _, t := range n.tasks {
+		if t.poll(s, n) {
+			progress = true
+		}
+	}
+	return progress
+}
+
+// identity is the netstack address of node n's wallet.
+func (n *node) identity() tcpip.Address {
+	return tcpip.AddrFrom16(stack.IdentityAddr(n.self.Wallet).As16())
+}

@@ -1,0 +1,220 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/binary"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/waiter"
+)
+
+// The transfer protocol, on TCP port transferPort: the client sends a
+// 12-byte header (transfer id, 4 bytes; size, 8 bytes; big-endian) and
+// size bytes of pattern(id, offset); the server checks every byte and,
+// once all arrived, answers one byte 'K' and closes. The client counts
+// the transfer complete when it reads the 'K'. Any failure (reset,
+// timeout, crash, stall) closes the connection and starts again from
+// the first byte after retryAfter.
+const (
+	transferPort   = 7
+	transferHeader = 12
+)
+
+// pattern is byte off of transfer id's payload.
+func pattern(id uint32, off int) byte { return byte(off) ^ byte(off>>8) ^ byte(id*31) }
+
+type phase uint8
+
+const (
+	phaseWait phase = iota // not started, or waiting to retry
+	phaseConnecting
+	phaseSending
+	phaseAck
+	phaseDone
+)
+
+// transfer is one bulk TCP transfer, driven from its source node.
+type transfer struct {
+	id       uint32
+	src, dst *node
+	size     int
+	startAt  int64
+
+	phase    phase
+	ep       tcpip.Endpoint
+	wq       waiter.Queue
+	written  int
+	attempts int
+	touched  int64 // virtual time of the last progress
+	queued   int   // bytes in the send queue at the last poll
+	doneAt   int64
+}
+
+var _ task = (*transfer)(nil)
+
+func (t *transfer) schedule(s *Sim) { s.at(t.startAt, kindApp, t.src.id, func() { t.begin(s) }) }
+
+func (t *transfer) done() bool { return t.phase == phaseDone }
+
+// begin starts an attempt: the source learns the destination as a
+// static peer (the simulator's stand-in for name resolution) and
+// connects.
+func (t *transfer) begin(s *Sim) {
+	if t.phase != phaseWait || t.src.down {
+		return
+	}
+	n := t.src
+	t.attempts++
+	s.stats.TransferAttempts++
+	if err := n.in.Link.AddPeer(t.dst.self.Wallet, t.dst.self.NodeKey, t.dst.self.Addr); err != nil {
+		s.fail("transfer %d: add peer: %v", t.id, err)
+		return
+	}
+	t.wq = waiter.Queue{}
+	ep, err := n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &t.wq)
+	if err != nil {
+		s.fail("transfer %d: endpoint: %s", t.id, err)
+		return
+	}
+	t.ep = ep
+	t.written = 0
+	t.phase = phaseConnecting
+	t.touched = s.now.Load()
+	switch err := ep.Connect(tcpip.FullAddress{NIC: 1, Addr: t.dst.identity(), Port: transferPort}); err.(type) {
+	case nil, *tcpip.ErrConnectStarted:
+	default:
+		t.retry(s)
+		return
+	}
+	t.watch(s)
+	s.settle(n)
+}
+
+// watch checks for a stall every stallTimeout.
+func (t *transfer) watch(s *Sim) {
+	attempt := t.attempts
+	s.at(s.now.Load()+int64(stallTimeout), kindApp, t.src.id, func() {
+		if t.attempts != attempt || t.phase == phaseDone || t.phase == phaseWait {
+			return
+		}
+		if s.now.Load()-t.touched >= int64(stallTimeout) {
+			s.stats.TransferStalls++
+			t.retry(s)
+			return
+		}
+		t.watch(s)
+	})
+}
+
+// retry abandons the current attempt and schedules the next.
+func (t *transfer) retry(s *Sim) {
+	if t.ep != nil {
+		t.ep.Abort()
+		t.ep = nil
+		if !t.src.down {
+			s.settle(t.src)
+		}
+	}
+	t.phase = phaseWait
+	s.at(s.now.Load()+int64(retryAfter), kindApp, t.src.id, func() { t.begin(s) })
+}
+
+func (t *transfer) poll(s *Sim, n *node) bool {
+	if n != t.src || t.ep == nil {
+		return false
+	}
+	progress := false
+	if t.phase == phaseConnecting {
+		ready := t.ep.Readiness(waiter.WritableEvents | waiter.EventErr | waiter.EventHUp)
+		if ready == 0 {
+			return false
+		}
+		if err := t.ep.LastError(); err != nil || ready&(waiter.EventErr|waiter.EventHUp) != 0 {
+			t.retry(s)
+			return true
+		}
+		t.phase, progress = phaseSending, true
+	}
+	if t.phase == phaseSending {
+		total := transferHeader + t.size
+		for t.written < total {
+			chunk := t.chunk(s.scratch[:0], t.written, min(total, t.written+len(s.scratch[:cap(s.scratch)])))
+			m, err := t.ep.Write(bytes.NewReader(chunk), tcpip.WriteOptions{})
+			if _, ok := err.(*tcpip.ErrWouldBlock); ok {
+				break
+			}
+			if err != nil {
+				t.retry(s)
+				return true
+			}
+			t.written += int(m)
+			progress = true
+		}
+		if t.written == total {
+			t.phase = phaseAck
+		}
+	}
+	if t.phase == phaseAck {
+		var b bytes.Buffer
+		_, err := t.ep.Read(&b, tcpip.ReadOptions{})
+		switch {
+		case b.Len() > 0 && b.Bytes()[0] == 'K':
+			t.ep.Close()
+			t.ep = nil
+			t.phase = phaseDone
+			t.doneAt = s.now.Load()
+			s.stats.transferDone(t.doneAt - t.startAt)
+			return true
+		case err == nil:
+		case isWouldBlock(err):
+		default:
+			t.retry(s)
+			return true
+		}
+	}
+	// Bytes leaving the send queue are progress too, though the task
+	// did nothing.
+	if q, err := t.ep.GetSockOptInt(tcpip.SendQueueSizeOption); err == nil && q != t.queued {
+		t.queued = q
+		t.touched = s.now.Load()
+	}
+	if progress {
+		t.touched = s.now.Load()
+	}
+	return progress
+}
+
+// chunk appends the bytes [from, to) of the client's stream to b.
+func (t *transfer) chunk(b []byte, from, to int) []byte {
+	var h [transferHeader]byte
+	binary.BigEndian.PutUint32(h[:], t.id)
+	binary.BigEndian.PutUint64(h[4:], uint64(t.size))
+	for i := from; i < to; i++ {
+		if i < transferHeader {
+			b = append(b, h[i])
+		} else {
+			b = append(b, pattern(t.id, i-transferHeader))
+		}
+	}
+	return b
+}
+
+func (t *transfer) crashed(s *Sim, n *node) {
+	if n == t.src && t.phase != phaseDone {
+		t.ep = nil // gone with the netstack
+		t.phase = phaseWait
+	}
+}
+
+func (t *transfer) restarted(s *Sim, n *node) {
+	if n == t.src && t.phase == phaseWait && s.now.Load() >= t.startAt {
+		s.at(s.now.Load()+int64(retryAfter), kindApp, t.src.id, func() { t.begin(s) })
+	}
+}
+
+func isWouldBlock(err tcpip.Error) bool {
+	_, ok := err.(*tcpip.ErrWouldBlock)
+	return ok
+}
