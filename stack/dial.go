@@ -57,6 +57,22 @@ func (n *Node) Dial(ctx context.Context, network, addr string) (net.Conn, error)
 	return nil, fmt.Errorf("dial %s %s: %w", network, addr, ErrNetwork)
 }
 
+// Lookup resolves host as Dial does — a "0x…" wallet, a name, or an
+// identity address — to a wallet the node can reach, learning the peer
+// from the Resolver or the chain on the way. Apps use it to name the
+// wallet behind a name before they dial.
+func (n *Node) Lookup(ctx context.Context, host string) (common.Address, error) {
+	r, err := n.start(ctx)
+	if err != nil {
+		return common.Address{}, err
+	}
+	w, err := n.lookup(ctx, r, host)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("lookup %s: %w", host, err)
+	}
+	return w, nil
+}
+
 // lookup turns a host into a wallet the endpoint knows how to reach.
 func (n *Node) lookup(ctx context.Context, r *running, host string) (common.Address, error) {
 	if w, ok := parseWallet(host); ok {

@@ -14,7 +14,7 @@ import (
 )
 
 // TestOfflineDeliveryThroughChain: with nothing but the embedded chain
-// in common — no static peers, no fake directory — alice sends to bob
+// in common — no static peers, no fake directory — alice sends to "bob"
 // while bob is down: bob's mailbox and sealing key come from his DID
 // document, the mailbox node is found by name, and bob, back up, reads
 // the message once.
@@ -57,6 +57,9 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	start(bob, Config{})
+	if _, err := emb.Claim(ctx, auth(bob), "bob"); err != nil {
+		t.Fatal(err)
+	}
 	if err := bob.svc.Publish(ctx, emb.Client, auth(bob), "mbox"); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +77,7 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 	if err := alice.svc.Publish(ctx, emb.Client, auth(alice), ""); err != nil {
 		t.Fatal(err)
 	}
-	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "while you were out")
+	m, err := alice.svc.Send(ctx, "bob", "while you were out")
 	if err != nil {
 		t.Fatal(err)
 	}

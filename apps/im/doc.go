@@ -15,8 +15,8 @@
 //
 // A Service runs on a stack.Node and listens on Port (5222) of the
 // node's identity address. Send resolves the recipient (a "0x…" wallet,
-// or a name through the node's Resolver), stores the message as Pending
-// in the node's store (pebble; Config.Dir), and writes one MSG frame on
+// or a name through stack.Node.Lookup: its Resolver or the chain), stores
+// the message as Pending in the node's store (pebble; Config.Dir), and writes one MSG frame on
 // a TCP connection to the recipient's node, dialed through the overlay
 // and pooled per wallet. The recipient applies consent and limits,
 // stores the message and answers with a RECEIPT (Delivered) or an ERROR

@@ -397,14 +397,11 @@ func (s *Service) resolve(ctx context.Context, to string) (common.Address, error
 	if common.IsHexAddress(to) && len(to) == 42 {
 		return common.HexToAddress(to), nil
 	}
-	if s.node.Resolver == nil {
-		return common.Address{}, fmt.Errorf("%w: %q (not a wallet, no resolver)", ErrUnknownPeer, to)
-	}
-	p, err := s.node.Resolver.Resolve(ctx, to)
+	w, err := s.node.Lookup(ctx, to)
 	if err != nil {
 		return common.Address{}, fmt.Errorf("%w: %q: %w", ErrUnknownPeer, to, err)
 	}
-	return p.Wallet, nil
+	return w, nil
 }
 
 var _ io.Closer = (*Service)(nil)
