@@ -59,6 +59,10 @@ type Config struct {
 	Headless bool
 	// Mailbox makes the node keep chat messages for offline wallets.
 	Mailbox bool
+	// MailAt names the node (a name or 0x wallet) that keeps this
+	// wallet's chat messages while it is offline; it is published in the
+	// wallet's DID document. Empty publishes none.
+	MailAt string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 	// LogFormat is text or json.
@@ -72,7 +76,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"chain", "serve-chain", "headless", "mailbox", "log-level", "log-format",
+	"chain", "serve-chain", "headless", "mailbox", "mail-at", "log-level", "log-format",
 	"passphrase-file", "keystore.scrypt",
 }
 

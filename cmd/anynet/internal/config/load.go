@@ -145,7 +145,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("log-level", d.LogLevel)
 	v.SetDefault("log-format", d.LogFormat)
 	v.SetDefault("keystore.scrypt", d.Scrypt)
-	for _, k := range []string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file"} {
+	for _, k := range []string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at"} {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -196,6 +196,7 @@ func decode(v *viper.Viper) (Config, error) {
 	c.ServeChain = str("serve-chain")
 	c.Headless = boolean("headless")
 	c.Mailbox = boolean("mailbox")
+	c.MailAt = str("mail-at")
 	c.LogLevel = str("log-level")
 	c.LogFormat = str("log-format")
 	c.PassphraseFile = str("passphrase-file")

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"errors"
 	"os"
 	"path/filepath"
@@ -126,5 +127,63 @@ func TestStartErrors(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(empty); len(ents) != 0 {
 		t.Errorf("Start wrote into a directory it refused: %v", ents)
+	}
+}
+
+// TestOfflineChat: bob names carol's node as his mailbox (mail-at); bob
+// stops, alice chats him by name, and bob, started again on the same
+// directory, reads the message. Nothing but the chain links the three.
+func TestOfflineChat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a chain and three nodes")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	start := func(cfg config.Config, key *ecdsa.PrivateKey) *Daemon {
+		t.Helper()
+		cfg.Dir = filepath.Join(dir, cfg.Name)
+		cfg.Listen, cfg.Chain = "127.0.0.1:0", "embedded"
+		os.MkdirAll(cfg.Dir, 0o700)
+		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+			ok, last := d.Ready()
+			if ok {
+				return d
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s not on chain: %v", cfg.Name, last)
+			}
+		}
+	}
+	keys := map[string]*ecdsa.PrivateKey{}
+	for _, n := range []string{"alice", "bob", "carol"} {
+		keys[n], _ = crypto.GenerateKey()
+	}
+	start(config.Config{Name: "carol", Mailbox: true}, keys["carol"])
+	bobCfg := config.Config{Name: "bob", MailAt: "carol"}
+	bob := start(bobCfg, keys["bob"])
+	alice := start(config.Config{Name: "alice"}, keys["alice"])
+	if _, err := alice.ChatSend(ctx, "bob", "online"); err != nil {
+		t.Fatal(err)
+	}
+	bob.Close()
+
+	m, err := alice.ChatSend(ctx, "bob", "while you were out")
+	if err != nil || m.Status != "sent" {
+		t.Fatalf("send to a stopped bob = %+v, %v; want kept by his mailbox (sent)", m, err)
+	}
+	bob = start(bobCfg, keys["bob"])
+	h, err := bob.ChatRead(ctx, "alice", 0)
+	if err != nil || len(h) != 2 || h[1].Text != "while you were out" {
+		t.Fatalf("bob reads %+v, %v", h, err)
 	}
 }

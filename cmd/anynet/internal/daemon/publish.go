@@ -53,7 +53,10 @@ func (d *Daemon) publishOnce(ctx context.Context) error {
 	if err := d.node.Publish(ctx, auth); err != nil {
 		return err
 	}
-	d.log.Info("published node key, binding and underlay endpoint", "wallet", d.wallet.Hex())
+	if err := d.chat.Publish(ctx, d.names, auth, d.cfg.MailAt); err != nil {
+		return err
+	}
+	d.log.Info("published node key, binding, underlay endpoint and chat key", "wallet", d.wallet.Hex(), "mail-at", d.cfg.MailAt)
 	if d.cfg.Name == "" {
 		return nil
 	}
