@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/renameio/v2"
 	"github.com/google/uuid"
 )
 
@@ -65,18 +66,8 @@ func (k Keystore) Import(key *ecdsa.PrivateKey, passphrase string) (common.Addre
 		return common.Address{}, fmt.Errorf("naming: keystore: %w", err)
 	}
 	name := fmt.Sprintf("UTC--%s--%s", time.Now().UTC().Format("2006-01-02T15-04-05.000000000Z"), hex.EncodeToString(addr[:]))
-	tmp, err := os.CreateTemp(k.Dir, "."+name+".tmp")
-	if err != nil {
-		return common.Address{}, fmt.Errorf("naming: keystore: %w", err)
-	}
-	_, werr := tmp.Write(blob)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return common.Address{}, fmt.Errorf("naming: keystore: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(k.Dir, name)); err != nil {
-		os.Remove(tmp.Name())
+	// Synced and renamed into place: a crash leaves no partial key file.
+	if err := renameio.WriteFile(filepath.Join(k.Dir, name), blob, 0o600); err != nil {
 		return common.Address{}, fmt.Errorf("naming: keystore: %w", err)
 	}
 	return addr, nil

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/anynet/anynet/transport"
+	"github.com/google/renameio/v2"
 	"golang.org/x/crypto/curve25519"
 )
 
@@ -37,7 +38,7 @@ func loadOrCreateNodeKey(dir string) (transport.NodeKey, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return transport.NodeKey{}, fmt.Errorf("stack: data directory: %w", err)
 	}
-	if err := writeFileAtomic(path, []byte(hex.EncodeToString(key.Private[:])+"\n"), 0o600); err != nil {
+	if err := renameio.WriteFile(path, []byte(hex.EncodeToString(key.Private[:])+"\n"), 0o600); err != nil {
 		return transport.NodeKey{}, fmt.Errorf("stack: write node key: %w", err)
 	}
 	return key, nil
@@ -56,31 +57,4 @@ func parseNodeKey(path string, b []byte) (transport.NodeKey, error) {
 	}
 	copy(key.Public[:], pub)
 	return key, nil
-}
-
-// writeFileAtomic writes data to path so that readers see the old file
-// or the new one, never a part.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/core"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/renameio/v2"
 )
 
 // Files of the chain directory (DataDir/chain) that this package owns. geth's
@@ -39,7 +40,7 @@ func loadOrCreateKey(dir string) (*ecdsa.PrivateKey, error) {
 	if key, err = crypto.GenerateKey(); err != nil {
 		return nil, fmt.Errorf("chain: generate dev key: %w", err)
 	}
-	if err := writeFileAtomic(path, []byte(hex.EncodeToString(crypto.FromECDSA(key))), 0o600); err != nil {
+	if err := renameio.WriteFile(path, []byte(hex.EncodeToString(crypto.FromECDSA(key))), 0o600); err != nil {
 		return nil, fmt.Errorf("chain: store dev key: %w", err)
 	}
 	return key, nil
@@ -81,7 +82,7 @@ func loadOrCreateGenesis(dir string, chainID uint64, dev common.Address, funded 
 	if data, err = json.MarshalIndent(g, "", " "); err != nil {
 		return nil, fmt.Errorf("chain: encode genesis: %w", err)
 	}
-	if err := writeFileAtomic(path, data, 0o644); err != nil {
+	if err := renameio.WriteFile(path, data, 0o644); err != nil {
 		return nil, fmt.Errorf("chain: store genesis: %w", err)
 	}
 	return g, nil
@@ -107,34 +108,8 @@ func writeDeployment(dir string, d json.RawMessage) error {
 	if !json.Valid(d) {
 		return errors.New("chain: Deploy returned invalid JSON")
 	}
-	if err := writeFileAtomic(filepath.Join(dir, deploymentFile), d, 0o644); err != nil {
+	if err := renameio.WriteFile(filepath.Join(dir, deploymentFile), d, 0o644); err != nil {
 		return fmt.Errorf("chain: store deployment: %w", err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to path through a synced temporary file and a
-// rename, so a crash leaves either the old file or the new one.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

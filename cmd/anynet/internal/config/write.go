@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/google/renameio/v2"
 )
 
 // WriteNodeFile writes DIR/config.yaml with the node's wallet and name,
@@ -20,42 +22,27 @@ func WriteNodeFile(dir, wallet, name string) error {
 	return WriteAtomic(filepath.Join(dir, NodeFile), []byte(b.String()), 0o600, false)
 }
 
-// WriteAtomic writes data to path through a temporary file, fsync and
+// WriteAtomic writes data to path through a synced temporary file and a
 // rename, so readers see the old file or the new one, never a part. With
 // replace false an existing path is left alone and is an error.
 func WriteAtomic(path string, data []byte, perm os.FileMode, replace bool) error {
-	if !replace {
-		if _, err := os.Lstat(path); err == nil {
-			return fmt.Errorf("%s already exists", path)
-		}
+	if replace {
+		return renameio.WriteFile(path, data, perm)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s already exists", path)
+	}
+	t, err := renameio.NewPendingFile(path, renameio.WithPermissions(perm))
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
+	defer t.Cleanup()
+	if _, err := t.Write(data); err != nil {
 		return err
 	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
+	if err := t.Sync(); err != nil {
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if !replace {
-		// Link fails if path appeared meanwhile: never clobber.
-		if err := os.Link(tmp, path); err != nil {
-			return err
-		}
-		return nil
-	}
-	return os.Rename(tmp, path)
+	// Link, unlike rename, fails if path appeared meanwhile: never clobber.
+	return os.Link(t.Name(), path)
 }
