@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
+	gethrpc "github.com/ethereum/go-ethereum/rpc"
+
+	embedded "github.com/anynet/anynet/naming/chain"
 )
 
 // maxDiscoverBlocks bounds how far into a chain Discover looks for the
@@ -66,6 +70,78 @@ func (r *Remote) Close() error {
 	r.RPC.Close()
 	return nil
 }
+
+// Fund asks the chain's faucet to top wallet up to DefaultFunding and
+// returns once the transfer is mined. The faucet (anynet_fund) is served
+// only by an anynet embedded chain shared on loopback (HTTPAddr of
+// EmbeddedConfig, `anynet up --serve-chain`), one top-up per wallet per
+// minute and 30 per minute in all. A wallet that already holds
+// DefaultFunding is left alone and Fund returns nil. An endpoint without
+// the method (a geth node, a testnet, mainnet) is ErrNoFaucet; the
+// faucet's rate limit is an error wrapping chain.ErrFaucetLimited.
+func (r *Remote) Fund(ctx context.Context, wallet common.Address) error {
+	return fundFromFaucet(ctx, r.RPC, wallet)
+}
+
+// fundFromFaucet calls anynet_fund on rpc and sorts its answer.
+func fundFromFaucet(ctx context.Context, rpc *ethclient.Client, wallet common.Address) error {
+	var hash common.Hash
+	err := rpc.Client().CallContext(ctx, &hash, "anynet_fund", wallet)
+	if err == nil {
+		return nil
+	}
+	var he gethrpc.HTTPError
+	if errors.As(err, &he) && he.StatusCode/100 == 4 && methodNotFound(0, string(he.Body)) {
+		return fmt.Errorf("%w: anynet_fund: %v", ErrNoFaucet, err)
+	}
+	var re gethrpc.Error
+	if !errors.As(err, &re) {
+		return fmt.Errorf("naming: fund %s from the chain's faucet: %w", wallet, classify(err))
+	}
+	// The codes are the faucet's only with its message: public providers
+	// use -32005 for their own rate limits.
+	ours := strings.Contains(re.Error(), "chain: faucet")
+	switch code := re.ErrorCode(); {
+	case code == embedded.CodeFaucetFunded && ours:
+		return nil
+	case code == embedded.CodeFaucetLimited && ours:
+		return fmt.Errorf("naming: fund %s: %w", wallet, &remoteError{msg: re.Error(), is: embedded.ErrFaucetLimited})
+	case methodNotFound(code, re.Error()):
+		return fmt.Errorf("%w: anynet_fund: %v", ErrNoFaucet, err)
+	default:
+		return fmt.Errorf("naming: fund %s from the chain's faucet: %w", wallet, err)
+	}
+}
+
+// methodNotFound reports a JSON-RPC answer that the method does not exist:
+// -32601, or what some public providers send instead (-32600 or -32000
+// with "unsupported method" / "method … not found|not supported|does not
+// exist").
+func methodNotFound(code int, msg string) bool {
+	if code == -32601 {
+		return true
+	}
+	msg = strings.ToLower(msg)
+	if !strings.Contains(msg, "method") {
+		return false
+	}
+	for _, s := range []string{"not found", "not supported", "unsupported", "does not exist", "not available", "not allowed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// remoteError is an error a server sent: its message, and the sentinel its
+// code stands for.
+type remoteError struct {
+	msg string
+	is  error
+}
+
+func (e *remoteError) Error() string { return e.msg }
+func (e *remoteError) Unwrap() error { return e.is }
 
 // Discover finds the contracts Deploy put on a chain, from the chain
 // alone. Deploy creates its six contracts from one account with

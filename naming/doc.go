@@ -123,7 +123,10 @@
 // addresses, and the registry must confirm them (the TLD owned by the
 // registrar and pointing at the resolver, addr.reverse owned by the
 // reverse registrar). A Config with addresses (mainnet's, or a stored
-// deployment) skips discovery.
+// deployment) skips discovery. Remote.Fund asks the served chain's
+// faucet (anynet_fund, see naming/chain) to top the joining process's
+// wallet up to DefaultFunding; any other endpoint lacks the method and
+// gives ErrNoFaucet.
 //
 // # Transactions
 //

@@ -17,8 +17,10 @@ import (
 	embedded "github.com/anynet/anynet/naming/chain"
 )
 
-// DefaultFunding is what Embedded.Fund gives a wallet: 10 ether, enough
-// for thousands of registrations and DID writes on the embedded chain.
+// DefaultFunding is what Embedded.Fund gives a wallet, and the balance to
+// which the served chain's faucet tops a wallet up (Remote.Fund): 10
+// ether, enough for thousands of registrations and DID writes on the
+// embedded chain.
 var DefaultFunding = new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
 
 // EmbeddedConfig configures OpenEmbedded. Only DataDir is required.
@@ -74,6 +76,9 @@ func OpenEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 		Funded:   cfg.Funded,
 		Deploy:   DeployFunc(opts...),
 		Logger:   cfg.Logger,
+		// The served faucet (anynet_fund) tops wallets up to what Fund
+		// gives, for Remote.Fund in the processes that share the chain.
+		FaucetTarget: DefaultFunding,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("naming: embedded chain: %w", err)

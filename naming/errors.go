@@ -22,4 +22,8 @@ var (
 	ErrNoContract = errors.New("naming: contract address not configured")
 	// ErrBadAttribute: a DID attribute whose name or value does not parse.
 	ErrBadAttribute = errors.New("naming: malformed DID attribute")
+	// ErrNoFaucet: the chain's endpoint has no anynet_fund method, so it is
+	// not an anynet embedded chain served on loopback (a geth node, a
+	// testnet, mainnet): its ether must come from elsewhere.
+	ErrNoFaucet = errors.New("naming: the chain has no anynet faucet")
 )

@@ -92,8 +92,8 @@ ADDR" instead: one chain directory is used by one process at a time.`,
 				return err
 			}
 			defer ctl.Close()
-			fmt.Fprintf(cmd.OutOrStdout(), "serving chain %d at %s (nodes join with --chain %s; fund their wallets with `anynet --dir %s chain fund 0x…`)\n",
-				emb.Chain.ChainID(), emb.Chain.RPCURL(), emb.Chain.RPCURL(), cfg.Dir)
+			fmt.Fprintf(cmd.OutOrStdout(), "serving chain %d at %s (nodes join with --chain %s and fund their wallets from its faucet)\n",
+				emb.Chain.ChainID(), emb.Chain.RPCURL(), emb.Chain.RPCURL())
 			<-ctx.Done()
 			return nil
 		},

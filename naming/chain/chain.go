@@ -47,6 +47,8 @@ type Chain struct {
 	client *ethclient.Client
 	served *rpcServer // nil when not serving JSON-RPC
 
+	rpcFaucet *faucetAPI // anynet_fund on the served endpoint; nil when not serving
+
 	deployment json.RawMessage // set during Start, read-only after
 
 	closed    atomic.Bool   // set first thing in Close
@@ -220,6 +222,8 @@ func (c *Chain) startNode() error {
 			}
 		}
 		served = append(served, apis...)
+		c.rpcFaucet = newFaucetAPI(c)
+		served = append(served, rpc.API{Namespace: "anynet", Service: c.rpcFaucet})
 		if c.served, err = serveRPC(ln, served, c.log); err != nil {
 			closeLn()
 			c.stopSealer()

@@ -273,6 +273,7 @@ func TestValidate(t *testing.T) {
 		{"private", Config{DataDir: "x", HTTPAddr: "10.0.0.1:8545"}, ErrNotLoopback},
 		{"name", Config{DataDir: "x", HTTPAddr: "example.com:8545"}, ErrNotLoopback},
 		{"no port", Config{DataDir: "x", HTTPAddr: "127.0.0.1"}, ErrNotLoopback},
+		{"zero faucet target", Config{DataDir: "x", FaucetTarget: new(big.Int)}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()

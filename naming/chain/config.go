@@ -27,6 +27,10 @@ const gasLimit = 60_000_000
 // receives: one million ether.
 var FundedBalance = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1e18))
 
+// DefaultFaucetTarget is the balance, in wei, to which the served faucet
+// tops a wallet up when Config.FaucetTarget is nil: 10 ether.
+var DefaultFaucetTarget = new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
+
 // DeployFunc deploys a set of contracts on the chain's first start. It gets an
 // in-process client and a fresh transactor of the funded dev account, and
 // returns a JSON description of what it deployed (typically the contract
@@ -71,6 +75,11 @@ type Config struct {
 	// succeeds; see DeployFunc.
 	Deploy DeployFunc
 
+	// FaucetTarget is the balance, in wei, to which the served faucet
+	// (anynet_fund, see the package documentation) tops a wallet up; nil
+	// means DefaultFaucetTarget (10 ether). It matters only with HTTPAddr.
+	FaucetTarget *big.Int
+
 	// Logger receives the chain's own messages and the errors of
 	// go-ethereum's node. nil discards. go-ethereum's packages that log to its
 	// global root logger (core, eth, miner, txpool) stay silent unless the
@@ -85,6 +94,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Period < 0 || (c.Period > 0 && c.Period < time.Second) {
 		return fmt.Errorf("chain: Config.Period %v: must be 0 (on demand) or at least 1s", c.Period)
+	}
+	if c.FaucetTarget != nil && c.FaucetTarget.Sign() <= 0 {
+		return fmt.Errorf("chain: Config.FaucetTarget %v: must be positive", c.FaucetTarget)
 	}
 	if c.HTTPAddr != "" {
 		if _, err := loopbackAddr(c.HTTPAddr); err != nil {

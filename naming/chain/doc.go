@@ -80,7 +80,8 @@
 // configuring that URL as its chain endpoint and dialing it with
 // ethclient.Dial; it must not Start on the same DataDir (ErrLocked). The
 // served namespaces are eth (including filters and subscriptions over
-// WebSocket), net and web3; admin, debug, miner, txpool and dev are not. The
+// WebSocket), net, web3 and anynet (the faucet, below); admin, debug,
+// miner, txpool and dev are not. The
 // server answers only requests whose Host header names a loopback address or
 // localhost (DNS-rebinding defence, as geth's virtual-host check) and
 // WebSocket upgrades without an Origin or from localhost.
@@ -88,6 +89,34 @@
 // The dev account holds almost 2^256 wei and its key sits in the data
 // directory: the chain is for one machine. Faucet moves ether from it;
 // DeployerAuth signs with it.
+//
+// # Faucet
+//
+// A served chain also answers anynet_fund, so a process that joins by URL
+// funds its own wallet as geth --dev users get prefunded accounts (the
+// namespace exists on the served endpoint only: not on the in-process
+// client, and no other chain has it, so a client can tell an anynet dev
+// chain from any other endpoint by -32601, method not found):
+//
+//	→ {"jsonrpc":"2.0","id":1,"method":"anynet_fund","params":["0x<wallet>"]}
+//	← {"jsonrpc":"2.0","id":1,"result":"0x<transfer hash>"}
+//
+// It sends the dev account's ether so that the wallet holds
+// Config.FaucetTarget (default DefaultFaucetTarget, 10 ether; the naming
+// package sets naming.DefaultFunding) and answers once the transfer is in
+// a block synced to disk. It refuses, with a JSON-RPC error whose message
+// says why and when to retry:
+//
+//	-32010 CodeFaucetFunded   the wallet already holds the target (ErrFaucetFunded)
+//	-32005 CodeFaucetLimited  the wallet was topped up in the last FaucetWindow
+//	                          (a minute), or FaucetGlobalLimit (30) wallets were
+//	                          (ErrFaucetLimited)
+//	-32602 invalid params     not an address, the zero address, or a caller
+//	                          that is not on loopback
+//
+// The limits are counted in memory from the chain's start; they keep a
+// loop from turning the dev account into a block factory, not a local
+// user, who holds its key anyway, from taking ether.
 //
 // # Resources
 //

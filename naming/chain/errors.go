@@ -26,4 +26,13 @@ var (
 	// ErrNotSealed is returned by Commit and AdjustTime when the simulated
 	// beacon did not produce a block.
 	ErrNotSealed = errors.New("chain: block not sealed")
+
+	// ErrFaucetFunded is the served faucet's answer (code CodeFaucetFunded)
+	// to a wallet that already holds its top-up target or more.
+	ErrFaucetFunded = errors.New("chain: faucet: wallet already funded")
+
+	// ErrFaucetLimited is the served faucet's answer (code
+	// CodeFaucetLimited) once a wallet had its top-up this minute, or all
+	// wallets together had FaucetGlobalLimit.
+	ErrFaucetLimited = errors.New("chain: faucet: rate limit")
 )

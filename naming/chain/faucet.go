@@ -24,11 +24,17 @@ func (c *Chain) DeployerAuth() *bind.TransactOpts {
 // is in a block. It is meant for local chains only: the dev account exists
 // nowhere else.
 func (c *Chain) Faucet(ctx context.Context, to common.Address, wei *big.Int) error {
+	_, err := c.faucet(ctx, to, wei)
+	return err
+}
+
+// faucet is Faucet, returning the transfer's hash.
+func (c *Chain) faucet(ctx context.Context, to common.Address, wei *big.Int) (common.Hash, error) {
 	if c.closed.Load() {
-		return ErrClosed
+		return common.Hash{}, ErrClosed
 	}
 	if wei == nil || wei.Sign() <= 0 {
-		return fmt.Errorf("chain: faucet amount %v: must be positive", wei)
+		return common.Hash{}, fmt.Errorf("chain: faucet amount %v: must be positive", wei)
 	}
 	c.faucetMu.Lock()
 	tx, err := c.faucetTx(ctx, to, wei)
@@ -37,16 +43,16 @@ func (c *Chain) Faucet(ctx context.Context, to common.Address, wei *big.Int) err
 	}
 	c.faucetMu.Unlock()
 	if err != nil {
-		return fmt.Errorf("chain: faucet to %s: %w", to, err)
+		return common.Hash{}, fmt.Errorf("chain: faucet to %s: %w", to, err)
 	}
 	rcpt, err := c.WaitMined(ctx, tx.Hash())
 	if err != nil {
-		return fmt.Errorf("chain: faucet to %s: %w", to, err)
+		return common.Hash{}, fmt.Errorf("chain: faucet to %s: %w", to, err)
 	}
 	if rcpt.Status != types.ReceiptStatusSuccessful {
-		return fmt.Errorf("chain: faucet to %s: transfer %s reverted", to, tx.Hash())
+		return common.Hash{}, fmt.Errorf("chain: faucet to %s: transfer %s reverted", to, tx.Hash())
 	}
-	return nil
+	return tx.Hash(), nil
 }
 
 // faucetTx builds and signs a transfer from the dev account.

@@ -6,7 +6,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core"
-	"github.com/ethereum/go-ethereum/core/rawdb"
 )
 
 // Block production. The simulated beacon is built with period 0, so it never
@@ -175,8 +174,11 @@ func (c *Chain) durable() (uint64, <-chan struct{}) {
 	return c.durableNum, c.durableCh
 }
 
-// minedDurably reports whether the transaction is in a block that is on disk.
+// minedDurably reports whether the transaction is in a canonical block that
+// is on disk, found the way eth_getTransactionReceipt finds it (a bare
+// lookup entry can precede the canonical mapping, and the receipt call would
+// then answer "transaction indexing is in progress").
 func (c *Chain) minedDurably(hash common.Hash, durable uint64) bool {
-	n := rawdb.ReadTxLookupEntry(c.eth.ChainDb(), hash)
-	return n != nil && *n <= durable
+	lookup, _ := c.eth.BlockChain().GetCanonicalTransaction(hash)
+	return lookup != nil && lookup.BlockIndex <= durable
 }
