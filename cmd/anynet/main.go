@@ -1,4 +1,3 @@
-// Command anynet runs anynet nodes. See the README for the commands.
 package main
 
 import (

@@ -1,11 +1,9 @@
-// Package tuiadapter shows a running daemon in the TUI: it implements
-// tui.Backend over a *daemon.Daemon in the same process (anynet up, and
-// alice in anynet demo).
 package tuiadapter
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -120,7 +118,48 @@ func (b *Backend) Conversations(ctx context.Context) ([]tui.Conversation, error)
 		name, _ := b.Reverse(ctx, c.Peer)
 		out = append(out, tui.Conversation{Peer: c.Peer, Name: name, Unread: c.Unread, Request: i >= len(convs), Last: message(c.Last)})
 	}
+	groups, err := chat.Groups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		if g.Me == 0 { // left or removed
+			continue
+		}
+		cv := tui.Conversation{Group: g.ID.String(), Name: g.Name, Members: len(g.Members), Request: g.Request}
+		if h, err := chat.GroupHistory(ctx, g.ID, 1); err == nil && len(h) > 0 {
+			cv.Last = message(h[0])
+		}
+		out = append(out, cv)
+	}
 	return out, nil
+}
+
+// GroupHistory implements tui.Backend.
+func (b *Backend) GroupHistory(ctx context.Context, group string, limit int) ([]tui.Message, error) {
+	id, err := im.ParseGroupID(group)
+	if err != nil {
+		return nil, err
+	}
+	h, err := b.D.Chat().GroupHistory(ctx, id, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tui.Message, len(h))
+	for i, m := range h {
+		out[i] = message(m)
+	}
+	return out, nil
+}
+
+// SendGroup implements tui.Backend.
+func (b *Backend) SendGroup(ctx context.Context, group, text string) (tui.Message, error) {
+	id, err := im.ParseGroupID(group)
+	if err != nil {
+		return tui.Message{}, err
+	}
+	m, err := b.D.Chat().SendGroup(ctx, id, text)
+	return message(m), err
 }
 
 // History implements tui.Backend.
@@ -148,6 +187,29 @@ func (b *Backend) MarkRead(ctx context.Context, peer common.Address) error {
 	return b.D.Chat().MarkRead(ctx, peer)
 }
 
+// Download implements tui.Backend.
+func (b *Backend) Download(ctx context.Context, id string, progress func(have, total int64)) (string, error) {
+	mid, err := im.ParseMessageID(id)
+	if err != nil {
+		return "", err
+	}
+	return b.D.Chat().Download(ctx, mid, progress)
+}
+
+// Consent implements tui.Backend.
+func (b *Backend) Consent(ctx context.Context, peer common.Address, action tui.Consent) error {
+	chat := b.D.Chat()
+	switch action {
+	case tui.Allow:
+		return chat.Allow(ctx, peer)
+	case tui.Deny:
+		return chat.Deny(ctx, peer)
+	case tui.Block:
+		return chat.Block(ctx, peer)
+	}
+	return fmt.Errorf("tuiadapter: unknown consent action %d", action)
+}
+
 // Events implements tui.Backend.
 func (b *Backend) Events(ctx context.Context) <-chan tui.Event {
 	in := b.D.Chat().Subscribe(ctx)
@@ -161,6 +223,9 @@ func (b *Backend) Events(ctx context.Context) <-chan tui.Event {
 				te = tui.Event{Kind: tui.EventMessage, Message: message(ev.Message)}
 			case im.EventReceipt:
 				te = tui.Event{Kind: tui.EventReceipt, Message: message(ev.Message)}
+			case im.EventGroup:
+				// A roster change: the TUI refreshes the conversations.
+				te = tui.Event{Kind: tui.EventMessage}
 			default:
 				continue
 			}
@@ -178,7 +243,14 @@ func message(m im.Message) tui.Message {
 	if m.ID.IsZero() {
 		return tui.Message{}
 	}
-	return tui.Message{ID: m.ID.String(), From: m.From, To: m.To, Text: m.Text, Sent: m.Sent, Status: status(m.Status), Err: m.Err}
+	tm := tui.Message{ID: m.ID.String(), From: m.From, To: m.To, Text: m.Text, Sent: m.Sent, Status: status(m.Status), Err: m.Err}
+	if m.Group != (im.GroupID{}) {
+		tm.Group = m.Group.String()
+	}
+	if a := m.Attachment; a != nil {
+		tm.File = &tui.File{Name: a.Name, Size: a.Size, Path: a.Path}
+	}
+	return tm
 }
 
 func status(s im.Status) tui.MessageStatus {
