@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,15 +15,7 @@ func newChat() *cobra.Command {
 		Short: "Send and read chat messages through the running node",
 	}
 	cmd.AddCommand(
-		verb("send NAME TEXT…", "Send a message to a name or 0x wallet", cobra.MinimumNArgs(2), false,
-			func(cmd *cobra.Command, c *control.Client, args []string, _ bool) error {
-				m, err := c.ChatSend(cmd.Context(), args[0], strings.Join(args[1:], " "))
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s → %s: %s [%s]\n", short(m.From), args[0], m.Text, m.Status)
-				return nil
-			}),
+		chatSend(),
 		chatRead(),
 		verb("list", "List conversations, newest first (requests from strangers last)", cobra.NoArgs, true,
 			func(cmd *cobra.Command, c *control.Client, _ []string, asJSON bool) error {
@@ -46,10 +37,18 @@ func newChat() *cobra.Command {
 					if cv.Request {
 						name += " (request)"
 					}
-					fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", cv.Peer, name, cv.Unread, cv.Last.Text)
+					fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", cv.Peer, name, cv.Unread, lastText(cv.Last))
 				}
 				return w.Flush()
 			}),
+		chatRequests(),
+		chatConsent(control.ConsentAllow, "Allow a wallet that wrote first: its requests become a conversation"),
+		chatConsent(control.ConsentDeny, "Deny a request: its messages stay hidden, the sender is not told"),
+		chatConsent(control.ConsentBlock, "Block a wallet: its messages are refused from now on"),
+		chatGet(),
+		newChatGroup(),
+		newChatCommunity(),
+		chatCall(),
 	)
 	return cmd
 }
@@ -66,7 +65,11 @@ func chatRead() *cobra.Command {
 				return printJSON(cmd.OutOrStdout(), l)
 			}
 			for _, m := range l {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s  %s → %s  %s  [%s]\n", m.Sent.Local().Format(time.TimeOnly), short(m.From), short(m.To), m.Text, m.Status)
+				text := m.Text
+				if a := m.Attachment; a != nil {
+					text = fmt.Sprintf("file %s (%s): anynet chat get %s", a.Name, size(a.Size), m.ID)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s  %s → %s  %s  [%s]\n", m.Sent.Local().Format(time.TimeOnly), short(m.From), short(m.To), text, m.Status)
 			}
 			return nil
 		})

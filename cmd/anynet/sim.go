@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
+	"github.com/anynet/anynet/cmd/anynet/internal/progressbar"
 	"github.com/anynet/anynet/sim"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -105,7 +105,7 @@ func (p *simProgress) update(pr sim.Progress) {
 	frac := float64(pr.Virtual) / float64(max(pr.Duration, 1))
 	line := fmt.Sprintf("virtual %s / %s  %.0f events/s  wall %s", pr.Virtual.Truncate(time.Millisecond), pr.Duration, p.rate, now.Sub(p.start).Truncate(time.Second))
 	if p.tty {
-		fmt.Fprintf(p.w, "\r%s %s\x1b[K", bar(frac, 30), line)
+		fmt.Fprintf(p.w, "\r%s %s\x1b[K", progressbar.Bar(frac, 30), line)
 	} else {
 		fmt.Fprintf(p.w, "%3.0f%% %s\n", 100*frac, line)
 	}
@@ -115,11 +115,4 @@ func (p *simProgress) done() {
 	if p.tty {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
-}
-
-// bar draws frac (0–1) as a bar of width cells and a percentage.
-func bar(frac float64, width int) string {
-	frac = min(max(frac, 0), 1)
-	full := int(frac * float64(width))
-	return fmt.Sprintf("[%s%s] %3.0f%%", strings.Repeat("█", full), strings.Repeat("░", width-full), 100*frac)
 }

@@ -96,10 +96,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) {
-			return fmt.Errorf("%w in %s (start one with `anynet up`)", ErrNoNode, c.Dir)
-		}
-		return fmt.Errorf("control: %w", err)
+		return c.dialError(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -114,6 +111,14 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		return fmt.Errorf("control: bad answer: %w", err)
 	}
 	return nil
+}
+
+// dialError explains a failed request: most often no node runs.
+func (c *Client) dialError(err error) error {
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ENOENT) {
+		return fmt.Errorf("%w in %s (start one with `anynet up`)", ErrNoNode, c.Dir)
+	}
+	return fmt.Errorf("control: %w", err)
 }
 
 // remoteError rebuilds an error from the node: its message, wrapping the

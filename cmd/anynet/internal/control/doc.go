@@ -21,6 +21,46 @@
 //	GET  /v1/chat/list              []ChatConversation
 //	GET  /v1/chat/read?peer=P&limit=N     []ChatMessage
 //
+// Beyond those, a Backend that implements ChatBackend serves (others
+// answer these ErrUnsupported):
+//
+//	GET  /v1/chat/requests          []ChatConversation
+//	POST /v1/chat/consent   {"peer","action"}  {}    action: allow, deny, block
+//	POST /v1/chat/sendfile  {"to","path"}      ChatMessage (path absolute)
+//	POST /v1/chat/get       {"id","dir"}       stream of Progress (below)
+//	POST /v1/chat/group/create {"name","members"}  ChatGroup
+//	POST /v1/chat/group/invite {"group","member"}  ChatGroup
+//	POST /v1/chat/group/remove {"group","member"}  ChatGroup
+//	POST /v1/chat/group/leave  {"group"}           {}
+//	POST /v1/chat/group/accept {"group"}           {}
+//	POST /v1/chat/group/send   {"group","text"}    ChatMessage
+//	GET  /v1/chat/group/list                       []ChatGroup
+//	GET  /v1/chat/group/read?group=G&limit=N       []ChatMessage
+//
+//	POST /v1/chat/community/create {"name"}             ChatCommunity
+//	POST /v1/chat/community/join   {"host","id"}        ChatCommunity
+//	POST /v1/chat/community/post   {"community","text"} ChatPost
+//	GET  /v1/chat/community/read?community=C&limit=N    []ChatPost
+//	GET  /v1/chat/community/list                        []ChatCommunity
+//	POST /v1/chat/community/leave  {"community"}        {}
+//	POST /v1/chat/community/ban    {"community","member"} {}
+//	POST /v1/chat/community/delete {"community","post"}   {}
+//	POST /v1/chat/call  {"to","path","bitrate"}         CallResult
+//
+// GROUP and COMMUNITY are an ID (32 hex digits) or a name, if unique
+// among this wallet's groups or communities. The group and community
+// endpoints are served by a Backend implementing CommunityBackend (the
+// last nine) or ChatBackend (the rest).
+//
+// /v1/chat/get streams newline-delimited JSON (application/x-ndjson):
+// progress lines, at most one per percent, then one final line with the
+// file or the error and the status it would have had:
+//
+//	{"have":32768,"total":100000}
+//	{"have":100000,"total":100000}
+//	{"file":{"path":"/home/u/photo.bin","name":"photo.bin","size":100000,"sha256":"…"}}
+//	or {"error":"control: not found: …","code":404}
+//
 // The server answers through a Backend, which the daemon implements over
 // its node (and daemon.ChainOnly for `anynet chain serve`, which answers
 // status, chain and fund only); handlers hold no state of their own.

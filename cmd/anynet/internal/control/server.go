@@ -144,6 +144,8 @@ func (s *Server) handler(b Backend) http.Handler {
 		}
 		return b.ChatSend(r.Context(), req.To, req.Text)
 	})
+	s.chatHandlers(mux, b, get, post)
+	s.communityHandlers(b, get, post)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if uid, _ := r.Context().Value(uidKey{}).(int); uid != allowedUID() {
 			s.log.Warn("control: refused a connection from another user", "uid", uid)

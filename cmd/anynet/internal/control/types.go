@@ -115,6 +115,10 @@ type ChatMessage struct {
 	Sent   time.Time `json:"sent"`
 	Status string    `json:"status"`
 	Error  string    `json:"error,omitempty"`
+	// Group is the group's ID, for a group message.
+	Group string `json:"group,omitempty"`
+	// Attachment is the file the message offers, if any.
+	Attachment *ChatAttachment `json:"attachment,omitempty"`
 }
 
 // ChatConversation summarises a conversation.

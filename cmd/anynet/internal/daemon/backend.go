@@ -325,7 +325,11 @@ func chatMessage(m im.Message) control.ChatMessage {
 	if m.ID.IsZero() {
 		return control.ChatMessage{}
 	}
-	return control.ChatMessage{ID: m.ID.String(), From: m.From.Hex(), To: m.To.Hex(), Text: m.Text, Sent: m.Sent, Status: m.Status.String(), Error: m.Err}
+	cm := control.ChatMessage{ID: m.ID.String(), From: m.From.Hex(), To: m.To.Hex(), Text: m.Text, Sent: m.Sent, Status: m.Status.String(), Error: m.Err, Attachment: attachmentOf(m.Attachment)}
+	if m.Group != (im.GroupID{}) {
+		cm.Group = m.Group.String()
+	}
+	return cm
 }
 
 // watchChat records chat peers as seen.

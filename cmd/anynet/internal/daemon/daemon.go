@@ -59,6 +59,10 @@ type Daemon struct {
 	names   *naming.Client
 	chainID *big.Int
 
+	// noFaucet: the remote chain has no anynet faucet (set and read by
+	// publishLoop only).
+	noFaucet bool
+
 	node *stack.Node
 	echo net.PacketConn
 	chat *im.Service

@@ -10,17 +10,23 @@
 //  2. the wallet is unlocked from DIR/keystore (or given, in the demo);
 //  3. the chain opens: the embedded one in DIR/chain (served on loopback
 //     with ServeChain), or the RPC URL, whose contracts are discovered;
-//  4. the wallet is funded from the embedded chain's dev account;
+//  4. the wallet is funded from the embedded chain's dev account (on a
+//     remote chain, by the publisher, step 7);
 //  5. the node comes up on its UDP listen address;
 //  6. the echo responder (UDP port 7), the chat service (TCP 5222) and the
 //     control socket (DIR/control.sock) start;
 //  7. a publisher writes the node key, binding and underlay endpoint to the
 //     wallet's DID document and claims the configured name, retrying while
-//     that fails (a wallet without ether on a remote chain) and
-//     republishing daily.
+//     that fails and republishing daily. On a remote chain it first tops
+//     a wallet holding less than half of naming.DefaultFunding up from the
+//     chain's faucet (naming.Remote.Fund, served by another anynet
+//     process's embedded chain); a chain without one (naming.ErrNoFaucet)
+//     leaves an empty wallet unpublished, with a hint in the log.
 //
 // Close undoes these in reverse order. Daemon implements control.Backend
-// (backend.go); ChainOnly is the backend of `anynet chain serve`.
+// (backend.go), control.ChatBackend (chat.go: consent, attachments,
+// groups) and control.CommunityBackend (community.go: communities,
+// calls); ChainOnly is the backend of `anynet chain serve`.
 //
 // The stack exposes no session table, so Peers lists the static peers and
 // the wallets this node resolved, pinged or chatted with. Chat names are

@@ -2,6 +2,9 @@ package daemon
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/anynet/anynet/naming"
@@ -30,8 +33,8 @@ func (d *Daemon) publishLoop(ctx context.Context) {
 		wait := republish
 		if err != nil {
 			args := []any{"err", err, "in", backoff}
-			if d.remote != nil {
-				args = append(args, "hint", "a wallet on a remote chain needs ether: `anynet --dir <serving node's dir> chain fund "+d.wallet.Hex()+"`")
+			if errors.Is(err, naming.ErrNoFaucet) {
+				args = append(args, "hint", "this chain has no anynet faucet: send the wallet ether on it, or, for a chain another anynet process serves, `anynet --dir <serving node's dir> chain fund "+d.wallet.Hex()+"`")
 			}
 			d.log.Warn("publish to the DID document failed; retrying", args...)
 			wait = backoff
@@ -48,6 +51,9 @@ func (d *Daemon) publishLoop(ctx context.Context) {
 }
 
 func (d *Daemon) publishOnce(ctx context.Context) error {
+	if err := d.ensureFunds(ctx); err != nil {
+		return err
+	}
 	auth := naming.Transactor(d.key, d.chainID)
 	auth.Context = ctx
 	if err := d.node.Publish(ctx, auth); err != nil {
@@ -72,6 +78,44 @@ func (d *Daemon) publishOnce(ctx context.Context) error {
 		d.log.Info("name registered", "name", name, "wallet", d.wallet.Hex())
 	}
 	return nil
+}
+
+// ensureFunds tops the wallet up from the faucet of a remote chain served
+// by another anynet process (naming.Remote.Fund) when it holds less than
+// half of naming.DefaultFunding. Only an empty wallet makes a failure
+// fatal to publishing; a chain without a faucet (naming.ErrNoFaucet, which
+// publishLoop explains) is not asked again.
+func (d *Daemon) ensureFunds(ctx context.Context) error {
+	if d.remote == nil {
+		return nil
+	}
+	bal, err := d.remote.RPC.BalanceAt(ctx, d.wallet, nil)
+	if err != nil {
+		return fmt.Errorf("daemon: balance of %s: %w", d.wallet.Hex(), err)
+	}
+	if bal.Cmp(new(big.Int).Rsh(naming.DefaultFunding, 1)) >= 0 {
+		return nil
+	}
+	ferr := error(naming.ErrNoFaucet)
+	if !d.noFaucet {
+		ferr = d.remote.Fund(ctx, d.wallet)
+	}
+	switch {
+	case ferr == nil:
+		d.log.Info("wallet funded by the chain's faucet", "wallet", d.wallet.Hex(), "chain", d.cfg.Chain)
+		return nil
+	case errors.Is(ferr, naming.ErrNoFaucet):
+		if !d.noFaucet {
+			d.noFaucet = true
+			d.log.Debug("the chain has no anynet faucet", "chain", d.cfg.Chain, "err", ferr)
+		}
+	case bal.Sign() > 0:
+		d.log.Warn("the chain's faucet did not top the wallet up; going on with what it holds", "wallet", d.wallet.Hex(), "err", ferr)
+	}
+	if bal.Sign() > 0 {
+		return nil
+	}
+	return fmt.Errorf("daemon: wallet %s holds no ether on %s: %w", d.wallet.Hex(), d.cfg.Chain, ferr)
 }
 
 // Ready reports whether the node's entry and name are on chain, and the

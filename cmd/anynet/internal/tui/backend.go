@@ -25,7 +25,8 @@ type Backend interface {
 	Reverse(ctx context.Context, wallet common.Address) (string, error)
 	// Register registers name for this node's wallet.
 	Register(ctx context.Context, name string) error
-	// Conversations lists the chat conversations, newest first.
+	// Conversations lists the chat conversations, newest first, then
+	// the groups (Conversation.Group set).
 	Conversations(ctx context.Context) ([]Conversation, error)
 	// History returns the last limit messages exchanged with peer, oldest
 	// first (limit <= 0: all).
@@ -34,8 +35,22 @@ type Backend interface {
 	// stored (Status Pending, Sent, Delivered or Failed). Later status
 	// changes arrive as EventReceipt.
 	Send(ctx context.Context, to string, text string) (Message, error)
+	// GroupHistory returns the last limit messages of group (its ID),
+	// oldest first (limit <= 0: all).
+	GroupHistory(ctx context.Context, group string, limit int) ([]Message, error)
+	// SendGroup posts text to group (its ID) and returns the message as
+	// stored.
+	SendGroup(ctx context.Context, group, text string) (Message, error)
+	// Download fetches the file message id offers, calling progress
+	// (if not nil) with the bytes held and the total after each chunk,
+	// and returns where the verified file is. It runs without the
+	// per-call timeout, until done or the TUI exits; a later call resumes.
+	Download(ctx context.Context, id string, progress func(have, total int64)) (string, error)
 	// MarkRead marks the conversation with peer read.
 	MarkRead(ctx context.Context, peer common.Address) error
+	// Consent answers a request: allow peer (its conversation becomes an
+	// ordinary one), deny it (hidden, the sender is not told) or block it.
+	Consent(ctx context.Context, peer common.Address, action Consent) error
 	// Events returns a channel of node events. Run calls it once, with a
 	// context cancelled when the TUI exits; the backend closes the channel
 	// then. A backend without events may return nil.
@@ -119,6 +134,27 @@ func (s MessageStatus) String() string {
 	return "unknown"
 }
 
+// Consent is an answer to a request from a wallet never allowed.
+type Consent uint8
+
+const (
+	Allow Consent = iota + 1 // make it a contact
+	Deny                     // hide its messages without telling it
+	Block                    // refuse its messages
+)
+
+func (c Consent) String() string {
+	switch c {
+	case Allow:
+		return "allow"
+	case Deny:
+		return "deny"
+	case Block:
+		return "block"
+	}
+	return "unknown"
+}
+
 // Message is one chat message.
 type Message struct {
 	ID       string // unique per message; receipts refer to it
@@ -127,12 +163,23 @@ type Message struct {
 	Sent     time.Time
 	Status   MessageStatus
 	Err      string // why it Failed
+	Group    string // the group's ID, for a group message
+	File     *File  // the file the message offers, if any
 }
 
-// Conversation summarises a 1:1 conversation.
+// File is an attachment offered by a message.
+type File struct {
+	Name string
+	Size int64
+	Path string // where it is on this node; "" until downloaded
+}
+
+// Conversation summarises a 1:1 conversation or a group.
 type Conversation struct {
-	Peer    common.Address
-	Name    string // peer's name if known
+	Peer    common.Address // zero for a group
+	Group   string         // the group's ID; "" for 1:1
+	Members int            // a group's member count
+	Name    string         // peer's name if known; the group's name
 	Unread  int
 	Request bool // from a wallet never allowed
 	Last    Message

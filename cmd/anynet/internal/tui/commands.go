@@ -29,12 +29,14 @@ type (
 		err error
 	}
 	historyMsg struct {
-		peer common.Address
-		msgs []Message
-		err  error
+		peer  common.Address
+		group string
+		msgs  []Message
+		err   error
 	}
 	sentMsg struct {
 		to, text string
+		group    string
 		msg      Message
 		err      error
 	}
@@ -52,8 +54,14 @@ type (
 		name string
 		err  error
 	}
-	markedMsg struct{ err error }
-	eventMsg  struct {
+	markedMsg  struct{ err error }
+	consentMsg struct {
+		peer   common.Address
+		name   string
+		action Consent
+		err    error
+	}
+	eventMsg struct {
 		e  Event
 		ch <-chan Event
 	}
@@ -113,17 +121,25 @@ func (m *model) refreshChat() tea.Cmd {
 		c, err := b.Conversations(ctx)
 		return convsMsg{c, err}
 	})}
-	if peer, ok := m.chat.selectedPeer(); ok {
-		cmds = append(cmds, m.loadHistory(peer))
+	if m.chat.hasPeer {
+		cmds = append(cmds, m.loadHistory(m.chat.peer, m.chat.group))
 	}
 	return tea.Batch(cmds...)
 }
 
-func (m *model) loadHistory(peer common.Address) tea.Cmd {
+func (m *model) loadHistory(peer common.Address, group string) tea.Cmd {
 	b := m.b
 	return m.call("history", func(ctx context.Context) tea.Msg {
-		msgs, err := b.History(ctx, peer, historyLimit)
-		return historyMsg{peer, msgs, err}
+		var (
+			msgs []Message
+			err  error
+		)
+		if group != "" {
+			msgs, err = b.GroupHistory(ctx, group, historyLimit)
+		} else {
+			msgs, err = b.History(ctx, peer, historyLimit)
+		}
+		return historyMsg{peer, group, msgs, err}
 	})
 }
 
@@ -189,7 +205,7 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		m.net.routes = msg.r
 	case eventMsg:
 		return tea.Batch(m.waitEvent(msg.ch), m.onEvent(msg.e))
-	case convsMsg, historyMsg, sentMsg, markedMsg:
+	case convsMsg, historyMsg, sentMsg, markedMsg, consentMsg, dlProgressMsg, dlDoneMsg:
 		return m.chatResult(msg)
 	case resolveMsg, reverseMsg, registerMsg:
 		return m.namesResult(msg)

@@ -8,7 +8,10 @@
 //     wallet's name up (reverse).
 //   - Chat: conversations with unread counts, the selected conversation's
 //     messages with delivery marks (… pending, ✓ sent to a mailbox,
-//     ✓✓ delivered, ✓✓ read, ✗ failed), and a message input.
+//     ✓✓ delivered, ✓✓ read, ✗ failed), and a message input. Requests
+//     (conversations from wallets never allowed) are marked "? name" and
+//     "request" in the header. Groups follow the conversations ("# name");
+//     files show as "[file name, size]" until downloaded.
 //
 // # Data flow
 //
@@ -33,7 +36,10 @@
 //     refreshes, ctrl+c quits; on Network 1-3 jump to a view, q quits and
 //     ↑/↓ scroll; on Names ↑/↓ pick resolve, register or reverse and enter
 //     runs it; on Chat ↑/↓ pick a conversation, enter sends ("@name text"
-//     starts a new one), pgup/pgdn scroll. Text inputs keep the keyboard
+//     starts a new one), pgup/pgdn scroll, and while a request is
+//     selected alt+a allows, alt+d denies and alt+b blocks it (the help
+//     line shows them then); alt+g downloads the newest file the other
+//     side offered, with a progress bar in the status line. Text inputs keep the keyboard
 //     on Names and Chat. With Options.Mouse a click on a tab opens it and
 //     the wheel scrolls.
 //

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,6 +42,12 @@ type fakeBackend struct {
 	names    map[string]common.Address
 	nextID   int
 	sends    []string // "to: text"
+	requests map[common.Address]bool
+	consents []string // "action peer"
+	// groups maps a group ID to its messages; listed after the
+	// conversations, named groupNames[id].
+	groups     map[string][]Message
+	groupNames map[string]string
 }
 
 var _ Backend = (*fakeBackend)(nil)
@@ -171,9 +179,66 @@ func (f *fakeBackend) Conversations(context.Context) ([]Conversation, error) {
 		if len(ms) == 0 {
 			continue
 		}
-		out = append(out, Conversation{Peer: p, Name: f.nameOf(p), Unread: f.unread[p], Last: ms[len(ms)-1]})
+		out = append(out, Conversation{Peer: p, Name: f.nameOf(p), Unread: f.unread[p], Request: f.requests[p], Last: ms[len(ms)-1]})
+	}
+	for _, id := range slices.Sorted(maps.Keys(f.groups)) {
+		cv := Conversation{Group: id, Name: f.groupNames[id], Members: 3}
+		if ms := f.groups[id]; len(ms) > 0 {
+			cv.Last = ms[len(ms)-1]
+		}
+		out = append(out, cv)
 	}
 	return out, nil
+}
+
+func (f *fakeBackend) GroupHistory(_ context.Context, group string, limit int) ([]Message, error) {
+	if err := f.err("GroupHistory"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ms, ok := f.groups[group]
+	if !ok {
+		return nil, errNotFound
+	}
+	return append([]Message(nil), ms...), nil
+}
+
+func (f *fakeBackend) SendGroup(_ context.Context, group, text string) (Message, error) {
+	if err := f.err("SendGroup"); err != nil {
+		return Message{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.nextID++
+	msg := Message{ID: fmt.Sprintf("g%d", f.nextID), From: aliceW, Group: group, Text: text, Sent: t0, Status: Delivered}
+	f.groups[group] = append(f.groups[group], msg)
+	f.sends = append(f.sends, "#"+f.groupNames[group]+": "+text)
+	return msg, nil
+}
+
+func (f *fakeBackend) Download(_ context.Context, id string, progress func(have, total int64)) (string, error) {
+	if err := f.err("Download"); err != nil {
+		return "", err
+	}
+	for _, have := range []int64{40_000, 80_000, 100_000} {
+		progress(have, 100_000)
+	}
+	return "/data/im/files/" + id, nil
+}
+
+func (f *fakeBackend) Consent(_ context.Context, peer common.Address, action Consent) error {
+	if err := f.err("Consent"); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.consents = append(f.consents, action.String()+" "+f.nameOf(peer))
+	delete(f.requests, peer)
+	if action != Allow {
+		delete(f.msgs, peer)
+	}
+	return nil
 }
 
 func (f *fakeBackend) nameOf(a common.Address) string {

@@ -19,6 +19,13 @@ type keyMap struct {
 	PgDown  key.Binding
 	Enter   key.Binding // run the action / send
 	Clear   key.Binding // clear the input
+	// Allow, Deny and Block answer the selected request (Chat, only
+	// while a request is selected; alt keys, since letters type).
+	Allow key.Binding
+	Deny  key.Binding
+	Block key.Binding
+	// Get downloads the newest file offered in the open conversation.
+	Get key.Binding
 }
 
 func defaultKeys() keyMap {
@@ -37,11 +44,17 @@ func defaultKeys() keyMap {
 		PgDown:  key.NewBinding(key.WithKeys("pgdown")),
 		Enter:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
 		Clear:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		Allow:   key.NewBinding(key.WithKeys("alt+a"), key.WithHelp("alt+a", "allow")),
+		Deny:    key.NewBinding(key.WithKeys("alt+d"), key.WithHelp("alt+d", "deny")),
+		Block:   key.NewBinding(key.WithKeys("alt+b"), key.WithHelp("alt+b", "block")),
+		Get:     key.NewBinding(key.WithKeys("alt+g"), key.WithHelp("alt+g", "get file")),
 	}
 }
 
-// helpFor returns the bindings shown in the help line of view v.
-func (k keyMap) helpFor(v view) []key.Binding {
+// helpFor returns the bindings shown in the help line of view v; request
+// says a request is selected on Chat, file that its conversation offers
+// a file not downloaded yet.
+func (k keyMap) helpFor(v view, request, file bool) []key.Binding {
 	switch v {
 	case viewNames:
 		return []key.Binding{k.Up, k.Enter, k.Clear, k.Next, k.Refresh, k.Quit}
@@ -50,6 +63,14 @@ func (k keyMap) helpFor(v view) []key.Binding {
 		send.SetHelp("enter", "send (@name text: new chat)")
 		pick := k.Up
 		pick.SetHelp("↑/↓", "conversation")
+		if request {
+			answer := k.Allow
+			answer.SetHelp("alt+a/d/b", "allow/deny/block")
+			return []key.Binding{answer, pick, send, k.Next, k.Quit}
+		}
+		if file {
+			return []key.Binding{pick, send, k.Get, k.Next, k.Quit}
+		}
 		return []key.Binding{pick, send, k.PgUp, k.Next, k.Quit}
 	default:
 		return []key.Binding{k.Next, k.View1, k.Up, k.Refresh, k.QuitQ}

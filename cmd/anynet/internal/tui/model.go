@@ -281,7 +281,7 @@ func (m *model) View() string {
 		m.tabBar(),
 		fit(body, m.width, bodyH),
 		fit(status, m.width, 1),
-		fit(m.help.ShortHelpView(m.keys.helpFor(m.current)), m.width, 1),
+		fit(m.help.ShortHelpView(m.keys.helpFor(m.current, m.chat.requestSelected(), m.chat.pendingFile() != nil)), m.width, 1),
 	}, "\n")
 }
 

@@ -23,9 +23,11 @@ type chatState struct {
 	convs   []Conversation
 	sel     int // index in convs of peer, when listed
 	peer    common.Address
-	hasPeer bool
-	msgs    []Message // of peer, oldest first
+	group   string    // the selected group's ID; "" for 1:1
+	hasPeer bool      // a conversation or group is selected
+	msgs    []Message // of peer or group, oldest first
 	scroll  int       // lines scrolled up from the newest
+	dl      download  // the running download
 }
 
 func newChatState(st styles) chatState {
@@ -47,7 +49,15 @@ func (c *chatState) layout(w int) { c.input.Width = max(w-listWidth(w)-6, 1) }
 
 func listWidth(w int) int { return min(24, w/3) }
 
-func (c *chatState) selectedPeer() (common.Address, bool) { return c.peer, c.hasPeer }
+// isSel reports whether cv is the selected conversation.
+func (c *chatState) isSel(cv Conversation) bool {
+	return c.hasPeer && cv.Peer == c.peer && cv.Group == c.group
+}
+
+// requestSelected reports whether the selected conversation is a request.
+func (c *chatState) requestSelected() bool {
+	return c.group == "" && c.sel < len(c.convs) && c.isSel(c.convs[c.sel]) && c.convs[c.sel].Request
+}
 
 func (c *chatState) unread() int {
 	n := 0
@@ -60,7 +70,7 @@ func (c *chatState) unread() int {
 // named returns the peer's name if a conversation gave one, else "".
 func (c *chatState) named(a common.Address) string {
 	for _, cv := range c.convs {
-		if cv.Peer == a && cv.Name != "" {
+		if cv.Group == "" && cv.Peer == a && cv.Name != "" {
 			return cv.Name
 		}
 	}
@@ -69,6 +79,25 @@ func (c *chatState) named(a common.Address) string {
 
 // nameOf returns the peer's name, or its abbreviated wallet.
 func (c *chatState) nameOf(a common.Address) string { return or(c.named(a), shortAddr(a)) }
+
+// groupName returns the selected group's name, or its ID.
+func (c *chatState) groupName() string {
+	for _, cv := range c.convs {
+		if cv.Group == c.group && cv.Name != "" {
+			return cv.Name
+		}
+	}
+	return c.group
+}
+
+func (c *chatState) groupMembers() int {
+	for _, cv := range c.convs {
+		if cv.Group == c.group {
+			return cv.Members
+		}
+	}
+	return 0
+}
 
 // upsert adds msg or updates the message with its ID. Status only moves
 // forward, so a stale history reply cannot undo a receipt.
@@ -85,23 +114,25 @@ func (c *chatState) upsert(msg Message) {
 	c.msgs = append(c.msgs, msg)
 }
 
-func (m *model) selectPeer(p common.Address) tea.Cmd {
+func (m *model) selectPeer(p common.Address) tea.Cmd { return m.selectConv(p, "") }
+
+// selectConv opens the conversation with peer p, or group g if not "".
+func (m *model) selectConv(p common.Address, g string) tea.Cmd {
 	c := &m.chat
-	if c.hasPeer && c.peer == p {
+	if c.hasPeer && c.peer == p && c.group == g {
 		return nil
 	}
-	c.peer, c.hasPeer, c.msgs, c.scroll = p, true, nil, 0
+	c.peer, c.group, c.hasPeer, c.msgs, c.scroll = p, g, true, nil, 0
 	for i, cv := range c.convs {
-		if cv.Peer == p {
+		if c.isSel(cv) {
 			c.sel = i
 			c.convs[i].Unread = 0
 		}
 	}
-	b := m.b
-	return tea.Batch(m.markRead(p), m.call("", func(ctx context.Context) tea.Msg {
-		msgs, err := b.History(ctx, p, historyLimit)
-		return historyMsg{p, msgs, err}
-	}))
+	if g != "" {
+		return m.loadHistory(p, g)
+	}
+	return tea.Batch(m.markRead(p), m.loadHistory(p, g))
 }
 
 func (m *model) updateChat(msg tea.KeyMsg) tea.Cmd {
@@ -109,12 +140,14 @@ func (m *model) updateChat(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Up):
 		if len(c.convs) > 0 {
-			return m.selectPeer(c.convs[max(c.sel-1, 0)].Peer)
+			cv := c.convs[max(c.sel-1, 0)]
+			return m.selectConv(cv.Peer, cv.Group)
 		}
 		return nil
 	case key.Matches(msg, m.keys.Down):
 		if len(c.convs) > 0 {
-			return m.selectPeer(c.convs[min(c.sel+1, len(c.convs)-1)].Peer)
+			cv := c.convs[min(c.sel+1, len(c.convs)-1)]
+			return m.selectConv(cv.Peer, cv.Group)
 		}
 		return nil
 	case key.Matches(msg, m.keys.PgUp):
@@ -128,10 +161,29 @@ func (m *model) updateChat(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Enter):
 		return m.send()
+	case c.pendingFile() != nil && key.Matches(msg, m.keys.Get):
+		return m.download(*c.pendingFile())
+	case c.requestSelected() && key.Matches(msg, m.keys.Allow):
+		return m.consent(Allow)
+	case c.requestSelected() && key.Matches(msg, m.keys.Deny):
+		return m.consent(Deny)
+	case c.requestSelected() && key.Matches(msg, m.keys.Block):
+		return m.consent(Block)
 	}
 	var cmd tea.Cmd
 	c.input, cmd = c.input.Update(msg)
 	return cmd
+}
+
+// consent answers the selected request.
+func (m *model) consent(action Consent) tea.Cmd {
+	c := &m.chat
+	peer, name := c.peer, c.nameOf(c.peer)
+	m.setNotice(action.String()+" "+name+"…", false)
+	b := m.b
+	return m.call("", func(ctx context.Context) tea.Msg {
+		return consentMsg{peer, name, action, b.Consent(ctx, peer, action)}
+	})
 }
 
 // send sends the input to the selected peer, or to NAME for "@NAME text".
@@ -142,6 +194,17 @@ func (m *model) send() tea.Cmd {
 		return nil
 	}
 	var to string
+	if c.hasPeer && c.group != "" && !strings.HasPrefix(text, "@") {
+		group, name := c.group, c.groupName()
+		c.input.SetValue("")
+		c.scroll = 0
+		m.setNotice("sending to "+name+"…", false)
+		b := m.b
+		return m.call("", func(ctx context.Context) tea.Msg {
+			msg, err := b.SendGroup(ctx, group, text)
+			return sentMsg{to: name, text: text, group: group, msg: msg, err: err}
+		})
+	}
 	if strings.HasPrefix(text, "@") {
 		name, rest, _ := strings.Cut(text[1:], " ")
 		to, text = name, strings.TrimSpace(rest)
@@ -161,7 +224,7 @@ func (m *model) send() tea.Cmd {
 	b := m.b
 	return m.call("", func(ctx context.Context) tea.Msg {
 		msg, err := b.Send(ctx, to, text)
-		return sentMsg{to, text, msg, err}
+		return sentMsg{to: to, text: text, msg: msg, err: err}
 	})
 }
 
@@ -175,20 +238,20 @@ func (m *model) chatResult(msg tea.Msg) tea.Cmd {
 		}
 		c.convs = msg.c
 		for i, cv := range c.convs {
-			if c.hasPeer && cv.Peer == c.peer {
+			if c.isSel(cv) {
 				c.sel = i
-				if cv.Unread > 0 && m.current == viewChat {
+				if cv.Unread > 0 && cv.Group == "" && m.current == viewChat {
 					c.convs[i].Unread = 0
 					return m.markRead(cv.Peer)
 				}
 			}
 		}
 		if !c.hasPeer && len(c.convs) > 0 && m.current == viewChat {
-			return m.selectPeer(c.convs[0].Peer)
+			return m.selectConv(c.convs[0].Peer, c.convs[0].Group)
 		}
 	case historyMsg:
 		m.inflight["history"] = false
-		if m.failed("history", msg.err) || !c.hasPeer || msg.peer != c.peer {
+		if m.failed("history", msg.err) || !c.hasPeer || msg.peer != c.peer || msg.group != c.group {
 			return nil
 		}
 		old := c.msgs
@@ -207,7 +270,9 @@ func (m *model) chatResult(msg tea.Msg) tea.Cmd {
 			m.setNotice("", false)
 		}
 		var cmd tea.Cmd
-		if !c.hasPeer || c.peer != msg.msg.To {
+		if msg.group != "" {
+			cmd = m.selectConv(common.Address{}, msg.group)
+		} else if !c.hasPeer || c.group != "" || c.peer != msg.msg.To {
 			cmd = m.selectPeer(msg.msg.To)
 		}
 		c.upsert(msg.msg)
@@ -217,6 +282,22 @@ func (m *model) chatResult(msg tea.Msg) tea.Cmd {
 		}))
 	case markedMsg:
 		m.failed("mark read", msg.err)
+	case dlProgressMsg, dlDoneMsg:
+		return m.downloadResult(msg)
+	case consentMsg:
+		if m.failed(msg.action.String()+" "+msg.name, msg.err) {
+			return nil
+		}
+		past := map[Consent]string{Allow: "allowed", Deny: "denied", Block: "blocked"}[msg.action]
+		m.setNotice(past+" "+msg.name, false)
+		if msg.action != Allow && c.hasPeer && c.group == "" && c.peer == msg.peer {
+			// Its messages are out of sight now.
+			c.hasPeer, c.msgs = false, nil
+		}
+		return m.call("convs", func(ctx context.Context) tea.Msg {
+			cv, err := m.b.Conversations(ctx)
+			return convsMsg{cv, err}
+		})
 	}
 	return nil
 }
@@ -240,7 +321,13 @@ func (m *model) chatEvent(e Event) tea.Cmd {
 		return nil
 	}
 	// EventMessage.
-	if c.hasPeer && (msg.From == c.peer || msg.To == c.peer) {
+	switch {
+	case msg.ID == "":
+	case msg.Group != "":
+		if c.hasPeer && c.group == msg.Group {
+			c.upsert(msg)
+		}
+	case c.hasPeer && c.group == "" && (msg.From == c.peer || msg.To == c.peer):
 		c.upsert(msg)
 		if m.current == viewChat {
 			return m.markRead(c.peer)
@@ -284,6 +371,9 @@ func (m *model) viewChat(w, h int) string {
 	}
 	for i, cv := range c.convs {
 		name := or(cv.Name, shortAddr(cv.Peer))
+		if cv.Group != "" {
+			name = "# " + or(cv.Name, cv.Group)
+		}
 		if cv.Request {
 			name = "? " + name
 		}
@@ -291,7 +381,7 @@ func (m *model) viewChat(w, h int) string {
 		if cv.Unread > 0 {
 			row = fmt.Sprintf("%s (%d)", row, cv.Unread)
 		}
-		if c.hasPeer && i == c.sel && cv.Peer == c.peer {
+		if i == c.sel && c.isSel(cv) {
 			row = st.selected.Render("▸ " + row[2:])
 		}
 		left = append(left, row)
@@ -299,8 +389,13 @@ func (m *model) viewChat(w, h int) string {
 
 	// Right: header, messages, input.
 	header := st.dim.Render("no conversation selected")
-	if c.hasPeer {
+	if c.hasPeer && c.group != "" {
+		header = st.heading.Render("# "+c.groupName()) + " " + st.dim.Render(fmt.Sprintf("group · %d members", c.groupMembers()))
+	} else if c.hasPeer {
 		header = st.heading.Render(c.nameOf(c.peer)) + " " + st.dim.Render(c.peer.Hex())
+		if c.requestSelected() {
+			header = st.failed.Render("request") + " " + header
+		}
 	}
 	var lines []string
 	for _, msg := range c.msgs {
@@ -335,15 +430,18 @@ func (m *model) chatLine(msg Message) string {
 	c := &m.chat
 	ts := msg.Sent.In(m.loc).Format("15:04")
 	mine := c.hasPeer && msg.From != c.peer
+	if msg.Group != "" {
+		mine = msg.From == m.net.status.Wallet
+	}
 	if mine {
 		mark := statusMark(msg.Status, msg.Err)
 		style := m.st.dim
 		if msg.Status == Failed {
 			style = m.st.failed
 		}
-		return fmt.Sprintf("%s %s %s %s", m.st.dim.Render(ts), m.st.mine.Render("you:"), msg.Text, style.Render(mark))
+		return fmt.Sprintf("%s %s %s %s", m.st.dim.Render(ts), m.st.mine.Render("you:"), m.text(msg), style.Render(mark))
 	}
-	return fmt.Sprintf("%s %s %s", m.st.dim.Render(ts), m.st.theirs.Render(c.nameOf(msg.From)+":"), msg.Text)
+	return fmt.Sprintf("%s %s %s", m.st.dim.Render(ts), m.st.theirs.Render(c.nameOf(msg.From)+":"), m.text(msg))
 }
 
 // pad truncates or pads s to exactly w cells.

@@ -26,3 +26,13 @@ func TestMessage(t *testing.T) {
 		t.Errorf("message = %+v", m)
 	}
 }
+
+func TestGroupAndFileMessage(t *testing.T) {
+	m := message(im.Message{ID: im.MessageID{2}, Group: im.GroupID{3}, Attachment: &im.Attachment{Name: "a.pdf", Size: 7}})
+	if m.Group != (im.GroupID{3}).String() || m.File == nil || m.File.Name != "a.pdf" || m.File.Size != 7 {
+		t.Errorf("message = %+v", m)
+	}
+	if m := message(im.Message{ID: im.MessageID{2}, Text: "x"}); m.Group != "" {
+		t.Errorf("1:1 message has group %q", m.Group)
+	}
+}

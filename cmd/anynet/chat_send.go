@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/cmd/anynet/internal/progressbar"
+	"github.com/spf13/cobra"
+)
+
+// chatSend is "chat send NAME TEXT…" or "chat send NAME --file PATH".
+func chatSend() *cobra.Command {
+	var file string
+	cmd := verb("send NAME [TEXT…]", "Send a message, or with --file a file, to a name or 0x wallet", cobra.MinimumNArgs(1), false,
+		func(cmd *cobra.Command, c *control.Client, args []string, _ bool) error {
+			var (
+				m   control.ChatMessage
+				err error
+			)
+			switch {
+			case file != "" && len(args) > 1:
+				return fmt.Errorf("send either TEXT or --file, not both")
+			case file != "":
+				abs, aerr := filepath.Abs(file)
+				if aerr != nil {
+					return aerr
+				}
+				m, err = c.ChatSendFile(cmd.Context(), args[0], abs)
+			case len(args) == 1:
+				return fmt.Errorf("send what? give a TEXT or --file PATH")
+			default:
+				m, err = c.ChatSend(cmd.Context(), args[0], strings.Join(args[1:], " "))
+			}
+			if err != nil {
+				return err
+			}
+			text := m.Text
+			if a := m.Attachment; a != nil {
+				text = fmt.Sprintf("file %s (%s), id %s", a.Name, size(a.Size), m.ID)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s → %s: %s [%s]\n", short(m.From), args[0], text, m.Status)
+			return nil
+		})
+	cmd.Flags().StringVarP(&file, "file", "f", "", "offer this file (it must stay there until the recipient fetched it)")
+	return cmd
+}
+
+// size formats a byte count.
+func size(n int64) string { return progressbar.Bytes(n) }

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/cmd/anynet/internal/daemon"
+	"github.com/anynet/anynet/naming"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// chatPair starts alice and bob in this process on one embedded chain,
+// each with its control socket in its data directory, and returns the
+// directories for --dir.
+func chatPair(t *testing.T) (a, b string) {
+	t.Helper()
+	ctx := context.Background()
+	root := sockDir(t)
+	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: filepath.Join(root, "chain")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	start := func(name string) string {
+		dir := filepath.Join(root, name)
+		os.MkdirAll(dir, 0o700)
+		key, _ := crypto.GenerateKey()
+		d, err := daemon.Start(ctx, daemon.Options{
+			Config:   config.Config{Dir: dir, Name: name, Listen: "127.0.0.1:0", Chain: "embedded"},
+			Key:      key,
+			Embedded: emb,
+			Control:  true,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		eventually(t, name+" on chain", func() error {
+			if ok, last := d.Ready(); !ok {
+				return fmt.Errorf("not ready: %v", last)
+			}
+			return nil
+		})
+		return dir
+	}
+	return start("alice"), start("bob")
+}
+
+// TestChatConsentAndFiles: bob answers alice's request with deny, then
+// allow; alice sends a file and bob gets it intact.
+func TestChatConsentAndFiles(t *testing.T) {
+	cleanEnv(t)
+	if testing.Short() {
+		t.Skip("starts a chain and two nodes")
+	}
+	a, b := chatPair(t)
+	mustRun := func(args ...string) string {
+		t.Helper()
+		out, err := run(t, args...)
+		if err != nil {
+			t.Fatalf("anynet %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+	requests := func() []control.ChatConversation {
+		t.Helper()
+		var l []control.ChatConversation
+		if err := json.Unmarshal([]byte(mustRun("--dir", b, "chat", "requests", "--json")), &l); err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	mustRun("--dir", a, "chat", "send", "bob", "hello", "stranger")
+	eventually(t, "alice's request", func() error {
+		if l := requests(); len(l) != 1 || l[0].Last.Text != "hello stranger" {
+			return fmt.Errorf("requests = %+v", l)
+		}
+		return nil
+	})
+	if out := mustRun("--dir", b, "chat", "requests"); !strings.Contains(out, "hello stranger") {
+		t.Errorf("requests table:\n%s", out)
+	}
+	if out := mustRun("--dir", b, "chat", "deny", "alice"); out != "denied alice\n" {
+		t.Errorf("deny: %q", out)
+	}
+	if l := requests(); len(l) != 0 {
+		t.Errorf("requests after deny = %+v", l)
+	}
+	mustRun("--dir", b, "chat", "allow", "alice")
+	if out := mustRun("--dir", b, "chat", "list"); !strings.Contains(out, "hello stranger") || strings.Contains(out, "(request)") {
+		t.Errorf("list after allow:\n%s", out)
+	}
+
+	data := make([]byte, 100_000)
+	rand.Read(data)
+	src := filepath.Join(t.TempDir(), "photo.bin")
+	os.WriteFile(src, data, 0o600)
+	if _, err := run(t, "--dir", a, "chat", "send", "bob", "text", "--file", src); err == nil {
+		t.Errorf("send with text and --file: no error")
+	}
+	out := mustRun("--dir", a, "chat", "send", "bob", "--file", src)
+	if !strings.Contains(out, "file photo.bin (97.7 KiB)") {
+		t.Errorf("send --file: %q", out)
+	}
+	var msgs []control.ChatMessage
+	eventually(t, "bob sees the file", func() error {
+		msgs = nil
+		json.Unmarshal([]byte(mustRun("--dir", b, "chat", "read", "alice", "--json")), &msgs)
+		if len(msgs) == 0 || msgs[len(msgs)-1].Attachment == nil {
+			return fmt.Errorf("messages = %+v", msgs)
+		}
+		return nil
+	})
+	id := msgs[len(msgs)-1].ID
+	if out := mustRun("--dir", b, "chat", "read", "alice"); !strings.Contains(out, "anynet chat get "+id) {
+		t.Errorf("read does not say how to get the file:\n%s", out)
+	}
+	dst := t.TempDir()
+	out = mustRun("--dir", b, "chat", "get", id, "--out", dst)
+	got, err := os.ReadFile(filepath.Join(dst, "photo.bin"))
+	sum := sha256.Sum256(data)
+	if err != nil || sha256.Sum256(got) != sum || !strings.Contains(out, hex.EncodeToString(sum[:])) {
+		t.Errorf("get: %q, %v", out, err)
+	}
+
+	// Groups, a community and a call through the same verbs.
+	if out := mustRun("--dir", a, "chat", "group", "create", "team", "bob"); !strings.Contains(out, "group team") || !strings.Contains(out, "2 members") {
+		t.Errorf("group create: %q", out)
+	}
+	mustRun("--dir", a, "chat", "group", "send", "team", "hello", "team")
+	eventually(t, "bob reads the group", func() error {
+		var l []control.ChatMessage
+		json.Unmarshal([]byte(mustRun("--dir", b, "chat", "group", "read", "team", "--json")), &l)
+		if len(l) != 1 || l[0].Text != "hello team" {
+			return fmt.Errorf("group read = %+v", l)
+		}
+		return nil
+	})
+	if out := mustRun("--dir", b, "chat", "group", "list"); !strings.Contains(out, "team") || !strings.Contains(out, "member") {
+		t.Errorf("group list:\n%s", out)
+	}
+	mustRun("--dir", a, "chat", "community", "create", "lobby")
+	var cs []control.ChatCommunity
+	if err := json.Unmarshal([]byte(mustRun("--dir", a, "chat", "community", "list", "--json")), &cs); err != nil || len(cs) != 1 {
+		t.Fatalf("community list: %+v, %v", cs, err)
+	}
+	mustRun("--dir", a, "chat", "community", "post", "lobby", "welcome")
+	mustRun("--dir", b, "chat", "community", "join", "alice", cs[0].ID)
+	if out := mustRun("--dir", b, "chat", "community", "read", "lobby"); !strings.Contains(out, "welcome") {
+		t.Errorf("community read:\n%s", out)
+	}
+	if out := mustRun("--dir", a, "chat", "call", "bob", "--file", src, "--bitrate", "8000000"); !strings.Contains(out, "packets") || !strings.Contains(out, "jitter") {
+		t.Errorf("call:\n%s", out)
+	}
+}

@@ -1,0 +1,140 @@
+package control
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// CommunityBackend is the API of public communities and calls. Like
+// ChatBackend it is optional: a Backend without it answers these
+// endpoints ErrUnsupported.
+type CommunityBackend interface {
+	// CommunityCreate creates a community hosted by this node.
+	CommunityCreate(ctx context.Context, name string) (ChatCommunity, error)
+	// CommunityJoin joins community id hosted by host (a name or wallet).
+	CommunityJoin(ctx context.Context, host, id string) (ChatCommunity, error)
+	// CommunityPost posts text; community is an ID or a unique name.
+	CommunityPost(ctx context.Context, community, text string) (ChatPost, error)
+	// CommunityRead returns the newest limit posts (0: all), oldest first.
+	CommunityRead(ctx context.Context, community string, limit int) ([]ChatPost, error)
+	// CommunityList lists the communities this node hosts or joined.
+	CommunityList(ctx context.Context) ([]ChatCommunity, error)
+	// CommunityLeave leaves a joined community.
+	CommunityLeave(ctx context.Context, community string) error
+	// CommunityBan bars a wallet (owner only).
+	CommunityBan(ctx context.Context, community, member string) error
+	// CommunityDelete deletes a post (its author or the owner).
+	CommunityDelete(ctx context.Context, community, post string) error
+	// Call streams the file at path (absolute) to a name or wallet at
+	// bitrate bits/s (0: 64000) and returns the call's statistics.
+	Call(ctx context.Context, to, path string, bitrate int) (CallResult, error)
+}
+
+// ChatCommunity is a public community as this node knows it.
+type ChatCommunity struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Host    string `json:"host"`
+	Hosted  bool   `json:"hosted,omitempty"`
+	Members int    `json:"members,omitempty"` // known on the host only
+}
+
+// ChatPost is one post of a community.
+type ChatPost struct {
+	Community string    `json:"community"`
+	Seq       uint64    `json:"seq"`
+	ID        string    `json:"id"`
+	From      string    `json:"from"`
+	Text      string    `json:"text"`
+	Sent      time.Time `json:"sent"`
+	Deleted   bool      `json:"deleted,omitempty"`
+}
+
+// CallResult is a finished call's statistics; durations are
+// time.Duration strings.
+type CallResult struct {
+	Peer       string  `json:"peer"`
+	Sent       uint64  `json:"sent"`
+	Received   uint64  `json:"received"`
+	Lost       uint64  `json:"lost"`
+	LossRate   float64 `json:"lossRate"`
+	Late       uint64  `json:"late"`
+	Duplicates uint64  `json:"duplicates"`
+	Jitter     string  `json:"jitter"`
+	RTTP50     string  `json:"rttP50,omitempty"`
+	RTTP99     string  `json:"rttP99,omitempty"`
+	Bytes      int64   `json:"bytes"`
+	Duration   string  `json:"duration"`
+	Reported   bool    `json:"reported"` // the callee's report arrived
+}
+
+func (s *Server) communityHandlers(b Backend, get, post func(string, func(*http.Request) (any, error))) {
+	cb, ok := b.(CommunityBackend)
+	if !ok {
+		cb = noChat{}
+	}
+	type req struct {
+		Name, Host, ID, Community, Text, Member, Post, To, Path string
+		Bitrate                                                 int
+	}
+	body := func(r *http.Request) (req, error) {
+		var q req
+		return q, decode(r, &q)
+	}
+	post("/v1/chat/community/create", func(r *http.Request) (any, error) {
+		q, err := body(r)
+		if err != nil {
+			return nil, err
+		}
+		return cb.CommunityCreate(r.Context(), q.Name)
+	})
+	post("/v1/chat/community/join", func(r *http.Request) (any, error) {
+		q, err := body(r)
+		if err != nil {
+			return nil, err
+		}
+		return cb.CommunityJoin(r.Context(), q.Host, q.ID)
+	})
+	post("/v1/chat/community/post", func(r *http.Request) (any, error) {
+		q, err := body(r)
+		if err != nil {
+			return nil, err
+		}
+		return cb.CommunityPost(r.Context(), q.Community, q.Text)
+	})
+	get("/v1/chat/community/read", func(r *http.Request) (any, error) {
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		return cb.CommunityRead(r.Context(), r.URL.Query().Get("community"), limit)
+	})
+	get("/v1/chat/community/list", func(r *http.Request) (any, error) { return cb.CommunityList(r.Context()) })
+	post("/v1/chat/community/leave", func(r *http.Request) (any, error) {
+		q, err := body(r)
+		if err != nil {
+			return nil, err
+		}
+		return struct{}{}, cb.CommunityLeave(r.Context(), q.Community)
+	})
+	post("/v1/chat/community/ban", func(r *http.Request) (any, error) {
+		q, err := body(r)
+		if err != nil {
+			return nil, err
+		}
+		return struct{}{}, cb.CommunityBan(r.Context(), q.Community, q.Member)
+	})
+	post("/v1/chat/community/delete", func(r *http.Request) (any, error) {
+		q, err := body(r)
+		if err != nil {
+			return nil, err
+		}
+		return struct{}{}, cb.CommunityDelete(r.Context(), q.Community, q.Post)
+	})
+	post("/v1/chat/call", func(r *http.Request) (any, error) {
+		q, err := body(r)
+		if err != nil {
+			return nil, err
+		}
+		return cb.Call(r.Context(), q.To, q.Path, q.Bitrate)
+	})
+}
