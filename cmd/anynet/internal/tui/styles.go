@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -56,4 +58,20 @@ func newStyles(r *lipgloss.Renderer) styles {
 		FullSeparator:  r.NewStyle().Foreground(muted),
 	}
 	return s
+}
+
+// input returns a text input drawn in these styles, holding at most limit
+// characters.
+func (st styles) input(limit int) textinput.Model {
+	in := textinput.New()
+	in.Prompt = "› "
+	in.CharLimit = limit
+	in.Cursor.Style = st.selected
+	in.Cursor.TextStyle = st.plain
+	in.PromptStyle = st.selected
+	in.TextStyle = st.plain
+	in.PlaceholderStyle = st.dim
+	in.CompletionStyle = st.dim
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return in
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -31,16 +30,7 @@ type chatState struct {
 }
 
 func newChatState(st styles) chatState {
-	in := textinput.New()
-	in.Prompt = "› "
-	in.CharLimit = 4096
-	in.Cursor.Style = st.selected
-	in.Cursor.TextStyle = st.plain
-	in.PromptStyle = st.selected
-	in.TextStyle = st.plain
-	in.PlaceholderStyle = st.dim
-	in.CompletionStyle = st.dim
-	in.Cursor.SetMode(cursor.CursorStatic)
+	in := st.input(4096)
 	in.Placeholder = "message… (@name text starts a chat)"
 	return chatState{input: in}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -34,16 +33,7 @@ type namesState struct {
 }
 
 func newNamesState(st styles) namesState {
-	in := textinput.New()
-	in.Prompt = "› "
-	in.CharLimit = 256
-	in.Cursor.Style = st.selected
-	in.Cursor.TextStyle = st.plain
-	in.PromptStyle = st.selected
-	in.TextStyle = st.plain
-	in.PlaceholderStyle = st.dim
-	in.CompletionStyle = st.dim
-	in.Cursor.SetMode(cursor.CursorStatic)
+	in := st.input(256)
 	ns := namesState{input: in}
 	ns.setPlaceholder()
 	return ns
