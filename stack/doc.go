@@ -25,7 +25,9 @@
 // wallets without a static peer resolve on chain (name → wallet → DID
 // document → node key and underlay endpoint), every peer's node key must
 // be valid in its wallet's DID document, and Publish writes the node's
-// own entry. See names.go for the steps.
+// own entry. See names.go for the steps. A host attached to routers
+// (Node.Routing) reaches a peer that publishes a locator through its
+// router instead of at its underlay endpoint; see routing.go for the rule.
 //
 // # Lifecycle
 //

@@ -30,9 +30,11 @@ import (
 //     DID registry's events name the wallet. A session already up is not
 //     cut by a revocation: it is refused at its next handshake (rekey).
 //  3. Publish writes this node's node key, binding and underlay endpoint
+//     (and, with Node.Routing, its locator and its routers' endpoints)
 //     into its wallet's DID document, rewriting only what is missing or
 //     past half its validity and revoking its own stale endpoints and
-//     bindings.
+//     bindings. An attached host prefers a peer's published locator to
+//     its endpoint (routing.go).
 
 // checkTimeout bounds one chain lookup made while a handshake waits (on
 // the underlay's receive goroutine, so it must stay short).
@@ -40,8 +42,9 @@ const checkTimeout = 5 * time.Second
 
 // chainResolver resolves hosts through the naming client.
 type chainResolver struct {
-	names *naming.Client
-	self  common.Address
+	names  *naming.Client
+	self   common.Address
+	routed bool // this node is an attached host: prefer locators (routing.go)
 }
 
 var _ Resolver = (*chainResolver)(nil)
@@ -77,7 +80,16 @@ func (c *chainResolver) Resolve(ctx context.Context, host string) (Peer, error) 
 	if err != nil {
 		return Peer{}, err
 	}
-	return peerFromDocument(doc)
+	p, err := peerFromDocument(doc)
+	if err != nil {
+		return Peer{}, err
+	}
+	if c.routed {
+		if loc, ok := docLocator(doc); ok {
+			p.Addr, p.Locator = netip.AddrPort{}, loc
+		}
+	}
+	return p, nil
 }
 
 // peerFromDocument picks the endpoint to dial from a DID document: the
@@ -162,8 +174,10 @@ func (n *Node) chainID(ctx context.Context) (uint64, error) {
 // Publish writes this node into its wallet's DID document on the chain of
 // Names, signing with auth (the wallet or the identity's DID owner): its
 // node key (did/pub/X25519/enc/hex), its binding (did/svc/AnynetBinding)
-// and its underlay endpoint with the node key (did/svc/AnynetUnderlay,
-// PublishAddr or Self().Addr). Each is written only when the document
+// its underlay endpoint with the node key (did/svc/AnynetUnderlay,
+// PublishAddr or Self().Addr) and, when Routing has them, its locator
+// (did/svc/AnynetLocator) and its routers' underlay endpoints
+// (did/svc/AnynetRouter). Each is written only when the document
 // does not already hold it valid for more than half of
 // naming.DefaultValidity, so republishing an unchanged node sends no
 // transaction; endpoints and bindings this node key published before and
@@ -206,6 +220,14 @@ func (n *Node) Publish(ctx context.Context, auth *bind.TransactOpts) error {
 	}
 	if !fresh(naming.AttrUnderlay, []byte(under.String())) {
 		req.Underlays = []naming.Underlay{under}
+	}
+	if loc := n.Routing.Locator; !loc.IsZero() && !fresh(naming.AttrLocator, []byte(loc.String())) {
+		req.Locators = []string{loc.String()}
+	}
+	for _, rp := range n.Routing.Routers {
+		if a := rp.Addr.String(); !fresh(naming.AttrRouter, []byte(a)) {
+			req.Routers = append(req.Routers, a)
+		}
 	}
 	type stale struct {
 		name  string

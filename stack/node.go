@@ -264,7 +264,7 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		log:      log,
 	}
 	if n.Names != nil {
-		r.names = &chainResolver{names: n.Names, self: r.wallet}
+		r.names = &chainResolver{names: n.Names, self: r.wallet, routed: n.routedHost()}
 	}
 	if r.ns, err = newNetstack(ep, r.ident, n.TCP, netstackRand{n.Clock, n.Rand, n.RandSource}); err != nil {
 		ep.Shutdown()

@@ -58,3 +58,9 @@ func parseNodeKey(path string, b []byte) (transport.NodeKey, error) {
 	copy(key.Public[:], pub)
 	return key, nil
 }
+
+// LoadNodeKey returns the node key a Node with DataDir dir would use,
+// creating dir/nodekey on first use as Up does. A caller that derives
+// something from the key before Up (a locator, locator.Assign) loads it
+// here and passes it in Node.NodeKey.
+func LoadNodeKey(dir string) (transport.NodeKey, error) { return loadOrCreateNodeKey(dir) }

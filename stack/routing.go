@@ -1,6 +1,26 @@
 package stack
 
-import "github.com/anynet/anynet/link"
+import (
+	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/locator"
+	"github.com/anynet/anynet/link/route"
+	"github.com/anynet/anynet/naming"
+)
+
+// The routed path (Node.Routing):
+//
+// A node that is an attached host — role host, a locator and at least one
+// router in Node.Routing — reaches a peer found on chain through its
+// routers whenever the peer's DID document lists a locator
+// (did/svc/AnynetLocator): the peer is added with AddRoutedPeer at that
+// locator, and the underlay endpoint in the document is not dialed. A
+// node that is not an attached host, or a peer that publishes no
+// locator, falls back to the direct underlay endpoint. Publish writes the
+// node's locator and its routers' underlay endpoints
+// (did/svc/AnynetRouter) when Routing has them, so both ends of a routed
+// pair find each other by name alone. The answering side needs no
+// lookup: it learns the way back from the source locator of the first
+// frame it opens (package link, "Routing").
 
 // addPeer tells ep how to reach p: straight at its underlay address, or,
 // without one, through the node's routers at its locator.
@@ -9,4 +29,40 @@ func addPeer(ep *link.Endpoint, p Peer) error {
 		return ep.AddRoutedPeer(p.Wallet, p.NodeKey, p.Locator)
 	}
 	return ep.AddPeer(p.Wallet, p.NodeKey, p.Addr)
+}
+
+// routedHost reports whether the node is a host attached to routers
+// with a locator of its own: the one case in which it prefers a peer's
+// published locator to its underlay endpoint.
+func (n *Node) routedHost() bool {
+	r := n.Routing
+	return r.Role == link.RoleHost && !r.Locator.IsZero() && len(r.Routers) > 0
+}
+
+// docLocator returns the most recently published locator of doc that
+// parses, if any.
+func docLocator(doc *naming.Document) (locator.Locator, bool) {
+	for i := len(doc.Locators) - 1; i >= 0; i-- {
+		if l, err := locator.Parse(doc.Locators[i]); err == nil && !l.IsZero() {
+			return l, true
+		}
+	}
+	return locator.Locator{}, false
+}
+
+// Attached reports whether this host's attachment to one of its routers
+// stands (link.Endpoint.Attached); false before Up or without routers.
+func (n *Node) Attached() bool {
+	r, _ := n.current()
+	return r != nil && r.ep.Attached()
+}
+
+// Routes returns a router's route table, longest prefix first
+// (link.Endpoint.Routes); nil before Up or for a host.
+func (n *Node) Routes() []route.Route {
+	r, _ := n.current()
+	if r == nil {
+		return nil
+	}
+	return r.ep.Routes()
 }

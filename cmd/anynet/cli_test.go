@@ -158,8 +158,9 @@ func TestBadInput(t *testing.T) {
 // rootErr is what main prints after "anynet: ".
 func rootErr(err error) error { return err }
 
-// TestDemoHeadless runs the demo for one round: four named nodes that
-// reach each other by name through the embedded chain, and chat bots.
+// TestDemoHeadless runs the demo for one round: four named nodes attached
+// to one router that reach each other by name through the embedded chain
+// and through the router, and chat bots.
 func TestDemoHeadless(t *testing.T) {
 	cleanEnv(t)
 	if testing.Short() {
@@ -177,5 +178,12 @@ func TestDemoHeadless(t *testing.T) {
 	}
 	if !strings.Contains(out, "no static peers") {
 		t.Errorf("output:\n%s", out)
+	}
+	// Every exchange went through the router, found by name alone.
+	if n := strings.Count(out, "via router r1 ("); n != 3 {
+		t.Errorf("%d of 3 exchanges went through router r1 in:\n%s", n, out)
+	}
+	if strings.Contains(out, "router r1: 0 frames forwarded") {
+		t.Errorf("the router forwarded nothing:\n%s", out)
 	}
 }

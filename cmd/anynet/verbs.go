@@ -103,7 +103,7 @@ func newPeers() *cobra.Command {
 }
 
 func newRoutes() *cobra.Command {
-	return verb("routes", "Show the routing table (routing is not there yet: says so)", cobra.NoArgs, true,
+	return verb("routes", "Show the node's role, locator and router, a router's table, and the peers reached directly", cobra.NoArgs, true,
 		func(cmd *cobra.Command, c *control.Client, _ []string, asJSON bool) error {
 			r, err := c.Routes(cmd.Context())
 			if err != nil {
@@ -114,6 +114,9 @@ func newRoutes() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			fmt.Fprintln(out, r.Note)
+			for _, e := range r.Table {
+				fmt.Fprintln(out, "  route ", e)
+			}
 			for _, d := range r.Direct {
 				fmt.Fprintln(out, "  direct", d)
 			}

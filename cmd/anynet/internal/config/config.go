@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/anynet/anynet/link/locator"
 )
 
 // ErrInvalid is wrapped by every error about a key or a value.
@@ -29,8 +31,14 @@ type Config struct {
 	PublishAddr string
 	// Peers are static peers, "0x<wallet>@<ip:port>".
 	Peers []string
-	// Routers are joined like peers until routing lands.
+	// Routers are the routers this node attaches to (a host) or
+	// exchanges routes with (a router), "0x<wallet>@<ip:port>"; each one's
+	// node key and subnet are read from its DID document.
 	Routers []string
+	// RoutePrefix, if set, makes the node a router that originates this
+	// subnet ("segment.subnet/128" in hex, e.g. 2a.1/128): hosts that
+	// attach to it take their locators there.
+	RoutePrefix string
 	// Chain is "embedded" or a JSON-RPC URL.
 	Chain string
 	// ServeChain is a loopback host:port serving the embedded chain.
@@ -56,7 +64,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"chain", "serve-chain", "headless", "mailbox", "mail-at", "log-level", "log-format",
+	"route-prefix", "chain", "serve-chain", "headless", "mailbox", "mail-at", "log-level", "log-format",
 	"passphrase-file", "keystore.scrypt",
 }
 
@@ -144,6 +152,11 @@ func (c Config) Validate() error {
 	for _, p := range c.Routers {
 		if _, _, err := ParsePeer(p); err != nil {
 			return invalid("routers", p, "0x<wallet>@<ip:port>")
+		}
+	}
+	if c.RoutePrefix != "" {
+		if p, err := locator.ParsePrefix(c.RoutePrefix); err != nil || p.Bits() != locator.SubnetPrefixBits {
+			return invalid("route-prefix", c.RoutePrefix, "a subnet, segment.subnet/128 in hex, e.g. 2a.1/128")
 		}
 	}
 	if c.Chain != "embedded" && !isURL(c.Chain) {

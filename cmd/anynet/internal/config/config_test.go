@@ -189,6 +189,8 @@ func TestErrors(t *testing.T) {
 		{"bad listen", []string{"--listen", "4747"}, nil, "", "", []string{`listen "4747"`, "host:port"}},
 		{"bad peer", []string{"--peer", "bob@127.0.0.1:1"}, nil, "", "", []string{"peers", "0x<wallet>@<ip:port>"}},
 		{"bad bool", nil, map[string]string{"ANYNET_MAILBOX": "maybe"}, "", "", []string{`mailbox "maybe"`, "true or false"}},
+		{"route-prefix not a subnet", nil, map[string]string{"ANYNET_ROUTE_PREFIX": "2a/64"}, "", "", []string{`route-prefix "2a/64"`, "segment.subnet/128"}},
+		{"route-prefix garbage", nil, nil, "route-prefix: two.a/128\n", "", []string{`route-prefix "two.a/128"`, "e.g. 2a.1/128"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

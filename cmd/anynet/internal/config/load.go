@@ -145,7 +145,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("log-level", d.LogLevel)
 	v.SetDefault("log-format", d.LogFormat)
 	v.SetDefault("keystore.scrypt", d.Scrypt)
-	for _, k := range []string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at"} {
+	for _, k := range []string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "route-prefix"} {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -192,6 +192,7 @@ func decode(v *viper.Viper) (Config, error) {
 	c.PublishAddr = str("publish-addr")
 	c.Peers = list(v.Get("peers"))
 	c.Routers = list(v.Get("routers"))
+	c.RoutePrefix = str("route-prefix")
 	c.Chain = str("chain")
 	c.ServeChain = str("serve-chain")
 	c.Headless = boolean("headless")

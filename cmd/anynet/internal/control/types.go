@@ -60,11 +60,20 @@ type Peer struct {
 
 // Routes is the node's routing state.
 type Routes struct {
-	// Available is false until the overlay routes by locator; Note says
-	// what happens instead.
+	// Available is true when the node is in a routed segment (a router,
+	// or a host with routers); Note says what that means for its peers.
 	Available bool     `json:"available"`
 	Note      string   `json:"note"`
 	Direct    []string `json:"direct"` // wallets reached directly over the underlay
+	// Role is "host" or "router"; Locator this node's locator; both
+	// empty without routing.
+	Role    string `json:"role,omitempty"`
+	Locator string `json:"locator,omitempty"`
+	// Attached: a host's attachment to one of its routers stands.
+	Attached bool `json:"attached,omitempty"`
+	// Table is a router's route table, longest prefix first: "PREFIX via
+	// NEXT-HOP metric N", the next hop "self" for its own prefixes.
+	Table []string `json:"table,omitempty"`
 }
 
 // Resolved is a name's answer on chain.

@@ -93,12 +93,10 @@ func (d *Daemon) seen(w common.Address, source, addr string) *control.Peer {
 	return p
 }
 
-// Routes implements control.Backend. The overlay does not route yet.
+// Routes implements control.Backend: the node's place in its routed
+// segment (routing.go), a router's table, and the peers reached directly.
 func (d *Daemon) Routes(context.Context) (control.Routes, error) {
-	r := control.Routes{
-		Available: false,
-		Note:      "routing is not there yet: every peer is reached directly over the UDP underlay at the endpoint its DID document publishes (or a static --peer/--router); locator routing and relays land with the routing issue",
-	}
+	r := d.routes()
 	d.mu.Lock()
 	for _, p := range d.peers {
 		if p.Addr != "" {

@@ -41,6 +41,10 @@ type Options struct {
 	Embedded *naming.Embedded
 	// Control serves the control API on Config.Dir/control.sock.
 	Control bool
+	// Routers, if not nil, are the routers to attach to (or, with
+	// Config.RoutePrefix, the neighbor routers), fully known, instead of
+	// Config.Routers read from their DID documents (routing.go).
+	Routers []Router
 	// Logger receives the node's logs; nil discards.
 	Logger *slog.Logger
 }
@@ -120,13 +124,23 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	if err != nil {
 		return nil, err
 	}
+	nodeKey, err := stack.LoadNodeKey(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	routing, err := d.routing(ctx, o, nodeKey)
+	if err != nil {
+		return nil, err
+	}
 	d.node = &stack.Node{
 		Wallet:     transport.NewKeySigner(d.key),
 		DataDir:    cfg.Dir,
+		NodeKey:    &nodeKey,
 		ListenAddr: cfg.Listen,
 		Peers:      peers,
 		Names:      d.names,
 		ChainID:    d.chainID.Uint64(),
+		Routing:    routing,
 		Logger:     log,
 	}
 	if o.Key == nil {
@@ -137,6 +151,9 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	}
 	for _, p := range peers {
 		d.seen(p.Wallet, "static", p.Addr.String())
+	}
+	for _, r := range routing.Routers {
+		d.seen(common.Address(r.Wallet), "router", r.Addr.String())
 	}
 	if err := d.node.Up(ctx); err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
@@ -277,7 +294,7 @@ func (d *Daemon) Close() error {
 
 func staticPeers(cfg config.Config) ([]stack.Peer, error) {
 	var out []stack.Peer
-	for _, s := range append(append([]string(nil), cfg.Peers...), cfg.Routers...) {
+	for _, s := range cfg.Peers {
 		w, ap, err := config.ParsePeer(s)
 		if err != nil {
 			return nil, err

@@ -12,10 +12,15 @@
 //     with ServeChain), or the RPC URL, whose contracts are discovered;
 //  4. the wallet is funded from the embedded chain's dev account (on a
 //     remote chain, by the publisher, step 7);
-//  5. the node comes up on its UDP listen address;
+//  5. the node's routing is set (routing.go): a router with route-prefix,
+//     else a host attached to `routers` (their node keys and subnets read
+//     from their DID documents, or Options.Routers), at the locator its
+//     node key gets in the router's subnet; then the node comes up on its
+//     UDP listen address;
 //  6. the echo responder (UDP port 7), the chat service (TCP 5222) and the
 //     control socket (DIR/control.sock) start;
-//  7. a publisher writes the node key, binding and underlay endpoint to the
+//  7. a publisher writes the node key, binding, underlay endpoint (and
+//     locator and routers, when routed) to the
 //     wallet's DID document and claims the configured name, retrying while
 //     that fails and republishing daily. On a remote chain it first tops
 //     a wallet holding less than half of naming.DefaultFunding up from the

@@ -12,4 +12,6 @@ var (
 	// ErrInUse: an address or the data directory is taken by another
 	// process.
 	ErrInUse = errors.New("daemon: in use")
+	// ErrRouter: a router of `routers` cannot be attached to.
+	ErrRouter = errors.New("daemon: router")
 )

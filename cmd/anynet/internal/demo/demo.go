@@ -39,6 +39,13 @@ type Config struct {
 
 var names = strings.Fields("alice bob carol dave erin frank grace heidi ivan judy ken leo mallory niaj olivia peggy quentin rupert sybil trent uma victor walter xena yves zoe")
 
+// The demo's router: its name (not claimed on chain; the narration's) and
+// the subnet the members take their locators in.
+const (
+	routerName   = "r1"
+	routerSubnet = "2a.1/128"
+)
+
 // readyTimeout bounds the wait for every member to be on chain.
 const readyTimeout = 2 * time.Minute
 
@@ -71,6 +78,35 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	}
 	defer emb.Close()
 
+	start := func(name string, c config.Config, o daemon.Options) (*daemon.Daemon, error) {
+		c.Dir = filepath.Join(dir, name)
+		c.Listen, c.Chain = "127.0.0.1:0", "embedded"
+		c.LogLevel, c.LogFormat, c.Scrypt = "info", "text", "light"
+		if err := os.MkdirAll(c.Dir, 0o700); err != nil {
+			return nil, err
+		}
+		key, err := memberKey(c.Dir)
+		if err != nil {
+			return nil, err
+		}
+		if o.Logger = cfg.Logger; o.Logger != nil {
+			o.Logger = o.Logger.With("node", name)
+		}
+		o.Config, o.Key, o.Embedded = c, key, emb
+		d, err := daemon.Start(ctx, o)
+		if err != nil {
+			return nil, fmt.Errorf("demo: start %s: %w", name, err)
+		}
+		return d, nil
+	}
+	router, err := start(routerName, config.Config{RoutePrefix: routerSubnet}, daemon.Options{})
+	if err != nil {
+		return err
+	}
+	defer router.Close()
+	r1, _ := router.RouterInfo()
+	fmt.Fprintf(out, "%-8s wallet %s  udp %s  router of %s\n", routerName, router.Wallet().Hex(), r1.Addr, r1.Subnet)
+
 	members := make([]*daemon.Daemon, cfg.Nodes)
 	defer func() {
 		for i := len(members) - 1; i >= 0; i-- {
@@ -81,44 +117,26 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	}()
 	for i := range members {
 		name := names[i]
-		mdir := filepath.Join(dir, name)
-		if err := os.MkdirAll(mdir, 0o700); err != nil {
-			return err
-		}
-		key, err := memberKey(mdir)
-		if err != nil {
-			return err
-		}
-		log := cfg.Logger
-		if log != nil {
-			log = log.With("node", name)
-		}
-		members[i], err = daemon.Start(ctx, daemon.Options{
-			Config: config.Config{
-				Dir: mdir, Name: name, Listen: "127.0.0.1:0", Chain: "embedded",
-				LogLevel: "info", LogFormat: "text", Scrypt: "light",
-			},
-			Key:      key,
-			Embedded: emb,
-			Control:  i == 0, // `anynet --dir DIR/alice status` works during the demo
-			Logger:   log,
+		members[i], err = start(name, config.Config{Name: name}, daemon.Options{
+			Control: i == 0, // `anynet --dir DIR/alice status` works during the demo
+			Routers: []daemon.Router{r1},
 		})
 		if err != nil {
-			return fmt.Errorf("demo: start %s: %w", name, err)
+			return err
 		}
-		fmt.Fprintf(out, "%-8s wallet %s  udp %s\n", name, members[i].Wallet().Hex(), members[i].Node().Self().Addr)
+		fmt.Fprintf(out, "%-8s wallet %s  udp %s  attached to %s\n", name, members[i].Wallet().Hex(), members[i].Node().Self().Addr, routerName)
 	}
-	if err := waitReady(ctx, members); err != nil {
+	if err := waitReady(ctx, append([]*daemon.Daemon{router}, members...), append([]string{routerName}, names...)); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "on chain every member published its node key and endpoint and claimed its name; no static peers\n")
+	fmt.Fprintf(out, "on chain every member published its node key, endpoint and locator and claimed its name; no static peers\n")
 	for i, m := range members[1:] {
 		go bot(ctx, names[i+1], m)
 	}
 	if cfg.UI != nil {
 		return cfg.UI(ctx, members[0])
 	}
-	return rounds(ctx, cfg, members)
+	return rounds(ctx, cfg, router, members)
 }
 
 // memberKey loads DIR/wallet.key, creating it on the first run, so a demo
@@ -138,18 +156,21 @@ func memberKey(dir string) (*ecdsa.PrivateKey, error) {
 	return key, nil
 }
 
-func waitReady(ctx context.Context, members []*daemon.Daemon) error {
+func waitReady(ctx context.Context, members []*daemon.Daemon, names []string) error {
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
 	for i, m := range members {
 		for {
 			ok, last := m.Ready()
-			if ok {
+			if ok && (len(m.Node().Routing.Routers) == 0 || m.Attached()) {
 				break
+			}
+			if ok {
+				last = fmt.Errorf("not attached to its router yet")
 			}
 			select {
 			case <-ctx.Done():
-				return fmt.Errorf("demo: %s is not on chain yet (last error: %v)", names[i], last)
+				return fmt.Errorf("demo: %s is not ready yet (last error: %v)", names[i], last)
 			case <-time.After(50 * time.Millisecond):
 			}
 		}
@@ -178,13 +199,16 @@ func bot(ctx context.Context, name string, m *daemon.Daemon) {
 	}
 }
 
-// rounds: alice pings every member by name and chats with its bot.
-func rounds(ctx context.Context, cfg Config, members []*daemon.Daemon) error {
+// rounds: alice pings every member by name and chats with its bot, and
+// says which path that took: through the router when its forwarded
+// frames grew meanwhile.
+func rounds(ctx context.Context, cfg Config, router *daemon.Daemon, members []*daemon.Daemon) error {
 	alice := members[0]
 	replies := alice.Chat().Subscribe(ctx)
 	for round := 1; cfg.Rounds == 0 || round <= cfg.Rounds; round++ {
 		for i := range members[1:] {
 			name := names[i+1]
+			forwarded := router.LinkStats().FramesForwarded
 			p, err := alice.Ping(ctx, name, 1)
 			if ctx.Err() != nil {
 				return nil
@@ -208,7 +232,11 @@ func rounds(ctx context.Context, cfg Config, members []*daemon.Daemon) error {
 			if err != nil {
 				return fmt.Errorf("demo: %s's bot: %w", name, err)
 			}
-			fmt.Fprintf(cfg.Out, "alice → %-13s ping %-10s chat %q [%s] ← %q\n", name+".anynet", rtt, text, sent.Status, reply)
+			via := "direct"
+			if n := router.LinkStats().FramesForwarded - forwarded; n > 0 {
+				via = fmt.Sprintf("via router %s (%d frames forwarded)", routerName, n)
+			}
+			fmt.Fprintf(cfg.Out, "alice → %-13s ping %-10s chat %q [%s] ← %q  %s\n", name+".anynet", rtt, text, sent.Status, reply, via)
 		}
 		if cfg.Rounds != 0 && round == cfg.Rounds {
 			break
@@ -222,6 +250,7 @@ func rounds(ctx context.Context, cfg Config, members []*daemon.Daemon) error {
 	s := alice.Node().LinkStats()
 	fmt.Fprintf(cfg.Out, "alice's link: %d frames sent, %d received, %d handshakes, %d dropped\n",
 		s.FramesSent, s.FramesReceived, s.HandshakesStarted, s.DroppedOpen+s.DroppedReplay+s.DroppedMalformed+s.DroppedNoPeer)
+	fmt.Fprintf(cfg.Out, "router %s: %d frames forwarded\n", routerName, router.LinkStats().FramesForwarded)
 	return nil
 }
 

@@ -61,14 +61,29 @@ func (b *Backend) Peers(ctx context.Context) ([]tui.Peer, error) {
 	return out, nil
 }
 
-// Routes implements tui.Backend: the direct paths (routing is not there
-// yet).
+// Routes implements tui.Backend: a host's attachment, a router's table,
+// then the direct paths.
 func (b *Backend) Routes(ctx context.Context) ([]tui.Route, error) {
 	r, err := b.D.Routes(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []tui.Route
+	if r.Role == "host" {
+		via := "router (attaching)"
+		if r.Attached {
+			via = "router"
+		}
+		out = append(out, tui.Route{Destination: "locators (self " + r.Locator + ")", NextHop: "attachment router", Via: via})
+	}
+	for _, e := range r.Table {
+		var rt tui.Route
+		var metric int
+		if _, err := fmt.Sscanf(e, "%s via %s metric %d", &rt.Destination, &rt.NextHop, &metric); err == nil {
+			rt.Via, rt.Metric = "router", metric
+			out = append(out, rt)
+		}
+	}
 	for _, d := range r.Direct {
 		w, via, _ := strings.Cut(d, " via ")
 		out = append(out, tui.Route{Destination: w, NextHop: via, Via: "direct"})

@@ -1,0 +1,105 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/naming"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// waitFor polls cond until it holds, failing after a generous deadline
+// (no timing is asserted: the deadline only stops a hung test).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestRouted: a router daemon (route-prefix) and two hosts whose only
+// routing configuration is `routers: 0xR@ip:port`, the router's node
+// key and subnet read from its DID document. alice pings bob by name and
+// the router forwards the frames; Routes reports both roles. A router
+// that published nothing is a one-line error naming it.
+func TestRouted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a chain and three nodes")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	start := func(name string, c config.Config) (*Daemon, error) {
+		key, _ := crypto.GenerateKey()
+		c.Dir = filepath.Join(dir, name)
+		c.Listen, c.Chain = "127.0.0.1:0", "embedded"
+		os.MkdirAll(c.Dir, 0o700)
+		d, err := Start(ctx, Options{Config: c, Key: key, Embedded: emb})
+		if err == nil {
+			t.Cleanup(func() { d.Close() })
+		}
+		return d, err
+	}
+	ready := func(d *Daemon) {
+		waitFor(t, "publish", func() bool { ok, _ := d.Ready(); return ok })
+	}
+
+	// A router not on chain yet: unknown to the DID registry.
+	nobody, _ := crypto.GenerateKey()
+	bad := crypto.PubkeyToAddress(nobody.PublicKey).Hex() + "@127.0.0.1:9"
+	if _, err := start("early", config.Config{Routers: []string{bad}}); !errors.Is(err, ErrRouter) || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), bad) {
+		t.Fatalf("attach to an unpublished router: %v", err)
+	}
+
+	router, err := start("r1", config.Config{RoutePrefix: "2a.1/128"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready(router)
+	info, ok := router.RouterInfo()
+	if !ok {
+		t.Fatal("r1 is not a router")
+	}
+	at := []string{info.Wallet.Hex() + "@" + info.Addr.String()}
+	alice, err := start("alice", config.Config{Name: "alice", Routers: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := start("bob", config.Config{Name: "bob", Routers: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*Daemon{alice, bob} {
+		ready(d)
+		waitFor(t, "attachment", d.Attached)
+	}
+	p, err := alice.Ping(ctx, "bob", 2)
+	if err != nil || len(p.RTTs) == 0 {
+		t.Fatalf("ping bob = %+v, %v", p, err)
+	}
+	if n := router.LinkStats().FramesForwarded; n == 0 {
+		t.Error("r1 forwarded no frame: the ping went direct")
+	}
+	hr, _ := alice.Routes(ctx)
+	if !hr.Available || hr.Role != "host" || !hr.Attached || hr.Locator != alice.Node().Routing.Locator.String() {
+		t.Errorf("alice's routes = %+v", hr)
+	}
+	rr, _ := router.Routes(ctx)
+	if rr.Role != "router" || len(rr.Table) == 0 || !strings.HasPrefix(rr.Table[0], "2a.1/128 via self") {
+		t.Errorf("r1's routes = %+v", rr)
+	}
+}
