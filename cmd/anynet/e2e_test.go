@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 )
 
@@ -58,9 +60,10 @@ func binary(t *testing.T) string {
 }
 
 type cli struct {
-	t   *testing.T
-	bin string
-	env []string
+	t    *testing.T
+	bin  string
+	env  []string
+	cred *syscall.Credential // run as this user; nil: as the test
 }
 
 // run runs the binary to completion.
@@ -69,6 +72,7 @@ func (c cli) run(args ...string) (string, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.bin, args...)
 	cmd.Env = c.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -95,10 +99,11 @@ func (c cli) json(v any, args ...string) error {
 }
 
 // start runs `up` in the background; the process is stopped on cleanup.
-func (c cli) start(name string, args ...string) {
+func (c cli) start(name string, args ...string) *exec.Cmd {
 	c.t.Helper()
 	cmd := exec.Command(c.bin, args...)
 	cmd.Env = c.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
 	logf, err := os.Create(filepath.Join(c.t.TempDir(), name+".log"))
 	if err != nil {
 		c.t.Fatal(err)
@@ -123,6 +128,7 @@ func (c cli) start(name string, args ...string) {
 			c.t.Logf("log of %s:\n%s", name, b)
 		}
 	})
+	return cmd
 }
 
 // eventually retries f until it succeeds or waitFor passes.
@@ -241,5 +247,57 @@ func TestTwoProcesses(t *testing.T) {
 	fi, err := os.Stat(filepath.Join(a, control.SocketName))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("control socket: %v, %v", fi, err)
+	}
+}
+
+// TestUnprivileged: `anynet up` runs as an ordinary user — as nobody when
+// the test runs as root — with no capability, on an unprivileged UDP
+// port, and answers on its control socket.
+func TestUnprivileged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a node")
+	}
+	bin := binary(t)
+	root := sockDir(t)
+	var cred *syscall.Credential
+	if os.Getuid() == 0 {
+		cred = &syscall.Credential{Uid: 65534, Gid: 65534} // nobody
+		for _, d := range []string{root, filepath.Dir(bin)} {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chown(root, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join(root, "n")
+	c := cli{t: t, bin: bin, cred: cred, env: []string{
+		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
+		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
+		"ANYNET_PASSPHRASE=e2e passphrase",
+	}}
+	c.must("--dir", dir, "init", "--scrypt", "light")
+	cmd := c.start("node", "--dir", dir, "up", "--headless", "--listen", "127.0.0.1:0")
+	var st control.Status
+	eventually(t, "status", func() error { return c.json(&st, "--dir", dir, "status") })
+	proc, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	for _, line := range strings.Split(string(proc), "\n") {
+		if v, ok := strings.CutPrefix(line, "CapEff:"); ok && strings.Trim(strings.TrimSpace(v), "0") != "" {
+			t.Errorf("anynet up holds capabilities: CapEff %s", strings.TrimSpace(v))
+		}
+		if v, ok := strings.CutPrefix(line, "Uid:"); ok && cred != nil && !strings.HasPrefix(strings.TrimSpace(v), "65534") {
+			t.Errorf("not running as nobody: Uid %s", v)
+		}
+	}
+	ap, err := netip.ParseAddrPort(st.Underlay)
+	if err != nil || ap.Port() < 1024 {
+		t.Errorf("underlay %q: want an unprivileged port (%v)", st.Underlay, err)
+	}
+	if p, _ := netip.ParseAddrPort("0.0.0.0" + config.DefaultListen); p.Port() < 1024 {
+		t.Errorf("default listen %s is a privileged port", config.DefaultListen)
 	}
 }
