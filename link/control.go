@@ -1,7 +1,9 @@
 package link
 
 import (
+	"encoding/binary"
 	"fmt"
+	"net/netip"
 )
 
 // This file holds the two payloads the routing layer puts in frames of
@@ -20,7 +22,28 @@ const (
 	controlAttach controlKind = 2
 	// controlAttachAck: the router accepted the locator in an attach.
 	controlAttachAck controlKind = 3
+	// controlPunchAsk: from a host, "I want a direct path to the host at
+	// this locator"; from a router, "the host at this locator wants a
+	// direct path to you" (punch.go, nat.go).
+	controlPunchAsk controlKind = 4
+	// controlPunch: from a router, "the host at this locator is seen at
+	// this underlay address: probe it" (punch.go, nat.go).
+	controlPunch controlKind = 5
+	// controlPunchRelayAsk: between routers, a punch ask on its way to
+	// the router of the host asked for (nat.go).
+	controlPunchRelayAsk controlKind = 6
+	// controlPunchRelay: between routers, a punch on its way to the
+	// router of the host it is for (nat.go).
+	controlPunchRelay controlKind = 7
 )
+
+// punchLen is the size of a punch body: a locator and an underlay
+// address (16-byte IPv6, IPv4 mapped, and a 2-byte port).
+const punchLen = LocatorLen + 16 + 2
+
+// punchRelayLen is the size of a relayed ask or punch: a hop limit, the
+// locator of the host it is for, then a punch body.
+const punchRelayLen = 1 + LocatorLen + punchLen
 
 // Reason says why a router could not forward a frame.
 type Reason uint8
@@ -65,14 +88,67 @@ func parseControl(msg []byte) (controlKind, []byte, error) {
 	kind, body := controlKind(msg[0]), msg[1:]
 	switch kind {
 	case controlAdvert:
-	case controlAttach, controlAttachAck:
+	case controlAttach, controlAttachAck, controlPunchAsk:
 		if len(body) != LocatorLen {
 			return 0, nil, fmt.Errorf("%w: %d-byte locator in control message", ErrMalformedFrame, len(body))
+		}
+	case controlPunch:
+		if _, _, err := parsePunch(body); err != nil {
+			return 0, nil, err
+		}
+	case controlPunchRelayAsk, controlPunchRelay:
+		if _, _, _, _, err := parsePunchRelay(body); err != nil {
+			return 0, nil, err
 		}
 	default:
 		return 0, nil, fmt.Errorf("%w: control kind %d", ErrMalformedFrame, kind)
 	}
 	return kind, body, nil
+}
+
+// appendPunch appends the body of a punch message to b: the locator of
+// the host to probe and the underlay address its router sees it at.
+func appendPunch(b []byte, loc *Locator, addr netip.AddrPort) []byte {
+	b = append(b, loc[:]...)
+	ip := addr.Addr().As16()
+	b = append(b, ip[:]...)
+	return binary.BigEndian.AppendUint16(b, addr.Port())
+}
+
+// parsePunch decodes the body of a punch message. loc points into body;
+// an IPv4-mapped address comes back as IPv4. The address must be one a
+// frame can go to: not unspecified, multicast, or port zero.
+func parsePunch(body []byte) (loc *Locator, addr netip.AddrPort, err error) {
+	if len(body) != punchLen {
+		return nil, addr, fmt.Errorf("%w: %d-byte punch body", ErrMalformedFrame, len(body))
+	}
+	ip := netip.AddrFrom16([16]byte(body[LocatorLen : LocatorLen+16])).Unmap()
+	port := binary.BigEndian.Uint16(body[LocatorLen+16:])
+	if ip.IsUnspecified() || ip.IsMulticast() || port == 0 {
+		return nil, addr, fmt.Errorf("%w: punch address %s port %d", ErrMalformedFrame, ip, port)
+	}
+	return (*Locator)(body[:LocatorLen]), netip.AddrPortFrom(ip, port), nil
+}
+
+// appendPunchRelay appends the body of a relayed ask or punch to b: the
+// hop limit left, the locator of the host it is for, and the locator and
+// underlay address of the other host.
+func appendPunchRelay(b []byte, hops uint8, to, loc *Locator, addr netip.AddrPort) []byte {
+	b = append(b, hops)
+	b = append(b, to[:]...)
+	return appendPunch(b, loc, addr)
+}
+
+// parsePunchRelay decodes the body of a relayed ask or punch. to and loc
+// point into body.
+func parsePunchRelay(body []byte) (hops uint8, to, loc *Locator, addr netip.AddrPort, err error) {
+	if len(body) != punchRelayLen {
+		return 0, nil, nil, addr, fmt.Errorf("%w: %d-byte relayed punch", ErrMalformedFrame, len(body))
+	}
+	if loc, addr, err = parsePunch(body[1+LocatorLen:]); err != nil {
+		return 0, nil, nil, addr, err
+	}
+	return body[0], (*Locator)(body[1 : 1+LocatorLen]), loc, addr, nil
 }
 
 // appendUnreachable appends the body of an unreachable frame to b: the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"net/netip"
 	"testing"
 )
 
@@ -79,6 +80,9 @@ func FuzzParseControl(f *testing.F) {
 	loc := seqLocator()
 	f.Add(appendControl(nil, controlAttach, loc[:]))
 	f.Add([]byte{1, 1, 0, 0})
+	f.Add(appendControl(nil, controlPunchAsk, loc[:]))
+	f.Add(appendPunch(appendControl(nil, controlPunch, nil), loc, netip.MustParseAddrPort("198.51.100.7:41641")))
+	f.Add(appendPunchRelay(appendControl(nil, controlPunchRelay, nil), 32, loc, loc, netip.MustParseAddrPort("198.51.100.7:41641")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		kind, body, err := parseControl(b)
 		if err != nil {

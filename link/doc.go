@@ -39,6 +39,55 @@
 // addresses: link/udp over real sockets, link/mem inside one process, and
 // the simulator's own.
 //
+// # Anycast
+//
+// Several nodes may serve one wallet, each with its own node key and
+// binding (AddInstances; package stack adds them from several static
+// peers of one wallet or from the node keys and endpoints of the
+// wallet's DID document). The wallet's identity address then names a
+// group, not a session (anycast.go): each instance is a peer of its own
+// with its own Noise session, underlay address or locator, and queue.
+//
+// Outbound, each packet's flow (flow.go: source and destination
+// address, next header, and the ports for TCP and UDP; ICMPv6 and
+// others by addresses alone) picks its instance through a
+// route.Selector: a new flow goes to the preferred instance and stays
+// pinned to it; pins idle for AnycastConfig.PinIdle are forgotten. The
+// preferred instance is the one with the lowest smoothed handshake
+// round trip, then the longest locator prefix shared with this node,
+// then the lowest node key, and it changes only on failure or on a
+// clear, lasting gain (route.Hysteresis: a minimum gain in ms and in
+// percent, held for a while, and a minimum time between switches).
+// Only new flows move.
+//
+// At the first packet for the wallet no instance is live yet: packets
+// wait in the group's queue and every instance gets a handshake at once;
+// the first to answer, normally the nearest, becomes live with a
+// measured RTT and takes the queue, the others are measured as they
+// answer. While the group is in use (flows pinned or packets waiting)
+// a live instance is measured again every AnycastConfig.RefreshAfter
+// and one added later is measured at once; an idle group sends nothing.
+// Adding the instances of a wallet again (a name resolved anew) keeps
+// the state and pins of those that remain.
+//
+// Failure: an instance that was sent packets and has sent nothing
+// authenticated back for ProbeAfter gets a handshake as a probe; silent
+// for FailAfter, or with a probe unanswered that long, it has failed,
+// and so has one whose locator a router reports unreachable. Its flows
+// are unpinned (their next packets go to the new preferred instance,
+// whose netstack resets what it does not know), what waited for its
+// handshake is routed again, and the TCP SYNs sent to it since it was
+// last heard are sent again at once, so a connection being opened
+// reaches another instance FailAfter after the first went silent
+// (3 s by default) instead of at TCP's next SYN retransmission. A failed
+// instance is probed every RetryAfter and is live again when it answers.
+//
+// Inbound, an authenticated packet from any instance is the wallet's
+// (its binding was verified by the transport as for any peer; a node key
+// of the wallet not among the instances joins them), and pins the
+// reverse flow to that instance, so a flow the instance opened is
+// answered by it.
+//
 // # Frame format, version 1
 //
 // Every frame starts with a routing header; all integers are big-endian.
@@ -96,6 +145,16 @@
 // prefixes and with the host field that locator.Assign derives from the
 // host's node key, so no host takes another's locator.
 //
+// Between segments, routers need not be neighbors. A router whose table
+// has no route for a frame's destination asks its Routing.Tunnels (in a
+// node, the network pass on chain that holds the locator; package
+// stack) for the router of that segment and sends the frame straight to
+// its underlay address — a UDP tunnel across today's internet — which
+// forwards it as any frame for its own prefix (tunnel.go). The answer is
+// cached per prefix for five minutes (Tunnels lists them); frames that
+// arrive during the lookup wait, up to eight per destination; a failed
+// lookup answers unreachable at once and is remembered for ten seconds.
+//
 // These control messages travel in routing control frames (type 1)
 // between direct neighbors only: no locators, hop limit 1, and as
 // payload one transport data message (type 4, package transport) of the
@@ -104,9 +163,19 @@
 // or IPv6 header. The plaintext inside is
 //
 //	offset size field
-//	0      1    kind: 1 advert, 2 attach, 3 attach acknowledged
-//	1      …    kind 1: an advert message (link/route wire format);
-//	            kinds 2 and 3: the host's 32-byte locator
+//	0      1    kind: 1 advert, 2 attach, 3 attach acknowledged,
+//	            4 punch ask, 5 punch, 6 relayed punch ask, 7 relayed
+//	            punch (see NAT traversal)
+//	1      …    kind 1: an advert message (link/route wire format: one
+//	            part of the sender's table; a table larger than a
+//	            frame goes in several, each ≤ the netstack MTU);
+//	            kinds 2 and 3: the host's 32-byte locator;
+//	            kind 4: a peer host's 32-byte locator;
+//	            kind 5: a peer host's 32-byte locator, then the
+//	            underlay address its router sees it at: 16 bytes of
+//	            IPv6 (IPv4 mapped, ::ffff:a.b.c.d) and a 2-byte port;
+//	            kinds 6 and 7: a 1-byte hop limit, the 32-byte locator
+//	            of the host the message is for, then a kind 5 body
 //
 // A router that cannot forward a transport frame (no route, or its hop
 // limit would reach zero) counts the drop by reason (Stats) and, at most
@@ -140,4 +209,85 @@
 // the four bytes 04 00 00 00:
 //
 //	01 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20 04000000
+//
+// # NAT traversal
+//
+// A host behind a NAT reaches its router, on a public address, first:
+// the router answers to the address the host's frames come from, after
+// the NAT, and sends the frames it forwards to the host there too (an
+// attached host is a peer that roams like any other). The host's
+// attach, every Routing.AdvertInterval (1 s), and its acknowledgement
+// keep that NAT mapping alive (Linux forgets an unanswered UDP mapping
+// after 30 s, an answered one after 120 s). So a host behind NAT is
+// reachable through its router without any configuration: the router
+// relays for it.
+//
+// Two hosts that talk through routers then try to talk directly, by
+// UDP hole punching that their routers coordinate (punch.go, nat.go).
+// With both attached to router R:
+//
+//	A ── punch ask(B's locator) ──► R          A talks to B through R
+//	                                R ── punch ask(A's locator) ──► B
+//	                                R ◄── punch ask(A's locator) ── B  B consents
+//	A ◄── punch(B, B's address) ─── R ─── punch(A, A's address) ──► B
+//	A ═══ probes ══► B's address    A's address ◄══ probes ═══ B
+//
+// A host asks for a peer it exchanged frames with through routers in
+// the last punch retry interval (10 advert intervals), at most once per
+// interval. The router remembers the ask, with the asker's observed
+// address, for a hold time; when the other host asks for the first
+// within it, the router sends each the other's observed address, else
+// it asks the other on the first's behalf. A host answers such an ask
+// with its own, which is its consent; a host with Routing.DisablePunch
+// never asks, never answers and never probes, so its peers stay
+// relayed. Told an address, a host sends the peer probes there (empty
+// data messages of their session, as a transport keepalive, which only
+// the peer can open) every Tick for a hold time. Each side's probes
+// open its own NAT towards the other, so the later ones get through.
+//
+// The first authenticated frame from the peer that arrives without
+// locators moves the peer to the direct path, as roaming does: its
+// frames now go straight to the address that frame came from, with a
+// 4-byte routing header instead of 68. Frames still in flight through
+// the router do not move it back while a direct frame came within the
+// hold time. The connections above do not notice: TCP names its ends by
+// identity address, not by locator or underlay address, and the
+// session is the same. A direct peer gets a probe every advert interval,
+// which keeps both NAT mappings open; if no direct frame came for the
+// hold time, the peer falls back to its routed path, which the routers
+// kept all along, and punching starts over after the retry interval.
+// Stats counts asks, probes, switches and fallbacks (PunchAsks,
+// PunchProbes, PathsDirect, PathsFallback) and a router's pairings
+// (PunchesCoordinated); Endpoint.DirectPath reports a peer's direct
+// address.
+//
+// Hosts attached to different routers punch the same way: a router
+// that is asked for a host attached elsewhere, and holds no matching
+// ask, remembers the ask and passes it, with the asker's address, on to
+// the next hop of the longest-prefix match (kind 6), router by router,
+// until the router of the host asked for, which asks that host. When
+// both hosts ask at once, the first router that sees both settles.
+// The router that settles a pair hands each host its punch, directly or
+// the same way towards the host's router (kind 7), which delivers it as
+// a kind 5. Relayed messages lose a hop at each router and die at one,
+// as frames do. Routers take kinds 6 and 7 only from their neighbor
+// routers, and a host takes kinds 4 and 5 only from its routers, inside
+// their sessions; the probes a punch triggers are session data that only
+// the peer can open, sent for one hold time per punch.
+//
+// Test vectors: a punch ask for locator 01 02 … 20,
+//
+//	04 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20
+//
+// a punch for the host at that locator, seen at 198.51.100.7:41641,
+//
+//	05 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20
+//	   00000000000000000000ffffc6336407 a2a9
+//
+// and the ask of the host at 21 22 … 40, seen at 198.51.100.7:41641,
+// for the host at 01 02 … 20, relayed with hop limit 32:
+//
+//	06 20 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20
+//	      2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40
+//	      00000000000000000000ffffc6336407 a2a9
 package link

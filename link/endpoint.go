@@ -74,6 +74,10 @@ type Config struct {
 	// router), locator and routers (router.go). The zero value is a host
 	// that reaches its peers only directly.
 	Routing Routing
+
+	// Anycast tunes the choice among the nodes of a wallet that several
+	// serve (AddInstances, anycast.go).
+	Anycast AnycastConfig
 }
 
 // Endpoint is the overlay's gVisor link endpoint: IPv6 packets written
@@ -92,6 +96,8 @@ type Endpoint struct {
 	gro groState // receive coalescing (gro.go); off without a BatchUnderlay
 
 	rt *router // routing role and tables (router.go); nil without Config.Routing
+
+	any anycastState // wallets served by several nodes (anycast.go)
 
 	dispatcher atomic.Pointer[dispatcherBox]
 
@@ -152,6 +158,7 @@ func New(cfg Config) (*Endpoint, error) {
 		e.gso = stack.GSONotSupported
 	}
 	e.peers.init()
+	e.any.cfg = cfg.Anycast.withDefaults()
 	e.bufs = newFramePool(int(cfg.MTU) + MaxFrameHeader + TransportOverhead)
 	e.mtu.Store(cfg.MTU)
 	if bu, ok := cfg.Underlay.(BatchUnderlay); ok && !cfg.DisableGRO {
@@ -220,12 +227,16 @@ func (e *Endpoint) Tick() {
 	}
 	e.stats.droppedQueueExpired.Add(uint64(e.peers.expireQueues(e.now())))
 	e.tickRouting() // routing hook (router.go): adverts, attaches, hold timers
+	e.tickAnycast() // anycast hook (anycast.go): probes, failover
 }
 
 // Shutdown stops the timer goroutine. It does not close the underlay,
 // which belongs to the caller. Shutdown is idempotent.
 func (e *Endpoint) Shutdown() {
 	e.closeOnce.Do(func() {
+		if e.rt != nil && e.rt.tun != nil {
+			e.rt.tun.close()
+		}
 		close(e.done)
 		e.wg.Wait()
 	})

@@ -68,6 +68,9 @@ func (e *Endpoint) forward(frame []byte, h *Header, payload []byte, src netip.Ad
 		return
 	}
 	next, ok := e.nextHop(h.Dst)
+	if !ok && e.forwardTunnel(frame, h, src) { // between segments (tunnel.go)
+		return
+	}
 	if !ok {
 		e.stats.droppedNoRoute.Add(1)
 		e.sendUnreachable(h, payload, ReasonNoRoute, src)
@@ -143,6 +146,10 @@ func (e *Endpoint) receiveUnreachable(body []byte) {
 	reason, dst, _, err := parseUnreachable(body)
 	if err != nil {
 		e.stats.droppedMalformed.Add(1)
+		return
+	}
+	if e.failInstancesAt(dst) { // anycast hook (anycast.go): fail over, not fail
+		e.stats.unreachableReceived.Add(1)
 		return
 	}
 	peers := e.peersAt(dst)
@@ -347,6 +354,7 @@ func (e *Endpoint) learnPath(p *peer, h *Header, established bool) {
 		return
 	}
 	switch cur := p.loc.Load(); {
+	case e.notePath(p, h): // NAT traversal (punch.go): a live direct path stays
 	case h.Src == nil && cur != nil:
 		p.loc.Store(nil)
 	case h.Src != nil && (cur == nil || *cur != *h.Src):

@@ -19,6 +19,10 @@ type peer struct {
 	// loc is the peer's locator when it is reached through routers, nil
 	// for a direct peer (routing hook: router.go, forward.go).
 	loc atomic.Pointer[Locator]
+	// grp is set on a wallet's peer when several nodes serve it; inst on
+	// each of those nodes' peers (anycast.go).
+	grp  atomic.Pointer[anycastGroup]
+	inst *instance
 
 	mu        sync.Mutex // guards the fields below
 	tp        *transport.Peer
@@ -81,6 +85,7 @@ func (t *peerTable) add(wallet [20]byte, tp *transport.Peer, addr netip.AddrPort
 		if p.wallet != wallet {
 			return fmt.Errorf("%w: %x and %x", ErrIdentityCollision, p.wallet, wallet)
 		}
+		t.dropGroupLocked(p) // anycast.go
 		p.mu.Lock()
 		delete(t.byTP, p.tp)
 		p.tp, p.addr = tp, addr
@@ -116,6 +121,8 @@ func (t *peerTable) learn(tp *transport.Peer, src netip.AddrPort) (*peer, error)
 		t.ident[ident] = p
 	case p.wallet != wallet:
 		return nil, fmt.Errorf("%w: %x and %x", ErrIdentityCollision, p.wallet, wallet)
+	case p.grp.Load() != nil: // another node of an anycast wallet (anycast.go)
+		return t.learnInstanceLocked(p, p.grp.Load(), tp, src), nil
 	default:
 		p.mu.Lock()
 		delete(t.byTP, p.tp)

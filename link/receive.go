@@ -78,6 +78,7 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 				return
 			}
 			e.learnPath(p, &h, true) // routing hook (forward.go)
+			e.heard(p, true)         // anycast hook (anycast.go): RTT, liveness
 			e.flushQueue(p)
 		}
 	case transport.KindData:
@@ -87,6 +88,7 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			return
 		}
 		e.learnPath(p, &h, res.Established) // routing hook (forward.go)
+		e.heard(p, false)                   // anycast hook (anycast.go): liveness
 		// The first data message may confirm a responder's session.
 		e.flushQueue(p)
 		if len(res.Payload) > 0 {
@@ -108,6 +110,7 @@ func (e *Endpoint) deliver(p *peer, v *buffer.View, plain []byte) bool {
 		e.stats.droppedSpoofed.Add(1)
 		return false
 	}
+	e.pinInbound(p, plain) // anycast hook (anycast.go): answers go back to this instance
 	box := e.dispatcher.Load()
 	if box == nil {
 		return false

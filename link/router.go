@@ -87,6 +87,15 @@ type Routing struct {
 	// attachment router stays up without being heard from. Zero means
 	// three AdvertIntervals.
 	HoldTime time.Duration
+	// DisablePunch, for a host, keeps its routed peers relayed: it never
+	// asks its router for a direct path and ignores the router's punch
+	// messages (punch.go). The default is to punch when the peer allows
+	// it too.
+	DisablePunch bool
+	// Tunnels, for a router, finds the router of another segment when
+	// no route holds a frame's destination (tunnel.go); nil means such
+	// frames are unreachable.
+	Tunnels TunnelFinder
 }
 
 // RouterPeer is a router reached directly over the underlay. Its node
@@ -141,15 +150,22 @@ type router struct {
 	dirty     bool                     // something changed: control messages owed at the next Tick
 	unreachN  int                      // unreachable frames sent since unreachAt
 	unreachAt time.Time                // start of the current rate-limit window
+	punch     punchTable               // NAT traversal (punch.go, nat.go); its own lock
+
+	advertGen uint16 // generation of the last adverts sent
+	advertMax int    // the largest advert message a control frame carries
+
+	tun *tunnels // between segments (tunnel.go); nil without Routing.Tunnels
 }
 
 // routerLink is a router this node talks to directly.
 type routerLink struct {
 	cfg      RouterPeer
 	p        *peer
-	up       bool      // heard from within the hold time
-	heard    time.Time // when it was last heard from
-	lastInit time.Time // when a control message last started a handshake
+	up       bool            // heard from within the hold time
+	heard    time.Time       // when it was last heard from
+	lastInit time.Time       // when a control message last started a handshake
+	adverts  route.Assembler // the neighbor's table, part by part
 }
 
 // attachment is a host attached to this router.
@@ -191,6 +207,13 @@ func (e *Endpoint) newRouter(cfg Routing) (*router, error) {
 		byKey:    make(map[route.ID]*routerLink),
 		attached: make(map[Locator]*attachment),
 		dests:    make(map[Locator]*destination),
+		// A control message (kind byte, then the advert) fills at most
+		// what a data packet would: the frame buffer and the underlay
+		// MTU leave room for the netstack MTU past the full header.
+		advertMax: int(e.maxMTU) - 1,
+	}
+	if cfg.Role == RoleRouter {
+		rt.tun = newTunnels(cfg.Tunnels)
 	}
 	if rt.interval == 0 {
 		rt.interval = DefaultAdvertInterval
@@ -198,6 +221,7 @@ func (e *Endpoint) newRouter(cfg Routing) (*router, error) {
 	if rt.hold == 0 {
 		rt.hold = holdIntervals * rt.interval
 	}
+	rt.punch.init(cfg, rt.interval)
 	for _, p := range cfg.Prefixes {
 		rt.speaker.Originate(p)
 	}
@@ -332,6 +356,7 @@ func (e *Endpoint) tickRouting() {
 	for _, o := range out {
 		e.sendControl(o.l, o.msg)
 	}
+	e.tickPunch() // NAT traversal (punch.go)
 }
 
 // controlLocked builds the control messages owed to every router link:
@@ -340,11 +365,7 @@ func (rt *router) controlLocked() []controlOut {
 	var msg []byte
 	switch {
 	case rt.role == RoleRouter:
-		b, err := route.Encode(appendControl(nil, controlAdvert, nil), rt.speaker.Adverts())
-		if err != nil {
-			return nil
-		}
-		msg = b
+		return rt.advertsLocked()
 	case !rt.local.isZero():
 		msg = appendControl(nil, controlAttach, rt.local[:])
 	default:
@@ -353,6 +374,32 @@ func (rt *router) controlLocked() []controlOut {
 	out := make([]controlOut, 0, len(rt.links))
 	for _, l := range rt.links {
 		out = append(out, controlOut{l, msg})
+	}
+	return out
+}
+
+// advertsLocked builds a router's adverts for every neighbor: its full
+// table, in as many control messages as it takes for each to fit a
+// control frame (route.Split), all of one generation.
+func (rt *router) advertsLocked() []controlOut {
+	rt.advertGen++
+	parts, err := route.Split(rt.speaker.Adverts(), rt.advertGen, rt.advertMax)
+	if err != nil {
+		return nil
+	}
+	msgs := make([][]byte, 0, len(parts))
+	for _, m := range parts {
+		b, err := route.Encode(appendControl(nil, controlAdvert, nil), m)
+		if err != nil {
+			return nil
+		}
+		msgs = append(msgs, b)
+	}
+	out := make([]controlOut, 0, len(rt.links)*len(msgs))
+	for _, l := range rt.links {
+		for _, msg := range msgs {
+			out = append(out, controlOut{l, msg})
+		}
 	}
 	return out
 }
@@ -419,11 +466,19 @@ func (e *Endpoint) receiveControl(h *Header, msg []byte, src netip.AddrPort) {
 	now := e.now()
 	rt := e.rt
 	var reply []byte
+	var punch []controlOut // NAT traversal (nat.go, punch.go)
+	hostPunch := false
 	rt.mu.Lock()
 	l := rt.byKey[id]
 	switch {
+	case kind == controlPunchAsk && rt.role == RoleRouter:
+		punch, err = e.coordinatePunchLocked(p, Locator(body), now)
+	case (kind == controlPunchRelayAsk || kind == controlPunchRelay) && rt.role == RoleRouter && l != nil:
+		punch, err = e.receivePunchRelayLocked(kind, body, now)
+	case (kind == controlPunchAsk || kind == controlPunch) && rt.role == RoleHost && l != nil:
+		hostPunch = true
 	case kind == controlAdvert && rt.role == RoleRouter && l != nil:
-		adverts, derr := route.Decode(body)
+		m, derr := route.Decode(body)
 		if derr != nil {
 			err = derr
 			break
@@ -434,7 +489,7 @@ func (e *Endpoint) receiveControl(h *Header, msg []byte, src netip.AddrPort) {
 			rt.dirty = true // greet the new neighbor at once
 		}
 		l.heard = now
-		if rt.speaker.Receive(id, adverts) {
+		if adverts, full := l.adverts.Add(m); full && rt.speaker.Receive(id, adverts) {
 			rt.dirty = true
 		}
 	case kind == controlAttach && rt.role == RoleRouter:
@@ -471,6 +526,12 @@ func (e *Endpoint) receiveControl(h *Header, msg []byte, src netip.AddrPort) {
 	}
 	for _, o := range out {
 		e.sendControl(o.l, o.msg)
+	}
+	for _, o := range punch {
+		e.sendControl(o.l, o.msg)
+	}
+	if hostPunch && rt.punching() {
+		e.receivePunch(l, kind, body)
 	}
 }
 

@@ -3,6 +3,7 @@ package link_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/netip"
 	"testing"
 
@@ -41,16 +42,7 @@ func TestThreeHopEcho(t *testing.T) {
 	attachedAndRouted(t, []*member{a, b}, []*member{r1, r2})
 	s.route(a, b)
 
-	l, err := b.node.Listen("tcp", ":7")
-	if err != nil {
-		t.Fatal(err)
-	}
-	serveEcho(t, l)
-	c, err := a.node.Dial(testCtx(t), "tcp", dialAddr(b, 7))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := echoConn(t, testCtx(t), a, b)
 	echo(t, c, bytes.Repeat([]byte("anynet routed "), 20000)) // 280 kB: full-sized segments
 
 	if w, err := a.node.PeerOf(c); err != nil || w != b.wallet {
@@ -91,16 +83,7 @@ func TestTwoSegmentsOverUDP(t *testing.T) {
 	attachedAndRouted(t, []*member{a, b}, []*member{r1, r2})
 	s.route(a, b)
 
-	l, err := b.node.Listen("tcp", ":7")
-	if err != nil {
-		t.Fatal(err)
-	}
-	serveEcho(t, l)
-	c, err := a.node.Dial(testCtx(t), "tcp", dialAddr(b, 7))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := echoConn(t, testCtx(t), a, b)
 	echo(t, c, bytes.Repeat([]byte("across segments "), 10000))
 	if w, err := a.node.PeerOf(c); err != nil || w != b.wallet {
 		t.Errorf("a: PeerOf = %s, %v; want b %s", w, err, b.wallet)
@@ -129,16 +112,7 @@ func TestRouteWithdrawal(t *testing.T) {
 	attachedAndRouted(t, []*member{a, b}, []*member{r1, r4})
 	s.route(a, b)
 
-	l, err := b.node.Listen("tcp", ":7")
-	if err != nil {
-		t.Fatal(err)
-	}
-	serveEcho(t, l)
-	c, err := a.node.Dial(testCtx(t), "tcp", dialAddr(b, 7))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := echoConn(t, testCtx(t), a, b)
 	echo(t, c, []byte("before"))
 
 	via, other := r2, r3
@@ -154,7 +128,7 @@ func TestRouteWithdrawal(t *testing.T) {
 
 	other.node.Close()
 	waitFor(t, "r1 withdraws b's subnet", func() bool { return !hasRoute(r1, b.loc) })
-	_, err = a.node.Dial(testCtx(t), "tcp", dialAddr(b, 7))
+	_, err := a.node.Dial(testCtx(t), "tcp", dialAddr(b, 7))
 	if !errors.Is(err, link.ErrUnreachable) {
 		t.Fatalf("dial with no path: %v; want ErrUnreachable", err)
 	}
@@ -242,6 +216,44 @@ func TestRoutesAreAdverts(t *testing.T) {
 	}
 	if st := r1.ep.Stats(); st.ControlReceived == 0 || st.ControlSent == 0 || st.DroppedControl != 0 {
 		t.Errorf("control counters %+v", st)
+	}
+}
+
+// TestLargeTableInParts: a router originating more prefixes than one
+// control frame carries (64 subnets, about 4.5 KiB of adverts) sends its
+// table in parts; its neighbor learns every prefix, and a host in the
+// last subnet is reachable through both routers.
+func TestLargeTableInParts(t *testing.T) {
+	s := newSegment(t, link.MinUnderlayMTU)
+	r1, r2 := s.add("r1", "2a.1/128"), s.add("r2", "2b.1/128")
+	for i := 2; i <= 64; i++ {
+		p, err := locator.ParsePrefix(fmt.Sprintf("2a.%x/128", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r1.pfx = append(r1.pfx, p)
+	}
+	far := s.add("far", "2a.40/128")
+	near := s.add("near", "2b.1/128")
+	s.up(r1, link.RoleRouter, "r2")
+	s.up(r2, link.RoleRouter, "r1")
+	s.up(far, link.RoleHost, "r1")
+	s.up(near, link.RoleHost, "r2")
+	waitFor(t, "r2 learns r1's 64 subnets", func() bool {
+		n := 0
+		for _, r := range r2.ep.Routes() {
+			if r.NextHop == route.ID(r1.key.Public) {
+				n++
+			}
+		}
+		return n == len(r1.pfx)
+	})
+	attachedAndRouted(t, []*member{far, near}, []*member{r1, r2})
+	s.route(near, far)
+	c := echoConn(t, testCtx(t), near, far)
+	echo(t, c, []byte("to the 64th subnet"))
+	if st := r2.ep.Stats(); st.DroppedControl != 0 {
+		t.Errorf("r2 dropped control messages: %+v", st)
 	}
 }
 

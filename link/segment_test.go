@@ -45,6 +45,10 @@ type member struct {
 	pfx    []locator.Prefix
 	node   *stack.Node
 	ep     *link.Endpoint
+
+	// punch lets a host punch (Routing.DisablePunch unset). Off by
+	// default, so that routed paths in tests stay routed.
+	punch bool
 }
 
 func (m *member) routerPeer() link.RouterPeer {
@@ -110,7 +114,7 @@ func (s *segment) add(name, prefix string) *member {
 // up starts m as a node with role and the named routers.
 func (s *segment) up(m *member, role link.Role, routers ...string) {
 	s.t.Helper()
-	r := link.Routing{Role: role, Locator: m.loc, AdvertInterval: testAdvert, HoldTime: testHold}
+	r := link.Routing{Role: role, Locator: m.loc, AdvertInterval: testAdvert, HoldTime: testHold, DisablePunch: !m.punch}
 	if role == link.RoleRouter {
 		r.Prefixes = m.pfx
 	}
@@ -206,6 +210,23 @@ func serveEcho(t testing.TB, l net.Listener) {
 			}()
 		}
 	}()
+}
+
+// echoConn serves echo on to's TCP port 7 and dials it from from; the
+// connection is closed when the test ends.
+func echoConn(t testing.TB, ctx context.Context, from, to *member) net.Conn {
+	t.Helper()
+	l, err := to.node.Listen("tcp", ":7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveEcho(t, l)
+	c, err := from.node.Dial(ctx, "tcp", dialAddr(to, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 // echo writes msg on c and reads it back.

@@ -153,6 +153,11 @@ func (e *Endpoint) writeGSO(b *batch, pkt *stack.PacketBuffer) {
 		e.stats.droppedNoPeer.Add(uint64(seg.segments()))
 		return
 	}
+	if g := p.grp.Load(); g != nil { // anycast hook (anycast.go): the flow's instance
+		if p = e.pickGSO(g, &seg); p == nil {
+			return
+		}
+	}
 	tp, dst := p.route()
 	off := MinFrameHeader + transportHeader
 	for l := seg.segLen(); l > 0; l = seg.segLen() {
@@ -183,6 +188,12 @@ func (e *Endpoint) sealPacket(b *batch, buf *[]byte, plain []byte) {
 		e.bufs.put(buf)
 		return
 	}
+	if g := p.grp.Load(); g != nil { // anycast hook (anycast.go): the flow's instance
+		if p = e.pickPacket(g, plain); p == nil {
+			e.bufs.put(buf)
+			return
+		}
+	}
 	tp, addr := p.route()
 	e.sealTo(b, buf, p, tp, addr, plain)
 }
@@ -191,6 +202,8 @@ func (e *Endpoint) sealPacket(b *batch, buf *[]byte, plain []byte) {
 // dst to b, or queues a copy for a handshake. It takes buf.
 func (e *Endpoint) sealTo(b *batch, buf *[]byte, p *peer, tp *transport.Peer, dst netip.AddrPort, plain []byte) {
 	e.noteSYN(p, plain) // routing hook (forward.go)
+	// Anycast hook (anycast.go): an instance owes an answer.
+	e.noteSent(p, plain)
 	frame, ok := e.seal(buf, tp, plain)
 	if !ok {
 		e.hold(p, plain)

@@ -29,6 +29,13 @@ type Stats struct {
 	ControlReceived       uint64 // routing control frames accepted
 	UnreachableSent       uint64 // unreachable frames sent to a source
 	UnreachableReceived   uint64 // unreachable frames accepted for one of our peers
+
+	// NAT traversal (punch.go, nat.go).
+	PunchAsks          uint64 // a host's asks to its router for a direct path to a peer
+	PunchProbes        uint64 // probes a host sent straight to a peer's underlay address
+	PathsDirect        uint64 // routed peers whose frames moved to a direct path
+	PathsFallback      uint64 // direct paths that went quiet, back through routers
+	PunchesCoordinated uint64 // a router's punch pairs: two hosts told each other's address
 }
 
 type counters struct {
@@ -44,6 +51,9 @@ type counters struct {
 	framesForwarded, droppedHopLimit, droppedNoRoute, droppedUnknownSession atomic.Uint64
 	droppedControl, controlSent, controlReceived                            atomic.Uint64
 	unreachableSent, unreachableReceived                                    atomic.Uint64
+
+	// NAT traversal (punch.go, nat.go).
+	punchAsks, punchProbes, pathsDirect, pathsFallback, punchesCoordinated atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
@@ -73,5 +83,11 @@ func (c *counters) snapshot() Stats {
 		ControlReceived:       c.controlReceived.Load(),
 		UnreachableSent:       c.unreachableSent.Load(),
 		UnreachableReceived:   c.unreachableReceived.Load(),
+
+		PunchAsks:          c.punchAsks.Load(),
+		PunchProbes:        c.punchProbes.Load(),
+		PathsDirect:        c.pathsDirect.Load(),
+		PathsFallback:      c.pathsFallback.Load(),
+		PunchesCoordinated: c.punchesCoordinated.Load(),
 	}
 }

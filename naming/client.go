@@ -58,12 +58,16 @@ func New(backend Backend, cfg Config) (*Client, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
 	return &Client{
 		cfg:       cfg,
 		log:       log,
 		chain:     &chain{backend: backend},
 		cache:     newCache(cfg.CacheTTL, cfg.StaleTTL),
-		now:       time.Now,
+		now:       now,
 		registry:  bindings.NewENSRegistry(),
 		resolver:  bindings.NewPublicResolver(),
 		registrar: bindings.NewFIFSRegistrar(),

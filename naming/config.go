@@ -62,6 +62,9 @@ type Config struct {
 	PollInterval time.Duration `json:"-"`
 	// Logger receives debug logs; nil discards.
 	Logger *slog.Logger `json:"-"`
+	// Now is the clock of the cache (when answers were fetched, when they
+	// expire); nil means time.Now. The simulator passes its virtual clock.
+	Now func() time.Time `json:"-"`
 }
 
 // MainnetConfig returns the addresses of ENS and of the did:ethr registry on

@@ -102,7 +102,13 @@
 // routers. setRouters(id, endpoints) publishes the underlay endpoints of
 // the routers serving the prefix. passFor(locator) is answered by the
 // contract: it walks the roots, then children, and returns the deepest
-// pass holding the locator (0 if none).
+// pass holding the locator (0 if none). PassAdmin reads the admin;
+// PassesOf(wallet) walks the tree from roots() through childrenOf and
+// returns the passes wallet owns, stopping once it found balanceOf(wallet)
+// of them (one ownerOf per pass visited: linear in the passes on chain).
+// A refused write is ErrReverted and its text carries the contract's
+// reason ("passes: not holder", "passes: overlaps", "passes: outside
+// parent", "passes: not longer than parent", "passes: not admin").
 //
 // # Embedded chain and other processes
 //
@@ -137,6 +143,11 @@
 // estimate+30000). Keystore makes, imports and unlocks go-ethereum scrypt
 // key files.
 //
+// RegisterCall and PublishCalls return the same writes Register and
+// Publish send (Call: contract, calldata), unsigned, for a caller that
+// seals its own blocks with many transactions each: the simulator
+// registers thousands of nodes that way (package sim).
+//
 // # Cache
 //
 // Resolve, Text, Contenthash, Reverse and DIDDocument answers (and
@@ -145,7 +156,8 @@
 // registry, the resolvers met and the DID registry, and drops every entry
 // whose name, ancestor, wildcard or identity an event names. When the chain
 // cannot be reached an answer at most Config.StaleTTL old is served, else
-// ErrChainUnavailable.
+// ErrChainUnavailable. The cache's clock is Config.Now (time.Now when
+// nil); the simulator gives it virtual time.
 //
 // # Errors
 //

@@ -3,7 +3,6 @@ package naming
 import (
 	"context"
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -47,57 +46,17 @@ func (c *Client) Publish(ctx context.Context, auth *bind.TransactOpts, req Publi
 	if id == (common.Address{}) {
 		id = auth.From
 	}
-	validity := req.Validity
-	if validity <= 0 {
-		validity = DefaultValidity
+	calls, err := c.PublishCalls(id, req)
+	if err != nil {
+		return 0, err
 	}
-	type attr struct {
-		name  string
-		value []byte
-	}
-	var attrs []attr
-	if req.NodeKey != ([32]byte{}) {
-		attrs = append(attrs, attr{AttrNodeKey, req.NodeKey[:]})
-	}
-	if len(req.Binding) > 0 {
-		attrs = append(attrs, attr{AttrBinding, req.Binding})
-	}
-	for _, l := range req.Locators {
-		attrs = append(attrs, attr{AttrLocator, []byte(l)})
-	}
-	if req.Mailbox != "" {
-		attrs = append(attrs, attr{AttrMailbox, []byte(req.Mailbox)})
-	}
-	for _, r := range req.Routers {
-		attrs = append(attrs, attr{AttrRouter, []byte(r)})
-	}
-	for _, u := range req.Underlays {
-		attrs = append(attrs, attr{AttrUnderlay, []byte(u.String())})
-	}
-	for _, sv := range req.Services {
-		attrs = append(attrs, attr{"did/svc/" + sv.Type, []byte(sv.Endpoint)})
-	}
-	// Check everything before writing anything.
-	names := make([][32]byte, len(attrs))
-	for i, a := range attrs {
-		n, err := AttributeName(a.name)
-		if err == nil {
-			_, err = ParseAttribute(n, a.value)
-		}
-		if err != nil {
-			return 0, fmt.Errorf("naming: publish: %w", err)
-		}
-		names[i] = n
-	}
-	secs := big.NewInt(int64(validity / time.Second))
 	defer c.cache.drop(identityDep(id))
-	for i, a := range attrs {
-		data := c.did.PackSetAttribute(id, names[i], a.value, secs)
-		if _, err := c.chain.transact(ctx, auth, c.cfg.DIDRegistry, data); err != nil {
-			return i, fmt.Errorf("naming: publish %s of %s: %w", a.name, id, err)
+	for i, call := range calls {
+		if _, err := c.chain.transact(ctx, auth, call.To, call.Data); err != nil {
+			return i, fmt.Errorf("naming: %s of %s: %w", call.What, id, err)
 		}
 	}
-	return len(attrs), nil
+	return len(calls), nil
 }
 
 // RevokeNodeKey revokes a node key auth.From published.

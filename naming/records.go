@@ -14,21 +14,11 @@ import (
 // name is pointed at it and its addr record set to owner in the same
 // transaction.
 func (c *Client) Register(ctx context.Context, auth *bind.TransactOpts, label string, owner common.Address) (string, error) {
-	if err := need(c.cfg.Registrar, "registrar"); err != nil {
-		return "", err
-	}
-	l, err := NormalizeLabel(label)
+	name, call, err := c.RegisterCall(label, owner)
 	if err != nil {
 		return "", err
 	}
-	name := l + "." + c.cfg.TLD
-	var data []byte
-	if c.cfg.Resolver == (common.Address{}) {
-		data = c.registrar.PackRegister(LabelHash(l), owner)
-	} else {
-		data = c.registrar.PackRegisterWithConfig(LabelHash(l), owner, c.cfg.Resolver, owner)
-	}
-	if _, err := c.chain.transact(ctx, auth, c.cfg.Registrar, data); err != nil {
+	if _, err := c.chain.transact(ctx, auth, call.To, call.Data); err != nil {
 		return "", fmt.Errorf("naming: register %q: %w", name, err)
 	}
 	c.cache.drop(Namehash(name))

@@ -12,11 +12,17 @@ import (
 )
 
 // BenchmarkScenario10k runs sim/scenarios/transit-stub-10k.yaml
-// (SIM_NODES overrides the node count) and reports wall time, virtual
-// time, events per second, peak heap and bytes per node. It is a
-// benchmark, not a test: go test -run '^$' -bench Scenario10k -benchtime 1x.
+// (SIM_NODES overrides the node count, SIM_SCENARIO the file) and
+// reports wall time, virtual time, events per second, peak heap and
+// bytes per node, and with naming the wall time of deployment and
+// registration. It is a benchmark, not a test:
+// go test -run '^$' -bench Scenario10k -benchtime 1x.
 func BenchmarkScenario10k(b *testing.B) {
-	sc, err := LoadScenario("scenarios/transit-stub-10k.yaml")
+	file := "scenarios/transit-stub-10k.yaml"
+	if f := os.Getenv("SIM_SCENARIO"); f != "" {
+		file = f // e.g. a baseline without naming
+	}
+	sc, err := LoadScenario(file)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -48,6 +54,11 @@ func BenchmarkScenario10k(b *testing.B) {
 			b.Error(err)
 		}
 		b.Logf("drops %v, attempts %d, stalls %d, frames %d", res.Stats.Drops, res.Stats.TransferAttempts, res.Stats.TransferStalls, res.Stats.FramesSent)
+		if st := res.Stats; st.Registered > 0 {
+			b.Logf("names %d registered in %s; lookups %d: %d resolved, %d not found, %d failed; lookup time p50 %s p99 %s; transfer time p50 %s p99 %s",
+				st.Registered, res.NamingSetup, st.Lookups, st.Resolved, st.NotFound, st.LookupFailures,
+				percentile(st.LookupTimes, 50), percentile(st.LookupTimes, 99), percentile(st.TransferTimes, 50), percentile(st.TransferTimes, 99))
+		}
 		nodes := float64(res.Nodes)
 		b.ReportMetric(wall.Seconds(), "wall-s")
 		b.ReportMetric(built.Seconds(), "build-s")
@@ -59,6 +70,10 @@ func BenchmarkScenario10k(b *testing.B) {
 		}
 		b.ReportMetric(float64(peak-min(peak, before.HeapInuse+before.StackInuse))/nodes, "bytes/node")
 		b.ReportMetric(float64(res.Stats.TransfersDone), "transfers")
+		if res.Stats.Registered > 0 {
+			b.ReportMetric(res.NamingSetup.Seconds(), "register-s")
+			b.ReportMetric(float64(res.Stats.Resolved), "resolved")
+		}
 		b.Logf("%d nodes: trace-hash %s, %d events, transfers %d/%d", res.Nodes, res.TraceHash, res.Events, res.Stats.TransfersDone, res.Stats.Transfers)
 	}
 }

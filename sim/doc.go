@@ -16,8 +16,10 @@
 // Scenario files (scenario.go, examples in sim/scenarios) give the node
 // count, the topology (a generator — star, tree, geometric,
 // transit-stub — and link classes: latency, jitter, bandwidth, loss,
-// MTU, queue), the workload, the faults (loss, link down, crash and
-// restart, partition and heal), the duration and the seed.
+// MTU, queue), overlay routers per segment (routing), the workload
+// (transfers, lookups, IM messages, joins and leaves), the faults (loss,
+// link down, crash and restart, partition and heal), the duration and
+// the seed.
 //
 // # How a run is deterministic
 //
@@ -36,7 +38,8 @@
 //   - Randomness: each node has seeded streams, split by purpose and
 //     incarnation (rand.go): the wallet key and node key, the transport's
 //     Rand (ephemeral keys, indexes), the netstack's SecureRNG and
-//     RandSource, and the network's loss and jitter draws. Nothing reads
+//     RandSource, the network's loss and jitter draws, and the IM
+//     workload's message IDs, seal keys and seal nonces. Nothing reads
 //     crypto/rand or the wall clock; the simulator iterates no Go map.
 //   - Goroutines: gVisor runs TCP work on processor goroutines. After
 //     every event the touched node is settled (Sim.settle): Stack.Pause
@@ -50,7 +53,10 @@
 //
 // Every frame delivered or dropped goes into a SHA-256 trace hash with
 // its virtual time, endpoints, drop reason and bytes (sim.go); the
-// determinism test runs 200 nodes twice and compares.
+// determinism test runs 200 nodes twice and compares,
+// TestNamesResolveAndConnect does the same for 100 nodes with naming
+// and crashes, and TestRoutedDeterminism for the routed scenarios, with
+// a router crash, joins and leaves.
 //
 // # The network
 //
@@ -62,9 +68,154 @@
 // frames in arrival order. Drop reasons: loss,
 // queue, mtu, link-down, partition, node-down, no-route.
 //
-// There is no multi-hop overlay routing yet: every node reaches the
-// others directly through the underlay, and a task adds its destination
-// as a static peer before it connects (the stand-in for resolution).
+// Without overlay routing every node reaches the others directly
+// through the underlay. A task finds its destination by name on the
+// chain when the scenario has naming (below), else it adds the
+// destination as a static peer before it connects.
+//
+// # Overlay routing
+//
+// With "routing: {enabled: true, advert: 1s, hold: 3s}" (routing.go)
+// node i of the first Topology.Segments nodes is segment i's overlay
+// router: a link.RoleRouter with locator.Assign's locator in, and
+// originating, the segment's subnet (segment field i+1, subnet 1, a
+// 128-bit prefix), whose neighbors (link.Routing.Routers) are the
+// routers of the segments its core links join; transit segments of
+// transit-stub get routers too. Every other node is a host of its
+// segment (round robin over the segments with hosts) attached to that
+// router at locator.Assign's locator, with hole punching off ("punch:
+// true" lets routers pair hosts for direct paths, link's NAT
+// traversal). Workloads
+// run between hosts only and reach their destinations by locator
+// (link.Endpoint.AddRoutedPeer as stack.Peer{Wallet, NodeKey,
+// Locator}; with naming, hosts publish their locators and a lookup makes
+// the routed peer): a frame crosses the source's router, the routers of
+// the path-vector route, the destination's router. Routers keep no
+// naming client, so they never look tunnels up. The underlay below
+// still routes between segments, so a link-down fault cuts a router
+// adjacency only when no other underlay path remains; a partition cuts
+// it (hold timers expire, routes are withdrawn).
+//
+// The routers' adverts, the hosts' attaches and the hold timers run off
+// link.Endpoint.Tick, which transport.Sessions.NextDeadline does not
+// cover, so every node incarnation also ticks every Advert from its
+// start. A router that crashes (crash fault, "routers: true" picks only
+// routers, "hosts: true" only hosts) is not heard from; after Hold its
+// neighbors withdraw its routes and the withdrawal spreads, frames for
+// its segment are dropped "no-route" by the routers, which send
+// unreachable frames that fail the senders' connection attempts; after
+// its restart it readvertises and its hosts reattach. The summary
+// counts, per router and over its incarnations, frames forwarded and
+// dropped for no route or a spent hop limit, and the frames hosts sent
+// to any node but their own router (zero: nothing bypasses the routers).
+//
+// A router's adverts that its link cannot send (a send error, such as a
+// table too large for its control frames) fail the run, as every send
+// error does (Invariants).
+//
+// # Joins and leaves
+//
+// The workload kinds "join" and "leave" (churn.go) take Nodes hosts, or
+// Rate per second over Spread, drawn from the seed among the hosts that
+// neither route, keep an IM mailbox nor churn already, at Start +
+// Spread·i/count. The node count includes joiners: they are built (and
+// registered, with naming) like every node but are down until their
+// time, then come up as a restarted node does and take part in the other
+// workloads (a message offered before is refused, a transfer waits). A
+// leaver goes down for good (a crash fault never restarts it); every
+// transfer and IM conversation from or to it that is not finished is
+// abandoned — its connection dropped, never retried — and counted
+// (TransfersAbandoned, IMAbandoned: accepted messages not delivered and
+// messages offered afterwards for it) rather than failing the
+// expectations.
+//
+// # Naming
+//
+// With "naming: {enabled: true}" (or a "resolve" workload) the run has a
+// chain: go-ethereum's ethclient/simulated with the real contracts,
+// deployed by naming.Deploy from a deployer whose key, like every
+// wallet's, comes from the seed (names.go). Every node's wallet is funded
+// at genesis; each node registers "n<id>.anynet" (registerWithConfig:
+// owner and addr record its wallet) and publishes its DID document —
+// node key, binding, underlay endpoint with the node key, as
+// stack.Node.Publish writes them — signing its own four transactions,
+// built by the naming client (RegisterCall, PublishCalls). Naming.Batch
+// nodes (default 500, 2,000 transactions) go into one block: the
+// simulator waits until the pool holds them all as executable, seals,
+// and fails the run if any was left out or reverted, so each node's
+// writes share one block whatever the timing. Registration happens
+// before virtual time starts; its wall time is Result.NamingSetup.
+//
+// Block time: the simulated beacon seals at the wall clock's second or
+// one second after the parent, whichever is later, so the chain runs
+// ahead of any wall clock: genesis is a day before 2100-01-01, each
+// setup block adds a second, a block at 2100-01-01 starts the run and
+// one every Naming.Block (12s) keeps block time at 2100-01-01 plus the
+// virtual time (AdjustTime). DID validity is judged against block time.
+// Block hashes are not reproducible (the beacon draws prevRandao from
+// crypto/rand); nothing the nodes read depends on them.
+//
+// Every node incarnation has its own naming client (its cache on the
+// virtual clock, naming.Config.Now) as stack.Node.Names: handshakes
+// check the peer's binding against its DID document on both sides, and
+// lookups go through stack.Node.Lookup (name → wallet → DID document →
+// node key and endpoint → link peer), on the run's goroutine. A lookup
+// reads the chain when asked; its answer arrives Naming.RTT × (the chain
+// round trips it made: calls, headers, log queries) later, so answers
+// from the cache come at once. Binding checks during a handshake take
+// no virtual time.
+//
+// The "resolve" workload (resolve.go): per_node, transfers (a count) or
+// rate (per second over spread) lookups of a random other node's name,
+// each followed by a transfer of bytes (default 64): handshake, message,
+// acknowledgement. A missing share of lookups ask for unregistered names
+// and must be answered naming.ErrNotFound. The summary counts names
+// registered, lookups resolved, not found and failed (failed ones are
+// asked again), and the lookup time.
+//
+// # Workloads
+//
+// Kinds (workloadKinds in workload.go): "tcp", bulk transfers
+// (transfer.go, server.go); "resolve", lookups then transfers (above);
+// "im", instant messages (im*.go, below); "join" and "leave", hosts that
+// come up late or go away for good (above).
+//
+// # Instant messaging
+//
+// The "im" workload sends messages (a count) over conversations
+// (sender → recipient pairs drawn from the seed; per_node: one from
+// every node), in turn, each of bytes of text (default 64), offered at
+// start + spread·i/messages. It speaks apps/im's own 1:1 protocol on
+// im.Port (5222), framed, sealed and parsed by apps/im's code
+// (apps/im/wire_export.go; formats and test vectors in apps/im/doc.go):
+//
+//	sender → recipient   HELLO, MSG…            ← HELLO, RECEIPT(delivered)…
+//	sender → mailbox     HELLO, DEPOSIT…        ← HELLO, STORED…
+//	recipient → mailbox  HELLO, FETCH, DROP     ← HELLO, ITEM… END, END
+//	recipient → sender   HELLO, RECEIPT…        (after a fetch)
+//
+// apps/im's Service runs goroutines, pebble and wall-clock timeouts, so
+// the tasks re-enact its pipelines on non-blocking endpoints in virtual
+// time: a running sender accepts a message (stores it Pending; a down
+// one refuses it); a conversation keeps one connection and sends, oldest
+// first, every message not yet acknowledged; without an answer for
+// imAckTimeout (10s) or on a broken connection it tries again after a
+// backoff (1s doubling to 16s); after imMailboxAfter (3) failures in a
+// row it seals the messages for the recipient and deposits them at the
+// recipient's mailbox node, and while any waits there, later ones
+// follow. The recipient names the sender by the connection's
+// authenticated identity address, suppresses duplicates by message ID,
+// stores and answers RECEIPT; it fetches its mailbox after every restart
+// and every minute, opens each item (sender's seal key checked), applies
+// it the same way and sends the owed receipts to the senders. Every
+// node's store — accepted messages, IDs seen, mailbox items, receipts
+// owed — survives its crashes, as pebble does; connections do not.
+//
+// The summary counts messages accepted, delivered (a RECEIPT reached
+// the sender), delivered although their sender crashed while they were
+// pending, refused (sender down), duplicates suppressed, deposits,
+// messages stored from a mailbox, fetches, connections and stalls, and
+// gives the delivery latency (offer → RECEIPT) percentiles.
 //
 // # Invariants
 //
@@ -72,8 +223,16 @@
 // transfer receives is the byte sent (the server checks the pattern); a
 // node about to crash, and every node at the end, saw no malformed,
 // spoofed, replayed or oversized frame and no underlay error (the
-// simulated network neither corrupts nor duplicates). At the end: every
-// frame sent was delivered, dropped or is still in flight; with
-// expect.all_complete, every transfer completed. A violation stops the run
-// with an *InvariantError carrying the seed.
+// simulated network neither corrupts nor duplicates; it does reorder, so
+// an initiation superseded by a newer one that jitter delivered first,
+// refused as a handshake replay, does not count). An IM recipient stores
+// only messages a sender accepted, from that sender, with their text and
+// clock, each once, and in each conversation in the order they were
+// accepted, without a gap; a RECEIPT names only messages the recipient
+// stored; a mailbox item opens and proves its sender's seal key. At the
+// end: every frame sent was delivered, dropped or is still in flight;
+// with expect.all_complete, every transfer completed (and every accepted
+// message was delivered); with expect.all_delivered, every accepted IM
+// message was delivered — those abandoned because an end left excepted. A violation stops the run with an
+// *InvariantError carrying the seed.
 package sim

@@ -40,8 +40,9 @@ func (s *Sim) scheduleFaults() {
 		case "crash":
 			var victims []*node
 			s.at(int64(f.At), kindFault, engineSource, func() {
-				for _, i := range s.rng.Perm(len(s.nodes))[:min(max(f.Count, 1), len(s.nodes))] {
-					n := s.nodes[i]
+				cand := s.crashCandidates(f)
+				for _, i := range s.rng.Perm(len(cand))[:min(max(f.Count, 1), len(cand))] {
+					n := s.nodes[cand[i]]
 					if n.down {
 						continue
 					}
@@ -56,6 +57,20 @@ func (s *Sim) scheduleFaults() {
 			})
 		}
 	}
+}
+
+// crashCandidates are the nodes a crash fault picks from: all, or only
+// the overlay routers (f.Routers) or only the hosts (f.Hosts).
+func (s *Sim) crashCandidates(f Fault) []int32 {
+	var out []int32
+	for i := range s.nodes {
+		r := s.rt.isRouter(int32(i))
+		if f.Routers && !r || f.Hosts && r {
+			continue
+		}
+		out = append(out, int32(i))
+	}
+	return out
 }
 
 func (s *Sim) withNet(fn func(*network)) {
@@ -74,8 +89,8 @@ func (s *Sim) crash(n *node) {
 }
 
 func (s *Sim) restart(n *node) {
-	if !n.down {
-		return
+	if !n.down || n.left || n.late {
+		return // up, gone for good, or not yet joined (churn.go)
 	}
 	if err := n.start(context.Background()); err != nil {
 		s.fail("restart: %v", err)
@@ -110,6 +125,11 @@ func (s *Sim) checkEnd() {
 	for _, n := range s.nodes {
 		s.checkNode(n)
 	}
+	for _, t := range s.tasks {
+		if c, ok := t.(endChecker); ok && c.checkEnd(s) != nil {
+			return
+		}
+	}
 	if s.sc.Expect.AllComplete {
 		for _, t := range s.tasks {
 			if !t.done() {
@@ -129,13 +149,18 @@ func (s *Sim) checkNode(n *node) {
 		return
 	}
 	ls := n.st.LinkStats()
+	// An initiation superseded by a newer one from the same node (two at
+	// one instant) that jitter delivers after the newer one is refused as
+	// a handshake replay: that is reordering, which the network does, not
+	// duplication. Only replayed data and control frames count.
+	hsReplays := n.in.Sessions.Stats().DroppedHandshakeReplay
 	for _, c := range []struct {
 		what string
 		v    uint64
 	}{
 		{"malformed", ls.DroppedMalformed},
 		{"spoofed", ls.DroppedSpoofed},
-		{"replayed", ls.DroppedReplay},
+		{"replayed", ls.DroppedReplay - min(hsReplays, ls.DroppedReplay)},
 		{"too big", ls.DroppedTooBig},
 		{"send errors", ls.SendErrors},
 	} {
@@ -147,6 +172,9 @@ func (s *Sim) checkNode(n *node) {
 }
 
 func describe(t task) string {
+	if d, ok := t.(interface{ describe() string }); ok {
+		return d.describe()
+	}
 	if tr, ok := t.(*transfer); ok {
 		return fmt.Sprintf("transfer %d (node %d → %d, %d attempts)", tr.id, tr.src.id, tr.dst.id, tr.attempts)
 	}

@@ -43,7 +43,10 @@ type network struct {
 	downl   []hop // per node
 	routes  [][]int32
 	group   []int8 // partition group per segment; nil when whole
-	loss    float64
+	// hostSegs are the segments hosts live on (routing.go places hosts
+	// again when the run has overlay routers).
+	hostSegs []int
+	loss     float64
 }
 
 func newNetwork(t *Topology, nodes int, rng *rand.Rand) (*network, error) {
@@ -51,7 +54,7 @@ func newNetwork(t *Topology, nodes int, rng *rand.Rand) (*network, error) {
 	if err != nil {
 		return nil, err
 	}
-	nw := &network{segs: t.Segments, adj: make([][]int, t.Segments), routes: make([][]int32, t.Segments)}
+	nw := &network{segs: t.Segments, adj: make([][]int, t.Segments), routes: make([][]int32, t.Segments), hostSegs: hostSegs}
 	for i, e := range specs {
 		c := t.Classes[e.class]
 		nw.edges = append(nw.edges, &coreEdge{

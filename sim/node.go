@@ -24,6 +24,8 @@ type node struct {
 	// The fields below are touched only by the run's goroutine.
 	inc      int
 	down     bool
+	late     bool // a joiner not yet up (churn.go)
+	left     bool // gone for good (churn.go)
 	st       *stack.Node
 	in       stack.Internals
 	clock    *Clock
@@ -72,11 +74,20 @@ func (n *node) start(ctx context.Context) error {
 		TickInterval: -1,
 		OnUp:         func(in stack.Internals) { n.in = in },
 	}
+	if s.names != nil && !s.rt.isRouter(n.id) { // lookups and binding checks on the chain (names.go)
+		n.st.Names, n.st.ChainID = s.names.clientFor(), simChainID
+	}
+	if s.rt != nil { // a router, or a host attached to one (routing.go)
+		n.st.Routing = s.rt.routing(s, n)
+	}
 	if err := n.st.Up(ctx); err != nil {
 		return fmt.Errorf("sim: node %d: %w", n.id, err)
 	}
 	n.down = false
 	n.tickEv = nil
+	if s.rt != nil {
+		s.routingTick(n, n.inc, s.now.Load())
+	}
 	if n.srv != nil {
 		if err := n.srv.listen(n); err != nil {
 			return fmt.Errorf("sim: node %d: %w", n.id, err)
@@ -92,6 +103,9 @@ func (n *node) stop() {
 		return
 	}
 	n.down = true
+	if n.s.rt != nil {
+		n.s.rt.stopped(n)
+	}
 	n.clock.dead.Store(true)
 	n.st.Close()
 	n.tickEv = nil

@@ -25,6 +25,30 @@ func (r *Result) Summary(w io.Writer) {
 	if len(st.TransferTimes) > 0 {
 		fmt.Fprintf(w, "transfer time:  p50 %s  p99 %s\n", percentile(st.TransferTimes, 50), percentile(st.TransferTimes, 99))
 	}
+	if st.Registered > 0 {
+		fmt.Fprintf(w, "names:          %d registered; %d lookups: %d resolved, %d not found, %d failed\n", st.Registered, st.Lookups, st.Resolved, st.NotFound, st.LookupFailures)
+		if len(st.LookupTimes) > 0 {
+			fmt.Fprintf(w, "lookup time:    p50 %s  p99 %s\n", percentile(st.LookupTimes, 50), percentile(st.LookupTimes, 99))
+		}
+	}
+	if st.IMMessages > 0 {
+		fmt.Fprintf(w, "im messages:    %d/%d accepted delivered (%d after their sender crashed), %d refused (sender down), %d duplicates suppressed, %d connections, %d stalls\n",
+			st.IMDelivered, st.IMAccepted, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMConnections, st.IMStalls)
+		fmt.Fprintf(w, "im mailboxes:   %d deposited, %d stored from a mailbox, %d fetches\n", st.IMDeposited, st.IMFromMailbox, st.IMFetches)
+		if len(st.IMLatency) > 0 {
+			fmt.Fprintf(w, "im delivery:    p50 %s  p90 %s  p99 %s  max %s\n", percentile(st.IMLatency, 50), percentile(st.IMLatency, 90), percentile(st.IMLatency, 99), percentile(st.IMLatency, 100))
+		}
+	}
+	if len(st.Routers) > 0 {
+		fmt.Fprintf(w, "routing:        %d routers forwarded %d frames; dropped %d no-route, %d hop-limit; %d frames from hosts not to their router\n",
+			len(st.Routers), st.RoutedForwarded, st.RoutedNoRoute, st.RoutedHopLimit, st.HostDirect)
+		for _, r := range st.Routers {
+			fmt.Fprintf(w, "  router %-6d  segment %d: forwarded %d, no-route %d, hop-limit %d, unreachable sent %d\n", r.Node, r.Segment, r.Forwarded, r.NoRoute, r.HopLimit, r.Unreach)
+		}
+	}
+	if st.Joins+st.Leaves > 0 {
+		fmt.Fprintf(w, "churn:          %d joined, %d left; abandoned %d transfers, %d im messages\n", st.Joins, st.Leaves, st.TransfersAbandoned, st.IMAbandoned)
+	}
 	fmt.Fprintf(w, "crashes:        %d\n", st.Crashes)
 	fmt.Fprintf(w, "trace-hash: %s\n", r.TraceHash)
 }
@@ -159,5 +183,7 @@ var indexTmpl = template.Must(template.New("index").Parse(`<!doctype html>
 <table><tr><th>reason</th><th>frames</th></tr>{{range .Drops}}<tr><td>{{.Reason}}</td><td>{{.Count}}</td></tr>{{end}}</table>
 <h2>Link utilization</h2>
 <table><tr><th>link</th><th>bytes</th><th>utilization</th></tr>{{range .Links}}<tr><td>{{.Name}}</td><td>{{.Bytes}}</td><td>{{printf "%.4f%%" .Percent}}</td></tr>{{end}}</table>
+{{with .R.Stats.Routers}}<h2>Overlay routers</h2>
+<table><tr><th>router</th><th>segment</th><th>forwarded</th><th>no-route</th><th>hop-limit</th><th>unreachable sent</th></tr>{{range .}}<tr><td>node {{.Node}}</td><td>{{.Segment}}</td><td>{{.Forwarded}}</td><td>{{.NoRoute}}</td><td>{{.HopLimit}}</td><td>{{.Unreach}}</td></tr>{{end}}</table>{{end}}
 </body></html>
 `))

@@ -24,10 +24,18 @@ type Scenario struct {
 	} `yaml:"tcp"`
 	Workload []Workload `yaml:"workload"`
 	Faults   []Fault    `yaml:"faults"`
+	// Naming puts the naming contracts on a simulated chain and gives
+	// every node a name (names.go).
+	Naming Naming `yaml:"naming"`
+	// Routing puts an overlay router in every segment (routing.go).
+	Routing Routing `yaml:"routing"`
 	// Expect lists what must hold at the end of the run.
 	Expect struct {
 		// AllComplete: every TCP transfer finished, bytes verified.
 		AllComplete bool `yaml:"all_complete"`
+		// AllDelivered: every IM message a sender accepted was
+		// delivered (its RECEIPT arrived), exactly once, in order (im.go).
+		AllDelivered bool `yaml:"all_delivered"`
 	} `yaml:"expect"`
 }
 
@@ -81,7 +89,19 @@ type Workload struct {
 	PerNode   bool     `yaml:"per_node"`  // one from every node
 	Bytes     Size     `yaml:"bytes"`
 	Start     Duration `yaml:"start"`
-	Spread    Duration `yaml:"spread"` // starts spread evenly over this
+	Spread    Duration `yaml:"spread"`  // starts spread evenly over this
+	Rate      float64  `yaml:"rate"`    // resolve: lookups per second over Spread
+	Missing   float64  `yaml:"missing"` // resolve: share of lookups of unregistered names
+	// im: how many messages (over Conversations sender → recipient
+	// pairs in turn; per_node: one pair from every node), Bytes of text
+	// each (im.go).
+	Messages      int  `yaml:"messages"`
+	Conversations int  `yaml:"conversations"`
+	NoMailbox     bool `yaml:"no_mailbox"` // im: senders never fall back to mailboxes
+	// join, leave: how many hosts come up late, or go down for good
+	// (churn.go); Rate, if set, gives the count as Rate per second over
+	// Spread.
+	Nodes int `yaml:"nodes"`
 }
 
 // Fault is one scheduled failure.
@@ -94,6 +114,10 @@ type Fault struct {
 	Count int     `yaml:"count"`
 	Rate  float64 `yaml:"rate"`     // loss
 	Frac  float64 `yaml:"fraction"` // partition: share of segments cut off
+	// Routers: a crash picks its victims among the overlay routers only
+	// (routing.go); Hosts: among the hosts only.
+	Routers bool `yaml:"routers"`
+	Hosts   bool `yaml:"hosts"`
 }
 
 // LoadScenario reads a scenario file.
@@ -172,11 +196,20 @@ func (sc *Scenario) Validate() error {
 			return fmt.Errorf("%w: unknown workload kind %q", ErrScenario, w.Kind)
 		}
 	}
+	if err := sc.Naming.validate(sc); err != nil {
+		return err
+	}
+	if err := sc.Routing.validate(sc); err != nil {
+		return err
+	}
 	for _, f := range sc.Faults {
 		switch f.Kind {
 		case "link-down", "crash", "partition", "loss":
 		default:
 			return fmt.Errorf("%w: unknown fault kind %q", ErrScenario, f.Kind)
+		}
+		if f.Routers && (!sc.Routing.Enabled || f.Hosts) {
+			return fmt.Errorf("%w: a crash of routers needs routing, and not hosts too", ErrScenario)
 		}
 	}
 	return nil

@@ -30,7 +30,10 @@ func TestParseErrors(t *testing.T) {
 		"nodes: 5\nworkload: [{kind: telepathy}]",
 		"nodes: 5\nfaults: [{kind: meteor}]",
 		"nodes: 5\nduration: forever",
+		"nodes: 5\nnaming: {enabled: true, block: 10ms}",
 		"nodes: 5\ntopology: {classes: {access: {bandwidth: 0, mtu: 1500, queue: 1}}}",
+		"nodes: 5\nfaults: [{kind: crash, routers: true}]",
+		"nodes: 3\ntopology: {segments: 2}\nrouting: {enabled: true}",
 	} {
 		if _, err := ParseScenario([]byte(yml)); err == nil {
 			t.Errorf("%q parsed", yml)

@@ -48,6 +48,9 @@ type Sim struct {
 
 	nodes []*node
 	tasks []task
+	names *names     // nil unless the scenario has naming (names.go)
+	rt    *overlay   // nil unless the scenario has overlay routing (routing.go)
+	hosts []int32    // the nodes workloads run between: all, or the routed hosts
 	rng   *rand.Rand // the engine's own draws (faults), run goroutine only
 
 	mu     sync.Mutex // guards the fields below; never held across a call into a node
@@ -99,6 +102,16 @@ func New(ctx context.Context, sc *Scenario, opt Options) (_ *Sim, err error) {
 		s.nrng[i] = newRand(sc.Seed, "network", int32(i))
 		s.nodes[i] = newNode(s, int32(i))
 	}
+	if sc.Routing.Enabled {
+		if s.rt, err = newOverlay(s, s.net.hostSegs); err != nil {
+			return nil, err
+		}
+	}
+	for i := range s.nodes {
+		if !s.rt.isRouter(int32(i)) {
+			s.hosts = append(s.hosts, int32(i))
+		}
+	}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -107,9 +120,26 @@ func New(ctx context.Context, sc *Scenario, opt Options) (_ *Sim, err error) {
 	for _, w := range sc.Workload {
 		s.tasks = append(s.tasks, workloadKinds[w.Kind](s, w, newRand(sc.Seed, "workload-"+w.Kind, engineSource))...)
 	}
+	s.pickChurn() // joiners and leavers (churn.go)
+	if sc.Naming.Enabled {
+		if s.names, err = newNames(ctx, s); err != nil {
+			return nil, err
+		}
+	}
 	for _, n := range s.nodes {
 		if err := n.start(ctx); err != nil {
 			return nil, err
+		}
+	}
+	if s.names != nil {
+		if err := s.names.register(ctx, s); err != nil {
+			return nil, err
+		}
+		s.names.scheduleBlocks(s)
+	}
+	for _, n := range s.nodes {
+		if n.late { // a joiner: built (and named) like every node, down until its time
+			n.stop()
 		}
 	}
 	for _, t := range s.tasks {
@@ -119,13 +149,14 @@ func New(ctx context.Context, sc *Scenario, opt Options) (_ *Sim, err error) {
 	return s, nil
 }
 
-// Close stops every node still up.
+// Close stops every node still up, and the chain.
 func (s *Sim) Close() {
 	for _, n := range s.nodes {
 		if n != nil {
 			n.stop()
 		}
 	}
+	s.names.close()
 }
 
 // Result is what a run produced.
@@ -137,6 +168,9 @@ type Result struct {
 	Events    uint64
 	TraceHash string
 	Stats     *Stats
+	// NamingSetup is the wall time deployment and registration took
+	// (zero without naming); not part of the run's deterministic output.
+	NamingSetup time.Duration
 }
 
 // Run runs the scenario to its end. A violated invariant ends the run
@@ -286,6 +320,9 @@ func (s *Sim) sendLocked(src int32, dst netip.AddrPort, frame []byte) {
 		s.dropLocked(src, -1, frame, "no-route")
 		return
 	}
+	if s.rt != nil {
+		s.rt.sent(s, src, d)
+	}
 	if s.net.loss > 0 && s.nrng[src].Float64() < s.net.loss {
 		s.dropLocked(src, d, frame, "loss")
 		return
@@ -347,13 +384,18 @@ func (s *Sim) result() *Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stats.finish(s)
+	var setup time.Duration
+	if s.names != nil {
+		setup = s.names.Setup
+	}
 	return &Result{
-		Scenario:  s.sc.Name,
-		Seed:      s.seed,
-		Nodes:     len(s.nodes),
-		Virtual:   time.Duration(s.now.Load()),
-		Events:    s.processed,
-		TraceHash: hex.EncodeToString(s.trace.Sum(nil)),
-		Stats:     &s.stats,
+		NamingSetup: setup,
+		Scenario:    s.sc.Name,
+		Seed:        s.seed,
+		Nodes:       len(s.nodes),
+		Virtual:     time.Duration(s.now.Load()),
+		Events:      s.processed,
+		TraceHash:   hex.EncodeToString(s.trace.Sum(nil)),
+		Stats:       &s.stats,
 	}
 }

@@ -31,6 +31,55 @@ type Stats struct {
 	BytesVerified    uint64
 	Crashes          int
 
+	// Naming (names.go, resolve.go): names registered before the run;
+	// lookups asked, answered with the right wallet, answered "no such
+	// name" (unregistered names), failed (asked again); and the virtual
+	// time from a lookup to its answer.
+	Registered     int
+	Lookups        int
+	Resolved       int
+	NotFound       int
+	LookupFailures int
+	LookupTimes    []time.Duration
+
+	// IM (im.go): messages the workload offered; accepted by a running
+	// sender (stored Pending); refused (sender down); delivered (RECEIPT
+	// back at the sender); stored by recipients; copies a recipient
+	// already had (suppressed by ID); delivered although their sender
+	// crashed while they were pending (kept in its store); connections
+	// opened and abandoned for want of a receipt; and, per delivered
+	// message, the virtual time from acceptance to its RECEIPT.
+	IMMessages    int
+	IMAccepted    int
+	IMRefused     int
+	IMDelivered   int
+	IMStored      int
+	IMDuplicates  int
+	IMAfterCrash  int
+	IMDeposited   int // messages a mailbox stored (status Sent)
+	IMFromMailbox int // messages recipients stored from their mailbox
+	IMFetches     int // mailbox fetches started
+	IMConnections int
+	IMStalls      int
+	IMLatency     []time.Duration
+
+	// Overlay routing (routing.go): every router's work, and the totals
+	// of frames forwarded and dropped by reason; HostDirect counts frames
+	// a host sent to any node but its own router (zero when all goes
+	// through routers).
+	Routers         []RouterUse
+	RoutedForwarded uint64
+	RoutedNoRoute   uint64
+	RoutedHopLimit  uint64
+	HostDirect      uint64
+
+	// Churn (churn.go): hosts that joined late and that left for good;
+	// transfers and IM messages abandoned because an end left.
+	Joins              int
+	Leaves             int
+	TransfersAbandoned int
+	IMAbandoned        int
+
 	sampleEvery uint64
 }
 
@@ -77,6 +126,11 @@ func (st *Stats) transferDone(d int64) {
 	st.TransferTimes = append(st.TransferTimes, time.Duration(d))
 }
 
+func (st *Stats) lookupDone(d int64) {
+	st.Resolved++
+	st.LookupTimes = append(st.LookupTimes, time.Duration(d))
+}
+
 // finish fills in what is known only at the end.
 func (st *Stats) finish(s *Sim) {
 	st.Transfers = 0
@@ -84,6 +138,9 @@ func (st *Stats) finish(s *Sim) {
 		if _, ok := t.(*transfer); ok {
 			st.Transfers++
 		}
+	}
+	if s.rt != nil {
+		s.rt.finish(s, st)
 	}
 	secs := float64(max(s.now.Load(), 1)) / 1e9
 	st.Links = st.Links[:0]

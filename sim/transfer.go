@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 
+	"github.com/ethereum/go-ethereum/common"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
@@ -33,6 +34,7 @@ const (
 	phaseSending
 	phaseAck
 	phaseDone
+	phaseAbandoned // an end left for good (churn.go)
 )
 
 // transfer is one bulk TCP transfer, driven from its source node.
@@ -50,28 +52,30 @@ type transfer struct {
 	touched  int64 // virtual time of the last progress
 	queued   int   // bytes in the send queue at the last poll
 	doneAt   int64
+	found    common.Address // the destination's wallet, as a lookup named it (resolve.go)
+	foundInc int            // 1 + the source incarnation whose link learnt it; 0: none
 }
 
 var _ task = (*transfer)(nil)
 
 func (t *transfer) schedule(s *Sim) { s.at(t.startAt, kindApp, t.src.id, func() { t.begin(s) }) }
 
-func (t *transfer) done() bool { return t.phase == phaseDone }
+func (t *transfer) done() bool { return t.phase == phaseDone || t.phase == phaseAbandoned }
 
-// begin starts an attempt: the source learns the destination as a
-// static peer (the simulator's stand-in for name resolution) and
-// connects.
+// begin starts an attempt: the source finds the destination — by name
+// on the chain when the run has naming, else as a static peer
+// (resolve.go) — and connects.
 func (t *transfer) begin(s *Sim) {
 	if t.phase != phaseWait || t.src.down {
 		return
 	}
 	n := t.src
-	t.attempts++
-	s.stats.TransferAttempts++
-	if err := n.in.Link.AddPeer(t.dst.self.Wallet, t.dst.self.NodeKey, t.dst.self.Addr); err != nil {
-		s.fail("transfer %d: add peer: %v", t.id, err)
+	dst, ok := t.reach(s)
+	if !ok {
 		return
 	}
+	t.attempts++
+	s.stats.TransferAttempts++
 	t.wq = waiter.Queue{}
 	ep, err := n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &t.wq)
 	if err != nil {
@@ -82,7 +86,7 @@ func (t *transfer) begin(s *Sim) {
 	t.written = 0
 	t.phase = phaseConnecting
 	t.touched = s.now.Load()
-	switch err := ep.Connect(tcpip.FullAddress{NIC: 1, Addr: t.dst.identity(), Port: transferPort}); err.(type) {
+	switch err := ep.Connect(tcpip.FullAddress{NIC: 1, Addr: dst, Port: transferPort}); err.(type) {
 	case nil, *tcpip.ErrConnectStarted:
 	default:
 		t.retry(s)
@@ -96,7 +100,7 @@ func (t *transfer) begin(s *Sim) {
 func (t *transfer) watch(s *Sim) {
 	attempt := t.attempts
 	s.at(s.now.Load()+int64(stallTimeout), kindApp, t.src.id, func() {
-		if t.attempts != attempt || t.phase == phaseDone || t.phase == phaseWait {
+		if t.attempts != attempt || t.phase == phaseDone || t.phase == phaseWait || t.phase == phaseAbandoned {
 			return
 		}
 		if s.now.Load()-t.touched >= int64(stallTimeout) {
@@ -202,7 +206,7 @@ func (t *transfer) chunk(b []byte, from, to int) []byte {
 }
 
 func (t *transfer) crashed(s *Sim, n *node) {
-	if n == t.src && t.phase != phaseDone {
+	if n == t.src && t.phase != phaseDone && t.phase != phaseAbandoned {
 		t.ep = nil // gone with the netstack
 		t.phase = phaseWait
 	}
@@ -217,4 +221,22 @@ func (t *transfer) restarted(s *Sim, n *node) {
 func isWouldBlock(err tcpip.Error) bool {
 	_, ok := err.(*tcpip.ErrWouldBlock)
 	return ok
+}
+
+// readAll appends to in whatever ep holds to read now. It reports
+// whether anything arrived, and closed once ep will deliver nothing more
+// (closed or reset by the peer).
+func readAll(ep tcpip.Endpoint, in []byte) (_ []byte, progress, closed bool) {
+	var b bytes.Buffer
+	for {
+		b.Reset()
+		_, err := ep.Read(&b, tcpip.ReadOptions{})
+		if b.Len() > 0 {
+			in = append(in, b.Bytes()...)
+			progress = true
+		}
+		if err != nil {
+			return in, progress, !isWouldBlock(err)
+		}
+	}
 }

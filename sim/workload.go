@@ -11,8 +11,14 @@ import (
 // the netstack's non-blocking endpoints, never goroutines, so that what
 // they do depends on virtual time only.
 //
-// Adding a workload kind (name resolutions, IM messages) means writing a
-// task and a maker in workloadKinds.
+// The kinds are in workloadKinds: "tcp" (bulk transfers, transfer.go),
+// "resolve" (lookups then transfers, resolve.go), "im" (instant
+// messages in apps/im's protocol, with mailboxes, im.go), and "join" and
+// "leave" (hosts that come up late or go away for good, churn.go).
+// Transfers and conversations run between s.hosts: every node, or, with
+// overlay routing, every node but the routers (routing.go). Adding one
+// means writing a task and a maker in workloadKinds; a task may also
+// check invariants of its own at the end (endChecker).
 type task interface {
 	// schedule queues the task's start.
 	schedule(s *Sim)
@@ -26,12 +32,22 @@ type task interface {
 	done() bool
 }
 
+// endChecker is a task with invariants of its own to check at the end
+// of the run; a violation is reported through Sim.fail.
+type endChecker interface {
+	checkEnd(s *Sim) error
+}
+
 // workloadMaker turns one workload entry into tasks.
 type workloadMaker func(s *Sim, w Workload, rng *rand.Rand) []task
 
 // workloadKinds are the workload kinds a scenario may name.
 var workloadKinds = map[string]workloadMaker{
-	"tcp": tcpTransfers,
+	"tcp":     tcpTransfers,
+	"resolve": resolveLookups,
+	"im":      imMessages,
+	"join":    churnMaker(false),
+	"leave":   churnMaker(true),
 }
 
 // tcpTransfers makes w.Transfers bulk transfers between random pairs (or
@@ -39,7 +55,7 @@ var workloadKinds = map[string]workloadMaker{
 func tcpTransfers(s *Sim, w Workload, rng *rand.Rand) []task {
 	count := w.Transfers
 	if w.PerNode {
-		count = len(s.nodes)
+		count = len(s.hosts)
 	}
 	size := int(w.Bytes)
 	if size <= 0 {
@@ -47,26 +63,48 @@ func tcpTransfers(s *Sim, w Workload, rng *rand.Rand) []task {
 	}
 	var out []task
 	for i := range count {
-		src := int32(rng.IntN(len(s.nodes)))
-		if w.PerNode {
-			src = int32(i)
-		}
-		dst := int32(rng.IntN(len(s.nodes) - 1))
-		if dst >= src {
-			dst++
-		}
-		start := int64(w.Start)
-		if count > 1 {
-			start += int64(w.Spread) * int64(i) / int64(count)
-		}
-		t := &transfer{id: uint32(len(s.tasks) + len(out)), src: s.nodes[src], dst: s.nodes[dst], size: size, startAt: start}
-		t.src.tasks = append(t.src.tasks, t)
-		if t.dst.srv == nil {
-			t.dst.srv = &server{}
-		}
-		out = append(out, t)
+		si, di := s.pair(rng, i, w.PerNode)
+		src, dst := s.hosts[si], s.hosts[di]
+		out = append(out, s.newTransfer(len(out), s.nodes[src], s.nodes[dst], size, spreadStart(w, i, count)))
 	}
 	return out
+}
+
+// spreadStart is when the i-th of count tasks of w starts: evenly over
+// Spread after Start.
+func spreadStart(w Workload, i, count int) int64 {
+	start := int64(w.Start)
+	if count > 1 {
+		start += int64(w.Spread) * int64(i) / int64(count)
+	}
+	return start
+}
+
+// newTransfer makes the transfer of size bytes from src to dst starting
+// at start, the queued-th of the tasks being made, and registers it with
+// its source and its destination's server.
+func (s *Sim) newTransfer(queued int, src, dst *node, size int, start int64) *transfer {
+	t := &transfer{id: uint32(len(s.tasks) + queued), src: src, dst: dst, size: size, startAt: start}
+	src.tasks = append(src.tasks, t)
+	if dst.srv == nil {
+		dst.srv = &server{}
+	}
+	return t
+}
+
+// pair draws a source and a destination among the workload's nodes
+// (s.hosts), as indexes into s.hosts: the source at random, or the i-th
+// with perNode, and the destination at random among the others.
+func (s *Sim) pair(rng *rand.Rand, i int, perNode bool) (src, dst int) {
+	src = rng.IntN(len(s.hosts))
+	if perNode {
+		src = i
+	}
+	dst = rng.IntN(len(s.hosts) - 1)
+	if dst >= src {
+		dst++
+	}
+	return src, dst
 }
 
 // retryAfter is how long a failed transfer waits before its next try,

@@ -98,17 +98,17 @@ func (n *Node) lookup(ctx context.Context, r *running, host string) (common.Addr
 		}
 		return common.Address{}, fmt.Errorf("%w: %s", ErrNoResolver, host)
 	}
-	p, err := res.Resolve(ctx, host)
+	peers, err := resolveAll(ctx, res, host) // anycast.go: every instance
 	if err != nil {
 		return common.Address{}, err
 	}
-	if p.Wallet == r.wallet {
+	if p := peers[0]; p.Wallet == r.wallet {
 		return p.Wallet, nil
 	}
-	if err := addPeer(r.ep, p); err != nil {
+	if err := addPeers(r.ep, peers); err != nil {
 		return common.Address{}, err
 	}
-	return p.Wallet, nil
+	return peers[0].Wallet, nil
 }
 
 // Listen listens for TCP connections on addr, ":port" (or with this

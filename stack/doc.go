@@ -25,9 +25,21 @@
 // wallets without a static peer resolve on chain (name → wallet → DID
 // document → node key and underlay endpoint), every peer's node key must
 // be valid in its wallet's DID document, and Publish writes the node's
-// own entry. See names.go for the steps. A host attached to routers
+// own entry. See names.go for the steps. A key revoked while a session
+// with it is live is cut within KeyCheckInterval (revoke.go); a router
+// with Names finds other segments' routers from the network passes
+// (tunnel.go). A host attached to routers
 // (Node.Routing) reaches a peer that publishes a locator through its
 // router instead of at its underlay endpoint; see routing.go for the rule.
+//
+// # Anycast
+//
+// Several nodes may serve one wallet, each with its own node key: as
+// several static Peers of one wallet (each with its NodeKey), or found
+// in the wallet's DID document, which lists each node's key with its
+// endpoint (every instance Publishes its own). The node then sends each
+// flow to the nearest live instance, keeps it there and fails over when
+// an instance stops answering (anycast.go; package link, "Anycast").
 //
 // # Lifecycle
 //

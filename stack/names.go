@@ -127,7 +127,7 @@ func (n *Node) checkBinding() func(transport.Binding) error {
 		return user
 	}
 	return func(b transport.Binding) error {
-		if err := checkOnChain(names, b); err != nil {
+		if err := checkOnChain(context.Background(), names, b); err != nil {
 			return err
 		}
 		if user != nil {
@@ -139,8 +139,8 @@ func (n *Node) checkBinding() func(transport.Binding) error {
 
 // checkOnChain accepts b only if its node key is valid in its wallet's DID
 // document.
-func checkOnChain(names *naming.Client, b transport.Binding) error {
-	ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+func checkOnChain(ctx context.Context, names *naming.Client, b transport.Binding) error {
+	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
 	doc, err := names.DIDDocument(ctx, b.Wallet)
 	if err != nil {

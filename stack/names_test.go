@@ -117,7 +117,15 @@ func (env *chainEnv) node(t testing.TB, m *member, names *naming.Client, addr ne
 // many it accepted so far.
 func listenEcho(t *testing.T, n *stack.Node) (accepted func() int) {
 	t.Helper()
-	l, err := n.Listen("tcp", ":7")
+	return serve(t, n, ":7", func(c net.Conn) { io.Copy(c, c) })
+}
+
+// serve runs handle on every TCP conn n accepts on addr until the test
+// ends, when it closes the listener and the conns still open and waits
+// for the handlers; it returns how many conns were accepted so far.
+func serve(t *testing.T, n *stack.Node, addr string, handle func(net.Conn)) (accepted func() int) {
+	t.Helper()
+	l, err := n.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,8 +157,8 @@ func listenEcho(t *testing.T, n *stack.Node) (accepted func() int) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				io.Copy(c, c)
-				c.Close()
+				defer c.Close()
+				handle(c)
 			}()
 		}
 	}()

@@ -56,7 +56,9 @@ type Node struct {
 	// underlay is sized to carry it with a full routing header.
 	MTU uint32
 
-	// Peers are reached without asking the resolver.
+	// Peers are reached without asking the resolver. Several entries
+	// for one wallet, each with its own NodeKey, are the instances of an
+	// anycast wallet (anycast.go).
 	Peers []Peer
 	// Resolver maps names (and wallets without a static peer) to peers.
 	// If nil, only "0x…" wallets of static peers can be dialed.
@@ -77,6 +79,12 @@ type Node struct {
 	// Watch (naming.OpenEmbedded and naming.Connect do) so revocations
 	// are seen at once rather than after the cache TTL.
 	Names *naming.Client
+	// KeyCheckInterval is how often, with Names, the node checks the
+	// node keys of its live sessions on chain again and cuts the
+	// sessions of keys no longer valid (revoke.go). Zero means
+	// DefaultKeyCheckInterval; negative never, as with a negative
+	// TickInterval (the simulator).
+	KeyCheckInterval time.Duration
 	// PublishAddr is the underlay endpoint Publish writes. Zero means
 	// Self().Addr, which is loopback for a wildcard listener: right only
 	// for peers on the same host.
@@ -110,8 +118,13 @@ type Node struct {
 	OnUp func(Internals)
 	// Routing places the node in a routed segment: host (the default) or
 	// router, its locator, its routers (see link.Routing). The zero value
-	// reaches peers only directly.
+	// reaches peers only directly. A router with Names and no
+	// Routing.Tunnels finds other segments' routers from the network
+	// passes on chain (tunnel.go).
 	Routing link.Routing
+	// Anycast tunes the choice among the nodes of a wallet that several
+	// serve (link.AnycastConfig); the zero value means its defaults.
+	Anycast link.AnycastConfig
 	// DataDir holds the node's persistent state (the node key). Empty
 	// means nothing is persisted.
 	DataDir string
@@ -135,6 +148,7 @@ type running struct {
 	ident    netip.Addr
 	log      *slog.Logger
 	names    *chainResolver // nil without Node.Names
+	keyCheck *keyChecker    // nil without Node.Names (revoke.go)
 }
 
 // Internals are the running parts of a node that a simulator drives
@@ -248,7 +262,8 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		MTU:          mtu,
 		Now:          n.Now,
 		TickInterval: n.TickInterval,
-		Routing:      n.Routing,
+		Routing:      n.routing(),
+		Anycast:      n.Anycast,
 		Logger:       log.With("layer", "link"),
 	})
 	if err != nil {
@@ -270,12 +285,11 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		ep.Shutdown()
 		return nil, err
 	}
-	for _, p := range n.Peers {
-		if err := addPeer(ep, p); err != nil {
-			r.close()
-			return nil, fmt.Errorf("stack: peer %s: %w", p.Wallet, err)
-		}
+	if err := addPeers(ep, n.Peers); err != nil { // anycast.go
+		r.close()
+		return nil, err
 	}
+	r.keyCheck = startKeyChecker(n, sessions, log) // revoke.go
 	if n.OnUp != nil {
 		n.OnUp(Internals{Netstack: r.ns, Link: ep, Sessions: sessions})
 	}
@@ -339,6 +353,7 @@ func (n *Node) Close() error {
 }
 
 func (r *running) close() {
+	r.keyCheck.stop()
 	// Stop inbound first so nothing is injected into a closing stack.
 	r.underlay.Close()
 	r.ns.Close()

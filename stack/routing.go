@@ -1,10 +1,13 @@
 package stack
 
 import (
+	"net/netip"
+
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/route"
 	"github.com/anynet/anynet/naming"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // The routed path (Node.Routing):
@@ -65,4 +68,15 @@ func (n *Node) Routes() []route.Route {
 		return nil
 	}
 	return r.ep.Routes()
+}
+
+// DirectPath reports whether this host reaches wallet straight at an
+// underlay address that hole punching found (link.Endpoint.DirectPath)
+// rather than through its routers, and which.
+func (n *Node) DirectPath(wallet common.Address) (netip.AddrPort, bool) {
+	r, _ := n.current()
+	if r == nil {
+		return netip.AddrPort{}, false
+	}
+	return r.ep.DirectPath(link.IdentityAddr(wallet))
 }

@@ -265,11 +265,36 @@ func (s *Sessions) Remove(p *Peer) {
 	s.mu.Unlock()
 
 	p.removed = true
+	s.resetLocked(p)
+}
+
+// Reset ends p's sessions and any handshake this node started with it,
+// but keeps p: the next packet to or from p needs a new handshake, which
+// checks p's binding again (Config.Check). A node whose peer's node key
+// was revoked calls it to cut the live sessions at once rather than at
+// the next rekey.
+func (s *Sessions) Reset(p *Peer) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s.resetLocked(p)
+}
+
+func (s *Sessions) resetLocked(p *Peer) {
 	s.dropHandshakeLocked(p)
 	for _, ses := range []*session{p.current.Swap(nil), p.next.Swap(nil), p.previous} {
 		s.dropSession(ses)
 	}
 	p.previous = nil
+	p.rekeyFor.Store(nil)
+	p.recvPending.Store(0)
+	p.sentPending.Store(0)
+}
+
+// Peers returns every peer, oldest first.
+func (s *Sessions) Peers() []*Peer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.order)
 }
 
 // newIndex reserves a fresh nonzero random local index.

@@ -107,3 +107,55 @@ func TestTickDeterministic(t *testing.T) {
 		t.Fatalf("Tick output differs between runs (%d, %d messages)", len(first), len(second))
 	}
 }
+
+// TestResetCutsSessions: Reset ends a live session at once, on the side
+// that calls it: data sealed before no longer opens there, nothing seals
+// until a new handshake, and that handshake checks the peer's binding
+// again — refused once the check says the key is revoked.
+func TestResetCutsSessions(t *testing.T) {
+	clock := newClock()
+	revoked := false
+	check := func(c *Config) {
+		c.Check = func(b Binding) error {
+			if revoked {
+				return errors.New("node key revoked")
+			}
+			return nil
+		}
+	}
+	a, b := newNode(t, clock, 1, nil), newNode(t, clock, 2, check)
+	pa := a.peerIK(b)
+	handshake(t, a, b, pa)
+	send(t, a, b, pa, "before")
+	pb := peerOf(t, b, a)
+	if got := b.s.Peers(); len(got) != 1 || got[0] != pb {
+		t.Fatalf("b.Peers() = %v, want [a]", got)
+	}
+
+	inFlight, err := a.s.Seal(nil, pa, []byte("in flight"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked = true
+	b.s.Reset(pb)
+	if pb.Established() {
+		t.Fatal("still established after Reset")
+	}
+	if _, err := b.s.Seal(nil, pb, []byte("x")); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("seal after Reset: %v, want ErrNoSession", err)
+	}
+	if _, err := b.s.Receive(nil, inFlight, a.addr); err == nil {
+		t.Fatal("data of the cut session still opens")
+	}
+	// a notices nothing yet; its next handshake is refused by b.
+	msg, err := a.s.Initiate(pa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := flow(a, b, msg); !errors.Is(err, ErrRefused) {
+		t.Fatalf("handshake after revocation: %v, want ErrRefused", err)
+	}
+	if got := b.s.Peers(); len(got) != 1 || got[0] != pb {
+		t.Errorf("Reset dropped the peer: %v", got)
+	}
+}

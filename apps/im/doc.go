@@ -9,7 +9,9 @@
 // Files: service.go (lifecycle, Config), conn.go (connections), send.go
 // and receive.go (the 1:1 pipelines), mailbox.go and seal.go (offline
 // delivery), group*.go, community*.go, attach*.go, call*.go, store.go
-// (the pebble layout), wire.go (frames).
+// (the pebble layout), wire.go (frames), wire_export.go (the codec and
+// sealing for programs that speak the protocol without a Service, such
+// as the deterministic simulator's "im" workload, sim/im.go).
 //
 // # How data flows
 //

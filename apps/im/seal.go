@@ -3,6 +3,7 @@ package im
 import (
 	"crypto/rand"
 	"fmt"
+	"io"
 
 	"github.com/ethereum/go-ethereum/common"
 	"golang.org/x/crypto/nacl/box"
@@ -30,8 +31,13 @@ const sealedInnerHeader = 20 + 32 + 24
 //	blob  = SealAnonymous(inner, recipient)          // hides the sender from the mailbox
 //	inner = from[20] | senderKey[32] | nonce[24] | box.Seal(frame, nonce, recipient, sender)
 func seal(frame []byte, from common.Address, sender sealKeys, recipient *[32]byte) ([]byte, error) {
+	return sealFrom(rand.Reader, frame, from, sender, recipient)
+}
+
+// sealFrom is seal drawing the nonce and the ephemeral key from rnd.
+func sealFrom(rnd io.Reader, frame []byte, from common.Address, sender sealKeys, recipient *[32]byte) ([]byte, error) {
 	var nonce [24]byte
-	if _, err := rand.Read(nonce[:]); err != nil {
+	if _, err := io.ReadFull(rnd, nonce[:]); err != nil {
 		return nil, err
 	}
 	inner := make([]byte, 0, sealedInnerHeader+len(frame)+box.Overhead)
@@ -39,7 +45,7 @@ func seal(frame []byte, from common.Address, sender sealKeys, recipient *[32]byt
 	inner = append(inner, sender.pub[:]...)
 	inner = append(inner, nonce[:]...)
 	inner = box.Seal(inner, frame, &nonce, recipient, &sender.priv)
-	return box.SealAnonymous(nil, inner, recipient, rand.Reader)
+	return box.SealAnonymous(nil, inner, recipient, rnd)
 }
 
 // unseal opens a blob sealed to me. It returns the claimed sender, the

@@ -117,6 +117,16 @@ func TestBadInput(t *testing.T) {
 		{"no node running", nil, []string{"--dir", initialised, "status"}, initialised, []string{"no node running in " + initialised + " (start one with `anynet up`)"}},
 		{"ping count", nil, []string{"--dir", initialised, "ping", "-c", "0", "bob"}, initialised, []string{"--count 0", "1 to 100"}},
 		{"import missing", map[string]string{"ANYNET_PASSPHRASE": "x"}, []string{"--dir", filepath.Join(sockDir(t), "imp"), "init", "--import", "/nonexistent/key"}, "", []string{"--import /nonexistent/key: no such file"}},
+		{"pass prefix length", nil, []string{"--dir", initialised, "pass", "mint", "2a/300"}, initialised, []string{`prefix "2a/300"`, "length must be 0 to 256", "e.g. 2a.1/128"}},
+		{"pass prefix too long", nil, []string{"--dir", initialised, "pass", "mint", "2a.1.0.0/256"}, initialised, []string{`prefix "2a.1.0.0/256"`, "at most 255 bits"}},
+		{"pass prefix bits past length", nil, []string{"--dir", initialised, "pass", "subdivide", "1", "2a.1/8"}, initialised, []string{`prefix "2a.1/8"`, "bits set past /8"}},
+		{"pass prefix not hex", nil, []string{"--dir", initialised, "pass", "mint", "zz/8"}, initialised, []string{`prefix "zz/8"`, "not hex"}},
+		{"pass id", nil, []string{"--dir", initialised, "pass", "transfer", "first", "0x1111111111111111111111111111111111111111"}, initialised, []string{`pass ID "first"`, "anynet pass list"}},
+		{"pass id zero", nil, []string{"--dir", initialised, "pass", "subdivide", "0", "2a.1/128"}, initialised, []string{`pass ID "0"`, "from 1"}},
+		{"pass show what", nil, []string{"--dir", initialised, "pass", "show", "2a.1"}, initialised, []string{`"2a.1" is neither a pass ID, a prefix`, "has 2 fields"}},
+		{"pass router endpoint", nil, []string{"--dir", initialised, "pass", "routers", "1", "localhost:4747"}, initialised, []string{`router endpoint "localhost:4747"`, "want ip:port"}},
+		{"pass routers none", nil, []string{"--dir", initialised, "pass", "routers", "1"}, initialised, []string{"give the routers' endpoints", "--clear"}},
+		{"pass without node", nil, []string{"--dir", initialised, "pass", "list"}, initialised, []string{"no node running in " + initialised}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,12 +165,27 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// lineHas reports whether a line of out holds all of parts.
+func lineHas(out string, parts ...string) bool {
+	for line := range strings.SplitSeq(out, "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
 // rootErr is what main prints after "anynet: ".
 func rootErr(err error) error { return err }
 
-// TestDemoHeadless runs the demo for one round: four named nodes attached
-// to one router that reach each other by name through the embedded chain
-// and through the router, and chat bots.
+// TestDemoHeadless runs the demo for one round: four named nodes in two
+// segments, attached to their routers, that reach each other by name
+// through the embedded chain and through the routers (and the tunnel
+// between the segments), and chat bots.
 func TestDemoHeadless(t *testing.T) {
 	cleanEnv(t)
 	if testing.Short() {
@@ -179,11 +204,22 @@ func TestDemoHeadless(t *testing.T) {
 	if !strings.Contains(out, "no static peers") {
 		t.Errorf("output:\n%s", out)
 	}
-	// Every exchange went through the router, found by name alone.
-	if n := strings.Count(out, "via router r1 ("); n != 3 {
-		t.Errorf("%d of 3 exchanges went through router r1 in:\n%s", n, out)
+	// Every exchange went through the routers, found by name alone:
+	// carol is in alice's segment (r1), bob and dave in r2's, reached
+	// through the tunnel r1 found from r2's pass on chain.
+	// carol's exchange may end on the direct path r1 had the hosts punch.
+	for name, via := range map[string][]string{
+		"bob":   {"via r1 → r2, a tunnel ("},
+		"carol": {"via router r1 (", "(a hole punched through r1)"},
+		"dave":  {"via r1 → r2, a tunnel ("},
+	} {
+		if !lineHas(out, "alice → "+name+".anynet", via[0]) && (len(via) == 1 || !lineHas(out, "alice → "+name+".anynet", via[1])) {
+			t.Errorf("alice → %s did not go %q in:\n%s", name, via, out)
+		}
 	}
-	if strings.Contains(out, "router r1: 0 frames forwarded") {
-		t.Errorf("the router forwarded nothing:\n%s", out)
+	for _, r := range []string{"r1", "r2"} {
+		if strings.Contains(out, "router "+r+": 0 frames forwarded") {
+			t.Errorf("router %s forwarded nothing:\n%s", r, out)
+		}
 	}
 }

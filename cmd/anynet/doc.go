@@ -2,8 +2,8 @@
 // one process, with the TUI), `anynet init` and `anynet up` (a node of your
 // own: wallet, node key, embedded chain or a JSON-RPC URL, TUI or daemon),
 // verbs that ask a running node over its control socket (status, peers,
-// routes, resolve, register, ping, chat, chain), and `anynet sim run` (the
-// deterministic simulator). See the README for examples.
+// routes, resolve, register, ping, chat, chain, pass), and `anynet sim run`
+// (the deterministic simulator). See the README for examples.
 //
 // Flow: main.go builds the cobra tree; each verb's file parses its flags,
 // loads the configuration (internal/config: flags, ANYNET_* environment,

@@ -16,6 +16,7 @@ import (
 	"github.com/anynet/anynet/cmd/anynet/internal/daemon"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/spf13/cobra"
 )
@@ -32,7 +33,8 @@ wallet's binding of that key (DIR/binding, for the embedded chain) and
 DIR/config.yaml naming the wallet and the name to register.
 
 --import takes an existing key: a file holding the private key in hex (as
-geth account import takes). init never replaces anything: in a directory
+geth account import takes) or a keystore file (geth's keystore, a browser
+wallet's JSON export), which must open with the passphrase given. init never replaces anything: in a directory
 already initialised it stops and says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -43,7 +45,7 @@ already initialised it stops and says so.`,
 			return runInit(cmd, cfg, importFile)
 		},
 	}
-	cmd.Flags().StringVar(&importFile, "import", "", "import the private key (hex) in this file instead of creating one")
+	cmd.Flags().StringVar(&importFile, "import", "", "import the key in this file (hex private key or keystore JSON) instead of creating one")
 	cmd.Flags().String("name", "", "name to register on chain at `up` (\"alice\" for alice.anynet)")
 	cmd.Flags().String("passphrase-file", "", "file holding the keystore passphrase (else ANYNET_PASSPHRASE or a prompt)")
 	cmd.Flags().String("scrypt", "", "cost of the key file: standard (default, ~1 s, 256 MB) or light (tests)")
@@ -66,16 +68,16 @@ func runInit(cmd *cobra.Command, cfg config.Config, importFile string) (err erro
 	if list, _ := daemon.Keystore(cfg).List(); len(list) > 0 {
 		return fmt.Errorf("%s already holds wallet %s; use another --dir, or move %s away to start over", dir, list[0].Hex(), daemon.Keystore(cfg).Dir)
 	}
+	pass, err := passphrase(cfg, true)
+	if err != nil {
+		return err
+	}
 	var key *ecdsa.PrivateKey
 	if importFile != "" {
-		if key, err = readKeyFile(importFile); err != nil {
+		if key, err = readKeyFile(importFile, pass); err != nil {
 			return err
 		}
 	} else if key, err = crypto.GenerateKey(); err != nil {
-		return err
-	}
-	pass, err := passphrase(cfg, true)
-	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -129,7 +131,10 @@ func runInit(cmd *cobra.Command, cfg config.Config, importFile string) (err erro
 	return nil
 }
 
-func readKeyFile(path string) (*ecdsa.PrivateKey, error) {
+// readKeyFile reads the key to import: a private key in hex, or a
+// keystore file (geth's, a browser wallet's JSON export), which must open
+// with pass, the passphrase that will protect the imported key.
+func readKeyFile(path, pass string) (*ecdsa.PrivateKey, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("--import %s: no such file", path)
@@ -137,10 +142,17 @@ func readKeyFile(path string) (*ecdsa.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--import: %w", err)
 	}
-	s := strings.TrimPrefix(strings.TrimSpace(string(b)), "0x")
-	key, err := crypto.HexToECDSA(s)
+	s := strings.TrimSpace(string(b))
+	if strings.HasPrefix(s, "{") {
+		k, err := keystore.DecryptKey(b, pass)
+		if err != nil {
+			return nil, fmt.Errorf("--import %s: keystore file: %w (it must open with the passphrase given for the new keystore)", path, err)
+		}
+		return k.PrivateKey, nil
+	}
+	key, err := crypto.HexToECDSA(strings.TrimPrefix(s, "0x"))
 	if err != nil {
-		return nil, fmt.Errorf("--import %s: not a hex private key (64 hex digits): %v", path, err)
+		return nil, fmt.Errorf("--import %s: neither a keystore file (JSON) nor a hex private key (64 hex digits): %v", path, err)
 	}
 	return key, nil
 }

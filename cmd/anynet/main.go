@@ -43,7 +43,7 @@ DIR/config.yaml (written by init), then defaults.`,
 	})
 	root.AddCommand(newDemo(), newInit(), newUp(),
 		newStatus(), newPeers(), newRoutes(), newResolve(), newRegister(), newPing(),
-		newChain(), newChat())
+		newChain(), newChat(), newPass())
 	root.AddCommand(newSim())
 	return root
 }

@@ -117,6 +117,9 @@ func newRoutes() *cobra.Command {
 			for _, e := range r.Table {
 				fmt.Fprintln(out, "  route ", e)
 			}
+			if r.Pass != "" {
+				fmt.Fprintln(out, "  pass  ", r.Pass)
+			}
 			for _, d := range r.Direct {
 				fmt.Fprintln(out, "  direct", d)
 			}

@@ -91,6 +91,9 @@ func (c *Conn) Send(dst netip.AddrPort, frames ...[]byte) error {
 		c.add(noRoute, len(frames))
 		return nil
 	}
+	if d := c.net.delayOf(c.addr, dst); d > 0 { // latency (delay.go)
+		return c.sendDelayed(dst, d, frames, filter)
+	}
 	for i, f := range frames {
 		if filter != nil && !filter(c.addr, dst, f) {
 			c.add(filtered, 1)

@@ -46,5 +46,7 @@
 // two addresses (as hashicorp/raft's in-memory transport does);
 // Network.SetFilter installs a per-frame predicate that sees source,
 // destination and frame and may drop it; RandomLoss builds a seeded,
-// deterministic loss filter.
+// deterministic loss filter; Network.SetDelay gives a pair of
+// addresses a one-way latency (delay.go: a delay line per direction,
+// order kept).
 package mem

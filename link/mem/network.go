@@ -29,6 +29,8 @@ type Network struct {
 	filter Filter
 	next   uint32 // host number of the next address Attach tries
 	closed bool
+
+	delays delays // per-pair latency (delay.go); own lock
 }
 
 // pair is an unordered pair of addresses.
@@ -174,6 +176,7 @@ func (n *Network) Close() error {
 		conns = append(conns, c)
 	}
 	n.mu.Unlock()
+	n.stopDelays() // delay.go
 	for _, c := range conns {
 		c.Close()
 	}

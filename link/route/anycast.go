@@ -171,3 +171,18 @@ func (s *Selector[F]) less(a, b Instance) bool {
 	}
 	return bytes.Compare(a.ID[:], b.ID[:]) < 0
 }
+
+// PinTo pins flow to instance id unless the flow is pinned already (a
+// flow the remote instance opened is pinned where its first packet came
+// from), and reports whether flow is now pinned to id. An unknown id
+// pins nothing.
+func (s *Selector[F]) PinTo(flow F, id ID) bool {
+	if cur, ok := s.pins[flow]; ok {
+		return cur == id
+	}
+	if _, ok := s.instances[id]; !ok {
+		return false
+	}
+	s.pins[flow] = id
+	return true
+}

@@ -102,3 +102,23 @@ func TestSelectorFailover(t *testing.T) {
 		t.Error("preferred instance with none alive")
 	}
 }
+
+func TestSelectorPinTo(t *testing.T) {
+	s := NewSelector[flow](locator.Locator{}, Hysteresis{})
+	s.Update(t0, []Instance{{ID: id(1), RTT: ms(5)}, {ID: id(2), RTT: ms(50)}})
+	if !s.PinTo(flow{7}, id(2)) {
+		t.Fatal("PinTo a known instance refused")
+	}
+	if in, _ := s.Pick(t0, flow{7}); in.ID != id(2) {
+		t.Fatalf("pinned flow went to %x", in.ID[0])
+	}
+	if s.PinTo(flow{7}, id(1)) {
+		t.Fatal("PinTo moved a pinned flow")
+	}
+	if s.PinTo(flow{8}, id(9)) {
+		t.Fatal("PinTo an unknown instance")
+	}
+	if in, _ := s.Pick(t0, flow{8}); in.ID != id(1) {
+		t.Fatalf("new flow went to %x, want the nearest", in.ID[0])
+	}
+}

@@ -29,11 +29,19 @@
 //
 // # Wire format
 //
-// An advert message (Encode, Decode), integers big-endian:
+// A router's full table travels as one or more advert messages (Split,
+// Encode, Decode), each small enough for one control frame; all parts of
+// one table carry the same generation, and the receiver's Assembler
+// hands the table to Speaker.Receive once every part arrived (a part of
+// a newer generation starts over; tables are resent periodically, so a
+// lost part costs one interval). Integers big-endian:
 //
 //	offset size  field
-//	0      1     version, = 1
-//	1      2     count of routes
+//	0      1     version, = 2
+//	1      2     table generation (the sender's counter)
+//	3      1     part index, from 0
+//	4      1     part count (1–255), > part index
+//	5      2     count of routes in this part
 //	then, per route:
 //	       1     prefix length in bits (0–255; a full 256-bit locator is
 //	             not a prefix a router advertises)
@@ -42,7 +50,8 @@
 //	       1     path length n (1–MaxPath)
 //	       32×n  router IDs, origin first, sender last
 //
-// Test vector: one route 2a/64, metric 1, path [01…01]:
+// Test vector: generation 7, part 0 of 1, one route 2a/64, metric 1,
+// path [01…01]:
 //
-//	01 0001 40 000000000000002a 0000…(24 zero bytes) 00000001 01 0101…01
+//	02 0007 00 01 0001 40 000000000000002a 0000…(24 zero bytes) 00000001 01 0101…01
 package route

@@ -108,21 +108,31 @@ func (nw *net) converge(limit int) int {
 	nw.t.Helper()
 	for round := 1; round <= limit; round++ {
 		changed := false
-		msgs := map[ID][]byte{}
+		msgs := map[ID][][]byte{}
 		for sid, s := range nw.speakers {
-			b, err := Encode(nil, s.Adverts())
+			// Small messages, so that larger tables travel in parts.
+			parts, err := Split(s.Adverts(), uint16(round), 400)
 			if err != nil {
 				nw.t.Fatal(err)
 			}
-			msgs[sid] = b
+			for _, m := range parts {
+				b, err := Encode(nil, m)
+				if err != nil {
+					nw.t.Fatal(err)
+				}
+				msgs[sid] = append(msgs[sid], b)
+			}
 		}
 		for l := range nw.links {
-			adverts, err := Decode(msgs[l[0]])
-			if err != nil {
-				nw.t.Fatal(err)
-			}
-			if nw.speakers[l[1]].Receive(l[0], adverts) {
-				changed = true
+			var asm Assembler
+			for _, b := range msgs[l[0]] {
+				m, err := Decode(b)
+				if err != nil {
+					nw.t.Fatal(err)
+				}
+				if adverts, ok := asm.Add(m); ok && nw.speakers[l[1]].Receive(l[0], adverts) {
+					changed = true
+				}
 			}
 		}
 		if !changed {
@@ -233,30 +243,88 @@ func TestWireVector(t *testing.T) {
 	for i := range router {
 		router[i] = 1
 	}
-	b, err := Encode(nil, []Advert{{Prefix: pfx(t, "2a/64"), Metric: 1, Path: []ID{router}}})
+	m := Message{Gen: 7, Part: 0, Parts: 1, Adverts: []Advert{{Prefix: pfx(t, "2a/64"), Metric: 1, Path: []ID{router}}}}
+	b, err := Encode(nil, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "01" + "0001" + "40" + "000000000000002a" + strings.Repeat("00", 24) + "00000001" + "01" + strings.Repeat("01", 32)
+	want := "02" + "0007" + "00" + "01" + "0001" + "40" + "000000000000002a" + strings.Repeat("00", 24) + "00000001" + "01" + strings.Repeat("01", 32)
 	if got := hex.EncodeToString(b); got != want {
 		t.Fatalf("encoding\n got %s\nwant %s", got, want)
 	}
 	back, err := Decode(b)
-	if err != nil || len(back) != 1 || back[0].Prefix != pfx(t, "2a/64") || back[0].Path[0] != router {
+	if err != nil || back.Gen != 7 || back.Parts != 1 || len(back.Adverts) != 1 || back.Adverts[0].Prefix != pfx(t, "2a/64") || back.Adverts[0].Path[0] != router {
 		t.Fatalf("decode: %v %+v", err, back)
 	}
 }
 
+// TestSplitAssemble: a table too large for one message travels in
+// parts that fit, arriving in any order; a part of a newer generation
+// starts over; a route that fits no message is an error.
+func TestSplitAssemble(t *testing.T) {
+	var table []Advert
+	for i := range 40 {
+		table = append(table, Advert{Prefix: locator.MustPrefix(locator.New(0x2a, uint64(i), [12]byte{}, 0), 128), Metric: uint32(i), Path: []ID{id(byte(i)), id(9)}})
+	}
+	const max = 1200
+	parts, err := Split(table, 3, max)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) < 2 {
+		t.Fatalf("%d routes in %d part(s) of %d bytes", len(table), len(parts), max)
+	}
+	var wire []Message
+	for _, m := range parts {
+		b, err := Encode(nil, m)
+		if err != nil || len(b) > max {
+			t.Fatalf("part %d: %d bytes, %v", m.Part, len(b), err)
+		}
+		back, err := Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wire = append(wire, back)
+	}
+	var asm Assembler
+	// A stale part of an older generation, then the parts backwards.
+	old := wire[0]
+	old.Gen = 2
+	if _, ok := asm.Add(old); ok {
+		t.Fatal("one part of several completed a table")
+	}
+	for i := len(wire) - 1; i >= 0; i-- {
+		got, ok := asm.Add(wire[i])
+		if ok != (i == 0) {
+			t.Fatalf("part %d: complete = %v", i, ok)
+		}
+		if ok && !slices.EqualFunc(got, table, func(a, b Advert) bool {
+			return a.Prefix == b.Prefix && a.Metric == b.Metric && slices.Equal(a.Path, b.Path)
+		}) {
+			t.Fatalf("reassembled %d routes, not the table of %d", len(got), len(table))
+		}
+	}
+	if empty, _ := Split(nil, 1, max); len(empty) != 1 || empty[0].Parts != 1 || len(empty[0].Adverts) != 0 {
+		t.Errorf("empty table split into %+v", empty)
+	}
+	if _, err := Split(table[:1], 1, 60); err == nil {
+		t.Error("a route larger than a message was split")
+	}
+}
+
 func TestDecodeErrors(t *testing.T) {
-	good, _ := Encode(nil, []Advert{{Prefix: pfx(t, "2a/64"), Metric: 1, Path: []ID{id(9)}}})
+	good, _ := Encode(nil, Message{Parts: 1, Adverts: []Advert{{Prefix: pfx(t, "2a/64"), Metric: 1, Path: []ID{id(9)}}}})
+	const h = headerLen
 	tests := map[string][]byte{
 		"empty":           nil,
-		"version":         append([]byte{2}, good[1:]...),
+		"version":         append([]byte{1}, good[1:]...),
+		"no parts":        func() []byte { b := slices.Clone(good); b[4] = 0; return b }(),
+		"part past count": func() []byte { b := slices.Clone(good); b[3] = 1; return b }(),
 		"truncated":       good[:len(good)-1],
 		"trailing":        append(slices.Clone(good), 0),
-		"count too large": append([]byte{1, 0xff, 0xff}, good[3:]...),
-		"bits past len":   func() []byte { b := slices.Clone(good); b[3] = 8; return b }(),
-		"empty path":      func() []byte { b := slices.Clone(good); b[3+1+32+4] = 0; return b }(),
+		"count too large": func() []byte { b := slices.Clone(good); b[5], b[6] = 0xff, 0xff; return b }(),
+		"bits past len":   func() []byte { b := slices.Clone(good); b[h] = 8; return b }(),
+		"empty path":      func() []byte { b := slices.Clone(good); b[h+1+32+4] = 0; return b }(),
 	}
 	for name, b := range tests {
 		if _, err := Decode(b); !errors.Is(err, ErrMalformed) {
@@ -266,15 +334,15 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 func FuzzDecode(f *testing.F) {
-	good, _ := Encode(nil, []Advert{{Prefix: locator.MustPrefix(locator.New(0x2a, 0, [12]byte{}, 0), 64), Metric: 1, Path: []ID{id(9)}}})
+	good, _ := Encode(nil, Message{Gen: 1, Parts: 1, Adverts: []Advert{{Prefix: locator.MustPrefix(locator.New(0x2a, 0, [12]byte{}, 0), 64), Metric: 1, Path: []ID{id(9)}}}})
 	f.Add(good)
-	f.Add([]byte{1, 0, 0})
+	f.Add([]byte{2, 0, 0, 0, 1, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		adverts, err := Decode(b)
+		m, err := Decode(b)
 		if err != nil {
 			return
 		}
-		again, err := Encode(nil, adverts)
+		again, err := Encode(nil, m)
 		if err != nil || !bytes.Equal(again, b) {
 			t.Fatalf("decode/encode not an identity: %v", err)
 		}

@@ -52,8 +52,8 @@
 // With Config.Period 0 (the default) a block is sealed as soon as a
 // transaction enters the pool, and the chain replaces eth_sendRawTransaction
 // (in process and over HTTP) with a version that returns only once the
-// transaction is in a block, or is queued behind a nonce gap, or was dropped
-// (10 s at most). So bind.WaitMined, whose first receipt query happens at
+// transaction is in a block on disk with its lookup entry, or is queued
+// behind a nonce gap (10 s at most: a dropped transaction waits that long). So bind.WaitMined, whose first receipt query happens at
 // once but whose next one waits a second, returns on its first query.
 // Chain.WaitMined waits on the chain's own events in either mode. With a
 // Period of a second or more, a block (possibly empty) is sealed every

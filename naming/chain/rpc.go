@@ -33,7 +33,7 @@ const maxSendWait = 10 * time.Second
 // sendAPI replaces eth_sendRawTransaction on a chain that seals on demand:
 // it submits the transaction like geth's own method (same fee cap and EIP-155
 // checks), then returns once the transaction is in a block synced to disk,
-// or queued behind a nonce gap, or dropped, so the first receipt query of
+// or queued behind a nonce gap (or after maxSendWait), so the first receipt query of
 // bind.WaitMined succeeds instead of polling for a second, and what it saw
 // survives a crash.
 type sendAPI struct{ c *Chain }
@@ -68,9 +68,13 @@ func (s *sendAPI) SendRawTransaction(ctx context.Context, input hexutil.Bytes) (
 		if s.c.minedDurably(hash, durable) {
 			return hash, nil
 		}
+		// Queued behind a nonce gap: it waits for a transaction not yet
+		// sent. A transaction the pool no longer knows may be in a block
+		// whose lookup entries the indexer has not written yet, so that
+		// case waits on (a dropped one only until maxSendWait).
 		if rawdb.ReadTxLookupEntry(s.c.eth.ChainDb(), hash) == nil &&
-			s.c.eth.TxPool().Status(hash) != txpool.TxStatusPending {
-			return hash, nil // queued behind a nonce gap, or dropped
+			s.c.eth.TxPool().Status(hash) == txpool.TxStatusQueued {
+			return hash, nil
 		}
 		select {
 		case <-heads:

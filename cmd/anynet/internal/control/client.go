@@ -134,6 +134,8 @@ func remoteError(status int, msg string) error {
 		s = ErrNotFound
 	case http.StatusNotImplemented:
 		s = ErrUnsupported
+	case http.StatusConflict:
+		s = ErrRefused
 	}
 	if msg == "" {
 		msg = http.StatusText(status)

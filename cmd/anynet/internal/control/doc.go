@@ -47,6 +47,20 @@
 //	POST /v1/chat/community/delete {"community","post"}   {}
 //	POST /v1/chat/call  {"to","path","bitrate"}         CallResult
 //
+// A Backend implementing PassBackend serves network passes (the daemon
+// all of them; ChainOnly, `anynet chain serve`, which holds the embedded
+// chain's dev account but no wallet, show and mint with a holder named);
+// others answer ErrUnsupported. IDs are decimal, prefixes and
+// locators in locator text form; a change the chain refuses (not the
+// holder, overlap, outside the parent) is ErrRefused, 409:
+//
+//	GET  /v1/pass?ref=R                      Pass (R: ID, prefix or locator; the deepest pass holding it)
+//	GET  /v1/pass/list                       []Pass held by the node's wallet
+//	POST /v1/pass/mint      {"prefix","to"}  Pass (to: 0x wallet or name; "": the node's)
+//	POST /v1/pass/subdivide {"id","prefix"}  Pass (the new one)
+//	POST /v1/pass/transfer  {"id","to"}      Pass
+//	POST /v1/pass/routers   {"id","endpoints"}  Pass (endpoints "ip:port"; [] clears)
+//
 // GROUP and COMMUNITY are an ID (32 hex digits) or a name, if unique
 // among this wallet's groups or communities. The group and community
 // endpoints are served by a Backend implementing CommunityBackend (the

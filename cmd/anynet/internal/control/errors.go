@@ -12,6 +12,10 @@ var (
 	ErrUnsupported = errors.New("control: not supported by this node")
 	// ErrBadRequest: a request the server could not parse.
 	ErrBadRequest = errors.New("control: bad request")
+	// ErrRefused: the chain refuses the change asked: a pass this wallet
+	// does not hold, a prefix that overlaps another or lies outside its
+	// parent.
+	ErrRefused = errors.New("control: refused")
 	// ErrForbidden: the socket's peer is another user.
 	ErrForbidden = errors.New("control: connection from another user refused")
 )

@@ -146,6 +146,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	})
 	s.chatHandlers(mux, b, get, post)
 	s.communityHandlers(b, get, post)
+	s.passHandlers(b, get, post)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if uid, _ := r.Context().Value(uidKey{}).(int); uid != allowedUID() {
 			s.log.Warn("control: refused a connection from another user", "uid", uid)
@@ -187,6 +188,8 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case errors.Is(err, ErrUnsupported):
 		return http.StatusNotImplemented
+	case errors.Is(err, ErrRefused):
+		return http.StatusConflict
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):
 		return http.StatusGatewayTimeout
 	}

@@ -74,6 +74,9 @@ type Routes struct {
 	// Table is a router's route table, longest prefix first: "PREFIX via
 	// NEXT-HOP metric N", the next hop "self" for its own prefixes.
 	Table []string `json:"table,omitempty"`
+	// Pass says whether a router's network pass names its endpoint, so
+	// that routers of other segments tunnel to it.
+	Pass string `json:"pass,omitempty"`
 }
 
 // Resolved is a name's answer on chain.

@@ -97,6 +97,7 @@ func (d *Daemon) seen(w common.Address, source, addr string) *control.Peer {
 // segment (routing.go), a router's table, and the peers reached directly.
 func (d *Daemon) Routes(context.Context) (control.Routes, error) {
 	r := d.routes()
+	r.Pass = d.passNote()
 	d.mu.Lock()
 	for _, p := range d.peers {
 		if p.Addr != "" {

@@ -62,15 +62,21 @@ func (d *Daemon) ChatSendFile(ctx context.Context, to, path string) (control.Cha
 	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
 		return control.ChatMessage{}, fmt.Errorf("%w: %s is not a readable file", control.ErrBadRequest, path)
 	}
-	w, _, err := d.lookup(ctx, to)
-	if err != nil {
-		return control.ChatMessage{}, err
-	}
-	m, err := d.chat.SendFile(ctx, w.Hex(), path, im.File)
+	m, err := d.SendFile(ctx, to, path)
 	if errors.Is(err, im.ErrUnknownPeer) || errors.Is(err, stack.ErrUnknownPeer) {
 		return chatMessage(m), fmt.Errorf("%w: %v", control.ErrNotFound, err)
 	}
 	return chatMessage(m), err
+}
+
+// SendFile offers the file at path to a name (bob: bob.anynet) or a 0x
+// wallet, as SendChat sends text.
+func (d *Daemon) SendFile(ctx context.Context, to, path string) (im.Message, error) {
+	w, _, err := d.lookup(ctx, to)
+	if err != nil {
+		return im.Message{}, err
+	}
+	return d.chat.SendFile(ctx, w.Hex(), path, im.File)
 }
 
 // ChatGet implements control.ChatBackend: im.Download, then a copy into

@@ -80,7 +80,8 @@ type Daemon struct {
 	peers      map[common.Address]*control.Peer
 	published  bool
 	publishErr error
-	name       string // the name claimed on chain
+	name       string         // the name claimed on chain
+	announced  *PassAnnounced // what a router did with its pass (routerpass.go)
 }
 
 // Start brings the node and its services up; see the package doc for the
@@ -194,6 +195,11 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	go func() {
 		defer d.wg.Done()
 		d.publishLoop(runCtx)
+	}()
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.passLoop(runCtx)
 	}()
 	log.Info("node up", "wallet", d.wallet.Hex(), "underlay", d.node.Self().Addr.String(), "chain", d.chainDesc())
 	return d, nil

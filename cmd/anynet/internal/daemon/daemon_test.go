@@ -20,12 +20,7 @@ import (
 func pair(t *testing.T) (alice, bob *Daemon) {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
+	emb, dir := testChain(t)
 	start := func(name string) *Daemon {
 		key, _ := crypto.GenerateKey()
 		mdir := filepath.Join(dir, name)
@@ -138,12 +133,7 @@ func TestOfflineChat(t *testing.T) {
 		t.Skip("starts a chain and three nodes")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
+	emb, dir := testChain(t)
 	start := func(cfg config.Config, key *ecdsa.PrivateKey) *Daemon {
 		t.Helper()
 		cfg.Dir = filepath.Join(dir, cfg.Name)
@@ -186,4 +176,18 @@ func TestOfflineChat(t *testing.T) {
 	if err != nil || len(h) != 2 || h[1].Text != "while you were out" {
 		t.Fatalf("bob reads %+v, %v", h, err)
 	}
+}
+
+// testChain opens an embedded chain in a directory of the test's, which
+// the daemons of the test put their data directories in, and closes it
+// when the test ends.
+func testChain(t *testing.T) (*naming.Embedded, string) {
+	t.Helper()
+	dir := t.TempDir()
+	emb, err := naming.OpenEmbedded(context.Background(), naming.EmbeddedConfig{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	return emb, dir
 }

@@ -27,11 +27,28 @@
 //     chain's faucet (naming.Remote.Fund, served by another anynet
 //     process's embedded chain); a chain without one (naming.ErrNoFaucet)
 //     leaves an empty wallet unpublished, with a hint in the log.
+//  8. a router (route-prefix P) reads the network pass for exactly P
+//     (routerpass.go): if its wallet holds it, it writes its published
+//     underlay endpoint (publish-addr, else the listener's) as the pass's
+//     router, once, retrying while the chain fails, so routers of other
+//     segments find it and tunnel to it (stack/tunnel.go); if not, it
+//     logs that they cannot find it and how to get the pass, and runs on.
 //
 // Close undoes these in reverse order. Daemon implements control.Backend
 // (backend.go), control.ChatBackend (chat.go: consent, attachments,
-// groups) and control.CommunityBackend (community.go: communities,
-// calls); ChainOnly is the backend of `anynet chain serve`.
+// groups), control.CommunityBackend (community.go: communities,
+// calls) and control.PassBackend (passes.go: network passes, each write
+// checked on chain first so that a refusal names the holder, the
+// overlapping pass or the parent; reverts that still happen are mapped
+// from the contract's reason to control.ErrRefused). Root passes are
+// minted with the key of the passes contract's admin: the embedded
+// chain's dev account on a node that embeds the chain (its deployer), or
+// the node's wallet if it is the admin; any other node is refused with
+// control.ErrUnsupported. Minting with the dev account may race the
+// chain's faucet for the dev account's nonce; a mint that lost its nonce
+// is sent again (up to three times). ChainOnly is the backend of `anynet chain serve`; it holds
+// the dev account too, so it shows passes and mints them for a holder
+// named with --to (chainonly_passes.go).
 //
 // The stack exposes no session table, so Peers lists the static peers and
 // the wallets this node resolved, pinged or chatted with. Chat names are

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
-	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
@@ -37,12 +36,7 @@ func TestRouted(t *testing.T) {
 		t.Skip("starts a chain and three nodes")
 	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
+	emb, dir := testChain(t)
 	start := func(name string, c config.Config) (*Daemon, error) {
 		key, _ := crypto.GenerateKey()
 		c.Dir = filepath.Join(dir, name)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,12 +40,12 @@ type Config struct {
 
 var names = strings.Fields("alice bob carol dave erin frank grace heidi ivan judy ken leo mallory niaj olivia peggy quentin rupert sybil trent uma victor walter xena yves zoe")
 
-// The demo's router: its name (not claimed on chain; the narration's) and
-// the subnet the members take their locators in.
-const (
-	routerName   = "r1"
-	routerSubnet = "2a.1/128"
-)
+// The demo's routers: their names (not claimed on chain; the
+// narration's) and the subnets of their segments, where their members
+// take locators. The routers are not neighbors: each segment's network
+// pass on chain names its router's endpoint, and a router tunnels frames
+// for the other segment straight to the router the pass names.
+var routers = []struct{ name, subnet string }{{"r1", "2a.1/128"}, {"r2", "2b.1/128"}}
 
 // readyTimeout bounds the wait for every member to be on chain.
 const readyTimeout = 2 * time.Minute
@@ -99,13 +100,29 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		}
 		return d, nil
 	}
-	router, err := start(routerName, config.Config{RoutePrefix: routerSubnet}, daemon.Options{})
-	if err != nil {
-		return err
+	rds := make([]*daemon.Daemon, len(routers))
+	infos := make([]daemon.Router, len(routers))
+	defer func() {
+		for _, r := range rds {
+			if r != nil {
+				r.Close()
+			}
+		}
+	}()
+	for i, r := range routers {
+		if rds[i], err = start(r.name, config.Config{RoutePrefix: r.subnet}, daemon.Options{}); err != nil {
+			return err
+		}
+		infos[i], _ = rds[i].RouterInfo()
+		key, err := memberKey(filepath.Join(dir, r.name))
+		if err != nil {
+			return err
+		}
+		if err := holdPass(ctx, emb, key, infos[i]); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%-8s wallet %s  udp %s  router of %s (its pass on chain names this endpoint)\n", r.name, rds[i].Wallet().Hex(), infos[i].Addr, infos[i].Subnet)
 	}
-	defer router.Close()
-	r1, _ := router.RouterInfo()
-	fmt.Fprintf(out, "%-8s wallet %s  udp %s  router of %s\n", routerName, router.Wallet().Hex(), r1.Addr, r1.Subnet)
 
 	members := make([]*daemon.Daemon, cfg.Nodes)
 	defer func() {
@@ -116,17 +133,21 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		}
 	}()
 	for i := range members {
-		name := names[i]
+		name, seg := names[i], i%len(routers)
 		members[i], err = start(name, config.Config{Name: name}, daemon.Options{
 			Control: i == 0, // `anynet --dir DIR/alice status` works during the demo
-			Routers: []daemon.Router{r1},
+			Routers: []daemon.Router{infos[seg]},
 		})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "%-8s wallet %s  udp %s  attached to %s\n", name, members[i].Wallet().Hex(), members[i].Node().Self().Addr, routerName)
+		fmt.Fprintf(out, "%-8s wallet %s  udp %s  attached to %s\n", name, members[i].Wallet().Hex(), members[i].Node().Self().Addr, routers[seg].name)
 	}
-	if err := waitReady(ctx, append([]*daemon.Daemon{router}, members...), append([]string{routerName}, names...)); err != nil {
+	var readyNames []string
+	for _, r := range routers {
+		readyNames = append(readyNames, r.name)
+	}
+	if err := waitReady(ctx, append(rds, members...), append(readyNames, names...)); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "on chain every member published its node key, endpoint and locator and claimed its name; no static peers\n")
@@ -136,7 +157,32 @@ func Run(ctx context.Context, cfg Config) (err error) {
 	if cfg.UI != nil {
 		return cfg.UI(ctx, members[0])
 	}
-	return rounds(ctx, cfg, router, members)
+	return rounds(ctx, cfg, rds, members)
+}
+
+// holdPass makes the router r's wallet (key) hold the network pass of its
+// subnet, minted by the chain's deployer as local chains allow, and
+// publishes r's endpoint in it. A demo kept in --dir finds its passes
+// again and only updates the endpoint.
+func holdPass(ctx context.Context, emb *naming.Embedded, key *ecdsa.PrivateKey, r daemon.Router) error {
+	c := emb.Client
+	var id *big.Int
+	pass, err := c.PassFor(ctx, r.Subnet.Addr())
+	switch {
+	case err == nil && pass.Owner == r.Wallet && int(pass.Len) == r.Subnet.Bits():
+		id = pass.ID
+	case err == nil || errors.Is(err, naming.ErrNotFound):
+		if id, err = c.MintPass(ctx, emb.Chain.DeployerAuth(), r.Wallet, r.Subnet.Addr(), uint8(r.Subnet.Bits())); err != nil {
+			return fmt.Errorf("demo: pass for %s: %w", r.Subnet, err)
+		}
+	default:
+		return fmt.Errorf("demo: pass for %s: %w", r.Subnet, err)
+	}
+	auth := naming.Transactor(key, new(big.Int).SetUint64(emb.Chain.ChainID()))
+	if err := c.SetRouters(ctx, auth, id, []string{r.Addr.String()}); err != nil {
+		return fmt.Errorf("demo: routers of %s: %w", r.Subnet, err)
+	}
+	return nil
 }
 
 // memberKey loads DIR/wallet.key, creating it on the first run, so a demo
@@ -200,15 +246,15 @@ func bot(ctx context.Context, name string, m *daemon.Daemon) {
 }
 
 // rounds: alice pings every member by name and chats with its bot, and
-// says which path that took: through the router when its forwarded
-// frames grew meanwhile.
-func rounds(ctx context.Context, cfg Config, router *daemon.Daemon, members []*daemon.Daemon) error {
+// says which path that took: through a router when its forwarded frames
+// grew meanwhile, through both when the member is in the other segment.
+func rounds(ctx context.Context, cfg Config, rds []*daemon.Daemon, members []*daemon.Daemon) error {
 	alice := members[0]
 	replies := alice.Chat().Subscribe(ctx)
 	for round := 1; cfg.Rounds == 0 || round <= cfg.Rounds; round++ {
 		for i := range members[1:] {
 			name := names[i+1]
-			forwarded := router.LinkStats().FramesForwarded
+			before := forwarded(rds)
 			p, err := alice.Ping(ctx, name, 1)
 			if ctx.Err() != nil {
 				return nil
@@ -232,9 +278,9 @@ func rounds(ctx context.Context, cfg Config, router *daemon.Daemon, members []*d
 			if err != nil {
 				return fmt.Errorf("demo: %s's bot: %w", name, err)
 			}
-			via := "direct"
-			if n := router.LinkStats().FramesForwarded - forwarded; n > 0 {
-				via = fmt.Sprintf("via router %s (%d frames forwarded)", routerName, n)
+			via := path(before, forwarded(rds), 0, (i+1)%len(routers))
+			if ap, ok := alice.Node().DirectPath(sent.To); ok {
+				via = fmt.Sprintf("direct to %s (a hole punched through %s)", ap, routers[0].name)
 			}
 			fmt.Fprintf(cfg.Out, "alice → %-13s ping %-10s chat %q [%s] ← %q  %s\n", name+".anynet", rtt, text, sent.Status, reply, via)
 		}
@@ -250,8 +296,39 @@ func rounds(ctx context.Context, cfg Config, router *daemon.Daemon, members []*d
 	s := alice.Node().LinkStats()
 	fmt.Fprintf(cfg.Out, "alice's link: %d frames sent, %d received, %d handshakes, %d dropped\n",
 		s.FramesSent, s.FramesReceived, s.HandshakesStarted, s.DroppedOpen+s.DroppedReplay+s.DroppedMalformed+s.DroppedNoPeer)
-	fmt.Fprintf(cfg.Out, "router %s: %d frames forwarded\n", routerName, router.LinkStats().FramesForwarded)
+	for i, n := range forwarded(rds) {
+		fmt.Fprintf(cfg.Out, "router %s: %d frames forwarded\n", routers[i].name, n)
+	}
 	return nil
+}
+
+// forwarded returns each router's forwarded-frame count.
+func forwarded(rds []*daemon.Daemon) []uint64 {
+	out := make([]uint64, len(rds))
+	for i, r := range rds {
+		out[i] = r.LinkStats().FramesForwarded
+	}
+	return out
+}
+
+// path says how an exchange between members of segments from and to
+// went, from the routers' forwarded counts before and after it: through
+// their routers if each grew ("via router r1 (N frames forwarded)", or
+// across the segments "via r1 → r2, a tunnel (N frames forwarded)"),
+// else "direct".
+func path(before, after []uint64, from, to int) string {
+	n := after[from] - before[from]
+	if to == from {
+		if n == 0 {
+			return "direct"
+		}
+		return fmt.Sprintf("via router %s (%d frames forwarded)", routers[from].name, n)
+	}
+	m := after[to] - before[to]
+	if n == 0 || m == 0 {
+		return "direct"
+	}
+	return fmt.Sprintf("via %s → %s, a tunnel (%d frames forwarded)", routers[from].name, routers[to].name, n+m)
 }
 
 // replyTimeout bounds the wait for a bot's answer.

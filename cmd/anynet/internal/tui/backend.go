@@ -41,6 +41,10 @@ type Backend interface {
 	// SendGroup posts text to group (its ID) and returns the message as
 	// stored.
 	SendGroup(ctx context.Context, group, text string) (Message, error)
+	// SendFile offers the file at path (absolute, or relative to the
+	// TUI's working directory) to a name or a 0x wallet, who downloads it
+	// when they choose; the file must stay there until then.
+	SendFile(ctx context.Context, to, path string) (Message, error)
 	// Download fetches the file message id offers, calling progress
 	// (if not nil) with the bytes held and the total after each chunk,
 	// and returns where the verified file is. It runs without the

@@ -36,7 +36,7 @@
 //     refreshes, ctrl+c quits; on Network 1-3 jump to a view, q quits and
 //     ↑/↓ scroll; on Names ↑/↓ pick resolve, register or reverse and enter
 //     runs it; on Chat ↑/↓ pick a conversation, enter sends ("@name text"
-//     starts a new one), pgup/pgdn scroll, and while a request is
+//     starts a new one, "/file PATH" offers a file), pgup/pgdn scroll, and while a request is
 //     selected alt+a allows, alt+d denies and alt+b blocks it (the help
 //     line shows them then); alt+g downloads the newest file the other
 //     side offered, with a progress bar in the status line. Text inputs keep the keyboard

@@ -108,15 +108,19 @@ func (m *model) downloadLine() string {
 	return fmt.Sprintf("get %s %s", d.name, progressbar.Transfer(d.have, d.total, 20))
 }
 
-// text is a message's text, or its file: name, size, and whether it is
-// here.
-func (m *model) text(msg Message) string {
+// text is a message's text, or its file: name, size, and where it is
+// (offered from, for one this node sent; saved at, once downloaded).
+func (m *model) text(msg Message, mine bool) string {
 	f := msg.File
 	if f == nil {
 		return msg.Text
 	}
 	s := fmt.Sprintf("[file %s, %s]", f.Name, progressbar.Bytes(f.Size))
-	if f.Path != "" {
+	switch {
+	case f.Path == "":
+	case mine:
+		s += " " + m.st.dim.Render("from "+f.Path)
+	default:
 		s += " " + m.st.dim.Render("saved "+f.Path)
 	}
 	return s

@@ -58,3 +58,32 @@ func closedProgress() <-chan dlProgressMsg {
 	close(ch)
 	return ch
 }
+
+// TestChatSendFile: "/file PATH" offers a file to the selected
+// conversation, which then shows it; without a person selected, or
+// without a path, it says how to use it and sends nothing.
+func TestChatSendFile(t *testing.T) {
+	f := newFake()
+	m := newTestModel(t, f, 120, 24)
+	start(m)
+	drive(m, keys("3"), keys("/file /data/report.pdf"), keyEnter)
+	if got := f.sent(); len(got) != 1 || got[0] != "bob: file /data/report.pdf" {
+		t.Fatalf("sends = %q, want the file offered to bob", got)
+	}
+	if v := m.View(); !strings.Contains(v, "you: [file report.pdf, 1.2 KiB] from /data/report.pdf") {
+		t.Fatalf("offered file not shown:\n%s", v)
+	}
+	drive(m, keys("/file "), keyEnter)
+	if v := m.View(); !strings.Contains(v, "usage: /file PATH") || len(f.sent()) != 1 {
+		t.Fatalf("an empty path was not refused:\n%s", v)
+	}
+
+	f2 := newFake()
+	f2.fail["SendFile"] = errors.New("im: attachment: open /nope: no such file or directory")
+	m = newTestModel(t, f2, 80, 24)
+	start(m)
+	drive(m, keys("3"), keys("/file /nope"), keyEnter)
+	if v := m.View(); !strings.Contains(v, "no such file") {
+		t.Fatalf("a failed offer is not reported:\n%s", v)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -280,6 +281,24 @@ func (f *fakeBackend) Send(_ context.Context, to, text string) (Message, error) 
 	m := Message{ID: fmt.Sprintf("s%d", f.nextID), From: aliceW, To: w, Text: text, Sent: t0, Status: Pending}
 	f.msgs[w] = append(f.msgs[w], m)
 	f.sends = append(f.sends, to+": "+text)
+	return m, nil
+}
+
+func (f *fakeBackend) SendFile(_ context.Context, to, path string) (Message, error) {
+	if err := f.err("SendFile"); err != nil {
+		return Message{}, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w, ok := f.names[to]
+	if !ok {
+		return Message{}, fmt.Errorf("send to %q: %w", to, errNotFound)
+	}
+	f.nextID++
+	m := Message{ID: fmt.Sprintf("s%d", f.nextID), From: aliceW, To: w, Sent: t0, Status: Delivered,
+		File: &File{Name: filepath.Base(path), Size: 1234, Path: path}}
+	f.msgs[w] = append(f.msgs[w], m)
+	f.sends = append(f.sends, to+": file "+path)
 	return m, nil
 }
 

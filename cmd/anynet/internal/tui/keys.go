@@ -60,7 +60,7 @@ func (k keyMap) helpFor(v view, request, file bool) []key.Binding {
 		return []key.Binding{k.Up, k.Enter, k.Clear, k.Next, k.Refresh, k.Quit}
 	case viewChat:
 		send := k.Enter
-		send.SetHelp("enter", "send (@name text: new chat)")
+		send.SetHelp("enter", "send (/file PATH: a file)")
 		pick := k.Up
 		pick.SetHelp("↑/↓", "conversation")
 		if request {

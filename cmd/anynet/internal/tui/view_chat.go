@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -195,6 +196,9 @@ func (m *model) send() tea.Cmd {
 			return sentMsg{to: name, text: text, group: group, msg: msg, err: err}
 		})
 	}
+	if path, ok := strings.CutPrefix(text, "/file"); ok && (path == "" || path[0] == ' ') {
+		return m.sendFile(strings.TrimSpace(path))
+	}
 	if strings.HasPrefix(text, "@") {
 		name, rest, _ := strings.Cut(text[1:], " ")
 		to, text = name, strings.TrimSpace(rest)
@@ -214,6 +218,32 @@ func (m *model) send() tea.Cmd {
 	b := m.b
 	return m.call("", func(ctx context.Context) tea.Msg {
 		msg, err := b.Send(ctx, to, text)
+		return sentMsg{to: to, text: text, msg: msg, err: err}
+	})
+}
+
+// sendFile offers the file at path to the selected conversation's peer.
+func (m *model) sendFile(path string) tea.Cmd {
+	c := &m.chat
+	switch {
+	case !c.hasPeer || c.group != "":
+		m.setNotice("select a conversation with one person to send a file", true)
+		return nil
+	case path == "":
+		m.setNotice("usage: /file PATH", true)
+		return nil
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	to := or(c.named(c.peer), c.peer.Hex())
+	text := "[file " + filepath.Base(path) + "]"
+	c.input.SetValue("")
+	c.scroll = 0
+	m.setNotice("offering "+filepath.Base(path)+" to "+to+"…", false)
+	b := m.b
+	return m.call("", func(ctx context.Context) tea.Msg {
+		msg, err := b.SendFile(ctx, to, path)
 		return sentMsg{to: to, text: text, msg: msg, err: err}
 	})
 }
@@ -429,9 +459,9 @@ func (m *model) chatLine(msg Message) string {
 		if msg.Status == Failed {
 			style = m.st.failed
 		}
-		return fmt.Sprintf("%s %s %s %s", m.st.dim.Render(ts), m.st.mine.Render("you:"), m.text(msg), style.Render(mark))
+		return fmt.Sprintf("%s %s %s %s", m.st.dim.Render(ts), m.st.mine.Render("you:"), m.text(msg, true), style.Render(mark))
 	}
-	return fmt.Sprintf("%s %s %s", m.st.dim.Render(ts), m.st.theirs.Render(c.nameOf(msg.From)+":"), m.text(msg))
+	return fmt.Sprintf("%s %s %s", m.st.dim.Render(ts), m.st.theirs.Render(c.nameOf(msg.From)+":"), m.text(msg, false))
 }
 
 // pad truncates or pads s to exactly w cells.

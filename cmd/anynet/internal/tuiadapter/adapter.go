@@ -202,6 +202,12 @@ func (b *Backend) MarkRead(ctx context.Context, peer common.Address) error {
 	return b.D.Chat().MarkRead(ctx, peer)
 }
 
+// SendFile implements tui.Backend.
+func (b *Backend) SendFile(ctx context.Context, to, path string) (tui.Message, error) {
+	m, err := b.D.SendFile(ctx, to, path)
+	return message(m), err
+}
+
 // Download implements tui.Backend.
 func (b *Backend) Download(ctx context.Context, id string, progress func(have, total int64)) (string, error) {
 	mid, err := im.ParseMessageID(id)

@@ -1,0 +1,285 @@
+package link
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/anynet/anynet/link/locator"
+	"github.com/anynet/anynet/link/route"
+	"github.com/anynet/anynet/transport"
+)
+
+// Anycast (see doc.go): several nodes, each with its own node key and
+// binding, serve one wallet. The wallet's identity address names an
+// owner peer that holds an anycastGroup instead of a session; each
+// instance is a peer of its own (its transport.Peer, underlay address,
+// locator, queue), reachable through the transport-peer map but not the
+// identity map. Outbound packets pick an instance per flow (pick);
+// inbound packets from any instance are delivered as the wallet's.
+
+// Anycast defaults (AnycastConfig).
+const (
+	DefaultProbeAfter     = time.Second
+	DefaultFailAfter      = 3 * time.Second
+	DefaultRetryAfter     = 5 * time.Second
+	DefaultRefreshAfter   = time.Minute
+	DefaultPinIdle        = 10 * time.Minute
+	anycastSweepInterval  = time.Second
+	anycastMinRTTSample   = time.Nanosecond
+	anycastAmbiguousAfter = handshakeRetry // a later answer may be to a retransmission
+)
+
+// AnycastConfig tunes how a sender spreads flows over the instances of
+// a wallet (AddInstances). Zero fields mean the defaults.
+type AnycastConfig struct {
+	// Hysteresis keeps new flows on the preferred instance until another
+	// one is clearly and lastingly nearer. Zero means
+	// route.DefaultHysteresis.
+	Hysteresis route.Hysteresis
+	// ProbeAfter: an instance that was sent packets and has answered
+	// nothing for this long gets a handshake as a probe.
+	ProbeAfter time.Duration
+	// FailAfter: an instance silent this long after packets were sent to
+	// it, or whose handshake is unanswered this long, has failed: its
+	// flows are unpinned and new flows go elsewhere.
+	FailAfter time.Duration
+	// RetryAfter is how often a failed instance is probed again.
+	RetryAfter time.Duration
+	// RefreshAfter is how often a live instance's RTT is measured again.
+	RefreshAfter time.Duration
+	// PinIdle is how long a flow with no packet either way stays pinned.
+	PinIdle time.Duration
+}
+
+func (c AnycastConfig) withDefaults() AnycastConfig {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.ProbeAfter, DefaultProbeAfter)
+	def(&c.FailAfter, DefaultFailAfter)
+	def(&c.RetryAfter, DefaultRetryAfter)
+	def(&c.RefreshAfter, DefaultRefreshAfter)
+	def(&c.PinIdle, DefaultPinIdle)
+	return c
+}
+
+// Instance is one node serving an anycast wallet: its node key and
+// either its underlay address or, for a node reached through routers,
+// its locator.
+type Instance struct {
+	NodeKey transport.PublicKey
+	Addr    netip.AddrPort
+	Locator locator.Locator
+}
+
+// InstanceStatus is what the sender knows of one instance (Instances).
+type InstanceStatus struct {
+	NodeKey   transport.PublicKey
+	Addr      netip.AddrPort
+	Live      bool          // a session answered and the instance has not failed since
+	Failed    bool          // it failed and is probed every RetryAfter
+	RTT       time.Duration // smoothed handshake round trip; zero if not measured
+	Preferred bool          // new flows go to it
+}
+
+// anycastState is the endpoint's list of anycast groups.
+type anycastState struct {
+	cfg    AnycastConfig
+	mu     sync.Mutex // guards groups
+	groups []*anycastGroup
+}
+
+// anycastGroup is the sender's state for one anycast wallet.
+type anycastGroup struct {
+	owner *peer // the wallet's peer in the identity map
+
+	mu        sync.Mutex // guards the fields below and the instances' guarded fields
+	sel       *route.Selector[flowKey]
+	inst      []*peer // in the order they were added
+	live      int     // instances live
+	lastUse   map[flowKey]time.Time
+	lastSweep time.Time
+	queue     [][]byte // packets waiting for a first live instance
+	queuedAt  time.Time
+}
+
+// instance is an instance peer's anycast state.
+type instance struct {
+	g   *anycastGroup
+	id  route.ID
+	loc locator.Locator // for the selector's tie-break; zero for a direct instance
+	// awaitSince is the time (Endpoint.now, Unix ns) of the first packet
+	// sent to the instance since it was last heard from; 0 if none.
+	awaitSince atomic.Int64
+	liveFast   atomic.Bool // live, for the receive path's fast check
+
+	// Guarded by g.mu.
+	live, failed bool
+	rtt          time.Duration
+	probeAt      time.Time // when the unanswered probe went; zero if none
+	lastProbe    time.Time
+	syns         []sentPacket // the last SYNs sent, oldest first
+}
+
+// AddInstances tells the endpoint that the wallet is served by several
+// nodes, each with its own node key (IK handshakes). Packets to the
+// wallet's identity address then go, flow by flow, to the nearest live
+// instance (see "Anycast" in doc.go). It replaces what the endpoint knew
+// of the wallet (AddPeer or AddInstances); AddPeer in turn replaces the
+// instances. An instance without Addr is reached through routers at its
+// Locator, as AddRoutedPeer.
+func (e *Endpoint) AddInstances(wallet [20]byte, ins []Instance) error {
+	if len(ins) == 0 {
+		return fmt.Errorf("link: anycast %x: no instances", wallet)
+	}
+	var self locator.Locator
+	if e.rt != nil {
+		self = locator.Locator(e.rt.local)
+	}
+	g := &anycastGroup{
+		sel:     route.NewSelector[flowKey](self, e.any.cfg.Hysteresis),
+		lastUse: make(map[flowKey]time.Time),
+	}
+	ident := IdentityAddr(wallet)
+	seen := make(map[transport.PublicKey]bool, len(ins))
+	for _, in := range ins {
+		if seen[in.NodeKey] {
+			continue
+		}
+		seen[in.NodeKey] = true
+		key := in.NodeKey
+		p := &peer{wallet: wallet, ident: ident, tp: e.sessions.Peer(wallet, &key)}
+		switch {
+		case in.Addr.IsValid():
+			p.addr = in.Addr
+		case !in.Locator.IsZero():
+			rt := e.rt
+			if rt == nil || (len(rt.links) == 0 && rt.role == RoleHost) || rt.local.isZero() {
+				return fmt.Errorf("%w: anycast instance %s at locator %s needs Routing.Routers and Routing.Locator", ErrRouting, key, in.Locator)
+			}
+			l := Locator(in.Locator)
+			next, ok := e.nextHop(&l)
+			if !ok {
+				next = rt.links[0].cfg.Addr
+			}
+			p.addr = next
+			p.loc.Store(&l)
+		default:
+			return fmt.Errorf("link: anycast instance %s has neither an address nor a locator", key)
+		}
+		p.inst = &instance{g: g, id: route.ID(key), loc: in.Locator}
+		g.inst = append(g.inst, p)
+	}
+	added, err := e.peers.setGroup(wallet, g, e.now())
+	if err != nil || !added {
+		return err
+	}
+	e.any.mu.Lock()
+	e.any.groups = append(e.any.groups, g)
+	e.any.mu.Unlock()
+	return nil
+}
+
+// setGroup makes g the wallet's anycast group, replacing a plain peer,
+// and reports whether it did. If the wallet has a group already, that
+// group takes g's instances instead (mergeLocked), so that pins and
+// measurements survive a new resolution of the same wallet.
+func (t *peerTable) setGroup(wallet [20]byte, g *anycastGroup, now time.Time) (bool, error) {
+	ident := IdentityAddr(wallet)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	owner := t.ident[ident]
+	switch {
+	case owner == nil:
+		owner = &peer{wallet: wallet, ident: ident}
+		t.ident[ident] = owner
+	case owner.wallet != wallet:
+		return false, fmt.Errorf("%w: %x and %x", ErrIdentityCollision, owner.wallet, wallet)
+	case owner.grp.Load() != nil:
+		t.mergeLocked(owner.grp.Load(), g.inst, now)
+		return false, nil
+	default:
+		owner.mu.Lock()
+		if owner.tp != nil {
+			delete(t.byTP, owner.tp)
+			owner.tp = nil
+		}
+		owner.mu.Unlock()
+	}
+	g.owner = owner
+	for _, p := range g.inst {
+		p.inst.g = g
+		t.byTP[p.tp] = p
+	}
+	owner.grp.Store(g)
+	return true, nil
+}
+
+// mergeLocked makes next the instances of g: an instance already there
+// keeps its state and pins (its address or locator follows next), a new
+// one is added, and one missing from next is dropped as if it failed.
+// t.mu is held.
+func (t *peerTable) mergeLocked(g *anycastGroup, next []*peer, now time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	keep := make([]*peer, 0, len(next))
+	for _, n := range next {
+		if old := g.byID(n.inst.id); old != nil {
+			old.mu.Lock()
+			old.addr = n.addr
+			old.mu.Unlock()
+			old.loc.Store(n.loc.Load())
+			keep = append(keep, old)
+			continue
+		}
+		n.inst.g = g
+		t.byTP[n.tp] = n
+		keep = append(keep, n)
+	}
+	for _, old := range g.inst {
+		if !slices.Contains(keep, old) {
+			g.failLocked(old.inst, now)
+			if t.byTP[old.tp] == old {
+				delete(t.byTP, old.tp)
+			}
+		}
+	}
+	g.inst = keep
+}
+
+// dropGroupLocked turns owner back into a plain peer, forgetting its
+// instances; t.mu is held.
+func (t *peerTable) dropGroupLocked(owner *peer) {
+	g := owner.grp.Swap(nil)
+	if g == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, p := range g.inst {
+		if t.byTP[p.tp] == p {
+			delete(t.byTP, p.tp)
+		}
+	}
+}
+
+// learnInstanceLocked adds tp, a node key of owner's wallet that
+// completed a handshake at src but was not among its instances, as a new
+// instance; t.mu is held.
+func (t *peerTable) learnInstanceLocked(owner *peer, g *anycastGroup, tp *transport.Peer, src netip.AddrPort) *peer {
+	key, _ := tp.NodeKey()
+	p := &peer{wallet: owner.wallet, ident: owner.ident, tp: tp, addr: src}
+	p.inst = &instance{g: g, id: route.ID(key)}
+	p.verified.Store(true)
+	g.mu.Lock()
+	g.inst = append(g.inst, p)
+	g.mu.Unlock()
+	t.byTP[tp] = p
+	return p
+}

@@ -1,0 +1,96 @@
+package link_test
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/stack"
+)
+
+// TestAnycastRouted: one wallet served by two hosts of a routed segment,
+// x behind the client's own router and y one (slow) router hop further;
+// the client reaches them through routers, at their locators. Its
+// connections go to x, the nearer; once x stops, a new connection
+// reaches y.
+func TestAnycastRouted(t *testing.T) {
+	s := newSegment(t, link.MinUnderlayMTU)
+	r1, r2 := s.add("r1", "2a.1/128"), s.add("r2", "2a.2/128")
+	c, x, y := s.add("c", "2a.1/128"), s.add("x", "2a.1/128"), s.add("y", "2a.2/128")
+	y.wallet, y.signer = x.wallet, x.signer // one wallet, two node keys
+	s.nw.SetDelay(r1.addr, r2.addr, 40*time.Millisecond)
+	s.up(r1, link.RoleRouter, "r2")
+	s.up(r2, link.RoleRouter, "r1")
+	s.up(c, link.RoleHost, "r1")
+	s.up(x, link.RoleHost, "r1")
+	s.up(y, link.RoleHost, "r2")
+	attachedAndRouted(t, []*member{c, x, y}, []*member{r1, r2})
+	for _, m := range []*member{x, y} {
+		l, err := m.node.Listen("tcp", ":80")
+		if err != nil {
+			t.Fatal(err)
+		}
+		serveLines(t, l, m.key.Public.String())
+	}
+	kx, ky := x.key.Public, y.key.Public
+	if err := c.node.AddPeers(testCtx(t),
+		stack.Peer{Wallet: x.wallet, NodeKey: &ky, Locator: y.loc},
+		stack.Peer{Wallet: x.wallet, NodeKey: &kx, Locator: x.loc},
+	); err != nil {
+		t.Fatal(err)
+	}
+	ask := func() string {
+		t.Helper()
+		conn, err := c.node.Dial(testCtx(t), "tcp", dialAddr(x, 80))
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(45 * time.Second))
+		fmt.Fprintln(conn, "who")
+		line, err := bufio.NewReader(conn).ReadString('\n')
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		return strings.TrimSpace(line)
+	}
+	for i := range 3 {
+		if got := ask(); got != kx.String() {
+			t.Fatalf("conn %d reached %s, want the near instance x %s; instances %+v", i, got, kx, c.ep.Instances(x.wallet))
+		}
+	}
+	x.node.Close()
+	if got := ask(); got != ky.String() {
+		t.Fatalf("after x stopped, reached %s, want y %s", got, ky)
+	}
+	t.Logf("client: unreachable frames received %d; instances %+v", c.ep.Stats().UnreachableReceived, c.ep.Instances(x.wallet))
+}
+
+// serveLines answers each line read on a conn accepted on l with reply.
+func serveLines(t *testing.T, l net.Listener, reply string) {
+	t.Helper()
+	done := make(chan struct{})
+	t.Cleanup(func() { l.Close(); <-done })
+	go func() {
+		defer close(done)
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				sc := bufio.NewScanner(conn)
+				for sc.Scan() {
+					if _, err := fmt.Fprintln(conn, reply); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+}

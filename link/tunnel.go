@@ -1,0 +1,236 @@
+package link
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/anynet/anynet/link/locator"
+)
+
+// Tunnels between segments. A router whose table has no route for a
+// frame's destination asks its TunnelFinder (in a node, the network pass
+// on chain that holds the locator) for the router of the destination's
+// segment, and sends the frame straight to that router's underlay
+// address: the segments need no common neighbor, only the underlay (UDP
+// over the internet). The answer is cached per prefix for tunnelTTL;
+// frames that arrive while a lookup runs wait in a small queue (a few
+// per destination; more are dropped and counted as no-route), and a
+// failed lookup is remembered for tunnelNegativeTTL, during which frames
+// to that locator get unreachable frames at once.
+
+// TunnelFinder finds the router of the segment that holds dst. It may
+// block (a chain lookup); the endpoint calls it on a goroutine of its
+// own, at most once per destination locator at a time.
+type TunnelFinder interface {
+	FindTunnel(ctx context.Context, dst locator.Locator) (Tunnel, error)
+}
+
+// TunnelFunc adapts a function to TunnelFinder.
+type TunnelFunc func(ctx context.Context, dst locator.Locator) (Tunnel, error)
+
+// FindTunnel implements TunnelFinder.
+func (f TunnelFunc) FindTunnel(ctx context.Context, dst locator.Locator) (Tunnel, error) {
+	return f(ctx, dst)
+}
+
+// Tunnel is the way to a remote segment: the prefix it holds and the
+// underlay address of its router.
+type Tunnel struct {
+	Prefix locator.Prefix
+	Router netip.AddrPort
+}
+
+// ErrNoTunnel is what a TunnelFinder returns when no segment holds the
+// locator.
+var ErrNoTunnel = errors.New("link: no tunnel")
+
+const (
+	tunnelTTL         = 5 * time.Minute
+	tunnelNegativeTTL = 10 * time.Second
+	tunnelLookup      = 5 * time.Second
+	tunnelQueue       = 8  // frames held per destination during a lookup
+	tunnelPendingMax  = 64 // destinations looked up at once
+)
+
+// tunnels is a router's tunnel state; nil without a TunnelFinder.
+type tunnels struct {
+	find   TunnelFinder
+	ctx    context.Context // cancelled when the endpoint shuts down
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	closed   bool
+	routes   []tunnelRoute           // learned tunnels, any order
+	failed   map[Locator]time.Time   // failed lookups, until when
+	inFlight map[Locator][]heldFrame // lookups running, with the frames waiting
+}
+
+// heldFrame is a copy of a frame waiting for a lookup, with the
+// underlay address it came from (where an unreachable frame goes back).
+type heldFrame struct {
+	frame []byte
+	src   netip.AddrPort
+}
+
+type tunnelRoute struct {
+	Tunnel
+	until time.Time
+}
+
+func newTunnels(f TunnelFinder) *tunnels {
+	if f == nil {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &tunnels{find: f, ctx: ctx, cancel: cancel,
+		failed: make(map[Locator]time.Time), inFlight: make(map[Locator][]heldFrame)}
+}
+
+// close stops new lookups and cancels the running ones.
+func (t *tunnels) close() {
+	t.mu.Lock()
+	t.closed = true
+	t.mu.Unlock()
+	t.cancel()
+}
+
+// lookup returns the longest learned tunnel prefix holding dst.
+func (t *tunnels) lookup(dst Locator, now time.Time) (netip.AddrPort, bool) {
+	best, bits := netip.AddrPort{}, -1
+	for _, r := range t.routes {
+		if now.Before(r.until) && r.Prefix.Bits() > bits && r.Prefix.Contains(locator.Locator(dst)) {
+			best, bits = r.Router, r.Prefix.Bits()
+		}
+	}
+	return best, bits >= 0
+}
+
+// Tunnels returns the tunnels a router has learned and not yet expired.
+func (e *Endpoint) Tunnels() []Tunnel {
+	if e.rt == nil || e.rt.tun == nil {
+		return nil
+	}
+	t, now := e.rt.tun, e.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Tunnel
+	for _, r := range t.routes {
+		if now.Before(r.until) {
+			out = append(out, r.Tunnel)
+		}
+	}
+	return out
+}
+
+// forwardTunnel handles a frame forward found no route for: it goes
+// through a learned tunnel, waits for a lookup, or is refused. It
+// reports false if the frame was not taken (no tunnel and none to be
+// found), for the caller to answer unreachable.
+func (e *Endpoint) forwardTunnel(frame []byte, h *Header, src netip.AddrPort) bool {
+	t := e.rt.tun
+	if t == nil {
+		return false
+	}
+	dst, now := *h.Dst, e.now()
+	t.mu.Lock()
+	if next, ok := t.lookup(dst, now); ok {
+		t.mu.Unlock()
+		frame[1] = h.HopLimit - 1
+		e.stats.framesForwarded.Add(1)
+		e.sendFrames(next, frame)
+		return true
+	}
+	if until, ok := t.failed[dst]; ok {
+		if now.Before(until) {
+			t.mu.Unlock()
+			return false
+		}
+		delete(t.failed, dst)
+	}
+	q, running := t.inFlight[dst]
+	if !running {
+		if t.closed || len(t.inFlight) >= tunnelPendingMax {
+			t.mu.Unlock()
+			return false
+		}
+		e.wg.Add(1)
+		go e.findTunnel(dst)
+	}
+	if len(q) < tunnelQueue {
+		c := append([]byte(nil), frame...)
+		c[1] = h.HopLimit - 1
+		q = append(q, heldFrame{c, src})
+	} else {
+		e.stats.droppedNoRoute.Add(1)
+	}
+	t.inFlight[dst] = q
+	t.mu.Unlock()
+	return true
+}
+
+// findTunnel runs one lookup, then sends the frames that waited for it
+// or answers them unreachable.
+func (e *Endpoint) findTunnel(dst Locator) {
+	defer e.wg.Done()
+	t := e.rt.tun
+	ctx, cancel := context.WithTimeout(t.ctx, tunnelLookup)
+	tun, err := t.find.FindTunnel(ctx, locator.Locator(dst))
+	cancel()
+	if err == nil {
+		err = e.checkTunnel(tun, dst)
+	}
+	now := e.now()
+	t.mu.Lock()
+	q := t.inFlight[dst]
+	delete(t.inFlight, dst)
+	if err == nil {
+		t.routes = append(live(t.routes, now), tunnelRoute{tun, now.Add(tunnelTTL)})
+	} else {
+		t.failed[dst] = now.Add(tunnelNegativeTTL)
+	}
+	t.mu.Unlock()
+	if err != nil {
+		e.log.Debug("tunnel", "dst", locator.Locator(dst), "err", err)
+	}
+	for _, f := range q {
+		if err == nil {
+			e.stats.framesForwarded.Add(1)
+			e.sendFrames(tun.Router, f.frame)
+			continue
+		}
+		e.stats.droppedNoRoute.Add(1)
+		var h Header
+		if payload, perr := ParseHeader(f.frame, &h); perr == nil {
+			e.sendUnreachable(&h, payload, ReasonNoRoute, f.src)
+		}
+	}
+}
+
+// checkTunnel refuses a tunnel that does not hold dst or leads back to
+// this router.
+func (e *Endpoint) checkTunnel(tun Tunnel, dst Locator) error {
+	switch {
+	case !tun.Prefix.Contains(locator.Locator(dst)):
+		return fmt.Errorf("%w: %s does not hold %s", ErrNoTunnel, tun.Prefix, locator.Locator(dst))
+	case !tun.Router.IsValid():
+		return fmt.Errorf("%w: no router address for %s", ErrNoTunnel, tun.Prefix)
+	case tun.Router == e.underlay.LocalAddr():
+		return fmt.Errorf("%w: %s leads back to this router", ErrNoTunnel, tun.Prefix)
+	}
+	return nil
+}
+
+// live returns the routes of rs that have not expired, in place.
+func live(rs []tunnelRoute, now time.Time) []tunnelRoute {
+	out := rs[:0]
+	for _, r := range rs {
+		if now.Before(r.until) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,215 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/anynet/anynet/apps/im"
+)
+
+// imChurn is small enough for every CI run and has everything that goes
+// wrong: 20 % loss, two waves of crashes with restarts (senders and
+// recipients; the first long enough for mailboxes to matter), and a
+// partition that heals.
+const imChurn = `
+name: im-churn
+seed: 4
+nodes: 60
+duration: 150s
+topology: {generator: transit-stub, segments: 8, transit: 2}
+tcp: {buffer: 16KiB}
+workload:
+  - {kind: im, messages: 600, conversations: 80, start: 100ms, spread: 40s}
+faults:
+  - {kind: loss, at: 0s, rate: 0.2}
+  - {kind: crash, at: 5s, for: 40s, count: 8}
+  - {kind: crash, at: 25s, for: 8s, count: 8}
+  - {kind: partition, at: 12s, for: 20s, fraction: 0.4}
+expect: {all_delivered: true}
+`
+
+// TestIMDeliversUnderChurn: every message a running sender accepted is
+// delivered, exactly once and in order per conversation (the run would
+// end with an *InvariantError otherwise), through loss, crashes of
+// senders and recipients, and a partition; and the run repeats byte for
+// byte with its seed.
+func TestIMDeliversUnderChurn(t *testing.T) {
+	a, err := runScenario(t, imChurn, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := a.Stats
+	figures := func(st *Stats) string {
+		return fmt.Sprintf("drops %v, crashes %d, im: accepted %d delivered %d stored %d (%d from a mailbox) after-crash %d refused %d dups %d deposited %d fetches %d conns %d stalls %d",
+			st.Drops, st.Crashes, st.IMAccepted, st.IMDelivered, st.IMStored, st.IMFromMailbox, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMDeposited, st.IMFetches, st.IMConnections, st.IMStalls)
+	}
+	t.Logf("events %d, %s, hash %s", a.Events, figures(st), a.TraceHash)
+	if st.IMDelivered != st.IMAccepted || st.IMStored != st.IMAccepted || st.IMAccepted+st.IMRefused != 600 {
+		t.Fatalf("accepted %d, delivered %d, stored %d, refused %d", st.IMAccepted, st.IMDelivered, st.IMStored, st.IMRefused)
+	}
+	if len(st.IMLatency) != st.IMDelivered {
+		t.Fatalf("%d latencies for %d deliveries", len(st.IMLatency), st.IMDelivered)
+	}
+	// The faults happened and hit the workload: otherwise this proves
+	// nothing about them.
+	if st.Drops["loss"] == 0 || st.Drops["partition"] == 0 || st.Crashes == 0 || st.IMRefused == 0 ||
+		st.IMAfterCrash == 0 || st.IMStalls == 0 || st.IMDeposited == 0 || st.IMFromMailbox == 0 || st.IMDuplicates == 0 {
+		t.Fatalf("the faults did not touch the workload: %s", figures(st))
+	}
+	b, err := runScenario(t, imChurn, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.TraceHash != b.TraceHash || a.Events != b.Events || b.Stats.IMDelivered != st.IMDelivered {
+		t.Fatalf("same seed, different runs: %s (%d events) vs %s (%d events)", a.TraceHash, a.Events, b.TraceHash, b.Events)
+	}
+	c, err := runScenario(t, imChurn, Options{Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TraceHash == a.TraceHash {
+		t.Fatalf("seeds 4 and 5 gave the same trace %s", a.TraceHash)
+	}
+}
+
+// TestIMUndelivered: a message that cannot arrive (its recipient is down
+// to the end) breaks expect.all_delivered with an *InvariantError that
+// names the seed.
+func TestIMUndelivered(t *testing.T) {
+	_, err := runScenario(t, `
+name: im-lost
+seed: 9
+nodes: 2
+duration: 30s
+workload:
+  - {kind: im, messages: 3, conversations: 1, start: 2s, spread: 1s}
+faults:
+  - {kind: crash, at: 1s, count: 1}
+expect: {all_delivered: true}
+`, Options{})
+	var ie *InvariantError
+	if !errors.As(err, &ie) || ie.Seed != 9 {
+		t.Fatalf("run: %v, want an invariant error with seed 9", err)
+	}
+	t.Log(err)
+}
+
+// TestIMReceiverInvariants feeds a recipient frames a correct sender
+// never sends: each must stop the run with an *InvariantError.
+func TestIMReceiverInvariants(t *testing.T) {
+	build := func(t *testing.T) (*Sim, *imLoad, *imRecv, *imConv) {
+		sc, err := ParseScenario([]byte(`
+name: im-unit
+seed: 2
+nodes: 2
+workload:
+  - {kind: im, messages: 3, conversations: 1, start: 1s}
+`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := New(context.Background(), sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		var l *imLoad
+		var r *imRecv
+		for _, tk := range s.tasks {
+			switch tk := tk.(type) {
+			case *imLoad:
+				l = tk
+			case *imRecv:
+				r = tk
+			}
+		}
+		c := l.convs[0]
+		for _, m := range l.all {
+			l.accept(s, m)
+		}
+		return s, l, r, c
+	}
+	frame := func(m *imMsg) im.WireFrame {
+		b := im.AppendTextMsg(nil, m.id, m.sent, m.text)
+		f, n, err := im.ParseFrame(b, imMaxFrame)
+		if err != nil || n != len(b) {
+			t.Fatalf("parse: %v", err)
+		}
+		return f
+	}
+	cases := []struct {
+		name string
+		feed func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool
+	}{
+		{"out of order", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
+			return r.receive(s, c.src.id, frame(c.msgs[1]))
+		}},
+		{"wrong sender", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
+			return r.receive(s, c.dst.id, frame(c.msgs[0]))
+		}},
+		{"altered text", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
+			f := frame(c.msgs[0])
+			f.Text += "!"
+			return r.receive(s, c.src.id, f)
+		}},
+		{"never accepted", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
+			f := frame(c.msgs[0])
+			f.ID[0] ^= 1
+			return r.receive(s, c.src.id, f)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, l, r, c := build(t)
+			if tc.feed(s, l, r, c) {
+				t.Fatal("accepted")
+			}
+			var ie *InvariantError
+			if !errors.As(s.violation, &ie) {
+				t.Fatalf("violation %v", s.violation)
+			}
+			t.Log(ie.What)
+		})
+	}
+	t.Run("in order, then a duplicate", func(t *testing.T) {
+		s, _, r, c := build(t)
+		for _, m := range c.msgs {
+			if !r.receive(s, c.src.id, frame(m)) {
+				t.Fatal(s.violation)
+			}
+		}
+		if !r.receive(s, c.src.id, frame(c.msgs[0])) || s.stats.IMDuplicates != 1 || s.stats.IMStored != 3 {
+			t.Fatalf("duplicate: %v, stats %+v", s.violation, s.stats)
+		}
+	})
+}
+
+// TestIM1000 runs sim/scenarios/im-1000.yaml: 1,000 nodes, 10 % loss,
+// churn and a partition; every accepted message must be delivered.
+func TestIM1000(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 nodes: not under -short")
+	}
+	_, res := runFile(t, "scenarios/im-1000.yaml", Options{}, nil)
+	st := res.Stats
+	t.Logf("virtual %s, %d events, im: %d/%d delivered (%d after a crash), %d refused, %d dups, p50 %s p99 %s, hash %s",
+		res.Virtual, res.Events, st.IMDelivered, st.IMAccepted, st.IMAfterCrash, st.IMRefused, st.IMDuplicates,
+		percentile(st.IMLatency, 50), percentile(st.IMLatency, 99), res.TraceHash)
+	if st.IMAccepted < 9000 || st.IMDelivered != st.IMAccepted || st.Crashes != 180 || st.Drops["partition"] == 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// TestFaultsFile runs sim/scenarios/faults.yaml: transfers and instant
+// messages together through loss, crashes, a partition and a link down.
+func TestFaultsFile(t *testing.T) {
+	_, res := runFile(t, "scenarios/faults.yaml", Options{}, nil)
+	st := res.Stats
+	t.Logf("transfers %d/%d, im %d/%d delivered (%d refused, %d from a mailbox), drops %v", st.TransfersDone, st.Transfers,
+		st.IMDelivered, st.IMAccepted, st.IMRefused, st.IMFromMailbox, st.Drops)
+	if st.TransfersDone != st.Transfers || st.IMAccepted == 0 || st.IMDelivered != st.IMAccepted || st.Drops["partition"] == 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}

@@ -1,0 +1,96 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/transport"
+)
+
+// Revocation of live sessions. A handshake checks the peer's node key
+// on chain (checkOnChain), and so does every rekey, about every two
+// minutes. To cut a revoked key sooner, a node with Names checks the
+// node keys of its live sessions again every KeyCheckInterval — an
+// answer from the client's cache, which the client's Watch clears when
+// the peer's DID document changes — and resets the sessions of keys that
+// are no longer valid (transport.Sessions.Reset): their packets stop
+// opening at once, and the handshake that follows is refused. An
+// unreachable chain cuts nothing: only a definite answer does.
+
+// DefaultKeyCheckInterval is Node.KeyCheckInterval's default.
+const DefaultKeyCheckInterval = 10 * time.Second
+
+// keyChecker is the goroutine that checks live sessions' node keys.
+type keyChecker struct {
+	names    *naming.Client
+	sessions *transport.Sessions
+	log      *slog.Logger
+	ctx      context.Context // ends at stop
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+// startKeyChecker starts the checks for n, or returns nil when n has no
+// Names or does not run its own timers.
+func startKeyChecker(n *Node, sessions *transport.Sessions, log *slog.Logger) *keyChecker {
+	every := n.KeyCheckInterval
+	if every == 0 {
+		every = DefaultKeyCheckInterval
+	}
+	if n.Names == nil || every < 0 || n.TickInterval < 0 {
+		return nil
+	}
+	k := &keyChecker{names: n.Names, sessions: sessions, log: log}
+	k.ctx, k.cancel = context.WithCancel(context.Background())
+	k.wg.Add(1)
+	go k.loop(every)
+	return k
+}
+
+func (k *keyChecker) loop(every time.Duration) {
+	defer k.wg.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-k.ctx.Done():
+			return
+		case <-t.C:
+			k.checkAll()
+		}
+	}
+}
+
+// checkAll resets the sessions of every established peer whose node key
+// the chain no longer lists as valid. It stops at the first answer that
+// is not definite (the chain unreachable): the next round tries again.
+func (k *keyChecker) checkAll() {
+	for _, p := range k.sessions.Peers() {
+		key, ok := p.NodeKey()
+		if !ok || !p.Established() {
+			continue
+		}
+		err := checkOnChain(k.ctx, k.names, transport.Binding{Wallet: p.Wallet(), NodeKey: key})
+		switch {
+		case errors.Is(err, ErrKeyNotValid):
+			k.sessions.Reset(p)
+			k.log.Info("session cut: node key no longer valid", "wallet", p.Wallet(), "err", err)
+		case err != nil:
+			k.log.Debug("key check", "wallet", p.Wallet(), "err", err)
+			return
+		}
+	}
+}
+
+// stop ends the checks; nil-safe and idempotent within close.
+func (k *keyChecker) stop() {
+	if k == nil {
+		return
+	}
+	k.cancel()
+	k.wg.Wait()
+}
