@@ -160,15 +160,17 @@ func (e *Endpoint) AddInstances(wallet [20]byte, ins []Instance) error {
 			p.addr = in.Addr
 		case !in.Locator.IsZero():
 			rt := e.rt
-			if rt == nil || (len(rt.links) == 0 && rt.role == RoleHost) || rt.local.isZero() {
+			l := Locator(in.Locator)
+			if rt == nil || (len(rt.links) == 0 && rt.role == RoleHost) || rt.localOf(rt.nicFor(&l)).isZero() {
 				return fmt.Errorf("%w: anycast instance %s at locator %s needs Routing.Routers and Routing.Locator", ErrRouting, key, in.Locator)
 			}
-			l := Locator(in.Locator)
-			next, ok := e.nextHop(&l)
+			nic := rt.nicFor(&l) // several NICs (nic.go)
+			next, ok := e.nextHop(&l, nic)
 			if !ok {
 				next = rt.links[0].cfg.Addr
 			}
 			p.addr = next
+			p.nic.Store(uint32(nic))
 			p.loc.Store(&l)
 		default:
 			return fmt.Errorf("link: anycast instance %s has neither an address nor a locator", key)
@@ -234,6 +236,7 @@ func (t *peerTable) mergeLocked(g *anycastGroup, next []*peer, now time.Time) {
 			old.mu.Lock()
 			old.addr = n.addr
 			old.mu.Unlock()
+			old.nic.Store(n.nic.Load())
 			old.loc.Store(n.loc.Load())
 			keep = append(keep, old)
 			continue

@@ -88,6 +88,36 @@
 // reverse flow to that instance, so a flow the instance opened is
 // answered by it.
 //
+// # Several NICs
+//
+// A host may have more than one underlay, each its own network: a NIC
+// (nic.go). NIC 0 is Config.Underlay with Config.Routing; Config.NICs
+// adds NIC 1 onwards, each an Underlay with the host's locator on it and
+// the routers it attaches to there. The host gets one locator per NIC,
+// locator.Assign(subnet, node key, i) in the subnet of that NIC's
+// routers, so its NIC field is the NIC's index (New refuses another),
+// and attaches to each router with the locator of the router's NIC. It
+// opens every frame whose destination locator is any of its own.
+//
+// Every NIC's underlay delivers to the same endpoint; inside it an
+// underlay address names its NIC: NIC 0's as the underlay gives it, NIC
+// n's as IPv6 (IPv4 mapped) with the zone "nic<n>" (OnNIC, NICOf), as a
+// scoped IPv6 address names its interface. A peer learned on a NIC keeps
+// that address, so its frames and the replies to it leave on the NIC
+// they came in on, even when two networks number their nodes alike; a
+// static peer goes through the NIC its address names. A routed peer is
+// reached through the routers of the NIC its frames came to (their
+// destination locator), or, for AddRoutedPeer and anycast instances,
+// the NIC whose locator shares the longest prefix with the peer's (NIC 0
+// on a tie), with that NIC's locator as source. With no NICs the
+// endpoint is the single-NIC one: no address carries a zone, and the
+// data path only checks that the list is empty.
+//
+// Hosts only: a router with NICs is refused (ErrRouting), and a router
+// wallet may be on one NIC. A host with several NICs does not punch
+// (its routed peers stay relayed), since its punch asks go through one
+// default router.
+//
 // # Frame format, version 1
 //
 // Every frame starts with a routing header; all integers are big-endian.

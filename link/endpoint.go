@@ -75,6 +75,12 @@ type Config struct {
 	// that reaches its peers only directly.
 	Routing Routing
 
+	// NICs are a host's further network interfaces, NIC 1 onwards
+	// (nic.go): each an underlay of its own with its own locator and
+	// routers. Nil, the usual case, is one NIC: Underlay with Routing. A
+	// router with NICs is refused (ErrRouting).
+	NICs []NIC
+
 	// Anycast tunes the choice among the nodes of a wallet that several
 	// serve (AddInstances, anycast.go).
 	Anycast AnycastConfig
@@ -86,6 +92,7 @@ type Config struct {
 type Endpoint struct {
 	sessions *transport.Sessions
 	underlay Underlay
+	nics     []Underlay // every NIC's underlay, NIC 0 first; nil with one NIC (nic.go)
 	queueLen int
 	now      func() time.Time
 	log      *slog.Logger
@@ -165,14 +172,20 @@ func New(cfg Config) (*Endpoint, error) {
 		e.gro.init()
 		bu.SetBatchEnd(e.flushReceived)
 	}
-	if cfg.Routing.enabled() { // routing hook (router.go)
-		rt, err := e.newRouter(cfg.Routing)
+	if len(cfg.NICs) > 0 { // several NICs (nic.go)
+		if err := e.initNICs(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Routing.enabled() || len(cfg.NICs) > 0 { // routing hook (router.go)
+		rt, err := e.newRouter(cfg.Routing, cfg.NICs)
 		if err != nil {
 			return nil, err
 		}
 		e.rt = rt
 	}
 	cfg.Underlay.SetReceiver(e.receive)
+	e.listenNICs() // several NICs (nic.go)
 	if cfg.TickInterval > 0 {
 		e.wg.Add(1)
 		go e.tickLoop(cfg.TickInterval)

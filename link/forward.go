@@ -39,7 +39,7 @@ import (
 // transport frame this node opens itself.
 func (e *Endpoint) routeInbound(frame []byte, h *Header, payload []byte, src netip.AddrPort) bool {
 	rt := e.rt
-	if h.Dst != nil && *h.Dst != rt.local {
+	if h.Dst != nil && *h.Dst != rt.local && (rt.nics == nil || !rt.isLocal(h.Dst)) { // several NICs (nic.go): any of its locators
 		if rt.role != RoleRouter || h.Type == FrameControl {
 			e.stats.droppedNoRoute.Add(1)
 			return true
@@ -67,7 +67,7 @@ func (e *Endpoint) forward(frame []byte, h *Header, payload []byte, src netip.Ad
 		e.sendUnreachable(h, payload, ReasonHopLimit, src)
 		return
 	}
-	next, ok := e.nextHop(h.Dst)
+	next, ok := e.nextHop(h.Dst, 0)
 	if !ok && e.forwardTunnel(frame, h, src) { // between segments (tunnel.go)
 		return
 	}
@@ -83,8 +83,8 @@ func (e *Endpoint) forward(frame []byte, h *Header, payload []byte, src netip.Ad
 
 // nextHop returns the underlay address a frame for dst goes to: for a
 // router an attached host or the neighbor its longest-prefix match
-// names, for a host its default router.
-func (e *Endpoint) nextHop(dst *Locator) (netip.AddrPort, bool) {
+// names, for a host its default router on NIC nic (0 with one NIC).
+func (e *Endpoint) nextHop(dst *Locator, nic int) (netip.AddrPort, bool) {
 	rt := e.rt
 	rt.mu.RLock()
 	defer rt.mu.RUnlock()
@@ -102,12 +102,14 @@ func (e *Endpoint) nextHop(dst *Locator) (netip.AddrPort, bool) {
 		return netip.AddrPort{}, false
 	}
 	for _, l := range rt.links {
-		if l.up {
+		if l.up && l.nic == nic {
 			return l.p.endpoint(), true
 		}
 	}
-	if len(rt.links) > 0 {
-		return rt.links[0].p.endpoint(), true
+	for _, l := range rt.links {
+		if l.nic == nic {
+			return l.p.endpoint(), true
+		}
 	}
 	return netip.AddrPort{}, false
 }
@@ -133,7 +135,7 @@ func (e *Endpoint) sendUnreachable(h *Header, payload []byte, reason Reason, src
 	}
 	var body [unreachableMinLen + maxQuote]byte
 	b := appendUnreachable(body[:0], reason, h.Dst, payload)
-	if e.sendRouted(h.Src, FrameUnreachable, b, src) {
+	if e.sendRouted(h.Src, FrameUnreachable, b, src, 0) {
 		e.stats.unreachableSent.Add(1)
 	}
 }
@@ -275,14 +277,15 @@ func (e *Endpoint) routeOut(buf *[]byte, p *peer, frame []byte, dst netip.AddrPo
 	if loc == nil || e.rt == nil {
 		return frame, dst, true
 	}
-	next, ok := e.nextHop(loc)
+	nic := int(p.nic.Load()) // several NICs (nic.go): 0 with one
+	next, ok := e.nextHop(loc, nic)
 	if !ok {
 		e.stats.droppedNoRoute.Add(1)
 		return nil, dst, false
 	}
 	h := Header{Type: FrameTransport, HopLimit: DefaultHopLimit, Dst: loc}
-	if !e.rt.local.isZero() {
-		h.Src = &e.rt.local
+	if src := e.rt.localOf(nic); !src.isZero() {
+		h.Src = src
 	}
 	hl := h.Len()
 	n := len(frame) - MinFrameHeader + hl
@@ -299,27 +302,29 @@ func (e *Endpoint) routeOut(buf *[]byte, p *peer, frame []byte, dst netip.AddrPo
 // locators when p is reached through routers.
 func (e *Endpoint) sendTo(p *peer, msg []byte) {
 	if loc := p.loc.Load(); loc != nil && e.rt != nil {
-		e.sendRouted(loc, FrameTransport, msg, netip.AddrPort{})
+		e.sendRouted(loc, FrameTransport, msg, netip.AddrPort{}, int(p.nic.Load()))
 		return
 	}
 	e.sendMessage(p.endpoint(), msg)
 }
 
 // reply sends a handshake reply back the way h came: to its source
-// locator if it had one, else straight to src.
+// locator if it had one, through the routers of the NIC it came in on,
+// else straight to src.
 func (e *Endpoint) reply(src netip.AddrPort, h *Header, msg []byte) {
 	if h.Src != nil && e.rt != nil {
-		e.sendRouted(h.Src, FrameTransport, msg, src)
+		_, nic := NICOf(src)
+		e.sendRouted(h.Src, FrameTransport, msg, src, nic)
 		return
 	}
 	e.sendMessage(src, msg)
 }
 
 // sendRouted sends body in a frame of type t for dst through the next
-// hop, or through fallback (the neighbor a frame came from) when there
-// is none. It reports whether the frame went.
-func (e *Endpoint) sendRouted(dst *Locator, t FrameType, body []byte, fallback netip.AddrPort) bool {
-	next, ok := e.nextHop(dst)
+// hop on NIC nic, or through fallback (the neighbor a frame came from)
+// when there is none. It reports whether the frame went.
+func (e *Endpoint) sendRouted(dst *Locator, t FrameType, body []byte, fallback netip.AddrPort, nic int) bool {
+	next, ok := e.nextHop(dst, nic)
 	if !ok {
 		if !fallback.IsValid() {
 			e.stats.droppedNoRoute.Add(1)
@@ -328,8 +333,8 @@ func (e *Endpoint) sendRouted(dst *Locator, t FrameType, body []byte, fallback n
 		next = fallback
 	}
 	h := Header{Type: t, HopLimit: DefaultHopLimit, Dst: dst}
-	if !e.rt.local.isZero() {
-		h.Src = &e.rt.local
+	if src := e.rt.localOf(nic); !src.isZero() {
+		h.Src = src
 	}
 	buf := e.bufs.get()
 	defer e.bufs.put(buf)
@@ -352,6 +357,11 @@ func (e *Endpoint) sendRouted(dst *Locator, t FrameType, body []byte, fallback n
 func (e *Endpoint) learnPath(p *peer, h *Header, established bool) {
 	if e.rt == nil {
 		return
+	}
+	if e.rt.nics != nil && h.Dst != nil { // several NICs (nic.go): answer on the NIC it came to
+		if nic, ok := e.rt.nicOfLocal(h.Dst); ok {
+			p.nic.Store(uint32(nic))
+		}
 	}
 	switch cur := p.loc.Load(); {
 	case e.notePath(p, h): // NAT traversal (punch.go): a live direct path stays

@@ -19,6 +19,9 @@ type peer struct {
 	// loc is the peer's locator when it is reached through routers, nil
 	// for a direct peer (routing hook: router.go, forward.go).
 	loc atomic.Pointer[Locator]
+	// nic is the NIC (nic.go) through whose routers a routed peer is
+	// reached: the one its frames came in on. Always 0 with one NIC.
+	nic atomic.Uint32
 	// grp is set on a wallet's peer when several nodes serve it; inst on
 	// each of those nodes' peers (anycast.go).
 	grp  atomic.Pointer[anycastGroup]

@@ -135,7 +135,8 @@ func (r *Routing) validate() error {
 type router struct {
 	role     Role
 	self     route.ID
-	local    Locator // this node's locator; zero if none
+	local    Locator   // this node's locator; zero if none
+	nics     []Locator // a host's locator on each NIC, NIC 0 first; nil with one NIC (nic.go)
 	prefixes []locator.Prefix
 	interval time.Duration
 	hold     time.Duration
@@ -162,6 +163,8 @@ type router struct {
 type routerLink struct {
 	cfg      RouterPeer
 	p        *peer
+	nic      int             // the NIC the router is on (nic.go)
+	loc      Locator         // a host's locator on that NIC, which it attaches with
 	up       bool            // heard from within the hold time
 	heard    time.Time       // when it was last heard from
 	lastInit time.Time       // when a control message last started a handshake
@@ -190,9 +193,9 @@ type sentSYN struct {
 	at  time.Time
 }
 
-// newRouter builds the routing state and registers Routing.Routers as
-// peers of e.
-func (e *Endpoint) newRouter(cfg Routing) (*router, error) {
+// newRouter builds the routing state and registers Routing.Routers, and
+// those of the NICs past NIC 0 (nic.go), as peers of e.
+func (e *Endpoint) newRouter(cfg Routing, nics []NIC) (*router, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
@@ -226,16 +229,30 @@ func (e *Endpoint) newRouter(cfg Routing) (*router, error) {
 		rt.speaker.Originate(p)
 	}
 	for _, rp := range cfg.Routers {
-		key := rp.NodeKey
-		if err := e.AddPeer(rp.Wallet, &key, rp.Addr); err != nil {
-			return nil, fmt.Errorf("link: router %x: %w", rp.Wallet, err)
+		if err := e.addRouterLink(rt, rp, 0, rt.local); err != nil {
+			return nil, err
 		}
-		l := &routerLink{cfg: rp, p: e.peers.byIdent(IdentityAddr(rp.Wallet))}
-		rt.links = append(rt.links, l)
-		rt.byKey[route.ID(rp.NodeKey)] = l
+	}
+	if len(nics) > 0 { // several NICs (nic.go)
+		if err := e.addNICRouters(rt, nics); err != nil {
+			return nil, err
+		}
 	}
 	rt.dirty = true
 	return rt, nil
+}
+
+// addRouterLink registers rp, a router on NIC nic, as a peer of e and a
+// link of rt; loc is this node's locator on that NIC.
+func (e *Endpoint) addRouterLink(rt *router, rp RouterPeer, nic int, loc Locator) error {
+	key := rp.NodeKey
+	if err := e.AddPeer(rp.Wallet, &key, rp.Addr); err != nil {
+		return fmt.Errorf("link: router %x: %w", rp.Wallet, err)
+	}
+	l := &routerLink{cfg: rp, p: e.peers.byIdent(IdentityAddr(rp.Wallet)), nic: nic, loc: loc}
+	rt.links = append(rt.links, l)
+	rt.byKey[route.ID(rp.NodeKey)] = l
+	return nil
 }
 
 // AddRoutedPeer tells the endpoint to reach wallet through routers, at
@@ -248,18 +265,21 @@ func (e *Endpoint) AddRoutedPeer(wallet [20]byte, key *transport.PublicKey, loc 
 	if rt == nil || (len(rt.links) == 0 && rt.role == RoleHost) {
 		return fmt.Errorf("%w: a routed peer needs Routing.Routers", ErrRouting)
 	}
-	if rt.local.isZero() {
+	l := Locator(loc)
+	nic := rt.nicFor(&l) // several NICs (nic.go): the nearest locator's
+	if rt.localOf(nic).isZero() {
 		return fmt.Errorf("%w: a routed peer needs Routing.Locator, the way back", ErrRouting)
 	}
-	l := Locator(loc)
-	next, ok := e.nextHop(&l)
+	next, ok := e.nextHop(&l, nic)
 	if !ok {
 		next = rt.links[0].cfg.Addr
 	}
 	if err := e.AddPeer(wallet, key, next); err != nil {
 		return err
 	}
-	e.peers.byIdent(IdentityAddr(wallet)).loc.Store(&l)
+	p := e.peers.byIdent(IdentityAddr(wallet))
+	p.nic.Store(uint32(nic))
+	p.loc.Store(&l)
 	return nil
 }
 
@@ -362,17 +382,20 @@ func (e *Endpoint) tickRouting() {
 // controlLocked builds the control messages owed to every router link:
 // a router's adverts, or a host's attach.
 func (rt *router) controlLocked() []controlOut {
-	var msg []byte
-	switch {
-	case rt.role == RoleRouter:
+	if rt.role == RoleRouter {
 		return rt.advertsLocked()
-	case !rt.local.isZero():
-		msg = appendControl(nil, controlAttach, rt.local[:])
-	default:
-		return nil
 	}
-	out := make([]controlOut, 0, len(rt.links))
+	// A host attaches to each router with its locator on the router's
+	// NIC: Routing.Locator, with one NIC.
+	var out []controlOut
+	var msg []byte
 	for _, l := range rt.links {
+		if l.loc.isZero() {
+			continue
+		}
+		if msg == nil || Locator(msg[1:]) != l.loc {
+			msg = appendControl(nil, controlAttach, l.loc[:])
+		}
 		out = append(out, controlOut{l, msg})
 	}
 	return out
@@ -500,7 +523,7 @@ func (e *Endpoint) receiveControl(h *Header, msg []byte, src netip.AddrPort) {
 		}
 		rt.attached[loc] = &attachment{p: p, seen: now}
 		reply = appendControl(nil, controlAttachAck, body)
-	case kind == controlAttachAck && rt.role == RoleHost && l != nil && Locator(body) == rt.local:
+	case kind == controlAttachAck && rt.role == RoleHost && l != nil && Locator(body) == l.loc:
 		if !l.up {
 			e.log.Debug("attached", "router", fmt.Sprintf("%x", l.cfg.Wallet))
 		}

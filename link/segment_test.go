@@ -46,6 +46,9 @@ type member struct {
 	node   *stack.Node
 	ep     *link.Endpoint
 
+	// nics are the member's NICs past NIC 0 (nic_test.go).
+	nics []stack.NIC
+
 	// punch lets a host punch (Routing.DisablePunch unset). Off by
 	// default, so that routed paths in tests stay routed.
 	punch bool
@@ -127,6 +130,7 @@ func (s *segment) up(m *member, role link.Role, routers ...string) {
 		NodeKey:  &key,
 		Underlay: m.conn,
 		Routing:  r,
+		NICs:     m.nics,
 		OnUp:     func(in stack.Internals) { m.ep = in.Link },
 	}
 	if err := m.node.Up(testCtx(s.t)); err != nil {

@@ -294,7 +294,15 @@ func (e *Endpoint) sendMessage(dst netip.AddrPort, msg []byte) {
 }
 
 func (e *Endpoint) sendFrames(dst netip.AddrPort, frames ...[]byte) {
-	if err := e.underlay.Send(dst, frames...); err != nil {
+	u := e.underlay
+	if e.nics != nil { // several NICs (nic.go): dst names its NIC
+		var ok bool
+		if u, dst, ok = e.underlayFor(dst); !ok {
+			e.stats.sendErrors.Add(1)
+			return
+		}
+	}
+	if err := u.Send(dst, frames...); err != nil {
 		e.stats.sendErrors.Add(1)
 		e.log.Debug("underlay send", "dst", dst, "frames", len(frames), "err", err)
 		return

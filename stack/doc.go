@@ -31,6 +31,10 @@
 // (tunnel.go). A host attached to routers
 // (Node.Routing) reaches a peer that publishes a locator through its
 // router instead of at its underlay endpoint; see routing.go for the rule.
+// A host with several networks has Node.NICs: one underlay and routing
+// attachment per NIC, one locator each (Node.Locators), all published
+// with their endpoints (Node.Endpoints); a routed peer resolving it
+// picks the locator nearest its own (nics.go).
 //
 // # Anycast
 //

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -44,7 +46,8 @@ const checkTimeout = 5 * time.Second
 type chainResolver struct {
 	names  *naming.Client
 	self   common.Address
-	routed bool // this node is an attached host: prefer locators (routing.go)
+	routed bool              // this node is an attached host: prefer locators (routing.go)
+	mine   []locator.Locator // this node's locators: the nearest of a peer's wins (nics.go)
 }
 
 var _ Resolver = (*chainResolver)(nil)
@@ -85,7 +88,7 @@ func (c *chainResolver) Resolve(ctx context.Context, host string) (Peer, error) 
 		return Peer{}, err
 	}
 	if c.routed {
-		if loc, ok := docLocator(doc); ok {
+		if loc, ok := docLocator(doc, c.mine); ok {
 			p.Addr, p.Locator = netip.AddrPort{}, loc
 		}
 	}
@@ -177,11 +180,12 @@ func (n *Node) chainID(ctx context.Context) (uint64, error) {
 // its underlay endpoint with the node key (did/svc/AnynetUnderlay,
 // PublishAddr or Self().Addr) and, when Routing has them, its locator
 // (did/svc/AnynetLocator) and its routers' underlay endpoints
-// (did/svc/AnynetRouter). Each is written only when the document
+// (did/svc/AnynetRouter); with Node.NICs, every NIC's endpoint, locator
+// and routers (nics.go). Each is written only when the document
 // does not already hold it valid for more than half of
 // naming.DefaultValidity, so republishing an unchanged node sends no
-// transaction; endpoints and bindings this node key published before and
-// no longer uses are revoked. Republish at least every few days: the
+// transaction; endpoints, bindings and locators this node key published
+// before and no longer uses are revoked. Republish at least every few days: the
 // attributes expire after naming.DefaultValidity. Gas limits carry the
 // naming client's margin over eth_estimateGas (consecutive ERC-1056 writes
 // are underestimated). Publish starts the node if it is not up.
@@ -199,7 +203,13 @@ func (n *Node) Publish(ctx context.Context, auth *bind.TransactOpts) error {
 	if err != nil {
 		return fmt.Errorf("stack: publish: %w", err)
 	}
-	under := naming.Underlay{Addr: n.publishAddr(r), NodeKey: key}
+	var unders []naming.Underlay // one per NIC (nics.go)
+	for _, a := range n.endpoints(r) {
+		if u := (naming.Underlay{Addr: a, NodeKey: key}); !slices.Contains(unders, u) {
+			unders = append(unders, u)
+		}
+	}
+	under := unders[0]
 
 	n.Names.ForgetIdentity(wallet)
 	doc, err := n.Names.DIDDocument(ctx, wallet)
@@ -218,13 +228,17 @@ func (n *Node) Publish(ctx context.Context, auth *bind.TransactOpts) error {
 	if !fresh(naming.AttrBinding, binding) {
 		req.Binding = binding
 	}
-	if !fresh(naming.AttrUnderlay, []byte(under.String())) {
-		req.Underlays = []naming.Underlay{under}
+	for _, u := range unders {
+		if !fresh(naming.AttrUnderlay, []byte(u.String())) {
+			req.Underlays = append(req.Underlays, u)
+		}
 	}
-	if loc := n.Routing.Locator; !loc.IsZero() && !fresh(naming.AttrLocator, []byte(loc.String())) {
-		req.Locators = []string{loc.String()}
+	for _, loc := range n.Locators() {
+		if !fresh(naming.AttrLocator, []byte(loc.String())) {
+			req.Locators = append(req.Locators, loc.String())
+		}
 	}
-	for _, rp := range n.Routing.Routers {
+	for _, rp := range n.allRouters() {
 		if a := rp.Addr.String(); !fresh(naming.AttrRouter, []byte(a)) {
 			req.Routers = append(req.Routers, a)
 		}
@@ -235,9 +249,12 @@ func (n *Node) Publish(ctx context.Context, auth *bind.TransactOpts) error {
 	}
 	var revoke []stale
 	for _, u := range doc.Underlays {
-		if u.NodeKey == key && u != under {
+		if u.NodeKey == key && !slices.Contains(unders, u) {
 			revoke = append(revoke, stale{naming.AttrUnderlay, []byte(u.String())})
 		}
+	}
+	for _, l := range staleLocators(doc, key, n.Locators()) { // nics.go
+		revoke = append(revoke, stale{naming.AttrLocator, []byte(l)})
 	}
 	for _, raw := range doc.Bindings {
 		var b transport.Binding

@@ -122,6 +122,11 @@ type Node struct {
 	// Routing.Tunnels finds other segments' routers from the network
 	// passes on chain (tunnel.go).
 	Routing link.Routing
+	// NICs are a host's further network interfaces, NIC 1 onwards: an
+	// underlay (or a UDP ListenAddr) each, with the node's locator and
+	// routers on it (nics.go). Nil is one NIC: Underlay with Routing. A
+	// router with NICs is refused (link.ErrRouting).
+	NICs []NIC
 	// Anycast tunes the choice among the nodes of a wallet that several
 	// serve (link.AnycastConfig); the zero value means its defaults.
 	Anycast link.AnycastConfig
@@ -143,6 +148,7 @@ type running struct {
 	key      transport.NodeKey
 	sessions *transport.Sessions
 	underlay link.Underlay
+	nics     []link.Underlay // NICs 1… (nics.go); the node owns them
 	ep       *link.Endpoint
 	ns       *stack.Stack
 	ident    netip.Addr
@@ -256,9 +262,23 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 			}
 		}()
 	}
+	nics, nicUnderlays, err := n.openNICs(ctx, int(mtu)+link.MaxFrameHeader+link.TransportOverhead, log)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil { // close what the node opened, as for NIC 0
+			for i, u := range nicUnderlays {
+				if n.NICs[i].Underlay == nil {
+					u.Close()
+				}
+			}
+		}
+	}()
 	ep, err := link.New(link.Config{
 		Sessions:     sessions,
 		Underlay:     underlay,
+		NICs:         nics,
 		MTU:          mtu,
 		Now:          n.Now,
 		TickInterval: n.TickInterval,
@@ -274,12 +294,13 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		key:      key,
 		sessions: sessions,
 		underlay: underlay,
+		nics:     nicUnderlays,
 		ep:       ep,
 		ident:    link.IdentityAddr(wallet.Address()),
 		log:      log,
 	}
 	if n.Names != nil {
-		r.names = &chainResolver{names: n.Names, self: r.wallet, routed: n.routedHost()}
+		r.names = &chainResolver{names: n.Names, self: r.wallet, routed: n.routedHost(), mine: n.Locators()}
 	}
 	if r.ns, err = newNetstack(ep, r.ident, n.TCP, netstackRand{n.Clock, n.Rand, n.RandSource}); err != nil {
 		ep.Shutdown()
@@ -356,6 +377,7 @@ func (r *running) close() {
 	r.keyCheck.stop()
 	// Stop inbound first so nothing is injected into a closing stack.
 	r.underlay.Close()
+	closeAll(r.nics)
 	r.ns.Close()
 	// The endpoint's timer goroutine must stop before Wait, which waits
 	// for every link endpoint.
@@ -376,7 +398,7 @@ func (n *Node) Addr() common.Address {
 // and underlay address. When the underlay listens on every interface
 // (the default), the address is the loopback one, which is right for
 // peers on the same host; peers elsewhere need the host's own address.
-// Valid after Up.
+// With NICs it is NIC 0's (Endpoints lists every NIC's). Valid after Up.
 func (n *Node) Self() Peer {
 	r, _ := n.current()
 	if r == nil {

@@ -16,7 +16,8 @@ import (
 // router in Node.Routing — reaches a peer found on chain through its
 // routers whenever the peer's DID document lists a locator
 // (did/svc/AnynetLocator): the peer is added with AddRoutedPeer at that
-// locator, and the underlay endpoint in the document is not dialed. A
+// locator (of several, the one sharing the longest prefix with one of
+// this node's, the most recent on a tie: nics.go), and the underlay endpoint in the document is not dialed. A
 // node that is not an attached host, or a peer that publishes no
 // locator, falls back to the direct underlay endpoint. Publish writes the
 // node's locator and its routers' underlay endpoints
@@ -39,18 +40,35 @@ func addPeer(ep *link.Endpoint, p Peer) error {
 // published locator to its underlay endpoint.
 func (n *Node) routedHost() bool {
 	r := n.Routing
-	return r.Role == link.RoleHost && !r.Locator.IsZero() && len(r.Routers) > 0
-}
-
-// docLocator returns the most recently published locator of doc that
-// parses, if any.
-func docLocator(doc *naming.Document) (locator.Locator, bool) {
-	for i := len(doc.Locators) - 1; i >= 0; i-- {
-		if l, err := locator.Parse(doc.Locators[i]); err == nil && !l.IsZero() {
-			return l, true
+	if r.Role != link.RoleHost {
+		return false
+	}
+	if !r.Locator.IsZero() && len(r.Routers) > 0 {
+		return true
+	}
+	for _, c := range n.NICs { // several NICs (nics.go)
+		if !c.Locator.IsZero() && len(c.Routers) > 0 {
+			return true
 		}
 	}
-	return locator.Locator{}, false
+	return false
+}
+
+// docLocator returns the locator of doc that parses and shares the
+// longest prefix with one of mine (this node's locators), the most
+// recently published on a tie, if any: with several NICs on each side,
+// the one on a network both share (nics.go).
+func docLocator(doc *naming.Document, mine []locator.Locator) (locator.Locator, bool) {
+	var locs []locator.Locator
+	for _, s := range doc.Locators {
+		if l, err := locator.Parse(s); err == nil && !l.IsZero() {
+			locs = append(locs, l)
+		}
+	}
+	if len(locs) == 0 {
+		return locator.Locator{}, false
+	}
+	return nearestLocator(locs, mine), true
 }
 
 // Attached reports whether this host's attachment to one of its routers

@@ -32,4 +32,12 @@
 // field is a hash of the subnet prefix and the node's X25519 public key,
 // so a node gets the same locator whenever it attaches to the same subnet
 // and different, unlinkable ones in different subnets.
+//
+// # NICs
+//
+// A node with several underlays (package link, "Several NICs") has one
+// locator per NIC, Assign(subnet, nodeKey, i) for NIC i, each in the
+// subnet of the routers it attaches to over that NIC. In one subnet two
+// NICs of a node differ in the NIC field alone; in different subnets the
+// host field differs too, as above.
 package locator

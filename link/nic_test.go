@@ -1,0 +1,210 @@
+package link_test
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"testing"
+
+	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/locator"
+	"github.com/anynet/anynet/stack"
+)
+
+// TestTwoNICs: host h has NIC 0 on network A, attached to router rA
+// (subnet 2a.1), and NIC 1 on network B, attached to rB (subnet 2b.1).
+// The two in-memory networks share nothing and hand out the same
+// addresses (100.64.0.1:1, …), so a frame sent out the wrong NIC would
+// reach the wrong node or none. A client on A reaches h through rA at
+// its NIC-0 locator, one on B through rB at its NIC-1 locator, and one
+// on B reaches h directly at NIC 1's underlay address: each TCP echo
+// works, each side knows the other's verified wallet, and h answered
+// every peer out of the NIC its frames came in on.
+func TestTwoNICs(t *testing.T) {
+	A, B := newSegment(t, link.MinUnderlayMTU), newSegment(t, link.MinUnderlayMTU)
+	rA, ca := A.add("rA", "2a.1/128"), A.add("ca", "2a.1/128")
+	rB, cb, db := B.add("rB", "2b.1/128"), B.add("cb", "2b.1/128"), B.add("db", "")
+	h := A.add("h", "2a.1/128") // NIC 0 on A
+
+	u1, err := B.attach() // NIC 1 on B
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnetA, subnetB := rA.pfx[0], rB.pfx[0]
+	loc1, err := locator.Assign(subnetB, h.key.Public, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.nics = []stack.NIC{{Underlay: u1, Locator: loc1, Routers: []link.RouterPeer{rB.routerPeer()}}}
+	if rA.addr != rB.addr {
+		t.Logf("networks hand out different addresses (%s, %s): the test is weaker", rA.addr, rB.addr)
+	}
+
+	A.up(rA, link.RoleRouter)
+	B.up(rB, link.RoleRouter)
+	A.up(ca, link.RoleHost, "rA")
+	B.up(cb, link.RoleHost, "rB")
+	B.up(db, link.RoleHost)
+	A.up(h, link.RoleHost, "rA")
+
+	// h's locators: one per NIC, each Assign's in its NIC's subnet.
+	want0, _ := locator.Assign(subnetA, h.key.Public, 0)
+	if got := h.ep.Locators(); len(got) != 2 || got[0] != want0 || got[1] != loc1 || h.loc != want0 {
+		t.Fatalf("h's locators %v, want [%s %s]", got, want0, loc1)
+	}
+	if got := h.node.Locators(); len(got) != 2 || got[0] != want0 || got[1] != loc1 {
+		t.Fatalf("node locators %v, want [%s %s]", got, want0, loc1)
+	}
+	if want0.NIC() != 0 || loc1.NIC() != 1 || !subnetA.Contains(want0) || !subnetB.Contains(loc1) {
+		t.Fatalf("locators %s, %s: want NIC 0 in %s and NIC 1 in %s", want0, loc1, subnetA, subnetB)
+	}
+	// In one subnet, a node's NICs differ in the NIC field alone.
+	if sameSubnet, _ := locator.Assign(subnetA, h.key.Public, 1); [28]byte(sameSubnet[:28]) != [28]byte(want0[:28]) || sameSubnet == want0 {
+		t.Errorf("Assign in one subnet: %s and %s differ beyond the NIC field", want0, sameSubnet)
+	}
+	if eps := h.node.Endpoints(); len(eps) != 2 || eps[0] != h.addr || eps[1] != u1.LocalAddr() {
+		t.Errorf("h's endpoints %v, want [%s %s]", eps, h.addr, u1.LocalAddr())
+	}
+
+	waitFor(t, "h attached on NIC 0", func() bool { return h.ep.AttachedOn(0) })
+	waitFor(t, "h attached on NIC 1", func() bool { return h.ep.AttachedOn(1) })
+	waitFor(t, "ca attached", ca.ep.Attached)
+	waitFor(t, "cb attached", cb.ep.Attached)
+
+	l, err := h.node.Listen("tcp", ":7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveEcho(t, l)
+	key := h.key.Public
+	ctx := testCtx(t)
+	for _, tc := range []struct {
+		from *member
+		peer stack.Peer
+		via  *member // the router that must have forwarded, if any
+	}{
+		{ca, stack.Peer{Wallet: h.wallet, NodeKey: &key, Locator: want0}, rA},
+		{cb, stack.Peer{Wallet: h.wallet, NodeKey: &key, Locator: loc1}, rB},
+		{db, stack.Peer{Wallet: h.wallet, NodeKey: &key, Addr: u1.LocalAddr()}, nil},
+	} {
+		t.Run(tc.from.name, func(t *testing.T) {
+			var before uint64
+			if tc.via != nil {
+				before = tc.via.ep.Stats().FramesForwarded
+			}
+			if err := tc.from.node.AddPeer(ctx, tc.peer); err != nil {
+				t.Fatal(err)
+			}
+			c, err := tc.from.node.Dial(ctx, "tcp", dialAddr(h, 7))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			echo(t, c, bytes.Repeat([]byte("two NICs, "+tc.from.name+" "), 5000))
+			if w, err := tc.from.node.PeerOf(c); err != nil || w != h.wallet {
+				t.Errorf("PeerOf = %s, %v; want h %s", w, err, h.wallet)
+			}
+			wantWallet(t, h, tc.from)
+			if tc.via != nil && tc.via.ep.Stats().FramesForwarded <= before {
+				t.Errorf("%s forwarded nothing", tc.via.name)
+			}
+		})
+	}
+	for _, m := range []*member{h, ca, cb, db, rA, rB} {
+		if st := m.ep.Stats(); st.SendErrors != 0 || st.DroppedTooBig != 0 || st.DroppedNoRoute != 0 {
+			t.Errorf("%s: %+v", m.name, st)
+		}
+	}
+	// Neither router has a session with a client of the other network.
+	if _, ok := rA.ep.PeerWallet(link.IdentityAddr(cb.wallet)); ok {
+		t.Error("rA knows cb")
+	}
+	if _, ok := rB.ep.PeerWallet(link.IdentityAddr(ca.wallet)); ok {
+		t.Error("rB knows ca")
+	}
+}
+
+// wantWallet checks that h's WhoIs names from's verified wallet.
+func wantWallet(t *testing.T, h, from *member) {
+	t.Helper()
+	w, err := h.node.WhoIs(&net.TCPAddr{IP: link.IdentityAddr(from.wallet).AsSlice()})
+	if err != nil || w != from.wallet {
+		t.Errorf("h: WhoIs(%s) = %s, %v", from.name, w, err)
+	}
+}
+
+// TestNICsRefused: a router with several NICs, and a NIC whose locator's
+// NIC field is not its index, are refused with ErrRouting.
+func TestNICsRefused(t *testing.T) {
+	s := newSegment(t, link.MinUnderlayMTU)
+	m := s.add("m", "2a.1/128")
+	extra, err := s.attach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer extra.Close()
+	wrong, _ := locator.Assign(m.pfx[0], m.key.Public, 2)
+	for _, tc := range []struct {
+		name string
+		r    link.Routing
+		nic  stack.NIC
+	}{
+		{"router", link.Routing{Role: link.RoleRouter, Locator: m.loc, Prefixes: m.pfx}, stack.NIC{Underlay: extra}},
+		{"NIC field", link.Routing{Locator: m.loc}, stack.NIC{Underlay: extra, Locator: wrong}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := m.key
+			n := &stack.Node{Wallet: m.signer, NodeKey: &key, Underlay: m.conn, Routing: tc.r, NICs: []stack.NIC{tc.nic}}
+			if err := n.Up(testCtx(t)); !errors.Is(err, link.ErrRouting) {
+				n.Close()
+				t.Fatalf("Up = %v, want ErrRouting", err)
+			}
+		})
+	}
+}
+
+// BenchmarkNICsEcho compares, in one run, TCP echo throughput through
+// one router to a single-NIC host and to the second NIC of a host with
+// two (each NIC on its own mem network with its own router). Each
+// iteration writes 64 KiB and reads it back.
+func BenchmarkNICsEcho(b *testing.B) {
+	msg := bytes.Repeat([]byte("x"), 64<<10)
+	for _, two := range []bool{false, true} {
+		name := map[bool]string{false: "one-NIC", true: "second-NIC"}[two]
+		b.Run(name, func(b *testing.B) {
+			A, B := newSegment(b, link.MinUnderlayMTU), newSegment(b, link.MinUnderlayMTU)
+			r, x := B.add("r", "2b.1/128"), B.add("x", "2b.1/128")
+			B.up(r, link.RoleRouter)
+			B.up(x, link.RoleHost, "r")
+			var y *member
+			loc := func(m *member) locator.Locator { return m.loc }
+			if two {
+				rA := A.add("rA", "2a.1/128")
+				A.up(rA, link.RoleRouter)
+				y = A.add("y", "2a.1/128")
+				u1, err := B.attach()
+				if err != nil {
+					b.Fatal(err)
+				}
+				l1, err := locator.Assign(r.pfx[0], y.key.Public, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				y.nics = []stack.NIC{{Underlay: u1, Locator: l1, Routers: []link.RouterPeer{r.routerPeer()}}}
+				A.up(y, link.RoleHost, "rA")
+				loc = func(*member) locator.Locator { return l1 }
+				waitFor(b, "y attached on NIC 1", func() bool { return y.ep.AttachedOn(1) })
+			} else {
+				y = B.add("y", "2b.1/128")
+				B.up(y, link.RoleHost, "r")
+				waitFor(b, "y attached", y.ep.Attached)
+			}
+			waitFor(b, "x attached", x.ep.Attached)
+			key := y.key.Public
+			if err := x.node.AddPeer(testCtx(b), stack.Peer{Wallet: y.wallet, NodeKey: &key, Locator: loc(y)}); err != nil {
+				b.Fatal(err)
+			}
+			benchEcho(b, x, y, msg)
+		})
+	}
+}
