@@ -344,15 +344,7 @@ func BenchmarkPunchedEcho(b *testing.B) {
 // stop carrying their connection.
 func TestPunchAcrossRouters(t *testing.T) {
 	s := newUDPSegment(t)
-	r1, r2 := s.add("r1", "2a.1/128"), s.add("r2", "2a.2/128")
-	a, b := s.add("a", "2a.1/128"), s.add("b", "2a.2/128")
-	a.punch, b.punch = true, true
-	s.up(r1, link.RoleRouter, "r2")
-	s.up(r2, link.RoleRouter, "r1")
-	s.up(a, link.RoleHost, "r1")
-	s.up(b, link.RoleHost, "r2")
-	attachedAndRouted(t, []*member{a, b}, []*member{r1, r2})
-	s.route(a, b)
+	r1, r2, a, b := s.twoRouters("2a.1/128", "2a.2/128", func(a, b *member) { a.punch, b.punch = true, true })
 	c := echoConn(t, testCtx(t), a, b)
 	echo(t, c, []byte("through r1 and r2"))
 	waitFor(t, "both direct", func() bool {

@@ -33,14 +33,7 @@ func attachedAndRouted(t testing.TB, hosts []*member, routers []*member) {
 // frame for the session the other one dropped.)
 func TestThreeHopEcho(t *testing.T) {
 	s := newSegment(t, link.MinUnderlayMTU)
-	r1, r2 := s.add("r1", "2a.1/128"), s.add("r2", "2a.2/128")
-	a, b := s.add("a", "2a.1/128"), s.add("b", "2a.2/128")
-	s.up(r1, link.RoleRouter, "r2")
-	s.up(r2, link.RoleRouter, "r1")
-	s.up(a, link.RoleHost, "r1")
-	s.up(b, link.RoleHost, "r2")
-	attachedAndRouted(t, []*member{a, b}, []*member{r1, r2})
-	s.route(a, b)
+	r1, r2, a, b := s.twoRouters("2a.1/128", "2a.2/128", nil)
 
 	c := echoConn(t, testCtx(t), a, b)
 	echo(t, c, bytes.Repeat([]byte("anynet routed "), 20000)) // 280 kB: full-sized segments
@@ -74,14 +67,7 @@ func TestThreeHopEcho(t *testing.T) {
 // and 2b, whose routers (and hosts) talk over UDP on loopback.
 func TestTwoSegmentsOverUDP(t *testing.T) {
 	s := newUDPSegment(t)
-	r1, r2 := s.add("r1", "2a.1/128"), s.add("r2", "2b.1/128")
-	a, b := s.add("a", "2a.1/128"), s.add("b", "2b.1/128")
-	s.up(r1, link.RoleRouter, "r2")
-	s.up(r2, link.RoleRouter, "r1")
-	s.up(a, link.RoleHost, "r1")
-	s.up(b, link.RoleHost, "r2")
-	attachedAndRouted(t, []*member{a, b}, []*member{r1, r2})
-	s.route(a, b)
+	r1, r2, a, b := s.twoRouters("2a.1/128", "2b.1/128", nil)
 
 	c := echoConn(t, testCtx(t), a, b)
 	echo(t, c, bytes.Repeat([]byte("across segments "), 10000))

@@ -216,6 +216,28 @@ func serveEcho(t testing.TB, l net.Listener) {
 	}()
 }
 
+// twoRouters starts neighbor routers r1 and r2 originating subnets pa
+// and pb and hosts a in pa, attached to r1, and b in pb, attached to r2
+// (tweak, if set, adjusts a and b first), waits until both are attached
+// and routed, and makes b a routed peer of a:
+//
+//	a → r1 → r2 → b
+func (s *segment) twoRouters(pa, pb string, tweak func(a, b *member)) (r1, r2, a, b *member) {
+	s.t.Helper()
+	r1, r2 = s.add("r1", pa), s.add("r2", pb)
+	a, b = s.add("a", pa), s.add("b", pb)
+	if tweak != nil {
+		tweak(a, b)
+	}
+	s.up(r1, link.RoleRouter, "r2")
+	s.up(r2, link.RoleRouter, "r1")
+	s.up(a, link.RoleHost, "r1")
+	s.up(b, link.RoleHost, "r2")
+	attachedAndRouted(s.t, []*member{a, b}, []*member{r1, r2})
+	s.route(a, b)
+	return r1, r2, a, b
+}
+
 // echoConn serves echo on to's TCP port 7 and dials it from from; the
 // connection is closed when the test ends.
 func echoConn(t testing.TB, ctx context.Context, from, to *member) net.Conn {
