@@ -69,6 +69,7 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.StringSlice("peer", nil, "static peer 0x<wallet>@<ip:port> (repeatable)")
 	f.StringSlice("router", nil, "router to attach to (or, with --route-prefix, to exchange routes with), 0x<wallet>@<ip:port>; its node key and subnet come from its DID document (repeatable)")
 	f.String("route-prefix", "", "run as a router originating this subnet, segment.subnet/128 in hex (e.g. 2a.1/128)")
+	f.Bool("punch", true, "as a host attached to routers, let them pair it with peers to punch direct UDP paths through NATs (--punch=false: stay relayed)")
 	f.String("chain", "", `"embedded" (default: in DIR/chain) or a JSON-RPC URL such as http://127.0.0.1:8545`)
 	f.String("serve-chain", "", "serve the embedded chain's JSON-RPC on this loopback address (127.0.0.1:0: any port)")
 	f.String("name", "", "register this label on chain (\"bob\" for bob.anynet)")

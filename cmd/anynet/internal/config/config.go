@@ -39,6 +39,9 @@ type Config struct {
 	// subnet ("segment.subnet/128" in hex, e.g. 2a.1/128): hosts that
 	// attach to it take their locators there.
 	RoutePrefix string
+	// DisablePunch keeps this host's routed peers relayed by its router:
+	// it never takes part in hole punching (key punch: false).
+	DisablePunch bool
 	// Chain is "embedded" or a JSON-RPC URL.
 	Chain string
 	// ServeChain is a loopback host:port serving the embedded chain.
@@ -64,7 +67,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "chain", "serve-chain", "headless", "mailbox", "mail-at", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "log-level", "log-format",
 	"passphrase-file", "keystore.scrypt",
 }
 

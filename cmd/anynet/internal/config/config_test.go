@@ -70,6 +70,21 @@ func TestPrecedence(t *testing.T) {
 				t.Errorf("got %+v, want %+v", c, want)
 			}
 		}},
+		{"punch on by default", nil, nil, "", "", func(t *testing.T, c Config, _ string) {
+			if c.DisablePunch {
+				t.Error("punching disabled with nothing set")
+			}
+		}},
+		{"punch off in the node file", nil, nil, "", "punch: false\n", func(t *testing.T, c Config, _ string) {
+			if !c.DisablePunch {
+				t.Error("punch: false did not disable punching")
+			}
+		}},
+		{"punch env over node file", nil, map[string]string{"ANYNET_PUNCH": "true"}, "", "punch: false\n", func(t *testing.T, c Config, _ string) {
+			if c.DisablePunch {
+				t.Error("ANYNET_PUNCH=true did not win over the node file")
+			}
+		}},
 		{"node file over defaults", nil, nil, "", "listen: 127.0.0.1:5000\nname: alice\n", func(t *testing.T, c Config, _ string) {
 			if c.Listen != "127.0.0.1:5000" || c.Name != "alice" {
 				t.Errorf("listen %q name %q", c.Listen, c.Name)
@@ -189,6 +204,7 @@ func TestErrors(t *testing.T) {
 		{"bad listen", []string{"--listen", "4747"}, nil, "", "", []string{`listen "4747"`, "host:port"}},
 		{"bad peer", []string{"--peer", "bob@127.0.0.1:1"}, nil, "", "", []string{"peers", "0x<wallet>@<ip:port>"}},
 		{"bad bool", nil, map[string]string{"ANYNET_MAILBOX": "maybe"}, "", "", []string{`mailbox "maybe"`, "true or false"}},
+		{"bad punch", nil, map[string]string{"ANYNET_PUNCH": "sometimes"}, "", "", []string{`punch "sometimes"`, "true or false"}},
 		{"route-prefix not a subnet", nil, map[string]string{"ANYNET_ROUTE_PREFIX": "2a/64"}, "", "", []string{`route-prefix "2a/64"`, "segment.subnet/128"}},
 		{"route-prefix garbage", nil, nil, "route-prefix: two.a/128\n", "", []string{`route-prefix "two.a/128"`, "e.g. 2a.1/128"}},
 	}

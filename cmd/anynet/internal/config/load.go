@@ -152,6 +152,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("routers", []string{})
 	v.SetDefault("headless", false)
 	v.SetDefault("mailbox", false)
+	v.SetDefault("punch", true)
 }
 
 // bind ties key to its environment variable and, if fs has it, its flag.
@@ -193,6 +194,7 @@ func decode(v *viper.Viper) (Config, error) {
 	c.Peers = list(v.Get("peers"))
 	c.Routers = list(v.Get("routers"))
 	c.RoutePrefix = str("route-prefix")
+	c.DisablePunch = !boolean("punch")
 	c.Chain = str("chain")
 	c.ServeChain = str("serve-chain")
 	c.Headless = boolean("headless")

@@ -15,8 +15,8 @@
 //  5. the node's routing is set (routing.go): a router with route-prefix,
 //     else a host attached to `routers` (their node keys and subnets read
 //     from their DID documents, or Options.Routers), at the locator its
-//     node key gets in the router's subnet; then the node comes up on its
-//     UDP listen address;
+//     node key gets in the router's subnet, punching direct paths unless
+//     punch is false; then the node comes up on its UDP listen address;
 //  6. the echo responder (UDP port 7), the chat service (TCP 5222) and the
 //     control socket (DIR/control.sock) start;
 //  7. a publisher writes the node key, binding, underlay endpoint (and

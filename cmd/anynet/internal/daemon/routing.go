@@ -56,7 +56,7 @@ func (d *Daemon) routing(ctx context.Context, o Options, key transport.NodeKey) 
 			routers = append(routers, r)
 		}
 	}
-	var rt link.Routing
+	rt := link.Routing{DisablePunch: d.cfg.DisablePunch}
 	for _, r := range routers {
 		rt.Routers = append(rt.Routers, r.peer())
 	}

@@ -29,8 +29,10 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // TestRouted: a router daemon (route-prefix) and two hosts whose only
 // routing configuration is `routers: 0xR@ip:port`, the router's node
 // key and subnet read from its DID document. alice pings bob by name and
-// the router forwards the frames; Routes reports both roles. A router
-// that published nothing is a one-line error naming it.
+// the router forwards the frames, then has them punch a direct path,
+// which carol, started with punch: false, never takes; Routes reports
+// both roles. A router that published nothing is a one-line error
+// naming it.
 func TestRouted(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a chain and three nodes")
@@ -77,7 +79,11 @@ func TestRouted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range []*Daemon{alice, bob} {
+	carol, err := start("carol", config.Config{Name: "carol", Routers: at, DisablePunch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*Daemon{alice, bob, carol} {
 		ready(d)
 		waitFor(t, "attachment", d.Attached)
 	}
@@ -87,6 +93,31 @@ func TestRouted(t *testing.T) {
 	}
 	if n := router.LinkStats().FramesForwarded; n == 0 {
 		t.Error("r1 forwarded no frame: the ping went direct")
+	}
+	// Hole punching: r1 pairs alice and bob, who go direct, while carol
+	// (punch: false) never asks nor answers and stays relayed.
+	waitFor(t, "alice and bob punch a direct path", func() bool {
+		for _, to := range []string{"bob", "carol"} {
+			if _, err := alice.Ping(ctx, to, 1); err != nil {
+				t.Fatalf("ping %s: %v", to, err)
+			}
+		}
+		_, ok := alice.Node().DirectPath(bob.Wallet())
+		return ok
+	})
+	// alice asks for carol too; r1 then asks carol on alice's behalf,
+	// which a punching host answers at once (and goes direct within a few
+	// ticks). carol must not: give it ample time.
+	waitFor(t, "alice asks r1 about carol as well", func() bool {
+		alice.Ping(ctx, "carol", 1)
+		return alice.LinkStats().PunchAsks >= 2
+	})
+	for range 20 {
+		alice.Ping(ctx, "carol", 1)
+		time.Sleep(50 * time.Millisecond)
+	}
+	if ap, ok := alice.Node().DirectPath(carol.Wallet()); ok || carol.LinkStats().PunchAsks != 0 {
+		t.Errorf("carol, with punch: false, went direct (%v at %s) or asked (%d asks)", ok, ap, carol.LinkStats().PunchAsks)
 	}
 	hr, _ := alice.Routes(ctx)
 	if !hr.Available || hr.Role != "host" || !hr.Attached || hr.Locator != alice.Node().Routing.Locator.String() {
