@@ -57,6 +57,10 @@ func (s *sendAPI) SendRawTransaction(ctx context.Context, input hexutil.Bytes) (
 	sub := s.c.eth.BlockChain().SubscribeChainEvent(heads)
 	defer sub.Unsubscribe()
 
+	from, err := types.Sender(types.LatestSignerForChainID(s.c.chainID), tx)
+	if err != nil {
+		return common.Hash{}, err
+	}
 	if err := b.SendTx(ctx, tx); err != nil {
 		return common.Hash{}, err
 	}
@@ -69,11 +73,15 @@ func (s *sendAPI) SendRawTransaction(ctx context.Context, input hexutil.Bytes) (
 			return hash, nil
 		}
 		// Queued behind a nonce gap: it waits for a transaction not yet
-		// sent. A transaction the pool no longer knows may be in a block
-		// whose lookup entries the indexer has not written yet, so that
-		// case waits on (a dropped one only until maxSendWait).
+		// sent. The pool's status alone cannot tell, because the pool
+		// promotes a new transaction asynchronously and shows it queued
+		// until then; only a nonce beyond the sender's next one is a gap.
+		// A transaction the pool no longer knows may be in a block whose
+		// lookup entries the indexer has not written yet, so that case
+		// waits on (a dropped one only until maxSendWait).
 		if rawdb.ReadTxLookupEntry(s.c.eth.ChainDb(), hash) == nil &&
-			s.c.eth.TxPool().Status(hash) == txpool.TxStatusQueued {
+			s.c.eth.TxPool().Status(hash) == txpool.TxStatusQueued &&
+			tx.Nonce() > s.c.eth.TxPool().PoolNonce(from) {
 			return hash, nil
 		}
 		select {
