@@ -39,10 +39,16 @@ func (*sinkUnderlay) Close() error                             { return nil }
 // that originates nothing, over a sinkUnderlay, with no timer goroutine.
 func newTestRouter(t testing.TB) (*Endpoint, *sinkUnderlay) {
 	t.Helper()
+	u := &sinkUnderlay{}
+	return newTestRouterOn(t, u), u
+}
+
+// newTestRouterOn is newTestRouter over the underlay u.
+func newTestRouterOn(t testing.TB, u Underlay) *Endpoint {
+	t.Helper()
 	ses := newTestSessions(t)
 	nb := newTestSessions(t)
 	p := locator.MustPrefix(locator.Locator{0: 0x2a, 15: 1}, 128)
-	u := &sinkUnderlay{}
 	e, err := New(Config{Sessions: ses, Underlay: u, TickInterval: -1, Routing: Routing{
 		Role:     RoleRouter,
 		Locator:  locator.Locator{0: 0x2a, 15: 1, 31: 1},
@@ -52,7 +58,8 @@ func newTestRouter(t testing.TB) (*Endpoint, *sinkUnderlay) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e, u
+	t.Cleanup(func() { e.Close() })
+	return e
 }
 
 func newTestSessions(t testing.TB) *transport.Sessions {
