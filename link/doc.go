@@ -181,8 +181,11 @@
 // stack) for the router of that segment and sends the frame straight to
 // its underlay address — a UDP tunnel across today's internet — which
 // forwards it as any frame for its own prefix (tunnel.go). The answer is
-// cached per prefix for five minutes (Tunnels lists them); frames that
-// arrive during the lookup wait, up to eight per destination; a failed
+// cached per prefix (Tunnels lists them) and, while in use, asked for
+// again in the background every Routing.TunnelRefresh (30 s by default),
+// so a segment whose router moves is followed; an answer that cannot be
+// had keeps the old one for at most five minutes. Frames that arrive
+// during the first lookup wait, up to eight per destination; a failed
 // lookup answers unreachable at once and is remembered for ten seconds.
 //
 // These control messages travel in routing control frames (type 1)

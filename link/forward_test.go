@@ -13,15 +13,16 @@ import (
 
 // sinkUnderlay records what an endpoint sends and never delivers.
 type sinkUnderlay struct {
-	mu   sync.Mutex // guards sent
+	mu   sync.Mutex // guards sent and to
 	sent [][]byte
+	to   []netip.AddrPort // where each of sent went
 }
 
 var _ Underlay = (*sinkUnderlay)(nil)
 
 func (*sinkUnderlay) LocalAddr() netip.AddrPort { return netip.MustParseAddrPort("127.0.0.1:1") }
 func (*sinkUnderlay) MTU() int                  { return MinUnderlayMTU }
-func (u *sinkUnderlay) Send(_ netip.AddrPort, frames ...[]byte) error {
+func (u *sinkUnderlay) Send(dst netip.AddrPort, frames ...[]byte) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	for _, f := range frames {
@@ -29,6 +30,7 @@ func (u *sinkUnderlay) Send(_ netip.AddrPort, frames ...[]byte) error {
 			return ErrFrameTooBig
 		}
 		u.sent = append(u.sent, append([]byte(nil), f...))
+		u.to = append(u.to, dst)
 	}
 	return nil
 }
@@ -43,18 +45,23 @@ func newTestRouter(t testing.TB) (*Endpoint, *sinkUnderlay) {
 	return newTestRouterOn(t, u), u
 }
 
-// newTestRouterOn is newTestRouter over the underlay u.
-func newTestRouterOn(t testing.TB, u Underlay) *Endpoint {
+// newTestRouterOn is newTestRouter over the underlay u, with its
+// config changed by opts.
+func newTestRouterOn(t testing.TB, u Underlay, opts ...func(*Config)) *Endpoint {
 	t.Helper()
 	ses := newTestSessions(t)
 	nb := newTestSessions(t)
 	p := locator.MustPrefix(locator.Locator{0: 0x2a, 15: 1}, 128)
-	e, err := New(Config{Sessions: ses, Underlay: u, TickInterval: -1, Routing: Routing{
+	cfg := Config{Sessions: ses, Underlay: u, TickInterval: -1, Routing: Routing{
 		Role:     RoleRouter,
 		Locator:  locator.Locator{0: 0x2a, 15: 1, 31: 1},
 		Prefixes: []locator.Prefix{p},
 		Routers:  []RouterPeer{{Wallet: nb.Wallet(), NodeKey: nb.PublicKey(), Addr: netip.MustParseAddrPort("127.0.0.1:2")}},
-	}})
+	}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	e, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

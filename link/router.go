@@ -96,6 +96,10 @@ type Routing struct {
 	// no route holds a frame's destination (tunnel.go); nil means such
 	// frames are unreachable.
 	Tunnels TunnelFinder
+	// TunnelRefresh is how old a tunnel in use may get before the
+	// router asks Tunnels again, in the background, so that it follows
+	// a segment whose router moved. Zero means DefaultTunnelRefresh.
+	TunnelRefresh time.Duration
 }
 
 // RouterPeer is a router reached directly over the underlay. Its node
@@ -216,7 +220,7 @@ func (e *Endpoint) newRouter(cfg Routing, nics []NIC) (*router, error) {
 		advertMax: int(e.maxMTU) - 1,
 	}
 	if cfg.Role == RoleRouter {
-		rt.tun = newTunnels(cfg.Tunnels)
+		rt.tun = newTunnels(cfg.Tunnels, cfg.TunnelRefresh)
 	}
 	if rt.interval == 0 {
 		rt.interval = DefaultAdvertInterval

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -16,10 +17,17 @@ import (
 // on chain that holds the locator) for the router of the destination's
 // segment, and sends the frame straight to that router's underlay
 // address: the segments need no common neighbor, only the underlay (UDP
-// over the internet). The answer is cached per prefix for tunnelTTL;
-// frames that arrive while a lookup runs wait in a small queue (a few
-// per destination; more are dropped and counted as no-route), and a
-// failed lookup is remembered for tunnelNegativeTTL, during which frames
+// over the internet). The answer is cached per prefix. A tunnel in use
+// that is older than the refresh interval (Routing.TunnelRefresh) is
+// asked for again in the background while frames keep going to the
+// address it has, so a segment whose router moved (a new address, or
+// another router in the pass) is followed within that interval; the
+// new answer replaces the old, an answer that the segment has no router
+// (ErrNoTunnel) drops it, and any other failure (the chain unreachable)
+// keeps it until tunnelTTL after it was last confirmed. Frames that
+// arrive while a first lookup runs wait in a small queue (a few per
+// destination; more are dropped and counted as no-route), and a failed
+// first lookup is remembered for tunnelNegativeTTL, during which frames
 // to that locator get unreachable frames at once.
 
 // TunnelFinder finds the router of the segment that holds dst. It may
@@ -48,6 +56,9 @@ type Tunnel struct {
 // locator.
 var ErrNoTunnel = errors.New("link: no tunnel")
 
+// DefaultTunnelRefresh is the default Routing.TunnelRefresh.
+const DefaultTunnelRefresh = 30 * time.Second
+
 const (
 	tunnelTTL         = 5 * time.Minute
 	tunnelNegativeTTL = 10 * time.Second
@@ -58,9 +69,10 @@ const (
 
 // tunnels is a router's tunnel state; nil without a TunnelFinder.
 type tunnels struct {
-	find   TunnelFinder
-	ctx    context.Context // cancelled when the endpoint shuts down
-	cancel context.CancelFunc
+	find    TunnelFinder
+	refresh time.Duration   // Routing.TunnelRefresh
+	ctx     context.Context // cancelled when the endpoint shuts down
+	cancel  context.CancelFunc
 
 	mu       sync.Mutex
 	closed   bool
@@ -78,16 +90,27 @@ type heldFrame struct {
 
 type tunnelRoute struct {
 	Tunnel
-	until time.Time
+	until      time.Time // expiry, tunnelTTL after the last answer
+	refreshAt  time.Time // ask again when used after this
+	refreshing bool      // a refresh runs
 }
 
-func newTunnels(f TunnelFinder) *tunnels {
+func newTunnels(f TunnelFinder, refresh time.Duration) *tunnels {
 	if f == nil {
 		return nil
 	}
+	if refresh <= 0 {
+		refresh = DefaultTunnelRefresh
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &tunnels{find: f, ctx: ctx, cancel: cancel,
+	return &tunnels{find: f, refresh: refresh, ctx: ctx, cancel: cancel,
 		failed: make(map[Locator]time.Time), inFlight: make(map[Locator][]heldFrame)}
+}
+
+// learn replaces the routes for tun's prefix with tun, as of now.
+func (t *tunnels) learn(tun Tunnel, now time.Time) {
+	t.routes = slices.DeleteFunc(live(t.routes, now), func(r tunnelRoute) bool { return r.Prefix == tun.Prefix })
+	t.routes = append(t.routes, tunnelRoute{Tunnel: tun, until: now.Add(tunnelTTL), refreshAt: now.Add(t.refresh)})
 }
 
 // close stops new lookups and cancels the running ones.
@@ -98,15 +121,17 @@ func (t *tunnels) close() {
 	t.cancel()
 }
 
-// lookup returns the longest learned tunnel prefix holding dst.
-func (t *tunnels) lookup(dst Locator, now time.Time) (netip.AddrPort, bool) {
-	best, bits := netip.AddrPort{}, -1
-	for _, r := range t.routes {
-		if now.Before(r.until) && r.Prefix.Bits() > bits && r.Prefix.Contains(locator.Locator(dst)) {
-			best, bits = r.Router, r.Prefix.Bits()
+// lookup returns the live learned route with the longest prefix holding
+// dst, or nil.
+func (t *tunnels) lookup(dst Locator, now time.Time) *tunnelRoute {
+	var best *tunnelRoute
+	for i := range t.routes {
+		r := &t.routes[i]
+		if now.Before(r.until) && (best == nil || r.Prefix.Bits() > best.Prefix.Bits()) && r.Prefix.Contains(locator.Locator(dst)) {
+			best = r
 		}
 	}
-	return best, bits >= 0
+	return best
 }
 
 // Tunnels returns the tunnels a router has learned and not yet expired.
@@ -137,7 +162,13 @@ func (e *Endpoint) forwardTunnel(frame []byte, h *Header, src netip.AddrPort) bo
 	}
 	dst, now := *h.Dst, e.now()
 	t.mu.Lock()
-	if next, ok := t.lookup(dst, now); ok {
+	if r := t.lookup(dst, now); r != nil {
+		next := r.Router
+		if !now.Before(r.refreshAt) && !r.refreshing && !t.closed {
+			r.refreshing = true
+			e.wg.Add(1)
+			go e.refreshTunnel(dst, r.Prefix)
+		}
 		t.mu.Unlock()
 		frame[1] = h.HopLimit - 1
 		e.stats.framesForwarded.Add(1)
@@ -188,7 +219,7 @@ func (e *Endpoint) findTunnel(dst Locator) {
 	q := t.inFlight[dst]
 	delete(t.inFlight, dst)
 	if err == nil {
-		t.routes = append(live(t.routes, now), tunnelRoute{tun, now.Add(tunnelTTL)})
+		t.learn(tun, now)
 	} else {
 		t.failed[dst] = now.Add(tunnelNegativeTTL)
 	}
@@ -207,6 +238,43 @@ func (e *Endpoint) findTunnel(dst Locator) {
 		if payload, perr := ParseHeader(f.frame, &h); perr == nil {
 			e.sendUnreachable(&h, payload, ReasonNoRoute, f.src)
 		}
+	}
+}
+
+// refreshTunnel asks again for the tunnel of prefix, which holds dst and
+// is in use, and replaces it with the answer: another router address, or
+// none if the segment has no router any more. Any other failure keeps
+// the tunnel until it expires, asking again after tunnelNegativeTTL.
+func (e *Endpoint) refreshTunnel(dst Locator, prefix locator.Prefix) {
+	defer e.wg.Done()
+	t := e.rt.tun
+	ctx, cancel := context.WithTimeout(t.ctx, tunnelLookup)
+	tun, err := t.find.FindTunnel(ctx, locator.Locator(dst))
+	cancel()
+	if err == nil {
+		err = e.checkTunnel(tun, dst)
+	}
+	now := e.now()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	i := slices.IndexFunc(t.routes, func(r tunnelRoute) bool { return r.Prefix == prefix })
+	switch {
+	case err == nil:
+		if i >= 0 && t.routes[i].Router != tun.Router {
+			e.log.Info("tunnel moved", "prefix", prefix, "from", t.routes[i].Router, "to", tun.Router)
+		}
+		if i >= 0 && tun.Prefix != prefix { // the segment was subdivided or merged
+			t.routes = slices.Delete(t.routes, i, i+1)
+		}
+		t.learn(tun, now)
+	case i < 0:
+	case errors.Is(err, ErrNoTunnel):
+		e.log.Info("tunnel gone", "prefix", prefix, "err", err)
+		t.routes = slices.Delete(t.routes, i, i+1)
+	default:
+		e.log.Debug("tunnel refresh", "prefix", prefix, "err", err)
+		t.routes[i].refreshing = false
+		t.routes[i].refreshAt = now.Add(tunnelNegativeTTL)
 	}
 }
 

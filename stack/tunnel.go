@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 
@@ -15,8 +16,10 @@ import (
 // (naming.Client.PassFor: the deepest pass, so a subnet's own routers
 // win over its parent's) and tunnels the frame over the underlay to the
 // first of the pass's published router endpoints ("ip:port", see
-// naming.Client.SetRouters) that parses. Package link caches the answer
-// and queues frames while it is looked up.
+// naming.Client.SetRouters) that parses. Package link caches the answer,
+// queues frames while it is looked up, and asks again every
+// Routing.TunnelRefresh while the tunnel is in use, so it follows a pass
+// whose router endpoints change.
 
 // routing returns n.Routing, with tunnels from the chain for a router
 // that has Names and no finder of its own.
@@ -33,6 +36,9 @@ type passTunnels struct{ names *naming.Client }
 
 func (p passTunnels) FindTunnel(ctx context.Context, dst locator.Locator) (link.Tunnel, error) {
 	pass, err := p.names.PassFor(ctx, dst)
+	if errors.Is(err, naming.ErrNotFound) { // no segment holds dst: a router drops its tunnel
+		return link.Tunnel{}, fmt.Errorf("tunnel to %s: %w: %w", dst, link.ErrNoTunnel, err)
+	}
 	if err != nil {
 		return link.Tunnel{}, fmt.Errorf("tunnel to %s: %w", dst, err)
 	}

@@ -1,8 +1,12 @@
 package stack_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"math/big"
 	"slices"
 	"testing"
 	"time"
@@ -30,6 +34,86 @@ func udpNode(t *testing.T, m *member, names *naming.Client, r link.Routing) (*st
 	return n, ep
 }
 
+// segments builds routers and hosts on UDP loopback that share one
+// chain, for the tunnel tests.
+type segments struct {
+	t   *testing.T
+	ctx context.Context
+	env *chainEnv
+}
+
+const segAdvert, segHold = 200 * time.Millisecond, 2 * time.Second
+
+func newSegments(t *testing.T, members ...*member) *segments {
+	return &segments{t: t, ctx: testCtx(t), env: newChainEnv(t, members...)}
+}
+
+// at is m's locator in p.
+func (s *segments) at(p locator.Prefix, m *member) locator.Locator {
+	l, err := locator.Assign(p, m.nodeKey.Public, 0)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return l
+}
+
+// router starts m as a router of p, with tunnels from the chain, and
+// publishes its DID document.
+func (s *segments) router(m *member, p locator.Prefix, refresh time.Duration) (*stack.Node, *link.Endpoint, link.RouterPeer) {
+	// The embedded chain's client: its Watch drops a cached answer when
+	// a host that attached before it published publishes.
+	n, ep := udpNode(s.t, m, s.env.emb.Client, link.Routing{Role: link.RoleRouter, Locator: s.at(p, m),
+		Prefixes: []locator.Prefix{p}, AdvertInterval: segAdvert, HoldTime: segHold, TunnelRefresh: refresh})
+	if err := n.Publish(s.ctx, m.auth()); err != nil {
+		s.t.Fatal(err)
+	}
+	return n, ep, link.RouterPeer{Wallet: m.wallet, NodeKey: m.nodeKey.Public, Addr: n.Self().Addr}
+}
+
+// pass mints p's network pass to holder and publishes routers as its
+// router endpoints.
+func (s *segments) pass(holder *member, p locator.Prefix, routers ...link.RouterPeer) *big.Int {
+	id, err := s.env.emb.Client.MintPass(s.ctx, s.env.emb.Chain.DeployerAuth(), holder.wallet, p.Addr(), uint8(p.Bits()))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.setRouters(holder, id, routers...)
+	return id
+}
+
+func (s *segments) setRouters(holder *member, pass *big.Int, routers ...link.RouterPeer) {
+	var eps []string
+	for _, r := range routers {
+		eps = append(eps, r.Addr.String())
+	}
+	if err := s.env.emb.Client.SetRouters(s.ctx, holder.auth(), pass, eps); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+// host starts m as a host of p attached to routers, and publishes.
+func (s *segments) host(m *member, p locator.Prefix, routers ...link.RouterPeer) *stack.Node {
+	n, _ := udpNode(s.t, m, s.env.client(s.t), link.Routing{Locator: s.at(p, m), Routers: routers,
+		AdvertInterval: segAdvert, HoldTime: segHold})
+	if err := n.Publish(s.ctx, m.auth()); err != nil {
+		s.t.Fatal(err)
+	}
+	return n
+}
+
+// attached waits until every host is attached.
+func (s *segments) attached(hosts ...*stack.Node) {
+	for _, h := range hosts {
+		for !h.Attached() {
+			select {
+			case <-s.ctx.Done():
+				s.t.Fatalf("host %s did not attach", h.Self().Wallet)
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+}
+
 // TestTunnelBetweenSegments: two segments whose routers are not
 // neighbors and share no route, each holding a network pass on chain
 // that publishes its router's UDP endpoint. alice (segment 2a) reaches
@@ -38,56 +122,19 @@ func udpNode(t *testing.T, m *member, names *naming.Client, r link.Routing) (*st
 // same for the way back. A locator no pass holds fails the dial with
 // ErrUnreachable rather than a timeout.
 func TestTunnelBetweenSegments(t *testing.T) {
-	ctx := testCtx(t)
 	rm1, rm2, alice, bob := newMember(t), newMember(t), newMember(t), newMember(t)
-	env := newChainEnv(t, rm1, rm2, alice, bob)
-	const advert, hold = 200 * time.Millisecond, 2 * time.Second
+	s := newSegments(t, rm1, rm2, alice, bob)
+	ctx := s.ctx
 	segA, segB := mustPrefix(t, "2a.1/128"), mustPrefix(t, "2b.1/128")
-	at := func(p locator.Prefix, m *member) locator.Locator {
-		l, err := locator.Assign(p, m.nodeKey.Public, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return l
-	}
-	router := func(m *member, p locator.Prefix) (*stack.Node, *link.Endpoint, link.RouterPeer) {
-		// The embedded chain's client: its Watch drops a cached answer
-		// when a host that attached before it published publishes.
-		n, ep := udpNode(t, m, env.emb.Client, link.Routing{Role: link.RoleRouter, Locator: at(p, m),
-			Prefixes: []locator.Prefix{p}, AdvertInterval: advert, HoldTime: hold})
-		if err := n.Publish(ctx, m.auth()); err != nil {
-			t.Fatal(err)
-		}
-		pass, err := env.emb.Client.MintPass(ctx, env.emb.Chain.DeployerAuth(), m.wallet, p.Addr(), uint8(p.Bits()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := env.emb.Client.SetRouters(ctx, m.auth(), pass, []string{n.Self().Addr.String()}); err != nil {
-			t.Fatal(err)
-		}
-		return n, ep, link.RouterPeer{Wallet: m.wallet, NodeKey: m.nodeKey.Public, Addr: n.Self().Addr}
-	}
-	r1, ep1, rp1 := router(rm1, segA)
-	r2, ep2, rp2 := router(rm2, segB)
-	host := func(m *member, p locator.Prefix, rp link.RouterPeer) *stack.Node {
-		n, _ := udpNode(t, m, env.client(t), link.Routing{Locator: at(p, m), Routers: []link.RouterPeer{rp},
-			AdvertInterval: advert, HoldTime: hold})
-		if err := n.Publish(ctx, m.auth()); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	a, b := host(alice, segA, rp1), host(bob, segB, rp2)
-	if _, err := env.client(t).ClaimName(ctx, bob.auth(), "bob"); err != nil {
+	r1, ep1, rp1 := s.router(rm1, segA, 0)
+	r2, ep2, rp2 := s.router(rm2, segB, 0)
+	s.pass(rm1, segA, rp1)
+	s.pass(rm2, segB, rp2)
+	a, b := s.host(alice, segA, rp1), s.host(bob, segB, rp2)
+	if _, err := s.env.client(t).ClaimName(ctx, bob.auth(), "bob"); err != nil {
 		t.Fatal(err)
 	}
-	for !a.Attached() || !b.Attached() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("hosts did not attach (alice %v, bob %v)", a.Attached(), b.Attached())
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
+	s.attached(a, b)
 	if rs := r1.Routes(); slices.ContainsFunc(rs, func(r route.Route) bool { return r.Prefix == segB }) {
 		t.Fatalf("r1 has a route to %s (%v): the routers must not be neighbors", segB, rs)
 	}
@@ -113,7 +160,7 @@ func TestTunnelBetweenSegments(t *testing.T) {
 	// A segment no pass holds.
 	nowhere := newMember(t)
 	key := nowhere.nodeKey.Public
-	if err := a.AddPeer(ctx, stack.Peer{Wallet: nowhere.wallet, NodeKey: &key, Locator: at(mustPrefix(t, "2c.1/128"), nowhere)}); err != nil {
+	if err := a.AddPeer(ctx, stack.Peer{Wallet: nowhere.wallet, NodeKey: &key, Locator: s.at(mustPrefix(t, "2c.1/128"), nowhere)}); err != nil {
 		t.Fatal(err)
 	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -125,6 +172,77 @@ func TestTunnelBetweenSegments(t *testing.T) {
 	if r2.LinkStats().DroppedNoRoute != 0 {
 		t.Errorf("r2 dropped frames for lack of a route: %+v", r2.LinkStats())
 	}
+}
+
+// TestTunnelFollowsMovedRouter: segment 2b has two routers, r2 and r2b,
+// and bob attaches to both; its pass publishes r2 alone. alice, in
+// segment 2a, reaches bob through r1's tunnel to r2. Then r2 stops and
+// the pass holder publishes r2b instead: r1, asking the chain again
+// while it uses the tunnel (Routing.TunnelRefresh), follows the pass to
+// r2b, and alice reaches bob again long before the cached tunnel would
+// have expired.
+func TestTunnelFollowsMovedRouter(t *testing.T) {
+	rm1, rm2, rm2b, alice, bob := newMember(t), newMember(t), newMember(t), newMember(t), newMember(t)
+	s := newSegments(t, rm1, rm2, rm2b, alice, bob)
+	segA, segB := mustPrefix(t, "2a.1/128"), mustPrefix(t, "2b.1/128")
+	const refresh = 300 * time.Millisecond
+	_, ep1, rp1 := s.router(rm1, segA, refresh)
+	r2, _, rp2 := s.router(rm2, segB, refresh)
+	_, ep2b, rp2b := s.router(rm2b, segB, refresh)
+	s.pass(rm1, segA, rp1)
+	passB := s.pass(rm2, segB, rp2)
+	a, b := s.host(alice, segA, rp1), s.host(bob, segB, rp2, rp2b)
+	s.attached(a, b)
+	listenEcho(t, b)
+	bobAddr := bob.wallet.Hex() + ":7"
+	echoOnce(t, s.ctx, a, bobAddr, []byte("through r2"))
+	if got := ep1.Tunnels(); !slices.Contains(got, link.Tunnel{Prefix: segB, Router: rp2.Addr}) {
+		t.Fatalf("r1 tunnels %v, want one to r2 at %s", got, rp2.Addr)
+	}
+
+	r2.Close()
+	s.setRouters(rm2, passB, rp2b)
+	// A fresh connection each try: each dial sends frames through r1,
+	// which keep the tunnel in use.
+	var err error
+	for try := 0; ; try++ {
+		if err = echoTry(s.ctx, a, bobAddr, []byte("through r2b")); err == nil {
+			break
+		}
+		if s.ctx.Err() != nil {
+			t.Fatalf("alice never reached bob after r2 stopped (%d tries): %v; r1 tunnels %v", try, err, ep1.Tunnels())
+		}
+	}
+	if got := ep1.Tunnels(); !slices.Contains(got, link.Tunnel{Prefix: segB, Router: rp2b.Addr}) {
+		t.Errorf("r1 tunnels %v, want one to r2b at %s", got, rp2b.Addr)
+	}
+	if ep2b.Stats().FramesForwarded == 0 {
+		t.Error("r2b forwarded no frame")
+	}
+}
+
+// echoTry dials addr from n, writes msg and reads it back, within 3 s.
+func echoTry(ctx context.Context, n *stack.Node, addr string, msg []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	c, err := n.Dial(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	deadline, _ := ctx.Deadline()
+	c.SetDeadline(deadline)
+	if _, err := c.Write(msg); err != nil {
+		return err
+	}
+	got := make([]byte, len(msg))
+	if _, err := io.ReadFull(c, got); err != nil {
+		return err
+	}
+	if !bytes.Equal(got, msg) {
+		return fmt.Errorf("echo %q, want %q", got, msg)
+	}
+	return nil
 }
 
 func mustPrefix(t *testing.T, s string) locator.Prefix {
