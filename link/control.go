@@ -35,6 +35,11 @@ const (
 	// controlPunchRelay: between routers, a punch on its way to the
 	// router of the host it is for (nat.go).
 	controlPunchRelay controlKind = 7
+	// controlPunchSelf: from a router that cannot pair an ask because
+	// the host asked for lies beyond its routes (across a tunnel), "you
+	// are seen at this underlay address: tell the host at this locator
+	// yourself" (nat.go, punch_peer.go). The body is a punch body.
+	controlPunchSelf controlKind = 8
 )
 
 // punchLen is the size of a punch body: a locator and an underlay
@@ -92,7 +97,7 @@ func parseControl(msg []byte) (controlKind, []byte, error) {
 		if len(body) != LocatorLen {
 			return 0, nil, fmt.Errorf("%w: %d-byte locator in control message", ErrMalformedFrame, len(body))
 		}
-	case controlPunch:
+	case controlPunch, controlPunchSelf:
 		if _, _, err := parsePunch(body); err != nil {
 			return 0, nil, err
 		}

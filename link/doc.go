@@ -198,7 +198,7 @@
 //	offset size field
 //	0      1    kind: 1 advert, 2 attach, 3 attach acknowledged,
 //	            4 punch ask, 5 punch, 6 relayed punch ask, 7 relayed
-//	            punch (see NAT traversal)
+//	            punch, 8 punch yourself (see NAT traversal)
 //	1      …    kind 1: an advert message (link/route wire format: one
 //	            part of the sender's table; a table larger than a
 //	            frame goes in several, each ≤ the netstack MTU);
@@ -207,6 +207,8 @@
 //	            kind 5: a peer host's 32-byte locator, then the
 //	            underlay address its router sees it at: 16 bytes of
 //	            IPv6 (IPv4 mapped, ::ffff:a.b.c.d) and a 2-byte port;
+//	            kind 8: as kind 5, but the address is the receiving
+//	            host's own;
 //	            kinds 6 and 7: a 1-byte hop limit, the 32-byte locator
 //	            of the host the message is for, then a kind 5 body
 //
@@ -308,6 +310,17 @@
 // their sessions; the probes a punch triggers are session data that only
 // the peer can open, sent for one hold time per punch.
 //
+// Hosts in segments joined only by a tunnel (see Routing) have no chain
+// of neighbor routers for asks to travel. A router that finds no route
+// for an ask answers its host with a kind 8: the address it sees that
+// host at. The host sends the address to the peer inside their own
+// session, along the routed path, as a candidate message (punch_peer.go;
+// a data message whose plaintext starts with 01, not an IPv6 packet's
+// 6_, then the address as in kind 5: 19 bytes); the peer probes it and,
+// unless it asked within the hold time, asks its own router and sends
+// back its address the same way. Candidates count in PunchCandidates; a
+// peer's candidate is taken at most once per hold time.
+//
 // Test vectors: a punch ask for locator 01 02 … 20,
 //
 //	04 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20
@@ -323,4 +336,8 @@
 //	06 20 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20
 //	      2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40
 //	      00000000000000000000ffffc6336407 a2a9
+//
+// A candidate message for 198.51.100.7:41641:
+//
+//	01 00000000000000000000ffffc6336407 a2a9
 package link

@@ -27,6 +27,11 @@ import (
 //     router on the way.
 //  2. A punch for a host attached elsewhere goes on towards its router
 //     the same way (controlPunchRelay), which hands it to the host.
+//  3. When the host asked for lies beyond the route table (in a segment
+//     reached by a tunnel, whose router is no neighbor), no router can
+//     pair the asks. The router then tells the asker the address it sees
+//     it at (controlPunchSelf), and the two hosts exchange their
+//     addresses end to end, inside their own session (punch_peer.go).
 //
 // Relayed messages carry a hop limit, as frames do.
 
@@ -47,7 +52,14 @@ func (e *Endpoint) coordinatePunchLocked(from *peer, to Locator, now time.Time) 
 			if loc == to {
 				return nil, fmt.Errorf("%w: punch ask for the asker itself", ErrMalformedFrame)
 			}
-			return e.punchAskLocked(loc, from.endpoint(), to, DefaultHopLimit, now)
+			out, err := e.punchAskLocked(loc, from.endpoint(), to, DefaultHopLimit, now)
+			if errors.Is(err, ErrUnreachable) {
+				// No router on the way to pair it with (the host asked
+				// for is across a tunnel): the asker tells it itself.
+				msg := appendPunch(appendControl(nil, controlPunchSelf, nil), &to, from.endpoint())
+				return []controlOut{{&routerLink{p: from, lastInit: now}, msg}}, nil
+			}
+			return out, err
 		}
 	}
 	return nil, fmt.Errorf("%w: punch ask from a host not attached here", ErrMalformedFrame)

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/udp"
 	"golang.org/x/sys/unix"
 )
@@ -258,5 +259,81 @@ func TestNATTraversalNetns(t *testing.T) {
 		if st := h.ep.Stats(); st.PathsDirect == 0 || st.PathsFallback == 0 {
 			t.Errorf("%s: %d switches to direct, %d fallbacks", h.name, st.PathsDirect, st.PathsFallback)
 		}
+	}
+}
+
+// TestNATTraversalAcrossTunnelNetns: h1 behind nat1 is a host of r1's
+// segment (2a), h2 behind nat2 of r2's (2b); r1 and r2, both in pub, are
+// not neighbors and reach each other's segment only by tunnel. No router
+// can pair the hosts' punch asks, so each host learns from its own
+// router the address it is seen at and sends it to the other inside
+// their session. While nat1's firewall keeps the direct path shut the
+// connection runs through r1 and r2; once it opens, the hosts go
+// direct, each at the other's NAT address.
+func TestNATTraversalAcrossTunnelNetns(t *testing.T) {
+	n, shutNAT1 := natTopology(t)
+	ctx := testCtx(t)
+	s := &segment{t: t, m: make(map[string]*member)}
+	listenIn := func(ns, addr string) {
+		s.attach = func() (link.Underlay, error) { return n.listen(ctx, ns, addr) }
+	}
+	listenIn("pub", "198.18.1.1:0")
+	r1 := s.add("r1", "2a.1/128")
+	listenIn("pub", "198.18.2.1:0")
+	r2 := s.add("r2", "2b.1/128")
+	tunnelTo := func(r *member) link.TunnelFinder {
+		return link.TunnelFunc(func(_ context.Context, dst locator.Locator) (link.Tunnel, error) {
+			if !r.pfx[0].Contains(dst) {
+				return link.Tunnel{}, link.ErrNoTunnel
+			}
+			return link.Tunnel{Prefix: r.pfx[0], Router: r.addr}, nil
+		})
+	}
+	r1.tunnels, r2.tunnels = tunnelTo(r2), tunnelTo(r1)
+	listenIn("h1", "10.0.1.2:0")
+	h1 := s.add("h1", "2a.1/128")
+	listenIn("h2", "10.0.2.2:0")
+	h2 := s.add("h2", "2b.1/128")
+	h1.punch, h2.punch = true, true
+	s.up(r1, link.RoleRouter)
+	s.up(r2, link.RoleRouter)
+	s.up(h1, link.RoleHost, "r1")
+	s.up(h2, link.RoleHost, "r2")
+	attachedAndRouted(t, []*member{h1}, []*member{r1})
+	attachedAndRouted(t, []*member{h2}, []*member{r2})
+	s.route(h1, h2)
+
+	c := echoConn(t, ctx, h1, h2)
+	echo(t, c, bytes.Repeat([]byte("relayed through the tunnel "), 10000))
+	waitFor(t, "candidates traded", func() bool {
+		echo(t, c, []byte("punching"))
+		return h1.ep.Stats().PunchCandidates > 0 && h2.ep.Stats().PunchCandidates > 0
+	})
+	checkRelayed(t, h1, h2, "through nat1's firewall")
+	for _, r := range []*member{r1, r2} {
+		if len(r.ep.Tunnels()) == 0 || r.ep.Stats().FramesForwarded == 0 {
+			t.Fatalf("%s: tunnels %v, %d frames forwarded", r.name, r.ep.Tunnels(), r.ep.Stats().FramesForwarded)
+		}
+	}
+
+	shutNAT1(false)
+	waitFor(t, "both direct", func() bool {
+		echo(t, c, []byte("punching"))
+		_, a := direct(h1, h2)
+		_, b := direct(h2, h1)
+		return a && b
+	})
+	at12, _ := direct(h1, h2)
+	at21, _ := direct(h2, h1)
+	t.Logf("h1 reaches h2 at %s, h2 reaches h1 at %s", at12, at21)
+	if at12.Addr() != netip.MustParseAddr("198.18.2.2") || at21.Addr() != netip.MustParseAddr("198.18.1.2") {
+		t.Errorf("h1 reaches h2 at %s, h2 reaches h1 at %s; want nat2's and nat1's addresses", at12, at21)
+	}
+	fwd := func() uint64 { return r1.ep.Stats().FramesForwarded + r2.ep.Stats().FramesForwarded }
+	fwd0, recv0 := fwd(), h2.ep.Stats().FramesReceived
+	echo(t, c, bytes.Repeat([]byte("straight through both NATs "), 40000))
+	f, recv := fwd()-fwd0, h2.ep.Stats().FramesReceived-recv0
+	if recv < 500 || f*10 > recv {
+		t.Errorf("direct: h2 received %d frames, the routers forwarded %d: not direct", recv, f)
 	}
 }

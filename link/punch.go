@@ -69,6 +69,7 @@ type directPath struct {
 	lastDirect time.Time      // last authenticated frame without locators
 	lastRouted time.Time      // last authenticated frame through routers
 	lastAsk    time.Time      // last punch ask sent for this peer
+	lastCand   time.Time      // last candidate address the peer sent (punch_peer.go)
 }
 
 func (pt *punchTable) init(cfg Routing, interval time.Duration) {
@@ -231,6 +232,18 @@ func (e *Endpoint) receivePunch(l *routerLink, kind controlKind, body []byte) {
 		pt.mu.Unlock()
 		if probe {
 			e.sendProbe(p, addr)
+		}
+	case controlPunchSelf:
+		loc, addr, err := parsePunch(body)
+		if err != nil {
+			return
+		}
+		pt.mu.Lock()
+		p, d := pt.pathAt(*loc)
+		tell := d != nil && !d.direct
+		pt.mu.Unlock()
+		if tell {
+			e.sendCandidate(p, addr)
 		}
 	}
 }

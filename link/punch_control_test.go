@@ -25,6 +25,11 @@ func TestPunchVectors(t *testing.T) {
 		{"punch, IPv6", appendPunch(appendControl(nil, controlPunch, nil), loc, netip.MustParseAddrPort("[2001:db8::1]:41641")),
 			"05" + "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20" +
 				"20010db8000000000000000000000001" + "a2a9"},
+		{"punch yourself", appendPunch(appendControl(nil, controlPunchSelf, nil), loc, netip.MustParseAddrPort("198.51.100.7:41641")),
+			"08" + "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20" +
+				"00000000000000000000ffffc6336407" + "a2a9"},
+		{"candidate", appendCandidate(nil, netip.MustParseAddrPort("198.51.100.7:41641")),
+			"01" + "00000000000000000000ffffc6336407" + "a2a9"},
 		{"relayed ask", appendPunchRelay(appendControl(nil, controlPunchRelayAsk, nil), 32, loc, otherLocator(), netip.MustParseAddrPort("198.51.100.7:41641")),
 			"06" + "20" + "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20" +
 				"2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40" +

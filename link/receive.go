@@ -91,7 +91,10 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 		e.heard(p, false)                   // anycast hook (anycast.go): liveness
 		// The first data message may confirm a responder's session.
 		e.flushQueue(p)
-		if len(res.Payload) > 0 {
+		switch {
+		case len(res.Payload) > 0 && res.Payload[0] == peerMsgCandidate: // NAT traversal (punch_peer.go)
+			e.receiveCandidate(p, res.Payload)
+		case len(res.Payload) > 0:
 			delivered = e.deliver(p, v, res.Payload)
 		}
 	}

@@ -502,7 +502,7 @@ func (e *Endpoint) receiveControl(h *Header, msg []byte, src netip.AddrPort) {
 		punch, err = e.coordinatePunchLocked(p, Locator(body), now)
 	case (kind == controlPunchRelayAsk || kind == controlPunchRelay) && rt.role == RoleRouter && l != nil:
 		punch, err = e.receivePunchRelayLocked(kind, body, now)
-	case (kind == controlPunchAsk || kind == controlPunch) && rt.role == RoleHost && l != nil:
+	case (kind == controlPunchAsk || kind == controlPunch || kind == controlPunchSelf) && rt.role == RoleHost && l != nil:
 		hostPunch = true
 	case kind == controlAdvert && rt.role == RoleRouter && l != nil:
 		m, derr := route.Decode(body)

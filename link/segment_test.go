@@ -52,6 +52,8 @@ type member struct {
 	// punch lets a host punch (Routing.DisablePunch unset). Off by
 	// default, so that routed paths in tests stay routed.
 	punch bool
+	// tunnels, for a router, finds the routers of other segments.
+	tunnels link.TunnelFinder
 }
 
 func (m *member) routerPeer() link.RouterPeer {
@@ -119,7 +121,7 @@ func (s *segment) up(m *member, role link.Role, routers ...string) {
 	s.t.Helper()
 	r := link.Routing{Role: role, Locator: m.loc, AdvertInterval: testAdvert, HoldTime: testHold, DisablePunch: !m.punch}
 	if role == link.RoleRouter {
-		r.Prefixes = m.pfx
+		r.Prefixes, r.Tunnels = m.pfx, m.tunnels
 	}
 	for _, name := range routers {
 		r.Routers = append(r.Routers, s.m[name].routerPeer())

@@ -36,6 +36,7 @@ type Stats struct {
 	PathsDirect        uint64 // routed peers whose frames moved to a direct path
 	PathsFallback      uint64 // direct paths that went quiet, back through routers
 	PunchesCoordinated uint64 // a router's punch pairs: two hosts told each other's address
+	PunchCandidates    uint64 // a host's own addresses sent to a peer end to end (punch_peer.go)
 }
 
 type counters struct {
@@ -53,7 +54,7 @@ type counters struct {
 	unreachableSent, unreachableReceived                                    atomic.Uint64
 
 	// NAT traversal (punch.go, nat.go).
-	punchAsks, punchProbes, pathsDirect, pathsFallback, punchesCoordinated atomic.Uint64
+	punchAsks, punchProbes, pathsDirect, pathsFallback, punchesCoordinated, punchCandidates atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
@@ -89,5 +90,6 @@ func (c *counters) snapshot() Stats {
 		PathsDirect:        c.pathsDirect.Load(),
 		PathsFallback:      c.pathsFallback.Load(),
 		PunchesCoordinated: c.punchesCoordinated.Load(),
+		PunchCandidates:    c.punchCandidates.Load(),
 	}
 }

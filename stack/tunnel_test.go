@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"slices"
 	"testing"
 	"time"
@@ -252,4 +253,75 @@ func mustPrefix(t *testing.T, s string) locator.Prefix {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestPunchAcrossTunnel: alice (segment 2a) and bob (segment 2b) talk
+// through r1's and r2's tunnel. No router can pair their punch asks, as
+// neither has a route to the other segment; each answers its host with
+// the address it sees it at, the hosts send it to each other inside
+// their session, probe, and go direct: a large echo then passes no
+// router. carol, in 2b with punching off, stays relayed.
+func TestPunchAcrossTunnel(t *testing.T) {
+	rm1, rm2, alice, bob, carol := newMember(t), newMember(t), newMember(t), newMember(t), newMember(t)
+	s := newSegments(t, rm1, rm2, alice, bob, carol)
+	segA, segB := mustPrefix(t, "2a.1/128"), mustPrefix(t, "2b.1/128")
+	r1, _, rp1 := s.router(rm1, segA, 0)
+	r2, _, rp2 := s.router(rm2, segB, 0)
+	s.pass(rm1, segA, rp1)
+	s.pass(rm2, segB, rp2)
+	a, b := s.host(alice, segA, rp1), s.host(bob, segB, rp2)
+	c, _ := udpNode(t, carol, s.env.client(t), link.Routing{Locator: s.at(segB, carol), Routers: []link.RouterPeer{rp2},
+		AdvertInterval: segAdvert, HoldTime: segHold, DisablePunch: true})
+	if err := c.Publish(s.ctx, carol.auth()); err != nil {
+		t.Fatal(err)
+	}
+	s.attached(a, b, c)
+	listenEcho(t, b)
+	listenEcho(t, c)
+	toBob := echoOnce(t, s.ctx, a, bob.wallet.Hex()+":7", []byte("through the tunnel"))
+	toCarol := echoOnce(t, s.ctx, a, carol.wallet.Hex()+":7", []byte("through the tunnel"))
+	msg := []byte("punching")
+	for {
+		for _, conn := range []net.Conn{toBob, toCarol} {
+			if _, err := conn.Write(msg); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.ReadFull(conn, make([]byte, len(msg))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, ab := a.DirectPath(bob.wallet)
+		_, ba := b.DirectPath(alice.wallet)
+		if ab && ba {
+			break
+		}
+		select {
+		case <-s.ctx.Done():
+			t.Fatalf("alice and bob never went direct (alice→bob %v, bob→alice %v); alice %+v; bob %+v", ab, ba, a.LinkStats(), b.LinkStats())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if a.LinkStats().PunchCandidates == 0 || b.LinkStats().PunchCandidates == 0 {
+		t.Errorf("candidates sent: alice %d, bob %d; want both > 0", a.LinkStats().PunchCandidates, b.LinkStats().PunchCandidates)
+	}
+	if _, ok := a.DirectPath(carol.wallet); ok {
+		t.Error("alice went direct to carol, who does not punch")
+	}
+	if n := c.LinkStats().PunchCandidates + c.LinkStats().PunchAsks; n != 0 {
+		t.Errorf("carol, with punching off, sent %d asks and candidates", n)
+	}
+
+	fwd := func() uint64 { return r1.LinkStats().FramesForwarded + r2.LinkStats().FramesForwarded }
+	fwd0, recv0 := fwd(), b.LinkStats().FramesReceived
+	big := bytes.Repeat([]byte("direct across the tunnel "), 40000)
+	if _, err := toBob.Write(big); err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(big))
+	if _, err := io.ReadFull(toBob, got); err != nil || !bytes.Equal(got, big) {
+		t.Fatalf("large echo: %v", err)
+	}
+	if f, recv := fwd()-fwd0, b.LinkStats().FramesReceived-recv0; recv < 500 || f*10 > recv {
+		t.Errorf("bob received %d frames, the routers forwarded %d: not direct", recv, f)
+	}
 }

@@ -278,9 +278,12 @@ func rounds(ctx context.Context, cfg Config, rds []*daemon.Daemon, members []*da
 			if err != nil {
 				return fmt.Errorf("demo: %s's bot: %w", name, err)
 			}
-			via := path(before, forwarded(rds), 0, (i+1)%len(routers))
-			if ap, ok := alice.Node().DirectPath(sent.To); ok {
+			seg := (i + 1) % len(routers)
+			via := path(before, forwarded(rds), 0, seg)
+			if ap, ok := alice.Node().DirectPath(sent.To); ok && seg == 0 {
 				via = fmt.Sprintf("direct to %s (a hole punched through %s)", ap, routers[0].name)
+			} else if ok {
+				via = fmt.Sprintf("direct to %s (a hole punched across %s → %s)", ap, routers[0].name, routers[seg].name)
 			}
 			fmt.Fprintf(cfg.Out, "alice → %-13s ping %-10s chat %q [%s] ← %q  %s\n", name+".anynet", rtt, text, sent.Status, reply, via)
 		}

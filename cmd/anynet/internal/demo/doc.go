@@ -17,7 +17,9 @@
 // holds bob's locator and tunnels them to it, and r2 forwards them to bob
 // — neither router opens them (packages stack and link). alice and
 // carol, both r1's, start through r1, which then has them punch a direct
-// path (link, "NAT traversal"). The narration says, per exchange, which
+// path (link, "NAT traversal"); alice and bob, whose routers share no
+// route, trade their addresses end to end and punch as well. The
+// narration says, per exchange, which
 // routers' forwarded-frame counts grew, or that the path is direct. Every
 // member but alice runs a chat bot that answers each message; alice
 // pings each member and chats with it, and the demo prints what happens
