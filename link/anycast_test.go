@@ -13,7 +13,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 )
 
-// fakeClock is the endpoint's clock in the anycast state tests.
+// fakeClock is an endpoint's clock that a test moves.
 type fakeClock struct {
 	mu sync.Mutex
 	t  time.Time

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -148,6 +149,47 @@ func (n *netns) listen(ctx context.Context, short, addr string) (link.Underlay, 
 // with firewall rules that drop what h1 and nat2's address send each
 // other, so the direct path is closed until shutNAT1(false) deletes
 // them; shutNAT1(true) puts them back.
+// segment returns an empty segment whose next member listen(ns, addr)
+// opens its UDP socket at addr inside namespace ns.
+func (n *netns) segment(ctx context.Context) (s *segment, listen func(ns, addr string)) {
+	s = &segment{t: n.t, m: make(map[string]*member)}
+	return s, func(ns, addr string) {
+		s.attach = func() (link.Underlay, error) { return n.listen(ctx, ns, addr) }
+	}
+}
+
+// throughNATs waits, echoing on c meanwhile, until h1 and h2 are direct
+// to each other's NAT address, then checks that a large echo passes none
+// of the routers.
+func throughNATs(t *testing.T, c net.Conn, h1, h2 *member, routers ...*member) {
+	t.Helper()
+	waitFor(t, "both direct", func() bool {
+		echo(t, c, []byte("punching"))
+		_, a := direct(h1, h2)
+		_, b := direct(h2, h1)
+		return a && b
+	})
+	at12, _ := direct(h1, h2)
+	at21, _ := direct(h2, h1)
+	t.Logf("h1 reaches h2 at %s, h2 reaches h1 at %s", at12, at21)
+	if at12.Addr() != netip.MustParseAddr("198.18.2.2") || at21.Addr() != netip.MustParseAddr("198.18.1.2") {
+		t.Errorf("h1 reaches h2 at %s, h2 reaches h1 at %s; want nat2's and nat1's addresses", at12, at21)
+	}
+	fwd := func() (n uint64) {
+		for _, r := range routers {
+			n += r.ep.Stats().FramesForwarded
+		}
+		return n
+	}
+	fwd0, recv0 := fwd(), h2.ep.Stats().FramesReceived
+	echo(t, c, bytes.Repeat([]byte("straight through both NATs "), 40000))
+	f, recv := fwd()-fwd0, h2.ep.Stats().FramesReceived-recv0
+	t.Logf("direct: h2 received %d frames, the routers forwarded %d", recv, f)
+	if recv < 500 || f*10 > recv {
+		t.Errorf("direct: h2 received %d frames, the routers forwarded %d: not direct", recv, f)
+	}
+}
+
 func natTopology(t *testing.T) (n *netns, shutNAT1 func(bool)) {
 	n = newNetns(t)
 	for _, ns := range []string{"pub", "nat1", "nat2", "h1", "h2"} {
@@ -184,11 +226,7 @@ func natTopology(t *testing.T) (n *netns, shutNAT1 func(bool)) {
 // the firewall shuts again, both fall back to the router.
 func TestNATTraversalNetns(t *testing.T) {
 	n, shutNAT1 := natTopology(t)
-	ctx := testCtx(t)
-	s := &segment{t: t, m: make(map[string]*member)}
-	listenIn := func(ns, addr string) {
-		s.attach = func() (link.Underlay, error) { return n.listen(ctx, ns, addr) }
-	}
+	s, listenIn := n.segment(testCtx(t))
 	listenIn("pub", "198.18.1.1:0")
 	r := s.add("r", "2a.1/128")
 	listenIn("h1", "10.0.1.2:0")
@@ -202,7 +240,7 @@ func TestNATTraversalNetns(t *testing.T) {
 	attachedAndRouted(t, []*member{h1, h2}, []*member{r})
 	s.route(h1, h2)
 
-	c := echoConn(t, ctx, h1, h2)
+	c := echoConn(t, testCtx(t), h1, h2)
 
 	// Relayed.
 	echo(t, c, bytes.Repeat([]byte("relayed through pub "), 10000))
@@ -216,28 +254,7 @@ func TestNATTraversalNetns(t *testing.T) {
 	// Direct, each at the other's NAT address. Hosts punch for peers
 	// that talk, so the connection keeps talking meanwhile.
 	shutNAT1(false)
-	waitFor(t, "both direct", func() bool {
-		echo(t, c, []byte("punching"))
-		_, a := direct(h1, h2)
-		_, b := direct(h2, h1)
-		return a && b
-	})
-	at12, _ := direct(h1, h2)
-	at21, _ := direct(h2, h1)
-	t.Logf("h1 reaches h2 at %s, h2 reaches h1 at %s", at12, at21)
-	if at12.Addr() != netip.MustParseAddr("198.18.2.2") {
-		t.Errorf("h1 reaches h2 at %s, want nat2's address", at12)
-	}
-	if at21.Addr() != netip.MustParseAddr("198.18.1.2") {
-		t.Errorf("h2 reaches h1 at %s, want nat1's address", at21)
-	}
-	fwd0, recv0 := r.ep.Stats().FramesForwarded, h2.ep.Stats().FramesReceived
-	echo(t, c, bytes.Repeat([]byte("straight through both NATs "), 40000))
-	fwd, recv := r.ep.Stats().FramesForwarded-fwd0, h2.ep.Stats().FramesReceived-recv0
-	t.Logf("direct: h2 received %d frames, the router forwarded %d", recv, fwd)
-	if recv < 500 || fwd*10 > recv {
-		t.Errorf("direct: h2 received %d frames, the router forwarded %d: not direct", recv, fwd)
-	}
+	throughNATs(t, c, h1, h2, r)
 	if _, ok := direct(h1, h2); !ok {
 		t.Error("h1 fell back while the direct path was open")
 	}
@@ -250,7 +267,7 @@ func TestNATTraversalNetns(t *testing.T) {
 		_, b := direct(h2, h1)
 		return !a && !b
 	})
-	fwd0 = r.ep.Stats().FramesForwarded
+	fwd0 := r.ep.Stats().FramesForwarded
 	echo(t, c, []byte("relayed again"))
 	if r.ep.Stats().FramesForwarded == fwd0 {
 		t.Error("the router forwarded nothing after the fallback")
@@ -272,11 +289,7 @@ func TestNATTraversalNetns(t *testing.T) {
 // direct, each at the other's NAT address.
 func TestNATTraversalAcrossTunnelNetns(t *testing.T) {
 	n, shutNAT1 := natTopology(t)
-	ctx := testCtx(t)
-	s := &segment{t: t, m: make(map[string]*member)}
-	listenIn := func(ns, addr string) {
-		s.attach = func() (link.Underlay, error) { return n.listen(ctx, ns, addr) }
-	}
+	s, listenIn := n.segment(testCtx(t))
 	listenIn("pub", "198.18.1.1:0")
 	r1 := s.add("r1", "2a.1/128")
 	listenIn("pub", "198.18.2.1:0")
@@ -303,7 +316,7 @@ func TestNATTraversalAcrossTunnelNetns(t *testing.T) {
 	attachedAndRouted(t, []*member{h2}, []*member{r2})
 	s.route(h1, h2)
 
-	c := echoConn(t, ctx, h1, h2)
+	c := echoConn(t, testCtx(t), h1, h2)
 	echo(t, c, bytes.Repeat([]byte("relayed through the tunnel "), 10000))
 	waitFor(t, "candidates traded", func() bool {
 		echo(t, c, []byte("punching"))
@@ -317,23 +330,5 @@ func TestNATTraversalAcrossTunnelNetns(t *testing.T) {
 	}
 
 	shutNAT1(false)
-	waitFor(t, "both direct", func() bool {
-		echo(t, c, []byte("punching"))
-		_, a := direct(h1, h2)
-		_, b := direct(h2, h1)
-		return a && b
-	})
-	at12, _ := direct(h1, h2)
-	at21, _ := direct(h2, h1)
-	t.Logf("h1 reaches h2 at %s, h2 reaches h1 at %s", at12, at21)
-	if at12.Addr() != netip.MustParseAddr("198.18.2.2") || at21.Addr() != netip.MustParseAddr("198.18.1.2") {
-		t.Errorf("h1 reaches h2 at %s, h2 reaches h1 at %s; want nat2's and nat1's addresses", at12, at21)
-	}
-	fwd := func() uint64 { return r1.ep.Stats().FramesForwarded + r2.ep.Stats().FramesForwarded }
-	fwd0, recv0 := fwd(), h2.ep.Stats().FramesReceived
-	echo(t, c, bytes.Repeat([]byte("straight through both NATs "), 40000))
-	f, recv := fwd()-fwd0, h2.ep.Stats().FramesReceived-recv0
-	if recv < 500 || f*10 > recv {
-		t.Errorf("direct: h2 received %d frames, the routers forwarded %d: not direct", recv, f)
-	}
+	throughNATs(t, c, h1, h2, r1, r2)
 }

@@ -208,12 +208,7 @@ func (e *Endpoint) forwardTunnel(frame []byte, h *Header, src netip.AddrPort) bo
 func (e *Endpoint) findTunnel(dst Locator) {
 	defer e.wg.Done()
 	t := e.rt.tun
-	ctx, cancel := context.WithTimeout(t.ctx, tunnelLookup)
-	tun, err := t.find.FindTunnel(ctx, locator.Locator(dst))
-	cancel()
-	if err == nil {
-		err = e.checkTunnel(tun, dst)
-	}
+	tun, err := e.askTunnel(dst)
 	now := e.now()
 	t.mu.Lock()
 	q := t.inFlight[dst]
@@ -248,12 +243,7 @@ func (e *Endpoint) findTunnel(dst Locator) {
 func (e *Endpoint) refreshTunnel(dst Locator, prefix locator.Prefix) {
 	defer e.wg.Done()
 	t := e.rt.tun
-	ctx, cancel := context.WithTimeout(t.ctx, tunnelLookup)
-	tun, err := t.find.FindTunnel(ctx, locator.Locator(dst))
-	cancel()
-	if err == nil {
-		err = e.checkTunnel(tun, dst)
-	}
+	tun, err := e.askTunnel(dst)
 	now := e.now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -276,6 +266,18 @@ func (e *Endpoint) refreshTunnel(dst Locator, prefix locator.Prefix) {
 		t.routes[i].refreshing = false
 		t.routes[i].refreshAt = now.Add(tunnelNegativeTTL)
 	}
+}
+
+// askTunnel asks the TunnelFinder for the tunnel to dst, bounded by
+// tunnelLookup, and checks the answer.
+func (e *Endpoint) askTunnel(dst Locator) (Tunnel, error) {
+	ctx, cancel := context.WithTimeout(e.rt.tun.ctx, tunnelLookup)
+	defer cancel()
+	tun, err := e.rt.tun.find.FindTunnel(ctx, locator.Locator(dst))
+	if err != nil {
+		return Tunnel{}, err
+	}
+	return tun, e.checkTunnel(tun, dst)
 }
 
 // checkTunnel refuses a tunnel that does not hold dst or leads back to

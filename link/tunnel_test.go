@@ -40,24 +40,6 @@ func (a *tunnelAnswers) lookups() int {
 	return a.asked
 }
 
-// testClock is a clock the test moves.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // TestTunnelRefresh: a tunnel in use is asked for again once it is older
 // than Routing.TunnelRefresh, while frames keep going to the address it
 // has. A new address replaces the old one, a failure to ask keeps it,
@@ -67,7 +49,7 @@ func TestTunnelRefresh(t *testing.T) {
 	segB := locator.MustPrefix(locator.Locator{0: 0x2b, 15: 1}, 128)
 	routerA, routerB := netip.MustParseAddrPort("192.0.2.1:7000"), netip.MustParseAddrPort("192.0.2.2:7000")
 	answers := &tunnelAnswers{tun: Tunnel{Prefix: segB, Router: routerA}}
-	clock := &testClock{t: time.Unix(1e9, 0)}
+	clock := &fakeClock{t: time.Unix(1e9, 0)}
 	u := &sinkUnderlay{}
 	e := newTestRouterOn(t, u, func(c *Config) {
 		c.Now = clock.now
@@ -114,14 +96,14 @@ func TestTunnelRefresh(t *testing.T) {
 		t.Fatalf("first frame went to %s, want %s", to, routerA)
 	}
 	answers.set(Tunnel{Prefix: segB, Router: routerB}, nil)
-	clock.add(refresh / 2)
+	clock.advance(refresh / 2)
 	if to := send(); to != routerA || answers.lookups() != 1 {
 		t.Fatalf("a young tunnel: frame to %s after %d lookups, want %s after 1", to, answers.lookups(), routerA)
 	}
 
 	// Old enough: the frame still goes to A while the refresh runs,
 	// and the next ones go to B.
-	clock.add(refresh)
+	clock.advance(refresh)
 	if to := send(); to != routerA {
 		t.Fatalf("frame during the refresh went to %s, want %s", to, routerA)
 	}
@@ -132,7 +114,7 @@ func TestTunnelRefresh(t *testing.T) {
 
 	// The chain is unreachable: the tunnel stays.
 	answers.set(Tunnel{}, errors.New("chain unreachable"))
-	clock.add(2 * refresh)
+	clock.advance(2 * refresh)
 	n := answers.lookups()
 	send()
 	for answers.lookups() == n {
@@ -146,7 +128,7 @@ func TestTunnelRefresh(t *testing.T) {
 	// The segment has no router any more: the tunnel goes, and frames
 	// for it are answered unreachable rather than sent to B.
 	answers.set(Tunnel{}, ErrNoTunnel)
-	clock.add(tunnelNegativeTTL + refresh)
+	clock.advance(tunnelNegativeTTL + refresh)
 	send()
 	tunnels()
 	if to := send(); to == routerB {
