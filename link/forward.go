@@ -378,16 +378,24 @@ func (e *Endpoint) learnPath(p *peer, h *Header, established bool) {
 	}
 }
 
-// countUnknownSession counts a frame for a session this node does not
-// have (after a restart, or forged), by its own reason.
-func (e *Endpoint) countUnknownSession(err error) {
-	if errors.Is(err, transport.ErrUnknownIndex) {
-		e.stats.droppedUnknownSession.Add(1)
+// unknownSession counts a frame for a session this node does not have
+// (after a restart, or forged), by its own reason, and answers data with
+// a stale hint (package transport) the way the frame came, so that a
+// peer still sending on a session this node lost handshakes again at
+// once.
+func (e *Endpoint) unknownSession(err error, msg []byte, src netip.AddrPort, h *Header) {
+	if !errors.Is(err, transport.ErrUnknownIndex) {
+		return
+	}
+	e.stats.droppedUnknownSession.Add(1)
+	if hint := e.sessions.StaleHint(msg); hint != nil {
+		e.reply(src, h, hint)
 	}
 }
 
-// countOpenDrop counts a control frame the transport refused.
-func (e *Endpoint) countOpenDrop(err error) {
+// countOpenDrop counts a control frame the transport refused, with the
+// frame's message, source and header.
+func (e *Endpoint) countOpenDrop(err error, msg []byte, src netip.AddrPort, h *Header) {
 	if err == nil {
 		return
 	}
@@ -396,5 +404,5 @@ func (e *Endpoint) countOpenDrop(err error) {
 	} else {
 		e.stats.droppedOpen.Add(1)
 	}
-	e.countUnknownSession(err)
+	e.unknownSession(err, msg, src, h)
 }

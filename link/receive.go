@@ -62,7 +62,7 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 		} else {
 			e.stats.droppedOpen.Add(1)
 		}
-		e.countUnknownSession(err) // routing hook (forward.go)
+		e.unknownSession(err, msg, src, &h) // forward.go: stale hint
 		e.log.Debug("drop frame", "src", src, "err", err)
 		return
 	}
@@ -80,6 +80,10 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			e.learnPath(p, &h, true) // routing hook (forward.go)
 			e.heard(p, true)         // anycast hook (anycast.go): RTT, liveness
 			e.flushQueue(p)
+		}
+	case transport.KindStale: // the peer lost our session: handshake now
+		if p := e.peers.byTransport(res.Peer); p != nil {
+			e.startHandshake(p)
 		}
 	case transport.KindData:
 		p, err := e.peers.learn(res.Peer, src)

@@ -471,7 +471,7 @@ func (e *Endpoint) receiveControl(h *Header, msg []byte, src netip.AddrPort) {
 	srcKey := addrKey(src)
 	res, err := e.sessions.Receive(nil, msg, srcKey[:])
 	if err != nil || res.Kind != transport.KindData || res.Peer == nil {
-		e.countOpenDrop(err)
+		e.countOpenDrop(err, msg, src, h)
 		if err == nil {
 			e.stats.droppedControl.Add(1)
 		}

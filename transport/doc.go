@@ -15,6 +15,7 @@
 //	outbound: Seal(peer, packet) ── ErrNoSession? ── Initiate(peer) ──► wire
 //	inbound:  wire ──► Receive ──► KindData (plaintext) | KindHandshake
 //	          (Replies to src; Established: flush the queue) | KindCookie
+//	          | KindStale (Initiate now)
 //	timers:   Tick ──► retransmissions, rekeys, keepalives
 //	          (NextDeadline says when the next one is due)
 //
@@ -90,6 +91,9 @@
 //	4 data, 32 + n bytes
 //	  0 type=4 | 4 receiver index | 8 counter, 8 bytes LE |
 //	  16 ciphertext n + tag 16
+//	8 stale hint, 8 bytes
+//	  0 type=8 | 4 the receiver index of a data message that named
+//	  no session here
 //
 // The IK timestamp is TAI64N (8 bytes 2^62+10+Unix seconds, 4 bytes
 // nanoseconds, big-endian) from Config.Now, strictly increasing per node;
@@ -135,6 +139,13 @@
 // KeepaliveTimeout + RekeyTimeout starts a handshake. Unanswered
 // initiations are retransmitted, with a new ephemeral key, every
 // RekeyTimeout (5 s) until HandshakeGiveUp (90 s).
+//
+// A node answers data for an index it does not know (it restarted, say)
+// with a stale hint naming the index, at most 64 a second; the peer whose
+// current session sends to that index handshakes again at once
+// (KindStale) instead of after the dead-peer timer, at most once per
+// RekeyTimeout. The hint is not authenticated, so it can only bring a
+// handshake forward along the peer's own path.
 //
 // # Test vectors
 //

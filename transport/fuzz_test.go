@@ -41,7 +41,7 @@ func FuzzReceive(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		seeds = append(seeds, data)
+		seeds = append(seeds, data, a.s.StaleHint(data))
 	}
 	// A cookie reply and XX message 1 for b's own states.
 	dres, _ := d.s.Receive(nil, pending, b.addr)

@@ -22,7 +22,7 @@ type vector struct {
 
 // scenario runs fixed nodes (fixed keys, Rand and clock) through an IK
 // handshake with data, an XX handshake and a cookie reply, and returns
-// every message on the wire.
+// every message on the wire, and a stale hint.
 func scenario(t *testing.T) []vector {
 	t.Helper()
 	clock := newClock()
@@ -75,6 +75,7 @@ func scenario(t *testing.T) []vector {
 		t.Fatal(err)
 	}
 	add("cookie reply b→a", recv(b, a, init2).Replies[0])
+	add("stale hint b→a", b.s.StaleHint(data))
 	return vs
 }
 

@@ -16,6 +16,7 @@ const (
 	msgXXInit   = 5 // XX message 1: -> e
 	msgXXResp   = 6 // XX message 2: <- e, ee, s, es
 	msgXXFinish = 7 // XX message 3: -> s, se
+	msgStale    = 8 // stale hint: no session for this index (stale.go)
 )
 
 // Sizes of the wire fields and messages.

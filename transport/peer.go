@@ -34,6 +34,8 @@ type Peer struct {
 	// sentPending is the mono time of the first data sent since anything
 	// authenticated was received (the dead-peer timer); 0 when none.
 	sentPending atomic.Int64
+	// staleAt is the mono time of the last stale hint taken (stale.go).
+	staleAt atomic.Int64
 
 	mu       sync.Mutex // guards the fields below
 	key      PublicKey

@@ -22,6 +22,10 @@ const (
 	// KindCookie: a cookie reply was stored; the handshake is retried on
 	// the next Tick (NextDeadline returns at once).
 	KindCookie
+	// KindStale: Peer lost the session this node sends on (it
+	// restarted, say); the caller starts a handshake with Peer now
+	// (Initiate), along Peer's usual path (stale.go).
+	KindStale
 )
 
 // String returns the kind's name.
@@ -33,6 +37,8 @@ func (k Kind) String() string {
 		return "handshake"
 	case KindCookie:
 		return "cookie"
+	case KindStale:
+		return "stale"
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
@@ -83,6 +89,8 @@ func (s *Sessions) receive(dst, msg, src []byte) (Result, error) {
 		return s.receiveXXFinish(msg)
 	case msgCookie:
 		return s.receiveCookie(msg)
+	case msgStale:
+		return s.receiveStale(msg)
 	}
 	return Result{}, fmt.Errorf("%w: type %d", ErrMalformed, msg[0])
 }

@@ -73,6 +73,8 @@ type Sessions struct {
 	epoch        time.Time // origin of the mono clock
 
 	cookies  cookieChecker
+	hintsOut perSecond // stale hints sent (stale.go)
+	hintsIn  perSecond // stale hints looked up
 	bindings *bindingCache
 	stats    counters
 	// index maps a local index to *session, *initHandshake, *xxResponder

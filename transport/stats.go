@@ -15,6 +15,8 @@ type Stats struct {
 	KeepalivesSent       uint64
 	CookiesSent          uint64
 	CookiesReceived      uint64
+	StaleHintsSent       uint64 // answers to data for an unknown index (stale.go)
+	StaleHintsTaken      uint64 // hints that started a handshake
 
 	DroppedMalformed       uint64
 	DroppedAuth            uint64
@@ -39,6 +41,7 @@ type counters struct {
 	handshakesInitiated, handshakesCompleted, handshakesProcessed atomic.Uint64
 	handshakeRetransmits, handshakesGivenUp, rekeys               atomic.Uint64
 	keepalivesSent, cookiesSent, cookiesReceived                  atomic.Uint64
+	staleHintsSent, staleHintsTaken                               atomic.Uint64
 
 	droppedMalformed, droppedAuth, droppedReplay, droppedHandshakeReplay atomic.Uint64
 	droppedUnknownIndex, droppedExpired, droppedMAC, droppedRateLimited  atomic.Uint64
@@ -58,6 +61,8 @@ func (c *counters) snapshot() Stats {
 		KeepalivesSent:         c.keepalivesSent.Load(),
 		CookiesSent:            c.cookiesSent.Load(),
 		CookiesReceived:        c.cookiesReceived.Load(),
+		StaleHintsSent:         c.staleHintsSent.Load(),
+		StaleHintsTaken:        c.staleHintsTaken.Load(),
 		DroppedMalformed:       c.droppedMalformed.Load(),
 		DroppedAuth:            c.droppedAuth.Load(),
 		DroppedReplay:          c.droppedReplay.Load(),
