@@ -12,7 +12,9 @@ import (
 //     the recipient's mailbox node, which keeps them in arrival order
 //     and answers STORED (im_send.go).
 //   - The recipient FETCHes its items once after every restart (as Open
-//     does) and every imFetchInterval: it opens each one (im.OpenSealed),
+//     does) and every imFetchInterval, and after a failed fetch again
+//     after a backoff (imRetryBase doubling up to imFetchInterval): it
+//     opens each one (im.OpenSealed),
 //     accepts it only if it was sealed with the sender's seal key,
 //     stores it through the same checks as a direct MSG (duplicates
 //     suppressed, order), then DROPs what it applied. Items left by a
@@ -96,6 +98,7 @@ type imFetcher struct {
 	batch    int    // items of the current FETCH
 	lastSeq  uint64 // of the last item applied
 	dropping bool   // a DROP waits for its END
+	fkFails  int    // fetches failed in a row
 
 	owed      []imOwed
 	rk        imClient // the receipts of owed[0]
@@ -144,7 +147,8 @@ func (r *imRecv) fetch(s *Sim) {
 	}
 	s.stats.IMFetches++
 	if !r.fk.open(s, r.n, r.box) {
-		return // the next fetch tries again
+		r.fetchFailed(s)
+		return
 	}
 	r.watchFetch(s, r.fk.since+int64(imAckTimeout))
 }
@@ -159,7 +163,7 @@ func (r *imRecv) watchFetch(s *Sim, t int64) {
 			r.watchFetch(s, due)
 			return
 		}
-		r.fk.abort() // the next fetch tries again
+		r.fetchFailed(s)
 		r.kickReceipts(s)
 		s.settle(r.n)
 	})
@@ -175,7 +179,7 @@ func (r *imRecv) pollClients(s *Sim) bool {
 		}, func(f im.WireFrame) bool { return r.fetched(s, f) })
 		progress = p
 		if failed && r.fk.ep != nil {
-			r.fk.abort()
+			r.fetchFailed(s)
 			r.kickReceipts(s)
 			progress = true
 		}
@@ -232,6 +236,7 @@ func (r *imRecv) fetched(s *Sim, f im.WireFrame) bool {
 			r.batch, r.dropping = 0, false
 		default:
 			r.fk.close() // all fetched
+			r.fkFails = 0
 			r.kickReceipts(s)
 			return false
 		}
@@ -295,14 +300,36 @@ func (r *imRecv) kickReceipts(s *Sim) {
 	s.at(r.rk.since+int64(imAckTimeout), kindApp, r.n.id, watch)
 }
 
+// fetchFailed abandons the fetch and tries again after the backoff
+// (imRetryBase doubling up to imFetchInterval), as apps/im's fetch loop
+// does, rather than at the next periodic fetch.
+func (r *imRecv) fetchFailed(s *Sim) {
+	r.fk.abort()
+	r.fkFails++
+	s.at(s.now.Load()+min(int64(imRetryBase)<<min(r.fkFails-1, 8), int64(imFetchInterval)), kindApp, r.n.id, func() {
+		if !r.n.down {
+			r.fetch(s)
+			s.settle(r.n)
+		}
+	})
+}
+
 // receiptsFailed puts the failed sender at the back of the line and
-// tries again after the backoff.
+// tries the next one at once; after a round in which every sender
+// failed, it waits the backoff (imRetryBase doubling up to imRetryMax
+// with each such round), so one unreachable sender does not hold up the
+// others' receipts.
 func (r *imRecv) receiptsFailed(s *Sim) {
 	r.rk.abort()
 	r.owed = append(r.owed[1:], r.owed[0])
 	r.rkFails++
+	if r.rkFails%len(r.owed) != 0 {
+		r.kickReceipts(s)
+		return
+	}
+	rounds := r.rkFails / len(r.owed)
 	r.rkWaiting = true
-	s.at(s.now.Load()+min(int64(imRetryBase)<<min(r.rkFails-1, 8), int64(imRetryMax)), kindApp, r.n.id, func() {
+	s.at(s.now.Load()+min(int64(imRetryBase)<<min(rounds-1, 8), int64(imRetryMax)), kindApp, r.n.id, func() {
 		r.rkWaiting = false
 		if !r.n.down {
 			r.kickReceipts(s)

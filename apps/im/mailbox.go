@@ -6,7 +6,8 @@ package im
 // blob under the recipient's wallet in arrival order; it learns the
 // recipient, the size and who deposited, not the text. Each depositor
 // may fill MailboxPerSender of a recipient's MailboxLimit. The recipient,
-// on Open and every FetchInterval, FETCHes its items in order, applies
+// on Open and every FetchInterval (sooner, with a backoff from 1 s,
+// after a fetch that failed), FETCHes its items in order, applies
 // them (duplicates suppressed by message ID), then DROPs them up to the
 // last sequence number it applied; only then does the mailbox delete
 // them. A crash between the two re-delivers, and the ID check makes

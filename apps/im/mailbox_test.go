@@ -215,3 +215,45 @@ func TestResendAfterRestart(t *testing.T) {
 		t.Fatalf("bob's history %+v", h)
 	}
 }
+
+// TestFetchRetriesSoon: bob opens while his mailbox node is down, so the
+// fetch in Open fails; with an hour between periodic fetches, he still
+// gets what waits there within seconds of the mailbox coming back,
+// because a failed fetch is tried again after a short backoff.
+func TestFetchRetriesSoon(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob", "mbox")
+	alice, bob, mbox := tn.get("alice"), tn.get("bob"), tn.get("mbox")
+	bob.dir, mbox.dir = t.TempDir(), t.TempDir()
+	tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
+	tn.start(mbox, Config{Mailbox: true})
+	tn.start(alice, Config{})
+	tn.start(bob, Config{})
+	bob.svc.Allow(ctx, alice.wallet)
+	tn.stop(bob)
+	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "waiting in the mailbox")
+	if err != nil || m.Status != Sent {
+		t.Fatalf("send: %+v, %v; want Sent (kept by the mailbox)", m, err)
+	}
+
+	tn.stop(mbox)
+	tn.start(bob, Config{FetchInterval: time.Hour}) // Open's fetch fails
+	if h, _ := bob.svc.History(ctx, alice.wallet, 0); len(h) != 0 {
+		t.Fatalf("bob has %d messages with his mailbox down", len(h))
+	}
+	tn.start(mbox, Config{Mailbox: true})
+	for {
+		h, err := bob.svc.History(ctx, alice.wallet, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h) == 1 && h[0].ID == m.ID {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("bob never fetched the message after his mailbox came back (history %d)", len(h))
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

@@ -95,8 +95,9 @@ type Config struct {
 	// AckTimeout bounds the wait for a delivery receipt. Zero means 10s.
 	AckTimeout time.Duration
 	// FetchInterval is how often the service fetches from its own
-	// mailbox (it always fetches once in Open). Zero means 1 minute;
-	// negative means only in Open and on Fetch.
+	// mailbox (it always fetches once in Open); after a failed fetch it
+	// tries again sooner, after 1 s doubling up to FetchInterval. Zero
+	// means 1 minute; negative means only in Open and on Fetch.
 	FetchInterval time.Duration
 }
 
@@ -236,9 +237,11 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	// What the mailbox kept comes before anything sent directly from now
 	// on: connections wait in the listener's backlog until it is applied.
+	fetched := true
 	if cfg.Directory != nil {
 		if _, err := s.Fetch(ctx); err != nil {
 			s.log.Warn("mailbox fetch on open", "err", err)
+			fetched = false
 		}
 	}
 	s.calls = calls{pc: pc, sessions: make(map[uint64]*callSession)}
@@ -248,7 +251,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	go s.callTicker()
 	if cfg.Directory != nil && cfg.FetchInterval > 0 {
 		s.wg.Add(1)
-		go s.fetchLoop()
+		go s.fetchLoop(fetched)
 	}
 	if cfg.RetryInterval > 0 {
 		s.wg.Add(1)
@@ -375,20 +378,38 @@ func (s *Service) emit(e Event) {
 	}
 }
 
-// fetchLoop is the long-lived goroutine that polls this wallet's mailbox.
-func (s *Service) fetchLoop() {
+// fetchRetryBase is the first wait before a failed mailbox fetch is
+// tried again; the wait doubles up to FetchInterval.
+const fetchRetryBase = time.Second
+
+// fetchLoop is the long-lived goroutine that polls this wallet's mailbox
+// every FetchInterval, and sooner, with a backoff, while fetches fail;
+// fetched says whether the fetch in Open succeeded.
+func (s *Service) fetchLoop(fetched bool) {
 	defer s.wg.Done()
-	t := time.NewTicker(s.cfg.FetchInterval)
+	every, backoff := s.cfg.FetchInterval, fetchRetryBase
+	next := func(ok bool) time.Duration {
+		if ok {
+			backoff = fetchRetryBase
+			return every
+		}
+		wait := min(backoff, every)
+		backoff = min(2*backoff, every)
+		return wait
+	}
+	t := time.NewTimer(next(fetched))
 	defer t.Stop()
 	for {
 		select {
 		case <-s.ctx.Done():
 			return
 		case <-t.C:
-			if _, err := s.Fetch(s.ctx); err != nil && s.ctx.Err() == nil {
-				s.log.Debug("mailbox fetch", "err", err)
-			}
 		}
+		_, err := s.Fetch(s.ctx)
+		if err != nil && s.ctx.Err() == nil {
+			s.log.Debug("mailbox fetch", "err", err)
+		}
+		t.Reset(next(err == nil))
 	}
 }
 
