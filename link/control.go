@@ -44,7 +44,7 @@ const (
 
 // punchLen is the size of a punch body: a locator and an underlay
 // address (16-byte IPv6, IPv4 mapped, and a 2-byte port).
-const punchLen = LocatorLen + 16 + 2
+const punchLen = LocatorLen + addrLen
 
 // punchRelayLen is the size of a relayed ask or punch: a hop limit, the
 // locator of the host it is for, then a punch body.
@@ -114,10 +114,29 @@ func parseControl(msg []byte) (controlKind, []byte, error) {
 // appendPunch appends the body of a punch message to b: the locator of
 // the host to probe and the underlay address its router sees it at.
 func appendPunch(b []byte, loc *Locator, addr netip.AddrPort) []byte {
-	b = append(b, loc[:]...)
+	return appendAddr(append(b, loc[:]...), addr)
+}
+
+// addrLen is the size of an underlay address in punch and candidate
+// messages: 16-byte IPv6 (IPv4 mapped) and a 2-byte port, big endian.
+const addrLen = 16 + 2
+
+func appendAddr(b []byte, addr netip.AddrPort) []byte {
 	ip := addr.Addr().As16()
 	b = append(b, ip[:]...)
 	return binary.BigEndian.AppendUint16(b, addr.Port())
+}
+
+// parseAddr decodes the addrLen bytes of b as an address a frame can go
+// to: not unspecified, multicast, or port zero. An IPv4-mapped address
+// comes back as IPv4.
+func parseAddr(b []byte) (netip.AddrPort, error) {
+	ip := netip.AddrFrom16([16]byte(b[:16])).Unmap()
+	port := binary.BigEndian.Uint16(b[16:addrLen])
+	if ip.IsUnspecified() || ip.IsMulticast() || port == 0 {
+		return netip.AddrPort{}, fmt.Errorf("%w: address %s port %d", ErrMalformedFrame, ip, port)
+	}
+	return netip.AddrPortFrom(ip, port), nil
 }
 
 // parsePunch decodes the body of a punch message. loc points into body;
@@ -127,12 +146,10 @@ func parsePunch(body []byte) (loc *Locator, addr netip.AddrPort, err error) {
 	if len(body) != punchLen {
 		return nil, addr, fmt.Errorf("%w: %d-byte punch body", ErrMalformedFrame, len(body))
 	}
-	ip := netip.AddrFrom16([16]byte(body[LocatorLen : LocatorLen+16])).Unmap()
-	port := binary.BigEndian.Uint16(body[LocatorLen+16:])
-	if ip.IsUnspecified() || ip.IsMulticast() || port == 0 {
-		return nil, addr, fmt.Errorf("%w: punch address %s port %d", ErrMalformedFrame, ip, port)
+	if addr, err = parseAddr(body[LocatorLen:]); err != nil {
+		return nil, addr, fmt.Errorf("punch: %w", err)
 	}
-	return (*Locator)(body[:LocatorLen]), netip.AddrPortFrom(ip, port), nil
+	return (*Locator)(body[:LocatorLen]), addr, nil
 }
 
 // appendPunchRelay appends the body of a relayed ask or punch to b: the

@@ -1,7 +1,6 @@
 package link
 
 import (
-	"encoding/binary"
 	"fmt"
 	"net/netip"
 )
@@ -34,14 +33,11 @@ import (
 const peerMsgCandidate = 1
 
 // candidateLen is the size of a candidate message.
-const candidateLen = 1 + 16 + 2
+const candidateLen = 1 + addrLen
 
 // appendCandidate appends a candidate message for addr to b.
 func appendCandidate(b []byte, addr netip.AddrPort) []byte {
-	b = append(b, peerMsgCandidate)
-	ip := addr.Addr().As16()
-	b = append(b, ip[:]...)
-	return binary.BigEndian.AppendUint16(b, addr.Port())
+	return appendAddr(append(b, peerMsgCandidate), addr)
 }
 
 // parseCandidate decodes a candidate message. The address must be one a
@@ -50,12 +46,11 @@ func parseCandidate(msg []byte) (netip.AddrPort, error) {
 	if len(msg) != candidateLen || msg[0] != peerMsgCandidate {
 		return netip.AddrPort{}, fmt.Errorf("%w: %d-byte candidate message", ErrMalformedFrame, len(msg))
 	}
-	ip := netip.AddrFrom16([16]byte(msg[1:17])).Unmap()
-	port := binary.BigEndian.Uint16(msg[17:])
-	if ip.IsUnspecified() || ip.IsMulticast() || port == 0 {
-		return netip.AddrPort{}, fmt.Errorf("%w: candidate address %s port %d", ErrMalformedFrame, ip, port)
+	addr, err := parseAddr(msg[1:])
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("candidate: %w", err)
 	}
-	return netip.AddrPortFrom(ip, port), nil
+	return addr, nil
 }
 
 // sendCandidate tells the routed peer p, through its session and along
