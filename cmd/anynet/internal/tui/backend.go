@@ -55,6 +55,30 @@ type Backend interface {
 	// Consent answers a request: allow peer (its conversation becomes an
 	// ordinary one), deny it (hidden, the sender is not told) or block it.
 	Consent(ctx context.Context, peer common.Address, action Consent) error
+	// Communities lists the public communities this node hosts or
+	// joined.
+	Communities(ctx context.Context) ([]Community, error)
+	// CommunityPosts returns the newest limit posts of community (its
+	// ID), oldest first (limit <= 0: all). A member's node first fetches
+	// what the host has that it lacks.
+	CommunityPosts(ctx context.Context, community string, limit int) ([]Post, error)
+	// CreateCommunity creates a community hosted by this node.
+	CreateCommunity(ctx context.Context, name string) (Community, error)
+	// JoinCommunity joins community id hosted by host (a name or a 0x
+	// wallet) and returns it.
+	JoinCommunity(ctx context.Context, host, id string) (Community, error)
+	// PostCommunity posts text to community (its ID) and returns the
+	// post; on a member's node its Seq is 0 until the host's copy
+	// arrives (as EventPost).
+	PostCommunity(ctx context.Context, community, text string) (Post, error)
+	// LeaveCommunity leaves a joined community.
+	LeaveCommunity(ctx context.Context, community string) error
+	// BanMember bars member (a name or a 0x wallet) from a community
+	// this node hosts.
+	BanMember(ctx context.Context, community, member string) error
+	// DeletePost deletes post (its ID) of community: the owner deletes
+	// any, an author its own.
+	DeletePost(ctx context.Context, community, post string) error
 	// Events returns a channel of node events. Run calls it once, with a
 	// context cancelled when the TUI exits; the backend closes the channel
 	// then. A backend without events may return nil.
@@ -200,10 +224,35 @@ const (
 	EventReceipt
 	// EventPeers: peers or sessions changed; the TUI refreshes them.
 	EventPeers
+	// EventPost: a community post arrived or was deleted (Post set).
+	EventPost
 )
 
 // Event is something the node reports without being asked.
 type Event struct {
 	Kind    EventKind
 	Message Message
+	Post    Post // for EventPost
+}
+
+// Community is a public community this node hosts or joined.
+type Community struct {
+	ID       string // 32 hex digits; what /join takes
+	Name     string
+	Host     common.Address
+	HostName string // the host's verified name; "" if none known
+	Hosted   bool   // this node hosts it: its wallet is the owner
+	Members  int    // member count, known on the host only
+}
+
+// Post is one post of a community.
+type Post struct {
+	Community string // the community's ID
+	Seq       uint64 // the host's number, from 1; 0 until the host has it
+	ID        string // unique per post; /delete takes it
+	From      common.Address
+	FromName  string // the author's verified name; "" if none known
+	Text      string
+	Sent      time.Time
+	Deleted   bool
 }

@@ -94,7 +94,7 @@ func (m *model) tick() tea.Cmd {
 
 // refreshAll fetches everything the views show.
 func (m *model) refreshAll() tea.Cmd {
-	return tea.Batch(m.refreshNetwork(), m.refreshChat())
+	return tea.Batch(m.refreshNetwork(), m.refreshChat(), m.refreshCommunities(true))
 }
 
 func (m *model) refreshNetwork() tea.Cmd {
@@ -181,8 +181,12 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tickMsg:
 		cmds := []tea.Cmd{m.tick(), m.refreshNetwork()}
-		if m.current == viewChat {
+		switch m.current {
+		case viewChat:
 			cmds = append(cmds, m.refreshChat())
+		case viewCommunities:
+			m.comm.ticks++
+			cmds = append(cmds, m.refreshCommunities(m.comm.ticks%postsEvery == 0))
 		}
 		return tea.Batch(cmds...)
 	case statusMsg:
@@ -209,6 +213,8 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.chatResult(msg)
 	case resolveMsg, reverseMsg, registerMsg:
 		return m.namesResult(msg)
+	case commsMsg, postsMsg, postedMsg, commOpMsg:
+		return m.commResult(msg)
 	}
 	return nil
 }
@@ -228,6 +234,8 @@ func (m *model) onEvent(e Event) tea.Cmd {
 		return m.refreshNetwork()
 	case EventMessage, EventReceipt:
 		return m.chatEvent(e)
+	case EventPost:
+		m.comm.postEvent(e.Post)
 	}
 	return nil
 }

@@ -1,5 +1,5 @@
 // Package tui is the terminal interface of `anynet up` and `anynet demo`:
-// a bubbletea program with three views of one running node.
+// a bubbletea program with four views of one running node.
 //
 //   - Network: identity (name, wallet, node key, underlay address,
 //     locators, chain), traffic counters with a throughput sparkline,
@@ -12,6 +12,17 @@
 //     (conversations from wallets never allowed) are marked "? name" and
 //     "request" in the header. Groups follow the conversations ("# name");
 //     files show as "[file name, size]" until downloaded.
+//   - Communities: the public communities this node hosts ("★") or
+//     joined, the selected one's header (name, host or member count, the
+//     ID others join it by) and posts, oldest first and newest at the
+//     bottom, each "#SEQ HH:MM author: text" ("#…" until the host has
+//     numbered it, "(deleted)" once deleted), and an input line that
+//     posts to it. Slash commands there: /create NAME, /join HOST ID
+//     (HOST a name or 0x wallet, as `anynet chat community join`),
+//     /leave, and /ban MEMBER and /delete POST (POST: the number shown,
+//     "#3" or "3", a post ID or a unique prefix of one); "//text" posts
+//     "/text". /leave is refused on a community hosted here and /ban on
+//     one that is not, before the node is asked.
 //
 // # Data flow
 //
@@ -20,28 +31,35 @@
 // Backend: every call is a tea.Cmd (commands.go) that runs on its own
 // goroutine under a context with Options.Timeout and returns its result,
 // error included, as a message. Update folds results into the per-view
-// state (networkState, namesState, chatState); errors go to the status
-// line, above the help line, and never end the program.
+// state (networkState, namesState, chatState, commState); errors go to
+// the status line, above the help line, and never end the program.
 //
 // Three sources feed the model:
 //
 //  1. a tea.Tick every Options.Refresh re-reads status, peers and routes,
-//     and on the Chat view the conversations and the open history; a call
-//     of a kind still in flight is not started again, so a slow node does
-//     not pile requests up;
+//     on the Chat view the conversations and the open history, and on
+//     the Communities view the list, and every postsEvery (5) ticks the
+//     open community's posts (a member's node asks the host for what it
+//     lacks on each read); a call of a kind still in flight is not
+//     started again, so a slow node does not pile requests up;
 //  2. Backend.Events, read one event per command, delivers new messages
-//     and receipts (EventReceipt moves a sent message's mark forward) and
-//     peer changes;
+//     and receipts (EventReceipt moves a sent message's mark forward),
+//     peer changes, and community posts (EventPost: a post the host
+//     pushed, numbered, or a deletion; folded into the open community
+//     by post ID, so a post made here loses its "#…" when the host's
+//     copy arrives);
 //  3. keys and mouse (keys.go): tab and shift+tab switch views, ctrl+r
-//     refreshes, ctrl+c quits; on Network 1-3 jump to a view, q quits and
+//     refreshes, ctrl+c quits; on Network 1-4 jump to a view, q quits and
 //     ↑/↓ scroll; on Names ↑/↓ pick resolve, register or reverse and enter
 //     runs it; on Chat ↑/↓ pick a conversation, enter sends ("@name text"
 //     starts a new one, "/file PATH" offers a file), pgup/pgdn scroll, and while a request is
 //     selected alt+a allows, alt+d denies and alt+b blocks it (the help
 //     line shows them then); alt+g downloads the newest file the other
-//     side offered, with a progress bar in the status line. Text inputs keep the keyboard
-//     on Names and Chat. With Options.Mouse a click on a tab opens it and
-//     the wheel scrolls.
+//     side offered, with a progress bar in the status line; on
+//     Communities ↑/↓ pick a community, enter posts or runs a slash
+//     command, pgup/pgdn scroll. Text inputs keep the keyboard on Names,
+//     Chat and Communities. With Options.Mouse a click on a tab opens it
+//     and the wheel scrolls.
 //
 // Throughput is the difference of successive byte counters divided by the
 // refresh period, drawn with block characters (sparkline.go).

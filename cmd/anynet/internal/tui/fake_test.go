@@ -49,6 +49,12 @@ type fakeBackend struct {
 	// conversations, named groupNames[id].
 	groups     map[string][]Message
 	groupNames map[string]string
+	// comms are the communities listed, posts their posts by ID,
+	// commOps the slash commands that reached the fake ("ban lobby
+	// dave"); see fake_community_test.go.
+	comms   []Community
+	posts   map[string][]Post
+	commOps []string
 }
 
 var _ Backend = (*fakeBackend)(nil)

@@ -10,6 +10,7 @@ type keyMap struct {
 	View1   key.Binding // jump to a view (Network only: other views type)
 	View2   key.Binding
 	View3   key.Binding
+	View4   key.Binding
 	Quit    key.Binding // ctrl+c anywhere
 	QuitQ   key.Binding // q on Network
 	Refresh key.Binding
@@ -32,9 +33,10 @@ func defaultKeys() keyMap {
 	return keyMap{
 		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev view")),
-		View1:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1-3", "go to view")),
+		View1:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1-4", "go to view")),
 		View2:   key.NewBinding(key.WithKeys("2")),
 		View3:   key.NewBinding(key.WithKeys("3")),
+		View4:   key.NewBinding(key.WithKeys("4")),
 		Quit:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		QuitQ:   key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		Refresh: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh")),
@@ -53,8 +55,9 @@ func defaultKeys() keyMap {
 
 // helpFor returns the bindings shown in the help line of view v; request
 // says a request is selected on Chat, file that its conversation offers
-// a file not downloaded yet.
-func (k keyMap) helpFor(v view, request, file bool) []key.Binding {
+// a file not downloaded yet, owner that the community selected on
+// Communities is hosted here.
+func (k keyMap) helpFor(v view, request, file, owner bool) []key.Binding {
 	switch v {
 	case viewNames:
 		return []key.Binding{k.Up, k.Enter, k.Clear, k.Next, k.Refresh, k.Quit}
@@ -72,6 +75,17 @@ func (k keyMap) helpFor(v view, request, file bool) []key.Binding {
 			return []key.Binding{pick, send, k.Get, k.Next, k.Quit}
 		}
 		return []key.Binding{pick, send, k.PgUp, k.Next, k.Quit}
+	case viewCommunities:
+		post := k.Enter
+		post.SetHelp("enter", "post")
+		cmds := k.Enter
+		cmds.SetHelp("/", "create join leave delete")
+		if owner {
+			cmds.SetHelp("/", "create join ban delete")
+		}
+		pick := k.Up
+		pick.SetHelp("↑/↓", "select")
+		return []key.Binding{pick, post, cmds, k.Next, k.Quit}
 	default:
 		return []key.Binding{k.Next, k.View1, k.Up, k.Refresh, k.QuitQ}
 	}

@@ -27,9 +27,11 @@ type Options struct {
 	Mouse bool
 	// Self is the name shown in the title bar, e.g. "alice".
 	Self string
-	// Start is the first view shown: "network" (default), "names" or "chat".
+	// Start is the first view shown: "network" (default), "names", "chat"
+	// or "communities".
 	Start string
-	// Refresh is the period of the status, peer and conversation refresh;
+	// Refresh is the period of the status, peer, conversation and
+	// community refresh (a community's posts every postsEvery periods);
 	// default 1s; negative disables the periodic refresh (events and
 	// ctrl+r still refresh).
 	Refresh time.Duration
@@ -82,10 +84,11 @@ const (
 	viewNetwork view = iota
 	viewNames
 	viewChat
+	viewCommunities
 	numViews
 )
 
-var viewTitles = [numViews]string{"Network", "Names", "Chat"}
+var viewTitles = [numViews]string{"Network", "Names", "Chat", "Communities"}
 
 func (v view) String() string { return viewTitles[v] }
 
@@ -119,6 +122,7 @@ type model struct {
 	net   networkState
 	names namesState
 	chat  chatState
+	comm  commState
 }
 
 func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer) *model {
@@ -137,11 +141,14 @@ func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer
 	m.help.Styles = st.help
 	m.names = newNamesState(st)
 	m.chat = newChatState(st)
+	m.comm = newCommState(st)
 	switch strings.ToLower(opts.Start) {
 	case "names":
 		m.current = viewNames
 	case "chat":
 		m.current = viewChat
+	case "communities":
+		m.current = viewCommunities
 	}
 	m.focus()
 	return m
@@ -158,6 +165,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Width = msg.Width
 		m.chat.layout(m.width)
 		m.names.layout(m.width)
+		m.comm.layout(m.width)
 		return m, nil
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
@@ -185,6 +193,8 @@ func (m *model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.updateNames(msg)
 	case viewChat:
 		return m.updateChat(msg)
+	case viewCommunities:
+		return m.updateCommunities(msg)
 	}
 	switch {
 	case key.Matches(msg, k.QuitQ):
@@ -195,6 +205,8 @@ func (m *model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.switchTo(viewNames)
 	case key.Matches(msg, k.View3):
 		return m.switchTo(viewChat)
+	case key.Matches(msg, k.View4):
+		return m.switchTo(viewCommunities)
 	}
 	return m.updateNetwork(msg)
 }
@@ -206,9 +218,10 @@ func (m *model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 	}
 	switch msg.Button {
 	case tea.MouseButtonWheelUp, tea.MouseButtonWheelDown:
-		// The wheel scrolls: the chat history on Chat, the page elsewhere.
+		// The wheel scrolls: the history on Chat and Communities, the
+		// page elsewhere.
 		up, down := tea.KeyUp, tea.KeyDown
-		if m.current == viewChat {
+		if m.current == viewChat || m.current == viewCommunities {
 			up, down = tea.KeyPgUp, tea.KeyPgDown
 		}
 		if msg.Button == tea.MouseButtonWheelUp {
@@ -234,8 +247,11 @@ func (m *model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 func (m *model) switchTo(v view) tea.Cmd {
 	m.current = v
 	m.focus()
-	if v == viewChat {
+	switch v {
+	case viewChat:
 		return m.refreshChat()
+	case viewCommunities:
+		return m.refreshCommunities(true)
 	}
 	return nil
 }
@@ -244,11 +260,14 @@ func (m *model) switchTo(v view) tea.Cmd {
 func (m *model) focus() {
 	m.names.input.Blur()
 	m.chat.input.Blur()
+	m.comm.input.Blur()
 	switch m.current {
 	case viewNames:
 		m.names.input.Focus()
 	case viewChat:
 		m.chat.input.Focus()
+	case viewCommunities:
+		m.comm.input.Focus()
 	}
 }
 
@@ -270,6 +289,8 @@ func (m *model) View() string {
 		body = m.viewNames(m.width, bodyH)
 	case viewChat:
 		body = m.viewChat(m.width, bodyH)
+	case viewCommunities:
+		body = m.viewCommunities(m.width, bodyH)
 	default:
 		body = m.viewNetwork(m.width, bodyH)
 	}
@@ -281,7 +302,7 @@ func (m *model) View() string {
 		m.tabBar(),
 		fit(body, m.width, bodyH),
 		fit(status, m.width, 1),
-		fit(m.help.ShortHelpView(m.keys.helpFor(m.current, m.chat.requestSelected(), m.chat.pendingFile() != nil)), m.width, 1),
+		fit(m.help.ShortHelpView(m.keys.helpFor(m.current, m.chat.requestSelected(), m.chat.pendingFile() != nil, m.comm.owner())), m.width, 1),
 	}, "\n")
 }
 

@@ -95,7 +95,8 @@ func TestViewsRender(t *testing.T) {
 		{"network", nil},
 		{"names", []tea.Msg{keyTab}},
 		{"chat", []tea.Msg{keyTab, keyTab}},
-		{"back_to_network", []tea.Msg{keyTab, keyTab, keyTab}},
+		{"communities", []tea.Msg{keyTab, keyTab, keyTab}},
+		{"back_to_network", []tea.Msg{keyTab, keyTab, keyTab, keyTab}},
 		{"digit_jump", []tea.Msg{keys("3")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,7 +111,7 @@ func TestViewsRender(t *testing.T) {
 func TestTabSwitching(t *testing.T) {
 	m := newTestModel(t, newFake(), 80, 24)
 	start(m)
-	want := []view{viewNames, viewChat, viewNetwork}
+	want := []view{viewNames, viewChat, viewCommunities, viewNetwork}
 	for i, v := range want {
 		drive(m, keyTab)
 		if m.current != v {
@@ -118,19 +119,25 @@ func TestTabSwitching(t *testing.T) {
 		}
 	}
 	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
+	if m.current != viewCommunities {
+		t.Fatalf("shift+tab from Network: %v, want Communities", m.current)
+	}
+	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
 	if m.current != viewChat {
-		t.Fatalf("shift+tab from Network: %v, want Chat", m.current)
+		t.Fatalf("shift+tab from Communities: %v, want Chat", m.current)
 	}
 	// On Chat the digits type into the input instead of switching.
 	drive(m, keys("1"))
 	if m.current != viewChat || m.chat.input.Value() != "1" {
 		t.Fatalf("'1' on Chat: view %v input %q, want Chat and \"1\"", m.current, m.chat.input.Value())
 	}
-	// Clicks on the tabs switch views; "[1 Network] [2 Names] [3 Chat (1)]".
+	// Clicks on the tabs switch views;
+	// "[1 Network] [2 Names] [3 Chat (1)] [4 Communities]": x 34 and 50
+	// are the space between two tabs and the blank after the last.
 	for _, tc := range []struct {
 		x    int
 		want view
-	}{{2, viewNetwork}, {14, viewNames}, {33, viewChat}, {0, viewNetwork}, {36, viewNetwork}} {
+	}{{2, viewNetwork}, {14, viewNames}, {33, viewChat}, {34, viewChat}, {36, viewCommunities}, {49, viewCommunities}, {50, viewCommunities}, {0, viewNetwork}, {50, viewNetwork}} {
 		drive(m, tea.MouseMsg{X: tc.x, Y: 0, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
 		if m.current != tc.want {
 			t.Fatalf("click at x=%d: %v, want %v", tc.x, m.current, tc.want)
@@ -354,7 +361,7 @@ func TestRefreshInFlightNotRepeated(t *testing.T) {
 }
 
 func TestStartView(t *testing.T) {
-	for start, want := range map[string]view{"": viewNetwork, "network": viewNetwork, "Names": viewNames, "chat": viewChat} {
+	for start, want := range map[string]view{"": viewNetwork, "network": viewNetwork, "Names": viewNames, "chat": viewChat, "communities": viewCommunities} {
 		m := newModel(t.Context(), newFake(), Options{Start: start}, asciiRenderer())
 		if m.current != want {
 			t.Errorf("Start %q: view %v, want %v", start, m.current, want)
@@ -396,14 +403,20 @@ func TestChatFailedSend(t *testing.T) {
 // TestEveryViewFits draws every view at many sizes and checks that each
 // frame is exactly the terminal's height and never wider.
 func TestEveryViewFits(t *testing.T) {
-	f := newFake()
+	f := newFake().withCommunities()
 	for i := range 30 {
 		f.msgs[bobW] = append(f.msgs[bobW], Message{ID: fmt.Sprint("x", i), From: bobW, To: aliceW,
 			Text: strings.Repeat("word ", i), Sent: t0, Status: Delivered})
+		f.posts[lobbyID] = append(f.posts[lobbyID], Post{Community: lobbyID, Seq: uint64(4 + i), ID: fmt.Sprint("y", i),
+			From: bobW, Text: strings.Repeat("post ", i), Sent: t0})
 	}
 	m := newTestModel(t, f, 80, 24)
 	start(m)
-	drive(m, keys("3"), keyTab, keyTab, keys("bob"), keyEnter) // open bob, then resolve bob
+	// Open the lobby, then bob, then resolve bob.
+	drive(m, keys("4"), keyTab, keys("3"), tea.KeyMsg{Type: tea.KeyShiftTab}, keys("bob"), keyEnter)
+	if m.comm.id != lobbyID || !m.chat.hasPeer || len(m.names.result) == 0 {
+		t.Fatalf("setup: community %q, chat %v, names %q", m.comm.id, m.chat.hasPeer, m.names.result)
+	}
 	for _, size := range [][2]int{{40, 8}, {41, 9}, {57, 13}, {80, 24}, {120, 40}, {300, 8}, {40, 100}} {
 		drive(m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 		for v := view(0); v < numViews; v++ {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -421,16 +422,23 @@ func (m *model) viewChat(w, h int) string {
 	for _, msg := range c.msgs {
 		lines = append(lines, strings.Split(ansi.Wrap(m.chatLine(msg), rw, " "), "\n")...)
 	}
-	area := max(h-3, 0)
-	c.scroll = min(c.scroll, max(len(lines)-area, 0))
-	end := len(lines) - c.scroll
+	return st.panes(left, []string{header}, lines, &c.scroll, c.input.View(), lw, rw, h)
+}
+
+// panes draws the two-pane layout of the Chat and Communities views, h
+// lines high: left (lw cells wide), and right (rw cells): head, then
+// the newest lines that fit, scrolled up by *scroll (clamped), then a
+// rule and the input line.
+func (st styles) panes(left, head, lines []string, scroll *int, input string, lw, rw, h int) string {
+	area := max(h-2-len(head), 0)
+	*scroll = min(*scroll, max(len(lines)-area, 0))
+	end := len(lines) - *scroll
 	start := max(end-area, 0)
-	right := []string{header}
-	right = append(right, lines[start:end]...)
+	right := append(slices.Clone(head), lines[start:end]...)
 	for len(right) < h-2 {
 		right = append(right, "")
 	}
-	right = append(right, st.dim.Render(strings.Repeat("─", rw)), c.input.View())
+	right = append(right, st.dim.Render(strings.Repeat("─", rw)), input)
 
 	out := make([]string, h)
 	for i := range out {

@@ -247,6 +247,8 @@ func (b *Backend) Events(ctx context.Context) <-chan tui.Event {
 			case im.EventGroup:
 				// A roster change: the TUI refreshes the conversations.
 				te = tui.Event{Kind: tui.EventMessage}
+			case im.EventPost:
+				te = tui.Event{Kind: tui.EventPost, Post: imPost(ev.Post)}
 			default:
 				continue
 			}
