@@ -114,9 +114,10 @@
 // data path only checks that the list is empty.
 //
 // Hosts only: a router with NICs is refused (ErrRouting), and a router
-// wallet may be on one NIC. A host with several NICs does not punch
-// (its routed peers stay relayed), since its punch asks go through one
-// default router.
+// wallet may be on one NIC. A host with several NICs punches on each:
+// its asks for a routed peer go to the default router of the NIC the
+// peer is reached through, and the addresses it learns for the peer
+// (punch, candidate) are taken as on that NIC.
 //
 // # Frame format, version 1
 //

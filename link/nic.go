@@ -147,9 +147,6 @@ func (e *Endpoint) addNICRouters(rt *router, nics []NIC) error {
 			}
 		}
 	}
-	// Punching coordinates through the default router, one NIC's; a
-	// host with several keeps its routed peers relayed.
-	rt.punch.disabled = true
 	return nil
 }
 

@@ -208,3 +208,72 @@ func BenchmarkNICsEcho(b *testing.B) {
 		})
 	}
 }
+
+// TestPunchOnSecondNIC: h has NIC 0 on network A and NIC 1 on network B;
+// cb, on B, reaches h through rB at h's NIC-1 locator. rB pairs their
+// punch asks (h's go to NIC 1's router, not NIC 0's), and both go
+// direct on network B: cb to h's NIC-1 underlay address, h to cb out of
+// NIC 1, and a large echo passes rB no more.
+func TestPunchOnSecondNIC(t *testing.T) {
+	A, B := newSegment(t, link.MinUnderlayMTU), newSegment(t, link.MinUnderlayMTU)
+	rA := A.add("rA", "2a.1/128")
+	rB, cb := B.add("rB", "2b.1/128"), B.add("cb", "2b.1/128")
+	h := A.add("h", "2a.1/128")
+	u1, err := B.attach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc1, err := locator.Assign(rB.pfx[0], h.key.Public, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.nics = []stack.NIC{{Underlay: u1, Locator: loc1, Routers: []link.RouterPeer{rB.routerPeer()}}}
+	h.punch, cb.punch = true, true
+	A.up(rA, link.RoleRouter)
+	B.up(rB, link.RoleRouter)
+	B.up(cb, link.RoleHost, "rB")
+	A.up(h, link.RoleHost, "rA")
+	waitFor(t, "h attached on NIC 1", func() bool { return h.ep.AttachedOn(1) })
+	waitFor(t, "cb attached", cb.ep.Attached)
+
+	l, err := h.node.Listen("tcp", ":7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveEcho(t, l)
+	key := h.key.Public
+	ctx := testCtx(t)
+	if err := cb.node.AddPeer(ctx, stack.Peer{Wallet: h.wallet, NodeKey: &key, Locator: loc1}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := cb.node.Dial(ctx, "tcp", dialAddr(h, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	waitFor(t, "both direct", func() bool {
+		echo(t, c, []byte("punching on NIC 1"))
+		_, a := direct(cb, h)
+		_, b := direct(h, cb)
+		return a && b
+	})
+	if at, _ := direct(cb, h); at != u1.LocalAddr() {
+		t.Errorf("cb reaches h at %s, want h's NIC-1 address %s", at, u1.LocalAddr())
+	}
+	if at, _ := direct(h, cb); at != link.OnNIC(cb.addr, 1) {
+		t.Errorf("h reaches cb at %s, want %s on NIC 1", at, link.OnNIC(cb.addr, 1))
+	}
+	if rA.ep.Stats().PunchesCoordinated != 0 || rB.ep.Stats().PunchesCoordinated == 0 {
+		t.Errorf("punches coordinated: rA %d, rB %d; want only rB's", rA.ep.Stats().PunchesCoordinated, rB.ep.Stats().PunchesCoordinated)
+	}
+	// Asked on NIC 0, rA would have had no route and told h to send its
+	// address itself.
+	if n := h.ep.Stats().PunchCandidates; n != 0 || h.ep.Stats().PunchAsks == 0 {
+		t.Errorf("h sent %d asks and %d candidates: its asks did not go to NIC 1's router", h.ep.Stats().PunchAsks, n)
+	}
+	fwd0, recv0 := rB.ep.Stats().FramesForwarded, h.ep.Stats().FramesReceived
+	echo(t, c, bytes.Repeat([]byte("direct on NIC 1 "), 40000))
+	if f, recv := rB.ep.Stats().FramesForwarded-fwd0, h.ep.Stats().FramesReceived-recv0; recv < 300 || f*10 > recv {
+		t.Errorf("h received %d frames, rB forwarded %d: not direct", recv, f)
+	}
+}

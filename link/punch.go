@@ -146,9 +146,13 @@ func (e *Endpoint) tickPunch() {
 		p    *peer
 		addr netip.AddrPort
 	}
+	type ask struct {
+		loc Locator // the peer's
+		nic int     // through whose default router
+	}
 	var (
 		probes []probe
-		asks   []Locator
+		asks   []ask
 	)
 	now := e.now()
 	idle := 2 * rt.punch.retry
@@ -177,23 +181,24 @@ func (e *Endpoint) tickPunch() {
 		case now.Sub(d.lastRouted) <= pt.retry && p.verified.Load() && p.loc.Load() != nil &&
 			(d.lastAsk.IsZero() || now.Sub(d.lastAsk) >= pt.retry):
 			d.lastAsk = now
-			asks = append(asks, d.routed)
+			asks = append(asks, ask{d.routed, int(p.nic.Load())})
 		}
 	}
 	pt.mu.Unlock()
 	for _, pr := range probes {
 		e.sendProbe(pr.p, pr.addr)
 	}
-	if len(asks) == 0 {
-		return
+	for _, a := range asks {
+		e.sendAsk(a.loc, a.nic)
 	}
-	l := rt.defaultLink()
-	if l == nil {
-		return
-	}
-	for i := range asks {
+}
+
+// sendAsk asks the default router of NIC nic, the one the peer at loc
+// is reached through, for a direct path to it.
+func (e *Endpoint) sendAsk(loc Locator, nic int) {
+	if l := e.rt.defaultLink(nic); l != nil {
 		e.stats.punchAsks.Add(1)
-		e.sendControl(l, appendControl(nil, controlPunchAsk, asks[i][:]))
+		e.sendControl(l, appendControl(nil, controlPunchAsk, loc[:]))
 	}
 }
 
@@ -226,6 +231,7 @@ func (e *Endpoint) receivePunch(l *routerLink, kind controlKind, body []byte) {
 		pt.mu.Lock()
 		p, d := pt.pathAt(*loc)
 		probe := d != nil && !d.direct
+		addr = OnNIC(addr, l.nic) // several NICs (nic.go): out of the router's
 		if probe {
 			d.cand, d.probeUntil, d.lastProbe = addr, now.Add(rt.hold), now
 		}
@@ -272,20 +278,24 @@ func (e *Endpoint) sendProbe(p *peer, dst netip.AddrPort) {
 	e.sendFrames(dst, frame)
 }
 
-// defaultLink returns a host's default router link: the first one up,
-// else the first.
-func (rt *router) defaultLink() *routerLink {
+// defaultLink returns a host's default router link on NIC nic: the
+// first one up, else the first.
+func (rt *router) defaultLink(nic int) *routerLink {
 	rt.mu.RLock()
 	defer rt.mu.RUnlock()
+	var first *routerLink
 	for _, l := range rt.links {
+		if l.nic != nic {
+			continue
+		}
 		if l.up {
 			return l
 		}
+		if first == nil {
+			first = l
+		}
 	}
-	if len(rt.links) > 0 {
-		return rt.links[0]
-	}
-	return nil
+	return first
 }
 
 // DirectPath reports whether frames to the peer at ident go straight to

@@ -88,6 +88,8 @@ func (e *Endpoint) receiveCandidate(p *peer, msg []byte) {
 		return
 	}
 	now := e.now()
+	nic := int(p.nic.Load())
+	addr = OnNIC(addr, nic) // several NICs (nic.go): out of the NIC p is on
 	pt := &rt.punch
 	pt.mu.Lock()
 	d := pt.paths[p]
@@ -106,8 +108,7 @@ func (e *Endpoint) receiveCandidate(p *peer, msg []byte) {
 		return
 	}
 	e.sendProbe(p, addr)
-	if l := rt.defaultLink(); askNow && l != nil {
-		e.stats.punchAsks.Add(1)
-		e.sendControl(l, appendControl(nil, controlPunchAsk, ask[:]))
+	if askNow {
+		e.sendAsk(ask, nic)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/netip"
 	"testing"
+
+	"github.com/anynet/anynet/link/locator"
 )
 
 func TestParseCandidate(t *testing.T) {
@@ -55,4 +57,40 @@ func FuzzParseCandidate(f *testing.F) {
 			t.Fatalf("round trip %x → %x", b, got)
 		}
 	})
+}
+
+// TestAskOnPeersNIC: a host with two NICs asks for a direct path through
+// the default router of the NIC the peer is reached through: the ask
+// (here, the handshake it starts with that router) leaves on that NIC's
+// underlay only.
+func TestAskOnPeersNIC(t *testing.T) {
+	ses := newTestSessions(t)
+	r0, r1 := newTestSessions(t), newTestSessions(t)
+	u0, u1 := &sinkUnderlay{}, &sinkUnderlay{}
+	sub0 := locator.MustPrefix(locator.Locator{0: 0x2a, 15: 1}, 128)
+	sub1 := locator.MustPrefix(locator.Locator{0: 0x2b, 15: 1}, 128)
+	loc0, _ := locator.Assign(sub0, ses.PublicKey(), 0)
+	loc1, _ := locator.Assign(sub1, ses.PublicKey(), 1)
+	e, err := New(Config{Sessions: ses, Underlay: u0, TickInterval: -1,
+		Routing: Routing{Locator: loc0, Routers: []RouterPeer{{Wallet: r0.Wallet(), NodeKey: r0.PublicKey(), Addr: netip.MustParseAddrPort("127.0.0.1:2")}}},
+		NICs:    []NIC{{Underlay: u1, Locator: loc1, Routers: []RouterPeer{{Wallet: r1.Wallet(), NodeKey: r1.PublicKey(), Addr: netip.MustParseAddrPort("127.0.0.1:3")}}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	sent := func(u *sinkUnderlay) int {
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		return len(u.sent)
+	}
+	peer := Locator{0: 0x2b, 15: 1, 20: 7}
+	e.sendAsk(peer, 1)
+	if sent(u1) == 0 || sent(u0) != 0 {
+		t.Fatalf("ask for a peer on NIC 1: %d frames on NIC 0, %d on NIC 1", sent(u0), sent(u1))
+	}
+	e.sendAsk(peer, 0)
+	if sent(u0) == 0 {
+		t.Fatal("ask for a peer on NIC 0 sent nothing on NIC 0")
+	}
 }
