@@ -26,7 +26,9 @@
 // document → node key and underlay endpoint), every peer's node key must
 // be valid in its wallet's DID document, and Publish writes the node's
 // own entry. See names.go for the steps. A key revoked while a session
-// with it is live is cut within KeyCheckInterval (revoke.go); a router
+// with it is live is cut within KeyCheckInterval (revoke.go); in the
+// same round, a router link that is down follows the endpoint its
+// router's DID document publishes now (routers_moved.go). A router
 // with Names finds other segments' routers from the network passes
 // (tunnel.go). A host attached to routers
 // (Node.Routing) reaches a peer that publishes a locator through its

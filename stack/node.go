@@ -81,7 +81,9 @@ type Node struct {
 	Names *naming.Client
 	// KeyCheckInterval is how often, with Names, the node checks the
 	// node keys of its live sessions on chain again and cuts the
-	// sessions of keys no longer valid (revoke.go). Zero means
+	// sessions of keys no longer valid (revoke.go), and looks up where
+	// its routers that went down publish their endpoint now
+	// (routers_moved.go). Zero means
 	// DefaultKeyCheckInterval; negative never, as with a negative
 	// TickInterval (the simulator).
 	KeyCheckInterval time.Duration
@@ -154,7 +156,7 @@ type running struct {
 	ident    netip.Addr
 	log      *slog.Logger
 	names    *chainResolver // nil without Node.Names
-	keyCheck *keyChecker    // nil without Node.Names (revoke.go)
+	checks   *chainChecker  // nil without Node.Names (revoke.go)
 }
 
 // Internals are the running parts of a node that a simulator drives
@@ -310,7 +312,7 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		r.close()
 		return nil, err
 	}
-	r.keyCheck = startKeyChecker(n, sessions, log) // revoke.go
+	r.checks = startChainChecker(n, sessions, ep, log) // revoke.go
 	if n.OnUp != nil {
 		n.OnUp(Internals{Netstack: r.ns, Link: ep, Sessions: sessions})
 	}
@@ -374,7 +376,7 @@ func (n *Node) Close() error {
 }
 
 func (r *running) close() {
-	r.keyCheck.stop()
+	r.checks.stop()
 	// Stop inbound first so nothing is injected into a closing stack.
 	r.underlay.Close()
 	closeAll(r.nics)

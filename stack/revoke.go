@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/transport"
 )
@@ -24,19 +25,22 @@ import (
 // DefaultKeyCheckInterval is Node.KeyCheckInterval's default.
 const DefaultKeyCheckInterval = 10 * time.Second
 
-// keyChecker is the goroutine that checks live sessions' node keys.
-type keyChecker struct {
+// chainChecker is the goroutine that checks on chain, every
+// KeyCheckInterval, the node keys of live sessions (this file) and where
+// routers that went down are now (routers_moved.go).
+type chainChecker struct {
 	names    *naming.Client
 	sessions *transport.Sessions
+	ep       *link.Endpoint
 	log      *slog.Logger
 	ctx      context.Context // ends at stop
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 }
 
-// startKeyChecker starts the checks for n, or returns nil when n has no
+// startChainChecker starts the checks for n, or returns nil when n has no
 // Names or does not run its own timers.
-func startKeyChecker(n *Node, sessions *transport.Sessions, log *slog.Logger) *keyChecker {
+func startChainChecker(n *Node, sessions *transport.Sessions, ep *link.Endpoint, log *slog.Logger) *chainChecker {
 	every := n.KeyCheckInterval
 	if every == 0 {
 		every = DefaultKeyCheckInterval
@@ -44,14 +48,14 @@ func startKeyChecker(n *Node, sessions *transport.Sessions, log *slog.Logger) *k
 	if n.Names == nil || every < 0 || n.TickInterval < 0 {
 		return nil
 	}
-	k := &keyChecker{names: n.Names, sessions: sessions, log: log}
+	k := &chainChecker{names: n.Names, sessions: sessions, ep: ep, log: log}
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	k.wg.Add(1)
 	go k.loop(every)
 	return k
 }
 
-func (k *keyChecker) loop(every time.Duration) {
+func (k *chainChecker) loop(every time.Duration) {
 	defer k.wg.Done()
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -61,6 +65,7 @@ func (k *keyChecker) loop(every time.Duration) {
 			return
 		case <-t.C:
 			k.checkAll()
+			k.findMovedRouters()
 		}
 	}
 }
@@ -68,7 +73,7 @@ func (k *keyChecker) loop(every time.Duration) {
 // checkAll resets the sessions of every established peer whose node key
 // the chain no longer lists as valid. It stops at the first answer that
 // is not definite (the chain unreachable): the next round tries again.
-func (k *keyChecker) checkAll() {
+func (k *chainChecker) checkAll() {
 	for _, p := range k.sessions.Peers() {
 		key, ok := p.NodeKey()
 		if !ok || !p.Established() {
@@ -87,7 +92,7 @@ func (k *keyChecker) checkAll() {
 }
 
 // stop ends the checks; nil-safe and idempotent within close.
-func (k *keyChecker) stop() {
+func (k *chainChecker) stop() {
 	if k == nil {
 		return
 	}

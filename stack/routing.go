@@ -78,6 +78,16 @@ func (n *Node) Attached() bool {
 	return r != nil && r.ep.Attached()
 }
 
+// Routers returns this node's router links and where they stand
+// (link.Endpoint.Routers); nil before Up or without routers.
+func (n *Node) Routers() []link.RouterStatus {
+	r, _ := n.current()
+	if r == nil {
+		return nil
+	}
+	return r.ep.Routers()
+}
+
 // Routes returns a router's route table, longest prefix first
 // (link.Endpoint.Routes); nil before Up or for a host.
 func (n *Node) Routes() []route.Route {
