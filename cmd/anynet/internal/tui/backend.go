@@ -79,6 +79,14 @@ type Backend interface {
 	// DeletePost deletes post (its ID) of community: the owner deletes
 	// any, an author its own.
 	DeletePost(ctx context.Context, community, post string) error
+	// Call streams the file at path (absolute) to a name or a 0x wallet
+	// as a real-time call (UDP in the overlay) at bitrate bits/s (0: the
+	// node's default, 64000), and returns the call's statistics once it
+	// ends. It blocks for the whole call, without the per-call timeout,
+	// until the file is sent and the callee reported, or ctx is cancelled
+	// (/hangup, or the TUI exits). The callee takes calls only from
+	// wallets it allowed.
+	Call(ctx context.Context, to, path string, bitrate int) (CallResult, error)
 	// Events returns a channel of node events. Run calls it once, with a
 	// context cancelled when the TUI exits; the backend closes the channel
 	// then. A backend without events may return nil.
@@ -255,4 +263,24 @@ type Post struct {
 	Text      string
 	Sent      time.Time
 	Deleted   bool
+}
+
+// CallResult is a finished call's statistics. On the caller, the
+// receive-side numbers (Received, Lost, Late, Duplicates, Jitter) come
+// from the callee's report; Reported says it arrived.
+type CallResult struct {
+	Peer       common.Address
+	Sent       uint64  // media packets sent
+	Received   uint64  // distinct packets the callee got, on time or late
+	Lost       uint64  // Sent minus Received
+	LossRate   float64 // Lost over Sent, 0 to 1
+	Late       uint64  // arrived after their playout time
+	Duplicates uint64
+	Jitter     time.Duration // RFC 3550 interarrival jitter at the callee
+	// RTTP50 and RTTP99 are round trips measured from the callee's
+	// echoes; zero when none came back.
+	RTTP50, RTTP99 time.Duration
+	Bytes          int64 // payload sent
+	Duration       time.Duration
+	Reported       bool // the callee's report arrived
 }

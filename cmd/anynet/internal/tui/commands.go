@@ -211,6 +211,8 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.waitEvent(msg.ch), m.onEvent(msg.e))
 	case convsMsg, historyMsg, sentMsg, markedMsg, consentMsg, dlProgressMsg, dlDoneMsg:
 		return m.chatResult(msg)
+	case callDoneMsg:
+		return m.callResult(msg)
 	case resolveMsg, reverseMsg, registerMsg:
 		return m.namesResult(msg)
 	case commsMsg, postsMsg, postedMsg, commOpMsg:

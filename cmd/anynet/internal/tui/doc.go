@@ -11,7 +11,25 @@
 //     ✓✓ delivered, ✓✓ read, ✗ failed), and a message input. Requests
 //     (conversations from wallets never allowed) are marked "? name" and
 //     "request" in the header. Groups follow the conversations ("# name");
-//     files show as "[file name, size]" until downloaded.
+//     files show as "[file name, size]" until downloaded. Slash commands
+//     there: /file PATH offers a file; /call FILE [BITRATE] streams FILE
+//     to the selected 1:1 conversation's peer as a real-time call (UDP
+//     in the overlay, as `anynet chat call`; BITRATE in bits/s as its
+//     --bitrate takes it: 64000, 0x10, 1_000_000; default and 0: 64000;
+//     FILE may hold spaces, a last word that is a number is BITRATE
+//     unless the whole text names a file), and /hangup ends it. /file
+//     and /call expand a leading "~/" and make a relative path
+//     absolute. /call is refused on the status line, before the node is
+//     asked, for a group, a request, no selection, a missing file or a
+//     directory, a bad BITRATE, and while a call runs (one at a time).
+//     While it runs the status line says "calling bob… (FILE, 64
+//     kbit/s)" whenever it has nothing else to say, and the input keeps
+//     working; when it ends the status line shows the statistics, most
+//     telling first since a narrow line cuts the end: "call with bob:
+//     248/250 packets, 0.8% lost, jitter 1.23ms, rtt p50 812µs p99
+//     2.51ms, 1 late, 0 dup, 39.1 KiB in 5.02s" (packets the callee got
+//     of those sent, from its report; "N packets sent, no report" when
+//     none came), or "hung up on bob", or the error.
 //   - Communities: the public communities this node hosts ("★") or
 //     joined, the selected one's header (name, host or member count, the
 //     ID others join it by) and posts, oldest first and newest at the
@@ -32,7 +50,11 @@
 // goroutine under a context with Options.Timeout and returns its result,
 // error included, as a message. Update folds results into the per-view
 // state (networkState, namesState, chatState, commState); errors go to
-// the status line, above the help line, and never end the program.
+// the status line, above the help line, and never end the program. Two
+// calls run without Options.Timeout, until they end or the TUI exits:
+// a download (download.go, progress through a channel) and a call
+// (call.go), under a context of its own that /hangup cancels; the
+// call's statistics arrive as one message when Backend.Call returns.
 //
 // Three sources feed the model:
 //
@@ -52,7 +74,8 @@
 //     refreshes, ctrl+c quits; on Network 1-4 jump to a view, q quits and
 //     ↑/↓ scroll; on Names ↑/↓ pick resolve, register or reverse and enter
 //     runs it; on Chat ↑/↓ pick a conversation, enter sends ("@name text"
-//     starts a new one, "/file PATH" offers a file), pgup/pgdn scroll, and while a request is
+//     starts a new one, "/file PATH" offers a file, "/call FILE" calls,
+//     "/hangup" hangs up), pgup/pgdn scroll, and while a request is
 //     selected alt+a allows, alt+d denies and alt+b blocks it (the help
 //     line shows them then); alt+g downloads the newest file the other
 //     side offered, with a progress bar in the status line; on

@@ -55,6 +55,14 @@ type fakeBackend struct {
 	comms   []Community
 	posts   map[string][]Post
 	commOps []string
+	// callHold, if set, holds Call until it is closed or the call's
+	// context ends (/hangup); callStarted is signalled as a Call begins.
+	// calls records each call as "to path bitrate", callEnds how each
+	// ended ("ok" or its context's error).
+	callHold    chan struct{}
+	callStarted chan struct{}
+	callLog     []string
+	callEnds    []string
 }
 
 var _ Backend = (*fakeBackend)(nil)
@@ -345,4 +353,46 @@ func (f *fakeBackend) sent() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.sends...)
+}
+
+// fakeCall is the statistics the fake's Call returns.
+var fakeCall = CallResult{
+	Sent: 250, Received: 248, Lost: 2, LossRate: 0.008, Late: 1, Jitter: 1234 * time.Microsecond,
+	RTTP50: 812345 * time.Nanosecond, RTTP99: 2513 * time.Microsecond, Bytes: 40_000, Duration: 5017 * time.Millisecond,
+	Reported: true,
+}
+
+func (f *fakeBackend) Call(ctx context.Context, to, path string, bitrate int) (CallResult, error) {
+	if err := f.err("Call"); err != nil {
+		return CallResult{}, err
+	}
+	f.mu.Lock()
+	f.callLog = append(f.callLog, fmt.Sprintf("%s %s %d", to, path, bitrate))
+	f.mu.Unlock()
+	if f.callStarted != nil {
+		f.callStarted <- struct{}{}
+	}
+	end := "ok"
+	if f.callHold != nil {
+		select {
+		case <-f.callHold:
+		case <-ctx.Done():
+			end = ctx.Err().Error()
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.callEnds = append(f.callEnds, end)
+	if end != "ok" {
+		return CallResult{}, fmt.Errorf("im: call %s: %w", to, ctx.Err())
+	}
+	r := fakeCall
+	r.Peer = common.HexToAddress(to)
+	return r, nil
+}
+
+func (f *fakeBackend) callsMade() (log, ends []string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.callLog), slices.Clone(f.callEnds)
 }

@@ -63,7 +63,7 @@ func (k keyMap) helpFor(v view, request, file, owner bool) []key.Binding {
 		return []key.Binding{k.Up, k.Enter, k.Clear, k.Next, k.Refresh, k.Quit}
 	case viewChat:
 		send := k.Enter
-		send.SetHelp("enter", "send (/file PATH: a file)")
+		send.SetHelp("enter", "send (/file PATH, /call FILE)")
 		pick := k.Up
 		pick.SetHelp("↑/↓", "conversation")
 		if request {

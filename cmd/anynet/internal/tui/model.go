@@ -295,6 +295,9 @@ func (m *model) View() string {
 		body = m.viewNetwork(m.width, bodyH)
 	}
 	status := m.st.info.Render(m.notice)
+	if m.notice == "" && m.chat.call.active {
+		status = m.st.info.Render(m.callLine())
+	}
 	if m.noticeErr {
 		status = m.st.err.Render("error: " + m.notice)
 	}

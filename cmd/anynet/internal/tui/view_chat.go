@@ -29,6 +29,7 @@ type chatState struct {
 	msgs    []Message // of peer or group, oldest first
 	scroll  int       // lines scrolled up from the newest
 	dl      download  // the running download
+	call    callState // the running call
 }
 
 func newChatState(st styles) chatState {
@@ -185,6 +186,9 @@ func (m *model) send() tea.Cmd {
 	if text == "" {
 		return nil
 	}
+	if cmd, ok := m.chatCommand(text); ok {
+		return cmd
+	}
 	var to string
 	if c.hasPeer && c.group != "" && !strings.HasPrefix(text, "@") {
 		group, name := c.group, c.groupName()
@@ -196,9 +200,6 @@ func (m *model) send() tea.Cmd {
 			msg, err := b.SendGroup(ctx, group, text)
 			return sentMsg{to: name, text: text, group: group, msg: msg, err: err}
 		})
-	}
-	if path, ok := strings.CutPrefix(text, "/file"); ok && (path == "" || path[0] == ' ') {
-		return m.sendFile(strings.TrimSpace(path))
 	}
 	if strings.HasPrefix(text, "@") {
 		name, rest, _ := strings.Cut(text[1:], " ")
@@ -223,6 +224,23 @@ func (m *model) send() tea.Cmd {
 	})
 }
 
+// chatCommand runs the Chat view's slash commands, /file PATH, /call
+// FILE [BITRATE] and /hangup, whichever conversation is selected (each
+// refuses what it cannot do); ok is false for any other text, which is
+// sent as a message.
+func (m *model) chatCommand(text string) (cmd tea.Cmd, ok bool) {
+	verb, args, _ := strings.Cut(text, " ")
+	switch verb {
+	case "/file":
+		return m.sendFile(strings.TrimSpace(args)), true
+	case "/call":
+		return m.startCall(args), true
+	case "/hangup":
+		return m.hangup(), true
+	}
+	return nil, false
+}
+
 // sendFile offers the file at path to the selected conversation's peer.
 func (m *model) sendFile(path string) tea.Cmd {
 	c := &m.chat
@@ -234,9 +252,7 @@ func (m *model) sendFile(path string) tea.Cmd {
 		m.setNotice("usage: /file PATH", true)
 		return nil
 	}
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
-	}
+	path = expandPath(path)
 	to := or(c.named(c.peer), c.peer.Hex())
 	text := "[file " + filepath.Base(path) + "]"
 	c.input.SetValue("")
