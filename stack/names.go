@@ -88,7 +88,7 @@ func (c *chainResolver) Resolve(ctx context.Context, host string) (Peer, error) 
 		return Peer{}, err
 	}
 	if c.routed {
-		if loc, ok := docLocator(doc, c.mine); ok {
+		if loc, ok := docLocator(doc, c.mine, p.NodeKey); ok {
 			p.Addr, p.Locator = netip.AddrPort{}, loc
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/route"
 	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -57,13 +58,25 @@ func (n *Node) routedHost() bool {
 // docLocator returns the locator of doc that parses and shares the
 // longest prefix with one of mine (this node's locators), the most
 // recently published on a tie, if any: with several NICs on each side,
-// the one on a network both share (nics.go).
-func docLocator(doc *naming.Document, mine []locator.Locator) (locator.Locator, bool) {
-	var locs []locator.Locator
+// the one on a network both share (nics.go). With key, only the
+// locators assigned to that node key count (their host field is its
+// HostID, as locator.Assign makes it), when there are any: in a
+// document that several nodes share (anycast), the locator of the node
+// whose key the handshake will expect.
+func docLocator(doc *naming.Document, mine []locator.Locator, key *transport.PublicKey) (locator.Locator, bool) {
+	var locs, keyed []locator.Locator
 	for _, s := range doc.Locators {
-		if l, err := locator.Parse(s); err == nil && !l.IsZero() {
-			locs = append(locs, l)
+		l, err := locator.Parse(s)
+		if err != nil || l.IsZero() {
+			continue
 		}
+		locs = append(locs, l)
+		if key != nil && assignedTo(l, *key) {
+			keyed = append(keyed, l)
+		}
+	}
+	if len(keyed) > 0 {
+		locs = keyed
 	}
 	if len(locs) == 0 {
 		return locator.Locator{}, false
