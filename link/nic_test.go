@@ -26,16 +26,9 @@ func TestTwoNICs(t *testing.T) {
 	rB, cb, db := B.add("rB", "2b.1/128"), B.add("cb", "2b.1/128"), B.add("db", "")
 	h := A.add("h", "2a.1/128") // NIC 0 on A
 
-	u1, err := B.attach() // NIC 1 on B
-	if err != nil {
-		t.Fatal(err)
-	}
+	loc1 := B.addNIC(h, rB) // NIC 1 on B
+	u1 := h.nics[0].Underlay
 	subnetA, subnetB := rA.pfx[0], rB.pfx[0]
-	loc1, err := locator.Assign(subnetB, h.key.Public, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.nics = []stack.NIC{{Underlay: u1, Locator: loc1, Routers: []link.RouterPeer{rB.routerPeer()}}}
 	if rA.addr != rB.addr {
 		t.Logf("networks hand out different addresses (%s, %s): the test is weaker", rA.addr, rB.addr)
 	}
@@ -182,15 +175,7 @@ func BenchmarkNICsEcho(b *testing.B) {
 				rA := A.add("rA", "2a.1/128")
 				A.up(rA, link.RoleRouter)
 				y = A.add("y", "2a.1/128")
-				u1, err := B.attach()
-				if err != nil {
-					b.Fatal(err)
-				}
-				l1, err := locator.Assign(r.pfx[0], y.key.Public, 1)
-				if err != nil {
-					b.Fatal(err)
-				}
-				y.nics = []stack.NIC{{Underlay: u1, Locator: l1, Routers: []link.RouterPeer{r.routerPeer()}}}
+				l1 := B.addNIC(y, r)
 				A.up(y, link.RoleHost, "rA")
 				loc = func(*member) locator.Locator { return l1 }
 				waitFor(b, "y attached on NIC 1", func() bool { return y.ep.AttachedOn(1) })
@@ -219,15 +204,8 @@ func TestPunchOnSecondNIC(t *testing.T) {
 	rA := A.add("rA", "2a.1/128")
 	rB, cb := B.add("rB", "2b.1/128"), B.add("cb", "2b.1/128")
 	h := A.add("h", "2a.1/128")
-	u1, err := B.attach()
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc1, err := locator.Assign(rB.pfx[0], h.key.Public, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.nics = []stack.NIC{{Underlay: u1, Locator: loc1, Routers: []link.RouterPeer{rB.routerPeer()}}}
+	loc1 := B.addNIC(h, rB)
+	u1 := h.nics[0].Underlay
 	h.punch, cb.punch = true, true
 	A.up(rA, link.RoleRouter)
 	B.up(rB, link.RoleRouter)
@@ -276,4 +254,21 @@ func TestPunchOnSecondNIC(t *testing.T) {
 	if f, recv := rB.ep.Stats().FramesForwarded-fwd0, h.ep.Stats().FramesReceived-recv0; recv < 300 || f*10 > recv {
 		t.Errorf("h received %d frames, rB forwarded %d: not direct", recv, f)
 	}
+}
+
+// addNIC gives m, before it is up, one more NIC on s's network, attached
+// to router r there, with its locator in r's subnet; it returns that
+// locator.
+func (s *segment) addNIC(m *member, r *member) locator.Locator {
+	s.t.Helper()
+	u, err := s.attach()
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	loc, err := locator.Assign(r.pfx[0], m.key.Public, uint32(len(m.nics)+1))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	m.nics = append(m.nics, stack.NIC{Underlay: u, Locator: loc, Routers: []link.RouterPeer{r.routerPeer()}})
+	return loc
 }
