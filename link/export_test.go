@@ -22,3 +22,6 @@ func AttachForTest(e *Endpoint, loc Locator, addr netip.AddrPort) {
 // ReceiveForTest hands frame to e as if its underlay had received it
 // from src.
 func ReceiveForTest(e *Endpoint, frame []byte, src netip.AddrPort) { e.receive(frame, src) }
+
+// NextHopForTest is where e sends a frame for dst.
+func NextHopForTest(e *Endpoint, dst Locator) (netip.AddrPort, bool) { return e.nextHop(&dst, 0) }

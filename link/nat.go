@@ -47,8 +47,9 @@ type punchWant struct {
 // control messages to send. An ask from a host that is not attached here
 // is an error.
 func (e *Endpoint) coordinatePunchLocked(from *peer, to Locator, now time.Time) ([]controlOut, error) {
+	tp := from.transportPeer()
 	for loc, a := range e.rt.attached {
-		if a.p == from {
+		if a.p.transportPeer() == tp {
 			if loc == to {
 				return nil, fmt.Errorf("%w: punch ask for the asker itself", ErrMalformedFrame)
 			}

@@ -175,10 +175,26 @@ type routerLink struct {
 	adverts  route.Assembler // the neighbor's table, part by part
 }
 
-// attachment is a host attached to this router.
+// attachment is a host attached to this router. p is the attachment's
+// own peer, holding the host's session and address as its attaches
+// bring them: the peer table keeps one peer per wallet, and two nodes
+// of one wallet (anycast instances) may attach to the same router.
 type attachment struct {
 	p    *peer
 	seen time.Time
+}
+
+// attach records, with rt.mu held, that the node of table peer p with
+// session tp, seen at src, attached at loc.
+func (rt *router) attach(loc Locator, p *peer, tp *transport.Peer, src netip.AddrPort, now time.Time) {
+	if a := rt.attached[loc]; a != nil && a.p.transportPeer() == tp {
+		a.p.mu.Lock()
+		a.p.addr = src
+		a.p.mu.Unlock()
+		a.seen = now
+		return
+	}
+	rt.attached[loc] = &attachment{p: &peer{wallet: p.wallet, ident: p.ident, tp: tp, addr: src}, seen: now}
 }
 
 // destination is what a node remembers about a locator it sends to
@@ -525,7 +541,7 @@ func (e *Endpoint) receiveControl(h *Header, msg []byte, src netip.AddrPort) {
 			err = fmt.Errorf("%w: locator %s not assigned to this host here", ErrMalformedFrame, locator.Locator(loc))
 			break
 		}
-		rt.attached[loc] = &attachment{p: p, seen: now}
+		rt.attach(loc, p, res.Peer, src, now)
 		reply = appendControl(nil, controlAttachAck, body)
 	case kind == controlAttachAck && rt.role == RoleHost && l != nil && Locator(body) == l.loc:
 		if !l.up {
