@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/common"
@@ -14,7 +15,9 @@ import (
 // Anycast: several nodes may serve one wallet, each with its own node
 // key and binding. A node learns them as several static Peers for the
 // wallet (Node.Peers, AddPeers) or from the wallet's DID document, which
-// lists every valid node key with its underlay endpoint; it then hands
+// lists every valid node key with its underlay endpoint and, for a host
+// that reaches it through routers, with its locator (a locator names
+// its node key: its host field is the key's HostID); it then hands
 // the link all of them (link.Endpoint.AddInstances), which sends each
 // flow to the nearest live instance and fails over (see package link,
 // "Anycast"). The instances need nothing special: each publishes its
@@ -51,14 +54,17 @@ func resolveAll(ctx context.Context, res Resolver, host string) ([]Peer, error) 
 
 // ResolveAll is Resolve, and, when the wallet's DID document lists
 // several valid node keys with underlay endpoints, one peer per key: the
-// wallet's anycast instances. A peer reached through routers at a
-// published locator stays one peer (a locator names no node key).
+// wallet's anycast instances. For a host that reaches the peer through
+// routers (at a published locator), the instances are the valid node
+// keys with a locator of their own: a locator names its node key, since
+// its host field is the key's HostID in its subnet (locator.Assign).
 func (c *chainResolver) ResolveAll(ctx context.Context, host string) ([]Peer, error) {
 	p, err := c.Resolve(ctx, host)
 	if err != nil {
 		return nil, err
 	}
-	if p.Wallet == c.self || !p.Addr.IsValid() {
+	routed := !p.Locator.IsZero()
+	if p.Wallet == c.self || (!p.Addr.IsValid() && !routed) {
 		return []Peer{p}, nil
 	}
 	doc, err := c.names.DIDDocument(ctx, p.Wallet) // cached by the naming client
@@ -66,6 +72,9 @@ func (c *chainResolver) ResolveAll(ctx context.Context, host string) ([]Peer, er
 		return nil, err
 	}
 	all := instancesFromDocument(doc)
+	if routed {
+		all = routedInstances(doc, c.mine)
+	}
 	if len(all) < 2 {
 		return []Peer{p}, nil
 	}
@@ -86,6 +95,28 @@ func instancesFromDocument(doc *naming.Document) []Peer {
 		seen[u.NodeKey] = true
 		k := transport.PublicKey(u.NodeKey)
 		out = append(out, Peer{Wallet: doc.Identity, NodeKey: &k, Addr: u.Addr})
+	}
+	return out
+}
+
+// routedInstances returns one routed peer per valid node key of doc that
+// has a locator assigned to it in doc: the one nearest mine.
+func routedInstances(doc *naming.Document, mine []locator.Locator) []Peer {
+	var out []Peer
+	for _, key := range doc.NodeKeys {
+		if doc.KeyStatus(key) != naming.KeyValid {
+			continue
+		}
+		k := transport.PublicKey(key)
+		var locs []locator.Locator
+		for _, s := range doc.Locators {
+			if l, err := locator.Parse(s); err == nil && assignedTo(l, key) {
+				locs = append(locs, l)
+			}
+		}
+		if len(locs) > 0 {
+			out = append(out, Peer{Wallet: doc.Identity, NodeKey: &k, Locator: nearestLocator(locs, mine)})
+		}
 	}
 	return out
 }

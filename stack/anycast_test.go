@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/mem"
 	"github.com/anynet/anynet/link/route"
 	"github.com/anynet/anynet/stack"
@@ -335,5 +336,99 @@ func TestAnycastByDIDDocument(t *testing.T) {
 	b.Close()
 	if got := dial().ask(t); got != keyOf(a) {
 		t.Fatalf("after the near instance stopped, reached %s, want %s", got, keyOf(a))
+	}
+}
+
+// TestAnycastRoutedByName: one wallet served by two hosts of router r's
+// subnet, a and b, each with its own node key and locator in the shared
+// DID document; c, a host of the same router, dials the wallet by name.
+// Each published locator names its node key (its host field is the
+// key's HostID), so c sees two routed instances, reaches the nearer one
+// through r, and fails over to the other when it stops.
+func TestAnycastRoutedByName(t *testing.T) {
+	owner, user, rm := newMember(t), newMember(t), newMember(t)
+	nk2, err := transport.GenerateNodeKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := &member{key: owner.key, wallet: owner.wallet, nodeKey: nk2}
+	env := newChainEnv(t, owner, user, rm)
+	ctx := testCtx(t)
+	seg := mustPrefix(t, "2a.1/128")
+	at := func(m *member) locator.Locator {
+		l, err := locator.Assign(seg, m.nodeKey.Public, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	start := func(m *member, r link.Routing) *stack.Node {
+		u, err := env.nw.Attach()
+		if err != nil {
+			t.Fatal(err)
+		}
+		nk := m.nodeKey
+		r.AdvertInterval, r.HoldTime = 100*time.Millisecond, time.Second
+		names := env.client(t)
+		if r.Role == link.RoleRouter {
+			// The embedded chain's client: its Watch drops a cached
+			// answer when a host that attached before it published
+			// publishes.
+			names = env.emb.Client
+		}
+		n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), NodeKey: &nk, Names: names, Routing: r}
+		if err := n.Up(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { n.Close() })
+		if err := n.Publish(ctx, m.auth()); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	r := start(rm, link.Routing{Role: link.RoleRouter, Locator: at(rm), Prefixes: []locator.Prefix{seg}})
+	rp := link.RouterPeer{Wallet: rm.wallet, NodeKey: rm.nodeKey.Public, Addr: r.Self().Addr}
+	host := func(m *member) *stack.Node {
+		return start(m, link.Routing{Locator: at(m), Routers: []link.RouterPeer{rp}})
+	}
+	a, b, c := host(owner), host(second), host(user)
+	if _, err := env.client(t).ClaimName(ctx, owner.auth(), "svc"); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []*stack.Node{a, b, c} {
+		for !n.Attached() {
+			select {
+			case <-ctx.Done():
+				t.Fatal("hosts did not attach")
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+	serveNodeKey(t, a)
+	serveNodeKey(t, b)
+	env.nw.SetDelay(r.Self().Addr, a.Self().Addr, farDelay)
+	env.nw.SetDelay(r.Self().Addr, b.Self().Addr, nearDelay)
+
+	dial := func() *keyConn {
+		conn, err := c.Dial(ctx, "tcp", "svc:80")
+		if err != nil {
+			t.Fatalf("dial the anycast wallet by name: %v", err)
+		}
+		t.Cleanup(func() { conn.Close() })
+		return &keyConn{Conn: conn, r: bufio.NewReader(conn)}
+	}
+	if got := dial().ask(t); got != keyOf(b) {
+		t.Fatalf("reached %s, want the near instance %s; instances %+v", got, keyOf(b), c.Instances(owner.wallet))
+	}
+	st := c.Instances(owner.wallet)
+	if len(st) != 2 {
+		t.Fatalf("routed instances from the document: %+v, want 2", st)
+	}
+	b.Close()
+	if got := dial().ask(t); got != keyOf(a) {
+		t.Fatalf("after the near instance stopped, reached %s, want %s", got, keyOf(a))
+	}
+	if r.LinkStats().FramesForwarded == 0 {
+		t.Error("r forwarded nothing: the instances were not reached through it")
 	}
 }
