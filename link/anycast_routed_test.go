@@ -10,6 +10,7 @@ import (
 
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
 )
 
 // TestAnycastRouted: one wallet served by two hosts of a routed segment,
@@ -29,20 +30,7 @@ func TestAnycastRouted(t *testing.T) {
 	s.up(x, link.RoleHost, "r1")
 	s.up(y, link.RoleHost, "r2")
 	attachedAndRouted(t, []*member{c, x, y}, []*member{r1, r2})
-	for _, m := range []*member{x, y} {
-		l, err := m.node.Listen("tcp", ":80")
-		if err != nil {
-			t.Fatal(err)
-		}
-		serveLines(t, l, m.key.Public.String())
-	}
-	kx, ky := x.key.Public, y.key.Public
-	if err := c.node.AddPeers(testCtx(t),
-		stack.Peer{Wallet: x.wallet, NodeKey: &ky, Locator: y.loc},
-		stack.Peer{Wallet: x.wallet, NodeKey: &kx, Locator: x.loc},
-	); err != nil {
-		t.Fatal(err)
-	}
+	kx, ky := serveInstances(t, c, x, y)
 	ask := func() string { return askWho(t, c, x) }
 	for i := range 3 {
 		if got := ask(); got != kx.String() {
@@ -54,6 +42,28 @@ func TestAnycastRouted(t *testing.T) {
 		t.Fatalf("after x stopped, reached %s, want y %s", got, ky)
 	}
 	t.Logf("client: unreachable frames received %d; instances %+v", c.ep.Stats().UnreachableReceived, c.ep.Instances(x.wallet))
+}
+
+// serveInstances has x and y, two nodes of one wallet, answer on port
+// 80 with their node keys, and gives c both as routed instances of the
+// wallet (y first); it returns their keys.
+func serveInstances(t *testing.T, c, x, y *member) (kx, ky transport.PublicKey) {
+	t.Helper()
+	for _, m := range []*member{x, y} {
+		l, err := m.node.Listen("tcp", ":80")
+		if err != nil {
+			t.Fatal(err)
+		}
+		serveLines(t, l, m.key.Public.String())
+	}
+	kx, ky = x.key.Public, y.key.Public
+	if err := c.node.AddPeers(testCtx(t),
+		stack.Peer{Wallet: x.wallet, NodeKey: &ky, Locator: y.loc},
+		stack.Peer{Wallet: x.wallet, NodeKey: &kx, Locator: x.loc},
+	); err != nil {
+		t.Fatal(err)
+	}
+	return kx, ky
 }
 
 // askWho dials port 80 of to's wallet from c and returns the line the
@@ -102,20 +112,7 @@ func TestAnycastOneRouter(t *testing.T) {
 	}
 	s.nw.SetDelay(r.addr, x.addr, 2*time.Millisecond)
 	s.nw.SetDelay(r.addr, y.addr, 80*time.Millisecond)
-	for _, m := range []*member{x, y} {
-		l, err := m.node.Listen("tcp", ":80")
-		if err != nil {
-			t.Fatal(err)
-		}
-		serveLines(t, l, m.key.Public.String())
-	}
-	kx, ky := x.key.Public, y.key.Public
-	if err := c.node.AddPeers(testCtx(t),
-		stack.Peer{Wallet: x.wallet, NodeKey: &ky, Locator: y.loc},
-		stack.Peer{Wallet: x.wallet, NodeKey: &kx, Locator: x.loc},
-	); err != nil {
-		t.Fatal(err)
-	}
+	kx, ky := serveInstances(t, c, x, y)
 	for i := range 3 {
 		if got := askWho(t, c, x); got != kx.String() {
 			t.Fatalf("conn %d reached %s, want the near instance x %s; instances %+v", i, got, kx, c.ep.Instances(x.wallet))
