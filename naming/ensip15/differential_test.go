@@ -1,0 +1,151 @@
+package ensip15
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// refNode returns the node binary and the path of ref.mjs, or skips (fails
+// under CI=true) when Node.js or the pinned package is missing.
+func refNode(tb testing.TB) (string, string) {
+	tb.Helper()
+	miss := func(msg string) {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("%s (CI=true: required)", msg)
+		}
+		tb.Skip(msg)
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		miss("node not installed: the ENSIP-15 reference cannot run")
+	}
+	if _, err := os.Stat("node/node_modules/@adraffy/ens-normalize/package.json"); err != nil {
+		miss("naming/ensip15/node/node_modules missing (run npm ci in naming/ensip15/node)")
+	}
+	ref, _ := filepath.Abs("node/ref.mjs")
+	return node, ref
+}
+
+// runRef pipes names through `node ref.mjs args...` and calls each with
+// every answer line, in order.
+func runRef(tb testing.TB, names []string, each func(i int, line string), args ...string) {
+	tb.Helper()
+	node, ref := refNode(tb)
+	cmd := exec.CommandContext(tb.Context(), node, append([]string{ref}, args...)...)
+	cmd.Dir = "node"
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	werr := make(chan error, 1)
+	go func() {
+		w := bufio.NewWriterSize(stdin, 1<<16)
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for _, n := range names {
+			if err := enc.Encode(n); err != nil {
+				werr <- err
+				return
+			}
+		}
+		if err := w.Flush(); err != nil {
+			werr <- err
+			return
+		}
+		werr <- stdin.Close()
+	}()
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	i := 0
+	for sc.Scan() {
+		each(i, sc.Text())
+		i++
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := <-werr; err != nil {
+		tb.Fatalf("writing to node: %v", err)
+	}
+	if err := cmd.Wait(); err != nil {
+		tb.Fatalf("node ref.mjs: %v", err)
+	}
+	if each != nil && args == nil && i != len(names) {
+		tb.Fatalf("the reference answered %d of %d names", i, len(names))
+	}
+}
+
+// TestDifferential: on the whole corpus the Go normalizer gives the
+// reference's output or refuses what the reference refuses.
+func TestDifferential(t *testing.T) {
+	tb := load()
+	generated := 300_000
+	if testing.Short() {
+		generated = 20_000
+	}
+	names := corpus(tb, generated)
+	var mismatches, refused int
+	var examples []string
+	runRef(t, names, func(i int, line string) {
+		name := names[i]
+		got, err := Normalize(name)
+		var want string
+		var wantErr string
+		if msg, ok := strings.CutPrefix(line, "!"); ok {
+			wantErr = msg
+			refused++
+		} else if err := json.Unmarshal([]byte(line), &want); err != nil {
+			t.Fatalf("reference line %d: %v: %q", i, err, line)
+		}
+		ok := (wantErr != "") == (err != nil) && got == want
+		if err != nil && !errors.Is(err, ErrInvalid) {
+			ok = false
+		}
+		if !ok {
+			mismatches++
+			if len(examples) < 30 {
+				examples = append(examples, fmt.Sprintf("%+q: go %+q, %v; reference %+q %s", name, got, err, want, wantErr))
+			}
+		}
+	})
+	t.Logf("corpus: %d names (%d refused by the reference), reference @adraffy/ens-normalize %s", len(names), refused, RefVersion)
+	if mismatches > 0 {
+		t.Errorf("%d of %d names differ from the reference:\n%s", mismatches, len(names), strings.Join(examples, "\n"))
+	}
+}
+
+// TestEmojiList: the generated tables hold exactly the reference's emoji.
+func TestEmojiList(t *testing.T) {
+	tb := load()
+	var ref [][]rune
+	runRef(t, nil, func(_ int, line string) {
+		var e []rune
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		ref = append(ref, e)
+	}, "--emoji")
+	if len(ref) != len(tb.emojiList) || len(ref) != tableEmoji {
+		t.Fatalf("reference has %d emoji, tables %d", len(ref), len(tb.emojiList))
+	}
+	for i := range ref {
+		if string(ref[i]) != string(tb.emojiList[i]) {
+			t.Fatalf("emoji %d: reference %U, tables %U", i, ref[i], tb.emojiList[i])
+		}
+	}
+}
