@@ -39,14 +39,17 @@
 //
 // # Names
 //
-// A name is normalized with UTS-46 (golang.org/x/net/idna: non-transitional
-// mapping, STD3 ASCII rules, bidi and joiner checks, kept in Unicode), as
-// ENSIP-1 specified before ENSIP-15. Gap: ENSIP-15, the normalization ENS
-// uses today (emoji sequences, confusables, leading underscores), has no Go
-// implementation on the module proxy; names that the two disagree on
-// (e.g. "_a.eth", which STD3 refuses) are rejected or hash differently
-// here. Empty labels, labels over 255 bytes and invalid UTF-8 are
-// ErrInvalidName; "*" is allowed as the leftmost label only.
+// A name is normalized with ENSIP-15 (package naming/ensip15, tables
+// generated from the pinned reference @adraffy/ens-normalize and tested
+// against it on every code point): what ethers and the ENS app hash is what
+// anynet hashes. Every entry point (the CLI, the control API, every Client
+// method taking a name) normalizes once and returns or prints the
+// normalized name. Refused: what ENSIP-15 refuses (disallowed characters,
+// script mixtures, whole-script confusables, "--" in positions 3-4 such as
+// "xn--", underscores past the start, misplaced fenced characters and
+// combining marks), and also the empty name, labels over 255 bytes and
+// invalid UTF-8: ErrInvalidName with the reason. "*" is allowed as the
+// leftmost label only.
 //
 // namehash (EIP-137): namehash("") = 32 zero bytes; namehash(label.rest) =
 // keccak256(namehash(rest) ‖ keccak256(label)). Vectors:

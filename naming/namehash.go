@@ -7,7 +7,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
-	"golang.org/x/net/idna"
+
+	"github.com/anynet/anynet/naming/ensip15"
 )
 
 // maxLabel is the longest label accepted, in bytes: a DNS-encoded label
@@ -18,21 +19,10 @@ const maxLabel = 255
 // records a wildcard resolver serves for every name below parent.
 const wildcardLabel = "*"
 
-// uts46 is UTS-46 processing as ENSIP-1 specified it before ENSIP-15:
-// non-transitional mapping, STD3 ASCII rules, bidi and joiner rules. Names
-// are kept in Unicode (ToUnicode), as ENS hashes them.
-var uts46 = idna.New(
-	idna.MapForLookup(),
-	idna.Transitional(false),
-	idna.StrictDomainName(true),
-	idna.BidiRule(),
-	idna.CheckJoiners(true),
-	idna.CheckHyphens(false),
-)
-
-// Normalize maps name to the form that is hashed: UTS-46 mapped (so
-// lowercased), Unicode, no empty label, no trailing dot. A leftmost label
-// "*" (wildcard) is kept as is. Anything UTS-46 refuses is ErrInvalidName.
+// Normalize maps name to the form that is hashed: ENSIP-15 (package
+// naming/ensip15, the normalization ENS clients apply), no empty label, no
+// label over 255 bytes. A leftmost label "*" (wildcard) is kept as is.
+// Anything ENSIP-15 refuses is ErrInvalidName, with its reason.
 func Normalize(name string) (string, error) {
 	if name == "" {
 		return "", fmt.Errorf("%w: empty name", ErrInvalidName)
@@ -44,14 +34,11 @@ func Normalize(name string) (string, error) {
 	if wildcard && rest == "" {
 		return "", fmt.Errorf("%w: %q has an empty label", ErrInvalidName, name)
 	}
-	out, err := uts46.ToUnicode(rest)
+	out, err := ensip15.Normalize(rest)
 	if err != nil {
-		return "", fmt.Errorf("%w: %q: %v", ErrInvalidName, name, err)
+		return "", fmt.Errorf("%w: %q: %w", ErrInvalidName, name, err)
 	}
-	for _, label := range strings.Split(out, ".") {
-		if label == "" {
-			return "", fmt.Errorf("%w: %q has an empty label", ErrInvalidName, name)
-		}
+	for label := range strings.SplitSeq(out, ".") {
 		if len(label) > maxLabel {
 			return "", fmt.Errorf("%w: %q has a label over %d bytes", ErrInvalidName, name, maxLabel)
 		}

@@ -30,9 +30,13 @@ func TestNormalize(t *testing.T) {
 	}{
 		{"alice.anynet", "alice.anynet"},
 		{"Alice.ETH", "alice.eth"},
-		{"ＡＬＩＣＥ.eth", "alice.eth"},    // full-width folds to ASCII
-		{"faß.eth", "faß.eth"},        // non-transitional: ß stays
-		{"xn--fa-hia.eth", "faß.eth"}, // punycode is decoded
+		{"ＡＬＩＣＥ.eth", "alice.eth"}, // full-width folds to ASCII
+		{"faß.eth", "faß.eth"},     // ß stays
+		{"xn--fa-hia.eth", ""},     // ENSIP-15: no label extension, punycode is not decoded
+		{"ab--c.eth", ""},          // nor "--" in positions 3-4
+		{"_a.eth", "_a.eth"},       // a leading underscore is allowed
+		{"💩\uFE0F.eth", "💩.eth"},   // FE0F dropped from emoji
+		{"рaypal.eth", ""},         // Cyrillic р with Latin: mixture
 		{"🚀.eth", "🚀.eth"},
 		{"*.corp.anynet", "*.corp.anynet"},
 		{"", ""},
@@ -40,7 +44,7 @@ func TestNormalize(t *testing.T) {
 		{"eth.", ""},
 		{"a..eth", ""},
 		{"a b.eth", ""},
-		{"a_b.eth", ""}, // STD3; ENSIP-15 would allow a leading "_"
+		{"a_b.eth", ""}, // underscore only at the start
 		{"a.*.eth", ""},
 		{"*", ""},
 		{"*.", ""},
