@@ -1,6 +1,7 @@
 package naming
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"unicode"
@@ -11,9 +12,14 @@ import (
 // type>/<purpose>/<encoding>" for keys, "did/svc/<type>" for services).
 const (
 	// AttrNodeKey: a node's Noise static key, 32 raw bytes (keyAgreement).
+	// Read under every ERC-1056 encoding name (see IsNodeKey); written
+	// under this one.
 	AttrNodeKey = "did/pub/X25519/enc/hex"
-	// AttrBinding: a wallet-signed binding of a node key (opaque bytes,
-	// transport's format).
+	// AttrBinding: a wallet-signed binding of a node key (transport's
+	// bytes), published as text: standard base64 with padding (RFC 4648
+	// section 4), so standard resolvers list it as a service. Callers of
+	// this package pass and get the raw bytes; the encoding is applied at
+	// the chain boundary.
 	AttrBinding = "did/svc/AnynetBinding"
 	// AttrLocator: one locator of the identity, in its text form.
 	AttrLocator = "did/svc/AnynetLocator"
@@ -57,6 +63,7 @@ type Attribute struct {
 // X25519 keys must be 32 bytes; service endpoints (all services but
 // AnynetBinding) must be UTF-8 text without control characters; no value
 // may be empty or over 4096 bytes. Violations are ErrBadAttribute.
+// An AnynetBinding's Value is its decoded bytes (base64 on chain).
 func ParseAttribute(name [32]byte, value []byte) (Attribute, error) {
 	n, err := attributeName(name)
 	if err != nil {
@@ -86,11 +93,41 @@ func ParseAttribute(name [32]byte, value []byte) (Attribute, error) {
 		if !isToken(a.ServiceType) {
 			return Attribute{}, fmt.Errorf("%w: %q: bad service name", ErrBadAttribute, n)
 		}
-		if n != AttrBinding && !isEndpoint(value) {
+		if !isEndpoint(value) {
 			return Attribute{}, fmt.Errorf("%w: %s: endpoint is not printable UTF-8", ErrBadAttribute, n)
+		}
+		if n == AttrBinding {
+			raw, err := base64.StdEncoding.Strict().DecodeString(string(value))
+			if err != nil || len(raw) == 0 {
+				return Attribute{}, fmt.Errorf("%w: %s: not base64", ErrBadAttribute, n)
+			}
+			a.Value = raw
 		}
 	}
 	return a, nil
+}
+
+// IsNodeKey reports an X25519 keyAgreement key ("did/pub/X25519/enc"
+// with no encoding or hex, base64, base58): all hold the 32 raw key
+// bytes on chain; the encoding only says how a DID document shows them.
+func (a Attribute) IsNodeKey() bool {
+	if a.Kind != AttrPublicKey || a.KeyType != "X25519" || a.Purpose != "enc" {
+		return false
+	}
+	switch a.Encoding {
+	case "hex", "base64", "base58":
+		return true
+	}
+	return false
+}
+
+// ChainValue is the value written on chain for attribute name: the
+// base64 text of a binding, value itself for every other attribute.
+func ChainValue(name string, value []byte) []byte {
+	if name == AttrBinding {
+		return []byte(base64.StdEncoding.EncodeToString(value))
+	}
+	return value
 }
 
 // AttributeName encodes an attribute name as the contract's bytes32.

@@ -28,7 +28,12 @@ func TestParseAttribute(t *testing.T) {
 		{"did/pub/Secp256k1/veriKey", bytes.Repeat([]byte{2}, 33), AttrPublicKey, false},
 		{"did/pub/Ed25519/veriKey/base58", key, AttrPublicKey, false},
 		{"did/pub//enc/hex", key, 0, true},
-		{AttrBinding, []byte{0, 1, 2, 0xff}, AttrService, false},
+		{AttrBinding, []byte("AAEC/w=="), AttrService, false}, // base64 of 00 01 02 ff
+		{AttrBinding, []byte{0, 1, 2, 0xff}, 0, true},        // raw bytes: standard resolvers skip them
+		{AttrBinding, []byte("AAEC/w"), 0, true},             // unpadded
+		{"did/pub/X25519/enc", key, AttrPublicKey, false},
+		{"did/pub/X25519/enc/base64", key, AttrPublicKey, false},
+		{"did/pub/X25519/enc/base58", key, AttrPublicKey, false},
 		{AttrLocator, []byte("fd00::1/256"), AttrService, false},
 		{AttrLocator, []byte("bad\x00"), 0, true},
 		{AttrRouter, []byte{0xff, 0xfe}, 0, true},
@@ -48,6 +53,22 @@ func TestParseAttribute(t *testing.T) {
 		}
 		if err != nil || a.Kind != tt.kind || a.Name != tt.name {
 			t.Errorf("ParseAttribute(%q) = %+v, %v", tt.name, a, err)
+		}
+	}
+	if a, _ := ParseAttribute(mustName(t, AttrBinding), []byte("AAEC/w==")); !bytes.Equal(a.Value, []byte{0, 1, 2, 0xff}) {
+		t.Errorf("binding value %x, want the decoded bytes", a.Value)
+	}
+	if got := string(ChainValue(AttrBinding, []byte{0, 1, 2, 0xff})); got != "AAEC/w==" {
+		t.Errorf("ChainValue(binding) = %q", got)
+	}
+	for _, n := range []string{AttrNodeKey, "did/pub/X25519/enc", "did/pub/X25519/enc/base64", "did/pub/X25519/enc/base58"} {
+		if a, err := ParseAttribute(mustName(t, n), key); err != nil || !a.IsNodeKey() {
+			t.Errorf("%s: IsNodeKey false, %v", n, err)
+		}
+	}
+	for _, n := range []string{"did/pub/X25519/veriKey/hex", "did/pub/X25519/enc/pem", "did/pub/Ed25519/enc/hex"} {
+		if a, _ := ParseAttribute(mustName(t, n), key); a.IsNodeKey() {
+			t.Errorf("%s read as a node key", n)
 		}
 	}
 	a, _ := ParseAttribute(mustName(t, AttrNodeKey), key)
@@ -79,7 +100,7 @@ func TestParseAttribute(t *testing.T) {
 func FuzzAttribute(f *testing.F) {
 	f.Add([]byte(AttrNodeKey), bytes.Repeat([]byte{1}, 32))
 	f.Add([]byte(AttrLocator), []byte("fd00::1"))
-	f.Add([]byte(AttrBinding), []byte{0, 1, 2})
+	f.Add([]byte(AttrBinding), []byte("AAEC"))
 	f.Add([]byte("did/pub/Secp256k1/veriKey/hex"), []byte{2, 3})
 	f.Add([]byte("did/svc/\x00x"), []byte("y"))
 	f.Fuzz(func(t *testing.T, rawName, value []byte) {
@@ -102,7 +123,7 @@ func FuzzAttribute(f *testing.F) {
 		if a.KeyType == "X25519" && len(a.Value) != 32 {
 			t.Fatalf("accepted an X25519 key of %d bytes", len(a.Value))
 		}
-		if a.Kind == AttrService && a.Name != AttrBinding && !isEndpoint(a.Value) {
+		if a.Kind == AttrService && a.Name != AttrBinding && !isEndpoint(a.Value) || a.Name == AttrBinding && !bytes.Equal(ChainValue(a.Name, a.Value), value) {
 			t.Fatalf("accepted endpoint %q", a.Value)
 		}
 		again, err := ParseAttribute(back, value)

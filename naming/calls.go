@@ -20,9 +20,11 @@ type Call struct {
 	What string // for errors: "register n7.anynet", "publish did/svc/AnynetUnderlay"
 }
 
-// RegisterCall is the write Register sends: claim label under the TLD
-// for owner and, when Config.Resolver is set, point the name at it with
-// its addr record set to owner. It returns the full name.
+// RegisterCall is the one write Register sends to anynet's own
+// FIFSRegistrar: claim label under the TLD for owner and, when
+// Config.Resolver is set, point the name at it with its addr record set
+// to owner (registerWithConfig, which standard registrars lack: Register
+// then takes the standard calls). It returns the full name.
 func (c *Client) RegisterCall(label string, owner common.Address) (string, Call, error) {
 	if err := need(c.cfg.Registrar, "registrar"); err != nil {
 		return "", Call{}, err
@@ -87,13 +89,14 @@ func (c *Client) PublishCalls(id common.Address, req PublishRequest) ([]Call, er
 	calls := make([]Call, len(attrs))
 	for i, a := range attrs {
 		n, err := AttributeName(a.name)
+		v := ChainValue(a.name, a.value)
 		if err == nil {
-			_, err = ParseAttribute(n, a.value)
+			_, err = ParseAttribute(n, v)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("naming: publish: %w", err)
 		}
-		calls[i] = Call{To: c.cfg.DIDRegistry, Data: c.did.PackSetAttribute(id, n, a.value, secs), What: "publish " + a.name}
+		calls[i] = Call{To: c.cfg.DIDRegistry, Data: c.did.PackSetAttribute(id, n, v, secs), What: "publish " + a.name}
 	}
 	return calls, nil
 }

@@ -36,6 +36,8 @@ type Client struct {
 	// guarded by mu
 	resolvers map[common.Address]*resolverInfo // resolvers met while resolving
 	watchNext uint64                           // next block PollEvents reads; 0: first poll pending
+	chainID   *big.Int                         // learnt once by knownChainID
+	code      map[common.Address][]byte        // deployed code read by codeAt
 }
 
 // resolverInfo is what the client learnt about one resolver contract.
@@ -75,6 +77,7 @@ func New(backend Backend, cfg Config) (*Client, error) {
 		did:       bindings.NewDIDRegistry(),
 		passes:    bindings.NewNetworkPasses(),
 		resolvers: make(map[common.Address]*resolverInfo),
+		code:      make(map[common.Address][]byte),
 	}, nil
 }
 
@@ -98,6 +101,30 @@ func (c *Client) ChainID(ctx context.Context) (*big.Int, error) {
 		return nil, fmt.Errorf("naming: chain id: %w", classify(err))
 	}
 	return id, nil
+}
+
+// knownChainID is the chain id, asked once; nil when the backend cannot
+// tell.
+func (c *Client) knownChainID(ctx context.Context) *big.Int {
+	c.mu.Lock()
+	id := c.chainID
+	c.mu.Unlock()
+	if id != nil {
+		return id
+	}
+	id, err := c.ChainID(ctx)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	c.chainID = id
+	c.mu.Unlock()
+	return id
+}
+
+// DID returns wallet's DID on this client's chain (FormatDID).
+func (c *Client) DID(ctx context.Context, wallet common.Address) string {
+	return FormatDID(c.knownChainID(ctx), wallet)
 }
 
 // need fails with ErrNoContract when addr is not configured.

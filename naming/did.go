@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/big"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
@@ -65,6 +64,9 @@ type Delegate struct {
 // their entries were first published.
 type Document struct {
 	Identity common.Address
+	// ChainID is the chain the document was read on (nil if the backend
+	// could not tell); it qualifies the DID (ID).
+	ChainID  *big.Int
 	Owner    common.Address
 	// NodeKeys are the valid X25519 node keys (keyAgreement).
 	NodeKeys [][32]byte
@@ -89,9 +91,10 @@ type Document struct {
 	validTo map[string]time.Time // attribute name NUL value → end of validity, valid ones only
 }
 
-// ID is the document's DID, "did:ethr:0x<lowercase hex>".
+// ID is the document's DID, chain-qualified but on mainnet
+// ("did:ethr:0x539:0x<lowercase hex>" on chain 1337; see FormatDID).
 func (d *Document) ID() string {
-	return "did:ethr:" + strings.ToLower(d.Identity.Hex())
+	return FormatDID(d.ChainID, d.Identity)
 }
 
 // KeyStatus tells whether key is a valid, revoked, expired or unknown node
@@ -174,6 +177,7 @@ func (c *Client) readDocument(ctx context.Context, id common.Address) (*Document
 		return nil, time.Time{}, err
 	}
 	doc, validUntil := c.replay(id, owner, logs, head)
+	doc.ChainID = c.knownChainID(ctx)
 	var expires time.Time
 	if validUntil != math.MaxUint64 {
 		expires = c.now().Add(time.Duration(validUntil-head.Time) * time.Second)
@@ -291,13 +295,16 @@ func (c *Client) replay(id, owner common.Address, logs []types.Log, head *types.
 			continue
 		}
 		a := e.attr
-		if a.Name == AttrNodeKey {
+		if a.IsNodeKey() {
 			var k [32]byte
 			copy(k[:], a.Value)
 			switch {
 			case valid:
+				if doc.keys[k] != KeyValid {
+					doc.NodeKeys = append(doc.NodeKeys, k)
+				}
 				doc.keys[k] = KeyValid
-				doc.NodeKeys = append(doc.NodeKeys, k)
+			case doc.keys[k] == KeyValid: // valid under another encoding
 			case e.revoked:
 				doc.keys[k] = KeyRevoked
 			default:

@@ -34,7 +34,7 @@ func TestDIDDocumentLifecycle(t *testing.T) {
 	if doc.Owner != alice || len(doc.NodeKeys) != 0 || doc.KeyStatus(key32(1)) != KeyUnknown {
 		t.Fatalf("fresh document: %+v", doc)
 	}
-	if doc.ID() != "did:ethr:"+bytesLowerHex(alice) {
+	if doc.ID() != "did:ethr:0x539:"+bytesLowerHex(alice) { // chain 1337
 		t.Fatalf("ID = %s", doc.ID())
 	}
 

@@ -79,15 +79,34 @@
 // replayed oldest first; an attribute (name, value) or delegate (type,
 // address) is kept if its last validTo is after the latest block's time;
 // validTo 0 is a revocation. Attribute names are bytes32, printable ASCII,
-// zero-padded (did:ethr conventions); values are raw bytes:
+// zero-padded (did:ethr conventions). Every value anynet writes is one a
+// standard did:ethr resolver (ethr-did-resolver) lists: keys as raw bytes,
+// services as UTF-8 text:
 //
 //	did/pub/X25519/enc/hex   32-byte Noise static key       → NodeKeys (keyAgreement)
-//	did/svc/AnynetBinding    wallet-signed binding, opaque  → Bindings
+//	did/svc/AnynetBinding    base64 of the signed binding   → Bindings (decoded)
 //	did/svc/AnynetLocator    locator, text                  → Locators
 //	did/svc/AnynetMailbox    mailbox node name, text        → Mailbox (latest)
 //	did/svc/AnynetRouter     router underlay endpoint, text → Routers
 //	did/svc/AnynetUnderlay   "<addr:port>[ <node key hex>]" → Underlays (where a node receives frames)
 //	did/svc/<Type>           endpoint, text                 → Services
+//
+// Node keys are read under every ERC-1056 name of an X25519 keyAgreement
+// key: did/pub/X25519/enc, …/enc/hex, …/enc/base64 and …/enc/base58 all
+// hold the 32 raw bytes (the suffix only says how a DID document shows
+// them). The binding's text is standard base64 with padding (RFC 4648
+// section 4); callers pass and get its bytes (ChainValue encodes):
+//
+//	binding 00 01 02 ff  →  value "AAEC/w=="  (bytes 41 41 45 43 2f 77 3d 3d)
+//
+// The DID of a wallet names its chain (FormatDID, ParseDID): no network
+// part on mainnet, which is what did:ethr means without one; a known
+// network name (sepolia, polygon, ...) or the chain id in hex elsewhere:
+//
+//	chain 1     did:ethr:0xb9c5714089478a327f09197987f16f9e5d936e8a
+//	chain 1337  did:ethr:0x539:0xb9c5714089478a327f09197987f16f9e5d936e8a
+//
+// Input accepts both forms and a bare address.
 //
 // Text values are UTF-8 without control characters; no value is empty or
 // over 4096 bytes; others are skipped (ParseAttribute, fuzzed). KeyStatus
@@ -166,6 +185,8 @@
 //
 // ErrInvalidName, ErrNotFound and ErrChainUnavailable are distinct: a name
 // that cannot be, a name (or record, pass, reverse record) that is not, and
-// a chain that did not answer. ErrReverted, ErrReverseMismatch,
-// ErrNoContract, ErrBadAttribute and ErrNoWallet complete the set.
+// a chain that did not answer. ErrNoCode is a configured address with no
+// contract code (CheckContracts names the role and address). ErrReverted,
+// ErrReverseMismatch, ErrNoContract, ErrBadAttribute, ErrBadDID and
+// ErrNoWallet complete the set.
 package naming

@@ -3,7 +3,8 @@ package naming
 import "errors"
 
 var (
-	// ErrInvalidName: a name that UTS-46 refuses, or an empty label.
+	// ErrInvalidName: a name that ENSIP-15 refuses, an empty name, a label
+	// over 255 bytes.
 	ErrInvalidName = errors.New("naming: invalid name")
 	// ErrNotFound: the name, record, reverse record, DID document entry or
 	// pass does not exist on chain.
@@ -26,4 +27,9 @@ var (
 	// not an anynet embedded chain served on loopback (a geth node, a
 	// testnet, mainnet): its ether must come from elsewhere.
 	ErrNoFaucet = errors.New("naming: the chain has no anynet faucet")
+	// ErrNoCode: a configured contract address holds no code on the chain
+	// (wrong address, wrong chain, or the contracts are not deployed).
+	ErrNoCode = errors.New("naming: no contract code at the configured address")
+	// ErrBadDID: a string that is not a did:ethr DID of an address.
+	ErrBadDID = errors.New("naming: malformed did:ethr DID")
 )

@@ -78,7 +78,7 @@ func (c *Client) RevokeAttribute(ctx context.Context, auth *bind.TransactOpts, i
 		return err
 	}
 	defer c.cache.drop(identityDep(identity))
-	if _, err := c.chain.transact(ctx, auth, c.cfg.DIDRegistry, c.did.PackRevokeAttribute(identity, n, value)); err != nil {
+	if _, err := c.chain.transact(ctx, auth, c.cfg.DIDRegistry, c.did.PackRevokeAttribute(identity, n, ChainValue(name, value))); err != nil {
 		return fmt.Errorf("naming: revoke %s of %s: %w", name, identity, err)
 	}
 	return nil

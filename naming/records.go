@@ -8,21 +8,68 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
+// registerWithConfig is the one-transaction registration of anynet's own
+// FIFSRegistrar; standard registrars have register(bytes32,address) only.
+const registerWithConfig = "registerWithConfig(bytes32,address,address,address)"
+
 // Register claims label under the registrar's TLD for owner (first come,
 // first served; a label already owned by someone other than auth.From is
 // ErrReverted) and returns the full name. When Config.Resolver is set, the
-// name is pointed at it and its addr record set to owner in the same
-// transaction.
+// name is pointed at it and its addr record set to owner.
+//
+// Any FIFS registrar works: the standard register(bytes32,address) gives
+// the name to auth.From, then the registry's setResolver, the resolver's
+// setAddr and, when owner is someone else, the registry's setOwner follow
+// (up to four transactions). A registrar that has anynet's
+// registerWithConfig does it all in one.
 func (c *Client) Register(ctx context.Context, auth *bind.TransactOpts, label string, owner common.Address) (string, error) {
 	name, call, err := c.RegisterCall(label, owner)
 	if err != nil {
 		return "", err
+	}
+	if c.cfg.Resolver != (common.Address{}) {
+		one, err := c.hasMethod(ctx, c.cfg.Registrar, registerWithConfig)
+		if err != nil {
+			return "", fmt.Errorf("naming: register %q: %w", name, err)
+		}
+		if !one {
+			return name, c.registerStandard(ctx, auth, name, owner)
+		}
 	}
 	if _, err := c.chain.transact(ctx, auth, call.To, call.Data); err != nil {
 		return "", fmt.Errorf("naming: register %q: %w", name, err)
 	}
 	c.cache.drop(Namehash(name))
 	return name, nil
+}
+
+// registerStandard registers name through the standard calls only.
+func (c *Client) registerStandard(ctx context.Context, auth *bind.TransactOpts, name string, owner common.Address) error {
+	node := Namehash(name)
+	defer c.cache.drop(node)
+	label := LabelHash(splitLabels(name)[0])
+	steps := []struct {
+		what string
+		to   common.Address
+		data []byte
+	}{
+		{"register", c.cfg.Registrar, c.registrar.PackRegister(label, auth.From)},
+		{"set resolver", c.cfg.Registry, c.registry.PackSetResolver(node, c.cfg.Resolver)},
+		{"set addr", c.cfg.Resolver, c.resolver.PackSetAddr0(node, owner)},
+	}
+	if owner != auth.From {
+		steps = append(steps, struct {
+			what string
+			to   common.Address
+			data []byte
+		}{"give to owner", c.cfg.Registry, c.registry.PackSetOwner(node, owner)})
+	}
+	for _, s := range steps {
+		if _, err := c.chain.transact(ctx, auth, s.to, s.data); err != nil {
+			return fmt.Errorf("naming: register %q: %s: %w", name, s.what, err)
+		}
+	}
+	return nil
 }
 
 // SetSubnode gives the name label.parent to owner (auth.From must own
