@@ -29,8 +29,8 @@ func TestParseAttribute(t *testing.T) {
 		{"did/pub/Ed25519/veriKey/base58", key, AttrPublicKey, false},
 		{"did/pub//enc/hex", key, 0, true},
 		{AttrBinding, []byte("AAEC/w=="), AttrService, false}, // base64 of 00 01 02 ff
-		{AttrBinding, []byte{0, 1, 2, 0xff}, 0, true},        // raw bytes: standard resolvers skip them
-		{AttrBinding, []byte("AAEC/w"), 0, true},             // unpadded
+		{AttrBinding, []byte{0, 1, 2, 0xff}, 0, true},         // raw bytes: standard resolvers skip them
+		{AttrBinding, []byte("AAEC/w"), 0, true},              // unpadded
 		{"did/pub/X25519/enc", key, AttrPublicKey, false},
 		{"did/pub/X25519/enc/base64", key, AttrPublicKey, false},
 		{"did/pub/X25519/enc/base58", key, AttrPublicKey, false},

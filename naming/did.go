@@ -66,8 +66,8 @@ type Document struct {
 	Identity common.Address
 	// ChainID is the chain the document was read on (nil if the backend
 	// could not tell); it qualifies the DID (ID).
-	ChainID  *big.Int
-	Owner    common.Address
+	ChainID *big.Int
+	Owner   common.Address
 	// NodeKeys are the valid X25519 node keys (keyAgreement).
 	NodeKeys [][32]byte
 	// Bindings are the valid wallet-signed bindings (opaque here).
