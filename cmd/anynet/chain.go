@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"text/tabwriter"
 	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
@@ -34,8 +35,15 @@ func newChain() *cobra.Command {
 				if i.URL != "" {
 					fmt.Fprintf(out, ", JSON-RPC %s", i.URL)
 				}
-				fmt.Fprintf(out, "\nregistry %s  DID registry %s  TLD .%s\n", i.Registry, i.DID, i.TLD)
-				return nil
+				fmt.Fprintf(out, "\nTLD .%s\n", i.TLD)
+				w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+				for _, k := range []struct{ role, addr string }{
+					{"registry", i.Registry}, {"resolver", i.Resolver}, {"registrar", i.Registrar},
+					{"reverse registrar", i.ReverseRegistrar}, {"DID registry", i.DID}, {"passes", i.Passes},
+				} {
+					fmt.Fprintf(w, "%s\t%s\n", k.role, orNone(k.addr))
+				}
+				return w.Flush()
 			}),
 		verb("fund WALLET", "Give a wallet ether from the running node's embedded chain (for nodes that share it)", cobra.ExactArgs(1), false,
 			func(cmd *cobra.Command, c *control.Client, args []string, _ bool) error {

@@ -80,5 +80,13 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.String("wallet", "", "which keystore wallet to use when it holds several")
 	f.String("log-level", "", "debug, info (default), warn or error")
 	f.String("log-format", "", "text (default) or json")
+	f.String("contracts", "", `with --chain URL: "mainnet" for ENS's and did:ethr's mainnet addresses (explicit addresses below override them)`)
+	f.String("registry", "", "with --chain URL: the ENS registry (default: anynet's deployment on the chain)")
+	f.String("resolver", "", "with --chain URL: the public resolver new names point at")
+	f.String("registrar", "", "with --chain URL: the first-come-first-served registrar of the TLD")
+	f.String("reverse-registrar", "", "with --chain URL: the reverse registrar (addr.reverse)")
+	f.String("did-registry", "", "with --chain URL: the ERC-1056 did:ethr registry")
+	f.String("passes", "", "with --chain URL: the network passes contract")
+	f.String("tld", "", "with --chain URL: the TLD the registrar hands out (default anynet; eth with --contracts mainnet)")
 	return cmd
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -128,9 +127,10 @@ func newRoutes() *cobra.Command {
 }
 
 func newResolve() *cobra.Command {
-	return verb("resolve NAME", "Resolve a name (or 0x wallet) on chain: wallet, node keys, endpoints", cobra.ExactArgs(1), true,
+	var texts []string
+	cmd := verb("resolve NAME", "Resolve a name (or 0x wallet, or did:ethr DID) on chain: its whole DID document as anynet reads it", cobra.ExactArgs(1), true,
 		func(cmd *cobra.Command, c *control.Client, args []string, asJSON bool) error {
-			r, err := c.Resolve(cmd.Context(), args[0])
+			r, err := c.Resolve(cmd.Context(), args[0], texts...)
 			if err != nil {
 				return err
 			}
@@ -140,25 +140,75 @@ func newResolve() *cobra.Command {
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintf(w, "name\t%s\n", orNone(r.Name))
 			fmt.Fprintf(w, "wallet\t%s\n", r.Wallet)
-			fmt.Fprintf(w, "node keys\t%s\n", orNone(strings.Join(r.NodeKeys, " ")))
-			fmt.Fprintf(w, "underlay\t%s\n", orNone(strings.Join(r.Underlay, " ")))
+			fmt.Fprintf(w, "DID\t%s\n", r.DID)
+			if len(r.Keys) == 0 {
+				fmt.Fprintf(w, "node keys\t(none)\n")
+			}
+			for _, k := range r.Keys {
+				until := ""
+				if !k.ValidUntil.IsZero() {
+					until = " until " + k.ValidUntil.Format(time.RFC3339)
+				}
+				fmt.Fprintf(w, "node key\t%s (%s%s)\n", k.Key, k.Status, until)
+			}
+			if len(r.Endpoints) == 0 {
+				fmt.Fprintf(w, "underlay\t(none)\n")
+			}
+			for _, e := range r.Endpoints {
+				fmt.Fprintf(w, "underlay\t%s%s\n", e.Addr, orEmpty(" key ", e.NodeKey))
+			}
+			for _, l := range r.Locators {
+				fmt.Fprintf(w, "locator\t%s\n", l)
+			}
+			for _, rt := range r.Routers {
+				fmt.Fprintf(w, "router\t%s\n", rt)
+			}
 			if r.Mailbox != "" {
 				fmt.Fprintf(w, "mailbox\t%s\n", r.Mailbox)
 			}
+			for _, s := range r.Services {
+				fmt.Fprintf(w, "service\t%s %s\n", s.Type, s.Endpoint)
+			}
+			for _, k := range texts {
+				v, ok := r.Texts[k]
+				if !ok {
+					v = "(none)"
+				}
+				fmt.Fprintf(w, "text %s\t%s\n", k, v)
+			}
 			return w.Flush()
 		})
+	cmd.Flags().StringSliceVar(&texts, "text", nil, "also read this text record of the name (repeatable), e.g. --text url")
+	return cmd
 }
 
 func newRegister() *cobra.Command {
-	return verb("register LABEL", "Register LABEL.anynet on chain for this node's wallet (both directions)", cobra.ExactArgs(1), false,
+	var primary bool
+	cmd := verb("register LABEL", "Register LABEL.<TLD> on chain for this node's wallet; --primary also makes it the wallet's primary (reverse) name", cobra.ExactArgs(1), false,
 		func(cmd *cobra.Command, c *control.Client, args []string, _ bool) error {
-			r, err := c.Register(cmd.Context(), args[0])
+			r, err := c.Register(cmd.Context(), args[0], primary)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s → %s\n", r.Name, r.Wallet)
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "%s → %s\n", r.Name, r.Wallet)
+			switch {
+			case r.Primary:
+				fmt.Fprintf(out, "%s is now the primary name of %s (its reverse record)\n", r.Name, r.Wallet)
+			default:
+				fmt.Fprintf(out, "primary name unchanged: %s (register with --primary to make %s the primary name)\n", r.PrimaryName, r.Name)
+			}
 			return nil
 		})
+	cmd.Flags().BoolVar(&primary, "primary", false, "make the name the wallet's primary (reverse) name too (a wallet without one gets it anyway)")
+	return cmd
+}
+
+func orEmpty(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
 }
 
 func newPing() *cobra.Command {

@@ -46,6 +46,10 @@ type Config struct {
 	Chain string
 	// ServeChain is a loopback host:port serving the embedded chain.
 	ServeChain string
+	// Contracts say where the naming contracts are on a chain URL (keys
+	// contracts, registry, resolver, registrar, reverse-registrar,
+	// did-registry, passes, tld); zero: discover anynet's deployment.
+	Contracts Contracts
 	// Headless runs `up` without the TUI.
 	Headless bool
 	// Mailbox makes the node keep chat messages for offline wallets.
@@ -69,6 +73,7 @@ var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
 	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "log-level", "log-format",
 	"passphrase-file", "keystore.scrypt",
+	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
 }
 
 // Accepted values of the enumerated keys.
@@ -164,6 +169,9 @@ func (c Config) Validate() error {
 	}
 	if c.Chain != "embedded" && !isURL(c.Chain) {
 		return invalid("chain", c.Chain, `"embedded" or a JSON-RPC URL (http://, https://, ws://, wss://, or a .ipc path)`)
+	}
+	if err := c.Contracts.validate(c.Chain); err != nil {
+		return err
 	}
 	if c.ServeChain != "" {
 		if c.Chain != "embedded" {

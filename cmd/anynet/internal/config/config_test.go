@@ -36,6 +36,9 @@ func flags(args ...string) *pflag.FlagSet {
 	fs.StringSlice("peer", nil, "")
 	fs.Bool("headless", false, "")
 	fs.String("scrypt", "", "")
+	for _, k := range ContractKeys {
+		fs.String(k, "", "")
+	}
 	if err := fs.Parse(args); err != nil {
 		panic(err)
 	}

@@ -18,4 +18,15 @@
 // Every key of a file and every ANYNET_ variable must be one of Keys: an
 // unknown one is an error that names the closest valid key. Values are
 // checked by Validate, whose errors name the key and the accepted values.
+//
+// # Contracts
+//
+// On a chain URL the node finds anynet's own deployment by itself. To use
+// other contracts (the standard ENS and did:ethr ones, on a testnet or a
+// chain of one's own) the keys registry, resolver, registrar,
+// reverse-registrar, did-registry, passes and tld (ANYNET_REGISTRY,
+// --registry, ...) name them; contracts: mainnet presets ENS's and
+// did:ethr's Ethereum mainnet addresses (TLD eth, no registrar), and
+// explicit addresses override the preset's. The embedded chain has its
+// own deployment and refuses these keys.
 package config

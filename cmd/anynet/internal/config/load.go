@@ -145,7 +145,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("log-level", d.LogLevel)
 	v.SetDefault("log-format", d.LogFormat)
 	v.SetDefault("keystore.scrypt", d.Scrypt)
-	for _, k := range []string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "route-prefix"} {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "route-prefix"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -204,6 +204,10 @@ func decode(v *viper.Viper) (Config, error) {
 	c.LogFormat = str("log-format")
 	c.PassphraseFile = str("passphrase-file")
 	c.Scrypt = str("keystore.scrypt")
+	c.Contracts = Contracts{
+		Preset: str("contracts"), Registry: str("registry"), Resolver: str("resolver"), Registrar: str("registrar"),
+		ReverseRegistrar: str("reverse-registrar"), DIDRegistry: str("did-registry"), Passes: str("passes"), TLD: str("tld"),
+	}
 	return c, err
 }
 

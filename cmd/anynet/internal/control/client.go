@@ -46,12 +46,16 @@ func (c *Client) Routes(ctx context.Context) (r Routes, err error) {
 	return r, c.do(ctx, "GET", "/v1/routes", nil, &r)
 }
 
-func (c *Client) Resolve(ctx context.Context, name string) (r Resolved, err error) {
-	return r, c.do(ctx, "GET", "/v1/resolve?name="+url.QueryEscape(name), nil, &r)
+func (c *Client) Resolve(ctx context.Context, name string, texts ...string) (r Resolved, err error) {
+	q := url.Values{"name": {name}}
+	if len(texts) > 0 {
+		q["text"] = texts
+	}
+	return r, c.do(ctx, "GET", "/v1/resolve?"+q.Encode(), nil, &r)
 }
 
-func (c *Client) Register(ctx context.Context, name string) (r Registered, err error) {
-	return r, c.do(ctx, "POST", "/v1/register", map[string]any{"name": name}, &r)
+func (c *Client) Register(ctx context.Context, name string, primary bool) (r Registered, err error) {
+	return r, c.do(ctx, "POST", "/v1/register", map[string]any{"name": name, "primary": primary}, &r)
 }
 
 func (c *Client) Ping(ctx context.Context, name string, count int) (r PingResult, err error) {

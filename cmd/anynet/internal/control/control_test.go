@@ -22,13 +22,13 @@ func (fake) Peers(context.Context) ([]Peer, error) {
 	return []Peer{{Wallet: "0x1", Source: "static"}}, nil
 }
 func (fake) Routes(context.Context) (Routes, error) { return Routes{Note: "none"}, nil }
-func (fake) Resolve(_ context.Context, name string) (Resolved, error) {
+func (fake) Resolve(_ context.Context, name string, _ ...string) (Resolved, error) {
 	if name == "nobody" {
 		return Resolved{}, fmt.Errorf("%w: name %s", ErrNotFound, name)
 	}
 	return Resolved{Name: name, Wallet: "0x2"}, nil
 }
-func (fake) Register(_ context.Context, name string) (Registered, error) {
+func (fake) Register(_ context.Context, name string, _ bool) (Registered, error) {
 	return Registered{Name: name + ".anynet"}, nil
 }
 func (fake) Ping(_ context.Context, name string, count int) (PingResult, error) {

@@ -105,7 +105,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	get("/v1/peers", func(r *http.Request) (any, error) { return b.Peers(r.Context()) })
 	get("/v1/routes", func(r *http.Request) (any, error) { return b.Routes(r.Context()) })
 	get("/v1/resolve", func(r *http.Request) (any, error) {
-		return b.Resolve(r.Context(), r.URL.Query().Get("name"))
+		return b.Resolve(r.Context(), r.URL.Query().Get("name"), r.URL.Query()["text"]...)
 	})
 	get("/v1/chain", func(r *http.Request) (any, error) { return b.Chain(r.Context()) })
 	get("/v1/chat/list", func(r *http.Request) (any, error) { return b.ChatList(r.Context()) })
@@ -114,11 +114,14 @@ func (s *Server) handler(b Backend) http.Handler {
 		return b.ChatRead(r.Context(), r.URL.Query().Get("peer"), limit)
 	})
 	post("/v1/register", func(r *http.Request) (any, error) {
-		var req struct{ Name string }
+		var req struct {
+			Name    string
+			Primary bool
+		}
 		if err := decode(r, &req); err != nil {
 			return nil, err
 		}
-		return b.Register(r.Context(), req.Name)
+		return b.Register(r.Context(), req.Name, req.Primary)
 	})
 	post("/v1/ping", func(r *http.Request) (any, error) {
 		var req struct {

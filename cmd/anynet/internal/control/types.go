@@ -11,8 +11,13 @@ type Backend interface {
 	Status(ctx context.Context) (Status, error)
 	Peers(ctx context.Context) ([]Peer, error)
 	Routes(ctx context.Context) (Routes, error)
-	Resolve(ctx context.Context, name string) (Resolved, error)
-	Register(ctx context.Context, name string) (Registered, error)
+	// Resolve reads a name's (or wallet's, or DID's) document; texts are
+	// text record keys to read too.
+	Resolve(ctx context.Context, name string, texts ...string) (Resolved, error)
+	// Register claims a label for the node's wallet; primary also makes
+	// it the wallet's reverse (primary) name, which a wallet without one
+	// gets anyway.
+	Register(ctx context.Context, name string, primary bool) (Registered, error)
 	Ping(ctx context.Context, name string, count int) (PingResult, error)
 	Chain(ctx context.Context) (ChainInfo, error)
 	Fund(ctx context.Context, wallet string) error
@@ -79,19 +84,59 @@ type Routes struct {
 	Pass string `json:"pass,omitempty"`
 }
 
-// Resolved is a name's answer on chain.
+// Resolved is what the chain says of a name: the whole DID document
+// anynet reads, and the text records asked for.
 type Resolved struct {
-	Name     string   `json:"name"`
-	Wallet   string   `json:"wallet"`
-	NodeKeys []string `json:"nodeKeys,omitempty"`
-	Underlay []string `json:"underlay,omitempty"`
-	Mailbox  string   `json:"mailbox,omitempty"`
+	// Name is the normalized name (ENSIP-15), or the verified reverse
+	// name of a wallet asked for.
+	Name   string `json:"name"`
+	Wallet string `json:"wallet"`
+	// DID is the wallet's chain-qualified did:ethr DID.
+	DID string `json:"did,omitempty"`
+	// NodeKeys are the valid node keys (hex); Keys says more of each.
+	NodeKeys []string      `json:"nodeKeys,omitempty"`
+	Keys     []ResolvedKey `json:"keys,omitempty"`
+	// Underlay are the endpoints (ip:port); Endpoints pairs each with the
+	// node key it serves, when said.
+	Underlay  []string           `json:"underlay,omitempty"`
+	Endpoints []ResolvedEndpoint `json:"endpoints,omitempty"`
+	Locators  []string           `json:"locators,omitempty"`
+	Routers   []string           `json:"routers,omitempty"`
+	// Services are every did/svc service of the document (anynet's and
+	// others').
+	Services []ResolvedService `json:"services,omitempty"`
+	Mailbox  string            `json:"mailbox,omitempty"`
+	// Texts are the text records asked for (key → value; absent: none).
+	Texts map[string]string `json:"texts,omitempty"`
+}
+
+// ResolvedKey is a node key and its validity.
+type ResolvedKey struct {
+	Key        string    `json:"key"`
+	Status     string    `json:"status"` // valid, revoked, expired
+	ValidUntil time.Time `json:"validUntil,omitzero"`
+}
+
+// ResolvedEndpoint is an underlay endpoint and the node key there.
+type ResolvedEndpoint struct {
+	Addr    string `json:"addr"`
+	NodeKey string `json:"nodeKey,omitempty"`
+}
+
+// ResolvedService is one did/svc service.
+type ResolvedService struct {
+	Type     string `json:"type"`
+	Endpoint string `json:"endpoint"`
 }
 
 // Registered is the result of a registration.
 type Registered struct {
 	Name   string `json:"name"`
 	Wallet string `json:"wallet"`
+	// Primary: the registration made Name the wallet's primary (reverse)
+	// name; PrimaryName is the wallet's primary name afterwards.
+	Primary     bool   `json:"primary"`
+	PrimaryName string `json:"primaryName,omitempty"`
 }
 
 // PingResult gives the round trip times of a ping through the overlay.
@@ -116,6 +161,11 @@ type ChainInfo struct {
 	Registry string `json:"registry,omitempty"`
 	DID      string `json:"didRegistry,omitempty"`
 	TLD      string `json:"tld,omitempty"`
+	// The other contracts; empty when not configured.
+	Resolver         string `json:"resolver,omitempty"`
+	Registrar        string `json:"registrar,omitempty"`
+	ReverseRegistrar string `json:"reverseRegistrar,omitempty"`
+	Passes           string `json:"passes,omitempty"`
 }
 
 // ChatMessage is one chat message.

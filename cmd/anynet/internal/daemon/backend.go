@@ -48,7 +48,7 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 	d.mu.Lock()
 	s.Name = d.name
 	if d.published {
-		s.Published = "node key, binding and underlay endpoint in did:ethr:" + strings.ToLower(d.wallet.Hex())
+		s.Published = "node key, binding and underlay endpoint in " + naming.FormatDID(d.chainID, d.wallet)
 	}
 	if d.publishErr != nil {
 		s.PublishError = d.publishErr.Error()
@@ -109,88 +109,7 @@ func (d *Daemon) Routes(context.Context) (control.Routes, error) {
 	return r, nil
 }
 
-// fullName appends the TLD to a single label.
-func (d *Daemon) fullName(name string) string {
-	if !strings.Contains(name, ".") {
-		return name + "." + d.names.Config().TLD
-	}
-	return name
-}
 
-// lookup turns a name or 0x wallet into a wallet.
-func (d *Daemon) lookup(ctx context.Context, host string) (common.Address, string, error) {
-	if common.IsHexAddress(host) && strings.HasPrefix(host, "0x") {
-		return common.HexToAddress(host), "", nil
-	}
-	name := d.fullName(host)
-	w, err := d.names.Resolve(ctx, name)
-	if errors.Is(err, naming.ErrNotFound) || errors.Is(err, naming.ErrInvalidName) {
-		return common.Address{}, name, fmt.Errorf("%w: %s is not registered on chain: %v", control.ErrNotFound, name, err)
-	}
-	if err != nil {
-		return common.Address{}, name, err
-	}
-	return w, name, nil
-}
-
-// Resolve implements control.Backend.
-func (d *Daemon) Resolve(ctx context.Context, host string) (control.Resolved, error) {
-	if host == "" {
-		return control.Resolved{}, fmt.Errorf("%w: resolve what? give a name", control.ErrBadRequest)
-	}
-	w, name, err := d.lookup(ctx, host)
-	if err != nil {
-		return control.Resolved{}, err
-	}
-	if name == "" {
-		name, _ = d.names.Reverse(ctx, w)
-	}
-	r := control.Resolved{Name: name, Wallet: w.Hex()}
-	doc, err := d.names.DIDDocument(ctx, w)
-	if err == nil {
-		for _, k := range doc.NodeKeys {
-			r.NodeKeys = append(r.NodeKeys, common.Bytes2Hex(k[:]))
-		}
-		for _, u := range doc.Underlays {
-			r.Underlay = append(r.Underlay, u.Addr.String())
-		}
-		r.Mailbox = doc.Mailbox
-	} else if !errors.Is(err, naming.ErrNotFound) {
-		return r, err
-	}
-	p := d.seen(w, "chain", "")
-	if len(r.Underlay) > 0 {
-		d.mu.Lock()
-		p.Addr = r.Underlay[len(r.Underlay)-1]
-		p.Name = name
-		d.mu.Unlock()
-	}
-	return r, nil
-}
-
-// Register implements control.Backend: claim label.<TLD> for this wallet.
-func (d *Daemon) Register(ctx context.Context, label string) (control.Registered, error) {
-	if label == "" || strings.Contains(label, ".") {
-		return control.Registered{}, fmt.Errorf("%w: register a single label (\"alice\" for alice.%s), not %q", control.ErrBadRequest, d.names.Config().TLD, label)
-	}
-	if d.emb != nil {
-		if err := d.emb.Fund(ctx, d.wallet); err != nil {
-			return control.Registered{}, err
-		}
-	}
-	auth := d.auth(ctx)
-	name, err := d.names.ClaimName(ctx, auth, label)
-	if errors.Is(err, naming.ErrReverted) {
-		return control.Registered{}, fmt.Errorf("%s.%s is taken by another wallet (or this wallet cannot pay gas): %w", label, d.names.Config().TLD, err)
-	}
-	if err != nil {
-		return control.Registered{}, err
-	}
-	d.mu.Lock()
-	d.name = name
-	d.mu.Unlock()
-	return control.Registered{Name: name, Wallet: d.wallet.Hex()}, nil
-}
 
 // Ping implements control.Backend.
 func (d *Daemon) Ping(ctx context.Context, name string, count int) (control.PingResult, error) {
@@ -220,8 +139,8 @@ func (d *Daemon) Ping(ctx context.Context, name string, count int) (control.Ping
 
 // Chain implements control.Backend.
 func (d *Daemon) Chain(context.Context) (control.ChainInfo, error) {
-	c := d.names.Config()
-	info := control.ChainInfo{ChainID: d.chainID.Uint64(), Registry: c.Registry.Hex(), DID: c.DIDRegistry.Hex(), TLD: c.TLD}
+	info := chainInfo(d.names.Config())
+	info.ChainID = d.chainID.Uint64()
 	if d.remote != nil {
 		info.Mode, info.URL = "remote", d.cfg.Chain
 	} else {

@@ -30,7 +30,9 @@ func (c *ChainOnly) Status(context.Context) (control.Status, error) {
 // Chain implements control.Backend.
 func (c *ChainOnly) Chain(context.Context) (control.ChainInfo, error) {
 	cfg := c.Emb.Client.Config()
-	return control.ChainInfo{Mode: "embedded", URL: c.Emb.Chain.RPCURL(), ChainID: c.Emb.Chain.ChainID(), Registry: cfg.Registry.Hex(), DID: cfg.DIDRegistry.Hex(), TLD: cfg.TLD}, nil
+	info := chainInfo(cfg)
+	info.Mode, info.URL, info.ChainID = "embedded", c.Emb.Chain.RPCURL(), c.Emb.Chain.ChainID()
+	return info, nil
 }
 
 // Fund implements control.Backend.
@@ -45,10 +47,10 @@ func (c *ChainOnly) Peers(context.Context) ([]control.Peer, error) { return nil,
 func (c *ChainOnly) Routes(context.Context) (control.Routes, error) {
 	return control.Routes{}, errChainOnly
 }
-func (c *ChainOnly) Resolve(context.Context, string) (control.Resolved, error) {
+func (c *ChainOnly) Resolve(context.Context, string, ...string) (control.Resolved, error) {
 	return control.Resolved{}, errChainOnly
 }
-func (c *ChainOnly) Register(context.Context, string) (control.Registered, error) {
+func (c *ChainOnly) Register(context.Context, string, bool) (control.Registered, error) {
 	return control.Registered{}, errChainOnly
 }
 func (c *ChainOnly) Ping(context.Context, string, int) (control.PingResult, error) {

@@ -228,9 +228,20 @@ func (d *Daemon) openChain(ctx context.Context, o Options) error {
 		}
 		d.emb, d.ownsEmb = emb, true
 	default:
-		r, err := naming.Connect(ctx, cfg.Chain, naming.Config{Logger: d.log.With("svc", "naming")})
-		if err != nil {
+		ncfg := cfg.Contracts.Naming()
+		ncfg.Logger = d.log.With("svc", "naming")
+		r, err := naming.Connect(ctx, cfg.Chain, ncfg)
+		switch {
+		case errors.Is(err, naming.ErrChainUnavailable):
 			return fmt.Errorf("daemon: chain %s: %w (is the node serving it running?)", cfg.Chain, err)
+		case errors.Is(err, naming.ErrNotFound) && !cfg.Contracts.Set():
+			return fmt.Errorf("daemon: chain %s: %w (the chain answers but holds no anynet deployment: name the contracts with --registry and --did-registry, or --contracts mainnet)", cfg.Chain, err)
+		case err != nil:
+			return fmt.Errorf("daemon: chain %s: %w", cfg.Chain, err)
+		}
+		if err := r.Client.CheckContracts(ctx); err != nil {
+			r.Close()
+			return fmt.Errorf("daemon: chain %s: %w", cfg.Chain, err)
 		}
 		d.remote = r
 		d.names = r.Client

@@ -79,14 +79,37 @@ func TestBackend(t *testing.T) {
 	if routes.Available || routes.Role != "" || !strings.Contains(routes.Note, "no routers") {
 		t.Errorf("routes = %+v", routes)
 	}
-	if _, err := bob.Register(ctx, "alice"); err == nil || !strings.Contains(err.Error(), "taken") {
+	if _, err := bob.Register(ctx, "alice", false); err == nil || !strings.Contains(err.Error(), "taken") {
 		t.Errorf("bob registers alice: %v", err)
 	}
-	if _, err := bob.Register(ctx, "a.b"); !errors.Is(err, control.ErrBadRequest) {
+	if _, err := bob.Register(ctx, "a.b", false); !errors.Is(err, control.ErrBadRequest) {
 		t.Errorf("register a.b: %v", err)
 	}
-	if reg, err := bob.Register(ctx, "robert"); err != nil || reg.Name != "robert.anynet" {
+	// A second name leaves the primary (reverse) name alone, unless asked.
+	if reg, err := bob.Register(ctx, "Robert", false); err != nil || reg.Name != "robert.anynet" || reg.Primary || reg.PrimaryName != "bob.anynet" {
 		t.Errorf("register robert: %+v, %v", reg, err)
+	}
+	if r, err := alice.Resolve(ctx, bob.Wallet().Hex()); err != nil || r.Name != "bob.anynet" {
+		t.Errorf("bob's primary name after registering robert: %+v, %v", r, err)
+	}
+	if reg, err := bob.Register(ctx, "bobby", true); err != nil || !reg.Primary || reg.PrimaryName != "bobby.anynet" {
+		t.Errorf("register bobby --primary: %+v, %v", reg, err)
+	}
+	if r, err := alice.Resolve(ctx, bob.Wallet().Hex()); err != nil || r.Name != "bobby.anynet" {
+		t.Errorf("bob's primary name after registering bobby --primary: %+v, %v", r, err)
+	}
+	// The whole document: DID on chain 1337, keys with validity, endpoints
+	// with their keys; a DID is accepted as input; a text record.
+	r, err = alice.Resolve(ctx, "BOB.anynet")
+	if err != nil || r.Name != "bob.anynet" || r.DID != "did:ethr:0x539:"+strings.ToLower(bob.Wallet().Hex()) ||
+		len(r.Keys) != 1 || r.Keys[0].Status != "valid" || r.Keys[0].ValidUntil.IsZero() || len(r.Endpoints) != 1 || r.Endpoints[0].NodeKey == "" {
+		t.Errorf("resolve BOB.anynet = %+v, %v", r, err)
+	}
+	if r2, err := alice.Resolve(ctx, r.DID); err != nil || r2.Wallet != bob.Wallet().Hex() {
+		t.Errorf("resolve %s = %+v, %v", r.DID, r2, err)
+	}
+	if _, err := alice.Resolve(ctx, "did:ethr:"+strings.ToLower(bob.Wallet().Hex())); !errors.Is(err, control.ErrBadRequest) {
+		t.Errorf("resolve a mainnet DID on chain 1337: %v, want ErrBadRequest", err)
 	}
 	if err := alice.Fund(ctx, "not a wallet"); !errors.Is(err, control.ErrBadRequest) {
 		t.Errorf("fund: %v", err)

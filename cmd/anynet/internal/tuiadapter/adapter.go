@@ -113,7 +113,7 @@ func (b *Backend) Reverse(ctx context.Context, wallet common.Address) (string, e
 // the label bob.
 func (b *Backend) Register(ctx context.Context, name string) error {
 	label := strings.TrimSuffix(name, "."+b.D.Names().Config().TLD)
-	_, err := b.D.Register(ctx, label)
+	_, err := b.D.Register(ctx, label, false)
 	return err
 }
 
