@@ -109,8 +109,6 @@ func (d *Daemon) Routes(context.Context) (control.Routes, error) {
 	return r, nil
 }
 
-
-
 // Ping implements control.Backend.
 func (d *Daemon) Ping(ctx context.Context, name string, count int) (control.PingResult, error) {
 	if name == "" {
