@@ -94,7 +94,7 @@ func runRef(tb testing.TB, names []string, each func(i int, line string), args .
 // reference's output or refuses what the reference refuses.
 func TestDifferential(t *testing.T) {
 	tb := load()
-	generated := 300_000
+	generated := 200_000
 	if testing.Short() {
 		generated = 20_000
 	}
