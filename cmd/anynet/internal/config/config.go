@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/anynet/anynet/link/locator"
+	"github.com/anynet/anynet/naming"
 )
 
 // ErrInvalid is wrapped by every error about a key or a value.
@@ -169,6 +170,11 @@ func (c Config) Validate() error {
 	}
 	if c.Chain != "embedded" && !isURL(c.Chain) {
 		return invalid("chain", c.Chain, `"embedded" or a JSON-RPC URL (http://, https://, ws://, wss://, or a .ipc path)`)
+	}
+	if c.MailAt != "" && !isWallet(c.MailAt) {
+		if _, err := naming.Normalize(c.MailAt); err != nil {
+			return invalid("mail-at", c.MailAt, "a name (ENSIP-15) or a 0x wallet")
+		}
 	}
 	if err := c.Contracts.validate(c.Chain); err != nil {
 		return err

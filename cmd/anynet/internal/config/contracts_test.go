@@ -79,3 +79,18 @@ func TestContractKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestMailAtNormalized: a mail-at name is kept in its ENSIP-15 form; one
+// ENSIP-15 refuses is an error naming the key.
+func TestMailAtNormalized(t *testing.T) {
+	env(t)
+	t.Setenv("ANYNET_MAIL_AT", "Mail.ETH")
+	c, err := Load(Source{})
+	if err != nil || c.MailAt != "mail.eth" {
+		t.Fatalf("mail-at = %q, %v", c.MailAt, err)
+	}
+	t.Setenv("ANYNET_MAIL_AT", "xn--mail.eth")
+	if _, err := Load(Source{}); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "mail-at") {
+		t.Fatalf("mail-at xn--mail.eth: %v", err)
+	}
+}

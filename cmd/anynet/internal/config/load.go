@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/anynet/anynet/naming"
 	"github.com/spf13/cast"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -108,6 +109,9 @@ func Load(src Source) (Config, error) {
 	c.Dir = dir
 	if err := c.Validate(); err != nil {
 		return Config{}, err
+	}
+	if c.MailAt != "" && !isWallet(c.MailAt) {
+		c.MailAt, _ = naming.Normalize(c.MailAt) // Validate checked it
 	}
 	return c, nil
 }
