@@ -53,6 +53,8 @@ type tables struct {
 	mapped                                      map[rune][]rune
 	nsmMax                                      int
 	groups                                      []group
+	segments                                    []segment // the groups of each code point
+	allGroups                                   groupSet
 	complements                                 [][]int       // groups a confusable is not confusable within
 	whole                                       map[rune]int  // 0: unique to one group; k: complements[k-1]
 	emoji                                       *emojiNode    // trie root
@@ -150,6 +152,13 @@ func decode(data string) (*tables, error) {
 		g.checkNSM = r.uv() == 1
 		g.primary = r.set()
 		g.secondary = r.set()
+	}
+	if len(t.groups) > maxGroups {
+		return nil, fmt.Errorf("%d groups, at most %d supported", len(t.groups), maxGroups)
+	}
+	t.segments = buildSegments(t.groups)
+	for g := range t.groups {
+		t.allGroups.add(g)
 	}
 	t.complements = make([][]int, r.uv())
 	for i := range t.complements {

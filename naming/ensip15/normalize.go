@@ -262,37 +262,32 @@ func (t *tables) checkFenced(cps []rune) error {
 }
 
 // determineGroup returns the first group holding every character.
-func (t *tables) determineGroup(unique []rune) (*group, error) {
-	groups := make([]*group, len(t.groups))
-	for i := range t.groups {
-		groups[i] = &t.groups[i]
-	}
+func (t *tables) determineGroup(unique []rune) (int, error) {
+	all := t.allGroups
 	for _, cp := range unique {
-		var gs []*group
-		for _, g := range groups {
-			if g.has(cp) {
-				gs = append(gs, g)
-			}
+		of := t.groupsOf(cp)
+		if of.empty() {
+			return 0, fmt.Errorf("disallowed character: %U", cp)
 		}
-		if len(gs) == 0 {
-			if !slices.ContainsFunc(t.groups, func(g group) bool { return g.has(cp) }) {
-				return nil, fmt.Errorf("disallowed character: %U", cp)
-			}
-			return nil, fmt.Errorf("illegal mixture: %s + %U", groups[0].name, cp)
+		both := all.and(of)
+		if both.empty() {
+			return 0, fmt.Errorf("illegal mixture: %s + %U", t.groups[all.first()].name, cp)
 		}
-		groups = gs
-		if len(gs) == 1 {
+		all = both
+		if all.count() == 1 {
 			break
 		}
 	}
-	return groups[0], nil
+	return all.first(), nil
 }
 
-// checkGroup checks every character is in g and, for groups that need it,
-// the non-spacing mark rules (no mark twice in a run, at most nsmMax).
-func (t *tables) checkGroup(g *group, cps []rune) error {
+// checkGroup checks every character is in group gi and, for groups that
+// need it, the non-spacing mark rules (no mark twice in a run, at most
+// nsmMax).
+func (t *tables) checkGroup(gi int, cps []rune) error {
+	g := &t.groups[gi]
 	for _, cp := range cps {
-		if !g.has(cp) {
+		if !t.groupsOf(cp).has(gi) {
 			return fmt.Errorf("illegal mixture: %s + %U", g.name, cp)
 		}
 	}
@@ -320,7 +315,7 @@ func (t *tables) checkGroup(g *group, cps []rune) error {
 
 // checkWhole refuses a whole-script confusable: a label every character of
 // which looks like a character of one other group.
-func (t *tables) checkWhole(g *group, unique []rune) error {
+func (t *tables) checkWhole(gi int, unique []rune) error {
 	var maker []int
 	haveMaker := false
 	var shared []rune
@@ -343,10 +338,9 @@ func (t *tables) checkWhole(g *group, unique []rune) error {
 			shared = append(shared, cp)
 		}
 	}
-	for _, gi := range maker {
-		other := &t.groups[gi]
-		if !slices.ContainsFunc(shared, func(cp rune) bool { return !other.has(cp) }) {
-			return fmt.Errorf("whole-script confusable: %s/%s", g.name, other.name)
+	for _, oi := range maker {
+		if !slices.ContainsFunc(shared, func(cp rune) bool { return !t.groupsOf(cp).has(oi) }) {
+			return fmt.Errorf("whole-script confusable: %s/%s", t.groups[gi].name, t.groups[oi].name)
 		}
 	}
 	return nil

@@ -12,8 +12,8 @@
 //	GET  /v1/status                 Status
 //	GET  /v1/peers                  []Peer
 //	GET  /v1/routes                 Routes
-//	GET  /v1/resolve?name=N         Resolved
-//	POST /v1/register   {"name"}    Registered
+//	GET  /v1/resolve?name=N[&text=K…] Resolved (N: name, 0x wallet or did:ethr DID; text records K)
+//	POST /v1/register   {"name","primary"} Registered (primary: also the reverse name)
 //	POST /v1/ping       {"name","count"}  PingResult
 //	GET  /v1/chain                  ChainInfo
 //	POST /v1/chain/fund {"wallet"}  {}
