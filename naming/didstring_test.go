@@ -115,3 +115,26 @@ func TestCheckContracts(t *testing.T) {
 		t.Fatalf("CheckContracts = %v, want ErrNoCode naming the DID registry at %s", err, empty)
 	}
 }
+
+// FuzzParseDID: ParseDID never panics, and what it accepts formats back
+// to a DID it parses to the same chain and address.
+func FuzzParseDID(f *testing.F) {
+	for _, s := range []string{"did:ethr:0xb9c5714089478a327f09197987f16f9e5d936e8a", "did:ethr:0x539:0xb9c5714089478a327f09197987f16f9e5d936e8a",
+		"did:ethr:polygon:test:0xb9c5714089478a327f09197987f16f9e5d936e8a", "0xb9c5714089478a327f09197987f16f9e5d936e8a", "did:ethr:x:y:z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cid, addr, err := ParseDID(s)
+		if err != nil {
+			if !errors.Is(err, ErrBadDID) {
+				t.Fatalf("error %v is not ErrBadDID", err)
+			}
+			return
+		}
+		back := FormatDID(cid, addr)
+		cid2, addr2, err := ParseDID(back)
+		if err != nil || addr2 != addr || (cid != nil && cid2.Cmp(cid) != 0) {
+			t.Fatalf("%q → %s → %v %s %v", s, back, cid2, addr2, err)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // refNode returns the node binary and the path of ref.mjs, or skips (fails
@@ -126,6 +127,56 @@ func TestDifferential(t *testing.T) {
 	t.Logf("corpus: %d names (%d refused by the reference), reference @adraffy/ens-normalize %s", len(names), refused, RefVersion)
 	if mismatches > 0 {
 		t.Errorf("%d of %d names differ from the reference:\n%s", mismatches, len(names), strings.Join(examples, "\n"))
+	}
+}
+
+// TestDifferentialCodePoints: every code point alone (surrogates
+// excepted) is accepted with the reference's output or refused, as the
+// reference does. The reference lists only what it accepts.
+func TestDifferentialCodePoints(t *testing.T) {
+	accepted := make(map[rune]string)
+	total := 0
+	runRef(t, nil, func(_ int, line string) {
+		var pair [2]json.RawMessage
+		if err := json.Unmarshal([]byte(line), &pair); err != nil {
+			t.Fatalf("reference line %q: %v", line, err)
+		}
+		if string(pair[0]) == `"count"` {
+			if err := json.Unmarshal(pair[1], &total); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		var cp rune
+		var out string
+		if json.Unmarshal(pair[0], &cp) != nil || json.Unmarshal(pair[1], &out) != nil {
+			t.Fatalf("reference line %q", line)
+		}
+		accepted[cp] = out
+	}, "--codepoints")
+	var mismatches int
+	var examples []string
+	n := 0
+	for cp := rune(0); cp <= utf8.MaxRune; cp++ {
+		if !utf8.ValidRune(cp) {
+			continue
+		}
+		n++
+		got, err := Normalize(string(cp))
+		want, ok := accepted[cp]
+		if ok != (err == nil) || got != want || err != nil && !errors.Is(err, ErrInvalid) {
+			mismatches++
+			if len(examples) < 30 {
+				examples = append(examples, fmt.Sprintf("%U: go %+q, %v; reference %+q (accepted %v)", cp, got, err, want, ok))
+			}
+		}
+	}
+	if n != total {
+		t.Fatalf("the reference tried %d code points, this test %d", total, n)
+	}
+	t.Logf("%d code points, %d accepted by the reference", n, len(accepted))
+	if mismatches > 0 {
+		t.Errorf("%d code points differ from the reference:\n%s", mismatches, strings.Join(examples, "\n"))
 	}
 }
 

@@ -26,9 +26,15 @@
 //     and at most four in a run (after NFD); and the label must not be a
 //     whole-script confusable of another group.
 //
-// TestDifferential runs the reference through Node.js on every code point,
-// every emoji sequence and generated names, and requires the same output
-// or the same refusal for each.
+// The differential tests run the reference through Node.js (one process
+// per test, names piped through it) and require the same output or the
+// same refusal for each name: TestDifferentialCodePoints on every code
+// point alone (1,112,064), TestDifferential on every valid or mapped code
+// point after a letter, every emoji sequence (fully qualified, without
+// FE0F, between letters, doubled, before a combining mark) and 200,000
+// generated names mixing scripts, confusables, hyphens, underscores, "xn--",
+// combining marks, joiners, fenced, mapped and ignored characters and emoji
+// (373,120 in all); TestEmojiList checks the emoji list itself.
 //
 // Vectors:
 //

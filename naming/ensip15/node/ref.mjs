@@ -8,13 +8,35 @@
 //	                      about a second and prints {"ns_per_name": N}.
 //	node ref.mjs --emoji  prints every emoji sequence the reference knows, one
 //	                      JSON array of code points per line.
+//	node ref.mjs --codepoints
+//	                      normalizes every code point alone (surrogates
+//	                      excepted) and prints [cp, output] for each one it
+//	                      accepts, then ["count", N] with N the code points tried.
 import { createInterface } from 'node:readline';
 import { ens_normalize, ens_emoji } from '@adraffy/ens-normalize';
 
+// Refusals are thrown errors; their stack traces are not needed.
+Error.stackTraceLimit = 0;
+
 const mode = process.argv[2] || '';
+if (mode === '--codepoints') {
+	const lines = [];
+	let n = 0;
+	for (let cp = 0; cp <= 0x10ffff; cp++) {
+		if (cp >= 0xd800 && cp <= 0xdfff) continue;
+		n++;
+		try {
+			lines.push(JSON.stringify([cp, ens_normalize(String.fromCodePoint(cp))]));
+		} catch {}
+	}
+	lines.push(JSON.stringify(['count', n]));
+	// Exit once the pipe took it all: process.exit would cut a long write.
+	process.stdout.write(lines.join('\n') + '\n', () => process.exit(0));
+	await new Promise(() => {});
+}
 if (mode === '--emoji') {
-	process.stdout.write(ens_emoji().map((e) => JSON.stringify(e)).join('\n') + '\n');
-	process.exit(0);
+	process.stdout.write(ens_emoji().map((e) => JSON.stringify(e)).join('\n') + '\n', () => process.exit(0));
+	await new Promise(() => {});
 }
 
 const names = [];
