@@ -200,3 +200,26 @@ func TestEmojiList(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesRegenerate: gen.mjs on the pinned reference writes tables.go
+// byte for byte (else run `go tool task ensip15`).
+func TestTablesRegenerate(t *testing.T) {
+	node, _ := refNode(t)
+	out := filepath.Join(t.TempDir(), "tables.go")
+	cmd := exec.CommandContext(t.Context(), node, "gen.mjs", out)
+	cmd.Dir = "node"
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gen.mjs: %v\n%s", err, msg)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := os.ReadFile("tables.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(have) {
+		t.Fatal("tables.go is not what gen.mjs writes from the pinned reference (run go tool task ensip15)")
+	}
+}
