@@ -67,6 +67,9 @@ func TestBackend(t *testing.T) {
 	if _, err := alice.Resolve(ctx, "nobody"); !errors.Is(err, control.ErrNotFound) {
 		t.Errorf("resolve nobody: %v, want ErrNotFound", err)
 	}
+	if _, err := alice.Resolve(ctx, "xn--bob"); !errors.Is(err, control.ErrBadRequest) || !strings.Contains(err.Error(), "label extension") {
+		t.Errorf("resolve xn--bob: %v, want ErrBadRequest saying why", err)
+	}
 	p, err := alice.Ping(ctx, "bob", 2)
 	if err != nil || len(p.RTTs) == 0 || p.Wallet != bob.Wallet().Hex() {
 		t.Fatalf("ping bob = %+v, %v", p, err)

@@ -36,12 +36,12 @@ func (d *Daemon) lookup(ctx context.Context, host string) (common.Address, strin
 		}
 		return w, "", nil
 	}
-	name := d.fullName(host)
-	if norm, err := naming.Normalize(name); err == nil {
-		name = norm
+	name, err := naming.Normalize(d.fullName(host))
+	if err != nil {
+		return common.Address{}, "", fmt.Errorf("%w: %q is not a valid name: %v", control.ErrBadRequest, host, err)
 	}
 	w, err := d.names.Resolve(ctx, name)
-	if errors.Is(err, naming.ErrNotFound) || errors.Is(err, naming.ErrInvalidName) {
+	if errors.Is(err, naming.ErrNotFound) {
 		return common.Address{}, name, fmt.Errorf("%w: %s is not registered on chain: %v", control.ErrNotFound, name, err)
 	}
 	if err != nil {
