@@ -136,6 +136,10 @@ func TestStandardContracts(t *testing.T) {
 	if one, err := c.hasMethod(ctx, cfg.Registrar, registerWithConfig); err != nil || one {
 		t.Fatalf("the standard registrar has registerWithConfig: %v, %v", one, err)
 	}
+	own := tc.client(t)
+	if one, err := own.hasMethod(ctx, tc.cfg.Registrar, registerWithConfig); err != nil || !one {
+		t.Fatalf("anynet's registrar lacks registerWithConfig: %v, %v", one, err)
+	}
 
 	// Register (standard calls) and the reverse record: ClaimName.
 	alice := tc.addr(1)
