@@ -69,8 +69,8 @@ if (mode === '--bench') {
 			try { ens_normalize(n); } catch {}
 		}
 	};
-	// Warm up (the JIT compiles the hot paths) for a third of a second.
-	for (const w0 = process.hrtime.bigint(); process.hrtime.bigint() - w0 < 300_000_000n; ) run();
+	// Warm up (the JIT compiles the hot paths) for a second.
+	for (const w0 = process.hrtime.bigint(); process.hrtime.bigint() - w0 < 1_000_000_000n; ) run();
 	let rounds = 0;
 	const t0 = process.hrtime.bigint();
 	let t1 = t0;
