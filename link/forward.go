@@ -15,8 +15,9 @@ import (
 //
 //  1. Outbound, a peer added with AddRoutedPeer (or whose last opened
 //     frame carried a source locator) is reached through routers: its
-//     sealed frame is moved behind a header with both locators
-//     (routeOut) and goes to the next hop (nextHop): a host's default
+//     frame carries both locators (frameHeader, written in front of the
+//     sealed payload without moving it) and goes to the next hop
+//     (nextHopOf): a host's default
 //     router, or a router's longest-prefix match. Handshake messages take
 //     the same way (sendTo, reply). Outbound SYNs to such peers are
 //     remembered for a few seconds (noteSYN).
@@ -267,35 +268,32 @@ func (e *Endpoint) noteSYN(p *peer, plain []byte) {
 	d.next = (d.next + 1) % synRing
 }
 
-// routeOut puts frame, sealed for p at the start of buf behind a
-// locator-free header, behind a header with both locators when p is
-// reached through routers, and returns it with its next hop. Frames for
-// direct peers pass unchanged to dst. It reports false, counting why,
-// when the frame cannot go.
-func (e *Endpoint) routeOut(buf *[]byte, p *peer, frame []byte, dst netip.AddrPort) ([]byte, netip.AddrPort, bool) {
+// frameHeader sets h to the header of a transport frame for p: with
+// both locators when p is reached through routers, else none.
+func (e *Endpoint) frameHeader(p *peer, h *Header) {
+	*h = Header{Type: FrameTransport, HopLimit: DefaultHopLimit}
 	loc := p.loc.Load()
 	if loc == nil || e.rt == nil {
-		return frame, dst, true
+		return
 	}
-	nic := int(p.nic.Load()) // several NICs (nic.go): 0 with one
-	next, ok := e.nextHop(loc, nic)
-	if !ok {
-		e.stats.droppedNoRoute.Add(1)
-		return nil, dst, false
-	}
-	h := Header{Type: FrameTransport, HopLimit: DefaultHopLimit, Dst: loc}
-	if src := e.rt.localOf(nic); !src.isZero() {
+	h.Dst = loc
+	if src := e.rt.localOf(int(p.nic.Load())); !src.isZero() { // several NICs (nic.go): 0 with one
 		h.Src = src
 	}
-	hl := h.Len()
-	n := len(frame) - MinFrameHeader + hl
-	if n > len(*buf) {
-		e.stats.droppedTooBig.Add(1)
-		return nil, dst, false
+}
+
+// nextHopOf returns where a frame for p with header h (frameHeader)
+// goes: dst for a direct peer, the next hop towards h.Dst for a routed
+// one. It reports false, counting it, when there is no route.
+func (e *Endpoint) nextHopOf(p *peer, h *Header, dst netip.AddrPort) (netip.AddrPort, bool) {
+	if h.Dst == nil {
+		return dst, true
 	}
-	copy((*buf)[hl:n], frame[MinFrameHeader:])
-	AppendHeader((*buf)[:0], &h)
-	return (*buf)[:n], next, true
+	next, ok := e.nextHop(h.Dst, int(p.nic.Load()))
+	if !ok {
+		e.stats.droppedNoRoute.Add(1)
+	}
+	return next, ok
 }
 
 // sendTo sends one transport message (handshake, keepalive) to p, with

@@ -59,14 +59,15 @@ func parseCandidate(msg []byte) (netip.AddrPort, error) {
 func (e *Endpoint) sendCandidate(p *peer, addr netip.AddrPort) {
 	buf := e.bufs.get()
 	defer e.bufs.put(buf)
-	off := MinFrameHeader + transportHeader
-	n := len(appendCandidate((*buf)[off:off], addr))
+	n := len(appendCandidate((*buf)[plainOff:plainOff], addr))
 	tp, dst := p.route()
-	frame, ok := e.seal(buf, tp, (*buf)[off:off+n])
+	var h Header
+	e.frameHeader(p, &h)
+	frame, ok := e.seal(buf, &h, tp, (*buf)[plainOff:plainOff+n])
 	if !ok {
 		return
 	}
-	if frame, dst, ok = e.routeOut(buf, p, frame, dst); !ok {
+	if dst, ok = e.nextHopOf(p, &h, dst); !ok {
 		return
 	}
 	e.stats.punchCandidates.Add(1)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/internal/nodehook"
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/mem"
@@ -133,9 +134,9 @@ func (s *segment) up(m *member, role link.Role, routers ...string) {
 		Underlay: m.conn,
 		Routing:  r,
 		NICs:     m.nics,
-		OnUp:     func(in stack.Internals) { m.ep = in.Link },
 	}
-	if err := m.node.Up(testCtx(s.t)); err != nil {
+	ctx := nodehook.NewContext(testCtx(s.t), &nodehook.Hooks{OnUp: func(in nodehook.Internals) { m.ep = in.Link }})
+	if err := m.node.Up(ctx); err != nil {
 		s.t.Fatalf("%s: %v", m.name, err)
 	}
 	s.t.Cleanup(func() { m.node.Close() })

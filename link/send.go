@@ -17,11 +17,15 @@ import (
 //     ICMPv6), from its processor goroutines or the caller's.
 //  2. The destination identity address names the peer (peers.go); a
 //     packet for an identity with no peer is dropped and counted.
-//  3. The packet is copied into a pooled frame buffer, behind room for the
-//     frame header and the transport header.
-//  4. The peer's session seals it in place. With no session the packet is
-//     queued (bounded, oldest dropped) and a handshake starts; the queue
-//     is flushed when the handshake completes (receive.go).
+//  3. The packet is copied into a pooled frame buffer at plainOff, behind
+//     room for the largest frame header (both locators) and the transport
+//     header. This is the only copy of the payload on the way out.
+//  4. The peer's session seals it in place, and the frame header the peer
+//     needs (4 bytes direct, up to MaxFrameHeader routed) is written just
+//     in front of the transport header, so a routed frame is never moved.
+//     With no session the packet is queued (bounded, oldest dropped) and
+//     a handshake starts; the queue is flushed when the handshake
+//     completes (receive.go).
 //  5. Frames are batched per underlay address and handed to
 //     Underlay.Send, which blocks while the underlay is full.
 //
@@ -30,9 +34,21 @@ import (
 // copied once, straight into its own frame buffer, and the segments go
 // out in the same batch (one sendmmsg with UDP GSO on link/udp).
 
-// transportHeader is the transport data header that Seal writes before
-// the ciphertext.
-const transportHeader = 16
+const (
+	// transportHeader is the transport data header that Seal writes
+	// before the ciphertext.
+	transportHeader = 16
+	// sealTag is the AEAD tag Seal writes after it.
+	sealTag = TransportOverhead - transportHeader
+	// plainOff is where a packet's plaintext lies in every frame buffer:
+	// behind room for the largest frame header and the transport header,
+	// so that sealing in place and writing any header in front needs no
+	// further copy.
+	plainOff = MaxFrameHeader + transportHeader
+)
+
+// plainRoom is the largest plaintext a frame buffer of bufLen holds.
+func plainRoom(bufLen int) int { return bufLen - plainOff - sealTag }
 
 // framePool hands out buffers that fit the largest frame the endpoint
 // builds. Frames hold only ciphertext and headers, and plaintext is
@@ -121,17 +137,16 @@ func (e *Endpoint) writePacket(b *batch, pkt *stack.PacketBuffer) {
 		return
 	}
 	buf := e.bufs.get()
-	off := MinFrameHeader + transportHeader
-	if pkt.Size() > len(*buf)-off-TransportOverhead {
+	if pkt.Size() > plainRoom(len(*buf)) {
 		e.stats.droppedTooBig.Add(1)
 		e.bufs.put(buf)
 		return
 	}
-	n := off
+	n := plainOff
 	for _, s := range pkt.AsSlices() {
 		n += copy((*buf)[n:], s)
 	}
-	e.sealPacket(b, buf, (*buf)[off:n])
+	e.sealPacket(b, buf, (*buf)[plainOff:n])
 }
 
 // writeGSO cuts a segmentation-offload packet into segments, each in a
@@ -159,16 +174,15 @@ func (e *Endpoint) writeGSO(b *batch, pkt *stack.PacketBuffer) {
 		}
 	}
 	tp, dst := p.route()
-	off := MinFrameHeader + transportHeader
 	for l := seg.segLen(); l > 0; l = seg.segLen() {
 		buf := e.bufs.get()
-		if l > len(*buf)-off-TransportOverhead {
+		if l > plainRoom(len(*buf)) {
 			e.stats.droppedTooBig.Add(uint64(seg.segments()))
 			e.bufs.put(buf)
 			return
 		}
-		n := seg.next((*buf)[off:])
-		e.sealTo(b, buf, p, tp, dst, (*buf)[off:off+n])
+		n := seg.next((*buf)[plainOff:])
+		e.sealTo(b, buf, p, tp, dst, (*buf)[plainOff:plainOff+n])
 	}
 }
 
@@ -204,26 +218,29 @@ func (e *Endpoint) sealTo(b *batch, buf *[]byte, p *peer, tp *transport.Peer, ds
 	e.noteSYN(p, plain) // routing hook (forward.go)
 	// Anycast hook (anycast.go): an instance owes an answer.
 	e.noteSent(p, plain)
-	frame, ok := e.seal(buf, tp, plain)
+	var h Header
+	e.frameHeader(p, &h) // routing hook (forward.go): locators for a routed peer
+	frame, ok := e.seal(buf, &h, tp, plain)
 	if !ok {
 		e.hold(p, plain)
 		e.bufs.put(buf)
 		return
 	}
-	// Routing hook (forward.go): a peer reached through routers gets
-	// both locators and its next hop.
-	if frame, dst, ok = e.routeOut(buf, p, frame, dst); !ok {
+	if dst, ok = e.nextHopOf(p, &h, dst); !ok { // routing hook (forward.go)
 		e.bufs.put(buf)
 		return
 	}
 	b.add(dst, frame, buf)
 }
 
-// seal seals plain, which lies in buf just past room for the frame and
-// transport headers, in place. It reports false when there is no session.
-func (e *Endpoint) seal(buf *[]byte, tp *transport.Peer, plain []byte) ([]byte, bool) {
-	putHeader(*buf, FrameTransport, DefaultHopLimit)
-	frame, err := e.sessions.Seal((*buf)[:MinFrameHeader], tp, plain)
+// seal seals plain, which lies at buf[plainOff:], in place for session
+// tp, and writes h just in front of the transport header: the frame
+// starts at MaxFrameHeader-h.Len() in buf, and nothing is moved. It
+// reports false when there is no session.
+func (e *Endpoint) seal(buf *[]byte, h *Header, tp *transport.Peer, plain []byte) ([]byte, bool) {
+	start := MaxFrameHeader - h.Len()
+	hdr := AppendHeader((*buf)[start:start], h)
+	frame, err := e.sessions.Seal(hdr, tp, plain)
 	if err != nil {
 		if !errors.Is(err, transport.ErrNoSession) {
 			e.log.Debug("seal", "peer", tp.Wallet(), "err", err)
@@ -262,19 +279,20 @@ func (e *Endpoint) flushQueue(p *peer) {
 	b := getBatch()
 	tp := p.transportPeer()
 	dst := p.endpoint()
+	var h Header
+	e.frameHeader(p, &h) // routing hook (forward.go): locators for a routed peer
 	for i, plain := range q {
 		buf := e.bufs.get()
-		off := MinFrameHeader + transportHeader
-		n := copy((*buf)[off:], plain)
+		n := copy((*buf)[plainOff:], plain)
 		e.noteSYN(p, plain) // routing hook (forward.go)
-		frame, ok := e.seal(buf, tp, (*buf)[off:off+n])
+		frame, ok := e.seal(buf, &h, tp, (*buf)[plainOff:plainOff+n])
 		if !ok {
 			e.bufs.put(buf)
 			e.stats.droppedQueueExpired.Add(uint64(len(q) - i))
 			break
 		}
-		next := dst
-		if frame, next, ok = e.routeOut(buf, p, frame, dst); !ok { // routing hook (forward.go)
+		next, ok := e.nextHopOf(p, &h, dst) // routing hook (forward.go)
+		if !ok {
 			e.bufs.put(buf)
 			continue
 		}
