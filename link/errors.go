@@ -7,6 +7,9 @@ var (
 	ErrClosed = errors.New("link: closed")
 	// ErrFrameTooBig is returned by Underlay.Send for a frame over the MTU.
 	ErrFrameTooBig = errors.New("link: frame larger than underlay MTU")
+	// ErrQueueFull is returned by TrySender.TrySend when it dropped
+	// frames because the destination's queue was full.
+	ErrQueueFull = errors.New("link: underlay queue full")
 )
 
 var (

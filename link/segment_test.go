@@ -72,7 +72,14 @@ type segment struct {
 
 func newSegment(t testing.TB, mtu int) *segment {
 	t.Helper()
-	nw := mem.NewNetwork(mem.Config{MTU: mtu})
+	return newSegmentConfig(t, mem.Config{MTU: mtu})
+}
+
+// newSegmentConfig puts its members on an in-memory network built with
+// cfg.
+func newSegmentConfig(t testing.TB, cfg mem.Config) *segment {
+	t.Helper()
+	nw := mem.NewNetwork(cfg)
 	t.Cleanup(func() { nw.Close() })
 	return &segment{t: t, nw: nw, m: make(map[string]*member),
 		attach: func() (link.Underlay, error) { return nw.Attach() }}

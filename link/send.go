@@ -27,7 +27,12 @@ import (
 //     a handshake starts; the queue is flushed when the handshake
 //     completes (receive.go).
 //  5. Frames are batched per underlay address and handed to
-//     Underlay.Send, which blocks while the underlay is full.
+//     Underlay.Send, which may wait (a bounded time) while the underlay
+//     is full: the netstack's backpressure. Every other send of the
+//     endpoint (forwarding, replies, control, queue flushes, timers) runs
+//     on the underlay's reader goroutine or the timer's and never waits:
+//     it goes through TrySender.TrySend where the underlay has it, and
+//     what finds a full queue is dropped and counted (sendFrames).
 //
 // With segmentation offload (the default, gso.go) a TCP packet may come
 // in at up to 64 KiB; step 3 then cuts it into MTU-sized segments, each
@@ -70,6 +75,7 @@ func (fp *framePool) put(b *[]byte) { fp.pool.Put(b) }
 // call, keeping their order. Batches are pooled (batchPool) and keep
 // their slices' capacity from one call to the next.
 type batch struct {
+	wait   bool // the netstack's packets: Send may wait for room
 	dst    []netip.AddrPort
 	frames [][][]byte
 	bufs   []*[]byte
@@ -100,7 +106,7 @@ func (b *batch) add(dst netip.AddrPort, frame []byte, buf *[]byte) {
 // batch pool; b must not be used after.
 func (b *batch) flush(e *Endpoint) {
 	for i, dst := range b.dst {
-		e.sendFrames(dst, b.frames[i]...)
+		e.send(dst, b.wait, b.frames[i])
 	}
 	for _, buf := range b.bufs {
 		e.bufs.put(buf)
@@ -111,6 +117,7 @@ func (b *batch) flush(e *Endpoint) {
 	}
 	clear(b.bufs)
 	b.dst, b.frames, b.bufs = b.dst[:0], b.frames[:0], b.bufs[:0]
+	b.wait = false
 	batchPool.Put(b)
 }
 
@@ -120,6 +127,7 @@ func (b *batch) flush(e *Endpoint) {
 // cut into MTU-sized segments first (gso.go).
 func (e *Endpoint) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 	b := getBatch()
+	b.wait = true
 	for _, pkt := range pkts.AsSlice() {
 		if pkt.GSOOptions.Type != stack.GSONone {
 			e.writeGSO(b, pkt)
@@ -311,7 +319,17 @@ func (e *Endpoint) sendMessage(dst netip.AddrPort, msg []byte) {
 	e.sendFrames(dst, (*buf)[:n])
 }
 
+// sendFrames sends frames to dst without waiting: it is what the reader
+// and timer goroutines use.
 func (e *Endpoint) sendFrames(dst netip.AddrPort, frames ...[]byte) {
+	e.send(dst, false, frames)
+}
+
+// send hands frames to the underlay dst is on. With wait (the netstack's
+// packets) Underlay.Send may wait for room; without, a TrySender's
+// TrySend is used, and frames that find the queue full are dropped and
+// counted.
+func (e *Endpoint) send(dst netip.AddrPort, wait bool, frames [][]byte) {
 	u := e.underlay
 	if e.nics != nil { // several NICs (nic.go): dst names its NIC
 		var ok bool
@@ -320,15 +338,25 @@ func (e *Endpoint) sendFrames(dst netip.AddrPort, frames ...[]byte) {
 			return
 		}
 	}
-	if err := u.Send(dst, frames...); err != nil {
+	n, err := len(frames), error(nil)
+	if ts, ok := u.(TrySender); ok && !wait {
+		n, err = ts.TrySend(dst, frames...)
+		if errors.Is(err, ErrQueueFull) {
+			e.stats.droppedSendFull.Add(uint64(len(frames) - n))
+			err = nil
+		}
+	} else {
+		err = u.Send(dst, frames...)
+	}
+	if err != nil {
 		e.stats.sendErrors.Add(1)
 		e.log.Debug("underlay send", "dst", dst, "frames", len(frames), "err", err)
 		return
 	}
 	var bytes uint64
-	for _, f := range frames {
+	for _, f := range frames[:n] {
 		bytes += uint64(len(f))
 	}
-	e.stats.framesSent.Add(uint64(len(frames)))
+	e.stats.framesSent.Add(uint64(n))
 	e.stats.bytesSent.Add(bytes)
 }

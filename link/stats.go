@@ -18,6 +18,7 @@ type Stats struct {
 	DroppedQueueExpired uint64 // waited for a handshake that never came
 	DroppedTooBig       uint64 // outbound packet larger than the MTU
 	SendErrors          uint64 // the underlay refused a batch
+	DroppedSendFull     uint64 // frames sent without waiting (forwarded, replies, control) that found the underlay's queue full
 
 	// Routing (router.go, forward.go).
 	FramesForwarded       uint64 // frames a router passed on, never opened
@@ -47,6 +48,7 @@ type counters struct {
 	droppedMalformed, droppedOpen, droppedReplay, droppedSpoofed     atomic.Uint64
 	droppedNoPeer, droppedNotIPv6                                    atomic.Uint64
 	droppedQueueFull, droppedQueueExpired, sendErrors, droppedTooBig atomic.Uint64
+	droppedSendFull                                                  atomic.Uint64
 
 	// Routing (router.go, forward.go).
 	framesForwarded, droppedHopLimit, droppedNoRoute, droppedUnknownSession atomic.Uint64
@@ -74,6 +76,7 @@ func (c *counters) snapshot() Stats {
 		DroppedQueueExpired: c.droppedQueueExpired.Load(),
 		DroppedTooBig:       c.droppedTooBig.Load(),
 		SendErrors:          c.sendErrors.Load(),
+		DroppedSendFull:     c.droppedSendFull.Load(),
 
 		FramesForwarded:       c.framesForwarded.Load(),
 		DroppedHopLimit:       c.droppedHopLimit.Load(),

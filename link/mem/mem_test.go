@@ -328,7 +328,7 @@ func TestConcurrentSend(t *testing.T) {
 }
 
 func TestBackpressure(t *testing.T) {
-	n := mem.NewNetwork(mem.Config{QueueLen: 1})
+	n := mem.NewNetwork(mem.Config{QueueLen: 1, SendWait: time.Hour})
 	defer n.Close()
 	a, b := attach(t, n), attach(t, n)
 
@@ -389,6 +389,58 @@ func TestBackpressure(t *testing.T) {
 		}
 	}
 	waitFor(t, "three deliveries", func() bool { return b.Stats().Delivered == 3 })
+}
+
+// fullQueue returns a and b on n, with b's receiver holding frame 1
+// until release closes and frame 2 filling b's one-slot queue.
+func fullQueue(t *testing.T, n *mem.Network) (a, b *mem.Conn, release chan struct{}) {
+	a, b = attach(t, n), attach(t, n)
+	entered := make(chan struct{}, 8)
+	release = make(chan struct{})
+	b.SetReceiver(func([]byte, netip.AddrPort) {
+		entered <- struct{}{}
+		<-release
+	})
+	if err := a.Send(b.LocalAddr(), []byte{1}); err != nil {
+		t.Fatal(err)
+	}
+	<-entered
+	if err := a.Send(b.LocalAddr(), []byte{2}); err != nil {
+		t.Fatal(err)
+	}
+	return a, b, release
+}
+
+// TestTrySendFull: TrySend to a full queue takes nothing, returns
+// ErrQueueFull and counts the frames as QueueFull, at once.
+func TestTrySendFull(t *testing.T) {
+	n := mem.NewNetwork(mem.Config{QueueLen: 1, SendWait: time.Hour})
+	defer n.Close()
+	a, b, release := fullQueue(t, n)
+	defer close(release)
+	got, err := a.TrySend(b.LocalAddr(), []byte{3}, []byte{4})
+	if got != 0 || !errors.Is(err, link.ErrQueueFull) {
+		t.Fatalf("TrySend to a full queue = %d, %v; want 0, ErrQueueFull", got, err)
+	}
+	if st := a.Stats(); st.QueueFull != 2 || st.Sent != 2 {
+		t.Fatalf("stats %+v, want 2 sent and 2 QueueFull", st)
+	}
+}
+
+// TestSendWaitBounded: Send to a queue that stays full gives up after
+// SendWait, dropping the rest of the batch as QueueFull, rather than
+// waiting for ever.
+func TestSendWaitBounded(t *testing.T) {
+	n := mem.NewNetwork(mem.Config{QueueLen: 1, SendWait: 10 * time.Millisecond})
+	defer n.Close()
+	a, b, release := fullQueue(t, n)
+	defer close(release)
+	if err := a.Send(b.LocalAddr(), []byte{3}, []byte{4}); err != nil {
+		t.Fatalf("Send to a queue that stays full: %v", err)
+	}
+	if st := a.Stats(); st.QueueFull != 2 {
+		t.Fatalf("stats %+v, want 2 QueueFull", st)
+	}
 }
 
 func TestCloseUnblocksSender(t *testing.T) {
