@@ -48,6 +48,7 @@ type Sim struct {
 
 	nodes []*node
 	tasks []task
+	heal  *healWatch // the flows in flight at the last heal (heal.go)
 	names *names     // nil unless the scenario has naming (names.go)
 	rt    *overlay   // nil unless the scenario has overlay routing (routing.go)
 	hosts []int32    // the nodes workloads run between: all, or the routed hosts
