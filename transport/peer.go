@@ -48,6 +48,7 @@ type Peer struct {
 	cookie    [macSize]byte // from the peer's last cookie reply
 	cookieAt  time.Time     // zero: no cookie
 	removed   bool
+	hsRTT     handshakeRTT // measured by completed initiations (pacing.go)
 }
 
 // Wallet returns the wallet the peer is (or must turn out to be) bound to.
