@@ -27,6 +27,8 @@ type peer struct {
 	grp  atomic.Pointer[anycastGroup]
 	inst *instance
 
+	nudge nudgeState // the last TCP segment sent (nudge.go); its own lock
+
 	mu        sync.Mutex // guards the fields below
 	tp        *transport.Peer
 	addr      netip.AddrPort // current underlay address; follows the peer when it roams

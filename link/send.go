@@ -154,7 +154,10 @@ func (e *Endpoint) writePacket(b *batch, pkt *stack.PacketBuffer) {
 	for _, s := range pkt.AsSlices() {
 		n += copy((*buf)[n:], s)
 	}
-	e.sealPacket(b, buf, (*buf)[plainOff:n])
+	k := tcpKind((*buf)[plainOff:n])
+	if p := e.sealPacket(b, buf, (*buf)[plainOff:n]); p != nil {
+		e.remember(p, pkt, k) // nudge.go
+	}
 }
 
 // writeGSO cuts a segmentation-offload packet into segments, each in a
@@ -192,32 +195,34 @@ func (e *Endpoint) writeGSO(b *batch, pkt *stack.PacketBuffer) {
 		n := seg.next((*buf)[plainOff:])
 		e.sealTo(b, buf, p, tp, dst, (*buf)[plainOff:plainOff+n])
 	}
+	e.remember(p, pkt, segData) // nudge.go
 }
 
-// sealPacket routes the IPv6 packet plain, which lies in buf just past
-// room for the frame and transport headers, and hands it to sealTo. It
-// takes buf.
-func (e *Endpoint) sealPacket(b *batch, buf *[]byte, plain []byte) {
+// sealPacket routes the IPv6 packet plain, which lies in buf at
+// plainOff, and hands it to sealTo. It takes buf, and returns the peer
+// the packet went (or waits) for, nil if it was dropped.
+func (e *Endpoint) sealPacket(b *batch, buf *[]byte, plain []byte) *peer {
 	if len(plain) < header.IPv6MinimumSize {
 		e.stats.droppedNotIPv6.Add(1)
 		e.bufs.put(buf)
-		return
+		return nil
 	}
 	dst, _ := netip.AddrFromSlice(header.IPv6(plain).DestinationAddressSlice())
 	p := e.peers.byIdent(dst)
 	if p == nil {
 		e.stats.droppedNoPeer.Add(1)
 		e.bufs.put(buf)
-		return
+		return nil
 	}
 	if g := p.grp.Load(); g != nil { // anycast hook (anycast.go): the flow's instance
 		if p = e.pickPacket(g, plain); p == nil {
 			e.bufs.put(buf)
-			return
+			return nil
 		}
 	}
 	tp, addr := p.route()
 	e.sealTo(b, buf, p, tp, addr, plain)
+	return p
 }
 
 // sealTo seals plain for p's session tp in place and adds the frame for

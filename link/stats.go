@@ -20,6 +20,10 @@ type Stats struct {
 	SendErrors          uint64 // the underlay refused a batch
 	DroppedSendFull     uint64 // frames sent without waiting (forwarded, replies, control) that found the underlay's queue full
 
+	// Recovery (nudge.go).
+	Nudges    uint64 // TCP segments sent again at once because their peer was heard again after a silence
+	SYNResent uint64 // SYNs sent again before the netstack's 1 s timer
+
 	// Routing (router.go, forward.go).
 	FramesForwarded       uint64 // frames a router passed on, never opened
 	DroppedHopLimit       uint64 // frames whose hop limit ran out here
@@ -48,7 +52,7 @@ type counters struct {
 	droppedMalformed, droppedOpen, droppedReplay, droppedSpoofed     atomic.Uint64
 	droppedNoPeer, droppedNotIPv6                                    atomic.Uint64
 	droppedQueueFull, droppedQueueExpired, sendErrors, droppedTooBig atomic.Uint64
-	droppedSendFull                                                  atomic.Uint64
+	droppedSendFull, nudges, synResent                               atomic.Uint64
 
 	// Routing (router.go, forward.go).
 	framesForwarded, droppedHopLimit, droppedNoRoute, droppedUnknownSession atomic.Uint64
@@ -77,6 +81,8 @@ func (c *counters) snapshot() Stats {
 		DroppedTooBig:       c.droppedTooBig.Load(),
 		SendErrors:          c.sendErrors.Load(),
 		DroppedSendFull:     c.droppedSendFull.Load(),
+		Nudges:              c.nudges.Load(),
+		SYNResent:           c.synResent.Load(),
 
 		FramesForwarded:       c.framesForwarded.Load(),
 		DroppedHopLimit:       c.droppedHopLimit.Load(),

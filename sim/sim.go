@@ -267,9 +267,10 @@ func (s *Sim) settle(n *node) {
 	s.scheduleTick(n)
 }
 
-// scheduleTick queues n's transport tick at the sessions' next deadline.
+// scheduleTick queues n's transport tick at the link's next deadline
+// (the sessions' timers and the link's early SYN retransmissions).
 func (s *Sim) scheduleTick(n *node) {
-	d := n.in.Sessions.NextDeadline()
+	d := n.in.Link.NextDeadline()
 	if d.IsZero() {
 		return
 	}

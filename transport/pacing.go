@@ -11,9 +11,11 @@ import "time"
 //     peer keeps a smoothed round trip and its variation (RFC 6298's
 //     gains, 1/8 and 1/4).
 //   - An attempt waits srtt + 4·rttvar, at least 2·srtt, for its
-//     response; before any measurement, initialHandshakeRetry (1 s, TCP's
-//     initial RTO). Each retransmission of one handshake doubles the
-//     wait.
+//     response; before any measurement, initialHandshakeRetry (500 ms:
+//     half TCP's and QUIC's initial 1 s, as a handshake message is small
+//     and a lost one stalls every flow to the peer; a path slower than
+//     that pays one superseded attempt). Each retransmission of one
+//     handshake doubles the wait.
 //   - The wait is bounded below by minHandshakeRetry (250 ms) and above
 //     by Timers.RekeyTimeout (5 s), then shortened by up to a quarter at
 //     random (the low bits of the attempt's random index, so no extra
@@ -27,7 +29,7 @@ import "time"
 //     more than it is sent and the cookie defence is untouched.
 const (
 	minHandshakeRetry     = 250 * time.Millisecond
-	initialHandshakeRetry = time.Second
+	initialHandshakeRetry = 500 * time.Millisecond
 )
 
 // handshakeRTT is a peer's smoothed handshake round trip; guarded by the

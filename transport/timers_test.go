@@ -168,11 +168,11 @@ func TestRetransmitAndGiveUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// No round trip measured yet: the first retry comes after 1 s less
-	// up to a quarter (pacing.go).
+	// No round trip measured yet: the first retry comes after 500 ms
+	// less up to a quarter (pacing.go).
 	d := a.s.NextDeadline().Sub(clock.Now())
-	if d < 750*time.Millisecond || d > time.Second {
-		t.Fatalf("first retry after %v, want 750 ms to 1 s", d)
+	if d < 375*time.Millisecond || d > 500*time.Millisecond {
+		t.Fatalf("first retry after %v, want 375 to 500 ms", d)
 	}
 	clock.Advance(d - time.Millisecond)
 	if out := a.s.Tick(); len(out) != 0 {
@@ -197,7 +197,7 @@ func TestRetransmitAndGiveUp(t *testing.T) {
 	}
 
 	// A peer that never answers: retransmit at most every RekeyTimeout
-	// (5 s; the waits double from 1 s), give up at 90 s.
+	// (5 s; the waits double from 500 ms), give up at 90 s.
 	c := newNode(t, clock, 3, nil)
 	pc := a.peerIK(c)
 	if _, err := a.s.Initiate(pc); err != nil {
