@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/linktest"
 	"github.com/anynet/anynet/stack"
 )
 
@@ -37,7 +38,7 @@ func TestNudgeAfterPartition(t *testing.T) {
 	}()
 	// Let the writer's segments go unanswered for longer than the
 	// nudge's silence (no timing is asserted: only the order of events).
-	waitFor(t, "a to send into the partition", func() bool { return a.ep.Stats().FramesSent > 0 })
+	linktest.WaitFor(t, "a to send into the partition", func() bool { return a.ep.Stats().FramesSent > 0 })
 	time.Sleep(1500 * time.Millisecond)
 	s.nw.Connect(a.addr, b.addr)
 	<-done

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/linktest"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/mem"
 )
@@ -59,10 +60,10 @@ func TestRoutersForwardIntoFullQueues(t *testing.T) {
 	go flood(0, r1, b.loc) // r1 → r2 → b
 	go flood(1, r2, a.loc) // r2 → r1 → a
 	fwd1, fwd2 := r1.ep.Stats().FramesForwarded, r2.ep.Stats().FramesForwarded
-	waitFor(t, "both routers to forward into a full queue", func() bool {
+	linktest.WaitFor(t, "both routers to forward into a full queue", func() bool {
 		return r1.ep.Stats().DroppedSendFull > 0 && r2.ep.Stats().DroppedSendFull > 0
 	})
-	waitFor(t, "both routers to keep forwarding", func() bool {
+	linktest.WaitFor(t, "both routers to keep forwarding", func() bool {
 		return r1.ep.Stats().FramesForwarded > fwd1+1000 && r2.ep.Stats().FramesForwarded > fwd2+1000
 	})
 	close(stop)

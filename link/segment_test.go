@@ -158,19 +158,6 @@ func (s *segment) route(from, to *member) {
 	}
 }
 
-// waitFor polls cond until it holds, failing after a generous deadline
-// (no timing is asserted: the deadline only stops a hung test).
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // hasRoute reports whether m's table holds a route for loc.
 func hasRoute(m *member, loc locator.Locator) bool {
 	for _, r := range m.ep.Routes() {
