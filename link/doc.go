@@ -33,6 +33,45 @@
 // The link never decrypts what it forwards for others (see Routing)
 // and never holds keys: package transport does.
 //
+// # Buffers, and who may wait
+//
+// Outbound, the endpoint owns its frame buffers (a pool, send.go): a
+// packet is copied once from the netstack's PacketBuffer into a buffer,
+// at plainOff, behind room for the largest frame header (both locators)
+// and the transport header; it is sealed in place and its header, 4 or
+// 68 bytes, is written just in front, so a routed frame costs no more
+// copies than a direct one. The buffer goes back to the pool once
+// Underlay.Send returned: an underlay retains no slice it was given.
+// Inbound, the frame is the underlay's until the receiver returns: data
+// is opened into a gVisor view the netstack then owns, and a router
+// forwards the underlay's bytes as they are (hop limit decremented in
+// place) before returning. Nudges (nudge.go) hold a reference to the
+// netstack's last TCP segment per peer, never its bytes.
+//
+// Only the netstack's own packets (WritePackets) may wait for room in
+// the underlay, which is TCP's backpressure, and Underlay.Send waits a
+// bounded time at most. Everything else the endpoint sends runs on the
+// underlay's reader goroutine or the timer's (forwarding, handshake
+// replies, control messages, the flush of a handshake's queue, nudges)
+// and never waits for another node's queue: it goes through
+// TrySender.TrySend where the underlay has it, and what finds a full
+// queue is dropped and counted (Stats.DroppedSendFull), as a router's
+// full output queue drops. Two routers that forward into each other's
+// full queues therefore keep moving.
+//
+// # Recovery
+//
+// nudge.go makes TCP follow the path: when a peer is heard again after a
+// silence during which a TCP segment to it went unanswered (a partition
+// healed, a handshake completed again, a stale hint was answered, a
+// punched path opened), the last segment is sent again at once, so the
+// peer's acknowledgement restarts the flow instead of an RTO that backed
+// off during the outage; and a SYN that heard nothing back is sent again
+// after three measured handshake round trips instead of gVisor's fixed
+// 1 s. Package transport paces its handshake retransmissions by the
+// measured round trip, and package stack caps TCP's RTO for the overlay
+// (stack/tcp.go).
+//
 // # Underlays
 //
 // An Underlay (underlay.go) moves frames between netip.AddrPort
