@@ -196,7 +196,7 @@
 // its attachment router (its default route): the peer's frames carry
 // both locators, destination and source, and go to the router. A router
 // forwards every frame whose destination locator is not its own without
-// opening it (forward.go): to an attached host whose locator matches
+// opening it (router_forward.go): to an attached host whose locator matches
 // exactly, else to the neighbor router that the longest-prefix match in
 // its route table (package link/route) names, decrementing the hop
 // limit. Sessions stay end to end: only the destination holds the keys.
@@ -220,7 +220,7 @@
 // node, the network pass on chain that holds the locator; package
 // stack) for the router of that segment and sends the frame straight to
 // its underlay address — a UDP tunnel across today's internet — which
-// forwards it as any frame for its own prefix (tunnel.go). The answer is
+// forwards it as any frame for its own prefix (router_tunnel.go). The answer is
 // cached per prefix (Tunnels lists them) and, while in use, asked for
 // again in the background every Routing.TunnelRefresh (30 s by default),
 // so a segment whose router moves is followed; an answer that cannot be
@@ -298,7 +298,7 @@
 // relays for it.
 //
 // Two hosts that talk through routers then try to talk directly, by
-// UDP hole punching that their routers coordinate (punch.go, nat.go).
+// UDP hole punching that their routers coordinate (host_punch.go, router_punch.go).
 // With both attached to router R:
 //
 //	A ── punch ask(B's locator) ──► R          A talks to B through R
@@ -354,7 +354,7 @@
 // of neighbor routers for asks to travel. A router that finds no route
 // for an ask answers its host with a kind 8: the address it sees that
 // host at. The host sends the address to the peer inside their own
-// session, along the routed path, as a candidate message (punch_peer.go;
+// session, along the routed path, as a candidate message (host_punch_peer.go;
 // a data message whose plaintext starts with 01, not an IPv6 packet's
 // 6_, then the address as in kind 5: 19 bytes); the peer probes it and,
 // unless it asked within the hold time, asks its own router and sends

@@ -238,7 +238,7 @@ func (e *Endpoint) Tick() {
 		if p == nil {
 			continue
 		}
-		e.sendTo(p, out.Msg) // routing hook (forward.go): with locators for a routed peer
+		e.sendTo(p, out.Msg) // routing hook (host_route.go): with locators for a routed peer
 	}
 	e.stats.droppedQueueExpired.Add(uint64(e.peers.expireQueues(e.now())))
 	e.tickSYNs(e.now()) // nudge.go: early SYN retransmissions

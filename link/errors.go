@@ -25,7 +25,7 @@ var (
 // identity address; the second is refused.
 var ErrIdentityCollision = errors.New("link: identity address collision")
 
-// Routing errors (router.go, forward.go).
+// Routing errors (router.go, router_forward.go).
 var (
 	// ErrUnreachable: a router said it cannot deliver to the peer's
 	// locator (an unreachable frame), or this node has no route to it.

@@ -228,18 +228,18 @@ func (e *Endpoint) sealPacket(b *batch, buf *[]byte, plain []byte) *peer {
 // sealTo seals plain for p's session tp in place and adds the frame for
 // dst to b, or queues a copy for a handshake. It takes buf.
 func (e *Endpoint) sealTo(b *batch, buf *[]byte, p *peer, tp *transport.Peer, dst netip.AddrPort, plain []byte) {
-	e.noteSYN(p, plain) // routing hook (forward.go)
+	e.noteSYN(p, plain) // routing hook (host_route.go)
 	// Anycast hook (anycast.go): an instance owes an answer.
 	e.noteSent(p, plain)
 	var h Header
-	e.frameHeader(p, &h) // routing hook (forward.go): locators for a routed peer
+	e.frameHeader(p, &h) // routing hook (host_route.go): locators for a routed peer
 	frame, ok := e.seal(buf, &h, tp, plain)
 	if !ok {
 		e.hold(p, plain)
 		e.bufs.put(buf)
 		return
 	}
-	if dst, ok = e.nextHopOf(p, &h, dst); !ok { // routing hook (forward.go)
+	if dst, ok = e.nextHopOf(p, &h, dst); !ok { // routing hook (host_route.go)
 		e.bufs.put(buf)
 		return
 	}
@@ -280,7 +280,7 @@ func (e *Endpoint) startHandshake(p *peer) {
 		return
 	}
 	e.stats.handshakesStarted.Add(1)
-	e.sendTo(p, msg) // routing hook (forward.go): with locators for a routed peer
+	e.sendTo(p, msg) // routing hook (host_route.go): with locators for a routed peer
 }
 
 // flushQueue seals and sends what waited for p's new session.
@@ -293,18 +293,18 @@ func (e *Endpoint) flushQueue(p *peer) {
 	tp := p.transportPeer()
 	dst := p.endpoint()
 	var h Header
-	e.frameHeader(p, &h) // routing hook (forward.go): locators for a routed peer
+	e.frameHeader(p, &h) // routing hook (host_route.go): locators for a routed peer
 	for i, plain := range q {
 		buf := e.bufs.get()
 		n := copy((*buf)[plainOff:], plain)
-		e.noteSYN(p, plain) // routing hook (forward.go)
+		e.noteSYN(p, plain) // routing hook (host_route.go)
 		frame, ok := e.seal(buf, &h, tp, (*buf)[plainOff:plainOff+n])
 		if !ok {
 			e.bufs.put(buf)
 			e.stats.droppedQueueExpired.Add(uint64(len(q) - i))
 			break
 		}
-		next, ok := e.nextHopOf(p, &h, dst) // routing hook (forward.go)
+		next, ok := e.nextHopOf(p, &h, dst) // routing hook (host_route.go)
 		if !ok {
 			e.bufs.put(buf)
 			continue

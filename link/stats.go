@@ -24,7 +24,7 @@ type Stats struct {
 	Nudges    uint64 // TCP segments sent again at once because their peer was heard again after a silence
 	SYNResent uint64 // SYNs sent again before the netstack's 1 s timer
 
-	// Routing (router.go, forward.go).
+	// Routing (router.go, router_forward.go).
 	FramesForwarded       uint64 // frames a router passed on, never opened
 	DroppedHopLimit       uint64 // frames whose hop limit ran out here
 	DroppedNoRoute        uint64 // frames for a locator this node has no route to
@@ -35,13 +35,13 @@ type Stats struct {
 	UnreachableSent       uint64 // unreachable frames sent to a source
 	UnreachableReceived   uint64 // unreachable frames accepted for one of our peers
 
-	// NAT traversal (punch.go, nat.go).
+	// NAT traversal (host_punch.go, router_punch.go).
 	PunchAsks          uint64 // a host's asks to its router for a direct path to a peer
 	PunchProbes        uint64 // probes a host sent straight to a peer's underlay address
 	PathsDirect        uint64 // routed peers whose frames moved to a direct path
 	PathsFallback      uint64 // direct paths that went quiet, back through routers
 	PunchesCoordinated uint64 // a router's punch pairs: two hosts told each other's address
-	PunchCandidates    uint64 // a host's own addresses sent to a peer end to end (punch_peer.go)
+	PunchCandidates    uint64 // a host's own addresses sent to a peer end to end (host_punch_peer.go)
 }
 
 type counters struct {
@@ -54,12 +54,12 @@ type counters struct {
 	droppedQueueFull, droppedQueueExpired, sendErrors, droppedTooBig atomic.Uint64
 	droppedSendFull, nudges, synResent                               atomic.Uint64
 
-	// Routing (router.go, forward.go).
+	// Routing (router.go, router_forward.go).
 	framesForwarded, droppedHopLimit, droppedNoRoute, droppedUnknownSession atomic.Uint64
 	droppedControl, controlSent, controlReceived                            atomic.Uint64
 	unreachableSent, unreachableReceived                                    atomic.Uint64
 
-	// NAT traversal (punch.go, nat.go).
+	// NAT traversal (host_punch.go, router_punch.go).
 	punchAsks, punchProbes, pathsDirect, pathsFallback, punchesCoordinated, punchCandidates atomic.Uint64
 }
 
