@@ -22,19 +22,25 @@ import (
 //     (Stats.Nudges); the peer answers it with an acknowledgement (of new
 //     data, or a duplicate that says what it holds), which restarts the
 //     flow.
-//  3. Early SYN retransmission: gVisor's SYN timer is fixed at 1 s. A
-//     remembered SYN with nothing heard from the peer since goes again
-//     after 3 handshake round trips of the path as the transport measured
-//     them (250 ms to 1 s), then twice that, at most synEarlyRetries
-//     times per SYN the netstack sends, so a SYN lost on the overlay
-//     costs a few round trips rather than a second (Stats.SYNResent).
-//     Tick sends them; NextDeadline says when, for the simulator. Without
-//     a measured round trip nothing is sent early.
+//  3. Early retransmission: gVisor's SYN and SYN-ACK timers are fixed
+//     at 1 s (a SYN-RCVD endpoint does not answer a repeated SYN), and its
+//     first RTO after a handshake that waited for the overlay's session
+//     counts that wait in the round trip. A remembered segment whose end
+//     the peer has not acknowledged (the link reads the ACK number of the
+//     flow's inbound segments) goes again after 3 round trips of the path
+//     (250 ms to 1 s), then twice that, at most earlyRetries times per
+//     segment the netstack sends: a tail loss probe on the path's own
+//     round trip, so an opening segment or a flow's last segment lost on
+//     the overlay costs a few round trips rather than a second
+//     (Stats.EarlyRetransmits). The round trip is the transport's
+//     handshake RTT (Peer.HandshakeRTT), which initiator and responder
+//     both measure. Tick sends them; NextDeadline says when, for the
+//     simulator. Without a measured round trip nothing is sent early.
 const (
-	nudgeSilence    = time.Second
-	synEarlyRetries = 2
-	minSYNWait      = 250 * time.Millisecond
-	maxSYNWait      = time.Second
+	nudgeSilence = time.Second
+	earlyRetries = 2
+	minProbeWait = 250 * time.Millisecond
+	maxProbeWait = time.Second
 )
 
 // segKind says what a remembered TCP segment is.
@@ -42,8 +48,8 @@ type segKind uint8
 
 const (
 	segOther segKind = iota // not TCP, or a pure ACK or RST: not remembered
-	segData                 // data, or FIN, or SYN-ACK
-	segSYN                  // an opening SYN
+	segData                 // data, or FIN
+	segSYN                  // an opening SYN or SYN-ACK
 )
 
 // tcpKind classifies plain, an IPv6 packet this node sends.
@@ -60,9 +66,9 @@ func tcpKind(plain []byte) segKind {
 	switch {
 	case f&header.TCPFlagRst != 0:
 		return segOther
-	case f&header.TCPFlagSyn != 0 && f&header.TCPFlagAck == 0:
+	case f&header.TCPFlagSyn != 0:
 		return segSYN
-	case f&(header.TCPFlagSyn|header.TCPFlagFin) != 0:
+	case f&header.TCPFlagFin != 0:
 		return segData
 	}
 	off := int(tcp.DataOffset())
@@ -76,11 +82,47 @@ func tcpKind(plain []byte) segKind {
 type nudgeState struct {
 	mu      sync.Mutex // guards the fields below
 	last    *stack.PacketBuffer
-	syn     bool      // last is an opening SYN
+	syn     bool      // last is an opening SYN or SYN-ACK
+	id      segID     // last's flow and end
 	waiting time.Time // first segment sent since the peer was last heard; zero: none
 	heard   time.Time // the peer's last authenticated frame
-	synNext time.Time // when the SYN goes again early; zero: not
-	synSent int       // early retransmissions of this SYN
+	synNext time.Time // when last goes again early; zero: not
+	synSent int       // early retransmissions of last
+}
+
+// segID names a TCP segment's flow (this node's port, the peer's) and
+// the sequence number just past it, which the peer's ACK must reach.
+type segID struct {
+	local, remote uint16
+	end           uint32
+	ok            bool
+}
+
+// segIDOf reads pkt's TCP header.
+func segIDOf(pkt *stack.PacketBuffer) segID {
+	th := header.TCP(pkt.TransportHeader().Slice())
+	if len(th) < header.TCPMinimumSize {
+		return segID{}
+	}
+	end := th.SequenceNumber() + uint32(pkt.Data().Size())
+	if f := th.Flags(); f&header.TCPFlagSyn != 0 {
+		end++
+	} else if f&header.TCPFlagFin != 0 {
+		end++
+	}
+	return segID{local: th.SourcePort(), remote: th.DestinationPort(), end: end, ok: true}
+}
+
+// acks reports whether plain, an IPv6 packet from the peer, acknowledges
+// all of segment id.
+func (id segID) acks(plain []byte) bool {
+	if !id.ok || len(plain) < header.IPv6MinimumSize+header.TCPMinimumSize ||
+		header.IPv6(plain).TransportProtocol() != header.TCPProtocolNumber {
+		return false
+	}
+	th := header.TCP(plain[header.IPv6MinimumSize:])
+	return th.SourcePort() == id.remote && th.DestinationPort() == id.local &&
+		th.Flags()&header.TCPFlagAck != 0 && int32(th.AckNumber()-id.end) >= 0
 }
 
 // synWatch lists the peers with a SYN that may go again early, in the
@@ -101,17 +143,16 @@ func (e *Endpoint) remember(p *peer, pkt *stack.PacketBuffer, k segKind) {
 	pkt.IncRef()
 	n.mu.Lock()
 	old := n.last
-	n.last = pkt
+	n.last, n.id = pkt, segIDOf(pkt)
 	if n.waiting.IsZero() {
 		n.waiting = now
 	}
 	watch := false
 	n.synSent = 0
-	if n.syn = k == segSYN; n.syn {
-		if wait := e.synWait(p, 0); wait > 0 {
-			watch = n.synNext.IsZero()
-			n.synNext = now.Add(wait)
-		}
+	n.syn = k == segSYN
+	if wait := e.synWait(p, 0); wait > 0 && n.id.ok {
+		watch = n.synNext.IsZero()
+		n.synNext = now.Add(wait)
 	} else {
 		n.synNext = time.Time{}
 	}
@@ -127,25 +168,25 @@ func (e *Endpoint) remember(p *peer, pkt *stack.PacketBuffer, k segKind) {
 }
 
 // synWait is how long the k-th early retransmission of a SYN to p waits,
-// zero for none.
+// zero for none. p.nudge.mu is held.
 func (e *Endpoint) synWait(p *peer, k int) time.Duration {
 	tp := p.transportPeer()
-	if tp == nil || k >= synEarlyRetries {
+	if tp == nil || k >= earlyRetries {
 		return 0
 	}
 	r := tp.HandshakeRTT()
 	if r == 0 {
 		return 0
 	}
-	return min(max(3*r, minSYNWait), maxSYNWait) << k
+	return min(max(3*r, minProbeWait), maxProbeWait) << k
 }
 
-// heardFrom notes an authenticated frame from p, data (which may answer
-// a SYN) or a completed handshake, and nudges p's flow if a segment
-// waited for it at least nudgeSilence. A completed handshake arms the
-// early retransmission of a SYN that waited for it, now that the round
-// trip is measured.
-func (e *Endpoint) heardFrom(p *peer, data bool) {
+// heardFrom notes an authenticated frame from p, a packet (plain, which
+// may acknowledge the remembered segment) or a completed handshake (plain
+// nil), and nudges p's flow if a segment waited for it at least
+// nudgeSilence. A completed handshake arms the early retransmission of a
+// segment that waited for it, now that the round trip is measured.
+func (e *Endpoint) heardFrom(p *peer, plain []byte) {
 	now := e.now()
 	n := &p.nudge
 	n.mu.Lock()
@@ -153,9 +194,11 @@ func (e *Endpoint) heardFrom(p *peer, data bool) {
 	n.heard, n.waiting = now, time.Time{}
 	watch := false
 	switch {
-	case data:
-		n.synNext = time.Time{}
-	case n.syn && n.last != nil && n.synNext.IsZero():
+	case plain != nil:
+		if n.id.acks(plain) {
+			n.synNext = time.Time{}
+		}
+	case n.last != nil && n.id.ok && n.synNext.IsZero():
 		if wait := e.synWait(p, n.synSent); wait > 0 {
 			n.synNext, watch = now.Add(wait), true
 		}
@@ -173,7 +216,7 @@ func (e *Endpoint) heardFrom(p *peer, data bool) {
 	}
 	if pkt != nil {
 		e.stats.nudges.Add(1)
-		e.resendSegment(p, pkt)
+		e.resendSegment(p, pkt, false)
 		pkt.DecRef()
 	}
 }
@@ -188,7 +231,7 @@ func (e *Endpoint) tickSYNs(now time.Time) {
 	for _, p := range peers {
 		n := &p.nudge
 		n.mu.Lock()
-		if n.synNext.IsZero() || !n.syn || n.last == nil {
+		if n.synNext.IsZero() || n.last == nil {
 			n.synNext = time.Time{}
 			n.mu.Unlock()
 			continue
@@ -207,8 +250,8 @@ func (e *Endpoint) tickSYNs(now time.Time) {
 		pkt := n.last
 		pkt.IncRef()
 		n.mu.Unlock()
-		e.stats.synResent.Add(1)
-		e.resendSegment(p, pkt)
+		e.stats.earlyRetransmits.Add(1)
+		e.resendSegment(p, pkt, true)
 		pkt.DecRef()
 	}
 	if len(keep) > 0 {
@@ -227,7 +270,7 @@ func (e *Endpoint) synDeadline() time.Time {
 	for _, p := range peers {
 		n := &p.nudge
 		n.mu.Lock()
-		if at := n.synNext; !at.IsZero() && n.syn && (d.IsZero() || at.Before(d)) {
+		if at := n.synNext; !at.IsZero() && (d.IsZero() || at.Before(d)) {
 			d = at
 		}
 		n.mu.Unlock()
@@ -248,8 +291,8 @@ func (e *Endpoint) NextDeadline() time.Time {
 
 // resendSegment seals pkt, a TCP segment the netstack sent to p, again
 // and sends it without waiting. Of a segmentation-offload packet only
-// the first segment goes.
-func (e *Endpoint) resendSegment(p *peer, pkt *stack.PacketBuffer) {
+// one segment goes: the last with tail, else the first.
+func (e *Endpoint) resendSegment(p *peer, pkt *stack.PacketBuffer, tail bool) {
 	buf := e.bufs.get()
 	var n int
 	if pkt.GSOOptions.Type != stack.GSONone {
@@ -263,6 +306,9 @@ func (e *Endpoint) resendSegment(p *peer, pkt *stack.PacketBuffer) {
 			return
 		}
 		n = seg.next((*buf)[plainOff:])
+		for tail && seg.segLen() > 0 {
+			n = seg.next((*buf)[plainOff:])
+		}
 	} else {
 		if pkt.Size() > plainRoom(len(*buf)) {
 			e.bufs.put(buf)

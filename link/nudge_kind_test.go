@@ -27,7 +27,7 @@ func TestTCPKind(t *testing.T) {
 		want segKind
 	}{
 		{"syn", seg(tcp, header.TCPFlagSyn, 0), segSYN},
-		{"syn-ack", seg(tcp, header.TCPFlagSyn|header.TCPFlagAck, 0), segData},
+		{"syn-ack", seg(tcp, header.TCPFlagSyn|header.TCPFlagAck, 0), segSYN},
 		{"data", seg(tcp, header.TCPFlagAck|header.TCPFlagPsh, 100), segData},
 		{"fin", seg(tcp, header.TCPFlagFin|header.TCPFlagAck, 0), segData},
 		{"pure ack", seg(tcp, header.TCPFlagAck, 0), segOther},

@@ -79,7 +79,7 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			}
 			e.learnPath(p, &h, true) // routing hook (host_route.go)
 			e.heard(p, true)         // anycast hook (anycast.go): RTT, liveness
-			e.heardFrom(p, false)    // nudge.go: the path is back
+			e.heardFrom(p, nil)      // nudge.go: the path is back
 			e.flushQueue(p)
 		}
 	case transport.KindStale: // the peer lost our session: handshake now
@@ -92,9 +92,9 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			e.stats.droppedSpoofed.Add(1)
 			return
 		}
-		e.learnPath(p, &h, res.Established)  // routing hook (host_route.go)
-		e.heard(p, false)                    // anycast hook (anycast.go): liveness
-		e.heardFrom(p, len(res.Payload) > 0) // nudge.go: the path is back
+		e.learnPath(p, &h, res.Established) // routing hook (host_route.go)
+		e.heard(p, false)                   // anycast hook (anycast.go): liveness
+		e.heardFrom(p, res.Payload)         // nudge.go: the path is back, and what it acknowledges
 		// The first data message may confirm a responder's session.
 		e.flushQueue(p)
 		switch {

@@ -21,8 +21,8 @@ type Stats struct {
 	DroppedSendFull     uint64 // frames sent without waiting (forwarded, replies, control) that found the underlay's queue full
 
 	// Recovery (nudge.go).
-	Nudges    uint64 // TCP segments sent again at once because their peer was heard again after a silence
-	SYNResent uint64 // SYNs sent again before the netstack's 1 s timer
+	Nudges           uint64 // TCP segments sent again at once because their peer was heard again after a silence
+	EarlyRetransmits uint64 // unacknowledged TCP segments sent again after 3 round trips of the path, before the netstack's timer
 
 	// Routing (router.go, router_forward.go).
 	FramesForwarded       uint64 // frames a router passed on, never opened
@@ -52,7 +52,7 @@ type counters struct {
 	droppedMalformed, droppedOpen, droppedReplay, droppedSpoofed     atomic.Uint64
 	droppedNoPeer, droppedNotIPv6                                    atomic.Uint64
 	droppedQueueFull, droppedQueueExpired, sendErrors, droppedTooBig atomic.Uint64
-	droppedSendFull, nudges, synResent                               atomic.Uint64
+	droppedSendFull, nudges, earlyRetransmits                        atomic.Uint64
 
 	// Routing (router.go, router_forward.go).
 	framesForwarded, droppedHopLimit, droppedNoRoute, droppedUnknownSession atomic.Uint64
@@ -82,7 +82,7 @@ func (c *counters) snapshot() Stats {
 		SendErrors:          c.sendErrors.Load(),
 		DroppedSendFull:     c.droppedSendFull.Load(),
 		Nudges:              c.nudges.Load(),
-		SYNResent:           c.synResent.Load(),
+		EarlyRetransmits:    c.earlyRetransmits.Load(),
 
 		FramesForwarded:       c.framesForwarded.Load(),
 		DroppedHopLimit:       c.droppedHopLimit.Load(),

@@ -7,8 +7,9 @@ import "time"
 //
 //   - Each initiation's response names the attempt it answers (its own
 //     index and ephemeral key), so every completed handshake measures one
-//     round trip without ambiguity (Karn's problem does not arise). The
-//     peer keeps a smoothed round trip and its variation (RFC 6298's
+//     round trip without ambiguity (Karn's problem does not arise); a
+//     responder measures from its response to the initiator's first data
+//     message on the new session. The peer keeps a smoothed round trip and its variation (RFC 6298's
 //     gains, 1/8 and 1/4).
 //   - An attempt waits srtt + 4·rttvar, at least 2·srtt, for its
 //     response; before any measurement, initialHandshakeRetry (500 ms:
