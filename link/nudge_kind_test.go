@@ -40,3 +40,35 @@ func TestTCPKind(t *testing.T) {
 		}
 	}
 }
+
+// TestSegIDAcks: an inbound segment acknowledges the remembered one only
+// on the same flow, reversed, with the ACK flag and an ACK number at or
+// past its end (modulo 2^32).
+func TestSegIDAcks(t *testing.T) {
+	ack := func(src, dst uint16, flags header.TCPFlags, n uint32) []byte {
+		b := make([]byte, header.IPv6MinimumSize+header.TCPMinimumSize)
+		header.IPv6(b).Encode(&header.IPv6Fields{PayloadLength: header.TCPMinimumSize, TransportProtocol: header.TCPProtocolNumber, HopLimit: 64})
+		header.TCP(b[header.IPv6MinimumSize:]).Encode(&header.TCPFields{SrcPort: src, DstPort: dst, AckNum: n, DataOffset: header.TCPMinimumSize, Flags: flags})
+		return b
+	}
+	id := segID{local: 1000, remote: 7, end: 0xfffffff0, ok: true}
+	for _, c := range []struct {
+		name string
+		pkt  []byte
+		want bool
+	}{
+		{"at the end", ack(7, 1000, header.TCPFlagAck, 0xfffffff0), true},
+		{"past it, wrapped", ack(7, 1000, header.TCPFlagAck, 5), true},
+		{"short of it", ack(7, 1000, header.TCPFlagAck, 0xffffffef), false},
+		{"another flow", ack(8, 1000, header.TCPFlagAck, 0xfffffff0), false},
+		{"no ACK flag", ack(7, 1000, header.TCPFlagSyn, 0xfffffff0), false},
+		{"not TCP", make([]byte, 60), false},
+	} {
+		if got := id.acks(c.pkt); got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	if (segID{}).acks(ack(7, 1000, header.TCPFlagAck, 0xfffffff0)) {
+		t.Error("an unknown segment was acknowledged")
+	}
+}
