@@ -117,7 +117,23 @@ func gvisorListenDial(a, b *stack.Stack, addrB netip.Addr) (net.Listener, dialFu
 
 // runRawGVisor measures two bare gVisor stacks wired by memory.
 func runRawGVisor(ctx context.Context, cfg *config) ([]Result, error) {
-	p, err := newGVisorPair(cfg.netMTU())
+	return rawGVisor(ctx, cfg, "raw-gvisor", cfg.netMTU())
+}
+
+// rawGVisor64kMTU is the MTU of the raw-gvisor-64k figure: the largest
+// IPv6 packet without a jumbogram, so TCP moves 64 KiB per packet.
+const rawGVisor64kMTU = 65535
+
+// runRawGVisor64k is the netstack's own ceiling: two gVisor stacks over
+// memory at a 64 KiB MTU, no crypto, no segmentation. anynet over UDP
+// cannot beat it; "ratio udp anynet/raw-gvisor-64k" says how close it
+// comes.
+func runRawGVisor64k(ctx context.Context, cfg *config) ([]Result, error) {
+	return rawGVisor(ctx, cfg, "raw-gvisor-64k", rawGVisor64kMTU)
+}
+
+func rawGVisor(ctx context.Context, cfg *config, name string, mtu int) ([]Result, error) {
+	p, err := newGVisorPair(mtu)
 	if err != nil {
 		return nil, err
 	}
@@ -127,5 +143,5 @@ func runRawGVisor(ctx context.Context, cfg *config) ([]Result, error) {
 		return nil, err
 	}
 	defer ln.Close()
-	return throughput(ctx, cfg, "raw-gvisor", ln, dial)
+	return throughput(ctx, cfg, name, ln, dial)
 }

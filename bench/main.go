@@ -51,6 +51,7 @@ func figures() []figure {
 		{"wireguard-go", runWireGuard},
 		{"anynet-udp", runAnynetUDP},
 		{"raw-gvisor", runRawGVisor},
+		{"raw-gvisor-64k", runRawGVisor64k},
 		{"anynet-mem", runAnynetMem},
 		{"handshakes", runHandshakes},
 		{"rtt", runRTT},

@@ -69,14 +69,17 @@ func TestRatios(t *testing.T) {
 		{Kind: "throughput", Name: "wireguard-go", Value: 2},
 		{Kind: "throughput", Name: "anynet-mem", Value: 1},
 	})
-	if len(rs) != 2 {
-		t.Fatalf("got %d ratios, want 2", len(rs))
+	if len(rs) != 3 {
+		t.Fatalf("got %d ratios, want 3", len(rs))
 	}
 	if got, want := rs[0].line(), "ratio udp anynet/wireguard-go = 1.50"; got != want {
 		t.Errorf("udp ratio line = %q, want %q", got, want)
 	}
 	if got, want := rs[1].line(), "ratio mem anynet/raw-gvisor = n/a"; got != want {
 		t.Errorf("mem ratio line = %q, want %q", got, want)
+	}
+	if got, want := rs[2].line(), "ratio udp anynet/raw-gvisor-64k = n/a"; got != want {
+		t.Errorf("64k ratio line = %q, want %q", got, want)
 	}
 }
 
@@ -148,6 +151,7 @@ func TestRunReport(t *testing.T) {
 		regexp.MustCompile(`^rtt anynet-mem p50 = \d+ µs p99 = \d+ µs$`),
 		regexp.MustCompile(`^ratio udp anynet/wireguard-go = n/a$`),
 		regexp.MustCompile(`^ratio mem anynet/raw-gvisor = n/a$`),
+		regexp.MustCompile(`^ratio udp anynet/raw-gvisor-64k = n/a$`),
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != len(want) {
@@ -167,8 +171,8 @@ func TestRunReport(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("-json output does not parse: %v\n%s", err, out.String())
 	}
-	if len(rep.Results) != 4 || len(rep.Ratios) != 2 || rep.Results[0].Figure != "kernel-tcp" {
-		t.Errorf("-json report = %+v, want 4 results from kernel-tcp and rtt and 2 ratios", rep)
+	if len(rep.Results) != 4 || len(rep.Ratios) != 3 || rep.Results[0].Figure != "kernel-tcp" {
+		t.Errorf("-json report = %+v, want 4 results from kernel-tcp and rtt and 3 ratios", rep)
 	}
 
 	if err := run([]string{"-only", "nope"}, io.Discard, io.Discard); err == nil {

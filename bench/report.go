@@ -73,6 +73,7 @@ func ratios(results []Result) []Ratio {
 	}{
 		{"udp anynet/wireguard-go", "anynet-udp", "wireguard-go", 2},
 		{"mem anynet/raw-gvisor", "anynet-mem", "raw-gvisor", 0.5},
+		{"udp anynet/raw-gvisor-64k", "anynet-udp", "raw-gvisor-64k", 0.6},
 	}
 	var out []Ratio
 	for _, d := range def {

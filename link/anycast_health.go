@@ -112,16 +112,15 @@ func (e *Endpoint) resend(q [][]byte) {
 		return
 	}
 	b := getBatch()
-	off := MinFrameHeader + transportHeader
 	for _, plain := range q {
 		buf := e.bufs.get()
-		if len(plain) > len(*buf)-off-TransportOverhead {
+		if len(plain) > plainRoom(len(*buf)) {
 			e.bufs.put(buf)
 			e.stats.droppedTooBig.Add(1)
 			continue
 		}
-		n := off + copy((*buf)[off:], plain)
-		e.sealPacket(b, buf, (*buf)[off:n])
+		n := plainOff + copy((*buf)[plainOff:], plain)
+		e.sealPacket(b, buf, (*buf)[plainOff:n])
 	}
 	b.flush(e)
 }

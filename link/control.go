@@ -24,21 +24,21 @@ const (
 	controlAttachAck controlKind = 3
 	// controlPunchAsk: from a host, "I want a direct path to the host at
 	// this locator"; from a router, "the host at this locator wants a
-	// direct path to you" (punch.go, nat.go).
+	// direct path to you" (host_punch.go, router_punch.go).
 	controlPunchAsk controlKind = 4
 	// controlPunch: from a router, "the host at this locator is seen at
-	// this underlay address: probe it" (punch.go, nat.go).
+	// this underlay address: probe it" (host_punch.go, router_punch.go).
 	controlPunch controlKind = 5
 	// controlPunchRelayAsk: between routers, a punch ask on its way to
-	// the router of the host asked for (nat.go).
+	// the router of the host asked for (router_punch.go).
 	controlPunchRelayAsk controlKind = 6
 	// controlPunchRelay: between routers, a punch on its way to the
-	// router of the host it is for (nat.go).
+	// router of the host it is for (router_punch.go).
 	controlPunchRelay controlKind = 7
 	// controlPunchSelf: from a router that cannot pair an ask because
 	// the host asked for lies beyond its routes (across a tunnel), "you
 	// are seen at this underlay address: tell the host at this locator
-	// yourself" (nat.go, punch_peer.go). The body is a punch body.
+	// yourself" (router_punch.go, host_punch_peer.go). The body is a punch body.
 	controlPunchSelf controlKind = 8
 )
 

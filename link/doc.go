@@ -33,6 +33,46 @@
 // The link never decrypts what it forwards for others (see Routing)
 // and never holds keys: package transport does.
 //
+// # Buffers, and who may wait
+//
+// Outbound, the endpoint owns its frame buffers (a pool, send.go): a
+// packet is copied once from the netstack's PacketBuffer into a buffer,
+// at plainOff, behind room for the largest frame header (both locators)
+// and the transport header; it is sealed in place and its header, 4 or
+// 68 bytes, is written just in front, so a routed frame costs no more
+// copies than a direct one. The buffer goes back to the pool once
+// Underlay.Send returned: an underlay retains no slice it was given.
+// Inbound, the frame is the underlay's until the receiver returns: data
+// is opened into a gVisor view the netstack then owns, and a router
+// forwards the underlay's bytes as they are (hop limit decremented in
+// place) before returning. Nudges (nudge.go) hold a reference to the
+// netstack's last TCP segment per peer, never its bytes.
+//
+// Only the netstack's own packets (WritePackets) may wait for room in
+// the underlay, which is TCP's backpressure, and Underlay.Send waits a
+// bounded time at most. Everything else the endpoint sends runs on the
+// underlay's reader goroutine or the timer's (forwarding, handshake
+// replies, control messages, the flush of a handshake's queue, nudges)
+// and never waits for another node's queue: it goes through
+// TrySender.TrySend where the underlay has it, and what finds a full
+// queue is dropped and counted (Stats.DroppedSendFull), as a router's
+// full output queue drops. Two routers that forward into each other's
+// full queues therefore keep moving.
+//
+// # Recovery
+//
+// nudge.go makes TCP follow the path: when a peer is heard again after a
+// silence during which a TCP segment to it went unanswered (a partition
+// healed, a handshake completed again, a stale hint was answered, a
+// punched path opened), the last segment is sent again at once, so the
+// peer's acknowledgement restarts the flow instead of an RTO that backed
+// off during the outage; and an opening SYN or SYN-ACK, or a flow's last
+// segment, that the peer has not acknowledged is sent again after three
+// measured handshake round trips, instead of gVisor's fixed 1 s SYN
+// timer or a first RTO inflated by the wait for the session. Package transport paces its handshake retransmissions by the
+// measured round trip, and package stack caps TCP's RTO for the overlay
+// (stack/tcp.go).
+//
 // # Underlays
 //
 // An Underlay (underlay.go) moves frames between netip.AddrPort
@@ -157,7 +197,7 @@
 // its attachment router (its default route): the peer's frames carry
 // both locators, destination and source, and go to the router. A router
 // forwards every frame whose destination locator is not its own without
-// opening it (forward.go): to an attached host whose locator matches
+// opening it (router_forward.go): to an attached host whose locator matches
 // exactly, else to the neighbor router that the longest-prefix match in
 // its route table (package link/route) names, decrementing the hop
 // limit. Sessions stay end to end: only the destination holds the keys.
@@ -181,7 +221,7 @@
 // node, the network pass on chain that holds the locator; package
 // stack) for the router of that segment and sends the frame straight to
 // its underlay address — a UDP tunnel across today's internet — which
-// forwards it as any frame for its own prefix (tunnel.go). The answer is
+// forwards it as any frame for its own prefix (router_tunnel.go). The answer is
 // cached per prefix (Tunnels lists them) and, while in use, asked for
 // again in the background every Routing.TunnelRefresh (30 s by default),
 // so a segment whose router moves is followed; an answer that cannot be
@@ -259,7 +299,7 @@
 // relays for it.
 //
 // Two hosts that talk through routers then try to talk directly, by
-// UDP hole punching that their routers coordinate (punch.go, nat.go).
+// UDP hole punching that their routers coordinate (host_punch.go, router_punch.go).
 // With both attached to router R:
 //
 //	A ── punch ask(B's locator) ──► R          A talks to B through R
@@ -315,7 +355,7 @@
 // of neighbor routers for asks to travel. A router that finds no route
 // for an ask answers its host with a kind 8: the address it sees that
 // host at. The host sends the address to the peer inside their own
-// session, along the routed path, as a candidate message (punch_peer.go;
+// session, along the routed path, as a candidate message (host_punch_peer.go;
 // a data message whose plaintext starts with 01, not an IPv6 packet's
 // 6_, then the address as in kind 5: 19 bytes); the peer probes it and,
 // unless it asked within the hold time, asks its own router and sends

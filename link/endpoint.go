@@ -106,6 +106,8 @@ type Endpoint struct {
 
 	any anycastState // wallets served by several nodes (anycast.go)
 
+	syns synWatch // SYNs that may go again early (nudge.go)
+
 	dispatcher atomic.Pointer[dispatcherBox]
 
 	peers peerTable
@@ -236,11 +238,12 @@ func (e *Endpoint) Tick() {
 		if p == nil {
 			continue
 		}
-		e.sendTo(p, out.Msg) // routing hook (forward.go): with locators for a routed peer
+		e.sendTo(p, out.Msg) // routing hook (host_route.go): with locators for a routed peer
 	}
 	e.stats.droppedQueueExpired.Add(uint64(e.peers.expireQueues(e.now())))
-	e.tickRouting() // routing hook (router.go): adverts, attaches, hold timers
-	e.tickAnycast() // anycast hook (anycast.go): probes, failover
+	e.tickSYNs(e.now()) // nudge.go: early SYN retransmissions
+	e.tickRouting()     // routing hook (router.go): adverts, attaches, hold timers
+	e.tickAnycast()     // anycast hook (anycast.go): probes, failover
 }
 
 // Shutdown stops the timer goroutine. It does not close the underlay,

@@ -7,6 +7,9 @@ var (
 	ErrClosed = errors.New("link: closed")
 	// ErrFrameTooBig is returned by Underlay.Send for a frame over the MTU.
 	ErrFrameTooBig = errors.New("link: frame larger than underlay MTU")
+	// ErrQueueFull is returned by TrySender.TrySend when it dropped
+	// frames because the destination's queue was full.
+	ErrQueueFull = errors.New("link: underlay queue full")
 )
 
 var (
@@ -22,7 +25,7 @@ var (
 // identity address; the second is refused.
 var ErrIdentityCollision = errors.New("link: identity address collision")
 
-// Routing errors (router.go, forward.go).
+// Routing errors (router.go, router_forward.go).
 var (
 	// ErrUnreachable: a router said it cannot deliver to the peer's
 	// locator (an unreachable frame), or this node has no route to it.

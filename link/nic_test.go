@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/linktest"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/stack"
 )
@@ -59,10 +60,10 @@ func TestTwoNICs(t *testing.T) {
 		t.Errorf("h's endpoints %v, want [%s %s]", eps, h.addr, u1.LocalAddr())
 	}
 
-	waitFor(t, "h attached on NIC 0", func() bool { return h.ep.AttachedOn(0) })
-	waitFor(t, "h attached on NIC 1", func() bool { return h.ep.AttachedOn(1) })
-	waitFor(t, "ca attached", ca.ep.Attached)
-	waitFor(t, "cb attached", cb.ep.Attached)
+	linktest.WaitFor(t, "h attached on NIC 0", func() bool { return h.ep.AttachedOn(0) })
+	linktest.WaitFor(t, "h attached on NIC 1", func() bool { return h.ep.AttachedOn(1) })
+	linktest.WaitFor(t, "ca attached", ca.ep.Attached)
+	linktest.WaitFor(t, "cb attached", cb.ep.Attached)
 
 	l, err := h.node.Listen("tcp", ":7")
 	if err != nil {
@@ -178,13 +179,13 @@ func BenchmarkNICsEcho(b *testing.B) {
 				l1 := B.addNIC(y, r)
 				A.up(y, link.RoleHost, "rA")
 				loc = func(*member) locator.Locator { return l1 }
-				waitFor(b, "y attached on NIC 1", func() bool { return y.ep.AttachedOn(1) })
+				linktest.WaitFor(b, "y attached on NIC 1", func() bool { return y.ep.AttachedOn(1) })
 			} else {
 				y = B.add("y", "2b.1/128")
 				B.up(y, link.RoleHost, "r")
-				waitFor(b, "y attached", y.ep.Attached)
+				linktest.WaitFor(b, "y attached", y.ep.Attached)
 			}
-			waitFor(b, "x attached", x.ep.Attached)
+			linktest.WaitFor(b, "x attached", x.ep.Attached)
 			key := y.key.Public
 			if err := x.node.AddPeer(testCtx(b), stack.Peer{Wallet: y.wallet, NodeKey: &key, Locator: loc(y)}); err != nil {
 				b.Fatal(err)
@@ -211,8 +212,8 @@ func TestPunchOnSecondNIC(t *testing.T) {
 	B.up(rB, link.RoleRouter)
 	B.up(cb, link.RoleHost, "rB")
 	A.up(h, link.RoleHost, "rA")
-	waitFor(t, "h attached on NIC 1", func() bool { return h.ep.AttachedOn(1) })
-	waitFor(t, "cb attached", cb.ep.Attached)
+	linktest.WaitFor(t, "h attached on NIC 1", func() bool { return h.ep.AttachedOn(1) })
+	linktest.WaitFor(t, "cb attached", cb.ep.Attached)
 
 	l, err := h.node.Listen("tcp", ":7")
 	if err != nil {
@@ -229,7 +230,7 @@ func TestPunchOnSecondNIC(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	waitFor(t, "both direct", func() bool {
+	linktest.WaitFor(t, "both direct", func() bool {
 		echo(t, c, []byte("punching on NIC 1"))
 		_, a := direct(cb, h)
 		_, b := direct(h, cb)

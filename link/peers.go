@@ -17,7 +17,7 @@ type peer struct {
 	ident    netip.Addr
 	verified atomic.Bool // a session with this wallet was established
 	// loc is the peer's locator when it is reached through routers, nil
-	// for a direct peer (routing hook: router.go, forward.go).
+	// for a direct peer (routing hook: router.go, host_route.go).
 	loc atomic.Pointer[Locator]
 	// nic is the NIC (nic.go) through whose routers a routed peer is
 	// reached: the one its frames came in on. Always 0 with one NIC.
@@ -26,6 +26,8 @@ type peer struct {
 	// each of those nodes' peers (anycast.go).
 	grp  atomic.Pointer[anycastGroup]
 	inst *instance
+
+	nudge nudgeState // the last TCP segment sent (nudge.go); its own lock
 
 	mu        sync.Mutex // guards the fields below
 	tp        *transport.Peer

@@ -34,7 +34,7 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 	e.stats.bytesReceived.Add(uint64(len(frame)))
 	var h Header
 	msg, err := ParseHeader(frame, &h)
-	// Routing hook (forward.go): frames for other locators, control and
+	// Routing hook (router_forward.go): frames for other locators, control and
 	// unreachable frames.
 	if err == nil && e.rt != nil && e.routeInbound(frame, &h, msg, src) {
 		return
@@ -62,14 +62,14 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 		} else {
 			e.stats.droppedOpen.Add(1)
 		}
-		e.unknownSession(err, msg, src, &h) // forward.go: stale hint
+		e.unknownSession(err, msg, src, &h) // host_route.go: stale hint
 		e.log.Debug("drop frame", "src", src, "err", err)
 		return
 	}
 	switch res.Kind {
 	case transport.KindHandshake:
 		for _, r := range res.Replies {
-			e.reply(src, &h, r) // routing hook (forward.go): back to the source locator
+			e.reply(src, &h, r) // routing hook (host_route.go): back to the source locator
 		}
 		if res.Established && res.Peer != nil {
 			p, err := e.peers.learn(res.Peer, src)
@@ -77,8 +77,9 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 				e.log.Warn("peer refused", "wallet", res.Peer.Wallet(), "err", err)
 				return
 			}
-			e.learnPath(p, &h, true) // routing hook (forward.go)
+			e.learnPath(p, &h, true) // routing hook (host_route.go)
 			e.heard(p, true)         // anycast hook (anycast.go): RTT, liveness
+			e.heardFrom(p, nil)      // nudge.go: the path is back
 			e.flushQueue(p)
 		}
 	case transport.KindStale: // the peer lost our session: handshake now
@@ -91,12 +92,13 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			e.stats.droppedSpoofed.Add(1)
 			return
 		}
-		e.learnPath(p, &h, res.Established) // routing hook (forward.go)
+		e.learnPath(p, &h, res.Established) // routing hook (host_route.go)
 		e.heard(p, false)                   // anycast hook (anycast.go): liveness
+		e.heardFrom(p, res.Payload)         // nudge.go: the path is back, and what it acknowledges
 		// The first data message may confirm a responder's session.
 		e.flushQueue(p)
 		switch {
-		case len(res.Payload) > 0 && res.Payload[0] == peerMsgCandidate: // NAT traversal (punch_peer.go)
+		case len(res.Payload) > 0 && res.Payload[0] == peerMsgCandidate: // NAT traversal (host_punch_peer.go)
 			e.receiveCandidate(p, res.Payload)
 		case len(res.Payload) > 0:
 			delivered = e.deliver(p, v, res.Payload)

@@ -15,7 +15,7 @@ import (
 // This file is the routing role and its control plane: what a node is
 // (host or router), which routers it talks to, and the control messages
 // (doc.go, "Routing") by which routers exchange route adverts and hosts
-// attach to their router. forward.go is the data plane.
+// attach to their router. router_forward.go is the data plane.
 
 // Role says whether an endpoint forwards frames for other nodes.
 type Role uint8
@@ -89,11 +89,11 @@ type Routing struct {
 	HoldTime time.Duration
 	// DisablePunch, for a host, keeps its routed peers relayed: it never
 	// asks its router for a direct path and ignores the router's punch
-	// messages (punch.go). The default is to punch when the peer allows
+	// messages (host_punch.go). The default is to punch when the peer allows
 	// it too.
 	DisablePunch bool
 	// Tunnels, for a router, finds the router of another segment when
-	// no route holds a frame's destination (tunnel.go); nil means such
+	// no route holds a frame's destination (router_tunnel.go); nil means such
 	// frames are unreachable.
 	Tunnels TunnelFinder
 	// TunnelRefresh is how old a tunnel in use may get before the
@@ -155,12 +155,12 @@ type router struct {
 	dirty     bool                     // something changed: control messages owed at the next Tick
 	unreachN  int                      // unreachable frames sent since unreachAt
 	unreachAt time.Time                // start of the current rate-limit window
-	punch     punchTable               // NAT traversal (punch.go, nat.go); its own lock
+	punch     punchTable               // NAT traversal (host_punch.go, router_punch.go); its own lock
 
 	advertGen uint16 // generation of the last adverts sent
 	advertMax int    // the largest advert message a control frame carries
 
-	tun *tunnels // between segments (tunnel.go); nil without Routing.Tunnels
+	tun *tunnels // between segments (router_tunnel.go); nil without Routing.Tunnels
 }
 
 // routerLink is a router this node talks to directly.
@@ -396,7 +396,7 @@ func (e *Endpoint) tickRouting() {
 	for _, o := range out {
 		e.sendControl(o.l, o.msg)
 	}
-	e.tickPunch() // NAT traversal (punch.go)
+	e.tickPunch() // NAT traversal (host_punch.go)
 }
 
 // controlLocked builds the control messages owed to every router link:
@@ -509,7 +509,7 @@ func (e *Endpoint) receiveControl(h *Header, msg []byte, src netip.AddrPort) {
 	now := e.now()
 	rt := e.rt
 	var reply []byte
-	var punch []controlOut // NAT traversal (nat.go, punch.go)
+	var punch []controlOut // NAT traversal (router_punch.go, host_punch.go)
 	hostPunch := false
 	rt.mu.Lock()
 	l := rt.byKey[id]

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/linktest"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/route"
 )
@@ -17,9 +18,9 @@ import (
 func attachedAndRouted(t testing.TB, hosts []*member, routers []*member) {
 	t.Helper()
 	for _, h := range hosts {
-		waitFor(t, h.name+" attached", h.ep.Attached)
+		linktest.WaitFor(t, h.name+" attached", h.ep.Attached)
 		for _, r := range routers {
-			waitFor(t, r.name+" routes to "+h.name, func() bool { return hasRoute(r, h.loc) })
+			linktest.WaitFor(t, r.name+" routes to "+h.name, func() bool { return hasRoute(r, h.loc) })
 		}
 	}
 }
@@ -113,7 +114,7 @@ func TestRouteWithdrawal(t *testing.T) {
 	}
 
 	other.node.Close()
-	waitFor(t, "r1 withdraws b's subnet", func() bool { return !hasRoute(r1, b.loc) })
+	linktest.WaitFor(t, "r1 withdraws b's subnet", func() bool { return !hasRoute(r1, b.loc) })
 	_, err := a.node.Dial(testCtx(t), "tcp", dialAddr(b, 7))
 	if !errors.Is(err, link.ErrUnreachable) {
 		t.Fatalf("dial with no path: %v; want ErrUnreachable", err)
@@ -137,7 +138,7 @@ func TestUnreachableFrames(t *testing.T) {
 	s.up(r1, link.RoleRouter, "r2")
 	s.up(r2, link.RoleRouter, "r1")
 	far := mustLoc(t, "2a.2.1.0")
-	waitFor(t, "r1 routes to 2a.2", func() bool { return hasRoute(r1, far) })
+	linktest.WaitFor(t, "r1 routes to 2a.2", func() bool { return hasRoute(r1, far) })
 
 	raw, err := s.nw.Attach()
 	if err != nil {
@@ -194,7 +195,7 @@ func TestRoutesAreAdverts(t *testing.T) {
 	r1, r2 := s.add("r1", "2a.1/128"), s.add("r2", "2a.2/128")
 	s.up(r1, link.RoleRouter, "r2")
 	s.up(r2, link.RoleRouter, "r1")
-	waitFor(t, "r1 routes to r2's subnet", func() bool { return hasRoute(r1, r2.loc) })
+	linktest.WaitFor(t, "r1 routes to r2's subnet", func() bool { return hasRoute(r1, r2.loc) })
 	for _, r := range r1.ep.Routes() {
 		if r.Prefix == r2.pfx[0] && (r.NextHop != route.ID(r2.key.Public) || len(r.Path) != 1) {
 			t.Errorf("route %+v, want next hop r2 with a one-router path", r)
@@ -225,7 +226,7 @@ func TestLargeTableInParts(t *testing.T) {
 	s.up(r2, link.RoleRouter, "r1")
 	s.up(far, link.RoleHost, "r1")
 	s.up(near, link.RoleHost, "r2")
-	waitFor(t, "r2 learns r1's 64 subnets", func() bool {
+	linktest.WaitFor(t, "r2 learns r1's 64 subnets", func() bool {
 		n := 0
 		for _, r := range r2.ep.Routes() {
 			if r.NextHop == route.ID(r1.key.Public) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/internal/nodehook"
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/mem"
@@ -71,7 +72,14 @@ type segment struct {
 
 func newSegment(t testing.TB, mtu int) *segment {
 	t.Helper()
-	nw := mem.NewNetwork(mem.Config{MTU: mtu})
+	return newSegmentConfig(t, mem.Config{MTU: mtu})
+}
+
+// newSegmentConfig puts its members on an in-memory network built with
+// cfg.
+func newSegmentConfig(t testing.TB, cfg mem.Config) *segment {
+	t.Helper()
+	nw := mem.NewNetwork(cfg)
 	t.Cleanup(func() { nw.Close() })
 	return &segment{t: t, nw: nw, m: make(map[string]*member),
 		attach: func() (link.Underlay, error) { return nw.Attach() }}
@@ -133,9 +141,9 @@ func (s *segment) up(m *member, role link.Role, routers ...string) {
 		Underlay: m.conn,
 		Routing:  r,
 		NICs:     m.nics,
-		OnUp:     func(in stack.Internals) { m.ep = in.Link },
 	}
-	if err := m.node.Up(testCtx(s.t)); err != nil {
+	ctx := nodehook.NewContext(testCtx(s.t), &nodehook.Hooks{OnUp: func(in nodehook.Internals) { m.ep = in.Link }})
+	if err := m.node.Up(ctx); err != nil {
 		s.t.Fatalf("%s: %v", m.name, err)
 	}
 	s.t.Cleanup(func() { m.node.Close() })
@@ -147,19 +155,6 @@ func (s *segment) route(from, to *member) {
 	key := to.key.Public
 	if err := from.node.AddPeer(testCtx(s.t), stack.Peer{Wallet: to.wallet, NodeKey: &key, Locator: to.loc}); err != nil {
 		s.t.Fatal(err)
-	}
-}
-
-// waitFor polls cond until it holds, failing after a generous deadline
-// (no timing is asserted: the deadline only stops a hung test).
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -17,22 +17,43 @@ import (
 //     ICMPv6), from its processor goroutines or the caller's.
 //  2. The destination identity address names the peer (peers.go); a
 //     packet for an identity with no peer is dropped and counted.
-//  3. The packet is copied into a pooled frame buffer, behind room for the
-//     frame header and the transport header.
-//  4. The peer's session seals it in place. With no session the packet is
-//     queued (bounded, oldest dropped) and a handshake starts; the queue
-//     is flushed when the handshake completes (receive.go).
+//  3. The packet is copied into a pooled frame buffer at plainOff, behind
+//     room for the largest frame header (both locators) and the transport
+//     header. This is the only copy of the payload on the way out.
+//  4. The peer's session seals it in place, and the frame header the peer
+//     needs (4 bytes direct, up to MaxFrameHeader routed) is written just
+//     in front of the transport header, so a routed frame is never moved.
+//     With no session the packet is queued (bounded, oldest dropped) and
+//     a handshake starts; the queue is flushed when the handshake
+//     completes (receive.go).
 //  5. Frames are batched per underlay address and handed to
-//     Underlay.Send, which blocks while the underlay is full.
+//     Underlay.Send, which may wait (a bounded time) while the underlay
+//     is full: the netstack's backpressure. Every other send of the
+//     endpoint (forwarding, replies, control, queue flushes, timers) runs
+//     on the underlay's reader goroutine or the timer's and never waits:
+//     it goes through TrySender.TrySend where the underlay has it, and
+//     what finds a full queue is dropped and counted (sendFrames).
 //
 // With segmentation offload (the default, gso.go) a TCP packet may come
 // in at up to 64 KiB; step 3 then cuts it into MTU-sized segments, each
 // copied once, straight into its own frame buffer, and the segments go
 // out in the same batch (one sendmmsg with UDP GSO on link/udp).
 
-// transportHeader is the transport data header that Seal writes before
-// the ciphertext.
-const transportHeader = 16
+const (
+	// transportHeader is the transport data header that Seal writes
+	// before the ciphertext.
+	transportHeader = 16
+	// sealTag is the AEAD tag Seal writes after it.
+	sealTag = TransportOverhead - transportHeader
+	// plainOff is where a packet's plaintext lies in every frame buffer:
+	// behind room for the largest frame header and the transport header,
+	// so that sealing in place and writing any header in front needs no
+	// further copy.
+	plainOff = MaxFrameHeader + transportHeader
+)
+
+// plainRoom is the largest plaintext a frame buffer of bufLen holds.
+func plainRoom(bufLen int) int { return bufLen - plainOff - sealTag }
 
 // framePool hands out buffers that fit the largest frame the endpoint
 // builds. Frames hold only ciphertext and headers, and plaintext is
@@ -54,6 +75,7 @@ func (fp *framePool) put(b *[]byte) { fp.pool.Put(b) }
 // call, keeping their order. Batches are pooled (batchPool) and keep
 // their slices' capacity from one call to the next.
 type batch struct {
+	wait   bool // the netstack's packets: Send may wait for room
 	dst    []netip.AddrPort
 	frames [][][]byte
 	bufs   []*[]byte
@@ -84,7 +106,7 @@ func (b *batch) add(dst netip.AddrPort, frame []byte, buf *[]byte) {
 // batch pool; b must not be used after.
 func (b *batch) flush(e *Endpoint) {
 	for i, dst := range b.dst {
-		e.sendFrames(dst, b.frames[i]...)
+		e.send(dst, b.wait, b.frames[i])
 	}
 	for _, buf := range b.bufs {
 		e.bufs.put(buf)
@@ -95,6 +117,7 @@ func (b *batch) flush(e *Endpoint) {
 	}
 	clear(b.bufs)
 	b.dst, b.frames, b.bufs = b.dst[:0], b.frames[:0], b.bufs[:0]
+	b.wait = false
 	batchPool.Put(b)
 }
 
@@ -104,6 +127,7 @@ func (b *batch) flush(e *Endpoint) {
 // cut into MTU-sized segments first (gso.go).
 func (e *Endpoint) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 	b := getBatch()
+	b.wait = true
 	for _, pkt := range pkts.AsSlice() {
 		if pkt.GSOOptions.Type != stack.GSONone {
 			e.writeGSO(b, pkt)
@@ -121,17 +145,19 @@ func (e *Endpoint) writePacket(b *batch, pkt *stack.PacketBuffer) {
 		return
 	}
 	buf := e.bufs.get()
-	off := MinFrameHeader + transportHeader
-	if pkt.Size() > len(*buf)-off-TransportOverhead {
+	if pkt.Size() > plainRoom(len(*buf)) {
 		e.stats.droppedTooBig.Add(1)
 		e.bufs.put(buf)
 		return
 	}
-	n := off
+	n := plainOff
 	for _, s := range pkt.AsSlices() {
 		n += copy((*buf)[n:], s)
 	}
-	e.sealPacket(b, buf, (*buf)[off:n])
+	k := tcpKind((*buf)[plainOff:n])
+	if p := e.sealPacket(b, buf, (*buf)[plainOff:n]); p != nil {
+		e.remember(p, pkt, k) // nudge.go
+	}
 }
 
 // writeGSO cuts a segmentation-offload packet into segments, each in a
@@ -159,71 +185,75 @@ func (e *Endpoint) writeGSO(b *batch, pkt *stack.PacketBuffer) {
 		}
 	}
 	tp, dst := p.route()
-	off := MinFrameHeader + transportHeader
 	for l := seg.segLen(); l > 0; l = seg.segLen() {
 		buf := e.bufs.get()
-		if l > len(*buf)-off-TransportOverhead {
+		if l > plainRoom(len(*buf)) {
 			e.stats.droppedTooBig.Add(uint64(seg.segments()))
 			e.bufs.put(buf)
 			return
 		}
-		n := seg.next((*buf)[off:])
-		e.sealTo(b, buf, p, tp, dst, (*buf)[off:off+n])
+		n := seg.next((*buf)[plainOff:])
+		e.sealTo(b, buf, p, tp, dst, (*buf)[plainOff:plainOff+n])
 	}
+	e.remember(p, pkt, segData) // nudge.go
 }
 
-// sealPacket routes the IPv6 packet plain, which lies in buf just past
-// room for the frame and transport headers, and hands it to sealTo. It
-// takes buf.
-func (e *Endpoint) sealPacket(b *batch, buf *[]byte, plain []byte) {
+// sealPacket routes the IPv6 packet plain, which lies in buf at
+// plainOff, and hands it to sealTo. It takes buf, and returns the peer
+// the packet went (or waits) for, nil if it was dropped.
+func (e *Endpoint) sealPacket(b *batch, buf *[]byte, plain []byte) *peer {
 	if len(plain) < header.IPv6MinimumSize {
 		e.stats.droppedNotIPv6.Add(1)
 		e.bufs.put(buf)
-		return
+		return nil
 	}
 	dst, _ := netip.AddrFromSlice(header.IPv6(plain).DestinationAddressSlice())
 	p := e.peers.byIdent(dst)
 	if p == nil {
 		e.stats.droppedNoPeer.Add(1)
 		e.bufs.put(buf)
-		return
+		return nil
 	}
 	if g := p.grp.Load(); g != nil { // anycast hook (anycast.go): the flow's instance
 		if p = e.pickPacket(g, plain); p == nil {
 			e.bufs.put(buf)
-			return
+			return nil
 		}
 	}
 	tp, addr := p.route()
 	e.sealTo(b, buf, p, tp, addr, plain)
+	return p
 }
 
 // sealTo seals plain for p's session tp in place and adds the frame for
 // dst to b, or queues a copy for a handshake. It takes buf.
 func (e *Endpoint) sealTo(b *batch, buf *[]byte, p *peer, tp *transport.Peer, dst netip.AddrPort, plain []byte) {
-	e.noteSYN(p, plain) // routing hook (forward.go)
+	e.noteSYN(p, plain) // routing hook (host_route.go)
 	// Anycast hook (anycast.go): an instance owes an answer.
 	e.noteSent(p, plain)
-	frame, ok := e.seal(buf, tp, plain)
+	var h Header
+	e.frameHeader(p, &h) // routing hook (host_route.go): locators for a routed peer
+	frame, ok := e.seal(buf, &h, tp, plain)
 	if !ok {
 		e.hold(p, plain)
 		e.bufs.put(buf)
 		return
 	}
-	// Routing hook (forward.go): a peer reached through routers gets
-	// both locators and its next hop.
-	if frame, dst, ok = e.routeOut(buf, p, frame, dst); !ok {
+	if dst, ok = e.nextHopOf(p, &h, dst); !ok { // routing hook (host_route.go)
 		e.bufs.put(buf)
 		return
 	}
 	b.add(dst, frame, buf)
 }
 
-// seal seals plain, which lies in buf just past room for the frame and
-// transport headers, in place. It reports false when there is no session.
-func (e *Endpoint) seal(buf *[]byte, tp *transport.Peer, plain []byte) ([]byte, bool) {
-	putHeader(*buf, FrameTransport, DefaultHopLimit)
-	frame, err := e.sessions.Seal((*buf)[:MinFrameHeader], tp, plain)
+// seal seals plain, which lies at buf[plainOff:], in place for session
+// tp, and writes h just in front of the transport header: the frame
+// starts at MaxFrameHeader-h.Len() in buf, and nothing is moved. It
+// reports false when there is no session.
+func (e *Endpoint) seal(buf *[]byte, h *Header, tp *transport.Peer, plain []byte) ([]byte, bool) {
+	start := MaxFrameHeader - h.Len()
+	hdr := AppendHeader((*buf)[start:start], h)
+	frame, err := e.sessions.Seal(hdr, tp, plain)
 	if err != nil {
 		if !errors.Is(err, transport.ErrNoSession) {
 			e.log.Debug("seal", "peer", tp.Wallet(), "err", err)
@@ -250,7 +280,7 @@ func (e *Endpoint) startHandshake(p *peer) {
 		return
 	}
 	e.stats.handshakesStarted.Add(1)
-	e.sendTo(p, msg) // routing hook (forward.go): with locators for a routed peer
+	e.sendTo(p, msg) // routing hook (host_route.go): with locators for a routed peer
 }
 
 // flushQueue seals and sends what waited for p's new session.
@@ -262,19 +292,20 @@ func (e *Endpoint) flushQueue(p *peer) {
 	b := getBatch()
 	tp := p.transportPeer()
 	dst := p.endpoint()
+	var h Header
+	e.frameHeader(p, &h) // routing hook (host_route.go): locators for a routed peer
 	for i, plain := range q {
 		buf := e.bufs.get()
-		off := MinFrameHeader + transportHeader
-		n := copy((*buf)[off:], plain)
-		e.noteSYN(p, plain) // routing hook (forward.go)
-		frame, ok := e.seal(buf, tp, (*buf)[off:off+n])
+		n := copy((*buf)[plainOff:], plain)
+		e.noteSYN(p, plain) // routing hook (host_route.go)
+		frame, ok := e.seal(buf, &h, tp, (*buf)[plainOff:plainOff+n])
 		if !ok {
 			e.bufs.put(buf)
 			e.stats.droppedQueueExpired.Add(uint64(len(q) - i))
 			break
 		}
-		next := dst
-		if frame, next, ok = e.routeOut(buf, p, frame, dst); !ok { // routing hook (forward.go)
+		next, ok := e.nextHopOf(p, &h, dst) // routing hook (host_route.go)
+		if !ok {
 			e.bufs.put(buf)
 			continue
 		}
@@ -293,7 +324,17 @@ func (e *Endpoint) sendMessage(dst netip.AddrPort, msg []byte) {
 	e.sendFrames(dst, (*buf)[:n])
 }
 
+// sendFrames sends frames to dst without waiting: it is what the reader
+// and timer goroutines use.
 func (e *Endpoint) sendFrames(dst netip.AddrPort, frames ...[]byte) {
+	e.send(dst, false, frames)
+}
+
+// send hands frames to the underlay dst is on. With wait (the netstack's
+// packets) Underlay.Send may wait for room; without, a TrySender's
+// TrySend is used, and frames that find the queue full are dropped and
+// counted.
+func (e *Endpoint) send(dst netip.AddrPort, wait bool, frames [][]byte) {
 	u := e.underlay
 	if e.nics != nil { // several NICs (nic.go): dst names its NIC
 		var ok bool
@@ -302,15 +343,25 @@ func (e *Endpoint) sendFrames(dst netip.AddrPort, frames ...[]byte) {
 			return
 		}
 	}
-	if err := u.Send(dst, frames...); err != nil {
+	n, err := len(frames), error(nil)
+	if ts, ok := u.(TrySender); ok && !wait {
+		n, err = ts.TrySend(dst, frames...)
+		if errors.Is(err, ErrQueueFull) {
+			e.stats.droppedSendFull.Add(uint64(len(frames) - n))
+			err = nil
+		}
+	} else {
+		err = u.Send(dst, frames...)
+	}
+	if err != nil {
 		e.stats.sendErrors.Add(1)
 		e.log.Debug("underlay send", "dst", dst, "frames", len(frames), "err", err)
 		return
 	}
 	var bytes uint64
-	for _, f := range frames {
+	for _, f := range frames[:n] {
 		bytes += uint64(len(f))
 	}
-	e.stats.framesSent.Add(uint64(len(frames)))
+	e.stats.framesSent.Add(uint64(n))
 	e.stats.bytesSent.Add(bytes)
 }

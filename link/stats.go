@@ -18,8 +18,13 @@ type Stats struct {
 	DroppedQueueExpired uint64 // waited for a handshake that never came
 	DroppedTooBig       uint64 // outbound packet larger than the MTU
 	SendErrors          uint64 // the underlay refused a batch
+	DroppedSendFull     uint64 // frames sent without waiting (forwarded, replies, control) that found the underlay's queue full
 
-	// Routing (router.go, forward.go).
+	// Recovery (nudge.go).
+	Nudges           uint64 // TCP segments sent again at once because their peer was heard again after a silence
+	EarlyRetransmits uint64 // unacknowledged TCP segments sent again after 3 round trips of the path, before the netstack's timer
+
+	// Routing (router.go, router_forward.go).
 	FramesForwarded       uint64 // frames a router passed on, never opened
 	DroppedHopLimit       uint64 // frames whose hop limit ran out here
 	DroppedNoRoute        uint64 // frames for a locator this node has no route to
@@ -30,13 +35,13 @@ type Stats struct {
 	UnreachableSent       uint64 // unreachable frames sent to a source
 	UnreachableReceived   uint64 // unreachable frames accepted for one of our peers
 
-	// NAT traversal (punch.go, nat.go).
+	// NAT traversal (host_punch.go, router_punch.go).
 	PunchAsks          uint64 // a host's asks to its router for a direct path to a peer
 	PunchProbes        uint64 // probes a host sent straight to a peer's underlay address
 	PathsDirect        uint64 // routed peers whose frames moved to a direct path
 	PathsFallback      uint64 // direct paths that went quiet, back through routers
 	PunchesCoordinated uint64 // a router's punch pairs: two hosts told each other's address
-	PunchCandidates    uint64 // a host's own addresses sent to a peer end to end (punch_peer.go)
+	PunchCandidates    uint64 // a host's own addresses sent to a peer end to end (host_punch_peer.go)
 }
 
 type counters struct {
@@ -47,13 +52,14 @@ type counters struct {
 	droppedMalformed, droppedOpen, droppedReplay, droppedSpoofed     atomic.Uint64
 	droppedNoPeer, droppedNotIPv6                                    atomic.Uint64
 	droppedQueueFull, droppedQueueExpired, sendErrors, droppedTooBig atomic.Uint64
+	droppedSendFull, nudges, earlyRetransmits                        atomic.Uint64
 
-	// Routing (router.go, forward.go).
+	// Routing (router.go, router_forward.go).
 	framesForwarded, droppedHopLimit, droppedNoRoute, droppedUnknownSession atomic.Uint64
 	droppedControl, controlSent, controlReceived                            atomic.Uint64
 	unreachableSent, unreachableReceived                                    atomic.Uint64
 
-	// NAT traversal (punch.go, nat.go).
+	// NAT traversal (host_punch.go, router_punch.go).
 	punchAsks, punchProbes, pathsDirect, pathsFallback, punchesCoordinated, punchCandidates atomic.Uint64
 }
 
@@ -74,6 +80,9 @@ func (c *counters) snapshot() Stats {
 		DroppedQueueExpired: c.droppedQueueExpired.Load(),
 		DroppedTooBig:       c.droppedTooBig.Load(),
 		SendErrors:          c.sendErrors.Load(),
+		DroppedSendFull:     c.droppedSendFull.Load(),
+		Nudges:              c.nudges.Load(),
+		EarlyRetransmits:    c.earlyRetransmits.Load(),
 
 		FramesForwarded:       c.framesForwarded.Load(),
 		DroppedHopLimit:       c.droppedHopLimit.Load(),

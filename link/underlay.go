@@ -22,9 +22,14 @@ type Underlay interface {
 
 	// Send transmits frames to dst, in order, as one batch where the
 	// underlay can (sendmmsg, GSO). The underlay does not retain the
-	// slices after Send returns. Send blocks while the underlay's queue
-	// is full rather than dropping; it returns ErrClosed once closed and
-	// ErrFrameTooBig (without sending any frame) if a frame exceeds MTU.
+	// slices after Send returns. Send may wait while the underlay's queue
+	// is full rather than dropping (that is the netstack's backpressure),
+	// but not for ever: a bounded time at most, and never once dst or the
+	// underlay closed. It returns ErrClosed once closed and ErrFrameTooBig
+	// (without sending any frame) if a frame exceeds MTU. An underlay that
+	// is not a TrySender must not wait in Send for another node's receiver
+	// at all (link/udp: the kernel drops what a full receive buffer cannot
+	// take; the simulator: Send schedules an event).
 	Send(dst netip.AddrPort, frames ...[]byte) error
 
 	// SetReceiver installs the function that inbound frames are handed
@@ -36,6 +41,24 @@ type Underlay interface {
 	// Close stops the underlay and waits for its goroutines to exit.
 	// After Close, recv is never called again. Close is idempotent.
 	Close() error
+}
+
+// TrySender is an Underlay whose sends can be tried without waiting. The
+// Endpoint sends this way everything but the netstack's own packets:
+// forwarded frames, handshake replies, control messages, queue flushes.
+// Those run on the underlay's reader goroutine (or the timer's), which
+// must never wait for another node's queue: two routers forwarding into
+// each other's full queues would otherwise wait on each other for ever.
+// A frame TrySend cannot queue is dropped, as a router's full output
+// queue drops, and counted (Stats.DroppedSendFull).
+type TrySender interface {
+	Underlay
+
+	// TrySend is Send without waiting. It returns n, how many frames it
+	// took, from the first: once one finds dst's queue full, it and the
+	// rest are dropped and the error is ErrQueueFull. Other errors are
+	// Send's.
+	TrySend(dst netip.AddrPort, frames ...[]byte) (int, error)
 }
 
 // BatchUnderlay is an Underlay that says where the batches it receives

@@ -20,8 +20,8 @@ import (
 // DefaultFunding is what Embedded.Fund gives a wallet, and the balance to
 // which the served chain's faucet tops a wallet up (Remote.Fund): 10
 // ether, enough for thousands of registrations and DID writes on the
-// embedded chain.
-var DefaultFunding = new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
+// embedded chain. Each call returns a new value the caller may modify.
+func DefaultFunding() *big.Int { return new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18)) }
 
 // EmbeddedConfig configures OpenEmbedded. Only DataDir is required.
 type EmbeddedConfig struct {
@@ -34,7 +34,7 @@ type EmbeddedConfig struct {
 	// host:port ("127.0.0.1:0": any free port) so other local processes
 	// share it through Connect.
 	HTTPAddr string
-	// Funded accounts receive chain.FundedBalance.
+	// Funded accounts receive chain.FundedBalance().
 	Funded []common.Address
 	// TLD is the registrar's top-level label on the first start (the
 	// deployment fixes it for good); empty means DefaultTLD ("anynet").
@@ -78,7 +78,7 @@ func OpenEmbedded(ctx context.Context, cfg EmbeddedConfig) (*Embedded, error) {
 		Logger:   cfg.Logger,
 		// The served faucet (anynet_fund) tops wallets up to what Fund
 		// gives, for Remote.Fund in the processes that share the chain.
-		FaucetTarget: DefaultFunding,
+		FaucetTarget: DefaultFunding(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("naming: embedded chain: %w", err)
@@ -134,10 +134,10 @@ func (e *Embedded) Fund(ctx context.Context, wallet common.Address) error {
 	if err != nil {
 		return fmt.Errorf("naming: balance of %s: %w", wallet, classify(err))
 	}
-	if bal.Cmp(new(big.Int).Rsh(DefaultFunding, 1)) >= 0 {
+	if bal.Cmp(new(big.Int).Rsh(DefaultFunding(), 1)) >= 0 {
 		return nil
 	}
-	if err := e.Chain.Faucet(ctx, wallet, DefaultFunding); err != nil {
+	if err := e.Chain.Faucet(ctx, wallet, DefaultFunding()); err != nil {
 		return fmt.Errorf("naming: fund %s: %w", wallet, err)
 	}
 	return nil

@@ -44,8 +44,8 @@ func TestRemoteFund(t *testing.T) {
 	if err := r.Fund(ctx, wallet); err != nil {
 		t.Fatalf("Fund a new wallet: %v", err)
 	}
-	if b := balance(); b.Cmp(DefaultFunding) != 0 {
-		t.Fatalf("balance %v, want DefaultFunding %v", b, DefaultFunding)
+	if b := balance(); b.Cmp(DefaultFunding()) != 0 {
+		t.Fatalf("balance %v, want DefaultFunding %v", b, DefaultFunding())
 	}
 	head := blockNumber(t, e)
 	if err := r.Fund(ctx, wallet); err != nil {
@@ -60,8 +60,8 @@ func TestRemoteFund(t *testing.T) {
 	if _, err := r.Client.ClaimName(ctx, auth, "faucetuser"); err != nil {
 		t.Fatal(err)
 	}
-	if b := balance(); b.Cmp(DefaultFunding) >= 0 {
-		t.Fatalf("balance %v after a registration, want below %v", b, DefaultFunding)
+	if b := balance(); b.Cmp(DefaultFunding()) >= 0 {
+		t.Fatalf("balance %v after a registration, want below %v", b, DefaultFunding())
 	}
 	err = r.Fund(ctx, wallet)
 	if !errors.Is(err, embedded.ErrFaucetLimited) {

@@ -32,8 +32,10 @@
 //     tcpip.Clock whose timers are heap events; timers due at one instant
 //     fire in the order they were set, and their callbacks run on the run's
 //     goroutine. stack.Node.Now (bindings, transport, link) reads the same
-//     virtual time. The link endpoint runs with no ticker
-//     (TickInterval < 0): the simulator calls Link.Tick at the time
+//     virtual time. The clock, the netstack's RandSource and the manual
+//     tick reach the node through internal/nodehook (in the context given
+//     to Node.Up), not through its public fields. The link endpoint runs
+//     with no ticker: the simulator calls Link.Tick at the time
 //     transport.Sessions.NextDeadline names.
 //   - Randomness: each node has seeded streams, split by purpose and
 //     incarnation (rand.go): the wallet key and node key, the transport's

@@ -36,7 +36,10 @@ func (s *Sim) scheduleFaults() {
 				}
 				s.withNet(func(nw *network) { nw.group = g })
 			})
-			s.at(end, kindFault, engineSource, func() { s.withNet(func(nw *network) { nw.group = nil }) })
+			s.at(end, kindFault, engineSource, func() {
+				s.withNet(func(nw *network) { nw.group = nil })
+				s.healed() // heal.go: watch the flows in flight
+			})
 		case "crash":
 			var victims []*node
 			s.at(int64(f.At), kindFault, engineSource, func() {

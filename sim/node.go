@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/anynet/anynet/internal/nodehook"
 	"github.com/anynet/anynet/stack"
 	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -27,7 +28,7 @@ type node struct {
 	late     bool // a joiner not yet up (churn.go)
 	left     bool // gone for good (churn.go)
 	st       *stack.Node
-	in       stack.Internals
+	in       nodehook.Internals
 	clock    *Clock
 	ul       *underlay
 	tickEv   *event
@@ -63,16 +64,18 @@ func (n *node) start(ctx context.Context) error {
 	key := n.key
 	buf := int(s.sc.TCP.Buffer)
 	n.st = &stack.Node{
-		Wallet:       n.signer,
-		NodeKey:      &key,
-		Underlay:     n.ul,
-		TCP:          stack.TCPConfig{DefaultBuffer: buf, MaxBuffer: buf},
-		Now:          n.clock.Now,
-		Clock:        n.clock,
-		Rand:         newReader(s.seed, "rand", n.id, n.inc),
-		RandSource:   newSource(s.seed, "randsource", n.id, n.inc),
-		TickInterval: -1,
-		OnUp:         func(in stack.Internals) { n.in = in },
+		Wallet:   n.signer,
+		NodeKey:  &key,
+		Underlay: n.ul,
+		TCP:      stack.TCPConfig{DefaultBuffer: buf, MaxBuffer: buf},
+		Now:      n.clock.Now,
+		Rand:     newReader(s.seed, "rand", n.id, n.inc),
+	}
+	hooks := &nodehook.Hooks{ // the simulator drives the node's time and timers
+		Clock:      n.clock,
+		RandSource: newSource(s.seed, "randsource", n.id, n.inc),
+		ManualTick: true,
+		OnUp:       func(in nodehook.Internals) { n.in = in },
 	}
 	if s.names != nil && !s.rt.isRouter(n.id) { // lookups and binding checks on the chain (names.go)
 		n.st.Names, n.st.ChainID = s.names.clientFor(), simChainID
@@ -80,7 +83,7 @@ func (n *node) start(ctx context.Context) error {
 	if s.rt != nil { // a router, or a host attached to one (routing.go)
 		n.st.Routing = s.rt.routing(s, n)
 	}
-	if err := n.st.Up(ctx); err != nil {
+	if err := n.st.Up(nodehook.NewContext(ctx, hooks)); err != nil {
 		return fmt.Errorf("sim: node %d: %w", n.id, err)
 	}
 	n.down = false

@@ -25,6 +25,9 @@ func (r *Result) Summary(w io.Writer) {
 	if len(st.TransferTimes) > 0 {
 		fmt.Fprintf(w, "transfer time:  p50 %s  p99 %s\n", percentile(st.TransferTimes, 50), percentile(st.TransferTimes, 99))
 	}
+	if st.HealFlows > 0 {
+		fmt.Fprintf(w, "heal:           %s\n", healLine(st))
+	}
 	if st.Registered > 0 {
 		fmt.Fprintf(w, "names:          %d registered; %d lookups: %d resolved, %d not found, %d failed\n", st.Registered, st.Lookups, st.Resolved, st.NotFound, st.LookupFailures)
 		if len(st.LookupTimes) > 0 {
@@ -51,6 +54,20 @@ func (r *Result) Summary(w io.Writer) {
 	}
 	fmt.Fprintf(w, "crashes:        %d\n", st.Crashes)
 	fmt.Fprintf(w, "trace-hash: %s\n", r.TraceHash)
+}
+
+// healLine says how soon after the last heal the flows in flight then
+// moved data again.
+func healLine(st *Stats) string {
+	moved := len(st.HealMoved)
+	if moved == 0 {
+		return fmt.Sprintf("%d flows in flight, none moved again", st.HealFlows)
+	}
+	s := fmt.Sprintf("%d flows in flight; moving again after p50 %s  p99 %s", st.HealFlows, percentile(st.HealMoved, 50), percentile(st.HealMoved, 99))
+	if moved < st.HealFlows {
+		return s + fmt.Sprintf("; %d never moved again", st.HealFlows-moved)
+	}
+	return s + fmt.Sprintf("; all moving after %s", percentile(st.HealMoved, 100))
 }
 
 func dropsLine(d map[string]uint64) string {

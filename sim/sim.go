@@ -48,6 +48,7 @@ type Sim struct {
 
 	nodes []*node
 	tasks []task
+	heal  *healWatch // the flows in flight at the last heal (heal.go)
 	names *names     // nil unless the scenario has naming (names.go)
 	rt    *overlay   // nil unless the scenario has overlay routing (routing.go)
 	hosts []int32    // the nodes workloads run between: all, or the routed hosts
@@ -266,9 +267,10 @@ func (s *Sim) settle(n *node) {
 	s.scheduleTick(n)
 }
 
-// scheduleTick queues n's transport tick at the sessions' next deadline.
+// scheduleTick queues n's transport tick at the link's next deadline
+// (the sessions' timers and the link's early SYN retransmissions).
 func (s *Sim) scheduleTick(n *node) {
-	d := n.in.Sessions.NextDeadline()
+	d := n.in.Link.NextDeadline()
 	if d.IsZero() {
 		return
 	}

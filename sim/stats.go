@@ -7,6 +7,12 @@ import (
 
 // Stats are a run's measurements.
 type Stats struct {
+	// HealFlows is how many transfers were in flight when the last
+	// partition healed; HealMoved, for each that moved data again, how
+	// long after the heal (heal.go).
+	HealFlows int
+	HealMoved []time.Duration
+
 	FramesSent      uint64
 	FramesDelivered uint64
 	BytesDelivered  uint64

@@ -170,6 +170,7 @@ func (t *transfer) poll(s *Sim, n *node) bool {
 			t.phase = phaseDone
 			t.doneAt = s.now.Load()
 			s.stats.transferDone(t.doneAt - t.startAt)
+			s.moved(t) // heal.go
 			return true
 		case err == nil:
 		case isWouldBlock(err):
@@ -183,9 +184,11 @@ func (t *transfer) poll(s *Sim, n *node) bool {
 	if q, err := t.ep.GetSockOptInt(tcpip.SendQueueSizeOption); err == nil && q != t.queued {
 		t.queued = q
 		t.touched = s.now.Load()
+		s.moved(t) // heal.go
 	}
 	if progress {
 		t.touched = s.now.Load()
+		s.moved(t) // heal.go
 	}
 	return progress
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/linktest"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/mem"
 	"github.com/anynet/anynet/link/route"
@@ -169,7 +170,7 @@ func TestAnycastNearestPinnedFailover(t *testing.T) {
 	}
 	// Both instances were probed at the first packet; the far one
 	// answers later and changes nothing.
-	waitFor(t, "both instances measured", func() bool {
+	linktest.WaitFor(t, "both instances measured", func() bool {
 		st := an.client.Instances(an.wallet)
 		return len(st) == 2 && st[0].RTT != 0 && st[1].RTT != 0
 	})
@@ -232,7 +233,7 @@ func TestAnycastLastingGainMovesOnlyNewFlows(t *testing.T) {
 	// Swap the latencies: b is now the near one.
 	an.nw.SetDelay(an.cu.LocalAddr(), an.a.Self().Addr, farDelay)
 	an.nw.SetDelay(an.cu.LocalAddr(), an.b.Self().Addr, nearDelay)
-	waitFor(t, "b preferred", func() bool { return preferred(an.client.Instances(an.wallet)) == second })
+	linktest.WaitFor(t, "b preferred", func() bool { return preferred(an.client.Instances(an.wallet)) == second })
 
 	if got := an.dial(t, ctx).ask(t); got != second {
 		t.Fatalf("new conn reached %s, want the now-near instance %s", got, second)
@@ -266,20 +267,6 @@ func TestAnycastStaticPeersNeedKeys(t *testing.T) {
 	defer n.Close()
 	if err := n.Up(ctx); !errors.Is(err, stack.ErrAnycastNeedsKeys) {
 		t.Fatalf("Up with two keyless peers for one wallet: %v", err)
-	}
-}
-
-// waitFor polls cond until it holds or the test's context ends; it
-// never asserts on how long that took.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	ctx := testCtx(t)
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("timed out waiting for %s", what)
-		case <-time.After(20 * time.Millisecond):
-		}
 	}
 }
 

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	mrand "math/rand"
 	"net/netip"
 	"sync"
 	"time"
 
+	"github.com/anynet/anynet/internal/nodehook"
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/udp"
@@ -84,8 +84,7 @@ type Node struct {
 	// sessions of keys no longer valid (revoke.go), and looks up where
 	// its routers that went down publish their endpoint now
 	// (routers_moved.go). Zero means
-	// DefaultKeyCheckInterval; negative never, as with a negative
-	// TickInterval (the simulator).
+	// DefaultKeyCheckInterval; negative never.
 	KeyCheckInterval time.Duration
 	// PublishAddr is the underlay endpoint Publish writes. Zero means
 	// Self().Addr, which is loopback for a wildcard listener: right only
@@ -98,26 +97,14 @@ type Node struct {
 	// Now returns the current time for bindings and session timers; nil
 	// means time.Now. The simulator passes its virtual clock.
 	Now func() time.Time
-	// Clock is the netstack's clock (TCP timers, RTT); nil means the
-	// real one. The simulator passes a virtual clock of its own.
-	Clock tcpip.Clock
 	// Rand is the source of the transport's ephemeral keys and indexes,
 	// of a node key made in memory and of the netstack's secure
 	// randomness; nil means crypto/rand. It must be safe for concurrent
 	// use. The simulator passes a seeded reader.
 	Rand io.Reader
-	// RandSource seeds the netstack's non-cryptographic randomness (port
-	// choice, hash seeds); nil means seeded from Rand. It must be safe
-	// for concurrent use.
-	RandSource mrand.Source
 	// TickInterval is how often the link endpoint runs the transport's
-	// timers. Zero means link.DefaultTickInterval; negative starts no
-	// timer goroutine, and whoever set OnUp calls Internals.Link.Tick.
+	// timers. Zero (or negative) means link.DefaultTickInterval.
 	TickInterval time.Duration
-	// OnUp, if set, is called at the end of Up with the node's running
-	// parts, for the simulator, which drives their timers and drains
-	// their goroutines. Production code leaves it nil.
-	OnUp func(Internals)
 	// Routing places the node in a routed segment: host (the default) or
 	// router, its locator, its routers (see link.Routing). The zero value
 	// reaches peers only directly. A router with Names and no
@@ -159,16 +146,6 @@ type running struct {
 	checks   *chainChecker  // nil without Node.Names (revoke.go)
 }
 
-// Internals are the running parts of a node that a simulator drives
-// (Node.OnUp): it fires the netstack's timers through Node.Clock, drains
-// its processor goroutines with Netstack.Pause and Resume, and calls
-// Link.Tick when Node.TickInterval is negative.
-type Internals struct {
-	Netstack *stack.Stack
-	Link     *link.Endpoint
-	Sessions *transport.Sessions
-}
-
 // Peer is how to reach a wallet without the chain: its node key (nil
 // means unknown, so the handshake is XX) and an underlay address.
 type Peer struct {
@@ -200,7 +177,11 @@ func (n *Node) start(ctx context.Context) (*running, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r, err := n.build(ctx)
+	hooks := nodehook.FromContext(ctx) // the simulator's plumbing
+	if hooks == nil {
+		hooks = &nodehook.Hooks{}
+	}
+	r, err := n.build(ctx, hooks)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +189,7 @@ func (n *Node) start(ctx context.Context) (*running, error) {
 	return r, nil
 }
 
-func (n *Node) build(ctx context.Context) (_ *running, err error) {
+func (n *Node) build(ctx context.Context, hooks *nodehook.Hooks) (_ *running, err error) {
 	if err := n.TCP.Validate(); err != nil {
 		return nil, err
 	}
@@ -277,13 +258,20 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 			}
 		}
 	}()
+	tick := n.TickInterval
+	if tick < 0 {
+		tick = 0
+	}
+	if hooks.ManualTick {
+		tick = -1
+	}
 	ep, err := link.New(link.Config{
 		Sessions:     sessions,
 		Underlay:     underlay,
 		NICs:         nics,
 		MTU:          mtu,
 		Now:          n.Now,
-		TickInterval: n.TickInterval,
+		TickInterval: tick,
 		Routing:      n.routing(),
 		Anycast:      n.Anycast,
 		Logger:       log.With("layer", "link"),
@@ -304,7 +292,7 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 	if n.Names != nil {
 		r.names = &chainResolver{names: n.Names, self: r.wallet, routed: n.routedHost(), mine: n.Locators()}
 	}
-	if r.ns, err = newNetstack(ep, r.ident, n.TCP, netstackRand{n.Clock, n.Rand, n.RandSource}); err != nil {
+	if r.ns, err = newNetstack(ep, r.ident, n.TCP, netstackRand{hooks.Clock, n.Rand, hooks.RandSource}); err != nil {
 		ep.Shutdown()
 		return nil, err
 	}
@@ -312,9 +300,9 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		r.close()
 		return nil, err
 	}
-	r.checks = startChainChecker(n, sessions, ep, log) // revoke.go
-	if n.OnUp != nil {
-		n.OnUp(Internals{Netstack: r.ns, Link: ep, Sessions: sessions})
+	r.checks = startChainChecker(n, sessions, ep, hooks.ManualTick, log) // revoke.go
+	if hooks.OnUp != nil {
+		hooks.OnUp(nodehook.Internals{Netstack: r.ns, Link: ep, Sessions: sessions})
 	}
 	log.Info("node up", "wallet", r.wallet, "underlay", underlay.LocalAddr())
 	return r, nil

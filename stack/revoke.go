@@ -39,13 +39,13 @@ type chainChecker struct {
 }
 
 // startChainChecker starts the checks for n, or returns nil when n has no
-// Names or does not run its own timers.
-func startChainChecker(n *Node, sessions *transport.Sessions, ep *link.Endpoint, log *slog.Logger) *chainChecker {
+// Names or does not run its own timers (manual: the simulator ticks it).
+func startChainChecker(n *Node, sessions *transport.Sessions, ep *link.Endpoint, manual bool, log *slog.Logger) *chainChecker {
 	every := n.KeyCheckInterval
 	if every == 0 {
 		every = DefaultKeyCheckInterval
 	}
-	if n.Names == nil || every < 0 || n.TickInterval < 0 {
+	if n.Names == nil || every < 0 || manual {
 		return nil
 	}
 	k := &chainChecker{names: n.Names, sessions: sessions, ep: ep, log: log}

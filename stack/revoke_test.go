@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/internal/nodehook"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
 	"github.com/anynet/anynet/transport"
@@ -25,15 +26,15 @@ func TestRevocationCutsLiveSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	var aSessions *transport.Sessions
-	up := func(m *member, names *naming.Client, onUp func(stack.Internals)) *stack.Node {
+	up := func(m *member, names *naming.Client, onUp func(nodehook.Internals)) *stack.Node {
 		u, err := env.nw.Attach()
 		if err != nil {
 			t.Fatal(err)
 		}
 		nk := m.nodeKey
 		n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), NodeKey: &nk, Names: names,
-			KeyCheckInterval: 50 * time.Millisecond, OnUp: onUp}
-		if err := n.Up(ctx); err != nil {
+			KeyCheckInterval: 50 * time.Millisecond}
+		if err := n.Up(nodehook.NewContext(ctx, &nodehook.Hooks{OnUp: onUp})); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { n.Close() })
@@ -42,7 +43,7 @@ func TestRevocationCutsLiveSession(t *testing.T) {
 		}
 		return n
 	}
-	a := up(alice, aNames, func(in stack.Internals) { aSessions = in.Sessions })
+	a := up(alice, aNames, func(in nodehook.Internals) { aSessions = in.Sessions })
 	b := up(bob, bNames, nil)
 	listenEcho(t, b)
 	if err := a.AddPeer(ctx, b.Self()); err != nil {

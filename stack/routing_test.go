@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/internal/nodehook"
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/naming"
@@ -24,8 +25,9 @@ func (env *chainEnv) routedNode(t *testing.T, m *member, names *naming.Client, r
 	nk := m.nodeKey
 	var ep *link.Endpoint
 	n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), NodeKey: &nk,
-		Names: names, Routing: r, OnUp: func(in stack.Internals) { ep = in.Link }}
-	if err := n.Up(context.Background()); err != nil {
+		Names: names, Routing: r}
+	ctx := nodehook.NewContext(context.Background(), &nodehook.Hooks{OnUp: func(in nodehook.Internals) { ep = in.Link }})
+	if err := n.Up(ctx); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { n.Close() })

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"fmt"
+	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
@@ -19,6 +20,31 @@ import (
 //   - CUBIC congestion control (gVisor's and Linux's default), for paths
 //     with a large bandwidth-delay product; "reno" is available.
 //   - Nagle off on dialed and accepted connections, as Go's net does.
+//
+// Timers, chosen for an overlay, where a path that stops carrying
+// packets is usually a partition, a crashed router or a moved peer that
+// comes back whole, not a congested internet link that needs TCP to back
+// off for minutes:
+//
+//   - Retransmission timeout bounds: at least 200 ms (MinRTO, Linux's
+//     and gVisor's), at most MaxRTO, by default 4 s instead of gVisor's
+//     120 s (Linux's TCP_RTO_MAX). Backoff still doubles from the
+//     measured RTO, so a loaded path is relieved as before, but a flow
+//     stalled by a partition retransmits at least every 4 s and so moves
+//     again within 4 s of the heal, not minutes later. Giving up is left
+//     to the keepalive and user timeouts: gVisor does not count
+//     retransmissions against a limit while the RTO is capped.
+//   - Initial RTO and SYN retries: gVisor's SYN and SYN-ACK timer is
+//     fixed (1 s, doubling; not an option), and so are its 6 SYN retries
+//     (about a minute before a dial fails). The link makes up for it
+//     (package link, nudge.go): a SYN or SYN-ACK, or a flow's last
+//     segment, that is not acknowledged within 3 measured round trips of
+//     the path is sent again, long before the 1 s timer.
+//   - When the path to a peer comes back (a handshake completes again,
+//     the first authenticated frame after a silence), the link sends the
+//     last TCP segment of each stalled flow again at once, so the peer's
+//     acknowledgement restarts the flow without waiting for the RTO
+//     (nudge.go).
 type TCPConfig struct {
 	// DefaultBuffer is the initial send and receive buffer of a
 	// connection. Zero means 1 MiB.
@@ -31,7 +57,17 @@ type TCPConfig struct {
 	CongestionControl string
 	// DisableSACK turns selective acknowledgements off.
 	DisableSACK bool
+	// MaxRTO caps the retransmission timeout. Zero means DefaultMaxRTO
+	// (4 s); it must be at least MinRTO (200 ms).
+	MaxRTO time.Duration
 }
+
+const (
+	// DefaultMaxRTO is TCPConfig.MaxRTO's default (see TCPConfig).
+	DefaultMaxRTO = 4 * time.Second
+	// MinRTO is the least retransmission timeout (gVisor's and Linux's).
+	MinRTO = tcp.MinRTO
+)
 
 const (
 	defaultTCPBuffer = 1 << 20
@@ -49,6 +85,9 @@ func (c TCPConfig) withDefaults() TCPConfig {
 	if c.CongestionControl == "" {
 		c.CongestionControl = "cubic"
 	}
+	if c.MaxRTO == 0 {
+		c.MaxRTO = DefaultMaxRTO
+	}
 	return c
 }
 
@@ -61,6 +100,9 @@ func (c TCPConfig) Validate() error {
 	if c.CongestionControl != "cubic" && c.CongestionControl != "reno" {
 		return fmt.Errorf("stack: TCP congestion control %q: want cubic or reno", c.CongestionControl)
 	}
+	if c.MaxRTO < MinRTO {
+		return fmt.Errorf("stack: TCP MaxRTO %v below MinRTO %v", c.MaxRTO, MinRTO)
+	}
 	return nil
 }
 
@@ -72,7 +114,9 @@ func (c TCPConfig) apply(s *stack.Stack) error {
 	cc := tcpip.CongestionControlOption(c.CongestionControl)
 	send := tcpip.TCPSendBufferSizeRangeOption{Min: minTCPBuffer, Default: c.DefaultBuffer, Max: c.MaxBuffer}
 	recv := tcpip.TCPReceiveBufferSizeRangeOption{Min: minTCPBuffer, Default: c.DefaultBuffer, Max: c.MaxBuffer}
-	for _, opt := range []tcpip.SettableTransportProtocolOption{&sack, &moderate, &cc, &send, &recv} {
+	minRTO := tcpip.TCPMinRTOOption(MinRTO)
+	maxRTO := tcpip.TCPMaxRTOOption(c.MaxRTO)
+	for _, opt := range []tcpip.SettableTransportProtocolOption{&sack, &moderate, &cc, &send, &recv, &minRTO, &maxRTO} {
 		if err := s.SetTransportProtocolOption(tcp.ProtocolNumber, opt); err != nil {
 			return fmt.Errorf("stack: set TCP option %T: %s", opt, err)
 		}

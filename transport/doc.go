@@ -137,8 +137,11 @@
 // received data and sent nothing for KeepaliveTimeout (10 s) sends an
 // empty data message; one that sent data and heard nothing for
 // KeepaliveTimeout + RekeyTimeout starts a handshake. Unanswered
-// initiations are retransmitted, with a new ephemeral key, every
-// RekeyTimeout (5 s) until HandshakeGiveUp (90 s).
+// initiations are retransmitted, with a new ephemeral key, after a wait
+// paced by the handshake round trip measured with that peer (1 s before
+// any measurement), doubled per attempt, kept within 250 ms and
+// RekeyTimeout (5 s) and jittered (pacing.go), until HandshakeGiveUp
+// (90 s).
 //
 // A node answers data for an index it does not know (it restarted, say)
 // with a stale hint naming the index, at most 64 a second; the peer whose

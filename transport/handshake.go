@@ -19,7 +19,9 @@ import (
 //	                      -> finish(s, se; binding)           session ready
 //
 // Each initiation has a fresh random index; Tick retransmits it with a
-// new ephemeral key after RekeyTimeout and gives up after HandshakeGiveUp.
+// new ephemeral key after a wait paced by the measured round trip and
+// bounded by RekeyTimeout (pacing.go), and gives up after
+// HandshakeGiveUp.
 
 // initHandshake is this node's pending initiation to a peer.
 type initHandshake struct {
@@ -28,7 +30,9 @@ type initHandshake struct {
 	state   *noise.HandshakeState // nil once a response consumed it
 	xx      bool
 	firstAt time.Time // first attempt: the give-up clock
-	sentAt  time.Time // this attempt: the retransmit clock
+	sentAt  time.Time // this attempt: the round-trip clock
+	retryAt time.Time // when Tick sends it again (pacing.go)
+	attempt int       // 0 for the first
 	mac1    [macSize]byte
 	// retryNow asks Tick to retransmit at once (a cookie arrived).
 	retryNow bool
@@ -49,12 +53,17 @@ func (s *Sessions) Initiate(p *Peer) ([]byte, error) {
 
 // initiateLocked builds a new initiation to p, replacing any pending one.
 func (s *Sessions) initiateLocked(p *Peer, now, firstAt time.Time) ([]byte, error) {
+	attempt := 0
+	if old := p.hs; old != nil && old.firstAt.Equal(firstAt) { // a retransmission
+		attempt = old.attempt + 1
+	}
 	s.dropHandshakeLocked(p)
 	idx, err := s.newIndex()
 	if err != nil {
 		return nil, err
 	}
-	hs := &initHandshake{peer: p, index: idx, xx: !p.hasKey, firstAt: firstAt, sentAt: now}
+	hs := &initHandshake{peer: p, index: idx, xx: !p.hasKey, firstAt: firstAt, sentAt: now, attempt: attempt}
+	hs.retryAt = now.Add(s.retryAfter(p, attempt, idx))
 	cfg := noise.Config{
 		CipherSuite:   cipherSuite,
 		Random:        s.rand,
@@ -221,6 +230,9 @@ func (s *Sessions) receiveXXResponse(msg []byte) (Result, error) {
 // replies with its message 3; an IK one with a keepalive, so that the
 // responder may start sending at once.
 func (s *Sessions) completeLocked(p *Peer, ses *session, reply []byte) Result {
+	if hs := p.hs; hs != nil { // the response names its attempt: one round trip (pacing.go)
+		p.hsRTT.note(ses.created.Sub(hs.sentAt))
+	}
 	s.index.Store(ses.localIndex, ses)
 	p.hs = nil
 	p.installLocked(ses)

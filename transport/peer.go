@@ -48,6 +48,7 @@ type Peer struct {
 	cookie    [macSize]byte // from the peer's last cookie reply
 	cookieAt  time.Time     // zero: no cookie
 	removed   bool
+	hsRTT     handshakeRTT // measured by completed initiations (pacing.go)
 }
 
 // Wallet returns the wallet the peer is (or must turn out to be) bound to.
@@ -94,12 +95,13 @@ func (p *Peer) offerLocked(ses *session) {
 
 // confirm promotes ses from next to current once a data message arrived
 // on it, and reports whether it did.
-func (p *Peer) confirm(ses *session) bool {
+func (p *Peer) confirm(ses *session, now time.Time) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.next.Load() != ses || p.removed {
 		return false
 	}
+	p.hsRTT.note(now.Sub(ses.created)) // response to first data: one round trip (pacing.go)
 	p.s.dropSession(p.previous)
 	p.previous = p.current.Load()
 	p.current.Store(ses)

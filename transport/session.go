@@ -141,7 +141,7 @@ func (s *Sessions) receiveData(dst, msg []byte) (Result, error) {
 	}
 	res := Result{Kind: KindData, Peer: p, Payload: out}
 	if p.next.Load() == ses {
-		res.Established = p.confirm(ses)
+		res.Established = p.confirm(ses, now)
 	}
 	// As WireGuard: an initiator whose session nears RejectAfterTime on
 	// receive rekeys even if it has nothing to send.

@@ -12,9 +12,10 @@ import (
 //
 // Per peer, in order:
 //
-//  1. a pending initiation older than RekeyTimeout (or that got a cookie)
-//     is sent again with a new ephemeral key, or dropped once the first
-//     attempt is HandshakeGiveUp old;
+//  1. a pending initiation past its retry time (pacing.go: the measured
+//     round trip, doubled per attempt, at most RekeyTimeout) or that got a
+//     cookie is sent again with a new ephemeral key, or dropped once the
+//     first attempt is HandshakeGiveUp old;
 //  2. a rekey the data path asked for starts, if the session that asked
 //     is still current and no handshake is pending;
 //  3. data sent with nothing received for KeepaliveTimeout+RekeyTimeout
@@ -53,7 +54,7 @@ func (s *Sessions) tickPeer(p *Peer, now time.Time, out []Outbound) []Outbound {
 		return true
 	}
 
-	if hs := p.hs; hs != nil && (hs.retryNow || !now.Before(hs.sentAt.Add(t.RekeyTimeout))) {
+	if hs := p.hs; hs != nil && (hs.retryNow || !now.Before(hs.retryAt)) {
 		if now.Sub(hs.firstAt) >= t.HandshakeGiveUp {
 			s.dropHandshakeLocked(p)
 			s.stats.handshakesGivenUp.Add(1)
@@ -123,7 +124,7 @@ func (s *Sessions) NextDeadline() time.Time {
 			if hs.retryNow {
 				consider(now)
 			} else {
-				consider(hs.sentAt.Add(t.RekeyTimeout))
+				consider(hs.retryAt)
 			}
 		}
 		if p.rekeyFor.Load() != nil {

@@ -168,14 +168,17 @@ func TestRetransmitAndGiveUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := a.s.NextDeadline(); !d.Equal(clock.Now().Add(5 * time.Second)) {
-		t.Fatalf("NextDeadline %v", d)
+	// No round trip measured yet: the first retry comes after 500 ms
+	// less up to a quarter (pacing.go).
+	d := a.s.NextDeadline().Sub(clock.Now())
+	if d < 375*time.Millisecond || d > 500*time.Millisecond {
+		t.Fatalf("first retry after %v, want 375 to 500 ms", d)
 	}
-	clock.Advance(4 * time.Second)
+	clock.Advance(d - time.Millisecond)
 	if out := a.s.Tick(); len(out) != 0 {
-		t.Fatal("retransmitted before RekeyTimeout")
+		t.Fatal("retransmitted before the retry time")
 	}
-	clock.Advance(time.Second)
+	clock.Advance(time.Millisecond)
 	out := a.s.Tick()
 	if len(out) != 1 || out[0].Msg[0] != msgIKInit || string(out[0].Msg) == string(first) {
 		t.Fatalf("Tick sent %d messages, want a fresh initiation", len(out))
@@ -193,7 +196,8 @@ func TestRetransmitAndGiveUp(t *testing.T) {
 		t.Fatalf("retransmitted handshake: %v", err)
 	}
 
-	// A peer that never answers: retransmit every 5 s, give up at 90 s.
+	// A peer that never answers: retransmit at most every RekeyTimeout
+	// (5 s; the waits double from 500 ms), give up at 90 s.
 	c := newNode(t, clock, 3, nil)
 	pc := a.peerIK(c)
 	if _, err := a.s.Initiate(pc); err != nil {
@@ -217,6 +221,46 @@ func TestRetransmitAndGiveUp(t *testing.T) {
 	pc.mu.Unlock()
 	if pending {
 		t.Fatal("handshake still pending after giving up")
+	}
+}
+
+// TestHandshakeRetryFollowsRTT: once a handshake measured the round
+// trip, a new one to that peer retries after srtt + 4·rttvar (at least
+// 250 ms) less up to a quarter, the wait doubling per attempt and never
+// past RekeyTimeout.
+func TestHandshakeRetryFollowsRTT(t *testing.T) {
+	clock := newClock()
+	a, b := newNode(t, clock, 1, nil), newNode(t, clock, 2, nil)
+	p := a.peerIK(b)
+	init, err := a.s.Initiate(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.s.Receive(nil, init, a.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(100 * time.Millisecond) // the round trip
+	if _, err := a.s.Receive(nil, res.Replies[0], b.addr); err != nil || !p.Established() {
+		t.Fatalf("handshake: %v", err)
+	}
+	if r := p.HandshakeRTT(); r != 100*time.Millisecond {
+		t.Fatalf("HandshakeRTT %v, want 100ms", r)
+	}
+	if _, err := a.s.Initiate(p); err != nil { // lost, and so are its retries
+		t.Fatal(err)
+	}
+	// srtt 100 ms, rttvar 50 ms: 300 ms, then 600 ms, 1.2 s, 2.4 s, 4.8 s, 5 s.
+	for i, want := range []time.Duration{300, 600, 1200, 2400, 4800, 5000, 5000} {
+		want *= time.Millisecond
+		d := a.s.NextDeadline().Sub(clock.Now())
+		if d < want*3/4 || d > want {
+			t.Fatalf("attempt %d waits %v, want %v less up to a quarter", i, d, want)
+		}
+		clock.Advance(d)
+		if out := a.s.Tick(); len(out) != 1 || out[0].Msg[0] != msgIKInit {
+			t.Fatalf("attempt %d: Tick sent %d messages, want an initiation", i, len(out))
+		}
 	}
 }
 

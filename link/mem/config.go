@@ -1,6 +1,9 @@
 package mem
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 const (
 	// DefaultMTU is the largest frame a Conn accepts when Config.MTU is
@@ -13,6 +16,10 @@ const (
 	// Config.QueueLen is zero.
 	DefaultQueueLen = 256
 
+	// DefaultSendWait is how long Send waits for room in a full queue
+	// when Config.SendWait is zero.
+	DefaultSendWait = time.Second
+
 	// maxMTU is the largest MTU a Network accepts: the largest UDP
 	// payload, so nothing works here that could not work on UDP.
 	maxMTU = 65507
@@ -24,13 +31,17 @@ type Config struct {
 	// accepts. Zero means DefaultMTU.
 	MTU int
 	// QueueLen bounds the frames waiting for each receiver; a Send to a
-	// full queue blocks. Zero means DefaultQueueLen.
+	// full queue waits (TrySend drops). Zero means DefaultQueueLen.
 	QueueLen int
+	// SendWait bounds how long one Send waits for room in a full queue;
+	// past it the frame and the rest of the batch are dropped and
+	// counted (Stats.QueueFull). Zero means DefaultSendWait.
+	SendWait time.Duration
 }
 
 // DefaultConfig returns a Config with every default filled in.
 func DefaultConfig() Config {
-	return Config{MTU: DefaultMTU, QueueLen: DefaultQueueLen}
+	return Config{MTU: DefaultMTU, QueueLen: DefaultQueueLen, SendWait: DefaultSendWait}
 }
 
 // Validate reports whether c is usable; zero fields are (they mean the
@@ -42,6 +53,9 @@ func (c Config) Validate() error {
 	if c.QueueLen < 0 {
 		return fmt.Errorf("mem: negative QueueLen %d", c.QueueLen)
 	}
+	if c.SendWait < 0 {
+		return fmt.Errorf("mem: negative SendWait %v", c.SendWait)
+	}
 	return nil
 }
 
@@ -51,6 +65,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.QueueLen == 0 {
 		c.QueueLen = DefaultQueueLen
+	}
+	if c.SendWait == 0 {
+		c.SendWait = DefaultSendWait
 	}
 	return c
 }

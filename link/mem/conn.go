@@ -1,10 +1,12 @@
 package mem
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/anynet/anynet/link"
 )
@@ -29,7 +31,10 @@ type Conn struct {
 	batchEnd atomic.Pointer[func()]
 }
 
-var _ link.BatchUnderlay = (*Conn)(nil)
+var (
+	_ link.BatchUnderlay = (*Conn)(nil)
+	_ link.TrySender     = (*Conn)(nil)
+)
 
 // packet is a queued frame: a pooled copy and its source.
 type packet struct {
@@ -71,29 +76,54 @@ func (c *Conn) SetBatchEnd(end func()) {
 	c.batchEnd.Store(&end)
 }
 
-// Send copies frames, in order, onto dst's queue, blocking while the
-// queue is full. It returns nil if dst is not attached or cut off (the
-// frames are counted as NoRoute) and if dst closes while Send waits (the
-// rest are counted as Dropped); ErrFrameTooBig, sending nothing, if a
-// frame exceeds the MTU; ErrClosed if c is or becomes closed.
+// Send copies frames, in order, onto dst's queue, waiting while the
+// queue is full, for Config.SendWait at most: past it the frame and the
+// rest of the batch are dropped and counted as QueueFull. It returns nil
+// if dst is not attached or cut off (the frames are counted as NoRoute),
+// if dst closes while Send waits (the rest are counted as Dropped) and
+// after such a drop; ErrFrameTooBig, sending nothing, if a frame exceeds
+// the MTU; ErrClosed if c is or becomes closed.
 func (c *Conn) Send(dst netip.AddrPort, frames ...[]byte) error {
+	_, err := c.send(dst, true, frames)
+	if errors.Is(err, link.ErrQueueFull) {
+		return nil
+	}
+	return err
+}
+
+// TrySend implements link.TrySender: Send without waiting. A frame that
+// finds dst's queue full is dropped with the rest of the batch, counted
+// as QueueFull, and TrySend returns ErrQueueFull with how many frames it
+// took.
+func (c *Conn) TrySend(dst netip.AddrPort, frames ...[]byte) (int, error) {
+	return c.send(dst, false, frames)
+}
+
+// send is Send (wait) and TrySend.
+func (c *Conn) send(dst netip.AddrPort, wait bool, frames [][]byte) (int, error) {
 	if c.closed() {
-		return link.ErrClosed
+		return 0, link.ErrClosed
 	}
 	for i, f := range frames {
 		if len(f) > c.net.mtu {
-			return fmt.Errorf("mem: frame %d of %d bytes, MTU %d: %w", i, len(f), c.net.mtu, link.ErrFrameTooBig)
+			return 0, fmt.Errorf("mem: frame %d of %d bytes, MTU %d: %w", i, len(f), c.net.mtu, link.ErrFrameTooBig)
 		}
 	}
 	dst = unmap(dst)
 	to, filter := c.net.route(c.addr, dst)
 	if to == nil {
 		c.add(noRoute, len(frames))
-		return nil
+		return len(frames), nil
 	}
 	if d := c.net.delayOf(c.addr, dst); d > 0 { // latency (delay.go)
-		return c.sendDelayed(dst, d, frames, filter)
+		return c.sendDelayed(dst, d, wait, frames, filter)
 	}
+	var limit *time.Timer // the bound on waiting, started at the first wait
+	defer func() {
+		if limit != nil {
+			limit.Stop()
+		}
+	}()
 	for i, f := range frames {
 		if filter != nil && !filter(c.addr, dst, f) {
 			c.add(filtered, 1)
@@ -103,16 +133,34 @@ func (c *Conn) Send(dst netip.AddrPort, frames ...[]byte) error {
 		select {
 		case to.queue <- p:
 			c.add(sent, 1)
+			continue
+		default:
+		}
+		if !wait {
+			c.net.pool.put(p.buf)
+			c.add(queueFull, len(frames)-i)
+			return i, link.ErrQueueFull
+		}
+		if limit == nil {
+			limit = time.NewTimer(c.net.sendWait)
+		}
+		select {
+		case to.queue <- p:
+			c.add(sent, 1)
 		case <-to.done:
 			c.net.pool.put(p.buf)
 			to.add(dropped, len(frames)-i)
-			return nil
+			return len(frames), nil
 		case <-c.done:
 			c.net.pool.put(p.buf)
-			return link.ErrClosed
+			return i, link.ErrClosed
+		case <-limit.C:
+			c.net.pool.put(p.buf)
+			c.add(queueFull, len(frames)-i)
+			return i, link.ErrQueueFull
 		}
 	}
-	return nil
+	return len(frames), nil
 }
 
 // deliver is the Conn's long-lived goroutine: it hands queued frames to

@@ -14,8 +14,9 @@ import (
 // pair's delay line, one goroutine per direction that keeps the frames
 // in order, until its time has come; the receiver is looked up only
 // then, so frames in flight to a Conn that closed are lost, as on a
-// wire (counted NoRoute). A full line (Config.QueueLen frames) blocks
-// the sender as a full queue does. Network.Close stops the lines.
+// wire (counted NoRoute). A full line (Config.QueueLen frames) holds
+// the sender back, or drops, as a full queue does. Network.Close stops
+// the lines.
 
 // delays is a Network's latency state.
 type delays struct {
@@ -88,14 +89,15 @@ func (n *Network) line(src, dst netip.AddrPort) (chan delayed, chan struct{}) {
 	return ch, dl.done
 }
 
-// sendDelayed is Send for a pair with a delay d.
-func (c *Conn) sendDelayed(dst netip.AddrPort, d time.Duration, frames [][]byte, filter Filter) error {
+// sendDelayed is send for a pair with a delay d.
+func (c *Conn) sendDelayed(dst netip.AddrPort, d time.Duration, wait bool, frames [][]byte, filter Filter) (int, error) {
 	ch, done := c.net.line(c.addr, dst)
 	if ch == nil {
-		return link.ErrClosed
+		return 0, link.ErrClosed
 	}
 	due := time.Now().Add(d)
-	for _, f := range frames {
+	var limit <-chan time.Time // the bound on waiting, started at the first wait
+	for i, f := range frames {
 		if filter != nil && !filter(c.addr, dst, f) {
 			c.add(filtered, 1)
 			continue
@@ -104,15 +106,35 @@ func (c *Conn) sendDelayed(dst netip.AddrPort, d time.Duration, frames [][]byte,
 		select {
 		case ch <- x:
 			c.add(sent, 1)
+			continue
+		default:
+		}
+		if !wait {
+			c.net.pool.put(x.p.buf)
+			c.add(queueFull, len(frames)-i)
+			return i, link.ErrQueueFull
+		}
+		if limit == nil {
+			t := time.NewTimer(c.net.sendWait)
+			defer t.Stop()
+			limit = t.C
+		}
+		select {
+		case ch <- x:
+			c.add(sent, 1)
 		case <-done:
 			c.net.pool.put(x.p.buf)
-			return link.ErrClosed
+			return i, link.ErrClosed
 		case <-c.done:
 			c.net.pool.put(x.p.buf)
-			return link.ErrClosed
+			return i, link.ErrClosed
+		case <-limit:
+			c.net.pool.put(x.p.buf)
+			c.add(queueFull, len(frames)-i)
+			return i, link.ErrQueueFull
 		}
 	}
-	return nil
+	return len(frames), nil
 }
 
 // runLine is a delay line's goroutine: it hands each frame, once due, to

@@ -18,8 +18,10 @@
 //  2. Each frame passes the Network's filter (SetFilter; RandomLoss is
 //     one), is copied into a pooled buffer (the caller may reuse its
 //     slices at once), and is pushed onto the receiver's bounded queue
-//     (Config.QueueLen frames), in order. A full queue makes Send block
-//     until there is room: push back, never a silent drop.
+//     (Config.QueueLen frames), in order. A full queue makes Send wait
+//     for room, Config.SendWait at most (push back; past the bound the
+//     rest of the batch is dropped and counted as QueueFull), and makes
+//     TrySend (link.TrySender) drop and count at once.
 //  3. Each Conn's one long-lived goroutine, deliver, takes frames off its
 //     queue and hands them to the receiver one at a time, then returns the
 //     buffer to the pool, cleared. Whenever the queue is empty after a
@@ -33,11 +35,11 @@
 //
 // # Blocking and cycles
 //
-// Because a full queue blocks the sender, a receiver that sends from
-// inside recv (a relay forwarding, a handshake reply) can deadlock with a
-// peer doing the same while both queues are full. Size QueueLen for the
-// load, or have receivers hand heavy forwarding to their own queue.
-// recv must not call Close on its own Conn (Close waits for the goroutine
+// A receiver that sends from inside recv (a relay forwarding, a
+// handshake reply) with Send could wait on a peer doing the same while
+// both queues are full; Send's bound ends such a wait, but a receiver
+// should use TrySend, which never waits (link's Endpoint does: only the
+// netstack's own packets go through Send). recv must not call Close on its own Conn (Close waits for the goroutine
 // that is running recv).
 //
 // # Test hooks

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/linktest"
 	"github.com/anynet/anynet/link/mem"
 )
 
@@ -44,19 +45,6 @@ func (s *sink) next(t *testing.T) got {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no frame within 10s")
 		return got{}
-	}
-}
-
-// waitFor polls cond until it holds (a condition wait, not an assertion
-// about time).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -126,7 +114,7 @@ func TestSendReceiveBatchInOrder(t *testing.T) {
 	if st := a.Stats(); st.Sent != 32 {
 		t.Fatalf("sender stats %+v", st)
 	}
-	waitFor(t, "delivered count", func() bool { return b.Stats().Delivered == 32 })
+	linktest.WaitFor(t, "delivered count", func() bool { return b.Stats().Delivered == 32 })
 }
 
 func TestMTU(t *testing.T) {
@@ -247,7 +235,7 @@ func TestCloseIdempotentAndFinal(t *testing.T) {
 			}
 		}
 	})
-	waitFor(t, "some deliveries", func() bool { return b.Stats().Delivered > 10 })
+	linktest.WaitFor(t, "some deliveries", func() bool { return b.Stats().Delivered > 10 })
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +244,7 @@ func TestCloseIdempotentAndFinal(t *testing.T) {
 		t.Fatalf("second Close: %v", err)
 	}
 	// Sends to the closed Conn now count as NoRoute; give them a while.
-	waitFor(t, "sends after close", func() bool { return a.Stats().NoRoute > 10 })
+	linktest.WaitFor(t, "sends after close", func() bool { return a.Stats().NoRoute > 10 })
 	close(stop)
 	wg.Wait()
 	if late.Load() != 0 {
@@ -328,7 +316,7 @@ func TestConcurrentSend(t *testing.T) {
 }
 
 func TestBackpressure(t *testing.T) {
-	n := mem.NewNetwork(mem.Config{QueueLen: 1})
+	n := mem.NewNetwork(mem.Config{QueueLen: 1, SendWait: time.Hour})
 	defer n.Close()
 	a, b := attach(t, n), attach(t, n)
 
@@ -388,7 +376,59 @@ func TestBackpressure(t *testing.T) {
 			t.Fatalf("entered with %d, want %d", got, want)
 		}
 	}
-	waitFor(t, "three deliveries", func() bool { return b.Stats().Delivered == 3 })
+	linktest.WaitFor(t, "three deliveries", func() bool { return b.Stats().Delivered == 3 })
+}
+
+// fullQueue returns a and b on n, with b's receiver holding frame 1
+// until release closes and frame 2 filling b's one-slot queue.
+func fullQueue(t *testing.T, n *mem.Network) (a, b *mem.Conn, release chan struct{}) {
+	a, b = attach(t, n), attach(t, n)
+	entered := make(chan struct{}, 8)
+	release = make(chan struct{})
+	b.SetReceiver(func([]byte, netip.AddrPort) {
+		entered <- struct{}{}
+		<-release
+	})
+	if err := a.Send(b.LocalAddr(), []byte{1}); err != nil {
+		t.Fatal(err)
+	}
+	<-entered
+	if err := a.Send(b.LocalAddr(), []byte{2}); err != nil {
+		t.Fatal(err)
+	}
+	return a, b, release
+}
+
+// TestTrySendFull: TrySend to a full queue takes nothing, returns
+// ErrQueueFull and counts the frames as QueueFull, at once.
+func TestTrySendFull(t *testing.T) {
+	n := mem.NewNetwork(mem.Config{QueueLen: 1, SendWait: time.Hour})
+	defer n.Close()
+	a, b, release := fullQueue(t, n)
+	defer close(release)
+	got, err := a.TrySend(b.LocalAddr(), []byte{3}, []byte{4})
+	if got != 0 || !errors.Is(err, link.ErrQueueFull) {
+		t.Fatalf("TrySend to a full queue = %d, %v; want 0, ErrQueueFull", got, err)
+	}
+	if st := a.Stats(); st.QueueFull != 2 || st.Sent != 2 {
+		t.Fatalf("stats %+v, want 2 sent and 2 QueueFull", st)
+	}
+}
+
+// TestSendWaitBounded: Send to a queue that stays full gives up after
+// SendWait, dropping the rest of the batch as QueueFull, rather than
+// waiting for ever.
+func TestSendWaitBounded(t *testing.T) {
+	n := mem.NewNetwork(mem.Config{QueueLen: 1, SendWait: 10 * time.Millisecond})
+	defer n.Close()
+	a, b, release := fullQueue(t, n)
+	defer close(release)
+	if err := a.Send(b.LocalAddr(), []byte{3}, []byte{4}); err != nil {
+		t.Fatalf("Send to a queue that stays full: %v", err)
+	}
+	if st := a.Stats(); st.QueueFull != 2 {
+		t.Fatalf("stats %+v, want 2 QueueFull", st)
+	}
 }
 
 func TestCloseUnblocksSender(t *testing.T) {
@@ -410,7 +450,7 @@ func TestCloseUnblocksSender(t *testing.T) {
 			<-entered
 			sendDone := make(chan error, 1)
 			go func() { sendDone <- a.Send(b.LocalAddr(), []byte{2}, []byte{3}, []byte{4}) }()
-			waitFor(t, "frame 2 queued", func() bool { return a.Stats().Sent == 2 })
+			linktest.WaitFor(t, "frame 2 queued", func() bool { return a.Stats().Sent == 2 })
 			switch who {
 			case "receiver":
 				go b.Close() // waits for the blocked receiver until release
@@ -434,7 +474,7 @@ func TestReceiverUnsetDrops(t *testing.T) {
 	if err := a.Send(b.LocalAddr(), []byte{1}, []byte{2}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "drops", func() bool { return b.Stats().Dropped == 2 })
+	linktest.WaitFor(t, "drops", func() bool { return b.Stats().Dropped == 2 })
 	s := newSink(b, 1)
 	if err := a.Send(b.LocalAddr(), []byte{3}); err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"sync"
+	"time"
 
 	"github.com/anynet/anynet/link"
 )
@@ -19,6 +20,7 @@ type Filter func(src, dst netip.AddrPort, frame []byte) bool
 type Network struct {
 	mtu      int
 	queueLen int
+	sendWait time.Duration
 	pool     *framePool
 	stats    counters
 
@@ -63,6 +65,7 @@ func NewNetwork(cfg Config) *Network {
 	return &Network{
 		mtu:      cfg.MTU,
 		queueLen: cfg.QueueLen,
+		sendWait: cfg.SendWait,
 		pool:     newFramePool(cfg.MTU),
 		conns:    make(map[netip.AddrPort]*Conn),
 		cut:      make(map[pair]struct{}),

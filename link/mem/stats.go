@@ -11,10 +11,11 @@ type Stats struct {
 	NoRoute   uint64 // frames to an address with no Conn, or across a partition
 	Filtered  uint64 // frames the filter dropped
 	Dropped   uint64 // frames queued but never delivered: no receiver set yet, or the receiver closed
+	QueueFull uint64 // frames dropped at Send because the receiver's queue (or the delay line) stayed full: TrySend at once, Send after Config.SendWait
 }
 
 type counters struct {
-	sent, delivered, noRoute, filtered, dropped atomic.Uint64
+	sent, delivered, noRoute, filtered, dropped, queueFull atomic.Uint64
 }
 
 func (c *counters) snapshot() Stats {
@@ -24,6 +25,7 @@ func (c *counters) snapshot() Stats {
 		NoRoute:   c.noRoute.Load(),
 		Filtered:  c.filtered.Load(),
 		Dropped:   c.dropped.Load(),
+		QueueFull: c.queueFull.Load(),
 	}
 }
 
@@ -39,3 +41,4 @@ func delivered(c *counters) *atomic.Uint64 { return &c.delivered }
 func noRoute(c *counters) *atomic.Uint64   { return &c.noRoute }
 func filtered(c *counters) *atomic.Uint64  { return &c.filtered }
 func dropped(c *counters) *atomic.Uint64   { return &c.dropped }
+func queueFull(c *counters) *atomic.Uint64 { return &c.queueFull }

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/linktest"
 	"github.com/anynet/anynet/link/udp"
 )
 
@@ -50,17 +51,6 @@ func next(t *testing.T, ch chan got) got {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no datagram within 10s")
 		return got{}
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -282,7 +272,7 @@ func TestUnreceived(t *testing.T) {
 	if err := a.Send(c.LocalAddr(), []byte{1}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "unreceived count", func() bool { return c.Stats().Unreceived == 1 })
+	linktest.WaitFor(t, "unreceived count", func() bool { return c.Stats().Unreceived == 1 })
 }
 
 func TestCloseIdempotentAndFinal(t *testing.T) {
@@ -318,7 +308,7 @@ func TestCloseIdempotentAndFinal(t *testing.T) {
 			}
 		}
 	})
-	waitFor(t, "some datagrams", func() bool { return count.Load() > 10 })
+	linktest.WaitFor(t, "some datagrams", func() bool { return count.Load() > 10 })
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}

@@ -246,7 +246,7 @@ func (c *Chain) afterStart(ctx context.Context) error {
 			return fmt.Errorf("chain: balance of %s: %w", a, err)
 		}
 		if bal.Sign() == 0 {
-			if err := c.Faucet(ctx, a, FundedBalance); err != nil {
+			if err := c.Faucet(ctx, a, FundedBalance()); err != nil {
 				return err
 			}
 		}

@@ -172,8 +172,8 @@ func TestFundedAndFaucet(t *testing.T) {
 	a := common.Address{0xaa}
 	c := startT(t, Config{DataDir: dir, Funded: []common.Address{a}})
 	bal, err := c.Client().BalanceAt(ctx, a, nil)
-	if err != nil || bal.Cmp(FundedBalance) != 0 {
-		t.Fatalf("genesis-funded balance %v (%v), want %v", bal, err, FundedBalance)
+	if err != nil || bal.Cmp(FundedBalance()) != 0 {
+		t.Fatalf("genesis-funded balance %v (%v), want %v", bal, err, FundedBalance())
 	}
 	b := common.Address{0xbb}
 	if err := c.Faucet(ctx, b, big.NewInt(12345)); err != nil {
@@ -190,8 +190,8 @@ func TestFundedAndFaucet(t *testing.T) {
 	// An account added to Funded after the first start is funded at start.
 	late := common.Address{0xcc}
 	c2 := startT(t, Config{DataDir: dir, Funded: []common.Address{a, late}})
-	if bal, _ := c2.Client().BalanceAt(ctx, late, nil); bal.Cmp(FundedBalance) != 0 {
-		t.Fatalf("late-funded balance %v, want %v", bal, FundedBalance)
+	if bal, _ := c2.Client().BalanceAt(ctx, late, nil); bal.Cmp(FundedBalance()) != 0 {
+		t.Fatalf("late-funded balance %v, want %v", bal, FundedBalance())
 	}
 }
 

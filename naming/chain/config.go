@@ -24,12 +24,14 @@ const DefaultChainID = 1337
 const gasLimit = 60_000_000
 
 // FundedBalance is the balance, in wei, that each account of Config.Funded
-// receives: one million ether.
-var FundedBalance = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1e18))
+// receives: one million ether. Each call returns a new value the caller
+// may modify.
+func FundedBalance() *big.Int { return new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(1e18)) }
 
 // DefaultFaucetTarget is the balance, in wei, to which the served faucet
-// tops a wallet up when Config.FaucetTarget is nil: 10 ether.
-var DefaultFaucetTarget = new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
+// tops a wallet up when Config.FaucetTarget is nil: 10 ether. Each call
+// returns a new value the caller may modify.
+func DefaultFaucetTarget() *big.Int { return new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18)) }
 
 // DeployFunc deploys a set of contracts on the chain's first start. It gets an
 // in-process client and a fresh transactor of the funded dev account, and

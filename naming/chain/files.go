@@ -76,7 +76,7 @@ func loadOrCreateGenesis(dir string, chainID uint64, dev common.Address, funded 
 	g.Config.ChainID = new(big.Int).SetUint64(chainID)
 	for _, a := range funded {
 		if a != dev {
-			g.Alloc[a] = types.Account{Balance: new(big.Int).Set(FundedBalance)}
+			g.Alloc[a] = types.Account{Balance: FundedBalance()}
 		}
 	}
 	if data, err = json.MarshalIndent(g, "", " "); err != nil {

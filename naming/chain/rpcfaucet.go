@@ -61,7 +61,7 @@ type faucetAPI struct {
 func newFaucetAPI(c *Chain) *faucetAPI {
 	target := c.cfg.FaucetTarget
 	if target == nil {
-		target = DefaultFaucetTarget
+		target = DefaultFaucetTarget()
 	}
 	return &faucetAPI{
 		c:      c,

@@ -70,7 +70,7 @@ func TestRemoteChainFaucet(t *testing.T) {
 	waitReady(t, bob)
 
 	bal, err := bob.remote.RPC.BalanceAt(ctx, bob.Wallet(), nil)
-	if err != nil || bal.Sign() == 0 || bal.Cmp(naming.DefaultFunding) > 0 {
+	if err != nil || bal.Sign() == 0 || bal.Cmp(naming.DefaultFunding()) > 0 {
 		t.Fatalf("bob's balance %v (%v), want funded by the faucet, at most DefaultFunding", bal, err)
 	}
 	if r, err := alice.Resolve(ctx, "bob"); err != nil || r.Wallet != bob.Wallet().Hex() {

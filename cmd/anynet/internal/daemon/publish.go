@@ -93,7 +93,7 @@ func (d *Daemon) ensureFunds(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("daemon: balance of %s: %w", d.wallet.Hex(), err)
 	}
-	if bal.Cmp(new(big.Int).Rsh(naming.DefaultFunding, 1)) >= 0 {
+	if bal.Cmp(new(big.Int).Rsh(naming.DefaultFunding(), 1)) >= 0 {
 		return nil
 	}
 	ferr := error(naming.ErrNoFaucet)

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/linktest"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/udp"
 	"golang.org/x/sys/unix"
@@ -163,7 +164,7 @@ func (n *netns) segment(ctx context.Context) (s *segment, listen func(ns, addr s
 // of the routers.
 func throughNATs(t *testing.T, c net.Conn, h1, h2 *member, routers ...*member) {
 	t.Helper()
-	waitFor(t, "both direct", func() bool {
+	linktest.WaitFor(t, "both direct", func() bool {
 		echo(t, c, []byte("punching"))
 		_, a := direct(h1, h2)
 		_, b := direct(h2, h1)
@@ -244,7 +245,7 @@ func TestNATTraversalNetns(t *testing.T) {
 
 	// Relayed.
 	echo(t, c, bytes.Repeat([]byte("relayed through pub "), 10000))
-	waitFor(t, "a punch coordinated", func() bool { return r.ep.Stats().PunchesCoordinated >= 1 })
+	linktest.WaitFor(t, "a punch coordinated", func() bool { return r.ep.Stats().PunchesCoordinated >= 1 })
 	echo(t, c, []byte("still relayed"))
 	checkRelayed(t, h1, h2, "through nat1's firewall")
 	if r.ep.Stats().FramesForwarded == 0 {
@@ -262,7 +263,7 @@ func TestNATTraversalNetns(t *testing.T) {
 	// Fallback: nat1's firewall shuts the direct path again; both hosts
 	// go back to the router, which relayed for them all along.
 	shutNAT1(true)
-	waitFor(t, "both back through the router", func() bool {
+	linktest.WaitFor(t, "both back through the router", func() bool {
 		_, a := direct(h1, h2)
 		_, b := direct(h2, h1)
 		return !a && !b
@@ -318,7 +319,7 @@ func TestNATTraversalAcrossTunnelNetns(t *testing.T) {
 
 	c := echoConn(t, testCtx(t), h1, h2)
 	echo(t, c, bytes.Repeat([]byte("relayed through the tunnel "), 10000))
-	waitFor(t, "candidates traded", func() bool {
+	linktest.WaitFor(t, "candidates traded", func() bool {
 		echo(t, c, []byte("punching"))
 		return h1.ep.Stats().PunchCandidates > 0 && h2.ep.Stats().PunchCandidates > 0
 	})

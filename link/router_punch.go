@@ -10,7 +10,7 @@ import (
 )
 
 // This file is the router's side of NAT traversal (doc.go, "NAT
-// traversal"; punch.go is the host's). A host behind NAT needs nothing
+// traversal"; host_punch.go is the host's). A host behind NAT needs nothing
 // more from its router to be reached: the router sends an attached
 // host's frames to the address its attaches come from, after any NAT
 // (peers.learn), and the attaches, every advert interval, keep that NAT
@@ -31,7 +31,7 @@ import (
 //     reached by a tunnel, whose router is no neighbor), no router can
 //     pair the asks. The router then tells the asker the address it sees
 //     it at (controlPunchSelf), and the two hosts exchange their
-//     addresses end to end, inside their own session (punch_peer.go).
+//     addresses end to end, inside their own session (host_punch_peer.go).
 //
 // Relayed messages carry a hop limit, as frames do.
 

@@ -6,7 +6,7 @@ import (
 )
 
 // Punching across segments. Routers pair the punch asks of two hosts
-// (nat.go) only when a route leads from one host's router to the
+// (router_punch.go) only when a route leads from one host's router to the
 // other's. Hosts in segments joined by a tunnel have no such route: the
 // routers of the two segments are not neighbors and share no session.
 // There the hosts exchange their addresses themselves:
@@ -24,7 +24,7 @@ import (
 //
 //     It is authenticated by the session, so only the peer can make a
 //     host probe an address, at most once per hold time.
-//  3. The peer probes that address (punch.go, step 3) and, unless it
+//  3. The peer probes that address (host_punch.go, step 3) and, unless it
 //     asked within the hold time, asks its own router, whose answer it
 //     sends back the same way. Both hosts' probes open their NATs, and
 //     the first probe through makes the path direct as before.
@@ -59,14 +59,15 @@ func parseCandidate(msg []byte) (netip.AddrPort, error) {
 func (e *Endpoint) sendCandidate(p *peer, addr netip.AddrPort) {
 	buf := e.bufs.get()
 	defer e.bufs.put(buf)
-	off := MinFrameHeader + transportHeader
-	n := len(appendCandidate((*buf)[off:off], addr))
+	n := len(appendCandidate((*buf)[plainOff:plainOff], addr))
 	tp, dst := p.route()
-	frame, ok := e.seal(buf, tp, (*buf)[off:off+n])
+	var h Header
+	e.frameHeader(p, &h)
+	frame, ok := e.seal(buf, &h, tp, (*buf)[plainOff:plainOff+n])
 	if !ok {
 		return
 	}
-	if frame, dst, ok = e.routeOut(buf, p, frame, dst); !ok {
+	if dst, ok = e.nextHopOf(p, &h, dst); !ok {
 		return
 	}
 	e.stats.punchCandidates.Add(1)

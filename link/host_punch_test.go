@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/linktest"
 )
 
 // gated is a test firewall in front of a real underlay: while closed it
@@ -149,14 +150,14 @@ func startStream(t *testing.T, a, b *member) *stream {
 func (s *stream) more(t *testing.T, n int64) {
 	t.Helper()
 	want := s.written.Load() + n
-	waitFor(t, fmt.Sprintf("%d bytes written", want), func() bool { return s.written.Load() >= want })
+	linktest.WaitFor(t, fmt.Sprintf("%d bytes written", want), func() bool { return s.written.Load() >= want })
 }
 
 // pause stops the writer and waits until b read all that was written.
 func (s *stream) pause(t *testing.T) {
 	t.Helper()
 	s.paused.Store(true)
-	waitFor(t, "the stream drained", func() bool {
+	linktest.WaitFor(t, "the stream drained", func() bool {
 		w := s.written.Load()
 		time.Sleep(20 * time.Millisecond) // a write in progress lands
 		return w == s.written.Load() && s.read.Load() == w
@@ -208,8 +209,8 @@ func TestPunchMidStream(t *testing.T) {
 
 	// Relayed: the router coordinates punches, the gates stop the probes.
 	s.more(t, 1<<20)
-	waitFor(t, "a punch coordinated", func() bool { return r.ep.Stats().PunchesCoordinated >= 1 })
-	waitFor(t, "probes dropped", func() bool { return ga.dropped.Load() > 0 && gb.dropped.Load() > 0 })
+	linktest.WaitFor(t, "a punch coordinated", func() bool { return r.ep.Stats().PunchesCoordinated >= 1 })
+	linktest.WaitFor(t, "probes dropped", func() bool { return ga.dropped.Load() > 0 && gb.dropped.Load() > 0 })
 	checkRelayed(t, a, b, "through a closed gate")
 	if r.ep.Stats().FramesForwarded == 0 {
 		t.Fatal("the router forwarded nothing while the direct path was closed")
@@ -218,7 +219,7 @@ func TestPunchMidStream(t *testing.T) {
 	// Direct: the next punch gets through.
 	ga.open.Store(true)
 	gb.open.Store(true)
-	waitFor(t, "both direct", func() bool {
+	linktest.WaitFor(t, "both direct", func() bool {
 		_, ab := direct(a, b)
 		_, ba := direct(b, a)
 		return ab && ba
@@ -248,7 +249,7 @@ func TestPunchMidStream(t *testing.T) {
 	s.pause(t)
 	ga.open.Store(false)
 	gb.open.Store(false)
-	waitFor(t, "both back through the router", func() bool {
+	linktest.WaitFor(t, "both back through the router", func() bool {
 		_, ab := direct(a, b)
 		_, ba := direct(b, a)
 		return !ab && !ba
@@ -256,7 +257,7 @@ func TestPunchMidStream(t *testing.T) {
 	s.paused.Store(false)
 	fwd0 = r.ep.Stats().FramesForwarded
 	s.more(t, 1<<20)
-	waitFor(t, "the router carrying the stream again", func() bool { return r.ep.Stats().FramesForwarded > fwd0+500 })
+	linktest.WaitFor(t, "the router carrying the stream again", func() bool { return r.ep.Stats().FramesForwarded > fwd0+500 })
 	for _, m := range []*member{a, b} {
 		if m.ep.Stats().PathsFallback == 0 {
 			t.Errorf("%s counted no fallback", m.name)
@@ -278,7 +279,7 @@ func TestPunchDisabled(t *testing.T) {
 	attachedAndRouted(t, []*member{a, b}, []*member{r})
 	s.route(a, b)
 	st := startStream(t, a, b)
-	waitFor(t, "a asked twice", func() bool { return a.ep.Stats().PunchAsks >= 2 })
+	linktest.WaitFor(t, "a asked twice", func() bool { return a.ep.Stats().PunchAsks >= 2 })
 	st.more(t, 256<<10)
 	checkRelayed(t, a, b, "with punching disabled on b")
 	if n := r.ep.Stats().PunchesCoordinated; n != 0 {
@@ -322,7 +323,7 @@ func BenchmarkPunchedEcho(b *testing.B) {
 			defer c.Close()
 			echo(b, c, msg) // warm up
 			if punch {
-				waitFor(b, "direct", func() bool {
+				linktest.WaitFor(b, "direct", func() bool {
 					_, xy := direct(x, y)
 					_, yx := direct(y, x)
 					return xy && yx
@@ -348,7 +349,7 @@ func TestPunchAcrossRouters(t *testing.T) {
 	r1, r2, a, b := s.twoRouters("2a.1/128", "2a.2/128", func(a, b *member) { a.punch, b.punch = true, true })
 	c := echoConn(t, testCtx(t), a, b)
 	echo(t, c, []byte("through r1 and r2"))
-	waitFor(t, "both direct", func() bool {
+	linktest.WaitFor(t, "both direct", func() bool {
 		echo(t, c, []byte("punching"))
 		_, ab := direct(a, b)
 		_, ba := direct(b, a)

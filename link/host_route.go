@@ -4,141 +4,20 @@ import (
 	"errors"
 	"net/netip"
 
-	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/transport"
 	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 )
 
-// The routed data path, hooked into send.go and receive.go:
-//
-//  1. Outbound, a peer added with AddRoutedPeer (or whose last opened
-//     frame carried a source locator) is reached through routers: its
-//     sealed frame is moved behind a header with both locators
-//     (routeOut) and goes to the next hop (nextHop): a host's default
-//     router, or a router's longest-prefix match. Handshake messages take
-//     the same way (sendTo, reply). Outbound SYNs to such peers are
-//     remembered for a few seconds (noteSYN).
-//  2. Inbound, a frame whose destination locator is not this node's is
-//     forwarded by a router (forward) with its hop limit decremented and
-//     its payload untouched, or dropped by a host. Control frames go to
-//     router.go; unreachable frames fail the flows they name
-//     (receiveUnreachable). Everything else is opened as before, and the
-//     peer's return path follows the source locator of the frames that
-//     opened (learnPath).
-//  3. A router that cannot forward a transport frame (no route, hop limit
-//     exhausted) counts it and sends an unreachable frame to its source
-//     locator, rate-limited. The source injects an ICMPv6 destination
-//     unreachable into its netstack for each remembered SYN and queued
-//     packet to that locator, so a TCP dial fails at once with "network
-//     is unreachable" instead of timing out, and Unreachable reports it.
-
-// routeInbound handles a frame the routing layer owns: one for another
-// locator, a control frame, an unreachable frame. It reports false for a
-// transport frame this node opens itself.
-func (e *Endpoint) routeInbound(frame []byte, h *Header, payload []byte, src netip.AddrPort) bool {
-	rt := e.rt
-	if h.Dst != nil && *h.Dst != rt.local && (rt.nics == nil || !rt.isLocal(h.Dst)) { // several NICs (nic.go): any of its locators
-		if rt.role != RoleRouter || h.Type == FrameControl {
-			e.stats.droppedNoRoute.Add(1)
-			return true
-		}
-		e.forward(frame, h, payload, src)
-		return true
-	}
-	switch h.Type {
-	case FrameControl:
-		e.receiveControl(h, payload, src)
-		return true
-	case FrameUnreachable:
-		e.receiveUnreachable(payload)
-		return true
-	}
-	return false
-}
-
-// forward passes frame on towards h.Dst without opening it. The frame
-// is the underlay's until receive returns; Send does not retain it, so
-// the hop limit is decremented in place.
-func (e *Endpoint) forward(frame []byte, h *Header, payload []byte, src netip.AddrPort) {
-	if h.HopLimit <= 1 {
-		e.stats.droppedHopLimit.Add(1)
-		e.sendUnreachable(h, payload, ReasonHopLimit, src)
-		return
-	}
-	next, ok := e.nextHop(h.Dst, 0)
-	if !ok && e.forwardTunnel(frame, h, src) { // between segments (tunnel.go)
-		return
-	}
-	if !ok {
-		e.stats.droppedNoRoute.Add(1)
-		e.sendUnreachable(h, payload, ReasonNoRoute, src)
-		return
-	}
-	frame[1] = h.HopLimit - 1
-	e.stats.framesForwarded.Add(1)
-	e.sendFrames(next, frame)
-}
-
-// nextHop returns the underlay address a frame for dst goes to: for a
-// router an attached host or the neighbor its longest-prefix match
-// names, for a host its default router on NIC nic (0 with one NIC).
-func (e *Endpoint) nextHop(dst *Locator, nic int) (netip.AddrPort, bool) {
-	rt := e.rt
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	if rt.role == RoleRouter {
-		if a := rt.attached[*dst]; a != nil {
-			return a.p.endpoint(), true
-		}
-		r, ok := rt.speaker.Lookup(locator.Locator(*dst))
-		if !ok || r.NextHop == rt.self {
-			return netip.AddrPort{}, false
-		}
-		if l := rt.byKey[r.NextHop]; l != nil {
-			return l.p.endpoint(), true
-		}
-		return netip.AddrPort{}, false
-	}
-	for _, l := range rt.links {
-		if l.up && l.nic == nic {
-			return l.p.endpoint(), true
-		}
-	}
-	for _, l := range rt.links {
-		if l.nic == nic {
-			return l.p.endpoint(), true
-		}
-	}
-	return netip.AddrPort{}, false
-}
-
-// sendUnreachable tells the source of a transport frame that could not
-// be forwarded. Unreachable and control frames, and frames without a
-// source locator, get none; nor do frames past the rate limit.
-func (e *Endpoint) sendUnreachable(h *Header, payload []byte, reason Reason, src netip.AddrPort) {
-	if h.Type != FrameTransport || h.Src == nil {
-		return
-	}
-	rt := e.rt
-	now := e.now()
-	rt.mu.Lock()
-	if now.Sub(rt.unreachAt) >= rt.interval {
-		rt.unreachAt, rt.unreachN = now, 0
-	}
-	rt.unreachN++
-	allowed := rt.unreachN <= unreachableBurst
-	rt.mu.Unlock()
-	if !allowed {
-		return
-	}
-	var body [unreachableMinLen + maxQuote]byte
-	b := appendUnreachable(body[:0], reason, h.Dst, payload)
-	if e.sendRouted(h.Src, FrameUnreachable, b, src, 0) {
-		e.stats.unreachableSent.Add(1)
-	}
-}
+// The host's half of the routed data path (router_forward.go is the
+// router's): a peer reached through routers gets frames with both
+// locators (frameHeader) sent to its next hop (nextHopOf: the default
+// router of its NIC), handshake messages take the same way (sendTo,
+// reply, sendRouted), outbound SYNs to such peers are remembered a few
+// seconds (noteSYN) so that an unreachable frame fails the dial at once
+// (receiveUnreachable), and the peer's return path follows the source
+// locator of the frames that opened (learnPath).
 
 // receiveUnreachable fails the flows to the locator an unreachable frame
 // names: the SYNs sent to it lately and the packets waiting for a
@@ -267,35 +146,32 @@ func (e *Endpoint) noteSYN(p *peer, plain []byte) {
 	d.next = (d.next + 1) % synRing
 }
 
-// routeOut puts frame, sealed for p at the start of buf behind a
-// locator-free header, behind a header with both locators when p is
-// reached through routers, and returns it with its next hop. Frames for
-// direct peers pass unchanged to dst. It reports false, counting why,
-// when the frame cannot go.
-func (e *Endpoint) routeOut(buf *[]byte, p *peer, frame []byte, dst netip.AddrPort) ([]byte, netip.AddrPort, bool) {
+// frameHeader sets h to the header of a transport frame for p: with
+// both locators when p is reached through routers, else none.
+func (e *Endpoint) frameHeader(p *peer, h *Header) {
+	*h = Header{Type: FrameTransport, HopLimit: DefaultHopLimit}
 	loc := p.loc.Load()
 	if loc == nil || e.rt == nil {
-		return frame, dst, true
+		return
 	}
-	nic := int(p.nic.Load()) // several NICs (nic.go): 0 with one
-	next, ok := e.nextHop(loc, nic)
-	if !ok {
-		e.stats.droppedNoRoute.Add(1)
-		return nil, dst, false
-	}
-	h := Header{Type: FrameTransport, HopLimit: DefaultHopLimit, Dst: loc}
-	if src := e.rt.localOf(nic); !src.isZero() {
+	h.Dst = loc
+	if src := e.rt.localOf(int(p.nic.Load())); !src.isZero() { // several NICs (nic.go): 0 with one
 		h.Src = src
 	}
-	hl := h.Len()
-	n := len(frame) - MinFrameHeader + hl
-	if n > len(*buf) {
-		e.stats.droppedTooBig.Add(1)
-		return nil, dst, false
+}
+
+// nextHopOf returns where a frame for p with header h (frameHeader)
+// goes: dst for a direct peer, the next hop towards h.Dst for a routed
+// one. It reports false, counting it, when there is no route.
+func (e *Endpoint) nextHopOf(p *peer, h *Header, dst netip.AddrPort) (netip.AddrPort, bool) {
+	if h.Dst == nil {
+		return dst, true
 	}
-	copy((*buf)[hl:n], frame[MinFrameHeader:])
-	AppendHeader((*buf)[:0], &h)
-	return (*buf)[:n], next, true
+	next, ok := e.nextHop(h.Dst, int(p.nic.Load()))
+	if !ok {
+		e.stats.droppedNoRoute.Add(1)
+	}
+	return next, ok
 }
 
 // sendTo sends one transport message (handshake, keepalive) to p, with
@@ -364,7 +240,7 @@ func (e *Endpoint) learnPath(p *peer, h *Header, established bool) {
 		}
 	}
 	switch cur := p.loc.Load(); {
-	case e.notePath(p, h): // NAT traversal (punch.go): a live direct path stays
+	case e.notePath(p, h): // NAT traversal (host_punch.go): a live direct path stays
 	case h.Src == nil && cur != nil:
 		p.loc.Store(nil)
 	case h.Src != nil && (cur == nil || *cur != *h.Src):

@@ -10,13 +10,13 @@ import (
 // This file is the host's side of NAT traversal (doc.go, "NAT
 // traversal"): which of its routed peers it tries to reach directly,
 // the probes it sends them, and the switch between the routed and the
-// direct path. nat.go is the router's side.
+// direct path. router_punch.go is the router's side.
 //
 //  1. A host that opened a frame from a peer through routers keeps a
 //     directPath for it (notePath, the learnPath hook). While the peer
 //     talks, every punchRetry the host asks its router for a direct
 //     path to the peer's locator (controlPunchAsk).
-//  2. The routers pair the asks of both hosts (nat.go) and tell each the
+//  2. The routers pair the asks of both hosts (router_punch.go) and tell each the
 //     other's observed underlay address (controlPunch); a host asked by
 //     its router on a peer's behalf (controlPunchAsk from the router)
 //     asks back, which is its consent. A host with Routing.DisablePunch
@@ -69,7 +69,7 @@ type directPath struct {
 	lastDirect time.Time      // last authenticated frame without locators
 	lastRouted time.Time      // last authenticated frame through routers
 	lastAsk    time.Time      // last punch ask sent for this peer
-	lastCand   time.Time      // last candidate address the peer sent (punch_peer.go)
+	lastCand   time.Time      // last candidate address the peer sent (host_punch_peer.go)
 }
 
 func (pt *punchTable) init(cfg Routing, interval time.Duration) {
