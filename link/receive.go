@@ -81,6 +81,8 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			e.heard(p, true)         // anycast hook (anycast.go): RTT, liveness
 			e.flushQueue(p)
 		}
+	case transport.KindCookie: // the transport retries at once: tick now
+		e.wake()
 	case transport.KindStale: // the peer lost our session: handshake now
 		if p := e.peers.byTransport(res.Peer); p != nil {
 			e.startHandshake(p)
