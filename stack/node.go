@@ -87,6 +87,9 @@ type Node struct {
 	// DefaultKeyCheckInterval; negative never, as with a negative
 	// TickInterval (the simulator).
 	KeyCheckInterval time.Duration
+	// Timers tunes the sessions: rekeys, retransmissions and the flood
+	// defence (LoadThreshold). Zero fields mean transport.DefaultTimers.
+	Timers transport.Timers
 	// PublishAddr is the underlay endpoint Publish writes. Zero means
 	// Self().Addr, which is loopback for a wildcard listener: right only
 	// for peers on the same host.
@@ -241,6 +244,7 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		Binding: binding,
 		ChainID: chainID,
 		Check:   n.checkBinding(),
+		Timers:  n.Timers,
 		Now:     n.Now,
 		Rand:    n.Rand,
 		Logger:  log.With("layer", "transport"),
@@ -316,7 +320,7 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 	if n.OnUp != nil {
 		n.OnUp(Internals{Netstack: r.ns, Link: ep, Sessions: sessions})
 	}
-	log.Info("node up", "wallet", r.wallet, "underlay", underlay.LocalAddr())
+	log.Debug("stack up", "wallet", r.wallet, "underlay", underlay.LocalAddr()) // the caller says "node up" (cmd/anynet's daemon does, once)
 	return r, nil
 }
 
@@ -447,6 +451,17 @@ func (n *Node) TransportStats() transport.Stats {
 		return transport.Stats{}
 	}
 	return r.sessions.Stats()
+}
+
+// HandshakeLoad returns the state of the session layer's flood defence:
+// whether it is under load and answering initiations with cookies. Valid
+// after Up.
+func (n *Node) HandshakeLoad() transport.Load {
+	r, _ := n.current()
+	if r == nil {
+		return transport.Load{}
+	}
+	return r.sessions.Load()
 }
 
 func (n *Node) now() time.Time {

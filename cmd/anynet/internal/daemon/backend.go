@@ -34,9 +34,12 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 			BytesSent: ls.BytesSent, BytesReceived: ls.BytesReceived,
 			Handshakes: ts.HandshakesCompleted,
 			Dropped: ls.DroppedMalformed + ls.DroppedOpen + ls.DroppedReplay + ls.DroppedSpoofed +
-				ls.DroppedNoPeer + ls.DroppedQueueFull + ls.DroppedQueueExpired + ls.DroppedTooBig,
+				ls.DroppedNoPeer + ls.DroppedNotIPv6 + ls.DroppedQueueFull + ls.DroppedQueueExpired + ls.DroppedTooBig +
+				ls.DroppedHopLimit + ls.DroppedNoRoute + ls.DroppedControl,
 		},
 	}
+	s.Drops = dropsByReason(ls, ts)                         // drops.go
+	s.Handshake = handshakeLoad(d.node.HandshakeLoad(), ts) // drops.go
 	if self.NodeKey != nil {
 		s.NodeKey = self.NodeKey.String()
 	}

@@ -48,6 +48,12 @@ type Options struct {
 	Routers []Router
 	// Logger receives the node's logs; nil discards.
 	Logger *slog.Logger
+	// DropLogEvery is how often a summary of dropped frames is logged
+	// (one line, only when some were dropped). Zero means one minute.
+	DropLogEvery time.Duration
+	// Timers tunes the node's sessions (stack.Node.Timers); zero fields
+	// take the defaults. Tests lower the handshake load threshold.
+	Timers transport.Timers
 }
 
 // Daemon is one running node and what runs beside it.
@@ -148,6 +154,7 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		Names:      d.names,
 		ChainID:    d.chainID.Uint64(),
 		Routing:    routing,
+		Timers:     o.Timers,
 		Logger:     log,
 	}
 	if o.Key == nil {
@@ -206,6 +213,15 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	go func() {
 		defer d.wg.Done()
 		d.passLoop(runCtx)
+	}()
+	every := o.DropLogEvery
+	if every <= 0 {
+		every = dropSummaryEvery
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.dropLoop(runCtx, every) // drops.go
 	}()
 	log.Info("node up", "wallet", d.wallet.Hex(), "underlay", d.node.Self().Addr.String(), "chain", d.chainDesc())
 	return d, nil
