@@ -160,6 +160,7 @@ type running struct {
 	log      *slog.Logger
 	names    *chainResolver // nil without Node.Names
 	checks   *chainChecker  // nil without Node.Names (revoke.go)
+	static   sync.Map       // common.Address → struct{}: static peers, never moved by the chain (repath.go)
 }
 
 // Internals are the running parts of a node that a simulator drives
@@ -312,6 +313,7 @@ func (n *Node) build(ctx context.Context) (_ *running, err error) {
 		ep.Shutdown()
 		return nil, err
 	}
+	r.markStatic(n.Peers)                         // repath.go
 	if err := addPeers(ep, n.Peers); err != nil { // anycast.go
 		r.close()
 		return nil, err
@@ -432,6 +434,7 @@ func (n *Node) AddPeer(ctx context.Context, p Peer) error {
 	if err != nil {
 		return err
 	}
+	r.markStatic([]Peer{p})
 	return addPeer(r.ep, p)
 }
 

@@ -203,7 +203,22 @@ func (d *Daemon) Ping(ctx context.Context, name string, count int) (control.Ping
 	if count <= 0 {
 		count = 3
 	}
+	if count > maxPingCount {
+		return control.PingResult{}, fmt.Errorf("%w: count %d: at most %d probes per ping", control.ErrBadRequest, count, maxPingCount)
+	}
 	res, err := ping(ctx, d.node, name, count, 5*time.Second)
+	if err == nil && res.Sent > 0 && res.Lost == res.Sent {
+		d.mu.Lock()
+		published, perr := d.published, d.publishErr
+		d.mu.Unlock()
+		if !published {
+			why := "it is still publishing"
+			if perr != nil {
+				why = perr.Error()
+			}
+			return res, fmt.Errorf("ping %s: no reply: this node's key is not in its DID document yet (%s), and peers refuse a node key they cannot find on chain; see `anynet status`", name, why)
+		}
+	}
 	if errors.Is(err, stack.ErrUnknownPeer) {
 		return res, fmt.Errorf("%w: %v", control.ErrNotFound, err)
 	}
