@@ -281,6 +281,9 @@ func (d *Daemon) ChatSend(ctx context.Context, to, text string) (control.ChatMes
 	if errors.Is(err, im.ErrUnknownPeer) || errors.Is(err, stack.ErrUnknownPeer) {
 		return chatMessage(m), fmt.Errorf("%w: %v", control.ErrNotFound, err)
 	}
+	if errors.Is(err, im.ErrTooLarge) {
+		return chatMessage(m), fmt.Errorf("%w: %v (send a long text as a file: chat send --file)", control.ErrBadRequest, err)
+	}
 	if err == nil {
 		d.seen(m.To, "seen", "")
 	}

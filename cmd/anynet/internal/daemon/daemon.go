@@ -158,7 +158,11 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		Logger:     log,
 	}
 	if o.Key == nil {
-		d.node.Binding = storedBinding(cfg.Dir, d.wallet, d.chainID.Uint64())
+		var berr error
+		d.node.Binding, berr = storedBinding(cfg.Dir, d.wallet, d.chainID.Uint64())
+		if berr != nil {
+			log.Warn("binding file not used: signing a new binding with the wallet", "err", berr)
+		}
 	}
 	if cfg.PublishAddr != "" {
 		d.node.PublishAddr = netip.MustParseAddrPort(cfg.PublishAddr)
