@@ -165,6 +165,9 @@ func TestDropsByReason(t *testing.T) {
 	if !strings.Contains(logs.String(), "mac1=") || !strings.Contains(logs.String(), "malformed=") {
 		t.Fatalf("summary without reasons:\n%s", logs.String())
 	}
+	if n := strings.Count(logs.String(), `msg="node up"`); n != 1 {
+		t.Errorf(`"node up" logged %d times, want once`, n)
+	}
 }
 
 // waitStatus polls Status until ok holds, for at most a minute.
