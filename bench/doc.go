@@ -18,6 +18,13 @@
 //	rtt           64-byte echo round trip, p50 and p99, over kernel TCP
 //	              and over anynet on udp and on mem
 //	idle-memory   heap bytes per idle anynet node (-nodes nodes over mem)
+//	daemon-idle   real `anynet up --headless` processes of each binary in
+//	              -daemon-bins (NAME=PATH,…, baseline first), on a remote
+//	              chain and on the embedded one, standard scrypt keystore:
+//	              peak RSS from start (VmHWM), RSS once settled, and the
+//	              CPU used over -idle-window after -idle-settle. Skipped
+//	              without -daemon-bins. Targets: remote chain ≤ 64 MB at
+//	              every moment and ≤ 0.3 % of a core; embedded ≤ 128 MB.
 //
 // The report is one line per figure and ends with the two ratios the project
 // tracks (anynet/wireguard-go over UDP, anynet/raw-gvisor over memory). With
