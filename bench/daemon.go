@@ -33,7 +33,9 @@ func runDaemonIdle(ctx context.Context, cfg *config) ([]Result, error) {
 		return nil, fmt.Errorf("daemon-idle needs /proc (Linux)")
 	}
 	if cfg.daemonBins == "" {
-		fmt.Fprintln(cfg.log, "bench: daemon-idle skipped: give -daemon-bins NAME=PATH,… (baseline first)")
+		if cfg.log != nil {
+			fmt.Fprintln(cfg.log, "bench: daemon-idle skipped: give -daemon-bins NAME=PATH,… (baseline first)")
+		}
 		return nil, nil
 	}
 	bins, err := parseBins(cfg.daemonBins)
@@ -136,7 +138,7 @@ func idleDaemon(ctx context.Context, cfg *config, bin, dir, mode, url string) ([
 	}
 	up := exec.CommandContext(ctx, bin, args...)
 	up.Env = env
-	if cfg.verbose {
+	if cfg.verbose && cfg.log != nil {
 		up.Stderr = cfg.log
 	}
 	if err := up.Start(); err != nil {
