@@ -87,4 +87,20 @@
 // it the reader goroutine (decryption 14 %, GRO and the receiving TCP);
 // the next lever would be to open frames on a second goroutine, as
 // wireguard-go's parallel decryption does.
+//
+// # Idle daemon
+//
+// "go run . -only daemon-idle -timeout 30m -daemon-bins
+// main=OLD,new=NEW,exp=EXP" (2026-12-06, shared 2-vCPU machine under
+// load; EXP is NEW with apps/im's 5 ms call ticker idled, a one-off
+// build): peak RSS 311 → 299 → 298 MiB (remote chain), 326 → 299 → 298
+// (embedded); RSS after 70 s 311 → 50.0 → 50.9 MiB (remote), 326 → 64.5
+// → 65.3 (embedded); idle CPU 3.03 → 2.43 → 0.42 % of a core (remote),
+// 3.43 → 3.07 → 0.63 % (embedded). The peak is the wallet's unlock:
+// golang.org/x/crypto/scrypt.Key allocates 256 MB for a standard-cost
+// keystore (N=2^18, r=8); the daemon now returns it to the OS at once
+// (before: ~4 minutes, until the forced GC and the scavenger). Most of
+// the idle CPU is apps/im's call ticker, which wakes every 5 ms with no
+// call; the link's timer goroutine no longer wakes every 100 ms on an
+// idle host.
 package main
