@@ -3,6 +3,7 @@ package stack
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -41,6 +42,19 @@ func (n *Node) Repath(ctx context.Context, host string) (bool, error) {
 		return false, fmt.Errorf("repath %s: %w", host, err)
 	}
 	return moved, nil
+}
+
+// PeerEndpoint returns the underlay endpoint frames to wallet go to now,
+// as the link holds it (learned from the chain, a static peer, or the
+// address the peer last spoke from); false when the node knows no
+// endpoint for it.
+func (n *Node) PeerEndpoint(wallet common.Address) (netip.AddrPort, bool) {
+	r, _ := n.current()
+	if r == nil {
+		return netip.AddrPort{}, false
+	}
+	a, ok := r.ep.PeerAddr(IdentityAddr(wallet))
+	return a, ok && a.IsValid()
 }
 
 // repath re-resolves wallet past the cache and moves its link peer if

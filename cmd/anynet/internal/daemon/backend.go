@@ -73,8 +73,12 @@ func (d *Daemon) Peers(context.Context) ([]control.Peer, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	out := make([]control.Peer, 0, len(d.peers))
-	for _, p := range d.peers {
-		out = append(out, *p)
+	for w, p := range d.peers {
+		cp := *p
+		if a, ok := d.node.PeerEndpoint(w); ok {
+			cp.Addr = a.String() // where frames go now: a peer that moved shows its new endpoint
+		}
+		out = append(out, cp)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Wallet < out[j].Wallet })
 	return out, nil

@@ -238,4 +238,18 @@ func TestChatAfterRestartOnNewPort(t *testing.T) {
 	if err != nil || len(h) == 0 || h[len(h)-1].Text != "after the restart" {
 		t.Fatalf("bob reads %+v, %v", h, err)
 	}
+	// alice's peers show bob where he is now.
+	ps, _ := alice.Peers(ctx)
+	found := false
+	for _, p := range ps {
+		if p.Wallet == bob.wallet.Hex() {
+			found = true
+			if p.Addr != bob.node.Self().Addr.String() {
+				t.Errorf("alice's peers show bob at %s, he is at %s", p.Addr, bob.node.Self().Addr)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("bob is not among alice's peers: %+v", ps)
+	}
 }
