@@ -26,6 +26,9 @@ type config struct {
 	timeout    time.Duration // limit on one figure
 	mtu        int           // netstack MTU of anynet and the raw gVisor pair (0: anynet's default)
 	wgMTU      int           // MTU of the wireguard-go tunnel
+	daemonBins string        // daemon-idle: NAME=PATH,… of anynet binaries, baseline first
+	idleSettle time.Duration // daemon-idle: wait before the CPU window
+	idleWindow time.Duration // daemon-idle: CPU window
 	verbose    bool
 	log        io.Writer // progress notes (stderr)
 }
@@ -56,6 +59,7 @@ func figures() []figure {
 		{"handshakes", runHandshakes},
 		{"rtt", runRTT},
 		{"idle-memory", runIdleMemory},
+		{"daemon-idle", runDaemonIdle},
 	}
 }
 
@@ -87,6 +91,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&cfg.timeout, "timeout", 5*time.Minute, "limit on one figure")
 	fs.IntVar(&cfg.mtu, "mtu", 0, "netstack MTU of anynet and the raw gVisor pair (0: anynet's default, 1280)")
 	fs.IntVar(&cfg.wgMTU, "wg-mtu", 1420, "MTU of the wireguard-go tunnel (1420: wireguard-go's default)")
+	fs.StringVar(&cfg.daemonBins, "daemon-bins", "", "daemon-idle: anynet binaries to compare, NAME=PATH,… baseline first")
+	fs.DurationVar(&cfg.idleSettle, "idle-settle", 10*time.Second, "daemon-idle: time from start before the CPU window")
+	fs.DurationVar(&cfg.idleWindow, "idle-window", 60*time.Second, "daemon-idle: CPU window of each idle daemon")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

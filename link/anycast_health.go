@@ -148,6 +148,13 @@ func (e *Endpoint) pinInbound(p *peer, plain []byte) {
 
 // tickAnycast runs the anycast timers: probes, failures, retries, RTT
 // refreshes, idle pins and the wait for a first live instance.
+// hasAnycast reports whether any wallet is served by several nodes.
+func (e *Endpoint) hasAnycast() bool {
+	e.any.mu.Lock()
+	defer e.any.mu.Unlock()
+	return len(e.any.groups) > 0
+}
+
 func (e *Endpoint) tickAnycast() {
 	e.any.mu.Lock()
 	if len(e.any.groups) == 0 {

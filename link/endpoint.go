@@ -31,8 +31,13 @@ const (
 	DefaultQueueLen = 256
 
 	// DefaultTickInterval is how often the endpoint runs the transport's
-	// timers.
+	// timers while it routes, serves anycast peers or waits on a
+	// handshake; an idle host sleeps until the transport's next deadline,
+	// at most idleTickMax, so it does not wake ten times a second.
 	DefaultTickInterval = 100 * time.Millisecond
+
+	// idleTickMax bounds the timer goroutine's sleep on an idle host.
+	idleTickMax = time.Second
 
 	// handshakeRetry is the least time between two handshakes the data
 	// path starts for one peer; the transport retransmits in between.
@@ -116,6 +121,7 @@ type Endpoint struct {
 
 	closeOnce sync.Once
 	done      chan struct{}
+	kick      chan struct{}  // wakes the timer goroutine early (a cookie arrived)
 	wg        sync.WaitGroup // the timer goroutine
 }
 
@@ -160,6 +166,7 @@ func New(cfg Config) (*Endpoint, error) {
 		now:      cfg.Now,
 		log:      cfg.Logger,
 		done:     make(chan struct{}),
+		kick:     make(chan struct{}, 1),
 		maxMTU:   cfg.MTU,
 	}
 	e.gso = stack.HostGSOSupported
@@ -219,7 +226,7 @@ func (e *Endpoint) Stats() Stats { return e.stats.snapshot() }
 // tickLoop is the long-lived goroutine that runs the transport's timers.
 func (e *Endpoint) tickLoop(every time.Duration) {
 	defer e.wg.Done()
-	t := time.NewTicker(every)
+	t := time.NewTimer(every)
 	defer t.Stop()
 	for {
 		select {
@@ -227,7 +234,32 @@ func (e *Endpoint) tickLoop(every time.Duration) {
 			return
 		case <-t.C:
 			e.Tick()
+		case <-e.kick:
 		}
+		t.Reset(e.nextTick(every))
+	}
+}
+
+// nextTick is how long the timer goroutine sleeps: every while the
+// endpoint routes, serves anycast peers or a handshake is pending, else
+// until the transport's next deadline, at most idleTickMax (and never
+// less than every).
+func (e *Endpoint) nextTick(every time.Duration) time.Duration {
+	if e.rt != nil || e.hasAnycast() {
+		return every
+	}
+	d := idleTickMax
+	if at := e.sessions.NextDeadline(); !at.IsZero() {
+		d = min(d, max(at.Sub(e.now()), 0))
+	}
+	return max(d, every)
+}
+
+// wake asks the timer goroutine to recompute its sleep now.
+func (e *Endpoint) wake() {
+	select {
+	case e.kick <- struct{}{}:
+	default:
 	}
 }
 

@@ -82,6 +82,8 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			e.heardFrom(p, nil)      // nudge.go: the path is back
 			e.flushQueue(p)
 		}
+	case transport.KindCookie: // the transport retries at once: tick now
+		e.wake()
 	case transport.KindStale: // the peer lost our session: handshake now
 		if p := e.peers.byTransport(res.Peer); p != nil {
 			e.startHandshake(p)

@@ -167,6 +167,7 @@ func (n *Node) AddPeers(ctx context.Context, peers ...Peer) error {
 	if err != nil {
 		return err
 	}
+	r.markStatic(peers)
 	return addPeers(r.ep, peers)
 }
 

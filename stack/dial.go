@@ -37,7 +37,9 @@ func (n *Node) Dial(ctx context.Context, network, addr string) (net.Conn, error)
 	full := tcpip.FullAddress{NIC: nicID, Addr: tcpip.AddrFrom16(IdentityAddr(wallet).As16()), Port: port}
 	switch network {
 	case "tcp", "tcp6":
+		stop := n.watchDial(ctx, r, wallet) // repath.go: a peer that moved is followed
 		c, err := gonet.DialContextTCP(ctx, r.ns, full, ipv6.ProtocolNumber)
+		stop()
 		if err != nil {
 			// A router said the peer is unreachable: say so, with
 			// link.ErrUnreachable for errors.Is.
@@ -102,8 +104,8 @@ func (n *Node) lookup(ctx context.Context, r *running, host string) (common.Addr
 	if err != nil {
 		return common.Address{}, err
 	}
-	if p := peers[0]; p.Wallet == r.wallet {
-		return p.Wallet, nil
+	if p := peers[0]; p.Wallet == r.wallet || r.isStatic(p.Wallet) {
+		return p.Wallet, nil // a static peer's endpoint wins over the chain's
 	}
 	if err := addPeers(r.ep, peers); err != nil {
 		return common.Address{}, err

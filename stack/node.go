@@ -86,6 +86,9 @@ type Node struct {
 	// (routers_moved.go). Zero means
 	// DefaultKeyCheckInterval; negative never.
 	KeyCheckInterval time.Duration
+	// Timers tunes the sessions: rekeys, retransmissions and the flood
+	// defence (LoadThreshold). Zero fields mean transport.DefaultTimers.
+	Timers transport.Timers
 	// PublishAddr is the underlay endpoint Publish writes. Zero means
 	// Self().Addr, which is loopback for a wildcard listener: right only
 	// for peers on the same host.
@@ -144,6 +147,7 @@ type running struct {
 	log      *slog.Logger
 	names    *chainResolver // nil without Node.Names
 	checks   *chainChecker  // nil without Node.Names (revoke.go)
+	static   sync.Map       // common.Address → struct{}: static peers, never moved by the chain (repath.go)
 }
 
 // Peer is how to reach a wallet without the chain: its node key (nil
@@ -222,6 +226,7 @@ func (n *Node) build(ctx context.Context, hooks *nodehook.Hooks) (_ *running, er
 		Binding: binding,
 		ChainID: chainID,
 		Check:   n.checkBinding(),
+		Timers:  n.Timers,
 		Now:     n.Now,
 		Rand:    n.Rand,
 		Logger:  log.With("layer", "transport"),
@@ -296,6 +301,7 @@ func (n *Node) build(ctx context.Context, hooks *nodehook.Hooks) (_ *running, er
 		ep.Shutdown()
 		return nil, err
 	}
+	r.markStatic(n.Peers)                         // repath.go
 	if err := addPeers(ep, n.Peers); err != nil { // anycast.go
 		r.close()
 		return nil, err
@@ -304,7 +310,7 @@ func (n *Node) build(ctx context.Context, hooks *nodehook.Hooks) (_ *running, er
 	if hooks.OnUp != nil {
 		hooks.OnUp(nodehook.Internals{Netstack: r.ns, Link: ep, Sessions: sessions})
 	}
-	log.Info("node up", "wallet", r.wallet, "underlay", underlay.LocalAddr())
+	log.Debug("stack up", "wallet", r.wallet, "underlay", underlay.LocalAddr()) // the caller says "node up" (cmd/anynet's daemon does, once)
 	return r, nil
 }
 
@@ -416,6 +422,7 @@ func (n *Node) AddPeer(ctx context.Context, p Peer) error {
 	if err != nil {
 		return err
 	}
+	r.markStatic([]Peer{p})
 	return addPeer(r.ep, p)
 }
 
@@ -435,6 +442,17 @@ func (n *Node) TransportStats() transport.Stats {
 		return transport.Stats{}
 	}
 	return r.sessions.Stats()
+}
+
+// HandshakeLoad returns the state of the session layer's flood defence:
+// whether it is under load and answering initiations with cookies. Valid
+// after Up.
+func (n *Node) HandshakeLoad() transport.Load {
+	r, _ := n.current()
+	if r == nil {
+		return transport.Load{}
+	}
+	return r.sessions.Load()
 }
 
 func (n *Node) now() time.Time {

@@ -78,8 +78,9 @@
 //	2 IK response, 194 bytes
 //	  0 type=2 | 4 sender index | 8 receiver index |
 //	  12 noise(e 32, payload 150); payload: responder binding
-//	5 XX initiation, 72 bytes
-//	  0 type=5 | 4 sender index | 8 noise(e 32) | 40 mac1 | 56 mac2
+//	5 XX initiation, 242 bytes
+//	  0 type=5 | 4 sender index | 8 noise(e 32, payload 170 zero bytes) |
+//	  210 mac1 | 226 mac2
 //	6 XX response, 242 bytes
 //	  0 type=6 | 4 sender index | 8 receiver index |
 //	  12 noise(e 32, s 48, payload 150); payload: responder binding
@@ -123,6 +124,22 @@
 // the initiation's mac1 as associated data. The initiator retries, with
 // mac2, at the next Tick. Responses carry no macs: they must name the
 // random index of a pending initiation.
+//
+// # No amplification
+//
+// A reply to a message this node cannot yet authenticate is never larger
+// than that message, so a node never reflects more bytes toward a forged
+// source address than it received from it: the XX initiation is padded
+// to the size of the XX response (as QUIC pads a client's first flight),
+// a cookie reply (64 bytes) is smaller than any initiation, the IK
+// response (194) is smaller than the IK initiation (282), and a stale
+// hint (8) is smaller than any data message (32 and up). An XX initiation
+// whose padding is missing or not zero is malformed and costs no DH.
+// amplification.go holds the table and a compile-time check of each
+// pair; TestNoAmplification floods forged initiations below and above the
+// load threshold and measures bytes out against bytes in. Sessions.Load
+// reports the flood defence's state (under load, initiations this second,
+// threshold) and Stats counts drops by reason and cookies sent.
 //
 // # Data
 //

@@ -83,7 +83,9 @@ func (s *Sessions) initiateLocked(p *Peer, now, firstAt time.Time) ([]byte, erro
 	hs.state, err = noise.NewHandshakeState(cfg)
 	if err == nil {
 		var payload []byte
-		if !hs.xx {
+		if hs.xx {
+			payload = make([]byte, xxInitPad) // no amplification (amplification.go)
+		} else {
 			stamp := tai64n(s.nextStamp(now))
 			payload = append(stamp[:], s.bindingBytes...)
 		}

@@ -28,9 +28,15 @@ const (
 
 	ikInitPayload = tai64nSize + BindingSize
 
-	ikInitSize      = 8 + dhLen + dhLen + tagSize + ikInitPayload + tagSize + 2*macSize
-	ikRespSize      = 12 + dhLen + BindingSize + tagSize
-	xxInitSize      = 8 + dhLen + 2*macSize
+	ikInitSize = 8 + dhLen + dhLen + tagSize + ikInitPayload + tagSize + 2*macSize
+	ikRespSize = 12 + dhLen + BindingSize + tagSize
+	// xxInitPad is the zero payload of XX message 1. It makes the
+	// initiation as long as the largest reply it can draw from a node
+	// that does not know the sender yet (the XX response), so a forged
+	// source address never gets more bytes back than were sent
+	// (amplification.go).
+	xxInitPad       = xxRespSize - 8 - dhLen - 2*macSize
+	xxInitSize      = 8 + dhLen + xxInitPad + 2*macSize
 	xxRespSize      = 12 + dhLen + dhLen + tagSize + BindingSize + tagSize
 	xxFinishSize    = 8 + dhLen + tagSize + BindingSize + tagSize
 	cookieNonceSize = 24

@@ -142,8 +142,12 @@ func (s *Sessions) respondXX(msg []byte, now time.Time) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := readOrAuth(st, msg[8:len(msg)-2*macSize]); err != nil {
+	pad, err := readOrAuth(st, msg[8:len(msg)-2*macSize])
+	if err != nil {
 		return Result{}, fmt.Errorf("XX initiation: %w", err)
+	}
+	if len(pad) != xxInitPad || !allZero(pad) {
+		return Result{}, fmt.Errorf("%w: XX initiation padding", ErrMalformed)
 	}
 	idx, err := s.newIndex()
 	if err != nil {

@@ -32,14 +32,23 @@ func newChat() *cobra.Command {
 				}
 				w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 				fmt.Fprintln(w, "PEER\tNAME\tUNREAD\tLAST")
+				requests := 0
 				for _, cv := range l {
 					name := orDash(cv.Name)
 					if cv.Request {
 						name += " (request)"
+						requests++
 					}
 					fmt.Fprintf(w, "%s\t%s\t%d\t%s\n", cv.Peer, name, cv.Unread, lastText(cv.Last))
 				}
-				return w.Flush()
+				if err := w.Flush(); err != nil {
+					return err
+				}
+				if requests > 0 {
+					// A wallet that wrote first waits for consent.
+					fmt.Fprintln(cmd.OutOrStdout(), "(request): a stranger wrote first; `anynet chat allow NAME|0xWALLET` makes it a conversation (deny, block refuse it)")
+				}
+				return nil
 			}),
 		chatRequests(),
 		chatConsent(control.ConsentAllow, "Allow a wallet that wrote first: its requests become a conversation"),

@@ -40,7 +40,11 @@ func chatSend() *cobra.Command {
 			if a := m.Attachment; a != nil {
 				text = fmt.Sprintf("file %s (%s), id %s", a.Name, size(a.Size), m.ID)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s → %s: %s [%s]\n", short(m.From), args[0], text, m.Status)
+			from := short(m.From)
+			if st, err := c.Status(cmd.Context()); err == nil && st.Name != "" {
+				from = st.Name // this node's verified name
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s → %s: %s [%s]\n", from, args[0], text, m.Status)
 			return nil
 		})
 	cmd.Flags().StringVarP(&file, "file", "f", "", "offer this file (it must stay there until the recipient fetched it)")

@@ -7,6 +7,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,13 +83,35 @@ func TestChatConsentAndFiles(t *testing.T) {
 		}
 		return l
 	}
-	mustRun("--dir", a, "chat", "send", "bob", "hello", "stranger")
+	// The sender is shown by its name, not its wallet.
+	if out := mustRun("--dir", a, "chat", "send", "bob", "hello", "stranger"); !strings.HasPrefix(out, "alice.anynet → bob: hello stranger") {
+		t.Errorf("send: %q, want the sender by name", out)
+	}
 	eventually(t, "alice's request", func() error {
 		if l := requests(); len(l) != 1 || l[0].Last.Text != "hello stranger" {
 			return fmt.Errorf("requests = %+v", l)
 		}
 		return nil
 	})
+	// A request says how to answer it.
+	if out := mustRun("--dir", b, "chat", "list"); !strings.Contains(out, "(request)") || !strings.Contains(out, "anynet chat allow") {
+		t.Errorf("list with a request does not say how to allow it:\n%s", out)
+	}
+	// Bad input through the CLI and the control API is refused with 400
+	// and a message that says what is wrong.
+	if out, err := run(t, "--dir", b, "chat", "get", "zzzz"); err == nil || !strings.Contains(out+err.Error(), "32 hex digits") || strings.Contains(out+err.Error(), "malformed frame") {
+		t.Errorf("chat get zzzz: %q, %v", out, err)
+	}
+	for _, tc := range []struct{ path, body, want string }{
+		{"/v1/chat/send", `{"To":"alice","Text":"` + strings.Repeat("x", 900<<10) + `"}`, "too large"},
+		{"/v1/chat/send", `{"To":"alice","Text":"hi","Urgent":true}`, "unknown field"},
+		{"/v1/ping", `{"Name":"alice","Count":1000000}`, "at most 100"},
+	} {
+		code, body := postControl(t, b, tc.path, tc.body)
+		if code != http.StatusBadRequest || !strings.Contains(body, tc.want) {
+			t.Errorf("POST %s (%d bytes): %d %s, want 400 saying %q", tc.path, len(tc.body), code, shortBody(body), tc.want)
+		}
+	}
 	if out := mustRun("--dir", b, "chat", "requests"); !strings.Contains(out, "hello stranger") {
 		t.Errorf("requests table:\n%s", out)
 	}
@@ -162,4 +187,27 @@ func TestChatConsentAndFiles(t *testing.T) {
 	if out := mustRun("--dir", a, "chat", "call", "bob", "--file", src, "--bitrate", "8000000"); !strings.Contains(out, "packets") || !strings.Contains(out, "jitter") {
 		t.Errorf("call:\n%s", out)
 	}
+}
+
+// postControl sends a raw request to the control socket in dir.
+func postControl(t *testing.T, dir, path, body string) (int, string) {
+	t.Helper()
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", filepath.Join(dir, "control.sock"))
+	}}}
+	resp, err := hc.Post("http://anynet"+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func shortBody(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
 }

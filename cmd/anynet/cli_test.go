@@ -96,6 +96,15 @@ func TestBadInput(t *testing.T) {
 	corrupt := sockDir(t)
 	os.WriteFile(filepath.Join(corrupt, "config.yaml"), []byte("listen: [oops\n"), 0o600)
 
+	corruptKeys := filepath.Join(sockDir(t), "ck")
+	initNode(t, corruptKeys, "carol")
+	keys, _ := filepath.Glob(filepath.Join(corruptKeys, "keystore", "*"))
+	for _, k := range keys {
+		os.WriteFile(k, []byte(`{"address": "trunc`), 0o600)
+	}
+	goodPass := filepath.Join(sockDir(t), "good")
+	os.WriteFile(goodPass, []byte("test passphrase\n"), 0o600)
+
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -126,6 +135,11 @@ func TestBadInput(t *testing.T) {
 		{"pass show what", nil, []string{"--dir", initialised, "pass", "show", "2a.1"}, initialised, []string{`"2a.1" is neither a pass ID, a prefix`, "has 2 fields"}},
 		{"pass router endpoint", nil, []string{"--dir", initialised, "pass", "routers", "1", "localhost:4747"}, initialised, []string{`router endpoint "localhost:4747"`, "want ip:port"}},
 		{"pass routers none", nil, []string{"--dir", initialised, "pass", "routers", "1"}, initialised, []string{"give the routers' endpoints", "--clear"}},
+		{"corrupt keystore", map[string]string{"ANYNET_PASSPHRASE": "test passphrase"}, []string{"--dir", corruptKeys, "up", "--headless"}, corruptKeys, []string{"cannot be read", "not JSON", "restore them from a backup"}},
+		{"long name", map[string]string{"ANYNET_PASSPHRASE": "x"}, []string{"--dir", filepath.Join(sockDir(t), "long"), "init", "--scrypt", "light", "--name", strings.Repeat("a", 300)}, "", []string{"(300 characters)", "one label such as alice"}},
+		// The flag beats the environment: the right passphrase from the
+		// file unlocks the wallet, and the start fails later, on the port.
+		{"passphrase file beats env", map[string]string{"ANYNET_PASSPHRASE": "wrong"}, []string{"--dir", initialised, "up", "--headless", "--passphrase-file", goodPass, "--listen", busy.LocalAddr().String()}, initialised, []string{"is taken by another process"}},
 		{"pass without node", nil, []string{"--dir", initialised, "pass", "list"}, initialised, []string{"no node running in " + initialised}},
 	}
 	for _, tt := range tests {
@@ -222,5 +236,17 @@ func TestDemoHeadless(t *testing.T) {
 		if strings.Contains(out, "router "+r+": 0 frames forwarded") {
 			t.Errorf("router %s forwarded nothing:\n%s", r, out)
 		}
+	}
+}
+
+// init --help names the --name flag's value as a string, not "up".
+func TestInitHelpFlags(t *testing.T) {
+	cleanEnv(t)
+	out, err := run(t, "init", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !lineHas(out, "--name string") || strings.Contains(out, "--name up") {
+		t.Errorf("init --help:\n%s", out)
 	}
 }

@@ -46,7 +46,7 @@ already initialised it stops and says so.`,
 		},
 	}
 	cmd.Flags().StringVar(&importFile, "import", "", "import the key in this file (hex private key or keystore JSON) instead of creating one")
-	cmd.Flags().String("name", "", "name to register on chain at `up` (\"alice\" for alice.anynet)")
+	cmd.Flags().String("name", "", "name to register on chain when the node starts (\"alice\" for alice.anynet)")
 	cmd.Flags().String("passphrase-file", "", "file holding the keystore passphrase (else ANYNET_PASSPHRASE or a prompt)")
 	cmd.Flags().String("scrypt", "", "cost of the key file: standard (default, ~1 s, 256 MB) or light (tests)")
 	return cmd
@@ -55,8 +55,11 @@ already initialised it stops and says so.`,
 func runInit(cmd *cobra.Command, cfg config.Config, importFile string) (err error) {
 	dir := cfg.Dir
 	if cfg.Name != "" {
-		if _, err := naming.NormalizeLabel(cfg.Name); err != nil || strings.Contains(cfg.Name, ".") {
+		if strings.Contains(cfg.Name, ".") {
 			return fmt.Errorf("name %q: want a single label such as alice (registered as alice.anynet)", cfg.Name)
+		}
+		if _, err := naming.NormalizeLabel(cfg.Name); err != nil {
+			return fmt.Errorf("name %s: %w (a name is one label such as alice, registered as alice.anynet)", shorten(cfg.Name), err)
 		}
 	}
 	// Refuse before writing anything.
@@ -68,7 +71,7 @@ func runInit(cmd *cobra.Command, cfg config.Config, importFile string) (err erro
 	if list, _ := daemon.Keystore(cfg).List(); len(list) > 0 {
 		return fmt.Errorf("%s already holds wallet %s; use another --dir, or move %s away to start over", dir, list[0].Hex(), daemon.Keystore(cfg).Dir)
 	}
-	pass, err := passphrase(cfg, true)
+	pass, err := passphrase(cmd, cfg, true)
 	if err != nil {
 		return err
 	}
@@ -155,4 +158,12 @@ func readKeyFile(path, pass string) (*ecdsa.PrivateKey, error) {
 		return nil, fmt.Errorf("--import %s: neither a keystore file (JSON) nor a hex private key (64 hex digits): %v", path, err)
 	}
 	return key, nil
+}
+
+// shorten quotes s, cut to 40 characters, for error messages.
+func shorten(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return fmt.Sprintf("%q… (%d characters)", string(r[:40]), len(r))
+	}
+	return fmt.Sprintf("%q", s)
 }

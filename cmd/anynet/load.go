@@ -32,8 +32,12 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // passphrase returns the keystore passphrase: ANYNET_PASSPHRASE, else
 // the passphrase file, else a prompt on the terminal (asked twice when
 // confirm).
-func passphrase(cfg config.Config, confirm bool) (string, error) {
-	if p, ok := os.LookupEnv(config.EnvPassphrase); ok && p != "" {
+func passphrase(cmd *cobra.Command, cfg config.Config, confirm bool) (string, error) {
+	// Flags win: --passphrase-file on the command line beats
+	// ANYNET_PASSPHRASE, which beats a passphrase-file from the config.
+	flag := cmd.Flag("passphrase-file")
+	fromFlag := flag != nil && flag.Changed
+	if p, ok := os.LookupEnv(config.EnvPassphrase); ok && p != "" && !fromFlag {
 		return p, nil
 	}
 	if cfg.PassphraseFile != "" {

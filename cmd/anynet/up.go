@@ -33,7 +33,7 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 			if _, err := daemon.Wallet(cfg); err != nil {
 				return err
 			}
-			pass, err := passphrase(cfg, false)
+			pass, err := passphrase(cmd, cfg, false)
 			if err != nil {
 				return err
 			}

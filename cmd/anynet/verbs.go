@@ -1,9 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -74,6 +78,17 @@ func newStatus() *cobra.Command {
 			fmt.Fprintf(w, "up since\t%s (%s)\n", s.Started.Format(time.DateTime), time.Since(s.Started).Round(time.Second))
 			fmt.Fprintf(w, "chat\t%v\n", s.Chat)
 			fmt.Fprintf(w, "link\t%d frames out, %d in, %d handshakes, %d dropped\n", s.Link.FramesSent, s.Link.FramesReceived, s.Link.Handshakes, s.Link.Dropped)
+			if line := dropLine(s.Drops); line != "" {
+				fmt.Fprintf(w, "dropped\t%s\n", line)
+			}
+			if h := s.Handshake; h != nil {
+				load := "normal"
+				if h.UnderLoad {
+					load = "UNDER LOAD (cookies before DH)"
+				}
+				fmt.Fprintf(w, "handshakes\t%s: %d initiations this second (threshold %d), %d processed, %d cookies sent, %d rate-limited\n",
+					load, h.Initiations, h.Threshold, h.Processed, h.CookiesSent, h.RateLimited)
+			}
 			return w.Flush()
 		})
 }
@@ -255,4 +270,22 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// dropLine lists the nonzero drop reasons, largest first.
+func dropLine(drops map[string]uint64) string {
+	keys := slices.Collect(maps.Keys(drops))
+	slices.SortFunc(keys, func(a, b string) int {
+		if c := cmp.Compare(drops[b], drops[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	var parts []string
+	for _, k := range keys {
+		if drops[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, drops[k]))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

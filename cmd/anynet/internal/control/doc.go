@@ -7,7 +7,17 @@
 // # Endpoints
 //
 // Every answer is JSON; an error is {"error": "..."} with a 4xx or 5xx
-// status.
+// status. A request body with a field the endpoint does not know, or
+// over 1 MiB, is refused with 400, as is a ping of more than 100 probes
+// and a chat text over the chat service's limit.
+//
+// Status carries, beside the counters, "drops": the frames dropped since
+// start by reason (malformed, mac1, auth, replay, handshakeReplay,
+// unknownIndex, rateLimited, sessionExpired, binding, spoofed, notIPv6,
+// noPeer, queueFull, queueExpired, tooBig, hopLimit, noRoute, control,
+// other; they sum to link.dropped), and "handshake": the flood defence
+// (underLoad, initiations this second, threshold, processed, cookiesSent,
+// cookiesReceived, rateLimited).
 //
 //	GET  /v1/status                 Status
 //	GET  /v1/peers                  []Peer

@@ -161,7 +161,9 @@ func (s *Server) handler(b Backend) http.Handler {
 }
 
 func decode(r *http.Request, v any) error {
-	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(v); err != nil {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	dec.DisallowUnknownFields() // a misspelt field is an error, not a silent default
+	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
 	return nil

@@ -41,6 +41,24 @@ type Status struct {
 	Started      time.Time `json:"started"`
 	Chat         bool      `json:"chat"`
 	Link         Counters  `json:"link"`
+	// Drops counts the frames dropped since start by reason (every
+	// reason is listed, zeros included); their sum is Link.Dropped.
+	Drops map[string]uint64 `json:"drops,omitempty"`
+	// Handshake is the flood defence: load state and cookies.
+	Handshake *HandshakeLoad `json:"handshake,omitempty"`
+}
+
+// HandshakeLoad is the state of the node's handshake flood defence.
+type HandshakeLoad struct {
+	// UnderLoad: more than Threshold initiations arrived in one second,
+	// so initiations without a cookie get a cookie reply and no DH.
+	UnderLoad       bool   `json:"underLoad"`
+	Initiations     uint64 `json:"initiations"` // in the current second
+	Threshold       uint64 `json:"threshold"`
+	Processed       uint64 `json:"processed"` // initiations that cost DH work
+	CookiesSent     uint64 `json:"cookiesSent"`
+	CookiesReceived uint64 `json:"cookiesReceived"`
+	RateLimited     uint64 `json:"rateLimited"`
 }
 
 // Counters are the overlay's main counters.

@@ -34,9 +34,12 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 			BytesSent: ls.BytesSent, BytesReceived: ls.BytesReceived,
 			Handshakes: ts.HandshakesCompleted,
 			Dropped: ls.DroppedMalformed + ls.DroppedOpen + ls.DroppedReplay + ls.DroppedSpoofed +
-				ls.DroppedNoPeer + ls.DroppedQueueFull + ls.DroppedQueueExpired + ls.DroppedTooBig,
+				ls.DroppedNoPeer + ls.DroppedNotIPv6 + ls.DroppedQueueFull + ls.DroppedQueueExpired + ls.DroppedTooBig +
+				ls.DroppedHopLimit + ls.DroppedNoRoute + ls.DroppedControl,
 		},
 	}
+	s.Drops = dropsByReason(ls, ts)                         // drops.go
+	s.Handshake = handshakeLoad(d.node.HandshakeLoad(), ts) // drops.go
 	if self.NodeKey != nil {
 		s.NodeKey = self.NodeKey.String()
 	}
@@ -70,8 +73,12 @@ func (d *Daemon) Peers(context.Context) ([]control.Peer, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	out := make([]control.Peer, 0, len(d.peers))
-	for _, p := range d.peers {
-		out = append(out, *p)
+	for w, p := range d.peers {
+		cp := *p
+		if a, ok := d.node.PeerEndpoint(w); ok {
+			cp.Addr = a.String() // where frames go now: a peer that moved shows its new endpoint
+		}
+		out = append(out, cp)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Wallet < out[j].Wallet })
 	return out, nil
@@ -117,7 +124,22 @@ func (d *Daemon) Ping(ctx context.Context, name string, count int) (control.Ping
 	if count <= 0 {
 		count = 3
 	}
+	if count > maxPingCount {
+		return control.PingResult{}, fmt.Errorf("%w: count %d: at most %d probes per ping", control.ErrBadRequest, count, maxPingCount)
+	}
 	res, err := ping(ctx, d.node, name, count, 5*time.Second)
+	if err == nil && res.Sent > 0 && res.Lost == res.Sent {
+		d.mu.Lock()
+		published, perr := d.published, d.publishErr
+		d.mu.Unlock()
+		if !published {
+			why := "it is still publishing"
+			if perr != nil {
+				why = perr.Error()
+			}
+			return res, fmt.Errorf("ping %s: no reply: this node's key is not in its DID document yet (%s), and peers refuse a node key they cannot find on chain; see `anynet status`", name, why)
+		}
+	}
 	if errors.Is(err, stack.ErrUnknownPeer) {
 		return res, fmt.Errorf("%w: %v", control.ErrNotFound, err)
 	}
@@ -179,6 +201,9 @@ func (d *Daemon) ChatSend(ctx context.Context, to, text string) (control.ChatMes
 	m, err := d.chat.Send(ctx, w.Hex(), text)
 	if errors.Is(err, im.ErrUnknownPeer) || errors.Is(err, stack.ErrUnknownPeer) {
 		return chatMessage(m), fmt.Errorf("%w: %v", control.ErrNotFound, err)
+	}
+	if errors.Is(err, im.ErrTooLarge) {
+		return chatMessage(m), fmt.Errorf("%w: %v (send a long text as a file: chat send --file)", control.ErrBadRequest, err)
 	}
 	if err == nil {
 		d.seen(m.To, "seen", "")

@@ -84,7 +84,7 @@ func (d *Daemon) SendFile(ctx context.Context, to, path string) (im.Message, err
 func (d *Daemon) ChatGet(ctx context.Context, id, dir string, progress func(have, total int64)) (control.ChatFile, error) {
 	mid, err := im.ParseMessageID(id)
 	if err != nil {
-		return control.ChatFile{}, fmt.Errorf("%w: message ID %q: %v", control.ErrBadRequest, id, err)
+		return control.ChatFile{}, fmt.Errorf("%w: message ID %q: want the 32 hex digits of a message's id (chat read NAME --json shows them)", control.ErrBadRequest, id)
 	}
 	if !filepath.IsAbs(dir) {
 		return control.ChatFile{}, fmt.Errorf("%w: the output directory must be absolute (got %q)", control.ErrBadRequest, dir)

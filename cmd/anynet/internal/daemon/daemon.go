@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -47,6 +48,12 @@ type Options struct {
 	Routers []Router
 	// Logger receives the node's logs; nil discards.
 	Logger *slog.Logger
+	// DropLogEvery is how often a summary of dropped frames is logged
+	// (one line, only when some were dropped). Zero means one minute.
+	DropLogEvery time.Duration
+	// Timers tunes the node's sessions (stack.Node.Timers); zero fields
+	// take the defaults. Tests lower the handshake load threshold.
+	Timers transport.Timers
 }
 
 // Daemon is one running node and what runs beside it.
@@ -106,6 +113,11 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		if d.key, err = Unlock(cfg, o.Passphrase); err != nil {
 			return nil, err
 		}
+		// Opening a standard scrypt key file takes 256 MB of scratch
+		// (N=2^18, r=8), garbage from here on: collect it and return it to
+		// the OS now, not minutes later when the heap goal, doubled by
+		// it, is next reached or the periodic GC and scavenger run.
+		debug.FreeOSMemory()
 	}
 	d.wallet = crypto.PubkeyToAddress(d.key.PublicKey)
 
@@ -142,10 +154,15 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		Names:      d.names,
 		ChainID:    d.chainID.Uint64(),
 		Routing:    routing,
+		Timers:     o.Timers,
 		Logger:     log,
 	}
 	if o.Key == nil {
-		d.node.Binding = storedBinding(cfg.Dir, d.wallet, d.chainID.Uint64())
+		var berr error
+		d.node.Binding, berr = storedBinding(cfg.Dir, d.wallet, d.chainID.Uint64())
+		if berr != nil {
+			log.Warn("binding file not used: signing a new binding with the wallet", "err", berr)
+		}
 	}
 	if cfg.PublishAddr != "" {
 		d.node.PublishAddr = netip.MustParseAddrPort(cfg.PublishAddr)
@@ -200,6 +217,15 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	go func() {
 		defer d.wg.Done()
 		d.passLoop(runCtx)
+	}()
+	every := o.DropLogEvery
+	if every <= 0 {
+		every = dropSummaryEvery
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.dropLoop(runCtx, every) // drops.go
 	}()
 	log.Info("node up", "wallet", d.wallet.Hex(), "underlay", d.node.Self().Addr.String(), "chain", d.chainDesc())
 	return d, nil

@@ -217,3 +217,65 @@ func testChain(t *testing.T) (*naming.Embedded, string) {
 	t.Cleanup(func() { emb.Close() })
 	return emb, dir
 }
+
+// TestChatAfterRestartOnNewPort: bob stops and comes back on another
+// UDP port; alice's next chat send reaches him on its first attempt (no
+// ping, no retry timer): her dial reads bob's DID document again.
+func TestChatAfterRestartOnNewPort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a chain and two nodes, one twice")
+	}
+	ctx := context.Background()
+	emb, dir := testChain(t)
+	start := func(name string, key *ecdsa.PrivateKey) *Daemon {
+		t.Helper()
+		cfg := config.Config{Name: name, Dir: filepath.Join(dir, name), Listen: "127.0.0.1:0", Chain: "embedded"}
+		os.MkdirAll(cfg.Dir, 0o700)
+		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+			if ok, last := d.Ready(); ok {
+				return d
+			} else if time.Now().After(deadline) {
+				t.Fatalf("%s not on chain: %v", name, last)
+			}
+		}
+	}
+	aKey, _ := crypto.GenerateKey()
+	bKey, _ := crypto.GenerateKey()
+	alice, bob := start("alice", aKey), start("bob", bKey)
+	if m, err := alice.ChatSend(ctx, "bob", "before"); err != nil || m.Status != "delivered" {
+		t.Fatalf("first send: %+v, %v", m, err)
+	}
+	old := bob.node.Self().Addr
+	bob.Close()
+	bob = start("bob", bKey)
+	if bob.node.Self().Addr == old {
+		t.Fatalf("bob came back on the same port %s: the test shows nothing", old)
+	}
+	m, err := alice.ChatSend(ctx, "bob", "after the restart")
+	if err != nil || m.Status != "delivered" {
+		t.Fatalf("send after bob moved: %+v, %v; want delivered at once", m, err)
+	}
+	h, err := bob.ChatRead(ctx, "alice", 0)
+	if err != nil || len(h) == 0 || h[len(h)-1].Text != "after the restart" {
+		t.Fatalf("bob reads %+v, %v", h, err)
+	}
+	// alice's peers show bob where he is now.
+	ps, _ := alice.Peers(ctx)
+	found := false
+	for _, p := range ps {
+		if p.Wallet == bob.wallet.Hex() {
+			found = true
+			if p.Addr != bob.node.Self().Addr.String() {
+				t.Errorf("alice's peers show bob at %s, he is at %s", p.Addr, bob.node.Self().Addr)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("bob is not among alice's peers: %+v", ps)
+	}
+}

@@ -32,6 +32,13 @@ func serveEcho(pc net.PacketConn) {
 	}
 }
 
+// repathAfter is how long ping waits for a first reply before it reads
+// the peer's DID document again (stack.Node.Repath).
+const repathAfter = time.Second
+
+// maxPingCount bounds the probes of one ping request.
+const maxPingCount = 100
+
 // ping sends count probes to name's echo responder, one at a time, each
 // waiting up to timeout for its reply.
 func ping(ctx context.Context, node *stack.Node, name string, count int, timeout time.Duration) (control.PingResult, error) {
@@ -46,6 +53,7 @@ func ping(ctx context.Context, node *stack.Node, name string, count int, timeout
 	}
 	var rtts []time.Duration
 	buf := make([]byte, 64)
+	repathed := false // the peer's DID document was read again (once per ping)
 	for seq := uint64(1); seq <= uint64(count); seq++ {
 		if ctx.Err() != nil {
 			break
@@ -62,13 +70,28 @@ func ping(ctx context.Context, node *stack.Node, name string, count int, timeout
 		if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
 			deadline = dl
 		}
-		c.SetReadDeadline(deadline)
+		if first := start.Add(repathAfter); !repathed && first.Before(deadline) {
+			c.SetReadDeadline(first)
+		} else {
+			c.SetReadDeadline(deadline)
+		}
 		got := false
 		for !got {
 			n, err := c.Read(buf)
 			if err != nil {
 				var ne net.Error
 				if errors.As(err, &ne) && ne.Timeout() {
+					if !repathed && time.Now().Before(deadline) {
+						// No answer yet: the peer may have moved. Read its
+						// DID document again, past the cache, and probe
+						// again if it did.
+						repathed = true
+						if moved, _ := node.Repath(ctx, name); moved {
+							c.Write(probe[:])
+						}
+						c.SetReadDeadline(deadline)
+						continue
+					}
 					break
 				}
 				return res, fmt.Errorf("ping %s: %w", name, err)

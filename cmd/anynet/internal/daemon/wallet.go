@@ -2,8 +2,10 @@ package daemon
 
 import (
 	"crypto/ecdsa"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -37,10 +39,16 @@ func Wallet(cfg config.Config) (common.Address, error) {
 				return w, nil
 			}
 		}
+		if bad := unreadableKeys(ks.Dir); len(bad) > 0 {
+			return common.Address{}, fmt.Errorf("%w: %s: the keystore holds key files that cannot be read: %s (corrupt? restore them from a backup)", ErrNoWallet, cfg.Wallet, strings.Join(bad, "; "))
+		}
 		return common.Address{}, fmt.Errorf("%w: %s is not in %s (import it with `anynet init --import KEYFILE`)", ErrNoWallet, cfg.Wallet, ks.Dir)
 	}
 	switch len(list) {
 	case 0:
+		if bad := unreadableKeys(ks.Dir); len(bad) > 0 {
+			return common.Address{}, fmt.Errorf("%w: the keystore holds key files that cannot be read: %s (corrupt? restore them from a backup)", ErrNoWallet, strings.Join(bad, "; "))
+		}
 		return common.Address{}, fmt.Errorf("%w in %s (create one with `anynet --dir %s init`)", ErrNoWallet, ks.Dir, cfg.Dir)
 	case 1:
 		return list[0], nil
@@ -66,4 +74,36 @@ func Unlock(cfg config.Config, passphrase string) (*ecdsa.PrivateKey, error) {
 		return nil, fmt.Errorf("daemon: unlock %s: %w", w.Hex(), err)
 	}
 	return key, nil
+}
+
+// unreadableKeys names the files in a keystore directory that are not
+// key files (geth's JSON with an address and a crypto section), each
+// with why: the keystore itself skips them silently.
+func unreadableKeys(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var bad []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		b, err := os.ReadFile(path)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("%s (%v)", path, err))
+			continue
+		}
+		var k struct {
+			Address string          `json:"address"`
+			Crypto  json.RawMessage `json:"crypto"`
+		}
+		if err := json.Unmarshal(b, &k); err != nil {
+			bad = append(bad, fmt.Sprintf("%s (not JSON: %v)", path, err))
+		} else if !common.IsHexAddress(k.Address) || len(k.Crypto) == 0 {
+			bad = append(bad, path+" (no address or crypto section)")
+		}
+	}
+	return bad
 }

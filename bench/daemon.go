@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// The daemon-idle figure starts real `anynet up --headless` processes,
+// one binary after the other (-daemon-bins, e.g. main=/tmp/anynet-main,
+// new=/tmp/anynet), each on a remote chain (served by `chain serve` of
+// the first binary) and on its own embedded chain, with a keystore of
+// the standard scrypt cost, and reports for each the peak RSS from start
+// (the kernel's VmHWM), the RSS once settled, and the CPU it used while
+// idle over -idle-window after -idle-settle. Targets (reported, not
+// asserted): remote chain ≤ 64 MB at every moment and ≤ 0.3 % of a core;
+// embedded chain ≤ 128 MB.
+
+// clockTick is the kernel's USER_HZ, which /proc/PID/stat counts in.
+const clockTick = 100
+
+// runDaemonIdle measures idle daemons of each binary in cfg.daemonBins.
+func runDaemonIdle(ctx context.Context, cfg *config) ([]Result, error) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		return nil, fmt.Errorf("daemon-idle needs /proc (Linux)")
+	}
+	if cfg.daemonBins == "" {
+		if cfg.log != nil {
+			fmt.Fprintln(cfg.log, "bench: daemon-idle skipped: give -daemon-bins NAME=PATH,… (baseline first)")
+		}
+		return nil, nil
+	}
+	bins, err := parseBins(cfg.daemonBins)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.MkdirTemp("", "anynet-daemon-idle")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(root)
+
+	chainDir := filepath.Join(root, "chain")
+	os.MkdirAll(chainDir, 0o700)
+	serve := exec.CommandContext(ctx, bins[0].path, "--dir", chainDir, "chain", "serve", "127.0.0.1:0")
+	out, err := serve.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := serve.Start(); err != nil {
+		return nil, err
+	}
+	defer func() { serve.Process.Signal(syscall.SIGTERM); serve.Wait() }()
+	url, err := chainURL(out)
+	if err != nil {
+		return nil, err
+	}
+
+	var res []Result
+	base := map[string]Result{}
+	for _, mode := range []string{"remote", "embedded"} {
+		for i, b := range bins {
+			r, err := idleDaemon(ctx, cfg, b.path, filepath.Join(root, mode+"-"+b.name), mode, url)
+			if err != nil {
+				return res, fmt.Errorf("%s %s: %w", b.name, mode, err)
+			}
+			for j := range r {
+				r[j].Name = fmt.Sprintf("%s, %s chain, %s", r[j].Name, mode, b.name)
+				key := fmt.Sprint(mode, j)
+				if i == 0 {
+					base[key] = r[j]
+				} else if bv := base[key].Value; bv > 0 {
+					r[j].Note += fmt.Sprintf("; %.2f× %s", r[j].Value/bv, bins[0].name)
+				}
+			}
+			res = append(res, r...)
+		}
+	}
+	return res, nil
+}
+
+type namedBin struct{ name, path string }
+
+func parseBins(s string) ([]namedBin, error) {
+	if s == "" {
+		return nil, errors.New("daemon-idle: give the binaries with -daemon-bins NAME=PATH,... (baseline first)")
+	}
+	var out []namedBin
+	for _, f := range strings.Split(s, ",") {
+		name, path, ok := strings.Cut(f, "=")
+		if !ok {
+			name, path = filepath.Base(f), f
+		}
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("daemon-idle: %w", err)
+		}
+		out = append(out, namedBin{name, path})
+	}
+	return out, nil
+}
+
+// chainURL reads `chain serve`'s stdout until it names its URL.
+func chainURL(out interface{ Read([]byte) (int, error) }) (string, error) {
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		for _, f := range strings.Fields(sc.Text()) {
+			if strings.HasPrefix(f, "http://") {
+				go func() {
+					for sc.Scan() {
+					}
+				}()
+				return f, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("chain serve ended without a URL: %v", sc.Err())
+}
+
+// idleDaemon inits dir with bin, starts the node, samples it and stops it.
+func idleDaemon(ctx context.Context, cfg *config, bin, dir, mode, url string) ([]Result, error) {
+	env := append(os.Environ(), "ANYNET_PASSPHRASE=bench idle daemon")
+	init := exec.CommandContext(ctx, bin, "--dir", dir, "init")
+	init.Env = env
+	if out, err := init.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("init: %w: %s", err, out)
+	}
+	args := []string{"--dir", dir, "up", "--headless", "--listen", "127.0.0.1:0"}
+	if mode == "remote" {
+		args = append(args, "--chain", url)
+	}
+	up := exec.CommandContext(ctx, bin, args...)
+	up.Env = env
+	if cfg.verbose && cfg.log != nil {
+		up.Stderr = cfg.log
+	}
+	if err := up.Start(); err != nil {
+		return nil, err
+	}
+	defer func() { up.Process.Signal(syscall.SIGTERM); up.Wait() }()
+	pid := up.Process.Pid
+
+	var peak, settled int64 // KiB
+	var cpu0 int64
+	start := time.Now()
+	settle, end := start.Add(cfg.idleSettle), start.Add(cfg.idleSettle+cfg.idleWindow)
+	for t := time.NewTicker(50 * time.Millisecond); time.Now().Before(end); <-t.C {
+		if rss, err := procStatus(pid, "VmRSS"); err == nil {
+			peak = max(peak, rss)
+			if time.Now().After(settle) {
+				settled = rss
+			}
+		} else {
+			return nil, fmt.Errorf("node exited: %w", err)
+		}
+		if cpu0 == 0 && time.Now().After(settle) {
+			cpu0, _ = procCPU(pid)
+		}
+	}
+	cpu1, err := procCPU(pid)
+	if err != nil {
+		return nil, err
+	}
+	hwm, _ := procStatus(pid, "VmHWM")
+	peak = max(peak, hwm)
+	pct := float64(cpu1-cpu0) / clockTick / cfg.idleWindow.Seconds() * 100
+	return []Result{
+		{Kind: "memory", Name: "daemon peak RSS", Value: float64(peak) / 1024, Unit: "MiB", Note: "VmHWM from start"},
+		{Kind: "memory", Name: "daemon idle RSS", Value: float64(settled) / 1024, Unit: "MiB", Note: fmt.Sprintf("after %v", cfg.idleSettle+cfg.idleWindow)},
+		{Kind: "cpu", Name: "daemon idle CPU", Value: pct, Unit: "% of a core", Note: fmt.Sprintf("over %v after %v", cfg.idleWindow, cfg.idleSettle)},
+	}, nil
+}
+
+// procStatus reads a "Key: N kB" line of /proc/PID/status.
+func procStatus(pid int, key string) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, key+":"); ok {
+			return strconv.ParseInt(strings.Fields(v)[0], 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no %s in /proc/%d/status", key, pid)
+}
+
+// procCPU returns utime+stime of pid in clock ticks.
+func procCPU(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // fields from 3 on
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64) // field 14
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return u + st, nil
+}
