@@ -29,6 +29,8 @@ var committed = []struct {
 	{"ReverseRegistrar", &bindings.ReverseRegistrarMetaData, "reverseregistrar.go"},
 	{"DIDRegistry", &bindings.DIDRegistryMetaData, "didregistry.go"},
 	{"NetworkPasses", &bindings.NetworkPassesMetaData, "networkpasses.go"},
+	{"PaymentChannels", &bindings.PaymentChannelsMetaData, "paymentchannels.go"},
+	{"TestToken", &bindings.TestTokenMetaData, "testtoken.go"},
 }
 
 func readBuild(t *testing.T, dir, name string) (abiJSON, bin []byte) {

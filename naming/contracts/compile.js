@@ -9,7 +9,8 @@ const fs = require('fs');
 const path = require('path');
 const solc = require('solc');
 
-// The contracts Deploy puts on chain; interfaces are not written out.
+// The contracts Deploy puts on chain, then apps/pay's (deployed by
+// pay.Deploy); interfaces are not written out.
 const DEPLOYABLE = [
   'ENSRegistry',
   'PublicResolver',
@@ -17,6 +18,8 @@ const DEPLOYABLE = [
   'ReverseRegistrar',
   'DIDRegistry',
   'NetworkPasses',
+  'PaymentChannels',
+  'TestToken',
 ];
 
 function main() {
