@@ -1,0 +1,139 @@
+package pay
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"math/big"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
+)
+
+// challengeSeconds is the test deployment's challenge period.
+const challengeSeconds = 3600
+
+// world is an embedded chain with the payment contracts, and two nodes
+// on it that published themselves: alice (payer) and bob (payee, named
+// bob.anynet, serving payments on port 402).
+type world struct {
+	emb      *naming.Embedded
+	chainID  *big.Int
+	dep      Deployment
+	minter   *KeyWallet
+	nw       *mem.Network
+	alice    *stack.Node
+	bob      *stack.Node
+	aliceKey *ecdsa.PrivateKey
+	bobKey   *ecdsa.PrivateKey
+	payer    *Client
+	payee    *Payee
+}
+
+func newWorld(t *testing.T, store Store) *world {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	w := &world{emb: emb, chainID: new(big.Int).SetUint64(emb.Chain.ChainID()),
+		nw: mem.NewNetwork(mem.Config{MTU: link.MinUnderlayMTU})}
+	t.Cleanup(func() { w.nw.Close() })
+
+	mk, _ := crypto.GenerateKey()
+	w.minter = NewKeyWallet(mk)
+	if err := emb.Fund(ctx, w.minter.Address()); err != nil {
+		t.Fatal(err)
+	}
+	w.dep, err = Deploy(ctx, emb.Chain.Client(), w.chainID, w.minter, challengeSeconds, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.alice, w.aliceKey = w.node(t, ctx)
+	w.bob, w.bobKey = w.node(t, ctx)
+	if _, err := emb.Client.ClaimName(ctx, naming.Transactor(w.bobKey, w.chainID), "bob"); err != nil {
+		t.Fatal(err)
+	}
+	chain := func() *Chain { return NewChain(emb.Chain.Client(), w.chainID, w.dep.Channels) }
+	w.payer = &Client{Wallet: NewKeyWallet(w.aliceKey), Chain: chain(), Peers: w.alice}
+	w.payee = &Payee{Wallet: NewKeyWallet(w.bobKey), Chain: chain(), Peers: w.bob, Store: store}
+	w.serve(t, w.payee)
+	return w
+}
+
+func (w *world) node(t *testing.T, ctx context.Context) (*stack.Node, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, _ := crypto.GenerateKey()
+	if err := w.emb.Fund(ctx, crypto.PubkeyToAddress(key.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	u, err := w.nw.Attach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(key), Names: w.emb.Client}
+	t.Cleanup(func() { n.Close() })
+	if err := n.Publish(ctx, naming.Transactor(key, w.chainID)); err != nil {
+		t.Fatal(err)
+	}
+	return n, key
+}
+
+// serve runs p on bob's port 402 until the test ends.
+func (w *world) serve(t *testing.T, p *Payee) {
+	t.Helper()
+	l, err := w.bob.Listen("tcp", ":402")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				p.ServeConn(ctx, c)
+			}()
+		}
+	}()
+	t.Cleanup(func() { cancel(); l.Close(); <-done })
+}
+
+// dial connects alice to bob by name.
+func (w *world) dial(t *testing.T) net.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	c, err := w.alice.Dial(ctx, "tcp", "bob.anynet:402")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+
+func wantErr(t *testing.T, err, want error) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Fatalf("err = %v, want %v", err, want)
+	}
+}
+
+func asPeerError(err error, pe **PeerError) bool { return errors.As(err, pe) }
