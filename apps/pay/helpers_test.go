@@ -38,7 +38,7 @@ type world struct {
 	payee    *Payee
 }
 
-func newWorld(t *testing.T, store Store) *world {
+func newWorld(t testing.TB, store Store, opts ...func(*Payee)) *world {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -68,11 +68,14 @@ func newWorld(t *testing.T, store Store) *world {
 	chain := func() *Chain { return NewChain(emb.Chain.Client(), w.chainID, w.dep.Channels) }
 	w.payer = &Client{Wallet: NewKeyWallet(w.aliceKey), Chain: chain(), Peers: w.alice}
 	w.payee = &Payee{Wallet: NewKeyWallet(w.bobKey), Chain: chain(), Peers: w.bob, Store: store}
+	for _, o := range opts {
+		o(w.payee)
+	}
 	w.serve(t, w.payee)
 	return w
 }
 
-func (w *world) node(t *testing.T, ctx context.Context) (*stack.Node, *ecdsa.PrivateKey) {
+func (w *world) node(t testing.TB, ctx context.Context) (*stack.Node, *ecdsa.PrivateKey) {
 	t.Helper()
 	key, _ := crypto.GenerateKey()
 	if err := w.emb.Fund(ctx, crypto.PubkeyToAddress(key.PublicKey)); err != nil {
@@ -91,7 +94,7 @@ func (w *world) node(t *testing.T, ctx context.Context) (*stack.Node, *ecdsa.Pri
 }
 
 // serve runs p on bob's port 402 until the test ends.
-func (w *world) serve(t *testing.T, p *Payee) {
+func (w *world) serve(t testing.TB, p *Payee) {
 	t.Helper()
 	l, err := w.bob.Listen("tcp", ":402")
 	if err != nil {
@@ -116,7 +119,7 @@ func (w *world) serve(t *testing.T, p *Payee) {
 }
 
 // dial connects alice to bob by name.
-func (w *world) dial(t *testing.T) net.Conn {
+func (w *world) dial(t testing.TB) net.Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
@@ -127,7 +130,6 @@ func (w *world) dial(t *testing.T) net.Conn {
 	t.Cleanup(func() { c.Close() })
 	return c
 }
-
 
 func wantErr(t *testing.T, err, want error) {
 	t.Helper()

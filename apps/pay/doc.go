@@ -1,0 +1,125 @@
+// Package pay makes an anynet connection a payment endpoint: the wallet at
+// the other end is already verified by the handshake (stack.Node.PeerOf),
+// so a payer can send it a signed transfer, or stream vouchers of a
+// payment channel, through the same socket.
+//
+// # Roles
+//
+// A Client pays from one wallet. Client.Send (SendToken for an ERC-20)
+// signs an ordinary transaction paying the connection's peer, sends it in
+// a TRANSFER, and returns the RECEIPT once the payee has submitted it and
+// it is mined (the payer checks the receipt on chain). Client.OpenChannel
+// deposits into the PaymentChannels contract (one transaction), announces
+// the channel (OPEN), and then Channel.Pay and Channel.Request stream
+// vouchers; Channel.Close settles cooperatively (one transaction).
+//
+// A Payee serves connections (Payee.ServeConn), typically on PaymentPort.
+// It checks a transfer and submits it; it checks each voucher, stores the
+// best one (Store, synced) and only then acknowledges it (ACK), so a
+// voucher acknowledged is never lost, whatever happens to the payee
+// process. Payee.Redeem closes a channel with its best voucher;
+// Payee.Defend answers a payer's unilateral close that states less than
+// the best voucher held (the newer voucher wins on chain).
+//
+// # Contracts
+//
+// naming/contracts/PaymentChannels.sol holds any number of unidirectional
+// channels, in ether or an ERC-20 token. A channel's id is
+// keccak256(abi.encode(payer, payee, token, salt)) and is used once. The
+// common lifetime is two transactions: open, then close (by the payee
+// with the latest voucher) or cooperativeClose (by the payer with the
+// payee's signed agreement). A payer whose payee went away calls
+// startClose(id, owed); the payee has the challenge period to close with
+// a newer voucher; then anyone may finishClose. A token channel needs an
+// approve first (Client.OpenChannel sends it: three transactions).
+// naming/contracts/TestToken.sol is a plain ERC-20 for the embedded chain.
+// Deploy puts both on a chain.
+//
+// # Vouchers (EIP-712)
+//
+// Domain: name "anynet pay", version "1", the chain id and the
+// PaymentChannels address. Types:
+//
+//	Voucher(bytes32 channel,uint256 cumulative)   signed by the payer
+//	Close(bytes32 channel,uint256 cumulative)     signed by the payee
+//
+// Signatures are 65 bytes R‖S‖V with V 27 or 28 and S at most N/2. A
+// voucher states the total paid on the channel so far; the payee accepts
+// it only if it is above the best held (else ErrReplayed), raises it by
+// exactly the amount the message states and, for a paid request, by the
+// price (else ErrWrongAmount), stays within the deposit (ErrOverDeposit),
+// is for a channel of this connection's wallet to this payee, not settled
+// (ErrUnknownChannel) nor closing (ErrExpired), and is signed by the
+// channel's payer under this chain's and contract's domain
+// (ErrForeignSigner).
+//
+// # Transfers
+//
+// A TRANSFER carries a signed EIP-1559 transaction (its binary encoding)
+// plus what it claims to pay. The payee refuses it if ValidBefore has
+// passed (ErrExpired), if it names another chain (ErrWrongChain), if its
+// signer is not the connection's verified wallet (ErrForeignSigner), if it
+// does not pay this payee (ErrWrongPayee) exactly Amount of Token
+// (ErrWrongAmount: ether in the value, or an ERC-20 transfer(payee,
+// amount) call), or if its hash was submitted before or its nonce is used
+// on chain (ErrReplayed). It stores the hash, submits, waits for the
+// receipt and answers with a RECEIPT (or an ERROR).
+//
+// # Wire format
+//
+// Messages travel on the connection as frames:
+//
+//	magic 0x50 ('P') | version 0x01 | type u8 | length u32 | body
+//
+// Integers are big-endian; an amount is a u256 (32 bytes); an address 20
+// bytes; a hash or channel id 32 bytes; a signature 65 bytes; str16 is a
+// u16 length and that many bytes (at most MaxMemo, 1024); blob32 a u32
+// length and that many bytes. A body is at most MaxBody (64 KiB) and must
+// be consumed exactly. Bodies by type:
+//
+//	0x01 INVOICE   id[16] token[20] amount[32] valid_before u64 memo str16
+//	0x02 TRANSFER  invoice[16] token[20] amount[32] valid_before u64 memo str16 tx blob32
+//	0x03 RECEIPT   tx_hash[32] block u64 status u8
+//	0x04 OPEN      channel[32]
+//	0x05 VOUCHER   channel[32] cumulative[32] amount[32] sig[65]
+//	0x06 ACK       channel[32] cumulative[32]
+//	0x07 CLOSE     channel[32] cumulative[32]
+//	0x08 CLOSE_OK  channel[32] cumulative[32] sig[65]
+//	0x09 REQUEST   id u64 has_voucher u8 [VOUCHER body] payload blob32
+//	0x0a RESPONSE  id u64 payload blob32
+//	0x0f ERROR     code u16 message str16
+//
+// valid_before is unix seconds (0: none); a zero token is ether. The
+// exchanges: TRANSFER → RECEIPT | ERROR; OPEN → ACK | ERROR; VOUCHER →
+// (later) ACK of the best voucher held, or ERROR; CLOSE → CLOSE_OK |
+// ERROR; REQUEST → [ACK] RESPONSE | ERROR. ACKs are grouped: a payee
+// reading a burst of vouchers stores and acknowledges the last of it.
+// ERROR codes: 1 refused, 2 malformed, 3 wrong amount, 4 expired,
+// 5 replayed, 6 foreign signer, 7 wrong chain, 8 wrong payee, 9 unknown
+// channel, 10 over deposit, 11 transaction failed; a *PeerError carrying
+// one unwraps to its sentinel. INVOICE is specified and parsed; consent
+// and budgets around it are not built yet.
+//
+// Test vectors (hex, body split after the header):
+//
+//	ACK channel=0x11…11 cumulative=1000:
+//	  50 01 06 00000040
+//	  1111111111111111111111111111111111111111111111111111111111111111
+//	  00000000000000000000000000000000000000000000000000000000000003e8
+//	ERROR code=3 message="no":
+//	  50 01 0f 00000006  0003 0002 6e6f
+//	RESPONSE id=7 payload="hi":
+//	  50 01 0a 0000000e  0000000000000007 00000002 6869
+//
+// # Limits and what is missing
+//
+// One Channel owns the reading side of its connection until Close or
+// Detach. The payer does not persist its channels (a payer that forgets
+// can only sign too little, which the payee refuses). Invoices with
+// consent and spending budgets, the x402 HTTP adapter, the metering hook,
+// CLI verbs, the control API, the TUI view and the simulator workload are
+// not built yet.
+package pay
+
+// PaymentPort is the overlay TCP port a node's payee listens on.
+const PaymentPort = 402
