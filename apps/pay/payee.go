@@ -87,7 +87,8 @@ func (p *Payee) now() time.Time {
 //
 // Vouchers are acknowledged in groups: while more bytes are already
 // buffered, the best voucher is only kept in memory; it is stored (synced)
-// and acknowledged once the buffer is empty, before any other reply.
+// and acknowledged once the buffer is empty, before any other reply, or
+// after maxAckDelay messages.
 func (p *Payee) ServeConn(ctx context.Context, conn net.Conn) error {
 	if err := p.init(); err != nil {
 		return err
@@ -101,7 +102,9 @@ func (p *Payee) ServeConn(ctx context.Context, conn net.Conn) error {
 	br := bufio.NewReaderSize(conn, 64<<10)
 	bw := bufio.NewWriterSize(conn, 16<<10)
 	pending := map[common.Hash]bool{} // channels with a voucher accepted, not yet stored/acked
+	unacked := 0                      // messages read since the last flush
 	flush := func() error {
+		unacked = 0
 		for id := range pending {
 			st, ok := p.Channel(id)
 			if !ok {
@@ -157,7 +160,8 @@ func (p *Payee) ServeConn(ctx context.Context, conn net.Conn) error {
 			p.Logger.Debug("pay: refused", "from", from, "msg", fmt.Sprintf("%T", m), "err", err)
 			reply = &Error{Code: codeOf(err), Message: err.Error()}
 		}
-		if br.Buffered() == 0 || reply != nil {
+		unacked++
+		if br.Buffered() == 0 || reply != nil || unacked >= maxAckDelay {
 			// Vouchers before the reply they paid for.
 			if err := flush(); err != nil {
 				return err
@@ -175,6 +179,10 @@ func (p *Payee) ServeConn(ctx context.Context, conn net.Conn) error {
 		}
 	}
 }
+
+// maxAckDelay bounds how many messages of a sustained burst are read
+// before the vouchers among them are stored and acknowledged.
+const maxAckDelay = 256
 
 // serveRequest checks a request's voucher (when requests cost something)
 // and runs the handler.
