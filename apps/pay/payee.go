@@ -161,8 +161,11 @@ func (p *Payee) ServeConn(ctx context.Context, conn net.Conn) error {
 			reply = &Error{Code: codeOf(err), Message: err.Error()}
 		}
 		unacked++
-		if br.Buffered() == 0 || reply != nil || unacked >= maxAckDelay {
-			// Vouchers before the reply they paid for.
+		_, isResponse := reply.(*Response)
+		if br.Buffered() == 0 || (reply != nil && !isResponse) || unacked >= maxAckDelay {
+			// Vouchers before a reply that depends on them; a RESPONSE
+			// does not acknowledge its request's voucher, so pipelined
+			// paid requests share one synced write.
 			if err := flush(); err != nil {
 				return err
 			}
