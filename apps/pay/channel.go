@@ -48,6 +48,30 @@ func (c *Client) OpenChannel(ctx context.Context, conn net.Conn, token common.Ad
 	if err != nil {
 		return nil, fmt.Errorf("pay: peer of %v: %w", conn.RemoteAddr(), err)
 	}
+	ch, err := c.OpenChannelTo(ctx, payee, token, deposit)
+	if err != nil {
+		return nil, err
+	}
+	ch.conn, ch.done, ch.bw = conn, make(chan struct{}), bufio.NewWriterSize(conn, 16<<10)
+	go ch.readLoop()
+	ch.wmu.Lock()
+	err = ch.write(&Open{Channel: ch.ID})
+	ch.wmu.Unlock()
+	if err == nil {
+		err = ch.wait(ctx, new(big.Int))
+	}
+	if err != nil {
+		ch.stop()
+		return nil, err
+	}
+	return ch, nil
+}
+
+// OpenChannelTo opens a channel to payee on chain only, for vouchers that
+// travel by other means (Channel.Voucher; the x402 adapter): the payee
+// learns the channel from the chain with its first voucher. Pay, Request,
+// Sync and Close need a connection (OpenChannel).
+func (c *Client) OpenChannelTo(ctx context.Context, payee, token common.Address, deposit *big.Int) (*Channel, error) {
 	salt, err := c.salt()
 	if err != nil {
 		return nil, err
@@ -64,26 +88,27 @@ func (c *Client) OpenChannel(ctx context.Context, conn net.Conn, token common.Ad
 	if err != nil {
 		return nil, fmt.Errorf("pay: open channel: %w", err)
 	}
-	ch := &Channel{ID: id, Payee: payee, Token: token, Deposit: new(big.Int).Set(deposit),
-		c: c, conn: conn, done: make(chan struct{}), bw: bufio.NewWriterSize(conn, 16<<10),
-		cum: new(big.Int), acked: big.NewInt(-1), changed: make(chan struct{}),
-		waiting: map[uint64]chan *Response{}, closeOK: make(chan *CloseOK, 1)}
-	go ch.readLoop()
-	ch.wmu.Lock()
-	err = ch.write(&Open{Channel: id})
-	ch.wmu.Unlock()
-	if err == nil {
-		err = ch.wait(ctx, new(big.Int))
-	}
-	if err != nil {
-		ch.stop()
-		return nil, err
-	}
-	return ch, nil
+	return &Channel{ID: id, Payee: payee, Token: token, Deposit: new(big.Int).Set(deposit),
+		c: c, cum: new(big.Int), acked: big.NewInt(-1), changed: make(chan struct{}),
+		waiting: map[uint64]chan *Response{}, closeOK: make(chan *CloseOK, 1)}, nil
 }
+
+// Voucher signs the next voucher, paying amount more, and returns it
+// without sending it.
+func (ch *Channel) Voucher(amount *big.Int) (*Voucher, error) {
+	ch.wmu.Lock()
+	defer ch.wmu.Unlock()
+	return ch.voucher(amount)
+}
+
+// errNoConn: a Channel opened with OpenChannelTo has no connection.
+var errNoConn = fmt.Errorf("%w: channel has no connection", ErrClosed)
 
 // write sends m; called with wmu held.
 func (ch *Channel) write(m Message) error {
+	if ch.conn == nil {
+		return errNoConn
+	}
 	if err := WriteMessage(ch.bw, m); err != nil {
 		return ch.fail(fmt.Errorf("pay: write: %w", err))
 	}
@@ -200,6 +225,9 @@ func (ch *Channel) Err() error {
 
 // Sync waits until the payee acknowledged every voucher sent.
 func (ch *Channel) Sync(ctx context.Context) error {
+	if ch.conn == nil {
+		return errNoConn
+	}
 	return ch.wait(ctx, ch.Cumulative())
 }
 
@@ -283,6 +311,9 @@ func (ch *Channel) Detach() { ch.stop() }
 
 // stop ends the reader: a past read deadline wakes it.
 func (ch *Channel) stop() {
+	if ch.conn == nil {
+		return
+	}
 	ch.conn.SetReadDeadline(time.Unix(1, 0))
 	<-ch.done
 	ch.conn.SetReadDeadline(time.Time{})

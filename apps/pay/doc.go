@@ -116,9 +116,25 @@
 // One Channel owns the reading side of its connection until Close or
 // Detach. The payer does not persist its channels (a payer that forgets
 // can only sign too little, which the payee refuses). Invoices with
-// consent and spending budgets, the x402 HTTP adapter, the metering hook,
-// CLI verbs, the control API, the TUI view and the simulator workload are
-// not built yet.
+// consent and spending budgets, the metering hook, CLI verbs, the control
+// API, the TUI view and the simulator workload are not built yet; the
+// payee is goroutines over sockets, not yet the sans-I/O core of
+// apps/service.
+//
+// # Paid HTTP (x402)
+//
+// Payee.X402 wraps an http.Handler served over the overlay (with
+// ConnContext, so the requester's wallet is verified): a request without
+// payment gets 402 and PAYMENT-REQUIRED (base64 JSON, x402 version 2,
+// scheme "anynet-channel", network "eip155:<chain id>", amount, asset,
+// payTo, extra.contract); a retry with PAYMENT-SIGNATURE (base64 JSON
+// whose payload is a voucher: channel, cumulative, amount, signature) is
+// checked as a VOUCHER is, stored, and served with PAYMENT-RESPONSE.
+// X402Transport is the paying client: it opens one channel per payee on
+// chain (OpenChannelTo) and then pays every request with the next
+// voucher; the payee learns the channel from the chain. The scheme is
+// this package's own: x402's standard "exact" scheme (one EIP-3009
+// transfer per request) is not implemented.
 package pay
 
 // PaymentPort is the overlay TCP port a node's payee listens on.
