@@ -12,6 +12,12 @@
 //     delivery sealed through mailbox nodes, private groups with a key
 //     rotated on every membership change, public communities, chunked
 //     resumable attachments; calls on UDP port 5223; history in pebble.
+//   - apps/pay: payments over a connection on TCP port 402 — signed
+//     transfers (ether, ERC-20) the payee submits, with receipts;
+//     unidirectional payment channels (naming/contracts/PaymentChannels)
+//     with EIP-712 cumulative vouchers in-band, acknowledged after a synced
+//     store; paid requests; an x402 adapter for HTTP settled by vouchers.
+//     No DID service entry yet.
 //
 // The other services are tracked in the project's issues.
 package apps

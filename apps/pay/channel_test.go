@@ -297,3 +297,35 @@ func TestDigestMatchesContract(t *testing.T) {
 		t.Fatal("channel id differs")
 	}
 }
+
+// TestTokenChannel: a channel in the test ERC-20 token; token balances
+// are exact after the cooperative close.
+func TestTokenChannel(t *testing.T) {
+	w := newWorld(t, nil)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	conn := w.dial(t)
+	chain := w.payer.Chain
+	tok, alice, bob := w.dep.Token, w.alice.Addr(), w.bob.Addr()
+	if err := chain.Mint(ctx, w.minter, tok, alice, big.NewInt(1_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	ch, err := w.payer.OpenChannel(ctx, conn, tok, big.NewInt(100_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 100 {
+		if err := ch.Pay(ctx, big.NewInt(7)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := ch.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := chain.Balance(ctx, tok, alice)
+	b, _ := chain.Balance(ctx, tok, bob)
+	c, _ := chain.Balance(ctx, tok, chain.Channels)
+	if a.Int64() != 1_000_000-700 || b.Int64() != 700 || c.Sign() != 0 {
+		t.Fatalf("token balances: alice %s, bob %s, contract %s", a, b, c)
+	}
+}
