@@ -170,3 +170,53 @@ func TestKill9KeepsAckedVouchers(t *testing.T) {
 	}
 	t.Logf("acknowledged %s, stored %s after kill -9", best, st.Cumulative)
 }
+
+// TestPayeeRestart: bob's payee stops (its store closed) after
+// acknowledging vouchers; a new payee on the reopened store redeems the
+// channel with the newest of them.
+func TestPayeeRestart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	store, err := OpenDiskStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newWorld(t, store)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	conn := w.dial(t)
+	chain := w.payer.Chain
+	ch, err := w.payer.OpenChannel(ctx, conn, common.Address{}, big.NewInt(1e15))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 250 {
+		if err := ch.Pay(ctx, big.NewInt(1e9)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ch.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ch.Detach()
+	conn.Close()
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	store2, err := OpenDiskStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store2.Close()
+	p2 := &Payee{Wallet: w.payee.Wallet, Chain: NewChain(chain.Backend, chain.ChainID, chain.Channels), Peers: w.bob, Store: store2}
+	st, ok := p2.Channel(ch.ID)
+	if !ok || st.Cumulative.Cmp(ch.Acked()) != 0 {
+		t.Fatalf("after restart the payee holds %+v, acknowledged %s", st, ch.Acked())
+	}
+	if _, err := p2.Redeem(ctx, ch.ID); err != nil {
+		t.Fatal(err)
+	}
+	if oc, _ := chain.Channel(ctx, ch.ID); !oc.Settled || oc.Claimed.Cmp(big.NewInt(250e9)) != 0 {
+		t.Fatalf("on chain: %+v", oc)
+	}
+}
