@@ -47,7 +47,10 @@ type Payee struct {
 	Logger *slog.Logger
 
 	once sync.Once
-	mu   sync.Mutex // guards chans
+	// storeMu orders store writes: each writes the channel's state as of
+	// its turn, so a slower writer never stores an older voucher last.
+	storeMu sync.Mutex
+	mu      sync.Mutex // guards chans
 	// chans caches the stored channels, loaded on first use.
 	chans map[common.Hash]*ChannelState
 	err   error // from loading the store
@@ -106,12 +109,9 @@ func (p *Payee) ServeConn(ctx context.Context, conn net.Conn) error {
 	flush := func() error {
 		unacked = 0
 		for id := range pending {
-			st, ok := p.Channel(id)
-			if !ok {
-				continue
-			}
-			if err := p.Store.PutChannel(st); err != nil {
-				return fmt.Errorf("pay: store voucher: %w", err)
+			st, err := p.persist(id)
+			if err != nil {
+				return err
 			}
 			if err := WriteMessage(bw, &Ack{Channel: id, Cumulative: st.Cumulative}); err != nil {
 				return err
@@ -181,6 +181,20 @@ func (p *Payee) ServeConn(ctx context.Context, conn net.Conn) error {
 			}
 		}
 	}
+}
+
+// persist stores channel id's current state and returns it.
+func (p *Payee) persist(id common.Hash) (ChannelState, error) {
+	p.storeMu.Lock()
+	defer p.storeMu.Unlock()
+	st, ok := p.Channel(id)
+	if !ok {
+		return st, fmt.Errorf("%w: %s", ErrUnknownChannel, id)
+	}
+	if err := p.Store.PutChannel(st); err != nil {
+		return st, fmt.Errorf("pay: store channel %s: %w", id, err)
+	}
+	return st, nil
 }
 
 // maxAckDelay bounds how many messages of a sustained burst are read

@@ -64,10 +64,11 @@ func (p *Payee) acceptOpen(ctx context.Context, from common.Address, m *Open) (M
 	if snap.Settled {
 		return nil, fmt.Errorf("%w: channel %s is settled", ErrUnknownChannel, m.Channel)
 	}
-	if err := p.Store.PutChannel(snap); err != nil {
-		return nil, fmt.Errorf("pay: store channel: %w", err)
+	st2, err := p.persist(m.Channel)
+	if err != nil {
+		return nil, err
 	}
-	return &Ack{Channel: m.Channel, Cumulative: snap.Cumulative}, nil
+	return &Ack{Channel: m.Channel, Cumulative: st2.Cumulative}, nil
 }
 
 // acceptVoucher checks v, from the connection's verified wallet `from`,
@@ -173,13 +174,9 @@ func (p *Payee) markSettled(id common.Hash) {
 	if st != nil {
 		st.Settled = true
 	}
-	var snap ChannelState
-	if st != nil {
-		snap = st.clone()
-	}
 	p.mu.Unlock()
 	if st != nil {
-		if err := p.Store.PutChannel(snap); err != nil {
+		if _, err := p.persist(id); err != nil {
 			p.Logger.Warn("pay: store settled channel", "channel", id, "err", err)
 		}
 	}

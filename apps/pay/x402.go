@@ -132,9 +132,7 @@ func (p *Payee) X402(token common.Address, price *big.Int, next http.Handler) ht
 			err = p.acceptVoucher(r.Context(), from, v, price)
 		}
 		if err == nil {
-			if st, ok := p.Channel(v.Channel); ok {
-				err = p.Store.PutChannel(st)
-			}
+			_, err = p.persist(v.Channel)
 		}
 		if err != nil {
 			refuse(w, err.Error())
