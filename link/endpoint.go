@@ -228,24 +228,34 @@ func (e *Endpoint) tickLoop(every time.Duration) {
 	defer e.wg.Done()
 	t := time.NewTimer(every)
 	defer t.Stop()
+	next := time.Now().Add(every)
 	for {
 		select {
 		case <-e.done:
 			return
 		case <-t.C:
 			e.Tick()
+			d := e.nextTick(every)
+			next = time.Now().Add(d)
+			t.Reset(d)
 		case <-e.kick:
+			// Only ever bring the next tick forward: kicks that come
+			// faster than ticks must not starve them.
+			d := e.nextTick(every)
+			if at := time.Now().Add(d); at.Before(next) {
+				next = at
+				t.Reset(d)
+			}
 		}
-		t.Reset(e.nextTick(every))
 	}
 }
 
 // nextTick is how long the timer goroutine sleeps: every while the
-// endpoint routes, serves anycast peers or a handshake is pending, else
-// until the transport's next deadline, at most idleTickMax (and never
-// less than every).
+// endpoint routes, serves anycast peers or may resend a SYN early
+// (nudge.go), else until the transport's next deadline, at most
+// idleTickMax (and never less than every).
 func (e *Endpoint) nextTick(every time.Duration) time.Duration {
-	if e.rt != nil || e.hasAnycast() {
+	if e.rt != nil || e.hasAnycast() || e.watchingSYNs() {
 		return every
 	}
 	d := idleTickMax

@@ -164,7 +164,16 @@ func (e *Endpoint) remember(p *peer, pkt *stack.PacketBuffer, k segKind) {
 		e.syns.mu.Lock()
 		e.syns.peers = append(e.syns.peers, p)
 		e.syns.mu.Unlock()
+		e.wake() // an idle timer goroutine may sleep up to idleTickMax
 	}
+}
+
+// watchingSYNs reports whether a SYN may go again early: the timer
+// goroutine then ticks at its full rate.
+func (e *Endpoint) watchingSYNs() bool {
+	e.syns.mu.Lock()
+	defer e.syns.mu.Unlock()
+	return len(e.syns.peers) > 0
 }
 
 // synWait is how long the k-th early retransmission of a SYN to p waits,
