@@ -95,9 +95,14 @@ type Write struct {
 type Effects struct {
 	// Writes are applied atomically and durably before anything else.
 	Writes []Write
+	// (Hangup, below, is applied before Send.)
 	// Send are frames to wallets, in order per wallet. A driver opens a
 	// connection when there is none, and reports Down if it cannot.
 	Send []Outbound
+	// Hangup names wallets whose connections the driver closes (a peer
+	// that stopped answering) before it sends anything; no Down input
+	// follows, and frames in Send open a fresh connection.
+	Hangup []common.Address
 	// Lookup names wallets whose DID document the core wants; each is
 	// answered by one Document input.
 	Lookup []common.Address
@@ -116,7 +121,7 @@ type Effects struct {
 
 // Reset empties e, keeping its slices' memory.
 func (e *Effects) Reset() {
-	*e = Effects{Writes: e.Writes[:0], Send: e.Send[:0], Lookup: e.Lookup[:0], Events: e.Events[:0]}
+	*e = Effects{Writes: e.Writes[:0], Send: e.Send[:0], Hangup: e.Hangup[:0], Lookup: e.Lookup[:0], Events: e.Events[:0]}
 }
 
 // Put appends a write of value under key.
