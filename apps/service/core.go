@@ -32,7 +32,9 @@ const (
 	// protocol says so.
 	Up
 	// Down: Peer could not be reached, or its connection ended; frames
-	// sent to it since its last Up may be lost.
+	// sent to it since its last Up may be lost. A driver reports Down
+	// before it carries any later frame to Peer on a new connection, so
+	// a core that resends from its oldest unanswered frame keeps order.
 	Down
 	// Timer: the deadline the core asked for has come.
 	Timer
