@@ -46,8 +46,8 @@ func TestIMDeliversUnderChurn(t *testing.T) {
 	}
 	st := a.Stats
 	figures := func(st *Stats) string {
-		return fmt.Sprintf("drops %v, crashes %d, im: accepted %d delivered %d stored %d (%d from a mailbox) after-crash %d refused %d dups %d deposited %d fetches %d conns %d stalls %d",
-			st.Drops, st.Crashes, st.IMAccepted, st.IMDelivered, st.IMStored, st.IMFromMailbox, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMDeposited, st.IMFetches, st.IMConnections, st.IMStalls)
+		return fmt.Sprintf("drops %v, crashes %d, im: accepted %d delivered %d stored %d (%d items fetched) after-crash %d refused %d dups %d deposited %d conns %d downs %d",
+			st.Drops, st.Crashes, st.IMAccepted, st.IMDelivered, st.IMStored, st.IMFromMailbox, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMDeposited, st.IMConnections, st.IMStalls)
 	}
 	t.Logf("events %d, %s, hash %s", a.Events, figures(st), a.TraceHash)
 	if st.IMDelivered != st.IMAccepted || st.IMStored != st.IMAccepted || st.IMAccepted+st.IMRefused != 600 {
@@ -100,10 +100,10 @@ expect: {all_delivered: true}
 	t.Log(err)
 }
 
-// TestIMReceiverInvariants feeds a recipient frames a correct sender
-// never sends: each must stop the run with an *InvariantError.
-func TestIMReceiverInvariants(t *testing.T) {
-	build := func(t *testing.T) (*Sim, *imLoad, *imRecv, *imConv) {
+// TestIMEventInvariants hands the workload's checks events a correct
+// core never reports: each must stop the run with an *InvariantError.
+func TestIMEventInvariants(t *testing.T) {
+	build := func(t *testing.T) (*Sim, *imLoad, *imConv) {
 		sc, err := ParseScenario([]byte(`
 name: im-unit
 seed: 2
@@ -120,56 +120,53 @@ workload:
 		}
 		t.Cleanup(s.Close)
 		var l *imLoad
-		var r *imRecv
 		for _, tk := range s.tasks {
-			switch tk := tk.(type) {
-			case *imLoad:
+			if tk, ok := tk.(*imLoad); ok {
 				l = tk
-			case *imRecv:
-				r = tk
 			}
 		}
 		c := l.convs[0]
 		for _, m := range l.all {
-			l.accept(s, m)
+			m.accepted, m.seq = true, len(c.msgs)
+			c.msgs = append(c.msgs, m)
 		}
-		return s, l, r, c
+		return s, l, c
 	}
-	frame := func(m *imMsg) im.WireFrame {
-		b := im.AppendTextMsg(nil, m.id, m.sent, m.text)
-		f, n, err := im.ParseFrame(b, imMaxFrame)
-		if err != nil || n != len(b) {
-			t.Fatalf("parse: %v", err)
-		}
-		return f
+	shown := func(c *imConv, m *imMsg) im.Event {
+		return im.Event{Kind: im.EventRequest, Peer: c.src.self.Wallet, Message: im.Message{ID: m.id, Text: m.text}}
 	}
 	cases := []struct {
 		name string
-		feed func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool
+		feed func(l *imLoad, c *imConv) (*node, im.Event)
 	}{
-		{"out of order", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
-			return r.receive(s, c.src.id, frame(c.msgs[1]))
+		{"out of order", func(l *imLoad, c *imConv) (*node, im.Event) { return c.dst, shown(c, c.msgs[1]) }},
+		{"wrong sender", func(l *imLoad, c *imConv) (*node, im.Event) {
+			e := shown(c, c.msgs[0])
+			e.Peer = c.dst.self.Wallet
+			return c.dst, e
 		}},
-		{"wrong sender", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
-			return r.receive(s, c.dst.id, frame(c.msgs[0]))
+		{"altered text", func(l *imLoad, c *imConv) (*node, im.Event) {
+			e := shown(c, c.msgs[0])
+			e.Message.Text += "!"
+			return c.dst, e
 		}},
-		{"altered text", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
-			f := frame(c.msgs[0])
-			f.Text += "!"
-			return r.receive(s, c.src.id, f)
+		{"never accepted", func(l *imLoad, c *imConv) (*node, im.Event) {
+			e := shown(c, c.msgs[0])
+			e.Message.ID[0] ^= 1
+			return c.dst, e
 		}},
-		{"never accepted", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
-			f := frame(c.msgs[0])
-			f.ID[0] ^= 1
-			return r.receive(s, c.src.id, f)
+		{"receipt before stored", func(l *imLoad, c *imConv) (*node, im.Event) {
+			return c.src, im.Event{Kind: im.EventReceipt, Message: im.Message{ID: c.msgs[0].id, Status: im.Delivered}}
+		}},
+		{"failed", func(l *imLoad, c *imConv) (*node, im.Event) {
+			return c.src, im.Event{Kind: im.EventReceipt, Message: im.Message{ID: c.msgs[0].id, Status: im.Failed}}
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s, l, r, c := build(t)
-			if tc.feed(s, l, r, c) {
-				t.Fatal("accepted")
-			}
+			s, l, c := build(t)
+			n, e := tc.feed(l, c)
+			l.event(s, n, e)
 			var ie *InvariantError
 			if !errors.As(s.violation, &ie) {
 				t.Fatalf("violation %v", s.violation)
@@ -178,14 +175,16 @@ workload:
 		})
 	}
 	t.Run("in order, then a duplicate", func(t *testing.T) {
-		s, _, r, c := build(t)
+		s, l, c := build(t)
 		for _, m := range c.msgs {
-			if !r.receive(s, c.src.id, frame(m)) {
-				t.Fatal(s.violation)
-			}
+			l.event(s, c.dst, shown(c, m))
 		}
-		if !r.receive(s, c.src.id, frame(c.msgs[0])) || s.stats.IMDuplicates != 1 || s.stats.IMStored != 3 {
-			t.Fatalf("duplicate: %v, stats %+v", s.violation, s.stats)
+		if s.violation != nil || s.stats.IMStored != 3 {
+			t.Fatalf("in order: %v, stats %+v", s.violation, s.stats)
+		}
+		l.event(s, c.dst, shown(c, c.msgs[0]))
+		if s.violation == nil {
+			t.Fatal("a message shown twice passed")
 		}
 	})
 }

@@ -14,6 +14,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"gvisor.dev/gvisor/pkg/tcpip"
 )
 
 // Options override what a scenario says, for one run.
@@ -52,7 +55,11 @@ type Sim struct {
 	names *names     // nil unless the scenario has naming (names.go)
 	rt    *overlay   // nil unless the scenario has overlay routing (routing.go)
 	hosts []int32    // the nodes workloads run between: all, or the routed hosts
-	rng   *rand.Rand // the engine's own draws (faults), run goroutine only
+	// byWallet and byIdentity index the nodes (service.go), built on
+	// first use.
+	byWallet   map[common.Address]*node
+	byIdentity map[tcpip.Address]*node
+	rng        *rand.Rand // the engine's own draws (faults), run goroutine only
 
 	mu     sync.Mutex // guards the fields below; never held across a call into a node
 	events eventHeap
