@@ -15,17 +15,18 @@ import (
 // hands its frames to the loop, a writer goroutine writes what send
 // queued, in order.
 type conn struct {
-	nc   net.Conn
-	peer common.Address
-	wake chan struct{} // capacity 1: the writer has work
+	nc     net.Conn
+	peer   common.Address
+	dialed bool          // this side dialed it
+	wake   chan struct{} // capacity 1: the writer has work
 
 	mu     sync.Mutex // guards queue and closed
 	queue  [][]byte
 	closed bool
 }
 
-func newConn(nc net.Conn, peer common.Address) *conn {
-	return &conn{nc: nc, peer: peer, wake: make(chan struct{}, 1)}
+func newConn(nc net.Conn, peer common.Address, dialed bool) *conn {
+	return &conn{nc: nc, peer: peer, dialed: dialed, wake: make(chan struct{}, 1)}
 }
 
 // send queues a frame; it never blocks.

@@ -11,9 +11,9 @@
 //     one (Config.DialTimeout); a failed dial is a Down input.
 //  3. Each connection has a reader (frames in, u32 length prefix,
 //     Config.MaxFrame at most) and a writer (frames out, in order).
-//     The first connection with a wallet carries what is sent to it;
-//     when it ends the core gets Down, and Up again if another one
-//     with that wallet is still open.
+//     The newest connection with a wallet carries what is sent to it;
+//     when another opens or it ends, the core gets Down, then Up if
+//     one with that wallet is (still) open.
 //  4. The earliest deadline the core asked for becomes a Timer input;
 //     DID documents it asks for are looked up (Host.Document) and
 //     come back as Document inputs.

@@ -199,24 +199,34 @@ func (r *Runner) serve(in input) {
 	}
 }
 
-// attach adds an open connection; the first with its wallet carries
-// sends, starting with the frames that waited for it.
+// attach adds an open connection. The newest connection with a wallet
+// carries what is sent to it (the peer that dialed again gave the old
+// one up; answers follow the way requests came): the core hears Down for
+// the one before, closed if the peer had dialed it, then Up; frames
+// that waited for a dial go first.
 func (r *Runner) attach(c *conn) {
 	if r.ctx.Err() != nil {
 		c.close()
 		return
 	}
-	r.conns[c.peer] = append(r.conns[c.peer], c)
+	cs := r.conns[c.peer]
 	r.wg.Add(2)
 	go c.readLoop(r)
 	go c.writeLoop(r)
-	if len(r.conns[c.peer]) == 1 {
-		r.handle(service.Input{Kind: service.Up, Peer: c.peer})
-		for _, f := range r.waiting[c.peer] {
-			c.send(f)
+	if len(cs) > 0 {
+		prev := cs[len(cs)-1]
+		if !prev.dialed && !c.dialed {
+			prev.close() // detached now: its end is not reported
+			cs = cs[:len(cs)-1]
 		}
-		delete(r.waiting, c.peer)
+		r.handle(service.Input{Kind: service.Down, Peer: c.peer})
 	}
+	r.conns[c.peer] = append(cs, c)
+	for _, f := range r.waiting[c.peer] {
+		c.send(f)
+	}
+	delete(r.waiting, c.peer)
+	r.handle(service.Input{Kind: service.Up, Peer: c.peer})
 }
 
 // detach forgets an ended connection.
@@ -230,7 +240,7 @@ func (r *Runner) detach(c *conn) {
 		if len(r.conns[c.peer]) == 0 {
 			delete(r.conns, c.peer)
 		}
-		if i == 0 {
+		if i == len(cs)-1 {
 			r.handle(service.Input{Kind: service.Down, Peer: c.peer})
 			if len(r.conns[c.peer]) > 0 {
 				r.handle(service.Input{Kind: service.Up, Peer: c.peer})
@@ -277,7 +287,7 @@ func (r *Runner) handle(in service.Input) result {
 // sendTo writes f on w's connection, or queues it while one is dialed.
 func (r *Runner) sendTo(w common.Address, f []byte) {
 	if cs := r.conns[w]; len(cs) > 0 {
-		cs[0].send(f)
+		cs[len(cs)-1].send(f)
 		return
 	}
 	q, dialing := r.waiting[w]
@@ -306,7 +316,7 @@ func (r *Runner) dial(w common.Address) {
 		}
 		in := input{in: service.Input{Peer: w}, dialErr: true}
 		if err == nil {
-			in = input{dialed: newConn(nc, w)}
+			in = input{dialed: newConn(nc, w, true)}
 		} else {
 			r.log.Debug("dial", "peer", w, "err", err)
 		}
@@ -342,7 +352,7 @@ func (r *Runner) acceptLoop() {
 			nc.Close()
 			continue
 		}
-		c := newConn(nc, peer)
+		c := newConn(nc, peer, false)
 		if r.put(r.ctx, input{accepted: c}) != nil {
 			c.close()
 			return
