@@ -43,7 +43,7 @@ type imLoad struct {
 	convs []*imConv
 	svc   map[int32]*svcNode // the IM service of every node the workload uses
 	boxes []*node            // per node, its mailbox node
-	byW   map[common.Address]*imConv
+	keys  map[int32][32]byte // seal keys, as published once a node's core started
 }
 
 // imConv is one conversation (sender, recipient).
@@ -85,7 +85,7 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	if size <= 0 {
 		size = imTextSize
 	}
-	l := &imLoad{msgs: make(map[im.MessageID]*imMsg, count), svc: map[int32]*svcNode{}, boxes: make([]*node, len(s.nodes))}
+	l := &imLoad{msgs: make(map[im.MessageID]*imMsg, count), svc: map[int32]*svcNode{}, keys: map[int32][32]byte{}, boxes: make([]*node, len(s.nodes))}
 	out := []task{l}
 	pairs := map[[2]int32]*imConv{}
 	for i := range convs {
@@ -142,21 +142,25 @@ func (l *imLoad) service(s *Sim, n *node) *svcNode {
 	sv.docs = func(w common.Address) *naming.Document { return l.document(s, w) }
 	sv.tap = func(in *service.Input) { l.tap(s, n, in) }
 	sv.event = func(e any) { l.event(s, n, e.(im.Event)) }
+	sv.started = func() { l.keys[n.id] = sv.core.(*im.Core).SealKey() }
 	l.svc[n.id] = sv
 	n.tasks = append(n.tasks, sv)
 	return sv
 }
 
 // document is w's DID document as the run publishes it: its mailbox and
-// the seal key its store holds (once its core started).
+// its seal key (once its core started: a joiner's comes late).
 func (l *imLoad) document(s *Sim, w common.Address) *naming.Document {
 	n, ok := s.nodeByWallet(w)
-	sv := l.svc[n.id]
-	if !ok || sv == nil || sv.core == nil {
+	if !ok {
+		return nil
+	}
+	key, ok := l.keys[n.id]
+	if !ok {
 		return nil
 	}
 	doc := &naming.Document{Identity: w, Services: []naming.Service{
-		{Type: im.DocumentEntryType, Endpoint: im.DocumentEntry(sv.core.(*im.Core).SealKey())}}}
+		{Type: im.DocumentEntryType, Endpoint: im.DocumentEntry(key)}}}
 	if b := l.boxes[n.id]; b != nil {
 		doc.Mailbox = b.self.Wallet.Hex()
 	}

@@ -33,8 +33,9 @@ type svcNode struct {
 	// docs answers the core's DID lookups; nil answers none.
 	docs func(w common.Address) *naming.Document
 	// tap, if set, sees every input before the core; event every event.
-	tap   func(in *service.Input)
-	event func(e any)
+	tap     func(in *service.Input)
+	event   func(e any)
+	started func() // after each Start
 
 	// The fields below belong to the current incarnation.
 	core  service.Core
@@ -92,6 +93,9 @@ func (sv *svcNode) boot(s *Sim) {
 	sv.ln = ln
 	sv.core = sv.newCore(sv.store, sv.inc)
 	sv.handle(s, service.Input{Kind: service.Start})
+	if sv.started != nil {
+		sv.started()
+	}
 }
 
 func (sv *svcNode) crashed(s *Sim, n *node) {

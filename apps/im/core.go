@@ -229,6 +229,7 @@ func (c *Core) peer(w common.Address) *corePeer {
 //	"c" peer[20] → convMeta
 //	"k" peer[20] → seal key (32 raw bytes)
 //	"q" wallet[20] seq[8] → mailbox item: id[16] | depositor[20] | blob
+//	"Q" wallet[20] → the next mailbox seq for wallet (8 raw bytes)
 func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.msgs = make(map[MessageID]*Message)
 	c.peers = make(map[common.Address]*corePeer)
@@ -280,12 +281,18 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 		}
 		return true
 	})
+	st.Scan([]byte("Q"), func(k, v []byte) bool {
+		if len(k) == 21 && len(v) == 8 {
+			c.keptNext[common.BytesToAddress(k[1:])] = be64(v)
+		}
+		return true
+	})
 	st.Scan([]byte("q"), func(k, v []byte) bool {
 		if len(k) == 29 && len(v) >= 36 {
 			w := common.BytesToAddress(k[1:21])
 			it := keptItem{seq: be64(k[21:]), id: MessageID(v[:16]), by: common.BytesToAddress(v[16:36]), blob: bytes.Clone(v[36:])}
 			c.kept[w] = append(c.kept[w], it)
-			c.keptNext[w] = it.seq + 1
+			c.keptNext[w] = max(c.keptNext[w], it.seq+1)
 			c.keptBy[[2]common.Address{w, it.by}]++
 		}
 		return true
@@ -358,13 +365,15 @@ func (c *Core) document(now time.Time, in service.Input, out *service.Effects) {
 	}
 	p := c.peer(in.Peer)
 	p.doc = 2
+	if in.Doc == nil {
+		p.doc = 0 // asked again when needed
+	}
 	p.box, p.hasBox = box, hasBox
 	if key != nil && (p.key == nil || *p.key != *key) {
 		c.learnKey(in.Peer, *key, out)
 	}
-	if c.fetch.stalled {
-		c.fetch.stalled = false
-		c.startFetch(now, out)
+	if c.fetch.stalled && key != nil && c.fetch.phase == 0 {
+		c.startFetch(now, out) // the stalled item opens now
 	}
 	if len(p.outbox) > 0 && p.ackBy.IsZero() {
 		c.attempt(now, in.Peer, p, out)

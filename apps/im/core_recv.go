@@ -152,6 +152,7 @@ func (c *Core) keep(by common.Address, f depositFrame, out *service.Effects) err
 	}
 	seq := max(c.keptNext[f.To], 1)
 	c.keptNext[f.To] = seq + 1
+	out.Put(append([]byte("Q"), f.To[:]...), binary.BigEndian.AppendUint64(nil, seq+1))
 	c.keptBy[pair]++
 	it := keptItem{seq: seq, id: f.ID, by: by, blob: f.Blob}
 	c.kept[f.To] = append(c.kept[f.To], it)
@@ -193,7 +194,7 @@ func (c *Core) startFetch(now time.Time, out *service.Effects) {
 	if f.phase != 0 {
 		return
 	}
-	f.phase, f.until, f.applied, f.items = 1, now.Add(c.cfg.AckTimeout), 0, 0
+	f.phase, f.until, f.applied, f.items, f.stalled = 1, now.Add(c.cfg.AckTimeout), 0, 0, false
 	out.To(f.box, marshalInner(fetchFrame{}))
 	out.Wake(f.until)
 }
@@ -209,17 +210,18 @@ func (c *Core) applyItem(now time.Time, it itemFrame, out *service.Effects) {
 	from, key, inner, err := unseal(it.Blob, c.keys)
 	if err == nil {
 		p := c.peer(from)
-		if p.key == nil && p.doc != 2 {
+		if p.key == nil {
 			// Its sender's key is not known yet: ask, and stop here
-			// until it is known (the items stay in the mailbox).
+			// until it is (the items stay in the mailbox; the next
+			// fetch comes after a backoff, or when the key does).
 			f.stalled = true
-			if p.doc == 0 {
+			if p.doc != 1 {
 				p.doc = 1
 				out.Lookup = append(out.Lookup, from)
 			}
 			return
 		}
-		if p.key == nil || *p.key != key {
+		if *p.key != key {
 			err = fmt.Errorf("%w: sender key of %s does not match", ErrBadSeal, from)
 		}
 	}
@@ -261,6 +263,10 @@ func (c *Core) fetchEnd(now time.Time, out *service.Effects) {
 			return
 		}
 	default:
+		return
+	}
+	if f.stalled {
+		c.fetchFailed(now, out)
 		return
 	}
 	f.phase, f.backoff = 0, 0
