@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/anynet/anynet/apps/im"
@@ -82,7 +85,7 @@ func TestIMDeliversUnderChurn(t *testing.T) {
 // to the end) breaks expect.all_delivered with an *InvariantError that
 // names the seed.
 func TestIMUndelivered(t *testing.T) {
-	_, err := runScenario(t, `
+	res, err := runScenario(t, `
 name: im-lost
 seed: 9
 nodes: 2
@@ -98,6 +101,20 @@ expect: {all_delivered: true}
 		t.Fatalf("run: %v, want an invariant error with seed 9", err)
 	}
 	t.Log(err)
+	// The JSON summary (anynet sim run --json) says so too.
+	var b bytes.Buffer
+	if err := res.WriteJSON(&b, err); err != nil {
+		t.Fatal(err)
+	}
+	var j struct {
+		OK        bool   `json:"ok"`
+		Seed      uint64 `json:"seed"`
+		Violation string `json:"violation"`
+		TraceHash string `json:"trace_hash"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &j); err != nil || j.OK || j.Seed != 9 || !strings.Contains(j.Violation, "--seed 9") || j.TraceHash != res.TraceHash {
+		t.Fatalf("json summary %s: %+v %v", b.String(), j, err)
+	}
 }
 
 // TestIMEventInvariants hands the workload's checks events a correct

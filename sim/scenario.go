@@ -192,8 +192,8 @@ func (sc *Scenario) Validate() error {
 		}
 	}
 	for _, w := range sc.Workload {
-		if _, ok := workloadKinds[w.Kind]; !ok {
-			return fmt.Errorf("%w: unknown workload kind %q", ErrScenario, w.Kind)
+		if w.Kind == "" {
+			return fmt.Errorf("%w: a workload entry without a kind", ErrScenario)
 		}
 	}
 	if err := sc.Naming.validate(sc); err != nil {

@@ -31,6 +31,9 @@ type Options struct {
 	// Logger receives the simulator's logs; nil discards. Nodes log
 	// nothing.
 	Logger *slog.Logger
+	// Services are protocols registered from Go (custom.go): a workload
+	// entry whose kind is a key here runs that service.
+	Services map[string]*Service
 }
 
 // Progress is a snapshot for a progress bar.
@@ -126,7 +129,14 @@ func New(ctx context.Context, sc *Scenario, opt Options) (_ *Sim, err error) {
 		}
 	}()
 	for _, w := range sc.Workload {
-		s.tasks = append(s.tasks, workloadKinds[w.Kind](s, w, newRand(sc.Seed, "workload-"+w.Kind, engineSource))...)
+		mk, ok := workloadKinds[w.Kind]
+		if svc := opt.Services[w.Kind]; svc != nil && !ok {
+			mk, ok = svc.workload, true
+		}
+		if !ok {
+			return nil, fmt.Errorf("%w: unknown workload kind %q (neither built in nor in Options.Services)", ErrScenario, w.Kind)
+		}
+		s.tasks = append(s.tasks, mk(s, w, newRand(sc.Seed, "workload-"+w.Kind, engineSource))...)
 	}
 	s.pickChurn() // joiners and leavers (churn.go)
 	if sc.Naming.Enabled {
