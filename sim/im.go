@@ -44,6 +44,7 @@ type imLoad struct {
 	svc   map[int32]*svcNode // the IM service of every node the workload uses
 	boxes []*node            // per node, its mailbox node
 	keys  map[int32][32]byte // seal keys, as published once a node's core started
+	read  bool               // recipients mark what they are shown read
 }
 
 // imConv is one conversation (sender, recipient).
@@ -55,6 +56,9 @@ type imConv struct {
 	next      int      // msgs[:next] are delivered
 	stored    int      // msgs[:stored] the recipient showed
 	abandoned bool     // an end left for good (churn.go)
+	// consent the recipient gives the sender before the run (Allowed,
+	// Blocked, or Unknown).
+	consent im.Consent
 }
 
 // imMsg is one message of the workload and what became of it.
@@ -67,6 +71,7 @@ type imMsg struct {
 	accepted, delivered   bool
 	storedOnce, abandoned bool
 	senderCrashed         bool
+	refused               bool // failed: its recipient blocked the sender
 }
 
 // imMessages makes the tasks of one "im" workload entry: Conversations
@@ -85,7 +90,7 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	if size <= 0 {
 		size = imTextSize
 	}
-	l := &imLoad{msgs: make(map[im.MessageID]*imMsg, count), svc: map[int32]*svcNode{}, keys: map[int32][32]byte{}, boxes: make([]*node, len(s.nodes))}
+	l := &imLoad{read: w.Read, msgs: make(map[im.MessageID]*imMsg, count), svc: map[int32]*svcNode{}, keys: map[int32][32]byte{}, boxes: make([]*node, len(s.nodes))}
 	out := []task{l}
 	pairs := map[[2]int32]*imConv{}
 	for i := range convs {
@@ -103,6 +108,12 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 			l.boxes[dst] = s.nodes[s.hosts[b]]
 		}
 		c := &imConv{id: len(pairs), src: s.nodes[src], dst: s.nodes[dst], box: l.boxes[dst]}
+		switch x := rng.Float64(); {
+		case x < w.Block:
+			c.consent = im.Blocked
+		case x < w.Block+w.Allow:
+			c.consent = im.Allowed
+		}
 		pairs[[2]int32{src, dst}] = c
 		l.convs = append(l.convs, c)
 		for _, n := range []*node{c.src, c.dst, c.box} {
@@ -142,7 +153,17 @@ func (l *imLoad) service(s *Sim, n *node) *svcNode {
 	sv.docs = func(w common.Address) *naming.Document { return l.document(s, w) }
 	sv.tap = func(in *service.Input) { l.tap(s, n, in) }
 	sv.event = func(e any) { l.event(s, n, e.(im.Event)) }
-	sv.started = func() { l.keys[n.id] = sv.core.(*im.Core).SealKey() }
+	sv.started = func() {
+		l.keys[n.id] = sv.core.(*im.Core).SealKey()
+		if sv.inc > 0 {
+			return
+		}
+		for _, c := range l.convs { // the user's decisions, before any message
+			if c.dst == n && c.consent != im.Unknown {
+				sv.handle(s, service.Input{Kind: service.Command, Cmd: im.ConsentCmd{Peer: c.src.self.Wallet, Consent: c.consent}})
+			}
+		}
+	}
 	l.svc[n.id] = sv
 	n.tasks = append(n.tasks, sv)
 	return sv
@@ -201,6 +222,10 @@ func (l *imLoad) event(s *Sim, n *node, e im.Event) {
 	switch e.Kind {
 	case im.EventMessage, im.EventRequest:
 		switch {
+		case c.consent == im.Blocked:
+			s.fail("im: node %d showed message %s from node %d, which it blocked", n.id, m.id, c.src.id)
+		case (c.consent == im.Allowed) != (e.Kind == im.EventMessage):
+			s.fail("im: node %d showed message %s from node %d (consent %s) as a %s", n.id, m.id, c.src.id, c.consent, e.Kind)
 		case c.dst != n || e.Peer != c.src.self.Wallet:
 			s.fail("im: node %d showed message %s of conversation %d→%d", n.id, m.id, c.src.id, c.dst.id)
 		case e.Message.Text != m.text:
@@ -213,6 +238,16 @@ func (l *imLoad) event(s *Sim, n *node, e im.Event) {
 			m.storedOnce = true
 			c.stored++
 			s.stats.IMStored++
+			if l.read {
+				sv := l.svc[n.id]
+				inc := sv.inc
+				s.at(s.now.Load()+int64(time.Second), kindApp, n.id, func() {
+					if sv.inc == inc && sv.core != nil {
+						sv.handle(s, service.Input{Kind: service.Command, Cmd: im.ReadCmd{Peer: c.src.self.Wallet}})
+						s.settle(n)
+					}
+				})
+			}
 		}
 	case im.EventReceipt:
 		switch st := e.Message.Status; {
@@ -220,11 +255,16 @@ func (l *imLoad) event(s *Sim, n *node, e im.Event) {
 			s.fail("im: node %d got a receipt for message %s it did not send", n.id, m.id)
 		case st == im.Sent:
 			s.stats.IMDeposited++
+		case st == im.Failed && c.consent == im.Blocked && !m.refused:
+			m.refused = true
+			s.stats.IMBlocked++
 		case st == im.Failed:
 			s.fail("im: message %s failed: %s", m.id, e.Message.Err)
-		case st == im.Delivered && !m.storedOnce:
-			s.fail("im: node %d got a receipt for message %s that node %d never stored", n.id, m.id, c.dst.id)
-		case st == im.Delivered && !m.delivered:
+		case st >= im.Delivered && !m.storedOnce:
+			s.fail("im: node %d got a %s receipt for message %s that node %d never showed", n.id, st, m.id, c.dst.id)
+		case st == im.Read && !l.read:
+			s.fail("im: node %d got a read receipt for message %s nobody read", n.id, m.id)
+		case st >= im.Delivered && !m.delivered:
 			m.delivered, m.doneAt = true, s.now.Load()
 			s.stats.IMDelivered++
 			if m.senderCrashed {
@@ -234,6 +274,9 @@ func (l *imLoad) event(s *Sim, n *node, e im.Event) {
 			for c.next < len(c.msgs) && c.msgs[c.next].delivered {
 				c.next++
 			}
+		}
+		if e.Message.Status == im.Read && m.storedOnce {
+			s.stats.IMRead++
 		}
 	}
 }
@@ -282,7 +325,7 @@ func (l *imLoad) describe() string      { return describeIM(l.undelivered()) }
 func (l *imLoad) checkEnd(s *Sim) error { return l.check(s, s.sc.Expect.AllDelivered) }
 func (l *imLoad) undelivered() *imMsg {
 	for _, m := range l.all {
-		if m.accepted && !m.delivered && !m.abandoned {
+		if m.accepted && !m.delivered && !m.abandoned && m.conv.consent != im.Blocked {
 			return m
 		}
 	}

@@ -233,3 +233,49 @@ func TestFaultsFile(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// imConsent is im-consent-1000.yaml at 60 nodes, for every CI run.
+const imConsent = `
+name: im-consent
+seed: 3
+nodes: 60
+duration: 90s
+topology: {generator: transit-stub, segments: 8, transit: 2}
+tcp: {buffer: 16KiB}
+workload:
+  - {kind: im, messages: 400, conversations: 60, start: 100ms, spread: 20s, block: 0.2, allow: 0.4, read: true}
+faults:
+  - {kind: loss, at: 0s, rate: 0.05}
+  - {kind: crash, at: 5s, for: 10s, count: 6}
+expect: {all_delivered: true}
+`
+
+// TestIMConsent: a blocked sender's messages never reach the user and
+// fail as blocked; allowed senders' come as messages, the others' as
+// requests; read receipts name only messages shown; every other
+// accepted message is delivered (the run fails with an
+// *InvariantError otherwise).
+func TestIMConsent(t *testing.T) {
+	res, err := runScenario(t, imConsent, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := res.Stats
+	t.Logf("im: accepted %d delivered %d blocked %d read %d, hash %s", st.IMAccepted, st.IMDelivered, st.IMBlocked, st.IMRead, res.TraceHash)
+	if st.IMBlocked == 0 || st.IMRead == 0 || st.IMDelivered == 0 || st.IMDelivered+st.IMBlocked > st.IMAccepted {
+		t.Fatalf("consent did not show: %+v", st)
+	}
+}
+
+// TestIMConsent1000 runs sim/scenarios/im-consent-1000.yaml.
+func TestIMConsent1000(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 nodes: not under -short")
+	}
+	_, res := runFile(t, "scenarios/im-consent-1000.yaml", Options{}, nil)
+	st := res.Stats
+	t.Logf("virtual %s, im: accepted %d delivered %d blocked %d read %d, hash %s", res.Virtual, st.IMAccepted, st.IMDelivered, st.IMBlocked, st.IMRead, res.TraceHash)
+	if st.IMBlocked == 0 || st.IMRead == 0 || st.IMDelivered < 4000 {
+		t.Fatalf("stats %+v", st)
+	}
+}

@@ -65,6 +65,8 @@ type Stats struct {
 	IMAfterCrash  int
 	IMDeposited   int // messages a mailbox stored (status Sent)
 	IMFromMailbox int // mailbox items recipients fetched
+	IMBlocked     int // messages refused because their recipient blocked the sender
+	IMRead        int // read receipts that reached senders
 	IMConnections int
 	IMStalls      int
 	IMLatency     []time.Duration
