@@ -365,3 +365,34 @@ func runLossy(t *testing.T, seed uint64) uint64 {
 	t.Logf("seed %d: %d accepted, %d through the mailbox, trace %x", seed, len(accepted), sealed, fn.trace)
 	return fn.trace
 }
+
+// FuzzCoreFrame: no frame from a peer makes the core panic, whatever
+// state it is in (a mailbox, with a message waiting for that peer).
+func FuzzCoreFrame(f *testing.F) {
+	id := MessageID{1}
+	for _, fr := range []frame{
+		helloFrame{Version: protocolVersion}, msgFrame{ID: id, Kind: kindText, Text: "hi"},
+		msgFrame{ID: id, Kind: kindEdit, Ref: id, Text: "x"}, receiptFrame{Status: Read, IDs: []MessageID{id}},
+		errorFrame{ID: id, Code: CodeRateLimited}, depositFrame{ID: id, Blob: []byte("x")}, storedFrame{ID: id},
+		fetchFrame{}, itemFrame{Seq: 1, Blob: []byte("x")}, endFrame{}, dropFrame{Upto: 1},
+	} {
+		f.Add(marshalInner(fr))
+	}
+	peer := common.Address{9}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := NewCore(CoreConfig{Self: common.Address{1}, Rand: rand.NewChaCha8([32]byte{}), Store: &service.Memory{}, Mailbox: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out service.Effects
+		now := time.Unix(1_700_000_000, 0)
+		c.Handle(now, service.Input{Kind: service.Start}, &out)
+		c.Handle(now, service.Input{Kind: service.Document, Peer: c.self, Doc: &naming.Document{Mailbox: peer.Hex()}}, &out)
+		c.Handle(now, service.Input{Kind: service.Command, Cmd: SendCmd{To: peer, Text: "hello"}}, &out)
+		for range 2 { // twice: duplicates and state left by the first
+			out.Reset()
+			c.Handle(now, service.Input{Kind: service.Frame, Peer: peer, Frame: b}, &out)
+		}
+		c.Handle(now.Add(time.Hour), service.Input{Kind: service.Timer}, &out)
+	})
+}
