@@ -304,10 +304,8 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 			out.Wake(now)
 		}
 	}
-	if c.cfg.FetchInterval >= 0 {
-		c.fetch.asked = true
-		out.Lookup = append(out.Lookup, c.self)
-	}
+	c.fetch.asked = true // it fetches once at start, as Service.Open does
+	out.Lookup = append(out.Lookup, c.self)
 	return nil
 }
 
@@ -419,6 +417,10 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 	}
 	f := &c.fetch
 	if f.phase != 0 && !now.Before(f.until) {
+		// The mailbox did not finish answering: its connection is hung
+		// up, so that the rest of this answer cannot be taken for the
+		// next fetch's.
+		out.Hangup = append(out.Hangup, f.box)
 		c.fetchFailed(now, out)
 	} else if f.phase == 0 && !f.next.IsZero() && !now.Before(f.next) {
 		c.startFetch(now, out)
