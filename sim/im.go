@@ -25,10 +25,12 @@ import (
 // (no_mailbox: none). Invariants, checked as events happen: a recipient
 // shows only messages that were accepted, from the wallet that sent
 // them, with their text; in each conversation in the order they were
-// accepted, without a gap, each once; a delivery receipt names only a
-// message the recipient stored; no message fails. At the end, with
-// expect.all_delivered (or all_complete), every accepted message was
-// delivered.
+// accepted, without a gap, each once; a delivery or read receipt names
+// only a message the recipient showed; no message fails but those to a
+// recipient that blocked their sender, which are never shown; an
+// allowed sender's come as messages (block, allow, read in the
+// workload). At the end, with expect.all_delivered (or all_complete),
+// every accepted message was delivered, but those blocked.
 
 // imConfig is the cores' configuration: apps/im's defaults, but
 // RetryMax 16 s, so that a recipient that comes back is found soon.
