@@ -1,23 +1,37 @@
 // Package apps holds the services that run on an anynet node (instant
 // messaging, mail, CDN, file transfer, VPN exit, message queues,
-// payments), one sub-package each. Each service listens on a well-known
-// port of the node's identity address, keeps its store in the node's data
-// directory, and is reached by wallet or name through package stack.
+// payments), one sub-package each. Every service has one shape
+// (apps/service): a protocol core with no I/O that takes inputs and
+// returns effects, a store it writes through (pebble on nodes, memory in
+// tests and the simulator), the host interface it takes instead of
+// *stack.Node, and the shared runtime that drives a core on a node
+// (apps/internal/runner); the simulator (sim) drives the same core.
 //
-// Services so far:
+// # Services, ports and DID service entries
 //
-//   - apps/im: instant messaging between wallets on TCP port 5222 — 1:1
-//     with delivery and read receipts, edits and reactions, consent
-//     (requests, allow, deny, block), per-sender rate limits, offline
-//     delivery sealed through mailbox nodes, private groups with a key
-//     rotated on every membership change, public communities, chunked
-//     resumable attachments; calls on UDP port 5223; history in pebble.
-//   - apps/pay: payments over a connection on TCP port 402 — signed
-//     transfers (ether, ERC-20) the payee submits, with receipts;
-//     unidirectional payment channels (naming/contracts/PaymentChannels)
-//     with EIP-712 cumulative vouchers in-band, acknowledged after a synced
-//     store; paid requests; an x402 adapter for HTTP settled by vouchers.
-//     No DID service entry yet.
+// Each service listens on a well-known port of the node's identity
+// address and is found through a did:ethr service entry
+// (did/svc/<type>) of the wallet's DID document. Keep this table current
+// when a service is added.
+//
+//	service   package   ports                      DID service entries (type = value)
+//	im        apps/im   tcp 5222 (messages),       AnynetIM = "seal:<64 hex: X25519 seal key>"
+//	                    udp 5223 (calls)           AnynetMailbox = "<0x wallet or name of the mailbox node>"
+//	pay       apps/pay  tcp 402                    none yet
+//
+// apps/im: instant messaging between wallets — 1:1 with delivery and
+// read receipts, edits and reactions, consent (requests, allow, deny,
+// block), per-sender rate limits, offline delivery sealed through
+// mailbox nodes, private groups with a key rotated on every membership
+// change, public communities, chunked resumable attachments; calls; its
+// 1:1 protocol is also a sans-I/O core (im.Core).
+//
+// apps/pay: payments over a connection — signed transfers (ether,
+// ERC-20) the payee submits, with receipts; unidirectional payment
+// channels (naming/contracts/PaymentChannels) with EIP-712 cumulative
+// vouchers in-band, acknowledged after a synced store; paid requests; an
+// x402 adapter for HTTP settled by vouchers. It does not take the
+// service shape yet.
 //
 // The other services are tracked in the project's issues.
 package apps

@@ -57,8 +57,12 @@ func churnMaker(leave bool) workloadMaker {
 func (s *Sim) pickChurn() {
 	taken := make([]bool, len(s.nodes))
 	for _, t := range s.tasks {
-		if c, ok := t.(*imConv); ok && c.box != nil {
-			taken[c.box.id] = true
+		if l, ok := t.(*imLoad); ok {
+			for _, c := range l.convs {
+				if c.box != nil {
+					taken[c.box.id] = true
+				}
+			}
 		}
 	}
 	for _, t := range s.tasks {
@@ -152,20 +156,21 @@ func (t *transfer) abandon(s *Sim, n *node) {
 	s.stats.TransfersAbandoned++
 }
 
-// abandon gives the conversation up if n is one of its ends: the
-// messages not yet delivered are abandoned.
-func (c *imConv) abandon(s *Sim, n *node) {
-	if n != c.src && n != c.dst || c.abandoned {
-		return
-	}
-	c.abandoned = true
-	for _, m := range c.msgs[c.next:] {
-		if !m.delivered {
-			m.abandoned = true
-			s.stats.IMAbandoned++
+// abandon gives up the conversations n is an end of: their messages
+// not yet delivered are abandoned.
+func (l *imLoad) abandon(s *Sim, n *node) {
+	for _, c := range l.convs {
+		if n != c.src && n != c.dst || c.abandoned {
+			continue
+		}
+		c.abandoned = true
+		for _, m := range c.msgs[c.next:] {
+			if !m.delivered {
+				m.abandoned = true
+				s.stats.IMAbandoned++
+			}
 		}
 	}
-	c.drop(s)
 }
 
 // abandon stops a lookup whose asker left.

@@ -179,7 +179,7 @@
 //
 // Kinds (workloadKinds in workload.go): "tcp", bulk transfers
 // (transfer.go, server.go); "resolve", lookups then transfers (above);
-// "im", instant messages (im*.go, below); "join" and "leave", hosts that
+// "im", instant messages (im.go, service.go, below); "join" and "leave", hosts that
 // come up late or go away for good (above).
 //
 // # Instant messaging
@@ -187,36 +187,27 @@
 // The "im" workload sends messages (a count) over conversations
 // (sender → recipient pairs drawn from the seed; per_node: one from
 // every node), in turn, each of bytes of text (default 64), offered at
-// start + spread·i/messages. It speaks apps/im's own 1:1 protocol on
-// im.Port (5222), framed, sealed and parsed by apps/im's code
-// (apps/im/wire_export.go; formats and test vectors in apps/im/doc.go):
+// start + spread·i/messages. Every node it uses runs apps/im's protocol
+// core (im.Core) on im.Port (5222) through service.go's driver, the
+// simulator's counterpart of apps/internal/runner: it listens, dials
+// the wallets the core sends to, frames, turns the core's deadlines into
+// events and keeps the core's store (service.Memory) across crashes, as
+// pebble's files would be; a restarted node gets a new core over it.
+// The glue (im.go) offers each message with im.SendCmd (a down sender
+// refuses it), answers the cores' DID lookups (the recipient's mailbox
+// node, its seal key) and checks what the cores report to their users;
+// nothing in sim speaks the protocol. On the wire (formats and test
+// vectors in apps/im/doc.go):
 //
 //	sender → recipient   HELLO, MSG…            ← HELLO, RECEIPT(delivered)…
 //	sender → mailbox     HELLO, DEPOSIT…        ← HELLO, STORED…
 //	recipient → mailbox  HELLO, FETCH, DROP     ← HELLO, ITEM… END, END
 //	recipient → sender   HELLO, RECEIPT…        (after a fetch)
 //
-// apps/im's Service runs goroutines, pebble and wall-clock timeouts, so
-// the tasks re-enact its pipelines on non-blocking endpoints in virtual
-// time: a running sender accepts a message (stores it Pending; a down
-// one refuses it); a conversation keeps one connection and sends, oldest
-// first, every message not yet acknowledged; without an answer for
-// imAckTimeout (10s) or on a broken connection it tries again after a
-// backoff (1s doubling to 16s); after imMailboxAfter (3) failures in a
-// row it seals the messages for the recipient and deposits them at the
-// recipient's mailbox node, and while any waits there, later ones
-// follow. The recipient names the sender by the connection's
-// authenticated identity address, suppresses duplicates by message ID,
-// stores and answers RECEIPT; it fetches its mailbox after every restart
-// and every minute, opens each item (sender's seal key checked), applies
-// it the same way and sends the owed receipts to the senders. Every
-// node's store — accepted messages, IDs seen, mailbox items, receipts
-// owed — survives its crashes, as pebble does; connections do not.
-//
 // The summary counts messages accepted, delivered (a RECEIPT reached
 // the sender), delivered although their sender crashed while they were
-// pending, refused (sender down), duplicates suppressed, deposits,
-// messages stored from a mailbox, fetches, connections and stalls, and
+// pending, refused (sender down), duplicate MSGs a recipient was sent
+// again, deposits, mailbox items fetched, connections up and downs, and
 // gives the delivery latency (offer → RECEIPT) percentiles.
 //
 // # Invariants
@@ -231,7 +222,7 @@
 // only messages a sender accepted, from that sender, with their text and
 // clock, each once, and in each conversation in the order they were
 // accepted, without a gap; a RECEIPT names only messages the recipient
-// stored; a mailbox item opens and proves its sender's seal key. At the
+// stored; no message fails. At the
 // end: every frame sent was delivered, dropped or is still in flight;
 // with expect.all_complete, every transfer completed (and every accepted
 // message was delivered); with expect.all_delivered, every accepted IM

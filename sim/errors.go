@@ -12,6 +12,9 @@ var (
 	// ErrInvariant: a run broke one of its invariants; the error names
 	// the seed that reproduces it.
 	ErrInvariant = errors.New("sim: invariant violated")
+	// errNoDocument answers a service's lookup of a wallet the run
+	// publishes no DID document for.
+	errNoDocument = errors.New("sim: no DID document")
 )
 
 // InvariantError is one violated invariant, with what reproduces it.

@@ -7,105 +7,79 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/im"
+	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
-	"golang.org/x/crypto/nacl/box"
-	"gvisor.dev/gvisor/pkg/tcpip"
 )
 
 // The "im" workload: instant messages between random pairs of nodes,
-// spoken in apps/im's own wire protocol (HELLO, MSG, RECEIPT and the
-// mailbox frames, encoded, sealed and parsed by apps/im's code:
-// im.AppendTextMsg, im.SealTextMsg, im.ParseFrame…) on its port,
-// im.Port. apps/im's Service runs goroutines, pebble and wall-clock
-// timeouts, so it cannot run inside the deterministic loop; these tasks
-// do what its send and receive pipelines do, from non-blocking
-// endpoints, in virtual time:
+// sent and received by apps/im's own protocol core (im.Core), which
+// every node of the workload runs on im.Port through a svcNode
+// (service.go). Nothing here speaks the protocol: the glue offers
+// messages (im.SendCmd, with IDs chosen here so that they can be
+// followed), answers DID lookups (each recipient's mailbox node and
+// seal key), and checks what the cores report to their users.
 //
-//   - The workload hands message i to its sender node at Start +
-//     Spread·i/count. If the node is up, the message is accepted: stored
-//     Pending in the node's store, which survives crashes as pebble does
-//     (a message offered to a node that is down is refused, as Send on a
-//     stopped Service fails). A conversation (sender, recipient) keeps
-//     one connection at a time (im_send.go): HELLO, then one MSG per
-//     message not yet acknowledged, oldest first.
-//   - The recipient (im_recv.go) parses frames, names the sender by the
-//     overlay-authenticated identity address of the connection (as
-//     stack.PeerOf does), suppresses duplicates by message ID, stores,
-//     and answers RECEIPT Delivered. Its store survives crashes too.
-//   - A RECEIPT makes the message Delivered at the sender. A connection
-//     that fails, or a message without its receipt for imAckTimeout, is
-//     abandoned; the next attempt waits a backoff (imRetryBase doubling
-//     up to imRetryMax, in virtual time) and sends again every message
-//     not yet acknowledged.
-//   - After imMailboxAfter failures in a row the sender seals its
-//     messages for the recipient and deposits them at the recipient's
-//     mailbox node (im_mailbox.go), which the recipient fetches after a
-//     restart and every imFetchInterval; its RECEIPTs then go to the
-//     sender's listener. no_mailbox turns this off.
-//
-// Invariants, checked as they happen: a recipient stores only messages
-// that were accepted, from the wallet that sent them, with their text
-// and clock; in each conversation it stores them in the order they were
-// accepted, without a gap, each once; a RECEIPT names only messages the
-// recipient stored; a mailbox item opens, with its sender's seal key.
-// At the end, with expect.all_delivered (or all_complete), every
-// accepted message was delivered.
+// Message i is offered to its sender at Start + Spread·i/count; a node
+// that is down refuses it. Recipients' mailboxes are drawn at random
+// (no_mailbox: none). Invariants, checked as events happen: a recipient
+// shows only messages that were accepted, from the wallet that sent
+// them, with their text; in each conversation in the order they were
+// accepted, without a gap, each once; a delivery or read receipt names
+// only a message the recipient showed; no message fails but those to a
+// recipient that blocked their sender, which are never shown; an
+// allowed sender's come as messages (block, allow, read in the
+// workload). At the end, with expect.all_delivered (or all_complete),
+// every accepted message was delivered, but those blocked.
 
-const (
-	imAckTimeout = 10 * time.Second
-	imRetryBase  = time.Second
-	imRetryMax   = 16 * time.Second
-	imMaxFrame   = 64 << 10
-	imTextSize   = 64
-	// imMailboxAfter is how many direct attempts in a row fail before a
-	// sender deposits at the recipient's mailbox.
-	imMailboxAfter = 3
-	// imFetchInterval is how often a recipient fetches its mailbox,
-	// besides once after every restart (apps/im's FetchInterval
-	// default).
-	imFetchInterval = time.Minute
-	imFetchBatch    = 256 // items per FETCH, as apps/im's mailbox sends
-)
+// imConfig is the cores' configuration: apps/im's defaults, but
+// RetryMax 16 s, so that a recipient that comes back is found soon.
+var imConfig = im.CoreConfig{RetryMax: 16 * time.Second, Mailbox: true}
+
+const imTextSize = 64
 
 // imLoad is the shared state of one "im" workload entry.
 type imLoad struct {
-	msgs     map[im.MessageID]*imMsg  // lookup only, never iterated
-	byAddr   map[tcpip.Address]int32  // identity address → node
-	byWallet map[common.Address]int32 // wallet → node
-	keys     []imKeys                 // every node's seal key pair
-	sealRand []*lockedReader          // per sender node: nonces and ephemeral keys
-	all      []*imMsg                 // in the order they are offered
-	convs    []*imConv
-	recv     []*imRecv // by node: the IM service of every node the workload uses
-	last     []int64   // per sender node: its last Sent, unix µs
+	msgs  map[im.MessageID]*imMsg // lookup only, never iterated
+	all   []*imMsg                // in the order they are offered
+	convs []*imConv
+	svc   map[int32]*svcNode // the IM service of every node the workload uses
+	boxes []*node            // per node, its mailbox node
+	keys  map[int32][32]byte // seal keys, as published once a node's core started
+	read  bool               // recipients mark what they are shown read
+}
+
+// imConv is one conversation (sender, recipient).
+type imConv struct {
+	id        int
+	src, dst  *node
+	box       *node    // the recipient's mailbox node
+	msgs      []*imMsg // accepted, oldest first
+	next      int      // msgs[:next] are delivered
+	stored    int      // msgs[:stored] the recipient showed
+	abandoned bool     // an end left for good (churn.go)
+	// consent the recipient gives the sender before the run (Allowed,
+	// Blocked, or Unknown).
+	consent im.Consent
 }
 
 // imMsg is one message of the workload and what became of it.
 type imMsg struct {
-	id   im.MessageID
-	conv *imConv
-	text string
-	at   int64 // when the workload offers it
-
-	accepted   bool
-	seq        int   // its place among its conversation's accepted messages
-	sent       int64 // the sender's clock, unix µs
-	delivered  bool  // the sender has its RECEIPT
-	doneAt     int64
-	storedOnce bool // the recipient stored it
-	inBox      bool // the recipient's mailbox stored it (status Sent)
-	// senderCrashed: its sender crashed while it was accepted but not
-	// yet delivered.
-	senderCrashed bool
-	// abandoned: an end of its conversation left for good (churn.go).
-	abandoned bool
+	id                    im.MessageID
+	conv                  *imConv
+	text                  string
+	at, doneAt            int64
+	seq                   int
+	accepted, delivered   bool
+	storedOnce, abandoned bool
+	senderCrashed         bool
+	refused               bool // failed: its recipient blocked the sender
 }
 
 // imMessages makes the tasks of one "im" workload entry: Conversations
-// (sender, recipient) pairs — one from every node with PerNode — and
+// (sender, recipient) pairs (one from every host with PerNode) and
 // Messages messages over them in turn, each of Bytes bytes of text.
 func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
-	nodes := len(s.nodes)
 	convs := w.Conversations
 	if w.PerNode {
 		convs = len(s.hosts)
@@ -113,40 +87,13 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	if convs <= 0 {
 		convs = max(1, w.Messages/4)
 	}
-	count := w.Messages
-	if count <= 0 {
-		count = convs
-	}
+	count := max(w.Messages, convs*min(1, w.Messages))
 	size := int(w.Bytes)
 	if size <= 0 {
 		size = imTextSize
 	}
-	l := &imLoad{
-		msgs:     make(map[im.MessageID]*imMsg, count),
-		byAddr:   make(map[tcpip.Address]int32, nodes),
-		byWallet: make(map[common.Address]int32, nodes),
-		keys:     make([]imKeys, nodes),
-		sealRand: make([]*lockedReader, nodes),
-		recv:     make([]*imRecv, nodes),
-		last:     make([]int64, nodes),
-	}
-	for _, n := range s.nodes {
-		l.byAddr[n.identity()] = n.id
-		l.byWallet[n.self.Wallet] = n.id
-		l.keys[n.id] = newIMKeys(s, n.id)
-	}
-	var out []task
-	out = append(out, l)
-	service := func(n *node) *imRecv {
-		if l.recv[n.id] == nil {
-			r := &imRecv{load: l, n: n, seen: map[im.MessageID]bool{}}
-			l.recv[n.id] = r
-			n.tasks = append(n.tasks, r)
-			out = append(out, r)
-		}
-		return l.recv[n.id]
-	}
-	boxes := make([]*node, nodes) // each recipient's mailbox node
+	l := &imLoad{read: w.Read, msgs: make(map[im.MessageID]*imMsg, count), svc: map[int32]*svcNode{}, keys: map[int32][32]byte{}, boxes: make([]*node, len(s.nodes))}
+	out := []task{l}
 	pairs := map[[2]int32]*imConv{}
 	for i := range convs {
 		si, di := s.pair(rng, i, w.PerNode)
@@ -155,40 +102,36 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 			l.convs = append(l.convs, c) // a pair drawn twice is one conversation
 			continue
 		}
-		if boxes[dst] == nil && !w.NoMailbox {
+		if l.boxes[dst] == nil && !w.NoMailbox {
 			b := rng.IntN(len(s.hosts) - 1)
 			if b >= di {
 				b++
 			}
-			boxes[dst] = s.nodes[s.hosts[b]]
+			l.boxes[dst] = s.nodes[s.hosts[b]]
 		}
-		c := &imConv{load: l, id: len(pairs), src: s.nodes[src], dst: s.nodes[dst], box: boxes[dst]}
+		c := &imConv{id: len(pairs), src: s.nodes[src], dst: s.nodes[dst], box: l.boxes[dst]}
+		switch x := rng.Float64(); {
+		case x < w.Block:
+			c.consent = im.Blocked
+		case x < w.Block+w.Allow:
+			c.consent = im.Allowed
+		}
 		pairs[[2]int32{src, dst}] = c
 		l.convs = append(l.convs, c)
-		service(c.src) // receipts after a fetch come to its listener
-		r := service(c.dst)
-		r.box = c.box
-		if c.box != nil {
-			service(c.box)
-		}
-		c.src.tasks = append(c.src.tasks, c)
-		out = append(out, c)
-		if l.sealRand[src] == nil {
-			l.sealRand[src] = newReader(s.seed, "im-seal", src, 0)
+		for _, n := range []*node{c.src, c.dst, c.box} {
+			if n != nil && l.svc[n.id] == nil {
+				out = append(out, l.service(s, n))
+			}
 		}
 	}
 	for i := range count {
 		c := l.convs[i%len(l.convs)]
-		m := &imMsg{conv: c, text: imText(i, size)}
-		for {
+		m := &imMsg{conv: c, text: imText(i, size), at: spreadStart(w, i, count)}
+		for l.msgs[m.id] != nil || m.id.IsZero() {
 			for j := range m.id {
 				m.id[j] = byte(rng.Uint32())
 			}
-			if l.msgs[m.id] == nil && !m.id.IsZero() {
-				break
-			}
 		}
-		m.at = spreadStart(w, i, count)
 		l.msgs[m.id] = m
 		l.all = append(l.all, m)
 	}
@@ -196,103 +139,179 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	return out
 }
 
-// imText is the text of message i: printable, size bytes.
-func imText(i, size int) string {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "message %d ", i)
-	for b.Len() < size {
-		b.WriteByte('a' + byte(b.Len()%26))
+// service makes node n's IM service: im.Core over a store that
+// survives n's crashes.
+func (l *imLoad) service(s *Sim, n *node) *svcNode {
+	sv := &svcNode{s: s, n: n, port: im.Port, store: &service.Memory{}}
+	sv.newCore = func(st *service.Memory, inc int) service.Core {
+		cfg := imConfig
+		cfg.Self, cfg.Store, cfg.Rand = n.self.Wallet, st, newReader(s.seed, "im", n.id, inc)
+		c, err := im.NewCore(cfg)
+		if err != nil {
+			panic(fmt.Sprintf("sim: im core: %v", err))
+		}
+		return c
 	}
-	return b.String()[:size]
-}
-
-// imKeys is a node's X25519 seal key pair: a Service announces the
-// public key in HELLO and opens its mailbox items with the pair.
-type imKeys struct{ pub, priv [32]byte }
-
-// newIMKeys derives node id's seal keys from the seed, so runs repeat.
-func newIMKeys(s *Sim, id int32) imKeys {
-	seed := streamSeed(s.seed, "sealkey", id, 0)
-	pub, priv, err := box.GenerateKey(bytes.NewReader(seed[:]))
-	if err != nil {
-		panic(fmt.Sprintf("sim: seal key of node %d: %v", id, err))
+	sv.docs = func(w common.Address) *naming.Document { return l.document(s, w) }
+	sv.tap = func(in *service.Input) { l.tap(s, n, in) }
+	sv.event = func(e any) { l.event(s, n, e.(im.Event)) }
+	sv.started = func() {
+		l.keys[n.id] = sv.core.(*im.Core).SealKey()
+		if sv.inc > 0 {
+			return
+		}
+		for _, c := range l.convs { // the user's decisions, before any message
+			if c.dst == n && c.consent != im.Unknown {
+				sv.handle(s, service.Input{Kind: service.Command, Cmd: im.ConsentCmd{Peer: c.src.self.Wallet, Consent: c.consent}})
+			}
+		}
 	}
-	return imKeys{pub: *pub, priv: *priv}
+	l.svc[n.id] = sv
+	n.tasks = append(n.tasks, sv)
+	return sv
 }
 
-// seal seals m for its recipient's mailbox, with apps/im's sealing.
-func (l *imLoad) seal(s *Sim, m *imMsg) ([]byte, error) {
-	c := m.conv
-	from, to := &l.keys[c.src.id], &l.keys[c.dst.id]
-	return im.SealTextMsg(l.sealRand[c.src.id], m.id, m.sent, m.text, c.src.self.Wallet, &from.pub, &from.priv, &to.pub)
-}
-
-// receipt applies a RECEIPT Delivered that node at (a sender) read from
-// node from: each ID must be a message of a conversation at → from that
-// the recipient stored. False means an invariant broke.
-func (l *imLoad) receipt(s *Sim, at *node, from int32, ids []im.MessageID) bool {
-	for _, id := range ids {
-		m := l.msgs[id]
-		if m == nil || !m.accepted || m.conv.src != at || m.conv.dst.id != from {
-			s.fail("im: node %d got a receipt from node %d for message %s it did not send there", at.id, from, id)
-			return false
-		}
-		if !m.storedOnce {
-			s.fail("im: node %d got a receipt for message %s that node %d never stored", at.id, id, from)
-			return false
-		}
-		if m.delivered {
-			continue
-		}
-		l.delivered(s, m)
-		c := m.conv
-		for c.next < len(c.msgs) && c.msgs[c.next].delivered {
-			c.next++
-		}
-		c.fails = 0
+// document is w's DID document as the run publishes it: its mailbox and
+// its seal key (once its core started: a joiner's comes late).
+func (l *imLoad) document(s *Sim, w common.Address) *naming.Document {
+	n, ok := s.nodeByWallet(w)
+	if !ok {
+		return nil
 	}
-	return true
+	key, ok := l.keys[n.id]
+	if !ok {
+		return nil
+	}
+	doc := &naming.Document{Identity: w, Services: []naming.Service{
+		{Type: im.DocumentEntryType, Endpoint: im.DocumentEntry(key)}}}
+	if b := l.boxes[n.id]; b != nil {
+		doc.Mailbox = b.self.Wallet.Hex()
+	}
+	return doc
 }
 
-// accept hands m to its sender node, as im.Service.Send stores it
-// Pending.
-func (l *imLoad) accept(s *Sim, m *imMsg) {
-	c := m.conv
-	if c.src.down {
-		s.stats.IMRefused++
+// tap counts what the cores are handed: restarts, connections, Downs,
+// duplicates, mailbox items.
+func (l *imLoad) tap(s *Sim, n *node, in *service.Input) {
+	switch {
+	case in.Kind == service.Start && l.svc[n.id].inc > 0: // a restart
+		for _, c := range l.convs {
+			for _, m := range c.msgs[c.next:] {
+				m.senderCrashed = m.senderCrashed || c.src == n && !m.delivered
+			}
+		}
+	case in.Kind == service.Down:
+		s.stats.IMStalls++
+	case in.Kind == service.Up:
+		s.stats.IMConnections++
+	case in.Kind == service.Frame && len(in.Frame) > 17 && in.Frame[0] == 0x02: // MSG
+		if m := l.msgs[im.MessageID(in.Frame[1:17])]; m != nil && m.storedOnce && m.conv.dst == n {
+			s.stats.IMDuplicates++
+		}
+	case in.Kind == service.Frame && len(in.Frame) > 0 && in.Frame[0] == 0x13: // ITEM
+		s.stats.IMFromMailbox++
+	}
+}
+
+// event checks what node n's core tells its user.
+func (l *imLoad) event(s *Sim, n *node, e im.Event) {
+	m := l.msgs[e.Message.ID]
+	if m == nil || !m.accepted {
+		s.fail("im: node %d: %s event for message %s that was never accepted", n.id, e.Kind, e.Message.ID)
 		return
 	}
-	if c.abandoned { // the recipient left for good (churn.go)
+	c := m.conv
+	switch e.Kind {
+	case im.EventMessage, im.EventRequest:
+		switch {
+		case c.consent == im.Blocked:
+			s.fail("im: node %d showed message %s from node %d, which it blocked", n.id, m.id, c.src.id)
+		case c.consent == im.Allowed && e.Kind != im.EventMessage:
+			// (Unknown senders come as requests, or as messages once the
+			// recipient wrote to them: sending allows.)
+			s.fail("im: node %d showed message %s from node %d, which it allowed, as a %s", n.id, m.id, c.src.id, e.Kind)
+		case c.dst != n || e.Peer != c.src.self.Wallet:
+			s.fail("im: node %d showed message %s of conversation %d→%d", n.id, m.id, c.src.id, c.dst.id)
+		case e.Message.Text != m.text:
+			s.fail("im: node %d got message %s altered", n.id, m.id)
+		case m.storedOnce:
+			s.fail("im: node %d showed message %s twice", n.id, m.id)
+		case m.seq != c.stored:
+			s.fail("im: conversation %d (node %d → %d): message #%d shown before #%d", c.id, c.src.id, n.id, m.seq, c.stored)
+		default:
+			m.storedOnce = true
+			c.stored++
+			s.stats.IMStored++
+			if l.read {
+				sv := l.svc[n.id]
+				inc := sv.inc
+				s.at(s.now.Load()+int64(time.Second), kindApp, n.id, func() {
+					if sv.inc == inc && sv.core != nil {
+						sv.handle(s, service.Input{Kind: service.Command, Cmd: im.ReadCmd{Peer: c.src.self.Wallet}})
+						s.settle(n)
+					}
+				})
+			}
+		}
+	case im.EventReceipt:
+		switch st := e.Message.Status; {
+		case n != c.src:
+			s.fail("im: node %d got a receipt for message %s it did not send", n.id, m.id)
+		case st == im.Sent:
+			s.stats.IMDeposited++
+		case st == im.Failed && c.consent == im.Blocked && !m.refused:
+			m.refused = true
+			s.stats.IMBlocked++
+		case st == im.Failed:
+			s.fail("im: message %s failed: %s", m.id, e.Message.Err)
+		case st >= im.Delivered && !m.storedOnce:
+			s.fail("im: node %d got a %s receipt for message %s that node %d never showed", n.id, st, m.id, c.dst.id)
+		case st == im.Read && !l.read:
+			s.fail("im: node %d got a read receipt for message %s nobody read", n.id, m.id)
+		case st >= im.Delivered && !m.delivered:
+			m.delivered, m.doneAt = true, s.now.Load()
+			s.stats.IMDelivered++
+			if m.senderCrashed {
+				s.stats.IMAfterCrash++
+			}
+			s.stats.IMLatency = append(s.stats.IMLatency, time.Duration(m.doneAt-m.at))
+			for c.next < len(c.msgs) && c.msgs[c.next].delivered {
+				c.next++
+			}
+		}
+		if e.Message.Status == im.Read && m.storedOnce {
+			s.stats.IMRead++
+		}
+	}
+}
+
+// accept hands m to its sender's core, as im.Service.Send would.
+func (l *imLoad) accept(s *Sim, m *imMsg) {
+	c := m.conv
+	sv := l.svc[c.src.id]
+	switch {
+	case c.src.down || sv.core == nil:
+		s.stats.IMRefused++
+		return
+	case c.abandoned: // an end left for good (churn.go)
 		m.abandoned = true
 		s.stats.IMAbandoned++
 		return
 	}
-	now := s.now.Load()
-	sent := epoch.Add(time.Duration(now)).UnixMicro()
-	if sent <= l.last[c.src.id] {
-		sent = l.last[c.src.id] + 1
-	}
-	l.last[c.src.id] = sent
-	m.accepted, m.sent, m.seq = true, sent, len(c.msgs)
+	m.accepted, m.seq = true, len(c.msgs)
 	c.msgs = append(c.msgs, m)
-	s.stats.IMAccepted++
-	c.kick(s)
-}
-
-// delivered records the RECEIPT for m at its sender.
-func (l *imLoad) delivered(s *Sim, m *imMsg) {
-	m.delivered = true
-	m.doneAt = s.now.Load()
-	s.stats.IMDelivered++
-	if m.senderCrashed {
-		s.stats.IMAfterCrash++
+	out := sv.handle(s, service.Input{Kind: service.Command, Cmd: im.SendCmd{To: c.dst.self.Wallet, ID: m.id, Text: m.text}})
+	if out.Err != nil {
+		s.fail("im: node %d refused message %s: %v", c.src.id, m.id, out.Err)
+		return
 	}
-	s.stats.IMLatency = append(s.stats.IMLatency, time.Duration(m.doneAt-m.at))
+	s.stats.IMAccepted++
 }
 
 var _ task = (*imLoad)(nil)
 
-// The load is a task only to offer the messages and to check the end.
+// The load is a task to offer the messages, to note crashes and to
+// check the end.
 func (l *imLoad) schedule(s *Sim) {
 	for _, m := range l.all {
 		s.at(m.at, kindApp, m.conv.src.id, func() {
@@ -303,28 +322,24 @@ func (l *imLoad) schedule(s *Sim) {
 }
 
 func (l *imLoad) poll(*Sim, *node) bool { return false }
-func (l *imLoad) crashed(*Sim, *node)   {}
 func (l *imLoad) restarted(*Sim, *node) {}
+func (l *imLoad) crashed(*Sim, *node)   {}
 func (l *imLoad) done() bool            { return l.undelivered() == nil }
 func (l *imLoad) describe() string      { return describeIM(l.undelivered()) }
 func (l *imLoad) checkEnd(s *Sim) error { return l.check(s, s.sc.Expect.AllDelivered) }
 func (l *imLoad) undelivered() *imMsg {
 	for _, m := range l.all {
-		if m.accepted && !m.delivered && !m.abandoned {
+		if m.accepted && !m.delivered && !m.abandoned && m.conv.consent != im.Blocked {
 			return m
 		}
 	}
 	return nil
 }
 
-// check verifies what must hold at the end: no message stored that was
-// not accepted (checked again here, beside the checks as frames arrive),
+// check verifies the end: nothing acknowledged that was not stored,
 // and, if all is set, every accepted message delivered.
 func (l *imLoad) check(s *Sim, all bool) error {
 	for _, m := range l.all {
-		if m.storedOnce && !m.accepted {
-			return s.fail("im: message %s stored but never accepted", m.id)
-		}
 		if m.delivered && !m.storedOnce {
 			return s.fail("im: message %s acknowledged but never stored", m.id)
 		}
@@ -340,6 +355,16 @@ func describeIM(m *imMsg) string {
 		return "im: every accepted message delivered"
 	}
 	c := m.conv
-	return fmt.Sprintf("im message %s (#%d of conversation %d, node %d → %d, %d connections, stored %v) not delivered",
-		m.id, m.seq, c.id, c.src.id, c.dst.id, c.attempts, m.storedOnce)
+	return fmt.Sprintf("im message %s (#%d of conversation %d, node %d → %d, stored %v) not delivered",
+		m.id, m.seq, c.id, c.src.id, c.dst.id, m.storedOnce)
+}
+
+// imText is the text of message i: printable, size bytes.
+func imText(i, size int) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "message %d ", i)
+	for b.Len() < size {
+		b.WriteByte('a' + byte(b.Len()%26))
+	}
+	return b.String()[:size]
 }

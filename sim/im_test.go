@@ -1,9 +1,12 @@
 package sim
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/anynet/anynet/apps/im"
@@ -46,8 +49,8 @@ func TestIMDeliversUnderChurn(t *testing.T) {
 	}
 	st := a.Stats
 	figures := func(st *Stats) string {
-		return fmt.Sprintf("drops %v, crashes %d, im: accepted %d delivered %d stored %d (%d from a mailbox) after-crash %d refused %d dups %d deposited %d fetches %d conns %d stalls %d",
-			st.Drops, st.Crashes, st.IMAccepted, st.IMDelivered, st.IMStored, st.IMFromMailbox, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMDeposited, st.IMFetches, st.IMConnections, st.IMStalls)
+		return fmt.Sprintf("drops %v, crashes %d, im: accepted %d delivered %d stored %d (%d items fetched) after-crash %d refused %d dups %d deposited %d conns %d downs %d",
+			st.Drops, st.Crashes, st.IMAccepted, st.IMDelivered, st.IMStored, st.IMFromMailbox, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMDeposited, st.IMConnections, st.IMStalls)
 	}
 	t.Logf("events %d, %s, hash %s", a.Events, figures(st), a.TraceHash)
 	if st.IMDelivered != st.IMAccepted || st.IMStored != st.IMAccepted || st.IMAccepted+st.IMRefused != 600 {
@@ -82,7 +85,7 @@ func TestIMDeliversUnderChurn(t *testing.T) {
 // to the end) breaks expect.all_delivered with an *InvariantError that
 // names the seed.
 func TestIMUndelivered(t *testing.T) {
-	_, err := runScenario(t, `
+	res, err := runScenario(t, `
 name: im-lost
 seed: 9
 nodes: 2
@@ -98,12 +101,26 @@ expect: {all_delivered: true}
 		t.Fatalf("run: %v, want an invariant error with seed 9", err)
 	}
 	t.Log(err)
+	// The JSON summary (anynet sim run --json) says so too.
+	var b bytes.Buffer
+	if err := res.WriteJSON(&b, err); err != nil {
+		t.Fatal(err)
+	}
+	var j struct {
+		OK        bool   `json:"ok"`
+		Seed      uint64 `json:"seed"`
+		Violation string `json:"violation"`
+		TraceHash string `json:"trace_hash"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &j); err != nil || j.OK || j.Seed != 9 || !strings.Contains(j.Violation, "--seed 9") || j.TraceHash != res.TraceHash {
+		t.Fatalf("json summary %s: %+v %v", b.String(), j, err)
+	}
 }
 
-// TestIMReceiverInvariants feeds a recipient frames a correct sender
-// never sends: each must stop the run with an *InvariantError.
-func TestIMReceiverInvariants(t *testing.T) {
-	build := func(t *testing.T) (*Sim, *imLoad, *imRecv, *imConv) {
+// TestIMEventInvariants hands the workload's checks events a correct
+// core never reports: each must stop the run with an *InvariantError.
+func TestIMEventInvariants(t *testing.T) {
+	build := func(t *testing.T) (*Sim, *imLoad, *imConv) {
 		sc, err := ParseScenario([]byte(`
 name: im-unit
 seed: 2
@@ -120,56 +137,53 @@ workload:
 		}
 		t.Cleanup(s.Close)
 		var l *imLoad
-		var r *imRecv
 		for _, tk := range s.tasks {
-			switch tk := tk.(type) {
-			case *imLoad:
+			if tk, ok := tk.(*imLoad); ok {
 				l = tk
-			case *imRecv:
-				r = tk
 			}
 		}
 		c := l.convs[0]
 		for _, m := range l.all {
-			l.accept(s, m)
+			m.accepted, m.seq = true, len(c.msgs)
+			c.msgs = append(c.msgs, m)
 		}
-		return s, l, r, c
+		return s, l, c
 	}
-	frame := func(m *imMsg) im.WireFrame {
-		b := im.AppendTextMsg(nil, m.id, m.sent, m.text)
-		f, n, err := im.ParseFrame(b, imMaxFrame)
-		if err != nil || n != len(b) {
-			t.Fatalf("parse: %v", err)
-		}
-		return f
+	shown := func(c *imConv, m *imMsg) im.Event {
+		return im.Event{Kind: im.EventRequest, Peer: c.src.self.Wallet, Message: im.Message{ID: m.id, Text: m.text}}
 	}
 	cases := []struct {
 		name string
-		feed func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool
+		feed func(l *imLoad, c *imConv) (*node, im.Event)
 	}{
-		{"out of order", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
-			return r.receive(s, c.src.id, frame(c.msgs[1]))
+		{"out of order", func(l *imLoad, c *imConv) (*node, im.Event) { return c.dst, shown(c, c.msgs[1]) }},
+		{"wrong sender", func(l *imLoad, c *imConv) (*node, im.Event) {
+			e := shown(c, c.msgs[0])
+			e.Peer = c.dst.self.Wallet
+			return c.dst, e
 		}},
-		{"wrong sender", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
-			return r.receive(s, c.dst.id, frame(c.msgs[0]))
+		{"altered text", func(l *imLoad, c *imConv) (*node, im.Event) {
+			e := shown(c, c.msgs[0])
+			e.Message.Text += "!"
+			return c.dst, e
 		}},
-		{"altered text", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
-			f := frame(c.msgs[0])
-			f.Text += "!"
-			return r.receive(s, c.src.id, f)
+		{"never accepted", func(l *imLoad, c *imConv) (*node, im.Event) {
+			e := shown(c, c.msgs[0])
+			e.Message.ID[0] ^= 1
+			return c.dst, e
 		}},
-		{"never accepted", func(s *Sim, l *imLoad, r *imRecv, c *imConv) bool {
-			f := frame(c.msgs[0])
-			f.ID[0] ^= 1
-			return r.receive(s, c.src.id, f)
+		{"receipt before stored", func(l *imLoad, c *imConv) (*node, im.Event) {
+			return c.src, im.Event{Kind: im.EventReceipt, Message: im.Message{ID: c.msgs[0].id, Status: im.Delivered}}
+		}},
+		{"failed", func(l *imLoad, c *imConv) (*node, im.Event) {
+			return c.src, im.Event{Kind: im.EventReceipt, Message: im.Message{ID: c.msgs[0].id, Status: im.Failed}}
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			s, l, r, c := build(t)
-			if tc.feed(s, l, r, c) {
-				t.Fatal("accepted")
-			}
+			s, l, c := build(t)
+			n, e := tc.feed(l, c)
+			l.event(s, n, e)
 			var ie *InvariantError
 			if !errors.As(s.violation, &ie) {
 				t.Fatalf("violation %v", s.violation)
@@ -178,14 +192,16 @@ workload:
 		})
 	}
 	t.Run("in order, then a duplicate", func(t *testing.T) {
-		s, _, r, c := build(t)
+		s, l, c := build(t)
 		for _, m := range c.msgs {
-			if !r.receive(s, c.src.id, frame(m)) {
-				t.Fatal(s.violation)
-			}
+			l.event(s, c.dst, shown(c, m))
 		}
-		if !r.receive(s, c.src.id, frame(c.msgs[0])) || s.stats.IMDuplicates != 1 || s.stats.IMStored != 3 {
-			t.Fatalf("duplicate: %v, stats %+v", s.violation, s.stats)
+		if s.violation != nil || s.stats.IMStored != 3 {
+			t.Fatalf("in order: %v, stats %+v", s.violation, s.stats)
+		}
+		l.event(s, c.dst, shown(c, c.msgs[0]))
+		if s.violation == nil {
+			t.Fatal("a message shown twice passed")
 		}
 	})
 }
@@ -214,6 +230,52 @@ func TestFaultsFile(t *testing.T) {
 	t.Logf("transfers %d/%d, im %d/%d delivered (%d refused, %d from a mailbox), drops %v", st.TransfersDone, st.Transfers,
 		st.IMDelivered, st.IMAccepted, st.IMRefused, st.IMFromMailbox, st.Drops)
 	if st.TransfersDone != st.Transfers || st.IMAccepted == 0 || st.IMDelivered != st.IMAccepted || st.Drops["partition"] == 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+// imConsent is im-consent-1000.yaml at 60 nodes, for every CI run.
+const imConsent = `
+name: im-consent
+seed: 3
+nodes: 60
+duration: 90s
+topology: {generator: transit-stub, segments: 8, transit: 2}
+tcp: {buffer: 16KiB}
+workload:
+  - {kind: im, messages: 400, conversations: 60, start: 100ms, spread: 20s, block: 0.2, allow: 0.4, read: true}
+faults:
+  - {kind: loss, at: 0s, rate: 0.05}
+  - {kind: crash, at: 5s, for: 10s, count: 6}
+expect: {all_delivered: true}
+`
+
+// TestIMConsent: a blocked sender's messages never reach the user and
+// fail as blocked; allowed senders' come as messages, the others' as
+// requests; read receipts name only messages shown; every other
+// accepted message is delivered (the run fails with an
+// *InvariantError otherwise).
+func TestIMConsent(t *testing.T) {
+	res, err := runScenario(t, imConsent, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := res.Stats
+	t.Logf("im: accepted %d delivered %d blocked %d read %d, hash %s", st.IMAccepted, st.IMDelivered, st.IMBlocked, st.IMRead, res.TraceHash)
+	if st.IMBlocked == 0 || st.IMRead == 0 || st.IMDelivered == 0 || st.IMDelivered+st.IMBlocked > st.IMAccepted {
+		t.Fatalf("consent did not show: %+v", st)
+	}
+}
+
+// TestIMConsent1000 runs sim/scenarios/im-consent-1000.yaml.
+func TestIMConsent1000(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 nodes: not under -short")
+	}
+	_, res := runFile(t, "scenarios/im-consent-1000.yaml", Options{}, nil)
+	st := res.Stats
+	t.Logf("virtual %s, im: accepted %d delivered %d blocked %d read %d, hash %s", res.Virtual, st.IMAccepted, st.IMDelivered, st.IMBlocked, st.IMRead, res.TraceHash)
+	if st.IMBlocked == 0 || st.IMRead == 0 || st.IMDelivered < 4000 {
 		t.Fatalf("stats %+v", st)
 	}
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -35,9 +36,12 @@ func (r *Result) Summary(w io.Writer) {
 		}
 	}
 	if st.IMMessages > 0 {
-		fmt.Fprintf(w, "im messages:    %d/%d accepted delivered (%d after their sender crashed), %d refused (sender down), %d duplicates suppressed, %d connections, %d stalls\n",
+		fmt.Fprintf(w, "im messages:    %d/%d accepted delivered (%d after their sender crashed), %d refused (sender down), %d duplicates suppressed, %d connections, %d downs\n",
 			st.IMDelivered, st.IMAccepted, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMConnections, st.IMStalls)
-		fmt.Fprintf(w, "im mailboxes:   %d deposited, %d stored from a mailbox, %d fetches\n", st.IMDeposited, st.IMFromMailbox, st.IMFetches)
+		fmt.Fprintf(w, "im mailboxes:   %d deposited, %d items fetched\n", st.IMDeposited, st.IMFromMailbox)
+		if st.IMBlocked+st.IMRead > 0 {
+			fmt.Fprintf(w, "im consent:     %d refused as blocked, %d read receipts\n", st.IMBlocked, st.IMRead)
+		}
 		if len(st.IMLatency) > 0 {
 			fmt.Fprintf(w, "im delivery:    p50 %s  p90 %s  p99 %s  max %s\n", percentile(st.IMLatency, 50), percentile(st.IMLatency, 90), percentile(st.IMLatency, 99), percentile(st.IMLatency, 100))
 		}
@@ -204,3 +208,53 @@ var indexTmpl = template.Must(template.New("index").Parse(`<!doctype html>
 <table><tr><th>router</th><th>segment</th><th>forwarded</th><th>no-route</th><th>hop-limit</th><th>unreachable sent</th></tr>{{range .}}<tr><td>node {{.Node}}</td><td>{{.Segment}}</td><td>{{.Forwarded}}</td><td>{{.NoRoute}}</td><td>{{.HopLimit}}</td><td>{{.Unreach}}</td></tr>{{end}}</table>{{end}}
 </body></html>
 `))
+
+// jsonSummary is the machine-readable summary (WriteJSON).
+type jsonSummary struct {
+	Scenario  string            `json:"scenario"`
+	Seed      uint64            `json:"seed"`
+	Nodes     int               `json:"nodes"`
+	VirtualNS int64             `json:"virtual_ns"`
+	Events    uint64            `json:"events"`
+	TraceHash string            `json:"trace_hash"`
+	OK        bool              `json:"ok"`
+	Violation string            `json:"violation,omitempty"`
+	Crashes   int               `json:"crashes"`
+	Drops     map[string]uint64 `json:"drops"`
+	Transfers struct {
+		Total     int `json:"total"`
+		Done      int `json:"done"`
+		Abandoned int `json:"abandoned"`
+	} `json:"transfers"`
+	IM struct {
+		Messages     int   `json:"messages"`
+		Accepted     int   `json:"accepted"`
+		Refused      int   `json:"refused"`
+		Delivered    int   `json:"delivered"`
+		Stored       int   `json:"stored"`
+		Abandoned    int   `json:"abandoned"`
+		AfterCrash   int   `json:"after_crash"`
+		Deposited    int   `json:"deposited"`
+		LatencyP50NS int64 `json:"latency_p50_ns"`
+		LatencyP99NS int64 `json:"latency_p99_ns"`
+	} `json:"im"`
+}
+
+// WriteJSON writes a one-line JSON summary of the run for CI systems:
+// the trace hash, whether it held (runErr, the error Run returned, is
+// reported as the violation) and the main counters.
+func (r *Result) WriteJSON(w io.Writer, runErr error) error {
+	st := r.Stats
+	j := jsonSummary{Scenario: r.Scenario, Seed: r.Seed, Nodes: r.Nodes, VirtualNS: int64(r.Virtual), Events: r.Events,
+		TraceHash: r.TraceHash, OK: runErr == nil, Crashes: st.Crashes, Drops: st.Drops}
+	if runErr != nil {
+		j.Violation = runErr.Error()
+	}
+	j.Transfers.Total, j.Transfers.Done, j.Transfers.Abandoned = st.Transfers, st.TransfersDone, st.TransfersAbandoned
+	j.IM.Messages, j.IM.Accepted, j.IM.Refused, j.IM.Delivered = st.IMMessages, st.IMAccepted, st.IMRefused, st.IMDelivered
+	j.IM.Stored, j.IM.Abandoned, j.IM.AfterCrash, j.IM.Deposited = st.IMStored, st.IMAbandoned, st.IMAfterCrash, st.IMDeposited
+	if len(st.IMLatency) > 0 {
+		j.IM.LatencyP50NS, j.IM.LatencyP99NS = int64(percentile(st.IMLatency, 50)), int64(percentile(st.IMLatency, 99))
+	}
+	return json.NewEncoder(w).Encode(j)
+}

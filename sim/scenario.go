@@ -98,6 +98,13 @@ type Workload struct {
 	Messages      int  `yaml:"messages"`
 	Conversations int  `yaml:"conversations"`
 	NoMailbox     bool `yaml:"no_mailbox"` // im: senders never fall back to mailboxes
+	// im consent: the share of conversations whose recipient blocks the
+	// sender (its messages must never reach the user) or allows it (its
+	// messages come as messages, the others' as requests); Read makes
+	// recipients mark what they were shown read (read receipts).
+	Block float64 `yaml:"block"`
+	Allow float64 `yaml:"allow"`
+	Read  bool    `yaml:"read"`
 	// join, leave: how many hosts come up late, or go down for good
 	// (churn.go); Rate, if set, gives the count as Rate per second over
 	// Spread.
@@ -192,8 +199,8 @@ func (sc *Scenario) Validate() error {
 		}
 	}
 	for _, w := range sc.Workload {
-		if _, ok := workloadKinds[w.Kind]; !ok {
-			return fmt.Errorf("%w: unknown workload kind %q", ErrScenario, w.Kind)
+		if w.Kind == "" {
+			return fmt.Errorf("%w: a workload entry without a kind", ErrScenario)
 		}
 	}
 	if err := sc.Naming.validate(sc); err != nil {

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 )
@@ -27,7 +29,7 @@ func TestParseErrors(t *testing.T) {
 	for _, yml := range []string{
 		"nodes: 1",
 		"nodes: 5\ntopology: {generator: blob}",
-		"nodes: 5\nworkload: [{kind: telepathy}]",
+		"nodes: 5\nworkload: [{}]",
 		"nodes: 5\nfaults: [{kind: meteor}]",
 		"nodes: 5\nduration: forever",
 		"nodes: 5\nnaming: {enabled: true, block: 10ms}",
@@ -38,6 +40,18 @@ func TestParseErrors(t *testing.T) {
 		if _, err := ParseScenario([]byte(yml)); err == nil {
 			t.Errorf("%q parsed", yml)
 		}
+	}
+	// A kind neither built in nor registered (Options.Services) parses
+	// but does not run.
+	sc, err := ParseScenario([]byte("nodes: 5\nworkload: [{kind: telepathy}]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := New(context.Background(), sc, Options{}); !errors.Is(err, ErrScenario) {
+		if s != nil {
+			s.Close()
+		}
+		t.Errorf("unknown kind: %v", err)
 	}
 }
 

@@ -14,6 +14,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"gvisor.dev/gvisor/pkg/tcpip"
 )
 
 // Options override what a scenario says, for one run.
@@ -28,6 +31,9 @@ type Options struct {
 	// Logger receives the simulator's logs; nil discards. Nodes log
 	// nothing.
 	Logger *slog.Logger
+	// Services are protocols registered from Go (custom.go): a workload
+	// entry whose kind is a key here runs that service.
+	Services map[string]*Service
 }
 
 // Progress is a snapshot for a progress bar.
@@ -52,7 +58,11 @@ type Sim struct {
 	names *names     // nil unless the scenario has naming (names.go)
 	rt    *overlay   // nil unless the scenario has overlay routing (routing.go)
 	hosts []int32    // the nodes workloads run between: all, or the routed hosts
-	rng   *rand.Rand // the engine's own draws (faults), run goroutine only
+	// byWallet and byIdentity index the nodes (service.go), built on
+	// first use.
+	byWallet   map[common.Address]*node
+	byIdentity map[tcpip.Address]*node
+	rng        *rand.Rand // the engine's own draws (faults), run goroutine only
 
 	mu     sync.Mutex // guards the fields below; never held across a call into a node
 	events eventHeap
@@ -119,7 +129,14 @@ func New(ctx context.Context, sc *Scenario, opt Options) (_ *Sim, err error) {
 		}
 	}()
 	for _, w := range sc.Workload {
-		s.tasks = append(s.tasks, workloadKinds[w.Kind](s, w, newRand(sc.Seed, "workload-"+w.Kind, engineSource))...)
+		mk, ok := workloadKinds[w.Kind]
+		if svc := opt.Services[w.Kind]; svc != nil && !ok {
+			mk, ok = svc.workload, true
+		}
+		if !ok {
+			return nil, fmt.Errorf("%w: unknown workload kind %q (neither built in nor in Options.Services)", ErrScenario, w.Kind)
+		}
+		s.tasks = append(s.tasks, mk(s, w, newRand(sc.Seed, "workload-"+w.Kind, engineSource))...)
 	}
 	s.pickChurn() // joiners and leavers (churn.go)
 	if sc.Naming.Enabled {

@@ -53,8 +53,9 @@ type Stats struct {
 	// back at the sender); stored by recipients; copies a recipient
 	// already had (suppressed by ID); delivered although their sender
 	// crashed while they were pending (kept in its store); connections
-	// opened and abandoned for want of a receipt; and, per delivered
-	// message, the virtual time from acceptance to its RECEIPT.
+	// up, and connections down or peers unreachable (Down inputs); and,
+	// per delivered message, the virtual time from acceptance to its
+	// RECEIPT.
 	IMMessages    int
 	IMAccepted    int
 	IMRefused     int
@@ -63,8 +64,9 @@ type Stats struct {
 	IMDuplicates  int
 	IMAfterCrash  int
 	IMDeposited   int // messages a mailbox stored (status Sent)
-	IMFromMailbox int // messages recipients stored from their mailbox
-	IMFetches     int // mailbox fetches started
+	IMFromMailbox int // mailbox items recipients fetched
+	IMBlocked     int // messages refused because their recipient blocked the sender
+	IMRead        int // read receipts that reached senders
 	IMConnections int
 	IMStalls      int
 	IMLatency     []time.Duration

@@ -9,9 +9,11 @@
 // Files: service.go (lifecycle, Config), conn.go (connections), send.go
 // and receive.go (the 1:1 pipelines), mailbox.go and seal.go (offline
 // delivery), group*.go, community*.go, attach*.go, call*.go, store.go
-// (the pebble layout), wire.go (frames), wire_export.go (the codec and
-// sealing for programs that speak the protocol without a Service, such
-// as the deterministic simulator's "im" workload, sim/im.go).
+// (the pebble layout), wire.go (frames). core*.go hold the 1:1 protocol
+// as a state machine with no I/O (Core, a service.Core): the simulator's
+// "im" workload (sim/im.go) runs it, as apps/internal/runner does on a
+// node (TestCoreOnRunner). Service does not run on Core yet: groups,
+// communities, attachments and calls are still only in Service.
 //
 // # How data flows
 //
@@ -44,6 +46,13 @@
 // ones close it). The sender's Send returns an error satisfying
 // errors.Is(err, ErrTooLarge), ErrRateLimited, ErrBlocked, … and the
 // message is stored as Failed with the reason.
+//
+// # DID service entry
+//
+// A wallet publishes its seal key as the did:ethr service entry
+// AnynetIM (DocumentEntryType) with the value "seal:" and the key in
+// hex (DocumentEntry); Core reads it, and the wallet's Mailbox, from
+// the document it asks its host for.
 //
 // # Keys
 //

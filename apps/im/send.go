@@ -61,12 +61,14 @@ func (s *Service) Send(ctx context.Context, to string, text string) (Message, er
 }
 
 // checkText refuses what no peer would accept.
-func (s *Service) checkText(text string) error {
+func (s *Service) checkText(text string) error { return checkText(text, s.cfg.MaxText) }
+
+func checkText(text string, maxText int) error {
 	switch {
 	case text == "":
 		return ErrEmpty
-	case len(text) > s.cfg.MaxText:
-		return fmt.Errorf("%w: text of %d bytes, limit %d", ErrTooLarge, len(text), s.cfg.MaxText)
+	case len(text) > maxText:
+		return fmt.Errorf("%w: text of %d bytes, limit %d", ErrTooLarge, len(text), maxText)
 	case !utf8.ValidString(text):
 		return fmt.Errorf("%w: text not UTF-8", ErrMalformed)
 	}

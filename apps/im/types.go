@@ -150,6 +150,9 @@ const (
 	EventPost
 	// EventCall: an incoming call ended; Call holds its statistics.
 	EventCall
+	// EventRefusedItem: a mailbox item did not open, or was not sealed
+	// with its sender's key; it was dropped.
+	EventRefusedItem
 )
 
 func (k EventKind) String() string {
@@ -170,6 +173,8 @@ func (k EventKind) String() string {
 		return "post"
 	case EventCall:
 		return "call"
+	case EventRefusedItem:
+		return "refused-item"
 	}
 	return "unknown"
 }

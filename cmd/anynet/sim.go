@@ -24,9 +24,10 @@ func newSim() *cobra.Command {
 
 func newSimRun() *cobra.Command {
 	var (
-		seed  uint64
-		nodes int
-		out   string
+		seed    uint64
+		nodes   int
+		out     string
+		jsonOut bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE",
@@ -38,7 +39,11 @@ same scenario and seed always give the same hash.
 
 With --out, a report is written to that directory: summary.txt,
 latency.svg, throughput.svg and index.html. A violated invariant ends the
-run with an error naming the seed that reproduces it.`,
+run with an error naming the seed that reproduces it.
+
+With --json, the summary is one line of JSON on stdout (trace_hash, ok,
+violation, counters) for CI systems; the exit status is still non-zero
+on a violation.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := sim.LoadScenario(args[0])
@@ -53,7 +58,11 @@ run with an error naming the seed that reproduces it.`,
 			defer s.Close()
 			res, runErr := s.Run(cmd.Context())
 			bar.done()
-			if res != nil {
+			if res != nil && jsonOut {
+				if err := res.WriteJSON(cmd.OutOrStdout(), runErr); err != nil {
+					return err
+				}
+			} else if res != nil {
 				res.Summary(cmd.OutOrStdout())
 				if out != "" {
 					if err := res.WriteReport(out); err != nil {
@@ -68,6 +77,7 @@ run with an error naming the seed that reproduces it.`,
 	cmd.Flags().Uint64Var(&seed, "seed", 0, "seed (default: the scenario's)")
 	cmd.Flags().IntVar(&nodes, "nodes", 0, "node count (default: the scenario's)")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write the report to")
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the summary as one line of JSON")
 	return cmd
 }
 

@@ -1,0 +1,460 @@
+package im
+
+// The 1:1 protocol as a state machine with no I/O (service.Core): the
+// same code runs under the shared runtime on a node, under a test's
+// fake network (core_test.go) and in the simulator (sim/im.go).
+//
+// Sending (core_send.go):
+//
+//  1. Send stores the message Pending and appends it to the peer's
+//     outbox (in Sent order).
+//  2. An attempt writes HELLO-greeted MSG frames for the first Window
+//     messages of the outbox; each RECEIPT Delivered removes one and
+//     tops the window up. No answer within AckTimeout, or the
+//     connection down: the attempt failed, the connection is hung up
+//     and the next attempt waits RetryBase doubling to RetryMax.
+//  3. After MailboxAfter failed attempts in a row, Pending messages are
+//     also sealed and DEPOSITed at the peer's mailbox (its DID
+//     document); STORED makes them Sent. Direct attempts go on: the
+//     recipient answers a message it already has with its RECEIPT.
+//  4. An ERROR fails the message (Failed, with the reason), except
+//     RateLimited, which is retried.
+//
+// Receiving (core_recv.go): MSG frames pass the duplicate check, the
+// per-sender rate limit, the size limit and consent, are stored and
+// answered with RECEIPT Delivered (or ERROR). A mailbox keeps DEPOSITs
+// for others (Mailbox); the recipient FETCHes, applies the items in
+// order (answering each sender with a RECEIPT), then DROPs them.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+	"golang.org/x/crypto/nacl/box"
+)
+
+// CoreConfig configures a Core. Zero values mean the documented
+// defaults.
+type CoreConfig struct {
+	// Self is the wallet the core sends as; required.
+	Self common.Address
+	// Rand supplies message IDs, seal keys and seal nonces; required.
+	Rand io.Reader
+	// Store holds the core's state; required. Start reads it back.
+	Store service.Store
+	// Mailbox makes the core keep sealed messages for other wallets.
+	Mailbox bool
+	// MaxText, RateLimit, RateBurst, MailboxLimit, MailboxPerSender,
+	// AckTimeout and FetchInterval are as in Config.
+	MaxText          int
+	RateLimit        float64
+	RateBurst        int
+	MailboxLimit     int
+	MailboxPerSender int
+	AckTimeout       time.Duration
+	FetchInterval    time.Duration
+	// RetryBase is the wait after the first failed attempt, doubling
+	// up to RetryMax. Zero means 1 s and 1 minute.
+	RetryBase, RetryMax time.Duration
+	// MailboxAfter is how many attempts in a row fail before messages
+	// go to the mailbox too. Zero means 3.
+	MailboxAfter int
+	// Window is how many messages to one peer may wait for their
+	// receipt. Zero means 16 (below the default RateBurst).
+	Window int
+}
+
+func (c CoreConfig) withDefaults() CoreConfig {
+	d := Config{MaxText: c.MaxText, RateLimit: c.RateLimit, RateBurst: c.RateBurst, MailboxLimit: c.MailboxLimit,
+		MailboxPerSender: c.MailboxPerSender, AckTimeout: c.AckTimeout, FetchInterval: c.FetchInterval}.withDefaults()
+	c.MaxText, c.RateLimit, c.RateBurst, c.MailboxLimit = d.MaxText, d.RateLimit, d.RateBurst, d.MailboxLimit
+	c.MailboxPerSender, c.AckTimeout, c.FetchInterval = d.MailboxPerSender, d.AckTimeout, d.FetchInterval
+	if c.RetryBase == 0 {
+		c.RetryBase = time.Second
+	}
+	if c.RetryMax == 0 {
+		c.RetryMax = time.Minute
+	}
+	if c.MailboxAfter == 0 {
+		c.MailboxAfter = 3
+	}
+	if c.Window == 0 {
+		c.Window = 16
+	}
+	return c
+}
+
+// Commands a Core takes (service.Input.Cmd).
+type (
+	// SendCmd sends Text to To; its Result is the Message. With a
+	// non-zero ID it is idempotent: a message of that ID already
+	// stored is returned as it stands (its Status says how far it got).
+	SendCmd struct {
+		To   common.Address
+		ID   MessageID
+		Text string
+	}
+	// ReadCmd marks every message from Peer read and sends it a read
+	// receipt (best effort: directly, once).
+	ReadCmd struct{ Peer common.Address }
+	// ConsentCmd records what the user decided about Peer.
+	ConsentCmd struct {
+		Peer    common.Address
+		Consent Consent
+	}
+	// FetchCmd fetches this wallet's mailbox now.
+	FetchCmd struct{}
+)
+
+// Core is the 1:1 IM protocol (messages, delivery and read receipts,
+// consent, limits, mailboxes) as a service.Core. Its events are Event
+// values.
+type Core struct {
+	cfg  CoreConfig
+	self common.Address
+	keys sealKeys
+	rate *limiter
+
+	msgs     map[MessageID]*Message // every 1:1 message, sent and received
+	peers    map[common.Address]*corePeer
+	boxWait  map[MessageID]time.Time       // deposits waiting for STORED, until
+	kept     map[common.Address][]keptItem // mailbox: items kept for a wallet
+	keptNext map[common.Address]uint64     // mailbox: next seq per wallet
+	keptBy   map[[2]common.Address]int     // mailbox: items per (recipient, depositor)
+	lastSent int64                         // µs
+	fetch    fetchState
+}
+
+var _ service.Core = (*Core)(nil)
+
+// corePeer is what the core knows and owes one peer wallet.
+type corePeer struct {
+	consent Consent
+	unread  int
+	key     *[32]byte
+	box     common.Address // its mailbox, if hasBox
+	hasBox  bool
+	doc     uint8 // 0 never asked, 1 asked, 2 read
+
+	outbox   []MessageID // mine to it, not yet Delivered nor Failed, in Sent order
+	inflight int         // outbox[:inflight] were written in the current attempt
+	ackBy    time.Time   // an attempt waits for an answer until then; zero: none
+	nextTry  time.Time   // the next attempt; zero: at once
+	fails    int
+}
+
+// keptItem is one mailbox item.
+type keptItem struct {
+	seq  uint64
+	id   MessageID
+	by   common.Address
+	blob []byte
+}
+
+// fetchState is the recipient side of its own mailbox.
+type fetchState struct {
+	box     common.Address
+	hasBox  bool
+	asked   bool      // Lookup(self) sent
+	phase   uint8     // 0 idle, 1 fetching, 2 dropping
+	until   time.Time // the phase's answer is due
+	next    time.Time // next fetch; zero: none planned
+	backoff time.Duration
+	applied uint64 // last seq applied in this fetch
+	items   int    // items in this fetch
+	stalled bool   // an item waits for its sender's document
+}
+
+// NewCore makes a core; Start (the first input) loads its state.
+func NewCore(cfg CoreConfig) (*Core, error) {
+	if cfg.Rand == nil || cfg.Store == nil || cfg.Self == (common.Address{}) {
+		return nil, fmt.Errorf("im: core: Self, Rand and Store are required")
+	}
+	cfg = cfg.withDefaults()
+	return &Core{cfg: cfg, self: cfg.Self, rate: newLimiter(cfg.RateLimit, cfg.RateBurst)}, nil
+}
+
+// SealKey is the public key senders seal mailbox items to (after Start).
+func (c *Core) SealKey() [32]byte { return c.keys.pub }
+
+// Message returns a stored message.
+func (c *Core) Message(id MessageID) (Message, bool) {
+	if m := c.msgs[id]; m != nil {
+		return *m, true
+	}
+	return Message{}, false
+}
+
+// Handle applies one input (service.Core).
+func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
+	switch in.Kind {
+	case service.Start:
+		if err := c.start(now, out); err != nil {
+			out.Err = err
+		}
+	case service.Frame:
+		c.frame(now, in.Peer, in.Frame, out)
+	case service.Up:
+		out.To(in.Peer, marshalInner(helloFrame{Version: protocolVersion, SealKey: c.keys.pub}))
+	case service.Down:
+		c.down(now, in.Peer, out)
+	case service.Timer:
+		c.tick(now, out)
+	case service.Command:
+		c.command(now, in.Cmd, out)
+	case service.Document:
+		c.document(now, in, out)
+	}
+}
+
+func (c *Core) peer(w common.Address) *corePeer {
+	p := c.peers[w]
+	if p == nil {
+		p = &corePeer{}
+		c.peers[w] = p
+	}
+	return p
+}
+
+// Core store layout (values JSON unless noted):
+//
+//	"s"          → seal key pair (64 raw bytes)
+//	"m" id[16]   → Message
+//	"c" peer[20] → convMeta
+//	"k" peer[20] → seal key (32 raw bytes)
+//	"q" wallet[20] seq[8] → mailbox item: id[16] | depositor[20] | blob
+//	"Q" wallet[20] → the next mailbox seq for wallet (8 raw bytes)
+func (c *Core) start(now time.Time, out *service.Effects) error {
+	c.msgs = make(map[MessageID]*Message)
+	c.peers = make(map[common.Address]*corePeer)
+	c.boxWait = make(map[MessageID]time.Time)
+	c.kept = make(map[common.Address][]keptItem)
+	c.keptNext = make(map[common.Address]uint64)
+	c.keptBy = make(map[[2]common.Address]int)
+	c.fetch = fetchState{}
+	st := c.cfg.Store
+	if v, err := st.Get([]byte("s")); err == nil && len(v) == 64 {
+		copy(c.keys.pub[:], v)
+		copy(c.keys.priv[:], v[32:])
+	} else {
+		pub, priv, err := box.GenerateKey(c.cfg.Rand)
+		if err != nil {
+			return fmt.Errorf("im: seal key: %w", err)
+		}
+		c.keys = sealKeys{pub: *pub, priv: *priv}
+		out.Put([]byte("s"), append(pub[:], priv[:]...))
+	}
+	var err error
+	st.Scan([]byte("m"), func(k, v []byte) bool {
+		m := new(Message)
+		if err = json.Unmarshal(v, m); err != nil {
+			return false
+		}
+		c.msgs[m.ID] = m
+		c.lastSent = max(c.lastSent, m.Sent.UnixMicro())
+		if m.From == c.self && (m.Status == Pending || m.Status == Sent) {
+			p := c.peer(m.To)
+			p.outbox = append(p.outbox, m.ID)
+		}
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("im: core: load messages: %w", err)
+	}
+	st.Scan([]byte("c"), func(k, v []byte) bool {
+		var meta convMeta
+		if json.Unmarshal(v, &meta) == nil && len(k) == 21 {
+			p := c.peer(common.BytesToAddress(k[1:]))
+			p.consent, p.unread = meta.Consent, meta.Unread
+		}
+		return true
+	})
+	st.Scan([]byte("k"), func(k, v []byte) bool {
+		if len(k) == 21 && len(v) == 32 {
+			c.peer(common.BytesToAddress(k[1:])).key = (*[32]byte)(bytes.Clone(v))
+		}
+		return true
+	})
+	st.Scan([]byte("Q"), func(k, v []byte) bool {
+		if len(k) == 21 && len(v) == 8 {
+			c.keptNext[common.BytesToAddress(k[1:])] = be64(v)
+		}
+		return true
+	})
+	st.Scan([]byte("q"), func(k, v []byte) bool {
+		if len(k) == 29 && len(v) >= 36 {
+			w := common.BytesToAddress(k[1:21])
+			it := keptItem{seq: be64(k[21:]), id: MessageID(v[:16]), by: common.BytesToAddress(v[16:36]), blob: bytes.Clone(v[36:])}
+			c.kept[w] = append(c.kept[w], it)
+			c.keptNext[w] = max(c.keptNext[w], it.seq+1)
+			c.keptBy[[2]common.Address{w, it.by}]++
+		}
+		return true
+	})
+	for _, p := range c.sortedPeers() {
+		p := c.peers[p]
+		slices.SortFunc(p.outbox, func(a, b MessageID) int { return c.msgs[a].Sent.Compare(c.msgs[b].Sent) })
+		if len(p.outbox) > 0 {
+			out.Wake(now)
+		}
+	}
+	c.fetch.asked = true // it fetches once at start, as Service.Open does
+	out.Lookup = append(out.Lookup, c.self)
+	return nil
+}
+
+// sortedPeers lists the peers in address order, so that what the core
+// does for several of them never depends on map order.
+func (c *Core) sortedPeers() []common.Address {
+	ws := make([]common.Address, 0, len(c.peers))
+	for w := range c.peers {
+		ws = append(ws, w)
+	}
+	slices.SortFunc(ws, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
+	return ws
+}
+
+func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
+	switch cmd := cmd.(type) {
+	case SendCmd:
+		m, err := c.send(now, cmd, out)
+		out.Result, out.Err = m, err
+	case ReadCmd:
+		c.markRead(cmd.Peer, out)
+	case ConsentCmd:
+		p := c.peer(cmd.Peer)
+		p.consent = cmd.Consent
+		c.putMeta(cmd.Peer, p, out)
+	case FetchCmd:
+		c.startFetch(now, out)
+	default:
+		out.Err = fmt.Errorf("%w: command %T", ErrRefused, cmd)
+	}
+}
+
+// document learns a peer's mailbox and seal key from its DID document
+// (DocumentEntry).
+func (c *Core) document(now time.Time, in service.Input, out *service.Effects) {
+	var box common.Address
+	var hasBox bool
+	var key *[32]byte
+	if in.Doc != nil {
+		if common.IsHexAddress(in.Doc.Mailbox) {
+			box, hasBox = common.HexToAddress(in.Doc.Mailbox), true
+		}
+		for _, s := range in.Doc.Services {
+			if k, ok := parseEntry(s.Type, s.Endpoint); ok {
+				key = &k
+			}
+		}
+	}
+	if in.Peer == c.self {
+		c.fetch.box, c.fetch.hasBox = box, hasBox
+		if hasBox {
+			c.startFetch(now, out)
+		}
+		return
+	}
+	p := c.peer(in.Peer)
+	p.doc = 2
+	if in.Doc == nil {
+		p.doc = 0 // asked again when needed
+	}
+	p.box, p.hasBox = box, hasBox
+	if key != nil && (p.key == nil || *p.key != *key) {
+		c.learnKey(in.Peer, *key, out)
+	}
+	if c.fetch.stalled && key != nil && c.fetch.phase == 0 {
+		c.startFetch(now, out) // the stalled item opens now
+	}
+	if len(p.outbox) > 0 && p.ackBy.IsZero() {
+		c.attempt(now, in.Peer, p, out)
+	}
+}
+
+func (c *Core) learnKey(w common.Address, k [32]byte, out *service.Effects) {
+	c.peer(w).key = &k
+	out.Put(append([]byte("k"), w[:]...), k[:])
+}
+
+func (c *Core) putMeta(w common.Address, p *corePeer, out *service.Effects) {
+	b, _ := json.Marshal(convMeta{Consent: p.consent, Unread: p.unread})
+	out.Put(append([]byte("c"), w[:]...), b)
+}
+
+func (c *Core) putMsg(m *Message, out *service.Effects) {
+	b, _ := json.Marshal(m)
+	out.Put(append([]byte("m"), m.ID[:]...), b)
+}
+
+// tick does what is due: answers that did not come, attempts, fetches.
+func (c *Core) tick(now time.Time, out *service.Effects) {
+	for _, w := range c.sortedPeers() {
+		p := c.peers[w]
+		switch {
+		case !p.ackBy.IsZero() && !now.Before(p.ackBy):
+			out.Hangup = append(out.Hangup, w)
+			c.failed(now, w, p, out)
+		case p.ackBy.IsZero() && len(p.outbox) > 0 && !now.Before(p.nextTry):
+			c.attempt(now, w, p, out)
+		}
+		if !p.ackBy.IsZero() {
+			out.Wake(p.ackBy)
+		} else if len(p.outbox) > 0 {
+			out.Wake(p.nextTry)
+		}
+	}
+	for id, until := range c.boxWait { // order-free: only deletes
+		if !now.Before(until) {
+			delete(c.boxWait, id)
+		}
+	}
+	f := &c.fetch
+	if f.phase != 0 && !now.Before(f.until) {
+		// The mailbox did not finish answering: its connection is hung
+		// up, so that the rest of this answer cannot be taken for the
+		// next fetch's.
+		out.Hangup = append(out.Hangup, f.box)
+		c.fetchFailed(now, out)
+	} else if f.phase == 0 && !f.next.IsZero() && !now.Before(f.next) {
+		c.startFetch(now, out)
+	}
+	if f.phase != 0 {
+		out.Wake(f.until)
+	} else {
+		out.Wake(f.next)
+	}
+}
+
+// DocumentEntryType is the type of IM's service entry in a wallet's DID
+// document (did/svc/AnynetIM); its value is "seal:" and the wallet's
+// seal key in hex.
+const DocumentEntryType = "AnynetIM"
+
+// DocumentEntry is the value of the service entry that publishes key.
+func DocumentEntry(key [32]byte) string { return fmt.Sprintf("seal:%x", key[:]) }
+
+func parseEntry(typ, value string) (k [32]byte, ok bool) {
+	if typ != DocumentEntryType {
+		return k, false
+	}
+	var b []byte
+	if _, err := fmt.Sscanf(value, "seal:%x", &b); err != nil || len(b) != 32 {
+		return k, false
+	}
+	return [32]byte(b), true
+}
+
+func be64(b []byte) uint64 {
+	var v uint64
+	for _, x := range b[:8] {
+		v = v<<8 | uint64(x)
+	}
+	return v
+}

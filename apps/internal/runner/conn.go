@@ -1,0 +1,109 @@
+package runner
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// conn is one connection with a verified wallet: a reader goroutine
+// hands its frames to the loop, a writer goroutine writes what send
+// queued, in order.
+type conn struct {
+	nc     net.Conn
+	peer   common.Address
+	dialed bool          // this side dialed it
+	wake   chan struct{} // capacity 1: the writer has work
+
+	mu     sync.Mutex // guards queue and closed
+	queue  [][]byte
+	closed bool
+}
+
+func newConn(nc net.Conn, peer common.Address, dialed bool) *conn {
+	return &conn{nc: nc, peer: peer, dialed: dialed, wake: make(chan struct{}, 1)}
+}
+
+// send queues a frame; it never blocks.
+func (c *conn) send(f []byte) {
+	c.mu.Lock()
+	if !c.closed {
+		c.queue = append(c.queue, f)
+	}
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// close ends the connection; both goroutines then end.
+func (c *conn) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.queue = nil
+	c.mu.Unlock()
+	c.nc.Close()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// writeLoop is the long-lived writer of one connection.
+func (c *conn) writeLoop(r *Runner) {
+	defer r.wg.Done()
+	var buf []byte
+	for {
+		<-c.wake
+		c.mu.Lock()
+		q, closed := c.queue, c.closed
+		c.queue = nil
+		c.mu.Unlock()
+		if closed {
+			return
+		}
+		buf = buf[:0]
+		for _, f := range q {
+			buf = binary.BigEndian.AppendUint32(buf, uint32(len(f)))
+			buf = append(buf, f...)
+		}
+		if _, err := c.nc.Write(buf); err != nil {
+			c.close() // the reader sees it and reports the end
+			return
+		}
+	}
+}
+
+// readLoop is the long-lived reader of one connection; when the
+// connection ends it tells the loop.
+func (c *conn) readLoop(r *Runner) {
+	defer r.wg.Done()
+	defer func() {
+		c.close()
+		r.put(r.ctx, input{gone: c})
+	}()
+	var head [4]byte
+	for {
+		if _, err := io.ReadFull(c.nc, head[:]); err != nil {
+			return
+		}
+		n := binary.BigEndian.Uint32(head[:])
+		if n == 0 || n > uint32(r.cfg.MaxFrame) {
+			r.log.Debug("frame refused", "peer", c.peer, "len", n, "err", fmt.Errorf("outside 1…%d", r.cfg.MaxFrame))
+			return
+		}
+		f := make([]byte, n)
+		if _, err := io.ReadFull(c.nc, f); err != nil {
+			return
+		}
+		if r.put(r.ctx, input{in: service.Input{Kind: service.Frame, Peer: c.peer, Frame: f}}) != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,361 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Config configures a Runner. Zero values mean the documented defaults.
+type Config struct {
+	// Host is the node; required.
+	Host service.Host
+	// Core is the protocol; required.
+	Core service.Core
+	// Store receives the core's writes; required. The runner does not
+	// close it.
+	Store service.Store
+	// Port is the TCP port the service listens on and dials; required.
+	Port uint16
+	// MaxFrame is the largest frame read; a longer one ends its
+	// connection. Zero means 64 KiB.
+	MaxFrame int
+	// DialTimeout bounds opening a connection. Zero means 10 s.
+	DialTimeout time.Duration
+	// OnEvent receives the core's events, from the runner's goroutine:
+	// it must not block for long nor call the Runner. Nil drops them.
+	OnEvent func(any)
+	// Logger receives logs; nil discards.
+	Logger *slog.Logger
+}
+
+// Runner drives one core on one host.
+type Runner struct {
+	cfg    Config
+	ln     net.Listener
+	inputs chan input
+	ctx    context.Context // ends on Close
+	stop   context.CancelFunc
+	wg     sync.WaitGroup
+	log    *slog.Logger
+
+	// The fields below belong to the loop goroutine.
+	conns   map[common.Address][]*conn // open connections per wallet; [0] carries sends
+	waiting map[common.Address][][]byte
+	timer   *time.Timer
+	due     time.Time
+	out     service.Effects
+
+	mu     sync.Mutex // guards closed
+	closed bool
+}
+
+// input is what the loop handles: an Input for the core, or news of a
+// connection.
+type input struct {
+	in    service.Input
+	reply chan result // a Command's
+	// exactly one of these, or in:
+	accepted *conn
+	dialed   *conn
+	dialErr  bool
+	gone     *conn
+}
+
+type result struct {
+	v   any
+	err error
+}
+
+// Start listens on cfg.Port, starts the core (a Start input) and serves.
+func Start(cfg Config) (*Runner, error) {
+	switch {
+	case cfg.Host == nil || cfg.Core == nil || cfg.Store == nil:
+		return nil, errors.New("runner: Host, Core and Store are required")
+	case cfg.Port == 0:
+		return nil, errors.New("runner: Port is required")
+	}
+	if cfg.MaxFrame == 0 {
+		cfg.MaxFrame = 64 << 10
+	}
+	if cfg.DialTimeout == 0 {
+		cfg.DialTimeout = 10 * time.Second
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ln, err := cfg.Host.Listen("tcp", fmt.Sprintf(":%d", cfg.Port))
+	if err != nil {
+		return nil, fmt.Errorf("runner: listen on %d: %w", cfg.Port, err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	r := &Runner{
+		cfg: cfg, ln: ln, inputs: make(chan input, 64), ctx: ctx, stop: stop, log: log,
+		conns: make(map[common.Address][]*conn), waiting: make(map[common.Address][][]byte),
+		timer: time.NewTimer(time.Hour),
+	}
+	r.timer.Stop()
+	r.handle(service.Input{Kind: service.Start})
+	r.wg.Add(2)
+	go r.loop()
+	go r.acceptLoop()
+	return r, nil
+}
+
+// Do hands the core a Command and returns its answer.
+func (r *Runner) Do(ctx context.Context, cmd any) (any, error) {
+	reply := make(chan result, 1)
+	if err := r.put(ctx, input{in: service.Input{Kind: service.Command, Cmd: cmd}, reply: reply}); err != nil {
+		return nil, err
+	}
+	select {
+	case res := <-reply:
+		return res.v, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-r.ctx.Done():
+		return nil, service.ErrClosed
+	}
+}
+
+// put queues an input for the loop.
+func (r *Runner) put(ctx context.Context, in input) error {
+	select {
+	case r.inputs <- in:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-r.ctx.Done():
+		return service.ErrClosed
+	}
+}
+
+// Close stops the runner; it returns when every goroutine has ended.
+func (r *Runner) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	r.mu.Unlock()
+	r.stop()
+	err := r.ln.Close()
+	r.wg.Wait()
+	return err
+}
+
+// loop is the long-lived goroutine that owns the core.
+func (r *Runner) loop() {
+	defer r.wg.Done()
+	defer func() {
+		r.timer.Stop()
+		for _, cs := range r.conns {
+			for _, c := range cs {
+				c.close()
+			}
+		}
+	}()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-r.timer.C:
+			r.due = time.Time{}
+			r.handle(service.Input{Kind: service.Timer})
+		case in := <-r.inputs:
+			r.serve(in)
+		}
+	}
+}
+
+func (r *Runner) serve(in input) {
+	switch {
+	case in.accepted != nil:
+		r.attach(in.accepted)
+	case in.dialed != nil:
+		r.attach(in.dialed)
+	case in.dialErr:
+		w := in.in.Peer
+		if len(r.conns[w]) == 0 {
+			delete(r.waiting, w)
+			r.handle(service.Input{Kind: service.Down, Peer: w})
+		}
+	case in.gone != nil:
+		r.detach(in.gone)
+	default:
+		res := r.handle(in.in)
+		if in.reply != nil {
+			in.reply <- res
+		}
+	}
+}
+
+// attach adds an open connection. The newest connection with a wallet
+// carries what is sent to it (the peer that dialed again gave the old
+// one up; answers follow the way requests came): the core hears Down for
+// the one before, closed if the peer had dialed it, then Up; frames
+// that waited for a dial go first.
+func (r *Runner) attach(c *conn) {
+	if r.ctx.Err() != nil {
+		c.close()
+		return
+	}
+	cs := r.conns[c.peer]
+	r.wg.Add(2)
+	go c.readLoop(r)
+	go c.writeLoop(r)
+	if len(cs) > 0 {
+		prev := cs[len(cs)-1]
+		if !prev.dialed && !c.dialed {
+			prev.close() // detached now: its end is not reported
+			cs = cs[:len(cs)-1]
+		}
+		r.handle(service.Input{Kind: service.Down, Peer: c.peer})
+	}
+	r.conns[c.peer] = append(cs, c)
+	for _, f := range r.waiting[c.peer] {
+		c.send(f)
+	}
+	delete(r.waiting, c.peer)
+	r.handle(service.Input{Kind: service.Up, Peer: c.peer})
+}
+
+// detach forgets an ended connection.
+func (r *Runner) detach(c *conn) {
+	cs := r.conns[c.peer]
+	for i, x := range cs {
+		if x != c {
+			continue
+		}
+		r.conns[c.peer] = append(cs[:i:i], cs[i+1:]...)
+		if len(r.conns[c.peer]) == 0 {
+			delete(r.conns, c.peer)
+		}
+		if i == len(cs)-1 {
+			r.handle(service.Input{Kind: service.Down, Peer: c.peer})
+			if len(r.conns[c.peer]) > 0 {
+				r.handle(service.Input{Kind: service.Up, Peer: c.peer})
+			}
+		}
+		return
+	}
+}
+
+// handle runs the core on one input and applies its effects.
+func (r *Runner) handle(in service.Input) result {
+	out := &r.out
+	out.Reset()
+	r.cfg.Core.Handle(r.cfg.Host.Time(), in, out)
+	if err := r.cfg.Store.Apply(out.Writes); err != nil {
+		// Nothing may leave for state that is not stored.
+		r.log.Error("store write failed; effects dropped", "input", in.Kind, "err", err)
+		return result{err: fmt.Errorf("runner: %w", err)}
+	}
+	for _, w := range out.Hangup {
+		for _, c := range r.conns[w] {
+			c.close() // detached now: its end is not reported
+		}
+		delete(r.conns, w)
+	}
+	for _, s := range out.Send {
+		r.sendTo(s.To, s.Frame)
+	}
+	for _, w := range out.Lookup {
+		r.lookup(w)
+	}
+	if r.cfg.OnEvent != nil {
+		for _, e := range out.Events {
+			r.cfg.OnEvent(e)
+		}
+	}
+	if d := out.Deadline; !d.IsZero() && (r.due.IsZero() || d.Before(r.due)) {
+		r.due = d
+		r.timer.Reset(max(0, d.Sub(r.cfg.Host.Time())))
+	}
+	return result{v: out.Result, err: out.Err}
+}
+
+// sendTo writes f on w's connection, or queues it while one is dialed.
+func (r *Runner) sendTo(w common.Address, f []byte) {
+	if cs := r.conns[w]; len(cs) > 0 {
+		cs[len(cs)-1].send(f)
+		return
+	}
+	q, dialing := r.waiting[w]
+	r.waiting[w] = append(q, f)
+	if !dialing {
+		r.dial(w)
+	}
+}
+
+// dial opens a connection to w on a goroutine of its own.
+func (r *Runner) dial(w common.Address) {
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		ctx, cancel := context.WithTimeout(r.ctx, r.cfg.DialTimeout)
+		defer cancel()
+		nc, err := r.cfg.Host.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", w.Hex(), r.cfg.Port))
+		if err == nil {
+			var got common.Address
+			if got, err = r.cfg.Host.PeerOf(nc); err == nil && got != w {
+				err = fmt.Errorf("runner: dial %s reached %s", w, got)
+			}
+			if err != nil {
+				nc.Close()
+			}
+		}
+		in := input{in: service.Input{Peer: w}, dialErr: true}
+		if err == nil {
+			in = input{dialed: newConn(nc, w, true)}
+		} else {
+			r.log.Debug("dial", "peer", w, "err", err)
+		}
+		if r.put(r.ctx, in) != nil && in.dialed != nil {
+			in.dialed.close()
+		}
+	}()
+}
+
+// lookup reads w's DID document on a goroutine of its own.
+func (r *Runner) lookup(w common.Address) {
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		ctx, cancel := context.WithTimeout(r.ctx, r.cfg.DialTimeout)
+		defer cancel()
+		doc, err := r.cfg.Host.Document(ctx, w)
+		r.put(r.ctx, input{in: service.Input{Kind: service.Document, Peer: w, Doc: doc, Err: err}})
+	}()
+}
+
+// acceptLoop is the long-lived goroutine that accepts connections.
+func (r *Runner) acceptLoop() {
+	defer r.wg.Done()
+	for {
+		nc, err := r.ln.Accept()
+		if err != nil {
+			return
+		}
+		peer, err := r.cfg.Host.PeerOf(nc)
+		if err != nil {
+			r.log.Debug("unverified connection refused", "err", err)
+			nc.Close()
+			continue
+		}
+		c := newConn(nc, peer, false)
+		if r.put(r.ctx, input{accepted: c}) != nil {
+			c.close()
+			return
+		}
+	}
+}

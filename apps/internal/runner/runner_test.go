@@ -1,0 +1,162 @@
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"go.uber.org/goleak"
+)
+
+// pingCore answers "ping N" with "pong N", counts what it sends in its
+// store, reports pongs, Downs and Timers as events.
+type pingCore struct {
+	sent int
+}
+
+type ping struct {
+	to    common.Address
+	count int
+}
+
+func (p *pingCore) Handle(now time.Time, in service.Input, out *service.Effects) {
+	switch in.Kind {
+	case service.Command:
+		switch c := in.Cmd.(type) {
+		case ping:
+			for range c.count {
+				p.sent++
+				out.To(c.to, fmt.Appendf(nil, "ping %d", p.sent))
+			}
+			out.Put([]byte("sent"), fmt.Appendf(nil, "%d", p.sent))
+			out.Result = p.sent
+		case time.Duration:
+			out.Wake(now.Add(c))
+		}
+	case service.Frame:
+		var n int
+		if _, err := fmt.Sscanf(string(in.Frame), "ping %d", &n); err == nil {
+			out.To(in.Peer, fmt.Appendf(nil, "pong %d", n))
+			return
+		}
+		out.Emit(string(in.Frame))
+	case service.Down:
+		out.Emit("down " + in.Peer.Hex())
+	case service.Timer:
+		out.Emit("tick")
+	}
+}
+
+func newNode(t *testing.T, nw *mem.Network) *stack.Node {
+	t.Helper()
+	u, err := nw.Attach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nk, err := transport.GenerateNodeKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(k), NodeKey: &nk}
+	if err := n.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestRunner drives a core on two real nodes: frames both ways in
+// order, the store written, a timer, a Down for a wallet nobody can
+// reach; then Close ends every goroutine.
+func TestRunner(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	nw := mem.NewNetwork(mem.Config{})
+	a, b := newNode(t, nw), newNode(t, nw)
+	defer a.Close()
+	defer b.Close()
+	if err := a.AddPeer(ctx, b.Self()); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddPeer(ctx, a.Self()); err != nil {
+		t.Fatal(err)
+	}
+	events := make(chan any, 1000)
+	st := &service.Memory{}
+	ra, err := Start(Config{Host: a, Core: &pingCore{}, Store: st, Port: 7000, DialTimeout: time.Second,
+		OnEvent: func(e any) { events <- e }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ra.Close()
+	rb, err := Start(Config{Host: b, Core: &pingCore{}, Store: &service.Memory{}, Port: 7000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rb.Close()
+
+	const n = 300
+	for i := 0; i < n; i += 100 {
+		if _, err := ra.Do(ctx, ping{to: b.Addr(), count: 100}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := func(what string) any {
+		t.Helper()
+		select {
+		case e := <-events:
+			return e
+		case <-ctx.Done():
+			t.Fatalf("no event: %s", what)
+			return nil
+		}
+	}
+	for i := 1; i <= n; i++ {
+		if e := next("pong"); e != fmt.Sprintf("pong %d", i) {
+			t.Fatalf("event %d: %v", i, e)
+		}
+	}
+	if v, err := st.Get([]byte("sent")); err != nil || string(v) != fmt.Sprint(n) {
+		t.Fatalf("store: %q %v", v, err)
+	}
+	if _, err := ra.Do(ctx, time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if e := next("tick"); e != "tick" {
+		t.Fatalf("want tick, got %v", e)
+	}
+	nobody := common.HexToAddress("0x00000000000000000000000000000000000000aa")
+	if _, err := ra.Do(ctx, ping{to: nobody, count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if e := next("down"); e != "down "+nobody.Hex() {
+		t.Fatalf("want down, got %v", e)
+	}
+	// b goes away: a learns it when the connection ends.
+	if err := rb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if e := next("down b"); e != "down "+b.Addr().Hex() {
+		t.Fatalf("want down of b, got %v", e)
+	}
+	if err := ra.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ra.Do(ctx, ping{to: b.Addr(), count: 1}); err == nil {
+		t.Fatal("Do after Close succeeded")
+	}
+	a.Close()
+	b.Close()
+}

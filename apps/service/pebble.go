@@ -1,0 +1,109 @@
+package service
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// Pebble is a Store in a pebble database on disk, for nodes. Apply
+// commits with Sync: when it returns, the writes survive kill -9.
+type Pebble struct {
+	db *pebble.DB
+}
+
+var _ Store = (*Pebble)(nil)
+
+// OpenPebble opens (creating if needed) the pebble store in dir.
+func OpenPebble(dir string) (*Pebble, error) {
+	db, err := pebble.Open(dir, &pebble.Options{Logger: quietLogger{}})
+	if err != nil {
+		return nil, fmt.Errorf("service: open store %q: %w", dir, err)
+	}
+	return &Pebble{db: db}, nil
+}
+
+// Get returns a copy of key's value, or ErrNotFound.
+func (p *Pebble) Get(key []byte) ([]byte, error) {
+	v, c, err := p.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("service: store get: %w", err)
+	}
+	defer c.Close()
+	return bytes.Clone(v), nil
+}
+
+// Scan calls fn for every key with prefix, in order.
+func (p *Pebble) Scan(prefix []byte, fn func(key, value []byte) bool) error {
+	opts := &pebble.IterOptions{LowerBound: prefix}
+	if end := prefixEnd(prefix); end != nil {
+		opts.UpperBound = end
+	}
+	it, err := p.db.NewIter(opts)
+	if err != nil {
+		return fmt.Errorf("service: store scan: %w", err)
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		if !fn(it.Key(), it.Value()) {
+			break
+		}
+	}
+	if err := it.Error(); err != nil {
+		it.Close()
+		return fmt.Errorf("service: store scan: %w", err)
+	}
+	return it.Close()
+}
+
+// prefixEnd is the first key after every key with prefix; nil if none.
+func prefixEnd(prefix []byte) []byte {
+	end := bytes.Clone(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] != 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+// Apply commits writes in one synced batch.
+func (p *Pebble) Apply(writes []Write) error {
+	if len(writes) == 0 {
+		return nil
+	}
+	b := p.db.NewBatch()
+	defer b.Close()
+	for _, w := range writes {
+		var err error
+		if w.Delete {
+			err = b.Delete(w.Key, nil)
+		} else {
+			err = b.Set(w.Key, w.Value, nil)
+		}
+		if err != nil {
+			return fmt.Errorf("service: store write: %w", err)
+		}
+	}
+	if err := b.Commit(pebble.Sync); err != nil {
+		return fmt.Errorf("service: store commit: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (p *Pebble) Close() error { return p.db.Close() }
+
+// quietLogger drops pebble's info logs.
+type quietLogger struct{}
+
+func (quietLogger) Infof(string, ...any)  {}
+func (quietLogger) Errorf(string, ...any) {}
+func (quietLogger) Fatalf(format string, args ...any) {
+	panic(fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,413 @@
+package sim
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
+	"github.com/ethereum/go-ethereum/common"
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/waiter"
+)
+
+// svcNode drives one service core (service.Core) on one node, in
+// virtual time, through the node's non-blocking netstack endpoints: the
+// simulator's counterpart of apps/internal/runner. It listens on the
+// service's port, dials wallets the core sends to (their first
+// connection carries the frames), frames with a u32 length, turns the
+// core's deadlines into events, answers its DID lookups from docs, and
+// keeps its store across crashes: a restarted node gets a new core over
+// the same store, as pebble's files would be.
+type svcNode struct {
+	s     *Sim
+	n     *node
+	port  uint16
+	store *service.Memory
+	// newCore makes the core of an incarnation over store.
+	newCore func(st *service.Memory, inc int) service.Core
+	// docs answers the core's DID lookups; nil answers none.
+	docs func(w common.Address) *naming.Document
+	// tap, if set, sees every input before the core; event every event.
+	tap     func(in *service.Input)
+	event   func(e any)
+	started func() // after each Start
+
+	// The fields below belong to the current incarnation.
+	core  service.Core
+	inc   int
+	ln    tcpip.Endpoint
+	lwq   waiter.Queue
+	conns []*svcConn // open and opening, oldest first
+	due   int64      // the pending timer, 0 if none
+	out   service.Effects
+	dials int
+}
+
+// svcConn is one connection of a svcNode.
+type svcConn struct {
+	peer      common.Address
+	dialed    bool
+	ep        tcpip.Endpoint
+	wq        waiter.Queue
+	connected bool
+	waiting   []byte // framed, before the connection is up
+	out, in   []byte
+}
+
+var _ task = (*svcNode)(nil)
+
+func (sv *svcNode) schedule(s *Sim) {
+	s.at(0, kindApp, sv.n.id, func() {
+		if !sv.n.down && sv.core == nil {
+			sv.boot(s)
+			s.settle(sv.n)
+		}
+	})
+}
+
+func (sv *svcNode) done() bool { return true }
+
+func (sv *svcNode) now(s *Sim) time.Time { return epoch.Add(time.Duration(s.now.Load())) }
+
+// boot starts the incarnation's core and listener.
+func (sv *svcNode) boot(s *Sim) {
+	sv.lwq = waiter.Queue{}
+	ln, err := sv.n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &sv.lwq)
+	if err == nil {
+		if err = ln.Bind(tcpip.FullAddress{Port: sv.port}); err == nil {
+			err = ln.Listen(64)
+		}
+		if err != nil {
+			ln.Close()
+		}
+	}
+	if err != nil {
+		s.fail("service on node %d: listen on %d: %s", sv.n.id, sv.port, err)
+		return
+	}
+	sv.ln = ln
+	sv.core = sv.newCore(sv.store, sv.inc)
+	sv.handle(s, service.Input{Kind: service.Start})
+	if sv.started != nil {
+		sv.started()
+	}
+}
+
+func (sv *svcNode) crashed(s *Sim, n *node) {
+	if n == sv.n {
+		sv.core, sv.ln, sv.conns, sv.due = nil, nil, nil, 0 // gone with the netstack
+		sv.inc++
+	}
+}
+
+func (sv *svcNode) restarted(s *Sim, n *node) {
+	if n == sv.n && sv.core == nil {
+		sv.boot(s)
+	}
+}
+
+// handle runs the core on one input and applies its effects.
+func (sv *svcNode) handle(s *Sim, in service.Input) service.Effects {
+	if sv.core == nil {
+		return service.Effects{}
+	}
+	if sv.tap != nil {
+		sv.tap(&in)
+	}
+	out := &sv.out
+	out.Reset()
+	sv.core.Handle(sv.now(s), in, out)
+	sv.store.Apply(out.Writes)
+	for _, w := range out.Hangup {
+		for _, c := range sv.conns {
+			if c.peer == w {
+				c.ep.Abort()
+			}
+		}
+		sv.conns = dropConns(sv.conns, func(c *svcConn) bool { return c.peer == w })
+	}
+	for _, o := range out.Send {
+		sv.send(s, o.To, o.Frame)
+	}
+	inc := sv.inc
+	for _, w := range out.Lookup {
+		ans := service.Input{Kind: service.Document, Peer: w, Err: errNoDocument}
+		if sv.docs != nil {
+			if ans.Doc = sv.docs(w); ans.Doc != nil {
+				ans.Err = nil
+			}
+		}
+		s.at(s.now.Load(), kindApp, sv.n.id, func() {
+			if sv.inc == inc {
+				sv.handle(s, ans)
+				s.settle(sv.n)
+			}
+		})
+	}
+	if sv.event != nil {
+		for _, e := range out.Events {
+			sv.event(e)
+		}
+	}
+	if d := out.Deadline; !d.IsZero() {
+		at := max(int64(d.Sub(epoch)), s.now.Load())
+		if sv.due == 0 || at < sv.due {
+			sv.due = at
+			s.at(at, kindApp, sv.n.id, func() {
+				if sv.inc == inc && sv.due == at {
+					sv.due = 0
+					sv.handle(s, service.Input{Kind: service.Timer})
+					s.settle(sv.n)
+				}
+			})
+		}
+	}
+	return *out
+}
+
+func dropConns(cs []*svcConn, gone func(*svcConn) bool) []*svcConn {
+	kept := cs[:0]
+	for _, c := range cs {
+		if !gone(c) {
+			kept = append(kept, c)
+		}
+	}
+	clear(cs[len(kept):])
+	return kept
+}
+
+// current is the connection that carries frames to w: the newest one
+// open, else the newest being opened.
+func (sv *svcNode) current(w common.Address) *svcConn {
+	var opening *svcConn
+	for i := len(sv.conns) - 1; i >= 0; i-- {
+		if c := sv.conns[i]; c.peer == w {
+			if c.connected {
+				return c
+			}
+			opening = cmp.Or(opening, c)
+		}
+	}
+	return opening
+}
+
+// opened makes c, just connected or accepted, the connection to its
+// wallet: the core hears Down for the one before (frames on it may be
+// lost or overtaken), which is closed if the peer had dialed it too
+// (the peer gave it up), then Up.
+func (sv *svcNode) opened(s *Sim, c *svcConn, prev *svcConn) {
+	// Dials to the same wallet still under way are given up: what waits
+	// for them goes first on c, in the order it was sent.
+	sv.conns = dropConns(sv.conns, func(x *svcConn) bool {
+		if x == c || x.peer != c.peer || x.connected {
+			return false
+		}
+		c.out = append(c.out, x.waiting...)
+		x.ep.Abort()
+		return true
+	})
+	if prev != nil && prev != c && prev.connected {
+		if !prev.dialed && !c.dialed {
+			prev.ep.Abort()
+			sv.conns = dropConns(sv.conns, func(x *svcConn) bool { return x == prev })
+		}
+		sv.handle(s, service.Input{Kind: service.Down, Peer: c.peer})
+	}
+	if sv.core != nil && sv.current(c.peer) == c {
+		sv.handle(s, service.Input{Kind: service.Up, Peer: c.peer})
+	}
+}
+
+// send frames f for w: on its connection, or on one it dials.
+func (sv *svcNode) send(s *Sim, w common.Address, f []byte) {
+	c := sv.current(w)
+	if c == nil {
+		c = sv.dial(s, w)
+		if c == nil {
+			ev := service.Input{Kind: service.Down, Peer: w}
+			inc := sv.inc
+			s.at(s.now.Load(), kindApp, sv.n.id, func() {
+				if sv.inc == inc && sv.current(w) == nil {
+					sv.handle(s, ev)
+					s.settle(sv.n)
+				}
+			})
+			return
+		}
+	}
+	b := &c.out
+	if !c.connected {
+		b = &c.waiting
+	}
+	*b = binary.BigEndian.AppendUint32(*b, uint32(len(f)))
+	*b = append(*b, f...)
+}
+
+// dial opens a connection to w's node; nil if it failed at once.
+func (sv *svcNode) dial(s *Sim, w common.Address) *svcConn {
+	to, ok := s.nodeByWallet(w)
+	if !ok || s.addPeer(sv.n, to) != nil {
+		return nil
+	}
+	c := &svcConn{peer: w, dialed: true}
+	ep, err := sv.n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &c.wq)
+	if err != nil {
+		return nil
+	}
+	switch err := ep.Connect(tcpip.FullAddress{NIC: 1, Addr: to.identity(), Port: sv.port}); err.(type) {
+	case nil, *tcpip.ErrConnectStarted:
+	default:
+		ep.Abort()
+		return nil
+	}
+	sv.dials++
+	c.ep = ep
+	sv.conns = append(sv.conns, c)
+	return c
+}
+
+// poll accepts connections and moves every connection on.
+func (sv *svcNode) poll(s *Sim, n *node) bool {
+	if n != sv.n || sv.core == nil {
+		return false
+	}
+	progress := false
+	for {
+		ep, _, err := sv.ln.Accept(nil)
+		if err != nil {
+			break
+		}
+		progress = true
+		addr, aerr := ep.GetRemoteAddress()
+		from, ok := s.nodeByIdentity(addr.Addr)
+		if aerr != nil || !ok {
+			ep.Abort() // not a node of this run
+			continue
+		}
+		c := &svcConn{peer: from.self.Wallet, ep: ep, connected: true}
+		prev := sv.current(c.peer)
+		if prev != nil && !prev.connected {
+			prev = nil
+		}
+		sv.conns = append(sv.conns, c)
+		sv.opened(s, c, prev)
+	}
+	for _, c := range append([]*svcConn(nil), sv.conns...) {
+		if sv.core == nil {
+			break
+		}
+		if slicesContains(sv.conns, c) && sv.pump(s, c) {
+			progress = true
+		}
+	}
+	return progress
+}
+
+func slicesContains(cs []*svcConn, c *svcConn) bool {
+	for _, x := range cs {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// pump moves one connection on; it reports progress.
+func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
+	progress := false
+	if !c.connected {
+		ready := c.ep.Readiness(waiter.WritableEvents | waiter.EventErr | waiter.EventHUp)
+		if ready == 0 {
+			return false
+		}
+		if c.ep.LastError() != nil || ready&(waiter.EventErr|waiter.EventHUp) != 0 {
+			sv.lost(s, c)
+			return true
+		}
+		prev := sv.current(c.peer)
+		if prev != nil && !prev.connected {
+			prev = nil
+		}
+		c.connected, progress = true, true
+		sv.opened(s, c, prev)
+		c.out, c.waiting = append(c.out, c.waiting...), nil
+	}
+	var closed bool
+	var got bool
+	c.in, got, closed = readAll(c.ep, c.in)
+	progress = progress || got
+	for len(c.in) >= 4 && slicesContains(sv.conns, c) {
+		size := binary.BigEndian.Uint32(c.in)
+		if size == 0 || size > svcMaxFrame {
+			s.fail("service on node %d: frame of %d bytes from %s", sv.n.id, size, c.peer)
+			closed = true
+			break
+		}
+		if len(c.in) < 4+int(size) {
+			break
+		}
+		f := bytes.Clone(c.in[4 : 4+size])
+		c.in = c.in[4+size:]
+		sv.handle(s, service.Input{Kind: service.Frame, Peer: c.peer, Frame: f})
+	}
+	if !slicesContains(sv.conns, c) {
+		return true // hung up meanwhile
+	}
+	for len(c.out) > 0 {
+		m, err := c.ep.Write(bytes.NewReader(c.out), tcpip.WriteOptions{})
+		if err != nil {
+			closed = closed || !isWouldBlock(err)
+			break
+		}
+		c.out, progress = c.out[m:], true
+	}
+	if closed {
+		sv.lost(s, c)
+		return true
+	}
+	return progress
+}
+
+// svcMaxFrame is the largest frame a service may send in the simulator.
+const svcMaxFrame = 1 << 20
+
+// lost forgets a connection that failed or ended: Down if it carried
+// the frames to its wallet, then Up if another one will.
+func (sv *svcNode) lost(s *Sim, c *svcConn) {
+	c.ep.Abort()
+	was := sv.current(c.peer) == c
+	sv.conns = dropConns(sv.conns, func(x *svcConn) bool { return x == c })
+	if !was {
+		return
+	}
+	sv.handle(s, service.Input{Kind: service.Down, Peer: c.peer})
+	if next := sv.current(c.peer); next != nil && next.connected {
+		sv.handle(s, service.Input{Kind: service.Up, Peer: c.peer})
+	}
+}
+
+// nodeByWallet and nodeByIdentity find the node of a wallet, or of its
+// identity address in the netstack.
+func (s *Sim) nodeByWallet(w common.Address) (*node, bool) {
+	if s.byWallet == nil {
+		s.byWallet = make(map[common.Address]*node, len(s.nodes))
+		s.byIdentity = make(map[tcpip.Address]*node, len(s.nodes))
+		for _, n := range s.nodes {
+			s.byWallet[n.self.Wallet] = n
+			s.byIdentity[n.identity()] = n
+		}
+	}
+	n, ok := s.byWallet[w]
+	return n, ok
+}
+
+func (s *Sim) nodeByIdentity(a tcpip.Address) (*node, bool) {
+	s.nodeByWallet(common.Address{})
+	n, ok := s.byIdentity[a]
+	return n, ok
+}
