@@ -3,7 +3,6 @@ package control
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -52,22 +51,21 @@ type ChatPost struct {
 	Deleted   bool      `json:"deleted,omitempty"`
 }
 
-// CallResult is a finished call's statistics; durations are
-// time.Duration strings.
+// CallResult is a finished call's statistics.
 type CallResult struct {
-	Peer       string  `json:"peer"`
-	Sent       uint64  `json:"sent"`
-	Received   uint64  `json:"received"`
-	Lost       uint64  `json:"lost"`
-	LossRate   float64 `json:"lossRate"`
-	Late       uint64  `json:"late"`
-	Duplicates uint64  `json:"duplicates"`
-	Jitter     string  `json:"jitter"`
-	RTTP50     string  `json:"rttP50,omitempty"`
-	RTTP99     string  `json:"rttP99,omitempty"`
-	Bytes      int64   `json:"bytes"`
-	Duration   string  `json:"duration"`
-	Reported   bool    `json:"reported"` // the callee's report arrived
+	Peer       string        `json:"peer"`
+	Sent       uint64        `json:"sent"`
+	Received   uint64        `json:"received"`
+	Lost       uint64        `json:"lost"`
+	LossRate   float64       `json:"lossRate"`
+	Late       uint64        `json:"late"`
+	Duplicates uint64        `json:"duplicates"`
+	Jitter     time.Duration `json:"jitterNs"`
+	RTTP50     time.Duration `json:"rttP50Ns,omitempty"` // zero: no echo came back
+	RTTP99     time.Duration `json:"rttP99Ns,omitempty"`
+	Bytes      int64         `json:"bytes"`
+	Duration   time.Duration `json:"durationNs"`
+	Reported   bool          `json:"reported"` // the callee's report arrived
 }
 
 func (s *Server) communityHandlers(b Backend, get, post func(string, func(*http.Request) (any, error))) {
@@ -105,7 +103,10 @@ func (s *Server) communityHandlers(b Backend, get, post func(string, func(*http.
 		return cb.CommunityPost(r.Context(), q.Community, q.Text)
 	})
 	get("/v1/chat/community/read", func(r *http.Request) (any, error) {
-		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		limit, err := queryInt(r.URL.Query(), "limit")
+		if err != nil {
+			return nil, err
+		}
 		return cb.CommunityRead(r.Context(), r.URL.Query().Get("community"), limit)
 	})
 	get("/v1/chat/community/list", func(r *http.Request) (any, error) { return cb.CommunityList(r.Context()) })

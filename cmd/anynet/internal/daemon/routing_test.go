@@ -102,7 +102,7 @@ func TestRouted(t *testing.T) {
 				t.Fatalf("ping %s: %v", to, err)
 			}
 		}
-		_, ok := alice.Node().DirectPath(bob.Wallet())
+		_, ok := alice.node.DirectPath(bob.Wallet())
 		return ok
 	})
 	// alice asks for carol too; r1 then asks carol on alice's behalf,
@@ -116,15 +116,15 @@ func TestRouted(t *testing.T) {
 		alice.Ping(ctx, "carol", 1)
 		time.Sleep(50 * time.Millisecond)
 	}
-	if ap, ok := alice.Node().DirectPath(carol.Wallet()); ok || carol.LinkStats().PunchAsks != 0 {
+	if ap, ok := alice.node.DirectPath(carol.Wallet()); ok || carol.LinkStats().PunchAsks != 0 {
 		t.Errorf("carol, with punch: false, went direct (%v at %s) or asked (%d asks)", ok, ap, carol.LinkStats().PunchAsks)
 	}
 	hr, _ := alice.Routes(ctx)
-	if !hr.Available || hr.Role != "host" || !hr.Attached || hr.Locator != alice.Node().Routing.Locator.String() {
+	if !hr.Available || hr.Role != "host" || !hr.Attached || hr.Locator != alice.node.Routing.Locator.String() {
 		t.Errorf("alice's routes = %+v", hr)
 	}
 	rr, _ := router.Routes(ctx)
-	if rr.Role != "router" || len(rr.Table) == 0 || !strings.HasPrefix(rr.Table[0], "2a.1/128 via self") {
+	if rr.Role != "router" || len(rr.Table) == 0 || rr.Table[0].Prefix != "2a.1/128" || !rr.Table[0].Self {
 		t.Errorf("r1's routes = %+v", rr)
 	}
 }

@@ -104,17 +104,22 @@ func (m *model) viewNetwork(w, h int) string {
 	if len(n.peers) == 0 {
 		add(st.dim.Render("  none yet"))
 	} else {
-		rows := [][]string{{"NAME", "WALLET", "ENDPOINT", "SESSION", "HANDSHAKE", "RTT", "RX", "TX"}}
+		rows := [][]string{{"NAME", "WALLET", "PATH", "SEEN", "RTT", "MSGS", "ENDPOINT"}}
 		for _, p := range n.peers {
 			rtt := "-"
 			if p.RTT > 0 {
 				rtt = p.RTT.Round(time.Microsecond * 100).String()
 			}
-			rows = append(rows, []string{or(p.Name, "-"), shortAddr(p.Wallet), or(p.Endpoint, "-"),
-				or(p.Session, "-"), m.ago(p.LastHandshake), rtt,
-				bytesStr(float64(p.RxBytes)), bytesStr(float64(p.TxBytes))})
+			path := or(p.Path, "-")
+			if p.Source == "router" {
+				path += " (router)"
+			}
+			rows = append(rows, []string{or(p.Name, "-"), shortAddr(p.Wallet), path,
+				m.ago(p.Seen), rtt, fmt.Sprint(p.Messages), or(p.Endpoint, "-")})
 		}
-		for i, r := range table(rows) {
+		// Narrow terminals lose the endpoint first, then RTT, messages
+		// and the wallet; name, path and last activity stay.
+		for i, r := range fitTable(rows, w-2, 6, 4, 5, 1) {
 			if i == 0 {
 				r = st.label.Render(r)
 			}
@@ -127,11 +132,11 @@ func (m *model) viewNetwork(w, h int) string {
 	if len(n.routes) == 0 {
 		add(st.dim.Render("  no routes (peers are reached directly)"))
 	} else {
-		rows := [][]string{{"DESTINATION", "NEXT HOP", "VIA", "METRIC"}}
+		rows := [][]string{{"DESTINATION", "VIA", "METRIC", "NEXT HOP"}}
 		for _, r := range n.routes {
-			rows = append(rows, []string{r.Destination, or(r.NextHop, "-"), or(r.Via, "-"), fmt.Sprint(r.Metric)})
+			rows = append(rows, []string{short(r.Destination), or(r.Via, "-"), fmt.Sprint(r.Metric), or(short(r.NextHop), "-")})
 		}
-		for i, r := range table(rows) {
+		for i, r := range fitTable(rows, w-2, 3, 2) {
 			if i == 0 {
 				r = st.label.Render(r)
 			}
@@ -146,6 +151,51 @@ func (m *model) viewNetwork(w, h int) string {
 		l = append(l[:h-1], st.dim.Render("  ↓ more"))
 	}
 	return strings.Join(l, "\n")
+}
+
+// fitTable is table without the columns of drop (in that order) that
+// make it wider than w.
+func fitTable(rows [][]string, w int, drop ...int) []string {
+	gone := map[int]bool{}
+	for {
+		out := table(without(rows, gone))
+		if len(drop) == 0 || widest(out) <= w {
+			return out
+		}
+		gone[drop[0]] = true
+		drop = drop[1:]
+	}
+}
+
+func without(rows [][]string, gone map[int]bool) [][]string {
+	out := make([][]string, len(rows))
+	for j, r := range rows {
+		for i, c := range r {
+			if !gone[i] {
+				out[j] = append(out[j], c)
+			}
+		}
+	}
+	return out
+}
+
+func widest(lines []string) int {
+	w := 0
+	for _, l := range lines {
+		w = max(w, len([]rune(l)))
+	}
+	return w
+}
+
+// short abbreviates a 0x wallet (whole or after a space) as shortAddr
+// does; other text is returned as is.
+func short(s string) string {
+	for i := 0; i+42 <= len(s); i++ {
+		if (i == 0 || s[i-1] == ' ' || s[i-1] == '(') && common.IsHexAddress(s[i:i+42]) && s[i:i+2] == "0x" {
+			return s[:i] + shortAddr(common.HexToAddress(s[i:i+42])) + s[i+42:]
+		}
+	}
+	return s
 }
 
 // table pads columns to their widest cell.
