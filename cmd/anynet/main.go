@@ -44,6 +44,6 @@ DIR/config.yaml (written by init), then defaults.`,
 	root.AddCommand(newDemo(), newInit(), newUp(), newUI(),
 		newStatus(), newPeers(), newRoutes(), newEvents(), newResolve(), newRegister(), newPing(),
 		newChain(), newChat(), newPass())
-	root.AddCommand(newSim())
+	root.AddCommand(newSim(), newService())
 	return root
 }

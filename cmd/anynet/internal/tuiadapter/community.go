@@ -101,4 +101,3 @@ func community(c control.ChatCommunity) tui.Community {
 func post(p control.ChatPost) tui.Post {
 	return tui.Post{Community: p.Community, Seq: p.Seq, ID: p.ID, From: common.HexToAddress(p.From), Text: p.Text, Sent: p.Sent, Deleted: p.Deleted}
 }
-
