@@ -181,12 +181,8 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tickMsg:
 		cmds := []tea.Cmd{m.tick(), m.refreshNetwork()}
-		switch m.current {
-		case viewChat:
-			cmds = append(cmds, m.refreshChat())
-		case viewCommunities:
-			m.comm.ticks++
-			cmds = append(cmds, m.refreshCommunities(m.comm.ticks%postsEvery == 0))
+		if f := views[m.current].refresh; f != nil {
+			cmds = append(cmds, f(m))
 		}
 		return tea.Batch(cmds...)
 	case statusMsg:

@@ -62,11 +62,41 @@ func (m *model) updateNetwork(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// viewNetwork draws the identity, traffic, peers and routes. On a short
+// terminal the identity and traffic sections shrink (name, wallet and
+// underlay; one traffic line) and the blank lines between sections go,
+// before anything is scrolled away, so the peers and routes stay in view.
 func (m *model) viewNetwork(w, h int) string {
+	var l []string
+	for _, lay := range []struct{ fullID, fullTraffic, gaps bool }{
+		{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false},
+	} {
+		l = m.networkLines(w, lay.fullID, lay.fullTraffic, lay.gaps)
+		if len(l) <= h {
+			break
+		}
+	}
+	n := &m.net
+	st := m.st
+	// Scroll, but never past the last screenful; say when more is below.
+	n.scroll = min(n.scroll, max(len(l)-h, 0))
+	l = l[n.scroll:]
+	if len(l) > h && h > 0 {
+		l = append(l[:h-1], st.dim.Render("  ↓ more"))
+	}
+	return strings.Join(l, "\n")
+}
+
+func (m *model) networkLines(w int, fullID, fullTraffic, gaps bool) []string {
 	n := &m.net
 	st := m.st
 	var l []string
 	add := func(s string) { l = append(l, s) }
+	gap := func() {
+		if gaps {
+			add("")
+		}
+	}
 	field := func(name, val string) { add("  " + st.label.Render(fmt.Sprintf("%-9s", name)) + " " + val) }
 
 	add(st.heading.Render("Identity"))
@@ -76,18 +106,25 @@ func (m *model) viewNetwork(w, h int) string {
 		s := n.status
 		field("name", or(s.Name, "(no name)"))
 		field("wallet", s.Wallet.Hex())
-		field("node key", or(s.NodeKey, "-"))
+		if fullID {
+			field("node key", or(s.NodeKey, "-"))
+		}
 		field("underlay", or(s.Underlay, "-"))
-		field("locators", or(strings.Join(s.Locators, ", "), "-"))
-		field("chain", or(s.Chain, "-"))
-		if !s.Started.IsZero() {
-			field("up", m.now().Sub(s.Started).Round(time.Second).String())
+		if fullID {
+			field("locators", or(strings.Join(s.Locators, ", "), "-"))
+			field("chain", or(s.Chain, "-"))
+			if !s.Started.IsZero() {
+				field("up", m.now().Sub(s.Started).Round(time.Second).String())
+			}
 		}
 	}
 
-	add("")
+	gap()
 	if !n.have {
 		add(st.heading.Render("Traffic"))
+	} else if !fullTraffic {
+		c := n.status.Counters
+		add(st.heading.Render("Traffic") + st.dim.Render(fmt.Sprintf("  in %s/s  out %s/s  drops %d", bytesStr(n.rateIn), bytesStr(n.rateOut), c.Drops)))
 	} else {
 		c := n.status.Counters
 		add(st.heading.Render("Traffic") + st.dim.Render(fmt.Sprintf("  handshakes %d  drops %d", c.Handshakes, c.Drops)))
@@ -99,7 +136,7 @@ func (m *model) viewNetwork(w, h int) string {
 		line("out", n.rateOut, c.BytesOut, c.FramesOut, n.out.vals)
 	}
 
-	add("")
+	gap()
 	add(st.heading.Render(fmt.Sprintf("Peers (%d)", len(n.peers))))
 	if len(n.peers) == 0 {
 		add(st.dim.Render("  none yet"))
@@ -127,7 +164,7 @@ func (m *model) viewNetwork(w, h int) string {
 		}
 	}
 
-	add("")
+	gap()
 	add(st.heading.Render(fmt.Sprintf("Routes (%d)", len(n.routes))))
 	if len(n.routes) == 0 {
 		add(st.dim.Render("  no routes (peers are reached directly)"))
@@ -144,13 +181,7 @@ func (m *model) viewNetwork(w, h int) string {
 		}
 	}
 
-	// Scroll, but never past the last screenful; say when more is below.
-	n.scroll = min(n.scroll, max(len(l)-h, 0))
-	l = l[n.scroll:]
-	if len(l) > h && h > 0 {
-		l = append(l[:h-1], st.dim.Render("  ↓ more"))
-	}
-	return strings.Join(l, "\n")
+	return l
 }
 
 // fitTable is table without the columns of drop (in that order) that
