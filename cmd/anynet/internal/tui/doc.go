@@ -62,12 +62,15 @@
 //
 // Three sources feed the model:
 //
-//  1. a tea.Tick every Options.Refresh re-reads status, peers and routes,
-//     on the Chat view the conversations and the open history, and on
-//     the Communities view the list, and every postsEvery (5) ticks the
-//     open community's posts (a member's node asks the host for what it
-//     lacks on each read); a call of a kind still in flight is not
-//     started again, so a slow node does not pile requests up;
+//  1. a tea.Tick every Options.Refresh re-reads the status (its counters
+//     make the throughput sparkline). Without an event stream (Events
+//     returns nil) it also re-reads peers and routes, on the Chat view
+//     the conversations and the open history; with one, those follow
+//     the events instead. On the Communities view it always re-reads the
+//     list, and every postsEvery (5) ticks the open community's posts (a
+//     member's node asks the host for what it lacks on each read); a
+//     call of a kind still in flight is not started again, so a slow
+//     node does not pile requests up;
 //  2. Backend.Events, read one event per command, delivers new messages
 //     and receipts (EventReceipt moves a sent message's mark forward),
 //     peer changes, and community posts (EventPost: a post the host

@@ -104,6 +104,9 @@ type model struct {
 	// inflight marks refresh calls still running, so a slow backend does
 	// not pile them up.
 	inflight map[string]bool
+	// pushed: the backend has an event stream, so only the counters
+	// are polled.
+	pushed bool
 
 	net   networkState
 	names namesState

@@ -36,8 +36,10 @@ type viewSpec struct {
 	help func(m *model) []key.Binding
 	// enter, if not nil, runs when the view is shown (a refresh).
 	enter func(m *model) tea.Cmd
-	// refresh, if not nil, runs on every tick while the view is shown.
+	// refresh, if not nil, runs on every tick while the view is shown
+	// and the backend has no event stream, or always with poll.
 	refresh func(m *model) tea.Cmd
+	poll    bool
 }
 
 // views are the TUI's tabs, in order; digit N jumps to views[N-1].
@@ -76,6 +78,7 @@ var views = [numViews]viewSpec{
 		help:    (*model).commHelp,
 		enter:   func(m *model) tea.Cmd { return m.refreshCommunities(true) },
 		refresh: (*model).tickCommunities,
+		poll:    true, // a member's node fetches the host's posts as it reads
 	},
 }
 
