@@ -17,8 +17,9 @@ import (
 // runs alice as a process of its own (bob beside it, on alice's chain);
 // `anynet ui` in tmux attaches the TUI to alice over her control socket,
 // chats to bob from the Chat view, and quits; alice's node keeps running
-// and serving: it answers status, receives bob's reply, and a second
-// `anynet ui` shows that reply.
+// and serving: it answers status, receives bob's reply, and `anynet up`
+// on a terminal, finding the node running, opens the TUI on it, which
+// shows that reply, and quits leaving the node running still.
 func TestAttachTUI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary, runs two nodes and the TUI in tmux")
@@ -78,9 +79,9 @@ func TestAttachTUI(t *testing.T) {
 		return string(out), err
 	}
 	t.Cleanup(func() { tm("kill-server") })
-	shell := fmt.Sprintf("env -i HOME=%s PATH=%s TERM=xterm-256color XDG_CONFIG_HOME=%s %s --dir %s ui",
-		root, os.Getenv("PATH"), filepath.Join(root, "config"), bin, a)
-	attach := func(session string) func() string {
+	attach := func(session, verb string) func() string {
+		shell := fmt.Sprintf("env -i HOME=%s PATH=%s TERM=xterm-256color XDG_CONFIG_HOME=%s %s --dir %s %s",
+			root, os.Getenv("PATH"), filepath.Join(root, "config"), bin, a, verb)
 		if out, err := tm("new-session", "-d", "-s", session, "-x", "100", "-y", "30", shell); err != nil {
 			t.Fatalf("tmux: %v\n%s", err, out)
 		}
@@ -106,7 +107,7 @@ func TestAttachTUI(t *testing.T) {
 		})
 	}
 
-	screen := attach("ui1")
+	screen := attach("ui1", "ui")
 	see(screen, "the TUI shows alice's node over the socket", st.Wallet)
 	tm("send-keys", "-t", "ui1", "3")
 	see(screen, "the chat view", "Conversations")
@@ -151,12 +152,12 @@ func TestAttachTUI(t *testing.T) {
 		}
 		return fmt.Errorf("not there yet: %+v", msgs)
 	})
-	screen = attach("ui2")
-	see(screen, "the second TUI is up", st.Wallet)
+	screen = attach("ui2", "up")
+	see(screen, "`anynet up` opens the TUI on the running node", st.Wallet)
 	tm("send-keys", "-t", "ui2", "3")
 	see(screen, "a second TUI shows bob's answer", "bob answers")
 	detach("ui2")
-	if err := c.json(&after, "--dir", a, "status"); err != nil {
-		t.Fatalf("alice's node after the second TUI: %v", err)
+	if err := c.json(&after, "--dir", a, "status"); err != nil || !after.Started.Equal(st.Started) {
+		t.Fatalf("alice's node after the second TUI: %+v, %v", after, err)
 	}
 }

@@ -52,7 +52,7 @@ func serviceInstall() *cobra.Command {
 			if cfg.PassphraseFile == "" {
 				return errors.New("the service needs the wallet's passphrase in a file: write it to a file only you can read (chmod 600) and pass --passphrase-file FILE")
 			}
-			if _, err := passphrase(cfg, false); err != nil {
+			if _, err := passphrase(cmd, cfg, false); err != nil {
 				return err
 			}
 			bin, err := os.Executable()

@@ -174,6 +174,7 @@ func TestRequestChecks(t *testing.T) {
 		{"GET", "/v1/resolve?name=nobody", ``, 404, CodeNotFound},
 		{"POST", "/v1/chain/fund", `{"wallet":"0x1"}`, 501, CodeUnsupported},
 		{"GET", "/v1/events?after=-1", ``, 501, CodeUnsupported}, // fake has no events
+		{"POST", "/v1/chat/community/create", `{"name":"x","text":"y"}`, 400, CodeBadRequest},
 		{"POST", "/v1/register", `{"name":"bob"}`, 200, ""},
 	} {
 		req, _ := http.NewRequest(tt.method, "http://anynet"+tt.path, strings.NewReader(tt.body))

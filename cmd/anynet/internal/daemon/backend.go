@@ -73,6 +73,7 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 // session table yet, so a peer that only dialed in unprompted shows once
 // it chats.)
 func (d *Daemon) Peers(context.Context) ([]control.Peer, error) {
+	d.updatePaths() // fresh, not up to a second old
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	out := make([]control.Peer, 0, len(d.peers))
@@ -116,6 +117,7 @@ func (d *Daemon) seen(w common.Address, source, addr string, f func(p *control.P
 // Routes implements control.Backend: the node's place in its routed
 // segment (routing.go), a router's table, and the peers reached directly.
 func (d *Daemon) Routes(context.Context) (control.Routes, error) {
+	d.updatePaths()
 	r := d.routes()
 	r.Pass = d.passNote()
 	d.mu.Lock()

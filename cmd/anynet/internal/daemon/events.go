@@ -98,7 +98,8 @@ func (d *Daemon) watchPaths(ctx context.Context) {
 // updatePaths sets each peer's Path: a host with routers reaches a peer
 // directly when hole punching found it a direct path, else relayed (its
 // routers themselves directly); a node without routers reaches every
-// peer with a known endpoint directly.
+// peer directly. A peer met without a name or endpoint gets them from
+// the chain (its reverse record, its DID document), once.
 func (d *Daemon) updatePaths() {
 	routed := len(d.node.Routing.Routers) > 0
 	attached := routed && d.node.Attached()
@@ -116,14 +117,20 @@ func (d *Daemon) updatePaths() {
 	for _, w := range unnamed { // once per peer: names rarely change
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		n, err := d.names.Reverse(ctx, w)
-		cancel()
-		if err == nil && n != "" {
-			d.mu.Lock()
-			if p := d.peers[w]; p.Name == "" {
-				p.Name = n
-			}
-			d.mu.Unlock()
+		var addr string
+		if doc, err := d.names.DIDDocument(ctx, w); err == nil && len(doc.Underlays) > 0 {
+			addr = doc.Underlays[len(doc.Underlays)-1].Addr.String()
 		}
+		cancel()
+		d.mu.Lock()
+		p := d.peers[w]
+		if err == nil && n != "" && p.Name == "" {
+			p.Name = n
+		}
+		if addr != "" && p.Addr == "" {
+			p.Addr = addr
+		}
+		d.mu.Unlock()
 	}
 	for _, w := range ws {
 		path, addr := "", ""
@@ -137,7 +144,7 @@ func (d *Daemon) updatePaths() {
 		}
 		d.mu.Lock()
 		p := d.peers[w]
-		if p.Source == "router" || (!routed && p.Addr != "") {
+		if p.Source == "router" || !routed {
 			path = pathDirect
 		}
 		if p.Source == "router" && attached { // its session is live

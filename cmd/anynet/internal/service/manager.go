@@ -165,7 +165,10 @@ func (m Manager) Status(ctx context.Context) (State, error) {
 	}
 	out, err := m.run(ctx, "systemctl", "--user", "show", Name, "--property=ActiveState,MainPID")
 	if err != nil {
-		return st, err
+		if errors.Is(err, ErrNoManager) {
+			return st, err
+		}
+		return st, fmt.Errorf("%w: %v", ErrNoManager, err)
 	}
 	for _, l := range strings.Split(out, "\n") {
 		k, v, _ := strings.Cut(strings.TrimSpace(l), "=")

@@ -288,7 +288,7 @@ func message(m control.ChatMessage) tui.Message {
 	return tm
 }
 
-// status maps the control API's message statuses (apps/im's names).
+// status maps the control API's message statuses.
 func status(s string) tui.MessageStatus {
 	switch s {
 	case control.StatusPending:
