@@ -161,3 +161,57 @@ func TestAttachTUI(t *testing.T) {
 		t.Fatalf("alice's node after the second TUI: %+v, %v", after, err)
 	}
 }
+
+// TestUpOneStep: `anynet up` on a terminal with no node running starts
+// the node and opens the TUI on it in one step, as before; quitting the
+// TUI stops the node (and frees its socket).
+func TestUpOneStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs a node with the TUI in tmux")
+	}
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("tmux not installed")
+		}
+		t.Skip("tmux not installed")
+	}
+	bin := binary(t)
+	root := sockDir(t)
+	dir := filepath.Join(root, "c")
+	env := []string{"HOME=" + root, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(root, "config"), "ANYNET_PASSPHRASE=e2e passphrase"}
+	c := cli{t: t, bin: bin, env: env}
+	c.must("--dir", dir, "init", "--scrypt", "light", "--name", "carol")
+	sock := filepath.Join(root, "tmux.sock")
+	tm := func(args ...string) (string, error) {
+		out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
+		return string(out), err
+	}
+	t.Cleanup(func() { tm("kill-server") })
+	shell := fmt.Sprintf("env -i HOME=%s PATH=%s TERM=xterm-256color XDG_CONFIG_HOME=%s ANYNET_PASSPHRASE='e2e passphrase' %s --dir %s up --listen 127.0.0.1:0",
+		root, os.Getenv("PATH"), filepath.Join(root, "config"), bin, dir)
+	if out, err := tm("new-session", "-d", "-s", "up", "-x", "100", "-y", "30", shell); err != nil {
+		t.Fatalf("tmux: %v\n%s", err, out)
+	}
+	eventually(t, "the TUI shows carol's node", func() error {
+		s, _ := tm("capture-pane", "-p", "-t", "up")
+		if !strings.Contains(s, "carol.anynet") || !strings.Contains(s, "Identity") {
+			return fmt.Errorf("screen:\n%s", s)
+		}
+		return nil
+	})
+	var st control.Status
+	if err := c.json(&st, "--dir", dir, "status"); err != nil || st.Name != "carol.anynet" {
+		t.Fatalf("status while the TUI runs: %+v, %v", st, err)
+	}
+	tm("send-keys", "-t", "up", "q")
+	eventually(t, "up ends with its TUI", func() error {
+		if _, err := tm("has-session", "-t", "up"); err == nil {
+			return fmt.Errorf("still running")
+		}
+		return nil
+	})
+	if out, err := c.run("--dir", dir, "status"); err == nil || !strings.Contains(out, "no node running") {
+		t.Errorf("status after quitting `up`: %v\n%s", err, out)
+	}
+}

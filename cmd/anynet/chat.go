@@ -69,6 +69,13 @@ func chatRead() *cobra.Command {
 	cmd := verb("read NAME", "Show the conversation with a name or wallet and mark it read", cobra.ExactArgs(1), true,
 		func(cmd *cobra.Command, c *control.Client, args []string, asJSON bool) error {
 			ctx := cmd.Context()
+			var cursor uint64
+			if follow { // before the history: nothing between is missed
+				var err error
+				if cursor, err = c.Cursor(ctx); err != nil {
+					return err
+				}
+			}
 			l, err := c.ChatRead(ctx, args[0], limit, false)
 			if err != nil {
 				return err
@@ -77,7 +84,12 @@ func chatRead() *cobra.Command {
 			if asJSON && !follow {
 				return printJSON(out, l)
 			}
+			shown := map[string]string{} // message ID → status shown
 			show := func(m control.ChatMessage) {
+				if shown[m.ID] == m.Status {
+					return // in the history and the stream both
+				}
+				shown[m.ID] = m.Status
 				if asJSON {
 					json.NewEncoder(out).Encode(m)
 					return
@@ -99,7 +111,7 @@ func chatRead() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for e := range c.Subscribe(ctx, time.Second) {
+			for e := range c.SubscribeAfter(ctx, cursor, time.Second) {
 				if m := e.Message; m != nil && m.Group == "" && (m.From == r.Wallet || m.To == r.Wallet) {
 					show(*m)
 					if e.Kind != control.EventReceipt && m.From == r.Wallet {

@@ -54,17 +54,39 @@ func (c *Client) StreamEvents(ctx context.Context, after uint64, fromNow bool, f
 
 var errUnexpectedEOF = errors.New("the node closed it")
 
+// Cursor returns the number of the node's newest event: events after it
+// are new (SubscribeAfter).
+func (c *Client) Cursor(ctx context.Context) (uint64, error) {
+	var seq uint64
+	stop := errors.New("hello read")
+	err := c.StreamEvents(ctx, 0, true, func(e Event) error {
+		seq = e.Seq
+		return stop
+	})
+	if errors.Is(err, stop) {
+		err = nil
+	}
+	return seq, err
+}
+
 // Subscribe follows the node's events until ctx ends, reconnecting with
 // its cursor after a broken stream (waiting retry between attempts), so
 // no event is missed or repeated while the node runs; an EventGap says
 // some were dropped all the same. The channel closes when ctx ends.
-// EventHello lines are not passed on.
+// EventHello lines are not passed on. It starts with the next event.
 func (c *Client) Subscribe(ctx context.Context, retry time.Duration) <-chan Event {
+	return c.subscribe(ctx, 0, true, retry)
+}
+
+// SubscribeAfter is Subscribe from the events after cursor after.
+func (c *Client) SubscribeAfter(ctx context.Context, after uint64, retry time.Duration) <-chan Event {
+	return c.subscribe(ctx, after, false, retry)
+}
+
+func (c *Client) subscribe(ctx context.Context, after uint64, fromNow bool, retry time.Duration) <-chan Event {
 	out := make(chan Event, 64)
 	go func() {
 		defer close(out)
-		var after uint64
-		fromNow := true
 		for ctx.Err() == nil {
 			c.StreamEvents(ctx, after, fromNow, func(e Event) error {
 				if e.Kind == EventHello {
