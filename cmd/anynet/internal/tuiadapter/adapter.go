@@ -79,11 +79,13 @@ func (b *Backend) Routes(ctx context.Context) ([]tui.Route, error) {
 	}
 	var out []tui.Route
 	if r.Role == "host" {
-		via := "router (attaching)"
+		// Every locator goes through the attachment (the node's own is
+		// on the Identity section).
+		hop := "its router (attaching)"
 		if r.Attached {
-			via = "router"
+			hop = "its router"
 		}
-		out = append(out, tui.Route{Destination: "locators (self " + r.Locator + ")", NextHop: "attachment router", Via: via})
+		out = append(out, tui.Route{Destination: "locators", NextHop: hop, Via: "router"})
 	}
 	for _, e := range r.Table {
 		hop := e.NextHop
