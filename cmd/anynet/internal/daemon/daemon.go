@@ -85,13 +85,14 @@ type Daemon struct {
 	wg     sync.WaitGroup
 
 	// mu guards the fields below.
-	mu         sync.Mutex
-	peers      map[common.Address]*control.Peer
-	named      map[common.Address]bool // peers whose reverse name was looked up
-	published  bool
-	publishErr error
-	name       string         // the name claimed on chain
-	announced  *PassAnnounced // what a router did with its pass (routerpass.go)
+	mu          sync.Mutex
+	peers       map[common.Address]*control.Peer
+	named       map[common.Address]bool // peers whose reverse name was looked up
+	wasAttached bool                    // a host's attachment, as last journaled
+	published   bool
+	publishErr  error
+	name        string         // the name claimed on chain
+	announced   *PassAnnounced // what a router did with its pass (routerpass.go)
 }
 
 // Start brings the node and its services up; see the package doc for the

@@ -95,7 +95,8 @@ func (d *Daemon) watchPaths(ctx context.Context) {
 	}
 }
 
-// updatePaths sets each peer's Path: a host with routers reaches a peer
+// updatePaths journals a host's attachment to its router coming up or
+// going down (service node attached/detached), and sets each peer's Path: a host with routers reaches a peer
 // directly when hole punching found it a direct path, else relayed (its
 // routers themselves directly); a node without routers reaches every
 // peer directly. A peer met without a name or endpoint gets them from
@@ -104,6 +105,8 @@ func (d *Daemon) updatePaths() {
 	routed := len(d.node.Routing.Routers) > 0
 	attached := routed && d.node.Attached()
 	d.mu.Lock()
+	flipped := routed && attached != d.wasAttached
+	d.wasAttached = attached
 	ws := make([]common.Address, 0, len(d.peers))
 	var unnamed []common.Address
 	for w, p := range d.peers {
@@ -114,6 +117,13 @@ func (d *Daemon) updatePaths() {
 		}
 	}
 	d.mu.Unlock()
+	if flipped { // the host's router link came up or went down
+		what := "detached"
+		if attached {
+			what = "attached"
+		}
+		d.service("node", what, common.Address(d.node.Routing.Routers[0].Wallet).Hex())
+	}
 	for _, w := range unnamed { // once per peer: names rarely change
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		n, err := d.names.Reverse(ctx, w)

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,8 +124,32 @@ func TestRouted(t *testing.T) {
 	if !hr.Available || hr.Role != "host" || !hr.Attached || hr.Locator != alice.node.Routing.Locator.String() {
 		t.Errorf("alice's routes = %+v", hr)
 	}
+	if evs, _, _ := alice.Events(ctx, 0); !hasService(evs, "attached") {
+		t.Errorf("alice's events lack the attachment: %s", kinds(evs))
+	}
+	if ps, _ := alice.Peers(ctx); !hasPath(ps, bob.Wallet().Hex(), "direct") || !hasPath(ps, carol.Wallet().Hex(), "relayed") {
+		t.Errorf("alice's peers = %+v, want bob direct and carol relayed", ps)
+	}
 	rr, _ := router.Routes(ctx)
 	if rr.Role != "router" || len(rr.Table) == 0 || rr.Table[0].Prefix != "2a.1/128" || !rr.Table[0].Self {
 		t.Errorf("r1's routes = %+v", rr)
 	}
+}
+
+func hasService(evs []control.Event, what string) bool {
+	for _, e := range evs {
+		if e.Kind == control.EventService && e.Service.What == what {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPath(ps []control.Peer, wallet, path string) bool {
+	for _, p := range ps {
+		if p.Wallet == wallet {
+			return p.Path == path
+		}
+	}
+	return false
 }
