@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"errors"
-	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
