@@ -37,10 +37,11 @@ the same user.`,
 	}
 }
 
-// nodeRunning says whether a node answers on the control socket in dir.
+// nodeRunning says whether a node answers on the control socket in dir
+// (`anynet chain serve` answers too, with no wallet: not a node).
 func nodeRunning(ctx context.Context, dir string) bool {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	_, err := control.NewClient(dir).Status(ctx)
-	return err == nil
+	s, err := control.NewClient(dir).Status(ctx)
+	return err == nil && s.Wallet != ""
 }
