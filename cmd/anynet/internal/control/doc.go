@@ -17,7 +17,8 @@
 //
 // A request body is one JSON object; a field the endpoint does not take,
 // a value of the wrong type or a second value is refused (400).
-// Query parameters that are numbers or booleans are checked the same way.
+// A query parameter the endpoint does not take, or one given twice, is
+// refused too; numbers and booleans in the query are checked.
 //
 // An error is ErrorBody, {"error": "…", "code": "…"}, with the status of
 // its code: bad_request 400, forbidden 403, not_found 404, refused 409,

@@ -89,6 +89,10 @@ type EventBackend interface {
 // client goes. Without after, the stream starts at the next event.
 func (s *Server) eventHandlers(mux *http.ServeMux, b Backend) {
 	mux.HandleFunc("GET /v1/events", func(w http.ResponseWriter, r *http.Request) {
+		if err := checkQuery("/v1/events", r.URL.Query()); err != nil {
+			reply(w, nil, err)
+			return
+		}
 		eb, ok := b.(EventBackend)
 		if !ok {
 			reply(w, nil, fmt.Errorf("%w: this process has no event stream", ErrUnsupported))

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -101,12 +102,20 @@ func (s *Server) handler(b Backend) http.Handler {
 	mux := http.NewServeMux()
 	get := func(path string, f func(r *http.Request) (any, error)) {
 		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+			if err := checkQuery(path, r.URL.Query()); err != nil {
+				reply(w, nil, err)
+				return
+			}
 			v, err := f(r)
 			reply(w, v, err)
 		})
 	}
 	post := func(path string, f func(r *http.Request) (any, error)) {
 		mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {
+			if err := checkQuery(path, r.URL.Query()); err != nil {
+				reply(w, nil, err)
+				return
+			}
 			v, err := f(r)
 			reply(w, v, err)
 		})
@@ -177,6 +186,30 @@ func (s *Server) handler(b Backend) http.Handler {
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// queryParams are the query parameters each endpoint takes; any other
+// is refused, as unknown body fields are.
+var queryParams = map[string][]string{
+	"/v1/resolve":             {"name"},
+	"/v1/chat/read":           {"peer", "limit", "peek"},
+	"/v1/chat/group/read":     {"group", "limit"},
+	"/v1/chat/community/read": {"community", "limit"},
+	"/v1/pass":                {"ref"},
+	"/v1/events":              {"after"},
+}
+
+// checkQuery refuses a parameter path does not take, or one given twice.
+func checkQuery(path string, q url.Values) error {
+	for k, v := range q {
+		if !slices.Contains(queryParams[path], k) {
+			return fmt.Errorf("%w: %s takes no parameter %q", ErrBadRequest, path, k)
+		}
+		if len(v) > 1 {
+			return fmt.Errorf("%w: parameter %q given %d times", ErrBadRequest, k, len(v))
+		}
+	}
+	return nil
 }
 
 // queryInt reads a non-negative integer parameter; absent is 0.
