@@ -175,6 +175,7 @@ func TestRequestChecks(t *testing.T) {
 		{"GET", "/v1/resolve?name=bob&nmae=x", ``, 400, CodeBadRequest},
 		{"GET", "/v1/resolve?name=bob&name=eve", ``, 400, CodeBadRequest},
 		{"GET", "/v1/status?verbose=1", ``, 400, CodeBadRequest},
+		{"GET", "/v1/resolve?name=bob&text=a&text=b", ``, 200, ""},
 		{"POST", "/v1/chain/fund", `{"wallet":"0x1"}`, 501, CodeUnsupported},
 		{"GET", "/v1/events?after=-1", ``, 501, CodeUnsupported}, // fake has no events
 		{"POST", "/v1/chat/community/create", `{"name":"x","text":"y"}`, 400, CodeBadRequest},

@@ -189,9 +189,10 @@ func (s *Server) handler(b Backend) http.Handler {
 }
 
 // queryParams are the query parameters each endpoint takes; any other
-// is refused, as unknown body fields are.
+// is refused, as unknown body fields are. A parameter may be given once,
+// except those in repeatable.
 var queryParams = map[string][]string{
-	"/v1/resolve":             {"name"},
+	"/v1/resolve":             {"name", "text"},
 	"/v1/chat/read":           {"peer", "limit", "peek"},
 	"/v1/chat/group/read":     {"group", "limit"},
 	"/v1/chat/community/read": {"community", "limit"},
@@ -199,13 +200,15 @@ var queryParams = map[string][]string{
 	"/v1/events":              {"after"},
 }
 
+var repeatable = map[string]bool{"text": true} // /v1/resolve's text records
+
 // checkQuery refuses a parameter path does not take, or one given twice.
 func checkQuery(path string, q url.Values) error {
 	for k, v := range q {
 		if !slices.Contains(queryParams[path], k) {
 			return fmt.Errorf("%w: %s takes no parameter %q", ErrBadRequest, path, k)
 		}
-		if len(v) > 1 {
+		if len(v) > 1 && !repeatable[k] {
 			return fmt.Errorf("%w: parameter %q given %d times", ErrBadRequest, k, len(v))
 		}
 	}
