@@ -43,8 +43,8 @@ type Status struct {
 	Started      time.Time `json:"started"`
 	// Locators are the node's overlay locators, when routed.
 	Locators []string `json:"locators,omitempty"`
-	Chat         bool      `json:"chat"`
-	Link         Counters  `json:"link"`
+	Chat     bool     `json:"chat"`
+	Link     Counters `json:"link"`
 	// Drops counts the frames dropped since start by reason (every
 	// reason is listed, zeros included); their sum is Link.Dropped.
 	Drops map[string]uint64 `json:"drops,omitempty"`
