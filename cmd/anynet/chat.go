@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -64,25 +65,64 @@ func newChat() *cobra.Command {
 
 func chatRead() *cobra.Command {
 	var limit int
+	var follow bool
 	cmd := verb("read NAME", "Show the conversation with a name or wallet and mark it read", cobra.ExactArgs(1), true,
 		func(cmd *cobra.Command, c *control.Client, args []string, asJSON bool) error {
-			l, err := c.ChatRead(cmd.Context(), args[0], limit)
+			ctx := cmd.Context()
+			var cursor uint64
+			if follow { // before the history: nothing between is missed
+				var err error
+				if cursor, err = c.Cursor(ctx); err != nil {
+					return err
+				}
+			}
+			l, err := c.ChatRead(ctx, args[0], limit, false)
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				return printJSON(cmd.OutOrStdout(), l)
+			out := cmd.OutOrStdout()
+			if asJSON && !follow {
+				return printJSON(out, l)
 			}
-			for _, m := range l {
+			shown := map[string]string{} // message ID → status shown
+			show := func(m control.ChatMessage) {
+				if shown[m.ID] == m.Status {
+					return // in the history and the stream both
+				}
+				shown[m.ID] = m.Status
+				if asJSON {
+					json.NewEncoder(out).Encode(m)
+					return
+				}
 				text := m.Text
 				if a := m.Attachment; a != nil {
 					text = fmt.Sprintf("file %s (%s): anynet chat get %s", a.Name, size(a.Size), m.ID)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s  %s → %s  %s  [%s]\n", m.Sent.Local().Format(time.TimeOnly), short(m.From), short(m.To), text, m.Status)
+				fmt.Fprintf(out, "%s  %s → %s  %s  [%s]\n", m.Sent.Local().Format(time.TimeOnly), short(m.From), short(m.To), text, m.Status)
+			}
+			for _, m := range l {
+				show(m)
+			}
+			if !follow {
+				return nil
+			}
+			// The peer's wallet, to pick its messages out of the stream.
+			r, err := c.Resolve(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			for e := range c.SubscribeAfter(ctx, cursor, time.Second) {
+				if m := e.Message; m != nil && m.Group == "" && (m.From == r.Wallet || m.To == r.Wallet) {
+					show(*m)
+					if e.Kind != control.EventReceipt && m.From == r.Wallet {
+						c.ChatMarkRead(ctx, r.Wallet)
+					}
+				}
 			}
 			return nil
 		})
 	cmd.Flags().IntVarP(&limit, "limit", "n", 20, "newest messages to show (0: all)")
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "then show new messages and receipts as they come (GET /v1/events), until interrupted")
 	return cmd
 }
 

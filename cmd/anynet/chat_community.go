@@ -149,7 +149,7 @@ func chatCall() *cobra.Command {
 			fmt.Fprintf(w, "peer\t%s\n", r.Peer)
 			fmt.Fprintf(w, "packets\t%d sent, %d received, %d lost (%.1f%%), %d late, %d duplicates\n", r.Sent, r.Received, r.Lost, 100*r.LossRate, r.Late, r.Duplicates)
 			fmt.Fprintf(w, "jitter\t%s\n", r.Jitter)
-			if r.RTTP50 != "" {
+			if r.RTTP50 != 0 {
 				fmt.Fprintf(w, "rtt\tp50 %s, p99 %s\n", r.RTTP50, r.RTTP99)
 			}
 			fmt.Fprintf(w, "sent\t%s in %s\n", size(r.Bytes), r.Duration)

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
@@ -210,4 +211,90 @@ func shortBody(s string) string {
 		return s[:200] + "…"
 	}
 	return s
+}
+
+// TestFollow: `chat read --follow` and `events` are clients of GET
+// /v1/events: alice follows her conversation with bob, bob writes, and
+// alice's follower prints his message, then the receipt of hers; the
+// events verb prints the same stream, from its first event with --all.
+func TestFollow(t *testing.T) {
+	cleanEnv(t)
+	if testing.Short() {
+		t.Skip("starts a chain and two nodes")
+	}
+	a, b := chatPair(t)
+	follow := func(args ...string) (*syncOut, context.CancelFunc, chan error) {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &syncOut{}
+		root := newRoot()
+		root.SetOut(out)
+		root.SetErr(out)
+		root.SetArgs(args)
+		done := make(chan error, 1)
+		go func() { done <- root.ExecuteContext(ctx) }()
+		return out, cancel, done
+	}
+	out, stop, done := follow("--dir", a, "chat", "read", "bob", "--follow", "--json")
+	defer stop()
+	// Whether the follower got to the stream before or after this
+	// send, the message shows once.
+	if o, err := run(t, "--dir", a, "chat", "send", "bob", "first from alice"); err != nil {
+		t.Fatalf("send: %v\n%s", err, o)
+	}
+	eventually(t, "the follower shows alice's message", func() error {
+		if !strings.Contains(out.String(), `"first from alice"`) {
+			return fmt.Errorf("output so far:\n%s", out.String())
+		}
+		return nil
+	})
+	if o, err := run(t, "--dir", b, "chat", "send", "alice", "bob writes back"); err != nil {
+		t.Fatalf("send: %v\n%s", err, o)
+	}
+	if o, err := run(t, "--dir", b, "chat", "read", "alice"); err != nil { // a read receipt for alice
+		t.Fatalf("read: %v\n%s", err, o)
+	}
+	eventually(t, "the follower shows bob's message and a receipt", func() error {
+		s := out.String()
+		if !strings.Contains(s, `"bob writes back"`) || !strings.Contains(s, `"status":"read"`) {
+			return fmt.Errorf("output so far:\n%s", s)
+		}
+		return nil
+	})
+	stop()
+	if err := <-done; err != nil {
+		t.Errorf("follow ended with %v", err)
+	}
+	if n := strings.Count(out.String(), `"bob writes back"`); n != 1 {
+		t.Errorf("bob's message shown %d times:\n%s", n, out.String())
+	}
+
+	evOut, stopEv, doneEv := follow("--dir", a, "events", "--all")
+	defer stopEv()
+	eventually(t, "events --all replays the journal", func() error {
+		s := evOut.String()
+		if !strings.Contains(s, "following events after") || !strings.Contains(s, `"bob writes back"`) || !strings.Contains(s, "naming name alice.anynet") {
+			return fmt.Errorf("output so far:\n%s", s)
+		}
+		return nil
+	})
+	stopEv()
+	<-doneEv
+}
+
+// syncOut is a command's output read while it runs.
+type syncOut struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncOut) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncOut) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -250,3 +250,21 @@ func TestInitHelpFlags(t *testing.T) {
 		t.Errorf("init --help:\n%s", out)
 	}
 }
+
+// TestServiceVerbs: install refuses without a passphrase file, before
+// touching the service manager; status answers without a manager (it
+// says not installed, and that no node answers).
+func TestServiceVerbs(t *testing.T) {
+	cleanEnv(t)
+	dir := sockDir(t)
+	t.Setenv("HOME", dir)
+	initNode(t, dir, "svc")
+	out, err := run(t, "--dir", dir, "service", "install")
+	if err == nil || !strings.Contains(err.Error(), "--passphrase-file") {
+		t.Errorf("install without a passphrase file: %v\n%s", err, out)
+	}
+	out, err = run(t, "--dir", dir, "service", "status")
+	if err != nil || !strings.Contains(out, "not installed") || !strings.Contains(out, "not answering") {
+		t.Errorf("status: %v\n%s", err, out)
+	}
+}

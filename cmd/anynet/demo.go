@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/anynet/anynet/cmd/anynet/internal/daemon"
 	"github.com/anynet/anynet/cmd/anynet/internal/demo"
 	"github.com/spf13/cobra"
 )
@@ -41,7 +40,7 @@ given; during the demo, "anynet --dir DIR/alice status" talks to alice.`,
 			}
 			if !headless && isTerminal() && tuiAvailable {
 				cfg.Out = io.Discard
-				cfg.UI = func(ctx context.Context, alice *daemon.Daemon) error { return runTUI(ctx, alice, "alice") }
+				cfg.UI = func(ctx context.Context, aliceDir string) error { return runTUI(ctx, aliceDir, "alice") }
 			}
 			return demo.Run(cmd.Context(), cfg)
 		},

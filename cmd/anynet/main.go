@@ -41,9 +41,9 @@ DIR/config.yaml (written by init), then defaults.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath())
 	})
-	root.AddCommand(newDemo(), newInit(), newUp(),
-		newStatus(), newPeers(), newRoutes(), newResolve(), newRegister(), newPing(),
+	root.AddCommand(newDemo(), newInit(), newUp(), newUI(),
+		newStatus(), newPeers(), newRoutes(), newEvents(), newResolve(), newRegister(), newPing(),
 		newChain(), newChat(), newPass())
-	root.AddCommand(newSim())
+	root.AddCommand(newSim(), newService())
 	return root
 }

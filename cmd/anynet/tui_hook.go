@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 
-	"github.com/anynet/anynet/cmd/anynet/internal/daemon"
 	"github.com/anynet/anynet/cmd/anynet/internal/tui"
 	"github.com/anynet/anynet/cmd/anynet/internal/tuiadapter"
 )
@@ -12,11 +11,20 @@ import (
 // headless on a terminal too.
 const tuiAvailable = true
 
-// runTUI shows d in the TUI until the user quits or ctx ends; self names
-// the node in the title bar.
-func runTUI(ctx context.Context, d *daemon.Daemon, self string) error {
+// runTUI shows the node whose control socket is in dir in the TUI, until
+// the user quits or ctx ends; self names the node in the title bar.
+// Quitting leaves the node running: the TUI is only a client.
+func runTUI(ctx context.Context, dir, self string) error {
+	b := tuiadapter.New(dir)
 	if self == "" {
-		self = d.Wallet().Hex()[:10]
+		st, err := b.C.Status(ctx)
+		if err != nil {
+			return err
+		}
+		self = st.Name
+		if self == "" && len(st.Wallet) >= 10 {
+			self = st.Wallet[:10]
+		}
 	}
-	return tui.Run(ctx, &tuiadapter.Backend{D: d}, tui.Options{Self: self, AltScreen: true})
+	return tui.Run(ctx, b, tui.Options{Self: self, AltScreen: true})
 }

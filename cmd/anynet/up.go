@@ -19,6 +19,11 @@ address, publishes its node key, binding and endpoint in the wallet's DID
 document, registers its name if configured, and serves the control API on
 DIR/control.sock (mode 0600, this user only) for the other verbs.
 
+On a terminal it opens the TUI, a client of that socket; quitting the
+TUI stops the node. If a node already runs in DIR (a headless one, or
+the user service), up opens the TUI on it instead, and quitting leaves
+it running, as "anynet ui" does.
+
 Nothing needs root: the UDP port is unprivileged and the TCP/IP stack is
 userspace. Stop it with Ctrl-C or SIGTERM.`,
 		Args: cobra.NoArgs,
@@ -30,6 +35,10 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 			if _, err := os.Stat(cfg.Dir); err != nil {
 				return fmt.Errorf("data directory %s does not exist (create it with `anynet --dir %s init`)", cfg.Dir, cfg.Dir)
 			}
+			tui := !cfg.Headless && isTerminal() && tuiAvailable
+			if tui && nodeRunning(cmd.Context(), cfg.Dir) {
+				return runTUI(cmd.Context(), cfg.Dir, "")
+			}
 			if _, err := daemon.Wallet(cfg); err != nil {
 				return err
 			}
@@ -37,7 +46,6 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 			if err != nil {
 				return err
 			}
-			tui := !cfg.Headless && isTerminal() && tuiAvailable
 			logTo := os.Stderr
 			var logFile *os.File
 			if tui {
@@ -56,7 +64,7 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 			}
 			defer d.Close()
 			if tui {
-				return runTUI(ctx, d, cfg.Name)
+				return runTUI(ctx, cfg.Dir, "")
 			}
 			<-ctx.Done()
 			log.Info("stopping")

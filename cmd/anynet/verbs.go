@@ -108,9 +108,16 @@ func newPeers() *cobra.Command {
 				return nil
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "WALLET\tNAME\tUNDERLAY\tSOURCE\tRTT")
+			fmt.Fprintln(w, "WALLET\tNAME\tUNDERLAY\tSOURCE\tPATH\tRTT\tSEEN\tMSGS")
 			for _, p := range ps {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.Wallet, orDash(p.Name), orDash(p.Addr), p.Source, orDash(p.RTT))
+				rtt, seen := "-", "-"
+				if p.RTT > 0 {
+					rtt = p.RTT.String()
+				}
+				if !p.Seen.IsZero() {
+					seen = time.Since(p.Seen).Round(time.Second).String() + " ago"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", p.Wallet, orDash(p.Name), orDash(p.Addr), p.Source, orDash(p.Path), rtt, seen, p.Messages)
 			}
 			return w.Flush()
 		})
@@ -129,13 +136,17 @@ func newRoutes() *cobra.Command {
 			out := cmd.OutOrStdout()
 			fmt.Fprintln(out, r.Note)
 			for _, e := range r.Table {
-				fmt.Fprintln(out, "  route ", e)
+				hop := e.NextHop
+				if e.Self {
+					hop = "self"
+				}
+				fmt.Fprintf(out, "  route  %s via %s metric %d\n", e.Prefix, hop, e.Metric)
 			}
 			if r.Pass != "" {
 				fmt.Fprintln(out, "  pass  ", r.Pass)
 			}
 			for _, d := range r.Direct {
-				fmt.Fprintln(out, "  direct", d)
+				fmt.Fprintf(out, "  direct %s via %s\n", d.Wallet, d.Addr)
 			}
 			return nil
 		})
@@ -245,7 +256,7 @@ func newPing() *cobra.Command {
 				fmt.Fprintf(out, "reply from %s (%s): seq=%d rtt=%s\n", r.Name, r.Wallet, i+1, rtt)
 			}
 			fmt.Fprintf(out, "%d sent, %d lost", r.Sent, r.Lost)
-			if r.Avg != "" {
+			if r.Avg != 0 {
 				fmt.Fprintf(out, ", rtt min/avg/max %s/%s/%s", r.Min, r.Avg, r.Max)
 			}
 			fmt.Fprintln(out)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
 )
 
 // ChatBackend is the chat API beyond send, list and read: consent,
@@ -14,6 +13,9 @@ import (
 type ChatBackend interface {
 	// ChatRequests lists the conversations started by wallets never allowed.
 	ChatRequests(ctx context.Context) ([]ChatConversation, error)
+	// ChatMarkRead marks the conversation with peer read, sending read
+	// receipts; for a request it also allows peer (reading is answering).
+	ChatMarkRead(ctx context.Context, peer string) error
 	// ChatConsent applies action ("allow", "deny" or "block") to peer.
 	ChatConsent(ctx context.Context, peer, action string) error
 	// ChatSendFile offers the file at path (absolute, on the node's
@@ -86,8 +88,8 @@ type Progress struct {
 	Total int64     `json:"total,omitempty"`
 	File  *ChatFile `json:"file,omitempty"`
 	Error string    `json:"error,omitempty"`
-	// Code is the HTTP status the error would have had.
-	Code int `json:"code,omitempty"`
+	// Code is the error's code (ErrorBody.Code).
+	Code string `json:"code,omitempty"`
 }
 
 func (s *Server) chatHandlers(mux *http.ServeMux, b Backend, get, post func(string, func(*http.Request) (any, error))) {
@@ -102,6 +104,13 @@ func (s *Server) chatHandlers(mux *http.ServeMux, b Backend, get, post func(stri
 			return nil, err
 		}
 		return struct{}{}, cb.ChatConsent(r.Context(), req.Peer, req.Action)
+	})
+	post("/v1/chat/markread", func(r *http.Request) (any, error) {
+		var req struct{ Peer string }
+		if err := decode(r, &req); err != nil {
+			return nil, err
+		}
+		return struct{}{}, cb.ChatMarkRead(r.Context(), req.Peer)
 	})
 	post("/v1/chat/sendfile", func(r *http.Request) (any, error) {
 		var req struct{ To, Path string }
@@ -131,7 +140,7 @@ func (s *Server) chatHandlers(mux *http.ServeMux, b Backend, get, post func(stri
 			}
 		})
 		if err != nil {
-			enc.Encode(Progress{Error: err.Error(), Code: statusOf(err)})
+			enc.Encode(Progress{Error: err.Error(), Code: codeOf(err)})
 			return
 		}
 		enc.Encode(Progress{File: &f})
@@ -183,7 +192,10 @@ func (s *Server) chatHandlers(mux *http.ServeMux, b Backend, get, post func(stri
 	})
 	get("/v1/chat/group/list", func(r *http.Request) (any, error) { return cb.GroupList(r.Context()) })
 	get("/v1/chat/group/read", func(r *http.Request) (any, error) {
-		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		limit, err := queryInt(r.URL.Query(), "limit")
+		if err != nil {
+			return nil, err
+		}
 		return cb.GroupRead(r.Context(), r.URL.Query().Get("group"), limit)
 	})
 }

@@ -78,8 +78,11 @@ func (c *Client) ChatList(ctx context.Context) (l []ChatConversation, err error)
 	return l, c.do(ctx, "GET", "/v1/chat/list", nil, &l)
 }
 
-func (c *Client) ChatRead(ctx context.Context, peer string, limit int) (l []ChatMessage, err error) {
+func (c *Client) ChatRead(ctx context.Context, peer string, limit int, peek bool) (l []ChatMessage, err error) {
 	q := "/v1/chat/read?peer=" + url.QueryEscape(peer) + "&limit=" + strconv.Itoa(limit)
+	if peek {
+		q += "&peek=true"
+	}
 	return l, c.do(ctx, "GET", q, nil, &l)
 }
 
@@ -104,9 +107,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		var e errorBody
-		json.NewDecoder(resp.Body).Decode(&e)
-		return remoteError(resp.StatusCode, e.Error)
+		return readError(resp)
 	}
 	if out == nil {
 		return nil
@@ -125,21 +126,22 @@ func (c *Client) dialError(err error) error {
 	return fmt.Errorf("control: %w", err)
 }
 
+// readError reads an error answer.
+func readError(resp *http.Response) error {
+	var e ErrorBody
+	json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&e)
+	return remoteError(resp.StatusCode, e.Code, e.Error)
+}
+
 // remoteError rebuilds an error from the node: its message, wrapping the
-// sentinel of the status so callers can errors.Is it.
-func remoteError(status int, msg string) error {
+// sentinel of its code (else of its status) so callers can errors.Is it.
+func remoteError(status int, code, msg string) error {
 	var s error
-	switch status {
-	case http.StatusBadRequest:
-		s = ErrBadRequest
-	case http.StatusForbidden:
-		s = ErrForbidden
-	case http.StatusNotFound:
-		s = ErrNotFound
-	case http.StatusNotImplemented:
-		s = ErrUnsupported
-	case http.StatusConflict:
-		s = ErrRefused
+	for _, c := range codes {
+		if c.code == code || (code == "" && c.status == status) {
+			s = c.err
+			break
+		}
 	}
 	if msg == "" {
 		msg = http.StatusText(status)

@@ -26,6 +26,10 @@ func (c *Client) ChatConsent(ctx context.Context, peer, action string) error {
 	return c.do(ctx, "POST", "/v1/chat/consent", map[string]any{"peer": peer, "action": action}, nil)
 }
 
+func (c *Client) ChatMarkRead(ctx context.Context, peer string) error {
+	return c.do(ctx, "POST", "/v1/chat/markread", map[string]any{"peer": peer}, nil)
+}
+
 func (c *Client) ChatSendFile(ctx context.Context, to, path string) (m ChatMessage, err error) {
 	return m, c.do(ctx, "POST", "/v1/chat/sendfile", map[string]any{"to": to, "path": path}, &m)
 }
@@ -44,9 +48,7 @@ func (c *Client) ChatGet(ctx context.Context, id, dir string, progress func(have
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		var e errorBody
-		json.NewDecoder(resp.Body).Decode(&e)
-		return ChatFile{}, remoteError(resp.StatusCode, e.Error)
+		return ChatFile{}, readError(resp)
 	}
 	dec := json.NewDecoder(resp.Body)
 	for {
@@ -59,7 +61,7 @@ func (c *Client) ChatGet(ctx context.Context, id, dir string, progress func(have
 		}
 		switch {
 		case p.Error != "":
-			return ChatFile{}, remoteError(p.Code, p.Error)
+			return ChatFile{}, remoteError(0, p.Code, p.Error)
 		case p.File != nil:
 			return *p.File, nil
 		case progress != nil:

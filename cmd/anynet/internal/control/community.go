@@ -3,7 +3,6 @@ package control
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -52,22 +51,21 @@ type ChatPost struct {
 	Deleted   bool      `json:"deleted,omitempty"`
 }
 
-// CallResult is a finished call's statistics; durations are
-// time.Duration strings.
+// CallResult is a finished call's statistics.
 type CallResult struct {
-	Peer       string  `json:"peer"`
-	Sent       uint64  `json:"sent"`
-	Received   uint64  `json:"received"`
-	Lost       uint64  `json:"lost"`
-	LossRate   float64 `json:"lossRate"`
-	Late       uint64  `json:"late"`
-	Duplicates uint64  `json:"duplicates"`
-	Jitter     string  `json:"jitter"`
-	RTTP50     string  `json:"rttP50,omitempty"`
-	RTTP99     string  `json:"rttP99,omitempty"`
-	Bytes      int64   `json:"bytes"`
-	Duration   string  `json:"duration"`
-	Reported   bool    `json:"reported"` // the callee's report arrived
+	Peer       string        `json:"peer"`
+	Sent       uint64        `json:"sent"`
+	Received   uint64        `json:"received"`
+	Lost       uint64        `json:"lost"`
+	LossRate   float64       `json:"lossRate"`
+	Late       uint64        `json:"late"`
+	Duplicates uint64        `json:"duplicates"`
+	Jitter     time.Duration `json:"jitterNs"`
+	RTTP50     time.Duration `json:"rttP50Ns,omitempty"` // zero: no echo came back
+	RTTP99     time.Duration `json:"rttP99Ns,omitempty"`
+	Bytes      int64         `json:"bytes"`
+	Duration   time.Duration `json:"durationNs"`
+	Reported   bool          `json:"reported"` // the callee's report arrived
 }
 
 func (s *Server) communityHandlers(b Backend, get, post func(string, func(*http.Request) (any, error))) {
@@ -75,64 +73,73 @@ func (s *Server) communityHandlers(b Backend, get, post func(string, func(*http.
 	if !ok {
 		cb = noChat{}
 	}
-	type req struct {
-		Name, Host, ID, Community, Text, Member, Post, To, Path string
-		Bitrate                                                 int
-	}
-	body := func(r *http.Request) (req, error) {
-		var q req
-		return q, decode(r, &q)
-	}
+	// Each endpoint decodes its own fields only, so that any other is
+	// refused.
+	type (
+		nameReq      struct{ Name string }
+		joinReq      struct{ Host, ID string }
+		postReq      struct{ Community, Text string }
+		communityReq struct{ Community string }
+		banReq       struct{ Community, Member string }
+		deleteReq    struct{ Community, Post string }
+		callReq      struct {
+			To, Path string
+			Bitrate  int
+		}
+	)
 	post("/v1/chat/community/create", func(r *http.Request) (any, error) {
-		q, err := body(r)
-		if err != nil {
+		var q nameReq
+		if err := decode(r, &q); err != nil {
 			return nil, err
 		}
 		return cb.CommunityCreate(r.Context(), q.Name)
 	})
 	post("/v1/chat/community/join", func(r *http.Request) (any, error) {
-		q, err := body(r)
-		if err != nil {
+		var q joinReq
+		if err := decode(r, &q); err != nil {
 			return nil, err
 		}
 		return cb.CommunityJoin(r.Context(), q.Host, q.ID)
 	})
 	post("/v1/chat/community/post", func(r *http.Request) (any, error) {
-		q, err := body(r)
-		if err != nil {
+		var q postReq
+		if err := decode(r, &q); err != nil {
 			return nil, err
 		}
 		return cb.CommunityPost(r.Context(), q.Community, q.Text)
 	})
 	get("/v1/chat/community/read", func(r *http.Request) (any, error) {
-		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		limit, err := queryInt(r.URL.Query(), "limit")
+		if err != nil {
+			return nil, err
+		}
 		return cb.CommunityRead(r.Context(), r.URL.Query().Get("community"), limit)
 	})
 	get("/v1/chat/community/list", func(r *http.Request) (any, error) { return cb.CommunityList(r.Context()) })
 	post("/v1/chat/community/leave", func(r *http.Request) (any, error) {
-		q, err := body(r)
-		if err != nil {
+		var q communityReq
+		if err := decode(r, &q); err != nil {
 			return nil, err
 		}
 		return struct{}{}, cb.CommunityLeave(r.Context(), q.Community)
 	})
 	post("/v1/chat/community/ban", func(r *http.Request) (any, error) {
-		q, err := body(r)
-		if err != nil {
+		var q banReq
+		if err := decode(r, &q); err != nil {
 			return nil, err
 		}
 		return struct{}{}, cb.CommunityBan(r.Context(), q.Community, q.Member)
 	})
 	post("/v1/chat/community/delete", func(r *http.Request) (any, error) {
-		q, err := body(r)
-		if err != nil {
+		var q deleteReq
+		if err := decode(r, &q); err != nil {
 			return nil, err
 		}
 		return struct{}{}, cb.CommunityDelete(r.Context(), q.Community, q.Post)
 	})
 	post("/v1/chat/call", func(r *http.Request) (any, error) {
-		q, err := body(r)
-		if err != nil {
+		var q callReq
+		if err := decode(r, &q); err != nil {
 			return nil, err
 		}
 		return cb.Call(r.Context(), q.To, q.Path, q.Bitrate)

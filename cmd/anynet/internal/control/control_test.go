@@ -40,7 +40,7 @@ func (fake) ChatSend(_ context.Context, to, text string) (ChatMessage, error) {
 	return ChatMessage{To: to, Text: text}, nil
 }
 func (fake) ChatList(context.Context) ([]ChatConversation, error) { return nil, nil }
-func (fake) ChatRead(_ context.Context, peer string, limit int) ([]ChatMessage, error) {
+func (fake) ChatRead(_ context.Context, peer string, limit int, _ bool) ([]ChatMessage, error) {
 	return []ChatMessage{{From: peer, Text: fmt.Sprint(limit)}}, nil
 }
 
@@ -82,7 +82,7 @@ func TestRoundTrip(t *testing.T) {
 	if m, err := c.ChatSend(ctx, "bob", "hi"); err != nil || m.Text != "hi" || m.To != "bob" {
 		t.Fatalf("chat %+v, %v", m, err)
 	}
-	if l, err := c.ChatRead(ctx, "bob", 7); err != nil || len(l) != 1 || l[0].Text != "7" {
+	if l, err := c.ChatRead(ctx, "bob", 7, false); err != nil || len(l) != 1 || l[0].Text != "7" {
 		t.Fatalf("read %+v, %v", l, err)
 	}
 }

@@ -4,12 +4,29 @@
 // peer is another user (SO_PEERCRED). The CLI verbs other than up, demo,
 // sim and init are clients of it.
 //
-// # Endpoints
+// # Conventions
 //
-// Every answer is JSON; an error is {"error": "..."} with a 4xx or 5xx
-// status. A request body with a field the endpoint does not know, or
-// over 1 MiB, is refused with 400, as is a ping of more than 100 probes
-// and a chat text over the chat service's limit.
+// Every answer is a JSON object or array of the Go type named beside its
+// endpoint below, with the json tags of its fields; the types are the
+// specification. Fields are typed: counts and sizes are numbers,
+// times RFC 3339 strings, durations integer nanoseconds in fields whose
+// names end in "Ns" (rttNs, rttsNs, jitterNs, durationNs), wallets 0x
+// hex, routes and paths records (Route, DirectPath), message statuses
+// and event kinds the constants Status… and Event…. Clients never parse
+// prose: Note, Detail and error messages are for people.
+//
+// A request body is one JSON object; a field the endpoint does not take,
+// a value of the wrong type or a second value is refused (400).
+// A query parameter the endpoint does not take, or one given twice, is
+// refused too; numbers and booleans in the query are checked.
+//
+// An error is ErrorBody, {"error": "…", "code": "…"}, with the status of
+// its code: bad_request 400, forbidden 403, not_found 404, refused 409,
+// internal 500, unsupported 501, timeout 504. The client turns the code
+// back into the sentinel (ErrBadRequest, ErrNotFound …) for errors.Is.
+//
+// A ping of more than 100 probes and a chat text over the chat
+// service's limit are refused with 400 too; a body is at most 1 MiB.
 //
 // Status carries, beside the counters, "drops": the frames dropped since
 // start by reason (malformed, mac1, auth, replay, handshakeReplay,
@@ -18,6 +35,8 @@
 // other; they sum to link.dropped), and "handshake": the flood defence
 // (underLoad, initiations this second, threshold, processed, cookiesSent,
 // cookiesReceived, rateLimited).
+//
+// # Endpoints
 //
 //	GET  /v1/status                 Status
 //	GET  /v1/peers                  []Peer
@@ -29,15 +48,17 @@
 //	POST /v1/chain/fund {"wallet"}  {}
 //	POST /v1/chat/send  {"to","text"}     ChatMessage
 //	GET  /v1/chat/list              []ChatConversation
-//	GET  /v1/chat/read?peer=P&limit=N     []ChatMessage
+//	GET  /v1/chat/read?peer=P&limit=N[&peek=true]  []ChatMessage (marked read unless peek)
+//	GET  /v1/events[?after=SEQ]     stream of Event (below)
 //
 // Beyond those, a Backend that implements ChatBackend serves (others
 // answer these ErrUnsupported):
 //
 //	GET  /v1/chat/requests          []ChatConversation
+//	POST /v1/chat/markread  {"peer"}           {}
 //	POST /v1/chat/consent   {"peer","action"}  {}    action: allow, deny, block
 //	POST /v1/chat/sendfile  {"to","path"}      ChatMessage (path absolute)
-//	POST /v1/chat/get       {"id","dir"}       stream of Progress (below)
+//	POST /v1/chat/get       {"id","dir"}       stream of Progress (below; dir "": the file stays in the node's store)
 //	POST /v1/chat/group/create {"name","members"}  ChatGroup
 //	POST /v1/chat/group/invite {"group","member"}  ChatGroup
 //	POST /v1/chat/group/remove {"group","member"}  ChatGroup
@@ -83,11 +104,39 @@
 //	{"have":32768,"total":100000}
 //	{"have":100000,"total":100000}
 //	{"file":{"path":"/home/u/photo.bin","name":"photo.bin","size":100000,"sha256":"…"}}
-//	or {"error":"control: not found: …","code":404}
+//	or {"error":"control: not found: …","code":"not_found"}
+//
+// # Events
+//
+// GET /v1/events streams newline-delimited JSON, one Event per line, for
+// as long as the client stays. The node numbers its events from 1 (Seq)
+// and keeps the newest DefaultJournalSize (Journal). The first line is
+// {"seq":N,"kind":"hello"}, N the newest number. Without ?after the
+// stream goes on with the events after N; with ?after=SEQ it first
+// replays those after SEQ, so a client that reconnects with the Seq of
+// the last event it handled gets every event exactly once. If some were
+// dropped meanwhile (or SEQ is from an earlier run of the node) a "gap"
+// event comes first, and the client re-reads what it shows.
+//
+//	{"seq":41,"kind":"hello"}
+//	{"seq":42,"time":"…","kind":"peer","peer":{"wallet":"0x…","source":"seen","messages":0}}
+//	{"seq":43,"time":"…","kind":"path","peer":{"wallet":"0x…","path":"direct","addr":"192.0.2.7:4747",…}}
+//	{"seq":44,"time":"…","kind":"message","message":{"id":"…","from":"0x…","to":"0x…","text":"hi","status":"delivered",…}}
+//	{"seq":45,"time":"…","kind":"receipt","message":{"id":"…","status":"read",…}}
+//	{"seq":46,"time":"…","kind":"transfer","transfer":{"id":"…","have":32768,"total":100000}}
+//	{"seq":47,"time":"…","kind":"service","service":{"service":"naming","what":"name","detail":"bob.anynet"}}
+//
+// Kinds: peer (a wallet met), path (direct ⇄ relayed), message (received
+// or sent here), request (from a wallet never allowed), receipt, group
+// (roster changed; group is its ID), post (community), transfer
+// (download progress, at most one per percent, then done or error),
+// service (node up, DID document published or failing, name
+// registered, call ended), gap. Clients ignore kinds they do not know.
 //
 // The server answers through a Backend, which the daemon implements over
 // its node (and daemon.ChainOnly for `anynet chain serve`, which answers
 // status, chain and fund only); handlers hold no state of their own.
+// Close ends the event streams too.
 //
 // A socket file left by a node that died is replaced by the next Listen;
 // one a live node answers on is refused ("a node is already running").

@@ -16,6 +16,8 @@ var (
 	// does not hold, a prefix that overlaps another or lies outside its
 	// parent.
 	ErrRefused = errors.New("control: refused")
+	// ErrTimeout: the node gave up waiting (a deadline passed).
+	ErrTimeout = errors.New("control: timed out")
 	// ErrForbidden: the socket's peer is another user.
 	ErrForbidden = errors.New("control: connection from another user refused")
 )

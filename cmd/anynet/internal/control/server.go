@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -24,6 +26,9 @@ type Server struct {
 	ln   net.Listener
 	srv  *http.Server
 	log  *slog.Logger
+	// stop ends the requests' contexts on Close, which ends event
+	// streams (Shutdown alone waits for them).
+	stop context.CancelFunc
 }
 
 type uidKey struct{}
@@ -59,10 +64,12 @@ func Listen(dir string, b Backend, log *slog.Logger) (*Server, error) {
 		os.Remove(tmp)
 		return nil, fmt.Errorf("control: %w", err)
 	}
-	s := &Server{path: path, ln: ln, log: log}
+	base, stop := context.WithCancel(context.Background())
+	s := &Server{path: path, ln: ln, log: log, stop: stop}
 	s.srv = &http.Server{
 		Handler:           s.handler(b),
 		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return base },
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			uid, err := peerUID(c)
 			if err != nil {
@@ -80,9 +87,13 @@ func (s *Server) Path() string { return s.path }
 
 // Close stops serving and removes the socket.
 func (s *Server) Close() error {
+	s.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	err := s.srv.Shutdown(ctx)
+	if err != nil {
+		s.srv.Close()
+	}
 	os.Remove(s.path)
 	return err
 }
@@ -91,12 +102,20 @@ func (s *Server) handler(b Backend) http.Handler {
 	mux := http.NewServeMux()
 	get := func(path string, f func(r *http.Request) (any, error)) {
 		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+			if err := checkQuery(path, r.URL.Query()); err != nil {
+				reply(w, nil, err)
+				return
+			}
 			v, err := f(r)
 			reply(w, v, err)
 		})
 	}
 	post := func(path string, f func(r *http.Request) (any, error)) {
 		mux.HandleFunc("POST "+path, func(w http.ResponseWriter, r *http.Request) {
+			if err := checkQuery(path, r.URL.Query()); err != nil {
+				reply(w, nil, err)
+				return
+			}
 			v, err := f(r)
 			reply(w, v, err)
 		})
@@ -110,8 +129,16 @@ func (s *Server) handler(b Backend) http.Handler {
 	get("/v1/chain", func(r *http.Request) (any, error) { return b.Chain(r.Context()) })
 	get("/v1/chat/list", func(r *http.Request) (any, error) { return b.ChatList(r.Context()) })
 	get("/v1/chat/read", func(r *http.Request) (any, error) {
-		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-		return b.ChatRead(r.Context(), r.URL.Query().Get("peer"), limit)
+		q := r.URL.Query()
+		limit, err := queryInt(q, "limit")
+		if err != nil {
+			return nil, err
+		}
+		peek, err := queryBool(q, "peek")
+		if err != nil {
+			return nil, err
+		}
+		return b.ChatRead(r.Context(), q.Get("peer"), limit, peek)
 	})
 	post("/v1/register", func(r *http.Request) (any, error) {
 		var req struct {
@@ -150,6 +177,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	s.chatHandlers(mux, b, get, post)
 	s.communityHandlers(b, get, post)
 	s.passHandlers(b, get, post)
+	s.eventHandlers(mux, b)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if uid, _ := r.Context().Value(uidKey{}).(int); uid != allowedUID() {
 			s.log.Warn("control: refused a connection from another user", "uid", uid)
@@ -160,43 +188,134 @@ func (s *Server) handler(b Backend) http.Handler {
 	})
 }
 
+// queryParams are the query parameters each endpoint takes; any other
+// is refused, as unknown body fields are. A parameter may be given once,
+// except those in repeatable.
+var queryParams = map[string][]string{
+	"/v1/resolve":             {"name", "text"},
+	"/v1/chat/read":           {"peer", "limit", "peek"},
+	"/v1/chat/group/read":     {"group", "limit"},
+	"/v1/chat/community/read": {"community", "limit"},
+	"/v1/pass":                {"ref"},
+	"/v1/events":              {"after"},
+}
+
+var repeatable = map[string]bool{"text": true} // /v1/resolve's text records
+
+// checkQuery refuses a parameter path does not take, or one given twice.
+func checkQuery(path string, q url.Values) error {
+	for k, v := range q {
+		if !slices.Contains(queryParams[path], k) {
+			return fmt.Errorf("%w: %s takes no parameter %q", ErrBadRequest, path, k)
+		}
+		if len(v) > 1 && !repeatable[k] {
+			return fmt.Errorf("%w: parameter %q given %d times", ErrBadRequest, k, len(v))
+		}
+	}
+	return nil
+}
+
+// queryInt reads a non-negative integer parameter; absent is 0.
+func queryInt(q url.Values, name string) (int, error) {
+	s := q.Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%w: %s=%q: want a number from 0", ErrBadRequest, name, s)
+	}
+	return n, nil
+}
+
+// queryBool reads a boolean parameter; absent is false.
+func queryBool(q url.Values, name string) (bool, error) {
+	s := q.Get(name)
+	if s == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, fmt.Errorf("%w: %s=%q: want true or false", ErrBadRequest, name, s)
+	}
+	return b, nil
+}
+
+// decode reads a request's JSON body into v, refusing unknown fields
+// and trailing data.
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
 	dec.DisallowUnknownFields() // a misspelt field is an error, not a silent default
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
+	if dec.More() {
+		return fmt.Errorf("%w: more than one JSON value in the body", ErrBadRequest)
+	}
 	return nil
 }
 
-type errorBody struct {
+// ErrorBody is every error answer: the message and a machine code (the
+// Code… constants).
+type ErrorBody struct {
 	Error string `json:"error"`
+	Code  string `json:"code"`
 }
 
 func reply(w http.ResponseWriter, v any, err error) {
 	w.Header().Set("Content-Type", "application/json")
 	if err != nil {
 		w.WriteHeader(statusOf(err))
-		json.NewEncoder(w).Encode(errorBody{Error: err.Error()})
+		json.NewEncoder(w).Encode(ErrorBody{Error: err.Error(), Code: codeOf(err)})
 		return
 	}
 	json.NewEncoder(w).Encode(v)
 }
 
+// Error codes of ErrorBody, each with its HTTP status.
+const (
+	CodeBadRequest  = "bad_request" // 400, ErrBadRequest
+	CodeForbidden   = "forbidden"   // 403, ErrForbidden
+	CodeNotFound    = "not_found"   // 404, ErrNotFound
+	CodeRefused     = "refused"     // 409, ErrRefused
+	CodeInternal    = "internal"    // 500
+	CodeUnsupported = "unsupported" // 501, ErrUnsupported
+	CodeTimeout     = "timeout"     // 504, a deadline passed
+)
+
+// codes maps each code to its sentinel and status, in the order errors
+// are matched.
+var codes = []struct {
+	code   string
+	err    error
+	status int
+}{
+	{CodeBadRequest, ErrBadRequest, http.StatusBadRequest},
+	{CodeForbidden, ErrForbidden, http.StatusForbidden},
+	{CodeNotFound, ErrNotFound, http.StatusNotFound},
+	{CodeUnsupported, ErrUnsupported, http.StatusNotImplemented},
+	{CodeRefused, ErrRefused, http.StatusConflict},
+	{CodeTimeout, ErrTimeout, http.StatusGatewayTimeout},
+}
+
+func codeOf(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, syscall.ETIMEDOUT) {
+		return CodeTimeout
+	}
+	for _, c := range codes {
+		if errors.Is(err, c.err) {
+			return c.code
+		}
+	}
+	return CodeInternal
+}
+
 func statusOf(err error) int {
-	switch {
-	case errors.Is(err, ErrBadRequest):
-		return http.StatusBadRequest
-	case errors.Is(err, ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, ErrUnsupported):
-		return http.StatusNotImplemented
-	case errors.Is(err, ErrRefused):
-		return http.StatusConflict
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):
-		return http.StatusGatewayTimeout
+	code := codeOf(err)
+	for _, c := range codes {
+		if c.code == code {
+			return c.status
+		}
 	}
 	return http.StatusInternalServerError
 }

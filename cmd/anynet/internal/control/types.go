@@ -23,7 +23,9 @@ type Backend interface {
 	Fund(ctx context.Context, wallet string) error
 	ChatSend(ctx context.Context, to, text string) (ChatMessage, error)
 	ChatList(ctx context.Context) ([]ChatConversation, error)
-	ChatRead(ctx context.Context, peer string, limit int) ([]ChatMessage, error)
+	// ChatRead returns the newest limit messages with peer (0: all),
+	// oldest first, and marks the conversation read unless peek.
+	ChatRead(ctx context.Context, peer string, limit int, peek bool) ([]ChatMessage, error)
 }
 
 // Status describes the running node.
@@ -39,8 +41,10 @@ type Status struct {
 	ChainServed  string    `json:"chainServed,omitempty"` // URL others can use
 	ChainID      uint64    `json:"chainId"`
 	Started      time.Time `json:"started"`
-	Chat         bool      `json:"chat"`
-	Link         Counters  `json:"link"`
+	// Locators are the node's overlay locators, when routed.
+	Locators []string `json:"locators,omitempty"`
+	Chat     bool     `json:"chat"`
+	Link     Counters `json:"link"`
 	// Drops counts the frames dropped since start by reason (every
 	// reason is listed, zeros included); their sum is Link.Dropped.
 	Drops map[string]uint64 `json:"drops,omitempty"`
@@ -73,33 +77,59 @@ type Counters struct {
 
 // Peer is a wallet this node knows how to reach or has talked to.
 type Peer struct {
-	Wallet string    `json:"wallet"`
-	Name   string    `json:"name,omitempty"`
-	Addr   string    `json:"addr,omitempty"` // underlay endpoint, when known
-	Source string    `json:"source"`         // "static", "router", "chain", "seen"
-	RTT    string    `json:"rtt,omitempty"`  // last ping
-	Seen   time.Time `json:"seen,omitzero"`
+	Wallet string `json:"wallet"`
+	Name   string `json:"name,omitempty"`
+	Addr   string `json:"addr,omitempty"` // underlay endpoint, when known
+	// Source says how the node met it: "static", "router", "chain"
+	// (resolved or pinged) or "seen" (chatted with).
+	Source string `json:"source"`
+	// Path is how frames reach it now: "direct" (a direct UDP path),
+	// "relayed" (through a router) or "" (not known).
+	Path string        `json:"path,omitempty"`
+	RTT  time.Duration `json:"rttNs,omitempty"` // last ping's round trip
+	// Seen is the last activity: a message, a ping reply, a resolution;
+	// zero if none yet.
+	Seen time.Time `json:"seen,omitzero"`
+	// Messages counts chat messages exchanged with it since the node
+	// started, both ways.
+	Messages uint64 `json:"messages"`
 }
 
 // Routes is the node's routing state.
 type Routes struct {
 	// Available is true when the node is in a routed segment (a router,
 	// or a host with routers); Note says what that means for its peers.
-	Available bool     `json:"available"`
-	Note      string   `json:"note"`
-	Direct    []string `json:"direct"` // wallets reached directly over the underlay
+	Available bool         `json:"available"`
+	Note      string       `json:"note"`
+	Direct    []DirectPath `json:"direct"` // wallets reached directly over the underlay
 	// Role is "host" or "router"; Locator this node's locator; both
 	// empty without routing.
 	Role    string `json:"role,omitempty"`
 	Locator string `json:"locator,omitempty"`
 	// Attached: a host's attachment to one of its routers stands.
 	Attached bool `json:"attached,omitempty"`
-	// Table is a router's route table, longest prefix first: "PREFIX via
-	// NEXT-HOP metric N", the next hop "self" for its own prefixes.
-	Table []string `json:"table,omitempty"`
+	// Table is a router's route table, longest prefix first.
+	Table []Route `json:"table,omitempty"`
 	// Pass says whether a router's network pass names its endpoint, so
 	// that routers of other segments tunnel to it.
 	Pass string `json:"pass,omitempty"`
+}
+
+// Route is one entry of a router's table.
+type Route struct {
+	Prefix string `json:"prefix"` // locator prefix, text form
+	// NextHop is the next hop's wallet, or its node key ("key:…") when
+	// not one of the configured routers; empty with Self.
+	NextHop string `json:"nextHop,omitempty"`
+	Self    bool   `json:"self,omitempty"` // the router's own prefix
+	Metric  uint32 `json:"metric"`
+}
+
+// DirectPath is a wallet reached straight over the underlay.
+type DirectPath struct {
+	Wallet string `json:"wallet"`
+	Name   string `json:"name,omitempty"`
+	Addr   string `json:"addr"` // its underlay endpoint
 }
 
 // Resolved is what the chain says of a name: the whole DID document
@@ -159,16 +189,16 @@ type Registered struct {
 
 // PingResult gives the round trip times of a ping through the overlay.
 type PingResult struct {
-	Name   string   `json:"name"`
-	Wallet string   `json:"wallet"`
-	Method string   `json:"method"` // how the RTT was measured
-	RTTs   []string `json:"rtts"`   // one per reply, as time.Duration strings
-	Sent   int      `json:"sent"`
-	Lost   int      `json:"lost"`
-	// Min, Avg and Max summarise RTTs, as time.Duration strings.
-	Min string `json:"min,omitempty"`
-	Avg string `json:"avg,omitempty"`
-	Max string `json:"max,omitempty"`
+	Name   string          `json:"name"`
+	Wallet string          `json:"wallet"`
+	Method string          `json:"method"` // how the RTT was measured
+	RTTs   []time.Duration `json:"rttsNs"` // one per reply
+	Sent   int             `json:"sent"`
+	Lost   int             `json:"lost"`
+	// Min, Avg and Max summarise RTTs; zero without replies.
+	Min time.Duration `json:"minNs,omitempty"`
+	Avg time.Duration `json:"avgNs,omitempty"`
+	Max time.Duration `json:"maxNs,omitempty"`
 }
 
 // ChainInfo describes the chain the node uses.
@@ -186,6 +216,15 @@ type ChainInfo struct {
 	Passes           string `json:"passes,omitempty"`
 }
 
+// Message statuses (ChatMessage.Status), in the order a message moves.
+const (
+	StatusPending   = "pending"   // stored here, not handed over yet
+	StatusSent      = "sent"      // a mailbox holds it
+	StatusDelivered = "delivered" // the recipient's node stored it
+	StatusRead      = "read"      // the recipient read it
+	StatusFailed    = "failed"    // nobody took it; Error says why
+)
+
 // ChatMessage is one chat message.
 type ChatMessage struct {
 	ID     string    `json:"id"`
@@ -193,7 +232,7 @@ type ChatMessage struct {
 	To     string    `json:"to"`
 	Text   string    `json:"text"`
 	Sent   time.Time `json:"sent"`
-	Status string    `json:"status"`
+	Status string    `json:"status"` // a Status… constant
 	Error  string    `json:"error,omitempty"`
 	// Group is the group's ID, for a group message.
 	Group string `json:"group,omitempty"`

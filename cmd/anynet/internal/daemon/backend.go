@@ -43,6 +43,9 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 	if self.NodeKey != nil {
 		s.NodeKey = self.NodeKey.String()
 	}
+	for _, l := range d.node.Locators() {
+		s.Locators = append(s.Locators, l.String())
+	}
 	if d.remote != nil {
 		s.Chain = d.cfg.Chain
 	} else if d.emb != nil {
@@ -70,6 +73,7 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 // session table yet, so a peer that only dialed in unprompted shows once
 // it chats.)
 func (d *Daemon) Peers(context.Context) ([]control.Peer, error) {
+	d.updatePaths() // fresh, not up to a second old
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	out := make([]control.Peer, 0, len(d.peers))
@@ -84,35 +88,46 @@ func (d *Daemon) Peers(context.Context) ([]control.Peer, error) {
 	return out, nil
 }
 
-// seen records a peer.
-func (d *Daemon) seen(w common.Address, source, addr string) *control.Peer {
+// seen records activity of a peer (and the peer, if new: an EventPeer)
+// and applies f, if not nil, to its entry under d.mu.
+func (d *Daemon) seen(w common.Address, source, addr string, f func(p *control.Peer)) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	p := d.peers[w]
-	if p == nil {
+	isNew := p == nil
+	if isNew {
 		p = &control.Peer{Wallet: w.Hex(), Source: source}
 		d.peers[w] = p
 	}
 	if addr != "" {
 		p.Addr = addr
 	}
-	p.Seen = time.Now()
-	return p
+	if source != "static" && source != "router" { // configured, not met
+		p.Seen = time.Now()
+	}
+	if f != nil {
+		f(p)
+	}
+	cp := *p
+	d.mu.Unlock()
+	if isNew {
+		d.events.Append(control.Event{Kind: control.EventPeer, Peer: &cp})
+	}
 }
 
 // Routes implements control.Backend: the node's place in its routed
 // segment (routing.go), a router's table, and the peers reached directly.
 func (d *Daemon) Routes(context.Context) (control.Routes, error) {
+	d.updatePaths()
 	r := d.routes()
 	r.Pass = d.passNote()
 	d.mu.Lock()
 	for _, p := range d.peers {
-		if p.Addr != "" {
-			r.Direct = append(r.Direct, p.Wallet+" via "+p.Addr)
+		if p.Path == pathDirect && p.Addr != "" {
+			r.Direct = append(r.Direct, control.DirectPath{Wallet: p.Wallet, Name: p.Name, Addr: p.Addr})
 		}
 	}
 	d.mu.Unlock()
-	sort.Strings(r.Direct)
+	sort.Slice(r.Direct, func(i, j int) bool { return r.Direct[i].Wallet < r.Direct[j].Wallet })
 	return r, nil
 }
 
@@ -144,15 +159,14 @@ func (d *Daemon) Ping(ctx context.Context, name string, count int) (control.Ping
 		return res, fmt.Errorf("%w: %v", control.ErrNotFound, err)
 	}
 	if res.Wallet != "" {
-		p := d.seen(common.HexToAddress(res.Wallet), "chain", "")
-		d.mu.Lock()
-		if len(res.RTTs) > 0 {
-			p.RTT = res.RTTs[len(res.RTTs)-1]
-		}
-		if !strings.HasPrefix(name, "0x") {
-			p.Name = d.fullName(name)
-		}
-		d.mu.Unlock()
+		d.seen(common.HexToAddress(res.Wallet), "chain", "", func(p *control.Peer) {
+			if len(res.RTTs) > 0 {
+				p.RTT = res.RTTs[len(res.RTTs)-1]
+			}
+			if !strings.HasPrefix(name, "0x") {
+				p.Name = d.fullName(name)
+			}
+		})
 	}
 	return res, err
 }
@@ -205,19 +219,8 @@ func (d *Daemon) ChatSend(ctx context.Context, to, text string) (control.ChatMes
 	if errors.Is(err, im.ErrTooLarge) {
 		return chatMessage(m), fmt.Errorf("%w: %v (send a long text as a file: chat send --file)", control.ErrBadRequest, err)
 	}
-	if err == nil {
-		d.seen(m.To, "seen", "")
-	}
+	d.sent(m)
 	return chatMessage(m), err
-}
-
-// SendChat sends text to a name or wallet and returns the stored message.
-func (d *Daemon) SendChat(ctx context.Context, to, text string) (im.Message, error) {
-	w, _, err := d.lookup(ctx, to)
-	if err != nil {
-		return im.Message{}, err
-	}
-	return d.chat.Send(ctx, w.Hex(), text)
 }
 
 // ChatList implements control.Backend: conversations, then requests.
@@ -242,8 +245,8 @@ func (d *Daemon) ChatList(ctx context.Context) ([]control.ChatConversation, erro
 }
 
 // ChatRead implements control.Backend: the newest limit messages with
-// peer, oldest first, marked read.
-func (d *Daemon) ChatRead(ctx context.Context, peer string, limit int) ([]control.ChatMessage, error) {
+// peer, oldest first, marked read unless peek.
+func (d *Daemon) ChatRead(ctx context.Context, peer string, limit int, peek bool) ([]control.ChatMessage, error) {
 	w, _, err := d.lookup(ctx, peer)
 	if err != nil {
 		return nil, err
@@ -256,7 +259,7 @@ func (d *Daemon) ChatRead(ctx context.Context, peer string, limit int) ([]contro
 	for _, m := range h {
 		out = append(out, chatMessage(m))
 	}
-	if len(h) > 0 {
+	if len(h) > 0 && !peek {
 		d.chat.MarkRead(ctx, w)
 	}
 	return out, nil
@@ -266,20 +269,24 @@ func chatMessage(m im.Message) control.ChatMessage {
 	if m.ID.IsZero() {
 		return control.ChatMessage{}
 	}
-	cm := control.ChatMessage{ID: m.ID.String(), From: m.From.Hex(), To: m.To.Hex(), Text: m.Text, Sent: m.Sent, Status: m.Status.String(), Error: m.Err, Attachment: attachmentOf(m.Attachment)}
+	cm := control.ChatMessage{ID: m.ID.String(), From: m.From.Hex(), To: m.To.Hex(), Text: m.Text, Sent: m.Sent, Status: statusOf(m.Status), Error: m.Err, Attachment: attachmentOf(m.Attachment)}
 	if m.Group != (im.GroupID{}) {
 		cm.Group = m.Group.String()
 	}
 	return cm
 }
 
-// watchChat records chat peers as seen.
-func (d *Daemon) watchChat(ctx context.Context) {
-	for ev := range d.chat.Subscribe(ctx) {
-		if ev.Kind == im.EventMessage || ev.Kind == im.EventRequest {
-			d.seen(ev.Peer, "seen", "")
-			d.log.Info("chat message", "from", ev.Peer.Hex())
-			d.log.Debug("chat message text", "from", ev.Peer.Hex(), "text", ev.Message.Text)
-		}
+// statusOf names a message status in the control API.
+func statusOf(s im.Status) string {
+	switch s {
+	case im.Pending:
+		return control.StatusPending
+	case im.Sent:
+		return control.StatusSent
+	case im.Delivered:
+		return control.StatusDelivered
+	case im.Read:
+		return control.StatusRead
 	}
+	return control.StatusFailed
 }

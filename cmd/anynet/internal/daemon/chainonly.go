@@ -62,6 +62,6 @@ func (c *ChainOnly) ChatSend(context.Context, string, string) (control.ChatMessa
 func (c *ChainOnly) ChatList(context.Context) ([]control.ChatConversation, error) {
 	return nil, errChainOnly
 }
-func (c *ChainOnly) ChatRead(context.Context, string, int) ([]control.ChatMessage, error) {
+func (c *ChainOnly) ChatRead(context.Context, string, int, bool) ([]control.ChatMessage, error) {
 	return nil, errChainOnly
 }

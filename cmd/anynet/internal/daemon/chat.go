@@ -34,6 +34,15 @@ func (d *Daemon) ChatRequests(ctx context.Context) ([]control.ChatConversation, 
 	return out, nil
 }
 
+// ChatMarkRead implements control.ChatBackend.
+func (d *Daemon) ChatMarkRead(ctx context.Context, peer string) error {
+	w, _, err := d.lookup(ctx, peer)
+	if err != nil {
+		return err
+	}
+	return d.chat.MarkRead(ctx, w)
+}
+
 // ChatConsent implements control.ChatBackend.
 func (d *Daemon) ChatConsent(ctx context.Context, peer, action string) error {
 	if peer == "" {
@@ -62,43 +71,58 @@ func (d *Daemon) ChatSendFile(ctx context.Context, to, path string) (control.Cha
 	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
 		return control.ChatMessage{}, fmt.Errorf("%w: %s is not a readable file", control.ErrBadRequest, path)
 	}
-	m, err := d.SendFile(ctx, to, path)
+	w, _, err := d.lookup(ctx, to)
+	if err != nil {
+		return control.ChatMessage{}, err
+	}
+	m, err := d.chat.SendFile(ctx, w.Hex(), path, im.File)
 	if errors.Is(err, im.ErrUnknownPeer) || errors.Is(err, stack.ErrUnknownPeer) {
 		return chatMessage(m), fmt.Errorf("%w: %v", control.ErrNotFound, err)
 	}
+	d.sent(m)
 	return chatMessage(m), err
 }
 
-// SendFile offers the file at path to a name (bob: bob.anynet) or a 0x
-// wallet, as SendChat sends text.
-func (d *Daemon) SendFile(ctx context.Context, to, path string) (im.Message, error) {
-	w, _, err := d.lookup(ctx, to)
-	if err != nil {
-		return im.Message{}, err
-	}
-	return d.chat.SendFile(ctx, w.Hex(), path, im.File)
-}
-
 // ChatGet implements control.ChatBackend: im.Download, then a copy into
-// dir under the attachment's name (never over an existing file).
+// dir under the attachment's name (never over an existing file); with
+// dir empty, the verified file stays where the chat store keeps it.
+// Progress is journaled as EventTransfer too.
 func (d *Daemon) ChatGet(ctx context.Context, id, dir string, progress func(have, total int64)) (control.ChatFile, error) {
 	mid, err := im.ParseMessageID(id)
 	if err != nil {
 		return control.ChatFile{}, fmt.Errorf("%w: message ID %q: want the 32 hex digits of a message's id (chat read NAME --json shows them)", control.ErrBadRequest, id)
 	}
-	if !filepath.IsAbs(dir) {
+	if dir != "" && !filepath.IsAbs(dir) {
 		return control.ChatFile{}, fmt.Errorf("%w: the output directory must be absolute (got %q)", control.ErrBadRequest, dir)
 	}
-	src, err := d.chat.Download(ctx, mid, progress)
+	transfer := func(t control.Transfer) {
+		t.ID = id
+		d.events.Append(control.Event{Kind: control.EventTransfer, Transfer: &t})
+	}
+	last := int64(-1)
+	src, err := d.chat.Download(ctx, mid, func(have, total int64) {
+		if pct := have * 100 / max(total, 1); pct != last { // one event per percent at most
+			last = pct
+			transfer(control.Transfer{Have: have, Total: total})
+		}
+		if progress != nil {
+			progress(have, total)
+		}
+	})
 	if errors.Is(err, im.ErrNotFound) {
-		return control.ChatFile{}, fmt.Errorf("%w: %v", control.ErrNotFound, err)
+		err = fmt.Errorf("%w: %v", control.ErrNotFound, err)
 	}
 	if err != nil {
+		transfer(control.Transfer{Error: err.Error()})
 		return control.ChatFile{}, err
 	}
 	att, err := d.attachment(ctx, mid)
 	if err != nil {
 		return control.ChatFile{}, err
+	}
+	if dir == "" {
+		transfer(control.Transfer{Have: att.Size, Total: att.Size, Done: true})
+		return control.ChatFile{Path: src, Name: att.Name, Size: att.Size, SHA256: hex.EncodeToString(att.SHA256[:])}, nil
 	}
 	name := filepath.Base(filepath.Clean("/" + att.Name))
 	if name == "/" || name == "." {
@@ -108,6 +132,7 @@ func (d *Daemon) ChatGet(ctx context.Context, id, dir string, progress func(have
 	if err := copyNew(src, dst); err != nil {
 		return control.ChatFile{}, err
 	}
+	transfer(control.Transfer{Have: att.Size, Total: att.Size, Done: true})
 	return control.ChatFile{Path: dst, Name: att.Name, Size: att.Size, SHA256: hex.EncodeToString(att.SHA256[:])}, nil
 }
 
@@ -251,6 +276,7 @@ func (d *Daemon) GroupSend(ctx context.Context, group, text string) (control.Cha
 		return control.ChatMessage{}, err
 	}
 	m, err := d.chat.SendGroup(ctx, g.ID, text)
+	d.sent(m)
 	return chatMessage(m), err
 }
 

@@ -166,11 +166,11 @@ func (d *Daemon) Call(ctx context.Context, to, path string, bitrate int) (contro
 	}
 	r := control.CallResult{
 		Peer: st.Peer.Hex(), Sent: st.Sent, Received: st.Received, Lost: st.Lost, LossRate: st.LossRate(),
-		Late: st.Late, Duplicates: st.Duplicates, Jitter: st.Jitter.String(), Bytes: st.Bytes,
-		Duration: st.Duration.String(), Reported: st.Reported,
+		Late: st.Late, Duplicates: st.Duplicates, Jitter: st.Jitter, Bytes: st.Bytes,
+		Duration: st.Duration, Reported: st.Reported,
 	}
 	if st.Echoes > 0 {
-		r.RTTP50, r.RTTP99 = st.RTTP50.String(), st.RTTP99.String()
+		r.RTTP50, r.RTTP99 = st.RTTP50, st.RTTP99
 	}
 	return r, nil
 }

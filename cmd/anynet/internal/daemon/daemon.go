@@ -78,17 +78,21 @@ type Daemon struct {
 	echo net.PacketConn
 	chat *im.Service
 	ctl  *control.Server
+	// events is the journal GET /v1/events serves (events.go).
+	events *control.Journal
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
 	// mu guards the fields below.
-	mu         sync.Mutex
-	peers      map[common.Address]*control.Peer
-	published  bool
-	publishErr error
-	name       string         // the name claimed on chain
-	announced  *PassAnnounced // what a router did with its pass (routerpass.go)
+	mu          sync.Mutex
+	peers       map[common.Address]*control.Peer
+	named       map[common.Address]bool // peers whose reverse name was looked up
+	wasAttached bool                    // a host's attachment, as last journaled
+	published   bool
+	publishErr  error
+	name        string         // the name claimed on chain
+	announced   *PassAnnounced // what a router did with its pass (routerpass.go)
 }
 
 // Start brings the node and its services up; see the package doc for the
@@ -99,7 +103,7 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg := o.Config
-	d := &Daemon{cfg: cfg, log: log, started: time.Now(), peers: map[common.Address]*control.Peer{}}
+	d := &Daemon{cfg: cfg, log: log, started: time.Now(), peers: map[common.Address]*control.Peer{}, named: map[common.Address]bool{}, events: control.NewJournal(0)}
 	defer func() {
 		if err != nil {
 			d.Close()
@@ -168,10 +172,10 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		d.node.PublishAddr = netip.MustParseAddrPort(cfg.PublishAddr)
 	}
 	for _, p := range peers {
-		d.seen(p.Wallet, "static", p.Addr.String())
+		d.seen(p.Wallet, "static", p.Addr.String(), nil)
 	}
 	for _, r := range routing.Routers {
-		d.seen(common.Address(r.Wallet), "router", r.Addr.String())
+		d.seen(common.Address(r.Wallet), "router", r.Addr.String(), nil)
 	}
 	if err := d.node.Up(ctx); err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
@@ -203,6 +207,11 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		defer d.wg.Done()
 		d.watchChat(runCtx)
 	}()
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.watchPaths(runCtx)
+	}()
 	if o.Control {
 		if d.ctl, err = control.Listen(cfg.Dir, d, log); err != nil {
 			return nil, err
@@ -227,6 +236,7 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		defer d.wg.Done()
 		d.dropLoop(runCtx, every) // drops.go
 	}()
+	d.service("node", "up", d.node.Self().Addr.String())
 	log.Info("node up", "wallet", d.wallet.Hex(), "underlay", d.node.Self().Addr.String(), "chain", d.chainDesc())
 	return d, nil
 }
@@ -296,17 +306,8 @@ func (d *Daemon) chainDesc() string {
 	return d.cfg.Chain
 }
 
-// Node returns the running node.
-func (d *Daemon) Node() *stack.Node { return d.node }
-
-// Chat returns the chat service.
-func (d *Daemon) Chat() *im.Service { return d.chat }
-
 // Wallet returns the node's wallet.
 func (d *Daemon) Wallet() common.Address { return d.wallet }
-
-// Names returns the naming client.
-func (d *Daemon) Names() *naming.Client { return d.names }
 
 // Close stops everything Start started, in reverse order.
 func (d *Daemon) Close() error {

@@ -75,7 +75,7 @@ func TestBackend(t *testing.T) {
 		t.Fatalf("ping bob = %+v, %v", p, err)
 	}
 	peers, _ := alice.Peers(ctx)
-	if len(peers) != 1 || peers[0].Wallet != bob.Wallet().Hex() || peers[0].RTT == "" {
+	if len(peers) != 1 || peers[0].Wallet != bob.Wallet().Hex() || peers[0].RTT <= 0 {
 		t.Errorf("peers = %+v", peers)
 	}
 	routes, _ := alice.Routes(ctx)
@@ -121,7 +121,7 @@ func TestBackend(t *testing.T) {
 	if err != nil || m.Status != "delivered" {
 		t.Fatalf("chat send = %+v, %v", m, err)
 	}
-	h, err := bob.ChatRead(ctx, "alice", 0)
+	h, err := bob.ChatRead(ctx, "alice", 0, false)
 	if err != nil || len(h) != 1 || h[0].Text != "hi" {
 		t.Fatalf("bob reads = %+v, %v", h, err)
 	}
@@ -198,7 +198,7 @@ func TestOfflineChat(t *testing.T) {
 		t.Fatalf("send to a stopped bob = %+v, %v; want kept by his mailbox (sent)", m, err)
 	}
 	bob = start(bobCfg, keys["bob"])
-	h, err := bob.ChatRead(ctx, "alice", 0)
+	h, err := bob.ChatRead(ctx, "alice", 0, false)
 	if err != nil || len(h) != 2 || h[1].Text != "while you were out" {
 		t.Fatalf("bob reads %+v, %v", h, err)
 	}
@@ -260,7 +260,7 @@ func TestChatAfterRestartOnNewPort(t *testing.T) {
 	if err != nil || m.Status != "delivered" {
 		t.Fatalf("send after bob moved: %+v, %v; want delivered at once", m, err)
 	}
-	h, err := bob.ChatRead(ctx, "alice", 0)
+	h, err := bob.ChatRead(ctx, "alice", 0, false)
 	if err != nil || len(h) == 0 || h[len(h)-1].Text != "after the restart" {
 		t.Fatalf("bob reads %+v, %v", h, err)
 	}

@@ -50,6 +50,15 @@
 // the dev account too, so it shows passes and mints them for a holder
 // named with --to (chainonly_passes.go).
 //
+// The daemon's exported surface is one method per action: the control
+// API's (Status, Peers, ChatSend …), Events (events.go: a journal of
+// peers met, paths turning direct or relayed, chat messages, receipts,
+// posts, download progress and the node's own reports, which GET
+// /v1/events streams), and lifecycle and test helpers (Start, Close,
+// Wallet, Ready, Attached, RouterInfo, Announced, LinkStats). There is
+// no way around it to the node or the chat service: the TUI and the
+// demo's bots use the same methods, the TUI over the control socket.
+//
 // The stack exposes no session table, so Peers lists the static peers and
 // the wallets this node resolved, pinged or chatted with. Chat names are
 // resolved here (im resolves only through Node.Resolver, and the chain's

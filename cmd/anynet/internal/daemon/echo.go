@@ -51,7 +51,6 @@ func ping(ctx context.Context, node *stack.Node, name string, count int, timeout
 	if a, ok := c.RemoteAddr().(*stack.Addr); ok {
 		res.Wallet = a.Wallet.Hex()
 	}
-	var rtts []time.Duration
 	buf := make([]byte, 64)
 	repathed := false // the peer's DID document was read again (once per ping)
 	for seq := uint64(1); seq <= uint64(count); seq++ {
@@ -105,8 +104,7 @@ func ping(ctx context.Context, node *stack.Node, name string, count int, timeout
 			continue
 		}
 		rtt := time.Since(start)
-		rtts = append(rtts, rtt)
-		res.RTTs = append(res.RTTs, rtt.String())
+		res.RTTs = append(res.RTTs, rtt)
 		if seq < uint64(count) {
 			select {
 			case <-ctx.Done():
@@ -114,12 +112,12 @@ func ping(ctx context.Context, node *stack.Node, name string, count int, timeout
 			}
 		}
 	}
-	if len(rtts) > 0 {
+	if rtts := res.RTTs; len(rtts) > 0 {
 		lo, hi, sum := rtts[0], rtts[0], time.Duration(0)
 		for _, r := range rtts {
 			lo, hi, sum = min(lo, r), max(hi, r), sum+r
 		}
-		res.Min, res.Max, res.Avg = lo.String(), hi.String(), (sum / time.Duration(len(rtts))).String()
+		res.Min, res.Max, res.Avg = lo, hi, sum/time.Duration(len(rtts))
 	}
 	return res, nil
 }

@@ -85,13 +85,14 @@ func (d *Daemon) Resolve(ctx context.Context, host string, texts ...string) (con
 		}
 		r.Texts[k] = v
 	}
-	p := d.seen(w, "chain", "")
-	if len(r.Underlay) > 0 {
-		d.mu.Lock()
-		p.Addr = r.Underlay[len(r.Underlay)-1]
-		p.Name = name
-		d.mu.Unlock()
-	}
+	d.seen(w, "chain", "", func(p *control.Peer) {
+		if name != "" {
+			p.Name = name
+		}
+		if len(r.Underlay) > 0 && p.Source != "router" && p.Source != "static" {
+			p.Addr = r.Underlay[len(r.Underlay)-1]
+		}
+	})
 	return r, nil
 }
 
@@ -126,6 +127,7 @@ func fillDocument(r *control.Resolved, doc *naming.Document) {
 // it becomes the wallet's primary (reverse) name with primary, or when
 // the wallet has none.
 func (d *Daemon) Register(ctx context.Context, label string, primary bool) (control.Registered, error) {
+	label = strings.TrimSuffix(label, "."+d.names.Config().TLD) // "bob.anynet" claims bob too
 	if label == "" || strings.Contains(label, ".") {
 		return control.Registered{}, fmt.Errorf("%w: register a single label (\"alice\" for alice.%s), not %q", control.ErrBadRequest, d.names.Config().TLD, label)
 	}

@@ -25,11 +25,18 @@ func (d *Daemon) publishLoop(ctx context.Context) {
 			return
 		}
 		d.mu.Lock()
+		prevErr, was := d.publishErr, d.published
 		d.publishErr = err
 		if err == nil {
 			d.published = true
 		}
 		d.mu.Unlock()
+		switch {
+		case err == nil && !was:
+			d.service("naming", "published", "did:ethr:"+d.wallet.Hex())
+		case err != nil && (prevErr == nil || prevErr.Error() != err.Error()):
+			d.service("naming", "publish-failed", err.Error())
+		}
 		wait := republish
 		if err != nil {
 			args := []any{"err", err, "in", backoff}
@@ -75,6 +82,7 @@ func (d *Daemon) publishOnce(ctx context.Context) error {
 	d.name = name
 	d.mu.Unlock()
 	if first {
+		d.service("naming", "name", name)
 		d.log.Info("name registered", "name", name, "wallet", d.wallet.Hex())
 	}
 	return nil

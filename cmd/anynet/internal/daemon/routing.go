@@ -153,7 +153,8 @@ func (d *Daemon) routes() control.Routes {
 		r.Note = fmt.Sprintf("router at %s: hosts attach in %s; frames for other locators are forwarded unopened", rt.Locator, prefixList(rt.Prefixes))
 		self := d.node.Self()
 		for _, e := range d.node.Routes() {
-			r.Table = append(r.Table, fmt.Sprintf("%s via %s metric %d", e.Prefix, d.hopName(e.NextHop, self.NodeKey), e.Metric))
+			hop := d.hopName(e.NextHop, self.NodeKey)
+			r.Table = append(r.Table, control.Route{Prefix: e.Prefix.String(), NextHop: hop, Self: hop == "", Metric: e.Metric})
 		}
 		return r
 	case len(rt.Routers) > 0:
@@ -168,11 +169,11 @@ func (d *Daemon) routes() control.Routes {
 	return control.Routes{Note: "no routers: every peer is reached directly over the UDP underlay at the endpoint its DID document publishes (or a static --peer); attach to one with --router"}
 }
 
-// hopName names a route's next hop: "self", a router's wallet, or its
-// node key.
+// hopName names a route's next hop: "" for this router, a router's
+// wallet, or its node key.
 func (d *Daemon) hopName(id route.ID, self *transport.PublicKey) string {
 	if self != nil && id == route.ID(*self) {
-		return "self"
+		return ""
 	}
 	for _, p := range d.node.Routing.Routers {
 		if route.ID(p.NodeKey) == id {

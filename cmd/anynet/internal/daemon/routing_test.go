@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
@@ -102,7 +103,7 @@ func TestRouted(t *testing.T) {
 				t.Fatalf("ping %s: %v", to, err)
 			}
 		}
-		_, ok := alice.Node().DirectPath(bob.Wallet())
+		_, ok := alice.node.DirectPath(bob.Wallet())
 		return ok
 	})
 	// alice asks for carol too; r1 then asks carol on alice's behalf,
@@ -116,15 +117,39 @@ func TestRouted(t *testing.T) {
 		alice.Ping(ctx, "carol", 1)
 		time.Sleep(50 * time.Millisecond)
 	}
-	if ap, ok := alice.Node().DirectPath(carol.Wallet()); ok || carol.LinkStats().PunchAsks != 0 {
+	if ap, ok := alice.node.DirectPath(carol.Wallet()); ok || carol.LinkStats().PunchAsks != 0 {
 		t.Errorf("carol, with punch: false, went direct (%v at %s) or asked (%d asks)", ok, ap, carol.LinkStats().PunchAsks)
 	}
 	hr, _ := alice.Routes(ctx)
-	if !hr.Available || hr.Role != "host" || !hr.Attached || hr.Locator != alice.Node().Routing.Locator.String() {
+	if !hr.Available || hr.Role != "host" || !hr.Attached || hr.Locator != alice.node.Routing.Locator.String() {
 		t.Errorf("alice's routes = %+v", hr)
 	}
+	if evs, _, _ := alice.Events(ctx, 0); !hasService(evs, "attached") {
+		t.Errorf("alice's events lack the attachment: %s", kinds(evs))
+	}
+	if ps, _ := alice.Peers(ctx); !hasPath(ps, bob.Wallet().Hex(), "direct") || !hasPath(ps, carol.Wallet().Hex(), "relayed") {
+		t.Errorf("alice's peers = %+v, want bob direct and carol relayed", ps)
+	}
 	rr, _ := router.Routes(ctx)
-	if rr.Role != "router" || len(rr.Table) == 0 || !strings.HasPrefix(rr.Table[0], "2a.1/128 via self") {
+	if rr.Role != "router" || len(rr.Table) == 0 || rr.Table[0].Prefix != "2a.1/128" || !rr.Table[0].Self {
 		t.Errorf("r1's routes = %+v", rr)
 	}
+}
+
+func hasService(evs []control.Event, what string) bool {
+	for _, e := range evs {
+		if e.Kind == control.EventService && e.Service.What == what {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPath(ps []control.Peer, wallet, path string) bool {
+	for _, p := range ps {
+		if p.Wallet == wallet {
+			return p.Path == path
+		}
+	}
+	return false
 }

@@ -14,11 +14,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/anynet/anynet/apps/im"
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/cmd/anynet/internal/daemon"
 	"github.com/anynet/anynet/naming"
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
@@ -31,9 +30,10 @@ type Config struct {
 	// temporary directory removed at the end.
 	Dir string
 	Out io.Writer // where the demo narrates
-	// UI, if set, is run with alice's daemon once the network is up,
-	// instead of the narrated rounds (the TUI).
-	UI func(ctx context.Context, alice *daemon.Daemon) error
+	// UI, if set, is run with alice's data directory, where her control
+	// socket answers, once the network is up, instead of the narrated
+	// rounds (the TUI, a client of that socket).
+	UI func(ctx context.Context, aliceDir string) error
 	// Logger receives the members' logs; nil discards.
 	Logger *slog.Logger
 }
@@ -141,7 +141,11 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "%-8s wallet %s  udp %s  attached to %s\n", name, members[i].Wallet().Hex(), members[i].Node().Self().Addr, routers[seg].name)
+		st, err := members[i].Status(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%-8s wallet %s  udp %s  attached to %s\n", name, st.Wallet, st.Underlay, routers[seg].name)
 	}
 	var readyNames []string
 	for _, r := range routers {
@@ -155,7 +159,7 @@ func Run(ctx context.Context, cfg Config) (err error) {
 		go bot(ctx, names[i+1], m)
 	}
 	if cfg.UI != nil {
-		return cfg.UI(ctx, members[0])
+		return cfg.UI(ctx, filepath.Join(dir, names[0]))
 	}
 	return rounds(ctx, cfg, rds, members)
 }
@@ -208,7 +212,7 @@ func waitReady(ctx context.Context, members []*daemon.Daemon, names []string) er
 	for i, m := range members {
 		for {
 			ok, last := m.Ready()
-			if ok && (len(m.Node().Routing.Routers) == 0 || m.Attached()) {
+			if r, err := m.Routes(ctx); ok && err == nil && (r.Role != "host" || r.Attached) {
 				break
 			}
 			if ok {
@@ -224,25 +228,51 @@ func waitReady(ctx context.Context, members []*daemon.Daemon, names []string) er
 	return nil
 }
 
-// bot answers every chat message m receives.
+// bot answers every chat message m receives, allowing its sender.
 func bot(ctx context.Context, name string, m *daemon.Daemon) {
-	chat := m.Chat()
-	for ev := range chat.Subscribe(ctx) {
-		if ev.Kind != im.EventMessage && ev.Kind != im.EventRequest {
+	for ev := range watch(ctx, m) {
+		if ev.Kind != control.EventMessage && ev.Kind != control.EventRequest {
 			continue
 		}
-		if ev.Message.From != ev.Peer {
-			continue // our own message echoed
+		msg := ev.Message
+		if msg == nil || msg.From == m.Wallet().Hex() || msg.Group != "" {
+			continue // our own message
 		}
-		if ev.Kind == im.EventRequest {
-			chat.Allow(ctx, ev.Peer)
+		if ev.Kind == control.EventRequest {
+			m.ChatConsent(ctx, msg.From, control.ConsentAllow)
 		}
-		from := ev.Peer.Hex()[:10]
-		if n, err := m.Names().Reverse(ctx, ev.Peer); err == nil {
-			from = n
+		from := msg.From[:10]
+		if r, err := m.Resolve(ctx, msg.From); err == nil && r.Name != "" {
+			from = r.Name
 		}
-		chat.Send(ctx, ev.Peer.Hex(), fmt.Sprintf("%s here: got %q from %s", name, ev.Message.Text, from))
+		m.ChatSend(ctx, msg.From, fmt.Sprintf("%s here: got %q from %s", name, msg.Text, from))
 	}
+}
+
+// watch follows m's events from now on, as GET /v1/events does.
+func watch(ctx context.Context, m *daemon.Daemon) <-chan control.Event {
+	out := make(chan control.Event, 16)
+	go func() {
+		defer close(out)
+		_, after, _ := m.Events(ctx, ^uint64(0))
+		for {
+			evs, _, more := m.Events(ctx, after)
+			for _, e := range evs {
+				after = e.Seq
+				select {
+				case out <- e:
+				case <-ctx.Done():
+					return
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-more:
+			}
+		}
+	}()
+	return out
 }
 
 // rounds: alice pings every member by name and chats with its bot, and
@@ -250,7 +280,7 @@ func bot(ctx context.Context, name string, m *daemon.Daemon) {
 // grew meanwhile, through both when the member is in the other segment.
 func rounds(ctx context.Context, cfg Config, rds []*daemon.Daemon, members []*daemon.Daemon) error {
 	alice := members[0]
-	replies := alice.Chat().Subscribe(ctx)
+	replies := watch(ctx, alice)
 	for round := 1; cfg.Rounds == 0 || round <= cfg.Rounds; round++ {
 		for i := range members[1:] {
 			name := names[i+1]
@@ -264,10 +294,10 @@ func rounds(ctx context.Context, cfg Config, rds []*daemon.Daemon, members []*da
 			}
 			rtt := "lost"
 			if len(p.RTTs) > 0 {
-				rtt = p.RTTs[0]
+				rtt = p.RTTs[0].String()
 			}
 			text := fmt.Sprintf("hello %s, round %d", name, round)
-			sent, err := alice.SendChat(ctx, name, text)
+			sent, err := alice.ChatSend(ctx, name, text)
 			if err != nil {
 				return fmt.Errorf("demo: chat %s: %w", name, err)
 			}
@@ -280,7 +310,7 @@ func rounds(ctx context.Context, cfg Config, rds []*daemon.Daemon, members []*da
 			}
 			seg := (i + 1) % len(routers)
 			via := path(before, forwarded(rds), 0, seg)
-			if ap, ok := alice.Node().DirectPath(sent.To); ok && seg == 0 {
+			if ap, ok := directPath(ctx, alice, sent.To); ok && seg == 0 {
 				via = fmt.Sprintf("direct to %s (a hole punched through %s)", ap, routers[0].name)
 			} else if ok {
 				via = fmt.Sprintf("direct to %s (a hole punched across %s → %s)", ap, routers[0].name, routers[seg].name)
@@ -296,7 +326,7 @@ func rounds(ctx context.Context, cfg Config, rds []*daemon.Daemon, members []*da
 		case <-time.After(cfg.Every):
 		}
 	}
-	s := alice.Node().LinkStats()
+	s := alice.LinkStats()
 	fmt.Fprintf(cfg.Out, "alice's link: %d frames sent, %d received, %d handshakes, %d dropped\n",
 		s.FramesSent, s.FramesReceived, s.HandshakesStarted, s.DroppedOpen+s.DroppedReplay+s.DroppedMalformed+s.DroppedNoPeer)
 	for i, n := range forwarded(rds) {
@@ -337,7 +367,22 @@ func path(before, after []uint64, from, to int) string {
 // replyTimeout bounds the wait for a bot's answer.
 const replyTimeout = 30 * time.Second
 
-func awaitReply(ctx context.Context, events <-chan im.Event, from common.Address) (string, error) {
+// directPath says whether alice reaches wallet over a direct path, and
+// at which endpoint (GET /v1/routes).
+func directPath(ctx context.Context, alice *daemon.Daemon, wallet string) (string, bool) {
+	r, err := alice.Routes(ctx)
+	if err != nil {
+		return "", false
+	}
+	for _, d := range r.Direct {
+		if d.Wallet == wallet {
+			return d.Addr, true
+		}
+	}
+	return "", false
+}
+
+func awaitReply(ctx context.Context, events <-chan control.Event, from string) (string, error) {
 	t := time.NewTimer(replyTimeout)
 	defer t.Stop()
 	for {
@@ -346,7 +391,7 @@ func awaitReply(ctx context.Context, events <-chan im.Event, from common.Address
 			if !ok {
 				return "", errors.New("event stream closed")
 			}
-			if (ev.Kind == im.EventMessage || ev.Kind == im.EventRequest) && ev.Message.From == from {
+			if (ev.Kind == control.EventMessage || ev.Kind == control.EventRequest) && ev.Message != nil && ev.Message.From == from {
 				return ev.Message.Text, nil
 			}
 		case <-t.C:

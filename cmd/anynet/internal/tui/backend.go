@@ -116,14 +116,14 @@ type Counters struct {
 
 // Peer is a wallet the node knows how to reach or has talked to.
 type Peer struct {
-	Wallet        common.Address
-	Name          string
-	Endpoint      string    // underlay address, "" if unknown
-	Session       string    // e.g. "up", "handshake", "none"
-	LastHandshake time.Time // zero if never
-	RTT           time.Duration
-	RxBytes       uint64
-	TxBytes       uint64
+	Wallet   common.Address
+	Name     string // verified name; "" if none known
+	Endpoint string // underlay address, "" if unknown
+	Source   string // how the node met it: "static", "router", "chain", "seen"
+	Path     string // "direct", "relayed" or "" (not known)
+	RTT      time.Duration
+	Seen     time.Time // last activity; zero if none yet
+	Messages uint64    // chat messages exchanged since the node started
 }
 
 // Route is one entry of the overlay routing table.

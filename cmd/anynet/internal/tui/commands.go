@@ -97,13 +97,17 @@ func (m *model) refreshAll() tea.Cmd {
 	return tea.Batch(m.refreshNetwork(), m.refreshChat(), m.refreshCommunities(true))
 }
 
+func (m *model) refreshStatus() tea.Cmd {
+	return m.call("status", func(ctx context.Context) tea.Msg {
+		s, err := m.b.Status(ctx)
+		return statusMsg{s, err}
+	})
+}
+
 func (m *model) refreshNetwork() tea.Cmd {
 	b := m.b
 	return tea.Batch(
-		m.call("status", func(ctx context.Context) tea.Msg {
-			s, err := b.Status(ctx)
-			return statusMsg{s, err}
-		}),
+		m.refreshStatus(),
 		m.call("peers", func(ctx context.Context) tea.Msg {
 			p, err := b.Peers(ctx)
 			return peersMsg{p, err}
@@ -156,6 +160,7 @@ func (m *model) listenEvents() tea.Cmd {
 	if ch == nil {
 		return nil
 	}
+	m.pushed = true
 	return m.waitEvent(ch)
 }
 
@@ -180,13 +185,14 @@ func (m *model) waitEvent(ch <-chan Event) tea.Cmd {
 func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tickMsg:
-		cmds := []tea.Cmd{m.tick(), m.refreshNetwork()}
-		switch m.current {
-		case viewChat:
-			cmds = append(cmds, m.refreshChat())
-		case viewCommunities:
-			m.comm.ticks++
-			cmds = append(cmds, m.refreshCommunities(m.comm.ticks%postsEvery == 0))
+		// With an event stream only the counters are polled (for the
+		// throughput); peers, routes and chat follow the events.
+		cmds := []tea.Cmd{m.tick(), m.refreshStatus()}
+		if !m.pushed {
+			cmds = append(cmds, m.refreshNetwork())
+		}
+		if spec := views[m.current]; spec.refresh != nil && (!m.pushed || spec.poll) {
+			cmds = append(cmds, spec.refresh(m))
 		}
 		return tea.Batch(cmds...)
 	case statusMsg:
@@ -235,7 +241,11 @@ func (m *model) onEvent(e Event) tea.Cmd {
 	case EventPeers:
 		return m.refreshNetwork()
 	case EventMessage, EventReceipt:
-		return m.chatEvent(e)
+		// A message is activity: the peers' last-seen moves too.
+		return tea.Batch(m.chatEvent(e), m.call("peers", func(ctx context.Context) tea.Msg {
+			p, err := m.b.Peers(ctx)
+			return peersMsg{p, err}
+		}))
 	case EventPost:
 		m.comm.postEvent(e.Post)
 	}

@@ -206,9 +206,6 @@ func (m *model) updateCommunities(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.PgDown):
 		c.scroll = max(c.scroll-5, 0)
 		return nil
-	case key.Matches(msg, m.keys.Clear):
-		c.input.SetValue("")
-		return nil
 	case key.Matches(msg, m.keys.Enter):
 		text := strings.TrimSpace(c.input.Value())
 		switch {

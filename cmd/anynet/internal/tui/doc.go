@@ -1,5 +1,9 @@
-// Package tui is the terminal interface of `anynet up` and `anynet demo`:
-// a bubbletea program with four views of one running node.
+// Package tui is the terminal interface of `anynet ui`, `anynet up` and
+// `anynet demo`: a bubbletea program with four views of one running node,
+// which it knows only through Backend — in the CLI the node's control
+// socket (cmd/anynet/internal/tuiadapter), so the TUI comes and goes
+// while the node runs. The views are registered in one table (views.go):
+// a service adds its view with one entry there.
 //
 //   - Network: identity (name, wallet, node key, underlay address,
 //     locators, chain), traffic counters with a throughput sparkline,
@@ -58,12 +62,15 @@
 //
 // Three sources feed the model:
 //
-//  1. a tea.Tick every Options.Refresh re-reads status, peers and routes,
-//     on the Chat view the conversations and the open history, and on
-//     the Communities view the list, and every postsEvery (5) ticks the
-//     open community's posts (a member's node asks the host for what it
-//     lacks on each read); a call of a kind still in flight is not
-//     started again, so a slow node does not pile requests up;
+//  1. a tea.Tick every Options.Refresh re-reads the status (its counters
+//     make the throughput sparkline). Without an event stream (Events
+//     returns nil) it also re-reads peers and routes, on the Chat view
+//     the conversations and the open history; with one, those follow
+//     the events instead. On the Communities view it always re-reads the
+//     list, and every postsEvery (5) ticks the open community's posts (a
+//     member's node asks the host for what it lacks on each read); a
+//     call of a kind still in flight is not started again, so a slow
+//     node does not pile requests up;
 //  2. Backend.Events, read one event per command, delivers new messages
 //     and receipts (EventReceipt moves a sent message's mark forward),
 //     peer changes, and community posts (EventPost: a post the host
@@ -72,7 +79,11 @@
 //     copy arrives);
 //  3. keys and mouse (keys.go): tab and shift+tab switch views, ctrl+r
 //     refreshes, ctrl+c quits; on Network 1-4 jump to a view, q quits and
-//     ↑/↓ scroll; on Names ↑/↓ pick resolve, register or reverse and enter
+//     ↑/↓ scroll. Names, Chat and Communities have a text input that
+//     holds the keyboard when the view opens, so letters and digits
+//     type; esc clears and leaves it, and then 1-4 jump to a view while
+//     any other letter (or enter) goes back to the input. On Names ↑/↓
+//     pick resolve, register or reverse and enter
 //     runs it; on Chat ↑/↓ pick a conversation, enter sends ("@name text"
 //     starts a new one, "/file PATH" offers a file, "/call FILE" calls,
 //     "/hangup" hangs up), pgup/pgdn scroll, and while a request is
@@ -80,9 +91,22 @@
 //     line shows them then); alt+g downloads the newest file the other
 //     side offered, with a progress bar in the status line; on
 //     Communities ↑/↓ pick a community, enter posts or runs a slash
-//     command, pgup/pgdn scroll. Text inputs keep the keyboard on Names,
-//     Chat and Communities. With Options.Mouse a click on a tab opens it
-//     and the wheel scrolls.
+//     command, pgup/pgdn scroll. With Options.Mouse a click on a tab
+//     opens it and the wheel scrolls. The help line lists the view's
+//     keys, then esc (or 1-4), tab and the quit key, which always stay:
+//     a narrow terminal drops the view's keys from the end.
+//
+// # Layout
+//
+// The frame is the tab bar (tabs, then "anynet · SELF" at the right;
+// on a narrow terminal the tabs shorten to "[1 Net]", then to digits
+// beside the current one's, and the title to "anynet", before anything
+// is cut), the view, the status line and the help line. Network shrinks
+// its identity and traffic sections and drops the blank lines on a short
+// terminal so that peers and routes stay in view; its tables drop their
+// least useful columns (endpoint, RTT, messages; a route's next hop)
+// rather than cut one. Goldens at 60x20, 80x24 and 200x50 hold every
+// view (sizes_test.go).
 //
 // Throughput is the difference of successive byte counters divided by the
 // refresh period, drawn with block characters (sparkline.go).

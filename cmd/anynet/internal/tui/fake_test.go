@@ -135,9 +135,9 @@ func (f *fakeBackend) Peers(ctx context.Context) ([]Peer, error) {
 		return nil, err
 	}
 	return []Peer{
-		{Wallet: bobW, Name: "bob", Endpoint: "127.0.0.1:41642", Session: "up",
-			LastHandshake: t0.Add(-12 * time.Second), RTT: 1200 * time.Microsecond, RxBytes: 2048, TxBytes: 1536},
-		{Wallet: carolW, Name: "carol", Session: "none"},
+		{Wallet: bobW, Name: "bob.anynet", Endpoint: "127.0.0.1:41642", Source: "chain", Path: "direct",
+			Seen: t0.Add(-12 * time.Second), RTT: 1200 * time.Microsecond, Messages: 3},
+		{Wallet: carolW, Name: "carol.anynet", Source: "seen", Path: "relayed"},
 	}, nil
 }
 

@@ -1,13 +1,17 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
+)
 
-// keyMap holds every key binding. Views with a text input keep it focused,
-// so single letters type; only Network takes q and the digits.
+// keyMap holds every key binding. A view with a text input keeps it
+// focused, so letters and digits type, until Esc leaves it; then digits
+// jump to views. q quits on Network only (elsewhere it would be typed).
 type keyMap struct {
 	Next    key.Binding // next view
 	Prev    key.Binding // previous view
-	View1   key.Binding // jump to a view (Network only: other views type)
+	View1   key.Binding // jump to a view (outside a text input)
 	View2   key.Binding
 	View3   key.Binding
 	View4   key.Binding
@@ -19,7 +23,7 @@ type keyMap struct {
 	PgUp    key.Binding // scroll chat history
 	PgDown  key.Binding
 	Enter   key.Binding // run the action / send
-	Clear   key.Binding // clear the input
+	Leave   key.Binding // clear and leave the text input
 	// Allow, Deny and Block answer the selected request (Chat, only
 	// while a request is selected; alt keys, since letters type).
 	Allow key.Binding
@@ -45,7 +49,7 @@ func defaultKeys() keyMap {
 		PgUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup/pgdn", "scroll")),
 		PgDown:  key.NewBinding(key.WithKeys("pgdown")),
 		Enter:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
-		Clear:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		Leave:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave input")),
 		Allow:   key.NewBinding(key.WithKeys("alt+a"), key.WithHelp("alt+a", "allow")),
 		Deny:    key.NewBinding(key.WithKeys("alt+d"), key.WithHelp("alt+d", "deny")),
 		Block:   key.NewBinding(key.WithKeys("alt+b"), key.WithHelp("alt+b", "block")),
@@ -53,40 +57,69 @@ func defaultKeys() keyMap {
 	}
 }
 
-// helpFor returns the bindings shown in the help line of view v; request
-// says a request is selected on Chat, file that its conversation offers
-// a file not downloaded yet, owner that the community selected on
-// Communities is hosted here.
-func (k keyMap) helpFor(v view, request, file, owner bool) []key.Binding {
-	switch v {
-	case viewNames:
-		return []key.Binding{k.Up, k.Enter, k.Clear, k.Next, k.Refresh, k.Quit}
-	case viewChat:
-		send := k.Enter
-		send.SetHelp("enter", "send (/file PATH, /call FILE)")
-		pick := k.Up
-		pick.SetHelp("↑/↓", "conversation")
-		if request {
-			answer := k.Allow
-			answer.SetHelp("alt+a/d/b", "allow/deny/block")
-			return []key.Binding{answer, pick, send, k.Next, k.Quit}
-		}
-		if file {
-			return []key.Binding{pick, send, k.Get, k.Next, k.Quit}
-		}
-		return []key.Binding{pick, send, k.PgUp, k.Next, k.Quit}
-	case viewCommunities:
-		post := k.Enter
-		post.SetHelp("enter", "post")
-		cmds := k.Enter
-		cmds.SetHelp("/", "create join leave delete")
-		if owner {
-			cmds.SetHelp("/", "create join ban delete")
-		}
-		pick := k.Up
-		pick.SetHelp("↑/↓", "select")
-		return []key.Binding{pick, post, cmds, k.Next, k.Quit}
+// chatHelp is the Chat view's part of the help line.
+func (m *model) chatHelp() []key.Binding {
+	k := m.keys
+	send := k.Enter
+	send.SetHelp("enter", "send (/file, /call)")
+	pick := k.Up
+	pick.SetHelp("↑/↓", "conversation")
+	switch {
+	case m.chat.requestSelected():
+		answer := k.Allow
+		answer.SetHelp("alt+a/d/b", "allow/deny/block")
+		return []key.Binding{answer, send, pick}
+	case m.chat.pendingFile() != nil:
+		return []key.Binding{k.Get, send, pick}
+	}
+	return []key.Binding{send, pick, k.PgUp}
+}
+
+// commHelp is the Communities view's part of the help line.
+func (m *model) commHelp() []key.Binding {
+	k := m.keys
+	post := k.Enter
+	post.SetHelp("enter", "post")
+	cmds := k.Enter
+	cmds.SetHelp("/", "create join leave delete")
+	if m.comm.owner() {
+		cmds.SetHelp("/", "create join ban delete")
+	}
+	pick := k.Up
+	pick.SetHelp("↑/↓", "select")
+	return []key.Binding{cmds, pick, post}
+}
+
+// helpLine is the last line: the view's keys, then the frame's — how to
+// leave the input (or, outside it, the digits), the next view and how
+// to quit — which always stay: a narrow terminal drops the view's keys
+// from the end instead.
+func (m *model) helpLine() string {
+	k := m.keys
+	spec := views[m.current]
+	var frame []key.Binding
+	own := spec.help(m)
+	quit := k.Quit
+	switch {
+	case spec.input == nil:
+		frame = append(frame, k.View1)
+		quit = k.QuitQ
+	case spec.input(m).Focused():
+		frame = append(frame, k.Leave)
 	default:
-		return []key.Binding{k.Next, k.View1, k.Up, k.Refresh, k.QuitQ}
+		typing := k.Enter
+		typing.SetHelp("type", "write")
+		frame = append(frame, k.View1)
+		own = append(own, typing)
+	}
+	frame = append(frame, k.Next, quit)
+	h := m.help
+	h.Width = 0 // unbounded: the width is checked here
+	for {
+		line := h.ShortHelpView(append(append([]key.Binding{}, own...), frame...))
+		if ansi.StringWidth(line) <= m.width || len(own) == 0 {
+			return fit(line, m.width, 1)
+		}
+		own = own[:len(own)-1]
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -77,21 +78,6 @@ func Run(ctx context.Context, b Backend, opts Options) error {
 	return nil
 }
 
-// view is one of the TUI's tabs.
-type view int
-
-const (
-	viewNetwork view = iota
-	viewNames
-	viewChat
-	viewCommunities
-	numViews
-)
-
-var viewTitles = [numViews]string{"Network", "Names", "Chat", "Communities"}
-
-func (v view) String() string { return viewTitles[v] }
-
 // Smallest terminal the TUI draws into; below it shows one line saying so.
 const (
 	minWidth  = 40
@@ -118,6 +104,9 @@ type model struct {
 	// inflight marks refresh calls still running, so a slow backend does
 	// not pile them up.
 	inflight map[string]bool
+	// pushed: the backend has an event stream, so only the counters
+	// are polled.
+	pushed bool
 
 	net   networkState
 	names namesState
@@ -142,13 +131,10 @@ func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer
 	m.names = newNamesState(st)
 	m.chat = newChatState(st)
 	m.comm = newCommState(st)
-	switch strings.ToLower(opts.Start) {
-	case "names":
-		m.current = viewNames
-	case "chat":
-		m.current = viewChat
-	case "communities":
-		m.current = viewCommunities
+	for v := range views {
+		if strings.EqualFold(opts.Start, views[v].title) {
+			m.current = view(v)
+		}
 	}
 	m.focus()
 	return m
@@ -175,7 +161,10 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.handleResult(msg)
 }
 
-// handleKey runs the global bindings, then the current view's.
+// handleKey runs the global bindings, then the current view's. A view
+// with a text input has the keyboard while the input is focused; Esc
+// clears and leaves it, and then digits jump to views, while any other
+// printable key (or enter) goes back to the input and types.
 func (m *model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
 	switch {
@@ -188,27 +177,48 @@ func (m *model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Refresh):
 		return m.refreshAll()
 	}
-	switch m.current {
-	case viewNames:
-		return m.updateNames(msg)
-	case viewChat:
-		return m.updateChat(msg)
-	case viewCommunities:
-		return m.updateCommunities(msg)
+	spec := views[m.current]
+	var in *textinput.Model
+	if spec.input != nil {
+		in = spec.input(m)
 	}
-	switch {
-	case key.Matches(msg, k.QuitQ):
-		return tea.Quit
-	case key.Matches(msg, k.View1):
-		return m.switchTo(viewNetwork)
-	case key.Matches(msg, k.View2):
-		return m.switchTo(viewNames)
-	case key.Matches(msg, k.View3):
-		return m.switchTo(viewChat)
-	case key.Matches(msg, k.View4):
-		return m.switchTo(viewCommunities)
+	if in != nil && in.Focused() {
+		if key.Matches(msg, k.Leave) {
+			in.SetValue("")
+			in.Blur()
+			return nil
+		}
+		return spec.update(m, msg)
 	}
-	return m.updateNetwork(msg)
+	if v, ok := m.digit(msg); ok {
+		return m.switchTo(v)
+	}
+	if in == nil {
+		if key.Matches(msg, k.QuitQ) {
+			return tea.Quit
+		}
+		return spec.update(m, msg)
+	}
+	if key.Matches(msg, k.Enter) {
+		in.Focus()
+		return nil
+	}
+	if msg.Type == tea.KeyRunes && !msg.Alt {
+		in.Focus()
+	}
+	return spec.update(m, msg)
+}
+
+// digit says which view a digit key jumps to.
+func (m *model) digit(msg tea.KeyMsg) (view, bool) {
+	if msg.Type != tea.KeyRunes || msg.Alt || len(msg.Runes) != 1 {
+		return 0, false
+	}
+	d := int(msg.Runes[0] - '1')
+	if d < 0 || d >= int(numViews) {
+		return 0, false
+	}
+	return view(d), true
 }
 
 // handleMouse switches views by clicking a tab and scrolls with the wheel.
@@ -232,9 +242,9 @@ func (m *model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 		if msg.Y != 0 {
 			return nil
 		}
-		x := 0
+		x, level := 0, m.tabLevel()
 		for v := view(0); v < numViews; v++ {
-			w := ansi.StringWidth(m.tabLabel(v))
+			w := ansi.StringWidth(m.tabLabel(v, level))
 			if msg.X >= x && msg.X < x+w {
 				return m.switchTo(v)
 			}
@@ -247,27 +257,23 @@ func (m *model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 func (m *model) switchTo(v view) tea.Cmd {
 	m.current = v
 	m.focus()
-	switch v {
-	case viewChat:
-		return m.refreshChat()
-	case viewCommunities:
-		return m.refreshCommunities(true)
+	if f := views[v].enter; f != nil {
+		return f(m)
 	}
 	return nil
 }
 
 // focus gives the keyboard to the current view's input.
 func (m *model) focus() {
-	m.names.input.Blur()
-	m.chat.input.Blur()
-	m.comm.input.Blur()
-	switch m.current {
-	case viewNames:
-		m.names.input.Focus()
-	case viewChat:
-		m.chat.input.Focus()
-	case viewCommunities:
-		m.comm.input.Focus()
+	for v, spec := range views {
+		if spec.input == nil {
+			continue
+		}
+		if in := spec.input(m); view(v) == m.current {
+			in.Focus()
+		} else {
+			in.Blur()
+		}
 	}
 }
 
@@ -283,17 +289,7 @@ func (m *model) View() string {
 		return tooSmall(m.width, m.height)
 	}
 	bodyH := m.height - 3
-	var body string
-	switch m.current {
-	case viewNames:
-		body = m.viewNames(m.width, bodyH)
-	case viewChat:
-		body = m.viewChat(m.width, bodyH)
-	case viewCommunities:
-		body = m.viewCommunities(m.width, bodyH)
-	default:
-		body = m.viewNetwork(m.width, bodyH)
-	}
+	body := views[m.current].render(m, m.width, bodyH)
 	status := m.st.info.Render(m.notice)
 	if m.notice == "" && m.chat.call.active {
 		status = m.st.info.Render(m.callLine())
@@ -305,7 +301,7 @@ func (m *model) View() string {
 		m.tabBar(),
 		fit(body, m.width, bodyH),
 		fit(status, m.width, 1),
-		fit(m.help.ShortHelpView(m.keys.helpFor(m.current, m.chat.requestSelected(), m.chat.pendingFile() != nil, m.comm.owner())), m.width, 1),
+		m.helpLine(),
 	}, "\n")
 }
 
@@ -319,34 +315,71 @@ func tooSmall(w, h int) string {
 	return ansi.Truncate("too small", max(w, 0), "")
 }
 
-// tabLabel is the text of v's tab; Chat's carries the unread count.
-func (m *model) tabLabel(v view) string {
-	if v == viewChat && m.chat.unread() > 0 {
-		return fmt.Sprintf("[%d %s (%d)]", v+1, v, m.chat.unread())
+// tabLabel is the text of v's tab at a level of detail: 0 the title,
+// 1 the short title, 2 the digit only (the current tab keeps its short
+// title). Chat's carries the unread count.
+func (m *model) tabLabel(v view, level int) string {
+	name := views[v].title
+	switch {
+	case level == 1 || (level == 2 && v == m.current):
+		name = views[v].short
+	case level == 2:
+		name = ""
 	}
-	return fmt.Sprintf("[%d %s]", v+1, v)
+	label := fmt.Sprint(int(v) + 1)
+	if name != "" {
+		label += " " + name
+	}
+	if v == viewChat && m.chat.unread() > 0 {
+		label += fmt.Sprintf(" (%d)", m.chat.unread())
+	}
+	return "[" + label + "]"
 }
 
-func (m *model) tabBar() string {
+// tabs renders the tab labels at a level of detail.
+func (m *model) tabs(level int) string {
 	var parts []string
 	for v := view(0); v < numViews; v++ {
-		label := m.tabLabel(v)
+		label := m.tabLabel(v, level)
 		if v == m.current {
 			parts = append(parts, m.st.activeTab.Render(label))
 		} else {
 			parts = append(parts, m.st.tab.Render(label))
 		}
 	}
-	left := strings.Join(parts, " ")
-	title := "anynet"
-	if m.opts.Self != "" {
-		title += " · " + m.opts.Self
+	return strings.Join(parts, " ")
+}
+
+// tabLevel is the most detailed level at which the tabs and the title
+// fit the width; the title gives way to " · self" last.
+func (m *model) tabLevel() int {
+	for level := 0; level < 2; level++ {
+		if ansi.StringWidth(m.tabs(level))+1+ansi.StringWidth(m.title(true)) <= m.width {
+			return level
+		}
 	}
-	gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(title)
-	if gap < 1 {
-		return fit(left, m.width, 1)
+	return 2
+}
+
+func (m *model) title(self bool) string {
+	t := "anynet"
+	if self && m.opts.Self != "" {
+		t += " · " + m.opts.Self
 	}
-	return left + strings.Repeat(" ", gap) + m.st.title.Render(title)
+	return t
+}
+
+// tabBar is the first line: the tabs, then the title at the right,
+// shortened before anything is cut.
+func (m *model) tabBar() string {
+	left := m.tabs(m.tabLevel())
+	for _, self := range []bool{true, false} {
+		title := m.title(self)
+		if gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(title); gap >= 1 {
+			return left + strings.Repeat(" ", gap) + m.st.title.Render(title)
+		}
+	}
+	return fit(left, m.width, 1)
 }
 
 // fit cuts or pads s to exactly h lines of at most w cells.

@@ -149,9 +149,6 @@ func (m *model) updateChat(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.PgDown):
 		c.scroll = max(c.scroll-5, 0)
 		return nil
-	case key.Matches(msg, m.keys.Clear):
-		c.input.SetValue("")
-		return nil
 	case key.Matches(msg, m.keys.Enter):
 		return m.send()
 	case c.pendingFile() != nil && key.Matches(msg, m.keys.Get):

@@ -63,9 +63,6 @@ func (m *model) updateNames(msg tea.KeyMsg) tea.Cmd {
 		n.action = (n.action + 1) % numActions
 		n.setPlaceholder()
 		return nil
-	case key.Matches(msg, m.keys.Clear):
-		n.input.SetValue("")
-		return nil
 	case key.Matches(msg, m.keys.Enter):
 		return m.runNameAction()
 	}

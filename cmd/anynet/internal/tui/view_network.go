@@ -62,11 +62,41 @@ func (m *model) updateNetwork(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
+// viewNetwork draws the identity, traffic, peers and routes. On a short
+// terminal the identity and traffic sections shrink (name, wallet and
+// underlay; one traffic line) and the blank lines between sections go,
+// before anything is scrolled away, so the peers and routes stay in view.
 func (m *model) viewNetwork(w, h int) string {
+	var l []string
+	for _, lay := range []struct{ fullID, fullTraffic, gaps bool }{
+		{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false},
+	} {
+		l = m.networkLines(w, lay.fullID, lay.fullTraffic, lay.gaps)
+		if len(l) <= h {
+			break
+		}
+	}
+	n := &m.net
+	st := m.st
+	// Scroll, but never past the last screenful; say when more is below.
+	n.scroll = min(n.scroll, max(len(l)-h, 0))
+	l = l[n.scroll:]
+	if len(l) > h && h > 0 {
+		l = append(l[:h-1], st.dim.Render("  ↓ more"))
+	}
+	return strings.Join(l, "\n")
+}
+
+func (m *model) networkLines(w int, fullID, fullTraffic, gaps bool) []string {
 	n := &m.net
 	st := m.st
 	var l []string
 	add := func(s string) { l = append(l, s) }
+	gap := func() {
+		if gaps {
+			add("")
+		}
+	}
 	field := func(name, val string) { add("  " + st.label.Render(fmt.Sprintf("%-9s", name)) + " " + val) }
 
 	add(st.heading.Render("Identity"))
@@ -76,18 +106,25 @@ func (m *model) viewNetwork(w, h int) string {
 		s := n.status
 		field("name", or(s.Name, "(no name)"))
 		field("wallet", s.Wallet.Hex())
-		field("node key", or(s.NodeKey, "-"))
+		if fullID {
+			field("node key", or(s.NodeKey, "-"))
+		}
 		field("underlay", or(s.Underlay, "-"))
-		field("locators", or(strings.Join(s.Locators, ", "), "-"))
-		field("chain", or(s.Chain, "-"))
-		if !s.Started.IsZero() {
-			field("up", m.now().Sub(s.Started).Round(time.Second).String())
+		if fullID {
+			field("locators", or(strings.Join(s.Locators, ", "), "-"))
+			field("chain", or(s.Chain, "-"))
+			if !s.Started.IsZero() {
+				field("up", m.now().Sub(s.Started).Round(time.Second).String())
+			}
 		}
 	}
 
-	add("")
+	gap()
 	if !n.have {
 		add(st.heading.Render("Traffic"))
+	} else if !fullTraffic {
+		c := n.status.Counters
+		add(st.heading.Render("Traffic") + st.dim.Render(fmt.Sprintf("  in %s/s  out %s/s  drops %d", bytesStr(n.rateIn), bytesStr(n.rateOut), c.Drops)))
 	} else {
 		c := n.status.Counters
 		add(st.heading.Render("Traffic") + st.dim.Render(fmt.Sprintf("  handshakes %d  drops %d", c.Handshakes, c.Drops)))
@@ -99,22 +136,27 @@ func (m *model) viewNetwork(w, h int) string {
 		line("out", n.rateOut, c.BytesOut, c.FramesOut, n.out.vals)
 	}
 
-	add("")
+	gap()
 	add(st.heading.Render(fmt.Sprintf("Peers (%d)", len(n.peers))))
 	if len(n.peers) == 0 {
 		add(st.dim.Render("  none yet"))
 	} else {
-		rows := [][]string{{"NAME", "WALLET", "ENDPOINT", "SESSION", "HANDSHAKE", "RTT", "RX", "TX"}}
+		rows := [][]string{{"NAME", "WALLET", "PATH", "SEEN", "RTT", "MSGS", "ENDPOINT"}}
 		for _, p := range n.peers {
 			rtt := "-"
 			if p.RTT > 0 {
 				rtt = p.RTT.Round(time.Microsecond * 100).String()
 			}
-			rows = append(rows, []string{or(p.Name, "-"), shortAddr(p.Wallet), or(p.Endpoint, "-"),
-				or(p.Session, "-"), m.ago(p.LastHandshake), rtt,
-				bytesStr(float64(p.RxBytes)), bytesStr(float64(p.TxBytes))})
+			path := or(p.Path, "-")
+			if p.Source == "router" {
+				path += " (router)"
+			}
+			rows = append(rows, []string{or(p.Name, "-"), shortAddr(p.Wallet), path,
+				m.ago(p.Seen), rtt, fmt.Sprint(p.Messages), or(p.Endpoint, "-")})
 		}
-		for i, r := range table(rows) {
+		// Narrow terminals lose the endpoint first, then RTT, messages
+		// and the wallet; name, path and last activity stay.
+		for i, r := range fitTable(rows, w-2, 6, 4, 5, 1) {
 			if i == 0 {
 				r = st.label.Render(r)
 			}
@@ -122,16 +164,16 @@ func (m *model) viewNetwork(w, h int) string {
 		}
 	}
 
-	add("")
+	gap()
 	add(st.heading.Render(fmt.Sprintf("Routes (%d)", len(n.routes))))
 	if len(n.routes) == 0 {
 		add(st.dim.Render("  no routes (peers are reached directly)"))
 	} else {
-		rows := [][]string{{"DESTINATION", "NEXT HOP", "VIA", "METRIC"}}
+		rows := [][]string{{"DESTINATION", "VIA", "METRIC", "NEXT HOP"}}
 		for _, r := range n.routes {
-			rows = append(rows, []string{r.Destination, or(r.NextHop, "-"), or(r.Via, "-"), fmt.Sprint(r.Metric)})
+			rows = append(rows, []string{short(r.Destination), or(r.Via, "-"), fmt.Sprint(r.Metric), or(short(r.NextHop), "-")})
 		}
-		for i, r := range table(rows) {
+		for i, r := range fitTable(rows, w-2, 3, 2) {
 			if i == 0 {
 				r = st.label.Render(r)
 			}
@@ -139,13 +181,52 @@ func (m *model) viewNetwork(w, h int) string {
 		}
 	}
 
-	// Scroll, but never past the last screenful; say when more is below.
-	n.scroll = min(n.scroll, max(len(l)-h, 0))
-	l = l[n.scroll:]
-	if len(l) > h && h > 0 {
-		l = append(l[:h-1], st.dim.Render("  ↓ more"))
+	return l
+}
+
+// fitTable is table without the columns of drop (in that order) that
+// make it wider than w.
+func fitTable(rows [][]string, w int, drop ...int) []string {
+	gone := map[int]bool{}
+	for {
+		out := table(without(rows, gone))
+		if len(drop) == 0 || widest(out) <= w {
+			return out
+		}
+		gone[drop[0]] = true
+		drop = drop[1:]
 	}
-	return strings.Join(l, "\n")
+}
+
+func without(rows [][]string, gone map[int]bool) [][]string {
+	out := make([][]string, len(rows))
+	for j, r := range rows {
+		for i, c := range r {
+			if !gone[i] {
+				out[j] = append(out[j], c)
+			}
+		}
+	}
+	return out
+}
+
+func widest(lines []string) int {
+	w := 0
+	for _, l := range lines {
+		w = max(w, len([]rune(l)))
+	}
+	return w
+}
+
+// short abbreviates a 0x wallet (whole or after a space) as shortAddr
+// does; other text is returned as is.
+func short(s string) string {
+	for i := 0; i+42 <= len(s); i++ {
+		if (i == 0 || s[i-1] == ' ' || s[i-1] == '(') && common.IsHexAddress(s[i:i+42]) && s[i:i+2] == "0x" {
+			return s[:i] + shortAddr(common.HexToAddress(s[i:i+42])) + s[i+42:]
+		}
+	}
+	return s
 }
 
 // table pads columns to their widest cell.

@@ -4,26 +4,29 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/anynet/anynet/apps/im"
-	"github.com/anynet/anynet/cmd/anynet/internal/daemon"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/cmd/anynet/internal/tui"
-	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// Backend is a tui.Backend over a daemon.
+// Backend is a tui.Backend over a node's control socket.
 type Backend struct {
-	D *daemon.Daemon
+	C *control.Client
+	// Retry is the wait between attempts to reconnect the event stream;
+	// zero means a second.
+	Retry time.Duration
 }
 
 var _ tui.Backend = (*Backend)(nil)
 
+// New returns a Backend over the node whose data directory is dir.
+func New(dir string) *Backend { return &Backend{C: control.NewClient(dir)} }
+
 // Status implements tui.Backend.
 func (b *Backend) Status(ctx context.Context) (tui.Status, error) {
-	s, err := b.D.Status(ctx)
+	s, err := b.C.Status(ctx)
 	if err != nil {
 		return tui.Status{}, err
 	}
@@ -31,12 +34,16 @@ func (b *Backend) Status(ctx context.Context) (tui.Status, error) {
 	if s.ChainServed != "" {
 		chain += " (served at " + s.ChainServed + ")"
 	}
+	locs := []string{"udp " + s.Underlay}
+	for _, l := range s.Locators {
+		locs = append(locs, "overlay "+l)
+	}
 	return tui.Status{
 		Name:     s.Name,
 		Wallet:   common.HexToAddress(s.Wallet),
 		NodeKey:  s.NodeKey,
 		Underlay: s.Underlay,
-		Locators: []string{"udp " + s.Underlay},
+		Locators: locs,
 		Chain:    chain,
 		Started:  s.Started,
 		Counters: tui.Counters{
@@ -49,14 +56,16 @@ func (b *Backend) Status(ctx context.Context) (tui.Status, error) {
 
 // Peers implements tui.Backend.
 func (b *Backend) Peers(ctx context.Context) ([]tui.Peer, error) {
-	ps, err := b.D.Peers(ctx)
+	ps, err := b.C.Peers(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]tui.Peer, 0, len(ps))
 	for _, p := range ps {
-		rtt, _ := time.ParseDuration(p.RTT)
-		out = append(out, tui.Peer{Wallet: common.HexToAddress(p.Wallet), Name: p.Name, Endpoint: p.Addr, Session: p.Source, RTT: rtt})
+		out = append(out, tui.Peer{
+			Wallet: common.HexToAddress(p.Wallet), Name: p.Name, Endpoint: p.Addr,
+			Source: p.Source, Path: p.Path, RTT: p.RTT, Seen: p.Seen, Messages: p.Messages,
+		})
 	}
 	return out, nil
 }
@@ -64,85 +73,84 @@ func (b *Backend) Peers(ctx context.Context) ([]tui.Peer, error) {
 // Routes implements tui.Backend: a host's attachment, a router's table,
 // then the direct paths.
 func (b *Backend) Routes(ctx context.Context) ([]tui.Route, error) {
-	r, err := b.D.Routes(ctx)
+	r, err := b.C.Routes(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []tui.Route
 	if r.Role == "host" {
-		via := "router (attaching)"
+		// Every locator goes through the attachment (the node's own is
+		// on the Identity section).
+		hop := "its router (attaching)"
 		if r.Attached {
-			via = "router"
+			hop = "its router"
 		}
-		out = append(out, tui.Route{Destination: "locators (self " + r.Locator + ")", NextHop: "attachment router", Via: via})
+		out = append(out, tui.Route{Destination: "locators", NextHop: hop, Via: "router"})
 	}
 	for _, e := range r.Table {
-		var rt tui.Route
-		var metric int
-		if _, err := fmt.Sscanf(e, "%s via %s metric %d", &rt.Destination, &rt.NextHop, &metric); err == nil {
-			rt.Via, rt.Metric = "router", metric
-			out = append(out, rt)
+		hop := e.NextHop
+		if e.Self {
+			hop = "self"
 		}
+		out = append(out, tui.Route{Destination: e.Prefix, NextHop: hop, Via: "router", Metric: int(e.Metric)})
 	}
 	for _, d := range r.Direct {
-		w, via, _ := strings.Cut(d, " via ")
-		out = append(out, tui.Route{Destination: w, NextHop: via, Via: "direct"})
+		dst := d.Wallet
+		if d.Name != "" {
+			dst = d.Name
+		}
+		out = append(out, tui.Route{Destination: dst, NextHop: d.Addr, Via: "direct"})
 	}
 	return out, nil
 }
 
 // Resolve implements tui.Backend.
 func (b *Backend) Resolve(ctx context.Context, name string) (tui.Resolution, error) {
-	r, err := b.D.Resolve(ctx, name)
+	r, err := b.C.Resolve(ctx, name)
 	if err != nil {
 		return tui.Resolution{}, err
 	}
 	return tui.Resolution{Name: r.Name, Wallet: common.HexToAddress(r.Wallet), NodeKeys: r.NodeKeys, Endpoints: r.Underlay, Mailbox: r.Mailbox}, nil
 }
 
-// Reverse implements tui.Backend.
+// Reverse implements tui.Backend: the verified name of wallet, "" if
+// none.
 func (b *Backend) Reverse(ctx context.Context, wallet common.Address) (string, error) {
-	n, err := b.D.Names().Reverse(ctx, wallet)
-	if errors.Is(err, naming.ErrNotFound) || errors.Is(err, naming.ErrReverseMismatch) {
+	r, err := b.C.Resolve(ctx, wallet.Hex())
+	if errors.Is(err, control.ErrNotFound) {
 		return "", nil
 	}
-	return n, err
+	return r.Name, err
 }
 
 // Register implements tui.Backend; "bob" and "bob.anynet" both register
 // the label bob.
 func (b *Backend) Register(ctx context.Context, name string) error {
-	label := strings.TrimSuffix(name, "."+b.D.Names().Config().TLD)
-	_, err := b.D.Register(ctx, label, false)
+	_, err := b.C.Register(ctx, name, false)
 	return err
 }
 
-// Conversations implements tui.Backend.
+// Conversations implements tui.Backend: the 1:1 conversations and
+// requests, then the groups this wallet is in.
 func (b *Backend) Conversations(ctx context.Context) ([]tui.Conversation, error) {
-	chat := b.D.Chat()
-	convs, err := chat.Conversations(ctx)
+	convs, err := b.C.ChatList(ctx)
 	if err != nil {
 		return nil, err
 	}
-	reqs, err := chat.Requests(ctx)
-	if err != nil {
-		return nil, err
+	out := make([]tui.Conversation, 0, len(convs))
+	for _, c := range convs {
+		out = append(out, tui.Conversation{Peer: common.HexToAddress(c.Peer), Name: c.Name, Unread: c.Unread, Request: c.Request, Last: message(c.Last)})
 	}
-	out := make([]tui.Conversation, 0, len(convs)+len(reqs))
-	for i, c := range append(convs, reqs...) {
-		name, _ := b.Reverse(ctx, c.Peer)
-		out = append(out, tui.Conversation{Peer: c.Peer, Name: name, Unread: c.Unread, Request: i >= len(convs), Last: message(c.Last)})
-	}
-	groups, err := chat.Groups(ctx)
+	groups, err := b.C.GroupList(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, g := range groups {
-		if g.Me == 0 { // left or removed
+		if g.Me == "" { // left or removed
 			continue
 		}
-		cv := tui.Conversation{Group: g.ID.String(), Name: g.Name, Members: len(g.Members), Request: g.Request}
-		if h, err := chat.GroupHistory(ctx, g.ID, 1); err == nil && len(h) > 0 {
+		cv := tui.Conversation{Group: g.ID, Name: g.Name, Members: len(g.Members), Request: g.Request}
+		if h, err := b.C.GroupRead(ctx, g.ID, 1); err == nil && len(h) > 0 {
 			cv.Last = message(h[0])
 		}
 		out = append(out, cv)
@@ -152,104 +160,78 @@ func (b *Backend) Conversations(ctx context.Context) ([]tui.Conversation, error)
 
 // GroupHistory implements tui.Backend.
 func (b *Backend) GroupHistory(ctx context.Context, group string, limit int) ([]tui.Message, error) {
-	id, err := im.ParseGroupID(group)
-	if err != nil {
-		return nil, err
-	}
-	h, err := b.D.Chat().GroupHistory(ctx, id, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]tui.Message, len(h))
-	for i, m := range h {
-		out[i] = message(m)
-	}
-	return out, nil
+	h, err := b.C.GroupRead(ctx, group, max(limit, 0))
+	return messages(h), err
 }
 
 // SendGroup implements tui.Backend.
 func (b *Backend) SendGroup(ctx context.Context, group, text string) (tui.Message, error) {
-	id, err := im.ParseGroupID(group)
-	if err != nil {
-		return tui.Message{}, err
-	}
-	m, err := b.D.Chat().SendGroup(ctx, id, text)
+	m, err := b.C.GroupSend(ctx, group, text)
 	return message(m), err
 }
 
-// History implements tui.Backend.
+// History implements tui.Backend; it does not mark the conversation
+// read (MarkRead does).
 func (b *Backend) History(ctx context.Context, peer common.Address, limit int) ([]tui.Message, error) {
-	h, err := b.D.Chat().History(ctx, peer, limit)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]tui.Message, len(h))
-	for i, m := range h {
-		out[i] = message(m)
-	}
-	return out, nil
+	h, err := b.C.ChatRead(ctx, peer.Hex(), max(limit, 0), true)
+	return messages(h), err
 }
 
 // Send implements tui.Backend.
 func (b *Backend) Send(ctx context.Context, to, text string) (tui.Message, error) {
-	m, err := b.D.SendChat(ctx, to, text)
+	m, err := b.C.ChatSend(ctx, to, text)
 	return message(m), err
 }
 
 // MarkRead implements tui.Backend: it also allows a peer whose messages
 // were a request, since reading them is answering them.
 func (b *Backend) MarkRead(ctx context.Context, peer common.Address) error {
-	return b.D.Chat().MarkRead(ctx, peer)
+	return b.C.ChatMarkRead(ctx, peer.Hex())
 }
 
 // SendFile implements tui.Backend.
 func (b *Backend) SendFile(ctx context.Context, to, path string) (tui.Message, error) {
-	m, err := b.D.SendFile(ctx, to, path)
+	m, err := b.C.ChatSendFile(ctx, to, path)
 	return message(m), err
 }
 
-// Download implements tui.Backend.
+// Download implements tui.Backend: the node keeps the verified file in
+// its chat store and says where.
 func (b *Backend) Download(ctx context.Context, id string, progress func(have, total int64)) (string, error) {
-	mid, err := im.ParseMessageID(id)
-	if err != nil {
-		return "", err
-	}
-	return b.D.Chat().Download(ctx, mid, progress)
+	f, err := b.C.ChatGet(ctx, id, "", progress)
+	return f.Path, err
 }
 
 // Consent implements tui.Backend.
 func (b *Backend) Consent(ctx context.Context, peer common.Address, action tui.Consent) error {
-	chat := b.D.Chat()
+	var a string
 	switch action {
 	case tui.Allow:
-		return chat.Allow(ctx, peer)
+		a = control.ConsentAllow
 	case tui.Deny:
-		return chat.Deny(ctx, peer)
+		a = control.ConsentDeny
 	case tui.Block:
-		return chat.Block(ctx, peer)
+		a = control.ConsentBlock
+	default:
+		return fmt.Errorf("tuiadapter: unknown consent action %d", action)
 	}
-	return fmt.Errorf("tuiadapter: unknown consent action %d", action)
+	return b.C.ChatConsent(ctx, peer.Hex(), a)
 }
 
-// Events implements tui.Backend.
+// Events implements tui.Backend over GET /v1/events, reconnecting with
+// the stream's cursor so that no event is missed while the node runs.
 func (b *Backend) Events(ctx context.Context) <-chan tui.Event {
-	in := b.D.Chat().Subscribe(ctx)
+	retry := b.Retry
+	if retry == 0 {
+		retry = time.Second
+	}
+	in := b.C.Subscribe(ctx, retry)
 	out := make(chan tui.Event, 16)
 	go func() {
 		defer close(out)
-		for ev := range in {
-			var te tui.Event
-			switch ev.Kind {
-			case im.EventMessage, im.EventRequest:
-				te = tui.Event{Kind: tui.EventMessage, Message: message(ev.Message)}
-			case im.EventReceipt:
-				te = tui.Event{Kind: tui.EventReceipt, Message: message(ev.Message)}
-			case im.EventGroup:
-				// A roster change: the TUI refreshes the conversations.
-				te = tui.Event{Kind: tui.EventMessage}
-			case im.EventPost:
-				te = tui.Event{Kind: tui.EventPost, Post: imPost(ev.Post)}
-			default:
+		for e := range in {
+			te, ok := event(e)
+			if !ok {
 				continue
 			}
 			select {
@@ -262,29 +244,62 @@ func (b *Backend) Events(ctx context.Context) <-chan tui.Event {
 	return out
 }
 
-func message(m im.Message) tui.Message {
-	if m.ID.IsZero() {
+// event converts a control event; ok is false for one the TUI ignores.
+func event(e control.Event) (tui.Event, bool) {
+	switch e.Kind {
+	case control.EventMessage, control.EventRequest:
+		if e.Message == nil {
+			return tui.Event{}, false
+		}
+		return tui.Event{Kind: tui.EventMessage, Message: message(*e.Message)}, true
+	case control.EventReceipt:
+		if e.Message == nil {
+			return tui.Event{}, false
+		}
+		return tui.Event{Kind: tui.EventReceipt, Message: message(*e.Message)}, true
+	case control.EventGroup, control.EventGap:
+		// A roster change, or events lost: the TUI re-reads the chat.
+		return tui.Event{Kind: tui.EventMessage}, true
+	case control.EventPeer, control.EventPath:
+		return tui.Event{Kind: tui.EventPeers}, true
+	case control.EventPost:
+		if e.Post == nil {
+			return tui.Event{}, false
+		}
+		return tui.Event{Kind: tui.EventPost, Post: post(*e.Post)}, true
+	}
+	return tui.Event{}, false
+}
+
+func messages(h []control.ChatMessage) []tui.Message {
+	out := make([]tui.Message, len(h))
+	for i, m := range h {
+		out[i] = message(m)
+	}
+	return out
+}
+
+func message(m control.ChatMessage) tui.Message {
+	if m.ID == "" {
 		return tui.Message{}
 	}
-	tm := tui.Message{ID: m.ID.String(), From: m.From, To: m.To, Text: m.Text, Sent: m.Sent, Status: status(m.Status), Err: m.Err}
-	if m.Group != (im.GroupID{}) {
-		tm.Group = m.Group.String()
-	}
+	tm := tui.Message{ID: m.ID, From: common.HexToAddress(m.From), To: common.HexToAddress(m.To), Text: m.Text, Sent: m.Sent, Status: status(m.Status), Err: m.Error, Group: m.Group}
 	if a := m.Attachment; a != nil {
 		tm.File = &tui.File{Name: a.Name, Size: a.Size, Path: a.Path}
 	}
 	return tm
 }
 
-func status(s im.Status) tui.MessageStatus {
+// status maps the control API's message statuses.
+func status(s string) tui.MessageStatus {
 	switch s {
-	case im.Pending:
+	case control.StatusPending:
 		return tui.Pending
-	case im.Sent:
+	case control.StatusSent:
 		return tui.Sent
-	case im.Delivered:
+	case control.StatusDelivered:
 		return tui.Delivered
-	case im.Read:
+	case control.StatusRead:
 		return tui.Read
 	}
 	return tui.Failed

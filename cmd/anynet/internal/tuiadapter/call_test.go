@@ -27,8 +27,7 @@ func TestCallOnDaemons(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a chain and two nodes")
 	}
-	ad, bd := daemons(t)
-	a, b := &Backend{D: ad}, &Backend{D: bd}
+	ad, bd, a, b := daemons(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := b.Consent(ctx, ad.Wallet(), tui.Allow); err != nil { // calls are taken from allowed wallets only

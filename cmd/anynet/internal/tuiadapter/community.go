@@ -3,7 +3,6 @@ package tuiadapter
 import (
 	"context"
 
-	"github.com/anynet/anynet/apps/im"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/cmd/anynet/internal/tui"
 	"github.com/ethereum/go-ethereum/common"
@@ -11,7 +10,7 @@ import (
 
 // Communities implements tui.Backend.
 func (b *Backend) Communities(ctx context.Context) ([]tui.Community, error) {
-	l, err := b.D.CommunityList(ctx)
+	l, err := b.C.CommunityList(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +29,7 @@ func (b *Backend) Communities(ctx context.Context) ([]tui.Community, error) {
 
 // CommunityPosts implements tui.Backend.
 func (b *Backend) CommunityPosts(ctx context.Context, community string, limit int) ([]tui.Post, error) {
-	ps, err := b.D.CommunityRead(ctx, community, max(limit, 0))
+	ps, err := b.C.CommunityRead(ctx, community, max(limit, 0))
 	if err != nil {
 		return nil, err
 	}
@@ -46,13 +45,13 @@ func (b *Backend) CommunityPosts(ctx context.Context, community string, limit in
 
 // CreateCommunity implements tui.Backend.
 func (b *Backend) CreateCommunity(ctx context.Context, name string) (tui.Community, error) {
-	c, err := b.D.CommunityCreate(ctx, name)
+	c, err := b.C.CommunityCreate(ctx, name)
 	return community(c), err
 }
 
 // JoinCommunity implements tui.Backend.
 func (b *Backend) JoinCommunity(ctx context.Context, host, id string) (tui.Community, error) {
-	c, err := b.D.CommunityJoin(ctx, host, id)
+	c, err := b.C.CommunityJoin(ctx, host, id)
 	tc := community(c)
 	if err == nil {
 		tc.HostName = b.namer()(ctx, tc.Host)
@@ -62,23 +61,23 @@ func (b *Backend) JoinCommunity(ctx context.Context, host, id string) (tui.Commu
 
 // PostCommunity implements tui.Backend.
 func (b *Backend) PostCommunity(ctx context.Context, community, text string) (tui.Post, error) {
-	p, err := b.D.CommunityPost(ctx, community, text)
+	p, err := b.C.CommunityPost(ctx, community, text)
 	return post(p), err
 }
 
 // LeaveCommunity implements tui.Backend.
 func (b *Backend) LeaveCommunity(ctx context.Context, community string) error {
-	return b.D.CommunityLeave(ctx, community)
+	return b.C.CommunityLeave(ctx, community)
 }
 
 // BanMember implements tui.Backend.
 func (b *Backend) BanMember(ctx context.Context, community, member string) error {
-	return b.D.CommunityBan(ctx, community, member)
+	return b.C.CommunityBan(ctx, community, member)
 }
 
 // DeletePost implements tui.Backend.
 func (b *Backend) DeletePost(ctx context.Context, community, p string) error {
-	return b.D.CommunityDelete(ctx, community, p)
+	return b.C.CommunityDelete(ctx, community, p)
 }
 
 // namer returns a reverse lookup that asks the chain once per wallet for
@@ -101,12 +100,4 @@ func community(c control.ChatCommunity) tui.Community {
 
 func post(p control.ChatPost) tui.Post {
 	return tui.Post{Community: p.Community, Seq: p.Seq, ID: p.ID, From: common.HexToAddress(p.From), Text: p.Text, Sent: p.Sent, Deleted: p.Deleted}
-}
-
-// imPost is a post as an event carries it.
-func imPost(p im.Post) tui.Post {
-	if p.ID.IsZero() {
-		return tui.Post{}
-	}
-	return tui.Post{Community: p.Community.String(), Seq: p.Seq, ID: p.ID.String(), From: p.From, Text: p.Text, Sent: p.Sent, Deleted: p.Deleted}
 }

@@ -16,11 +16,16 @@ import (
 )
 
 // daemons starts alice and bob on an embedded chain in this process, as
-// `anynet demo` does, and waits until both are on chain (named).
-func daemons(t *testing.T) (alice, bob *daemon.Daemon) {
+// `anynet demo` does, each serving its control socket, and waits until
+// both are on chain (named). The Backends talk to them over the sockets.
+func daemons(t *testing.T) (alice, bob *daemon.Daemon, a, b *Backend) {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir, err := os.MkdirTemp("", "tuiad") // short: unix socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
 	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +41,7 @@ func daemons(t *testing.T) (alice, bob *daemon.Daemon) {
 			Config:   config.Config{Dir: mdir, Name: name, Listen: "127.0.0.1:0", Chain: "embedded"},
 			Key:      key,
 			Embedded: emb,
+			Control:  true,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -52,7 +58,7 @@ func daemons(t *testing.T) (alice, bob *daemon.Daemon) {
 			return nil
 		})
 	}
-	return alice, bob
+	return alice, bob, New(filepath.Join(dir, "alice")), New(filepath.Join(dir, "bob"))
 }
 
 // until retries f until it succeeds; the minute only bounds a broken
@@ -81,8 +87,7 @@ func TestCommunitiesOnDaemons(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a chain and two nodes")
 	}
-	ad, bd := daemons(t)
-	a, b := &Backend{D: ad}, &Backend{D: bd}
+	ad, bd, a, b := daemons(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := a.Events(ctx)

@@ -1,10 +1,11 @@
-// Package tuiadapter shows a running daemon in the TUI: it implements
-// tui.Backend over a *daemon.Daemon in the same process (anynet up, and
-// alice in anynet demo). Communities go through the daemon's community
-// API (the one `anynet chat community` uses), with the hosts' and
-// authors' names looked up on chain once per call (community.go), and
-// calls through its call API (the one `anynet chat call` uses), their
-// statistics' duration strings parsed (call.go); the chat service's
-// events become tui.Events, a community post (im.EventPost) a
-// tui.EventPost.
+// Package tuiadapter is the TUI's backend: it implements tui.Backend
+// over a node's control socket (control.Client), the same typed API the
+// CLI verbs use, so the TUI runs in any process of the node's user —
+// `anynet ui` beside a headless `anynet up`, or `anynet up` itself on a
+// terminal — and there is no second way into the daemon. It converts
+// typed records only (wallets, durations, statuses); it parses no
+// human-readable text. Node events come from GET /v1/events, resumed
+// with the stream's cursor after a reconnect (control.Client.Subscribe);
+// communities' hosts and authors are named by reverse resolution, once
+// per wallet per call (community.go).
 package tuiadapter
