@@ -66,10 +66,9 @@
 // healed, a handshake completed again, a stale hint was answered, a
 // punched path opened), the last segment is sent again at once, so the
 // peer's acknowledgement restarts the flow instead of an RTO that backed
-// off during the outage; and an opening SYN or SYN-ACK, or a flow's last
-// segment, that the peer has not acknowledged is sent again after three
-// measured handshake round trips, instead of gVisor's fixed 1 s SYN
-// timer or a first RTO inflated by the wait for the session. Package transport paces its handshake retransmissions by the
+// off during the outage; and an opening SYN or SYN-ACK that the peer has
+// not acknowledged is sent again after three measured handshake round
+// trips, instead of after gVisor's fixed 1 s SYN timer. Package transport paces its handshake retransmissions by the
 // measured round trip, and package stack caps TCP's RTO for the overlay
 // (stack/tcp.go).
 //

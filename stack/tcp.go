@@ -37,9 +37,9 @@ import (
 //   - Initial RTO and SYN retries: gVisor's SYN and SYN-ACK timer is
 //     fixed (1 s, doubling; not an option), and so are its 6 SYN retries
 //     (about a minute before a dial fails). The link makes up for it
-//     (package link, nudge.go): a SYN or SYN-ACK, or a flow's last
-//     segment, that is not acknowledged within 3 measured round trips of
-//     the path is sent again, long before the 1 s timer.
+//     (package link, nudge.go): a SYN or SYN-ACK that is not
+//     acknowledged within 3 measured round trips of the path is sent
+//     again, long before the 1 s timer.
 //   - When the path to a peer comes back (a handshake completes again,
 //     the first authenticated frame after a silence), the link sends the
 //     last TCP segment of each stalled flow again at once, so the peer's
