@@ -134,6 +134,11 @@ type calls struct {
 
 	mu       sync.Mutex // guards sessions
 	sessions map[uint64]*callSession
+
+	// started wakes callTicker when a call begins; it ticks only while
+	// calls are in progress, so an idle node is not woken 200 times a
+	// second.
+	started chan struct{}
 }
 
 // callLoop is the long-lived goroutine reading CallPort.
@@ -164,6 +169,18 @@ func (s *Service) callTicker() {
 	t := time.NewTicker(5 * time.Millisecond)
 	defer t.Stop()
 	for {
+		s.calls.mu.Lock()
+		idle := len(s.calls.sessions) == 0
+		s.calls.mu.Unlock()
+		if idle {
+			t.Stop()
+			select {
+			case <-s.ctx.Done():
+				return
+			case <-s.calls.started:
+			}
+			t.Reset(5 * time.Millisecond)
+		}
 		select {
 		case <-s.ctx.Done():
 			s.calls.mu.Lock()
@@ -211,6 +228,10 @@ func (s *Service) callPacket(from *stack.Addr, p callPacket, now time.Time) {
 				}
 			})
 			s.calls.sessions[p.Call] = cs
+			select {
+			case s.calls.started <- struct{}{}:
+			default:
+			}
 		}
 		cs.from, cs.last = from, now
 		cs.buf.arrive(now, p.Seq, p.Sent, p.Payload)

@@ -244,7 +244,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 			fetched = false
 		}
 	}
-	s.calls = calls{pc: pc, sessions: make(map[uint64]*callSession)}
+	s.calls = calls{pc: pc, sessions: make(map[uint64]*callSession), started: make(chan struct{}, 1)}
 	s.wg.Add(3)
 	go s.acceptLoop()
 	go s.callLoop()

@@ -208,61 +208,6 @@ func TestAttach(t *testing.T) {
 	}
 }
 
-func TestCloseIdempotentAndFinal(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	n := mem.NewNetwork(mem.Config{QueueLen: 8})
-	a, b := attach(t, n), attach(t, n)
-
-	var closed atomic.Bool
-	var late atomic.Int64
-	b.SetReceiver(func([]byte, netip.AddrPort) {
-		if closed.Load() {
-			late.Add(1)
-		}
-	})
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			if err := a.Send(b.LocalAddr(), []byte("frame"), []byte("frame")); err != nil {
-				t.Errorf("Send: %v", err)
-				return
-			}
-		}
-	})
-	linktest.WaitFor(t, "some deliveries", func() bool { return b.Stats().Delivered > 10 })
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
-	closed.Store(true)
-	if err := b.Close(); err != nil {
-		t.Fatalf("second Close: %v", err)
-	}
-	// Sends to the closed Conn now count as NoRoute; give them a while.
-	linktest.WaitFor(t, "sends after close", func() bool { return a.Stats().NoRoute > 10 })
-	close(stop)
-	wg.Wait()
-	if late.Load() != 0 {
-		t.Fatalf("receiver called %d times after Close", late.Load())
-	}
-	if err := b.Send(a.LocalAddr(), []byte("x")); !errors.Is(err, link.ErrClosed) {
-		t.Fatalf("Send after Close: %v", err)
-	}
-	n.Close()
-	n.Close()
-	if err := a.Send(b.LocalAddr(), []byte("x")); !errors.Is(err, link.ErrClosed) {
-		t.Fatalf("Send after Network.Close: %v", err)
-	}
-	if _, err := n.Attach(); !errors.Is(err, link.ErrClosed) {
-		t.Fatalf("Attach after Close: %v", err)
-	}
-}
-
 func TestConcurrentSend(t *testing.T) {
 	const senders, perSender, batch = 8, 200, 5
 	n := mem.NewNetwork(mem.Config{QueueLen: 16})

@@ -275,62 +275,6 @@ func TestUnreceived(t *testing.T) {
 	linktest.WaitFor(t, "unreceived count", func() bool { return c.Stats().Unreceived == 1 })
 }
 
-func TestCloseIdempotentAndFinal(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	a, err := udp.Listen(context.Background(), udp.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := udp.Listen(context.Background(), udp.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var closed atomic.Bool
-	var late, count atomic.Int64
-	b.SetReceiver(func([]byte, netip.AddrPort) {
-		count.Add(1)
-		if closed.Load() {
-			late.Add(1)
-		}
-	})
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			if err := a.Send(b.LocalAddr(), []byte("frame"), []byte("frame")); err != nil {
-				t.Errorf("Send: %v", err)
-				return
-			}
-		}
-	})
-	linktest.WaitFor(t, "some datagrams", func() bool { return count.Load() > 10 })
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
-	}
-	closed.Store(true)
-	if err := b.Close(); err != nil {
-		t.Fatalf("second Close: %v", err)
-	}
-	close(stop)
-	wg.Wait()
-	if late.Load() != 0 {
-		t.Fatalf("receiver called %d times after Close", late.Load())
-	}
-	if err := b.Send(a.LocalAddr(), []byte("x")); !errors.Is(err, link.ErrClosed) {
-		t.Fatalf("Send after Close: %v", err)
-	}
-	a.Close()
-	a.Close()
-	if err := a.Send(b.LocalAddr(), []byte("x")); !errors.Is(err, link.ErrClosed) {
-		t.Fatalf("Send after Close: %v", err)
-	}
-}
-
 func TestConcurrentSend(t *testing.T) {
 	// Senders share a Conn; each waits for its previous batch to arrive
 	// before the next, so the kernel buffers never overflow whatever
