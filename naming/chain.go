@@ -141,11 +141,24 @@ func (c *chain) send(ctx context.Context, auth *bind.TransactOpts, to *common.Ad
 	return receipt, nil
 }
 
-// waitMined polls for the receipt of hash, backing off from 5 ms to 500 ms.
+// waitMined polls for the receipt of hash (WaitMined).
 func (c *chain) waitMined(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
+	return WaitMined(ctx, c.backend, hash)
+}
+
+// ReceiptReader is what WaitMined needs of a chain client; an
+// *ethclient.Client and a simulated backend's client satisfy it.
+type ReceiptReader interface {
+	TransactionReceipt(ctx context.Context, hash common.Hash) (*types.Receipt, error)
+}
+
+// WaitMined polls b for the receipt of hash, backing off from 5 ms to
+// 500 ms, until it is there, the chain answers with an error other than
+// "not found yet", or ctx ends.
+func WaitMined(ctx context.Context, b ReceiptReader, hash common.Hash) (*types.Receipt, error) {
 	wait := 5 * time.Millisecond
 	for {
-		receipt, err := c.backend.TransactionReceipt(ctx, hash)
+		receipt, err := b.TransactionReceipt(ctx, hash)
 		if err == nil {
 			return receipt, nil
 		}

@@ -2,18 +2,16 @@ package pay
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/naming/contracts/bindings"
 )
 
@@ -111,30 +109,7 @@ func (c *Chain) transact(ctx context.Context, w Wallet, to *common.Address, valu
 
 // WaitMined polls for the receipt of hash, backing off from 5 ms to 500 ms.
 func (c *Chain) WaitMined(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
-	wait := 5 * time.Millisecond
-	for {
-		r, err := c.Backend.TransactionReceipt(ctx, hash)
-		if err == nil {
-			return r, nil
-		}
-		if !errors.Is(err, ethereum.NotFound) && !isIndexing(err) {
-			return nil, fmt.Errorf("pay: receipt of %s: %w", hash, err)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("pay: waiting for %s: %w", hash, ctx.Err())
-		case <-t.C:
-		}
-		wait = min(wait*2, 500*time.Millisecond)
-	}
-}
-
-// isIndexing reports go-ethereum's answer to a receipt query while its
-// transaction indexer catches up: the receipt is not there yet.
-func isIndexing(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "transaction indexing is in progress")
+	return naming.WaitMined(ctx, c.Backend, hash)
 }
 
 // Balance returns what owner holds of token (ether when token is zero).
