@@ -103,8 +103,13 @@ func (s *segments) setRouters(holder *member, pass *big.Int, routers ...link.Rou
 func (s *segments) host(m *member, p locator.Prefix, routers ...link.RouterPeer) *stack.Node {
 	// No punching: the tests check the routers' path, which a direct
 	// path found across the tunnel (ControlPunchSelf) would bypass.
+	return s.hostPunch(m, p, false, routers...)
+}
+
+// hostPunch is host, punching if punch.
+func (s *segments) hostPunch(m *member, p locator.Prefix, punch bool, routers ...link.RouterPeer) *stack.Node {
 	n, _ := udpNode(s.t, m, s.env.client(s.t), link.Routing{Locator: s.at(p, m), Routers: routers,
-		AdvertInterval: segAdvert, HoldTime: segHold, DisablePunch: true})
+		AdvertInterval: segAdvert, HoldTime: segHold, DisablePunch: !punch})
 	if err := n.Publish(s.ctx, m.auth()); err != nil {
 		s.t.Fatal(err)
 	}
@@ -279,7 +284,7 @@ func TestPunchAcrossTunnel(t *testing.T) {
 	r2, _, rp2 := s.router(rm2, segB, 0)
 	s.pass(rm1, segA, rp1)
 	s.pass(rm2, segB, rp2)
-	a, b := s.host(alice, segA, rp1), s.host(bob, segB, rp2)
+	a, b := s.hostPunch(alice, segA, true, rp1), s.hostPunch(bob, segB, true, rp2)
 	c, _ := udpNode(t, carol, s.env.client(t), link.Routing{Locator: s.at(segB, carol), Routers: []link.RouterPeer{rp2},
 		AdvertInterval: segAdvert, HoldTime: segHold, DisablePunch: true})
 	if err := c.Publish(s.ctx, carol.auth()); err != nil {
