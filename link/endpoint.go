@@ -109,7 +109,8 @@ type Endpoint struct {
 	maxMTU   uint32
 	gso      stack.SupportedGSO
 
-	gro groState // receive coalescing (gro.go); off without a BatchUnderlay
+	gro  groState // receive coalescing (gro.go); off without a BatchUnderlay
+	fwdq fwdState // forwarded frames batched per read batch (host_forward.go)
 
 	rt  *routing  // the host's routing state (host_routing.go); nil without Config.Routing
 	fwd Forwarder // a router's forwarding (package link/router); nil on a host
@@ -182,8 +183,11 @@ func New(cfg Config) (*Endpoint, error) {
 	e.any.cfg = cfg.Anycast.withDefaults()
 	e.bufs = newFramePool(int(cfg.MTU) + MaxFrameHeader + TransportOverhead)
 	e.mtu.Store(cfg.MTU)
-	if bu, ok := cfg.Underlay.(BatchUnderlay); ok && !cfg.DisableGRO {
-		e.gro.init()
+	if bu, ok := cfg.Underlay.(BatchUnderlay); ok && (!cfg.DisableGRO || cfg.Router != nil) {
+		if !cfg.DisableGRO {
+			e.gro.init()
+		}
+		e.fwdq.on = cfg.Router != nil // host_forward.go
 		bu.SetBatchEnd(e.flushReceived)
 	}
 	if len(cfg.NICs) > 0 { // several NICs (nic.go)

@@ -31,9 +31,12 @@ type Forwarder interface {
 	// before the endpoint receives any frame.
 	Start(p Port) error
 	// Forward takes a frame whose destination locator is none of this
-	// node's, from src. It runs on the underlay's reader goroutine and
-	// must not wait on another node's queue.
-	Forward(frame []byte, h *Header, payload []byte, src netip.AddrPort)
+	// node's, from src. It returns the next hop when the endpoint is to
+	// send frame on (the forwarder decremented its hop limit in place);
+	// false when the forwarder took care of it (dropped, answered
+	// unreachable, held for a tunnel lookup). It runs on the underlay's
+	// reader goroutine and must not wait on another node's queue.
+	Forward(frame []byte, h *Header, payload []byte, src netip.AddrPort) (next netip.AddrPort, ok bool)
 	// Control acts on an opened control message. An error counts the
 	// message as refused (Stats.DroppedControl).
 	Control(m *ControlMessage) error
@@ -76,8 +79,8 @@ type Port interface {
 	SendControl(to PeerRef, msg []byte) error
 	// Handshake starts a handshake with to.
 	Handshake(to PeerRef)
-	// SendFrame sends frame, unchanged, to dst without waiting: a full
-	// queue drops and counts it.
+	// SendFrame sends frame, unchanged, to dst at once without waiting
+	// (a full queue drops and counts it), and counts it as forwarded.
 	SendFrame(dst netip.AddrPort, frame []byte)
 	// SendRouted sends body in a frame of type t to the locator dst,
 	// with this node's locator as source, through NextHop or else
@@ -91,8 +94,7 @@ type Port interface {
 type Counter uint8
 
 const (
-	CountForwarded          Counter = iota // Stats.FramesForwarded
-	CountNoRoute                           // Stats.DroppedNoRoute
+	CountNoRoute            Counter = iota // Stats.DroppedNoRoute
 	CountHopLimit                          // Stats.DroppedHopLimit
 	CountUnreachableSent                   // Stats.UnreachableSent
 	CountPunchesCoordinated                // Stats.PunchesCoordinated
@@ -164,6 +166,7 @@ func (p *port) Neighbor(rp RouterPeer) (PeerRef, error) {
 func (p *port) SendControl(to PeerRef, msg []byte) error { return p.e.sealControl(to.p, msg) }
 func (p *port) Handshake(to PeerRef)                     { p.e.startHandshake(to.p) }
 func (p *port) SendFrame(dst netip.AddrPort, frame []byte) {
+	p.e.stats.framesForwarded.Add(1)
 	p.e.sendFrames(dst, frame)
 }
 
@@ -174,8 +177,6 @@ func (p *port) SendRouted(dst *Locator, t FrameType, body []byte, fallback netip
 func (p *port) Count(c Counter, n uint64) {
 	s := &p.e.stats
 	switch c {
-	case CountForwarded:
-		s.framesForwarded.Add(n)
 	case CountNoRoute:
 		s.droppedNoRoute.Add(n)
 	case CountHopLimit:

@@ -16,29 +16,36 @@ import (
 // exhausted) is counted, and its source locator gets an unreachable
 // frame, rate-limited (sendUnreachable).
 //
-// Buffers: frame is the underlay's until Forward returns, and
-// Port.SendFrame does not retain it, so forwarding costs no copy; only
-// frames held for a tunnel lookup are copied (tunnel.go).
+// Buffers: frame is the underlay's until Forward returns. Forward
+// decrements its hop limit in place and returns the next hop; the
+// endpoint sends it on, at once or, on a batching underlay, copied into
+// a batch per next hop that goes out at the end of the read batch
+// (package link, host_forward.go). Frames held for a tunnel lookup are
+// copied here (tunnel.go).
 
-// Forward implements link.Forwarder.
-func (r *Router) Forward(frame []byte, h *link.Header, payload []byte, src netip.AddrPort) {
+// Forward implements link.Forwarder: it returns the next hop of a frame
+// the endpoint is to send on, with its hop limit decremented in place.
+func (r *Router) Forward(frame []byte, h *link.Header, payload []byte, src netip.AddrPort) (netip.AddrPort, bool) {
 	if h.HopLimit <= 1 {
 		r.port.Count(link.CountHopLimit, 1)
 		r.sendUnreachable(h, payload, link.ReasonHopLimit, src)
-		return
+		return netip.AddrPort{}, false
 	}
 	next, ok := r.NextHop(h.Dst)
-	if !ok && r.forwardTunnel(frame, h, src) { // between segments (tunnel.go)
-		return
-	}
 	if !ok {
+		switch next, t := r.forwardTunnel(frame, h, src); t { // between segments (tunnel.go)
+		case tunnelSend:
+			frame[1] = h.HopLimit - 1
+			return next, true
+		case tunnelHeld:
+			return netip.AddrPort{}, false
+		}
 		r.port.Count(link.CountNoRoute, 1)
 		r.sendUnreachable(h, payload, link.ReasonNoRoute, src)
-		return
+		return netip.AddrPort{}, false
 	}
 	frame[1] = h.HopLimit - 1
-	r.port.Count(link.CountForwarded, 1)
-	r.port.SendFrame(next, frame)
+	return next, true
 }
 
 // NextHop implements link.Forwarder: the underlay address a frame for

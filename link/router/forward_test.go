@@ -14,9 +14,10 @@ import (
 
 // sinkUnderlay records what an endpoint sends and never delivers.
 type sinkUnderlay struct {
-	mu   sync.Mutex // guards the fields below
-	sent [][]byte
-	to   []netip.AddrPort // where each of sent went
+	mu    sync.Mutex // guards the fields below
+	sent  [][]byte
+	to    []netip.AddrPort // where each of sent went
+	calls int              // Send calls
 }
 
 var _ link.Underlay = (*sinkUnderlay)(nil)
@@ -26,6 +27,7 @@ func (*sinkUnderlay) MTU() int                  { return link.MinUnderlayMTU }
 func (u *sinkUnderlay) Send(dst netip.AddrPort, frames ...[]byte) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
+	u.calls++
 	for _, f := range frames {
 		if len(f) > link.MinUnderlayMTU {
 			return link.ErrFrameTooBig
@@ -52,6 +54,14 @@ func (u *tap) SetReceiver(f func([]byte, netip.AddrPort)) {
 	u.mu.Unlock()
 	u.Underlay.SetReceiver(f)
 }
+
+// batchTap is a tap over a BatchUnderlay.
+type batchTap struct {
+	*tap
+	bu link.BatchUnderlay
+}
+
+func (u batchTap) SetBatchEnd(end func()) { u.bu.SetBatchEnd(end) }
 
 func (u *tap) deliver(frame []byte, src netip.AddrPort) {
 	u.mu.Lock()
@@ -89,7 +99,11 @@ func newTestRouterOn(t testing.TB, u link.Underlay, opt func(*link.Config), rc .
 	}
 	r := New(c)
 	in := &tap{Underlay: u}
-	cfg := link.Config{Sessions: ses, Underlay: in, TickInterval: -1, Router: r, Routing: link.Routing{
+	var under link.Underlay = in
+	if bu, ok := u.(link.BatchUnderlay); ok {
+		under = batchTap{in, bu}
+	}
+	cfg := link.Config{Sessions: ses, Underlay: under, TickInterval: -1, Router: r, Routing: link.Routing{
 		Role:     link.RoleRouter,
 		Locator:  locator.Locator{0: 0x2a, 15: 1, 31: 1},
 		Prefixes: []locator.Prefix{p},
@@ -216,4 +230,58 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// batchSink is a sinkUnderlay that marks where its batches end, as
+// link/mem and link/udp do.
+type batchSink struct {
+	*sinkUnderlay
+	end func()
+}
+
+var _ link.BatchUnderlay = (*batchSink)(nil)
+
+func (u *batchSink) SetBatchEnd(end func()) { u.end = end }
+
+// TestForwardBatched: on an underlay that marks its read batches, the
+// frames forwarded during one batch leave together at its end, in one
+// send per next hop and in order, each with its hop limit decremented;
+// the next router or host then reads them as one batch.
+func TestForwardBatched(t *testing.T) {
+	sink := &sinkUnderlay{}
+	u := &batchSink{sinkUnderlay: sink}
+	tr := newTestRouterOn(t, u, nil)
+	host := netip.MustParseAddrPort("127.0.0.1:9")
+	dst, src := link.Locator{0: 0x2a, 15: 1, 20: 9}, link.Locator{0: 0x2b}
+	tr.attachForTest(t, dst, host)
+	sink.mu.Lock()
+	sink.sent, sink.to, sink.calls = nil, nil, 0
+	sink.mu.Unlock()
+	const n = 10
+	for i := range n {
+		f := link.AppendHeader(nil, &link.Header{Type: link.FrameTransport, HopLimit: 8, Dst: &dst, Src: &src})
+		tr.in.deliver(append(f, 4, 0, 0, byte(i)), netip.MustParseAddrPort("127.0.0.1:3"))
+	}
+	sink.mu.Lock()
+	before := len(sink.sent)
+	sink.mu.Unlock()
+	if before != 0 {
+		t.Fatalf("%d frames sent before the batch ended", before)
+	}
+	u.end()
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if len(sink.sent) != n || sink.calls != 1 {
+		t.Fatalf("after the batch: %d frames in %d sends, want %d in 1", len(sink.sent), sink.calls, n)
+	}
+	for i, f := range sink.sent {
+		var h link.Header
+		p, err := link.ParseHeader(f, &h)
+		if err != nil || h.HopLimit != 7 || sink.to[i] != host || p[len(p)-1] != byte(i) {
+			t.Errorf("frame %d: %x to %s (%v), want hop limit 7, to %s, in order", i, f, sink.to[i], err, host)
+		}
+	}
+	if got := tr.ep.Stats().FramesForwarded; got != n {
+		t.Errorf("FramesForwarded = %d, want %d", got, n)
+	}
 }

@@ -155,14 +155,23 @@ func (r *Router) Tunnels() []Tunnel {
 	return out
 }
 
+// tunnelResult is what forwardTunnel did with a frame.
+type tunnelResult uint8
+
+const (
+	tunnelNone tunnelResult = iota // no tunnel and none to be found: answer unreachable
+	tunnelSend                     // send it to the tunnel's router
+	tunnelHeld                     // held for a lookup, or dropped
+)
+
 // forwardTunnel handles a frame forward found no route for: it goes
-// through a learned tunnel, waits for a lookup, or is refused. It
-// reports false if the frame was not taken (no tunnel and none to be
-// found), for the caller to answer unreachable.
-func (r *Router) forwardTunnel(frame []byte, h *link.Header, src netip.AddrPort) bool {
+// through a learned tunnel (tunnelSend, with the router's address),
+// waits for a lookup (tunnelHeld), or is refused (tunnelNone), for the
+// caller to answer unreachable.
+func (r *Router) forwardTunnel(frame []byte, h *link.Header, src netip.AddrPort) (netip.AddrPort, tunnelResult) {
 	t := r.tun
 	if t == nil {
-		return false
+		return netip.AddrPort{}, tunnelNone
 	}
 	dst, now := *h.Dst, r.port.Now()
 	t.mu.Lock()
@@ -174,15 +183,12 @@ func (r *Router) forwardTunnel(frame []byte, h *link.Header, src netip.AddrPort)
 			go r.refreshTunnel(dst, rt.Prefix)
 		}
 		t.mu.Unlock()
-		frame[1] = h.HopLimit - 1
-		r.port.Count(link.CountForwarded, 1)
-		r.port.SendFrame(next, frame)
-		return true
+		return next, tunnelSend
 	}
 	if until, ok := t.failed[dst]; ok {
 		if now.Before(until) {
 			t.mu.Unlock()
-			return false
+			return netip.AddrPort{}, tunnelNone
 		}
 		delete(t.failed, dst)
 	}
@@ -190,7 +196,7 @@ func (r *Router) forwardTunnel(frame []byte, h *link.Header, src netip.AddrPort)
 	if !running {
 		if t.closed || len(t.inFlight) >= tunnelPendingMax {
 			t.mu.Unlock()
-			return false
+			return netip.AddrPort{}, tunnelNone
 		}
 		t.wg.Add(1)
 		go r.findTunnel(dst)
@@ -204,7 +210,7 @@ func (r *Router) forwardTunnel(frame []byte, h *link.Header, src netip.AddrPort)
 	}
 	t.inFlight[dst] = q
 	t.mu.Unlock()
-	return true
+	return netip.AddrPort{}, tunnelHeld
 }
 
 // findTunnel runs one lookup, then sends the frames that waited for it
@@ -228,7 +234,6 @@ func (r *Router) findTunnel(dst link.Locator) {
 	}
 	for _, f := range q {
 		if err == nil {
-			r.port.Count(link.CountForwarded, 1)
 			r.port.SendFrame(tun.Router, f.frame)
 			continue
 		}
