@@ -10,7 +10,8 @@
 // in link.Config.Router (with link.Routing.Role RoleRouter), and the
 // endpoint starts it with its link.Port. The endpoint gives it every
 // frame addressed to another locator (Forward), every opened control
-// message (Control), asks it where this node's own routed frames go
+// message (Control), sends on the frames it returns a next hop for,
+// asks it where this node's own routed frames go
 // (NextHop) and runs its timers (Tick). It imports link; link never
 // imports it. Package stack builds one for a node whose
 // Routing.Role is RoleRouter.
@@ -19,10 +20,12 @@
 //
 // A frame passed to Forward, and the header and payload parsed from it,
 // belong to the underlay until Forward returns: the router decrements
-// the hop limit in place and hands the same bytes to Port.SendFrame,
-// which does not retain them, so a forwarded frame costs no copy. Only
-// frames that wait for a tunnel lookup are copied, at most eight per
-// destination (tunnel.go). A link.ControlMessage's Body is valid only
+// the hop limit in place and returns the next hop, and the endpoint
+// sends the bytes on — at once, or on a batching underlay copied once
+// into a batch per next hop that leaves at the end of the read batch
+// (package link, host_forward.go). Frames that wait for a tunnel lookup
+// are copied here, at most eight per destination (tunnel.go), and sent
+// with Port.SendFrame, which does not retain them. A link.ControlMessage's Body is valid only
 // while Control runs; the router copies what it keeps (locators are
 // arrays, adverts are decoded). Control messages the router builds are
 // its own and not retained by the Port.
