@@ -161,12 +161,12 @@ func (e *Endpoint) AddInstances(wallet [20]byte, ins []Instance) error {
 		case !in.Locator.IsZero():
 			rt := e.rt
 			l := Locator(in.Locator)
-			if rt == nil || (len(rt.links) == 0 && rt.role == RoleHost) || rt.localOf(rt.nicFor(&l)).isZero() {
+			if !rt.canRoute() || rt.localOf(rt.nicFor(&l)).isZero() {
 				return fmt.Errorf("%w: anycast instance %s at locator %s needs Routing.Routers and Routing.Locator", ErrRouting, key, in.Locator)
 			}
 			nic := rt.nicFor(&l) // several NICs (nic.go)
 			next, ok := e.nextHop(&l, nic)
-			if !ok {
+			if !ok && len(rt.links) > 0 {
 				next = rt.links[0].cfg.Addr
 			}
 			p.addr = next

@@ -230,8 +230,9 @@ func (e *Endpoint) tickGroup(g *anycastGroup, now time.Time) {
 }
 
 // failInstancesAt fails the anycast instances reached at dst, for which
-// a router sent an unreachable frame, and reports whether there were
-// any: their flows move to other instances instead of failing.
+// a router sent an unreachable frame, and reports whether dst is an
+// instance's locator at all: their flows move to other instances instead
+// of failing.
 func (e *Endpoint) failInstancesAt(dst *Locator) bool {
 	e.any.mu.Lock()
 	groups := append([]*anycastGroup(nil), e.any.groups...)
@@ -239,12 +240,19 @@ func (e *Endpoint) failInstancesAt(dst *Locator) bool {
 	now := e.now()
 	var failed []*peer
 	var syns [][][]byte
+	found := false
 	for _, g := range groups {
 		g.mu.Lock()
 		for _, p := range g.inst {
-			if l := p.loc.Load(); l != nil && *l == *dst && !p.inst.failed {
-				syns = append(syns, g.failLocked(p.inst, now))
-				failed = append(failed, p)
+			if l := p.loc.Load(); l != nil && *l == *dst {
+				// An instance that failed already is still ours: a
+				// later unreachable frame for it (a SYN sent before the
+				// failover) must not fail the flows that moved away.
+				found = true
+				if !p.inst.failed {
+					syns = append(syns, g.failLocked(p.inst, now))
+					failed = append(failed, p)
+				}
 			}
 		}
 		g.mu.Unlock()
@@ -252,7 +260,7 @@ func (e *Endpoint) failInstancesAt(dst *Locator) bool {
 	for i, p := range failed {
 		e.moveAway(p, syns[i])
 	}
-	return len(failed) > 0
+	return found
 }
 
 // Instances reports the anycast instances of wallet as the sender sees

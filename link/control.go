@@ -11,35 +11,35 @@ import (
 // their hosts exchange inside their transport session, and the body of
 // an unreachable frame.
 
-// controlKind says what a control message carries.
-type controlKind uint8
+// ControlKind says what a control message carries.
+type ControlKind uint8
 
 const (
-	// controlAdvert: a router's full route table (route.Encode).
-	controlAdvert controlKind = 1
-	// controlAttach: a host tells its router its locator; it doubles as
+	// ControlAdvert: a router's full route table (route.Encode).
+	ControlAdvert ControlKind = 1
+	// ControlAttach: a host tells its router its locator; it doubles as
 	// the host's keepalive.
-	controlAttach controlKind = 2
-	// controlAttachAck: the router accepted the locator in an attach.
-	controlAttachAck controlKind = 3
-	// controlPunchAsk: from a host, "I want a direct path to the host at
+	ControlAttach ControlKind = 2
+	// ControlAttachAck: the router accepted the locator in an attach.
+	ControlAttachAck ControlKind = 3
+	// ControlPunchAsk: from a host, "I want a direct path to the host at
 	// this locator"; from a router, "the host at this locator wants a
-	// direct path to you" (host_punch.go, router_punch.go).
-	controlPunchAsk controlKind = 4
-	// controlPunch: from a router, "the host at this locator is seen at
-	// this underlay address: probe it" (host_punch.go, router_punch.go).
-	controlPunch controlKind = 5
-	// controlPunchRelayAsk: between routers, a punch ask on its way to
-	// the router of the host asked for (router_punch.go).
-	controlPunchRelayAsk controlKind = 6
-	// controlPunchRelay: between routers, a punch on its way to the
-	// router of the host it is for (router_punch.go).
-	controlPunchRelay controlKind = 7
-	// controlPunchSelf: from a router that cannot pair an ask because
+	// direct path to you" (host_punch.go, link/router punch.go).
+	ControlPunchAsk ControlKind = 4
+	// ControlPunch: from a router, "the host at this locator is seen at
+	// this underlay address: probe it" (host_punch.go, link/router punch.go).
+	ControlPunch ControlKind = 5
+	// ControlPunchRelayAsk: between routers, a punch ask on its way to
+	// the router of the host asked for (link/router punch.go).
+	ControlPunchRelayAsk ControlKind = 6
+	// ControlPunchRelay: between routers, a punch on its way to the
+	// router of the host it is for (link/router punch.go).
+	ControlPunchRelay ControlKind = 7
+	// ControlPunchSelf: from a router that cannot pair an ask because
 	// the host asked for lies beyond its routes (across a tunnel), "you
 	// are seen at this underlay address: tell the host at this locator
-	// yourself" (router_punch.go, host_punch_peer.go). The body is a punch body.
-	controlPunchSelf controlKind = 8
+	// yourself" (link/router punch.go, host_punch_peer.go). The body is a punch body.
+	ControlPunchSelf ControlKind = 8
 )
 
 // punchLen is the size of a punch body: a locator and an underlay
@@ -78,31 +78,34 @@ const maxQuote = 16
 // unreachableMinLen is the size of an unreachable body without a quote.
 const unreachableMinLen = 1 + LocatorLen
 
-// appendControl appends a control message of kind with body to b.
-func appendControl(b []byte, kind controlKind, body []byte) []byte {
+// MaxUnreachableLen is the largest unreachable body (AppendUnreachable).
+const MaxUnreachableLen = unreachableMinLen + maxQuote
+
+// AppendControl appends a control message of kind with body to b.
+func AppendControl(b []byte, kind ControlKind, body []byte) []byte {
 	b = append(b, byte(kind))
 	return append(b, body...)
 }
 
 // parseControl splits a control message into its kind and body. Locator
 // messages must be exactly one locator long.
-func parseControl(msg []byte) (controlKind, []byte, error) {
+func parseControl(msg []byte) (ControlKind, []byte, error) {
 	if len(msg) < 1 {
 		return 0, nil, fmt.Errorf("%w: empty control message", ErrMalformedFrame)
 	}
-	kind, body := controlKind(msg[0]), msg[1:]
+	kind, body := ControlKind(msg[0]), msg[1:]
 	switch kind {
-	case controlAdvert:
-	case controlAttach, controlAttachAck, controlPunchAsk:
+	case ControlAdvert:
+	case ControlAttach, ControlAttachAck, ControlPunchAsk:
 		if len(body) != LocatorLen {
 			return 0, nil, fmt.Errorf("%w: %d-byte locator in control message", ErrMalformedFrame, len(body))
 		}
-	case controlPunch, controlPunchSelf:
+	case ControlPunch, ControlPunchSelf:
 		if _, _, err := parsePunch(body); err != nil {
 			return 0, nil, err
 		}
-	case controlPunchRelayAsk, controlPunchRelay:
-		if _, _, _, _, err := parsePunchRelay(body); err != nil {
+	case ControlPunchRelayAsk, ControlPunchRelay:
+		if _, _, _, _, err := ParsePunchRelay(body); err != nil {
 			return 0, nil, err
 		}
 	default:
@@ -111,9 +114,9 @@ func parseControl(msg []byte) (controlKind, []byte, error) {
 	return kind, body, nil
 }
 
-// appendPunch appends the body of a punch message to b: the locator of
+// AppendPunch appends the body of a punch message to b: the locator of
 // the host to probe and the underlay address its router sees it at.
-func appendPunch(b []byte, loc *Locator, addr netip.AddrPort) []byte {
+func AppendPunch(b []byte, loc *Locator, addr netip.AddrPort) []byte {
 	return appendAddr(append(b, loc[:]...), addr)
 }
 
@@ -152,18 +155,18 @@ func parsePunch(body []byte) (loc *Locator, addr netip.AddrPort, err error) {
 	return (*Locator)(body[:LocatorLen]), addr, nil
 }
 
-// appendPunchRelay appends the body of a relayed ask or punch to b: the
+// AppendPunchRelay appends the body of a relayed ask or punch to b: the
 // hop limit left, the locator of the host it is for, and the locator and
 // underlay address of the other host.
-func appendPunchRelay(b []byte, hops uint8, to, loc *Locator, addr netip.AddrPort) []byte {
+func AppendPunchRelay(b []byte, hops uint8, to, loc *Locator, addr netip.AddrPort) []byte {
 	b = append(b, hops)
 	b = append(b, to[:]...)
-	return appendPunch(b, loc, addr)
+	return AppendPunch(b, loc, addr)
 }
 
-// parsePunchRelay decodes the body of a relayed ask or punch. to and loc
+// ParsePunchRelay decodes the body of a relayed ask or punch. to and loc
 // point into body.
-func parsePunchRelay(body []byte) (hops uint8, to, loc *Locator, addr netip.AddrPort, err error) {
+func ParsePunchRelay(body []byte) (hops uint8, to, loc *Locator, addr netip.AddrPort, err error) {
 	if len(body) != punchRelayLen {
 		return 0, nil, nil, addr, fmt.Errorf("%w: %d-byte relayed punch", ErrMalformedFrame, len(body))
 	}
@@ -173,10 +176,10 @@ func parsePunchRelay(body []byte) (hops uint8, to, loc *Locator, addr netip.Addr
 	return body[0], (*Locator)(body[1 : 1+LocatorLen]), loc, addr, nil
 }
 
-// appendUnreachable appends the body of an unreachable frame to b: the
+// AppendUnreachable appends the body of an unreachable frame to b: the
 // reason, the locator that could not be reached, and up to maxQuote
 // bytes of the dropped frame's payload.
-func appendUnreachable(b []byte, reason Reason, dst *Locator, quote []byte) []byte {
+func AppendUnreachable(b []byte, reason Reason, dst *Locator, quote []byte) []byte {
 	b = append(b, byte(reason))
 	b = append(b, dst[:]...)
 	return append(b, quote[:min(len(quote), maxQuote)]...)

@@ -17,9 +17,9 @@ func TestControlVectors(t *testing.T) {
 		got  []byte
 		want string
 	}{
-		{"attach", appendControl(nil, controlAttach, loc[:]),
+		{"attach", AppendControl(nil, ControlAttach, loc[:]),
 			"02" + "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"},
-		{"unreachable", appendUnreachable(nil, ReasonNoRoute, loc, []byte{4, 0, 0, 0}),
+		{"unreachable", AppendUnreachable(nil, ReasonNoRoute, loc, []byte{4, 0, 0, 0}),
 			"01" + "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20" + "04000000"},
 	}
 	for _, tc := range tests {
@@ -34,15 +34,15 @@ func TestParseControl(t *testing.T) {
 	tests := []struct {
 		name string
 		msg  []byte
-		kind controlKind
+		kind ControlKind
 		ok   bool
 	}{
-		{"attach", appendControl(nil, controlAttach, loc[:]), controlAttach, true},
-		{"ack", appendControl(nil, controlAttachAck, loc[:]), controlAttachAck, true},
-		{"advert", appendControl(nil, controlAdvert, []byte{1, 0, 0}), controlAdvert, true},
+		{"attach", AppendControl(nil, ControlAttach, loc[:]), ControlAttach, true},
+		{"ack", AppendControl(nil, ControlAttachAck, loc[:]), ControlAttachAck, true},
+		{"advert", AppendControl(nil, ControlAdvert, []byte{1, 0, 0}), ControlAdvert, true},
 		{"empty", nil, 0, false},
-		{"short locator", appendControl(nil, controlAttach, loc[:31]), 0, false},
-		{"long locator", appendControl(nil, controlAttachAck, append(loc[:], 0)), 0, false},
+		{"short locator", AppendControl(nil, ControlAttach, loc[:31]), 0, false},
+		{"long locator", AppendControl(nil, ControlAttachAck, append(loc[:], 0)), 0, false},
 		{"unknown kind", []byte{9, 1, 2}, 0, false},
 	}
 	for _, tc := range tests {
@@ -64,7 +64,7 @@ func TestParseControl(t *testing.T) {
 func TestParseUnreachable(t *testing.T) {
 	loc := seqLocator()
 	long := bytes.Repeat([]byte{7}, 40)
-	b := appendUnreachable(nil, ReasonHopLimit, loc, long)
+	b := AppendUnreachable(nil, ReasonHopLimit, loc, long)
 	reason, dst, quote, err := parseUnreachable(b)
 	if err != nil || reason != ReasonHopLimit || *dst != *loc || !bytes.Equal(quote, long[:maxQuote]) {
 		t.Fatalf("= %v, %x, %x, %v", reason, dst, quote, err)
@@ -78,30 +78,30 @@ func TestParseUnreachable(t *testing.T) {
 
 func FuzzParseControl(f *testing.F) {
 	loc := seqLocator()
-	f.Add(appendControl(nil, controlAttach, loc[:]))
+	f.Add(AppendControl(nil, ControlAttach, loc[:]))
 	f.Add([]byte{1, 1, 0, 0})
-	f.Add(appendControl(nil, controlPunchAsk, loc[:]))
-	f.Add(appendPunch(appendControl(nil, controlPunch, nil), loc, netip.MustParseAddrPort("198.51.100.7:41641")))
-	f.Add(appendPunchRelay(appendControl(nil, controlPunchRelay, nil), 32, loc, loc, netip.MustParseAddrPort("198.51.100.7:41641")))
+	f.Add(AppendControl(nil, ControlPunchAsk, loc[:]))
+	f.Add(AppendPunch(AppendControl(nil, ControlPunch, nil), loc, netip.MustParseAddrPort("198.51.100.7:41641")))
+	f.Add(AppendPunchRelay(AppendControl(nil, ControlPunchRelay, nil), 32, loc, loc, netip.MustParseAddrPort("198.51.100.7:41641")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		kind, body, err := parseControl(b)
 		if err != nil {
 			return
 		}
-		if got := appendControl(nil, kind, body); !bytes.Equal(got, b) {
+		if got := AppendControl(nil, kind, body); !bytes.Equal(got, b) {
 			t.Fatalf("round trip %x → %x", b, got)
 		}
 	})
 }
 
 func FuzzParseUnreachable(f *testing.F) {
-	f.Add(appendUnreachable(nil, ReasonNoRoute, seqLocator(), []byte("quote")))
+	f.Add(AppendUnreachable(nil, ReasonNoRoute, seqLocator(), []byte("quote")))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		reason, dst, quote, err := parseUnreachable(b)
 		if err != nil {
 			return
 		}
-		if got := appendUnreachable(nil, reason, dst, quote); !bytes.Equal(got, b) {
+		if got := AppendUnreachable(nil, reason, dst, quote); !bytes.Equal(got, b) {
 			t.Fatalf("round trip %x → %x", b, got)
 		}
 	})

@@ -43,9 +43,16 @@
 // copies than a direct one. The buffer goes back to the pool once
 // Underlay.Send returned: an underlay retains no slice it was given.
 // Inbound, the frame is the underlay's until the receiver returns: data
-// is opened into a gVisor view the netstack then owns, and a router
-// forwards the underlay's bytes as they are (hop limit decremented in
-// place) before returning. Nudges (nudge.go) hold a reference to the
+// is opened into a gVisor view the netstack then owns, and a router's
+// Forwarder (package link/router) decrements the hop limit in place and
+// names the next hop; the endpoint sends the underlay's bytes on before
+// returning, or, on a BatchUnderlay, copies them once into a batch per
+// next hop that leaves when the read batch ends (host_forward.go). The
+// Forwarder copies only what it holds (frames waiting for a tunnel
+// lookup). A
+// ControlMessage's body is valid only while Forwarder.Control runs.
+// What a Forwarder hands its Port to send is not retained
+// (forwarder.go). Nudges (nudge.go) hold a reference to the
 // netstack's last TCP segment per peer, never its bytes.
 //
 // Only the netstack's own packets (WritePackets) may wait for room in
@@ -192,11 +199,18 @@
 //
 // Config.Routing gives a node a role, host (the default) or router, a
 // locator (package link/locator) and the routers it talks to directly
-// (router.go). A host reaches a peer added with AddRoutedPeer through
-// its attachment router (its default route): the peer's frames carry
-// both locators, destination and source, and go to the router. A router
-// forwards every frame whose destination locator is not its own without
-// opening it (router_forward.go): to an attached host whose locator matches
+// (host_routing.go). This package is the host's half: frames, sealing,
+// underlays, anycast choice, the attachment to routers and the host's
+// half of punching (files host_*.go). The router's half — forwarding,
+// the route table and its adverts, tunnels, the pairing of punch asks,
+// moved neighbors — is package link/router, which implements the
+// Forwarder interface this package defines (forwarder.go) and is given
+// to a router's endpoint in Config.Router; link/router imports link,
+// never the reverse. A host reaches a peer added with AddRoutedPeer
+// through its attachment router (its default route): the peer's frames
+// carry both locators, destination and source, and go to the router. A
+// router forwards every frame whose destination locator is not its own
+// without opening it (link/router): to an attached host whose locator matches
 // exactly, else to the neighbor router that the longest-prefix match in
 // its route table (package link/route) names, decrementing the hop
 // limit. Sessions stay end to end: only the destination holds the keys.
@@ -216,13 +230,14 @@
 // host's node key, so no host takes another's locator.
 //
 // Between segments, routers need not be neighbors. A router whose table
-// has no route for a frame's destination asks its Routing.Tunnels (in a
+// has no route for a frame's destination asks its router.Config.Tunnels (in a
 // node, the network pass on chain that holds the locator; package
 // stack) for the router of that segment and sends the frame straight to
 // its underlay address — a UDP tunnel across today's internet — which
-// forwards it as any frame for its own prefix (router_tunnel.go). The answer is
-// cached per prefix (Tunnels lists them) and, while in use, asked for
-// again in the background every Routing.TunnelRefresh (30 s by default),
+// forwards it as any frame for its own prefix (link/router's tunnel.go).
+// The answer is cached per prefix (router.Router.Tunnels lists them) and,
+// while in use, asked for again in the background every
+// router.Config.TunnelRefresh (30 s by default),
 // so a segment whose router moves is followed; an answer that cannot be
 // had keeps the old one for at most five minutes. Frames that arrive
 // during the first lookup wait, up to eight per destination; a failed
@@ -298,7 +313,7 @@
 // relays for it.
 //
 // Two hosts that talk through routers then try to talk directly, by
-// UDP hole punching that their routers coordinate (host_punch.go, router_punch.go).
+// UDP hole punching that their routers coordinate (host_punch.go, link/router punch.go).
 // With both attached to router R:
 //
 //	A ── punch ask(B's locator) ──► R          A talks to B through R

@@ -76,9 +76,13 @@ type Config struct {
 	Logger *slog.Logger
 
 	// Routing places the node in a routed segment: its role (host or
-	// router), locator and routers (router.go). The zero value is a host
-	// that reaches its peers only directly.
+	// router), locator and routers (host_routing.go). The zero value is
+	// a host that reaches its peers only directly.
 	Routing Routing
+
+	// Router forwards frames for other nodes (package link/router's
+	// New). Required with Routing.Role RoleRouter, refused without.
+	Router Forwarder
 
 	// NICs are a host's further network interfaces, NIC 1 onwards
 	// (nic.go): each an underlay of its own with its own locator and
@@ -105,9 +109,11 @@ type Endpoint struct {
 	maxMTU   uint32
 	gso      stack.SupportedGSO
 
-	gro groState // receive coalescing (gro.go); off without a BatchUnderlay
+	gro  groState // receive coalescing (gro.go); off without a BatchUnderlay
+	fwdq fwdState // forwarded frames batched per read batch (host_forward.go)
 
-	rt *router // routing role and tables (router.go); nil without Config.Routing
+	rt  *routing  // the host's routing state (host_routing.go); nil without Config.Routing
+	fwd Forwarder // a router's forwarding (package link/router); nil on a host
 
 	any anycastState // wallets served by several nodes (anycast.go)
 
@@ -177,8 +183,11 @@ func New(cfg Config) (*Endpoint, error) {
 	e.any.cfg = cfg.Anycast.withDefaults()
 	e.bufs = newFramePool(int(cfg.MTU) + MaxFrameHeader + TransportOverhead)
 	e.mtu.Store(cfg.MTU)
-	if bu, ok := cfg.Underlay.(BatchUnderlay); ok && !cfg.DisableGRO {
-		e.gro.init()
+	if bu, ok := cfg.Underlay.(BatchUnderlay); ok && (!cfg.DisableGRO || cfg.Router != nil) {
+		if !cfg.DisableGRO {
+			e.gro.init()
+		}
+		e.fwdq.on = cfg.Router != nil // host_forward.go
 		bu.SetBatchEnd(e.flushReceived)
 	}
 	if len(cfg.NICs) > 0 { // several NICs (nic.go)
@@ -186,12 +195,21 @@ func New(cfg Config) (*Endpoint, error) {
 			return nil, err
 		}
 	}
-	if cfg.Routing.enabled() || len(cfg.NICs) > 0 { // routing hook (router.go)
-		rt, err := e.newRouter(cfg.Routing, cfg.NICs)
+	if (cfg.Routing.Role == RoleRouter) != (cfg.Router != nil) {
+		return nil, fmt.Errorf("%w: Config.Router (package link/router) goes with Routing.Role RoleRouter, and only with it", ErrRouting)
+	}
+	if cfg.Routing.enabled() || len(cfg.NICs) > 0 { // routing hook (host_routing.go)
+		rt, err := e.newRouting(cfg.Routing, cfg.NICs)
 		if err != nil {
 			return nil, err
 		}
 		e.rt = rt
+	}
+	if cfg.Router != nil { // a router (package link/router)
+		if err := cfg.Router.Start(&port{e: e, routing: cfg.Routing}); err != nil {
+			return nil, fmt.Errorf("link: router: %w", err)
+		}
+		e.fwd = cfg.Router
 	}
 	cfg.Underlay.SetReceiver(e.receive)
 	e.listenNICs() // several NICs (nic.go)
@@ -284,7 +302,7 @@ func (e *Endpoint) Tick() {
 	}
 	e.stats.droppedQueueExpired.Add(uint64(e.peers.expireQueues(e.now())))
 	e.tickSYNs(e.now()) // nudge.go: early SYN retransmissions
-	e.tickRouting()     // routing hook (router.go): adverts, attaches, hold timers
+	e.tickRouting()     // routing hook (host_routing.go): attaches, hold timers, the router's
 	e.tickAnycast()     // anycast hook (anycast.go): probes, failover
 }
 
@@ -292,8 +310,8 @@ func (e *Endpoint) Tick() {
 // which belongs to the caller. Shutdown is idempotent.
 func (e *Endpoint) Shutdown() {
 	e.closeOnce.Do(func() {
-		if e.rt != nil && e.rt.tun != nil {
-			e.rt.tun.close()
+		if e.fwd != nil {
+			e.fwd.Close()
 		}
 		close(e.done)
 		e.wg.Wait()

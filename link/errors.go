@@ -25,7 +25,7 @@ var (
 // identity address; the second is refused.
 var ErrIdentityCollision = errors.New("link: identity address collision")
 
-// Routing errors (router.go, router_forward.go).
+// Routing errors (host_routing.go, host_route.go, package link/router).
 var (
 	// ErrUnreachable: a router said it cannot deliver to the peer's
 	// locator (an unreachable frame), or this node has no route to it.

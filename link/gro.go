@@ -65,5 +65,12 @@ func (g *groState) flush() {
 	g.held = false
 }
 
-// flushReceived is the underlay's batch-end callback (BatchUnderlay).
-func (e *Endpoint) flushReceived() { e.gro.flush() }
+// flushReceived is the underlay's batch-end callback (BatchUnderlay):
+// the merged packets go to the netstack, the forwarded frames
+// (host_forward.go) to the underlay.
+func (e *Endpoint) flushReceived() {
+	e.flushForwarded()
+	if e.gro.enabled() {
+		e.gro.flush()
+	}
+}

@@ -10,15 +10,15 @@ import (
 // This file is the host's side of NAT traversal (doc.go, "NAT
 // traversal"): which of its routed peers it tries to reach directly,
 // the probes it sends them, and the switch between the routed and the
-// direct path. router_punch.go is the router's side.
+// direct path. Package link/router's punch.go is the router's side.
 //
 //  1. A host that opened a frame from a peer through routers keeps a
 //     directPath for it (notePath, the learnPath hook). While the peer
 //     talks, every punchRetry the host asks its router for a direct
-//     path to the peer's locator (controlPunchAsk).
-//  2. The routers pair the asks of both hosts (router_punch.go) and tell each the
-//     other's observed underlay address (controlPunch); a host asked by
-//     its router on a peer's behalf (controlPunchAsk from the router)
+//     path to the peer's locator (ControlPunchAsk).
+//  2. The routers pair the asks of both hosts (link/router) and tell each the
+//     other's observed underlay address (ControlPunch); a host asked by
+//     its router on a peer's behalf (ControlPunchAsk from the router)
 //     asks back, which is its consent. A host with Routing.DisablePunch
 //     never asks and ignores both.
 //  3. Told an address, the host sends the peer probes there, straight
@@ -43,18 +43,16 @@ import (
 // two punch asks of a host for one peer.
 const punchRetryIntervals = 10
 
-// punchTable is an endpoint's NAT traversal state: a host's per-peer
-// paths, a router's pending asks.
+// punchTable is a host's NAT traversal state: its per-peer paths.
 type punchTable struct {
 	disabled bool          // Routing.DisablePunch
 	retry    time.Duration // between two asks for one peer
 
 	npaths atomic.Int64 // len(paths), read without the lock
 
-	mu    sync.Mutex               // guards the fields below; taken after router.mu, never before
-	now   time.Time                // the last Tick's time: the receive path's clock
-	paths map[*peer]*directPath    // a host's routed peers
-	wants map[[2]Locator]punchWant // a router's asks: from, to → when, where
+	mu    sync.Mutex            // guards the fields below; taken after routing.mu, never before
+	now   time.Time             // the last Tick's time: the receive path's clock
+	paths map[*peer]*directPath // a host's routed peers
 }
 
 // directPath is what a host knows about reaching one routed peer
@@ -76,11 +74,10 @@ func (pt *punchTable) init(cfg Routing, interval time.Duration) {
 	pt.disabled = cfg.DisablePunch
 	pt.retry = punchRetryIntervals * interval
 	pt.paths = make(map[*peer]*directPath)
-	pt.wants = make(map[[2]Locator]punchWant)
 }
 
 // punching reports whether this endpoint is a host that punches.
-func (rt *router) punching() bool { return rt.role == RoleHost && !rt.punch.disabled }
+func (rt *routing) punching() bool { return rt.role == RoleHost && !rt.punch.disabled }
 
 // notePath is the learnPath hook: it records which way an authenticated
 // frame from p with header h came, and reports true when p's path must
@@ -198,7 +195,7 @@ func (e *Endpoint) tickPunch() {
 func (e *Endpoint) sendAsk(loc Locator, nic int) {
 	if l := e.rt.defaultLink(nic); l != nil {
 		e.stats.punchAsks.Add(1)
-		e.sendControl(l, appendControl(nil, controlPunchAsk, loc[:]))
+		e.sendControl(l, AppendControl(nil, ControlPunchAsk, loc[:]))
 	}
 }
 
@@ -206,12 +203,12 @@ func (e *Endpoint) sendAsk(loc Locator, nic int) {
 // on a peer's behalf, which the host answers with an ask of its own
 // unless it asked within the hold time, or a peer's address, which it
 // starts probing.
-func (e *Endpoint) receivePunch(l *routerLink, kind controlKind, body []byte) {
+func (e *Endpoint) receivePunch(l *routerLink, kind ControlKind, body []byte) {
 	rt := e.rt
 	now := e.now()
 	pt := &rt.punch
 	switch kind {
-	case controlPunchAsk:
+	case ControlPunchAsk:
 		pt.mu.Lock()
 		_, d := pt.pathAt(Locator(body))
 		answer := d != nil && !d.direct && (d.lastAsk.IsZero() || now.Sub(d.lastAsk) > rt.hold)
@@ -221,9 +218,9 @@ func (e *Endpoint) receivePunch(l *routerLink, kind controlKind, body []byte) {
 		pt.mu.Unlock()
 		if answer {
 			e.stats.punchAsks.Add(1)
-			e.sendControl(l, appendControl(nil, controlPunchAsk, body))
+			e.sendControl(l, AppendControl(nil, ControlPunchAsk, body))
 		}
-	case controlPunch:
+	case ControlPunch:
 		loc, addr, err := parsePunch(body)
 		if err != nil {
 			return
@@ -239,7 +236,7 @@ func (e *Endpoint) receivePunch(l *routerLink, kind controlKind, body []byte) {
 		if probe {
 			e.sendProbe(p, addr)
 		}
-	case controlPunchSelf:
+	case ControlPunchSelf:
 		loc, addr, err := parsePunch(body)
 		if err != nil {
 			return
@@ -280,7 +277,7 @@ func (e *Endpoint) sendProbe(p *peer, dst netip.AddrPort) {
 
 // defaultLink returns a host's default router link on NIC nic: the
 // first one up, else the first.
-func (rt *router) defaultLink(nic int) *routerLink {
+func (rt *routing) defaultLink(nic int) *routerLink {
 	rt.mu.RLock()
 	defer rt.mu.RUnlock()
 	var first *routerLink

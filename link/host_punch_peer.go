@@ -6,13 +6,13 @@ import (
 )
 
 // Punching across segments. Routers pair the punch asks of two hosts
-// (router_punch.go) only when a route leads from one host's router to the
+// (link/router punch.go) only when a route leads from one host's router to the
 // other's. Hosts in segments joined by a tunnel have no such route: the
 // routers of the two segments are not neighbors and share no session.
 // There the hosts exchange their addresses themselves:
 //
 //  1. A host's router that cannot pair its ask answers with the address
-//     it sees the host at (controlPunchSelf).
+//     it sees the host at (ControlPunchSelf).
 //  2. The host sends that address to the peer inside their own session,
 //     along the routed path, as a candidate message: a data message whose
 //     plaintext is not an IPv6 packet but

@@ -37,7 +37,7 @@ func TestParseCandidate(t *testing.T) {
 			t.Errorf("parseCandidate(%x) err %v, want ErrMalformedFrame", bad, err)
 		}
 	}
-	if k, _, err := parseControl(appendPunch(appendControl(nil, controlPunchSelf, nil), seqLocator(), netip.MustParseAddrPort("0.0.0.0:1"))); !errors.Is(err, ErrMalformedFrame) {
+	if k, _, err := parseControl(AppendPunch(AppendControl(nil, ControlPunchSelf, nil), seqLocator(), netip.MustParseAddrPort("0.0.0.0:1"))); !errors.Is(err, ErrMalformedFrame) {
 		t.Errorf("punch yourself to 0.0.0.0: kind %d, err %v", k, err)
 	}
 }

@@ -10,14 +10,77 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
 )
 
-// The host's half of the routed data path (router_forward.go is the
-// router's): a peer reached through routers gets frames with both
-// locators (frameHeader) sent to its next hop (nextHopOf: the default
-// router of its NIC), handshake messages take the same way (sendTo,
-// reply, sendRouted), outbound SYNs to such peers are remembered a few
-// seconds (noteSYN) so that an unreachable frame fails the dial at once
-// (receiveUnreachable), and the peer's return path follows the source
-// locator of the frames that opened (learnPath).
+// The host's half of the routed data path (package link/router is the
+// router's), hooked into send.go and receive.go:
+//
+//  1. Outbound, a peer added with AddRoutedPeer (or whose last opened
+//     frame carried a source locator) is reached through routers: its
+//     frame carries both locators (frameHeader, written in front of the
+//     sealed payload without moving it) and goes to the next hop
+//     (nextHopOf): a host's default router on the peer's NIC, or what a
+//     router's Forwarder says. Handshake messages take the same way
+//     (sendTo, reply, sendRouted). Outbound SYNs to such peers are
+//     remembered a few seconds (noteSYN).
+//  2. Inbound, a frame whose destination locator is not this node's goes
+//     to the Forwarder on a router and is dropped on a host
+//     (routeInbound). Control frames go to host_routing.go; unreachable
+//     frames fail the flows they name (receiveUnreachable). Everything
+//     else is opened as before, and the peer's return path follows the
+//     source locator of the frames that opened (learnPath).
+//  3. An unreachable frame (a router could not forward one of ours)
+//     makes the host inject an ICMPv6 destination unreachable into its
+//     netstack for each remembered SYN and queued packet to that
+//     locator, so a TCP dial fails at once with "network is
+//     unreachable" instead of timing out, and Unreachable reports it.
+
+// routeInbound handles a frame the routing layer owns: one for another
+// locator, a control frame, an unreachable frame. It reports false for a
+// transport frame this node opens itself.
+func (e *Endpoint) routeInbound(frame []byte, h *Header, payload []byte, src netip.AddrPort) bool {
+	rt := e.rt
+	if h.Dst != nil && *h.Dst != rt.local && (rt.nics == nil || !rt.isLocal(h.Dst)) { // several NICs (nic.go): any of its locators
+		if e.fwd == nil || h.Type == FrameControl {
+			e.stats.droppedNoRoute.Add(1)
+			return true
+		}
+		if next, ok := e.fwd.Forward(frame, h, payload, src); ok {
+			e.forwardFrame(next, frame) // host_forward.go
+		}
+		return true
+	}
+	switch h.Type {
+	case FrameControl:
+		e.receiveControl(h, payload, src)
+		return true
+	case FrameUnreachable:
+		e.receiveUnreachable(payload)
+		return true
+	}
+	return false
+}
+
+// nextHop returns the underlay address a frame for dst goes to: what
+// its Forwarder says on a router, else the host's default router on NIC
+// nic (0 with one NIC).
+func (e *Endpoint) nextHop(dst *Locator, nic int) (netip.AddrPort, bool) {
+	if e.fwd != nil {
+		return e.fwd.NextHop(dst)
+	}
+	rt := e.rt
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	for _, l := range rt.links {
+		if l.up && l.nic == nic {
+			return l.p.endpoint(), true
+		}
+	}
+	for _, l := range rt.links {
+		if l.nic == nic {
+			return l.p.endpoint(), true
+		}
+	}
+	return netip.AddrPort{}, false
+}
 
 // receiveUnreachable fails the flows to the locator an unreachable frame
 // names: the SYNs sent to it lately and the packets waiting for a
@@ -251,6 +314,9 @@ func (e *Endpoint) learnPath(p *peer, h *Header, established bool) {
 		e.rt.mu.Lock()
 		e.rt.dirty = true
 		e.rt.mu.Unlock()
+		if e.fwd != nil {
+			e.fwd.SessionUp()
+		}
 	}
 }
 

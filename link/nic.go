@@ -71,7 +71,7 @@ func NICOf(addr netip.AddrPort) (netip.AddrPort, int) {
 }
 
 // initNICs checks cfg.NICs and makes e send and receive on every NIC.
-// It runs before the routing state is built (newRouter adds the NICs'
+// It runs before the routing state is built (newRouting adds the NICs'
 // routers) and before NIC 0's receiver is installed.
 func (e *Endpoint) initNICs(cfg *Config) error {
 	if cfg.Routing.Role != RoleHost {
@@ -135,7 +135,7 @@ func (e *Endpoint) underlayFor(dst netip.AddrPort) (Underlay, netip.AddrPort, bo
 
 // addNICRouters adds the routers of NICs 1…n as router links of rt, each
 // with its NIC and the host's locator there.
-func (e *Endpoint) addNICRouters(rt *router, nics []NIC) error {
+func (e *Endpoint) addNICRouters(rt *routing, nics []NIC) error {
 	rt.nics = []Locator{rt.local}
 	for i, n := range nics {
 		nic := i + 1
@@ -153,7 +153,7 @@ func (e *Endpoint) addNICRouters(rt *router, nics []NIC) error {
 // nicFor returns the NIC a host reaches dst through: the one whose
 // locator shares the longest prefix with dst (the lowest on a tie, as
 // source address selection does), NIC 0 with a single NIC.
-func (rt *router) nicFor(dst *Locator) int {
+func (rt *routing) nicFor(dst *Locator) int {
 	if rt.nics == nil {
 		return 0
 	}
@@ -170,7 +170,7 @@ func (rt *router) nicFor(dst *Locator) int {
 }
 
 // localOf returns this node's locator on NIC nic.
-func (rt *router) localOf(nic int) *Locator {
+func (rt *routing) localOf(nic int) *Locator {
 	if nic == 0 || nic >= len(rt.nics) {
 		return &rt.local
 	}
@@ -179,7 +179,7 @@ func (rt *router) localOf(nic int) *Locator {
 
 // nicOfLocal returns the NIC whose locator is l, and whether l is one of
 // this node's locators.
-func (rt *router) nicOfLocal(l *Locator) (int, bool) {
+func (rt *routing) nicOfLocal(l *Locator) (int, bool) {
 	if *l == rt.local {
 		return 0, true
 	}
@@ -193,7 +193,7 @@ func (rt *router) nicOfLocal(l *Locator) (int, bool) {
 
 // isLocal reports whether l is this host's locator on one of its NICs
 // besides NIC 0.
-func (rt *router) isLocal(l *Locator) bool {
+func (rt *routing) isLocal(l *Locator) bool {
 	_, ok := rt.nicOfLocal(l)
 	return ok
 }

@@ -17,7 +17,7 @@ type peer struct {
 	ident    netip.Addr
 	verified atomic.Bool // a session with this wallet was established
 	// loc is the peer's locator when it is reached through routers, nil
-	// for a direct peer (routing hook: router.go, host_route.go).
+	// for a direct peer (routing hook: host_routing.go, host_route.go).
 	loc atomic.Pointer[Locator]
 	// nic is the NIC (nic.go) through whose routers a routed peer is
 	// reached: the one its frames came in on. Always 0 with one NIC.

@@ -34,7 +34,7 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 	e.stats.bytesReceived.Add(uint64(len(frame)))
 	var h Header
 	msg, err := ParseHeader(frame, &h)
-	// Routing hook (router_forward.go): frames for other locators, control and
+	// Routing hook (host_route.go): frames for other locators, control and
 	// unreachable frames.
 	if err == nil && e.rt != nil && e.routeInbound(frame, &h, msg, src) {
 		return

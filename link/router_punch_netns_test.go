@@ -19,6 +19,7 @@ import (
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/linktest"
 	"github.com/anynet/anynet/link/locator"
+	"github.com/anynet/anynet/link/router"
 	"github.com/anynet/anynet/link/udp"
 	"golang.org/x/sys/unix"
 )
@@ -295,12 +296,12 @@ func TestNATTraversalAcrossTunnelNetns(t *testing.T) {
 	r1 := s.add("r1", "2a.1/128")
 	listenIn("pub", "198.18.2.1:0")
 	r2 := s.add("r2", "2b.1/128")
-	tunnelTo := func(r *member) link.TunnelFinder {
-		return link.TunnelFunc(func(_ context.Context, dst locator.Locator) (link.Tunnel, error) {
+	tunnelTo := func(r *member) router.TunnelFinder {
+		return router.TunnelFunc(func(_ context.Context, dst locator.Locator) (router.Tunnel, error) {
 			if !r.pfx[0].Contains(dst) {
-				return link.Tunnel{}, link.ErrNoTunnel
+				return router.Tunnel{}, router.ErrNoTunnel
 			}
-			return link.Tunnel{Prefix: r.pfx[0], Router: r.addr}, nil
+			return router.Tunnel{Prefix: r.pfx[0], Router: r.addr}, nil
 		})
 	}
 	r1.tunnels, r2.tunnels = tunnelTo(r2), tunnelTo(r1)
@@ -325,8 +326,8 @@ func TestNATTraversalAcrossTunnelNetns(t *testing.T) {
 	})
 	checkRelayed(t, h1, h2, "through nat1's firewall")
 	for _, r := range []*member{r1, r2} {
-		if len(r.ep.Tunnels()) == 0 || r.ep.Stats().FramesForwarded == 0 {
-			t.Fatalf("%s: tunnels %v, %d frames forwarded", r.name, r.ep.Tunnels(), r.ep.Stats().FramesForwarded)
+		if len(r.node.Tunnels()) == 0 || r.ep.Stats().FramesForwarded == 0 {
+			t.Fatalf("%s: tunnels %v, %d frames forwarded", r.name, r.node.Tunnels(), r.ep.Stats().FramesForwarded)
 		}
 	}
 

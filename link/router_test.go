@@ -196,7 +196,7 @@ func TestRoutesAreAdverts(t *testing.T) {
 	s.up(r1, link.RoleRouter, "r2")
 	s.up(r2, link.RoleRouter, "r1")
 	linktest.WaitFor(t, "r1 routes to r2's subnet", func() bool { return hasRoute(r1, r2.loc) })
-	for _, r := range r1.ep.Routes() {
+	for _, r := range r1.node.Routes() {
 		if r.Prefix == r2.pfx[0] && (r.NextHop != route.ID(r2.key.Public) || len(r.Path) != 1) {
 			t.Errorf("route %+v, want next hop r2 with a one-router path", r)
 		}
@@ -228,7 +228,7 @@ func TestLargeTableInParts(t *testing.T) {
 	s.up(near, link.RoleHost, "r2")
 	linktest.WaitFor(t, "r2 learns r1's 64 subnets", func() bool {
 		n := 0
-		for _, r := range r2.ep.Routes() {
+		for _, r := range r2.node.Routes() {
 			if r.NextHop == route.ID(r1.key.Public) {
 				n++
 			}

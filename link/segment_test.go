@@ -15,6 +15,7 @@ import (
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/link/router"
 	"github.com/anynet/anynet/link/udp"
 	"github.com/anynet/anynet/stack"
 	"github.com/anynet/anynet/transport"
@@ -54,7 +55,7 @@ type member struct {
 	// default, so that routed paths in tests stay routed.
 	punch bool
 	// tunnels, for a router, finds the routers of other segments.
-	tunnels link.TunnelFinder
+	tunnels router.TunnelFinder
 }
 
 func (m *member) routerPeer() link.RouterPeer {
@@ -129,7 +130,7 @@ func (s *segment) up(m *member, role link.Role, routers ...string) {
 	s.t.Helper()
 	r := link.Routing{Role: role, Locator: m.loc, AdvertInterval: testAdvert, HoldTime: testHold, DisablePunch: !m.punch}
 	if role == link.RoleRouter {
-		r.Prefixes, r.Tunnels = m.pfx, m.tunnels
+		r.Prefixes = m.pfx
 	}
 	for _, name := range routers {
 		r.Routers = append(r.Routers, s.m[name].routerPeer())
@@ -141,6 +142,8 @@ func (s *segment) up(m *member, role link.Role, routers ...string) {
 		Underlay: m.conn,
 		Routing:  r,
 		NICs:     m.nics,
+		// A router's tunnels to other segments (package link/router).
+		TunnelFinder: m.tunnels,
 	}
 	ctx := nodehook.NewContext(testCtx(s.t), &nodehook.Hooks{OnUp: func(in nodehook.Internals) { m.ep = in.Link }})
 	if err := m.node.Up(ctx); err != nil {
@@ -160,7 +163,7 @@ func (s *segment) route(from, to *member) {
 
 // hasRoute reports whether m's table holds a route for loc.
 func hasRoute(m *member, loc locator.Locator) bool {
-	for _, r := range m.ep.Routes() {
+	for _, r := range m.node.Routes() {
 		if r.Prefix.Contains(loc) {
 			return true
 		}

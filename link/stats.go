@@ -24,7 +24,7 @@ type Stats struct {
 	Nudges           uint64 // TCP segments sent again at once because their peer was heard again after a silence
 	EarlyRetransmits uint64 // unacknowledged SYNs and SYN-ACKs sent again after 3 round trips of the path, before the netstack's 1 s timer
 
-	// Routing (router.go, router_forward.go).
+	// Routing (host_routing.go, host_route.go, package link/router).
 	FramesForwarded       uint64 // frames a router passed on, never opened
 	DroppedHopLimit       uint64 // frames whose hop limit ran out here
 	DroppedNoRoute        uint64 // frames for a locator this node has no route to
@@ -35,7 +35,7 @@ type Stats struct {
 	UnreachableSent       uint64 // unreachable frames sent to a source
 	UnreachableReceived   uint64 // unreachable frames accepted for one of our peers
 
-	// NAT traversal (host_punch.go, router_punch.go).
+	// NAT traversal (host_punch.go, link/router punch.go).
 	PunchAsks          uint64 // a host's asks to its router for a direct path to a peer
 	PunchProbes        uint64 // probes a host sent straight to a peer's underlay address
 	PathsDirect        uint64 // routed peers whose frames moved to a direct path
@@ -54,12 +54,12 @@ type counters struct {
 	droppedQueueFull, droppedQueueExpired, sendErrors, droppedTooBig atomic.Uint64
 	droppedSendFull, nudges, earlyRetransmits                        atomic.Uint64
 
-	// Routing (router.go, router_forward.go).
+	// Routing (host_routing.go, host_route.go, package link/router).
 	framesForwarded, droppedHopLimit, droppedNoRoute, droppedUnknownSession atomic.Uint64
 	droppedControl, controlSent, controlReceived                            atomic.Uint64
 	unreachableSent, unreachableReceived                                    atomic.Uint64
 
-	// NAT traversal (host_punch.go, router_punch.go).
+	// NAT traversal (host_punch.go, link/router punch.go).
 	punchAsks, punchProbes, pathsDirect, pathsFallback, punchesCoordinated, punchCandidates atomic.Uint64
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/anynet/anynet/internal/nodehook"
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
+	"github.com/anynet/anynet/link/router"
 	"github.com/anynet/anynet/link/udp"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/transport"
@@ -110,10 +111,15 @@ type Node struct {
 	TickInterval time.Duration
 	// Routing places the node in a routed segment: host (the default) or
 	// router, its locator, its routers (see link.Routing). The zero value
-	// reaches peers only directly. A router with Names and no
-	// Routing.Tunnels finds other segments' routers from the network
-	// passes on chain (tunnel.go).
+	// reaches peers only directly. A router forwards with package
+	// link/router.
 	Routing link.Routing
+	// TunnelFinder, for a router, finds other segments' routers
+	// (router.Config.Tunnels). Nil with Names means from the network
+	// passes on chain (tunnel.go); nil without, none.
+	TunnelFinder router.TunnelFinder
+	// TunnelRefresh, for a router, is router.Config.TunnelRefresh.
+	TunnelRefresh time.Duration
 	// NICs are a host's further network interfaces, NIC 1 onwards: an
 	// underlay (or a UDP ListenAddr) each, with the node's locator and
 	// routers on it (nics.go). Nil is one NIC: Underlay with Routing. A
@@ -142,6 +148,7 @@ type running struct {
 	underlay link.Underlay
 	nics     []link.Underlay // NICs 1… (nics.go); the node owns them
 	ep       *link.Endpoint
+	router   *router.Router // a router's forwarding; nil on a host
 	ns       *stack.Stack
 	ident    netip.Addr
 	log      *slog.Logger
@@ -270,17 +277,23 @@ func (n *Node) build(ctx context.Context, hooks *nodehook.Hooks) (_ *running, er
 	if hooks.ManualTick {
 		tick = -1
 	}
-	ep, err := link.New(link.Config{
+	lc := link.Config{
 		Sessions:     sessions,
 		Underlay:     underlay,
 		NICs:         nics,
 		MTU:          mtu,
 		Now:          n.Now,
 		TickInterval: tick,
-		Routing:      n.routing(),
+		Routing:      n.Routing,
 		Anycast:      n.Anycast,
 		Logger:       log.With("layer", "link"),
-	})
+	}
+	var rtr *router.Router
+	if n.Routing.Role == link.RoleRouter {
+		rtr = router.New(n.routerConfig())
+		lc.Router = rtr
+	}
+	ep, err := link.New(lc)
 	if err != nil {
 		return nil, err
 	}
@@ -291,6 +304,7 @@ func (n *Node) build(ctx context.Context, hooks *nodehook.Hooks) (_ *running, er
 		underlay: underlay,
 		nics:     nicUnderlays,
 		ep:       ep,
+		router:   rtr,
 		ident:    link.IdentityAddr(wallet.Address()),
 		log:      log,
 	}
@@ -308,7 +322,7 @@ func (n *Node) build(ctx context.Context, hooks *nodehook.Hooks) (_ *running, er
 	}
 	r.checks = startChainChecker(n, sessions, ep, hooks.ManualTick, log) // revoke.go
 	if hooks.OnUp != nil {
-		hooks.OnUp(nodehook.Internals{Netstack: r.ns, Link: ep, Sessions: sessions})
+		hooks.OnUp(nodehook.Internals{Netstack: r.ns, Link: ep, Router: rtr, Sessions: sessions})
 	}
 	log.Debug("stack up", "wallet", r.wallet, "underlay", underlay.LocalAddr()) // the caller says "node up" (cmd/anynet's daemon does, once)
 	return r, nil

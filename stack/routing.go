@@ -6,6 +6,7 @@ import (
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/route"
+	"github.com/anynet/anynet/link/router"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/common"
@@ -102,13 +103,23 @@ func (n *Node) Routers() []link.RouterStatus {
 }
 
 // Routes returns a router's route table, longest prefix first
-// (link.Endpoint.Routes); nil before Up or for a host.
+// (router.Router.Routes); nil before Up or for a host.
 func (n *Node) Routes() []route.Route {
 	r, _ := n.current()
-	if r == nil {
+	if r == nil || r.router == nil {
 		return nil
 	}
-	return r.ep.Routes()
+	return r.router.Routes()
+}
+
+// Tunnels returns the tunnels to other segments a router has learned
+// (router.Router.Tunnels); nil before Up or for a host.
+func (n *Node) Tunnels() []router.Tunnel {
+	r, _ := n.current()
+	if r == nil || r.router == nil {
+		return nil
+	}
+	return r.router.Tunnels()
 }
 
 // DirectPath reports whether this host reaches wallet straight at an

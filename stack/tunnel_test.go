@@ -16,6 +16,7 @@ import (
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/link/route"
+	"github.com/anynet/anynet/link/router"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
 	"github.com/anynet/anynet/transport"
@@ -23,12 +24,15 @@ import (
 
 // udpNode starts m's node on a UDP socket on loopback with routing r,
 // resolving through names, and returns it with its link endpoint.
-func udpNode(t *testing.T, m *member, names *naming.Client, r link.Routing) (*stack.Node, *link.Endpoint) {
+func udpNode(t *testing.T, m *member, names *naming.Client, r link.Routing, opts ...func(*stack.Node)) (*stack.Node, *link.Endpoint) {
 	t.Helper()
 	nk := m.nodeKey
 	var ep *link.Endpoint
 	n := &stack.Node{ListenAddr: "127.0.0.1:0", Wallet: transport.NewKeySigner(m.key), NodeKey: &nk,
 		Names: names, Routing: r}
+	for _, o := range opts {
+		o(n)
+	}
 	ctx := nodehook.NewContext(context.Background(), &nodehook.Hooks{OnUp: func(in nodehook.Internals) { ep = in.Link }})
 	if err := n.Up(ctx); err != nil {
 		t.Fatal(err)
@@ -66,7 +70,8 @@ func (s *segments) router(m *member, p locator.Prefix, refresh time.Duration) (*
 	// The embedded chain's client: its Watch drops a cached answer when
 	// a host that attached before it published publishes.
 	n, ep := udpNode(s.t, m, s.env.emb.Client, link.Routing{Role: link.RoleRouter, Locator: s.at(p, m),
-		Prefixes: []locator.Prefix{p}, AdvertInterval: segAdvert, HoldTime: segHold, TunnelRefresh: refresh})
+		Prefixes: []locator.Prefix{p}, AdvertInterval: segAdvert, HoldTime: segHold},
+		func(n *stack.Node) { n.TunnelRefresh = refresh })
 	if err := n.Publish(s.ctx, m.auth()); err != nil {
 		s.t.Fatal(err)
 	}
@@ -96,8 +101,15 @@ func (s *segments) setRouters(holder *member, pass *big.Int, routers ...link.Rou
 
 // host starts m as a host of p attached to routers, and publishes.
 func (s *segments) host(m *member, p locator.Prefix, routers ...link.RouterPeer) *stack.Node {
+	// No punching: the tests check the routers' path, which a direct
+	// path found across the tunnel (ControlPunchSelf) would bypass.
+	return s.hostPunch(m, p, false, routers...)
+}
+
+// hostPunch is host, punching if punch.
+func (s *segments) hostPunch(m *member, p locator.Prefix, punch bool, routers ...link.RouterPeer) *stack.Node {
 	n, _ := udpNode(s.t, m, s.env.client(s.t), link.Routing{Locator: s.at(p, m), Routers: routers,
-		AdvertInterval: segAdvert, HoldTime: segHold})
+		AdvertInterval: segAdvert, HoldTime: segHold, DisablePunch: !punch})
 	if err := n.Publish(s.ctx, m.auth()); err != nil {
 		s.t.Fatal(err)
 	}
@@ -149,10 +161,11 @@ func TestTunnelBetweenSegments(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name string
+		n    *stack.Node
 		ep   *link.Endpoint
-		want link.Tunnel
-	}{{"r1", ep1, link.Tunnel{Prefix: segB, Router: rp2.Addr}}, {"r2", ep2, link.Tunnel{Prefix: segA, Router: rp1.Addr}}} {
-		if got := tc.ep.Tunnels(); !slices.Contains(got, tc.want) {
+		want router.Tunnel
+	}{{"r1", r1, ep1, router.Tunnel{Prefix: segB, Router: rp2.Addr}}, {"r2", r2, ep2, router.Tunnel{Prefix: segA, Router: rp1.Addr}}} {
+		if got := tc.n.Tunnels(); !slices.Contains(got, tc.want) {
 			t.Errorf("%s tunnels = %v, want %v among them", tc.name, got, tc.want)
 		}
 		if tc.ep.Stats().FramesForwarded == 0 {
@@ -181,7 +194,7 @@ func TestTunnelBetweenSegments(t *testing.T) {
 // and bob attaches to both; its pass publishes r2 alone. alice, in
 // segment 2a, reaches bob through r1's tunnel to r2. Then r2 stops and
 // the pass holder publishes r2b instead: r1, asking the chain again
-// while it uses the tunnel (Routing.TunnelRefresh), follows the pass to
+// while it uses the tunnel (Node.TunnelRefresh), follows the pass to
 // r2b, and alice reaches bob again long before the cached tunnel would
 // have expired.
 func TestTunnelFollowsMovedRouter(t *testing.T) {
@@ -189,7 +202,7 @@ func TestTunnelFollowsMovedRouter(t *testing.T) {
 	s := newSegments(t, rm1, rm2, rm2b, alice, bob)
 	segA, segB := mustPrefix(t, "2a.1/128"), mustPrefix(t, "2b.1/128")
 	const refresh = 300 * time.Millisecond
-	_, ep1, rp1 := s.router(rm1, segA, refresh)
+	r1, _, rp1 := s.router(rm1, segA, refresh)
 	r2, _, rp2 := s.router(rm2, segB, refresh)
 	_, ep2b, rp2b := s.router(rm2b, segB, refresh)
 	s.pass(rm1, segA, rp1)
@@ -199,7 +212,7 @@ func TestTunnelFollowsMovedRouter(t *testing.T) {
 	listenEcho(t, b)
 	bobAddr := bob.wallet.Hex() + ":7"
 	echoOnce(t, s.ctx, a, bobAddr, []byte("through r2"))
-	if got := ep1.Tunnels(); !slices.Contains(got, link.Tunnel{Prefix: segB, Router: rp2.Addr}) {
+	if got := r1.Tunnels(); !slices.Contains(got, router.Tunnel{Prefix: segB, Router: rp2.Addr}) {
 		t.Fatalf("r1 tunnels %v, want one to r2 at %s", got, rp2.Addr)
 	}
 
@@ -213,10 +226,10 @@ func TestTunnelFollowsMovedRouter(t *testing.T) {
 			break
 		}
 		if s.ctx.Err() != nil {
-			t.Fatalf("alice never reached bob after r2 stopped (%d tries): %v; r1 tunnels %v", try, err, ep1.Tunnels())
+			t.Fatalf("alice never reached bob after r2 stopped (%d tries): %v; r1 tunnels %v", try, err, r1.Tunnels())
 		}
 	}
-	if got := ep1.Tunnels(); !slices.Contains(got, link.Tunnel{Prefix: segB, Router: rp2b.Addr}) {
+	if got := r1.Tunnels(); !slices.Contains(got, router.Tunnel{Prefix: segB, Router: rp2b.Addr}) {
 		t.Errorf("r1 tunnels %v, want one to r2b at %s", got, rp2b.Addr)
 	}
 	if ep2b.Stats().FramesForwarded == 0 {
@@ -271,7 +284,7 @@ func TestPunchAcrossTunnel(t *testing.T) {
 	r2, _, rp2 := s.router(rm2, segB, 0)
 	s.pass(rm1, segA, rp1)
 	s.pass(rm2, segB, rp2)
-	a, b := s.host(alice, segA, rp1), s.host(bob, segB, rp2)
+	a, b := s.hostPunch(alice, segA, true, rp1), s.hostPunch(bob, segB, true, rp2)
 	c, _ := udpNode(t, carol, s.env.client(t), link.Routing{Locator: s.at(segB, carol), Routers: []link.RouterPeer{rp2},
 		AdvertInterval: segAdvert, HoldTime: segHold, DisablePunch: true})
 	if err := c.Publish(s.ctx, carol.auth()); err != nil {

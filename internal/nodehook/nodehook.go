@@ -17,6 +17,7 @@ import (
 	mrand "math/rand"
 
 	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/router"
 	"github.com/anynet/anynet/transport"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
@@ -48,6 +49,7 @@ type Hooks struct {
 type Internals struct {
 	Netstack *stack.Stack
 	Link     *link.Endpoint
+	Router   *router.Router // a router's forwarding; nil on a host
 	Sessions *transport.Sessions
 }
 

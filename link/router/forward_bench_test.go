@@ -1,4 +1,4 @@
-package link_test
+package router
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 // underlay alone carrying the same frames from one Conn to another, so
 // the ratio of the two frames/s figures is the router's own cost.
 //
-//	go test ./link -run '^$' -bench RouterForward -count 3
+//	go test ./link/router -run '^$' -bench RouterForward -count 3
 func BenchmarkRouterForward(b *testing.B) {
 	for _, size := range []int{link.MinUnderlayMTU, 128} {
 		b.Run(fmt.Sprintf("underlay/%d", size), func(b *testing.B) {
@@ -34,13 +34,14 @@ func BenchmarkRouterForward(b *testing.B) {
 			n := mem.NewNetwork(mem.Config{})
 			defer n.Close()
 			conn, host := attachT(b, n), attachT(b, n)
-			e := link.NewTestRouter(b, conn)
-			link.AttachForTest(e, forwardDst, host.LocalAddr())
+			tr := newTestRouterOn(b, conn, nil)
+			tr.attachForTest(b, forwardDst, host.LocalAddr())
+			e := tr.ep
 			frame := forwardFrame(size)
 			from := netip.MustParseAddrPort("127.0.0.1:3")
 			benchFrames(b, host, size, func() {
 				frame[1] = 64 // forwarding decrements the hop limit in place
-				link.ReceiveForTest(e, frame, from)
+				tr.in.deliver(frame, from)
 			})
 			if got := e.Stats().FramesForwarded; got < uint64(b.N) {
 				b.Fatalf("forwarded %d of %d frames", got, b.N)

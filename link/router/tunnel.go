@@ -1,4 +1,4 @@
-package link
+package router
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 )
 
@@ -18,7 +19,7 @@ import (
 // segment, and sends the frame straight to that router's underlay
 // address: the segments need no common neighbor, only the underlay (UDP
 // over the internet). The answer is cached per prefix. A tunnel in use
-// that is older than the refresh interval (Routing.TunnelRefresh) is
+// that is older than the refresh interval (Config.TunnelRefresh) is
 // asked for again in the background while frames keep going to the
 // address it has, so a segment whose router moved (a new address, or
 // another router in the pass) is followed within that interval; the
@@ -31,7 +32,7 @@ import (
 // to that locator get unreachable frames at once.
 
 // TunnelFinder finds the router of the segment that holds dst. It may
-// block (a chain lookup); the endpoint calls it on a goroutine of its
+// block (a chain lookup); the router calls it on a goroutine of its
 // own, at most once per destination locator at a time.
 type TunnelFinder interface {
 	FindTunnel(ctx context.Context, dst locator.Locator) (Tunnel, error)
@@ -54,9 +55,9 @@ type Tunnel struct {
 
 // ErrNoTunnel is what a TunnelFinder returns when no segment holds the
 // locator.
-var ErrNoTunnel = errors.New("link: no tunnel")
+var ErrNoTunnel = errors.New("router: no tunnel")
 
-// DefaultTunnelRefresh is the default Routing.TunnelRefresh.
+// DefaultTunnelRefresh is the default Config.TunnelRefresh.
 const DefaultTunnelRefresh = 30 * time.Second
 
 const (
@@ -70,15 +71,16 @@ const (
 // tunnels is a router's tunnel state; nil without a TunnelFinder.
 type tunnels struct {
 	find    TunnelFinder
-	refresh time.Duration   // Routing.TunnelRefresh
+	refresh time.Duration   // Config.TunnelRefresh
 	ctx     context.Context // cancelled when the endpoint shuts down
 	cancel  context.CancelFunc
+	wg      sync.WaitGroup // lookups and refreshes
 
 	mu       sync.Mutex
 	closed   bool
-	routes   []tunnelRoute           // learned tunnels, any order
-	failed   map[Locator]time.Time   // failed lookups, until when
-	inFlight map[Locator][]heldFrame // lookups running, with the frames waiting
+	routes   []tunnelRoute                // learned tunnels, any order
+	failed   map[link.Locator]time.Time   // failed lookups, until when
+	inFlight map[link.Locator][]heldFrame // lookups running, with the frames waiting
 }
 
 // heldFrame is a copy of a frame waiting for a lookup, with the
@@ -104,81 +106,89 @@ func newTunnels(f TunnelFinder, refresh time.Duration) *tunnels {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &tunnels{find: f, refresh: refresh, ctx: ctx, cancel: cancel,
-		failed: make(map[Locator]time.Time), inFlight: make(map[Locator][]heldFrame)}
+		failed: make(map[link.Locator]time.Time), inFlight: make(map[link.Locator][]heldFrame)}
 }
 
 // learn replaces the routes for tun's prefix with tun, as of now.
 func (t *tunnels) learn(tun Tunnel, now time.Time) {
-	t.routes = slices.DeleteFunc(live(t.routes, now), func(r tunnelRoute) bool { return r.Prefix == tun.Prefix })
+	t.routes = slices.DeleteFunc(live(t.routes, now), func(rt tunnelRoute) bool { return rt.Prefix == tun.Prefix })
 	t.routes = append(t.routes, tunnelRoute{Tunnel: tun, until: now.Add(tunnelTTL), refreshAt: now.Add(t.refresh)})
 }
 
-// close stops new lookups and cancels the running ones.
+// close stops new lookups, cancels the running ones and waits for them.
 func (t *tunnels) close() {
 	t.mu.Lock()
 	t.closed = true
 	t.mu.Unlock()
 	t.cancel()
+	t.wg.Wait()
 }
 
 // lookup returns the live learned route with the longest prefix holding
 // dst, or nil.
-func (t *tunnels) lookup(dst Locator, now time.Time) *tunnelRoute {
+func (t *tunnels) lookup(dst link.Locator, now time.Time) *tunnelRoute {
 	var best *tunnelRoute
 	for i := range t.routes {
-		r := &t.routes[i]
-		if now.Before(r.until) && (best == nil || r.Prefix.Bits() > best.Prefix.Bits()) && r.Prefix.Contains(locator.Locator(dst)) {
-			best = r
+		rt := &t.routes[i]
+		if now.Before(rt.until) && (best == nil || rt.Prefix.Bits() > best.Prefix.Bits()) && rt.Prefix.Contains(locator.Locator(dst)) {
+			best = rt
 		}
 	}
 	return best
 }
 
-// Tunnels returns the tunnels a router has learned and not yet expired.
-func (e *Endpoint) Tunnels() []Tunnel {
-	if e.rt == nil || e.rt.tun == nil {
+// Tunnels returns the tunnels the router has learned and not yet
+// expired.
+func (r *Router) Tunnels() []Tunnel {
+	if r.tun == nil {
 		return nil
 	}
-	t, now := e.rt.tun, e.now()
+	t, now := r.tun, r.port.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var out []Tunnel
-	for _, r := range t.routes {
-		if now.Before(r.until) {
-			out = append(out, r.Tunnel)
+	for _, rt := range t.routes {
+		if now.Before(rt.until) {
+			out = append(out, rt.Tunnel)
 		}
 	}
 	return out
 }
 
+// tunnelResult is what forwardTunnel did with a frame.
+type tunnelResult uint8
+
+const (
+	tunnelNone tunnelResult = iota // no tunnel and none to be found: answer unreachable
+	tunnelSend                     // send it to the tunnel's router
+	tunnelHeld                     // held for a lookup, or dropped
+)
+
 // forwardTunnel handles a frame forward found no route for: it goes
-// through a learned tunnel, waits for a lookup, or is refused. It
-// reports false if the frame was not taken (no tunnel and none to be
-// found), for the caller to answer unreachable.
-func (e *Endpoint) forwardTunnel(frame []byte, h *Header, src netip.AddrPort) bool {
-	t := e.rt.tun
+// through a learned tunnel (tunnelSend, with the router's address),
+// waits for a lookup (tunnelHeld), or is refused (tunnelNone), for the
+// caller to answer unreachable.
+func (r *Router) forwardTunnel(frame []byte, h *link.Header, src netip.AddrPort) (netip.AddrPort, tunnelResult) {
+	t := r.tun
 	if t == nil {
-		return false
+		return netip.AddrPort{}, tunnelNone
 	}
-	dst, now := *h.Dst, e.now()
+	dst, now := *h.Dst, r.port.Now()
 	t.mu.Lock()
-	if r := t.lookup(dst, now); r != nil {
-		next := r.Router
-		if !now.Before(r.refreshAt) && !r.refreshing && !t.closed {
-			r.refreshing = true
-			e.wg.Add(1)
-			go e.refreshTunnel(dst, r.Prefix)
+	if rt := t.lookup(dst, now); rt != nil {
+		next := rt.Router
+		if !now.Before(rt.refreshAt) && !rt.refreshing && !t.closed {
+			rt.refreshing = true
+			t.wg.Add(1)
+			go r.refreshTunnel(dst, rt.Prefix)
 		}
 		t.mu.Unlock()
-		frame[1] = h.HopLimit - 1
-		e.stats.framesForwarded.Add(1)
-		e.sendFrames(next, frame)
-		return true
+		return next, tunnelSend
 	}
 	if until, ok := t.failed[dst]; ok {
 		if now.Before(until) {
 			t.mu.Unlock()
-			return false
+			return netip.AddrPort{}, tunnelNone
 		}
 		delete(t.failed, dst)
 	}
@@ -186,30 +196,30 @@ func (e *Endpoint) forwardTunnel(frame []byte, h *Header, src netip.AddrPort) bo
 	if !running {
 		if t.closed || len(t.inFlight) >= tunnelPendingMax {
 			t.mu.Unlock()
-			return false
+			return netip.AddrPort{}, tunnelNone
 		}
-		e.wg.Add(1)
-		go e.findTunnel(dst)
+		t.wg.Add(1)
+		go r.findTunnel(dst)
 	}
 	if len(q) < tunnelQueue {
 		c := append([]byte(nil), frame...)
 		c[1] = h.HopLimit - 1
 		q = append(q, heldFrame{c, src})
 	} else {
-		e.stats.droppedNoRoute.Add(1)
+		r.port.Count(link.CountNoRoute, 1)
 	}
 	t.inFlight[dst] = q
 	t.mu.Unlock()
-	return true
+	return netip.AddrPort{}, tunnelHeld
 }
 
 // findTunnel runs one lookup, then sends the frames that waited for it
 // or answers them unreachable.
-func (e *Endpoint) findTunnel(dst Locator) {
-	defer e.wg.Done()
-	t := e.rt.tun
-	tun, err := e.askTunnel(dst)
-	now := e.now()
+func (r *Router) findTunnel(dst link.Locator) {
+	t := r.tun
+	defer t.wg.Done()
+	tun, err := r.askTunnel(dst)
+	now := r.port.Now()
 	t.mu.Lock()
 	q := t.inFlight[dst]
 	delete(t.inFlight, dst)
@@ -220,18 +230,17 @@ func (e *Endpoint) findTunnel(dst Locator) {
 	}
 	t.mu.Unlock()
 	if err != nil {
-		e.log.Debug("tunnel", "dst", locator.Locator(dst), "err", err)
+		r.port.Logger().Debug("tunnel", "dst", locator.Locator(dst), "err", err)
 	}
 	for _, f := range q {
 		if err == nil {
-			e.stats.framesForwarded.Add(1)
-			e.sendFrames(tun.Router, f.frame)
+			r.port.SendFrame(tun.Router, f.frame)
 			continue
 		}
-		e.stats.droppedNoRoute.Add(1)
-		var h Header
-		if payload, perr := ParseHeader(f.frame, &h); perr == nil {
-			e.sendUnreachable(&h, payload, ReasonNoRoute, f.src)
+		r.port.Count(link.CountNoRoute, 1)
+		var h link.Header
+		if payload, perr := link.ParseHeader(f.frame, &h); perr == nil {
+			r.sendUnreachable(&h, payload, link.ReasonNoRoute, f.src)
 		}
 	}
 }
@@ -240,18 +249,18 @@ func (e *Endpoint) findTunnel(dst Locator) {
 // is in use, and replaces it with the answer: another router address, or
 // none if the segment has no router any more. Any other failure keeps
 // the tunnel until it expires, asking again after tunnelNegativeTTL.
-func (e *Endpoint) refreshTunnel(dst Locator, prefix locator.Prefix) {
-	defer e.wg.Done()
-	t := e.rt.tun
-	tun, err := e.askTunnel(dst)
-	now := e.now()
+func (r *Router) refreshTunnel(dst link.Locator, prefix locator.Prefix) {
+	t := r.tun
+	defer t.wg.Done()
+	tun, err := r.askTunnel(dst)
+	now := r.port.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	i := slices.IndexFunc(t.routes, func(r tunnelRoute) bool { return r.Prefix == prefix })
+	i := slices.IndexFunc(t.routes, func(rt tunnelRoute) bool { return rt.Prefix == prefix })
 	switch {
 	case err == nil:
 		if i >= 0 && t.routes[i].Router != tun.Router {
-			e.log.Info("tunnel moved", "prefix", prefix, "from", t.routes[i].Router, "to", tun.Router)
+			r.port.Logger().Info("tunnel moved", "prefix", prefix, "from", t.routes[i].Router, "to", tun.Router)
 		}
 		if i >= 0 && tun.Prefix != prefix { // the segment was subdivided or merged
 			t.routes = slices.Delete(t.routes, i, i+1)
@@ -259,10 +268,10 @@ func (e *Endpoint) refreshTunnel(dst Locator, prefix locator.Prefix) {
 		t.learn(tun, now)
 	case i < 0:
 	case errors.Is(err, ErrNoTunnel):
-		e.log.Info("tunnel gone", "prefix", prefix, "err", err)
+		r.port.Logger().Info("tunnel gone", "prefix", prefix, "err", err)
 		t.routes = slices.Delete(t.routes, i, i+1)
 	default:
-		e.log.Debug("tunnel refresh", "prefix", prefix, "err", err)
+		r.port.Logger().Debug("tunnel refresh", "prefix", prefix, "err", err)
 		t.routes[i].refreshing = false
 		t.routes[i].refreshAt = now.Add(tunnelNegativeTTL)
 	}
@@ -270,25 +279,25 @@ func (e *Endpoint) refreshTunnel(dst Locator, prefix locator.Prefix) {
 
 // askTunnel asks the TunnelFinder for the tunnel to dst, bounded by
 // tunnelLookup, and checks the answer.
-func (e *Endpoint) askTunnel(dst Locator) (Tunnel, error) {
-	ctx, cancel := context.WithTimeout(e.rt.tun.ctx, tunnelLookup)
+func (r *Router) askTunnel(dst link.Locator) (Tunnel, error) {
+	ctx, cancel := context.WithTimeout(r.tun.ctx, tunnelLookup)
 	defer cancel()
-	tun, err := e.rt.tun.find.FindTunnel(ctx, locator.Locator(dst))
+	tun, err := r.tun.find.FindTunnel(ctx, locator.Locator(dst))
 	if err != nil {
 		return Tunnel{}, err
 	}
-	return tun, e.checkTunnel(tun, dst)
+	return tun, r.checkTunnel(tun, dst)
 }
 
 // checkTunnel refuses a tunnel that does not hold dst or leads back to
 // this router.
-func (e *Endpoint) checkTunnel(tun Tunnel, dst Locator) error {
+func (r *Router) checkTunnel(tun Tunnel, dst link.Locator) error {
 	switch {
 	case !tun.Prefix.Contains(locator.Locator(dst)):
 		return fmt.Errorf("%w: %s does not hold %s", ErrNoTunnel, tun.Prefix, locator.Locator(dst))
 	case !tun.Router.IsValid():
 		return fmt.Errorf("%w: no router address for %s", ErrNoTunnel, tun.Prefix)
-	case tun.Router == e.underlay.LocalAddr():
+	case tun.Router == r.port.LocalAddr():
 		return fmt.Errorf("%w: %s leads back to this router", ErrNoTunnel, tun.Prefix)
 	}
 	return nil
@@ -297,9 +306,9 @@ func (e *Endpoint) checkTunnel(tun Tunnel, dst Locator) error {
 // live returns the routes of rs that have not expired, in place.
 func live(rs []tunnelRoute, now time.Time) []tunnelRoute {
 	out := rs[:0]
-	for _, r := range rs {
-		if now.Before(r.until) {
-			out = append(out, r)
+	for _, rt := range rs {
+		if now.Before(rt.until) {
+			out = append(out, rt)
 		}
 	}
 	return out

@@ -14,8 +14,12 @@ type RouterStatus struct {
 	Up         bool
 }
 
-// Routers returns the endpoint's router links, in configuration order.
+// Routers returns the endpoint's router links, in configuration order:
+// a host's attachment routers, or a router's neighbors.
 func (e *Endpoint) Routers() []RouterStatus {
+	if e.fwd != nil {
+		return e.fwd.Routers()
+	}
 	if e.rt == nil {
 		return nil
 	}
@@ -35,6 +39,9 @@ func (e *Endpoint) Routers() []RouterStatus {
 // router's DID document). The next attach or advert goes there at once.
 // It fails with ErrRouting if no router link has that wallet.
 func (e *Endpoint) MoveRouter(wallet [20]byte, addr netip.AddrPort) error {
+	if e.fwd != nil {
+		return e.fwd.MoveRouter(wallet, addr)
+	}
 	if e.rt == nil {
 		return fmt.Errorf("%w: no routers", ErrRouting)
 	}
@@ -52,7 +59,7 @@ func (e *Endpoint) MoveRouter(wallet [20]byte, addr netip.AddrPort) error {
 	}
 	l.cfg.Addr = addr
 	l.lastInit = time.Time{}
-	e.rt.dirty = true // attach (or advert) at the next tick
+	e.rt.dirty = true // attach at the next tick
 	e.rt.mu.Unlock()
 	l.p.mu.Lock()
 	l.p.addr = OnNIC(addr, l.nic)

@@ -1,4 +1,4 @@
-package link
+package router
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 )
 
@@ -41,7 +42,7 @@ func (a *tunnelAnswers) lookups() int {
 }
 
 // TestTunnelRefresh: a tunnel in use is asked for again once it is older
-// than Routing.TunnelRefresh, while frames keep going to the address it
+// than Config.TunnelRefresh, while frames keep going to the address it
 // has. A new address replaces the old one, a failure to ask keeps it,
 // and an answer that the segment has no router drops it.
 func TestTunnelRefresh(t *testing.T) {
@@ -51,12 +52,9 @@ func TestTunnelRefresh(t *testing.T) {
 	answers := &tunnelAnswers{tun: Tunnel{Prefix: segB, Router: routerA}}
 	clock := &fakeClock{t: time.Unix(1e9, 0)}
 	u := &sinkUnderlay{}
-	e := newTestRouterOn(t, u, func(c *Config) {
-		c.Now = clock.now
-		c.Routing.Tunnels = answers
-		c.Routing.TunnelRefresh = refresh
-	})
-	dst, src := Locator{0: 0x2b, 15: 1, 20: 7}, Locator{0: 0x2a, 15: 1, 20: 9}
+	tr := newTestRouterOn(t, u, func(c *link.Config) { c.Now = clock.now }, Config{Tunnels: answers, TunnelRefresh: refresh})
+	e := tr.ep
+	dst, src := link.Locator{0: 0x2b, 15: 1, 20: 7}, link.Locator{0: 0x2a, 15: 1, 20: 9}
 	from := netip.MustParseAddrPort("127.0.0.1:3")
 	// send forwards one transport frame for dst and waits until the
 	// router has sent it somewhere; it returns where.
@@ -65,8 +63,8 @@ func TestTunnelRefresh(t *testing.T) {
 		u.mu.Lock()
 		before := len(u.sent)
 		u.mu.Unlock()
-		f := AppendHeader(nil, &Header{Type: FrameTransport, HopLimit: 8, Dst: &dst, Src: &src})
-		e.receive(append(f, 4, 0, 0, 0), from)
+		f := link.AppendHeader(nil, &link.Header{Type: link.FrameTransport, HopLimit: 8, Dst: &dst, Src: &src})
+		tr.in.deliver(append(f, 4, 0, 0, 0), from)
 		for range 500 {
 			u.mu.Lock()
 			if len(u.sent) > before {
@@ -84,12 +82,12 @@ func TestTunnelRefresh(t *testing.T) {
 	tunnels := func(want ...Tunnel) {
 		t.Helper()
 		for range 500 {
-			if got := e.Tunnels(); slices.Equal(got, want) {
+			if got := tr.r.Tunnels(); slices.Equal(got, want) {
 				return
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		t.Fatalf("tunnels %v, want %v", e.Tunnels(), want)
+		t.Fatalf("tunnels %v, want %v", tr.r.Tunnels(), want)
 	}
 
 	if to := send(); to != routerA {

@@ -1,0 +1,93 @@
+package router
+
+import (
+	"net/netip"
+
+	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/locator"
+)
+
+// The router's data path. The endpoint hands Forward every frame whose
+// destination locator is none of this node's (link.Forwarder); the
+// router passes it on by longest-prefix match, without opening it and
+// with its hop limit decremented in place, to an attached host or a
+// neighbor router (NextHop), else through a tunnel to another segment
+// (tunnel.go). A frame it cannot forward (no route, hop limit
+// exhausted) is counted, and its source locator gets an unreachable
+// frame, rate-limited (sendUnreachable).
+//
+// Buffers: frame is the underlay's until Forward returns. Forward
+// decrements its hop limit in place and returns the next hop; the
+// endpoint sends it on, at once or, on a batching underlay, copied into
+// a batch per next hop that goes out at the end of the read batch
+// (package link, host_forward.go). Frames held for a tunnel lookup are
+// copied here (tunnel.go).
+
+// Forward implements link.Forwarder: it returns the next hop of a frame
+// the endpoint is to send on, with its hop limit decremented in place.
+func (r *Router) Forward(frame []byte, h *link.Header, payload []byte, src netip.AddrPort) (netip.AddrPort, bool) {
+	if h.HopLimit <= 1 {
+		r.port.Count(link.CountHopLimit, 1)
+		r.sendUnreachable(h, payload, link.ReasonHopLimit, src)
+		return netip.AddrPort{}, false
+	}
+	next, ok := r.NextHop(h.Dst)
+	if !ok {
+		switch next, t := r.forwardTunnel(frame, h, src); t { // between segments (tunnel.go)
+		case tunnelSend:
+			frame[1] = h.HopLimit - 1
+			return next, true
+		case tunnelHeld:
+			return netip.AddrPort{}, false
+		}
+		r.port.Count(link.CountNoRoute, 1)
+		r.sendUnreachable(h, payload, link.ReasonNoRoute, src)
+		return netip.AddrPort{}, false
+	}
+	frame[1] = h.HopLimit - 1
+	return next, true
+}
+
+// NextHop implements link.Forwarder: the underlay address a frame for
+// dst goes to, an attached host or the neighbor the longest-prefix match
+// names.
+func (r *Router) NextHop(dst *link.Locator) (netip.AddrPort, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if a := r.attached[*dst]; a != nil {
+		return a.p.Addr(), true
+	}
+	rt, ok := r.speaker.Lookup(locator.Locator(*dst))
+	if !ok || rt.NextHop == r.self {
+		return netip.AddrPort{}, false
+	}
+	if n := r.byKey[rt.NextHop]; n != nil {
+		return n.p.Addr(), true
+	}
+	return netip.AddrPort{}, false
+}
+
+// sendUnreachable tells the source of a transport frame that could not
+// be forwarded. Unreachable and control frames, and frames without a
+// source locator, get none; nor do frames past the rate limit.
+func (r *Router) sendUnreachable(h *link.Header, payload []byte, reason link.Reason, src netip.AddrPort) {
+	if h.Type != link.FrameTransport || h.Src == nil {
+		return
+	}
+	now := r.port.Now()
+	r.mu.Lock()
+	if now.Sub(r.unreachAt) >= r.interval {
+		r.unreachAt, r.unreachN = now, 0
+	}
+	r.unreachN++
+	allowed := r.unreachN <= unreachableBurst
+	r.mu.Unlock()
+	if !allowed {
+		return
+	}
+	var body [link.MaxUnreachableLen]byte
+	b := link.AppendUnreachable(body[:0], reason, h.Dst, payload)
+	if r.port.SendRouted(h.Src, link.FrameUnreachable, b, src) {
+		r.port.Count(link.CountUnreachableSent, 1)
+	}
+}
