@@ -71,6 +71,8 @@ func sampleMessages() []Message {
 		&Request{ID: 2, Payload: []byte{}},
 		&Response{ID: 1, Payload: []byte("ok")},
 		&Error{Code: CodeReplayed, Message: "again"},
+		&Paid{Invoice: [16]byte{4}, Voucher: v},
+		&Decline{Invoice: [16]byte{5}, Reason: "no"},
 	}
 }
 
