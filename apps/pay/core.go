@@ -166,6 +166,7 @@ type (
 	Received struct {
 		Channel    common.Hash
 		From       common.Address
+		Token      common.Address
 		Amount     *big.Int
 		Cumulative *big.Int
 		Invoice    [16]byte // zero unless it paid an invoice

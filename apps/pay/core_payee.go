@@ -83,7 +83,7 @@ func (c *Core) voucherIn(now time.Time, peer common.Address, st *ChannelState, v
 	st.Cumulative = new(big.Int).Set(v.Cumulative)
 	st.Sig = v.Sig
 	put(out, "c", st.ID[:], st)
-	rec := Received{Channel: st.ID, From: peer, Amount: new(big.Int).Set(v.Amount), Cumulative: new(big.Int).Set(v.Cumulative)}
+	rec := Received{Channel: st.ID, From: peer, Token: st.Token, Amount: new(big.Int).Set(v.Amount), Cumulative: new(big.Int).Set(v.Cumulative)}
 	if inv != nil {
 		inv.State, inv.Channel, inv.Settled = StatePaid, st.ID, now.Unix()
 		put(out, "o", inv.ID[:], inv)
