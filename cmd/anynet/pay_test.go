@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/cmd/anynet/internal/tuiadapter"
 )
 
 // TestPayVerbs drives payments through the CLI against two nodes started
@@ -112,6 +113,11 @@ func TestPayVerbs(t *testing.T) {
 	}
 	if out := must("--dir", a, "invoice", "list"); !lineHas(out, inv, "in", "bob.anynet ("+bs.Wallet+")", "500 wei", "lunch", "asked") {
 		t.Errorf("invoice list:\n%s", out)
+	}
+	// The TUI's Wallet view (through its adapter) shows it too.
+	tw, err := tuiadapter.New(a).Wallet(t.Context())
+	if err != nil || len(tw.Waiting) != 1 || tw.Waiting[0].FromName != "bob.anynet" || tw.Waiting[0].From.Hex() != bs.Wallet || len(tw.Channels) != 1 {
+		t.Errorf("TUI wallet: %+v, %v", tw, err)
 	}
 	decode(&chans, "--dir", b, "channel", "status")
 	if chans[0].Paid != "300" {
