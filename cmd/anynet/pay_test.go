@@ -85,6 +85,10 @@ func TestPayVerbs(t *testing.T) {
 	}
 	gained(w1.TokenBalance, wallet(b).TokenBalance, 7)
 
+	// A wallet whose DID document names no payment contract gets no deposit.
+	if _, err := run(t, "--dir", a, "channel", "open", "0x000000000000000000000000000000000000dEaD", "1000"); err == nil || !strings.Contains(err.Error(), "publishes no AnynetPay entry") {
+		t.Errorf("channel to a wallet without the entry: %v", err)
+	}
 	// A channel and three vouchers.
 	out = must("--dir", a, "channel", "open", "bob", "1000000")
 	id := strings.Fields(out)[1]

@@ -153,6 +153,14 @@ func tokenText(t common.Address) string {
 	return t.Hex()
 }
 
+// who is "name (0x…)", or the wallet alone.
+func who(name string, w common.Address) string {
+	if name == "" {
+		return w.Hex()
+	}
+	return name + " (" + w.Hex() + ")"
+}
+
 // name is w's name on chain, or "".
 func (d *Daemon) nameOf(ctx context.Context, w common.Address) string {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
@@ -201,9 +209,23 @@ func (d *Daemon) PayChannelOpen(ctx context.Context, to, deposit, token string) 
 	if err != nil {
 		return control.PayChannel{}, err
 	}
-	w, _, tok, amt, err := d.payArgs(ctx, p, to, deposit, token)
+	w, name, tok, amt, err := d.payArgs(ctx, p, to, deposit, token)
 	if err != nil {
 		return control.PayChannel{}, err
+	}
+	// The payee's DID document says which contract its node takes
+	// vouchers on (AnynetPay): a deposit elsewhere would be stranded.
+	doc, err := d.names.DIDDocument(ctx, w)
+	if err != nil {
+		return control.PayChannel{}, err
+	}
+	dom, err := pay.DomainOf(doc)
+	if err != nil || dom.ChainID.Cmp(d.chainID) != 0 || dom.Contract != p.dep.Channels {
+		why := "publishes no AnynetPay entry"
+		if err == nil {
+			why = "takes vouchers on " + pay.DocumentEntry(dom.ChainID, dom.Contract)
+		}
+		return control.PayChannel{}, fmt.Errorf("%w: %s %s, not on this node's %s", control.ErrRefused, who(name, w), why, pay.DocumentEntry(d.chainID, p.dep.Channels))
 	}
 	id, err := p.svc.OpenChannel(ctx, w, tok, amt)
 	if err != nil {
