@@ -184,8 +184,12 @@
 // X402Transport is the paying client: it opens one channel per payee on
 // chain (OpenChannelTo) and then pays every request with the next
 // voucher; the payee learns the channel from the chain. The scheme is
-// this package's own: x402's standard "exact" scheme (one EIP-3009
-// transfer per request) is not implemented.
+// this package's own. x402's standard "exact" scheme is there too:
+// Payee.X402Exact takes an EIP-3009 TransferWithAuthorization of an
+// ERC-20 that implements it (TestToken does), checks it (payee, amount,
+// validity window, signed by the connection's wallet, nonce unused) and
+// submits it, one transaction per request; ExactTransport is its
+// paying client.
 package pay
 
 // PaymentPort is the overlay TCP port a node's payee listens on.
