@@ -57,7 +57,7 @@ func (e *events) wait(t *testing.T, fn func(any) bool) any {
 	}
 }
 
-func (w *world) service(t *testing.T, key string, st service.Store, ev *events) *Service {
+func (w *world) service(t testing.TB, key string, st service.Store, ev *events) *Service {
 	t.Helper()
 	host, k := w.alice, w.aliceKey
 	if key == "bob" {
