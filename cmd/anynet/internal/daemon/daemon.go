@@ -324,11 +324,11 @@ func (d *Daemon) Close() error {
 	if d.chat != nil {
 		d.chat.Close()
 	}
-	d.closePay()
 	if d.echo != nil {
 		d.echo.Close()
 	}
 	d.wg.Wait()
+	d.closePay()
 	if d.node != nil {
 		d.node.Close()
 	}

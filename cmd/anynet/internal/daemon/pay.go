@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/anynet/anynet/apps/pay"
@@ -27,6 +28,7 @@ var _ control.PayBackend = (*Daemon)(nil)
 
 // payState is the daemon's payment service.
 type payState struct {
+	close sync.Once
 	svc   *pay.Service
 	store *service.Pebble
 	chain *pay.Chain
@@ -75,10 +77,13 @@ func (d *Daemon) startPay(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
+// closePay stops the payment service; Close may run it twice.
 func (d *Daemon) closePay() {
-	if d.pay != nil {
-		d.pay.svc.Close()
-		d.pay.store.Close()
+	if p := d.pay; p != nil {
+		p.close.Do(func() {
+			p.svc.Close()
+			p.store.Close()
+		})
 	}
 }
 
