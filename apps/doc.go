@@ -17,7 +17,7 @@
 //	service   package   ports                      DID service entries (type = value)
 //	im        apps/im   tcp 5222 (messages),       AnynetIM = "seal:<64 hex: X25519 seal key>"
 //	                    udp 5223 (calls)           AnynetMailbox = "<0x wallet or name of the mailbox node>"
-//	pay       apps/pay  tcp 402                    none yet
+//	pay       apps/pay  tcp 402                    AnynetPay = "eip155:<chain id>:<0x PaymentChannels address>"
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -29,9 +29,12 @@
 // apps/pay: payments over a connection — signed transfers (ether,
 // ERC-20) the payee submits, with receipts; unidirectional payment
 // channels (naming/contracts/PaymentChannels) with EIP-712 cumulative
-// vouchers in-band, acknowledged after a synced store; paid requests; an
-// x402 adapter for HTTP settled by vouchers. It does not take the
-// service shape yet.
+// vouchers in-band, acknowledged after a synced store; invoices paid only
+// with the payer's consent; budgets per peer and per app; a metering
+// hook (Meter, Tally) for services that charge per byte or request; an
+// x402 adapter for HTTP settled by vouchers. Its protocol is a sans-I/O
+// core (pay.Core) run by pay.Service on nodes and by the simulator's
+// "pay" workload.
 //
 // The other services are tracked in the project's issues.
 package apps

@@ -105,6 +105,8 @@ type Workload struct {
 	Block float64 `yaml:"block"`
 	Allow float64 `yaml:"allow"`
 	Read  bool    `yaml:"read"`
+	// pay: the share of payees that cheat (pay.go).
+	Cheat float64 `yaml:"cheat"`
 	// join, leave: how many hosts come up late, or go down for good
 	// (churn.go); Rate, if set, gives the count as Rate per second over
 	// Spread.

@@ -13,7 +13,9 @@ import (
 //
 // The kinds are in workloadKinds: "tcp" (bulk transfers, transfer.go),
 // "resolve" (lookups then transfers, resolve.go), "im" (instant
-// messages in apps/im's protocol, with mailboxes, im.go), and "join" and
+// messages in apps/im's protocol, with mailboxes, im.go), "pay"
+// (payment channels in apps/pay's core, with cheating payees, pay.go),
+// and "join" and
 // "leave" (hosts that come up late or go away for good, churn.go).
 // Transfers and conversations run between s.hosts: every node, or, with
 // overlay routing, every node but the routers (routing.go). Adding one
@@ -46,6 +48,7 @@ var workloadKinds = map[string]workloadMaker{
 	"tcp":     tcpTransfers,
 	"resolve": resolveLookups,
 	"im":      imMessages,
+	"pay":     payMaker,
 	"join":    churnMaker(false),
 	"leave":   churnMaker(true),
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 )
@@ -115,6 +116,62 @@ func BenchmarkRequests(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
+}
+
+// BenchmarkServicePay: vouchers through the node's Service (the core on
+// the shared runner) between two real stacks on the embedded chain:
+// streamed (Pay returns once the voucher is stored and sent; the last
+// is waited for), and one at a time (each waits for its ACK), with the
+// stores in memory or in pebble (synced before each ACK, on both sides).
+//
+//	go test -run '^$' -bench 'ServicePay' -benchtime 2000x ./apps/pay/
+func BenchmarkServicePay(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		disk   bool
+		waitEa bool
+	}{{"stream-memory", false, false}, {"stream-pebble", true, false}, {"acked-memory", false, true}, {"acked-pebble", true, true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			w := newWorld(b, nil)
+			store := func(name string) service.Store {
+				if !bc.disk {
+					return &service.Memory{}
+				}
+				s, err := service.OpenPebble(filepath.Join(b.TempDir(), name))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { s.Close() })
+				return s
+			}
+			alice := w.service(b, "alice", store("alice"), newEvents())
+			bob := w.service(b, "bob", store("bob"), newEvents())
+			b.Cleanup(func() { alice.Close(); bob.Close() })
+			ctx := context.Background()
+			to := w.bob.Addr()
+			id, err := alice.OpenChannel(ctx, to, common.Address{}, big.NewInt(1e18))
+			if err != nil {
+				b.Fatal(err)
+			}
+			one := big.NewInt(1)
+			b.ResetTimer()
+			var last Payment
+			for range b.N {
+				if last, err = alice.Pay(ctx, to, common.Address{}, one, "bench"); err != nil {
+					b.Fatal(err)
+				}
+				if bc.waitEa {
+					if err := alice.WaitAcked(ctx, id, last.Cumulative); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			if err := alice.WaitAcked(ctx, id, last.Cumulative); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "vouchers/s")
 		})
 	}
 }

@@ -3,7 +3,51 @@
 // so a payer can send it a signed transfer, or stream vouchers of a
 // payment channel, through the same socket.
 //
-// # Roles
+// # The node's service (the core)
+//
+// On a node, payments run as a Service: the protocol is Core, a sans-I/O
+// state machine (apps/service.Core) driven by the shared runner on
+// PaymentPort, and by the simulator's "pay" workload with the same code.
+// The chain stays outside the core: it asks with ChainQuery and
+// SubmitTransfer events, and the Service answers from the chain with
+// ChainAnswer and Mined commands. The core keeps, in its Store:
+//
+//   - as payer, every channel it pays through, written before a voucher
+//     leaves (a restart resumes at the same total; it never signs two
+//     different vouchers for one total). After a lost connection or a
+//     restart, and when a voucher waits unacknowledged for Retry, it
+//     sends OPEN; the payee's ACK says what it holds and the newest
+//     voucher follows (BOLT 2's channel_reestablish). An ACK above what
+//     was signed, or below an earlier ACK, is a cheating payee (Cheated):
+//     the channel is paid through no more.
+//   - as payee, each voucher, written before its ACK leaves; a copy of
+//     the voucher held is acknowledged again.
+//   - invoices: the payee asks (INVOICE); the payer's core keeps it and
+//     emits InvoiceAsked, naming the wallet the connection verified; it
+//     pays (PAID: the invoice ID and a voucher for exactly its amount)
+//     only on Approve, or declines (DECLINE) on Refuse. A wallet may
+//     leave at most 16 invoices waiting.
+//   - budgets: a payment counts against the budget of its peer and of
+//     its app (Pay.App: "vpn", "content", "invoice" …); one that would
+//     exceed either is refused (ErrOverBudget) before anything is
+//     signed.
+//
+// Meter and Tally are the metering hook other services use to charge
+// per unit (bytes, requests, seconds): the consumer's Meter pays in
+// batched vouchers as units are used (MeterConn counts bytes read); the
+// provider's Tally counts units served per wallet against the Received
+// events and tells it to stop serving one that exceeds its credit
+// (ErrUnpaid).
+//
+// A wallet's DID document carries the service's entry:
+//
+//	did/svc/AnynetPay = "eip155:<chain id>:<0x PaymentChannels address>"
+//
+// the contract whose vouchers its node takes (DomainOf reads it). The
+// dev deployment (DevDeployment) puts the contracts at addresses every
+// node of a test chain can compute; EnsureDevDeployment deploys them.
+//
+// # Roles over a connection the caller holds
 //
 // A Client pays from one wallet. Client.Send (SendToken for an ERC-20)
 // signs an ordinary transaction paying the connection's peer, sends it in
@@ -87,18 +131,22 @@
 //	0x08 CLOSE_OK  channel[32] cumulative[32] sig[65]
 //	0x09 REQUEST   id u64 has_voucher u8 [VOUCHER body] payload blob32
 //	0x0a RESPONSE  id u64 payload blob32
+//	0x0b PAID      invoice[16] [VOUCHER body]
+//	0x0c DECLINE   invoice[16] reason str16
 //	0x0f ERROR     code u16 message str16
 //
 // valid_before is unix seconds (0: none); a zero token is ether. The
 // exchanges: TRANSFER → RECEIPT | ERROR; OPEN → ACK | ERROR; VOUCHER →
 // (later) ACK of the best voucher held, or ERROR; CLOSE → CLOSE_OK |
-// ERROR; REQUEST → [ACK] RESPONSE | ERROR. ACKs are grouped: a payee
+// ERROR; REQUEST → [ACK] RESPONSE | ERROR; INVOICE → (once the payer
+// consents) PAID → ACK, or DECLINE. ACKs are grouped: a payee
 // reading a burst of vouchers stores and acknowledges the last of it.
 // ERROR codes: 1 refused, 2 malformed, 3 wrong amount, 4 expired,
 // 5 replayed, 6 foreign signer, 7 wrong chain, 8 wrong payee, 9 unknown
 // channel, 10 over deposit, 11 transaction failed; a *PeerError carrying
-// one unwraps to its sentinel. INVOICE is specified and parsed; consent
-// and budgets around it are not built yet.
+// one unwraps to its sentinel. On a node's Service each message is
+// also framed by the runner (u32 length); a Service acknowledges each
+// voucher on its own.
 //
 // Test vectors (hex, body split after the header):
 //
@@ -110,16 +158,19 @@
 //	  50 01 0f 00000006  0003 0002 6e6f
 //	RESPONSE id=7 payload="hi":
 //	  50 01 0a 0000000e  0000000000000007 00000002 6869
+//	DECLINE invoice=0x22…22 reason="no":
+//	  50 01 0c 00000014  22222222222222222222222222222222 0002 6e6f
 //
 // # Limits and what is missing
 //
 // One Channel owns the reading side of its connection until Close or
-// Detach. The payer does not persist its channels (a payer that forgets
-// can only sign too little, which the payee refuses). Invoices with
-// consent and spending budgets, the metering hook, CLI verbs, the control
-// API, the TUI view and the simulator workload are not built yet; the
-// payee is goroutines over sockets, not yet the sans-I/O core of
-// apps/service.
+// Detach. Client, Channel and Payee (connection API, used by the x402
+// adapter) do not persist the payer's side; the Service does. The
+// Service's core handles cooperative closes; unilateral closes and their
+// defence (StartClose, Defend) are still Client and Payee calls. Top-ups
+// are read from the chain when a voucher exceeds the deposit held. An
+// ERROR that answers a voucher while a transfer to the same peer is
+// pending is taken as the transfer's refusal.
 //
 // # Paid HTTP (x402)
 //
@@ -133,8 +184,12 @@
 // X402Transport is the paying client: it opens one channel per payee on
 // chain (OpenChannelTo) and then pays every request with the next
 // voucher; the payee learns the channel from the chain. The scheme is
-// this package's own: x402's standard "exact" scheme (one EIP-3009
-// transfer per request) is not implemented.
+// this package's own. x402's standard "exact" scheme is there too:
+// Payee.X402Exact takes an EIP-3009 TransferWithAuthorization of an
+// ERC-20 that implements it (TestToken does), checks it (payee, amount,
+// validity window, signed by the connection's wallet, nonce unused) and
+// submits it, one transaction per request; ExactTransport is its
+// paying client.
 package pay
 
 // PaymentPort is the overlay TCP port a node's payee listens on.

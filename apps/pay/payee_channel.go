@@ -2,6 +2,7 @@ package pay
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -74,12 +75,8 @@ func (p *Payee) acceptOpen(ctx context.Context, from common.Address, m *Open) (M
 // acceptVoucher checks v, from the connection's verified wallet `from`,
 // and keeps it as the channel's best voucher (in memory: the caller
 // stores it before acknowledging). With price set, v must pay exactly
-// price. Checks, cheapest first: a known channel of `from` to this payee
-// (ErrUnknownChannel) that is not closing (ErrExpired); Cumulative above
-// the best held (ErrReplayed); Amount equal to the increase and to price
-// (ErrWrongAmount); within the deposit, read again from the chain when
-// it seems exceeded, for top-ups (ErrOverDeposit); signed by the payer
-// (ErrForeignSigner).
+// price. The checks are checkVoucher's; a channel not known yet is read
+// from the chain, and so is one whose deposit seems exceeded (a top-up).
 func (p *Payee) acceptVoucher(ctx context.Context, from common.Address, v *Voucher, price *big.Int) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -90,16 +87,37 @@ func (p *Payee) acceptVoucher(ctx context.Context, from common.Address, v *Vouch
 			return err
 		}
 	}
-	if st.Payer != from {
+	err := checkVoucher(p.Chain.Domain(), st, from, v, price)
+	if errors.Is(err, ErrOverDeposit) {
+		if _, err := p.learn(ctx, from, v.Channel); err != nil {
+			return err
+		}
+		err = checkVoucher(p.Chain.Domain(), st, from, v, price)
+	}
+	if err != nil {
+		return err
+	}
+	st.Cumulative = new(big.Int).Set(v.Cumulative)
+	st.Sig = v.Sig
+	return nil
+}
+
+// checkVoucher checks v, from wallet `from`, against the channel state
+// held, without the chain; with price set, v must pay exactly price.
+// Checks, cheapest first: a channel of `from` (ErrUnknownChannel), not
+// settled (ErrUnknownChannel) nor closing (ErrExpired); Cumulative above
+// the best held (ErrReplayed); Amount equal to the increase and to price
+// (ErrWrongAmount); within the deposit held (ErrOverDeposit); signed by
+// the payer under dom (ErrForeignSigner).
+func checkVoucher(dom *Domain, st *ChannelState, from common.Address, v *Voucher, price *big.Int) error {
+	switch {
+	case st.Payer != from:
 		return fmt.Errorf("%w: channel %s is not %s's", ErrUnknownChannel, v.Channel, from)
-	}
-	if st.Settled {
+	case st.Settled:
 		return fmt.Errorf("%w: channel %s is settled", ErrUnknownChannel, v.Channel)
-	}
-	if st.ClosesAt != 0 {
+	case st.ClosesAt != 0:
 		return fmt.Errorf("%w: channel %s is closing", ErrExpired, v.Channel)
-	}
-	if v.Cumulative.Cmp(st.Cumulative) <= 0 {
+	case v.Cumulative.Cmp(st.Cumulative) <= 0:
 		return fmt.Errorf("%w: voucher for %s, %s already held", ErrReplayed, v.Cumulative, st.Cumulative)
 	}
 	inc := new(big.Int).Sub(v.Cumulative, st.Cumulative)
@@ -110,25 +128,15 @@ func (p *Payee) acceptVoucher(ctx context.Context, from common.Address, v *Vouch
 		return fmt.Errorf("%w: voucher pays %s, price is %s", ErrWrongAmount, v.Amount, price)
 	}
 	if v.Cumulative.Cmp(st.Deposit) > 0 {
-		if _, err := p.learn(ctx, from, v.Channel); err != nil {
-			return err
-		}
-		if v.Cumulative.Cmp(st.Deposit) > 0 {
-			return fmt.Errorf("%w: %s over %s", ErrOverDeposit, v.Cumulative, st.Deposit)
-		}
-		if st.ClosesAt != 0 || st.Settled {
-			return fmt.Errorf("%w: channel %s is closing", ErrExpired, v.Channel)
-		}
+		return fmt.Errorf("%w: %s over %s", ErrOverDeposit, v.Cumulative, st.Deposit)
 	}
-	signer, err := p.Chain.Domain().VoucherSigner(v.Channel, v.Cumulative, v.Sig)
+	signer, err := dom.VoucherSigner(v.Channel, v.Cumulative, v.Sig)
 	if err != nil {
 		return err
 	}
 	if signer != st.Payer {
 		return fmt.Errorf("%w: voucher signed by %s, channel's payer is %s", ErrForeignSigner, signer, st.Payer)
 	}
-	st.Cumulative = new(big.Int).Set(v.Cumulative)
-	st.Sig = v.Sig
 	return nil
 }
 

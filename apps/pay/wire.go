@@ -32,6 +32,8 @@ const (
 	TypeCloseOK  = 0x08
 	TypeRequest  = 0x09
 	TypeResponse = 0x0a
+	TypePaid     = 0x0b
+	TypeDecline  = 0x0c
 	TypeError    = 0x0f
 )
 
@@ -116,6 +118,18 @@ type Response struct {
 	Payload []byte
 }
 
+// Paid pays invoice Invoice with a channel voucher.
+type Paid struct {
+	Invoice [16]byte
+	Voucher *Voucher
+}
+
+// Decline tells the payee its invoice Invoice will not be paid.
+type Decline struct {
+	Invoice [16]byte
+	Reason  string
+}
+
 // Error refuses the last message.
 type Error struct {
 	Code    Code
@@ -133,6 +147,8 @@ func (*CloseOK) Type() byte  { return TypeCloseOK }
 func (*Request) Type() byte  { return TypeRequest }
 func (*Response) Type() byte { return TypeResponse }
 func (*Error) Type() byte    { return TypeError }
+func (*Paid) Type() byte     { return TypePaid }
+func (*Decline) Type() byte  { return TypeDecline }
 
 // Encode returns m as one frame.
 func Encode(m Message) ([]byte, error) {
@@ -258,6 +274,16 @@ func DecodeBody(typ byte, body []byte) (Message, error) {
 		v.ID = d.u64()
 		v.Payload = d.blob32()
 		m = v
+	case TypePaid:
+		v := &Paid{}
+		d.bytes(v.Invoice[:])
+		v.Voucher = d.voucher()
+		m = v
+	case TypeDecline:
+		v := &Decline{}
+		d.bytes(v.Invoice[:])
+		v.Reason = d.str16(MaxMemo)
+		m = v
 	case TypeError:
 		v := &Error{}
 		v.Code = Code(d.u16())
@@ -273,6 +299,14 @@ func DecodeBody(typ byte, body []byte) (Message, error) {
 		return nil, fmt.Errorf("%w: type %#x: %s", ErrMalformed, typ, d.err.Error())
 	}
 	return m, nil
+}
+
+func (v *Paid) appendBody(b []byte) []byte {
+	return v.Voucher.appendBody(append(b, v.Invoice[:]...))
+}
+
+func (v *Decline) appendBody(b []byte) []byte {
+	return appendStr16(append(b, v.Invoice[:]...), v.Reason)
 }
 
 func (v *Invoice) appendBody(b []byte) []byte {

@@ -29,6 +29,7 @@ func TestWireVectors(t *testing.T) {
 			"50 01 06 00000040" + strings.Repeat("11", 32) + strings.Repeat("00", 30) + "03e8"},
 		{&Error{Code: CodeWrongAmount, Message: "no"}, "50 01 0f 00000006 0003 0002 6e6f"},
 		{&Response{ID: 7, Payload: []byte("hi")}, "50 01 0a 0000000e 0000000000000007 00000002 6869"},
+		{&Decline{Invoice: [16]byte(bytes.Repeat([]byte{0x22}, 16)), Reason: "no"}, "50 01 0c 00000014" + strings.Repeat("22", 16) + "0002 6e6f"},
 	} {
 		got, err := Encode(tc.m)
 		if err != nil {
@@ -71,6 +72,8 @@ func sampleMessages() []Message {
 		&Request{ID: 2, Payload: []byte{}},
 		&Response{ID: 1, Payload: []byte("ok")},
 		&Error{Code: CodeReplayed, Message: "again"},
+		&Paid{Invoice: [16]byte{4}, Voucher: v},
+		&Decline{Invoice: [16]byte{5}, Reason: "no"},
 	}
 }
 

@@ -45,5 +45,6 @@ DIR/config.yaml (written by init), then defaults.`,
 		newStatus(), newPeers(), newRoutes(), newEvents(), newResolve(), newRegister(), newPing(),
 		newChain(), newChat(), newPass())
 	root.AddCommand(newSim(), newService())
+	root.AddCommand(payVerbs()...)
 	return root
 }

@@ -92,6 +92,27 @@
 //	POST /v1/pass/transfer  {"id","to"}      Pass
 //	POST /v1/pass/routers   {"id","endpoints"}  Pass (endpoints "ip:port"; [] clears)
 //
+// A Backend implementing PayBackend serves payments (apps/pay): amounts
+// are decimal strings of base units (wei for ether; ParseAmount also
+// takes "0.5eth" and "20gwei"), a token an ERC-20 0x address ("" is
+// ether), a peer a name or a 0x wallet. An invoice asked of this node
+// names who asks: the wallet the connection verified and its name on
+// chain; it is paid only on approve. A payment over a budget, or on no
+// channel with room, is ErrRefused (409):
+//
+//	POST /v1/pay/send            {"to","amount","token","memo"}  PayReceipt (a transfer, once mined)
+//	POST /v1/pay/channel/open    {"to","deposit","token"}        PayChannel
+//	POST /v1/pay/channel/pay     {"to","amount","token","app"}   PayChannel (once acknowledged)
+//	POST /v1/pay/channel/close   {"id"}                          PayChannel (settled)
+//	GET  /v1/pay/channels                                        []PayChannel
+//	POST /v1/pay/invoice/ask     {"to","amount","token","memo"}  PayInvoice
+//	GET  /v1/pay/invoices                                        []PayInvoice
+//	POST /v1/pay/invoice/approve {"id"}                          PayInvoice
+//	POST /v1/pay/invoice/refuse  {"id","reason"}                 PayInvoice
+//	POST /v1/pay/budget          {"peer","app","token","limit"}  []PayBudget (limit "": removed)
+//	GET  /v1/pay/budgets                                         []PayBudget
+//	GET  /v1/pay/wallet                                          PayWallet
+//
 // GROUP and COMMUNITY are an ID (32 hex digits) or a name, if unique
 // among this wallet's groups or communities. The group and community
 // endpoints are served by a Backend implementing CommunityBackend (the
@@ -131,7 +152,8 @@
 // (roster changed; group is its ID), post (community), transfer
 // (download progress, at most one per percent, then done or error),
 // service (node up, DID document published or failing, name
-// registered, call ended), gap. Clients ignore kinds they do not know.
+// registered, call ended), payment (PayEvent: a voucher received, an
+// invoice asked of this node or settled, a transfer received), gap. Clients ignore kinds they do not know.
 //
 // The server answers through a Backend, which the daemon implements over
 // its node (and daemon.ChainOnly for `anynet chain serve`, which answers

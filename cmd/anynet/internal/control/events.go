@@ -40,6 +40,8 @@ const (
 	EventTransfer = "transfer"
 	// EventService: a service of the node reports something (Service).
 	EventService = "service"
+	// EventPayment: money moved or is asked for (Payment).
+	EventPayment = "payment"
 )
 
 // Event is one line of GET /v1/events.
@@ -56,6 +58,7 @@ type Event struct {
 	Post     *ChatPost     `json:"post,omitempty"`
 	Transfer *Transfer     `json:"transfer,omitempty"`
 	Service  *ServiceEvent `json:"service,omitempty"`
+	Payment  *PayEvent     `json:"payment,omitempty"`
 }
 
 // Transfer is the progress of a download.

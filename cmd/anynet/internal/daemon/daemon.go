@@ -77,6 +77,7 @@ type Daemon struct {
 	node *stack.Node
 	echo net.PacketConn
 	chat *im.Service
+	pay  *payState // nil: payments are off (pay.go)
 	ctl  *control.Server
 	// events is the journal GET /v1/events serves (events.go).
 	events *control.Journal
@@ -202,6 +203,9 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	}); err != nil {
 		return nil, fmt.Errorf("daemon: chat service: %w", err)
 	}
+	if err := d.startPay(ctx, log.With("svc", "pay")); err != nil {
+		log.Warn("payments off", "err", err)
+	}
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
@@ -324,6 +328,7 @@ func (d *Daemon) Close() error {
 		d.echo.Close()
 	}
 	d.wg.Wait()
+	d.closePay()
 	if d.node != nil {
 		d.node.Close()
 	}

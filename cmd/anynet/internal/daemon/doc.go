@@ -17,10 +17,16 @@
 //     from their DID documents, or Options.Routers), at the locator its
 //     node key gets in the router's subnet, punching direct paths unless
 //     punch is false; then the node comes up on its UDP listen address;
-//  6. the echo responder (UDP port 7), the chat service (TCP 5222) and the
-//     control socket (DIR/control.sock) start;
+//  6. the echo responder (UDP port 7), the chat service (TCP 5222), the
+//     payment service (TCP 402, pay.go: over the dev deployment of the
+//     payment contracts, which the first node on a test chain deploys;
+//     its pebble store in DIR/pay; a node minting itself test tokens
+//     when it holds none; without a faucet to fund that deployment the
+//     node runs with payments off) and the control socket
+//     (DIR/control.sock) start;
 //  7. a publisher writes the node key, binding, underlay endpoint (and
-//     locator and routers, when routed) to the
+//     locator and routers, when routed), the chat key and the payment
+//     entry (AnynetPay) to the
 //     wallet's DID document and claims the configured name, retrying while
 //     that fails and republishing daily. On a remote chain it first tops
 //     a wallet holding less than half of naming.DefaultFunding up from the
@@ -37,7 +43,8 @@
 // Close undoes these in reverse order. Daemon implements control.Backend
 // (backend.go), control.ChatBackend (chat.go: consent, attachments,
 // groups), control.CommunityBackend (community.go: communities,
-// calls) and control.PassBackend (passes.go: network passes, each write
+// calls), control.PayBackend (pay.go: transfers, channels, invoices with
+// consent, budgets, the wallet) and control.PassBackend (passes.go: network passes, each write
 // checked on chain first so that a refusal names the holder, the
 // overlapping pass or the parent; reverts that still happen are mapped
 // from the contract's reason to control.ErrRefused). Root passes are

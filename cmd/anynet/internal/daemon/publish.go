@@ -69,6 +69,11 @@ func (d *Daemon) publishOnce(ctx context.Context) error {
 	if err := d.chat.Publish(ctx, d.names, auth, d.cfg.MailAt); err != nil {
 		return err
 	}
+	if d.pay != nil {
+		if err := d.pay.svc.Publish(ctx, d.names, auth); err != nil {
+			return err
+		}
+	}
 	d.log.Info("published node key, binding, underlay endpoint and chat key", "wallet", d.wallet.Hex(), "mail-at", d.cfg.MailAt)
 	if d.cfg.Name == "" {
 		return nil

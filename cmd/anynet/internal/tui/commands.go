@@ -223,6 +223,8 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.namesResult(msg)
 	case commsMsg, postsMsg, postedMsg, commOpMsg:
 		return m.commResult(msg)
+	case walletMsg, walletOpMsg:
+		return m.walletResult(msg)
 	}
 	return nil
 }

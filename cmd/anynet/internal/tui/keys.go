@@ -37,7 +37,7 @@ func defaultKeys() keyMap {
 	return keyMap{
 		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev view")),
-		View1:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1-4", "go to view")),
+		View1:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1-5", "go to view")),
 		View2:   key.NewBinding(key.WithKeys("2")),
 		View3:   key.NewBinding(key.WithKeys("3")),
 		View4:   key.NewBinding(key.WithKeys("4")),

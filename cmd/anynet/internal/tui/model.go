@@ -108,10 +108,11 @@ type model struct {
 	// are polled.
 	pushed bool
 
-	net   networkState
-	names namesState
-	chat  chatState
-	comm  commState
+	net    networkState
+	names  namesState
+	chat   chatState
+	comm   commState
+	wallet walletState
 }
 
 func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer) *model {

@@ -111,7 +111,7 @@ func TestViewsRender(t *testing.T) {
 func TestTabSwitching(t *testing.T) {
 	m := newTestModel(t, newFake(), 80, 24)
 	start(m)
-	want := []view{viewNames, viewChat, viewCommunities, viewNetwork}
+	want := []view{viewNames, viewChat, viewCommunities, viewWallet, viewNetwork}
 	for i, v := range want {
 		drive(m, keyTab)
 		if m.current != v {
@@ -119,8 +119,12 @@ func TestTabSwitching(t *testing.T) {
 		}
 	}
 	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
+	if m.current != viewWallet {
+		t.Fatalf("shift+tab from Network: %v, want Wallet", m.current)
+	}
+	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
 	if m.current != viewCommunities {
-		t.Fatalf("shift+tab from Network: %v, want Communities", m.current)
+		t.Fatalf("shift+tab from Wallet: %v, want Communities", m.current)
 	}
 	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
 	if m.current != viewChat {
@@ -132,8 +136,8 @@ func TestTabSwitching(t *testing.T) {
 		t.Fatalf("'1' on Chat: view %v input %q, want Chat and \"1\"", m.current, m.chat.input.Value())
 	}
 	// Clicks on the tabs switch views;
-	// "[1 Network] [2 Names] [3 Chat (1)] [4 Communities]": x 34 and 50
-	// are the space between two tabs and the blank after the last.
+	// "[1 Network] [2 Names] [3 Chat (1)] [4 Communities] [5 Wallet]": x 34 and 50
+	// are spaces between two tabs.
 	for _, tc := range []struct {
 		x    int
 		want view

@@ -14,6 +14,7 @@ const (
 	viewNames
 	viewChat
 	viewCommunities
+	viewWallet
 	numViews
 )
 
@@ -79,6 +80,19 @@ var views = [numViews]viewSpec{
 		enter:   func(m *model) tea.Cmd { return m.refreshCommunities(true) },
 		refresh: (*model).tickCommunities,
 		poll:    true, // a member's node fetches the host's posts as it reads
+	},
+	viewWallet: {
+		title: "Wallet", short: "Wal",
+		update: (*model).updateWallet,
+		render: (*model).viewWallet,
+		help: func(m *model) []key.Binding {
+			pick := m.keys.Up
+			pick.SetHelp("↑/↓", "invoice")
+			return []key.Binding{keyApprove, pick, m.keys.Refresh}
+		},
+		enter:   (*model).refreshWallet,
+		refresh: (*model).refreshWallet,
+		poll:    true, // balances change on chain, not by events
 	},
 }
 
