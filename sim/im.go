@@ -154,7 +154,11 @@ func (l *imLoad) service(s *Sim, n *node) *svcNode {
 	}
 	sv.docs = func(w common.Address) *naming.Document { return l.document(s, w) }
 	sv.tap = func(in *service.Input) { l.tap(s, n, in) }
-	sv.event = func(e any) { l.event(s, n, e.(im.Event)) }
+	sv.event = func(e any) {
+		if ev, ok := e.(im.Event); ok {
+			l.event(s, n, ev)
+		}
+	}
 	sv.started = func() {
 		l.keys[n.id] = sv.core.(*im.Core).SealKey()
 		if sv.inc > 0 {
@@ -183,7 +187,7 @@ func (l *imLoad) document(s *Sim, w common.Address) *naming.Document {
 		return nil
 	}
 	doc := &naming.Document{Identity: w, Services: []naming.Service{
-		{Type: im.DocumentEntryType, Endpoint: im.DocumentEntry(key)}}}
+		{Type: im.ServiceSealKey, Endpoint: im.DocumentEntry(key)}}}
 	if b := l.boxes[n.id]; b != nil {
 		doc.Mailbox = b.self.Wallet.Hex()
 	}
