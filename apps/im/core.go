@@ -226,6 +226,14 @@ func (c *Core) Message(id MessageID) (Message, bool) {
 	return Message{}, false
 }
 
+// Group returns a group as this wallet knows it.
+func (c *Core) Group(id GroupID) (Group, bool) {
+	if g := c.groups[id]; g != nil {
+		return g.public(c.self), true
+	}
+	return Group{}, false
+}
+
 // Handle applies one input (service.Core).
 func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	switch in.Kind {

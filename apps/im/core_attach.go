@@ -35,10 +35,12 @@ type download struct {
 
 // The attachment commands Service gives its core.
 type (
-	sendFileCmd struct {
-		to  common.Address
-		id  MessageID
-		att Attachment // with Path, the file on this node
+	// SendFileCmd offers a file (Attachment, its Path on this node)
+	// to To, as SendCmd sends a text; its Result is the Message.
+	SendFileCmd struct {
+		To         common.Address
+		ID         MessageID
+		Attachment Attachment
 	}
 	downloadCmd struct {
 		msg  MessageID
@@ -74,14 +76,14 @@ func offerKey(sha [32]byte, w common.Address) []byte {
 
 func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool {
 	switch cmd := cmd.(type) {
-	case sendFileCmd:
-		if cmd.to == c.self {
+	case SendFileCmd:
+		if cmd.To == c.self {
 			out.Err = ErrSelf
 			return true
 		}
-		out.Put(offerKey(cmd.att.SHA256, cmd.to), []byte(cmd.att.Path))
-		a := cmd.att
-		out.Result, out.Err = c.send(now, cmd.to, cmd.id, "", &a, out)
+		out.Put(offerKey(cmd.Attachment.SHA256, cmd.To), []byte(cmd.Attachment.Path))
+		a := cmd.Attachment
+		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, "", &a, out)
 	case downloadCmd:
 		m := c.msgs[cmd.msg]
 		if m == nil || m.Attachment == nil || m.From == c.self {

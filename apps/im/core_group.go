@@ -352,8 +352,9 @@ func (c *Core) receiveGroup(now time.Time, from common.Address, f groupFrame, ou
 		return ErrBlocked
 	}
 	g := c.groups[f.Group]
-	if g == nil {
-		return fmt.Errorf("group %s: %w", f.Group, ErrNotMember)
+	if g == nil || f.Epoch > g.Epoch && g.role(c.self) != 0 {
+		// Its key may still be on the way: the sender tries again.
+		return fmt.Errorf("%w: group %s epoch %d not known here yet", ErrRateLimited, f.Group, f.Epoch)
 	}
 	if g.role(from) == 0 {
 		return fmt.Errorf("%s in group %s: %w", from, f.Group, ErrNotMember)

@@ -378,7 +378,7 @@ func (s *Service) SendFile(ctx context.Context, to string, path string, typ Atta
 	if err != nil {
 		return Message{}, err
 	}
-	return s.settle(s.wait(ctx, sendFileCmd{to: w, att: a}, nil))
+	return s.settle(s.wait(ctx, SendFileCmd{To: w, Attachment: a}, nil))
 }
 
 // attachDir is where downloads go.
