@@ -51,6 +51,23 @@ type groupState struct {
 	Keys map[uint32][32]byte
 	// Request: invited by a wallet not allowed, not accepted yet.
 	Request bool `json:",omitempty"`
+	// Was holds the roster of every epoch held, so a message a member
+	// sealed before its removal still opens.
+	Was map[uint32][]common.Address `json:",omitempty"`
+}
+
+// record notes the roster of g's epoch.
+func (g *groupState) record() {
+	was := make(map[uint32][]common.Address, len(g.Was)+1)
+	for e, ws := range g.Was {
+		was[e] = ws
+	}
+	ws := make([]common.Address, len(g.Members))
+	for i, m := range g.Members {
+		ws[i] = m.Wallet
+	}
+	was[g.Epoch] = ws
+	g.Was = was
 }
 
 func (g *groupState) role(w common.Address) Role {
@@ -204,6 +221,7 @@ func (c *Core) rotate(now time.Time, g *groupState, removed []common.Address, ou
 	g.Epoch++
 	g.Keys = mapsClone(g.Keys)
 	g.Keys[g.Epoch] = k
+	g.record()
 	c.saveGroup(g, out)
 	out.Emit(Event{Kind: EventGroup, Group: g.ID})
 	sent := c.nextSent(now)
@@ -356,7 +374,7 @@ func (c *Core) receiveGroup(now time.Time, from common.Address, f groupFrame, ou
 		// Its key may still be on the way: the sender tries again.
 		return fmt.Errorf("%w: group %s epoch %d not known here yet", ErrRateLimited, f.Group, f.Epoch)
 	}
-	if g.role(from) == 0 {
+	if g.role(from) == 0 && !slices.Contains(g.Was[f.Epoch], from) {
 		return fmt.Errorf("%s in group %s: %w", from, f.Group, ErrNotMember)
 	}
 	inner, err := openGroup(g, f, from)
@@ -420,6 +438,7 @@ func (c *Core) receiveGroupKey(from common.Address, f groupKeyFrame, out *servic
 	if next.role(c.self) != 0 && f.Key != ([32]byte{}) {
 		up.Keys[f.Epoch] = f.Key
 	}
+	up.record()
 	c.saveGroup(&up, out)
 	out.Emit(Event{Kind: EventGroup, Peer: from, Group: f.Group})
 	return nil
