@@ -15,7 +15,7 @@
 // when a service is added.
 //
 //	service   package   ports                      DID service entries (type = value)
-//	im        apps/im   tcp 5222 (messages),       AnynetIM = "seal:<64 hex: X25519 seal key>"
+//	im        apps/im   tcp 5222 (messages),       AnynetIMKey = "<64 hex: X25519 seal key>"
 //	                    udp 5223 (calls)           AnynetMailbox = "<0x wallet or name of the mailbox node>"
 //	pay       apps/pay  tcp 402                    AnynetPay = "eip155:<chain id>:<0x PaymentChannels address>"
 //

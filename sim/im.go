@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -12,25 +13,17 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// The "im" workload: instant messages between random pairs of nodes,
-// sent and received by apps/im's own protocol core (im.Core), which
-// every node of the workload runs on im.Port through a svcNode
-// (service.go). Nothing here speaks the protocol: the glue offers
-// messages (im.SendCmd, with IDs chosen here so that they can be
-// followed), answers DID lookups (each recipient's mailbox node and
-// seal key), and checks what the cores report to their users.
-//
-// Message i is offered to its sender at Start + Spread·i/count; a node
-// that is down refuses it. Recipients' mailboxes are drawn at random
-// (no_mailbox: none). Invariants, checked as events happen: a recipient
-// shows only messages that were accepted, from the wallet that sent
-// them, with their text; in each conversation in the order they were
-// accepted, without a gap, each once; a delivery or read receipt names
-// only a message the recipient showed; no message fails but those to a
-// recipient that blocked their sender, which are never shown; an
-// allowed sender's come as messages (block, allow, read in the
-// workload). At the end, with expect.all_delivered (or all_complete),
-// every accepted message was delivered, but those blocked.
+// The "im" workload: messages between random pairs of nodes, sent and
+// received by apps/im's own core (im.Core) on every node of the
+// workload through a svcNode (service.go). The glue offers messages
+// (im.SendCmd or, for Attach, im.SendFileCmd, with IDs chosen here),
+// answers DID lookups and checks what the cores tell their users: a
+// recipient shows only accepted messages, from their sender, unaltered,
+// once each, in the order accepted; a receipt names only a message
+// shown; nothing fails but what a blocker refused, which is never
+// shown; an allowed sender's come as messages. At the end, with
+// expect.all_delivered, every accepted message was delivered, but
+// those blocked. Groups are in im_group.go.
 
 // imConfig is the cores' configuration: apps/im's defaults, but
 // RetryMax 16 s, so that a recipient that comes back is found soon.
@@ -47,6 +40,11 @@ type imLoad struct {
 	boxes []*node            // per node, its mailbox node
 	keys  map[int32][32]byte // seal keys, as published once a node's core started
 	read  bool               // recipients mark what they are shown read
+	w     Workload
+
+	groups []*imGroup
+	gposts []*imGroupMsg                // in the order posted
+	gmsgs  map[im.MessageID]*imGroupMsg // lookup only
 }
 
 // imConv is one conversation (sender, recipient).
@@ -72,7 +70,7 @@ type imMsg struct {
 	seq                   int
 	accepted, delivered   bool
 	storedOnce, abandoned bool
-	senderCrashed         bool
+	senderCrashed, attach bool
 	refused               bool // failed: its recipient blocked the sender
 }
 
@@ -92,7 +90,8 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	if size <= 0 {
 		size = imTextSize
 	}
-	l := &imLoad{read: w.Read, msgs: make(map[im.MessageID]*imMsg, count), svc: map[int32]*svcNode{}, keys: map[int32][32]byte{}, boxes: make([]*node, len(s.nodes))}
+	l := &imLoad{read: w.Read, w: w, msgs: make(map[im.MessageID]*imMsg, count), svc: map[int32]*svcNode{}, keys: map[int32][32]byte{},
+		boxes: make([]*node, len(s.nodes)), gmsgs: map[im.MessageID]*imGroupMsg{}}
 	out := []task{l}
 	pairs := map[[2]int32]*imConv{}
 	for i := range convs {
@@ -126,7 +125,7 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	}
 	for i := range count {
 		c := l.convs[i%len(l.convs)]
-		m := &imMsg{conv: c, text: imText(i, size), at: spreadStart(w, i, count)}
+		m := &imMsg{conv: c, text: imText(i, size), at: spreadStart(w, i, count), attach: rng.Float64() < w.Attach}
 		for l.msgs[m.id] != nil || m.id.IsZero() {
 			for j := range m.id {
 				m.id[j] = byte(rng.Uint32())
@@ -136,7 +135,7 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 		l.all = append(l.all, m)
 	}
 	s.stats.IMMessages += count
-	return out
+	return l.imGroups(s, w, rng, out)
 }
 
 // service makes node n's IM service: im.Core over a store that
@@ -154,7 +153,11 @@ func (l *imLoad) service(s *Sim, n *node) *svcNode {
 	}
 	sv.docs = func(w common.Address) *naming.Document { return l.document(s, w) }
 	sv.tap = func(in *service.Input) { l.tap(s, n, in) }
-	sv.event = func(e any) { l.event(s, n, e.(im.Event)) }
+	sv.event = func(e any) {
+		if ev, ok := e.(im.Event); ok {
+			l.event(s, n, ev)
+		}
+	}
 	sv.started = func() {
 		l.keys[n.id] = sv.core.(*im.Core).SealKey()
 		if sv.inc > 0 {
@@ -183,7 +186,7 @@ func (l *imLoad) document(s *Sim, w common.Address) *naming.Document {
 		return nil
 	}
 	doc := &naming.Document{Identity: w, Services: []naming.Service{
-		{Type: im.DocumentEntryType, Endpoint: im.DocumentEntry(key)}}}
+		{Type: im.ServiceSealKey, Endpoint: im.DocumentEntry(key)}}}
 	if b := l.boxes[n.id]; b != nil {
 		doc.Mailbox = b.self.Wallet.Hex()
 	}
@@ -215,6 +218,10 @@ func (l *imLoad) tap(s *Sim, n *node, in *service.Input) {
 
 // event checks what node n's core tells its user.
 func (l *imLoad) event(s *Sim, n *node, e im.Event) {
+	if !e.Group.IsZero() || e.Kind == im.EventGroup {
+		l.groupEvent(s, n, e)
+		return
+	}
 	m := l.msgs[e.Message.ID]
 	if m == nil || !m.accepted {
 		s.fail("im: node %d: %s event for message %s that was never accepted", n.id, e.Kind, e.Message.ID)
@@ -232,7 +239,8 @@ func (l *imLoad) event(s *Sim, n *node, e im.Event) {
 			s.fail("im: node %d showed message %s from node %d, which it allowed, as a %s", n.id, m.id, c.src.id, e.Kind)
 		case c.dst != n || e.Peer != c.src.self.Wallet:
 			s.fail("im: node %d showed message %s of conversation %d→%d", n.id, m.id, c.src.id, c.dst.id)
-		case e.Message.Text != m.text:
+		case m.attach && (e.Message.Attachment == nil || e.Message.Attachment.SHA256 != sha256.Sum256([]byte(m.text))),
+			!m.attach && e.Message.Text != m.text:
 			s.fail("im: node %d got message %s altered", n.id, m.id)
 		case m.storedOnce:
 			s.fail("im: node %d showed message %s twice", n.id, m.id)
@@ -300,7 +308,12 @@ func (l *imLoad) accept(s *Sim, m *imMsg) {
 	}
 	m.accepted, m.seq = true, len(c.msgs)
 	c.msgs = append(c.msgs, m)
-	out := sv.handle(s, service.Input{Kind: service.Command, Cmd: im.SendCmd{To: c.dst.self.Wallet, ID: m.id, Text: m.text}})
+	var cmd any = im.SendCmd{To: c.dst.self.Wallet, ID: m.id, Text: m.text}
+	if m.attach {
+		cmd = im.SendFileCmd{To: c.dst.self.Wallet, ID: m.id, Attachment: im.Attachment{Type: im.File, Name: "f",
+			Size: int64(len(m.text)), SHA256: sha256.Sum256([]byte(m.text))}}
+	}
+	out := sv.handle(s, service.Input{Kind: service.Command, Cmd: cmd})
 	if out.Err != nil {
 		s.fail("im: node %d refused message %s: %v", c.src.id, m.id, out.Err)
 		return
@@ -319,12 +332,13 @@ func (l *imLoad) schedule(s *Sim) {
 			s.settle(m.conv.src)
 		})
 	}
+	l.scheduleGroups(s, l.w)
 }
 
 func (l *imLoad) poll(*Sim, *node) bool { return false }
 func (l *imLoad) restarted(*Sim, *node) {}
 func (l *imLoad) crashed(*Sim, *node)   {}
-func (l *imLoad) done() bool            { return l.undelivered() == nil }
+func (l *imLoad) done() bool            { return l.undelivered() == nil && l.unshown() == "" }
 func (l *imLoad) describe() string      { return describeIM(l.undelivered()) }
 func (l *imLoad) checkEnd(s *Sim) error { return l.check(s, s.sc.Expect.AllDelivered) }
 func (l *imLoad) undelivered() *imMsg {
@@ -346,6 +360,9 @@ func (l *imLoad) check(s *Sim, all bool) error {
 	}
 	if m := l.undelivered(); all && m != nil {
 		return s.fail("%s", describeIM(m))
+	}
+	if u := l.unshown(); all && u != "" {
+		return s.fail("%s", u)
 	}
 	return nil
 }

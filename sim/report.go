@@ -40,7 +40,7 @@ func (r *Result) Summary(w io.Writer) {
 			st.IMDelivered, st.IMAccepted, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMConnections, st.IMStalls)
 		fmt.Fprintf(w, "im mailboxes:   %d deposited, %d items fetched\n", st.IMDeposited, st.IMFromMailbox)
 		if st.IMBlocked+st.IMRead > 0 {
-			fmt.Fprintf(w, "im consent:     %d refused as blocked, %d read receipts\n", st.IMBlocked, st.IMRead)
+			fmt.Fprintf(w, "im consent:     %d refused as blocked, %d read receipts, %d group messages shown\n", st.IMBlocked, st.IMRead, st.IMGroupShown)
 		}
 		if len(st.IMLatency) > 0 {
 			fmt.Fprintf(w, "im delivery:    p50 %s  p90 %s  p99 %s  max %s\n", percentile(st.IMLatency, 50), percentile(st.IMLatency, 90), percentile(st.IMLatency, 99), percentile(st.IMLatency, 100))

@@ -107,6 +107,13 @@ type Workload struct {
 	Read  bool    `yaml:"read"`
 	// pay: the share of payees that cheat (pay.go).
 	Cheat float64 `yaml:"cheat"`
+	// im: Attach is the share of messages sent as file offers; Groups
+	// private groups of GroupSize hosts get GroupMessages messages,
+	// and one member of each is removed halfway (im_group.go).
+	Attach        float64 `yaml:"attach"`
+	Groups        int     `yaml:"groups"`
+	GroupSize     int     `yaml:"group_size"`
+	GroupMessages int     `yaml:"group_messages"`
 	// join, leave: how many hosts come up late, or go down for good
 	// (churn.go); Rate, if set, gives the count as Rate per second over
 	// Spread.

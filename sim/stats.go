@@ -67,6 +67,7 @@ type Stats struct {
 	IMFromMailbox int // mailbox items recipients fetched
 	IMBlocked     int // messages refused because their recipient blocked the sender
 	IMRead        int // read receipts that reached senders
+	IMGroupShown  int // group messages shown to members
 	IMConnections int
 	IMStalls      int
 	IMLatency     []time.Duration

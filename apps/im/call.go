@@ -68,11 +68,9 @@ func (c CallStats) LossRate() float64 {
 // Call streams src to a wallet or name at opt's bitrate and returns the
 // statistics of the call, once the callee reported or 3 s after BYE.
 func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOptions) (CallStats, error) {
-	ctx, done, err := s.enter(ctx)
-	if err != nil {
-		return CallStats{}, err
+	if s.isClosed() {
+		return CallStats{}, ErrClosed
 	}
-	defer done()
 	if opt.Bitrate <= 0 {
 		opt.Bitrate = 64000
 	}

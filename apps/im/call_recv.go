@@ -214,7 +214,7 @@ func (s *Service) callPacket(from *stack.Addr, p callPacket, now time.Time) {
 	switch p.Type {
 	case pktMedia:
 		if cs == nil {
-			if c, err := s.st.meta(from.Wallet); err != nil || c.Consent != Allowed || len(s.calls.sessions) >= 64 {
+			if c, err := s.ConsentOf(s.ctx, from.Wallet); err != nil || c != Allowed || len(s.calls.sessions) >= 64 {
 				return
 			}
 			cs = &callSession{peer: from.Wallet, call: p.Call, start: now}

@@ -1,33 +1,40 @@
 package im
 
-// The 1:1 protocol as a state machine with no I/O (service.Core): the
-// same code runs under the shared runtime on a node, under a test's
-// fake network (core_test.go) and in the simulator (sim/im.go).
+// The protocol as a state machine with no I/O (service.Core): the same
+// code runs in Service under the shared runtime on a node, under a
+// test's fake network (core_test.go) and in the simulator (sim/im.go).
 //
 // Sending (core_send.go):
 //
-//  1. Send stores the message Pending and appends it to the peer's
-//     outbox (in Sent order).
-//  2. An attempt writes HELLO-greeted MSG frames for the first Window
-//     messages of the outbox; each RECEIPT Delivered removes one and
-//     tops the window up. No answer within AckTimeout, or the
-//     connection down: the attempt failed, the connection is hung up
-//     and the next attempt waits RetryBase doubling to RetryMax.
-//  3. After MailboxAfter failed attempts in a row, Pending messages are
-//     also sealed and DEPOSITed at the peer's mailbox (its DID
-//     document); STORED makes them Sent. Direct attempts go on: the
-//     recipient answers a message it already has with its RECEIPT.
-//  4. An ERROR fails the message (Failed, with the reason), except
+//  1. Everything owed to a peer until it answers — a message, an edit,
+//     a reaction, a group message or key, a community request — is an
+//     op, stored, and appended to the peer's outbox (in Sent order).
+//  2. An attempt writes the first Window ops of the outbox; each
+//     RECEIPT Delivered removes one and tops the window up. No answer
+//     within AckTimeout, or the connection down: the attempt failed,
+//     the connection is hung up and the next attempt waits RetryBase
+//     doubling to RetryMax (a new send or the peer's connection coming
+//     up tries at once with EagerRetry).
+//  3. After MailboxAfter failed attempts in a row, the ops are also
+//     sealed and DEPOSITed at the peer's mailbox (its DID document);
+//     STORED makes a message Sent. Direct attempts go on: the recipient
+//     answers what it already has with its RECEIPT. Without a mailbox
+//     the ops are queued for retry. Community requests are direct only:
+//     they fail at once.
+//  4. An ERROR fails the op (Failed, with the reason), except
 //     RateLimited, which is retried.
 //
-// Receiving (core_recv.go): MSG frames pass the duplicate check, the
+// Receiving (core_recv.go): frames pass the duplicate check, the
 // per-sender rate limit, the size limit and consent, are stored and
 // answered with RECEIPT Delivered (or ERROR). A mailbox keeps DEPOSITs
-// for others (Mailbox); the recipient FETCHes, applies the items in
-// order (answering each sender with a RECEIPT), then DROPs them.
+// for others; the recipient FETCHes, applies the items in order
+// (answering each sender with a RECEIPT), then DROPs them. Groups are
+// in core_group.go, communities in core_community.go, attachments'
+// control flow in core_attach.go.
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -44,7 +51,7 @@ import (
 type CoreConfig struct {
 	// Self is the wallet the core sends as; required.
 	Self common.Address
-	// Rand supplies message IDs, seal keys and seal nonces; required.
+	// Rand supplies message IDs, keys and nonces; required.
 	Rand io.Reader
 	// Store holds the core's state; required. Start reads it back.
 	Store service.Store
@@ -65,9 +72,12 @@ type CoreConfig struct {
 	// MailboxAfter is how many attempts in a row fail before messages
 	// go to the mailbox too. Zero means 3.
 	MailboxAfter int
-	// Window is how many messages to one peer may wait for their
-	// receipt. Zero means 16 (below the default RateBurst).
+	// Window is how many ops to one peer may wait for their receipt.
+	// Zero means 16 (below the default RateBurst).
 	Window int
+	// EagerRetry makes a new send, or the peer's connection coming up,
+	// try a peer at once even while a backoff runs (a person waits).
+	EagerRetry bool
 }
 
 func (c CoreConfig) withDefaults() CoreConfig {
@@ -90,15 +100,30 @@ func (c CoreConfig) withDefaults() CoreConfig {
 	return c
 }
 
-// Commands a Core takes (service.Input.Cmd).
+// Commands a Core takes (service.Input.Cmd) for 1:1 conversations;
+// core_group.go, core_community.go and core_attach.go add theirs.
 type (
 	// SendCmd sends Text to To; its Result is the Message. With a
 	// non-zero ID it is idempotent: a message of that ID already
-	// stored is returned as it stands (its Status says how far it got).
+	// stored is returned as it stands (its Status says how far it got)
+	// and, not yet delivered, tried again at once.
 	SendCmd struct {
 		To   common.Address
 		ID   MessageID
 		Text string
+	}
+	// EditCmd replaces the text of a message this wallet sent to Peer.
+	EditCmd struct {
+		Peer common.Address
+		ID   MessageID
+		Text string
+	}
+	// ReactCmd sets this wallet's reaction to a message of the
+	// conversation with Peer ("" removes it).
+	ReactCmd struct {
+		Peer     common.Address
+		ID       MessageID
+		Reaction string
 	}
 	// ReadCmd marks every message from Peer read and sends it a read
 	// receipt (best effort: directly, once).
@@ -112,22 +137,28 @@ type (
 	FetchCmd struct{}
 )
 
-// Core is the 1:1 IM protocol (messages, delivery and read receipts,
-// consent, limits, mailboxes) as a service.Core. Its events are Event
-// values.
+// Core is the IM protocol (messages, receipts, consent, limits,
+// mailboxes, groups, communities, attachments' control flow) as a
+// service.Core. Its events for the user are Event values; it also
+// emits Note values (what an op came to), which a driver may ignore.
 type Core struct {
 	cfg  CoreConfig
 	self common.Address
 	keys sealKeys
 	rate *limiter
 
-	msgs     map[MessageID]*Message // every 1:1 message, sent and received
+	msgs     map[MessageID]*Message // every message, sent and received
 	peers    map[common.Address]*corePeer
-	boxWait  map[MessageID]time.Time       // deposits waiting for STORED, until
+	ops      map[opKey]*op
+	boxWait  map[MessageID]boxWait         // deposits waiting for STORED, by deposit ID
 	kept     map[common.Address][]keptItem // mailbox: items kept for a wallet
 	keptNext map[common.Address]uint64     // mailbox: next seq per wallet
 	keptBy   map[[2]common.Address]int     // mailbox: items per (recipient, depositor)
-	lastSent int64                         // µs
+	groups   map[GroupID]*groupState
+	up       map[common.Address]bool      // peers with a connection now
+	ends     map[common.Address][]endWait // what each END from a peer answers, in order
+	dls      map[MessageID]*download      // downloads, by request ID
+	lastSent int64                        // µs
 	fetch    fetchState
 }
 
@@ -142,11 +173,13 @@ type corePeer struct {
 	hasBox  bool
 	doc     uint8 // 0 never asked, 1 asked, 2 read
 
-	outbox   []MessageID // mine to it, not yet Delivered nor Failed, in Sent order
+	outbox   []MessageID // ops to it, in Sent order
 	inflight int         // outbox[:inflight] were written in the current attempt
 	ackBy    time.Time   // an attempt waits for an answer until then; zero: none
 	nextTry  time.Time   // the next attempt; zero: at once
 	fails    int
+	why      string // why the last attempt failed
+	boxBad   bool   // its mailbox refused or did not answer a deposit
 }
 
 // keptItem is one mailbox item.
@@ -167,8 +200,10 @@ type fetchState struct {
 	next    time.Time // next fetch; zero: none planned
 	backoff time.Duration
 	applied uint64 // last seq applied in this fetch
-	items   int    // items in this fetch
+	items   int    // items in this batch
+	total   int    // items in this fetch, every batch
 	stalled bool   // an item waits for its sender's document
+	stallOn common.Address
 }
 
 // NewCore makes a core; Start (the first input) loads its state.
@@ -191,6 +226,14 @@ func (c *Core) Message(id MessageID) (Message, bool) {
 	return Message{}, false
 }
 
+// Group returns a group as this wallet knows it.
+func (c *Core) Group(id GroupID) (Group, bool) {
+	if g := c.groups[id]; g != nil {
+		return g.public(c.self), true
+	}
+	return Group{}, false
+}
+
 // Handle applies one input (service.Core).
 func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	switch in.Kind {
@@ -201,9 +244,14 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	case service.Frame:
 		c.frame(now, in.Peer, in.Frame, out)
 	case service.Up:
+		c.up[in.Peer] = true
 		out.To(in.Peer, marshalInner(helloFrame{Version: protocolVersion, SealKey: c.keys.pub}))
+		if p := c.peers[in.Peer]; p != nil && c.cfg.EagerRetry && p.ackBy.IsZero() && len(p.outbox) > 0 {
+			c.attempt(now, in.Peer, p, out)
+		}
 	case service.Down:
-		c.down(now, in.Peer, out)
+		delete(c.up, in.Peer)
+		c.down(now, in.Peer, in.Err, out)
 	case service.Timer:
 		c.tick(now, out)
 	case service.Command:
@@ -225,18 +273,29 @@ func (c *Core) peer(w common.Address) *corePeer {
 // Core store layout (values JSON unless noted):
 //
 //	"s"          → seal key pair (64 raw bytes)
-//	"m" id[16]   → Message
+//	"m" id[16]   → Message (1:1 and group)
+//	"o" to[20] id[16] → op: sent µs[8] | direct[1] | frame (raw)
 //	"c" peer[20] → convMeta
 //	"k" peer[20] → seal key (32 raw bytes)
+//	"g" group[16] → groupState
 //	"q" wallet[20] seq[8] → mailbox item: id[16] | depositor[20] | blob
 //	"Q" wallet[20] → the next mailbox seq for wallet (8 raw bytes)
+//	"a" sha256[32] wallet[20] → path of a file offered to wallet (raw)
+//	"C" community[16] → hostedCommunity; "P" community seq[8] → Post;
+//	"I" community id[16] → seq (8 raw bytes) (on its host)
+//	"J" community[16] → joinedCommunity; "p" community seq[8] → Post (on a member)
 func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.msgs = make(map[MessageID]*Message)
 	c.peers = make(map[common.Address]*corePeer)
-	c.boxWait = make(map[MessageID]time.Time)
+	c.ops = make(map[opKey]*op)
+	c.boxWait = make(map[MessageID]boxWait)
 	c.kept = make(map[common.Address][]keptItem)
 	c.keptNext = make(map[common.Address]uint64)
 	c.keptBy = make(map[[2]common.Address]int)
+	c.groups = make(map[GroupID]*groupState)
+	c.up = make(map[common.Address]bool)
+	c.ends = make(map[common.Address][]endWait)
+	c.dls = make(map[MessageID]*download)
 	c.fetch = fetchState{}
 	st := c.cfg.Store
 	if v, err := st.Get([]byte("s")); err == nil && len(v) == 64 {
@@ -251,22 +310,33 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 		out.Put([]byte("s"), append(pub[:], priv[:]...))
 	}
 	var err error
-	st.Scan([]byte("m"), func(k, v []byte) bool {
-		m := new(Message)
-		if err = json.Unmarshal(v, m); err != nil {
-			return false
+	for _, prefix := range []string{"m", "M"} { // "M": groups' history before the core
+		st.Scan([]byte(prefix), func(k, v []byte) bool {
+			m := new(Message)
+			if err = json.Unmarshal(v, m); err != nil {
+				return false
+			}
+			if len(k) != 17 || prefix == "M" { // a layout from before the core
+				out.Del(bytes.Clone(k))
+				c.putMsg(m, out)
+			}
+			c.msgs[m.ID] = m
+			c.lastSent = max(c.lastSent, m.Sent.UnixMicro())
+			return true
+		})
+		if err != nil {
+			return fmt.Errorf("im: core: load messages: %w", err)
 		}
-		c.msgs[m.ID] = m
-		c.lastSent = max(c.lastSent, m.Sent.UnixMicro())
-		if m.From == c.self && (m.Status == Pending || m.Status == Sent) {
-			p := c.peer(m.To)
-			p.outbox = append(p.outbox, m.ID)
+	}
+	st.Scan([]byte("o"), func(k, v []byte) bool {
+		if len(k) == 37 && len(v) > 9 {
+			o := &op{to: common.BytesToAddress(k[1:21]), id: MessageID(k[21:37]), sent: int64(be64(v)), direct: v[8] == 1, frame: bytes.Clone(v[9:])}
+			c.ops[opKey{o.to, o.id}] = o
+			p := c.peer(o.to)
+			p.outbox = append(p.outbox, o.id)
 		}
 		return true
 	})
-	if err != nil {
-		return fmt.Errorf("im: core: load messages: %w", err)
-	}
 	st.Scan([]byte("c"), func(k, v []byte) bool {
 		var meta convMeta
 		if json.Unmarshal(v, &meta) == nil && len(k) == 21 {
@@ -281,8 +351,15 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 		}
 		return true
 	})
+	st.Scan([]byte("g"), func(k, v []byte) bool {
+		g := new(groupState)
+		if len(k) == 17 && json.Unmarshal(v, g) == nil {
+			c.groups[g.ID] = g
+		}
+		return true
+	})
 	st.Scan([]byte("Q"), func(k, v []byte) bool {
-		if len(k) == 21 && len(v) == 8 {
+		if len(k) == 21 && len(v) >= 8 {
 			c.keptNext[common.BytesToAddress(k[1:])] = be64(v)
 		}
 		return true
@@ -297,16 +374,42 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 		}
 		return true
 	})
-	for _, p := range c.sortedPeers() {
-		p := c.peers[p]
-		slices.SortFunc(p.outbox, func(a, b MessageID) int { return c.msgs[a].Sent.Compare(c.msgs[b].Sent) })
+	for _, w := range c.sortedPeers() {
+		p := c.peers[w]
+		slices.SortFunc(p.outbox, func(a, b MessageID) int { return cmpInt(c.ops[opKey{w, a}].sent, c.ops[opKey{w, b}].sent) })
 		if len(p.outbox) > 0 {
 			out.Wake(now)
 		}
 	}
-	c.fetch.asked = true // it fetches once at start, as Service.Open does
+	c.fetch.asked = true // it fetches once at start
 	out.Lookup = append(out.Lookup, c.self)
 	return nil
+}
+
+// convMeta is what the store keeps of a conversation ("c" peer).
+type convMeta struct {
+	Consent Consent
+	Unread  int
+}
+
+// sortedEnds lists the peers that owe an END, in address order.
+func (c *Core) sortedEnds() []common.Address {
+	ws := make([]common.Address, 0, len(c.ends))
+	for w := range c.ends {
+		ws = append(ws, w)
+	}
+	slices.SortFunc(ws, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
+	return ws
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // sortedPeers lists the peers in address order, so that what the core
@@ -323,8 +426,15 @@ func (c *Core) sortedPeers() []common.Address {
 func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 	switch cmd := cmd.(type) {
 	case SendCmd:
-		m, err := c.send(now, cmd, out)
-		out.Result, out.Err = m, err
+		if err := checkText(cmd.Text, c.cfg.MaxText); err != nil && (cmd.ID.IsZero() || c.msgs[cmd.ID] == nil) {
+			out.Err = err
+			return
+		}
+		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, cmd.Text, nil, out)
+	case EditCmd:
+		out.Result, out.Err = c.edit(now, cmd, out)
+	case ReactCmd:
+		out.Result, out.Err = c.react(now, cmd, out)
 	case ReadCmd:
 		c.markRead(cmd.Peer, out)
 	case ConsentCmd:
@@ -332,14 +442,18 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 		p.consent = cmd.Consent
 		c.putMeta(cmd.Peer, p, out)
 	case FetchCmd:
+		out.Emit(Note{Key: fetchKey, Start: true})
 		c.startFetch(now, out)
+	case queryCmd:
+		out.Result, out.Err = c.query(cmd)
 	default:
-		out.Err = fmt.Errorf("%w: command %T", ErrRefused, cmd)
+		if !c.groupCommand(now, cmd, out) && !c.communityCommand(now, cmd, out) && !c.attachCommand(now, cmd, out) {
+			out.Err = fmt.Errorf("%w: command %T", ErrRefused, cmd)
+		}
 	}
 }
 
-// document learns a peer's mailbox and seal key from its DID document
-// (DocumentEntry).
+// document learns a peer's mailbox and seal key from its DID document.
 func (c *Core) document(now time.Time, in service.Input, out *service.Effects) {
 	var box common.Address
 	var hasBox bool
@@ -355,9 +469,11 @@ func (c *Core) document(now time.Time, in service.Input, out *service.Effects) {
 		}
 	}
 	if in.Peer == c.self {
-		c.fetch.box, c.fetch.hasBox = box, hasBox
-		if hasBox {
+		c.fetch.box, c.fetch.hasBox, c.fetch.asked = box, hasBox && box != c.self, false
+		if c.fetch.hasBox {
 			c.startFetch(now, out)
+		} else {
+			out.Emit(Note{Key: fetchKey})
 		}
 		return
 	}
@@ -366,15 +482,15 @@ func (c *Core) document(now time.Time, in service.Input, out *service.Effects) {
 	if in.Doc == nil {
 		p.doc = 0 // asked again when needed
 	}
-	p.box, p.hasBox = box, hasBox
+	p.box, p.hasBox, p.boxBad = box, hasBox, false
 	if key != nil && (p.key == nil || *p.key != *key) {
 		c.learnKey(in.Peer, *key, out)
 	}
-	if c.fetch.stalled && key != nil && c.fetch.phase == 0 {
-		c.startFetch(now, out) // the stalled item opens now
+	if c.fetch.stalled && c.fetch.stallOn == in.Peer && c.fetch.phase == 0 && in.Doc != nil {
+		c.startFetch(now, out) // the stalled item opens now, or is refused
 	}
-	if len(p.outbox) > 0 && p.ackBy.IsZero() {
-		c.attempt(now, in.Peer, p, out)
+	if p.ackBy.IsZero() && p.fails >= c.cfg.MailboxAfter {
+		c.offline(now, in.Peer, p, out)
 	}
 }
 
@@ -393,6 +509,23 @@ func (c *Core) putMsg(m *Message, out *service.Effects) {
 	out.Put(append([]byte("m"), m.ID[:]...), b)
 }
 
+func (c *Core) putJSON(k []byte, v any, out *service.Effects) {
+	b, _ := json.Marshal(v)
+	out.Put(k, b)
+}
+
+func (c *Core) getJSON(k []byte, v any) bool {
+	b, err := c.cfg.Store.Get(k)
+	return err == nil && json.Unmarshal(b, v) == nil
+}
+
+// newID draws a random ID.
+func (c *Core) newID() MessageID {
+	var id MessageID
+	io.ReadFull(c.cfg.Rand, id[:])
+	return id
+}
+
 // tick does what is due: answers that did not come, attempts, fetches.
 func (c *Core) tick(now time.Time, out *service.Effects) {
 	for _, w := range c.sortedPeers() {
@@ -400,7 +533,8 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 		switch {
 		case !p.ackBy.IsZero() && !now.Before(p.ackBy):
 			out.Hangup = append(out.Hangup, w)
-			c.failed(now, w, p, out)
+			c.hungUp(now, w, out)
+			c.failed(now, w, p, "no answer within "+c.cfg.AckTimeout.String(), out)
 		case p.ackBy.IsZero() && len(p.outbox) > 0 && !now.Before(p.nextTry):
 			c.attempt(now, w, p, out)
 		}
@@ -410,42 +544,51 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 			out.Wake(p.nextTry)
 		}
 	}
-	for id, until := range c.boxWait { // order-free: only deletes
-		if !now.Before(until) {
-			delete(c.boxWait, id)
+	var late []MessageID
+	for id, bw := range c.boxWait { // sorted below
+		if !now.Before(bw.until) {
+			late = append(late, id)
+		} else {
+			out.Wake(bw.until)
+		}
+	}
+	slices.SortFunc(late, func(a, b MessageID) int { return bytes.Compare(a[:], b[:]) })
+	for _, id := range late {
+		bw := c.boxWait[id]
+		delete(c.boxWait, id)
+		c.peer(bw.key.to).boxBad = true
+		c.queued(bw.key, "mailbox did not answer", out)
+	}
+	for _, w := range c.sortedEnds() {
+		if e := c.ends[w]; len(e) > 0 && !now.Before(e[0].until) {
+			// The peer did not finish answering: its connection is hung
+			// up, so that the rest of this answer cannot be taken for
+			// the next request's.
+			out.Hangup = append(out.Hangup, w)
+			c.hungUp(now, w, out)
+		} else if len(e) > 0 {
+			out.Wake(e[0].until)
 		}
 	}
 	f := &c.fetch
-	if f.phase != 0 && !now.Before(f.until) {
-		// The mailbox did not finish answering: its connection is hung
-		// up, so that the rest of this answer cannot be taken for the
-		// next fetch's.
-		out.Hangup = append(out.Hangup, f.box)
-		c.fetchFailed(now, out)
-	} else if f.phase == 0 && !f.next.IsZero() && !now.Before(f.next) {
+	if f.phase == 0 && !f.next.IsZero() && !now.Before(f.next) {
 		c.startFetch(now, out)
 	}
-	if f.phase != 0 {
-		out.Wake(f.until)
-	} else {
+	if f.phase == 0 {
 		out.Wake(f.next)
 	}
 }
 
-// DocumentEntryType is the type of IM's service entry in a wallet's DID
-// document (did/svc/AnynetIM); its value is "seal:" and the wallet's
-// seal key in hex.
-const DocumentEntryType = "AnynetIM"
-
-// DocumentEntry is the value of the service entry that publishes key.
-func DocumentEntry(key [32]byte) string { return fmt.Sprintf("seal:%x", key[:]) }
+// DocumentEntry is the value of the did/svc service entry (type
+// ServiceSealKey) that publishes a wallet's seal key: the key in hex.
+func DocumentEntry(key [32]byte) string { return hex.EncodeToString(key[:]) }
 
 func parseEntry(typ, value string) (k [32]byte, ok bool) {
-	if typ != DocumentEntryType {
+	if typ != ServiceSealKey {
 		return k, false
 	}
-	var b []byte
-	if _, err := fmt.Sscanf(value, "seal:%x", &b); err != nil || len(b) != 32 {
+	b, err := hex.DecodeString(value)
+	if err != nil || len(b) != 32 {
 		return k, false
 	}
 	return [32]byte(b), true

@@ -23,18 +23,19 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 				c.learnKey(w, f.SealKey, out)
 			}
 		}
-	case msgFrame:
-		if c.msgs[f.ID] == nil && !c.rate.allow(w, now) {
-			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: CodeRateLimited, Reason: "slow down"}))
+	case msgFrame, groupFrame, groupKeyFrame:
+		id := frameID(f)
+		if _, limited := f.(groupKeyFrame); !limited && c.msgs[id] == nil && !c.rate.allow(w, now) {
+			out.To(w, marshalInner(errorFrame{ID: id, Code: CodeRateLimited, Reason: "slow down"}))
 			return
 		}
-		c.answer(w, f.ID, c.receive(now, w, f, out), out)
+		c.answer(w, id, c.apply(now, w, f, out), out)
 	case receiptFrame:
 		c.delivered(now, w, f, out)
 	case errorFrame:
 		c.refused(now, w, f, out)
 	case storedFrame:
-		c.stored(now, w, f.ID, out)
+		c.stored(now, f.ID, out)
 	case depositFrame:
 		if !c.rate.allow(w, now) {
 			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: CodeRateLimited, Reason: "slow down"}))
@@ -59,15 +60,30 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 			c.applyItem(now, f, out)
 		}
 	case endFrame:
-		if w == c.fetch.box {
-			c.fetchEnd(now, out)
-		}
+		c.endOf(now, w, out)
+	case cmodFrame, cpostFrame, cfetchFrame, citemFrame:
+		c.communityFrame(now, w, f, out)
+	case chunkReqFrame, chunkFrame:
+		c.attachFrame(now, w, f, out)
 	default:
 		out.To(w, marshalInner(errorFrame{Code: CodeRefused, Reason: fmt.Sprintf("frame type %#x not served here", b[0])}))
 	}
 }
 
-// answer replies to a MSG: its receipt, or the refusal.
+// apply applies a message, group message or group key from w.
+func (c *Core) apply(now time.Time, w common.Address, f frame, out *service.Effects) error {
+	switch f := f.(type) {
+	case msgFrame:
+		return c.receive(now, w, f, out)
+	case groupFrame:
+		return c.receiveGroup(now, w, f, out)
+	case groupKeyFrame:
+		return c.receiveGroupKey(w, f, out)
+	}
+	return fmt.Errorf("%w: not a message", ErrRefused)
+}
+
+// answer replies to a message: its receipt, or the refusal.
 func (c *Core) answer(w common.Address, id MessageID, err error, out *service.Effects) {
 	if err != nil {
 		out.To(w, marshalInner(errorFrame{ID: id, Code: codeOf(err), Reason: err.Error()}))
@@ -85,7 +101,7 @@ func (c *Core) receive(now time.Time, w common.Address, f msgFrame, out *service
 		}
 		return nil // a duplicate: acknowledged again, applied once
 	}
-	if len(f.Text) > c.cfg.MaxText {
+	if len(f.Text) > c.cfg.MaxText && f.Kind != kindAttachment {
 		return fmt.Errorf("%w: text of %d bytes, limit %d", ErrTooLarge, len(f.Text), c.cfg.MaxText)
 	}
 	p := c.peer(w)
@@ -93,8 +109,15 @@ func (c *Core) receive(now time.Time, w common.Address, f msgFrame, out *service
 		return ErrBlocked
 	}
 	switch f.Kind {
-	case kindText:
+	case kindText, kindAttachment:
 		m := &Message{ID: f.ID, From: w, To: c.self, Text: f.Text, Sent: microTime(f.Sent), Received: now, Status: Delivered}
+		if f.Kind == kindAttachment {
+			a, err := decodeAttachment(f.Text)
+			if err != nil {
+				return err
+			}
+			m.Text, m.Attachment = "", &a
+		}
 		c.msgs[f.ID] = m
 		c.putMsg(m, out)
 		if p.consent != Denied {
@@ -109,9 +132,9 @@ func (c *Core) receive(now time.Time, w common.Address, f msgFrame, out *service
 		}
 		return nil
 	case kindEdit, kindReaction:
-		m := c.msgs[f.Ref]
-		if m == nil || !(m.From == w && m.To == c.self || m.From == c.self && m.To == w) {
-			return fmt.Errorf("%w: no message %s in this conversation", ErrRefused, f.Ref)
+		m, err := c.conversation(w, f.Ref)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrRefused, err)
 		}
 		kind := EventReaction
 		if f.Kind == kindEdit {
@@ -129,6 +152,82 @@ func (c *Core) receive(now time.Time, w common.Address, f msgFrame, out *service
 		return nil
 	}
 	return fmt.Errorf("%w: kind %d", ErrMalformed, f.Kind)
+}
+
+// react sets (or, with empty text, removes) who's reaction on m.
+func react(m *Message, who common.Address, text string) {
+	if text == "" {
+		delete(m.Reactions, who)
+		return
+	}
+	if m.Reactions == nil {
+		m.Reactions = make(map[common.Address]string)
+	}
+	m.Reactions[who] = text
+}
+
+// endWait is what an END from a peer answers.
+type endWait struct {
+	kind      uint8 // endFetch, endDrop, endSync
+	until     time.Time
+	community CommunityID
+	items     int
+}
+
+const (
+	endFetch uint8 = iota + 1
+	endDrop
+	endSync
+)
+
+// expect notes that w owes an END for a request just sent.
+func (c *Core) expect(now time.Time, w common.Address, e endWait, out *service.Effects) {
+	e.until = now.Add(c.cfg.AckTimeout)
+	c.ends[w] = append(c.ends[w], e)
+	out.Wake(e.until)
+}
+
+// endOf applies an END from w to the oldest request it answers.
+func (c *Core) endOf(now time.Time, w common.Address, out *service.Effects) {
+	es := c.ends[w]
+	if len(es) == 0 {
+		return
+	}
+	e := es[0]
+	if c.ends[w] = es[1:]; len(es) == 1 {
+		delete(c.ends, w)
+	}
+	if e.kind == endSync {
+		c.syncEnd(now, w, e, out)
+		return
+	}
+	c.fetchEnd(now, out)
+}
+
+// hungUp fails what w owed on the connection that ended.
+func (c *Core) hungUp(now time.Time, w common.Address, out *service.Effects) {
+	es := c.ends[w]
+	delete(c.ends, w)
+	for _, e := range es {
+		if e.kind == endSync {
+			out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: w, ID: e.community}, Err: fmt.Errorf("%w: %s: connection lost", ErrUnreachable, w)})
+		} else if c.fetch.phase != 0 && w == c.fetch.box {
+			c.fetchFailed(now, fmt.Errorf("%w: mailbox %s: connection lost", ErrUnreachable, w), out)
+		}
+	}
+	c.dlLost(w, out)
+}
+
+func frameID(f frame) MessageID {
+	switch f := f.(type) {
+	case groupFrame:
+		return f.ID
+	case groupKeyFrame:
+		return f.ID
+	case msgFrame:
+		return f.ID
+	}
+	return MessageID{}
 }
 
 // --- the mailbox side ---
@@ -182,6 +281,13 @@ func (c *Core) dropKept(w common.Address, upto uint64, out *service.Effects) {
 
 // --- the recipient side of its own mailbox ---
 
+// fetchBatch is how many items a mailbox sends per FETCH.
+const fetchBatch = 256
+
+// fetchRetryBase is the first wait before a failed mailbox fetch is
+// tried again; the wait doubles up to FetchInterval.
+const fetchRetryBase = time.Second
+
 func (c *Core) startFetch(now time.Time, out *service.Effects) {
 	f := &c.fetch
 	if !f.hasBox {
@@ -194,9 +300,9 @@ func (c *Core) startFetch(now time.Time, out *service.Effects) {
 	if f.phase != 0 {
 		return
 	}
-	f.phase, f.until, f.applied, f.items, f.stalled = 1, now.Add(c.cfg.AckTimeout), 0, 0, false
+	f.phase, f.applied, f.items, f.stalled = 1, 0, 0, false
 	out.To(f.box, marshalInner(fetchFrame{}))
-	out.Wake(f.until)
+	c.expect(now, f.box, endWait{kind: endFetch}, out)
 }
 
 // applyItem opens one item and applies the frame inside, as if its
@@ -210,35 +316,37 @@ func (c *Core) applyItem(now time.Time, it itemFrame, out *service.Effects) {
 	from, key, inner, err := unseal(it.Blob, c.keys)
 	if err == nil {
 		p := c.peer(from)
-		if p.key == nil {
+		if p.key == nil && p.doc == 2 && f.stallOn == from {
+			err = fmt.Errorf("%w: %s publishes no seal key", ErrBadSeal, from)
+		} else if p.key == nil {
 			// Its sender's key is not known yet: ask, and stop here
 			// until it is (the items stay in the mailbox; the next
 			// fetch comes after a backoff, or when the key does).
-			f.stalled = true
+			f.stalled, f.stallOn = true, from
 			if p.doc != 1 {
 				p.doc = 1
 				out.Lookup = append(out.Lookup, from)
 			}
 			return
 		}
-		if *p.key != key {
+		if err == nil && *p.key != key {
 			err = fmt.Errorf("%w: sender key of %s does not match", ErrBadSeal, from)
 		}
 	}
 	f.applied = it.Seq
-	if err != nil {
-		out.Emit(Event{Kind: EventRefusedItem, Peer: from})
-		return
+	f.total++
+	var fr frame
+	if err == nil {
+		fr, err = decodeFrame(inner)
 	}
-	fr, err := decodeFrame(inner)
 	if err != nil {
 		out.Emit(Event{Kind: EventRefusedItem, Peer: from})
 		return
 	}
 	switch fr := fr.(type) {
-	case msgFrame:
-		if c.receive(now, from, fr, out) == nil {
-			out.To(from, marshalInner(receiptFrame{Status: Delivered, IDs: []MessageID{fr.ID}}))
+	case msgFrame, groupFrame, groupKeyFrame:
+		if c.apply(now, from, fr, out) == nil {
+			out.To(from, marshalInner(receiptFrame{Status: Delivered, IDs: []MessageID{frameID(fr)}}))
 		}
 	case receiptFrame:
 		c.delivered(now, from, fr, out)
@@ -251,9 +359,9 @@ func (c *Core) fetchEnd(now time.Time, out *service.Effects) {
 	switch f.phase {
 	case 1:
 		if f.applied > 0 {
-			f.phase, f.until = 2, now.Add(c.cfg.AckTimeout)
+			f.phase = 2
 			out.To(f.box, marshalInner(dropFrame{Upto: f.applied}))
-			out.Wake(f.until)
+			c.expect(now, f.box, endWait{kind: endDrop}, out)
 			return
 		}
 	case 2:
@@ -266,10 +374,15 @@ func (c *Core) fetchEnd(now time.Time, out *service.Effects) {
 		return
 	}
 	if f.stalled {
-		c.fetchFailed(now, out)
+		// It goes on when the sender's document comes; a backoff in case.
+		f.phase = 0
+		f.backoff = max(fetchRetryBase, min(2*f.backoff, c.cfg.FetchInterval))
+		f.next = now.Add(f.backoff)
+		out.Wake(f.next)
 		return
 	}
-	f.phase, f.backoff = 0, 0
+	out.Emit(Note{Key: fetchKey, N: f.total})
+	f.phase, f.backoff, f.total = 0, 0, 0
 	if c.cfg.FetchInterval > 0 {
 		f.next = now.Add(c.cfg.FetchInterval)
 		out.Wake(f.next)
@@ -277,9 +390,10 @@ func (c *Core) fetchEnd(now time.Time, out *service.Effects) {
 }
 
 // fetchFailed plans the next fetch after a backoff.
-func (c *Core) fetchFailed(now time.Time, out *service.Effects) {
+func (c *Core) fetchFailed(now time.Time, err error, out *service.Effects) {
 	f := &c.fetch
-	f.phase = 0
+	out.Emit(Note{Key: fetchKey, N: f.total, Err: err})
+	f.phase, f.total = 0, 0
 	f.backoff = max(fetchRetryBase, min(2*f.backoff, c.cfg.FetchInterval))
 	f.next = now.Add(f.backoff)
 	out.Wake(f.next)

@@ -48,7 +48,7 @@ func TestCoreOnRunner(t *testing.T) {
 		if !ok {
 			return nil
 		}
-		d := &naming.Document{Identity: w, Services: []naming.Service{{Type: DocumentEntryType, Endpoint: DocumentEntry(k)}}}
+		d := &naming.Document{Identity: w, Services: []naming.Service{{Type: ServiceSealKey, Endpoint: DocumentEntry(k)}}}
 		if w == bob.wallet {
 			d.Mailbox = carol.wallet.Hex()
 		}
@@ -74,7 +74,11 @@ func TestCoreOnRunner(t *testing.T) {
 		}
 		s := &svc{core: c, events: make(chan Event, 1000)}
 		s.r, err = runner.Start(runner.Config{Host: docHost{Host: m.node, docs: docs}, Core: c, Store: stores[m.name],
-			Port: Port, DialTimeout: time.Second, OnEvent: func(e any) { s.events <- e.(Event) }})
+			Port: Port, DialTimeout: time.Second, OnEvent: func(e any) {
+				if ev, ok := e.(Event); ok {
+					s.events <- ev
+				}
+			}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -161,12 +161,14 @@ func (fn *fakeNet) handle(nd *fakeNode, in service.Input) service.Effects {
 		doc := &naming.Document{Identity: w}
 		if to := fn.byWallet(w); to != nil {
 			doc.Mailbox = fn.nodes[fn.box].w.Hex()
-			doc.Services = []naming.Service{{Type: DocumentEntryType, Endpoint: DocumentEntry(to.core.SealKey())}}
+			doc.Services = []naming.Service{{Type: ServiceSealKey, Endpoint: DocumentEntry(to.core.SealKey())}}
 		}
 		fn.at(fn.delay(), func() { fn.handle(nd, service.Input{Kind: service.Document, Peer: w, Doc: doc}) })
 	}
 	for _, e := range out.Events {
-		fn.event(nd, e.(Event))
+		if ev, ok := e.(Event); ok {
+			fn.event(nd, ev)
+		}
 	}
 	if d := out.Deadline; !d.IsZero() && (nd.due.IsZero() || d.Before(nd.due) || !nd.due.After(fn.now)) {
 		nd.due = d

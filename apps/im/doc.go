@@ -6,33 +6,38 @@
 // resumable, hash-checked) and calls (a paced UDP stream through a
 // jitter buffer, with loss, jitter and round-trip statistics).
 //
-// Files: service.go (lifecycle, Config), conn.go (connections), send.go
-// and receive.go (the 1:1 pipelines), mailbox.go and seal.go (offline
-// delivery), group*.go, community*.go, attach*.go, call*.go, store.go
-// (the pebble layout), wire.go (frames). core*.go hold the 1:1 protocol
-// as a state machine with no I/O (Core, a service.Core): the simulator's
-// "im" workload (sim/im.go) runs it, as apps/internal/runner does on a
-// node (TestCoreOnRunner). Service does not run on Core yet: groups,
-// communities, attachments and calls are still only in Service.
+// Files: core*.go hold the whole protocol as a state machine with no
+// I/O (Core, a service.Core; core.go numbers the send pipeline):
+// core_send.go and core_recv.go (1:1 messages, receipts, mailboxes),
+// core_group.go, core_community.go, core_attach.go (attachments'
+// control flow), core_query.go. service.go is Service: the shared
+// runtime (apps/internal/runner) driving Core on Port, which also reads
+// and writes attachments' bytes; service_api.go is its Go API. Calls
+// (call*.go) are a separate runtime piece: a paced UDP stream whose
+// only protocol state is the jitter buffer. The simulator's "im"
+// workload (sim/im.go) runs the same Core in virtual time.
 //
 // # How data flows
 //
 // A Service runs on a stack.Node and listens on Port (5222) of the
 // node's identity address. Send resolves the recipient (a "0x…" wallet,
-// or a name through stack.Node.Lookup: its Resolver or the chain), stores
-// the message as Pending in the node's store (pebble; Config.Dir), and writes one MSG frame on
-// a TCP connection to the recipient's node, dialed through the overlay
-// and pooled per wallet. The recipient applies consent and limits,
-// stores the message and answers with a RECEIPT (Delivered) or an ERROR
-// (see send.go and receive.go for the numbered pipelines). The sender
-// of every frame is the wallet the overlay authenticated for the
-// connection (stack.PeerOf), never a field of the frame.
+// or a name through stack.Node.Lookup), and the core stores the message
+// as Pending and writes one MSG frame on the TCP connection the runtime
+// keeps with the recipient's node (dialed through the overlay, which
+// re-resolves a peer that moved). The recipient applies consent and
+// limits, stores the message and answers with a RECEIPT (Delivered) or
+// an ERROR. The sender of every frame is the wallet the overlay
+// authenticated for the connection (stack.PeerOf), never a field of the
+// frame.
 //
 // If the recipient cannot be reached (DialTimeout, AckTimeout), the
 // frame is sealed to the recipient's seal key and deposited at its
 // mailbox node, found through Config.Directory; the recipient fetches
-// and acknowledges it later (mailbox.go). MarkRead sends READ receipts
-// the same way.
+// and acknowledges it later. Without a mailbox the message is queued:
+// Send returns it Pending with Err saying why, and it is tried again
+// (RetryInterval, and at once when the recipient's connection comes up
+// or the user sends to it again). SendID with the same ID does not send
+// a message twice.
 //
 // # Consent and limits
 //
@@ -44,15 +49,15 @@
 // Config.MaxFrame are refused with ERROR TooLarge, which names the limit;
 // the connection stays usable (frames up to 16 MiB are skipped, longer
 // ones close it). The sender's Send returns an error satisfying
-// errors.Is(err, ErrTooLarge), ErrRateLimited, ErrBlocked, … and the
-// message is stored as Failed with the reason.
+// errors.Is(err, ErrTooLarge), ErrBlocked, … and the message is stored
+// as Failed with the reason; RateLimited is queued and tried again.
 //
 // # DID service entry
 //
 // A wallet publishes its seal key as the did:ethr service entry
-// AnynetIM (DocumentEntryType) with the value "seal:" and the key in
-// hex (DocumentEntry); Core reads it, and the wallet's Mailbox, from
-// the document it asks its host for.
+// AnynetIMKey (ServiceSealKey) with the key in hex as value
+// (DocumentEntry); Core reads it, and the wallet's Mailbox, from the
+// document it asks its host for.
 //
 // # Keys
 //
@@ -174,6 +179,9 @@
 //   - Seal keys do not rotate and mailbox blobs have no forward secrecy.
 //   - A community lives on one host node; posts are pushed only to the
 //     members connected at the moment, the others catch up by CFETCH.
-//   - Failed messages are retried (RetryInterval) only when the
-//     recipient was unreachable; refusals stay Failed.
+//   - Queued messages are retried until delivered; refusals stay Failed
+//     (Resend tries one again).
+//   - Messages a mailbox keeps and messages sent directly after it may
+//     reach a recipient that just came up in either order; history is
+//     ordered by Sent all the same.
 package im

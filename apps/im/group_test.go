@@ -1,12 +1,10 @@
 package im
 
 import (
+	"crypto/rand"
 	"errors"
-	"fmt"
-	"sync"
+	"strings"
 	"testing"
-
-	"github.com/ethereum/go-ethereum/common"
 )
 
 // TestGroupRemovedMemberCannotRead: a group of four; carol is removed;
@@ -19,16 +17,6 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 	for _, m := range tn.members {
 		tn.start(m, Config{})
 	}
-	var tapMu sync.Mutex
-	var tapped []groupFrame
-	alice.svc.groupTap = func(to common.Address, f frame) {
-		if gf, ok := f.(groupFrame); ok && to == bob.wallet {
-			tapMu.Lock()
-			tapped = append(tapped, gf)
-			tapMu.Unlock()
-		}
-	}
-
 	g, err := alice.svc.CreateGroup(ctx, "team", bob.wallet, carol.wallet)
 	if err != nil {
 		t.Fatal(err)
@@ -102,30 +90,21 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 			t.Fatalf("%s did not get the later message: %+v", m.name, h)
 		}
 	}
-	tapMu.Lock()
-	ct := tapped[len(tapped)-1]
-	tapMu.Unlock()
-	if ct.ID != secret.ID || ct.Epoch != 4 {
-		t.Fatalf("tapped %s epoch %d, want %s epoch 4", ct.ID, ct.Epoch, secret.ID)
+	// The message as alice seals it for the members.
+	ct, err := sealGroup(rand.Reader, groupOf(t, alice.svc, g.ID), msgFrame{ID: secret.ID, Sent: secret.Sent.UnixMicro(), Kind: kindText, Text: secret.Text}, alice.wallet)
+	if err != nil || ct.Epoch != 4 {
+		t.Fatalf("sealed at epoch %d, %v; want 4", ct.Epoch, err)
 	}
 
 	// Carol receives the ciphertext over the wire: refused.
-	c, err := alice.node.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", carol.wallet.Hex(), Port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	sc := &syncConn{s: alice.svc, c: c, peer: carol.wallet}
+	sc := dialRaw(t, ctx, alice, carol)
 	sc.send(ct)
 	ans, err := sc.next()
 	if ef, ok := ans.(errorFrame); err != nil || !ok || ef.ID != secret.ID {
 		t.Fatalf("carol answered %#v, %v; want an ERROR", ans, err)
 	}
 	// And no key carol holds opens it, under any epoch.
-	cs, err := carol.svc.loadGroup(g.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cs := groupOf(t, carol.svc, g.ID)
 	if len(cs.Keys) == 0 {
 		t.Fatal("carol holds no keys at all; the test would prove nothing")
 	}
@@ -173,25 +152,27 @@ func TestGroupKeyAuthority(t *testing.T) {
 	// Mallory, a member, pushes a new epoch making herself owner.
 	forged := groupKeyFrame{ID: newMessageID(), Group: g.ID, Epoch: 9, Key: [32]byte{1},
 		Members: []groupMember{{Wallet: mallory.wallet, Role: RoleOwner}, {Wallet: bob.wallet, Role: RoleMember}}}
-	if err := bob.svc.receiveGroupKey(mallory.wallet, forged); !errors.Is(err, ErrNotMember) {
-		t.Fatalf("member's rotation: %v", err)
+	refused := func(f frame, why string) {
+		t.Helper()
+		rc := dialRaw(t, ctx, mallory, bob)
+		rc.send(f)
+		a, err := rc.next()
+		if ef, ok := a.(errorFrame); err != nil || !ok || ef.ID != frameID(f) || !strings.Contains(ef.Reason, why) {
+			t.Fatalf("answer %#v, %v; want an ERROR: %s", a, err, why)
+		}
 	}
+	refused(forged, "not a member")
 	// An invitation naming the sender only as a member is refused.
 	inv := groupKeyFrame{ID: newMessageID(), Group: GroupID{7}, Epoch: 1, Key: [32]byte{1},
 		Members: []groupMember{{Wallet: alice.wallet, Role: RoleOwner}, {Wallet: mallory.wallet, Role: RoleMember}, {Wallet: bob.wallet, Role: RoleMember}}}
-	if err := bob.svc.receiveGroupKey(mallory.wallet, inv); !errors.Is(err, ErrRefused) {
-		t.Fatalf("invitation from a non-admin: %v", err)
-	}
+	refused(inv, "invitation not from an admin")
 	// A group message claiming to be from alice but sent by mallory does
 	// not open (the sender is in the additional data).
-	bg, _ := bob.svc.loadGroup(g.ID)
-	gf, err := alice.svc.sealGroup(bg, msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "x"})
+	gf, err := sealGroup(rand.Reader, groupOf(t, bob.svc, g.ID), msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "x"}, alice.wallet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := bob.svc.receiveGroup(mallory.wallet, gf); !errors.Is(err, ErrBadSeal) {
-		t.Fatalf("message relabelled to another sender: %v", err)
-	}
+	refused(gf, "does not open")
 }
 
 // TestGroupOfflineMember: a member that is down gets the group message

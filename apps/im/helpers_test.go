@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -197,4 +199,65 @@ func waitEvent(t testing.TB, ctx context.Context, ch <-chan Event, what string, 
 			t.Fatalf("no event: %s", what)
 		}
 	}
+}
+
+// rawConn speaks IM frames by hand on a connection of its own.
+type rawConn struct {
+	t   testing.TB
+	c   net.Conn
+	buf []byte
+}
+
+// dialRaw connects from's node to to's IM port.
+func dialRaw(t testing.TB, ctx context.Context, from, to *member) *rawConn {
+	t.Helper()
+	c, err := from.node.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", to.wallet.Hex(), Port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &rawConn{t: t, c: c}
+}
+
+func (r *rawConn) send(f frame) {
+	if _, err := r.c.Write(appendFrame(nil, f)); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// next reads the next frame other than HELLO.
+func (r *rawConn) next() (frame, error) {
+	for {
+		r.c.SetReadDeadline(time.Now().Add(30 * time.Second))
+		b, err := readFrame(r.c, 1<<20, r.buf)
+		r.buf = b
+		if err != nil {
+			return nil, err
+		}
+		f, err := decodeFrame(b)
+		if _, hello := f.(helloFrame); err != nil || !hello {
+			return f, err
+		}
+	}
+}
+
+// kept lists the mailbox items s keeps for w.
+func kept(t testing.TB, s *Service, w common.Address) []keptItem {
+	t.Helper()
+	items, err := query[[]keptItem](s, context.Background(), queryCmd{what: "kept", peer: w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+// groupOf reads s's stored state of a group.
+func groupOf(t testing.TB, s *Service, id GroupID) *groupState {
+	t.Helper()
+	b, err := s.store.Get(append([]byte("g"), id[:]...))
+	g := new(groupState)
+	if err != nil || json.Unmarshal(b, g) != nil {
+		t.Fatalf("group %s: %v", id, err)
+	}
+	return g
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"fmt"
+
 	"reflect"
 	"strings"
 	"testing"
@@ -157,9 +157,10 @@ func TestRateLimit(t *testing.T) {
 			t.Fatalf("send %d within the burst: %v", i, err)
 		}
 	}
+	// Over the limit: queued for retry, saying why.
 	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "one too many")
-	if !errors.Is(err, ErrRateLimited) || m.Status != Failed {
-		t.Fatalf("send over the limit = %v (%v), want ErrRateLimited", err, m.Status)
+	if err != nil || m.Status != Pending || !strings.Contains(m.Err, "queued") || !strings.Contains(m.Err, "slow down") {
+		t.Fatalf("send over the limit = %v (%v %q), want queued: slow down", err, m.Status, m.Err)
 	}
 	// Another sender has its own bucket.
 	if _, err := bob.svc.Send(ctx, alice.wallet.Hex(), "fine"); err != nil {
@@ -231,9 +232,11 @@ func TestHistorySurvivesRestart(t *testing.T) {
 	if last, _ := bob.svc.History(ctx, alice.wallet, 1); len(last) != 1 || last[0].Text != "three" {
 		t.Fatalf("History limit 1 = %+v", last)
 	}
-	// A resend of the same ID (a retry) is not stored twice.
-	if err := bob.svc.receiveMsg(alice.wallet, msgFrame{ID: sent[0], Sent: h[0].Sent.UnixMicro(), Kind: kindText, Text: "one"}); err != nil {
-		t.Fatal(err)
+	// A resend of the same ID (a retry) is acknowledged, not stored twice.
+	rc := dialRaw(t, ctx, alice, bob)
+	rc.send(msgFrame{ID: sent[0], Sent: h[0].Sent.UnixMicro(), Kind: kindText, Text: "one"})
+	if f, err := rc.next(); err != nil || !reflect.DeepEqual(f, receiptFrame{Status: Delivered, IDs: []MessageID{sent[0]}}) {
+		t.Fatalf("duplicate answered %#v, %v", f, err)
 	}
 	if h2, _ := bob.svc.History(ctx, alice.wallet, 0); len(h2) != 3 {
 		t.Fatalf("duplicate stored: %d messages", len(h2))
@@ -253,11 +256,11 @@ func TestSendErrors(t *testing.T) {
 	}
 	stranger := "0x00000000000000000000000000000000000000aa"
 	m, err := alice.svc.Send(ctx, stranger, "hi")
-	if !errors.Is(err, ErrUnreachable) || m.Status != Failed {
-		t.Fatalf("unreachable: %v %v", err, m.Status)
+	if err != nil || m.Status != Pending || !strings.Contains(m.Err, "queued") || !strings.Contains(m.Err, "no mailbox") {
+		t.Fatalf("unreachable: %v %v %q, want queued", err, m.Status, m.Err)
 	}
-	if h, _ := alice.svc.History(ctx, m.To, 0); len(h) != 1 || h[0].Status != Failed || h[0].Err == "" {
-		t.Fatalf("failed message stored as %+v", h)
+	if h, _ := alice.svc.History(ctx, m.To, 0); len(h) != 1 || h[0].Status != Pending {
+		t.Fatalf("queued message stored as %+v", h)
 	}
 	alice.svc.Close()
 	if _, err := alice.svc.Send(ctx, stranger, "hi"); !errors.Is(err, ErrClosed) {
@@ -284,12 +287,8 @@ func TestRawWire(t *testing.T) {
 	alice, bob := tn.get("alice"), tn.get("bob")
 	tn.start(alice, Config{})
 	tn.start(bob, Config{MaxFrame: 1000, MaxText: 900})
-	c, err := alice.node.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", bob.wallet.Hex(), Port))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	sc := &syncConn{s: alice.svc, c: c, peer: bob.wallet}
+	sc := dialRaw(t, ctx, alice, bob)
+	c := sc.c
 	id := newMessageID()
 	bad := marshalInner(msgFrame{ID: id, Sent: 1, Kind: 77, Text: "x"})
 	c.Write(binary.BigEndian.AppendUint32(nil, uint32(len(bad))))

@@ -3,8 +3,11 @@ package im
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // TestOfflineDelivery: bob stopped, alice sends, bob restarts and
@@ -44,13 +47,13 @@ func TestOfflineDelivery(t *testing.T) {
 				}
 				sent = append(sent, m)
 			}
-			if _, count, _ := mbox.svc.mailboxCounters(bob.wallet); count != 3 {
-				t.Fatalf("mailbox holds %d, want 3", count)
+			items := kept(t, mbox.svc, bob.wallet)
+			if len(items) != 3 {
+				t.Fatalf("mailbox holds %d, want 3", len(items))
 			}
 			// The mailbox cannot read what it keeps.
-			items, _ := mbox.svc.items(bob.wallet)
 			for _, it := range items {
-				if _, _, _, err := unseal(it.Blob, mbox.svc.keys); !errors.Is(err, ErrBadSeal) {
+				if _, _, _, err := unseal(it.blob, mbox.svc.core.keys); !errors.Is(err, ErrBadSeal) {
 					t.Fatalf("mailbox opened an item: %v", err)
 				}
 			}
@@ -74,11 +77,8 @@ func TestOfflineDelivery(t *testing.T) {
 					t.Fatalf("message %d = %q %s, want %q %s", i, m.Text, m.ID, sent[i].Text, sent[i].ID)
 				}
 			}
-			if _, count, _ := mbox.svc.mailboxCounters(bob.wallet); count != 0 {
-				t.Fatalf("mailbox still holds %d after the fetch", count)
-			}
-			if items, _ := mbox.svc.items(bob.wallet); len(items) != 0 {
-				t.Fatalf("mailbox items left: %d", len(items))
+			if items := kept(t, mbox.svc, bob.wallet); len(items) != 0 {
+				t.Fatalf("mailbox still holds %d after the fetch", len(items))
 			}
 			if n, err := bob.svc.Fetch(ctx); n != 0 || err != nil {
 				t.Fatalf("second fetch = %d, %v", n, err)
@@ -107,23 +107,27 @@ func TestMailboxDuplicatesAndForgery(t *testing.T) {
 	tn.start(bob, Config{})
 	bob.svc.Allow(ctx, alice.wallet)
 
-	f := msgFrame{ID: newMessageID(), Sent: alice.svc.nextSent().UnixMicro(), Kind: kindText, Text: "twice"}
-	for range 2 {
-		if err := alice.svc.deposit(ctx, bob.wallet, f.ID, f); err != nil {
+	bk := bob.svc.SealKey()
+	deposit := func(by *member, from common.Address, f msgFrame) {
+		blob, err := seal(marshalInner(f), from, by.svc.core.keys, &bk)
+		if err != nil {
 			t.Fatal(err)
 		}
+		rc := dialRaw(t, ctx, by, mbox)
+		rc.send(depositFrame{To: bob.wallet, ID: f.ID, Blob: blob})
+		if a, err := rc.next(); err != nil || a != (storedFrame{ID: f.ID}) {
+			t.Fatalf("deposit answered %#v, %v", a, err)
+		}
+	}
+	f := msgFrame{ID: newMessageID(), Sent: time.Now().UnixMicro(), Kind: kindText, Text: "twice"}
+	for range 2 {
+		deposit(alice, alice.wallet, f)
 	}
 	// Eve seals with her own key but names alice as the sender.
-	bk := bob.svc.SealKey()
-	forged, err := seal(marshalInner(msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "from alice, honest"}), alice.wallet, eve.svc.keys, &bk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mbox.svc.keep(eve.wallet, depositFrame{To: bob.wallet, ID: newMessageID(), Blob: forged}); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := bob.svc.Fetch(ctx); n != 3 || err != nil {
-		t.Fatalf("fetch = %d, %v; want 3 items", n, err)
+	deposit(eve, alice.wallet, msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "from alice, honest"})
+	// The mailbox keeps the deposit made twice once.
+	if n, err := bob.svc.Fetch(ctx); n != 2 || err != nil {
+		t.Fatalf("fetch = %d, %v; want 2 items", n, err)
 	}
 	h, _ := bob.svc.History(ctx, alice.wallet, 0)
 	if len(h) != 1 || h[0].Text != "twice" {
@@ -143,39 +147,43 @@ func TestMailboxRefusals(t *testing.T) {
 	tn.start(bob, Config{})
 	tn.stop(bob)
 
-	tn.dir.setMailbox(bob.wallet, notmbox.wallet.Hex())
-	if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "x"); !errors.Is(err, ErrUnreachable) || !errors.Is(err, ErrNotMailbox) {
-		t.Fatalf("deposit at a non-mailbox: %v", err)
-	}
-	tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
-	for i := range 2 {
-		if m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "y"); err != nil || m.Status != Sent {
-			t.Fatalf("deposit %d: %+v %v", i, m, err)
+	queued := func(m Message, err error, why string) {
+		t.Helper()
+		if err != nil || m.Status != Pending || !strings.Contains(m.Err, why) {
+			t.Fatalf("send = %v %v %q, want queued: %s", err, m.Status, m.Err, why)
 		}
+	}
+	tn.dir.setMailbox(bob.wallet, notmbox.wallet.Hex())
+	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "x")
+	queued(m, err, "not a mailbox")
+	// The real mailbox takes the queued message first, then the next.
+	tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
+	if m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "y"); err != nil || m.Status != Sent {
+		t.Fatalf("deposit: %+v %v", m, err)
 	}
 	// Alice's share is full; carol still has room, until the recipient's
 	// limit.
-	if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "z"); !errors.Is(err, ErrMailboxFull) {
-		t.Fatalf("deposit over the per-sender limit: %v", err)
-	}
+	m, err = alice.svc.Send(ctx, bob.wallet.Hex(), "z")
+	queued(m, err, "mailbox full")
 	if m, err := carol.svc.Send(ctx, bob.wallet.Hex(), "c"); err != nil || m.Status != Sent {
 		t.Fatalf("another sender's deposit: %+v %v", m, err)
 	}
-	if _, err := carol.svc.Send(ctx, bob.wallet.Hex(), "d"); !errors.Is(err, ErrMailboxFull) {
-		t.Fatalf("deposit over the recipient's limit: %v", err)
-	}
+	m, err = carol.svc.Send(ctx, bob.wallet.Hex(), "d")
+	queued(m, err, "mailbox full")
 	// Once bob fetches, the quotas are free again.
 	tn.start(bob, Config{})
 	if h, _ := bob.svc.Requests(ctx); len(h) != 2 {
 		t.Fatalf("bob's requests after the fetch: %+v", h)
 	}
-	if n := mbox.svc.depositorCount(key([]byte("d"), bob.wallet[:], alice.wallet[:])); n != 0 {
-		t.Fatalf("alice's share after the fetch: %d", n)
+	for _, it := range kept(t, mbox.svc, bob.wallet) {
+		if it.by == alice.wallet {
+			t.Fatalf("alice's share after the fetch: %+v", it)
+		}
 	}
 }
 
 // TestResendAfterRestart: with no mailbox, a message to a stopped peer
-// fails; once the peer is back, Resend delivers it, once.
+// is queued; once the peer is back it is delivered, once.
 func TestResendAfterRestart(t *testing.T) {
 	ctx := testCtx(t)
 	tn := newTestNet(t, "alice", "bob")
@@ -189,8 +197,8 @@ func TestResendAfterRestart(t *testing.T) {
 	tn.stop(bob)
 	aev := alice.svc.Subscribe(ctx)
 	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "while you were out")
-	if !errors.Is(err, ErrUnreachable) || m.Status != Failed {
-		t.Fatalf("send to a stopped peer: %v %v", m.Status, err)
+	if err != nil || m.Status != Pending {
+		t.Fatalf("send to a stopped peer: %v %v, want queued", m.Status, err)
 	}
 	tn.start(bob, Config{})
 	// Alice's overlay session with bob's old node is stale until a new

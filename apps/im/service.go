@@ -2,14 +2,19 @@ package im
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
+	"os"
 	"sync"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/runner"
+	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -61,9 +66,10 @@ type Config struct {
 	AttachmentDir string
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
-	// RetryInterval is how often messages that failed because the
-	// recipient was unreachable are sent again (for up to a week). Zero
-	// means 1 minute; negative means never (Resend does it by hand).
+	// RetryInterval is the longest wait between attempts to reach a
+	// recipient that could not be reached (the wait starts at 1 s and
+	// doubles; a new send to it, or its connection coming up, tries at
+	// once). Zero means 1 minute; negative means only then.
 	RetryInterval time.Duration
 	// CallSink, if set, receives the played-out payload of each incoming
 	// call (from an Allowed wallet), closed when the call ends. Nil
@@ -154,42 +160,30 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// Service is the IM service of one node: it listens on Port, keeps the
-// history, and sends for the node's wallet.
+// Service is the IM service of one node: the shared runtime
+// (apps/internal/runner) driving the protocol core (Core) on Port, plus
+// the reading and writing of attachments' bytes and calls (call*.go),
+// which stream over UDP beside it.
 type Service struct {
 	cfg   Config
 	node  *stack.Node
 	self  common.Address
 	log   *slog.Logger
-	st    *store
-	keys  sealKeys
-	ln    net.Listener
-	rate  *limiter
+	store service.Store
+	core  *Core
+	r     *runner.Runner
 	calls calls
 	ctx   context.Context // ends on Close
 	stop  context.CancelFunc
-	wg    sync.WaitGroup // every goroutine the service starts
-	sendM sync.Mutex     // orders Sent timestamps
-	// life is held shared by every public call and exclusively by Close
-	// while it closes the store.
-	life sync.RWMutex
-
-	// lastSent is guarded by sendM.
-	lastSent time.Time
-	// groupTap, set by tests only, sees every group fan-out frame.
-	groupTap func(to common.Address, f frame)
+	wg    sync.WaitGroup // the goroutines of calls and subscriptions
 
 	mu     sync.Mutex // guards the fields below
 	closed bool
-	conns  map[common.Address]*peerConn
-	all    map[*peerConn]struct{}
-	// dialing holds a channel per wallet being dialed, closed when done.
-	dialing map[common.Address]chan struct{}
-	subs    map[chan Event]struct{}
+	subs   map[chan Event]struct{}
 }
 
-// Open starts the IM service on cfg.Node: it opens the store, fetches
-// what its mailbox holds, listens on Port and serves.
+// Open starts the IM service on cfg.Node: it opens the store, listens
+// on Port, fetches what its mailbox holds and serves.
 func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -200,64 +194,92 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	log := cfg.Logger
 	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+		log = slog.New(slog.DiscardHandler)
 	}
-	st, err := openStore(cfg.Dir)
-	if err != nil {
-		return nil, err
+	var st service.Store = &service.Memory{}
+	if cfg.Dir != "" {
+		p, err := service.OpenPebble(cfg.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("im: open store: %w", err)
+		}
+		st = p
 	}
-	keys, err := st.sealKeys()
+	retry := cfg.RetryInterval
+	if retry < 0 {
+		retry = 1 << 62
+	}
+	core, err := NewCore(CoreConfig{Self: cfg.Node.Addr(), Rand: rand.Reader, Store: st, Mailbox: cfg.Mailbox,
+		MaxText: cfg.MaxText, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MailboxLimit: cfg.MailboxLimit,
+		MailboxPerSender: cfg.MailboxPerSender, AckTimeout: cfg.AckTimeout, FetchInterval: cfg.FetchInterval,
+		RetryMax: retry, MailboxAfter: 1, EagerRetry: true})
 	if err != nil {
-		st.close()
+		st.Close()
 		return nil, err
 	}
 	sctx, stop := context.WithCancel(context.Background())
-	s := &Service{
-		cfg: cfg, node: cfg.Node, self: cfg.Node.Addr(), log: log.With("svc", "im"),
-		st: st, keys: keys, rate: newLimiter(cfg.RateLimit, cfg.RateBurst),
-		ctx: sctx, stop: stop,
-		conns:   make(map[common.Address]*peerConn),
-		all:     make(map[*peerConn]struct{}),
-		dialing: make(map[common.Address]chan struct{}),
-		subs:    make(map[chan Event]struct{}),
-	}
-	ln, err := cfg.Node.Listen("tcp", fmt.Sprintf(":%d", Port))
+	s := &Service{cfg: cfg, node: cfg.Node, self: cfg.Node.Addr(), log: log.With("svc", "im"), store: st, core: core,
+		ctx: sctx, stop: stop, subs: make(map[chan Event]struct{})}
+	s.r, err = runner.Start(runner.Config{Host: imHost{Node: cfg.Node, dir: cfg.Directory}, Core: newAdapter(core, s.log),
+		Store: st, Port: Port, MaxFrame: cfg.MaxFrame, DialTimeout: cfg.DialTimeout, Refuse: refuseOversize,
+		OnEvent: func(e any) { s.emit(e.(Event)) }, Logger: s.log})
 	if err != nil {
 		stop()
-		st.close()
-		return nil, fmt.Errorf("im: listen: %w", err)
+		st.Close()
+		return nil, fmt.Errorf("im: %w", err)
 	}
-	s.ln = ln
 	pc, err := cfg.Node.ListenPacket("udp", fmt.Sprintf(":%d", CallPort))
 	if err != nil {
+		s.r.Close()
 		stop()
-		ln.Close()
-		st.close()
+		st.Close()
 		return nil, fmt.Errorf("im: listen for calls: %w", err)
 	}
-	// What the mailbox kept comes before anything sent directly from now
-	// on: connections wait in the listener's backlog until it is applied.
-	fetched := true
+	s.calls = calls{pc: pc, sessions: make(map[uint64]*callSession), started: make(chan struct{}, 1)}
+	s.wg.Add(2)
+	go s.callLoop()
+	go s.callTicker()
 	if cfg.Directory != nil {
 		if _, err := s.Fetch(ctx); err != nil {
 			s.log.Warn("mailbox fetch on open", "err", err)
-			fetched = false
 		}
 	}
-	s.calls = calls{pc: pc, sessions: make(map[uint64]*callSession), started: make(chan struct{}, 1)}
-	s.wg.Add(3)
-	go s.acceptLoop()
-	go s.callLoop()
-	go s.callTicker()
-	if cfg.Directory != nil && cfg.FetchInterval > 0 {
-		s.wg.Add(1)
-		go s.fetchLoop(fetched)
-	}
-	if cfg.RetryInterval > 0 {
-		s.wg.Add(1)
-		go s.retryLoop()
-	}
 	return s, nil
+}
+
+// refuseOversize answers a frame over MaxFrame with ERROR TooLarge.
+func refuseOversize(head []byte, size int) []byte {
+	return marshalInner(errorFrame{ID: requestID(head), Code: CodeTooLarge, Reason: fmt.Sprintf("frame of %d bytes exceeds the limit", size)})
+}
+
+// imHost is the node as the runner sees it, with DID documents built
+// from the Directory (mailbox and seal key).
+type imHost struct {
+	*stack.Node
+	dir Directory
+}
+
+func (h imHost) Document(ctx context.Context, w common.Address) (*naming.Document, error) {
+	if h.dir == nil {
+		return nil, errors.New("im: no directory")
+	}
+	box, err := h.dir.Mailbox(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	doc := &naming.Document{Identity: w, Mailbox: box}
+	if box != "" && !common.IsHexAddress(box) {
+		a, err := h.Node.Lookup(ctx, box)
+		if err != nil {
+			return nil, fmt.Errorf("im: mailbox %q of %s: %w", box, w, err)
+		}
+		doc.Mailbox = a.Hex()
+	}
+	if kd, ok := h.dir.(KeyDirectory); ok {
+		if k, err := kd.SealKey(ctx, w); err == nil {
+			doc.Services = append(doc.Services, naming.Service{Type: ServiceSealKey, Endpoint: hex.EncodeToString(k[:])})
+		}
+	}
+	return doc, nil
 }
 
 // Self returns the wallet the service sends as.
@@ -265,7 +287,7 @@ func (s *Service) Self() common.Address { return s.self }
 
 // SealKey returns the X25519 public key senders seal mailbox messages
 // to; the wallet publishes it (KeyDirectory reads it back).
-func (s *Service) SealKey() [32]byte { return s.keys.pub }
+func (s *Service) SealKey() [32]byte { return s.core.SealKey() }
 
 // Close stops the service: listener, connections, goroutines, store,
 // subscriptions. It is idempotent. It does not close the node.
@@ -276,17 +298,10 @@ func (s *Service) Close() error {
 		return nil
 	}
 	s.closed = true
-	conns := make([]*peerConn, 0, len(s.all))
-	for c := range s.all {
-		conns = append(conns, c)
-	}
 	s.mu.Unlock()
 	s.stop()
-	s.ln.Close()
+	err := s.r.Close()
 	s.calls.pc.Close()
-	for _, c := range conns {
-		c.close()
-	}
 	s.wg.Wait()
 	s.mu.Lock()
 	for ch := range s.subs {
@@ -294,37 +309,7 @@ func (s *Service) Close() error {
 		delete(s.subs, ch)
 	}
 	s.mu.Unlock()
-	s.life.Lock()
-	defer s.life.Unlock()
-	return s.st.close()
-}
-
-// enter starts a public call: it fails after Close, keeps the store
-// open until done is called, and returns ctx also cancelled by Close.
-func (s *Service) enter(ctx context.Context) (_ context.Context, done func(), err error) {
-	s.life.RLock()
-	if s.isClosed() {
-		s.life.RUnlock()
-		return nil, nil, ErrClosed
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	stop := context.AfterFunc(s.ctx, cancel)
-	return ctx, func() { stop(); cancel(); s.life.RUnlock() }, nil
-}
-
-// background runs fn on a goroutine the service waits for, unless it
-// is closing.
-func (s *Service) background(fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		fn()
-	}()
+	return errors.Join(err, s.store.Close())
 }
 
 func (s *Service) isClosed() bool {
@@ -378,38 +363,33 @@ func (s *Service) emit(e Event) {
 	}
 }
 
-// fetchRetryBase is the first wait before a failed mailbox fetch is
-// tried again; the wait doubles up to FetchInterval.
-const fetchRetryBase = time.Second
-
-// fetchLoop is the long-lived goroutine that polls this wallet's mailbox
-// every FetchInterval, and sooner, with a backoff, while fetches fail;
-// fetched says whether the fetch in Open succeeded.
-func (s *Service) fetchLoop(fetched bool) {
-	defer s.wg.Done()
-	every, backoff := s.cfg.FetchInterval, fetchRetryBase
-	next := func(ok bool) time.Duration {
-		if ok {
-			backoff = fetchRetryBase
-			return every
-		}
-		wait := min(backoff, every)
-		backoff = min(2*backoff, every)
-		return wait
+// do hands the core a command and returns its answer.
+func (s *Service) do(ctx context.Context, cmd any) (any, error) {
+	if s.isClosed() {
+		return nil, ErrClosed
 	}
-	t := time.NewTimer(next(fetched))
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-		}
-		_, err := s.Fetch(s.ctx)
-		if err != nil && s.ctx.Err() == nil {
-			s.log.Debug("mailbox fetch", "err", err)
-		}
-		t.Reset(next(err == nil))
+	res, err := s.r.Do(ctx, cmd)
+	if errors.Is(err, service.ErrClosed) {
+		err = ErrClosed
+	}
+	return res, err
+}
+
+// wait hands the core a command and waits until what it began came to
+// something (see Note); it returns the first note of each.
+func (s *Service) wait(ctx context.Context, cmd any, file *dlFile) (any, map[NoteKey]Note, error) {
+	w := &waiter{done: make(chan struct{}), notes: map[NoteKey]Note{}}
+	res, err := s.do(ctx, waitCmd{cmd: cmd, w: w, file: file})
+	if err != nil {
+		return res, nil, err
+	}
+	select {
+	case <-w.done:
+		return res, w.notes, nil
+	case <-ctx.Done():
+		return res, nil, ctx.Err()
+	case <-s.ctx.Done():
+		return res, nil, ErrClosed
 	}
 }
 
@@ -423,6 +403,132 @@ func (s *Service) resolve(ctx context.Context, to string) (common.Address, error
 		return common.Address{}, fmt.Errorf("%w: %q: %w", ErrUnknownPeer, to, err)
 	}
 	return w, nil
+}
+
+// adapter is the core as the runner drives it: it follows the notes
+// for Service's waiting calls and moves attachments' bytes between
+// files and frames. It runs on the runner's goroutine only.
+type adapter struct {
+	core  *Core
+	waits map[NoteKey][]*waiter
+	files map[MessageID]*dlFile // downloads' partial files
+	log   *slog.Logger
+}
+
+func newAdapter(c *Core, log *slog.Logger) *adapter {
+	return &adapter{core: c, waits: map[NoteKey][]*waiter{}, files: map[MessageID]*dlFile{}, log: log}
+}
+
+// waitCmd is a command whose notes a waiter follows.
+type waitCmd struct {
+	cmd  any
+	w    *waiter
+	file *dlFile
+}
+
+// waiter follows the notes of what one command began.
+type waiter struct {
+	pending int
+	armed   bool
+	done    chan struct{}
+	notes   map[NoteKey]Note
+}
+
+func (w *waiter) settle(n Note) {
+	if _, ok := w.notes[n.Key]; ok {
+		return
+	}
+	w.notes[n.Key] = n
+	w.pending--
+	w.check()
+}
+
+func (w *waiter) check() {
+	if w.armed && w.pending == 0 {
+		w.armed = false
+		close(w.done)
+	}
+}
+
+// dlFile is a download's partial file.
+type dlFile struct {
+	f        *os.File
+	have     int64
+	size     int64
+	progress func(have, total int64)
+}
+
+func (a *adapter) Handle(now time.Time, in service.Input, out *service.Effects) {
+	var w *waiter
+	if wc, ok := in.Cmd.(waitCmd); ok && in.Kind == service.Command {
+		in.Cmd, w = wc.cmd, wc.w
+		if d, ok := wc.cmd.(downloadCmd); ok && wc.file != nil {
+			a.files[d.msg] = wc.file
+		}
+	}
+	if c, ok := in.Cmd.(cancelDownload); ok {
+		delete(a.files, c.msg)
+	}
+	a.core.Handle(now, in, out)
+	kept := out.Events[:0]
+	for _, e := range out.Events {
+		switch e := e.(type) {
+		case Note:
+			if e.Start {
+				if w != nil {
+					w.pending++
+					a.waits[e.Key] = append(a.waits[e.Key], w)
+				}
+				continue
+			}
+			for _, x := range a.waits[e.Key] {
+				x.settle(e)
+			}
+			delete(a.waits, e.Key)
+			if e.Key.Kind == noteDownload {
+				delete(a.files, e.Key.ID)
+			}
+		case chunkOut:
+			a.serveChunk(e, out)
+		case chunkIn:
+			if f := a.files[e.msg]; f != nil {
+				if _, err := f.f.WriteAt(e.data, e.off); err != nil {
+					a.log.Warn("download write", "err", err)
+				}
+				f.have = e.off + int64(len(e.data))
+				if f.progress != nil {
+					f.progress(f.have, f.size)
+				}
+			}
+		default:
+			kept = append(kept, e)
+		}
+	}
+	out.Events = kept
+	if w != nil {
+		w.armed = true
+		w.check()
+	}
+}
+
+// serveChunk reads what a chunk request asks of an offered file.
+func (a *adapter) serveChunk(c chunkOut, out *service.Effects) {
+	refuse := func(why string) {
+		out.To(c.to, marshalInner(errorFrame{ID: c.id, Code: CodeRefused, Reason: why}))
+	}
+	f, err := os.Open(c.path)
+	if err != nil {
+		refuse("attachment no longer available")
+		return
+	}
+	defer f.Close()
+	buf := make([]byte, c.n)
+	n, err := f.ReadAt(buf, int64(c.off))
+	if err != nil && !errors.Is(err, io.EOF) {
+		refuse("read error")
+		return
+	}
+	out.To(c.to, marshalInner(chunkFrame{ID: c.id, Offset: c.off, Data: buf[:n]}))
 }
 
 var _ io.Closer = (*Service)(nil)

@@ -333,3 +333,25 @@ func readFrame(r io.Reader, max int, buf []byte) ([]byte, error) {
 
 // microTime converts wire microseconds to a time.
 func microTime(us int64) time.Time { return time.UnixMicro(us) }
+
+// requestID finds the ID a sender waits on in the first bytes of a
+// frame (type and body) that could not be served, so the ERROR names
+// it; zero if the type has none there.
+func requestID(b []byte) (id MessageID) {
+	if len(b) == 0 {
+		return id
+	}
+	off := -1
+	switch b[0] {
+	case typeMsg, typeGroupKey:
+		off = 1
+	case typeCPost, typeCMod:
+		off = 17
+	case typeGroup, typeDeposit:
+		off = 21
+	}
+	if off >= 0 && len(b) >= off+16 {
+		copy(id[:], b[off:])
+	}
+	return id
+}

@@ -11,6 +11,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
+// discardLimit is the longest frame Refuse answers; longer ones end the
+// connection.
+const discardLimit = 16 << 20
+
 // conn is one connection with a verified wallet: a reader goroutine
 // hands its frames to the loop, a writer goroutine writes what send
 // queued, in order.
@@ -94,6 +98,17 @@ func (c *conn) readLoop(r *Runner) {
 			return
 		}
 		n := binary.BigEndian.Uint32(head[:])
+		if n > uint32(r.cfg.MaxFrame) && n <= discardLimit && r.cfg.Refuse != nil {
+			first := make([]byte, min(n, 40))
+			if _, err := io.ReadFull(c.nc, first); err != nil {
+				return
+			}
+			if _, err := io.CopyN(io.Discard, c.nc, int64(n)-int64(len(first))); err != nil {
+				return
+			}
+			c.send(r.cfg.Refuse(first, int(n)))
+			continue
+		}
 		if n == 0 || n > uint32(r.cfg.MaxFrame) {
 			r.log.Debug("frame refused", "peer", c.peer, "len", n, "err", fmt.Errorf("outside 1…%d", r.cfg.MaxFrame))
 			return

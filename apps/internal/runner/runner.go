@@ -29,6 +29,11 @@ type Config struct {
 	MaxFrame int
 	// DialTimeout bounds opening a connection. Zero means 10 s.
 	DialTimeout time.Duration
+	// Refuse, if set, answers a frame longer than MaxFrame (up to
+	// 16 MiB, which is skipped) with the frame it returns, given the
+	// first bytes of the refused one and its length; the connection
+	// goes on. Nil, or a longer frame, ends the connection.
+	Refuse func(head []byte, size int) []byte
 	// OnEvent receives the core's events, from the runner's goroutine:
 	// it must not block for long nor call the Runner. Nil drops them.
 	OnEvent func(any)
@@ -187,7 +192,7 @@ func (r *Runner) serve(in input) {
 		w := in.in.Peer
 		if len(r.conns[w]) == 0 {
 			delete(r.waiting, w)
-			r.handle(service.Input{Kind: service.Down, Peer: w})
+			r.handle(service.Input{Kind: service.Down, Peer: w, Err: in.in.Err})
 		}
 	case in.gone != nil:
 		r.detach(in.gone)
@@ -314,7 +319,7 @@ func (r *Runner) dial(w common.Address) {
 				nc.Close()
 			}
 		}
-		in := input{in: service.Input{Peer: w}, dialErr: true}
+		in := input{in: service.Input{Peer: w, Err: err}, dialErr: true}
 		if err == nil {
 			in = input{dialed: newConn(nc, w, true)}
 		} else {

@@ -18,6 +18,10 @@ type ChatBackend interface {
 	ChatMarkRead(ctx context.Context, peer string) error
 	// ChatConsent applies action ("allow", "deny" or "block") to peer.
 	ChatConsent(ctx context.Context, peer, action string) error
+	// ChatSendID is ChatSend with an idempotency key: id (32 hex digits)
+	// names the message, and sending an id again does not send it twice
+	// (it answers how far the first got, trying it again if need be).
+	ChatSendID(ctx context.Context, to, id, text string) (ChatMessage, error)
 	// ChatSendFile offers the file at path (absolute, on the node's
 	// machine) to a name or wallet.
 	ChatSendFile(ctx context.Context, to, path string) (ChatMessage, error)

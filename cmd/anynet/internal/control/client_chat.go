@@ -30,6 +30,12 @@ func (c *Client) ChatMarkRead(ctx context.Context, peer string) error {
 	return c.do(ctx, "POST", "/v1/chat/markread", map[string]any{"peer": peer}, nil)
 }
 
+// ChatSendID sends text to a name or wallet as message id (32 hex
+// digits): sending an id again does not duplicate it at the recipient.
+func (c *Client) ChatSendID(ctx context.Context, to, id, text string) (m ChatMessage, err error) {
+	return m, c.do(ctx, "POST", "/v1/chat/send", map[string]any{"to": to, "text": text, "id": id}, &m)
+}
+
 func (c *Client) ChatSendFile(ctx context.Context, to, path string) (m ChatMessage, err error) {
 	return m, c.do(ctx, "POST", "/v1/chat/sendfile", map[string]any{"to": to, "path": path}, &m)
 }

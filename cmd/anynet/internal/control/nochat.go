@@ -18,6 +18,9 @@ var errNoChat = fmt.Errorf("%w: this process runs no chat service", ErrUnsupport
 func (noChat) ChatRequests(context.Context) ([]ChatConversation, error) { return nil, errNoChat }
 func (noChat) ChatConsent(context.Context, string, string) error        { return errNoChat }
 func (noChat) ChatMarkRead(context.Context, string) error               { return errNoChat }
+func (noChat) ChatSendID(context.Context, string, string, string) (ChatMessage, error) {
+	return ChatMessage{}, errNoChat
+}
 func (noChat) ChatSendFile(context.Context, string, string) (ChatMessage, error) {
 	return ChatMessage{}, errNoChat
 }

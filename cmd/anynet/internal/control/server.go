@@ -168,9 +168,12 @@ func (s *Server) handler(b Backend) http.Handler {
 		return struct{}{}, b.Fund(r.Context(), req.Wallet)
 	})
 	post("/v1/chat/send", func(r *http.Request) (any, error) {
-		var req struct{ To, Text string }
+		var req struct{ To, Text, ID string }
 		if err := decode(r, &req); err != nil {
 			return nil, err
+		}
+		if cb, ok := b.(ChatBackend); ok && req.ID != "" {
+			return cb.ChatSendID(r.Context(), req.To, req.ID, req.Text)
 		}
 		return b.ChatSend(r.Context(), req.To, req.Text)
 	})

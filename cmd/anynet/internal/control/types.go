@@ -219,6 +219,7 @@ type ChainInfo struct {
 // Message statuses (ChatMessage.Status), in the order a message moves.
 const (
 	StatusPending   = "pending"   // stored here, not handed over yet
+	StatusQueued    = "queued"    // (a send's answer) not delivered yet and no mailbox took it: tried again; Error says why
 	StatusSent      = "sent"      // a mailbox holds it
 	StatusDelivered = "delivered" // the recipient's node stored it
 	StatusRead      = "read"      // the recipient read it

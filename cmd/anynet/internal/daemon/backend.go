@@ -203,6 +203,18 @@ func (d *Daemon) auth(ctx context.Context) *bind.TransactOpts {
 
 // ChatSend implements control.Backend.
 func (d *Daemon) ChatSend(ctx context.Context, to, text string) (control.ChatMessage, error) {
+	return d.ChatSendID(ctx, to, "", text)
+}
+
+// ChatSendID implements control.ChatBackend: "" means a new message.
+func (d *Daemon) ChatSendID(ctx context.Context, to, id, text string) (control.ChatMessage, error) {
+	var mid im.MessageID
+	if id != "" {
+		var err error
+		if mid, err = im.ParseMessageID(id); err != nil || mid.IsZero() {
+			return control.ChatMessage{}, fmt.Errorf("%w: message id %q: want 32 hex digits, not all zero", control.ErrBadRequest, id)
+		}
+	}
 	if to == "" || text == "" {
 		return control.ChatMessage{}, fmt.Errorf("%w: chat send needs a recipient and a text", control.ErrBadRequest)
 	}
@@ -212,7 +224,7 @@ func (d *Daemon) ChatSend(ctx context.Context, to, text string) (control.ChatMes
 	if err != nil {
 		return control.ChatMessage{}, err
 	}
-	m, err := d.chat.Send(ctx, w.Hex(), text)
+	m, err := d.chat.SendID(ctx, w.Hex(), mid, text)
 	if errors.Is(err, im.ErrUnknownPeer) || errors.Is(err, stack.ErrUnknownPeer) {
 		return chatMessage(m), fmt.Errorf("%w: %v", control.ErrNotFound, err)
 	}
@@ -270,6 +282,9 @@ func chatMessage(m im.Message) control.ChatMessage {
 		return control.ChatMessage{}
 	}
 	cm := control.ChatMessage{ID: m.ID.String(), From: m.From.Hex(), To: m.To.Hex(), Text: m.Text, Sent: m.Sent, Status: statusOf(m.Status), Error: m.Err, Attachment: attachmentOf(m.Attachment)}
+	if m.Status == im.Pending && m.Err != "" { // a send's answer: queued for retry
+		cm.Status = control.StatusQueued
+	}
 	if m.Group != (im.GroupID{}) {
 		cm.Group = m.Group.String()
 	}

@@ -293,7 +293,7 @@ func message(m control.ChatMessage) tui.Message {
 // status maps the control API's message statuses.
 func status(s string) tui.MessageStatus {
 	switch s {
-	case control.StatusPending:
+	case control.StatusPending, control.StatusQueued:
 		return tui.Pending
 	case control.StatusSent:
 		return tui.Sent

@@ -1,0 +1,188 @@
+package im
+
+// Attachments' control flow. A send offers a file (type, name, size,
+// SHA-256) in a MSG of kind attachment and remembers that the recipient
+// may fetch it; the file stays on the sender's node. The recipient's
+// core asks the sender for CHUNKs of 32 KiB, eight requests in flight,
+// from the offset its partial file holds, and checks each chunk's place
+// and size. The bytes themselves are read and written by the runtime
+// (Service): the core emits chunkOut (read this range of the offered
+// file for that wallet) and chunkIn (append these bytes).
+
+import (
+	"bytes"
+	"slices"
+	"time"
+
+	"fmt"
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// downloadWindow is how many chunk requests a download keeps in flight.
+const downloadWindow = 8
+
+// download is one attachment being fetched from its sender.
+type download struct {
+	msg      MessageID
+	from     common.Address
+	a        Attachment
+	req      MessageID // the ID of its chunk requests
+	next     int64     // the next offset asked for
+	have     int64
+	inflight int
+}
+
+// The attachment commands Service gives its core.
+type (
+	// SendFileCmd offers a file (Attachment, its Path on this node)
+	// to To, as SendCmd sends a text; its Result is the Message.
+	SendFileCmd struct {
+		To         common.Address
+		ID         MessageID
+		Attachment Attachment
+	}
+	downloadCmd struct {
+		msg  MessageID
+		have int64 // bytes the partial file holds
+	}
+	cancelDownload struct{ msg MessageID }
+	setPathCmd     struct {
+		msg  MessageID
+		path string
+	}
+)
+
+// chunkOut asks the runtime to answer to's chunk request id with the
+// bytes [off, off+n) of the file at path.
+type chunkOut struct {
+	to   common.Address
+	id   MessageID
+	path string
+	off  uint64
+	n    uint32
+}
+
+// chunkIn hands the runtime the bytes at off of a download's file.
+type chunkIn struct {
+	msg  MessageID
+	off  int64
+	data []byte
+}
+
+func offerKey(sha [32]byte, w common.Address) []byte {
+	return append(append([]byte("a"), sha[:]...), w[:]...)
+}
+
+func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool {
+	switch cmd := cmd.(type) {
+	case SendFileCmd:
+		if cmd.To == c.self {
+			out.Err = ErrSelf
+			return true
+		}
+		out.Put(offerKey(cmd.Attachment.SHA256, cmd.To), []byte(cmd.Attachment.Path))
+		a := cmd.Attachment
+		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, "", &a, out)
+	case downloadCmd:
+		m := c.msgs[cmd.msg]
+		if m == nil || m.Attachment == nil || m.From == c.self {
+			out.Err = fmt.Errorf("message %s: no attachment to download: %w", cmd.msg, ErrNotFound)
+			return true
+		}
+		d := &download{msg: m.ID, from: m.From, a: *m.Attachment, req: c.newID(), next: cmd.have, have: cmd.have}
+		out.Emit(Note{Key: NoteKey{Kind: noteDownload, Peer: d.from, ID: d.msg}, Start: true})
+		if d.have >= d.a.Size {
+			out.Emit(Note{Key: NoteKey{Kind: noteDownload, Peer: d.from, ID: d.msg}})
+			return true
+		}
+		c.dls[d.req] = d
+		c.askChunks(d, out)
+	case cancelDownload:
+		for _, req := range c.sortedDownloads() {
+			if c.dls[req].msg == cmd.msg {
+				delete(c.dls, req)
+			}
+		}
+	case setPathCmd:
+		if m := c.msgs[cmd.msg]; m != nil && m.Attachment != nil {
+			m.Attachment.Path = cmd.path
+			c.putMsg(m, out)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+func (c *Core) askChunks(d *download, out *service.Effects) {
+	for ; d.inflight < downloadWindow && d.next < d.a.Size; d.inflight++ {
+		n := min(int64(chunkSize), d.a.Size-d.next)
+		out.To(d.from, marshalInner(chunkReqFrame{ID: d.req, SHA256: d.a.SHA256, Offset: uint64(d.next), Length: uint32(n)}))
+		d.next += n
+	}
+}
+
+// attachFrame serves a chunk request, or applies a chunk.
+func (c *Core) attachFrame(now time.Time, w common.Address, f frame, out *service.Effects) {
+	switch f := f.(type) {
+	case chunkReqFrame:
+		path, err := c.cfg.Store.Get(offerKey(f.SHA256, w))
+		if err != nil {
+			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: CodeRefused, Reason: "no such attachment offered to you"}))
+			return
+		}
+		out.Emit(chunkOut{to: w, id: f.ID, path: string(path), off: f.Offset, n: min(f.Length, chunkSize)})
+	case chunkFrame:
+		d := c.dls[f.ID]
+		if d == nil || d.from != w {
+			return
+		}
+		want := min(int64(chunkSize), d.a.Size-d.have)
+		if int64(f.Offset) != d.have || int64(len(f.Data)) != want {
+			c.dlEnd(d, fmt.Errorf("%w: chunk at %d of %d bytes, want %d at %d", ErrIntegrity, f.Offset, len(f.Data), want, d.have), out)
+			return
+		}
+		out.Emit(chunkIn{msg: d.msg, off: d.have, data: bytes.Clone(f.Data)})
+		d.have += want
+		d.inflight--
+		if d.have == d.a.Size {
+			c.dlEnd(d, nil, out)
+			return
+		}
+		c.askChunks(d, out)
+	}
+}
+
+func (c *Core) dlEnd(d *download, err error, out *service.Effects) {
+	delete(c.dls, d.req)
+	out.Emit(Note{Key: NoteKey{Kind: noteDownload, Peer: d.from, ID: d.msg}, Err: err})
+}
+
+// dlRefused: the sender refused a chunk request.
+func (c *Core) dlRefused(w common.Address, id MessageID, err error, out *service.Effects) bool {
+	d := c.dls[id]
+	if d == nil || d.from != w {
+		return false
+	}
+	c.dlEnd(d, err, out)
+	return true
+}
+
+// dlLost fails the downloads from w: its connection ended.
+func (c *Core) dlLost(w common.Address, out *service.Effects) {
+	for _, req := range c.sortedDownloads() {
+		if d := c.dls[req]; d.from == w {
+			c.dlEnd(d, fmt.Errorf("%w: %s: connection lost", ErrUnreachable, w), out)
+		}
+	}
+}
+
+func (c *Core) sortedDownloads() []MessageID {
+	ids := make([]MessageID, 0, len(c.dls))
+	for id := range c.dls {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b MessageID) int { return bytes.Compare(a[:], b[:]) })
+	return ids
+}

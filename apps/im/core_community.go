@@ -1,0 +1,344 @@
+package im
+
+// Public communities. A community lives on its host node, the node of
+// the wallet that created it (its owner). Anyone may join unless
+// banned; members post to the host (CPOST), which numbers each post,
+// keeps it, and pushes it (CITEM) to the members connected at that
+// moment. A member catches up by CFETCH from the last number it holds,
+// which is also how a late joiner reads the history. The owner bans
+// wallets (they can no longer join, post or fetch) and deletes posts;
+// an author deletes its own. Posts are public: they are protected in
+// transit by the overlay's sessions and not sealed otherwise. A
+// member's requests are direct-only ops: the host must be online.
+//
+// Not done: communities served by several nodes (an anycast wallet),
+// and relaying the owner's moderation through other nodes.
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Community is a public community as this node knows it.
+type Community struct {
+	ID   CommunityID
+	Host common.Address
+	Name string
+	// Hosted is set on the host node.
+	Hosted bool
+	// Members is the member count (known on the host only).
+	Members int
+}
+
+// Post is one post of a community.
+type Post struct {
+	Community CommunityID
+	// Seq is the host's number for the post, from 1; zero until the
+	// host's copy arrived.
+	Seq     uint64
+	ID      MessageID
+	From    common.Address
+	Text    string
+	Sent    time.Time
+	Deleted bool `json:",omitempty"`
+}
+
+// hostedCommunity is what the host keeps ("C" id).
+type hostedCommunity struct {
+	ID      CommunityID
+	Name    string
+	Members map[common.Address]bool
+	Banned  map[common.Address]bool
+	NextSeq uint64
+}
+
+// joinedCommunity is what a member keeps ("J" id).
+type joinedCommunity struct {
+	ID      CommunityID
+	Host    common.Address
+	Name    string
+	LastSeq uint64 `json:",omitempty"`
+}
+
+var errNoCommunity = errors.New("no such community here")
+
+// The community commands Service gives its core.
+type (
+	createCommunity struct{ name string }
+	// communityReq sends a request to a host: a direct-only op.
+	communityReq struct {
+		host common.Address
+		f    frame
+	}
+	joinedCmd struct {
+		host common.Address
+		id   CommunityID
+	}
+	leftCmd  struct{ id CommunityID }
+	syncCmd  struct{ id CommunityID }
+	localMod struct { // the host's own post, deletion or ban
+		post cpostFrame
+		mod  cmodFrame
+	}
+)
+
+func ckey(prefix string, id CommunityID, rest ...[]byte) []byte {
+	return bytes.Join(append([][]byte{[]byte(prefix), id[:]}, rest...), nil)
+}
+
+func (c *Core) hosted(id CommunityID) *hostedCommunity {
+	h := new(hostedCommunity)
+	if !c.getJSON(ckey("C", id), h) {
+		return nil
+	}
+	return h
+}
+
+func (c *Core) joined(id CommunityID) *joinedCommunity {
+	j := new(joinedCommunity)
+	if !c.getJSON(ckey("J", id), j) {
+		return nil
+	}
+	return j
+}
+
+func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bool {
+	switch cmd := cmd.(type) {
+	case createCommunity:
+		if len(cmd.name) > maxGroupName {
+			out.Err = fmt.Errorf("%w: name of %d bytes", ErrTooLarge, len(cmd.name))
+			return true
+		}
+		h := &hostedCommunity{ID: CommunityID(c.newID()), Name: cmd.name, Members: map[common.Address]bool{c.self: true}, Banned: map[common.Address]bool{}, NextSeq: 1}
+		c.putJSON(ckey("C", h.ID), h, out)
+		out.Result = Community{ID: h.ID, Host: c.self, Name: h.Name, Hosted: true, Members: 1}
+	case communityReq:
+		if cmd.host == c.self {
+			out.Err = fmt.Errorf("%w: this node hosts it", ErrRefused)
+			return true
+		}
+		c.enqueue(now, cmd.host, requestID(marshalInner(cmd.f)), c.nextSent(now), marshalInner(cmd.f), true, out)
+	case joinedCmd:
+		j := c.joined(cmd.id)
+		if j == nil {
+			j = &joinedCommunity{ID: cmd.id, Host: cmd.host}
+		}
+		c.putJSON(ckey("J", cmd.id), j, out)
+	case leftCmd:
+		out.Del(ckey("J", cmd.id))
+	case syncCmd:
+		j := c.joined(cmd.id)
+		if j == nil {
+			out.Err = fmt.Errorf("community %s: %w", cmd.id, ErrNotFound)
+			return true
+		}
+		out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: j.Host, ID: cmd.id}, Start: true})
+		out.To(j.Host, marshalInner(cfetchFrame{Community: cmd.id, After: j.LastSeq}))
+		c.expect(now, j.Host, endWait{kind: endSync, community: cmd.id}, out)
+	case localMod:
+		if cmd.post.Text != "" {
+			out.Result, out.Err = c.hostPost(now, c.self, cmd.post, out)
+		} else if cmd.mod.Op == modBan {
+			out.Err = c.ban(cmd.mod.Community, cmd.mod.Target, out)
+		} else {
+			out.Err = c.hostMod(now, c.self, cmd.mod, out)
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// communityFrame handles the community frames a host (or, for CITEM, a
+// member) receives from the verified wallet w.
+func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *service.Effects) {
+	switch f := f.(type) {
+	case cmodFrame:
+		c.answer(w, f.ID, c.hostMod(now, w, f, out), out)
+	case cpostFrame:
+		if !c.rate.allow(w, now) {
+			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: CodeRateLimited, Reason: "slow down"}))
+			return
+		}
+		_, err := c.hostPost(now, w, f, out)
+		c.answer(w, f.ID, err, out)
+	case cfetchFrame:
+		c.hostFetch(w, f, out)
+	case citemFrame:
+		if es := c.ends[w]; len(es) > 0 && es[0].kind == endSync && es[0].community == f.Community {
+			es[0].items++
+		}
+		c.memberItem(w, f, out)
+	}
+}
+
+func (c *Core) ban(id CommunityID, w common.Address, out *service.Effects) error {
+	if w == c.self {
+		return fmt.Errorf("%w: the owner cannot ban itself", ErrRefused)
+	}
+	h := c.hosted(id)
+	if h == nil {
+		return fmt.Errorf("community %s: %w (only the host bans)", id, ErrNotFound)
+	}
+	delete(h.Members, w)
+	h.Banned[w] = true
+	c.putJSON(ckey("C", id), h, out)
+	return nil
+}
+
+func (c *Core) hostMod(now time.Time, from common.Address, f cmodFrame, out *service.Effects) error {
+	h := c.hosted(f.Community)
+	if h == nil {
+		return fmt.Errorf("%w: %w", ErrRefused, errNoCommunity)
+	}
+	switch f.Op {
+	case modJoin:
+		if h.Banned[from] {
+			return fmt.Errorf("%w: banned from %s", ErrBlocked, f.Community)
+		}
+		h.Members[from] = true
+	case modLeave:
+		delete(h.Members, from)
+	case modDelete:
+		return c.hostDelete(from, h, f.Post, out)
+	default:
+		return fmt.Errorf("%w: only the owner moderates, on its own node", ErrRefused)
+	}
+	c.putJSON(ckey("C", h.ID), h, out)
+	return nil
+}
+
+// hostPost numbers, stores and pushes a post from a member.
+func (c *Core) hostPost(now time.Time, from common.Address, f cpostFrame, out *service.Effects) (Post, error) {
+	if len(f.Text) > c.cfg.MaxText || f.Text == "" {
+		return Post{}, fmt.Errorf("%w: text of %d bytes, limit %d", ErrTooLarge, len(f.Text), c.cfg.MaxText)
+	}
+	h := c.hosted(f.Community)
+	switch {
+	case h == nil:
+		return Post{}, fmt.Errorf("%w: %w", ErrRefused, errNoCommunity)
+	case h.Banned[from]:
+		return Post{}, fmt.Errorf("%w: banned from %s", ErrBlocked, f.Community)
+	case !h.Members[from]:
+		return Post{}, fmt.Errorf("%w: join %s first", ErrNotMember, f.Community)
+	}
+	var p Post
+	if seq, err := c.cfg.Store.Get(ckey("I", f.Community, f.ID[:])); err == nil && c.getJSON(ckey("P", f.Community, seq), &p) {
+		return p, nil // a retry
+	}
+	p = Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: microTime(f.Sent)}
+	h.NextSeq++
+	c.putJSON(ckey("C", h.ID), h, out)
+	seq := binary.BigEndian.AppendUint64(nil, p.Seq)
+	c.putJSON(ckey("P", f.Community, seq), &p, out)
+	out.Put(ckey("I", f.Community, f.ID[:]), seq)
+	out.Emit(Event{Kind: EventPost, Post: p, Peer: from})
+	c.push(h, p, out)
+	return p, nil
+}
+
+// hostDelete marks a post deleted (its text dropped) and pushes that.
+func (c *Core) hostDelete(from common.Address, h *hostedCommunity, post MessageID, out *service.Effects) error {
+	seq, err := c.cfg.Store.Get(ckey("I", h.ID, post[:]))
+	var p Post
+	if err != nil || !c.getJSON(ckey("P", h.ID, seq), &p) {
+		return fmt.Errorf("post %s: %w", post, ErrNotFound)
+	}
+	if from != c.self && from != p.From {
+		return fmt.Errorf("%w: only the owner or the author deletes a post", ErrRefused)
+	}
+	p.Deleted, p.Text = true, ""
+	c.putJSON(ckey("P", h.ID, seq), &p, out)
+	out.Emit(Event{Kind: EventPost, Post: p, Peer: from})
+	c.push(h, p, out)
+	return nil
+}
+
+// push sends a post to every member connected now; the others fetch.
+func (c *Core) push(h *hostedCommunity, p Post, out *service.Effects) {
+	var to []common.Address
+	for w := range h.Members { // sorted below
+		if c.up[w] {
+			to = append(to, w)
+		}
+	}
+	slices.SortFunc(to, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
+	for _, w := range to {
+		out.To(w, marshalInner(postItem(p)))
+	}
+}
+
+func postItem(p Post) citemFrame {
+	return citemFrame{Community: p.Community, Seq: p.Seq, ID: p.ID, From: p.From, Sent: p.Sent.UnixMicro(), Deleted: p.Deleted, Text: p.Text}
+}
+
+// hostFetch answers CFETCH: the header (seq 0, the name), then up to
+// fetchBatch posts after f.After, then END. Banned wallets get END only.
+func (c *Core) hostFetch(w common.Address, f cfetchFrame, out *service.Effects) {
+	defer out.To(w, marshalInner(endFrame{}))
+	h := c.hosted(f.Community)
+	if h == nil || h.Banned[w] {
+		return
+	}
+	out.To(w, marshalInner(citemFrame{Community: h.ID, From: c.self, Text: h.Name}))
+	n := 0
+	c.cfg.Store.Scan(ckey("P", f.Community), func(k, v []byte) bool {
+		var p Post
+		if len(k) == 25 && be64(k[17:]) > f.After && json.Unmarshal(v, &p) == nil {
+			out.To(w, marshalInner(postItem(p)))
+			n++
+		}
+		return n < fetchBatch
+	})
+}
+
+// memberItem stores a post (or the header, seq 0) pushed or fetched
+// from the host of a joined community.
+func (c *Core) memberItem(from common.Address, it citemFrame, out *service.Effects) {
+	j := c.joined(it.Community)
+	if j == nil || j.Host != from {
+		return
+	}
+	if it.Seq == 0 {
+		if j.Name != it.Text {
+			j.Name = it.Text
+			c.putJSON(ckey("J", j.ID), j, out)
+		}
+		return
+	}
+	p := Post{Community: it.Community, Seq: it.Seq, ID: it.ID, From: it.From, Text: it.Text, Sent: microTime(it.Sent), Deleted: it.Deleted}
+	k := ckey("p", it.Community, binary.BigEndian.AppendUint64(nil, it.Seq))
+	var old Post
+	if c.getJSON(k, &old) && old.Deleted == p.Deleted {
+		return // already held
+	}
+	c.putJSON(k, &p, out)
+	if it.Seq > j.LastSeq {
+		j.LastSeq = it.Seq
+		c.putJSON(ckey("J", j.ID), j, out)
+	}
+	out.Emit(Event{Kind: EventPost, Post: p, Peer: p.From})
+}
+
+// syncEnd: the END of a CFETCH; a full batch asks for the next.
+func (c *Core) syncEnd(now time.Time, w common.Address, e endWait, out *service.Effects) {
+	if e.items-1 >= fetchBatch {
+		j := c.joined(e.community)
+		after := uint64(0)
+		if j != nil {
+			after = j.LastSeq
+		}
+		out.To(w, marshalInner(cfetchFrame{Community: e.community, After: after}))
+		c.expect(now, w, endWait{kind: endSync, community: e.community}, out)
+		return
+	}
+	out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: w, ID: e.community}})
+}

@@ -1,0 +1,451 @@
+package im
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Send sends text to a wallet ("0x…") or a name. It returns once the
+// first attempt came to something, with the message's Status:
+// Delivered (the recipient's node has it), Sent (its mailbox has it),
+// Pending (queued for retry; Err says why), or Failed with the
+// recipient's refusal as the error.
+func (s *Service) Send(ctx context.Context, to string, text string) (Message, error) {
+	return s.SendID(ctx, to, MessageID{}, text)
+}
+
+// SendID is Send with the message's ID chosen by the caller (zero: a
+// random one): sending an ID again does not send the message twice; it
+// returns how far the first got, and tries a message not yet delivered
+// again at once.
+func (s *Service) SendID(ctx context.Context, to string, id MessageID, text string) (Message, error) {
+	w, err := s.resolve(ctx, to)
+	if err != nil {
+		return Message{}, err
+	}
+	return s.settle(s.wait(ctx, SendCmd{To: w, ID: id, Text: text}, nil))
+}
+
+// settle turns what a waited send came to into Send's answer.
+func (s *Service) settle(res any, notes map[NoteKey]Note, err error) (Message, error) {
+	m, _ := res.(Message)
+	if err != nil {
+		return m, err
+	}
+	if cur, qerr := s.do(context.Background(), queryCmd{what: "message", id: m.ID}); qerr == nil {
+		m = cur.(Message)
+	}
+	var queued error
+	for _, n := range notes {
+		switch {
+		case n.Status == Failed && n.Err != nil:
+			return m, n.Err
+		case n.Status == Pending && n.Err != nil:
+			queued = n.Err
+		}
+	}
+	if m.Status == Pending && queued != nil {
+		m.Err = queued.Error()
+	}
+	return m, nil
+}
+
+// Resend tries again at once a message this wallet sent 1:1 that is
+// not yet Delivered (a Failed one too). The recipient suppresses a copy
+// it already holds.
+func (s *Service) Resend(ctx context.Context, id MessageID) (Message, error) {
+	m, err := s.message(ctx, id)
+	if err != nil {
+		return m, err
+	}
+	if m.From != s.self || !m.Group.IsZero() {
+		return m, fmt.Errorf("%w: only 1:1 messages this wallet sent are resent", ErrRefused)
+	}
+	return s.settle(s.wait(ctx, SendCmd{To: m.To, ID: id}, nil))
+}
+
+func (s *Service) message(ctx context.Context, id MessageID) (Message, error) {
+	res, err := s.do(ctx, queryCmd{what: "message", id: id})
+	if err != nil {
+		return Message{}, fmt.Errorf("message %s: %w", id, err)
+	}
+	return res.(Message), nil
+}
+
+// Edit replaces the text of a message this wallet sent to peer.
+func (s *Service) Edit(ctx context.Context, peer common.Address, id MessageID, text string) (Message, error) {
+	return firstFailure[Message](s.wait(ctx, EditCmd{Peer: peer, ID: id, Text: text}, nil))
+}
+
+// React sets this wallet's reaction to a message of the conversation
+// with peer; an empty reaction removes it.
+func (s *Service) React(ctx context.Context, peer common.Address, id MessageID, reaction string) (Message, error) {
+	return firstFailure[Message](s.wait(ctx, ReactCmd{Peer: peer, ID: id, Reaction: reaction}, nil))
+}
+
+// firstFailure is a waited command's result, and the first refusal.
+func firstFailure[T any](res any, notes map[NoteKey]Note, err error) (T, error) {
+	v, _ := res.(T)
+	if err != nil {
+		return v, err
+	}
+	for _, n := range notes {
+		if n.Err != nil && n.Status != Pending {
+			return v, n.Err
+		}
+	}
+	return v, nil
+}
+
+// MarkRead marks every message from peer read and sends the peer a read
+// receipt.
+func (s *Service) MarkRead(ctx context.Context, peer common.Address) error {
+	_, err := s.do(ctx, ReadCmd{Peer: peer})
+	return err
+}
+
+// Fetch applies what this wallet's mailbox holds and has the mailbox
+// delete it; it returns how many items it applied. Open calls it once,
+// and it runs every FetchInterval.
+func (s *Service) Fetch(ctx context.Context) (int, error) {
+	if s.cfg.Directory == nil {
+		return 0, nil
+	}
+	_, notes, err := s.wait(ctx, FetchCmd{}, nil)
+	n := notes[fetchKey]
+	return n.N, errors.Join(err, n.Err)
+}
+
+// History returns the newest limit messages (0: all) of the 1:1
+// conversation with peer, oldest first, ordered by the sender's clock.
+func (s *Service) History(ctx context.Context, peer common.Address, limit int) ([]Message, error) {
+	return query[[]Message](s, ctx, queryCmd{what: "history", peer: peer, limit: limit})
+}
+
+func query[T any](s *Service, ctx context.Context, q any) (T, error) {
+	res, err := s.do(ctx, q)
+	v, _ := res.(T)
+	return v, err
+}
+
+// Conversations lists the 1:1 conversations with allowed peers, newest
+// first. Conversations with peers never allowed are in Requests.
+func (s *Service) Conversations(ctx context.Context) ([]Conversation, error) {
+	return query[[]Conversation](s, ctx, queryCmd{what: "conversations", consent: Allowed})
+}
+
+// Requests lists the conversations started by wallets never allowed:
+// their messages wait here until Allow (or Deny, Block).
+func (s *Service) Requests(ctx context.Context) ([]Conversation, error) {
+	return query[[]Conversation](s, ctx, queryCmd{what: "conversations", consent: Unknown})
+}
+
+// Allow makes peer a contact: its requests become a conversation.
+func (s *Service) Allow(ctx context.Context, peer common.Address) error {
+	_, err := s.do(ctx, ConsentCmd{Peer: peer, Consent: Allowed})
+	return err
+}
+
+// Deny hides peer's messages (kept, no events) without telling it.
+func (s *Service) Deny(ctx context.Context, peer common.Address) error {
+	_, err := s.do(ctx, ConsentCmd{Peer: peer, Consent: Denied})
+	return err
+}
+
+// Block refuses peer's messages from now on with ErrBlocked.
+func (s *Service) Block(ctx context.Context, peer common.Address) error {
+	_, err := s.do(ctx, ConsentCmd{Peer: peer, Consent: Blocked})
+	return err
+}
+
+// ConsentOf returns what was decided about peer.
+func (s *Service) ConsentOf(ctx context.Context, peer common.Address) (Consent, error) {
+	return query[Consent](s, ctx, queryCmd{what: "consent", peer: peer})
+}
+
+// CreateGroup creates a private group owned by this wallet with members
+// invited, and sends each its key.
+func (s *Service) CreateGroup(ctx context.Context, name string, members ...common.Address) (Group, error) {
+	return firstFailure[Group](s.wait(ctx, CreateGroupCmd{Name: name, Members: members}, nil))
+}
+
+// Invite adds a wallet to a group (admin or owner only) and rotates the key.
+func (s *Service) Invite(ctx context.Context, id GroupID, w common.Address) (Group, error) {
+	return firstFailure[Group](s.wait(ctx, RosterCmd{Group: id, Op: "invite", Wallet: w}, nil))
+}
+
+// Remove takes a member out of a group and rotates the key, so it reads
+// nothing sent afterwards. Admins remove members; the owner removes
+// anyone but itself.
+func (s *Service) Remove(ctx context.Context, id GroupID, w common.Address) (Group, error) {
+	return firstFailure[Group](s.wait(ctx, RosterCmd{Group: id, Op: "remove", Wallet: w}, nil))
+}
+
+// SetRole changes a member's role (owner only; the owner's own role is
+// fixed) and rotates the key.
+func (s *Service) SetRole(ctx context.Context, id GroupID, w common.Address, role Role) (Group, error) {
+	return firstFailure[Group](s.wait(ctx, RosterCmd{Group: id, Op: "role", Wallet: w, Role: role}, nil))
+}
+
+// Leave asks the group's owner to remove this wallet and stops reading
+// the group here. The owner cannot leave.
+func (s *Service) Leave(ctx context.Context, id GroupID) error {
+	_, err := firstFailure[Group](s.wait(ctx, LeaveGroupCmd{Group: id}, nil))
+	return err
+}
+
+// AcceptGroup accepts an invitation from a wallet never allowed: the
+// group's messages become ordinary events.
+func (s *Service) AcceptGroup(ctx context.Context, id GroupID) error {
+	_, err := s.do(ctx, AcceptGroupCmd{Group: id})
+	return err
+}
+
+// SendGroup posts text to a group: sealed once with the current key and
+// fanned out to every other member. Status is Delivered once every
+// member has it, Sent once the rest are in their mailboxes, Pending
+// while some are queued for retry; a member's refusal is the error.
+func (s *Service) SendGroup(ctx context.Context, id GroupID, text string) (Message, error) {
+	return s.settle(s.wait(ctx, SendGroupCmd{Group: id, Text: text}, nil))
+}
+
+// Groups lists the groups this wallet knows, including those it left.
+func (s *Service) Groups(ctx context.Context) ([]Group, error) {
+	return query[[]Group](s, ctx, queryCmd{what: "groups"})
+}
+
+// GroupInfo returns one group.
+func (s *Service) GroupInfo(ctx context.Context, id GroupID) (Group, error) {
+	g, err := query[Group](s, ctx, queryCmd{what: "group", id: id})
+	if err != nil {
+		return g, fmt.Errorf("group %s: %w", id, err)
+	}
+	return g, nil
+}
+
+// GroupHistory returns the newest limit messages (0: all) of a group,
+// oldest first.
+func (s *Service) GroupHistory(ctx context.Context, id GroupID, limit int) ([]Message, error) {
+	return query[[]Message](s, ctx, queryCmd{what: "history", id: id, limit: limit})
+}
+
+// CreateCommunity creates a public community hosted by this node.
+func (s *Service) CreateCommunity(ctx context.Context, name string) (Community, error) {
+	return query[Community](s, ctx, createCommunity{name: name})
+}
+
+// community finds a community this node hosts or joined.
+func (s *Service) community(ctx context.Context, id CommunityID) (Community, error) {
+	cs, err := s.Communities(ctx)
+	for _, c := range cs {
+		if c.ID == id {
+			return c, err
+		}
+	}
+	return Community{}, errors.Join(err, fmt.Errorf("community %s: %w", id, ErrNotFound))
+}
+
+// request sends a request to a community's host, which must be online.
+func (s *Service) request(ctx context.Context, host common.Address, f frame) error {
+	_, err := firstFailure[any](s.wait(ctx, communityReq{host: host, f: f}, nil))
+	return err
+}
+
+// JoinCommunity joins community id hosted by host (a name or "0x…"
+// wallet) and fetches its history.
+func (s *Service) JoinCommunity(ctx context.Context, host string, id CommunityID) (Community, error) {
+	h, err := s.resolve(ctx, host)
+	if err != nil {
+		return Community{}, err
+	}
+	if h == s.self {
+		return Community{}, fmt.Errorf("%w: this node hosts it", ErrRefused)
+	}
+	if err := s.request(ctx, h, cmodFrame{Community: id, ID: newMessageID(), Op: modJoin}); err != nil {
+		return Community{}, fmt.Errorf("im: join %s: %w", id, err)
+	}
+	if _, err := s.do(ctx, joinedCmd{host: h, id: id}); err != nil {
+		return Community{}, err
+	}
+	if err := s.sync(ctx, id); err != nil {
+		return Community{}, err
+	}
+	return s.community(ctx, id)
+}
+
+// sync fetches from the host the posts after the last one held.
+func (s *Service) sync(ctx context.Context, id CommunityID) error {
+	_, notes, err := s.wait(ctx, syncCmd{id: id}, nil)
+	for _, n := range notes {
+		err = errors.Join(err, n.Err)
+	}
+	return err
+}
+
+// LeaveCommunity leaves a joined community; its history stays here.
+func (s *Service) LeaveCommunity(ctx context.Context, id CommunityID) error {
+	c, err := s.community(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.request(ctx, c.Host, cmodFrame{Community: id, ID: newMessageID(), Op: modLeave}); err != nil {
+		return fmt.Errorf("im: leave %s: %w", id, err)
+	}
+	_, err = s.do(ctx, leftCmd{id: id})
+	return err
+}
+
+// PostTo posts text to a community this wallet hosts or joined.
+func (s *Service) PostTo(ctx context.Context, id CommunityID, text string) (Post, error) {
+	if err := checkText(text, s.cfg.MaxText); err != nil {
+		return Post{}, err
+	}
+	c, err := s.community(ctx, id)
+	if err != nil {
+		return Post{}, err
+	}
+	sent := s.node.Time().UnixMicro()
+	f := cpostFrame{Community: id, ID: newMessageID(), Sent: sent, Text: text}
+	if c.Hosted {
+		return query[Post](s, ctx, localMod{post: f})
+	}
+	if err := s.request(ctx, c.Host, f); err != nil {
+		return Post{}, fmt.Errorf("im: post to %s: %w", id, err)
+	}
+	return Post{Community: id, ID: f.ID, From: s.self, Text: text, Sent: microTime(sent)}, nil
+}
+
+// Ban (owner only) bars a wallet from the community: it can no longer
+// join, post or fetch.
+func (s *Service) Ban(ctx context.Context, id CommunityID, w common.Address) error {
+	_, err := s.do(ctx, localMod{mod: cmodFrame{Community: id, Op: modBan, Target: w}})
+	return err
+}
+
+// DeletePost deletes a post: the owner deletes any, an author its own.
+func (s *Service) DeletePost(ctx context.Context, id CommunityID, post MessageID) error {
+	c, err := s.community(ctx, id)
+	if err != nil {
+		return err
+	}
+	f := cmodFrame{Community: id, ID: newMessageID(), Op: modDelete, Post: post}
+	if c.Hosted {
+		_, err = s.do(ctx, localMod{mod: f})
+		return err
+	}
+	return s.request(ctx, c.Host, f)
+}
+
+// CommunityHistory returns the newest limit posts (0: all), oldest
+// first. A member first fetches what the host has that it lacks (if the
+// host is reachable).
+func (s *Service) CommunityHistory(ctx context.Context, id CommunityID, limit int) ([]Post, error) {
+	c, err := s.community(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Hosted {
+		if err := s.sync(ctx, id); err != nil {
+			s.log.Debug("community sync", "id", id, "err", err)
+		}
+	}
+	return query[[]Post](s, ctx, queryCmd{what: "posts", id: id, limit: limit})
+}
+
+// Communities lists the communities this node hosts or joined.
+func (s *Service) Communities(ctx context.Context) ([]Community, error) {
+	return query[[]Community](s, ctx, queryCmd{what: "communities"})
+}
+
+// SendFile offers the file at path to a wallet or name. The file must
+// stay at path until the recipient has downloaded it.
+func (s *Service) SendFile(ctx context.Context, to string, path string, typ AttachmentType) (Message, error) {
+	if typ < File || typ > Video {
+		typ = File
+	}
+	a, err := hashFile(path)
+	if err != nil {
+		return Message{}, err
+	}
+	a.Type = typ
+	w, err := s.resolve(ctx, to)
+	if err != nil {
+		return Message{}, err
+	}
+	return s.settle(s.wait(ctx, SendFileCmd{To: w, Attachment: a}, nil))
+}
+
+// attachDir is where downloads go.
+func (s *Service) attachDir() (string, error) {
+	dir := s.cfg.AttachmentDir
+	if dir == "" && s.cfg.Dir != "" {
+		dir = filepath.Join(s.cfg.Dir, "attachments")
+	}
+	if dir == "" {
+		return "", errors.New("im: no AttachmentDir (and no Dir) to download into")
+	}
+	return dir, os.MkdirAll(dir, 0o700)
+}
+
+// Download fetches the attachment of a received message from its
+// sender, resuming a partial download, and returns the path of the
+// verified file. progress, if not nil, is called after each chunk with
+// the bytes held and the total.
+func (s *Service) Download(ctx context.Context, id MessageID, progress func(have, total int64)) (string, error) {
+	m, err := s.message(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if m.Attachment == nil || m.From == s.self {
+		return "", fmt.Errorf("message %s: no attachment to download: %w", id, ErrNotFound)
+	}
+	a := *m.Attachment
+	if a.Path != "" {
+		return a.Path, nil
+	}
+	dir, err := s.attachDir()
+	if err != nil {
+		return "", err
+	}
+	final := filepath.Join(dir, hex.EncodeToString(a.SHA256[:8])+"-"+safeName(a.Name))
+	part := final + ".part"
+	f, err := os.OpenFile(part, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("im: download: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return "", err
+	}
+	have := min(st.Size(), a.Size)
+	if progress != nil {
+		progress(have, a.Size)
+	}
+	_, notes, err := s.wait(ctx, downloadCmd{msg: id, have: have}, &dlFile{f: f, have: have, size: a.Size, progress: progress})
+	if err != nil {
+		s.do(context.Background(), cancelDownload{msg: id}) // no more bytes into f
+	}
+	for _, n := range notes {
+		err = errors.Join(err, n.Err)
+	}
+	err = errors.Join(err, f.Sync(), f.Close())
+	if err != nil {
+		return "", err
+	}
+	if err := verifyFile(part, a.SHA256); err != nil {
+		os.Remove(part)
+		return "", err
+	}
+	if err := os.Rename(part, final); err != nil {
+		return "", fmt.Errorf("im: download: %w", err)
+	}
+	_, err = s.do(ctx, setPathCmd{msg: id, path: final})
+	return final, err
+}
