@@ -191,7 +191,7 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		if !m.pushed {
 			cmds = append(cmds, m.refreshNetwork())
 		}
-		if spec := views[m.current]; spec.refresh != nil && (!m.pushed || spec.poll) {
+		if spec := m.tabs[m.current]; spec.refresh != nil && (!m.pushed || spec.poll) {
 			cmds = append(cmds, spec.refresh(m))
 		}
 		return tea.Batch(cmds...)

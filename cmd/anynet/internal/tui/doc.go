@@ -1,9 +1,24 @@
 // Package tui is the terminal interface of `anynet ui`, `anynet up` and
-// `anynet demo`: a bubbletea program with four views of one running node,
+// `anynet demo`: a bubbletea program with views of one running node,
 // which it knows only through Backend — in the CLI the node's control
 // socket (cmd/anynet/internal/tuiadapter), so the TUI comes and goes
 // while the node runs. The views are registered in one table (views.go):
 // a service adds its view with one entry there.
+//
+// # Adding a view
+//
+// A service adds its view in one place: a constant in views.go's view
+// enum (before numViews; the order is the tab order), its viewSpec in
+// the views table (title, short title, and the functions that update,
+// draw, give help keys and refresh it), and a file view_NAME.go with its
+// state and drawing (the state a field of model). The tab bar, the digit
+// key, Tab and shift+tab, key dispatch, Esc leaving its input, the help
+// line's "1-N go to view" (digitsHelp) and the refresh on entry all follow
+// from the entry; nothing else counts the views. Digits 1-9 jump to the
+// first nine views and 0 to the tenth (viewKey); views past the tenth are
+// reached with Tab. TestFrameSizes then draws the new view at every size
+// (regenerate goldens with -update) and TestTenViews checks that ten tabs
+// fit a 60-column frame.
 //
 //   - Network: identity (name, wallet, node key, underlay address,
 //     locators, chain), traffic counters with a throughput sparkline,
@@ -78,10 +93,11 @@
 //     by post ID, so a post made here loses its "#…" when the host's
 //     copy arrives);
 //  3. keys and mouse (keys.go): tab and shift+tab switch views, ctrl+r
-//     refreshes, ctrl+c quits; on Network 1-4 jump to a view, q quits and
+//     refreshes, ctrl+c quits; on Network the digits jump to a view (1-9,
+//     then 0 for the tenth), q quits and
 //     ↑/↓ scroll. Names, Chat and Communities have a text input that
 //     holds the keyboard when the view opens, so letters and digits
-//     type; esc clears and leaves it, and then 1-4 jump to a view while
+//     type; esc clears and leaves it, and then the digits jump to a view while
 //     any other letter (or enter) goes back to the input. On Names ↑/↓
 //     pick resolve, register or reverse and enter
 //     runs it; on Chat ↑/↓ pick a conversation, enter sends ("@name text"
@@ -93,15 +109,17 @@
 //     Communities ↑/↓ pick a community, enter posts or runs a slash
 //     command, pgup/pgdn scroll. With Options.Mouse a click on a tab
 //     opens it and the wheel scrolls. The help line lists the view's
-//     keys, then esc (or 1-4), tab and the quit key, which always stay:
+//     keys, then esc (or the digits: "1-5 go to view", counted from the
+//     registry), tab and the quit key, which always stay:
 //     a narrow terminal drops the view's keys from the end.
 //
 // # Layout
 //
 // The frame is the tab bar (tabs, then "anynet · SELF" at the right;
-// on a narrow terminal the tabs shorten to "[1 Net]", then to digits
-// beside the current one's, and the title to "anynet", before anything
-// is cut), the view, the status line and the help line. Network shrinks
+// on a narrow terminal the tabs shorten to "[1 Net]", then, with the
+// title shortened to "anynet", to the keys alone beside the current
+// view's "[1 Net]", then to the keys alone, before anything is cut; ten
+// views fit 60 columns), the view, the status line and the help line. Network shrinks
 // its identity and traffic sections and drops the blank lines on a short
 // terminal so that peers and routes stay in view; its tables drop their
 // least useful columns (endpoint, RTT, messages; a route's next hop)

@@ -37,7 +37,7 @@ func defaultKeys() keyMap {
 	return keyMap{
 		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev view")),
-		View1:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1-5", "go to view")),
+		View1:   key.NewBinding(key.WithKeys("1"), key.WithHelp(digitsHelp(int(numViews)), "go to view")),
 		View2:   key.NewBinding(key.WithKeys("2")),
 		View3:   key.NewBinding(key.WithKeys("3")),
 		View4:   key.NewBinding(key.WithKeys("4")),
@@ -96,20 +96,22 @@ func (m *model) commHelp() []key.Binding {
 // from the end instead.
 func (m *model) helpLine() string {
 	k := m.keys
-	spec := views[m.current]
+	spec := m.tabs[m.current]
 	var frame []key.Binding
+	jump := k.View1
+	jump.SetHelp(digitsHelp(len(m.tabs)), "go to view")
 	own := spec.help(m)
 	quit := k.Quit
 	switch {
 	case spec.input == nil:
-		frame = append(frame, k.View1)
+		frame = append(frame, jump)
 		quit = k.QuitQ
 	case spec.input(m).Focused():
 		frame = append(frame, k.Leave)
 	default:
 		typing := k.Enter
 		typing.SetHelp("type", "write")
-		frame = append(frame, k.View1)
+		frame = append(frame, jump)
 		own = append(own, typing)
 	}
 	frame = append(frame, k.Next, quit)

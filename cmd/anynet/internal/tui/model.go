@@ -98,6 +98,9 @@ type model struct {
 	width   int
 	height  int
 	current view
+	// tabs is the view registry this model shows: views, or in a test
+	// more of them, to check that the frame scales.
+	tabs []viewSpec
 	// status line: last error or notice
 	notice    string
 	noticeErr bool
@@ -127,13 +130,14 @@ func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer
 		ctx: ctx, b: b, opts: opts, st: st, keys: defaultKeys(),
 		help: help.New(), now: time.Now, loc: time.Local,
 		width: 80, height: 24, inflight: map[string]bool{},
+		tabs: views[:],
 	}
 	m.help.Styles = st.help
 	m.names = newNamesState(st)
 	m.chat = newChatState(st)
 	m.comm = newCommState(st)
-	for v := range views {
-		if strings.EqualFold(opts.Start, views[v].title) {
+	for v := range m.tabs {
+		if strings.EqualFold(opts.Start, m.tabs[v].title) {
 			m.current = view(v)
 		}
 	}
@@ -172,13 +176,15 @@ func (m *model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
 	case key.Matches(msg, k.Next):
-		return m.switchTo((m.current + 1) % numViews)
+		n := view(len(m.tabs))
+		return m.switchTo((m.current + 1) % n)
 	case key.Matches(msg, k.Prev):
-		return m.switchTo((m.current + numViews - 1) % numViews)
+		n := view(len(m.tabs))
+		return m.switchTo((m.current + n - 1) % n)
 	case key.Matches(msg, k.Refresh):
 		return m.refreshAll()
 	}
-	spec := views[m.current]
+	spec := m.tabs[m.current]
 	var in *textinput.Model
 	if spec.input != nil {
 		in = spec.input(m)
@@ -210,16 +216,48 @@ func (m *model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return spec.update(m, msg)
 }
 
-// digit says which view a digit key jumps to.
+// digit says which view a digit key jumps to: 1-9 the first nine, 0
+// the tenth (viewKey).
 func (m *model) digit(msg tea.KeyMsg) (view, bool) {
 	if msg.Type != tea.KeyRunes || msg.Alt || len(msg.Runes) != 1 {
 		return 0, false
 	}
-	d := int(msg.Runes[0] - '1')
-	if d < 0 || d >= int(numViews) {
+	r := msg.Runes[0]
+	if r < '0' || r > '9' {
+		return 0, false
+	}
+	d := int(r - '1')
+	if r == '0' {
+		d = 9
+	}
+	if d >= len(m.tabs) {
 		return 0, false
 	}
 	return view(d), true
+}
+
+// viewKey is the digit that jumps to the view at index v: "1" to "9"
+// for the first nine, "0" for the tenth, "" past it (Tab reaches those).
+func viewKey(v int) string {
+	switch {
+	case v < 9:
+		return fmt.Sprint(v + 1)
+	case v == 9:
+		return "0"
+	}
+	return ""
+}
+
+// digitsHelp is the help line's name for the digit keys of n views:
+// "1-5", or "1-9,0" with ten or more.
+func digitsHelp(n int) string {
+	switch {
+	case n <= 1:
+		return "1"
+	case n <= 9:
+		return fmt.Sprintf("1-%d", n)
+	}
+	return "1-9,0"
 }
 
 // handleMouse switches views by clicking a tab and scrolls with the wheel.
@@ -244,7 +282,7 @@ func (m *model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 			return nil
 		}
 		x, level := 0, m.tabLevel()
-		for v := view(0); v < numViews; v++ {
+		for v := range view(len(m.tabs)) {
 			w := ansi.StringWidth(m.tabLabel(v, level))
 			if msg.X >= x && msg.X < x+w {
 				return m.switchTo(v)
@@ -258,7 +296,7 @@ func (m *model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 func (m *model) switchTo(v view) tea.Cmd {
 	m.current = v
 	m.focus()
-	if f := views[v].enter; f != nil {
+	if f := m.tabs[v].enter; f != nil {
 		return f(m)
 	}
 	return nil
@@ -266,7 +304,7 @@ func (m *model) switchTo(v view) tea.Cmd {
 
 // focus gives the keyboard to the current view's input.
 func (m *model) focus() {
-	for v, spec := range views {
+	for v, spec := range m.tabs {
 		if spec.input == nil {
 			continue
 		}
@@ -290,7 +328,7 @@ func (m *model) View() string {
 		return tooSmall(m.width, m.height)
 	}
 	bodyH := m.height - 3
-	body := views[m.current].render(m, m.width, bodyH)
+	body := m.tabs[m.current].render(m, m.width, bodyH)
 	status := m.st.info.Render(m.notice)
 	if m.notice == "" && m.chat.call.active {
 		status = m.st.info.Render(m.callLine())
@@ -317,19 +355,24 @@ func tooSmall(w, h int) string {
 }
 
 // tabLabel is the text of v's tab at a level of detail: 0 the title,
-// 1 the short title, 2 the digit only (the current tab keeps its short
-// title). Chat's carries the unread count.
+// 1 the short title, 2 the key only but the current tab keeps its short
+// title, 3 the key only. Every tab starts "[" and its key (viewKey); a
+// tab past the tenth has no key and keeps its short title. Chat's
+// carries the unread count.
 func (m *model) tabLabel(v view, level int) string {
-	name := views[v].title
+	spec := m.tabs[v]
+	k := viewKey(int(v))
+	name := spec.title
 	switch {
-	case level == 1 || (level == 2 && v == m.current):
-		name = views[v].short
-	case level == 2:
+	case level == 0:
+	case level == 1 || (level == 2 && v == m.current) || k == "":
+		name = spec.short
+	default:
 		name = ""
 	}
-	label := fmt.Sprint(int(v) + 1)
+	label := k
 	if name != "" {
-		label += " " + name
+		label = strings.TrimSpace(label + " " + name)
 	}
 	if v == viewChat && m.chat.unread() > 0 {
 		label += fmt.Sprintf(" (%d)", m.chat.unread())
@@ -337,10 +380,10 @@ func (m *model) tabLabel(v view, level int) string {
 	return "[" + label + "]"
 }
 
-// tabs renders the tab labels at a level of detail.
-func (m *model) tabs(level int) string {
+// tabBarTabs renders the tab labels at a level of detail.
+func (m *model) tabBarTabs(level int) string {
 	var parts []string
-	for v := view(0); v < numViews; v++ {
+	for v := range view(len(m.tabs)) {
 		label := m.tabLabel(v, level)
 		if v == m.current {
 			parts = append(parts, m.st.activeTab.Render(label))
@@ -351,15 +394,21 @@ func (m *model) tabs(level int) string {
 	return strings.Join(parts, " ")
 }
 
+// tabLevels is the number of tabLabel's levels of detail.
+const tabLevels = 4
+
 // tabLevel is the most detailed level at which the tabs and the title
-// fit the width; the title gives way to " · self" last.
+// fit the width: the full title ("anynet · self") with full or short
+// labels, the bare one with the current view's name beside the keys,
+// else keys only (levels as tabLabel's).
 func (m *model) tabLevel() int {
-	for level := 0; level < 2; level++ {
-		if ansi.StringWidth(m.tabs(level))+1+ansi.StringWidth(m.title(true)) <= m.width {
+	for level := 0; level < tabLevels-1; level++ {
+		title := m.title(level < 2)
+		if ansi.StringWidth(m.tabBarTabs(level))+1+ansi.StringWidth(title) <= m.width {
 			return level
 		}
 	}
-	return 2
+	return tabLevels - 1
 }
 
 func (m *model) title(self bool) string {
@@ -373,7 +422,7 @@ func (m *model) title(self bool) string {
 // tabBar is the first line: the tabs, then the title at the right,
 // shortened before anything is cut.
 func (m *model) tabBar() string {
-	left := m.tabs(m.tabLevel())
+	left := m.tabBarTabs(m.tabLevel())
 	for _, self := range []bool{true, false} {
 		title := m.title(self)
 		if gap := m.width - ansi.StringWidth(left) - ansi.StringWidth(title); gap >= 1 {

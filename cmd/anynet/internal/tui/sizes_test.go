@@ -21,9 +21,9 @@ func TestFrameSizes(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				m := newTestModel(t, newFake(), sz.w, sz.h)
 				start(m)
-				drive(m, keys(fmt.Sprint(int(v)+1)))
+				drive(m, keys(viewKey(int(v))))
 				if m.current != v {
-					t.Fatalf("digit %d: view %s", v+1, m.current)
+					t.Fatalf("digit %s: view %s", viewKey(int(v)), m.current)
 				}
 				frame := m.View()
 				checkFits(t, frame, sz.w, sz.h)
@@ -35,9 +35,9 @@ func TestFrameSizes(t *testing.T) {
 						t.Errorf("%q cut from the frame:\n%s", s, frame)
 					}
 				}
-				for d := 1; d <= int(numViews); d++ {
-					if !strings.Contains(top, fmt.Sprintf("[%d", d)) {
-						t.Errorf("tab %d missing: %q", d, top)
+				for d := range int(numViews) {
+					if !strings.Contains(top, "["+viewKey(d)) {
+						t.Errorf("tab %s missing: %q", viewKey(d), top)
 					}
 				}
 				switch v {
@@ -77,7 +77,7 @@ func TestEscLeavesInput(t *testing.T) {
 	if m.chat.input.Focused() || m.chat.input.Value() != "" {
 		t.Fatalf("after esc: focused %v, input %q", m.chat.input.Focused(), m.chat.input.Value())
 	}
-	if !strings.Contains(m.View(), "1-5 go to view") {
+	if !strings.Contains(m.View(), digitsHelp(int(numViews))+" go to view") {
 		t.Errorf("the help line does not say digits switch views now:\n%s", m.View())
 	}
 	drive(m, keys("h"))

@@ -43,7 +43,8 @@ type viewSpec struct {
 	poll    bool
 }
 
-// views are the TUI's tabs, in order; digit N jumps to views[N-1].
+// views are the TUI's tabs, in order; digit N jumps to views[N-1], 0 to
+// views[9] (viewKey). See "Adding a view" in doc.go.
 var views = [numViews]viewSpec{
 	viewNetwork: {
 		title: "Network", short: "Net",
