@@ -32,7 +32,7 @@ import (
 //     after the bytes are written, so a restarted node resumes where it
 //     was; at the end Blobs.Finish hashes the whole blob once more.
 
-const progressEvery = 16
+const progressEvery = 4
 
 type fetch struct {
 	id        ID
