@@ -183,7 +183,7 @@ func decode(f []byte) (msg, error) {
 			e.Size = int64(r.u64())
 			fl := r.u8()
 			e.Collection, e.Public = fl&1 != 0, fl&2 != 0
-			if e.Size < 0 {
+			if e.Size < 0 || fl&^3 != 0 {
 				r.bad = true
 			}
 			m.entries = append(m.entries, e)
