@@ -21,6 +21,7 @@ import (
 // blob is already here, as on a cache):
 //
 //	go test -run XXX -bench FetchVsStream -benchtime 3x ./apps/content/
+//
 // benchRange is the range size of the benchmark's downloads.
 const benchRange = 1 << 20
 
