@@ -12,6 +12,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
+// benchRange is the range size of the benchmark's downloads.
+const benchRange = 1 << 20
+
 // BenchmarkFetchVsStream measures, on one pair of real nodes (gVisor,
 // Noise, memory underlay), a verified blob download against a plain TCP
 // stream of the same bytes over the same overlay path, in the same run:
@@ -21,10 +24,6 @@ import (
 // blob is already here, as on a cache):
 //
 //	go test -run XXX -bench FetchVsStream -benchtime 3x ./apps/content/
-//
-// benchRange is the range size of the benchmark's downloads.
-const benchRange = 1 << 20
-
 func BenchmarkFetchVsStream(b *testing.B) {
 	const size = 32 << 20
 	ctx := testCtx(b)
