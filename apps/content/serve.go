@@ -47,7 +47,13 @@ func ServeSite(host service.Host, target string) (*Site, error) {
 		}
 	}}
 	s := &Site{ln: ln, done: make(chan struct{}), srv: &http.Server{
-		Handler:           rp,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if _, ok := r.Context().Value(walletKey{}).(common.Address); !ok {
+				http.Error(w, "anynet: caller's wallet not verified", http.StatusForbidden)
+				return
+			}
+			rp.ServeHTTP(w, r)
+		}),
 		ReadHeaderTimeout: 30 * time.Second,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			if w, err := host.PeerOf(c); err == nil {
