@@ -18,6 +18,8 @@
 //	im        apps/im   tcp 5222 (messages),       AnynetIMKey = "<64 hex: X25519 seal key>"
 //	                    udp 5223 (calls)           AnynetMailbox = "<0x wallet or name of the mailbox node>"
 //	pay       apps/pay  tcp 402                    AnynetPay = "eip155:<chain id>:<0x PaymentChannels address>"
+//	content   apps/content tcp 4100 (blobs),       AnynetContent = "port:4100"
+//	                    tcp 80 (live sites)
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -35,6 +37,14 @@
 // x402 adapter for HTTP settled by vouchers. Its protocol is a sans-I/O
 // core (pay.Core) run by pay.Service on nodes and by the simulator's
 // "pay" workload.
+//
+// apps/content: verified blobs (BLAKE3 IDs, Bao slices in 16 KiB
+// groups, CIDv1 form), FTP-like shares listed and fetched by wallet,
+// downloads from several providers at once that drop a provider caught
+// serving bad bytes, resume across restarts, mirrors announced to the
+// publisher, and the web by name (an HTTP proxy for NAME.anynet and
+// ServeSite with the caller's verified wallet in a header); a sans-I/O
+// core on the shared runner.
 //
 // The other services are tracked in the project's issues.
 package apps

@@ -1,0 +1,81 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"testing"
+
+	"lukechampine.com/blake3/bao"
+)
+
+// TestIDVectors: the ID of "abc" is what b3sum prints; its CID form
+// round-trips and starts as IPFS prints raw BLAKE3 CIDs.
+func TestIDVectors(t *testing.T) {
+	id := Sum([]byte("abc"))
+	if got, want := id.String(), "6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85"; got != want {
+		t.Fatalf("id %s, want %s", got, want)
+	}
+	cid := id.CID()
+	if cid != "bafkr4ideg6z2yocgkez77nr3outtvdnvjdcvqrs5phnqh7jvtrwnlpm5qu" {
+		t.Fatalf("cid %s", cid)
+	}
+	for _, s := range []string{id.String(), cid} {
+		if got, err := ParseID(s); err != nil || got != id {
+			t.Fatalf("ParseID(%s) = %s, %v", s, got, err)
+		}
+	}
+	for _, bad := range []string{"", "xyz", id.String()[:63], "bafkreie"} {
+		if _, err := ParseID(bad); !errors.Is(err, ErrBadID) {
+			t.Errorf("ParseID(%q): %v", bad, err)
+		}
+	}
+}
+
+// TestSlices: for sizes around group and tree boundaries, the root is
+// the BLAKE3 hash, extractSlice matches the library's ExtractSlice, a
+// slice verifies, and any flipped byte makes it fail.
+func TestSlices(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, size := range []int64{1, 1000, GroupSize, GroupSize + 1, 3*GroupSize - 7, 8 * GroupSize, 37*GroupSize + 5} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(r.Uint32())
+		}
+		id, ob, err := Outboard(bytes.NewReader(data), size)
+		if err != nil || id != Sum(data) {
+			t.Fatalf("size %d: root %s want %s (%v)", size, id.Short(), Sum(data).Short(), err)
+		}
+		for _, rg := range [][2]int64{{0, size}, {0, min(size, GroupSize)}, {size - 1, 1}, {size / 2, size / 3}} {
+			off, n := rg[0]/GroupSize*GroupSize, rg[1]
+			if n == 0 {
+				continue
+			}
+			if off+n > size {
+				n = size - off
+			}
+			s, err := extractSlice(bytes.NewReader(data), ob, size, off, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The library wants only the groups inside the slice.
+			g0, g1 := off/GroupSize*GroupSize, min(size, (off+n+GroupSize-1)/GroupSize*GroupSize)
+			var lib bytes.Buffer
+			if err := bao.ExtractSlice(&lib, bytes.NewReader(data[g0:g1]), bytes.NewReader(ob), groupLog, uint64(off), uint64(n)); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(s, lib.Bytes()) {
+				t.Fatalf("size %d [%d,+%d): slice differs from bao.ExtractSlice", size, off, n)
+			}
+			gotSize, b, err := verifySlice(id, s, off, n)
+			if err != nil || gotSize != size || !bytes.Equal(b, data[off:off+n]) {
+				t.Fatalf("size %d [%d,+%d): verify %v", size, off, n, err)
+			}
+			bad := bytes.Clone(s)
+			bad[8+r.IntN(len(bad)-8)] ^= 1
+			if _, _, err := verifySlice(id, bad, off, n); !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("size %d [%d,+%d): corrupted slice accepted: %v", size, off, n, err)
+			}
+		}
+	}
+}

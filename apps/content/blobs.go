@@ -1,0 +1,328 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// Blobs holds the bytes of blobs, whole and in progress: the core's bulk
+// store. Like service.Store it is local and never waits on the network;
+// unlike it, the bytes are not in the key-value store (a range is
+// written here, then its progress is recorded there, so after a crash a
+// range is at worst fetched again). Implementations are safe for
+// concurrent use.
+type Blobs interface {
+	// Stat returns a blob's size and whether it is complete, or
+	// ErrNotFound.
+	Stat(id ID) (size int64, complete bool, err error)
+	// ReadAt reads a blob's bytes, whole or in progress.
+	ReadAt(id ID, p []byte, off int64) (int, error)
+	// Outboard returns a complete blob's Bao outboard.
+	Outboard(id ID) ([]byte, error)
+	// Begin makes room for a blob of size bytes in progress, keeping
+	// what an earlier Begin of it wrote.
+	Begin(id ID, size int64) error
+	// WriteAt writes verified bytes of a blob in progress.
+	WriteAt(id ID, p []byte, off int64) error
+	// Finish hashes a blob in progress; if it is id, the blob becomes
+	// complete, else its bytes are dropped and ErrCorrupt returned.
+	Finish(id ID) error
+	// Put stores size bytes of r as a complete blob and returns its ID.
+	Put(r io.Reader, size int64) (ID, error)
+	// Delete forgets a blob (an eviction).
+	Delete(id ID) error
+}
+
+// DirBlobs keeps blobs as files in a directory: <hex> (the bytes),
+// <hex>.obao (the outboard) and <hex>.part (in progress).
+type DirBlobs struct {
+	dir string
+	mu  sync.Mutex // guards obs
+	obs map[ID][]byte
+}
+
+var _ Blobs = (*DirBlobs)(nil)
+
+// OpenDirBlobs opens (creating) the blob directory dir.
+func OpenDirBlobs(dir string) (*DirBlobs, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("content: blob dir: %w", err)
+	}
+	return &DirBlobs{dir: dir, obs: map[ID][]byte{}}, nil
+}
+
+func (d *DirBlobs) path(id ID, ext string) string { return filepath.Join(d.dir, id.String()+ext) }
+
+// Stat implements Blobs.
+func (d *DirBlobs) Stat(id ID) (int64, bool, error) {
+	if fi, err := os.Stat(d.path(id, "")); err == nil {
+		return fi.Size(), true, nil
+	}
+	fi, err := os.Stat(d.path(id, ".part"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, false, ErrNotFound
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("content: stat blob: %w", err)
+	}
+	return fi.Size(), false, nil
+}
+
+// ReadAt implements Blobs.
+func (d *DirBlobs) ReadAt(id ID, p []byte, off int64) (int, error) {
+	f, err := os.Open(d.path(id, ""))
+	if errors.Is(err, fs.ErrNotExist) {
+		f, err = os.Open(d.path(id, ".part"))
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("content: read blob: %w", err)
+	}
+	defer f.Close()
+	return f.ReadAt(p, off)
+}
+
+// Outboard implements Blobs; outboards are cached in memory.
+func (d *DirBlobs) Outboard(id ID) ([]byte, error) {
+	d.mu.Lock()
+	ob, ok := d.obs[id]
+	d.mu.Unlock()
+	if ok {
+		return ob, nil
+	}
+	ob, err := os.ReadFile(d.path(id, ".obao"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("content: read outboard: %w", err)
+	}
+	d.mu.Lock()
+	d.obs[id] = ob
+	d.mu.Unlock()
+	return ob, nil
+}
+
+// Begin implements Blobs.
+func (d *DirBlobs) Begin(id ID, size int64) error {
+	f, err := os.OpenFile(d.path(id, ".part"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("content: begin blob: %w", err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		return fmt.Errorf("content: begin blob: %w", err)
+	}
+	return nil
+}
+
+// WriteAt implements Blobs.
+func (d *DirBlobs) WriteAt(id ID, p []byte, off int64) error {
+	f, err := os.OpenFile(d.path(id, ".part"), os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("content: write blob: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.WriteAt(p, off); err != nil {
+		return fmt.Errorf("content: write blob: %w", err)
+	}
+	return nil
+}
+
+// Finish implements Blobs.
+func (d *DirBlobs) Finish(id ID) error {
+	part := d.path(id, ".part")
+	f, err := os.Open(part)
+	if err != nil {
+		return fmt.Errorf("content: finish blob: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("content: finish blob: %w", err)
+	}
+	got, ob, err := Outboard(f, fi.Size())
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if got != id {
+		os.Remove(part)
+		return fmt.Errorf("%w: %s hashed to %s", ErrCorrupt, id.Short(), got.Short())
+	}
+	return d.commit(id, part, ob)
+}
+
+// commit writes the outboard, then renames the bytes into place.
+func (d *DirBlobs) commit(id ID, from string, ob []byte) error {
+	if err := os.WriteFile(d.path(id, ".obao"), ob, 0o600); err != nil {
+		return fmt.Errorf("content: write outboard: %w", err)
+	}
+	if err := os.Rename(from, d.path(id, "")); err != nil {
+		return fmt.Errorf("content: commit blob: %w", err)
+	}
+	d.mu.Lock()
+	d.obs[id] = ob
+	d.mu.Unlock()
+	return nil
+}
+
+// Put implements Blobs: it copies r to a temporary file while hashing.
+func (d *DirBlobs) Put(r io.Reader, size int64) (ID, error) {
+	tmp, err := os.CreateTemp(d.dir, "put-*")
+	if err != nil {
+		return ID{}, fmt.Errorf("content: put blob: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	id, ob, err := Outboard(io.TeeReader(r, tmp), size)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return ID{}, err
+	}
+	if _, done, err := d.Stat(id); err == nil && done {
+		return id, nil // deduplicated
+	}
+	return id, d.commit(id, tmp.Name(), ob)
+}
+
+// Delete implements Blobs.
+func (d *DirBlobs) Delete(id ID) error {
+	d.mu.Lock()
+	delete(d.obs, id)
+	d.mu.Unlock()
+	for _, ext := range []string{"", ".obao", ".part"} {
+		if err := os.Remove(d.path(id, ext)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("content: delete blob: %w", err)
+		}
+	}
+	return nil
+}
+
+// MemBlobs keeps blobs in memory, for tests and the simulator (kept
+// across a simulated crash, as files would be). The zero value is empty.
+type MemBlobs struct {
+	mu   sync.Mutex // guards the maps
+	data map[ID][]byte
+	obs  map[ID][]byte // complete blobs only
+}
+
+var _ Blobs = (*MemBlobs)(nil)
+
+func (m *MemBlobs) init() {
+	if m.data == nil {
+		m.data, m.obs = map[ID][]byte{}, map[ID][]byte{}
+	}
+}
+
+// Stat implements Blobs.
+func (m *MemBlobs) Stat(id ID) (int64, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.data[id]
+	if !ok {
+		return 0, false, ErrNotFound
+	}
+	_, done := m.obs[id]
+	return int64(len(b)), done, nil
+}
+
+// ReadAt implements Blobs.
+func (m *MemBlobs) ReadAt(id ID, p []byte, off int64) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.data[id]
+	if !ok {
+		return 0, ErrNotFound
+	}
+	return bytes.NewReader(b).ReadAt(p, off)
+}
+
+// Outboard implements Blobs.
+func (m *MemBlobs) Outboard(id ID) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ob, ok := m.obs[id]
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return ob, nil
+}
+
+// Begin implements Blobs.
+func (m *MemBlobs) Begin(id ID, size int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	if b, ok := m.data[id]; !ok || int64(len(b)) != size {
+		m.data[id] = make([]byte, size)
+	}
+	return nil
+}
+
+// WriteAt implements Blobs.
+func (m *MemBlobs) WriteAt(id ID, p []byte, off int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.data[id]
+	if !ok || off < 0 || off+int64(len(p)) > int64(len(b)) {
+		return fmt.Errorf("content: write blob %s at %d: %w", id.Short(), off, ErrNotFound)
+	}
+	copy(b[off:], p)
+	return nil
+}
+
+// Finish implements Blobs.
+func (m *MemBlobs) Finish(id ID) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.data[id]
+	if !ok {
+		return ErrNotFound
+	}
+	got, ob, err := Outboard(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return err
+	}
+	if got != id {
+		delete(m.data, id)
+		return fmt.Errorf("%w: %s hashed to %s", ErrCorrupt, id.Short(), got.Short())
+	}
+	m.obs[id] = ob
+	return nil
+}
+
+// Put implements Blobs.
+func (m *MemBlobs) Put(r io.Reader, size int64) (ID, error) {
+	b := make([]byte, size)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return ID{}, fmt.Errorf("content: put blob: %w", err)
+	}
+	id, ob, err := Outboard(bytes.NewReader(b), size)
+	if err != nil {
+		return ID{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.init()
+	m.data[id], m.obs[id] = b, ob
+	return id, nil
+}
+
+// Delete implements Blobs.
+func (m *MemBlobs) Delete(id ID) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.data, id)
+	delete(m.obs, id)
+	return nil
+}

@@ -1,0 +1,237 @@
+package content
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// CoreConfig configures a Core. Zero values mean the documented defaults.
+type CoreConfig struct {
+	// Self is the node's wallet; required.
+	Self common.Address
+	// Store holds shares, grants, progress and holders; required.
+	Store service.Store
+	// Blobs holds the bytes; required.
+	Blobs Blobs
+	// Rand seeds request numbers; required.
+	Rand io.Reader
+	// RangeSize is the bytes one Get asks for, a multiple of GroupSize
+	// up to MaxRange. Zero means 256 KiB.
+	RangeSize int64
+	// Window is the Gets in flight per provider per download. Zero
+	// means 8.
+	Window int
+	// RequestTimeout drops a provider whose answer is this late. Zero
+	// means 30 s.
+	RequestTimeout time.Duration
+	// Serve makes what this node downloads from a public share public
+	// here too (a mirror or cache), announced to the publisher.
+	Serve bool
+}
+
+// Core is the content protocol with no I/O (service.Core): it serves
+// ranges of the blobs it may give to the asking wallet, lists shares,
+// keeps the holders publishers are told about, and runs downloads that
+// take ranges from several providers at once and verify every one.
+type Core struct {
+	cfg    CoreConfig
+	st     service.Store
+	blobs  Blobs
+	nextRq uint32
+
+	fetches []*fetch        // in start order
+	reqs    map[uint32]*req // Gets in flight
+	asks    map[uint32]ask  // Lists and Whos in flight
+	stats   Stats
+}
+
+// ask is a List or Who awaiting its answer.
+type ask struct {
+	peer  common.Address
+	fetch ID // for a Who
+}
+
+// Stats are a core's counters.
+type Stats struct {
+	Served       int64 `json:"served"`        // bytes of ranges served
+	Fetched      int64 `json:"fetched"`       // verified bytes received
+	Wasted       int64 `json:"wasted"`        // duplicate bytes received (endgame)
+	Corrupt      int64 `json:"corrupt"`       // ranges that failed verification
+	Dropped      int64 `json:"dropped"`       // providers dropped
+	Denied       int64 `json:"denied"`        // Gets refused
+	Completed    int64 `json:"completed"`     // downloads finished
+	Verified     int64 `json:"verified"`      // groups verified
+	FirstByteSum int64 `json:"first_byte_ns"` // sum of times to first verified byte
+}
+
+var _ service.Core = (*Core)(nil)
+
+// NewCore makes a core over its stores.
+func NewCore(cfg CoreConfig) (*Core, error) {
+	if cfg.Store == nil || cfg.Blobs == nil || cfg.Rand == nil {
+		return nil, errors.New("content: Store, Blobs and Rand are required")
+	}
+	if cfg.RangeSize == 0 {
+		cfg.RangeSize = 256 << 10
+	}
+	if cfg.RangeSize%GroupSize != 0 || cfg.RangeSize > MaxRange || cfg.RangeSize <= 0 {
+		return nil, fmt.Errorf("content: RangeSize %d is not a multiple of %d up to %d", cfg.RangeSize, GroupSize, MaxRange)
+	}
+	if cfg.Window == 0 {
+		cfg.Window = 8
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	var seed [4]byte
+	if _, err := io.ReadFull(cfg.Rand, seed[:]); err != nil {
+		return nil, fmt.Errorf("content: seed: %w", err)
+	}
+	return &Core{cfg: cfg, st: cfg.Store, blobs: cfg.Blobs, nextRq: binary.BigEndian.Uint32(seed[:]),
+		reqs: map[uint32]*req{}, asks: map[uint32]ask{}}, nil
+}
+
+// Handle implements service.Core.
+func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
+	switch in.Kind {
+	case service.Start:
+		c.start(now, out)
+	case service.Frame:
+		m, err := decode(in.Frame)
+		if err != nil {
+			out.Hangup = append(out.Hangup, in.Peer) // a peer that speaks garbage
+			return
+		}
+		c.frame(now, in.Peer, m, out)
+	case service.Down:
+		c.down(now, in.Peer, out)
+	case service.Timer:
+		c.timer(now, out)
+	case service.Command:
+		c.command(now, in.Cmd, out)
+	}
+	c.wake(out)
+}
+
+func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Effects) {
+	switch m.typ {
+	case msgGet:
+		c.serveGet(peer, m, out)
+	case msgList:
+		c.serveList(peer, m, out)
+	case msgHave:
+		c.recordHave(peer, m, out)
+	case msgWho:
+		c.serveWho(peer, m, out)
+	case msgData, msgFail:
+		c.answer(now, peer, m, out)
+	case msgListing:
+		if a, ok := c.asks[m.req]; ok && a.peer == peer {
+			delete(c.asks, m.req)
+			out.Emit(Event{Kind: EventListing, Peer: peer, Req: m.req, Entries: m.entries})
+		}
+	case msgProviders:
+		if a, ok := c.asks[m.req]; ok && a.peer == peer {
+			delete(c.asks, m.req)
+			if f := c.find(a.fetch); f != nil {
+				for _, w := range m.wallets {
+					if w != c.cfg.Self {
+						f.addProvider(w)
+					}
+				}
+				c.pump(now, f, out)
+			}
+		}
+	}
+}
+
+// req makes a new request number.
+func (c *Core) req() uint32 {
+	c.nextRq++
+	return c.nextRq
+}
+
+// wake asks for the earliest request deadline.
+func (c *Core) wake(out *service.Effects) {
+	for _, r := range c.reqs {
+		out.Wake(r.sent.Add(c.cfg.RequestTimeout))
+	}
+}
+
+// timer drops providers whose requests are late, oldest request first.
+func (c *Core) timer(now time.Time, out *service.Effects) {
+	var late []uint32
+	for n, r := range c.reqs {
+		if !now.Before(r.sent.Add(c.cfg.RequestTimeout)) {
+			late = append(late, n)
+		}
+	}
+	slices.Sort(late)
+	for _, n := range late {
+		if r, ok := c.reqs[n]; ok {
+			c.drop(now, r.f, r.p, ErrTimeout, out)
+		}
+	}
+}
+
+// down drops an unreachable wallet from every download.
+func (c *Core) down(now time.Time, peer common.Address, out *service.Effects) {
+	for _, f := range c.fetches {
+		if p := f.provider(peer); p != nil && p.dropped == nil {
+			c.drop(now, f, p, ErrUnreachable, out)
+		}
+	}
+	for n, a := range c.asks {
+		if a.peer == peer {
+			delete(c.asks, n)
+			out.Emit(Event{Kind: EventListing, Peer: peer, Req: n, Err: ErrUnreachable})
+		}
+	}
+}
+
+// Store keys.
+var (
+	keyShare  = []byte("s/") // s/<name> → share
+	keyGrant  = []byte("g/") // g/<id>/<* or wallet> → ""
+	keyFetch  = []byte("f/") // f/<id> → progress
+	keyHolder = []byte("h/") // h/<id>/<wallet> → u64 size
+)
+
+func grantKey(id ID, w *common.Address) []byte {
+	k := append(append(slices.Clone(keyGrant), id[:]...), '/')
+	if w == nil {
+		return append(k, '*')
+	}
+	return append(k, w[:]...)
+}
+
+func holderKey(id ID, w common.Address) []byte {
+	return append(append(append(slices.Clone(keyHolder), id[:]...), '/'), w[:]...)
+}
+
+func fetchKey(id ID) []byte { return append(slices.Clone(keyFetch), id[:]...) }
+
+// may says whether peer may read blob id here.
+func (c *Core) may(peer common.Address, id ID) bool {
+	if peer == c.cfg.Self {
+		return true
+	}
+	if _, err := c.st.Get(grantKey(id, nil)); err == nil {
+		return true
+	}
+	_, err := c.st.Get(grantKey(id, &peer))
+	return err == nil
+}
+
+// public says whether blob id is public here.
+func (c *Core) public(id ID) bool {
+	_, err := c.st.Get(grantKey(id, nil))
+	return err == nil
+}

@@ -1,0 +1,473 @@
+package content
+
+import (
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// The downloader (one fetch per blob):
+//
+//  1. Size unknown: Get(n = 0) from the first provider brings the last
+//     group, whose slice proves the size. Known sizes (from a verified
+//     collection) skip this.
+//  2. The blob is cut into ranges of RangeSize; missing ones queue in
+//     order. Providers, fastest measured first, each keep up to Window
+//     Gets in flight; the one that answers asks for the next range, so
+//     faster providers carry more of the blob.
+//  3. Every answer is verified against the ID before a byte is written
+//     (Bao slice). A range that fails drops its provider (counted in
+//     Stats.Corrupt, EventDropped with ErrCorrupt) and queues again.
+//     Late answers (RequestTimeout), refusals and lost connections
+//     drop a provider too; providers can be added at any time.
+//  4. When the queue is empty, ranges still in flight are asked of a
+//     second provider too (endgame); the first verified copy wins.
+//  5. Progress (the done ranges) is stored every progressEvery ranges
+//     after the bytes are written, so a restarted node resumes where it
+//     was; at the end Blobs.Finish hashes the whole blob once more.
+
+const progressEvery = 4
+
+type fetch struct {
+	id        ID
+	size      int64 // -1 until proven
+	public    bool
+	done      []bool
+	copies    []uint8 // Gets in flight per range
+	ndone     int
+	queue     []int
+	provs     []*prov
+	unsaved   int
+	started   time.Time
+	firstByte bool
+	failed    bool
+}
+
+type prov struct {
+	w        common.Address
+	inflight int
+	bytes    int64
+	rate     float64 // bytes per second, smoothed
+	last     time.Time
+	dropped  error
+}
+
+type req struct {
+	f    *fetch
+	p    *prov
+	r    int // range, -1 for the size probe
+	sent time.Time
+}
+
+func (f *fetch) provider(w common.Address) *prov {
+	for _, p := range f.provs {
+		if p.w == w {
+			return p
+		}
+	}
+	return nil
+}
+
+// addProvider adds w, or revives it if it was dropped for anything but
+// corruption.
+func (f *fetch) addProvider(w common.Address) {
+	if p := f.provider(w); p != nil {
+		if !errors.Is(p.dropped, ErrCorrupt) {
+			p.dropped = nil
+		}
+		return
+	}
+	f.provs = append(f.provs, &prov{w: w})
+}
+
+func (c *Core) find(id ID) *fetch {
+	for _, f := range c.fetches {
+		if f.id == id {
+			return f
+		}
+	}
+	return nil
+}
+
+func (c *Core) rangeOf(f *fetch, r int) (int64, int64) {
+	off := int64(r) * c.cfg.RangeSize
+	return off, min(c.cfg.RangeSize, f.size-off)
+}
+
+// sized sets a proven size and queues every missing range.
+func (c *Core) sized(f *fetch, size int64) error {
+	f.size = size
+	n := int((size + c.cfg.RangeSize - 1) / c.cfg.RangeSize)
+	if len(f.done) != n {
+		f.done, f.ndone = make([]bool, n), 0
+	}
+	f.copies = make([]uint8, n)
+	f.queue = f.queue[:0]
+	for i, d := range f.done {
+		if !d {
+			f.queue = append(f.queue, i)
+		}
+	}
+	return c.blobs.Begin(f.id, size)
+}
+
+func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error {
+	if size, done, err := c.blobs.Stat(cmd.ID); err == nil && done {
+		out.Emit(Event{Kind: EventDone, ID: cmd.ID, Have: size, Size: size})
+		return nil
+	}
+	f := c.find(cmd.ID)
+	if f == nil {
+		f = &fetch{id: cmd.ID, size: -1, public: cmd.Public, started: now}
+		if cmd.Size >= 0 {
+			if err := c.sized(f, cmd.Size); err != nil {
+				return err
+			}
+		}
+		c.fetches = append(c.fetches, f)
+	}
+	f.failed = false
+	for _, w := range cmd.Providers {
+		if w != c.cfg.Self {
+			f.addProvider(w)
+		}
+	}
+	if len(f.provs) == 0 {
+		return fmt.Errorf("content: fetch %s: %w", cmd.ID.Short(), ErrNoProviders)
+	}
+	if cmd.AskHolders {
+		n := c.req()
+		c.asks[n] = ask{peer: f.provs[0].w, fetch: f.id}
+		out.To(f.provs[0].w, encWho(n, f.id))
+	}
+	if f.size == 0 {
+		c.finish(now, f, out)
+		return nil
+	}
+	c.save(f, out)
+	c.pump(now, f, out)
+	return nil
+}
+
+// pump sends Gets until every live provider's window is full.
+func (c *Core) pump(now time.Time, f *fetch, out *service.Effects) {
+	if f.failed {
+		return
+	}
+	live := make([]*prov, 0, len(f.provs))
+	for _, p := range f.provs {
+		if p.dropped == nil {
+			live = append(live, p)
+		}
+	}
+	if len(live) == 0 {
+		f.failed = true
+		out.Emit(Event{Kind: EventFailed, ID: f.id, Have: c.have(f), Size: f.size, Err: ErrNoProviders})
+		return
+	}
+	slices.SortStableFunc(live, func(a, b *prov) int { return cmp.Compare(b.rate, a.rate) })
+	if f.size < 0 {
+		for _, r := range c.reqs {
+			if r.f == f {
+				return // the size probe is out
+			}
+		}
+		c.send(now, f, live[0], -1, out)
+		return
+	}
+	for _, p := range live {
+		for p.inflight < c.cfg.Window {
+			r := c.next(f, p)
+			if r < 0 {
+				break
+			}
+			c.send(now, f, p, r, out)
+		}
+	}
+}
+
+// next picks p's next range: the first queued, or in the endgame the
+// lowest range in flight once and not with p.
+func (c *Core) next(f *fetch, p *prov) int {
+	if len(f.queue) > 0 {
+		r := f.queue[0]
+		f.queue = f.queue[1:]
+		return r
+	}
+	var mine []int
+	for _, q := range c.reqs {
+		if q.f == f && q.p == p {
+			mine = append(mine, q.r)
+		}
+	}
+	for r, n := range f.copies {
+		if n == 1 && !f.done[r] && !slices.Contains(mine, r) {
+			return r
+		}
+	}
+	return -1
+}
+
+func (c *Core) send(now time.Time, f *fetch, p *prov, r int, out *service.Effects) {
+	off, n := int64(0), int64(0)
+	if r >= 0 {
+		off, n = c.rangeOf(f, r)
+		f.copies[r]++
+	}
+	q := c.req()
+	c.reqs[q] = &req{f: f, p: p, r: r, sent: now}
+	p.inflight++
+	out.To(p.w, encGet(q, f.id, off, n))
+}
+
+// answer handles a Data or Fail for one of our Gets.
+func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Effects) {
+	q, ok := c.reqs[m.req]
+	if !ok || q.p.w != peer {
+		return // late (after a drop) or not ours
+	}
+	delete(c.reqs, m.req)
+	f, p := q.f, q.p
+	p.inflight--
+	if q.r >= 0 {
+		f.copies[q.r]--
+	}
+	if m.typ == msgFail {
+		c.requeue(f, q.r)
+		c.drop(now, f, p, fmt.Errorf("%w (code %d)", ErrRefused, m.code), out)
+		return
+	}
+	var off, n int64
+	if q.r >= 0 {
+		off, n = c.rangeOf(f, q.r)
+	} else if len(m.slice) >= 8 {
+		size := int64(binary.LittleEndian.Uint64(m.slice))
+		if size > 0 {
+			off = (size - 1) / GroupSize * GroupSize
+			n = size - off
+		}
+	}
+	size, b, err := verifySlice(f.id, m.slice, off, n)
+	if err == nil && f.size >= 0 && size != f.size {
+		err = fmt.Errorf("%w: size %d, proven %d", ErrCorrupt, size, f.size)
+	}
+	if err != nil {
+		c.stats.Corrupt++
+		c.requeue(f, q.r)
+		c.drop(now, f, p, err, out)
+		return
+	}
+	c.stats.Verified += (n + GroupSize - 1) / GroupSize
+	if !f.firstByte {
+		f.firstByte = true
+		c.stats.FirstByteSum += int64(now.Sub(f.started))
+	}
+	if dt := now.Sub(p.last).Seconds(); !p.last.IsZero() && dt > 0 {
+		p.rate = 0.7*p.rate + 0.3*float64(n)/dt
+	} else if p.rate == 0 {
+		p.rate = float64(n) / max(now.Sub(q.sent).Seconds(), 1e-3)
+	}
+	p.last = now
+	if q.r < 0 { // the size probe
+		if err := c.sized(f, size); err != nil {
+			out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
+			return
+		}
+		c.save(f, out)
+		if size == 0 {
+			c.finish(now, f, out)
+			return
+		}
+		c.pump(now, f, out)
+		return
+	}
+	if f.done[q.r] {
+		c.stats.Wasted += n
+		c.pump(now, f, out)
+		return
+	}
+	if err := c.blobs.WriteAt(f.id, b, off); err != nil {
+		c.requeue(f, q.r)
+		out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
+		return
+	}
+	f.done[q.r] = true
+	f.ndone++
+	p.bytes += n
+	c.stats.Fetched += n
+	if f.unsaved++; f.unsaved >= progressEvery {
+		c.save(f, out)
+	}
+	out.Emit(Event{Kind: EventProgress, ID: f.id, Peer: peer, Have: c.have(f), Size: f.size})
+	if f.ndone == len(f.done) {
+		c.finish(now, f, out)
+		return
+	}
+	c.pump(now, f, out)
+}
+
+// requeue puts range r back at the front unless it is done or still
+// in flight elsewhere.
+func (c *Core) requeue(f *fetch, r int) {
+	if r >= 0 && !f.done[r] && f.copies[r] == 0 && !slices.Contains(f.queue, r) {
+		f.queue = append([]int{r}, f.queue...)
+	}
+}
+
+// drop stops asking p: its Gets in flight are forgotten and requeued.
+func (c *Core) drop(now time.Time, f *fetch, p *prov, why error, out *service.Effects) {
+	var mine []uint32
+	for n, q := range c.reqs {
+		if q.f == f && q.p == p {
+			mine = append(mine, n)
+		}
+	}
+	slices.Sort(mine)
+	for i := len(mine) - 1; i >= 0; i-- {
+		q := c.reqs[mine[i]]
+		delete(c.reqs, mine[i])
+		if q.r >= 0 {
+			f.copies[q.r]--
+			c.requeue(f, q.r)
+		}
+	}
+	p.inflight = 0
+	if p.dropped == nil {
+		p.dropped = why
+		c.stats.Dropped++
+		out.Emit(Event{Kind: EventDropped, ID: f.id, Peer: p.w, Err: why})
+	}
+	c.pump(now, f, out)
+}
+
+// have is how many bytes of f are verified.
+func (c *Core) have(f *fetch) int64 {
+	var n int64
+	for r, d := range f.done {
+		if d {
+			_, l := c.rangeOf(f, r)
+			n += l
+		}
+	}
+	return n
+}
+
+// finish completes f: the blob is hashed once more and made complete,
+// granted publicly (and announced) when it is a public blob and this
+// node serves, and the progress record goes.
+func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
+	c.fetches = slices.DeleteFunc(c.fetches, func(x *fetch) bool { return x == f })
+	for n, q := range c.reqs {
+		if q.f == f {
+			delete(c.reqs, n)
+		}
+	}
+	out.Del(fetchKey(f.id))
+	if f.size == 0 {
+		if err := c.blobs.Begin(f.id, 0); err != nil {
+			out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
+			return
+		}
+	}
+	if err := c.blobs.Finish(f.id); err != nil {
+		out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
+		return
+	}
+	c.stats.Completed++
+	if f.public && c.cfg.Serve {
+		out.Put(grantKey(f.id, nil), nil)
+		for _, p := range f.provs {
+			out.To(p.w, encHave(f.id, f.size))
+			break // the publisher (the first provider) keeps the holders
+		}
+	}
+	out.Emit(Event{Kind: EventDone, ID: f.id, Have: f.size, Size: f.size})
+}
+
+// progress record: i64 size | u8 public | u16 n | wallets | done bitmap.
+func (c *Core) save(f *fetch, out *service.Effects) {
+	f.unsaved = 0
+	b := binary.BigEndian.AppendUint64(nil, uint64(f.size))
+	pub := byte(0)
+	if f.public {
+		pub = 1
+	}
+	b = binary.BigEndian.AppendUint16(append(b, pub), uint16(len(f.provs)))
+	for _, p := range f.provs {
+		b = append(b, p.w[:]...)
+	}
+	bm := make([]byte, (len(f.done)+7)/8)
+	for i, d := range f.done {
+		if d {
+			bm[i/8] |= 1 << (i % 8)
+		}
+	}
+	out.Put(fetchKey(f.id), append(b, bm...))
+}
+
+// start reloads unfinished downloads and resumes them.
+func (c *Core) start(now time.Time, out *service.Effects) {
+	var fs []*fetch
+	c.st.Scan(keyFetch, func(k, v []byte) bool {
+		r := &reader{b: v}
+		f := &fetch{size: int64(r.u64()), public: r.u8() == 1, started: now}
+		copy(f.id[:], k[len(keyFetch):])
+		for range r.u16() {
+			f.provs = append(f.provs, &prov{w: common.BytesToAddress(r.take(20))})
+		}
+		bm := r.b
+		if r.bad || len(k) != len(keyFetch)+32 {
+			return true
+		}
+		if f.size >= 0 {
+			n := int((f.size + c.cfg.RangeSize - 1) / c.cfg.RangeSize)
+			if len(bm) != (n+7)/8 {
+				return true
+			}
+			f.done = make([]bool, n)
+			for i := range f.done {
+				if bm[i/8]&(1<<(i%8)) != 0 {
+					f.done[i] = true
+					f.ndone++
+				}
+			}
+		}
+		fs = append(fs, f)
+		return true
+	})
+	for _, f := range fs {
+		if f.size >= 0 {
+			if err := c.sized(f, f.size); err != nil {
+				continue
+			}
+		}
+		c.fetches = append(c.fetches, f)
+		if f.size >= 0 && f.ndone == len(f.done) {
+			c.finish(now, f, out)
+			continue
+		}
+		c.pump(now, f, out)
+	}
+}
+
+func (c *Core) status() Status {
+	s := Status{Stats: c.stats}
+	for _, f := range c.fetches {
+		d := Download{ID: f.id, Size: f.size, Have: c.have(f)}
+		for _, p := range f.provs {
+			pv := Provider{Wallet: p.w, Bytes: p.bytes, Rate: p.rate}
+			if p.dropped != nil {
+				pv.Dropped = p.dropped.Error()
+			}
+			d.Providers = append(d.Providers, pv)
+		}
+		s.Downloads = append(s.Downloads, d)
+	}
+	return s
+}

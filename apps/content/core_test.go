@@ -1,0 +1,71 @@
+package content
+
+import (
+	"bytes"
+	"errors"
+	mrand "math/rand/v2"
+
+	"github.com/ethereum/go-ethereum/common"
+	"testing"
+)
+
+// TestCoreMultiSource: bob downloads one blob from three providers at
+// once, one of which lies: every range is verified, the liar is caught
+// on its first answer, dropped and counted, and the blob completes from
+// the other two, each of which served part of it.
+func TestCoreMultiSource(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(3, 4))
+	data := randomBytes(r, 5<<20+12345)
+	n := newFakeNet(t)
+	var ids []ID
+	for i := byte(1); i <= 3; i++ {
+		b := &MemBlobs{}
+		id, err := b.Put(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+		var bl Blobs = b
+		if i == 2 {
+			bl = corruptBlobs{b}
+		}
+		fn := n.add(addr(i), bl, CoreConfig{})
+		if _, err := n.do(addr(i), ShareCmd{Name: "f", ID: id, Size: int64(len(data)), Public: true}); err != nil {
+			t.Fatal(err)
+		}
+		_ = fn
+	}
+	bob := n.add(addr(9), &MemBlobs{}, CoreConfig{RangeSize: 64 << 10})
+	if _, err := n.do(addr(9), FetchCmd{ID: ids[0], Size: -1, Providers: []common.Address{addr(1), addr(2), addr(3)}}); err != nil {
+		t.Fatal(err)
+	}
+	n.run(r, 1_000_000)
+	var done, dropped int
+	for _, e := range bob.ev {
+		switch e.Kind {
+		case EventDone:
+			done++
+		case EventDropped:
+			dropped++
+			if e.Peer != addr(2) || !errors.Is(e.Err, ErrCorrupt) {
+				t.Errorf("dropped %s: %v", e.Peer, e.Err)
+			}
+		case EventFailed:
+			t.Fatalf("failed: %v", e.Err)
+		}
+	}
+	if done != 1 || dropped != 1 {
+		t.Fatalf("done %d dropped %d", done, dropped)
+	}
+	got := make([]byte, len(data))
+	if _, err := bob.blobs.ReadAt(ids[0], got, 0); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("bytes differ (%v)", err)
+	}
+	st := bob.core.status().Stats
+	if st.Corrupt != 1 || st.Fetched != int64(len(data)) {
+		t.Fatalf("stats %+v", st)
+	}
+	if a, c := n.cores[addr(1)].core.stats.Served, n.cores[addr(3)].core.stats.Served; a == 0 || c == 0 {
+		t.Fatalf("served %d and %d: not multi-source", a, c)
+	}
+}

@@ -1,0 +1,61 @@
+// Package content is anynet's content service: verified blobs,
+// FTP-like sharing between wallets, downloads that take one blob from
+// several providers at once (publisher, mirrors, caches), and the web
+// by name (a local HTTP proxy for http://NAME.anynet/ and ServeSite,
+// which publishes a local web server with the caller's wallet in a
+// header).
+//
+// # Blobs and IDs
+//
+// A blob is named by its ID, the BLAKE3 hash of its bytes (what b3sum
+// prints); ID.CID is the same hash as a CIDv1 (raw codec 0x55, BLAKE3
+// multihash 0x1e), "bafkr4i…", as IPFS tools print it. Every blob is
+// kept with its Bao outboard (lukechampine.com/blake3/bao, chunk groups
+// of GroupSize = 16 KiB), so any range travels as a Bao slice and every
+// 16 KiB group is checked against the ID before a byte of it is
+// written. A collection is a directory tree as a blob (collection.go);
+// equal files are one blob.
+//
+// Test vector: "abc" has ID
+// 6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85 and
+// CID bafkr4ideg6z2yocgkez77nr3outtvdnvjdcvqrs5phnqh7jvtrwnlpm5qu.
+//
+// # Port, DID entry, frames
+//
+// The service listens on TCP Port (4100) of the node's identity; its
+// did:ethr service entry is DocumentEntryType ("AnynetContent") =
+// "port:4100". Frames travel as the shared runtime carries them (u32
+// length, then the frame; apps/service), at most a MaxRange slice plus
+// its parents. The first byte is the type; integers are big-endian:
+//
+//	1 Get        u32 req | 32 id | u64 off | u32 n      (n = 0: the last group, proving the size)
+//	2 Data       u32 req | Bao slice (u64 LE size | parents and groups in pre-order)
+//	3 Fail       u32 req | u8 code (1 not found, 2 denied, 3 busy)
+//	4 List       u32 req | u16 len | prefix
+//	5 Listing    u32 req | u16 count | count × (u16 len | name | 32 id | u64 size | u8 flags: 1 collection, 2 public)
+//	6 Have       32 id | u64 size                       (a mirror tells the publisher it serves id)
+//	7 Who        u32 req | 32 id                        (who else serves id?)
+//	8 Providers  u32 req | u16 count | count × 20-byte wallet
+//
+// Vectors: Get(req 1, ID("abc"), off 16384, n 262144) is
+// 01 00000001 6437b3ac…9d85 0000000000004000 00040000 (wire_test.go).
+//
+// # The core
+//
+// Core (service.Core) holds the protocol: access (a share is public or
+// for listed wallets, checked against the wallet the overlay verified;
+// a collection's files inherit its grants), listings, the holders a
+// publisher keeps (at most 64 per blob, from Have after a verified
+// download, answered to Who: announcements go to the one publisher, not
+// to a global table), and downloads (core_fetch.go): ranges of
+// RangeSize from every provider at once, fastest first, Window in
+// flight each, endgame duplicates, a provider whose range fails
+// verification dropped and counted (Stats.Corrupt), progress stored so
+// a restarted node resumes. Bytes live in Blobs (files, or memory for
+// tests and the simulator), state in a service.Store (pebble on nodes).
+//
+// # Limits
+//
+// A Get asks for at most MaxRange (1 MiB); a listing holds at most 4096
+// entries; a collection path is at most 1 KiB, relative and clean.
+package content

@@ -1,0 +1,157 @@
+package content
+
+import (
+	"bytes"
+	"crypto/rand"
+	mrand "math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// corruptBlobs serves a blob's bytes with one bit flipped in every
+// range it reads: a lying (or broken) provider.
+type corruptBlobs struct{ Blobs }
+
+func (c corruptBlobs) ReadAt(id ID, p []byte, off int64) (int, error) {
+	n, err := c.Blobs.ReadAt(id, p, off)
+	if n > 0 {
+		p[n/2] ^= 0x40
+	}
+	return n, err
+}
+
+// fakeNet carries frames between cores in memory, in order, with a
+// virtual clock: the core tests' driver (no sockets).
+type fakeNet struct {
+	t      testing.TB
+	now    time.Time
+	cores  map[common.Address]*fakeNode
+	queue  []fakeFrame
+	down   map[common.Address]bool
+	events []Event
+}
+
+type fakeNode struct {
+	core  *Core
+	store *service.Memory
+	blobs Blobs
+	due   time.Time
+	ev    []Event
+}
+
+type fakeFrame struct {
+	from, to common.Address
+	b        []byte
+}
+
+func newFakeNet(t testing.TB) *fakeNet {
+	return &fakeNet{t: t, now: time.Unix(1e9, 0), cores: map[common.Address]*fakeNode{}, down: map[common.Address]bool{}}
+}
+
+func addr(i byte) common.Address { return common.Address{19: i} }
+
+func (n *fakeNet) add(w common.Address, blobs Blobs, cfg CoreConfig) *fakeNode {
+	cfg.Self, cfg.Blobs, cfg.Rand = w, blobs, rand.Reader
+	if cfg.Store == nil {
+		cfg.Store = &service.Memory{}
+	}
+	c, err := NewCore(cfg)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	fn := &fakeNode{core: c, store: cfg.Store.(*service.Memory), blobs: blobs}
+	n.cores[w] = fn
+	n.handle(w, service.Input{Kind: service.Start})
+	return fn
+}
+
+func (n *fakeNet) handle(w common.Address, in service.Input) service.Effects {
+	fn := n.cores[w]
+	var out service.Effects
+	fn.core.Handle(n.now, in, &out)
+	if err := fn.store.Apply(out.Writes); err != nil {
+		n.t.Fatal(err)
+	}
+	for _, s := range out.Send {
+		if n.down[s.To] || n.cores[s.To] == nil {
+			n.queue = append(n.queue, fakeFrame{from: s.To, to: w}) // a Down
+			continue
+		}
+		n.queue = append(n.queue, fakeFrame{from: w, to: s.To, b: bytes.Clone(s.Frame)})
+	}
+	fn.ev = append(fn.ev, asEvents(out.Events)...)
+	if !out.Deadline.IsZero() {
+		fn.due = out.Deadline
+	}
+	return out
+}
+
+func asEvents(es []any) []Event {
+	var out []Event
+	for _, e := range es {
+		out = append(out, e.(Event))
+	}
+	return out
+}
+
+func (n *fakeNet) do(w common.Address, cmd any) (any, error) {
+	out := n.handle(w, service.Input{Kind: service.Command, Cmd: cmd})
+	return out.Result, out.Err
+}
+
+// run delivers frames (in a shuffled order across pairs when r is
+// set, in order per pair) until none is left, advancing the clock
+// 1 ms per frame and firing due timers.
+func (n *fakeNet) run(r *mrand.Rand, limit int) {
+	for i := 0; i < limit; i++ {
+		if len(n.queue) == 0 {
+			var next time.Time
+			var who common.Address
+			for w, fn := range n.cores {
+				if !fn.due.IsZero() && (next.IsZero() || fn.due.Before(next)) {
+					next, who = fn.due, w
+				}
+			}
+			if next.IsZero() {
+				return
+			}
+			n.now = next
+			n.cores[who].due = time.Time{}
+			n.handle(who, service.Input{Kind: service.Timer})
+			continue
+		}
+		j := 0
+		if r != nil {
+			j = r.IntN(len(n.queue))
+			for k := 0; k < j; k++ { // keep order per pair
+				if n.queue[k].from == n.queue[j].from && n.queue[k].to == n.queue[j].to {
+					j = k
+					break
+				}
+			}
+		}
+		f := n.queue[j]
+		n.queue = append(n.queue[:j], n.queue[j+1:]...)
+		n.now = n.now.Add(time.Millisecond)
+		if f.b == nil {
+			n.handle(f.to, service.Input{Kind: service.Down, Peer: f.from})
+			continue
+		}
+		if n.down[f.to] {
+			continue
+		}
+		n.handle(f.to, service.Input{Kind: service.Frame, Peer: f.from, Frame: f.b})
+	}
+	n.t.Fatalf("fake net: still busy after %d steps", limit)
+}
+
+func randomBytes(r *mrand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}

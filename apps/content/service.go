@@ -1,0 +1,278 @@
+package content
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/anynet/anynet/apps/internal/runner"
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Port is the well-known TCP port of the content service.
+const Port = 4100
+
+// DocumentEntryType is the did:ethr service entry a publisher adds:
+// value "port:4100".
+const DocumentEntryType = "AnynetContent"
+
+// Config configures a Service. Zero values mean the documented defaults.
+type Config struct {
+	// Host is the node; required.
+	Host service.Host
+	// Dir holds the store (Dir/store, pebble) and the blobs
+	// (Dir/blobs). Empty means Host.Dir()/content, and with no data
+	// directory either, memory (lost on Close).
+	Dir string
+	// Serve makes this node a mirror and cache: public blobs it
+	// downloads are served to others and announced to the publisher.
+	Serve bool
+	// RangeSize, Window and RequestTimeout: see CoreConfig.
+	RangeSize      int64
+	Window         int
+	RequestTimeout time.Duration
+	// Blobs replaces the blob store (tests); nil means Dir's.
+	Blobs Blobs
+	// Logger receives logs; nil discards.
+	Logger *slog.Logger
+}
+
+// Service runs the content core on a node: shares, downloads, listings.
+type Service struct {
+	host  service.Host
+	r     *runner.Runner
+	core  *Core
+	blobs Blobs
+	store service.Store
+	own   bool // the service closes store
+
+	mu     sync.Mutex // guards subs and next
+	subs   map[int]func(Event)
+	nextID int
+}
+
+// Open starts the service on cfg.Host.
+func Open(ctx context.Context, cfg Config) (*Service, error) {
+	if cfg.Host == nil {
+		return nil, errors.New("content: Host is required")
+	}
+	dir := cfg.Dir
+	if dir == "" && cfg.Host.Dir() != "" {
+		dir = filepath.Join(cfg.Host.Dir(), "content")
+	}
+	s := &Service{host: cfg.Host, blobs: cfg.Blobs, subs: map[int]func(Event){}}
+	var err error
+	if dir == "" {
+		s.store = &service.Memory{}
+		if s.blobs == nil {
+			s.blobs = &MemBlobs{}
+		}
+	} else {
+		if s.store, err = service.OpenPebble(filepath.Join(dir, "store")); err != nil {
+			return nil, err
+		}
+		s.own = true
+		if s.blobs == nil {
+			if s.blobs, err = OpenDirBlobs(filepath.Join(dir, "blobs")); err != nil {
+				s.store.Close()
+				return nil, err
+			}
+		}
+	}
+	s.core, err = NewCore(CoreConfig{Self: cfg.Host.Addr(), Store: s.store, Blobs: s.blobs, Rand: rand.Reader,
+		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve})
+	if err == nil {
+		s.r, err = runner.Start(runner.Config{Host: cfg.Host, Core: s.core, Store: s.store, Port: Port,
+			MaxFrame: maxFrame, OnEvent: s.event, Logger: cfg.Logger})
+	}
+	if err != nil {
+		if s.own {
+			s.store.Close()
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close stops the service.
+func (s *Service) Close() error {
+	err := s.r.Close()
+	if s.own {
+		if cerr := s.store.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+// Blobs is the service's blob store.
+func (s *Service) Blobs() Blobs { return s.blobs }
+
+// event fans a core event out to the subscribers (runner goroutine).
+func (s *Service) event(e any) {
+	ev, ok := e.(Event)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, fn := range s.subs {
+		fn(ev)
+	}
+}
+
+// Subscribe calls fn with every event until the returned cancel; fn
+// runs on the service's goroutine and must not block.
+func (s *Service) Subscribe(fn func(Event)) (cancel func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	n := s.nextID
+	s.subs[n] = fn
+	return func() {
+		s.mu.Lock()
+		delete(s.subs, n)
+		s.mu.Unlock()
+	}
+}
+
+// Status returns the downloads in progress and the counters.
+func (s *Service) Status(ctx context.Context) (Status, error) {
+	v, err := s.r.Do(ctx, StatusCmd{})
+	if err != nil {
+		return Status{}, err
+	}
+	return v.(Status), nil
+}
+
+// Shares returns this node's shares.
+func (s *Service) Shares(ctx context.Context) ([]Entry, error) {
+	v, err := s.r.Do(ctx, SharesCmd{})
+	if err != nil {
+		return nil, err
+	}
+	es, _ := v.([]Entry)
+	return es, nil
+}
+
+// List asks host (a name or "0x…" wallet) for the shares the caller's
+// wallet may read whose name starts with prefix (FTP's LIST).
+func (s *Service) List(ctx context.Context, host, prefix string) ([]Entry, error) {
+	w, err := s.host.Lookup(ctx, host)
+	if err != nil {
+		return nil, fmt.Errorf("content: list %s: %w", host, err)
+	}
+	type answer struct {
+		es  []Entry
+		err error
+	}
+	got := make(chan answer, 1)
+	var mu sync.Mutex
+	var req uint32
+	var early []Event
+	cancel := s.Subscribe(func(e Event) {
+		if e.Kind != EventListing || e.Peer != w {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if req == 0 {
+			early = append(early, e)
+			return
+		}
+		if e.Req == req {
+			select {
+			case got <- answer{e.Entries, e.Err}:
+			default:
+			}
+		}
+	})
+	defer cancel()
+	v, err := s.r.Do(ctx, ListCmd{Peer: w, Prefix: prefix})
+	if err != nil {
+		return nil, err
+	}
+	mu.Lock()
+	req = v.(uint32)
+	for _, e := range early {
+		if e.Req == req {
+			got <- answer{e.Entries, e.Err}
+		}
+	}
+	mu.Unlock()
+	select {
+	case a := <-got:
+		if a.err != nil {
+			return nil, fmt.Errorf("content: list %s: %w", host, a.err)
+		}
+		return a.es, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// FetchOptions tunes one Fetch.
+type FetchOptions struct {
+	// Size of the blob, -1 (or 0 with SizeKnown false) if unknown.
+	Size      int64
+	SizeKnown bool
+	// Providers are asked for ranges; the first is the publisher.
+	Providers []common.Address
+	// AskHolders asks the first provider for the holders it knows.
+	AskHolders bool
+	// Public: the blob is from a public share (see Config.Serve).
+	Public bool
+	// Progress, if set, is called (on the service goroutine, so quickly)
+	// with the verified bytes so far.
+	Progress func(have, size int64)
+}
+
+// Fetch downloads blob id until it is complete and verified, or every
+// provider failed (ErrNoProviders; call again to resume).
+func (s *Service) Fetch(ctx context.Context, id ID, o FetchOptions) error {
+	done := make(chan error, 1)
+	cancel := s.Subscribe(func(e Event) {
+		if e.ID != id {
+			return
+		}
+		switch e.Kind {
+		case EventProgress:
+			if o.Progress != nil {
+				o.Progress(e.Have, e.Size)
+			}
+		case EventDone:
+			select {
+			case done <- nil:
+			default:
+			}
+		case EventFailed:
+			select {
+			case done <- e.Err:
+			default:
+			}
+		}
+	})
+	defer cancel()
+	size := int64(-1)
+	if o.SizeKnown {
+		size = o.Size
+	}
+	if _, err := s.r.Do(ctx, FetchCmd{ID: id, Size: size, Providers: o.Providers, AskHolders: o.AskHolders, Public: o.Public}); err != nil {
+		return err
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("content: fetch %s: %w", id.Short(), err)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
