@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/hex"
-	"net/netip"
 	"errors"
+	"net/netip"
 	"testing"
 	"time"
 
