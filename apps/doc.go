@@ -18,6 +18,8 @@
 //	im        apps/im   tcp 5222 (messages),       AnynetIM = "seal:<64 hex: X25519 seal key>"
 //	                    udp 5223 (calls)           AnynetMailbox = "<0x wallet or name of the mailbox node>"
 //	pay       apps/pay  tcp 402                    AnynetPay = "eip155:<chain id>:<0x PaymentChannels address>"
+//	vpn       apps/vpn  tcp 1080 (tunnels: TCP      AnynetExit = "v=1 region=<text> price=<text> policy=<summary>"
+//	                    and UDP as datagrams)
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -35,6 +37,15 @@
 // x402 adapter for HTTP settled by vouchers. Its protocol is a sans-I/O
 // core (pay.Core) run by pay.Service on nodes and by the simulator's
 // "pay" workload.
+//
+// apps/vpn: exits — nodes that dial the destinations their clients ask
+// for with ordinary sockets (TCP, UDP, names resolved at the exit),
+// under a policy safe by default (no loopback, private, link-local,
+// metadata or own networks), with per-wallet rate and byte limits; a
+// client that fails over between exits and serves SOCKS5 and an HTTP
+// proxy on one loopback port; per-session byte counters for payments.
+// Its admission (gate.go) is sans-I/O but not a service.Core: tunnels
+// are bulk bytes copied by the runtime.
 //
 // The other services are tracked in the project's issues.
 package apps
