@@ -47,9 +47,9 @@ func push(b *testing.B, c net.Conn, buf []byte) {
 //
 //	go test -run XXX -bench Throughput -benchtime 20x ./apps/vpn/
 func BenchmarkThroughput(b *testing.B) {
-	nodes := newNodes(b, 2)
 	buf := make([]byte, 32<<10)
 	b.Run("direct-overlay", func(b *testing.B) {
+		nodes := newNodes(b, 2)
 		ln, err := nodes[1].Listen("tcp", ":9000")
 		if err != nil {
 			b.Fatal(err)
@@ -67,6 +67,7 @@ func BenchmarkThroughput(b *testing.B) {
 		}
 	})
 	b.Run("proxy-exit", func(b *testing.B) {
+		nodes := newNodes(b, 2)
 		startExit(b, nodes[1], loopbackPolicy())
 		addr, _ := startProxy(b, &Client{Host: nodes[0], Exits: []string{nodes[1].Addr().Hex()}})
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -97,7 +98,6 @@ func BenchmarkThroughput(b *testing.B) {
 //
 //	go test -run XXX -bench Connect -benchtime 200x ./apps/vpn/
 func BenchmarkConnect(b *testing.B) {
-	nodes := newNodes(b, 2)
 	echo := func(ln net.Listener) {
 		for {
 			c, err := ln.Accept()
@@ -118,6 +118,7 @@ func BenchmarkConnect(b *testing.B) {
 		c.Close()
 	}
 	b.Run("direct-overlay", func(b *testing.B) {
+		nodes := newNodes(b, 2)
 		ln, err := nodes[1].Listen("tcp", ":9001")
 		if err != nil {
 			b.Fatal(err)
@@ -133,6 +134,7 @@ func BenchmarkConnect(b *testing.B) {
 		}
 	})
 	b.Run("proxy-exit", func(b *testing.B) {
+		nodes := newNodes(b, 2)
 		startExit(b, nodes[1], Policy{Allow: loopbackPolicy().Allow, Limits: Limits{SessionsPerSecond: -1}})
 		addr, _ := startProxy(b, &Client{Host: nodes[0], Exits: []string{nodes[1].Addr().Hex()}})
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -39,6 +39,11 @@ type ExitConfig struct {
 	Meter Meter
 	// Resolver resolves destination names; nil means net.DefaultResolver.
 	Resolver *net.Resolver
+	// Dial and ListenUDP reach destinations; nil means the machine's
+	// ordinary sockets (net.Dialer, net.ListenUDP on all addresses).
+	// Tests put them in a network namespace.
+	Dial      func(ctx context.Context, network, addr string) (net.Conn, error)
+	ListenUDP func() (*net.UDPConn, error)
 	// DialTimeout bounds resolving and connecting to a destination;
 	// zero means 10 s.
 	DialTimeout time.Duration
@@ -87,6 +92,12 @@ func StartExit(cfg ExitConfig) (*Exit, error) {
 	}
 	if cfg.Resolver == nil {
 		cfg.Resolver = net.DefaultResolver
+	}
+	if cfg.Dial == nil {
+		cfg.Dial = (&net.Dialer{}).DialContext
+	}
+	if cfg.ListenUDP == nil {
+		cfg.ListenUDP = func() (*net.UDPConn, error) { return net.ListenUDP("udp", nil) }
 	}
 	if cfg.Store == nil {
 		cfg.Store = &service.Memory{}
@@ -276,11 +287,10 @@ func (e *Exit) serveTCP(c net.Conn, wallet common.Address, req Request) {
 	ips, err := e.resolve(ctx, req.Host)
 	var dst net.Conn
 	if err == nil {
-		d := net.Dialer{}
 		for _, ip := range ips {
 			// Dial the address just checked, never the name again: a
 			// second resolution could answer a refused address.
-			dst, err = d.DialContext(ctx, "tcp", net.JoinHostPort(ip.String(), strconv.Itoa(int(req.Port))))
+			dst, err = e.cfg.Dial(ctx, "tcp", net.JoinHostPort(ip.String(), strconv.Itoa(int(req.Port))))
 			if err == nil {
 				break
 			}

@@ -27,7 +27,7 @@ import (
 // text, so the client can
 // show it, and goes on.
 func (e *Exit) serveUDP(c net.Conn, wallet common.Address) {
-	sock, err := net.ListenUDP("udp", nil)
+	sock, err := e.cfg.ListenUDP()
 	if err != nil {
 		e.refuse(c, wallet, fmt.Errorf("%w: udp socket: %v", ErrConnect, err))
 		return

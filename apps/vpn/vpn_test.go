@@ -121,7 +121,7 @@ func TestUDPAssociate(t *testing.T) {
 				return
 			}
 			proxy, _ := startProxy(t, c)
-			got := socksUDPRoundTrip(t, proxy, tc.host, echo.Port(), "ping")
+			got := socksUDPRoundTrip(t, proxy, tc.host, echo.Port(), "ping", "127.0.0.1")
 			if got != "echo:ping" {
 				t.Fatalf("got %q", got)
 			}
@@ -130,7 +130,7 @@ func TestUDPAssociate(t *testing.T) {
 }
 
 // socksUDPRoundTrip is a small SOCKS5 UDP ASSOCIATE client.
-func socksUDPRoundTrip(t *testing.T, proxy, host string, port uint16, msg string) string {
+func socksUDPRoundTrip(t *testing.T, proxy, host string, port uint16, msg, from string) string {
 	t.Helper()
 	ctl, err := net.Dial("tcp", proxy)
 	if err != nil {
@@ -170,7 +170,7 @@ func socksUDPRoundTrip(t *testing.T, proxy, host string, port uint16, msg string
 		t.Fatal(err)
 	}
 	fh, fp, payload, err := parseSocksUDP(buf[:n])
-	if err != nil || fh != "127.0.0.1" || fp != port {
+	if err != nil || fh != from || fp != port {
 		t.Fatalf("reply from %s:%d: %v", fh, fp, err)
 	}
 	return string(payload)
