@@ -315,16 +315,21 @@ func (e *Exit) serveTCP(c net.Conn, wallet common.Address, req Request) {
 	u := Usage{Client: wallet, Exit: e.cfg.Host.Addr(), Start: e.cfg.Host.Time()}
 	rand.Read(u.Session[:])
 	var up, down atomic.Uint64
-	err = splice(c, dst, &up, &down, func(n int) error { return e.gate.spend(wallet, e.cfg.Host.Time(), n) })
+	err = splice(c, dst, &up, &down, func(isUp bool, n int) error {
+		if isUp {
+			e.up.Add(uint64(n))
+		} else {
+			e.down.Add(uint64(n))
+		}
+		return e.gate.spend(wallet, e.cfg.Host.Time(), n)
+	})
 	e.finish(u, up.Load(), down.Load(), err)
 }
 
-// finish counts a session's bytes, stores the wallet's totals and
+// finish stores the wallet's totals and
 // hands the counters to the Meter.
 func (e *Exit) finish(u Usage, up, down uint64, err error) {
 	u.Up, u.Down, u.End = up, down, e.cfg.Host.Time()
-	e.up.Add(up)
-	e.down.Add(down)
 	if err != nil {
 		e.log.Debug("vpn: session ended", "wallet", u.Client, "err", err)
 	}

@@ -97,6 +97,7 @@ func (a *assoc) fromClient() error {
 		a.mu.Unlock()
 		if _, err := a.sock.WriteToUDPAddrPort(d.Payload, dst); err == nil {
 			a.up.Add(uint64(len(d.Payload)))
+			a.e.up.Add(uint64(len(d.Payload)))
 		}
 	}
 }
@@ -164,5 +165,6 @@ func (a *assoc) fromDestinations() {
 			return
 		}
 		a.down.Add(uint64(n))
+		a.e.down.Add(uint64(n))
 	}
 }

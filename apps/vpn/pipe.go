@@ -23,15 +23,15 @@ type closeWriter interface{ CloseWrite() error }
 
 // splice copies a→b and b→a until both directions end, counting the
 // bytes of each in up (a→b) and down (b→a). spend, if not nil, is
-// called after every chunk with its size; an error from it ends the
-// tunnel. A direction that reaches EOF half-closes its destination, so
+// called after every chunk with its direction (up: a→b) and size; an
+// error from it ends the tunnel. A direction that reaches EOF half-closes its destination, so
 // a request/response over a half-closed stream still works. Both conns
 // are closed when splice returns.
 //
 // Flow control is the conns' own: a write blocks while the receiver's
 // window is full, so the reader of the other side stops reading and its
 // own window fills in turn (doc.go, "Flow control").
-func splice(a, b net.Conn, up, down *atomic.Uint64, spend func(int) error) error {
+func splice(a, b net.Conn, up, down *atomic.Uint64, spend func(up bool, n int) error) error {
 	var wg sync.WaitGroup
 	var once sync.Once
 	var first error
@@ -42,7 +42,7 @@ func splice(a, b net.Conn, up, down *atomic.Uint64, spend func(int) error) error
 			b.Close()
 		})
 	}
-	half := func(dst, src net.Conn, n *atomic.Uint64) {
+	half := func(dst, src net.Conn, n *atomic.Uint64, isUp bool) {
 		defer wg.Done()
 		buf := getBuf()
 		defer putBuf(buf)
@@ -55,7 +55,7 @@ func splice(a, b net.Conn, up, down *atomic.Uint64, spend func(int) error) error
 				}
 				n.Add(uint64(k))
 				if spend != nil {
-					if serr := spend(k); serr != nil {
+					if serr := spend(isUp, k); serr != nil {
 						fail(serr)
 						return
 					}
@@ -74,8 +74,8 @@ func splice(a, b net.Conn, up, down *atomic.Uint64, spend func(int) error) error
 		}
 	}
 	wg.Add(2)
-	go half(b, a, up)
-	go half(a, b, down)
+	go half(b, a, up, true)
+	go half(a, b, down, false)
 	wg.Wait()
 	a.Close()
 	b.Close()
