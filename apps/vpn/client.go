@@ -44,6 +44,9 @@ type Client struct {
 	// next exit is tried. Zero means 1 s, so a connection opened while
 	// the exit in use dies goes through the next one well within 3 s.
 	AttemptTimeout time.Duration
+	// LastTimeout bounds the attempt on the last exit there is to try
+	// (no other to fail over to); zero means 10 s.
+	LastTimeout time.Duration
 	// RetryAfter is how long an exit that failed is skipped; zero
 	// means 30 s.
 	RetryAfter time.Duration
@@ -165,7 +168,7 @@ func (c *Client) open(ctx context.Context, exits []string, req Request) (net.Con
 	}
 	var errs []error
 	for i, exit := range exits {
-		conn, err := c.attempt(ctx, exit, req)
+		conn, err := c.attempt(ctx, exit, req, i == len(exits)-1)
 		if err == nil {
 			if i > 0 {
 				c.stats.failovers.Add(1)
@@ -192,11 +195,19 @@ func (c *Client) open(ctx context.Context, exits []string, req Request) (net.Con
 	return nil, fmt.Errorf("%w: %w", ErrNoExit, errors.Join(errs...))
 }
 
-// attempt opens one tunnel through exit within AttemptTimeout.
-func (c *Client) attempt(ctx context.Context, exit string, req Request) (net.Conn, error) {
+// attempt opens one tunnel through exit within AttemptTimeout, or,
+// for the last exit there is to try, within LastTimeout (a first
+// contact may look the exit up on chain first).
+func (c *Client) attempt(ctx context.Context, exit string, req Request, last bool) (net.Conn, error) {
 	t := c.AttemptTimeout
 	if t == 0 {
 		t = time.Second
+	}
+	if last {
+		t = c.LastTimeout
+		if t == 0 {
+			t = 10 * time.Second
+		}
 	}
 	actx, cancel := context.WithTimeout(ctx, t)
 	defer cancel()
@@ -234,7 +245,7 @@ func (c *Client) attempt(ctx context.Context, exit string, req Request) (net.Con
 // Probe opens a probe tunnel to exit and returns the round trip.
 func (c *Client) Probe(ctx context.Context, exit string) (time.Duration, error) {
 	start := time.Now()
-	conn, err := c.attempt(ctx, exit, Request{Kind: KindProbe})
+	conn, err := c.attempt(ctx, exit, Request{Kind: KindProbe}, false)
 	if err != nil {
 		return 0, err
 	}

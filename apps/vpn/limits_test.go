@@ -3,6 +3,7 @@ package vpn
 import (
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,5 +51,27 @@ func TestPolicyAndLimits(t *testing.T) {
 				t.Fatalf("err = %v; want a refusal with %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestRules: per-domain rules send a domain and its subdomains through
+// a named exit or direct; the rest go through Exits, those marked down
+// last.
+func TestRules(t *testing.T) {
+	c := &Client{Exits: []string{"a", "b"}, Rules: []Rule{{Domain: "example.com", Exit: "c"}, {Domain: "lan.test.", Exit: Direct}}}
+	for host, want := range map[string][]string{
+		"example.com":      {"c"},
+		"www.Example.COM.": {"c"},
+		"notexample.com":   {"a", "b"},
+		"x.lan.test":       nil,
+		"other.org":        {"a", "b"},
+	} {
+		if got := c.route(host); !slices.Equal(got, want) || (want == nil) != (got == nil) {
+			t.Errorf("route(%q) = %v, want %v", host, got, want)
+		}
+	}
+	c.markDown("a")
+	if got := c.route("other.org"); !slices.Equal(got, []string{"b", "a"}) {
+		t.Errorf("with a down: %v", got)
 	}
 }
