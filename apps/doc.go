@@ -20,6 +20,8 @@
 //	pay       apps/pay  tcp 402                    AnynetPay = "eip155:<chain id>:<0x PaymentChannels address>"
 //	content   apps/content tcp 4100 (blobs),       AnynetContent = "port:4100"
 //	                    tcp 80 (live sites)
+//	vpn       apps/vpn  tcp 1080 (tunnels: TCP      AnynetExit = "v=1 region=<text> price=<text> policy=<summary>"
+//	                    and UDP as datagrams)
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -45,6 +47,14 @@
 // publisher, and the web by name (an HTTP proxy for NAME.anynet and
 // ServeSite with the caller's verified wallet in a header); a sans-I/O
 // core on the shared runner.
+// apps/vpn: exits — nodes that dial the destinations their clients ask
+// for with ordinary sockets (TCP, UDP, names resolved at the exit),
+// under a policy safe by default (no loopback, private, link-local,
+// metadata or own networks), with per-wallet rate and byte limits; a
+// client that fails over between exits and serves SOCKS5 and an HTTP
+// proxy on one loopback port; per-session byte counters for payments.
+// Its admission (gate.go) is sans-I/O but not a service.Core: tunnels
+// are bulk bytes copied by the runtime.
 //
 // The other services are tracked in the project's issues.
 package apps

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/anynet/anynet/link/locator"
@@ -59,6 +60,26 @@ type Config struct {
 	// wallet's chat messages while it is offline; it is published in the
 	// wallet's DID document. Empty publishes none.
 	MailAt string
+	// Exit offers this node's IP to other wallets (apps/vpn): it dials
+	// the destinations they ask for under the exit policy, and
+	// advertises itself in the wallet's DID document.
+	Exit bool
+	// ExitAllow are ranges the exit serves although its safe default
+	// refuses them (a lab's 10.0.0.0/8), CIDR prefixes.
+	ExitAllow []string
+	// ExitPorts are the only destination ports the exit serves
+	// ("80,443,8000-8999"); empty: every port but 25.
+	ExitPorts string
+	// ExitRegion and ExitPrice are advertised with the exit (free text).
+	ExitRegion string
+	ExitPrice  string
+	// Proxy is a loopback host:port where the node serves a SOCKS5 and
+	// HTTP proxy through exits; empty serves none.
+	Proxy string
+	// ProxyExits are the exits the proxy uses, best first (names or 0x
+	// wallets), or "auto": the exits advertised on chain, ranked by
+	// round trip.
+	ProxyExits []string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 	// LogFormat is text or json.
@@ -73,6 +94,7 @@ type Config struct {
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
 	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "log-level", "log-format",
+	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "proxy", "proxy-exits",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
 }
@@ -176,6 +198,20 @@ func (c Config) Validate() error {
 			return invalid("mail-at", c.MailAt, "a name (ENSIP-15) or a 0x wallet")
 		}
 	}
+	for _, p := range c.ExitAllow {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			return invalid("exit-allow", p, "a CIDR prefix, e.g. 10.0.0.0/8")
+		}
+	}
+	if c.ExitPorts != "" && !validPorts(c.ExitPorts) {
+		return invalid("exit-ports", c.ExitPorts, "ports and ranges, e.g. 80,443,8000-8999")
+	}
+	if c.Proxy != "" && !IsLoopback(c.Proxy) {
+		return invalid("proxy", c.Proxy, "a loopback host:port, e.g. 127.0.0.1:1080 (the proxy asks no credentials)")
+	}
+	if c.Proxy != "" && len(c.ProxyExits) == 0 {
+		return fmt.Errorf("%w: proxy %q: set proxy-exits (names, 0x wallets, or auto)", ErrInvalid, c.Proxy)
+	}
 	if err := c.Contracts.validate(c.Chain); err != nil {
 		return err
 	}
@@ -276,4 +312,21 @@ func ParsePeer(s string) (wallet string, addr netip.AddrPort, err error) {
 		return "", netip.AddrPort{}, fmt.Errorf("%w: peer %q: want 0x<wallet>@<ip:port>", ErrInvalid, s)
 	}
 	return w, ap, nil
+}
+
+// validPorts checks "80,443,8000-8999" (vpn.ParsePorts parses it).
+func validPorts(s string) bool {
+	for _, f := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(f), "-")
+		a, err := strconv.ParseUint(lo, 10, 16)
+		if err != nil || a == 0 {
+			return false
+		}
+		if isRange {
+			if b, err := strconv.ParseUint(hi, 10, 16); err != nil || b < a {
+				return false
+			}
+		}
+	}
+	return true
 }

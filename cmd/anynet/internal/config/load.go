@@ -149,13 +149,16 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("log-level", d.LogLevel)
 	v.SetDefault("log-format", d.LogFormat)
 	v.SetDefault("keystore.scrypt", d.Scrypt)
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "route-prefix"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
 	v.SetDefault("routers", []string{})
 	v.SetDefault("headless", false)
 	v.SetDefault("mailbox", false)
+	v.SetDefault("exit", false)
+	v.SetDefault("exit-allow", []string{})
+	v.SetDefault("proxy-exits", []string{})
 	v.SetDefault("punch", true)
 }
 
@@ -204,6 +207,13 @@ func decode(v *viper.Viper) (Config, error) {
 	c.Headless = boolean("headless")
 	c.Mailbox = boolean("mailbox")
 	c.MailAt = str("mail-at")
+	c.Exit = boolean("exit")
+	c.ExitAllow = list(v.Get("exit-allow"))
+	c.ExitPorts = str("exit-ports")
+	c.ExitRegion = str("exit-region")
+	c.ExitPrice = str("exit-price")
+	c.Proxy = str("proxy")
+	c.ProxyExits = list(v.Get("proxy-exits"))
 	c.LogLevel = str("log-level")
 	c.LogFormat = str("log-format")
 	c.PassphraseFile = str("passphrase-file")

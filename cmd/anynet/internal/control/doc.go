@@ -113,6 +113,12 @@
 //	GET  /v1/pay/budgets                                         []PayBudget
 //	GET  /v1/pay/wallet                                          PayWallet
 //
+// A Backend implementing VPNBackend (the daemon) serves VPN exits
+// (apps/vpn); others answer ErrUnsupported:
+//
+//	GET  /v1/vpn/status                      VPNStatus (the node's exit and proxy, each if running)
+//	GET  /v1/vpn/exits                       []VPNExit advertised on chain
+//
 // GROUP and COMMUNITY are an ID (32 hex digits) or a name, if unique
 // among this wallet's groups or communities. The group and community
 // endpoints are served by a Backend implementing CommunityBackend (the

@@ -74,6 +74,9 @@ func (d *Daemon) publishOnce(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := d.publishExit(ctx, auth); err != nil { // vpn.go
+		return err
+	}
 	d.log.Info("published node key, binding, underlay endpoint and chat key", "wallet", d.wallet.Hex(), "mail-at", d.cfg.MailAt)
 	if d.cfg.Name == "" {
 		return nil

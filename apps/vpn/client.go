@@ -1,0 +1,316 @@
+package vpn
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+)
+
+// Direct is the exit name of a Rule that sends its domains past every
+// exit, with the machine's own sockets.
+const Direct = "direct"
+
+// Rule sends the destinations under Domain ("example.com" holds
+// "www.example.com") through Exit, or direct.
+type Rule struct {
+	Domain string
+	Exit   string // an exit name or wallet, or Direct
+}
+
+// Client dials destinations through exits. Set the fields, then use
+// it; it is safe for concurrent use. The zero value of each field is
+// its documented default.
+type Client struct {
+	// Host is the node; required.
+	Host service.Host
+	// Exits are the exits to use, names or "0x…" wallets, best first;
+	// a new connection goes through the first one not marked down.
+	Exits []string
+	// Rules route some domains through a given exit or direct; the
+	// first that matches wins, the rest go through Exits.
+	Rules []Rule
+	// AttemptTimeout bounds one exit's dial and answer; after it the
+	// next exit is tried. Zero means 1 s, so a connection opened while
+	// the exit in use dies goes through the next one well within 3 s.
+	AttemptTimeout time.Duration
+	// LastTimeout bounds the attempt on the last exit there is to try
+	// (no other to fail over to); zero means 10 s.
+	LastTimeout time.Duration
+	// RetryAfter is how long an exit that failed is skipped; zero
+	// means 30 s.
+	RetryAfter time.Duration
+	// Port is the exits' overlay port; zero means Port.
+	Port uint16
+	// Meter receives every session's counters as the client kept them;
+	// nil drops them.
+	Meter Meter
+	// Logger receives logs; nil discards.
+	Logger *slog.Logger
+
+	mu    sync.Mutex // guards down and last
+	down  map[string]time.Time
+	last  string
+	stats clientStats
+}
+
+type clientStats struct {
+	sessions, failovers, up, down atomic.Uint64
+}
+
+// ClientStats are a client's counters.
+type ClientStats struct {
+	Sessions, Failovers uint64
+	Up, Down            uint64
+	Exit                string // the exit the last session went through
+}
+
+// Stats returns the client's counters.
+func (c *Client) Stats() ClientStats {
+	c.mu.Lock()
+	last := c.last
+	c.mu.Unlock()
+	return ClientStats{Sessions: c.stats.sessions.Load(), Failovers: c.stats.failovers.Load(),
+		Up: c.stats.up.Load(), Down: c.stats.down.Load(), Exit: last}
+}
+
+func (c *Client) log() *slog.Logger {
+	if c.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Logger
+}
+
+func (c *Client) port() uint16 {
+	if c.Port == 0 {
+		return Port
+	}
+	return c.Port
+}
+
+// route returns the exits to try for host, in order, or nil for direct.
+func (c *Client) route(host string) []string {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	for _, r := range c.Rules {
+		d := strings.TrimSuffix(strings.ToLower(r.Domain), ".")
+		if host == d || strings.HasSuffix(host, "."+d) {
+			if r.Exit == Direct {
+				return nil
+			}
+			return []string{r.Exit}
+		}
+	}
+	now := time.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var up, down []string
+	for _, e := range c.Exits {
+		if t, ok := c.down[e]; ok && now.Before(t) {
+			down = append(down, e)
+		} else {
+			up = append(up, e)
+		}
+	}
+	return append(up, down...) // down ones last: better than nothing
+}
+
+// markDown skips exit for RetryAfter.
+func (c *Client) markDown(exit string) {
+	d := c.RetryAfter
+	if d == 0 {
+		d = 30 * time.Second
+	}
+	c.mu.Lock()
+	if c.down == nil {
+		c.down = make(map[string]time.Time)
+	}
+	c.down[exit] = time.Now().Add(d)
+	c.mu.Unlock()
+}
+
+// Dial connects to addr ("host:port") through an exit; network is
+// "tcp". A refusal by the exit is a *RefusedError; an exit that cannot
+// be reached is skipped for the next.
+func (c *Client) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if network != "tcp" && network != "tcp4" && network != "tcp6" {
+		return nil, fmt.Errorf("vpn: dial %s %s: only tcp", network, addr)
+	}
+	host, ps, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("vpn: dial %s: %w", addr, err)
+	}
+	port, err := strconv.ParseUint(ps, 10, 16)
+	if err != nil || port == 0 {
+		return nil, fmt.Errorf("vpn: dial %s: bad port", addr)
+	}
+	exits := c.route(host)
+	if exits == nil {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}
+	return c.open(ctx, exits, Request{Kind: KindTCP, Host: host, Port: uint16(port)})
+}
+
+// open opens a tunnel through the first of exits that answers.
+func (c *Client) open(ctx context.Context, exits []string, req Request) (net.Conn, error) {
+	if len(exits) == 0 {
+		return nil, fmt.Errorf("%w: no exits configured", ErrNoExit)
+	}
+	var errs []error
+	for i, exit := range exits {
+		conn, err := c.attempt(ctx, exit, req, i == len(exits)-1)
+		if err == nil {
+			if i > 0 {
+				c.stats.failovers.Add(1)
+			}
+			c.mu.Lock()
+			c.last = exit
+			c.mu.Unlock()
+			c.stats.sessions.Add(1)
+			return conn, nil
+		}
+		var ref *RefusedError
+		if errors.As(err, &ref) && !errors.Is(err, ErrWallet) && !errors.Is(err, ErrRate) && !errors.Is(err, ErrBytes) {
+			return nil, err // the destination's fault: another exit would refuse it too
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("vpn: open %s:%d: %w", req.Host, req.Port, ctx.Err())
+		}
+		if ref == nil {
+			c.markDown(exit)
+			c.log().Info("vpn: exit failed, trying the next", "exit", exit, "err", err)
+		}
+		errs = append(errs, err)
+	}
+	return nil, fmt.Errorf("%w: %w", ErrNoExit, errors.Join(errs...))
+}
+
+// attempt opens one tunnel through exit within AttemptTimeout, or,
+// for the last exit there is to try, within LastTimeout (a first
+// contact may look the exit up on chain first).
+func (c *Client) attempt(ctx context.Context, exit string, req Request, last bool) (net.Conn, error) {
+	t := c.AttemptTimeout
+	if t == 0 {
+		t = time.Second
+	}
+	if last {
+		t = c.LastTimeout
+		if t == 0 {
+			t = 10 * time.Second
+		}
+	}
+	actx, cancel := context.WithTimeout(ctx, t)
+	defer cancel()
+	conn, err := c.Host.Dial(actx, "tcp", net.JoinHostPort(exit, strconv.Itoa(int(c.port()))))
+	if err != nil {
+		return nil, fmt.Errorf("vpn: exit %s: %w", exit, err)
+	}
+	stop := context.AfterFunc(actx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	b, err := AppendRequest(nil, req)
+	if err == nil {
+		_, err = conn.Write(b)
+	}
+	var rep Reply
+	if err == nil {
+		rep, err = ReadReply(conn)
+	}
+	if !stop() {
+		err = cmpErr(err, actx.Err())
+	}
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("vpn: exit %s: %w", exit, err)
+	}
+	conn.SetDeadline(time.Time{})
+	if rep.Code != CodeOK {
+		conn.Close()
+		return nil, &RefusedError{Exit: exit, Code: rep.Code, Msg: rep.Msg}
+	}
+	wallet, _ := c.Host.PeerOf(conn)
+	m := &meteredConn{Conn: conn, c: c, u: Usage{Client: c.Host.Addr(), Exit: wallet, Start: time.Now()}}
+	rand.Read(m.u.Session[:])
+	return m, nil
+}
+
+// Probe opens a probe tunnel to exit and returns the round trip.
+func (c *Client) Probe(ctx context.Context, exit string) (time.Duration, error) {
+	start := time.Now()
+	conn, err := c.attempt(ctx, exit, Request{Kind: KindProbe}, false)
+	if err != nil {
+		return 0, err
+	}
+	conn.(*meteredConn).Conn.Close()
+	return time.Since(start), nil
+}
+
+// Rank probes every exit of c.Exits and orders them by round trip,
+// those that did not answer last (the "auto" choice).
+func (c *Client) Rank(ctx context.Context) []time.Duration {
+	rtts := make(map[string]time.Duration, len(c.Exits))
+	for _, e := range c.Exits {
+		d, err := c.Probe(ctx, e)
+		if err != nil {
+			d = time.Hour
+			c.markDown(e)
+		}
+		rtts[e] = d
+	}
+	slices.SortStableFunc(c.Exits, func(a, b string) int { return int(rtts[a] - rtts[b]) })
+	out := make([]time.Duration, len(c.Exits))
+	for i, e := range c.Exits {
+		out[i] = rtts[e]
+	}
+	return out
+}
+
+// meteredConn counts a tunnel's bytes and reports them on Close.
+type meteredConn struct {
+	net.Conn
+	c        *Client
+	u        Usage
+	up, down atomic.Uint64
+	once     sync.Once
+}
+
+func (m *meteredConn) Read(p []byte) (int, error) {
+	n, err := m.Conn.Read(p)
+	m.down.Add(uint64(n))
+	m.c.stats.down.Add(uint64(n))
+	return n, err
+}
+
+func (m *meteredConn) Write(p []byte) (int, error) {
+	n, err := m.Conn.Write(p)
+	m.up.Add(uint64(n))
+	m.c.stats.up.Add(uint64(n))
+	return n, err
+}
+
+// CloseWrite half-closes the tunnel.
+func (m *meteredConn) CloseWrite() error {
+	if cw, ok := m.Conn.(closeWriter); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+func (m *meteredConn) Close() error {
+	err := m.Conn.Close()
+	m.once.Do(func() {
+		if m.c.Meter != nil {
+			m.u.Up, m.u.Down, m.u.End = m.up.Load(), m.down.Load(), time.Now()
+			m.c.Meter.Record(m.u)
+		}
+	})
+	return err
+}

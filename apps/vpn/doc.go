@@ -1,0 +1,129 @@
+// Package vpn is anynet's exit service: nodes that share their IP
+// with wallets they allow, and a client that reaches the Internet
+// through them without root — a SOCKS5 and HTTP proxy on one loopback
+// port.
+//
+// Files: exit.go and exit_udp.go (the exit: Exit, one tunnel per
+// overlay stream), policy.go (what an exit serves; safe by default),
+// gate.go (per-wallet session rate and byte allowance, sans I/O: it
+// takes the time from its caller), client.go and client_udp.go (Client:
+// choosing exits, failover, per-domain rules), proxy.go, proxy_http.go,
+// proxy_udp.go and socks.go (the local gateway), advert.go (the DID
+// entry, Find), meter.go (Usage, Meter), wire.go (the tunnel protocol).
+//
+// # Exits
+//
+// An exit listens on overlay TCP Port (1080) of its identity address.
+// The wallet behind a stream is the one the overlay verified
+// (Host.PeerOf), never anything the client says. Each stream opens one
+// tunnel: a TCP connection or a UDP association. The exit resolves
+// destination names itself (DNS goes through the exit, the client's
+// resolver never sees them), checks every address against its policy
+// and dials the address it checked — never the name again, so a
+// second, rebinding answer cannot reach a refused range — with the
+// machine's ordinary sockets.
+//
+// Policy's zero value is safe: it serves every wallet on every port but
+// 25, and refuses loopback, private (RFC 1918, unique local), shared
+// (100.64/10, which holds some clouds' metadata), link-local (which
+// holds 169.254.169.254), multicast, reserved and unspecified
+// addresses, the IPv6 metadata address, and the networks of the
+// machine's own interfaces — unless Policy.Allow names them. A wallet
+// list, allowed ports, a session rate (20/s, burst 50 by default) and a
+// byte allowance per window are Policy's other knobs. Every refusal is
+// a Reply with a code and a sentence, which the client returns as a
+// *RefusedError (errors.Is: ErrDestination, ErrPort, ErrWallet, ErrRate,
+// ErrBytes, ErrResolve, ErrConnect), the SOCKS5 gateway as reply 2 (not
+// allowed), 4 or 5, and the HTTP gateway as 403, 429 or 502 with the
+// sentence in the body and in X-Anynet-Error.
+//
+// # Flow control through a userspace exit
+//
+// The exit terminates TCP: the client's stream ends at the exit's
+// gVisor stack and a second, separate TCP connection runs from the
+// exit's kernel to the destination. Neither end's congestion control
+// sees the whole path, and nothing is acknowledged end to end: an
+// acknowledgement from the exit only means the exit has the bytes. What
+// keeps the two halves in step is backpressure through the copy: one
+// goroutine per direction reads from one connection and blocks writing
+// to the other (splice in pipe.go), so when the destination reads
+// slowly, the exit's kernel send buffer fills, the copy stops reading
+// the overlay stream, its receive window closes and the client's
+// sender stops. The exit buffers at most one 32 KiB copy buffer per
+// direction plus the two sockets' buffers, never a queue that grows. A
+// half-close (FIN) is carried as a half-close (CloseWrite), and an RST
+// or error on one side closes both. Loss on one side is repaired on
+// that side only, so a lossy overlay path does not slow the
+// destination's connection and the other way round — the reason a
+// split connection can beat an end-to-end one over a lossy hop — but
+// the bytes the exit acknowledged are lost if it dies, as with any
+// proxy: clients see a reset, not corrupted data. Round-trip-sensitive
+// applications see two RTTs added at connect time (overlay dial and the
+// request/reply), none per segment.
+//
+// # Wire format
+//
+// All integers are big-endian. A stream starts with a Request and its
+// Reply:
+//
+//	Request  = version=1 (u8) | kind (u8: 1 tcp, 2 udp, 3 probe) | port (u16)
+//	           | hostlen (u8) | host (printable ASCII, no spaces; empty for udp, probe)
+//	Reply    = version=1 (u8) | code (u8: 0 ok, 1 destination, 2 port, 3 wallet,
+//	           4 rate, 5 bytes, 6 resolve, 7 connect, 8 bad request)
+//	           | msglen (u16, ≤ 1024) | msg (UTF-8)
+//
+// After an OK reply a tcp stream carries the connection's bytes. A udp
+// stream carries Datagrams both ways:
+//
+//	Datagram = len (u16: the rest's length) | hostlen (u8, ≥ 1) | host | port (u16) | payload
+//
+// From the exit, host is the source's IP address; host "!" is a
+// refusal of an earlier datagram: port is its code, payload its text.
+// Test vectors (wire_test.go):
+//
+//	Request{tcp, "example.com", 443}   01 01 01bb 0b 6578616d706c652e636f6d
+//	Reply{port, "port 25"}             01 02 0007 706f7274203235
+//	Datagram{"1.2.3.4", 53, ab}        000b 07 312e322e332e34 0035 ab
+//
+// # Advertisement
+//
+// An exit advertises itself with the did:ethr service entry (type =
+// value)
+//
+//	AnynetExit = "v=1 region=<text> price=<text> policy=<Policy.Summary()>"
+//
+// e.g. "v=1 region=eu price=0.002eth/GB policy=open;ports=80,443;bytes=1073741824/1h0m0s".
+// Find lists the wallets whose DID registry events set it and whose
+// current document still has it.
+//
+// # The client and its proxy
+//
+// Client dials through the first of its Exits not marked down; an exit
+// that does not answer within AttemptTimeout (1 s) is marked down for
+// RetryAfter (30 s) and the next one is tried, so new connections fail
+// over within about a second (TestFailover). A refusal about the
+// destination is returned at once (the next exit would refuse it too);
+// a refusal about the wallet or its limits tries the next exit. Rules
+// send some domains through a given exit or Direct. Rank probes the
+// exits (kind 3) and orders them by round trip: the "auto" choice.
+//
+// Proxy serves, on one loopback port, SOCKS5 (RFC 1928: no
+// authentication, CONNECT and UDP ASSOCIATE, domain names passed to
+// the exit unresolved, as curl --socks5-hostname sends them) and an
+// HTTP proxy (CONNECT, and absolute-URI requests forwarded one after
+// another). The first byte of a connection tells them apart.
+//
+// # Usage and metering
+//
+// Both ends count each session's bytes (Usage) and hand the counters to
+// their Meter when it ends; the exit also keeps each wallet's totals in
+// its store (Exit.Totals). Usage.Digest is what a wallet signs to
+// vouch for the counters:
+//
+//	keccak256("anynet-vpn-usage-v1" | session[16] | client[20] | exit[20]
+//	          | up u64 | down u64 | start unix-ns i64 | end unix-ns i64)
+//
+// Meter is the hook payments take: apps/pay can sign Digest with the
+// wallet and settle the advertised price against counters both ends
+// signed; it does not do so yet, and nothing here signs.
+package vpn

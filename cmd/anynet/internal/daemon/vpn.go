@@ -1,0 +1,161 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"sync"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/apps/vpn"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+)
+
+var _ control.VPNBackend = (*Daemon)(nil)
+
+// vpnState is the node's exit and proxy (config keys exit…, proxy…).
+type vpnState struct {
+	exit   *vpn.Exit
+	store  service.Store
+	advert vpn.Advert
+	client *vpn.Client
+	proxy  *vpn.Proxy
+	addr   string
+	done   chan struct{} // closed when the proxy's Serve returned
+
+	mu        sync.Mutex // guards published and pubErr
+	published bool
+	pubErr    error
+}
+
+// startVPN starts the exit role and the proxy the configuration asks
+// for.
+func (d *Daemon) startVPN(ctx context.Context) error {
+	cfg := d.cfg
+	d.vpn = &vpnState{}
+	if cfg.Exit {
+		p := vpn.Policy{}
+		for _, s := range cfg.ExitAllow {
+			p.Allow = append(p.Allow, netip.MustParsePrefix(s)) // Validate checked it
+		}
+		if cfg.ExitPorts != "" {
+			ports, err := vpn.ParsePorts(cfg.ExitPorts)
+			if err != nil {
+				return fmt.Errorf("daemon: exit ports: %w", err)
+			}
+			p.Ports = ports
+		}
+		st, err := service.OpenPebble(filepath.Join(cfg.Dir, "vpn"))
+		if err != nil {
+			return fmt.Errorf("daemon: exit store: %w", err)
+		}
+		d.vpn.store = st
+		if d.vpn.exit, err = vpn.StartExit(vpn.ExitConfig{Host: d.node, Policy: p, Store: st, Logger: d.log.With("svc", "vpn")}); err != nil {
+			return fmt.Errorf("daemon: exit: %w", err)
+		}
+		d.vpn.advert = vpn.Advert{Region: cfg.ExitRegion, Price: cfg.ExitPrice, Policy: p.Summary()}
+		d.service("vpn", "exit", d.vpn.advert.String())
+	}
+	if cfg.Proxy != "" {
+		c := &vpn.Client{Host: d.node, Exits: cfg.ProxyExits, Logger: d.log.With("svc", "vpn")}
+		if len(cfg.ProxyExits) == 1 && cfg.ProxyExits[0] == "auto" {
+			found, err := vpn.Find(ctx, d.names)
+			if err != nil {
+				return fmt.Errorf("daemon: proxy: find exits: %w", err)
+			}
+			c.Exits = nil
+			for _, f := range found {
+				if f.Wallet != d.wallet {
+					c.Exits = append(c.Exits, f.Wallet.Hex())
+				}
+			}
+			c.Rank(ctx)
+		}
+		ln, err := net.Listen("tcp", cfg.Proxy)
+		if err != nil {
+			return fmt.Errorf("daemon: proxy on %s: %w", cfg.Proxy, err)
+		}
+		d.vpn.client, d.vpn.proxy, d.vpn.addr = c, &vpn.Proxy{Client: c, Logger: d.log.With("svc", "vpn")}, ln.Addr().String()
+		d.vpn.done = make(chan struct{})
+		go func() {
+			defer close(d.vpn.done)
+			d.vpn.proxy.Serve(ln)
+		}()
+		d.service("vpn", "proxy", d.vpn.addr)
+		d.log.Info("SOCKS5 and HTTP proxy up", "addr", d.vpn.addr, "exits", c.Exits)
+	}
+	return nil
+}
+
+// publishExit writes the exit's advert into the DID document.
+func (d *Daemon) publishExit(ctx context.Context, auth *bind.TransactOpts) error {
+	if d.vpn == nil || d.vpn.exit == nil {
+		return nil
+	}
+	err := d.vpn.advert.Publish(ctx, d.names, auth)
+	d.vpn.mu.Lock()
+	d.vpn.published, d.vpn.pubErr = err == nil, err
+	d.vpn.mu.Unlock()
+	return err
+}
+
+// stopVPN stops the proxy and the exit.
+func (d *Daemon) stopVPN() {
+	if d.vpn == nil {
+		return
+	}
+	if d.vpn.proxy != nil {
+		d.vpn.proxy.Close()
+		<-d.vpn.done
+	}
+	if d.vpn.exit != nil {
+		d.vpn.exit.Close()
+	}
+	if d.vpn.store != nil {
+		d.vpn.store.Close()
+	}
+}
+
+// VPNStatus implements control.VPNBackend.
+func (d *Daemon) VPNStatus(context.Context) (control.VPNStatus, error) {
+	var s control.VPNStatus
+	if d.vpn == nil {
+		return s, nil
+	}
+	if e := d.vpn.exit; e != nil {
+		st := e.Stats()
+		d.vpn.mu.Lock()
+		s.Exit = &control.VPNExitStatus{Advert: d.vpn.advert.String(), Published: d.vpn.published,
+			Sessions: st.Sessions, Refused: st.Refused, Up: st.Up, Down: st.Down}
+		if d.vpn.pubErr != nil {
+			s.Exit.PublishError = d.vpn.pubErr.Error()
+		}
+		d.vpn.mu.Unlock()
+	}
+	if c := d.vpn.client; c != nil {
+		st := c.Stats()
+		s.Proxy = &control.VPNProxyStatus{Addr: d.vpn.addr, Exits: append([]string{}, c.Exits...), InUse: st.Exit,
+			Sessions: st.Sessions, Failovers: st.Failovers, Up: st.Up, Down: st.Down}
+	}
+	return s, nil
+}
+
+// VPNExits implements control.VPNBackend.
+func (d *Daemon) VPNExits(ctx context.Context) ([]control.VPNExit, error) {
+	if d.names == nil {
+		return nil, errors.New("daemon: no chain")
+	}
+	found, err := vpn.Find(ctx, d.names)
+	if err != nil {
+		return nil, err
+	}
+	out := []control.VPNExit{}
+	for _, f := range found {
+		out = append(out, control.VPNExit{Wallet: f.Wallet.Hex(), Region: f.Advert.Region, Price: f.Advert.Price, Policy: f.Advert.Policy})
+	}
+	return out, nil
+}

@@ -1,0 +1,83 @@
+package daemon
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// TestVPN: a daemon started with exit keys advertises itself on chain;
+// one started with proxy keys and proxy-exits auto finds it and serves
+// HTTP through it on its loopback port; the control API shows both.
+func TestVPN(t *testing.T) {
+	ctx := context.Background()
+	emb, dir := testChain(t)
+	start := func(name string, cfg config.Config) *Daemon {
+		key, _ := crypto.GenerateKey()
+		cfg.Dir = filepath.Join(dir, name)
+		cfg.Listen, cfg.Chain = "127.0.0.1:0", "embedded"
+		os.MkdirAll(cfg.Dir, 0o700)
+		d, err := Start(ctx, Options{Config: cfg, Key: (*ecdsa.PrivateKey)(key), Embedded: emb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		deadline := time.Now().Add(time.Minute)
+		for ok, last := d.Ready(); !ok; ok, last = d.Ready() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s not on chain: %v", name, last)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		return d
+	}
+	exit := start("exit", config.Config{Exit: true, ExitAllow: []string{"127.0.0.0/8"}, ExitRegion: "lab", ExitPrice: "free"})
+	found, err := exit.VPNExits(ctx)
+	if err != nil || len(found) != 1 || found[0].Wallet != exit.wallet.Hex() || found[0].Region != "lab" {
+		t.Fatalf("exits on chain: %+v, %v", found, err)
+	}
+	client := start("client", config.Config{Proxy: "127.0.0.1:0", ProxyExits: []string{"auto"}})
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "via exit") })}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+
+	st, err := control.VPNBackend(client).VPNStatus(ctx)
+	if err != nil || st.Proxy == nil || st.Exit != nil {
+		t.Fatalf("client status %+v, %v", st, err)
+	}
+	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: st.Proxy.Addr})}}
+	resp, err := hc.Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "via exit" {
+		t.Fatalf("through the proxy: %s %q", resp.Status, body)
+	}
+	st, _ = client.VPNStatus(ctx)
+	if !strings.EqualFold(st.Proxy.InUse, exit.wallet.Hex()) || st.Proxy.Sessions != 1 {
+		t.Errorf("proxy status %+v", st.Proxy)
+	}
+	es, _ := exit.VPNStatus(ctx)
+	if es.Exit == nil || !es.Exit.Published || es.Exit.Sessions != 1 || es.Exit.Down == 0 {
+		t.Errorf("exit status %+v", es.Exit)
+	}
+}
