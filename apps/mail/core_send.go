@@ -42,7 +42,7 @@ func (c *Core) submit(now time.Time, cmd SubmitCmd, out *service.Effects) (Outgo
 	c.putOut(o, out)
 	out.Put(append([]byte("O"), id[:]...), cmd.Data)
 	c.fresh[id] = cmd.Data // not in the store before this Handle returns
-	c.allow(cmd.To, out) // writing to someone is consent to their answer
+	c.allow(cmd.To, out)   // writing to someone is consent to their answer
 	p := c.peer(cmd.To)
 	p.outbox = append(p.outbox, id)
 	switch {
@@ -301,4 +301,15 @@ func (c *Core) overdue(now time.Time, o *Outgoing, out *service.Effects) {
 		cp := *o
 		out.Emit(Event{Kind: EventStatus, Out: &cp})
 	}
+}
+
+// outgoingStored reads an outgoing record from the store only (safe
+// beside the core's goroutine).
+func (c *Core) outgoingStored(id MessageID) (Outgoing, error) {
+	var o Outgoing
+	v, err := c.cfg.Store.Get(append([]byte("o"), id[:]...))
+	if err != nil {
+		return o, fmt.Errorf("%w: message %s", ErrNotFound, id)
+	}
+	return o, json.Unmarshal(v, &o)
 }
