@@ -256,3 +256,7 @@ func TestCoreTooLarge(t *testing.T) {
 		t.Fatalf("to self: %v", err)
 	}
 }
+
+func frameInput(from common.Address, b []byte) service.Input {
+	return service.Input{Kind: service.Frame, Peer: from, Frame: b}
+}

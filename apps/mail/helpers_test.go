@@ -1,16 +1,16 @@
 package mail
 
 import (
-	"encoding/base64"
-	"strings"
 	"context"
 	"crypto/ecdsa"
+	"encoding/base64"
 	"fmt"
 	"math/big"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 

@@ -122,9 +122,13 @@ func imapEqualFold(a, b string) bool { return bytes.EqualFold([]byte(a), []byte(
 func (u *imapUserT) CreateMailbox(string) error {
 	return fmt.Errorf("%w: folders are fixed (%v)", ErrRefused, Folders)
 }
-func (u *imapUserT) DeleteMailbox(string) error         { return fmt.Errorf("%w: folders are fixed", ErrRefused) }
-func (u *imapUserT) RenameMailbox(string, string) error { return fmt.Errorf("%w: folders are fixed", ErrRefused) }
-func (u *imapUserT) Logout() error                      { return nil }
+func (u *imapUserT) DeleteMailbox(string) error {
+	return fmt.Errorf("%w: folders are fixed", ErrRefused)
+}
+func (u *imapUserT) RenameMailbox(string, string) error {
+	return fmt.Errorf("%w: folders are fixed", ErrRefused)
+}
+func (u *imapUserT) Logout() error { return nil }
 
 type imapMailbox struct {
 	s    *Service
