@@ -58,6 +58,7 @@ type Service struct {
 	subs    map[int]chan Event
 	nextID  int
 	memPass string
+	closed  bool
 }
 
 // Open starts mail on cfg.Host.
@@ -111,8 +112,15 @@ func (s *Service) closeStore() {
 	}
 }
 
-// Close stops the service.
+// Close stops the service; closing it again does nothing.
 func (s *Service) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
 	err := s.r.Close()
 	s.mu.Lock()
 	for id, ch := range s.subs {

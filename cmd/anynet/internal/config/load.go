@@ -20,6 +20,8 @@ var FlagOf = map[string]string{
 	"peers":           "peer",
 	"routers":         "router",
 	"keystore.scrypt": "scrypt",
+	"mail.smtp":       "mail-smtp",
+	"mail.imap":       "mail-imap",
 }
 
 // EnvOf returns the environment variable of a key: ANYNET_SERVE_CHAIN for
@@ -149,7 +151,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("log-level", d.LogLevel)
 	v.SetDefault("log-format", d.LogFormat)
 	v.SetDefault("keystore.scrypt", d.Scrypt)
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "route-prefix"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -204,6 +206,8 @@ func decode(v *viper.Viper) (Config, error) {
 	c.Headless = boolean("headless")
 	c.Mailbox = boolean("mailbox")
 	c.MailAt = str("mail-at")
+	c.MailSMTP = str("mail.smtp")
+	c.MailIMAP = str("mail.imap")
 	c.LogLevel = str("log-level")
 	c.LogFormat = str("log-format")
 	c.PassphraseFile = str("passphrase-file")

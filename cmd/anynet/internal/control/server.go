@@ -181,6 +181,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	s.communityHandlers(b, get, post)
 	s.passHandlers(b, get, post)
 	s.payHandlers(b, get, post)
+	s.mailHandlers(b, get, post)
 	s.eventHandlers(mux, b)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if uid, _ := r.Context().Value(uidKey{}).(int); uid != allowedUID() {
@@ -201,6 +202,8 @@ var queryParams = map[string][]string{
 	"/v1/chat/group/read":     {"group", "limit"},
 	"/v1/chat/community/read": {"community", "limit"},
 	"/v1/pass":                {"ref"},
+	"/v1/mail/list":           {"folder"},
+	"/v1/mail/read":           {"folder", "uid"},
 	"/v1/events":              {"after"},
 }
 
