@@ -75,7 +75,7 @@ type CoreConfig struct {
 	// 30 s.
 	AckTimeout time.Duration
 	// RetryBase is the wait after the first failed attempt, doubling
-	// up to RetryMax. Zero means 1 s and 5 minutes.
+	// up to RetryMax. Zero means 1 s and 1 minute.
 	RetryBase, RetryMax time.Duration
 	// MailboxAfter is how many attempts in a row fail before messages go
 	// to the mailbox too. Zero means 2.
@@ -125,7 +125,7 @@ func (c CoreConfig) withDefaults() CoreConfig {
 	def(&c.DelayAfter, 4*time.Hour)
 	def(&c.AckTimeout, 30*time.Second)
 	def(&c.RetryBase, time.Second)
-	def(&c.RetryMax, 5*time.Minute)
+	def(&c.RetryMax, time.Minute)
 	def(&c.FetchInterval, time.Minute)
 	if c.MailboxAfter == 0 {
 		c.MailboxAfter = 2
