@@ -78,10 +78,10 @@
 //     by post ID, so a post made here loses its "#…" when the host's
 //     copy arrives);
 //  3. keys and mouse (keys.go): tab and shift+tab switch views, ctrl+r
-//     refreshes, ctrl+c quits; on Network 1-4 jump to a view, q quits and
+//     refreshes, ctrl+c quits; on Network 1-6 jump to a view, q quits and
 //     ↑/↓ scroll. Names, Chat and Communities have a text input that
 //     holds the keyboard when the view opens, so letters and digits
-//     type; esc clears and leaves it, and then 1-4 jump to a view while
+//     type; esc clears and leaves it, and then 1-6 jump to a view while
 //     any other letter (or enter) goes back to the input. On Names ↑/↓
 //     pick resolve, register or reverse and enter
 //     runs it; on Chat ↑/↓ pick a conversation, enter sends ("@name text"
@@ -93,7 +93,7 @@
 //     Communities ↑/↓ pick a community, enter posts or runs a slash
 //     command, pgup/pgdn scroll. With Options.Mouse a click on a tab
 //     opens it and the wheel scrolls. The help line lists the view's
-//     keys, then esc (or 1-4), tab and the quit key, which always stay:
+//     keys, then esc (or 1-6), tab and the quit key, which always stay:
 //     a narrow terminal drops the view's keys from the end.
 //
 // # Layout

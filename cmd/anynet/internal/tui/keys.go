@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -37,7 +39,7 @@ func defaultKeys() keyMap {
 	return keyMap{
 		Next:    key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next view")),
 		Prev:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "prev view")),
-		View1:   key.NewBinding(key.WithKeys("1"), key.WithHelp("1-5", "go to view")),
+		View1:   key.NewBinding(key.WithKeys("1"), key.WithHelp(fmt.Sprintf("1-%d", numViews), "go to view")),
 		View2:   key.NewBinding(key.WithKeys("2")),
 		View3:   key.NewBinding(key.WithKeys("3")),
 		View4:   key.NewBinding(key.WithKeys("4")),

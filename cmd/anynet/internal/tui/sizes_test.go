@@ -77,7 +77,7 @@ func TestEscLeavesInput(t *testing.T) {
 	if m.chat.input.Focused() || m.chat.input.Value() != "" {
 		t.Fatalf("after esc: focused %v, input %q", m.chat.input.Focused(), m.chat.input.Value())
 	}
-	if !strings.Contains(m.View(), "1-5 go to view") {
+	if !strings.Contains(m.View(), "1-6 go to view") {
 		t.Errorf("the help line does not say digits switch views now:\n%s", m.View())
 	}
 	drive(m, keys("h"))
