@@ -71,13 +71,14 @@ func (b *imapBackend) follow(ch <-chan Event, cancel func()) {
 			continue
 		}
 		u := &backend.MailboxUpdate{Update: backend.NewUpdate(imapUser, e.Folder), MailboxStatus: st}
+		done := u.Done() // made here: Done makes its channel on first call, unguarded
 		select {
 		case b.updates <- u:
 		case <-time.After(time.Second):
 			continue // no server reads updates (not served yet, or closed)
 		}
 		select {
-		case <-u.Done():
+		case <-done:
 		case <-time.After(5 * time.Second):
 		}
 	}

@@ -91,6 +91,13 @@
 //	POST /v1/pass/subdivide {"id","prefix"}  Pass (the new one)
 //	POST /v1/pass/transfer  {"id","to"}      Pass
 //	POST /v1/pass/routers   {"id","endpoints"}  Pass (endpoints "ip:port"; [] clears)
+//	POST /v1/mail/send      {"to","subject","text","attach"}  MailOutgoing (to: name@anynet, 0x…@anynet, a name or wallet;
+//	                                         attach: absolute paths); stored, then delivered or bounced
+//	GET  /v1/mail/list?folder=F              []MailMessage (F: INBOX, Sent, Drafts, Trash, Requests; default INBOX)
+//	GET  /v1/mail/read?folder=F&uid=N        MailMessage with its text and attachment names (marks it \Seen)
+//	GET  /v1/mail/outbox                     []MailOutgoing: queued, held, delivered, failed (delayed: told it is late)
+//	POST /v1/mail/allow     {"peer"}         {} (peer's mail lands in INBOX, not Requests)
+//	GET  /v1/mail/gateways                   MailGateways (SMTP and IMAP addresses, user, password)
 //
 // A Backend implementing PayBackend serves payments (apps/pay): amounts
 // are decimal strings of base units (wei for ether; ParseAmount also
@@ -117,6 +124,8 @@
 // among this wallet's groups or communities. The group and community
 // endpoints are served by a Backend implementing CommunityBackend (the
 // last nine) or ChatBackend (the rest).
+//
+// The mail endpoints are served by a Backend implementing MailBackend.
 //
 // /v1/chat/get streams newline-delimited JSON (application/x-ndjson):
 // progress lines, at most one per percent, then one final line with the

@@ -211,6 +211,11 @@ func (d *Daemon) MailSend(ctx context.Context, req control.MailSendRequest) (con
 	case err != nil:
 		return control.MailOutgoing{}, err
 	}
+	// A copy in Sent, as a mail client files one (the gateway leaves
+	// that to the client).
+	if _, err := d.mail.Do(ctx, mail.AppendCmd{Folder: mail.Sent, Flags: []string{`\Seen`}, Data: buf.Bytes()}); err != nil {
+		d.log.Warn("mail: no copy in Sent", "err", err)
+	}
 	return mailOutgoing(o), nil
 }
 

@@ -95,6 +95,9 @@ func TestMailAPI(t *testing.T) {
 		}
 		return nil
 	})
+	if l, err := ca.MailList(ctx, "Sent"); err != nil || len(l) != 2 || l[1].Subject != "again" {
+		t.Errorf("alice's Sent %+v %v", l, err)
+	}
 	until(t, "bob's mail events", func() error {
 		evs, _, _ := bob.Events(ctx, 0)
 		got := 0
