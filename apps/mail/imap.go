@@ -92,10 +92,13 @@ func (b *imapBackend) Login(_ *imap.ConnInfo, username, password string) (backen
 	if subtle.ConstantTimeCompare([]byte(password), []byte(want)) != 1 {
 		return nil, backend.ErrInvalidCredentials
 	}
-	return &imapUserT{s: b.s}, nil
+	return &imapUserT{s: b.s, be: b}, nil
 }
 
-type imapUserT struct{ s *Service }
+type imapUserT struct {
+	s  *Service
+	be *imapBackend
+}
 
 var _ backend.User = (*imapUserT)(nil)
 
@@ -104,7 +107,7 @@ func (u *imapUserT) Username() string { return imapUser }
 func (u *imapUserT) ListMailboxes(bool) ([]backend.Mailbox, error) {
 	var out []backend.Mailbox
 	for _, f := range Folders {
-		out = append(out, &imapMailbox{s: u.s, name: f})
+		out = append(out, &imapMailbox{s: u.s, be: u.be, name: f})
 	}
 	return out, nil
 }
@@ -112,7 +115,7 @@ func (u *imapUserT) ListMailboxes(bool) ([]backend.Mailbox, error) {
 func (u *imapUserT) GetMailbox(name string) (backend.Mailbox, error) {
 	for _, f := range Folders {
 		if f == name || (f == Inbox && imapEqualFold(name, Inbox)) {
-			return &imapMailbox{s: u.s, name: f}, nil
+			return &imapMailbox{s: u.s, be: u.be, name: f}, nil
 		}
 	}
 	return nil, backend.ErrNoSuchMailbox
@@ -133,6 +136,7 @@ func (u *imapUserT) Logout() error { return nil }
 
 type imapMailbox struct {
 	s    *Service
+	be   *imapBackend // nil in follow's status reads
 	name string
 }
 
@@ -328,23 +332,39 @@ func (m *imapMailbox) CreateMessage(flags []string, _ time.Time, body imap.Liter
 	return err
 }
 
-func (m *imapMailbox) uids(uid bool, seqset *imap.SeqSet) ([]uint32, error) {
-	ms, _, err := m.selected(uid, seqset)
-	var out []uint32
-	for _, x := range ms {
-		out = append(out, x.UID)
-	}
-	return out, err
-}
-
 func (m *imapMailbox) UpdateMessagesFlags(uid bool, seqset *imap.SeqSet, op imap.FlagsOp, flags []string) error {
-	uids, err := m.uids(uid, seqset)
+	ms, _, err := m.selected(uid, seqset)
 	if err != nil {
 		return err
 	}
+	var uids []uint32
+	for _, x := range ms {
+		uids = append(uids, x.UID)
+	}
 	o := map[imap.FlagsOp]string{imap.SetFlags: "set", imap.AddFlags: "add", imap.RemoveFlags: "remove"}[op]
-	_, err = m.s.Do(context.Background(), FlagsCmd{Folder: m.name, UIDs: uids, Op: o, Flags: flags})
-	return err
+	if _, err = m.s.Do(context.Background(), FlagsCmd{Folder: m.name, UIDs: uids, Op: o, Flags: flags}); err != nil {
+		return err
+	}
+	// No untagged FETCH of the new flags: go-imap v1's server reads a
+	// connection's silent flag, which STORE writes, without a lock when it
+	// writes an update, so one sent from here races with it. Clients read
+	// the flags they set from STORE's answer or the next FETCH.
+	return nil
+}
+
+// send hands the server an update for the clients that selected the
+// folder, without waiting for it to be written.
+func (m *imapMailbox) send(u backend.Update) bool {
+	if m.be == nil {
+		return false
+	}
+	u.Done() // made here: Done makes its channel on first call, unguarded
+	select {
+	case m.be.updates <- u:
+		return true
+	case <-time.After(time.Second):
+		return false
+	}
 }
 
 func (m *imapMailbox) CopyMessages(uid bool, seqset *imap.SeqSet, dest string) error {
@@ -359,15 +379,48 @@ func (m *imapMailbox) copy(uid bool, seqset *imap.SeqSet, dest string, move bool
 	if !isFolder(dest) {
 		return backend.ErrNoSuchMailbox
 	}
-	uids, err := m.uids(uid, seqset)
+	ms, seqs, err := m.selected(uid, seqset)
 	if err != nil {
 		return err
 	}
-	_, err = m.s.Do(context.Background(), CopyCmd{Folder: m.name, Dest: dest, UIDs: uids, Move: move})
-	return err
+	var uids []uint32
+	for _, x := range ms {
+		uids = append(uids, x.UID)
+	}
+	if _, err = m.s.Do(context.Background(), CopyCmd{Folder: m.name, Dest: dest, UIDs: uids, Move: move}); err != nil {
+		return err
+	}
+	if move {
+		m.expunged(seqs)
+	}
+	return nil
 }
 
 func (m *imapMailbox) Expunge() error {
-	_, err := m.s.Do(context.Background(), ExpungeCmd{Folder: m.name})
-	return err
+	ms, err := m.list()
+	if err != nil {
+		return err
+	}
+	var seqs []uint32
+	for i, x := range ms {
+		if slices.Contains(x.Flags, imap.DeletedFlag) {
+			seqs = append(seqs, uint32(i+1))
+		}
+	}
+	if _, err := m.s.Do(context.Background(), ExpungeCmd{Folder: m.name}); err != nil {
+		return err
+	}
+	m.expunged(seqs)
+	return nil
+}
+
+// expunged tells the clients that selected the folder (the server
+// leaves EXPUNGE to a backend with updates): the highest first, so that
+// no number shifts under the next.
+func (m *imapMailbox) expunged(seqs []uint32) {
+	for i := len(seqs) - 1; i >= 0; i-- {
+		if !m.send(&backend.ExpungeUpdate{Update: backend.NewUpdate(imapUser, m.name), SeqNum: seqs[i]}) {
+			return
+		}
+	}
 }

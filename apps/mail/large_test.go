@@ -101,3 +101,73 @@ func TestIMAPIdle(t *testing.T) {
 		}
 	}
 }
+
+// TestIMAPExpungeAndMove: STORE \Deleted then EXPUNGE, and MOVE, leave
+// the client's sequence numbers right (the server hears EXPUNGE from
+// the backend), and the messages where they belong.
+func TestIMAPExpungeAndMove(t *testing.T) {
+	w := newWorld(t)
+	bob := w.member(t, "bob", "", CoreConfig{})
+	w.start(t, bob)
+	ctx := context.Background()
+	for _, s := range []string{"one", "two", "three"} {
+		if _, err := bob.svc.Do(ctx, AppendCmd{Folder: Inbox, Data: []byte("Subject: " + s + "\r\n\r\nx\r\n")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := client.Dial(bob.imap.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Logout()
+	if err := c.Login("me", bob.pass); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Select(Inbox, false); err != nil {
+		t.Fatal(err)
+	}
+	updates := make(chan client.Update, 16)
+	c.Updates = updates
+	one := new(imap.SeqSet)
+	one.AddNum(1)
+	if err := c.Store(one, imap.FormatFlagsOp(imap.AddFlags, true), []interface{}{imap.DeletedFlag}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Expunge(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Move(one, Trash); err != nil { // "two", now number 1
+		t.Fatal(err)
+	}
+	subjects := func(folder string) []string {
+		ms, _ := bob.svc.Messages(folder)
+		var out []string
+		for _, m := range ms {
+			b, _ := bob.svc.Body(folder, m.UID)
+			out = append(out, string(bytes.TrimPrefix(bytes.SplitN(b, []byte("\r\n"), 2)[0], []byte("Subject: "))))
+		}
+		return out
+	}
+	if got := subjects(Inbox); len(got) != 1 || got[0] != "three" {
+		t.Errorf("INBOX %q", got)
+	}
+	if got := subjects(Trash); len(got) != 1 || got[0] != "two" {
+		t.Errorf("Trash %q", got)
+	}
+	// The client heard two EXPUNGEs of number 1.
+	var expunged []uint32
+	for len(expunged) < 2 {
+		select {
+		case u := <-updates:
+			switch u := u.(type) {
+			case *client.ExpungeUpdate:
+				expunged = append(expunged, u.SeqNum)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("expunges heard: %v (a bound, not a timing assertion)", expunged)
+		}
+	}
+	if expunged[0] != 1 || expunged[1] != 1 {
+		t.Errorf("expunged %v, want [1 1]", expunged)
+	}
+}
