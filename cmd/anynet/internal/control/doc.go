@@ -162,7 +162,10 @@
 // (download progress, at most one per percent, then done or error),
 // service (node up, DID document published or failing, name
 // registered, call ended), payment (PayEvent: a voucher received, an
-// invoice asked of this node or settled, a transfer received), gap. Clients ignore kinds they do not know.
+// invoice asked of this node or settled, a transfer received), mail (a
+// message stored in a folder, "mail"; or a sent one's status,
+// "mail_out": held, delivered, failed, delayed), gap. Clients ignore
+// kinds they do not know.
 //
 // The server answers through a Backend, which the daemon implements over
 // its node (and daemon.ChainOnly for `anynet chain serve`, which answers
