@@ -17,6 +17,9 @@
 //	service   package   ports                      DID service entries (type = value)
 //	im        apps/im   tcp 5222 (messages),       AnynetIMKey = "<64 hex: X25519 seal key>"
 //	                    udp 5223 (calls)           AnynetMailbox = "<0x wallet or name of the mailbox node>"
+//	mail      apps/mail tcp 25 (node to node),     AnynetMail = "seal:<64 hex: X25519 mail key>"
+//	                    SMTP, IMAP gateways on     (its mailbox is the wallet's AnynetMailbox, as for im)
+//	                    loopback (mail.smtp, .imap)
 //	pay       apps/pay  tcp 402                    AnynetPay = "eip155:<chain id>:<0x PaymentChannels address>"
 //	content   apps/content tcp 4100 (blobs),       AnynetContent = "port:4100"
 //	                    tcp 80 (live sites)
@@ -29,6 +32,14 @@
 // mailbox nodes, private groups with a key rotated on every membership
 // change, public communities, chunked resumable attachments; calls; its
 // 1:1 protocol is also a sans-I/O core (im.Core).
+//
+// apps/mail: mail between wallets — RFC 5322 messages sealed to the
+// recipient's key, stored and forwarded to its node or held by its
+// mailbox node while it is offline; Delivered only on the recipient
+// node's receipt, delay notices and RFC 3464 bounces; folders, flags,
+// consent (Requests), per-sender limits; a sans-I/O core (mail.Core)
+// that the simulator runs; SMTP submission and IMAP (with IDLE)
+// gateways for standard clients.
 //
 // apps/pay: payments over a connection — signed transfers (ether,
 // ERC-20) the payee submits, with receipts; unidirectional payment

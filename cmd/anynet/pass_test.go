@@ -181,7 +181,12 @@ func TestPassVerbs(t *testing.T) {
 		}
 		return nil
 	})
-	if out := must("--dir", r, "routes"); !strings.Contains(out, "pass   network pass 3 names this router's endpoint "+cs.Underlay) {
-		t.Errorf("carol's routes:\n%s", out)
-	}
+	// The router records what it did once its transaction is mined,
+	// which may be after the pass already shows it.
+	eventually(t, "carol's routes name her pass", func() error {
+		if out := must("--dir", r, "routes"); !strings.Contains(out, "pass   network pass 3 names this router's endpoint "+cs.Underlay) {
+			return fmt.Errorf("carol's routes:\n%s", out)
+		}
+		return nil
+	})
 }

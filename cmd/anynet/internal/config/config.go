@@ -80,6 +80,12 @@ type Config struct {
 	// wallets), or "auto": the exits advertised on chain, ranked by
 	// round trip.
 	ProxyExits []string
+	// MailSMTP is the loopback host:port of the mail submission gateway
+	// (SMTP, key mail.smtp); empty leaves it off.
+	MailSMTP string
+	// MailIMAP is the loopback host:port of the mail reading gateway
+	// (IMAP, key mail.imap); empty leaves it off.
+	MailIMAP string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 	// LogFormat is text or json.
@@ -93,7 +99,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "log-level", "log-format",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "proxy", "proxy-exits",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
@@ -192,6 +198,14 @@ func (c Config) Validate() error {
 	}
 	if c.Chain != "embedded" && !isURL(c.Chain) {
 		return invalid("chain", c.Chain, `"embedded" or a JSON-RPC URL (http://, https://, ws://, wss://, or a .ipc path)`)
+	}
+	for _, k := range []struct{ key, v string }{{"mail.smtp", c.MailSMTP}, {"mail.imap", c.MailIMAP}} {
+		if k.v == "" {
+			continue
+		}
+		if ap, err := netip.ParseAddrPort(k.v); err != nil || !ap.Addr().IsLoopback() {
+			return invalid(k.key, k.v, "a loopback host:port such as 127.0.0.1:2525 (the gateways serve the local user only)")
+		}
 	}
 	if c.MailAt != "" && !isWallet(c.MailAt) {
 		if _, err := naming.Normalize(c.MailAt); err != nil {

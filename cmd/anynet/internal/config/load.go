@@ -20,6 +20,8 @@ var FlagOf = map[string]string{
 	"peers":           "peer",
 	"routers":         "router",
 	"keystore.scrypt": "scrypt",
+	"mail.smtp":       "mail-smtp",
+	"mail.imap":       "mail-imap",
 }
 
 // EnvOf returns the environment variable of a key: ANYNET_SERVE_CHAIN for
@@ -149,7 +151,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("log-level", d.LogLevel)
 	v.SetDefault("log-format", d.LogFormat)
 	v.SetDefault("keystore.scrypt", d.Scrypt)
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -214,6 +216,8 @@ func decode(v *viper.Viper) (Config, error) {
 	c.ExitPrice = str("exit-price")
 	c.Proxy = str("proxy")
 	c.ProxyExits = list(v.Get("proxy-exits"))
+	c.MailSMTP = str("mail.smtp")
+	c.MailIMAP = str("mail.imap")
 	c.LogLevel = str("log-level")
 	c.LogFormat = str("log-format")
 	c.PassphraseFile = str("passphrase-file")

@@ -91,6 +91,13 @@
 //	POST /v1/pass/subdivide {"id","prefix"}  Pass (the new one)
 //	POST /v1/pass/transfer  {"id","to"}      Pass
 //	POST /v1/pass/routers   {"id","endpoints"}  Pass (endpoints "ip:port"; [] clears)
+//	POST /v1/mail/send      {"to","subject","text","attach"}  MailOutgoing (to: name@anynet, 0x…@anynet, a name or wallet;
+//	                                         attach: absolute paths); stored, then delivered or bounced
+//	GET  /v1/mail/list?folder=F              []MailMessage (F: INBOX, Sent, Drafts, Trash, Requests; default INBOX)
+//	GET  /v1/mail/read?folder=F&uid=N        MailMessage with its text and attachment names (marks it \Seen)
+//	GET  /v1/mail/outbox                     []MailOutgoing: queued, held, delivered, failed (delayed: told it is late)
+//	POST /v1/mail/allow     {"peer"}         {} (peer's mail lands in INBOX, not Requests)
+//	GET  /v1/mail/gateways                   MailGateways (SMTP and IMAP addresses, user, password)
 //
 // A Backend implementing PayBackend serves payments (apps/pay): amounts
 // are decimal strings of base units (wei for ether; ParseAmount also
@@ -123,6 +130,8 @@
 // among this wallet's groups or communities. The group and community
 // endpoints are served by a Backend implementing CommunityBackend (the
 // last nine) or ChatBackend (the rest).
+//
+// The mail endpoints are served by a Backend implementing MailBackend.
 //
 // /v1/chat/get streams newline-delimited JSON (application/x-ndjson):
 // progress lines, at most one per percent, then one final line with the
@@ -159,7 +168,10 @@
 // (download progress, at most one per percent, then done or error),
 // service (node up, DID document published or failing, name
 // registered, call ended), payment (PayEvent: a voucher received, an
-// invoice asked of this node or settled, a transfer received), gap. Clients ignore kinds they do not know.
+// invoice asked of this node or settled, a transfer received), mail (a
+// message stored in a folder, "mail"; or a sent one's status,
+// "mail_out": held, delivered, failed, delayed), gap. Clients ignore
+// kinds they do not know.
 //
 // The server answers through a Backend, which the daemon implements over
 // its node (and daemon.ChainOnly for `anynet chain serve`, which answers

@@ -38,6 +38,9 @@ const (
 	EventPost = "post"
 	// EventTransfer: a download moved on (Transfer).
 	EventTransfer = "transfer"
+	// EventMail: mail arrived in a folder (Mail, without Body), or a
+	// message sent from here moved on (MailOut).
+	EventMail = "mail"
 	// EventService: a service of the node reports something (Service).
 	EventService = "service"
 	// EventPayment: money moved or is asked for (Payment).
@@ -59,6 +62,8 @@ type Event struct {
 	Transfer *Transfer     `json:"transfer,omitempty"`
 	Service  *ServiceEvent `json:"service,omitempty"`
 	Payment  *PayEvent     `json:"payment,omitempty"`
+	Mail     *MailMessage  `json:"mail,omitempty"`
+	MailOut  *MailOutgoing `json:"mail_out,omitempty"`
 }
 
 // Transfer is the progress of a download.

@@ -182,6 +182,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	s.passHandlers(b, get, post)
 	s.payHandlers(b, get, post)
 	s.vpnHandlers(b, get)
+	s.mailHandlers(b, get, post)
 	s.eventHandlers(mux, b)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if uid, _ := r.Context().Value(uidKey{}).(int); uid != allowedUID() {
@@ -202,6 +203,8 @@ var queryParams = map[string][]string{
 	"/v1/chat/group/read":     {"group", "limit"},
 	"/v1/chat/community/read": {"community", "limit"},
 	"/v1/pass":                {"ref"},
+	"/v1/mail/list":           {"folder"},
+	"/v1/mail/read":           {"folder", "uid"},
 	"/v1/events":              {"after"},
 }
 

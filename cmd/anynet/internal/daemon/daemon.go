@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/im"
+	"github.com/anynet/anynet/apps/mail"
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/naming"
@@ -79,6 +80,8 @@ type Daemon struct {
 	chat *im.Service
 	pay  *payState // nil: payments are off (pay.go)
 	vpn  *vpnState // vpn.go
+	mail *mail.Service
+	gw   mailGateways
 	ctl  *control.Server
 	// events is the journal GET /v1/events serves (events.go).
 	events *control.Journal
@@ -215,6 +218,14 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		defer d.wg.Done()
 		d.watchChat(runCtx)
 	}()
+	if err := d.startMail(ctx); err != nil {
+		return nil, err
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.watchMail(runCtx)
+	}()
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
@@ -329,6 +340,7 @@ func (d *Daemon) Close() error {
 		d.chat.Close()
 	}
 	d.stopVPN()
+	d.closeMail()
 	if d.echo != nil {
 		d.echo.Close()
 	}

@@ -77,7 +77,10 @@ func (d *Daemon) publishOnce(ctx context.Context) error {
 	if err := d.publishExit(ctx, auth); err != nil { // vpn.go
 		return err
 	}
-	d.log.Info("published node key, binding, underlay endpoint and chat key", "wallet", d.wallet.Hex(), "mail-at", d.cfg.MailAt)
+	if err := d.mail.Publish(ctx, d.names, auth, d.cfg.MailAt); err != nil {
+		return err
+	}
+	d.log.Info("published node key, binding, underlay endpoint, chat and mail keys", "wallet", d.wallet.Hex(), "mail-at", d.cfg.MailAt)
 	if d.cfg.Name == "" {
 		return nil
 	}

@@ -225,6 +225,8 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.commResult(msg)
 	case walletMsg, walletOpMsg:
 		return m.walletResult(msg)
+	case mailListMsg, mailOutMsg, mailOpenMsg:
+		return m.mailResult(msg)
 	}
 	return nil
 }

@@ -46,7 +46,7 @@ func TestCommunities(t *testing.T) {
 	f := newFake().withCommunities()
 	m := openCommunities(t, f)
 	v := m.View()
-	for _, want := range []string{"[4 Communities]", "▸ # lobby ★", "  # news", "# lobby hosted here · 3 members", "id " + lobbyID,
+	for _, want := range []string{"[4 Comm", "▸ # lobby ★", "  # news", "# lobby hosted here · 3 members", "id " + lobbyID,
 		"#1 09:55 you: welcome to the lobby", "#2 09:56 bob.any: hi all", "#3 09:57 carol: spam spam", "/ create join ban delete"} {
 		if !strings.Contains(v, want) {
 			t.Fatalf("view lacks %q:\n%s", want, v)

@@ -116,6 +116,7 @@ type model struct {
 	chat   chatState
 	comm   commState
 	wallet walletState
+	mail   mailState
 }
 
 func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer) *model {

@@ -96,7 +96,7 @@ func TestViewsRender(t *testing.T) {
 		{"names", []tea.Msg{keyTab}},
 		{"chat", []tea.Msg{keyTab, keyTab}},
 		{"communities", []tea.Msg{keyTab, keyTab, keyTab}},
-		{"back_to_network", []tea.Msg{keyTab, keyTab, keyTab, keyTab}},
+		{"back_to_network", []tea.Msg{keyTab, keyTab, keyTab, keyTab, keyTab, keyTab}},
 		{"digit_jump", []tea.Msg{keys("3")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,7 +111,7 @@ func TestViewsRender(t *testing.T) {
 func TestTabSwitching(t *testing.T) {
 	m := newTestModel(t, newFake(), 80, 24)
 	start(m)
-	want := []view{viewNames, viewChat, viewCommunities, viewWallet, viewNetwork}
+	want := []view{viewNames, viewChat, viewCommunities, viewWallet, viewMail, viewNetwork}
 	for i, v := range want {
 		drive(m, keyTab)
 		if m.current != v {
@@ -119,8 +119,12 @@ func TestTabSwitching(t *testing.T) {
 		}
 	}
 	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
+	if m.current != viewMail {
+		t.Fatalf("shift+tab from Network: %v, want Mail", m.current)
+	}
+	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
 	if m.current != viewWallet {
-		t.Fatalf("shift+tab from Network: %v, want Wallet", m.current)
+		t.Fatalf("shift+tab from Mail: %v, want Wallet", m.current)
 	}
 	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
 	if m.current != viewCommunities {
@@ -136,12 +140,12 @@ func TestTabSwitching(t *testing.T) {
 		t.Fatalf("'1' on Chat: view %v input %q, want Chat and \"1\"", m.current, m.chat.input.Value())
 	}
 	// Clicks on the tabs switch views;
-	// "[1 Network] [2 Names] [3 Chat (1)] [4 Communities] [5 Wallet]": x 34 and 50
-	// are spaces between two tabs.
+	// at 80 columns the titles are short, "[1 Net] [2 Names] [3 Chat (1)]
+	// [4 Comm] [5 Wal] [6 Mail]": x 30 and 39 are spaces between two tabs.
 	for _, tc := range []struct {
 		x    int
 		want view
-	}{{2, viewNetwork}, {14, viewNames}, {33, viewChat}, {34, viewChat}, {36, viewCommunities}, {49, viewCommunities}, {50, viewCommunities}, {0, viewNetwork}, {50, viewNetwork}} {
+	}{{2, viewNetwork}, {10, viewNames}, {29, viewChat}, {30, viewChat}, {32, viewCommunities}, {38, viewCommunities}, {39, viewCommunities}, {0, viewNetwork}, {39, viewNetwork}} {
 		drive(m, tea.MouseMsg{X: tc.x, Y: 0, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
 		if m.current != tc.want {
 			t.Fatalf("click at x=%d: %v, want %v", tc.x, m.current, tc.want)

@@ -15,6 +15,7 @@ const (
 	viewChat
 	viewCommunities
 	viewWallet
+	viewMail
 	numViews
 )
 
@@ -94,6 +95,15 @@ var views = [numViews]viewSpec{
 		enter:   (*model).refreshWallet,
 		refresh: (*model).refreshWallet,
 		poll:    true, // balances change on chain, not by events
+	},
+	viewMail: {
+		title: "Mail", short: "Mail",
+		update:  (*model).updateMail,
+		render:  (*model).viewMail,
+		help:    (*model).mailHelp,
+		enter:   (*model).refreshMail,
+		refresh: (*model).refreshMail,
+		poll:    true, // mail events do not reach the TUI yet: it asks
 	},
 }
 

@@ -1,0 +1,315 @@
+package mail
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// submit stores a new message Queued and starts its delivery.
+func (c *Core) submit(now time.Time, cmd SubmitCmd, out *service.Effects) (Outgoing, error) {
+	if !cmd.ID.IsZero() {
+		if o, err := c.outgoing(cmd.ID); err == nil {
+			if o.To != cmd.To {
+				return Outgoing{}, fmt.Errorf("%w: message %s went to another wallet", ErrRefused, cmd.ID)
+			}
+			return o, nil
+		}
+	}
+	switch {
+	case cmd.To == c.self:
+		return Outgoing{}, ErrSelf
+	case cmd.To == (common.Address{}):
+		return Outgoing{}, fmt.Errorf("%w: no recipient", ErrBadAddress)
+	case len(cmd.Data) > c.cfg.MaxSize:
+		return Outgoing{}, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(cmd.Data), c.cfg.MaxSize)
+	case len(cmd.Data) == 0:
+		return Outgoing{}, fmt.Errorf("%w: empty message", ErrRefused)
+	}
+	id := cmd.ID
+	for id.IsZero() || c.out[id] != nil {
+		if _, err := io.ReadFull(c.cfg.Rand, id[:]); err != nil {
+			return Outgoing{}, fmt.Errorf("mail: message id: %w", err)
+		}
+	}
+	o := &Outgoing{ID: id, To: cmd.To, Submitted: now, Changed: now, Status: Queued, Size: len(cmd.Data)}
+	c.out[id] = o
+	c.putOut(o, out)
+	out.Put(append([]byte("O"), id[:]...), cmd.Data)
+	c.fresh[id] = cmd.Data // not in the store before this Handle returns
+	c.allow(cmd.To, out)   // writing to someone is consent to their answer
+	p := c.peer(cmd.To)
+	p.outbox = append(p.outbox, id)
+	switch {
+	case p.doc != 2:
+		c.needDoc(cmd.To, p, out)
+	case p.ackBy.IsZero() && !now.Before(p.nextTry):
+		c.attempt(now, cmd.To, p, out)
+	case !p.ackBy.IsZero() && p.inflight == len(p.outbox)-1 && p.inflight < c.cfg.Window:
+		c.write(now, cmd.To, p, id, out)
+		p.inflight++
+	}
+	out.Wake(c.nextDue(now))
+	return *o, nil
+}
+
+// outgoing reads an outgoing message's record.
+func (c *Core) outgoing(id MessageID) (Outgoing, error) {
+	if o := c.out[id]; o != nil {
+		return *o, nil
+	}
+	var o Outgoing
+	v, err := c.cfg.Store.Get(append([]byte("o"), id[:]...))
+	if err != nil {
+		return o, fmt.Errorf("%w: message %s", ErrNotFound, id)
+	}
+	return o, json.Unmarshal(v, &o)
+}
+
+func (c *Core) putOut(o *Outgoing, out *service.Effects) {
+	b, _ := json.Marshal(o)
+	out.Put(append([]byte("o"), o.ID[:]...), b)
+}
+
+// sealed reads id's bytes and seals them to p's key.
+func (c *Core) sealed(id MessageID, p *peer) ([]byte, error) {
+	data, ok := c.fresh[id]
+	var err error
+	if !ok {
+		data, err = c.cfg.Store.Get(append([]byte("O"), id[:]...))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mail: message %s: %w", id, err)
+	}
+	return seal(c.cfg.Rand, data, c.self, c.keys, p.key)
+}
+
+// write writes id's MAIL frame to w.
+func (c *Core) write(now time.Time, w common.Address, p *peer, id MessageID, out *service.Effects) {
+	blob, err := c.sealed(id, p)
+	if err != nil {
+		return // the attempt times out and goes again
+	}
+	f := frame{typ: typeMail, id: id, blob: blob}
+	out.To(w, f.marshal())
+}
+
+// attempt writes the first window of w's outbox, and deposits at its
+// mailbox once direct attempts keep failing.
+func (c *Core) attempt(now time.Time, w common.Address, p *peer, out *service.Effects) {
+	if len(p.outbox) == 0 {
+		return
+	}
+	if p.key == nil {
+		// No mail key published (yet): ask again after a backoff.
+		c.failed(now, w, p, out)
+		return
+	}
+	p.inflight = min(len(p.outbox), c.cfg.Window)
+	for _, id := range p.outbox[:p.inflight] {
+		c.write(now, w, p, id, out)
+	}
+	p.ackBy = now.Add(c.cfg.AckTimeout)
+	out.Wake(p.ackBy)
+	c.depositNext(now, w, p, out)
+}
+
+// depositNext seals the oldest Queued message to w and deposits it at
+// w's mailbox, one at a time.
+func (c *Core) depositNext(now time.Time, w common.Address, p *peer, out *service.Effects) {
+	if !p.hasBox || p.key == nil || p.fails < c.cfg.MailboxAfter {
+		return
+	}
+	for _, id := range p.outbox {
+		if _, waiting := c.boxWait[id]; waiting {
+			return
+		}
+		if c.out[id].Status != Queued {
+			continue
+		}
+		blob, err := c.sealed(id, p)
+		if err != nil {
+			return
+		}
+		c.boxWait[id] = now.Add(c.cfg.AckTimeout)
+		f := frame{typ: typeDeposit, to: w, id: id, blob: blob}
+		out.To(p.box, f.marshal())
+		out.Wake(c.boxWait[id])
+		return
+	}
+}
+
+// failed ends an attempt without its answers; the next waits a backoff.
+func (c *Core) failed(now time.Time, w common.Address, p *peer, out *service.Effects) {
+	p.ackBy, p.inflight = time.Time{}, 0
+	p.fails++
+	wait := c.cfg.RetryBase << min(p.fails-1, 20)
+	p.nextTry = now.Add(min(wait, c.cfg.RetryMax))
+	out.Wake(p.nextTry)
+	if p.doc == 2 && p.fails%c.cfg.MailboxAfter == 0 {
+		p.doc = 0 // read the document again: the node may have moved on
+	}
+	c.needDoc(w, p, out)
+}
+
+// down: w cannot be reached, or its connection ended.
+func (c *Core) down(now time.Time, w common.Address, out *service.Effects) {
+	if p := c.peers[w]; p != nil && !p.ackBy.IsZero() {
+		c.failed(now, w, p, out)
+	}
+	if c.fetch.phase != 0 && c.fetch.box == w {
+		c.fetchFailed(now)
+	}
+	for id := range c.boxWait { // order-free: only deletes
+		if o := c.out[id]; o != nil && c.peers[o.To] != nil && c.peers[o.To].box == w {
+			delete(c.boxWait, id)
+		}
+	}
+}
+
+// receipt: w's node stored id.
+func (c *Core) receipt(now time.Time, w common.Address, id MessageID, out *service.Effects) {
+	o := c.out[id]
+	if o == nil || o.To != w {
+		return
+	}
+	c.finish(now, o, Delivered, "", out)
+	c.progress(now, w, c.peers[w], out)
+}
+
+// progress: w answered; the attempt goes on with the next messages.
+func (c *Core) progress(now time.Time, w common.Address, p *peer, out *service.Effects) {
+	p.fails = 0
+	if p.ackBy.IsZero() {
+		return
+	}
+	if len(p.outbox) == 0 {
+		p.ackBy, p.inflight = time.Time{}, 0
+		return
+	}
+	for ; p.inflight < min(len(p.outbox), c.cfg.Window); p.inflight++ {
+		c.write(now, w, p, p.outbox[p.inflight], out)
+	}
+	p.ackBy = now.Add(c.cfg.AckTimeout)
+	out.Wake(p.ackBy)
+}
+
+// finish makes o Delivered or Failed: its bytes go, a Failed one
+// leaves a bounce in INBOX.
+func (c *Core) finish(now time.Time, o *Outgoing, s Status, reason string, out *service.Effects) {
+	o.Status, o.Reason, o.Changed = s, reason, now
+	c.putOut(o, out)
+	if s == Failed {
+		c.notice(now, o, "failed", reason, out)
+	}
+	out.Del(append([]byte("O"), o.ID[:]...))
+	delete(c.out, o.ID)
+	delete(c.boxWait, o.ID)
+	if p := c.peers[o.To]; p != nil {
+		if i := slices.Index(p.outbox, o.ID); i >= 0 {
+			p.outbox = slices.Delete(p.outbox, i, i+1)
+			if i < p.inflight {
+				p.inflight--
+			}
+		}
+	}
+	cp := *o
+	out.Emit(Event{Kind: EventStatus, Out: &cp})
+}
+
+// refused applies a REFUSE from w: from the recipient, a temporary one
+// ends the attempt and a permanent one bounces the message; from its
+// mailbox, the deposit waits for the next attempt (or, NotMailbox, for a
+// new document).
+func (c *Core) refused(now time.Time, w common.Address, f frame, out *service.Effects) {
+	o := c.out[f.id]
+	if o == nil {
+		return
+	}
+	p := c.peers[o.To]
+	if w != o.To {
+		if p != nil && p.box == w {
+			delete(c.boxWait, f.id)
+			if f.code == CodeNotMailbox {
+				p.hasBox = false
+			}
+		}
+		return
+	}
+	if temporary(f.code) {
+		if !p.ackBy.IsZero() {
+			c.failed(now, w, p, out)
+		}
+		return
+	}
+	c.finish(now, o, Failed, fmt.Sprintf("refused by the recipient's node: %s (code %d)", f.reason, f.code), out)
+	c.progress(now, w, p, out)
+}
+
+// held: w, the recipient's mailbox, keeps id.
+func (c *Core) held(now time.Time, w common.Address, id MessageID, out *service.Effects) {
+	if _, ok := c.boxWait[id]; !ok {
+		return
+	}
+	delete(c.boxWait, id)
+	o := c.out[id]
+	if o == nil {
+		return
+	}
+	p := c.peers[o.To]
+	if p == nil || p.box != w {
+		return
+	}
+	if o.Status == Queued {
+		o.Status, o.Changed = Held, now
+		c.putOut(o, out)
+		cp := *o
+		out.Emit(Event{Kind: EventStatus, Out: &cp})
+	}
+	c.depositNext(now, o.To, p, out)
+}
+
+// expired: the mailbox w let id go after its retention.
+func (c *Core) expired(now time.Time, w common.Address, id MessageID, out *service.Effects) {
+	o := c.out[id]
+	if o == nil || o.Status != Held || c.peers[o.To] == nil || c.peers[o.To].box != w {
+		return
+	}
+	c.finish(now, o, Failed, "the recipient's mailbox kept it for its retention limit and nobody fetched it", out)
+}
+
+// overdue tells the sender of a late message, and bounces one no
+// mailbox holds after the retention limit.
+func (c *Core) overdue(now time.Time, o *Outgoing, out *service.Effects) {
+	if o.Status == Queued && !now.Before(o.Submitted.Add(c.cfg.Retention)) {
+		c.finish(now, o, Failed, fmt.Sprintf("not delivered within %s", c.cfg.Retention), out)
+		return
+	}
+	if !o.Delayed && !now.Before(o.Submitted.Add(c.cfg.DelayAfter)) {
+		o.Delayed = true
+		c.putOut(o, out)
+		why := "the recipient's node has not answered yet; delivery goes on"
+		if o.Status == Held {
+			why = "the recipient's mailbox node holds it; the recipient has not fetched it yet"
+		}
+		c.notice(now, o, "delayed", why, out)
+		cp := *o
+		out.Emit(Event{Kind: EventStatus, Out: &cp})
+	}
+}
+
+// outgoingStored reads an outgoing record from the store only (safe
+// beside the core's goroutine).
+func (c *Core) outgoingStored(id MessageID) (Outgoing, error) {
+	var o Outgoing
+	v, err := c.cfg.Store.Get(append([]byte("o"), id[:]...))
+	if err != nil {
+		return o, fmt.Errorf("%w: message %s", ErrNotFound, id)
+	}
+	return o, json.Unmarshal(v, &o)
+}

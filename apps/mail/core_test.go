@@ -1,0 +1,262 @@
+package mail
+
+import (
+	"bytes"
+	"crypto/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// fakeNet carries frames between cores at once, in order; a node that
+// is down answers nothing and its senders hear Down.
+type fakeNet struct {
+	t     *testing.T
+	now   time.Time
+	nodes map[common.Address]*fakeNode
+	boxOf map[common.Address]common.Address
+	queue []func()
+}
+
+type fakeNode struct {
+	w      common.Address
+	st     *service.Memory
+	core   *Core
+	up     bool
+	due    time.Time
+	events []Event
+	cfg    CoreConfig
+}
+
+func newFakeNet(t *testing.T) *fakeNet {
+	return &fakeNet{t: t, now: time.Unix(1_800_000_000, 0), nodes: map[common.Address]*fakeNode{}, boxOf: map[common.Address]common.Address{}}
+}
+
+func (n *fakeNet) add(i byte, cfg CoreConfig) *fakeNode {
+	w := common.Address{19: i}
+	cfg.Self, cfg.Rand, cfg.Store = w, rand.Reader, &service.Memory{}
+	nd := &fakeNode{w: w, st: cfg.Store.(*service.Memory), cfg: cfg}
+	n.nodes[w] = nd
+	n.boot(nd)
+	return nd
+}
+
+func (n *fakeNet) boot(nd *fakeNode) {
+	cfg := nd.cfg
+	cfg.Store = nd.st
+	c, err := NewCore(cfg)
+	if err != nil {
+		n.t.Fatal(err)
+	}
+	nd.core, nd.up, nd.due = c, true, time.Time{}
+	n.handle(nd, service.Input{Kind: service.Start})
+	n.run()
+}
+
+func (n *fakeNet) doc(w common.Address) *naming.Document {
+	nd := n.nodes[w]
+	if nd == nil || nd.core == nil {
+		return nil
+	}
+	d := &naming.Document{Identity: w, Services: []naming.Service{{Type: DocumentEntryType, Endpoint: DocumentEntry(nd.core.SealKey())}}}
+	if b, ok := n.boxOf[w]; ok {
+		d.Mailbox = b.Hex()
+	}
+	return d
+}
+
+func (n *fakeNet) handle(nd *fakeNode, in service.Input) service.Effects {
+	var out service.Effects
+	nd.core.Handle(n.now, in, &out)
+	nd.st.Apply(out.Writes)
+	for _, s := range out.Send {
+		to, f := s.To, bytes.Clone(s.Frame)
+		n.queue = append(n.queue, func() {
+			if d := n.nodes[to]; d != nil && d.up {
+				n.handle(d, service.Input{Kind: service.Frame, Peer: nd.w, Frame: f})
+			} else if nd.up {
+				n.handle(nd, service.Input{Kind: service.Down, Peer: to})
+			}
+		})
+	}
+	for _, w := range out.Lookup {
+		n.queue = append(n.queue, func() {
+			if nd.up {
+				d := n.doc(w)
+				n.handle(nd, service.Input{Kind: service.Document, Peer: w, Doc: d})
+			}
+		})
+	}
+	for _, e := range out.Events {
+		nd.events = append(nd.events, e.(Event))
+	}
+	if !out.Deadline.IsZero() && (nd.due.IsZero() || out.Deadline.Before(nd.due)) {
+		nd.due = out.Deadline
+	}
+	return out
+}
+
+func (n *fakeNet) run() {
+	for len(n.queue) > 0 {
+		f := n.queue[0]
+		n.queue = n.queue[1:]
+		f()
+	}
+}
+
+// advance moves time on by d in small steps, firing timers.
+func (n *fakeNet) advance(d time.Duration) {
+	end := n.now.Add(d)
+	for n.now.Before(end) {
+		n.now = n.now.Add(100 * time.Millisecond)
+		for _, nd := range n.nodes {
+			if nd.up && !nd.due.IsZero() && !n.now.Before(nd.due) {
+				nd.due = time.Time{}
+				n.handle(nd, service.Input{Kind: service.Timer})
+				n.run()
+			}
+		}
+	}
+}
+
+func (n *fakeNet) do(nd *fakeNode, cmd any) (any, error) {
+	out := n.handle(nd, service.Input{Kind: service.Command, Cmd: cmd})
+	n.run()
+	return out.Result, out.Err
+}
+
+func (nd *fakeNode) count(kind EventKind, ok func(Event) bool) int {
+	k := 0
+	for _, e := range nd.events {
+		if e.Kind == kind && (ok == nil || ok(e)) {
+			k++
+		}
+	}
+	return k
+}
+
+func msg(subject string) []byte {
+	return []byte("From: a@anynet\r\nTo: b@anynet\r\nSubject: " + subject + "\r\n\r\nbody of " + subject + "\r\n")
+}
+
+// TestCoreOnline: a message to an online recipient is Delivered and
+// lands once in its Requests (then INBOX once the sender is allowed).
+func TestCoreOnline(t *testing.T) {
+	n := newFakeNet(t)
+	a, b := n.add(1, CoreConfig{}), n.add(2, CoreConfig{})
+	r, err := n.do(a, SubmitCmd{To: b.w, Data: msg("one")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := r.(Outgoing)
+	got, _ := a.core.outgoing(o.ID)
+	if got.Status != Delivered {
+		t.Fatalf("status %v", got.Status)
+	}
+	ms, _ := Messages(b.st, Requests)
+	if len(ms) != 1 || ms[0].From != a.w {
+		t.Fatalf("requests %+v", ms)
+	}
+	body, _ := Body(b.st, Requests, ms[0].UID)
+	if !bytes.Contains(body, []byte("body of one")) || !bytes.Contains(body, []byte("X-Anynet-Sender: "+a.w.Hex())) {
+		t.Fatalf("body %q", body)
+	}
+	n.do(b, AllowCmd{Peer: a.w})
+	n.do(a, SubmitCmd{To: b.w, Data: msg("two")})
+	if ms, _ := Messages(b.st, Inbox); len(ms) != 1 {
+		t.Fatalf("inbox %+v", ms)
+	}
+	// The idempotent submit of a known ID sends nothing again.
+	n.do(a, SubmitCmd{To: b.w, ID: o.ID, Data: msg("one")})
+	if ms, _ := Messages(b.st, Requests); len(ms) != 1 {
+		t.Fatalf("requests after resubmit %+v", ms)
+	}
+}
+
+// TestCoreMailbox: the recipient is down; the message is Held at its
+// mailbox, and Delivered once it comes up and fetches, exactly once.
+func TestCoreMailbox(t *testing.T) {
+	n := newFakeNet(t)
+	a, b, c := n.add(1, CoreConfig{}), n.add(2, CoreConfig{FetchInterval: -1}), n.add(3, CoreConfig{Mailbox: true})
+	n.boxOf[b.w] = c.w
+	b.up = false
+	r, err := n.do(a, SubmitCmd{To: b.w, Data: msg("while away")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := r.(Outgoing).ID
+	n.advance(10 * time.Second)
+	if o, _ := a.core.outgoing(id); o.Status != Held {
+		t.Fatalf("status %v, want held", o.Status)
+	}
+	n.boot(b)
+	n.advance(time.Second)
+	if o, _ := a.core.outgoing(id); o.Status != Delivered {
+		t.Fatalf("status %v, want delivered", o.Status)
+	}
+	if ms, _ := Messages(b.st, Requests); len(ms) != 1 {
+		t.Fatalf("requests %+v", ms)
+	}
+	if len(c.core.kept) != 0 {
+		t.Fatalf("mailbox keeps %d", len(c.core.kept))
+	}
+	// Direct attempts and later fetches find nothing new.
+	n.advance(10 * time.Minute)
+	if ms, _ := Messages(b.st, Requests); len(ms) != 1 {
+		t.Fatalf("requests later %+v", ms)
+	}
+}
+
+// TestCoreDelayAndBounce: no mailbox, recipient down: a Delayed notice
+// after DelayAfter, Failed with a bounce after Retention.
+func TestCoreDelayAndBounce(t *testing.T) {
+	n := newFakeNet(t)
+	a, b := n.add(1, CoreConfig{DelayAfter: time.Minute, Retention: 3 * time.Minute, RetryMax: 10 * time.Second}), n.add(2, CoreConfig{})
+	b.up = false
+	r, _ := n.do(a, SubmitCmd{To: b.w, Data: msg("lost")})
+	id := r.(Outgoing).ID
+	n.advance(2 * time.Minute)
+	if o, _ := a.core.outgoing(id); o.Status != Queued || !o.Delayed {
+		t.Fatalf("after 2m: %+v", o)
+	}
+	n.advance(2 * time.Minute)
+	o, _ := a.core.outgoing(id)
+	if o.Status != Failed {
+		t.Fatalf("after 4m: %+v", o)
+	}
+	ms, _ := Messages(a.st, Inbox)
+	if len(ms) != 2 {
+		t.Fatalf("notices %+v", ms)
+	}
+	body, _ := Body(a.st, Inbox, ms[1].UID)
+	if !strings.Contains(string(body), "Action: failed") || !strings.Contains(string(body), "report-type=delivery-status") {
+		t.Fatalf("bounce %s", body)
+	}
+	// A recipient coming up later gets nothing: failed is final.
+	n.boot(b)
+	n.advance(time.Minute)
+	if ms, _ := Messages(b.st, Requests); len(ms) != 0 {
+		t.Fatalf("delivered after the bounce: %+v", ms)
+	}
+}
+
+// TestCoreTooLarge: the recipient's cap refuses; the sender bounces.
+func TestCoreTooLarge(t *testing.T) {
+	n := newFakeNet(t)
+	a, b := n.add(1, CoreConfig{}), n.add(2, CoreConfig{MaxSize: 100})
+	r, _ := n.do(a, SubmitCmd{To: b.w, Data: bytes.Repeat([]byte("x"), 200)})
+	if o, _ := a.core.outgoing(r.(Outgoing).ID); o.Status != Failed || !strings.Contains(o.Reason, "code 1") {
+		t.Fatalf("%+v", o)
+	}
+	if _, err := n.do(a, SubmitCmd{To: a.w, Data: msg("me")}); err != ErrSelf {
+		t.Fatalf("to self: %v", err)
+	}
+}
+
+func frameInput(from common.Address, b []byte) service.Input {
+	return service.Input{Kind: service.Frame, Peer: from, Frame: b}
+}

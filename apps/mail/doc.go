@@ -1,0 +1,123 @@
+// Package mail is anynet's mail between wallets: long-form RFC 5322
+// messages, with attachments, folders and flags, stored and forwarded to
+// the recipient's node (or, while it is offline, to the mailbox node it
+// names), and read and written by the mail clients people already use
+// through a local SMTP submission gateway and an IMAP gateway.
+//
+// Files: core.go (Core, its config, store layout, dispatch),
+// core_send.go (the sender's pipeline), core_recv.go (the recipient's:
+// folders, notices), core_box.go (mailbox custody and fetching),
+// wire.go (frames), seal.go (end-to-end sealing), address.go,
+// service.go (Service: the core under apps/internal/runner on a node),
+// smtp.go and imap.go (the gateways), host.go.
+//
+// # Addresses
+//
+// An anynet address is "<name>@anynet" or "<0x wallet>@anynet": the
+// local part is a name the chain resolves ("bob", "bob.anynet",
+// "alice.eth", through the node's Lookup) or a 20-byte wallet in hex;
+// the domain is the pseudo-domain "anynet" (Domain). Every client
+// accepts the form in To:. ParseAddress reads it; WalletAddress writes
+// a wallet's.
+//
+// # Delivery and custody
+//
+// The core (a service.Core with no I/O; see core.go for the numbered
+// pipeline) runs on Port (tcp 25 of the node's identity address). The
+// sender's node reads the recipient's DID document: its mail key
+// (service entry AnynetMail, value "seal:<64 hex>") and its mailbox
+// (mail-at). It seals the message to the key and writes it to the
+// recipient's node; the recipient stores it (synced) and answers
+// RECEIPT in the same step, and only that makes the message Delivered.
+// After MailboxAfter failed attempts the sealed message is also
+// DEPOSITed at the mailbox node, which keeps it (Retention, default 5
+// days; MailboxQuota bytes per recipient, default 256 MiB) and answers
+// HELD: the message is Held. The recipient FETCHes at start (and every
+// FetchInterval), stores the items, sends each sender its RECEIPT and
+// DROPs them at the mailbox. Not Delivered after DelayAfter (default
+// 4 h): a "delayed" delivery status notification (RFC 3464,
+// multipart/report) lands in the sender's INBOX. Refused for good, or
+// never held and not delivered within Retention, or expired at the
+// mailbox: Failed, with a "failed" notification (a bounce). Delivered
+// and Failed are final and exclusive at the sender.
+//
+// A message accepted (SubmitCmd returned, the SMTP gateway's 250) is in
+// the sender's synced store; a mailbox answers HELD and a recipient
+// RECEIPT only after their synced writes. A recipient stores a message
+// once per (sender wallet, message ID) whatever the path and however
+// often it comes.
+//
+// # Consent and limits
+//
+// Mail from a wallet the user allowed (AllowCmd, moving a message from
+// Requests to INBOX) or wrote to lands in INBOX, from anyone else in
+// Requests. Each sender has a token bucket (RateLimit per second,
+// RateBurst); over it the answer is REFUSE rate-limited and the sender
+// tries later. Messages over MaxSize (default 36 MiB: a 25 MB attachment
+// in base64) are refused (too large: a bounce); the SMTP gateway answers
+// them 552 before anything is stored.
+//
+// # Gateways
+//
+// SMTPServer (github.com/emersion/go-smtp) takes submissions from the
+// local user, AUTH PLAIN with the node's gateway password (Password:
+// Dir/password, 0600; any user name), for anynet recipients only (550
+// 5.1.2 for another domain, 550 5.1.1 for a name the chain does not
+// know, 451 if the store fails). IMAPServer (github.com/emersion/go-imap
+// v1, IMAP4rev1 with IDLE, MOVE, UNSELECT) serves the folders INBOX,
+// Sent, Drafts, Trash and Requests (fixed) to the same user; new mail
+// reaches a client in IDLE at once. Both are meant for loopback.
+//
+// # Sealing
+//
+// Every message travels sealed to the recipient's key, directly or
+// through a mailbox, with the layout apps/im uses:
+//
+//	blob  = nacl.SealAnonymous(inner, recipientKey)
+//	inner = from[20] | senderKey[32] | nonce[24] | nacl.box(message, nonce, recipientKey, senderPriv)
+//
+// A direct MAIL is taken only if from is the wallet the overlay verified
+// for the connection; a mailbox item only if senderKey is the key from's
+// DID document publishes. The mailbox sees the recipient, the
+// depositor, the size and the time, never the message.
+//
+// # Wire format
+//
+// Frames travel as service frames (u32 length | frame, apps/service).
+// Integers are big-endian; IDs are 16 random bytes drawn by the sender
+// (the SMTP gateway draws them from a digest of the bytes and the
+// recipient, so a client's retry is not a second message).
+//
+//	MAIL     0x01  id[16] | blob                      answered by RECEIPT or REFUSE
+//	RECEIPT  0x02  id[16]                             the recipient stored id (synced)
+//	REFUSE   0x03  id[16] | code u8 | reason (UTF-8, ≤ 512 bytes)
+//	               codes: 1 too large, 2 rate limited (temporary),
+//	               3 mailbox quota (temporary), 4 bad seal, 5 not a mailbox
+//	DEPOSIT  0x10  to[20] | id[16] | blob             answered by HELD or REFUSE
+//	HELD     0x11  id[16]                             the mailbox keeps it (synced)
+//	FETCH    0x12  (empty)                            answered by ITEM… END
+//	ITEM     0x13  seq u64 | by[20] | id[16] | blob   oldest first, ≤ 8 MiB a batch
+//	END      0x14  more u8 (0 or 1)
+//	DROP     0x15  upto u64                           deletes the caller's items ≤ upto
+//	EXPIRED  0x16  id[16]                             mailbox → depositor: let go unfetched
+//
+// Test vectors (hex, without the length; wire_test.go), with id
+// 101112…1f:
+//
+//	MAIL "ab"            01 101112131415161718191a1b1c1d1e1f 6162
+//	RECEIPT              02 101112131415161718191a1b1c1d1e1f
+//	REFUSE 1 "big"       03 101112131415161718191a1b1c1d1e1f 01 626967
+//	DEPOSIT to …b0, cd   10 00000000000000000000000000000000000000b0 101112131415161718191a1b1c1d1e1f cd
+//	HELD                 11 101112131415161718191a1b1c1d1e1f
+//	FETCH                12
+//	ITEM 7 by …a0, cd    13 0000000000000007 00000000000000000000000000000000000000a0 101112131415161718191a1b1c1d1e1f cd
+//	END more             14 01
+//	DROP 7               15 0000000000000007
+//	EXPIRED              16 101112131415161718191a1b1c1d1e1f
+//
+// # Limits of this version
+//
+// A message travels in one frame and is read whole into memory (up to
+// MaxSize) by the gateways and the runtime; chunked streaming is not
+// done. There are no signed counters for paid relaying yet.
+package mail

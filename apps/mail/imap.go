@@ -1,0 +1,426 @@
+package mail
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"time"
+
+	"github.com/emersion/go-imap"
+	"github.com/emersion/go-imap/backend"
+	"github.com/emersion/go-imap/backend/backendutil"
+	"github.com/emersion/go-imap/server"
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/textproto"
+)
+
+// imapUser is the one user name every IMAP login maps to: the node has
+// one mail store, its owner's.
+const imapUser = "anynet"
+
+// IMAPServer is the reading gateway: an IMAP4rev1 server
+// (github.com/emersion/go-imap v1, with IDLE, MOVE, UNSELECT) serving
+// the node's folders to the local user (LOGIN with the gateway
+// password, any user name). New mail reaches clients in IDLE at once.
+// Serve it on loopback and Close it when done:
+//
+//	ln, _ := net.Listen("tcp", "127.0.0.1:1143")
+//	srv := svc.IMAPServer()
+//	go srv.Serve(ln)
+func (s *Service) IMAPServer() *server.Server {
+	be := &imapBackend{s: s, updates: make(chan backend.Update, 64)}
+	srv := server.New(be)
+	srv.AllowInsecureAuth = true // loopback only, as the control socket
+	ch, cancel := s.Subscribe()
+	go be.follow(ch, cancel)
+	return srv
+}
+
+// ServeIMAP serves the reading gateway on ln until ln closes.
+func (s *Service) ServeIMAP(ln net.Listener) error { return s.IMAPServer().Serve(ln) }
+
+type imapBackend struct {
+	s       *Service
+	updates chan backend.Update
+}
+
+var (
+	_ backend.Backend        = (*imapBackend)(nil)
+	_ backend.BackendUpdater = (*imapBackend)(nil)
+)
+
+func (b *imapBackend) Updates() <-chan backend.Update { return b.updates }
+
+// follow turns the service's events into IMAP updates (EXISTS for a
+// selected folder that grew, so IDLE sees new mail) until the service
+// closes.
+func (b *imapBackend) follow(ch <-chan Event, cancel func()) {
+	defer cancel()
+	for e := range ch {
+		if e.Kind != EventNew {
+			continue
+		}
+		mb := &imapMailbox{s: b.s, name: e.Folder}
+		st, err := mb.Status([]imap.StatusItem{imap.StatusMessages, imap.StatusUidNext})
+		if err != nil {
+			continue
+		}
+		u := &backend.MailboxUpdate{Update: backend.NewUpdate(imapUser, e.Folder), MailboxStatus: st}
+		done := u.Done() // made here: Done makes its channel on first call, unguarded
+		select {
+		case b.updates <- u:
+		case <-time.After(time.Second):
+			continue // no server reads updates (not served yet, or closed)
+		}
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
+
+func (b *imapBackend) Login(_ *imap.ConnInfo, username, password string) (backend.User, error) {
+	want, err := b.s.Password()
+	if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(password), []byte(want)) != 1 {
+		return nil, backend.ErrInvalidCredentials
+	}
+	return &imapUserT{s: b.s, be: b}, nil
+}
+
+type imapUserT struct {
+	s  *Service
+	be *imapBackend
+}
+
+var _ backend.User = (*imapUserT)(nil)
+
+func (u *imapUserT) Username() string { return imapUser }
+
+func (u *imapUserT) ListMailboxes(bool) ([]backend.Mailbox, error) {
+	var out []backend.Mailbox
+	for _, f := range Folders {
+		out = append(out, &imapMailbox{s: u.s, be: u.be, name: f})
+	}
+	return out, nil
+}
+
+func (u *imapUserT) GetMailbox(name string) (backend.Mailbox, error) {
+	for _, f := range Folders {
+		if f == name || (f == Inbox && imapEqualFold(name, Inbox)) {
+			return &imapMailbox{s: u.s, be: u.be, name: f}, nil
+		}
+	}
+	return nil, backend.ErrNoSuchMailbox
+}
+
+func imapEqualFold(a, b string) bool { return bytes.EqualFold([]byte(a), []byte(b)) }
+
+func (u *imapUserT) CreateMailbox(string) error {
+	return fmt.Errorf("%w: folders are fixed (%v)", ErrRefused, Folders)
+}
+func (u *imapUserT) DeleteMailbox(string) error {
+	return fmt.Errorf("%w: folders are fixed", ErrRefused)
+}
+func (u *imapUserT) RenameMailbox(string, string) error {
+	return fmt.Errorf("%w: folders are fixed", ErrRefused)
+}
+func (u *imapUserT) Logout() error { return nil }
+
+type imapMailbox struct {
+	s    *Service
+	be   *imapBackend // nil in follow's status reads
+	name string
+}
+
+var _ backend.MoveMailbox = (*imapMailbox)(nil)
+
+func (m *imapMailbox) Name() string { return m.name }
+
+func (m *imapMailbox) Info() (*imap.MailboxInfo, error) {
+	info := &imap.MailboxInfo{Delimiter: "/", Name: m.name}
+	switch m.name {
+	case Sent:
+		info.Attributes = []string{imap.SentAttr}
+	case Drafts:
+		info.Attributes = []string{imap.DraftsAttr}
+	case Trash:
+		info.Attributes = []string{imap.TrashAttr}
+	}
+	return info, nil
+}
+
+func (m *imapMailbox) list() ([]Stored, error) { return Messages(m.s.st, m.name) }
+
+func (m *imapMailbox) Status(items []imap.StatusItem) (*imap.MailboxStatus, error) {
+	ms, err := m.list()
+	if err != nil {
+		return nil, err
+	}
+	st := imap.NewMailboxStatus(m.name, items)
+	st.Flags = []string{imap.SeenFlag, imap.AnsweredFlag, imap.FlaggedFlag, imap.DeletedFlag, imap.DraftFlag}
+	st.PermanentFlags = []string{`\*`, imap.SeenFlag, imap.AnsweredFlag, imap.FlaggedFlag, imap.DeletedFlag, imap.DraftFlag}
+	for _, it := range items {
+		switch it {
+		case imap.StatusMessages:
+			st.Messages = uint32(len(ms))
+		case imap.StatusUidNext:
+			st.UidNext = 1
+			if len(ms) > 0 {
+				st.UidNext = ms[len(ms)-1].UID + 1
+			}
+			if v, err := m.s.st.Get(append([]byte("n"), folderKey(m.name)...)); err == nil && len(v) == 4 {
+				st.UidNext = uint32(v[0])<<24 | uint32(v[1])<<16 | uint32(v[2])<<8 | uint32(v[3])
+			}
+		case imap.StatusUidValidity:
+			st.UidValidity = 1
+		case imap.StatusRecent:
+			st.Recent = 0
+		case imap.StatusUnseen:
+			st.Unseen = 0
+			for i, x := range ms {
+				if !slices.Contains(x.Flags, imap.SeenFlag) {
+					if st.UnseenSeqNum == 0 {
+						st.UnseenSeqNum = uint32(i + 1)
+					}
+					st.Unseen++
+				}
+			}
+		}
+	}
+	return st, nil
+}
+
+func (m *imapMailbox) SetSubscribed(bool) error { return nil }
+func (m *imapMailbox) Check() error             { return nil }
+
+// selected lists the messages seqset names, with their sequence numbers.
+func (m *imapMailbox) selected(uid bool, seqset *imap.SeqSet) ([]Stored, []uint32, error) {
+	ms, err := m.list()
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []Stored
+	var seqs []uint32
+	for i, x := range ms {
+		seq := uint32(i + 1)
+		id := seq
+		if uid {
+			id = x.UID
+		}
+		if seqset.Contains(id) {
+			out = append(out, x)
+			seqs = append(seqs, seq)
+		}
+	}
+	return out, seqs, nil
+}
+
+func (m *imapMailbox) ListMessages(uid bool, seqset *imap.SeqSet, items []imap.FetchItem, ch chan<- *imap.Message) error {
+	defer close(ch)
+	ms, seqs, err := m.selected(uid, seqset)
+	if err != nil {
+		return err
+	}
+	for i, x := range ms {
+		msg, err := m.fetch(x, seqs[i], items)
+		if err != nil {
+			continue
+		}
+		ch <- msg
+	}
+	return nil
+}
+
+func (m *imapMailbox) fetch(x Stored, seq uint32, items []imap.FetchItem) (*imap.Message, error) {
+	var body []byte
+	read := func() (textproto.Header, io.Reader, error) {
+		if body == nil {
+			b, err := Body(m.s.st, m.name, x.UID)
+			if err != nil {
+				return textproto.Header{}, nil, err
+			}
+			body = b
+		}
+		r := bufio.NewReader(bytes.NewReader(body))
+		h, err := textproto.ReadHeader(r)
+		return h, r, err
+	}
+	out := imap.NewMessage(seq, items)
+	for _, item := range items {
+		switch item {
+		case imap.FetchEnvelope:
+			h, _, err := read()
+			if err != nil {
+				return nil, err
+			}
+			out.Envelope, _ = backendutil.FetchEnvelope(h)
+		case imap.FetchBody, imap.FetchBodyStructure:
+			h, r, err := read()
+			if err != nil {
+				return nil, err
+			}
+			out.BodyStructure, _ = backendutil.FetchBodyStructure(h, r, item == imap.FetchBodyStructure)
+		case imap.FetchFlags:
+			out.Flags = x.Flags
+		case imap.FetchInternalDate:
+			out.InternalDate = x.Date
+		case imap.FetchRFC822Size:
+			out.Size = uint32(x.Size)
+		case imap.FetchUid:
+			out.Uid = x.UID
+		default:
+			section, err := imap.ParseBodySectionName(item)
+			if err != nil {
+				break
+			}
+			h, r, err := read()
+			if err != nil {
+				return nil, err
+			}
+			l, _ := backendutil.FetchBodySection(h, r, section)
+			out.Body[section] = l
+			if !section.Peek && !slices.Contains(x.Flags, imap.SeenFlag) {
+				m.s.Do(context.Background(), FlagsCmd{Folder: m.name, UIDs: []uint32{x.UID}, Op: "add", Flags: []string{imap.SeenFlag}})
+			}
+		}
+	}
+	return out, nil
+}
+
+func (m *imapMailbox) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32, error) {
+	ms, err := m.list()
+	if err != nil {
+		return nil, err
+	}
+	var out []uint32
+	for i, x := range ms {
+		b, err := Body(m.s.st, m.name, x.UID)
+		if err != nil {
+			continue
+		}
+		e, _ := message.Read(bytes.NewReader(b)) // an unknown charset still matches on the rest
+		if e == nil {
+			continue
+		}
+		ok, err := backendutil.Match(e, uint32(i+1), x.UID, x.Date, x.Flags, c)
+		if err != nil || !ok {
+			continue
+		}
+		if uid {
+			out = append(out, x.UID)
+		} else {
+			out = append(out, uint32(i+1))
+		}
+	}
+	return out, nil
+}
+
+func (m *imapMailbox) CreateMessage(flags []string, _ time.Time, body imap.Literal) error {
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	_, err = m.s.Do(context.Background(), AppendCmd{Folder: m.name, Flags: flags, Data: b})
+	return err
+}
+
+func (m *imapMailbox) UpdateMessagesFlags(uid bool, seqset *imap.SeqSet, op imap.FlagsOp, flags []string) error {
+	ms, _, err := m.selected(uid, seqset)
+	if err != nil {
+		return err
+	}
+	var uids []uint32
+	for _, x := range ms {
+		uids = append(uids, x.UID)
+	}
+	o := map[imap.FlagsOp]string{imap.SetFlags: "set", imap.AddFlags: "add", imap.RemoveFlags: "remove"}[op]
+	if _, err = m.s.Do(context.Background(), FlagsCmd{Folder: m.name, UIDs: uids, Op: o, Flags: flags}); err != nil {
+		return err
+	}
+	// No untagged FETCH of the new flags: go-imap v1's server reads a
+	// connection's silent flag, which STORE writes, without a lock when it
+	// writes an update, so one sent from here races with it. Clients read
+	// the flags they set from STORE's answer or the next FETCH.
+	return nil
+}
+
+// send hands the server an update for the clients that selected the
+// folder, without waiting for it to be written.
+func (m *imapMailbox) send(u backend.Update) bool {
+	if m.be == nil {
+		return false
+	}
+	u.Done() // made here: Done makes its channel on first call, unguarded
+	select {
+	case m.be.updates <- u:
+		return true
+	case <-time.After(time.Second):
+		return false
+	}
+}
+
+func (m *imapMailbox) CopyMessages(uid bool, seqset *imap.SeqSet, dest string) error {
+	return m.copy(uid, seqset, dest, false)
+}
+
+func (m *imapMailbox) MoveMessages(uid bool, seqset *imap.SeqSet, dest string) error {
+	return m.copy(uid, seqset, dest, true)
+}
+
+func (m *imapMailbox) copy(uid bool, seqset *imap.SeqSet, dest string, move bool) error {
+	if !isFolder(dest) {
+		return backend.ErrNoSuchMailbox
+	}
+	ms, seqs, err := m.selected(uid, seqset)
+	if err != nil {
+		return err
+	}
+	var uids []uint32
+	for _, x := range ms {
+		uids = append(uids, x.UID)
+	}
+	if _, err = m.s.Do(context.Background(), CopyCmd{Folder: m.name, Dest: dest, UIDs: uids, Move: move}); err != nil {
+		return err
+	}
+	if move {
+		m.expunged(seqs)
+	}
+	return nil
+}
+
+func (m *imapMailbox) Expunge() error {
+	ms, err := m.list()
+	if err != nil {
+		return err
+	}
+	var seqs []uint32
+	for i, x := range ms {
+		if slices.Contains(x.Flags, imap.DeletedFlag) {
+			seqs = append(seqs, uint32(i+1))
+		}
+	}
+	if _, err := m.s.Do(context.Background(), ExpungeCmd{Folder: m.name}); err != nil {
+		return err
+	}
+	m.expunged(seqs)
+	return nil
+}
+
+// expunged tells the clients that selected the folder (the server
+// leaves EXPUNGE to a backend with updates): the highest first, so that
+// no number shifts under the next.
+func (m *imapMailbox) expunged(seqs []uint32) {
+	for i := len(seqs) - 1; i >= 0; i-- {
+		if !m.send(&backend.ExpungeUpdate{Update: backend.NewUpdate(imapUser, m.name), SeqNum: seqs[i]}) {
+			return
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package mail
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// SMTPServer is the submission gateway: a standard SMTP server
+// (github.com/emersion/go-smtp) that takes mail for anynet addresses
+// from the local user (AUTH PLAIN or LOGIN with the gateway password)
+// and submits it to the core. Its 250 after DATA comes only once every
+// recipient's copy is stored (synced). Serve it on loopback:
+//
+//	ln, _ := net.Listen("tcp", "127.0.0.1:2525")
+//	go svc.SMTPServer().Serve(ln)
+func (s *Service) SMTPServer() *smtp.Server {
+	srv := smtp.NewServer(smtpBackend{s})
+	srv.Domain = Domain
+	srv.AllowInsecureAuth = true // loopback only, as the control socket
+	srv.MaxMessageBytes = int64(s.core.cfg.MaxSize - 256)
+	srv.MaxRecipients = 50
+	srv.ReadTimeout = 5 * time.Minute
+	srv.WriteTimeout = time.Minute
+	return srv
+}
+
+// ServeSMTP serves the submission gateway on ln until ln closes.
+func (s *Service) ServeSMTP(ln net.Listener) error { return s.SMTPServer().Serve(ln) }
+
+type smtpBackend struct{ s *Service }
+
+func (b smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &smtpSession{s: b.s}, nil
+}
+
+type smtpSession struct {
+	s    *Service
+	auth bool
+	to   []common.Address
+}
+
+var _ smtp.AuthSession = (*smtpSession)(nil)
+
+func (ss *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain, sasl.Login} }
+
+func (ss *smtpSession) Auth(mech string) (sasl.Server, error) {
+	check := func(username, password string) error {
+		want, err := ss.s.Password()
+		if err != nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare([]byte(password), []byte(want)) != 1 {
+			return smtp.ErrAuthFailed
+		}
+		ss.auth = true
+		return nil
+	}
+	if mech != sasl.Plain {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	return sasl.NewPlainServer(func(_, username, password string) error { return check(username, password) }), nil
+}
+
+func (ss *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	if !ss.auth {
+		return smtp.ErrAuthRequired
+	}
+	return nil
+}
+
+func (ss *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if !ss.auth {
+		return smtp.ErrAuthRequired
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	w, err := ss.s.Resolve(ctx, to)
+	switch {
+	case err != nil && errors.Is(err, ErrBadAddress) && !isNameErr(to):
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 2}, Message: fmt.Sprintf("not an anynet address: %s (write name@%s or 0x…@%s)", to, Domain, Domain)}
+	case err != nil:
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: fmt.Sprintf("no such anynet name: %v", err)}
+	case w == ss.s.host.Addr():
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "that is this node's own address"}
+	}
+	ss.to = append(ss.to, w)
+	return nil
+}
+
+// isNameErr: the address has the anynet form, so a failure is its name's.
+func isNameErr(to string) bool {
+	_, err := ParseAddress(to)
+	return err == nil
+}
+
+func (ss *smtpSession) Data(r io.Reader) error {
+	if !ss.auth {
+		return smtp.ErrAuthRequired
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err // ErrDataTooLarge: 552
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, to := range ss.to {
+		// The ID is the digest of the bytes and the recipient: a client
+		// that retries after a 451 does not send a copy twice.
+		sum := sha256.Sum256(append(data[:len(data):len(data)], to[:]...))
+		if _, err := ss.s.r.Do(ctx, SubmitCmd{To: to, ID: MessageID(sum[:16]), Data: data}); err != nil {
+			if errors.Is(err, ErrTooLarge) {
+				return smtp.ErrDataTooLarge
+			}
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: fmt.Sprintf("not stored, try again: %v", err)}
+		}
+	}
+	return nil
+}
+
+func (ss *smtpSession) Reset()        { ss.to = nil }
+func (ss *smtpSession) Logout() error { return nil }

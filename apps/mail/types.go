@@ -1,0 +1,162 @@
+package mail
+
+import (
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Folders every node has.
+const (
+	Inbox    = "INBOX"
+	Sent     = "Sent"
+	Drafts   = "Drafts"
+	Trash    = "Trash"
+	Requests = "Requests" // mail from senders the user has not allowed
+)
+
+// Folders lists the folders in the order clients show them.
+var Folders = []string{Inbox, Sent, Drafts, Trash, Requests}
+
+func isFolder(name string) bool {
+	for _, f := range Folders {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Status is how far an outgoing message got.
+type Status uint8
+
+const (
+	// Queued: stored by the sender's node, not yet held or delivered.
+	Queued Status = iota + 1
+	// Held: the recipient's mailbox node keeps it (custody).
+	Held
+	// Delivered: the recipient's own node stored it and said so.
+	Delivered
+	// Failed: bounced (refused, or not delivered within the retention).
+	Failed
+)
+
+func (s Status) final() bool { return s == Delivered || s == Failed }
+
+func (s Status) String() string {
+	switch s {
+	case Queued:
+		return "queued"
+	case Held:
+		return "held"
+	case Delivered:
+		return "delivered"
+	case Failed:
+		return "failed"
+	}
+	return "unknown"
+}
+
+// MarshalText writes the status's name.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a status's name.
+func (s *Status) UnmarshalText(b []byte) error {
+	for x := Queued; x <= Failed; x++ {
+		if x.String() == string(b) {
+			*s = x
+			return nil
+		}
+	}
+	return ErrMalformed
+}
+
+// Outgoing is a message this node submitted, and how far it got.
+type Outgoing struct {
+	ID        MessageID      `json:"id"`
+	To        common.Address `json:"to"`
+	Submitted time.Time      `json:"submitted"`
+	Status    Status         `json:"status"`
+	// Delayed: the sender was told the message is late (DelayAfter).
+	Delayed bool `json:"delayed,omitempty"`
+	// Reason says why it Failed.
+	Reason string `json:"reason,omitempty"`
+	Size   int    `json:"size"`
+	// Changed is when Status last changed.
+	Changed time.Time `json:"changed"`
+}
+
+// Stored is a message in one of the node's folders.
+type Stored struct {
+	Folder string         `json:"folder"`
+	UID    uint32         `json:"uid"`
+	ID     MessageID      `json:"id"`
+	From   common.Address `json:"from"` // the verified sender; zero for local ones
+	Date   time.Time      `json:"date"` // when it was stored (IMAP's INTERNALDATE)
+	Flags  []string       `json:"flags"`
+	Size   int            `json:"size"`
+}
+
+// EventKind says what an Event reports.
+type EventKind uint8
+
+const (
+	// EventStatus: an outgoing message changed (Out): Held, Delivered,
+	// Failed, or Delayed set.
+	EventStatus EventKind = iota + 1
+	// EventNew: a message arrived in a folder (Msg).
+	EventNew
+	// EventChanged: a folder's messages changed (flags, expunge).
+	EventChanged
+)
+
+// Event is what a core tells its user.
+type Event struct {
+	Kind   EventKind
+	Out    *Outgoing
+	Msg    *Stored
+	Folder string
+}
+
+// Commands a Core takes (service.Input.Cmd).
+type (
+	// SubmitCmd sends Data (RFC 5322 bytes) to To; its Result is the
+	// Outgoing. With a non-zero ID it is idempotent.
+	SubmitCmd struct {
+		To   common.Address
+		ID   MessageID
+		Data []byte
+	}
+	// AppendCmd stores Data in Folder (IMAP APPEND); its Result is the
+	// Stored.
+	AppendCmd struct {
+		Folder string
+		Flags  []string
+		Data   []byte
+	}
+	// FlagsCmd changes the flags of UIDs in Folder: Op is "set", "add"
+	// or "remove".
+	FlagsCmd struct {
+		Folder string
+		UIDs   []uint32
+		Op     string
+		Flags  []string
+	}
+	// CopyCmd copies (or, with Move, moves) UIDs of Folder to Dest; its
+	// Result is the new UIDs.
+	CopyCmd struct {
+		Folder, Dest string
+		UIDs         []uint32
+		Move         bool
+	}
+	// ExpungeCmd deletes the messages of Folder flagged \Deleted (only
+	// those in UIDs, if UIDs is not nil); its Result is their UIDs.
+	ExpungeCmd struct {
+		Folder string
+		UIDs   []uint32
+	}
+	// AllowCmd: mail from Peer goes to INBOX from now on.
+	AllowCmd struct{ Peer common.Address }
+	// FetchCmd asks the mailbox for mail now.
+	FetchCmd struct{}
+)

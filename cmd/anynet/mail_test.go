@@ -1,0 +1,169 @@
+package main
+
+import (
+	"fmt"
+	"net/smtp"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+)
+
+// TestMailKill9: nothing accepted is lost or duplicated when a node is
+// killed with SIGKILL. Three `anynet up` processes: alice (serving the
+// chain, SMTP gateway), bob (mail-at carol) and carol (a mailbox).
+//
+//  1. alice submits messages over SMTP (net/smtp) while bob is killed
+//     with SIGKILL mid-stream and started again on the same directory.
+//  2. bob is away; alice's next messages go into custody at carol, who
+//     is killed with SIGKILL holding them (and while more arrive), and
+//     started again; bob comes back and fetches.
+//
+// Every message that got its 250 ends Delivered in alice's outbox and
+// exactly once in bob's Requests.
+func TestMailKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs three nodes")
+	}
+	bin := binary(t)
+	root := sockDir(t)
+	dirs := map[string]string{}
+	env := []string{"HOME=" + root, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(root, "config"), "ANYNET_PASSPHRASE=e2e passphrase"}
+	c := cli{t: t, bin: bin, env: env}
+	for _, n := range []string{"alice", "bob", "carol"} {
+		dirs[n] = filepath.Join(root, n)
+		c.must("--dir", dirs[n], "init", "--scrypt", "light", "--name", n)
+	}
+	c.start("alice", "--dir", dirs["alice"], "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0", "--mail-smtp", "127.0.0.1:0")
+	var chain control.ChainInfo
+	eventually(t, "alice's chain", func() error {
+		if err := c.json(&chain, "--dir", dirs["alice"], "chain", "info"); err != nil {
+			return err
+		}
+		if chain.URL == "" {
+			return fmt.Errorf("chain not served")
+		}
+		return nil
+	})
+	up := func(name string, args ...string) *exec.Cmd {
+		cmd := c.start(name, append([]string{"--dir", dirs[name], "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL}, args...)...)
+		eventually(t, name+" on chain", func() error {
+			var s control.Status
+			if err := c.json(&s, "--dir", dirs[name], "status"); err != nil {
+				return err
+			}
+			var r control.Resolved
+			return c.json(&r, "--dir", dirs["alice"], "resolve", name)
+		})
+		return cmd
+	}
+	kill := func(cmd *exec.Cmd) {
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+	}
+	carol := up("carol", "--mailbox")
+	bob := up("bob", "--mail-at", "carol")
+	var g control.MailGateways
+	if err := c.json(&g, "--dir", dirs["alice"], "mail", "gateways"); err != nil || g.SMTP == "" {
+		t.Fatalf("alice's gateways %+v %v", g, err)
+	}
+	// Bob's node publishes its mail key a moment after it is up.
+	eventually(t, "a first message delivered", func() error {
+		submit(t, g, 0)
+		return outboxAll(c, dirs["alice"], 1, "delivered")
+	})
+
+	sent := 1
+	for i := 1; i <= 20; i++ {
+		if i == 8 {
+			kill(bob) // mid-stream: some messages are in flight
+		}
+		if i == 14 {
+			bob = up("bob", "--mail-at", "carol")
+		}
+		submit(t, g, i)
+		sent++
+	}
+	eventually(t, "every message delivered after bob's SIGKILL", func() error { return outboxAll(c, dirs["alice"], sent, "delivered") })
+
+	kill(bob)
+	for i := 21; i <= 30; i++ {
+		submit(t, g, i)
+		sent++
+		if i == 25 {
+			eventually(t, "custody at carol", func() error { return outboxHas(c, dirs["alice"], "held") })
+			kill(carol) // holding messages, while more arrive
+			carol = up("carol", "--mailbox")
+		}
+	}
+	eventually(t, "every message held at carol", func() error { return outboxAll(c, dirs["alice"], sent, "held", "delivered") })
+	kill(carol)
+	carol = up("carol", "--mailbox")
+	bob = up("bob", "--mail-at", "carol")
+	eventually(t, "every message delivered after carol's SIGKILL", func() error { return outboxAll(c, dirs["alice"], sent, "delivered") })
+
+	var l []control.MailMessage
+	if err := c.json(&l, "--dir", dirs["bob"], "mail", "list", "--folder", "Requests"); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, m := range l {
+		seen[m.Subject]++
+	}
+	for i := range sent {
+		if n := seen[fmt.Sprintf("m%d", i)]; n != 1 {
+			t.Errorf("message m%d is in bob's Requests %d times", i, n)
+		}
+	}
+	if len(l) != len(seen) || len(l) < sent {
+		t.Errorf("bob holds %d messages, %d distinct subjects, %d sent", len(l), len(seen), sent)
+	}
+}
+
+// submit sends message i through the SMTP gateway and fails the test
+// unless the gateway answers 250.
+func submit(t *testing.T, g control.MailGateways, i int) {
+	t.Helper()
+	msg := fmt.Sprintf("From: alice@anynet\r\nTo: bob@anynet\r\nSubject: m%d\r\nMessage-ID: <m%d@test>\r\n\r\nmessage %d\r\n", i, i, i)
+	host, _, _ := strings.Cut(g.SMTP, ":")
+	if err := smtp.SendMail(g.SMTP, smtp.PlainAuth("", g.User, g.Password, host), "alice@anynet", []string{"bob@anynet"}, []byte(msg)); err != nil {
+		t.Fatalf("submit m%d: %v", i, err)
+	}
+}
+
+func outboxAll(c cli, dir string, n int, statuses ...string) error {
+	var l []control.MailOutgoing
+	if err := c.json(&l, "--dir", dir, "mail", "outbox"); err != nil {
+		return err
+	}
+	if len(l) < n {
+		return fmt.Errorf("%d messages in the outbox, want %d", len(l), n)
+	}
+	for _, o := range l {
+		ok := false
+		for _, s := range statuses {
+			ok = ok || o.Status == s
+		}
+		if !ok {
+			return fmt.Errorf("message %s is %s, want %v", o.ID, o.Status, statuses)
+		}
+	}
+	return nil
+}
+
+func outboxHas(c cli, dir, status string) error {
+	var l []control.MailOutgoing
+	if err := c.json(&l, "--dir", dir, "mail", "outbox"); err != nil {
+		return err
+	}
+	for _, o := range l {
+		if o.Status == status {
+			return nil
+		}
+	}
+	return fmt.Errorf("no message is %s", status)
+}
