@@ -79,7 +79,7 @@ func TestBobConsumesAliceStream(t *testing.T) {
 	cons, err := js.CreateOrUpdateConsumer(ctx, "ORDERS", jetstream.ConsumerConfig{
 		Durable: "bob", AckPolicy: jetstream.AckExplicitPolicy, FilterSubject: "orders.new",
 		MaxDeliver: 3,
-		BackOff: []time.Duration{time.Second, 2 * time.Second},
+		BackOff:    []time.Duration{time.Second, 2 * time.Second},
 	})
 	if err != nil {
 		t.Fatal(err)
