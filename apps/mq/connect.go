@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // MaxControlLine caps the INFO and CONNECT lines this package reads
@@ -90,22 +91,41 @@ func ConnectTarget(fields map[string]json.RawMessage) string {
 }
 
 // RewriteConnect returns the CONNECT line of fields with every
-// credential the client sent removed and user and pass set: the server
-// side of the overlay hands the engine the verified wallet this way.
-// Field order in the output is sorted (encoding/json), so equal inputs
-// give equal lines.
+// credential the client sent removed (field names compared as the
+// engine's JSON decoder compares them, case-folded) and user and pass
+// set, last in the object, so that even a decoder that lets a later
+// duplicate win reads ours: the server side of the overlay hands the
+// engine the verified wallet this way. The other fields keep their
+// values, in sorted order (encoding/json), so equal inputs give equal
+// lines.
 func RewriteConnect(fields map[string]json.RawMessage, user, pass string) []byte {
-	out := make(map[string]json.RawMessage, len(fields)+2)
+	out := make(map[string]json.RawMessage, len(fields))
 	for k, v := range fields {
-		out[k] = v
+		if !isCredential(k) {
+			out[k] = v
+		}
 	}
-	for _, k := range credentialFields {
-		delete(out, k)
-	}
-	out["user"], _ = json.Marshal(user)
-	out["pass"], _ = json.Marshal(pass)
 	b, _ := json.Marshal(out) // a map of raw JSON values always marshals
-	return append(append([]byte("CONNECT "), b...), '\r', '\n')
+	u, _ := json.Marshal(user)
+	p, _ := json.Marshal(pass)
+	line := append([]byte("CONNECT "), b[:len(b)-1]...)
+	if len(out) > 0 {
+		line = append(line, ',')
+	}
+	line = append(line, `"user":`...)
+	line = append(line, u...)
+	line = append(line, `,"pass":`...)
+	line = append(line, p...)
+	return append(line, '}', '\r', '\n')
+}
+
+func isCredential(k string) bool {
+	for _, c := range credentialFields {
+		if strings.EqualFold(k, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseInfo checks that line is a server's INFO line.
