@@ -13,6 +13,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/nats-io/nats.go"
+
 	"github.com/anynet/anynet/apps/service"
 )
 
@@ -144,9 +147,10 @@ func (g *Gateway) ServeConn(ctx context.Context, c net.Conn) error {
 // a local ServeConn.
 func (g *Gateway) dial(ctx context.Context, target string) (net.Conn, *bufio.Reader, error) {
 	self := target == ""
+	var w common.Address
 	if !self {
-		w, err := g.Host.Lookup(ctx, target)
-		if err != nil {
+		var err error
+		if w, err = g.Host.Lookup(ctx, target); err != nil {
 			return nil, nil, fmt.Errorf("%w %q: %v", ErrNoTarget, target, err)
 		}
 		self = w == g.Host.Addr()
@@ -160,8 +164,15 @@ func (g *Gateway) dial(ctx context.Context, target string) (net.Conn, *bufio.Rea
 		go g.Local.ServeConn(b, g.Local.Owner())
 		up = a
 	} else {
-		var err error
-		up, err = g.Host.Dial(ctx, "tcp", net.JoinHostPort(target, strconv.Itoa(Port)))
+		doc, err := g.Host.Document(ctx, w)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w %q: DID document: %v", ErrNoTarget, target, err)
+		}
+		port, ok := Advertised(doc)
+		if !ok {
+			return nil, nil, fmt.Errorf("%w: %s (%s) serves no queues: its DID document has no %s entry", ErrNoTarget, target, w.Hex(), DocumentEntryType)
+		}
+		up, err = g.Host.Dial(ctx, "tcp", net.JoinHostPort(w.Hex(), strconv.Itoa(port)))
 		if err != nil {
 			return nil, nil, fmt.Errorf("dial %s: %w", target, err)
 		}
@@ -180,4 +191,36 @@ func (g *Gateway) dial(ctx context.Context, target string) (net.Conn, *bufio.Rea
 	}
 	up.SetReadDeadline(time.Time{})
 	return up, ur, nil
+}
+
+// Connect opens a NATS connection to target's queues (a name, a 0x
+// wallet, or "" for this node) through g without a socket: the Go API's
+// way to what a client on the loopback port gets.
+func (g *Gateway) Connect(target string, opts ...nats.Option) (*nats.Conn, error) {
+	url := "nats://gateway.anynet.invalid:4222"
+	if target != "" {
+		url = "nats://" + target + "@gateway.anynet.invalid:4222"
+	}
+	o := append([]nats.Option{nats.SetCustomDialer(pipeDialer{g}), nats.Name("anynet")}, opts...)
+	nc, err := nats.Connect(url, o...)
+	if err != nil {
+		return nil, fmt.Errorf("mq: connect to %q: %w", target, err)
+	}
+	return nc, nil
+}
+
+// pipeDialer hands nats.go one end of a pipe whose other end the
+// gateway serves.
+type pipeDialer struct{ g *Gateway }
+
+func (d pipeDialer) Dial(network, address string) (net.Conn, error) {
+	a, b := net.Pipe()
+	d.g.wg.Add(1)
+	go func() {
+		defer d.g.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), HandshakeTimeout)
+		defer cancel()
+		d.g.ServeConn(ctx, b)
+	}()
+	return a, nil
 }

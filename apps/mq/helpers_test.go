@@ -51,6 +51,9 @@ func newWorld(t testing.TB) *world {
 	if _, err := emb.Client.ClaimName(ctx, naming.Transactor(aliceKey, w.chainID), "alice"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := Publish(ctx, emb.Client, naming.Transactor(aliceKey, w.chainID), w.alice.Addr()); err != nil {
+		t.Fatal(err)
+	}
 	w.srv = w.serve(t, w.alice, t.TempDir())
 	w.bobSrv = w.serve(t, w.bob, t.TempDir())
 

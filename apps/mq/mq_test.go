@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,6 +50,16 @@ func TestBobConsumesAliceStream(t *testing.T) {
 	if err := w.srv.SetPolicy(Policy{Wallets: map[common.Address]Grant{w.bob.Addr(): {
 		Publish: []string{"orders.>"}, Consume: []string{"ORDERS"}}}}); err != nil {
 		t.Fatal(err)
+	}
+
+	// A wallet whose document has no AnynetMQ entry is refused by bob's
+	// gateway with a clear error.
+	carol, _ := w.node(t, ctx)
+	if nc, err := nats.Connect("nats://"+carol.Addr().Hex()+"@"+w.gwAddr, nats.NoReconnect()); err == nil {
+		nc.Close()
+		t.Fatal("connected to a wallet that serves no queues")
+	} else if !strings.Contains(err.Error(), "serves no queues") {
+		t.Fatalf("wallet with no queues: %v", err)
 	}
 
 	nc := w.bobClient(t, "alice.anynet")
