@@ -31,6 +31,7 @@ type world struct {
 	srv     *Server // alice's
 	bobSrv  *Server // bob's own (for the gateway's local target)
 	gwAddr  string  // bob's gateway, 127.0.0.1:port
+	gw      *Gateway
 }
 
 func newWorld(t testing.TB) *world {
@@ -65,7 +66,7 @@ func newWorld(t testing.TB) *world {
 	done := make(chan struct{})
 	go func() { defer close(done); gw.Serve(gl) }()
 	t.Cleanup(func() { gl.Close(); <-done; gw.Close() })
-	w.gwAddr = gl.Addr().String()
+	w.gwAddr, w.gw = gl.Addr().String(), gw
 	return w
 }
 
