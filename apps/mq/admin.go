@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -24,9 +25,22 @@ type StreamSpec struct {
 	// Duplicates is the de-duplication window of message ids; 0 is the
 	// engine's (2 minutes).
 	Duplicates time.Duration
-	// Delayed lets messages carry a schedule (delayed delivery).
+	// Delayed lets messages carry a schedule (delayed delivery), and
+	// adds the stream's schedule subjects, ScheduleSubject(Name, ">").
 	Delayed bool
 }
+
+// ScheduleSubject is where a delayed message for subject is published
+// in stream (with Nats-Schedule and Nats-Schedule-Target headers):
+// "mq.schedule.<stream>.<subject>". Schedules live outside the stream's
+// own subjects, so consumers filtered on those (Fetch makes them so)
+// see each delayed message once, when it fires, and not its schedule.
+func ScheduleSubject(stream, subject string) string {
+	return SchedulePrefix + stream + "." + subject
+}
+
+// SchedulePrefix begins every schedule subject.
+const SchedulePrefix = "mq.schedule."
 
 // StreamInfo is a stream as the owner's surfaces show it.
 type StreamInfo struct {
@@ -57,6 +71,9 @@ func (s *Server) AddStream(ctx context.Context, spec StreamSpec) (StreamInfo, er
 	cfg := jetstream.StreamConfig{Name: spec.Name, Subjects: spec.Subjects, Retention: ret,
 		Storage: jetstream.FileStorage, MaxAge: spec.MaxAge, MaxMsgs: spec.MaxMsgs, MaxBytes: spec.MaxBytes,
 		Duplicates: spec.Duplicates, AllowMsgSchedules: spec.Delayed}
+	if spec.Delayed {
+		cfg.Subjects = append(slices.Clone(cfg.Subjects), ScheduleSubject(spec.Name, ">"))
+	}
 	if cfg.MaxMsgs == 0 {
 		cfg.MaxMsgs = -1
 	}

@@ -80,7 +80,11 @@
 //     one stream are fan-out;
 //   - delayed delivery: a stream with AllowMsgSchedules takes a message
 //     with "Nats-Schedule: @at <RFC 3339>" and "Nats-Schedule-Target:
-//     <subject>" and publishes it to the target at that time;
+//     <subject>" and publishes it to the target at that time. The
+//     schedule is itself a message of the stream: StreamSpec.Delayed
+//     gives it subjects of its own, mq.schedule.<stream>.> (a grant to
+//     publish to S also grants mq.schedule.*.S), so that consumers
+//     filtered on the stream's other subjects see a delayed message once;
 //   - replay from a sequence or a time (DeliverByStartSequence,
 //     DeliverByStartTime, ordered consumers);
 //   - a dead-letter stream (DeadLetterStream, "DLQ", subjects

@@ -87,11 +87,14 @@ func (p Policy) grantFor(w common.Address) (Grant, bool) {
 	return Grant{}, false
 }
 
-// Permissions turns g into the engine's permissions: its subjects, the
-// JetStream API subjects that consuming its streams needs, and replies
-// on _INBOX.
+// Permissions turns g into the engine's permissions: its subjects and
+// their schedule subjects (ScheduleSubject), the JetStream API subjects
+// that consuming its streams needs, and replies on _INBOX.
 func (g Grant) Permissions() *server.Permissions {
 	pub := slices.Clone(g.Publish)
+	for _, p := range g.Publish { // delayed messages for the same subjects
+		pub = append(pub, SchedulePrefix+"*."+p)
+	}
 	for _, s := range g.Consume {
 		pub = append(pub,
 			"$JS.API.STREAM.INFO."+s,

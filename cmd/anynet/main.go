@@ -43,7 +43,7 @@ DIR/config.yaml (written by init), then defaults.`,
 	})
 	root.AddCommand(newDemo(), newInit(), newUp(), newUI(),
 		newStatus(), newPeers(), newRoutes(), newEvents(), newResolve(), newRegister(), newPing(),
-		newChain(), newChat(), newPass())
+		newChain(), newChat(), newPass(), newMQ())
 	root.AddCommand(newSim(), newService())
 	root.AddCommand(payVerbs()...)
 	return root

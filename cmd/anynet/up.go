@@ -84,6 +84,7 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.String("publish-addr", "", "underlay endpoint to publish (default: the listener's; loopback for a wildcard listener)")
 	f.Bool("mailbox", false, "keep chat messages for offline wallets")
 	f.String("mail-at", "", "the node (name or 0x wallet) that keeps this wallet's chat while it is offline")
+	f.String("mq-gateway", "", "loopback host:port where NATS clients reach message queues (default 127.0.0.1:4222; off: none)")
 	f.String("passphrase-file", "", "file holding the keystore passphrase (else ANYNET_PASSPHRASE or a prompt)")
 	f.String("wallet", "", "which keystore wallet to use when it holds several")
 	f.String("log-level", "", "debug, info (default), warn or error")

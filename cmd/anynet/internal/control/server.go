@@ -178,6 +178,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	s.communityHandlers(b, get, post)
 	s.passHandlers(b, get, post)
 	s.payHandlers(b, get, post)
+	s.mqHandlers(b, get, post)
 	s.eventHandlers(mux, b)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if uid, _ := r.Context().Value(uidKey{}).(int); uid != allowedUID() {

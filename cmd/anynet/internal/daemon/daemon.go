@@ -78,6 +78,7 @@ type Daemon struct {
 	echo net.PacketConn
 	chat *im.Service
 	pay  *payState // nil: payments are off (pay.go)
+	mq   *mqNode   // mq.go
 	ctl  *control.Server
 	// events is the journal GET /v1/events serves (events.go).
 	events *control.Journal
@@ -211,6 +212,9 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		defer d.wg.Done()
 		d.watchChat(runCtx)
 	}()
+	if err := d.startMQ(ctx); err != nil {
+		return nil, err
+	}
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
@@ -324,6 +328,7 @@ func (d *Daemon) Close() error {
 	if d.chat != nil {
 		d.chat.Close()
 	}
+	d.mq.close()
 	if d.echo != nil {
 		d.echo.Close()
 	}

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/anynet/anynet/apps/mq"
 	"github.com/anynet/anynet/naming"
 )
 
@@ -73,6 +74,9 @@ func (d *Daemon) publishOnce(ctx context.Context) error {
 		if err := d.pay.svc.Publish(ctx, d.names, auth); err != nil {
 			return err
 		}
+	}
+	if _, err := mq.Publish(ctx, d.names, auth, d.wallet); err != nil {
+		return err
 	}
 	d.log.Info("published node key, binding, underlay endpoint and chat key", "wallet", d.wallet.Hex(), "mail-at", d.cfg.MailAt)
 	if d.cfg.Name == "" {
