@@ -18,6 +18,8 @@
 //	im        apps/im   tcp 5222 (messages),       AnynetIM = "seal:<64 hex: X25519 seal key>"
 //	                    udp 5223 (calls)           AnynetMailbox = "<0x wallet or name of the mailbox node>"
 //	pay       apps/pay  tcp 402                    AnynetPay = "eip155:<chain id>:<0x PaymentChannels address>"
+//	mq        apps/mq   tcp 4222 (NATS, JetStream) AnynetMQ = "nats:4222"
+//	                    loopback 127.0.0.1:4222 (gateway for NATS clients)
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -35,6 +37,15 @@
 // x402 adapter for HTTP settled by vouchers. Its protocol is a sans-I/O
 // core (pay.Core) run by pay.Service on nodes and by the simulator's
 // "pay" workload.
+//
+// apps/mq: message queues between wallets — an embedded nats-server
+// with JetStream served to verified wallets over the overlay (wallets
+// are the engine's users, the owner's grants their permissions): durable
+// streams, consumer groups, acks, nak, term, backoff, de-duplication,
+// delayed messages, replay; a dead-letter stream; a loopback gateway
+// through which standard NATS clients reach any wallet's queues. The
+// engine has its own goroutines and clock, so mq does not take the core
+// shape and the simulator does not run it.
 //
 // The other services are tracked in the project's issues.
 package apps
