@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -28,6 +29,7 @@ type mqNode struct {
 	gw     *mq.Gateway
 	gl     net.Listener // loopback gateway; nil when off or taken
 	gwAddr string
+	closed sync.Once
 }
 
 // startMQ starts the queues: the engine on DIR/mq, the overlay port and
@@ -73,16 +75,20 @@ func (d *Daemon) startMQ(ctx context.Context) error {
 	return nil
 }
 
+// close stops the queues; a second call (Daemon.Close again) does
+// nothing.
 func (m *mqNode) close() {
 	if m == nil {
 		return
 	}
-	if m.gl != nil {
-		m.gl.Close()
-	}
-	m.gw.Close()
-	m.srv.Close() // closes m.ol
-	m.store.Close()
+	m.closed.Do(func() {
+		if m.gl != nil {
+			m.gl.Close()
+		}
+		m.gw.Close()
+		m.srv.Close() // closes m.ol
+		m.store.Close()
+	})
 }
 
 func (d *Daemon) mqOrErr() (*mqNode, error) {
