@@ -287,11 +287,13 @@ func (s *Server) engineConn() (net.Conn, *bufio.Reader, error) {
 	return eng, bufio.NewReader(eng), nil
 }
 
-// splice copies a's reader to b and b's reader to a until one side
-// ends, then closes both.
+// splice copies a's reader (the client's) to b and b's reader to a
+// until one side ends, then closes both. When the client's side ends,
+// only b is closed at once, so that what b still says (an -ERR before
+// it hangs up) reaches the client before a is closed.
 func splice(a net.Conn, ar io.Reader, b net.Conn, br io.Reader) error {
 	errc := make(chan error, 2)
-	go func() { _, err := io.Copy(b, ar); b.Close(); a.Close(); errc <- err }()
+	go func() { _, err := io.Copy(b, ar); b.Close(); errc <- err }()
 	go func() { _, err := io.Copy(a, br); a.Close(); b.Close(); errc <- err }()
 	err := <-errc
 	<-errc
