@@ -25,6 +25,8 @@
 //	                    tcp 80 (live sites)
 //	vpn       apps/vpn  tcp 1080 (tunnels: TCP      AnynetExit = "v=1 region=<text> price=<text> policy=<summary>"
 //	                    and UDP as datagrams)
+//	mq        apps/mq   tcp 4222 (NATS, JetStream) AnynetMQ = "nats:4222"
+//	                    loopback 127.0.0.1:4222 (gateway for NATS clients)
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -66,6 +68,15 @@
 // proxy on one loopback port; per-session byte counters for payments.
 // Its admission (gate.go) is sans-I/O but not a service.Core: tunnels
 // are bulk bytes copied by the runtime.
+//
+// apps/mq: message queues between wallets — an embedded nats-server
+// with JetStream served to verified wallets over the overlay (wallets
+// are the engine's users, the owner's grants their permissions): durable
+// streams, consumer groups, acks, nak, term, backoff, de-duplication,
+// delayed messages, replay; a dead-letter stream; a loopback gateway
+// through which standard NATS clients reach any wallet's queues. The
+// engine has its own goroutines and clock, so mq does not take the core
+// shape and the simulator does not run it.
 //
 // The other services are tracked in the project's issues.
 package apps

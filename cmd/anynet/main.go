@@ -43,7 +43,7 @@ DIR/config.yaml (written by init), then defaults.`,
 	})
 	root.AddCommand(newDemo(), newInit(), newUp(), newUI(),
 		newStatus(), newPeers(), newRoutes(), newEvents(), newResolve(), newRegister(), newPing(),
-		newChain(), newChat(), newMail(), newPass(), newExit(), newProxy())
+		newChain(), newChat(), newMail(), newPass(), newExit(), newProxy(), newMQ())
 	root.AddCommand(newSim(), newService())
 	root.AddCommand(payVerbs()...)
 	return root

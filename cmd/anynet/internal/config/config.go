@@ -86,6 +86,9 @@ type Config struct {
 	// MailIMAP is the loopback host:port of the mail reading gateway
 	// (IMAP, key mail.imap); empty leaves it off.
 	MailIMAP string
+	// MQGateway is the loopback host:port where standard NATS clients
+	// reach message queues (apps/mq); "off" runs none.
+	MQGateway string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 	// LogFormat is text or json.
@@ -99,7 +102,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mq-gateway", "log-level", "log-format",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "proxy", "proxy-exits",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
@@ -116,6 +119,10 @@ var (
 // otherwise: unprivileged, on every interface.
 const DefaultListen = ":4747"
 
+// DefaultMQGateway is where the message queues' gateway listens when
+// nothing says otherwise (NATS's own port, on loopback).
+const DefaultMQGateway = "127.0.0.1:4222"
+
 // Defaults returns the configuration used when nothing is set. env looks
 // up environment variables (os.LookupEnv in the command).
 func Defaults(env func(string) (string, bool)) Config {
@@ -123,6 +130,7 @@ func Defaults(env func(string) (string, bool)) Config {
 		Dir:       DefaultDir(env),
 		Listen:    DefaultListen,
 		Chain:     "embedded",
+		MQGateway: DefaultMQGateway,
 		LogLevel:  "info",
 		LogFormat: "text",
 		Scrypt:    "standard",
@@ -228,6 +236,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.Contracts.validate(c.Chain); err != nil {
 		return err
+	}
+	if c.MQGateway != "off" && !IsLoopback(c.MQGateway) {
+		return invalid("mq-gateway", c.MQGateway, "a loopback host:port, e.g. 127.0.0.1:4222 or 127.0.0.1:0, or off")
 	}
 	if c.ServeChain != "" {
 		if c.Chain != "embedded" {

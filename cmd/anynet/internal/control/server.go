@@ -183,6 +183,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	s.payHandlers(b, get, post)
 	s.vpnHandlers(b, get)
 	s.mailHandlers(b, get, post)
+	s.mqHandlers(b, get, post)
 	s.eventHandlers(mux, b)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if uid, _ := r.Context().Value(uidKey{}).(int); uid != allowedUID() {

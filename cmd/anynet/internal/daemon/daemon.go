@@ -82,6 +82,7 @@ type Daemon struct {
 	vpn  *vpnState // vpn.go
 	mail *mail.Service
 	gw   mailGateways
+	mq   *mqNode // mq.go
 	ctl  *control.Server
 	// events is the journal GET /v1/events serves (events.go).
 	events *control.Journal
@@ -226,6 +227,9 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		defer d.wg.Done()
 		d.watchMail(runCtx)
 	}()
+	if err := d.startMQ(ctx); err != nil {
+		return nil, err
+	}
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
@@ -341,6 +345,7 @@ func (d *Daemon) Close() error {
 	}
 	d.stopVPN()
 	d.closeMail()
+	d.mq.close()
 	if d.echo != nil {
 		d.echo.Close()
 	}

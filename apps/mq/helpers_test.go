@@ -1,0 +1,129 @@
+package mq
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"math/big"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/nats-io/nats.go"
+
+	"github.com/anynet/anynet/link"
+	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
+)
+
+// world is an embedded chain and two published nodes on a memory
+// underlay: alice (named alice.anynet) hosts queues on her overlay Port;
+// bob runs a loopback gateway.
+type world struct {
+	emb     *naming.Embedded
+	chainID *big.Int
+	nw      *mem.Network
+	alice   *stack.Node
+	bob     *stack.Node
+	srv     *Server // alice's
+	bobSrv  *Server // bob's own (for the gateway's local target)
+	gwAddr  string  // bob's gateway, 127.0.0.1:port
+	gw      *Gateway
+}
+
+func newWorld(t testing.TB) *world {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	w := &world{emb: emb, chainID: new(big.Int).SetUint64(emb.Chain.ChainID()),
+		nw: mem.NewNetwork(mem.Config{MTU: link.MinUnderlayMTU})}
+	t.Cleanup(func() { w.nw.Close() })
+	var aliceKey *ecdsa.PrivateKey
+	w.alice, aliceKey = w.node(t, ctx)
+	w.bob, _ = w.node(t, ctx)
+	if _, err := emb.Client.ClaimName(ctx, naming.Transactor(aliceKey, w.chainID), "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Publish(ctx, emb.Client, naming.Transactor(aliceKey, w.chainID), w.alice.Addr()); err != nil {
+		t.Fatal(err)
+	}
+	w.srv = w.serve(t, w.alice, t.TempDir())
+	w.bobSrv = w.serve(t, w.bob, t.TempDir())
+
+	gl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := &Gateway{Host: w.bob, Local: w.bobSrv}
+	done := make(chan struct{})
+	go func() { defer close(done); gw.Serve(gl) }()
+	t.Cleanup(func() { gl.Close(); <-done; gw.Close() })
+	w.gwAddr, w.gw = gl.Addr().String(), gw
+	return w
+}
+
+func (w *world) node(t testing.TB, ctx context.Context) (*stack.Node, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, _ := crypto.GenerateKey()
+	if err := w.emb.Fund(ctx, crypto.PubkeyToAddress(key.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	u, err := w.nw.Attach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(key), Names: w.emb.Client}
+	t.Cleanup(func() { n.Close() })
+	if err := n.Publish(ctx, naming.Transactor(key, w.chainID)); err != nil {
+		t.Fatal(err)
+	}
+	return n, key
+}
+
+// serve starts a Server on n, with its streams in dir, serving n's Port
+// until the test ends.
+func (w *world) serve(t testing.TB, n *stack.Node, dir string) *Server {
+	t.Helper()
+	s, err := Start(t.Context(), Config{Host: n, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := n.Listen("tcp", ":4222")
+	if err != nil {
+		s.Close()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(l) }()
+	t.Cleanup(func() {
+		s.Close()
+		if err := <-done; err != nil && !errors.Is(err, ErrClosed) {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return s
+}
+
+// bobClient connects a standard NATS client to bob's gateway, asking
+// for host (a name, a 0x wallet, or "" for bob's own node).
+func (w *world) bobClient(t testing.TB, host string) *nats.Conn {
+	t.Helper()
+	url := "nats://" + w.gwAddr
+	if host != "" {
+		url = "nats://" + host + "@" + w.gwAddr
+	}
+	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	if err != nil {
+		t.Fatalf("connect %s: %v", url, err)
+	}
+	t.Cleanup(nc.Close)
+	return nc
+}
