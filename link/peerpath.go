@@ -24,3 +24,16 @@ func (e *Endpoint) Handshake(ident netip.Addr) bool {
 	e.startHandshake(p)
 	return true
 }
+
+// Established reports whether a session with the peer at ident can seal
+// data now. A dialer that waits for it (after Handshake) before opening
+// a TCP connection keeps the Noise handshake out of TCP's first round
+// trip sample, and so out of its retransmission timeout.
+func (e *Endpoint) Established(ident netip.Addr) bool {
+	p := e.peers.byIdent(ident)
+	if p == nil {
+		return false
+	}
+	tp := p.transportPeer()
+	return tp != nil && tp.Established()
+}

@@ -3,6 +3,8 @@ package sim
 import (
 	"bytes"
 	"encoding/binary"
+	"net/netip"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"gvisor.dev/gvisor/pkg/tcpip"
@@ -44,19 +46,25 @@ type transfer struct {
 	size     int
 	startAt  int64
 
-	phase    phase
-	ep       tcpip.Endpoint
-	wq       waiter.Queue
-	written  int
-	attempts int
-	touched  int64 // virtual time of the last progress
-	queued   int   // bytes in the send queue at the last poll
-	doneAt   int64
-	found    common.Address // the destination's wallet, as a lookup named it (resolve.go)
-	foundInc int            // 1 + the source incarnation whose link learnt it; 0: none
+	phase       phase
+	ep          tcpip.Endpoint
+	wq          waiter.Queue
+	written     int
+	attempts    int
+	sessionFrom int64 // virtual time awaitSession started the handshake; 0: not yet
+	touched     int64 // virtual time of the last progress
+	queued      int   // bytes in the send queue at the last poll
+	doneAt      int64
+	found       common.Address // the destination's wallet, as a lookup named it (resolve.go)
+	foundInc    int            // 1 + the source incarnation whose link learnt it; 0: none
 }
 
 var _ task = (*transfer)(nil)
+
+const (
+	sessionPoll = 5 * time.Millisecond
+	sessionWait = 5 * time.Second
+)
 
 func (t *transfer) schedule(s *Sim) { s.at(t.startAt, kindApp, t.src.id, func() { t.begin(s) }) }
 
@@ -72,6 +80,9 @@ func (t *transfer) begin(s *Sim) {
 	n := t.src
 	dst, ok := t.reach(s)
 	if !ok {
+		return
+	}
+	if t.awaitSession(s, n, dst) {
 		return
 	}
 	t.attempts++
@@ -94,6 +105,30 @@ func (t *transfer) begin(s *Sim) {
 	}
 	t.watch(s)
 	s.settle(n)
+}
+
+// awaitSession reports whether the connect must wait for the link
+// session to dst: the first call starts the handshake, later ones poll
+// every sessionPoll until it is up or sessionWait has passed (then TCP's
+// own SYN carries the handshake as before). Connecting only over an
+// established session keeps the handshake out of TCP's first RTT sample.
+func (t *transfer) awaitSession(s *Sim, n *node, dst tcpip.Address) bool {
+	ident := netip.AddrFrom16(dst.As16())
+	if n.in.Link.Established(ident) {
+		return false
+	}
+	now := s.now.Load()
+	if t.sessionFrom == 0 {
+		if !n.in.Link.Handshake(ident) {
+			return false
+		}
+		t.sessionFrom = now
+		s.settle(n)
+	} else if now-t.sessionFrom >= int64(sessionWait) {
+		return false
+	}
+	s.at(now+int64(sessionPoll), kindApp, n.id, func() { t.begin(s) })
+	return true
 }
 
 // watch checks for a stall every stallTimeout.
