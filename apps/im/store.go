@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/anynet/anynet/internal/pebbleopt"
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/ethereum/go-ethereum/common"
@@ -43,7 +44,7 @@ type convMeta struct {
 }
 
 func openStore(dir string) (*store, error) {
-	opts := &pebble.Options{Logger: quietLogger{}}
+	opts := pebbleopt.Idle(&pebble.Options{Logger: quietLogger{}})
 	if dir == "" {
 		opts.FS = vfs.NewMem()
 	}
