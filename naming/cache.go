@@ -32,6 +32,12 @@ type cache struct {
 	// guarded by mu
 	entries map[string]*cacheEntry
 	byDep   map[common.Hash]map[string]struct{}
+	// freshUntil is the latest expiry of an answer stored: until then
+	// the cache may answer without asking the chain, and Watch polls.
+	freshUntil time.Time
+	// stored, when not nil, is closed by the next put (Watch waits on it
+	// while nothing is fresh).
+	stored chan struct{}
 }
 
 func newCache(ttl, stale time.Duration) *cache {
@@ -83,6 +89,13 @@ func (c *cache) put(key string, e *cacheEntry) {
 	}
 	c.removeLocked(key)
 	c.entries[key] = e
+	if e.expires.After(c.freshUntil) {
+		c.freshUntil = e.expires
+	}
+	if c.stored != nil {
+		close(c.stored)
+		c.stored = nil
+	}
 	for _, d := range e.deps {
 		set := c.byDep[d]
 		if set == nil {
@@ -91,6 +104,21 @@ func (c *cache) put(key string, e *cacheEntry) {
 		}
 		set[key] = struct{}{}
 	}
+}
+
+// whenStored returns nil while an answer stored may still be served
+// without asking the chain (now before its expiry), else a channel that
+// the next put closes.
+func (c *cache) whenStored(now time.Time) <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now.Before(c.freshUntil) {
+		return nil
+	}
+	if c.stored == nil {
+		c.stored = make(chan struct{})
+	}
+	return c.stored
 }
 
 // drop removes every entry that depends on one of deps and returns how many.

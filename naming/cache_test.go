@@ -281,6 +281,47 @@ func TestWatch(t *testing.T) {
 	}
 }
 
+// TestWatchIdle: with nothing cached Watch does not poll, however many
+// blocks go by; an answer stored wakes it, and its next poll covers every
+// block since the last.
+func TestWatchIdle(t *testing.T) {
+	tc := newTestChain(t, 3)
+	w := tc.client(t)
+	ctx := t.Context()
+	c := tc.client(t, func(cfg *Config) { cfg.CacheTTL, cfg.PollInterval = time.Hour, time.Millisecond })
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.Watch(wctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("Watch returned %v", err)
+		}
+	}()
+	for c.watchNextBlock() == 0 { // the first poll marks where the next starts
+		time.Sleep(time.Millisecond)
+	}
+	first := c.watchNextBlock()
+	name, err := w.Register(ctx, tc.auths[1], "alice", tc.addr(1)) // new blocks
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // a hundred poll intervals
+	if got := c.watchNextBlock(); got != first {
+		t.Fatalf("Watch polled with nothing cached: next block %d, was %d", got, first)
+	}
+	if got, _ := c.Resolve(ctx, name); got != tc.addr(1) {
+		t.Fatal(got)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for c.watchNextBlock() == first {
+		if time.Now().After(deadline) {
+			t.Fatal("a stored answer did not wake Watch")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func (c *Client) watchNextBlock() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -18,8 +18,11 @@ const maxPollRange = 5000
 // every PollInterval it reads the new logs of the registry, of every
 // resolver met so far and of the DID registry (FilterLogs, so it works on
 // HTTP endpoints too) and drops the entries that depend on the node or
-// identity each event names. It runs until ctx ends and returns ctx.Err();
-// failed polls are logged and retried.
+// identity each event names. While no cached answer is fresh (all past
+// CacheTTL, so every lookup asks the chain anyway) it does not poll: it
+// sleeps until an answer is stored, then reads every event since its last
+// poll at once, so an idle node does not wake for the chain. It runs until
+// ctx ends and returns ctx.Err(); failed polls are logged and retried.
 func (c *Client) Watch(ctx context.Context) error {
 	t := time.NewTicker(c.cfg.PollInterval)
 	defer t.Stop()
@@ -31,6 +34,14 @@ func (c *Client) Watch(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
+		}
+		if stored := c.cache.whenStored(c.now()); stored != nil {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-stored:
+				t.Reset(c.cfg.PollInterval)
+			}
 		}
 	}
 }
