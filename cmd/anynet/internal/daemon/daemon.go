@@ -221,7 +221,7 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		d.watchPaths(runCtx)
+		d.watchPeers(runCtx) // events.go
 	}()
 	if o.Control {
 		if d.ctl, err = control.Listen(cfg.Dir, d, log); err != nil {
