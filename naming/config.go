@@ -57,8 +57,8 @@ type Config struct {
 	// the chain cannot be reached. Zero means DefaultStaleTTL; negative
 	// never serves stale answers.
 	StaleTTL time.Duration `json:"-"`
-	// PollInterval is how often Watch asks for new events while the cache
-	// holds a fresh answer (it does not poll otherwise). Zero means
+	// PollInterval is how often Watch asks for new events while cached
+	// answers are asked for (it sleeps otherwise). Zero means
 	// DefaultPollInterval.
 	PollInterval time.Duration `json:"-"`
 	// Logger receives debug logs; nil discards.
