@@ -115,6 +115,8 @@ type Endpoint struct {
 	rt  *routing  // the host's routing state (host_routing.go); nil without Config.Routing
 	fwd Forwarder // a router's forwarding (package link/router); nil on a host
 
+	pathChange pathNotifier // PathChanged's watchers (pathnotify.go)
+
 	any anycastState // wallets served by several nodes (anycast.go)
 
 	syns synWatch // SYNs that may go again early (nudge.go)

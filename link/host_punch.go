@@ -115,6 +115,7 @@ func (e *Endpoint) notePath(p *peer, h *Header) bool {
 		if d.direct {
 			d.direct = false
 			e.stats.pathsFallback.Add(1)
+			e.pathChanged()
 		}
 		return false
 	}
@@ -126,6 +127,7 @@ func (e *Endpoint) notePath(p *peer, h *Header) bool {
 		d.direct = true
 		d.probeUntil = time.Time{}
 		e.stats.pathsDirect.Add(1)
+		e.pathChanged()
 		e.log.Debug("direct path", "peer", p.ident, "addr", d.addr)
 	}
 	return false
@@ -163,6 +165,7 @@ func (e *Endpoint) tickPunch() {
 			l := d.routed
 			p.loc.Store(&l)
 			e.stats.pathsFallback.Add(1)
+			e.pathChanged()
 			e.log.Debug("direct path lost, back through routers", "peer", p.ident)
 		case d.direct:
 			if now.Sub(d.lastProbe) >= rt.interval {

@@ -306,9 +306,13 @@ func (e *Endpoint) learnPath(p *peer, h *Header, established bool) {
 	case e.notePath(p, h): // NAT traversal (host_punch.go): a live direct path stays
 	case h.Src == nil && cur != nil:
 		p.loc.Store(nil)
+		e.pathChanged()
 	case h.Src != nil && (cur == nil || *cur != *h.Src):
 		l := *h.Src
 		p.loc.Store(&l)
+		if cur == nil {
+			e.pathChanged()
+		}
 	}
 	if established {
 		e.rt.mu.Lock()

@@ -312,6 +312,7 @@ func (e *Endpoint) tickRouting() {
 	for _, l := range rt.links {
 		if l.up && now.Sub(l.heard) > rt.hold {
 			l.up = false
+			e.pathChanged()
 			e.log.Debug("router down", "wallet", fmt.Sprintf("%x", l.cfg.Wallet))
 		}
 	}
@@ -428,6 +429,7 @@ func (e *Endpoint) hostControl(key [32]byte, kind ControlKind, body []byte) erro
 	case kind == ControlAttachAck && Locator(body) == l.loc:
 		if !l.up {
 			e.log.Debug("attached", "router", fmt.Sprintf("%x", l.cfg.Wallet))
+			e.pathChanged()
 		}
 		l.up, l.heard = true, now
 		rt.mu.Unlock()

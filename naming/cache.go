@@ -32,6 +32,16 @@ type cache struct {
 	// guarded by mu
 	entries map[string]*cacheEntry
 	byDep   map[common.Hash]map[string]struct{}
+
+	// Watch's state (watch.go). While a Watch runs, a fresh answer is
+	// served only while it is caught up (watching): it polls while
+	// answers are asked for and sleeps otherwise, and an answer asked for
+	// while it sleeps is fetched from the chain again (and wakes it), as
+	// events it has not read may have made the answer stale.
+	watchers int           // Watch calls running
+	watching bool          // a Watch polled and has not gone to sleep since
+	lastHit  time.Time     // when a fresh answer was last asked for
+	wake     chan struct{} // closed by the next answer asked for while no Watch is watching
 }
 
 func newCache(ttl, stale time.Duration) *cache {
@@ -50,6 +60,16 @@ func (c *cache) fresh(key string, now time.Time) (*cacheEntry, bool) {
 	e, ok := c.entries[key]
 	if !ok || !now.Before(e.expires) {
 		return nil, false
+	}
+	if c.watchers > 0 {
+		c.lastHit = now
+		if !c.watching {
+			if c.wake != nil {
+				close(c.wake)
+				c.wake = nil
+			}
+			return nil, false
+		}
 	}
 	return e, true
 }
@@ -91,6 +111,43 @@ func (c *cache) put(key string, e *cacheEntry) {
 		}
 		set[key] = struct{}{}
 	}
+}
+
+// watchStart and watchStop bracket a Watch call.
+func (c *cache) watchStart() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.watchers++
+}
+
+func (c *cache) watchStop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.watchers--
+	c.watching = false
+}
+
+// caughtUp records that a Watch just read every event up to the head.
+func (c *cache) caughtUp() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.watching = true
+}
+
+// sleep returns nil while answers were asked for within idle of now;
+// else Watch stops watching and gets a channel closed by the next answer
+// asked for.
+func (c *cache) sleep(now time.Time, idle time.Duration) <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now.Sub(c.lastHit) < idle {
+		return nil
+	}
+	c.watching = false
+	if c.wake == nil {
+		c.wake = make(chan struct{})
+	}
+	return c.wake
 }
 
 // drop removes every entry that depends on one of deps and returns how many.

@@ -258,8 +258,13 @@ func TestWatch(t *testing.T) {
 	for c.watchNextBlock() == 0 {
 		time.Sleep(time.Millisecond)
 	}
-	if got, _ := c.Resolve(ctx, name); got != tc.addr(1) {
-		t.Fatal(got)
+	// Ask until the answer is served from the cache: Watch slept (nothing
+	// was asked for), the second ask woke it, and it caught up.
+	for !c.cache.isWatching() {
+		if got, _ := c.Resolve(ctx, name); got != tc.addr(1) {
+			t.Fatal(got)
+		}
+		time.Sleep(time.Millisecond)
 	}
 	if err := w.SetAddr(ctx, tc.auths[1], name, tc.addr(2)); err != nil {
 		t.Fatal(err)
@@ -279,6 +284,63 @@ func TestWatch(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// TestWatchIdle: while no cached answer is asked for, Watch does not
+// poll, however many blocks go by; an answer asked for then is fetched
+// from the chain (an event Watch did not read may have changed it) and
+// wakes Watch, whose next poll covers every block since its last.
+func TestWatchIdle(t *testing.T) {
+	tc := newTestChain(t, 3)
+	w := tc.client(t)
+	ctx := t.Context()
+	name, err := w.Register(ctx, tc.auths[1], "alice", tc.addr(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tc.client(t, func(cfg *Config) { cfg.CacheTTL, cfg.PollInterval = time.Hour, time.Millisecond })
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.Watch(wctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("Watch returned %v", err)
+		}
+	}()
+	for c.watchNextBlock() == 0 { // the first poll marks where the next starts
+		time.Sleep(time.Millisecond)
+	}
+	if got, _ := c.Resolve(ctx, name); got != tc.addr(1) { // cached, not asked for again yet
+		t.Fatal(got)
+	}
+	time.Sleep(10 * time.Millisecond) // ten poll intervals: Watch goes to sleep
+	first := c.watchNextBlock()
+	if err := w.SetAddr(ctx, tc.auths[1], name, tc.addr(2)); err != nil { // new blocks
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // a hundred poll intervals
+	if got := c.watchNextBlock(); got != first {
+		t.Fatalf("Watch polled with nothing asked for: next block %d, was %d", got, first)
+	}
+	// The cached answer is stale; asked for while Watch sleeps, it is
+	// not served: the chain answers.
+	if got, _ := c.Resolve(ctx, name); got != tc.addr(2) {
+		t.Fatalf("served %s from the cache while Watch slept", got)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for c.watchNextBlock() == first {
+		if time.Now().After(deadline) {
+			t.Fatal("an answer asked for did not wake Watch")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func (c *cache) isWatching() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.watching
 }
 
 func (c *Client) watchNextBlock() uint64 {

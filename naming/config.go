@@ -57,7 +57,8 @@ type Config struct {
 	// the chain cannot be reached. Zero means DefaultStaleTTL; negative
 	// never serves stale answers.
 	StaleTTL time.Duration `json:"-"`
-	// PollInterval is how often Watch asks for new events. Zero means
+	// PollInterval is how often Watch asks for new events while cached
+	// answers are asked for (it sleeps otherwise). Zero means
 	// DefaultPollInterval.
 	PollInterval time.Duration `json:"-"`
 	// Logger receives debug logs; nil discards.

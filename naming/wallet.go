@@ -33,6 +33,14 @@ type Keystore struct {
 	// means go-ethereum's standard ones (N=2^18, P=1: ~256 MB, ~1 s).
 	// Tests use keystore.LightScryptN/P.
 	ScryptN, ScryptP int
+	// Decrypt opens a key file's JSON with its passphrase, as
+	// keystore.DecryptKey does, failing with an error that wraps
+	// keystore.ErrDecrypt for a wrong passphrase; nil means DecryptKey in
+	// this process. A standard key file needs 256 MB of scrypt scratch to
+	// open, so a long-lived process passes one that decrypts in a
+	// short-lived child (cmd/anynet does) and keeps that scratch out of
+	// its own memory.
+	Decrypt func(keyJSON []byte, passphrase string) (*ecdsa.PrivateKey, error)
 }
 
 // Create makes a new random wallet encrypted with passphrase.
@@ -94,14 +102,24 @@ func (k Keystore) Unlock(addr common.Address, passphrase string) (*ecdsa.Private
 	if err != nil {
 		return nil, fmt.Errorf("naming: keystore: %w", err)
 	}
-	key, err := keystore.DecryptKey(blob, passphrase)
+	decrypt := k.Decrypt
+	if decrypt == nil {
+		decrypt = func(blob []byte, passphrase string) (*ecdsa.PrivateKey, error) {
+			key, err := keystore.DecryptKey(blob, passphrase)
+			if err != nil {
+				return nil, err
+			}
+			return key.PrivateKey, nil
+		}
+	}
+	key, err := decrypt(blob, passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("naming: unlock %s: %w", addr, err)
 	}
-	if key.Address != addr {
-		return nil, fmt.Errorf("naming: key file %s holds %s, not %s", path, key.Address, addr)
+	if got := crypto.PubkeyToAddress(key.PublicKey); got != addr {
+		return nil, fmt.Errorf("naming: key file %s holds %s, not %s", path, got, addr)
 	}
-	return key.PrivateKey, nil
+	return key, nil
 }
 
 // UnlockTransactor unlocks addr and returns a transactor signing for

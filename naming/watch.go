@@ -18,19 +18,38 @@ const maxPollRange = 5000
 // every PollInterval it reads the new logs of the registry, of every
 // resolver met so far and of the DID registry (FilterLogs, so it works on
 // HTTP endpoints too) and drops the entries that depend on the node or
-// identity each event names. It runs until ctx ends and returns ctx.Err();
-// failed polls are logged and retried.
+// identity each event names.
+//
+// It polls only while cached answers are asked for: once none was asked
+// for in a CacheTTL, it sleeps, so an idle node does not wake for the
+// chain. While it sleeps the cache serves nothing (an event it did not
+// read may have made an answer stale): the next lookup asks the chain and
+// wakes it, it reads every event since its last poll at once, and cached
+// answers are served again. It runs until ctx ends and returns
+// ctx.Err(); failed polls are logged and retried.
 func (c *Client) Watch(ctx context.Context) error {
+	c.cache.watchStart()
+	defer c.cache.watchStop()
 	t := time.NewTicker(c.cfg.PollInterval)
 	defer t.Stop()
 	for {
-		if _, err := c.PollEvents(ctx); err != nil && ctx.Err() == nil {
+		if _, err := c.PollEvents(ctx); err == nil {
+			c.cache.caughtUp()
+		} else if ctx.Err() == nil {
 			c.log.Debug("naming: event poll failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
+		}
+		if wake := c.cache.sleep(c.now(), c.cfg.CacheTTL); wake != nil {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-wake:
+				t.Reset(c.cfg.PollInterval)
+			}
 		}
 	}
 }

@@ -5,6 +5,8 @@ import "errors"
 var (
 	// ErrClosed is returned by a Node after Close.
 	ErrClosed = errors.New("stack: node closed")
+	// ErrNotUp: a method that needs a running node was called before Up.
+	ErrNotUp = errors.New("stack: node not up")
 	// ErrBadAddress: an address that is not "host:port" with a host this
 	// node can resolve.
 	ErrBadAddress = errors.New("stack: bad address")

@@ -36,6 +36,11 @@ type Peer struct {
 	sentPending atomic.Int64
 	// staleAt is the mono time of the last stale hint taken (stale.go).
 	staleAt atomic.Int64
+	// up, bytesIn/Out and lastIn/Out (mono times) are the peer's state
+	// and traffic (peerstate.go).
+	up                atomic.Bool
+	bytesIn, bytesOut atomic.Uint64
+	lastIn, lastOut   atomic.Int64
 
 	mu       sync.Mutex // guards the fields below
 	key      PublicKey
@@ -82,6 +87,7 @@ func (p *Peer) installLocked(ses *session) {
 		p.previous = old
 	}
 	p.current.Store(ses)
+	s.setUp(p, true)
 }
 
 // offerLocked makes ses, an IK responder session, the next one: it opens
@@ -106,5 +112,6 @@ func (p *Peer) confirm(ses *session, now time.Time) bool {
 	p.previous = p.current.Load()
 	p.current.Store(ses)
 	p.next.Store(nil)
+	p.s.setUp(p, true)
 	return true
 }

@@ -96,6 +96,10 @@ func (s *Sessions) Seal(dst []byte, p *Peer, plaintext []byte) ([]byte, error) {
 		p.rekeyFor.Store(ses)
 	}
 	dst = appendData(dst, ses.send, ses.remoteIndex, n, plaintext)
+	if len(plaintext) > 0 {
+		p.bytesOut.Add(uint64(len(plaintext)))
+		p.lastOut.Store(s.mono(now))
+	}
 	p.recvPending.Store(0)
 	if len(plaintext) > 0 && p.sentPending.Load() == 0 {
 		p.sentPending.CompareAndSwap(0, s.mono(now))
@@ -136,8 +140,12 @@ func (s *Sessions) receiveData(dst, msg []byte) (Result, error) {
 	if p.sentPending.Load() != 0 {
 		p.sentPending.Store(0)
 	}
-	if len(out) > len(dst) && p.recvPending.Load() == 0 {
-		p.recvPending.CompareAndSwap(0, s.mono(now))
+	if len(out) > len(dst) {
+		p.bytesIn.Add(uint64(len(out) - len(dst)))
+		p.lastIn.Store(s.mono(now))
+		if p.recvPending.Load() == 0 {
+			p.recvPending.CompareAndSwap(0, s.mono(now))
+		}
 	}
 	res := Result{Kind: KindData, Peer: p, Payload: out}
 	if p.next.Load() == ses {

@@ -77,6 +77,7 @@ type Sessions struct {
 	hintsIn  perSecond // stale hints looked up
 	bindings *bindingCache
 	stats    counters
+	change   changeNotifier // peers going up or down (peerstate.go)
 	// index maps a local index to *session, *initHandshake, *xxResponder
 	// or reserved. Lock-free for the data path.
 	index sync.Map
@@ -290,6 +291,7 @@ func (s *Sessions) resetLocked(p *Peer) {
 	p.rekeyFor.Store(nil)
 	p.recvPending.Store(0)
 	p.sentPending.Store(0)
+	s.setUp(p, false)
 }
 
 // Peers returns every peer, oldest first.

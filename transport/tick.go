@@ -57,6 +57,7 @@ func (s *Sessions) tickPeer(p *Peer, now time.Time, out []Outbound) []Outbound {
 	if hs := p.hs; hs != nil && (hs.retryNow || !now.Before(hs.retryAt)) {
 		if now.Sub(hs.firstAt) >= t.HandshakeGiveUp {
 			s.dropHandshakeLocked(p)
+			s.setUp(p, false) // it stopped answering (peerstate.go)
 			s.stats.handshakesGivenUp.Add(1)
 			s.log.Debug("handshake given up", "peer", p.wallet.Hex())
 		} else if initiate(hs.firstAt) {
@@ -95,6 +96,9 @@ func (s *Sessions) tickPeer(p *Peer, now time.Time, out []Outbound) []Outbound {
 		if ses := ptr.Load(); ses != nil && now.Sub(ses.created) >= expire && ptr.CompareAndSwap(ses, nil) {
 			s.dropSession(ses)
 		}
+	}
+	if p.current.Load() == nil {
+		s.setUp(p, false)
 	}
 	return out
 }

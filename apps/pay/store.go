@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/anynet/anynet/internal/pebbleopt"
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -108,7 +109,7 @@ var _ Store = (*DiskStore)(nil)
 
 // OpenDiskStore opens (creating) the store in dir.
 func OpenDiskStore(dir string) (*DiskStore, error) {
-	db, err := pebble.Open(dir, &pebble.Options{Logger: quietLogger{}})
+	db, err := pebble.Open(dir, pebbleopt.Idle(&pebble.Options{Logger: quietLogger{}}))
 	if err != nil {
 		return nil, fmt.Errorf("pay: open store %q: %w", dir, err)
 	}

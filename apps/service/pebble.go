@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/anynet/anynet/internal/pebbleopt"
 	"github.com/cockroachdb/pebble/v2"
 )
 
@@ -18,7 +19,7 @@ var _ Store = (*Pebble)(nil)
 
 // OpenPebble opens (creating if needed) the pebble store in dir.
 func OpenPebble(dir string) (*Pebble, error) {
-	db, err := pebble.Open(dir, &pebble.Options{Logger: quietLogger{}})
+	db, err := pebble.Open(dir, pebbleopt.Idle(&pebble.Options{Logger: quietLogger{}}))
 	if err != nil {
 		return nil, fmt.Errorf("service: open store %q: %w", dir, err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/cmd/anynet/internal/keyproc"
 )
 
 // waitFor bounds how long the end-to-end test waits for a node to reach a
@@ -33,6 +34,9 @@ var built struct {
 }
 
 func TestMain(m *testing.M) {
+	if keyproc.IsChild(os.Args) { // in-process `up` re-executes this binary to open its key
+		os.Exit(keyproc.Main(os.Stdin, os.Stdout))
+	}
 	code := m.Run()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)

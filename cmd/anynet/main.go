@@ -7,10 +7,14 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/anynet/anynet/cmd/anynet/internal/keyproc"
 	"github.com/spf13/cobra"
 )
 
 func main() {
+	if keyproc.IsChild(os.Args) { // `anynet up` opening its key file (package keyproc)
+		os.Exit(keyproc.Main(os.Stdin, os.Stdout))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := newRoot().ExecuteContext(ctx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/daemon"
+	"github.com/anynet/anynet/cmd/anynet/internal/keyproc"
 	"github.com/spf13/cobra"
 )
 
@@ -58,7 +59,11 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 			}
 			log := newLogger(cfg, logTo)
 			ctx := cmd.Context()
-			d, err := daemon.Start(ctx, daemon.Options{Config: cfg, Passphrase: pass, Control: true, Logger: log})
+			o := daemon.Options{Config: cfg, Passphrase: pass, Control: true, Logger: log}
+			if exe, err := os.Executable(); err == nil {
+				o.Decrypt = keyproc.Decrypter(exe) // scrypt's 256 MB in a child, not here
+			}
+			d, err := daemon.Start(ctx, o)
 			if err != nil {
 				return err
 			}

@@ -94,7 +94,7 @@ func newStatus() *cobra.Command {
 }
 
 func newPeers() *cobra.Command {
-	return verb("peers", "List the wallets this node knows: static peers, resolved, pinged, chatted with", cobra.NoArgs, true,
+	return verb("peers", "List the wallets this node knows: static peers, resolved, pinged, chatted with, and every session (up or not, bytes in/out)", cobra.NoArgs, true,
 		func(cmd *cobra.Command, c *control.Client, _ []string, asJSON bool) error {
 			ps, err := c.Peers(cmd.Context())
 			if err != nil {
@@ -108,7 +108,7 @@ func newPeers() *cobra.Command {
 				return nil
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(w, "WALLET\tNAME\tUNDERLAY\tSOURCE\tPATH\tRTT\tSEEN\tMSGS")
+			fmt.Fprintln(w, "WALLET\tNAME\tUNDERLAY\tSOURCE\tPATH\tUP\tRTT\tSEEN\tMSGS\tIN\tOUT")
 			for _, p := range ps {
 				rtt, seen := "-", "-"
 				if p.RTT > 0 {
@@ -117,7 +117,11 @@ func newPeers() *cobra.Command {
 				if !p.Seen.IsZero() {
 					seen = time.Since(p.Seen).Round(time.Second).String() + " ago"
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", p.Wallet, orDash(p.Name), orDash(p.Addr), p.Source, orDash(p.Path), rtt, seen, p.Messages)
+				up := "no"
+				if p.Up {
+					up = "yes"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\n", p.Wallet, orDash(p.Name), orDash(p.Addr), p.Source, orDash(p.Path), up, rtt, seen, p.Messages, p.BytesIn, p.BytesOut)
 			}
 			return w.Flush()
 		})

@@ -157,12 +157,15 @@
 //	{"seq":41,"kind":"hello"}
 //	{"seq":42,"time":"…","kind":"peer","peer":{"wallet":"0x…","source":"seen","messages":0}}
 //	{"seq":43,"time":"…","kind":"path","peer":{"wallet":"0x…","path":"direct","addr":"192.0.2.7:4747",…}}
-//	{"seq":44,"time":"…","kind":"message","message":{"id":"…","from":"0x…","to":"0x…","text":"hi","status":"delivered",…}}
-//	{"seq":45,"time":"…","kind":"receipt","message":{"id":"…","status":"read",…}}
-//	{"seq":46,"time":"…","kind":"transfer","transfer":{"id":"…","have":32768,"total":100000}}
-//	{"seq":47,"time":"…","kind":"service","service":{"service":"naming","what":"name","detail":"bob.anynet"}}
+//	{"seq":44,"time":"…","kind":"peer-up","peer":{"wallet":"0x…","up":true,"bytesIn":0,…}}
+//	{"seq":45,"time":"…","kind":"message","message":{"id":"…","from":"0x…","to":"0x…","text":"hi","status":"delivered",…}}
+//	{"seq":46,"time":"…","kind":"receipt","message":{"id":"…","status":"read",…}}
+//	{"seq":47,"time":"…","kind":"transfer","transfer":{"id":"…","have":32768,"total":100000}}
+//	{"seq":48,"time":"…","kind":"service","service":{"service":"naming","what":"name","detail":"bob.anynet"}}
 //
-// Kinds: peer (a wallet met), path (direct ⇄ relayed), message (received
+// Kinds: peer (a wallet met), peer-up and peer-down (a session with it
+// came up; it ended: reset, expired, or the peer stopped answering),
+// path (direct ⇄ relayed), message (received
 // or sent here), request (from a wallet never allowed), receipt, group
 // (roster changed; group is its ID), post (community), transfer
 // (download progress, at most one per percent, then done or error),

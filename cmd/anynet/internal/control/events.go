@@ -24,6 +24,11 @@ const (
 	// EventPath: the way to a peer changed between "direct" and
 	// "relayed" (Peer set, Peer.Path the new way).
 	EventPath = "path"
+	// EventPeerUp: a session with a peer came up (Peer set, Up true).
+	EventPeerUp = "peer-up"
+	// EventPeerDown: it ended: reset, expired, or the peer stopped
+	// answering (Peer set, Up false).
+	EventPeerDown = "peer-down"
 	// EventMessage: a chat message arrived or was sent here (Message).
 	EventMessage = "message"
 	// EventRequest: a message from a wallet never allowed (Message).

@@ -81,8 +81,11 @@ type Peer struct {
 	Name   string `json:"name,omitempty"`
 	Addr   string `json:"addr,omitempty"` // underlay endpoint, when known
 	// Source says how the node met it: "static", "router", "chain"
-	// (resolved or pinged) or "seen" (chatted with).
+	// (resolved or pinged), "seen" (chatted with) or "session" (it
+	// reached this node, or this node it, in no other way).
 	Source string `json:"source"`
+	// Up: a session with it stands and it answers.
+	Up bool `json:"up"`
 	// Path is how frames reach it now: "direct" (a direct UDP path),
 	// "relayed" (through a router) or "" (not known).
 	Path string        `json:"path,omitempty"`
@@ -93,6 +96,10 @@ type Peer struct {
 	// Messages counts chat messages exchanged with it since the node
 	// started, both ways.
 	Messages uint64 `json:"messages"`
+	// BytesIn and BytesOut count the data (IP packets) received from
+	// and sent to it since the node started.
+	BytesIn  uint64 `json:"bytesIn"`
+	BytesOut uint64 `json:"bytesOut"`
 }
 
 // Routes is the node's routing state.

@@ -73,7 +73,11 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 // session table yet, so a peer that only dialed in unprompted shows once
 // it chats.)
 func (d *Daemon) Peers(context.Context) ([]control.Peer, error) {
-	d.updatePaths() // fresh, not up to a second old
+	d.updatePaths() // fresh
+	states := map[common.Address]stack.PeerState{}
+	for _, s := range d.node.PeerStates() {
+		states[s.Wallet] = s
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	out := make([]control.Peer, 0, len(d.peers))
@@ -81,6 +85,14 @@ func (d *Daemon) Peers(context.Context) ([]control.Peer, error) {
 		cp := *p
 		if a, ok := d.node.PeerEndpoint(w); ok {
 			cp.Addr = a.String() // where frames go now: a peer that moved shows its new endpoint
+		}
+		if s, ok := states[w]; ok { // the session table's view: traffic, last activity
+			cp.Up, cp.BytesIn, cp.BytesOut = s.Up, s.BytesIn, s.BytesOut
+			for _, at := range []time.Time{s.LastIn, s.LastOut} {
+				if at.After(cp.Seen) {
+					cp.Seen = at
+				}
+			}
 		}
 		out = append(out, cp)
 	}

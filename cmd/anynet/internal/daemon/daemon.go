@@ -35,6 +35,10 @@ type Options struct {
 	Config config.Config
 	// Passphrase unlocks the wallet in Config.Dir/keystore.
 	Passphrase string
+	// Decrypt, if set, opens the key file (naming.Keystore.Decrypt): `anynet
+	// up` passes one that runs scrypt in a child process (package keyproc).
+	// Nil decrypts here and returns the 256 MB of scratch to the OS at once.
+	Decrypt func(keyJSON []byte, passphrase string) (*ecdsa.PrivateKey, error)
 	// Key, if set, is the wallet's key and the keystore is not read (the
 	// demo's members).
 	Key *ecdsa.PrivateKey
@@ -120,14 +124,17 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	}
 	d.key = o.Key
 	if d.key == nil {
-		if d.key, err = Unlock(cfg, o.Passphrase); err != nil {
+		if d.key, err = Unlock(cfg, o.Passphrase, o.Decrypt); err != nil {
 			return nil, err
 		}
-		// Opening a standard scrypt key file takes 256 MB of scratch
-		// (N=2^18, r=8), garbage from here on: collect it and return it to
-		// the OS now, not minutes later when the heap goal, doubled by
-		// it, is next reached or the periodic GC and scavenger run.
-		debug.FreeOSMemory()
+		if o.Decrypt == nil {
+			// Opening a standard scrypt key file takes 256 MB of scratch
+			// (N=2^18, r=8), garbage from here on: collect it and return
+			// it to the OS now, not minutes later when the heap goal,
+			// doubled by it, is next reached or the periodic GC and
+			// scavenger run.
+			debug.FreeOSMemory()
+		}
 	}
 	d.wallet = crypto.PubkeyToAddress(d.key.PublicKey)
 
@@ -233,7 +240,7 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		d.watchPaths(runCtx)
+		d.watchPeers(runCtx) // events.go
 	}()
 	if o.Control {
 		if d.ctl, err = control.Listen(cfg.Dir, d, log); err != nil {

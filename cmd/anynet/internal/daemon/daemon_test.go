@@ -88,6 +88,13 @@ func TestBackend(t *testing.T) {
 	if _, err := bob.Register(ctx, "a.b", false); !errors.Is(err, control.ErrBadRequest) {
 		t.Errorf("register a.b: %v", err)
 	}
+	// A 300-character name is too long, said in a line that does not
+	// repeat it, and not "a single label" (issue 13, item 6).
+	if _, err := bob.Register(ctx, strings.Repeat("a", 300), false); !errors.Is(err, control.ErrBadRequest) ||
+		!strings.Contains(err.Error(), "too long") || !strings.Contains(err.Error(), "(300 characters)") ||
+		strings.Contains(err.Error(), "single label") || len(err.Error()) > 200 {
+		t.Errorf("register 300 characters: %v", err)
+	}
 	// A second name leaves the primary (reverse) name alone, unless asked.
 	if reg, err := bob.Register(ctx, "Robert", false); err != nil || reg.Name != "robert.anynet" || reg.Primary || reg.PrimaryName != "bob.anynet" {
 		t.Errorf("register robert: %+v, %v", reg, err)

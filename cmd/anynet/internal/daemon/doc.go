@@ -66,8 +66,11 @@
 // no way around it to the node or the chat service: the TUI and the
 // demo's bots use the same methods, the TUI over the control socket.
 //
-// The stack exposes no session table, so Peers lists the static peers and
-// the wallets this node resolved, pinged or chatted with. Chat names are
+// Peers lists the static peers, the wallets this node resolved, pinged or
+// chatted with, and every wallet of the node's session table
+// (stack.Node.PeerStates: up or not, bytes each way, last activity);
+// sessions coming up and going down and paths changing are journaled as
+// the node reports them (stack.Node.WatchPeers), with no polling. Chat names are
 // resolved here (im resolves only through Node.Resolver, and the chain's
 // resolver lives in Node.Names).
 package daemon

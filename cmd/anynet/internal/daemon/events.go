@@ -6,6 +6,7 @@ import (
 
 	"github.com/anynet/anynet/apps/im"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -14,9 +15,6 @@ const (
 	pathDirect  = "direct"
 	pathRelayed = "relayed"
 )
-
-// pathEvery is how often the path watcher looks at the peers' paths.
-const pathEvery = time.Second
 
 var _ control.EventBackend = (*Daemon)(nil)
 
@@ -80,19 +78,48 @@ func (d *Daemon) sent(m im.Message) {
 	d.events.Append(control.Event{Kind: control.EventMessage, Message: &cm})
 }
 
-// watchPaths is the long-lived goroutine that notes each peer's path
-// (direct or relayed) and journals a change.
-func (d *Daemon) watchPaths(ctx context.Context) {
-	t := time.NewTicker(pathEvery)
-	defer t.Stop()
-	for {
-		d.updatePaths()
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+// watchPeers is the long-lived goroutine that journals the node's
+// sessions coming up and going down (peer-up, peer-down) and each peer's
+// path changing (updatePaths). It sleeps between changes: the node wakes
+// it (stack.Node.WatchPeers), nothing is polled.
+func (d *Daemon) watchPeers(ctx context.Context) {
+	d.updatePaths()
+	err := d.node.WatchPeers(ctx, func(e stack.PeerEvent) {
+		switch e.Kind {
+		case stack.PeerUp, stack.PeerDown:
+			d.peerUp(e.Wallet, e.Kind == stack.PeerUp)
 		}
+		d.updatePaths() // paths and the attachment: it journals what changed
+	})
+	if err != nil && ctx.Err() == nil {
+		d.log.Warn("peer events stopped", "err", err)
 	}
+}
+
+// peerUp records that a session with w came up or ended, and journals it
+// (with an EventPeer first for a wallet met this way).
+func (d *Daemon) peerUp(w common.Address, up bool) {
+	if w == d.wallet {
+		return
+	}
+	d.mu.Lock()
+	p := d.peers[w]
+	isNew := p == nil
+	if isNew {
+		p = &control.Peer{Wallet: w.Hex(), Source: "session"}
+		d.peers[w] = p
+	}
+	p.Up = up
+	cp := *p
+	d.mu.Unlock()
+	if isNew {
+		d.events.Append(control.Event{Kind: control.EventPeer, Peer: &cp})
+	}
+	kind := control.EventPeerDown
+	if up {
+		kind = control.EventPeerUp
+	}
+	d.events.Append(control.Event{Kind: kind, Peer: &cp})
 }
 
 // updatePaths journals a host's attachment to its router coming up or

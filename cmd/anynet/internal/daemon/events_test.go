@@ -3,10 +3,15 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // TestEvents: what happens on two real daemons is journaled: each meets
@@ -85,4 +90,97 @@ func kinds(evs []control.Event) string {
 		s += fmt.Sprintf(" %d:%s", e.Seq, e.Kind)
 	}
 	return s
+}
+
+// TestPeerEvents: bob comes up at alice (peer-up) and goes away
+// (peer-down, once alice's data to him goes unanswered): each event is
+// journaled once, and a client that resumes from a cursor gets exactly
+// the events after it. Peers shows bob's traffic meanwhile.
+func TestPeerEvents(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a chain and two nodes")
+	}
+	ctx := context.Background()
+	emb, dir := testChain(t)
+	start := func(name string, timers transport.Timers) *Daemon {
+		t.Helper()
+		key, _ := crypto.GenerateKey()
+		cfg := config.Config{Name: name, Dir: filepath.Join(dir, name), Listen: "127.0.0.1:0", Chain: "embedded"}
+		os.MkdirAll(cfg.Dir, 0o700)
+		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb, Timers: timers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+			if ok, last := d.Ready(); ok {
+				return d
+			} else if time.Now().After(deadline) {
+				t.Fatalf("%s not on chain: %v", name, last)
+			}
+		}
+	}
+	// alice gives a silent peer up after 1.5 s rather than 90.
+	alice := start("alice", transport.Timers{KeepaliveTimeout: 250 * time.Millisecond, RekeyTimeout: 250 * time.Millisecond, HandshakeGiveUp: 1500 * time.Millisecond})
+	bob := start("bob", transport.Timers{})
+	bw := bob.Wallet().Hex()
+	_, cursor, _ := alice.Events(ctx, ^uint64(0)) // the newest event before bob shows up
+
+	if _, err := alice.Ping(ctx, "bob", 3); err != nil {
+		t.Fatal(err)
+	}
+	ofBob := func(evs []control.Event, kind string) int {
+		n := 0
+		for _, e := range evs {
+			if e.Kind == kind && e.Peer != nil && e.Peer.Wallet == bw {
+				n++
+			}
+		}
+		return n
+	}
+	wait := func(kind string) uint64 {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+			evs, newest, _ := alice.Events(ctx, cursor)
+			if ofBob(evs, kind) > 0 {
+				return newest
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s for bob after seq %d:%s", kind, cursor, kinds(evs))
+			}
+		}
+	}
+	upAt := wait(control.EventPeerUp)
+	ps, err := alice.Peers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got control.Peer
+	for _, p := range ps {
+		if p.Wallet == bw {
+			got = p
+		}
+	}
+	if !got.Up || got.BytesIn == 0 || got.BytesOut == 0 || got.Seen.IsZero() {
+		t.Fatalf("bob in alice's peers after a ping: %+v", got)
+	}
+
+	bob.Close()
+	alice.Ping(ctx, "bob", 1) // unanswered: alice handshakes again, then gives up
+	wait(control.EventPeerDown)
+
+	evs, _, _ := alice.Events(ctx, cursor)
+	if up, down := ofBob(evs, control.EventPeerUp), ofBob(evs, control.EventPeerDown); up != 1 || down != 1 {
+		t.Fatalf("after seq %d: %d peer-up and %d peer-down for bob, want one each:%s", cursor, up, down, kinds(evs))
+	}
+	// Resuming from the cursor after peer-up gives the rest, and only it.
+	later, _, _ := alice.Events(ctx, upAt)
+	if ofBob(later, control.EventPeerUp) != 0 || ofBob(later, control.EventPeerDown) != 1 {
+		t.Fatalf("after seq %d:%s", upAt, kinds(later))
+	}
+	for i, e := range later {
+		if e.Seq <= upAt || (i > 0 && e.Seq != later[i-1].Seq+1) {
+			t.Fatalf("resumed at %d: seqs%s", upAt, kinds(later))
+		}
+	}
 }

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,4 +151,51 @@ func hideFaucet(url string) http.Handler {
 		w.WriteHeader(resp.StatusCode)
 		io.Copy(w, resp.Body)
 	})
+}
+
+// TestUnpublishedPing: bob cannot publish (no faucet, empty wallet); his
+// ping to alice fails saying that his key is not on chain yet, not a bare
+// "no reply", and alice, who refuses his handshakes, says so in her
+// drop summary (issue 13, item 5).
+func TestUnpublishedPing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a chain and two nodes")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: dir, HTTPAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	logs := &lockedBuffer{}
+	key, _ := crypto.GenerateKey()
+	adir := filepath.Join(dir, "alice")
+	os.MkdirAll(adir, 0o700)
+	alice, err := Start(ctx, Options{
+		Config:   config.Config{Dir: adir, Name: "alice", Listen: "127.0.0.1:0", Chain: "embedded"},
+		Key:      key,
+		Embedded: emb,
+		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
+		// one summary line every 100 ms rather than a minute
+		DropLogEvery: 100 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { alice.Close() })
+	waitReady(t, alice)
+	proxy := httptest.NewServer(hideFaucet(emb.Chain.RPCURL()))
+	t.Cleanup(proxy.Close)
+	bob := startAt(t, dir, "bob", proxy.URL, "")
+
+	_, err = bob.Ping(ctx, alice.Wallet().Hex(), 1)
+	if err == nil || !strings.Contains(err.Error(), "not in its DID document yet") {
+		t.Fatalf("ping from an unpublished node: %v", err)
+	}
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(logs.String(), "binding="); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("alice's log does not say she refused bob's binding:\n%s", logs.String())
+		}
+	}
 }

@@ -123,13 +123,24 @@ func fillDocument(r *control.Resolved, doc *naming.Document) {
 	r.Mailbox = doc.Mailbox
 }
 
+// maxLabelBytes is naming's longest label: a DNS-encoded label has a
+// one-byte length.
+const maxLabelBytes = 255
+
 // Register implements control.Backend: claim label.<TLD> for this wallet;
 // it becomes the wallet's primary (reverse) name with primary, or when
 // the wallet has none.
 func (d *Daemon) Register(ctx context.Context, label string, primary bool) (control.Registered, error) {
 	label = strings.TrimSuffix(label, "."+d.names.Config().TLD) // "bob.anynet" claims bob too
+	shown := fmt.Sprintf("%q", label)
+	if r := []rune(label); len(r) > 40 { // quoted whole, it would fill the screen
+		shown = fmt.Sprintf("%q… (%d characters)", string(r[:40]), len(r))
+	}
+	if len(label) > maxLabelBytes {
+		return control.Registered{}, fmt.Errorf("%w: name %s is too long: a label is at most %d bytes (\"alice\" for alice.%s)", control.ErrBadRequest, shown, maxLabelBytes, d.names.Config().TLD)
+	}
 	if label == "" || strings.Contains(label, ".") {
-		return control.Registered{}, fmt.Errorf("%w: register a single label (\"alice\" for alice.%s), not %q", control.ErrBadRequest, d.names.Config().TLD, label)
+		return control.Registered{}, fmt.Errorf("%w: register a single label (\"alice\" for alice.%s), not %s", control.ErrBadRequest, d.names.Config().TLD, shown)
 	}
 	l, err := naming.NormalizeLabel(label)
 	if err != nil {

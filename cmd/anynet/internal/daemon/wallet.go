@@ -60,13 +60,16 @@ func Wallet(cfg config.Config) (common.Address, error) {
 	return common.Address{}, fmt.Errorf("%w: %s holds %d wallets (%s); say which with --wallet or the wallet key", ErrNoWallet, ks.Dir, len(list), strings.Join(s, ", "))
 }
 
-// Unlock decrypts the node's wallet with passphrase.
-func Unlock(cfg config.Config, passphrase string) (*ecdsa.PrivateKey, error) {
+// Unlock decrypts the node's wallet with passphrase, with decrypt if not
+// nil (naming.Keystore.Decrypt).
+func Unlock(cfg config.Config, passphrase string, decrypt func([]byte, string) (*ecdsa.PrivateKey, error)) (*ecdsa.PrivateKey, error) {
 	w, err := Wallet(cfg)
 	if err != nil {
 		return nil, err
 	}
-	key, err := Keystore(cfg).Unlock(w, passphrase)
+	ks := Keystore(cfg)
+	ks.Decrypt = decrypt
+	key, err := ks.Unlock(w, passphrase)
 	if errors.Is(err, keystore.ErrDecrypt) {
 		return nil, fmt.Errorf("%w for %s (set ANYNET_PASSPHRASE, --passphrase-file, or type it at the prompt)", ErrPassphrase, w.Hex())
 	}

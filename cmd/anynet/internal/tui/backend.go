@@ -119,11 +119,15 @@ type Peer struct {
 	Wallet   common.Address
 	Name     string // verified name; "" if none known
 	Endpoint string // underlay address, "" if unknown
-	Source   string // how the node met it: "static", "router", "chain", "seen"
+	Source   string // how the node met it: "static", "router", "chain", "seen", "session"
 	Path     string // "direct", "relayed" or "" (not known)
+	Up       bool   // a session with it stands
 	RTT      time.Duration
 	Seen     time.Time // last activity; zero if none yet
 	Messages uint64    // chat messages exchanged since the node started
+	// BytesIn and BytesOut count the data received from and sent to it
+	// since the node started.
+	BytesIn, BytesOut uint64
 }
 
 // Route is one entry of the overlay routing table.

@@ -136,7 +136,7 @@ func (f *fakeBackend) Peers(ctx context.Context) ([]Peer, error) {
 	}
 	return []Peer{
 		{Wallet: bobW, Name: "bob.anynet", Endpoint: "127.0.0.1:41642", Source: "chain", Path: "direct",
-			Seen: t0.Add(-12 * time.Second), RTT: 1200 * time.Microsecond, Messages: 3},
+			Seen: t0.Add(-12 * time.Second), RTT: 1200 * time.Microsecond, Messages: 3, Up: true, BytesIn: 18_432, BytesOut: 2_310},
 		{Wallet: carolW, Name: "carol.anynet", Source: "seen", Path: "relayed"},
 	}, nil
 }

@@ -141,7 +141,7 @@ func (m *model) networkLines(w int, fullID, fullTraffic, gaps bool) []string {
 	if len(n.peers) == 0 {
 		add(st.dim.Render("  none yet"))
 	} else {
-		rows := [][]string{{"NAME", "WALLET", "PATH", "SEEN", "RTT", "MSGS", "ENDPOINT"}}
+		rows := [][]string{{"NAME", "WALLET", "PATH", "SEEN", "RTT", "MSGS", "IN/OUT", "ENDPOINT"}}
 		for _, p := range n.peers {
 			rtt := "-"
 			if p.RTT > 0 {
@@ -151,12 +151,16 @@ func (m *model) networkLines(w int, fullID, fullTraffic, gaps bool) []string {
 			if p.Source == "router" {
 				path += " (router)"
 			}
+			io := "-"
+			if p.BytesIn+p.BytesOut > 0 {
+				io = bytesStr(float64(p.BytesIn)) + "/" + bytesStr(float64(p.BytesOut))
+			}
 			rows = append(rows, []string{or(p.Name, "-"), shortAddr(p.Wallet), path,
-				m.ago(p.Seen), rtt, fmt.Sprint(p.Messages), or(p.Endpoint, "-")})
+				m.ago(p.Seen), rtt, fmt.Sprint(p.Messages), io, or(p.Endpoint, "-")})
 		}
-		// Narrow terminals lose the endpoint first, then RTT, messages
-		// and the wallet; name, path and last activity stay.
-		for i, r := range fitTable(rows, w-2, 6, 4, 5, 1) {
+		// Narrow terminals lose the endpoint first, then RTT, messages,
+		// the wallet and the bytes; name, path and last activity stay.
+		for i, r := range fitTable(rows, w-2, 7, 4, 5, 1, 6) {
 			if i == 0 {
 				r = st.label.Render(r)
 			}

@@ -64,7 +64,8 @@ func (b *Backend) Peers(ctx context.Context) ([]tui.Peer, error) {
 	for _, p := range ps {
 		out = append(out, tui.Peer{
 			Wallet: common.HexToAddress(p.Wallet), Name: p.Name, Endpoint: p.Addr,
-			Source: p.Source, Path: p.Path, RTT: p.RTT, Seen: p.Seen, Messages: p.Messages,
+			Source: p.Source, Path: p.Path, Up: p.Up, RTT: p.RTT, Seen: p.Seen, Messages: p.Messages,
+			BytesIn: p.BytesIn, BytesOut: p.BytesOut,
 		})
 	}
 	return out, nil
@@ -260,7 +261,7 @@ func event(e control.Event) (tui.Event, bool) {
 	case control.EventGroup, control.EventGap:
 		// A roster change, or events lost: the TUI re-reads the chat.
 		return tui.Event{Kind: tui.EventMessage}, true
-	case control.EventPeer, control.EventPath:
+	case control.EventPeer, control.EventPath, control.EventPeerUp, control.EventPeerDown:
 		return tui.Event{Kind: tui.EventPeers}, true
 	case control.EventPost:
 		if e.Post == nil {

@@ -48,6 +48,8 @@ func TestEvent(t *testing.T) {
 		{control.Event{Kind: control.EventReceipt, Message: msg}, tui.EventReceipt, true},
 		{control.Event{Kind: control.EventReceipt}, 0, false},
 		{control.Event{Kind: control.EventPath, Peer: &control.Peer{}}, tui.EventPeers, true},
+		{control.Event{Kind: control.EventPeerUp, Peer: &control.Peer{}}, tui.EventPeers, true},
+		{control.Event{Kind: control.EventPeerDown, Peer: &control.Peer{}}, tui.EventPeers, true},
 		{control.Event{Kind: control.EventGap}, tui.EventMessage, true},
 		{control.Event{Kind: control.EventPost, Post: &control.ChatPost{ID: "p", Seq: 2}}, tui.EventPost, true},
 		{control.Event{Kind: control.EventTransfer, Transfer: &control.Transfer{}}, 0, false},
