@@ -57,7 +57,7 @@ func BenchmarkFetchVsStream(b *testing.B) {
 		tn.open(bob, Config{RangeSize: benchRange}) // a fresh memory store: a miss
 		var first time.Time
 		t0 := time.Now()
-		err := bob.svc.Fetch(ctx, id, FetchOptions{Providers: []common.Address{alice.wallet}, Progress: func(have, _ int64) {
+		err := bob.svc.Fetch(ctx, id, FetchOptions{Providers: []common.Address{alice.Wallet}, Progress: func(have, _ int64) {
 			if first.IsZero() {
 				first = time.Now()
 			}
@@ -68,7 +68,7 @@ func BenchmarkFetchVsStream(b *testing.B) {
 		fetchT += time.Since(t0)
 		missT += first.Sub(t0)
 		t1 := time.Now()
-		if err := bob.svc.Fetch(ctx, id, FetchOptions{Providers: []common.Address{alice.wallet}}); err != nil {
+		if err := bob.svc.Fetch(ctx, id, FetchOptions{Providers: []common.Address{alice.Wallet}}); err != nil {
 			b.Fatal(err)
 		}
 		r, err := bob.svc.Open(id)
@@ -81,7 +81,7 @@ func BenchmarkFetchVsStream(b *testing.B) {
 		tn.closeSvc(bob)
 
 		t2 := time.Now()
-		c, err := bob.node.Dial(ctx, "tcp", fmt.Sprintf("%s:9000", alice.wallet.Hex()))
+		c, err := bob.node.Dial(ctx, "tcp", fmt.Sprintf("%s:9000", alice.Wallet.Hex()))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -73,7 +73,7 @@ func TestShareGetResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	link := alice.wallet.Hex() + "/site"
+	link := alice.Wallet.Hex() + "/site"
 
 	tn.open(carol, Config{Dir: t.TempDir(), Serve: true})
 	if _, err := carol.svc.Get(ctx, link, t.TempDir(), nil); err != nil {
@@ -141,10 +141,10 @@ func TestShareGetResume(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if err := dropped[mallory.wallet]; !errors.Is(err, ErrCorrupt) {
+	if err := dropped[mallory.Wallet]; !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("mallory not caught: %v (dropped: %v)", err, dropped)
 	}
-	for _, w := range []common.Address{alice.wallet, carol.wallet} {
+	for _, w := range []common.Address{alice.Wallet, carol.Wallet} {
 		if err := dropped[w]; errors.Is(err, ErrCorrupt) {
 			t.Fatalf("honest provider %s blamed: %v", w, err)
 		}

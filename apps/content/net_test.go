@@ -2,55 +2,37 @@ package content
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/rand"
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/link/mem"
 	"github.com/anynet/anynet/stack"
-	"github.com/anynet/anynet/transport"
-	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // testCtx bounds a test's blocking calls; it never asserts on time.
-func testCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
+func testCtx(t testing.TB) context.Context { return apptest.Ctx(t) }
 
 // member is one wallet of a test network; its keys survive a restart.
 type member struct {
-	name   string
-	key    *ecdsa.PrivateKey
-	nk     transport.NodeKey
-	wallet common.Address
-	node   *stack.Node
-	svc    *Service
+	apptest.Keys
+	name string
+	node *stack.Node
+	svc  *Service
 }
 
 // testNet is a set of real nodes (gVisor stacks, Noise sessions) on one
 // in-memory underlay, all static peers of each other.
 type testNet struct {
 	t       testing.TB
-	nw      *mem.Network
+	nw      *apptest.Net
 	members []*member
 }
 
 func newTestNet(t testing.TB, names ...string) *testNet {
-	tn := &testNet{t: t, nw: mem.NewNetwork(mem.Config{})}
+	tn := &testNet{t: t, nw: apptest.NewNet(t, mem.Config{})}
 	for _, n := range names {
-		k, err := crypto.GenerateKey()
-		if err != nil {
-			t.Fatal(err)
-		}
-		nk, err := transport.GenerateNodeKey(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tn.members = append(tn.members, &member{name: n, key: k, nk: nk, wallet: crypto.PubkeyToAddress(k.PublicKey)})
+		tn.members = append(tn.members, &member{Keys: apptest.NewKeys(t), name: n})
 	}
 	t.Cleanup(func() {
 		for _, m := range tn.members {
@@ -73,31 +55,9 @@ func (tn *testNet) get(name string) *member {
 // up brings m's node up (if it is not) and makes every running member
 // its peer.
 func (tn *testNet) up(m *member) {
-	t := tn.t
-	t.Helper()
-	if m.node != nil {
-		return
-	}
-	ctx := testCtx(t)
-	u, err := tn.nw.Attach()
-	if err != nil {
-		t.Fatal(err)
-	}
-	nk := m.nk
-	m.node = &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), NodeKey: &nk}
-	if err := m.node.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range tn.members {
-		if o == m || o.node == nil {
-			continue
-		}
-		if err := m.node.AddPeer(ctx, o.node.Self()); err != nil {
-			t.Fatal(err)
-		}
-		if err := o.node.AddPeer(ctx, m.node.Self()); err != nil {
-			t.Fatal(err)
-		}
+	tn.t.Helper()
+	if m.node == nil {
+		m.node = tn.nw.Up(testCtx(tn.t), m.Keys)
 	}
 }
 
@@ -130,8 +90,6 @@ func (tn *testNet) closeSvc(m *member) {
 // stop closes m's service and node.
 func (tn *testNet) stop(m *member) {
 	tn.closeSvc(m)
-	if m.node != nil {
-		m.node.Close()
-		m.node = nil
-	}
+	tn.nw.Down(m.node)
+	m.node = nil
 }

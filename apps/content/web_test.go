@@ -91,7 +91,7 @@ func TestWebByName(t *testing.T) {
 		hdr.Write(h)
 		return out.String(), hdr.String()
 	}
-	aliceURL := "http://" + alice.wallet.Hex() + TLD
+	aliceURL := "http://" + alice.Wallet.Hex() + TLD
 	body, hdr := run(aliceURL + "/")
 	if body != index || !strings.HasPrefix(hdr, "HTTP/1.1 200") {
 		t.Fatalf("index: %q\n%s", body, hdr)
@@ -113,8 +113,8 @@ func TestWebByName(t *testing.T) {
 	if body, hdr = run(aliceURL + "/nope"); body != "nothing here" || !strings.HasPrefix(hdr, "HTTP/1.1 404") {
 		t.Fatalf("404: %q\n%s", body, hdr)
 	}
-	body, _ = run("-H", HeaderWallet+": 0xforged", "http://"+carol.wallet.Hex()+TLD+"/who")
-	if want := "hello " + bob.wallet.Hex() + " at /who"; body != want {
+	body, _ = run("-H", HeaderWallet+": 0xforged", "http://"+carol.Wallet.Hex()+TLD+"/who")
+	if want := "hello " + bob.Wallet.Hex() + " at /who"; body != want {
 		t.Fatalf("live site: %q, want %q", body, want)
 	}
 	if body, _ = run(proxy + "/proxy.pac"); !strings.Contains(body, "PROXY "+ln.Addr().String()) {

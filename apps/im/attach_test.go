@@ -28,11 +28,11 @@ func TestAttachmentResumeAndIntegrity(t *testing.T) {
 	if err := os.WriteFile(src, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	m, err := alice.svc.SendFile(ctx, bob.wallet.Hex(), src, Video)
+	m, err := alice.svc.SendFile(ctx, bob.Wallet.Hex(), src, Video)
 	if err != nil || m.Status != Delivered || m.Attachment == nil {
 		t.Fatalf("send file: %+v, %v", m, err)
 	}
-	h, _ := bob.svc.History(ctx, alice.wallet, 0)
+	h, _ := bob.svc.History(ctx, alice.Wallet, 0)
 	if len(h) != 1 || h[0].Attachment == nil || h[0].Attachment.Name != "holiday.mp4" ||
 		h[0].Attachment.Size != int64(len(data)) || h[0].Attachment.Type != Video || h[0].Attachment.Path != "" {
 		t.Fatalf("bob's offer: %+v", h)
@@ -65,12 +65,12 @@ func TestAttachmentResumeAndIntegrity(t *testing.T) {
 	if !bytes.Equal(got, data) {
 		t.Fatal("downloaded file differs")
 	}
-	if h, _ := bob.svc.History(ctx, alice.wallet, 0); h[0].Attachment.Path != path {
+	if h, _ := bob.svc.History(ctx, alice.Wallet, 0); h[0].Attachment.Path != path {
 		t.Fatalf("stored path %q, want %q", h[0].Attachment.Path, path)
 	}
 
 	// Integrity: a second offer, its partial file corrupted.
-	m2, err := alice.svc.SendFile(ctx, bob.wallet.Hex(), src, File)
+	m2, err := alice.svc.SendFile(ctx, bob.Wallet.Hex(), src, File)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,14 +137,14 @@ func TestCloseNoLeaks(t *testing.T) {
 	defer cancel()
 	tn := newTestNet(t, "alice", "bob", "mbox")
 	alice, bob, mbox := tn.get("alice"), tn.get("bob"), tn.get("mbox")
-	tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
+	tn.dir.setMailbox(bob.Wallet, mbox.Wallet.Hex())
 	tn.start(mbox, Config{Mailbox: true})
 	tn.start(alice, Config{FetchInterval: time.Hour})
 	tn.start(bob, Config{})
 	subCtx, subCancel := context.WithCancel(ctx)
 	ev := bob.svc.Subscribe(subCtx)
 	_ = alice.svc.Subscribe(ctx) // closed by Close
-	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "hi")
+	m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "hi")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,10 +152,10 @@ func TestCloseNoLeaks(t *testing.T) {
 	subCancel()
 	for range ev { // closed when its context ends
 	}
-	if err := bob.svc.MarkRead(ctx, alice.wallet); err != nil {
+	if err := bob.svc.MarkRead(ctx, alice.Wallet); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := alice.svc.CreateGroup(ctx, "g", bob.wallet); err != nil {
+	if _, err := alice.svc.CreateGroup(ctx, "g", bob.Wallet); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range tn.members {

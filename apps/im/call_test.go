@@ -63,9 +63,9 @@ func TestCall(t *testing.T) {
 	tn.start(bob, Config{JitterDelay: 5 * time.Second, CallSink: func(common.Address) io.WriteCloser {
 		return nopCloser{w: &lockedWriter{mu: &mu, w: &sink}}
 	}})
-	bob.svc.Allow(ctx, alice.wallet)
+	bob.svc.Allow(ctx, alice.Wallet)
 	// Warm the overlay session so only media datagrams are dropped.
-	if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "calling"); err != nil {
+	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
 		t.Fatal(err)
 	}
 	const size = 500
@@ -81,7 +81,7 @@ func TestCall(t *testing.T) {
 	data := make([]byte, 100*size)
 	rand.Read(data)
 	ev := bob.svc.Subscribe(ctx)
-	st, err := alice.svc.Call(ctx, bob.wallet.Hex(), bytes.NewReader(data), CallOptions{Bitrate: 2_000_000, PacketSize: size})
+	st, err := alice.svc.Call(ctx, bob.Wallet.Hex(), bytes.NewReader(data), CallOptions{Bitrate: 2_000_000, PacketSize: size})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestCall(t *testing.T) {
 		t.Fatalf("caller stats %+v: want loss, no late packets, echoes", st)
 	}
 	e := waitEvent(t, ctx, ev, "call ended", func(e Event) bool { return e.Kind == EventCall })
-	if e.Call.Received != st.Received || e.Call.Peer != alice.wallet {
+	if e.Call.Received != st.Received || e.Call.Peer != alice.Wallet {
 		t.Fatalf("callee stats %+v, caller saw %+v", e.Call, st)
 	}
 	// What bob played is alice's stream minus the lost packets, in order.
@@ -118,7 +118,7 @@ func TestCall(t *testing.T) {
 
 	// A stranger's call is not accepted: no report comes back.
 	tn.nw.SetFilter(nil)
-	sst, err := stranger.svc.Call(ctx, bob.wallet.Hex(), bytes.NewReader(data[:size*3]), CallOptions{Bitrate: 2_000_000, PacketSize: size})
+	sst, err := stranger.svc.Call(ctx, bob.Wallet.Hex(), bytes.NewReader(data[:size*3]), CallOptions{Bitrate: 2_000_000, PacketSize: size})
 	if err != nil || sst.Reported {
 		t.Fatalf("stranger's call: %+v, %v", sst, err)
 	}

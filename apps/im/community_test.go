@@ -22,11 +22,11 @@ func TestCommunity(t *testing.T) {
 	if _, err := alice.svc.PostTo(ctx, c.ID, "not joined"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("post before join: %v", err)
 	}
-	jc, err := alice.svc.JoinCommunity(ctx, owner.wallet.Hex(), c.ID)
-	if err != nil || jc.Name != "gophers" || jc.Host != owner.wallet {
+	jc, err := alice.svc.JoinCommunity(ctx, owner.Wallet.Hex(), c.ID)
+	if err != nil || jc.Name != "gophers" || jc.Host != owner.Wallet {
 		t.Fatalf("join: %+v, %v", jc, err)
 	}
-	if _, err := troll.svc.JoinCommunity(ctx, owner.wallet.Hex(), c.ID); err != nil {
+	if _, err := troll.svc.JoinCommunity(ctx, owner.Wallet.Hex(), c.ID); err != nil {
 		t.Fatal(err)
 	}
 	aev := alice.svc.Subscribe(ctx)
@@ -57,13 +57,13 @@ func TestCommunity(t *testing.T) {
 	if err := owner.svc.DeletePost(ctx, c.ID, tp.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := owner.svc.Ban(ctx, c.ID, troll.wallet); err != nil {
+	if err := owner.svc.Ban(ctx, c.ID, troll.Wallet); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := troll.svc.PostTo(ctx, c.ID, "more spam"); !errors.Is(err, ErrBlocked) {
 		t.Fatalf("banned post: %v", err)
 	}
-	if _, err := troll.svc.JoinCommunity(ctx, owner.wallet.Hex(), c.ID); !errors.Is(err, ErrBlocked) {
+	if _, err := troll.svc.JoinCommunity(ctx, owner.Wallet.Hex(), c.ID); !errors.Is(err, ErrBlocked) {
 		t.Fatalf("banned join: %v", err)
 	}
 	// Alice deletes her own.
@@ -72,7 +72,7 @@ func TestCommunity(t *testing.T) {
 	}
 
 	// Bob joins late and reads everything, deletions included.
-	if _, err := bob.svc.JoinCommunity(ctx, owner.wallet.Hex(), c.ID); err != nil {
+	if _, err := bob.svc.JoinCommunity(ctx, owner.Wallet.Hex(), c.ID); err != nil {
 		t.Fatal(err)
 	}
 	h, err := bob.svc.CommunityHistory(ctx, c.ID, 0)
@@ -88,7 +88,7 @@ func TestCommunity(t *testing.T) {
 			t.Fatalf("post %d = %+v, want text %q", i, p, want[i])
 		}
 	}
-	if h[0].From != alice.wallet || h[3].From != owner.wallet {
+	if h[0].From != alice.Wallet || h[3].From != owner.Wallet {
 		t.Fatalf("authors %s %s", h[0].From, h[3].From)
 	}
 	if last, _ := bob.svc.CommunityHistory(ctx, c.ID, 2); len(last) != 2 || last[1].Seq != 5 {

@@ -49,8 +49,8 @@ func TestCoreOnRunner(t *testing.T) {
 			return nil
 		}
 		d := &naming.Document{Identity: w, Services: []naming.Service{{Type: ServiceSealKey, Endpoint: DocumentEntry(k)}}}
-		if w == bob.wallet {
-			d.Mailbox = carol.wallet.Hex()
+		if w == bob.Wallet {
+			d.Mailbox = carol.Wallet.Hex()
 		}
 		return d
 	}
@@ -67,7 +67,7 @@ func TestCoreOnRunner(t *testing.T) {
 		if stores[m.name] == nil {
 			stores[m.name] = &service.Memory{}
 		}
-		c, err := NewCore(CoreConfig{Self: m.wallet, Rand: rand.Reader, Store: stores[m.name], Mailbox: true,
+		c, err := NewCore(CoreConfig{Self: m.Wallet, Rand: rand.Reader, Store: stores[m.name], Mailbox: true,
 			AckTimeout: 2 * time.Second, RetryMax: time.Second, FetchInterval: -1})
 		if err != nil {
 			t.Fatal(err)
@@ -83,7 +83,7 @@ func TestCoreOnRunner(t *testing.T) {
 			t.Fatal(err)
 		}
 		mu.Lock()
-		keys[m.wallet] = c.SealKey()
+		keys[m.Wallet] = c.SealKey()
 		mu.Unlock()
 		return s
 	}
@@ -97,7 +97,7 @@ func TestCoreOnRunner(t *testing.T) {
 
 	const n = 20
 	for i := range n {
-		if _, err := ca.r.Do(ctx, SendCmd{To: bob.wallet, Text: fmt.Sprintf("m%d", i)}); err != nil {
+		if _, err := ca.r.Do(ctx, SendCmd{To: bob.Wallet, Text: fmt.Sprintf("m%d", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -112,7 +112,7 @@ func TestCoreOnRunner(t *testing.T) {
 	defer cb.r.Close()
 	for i := range n {
 		e := waitEvent(t, ctx, cb.events, "message", func(e Event) bool { return e.Kind == EventRequest })
-		if e.Message.Text != fmt.Sprintf("m%d", i) || e.Peer != alice.wallet {
+		if e.Message.Text != fmt.Sprintf("m%d", i) || e.Peer != alice.Wallet {
 			t.Fatalf("message %d: %q from %s", i, e.Message.Text, e.Peer)
 		}
 	}

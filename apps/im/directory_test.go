@@ -24,7 +24,7 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 	alice, bob, mbox := tn.get("alice"), tn.get("bob"), tn.get("mbox")
 	var funded []common.Address
 	for _, m := range tn.members {
-		funded = append(funded, m.wallet)
+		funded = append(funded, m.Wallet)
 	}
 	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: t.TempDir(), Funded: funded})
 	if err != nil {
@@ -32,7 +32,7 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 	}
 	t.Cleanup(func() { emb.Close() })
 	dir := ChainDirectory{Names: emb.Client}
-	auth := func(m *member) *bind.TransactOpts { return naming.Transactor(m.key, big.NewInt(1337)) }
+	auth := func(m *member) *bind.TransactOpts { return naming.Transactor(m.Key, big.NewInt(1337)) }
 
 	start := func(m *member, cfg Config) {
 		t.Helper()
@@ -40,8 +40,8 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		nk := m.nk
-		m.node = &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), NodeKey: &nk, Names: emb.Client}
+		nk := m.NodeKey
+		m.node = &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.Key), NodeKey: &nk, Names: emb.Client}
 		if err := m.node.Publish(ctx, auth(m)); err != nil {
 			t.Fatal(err)
 		}
@@ -63,12 +63,12 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 	if err := bob.svc.Publish(ctx, emb.Client, auth(bob), "mbox"); err != nil {
 		t.Fatal(err)
 	}
-	if err := bob.svc.Allow(ctx, alice.wallet); err != nil {
+	if err := bob.svc.Allow(ctx, alice.Wallet); err != nil {
 		t.Fatal(err)
 	}
 	tn.stop(bob)
 
-	if _, err := dir.SealKey(ctx, alice.wallet); !errors.Is(err, ErrNoSealKey) {
+	if _, err := dir.SealKey(ctx, alice.Wallet); !errors.Is(err, ErrNoSealKey) {
 		t.Fatalf("sealing key of a wallet that published none: %v", err)
 	}
 	start(alice, Config{})
@@ -85,7 +85,7 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 		t.Fatalf("status %v, want Sent (kept by bob's mailbox)", m.Status)
 	}
 	start(bob, Config{}) // Open fetches from the mailbox named on chain
-	h, err := bob.svc.History(ctx, alice.wallet, 0)
+	h, err := bob.svc.History(ctx, alice.Wallet, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

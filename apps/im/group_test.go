@@ -17,7 +17,7 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 	for _, m := range tn.members {
 		tn.start(m, Config{})
 	}
-	g, err := alice.svc.CreateGroup(ctx, "team", bob.wallet, carol.wallet)
+	g, err := alice.svc.CreateGroup(ctx, "team", bob.Wallet, carol.Wallet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 	if err != nil || m1.Status != Delivered {
 		t.Fatalf("group send %+v, %v", m1, err)
 	}
-	if h, _ := carol.svc.GroupHistory(ctx, g.ID, 0); len(h) != 1 || h[0].Text != "all three of us" || h[0].From != alice.wallet {
+	if h, _ := carol.svc.GroupHistory(ctx, g.ID, 0); len(h) != 1 || h[0].Text != "all three of us" || h[0].From != alice.Wallet {
 		t.Fatalf("carol's group history %+v", h)
 	}
 	isM1 := func(e Event) bool { return e.Message.ID == m1.ID }
@@ -58,18 +58,18 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 	}
 
 	// A member cannot change the roster.
-	if _, err := bob.svc.Invite(ctx, g.ID, dave.wallet); !errors.Is(err, ErrNotMember) {
+	if _, err := bob.svc.Invite(ctx, g.ID, dave.Wallet); !errors.Is(err, ErrNotMember) {
 		t.Fatalf("member inviting: %v", err)
 	}
 	// Promote bob; an admin invites dave.
-	if _, err := alice.svc.SetRole(ctx, g.ID, bob.wallet, RoleAdmin); err != nil {
+	if _, err := alice.svc.SetRole(ctx, g.ID, bob.Wallet, RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
-	if g, err = bob.svc.Invite(ctx, g.ID, dave.wallet); err != nil || g.Epoch != 3 || len(g.Members) != 4 {
+	if g, err = bob.svc.Invite(ctx, g.ID, dave.Wallet); err != nil || g.Epoch != 3 || len(g.Members) != 4 {
 		t.Fatalf("admin invite: %+v, %v", g, err)
 	}
 
-	g, err = bob.svc.Remove(ctx, g.ID, carol.wallet)
+	g, err = bob.svc.Remove(ctx, g.ID, carol.Wallet)
 	if err != nil || g.Epoch != 4 || len(g.Members) != 3 {
 		t.Fatalf("remove carol: %+v, %v", g, err)
 	}
@@ -91,7 +91,7 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 		}
 	}
 	// The message as alice seals it for the members.
-	ct, err := sealGroup(rand.Reader, groupOf(t, alice.svc, g.ID), msgFrame{ID: secret.ID, Sent: secret.Sent.UnixMicro(), Kind: kindText, Text: secret.Text}, alice.wallet)
+	ct, err := sealGroup(rand.Reader, groupOf(t, alice.svc, g.ID), msgFrame{ID: secret.ID, Sent: secret.Sent.UnixMicro(), Kind: kindText, Text: secret.Text}, alice.Wallet)
 	if err != nil || ct.Epoch != 4 {
 		t.Fatalf("sealed at epoch %d, %v; want 4", ct.Epoch, err)
 	}
@@ -112,10 +112,10 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 		forced := ct
 		forced.Epoch = epoch
 		try := &groupState{ID: g.ID, Keys: map[uint32][32]byte{epoch: k, ct.Epoch: k}}
-		if _, err := openGroup(try, forced, alice.wallet); !errors.Is(err, ErrBadSeal) {
+		if _, err := openGroup(try, forced, alice.Wallet); !errors.Is(err, ErrBadSeal) {
 			t.Fatalf("carol's epoch-%d key opened the later message: %v", epoch, err)
 		}
-		if _, err := openGroup(try, ct, alice.wallet); !errors.Is(err, ErrBadSeal) {
+		if _, err := openGroup(try, ct, alice.Wallet); !errors.Is(err, ErrBadSeal) {
 			t.Fatalf("carol's epoch-%d key opened the later message: %v", epoch, err)
 		}
 	}
@@ -129,7 +129,7 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, ctx, ev, "rotation after leave", func(e Event) bool { return e.Kind == EventGroup && e.Group == g.ID })
-	if ag, _ := alice.svc.GroupInfo(ctx, g.ID); ag.Epoch != 5 || ag.Members[dave.wallet] != 0 {
+	if ag, _ := alice.svc.GroupInfo(ctx, g.ID); ag.Epoch != 5 || ag.Members[dave.Wallet] != 0 {
 		t.Fatalf("after dave left: %+v", ag)
 	}
 	if err := alice.svc.Leave(ctx, g.ID); !errors.Is(err, ErrRefused) {
@@ -145,13 +145,13 @@ func TestGroupKeyAuthority(t *testing.T) {
 	for _, m := range tn.members {
 		tn.start(m, Config{})
 	}
-	g, err := alice.svc.CreateGroup(ctx, "g", bob.wallet, mallory.wallet)
+	g, err := alice.svc.CreateGroup(ctx, "g", bob.Wallet, mallory.Wallet)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Mallory, a member, pushes a new epoch making herself owner.
 	forged := groupKeyFrame{ID: newMessageID(), Group: g.ID, Epoch: 9, Key: [32]byte{1},
-		Members: []groupMember{{Wallet: mallory.wallet, Role: RoleOwner}, {Wallet: bob.wallet, Role: RoleMember}}}
+		Members: []groupMember{{Wallet: mallory.Wallet, Role: RoleOwner}, {Wallet: bob.Wallet, Role: RoleMember}}}
 	refused := func(f frame, why string) {
 		t.Helper()
 		rc := dialRaw(t, ctx, mallory, bob)
@@ -164,11 +164,11 @@ func TestGroupKeyAuthority(t *testing.T) {
 	refused(forged, "not a member")
 	// An invitation naming the sender only as a member is refused.
 	inv := groupKeyFrame{ID: newMessageID(), Group: GroupID{7}, Epoch: 1, Key: [32]byte{1},
-		Members: []groupMember{{Wallet: alice.wallet, Role: RoleOwner}, {Wallet: mallory.wallet, Role: RoleMember}, {Wallet: bob.wallet, Role: RoleMember}}}
+		Members: []groupMember{{Wallet: alice.Wallet, Role: RoleOwner}, {Wallet: mallory.Wallet, Role: RoleMember}, {Wallet: bob.Wallet, Role: RoleMember}}}
 	refused(inv, "invitation not from an admin")
 	// A group message claiming to be from alice but sent by mallory does
 	// not open (the sender is in the additional data).
-	gf, err := sealGroup(rand.Reader, groupOf(t, bob.svc, g.ID), msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "x"}, alice.wallet)
+	gf, err := sealGroup(rand.Reader, groupOf(t, bob.svc, g.ID), msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "x"}, alice.Wallet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,11 +182,11 @@ func TestGroupOfflineMember(t *testing.T) {
 	tn := newTestNet(t, "alice", "bob", "carol", "mbox")
 	alice, bob, carol, mbox := tn.get("alice"), tn.get("bob"), tn.get("carol"), tn.get("mbox")
 	carol.dir = t.TempDir()
-	tn.dir.setMailbox(carol.wallet, mbox.wallet.Hex())
+	tn.dir.setMailbox(carol.Wallet, mbox.Wallet.Hex())
 	for _, m := range tn.members {
 		tn.start(m, Config{Mailbox: m == mbox})
 	}
-	g, err := alice.svc.CreateGroup(ctx, "g", bob.wallet, carol.wallet)
+	g, err := alice.svc.CreateGroup(ctx, "g", bob.Wallet, carol.Wallet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestGroupOfflineMember(t *testing.T) {
 	}
 	tn.start(carol, Config{})
 	h, err := carol.svc.GroupHistory(ctx, g.ID, 0)
-	if err != nil || len(h) != 1 || h[0].ID != m.ID || h[0].From != alice.wallet {
+	if err != nil || len(h) != 1 || h[0].ID != m.ID || h[0].From != alice.Wallet {
 		t.Fatalf("carol's group history after restart: %+v, %v", h, err)
 	}
 }

@@ -2,8 +2,6 @@ package im
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -11,53 +9,38 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/link/mem"
 	"github.com/anynet/anynet/stack"
-	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // testCtx bounds a test's blocking calls; it never asserts on time.
-func testCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
+func testCtx(t testing.TB) context.Context { return apptest.Ctx(t) }
 
 // member is one wallet of a test network: its keys survive a restart.
 type member struct {
-	name   string
-	key    *ecdsa.PrivateKey
-	nk     transport.NodeKey
-	wallet common.Address
-	dir    string // "" = in-memory store
-	node   *stack.Node
-	svc    *Service
+	apptest.Keys
+	name string
+	dir  string // "" = in-memory store
+	node *stack.Node
+	svc  *Service
 }
 
 // testNet is a set of members on one in-memory network, all static
 // peers of each other.
 type testNet struct {
 	t       testing.TB
-	nw      *mem.Network
+	nw      *apptest.Net
 	dir     *fakeDirectory
 	members []*member
 	tweak   func(*Config)
 }
 
 func newTestNet(t testing.TB, names ...string) *testNet {
-	tn := &testNet{t: t, nw: mem.NewNetwork(mem.Config{}), dir: newFakeDirectory()}
+	tn := &testNet{t: t, nw: apptest.NewNet(t, mem.Config{}), dir: newFakeDirectory()}
 	for _, n := range names {
-		k, err := crypto.GenerateKey()
-		if err != nil {
-			t.Fatal(err)
-		}
-		nk, err := transport.GenerateNodeKey(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tn.members = append(tn.members, &member{name: n, key: k, nk: nk, wallet: crypto.PubkeyToAddress(k.PublicKey)})
+		tn.members = append(tn.members, &member{Keys: apptest.NewKeys(t), name: n})
 	}
 	t.Cleanup(func() {
 		for _, m := range tn.members {
@@ -83,26 +66,7 @@ func (tn *testNet) start(m *member, cfg Config) {
 	t := tn.t
 	t.Helper()
 	ctx := testCtx(t)
-	u, err := tn.nw.Attach()
-	if err != nil {
-		t.Fatal(err)
-	}
-	nk := m.nk
-	m.node = &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), NodeKey: &nk}
-	if err := m.node.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range tn.members {
-		if o == m || o.node == nil {
-			continue
-		}
-		if err := m.node.AddPeer(ctx, o.node.Self()); err != nil {
-			t.Fatal(err)
-		}
-		if err := o.node.AddPeer(ctx, m.node.Self()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	m.node = tn.nw.Up(ctx, m.Keys)
 	cfg.Node = m.node
 	cfg.Dir = m.dir
 	if cfg.Directory == nil {
@@ -120,11 +84,12 @@ func (tn *testNet) start(m *member, cfg Config) {
 	if tn.tweak != nil {
 		tn.tweak(&cfg)
 	}
+	var err error
 	m.svc, err = Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open %s: %v", m.name, err)
 	}
-	tn.dir.setKey(m.wallet, m.svc.SealKey())
+	tn.dir.setKey(m.Wallet, m.svc.SealKey())
 }
 
 // stop closes m's service and node.
@@ -135,10 +100,8 @@ func (tn *testNet) stop(m *member) {
 		}
 		m.svc = nil
 	}
-	if m.node != nil {
-		m.node.Close()
-		m.node = nil
-	}
+	tn.nw.Down(m.node)
+	m.node = nil
 }
 
 // fakeDirectory is a Directory and KeyDirectory held in memory.
@@ -211,7 +174,7 @@ type rawConn struct {
 // dialRaw connects from's node to to's IM port.
 func dialRaw(t testing.TB, ctx context.Context, from, to *member) *rawConn {
 	t.Helper()
-	c, err := from.node.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", to.wallet.Hex(), Port))
+	c, err := from.node.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", to.Wallet.Hex(), Port))
 	if err != nil {
 		t.Fatal(err)
 	}

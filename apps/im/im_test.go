@@ -18,35 +18,35 @@ func TestDirectWithReceiptsEditsReactions(t *testing.T) {
 	alice, bob := tn.get("alice"), tn.get("bob")
 	tn.start(alice, Config{})
 	tn.start(bob, Config{})
-	if err := bob.svc.Allow(ctx, alice.wallet); err != nil {
+	if err := bob.svc.Allow(ctx, alice.Wallet); err != nil {
 		t.Fatal(err)
 	}
 	aev, bev := alice.svc.Subscribe(ctx), bob.svc.Subscribe(ctx)
 
-	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "hello bob")
+	m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "hello bob")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Status != Delivered || m.From != alice.wallet || m.To != bob.wallet {
+	if m.Status != Delivered || m.From != alice.Wallet || m.To != bob.Wallet {
 		t.Fatalf("sent %+v, want Delivered alice→bob", m)
 	}
 	e := waitEvent(t, ctx, bev, "bob's message event", func(e Event) bool { return e.Kind == EventMessage })
-	if e.Message.ID != m.ID || e.Message.Text != "hello bob" || e.Peer != alice.wallet {
+	if e.Message.ID != m.ID || e.Message.Text != "hello bob" || e.Peer != alice.Wallet {
 		t.Fatalf("bob got %+v", e)
 	}
 	convs, err := bob.svc.Conversations(ctx)
-	if err != nil || len(convs) != 1 || convs[0].Peer != alice.wallet || convs[0].Unread != 1 {
+	if err != nil || len(convs) != 1 || convs[0].Peer != alice.Wallet || convs[0].Unread != 1 {
 		t.Fatalf("bob's conversations %+v, %v", convs, err)
 	}
 
 	// Read receipt.
-	if err := bob.svc.MarkRead(ctx, alice.wallet); err != nil {
+	if err := bob.svc.MarkRead(ctx, alice.Wallet); err != nil {
 		t.Fatal(err)
 	}
 	e = waitEvent(t, ctx, aev, "read receipt", func(e Event) bool {
 		return e.Kind == EventReceipt && e.Message.ID == m.ID && e.Message.Status == Read
 	})
-	if h, _ := alice.svc.History(ctx, bob.wallet, 0); len(h) != 1 || h[0].Status != Read {
+	if h, _ := alice.svc.History(ctx, bob.Wallet, 0); len(h) != 1 || h[0].Status != Read {
 		t.Fatalf("alice's history after read receipt: %+v", h)
 	}
 	if convs, _ := bob.svc.Conversations(ctx); convs[0].Unread != 0 {
@@ -54,32 +54,32 @@ func TestDirectWithReceiptsEditsReactions(t *testing.T) {
 	}
 
 	// Edit by the sender; an edit by anyone else is refused.
-	if _, err := alice.svc.Edit(ctx, bob.wallet, m.ID, "hello, bob"); err != nil {
+	if _, err := alice.svc.Edit(ctx, bob.Wallet, m.ID, "hello, bob"); err != nil {
 		t.Fatal(err)
 	}
 	e = waitEvent(t, ctx, bev, "edit", func(e Event) bool { return e.Kind == EventEdit })
 	if e.Message.Text != "hello, bob" || !e.Message.Edited {
 		t.Fatalf("edited message %+v", e.Message)
 	}
-	if _, err := bob.svc.Edit(ctx, alice.wallet, m.ID, "forged"); !errors.Is(err, ErrRefused) {
+	if _, err := bob.svc.Edit(ctx, alice.Wallet, m.ID, "forged"); !errors.Is(err, ErrRefused) {
 		t.Fatalf("bob editing alice's message: %v, want ErrRefused", err)
 	}
 
 	// Reaction from bob, seen by alice.
-	if _, err := bob.svc.React(ctx, alice.wallet, m.ID, "👍"); err != nil {
+	if _, err := bob.svc.React(ctx, alice.Wallet, m.ID, "👍"); err != nil {
 		t.Fatal(err)
 	}
 	e = waitEvent(t, ctx, aev, "reaction", func(e Event) bool { return e.Kind == EventReaction })
-	if e.Message.Reactions[bob.wallet] != "👍" {
+	if e.Message.Reactions[bob.Wallet] != "👍" {
 		t.Fatalf("reactions %+v", e.Message.Reactions)
 	}
 
 	// A reply goes back on the pooled connection.
-	r, err := bob.svc.Send(ctx, alice.wallet.Hex(), "hi alice")
+	r, err := bob.svc.Send(ctx, alice.Wallet.Hex(), "hi alice")
 	if err != nil || r.Status != Delivered {
 		t.Fatalf("reply %+v, %v", r, err)
 	}
-	h, err := alice.svc.History(ctx, bob.wallet, 0)
+	h, err := alice.svc.History(ctx, bob.Wallet, 0)
 	if err != nil || len(h) != 2 || h[0].ID != m.ID || h[1].ID != r.ID {
 		t.Fatalf("alice's history %+v, %v", h, err)
 	}
@@ -93,7 +93,7 @@ func TestConsent(t *testing.T) {
 	tn.start(mallory, Config{})
 	ev := alice.svc.Subscribe(ctx)
 
-	m, err := mallory.svc.Send(ctx, alice.wallet.Hex(), "buy my token")
+	m, err := mallory.svc.Send(ctx, alice.Wallet.Hex(), "buy my token")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,12 +103,12 @@ func TestConsent(t *testing.T) {
 	}
 	convs, _ := alice.svc.Conversations(ctx)
 	reqs, _ := alice.svc.Requests(ctx)
-	if len(convs) != 0 || len(reqs) != 1 || reqs[0].Peer != mallory.wallet {
+	if len(convs) != 0 || len(reqs) != 1 || reqs[0].Peer != mallory.Wallet {
 		t.Fatalf("conversations %+v requests %+v", convs, reqs)
 	}
 
 	// Allowed: the request becomes a conversation.
-	if err := alice.svc.Allow(ctx, mallory.wallet); err != nil {
+	if err := alice.svc.Allow(ctx, mallory.Wallet); err != nil {
 		t.Fatal(err)
 	}
 	convs, _ = alice.svc.Conversations(ctx)
@@ -118,8 +118,8 @@ func TestConsent(t *testing.T) {
 	}
 
 	// Denied: accepted silently, neither listed nor announced.
-	alice.svc.Deny(ctx, mallory.wallet)
-	if _, err := mallory.svc.Send(ctx, alice.wallet.Hex(), "still there?"); err != nil {
+	alice.svc.Deny(ctx, mallory.Wallet)
+	if _, err := mallory.svc.Send(ctx, alice.Wallet.Hex(), "still there?"); err != nil {
 		t.Fatal(err)
 	}
 	convs, _ = alice.svc.Conversations(ctx)
@@ -129,13 +129,13 @@ func TestConsent(t *testing.T) {
 	}
 
 	// Blocked: refused with a clear error, not stored.
-	alice.svc.Block(ctx, mallory.wallet)
-	before, _ := alice.svc.History(ctx, mallory.wallet, 0)
-	got, err := mallory.svc.Send(ctx, alice.wallet.Hex(), "let me in")
+	alice.svc.Block(ctx, mallory.Wallet)
+	before, _ := alice.svc.History(ctx, mallory.Wallet, 0)
+	got, err := mallory.svc.Send(ctx, alice.Wallet.Hex(), "let me in")
 	if !errors.Is(err, ErrBlocked) || got.Status != Failed {
 		t.Fatalf("send to a blocker = %v (%v), want ErrBlocked, Failed", err, got.Status)
 	}
-	after, _ := alice.svc.History(ctx, mallory.wallet, 0)
+	after, _ := alice.svc.History(ctx, mallory.Wallet, 0)
 	if len(after) != len(before) {
 		t.Fatalf("blocked message stored: %d → %d", len(before), len(after))
 	}
@@ -153,17 +153,17 @@ func TestRateLimit(t *testing.T) {
 	tn.start(alice, Config{})
 	tn.start(bob, Config{RateLimit: 1e-6, RateBurst: 3})
 	for i := range 3 {
-		if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "msg"); err != nil {
+		if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "msg"); err != nil {
 			t.Fatalf("send %d within the burst: %v", i, err)
 		}
 	}
 	// Over the limit: queued for retry, saying why.
-	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "one too many")
+	m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "one too many")
 	if err != nil || m.Status != Pending || !strings.Contains(m.Err, "queued") || !strings.Contains(m.Err, "slow down") {
 		t.Fatalf("send over the limit = %v (%v %q), want queued: slow down", err, m.Status, m.Err)
 	}
 	// Another sender has its own bucket.
-	if _, err := bob.svc.Send(ctx, alice.wallet.Hex(), "fine"); err != nil {
+	if _, err := bob.svc.Send(ctx, alice.Wallet.Hex(), "fine"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -176,25 +176,25 @@ func TestSizeLimits(t *testing.T) {
 	tn.start(bob, Config{})
 
 	// Refused locally before anything is sent.
-	if _, err := bob.svc.Send(ctx, alice.wallet.Hex(), strings.Repeat("x", 4097)); !errors.Is(err, ErrTooLarge) {
+	if _, err := bob.svc.Send(ctx, alice.Wallet.Hex(), strings.Repeat("x", 4097)); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("local oversize: %v", err)
 	}
-	if _, err := bob.svc.Send(ctx, alice.wallet.Hex(), ""); !errors.Is(err, ErrEmpty) {
+	if _, err := bob.svc.Send(ctx, alice.Wallet.Hex(), ""); !errors.Is(err, ErrEmpty) {
 		t.Fatalf("empty: %v", err)
 	}
 	// Alice allows herself more than bob accepts: bob's refusal comes
 	// back as a clear error naming the limit.
-	_, err := alice.svc.Send(ctx, bob.wallet.Hex(), strings.Repeat("y", 5000))
+	_, err := alice.svc.Send(ctx, bob.Wallet.Hex(), strings.Repeat("y", 5000))
 	var re *RemoteError
 	if !errors.Is(err, ErrTooLarge) || !errors.As(err, &re) || !strings.Contains(re.Reason, "limit") {
 		t.Fatalf("remote oversize text: %v", err)
 	}
-	_, err = alice.svc.Send(ctx, bob.wallet.Hex(), strings.Repeat("z", 90_000))
+	_, err = alice.svc.Send(ctx, bob.Wallet.Hex(), strings.Repeat("z", 90_000))
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("remote oversize frame: %v", err)
 	}
 	// And the connection still works.
-	if m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "small"); err != nil || m.Status != Delivered {
+	if m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "small"); err != nil || m.Status != Delivered {
 		t.Fatalf("after refusals: %+v %v", m, err)
 	}
 }
@@ -208,7 +208,7 @@ func TestHistorySurvivesRestart(t *testing.T) {
 	tn.start(bob, Config{})
 	var sent []MessageID
 	for _, text := range []string{"one", "two", "three"} {
-		m, err := alice.svc.Send(ctx, bob.wallet.Hex(), text)
+		m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), text)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -220,7 +220,7 @@ func TestHistorySurvivesRestart(t *testing.T) {
 	if bob.svc.SealKey() != key {
 		t.Fatal("seal key changed across restart")
 	}
-	h, err := bob.svc.History(ctx, alice.wallet, 0)
+	h, err := bob.svc.History(ctx, alice.Wallet, 0)
 	if err != nil || len(h) != 3 {
 		t.Fatalf("history after restart: %+v, %v", h, err)
 	}
@@ -229,7 +229,7 @@ func TestHistorySurvivesRestart(t *testing.T) {
 			t.Fatalf("history[%d] = %s, want %s", i, m.ID, sent[i])
 		}
 	}
-	if last, _ := bob.svc.History(ctx, alice.wallet, 1); len(last) != 1 || last[0].Text != "three" {
+	if last, _ := bob.svc.History(ctx, alice.Wallet, 1); len(last) != 1 || last[0].Text != "three" {
 		t.Fatalf("History limit 1 = %+v", last)
 	}
 	// A resend of the same ID (a retry) is acknowledged, not stored twice.
@@ -238,7 +238,7 @@ func TestHistorySurvivesRestart(t *testing.T) {
 	if f, err := rc.next(); err != nil || !reflect.DeepEqual(f, receiptFrame{Status: Delivered, IDs: []MessageID{sent[0]}}) {
 		t.Fatalf("duplicate answered %#v, %v", f, err)
 	}
-	if h2, _ := bob.svc.History(ctx, alice.wallet, 0); len(h2) != 3 {
+	if h2, _ := bob.svc.History(ctx, alice.Wallet, 0); len(h2) != 3 {
 		t.Fatalf("duplicate stored: %d messages", len(h2))
 	}
 }
@@ -251,7 +251,7 @@ func TestSendErrors(t *testing.T) {
 	if _, err := alice.svc.Send(ctx, "bob.eth", "hi"); !errors.Is(err, ErrUnknownPeer) {
 		t.Fatalf("name without resolver: %v", err)
 	}
-	if _, err := alice.svc.Send(ctx, alice.wallet.Hex(), "hi"); !errors.Is(err, ErrSelf) {
+	if _, err := alice.svc.Send(ctx, alice.Wallet.Hex(), "hi"); !errors.Is(err, ErrSelf) {
 		t.Fatalf("to self: %v", err)
 	}
 	stranger := "0x00000000000000000000000000000000000000aa"
@@ -311,8 +311,8 @@ func TestRawWire(t *testing.T) {
 	if f, err := sc.next(); err != nil || !reflect.DeepEqual(f, receiptFrame{Status: Delivered, IDs: []MessageID{id}}) {
 		t.Fatalf("good message: answer %#v, %v", f, err)
 	}
-	h, _ := bob.svc.History(ctx, alice.wallet, 0)
-	if len(h) != 1 || h[0].From != alice.wallet || h[0].Text != "fine" {
+	h, _ := bob.svc.History(ctx, alice.Wallet, 0)
+	if len(h) != 1 || h[0].From != alice.Wallet || h[0].Text != "fine" {
 		t.Fatalf("bob stored %+v", h)
 	}
 }

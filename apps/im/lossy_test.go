@@ -42,7 +42,7 @@ func TestLossyNetwork(t *testing.T) {
 			defer wg.Done()
 			for k := range 5 {
 				to := tn.members[(i+1+k)%len(tn.members)]
-				m, err := from.svc.Send(ctx, to.wallet.Hex(), fmt.Sprintf("%s→%s #%d", from.name, to.name, k))
+				m, err := from.svc.Send(ctx, to.Wallet.Hex(), fmt.Sprintf("%s→%s #%d", from.name, to.name, k))
 				for try := 0; err != nil && try < 3; try++ {
 					m, err = from.svc.Resend(ctx, m.ID)
 				}
@@ -61,7 +61,7 @@ func TestLossyNetwork(t *testing.T) {
 		n++
 		var count int
 		for _, from := range tn.members {
-			h, _ := s.to.svc.History(ctx, from.wallet, 0)
+			h, _ := s.to.svc.History(ctx, from.Wallet, 0)
 			for _, m := range h {
 				if m.ID == s.id {
 					count++

@@ -23,22 +23,22 @@ func TestOfflineDelivery(t *testing.T) {
 			tn := newTestNet(t, "alice", "bob", "mbox")
 			alice, bob, mbox := tn.get("alice"), tn.get("bob"), tn.get("mbox")
 			bob.dir = t.TempDir()
-			tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
+			tn.dir.setMailbox(bob.Wallet, mbox.Wallet.Hex())
 			tn.start(mbox, Config{Mailbox: true})
 			tn.start(alice, Config{})
 			tn.start(bob, Config{})
 			if tc.talkFirst {
-				if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "before"); err != nil {
+				if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "before"); err != nil {
 					t.Fatal(err)
 				}
 			}
-			bob.svc.Allow(ctx, alice.wallet)
+			bob.svc.Allow(ctx, alice.Wallet)
 			tn.stop(bob)
 
 			aev := alice.svc.Subscribe(ctx)
 			var sent []Message
 			for i := range 3 {
-				m, err := alice.svc.Send(ctx, bob.wallet.Hex(), fmt.Sprintf("offline %d", i))
+				m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), fmt.Sprintf("offline %d", i))
 				if err != nil {
 					t.Fatalf("send %d: %v", i, err)
 				}
@@ -47,7 +47,7 @@ func TestOfflineDelivery(t *testing.T) {
 				}
 				sent = append(sent, m)
 			}
-			items := kept(t, mbox.svc, bob.wallet)
+			items := kept(t, mbox.svc, bob.Wallet)
 			if len(items) != 3 {
 				t.Fatalf("mailbox holds %d, want 3", len(items))
 			}
@@ -59,7 +59,7 @@ func TestOfflineDelivery(t *testing.T) {
 			}
 
 			tn.start(bob, Config{}) // Open fetches
-			h, err := bob.svc.History(ctx, alice.wallet, 0)
+			h, err := bob.svc.History(ctx, alice.Wallet, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,11 +73,11 @@ func TestOfflineDelivery(t *testing.T) {
 				t.Fatalf("bob has %d offline messages, want exactly 3: %+v", len(got), got)
 			}
 			for i, m := range got {
-				if m.ID != sent[i].ID || m.Text != sent[i].Text || m.From != alice.wallet {
+				if m.ID != sent[i].ID || m.Text != sent[i].Text || m.From != alice.Wallet {
 					t.Fatalf("message %d = %q %s, want %q %s", i, m.Text, m.ID, sent[i].Text, sent[i].ID)
 				}
 			}
-			if items := kept(t, mbox.svc, bob.wallet); len(items) != 0 {
+			if items := kept(t, mbox.svc, bob.Wallet); len(items) != 0 {
 				t.Fatalf("mailbox still holds %d after the fetch", len(items))
 			}
 			if n, err := bob.svc.Fetch(ctx); n != 0 || err != nil {
@@ -100,12 +100,12 @@ func TestMailboxDuplicatesAndForgery(t *testing.T) {
 	ctx := testCtx(t)
 	tn := newTestNet(t, "alice", "bob", "mbox", "eve")
 	alice, bob, mbox, eve := tn.get("alice"), tn.get("bob"), tn.get("mbox"), tn.get("eve")
-	tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
+	tn.dir.setMailbox(bob.Wallet, mbox.Wallet.Hex())
 	tn.start(mbox, Config{Mailbox: true})
 	tn.start(alice, Config{})
 	tn.start(eve, Config{})
 	tn.start(bob, Config{})
-	bob.svc.Allow(ctx, alice.wallet)
+	bob.svc.Allow(ctx, alice.Wallet)
 
 	bk := bob.svc.SealKey()
 	deposit := func(by *member, from common.Address, f msgFrame) {
@@ -114,22 +114,22 @@ func TestMailboxDuplicatesAndForgery(t *testing.T) {
 			t.Fatal(err)
 		}
 		rc := dialRaw(t, ctx, by, mbox)
-		rc.send(depositFrame{To: bob.wallet, ID: f.ID, Blob: blob})
+		rc.send(depositFrame{To: bob.Wallet, ID: f.ID, Blob: blob})
 		if a, err := rc.next(); err != nil || a != (storedFrame{ID: f.ID}) {
 			t.Fatalf("deposit answered %#v, %v", a, err)
 		}
 	}
 	f := msgFrame{ID: newMessageID(), Sent: time.Now().UnixMicro(), Kind: kindText, Text: "twice"}
 	for range 2 {
-		deposit(alice, alice.wallet, f)
+		deposit(alice, alice.Wallet, f)
 	}
 	// Eve seals with her own key but names alice as the sender.
-	deposit(eve, alice.wallet, msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "from alice, honest"})
+	deposit(eve, alice.Wallet, msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "from alice, honest"})
 	// The mailbox keeps the deposit made twice once.
 	if n, err := bob.svc.Fetch(ctx); n != 2 || err != nil {
 		t.Fatalf("fetch = %d, %v; want 2 items", n, err)
 	}
-	h, _ := bob.svc.History(ctx, alice.wallet, 0)
+	h, _ := bob.svc.History(ctx, alice.Wallet, 0)
 	if len(h) != 1 || h[0].Text != "twice" {
 		t.Fatalf("history %+v, want the one genuine message once", h)
 	}
@@ -153,30 +153,30 @@ func TestMailboxRefusals(t *testing.T) {
 			t.Fatalf("send = %v %v %q, want queued: %s", err, m.Status, m.Err, why)
 		}
 	}
-	tn.dir.setMailbox(bob.wallet, notmbox.wallet.Hex())
-	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "x")
+	tn.dir.setMailbox(bob.Wallet, notmbox.Wallet.Hex())
+	m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "x")
 	queued(m, err, "not a mailbox")
 	// The real mailbox takes the queued message first, then the next.
-	tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
-	if m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "y"); err != nil || m.Status != Sent {
+	tn.dir.setMailbox(bob.Wallet, mbox.Wallet.Hex())
+	if m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "y"); err != nil || m.Status != Sent {
 		t.Fatalf("deposit: %+v %v", m, err)
 	}
 	// Alice's share is full; carol still has room, until the recipient's
 	// limit.
-	m, err = alice.svc.Send(ctx, bob.wallet.Hex(), "z")
+	m, err = alice.svc.Send(ctx, bob.Wallet.Hex(), "z")
 	queued(m, err, "mailbox full")
-	if m, err := carol.svc.Send(ctx, bob.wallet.Hex(), "c"); err != nil || m.Status != Sent {
+	if m, err := carol.svc.Send(ctx, bob.Wallet.Hex(), "c"); err != nil || m.Status != Sent {
 		t.Fatalf("another sender's deposit: %+v %v", m, err)
 	}
-	m, err = carol.svc.Send(ctx, bob.wallet.Hex(), "d")
+	m, err = carol.svc.Send(ctx, bob.Wallet.Hex(), "d")
 	queued(m, err, "mailbox full")
 	// Once bob fetches, the quotas are free again.
 	tn.start(bob, Config{})
 	if h, _ := bob.svc.Requests(ctx); len(h) != 2 {
 		t.Fatalf("bob's requests after the fetch: %+v", h)
 	}
-	for _, it := range kept(t, mbox.svc, bob.wallet) {
-		if it.by == alice.wallet {
+	for _, it := range kept(t, mbox.svc, bob.Wallet) {
+		if it.by == alice.Wallet {
 			t.Fatalf("alice's share after the fetch: %+v", it)
 		}
 	}
@@ -191,12 +191,12 @@ func TestResendAfterRestart(t *testing.T) {
 	bob.dir = t.TempDir()
 	tn.start(alice, Config{RetryInterval: 100 * time.Millisecond})
 	tn.start(bob, Config{})
-	if _, err := alice.svc.Send(ctx, bob.wallet.Hex(), "first"); err != nil {
+	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "first"); err != nil {
 		t.Fatal(err)
 	}
 	tn.stop(bob)
 	aev := alice.svc.Subscribe(ctx)
-	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "while you were out")
+	m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "while you were out")
 	if err != nil || m.Status != Pending {
 		t.Fatalf("send to a stopped peer: %v %v, want queued", m.Status, err)
 	}
@@ -204,7 +204,7 @@ func TestResendAfterRestart(t *testing.T) {
 	// Alice's overlay session with bob's old node is stale until a new
 	// handshake; bob speaking first makes one at once (alone, alice's
 	// side recovers after the transport's rekey timeout, ~10 s).
-	if _, err := bob.svc.Send(ctx, alice.wallet.Hex(), "back"); err != nil {
+	if _, err := bob.svc.Send(ctx, alice.Wallet.Hex(), "back"); err != nil {
 		t.Fatal(err)
 	}
 	// The outbox delivers it without being asked …
@@ -218,7 +218,7 @@ func TestResendAfterRestart(t *testing.T) {
 			t.Fatalf("resend: %+v %v", r, err)
 		}
 	}
-	h, _ := bob.svc.History(ctx, alice.wallet, 0)
+	h, _ := bob.svc.History(ctx, alice.Wallet, 0)
 	if len(h) != 3 || h[1].ID != m.ID || h[2].Text != "back" { // ordered by the senders' clocks
 		t.Fatalf("bob's history %+v", h)
 	}
@@ -233,25 +233,25 @@ func TestFetchRetriesSoon(t *testing.T) {
 	tn := newTestNet(t, "alice", "bob", "mbox")
 	alice, bob, mbox := tn.get("alice"), tn.get("bob"), tn.get("mbox")
 	bob.dir, mbox.dir = t.TempDir(), t.TempDir()
-	tn.dir.setMailbox(bob.wallet, mbox.wallet.Hex())
+	tn.dir.setMailbox(bob.Wallet, mbox.Wallet.Hex())
 	tn.start(mbox, Config{Mailbox: true})
 	tn.start(alice, Config{})
 	tn.start(bob, Config{})
-	bob.svc.Allow(ctx, alice.wallet)
+	bob.svc.Allow(ctx, alice.Wallet)
 	tn.stop(bob)
-	m, err := alice.svc.Send(ctx, bob.wallet.Hex(), "waiting in the mailbox")
+	m, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "waiting in the mailbox")
 	if err != nil || m.Status != Sent {
 		t.Fatalf("send: %+v, %v; want Sent (kept by the mailbox)", m, err)
 	}
 
 	tn.stop(mbox)
 	tn.start(bob, Config{FetchInterval: time.Hour}) // Open's fetch fails
-	if h, _ := bob.svc.History(ctx, alice.wallet, 0); len(h) != 0 {
+	if h, _ := bob.svc.History(ctx, alice.Wallet, 0); len(h) != 0 {
 		t.Fatalf("bob has %d messages with his mailbox down", len(h))
 	}
 	tn.start(mbox, Config{Mailbox: true})
 	for {
-		h, err := bob.svc.History(ctx, alice.wallet, 0)
+		h, err := bob.svc.History(ctx, alice.Wallet, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"encoding/base64"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -14,8 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anynet/anynet/link"
-	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
 	"github.com/anynet/anynet/transport"
@@ -25,25 +23,9 @@ import (
 
 // world is an embedded chain and an in-memory underlay; its members are
 // real nodes (gVisor, Noise) that publish themselves and claim names.
-type world struct {
-	emb     *naming.Embedded
-	chainID *big.Int
-	nw      *mem.Network
-}
+type world struct{ *apptest.Chain }
 
-func newWorld(t testing.TB) *world {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
-	w := &world{emb: emb, chainID: new(big.Int).SetUint64(emb.Chain.ChainID()), nw: mem.NewNetwork(mem.Config{MTU: link.MinUnderlayMTU})}
-	t.Cleanup(func() { w.nw.Close() })
-	return w
-}
+func newWorld(t testing.TB) *world { return &world{apptest.NewChain(t)} }
 
 // member is one wallet: its key and data directory survive a restart.
 type member struct {
@@ -67,10 +49,10 @@ func (w *world) member(t testing.TB, name, mailAt string, core CoreConfig) *memb
 	m := &member{name: name, key: key, wallet: crypto.PubkeyToAddress(key.PublicKey), dir: t.TempDir(), mailAt: mailAt, core: core}
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	if err := w.emb.Fund(ctx, m.wallet); err != nil {
+	if err := w.Emb.Fund(ctx, m.wallet); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.emb.Client.ClaimName(ctx, naming.Transactor(key, w.chainID), name); err != nil {
+	if _, err := w.Emb.Client.ClaimName(ctx, naming.Transactor(key, w.ChainID), name); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.stop() })
@@ -83,12 +65,12 @@ func (w *world) start(t testing.TB, m *member) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	u, err := w.nw.Attach()
+	u, err := w.Net.Attach()
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.node = &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), Names: w.emb.Client}
-	auth := naming.Transactor(m.key, w.chainID)
+	m.node = &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(m.key), Names: w.Emb.Client}
+	auth := naming.Transactor(m.key, w.ChainID)
 	if err := m.node.Publish(ctx, auth); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +88,7 @@ func (w *world) start(t testing.TB, m *member) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.svc.Publish(ctx, w.emb.Client, auth, m.mailAt); err != nil {
+	if err := m.svc.Publish(ctx, w.Emb.Client, auth, m.mailAt); err != nil {
 		t.Fatal(err)
 	}
 	if m.pass, err = m.svc.Password(); err != nil {

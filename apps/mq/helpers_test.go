@@ -4,55 +4,42 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
-	"math/big"
 	"net"
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/nats-io/nats.go"
 
-	"github.com/anynet/anynet/link"
-	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
-	"github.com/anynet/anynet/transport"
 )
 
 // world is an embedded chain and two published nodes on a memory
 // underlay: alice (named alice.anynet) hosts queues on her overlay Port;
 // bob runs a loopback gateway.
 type world struct {
-	emb     *naming.Embedded
-	chainID *big.Int
-	nw      *mem.Network
-	alice   *stack.Node
-	bob     *stack.Node
-	srv     *Server // alice's
-	bobSrv  *Server // bob's own (for the gateway's local target)
-	gwAddr  string  // bob's gateway, 127.0.0.1:port
-	gw      *Gateway
+	*apptest.Chain
+	alice  *stack.Node
+	bob    *stack.Node
+	srv    *Server // alice's
+	bobSrv *Server // bob's own (for the gateway's local target)
+	gwAddr string  // bob's gateway, 127.0.0.1:port
+	gw     *Gateway
 }
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
-	w := &world{emb: emb, chainID: new(big.Int).SetUint64(emb.Chain.ChainID()),
-		nw: mem.NewNetwork(mem.Config{MTU: link.MinUnderlayMTU})}
-	t.Cleanup(func() { w.nw.Close() })
+	w := &world{Chain: apptest.NewChain(t)}
 	var aliceKey *ecdsa.PrivateKey
-	w.alice, aliceKey = w.node(t, ctx)
-	w.bob, _ = w.node(t, ctx)
-	if _, err := emb.Client.ClaimName(ctx, naming.Transactor(aliceKey, w.chainID), "alice"); err != nil {
+	w.alice, aliceKey = w.Node(t, ctx)
+	w.bob, _ = w.Node(t, ctx)
+	if _, err := w.Emb.Client.ClaimName(ctx, naming.Transactor(aliceKey, w.ChainID), "alice"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Publish(ctx, emb.Client, naming.Transactor(aliceKey, w.chainID), w.alice.Addr()); err != nil {
+	if _, err := Publish(ctx, w.Emb.Client, naming.Transactor(aliceKey, w.ChainID), w.alice.Addr()); err != nil {
 		t.Fatal(err)
 	}
 	w.srv = w.serve(t, w.alice, t.TempDir())
@@ -68,24 +55,6 @@ func newWorld(t testing.TB) *world {
 	t.Cleanup(func() { gl.Close(); <-done; gw.Close() })
 	w.gwAddr, w.gw = gl.Addr().String(), gw
 	return w
-}
-
-func (w *world) node(t testing.TB, ctx context.Context) (*stack.Node, *ecdsa.PrivateKey) {
-	t.Helper()
-	key, _ := crypto.GenerateKey()
-	if err := w.emb.Fund(ctx, crypto.PubkeyToAddress(key.PublicKey)); err != nil {
-		t.Fatal(err)
-	}
-	u, err := w.nw.Attach()
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(key), Names: w.emb.Client}
-	t.Cleanup(func() { n.Close() })
-	if err := n.Publish(ctx, naming.Transactor(key, w.chainID)); err != nil {
-		t.Fatal(err)
-	}
-	return n, key
 }
 
 // serve starts a Server on n, with its streams in dir, serving n's Port

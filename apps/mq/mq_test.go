@@ -54,7 +54,7 @@ func TestBobConsumesAliceStream(t *testing.T) {
 
 	// A wallet whose document has no AnynetMQ entry is refused by bob's
 	// gateway with a clear error.
-	carol, _ := w.node(t, ctx)
+	carol, _ := w.Node(t, ctx)
 	if nc, err := nats.Connect("nats://"+carol.Addr().Hex()+"@"+w.gwAddr, nats.NoReconnect()); err == nil {
 		nc.Close()
 		t.Fatal("connected to a wallet that serves no queues")

@@ -152,7 +152,7 @@ func TestChannelDispute(t *testing.T) {
 	if _, err := w.payer.StartClose(ctx, ch.ID, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.emb.Chain.AdjustTime(30 * time.Minute); err != nil {
+	if err := w.Emb.Chain.AdjustTime(30 * time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	// Still in the challenge: alice cannot finish.
@@ -189,7 +189,7 @@ func TestChannelDispute(t *testing.T) {
 	if _, err := w.payer.StartClose(ctx, ch2.ID, old); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.emb.Chain.AdjustTime(challengeSeconds * time.Second); err != nil {
+	if err := w.Emb.Chain.AdjustTime(challengeSeconds * time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.payer.FinishClose(ctx, ch2.ID); err != nil {

@@ -21,7 +21,7 @@ func TestDocumentEntry(t *testing.T) {
 	defer cancel()
 	bob := w.service(t, "bob", &service.Memory{}, newEvents())
 	defer bob.Close()
-	if err := bob.Publish(ctx, w.emb.Client, naming.Transactor(w.bobKey, w.chainID)); err != nil {
+	if err := bob.Publish(ctx, w.Emb.Client, naming.Transactor(w.bobKey, w.ChainID)); err != nil {
 		t.Fatal(err)
 	}
 	doc, err := w.alice.Document(ctx, w.bob.Addr())
@@ -32,7 +32,7 @@ func TestDocumentEntry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.ChainID.Cmp(w.chainID) != 0 || d.Contract != w.dep.Channels || d.Separator() != NewDomain(w.chainID, w.dep.Channels).Separator() {
+	if d.ChainID.Cmp(w.ChainID) != 0 || d.Contract != w.dep.Channels || d.Separator() != NewDomain(w.ChainID, w.dep.Channels).Separator() {
 		t.Fatalf("domain %+v", d)
 	}
 	if _, err := DomainOf(&naming.Document{}); !errors.Is(err, ErrUnknownChannel) {

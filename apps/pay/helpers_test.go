@@ -4,18 +4,15 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
-	"math/big"
 	"net"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/anynet/anynet/link"
-	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
-	"github.com/anynet/anynet/transport"
 )
 
 // challengeSeconds is the test deployment's challenge period.
@@ -25,11 +22,9 @@ const challengeSeconds = 3600
 // on it that published themselves: alice (payer) and bob (payee, named
 // bob.anynet, serving payments on port 402).
 type world struct {
-	emb      *naming.Embedded
-	chainID  *big.Int
+	*apptest.Chain
 	dep      Deployment
 	minter   *KeyWallet
-	nw       *mem.Network
 	alice    *stack.Node
 	bob      *stack.Node
 	aliceKey *ecdsa.PrivateKey
@@ -42,30 +37,25 @@ func newWorld(t testing.TB, store Store, opts ...func(*Payee)) *world {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
-	w := &world{emb: emb, chainID: new(big.Int).SetUint64(emb.Chain.ChainID()),
-		nw: mem.NewNetwork(mem.Config{MTU: link.MinUnderlayMTU})}
-	t.Cleanup(func() { w.nw.Close() })
+	w := &world{Chain: apptest.NewChain(t)}
+	emb := w.Emb
 
 	mk, _ := crypto.GenerateKey()
 	w.minter = NewKeyWallet(mk)
 	if err := emb.Fund(ctx, w.minter.Address()); err != nil {
 		t.Fatal(err)
 	}
-	w.dep, err = Deploy(ctx, emb.Chain.Client(), w.chainID, w.minter, challengeSeconds, true)
+	var err error
+	w.dep, err = Deploy(ctx, emb.Chain.Client(), w.ChainID, w.minter, challengeSeconds, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.alice, w.aliceKey = w.node(t, ctx)
-	w.bob, w.bobKey = w.node(t, ctx)
-	if _, err := emb.Client.ClaimName(ctx, naming.Transactor(w.bobKey, w.chainID), "bob"); err != nil {
+	w.alice, w.aliceKey = w.Node(t, ctx)
+	w.bob, w.bobKey = w.Node(t, ctx)
+	if _, err := emb.Client.ClaimName(ctx, naming.Transactor(w.bobKey, w.ChainID), "bob"); err != nil {
 		t.Fatal(err)
 	}
-	chain := func() *Chain { return NewChain(emb.Chain.Client(), w.chainID, w.dep.Channels) }
+	chain := func() *Chain { return NewChain(emb.Chain.Client(), w.ChainID, w.dep.Channels) }
 	w.payer = &Client{Wallet: NewKeyWallet(w.aliceKey), Chain: chain(), Peers: w.alice}
 	w.payee = &Payee{Wallet: NewKeyWallet(w.bobKey), Chain: chain(), Peers: w.bob, Store: store}
 	for _, o := range opts {
@@ -73,24 +63,6 @@ func newWorld(t testing.TB, store Store, opts ...func(*Payee)) *world {
 	}
 	w.serve(t, w.payee)
 	return w
-}
-
-func (w *world) node(t testing.TB, ctx context.Context) (*stack.Node, *ecdsa.PrivateKey) {
-	t.Helper()
-	key, _ := crypto.GenerateKey()
-	if err := w.emb.Fund(ctx, crypto.PubkeyToAddress(key.PublicKey)); err != nil {
-		t.Fatal(err)
-	}
-	u, err := w.nw.Attach()
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(key), Names: w.emb.Client}
-	t.Cleanup(func() { n.Close() })
-	if err := n.Publish(ctx, naming.Transactor(key, w.chainID)); err != nil {
-		t.Fatal(err)
-	}
-	return n, key
 }
 
 // serve runs p on bob's port 402 until the test ends.

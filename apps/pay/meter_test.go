@@ -26,7 +26,7 @@ func TestMeter(t *testing.T) {
 	alice := w.service(t, "alice", &service.Memory{}, aev)
 	defer alice.Close()
 	bob, err := StartService(ServiceConfig{Host: w.bob, Wallet: NewKeyWallet(w.bobKey),
-		Chain: NewChain(w.emb.Chain.Client(), w.chainID, w.dep.Channels), Store: &service.Memory{}, Port: servicePort,
+		Chain: NewChain(w.Emb.Chain.Client(), w.ChainID, w.dep.Channels), Store: &service.Memory{}, Port: servicePort,
 		OnEvent: func(e any) {
 			if r, ok := e.(Received); ok {
 				tally.Received(r)

@@ -75,7 +75,7 @@ func TestTransferRefused(t *testing.T) {
 		return raw
 	}
 	// carol needs ether for the gas estimate only.
-	if err := w.emb.Fund(ctx, carol.Address()); err != nil {
+	if err := w.Emb.Fund(ctx, carol.Address()); err != nil {
 		t.Fatal(err)
 	}
 	future := uint64(time.Now().Add(time.Minute).Unix())

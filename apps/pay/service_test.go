@@ -64,7 +64,7 @@ func (w *world) service(t testing.TB, key string, st service.Store, ev *events) 
 		host, k = w.bob, w.bobKey
 	}
 	s, err := StartService(ServiceConfig{Host: host, Wallet: NewKeyWallet(k),
-		Chain: NewChain(w.emb.Chain.Client(), w.chainID, w.dep.Channels), Store: st, Port: servicePort,
+		Chain: NewChain(w.Emb.Chain.Client(), w.ChainID, w.dep.Channels), Store: st, Port: servicePort,
 		OnEvent: ev.add, Retry: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

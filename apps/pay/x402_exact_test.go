@@ -50,7 +50,7 @@ func TestX402Exact(t *testing.T) {
 		}
 		return dial.RoundTrip(r)
 	})
-	client := &http.Client{Transport: &ExactTransport{Wallet: NewKeyWallet(w.aliceKey), ChainID: w.chainID, Base: rec}}
+	client := &http.Client{Transport: &ExactTransport{Wallet: NewKeyWallet(w.aliceKey), ChainID: w.ChainID, Base: rec}}
 	start := head(t, ctx, chain)
 	before, _ := chain.Balance(ctx, token, bob)
 	const n = 5

@@ -3,16 +3,12 @@ package vpn
 import (
 	"context"
 	"crypto/ecdsa"
-	"math/big"
 	"testing"
 	"time"
 
-	"github.com/anynet/anynet/link"
-	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
-	"github.com/anynet/anynet/transport"
-	"github.com/ethereum/go-ethereum/crypto"
 )
 
 func TestAdvertRoundTrip(t *testing.T) {
@@ -37,30 +33,9 @@ func TestAdvertRoundTrip(t *testing.T) {
 func TestFindOnChain(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { emb.Close() })
-	chainID := new(big.Int).SetUint64(emb.Chain.ChainID())
-	nw := mem.NewNetwork(mem.Config{MTU: link.MinUnderlayMTU})
-	t.Cleanup(func() { nw.Close() })
-	node := func() (*stack.Node, *ecdsa.PrivateKey) {
-		key, _ := crypto.GenerateKey()
-		if err := emb.Fund(ctx, crypto.PubkeyToAddress(key.PublicKey)); err != nil {
-			t.Fatal(err)
-		}
-		u, err := nw.Attach()
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(key), Names: emb.Client}
-		t.Cleanup(func() { n.Close() })
-		if err := n.Publish(ctx, naming.Transactor(key, chainID)); err != nil {
-			t.Fatal(err)
-		}
-		return n, key
-	}
+	ch := apptest.NewChain(t)
+	emb, chainID := ch.Emb, ch.ChainID
+	node := func() (*stack.Node, *ecdsa.PrivateKey) { return ch.Node(t, ctx) }
 	client, _ := node()
 	plain, _ := node()
 	var exits []*stack.Node

@@ -2,7 +2,6 @@ package vpn
 
 import (
 	"context"
-	"crypto/rand"
 	"io"
 	"net"
 	"net/http"
@@ -12,17 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/stack"
-	"github.com/anynet/anynet/transport"
-	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // testCtx bounds a test's blocking calls; it never asserts on time.
 func testCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
+	return apptest.Ctx(t)
 }
 
 // loopbackPolicy is the default policy with loopback allowed: the
@@ -33,42 +28,7 @@ func loopbackPolicy() Policy {
 
 // newNodes starts n nodes on one in-memory network, static peers of
 // each other.
-func newNodes(t testing.TB, n int) []*stack.Node {
-	t.Helper()
-	ctx := testCtx(t)
-	nw := mem.NewNetwork(mem.Config{})
-	t.Cleanup(func() { nw.Close() })
-	var nodes []*stack.Node
-	for range n {
-		k, err := crypto.GenerateKey()
-		if err != nil {
-			t.Fatal(err)
-		}
-		nk, err := transport.GenerateNodeKey(rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		u, err := nw.Attach()
-		if err != nil {
-			t.Fatal(err)
-		}
-		node := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(k), NodeKey: &nk}
-		if err := node.Up(ctx); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { node.Close() })
-		for _, o := range nodes {
-			if err := node.AddPeer(ctx, o.Self()); err != nil {
-				t.Fatal(err)
-			}
-			if err := o.AddPeer(ctx, node.Self()); err != nil {
-				t.Fatal(err)
-			}
-		}
-		nodes = append(nodes, node)
-	}
-	return nodes
-}
+func newNodes(t testing.TB, n int) []*stack.Node { return apptest.Nodes(t, n) }
 
 // startExit runs an exit on node with policy p.
 func startExit(t testing.TB, node *stack.Node, p Policy) *Exit {
