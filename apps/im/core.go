@@ -216,7 +216,7 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 }
 
 // SealKey is the public key senders seal mailbox items to (after Start).
-func (c *Core) SealKey() [32]byte { return c.keys.pub }
+func (c *Core) SealKey() [32]byte { return c.keys.Pub }
 
 // Message returns a stored message.
 func (c *Core) Message(id MessageID) (Message, bool) {
@@ -245,7 +245,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 		c.frame(now, in.Peer, in.Frame, out)
 	case service.Up:
 		c.up[in.Peer] = true
-		out.To(in.Peer, marshalInner(helloFrame{Version: protocolVersion, SealKey: c.keys.pub}))
+		out.To(in.Peer, marshalInner(helloFrame{Version: protocolVersion, SealKey: c.keys.Pub}))
 		if p := c.peers[in.Peer]; p != nil && c.cfg.EagerRetry && p.ackBy.IsZero() && len(p.outbox) > 0 {
 			c.attempt(now, in.Peer, p, out)
 		}
@@ -299,14 +299,14 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.fetch = fetchState{}
 	st := c.cfg.Store
 	if v, err := st.Get([]byte("s")); err == nil && len(v) == 64 {
-		copy(c.keys.pub[:], v)
-		copy(c.keys.priv[:], v[32:])
+		copy(c.keys.Pub[:], v)
+		copy(c.keys.Priv[:], v[32:])
 	} else {
 		pub, priv, err := box.GenerateKey(c.cfg.Rand)
 		if err != nil {
 			return fmt.Errorf("im: seal key: %w", err)
 		}
-		c.keys = sealKeys{pub: *pub, priv: *priv}
+		c.keys = sealKeys{Pub: *pub, Priv: *priv}
 		out.Put([]byte("s"), append(pub[:], priv[:]...))
 	}
 	var err error

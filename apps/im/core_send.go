@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -301,7 +302,7 @@ func (c *Core) depositNext(now time.Time, w common.Address, p *corePeer, out *se
 		if _, waiting := c.boxWait[dep]; waiting {
 			return
 		}
-		blob, err := sealFrom(c.cfg.Rand, o.frame, c.self, c.keys, p.key)
+		blob, err := seal.Seal(c.cfg.Rand, o.frame, c.self, c.keys, p.key)
 		if err != nil {
 			return
 		}

@@ -109,7 +109,7 @@ func TestMailboxDuplicatesAndForgery(t *testing.T) {
 
 	bk := bob.svc.SealKey()
 	deposit := func(by *member, from common.Address, f msgFrame) {
-		blob, err := seal(marshalInner(f), from, by.svc.core.keys, &bk)
+		blob, err := sealFor(marshalInner(f), from, by.svc.core.keys, &bk)
 		if err != nil {
 			t.Fatal(err)
 		}

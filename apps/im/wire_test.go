@@ -229,15 +229,15 @@ func FuzzUnseal(f *testing.F) {
 	// Fixed keys, so every fuzz worker and every rerun agree.
 	fixed := func(b byte) sealKeys {
 		pub, priv, _ := box.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{b}, 32)))
-		return sealKeys{pub: *pub, priv: *priv}
+		return sealKeys{Pub: *pub, Priv: *priv}
 	}
 	me, other := fixed(1), fixed(2)
-	good, _ := seal([]byte{typeFetch}, common.Address{1}, other, &me.pub)
+	good, _ := sealFor([]byte{typeFetch}, common.Address{1}, other, &me.Pub)
 	f.Add(good)
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		from, key, inner, err := unseal(b, me)
-		if err == nil && (from != (common.Address{1}) || key != other.pub || !bytes.Equal(inner, []byte{typeFetch})) {
+		if err == nil && (from != (common.Address{1}) || key != other.Pub || !bytes.Equal(inner, []byte{typeFetch})) {
 			t.Fatalf("forged blob opened: %s %x", from, inner)
 		}
 	})

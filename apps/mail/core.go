@@ -190,7 +190,7 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 }
 
 // SealKey is the public key senders seal mail to (after Start).
-func (c *Core) SealKey() [32]byte { return c.keys.pub }
+func (c *Core) SealKey() [32]byte { return c.keys.Pub }
 
 // Handle applies one input (service.Core).
 func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
@@ -245,14 +245,14 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.fetch = fetchState{}
 	st := c.cfg.Store
 	if v, err := st.Get([]byte("s")); err == nil && len(v) == 64 {
-		copy(c.keys.pub[:], v)
-		copy(c.keys.priv[:], v[32:])
+		copy(c.keys.Pub[:], v)
+		copy(c.keys.Priv[:], v[32:])
 	} else {
 		pub, priv, err := box.GenerateKey(c.cfg.Rand)
 		if err != nil {
 			return fmt.Errorf("mail: seal key: %w", err)
 		}
-		c.keys = sealKeys{pub: *pub, priv: *priv}
+		c.keys = sealKeys{Pub: *pub, Priv: *priv}
 		out.Put([]byte("s"), append(pub[:], priv[:]...))
 	}
 	var err error

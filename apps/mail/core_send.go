@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -86,7 +87,7 @@ func (c *Core) sealed(id MessageID, p *peer) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: message %s: %w", id, err)
 	}
-	return seal(c.cfg.Rand, data, c.self, c.keys, p.key)
+	return seal.Seal(c.cfg.Rand, data, c.self, c.keys, p.key)
 }
 
 // write writes id's MAIL frame to w.
