@@ -51,7 +51,7 @@
 // to the other (splice in pipe.go), so when the destination reads
 // slowly, the exit's kernel send buffer fills, the copy stops reading
 // the overlay stream, its receive window closes and the client's
-// sender stops. The exit buffers at most one 32 KiB copy buffer per
+// sender stops. The exit buffers at most one 64 KiB copy buffer per
 // direction plus the two sockets' buffers, never a queue that grows. A
 // half-close (FIN) is carried as a half-close (CloseWrite), and an RST
 // or error on one side closes both. Loss on one side is repaired on
@@ -172,7 +172,7 @@
 // a voucher on the payment channel every Payment.Every units, against
 // the "vpn" budget; a payment refused (budget, empty channel) fails the
 // tunnel's read or write with pay's error. The exit's credit must be at
-// least one voucher's worth (Every) plus one 32 KiB copy chunk; the
+// least one voucher's worth (Every) plus one 64 KiB copy chunk; the
 // price is agreed out of band today (the advert's price is text).
 // TestPaidExit drives it all over real payment channels.
 package vpn

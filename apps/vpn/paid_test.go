@@ -25,7 +25,7 @@ import (
 
 // paidWorld is an embedded chain with the payment contracts and two
 // nodes running payment services: alice (client) and bob (an exit
-// that charges 1 wei per KiB, with 128 KiB of credit).
+// that charges 1 wei per KiB, with 192 KiB of credit).
 type paidWorld struct {
 	alice, bob       *stack.Node
 	aliceKey, bobKey *ecdsa.PrivateKey
@@ -49,7 +49,7 @@ func newPaidWorld(t *testing.T, ctx context.Context) *paidWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &paidWorld{tally: &pay.Tally{Price: big.NewInt(1), Unit: 1024, Credit: 128}}
+	w := &paidWorld{tally: &pay.Tally{Price: big.NewInt(1), Unit: 1024, Credit: 192}}
 	w.alice, w.aliceKey = ch.Node(t, ctx)
 	w.bob, w.bobKey = ch.Node(t, ctx)
 	start := func(h *stack.Node, k *ecdsa.PrivateKey, ev func(any)) *pay.Service {
@@ -162,7 +162,7 @@ func TestPaidExit(t *testing.T) {
 	// Unpaid traffic: cut after the credit, then refused.
 	free := &Client{Host: w.alice, Exits: []string{bob.Hex()}}
 	_, n, _ = w.get(t, ctx, free)
-	if n >= bigBody || n > 256<<10 {
+	if n >= bigBody || n > 320<<10 {
 		t.Fatalf("an unpaid client read %d bytes", n)
 	}
 	_, _, err = w.get(t, ctx, free)
