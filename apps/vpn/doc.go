@@ -11,7 +11,8 @@
 // proxy_udp.go and socks.go (the local gateway), advert.go (the DID
 // entry, Find), meter.go (Usage, Meter), record.go (signed usage
 // records), exit_usage.go (charging, records on request), client_pay.go
-// (paying exits), wire.go (the tunnel protocol).
+// (paying exits), core.go (the control plane as a sans-I/O core, for
+// the simulator), wire.go (the tunnel protocol).
 //
 // # Exits
 //
@@ -124,6 +125,17 @@
 // must send a new UDP ASSOCIATE, which goes through the next exit.
 // Moving a live association would change the datagrams' source
 // address, which the destination sees as a new peer anyway.
+//
+// # In the simulator
+//
+// Core (core.go) is the control plane as a sans-I/O service.Core:
+// an exit's admission (the same checker and gate as Exit) and a
+// client's ranking of exits by probed round trip and its failover,
+// with the tunnel protocol's Request and Reply as frames. TestSimExits
+// runs it on 200 simulated nodes with loss and crashes. The byte
+// stream of a tunnel is not in it: it is spliced with a socket of the
+// machine, under TCP's own flow control on both sides, which a core
+// could only carry by writing TCP again (core.go says more).
 //
 // # Usage records
 //
