@@ -152,3 +152,34 @@ func TestCore(t *testing.T) {
 		t.Fatalf("ID %d reused after a restart (last %d)", next, id)
 	}
 }
+
+// FuzzCore: any frame, to an exit or to a client with requests
+// outstanding, is answered or ignored, never a panic; an exit answers
+// every frame with exactly one Reply that parses.
+func FuzzCore(f *testing.F) {
+	req, _ := AppendRequest(nil, Request{Kind: KindTCP, Host: "1.2.3.4", Port: 443})
+	f.Add(req)
+	f.Add(AppendReply(nil, Reply{Code: CodeOK}))
+	f.Add(AppendReply(nil, Reply{Code: CodeWallet, Msg: "no"}))
+	f.Add([]byte{1, 4, 0, 0, 32})
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		now := time.Unix(1, 0)
+		peer := common.Address{9}
+		ex := NewCore(CoreConfig{Serve: true}, nil)
+		ex.Handle(now, service.Input{Kind: service.Start}, &service.Effects{})
+		var out service.Effects
+		ex.Handle(now, service.Input{Kind: service.Frame, Peer: peer, Frame: frame}, &out)
+		if len(out.Send) != 1 {
+			t.Fatalf("exit sent %d replies", len(out.Send))
+		}
+		if _, err := ReadReply(bytes.NewReader(out.Send[0].Frame)); err != nil {
+			t.Fatalf("exit's reply: %v", err)
+		}
+		cl := NewCore(CoreConfig{Exits: []common.Address{peer}}, &service.Memory{})
+		cl.Handle(now, service.Input{Kind: service.Start}, &service.Effects{})
+		cl.Handle(now, service.Input{Kind: service.Command, Cmd: Open{Host: "1.2.3.4", Port: 443}}, &service.Effects{})
+		for range 3 {
+			cl.Handle(now, service.Input{Kind: service.Frame, Peer: peer, Frame: frame}, &service.Effects{})
+		}
+	})
+}
