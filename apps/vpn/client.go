@@ -3,6 +3,7 @@ package vpn
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,7 +15,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // Direct is the exit name of a Rule that sends its domains past every
@@ -55,13 +58,18 @@ type Client struct {
 	// Meter receives every session's counters as the client kept them;
 	// nil drops them.
 	Meter Meter
+	// Pay, if set, pays the exits for the bytes of every tunnel, both
+	// ways, as they flow (client_pay.go); nil pays nothing, and an exit
+	// that charges stops the traffic after its credit (ErrUnpaid).
+	Pay *Payment
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
 
-	mu    sync.Mutex // guards down and last
-	down  map[string]time.Time
-	last  string
-	stats clientStats
+	mu     sync.Mutex // guards down, last and meters
+	down   map[string]time.Time
+	last   string
+	meters map[common.Address]*pay.Meter // one per exit wallet paid
+	stats  clientStats
 }
 
 type clientStats struct {
@@ -168,7 +176,7 @@ func (c *Client) open(ctx context.Context, exits []string, req Request) (net.Con
 	}
 	var errs []error
 	for i, exit := range exits {
-		conn, err := c.attempt(ctx, exit, req, i == len(exits)-1)
+		conn, _, err := c.attempt(ctx, exit, req, i == len(exits)-1)
 		if err == nil {
 			if i > 0 {
 				c.stats.failovers.Add(1)
@@ -180,7 +188,7 @@ func (c *Client) open(ctx context.Context, exits []string, req Request) (net.Con
 			return conn, nil
 		}
 		var ref *RefusedError
-		if errors.As(err, &ref) && !errors.Is(err, ErrWallet) && !errors.Is(err, ErrRate) && !errors.Is(err, ErrBytes) {
+		if errors.As(err, &ref) && !errors.Is(err, ErrWallet) && !errors.Is(err, ErrRate) && !errors.Is(err, ErrBytes) && !errors.Is(err, ErrUnpaid) {
 			return nil, err // the destination's fault: another exit would refuse it too
 		}
 		if ctx.Err() != nil {
@@ -198,7 +206,7 @@ func (c *Client) open(ctx context.Context, exits []string, req Request) (net.Con
 // attempt opens one tunnel through exit within AttemptTimeout, or,
 // for the last exit there is to try, within LastTimeout (a first
 // contact may look the exit up on chain first).
-func (c *Client) attempt(ctx context.Context, exit string, req Request, last bool) (net.Conn, error) {
+func (c *Client) attempt(ctx context.Context, exit string, req Request, last bool) (net.Conn, Reply, error) {
 	t := c.AttemptTimeout
 	if t == 0 {
 		t = time.Second
@@ -213,7 +221,7 @@ func (c *Client) attempt(ctx context.Context, exit string, req Request, last boo
 	defer cancel()
 	conn, err := c.Host.Dial(actx, "tcp", net.JoinHostPort(exit, strconv.Itoa(int(c.port()))))
 	if err != nil {
-		return nil, fmt.Errorf("vpn: exit %s: %w", exit, err)
+		return nil, Reply{}, fmt.Errorf("vpn: exit %s: %w", exit, err)
 	}
 	stop := context.AfterFunc(actx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	b, err := AppendRequest(nil, req)
@@ -229,23 +237,33 @@ func (c *Client) attempt(ctx context.Context, exit string, req Request, last boo
 	}
 	if err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("vpn: exit %s: %w", exit, err)
+		return nil, Reply{}, fmt.Errorf("vpn: exit %s: %w", exit, err)
 	}
 	conn.SetDeadline(time.Time{})
 	if rep.Code != CodeOK {
 		conn.Close()
-		return nil, &RefusedError{Exit: exit, Code: rep.Code, Msg: rep.Msg}
+		return nil, rep, &RefusedError{Exit: exit, Code: rep.Code, Msg: rep.Msg}
 	}
 	wallet, _ := c.Host.PeerOf(conn)
 	m := &meteredConn{Conn: conn, c: c, u: Usage{Client: c.Host.Addr(), Exit: wallet, Start: time.Now()}}
-	rand.Read(m.u.Session[:])
-	return m, nil
+	// The exit names the session in its OK reply; an older exit does
+	// not, and the client picks one for its own counters.
+	if b, err := hex.DecodeString(rep.Msg); err == nil && len(b) == 16 {
+		copy(m.u.Session[:], b)
+		m.named = true
+	} else {
+		rand.Read(m.u.Session[:])
+	}
+	if req.Kind == KindTCP || req.Kind == KindUDP {
+		m.meter = c.meter(wallet)
+	}
+	return m, rep, nil
 }
 
 // Probe opens a probe tunnel to exit and returns the round trip.
 func (c *Client) Probe(ctx context.Context, exit string) (time.Duration, error) {
 	start := time.Now()
-	conn, err := c.attempt(ctx, exit, Request{Kind: KindProbe}, false)
+	conn, _, err := c.attempt(ctx, exit, Request{Kind: KindProbe}, false)
 	if err != nil {
 		return 0, err
 	}
@@ -273,11 +291,14 @@ func (c *Client) Rank(ctx context.Context) []time.Duration {
 	return out
 }
 
-// meteredConn counts a tunnel's bytes and reports them on Close.
+// meteredConn counts a tunnel's bytes, pays for them if the client
+// pays (meter), and reports them on Close.
 type meteredConn struct {
 	net.Conn
 	c        *Client
 	u        Usage
+	named    bool       // u.Session is the exit's name for the session
+	meter    *pay.Meter // nil: the client does not pay
 	up, down atomic.Uint64
 	once     sync.Once
 }
@@ -286,6 +307,9 @@ func (m *meteredConn) Read(p []byte) (int, error) {
 	n, err := m.Conn.Read(p)
 	m.down.Add(uint64(n))
 	m.c.stats.down.Add(uint64(n))
+	if perr := m.pay(n); perr != nil {
+		return n, perr
+	}
 	return n, err
 }
 
@@ -293,6 +317,9 @@ func (m *meteredConn) Write(p []byte) (int, error) {
 	n, err := m.Conn.Write(p)
 	m.up.Add(uint64(n))
 	m.c.stats.up.Add(uint64(n))
+	if perr := m.pay(n); perr != nil {
+		return n, perr
+	}
 	return n, err
 }
 
@@ -307,6 +334,7 @@ func (m *meteredConn) CloseWrite() error {
 func (m *meteredConn) Close() error {
 	err := m.Conn.Close()
 	m.once.Do(func() {
+		m.flush()
 		if m.c.Meter != nil {
 			m.u.Up, m.u.Down, m.u.End = m.up.Load(), m.down.Load(), time.Now()
 			m.c.Meter.Record(m.u)

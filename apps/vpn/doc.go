@@ -9,7 +9,10 @@
 // takes the time from its caller), client.go and client_udp.go (Client:
 // choosing exits, failover, per-domain rules), proxy.go, proxy_http.go,
 // proxy_udp.go and socks.go (the local gateway), advert.go (the DID
-// entry, Find), meter.go (Usage, Meter), wire.go (the tunnel protocol).
+// entry, Find), meter.go (Usage, Meter), record.go (signed usage
+// records), exit_usage.go (charging, records on request), client_pay.go
+// (paying exits), core.go (the control plane as a sans-I/O core, for
+// the simulator), wire.go (the tunnel protocol).
 //
 // # Exits
 //
@@ -49,7 +52,7 @@
 // to the other (splice in pipe.go), so when the destination reads
 // slowly, the exit's kernel send buffer fills, the copy stops reading
 // the overlay stream, its receive window closes and the client's
-// sender stops. The exit buffers at most one 32 KiB copy buffer per
+// sender stops. The exit buffers at most one 64 KiB copy buffer per
 // direction plus the two sockets' buffers, never a queue that grows. A
 // half-close (FIN) is carried as a half-close (CloseWrite), and an RST
 // or error on one side closes both. Loss on one side is repaired on
@@ -66,14 +69,17 @@
 // All integers are big-endian. A stream starts with a Request and its
 // Reply:
 //
-//	Request  = version=1 (u8) | kind (u8: 1 tcp, 2 udp, 3 probe) | port (u16)
-//	           | hostlen (u8) | host (printable ASCII, no spaces; empty for udp, probe)
+//	Request  = version=1 (u8) | kind (u8: 1 tcp, 2 udp, 3 probe, 4 usage) | port (u16)
+//	           | hostlen (u8) | host (printable ASCII, no spaces; empty for udp, probe;
+//	           for usage the session, 32 hex digits)
 //	Reply    = version=1 (u8) | code (u8: 0 ok, 1 destination, 2 port, 3 wallet,
-//	           4 rate, 5 bytes, 6 resolve, 7 connect, 8 bad request)
-//	           | msglen (u16, ≤ 1024) | msg (UTF-8)
+//	           4 rate, 5 bytes, 6 resolve, 7 connect, 8 bad request, 9 unpaid,
+//	           10 no record) | msglen (u16, ≤ 1024) | msg (UTF-8)
 //
-// After an OK reply a tcp stream carries the connection's bytes. A udp
-// stream carries Datagrams both ways:
+// An OK reply to tcp or udp names the session in msg (32 hex digits;
+// empty from exits before usage records), an OK reply to usage carries
+// the session's Record in hex. After an OK reply a tcp stream carries
+// the connection's bytes. A udp stream carries Datagrams both ways:
 //
 //	Datagram = len (u16: the rest's length) | hostlen (u8, ≥ 1) | host | port (u16) | payload
 //
@@ -113,7 +119,25 @@
 // HTTP proxy (CONNECT, and absolute-URI requests forwarded one after
 // another). The first byte of a connection tells them apart.
 //
-// # Usage and metering
+// Failover covers new connections only: a TCP tunnel through an exit
+// that dies ends with the exit (its bytes were terminated there, see
+// "Flow control"), and so does a UDP association — the SOCKS5 client
+// must send a new UDP ASSOCIATE, which goes through the next exit.
+// Moving a live association would change the datagrams' source
+// address, which the destination sees as a new peer anyway.
+//
+// # In the simulator
+//
+// Core (core.go) is the control plane as a sans-I/O service.Core:
+// an exit's admission (the same checker and gate as Exit) and a
+// client's ranking of exits by probed round trip and its failover,
+// with the tunnel protocol's Request and Reply as frames. TestSimExits
+// runs it on 200 simulated nodes with loss and crashes. The byte
+// stream of a tunnel is not in it: it is spliced with a socket of the
+// machine, under TCP's own flow control on both sides, which a core
+// could only carry by writing TCP again (core.go says more).
+//
+// # Usage records
 //
 // Both ends count each session's bytes (Usage) and hand the counters to
 // their Meter when it ends; the exit also keeps each wallet's totals in
@@ -123,7 +147,44 @@
 //	keccak256("anynet-vpn-usage-v1" | session[16] | client[20] | exit[20]
 //	          | up u64 | down u64 | start unix-ns i64 | end unix-ns i64)
 //
-// Meter is the hook payments take: apps/pay can sign Digest with the
-// wallet and settle the advertised price against counters both ends
-// signed; it does not do so yet, and nothing here signs.
+// An exit with a Signer (its wallet key) signs every session's Usage
+// when the session ends and keeps the Record in its store. The client
+// asks for it with a usage request naming the session (SessionOf,
+// Client.Usage); the exit answers only the session's own wallet, after
+// the session ended. The client checks it (Record.Verify): the
+// signature over the digest must recover to the exit's wallet the
+// overlay verified; any altered field or another key is ErrForged. A
+// Record is 173 bytes:
+//
+//	Record = session[16] | client[20] | exit[20] | up u64 | down u64
+//	         | start unix-ns i64 | end unix-ns i64 | sig[65] (R‖S‖V, V 0 or 1)
+//
+// Test vector (record_test.go): session 01 00…, client 0x02 00…, the
+// exit the wallet of secp256k1 key 1 (0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf),
+// up 4, down 5, start 6 s, end 7 s:
+//
+//	01000000000000000000000000000000 0200000000000000000000000000000000000000
+//	7e5f4552091a69125d5dfcb7b8c2659029395bdf 0000000000000004 0000000000000005
+//	0000000165a0bc00 00000001a13b8600
+//	ea1a20fa056cab5c74b977cf2b8ba182fd3dce28954ed8cbd503253c81ad4f4c
+//	02d741dae7f80979ef45860261d4137b5c1211650712e3d6c708972bd16bd381 01
+//
+// # Paying for an exit
+//
+// An exit charges when ExitConfig.Charge is set, typically an
+// apps/pay Tally (price per unit of bytes, credit in units) fed by the
+// node's payment service's Received events: every chunk it forwards,
+// either way, is counted against the client's wallet before it is
+// written; once the wallet owes more than its credit the copy waits
+// (PayWait, 5 s) for a voucher — backpressure, not loss — and then
+// ends the session with ErrUnpaid; new sessions of a wallet over its
+// credit are refused with code 9 and the debt in the message (SOCKS5
+// reply 2, HTTP 402). A client with Client.Pay pays as the bytes flow:
+// one apps/pay Meter per exit wallet counts both directions and sends
+// a voucher on the payment channel every Payment.Every units, against
+// the "vpn" budget; a payment refused (budget, empty channel) fails the
+// tunnel's read or write with pay's error. The exit's credit must be at
+// least one voucher's worth (Every) plus one 64 KiB copy chunk; the
+// price is agreed out of band today (the advert's price is text).
+// TestPaidExit drives it all over real payment channels.
 package vpn

@@ -33,6 +33,17 @@ var (
 	ErrClosed = errors.New("vpn: closed")
 	// ErrMalformed: bytes that do not parse as the wire format says.
 	ErrMalformed = errors.New("vpn: malformed message")
+	// ErrUnpaid: the exit charges and the client's wallet owes it more
+	// than its credit (apps/pay's Tally): new sessions are refused and
+	// running ones stop until a payment arrives.
+	ErrUnpaid = errors.New("vpn: traffic not paid for")
+	// ErrNoRecord: the exit holds no signed usage record of that
+	// session for this wallet (it does not sign, or the session is not
+	// the wallet's or unknown).
+	ErrNoRecord = errors.New("vpn: no usage record")
+	// ErrForged: a usage record whose signature is not the exit's over
+	// its counters (altered, or signed by another key).
+	ErrForged = errors.New("vpn: usage record not signed by the exit")
 )
 
 // Code is a reply's status on the wire (doc.go, "Reply").
@@ -49,6 +60,8 @@ const (
 	CodeResolve
 	CodeConnect
 	CodeBadRequest
+	CodeUnpaid
+	CodeNoRecord
 )
 
 var codeErrs = map[Code]error{
@@ -60,12 +73,14 @@ var codeErrs = map[Code]error{
 	CodeResolve:     ErrResolve,
 	CodeConnect:     ErrConnect,
 	CodeBadRequest:  ErrBadRequest,
+	CodeUnpaid:      ErrUnpaid,
+	CodeNoRecord:    ErrNoRecord,
 }
 
 // codeOf maps an error to its reply code (CodeConnect for anything
 // unknown).
 func codeOf(err error) Code {
-	for c := CodeDestination; c <= CodeBadRequest; c++ {
+	for c := CodeDestination; c <= CodeNoRecord; c++ {
 		if errors.Is(err, codeErrs[c]) {
 			return c
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,6 +38,21 @@ type ExitConfig struct {
 	Store service.Store
 	// Meter receives every session's counters; nil drops them.
 	Meter Meter
+	// Signer is the exit's wallet key (pay.NewKeyWallet of the node's
+	// key); with it the exit signs every session's Usage, keeps the
+	// Record in Store, and hands it to the session's client on request
+	// (Client.Usage). Nil: no records. Its address must be the node's.
+	Signer Signer
+	// Charge, if set, makes the exit charge for its bytes (both ways):
+	// every chunk is counted against the client's wallet (Served), and
+	// a wallet owing more than its credit waits up to PayWait for a
+	// payment (Await), or its session ends and new ones are refused
+	// with ErrUnpaid. *pay.Tally satisfies it, fed by the node's payment
+	// service's Received events.
+	Charge Charger
+	// PayWait is how long a session waits for a payment once its wallet
+	// is over its credit; zero means 5 s.
+	PayWait time.Duration
 	// Resolver resolves destination names; nil means net.DefaultResolver.
 	Resolver *net.Resolver
 	// Dial and ListenUDP reach destinations; nil means the machine's
@@ -67,8 +83,9 @@ type Exit struct {
 
 	sessions, refused, up, down atomic.Uint64
 
-	mu    sync.Mutex // guards conns
+	mu    sync.Mutex // guards conns and live
 	conns map[net.Conn]struct{}
+	live  map[[16]byte]chan struct{} // sessions running, closed as their record is kept
 
 	totalsMu sync.Mutex // serializes the read-modify-write of totals
 }
@@ -105,6 +122,12 @@ func StartExit(cfg ExitConfig) (*Exit, error) {
 	if cfg.OwnNetworks == nil {
 		cfg.OwnNetworks = OwnNetworks()
 	}
+	if cfg.PayWait == 0 {
+		cfg.PayWait = 5 * time.Second
+	}
+	if cfg.Signer != nil && cfg.Signer.Address() != cfg.Host.Addr() {
+		return nil, fmt.Errorf("vpn: ExitConfig.Signer is %s, not the node's wallet %s", cfg.Signer.Address(), cfg.Host.Addr())
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -116,7 +139,7 @@ func StartExit(cfg ExitConfig) (*Exit, error) {
 	ctx, stop := context.WithCancel(context.Background())
 	e := &Exit{
 		cfg: cfg, check: checker{p: cfg.Policy, own: cfg.OwnNetworks}, gate: newGate(cfg.Policy.Limits),
-		ln: ln, log: log, ctx: ctx, stop: stop, conns: make(map[net.Conn]struct{}),
+		ln: ln, log: log, ctx: ctx, stop: stop, conns: make(map[net.Conn]struct{}), live: make(map[[16]byte]chan struct{}),
 	}
 	e.wg.Add(1)
 	go e.acceptLoop()
@@ -208,8 +231,12 @@ func (e *Exit) serve(c net.Conn) {
 		return
 	}
 	c.SetReadDeadline(time.Time{})
-	if req.Kind == KindProbe {
+	switch req.Kind {
+	case KindProbe:
 		c.Write(AppendReply(nil, Reply{Code: CodeOK}))
+		return
+	case KindUsage:
+		e.serveUsage(c, wallet, req.Host)
 		return
 	}
 	if err := e.admit(wallet, req); err != nil {
@@ -235,7 +262,36 @@ func (e *Exit) admit(wallet common.Address, req Request) error {
 			return err
 		}
 	}
-	return e.gate.open(wallet, e.cfg.Host.Time())
+	if err := e.gate.open(wallet, e.cfg.Host.Time()); err != nil {
+		return err
+	}
+	return e.charge(wallet, 0)
+}
+
+// spend counts n bytes of wallet against its allowance and, when the
+// exit charges, against what it paid for; it may wait for a payment.
+func (e *Exit) spend(wallet common.Address, n int) error {
+	if err := e.gate.spend(wallet, e.cfg.Host.Time(), n); err != nil {
+		return err
+	}
+	return e.charge(wallet, n)
+}
+
+// charge counts n bytes served to wallet (Charge.Served) and, if the
+// wallet is over its credit, waits up to PayWait for its payment.
+func (e *Exit) charge(wallet common.Address, n int) error {
+	if e.cfg.Charge == nil {
+		return nil
+	}
+	if e.cfg.Charge.Served(wallet, uint64(n)) == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, e.cfg.PayWait)
+	defer cancel()
+	if err := e.cfg.Charge.Await(ctx, wallet); err != nil {
+		return fmt.Errorf("%w: %v (no payment within %s)", ErrUnpaid, err, e.cfg.PayWait)
+	}
+	return nil
 }
 
 // refuse answers with err's code and message.
@@ -307,13 +363,12 @@ func (e *Exit) serveTCP(c net.Conn, wallet common.Address, req Request) {
 		return
 	}
 	defer e.track(dst, true)
-	if _, err := c.Write(AppendReply(nil, Reply{Code: CodeOK})); err != nil {
+	u := e.begin(wallet)
+	if _, err := c.Write(AppendReply(nil, Reply{Code: CodeOK, Msg: hex.EncodeToString(u.Session[:])})); err != nil {
 		dst.Close()
+		e.finish(u, 0, 0, err)
 		return
 	}
-	e.sessions.Add(1)
-	u := Usage{Client: wallet, Exit: e.cfg.Host.Addr(), Start: e.cfg.Host.Time()}
-	rand.Read(u.Session[:])
 	var up, down atomic.Uint64
 	err = splice(c, dst, &up, &down, func(isUp bool, n int) error {
 		if isUp {
@@ -321,13 +376,25 @@ func (e *Exit) serveTCP(c net.Conn, wallet common.Address, req Request) {
 		} else {
 			e.down.Add(uint64(n))
 		}
-		return e.gate.spend(wallet, e.cfg.Host.Time(), n)
+		return e.spend(wallet, n)
 	})
 	e.finish(u, up.Load(), down.Load(), err)
 }
 
-// finish stores the wallet's totals and
-// hands the counters to the Meter.
+// begin starts a session of wallet: its Usage, with a fresh session
+// ID, is live until finish.
+func (e *Exit) begin(wallet common.Address) Usage {
+	e.sessions.Add(1)
+	u := Usage{Client: wallet, Exit: e.cfg.Host.Addr(), Start: e.cfg.Host.Time()}
+	rand.Read(u.Session[:])
+	e.mu.Lock()
+	e.live[u.Session] = make(chan struct{})
+	e.mu.Unlock()
+	return u
+}
+
+// finish stores the wallet's totals and the session's signed Record,
+// and hands the counters to the Meter.
 func (e *Exit) finish(u Usage, up, down uint64, err error) {
 	u.Up, u.Down, u.End = up, down, e.cfg.Host.Time()
 	if err != nil {
@@ -337,10 +404,24 @@ func (e *Exit) finish(u Usage, up, down uint64, err error) {
 	tu, td, _ := e.Totals(u.Client)
 	v := binary.BigEndian.AppendUint64(nil, tu+up)
 	v = binary.BigEndian.AppendUint64(v, td+down)
-	if err := e.cfg.Store.Apply([]service.Write{{Key: totalsKey(u.Client), Value: v}}); err != nil {
+	writes := []service.Write{{Key: totalsKey(u.Client), Value: v}}
+	if e.cfg.Signer != nil {
+		if rec, err := SignUsage(u, e.cfg.Signer); err != nil {
+			e.log.Warn("vpn: sign usage", "wallet", u.Client, "err", err)
+		} else {
+			writes = append(writes, service.Write{Key: recordKey(u.Session), Value: AppendRecord(nil, rec)})
+		}
+	}
+	if err := e.cfg.Store.Apply(writes); err != nil {
 		e.log.Warn("vpn: store totals", "wallet", u.Client, "err", err)
 	}
 	e.totalsMu.Unlock()
+	e.mu.Lock()
+	if ch := e.live[u.Session]; ch != nil {
+		close(ch)
+		delete(e.live, u.Session)
+	}
+	e.mu.Unlock()
 	if e.cfg.Meter != nil {
 		e.cfg.Meter.Record(u)
 	}

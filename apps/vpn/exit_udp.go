@@ -2,7 +2,7 @@ package vpn
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net"
 	"net/netip"
@@ -37,13 +37,12 @@ func (e *Exit) serveUDP(c net.Conn, wallet common.Address) {
 		return
 	}
 	defer e.track(sock, true)
-	if _, err := c.Write(AppendReply(nil, Reply{Code: CodeOK})); err != nil {
+	u := e.begin(wallet)
+	if _, err := c.Write(AppendReply(nil, Reply{Code: CodeOK, Msg: hex.EncodeToString(u.Session[:])})); err != nil {
 		sock.Close()
+		e.finish(u, 0, 0, err)
 		return
 	}
-	e.sessions.Add(1)
-	u := Usage{Client: wallet, Exit: e.cfg.Host.Addr(), Start: e.cfg.Host.Time()}
-	rand.Read(u.Session[:])
 	a := &assoc{e: e, c: c, sock: sock, wallet: wallet, peers: make(map[netip.AddrPort]bool), names: make(map[string]netip.Addr)}
 	done := make(chan struct{})
 	go func() {
@@ -82,7 +81,7 @@ func (a *assoc) fromClient() error {
 		}
 		dst, err := a.destination(d.Host, d.Port)
 		if err == nil {
-			err = a.e.gate.spend(a.wallet, a.e.cfg.Host.Time(), len(d.Payload))
+			err = a.e.spend(a.wallet, len(d.Payload))
 			if err != nil {
 				a.notice(err)
 				return err
@@ -153,7 +152,7 @@ func (a *assoc) fromDestinations() {
 			continue
 		}
 		out, _ = AppendDatagram(out[:0], Datagram{Host: from.Addr().String(), Port: from.Port(), Payload: buf[:n]})
-		if err := a.e.gate.spend(a.wallet, a.e.cfg.Host.Time(), n); err != nil {
+		if err := a.e.spend(a.wallet, n); err != nil {
 			a.notice(err)
 			a.c.Close()
 			return

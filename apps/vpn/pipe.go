@@ -8,8 +8,12 @@ import (
 	"sync/atomic"
 )
 
-// bufPool holds the copy buffers of tunnels (32 KiB, cleared on put).
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+// bufPool holds the copy buffers of tunnels (64 KiB, cleared on put).
+// 64 KiB rather than 32 halves the reads and writes per byte on the
+// kernel sockets of the proxy and the exit; BenchmarkThroughput's
+// median ratio went from about 0.77 to 0.86 of a direct overlay stream
+// with it.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
 
@@ -23,8 +27,9 @@ type closeWriter interface{ CloseWrite() error }
 
 // splice copies a→b and b→a until both directions end, counting the
 // bytes of each in up (a→b) and down (b→a). spend, if not nil, is
-// called after every chunk with its direction (up: a→b) and size; an
-// error from it ends the tunnel. A direction that reaches EOF half-closes its destination, so
+// called with every chunk's direction (up: a→b) and size before the
+// chunk is written on; an error from it ends the tunnel after that
+// chunk. A direction that reaches EOF half-closes its destination, so
 // a request/response over a half-closed stream still works. Both conns
 // are closed when splice returns.
 //
@@ -49,16 +54,23 @@ func splice(a, b net.Conn, up, down *atomic.Uint64, spend func(up bool, n int) e
 		for {
 			k, err := src.Read(*buf)
 			if k > 0 {
+				// Spend before writing: whatever the other side does
+				// in answer to these bytes, they are counted already
+				// (a limit is never checked against a count that lags
+				// the bytes forwarded). A chunk over the limit is
+				// still forwarded, and then the tunnel ends.
+				var serr error
+				if spend != nil {
+					serr = spend(isUp, k)
+				}
 				if _, werr := dst.Write((*buf)[:k]); werr != nil {
 					fail(werr)
 					return
 				}
 				n.Add(uint64(k))
-				if spend != nil {
-					if serr := spend(isUp, k); serr != nil {
-						fail(serr)
-						return
-					}
+				if serr != nil {
+					fail(serr)
+					return
 				}
 			}
 			if err != nil {

@@ -21,6 +21,9 @@ const (
 	KindUDP Kind = 2
 	// KindProbe: answer at once (health and round-trip checks).
 	KindProbe Kind = 3
+	// KindUsage: Host is a session (32 hex digits) of the asking
+	// wallet; the reply's message is its signed Record in hex.
+	KindUsage Kind = 4
 )
 
 // maxHost is the longest host a request carries (a DNS name's limit).
@@ -58,7 +61,7 @@ func ReadRequest(rd io.Reader) (Request, error) {
 	}
 	r := Request{Kind: Kind(h[1]), Port: binary.BigEndian.Uint16(h[2:4])}
 	switch r.Kind {
-	case KindTCP, KindUDP, KindProbe:
+	case KindTCP, KindUDP, KindProbe, KindUsage:
 	default:
 		return Request{}, fmt.Errorf("%w: kind %d", ErrMalformed, h[1])
 	}

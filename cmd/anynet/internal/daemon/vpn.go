@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/apps/vpn"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
@@ -54,7 +55,8 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 			return fmt.Errorf("daemon: exit store: %w", err)
 		}
 		d.vpn.store = st
-		if d.vpn.exit, err = vpn.StartExit(vpn.ExitConfig{Host: d.node, Policy: p, Store: st, Logger: d.log.With("svc", "vpn")}); err != nil {
+		if d.vpn.exit, err = vpn.StartExit(vpn.ExitConfig{Host: d.node, Policy: p, Store: st,
+			Signer: pay.NewKeyWallet(d.key), Logger: d.log.With("svc", "vpn")}); err != nil {
 			return fmt.Errorf("daemon: exit: %w", err)
 		}
 		d.vpn.advert = vpn.Advert{Region: cfg.ExitRegion, Price: cfg.ExitPrice, Policy: p.Summary()}

@@ -227,6 +227,8 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.walletResult(msg)
 	case mailListMsg, mailOutMsg, mailOpenMsg:
 		return m.mailResult(msg)
+	case vpnMsg, vpnExitsMsg:
+		return m.vpnResult(msg)
 	}
 	return nil
 }

@@ -60,6 +60,13 @@
 //     "#3" or "3", a post ID or a unique prefix of one); "//text" posts
 //     "/text". /leave is refused on a community hosted here and /ban on
 //     one that is not, before the node is asked.
+//   - VPN (optional VPNBackend): the node's exit (its AnynetExit advert,
+//     whether it is on chain or why not, sessions, refusals, bytes each
+//     way), its proxy (the loopback port, the exits in the order tried
+//     with the one in use marked, failovers, bytes) and the exits
+//     advertised on chain (wallet, region, price, policy; the policy
+//     column goes first on a narrow terminal); ↑/↓ pick an exit. It
+//     polls the counters; the chain's list is read on entry and ctrl+r.
 //
 // # Data flow
 //

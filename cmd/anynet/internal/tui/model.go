@@ -117,6 +117,7 @@ type model struct {
 	comm   commState
 	wallet walletState
 	mail   mailState
+	vpn    vpnState
 }
 
 func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer) *model {

@@ -111,28 +111,20 @@ func TestViewsRender(t *testing.T) {
 func TestTabSwitching(t *testing.T) {
 	m := newTestModel(t, newFake(), 80, 24)
 	start(m)
-	want := []view{viewNames, viewChat, viewCommunities, viewWallet, viewMail, viewNetwork}
+	want := []view{viewNames, viewChat, viewCommunities, viewWallet, viewMail, viewVPN, viewNetwork}
 	for i, v := range want {
 		drive(m, keyTab)
 		if m.current != v {
 			t.Fatalf("after %d tabs: view %v, want %v", i+1, m.current, v)
 		}
 	}
-	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
-	if m.current != viewMail {
-		t.Fatalf("shift+tab from Network: %v, want Mail", m.current)
-	}
-	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
-	if m.current != viewWallet {
-		t.Fatalf("shift+tab from Mail: %v, want Wallet", m.current)
-	}
-	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
-	if m.current != viewCommunities {
-		t.Fatalf("shift+tab from Wallet: %v, want Communities", m.current)
-	}
-	drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
-	if m.current != viewChat {
-		t.Fatalf("shift+tab from Communities: %v, want Chat", m.current)
+	// shift+tab goes back through every view, from the last to Chat.
+	for v := numViews - 1; v >= viewChat; v-- {
+		from := m.current
+		drive(m, tea.KeyMsg{Type: tea.KeyShiftTab})
+		if m.current != v {
+			t.Fatalf("shift+tab from %v: %v, want %v", from, m.current, v)
+		}
 	}
 	// On Chat the digits type into the input instead of switching.
 	drive(m, keys("1"))

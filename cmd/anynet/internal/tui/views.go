@@ -16,6 +16,7 @@ const (
 	viewCommunities
 	viewWallet
 	viewMail
+	viewVPN
 	numViews
 )
 
@@ -104,6 +105,15 @@ var views = [numViews]viewSpec{
 		enter:   (*model).refreshMail,
 		refresh: (*model).refreshMail,
 		poll:    true, // mail events do not reach the TUI yet: it asks
+	},
+	viewVPN: {
+		title: "VPN", short: "VPN",
+		update:  (*model).updateVPN,
+		render:  (*model).viewVPN,
+		help:    (*model).vpnHelp,
+		enter:   func(m *model) tea.Cmd { return m.refreshVPN(true) },
+		refresh: func(m *model) tea.Cmd { return m.refreshVPN(false) },
+		poll:    true, // counters change without events
 	},
 }
 
