@@ -36,12 +36,12 @@ func TestCompute(t *testing.T) {
 		}, Probes: probes(t, dog, edge, epoch, 20, 20)},
 		status: StatusOK, delivered: 1 << 30, net: big.NewInt(98e13),
 	}, {
-		name: "inflated count: bad signature",
-		ev:   Evidence{Receipts: []Submitted{inflated}, Probes: probes(t, dog, edge, epoch, 20, 20)},
+		name:   "inflated count: bad signature",
+		ev:     Evidence{Receipts: []Submitted{inflated}, Probes: probes(t, dog, edge, epoch, 20, 20)},
 		status: StatusFraudulent, net: new(big.Int),
 	}, {
-		name: "receipt naming another edge",
-		ev:   Evidence{Receipts: []Submitted{receipt(t, ep2, edge, epoch, 1, 1<<30), framing}, Probes: probes(t, dog, edge, epoch, 20, 20)},
+		name:   "receipt naming another edge",
+		ev:     Evidence{Receipts: []Submitted{receipt(t, ep2, edge, epoch, 1, 1<<30), framing}, Probes: probes(t, dog, edge, epoch, 20, 20)},
 		status: StatusFraudulent, delivered: 1 << 30, net: new(big.Int),
 	}, {
 		name:   "receipt of another epoch",
