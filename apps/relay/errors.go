@@ -10,6 +10,9 @@ var (
 	ErrBadSignature = errors.New("relay: bad signature")
 	// ErrWrongEpoch: evidence for another epoch than the one scored.
 	ErrWrongEpoch = errors.New("relay: wrong epoch")
+	// ErrNotForUs: a receipt for another Edge or another epoch than the
+	// collector's.
+	ErrNotForUs = errors.New("relay: receipt for another edge or epoch")
 	// ErrBadProof: a claim whose Merkle proof does not lead to the epoch's
 	// committed root (a forged or altered credit).
 	ErrBadProof = errors.New("relay: proof does not match the commitment")
