@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"io"
+	"math"
 	"slices"
 	"time"
 
@@ -33,6 +34,10 @@ type CoreConfig struct {
 	// Epoch is the length of an epoch; zero means an hour. Epoch n runs
 	// from n*Epoch to (n+1)*Epoch since the Unix epoch.
 	Epoch time.Duration
+	// Grace is how long after an epoch ends Edges and WatchDogs hand in
+	// its evidence (late receipts are lost to the Edge); Guardians settle
+	// after three. Zero means a tenth of Epoch.
+	Grace time.Duration
 	// Guardians receive Edges' receipts and WatchDogs' probe results.
 	Guardians []common.Address
 	// Params are the scoring rules (Guardians).
@@ -49,6 +54,9 @@ type CoreConfig struct {
 	ProbePartner   common.Address
 	ProbesPerEpoch int
 	ProbeTimeout   time.Duration
+	// FlowBytes is the range of probe sizes, drawn log-uniform like the
+	// network's ordinary flows; zero means 2 KiB to 128 KiB.
+	FlowBytes [2]int
 
 	Store service.Store
 	Rand  io.Reader
@@ -135,8 +143,14 @@ func NewCore(cfg CoreConfig) *Core {
 	if cfg.Epoch == 0 {
 		cfg.Epoch = time.Hour
 	}
+	if cfg.Grace == 0 {
+		cfg.Grace = cfg.Epoch / 10
+	}
 	if cfg.ProbeTimeout == 0 {
 		cfg.ProbeTimeout = 5 * time.Second
+	}
+	if cfg.FlowBytes[0] <= 0 || cfg.FlowBytes[1] < cfg.FlowBytes[0] {
+		cfg.FlowBytes = [2]int{2 << 10, 128 << 10}
 	}
 	return &Core{cfg: cfg, self: cfg.Wallet.Address()}
 }
@@ -145,9 +159,7 @@ func (c *Core) epochOf(t time.Time) uint64 { return uint64(t.UnixNano() / int64(
 
 func (c *Core) epochEnd(e uint64) time.Time { return time.Unix(0, int64(e+1)*int64(c.cfg.Epoch)) }
 
-// grace is how long after an epoch ends its receipts are handed in; a
-// Guardian settles after three graces.
-func (c *Core) grace() time.Duration { return c.cfg.Epoch / 10 }
+func (c *Core) grace() time.Duration { return c.cfg.Grace }
 
 // Handle implements service.Core.
 func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
@@ -352,12 +364,11 @@ func (c *Core) probeDone(now time.Time, p *probeRun, answered bool, out *service
 	c.probes = slices.DeleteFunc(c.probes, func(q *probeRun) bool { return q == p })
 }
 
-// flowSize draws a flow's size as the workload does: 2 KiB to 128 KiB,
-// log-uniform.
+// flowSize draws a probe's size, log-uniform in cfg.FlowBytes.
 func (c *Core) flowSize() int {
-	r := c.randU64()
-	base := 2 << 10 << (r % 6)
-	return base + int((r>>8)%uint64(base))
+	lo, hi := float64(c.cfg.FlowBytes[0]), float64(c.cfg.FlowBytes[1])
+	u := float64(c.randU64()>>11) / (1 << 53)
+	return int(lo * math.Pow(hi/lo, u))
 }
 
 // tick does what is due at now and asks for the next deadline.

@@ -110,8 +110,13 @@
 //
 // # What is not here yet
 //
-// Meters are not yet wired into the link layer's relayed sessions, the
-// roles have no runtime, CLI or TUI, and the simulator does not run them;
-// see the package's tests for what is exercised end to end (scoring,
-// commitments and claims on the embedded chain).
+// Core (core.go) runs the four roles over the service shape: endpoints
+// meter flows that Edges relay at the service layer (frames on
+// RelayPort), and the simulator's "relay" workload runs it at 1,000
+// nodes. The link layer's routers do not meter their forwarded frames
+// yet, there is no runtime on real nodes (the core is not started by the
+// daemon), no CLI, TUI or DID role entries, and WatchDogs' probe
+// wallets are long-lived (an Edge that learns them could tell probes
+// apart; rotating them per epoch is the plan). Settlement on chain
+// (Contract) is complete and tested on the embedded chain.
 package relay
