@@ -80,12 +80,6 @@ type (
 		Bytes      int
 		Epoch      uint64
 	}
-	// Forwarded: this Edge passed Bytes of flow Flow from From to To.
-	Forwarded struct {
-		From, To common.Address
-		Flow     uint64
-		Bytes    int
-	}
 	// Probed: this WatchDog's signed result of one probe.
 	Probed struct{ Probe Probe }
 	// Settled: this Guardian's scores and commitment of an epoch.
@@ -189,15 +183,15 @@ func (c *Core) start() {
 	c.settled = map[uint64]bool{}
 	c.probes = nil
 	st := c.cfg.Store
-	_ = st.Scan([]byte("r"), func(_, v []byte) bool {
-		var r Receipt
-		if r.UnmarshalBinary(v) == nil {
-			_ = c.collector(r.Epoch).Add(r)
-		}
-		return true
-	})
 	_ = st.Scan([]byte("s"), func(k, _ []byte) bool {
 		c.submitted[binary.BigEndian.Uint64(k[1:])] = true
+		return true
+	})
+	_ = st.Scan([]byte("r"), func(_, v []byte) bool {
+		var r Receipt
+		if r.UnmarshalBinary(v) == nil && !c.submitted[r.Epoch] {
+			_ = c.collector(r.Epoch).Add(r)
+		}
 		return true
 	})
 	_ = st.Scan([]byte("g"), func(k, v []byte) bool {
@@ -256,7 +250,6 @@ func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.
 			return
 		}
 		out.To(f.peer, dataFrame{kind: frameRelayed, flow: f.flow, peer: peer, flags: f.flags, payload: f.payload}.encode())
-		out.Emit(Forwarded{From: peer, To: f.peer, Flow: f.flow, Bytes: len(f.payload)})
 	case frameRelayed:
 		f, err := decodeData(b)
 		if err != nil {
@@ -417,6 +410,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 			}
 			c.submitted[e] = true
 			delete(c.collectors, e)
+			c.forget(binary.BigEndian.AppendUint64([]byte("r"), e), out)
 			out.Put(binary.BigEndian.AppendUint64([]byte("s"), e), nil)
 		}
 	}
@@ -440,6 +434,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 			out.Emit(Settled{Scores: s, Commitment: Commit(s)})
 			c.settled[e] = true
 			delete(c.evidence, e)
+			c.forget(binary.BigEndian.AppendUint64([]byte("g"), e), out)
 			out.Put(binary.BigEndian.AppendUint64([]byte("d"), e), nil)
 		}
 	}
@@ -497,6 +492,14 @@ func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
 		}
 		delete(c.results, e)
 	}
+}
+
+// forget deletes the stored keys under prefix.
+func (c *Core) forget(prefix []byte, out *service.Effects) {
+	_ = c.cfg.Store.Scan(prefix, func(k, _ []byte) bool {
+		out.Del(slices.Clone(k))
+		return true
+	})
 }
 
 func sortedKeys[V any](m map[uint64]V) []uint64 {
