@@ -28,8 +28,8 @@ import (
 // probes, and going offline.
 //
 // Invariants, per settled epoch:
-//   - every Guardian commits the same root (the score is public and
-//     recomputed bit for bit);
+//   - a Guardian's commitment recomputes from the evidence it publishes,
+//     and every Guardian commits the same root;
 //   - every cheater is detected (not "ok") or is credited no more than
 //     the bytes that truly reached endpoints through it;
 //   - every honest Edge is "ok" and credited within 1 % of the bytes
@@ -44,7 +44,8 @@ type relayLoad struct {
 	guardians map[common.Address]bool
 	truth     map[relayKey]uint64                       // bytes delivered through an Edge per epoch
 	roots     map[uint64]map[common.Address]common.Hash // epoch → guardian → root
-	scores    map[uint64]relay.Scores                   // the first Guardian's
+	scores    map[uint64]relay.Scores
+	params    relay.Params // the first Guardian's
 	// counts, for the tests and the summary.
 	flows, settled, detected int
 }
@@ -96,6 +97,7 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 		epoch = 10 * time.Second
 	}
 	params := relay.DefaultParams(dogs...)
+	l.params = params
 	roles := map[common.Address]relay.CoreConfig{}
 	for i, d := range dogs {
 		roles[d] = relay.CoreConfig{Roles: relay.RoleWatchDog, Edges: l.edges, ProbePartner: partners[i], ProbesPerEpoch: 2}
@@ -128,7 +130,7 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			}
 			cfg := roles[self]
 			cfg.Wallet, cfg.Epoch, cfg.Guardians, cfg.Params = pay.NewKeyWallet(key), epoch, guardians, params
-			cfg.Store, cfg.Rand, cfg.ReceiptEvery, cfg.ProbeTimeout, cfg.Grace = st, rnd, 16<<10, 5*time.Second, 3*time.Second
+			cfg.Store, cfg.Rand, cfg.ReceiptEvery, cfg.ProbeTimeout, cfg.Grace = st, rnd, 16<<10, 5*time.Second, 4*time.Second
 			cfg.FlowBytes = [2]int{1 << 10, 16 << 10}
 			return &relayDriver{core: relay.NewCore(cfg), cheat: l.cheat[self]}
 		},
@@ -149,6 +151,10 @@ func (l *relayLoad) observe(o Observation) error {
 		l.truth[relayKey{e.Edge, e.Epoch}] += uint64(e.Bytes)
 	case relay.Settled:
 		ep := e.Scores.Epoch
+		// Anyone recomputes a Guardian's commitment from what it publishes.
+		if again := relay.Commit(relay.Compute(e.Evidence, l.params)); again.Root != e.Commitment.Root {
+			return fmt.Errorf("epoch %d: guardian %s's commitment does not recompute from its evidence", ep, o.Node)
+		}
 		if l.roots[ep] == nil {
 			l.roots[ep] = map[common.Address]common.Hash{}
 			l.scores[ep] = e.Scores

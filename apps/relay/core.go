@@ -82,8 +82,10 @@ type (
 	}
 	// Probed: this WatchDog's signed result of one probe.
 	Probed struct{ Probe Probe }
-	// Settled: this Guardian's scores and commitment of an epoch.
+	// Settled: this Guardian's scores and commitment of an epoch, and the
+	// evidence it scored (what it publishes).
 	Settled struct {
+		Evidence   Evidence
 		Scores     Scores
 		Commitment Commitment
 	}
@@ -107,10 +109,34 @@ type Core struct {
 	probes  []*probeRun // pending, by due time
 	results map[uint64][]Probe
 	seq     uint64
-	// guardian
-	evidence map[uint64]*Evidence
-	settled  map[uint64]bool
+	// edge and watchdog: batches for Guardians, kept until acknowledged.
+	outbox map[outKey]*outItem
+	// guardian: the batches received per epoch, by kind and sender.
+	batches map[uint64]map[batchKey][]byte
+	settled map[uint64]bool
 }
+
+type outKey struct {
+	guardian common.Address
+	kind     byte
+	epoch    uint64
+}
+
+// outItem is a batch for a Guardian: at is when to (re)send it, zero
+// while it is on its way.
+type outItem struct {
+	frame []byte
+	at    time.Time
+}
+
+type batchKey struct {
+	kind byte
+	by   common.Address
+}
+
+// retryAfter is how long an Edge or WatchDog waits to send a batch again
+// after the Guardian's connection failed.
+const retryAfter = time.Second
 
 type meterKey struct {
 	edge  common.Address
@@ -162,6 +188,12 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 		c.start()
 	case service.Frame:
 		c.frame(now, in.Peer, in.Frame, out)
+	case service.Down:
+		for k, it := range c.outbox {
+			if k.guardian == in.Peer && it.at.IsZero() {
+				it.at = now.Add(retryAfter)
+			}
+		}
 	case service.Command:
 		if s, ok := in.Cmd.(Send); ok {
 			out.Result = c.send(s, out)
@@ -171,15 +203,17 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 }
 
 // Store keys: "r" epoch endpoint session → a receipt an Edge holds;
-// "s" epoch → an epoch the Edge handed in; "g" epoch by … → evidence a
-// Guardian holds; "d" epoch → an epoch it settled.
+// "s" epoch → an epoch the Edge handed in; "o" guardian kind epoch → a
+// batch not yet acknowledged; "g" epoch kind sender → a batch a Guardian
+// holds; "d" epoch → an epoch it settled.
 func (c *Core) start() {
 	c.meters = map[meterKey]*Meter{}
 	c.collectors = map[uint64]*Collector{}
 	c.submitted = map[uint64]bool{}
 	c.planned = map[uint64]bool{}
 	c.results = map[uint64][]Probe{}
-	c.evidence = map[uint64]*Evidence{}
+	c.outbox = map[outKey]*outItem{}
+	c.batches = map[uint64]map[batchKey][]byte{}
 	c.settled = map[uint64]bool{}
 	c.probes = nil
 	st := c.cfg.Store
@@ -194,8 +228,13 @@ func (c *Core) start() {
 		}
 		return true
 	})
+	_ = st.Scan([]byte("o"), func(k, v []byte) bool {
+		ok := outKey{common.BytesToAddress(k[1:21]), k[21], binary.BigEndian.Uint64(k[22:])}
+		c.outbox[ok] = &outItem{frame: slices.Clone(v), at: time.Unix(0, 1)} // resend now
+		return true
+	})
 	_ = st.Scan([]byte("g"), func(k, v []byte) bool {
-		c.addEvidence(binary.BigEndian.Uint64(k[1:]), k[1+8], common.BytesToAddress(k[1+8+1:1+8+1+20]), v)
+		c.batch(binary.BigEndian.Uint64(k[1:]))[batchKey{k[9], common.BytesToAddress(k[10:30])}] = slices.Clone(v)
 		return true
 	})
 	_ = st.Scan([]byte("d"), func(k, _ []byte) bool {
@@ -270,45 +309,87 @@ func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.
 			out.Put(k, v)
 		}
 	case frameSubmit, frameProbes:
-		if c.cfg.Roles&RoleGuardian == 0 {
-			return
-		}
 		size := ReceiptSize
 		if b[0] == frameProbes {
 			size = ProbeSize
 		}
-		epoch, items, err := decodeBatch(b, size)
-		if err != nil || c.settled[epoch] {
+		epoch, _, err := decodeBatch(b, size)
+		if err != nil || c.cfg.Roles&RoleGuardian == 0 {
 			return
 		}
-		for i, it := range items {
-			k := binary.BigEndian.AppendUint64([]byte("g"), epoch)
-			k = binary.BigEndian.AppendUint32(append(append(k, b[0]), peer[:]...), uint32(i))
-			out.Put(k, slices.Clone(it))
-			c.addEvidence(epoch, b[0], peer, it)
+		out.To(peer, binary.BigEndian.AppendUint64([]byte{frameAck, b[0]}, epoch))
+		if c.settled[epoch] {
+			return
+		}
+		c.batch(epoch)[batchKey{b[0], peer}] = slices.Clone(b)
+		k := binary.BigEndian.AppendUint64([]byte("g"), epoch)
+		out.Put(append(append(k, b[0]), peer[:]...), slices.Clone(b))
+	case frameAck:
+		if len(b) != 1+1+8 {
+			return
+		}
+		k := outKey{peer, b[1], binary.BigEndian.Uint64(b[2:])}
+		if _, ok := c.outbox[k]; ok {
+			delete(c.outbox, k)
+			out.Del(outStoreKey(k))
 		}
 	}
 }
 
-// addEvidence files one submitted receipt or probe result.
-func (c *Core) addEvidence(epoch uint64, kind byte, by common.Address, item []byte) {
-	ev := c.evidence[epoch]
-	if ev == nil {
-		ev = &Evidence{Epoch: epoch}
-		c.evidence[epoch] = ev
+func (c *Core) batch(epoch uint64) map[batchKey][]byte {
+	if c.batches[epoch] == nil {
+		c.batches[epoch] = map[batchKey][]byte{}
 	}
-	switch kind {
-	case frameSubmit:
-		var r Receipt
-		if r.UnmarshalBinary(item) == nil {
-			ev.Receipts = append(ev.Receipts, Submitted{By: by, Receipt: r})
+	return c.batches[epoch]
+}
+
+func outStoreKey(k outKey) []byte {
+	return binary.BigEndian.AppendUint64(append(append([]byte("o"), k.guardian[:]...), k.kind), k.epoch)
+}
+
+// post hands a batch of an epoch to every Guardian, keeping it until
+// each acknowledges it.
+func (c *Core) post(kind byte, epoch uint64, items [][]byte, out *service.Effects) {
+	frame := encodeBatch(kind, epoch, items)
+	for _, g := range c.cfg.Guardians {
+		k := outKey{g, kind, epoch}
+		c.outbox[k] = &outItem{frame: frame}
+		out.Put(outStoreKey(k), frame)
+		out.To(g, frame)
+	}
+}
+
+// evidenceOf gathers the batches of an epoch, in a fixed order.
+func (c *Core) evidenceOf(epoch uint64) Evidence {
+	ev := Evidence{Epoch: epoch}
+	m := c.batches[epoch]
+	keys := make([]batchKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b batchKey) int { return cmp.Or(cmp.Compare(a.kind, b.kind), a.by.Cmp(b.by)) })
+	for _, k := range keys {
+		size := ReceiptSize
+		if k.kind == frameProbes {
+			size = ProbeSize
 		}
-	case frameProbes:
-		var p Probe
-		if p.UnmarshalBinary(item) == nil && p.WatchDog == by {
-			ev.Probes = append(ev.Probes, p)
+		_, items, _ := decodeBatch(m[k], size)
+		for _, it := range items {
+			switch k.kind {
+			case frameSubmit:
+				var r Receipt
+				if r.UnmarshalBinary(it) == nil {
+					ev.Receipts = append(ev.Receipts, Submitted{By: k.by, Receipt: r})
+				}
+			case frameProbes:
+				var p Probe
+				if p.UnmarshalBinary(it) == nil && p.WatchDog == k.by {
+					ev.Probes = append(ev.Probes, p)
+				}
+			}
 		}
 	}
+	return ev
 }
 
 // delivered meters relayed bytes, echoes them if asked, and completes a
@@ -405,9 +486,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 				items = append(items, b)
 			}
 			slices.SortFunc(items, func(a, b []byte) int { return cmp.Compare(string(a), string(b)) })
-			for _, g := range c.cfg.Guardians {
-				out.To(g, encodeBatch(frameSubmit, e, items))
-			}
+			c.post(frameSubmit, e, items, out)
 			c.submitted[e] = true
 			delete(c.collectors, e)
 			c.forget(binary.BigEndian.AppendUint64([]byte("r"), e), out)
@@ -419,9 +498,28 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 		c.watch(now, cur, out)
 	}
 
+	// Batches whose Guardian's connection failed, sent again.
+	var again []outKey
+	for k, it := range c.outbox {
+		if !it.at.IsZero() {
+			again = append(again, k)
+		}
+	}
+	slices.SortFunc(again, func(a, b outKey) int {
+		return cmp.Or(a.guardian.Cmp(b.guardian), cmp.Compare(a.kind, b.kind), cmp.Compare(a.epoch, b.epoch))
+	})
+	for _, k := range again {
+		if it := c.outbox[k]; now.Before(it.at) {
+			out.Wake(it.at)
+		} else {
+			it.at = time.Time{}
+			out.To(k.guardian, it.frame)
+		}
+	}
+
 	// Guardian: settle epochs three graces after they end.
 	if c.cfg.Roles&RoleGuardian != 0 {
-		for _, e := range sortedKeys(c.evidence) {
+		for _, e := range sortedKeys(c.batches) {
 			due := c.epochEnd(e).Add(3 * c.grace())
 			if c.settled[e] {
 				continue
@@ -430,10 +528,11 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 				out.Wake(due)
 				continue
 			}
-			s := Compute(*c.evidence[e], c.cfg.Params)
-			out.Emit(Settled{Scores: s, Commitment: Commit(s)})
+			ev := c.evidenceOf(e)
+			s := Compute(ev, c.cfg.Params)
+			out.Emit(Settled{Evidence: ev, Scores: s, Commitment: Commit(s)})
 			c.settled[e] = true
-			delete(c.evidence, e)
+			delete(c.batches, e)
 			c.forget(binary.BigEndian.AppendUint64([]byte("g"), e), out)
 			out.Put(binary.BigEndian.AppendUint64([]byte("d"), e), nil)
 		}
@@ -487,9 +586,7 @@ func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
 			b, _ := p.MarshalBinary()
 			items = append(items, b)
 		}
-		for _, g := range c.cfg.Guardians {
-			out.To(g, encodeBatch(frameProbes, e, items))
-		}
+		c.post(frameProbes, e, items, out)
 		delete(c.results, e)
 	}
 }

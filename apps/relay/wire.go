@@ -14,6 +14,7 @@ const (
 	frameReceipt  = 3 // endpoint → Edge: one Receipt
 	frameSubmit   = 4 // Edge → Guardian: epoch, receipts
 	frameProbes   = 5 // WatchDog → Guardian: epoch, probe results
+	frameAck      = 6 // Guardian → Edge or WatchDog: kind, epoch of a batch it holds
 	flagEcho      = 1 // the receiver sends the payload back through the Edge
 	dataHeader    = 1 + 8 + 20 + 1
 	batchHeader   = 1 + 8
