@@ -48,6 +48,7 @@ type relayLoad struct {
 	params    relay.Params // the first Guardian's
 	// counts, for the tests and the summary.
 	flows, settled, detected int
+	stats                    *Stats
 }
 
 type relayKey struct {
@@ -65,7 +66,8 @@ func (l *relayLoad) done() bool            { return true }
 
 func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 	l := &relayLoad{cheat: map[common.Address]string{}, guardians: map[common.Address]bool{},
-		truth: map[relayKey]uint64{}, roots: map[uint64]map[common.Address]common.Hash{}, scores: map[uint64]relay.Scores{}}
+		truth: map[relayKey]uint64{}, roots: map[uint64]map[common.Address]common.Hash{}, scores: map[uint64]relay.Scores{},
+		stats: &s.stats}
 	hosts := make([]common.Address, len(s.hosts))
 	for i, h := range s.hosts {
 		hosts[i] = s.nodes[h].self.Wallet
@@ -210,6 +212,8 @@ func (l *relayLoad) check() error {
 	if l.settled == 0 {
 		return fmt.Errorf("no epoch settled")
 	}
+	l.stats.RelayFlows, l.stats.RelayEpochs, l.stats.RelayDetected = l.flows, l.settled, l.detected
+	l.stats.RelayEdges, l.stats.RelayCheaters = len(l.edges), len(l.cheat)
 	return nil
 }
 
