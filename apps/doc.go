@@ -27,6 +27,8 @@
 //	                    and UDP as datagrams)
 //	mq        apps/mq   tcp 4222 (NATS, JetStream) AnynetMQ = "nats:4222"
 //	                    loopback 127.0.0.1:4222 (gateway for NATS clients)
+//	relay     apps/relay tcp 4300 (receipts,       (none yet: role entries are future work)
+//	                    probes, evidence)
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -77,6 +79,14 @@
 // through which standard NATS clients reach any wallet's queues. The
 // engine has its own goroutines and clock, so mq does not take the core
 // shape and the simulator does not run it.
+//
+// apps/relay: relay incentives — endpoints sign cumulative receipts for
+// the bytes Edges deliver to them, WatchDogs probe Edges with
+// ordinary-looking echoed flows and sign the results, Guardians score
+// each epoch with a public formula (integer arithmetic, order-free: it
+// recomputes bit for bit) and post one Merkle commitment of credits to
+// naming/contracts/RelayCredits, where each Edge claims with a proof; a
+// sans-I/O core that the simulator's "relay" workload runs.
 //
 // The other services are tracked in the project's issues.
 package apps

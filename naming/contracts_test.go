@@ -31,6 +31,7 @@ var committed = []struct {
 	{"NetworkPasses", &bindings.NetworkPassesMetaData, "networkpasses.go"},
 	{"PaymentChannels", &bindings.PaymentChannelsMetaData, "paymentchannels.go"},
 	{"TestToken", &bindings.TestTokenMetaData, "testtoken.go"},
+	{"RelayCredits", &bindings.RelayCreditsMetaData, "relaycredits.go"},
 }
 
 func readBuild(t *testing.T, dir, name string) (abiJSON, bin []byte) {

@@ -180,8 +180,9 @@
 // Kinds (workloadKinds in workload.go): "tcp", bulk transfers
 // (transfer.go, server.go); "resolve", lookups then transfers (above);
 // "im", instant messages (im.go, service.go, below); "pay", payment
-// channels (pay.go, below); "join" and "leave", hosts that come up late
-// or go away for good (above).
+// channels (pay.go, below); "relay", relay incentives (relay.go,
+// below); "join" and "leave", hosts that come up late or go away for
+// good (above).
 //
 // # Payments
 //
@@ -198,6 +199,20 @@
 // payer signed, and what it received sums to it); every cheating payee
 // caught, no honest one accused. sim/scenarios/pay-1000.yaml runs it at
 // 1,000 nodes with loss, crashes and cheaters.
+//
+// # Relay incentives
+//
+// The "relay" workload runs apps/relay's core (relay.Core) on every host
+// on relay.RelayPort: a tenth of the hosts are Edges (a share cheat of
+// them cheating in the four ways of relay.Misbehave), ten are WatchDogs
+// with a probe partner each, three are Guardians, the rest endpoints
+// sending messages flows through random Edges; epoch sets the epoch's
+// length. Edges relay at the service layer here (frames over the
+// service connections), not in the link layer's routers. Checked per
+// settled epoch: every Guardian commits the same root; every cheater is
+// detected or credited no more than it delivered; every honest Edge is
+// "ok" and credited within 1 % of what truly reached endpoints through
+// it. sim/scenarios/relay-1000.yaml runs it at 1,000 nodes.
 //
 // # Instant messaging
 //

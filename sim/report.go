@@ -46,6 +46,10 @@ func (r *Result) Summary(w io.Writer) {
 			fmt.Fprintf(w, "im delivery:    p50 %s  p90 %s  p99 %s  max %s\n", percentile(st.IMLatency, 50), percentile(st.IMLatency, 90), percentile(st.IMLatency, 99), percentile(st.IMLatency, 100))
 		}
 	}
+	if st.RelayFlows > 0 {
+		fmt.Fprintf(w, "relay:          %d flows through %d edges (%d cheating); %d epochs settled; %d cheater-epochs detected\n",
+			st.RelayFlows, st.RelayEdges, st.RelayCheaters, st.RelayEpochs, st.RelayDetected)
+	}
 	if len(st.Routers) > 0 {
 		fmt.Fprintf(w, "routing:        %d routers forwarded %d frames; dropped %d no-route, %d hop-limit; %d frames from hosts not to their router\n",
 			len(st.Routers), st.RoutedForwarded, st.RoutedNoRoute, st.RoutedHopLimit, st.HostDirect)

@@ -105,8 +105,10 @@ type Workload struct {
 	Block float64 `yaml:"block"`
 	Allow float64 `yaml:"allow"`
 	Read  bool    `yaml:"read"`
-	// pay: the share of payees that cheat (pay.go).
+	// pay: the share of payees that cheat (pay.go); relay: of Edges.
 	Cheat float64 `yaml:"cheat"`
+	// relay: the length of an epoch (relay.go).
+	Epoch Duration `yaml:"epoch"`
 	// im: Attach is the share of messages sent as file offers; Groups
 	// private groups of GroupSize hosts get GroupMessages messages,
 	// and one member of each is removed halfway (im_group.go).

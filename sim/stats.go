@@ -56,21 +56,24 @@ type Stats struct {
 	// up, and connections down or peers unreachable (Down inputs); and,
 	// per delivered message, the virtual time from acceptance to its
 	// RECEIPT.
-	IMMessages    int
-	IMAccepted    int
-	IMRefused     int
-	IMDelivered   int
-	IMStored      int
-	IMDuplicates  int
-	IMAfterCrash  int
-	IMDeposited   int // messages a mailbox stored (status Sent)
-	IMFromMailbox int // mailbox items recipients fetched
-	IMBlocked     int // messages refused because their recipient blocked the sender
-	IMRead        int // read receipts that reached senders
-	IMGroupShown  int // group messages shown to members
-	IMConnections int
-	IMStalls      int
-	IMLatency     []time.Duration
+	IMMessages   int
+	IMAccepted   int
+	IMRefused    int
+	IMDelivered  int
+	IMStored     int
+	IMDuplicates int
+	IMAfterCrash int
+	IMDeposited  int // messages a mailbox stored (status Sent)
+	// relay (relay.go): flows started, epochs settled, Edges and cheating
+	// Edges, and cheater-epochs detected (scored other than "ok").
+	RelayFlows, RelayEpochs, RelayEdges, RelayCheaters, RelayDetected int
+	IMFromMailbox                                                     int // mailbox items recipients fetched
+	IMBlocked                                                         int // messages refused because their recipient blocked the sender
+	IMRead                                                            int // read receipts that reached senders
+	IMGroupShown                                                      int // group messages shown to members
+	IMConnections                                                     int
+	IMStalls                                                          int
+	IMLatency                                                         []time.Duration
 
 	// Overlay routing (routing.go): every router's work, and the totals
 	// of frames forwarded and dropped by reason; HostDirect counts frames

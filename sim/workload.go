@@ -15,6 +15,8 @@ import (
 // "resolve" (lookups then transfers, resolve.go), "im" (instant
 // messages in apps/im's protocol, with mailboxes, im.go), "pay"
 // (payment channels in apps/pay's core, with cheating payees, pay.go),
+// "relay" (relay incentives in apps/relay's core, with cheating Edges,
+// relay.go),
 // and "join" and
 // "leave" (hosts that come up late or go away for good, churn.go).
 // Transfers and conversations run between s.hosts: every node, or, with
@@ -49,6 +51,7 @@ var workloadKinds = map[string]workloadMaker{
 	"resolve": resolveLookups,
 	"im":      imMessages,
 	"pay":     payMaker,
+	"relay":   relayMaker,
 	"join":    churnMaker(false),
 	"leave":   churnMaker(true),
 }

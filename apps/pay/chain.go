@@ -107,6 +107,18 @@ func (c *Chain) transact(ctx context.Context, w Wallet, to *common.Address, valu
 	return r, nil
 }
 
+// Transact signs data as a transaction from w to `to` (nil creates a
+// contract) carrying value, sends it and waits for its receipt; a
+// reverted transaction is ErrFailed. Other apps' contracts use it too.
+func (c *Chain) Transact(ctx context.Context, w Wallet, to *common.Address, value *big.Int, data []byte) (*types.Receipt, error) {
+	return c.transact(ctx, w, to, value, data)
+}
+
+// Call runs a read-only call of data on the contract at to.
+func (c *Chain) Call(ctx context.Context, to common.Address, data []byte) ([]byte, error) {
+	return c.call(ctx, to, data)
+}
+
 // WaitMined polls for the receipt of hash, backing off from 5 ms to 500 ms.
 func (c *Chain) WaitMined(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
 	return naming.WaitMined(ctx, c.Backend, hash)

@@ -10,7 +10,8 @@ const path = require('path');
 const solc = require('solc');
 
 // The contracts Deploy puts on chain, then apps/pay's (deployed by
-// pay.Deploy); interfaces are not written out.
+// pay.Deploy) and apps/relay's (relay.Deploy); interfaces are not written
+// out.
 const DEPLOYABLE = [
   'ENSRegistry',
   'PublicResolver',
@@ -20,6 +21,7 @@ const DEPLOYABLE = [
   'NetworkPasses',
   'PaymentChannels',
   'TestToken',
+  'RelayCredits',
 ];
 
 function main() {

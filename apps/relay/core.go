@@ -1,0 +1,609 @@
+package relay
+
+import (
+	"cmp"
+	"encoding/binary"
+	"io"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/anynet/anynet/apps/pay"
+	"github.com/anynet/anynet/apps/service"
+)
+
+// RelayPort is the overlay port the relay cores talk on.
+const RelayPort = 4300
+
+// Roles are what a node does beyond being an endpoint (every node is
+// one: it meters what reaches it through Edges and signs receipts).
+type Roles uint8
+
+const (
+	RoleEdge     Roles = 1 << iota // relays for others, collects receipts
+	RoleWatchDog                   // probes Edges
+	RoleGuardian                   // scores epochs and commits credits
+)
+
+// CoreConfig configures a Core.
+type CoreConfig struct {
+	Wallet pay.Wallet
+	Roles  Roles
+	// Epoch is the length of an epoch; zero means an hour. Epoch n runs
+	// from n*Epoch to (n+1)*Epoch since the Unix epoch.
+	Epoch time.Duration
+	// Grace is how long after an epoch ends Edges and WatchDogs hand in
+	// its evidence (late receipts are lost to the Edge); Guardians settle
+	// after three. Zero means a tenth of Epoch.
+	Grace time.Duration
+	// Guardians receive Edges' receipts and WatchDogs' probe results.
+	Guardians []common.Address
+	// Params are the scoring rules (Guardians).
+	Params Params
+	// ReceiptEvery: bytes between receipts; zero means DefaultReceiptEvery.
+	ReceiptEvery uint64
+
+	// WatchDogs: the Edges to probe, ProbesPerEpoch times each at random
+	// moments, with flows to ProbePartner (a host the WatchDog's operator
+	// runs, which echoes them like any request/response flow) of sizes
+	// drawn like ordinary flows; a probe not echoed whole within
+	// ProbeTimeout (zero: 5 s) is unanswered.
+	Edges          []common.Address
+	ProbePartner   common.Address
+	ProbesPerEpoch int
+	ProbeTimeout   time.Duration
+	// FlowBytes is the range of probe sizes, drawn log-uniform like the
+	// network's ordinary flows; zero means 2 KiB to 128 KiB.
+	FlowBytes [2]int
+
+	Store service.Store
+	Rand  io.Reader
+}
+
+// Commands and events of a Core.
+type (
+	// Send starts a flow of Bytes bytes to To through the Edge Via; with
+	// Echo the receiver sends it back (a request/response flow). The
+	// result is the flow's id (uint64).
+	Send struct {
+		Via, To common.Address
+		Bytes   int
+		Echo    bool
+	}
+	// Delivered: Bytes of flow Flow from From reached this endpoint
+	// through Edge, in Epoch.
+	Delivered struct {
+		Edge, From common.Address
+		Flow       uint64
+		Bytes      int
+		Epoch      uint64
+	}
+	// Probed: this WatchDog's signed result of one probe.
+	Probed struct{ Probe Probe }
+	// Settled: this Guardian's scores and commitment of an epoch, and the
+	// evidence it scored (what it publishes).
+	Settled struct {
+		Evidence   Evidence
+		Scores     Scores
+		Commitment Commitment
+	}
+)
+
+// chunk is the most payload bytes of one data frame.
+const chunk = 16 << 10
+
+// Core is the relay protocol of one node, with no I/O (apps/service).
+type Core struct {
+	cfg  CoreConfig
+	self common.Address
+
+	// endpoint: a meter per (edge, flow, epoch).
+	meters map[meterKey]*Meter
+	// edge: receipts kept per epoch, and the epochs handed in.
+	collectors map[uint64]*Collector
+	submitted  map[uint64]bool
+	// watchdog
+	planned map[uint64]bool
+	probes  []*probeRun // pending, by due time
+	results map[uint64][]Probe
+	seq     uint64
+	// edge and watchdog: batches for Guardians, kept until acknowledged.
+	outbox map[outKey]*outItem
+	// guardian: the batches received per epoch, by kind and sender.
+	batches map[uint64]map[batchKey][]byte
+	settled map[uint64]bool
+}
+
+type outKey struct {
+	guardian common.Address
+	kind     byte
+	epoch    uint64
+}
+
+// outItem is a batch for a Guardian: at is when to (re)send it, zero
+// while it is on its way.
+type outItem struct {
+	frame []byte
+	at    time.Time
+}
+
+type batchKey struct {
+	kind byte
+	by   common.Address
+}
+
+// retryAfter is how long an Edge or WatchDog waits to send a batch again
+// after the Guardian's connection failed.
+const retryAfter = time.Second
+
+type meterKey struct {
+	edge  common.Address
+	flow  uint64
+	epoch uint64
+}
+
+// probeRun is one probe of a WatchDog.
+type probeRun struct {
+	edge   common.Address
+	epoch  uint64
+	seq    uint64
+	due    time.Time // when to send it
+	sentAt time.Time // zero until sent
+	flow   uint64
+	size   int
+	got    int
+}
+
+var _ service.Core = (*Core)(nil)
+
+// NewCore returns the core of cfg.Wallet.
+func NewCore(cfg CoreConfig) *Core {
+	if cfg.Epoch == 0 {
+		cfg.Epoch = time.Hour
+	}
+	if cfg.Grace == 0 {
+		cfg.Grace = cfg.Epoch / 10
+	}
+	if cfg.ProbeTimeout == 0 {
+		cfg.ProbeTimeout = 5 * time.Second
+	}
+	if cfg.FlowBytes[0] <= 0 || cfg.FlowBytes[1] < cfg.FlowBytes[0] {
+		cfg.FlowBytes = [2]int{2 << 10, 128 << 10}
+	}
+	return &Core{cfg: cfg, self: cfg.Wallet.Address()}
+}
+
+func (c *Core) epochOf(t time.Time) uint64 { return uint64(t.UnixNano() / int64(c.cfg.Epoch)) }
+
+func (c *Core) epochEnd(e uint64) time.Time { return time.Unix(0, int64(e+1)*int64(c.cfg.Epoch)) }
+
+func (c *Core) grace() time.Duration { return c.cfg.Grace }
+
+// Handle implements service.Core.
+func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
+	switch in.Kind {
+	case service.Start:
+		c.start()
+	case service.Frame:
+		c.frame(now, in.Peer, in.Frame, out)
+	case service.Down:
+		for k, it := range c.outbox {
+			if k.guardian == in.Peer && it.at.IsZero() {
+				it.at = now.Add(retryAfter)
+			}
+		}
+	case service.Command:
+		if s, ok := in.Cmd.(Send); ok {
+			out.Result = c.send(s, out)
+		}
+	}
+	c.tick(now, out)
+}
+
+// Store keys: "r" epoch endpoint session → a receipt an Edge holds;
+// "s" epoch → an epoch the Edge handed in; "o" guardian kind epoch → a
+// batch not yet acknowledged; "g" epoch kind sender → a batch a Guardian
+// holds; "d" epoch → an epoch it settled.
+func (c *Core) start() {
+	c.meters = map[meterKey]*Meter{}
+	c.collectors = map[uint64]*Collector{}
+	c.submitted = map[uint64]bool{}
+	c.planned = map[uint64]bool{}
+	c.results = map[uint64][]Probe{}
+	c.outbox = map[outKey]*outItem{}
+	c.batches = map[uint64]map[batchKey][]byte{}
+	c.settled = map[uint64]bool{}
+	c.probes = nil
+	st := c.cfg.Store
+	_ = st.Scan([]byte("s"), func(k, _ []byte) bool {
+		c.submitted[binary.BigEndian.Uint64(k[1:])] = true
+		return true
+	})
+	_ = st.Scan([]byte("r"), func(_, v []byte) bool {
+		var r Receipt
+		if r.UnmarshalBinary(v) == nil && !c.submitted[r.Epoch] {
+			_ = c.collector(r.Epoch).Add(r)
+		}
+		return true
+	})
+	_ = st.Scan([]byte("o"), func(k, v []byte) bool {
+		ok := outKey{common.BytesToAddress(k[1:21]), k[21], binary.BigEndian.Uint64(k[22:])}
+		c.outbox[ok] = &outItem{frame: slices.Clone(v), at: time.Unix(0, 1)} // resend now
+		return true
+	})
+	_ = st.Scan([]byte("g"), func(k, v []byte) bool {
+		c.batch(binary.BigEndian.Uint64(k[1:]))[batchKey{k[9], common.BytesToAddress(k[10:30])}] = slices.Clone(v)
+		return true
+	})
+	_ = st.Scan([]byte("d"), func(k, _ []byte) bool {
+		c.settled[binary.BigEndian.Uint64(k[1:])] = true
+		return true
+	})
+}
+
+func (c *Core) collector(epoch uint64) *Collector {
+	col := c.collectors[epoch]
+	if col == nil {
+		col = &Collector{Edge: c.self, Epoch: epoch}
+		c.collectors[epoch] = col
+	}
+	return col
+}
+
+func (c *Core) randU64() uint64 {
+	var b [8]byte
+	_, _ = io.ReadFull(c.cfg.Rand, b[:])
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// send starts a flow and returns its id.
+func (c *Core) send(s Send, out *service.Effects) uint64 {
+	flow := c.randU64()
+	var flags byte
+	if s.Echo {
+		flags = flagEcho
+	}
+	c.sendFlow(s.Via, s.To, flow, flags, s.Bytes, out)
+	return flow
+}
+
+func (c *Core) sendFlow(via, to common.Address, flow uint64, flags byte, size int, out *service.Effects) {
+	payload := make([]byte, chunk)
+	for size > 0 {
+		n := min(size, chunk)
+		out.To(via, dataFrame{kind: frameData, flow: flow, peer: to, flags: flags, payload: payload[:n]}.encode())
+		size -= n
+	}
+}
+
+func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.Effects) {
+	if len(b) == 0 {
+		return
+	}
+	switch b[0] {
+	case frameData:
+		f, err := decodeData(b)
+		if err != nil || c.cfg.Roles&RoleEdge == 0 || f.peer == peer {
+			return
+		}
+		out.To(f.peer, dataFrame{kind: frameRelayed, flow: f.flow, peer: peer, flags: f.flags, payload: f.payload}.encode())
+	case frameRelayed:
+		f, err := decodeData(b)
+		if err != nil {
+			return
+		}
+		c.delivered(now, peer, f, out)
+	case frameReceipt:
+		var r Receipt
+		if c.cfg.Roles&RoleEdge == 0 || r.UnmarshalBinary(b[1:]) != nil || r.Endpoint != peer || c.submitted[r.Epoch] {
+			return
+		}
+		col := c.collector(r.Epoch)
+		before := col.latest[collectKey{r.Endpoint, r.Session}].Bytes
+		if col.Add(r) == nil && r.Bytes > before {
+			k := binary.BigEndian.AppendUint64([]byte("r"), r.Epoch)
+			k = binary.BigEndian.AppendUint64(append(k, r.Endpoint[:]...), r.Session)
+			v, _ := r.MarshalBinary()
+			out.Put(k, v)
+		}
+	case frameSubmit, frameProbes:
+		size := ReceiptSize
+		if b[0] == frameProbes {
+			size = ProbeSize
+		}
+		epoch, _, err := decodeBatch(b, size)
+		if err != nil || c.cfg.Roles&RoleGuardian == 0 {
+			return
+		}
+		out.To(peer, binary.BigEndian.AppendUint64([]byte{frameAck, b[0]}, epoch))
+		if c.settled[epoch] {
+			return
+		}
+		c.batch(epoch)[batchKey{b[0], peer}] = slices.Clone(b)
+		k := binary.BigEndian.AppendUint64([]byte("g"), epoch)
+		out.Put(append(append(k, b[0]), peer[:]...), slices.Clone(b))
+	case frameAck:
+		if len(b) != 1+1+8 {
+			return
+		}
+		k := outKey{peer, b[1], binary.BigEndian.Uint64(b[2:])}
+		if _, ok := c.outbox[k]; ok {
+			delete(c.outbox, k)
+			out.Del(outStoreKey(k))
+		}
+	}
+}
+
+func (c *Core) batch(epoch uint64) map[batchKey][]byte {
+	if c.batches[epoch] == nil {
+		c.batches[epoch] = map[batchKey][]byte{}
+	}
+	return c.batches[epoch]
+}
+
+func outStoreKey(k outKey) []byte {
+	return binary.BigEndian.AppendUint64(append(append([]byte("o"), k.guardian[:]...), k.kind), k.epoch)
+}
+
+// post hands a batch of an epoch to every Guardian, keeping it until
+// each acknowledges it.
+func (c *Core) post(kind byte, epoch uint64, items [][]byte, out *service.Effects) {
+	frame := encodeBatch(kind, epoch, items)
+	for _, g := range c.cfg.Guardians {
+		k := outKey{g, kind, epoch}
+		c.outbox[k] = &outItem{frame: frame}
+		out.Put(outStoreKey(k), frame)
+		out.To(g, frame)
+	}
+}
+
+// evidenceOf gathers the batches of an epoch, in a fixed order.
+func (c *Core) evidenceOf(epoch uint64) Evidence {
+	ev := Evidence{Epoch: epoch}
+	m := c.batches[epoch]
+	keys := make([]batchKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b batchKey) int { return cmp.Or(cmp.Compare(a.kind, b.kind), a.by.Cmp(b.by)) })
+	for _, k := range keys {
+		size := ReceiptSize
+		if k.kind == frameProbes {
+			size = ProbeSize
+		}
+		_, items, _ := decodeBatch(m[k], size)
+		for _, it := range items {
+			switch k.kind {
+			case frameSubmit:
+				var r Receipt
+				if r.UnmarshalBinary(it) == nil {
+					ev.Receipts = append(ev.Receipts, Submitted{By: k.by, Receipt: r})
+				}
+			case frameProbes:
+				var p Probe
+				if p.UnmarshalBinary(it) == nil && p.WatchDog == k.by {
+					ev.Probes = append(ev.Probes, p)
+				}
+			}
+		}
+	}
+	return ev
+}
+
+// delivered meters relayed bytes, echoes them if asked, and completes a
+// WatchDog's probe.
+func (c *Core) delivered(now time.Time, edge common.Address, f dataFrame, out *service.Effects) {
+	n := len(f.payload)
+	k := meterKey{edge, f.flow, c.epochOf(now)}
+	m := c.meters[k]
+	if m == nil {
+		m = &Meter{Wallet: c.cfg.Wallet, Edge: edge, Epoch: k.epoch, Session: f.flow, Every: c.cfg.ReceiptEvery}
+		c.meters[k] = m
+	}
+	if r, err := m.Delivered(n); err == nil && r != nil {
+		c.sendReceipt(edge, r, out)
+	}
+	out.Emit(Delivered{Edge: edge, From: f.peer, Flow: f.flow, Bytes: n, Epoch: k.epoch})
+	if f.flags&flagEcho != 0 {
+		out.To(edge, dataFrame{kind: frameData, flow: f.flow, peer: f.peer, payload: f.payload}.encode())
+	}
+	for _, p := range c.probes {
+		if p.flow == f.flow && p.edge == edge && !p.sentAt.IsZero() {
+			if p.got += n; p.got >= p.size {
+				c.probeDone(now, p, true, out)
+			}
+			break
+		}
+	}
+}
+
+func (c *Core) sendReceipt(edge common.Address, r *Receipt, out *service.Effects) {
+	b, _ := r.MarshalBinary()
+	out.To(edge, append([]byte{frameReceipt}, b...))
+}
+
+// probeDone signs p's result and drops it from the pending probes.
+func (c *Core) probeDone(now time.Time, p *probeRun, answered bool, out *service.Effects) {
+	pr := Probe{Epoch: p.epoch, Edge: p.edge, Seq: p.seq, Answered: answered, Bytes: uint32(p.size)}
+	if answered {
+		pr.RTTMicro = uint32(now.Sub(p.sentAt).Microseconds())
+	}
+	if pr.Sign(c.cfg.Wallet) != nil {
+		return
+	}
+	c.results[p.epoch] = append(c.results[p.epoch], pr)
+	out.Emit(Probed{Probe: pr})
+	c.probes = slices.DeleteFunc(c.probes, func(q *probeRun) bool { return q == p })
+}
+
+// flowSize draws a probe's size, log-uniform in cfg.FlowBytes.
+func (c *Core) flowSize() int {
+	lo, hi := float64(c.cfg.FlowBytes[0]), float64(c.cfg.FlowBytes[1])
+	u := float64(c.randU64()>>11) / (1 << 53)
+	return int(lo * math.Pow(hi/lo, u))
+}
+
+// tick does what is due at now and asks for the next deadline.
+func (c *Core) tick(now time.Time, out *service.Effects) {
+	cur := c.epochOf(now)
+	out.Wake(c.epochEnd(cur))
+
+	// Endpoint: the last receipts of ended epochs, in a fixed order.
+	var ended []meterKey
+	for k := range c.meters {
+		if k.epoch < cur {
+			ended = append(ended, k)
+		}
+	}
+	slices.SortFunc(ended, func(a, b meterKey) int {
+		return cmp.Or(cmp.Compare(a.edge.Hex(), b.edge.Hex()), cmp.Compare(a.flow, b.flow), cmp.Compare(a.epoch, b.epoch))
+	})
+	for _, k := range ended {
+		if m := c.meters[k]; m.bytes > m.signedAt {
+			if r, err := m.Receipt(); err == nil {
+				c.sendReceipt(k.edge, r, out)
+			}
+		}
+		delete(c.meters, k)
+	}
+
+	// Edge: hand in the receipts of ended epochs.
+	if c.cfg.Roles&RoleEdge != 0 {
+		for _, e := range sortedKeys(c.collectors) {
+			if c.submitted[e] {
+				continue
+			}
+			due := c.epochEnd(e).Add(c.grace())
+			if now.Before(due) {
+				out.Wake(due)
+				continue
+			}
+			var items [][]byte
+			for _, s := range c.collectors[e].Submissions() {
+				b, _ := s.MarshalBinary()
+				items = append(items, b)
+			}
+			slices.SortFunc(items, func(a, b []byte) int { return cmp.Compare(string(a), string(b)) })
+			c.post(frameSubmit, e, items, out)
+			c.submitted[e] = true
+			delete(c.collectors, e)
+			c.forget(binary.BigEndian.AppendUint64([]byte("r"), e), out)
+			out.Put(binary.BigEndian.AppendUint64([]byte("s"), e), nil)
+		}
+	}
+
+	if c.cfg.Roles&RoleWatchDog != 0 {
+		c.watch(now, cur, out)
+	}
+
+	// Batches whose Guardian's connection failed, sent again.
+	var again []outKey
+	for k, it := range c.outbox {
+		if !it.at.IsZero() {
+			again = append(again, k)
+		}
+	}
+	slices.SortFunc(again, func(a, b outKey) int {
+		return cmp.Or(a.guardian.Cmp(b.guardian), cmp.Compare(a.kind, b.kind), cmp.Compare(a.epoch, b.epoch))
+	})
+	for _, k := range again {
+		if it := c.outbox[k]; now.Before(it.at) {
+			out.Wake(it.at)
+		} else {
+			it.at = time.Time{}
+			out.To(k.guardian, it.frame)
+		}
+	}
+
+	// Guardian: settle epochs three graces after they end.
+	if c.cfg.Roles&RoleGuardian != 0 {
+		for _, e := range sortedKeys(c.batches) {
+			due := c.epochEnd(e).Add(3 * c.grace())
+			if c.settled[e] {
+				continue
+			}
+			if now.Before(due) {
+				out.Wake(due)
+				continue
+			}
+			ev := c.evidenceOf(e)
+			s := Compute(ev, c.cfg.Params)
+			out.Emit(Settled{Evidence: ev, Scores: s, Commitment: Commit(s)})
+			c.settled[e] = true
+			delete(c.batches, e)
+			c.forget(binary.BigEndian.AppendUint64([]byte("g"), e), out)
+			out.Put(binary.BigEndian.AppendUint64([]byte("d"), e), nil)
+		}
+	}
+}
+
+// watch plans, sends and times out a WatchDog's probes, and hands in the
+// results of ended epochs.
+func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
+	if !c.planned[cur] {
+		c.planned[cur] = true
+		start := time.Unix(0, int64(cur)*int64(c.cfg.Epoch))
+		if now.After(start) {
+			start = now
+		}
+		window := c.epochEnd(cur).Add(-c.cfg.ProbeTimeout).Sub(start)
+		for _, edge := range c.cfg.Edges {
+			for range c.cfg.ProbesPerEpoch {
+				if window <= 0 {
+					break
+				}
+				c.seq++
+				c.probes = append(c.probes, &probeRun{edge: edge, epoch: cur, seq: c.seq,
+					due: start.Add(time.Duration(c.randU64() % uint64(window)))})
+			}
+		}
+		slices.SortStableFunc(c.probes, func(a, b *probeRun) int { return a.due.Compare(b.due) })
+	}
+	for _, p := range slices.Clone(c.probes) {
+		switch {
+		case p.sentAt.IsZero() && !now.Before(p.due):
+			p.sentAt, p.flow, p.size = now, c.randU64(), c.flowSize()
+			c.sendFlow(p.edge, c.cfg.ProbePartner, p.flow, flagEcho, p.size, out)
+			out.Wake(now.Add(c.cfg.ProbeTimeout))
+		case p.sentAt.IsZero():
+			out.Wake(p.due)
+		case !now.Before(p.sentAt.Add(c.cfg.ProbeTimeout)):
+			c.probeDone(now, p, false, out)
+		default:
+			out.Wake(p.sentAt.Add(c.cfg.ProbeTimeout))
+		}
+	}
+	for _, e := range sortedKeys(c.results) {
+		due := c.epochEnd(e).Add(c.grace())
+		if now.Before(due) {
+			out.Wake(due)
+			continue
+		}
+		var items [][]byte
+		for _, p := range c.results[e] {
+			b, _ := p.MarshalBinary()
+			items = append(items, b)
+		}
+		c.post(frameProbes, e, items, out)
+		delete(c.results, e)
+	}
+}
+
+// forget deletes the stored keys under prefix.
+func (c *Core) forget(prefix []byte, out *service.Effects) {
+	_ = c.cfg.Store.Scan(prefix, func(k, _ []byte) bool {
+		out.Del(slices.Clone(k))
+		return true
+	})
+}
+
+func sortedKeys[V any](m map[uint64]V) []uint64 {
+	keys := make([]uint64, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,122 @@
+// Package relay pays the nodes that carry other people's traffic: proof
+// of relay, proof of availability, and credits settled on chain once per
+// epoch.
+//
+// # Roles and data flow
+//
+// An Edge is any node that forwards for others (a router, or a relay of
+// punched paths). A WatchDog probes Edges. A Guardian scores an epoch and
+// posts its credits on chain. Each role is advertised by a DID service
+// entry of the wallet (see Roles).
+//
+//	endpoint ──frames──▶ Edge ──frames──▶ endpoint
+//	    │  Meter: a signed, cumulative Receipt every 64 KiB and at the
+//	    │  end of the epoch, sent back to the Edge
+//	    ▼
+//	  Edge: Collector keeps the latest receipt per session
+//	    │  Submitted receipts, at the end of the epoch
+//	    ▼
+//	Guardian ◀── signed Probe results ── WatchDogs (random, ordinary-looking
+//	    │                                 relayed flows to their own hosts)
+//	    │  Compute(Evidence, Params) → Scores   (public: anyone recomputes)
+//	    │  Commit(Scores) → Commitment          (Merkle root, total, proofs)
+//	    ▼
+//	RelayCredits (naming/contracts): commit(epoch, root, total) funded with
+//	the total; each Edge claim(epoch, edge, amount, proof), or claimMany
+//	for a batch; withdraw().
+//
+// # Why an Edge cannot inflate its credit
+//
+// A receipt counts bytes the endpoint received through the Edge, signed
+// with the endpoint's wallet key (the key its node is bound to), so an
+// Edge cannot raise a count, move a receipt to another epoch or take
+// another Edge's receipt: any of these fails the signature or the
+// receipt's own fields, and Compute marks the Edge that submitted it
+// fraudulent for the epoch (it earns nothing). Traffic an Edge drops was
+// never received, so it is never in a receipt. A wallet colluding with
+// an Edge can sign what it likes, but counts at most CapPerEndpoint
+// bytes per Edge per epoch. An Edge that answers probes but not real
+// traffic earns only what real endpoints vouch for; one that is offline
+// fails probes: below 96 % answered its credit is scaled (warned), below
+// 60 % it earns nothing (suspended), and with fewer than MinProbes
+// results it is not credited (availability is measured, never assumed).
+//
+// # Score formula
+//
+// For an epoch, per Edge:
+//
+//	flows     = for each (endpoint, session): the highest Bytes of its valid receipts
+//	delivered = Σ over endpoints of min(CapPerEndpoint, Σ of its flows)
+//	avail     = answered * 10^6 / probes   (probes from Params.WatchDogs; a
+//	            probe reported twice counts as unanswered if either says so)
+//	scale     = 0 if fraudulent, unmeasured (probes < MinProbes) or
+//	            avail < SuspendPPM; avail if avail < WarnPPM; else 10^6
+//	gross     = delivered * PricePerGiB * scale / (2^30 * 10^6)   (rounded down)
+//	fee       = gross * FeeBps / 10^4                              (rounded down)
+//	net       = gross - fee                                        (the claim)
+//
+// All arithmetic is on integers, and Compute ignores the order of the
+// evidence, so the result is the same bit for bit wherever it runs.
+//
+// # Wire formats
+//
+// All integers big-endian. A Receipt is 138 bytes:
+//
+//	version   1   = 1
+//	epoch     8
+//	edge     20   the Edge's wallet
+//	endpoint 20   the signer's wallet
+//	session   8
+//	bytes     8   cumulative, this epoch
+//	frames    8   cumulative
+//	sig      65   secp256k1 [R || S || V], V ∈ {0, 1}, over
+//	              keccak256("\x19anynet relay receipt\n" || the 73 bytes above)
+//
+// A Probe result is 131 bytes:
+//
+//	version   1   = 1
+//	epoch     8
+//	watchdog 20   the signer's wallet
+//	edge     20
+//	seq       8   the WatchDog's probe counter
+//	answered  1   0 or 1
+//	rtt       4   microseconds
+//	bytes     4   size of the probe flow
+//	sig      65   over keccak256("\x19anynet relay probe\n" || the 66 bytes above)
+//
+// A credit leaf is keccak256(keccak256(abi.encode(uint64 epoch, address
+// edge, uint256 amount))); inner nodes hash their children in ascending
+// order (OpenZeppelin's MerkleProof convention), and a last odd node moves
+// up a level unchanged.
+//
+// Test vectors (wire_test.go), signed by the wallet of
+// keccak256("anynet relay test vector"), 0x167dd06B3f29b72eB83e68b2BA90B52DC75471c2:
+//
+//	Receipt{epoch 42, edge 0x…e1, session 7, bytes 2^30, frames 766958}
+//	01000000000000002a 00000000000000000000000000000000000000e1
+//	167dd06b3f29b72eb83e68b2ba90b52dc75471c2 0000000000000007
+//	0000000040000000 00000000000bb3ee
+//	1ae1ba94a03ef47d1002349e145d9e8d5fc0a3628f59fd40c001dcaf9bf24ec3
+//	37cad79b1bbbd8fc90baa509fa8024a8df0360d163ee85160a0058307f09512a 00
+//
+//	Probe{epoch 42, edge 0x…e1, seq 3, answered, rtt 1500 µs, 4096 bytes}
+//	01000000000000002a 167dd06b3f29b72eb83e68b2ba90b52dc75471c2
+//	00000000000000000000000000000000000000e1 0000000000000003 01
+//	000005dc 00001000
+//	3c0317c1482853f8f82d5096b4b16eb5163c9badc5cb0bfc4cbcc511fec743ea
+//	0f9e77bbda1134baf577ae04be960639f8f72cbca68d69e1d20263fbecd403cd 00
+//
+//	Leaf(42, 0x…e1, 10^15) = 0x0500ee8387a2675f884da12bb713260d24394e262d33833fbd8576f2528f411c
+//
+// # What is not here yet
+//
+// Core (core.go) runs the four roles over the service shape: endpoints
+// meter flows that Edges relay at the service layer (frames on
+// RelayPort), and the simulator's "relay" workload runs it at 1,000
+// nodes. The link layer's routers do not meter their forwarded frames
+// yet, there is no runtime on real nodes (the core is not started by the
+// daemon), no CLI, TUI or DID role entries, and WatchDogs' probe
+// wallets are long-lived (an Edge that learns them could tell probes
+// apart; rotating them per epoch is the plan). Settlement on chain
+// (Contract) is complete and tested on the embedded chain.
+package relay

@@ -1,0 +1,227 @@
+package relay
+
+import (
+	"bytes"
+	"fmt"
+	"math/big"
+	"slices"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Params are the public scoring rules of a network; a Guardian publishes
+// them with every epoch's evidence so anyone can recompute its scores.
+type Params struct {
+	// PricePerGiB is what an Edge earns, in wei, per GiB (2^30 bytes)
+	// delivered through it.
+	PricePerGiB *big.Int
+	// FeeBps is the Guardian's fee in basis points of the gross credit,
+	// shown in every score before settlement.
+	FeeBps uint64
+	// CapPerEndpoint is the most bytes one endpoint wallet can vouch for
+	// to one Edge in one epoch: it bounds what a wallet colluding with an
+	// Edge can make up.
+	CapPerEndpoint uint64
+	// MinProbes is how many probe results an Edge needs in an epoch to be
+	// credited at all: availability is measured, never assumed.
+	MinProbes uint64
+	// WarnPPM and SuspendPPM are availability thresholds in parts per
+	// million of probes answered: below WarnPPM the credit is scaled by
+	// availability and the Edge warned; below SuspendPPM it earns nothing.
+	WarnPPM, SuspendPPM uint64
+	// WatchDogs are the wallets whose probe results count.
+	WatchDogs []common.Address
+}
+
+// DefaultParams returns the rules the embedded network uses: 0.001 ether
+// per GiB, a 2 % fee, 64 GiB per endpoint, 10 probes, warned below 96 %
+// and suspended below 60 % availability (Storj's audit thresholds).
+func DefaultParams(watchdogs ...common.Address) Params {
+	return Params{
+		PricePerGiB:    big.NewInt(1e15),
+		FeeBps:         200,
+		CapPerEndpoint: 64 << 30,
+		MinProbes:      10,
+		WarnPPM:        960_000,
+		SuspendPPM:     600_000,
+		WatchDogs:      watchdogs,
+	}
+}
+
+// Submitted is a receipt as an Edge handed it to a Guardian.
+type Submitted struct {
+	By common.Address // the Edge that submitted it
+	Receipt
+}
+
+// Evidence is everything a Guardian scores one epoch from, and what it
+// publishes: receipts as submitted by Edges and WatchDogs' probe results.
+type Evidence struct {
+	Epoch    uint64
+	Receipts []Submitted
+	Probes   []Probe
+}
+
+// Status is an Edge's standing in one epoch.
+type Status string
+
+const (
+	StatusOK         Status = "ok"
+	StatusWarned     Status = "warned"     // availability below WarnPPM
+	StatusSuspended  Status = "suspended"  // availability below SuspendPPM
+	StatusUnmeasured Status = "unmeasured" // fewer than MinProbes probes
+	StatusFraudulent Status = "fraudulent" // submitted a receipt it could not have
+)
+
+// Score is one Edge's result for an epoch, with the figures behind it.
+type Score struct {
+	Edge      common.Address
+	Delivered uint64 // bytes credited: receipts, capped per endpoint
+	Claimed   uint64 // bytes the receipts state before caps
+	Endpoints int
+	Probes    uint64
+	Answered  uint64
+	AvailPPM  uint64
+	Status    Status
+	Why       string // for every status but ok: the reason, in words
+	Gross     *big.Int
+	Fee       *big.Int
+	Net       *big.Int // what the Edge can claim
+}
+
+// Scores is an epoch's result: one Score per Edge in ascending address
+// order, and the sum of their Net.
+type Scores struct {
+	Epoch uint64
+	Edges []Score
+	Total *big.Int
+}
+
+// Compute scores ev under p. It is a pure function of its arguments:
+// the order of the evidence does not matter, and anyone holding the
+// published evidence and rules gets the same result bit for bit.
+func Compute(ev Evidence, p Params) Scores {
+	type flowKey struct {
+		edge, endpoint common.Address
+		session        uint64
+	}
+	flows := map[flowKey]uint64{}
+	fraud := map[common.Address]string{}
+	edges := map[common.Address]bool{}
+	for _, s := range ev.Receipts {
+		edges[s.By] = true
+		switch err := s.Verify(); {
+		case err != nil:
+			fraud[s.By] = fmt.Sprintf("submitted a receipt with a bad signature (session %d)", s.Session)
+			continue
+		case s.Edge != s.By:
+			fraud[s.By] = fmt.Sprintf("submitted a receipt naming %s", s.Edge)
+			continue
+		case s.Epoch != ev.Epoch:
+			fraud[s.By] = fmt.Sprintf("submitted a receipt of epoch %d", s.Epoch)
+			continue
+		}
+		k := flowKey{s.Edge, s.Endpoint, s.Session}
+		flows[k] = max(flows[k], s.Bytes)
+	}
+
+	type perEdge struct {
+		endpoints map[common.Address]uint64
+		probes    map[probeKey]bool // answered?
+	}
+	per := map[common.Address]*perEdge{}
+	get := func(e common.Address) *perEdge {
+		if per[e] == nil {
+			per[e] = &perEdge{endpoints: map[common.Address]uint64{}, probes: map[probeKey]bool{}}
+		}
+		return per[e]
+	}
+	for k, b := range flows {
+		get(k.edge).endpoints[k.endpoint] += b
+	}
+	dogs := map[common.Address]bool{}
+	for _, w := range p.WatchDogs {
+		dogs[w] = true
+	}
+	for _, pr := range ev.Probes {
+		if !dogs[pr.WatchDog] || pr.Epoch != ev.Epoch || pr.Verify() != nil {
+			continue
+		}
+		edges[pr.Edge] = true
+		e := get(pr.Edge)
+		k := probeKey{pr.WatchDog, pr.Seq}
+		// Two results for one probe: the unanswered one counts.
+		if prev, seen := e.probes[k]; seen {
+			e.probes[k] = prev && pr.Answered
+		} else {
+			e.probes[k] = pr.Answered
+		}
+	}
+
+	out := Scores{Epoch: ev.Epoch, Total: new(big.Int)}
+	for edge := range edges {
+		e := get(edge)
+		s := Score{Edge: edge, Endpoints: len(e.endpoints), Gross: new(big.Int), Fee: new(big.Int), Net: new(big.Int)}
+		for _, b := range e.endpoints {
+			s.Claimed += b
+			s.Delivered += min(b, p.CapPerEndpoint)
+		}
+		for _, ok := range e.probes {
+			s.Probes++
+			if ok {
+				s.Answered++
+			}
+		}
+		if s.Probes > 0 {
+			s.AvailPPM = s.Answered * 1_000_000 / s.Probes
+		}
+		scale := uint64(1_000_000)
+		switch {
+		case fraud[edge] != "":
+			s.Status, s.Why, scale = StatusFraudulent, fraud[edge], 0
+		case s.Probes < p.MinProbes:
+			s.Status, scale = StatusUnmeasured, 0
+			s.Why = fmt.Sprintf("%d probe results, %d needed", s.Probes, p.MinProbes)
+		case s.AvailPPM < p.SuspendPPM:
+			s.Status, scale = StatusSuspended, 0
+			s.Why = fmt.Sprintf("answered %d of %d probes (%s), below %s", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(p.SuspendPPM))
+		case s.AvailPPM < p.WarnPPM:
+			s.Status, scale = StatusWarned, s.AvailPPM
+			s.Why = fmt.Sprintf("answered %d of %d probes (%s), below %s: credit scaled", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(p.WarnPPM))
+		default:
+			s.Status = StatusOK
+		}
+		if s.Delivered < s.Claimed && s.Why == "" {
+			s.Why = fmt.Sprintf("receipts for %d bytes, %d over the per-endpoint cap", s.Claimed, s.Claimed-s.Delivered)
+		}
+		// gross = delivered * price * scale / (2^30 * 10^6), rounded down.
+		s.Gross.SetUint64(s.Delivered)
+		s.Gross.Mul(s.Gross, p.PricePerGiB)
+		s.Gross.Mul(s.Gross, new(big.Int).SetUint64(scale))
+		s.Gross.Div(s.Gross, new(big.Int).Lsh(big.NewInt(1_000_000), 30))
+		s.Fee.Mul(s.Gross, new(big.Int).SetUint64(p.FeeBps))
+		s.Fee.Div(s.Fee, big.NewInt(10_000))
+		s.Net.Sub(s.Gross, s.Fee)
+		out.Total.Add(out.Total, s.Net)
+		out.Edges = append(out.Edges, s)
+	}
+	slices.SortFunc(out.Edges, func(a, b Score) int { return bytes.Compare(a.Edge[:], b.Edge[:]) })
+	return out
+}
+
+// probeKey names one probe: a WatchDog's sequence number.
+type probeKey struct {
+	dog common.Address
+	seq uint64
+}
+
+// Of returns edge's score, or false.
+func (s Scores) Of(edge common.Address) (Score, bool) {
+	i, ok := slices.BinarySearchFunc(s.Edges, edge, func(x Score, e common.Address) int { return bytes.Compare(x.Edge[:], e[:]) })
+	if !ok {
+		return Score{}, false
+	}
+	return s.Edges[i], true
+}
+
+func ppm(v uint64) string { return fmt.Sprintf("%d.%04d %%", v/10_000, v%10_000) }

@@ -1,0 +1,239 @@
+package sim
+
+import (
+	"fmt"
+	"io"
+	"math/big"
+	"math/rand/v2"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/anynet/anynet/apps/pay"
+	"github.com/anynet/anynet/apps/relay"
+	"github.com/anynet/anynet/apps/service"
+)
+
+// The "relay" workload runs apps/relay's core on every host: a tenth of
+// the hosts are Edges (a share Cheat of them cheating), ten are
+// WatchDogs, each with a probe partner, three are Guardians, and the
+// rest are endpoints that send Messages flows of 1 to 16 KiB through
+// random Edges to random endpoints over Spread, a third of them echoed
+// (request/response). WatchDogs probe every Edge twice an epoch with
+// flows like those. Each Guardian settles every epoch on its own.
+//
+// Cheating Edges take turns in the four ways of relay.Misbehave:
+// inflated receipts, dropped frames, relaying only what looks like
+// probes, and going offline.
+//
+// Invariants, per settled epoch:
+//   - a Guardian's commitment recomputes from the evidence it publishes,
+//     and every Guardian commits the same root;
+//   - every cheater is detected (not "ok") or is credited no more than
+//     the bytes that truly reached endpoints through it;
+//   - every honest Edge is "ok" and credited within 1 % of the bytes
+//     that truly reached endpoints through it.
+
+var relayCheats = []string{relay.CheatInflate, relay.CheatDrop, relay.CheatProbeOnly, relay.CheatOffline}
+
+// relayLoad is the state of one "relay" workload entry.
+type relayLoad struct {
+	edges     []common.Address
+	cheat     map[common.Address]string
+	guardians map[common.Address]bool
+	truth     map[relayKey]uint64                       // bytes delivered through an Edge per epoch
+	roots     map[uint64]map[common.Address]common.Hash // epoch → guardian → root
+	scores    map[uint64]relay.Scores
+	params    relay.Params // the first Guardian's
+	// counts, for the tests and the summary.
+	flows, settled, detected int
+	stats                    *Stats
+}
+
+type relayKey struct {
+	edge  common.Address
+	epoch uint64
+}
+
+var _ task = (*relayLoad)(nil)
+
+func (l *relayLoad) schedule(*Sim)         {}
+func (l *relayLoad) poll(*Sim, *node) bool { return false }
+func (l *relayLoad) crashed(*Sim, *node)   {}
+func (l *relayLoad) restarted(*Sim, *node) {}
+func (l *relayLoad) done() bool            { return true }
+
+func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
+	l := &relayLoad{cheat: map[common.Address]string{}, guardians: map[common.Address]bool{},
+		truth: map[relayKey]uint64{}, roots: map[uint64]map[common.Address]common.Hash{}, scores: map[uint64]relay.Scores{},
+		stats: &s.stats}
+	hosts := make([]common.Address, len(s.hosts))
+	for i, h := range s.hosts {
+		hosts[i] = s.nodes[h].self.Wallet
+	}
+	order := rng.Perm(len(hosts))
+	take := func(n int) []common.Address {
+		out := make([]common.Address, 0, n)
+		for range n {
+			out = append(out, hosts[order[0]])
+			order = order[1:]
+		}
+		return out
+	}
+	if len(hosts) < 40 {
+		return []task{l}
+	}
+	guardians, dogs, partners := take(3), take(10), take(10)
+	l.edges = take(len(hosts) / 10)
+	endpoints := take(len(order))
+	for _, g := range guardians {
+		l.guardians[g] = true
+	}
+	cheaters := int(w.Cheat*float64(len(l.edges)) + 0.5)
+	for i, e := range l.edges[:cheaters] {
+		l.cheat[e] = relayCheats[i%len(relayCheats)]
+	}
+	epoch := time.Duration(w.Epoch)
+	if epoch == 0 {
+		epoch = 10 * time.Second
+	}
+	params := relay.DefaultParams(dogs...)
+	l.params = params
+	roles := map[common.Address]relay.CoreConfig{}
+	for i, d := range dogs {
+		roles[d] = relay.CoreConfig{Roles: relay.RoleWatchDog, Edges: l.edges, ProbePartner: partners[i], ProbesPerEpoch: 2}
+	}
+	for _, e := range l.edges {
+		roles[e] = relay.CoreConfig{Roles: relay.RoleEdge}
+	}
+	for _, g := range guardians {
+		roles[g] = relay.CoreConfig{Roles: relay.RoleGuardian}
+	}
+
+	var planned []Command
+	for i := range w.Messages {
+		from, to := endpoints[rng.IntN(len(endpoints))], endpoints[rng.IntN(len(endpoints))]
+		if from == to {
+			continue
+		}
+		at := time.Duration(w.Start) + time.Duration(w.Spread)*time.Duration(i)/time.Duration(max(1, w.Messages))
+		planned = append(planned, Command{At: at, Node: from, Cmd: relay.Send{Via: l.edges[rng.IntN(len(l.edges))], To: to,
+			Bytes: 1<<10 + rng.IntN(15<<10), Echo: rng.IntN(3) == 0}})
+	}
+	svc := &Service{
+		Port: relay.RelayPort,
+		Core: func(self common.Address, st service.Store, rnd io.Reader) service.Core {
+			n, _ := s.nodeByWallet(self)
+			ws := streamSeed(s.seed, "wallet", n.id, 0)
+			key, err := crypto.ToECDSA(ws[:])
+			if err != nil {
+				panic(fmt.Sprintf("sim: wallet key of node %d: %v", n.id, err))
+			}
+			cfg := roles[self]
+			cfg.Wallet, cfg.Epoch, cfg.Guardians, cfg.Params = pay.NewKeyWallet(key), epoch, guardians, params
+			cfg.Store, cfg.Rand, cfg.ReceiptEvery, cfg.ProbeTimeout, cfg.Grace = st, rnd, 16<<10, 5*time.Second, 4*time.Second
+			cfg.FlowBytes = [2]int{1 << 10, 16 << 10}
+			return &relayDriver{core: relay.NewCore(cfg), cheat: l.cheat[self]}
+		},
+		Commands: func(Workload, []common.Address, *rand.Rand) []Command { return planned },
+		Observe:  l.observe,
+		Check:    l.check,
+	}
+	return append(svc.workload(s, w, rng), l)
+}
+
+func (l *relayLoad) observe(o Observation) error {
+	switch e := o.Event.(type) {
+	case nil:
+		if o.Err == nil {
+			l.flows++
+		}
+	case relay.Delivered:
+		l.truth[relayKey{e.Edge, e.Epoch}] += uint64(e.Bytes)
+	case relay.Settled:
+		ep := e.Scores.Epoch
+		// Anyone recomputes a Guardian's commitment from what it publishes.
+		if again := relay.Commit(relay.Compute(e.Evidence, l.params)); again.Root != e.Commitment.Root {
+			return fmt.Errorf("epoch %d: guardian %s's commitment does not recompute from its evidence", ep, o.Node)
+		}
+		if l.roots[ep] == nil {
+			l.roots[ep] = map[common.Address]common.Hash{}
+			l.scores[ep] = e.Scores
+		}
+		l.roots[ep][o.Node] = e.Commitment.Root
+	}
+	return nil
+}
+
+// check verifies every settled epoch.
+func (l *relayLoad) check() error {
+	price := relay.DefaultParams().PricePerGiB
+	for ep, roots := range l.roots {
+		if len(roots) != len(l.guardians) {
+			return fmt.Errorf("epoch %d settled by %d of %d guardians", ep, len(roots), len(l.guardians))
+		}
+		var first common.Hash
+		for _, r := range roots {
+			if first == (common.Hash{}) {
+				first = r
+			} else if r != first {
+				return fmt.Errorf("epoch %d: guardians committed different roots", ep)
+			}
+		}
+		l.settled++
+		s := l.scores[ep]
+		for _, e := range l.edges {
+			truth := l.truth[relayKey{e, ep}]
+			sc, ok := s.Of(e)
+			if !ok {
+				return fmt.Errorf("epoch %d: edge %s not scored", ep, e)
+			}
+			if kind := l.cheat[e]; kind != "" {
+				// Earned at most the truth's worth at full price.
+				most := new(big.Int).Mul(new(big.Int).SetUint64(truth), price)
+				most.Rsh(most, 30)
+				if sc.Status == relay.StatusOK && sc.Net.Cmp(most) > 0 {
+					return fmt.Errorf("epoch %d: %s edge %s earned %s for %d bytes delivered", ep, kind, e, sc.Net, truth)
+				}
+				if sc.Status != relay.StatusOK {
+					l.detected++
+				}
+				continue
+			}
+			if sc.Status != relay.StatusOK {
+				return fmt.Errorf("epoch %d: honest edge %s is %s: %s", ep, e, sc.Status, sc.Why)
+			}
+			if diff := int64(sc.Delivered) - int64(truth); diff*100 > int64(truth) || -diff*100 > int64(truth) {
+				return fmt.Errorf("epoch %d: honest edge %s credited %d bytes, delivered %d", ep, e, sc.Delivered, truth)
+			}
+		}
+	}
+	if l.settled == 0 {
+		return fmt.Errorf("no epoch settled")
+	}
+	l.stats.RelayFlows, l.stats.RelayEpochs, l.stats.RelayDetected = l.flows, l.settled, l.detected
+	l.stats.RelayEdges, l.stats.RelayCheaters = len(l.edges), len(l.cheat)
+	return nil
+}
+
+// relayDriver is one node's core with its way of cheating, if any.
+type relayDriver struct {
+	core  *relay.Core
+	cheat string
+	n     int
+}
+
+func (d *relayDriver) Handle(now time.Time, in service.Input, out *service.Effects) {
+	d.core.Handle(now, in, out)
+	if d.cheat == "" {
+		return
+	}
+	kept := out.Send[:0]
+	for _, f := range out.Send {
+		if keep := relay.Misbehave(d.cheat, f.Frame, &d.n); keep != nil {
+			kept = append(kept, service.Outbound{To: f.To, Frame: keep})
+		}
+	}
+	out.Send = kept
+}
