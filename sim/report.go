@@ -37,7 +37,7 @@ func (r *Result) Summary(w io.Writer) {
 	}
 	if st.IMMessages > 0 {
 		fmt.Fprintf(w, "im messages:    %d/%d accepted delivered (%d after their sender crashed), %d refused (sender down), %d duplicates suppressed, %d connections, %d downs\n",
-			st.IMDelivered, st.IMAccepted, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMConnections, st.IMStalls)
+			st.IMDelivered, st.IMAccepted, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.ServiceConns, st.ServiceDowns)
 		fmt.Fprintf(w, "im mailboxes:   %d deposited, %d items fetched\n", st.IMDeposited, st.IMFromMailbox)
 		if st.IMBlocked+st.IMRead > 0 {
 			fmt.Fprintf(w, "im consent:     %d refused as blocked, %d read receipts, %d group messages shown\n", st.IMBlocked, st.IMRead, st.IMGroupShown)

@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
 	"golang.org/x/crypto/nacl/box"
 )
@@ -160,6 +161,16 @@ type Core struct {
 	dls      map[MessageID]*download      // downloads, by request ID
 	lastSent int64                        // µs
 	fetch    fetchState
+	counts   Counters
+}
+
+// Counters are what a core counted since it was made.
+type Counters struct {
+	// Duplicates are messages received again (acknowledged again,
+	// applied once).
+	Duplicates int
+	// Items are mailbox items fetched from this wallet's mailbox.
+	Items int
 }
 
 var _ service.Core = (*Core)(nil)
@@ -217,6 +228,16 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 
 // SealKey is the public key senders seal mailbox items to (after Start).
 func (c *Core) SealKey() [32]byte { return c.keys.Pub }
+
+// Entries publishes the seal key (service.Publisher).
+func (c *Core) Entries() []naming.Service {
+	return []naming.Service{{Type: ServiceSealKey, Endpoint: DocumentEntry(c.keys.Pub)}}
+}
+
+var _ service.Publisher = (*Core)(nil)
+
+// Counters returns what the core counted since it was made.
+func (c *Core) Counters() Counters { return c.counts }
 
 // Message returns a stored message.
 func (c *Core) Message(id MessageID) (Message, bool) {
