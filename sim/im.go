@@ -41,6 +41,7 @@ type imLoad struct {
 	msgs   map[im.MessageID]*imMsg // 1:1 messages
 	pairs  map[[2]int32]*imConv
 	convs  []*imConv                         // each pair once
+	dls    []*imMsg                          // attachments shown
 	boxes  map[common.Address]common.Address // recipients' mailboxes
 	cores  map[common.Address]*im.Core       // the latest started
 	made   []*im.Core                        // every incarnation
@@ -61,6 +62,8 @@ type (
 	imStream struct{ from, to, group int32 }
 )
 
+func (k imKey) String() string { return fmt.Sprintf("message %s to node %d", k.id, k.to) }
+
 // imConv is a conversation with the consent its recipient gives its
 // sender before the run (Allowed, Blocked, or Unknown).
 type imConv struct {
@@ -68,11 +71,15 @@ type imConv struct {
 	consent  im.Consent
 }
 
+// imMsg is a 1:1 message; an attachment's file is its text, which
+// also stands for its path, and dl what its recipient downloaded.
 type imMsg struct {
-	id     im.MessageID
-	conv   *imConv
-	text   string
-	attach bool
+	id               im.MessageID
+	i                int32
+	conv             *imConv
+	text             string
+	attach, busy, ok bool // busy: a download under way; ok: done
+	dl               []byte
 }
 
 // imMessages makes one "im" workload entry: Messages messages over its
@@ -103,7 +110,7 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	}
 	count, size, cmds := max(w.Messages, len(order)*min(1, w.Messages)), int(w.Bytes), []Command(nil)
 	for i := range count {
-		m := &imMsg{conv: order[i%len(order)], text: imText(i, cmp.Or(size, 64)), attach: rng.Float64() < w.Attach}
+		m := &imMsg{i: int32(i), conv: order[i%len(order)], text: imText(i, cmp.Or(size, 64)), attach: rng.Float64() < w.Attach}
 		for l.msgs[m.id] != nil || m.id.IsZero() {
 			for j := range m.id {
 				m.id[j] = byte(rng.Uint32())
@@ -142,6 +149,11 @@ func (l *imLoad) started(self common.Address, core service.Core, first bool) (cm
 			cmds = append(cmds, im.ConsentCmd{Peer: c.src.self.Wallet, Consent: c.consent})
 		}
 	}
+	for _, m := range l.dls { // downloads the crash cut: from what is held
+		if m.conv.dst == n && !m.ok {
+			cmds = append(cmds, im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))})
+		}
+	}
 	return cmds
 }
 
@@ -156,7 +168,7 @@ func (l *imLoad) offer(m *imMsg) func() any {
 			return nil
 		case m.attach:
 			return im.SendFileCmd{To: c.dst.self.Wallet, ID: m.id, Attachment: im.Attachment{Type: im.File, Name: "f",
-				Size: int64(len(m.text)), SHA256: sha256.Sum256([]byte(m.text))}}
+				Size: int64(len(m.text)), SHA256: sha256.Sum256([]byte(m.text)), Path: m.text}}
 		}
 		return im.SendCmd{To: c.dst.self.Wallet, ID: m.id, Text: m.text}
 	}
@@ -171,12 +183,15 @@ func (l *imLoad) observe(o Observation) error {
 		m = l.msgs[cmd.ID]
 	case im.SendFileCmd:
 		m = l.msgs[cmd.ID]
+	case im.DownloadCmd:
+		l.msgs[cmd.Msg].busy = o.Err == nil
+		return nil
 	case nil:
 		e, _ := o.Event.(im.Event)
 		if !e.Group.IsZero() || e.Kind == im.EventGroup {
 			return l.groupEvent(n, e)
 		}
-		return l.event(o, n, e)
+		return cmp.Or(l.file(o, n), l.event(o, n, e))
 	default:
 		return l.groupAnswer(o)
 	}
@@ -218,6 +233,11 @@ func (l *imLoad) event(o Observation, n *node, e im.Event) error {
 		if st.IMStored++; l.w.Read {
 			o.Then(Command{At: o.At + time.Second, Node: o.Node, Cmd: im.ReadCmd{Peer: e.Peer}})
 		}
+		if m.attach {
+			l.dls = append(l.dls, m)
+			l.led.Accept(imKey{m.id, -1 - n.id}, imStream{c.src.id, n.id, -1 - m.i}, o.At, false)
+			o.Then(l.download(m, o.At+time.Second))
+		}
 		return nil
 	}
 	switch {
@@ -247,6 +267,47 @@ func (l *imLoad) event(o Observation, n *node, e im.Event) error {
 		}
 		if s == im.Read {
 			st.IMRead++
+		}
+	}
+	return nil
+}
+
+// download fetches m's attachment at its recipient at time at, unless
+// under way or done.
+func (l *imLoad) download(m *imMsg, at time.Duration) Command {
+	return Command{At: at, Node: m.conv.dst.self.Wallet, Make: func() any {
+		if m.busy || m.ok {
+			return nil
+		}
+		return im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))}
+	}}
+}
+
+// file moves an attachment's bytes: a sender reads them from the text,
+// a recipient appends them, and checks the whole once its core says
+// the download is done; one that failed is tried again a second later.
+func (l *imLoad) file(o Observation, n *node) error {
+	switch e := o.Event.(type) {
+	case im.ChunkRead:
+		end := min(int(e.Off)+int(e.N), len(e.Path))
+		o.Then(Command{Node: o.Node, Cmd: im.ChunkData{Read: e, Data: []byte(e.Path[min(int(e.Off), end):end])}})
+	case im.ChunkWrite:
+		if m := l.msgs[e.Msg]; int(e.Off) <= len(m.dl) {
+			m.dl = append(m.dl[:e.Off], e.Data...)
+		}
+	case im.Note:
+		m := l.msgs[e.Key.ID]
+		switch {
+		case e.Key.Kind != im.NoteDownload || e.Start:
+		case e.Err != nil:
+			m.busy = false
+			o.Then(l.download(m, o.At+time.Second))
+		case string(m.dl) != m.text:
+			return fmt.Errorf("im: node %d downloaded message %s's file altered", n.id, m.id)
+		default:
+			m.busy, m.ok = false, true
+			l.s.stats.IMDownloads++
+			return l.led.Show(imKey{m.id, -1 - n.id})
 		}
 	}
 	return nil

@@ -258,7 +258,8 @@ duration: 90s
 topology: {generator: transit-stub, segments: 8, transit: 2}
 tcp: {buffer: 16KiB}
 workload:
-  - {kind: im, messages: 400, conversations: 60, start: 100ms, spread: 20s, block: 0.2, allow: 0.4, read: true}
+  - {kind: im, messages: 400, conversations: 60, start: 100ms, spread: 20s, block: 0.2, allow: 0.4, read: true, attach: 0.2,
+     groups: 6, group_size: 5, group_messages: 60}
 faults:
   - {kind: loss, at: 0s, rate: 0.05}
   - {kind: crash, at: 5s, for: 10s, count: 6}
@@ -268,16 +269,18 @@ expect: {all_delivered: true}
 // TestIMConsent: a blocked sender's messages never reach the user and
 // fail as blocked; allowed senders' come as messages, the others' as
 // requests; read receipts name only messages shown; every other
-// accepted message is delivered (the run fails with an
-// *InvariantError otherwise).
+// accepted message is delivered, each file offered downloaded once and
+// verified, each group post shown once to each member of its epoch
+// (the run fails with an *InvariantError otherwise).
 func TestIMConsent(t *testing.T) {
 	res, err := runScenario(t, imConsent, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := res.Stats
-	t.Logf("im: accepted %d delivered %d blocked %d read %d, hash %s", st.IMAccepted, st.IMDelivered, st.IMBlocked, st.IMRead, res.TraceHash)
-	if st.IMBlocked == 0 || st.IMRead == 0 || st.IMDelivered == 0 || st.IMDelivered+st.IMBlocked > st.IMAccepted {
+	t.Logf("im: accepted %d delivered %d blocked %d read %d downloads %d group shown %d, hash %s", st.IMAccepted, st.IMDelivered,
+		st.IMBlocked, st.IMRead, st.IMDownloads, st.IMGroupShown, res.TraceHash)
+	if st.IMBlocked == 0 || st.IMRead == 0 || st.IMDelivered == 0 || st.IMDelivered+st.IMBlocked > st.IMAccepted || st.IMDownloads == 0 || st.IMGroupShown == 0 {
 		t.Fatalf("consent did not show: %+v", st)
 	}
 }

@@ -41,10 +41,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
-	"golang.org/x/crypto/nacl/box"
 )
 
 // CoreConfig configures a Core. Zero values mean the documented
@@ -319,18 +319,10 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.dls = make(map[MessageID]*download)
 	c.fetch = fetchState{}
 	st := c.cfg.Store
-	if v, err := st.Get([]byte("s")); err == nil && len(v) == 64 {
-		copy(c.keys.Pub[:], v)
-		copy(c.keys.Priv[:], v[32:])
-	} else {
-		pub, priv, err := box.GenerateKey(c.cfg.Rand)
-		if err != nil {
-			return fmt.Errorf("im: seal key: %w", err)
-		}
-		c.keys = sealKeys{Pub: *pub, Priv: *priv}
-		out.Put([]byte("s"), append(pub[:], priv[:]...))
-	}
 	var err error
+	if c.keys, err = seal.Load(st, []byte("s"), c.cfg.Rand, out); err != nil {
+		return fmt.Errorf("im: %w", err)
+	}
 	for _, prefix := range []string{"m", "M"} { // "M": groups' history before the core
 		st.Scan([]byte(prefix), func(k, v []byte) bool {
 			m := new(Message)
