@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/anynet/anynet/apps/im"
@@ -14,20 +15,16 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// The "im" workload: apps/im's own core (im.Core) on every host, driven
-// as a registered Service is (custom.go, service.go). Conversations
-// (sender, recipient) pairs get Messages messages in turn, offered as
-// im.SendCmd (or, for Attach, im.SendFileCmd) with IDs chosen here;
-// groups are in im_group.go. The glue answers DID lookups, hands each
-// recipient its consent decisions at its first start, and checks what
-// the cores tell their users with a Ledger: a recipient shows only
-// accepted messages, from their sender, unaltered, once each, in order;
-// a receipt names only a message shown; nothing fails but what a
-// blocker refused, which is never shown; an allowed sender's come as
-// messages. Shown messages are marked read a second later with Read,
-// and attachments downloaded and checked against their offer. At the
-// end, with expect.all_delivered, every accepted message was delivered
-// (and every group message shown), but those blocked or abandoned.
+// The "im" workload: apps/im's core (im.Core) on every host, driven as
+// a registered Service (custom.go). Conversations get Messages messages
+// in turn (im.SendCmd, or im.SendFileCmd for Attach); groups are in
+// im_group.go. Recipients get their consent decisions at first start.
+// A Ledger checks what cores show: only accepted messages, from their
+// sender, unaltered, once, in order; receipts only for what was shown;
+// nothing fails but what a blocker refused, never shown; an allowed
+// sender's come as messages. With Read, what is shown is read a second
+// later; files are downloaded and checked. At the end, with
+// all_delivered, all is delivered but what was blocked or abandoned.
 
 // imConfig is the cores' configuration: apps/im's defaults, but
 // RetryMax 16 s, so that a recipient that comes back is found soon.
@@ -313,11 +310,7 @@ func (l *imLoad) file(o Observation, n *node) error {
 	return nil
 }
 
-var _ interface {
-	task
-	endChecker
-	abandoner
-} = (*imLoad)(nil)
+var _ abandoner = (*imLoad)(nil)
 
 // abandon gives up what is pending from or to n, which left (churn.go).
 func (l *imLoad) abandon(s *Sim, n *node) {
@@ -339,9 +332,5 @@ func (l *imLoad) checkEnd(s *Sim) error {
 
 // imText is the text of message i: printable, size bytes.
 func imText(i, size int) string {
-	b := fmt.Appendf(nil, "message %d ", i)
-	for len(b) < size {
-		b = append(b, 'a'+byte(len(b)%26))
-	}
-	return string(b[:size])
+	return (fmt.Sprintf("message %d ", i) + strings.Repeat("abcdefghijklmnopqrstuvwxyz", size/26+1))[:size]
 }
