@@ -14,7 +14,7 @@ import (
 //
 // Nodes (or Rate per second over Spread) hosts are drawn from the
 // workload's seeded generator among the hosts that neither route
-// (routing.go), keep an IM mailbox, nor churn already; their times are
+// (routing.go), keep a service's mailbox, nor churn already; their times are
 // Start + Spread·i/count. The node count includes joiners: a joiner is
 // built, and registered when the run has naming, like every node, but
 // is down from the start until its time, when it comes up as a
@@ -52,15 +52,15 @@ func churnMaker(leave bool) workloadMaker {
 }
 
 // pickChurn draws the hosts of every churn entry, in workload order,
-// once every workload is made (IM mailboxes are known), and marks the
+// once every workload is made (mailboxes are known), and marks the
 // joiners late.
 func (s *Sim) pickChurn() {
 	taken := make([]bool, len(s.nodes))
 	for _, t := range s.tasks {
-		if l, ok := t.(*imLoad); ok {
-			for _, c := range l.convs {
-				if c.box != nil {
-					taken[c.box.id] = true
+		if l, ok := t.(*customLoad); ok {
+			for w := range l.sv { // (marks only: the order does not matter)
+				if b, ok := s.nodeByWallet(l.mailbox(w)); ok {
+					taken[b.id] = true
 				}
 			}
 		}
@@ -154,23 +154,6 @@ func (t *transfer) abandon(s *Sim, n *node) {
 	t.ep = nil
 	t.phase = phaseAbandoned
 	s.stats.TransfersAbandoned++
-}
-
-// abandon gives up the conversations n is an end of: their messages
-// not yet delivered are abandoned.
-func (l *imLoad) abandon(s *Sim, n *node) {
-	for _, c := range l.convs {
-		if n != c.src && n != c.dst || c.abandoned {
-			continue
-		}
-		c.abandoned = true
-		for _, m := range c.msgs[c.next:] {
-			if !m.delivered {
-				m.abandoned = true
-				s.stats.IMAbandoned++
-			}
-		}
-	}
 }
 
 // abandon stops a lookup whose asker left.

@@ -72,12 +72,12 @@ func checkChurn(t *testing.T, s *Sim, res *Result, joins, leaves int) {
 	imJoiner := 0
 	for _, tk := range s.tasks {
 		if l, ok := tk.(*imLoad); ok {
-			for _, m := range l.all {
-				if m.delivered && (joined[m.conv.src] || joined[m.conv.dst]) {
+			for k, it := range l.led.items {
+				if it.acked && (joined[s.nodes[it.stream.from]] || joined[s.nodes[it.stream.to]]) {
 					imJoiner++
 				}
-				if m.abandoned && m.delivered {
-					t.Errorf("im message %s both delivered and abandoned", m.id)
+				if it.excused && it.done {
+					t.Errorf("im message %s both delivered and abandoned", k.id)
 				}
 			}
 		}

@@ -35,8 +35,19 @@ type Service struct {
 	// Check runs at the end of the run; an error is a violated
 	// invariant. Nil checks nothing.
 	Check func() error
-	// Document answers the cores' DID lookups; nil answers none.
+	// Document answers the cores' DID lookups. Nil answers with what
+	// a host publishes: the entries of its core once started
+	// (service.Publisher) and the mailbox Mailbox names, if any.
 	Document func(w common.Address) *naming.Document
+	// Mailbox names the node that keeps w's messages while w is away
+	// (its DID document's mailbox; such nodes do not churn); nil or the
+	// zero address: none.
+	Mailbox func(w common.Address) common.Address
+	// Started, if set, is called after each start of a node's core
+	// (first on the node's first); the commands it returns are handed
+	// to that core at once, before anything else reaches it, and their
+	// answers observed. Nil does nothing.
+	Started func(self common.Address, core service.Core, first bool) []any
 }
 
 // Command is a local request for one node's core at a virtual time.
@@ -44,10 +55,14 @@ type Command struct {
 	At   time.Duration
 	Node common.Address
 	Cmd  any
+	// Make, if set, makes the command when it is due instead of Cmd,
+	// from what earlier answers said; a nil command is skipped.
+	Make func() any
 }
 
 // Observation is what a service's Observe sees: a command's answer
-// (Cmd set; Err is ErrNodeDown if the node was down) or an event.
+// (Cmd set; Err is ErrNodeDown if the node was down), observed before
+// the events that command caused, or an event.
 type Observation struct {
 	At     time.Duration
 	Node   common.Address
@@ -55,6 +70,9 @@ type Observation struct {
 	Result any
 	Err    error
 	Event  any
+	// Then schedules one more command, at c.At or now if that passed
+	// (a reaction: a reply, a read receipt, a download).
+	Then func(c Command)
 }
 
 // ErrNodeDown answers a command for a node that is down.
@@ -62,9 +80,11 @@ var ErrNodeDown = errors.New("sim: node down")
 
 // customLoad is one workload entry of a registered Service.
 type customLoad struct {
+	s    *Sim
 	svc  *Service
 	cmds []Command
 	sv   map[common.Address]*svcNode
+	then func(c Command) // l.run, made once
 }
 
 var (
@@ -74,17 +94,28 @@ var (
 
 // workload makes the tasks of one entry: a svcNode on every host.
 func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
-	l := &customLoad{svc: svc, sv: map[common.Address]*svcNode{}}
+	l := &customLoad{s: s, svc: svc, sv: map[common.Address]*svcNode{}}
+	l.then = l.run
 	out := []task{l}
 	var hosts []common.Address
 	for _, h := range s.hosts {
 		n := s.nodes[h]
 		hosts = append(hosts, n.self.Wallet)
 		sv := &svcNode{s: s, n: n, port: svc.Port, store: &service.Memory{}, docs: svc.Document}
+		if sv.docs == nil {
+			sv.docs = l.document
+		}
 		sv.newCore = func(st *service.Memory, inc int) service.Core {
 			return svc.Core(n.self.Wallet, st, newReader(s.seed, "service-"+w.Kind, n.id, inc))
 		}
 		sv.event = func(e any) { l.observe(s, Observation{Node: n.self.Wallet, Event: e}) }
+		if svc.Started != nil {
+			sv.started = func() {
+				for _, cmd := range svc.Started(n.self.Wallet, sv.core, sv.inc == 0) {
+					l.command(sv, cmd)
+				}
+			}
+		}
 		n.tasks = append(n.tasks, sv)
 		l.sv[n.self.Wallet] = sv
 		out = append(out, sv)
@@ -93,8 +124,28 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 	return out
 }
 
+// document is w's DID document as the run publishes it.
+func (l *customLoad) document(w common.Address) *naming.Document {
+	sv := l.sv[w]
+	if sv == nil || sv.entries == nil {
+		return nil
+	}
+	d := &naming.Document{Identity: w, Services: sv.entries}
+	if b := l.mailbox(w); b != (common.Address{}) {
+		d.Mailbox = b.Hex()
+	}
+	return d
+}
+
+func (l *customLoad) mailbox(w common.Address) common.Address {
+	if l.svc.Mailbox == nil {
+		return common.Address{}
+	}
+	return l.svc.Mailbox(w)
+}
+
 func (l *customLoad) observe(s *Sim, o Observation) {
-	o.At = time.Duration(s.now.Load())
+	o.At, o.Then = time.Duration(s.now.Load()), l.then
 	if l.svc.Observe == nil {
 		return
 	}
@@ -105,21 +156,41 @@ func (l *customLoad) observe(s *Sim, o Observation) {
 
 func (l *customLoad) schedule(s *Sim) {
 	for _, c := range l.cmds {
-		sv := l.sv[c.Node]
-		if sv == nil {
-			s.fail("service: command for %s, which is not a host of the run", c.Node)
-			return
-		}
-		s.at(int64(c.At), kindApp, sv.n.id, func() {
-			if sv.n.down || sv.core == nil {
-				l.observe(s, Observation{Node: c.Node, Cmd: c.Cmd, Err: ErrNodeDown})
+		l.run(c)
+	}
+}
+
+// run schedules c.
+func (l *customLoad) run(c Command) {
+	s, sv := l.s, l.sv[c.Node]
+	if sv == nil {
+		s.fail("service: command for %s, which is not a host of the run", c.Node)
+		return
+	}
+	s.at(max(int64(c.At), s.now.Load()), kindApp, sv.n.id, func() {
+		cmd := c.Cmd
+		if c.Make != nil {
+			if cmd = c.Make(); cmd == nil {
 				return
 			}
-			out := sv.handle(s, service.Input{Kind: service.Command, Cmd: c.Cmd})
-			l.observe(s, Observation{Node: c.Node, Cmd: c.Cmd, Result: out.Result, Err: out.Err})
-			s.settle(sv.n)
-		})
+		}
+		if sv.n.down || sv.core == nil {
+			l.observe(s, Observation{Node: c.Node, Cmd: cmd, Err: ErrNodeDown})
+			return
+		}
+		l.command(sv, cmd)
+		s.settle(sv.n)
+	})
+}
+
+// command hands cmd to sv's core; its answer is observed before the
+// events it caused.
+func (l *customLoad) command(sv *svcNode, cmd any) {
+	sv.answer = func(out *service.Effects) {
+		l.observe(l.s, Observation{Node: sv.n.self.Wallet, Cmd: cmd, Result: out.Result, Err: out.Err})
 	}
+	sv.handle(l.s, service.Input{Kind: service.Command, Cmd: cmd})
+	sv.answer = nil
 }
 
 func (l *customLoad) poll(*Sim, *node) bool { return false }

@@ -219,17 +219,21 @@
 // The "im" workload sends messages (a count) over conversations
 // (sender → recipient pairs drawn from the seed; per_node: one from
 // every node), in turn, each of bytes of text (default 64), offered at
-// start + spread·i/messages. Every node it uses runs apps/im's protocol
-// core (im.Core) on im.Port (5222) through service.go's driver, the
-// simulator's counterpart of apps/internal/runner: it listens, dials
-// the wallets the core sends to, frames, turns the core's deadlines into
-// events and keeps the core's store (service.Memory) across crashes, as
-// pebble's files would be; a restarted node gets a new core over it.
-// The glue (im.go) offers each message with im.SendCmd (a down sender
-// refuses it), answers the cores' DID lookups (the recipient's mailbox
-// node, its seal key) and checks what the cores report to their users;
-// nothing in sim speaks the protocol. On the wire (formats and test
-// vectors in apps/im/doc.go):
+// start + spread·i/messages; block and allow give recipients' consent
+// decisions, read marks what is shown read, attach sends a share as
+// files (downloaded by their recipients), groups adds private groups
+// with a member removed halfway. Every host runs apps/im's protocol core
+// (im.Core) on im.Port (5222) as a registered Service does (custom.go)
+// through service.go's driver, the simulator's counterpart of
+// apps/internal/runner: it listens, dials the wallets the core sends to,
+// frames, turns the core's deadlines into events, publishes the cores'
+// DID entries (service.Publisher) with each recipient's mailbox, and
+// keeps the core's store (service.Memory) across crashes, as pebble's
+// files would be; a restarted node gets a new core over it. The glue
+// (im.go, im_group.go) hands the cores commands and checks what they
+// report to their users with a Ledger (ledger.go); nothing in sim
+// speaks the protocol. On the wire (formats and test vectors in
+// apps/im/doc.go):
 //
 //	sender → recipient   HELLO, MSG…            ← HELLO, RECEIPT(delivered)…
 //	sender → mailbox     HELLO, DEPOSIT…        ← HELLO, STORED…
@@ -238,9 +242,10 @@
 //
 // The summary counts messages accepted, delivered (a RECEIPT reached
 // the sender), delivered although their sender crashed while they were
-// pending, refused (sender down), duplicate MSGs a recipient was sent
-// again, deposits, mailbox items fetched, connections up and downs, and
-// gives the delivery latency (offer → RECEIPT) percentiles.
+// pending, refused (sender down), duplicates a recipient was sent again
+// and mailbox items fetched (the cores' Counters), deposits, files
+// downloaded, connections up and downs, and gives the delivery latency
+// (offer → RECEIPT) percentiles.
 //
 // # Invariants
 //
@@ -250,14 +255,18 @@
 // spoofed, replayed or oversized frame and no underlay error (the
 // simulated network neither corrupts nor duplicates; it does reorder, so
 // an initiation superseded by a newer one that jitter delivered first,
-// refused as a handshake replay, does not count). An IM recipient stores
-// only messages a sender accepted, from that sender, with their text and
-// clock, each once, and in each conversation in the order they were
-// accepted, without a gap; a RECEIPT names only messages the recipient
-// stored; no message fails. At the
+// refused as a handshake replay, does not count). An IM recipient shows
+// only messages a sender accepted, from that sender, unaltered, each
+// once, and never one after a later one of its conversation (or, in a
+// group, of its sender); a RECEIPT names only messages the recipient
+// showed; no message fails but one its recipient's block refused, never
+// shown; a group member shows only posts of epochs it belonged to; a
+// downloaded file is the one offered, downloaded once. At the
 // end: every frame sent was delivered, dropped or is still in flight;
 // with expect.all_complete, every transfer completed (and every accepted
 // message was delivered); with expect.all_delivered, every accepted IM
-// message was delivered — those abandoned because an end left excepted. A violation stops the run with an
+// message was delivered, every group post shown to the members of its
+// epoch and every file shown downloaded — those blocked, or abandoned
+// because an end left, excepted. A violation stops the run with an
 // *InvariantError carrying the seed.
 package sim

@@ -1,387 +1,336 @@
 package sim
 
 import (
-	"bytes"
+	"cmp"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/anynet/anynet/apps/im"
 	"github.com/anynet/anynet/apps/service"
-	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// The "im" workload: messages between random pairs of nodes, sent and
-// received by apps/im's own core (im.Core) on every node of the
-// workload through a svcNode (service.go). The glue offers messages
-// (im.SendCmd or, for Attach, im.SendFileCmd, with IDs chosen here),
-// answers DID lookups and checks what the cores tell their users: a
-// recipient shows only accepted messages, from their sender, unaltered,
-// once each, in the order accepted; a receipt names only a message
-// shown; nothing fails but what a blocker refused, which is never
-// shown; an allowed sender's come as messages. At the end, with
-// expect.all_delivered, every accepted message was delivered, but
-// those blocked. Groups are in im_group.go.
+// The "im" workload: apps/im's core (im.Core) on every host, driven as
+// a registered Service (custom.go). Conversations get Messages messages
+// in turn (im.SendCmd, or im.SendFileCmd for Attach); groups are in
+// im_group.go. Recipients get their consent decisions at first start.
+// A Ledger checks what cores show: only accepted messages, from their
+// sender, unaltered, once, in order; receipts only for what was shown;
+// nothing fails but what a blocker refused, never shown; an allowed
+// sender's come as messages. With Read, what is shown is read a second
+// later; files are downloaded and checked. At the end, with
+// all_delivered, all is delivered but what was blocked or abandoned.
 
 // imConfig is the cores' configuration: apps/im's defaults, but
 // RetryMax 16 s, so that a recipient that comes back is found soon.
 var imConfig = im.CoreConfig{RetryMax: 16 * time.Second, Mailbox: true}
 
-const imTextSize = 64
-
-// imLoad is the shared state of one "im" workload entry.
+// imLoad is the state of one "im" workload entry.
 type imLoad struct {
-	msgs  map[im.MessageID]*imMsg // lookup only, never iterated
-	all   []*imMsg                // in the order they are offered
-	convs []*imConv
-	svc   map[int32]*svcNode // the IM service of every node the workload uses
-	boxes []*node            // per node, its mailbox node
-	keys  map[int32][32]byte // seal keys, as published once a node's core started
-	read  bool               // recipients mark what they are shown read
-	w     Workload
-
-	groups []*imGroup
-	gposts []*imGroupMsg                // in the order posted
-	gmsgs  map[im.MessageID]*imGroupMsg // lookup only
+	idle
+	s      *Sim
+	w      Workload
+	msgs   map[im.MessageID]*imMsg // 1:1 messages
+	pairs  map[[2]int32]*imConv
+	convs  []*imConv                         // each pair once
+	dls    []*imMsg                          // attachments shown
+	boxes  map[common.Address]common.Address // recipients' mailboxes
+	cores  map[common.Address]*im.Core       // the latest started
+	made   []*im.Core                        // every incarnation
+	since  map[int32]time.Duration           // a node's latest restart
+	led    Ledger[imKey, imStream]           // 1:1 and group deliveries
+	groups []*imGroup                        // im_group.go
+	posts  map[string]*imPost                // by text
+	gmsgs  map[im.MessageID]*imPost          // by ID, once posted
 }
 
-// imConv is one conversation (sender, recipient).
+// imKey is a message to one recipient; imStream the messages of one
+// sender to one recipient (in group, if not 0).
+type (
+	imKey struct {
+		id im.MessageID
+		to int32
+	}
+	imStream struct{ from, to, group int32 }
+)
+
+func (k imKey) String() string { return fmt.Sprintf("message %s to node %d", k.id, k.to) }
+
+// imConv is a conversation with the consent its recipient gives its
+// sender before the run (Allowed, Blocked, or Unknown).
 type imConv struct {
-	id        int
-	src, dst  *node
-	box       *node    // the recipient's mailbox node
-	msgs      []*imMsg // accepted, oldest first
-	next      int      // msgs[:next] are delivered
-	stored    int      // msgs[:stored] the recipient showed
-	abandoned bool     // an end left for good (churn.go)
-	// consent the recipient gives the sender before the run (Allowed,
-	// Blocked, or Unknown).
-	consent im.Consent
+	src, dst *node
+	consent  im.Consent
 }
 
-// imMsg is one message of the workload and what became of it.
+// imMsg is a 1:1 message; an attachment's file is its text, which
+// also stands for its path, and dl what its recipient downloaded.
 type imMsg struct {
-	id                    im.MessageID
-	conv                  *imConv
-	text                  string
-	at, doneAt            int64
-	seq                   int
-	accepted, delivered   bool
-	storedOnce, abandoned bool
-	senderCrashed, attach bool
-	refused               bool // failed: its recipient blocked the sender
+	id               im.MessageID
+	i                int32
+	conv             *imConv
+	text             string
+	attach, busy, ok bool // busy: a download under way; ok: done
+	dl               []byte
 }
 
-// imMessages makes the tasks of one "im" workload entry: Conversations
-// (sender, recipient) pairs (one from every host with PerNode) and
-// Messages messages over them in turn, each of Bytes bytes of text.
+// imMessages makes one "im" workload entry: Messages messages over its
+// conversations in turn, each of Bytes (64) bytes of text.
 func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
-	convs := w.Conversations
-	if w.PerNode {
-		convs = len(s.hosts)
-	}
-	if convs <= 0 {
-		convs = max(1, w.Messages/4)
-	}
-	count := max(w.Messages, convs*min(1, w.Messages))
-	size := int(w.Bytes)
-	if size <= 0 {
-		size = imTextSize
-	}
-	l := &imLoad{read: w.Read, w: w, msgs: make(map[im.MessageID]*imMsg, count), svc: map[int32]*svcNode{}, keys: map[int32][32]byte{},
-		boxes: make([]*node, len(s.nodes)), gmsgs: map[im.MessageID]*imGroupMsg{}}
-	out := []task{l}
-	pairs := map[[2]int32]*imConv{}
-	for i := range convs {
-		si, di := s.pair(rng, i, w.PerNode)
-		src, dst := s.hosts[si], s.hosts[di]
-		if c := pairs[[2]int32{src, dst}]; c != nil {
-			l.convs = append(l.convs, c) // a pair drawn twice is one conversation
-			continue
-		}
-		if l.boxes[dst] == nil && !w.NoMailbox {
-			b := rng.IntN(len(s.hosts) - 1)
-			if b >= di {
-				b++
+	l := &imLoad{s: s, w: w, msgs: map[im.MessageID]*imMsg{}, pairs: map[[2]int32]*imConv{}, boxes: map[common.Address]common.Address{},
+		cores: map[common.Address]*im.Core{}, since: map[int32]time.Duration{}, posts: map[string]*imPost{}, gmsgs: map[im.MessageID]*imPost{}}
+	var order []*imConv // a pair drawn twice is one conversation
+	for _, p := range s.conversations(w, rng) {
+		c := l.pairs[p]
+		if c == nil {
+			c = &imConv{src: s.nodes[p[0]], dst: s.nodes[p[1]], consent: im.Unknown}
+			if x := rng.Float64(); x < w.Block {
+				c.consent = im.Blocked
+			} else if x < w.Block+w.Allow {
+				c.consent = im.Allowed
 			}
-			l.boxes[dst] = s.nodes[s.hosts[b]]
-		}
-		c := &imConv{id: len(pairs), src: s.nodes[src], dst: s.nodes[dst], box: l.boxes[dst]}
-		switch x := rng.Float64(); {
-		case x < w.Block:
-			c.consent = im.Blocked
-		case x < w.Block+w.Allow:
-			c.consent = im.Allowed
-		}
-		pairs[[2]int32{src, dst}] = c
-		l.convs = append(l.convs, c)
-		for _, n := range []*node{c.src, c.dst, c.box} {
-			if n != nil && l.svc[n.id] == nil {
-				out = append(out, l.service(s, n))
+			if _, ok := l.boxes[c.dst.self.Wallet]; !ok && !w.NoMailbox {
+				box := p[1]
+				for box == p[1] {
+					box = s.hosts[rng.IntN(len(s.hosts))]
+				}
+				l.boxes[c.dst.self.Wallet] = s.nodes[box].self.Wallet
 			}
+			l.pairs[p], l.convs = c, append(l.convs, c)
 		}
+		order = append(order, c)
 	}
+	count, size, cmds := max(w.Messages, len(order)*min(1, w.Messages)), int(w.Bytes), []Command(nil)
 	for i := range count {
-		c := l.convs[i%len(l.convs)]
-		m := &imMsg{conv: c, text: imText(i, size), at: spreadStart(w, i, count), attach: rng.Float64() < w.Attach}
+		m := &imMsg{i: int32(i), conv: order[i%len(order)], text: imText(i, cmp.Or(size, 64)), attach: rng.Float64() < w.Attach}
 		for l.msgs[m.id] != nil || m.id.IsZero() {
 			for j := range m.id {
 				m.id[j] = byte(rng.Uint32())
 			}
 		}
 		l.msgs[m.id] = m
-		l.all = append(l.all, m)
+		cmds = append(cmds, Command{At: time.Duration(spreadStart(w, i, count)), Node: m.conv.src.self.Wallet, Make: l.offer(m)})
 	}
 	s.stats.IMMessages += count
-	return l.imGroups(s, w, rng, out)
+	cmds = l.imGroups(s, w, rng, cmds)
+	svc := &Service{Port: im.Port, Core: l.core, Commands: func(Workload, []common.Address, *rand.Rand) []Command { return cmds },
+		Observe: l.observe, Started: l.started, Mailbox: func(w common.Address) common.Address { return l.boxes[w] }}
+	return append(svc.workload(s, w, rng), l)
 }
 
-// service makes node n's IM service: im.Core over a store that
-// survives n's crashes.
-func (l *imLoad) service(s *Sim, n *node) *svcNode {
-	sv := &svcNode{s: s, n: n, port: im.Port, store: &service.Memory{}}
-	sv.newCore = func(st *service.Memory, inc int) service.Core {
-		cfg := imConfig
-		cfg.Self, cfg.Store, cfg.Rand = n.self.Wallet, st, newReader(s.seed, "im", n.id, inc)
-		c, err := im.NewCore(cfg)
-		if err != nil {
-			panic(fmt.Sprintf("sim: im core: %v", err))
-		}
-		return c
+func (l *imLoad) core(self common.Address, st service.Store, rnd io.Reader) service.Core {
+	cfg := imConfig
+	cfg.Self, cfg.Store, cfg.Rand = self, st, rnd
+	c, err := im.NewCore(cfg)
+	if err != nil {
+		panic(fmt.Sprintf("sim: im core: %v", err))
 	}
-	sv.docs = func(w common.Address) *naming.Document { return l.document(s, w) }
-	sv.tap = func(in *service.Input) { l.tap(s, n, in) }
-	sv.event = func(e any) {
-		if ev, ok := e.(im.Event); ok {
-			l.event(s, n, ev)
-		}
-	}
-	sv.started = func() {
-		l.keys[n.id] = sv.core.(*im.Core).SealKey()
-		if sv.inc > 0 {
-			return
-		}
-		for _, c := range l.convs { // the user's decisions, before any message
-			if c.dst == n && c.consent != im.Unknown {
-				sv.handle(s, service.Input{Kind: service.Command, Cmd: im.ConsentCmd{Peer: c.src.self.Wallet, Consent: c.consent}})
-			}
-		}
-	}
-	l.svc[n.id] = sv
-	n.tasks = append(n.tasks, sv)
-	return sv
+	l.made = append(l.made, c)
+	return c
 }
 
-// document is w's DID document as the run publishes it: its mailbox and
-// its seal key (once its core started: a joiner's comes late).
-func (l *imLoad) document(s *Sim, w common.Address) *naming.Document {
-	n, ok := s.nodeByWallet(w)
-	if !ok {
+// started notes a restart, and gives a recipient the user's decisions
+// at its first start, before any message.
+func (l *imLoad) started(self common.Address, core service.Core, first bool) (cmds []any) {
+	n := l.node(self)
+	if l.cores[self] = core.(*im.Core); !first {
+		l.since[n.id] = time.Duration(l.s.now.Load())
+	}
+	for _, c := range l.convs {
+		if c.dst == n && c.consent != im.Unknown && first {
+			cmds = append(cmds, im.ConsentCmd{Peer: c.src.self.Wallet, Consent: c.consent})
+		}
+	}
+	for _, m := range l.dls { // downloads the crash cut: from what is held
+		if m.conv.dst == n && !m.ok {
+			cmds = append(cmds, im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))})
+		}
+	}
+	return cmds
+}
+
+// offer makes m's command when it is due: none if an end left for good
+// (churn.go).
+func (l *imLoad) offer(m *imMsg) func() any {
+	return func() any {
+		c := m.conv
+		switch {
+		case c.src.left || c.dst.left:
+			l.s.stats.IMAbandoned++
+			return nil
+		case m.attach:
+			return im.SendFileCmd{To: c.dst.self.Wallet, ID: m.id, Attachment: im.Attachment{Type: im.File, Name: "f",
+				Size: int64(len(m.text)), SHA256: sha256.Sum256([]byte(m.text)), Path: m.text}}
+		}
+		return im.SendCmd{To: c.dst.self.Wallet, ID: m.id, Text: m.text}
+	}
+}
+
+// observe checks each answer and event as it comes.
+func (l *imLoad) observe(o Observation) error {
+	st, n := &l.s.stats, l.node(o.Node)
+	var m *imMsg
+	switch cmd := o.Cmd.(type) {
+	case im.SendCmd:
+		m = l.msgs[cmd.ID]
+	case im.SendFileCmd:
+		m = l.msgs[cmd.ID]
+	case im.DownloadCmd:
+		l.msgs[cmd.Msg].busy = o.Err == nil
 		return nil
+	case nil:
+		e, _ := o.Event.(im.Event)
+		if !e.Group.IsZero() || e.Kind == im.EventGroup {
+			return l.groupEvent(n, e)
+		}
+		return cmp.Or(l.file(o, n), l.event(o, n, e))
+	default:
+		return l.groupAnswer(o)
 	}
-	key, ok := l.keys[n.id]
-	if !ok {
-		return nil
-	}
-	doc := &naming.Document{Identity: w, Services: []naming.Service{
-		{Type: im.ServiceSealKey, Endpoint: im.DocumentEntry(key)}}}
-	if b := l.boxes[n.id]; b != nil {
-		doc.Mailbox = b.self.Wallet.Hex()
-	}
-	return doc
-}
-
-// tap counts what the cores are handed: restarts, connections, Downs,
-// duplicates, mailbox items.
-func (l *imLoad) tap(s *Sim, n *node, in *service.Input) {
 	switch {
-	case in.Kind == service.Start && l.svc[n.id].inc > 0: // a restart
-		for _, c := range l.convs {
-			for _, m := range c.msgs[c.next:] {
-				m.senderCrashed = m.senderCrashed || c.src == n && !m.delivered
-			}
-		}
-	case in.Kind == service.Down:
-		s.stats.IMStalls++
-	case in.Kind == service.Up:
-		s.stats.IMConnections++
-	case in.Kind == service.Frame && len(in.Frame) > 17 && in.Frame[0] == 0x02: // MSG
-		if m := l.msgs[im.MessageID(in.Frame[1:17])]; m != nil && m.storedOnce && m.conv.dst == n {
-			s.stats.IMDuplicates++
-		}
-	case in.Kind == service.Frame && len(in.Frame) > 0 && in.Frame[0] == 0x13: // ITEM
-		s.stats.IMFromMailbox++
+	case errors.Is(o.Err, ErrNodeDown):
+		st.IMRefused++
+	case o.Err != nil:
+		return fmt.Errorf("im: node %d refused message %s: %w", n.id, m.id, o.Err)
+	default:
+		l.led.Accept(imKey{m.id, m.conv.dst.id}, imStream{m.conv.src.id, m.conv.dst.id, 0}, o.At, true)
+		st.IMAccepted++
 	}
+	return nil
 }
 
-// event checks what node n's core tells its user.
-func (l *imLoad) event(s *Sim, n *node, e im.Event) {
-	if !e.Group.IsZero() || e.Kind == im.EventGroup {
-		l.groupEvent(s, n, e)
-		return
+func (l *imLoad) node(w common.Address) *node { n, _ := l.s.nodeByWallet(w); return n }
+
+// event checks a 1:1 message shown, or a receipt.
+func (l *imLoad) event(o Observation, n *node, e im.Event) error {
+	st, m := &l.s.stats, l.msgs[e.Message.ID]
+	if e.Kind != im.EventMessage && e.Kind != im.EventRequest && e.Kind != im.EventReceipt {
+		return nil
+	} else if m == nil {
+		return fmt.Errorf("im: node %d: %s event for message %s that was never offered", n.id, e.Kind, e.Message.ID)
 	}
-	m := l.msgs[e.Message.ID]
-	if m == nil || !m.accepted {
-		s.fail("im: node %d: %s event for message %s that was never accepted", n.id, e.Kind, e.Message.ID)
-		return
-	}
-	c := m.conv
-	switch e.Kind {
-	case im.EventMessage, im.EventRequest:
+	c, k, a, s := m.conv, imKey{m.id, m.conv.dst.id}, e.Message.Attachment, e.Message.Status
+	if e.Kind != im.EventReceipt {
 		switch {
 		case c.consent == im.Blocked:
-			s.fail("im: node %d showed message %s from node %d, which it blocked", n.id, m.id, c.src.id)
-		case c.consent == im.Allowed && e.Kind != im.EventMessage:
-			// (Unknown senders come as requests, or as messages once the
-			// recipient wrote to them: sending allows.)
-			s.fail("im: node %d showed message %s from node %d, which it allowed, as a %s", n.id, m.id, c.src.id, e.Kind)
-		case c.dst != n || e.Peer != c.src.self.Wallet:
-			s.fail("im: node %d showed message %s of conversation %d→%d", n.id, m.id, c.src.id, c.dst.id)
-		case m.attach && (e.Message.Attachment == nil || e.Message.Attachment.SHA256 != sha256.Sum256([]byte(m.text))),
-			!m.attach && e.Message.Text != m.text:
-			s.fail("im: node %d got message %s altered", n.id, m.id)
-		case m.storedOnce:
-			s.fail("im: node %d showed message %s twice", n.id, m.id)
-		case m.seq != c.stored:
-			s.fail("im: conversation %d (node %d → %d): message #%d shown before #%d", c.id, c.src.id, n.id, m.seq, c.stored)
-		default:
-			m.storedOnce = true
-			c.stored++
-			s.stats.IMStored++
-			if l.read {
-				sv := l.svc[n.id]
-				inc := sv.inc
-				s.at(s.now.Load()+int64(time.Second), kindApp, n.id, func() {
-					if sv.inc == inc && sv.core != nil {
-						sv.handle(s, service.Input{Kind: service.Command, Cmd: im.ReadCmd{Peer: c.src.self.Wallet}})
-						s.settle(n)
-					}
-				})
-			}
+			return fmt.Errorf("im: node %d showed message %s from node %d, which it blocked", n.id, m.id, c.src.id)
+		case c.consent == im.Allowed && e.Kind != im.EventMessage: // (Unknown senders' may come as either: sending allows)
+			return fmt.Errorf("im: node %d showed message %s from node %d, which it allowed, as a %s", n.id, m.id, c.src.id, e.Kind)
+		case e.Peer != c.src.self.Wallet, m.attach && (a == nil || a.SHA256 != sha256.Sum256([]byte(m.text))), !m.attach && e.Message.Text != m.text:
+			return fmt.Errorf("im: node %d got message %s altered", n.id, m.id)
 		}
-	case im.EventReceipt:
-		switch st := e.Message.Status; {
-		case n != c.src:
-			s.fail("im: node %d got a receipt for message %s it did not send", n.id, m.id)
-		case st == im.Sent:
-			s.stats.IMDeposited++
-		case st == im.Failed && c.consent == im.Blocked && !m.refused:
-			m.refused = true
-			s.stats.IMBlocked++
-		case st == im.Failed:
-			s.fail("im: message %s failed: %s", m.id, e.Message.Err)
-		case st >= im.Delivered && !m.storedOnce:
-			s.fail("im: node %d got a %s receipt for message %s that node %d never showed", n.id, st, m.id, c.dst.id)
-		case st == im.Read && !l.read:
-			s.fail("im: node %d got a read receipt for message %s nobody read", n.id, m.id)
-		case st >= im.Delivered && !m.delivered:
-			m.delivered, m.doneAt = true, s.now.Load()
-			s.stats.IMDelivered++
-			if m.senderCrashed {
-				s.stats.IMAfterCrash++
-			}
-			s.stats.IMLatency = append(s.stats.IMLatency, time.Duration(m.doneAt-m.at))
-			for c.next < len(c.msgs) && c.msgs[c.next].delivered {
-				c.next++
-			}
+		if err := l.led.Show(imKey{m.id, n.id}); err != nil {
+			return fmt.Errorf("im: node %d: %w", n.id, err)
 		}
-		if e.Message.Status == im.Read && m.storedOnce {
-			s.stats.IMRead++
+		if st.IMStored++; l.w.Read {
+			o.Then(Command{At: o.At + time.Second, Node: o.Node, Cmd: im.ReadCmd{Peer: e.Peer}})
 		}
+		if m.attach {
+			l.dls = append(l.dls, m)
+			l.led.Accept(imKey{m.id, -1 - n.id}, imStream{c.src.id, n.id, -1 - m.i}, o.At, false)
+			o.Then(l.download(m, o.At+time.Second))
+		}
+		return nil
 	}
-}
-
-// accept hands m to its sender's core, as im.Service.Send would.
-func (l *imLoad) accept(s *Sim, m *imMsg) {
-	c := m.conv
-	sv := l.svc[c.src.id]
 	switch {
-	case c.src.down || sv.core == nil:
-		s.stats.IMRefused++
-		return
-	case c.abandoned: // an end left for good (churn.go)
-		m.abandoned = true
-		s.stats.IMAbandoned++
-		return
-	}
-	m.accepted, m.seq = true, len(c.msgs)
-	c.msgs = append(c.msgs, m)
-	var cmd any = im.SendCmd{To: c.dst.self.Wallet, ID: m.id, Text: m.text}
-	if m.attach {
-		cmd = im.SendFileCmd{To: c.dst.self.Wallet, ID: m.id, Attachment: im.Attachment{Type: im.File, Name: "f",
-			Size: int64(len(m.text)), SHA256: sha256.Sum256([]byte(m.text))}}
-	}
-	out := sv.handle(s, service.Input{Kind: service.Command, Cmd: cmd})
-	if out.Err != nil {
-		s.fail("im: node %d refused message %s: %v", c.src.id, m.id, out.Err)
-		return
-	}
-	s.stats.IMAccepted++
-}
-
-var _ task = (*imLoad)(nil)
-
-// The load is a task to offer the messages, to note crashes and to
-// check the end.
-func (l *imLoad) schedule(s *Sim) {
-	for _, m := range l.all {
-		s.at(m.at, kindApp, m.conv.src.id, func() {
-			l.accept(s, m)
-			s.settle(m.conv.src)
-		})
-	}
-	l.scheduleGroups(s, l.w)
-}
-
-func (l *imLoad) poll(*Sim, *node) bool { return false }
-func (l *imLoad) restarted(*Sim, *node) {}
-func (l *imLoad) crashed(*Sim, *node)   {}
-func (l *imLoad) done() bool            { return l.undelivered() == nil && l.unshown() == "" }
-func (l *imLoad) describe() string      { return describeIM(l.undelivered()) }
-func (l *imLoad) checkEnd(s *Sim) error { return l.check(s, s.sc.Expect.AllDelivered) }
-func (l *imLoad) undelivered() *imMsg {
-	for _, m := range l.all {
-		if m.accepted && !m.delivered && !m.abandoned && m.conv.consent != im.Blocked {
-			return m
+	case n != c.src:
+		return fmt.Errorf("im: node %d got a receipt for message %s it did not send", n.id, m.id)
+	case s == im.Sent:
+		st.IMDeposited++
+	case s == im.Failed && c.consent == im.Blocked:
+		if l.led.Excuse(k) {
+			st.IMBlocked++
+		}
+	case s == im.Failed:
+		return fmt.Errorf("im: message %s failed: %s", m.id, e.Message.Err)
+	case s == im.Read && !l.w.Read:
+		return fmt.Errorf("im: node %d got a read receipt for message %s nobody read", n.id, m.id)
+	case s >= im.Delivered:
+		lat, first, err := l.led.Ack(k, o.At)
+		if err != nil {
+			return fmt.Errorf("im: node %d: %w", n.id, err)
+		}
+		if first {
+			st.IMDelivered++
+			st.IMLatency = append(st.IMLatency, lat)
+		}
+		if first && l.since[c.src.id] > o.At-lat {
+			st.IMAfterCrash++
+		}
+		if s == im.Read {
+			st.IMRead++
 		}
 	}
 	return nil
 }
 
-// check verifies the end: nothing acknowledged that was not stored,
-// and, if all is set, every accepted message delivered.
-func (l *imLoad) check(s *Sim, all bool) error {
-	for _, m := range l.all {
-		if m.delivered && !m.storedOnce {
-			return s.fail("im: message %s acknowledged but never stored", m.id)
+// download fetches m's attachment at its recipient at time at, unless
+// under way or done.
+func (l *imLoad) download(m *imMsg, at time.Duration) Command {
+	return Command{At: at, Node: m.conv.dst.self.Wallet, Make: func() any {
+		if m.busy || m.ok {
+			return nil
 		}
-	}
-	if m := l.undelivered(); all && m != nil {
-		return s.fail("%s", describeIM(m))
-	}
-	if u := l.unshown(); all && u != "" {
-		return s.fail("%s", u)
+		return im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))}
+	}}
+}
+
+// file moves an attachment's bytes: a sender reads them from the text,
+// a recipient appends them, and checks the whole once its core says
+// the download is done; one that failed is tried again a second later.
+func (l *imLoad) file(o Observation, n *node) error {
+	switch e := o.Event.(type) {
+	case im.ChunkRead:
+		end := min(int(e.Off)+int(e.N), len(e.Path))
+		o.Then(Command{Node: o.Node, Cmd: im.ChunkData{Read: e, Data: []byte(e.Path[min(int(e.Off), end):end])}})
+	case im.ChunkWrite:
+		if m := l.msgs[e.Msg]; int(e.Off) <= len(m.dl) {
+			m.dl = append(m.dl[:e.Off], e.Data...)
+		}
+	case im.Note:
+		m := l.msgs[e.Key.ID]
+		switch {
+		case e.Key.Kind != im.NoteDownload || e.Start:
+		case e.Err != nil:
+			m.busy = false
+			o.Then(l.download(m, o.At+time.Second))
+		case string(m.dl) != m.text:
+			return fmt.Errorf("im: node %d downloaded message %s's file altered", n.id, m.id)
+		default:
+			m.busy, m.ok = false, true
+			l.s.stats.IMDownloads++
+			return l.led.Show(imKey{m.id, -1 - n.id})
+		}
 	}
 	return nil
 }
 
-func describeIM(m *imMsg) string {
-	if m == nil {
-		return "im: every accepted message delivered"
+var _ abandoner = (*imLoad)(nil)
+
+// abandon gives up what is pending from or to n, which left (churn.go).
+func (l *imLoad) abandon(s *Sim, n *node) {
+	s.stats.IMAbandoned += l.led.Drop(func(st imStream) bool { return st.from == n.id || st.to == n.id })
+}
+
+// checkEnd adds up the cores' counters and, with expect.all_delivered
+// or all_complete, fails on a message still pending.
+func (l *imLoad) checkEnd(s *Sim) error {
+	for _, c := range l.made {
+		s.stats.IMDuplicates += c.Counters().Duplicates
+		s.stats.IMFromMailbox += c.Counters().Items
 	}
-	c := m.conv
-	return fmt.Sprintf("im message %s (#%d of conversation %d, node %d → %d, stored %v) not delivered",
-		m.id, m.seq, c.id, c.src.id, c.dst.id, m.storedOnce)
+	if k, st, ok := l.led.Pending(); ok && (s.sc.Expect.AllDelivered || s.sc.Expect.AllComplete) {
+		return s.fail("im message %s (node %d → %d, group %d) not delivered", k.id, st.from, st.to, st.group)
+	}
+	return nil
 }
 
 // imText is the text of message i: printable, size bytes.
 func imText(i, size int) string {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "message %d ", i)
-	for b.Len() < size {
-		b.WriteByte('a' + byte(b.Len()%26))
-	}
-	return b.String()[:size]
+	return (fmt.Sprintf("message %d ", i) + strings.Repeat("abcdefghijklmnopqrstuvwxyz", size/26+1))[:size]
 }

@@ -3,174 +3,110 @@ package sim
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/anynet/anynet/apps/im"
-	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 )
 
 // Groups in the "im" workload: each group's owner creates it at Start
-// with GroupSize-1 members, members post GroupMessages over Spread in
-// turn, and the owner removes one member halfway. Invariants: a member
-// shows a group message once, from its sender, in the order each
-// sender posted; the removed member never shows a message sealed at
-// the epoch of its removal or later; at the end every member of a
-// message's epoch (but who blocked its sender) showed it.
+// with GroupSize-1 members (none that blocks the owner), members post
+// GroupMessages over Spread in turn, and the owner removes its last
+// member halfway (a key rotation). A post is a delivery (Ledger) to
+// every member of its epoch as its sender's core knows it, but who
+// blocks its sender: so the removed member may never show one sealed
+// at or after the epoch of its removal, and the others show each once.
 
 type imGroup struct {
-	owner   *node
-	members []*node
-	id      im.GroupID
-	removed *node
-	epoch   uint32 // of the removal; 0 until then
+	idx   int32
+	id    im.GroupID
+	nodes []*node // the owner first
 }
 
-type imGroupMsg struct {
-	g        *imGroup
-	from     *node
-	seq      int // the sender's nth post to the group
-	text     string
-	epoch    uint32
-	to       []*node // members of its epoch but the sender
-	shown    map[int32]bool
-	accepted bool
+type imPost struct {
+	g    *imGroup
+	from *node
+	text string
 }
 
-// imGroups draws the groups among the workload's nodes (one more
-// service each, if new) and schedules them.
-func (l *imLoad) imGroups(s *Sim, w Workload, rng *rand.Rand, out []task) []task {
-	size := max(3, w.GroupSize)
-	for range w.Groups {
-		g := &imGroup{}
-		for _, i := range rng.Perm(len(s.hosts))[:min(size, len(s.hosts))] {
-			n := s.nodes[s.hosts[i]]
-			if g.owner == nil {
-				g.owner = n
-			} else if !l.blocks(n, g.owner) {
-				g.members = append(g.members, n)
-			}
-			if l.svc[n.id] == nil {
-				out = append(out, l.service(s, n))
+// imGroups plans the groups' commands.
+func (l *imLoad) imGroups(s *Sim, w Workload, rng *rand.Rand, cmds []Command) []Command {
+	start, spread := time.Duration(w.Start), max(time.Duration(w.Spread), 1)
+	for i := range w.Groups {
+		g := &imGroup{idx: int32(i + 1)}
+		var ws []common.Address
+		for _, j := range rng.Perm(len(s.hosts))[:min(max(3, w.GroupSize), len(s.hosts))] {
+			if n := s.nodes[s.hosts[j]]; len(g.nodes) == 0 || !l.blocks(n, g.nodes[0]) {
+				g.nodes, ws = append(g.nodes, n), append(ws, n.self.Wallet)
 			}
 		}
 		l.groups = append(l.groups, g)
+		cmds = append(cmds, Command{At: start, Node: ws[0], Cmd: im.CreateGroupCmd{Name: strconv.Itoa(i), Members: ws[1:]}},
+			Command{At: start + spread/2, Node: ws[0], Make: func() any {
+				if g.id.IsZero() || len(ws) < 3 {
+					return nil
+				}
+				return im.RosterCmd{Group: g.id, Op: "remove", Wallet: ws[len(ws)-1]}
+			}})
 	}
 	for i := range w.GroupMessages * min(1, len(l.groups)) {
 		g := l.groups[i%len(l.groups)]
-		all := append([]*node{g.owner}, g.members...)
-		from := all[(i/len(l.groups))%len(all)]
-		l.gposts = append(l.gposts, &imGroupMsg{g: g, from: from, text: imText(i, 48), shown: map[int32]bool{}})
+		p := &imPost{g: g, from: g.nodes[(i/len(l.groups))%len(g.nodes)], text: imText(i, 48)}
+		l.posts[p.text] = p
+		at := start + time.Second + spread*time.Duration(i)/time.Duration(w.GroupMessages)
+		cmds = append(cmds, Command{At: at, Node: p.from.self.Wallet, Make: func() any {
+			if g.id.IsZero() {
+				return nil
+			}
+			return im.SendGroupCmd{Group: g.id, Text: p.text}
+		}})
 	}
-	return out
+	return cmds
 }
 
 // blocks reports whether n blocked from in a conversation of the run.
 func (l *imLoad) blocks(n, from *node) bool {
-	for _, c := range l.convs {
-		if c.dst == n && c.src == from && c.consent == im.Blocked {
-			return true
-		}
-	}
-	return false
+	c := l.pairs[[2]int32{from.id, n.id}]
+	return c != nil && c.consent == im.Blocked
 }
 
-// scheduleGroups creates the groups, posts, and removes one member each.
-func (l *imLoad) scheduleGroups(s *Sim, w Workload) {
-	start, spread := int64(w.Start), max(int64(w.Spread), 1)
-	for _, g := range l.groups {
-		s.at(start, kindApp, g.owner.id, func() {
-			var ws []common.Address
-			for _, m := range g.members {
-				ws = append(ws, m.self.Wallet)
+// groupAnswer notes what the group commands did (a member down or
+// removed is refused: nothing to note).
+func (l *imLoad) groupAnswer(o Observation) error {
+	switch cmd := o.Cmd.(type) {
+	case im.CreateGroupCmd:
+		if i, _ := strconv.Atoi(cmd.Name); o.Err == nil {
+			l.groups[i].id = o.Result.(im.Group).ID
+		}
+	case im.SendGroupCmd:
+		if o.Err != nil {
+			return nil
+		}
+		p, id := l.posts[cmd.Text], o.Result.(im.Message).ID
+		view, _ := l.cores[o.Node].Group(cmd.Group)
+		l.gmsgs[id] = p
+		for _, n := range p.g.nodes {
+			if _, in := view.Members[n.self.Wallet]; in && n != p.from && !l.blocks(n, p.from) {
+				l.led.Accept(imKey{id, n.id}, imStream{p.from.id, n.id, p.g.idx}, o.At, false)
 			}
-			if out, ok := l.command(s, g.owner, im.CreateGroupCmd{Name: "g", Members: ws}); ok {
-				g.id = out.Result.(im.Group).ID
-			}
-		})
-		s.at(start+spread/2, kindApp, g.owner.id, func() {
-			if g.id.IsZero() || len(g.members) < 2 {
-				return
-			}
-			r := g.members[len(g.members)-1]
-			if out, ok := l.command(s, g.owner, im.RosterCmd{Group: g.id, Op: "remove", Wallet: r.self.Wallet}); ok {
-				g.removed, g.epoch = r, out.Result.(im.Group).Epoch
-			}
-		})
-	}
-	for i, p := range l.gposts {
-		s.at(start+int64(time.Second)+spread*int64(i)/int64(len(l.gposts)), kindApp, p.from.id, func() { l.post(s, p) })
-	}
-}
-
-// command hands a command to n's core, if n is up.
-func (l *imLoad) command(s *Sim, n *node, cmd any) (service.Effects, bool) {
-	sv := l.svc[n.id]
-	if n.down || sv.core == nil {
-		return service.Effects{}, false
-	}
-	out := sv.handle(s, service.Input{Kind: service.Command, Cmd: cmd})
-	s.settle(n)
-	return out, out.Err == nil
-}
-
-func (l *imLoad) post(s *Sim, p *imGroupMsg) {
-	g, sv := p.g, l.svc[p.from.id]
-	if g.id.IsZero() || p.from.down || sv.core == nil {
-		return
-	}
-	view, ok := sv.core.(*im.Core).Group(g.id)
-	if !ok || view.Me == 0 {
-		return // not (or no longer) a member
-	}
-	out, ok := l.command(s, p.from, im.SendGroupCmd{Group: g.id, Text: p.text})
-	if !ok {
-		return
-	}
-	p.accepted, p.epoch = true, view.Epoch
-	for _, n := range append([]*node{g.owner}, g.members...) {
-		if _, in := view.Members[n.self.Wallet]; in && n != p.from && !l.blocks(n, p.from) {
-			p.to = append(p.to, n)
 		}
 	}
-	for _, q := range l.gposts {
-		if q.from == p.from && q.g == g && q.accepted && q != p {
-			p.seq++
-		}
-	}
-	l.gmsgs[out.Result.(im.Message).ID] = p
+	return nil
 }
 
 // groupEvent checks a group message node n shows its user.
-func (l *imLoad) groupEvent(s *Sim, n *node, e im.Event) {
+func (l *imLoad) groupEvent(n *node, e im.Event) error {
 	p := l.gmsgs[e.Message.ID]
 	switch {
 	case e.Kind != im.EventMessage && e.Kind != im.EventRequest:
+		return nil
 	case p == nil || e.Message.Text != p.text || e.Peer != p.from.self.Wallet:
-		s.fail("im: node %d showed group message %s that was never posted so", n.id, e.Message.ID)
-	case n == p.g.removed && p.g.epoch > 0 && p.epoch >= p.g.epoch:
-		s.fail("im: node %d, removed from group %s at epoch %d, read a message of epoch %d", n.id, p.g.id, p.g.epoch, p.epoch)
-	case p.shown[n.id]:
-		s.fail("im: node %d showed group message %s twice", n.id, e.Message.ID)
-	default:
-		for _, q := range l.gposts {
-			if q.g == p.g && q.from == p.from && q.seq > p.seq && q.shown[n.id] {
-				s.fail("im: node %d showed %s's group post #%d after #%d", n.id, p.from.self.Wallet, p.seq, q.seq)
-			}
-		}
-		p.shown[n.id] = true
-		s.stats.IMGroupShown++
+		return fmt.Errorf("im: node %d showed group message %s that was never posted so", n.id, e.Message.ID)
 	}
-}
-
-// unshown is a group message a member of its epoch never showed.
-func (l *imLoad) unshown() string {
-	for _, p := range l.gposts {
-		for _, n := range p.to {
-			if p.accepted && !p.shown[n.id] && !(n == p.g.removed && p.epoch >= p.g.epoch) {
-				return fmt.Sprintf("im group message #%d of node %d (epoch %d) never shown to node %d", p.seq, p.from.id, p.epoch, n.id)
-			}
-		}
+	l.s.stats.IMGroupShown++
+	if err := l.led.Show(imKey{e.Message.ID, n.id}); err != nil {
+		return fmt.Errorf("im: node %d, group %s: %w", n.id, p.g.id, err)
 	}
-	return ""
+	return nil
 }

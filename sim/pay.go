@@ -63,32 +63,19 @@ type payLoad struct {
 	forget bool
 	// counts, for the tests.
 	payments, received, acked, caught int
+	idle
 }
 
 // payLoad is a task only so that tests can find it.
 var _ task = (*payLoad)(nil)
 
-func (l *payLoad) schedule(*Sim)         {}
-func (l *payLoad) poll(*Sim, *node) bool { return false }
-func (l *payLoad) crashed(*Sim, *node)   {}
-func (l *payLoad) restarted(*Sim, *node) {}
-func (l *payLoad) done() bool            { return true }
-
 func payMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 	l := &payLoad{chans: map[common.Hash]*payChannel{}, ledger: map[common.Hash]pay.OnChain{},
 		cheats: map[common.Address]bool{}, dom: pay.NewDomain(big.NewInt(1337), common.Address{0xca})}
-	convs := w.Conversations
-	if w.PerNode {
-		convs = len(s.hosts)
-	}
-	if convs <= 0 {
-		convs = max(1, w.Messages/4)
-	}
 	deposit := new(big.Int).Mul(big.NewInt(100), big.NewInt(int64(max(1, w.Messages))))
 	var planned []Command
-	for i := range convs {
-		si, di := s.pair(rng, i, w.PerNode)
-		payer, payee := s.nodes[s.hosts[si]].self.Wallet, s.nodes[s.hosts[di]].self.Wallet
+	for i, p := range s.conversations(w, rng) {
+		payer, payee := s.nodes[p[0]].self.Wallet, s.nodes[p[1]].self.Wallet
 		if _, seen := l.cheats[payee]; !seen {
 			l.cheats[payee] = rng.Float64() < w.Cheat
 		}

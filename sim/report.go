@@ -37,10 +37,10 @@ func (r *Result) Summary(w io.Writer) {
 	}
 	if st.IMMessages > 0 {
 		fmt.Fprintf(w, "im messages:    %d/%d accepted delivered (%d after their sender crashed), %d refused (sender down), %d duplicates suppressed, %d connections, %d downs\n",
-			st.IMDelivered, st.IMAccepted, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.IMConnections, st.IMStalls)
+			st.IMDelivered, st.IMAccepted, st.IMAfterCrash, st.IMRefused, st.IMDuplicates, st.ServiceConns, st.ServiceDowns)
 		fmt.Fprintf(w, "im mailboxes:   %d deposited, %d items fetched\n", st.IMDeposited, st.IMFromMailbox)
-		if st.IMBlocked+st.IMRead > 0 {
-			fmt.Fprintf(w, "im consent:     %d refused as blocked, %d read receipts, %d group messages shown\n", st.IMBlocked, st.IMRead, st.IMGroupShown)
+		if st.IMBlocked+st.IMRead+st.IMDownloads > 0 {
+			fmt.Fprintf(w, "im consent:     %d refused as blocked, %d read receipts, %d group messages shown, %d files downloaded\n", st.IMBlocked, st.IMRead, st.IMGroupShown, st.IMDownloads)
 		}
 		if len(st.IMLatency) > 0 {
 			fmt.Fprintf(w, "im delivery:    p50 %s  p90 %s  p99 %s  max %s\n", percentile(st.IMLatency, 50), percentile(st.IMLatency, 90), percentile(st.IMLatency, 99), percentile(st.IMLatency, 100))

@@ -32,20 +32,25 @@ type svcNode struct {
 	newCore func(st *service.Memory, inc int) service.Core
 	// docs answers the core's DID lookups; nil answers none.
 	docs func(w common.Address) *naming.Document
-	// tap, if set, sees every input before the core; event every event.
-	tap     func(in *service.Input)
+	// event, if set, sees every event; started runs after each Start.
 	event   func(e any)
-	started func() // after each Start
+	started func()
+	// entries are what the core published (service.Publisher) at its
+	// latest Start: its DID document's, kept while it is down.
+	entries []naming.Service
 
 	// The fields below belong to the current incarnation.
-	core  service.Core
-	inc   int
-	ln    tcpip.Endpoint
-	lwq   waiter.Queue
-	conns []*svcConn // open and opening, oldest first
-	due   int64      // the pending timer, 0 if none
-	out   service.Effects
-	dials int
+	core service.Core
+	inc  int
+	// answer, if set, sees the effects of the next input before its
+	// events do (a command's answer, then what it caused).
+	answer func(out *service.Effects)
+	ln     tcpip.Endpoint
+	lwq    waiter.Queue
+	conns  []*svcConn // open and opening, oldest first
+	due    int64      // the pending timer, 0 if none
+	out    service.Effects
+	dials  int
 }
 
 // svcConn is one connection of a svcNode.
@@ -93,6 +98,9 @@ func (sv *svcNode) boot(s *Sim) {
 	sv.ln = ln
 	sv.core = sv.newCore(sv.store, sv.inc)
 	sv.handle(s, service.Input{Kind: service.Start})
+	if p, ok := sv.core.(service.Publisher); ok {
+		sv.entries = p.Entries()
+	}
 	if sv.started != nil {
 		sv.started()
 	}
@@ -116,8 +124,11 @@ func (sv *svcNode) handle(s *Sim, in service.Input) service.Effects {
 	if sv.core == nil {
 		return service.Effects{}
 	}
-	if sv.tap != nil {
-		sv.tap(&in)
+	switch in.Kind {
+	case service.Up:
+		s.stats.ServiceConns++
+	case service.Down:
+		s.stats.ServiceDowns++
 	}
 	out := &sv.out
 	out.Reset()
@@ -148,6 +159,10 @@ func (sv *svcNode) handle(s *Sim, in service.Input) service.Effects {
 				s.settle(sv.n)
 			}
 		})
+	}
+	if a := sv.answer; a != nil {
+		sv.answer = nil
+		a(out)
 	}
 	if sv.event != nil {
 		for _, e := range out.Events {

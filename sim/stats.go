@@ -52,28 +52,32 @@ type Stats struct {
 	// sender (stored Pending); refused (sender down); delivered (RECEIPT
 	// back at the sender); stored by recipients; copies a recipient
 	// already had (suppressed by ID); delivered although their sender
-	// crashed while they were pending (kept in its store); connections
-	// up, and connections down or peers unreachable (Down inputs); and,
-	// per delivered message, the virtual time from acceptance to its
+	// crashed while they were pending (kept in its store); and, per
+	// delivered message, the virtual time from acceptance to its
 	// RECEIPT.
-	IMMessages   int
-	IMAccepted   int
-	IMRefused    int
-	IMDelivered  int
-	IMStored     int
-	IMDuplicates int
-	IMAfterCrash int
-	IMDeposited  int // messages a mailbox stored (status Sent)
+	IMMessages    int
+	IMAccepted    int
+	IMRefused     int
+	IMDelivered   int
+	IMStored      int
+	IMDuplicates  int
+	IMAfterCrash  int
+	IMDeposited   int // messages a mailbox stored (status Sent)
+	IMFromMailbox int // mailbox items recipients fetched
+	IMBlocked     int // messages refused because their recipient blocked the sender
+	IMRead        int // read receipts that reached senders
+	IMGroupShown  int // group messages shown to members
+	IMLatency     []time.Duration
+	IMDownloads   int // attachments downloaded and verified
+
+	// Services (service.go): connections up, and connections down or
+	// peers unreachable (Up and Down inputs of every service's cores).
+	ServiceConns int
+	ServiceDowns int
+
 	// relay (relay.go): flows started, epochs settled, Edges and cheating
 	// Edges, and cheater-epochs detected (scored other than "ok").
 	RelayFlows, RelayEpochs, RelayEdges, RelayCheaters, RelayDetected int
-	IMFromMailbox                                                     int // mailbox items recipients fetched
-	IMBlocked                                                         int // messages refused because their recipient blocked the sender
-	IMRead                                                            int // read receipts that reached senders
-	IMGroupShown                                                      int // group messages shown to members
-	IMConnections                                                     int
-	IMStalls                                                          int
-	IMLatency                                                         []time.Duration
 
 	// Overlay routing (routing.go): every router's work, and the totals
 	// of frames forwarded and dropped by reason; HostDirect counts frames

@@ -56,6 +56,36 @@ var workloadKinds = map[string]workloadMaker{
 	"leave":   churnMaker(true),
 }
 
+// idle is a task that does nothing itself: embedded in a workload's
+// state, it keeps that among the tasks, where churn, the end checks and
+// tests find it.
+type idle struct{}
+
+func (idle) schedule(*Sim)         {}
+func (idle) poll(*Sim, *node) bool { return false }
+func (idle) crashed(*Sim, *node)   {}
+func (idle) restarted(*Sim, *node) {}
+func (idle) done() bool            { return true }
+
+// conversations draws w's conversations among s.hosts, as (source,
+// destination) node IDs: Conversations of them (one from every host
+// with PerNode; Messages/4 by default), each with s.pair.
+func (s *Sim) conversations(w Workload, rng *rand.Rand) [][2]int32 {
+	n := w.Conversations
+	if w.PerNode {
+		n = len(s.hosts)
+	}
+	if n <= 0 {
+		n = max(1, w.Messages/4)
+	}
+	out := make([][2]int32, n)
+	for i := range out {
+		si, di := s.pair(rng, i, w.PerNode)
+		out[i] = [2]int32{s.hosts[si], s.hosts[di]}
+	}
+	return out
+}
+
 // tcpTransfers makes w.Transfers bulk transfers between random pairs (or
 // one from every node, PerNode), starting evenly over Spread after Start.
 func tcpTransfers(s *Sim, w Workload, rng *rand.Rand) []task {

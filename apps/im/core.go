@@ -41,9 +41,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
-	"golang.org/x/crypto/nacl/box"
 )
 
 // CoreConfig configures a Core. Zero values mean the documented
@@ -160,6 +161,16 @@ type Core struct {
 	dls      map[MessageID]*download      // downloads, by request ID
 	lastSent int64                        // µs
 	fetch    fetchState
+	counts   Counters
+}
+
+// Counters are what a core counted since it was made.
+type Counters struct {
+	// Duplicates are messages received again (acknowledged again,
+	// applied once).
+	Duplicates int
+	// Items are mailbox items fetched from this wallet's mailbox.
+	Items int
 }
 
 var _ service.Core = (*Core)(nil)
@@ -217,6 +228,16 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 
 // SealKey is the public key senders seal mailbox items to (after Start).
 func (c *Core) SealKey() [32]byte { return c.keys.Pub }
+
+// Entries publishes the seal key (service.Publisher).
+func (c *Core) Entries() []naming.Service {
+	return []naming.Service{{Type: ServiceSealKey, Endpoint: DocumentEntry(c.keys.Pub)}}
+}
+
+var _ service.Publisher = (*Core)(nil)
+
+// Counters returns what the core counted since it was made.
+func (c *Core) Counters() Counters { return c.counts }
 
 // Message returns a stored message.
 func (c *Core) Message(id MessageID) (Message, bool) {
@@ -298,18 +319,10 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.dls = make(map[MessageID]*download)
 	c.fetch = fetchState{}
 	st := c.cfg.Store
-	if v, err := st.Get([]byte("s")); err == nil && len(v) == 64 {
-		copy(c.keys.Pub[:], v)
-		copy(c.keys.Priv[:], v[32:])
-	} else {
-		pub, priv, err := box.GenerateKey(c.cfg.Rand)
-		if err != nil {
-			return fmt.Errorf("im: seal key: %w", err)
-		}
-		c.keys = sealKeys{Pub: *pub, Priv: *priv}
-		out.Put([]byte("s"), append(pub[:], priv[:]...))
-	}
 	var err error
+	if c.keys, err = seal.Load(st, []byte("s"), c.cfg.Rand, out); err != nil {
+		return fmt.Errorf("im: %w", err)
+	}
 	for _, prefix := range []string{"m", "M"} { // "M": groups' history before the core
 		st.Scan([]byte(prefix), func(k, v []byte) bool {
 			m := new(Message)

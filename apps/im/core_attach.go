@@ -6,8 +6,10 @@ package im
 // core asks the sender for CHUNKs of 32 KiB, eight requests in flight,
 // from the offset its partial file holds, and checks each chunk's place
 // and size. The bytes themselves are read and written by the runtime
-// (Service): the core emits chunkOut (read this range of the offered
-// file for that wallet) and chunkIn (append these bytes).
+// (Service, or the simulator's glue): the core emits ChunkRead (read
+// this range of the offered file for that wallet, and answer with
+// ChunkData) and ChunkWrite (write these bytes of a download), and ends
+// each download with a Note (NoteDownload).
 
 import (
 	"bytes"
@@ -42,9 +44,19 @@ type (
 		ID         MessageID
 		Attachment Attachment
 	}
-	downloadCmd struct {
-		msg  MessageID
-		have int64 // bytes the partial file holds
+	// DownloadCmd fetches the attachment of received message Msg from
+	// its sender, from offset Have (what its partial file holds): its
+	// bytes come as ChunkWrite events, its end as a Note (NoteDownload;
+	// Err if it failed).
+	DownloadCmd struct {
+		Msg  MessageID
+		Have int64
+	}
+	// ChunkData answers a ChunkRead: the bytes, or why there are none.
+	ChunkData struct {
+		Read ChunkRead
+		Data []byte
+		Err  error
 	}
 	cancelDownload struct{ msg MessageID }
 	setPathCmd     struct {
@@ -53,21 +65,21 @@ type (
 	}
 )
 
-// chunkOut asks the runtime to answer to's chunk request id with the
-// bytes [off, off+n) of the file at path.
-type chunkOut struct {
-	to   common.Address
-	id   MessageID
-	path string
-	off  uint64
-	n    uint32
+// ChunkRead asks the driver for the bytes [Off, Off+N) of the file at
+// Path that To asked for (request ID), to be answered with ChunkData.
+type ChunkRead struct {
+	To   common.Address
+	ID   MessageID
+	Path string
+	Off  uint64
+	N    uint32
 }
 
-// chunkIn hands the runtime the bytes at off of a download's file.
-type chunkIn struct {
-	msg  MessageID
-	off  int64
-	data []byte
+// ChunkWrite hands the driver the bytes at Off of download Msg's file.
+type ChunkWrite struct {
+	Msg  MessageID
+	Off  int64
+	Data []byte
 }
 
 func offerKey(sha [32]byte, w common.Address) []byte {
@@ -84,20 +96,26 @@ func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool 
 		out.Put(offerKey(cmd.Attachment.SHA256, cmd.To), []byte(cmd.Attachment.Path))
 		a := cmd.Attachment
 		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, "", &a, out)
-	case downloadCmd:
-		m := c.msgs[cmd.msg]
+	case DownloadCmd:
+		m := c.msgs[cmd.Msg]
 		if m == nil || m.Attachment == nil || m.From == c.self {
-			out.Err = fmt.Errorf("message %s: no attachment to download: %w", cmd.msg, ErrNotFound)
+			out.Err = fmt.Errorf("message %s: no attachment to download: %w", cmd.Msg, ErrNotFound)
 			return true
 		}
-		d := &download{msg: m.ID, from: m.From, a: *m.Attachment, req: c.newID(), next: cmd.have, have: cmd.have}
-		out.Emit(Note{Key: NoteKey{Kind: noteDownload, Peer: d.from, ID: d.msg}, Start: true})
+		d := &download{msg: m.ID, from: m.From, a: *m.Attachment, req: c.newID(), next: cmd.Have, have: cmd.Have}
+		out.Emit(Note{Key: NoteKey{Kind: NoteDownload, Peer: d.from, ID: d.msg}, Start: true})
 		if d.have >= d.a.Size {
-			out.Emit(Note{Key: NoteKey{Kind: noteDownload, Peer: d.from, ID: d.msg}})
+			out.Emit(Note{Key: NoteKey{Kind: NoteDownload, Peer: d.from, ID: d.msg}})
 			return true
 		}
 		c.dls[d.req] = d
 		c.askChunks(d, out)
+	case ChunkData:
+		if cmd.Err != nil {
+			out.To(cmd.Read.To, marshalInner(errorFrame{ID: cmd.Read.ID, Code: CodeRefused, Reason: cmd.Err.Error()}))
+		} else {
+			out.To(cmd.Read.To, marshalInner(chunkFrame{ID: cmd.Read.ID, Offset: cmd.Read.Off, Data: cmd.Data}))
+		}
 	case cancelDownload:
 		for _, req := range c.sortedDownloads() {
 			if c.dls[req].msg == cmd.msg {
@@ -132,7 +150,7 @@ func (c *Core) attachFrame(now time.Time, w common.Address, f frame, out *servic
 			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: CodeRefused, Reason: "no such attachment offered to you"}))
 			return
 		}
-		out.Emit(chunkOut{to: w, id: f.ID, path: string(path), off: f.Offset, n: min(f.Length, chunkSize)})
+		out.Emit(ChunkRead{To: w, ID: f.ID, Path: string(path), Off: f.Offset, N: min(f.Length, chunkSize)})
 	case chunkFrame:
 		d := c.dls[f.ID]
 		if d == nil || d.from != w {
@@ -143,7 +161,7 @@ func (c *Core) attachFrame(now time.Time, w common.Address, f frame, out *servic
 			c.dlEnd(d, fmt.Errorf("%w: chunk at %d of %d bytes, want %d at %d", ErrIntegrity, f.Offset, len(f.Data), want, d.have), out)
 			return
 		}
-		out.Emit(chunkIn{msg: d.msg, off: d.have, data: bytes.Clone(f.Data)})
+		out.Emit(ChunkWrite{Msg: d.msg, Off: d.have, Data: bytes.Clone(f.Data)})
 		d.have += want
 		d.inflight--
 		if d.have == d.a.Size {
@@ -156,7 +174,7 @@ func (c *Core) attachFrame(now time.Time, w common.Address, f frame, out *servic
 
 func (c *Core) dlEnd(d *download, err error, out *service.Effects) {
 	delete(c.dls, d.req)
-	out.Emit(Note{Key: NoteKey{Kind: noteDownload, Peer: d.from, ID: d.msg}, Err: err})
+	out.Emit(Note{Key: NoteKey{Kind: NoteDownload, Peer: d.from, ID: d.msg}, Err: err})
 }
 
 // dlRefused: the sender refused a chunk request.

@@ -99,6 +99,7 @@ func (c *Core) receive(now time.Time, w common.Address, f msgFrame, out *service
 		if m.From != w {
 			return fmt.Errorf("%w: message %s is another's", ErrRefused, f.ID)
 		}
+		c.counts.Duplicates++
 		return nil // a duplicate: acknowledged again, applied once
 	}
 	if len(f.Text) > c.cfg.MaxText && f.Kind != kindAttachment {
@@ -310,6 +311,7 @@ func (c *Core) startFetch(now time.Time, out *service.Effects) {
 func (c *Core) applyItem(now time.Time, it itemFrame, out *service.Effects) {
 	f := &c.fetch
 	f.items++
+	c.counts.Items++
 	if f.stalled || it.Seq <= f.applied {
 		return
 	}

@@ -43,7 +43,7 @@ const (
 	noteOp       uint8 = iota + 1 // an op to Peer, by ID
 	noteFetch                     // this wallet's mailbox fetch
 	noteSync                      // a community sync with its host Peer, by community ID
-	noteDownload                  // a download, by message ID
+	NoteDownload                  // a download, by message ID (exported: drivers follow it)
 )
 
 // NoteKey names what a Note is about.

@@ -412,6 +412,7 @@ type adapter struct {
 	core  *Core
 	waits map[NoteKey][]*waiter
 	files map[MessageID]*dlFile // downloads' partial files
+	inner service.Effects       // serveChunk's
 	log   *slog.Logger
 }
 
@@ -462,8 +463,8 @@ func (a *adapter) Handle(now time.Time, in service.Input, out *service.Effects) 
 	var w *waiter
 	if wc, ok := in.Cmd.(waitCmd); ok && in.Kind == service.Command {
 		in.Cmd, w = wc.cmd, wc.w
-		if d, ok := wc.cmd.(downloadCmd); ok && wc.file != nil {
-			a.files[d.msg] = wc.file
+		if d, ok := wc.cmd.(DownloadCmd); ok && wc.file != nil {
+			a.files[d.Msg] = wc.file
 		}
 	}
 	if c, ok := in.Cmd.(cancelDownload); ok {
@@ -485,17 +486,17 @@ func (a *adapter) Handle(now time.Time, in service.Input, out *service.Effects) 
 				x.settle(e)
 			}
 			delete(a.waits, e.Key)
-			if e.Key.Kind == noteDownload {
+			if e.Key.Kind == NoteDownload {
 				delete(a.files, e.Key.ID)
 			}
-		case chunkOut:
-			a.serveChunk(e, out)
-		case chunkIn:
-			if f := a.files[e.msg]; f != nil {
-				if _, err := f.f.WriteAt(e.data, e.off); err != nil {
+		case ChunkRead:
+			a.serveChunk(now, e, out)
+		case ChunkWrite:
+			if f := a.files[e.Msg]; f != nil {
+				if _, err := f.f.WriteAt(e.Data, e.Off); err != nil {
 					a.log.Warn("download write", "err", err)
 				}
-				f.have = e.off + int64(len(e.data))
+				f.have = e.Off + int64(len(e.Data))
 				if f.progress != nil {
 					f.progress(f.have, f.size)
 				}
@@ -511,24 +512,23 @@ func (a *adapter) Handle(now time.Time, in service.Input, out *service.Effects) 
 	}
 }
 
-// serveChunk reads what a chunk request asks of an offered file.
-func (a *adapter) serveChunk(c chunkOut, out *service.Effects) {
-	refuse := func(why string) {
-		out.To(c.to, marshalInner(errorFrame{ID: c.id, Code: CodeRefused, Reason: why}))
+// serveChunk reads what a chunk request asks of an offered file, and
+// hands it to the core to answer with.
+func (a *adapter) serveChunk(now time.Time, c ChunkRead, out *service.Effects) {
+	ans := ChunkData{Read: c}
+	if f, err := os.Open(c.Path); err != nil {
+		ans.Err = errors.New("attachment no longer available")
+	} else {
+		defer f.Close()
+		buf := make([]byte, c.N)
+		n, err := f.ReadAt(buf, int64(c.Off))
+		if ans.Data = buf[:n]; err != nil && !errors.Is(err, io.EOF) {
+			ans.Err = errors.New("read error")
+		}
 	}
-	f, err := os.Open(c.path)
-	if err != nil {
-		refuse("attachment no longer available")
-		return
-	}
-	defer f.Close()
-	buf := make([]byte, c.n)
-	n, err := f.ReadAt(buf, int64(c.off))
-	if err != nil && !errors.Is(err, io.EOF) {
-		refuse("read error")
-		return
-	}
-	out.To(c.to, marshalInner(chunkFrame{ID: c.id, Offset: c.off, Data: buf[:n]}))
+	a.inner.Reset()
+	a.core.Handle(now, service.Input{Kind: service.Command, Cmd: ans}, &a.inner)
+	out.Send = append(out.Send, a.inner.Send...)
 }
 
 var _ io.Closer = (*Service)(nil)

@@ -428,7 +428,7 @@ func (s *Service) Download(ctx context.Context, id MessageID, progress func(have
 	if progress != nil {
 		progress(have, a.Size)
 	}
-	_, notes, err := s.wait(ctx, downloadCmd{msg: id, have: have}, &dlFile{f: f, have: have, size: a.Size, progress: progress})
+	_, notes, err := s.wait(ctx, DownloadCmd{Msg: id, Have: have}, &dlFile{f: f, have: have, size: a.Size, progress: progress})
 	if err != nil {
 		s.do(context.Background(), cancelDownload{msg: id}) // no more bytes into f
 	}

@@ -42,9 +42,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
-	"golang.org/x/crypto/nacl/box"
 )
 
 // CoreConfig configures a Core. Zero values mean the documented
@@ -244,18 +244,10 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.keptSize = make(map[common.Address]int64)
 	c.fetch = fetchState{}
 	st := c.cfg.Store
-	if v, err := st.Get([]byte("s")); err == nil && len(v) == 64 {
-		copy(c.keys.Pub[:], v)
-		copy(c.keys.Priv[:], v[32:])
-	} else {
-		pub, priv, err := box.GenerateKey(c.cfg.Rand)
-		if err != nil {
-			return fmt.Errorf("mail: seal key: %w", err)
-		}
-		c.keys = sealKeys{Pub: *pub, Priv: *priv}
-		out.Put([]byte("s"), append(pub[:], priv[:]...))
-	}
 	var err error
+	if c.keys, err = seal.Load(st, []byte("s"), c.cfg.Rand, out); err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
 	st.Scan([]byte("o"), func(k, v []byte) bool {
 		o := new(Outgoing)
 		if err = json.Unmarshal(v, o); err != nil {

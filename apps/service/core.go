@@ -18,6 +18,12 @@ type Core interface {
 	Handle(now time.Time, in Input, out *Effects)
 }
 
+// Publisher is a core with entries for its wallet's DID document (the
+// key senders seal to, say), valid after Start: drivers publish them.
+type Publisher interface {
+	Entries() []naming.Service
+}
+
 // InputKind says what happened.
 type InputKind uint8
 

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 	"golang.org/x/crypto/nacl/box"
 )
@@ -28,6 +29,21 @@ func NewKeys(rnd io.Reader) (Keys, error) {
 		return Keys{}, fmt.Errorf("seal key: %w", err)
 	}
 	return Keys{Pub: *pub, Priv: *priv}, nil
+}
+
+// Load returns the key pair a core keeps under key in st (Pub | Priv,
+// 64 bytes), or draws a new one from rnd and puts it there through out:
+// what a core does at Start.
+func Load(st service.Store, key []byte, rnd io.Reader, out *service.Effects) (Keys, error) {
+	if v, err := st.Get(key); err == nil && len(v) == 64 {
+		return Keys{Pub: [32]byte(v[:32]), Priv: [32]byte(v[32:])}, nil
+	}
+	k, err := NewKeys(rnd)
+	if err != nil {
+		return Keys{}, err
+	}
+	out.Put(key, append(k.Pub[:], k.Priv[:]...))
+	return k, nil
 }
 
 // innerHeader is sender wallet, sender seal key and nonce.
