@@ -32,9 +32,10 @@ type mailGateways struct {
 func (d *Daemon) startMail(ctx context.Context) error {
 	var err error
 	if d.mail, err = mail.Open(ctx, mail.Config{
-		Host:   d.node,
-		Dir:    filepath.Join(d.cfg.Dir, "mail"),
-		Core:   mail.CoreConfig{Mailbox: d.cfg.Mailbox},
+		Host: d.node,
+		Dir:  filepath.Join(d.cfg.Dir, "mail"),
+		Core: mail.CoreConfig{Mailbox: d.cfg.Mailbox, DelayAfter: d.cfg.MailDelayNotice,
+			MailboxQuota: d.cfg.MailQuota, Retention: d.cfg.MailRetention},
 		Logger: d.log.With("svc", "mail"),
 	}); err != nil {
 		return fmt.Errorf("daemon: mail service: %w", err)
