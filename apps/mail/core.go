@@ -159,6 +159,9 @@ type Core struct {
 	keptNext map[common.Address]uint64
 	keptSize map[common.Address]int64
 	fetch    fetchState
+	terms    map[common.Address]*Terms // mailboxes' published terms
+	asked    map[common.Address]bool   // their documents were asked for
+	bounce   map[MessageID]string      // to bounce when no attempt is under way
 	// fresh holds the bytes submitted in this Handle, whose store
 	// writes are not applied yet; emptied at every Handle.
 	fresh map[MessageID][]byte
@@ -178,6 +181,7 @@ type peer struct {
 	ackBy    time.Time   // an attempt waits for an answer until then
 	nextTry  time.Time
 	fails    int
+	passed   map[MessageID]bool // the mailbox refused them in this attempt
 }
 
 // NewCore makes a core; Start (the first input) loads its state.
@@ -243,6 +247,9 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.keptNext = make(map[common.Address]uint64)
 	c.keptSize = make(map[common.Address]int64)
 	c.fetch = fetchState{}
+	c.terms = make(map[common.Address]*Terms)
+	c.asked = make(map[common.Address]bool)
+	c.bounce = make(map[MessageID]string)
 	st := c.cfg.Store
 	if v, err := st.Get([]byte("s")); err == nil && len(v) == 64 {
 		copy(c.keys.Pub[:], v)
@@ -333,10 +340,17 @@ func (c *Core) document(now time.Time, in service.Input, out *service.Effects) {
 			bx, hasBox = common.HexToAddress(in.Doc.Mailbox), true
 		}
 		for _, s := range in.Doc.Services {
-			if k, ok := ParseEntry(s.Type, s.Endpoint); ok {
-				key = &k
+			if e, ok := ParseEntry(s.Type, s.Endpoint); ok {
+				key = &e.Key
+				if e.Terms != nil {
+					c.terms[in.Peer] = e.Terms
+				}
 			}
 		}
+	}
+	if hasBox && !c.asked[bx] && bx != c.self && bx != in.Peer {
+		c.asked[bx] = true // its terms, for the status of what it holds
+		out.Lookup = append(out.Lookup, bx)
 	}
 	if in.Peer == c.self {
 		c.fetch.box, c.fetch.hasBox = bx, hasBox
@@ -382,7 +396,12 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 	case AllowCmd:
 		c.allow(cmd.Peer, out)
 	case FetchCmd:
+		if !c.fetch.hasBox {
+			c.fetch.asked = false // read the document again: it may name one now
+		}
 		c.startFetch(now, out)
+	case InfoCmd:
+		out.Result = c.info()
 	default:
 		out.Err = fmt.Errorf("%w: command %T", ErrRefused, cmd)
 	}
@@ -393,6 +412,29 @@ func (c *Core) allow(w common.Address, out *service.Effects) {
 		c.allowed[w] = true
 		out.Put(append([]byte("a"), w[:]...), []byte{1})
 	}
+}
+
+// Terms are the ones this core keeps mail for others on, nil if it is
+// not a mailbox.
+func (c *Core) Terms() *Terms {
+	if !c.cfg.Mailbox {
+		return nil
+	}
+	return &Terms{Quota: c.cfg.MailboxQuota, Retention: c.cfg.Retention}
+}
+
+func (c *Core) info() Info {
+	in := Info{Terms: c.Terms(), DelayAfter: c.cfg.DelayAfter, MaxSize: c.cfg.MaxSize}
+	for _, w := range c.sortedKept() {
+		if n := len(c.kept[w]); n > 0 {
+			in.Held = append(in.Held, HeldFor{To: w, Messages: n, Bytes: c.keptSize[w]})
+		}
+	}
+	if c.fetch.hasBox {
+		bx := c.fetch.box
+		in.Mailbox, in.MailboxTerms = &bx, c.terms[bx]
+	}
+	return in
 }
 
 // tick does what is due: answers that did not come, attempts, notices,
@@ -513,26 +555,6 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 	case typeExpired:
 		c.expired(now, w, f.id, out)
 	}
-}
-
-// DocumentEntryType is the type of mail's service entry in a wallet's
-// DID document (did/svc/AnynetMail); its value is "seal:" and the
-// wallet's mail seal key in hex.
-const DocumentEntryType = "AnynetMail"
-
-// DocumentEntry is the value of the service entry that publishes key.
-func DocumentEntry(key [32]byte) string { return fmt.Sprintf("seal:%x", key[:]) }
-
-// ParseEntry reads a mail service entry.
-func ParseEntry(typ, value string) (k [32]byte, ok bool) {
-	if typ != DocumentEntryType {
-		return k, false
-	}
-	var b []byte
-	if _, err := fmt.Sscanf(value, "seal:%x", &b); err != nil || len(b) != 32 {
-		return k, false
-	}
-	return [32]byte(b), true
 }
 
 func be64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }

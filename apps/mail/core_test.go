@@ -62,7 +62,7 @@ func (n *fakeNet) doc(w common.Address) *naming.Document {
 	if nd == nil || nd.core == nil {
 		return nil
 	}
-	d := &naming.Document{Identity: w, Services: []naming.Service{{Type: DocumentEntryType, Endpoint: DocumentEntry(nd.core.SealKey())}}}
+	d := &naming.Document{Identity: w, Services: []naming.Service{{Type: DocumentEntryType, Endpoint: Entry{Key: nd.core.SealKey(), Terms: nd.core.Terms()}.String()}}}
 	if b, ok := n.boxOf[w]; ok {
 		d.Mailbox = b.Hex()
 	}
@@ -259,4 +259,67 @@ func TestCoreTooLarge(t *testing.T) {
 
 func frameInput(from common.Address, b []byte) service.Input {
 	return service.Input{Kind: service.Frame, Peer: from, Frame: b}
+}
+
+// TestCoreQuota: a mailbox publishes its quota and retention; the
+// sender shows where a held message is kept and until when, why one
+// waits (the mailbox is full), and bounces one over the whole quota with
+// the mailbox's reason; both ends report the terms (InfoCmd).
+func TestCoreQuota(t *testing.T) {
+	n := newFakeNet(t)
+	a := n.add(1, CoreConfig{RetryMax: 10 * time.Second})
+	b := n.add(2, CoreConfig{FetchInterval: -1})
+	c := n.add(3, CoreConfig{Mailbox: true, MailboxQuota: 2000, Retention: 48 * time.Hour})
+	n.boxOf[b.w] = c.w
+	b.up = false
+	body := func(size int) []byte { return append(msg("sized"), bytes.Repeat([]byte("x"), size)...) }
+	submit := func(size int) MessageID {
+		r, err := n.do(a, SubmitCmd{To: b.w, Data: body(size)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.(Outgoing).ID
+	}
+	first := submit(1000)
+	n.advance(10 * time.Second)
+	o, _ := a.core.outgoing(first)
+	if o.Status != Held || o.HeldBy != c.w || !o.Until.Equal(o.Changed.Add(48*time.Hour)) {
+		t.Fatalf("first: %+v", o)
+	}
+	second := submit(1000) // fits no more: the mailbox is full
+	n.advance(10 * time.Second)
+	if o, _ := a.core.outgoing(second); o.Status != Queued || !strings.Contains(o.Reason, "mailbox is full") {
+		t.Fatalf("second: %+v", o)
+	}
+	third := submit(5000) // over the whole quota: bounced
+	n.advance(30 * time.Second)
+	o, _ = a.core.outgoing(third)
+	if o.Status != Failed || !strings.Contains(o.Reason, "at most 2000 bytes per recipient") || !strings.Contains(o.Reason, "code 6") {
+		t.Fatalf("third: %+v", o)
+	}
+	ms, _ := Messages(a.st, Inbox)
+	if len(ms) != 1 {
+		t.Fatalf("a's INBOX: %d messages, want the bounce", len(ms))
+	}
+	if bounce, _ := Body(a.st, Inbox, ms[0].UID); !strings.Contains(string(bounce), "at most 2000 bytes") {
+		t.Fatalf("bounce %s", bounce)
+	}
+	r, _ := n.do(c, InfoCmd{})
+	ci := r.(Info)
+	if ci.Terms == nil || ci.Terms.Quota != 2000 || len(ci.Held) != 1 || ci.Held[0].To != b.w || ci.Held[0].Messages != 1 {
+		t.Fatalf("mailbox info %+v", ci)
+	}
+	n.boot(b)
+	n.advance(time.Second)
+	r, _ = n.do(b, InfoCmd{})
+	bi := r.(Info)
+	if bi.Terms != nil || bi.Mailbox == nil || *bi.Mailbox != c.w || bi.MailboxTerms == nil || bi.MailboxTerms.Retention != 48*time.Hour {
+		t.Fatalf("recipient info %+v", bi)
+	}
+	n.advance(time.Minute) // the second goes once the first was fetched
+	for _, id := range []MessageID{first, second} {
+		if o, _ := a.core.outgoing(id); o.Status != Delivered {
+			t.Fatalf("%s: %+v", id, o)
+		}
+	}
 }

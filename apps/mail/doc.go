@@ -5,6 +5,7 @@
 // through a local SMTP submission gateway and an IMAP gateway.
 //
 // Files: core.go (Core, its config, store layout, dispatch),
+// entry.go (the DID entry and a mailbox's terms),
 // core_send.go (the sender's pipeline), core_recv.go (the recipient's:
 // folders, notices), core_box.go (mailbox custody and fetching),
 // wire.go (frames), seal.go (end-to-end sealing), address.go,
@@ -25,17 +26,18 @@
 // The core (a service.Core with no I/O; see core.go for the numbered
 // pipeline) runs on Port (tcp 25 of the node's identity address). The
 // sender's node reads the recipient's DID document: its mail key
-// (service entry AnynetMail, value "seal:<64 hex>") and its mailbox
-// (mail-at). It seals the message to the key and writes it to the
+// (service entry AnynetMail, an Entry) and its mailbox (mail-at), and
+// the mailbox node's document: the terms it keeps mail on. It seals the message to the key and writes it to the
 // recipient's node; the recipient stores it (synced) and answers
 // RECEIPT in the same step, and only that makes the message Delivered.
 // After MailboxAfter failed attempts the sealed message is also
 // DEPOSITed at the mailbox node, which keeps it (Retention, default 5
-// days; MailboxQuota bytes per recipient, default 256 MiB) and answers
+// days; MailboxQuota bytes per recipient, default 256 MiB; both
+// published in its DID entry) and answers
 // HELD: the message is Held. The recipient FETCHes at start (and every
 // FetchInterval), stores the items, sends each sender its RECEIPT and
 // DROPs them at the mailbox. Not Delivered after DelayAfter (default
-// 4 h): a "delayed" delivery status notification (RFC 3464,
+// 4 h; key mail.delay-notice): a "delayed" delivery status notification (RFC 3464,
 // multipart/report) lands in the sender's INBOX. Refused for good, or
 // never held and not delivered within Retention, or expired at the
 // mailbox: Failed, with a "failed" notification (a bounce). Delivered
@@ -46,6 +48,25 @@
 // RECEIPT only after their synced writes. A recipient stores a message
 // once per (sender wallet, message ID) whatever the path and however
 // often it comes.
+//
+// # The DID entry
+//
+// did/svc/AnynetMail's value is the wallet's seal key and, on a node
+// that keeps mail for others (CoreConfig.Mailbox; keys mail.quota and
+// mail.retention), its terms: the bytes it keeps per recipient and for
+// how many seconds (Entry, ParseEntryValue; entry_test.go):
+//
+//	seal:ab00000000000000000000000000000000000000000000000000000000000001
+//	seal:ab00000000000000000000000000000000000000000000000000000000000001;quota=268435456;retention=432000
+//
+// A sender shows a Held message's mailbox and the end of its published
+// retention (Outgoing.HeldBy, Until). A mailbox refuses a deposit that
+// would pass the quota: REFUSE 3 (temporary, the message waits with the
+// reason in Outgoing.Reason, named in the delay notice and, after the
+// retention, in the bounce), or REFUSE 6 when the message alone is over
+// it (Failed at once, with the mailbox's reason in the bounce, unless a
+// direct attempt is still under way). InfoCmd (Service.Info, `anynet
+// mail status`, /v1/mail/status) reports both ends' terms and holdings.
 //
 // # Consent and limits
 //
@@ -92,7 +113,8 @@
 //	RECEIPT  0x02  id[16]                             the recipient stored id (synced)
 //	REFUSE   0x03  id[16] | code u8 | reason (UTF-8, ≤ 512 bytes)
 //	               codes: 1 too large, 2 rate limited (temporary),
-//	               3 mailbox quota (temporary), 4 bad seal, 5 not a mailbox
+//	               3 mailbox full (temporary), 4 bad seal, 5 not a mailbox,
+//	               6 over the mailbox's whole quota
 //	DEPOSIT  0x10  to[20] | id[16] | blob             answered by HELD or REFUSE
 //	HELD     0x11  id[16]                             the mailbox keeps it (synced)
 //	FETCH    0x12  (empty)                            answered by ITEM… END

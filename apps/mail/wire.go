@@ -39,6 +39,10 @@ const (
 	// CodeNotMailbox: the node keeps no mail for others (permanent for
 	// the deposit; direct attempts go on).
 	CodeNotMailbox byte = 5
+	// CodeOverQuota: the message alone is over the mailbox's quota per
+	// recipient (permanent: the sender bounces it once no direct
+	// attempt is under way).
+	CodeOverQuota byte = 6
 )
 
 // temporary reports whether a refusal is worth trying again.

@@ -304,3 +304,26 @@ func (d *Daemon) MailGateways(ctx context.Context) (control.MailGateways, error)
 	}
 	return g, nil
 }
+
+// MailStatus implements control.MailBackend.
+func (d *Daemon) MailStatus(ctx context.Context) (control.MailStatus, error) {
+	in, err := d.mail.Info(ctx)
+	if err != nil {
+		return control.MailStatus{}, err
+	}
+	terms := func(t *mail.Terms) *control.MailTerms {
+		if t == nil {
+			return nil
+		}
+		return &control.MailTerms{Quota: t.Quota, Retention: t.Retention}
+	}
+	s := control.MailStatus{Address: d.mail.Addr(), Mailbox: terms(in.Terms), MailAtTerms: terms(in.MailboxTerms),
+		DelayNotice: in.DelayAfter, MaxSize: in.MaxSize}
+	for _, h := range in.Held {
+		s.Held = append(s.Held, control.MailHeld{To: mail.WalletAddress(h.To), Messages: h.Messages, Bytes: h.Bytes})
+	}
+	if in.Mailbox != nil {
+		s.MailAt = mail.WalletAddress(*in.Mailbox)
+	}
+	return s, nil
+}
