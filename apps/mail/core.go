@@ -165,6 +165,12 @@ type Core struct {
 	// fresh holds the bytes submitted in this Handle, whose store
 	// writes are not applied yet; emptied at every Handle.
 	fresh map[MessageID][]byte
+	// refCache holds the blob references changed in this Handle.
+	refCache map[MessageID]uint32
+	// sending and receiving are the large messages under way (PART
+	// frames), by recipient and id, and by sender and id.
+	sending   map[MessageID]*outStream
+	receiving map[inKey]*inStream
 }
 
 var _ service.Core = (*Core)(nil)
@@ -200,8 +206,10 @@ func (c *Core) SealKey() [32]byte { return c.keys.Pub }
 func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	if c.fresh == nil {
 		c.fresh = make(map[MessageID][]byte)
+		c.refCache = make(map[MessageID]uint32)
 	}
 	defer clear(c.fresh)
+	defer clear(c.refCache)
 	switch in.Kind {
 	case service.Start:
 		if err := c.start(now, out); err != nil {
@@ -250,6 +258,9 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.terms = make(map[common.Address]*Terms)
 	c.asked = make(map[common.Address]bool)
 	c.bounce = make(map[MessageID]string)
+	c.sending = make(map[MessageID]*outStream)
+	c.receiving = make(map[inKey]*inStream)
+	c.dropSpools(out)
 	st := c.cfg.Store
 	if v, err := st.Get([]byte("s")); err == nil && len(v) == 64 {
 		copy(c.keys.Pub[:], v)
@@ -402,6 +413,13 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 		c.startFetch(now, out)
 	case InfoCmd:
 		out.Result = c.info()
+	case SpoolCmd:
+		out.Err = c.spool(cmd, out)
+	case ReleaseCmd:
+		out.Del(append([]byte("S"), cmd.Spool[:]...))
+		if c.refs(cmd.Spool) == 0 {
+			c.dropChunks(cmd.Spool, out)
+		}
 	default:
 		out.Err = fmt.Errorf("%w: command %T", ErrRefused, cmd)
 	}
@@ -412,6 +430,21 @@ func (c *Core) allow(w common.Address, out *service.Effects) {
 		c.allowed[w] = true
 		out.Put(append([]byte("a"), w[:]...), []byte{1})
 	}
+}
+
+// spool writes one chunk of a message a gateway takes in.
+func (c *Core) spool(cmd SpoolCmd, out *service.Effects) error {
+	switch {
+	case len(cmd.Data) == 0 || len(cmd.Data) > ChunkSize || cmd.Index < 0:
+		return fmt.Errorf("%w: spool chunk %d of %d bytes", ErrRefused, cmd.Index, len(cmd.Data))
+	case cmd.Index >= partsOf(c.cfg.MaxSize):
+		return fmt.Errorf("%w: over %d bytes", ErrTooLarge, c.cfg.MaxSize)
+	}
+	if cmd.Index == 0 {
+		out.Put(append([]byte("S"), cmd.Spool[:]...), []byte{1})
+	}
+	out.Put(blobKey(cmd.Spool, cmd.Index), cmd.Data)
+	return nil
 }
 
 // Terms are the ones this core keeps mail for others on, nil if it is
@@ -536,6 +569,12 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 	switch f.typ {
 	case typeMail:
 		c.receive(now, w, f, out)
+	case typeMailX:
+		c.receiveHead(now, w, f, out)
+	case typePart:
+		c.receivePart(now, w, f, out)
+	case typeGot:
+		c.got(now, w, f.id, int(f.n), out)
 	case typeReceipt:
 		c.receipt(now, w, f.id, out)
 	case typeRefuse:

@@ -22,15 +22,21 @@ func (c *Core) submit(now time.Time, cmd SubmitCmd, out *service.Effects) (Outgo
 			return o, nil
 		}
 	}
+	size := len(cmd.Data)
+	if cmd.Parts > 0 {
+		size = cmd.Size
+	}
 	switch {
 	case cmd.To == c.self:
 		return Outgoing{}, ErrSelf
 	case cmd.To == (common.Address{}):
 		return Outgoing{}, fmt.Errorf("%w: no recipient", ErrBadAddress)
-	case len(cmd.Data) > c.cfg.MaxSize:
-		return Outgoing{}, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(cmd.Data), c.cfg.MaxSize)
-	case len(cmd.Data) == 0:
+	case size > c.cfg.MaxSize:
+		return Outgoing{}, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, size, c.cfg.MaxSize)
+	case size <= 0:
 		return Outgoing{}, fmt.Errorf("%w: empty message", ErrRefused)
+	case cmd.Parts > 0 && (len(cmd.Data) > 0 || cmd.Parts != partsOf(size)):
+		return Outgoing{}, fmt.Errorf("%w: spool of %d parts for %d bytes", ErrRefused, cmd.Parts, size)
 	}
 	id := cmd.ID
 	for id.IsZero() || c.out[id] != nil {
@@ -38,11 +44,22 @@ func (c *Core) submit(now time.Time, cmd SubmitCmd, out *service.Effects) (Outgo
 			return Outgoing{}, fmt.Errorf("mail: message id: %w", err)
 		}
 	}
-	o := &Outgoing{ID: id, To: cmd.To, Submitted: now, Changed: now, Status: Queued, Size: len(cmd.Data)}
+	o := &Outgoing{ID: id, To: cmd.To, Submitted: now, Changed: now, Status: Queued, Size: size}
+	switch {
+	case cmd.Parts > 0: // spooled: the chunks are in the store
+		o.Blob, o.Parts = cmd.Spool.String(), cmd.Parts
+		c.ref(cmd.Spool, 1, out)
+	case size > ChunkSize:
+		b := c.newBlob()
+		o.Blob, o.Parts = b.String(), putChunks(b, 0, cmd.Data, out)
+		c.ref(b, 1, out)
+		c.fresh[id] = cmd.Data // not in the store before this Handle returns
+	default:
+		out.Put(append([]byte("O"), id[:]...), cmd.Data)
+		c.fresh[id] = cmd.Data
+	}
 	c.out[id] = o
 	c.putOut(o, out)
-	out.Put(append([]byte("O"), id[:]...), cmd.Data)
-	c.fresh[id] = cmd.Data // not in the store before this Handle returns
 	c.allow(cmd.To, out)   // writing to someone is consent to their answer
 	p := c.peer(cmd.To)
 	p.outbox = append(p.outbox, id)
@@ -79,11 +96,7 @@ func (c *Core) putOut(o *Outgoing, out *service.Effects) {
 
 // sealed reads id's bytes and seals them to p's key.
 func (c *Core) sealed(id MessageID, p *peer) ([]byte, error) {
-	data, ok := c.fresh[id]
-	var err error
-	if !ok {
-		data, err = c.cfg.Store.Get(append([]byte("O"), id[:]...))
-	}
+	data, err := c.whole(c.out[id])
 	if err != nil {
 		return nil, fmt.Errorf("mail: message %s: %w", id, err)
 	}
@@ -92,6 +105,10 @@ func (c *Core) sealed(id MessageID, p *peer) ([]byte, error) {
 
 // write writes id's MAIL frame to w.
 func (c *Core) write(now time.Time, w common.Address, p *peer, id MessageID, out *service.Effects) {
+	if o := c.out[id]; o.Parts > 0 {
+		c.writeStream(w, p, o, out)
+		return
+	}
 	blob, err := c.sealed(id, p)
 	if err != nil {
 		return // the attempt times out and goes again
@@ -149,6 +166,9 @@ func (c *Core) depositNext(now time.Time, w common.Address, p *peer, out *servic
 // failed ends an attempt without its answers; the next waits a backoff.
 func (c *Core) failed(now time.Time, w common.Address, p *peer, out *service.Effects) {
 	p.ackBy, p.inflight = time.Time{}, 0
+	for _, id := range p.outbox {
+		delete(c.sending, id) // the next attempt starts with a new key
+	}
 	for _, id := range slices.Clone(p.outbox) {
 		if why, ok := c.bounce[id]; ok {
 			c.finish(now, c.out[id], Failed, why, out)
@@ -215,6 +235,10 @@ func (c *Core) finish(now time.Time, o *Outgoing, s Status, reason string, out *
 		c.notice(now, o, "failed", reason, out)
 	}
 	out.Del(append([]byte("O"), o.ID[:]...))
+	if b, ok := parseBlob(o.Blob); ok {
+		c.ref(b, -1, out)
+	}
+	delete(c.sending, o.ID)
 	delete(c.out, o.ID)
 	delete(c.boxWait, o.ID)
 	delete(c.bounce, o.ID)

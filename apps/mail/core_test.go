@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"encoding/binary"
 	"crypto/rand"
 	"strings"
 	"testing"
@@ -20,6 +21,8 @@ type fakeNet struct {
 	nodes map[common.Address]*fakeNode
 	boxOf map[common.Address]common.Address
 	queue []func()
+	// drop, if set, loses the frames it returns true for.
+	drop func(from, to common.Address, f []byte) bool
 }
 
 type fakeNode struct {
@@ -75,6 +78,9 @@ func (n *fakeNet) handle(nd *fakeNode, in service.Input) service.Effects {
 	nd.st.Apply(out.Writes)
 	for _, s := range out.Send {
 		to, f := s.To, bytes.Clone(s.Frame)
+		if n.drop != nil && n.drop(nd.w, to, f) {
+			continue
+		}
 		n.queue = append(n.queue, func() {
 			if d := n.nodes[to]; d != nil && d.up {
 				n.handle(d, service.Input{Kind: service.Frame, Peer: nd.w, Frame: f})
@@ -322,4 +328,110 @@ func TestCoreQuota(t *testing.T) {
 			t.Fatalf("%s: %+v", id, o)
 		}
 	}
+}
+
+// bigMsg is a message of about size bytes that differs byte by byte.
+func bigMsg(size int) []byte {
+	b := append(msg("big"), make([]byte, size)...)
+	for i := len(msg("big")); i < len(b); i++ {
+		b[i] = byte(i*7 + i>>11)
+	}
+	return b
+}
+
+// noBlobs fails unless st keeps no blob chunks, references or spools.
+func noBlobs(t *testing.T, who string, st service.Store) {
+	t.Helper()
+	for _, p := range []string{"B", "R", "S", "i"} {
+		k := 0
+		st.Scan([]byte(p), func(_, _ []byte) bool { k++; return true })
+		if k != 0 {
+			t.Errorf("%s keeps %d %q keys", who, k, p)
+		}
+	}
+}
+
+// TestCoreLarge: messages over ChunkSize travel in parts (MAILX, PART,
+// GOT) and are kept in chunks: submitted whole or spooled, with a
+// transfer cut off halfway and taken up again, and through a mailbox;
+// copies share the chunks, and nothing is left once they are gone.
+func TestCoreLarge(t *testing.T) {
+	n := newFakeNet(t)
+	a, b := n.add(1, CoreConfig{RetryMax: time.Second}), n.add(2, CoreConfig{})
+	check := func(id MessageID, want []byte) uint32 {
+		t.Helper()
+		if o, _ := a.core.outgoing(id); o.Status != Delivered {
+			t.Fatalf("%s: %+v", id, o)
+		}
+		ms, _ := Messages(b.st, Requests)
+		for _, m := range ms {
+			if m.ID == id {
+				got, err := Body(b.st, Requests, m.UID)
+				if err != nil || !bytes.HasSuffix(got, want) || m.Blob == "" || m.Size != len(got) {
+					t.Fatalf("%s: %d bytes, want %d, blob %q: %v", id, len(got), len(want), m.Blob, err)
+				}
+				return m.UID
+			}
+		}
+		t.Fatalf("%s not in b's Requests", id)
+		return 0
+	}
+	// Whole, with the parts from 2 on lost once: the next attempt goes on.
+	data := bigMsg(5*ChunkSize + 123)
+	cut := true
+	n.drop = func(from, to common.Address, f []byte) bool {
+		return cut && f[0] == typePart && binary.BigEndian.Uint32(f[17:]) >= 2
+	}
+	r, err := n.do(a, SubmitCmd{To: b.w, Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := r.(Outgoing).ID
+	if o, _ := a.core.outgoing(id); o.Status != Queued || o.Parts != 6 {
+		t.Fatalf("cut off: %+v", o)
+	}
+	cut = false
+	n.advance(time.Minute)
+	first := check(id, data)
+	// Spooled, as the SMTP gateway does.
+	data2 := bigMsg(3 * ChunkSize)
+	spool := MessageID{1}
+	for i := 0; i*ChunkSize < len(data2); i++ {
+		if _, err := n.do(a, SpoolCmd{Spool: spool, Index: i, Data: data2[i*ChunkSize : min(len(data2), (i+1)*ChunkSize)]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err = n.do(a, SubmitCmd{To: b.w, Spool: spool, Parts: partsOf(len(data2)), Size: len(data2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.do(a, ReleaseCmd{Spool: spool})
+	check(r.(Outgoing).ID, data2)
+	noBlobs(t, "the sender", a.st)
+	// Through a mailbox.
+	c := n.add(3, CoreConfig{Mailbox: true})
+	n.boxOf[b.w] = c.w
+	b.up = false
+	r, _ = n.do(a, SubmitCmd{To: b.w, Data: data2})
+	n.advance(10 * time.Second)
+	if o, _ := a.core.outgoing(r.(Outgoing).ID); o.Status != Held {
+		t.Fatalf("while b is away: %+v", o)
+	}
+	n.boot(b)
+	n.advance(time.Second)
+	check(r.(Outgoing).ID, data2)
+	// A copy shares the chunks; expunging both lets them go.
+	if _, err := n.do(b, CopyCmd{Folder: Requests, Dest: Trash, UIDs: []uint32{first}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{Requests, Trash} {
+		ms, _ := Messages(b.st, f)
+		var uids []uint32
+		for _, m := range ms {
+			uids = append(uids, m.UID)
+		}
+		n.do(b, FlagsCmd{Folder: f, UIDs: uids, Op: "add", Flags: []string{`\Deleted`}})
+		n.do(b, ExpungeCmd{Folder: f})
+	}
+	noBlobs(t, "the recipient", b.st)
 }

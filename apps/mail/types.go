@@ -88,6 +88,10 @@ type Outgoing struct {
 	HeldBy common.Address `json:"held_by,omitzero"`
 	Until  time.Time      `json:"until,omitzero"`
 	Size   int            `json:"size"`
+	// Blob names the chunks a large message's bytes are kept in until
+	// it is Delivered or Failed (hex), Parts how many; empty: one value.
+	Blob  string `json:"blob,omitempty"`
+	Parts int    `json:"parts,omitempty"`
 	// Changed is when Status last changed.
 	Changed time.Time `json:"changed"`
 }
@@ -101,6 +105,9 @@ type Stored struct {
 	Date   time.Time      `json:"date"` // when it was stored (IMAP's INTERNALDATE)
 	Flags  []string       `json:"flags"`
 	Size   int            `json:"size"`
+	// Blob names the chunks a large message's bytes are kept in (hex);
+	// empty: they are one value.
+	Blob string `json:"blob,omitempty"`
 }
 
 // EventKind says what an Event reports.
@@ -128,11 +135,27 @@ type Event struct {
 type (
 	// SubmitCmd sends Data (RFC 5322 bytes) to To; its Result is the
 	// Outgoing. With a non-zero ID it is idempotent.
+	//
+	// A large message may come spooled instead of in Data: Spool names
+	// the blob SpoolCmds wrote, Parts and Size its chunks and bytes.
 	SubmitCmd struct {
 		To   common.Address
 		ID   MessageID
 		Data []byte
+
+		Spool       MessageID
+		Parts, Size int
 	}
+	// SpoolCmd writes chunk Index (at most ChunkSize bytes) of the blob
+	// Spool, a message a gateway takes in piece by piece. ReleaseCmd
+	// ends the spool once every SubmitCmd that uses it was taken; a
+	// spool not released goes at the next start.
+	SpoolCmd struct {
+		Spool MessageID
+		Index int
+		Data  []byte
+	}
+	ReleaseCmd struct{ Spool MessageID }
 	// AppendCmd stores Data in Folder (IMAP APPEND); its Result is the
 	// Stored.
 	AppendCmd struct {
