@@ -244,6 +244,9 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 //	"a" wallet[20]         → a sender the user allowed or wrote to
 //	"q" to[20] seq[8]      → mailbox item: by[20] | id[16] | at µs[8] | blob
 //	"Q" to[20]             → the next mailbox seq for to (8 raw bytes)
+//	"i" from[20] id[16]    → a large message coming in: key[32] | parts u32 | size u64 | next u32 | blob[16]
+//	"B", "R", "S"          → blobs: a large message's chunks, references, spools (core_blob.go);
+//	                         its "O" or "b" value is then absent and its record names the blob
 func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.out = make(map[MessageID]*Outgoing)
 	c.peers = make(map[common.Address]*peer)

@@ -60,7 +60,7 @@ func (c *Core) submit(now time.Time, cmd SubmitCmd, out *service.Effects) (Outgo
 	}
 	c.out[id] = o
 	c.putOut(o, out)
-	c.allow(cmd.To, out)   // writing to someone is consent to their answer
+	c.allow(cmd.To, out) // writing to someone is consent to their answer
 	p := c.peer(cmd.To)
 	p.outbox = append(p.outbox, id)
 	switch {

@@ -2,8 +2,8 @@ package mail
 
 import (
 	"bytes"
-	"encoding/binary"
 	"crypto/rand"
+	"encoding/binary"
 	"strings"
 	"testing"
 	"time"

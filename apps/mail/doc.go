@@ -122,6 +122,9 @@
 //	END      0x14  more u8 (0 or 1)
 //	DROP     0x15  upto u64                           deletes the caller's items ≤ upto
 //	EXPIRED  0x16  id[16]                             mailbox → depositor: let go unfetched
+//	MAILX    0x07  id[16] | parts u32 | blob           a message in parts (parts ≥ 2); answered by GOT
+//	PART     0x08  id[16] | index u32 | data           one part of a MAILX, in order
+//	GOT      0x09  id[16] | next u32                   parts < next are stored (synced)
 //
 // Test vectors (hex, without the length; wire_test.go), with id
 // 101112…1f:
@@ -136,10 +139,39 @@
 //	END more             14 01
 //	DROP 7               15 0000000000000007
 //	EXPIRED              16 101112131415161718191a1b1c1d1e1f
+//	MAILX 2 parts "ab"   07 101112131415161718191a1b1c1d1e1f 00000002 6162
+//	PART 1 cd            08 101112131415161718191a1b1c1d1e1f 00000001 cd
+//	GOT 2                09 101112131415161718191a1b1c1d1e1f 00000002
+//
+// # Large messages
+//
+// A message over ChunkSize (256 KiB) is never held whole by the nodes
+// or the gateways: it is kept in chunks of ChunkSize (core_blob.go),
+// and travels to the recipient in parts (core_stream.go):
+//
+//	MAILX blob = seal(key[32] | size u64)           (the layout above: the sender's wallet and seal key inside)
+//	PART  data = secretbox(chunk index, nonce = id[16] | index u32 | 0[4], key)
+//
+// The key is drawn per attempt; the recipient checks that the parts add
+// up to size (parts = ⌈size / ChunkSize⌉, each part but the last
+// ChunkSize bytes), writes each chunk to its store as it comes, answers
+// GOT with the next part it wants, and files the message and answers
+// RECEIPT after the last. The sender keeps at most 4 parts beyond the
+// last GOT in flight, and every GOT counts as an answer (AckTimeout).
+// The recipient keeps its progress, so an attempt after a lost
+// connection, or a restart of either end, goes on from the next part
+// (under the new attempt's key). The SMTP gateway spools DATA to the
+// store chunk by chunk (SpoolCmd) and submits it by reference; the IMAP
+// gateway serves FETCH BODY[] (and RFC822) from the store chunk by
+// chunk; other sections are cut by go-imap's backendutil from a chunked
+// reader. TestLargeMailBoundedHeap sends 30 MB from net/smtp to a raw
+// IMAP FETCH and checks the live heap.
 //
 // # Limits of this version
 //
-// A message travels in one frame and is read whole into memory (up to
-// MaxSize) by the gateways and the runtime; chunked streaming is not
-// done. There are no signed counters for paid relaying yet.
+// Through a mailbox a large message still travels whole: DEPOSIT and
+// ITEM carry it in one frame (up to MaxSize), and the depositor, the
+// mailbox and the fetching recipient hold it in memory while they do.
+// IMAP APPEND reads its literal whole (go-imap v1 does). There are no
+// signed counters for paid relaying yet.
 package mail

@@ -240,16 +240,14 @@ func (m *imapMailbox) ListMessages(uid bool, seqset *imap.SeqSet, items []imap.F
 }
 
 func (m *imapMailbox) fetch(x Stored, seq uint32, items []imap.FetchItem) (*imap.Message, error) {
-	var body []byte
+	// Each item reads the message again from the store, a chunk at a
+	// time: a large one is never held whole.
 	read := func() (textproto.Header, io.Reader, error) {
-		if body == nil {
-			b, err := Body(m.s.st, m.name, x.UID)
-			if err != nil {
-				return textproto.Header{}, nil, err
-			}
-			body = b
+		body, _, err := BodyReader(m.s.st, m.name, x.UID)
+		if err != nil {
+			return textproto.Header{}, nil, err
 		}
-		r := bufio.NewReader(bytes.NewReader(body))
+		r := bufio.NewReader(body)
 		h, err := textproto.ReadHeader(r)
 		return h, r, err
 	}
@@ -281,11 +279,22 @@ func (m *imapMailbox) fetch(x Stored, seq uint32, items []imap.FetchItem) (*imap
 			if err != nil {
 				break
 			}
-			h, r, err := read()
-			if err != nil {
-				return nil, err
+			var l imap.Literal
+			if whole(section) {
+				// BODY[] and RFC822: the stored bytes as they are,
+				// streamed from the store to the client.
+				body, size, err := BodyReader(m.s.st, m.name, x.UID)
+				if err != nil {
+					return nil, err
+				}
+				l = streamLiteral{body, size}
+			} else {
+				h, r, err := read()
+				if err != nil {
+					return nil, err
+				}
+				l, _ = backendutil.FetchBodySection(h, r, section)
 			}
-			l, _ := backendutil.FetchBodySection(h, r, section)
 			out.Body[section] = l
 			if !section.Peek && !slices.Contains(x.Flags, imap.SeenFlag) {
 				m.s.Do(context.Background(), FlagsCmd{Folder: m.name, UIDs: []uint32{x.UID}, Op: "add", Flags: []string{imap.SeenFlag}})
@@ -295,6 +304,20 @@ func (m *imapMailbox) fetch(x Stored, seq uint32, items []imap.FetchItem) (*imap
 	return out, nil
 }
 
+// whole reports whether section is the whole message, unabridged.
+func whole(s *imap.BodySectionName) bool {
+	return s.Specifier == imap.EntireSpecifier && len(s.Path) == 0 && len(s.Partial) == 0 && s.Fields == nil
+}
+
+// streamLiteral is a literal read from the store as the server writes
+// it (go-imap v1 copies a Literal to the connection).
+type streamLiteral struct {
+	io.Reader
+	n int
+}
+
+func (l streamLiteral) Len() int { return l.n }
+
 func (m *imapMailbox) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32, error) {
 	ms, err := m.list()
 	if err != nil {
@@ -302,11 +325,11 @@ func (m *imapMailbox) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32
 	}
 	var out []uint32
 	for i, x := range ms {
-		b, err := Body(m.s.st, m.name, x.UID)
+		b, _, err := BodyReader(m.s.st, m.name, x.UID)
 		if err != nil {
 			continue
 		}
-		e, _ := message.Read(bytes.NewReader(b)) // an unknown charset still matches on the rest
+		e, _ := message.Read(b) // an unknown charset still matches on the rest
 		if e == nil {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -237,6 +238,12 @@ func (s *Service) Messages(folder string) ([]Stored, error) {
 
 // Body returns a stored message's bytes.
 func (s *Service) Body(folder string, uid uint32) ([]byte, error) { return Body(s.st, folder, uid) }
+
+// BodyReader reads a stored message's bytes a chunk at a time, and says
+// how many there are.
+func (s *Service) BodyReader(folder string, uid uint32) (io.Reader, int, error) {
+	return BodyReader(s.st, folder, uid)
+}
 
 // Subscribe returns the service's events from now on, until cancel or
 // Close. A subscriber that falls 1,024 events behind misses the newest.

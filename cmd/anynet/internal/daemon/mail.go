@@ -115,11 +115,11 @@ func (d *Daemon) mailMessage(s mail.Stored, body bool) control.MailMessage {
 	if s.From != ([20]byte{}) {
 		m.Sender = mail.WalletAddress(s.From)
 	}
-	raw, err := d.mail.Body(s.Folder, s.UID)
+	raw, _, err := d.mail.BodyReader(s.Folder, s.UID) // a large one is not read whole
 	if err != nil {
 		return m
 	}
-	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	r, err := gomail.CreateReader(raw)
 	if err != nil && r == nil {
 		return m
 	}
@@ -147,7 +147,10 @@ func (d *Daemon) mailMessage(s mail.Stored, body bool) control.MailMessage {
 		}
 	}
 	if m.Body == "" && len(m.Attachments) == 0 {
-		m.Body = string(raw)
+		if raw, _, err := d.mail.BodyReader(s.Folder, s.UID); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(raw, 1<<20))
+			m.Body = string(b)
+		}
 	}
 	return m
 }
