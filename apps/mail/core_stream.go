@@ -166,6 +166,11 @@ func (c *Core) receiveHead(now time.Time, w common.Address, f frame, out *servic
 	}
 	k := inKey{w, f.id}
 	s := c.inState(k)
+	if s != nil && (s.size != size || s.parts != int(f.n)) {
+		c.dropChunks(s.blob, out) // not the message begun before: start again
+		delete(c.receiving, k)
+		s = nil
+	}
 	if s == nil {
 		if !c.take(w, now) {
 			c.refuse(w, f.id, CodeRateLimited, "too many messages from this sender; try later", out)

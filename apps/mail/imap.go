@@ -355,8 +355,22 @@ func (m *imapMailbox) CreateMessage(flags []string, _ time.Time, body imap.Liter
 	return err
 }
 
+// UpdateMessagesFlags sets the flags and tells the clients that
+// selected the folder (the untagged FETCH of STORE; not to the
+// connection that asked .SILENT).
+//
+// go-imap v1's server sets a connection's silent flag before it calls
+// this and clears it after, and reads it, without a lock, when it writes
+// an update. So the updates are sent from here and waited for (Done):
+// the flag's write comes before the send, the server's read before Done,
+// and the clearing after this returns. (Updates that another goroutine
+// sends while a STORE runs, such as EXISTS for new mail, still race with
+// it inside go-imap; that needs go-imap changed. So does this: go-imap
+// hands one FETCH response to every connection that selected the
+// folder, and the first to write it empties it, so with several
+// connections on the folder only one hears the new flags.)
 func (m *imapMailbox) UpdateMessagesFlags(uid bool, seqset *imap.SeqSet, op imap.FlagsOp, flags []string) error {
-	ms, _, err := m.selected(uid, seqset)
+	ms, seqs, err := m.selected(uid, seqset)
 	if err != nil {
 		return err
 	}
@@ -368,11 +382,33 @@ func (m *imapMailbox) UpdateMessagesFlags(uid bool, seqset *imap.SeqSet, op imap
 	if _, err = m.s.Do(context.Background(), FlagsCmd{Folder: m.name, UIDs: uids, Op: o, Flags: flags}); err != nil {
 		return err
 	}
-	// No untagged FETCH of the new flags: go-imap v1's server reads a
-	// connection's silent flag, which STORE writes, without a lock when it
-	// writes an update, so one sent from here races with it. Clients read
-	// the flags they set from STORE's answer or the next FETCH.
+	for i, x := range ms {
+		now, err := m.s.core.stored(m.name, x.UID) // reads the store only
+		if err != nil {
+			continue // expunged meanwhile
+		}
+		msg := imap.NewMessage(seqs[i], []imap.FetchItem{imap.FetchFlags, imap.FetchUid})
+		msg.Flags, msg.Uid = now.Flags, now.UID
+		if !m.sendWait(&backend.MessageUpdate{Update: backend.NewUpdate(imapUser, m.name), Message: msg}) {
+			break
+		}
+	}
 	return nil
+}
+
+// sendWait hands the server an update and waits until it was written
+// to every client it is for.
+func (m *imapMailbox) sendWait(u backend.Update) bool {
+	done := u.Done() // made here: Done makes its channel on first call, unguarded
+	if !m.send(u) {
+		return false
+	}
+	select {
+	case <-done:
+		return true
+	case <-time.After(5 * time.Second):
+		return false
+	}
 }
 
 // send hands the server an update for the clients that selected the

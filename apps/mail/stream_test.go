@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/smtp"
+	"os"
+	"os/exec"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -78,12 +80,28 @@ func heapPeak() (stop func() uint64) {
 // her node, the overlay and bob's node to a raw IMAP FETCH BODY[] at
 // bob's gateway, and arrives byte for byte, while the process's live
 // heap (runtime.MemStats.HeapAlloc, sampled, with the collector kept
-// tight) grows by less than half the message: no layer holds it whole
-// (holding it once would pass that; the code before streaming held it
-// several times over). Both nodes, both gateways and the chain share the process.
+// tight) grows by less than three quarters of the message: no layer
+// holds it whole (holding it once would pass that; the code before
+// streaming grew it by 310 MiB). Both nodes, both gateways and the
+// chain share the process, which runs this test alone, so that other
+// tests' nodes and garbage do not count.
 func TestLargeMailBoundedHeap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("moves 30 MB")
+	}
+	if os.Getenv("ANYNET_TEST_HEAP_CHILD") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestLargeMailBoundedHeap$", "-test.v", "-test.timeout", "10m")
+		cmd.Env = append(os.Environ(), "ANYNET_TEST_HEAP_CHILD=1")
+		out, err := cmd.CombinedOutput()
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.Contains(l, "stream_test.go") {
+				t.Log(strings.TrimSpace(l))
+			}
+		}
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestLargeMailBoundedHeap") {
+			t.Fatalf("the measuring process: %v\n%s", err, out)
+		}
+		return
 	}
 	const size = 30 << 20
 	w := newWorld(t)
@@ -152,7 +170,7 @@ func TestLargeMailBoundedHeap(t *testing.T) {
 	}
 	growth := int64(peak) - int64(base)
 	t.Logf("a %d-byte message: live heap %d MiB before, peak %d MiB (+%d MiB)", o.Size, base>>20, peak>>20, growth>>20)
-	if growth > size/2 {
+	if growth > size*3/4 {
 		t.Errorf("the heap grew by %d MiB moving a %d MiB message: something holds it whole", growth>>20, size>>20)
 	}
 }
