@@ -37,7 +37,11 @@ func (s *Service) IMAPServer() *server.Server {
 	srv := server.New(be)
 	srv.AllowInsecureAuth = true // loopback only, as the control socket
 	ch, cancel := s.Subscribe()
-	go be.follow(ch, cancel)
+	s.follows.Add(1)
+	go func() {
+		defer s.follows.Done()
+		be.follow(ch, cancel)
+	}()
 	return srv
 }
 

@@ -55,6 +55,8 @@ type Service struct {
 	dir  string
 	log  *slog.Logger
 
+	follows sync.WaitGroup // IMAP gateways' event followers, which read the store
+
 	mu      sync.Mutex // guards subs
 	subs    map[int]chan Event
 	nextID  int
@@ -129,6 +131,7 @@ func (s *Service) Close() error {
 		delete(s.subs, id)
 	}
 	s.mu.Unlock()
+	s.follows.Wait() // they read the store: it closes after them
 	s.closeStore()
 	return err
 }
