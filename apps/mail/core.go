@@ -159,9 +159,18 @@ type Core struct {
 	keptNext map[common.Address]uint64
 	keptSize map[common.Address]int64
 	fetch    fetchState
+	terms    map[common.Address]*Terms // mailboxes' published terms
+	asked    map[common.Address]bool   // their documents were asked for
+	bounce   map[MessageID]string      // to bounce when no attempt is under way
 	// fresh holds the bytes submitted in this Handle, whose store
 	// writes are not applied yet; emptied at every Handle.
 	fresh map[MessageID][]byte
+	// refCache holds the blob references changed in this Handle.
+	refCache map[MessageID]uint32
+	// sending and receiving are the large messages under way (PART
+	// frames), by recipient and id, and by sender and id.
+	sending   map[MessageID]*outStream
+	receiving map[inKey]*inStream
 }
 
 var _ service.Core = (*Core)(nil)
@@ -178,6 +187,7 @@ type peer struct {
 	ackBy    time.Time   // an attempt waits for an answer until then
 	nextTry  time.Time
 	fails    int
+	passed   map[MessageID]bool // the mailbox refused them in this attempt
 }
 
 // NewCore makes a core; Start (the first input) loads its state.
@@ -196,8 +206,10 @@ func (c *Core) SealKey() [32]byte { return c.keys.Pub }
 func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	if c.fresh == nil {
 		c.fresh = make(map[MessageID][]byte)
+		c.refCache = make(map[MessageID]uint32)
 	}
 	defer clear(c.fresh)
+	defer clear(c.refCache)
 	switch in.Kind {
 	case service.Start:
 		if err := c.start(now, out); err != nil {
@@ -232,6 +244,9 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 //	"a" wallet[20]         → a sender the user allowed or wrote to
 //	"q" to[20] seq[8]      → mailbox item: by[20] | id[16] | at µs[8] | blob
 //	"Q" to[20]             → the next mailbox seq for to (8 raw bytes)
+//	"i" from[20] id[16]    → a large message coming in: key[32] | parts u32 | size u64 | next u32 | blob[16]
+//	"B", "R", "S"          → blobs: a large message's chunks, references, spools (core_blob.go);
+//	                         its "O" or "b" value is then absent and its record names the blob
 func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.out = make(map[MessageID]*Outgoing)
 	c.peers = make(map[common.Address]*peer)
@@ -243,6 +258,12 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.keptNext = make(map[common.Address]uint64)
 	c.keptSize = make(map[common.Address]int64)
 	c.fetch = fetchState{}
+	c.terms = make(map[common.Address]*Terms)
+	c.asked = make(map[common.Address]bool)
+	c.bounce = make(map[MessageID]string)
+	c.sending = make(map[MessageID]*outStream)
+	c.receiving = make(map[inKey]*inStream)
+	c.dropSpools(out)
 	st := c.cfg.Store
 	var err error
 	if c.keys, err = seal.Load(st, []byte("s"), c.cfg.Rand, out); err != nil {
@@ -325,10 +346,17 @@ func (c *Core) document(now time.Time, in service.Input, out *service.Effects) {
 			bx, hasBox = common.HexToAddress(in.Doc.Mailbox), true
 		}
 		for _, s := range in.Doc.Services {
-			if k, ok := ParseEntry(s.Type, s.Endpoint); ok {
-				key = &k
+			if e, ok := ParseEntry(s.Type, s.Endpoint); ok {
+				key = &e.Key
+				if e.Terms != nil {
+					c.terms[in.Peer] = e.Terms
+				}
 			}
 		}
+	}
+	if hasBox && !c.asked[bx] && bx != c.self && bx != in.Peer {
+		c.asked[bx] = true // its terms, for the status of what it holds
+		out.Lookup = append(out.Lookup, bx)
 	}
 	if in.Peer == c.self {
 		c.fetch.box, c.fetch.hasBox = bx, hasBox
@@ -374,7 +402,19 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 	case AllowCmd:
 		c.allow(cmd.Peer, out)
 	case FetchCmd:
+		if !c.fetch.hasBox {
+			c.fetch.asked = false // read the document again: it may name one now
+		}
 		c.startFetch(now, out)
+	case InfoCmd:
+		out.Result = c.info()
+	case SpoolCmd:
+		out.Err = c.spool(cmd, out)
+	case ReleaseCmd:
+		out.Del(append([]byte("S"), cmd.Spool[:]...))
+		if c.refs(cmd.Spool) == 0 {
+			c.dropChunks(cmd.Spool, out)
+		}
 	default:
 		out.Err = fmt.Errorf("%w: command %T", ErrRefused, cmd)
 	}
@@ -385,6 +425,44 @@ func (c *Core) allow(w common.Address, out *service.Effects) {
 		c.allowed[w] = true
 		out.Put(append([]byte("a"), w[:]...), []byte{1})
 	}
+}
+
+// spool writes one chunk of a message a gateway takes in.
+func (c *Core) spool(cmd SpoolCmd, out *service.Effects) error {
+	switch {
+	case len(cmd.Data) == 0 || len(cmd.Data) > ChunkSize || cmd.Index < 0:
+		return fmt.Errorf("%w: spool chunk %d of %d bytes", ErrRefused, cmd.Index, len(cmd.Data))
+	case cmd.Index >= partsOf(c.cfg.MaxSize):
+		return fmt.Errorf("%w: over %d bytes", ErrTooLarge, c.cfg.MaxSize)
+	}
+	if cmd.Index == 0 {
+		out.Put(append([]byte("S"), cmd.Spool[:]...), []byte{1})
+	}
+	out.Put(blobKey(cmd.Spool, cmd.Index), cmd.Data)
+	return nil
+}
+
+// Terms are the ones this core keeps mail for others on, nil if it is
+// not a mailbox.
+func (c *Core) Terms() *Terms {
+	if !c.cfg.Mailbox {
+		return nil
+	}
+	return &Terms{Quota: c.cfg.MailboxQuota, Retention: c.cfg.Retention}
+}
+
+func (c *Core) info() Info {
+	in := Info{Terms: c.Terms(), DelayAfter: c.cfg.DelayAfter, MaxSize: c.cfg.MaxSize}
+	for _, w := range c.sortedKept() {
+		if n := len(c.kept[w]); n > 0 {
+			in.Held = append(in.Held, HeldFor{To: w, Messages: n, Bytes: c.keptSize[w]})
+		}
+	}
+	if c.fetch.hasBox {
+		bx := c.fetch.box
+		in.Mailbox, in.MailboxTerms = &bx, c.terms[bx]
+	}
+	return in
 }
 
 // tick does what is due: answers that did not come, attempts, notices,
@@ -486,6 +564,12 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 	switch f.typ {
 	case typeMail:
 		c.receive(now, w, f, out)
+	case typeMailX:
+		c.receiveHead(now, w, f, out)
+	case typePart:
+		c.receivePart(now, w, f, out)
+	case typeGot:
+		c.got(now, w, f.id, int(f.n), out)
 	case typeReceipt:
 		c.receipt(now, w, f.id, out)
 	case typeRefuse:
@@ -505,26 +589,6 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 	case typeExpired:
 		c.expired(now, w, f.id, out)
 	}
-}
-
-// DocumentEntryType is the type of mail's service entry in a wallet's
-// DID document (did/svc/AnynetMail); its value is "seal:" and the
-// wallet's mail seal key in hex.
-const DocumentEntryType = "AnynetMail"
-
-// DocumentEntry is the value of the service entry that publishes key.
-func DocumentEntry(key [32]byte) string { return fmt.Sprintf("seal:%x", key[:]) }
-
-// ParseEntry reads a mail service entry.
-func ParseEntry(typ, value string) (k [32]byte, ok bool) {
-	if typ != DocumentEntryType {
-		return k, false
-	}
-	var b []byte
-	if _, err := fmt.Sscanf(value, "seal:%x", &b); err != nil || len(b) != 32 {
-		return k, false
-	}
-	return [32]byte(b), true
 }
 
 func be64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }

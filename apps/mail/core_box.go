@@ -2,6 +2,7 @@ package mail
 
 import (
 	"encoding/binary"
+	"fmt"
 	"time"
 
 	"github.com/anynet/anynet/apps/service"
@@ -77,8 +78,11 @@ func (c *Core) deposit(now time.Time, by common.Address, f frame, out *service.E
 	case len(f.blob) > c.cfg.MaxSize+frameSlack:
 		c.refuse(by, f.id, CodeTooLarge, "over the mailbox's size cap", out)
 		return
+	case size > c.cfg.MailboxQuota:
+		c.refuse(by, f.id, CodeOverQuota, fmt.Sprintf("the recipient's mailbox keeps at most %d bytes per recipient; this message is %d", c.cfg.MailboxQuota, size), out)
+		return
 	case c.keptSize[f.to]+size > c.cfg.MailboxQuota:
-		c.refuse(by, f.id, CodeQuota, "the mailbox holds its quota for this recipient", out)
+		c.refuse(by, f.id, CodeQuota, fmt.Sprintf("the recipient's mailbox is full: it holds %d of its %d bytes for the recipient, who has not fetched them", c.keptSize[f.to], c.cfg.MailboxQuota), out)
 		return
 	case !c.take(by, now):
 		c.refuse(by, f.id, CodeRateLimited, "too many deposits from this sender; try later", out)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -49,16 +50,60 @@ func (c *Core) accept(now time.Time, w common.Address, id MessageID, msg []byte,
 		folder = Inbox
 	}
 	out.Put(seen, []byte{1})
-	data := make([]byte, 0, len(msg)+160)
-	data = fmt.Appendf(data, "Return-Path: <%s>\r\nX-Anynet-Sender: %s\r\n", WalletAddress(w), w.Hex())
-	data = append(data, msg...)
-	m := c.store(now, folder, id, w, nil, data, out)
+	head := receivedHead(w)
+	var m *Stored
+	if len(msg) > ChunkSize {
+		b := c.newBlob()
+		out.Put(blobKey(b, 0), head)
+		putChunks(b, 1, msg, out)
+		c.ref(b, 1, out)
+		m = c.storeBlob(now, folder, id, w, nil, b, len(head)+len(msg), out)
+	} else {
+		m = c.store(now, folder, id, w, nil, append(head, msg...), out)
+	}
 	out.Emit(Event{Kind: EventNew, Msg: m, Folder: folder})
 	return 0, ""
 }
 
-// store puts a message in folder under its next UID.
+// receivedHead is the header lines a received message gets first.
+func receivedHead(w common.Address) []byte {
+	return fmt.Appendf(nil, "Return-Path: <%s>\r\nX-Anynet-Sender: %s\r\n", WalletAddress(w), w.Hex())
+}
+
+// newBlob draws a blob id.
+func (c *Core) newBlob() MessageID {
+	var b MessageID
+	io.ReadFull(c.cfg.Rand, b[:])
+	return b
+}
+
+// storeBlob puts a message whose bytes are the blob b (the caller holds
+// its reference) in folder under its next UID.
+func (c *Core) storeBlob(now time.Time, folder string, id MessageID, from common.Address, flags []string, b MessageID, size int, out *service.Effects) *Stored {
+	m := c.record(now, folder, id, from, flags, size, out)
+	m.Blob = b.String()
+	c.putStored(m, out)
+	return m
+}
+
+// store puts a message in folder under its next UID; a large one in a
+// blob of its own.
 func (c *Core) store(now time.Time, folder string, id MessageID, from common.Address, flags []string, data []byte, out *service.Effects) *Stored {
+	if len(data) > ChunkSize {
+		b := c.newBlob()
+		putChunks(b, 0, data, out)
+		c.ref(b, 1, out)
+		return c.storeBlob(now, folder, id, from, flags, b, len(data), out)
+	}
+	m := c.record(now, folder, id, from, flags, len(data), out)
+	c.putStored(m, out)
+	out.Put(msgKey("b", folder, m.UID), data)
+	return m
+}
+
+// record makes a message's record under folder's next UID (not yet
+// written).
+func (c *Core) record(now time.Time, folder string, id MessageID, from common.Address, flags []string, size int, out *service.Effects) *Stored {
 	uid := c.nextUID[folder]
 	if uid == 0 {
 		uid = 1
@@ -68,10 +113,7 @@ func (c *Core) store(now time.Time, folder string, id MessageID, from common.Add
 	if flags == nil {
 		flags = []string{}
 	}
-	m := &Stored{Folder: folder, UID: uid, ID: id, From: from, Date: now, Flags: flags, Size: len(data)}
-	c.putStored(m, out)
-	out.Put(msgKey("b", folder, uid), data)
-	return m
+	return &Stored{Folder: folder, UID: uid, ID: id, From: from, Date: now, Flags: flags, Size: size}
 }
 
 func (c *Core) putStored(m *Stored, out *service.Effects) {
@@ -106,13 +148,42 @@ func Messages(st service.Store, folder string) ([]Stored, error) {
 	return ms, nil
 }
 
-// Body reads a stored message's bytes from st.
+// Body reads a stored message's bytes from st, whole (BodyReader
+// reads a large one chunk by chunk).
 func Body(st service.Store, folder string, uid uint32) ([]byte, error) {
+	if b, err := st.Get(msgKey("b", folder, uid)); err == nil {
+		return b, nil
+	}
+	r, size, err := BodyReader(st, folder, uid)
+	if err != nil {
+		return nil, err
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, fmt.Errorf("mail: %s/%d: %w", folder, uid, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// BodyReader reads a stored message's bytes from st, a chunk at a time,
+// and says how many there are.
+func BodyReader(st service.Store, folder string, uid uint32) (io.Reader, int, error) {
+	v, err := st.Get(msgKey("m", folder, uid))
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: %s/%d", ErrNotFound, folder, uid)
+	}
+	var m Stored
+	if err := json.Unmarshal(v, &m); err != nil {
+		return nil, 0, fmt.Errorf("mail: %s/%d: %w", folder, uid, err)
+	}
+	if b, ok := parseBlob(m.Blob); ok {
+		return io.LimitReader(&blobReader{st: st, blob: b}, int64(m.Size)), m.Size, nil
+	}
 	b, err := st.Get(msgKey("b", folder, uid))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s/%d", ErrNotFound, folder, uid)
+		return nil, 0, fmt.Errorf("%w: %s/%d", ErrNotFound, folder, uid)
 	}
-	return b, nil
+	return bytes.NewReader(b), len(b), nil
 }
 
 // stored reads one record.
@@ -177,11 +248,19 @@ func (c *Core) copyCmd(now time.Time, cmd CopyCmd, out *service.Effects) ([]uint
 		if err != nil {
 			continue
 		}
-		data, err := Body(c.cfg.Store, cmd.Folder, uid)
-		if err != nil {
-			continue
+		var n *Stored
+		if b, ok := parseBlob(m.Blob); ok {
+			if !cmd.Move {
+				c.ref(b, 1, out) // the copy shares the chunks
+			}
+			n = c.storeBlob(now, cmd.Dest, m.ID, m.From, slices.Clone(m.Flags), b, m.Size, out)
+		} else {
+			data, err := Body(c.cfg.Store, cmd.Folder, uid)
+			if err != nil {
+				continue
+			}
+			n = c.store(now, cmd.Dest, m.ID, m.From, slices.Clone(m.Flags), data, out)
 		}
-		n := c.store(now, cmd.Dest, m.ID, m.From, slices.Clone(m.Flags), data, out)
 		uids = append(uids, n.UID)
 		out.Emit(Event{Kind: EventNew, Msg: n, Folder: cmd.Dest})
 		if cmd.Move {
@@ -210,6 +289,9 @@ func (c *Core) expungeCmd(folder string, only []uint32, out *service.Effects) ([
 		}
 		out.Del(msgKey("m", folder, m.UID))
 		out.Del(msgKey("b", folder, m.UID))
+		if b, ok := parseBlob(m.Blob); ok {
+			c.ref(b, -1, out)
+		}
 		gone = append(gone, m.UID)
 	}
 	if len(gone) > 0 {

@@ -22,15 +22,21 @@ func (c *Core) submit(now time.Time, cmd SubmitCmd, out *service.Effects) (Outgo
 			return o, nil
 		}
 	}
+	size := len(cmd.Data)
+	if cmd.Parts > 0 {
+		size = cmd.Size
+	}
 	switch {
 	case cmd.To == c.self:
 		return Outgoing{}, ErrSelf
 	case cmd.To == (common.Address{}):
 		return Outgoing{}, fmt.Errorf("%w: no recipient", ErrBadAddress)
-	case len(cmd.Data) > c.cfg.MaxSize:
-		return Outgoing{}, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, len(cmd.Data), c.cfg.MaxSize)
-	case len(cmd.Data) == 0:
+	case size > c.cfg.MaxSize:
+		return Outgoing{}, fmt.Errorf("%w: %d bytes, the limit is %d", ErrTooLarge, size, c.cfg.MaxSize)
+	case size <= 0:
 		return Outgoing{}, fmt.Errorf("%w: empty message", ErrRefused)
+	case cmd.Parts > 0 && (len(cmd.Data) > 0 || cmd.Parts != partsOf(size)):
+		return Outgoing{}, fmt.Errorf("%w: spool of %d parts for %d bytes", ErrRefused, cmd.Parts, size)
 	}
 	id := cmd.ID
 	for id.IsZero() || c.out[id] != nil {
@@ -38,12 +44,23 @@ func (c *Core) submit(now time.Time, cmd SubmitCmd, out *service.Effects) (Outgo
 			return Outgoing{}, fmt.Errorf("mail: message id: %w", err)
 		}
 	}
-	o := &Outgoing{ID: id, To: cmd.To, Submitted: now, Changed: now, Status: Queued, Size: len(cmd.Data)}
+	o := &Outgoing{ID: id, To: cmd.To, Submitted: now, Changed: now, Status: Queued, Size: size}
+	switch {
+	case cmd.Parts > 0: // spooled: the chunks are in the store
+		o.Blob, o.Parts = cmd.Spool.String(), cmd.Parts
+		c.ref(cmd.Spool, 1, out)
+	case size > ChunkSize:
+		b := c.newBlob()
+		o.Blob, o.Parts = b.String(), putChunks(b, 0, cmd.Data, out)
+		c.ref(b, 1, out)
+		c.fresh[id] = cmd.Data // not in the store before this Handle returns
+	default:
+		out.Put(append([]byte("O"), id[:]...), cmd.Data)
+		c.fresh[id] = cmd.Data
+	}
 	c.out[id] = o
 	c.putOut(o, out)
-	out.Put(append([]byte("O"), id[:]...), cmd.Data)
-	c.fresh[id] = cmd.Data // not in the store before this Handle returns
-	c.allow(cmd.To, out)   // writing to someone is consent to their answer
+	c.allow(cmd.To, out) // writing to someone is consent to their answer
 	p := c.peer(cmd.To)
 	p.outbox = append(p.outbox, id)
 	switch {
@@ -79,11 +96,7 @@ func (c *Core) putOut(o *Outgoing, out *service.Effects) {
 
 // sealed reads id's bytes and seals them to p's key.
 func (c *Core) sealed(id MessageID, p *peer) ([]byte, error) {
-	data, ok := c.fresh[id]
-	var err error
-	if !ok {
-		data, err = c.cfg.Store.Get(append([]byte("O"), id[:]...))
-	}
+	data, err := c.whole(c.out[id])
 	if err != nil {
 		return nil, fmt.Errorf("mail: message %s: %w", id, err)
 	}
@@ -92,6 +105,10 @@ func (c *Core) sealed(id MessageID, p *peer) ([]byte, error) {
 
 // write writes id's MAIL frame to w.
 func (c *Core) write(now time.Time, w common.Address, p *peer, id MessageID, out *service.Effects) {
+	if o := c.out[id]; o.Parts > 0 {
+		c.writeStream(w, p, o, out)
+		return
+	}
 	blob, err := c.sealed(id, p)
 	if err != nil {
 		return // the attempt times out and goes again
@@ -117,6 +134,7 @@ func (c *Core) attempt(now time.Time, w common.Address, p *peer, out *service.Ef
 	}
 	p.ackBy = now.Add(c.cfg.AckTimeout)
 	out.Wake(p.ackBy)
+	clear(p.passed)
 	c.depositNext(now, w, p, out)
 }
 
@@ -130,7 +148,7 @@ func (c *Core) depositNext(now time.Time, w common.Address, p *peer, out *servic
 		if _, waiting := c.boxWait[id]; waiting {
 			return
 		}
-		if c.out[id].Status != Queued {
+		if _, bouncing := c.bounce[id]; bouncing || p.passed[id] || c.out[id].Status != Queued {
 			continue
 		}
 		blob, err := c.sealed(id, p)
@@ -148,6 +166,14 @@ func (c *Core) depositNext(now time.Time, w common.Address, p *peer, out *servic
 // failed ends an attempt without its answers; the next waits a backoff.
 func (c *Core) failed(now time.Time, w common.Address, p *peer, out *service.Effects) {
 	p.ackBy, p.inflight = time.Time{}, 0
+	for _, id := range p.outbox {
+		delete(c.sending, id) // the next attempt starts with a new key
+	}
+	for _, id := range slices.Clone(p.outbox) {
+		if why, ok := c.bounce[id]; ok {
+			c.finish(now, c.out[id], Failed, why, out)
+		}
+	}
 	p.fails++
 	wait := c.cfg.RetryBase << min(p.fails-1, 20)
 	p.nextTry = now.Add(min(wait, c.cfg.RetryMax))
@@ -209,8 +235,13 @@ func (c *Core) finish(now time.Time, o *Outgoing, s Status, reason string, out *
 		c.notice(now, o, "failed", reason, out)
 	}
 	out.Del(append([]byte("O"), o.ID[:]...))
+	if b, ok := parseBlob(o.Blob); ok {
+		c.ref(b, -1, out)
+	}
+	delete(c.sending, o.ID)
 	delete(c.out, o.ID)
 	delete(c.boxWait, o.ID)
+	delete(c.bounce, o.ID)
 	if p := c.peers[o.To]; p != nil {
 		if i := slices.Index(p.outbox, o.ID); i >= 0 {
 			p.outbox = slices.Delete(p.outbox, i, i+1)
@@ -234,15 +265,36 @@ func (c *Core) refused(now time.Time, w common.Address, f frame, out *service.Ef
 	}
 	p := c.peers[o.To]
 	if w != o.To {
-		if p != nil && p.box == w {
-			delete(c.boxWait, f.id)
-			if f.code == CodeNotMailbox {
-				p.hasBox = false
+		if p == nil || p.box != w {
+			return
+		}
+		delete(c.boxWait, f.id)
+		switch {
+		case f.code == CodeNotMailbox:
+			p.hasBox = false
+			c.waiting(o, "the recipient's mailbox node keeps no mail for others", out)
+		case temporary(f.code):
+			c.waiting(o, f.reason, out)
+			if p.passed == nil {
+				p.passed = make(map[MessageID]bool)
 			}
+			p.passed[o.ID] = true // a later, smaller one may fit
+			c.depositNext(now, o.To, p, out)
+		default:
+			// No mailbox will hold it: bounce it, once no direct attempt
+			// is under way that the recipient could still answer.
+			why := fmt.Sprintf("refused by the recipient's mailbox node: %s (code %d)", f.reason, f.code)
+			if p.ackBy.IsZero() {
+				c.finish(now, o, Failed, why, out)
+			} else {
+				c.bounce[o.ID] = why
+			}
+			c.depositNext(now, o.To, p, out)
 		}
 		return
 	}
 	if temporary(f.code) {
+		c.waiting(o, "the recipient's node: "+f.reason, out)
 		if !p.ackBy.IsZero() {
 			c.failed(now, w, p, out)
 		}
@@ -250,6 +302,17 @@ func (c *Core) refused(now time.Time, w common.Address, f frame, out *service.Ef
 	}
 	c.finish(now, o, Failed, fmt.Sprintf("refused by the recipient's node: %s (code %d)", f.reason, f.code), out)
 	c.progress(now, w, p, out)
+}
+
+// waiting records why o is not delivered yet.
+func (c *Core) waiting(o *Outgoing, why string, out *service.Effects) {
+	if o.Reason == why {
+		return
+	}
+	o.Reason = why
+	c.putOut(o, out)
+	cp := *o
+	out.Emit(Event{Kind: EventStatus, Out: &cp})
 }
 
 // held: w, the recipient's mailbox, keeps id.
@@ -267,7 +330,10 @@ func (c *Core) held(now time.Time, w common.Address, id MessageID, out *service.
 		return
 	}
 	if o.Status == Queued {
-		o.Status, o.Changed = Held, now
+		o.Status, o.Changed, o.Reason, o.HeldBy = Held, now, "", w
+		if t := c.terms[w]; t != nil {
+			o.Until = now.Add(t.Retention)
+		}
 		c.putOut(o, out)
 		cp := *o
 		out.Emit(Event{Kind: EventStatus, Out: &cp})
@@ -288,15 +354,22 @@ func (c *Core) expired(now time.Time, w common.Address, id MessageID, out *servi
 // mailbox holds after the retention limit.
 func (c *Core) overdue(now time.Time, o *Outgoing, out *service.Effects) {
 	if o.Status == Queued && !now.Before(o.Submitted.Add(c.cfg.Retention)) {
-		c.finish(now, o, Failed, fmt.Sprintf("not delivered within %s", c.cfg.Retention), out)
+		why := fmt.Sprintf("not delivered within %s", c.cfg.Retention)
+		if o.Reason != "" {
+			why += "; the last refusal: " + o.Reason
+		}
+		c.finish(now, o, Failed, why, out)
 		return
 	}
 	if !o.Delayed && !now.Before(o.Submitted.Add(c.cfg.DelayAfter)) {
 		o.Delayed = true
 		c.putOut(o, out)
 		why := "the recipient's node has not answered yet; delivery goes on"
-		if o.Status == Held {
+		switch {
+		case o.Status == Held:
 			why = "the recipient's mailbox node holds it; the recipient has not fetched it yet"
+		case o.Reason != "":
+			why = "delivery goes on; the last refusal: " + o.Reason
 		}
 		c.notice(now, o, "delayed", why, out)
 		cp := *o

@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,8 @@ type fakeNet struct {
 	nodes map[common.Address]*fakeNode
 	boxOf map[common.Address]common.Address
 	queue []func()
+	// drop, if set, loses the frames it returns true for.
+	drop func(from, to common.Address, f []byte) bool
 }
 
 type fakeNode struct {
@@ -62,7 +65,7 @@ func (n *fakeNet) doc(w common.Address) *naming.Document {
 	if nd == nil || nd.core == nil {
 		return nil
 	}
-	d := &naming.Document{Identity: w, Services: []naming.Service{{Type: DocumentEntryType, Endpoint: DocumentEntry(nd.core.SealKey())}}}
+	d := &naming.Document{Identity: w, Services: []naming.Service{{Type: DocumentEntryType, Endpoint: Entry{Key: nd.core.SealKey(), Terms: nd.core.Terms()}.String()}}}
 	if b, ok := n.boxOf[w]; ok {
 		d.Mailbox = b.Hex()
 	}
@@ -75,6 +78,9 @@ func (n *fakeNet) handle(nd *fakeNode, in service.Input) service.Effects {
 	nd.st.Apply(out.Writes)
 	for _, s := range out.Send {
 		to, f := s.To, bytes.Clone(s.Frame)
+		if n.drop != nil && n.drop(nd.w, to, f) {
+			continue
+		}
 		n.queue = append(n.queue, func() {
 			if d := n.nodes[to]; d != nil && d.up {
 				n.handle(d, service.Input{Kind: service.Frame, Peer: nd.w, Frame: f})
@@ -259,4 +265,173 @@ func TestCoreTooLarge(t *testing.T) {
 
 func frameInput(from common.Address, b []byte) service.Input {
 	return service.Input{Kind: service.Frame, Peer: from, Frame: b}
+}
+
+// TestCoreQuota: a mailbox publishes its quota and retention; the
+// sender shows where a held message is kept and until when, why one
+// waits (the mailbox is full), and bounces one over the whole quota with
+// the mailbox's reason; both ends report the terms (InfoCmd).
+func TestCoreQuota(t *testing.T) {
+	n := newFakeNet(t)
+	a := n.add(1, CoreConfig{RetryMax: 10 * time.Second})
+	b := n.add(2, CoreConfig{FetchInterval: -1})
+	c := n.add(3, CoreConfig{Mailbox: true, MailboxQuota: 2000, Retention: 48 * time.Hour})
+	n.boxOf[b.w] = c.w
+	b.up = false
+	body := func(size int) []byte { return append(msg("sized"), bytes.Repeat([]byte("x"), size)...) }
+	submit := func(size int) MessageID {
+		r, err := n.do(a, SubmitCmd{To: b.w, Data: body(size)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.(Outgoing).ID
+	}
+	first := submit(1000)
+	n.advance(10 * time.Second)
+	o, _ := a.core.outgoing(first)
+	if o.Status != Held || o.HeldBy != c.w || !o.Until.Equal(o.Changed.Add(48*time.Hour)) {
+		t.Fatalf("first: %+v", o)
+	}
+	second := submit(1000) // fits no more: the mailbox is full
+	n.advance(10 * time.Second)
+	if o, _ := a.core.outgoing(second); o.Status != Queued || !strings.Contains(o.Reason, "mailbox is full") {
+		t.Fatalf("second: %+v", o)
+	}
+	third := submit(5000) // over the whole quota: bounced
+	n.advance(30 * time.Second)
+	o, _ = a.core.outgoing(third)
+	if o.Status != Failed || !strings.Contains(o.Reason, "at most 2000 bytes per recipient") || !strings.Contains(o.Reason, "code 6") {
+		t.Fatalf("third: %+v", o)
+	}
+	ms, _ := Messages(a.st, Inbox)
+	if len(ms) != 1 {
+		t.Fatalf("a's INBOX: %d messages, want the bounce", len(ms))
+	}
+	if bounce, _ := Body(a.st, Inbox, ms[0].UID); !strings.Contains(string(bounce), "at most 2000 bytes") {
+		t.Fatalf("bounce %s", bounce)
+	}
+	r, _ := n.do(c, InfoCmd{})
+	ci := r.(Info)
+	if ci.Terms == nil || ci.Terms.Quota != 2000 || len(ci.Held) != 1 || ci.Held[0].To != b.w || ci.Held[0].Messages != 1 {
+		t.Fatalf("mailbox info %+v", ci)
+	}
+	n.boot(b)
+	n.advance(time.Second)
+	r, _ = n.do(b, InfoCmd{})
+	bi := r.(Info)
+	if bi.Terms != nil || bi.Mailbox == nil || *bi.Mailbox != c.w || bi.MailboxTerms == nil || bi.MailboxTerms.Retention != 48*time.Hour {
+		t.Fatalf("recipient info %+v", bi)
+	}
+	n.advance(time.Minute) // the second goes once the first was fetched
+	for _, id := range []MessageID{first, second} {
+		if o, _ := a.core.outgoing(id); o.Status != Delivered {
+			t.Fatalf("%s: %+v", id, o)
+		}
+	}
+}
+
+// bigMsg is a message of about size bytes that differs byte by byte.
+func bigMsg(size int) []byte {
+	b := append(msg("big"), make([]byte, size)...)
+	for i := len(msg("big")); i < len(b); i++ {
+		b[i] = byte(i*7 + i>>11)
+	}
+	return b
+}
+
+// noBlobs fails unless st keeps no blob chunks, references or spools.
+func noBlobs(t *testing.T, who string, st service.Store) {
+	t.Helper()
+	for _, p := range []string{"B", "R", "S", "i"} {
+		k := 0
+		st.Scan([]byte(p), func(_, _ []byte) bool { k++; return true })
+		if k != 0 {
+			t.Errorf("%s keeps %d %q keys", who, k, p)
+		}
+	}
+}
+
+// TestCoreLarge: messages over ChunkSize travel in parts (MAILX, PART,
+// GOT) and are kept in chunks: submitted whole or spooled, with a
+// transfer cut off halfway and taken up again, and through a mailbox;
+// copies share the chunks, and nothing is left once they are gone.
+func TestCoreLarge(t *testing.T) {
+	n := newFakeNet(t)
+	a, b := n.add(1, CoreConfig{RetryMax: time.Second}), n.add(2, CoreConfig{})
+	check := func(id MessageID, want []byte) uint32 {
+		t.Helper()
+		if o, _ := a.core.outgoing(id); o.Status != Delivered {
+			t.Fatalf("%s: %+v", id, o)
+		}
+		ms, _ := Messages(b.st, Requests)
+		for _, m := range ms {
+			if m.ID == id {
+				got, err := Body(b.st, Requests, m.UID)
+				if err != nil || !bytes.HasSuffix(got, want) || m.Blob == "" || m.Size != len(got) {
+					t.Fatalf("%s: %d bytes, want %d, blob %q: %v", id, len(got), len(want), m.Blob, err)
+				}
+				return m.UID
+			}
+		}
+		t.Fatalf("%s not in b's Requests", id)
+		return 0
+	}
+	// Whole, with the parts from 2 on lost once: the next attempt goes on.
+	data := bigMsg(5*ChunkSize + 123)
+	cut := true
+	n.drop = func(from, to common.Address, f []byte) bool {
+		return cut && f[0] == typePart && binary.BigEndian.Uint32(f[17:]) >= 2
+	}
+	r, err := n.do(a, SubmitCmd{To: b.w, Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := r.(Outgoing).ID
+	if o, _ := a.core.outgoing(id); o.Status != Queued || o.Parts != 6 {
+		t.Fatalf("cut off: %+v", o)
+	}
+	cut = false
+	n.advance(time.Minute)
+	first := check(id, data)
+	// Spooled, as the SMTP gateway does.
+	data2 := bigMsg(3 * ChunkSize)
+	spool := MessageID{1}
+	for i := 0; i*ChunkSize < len(data2); i++ {
+		if _, err := n.do(a, SpoolCmd{Spool: spool, Index: i, Data: data2[i*ChunkSize : min(len(data2), (i+1)*ChunkSize)]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err = n.do(a, SubmitCmd{To: b.w, Spool: spool, Parts: partsOf(len(data2)), Size: len(data2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.do(a, ReleaseCmd{Spool: spool})
+	check(r.(Outgoing).ID, data2)
+	noBlobs(t, "the sender", a.st)
+	// Through a mailbox.
+	c := n.add(3, CoreConfig{Mailbox: true})
+	n.boxOf[b.w] = c.w
+	b.up = false
+	r, _ = n.do(a, SubmitCmd{To: b.w, Data: data2})
+	n.advance(10 * time.Second)
+	if o, _ := a.core.outgoing(r.(Outgoing).ID); o.Status != Held {
+		t.Fatalf("while b is away: %+v", o)
+	}
+	n.boot(b)
+	n.advance(time.Second)
+	check(r.(Outgoing).ID, data2)
+	// A copy shares the chunks; expunging both lets them go.
+	if _, err := n.do(b, CopyCmd{Folder: Requests, Dest: Trash, UIDs: []uint32{first}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{Requests, Trash} {
+		ms, _ := Messages(b.st, f)
+		var uids []uint32
+		for _, m := range ms {
+			uids = append(uids, m.UID)
+		}
+		n.do(b, FlagsCmd{Folder: f, UIDs: uids, Op: "add", Flags: []string{`\Deleted`}})
+		n.do(b, ExpungeCmd{Folder: f})
+	}
+	noBlobs(t, "the recipient", b.st)
 }

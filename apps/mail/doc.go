@@ -5,6 +5,7 @@
 // through a local SMTP submission gateway and an IMAP gateway.
 //
 // Files: core.go (Core, its config, store layout, dispatch),
+// entry.go (the DID entry and a mailbox's terms),
 // core_send.go (the sender's pipeline), core_recv.go (the recipient's:
 // folders, notices), core_box.go (mailbox custody and fetching),
 // wire.go (frames), seal.go (end-to-end sealing), address.go,
@@ -25,17 +26,18 @@
 // The core (a service.Core with no I/O; see core.go for the numbered
 // pipeline) runs on Port (tcp 25 of the node's identity address). The
 // sender's node reads the recipient's DID document: its mail key
-// (service entry AnynetMail, value "seal:<64 hex>") and its mailbox
-// (mail-at). It seals the message to the key and writes it to the
+// (service entry AnynetMail, an Entry) and its mailbox (mail-at), and
+// the mailbox node's document: the terms it keeps mail on. It seals the message to the key and writes it to the
 // recipient's node; the recipient stores it (synced) and answers
 // RECEIPT in the same step, and only that makes the message Delivered.
 // After MailboxAfter failed attempts the sealed message is also
 // DEPOSITed at the mailbox node, which keeps it (Retention, default 5
-// days; MailboxQuota bytes per recipient, default 256 MiB) and answers
+// days; MailboxQuota bytes per recipient, default 256 MiB; both
+// published in its DID entry) and answers
 // HELD: the message is Held. The recipient FETCHes at start (and every
 // FetchInterval), stores the items, sends each sender its RECEIPT and
 // DROPs them at the mailbox. Not Delivered after DelayAfter (default
-// 4 h): a "delayed" delivery status notification (RFC 3464,
+// 4 h; key mail.delay-notice): a "delayed" delivery status notification (RFC 3464,
 // multipart/report) lands in the sender's INBOX. Refused for good, or
 // never held and not delivered within Retention, or expired at the
 // mailbox: Failed, with a "failed" notification (a bounce). Delivered
@@ -46,6 +48,25 @@
 // RECEIPT only after their synced writes. A recipient stores a message
 // once per (sender wallet, message ID) whatever the path and however
 // often it comes.
+//
+// # The DID entry
+//
+// did/svc/AnynetMail's value is the wallet's seal key and, on a node
+// that keeps mail for others (CoreConfig.Mailbox; keys mail.quota and
+// mail.retention), its terms: the bytes it keeps per recipient and for
+// how many seconds (Entry, ParseEntryValue; entry_test.go):
+//
+//	seal:ab00000000000000000000000000000000000000000000000000000000000001
+//	seal:ab00000000000000000000000000000000000000000000000000000000000001;quota=268435456;retention=432000
+//
+// A sender shows a Held message's mailbox and the end of its published
+// retention (Outgoing.HeldBy, Until). A mailbox refuses a deposit that
+// would pass the quota: REFUSE 3 (temporary, the message waits with the
+// reason in Outgoing.Reason, named in the delay notice and, after the
+// retention, in the bounce), or REFUSE 6 when the message alone is over
+// it (Failed at once, with the mailbox's reason in the bounce, unless a
+// direct attempt is still under way). InfoCmd (Service.Info, `anynet
+// mail status`, /v1/mail/status) reports both ends' terms and holdings.
 //
 // # Consent and limits
 //
@@ -92,7 +113,8 @@
 //	RECEIPT  0x02  id[16]                             the recipient stored id (synced)
 //	REFUSE   0x03  id[16] | code u8 | reason (UTF-8, ≤ 512 bytes)
 //	               codes: 1 too large, 2 rate limited (temporary),
-//	               3 mailbox quota (temporary), 4 bad seal, 5 not a mailbox
+//	               3 mailbox full (temporary), 4 bad seal, 5 not a mailbox,
+//	               6 over the mailbox's whole quota
 //	DEPOSIT  0x10  to[20] | id[16] | blob             answered by HELD or REFUSE
 //	HELD     0x11  id[16]                             the mailbox keeps it (synced)
 //	FETCH    0x12  (empty)                            answered by ITEM… END
@@ -100,6 +122,9 @@
 //	END      0x14  more u8 (0 or 1)
 //	DROP     0x15  upto u64                           deletes the caller's items ≤ upto
 //	EXPIRED  0x16  id[16]                             mailbox → depositor: let go unfetched
+//	MAILX    0x07  id[16] | parts u32 | blob           a message in parts (parts ≥ 2); answered by GOT
+//	PART     0x08  id[16] | index u32 | data           one part of a MAILX, in order
+//	GOT      0x09  id[16] | next u32                   parts < next are stored (synced)
 //
 // Test vectors (hex, without the length; wire_test.go), with id
 // 101112…1f:
@@ -114,10 +139,39 @@
 //	END more             14 01
 //	DROP 7               15 0000000000000007
 //	EXPIRED              16 101112131415161718191a1b1c1d1e1f
+//	MAILX 2 parts "ab"   07 101112131415161718191a1b1c1d1e1f 00000002 6162
+//	PART 1 cd            08 101112131415161718191a1b1c1d1e1f 00000001 cd
+//	GOT 2                09 101112131415161718191a1b1c1d1e1f 00000002
+//
+// # Large messages
+//
+// A message over ChunkSize (256 KiB) is never held whole by the nodes
+// or the gateways: it is kept in chunks of ChunkSize (core_blob.go),
+// and travels to the recipient in parts (core_stream.go):
+//
+//	MAILX blob = seal(key[32] | size u64)           (the layout above: the sender's wallet and seal key inside)
+//	PART  data = secretbox(chunk index, nonce = id[16] | index u32 | 0[4], key)
+//
+// The key is drawn per attempt; the recipient checks that the parts add
+// up to size (parts = ⌈size / ChunkSize⌉, each part but the last
+// ChunkSize bytes), writes each chunk to its store as it comes, answers
+// GOT with the next part it wants, and files the message and answers
+// RECEIPT after the last. The sender keeps at most 4 parts beyond the
+// last GOT in flight, and every GOT counts as an answer (AckTimeout).
+// The recipient keeps its progress, so an attempt after a lost
+// connection, or a restart of either end, goes on from the next part
+// (under the new attempt's key). The SMTP gateway spools DATA to the
+// store chunk by chunk (SpoolCmd) and submits it by reference; the IMAP
+// gateway serves FETCH BODY[] (and RFC822) from the store chunk by
+// chunk; other sections are cut by go-imap's backendutil from a chunked
+// reader. TestLargeMailBoundedHeap sends 30 MB from net/smtp to a raw
+// IMAP FETCH and checks the live heap.
 //
 // # Limits of this version
 //
-// A message travels in one frame and is read whole into memory (up to
-// MaxSize) by the gateways and the runtime; chunked streaming is not
-// done. There are no signed counters for paid relaying yet.
+// Through a mailbox a large message still travels whole: DEPOSIT and
+// ITEM carry it in one frame (up to MaxSize), and the depositor, the
+// mailbox and the fetching recipient hold it in memory while they do.
+// IMAP APPEND reads its literal whole (go-imap v1 does). There are no
+// signed counters for paid relaying yet.
 package mail

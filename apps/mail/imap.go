@@ -37,7 +37,11 @@ func (s *Service) IMAPServer() *server.Server {
 	srv := server.New(be)
 	srv.AllowInsecureAuth = true // loopback only, as the control socket
 	ch, cancel := s.Subscribe()
-	go be.follow(ch, cancel)
+	s.follows.Add(1)
+	go func() {
+		defer s.follows.Done()
+		be.follow(ch, cancel)
+	}()
 	return srv
 }
 
@@ -240,16 +244,14 @@ func (m *imapMailbox) ListMessages(uid bool, seqset *imap.SeqSet, items []imap.F
 }
 
 func (m *imapMailbox) fetch(x Stored, seq uint32, items []imap.FetchItem) (*imap.Message, error) {
-	var body []byte
+	// Each item reads the message again from the store, a chunk at a
+	// time: a large one is never held whole.
 	read := func() (textproto.Header, io.Reader, error) {
-		if body == nil {
-			b, err := Body(m.s.st, m.name, x.UID)
-			if err != nil {
-				return textproto.Header{}, nil, err
-			}
-			body = b
+		body, _, err := BodyReader(m.s.st, m.name, x.UID)
+		if err != nil {
+			return textproto.Header{}, nil, err
 		}
-		r := bufio.NewReader(bytes.NewReader(body))
+		r := bufio.NewReader(body)
 		h, err := textproto.ReadHeader(r)
 		return h, r, err
 	}
@@ -281,11 +283,22 @@ func (m *imapMailbox) fetch(x Stored, seq uint32, items []imap.FetchItem) (*imap
 			if err != nil {
 				break
 			}
-			h, r, err := read()
-			if err != nil {
-				return nil, err
+			var l imap.Literal
+			if whole(section) {
+				// BODY[] and RFC822: the stored bytes as they are,
+				// streamed from the store to the client.
+				body, size, err := BodyReader(m.s.st, m.name, x.UID)
+				if err != nil {
+					return nil, err
+				}
+				l = streamLiteral{body, size}
+			} else {
+				h, r, err := read()
+				if err != nil {
+					return nil, err
+				}
+				l, _ = backendutil.FetchBodySection(h, r, section)
 			}
-			l, _ := backendutil.FetchBodySection(h, r, section)
 			out.Body[section] = l
 			if !section.Peek && !slices.Contains(x.Flags, imap.SeenFlag) {
 				m.s.Do(context.Background(), FlagsCmd{Folder: m.name, UIDs: []uint32{x.UID}, Op: "add", Flags: []string{imap.SeenFlag}})
@@ -295,6 +308,20 @@ func (m *imapMailbox) fetch(x Stored, seq uint32, items []imap.FetchItem) (*imap
 	return out, nil
 }
 
+// whole reports whether section is the whole message, unabridged.
+func whole(s *imap.BodySectionName) bool {
+	return s.Specifier == imap.EntireSpecifier && len(s.Path) == 0 && len(s.Partial) == 0 && s.Fields == nil
+}
+
+// streamLiteral is a literal read from the store as the server writes
+// it (go-imap v1 copies a Literal to the connection).
+type streamLiteral struct {
+	io.Reader
+	n int
+}
+
+func (l streamLiteral) Len() int { return l.n }
+
 func (m *imapMailbox) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32, error) {
 	ms, err := m.list()
 	if err != nil {
@@ -302,11 +329,11 @@ func (m *imapMailbox) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32
 	}
 	var out []uint32
 	for i, x := range ms {
-		b, err := Body(m.s.st, m.name, x.UID)
+		b, _, err := BodyReader(m.s.st, m.name, x.UID)
 		if err != nil {
 			continue
 		}
-		e, _ := message.Read(bytes.NewReader(b)) // an unknown charset still matches on the rest
+		e, _ := message.Read(b) // an unknown charset still matches on the rest
 		if e == nil {
 			continue
 		}
@@ -332,8 +359,22 @@ func (m *imapMailbox) CreateMessage(flags []string, _ time.Time, body imap.Liter
 	return err
 }
 
+// UpdateMessagesFlags sets the flags and tells the clients that
+// selected the folder (the untagged FETCH of STORE; not to the
+// connection that asked .SILENT).
+//
+// go-imap v1's server sets a connection's silent flag before it calls
+// this and clears it after, and reads it, without a lock, when it writes
+// an update. So the updates are sent from here and waited for (Done):
+// the flag's write comes before the send, the server's read before Done,
+// and the clearing after this returns. (Updates that another goroutine
+// sends while a STORE runs, such as EXISTS for new mail, still race with
+// it inside go-imap; that needs go-imap changed. So does this: go-imap
+// hands one FETCH response to every connection that selected the
+// folder, and the first to write it empties it, so with several
+// connections on the folder only one hears the new flags.)
 func (m *imapMailbox) UpdateMessagesFlags(uid bool, seqset *imap.SeqSet, op imap.FlagsOp, flags []string) error {
-	ms, _, err := m.selected(uid, seqset)
+	ms, seqs, err := m.selected(uid, seqset)
 	if err != nil {
 		return err
 	}
@@ -345,11 +386,33 @@ func (m *imapMailbox) UpdateMessagesFlags(uid bool, seqset *imap.SeqSet, op imap
 	if _, err = m.s.Do(context.Background(), FlagsCmd{Folder: m.name, UIDs: uids, Op: o, Flags: flags}); err != nil {
 		return err
 	}
-	// No untagged FETCH of the new flags: go-imap v1's server reads a
-	// connection's silent flag, which STORE writes, without a lock when it
-	// writes an update, so one sent from here races with it. Clients read
-	// the flags they set from STORE's answer or the next FETCH.
+	for i, x := range ms {
+		now, err := m.s.core.stored(m.name, x.UID) // reads the store only
+		if err != nil {
+			continue // expunged meanwhile
+		}
+		msg := imap.NewMessage(seqs[i], []imap.FetchItem{imap.FetchFlags, imap.FetchUid})
+		msg.Flags, msg.Uid = now.Flags, now.UID
+		if !m.sendWait(&backend.MessageUpdate{Update: backend.NewUpdate(imapUser, m.name), Message: msg}) {
+			break
+		}
+	}
 	return nil
+}
+
+// sendWait hands the server an update and waits until it was written
+// to every client it is for.
+func (m *imapMailbox) sendWait(u backend.Update) bool {
+	done := u.Done() // made here: Done makes its channel on first call, unguarded
+	if !m.send(u) {
+		return false
+	}
+	select {
+	case <-done:
+		return true
+	case <-time.After(5 * time.Second):
+		return false
+	}
 }
 
 // send hands the server an update for the clients that selected the

@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -169,5 +170,51 @@ func TestIMAPExpungeAndMove(t *testing.T) {
 	}
 	if expunged[0] != 1 || expunged[1] != 1 {
 		t.Errorf("expunged %v, want [1 1]", expunged)
+	}
+}
+
+// TestIMAPStoreFlags: STORE answers with the untagged FETCH of the new
+// flags, and STORE .SILENT without; run it with -race (the update is
+// ordered with go-imap's unlocked silent flag, imap.go).
+func TestIMAPStoreFlags(t *testing.T) {
+	w := newWorld(t)
+	bob := w.member(t, "bob", "", CoreConfig{})
+	w.start(t, bob)
+	if _, err := bob.svc.Do(context.Background(), AppendCmd{Folder: Inbox, Data: []byte("Subject: one\r\n\r\nx\r\n")}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.Dial(bob.imap.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Logout()
+	if err := c.Login("me", bob.pass); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Select(Inbox, false); err != nil {
+		t.Fatal(err)
+	}
+	one := new(imap.SeqSet)
+	one.AddNum(1)
+	ch := make(chan *imap.Message, 4)
+	if err := c.Store(one, imap.FormatFlagsOp(imap.AddFlags, false), []interface{}{imap.FlaggedFlag}, ch); err != nil {
+		t.Fatal(err)
+	}
+	if len(ch) != 1 {
+		t.Fatalf("STORE answered %d untagged FETCHes, want 1", len(ch))
+	}
+	if m := <-ch; !slices.Contains(m.Flags, imap.FlaggedFlag) || m.Uid != 1 {
+		t.Fatalf("STORE's FETCH: flags %v uid %d", m.Flags, m.Uid)
+	}
+	ch = make(chan *imap.Message, 4)
+	if err := c.Store(one, imap.FormatFlagsOp(imap.AddFlags, true), []interface{}{imap.SeenFlag}, ch); err != nil {
+		t.Fatal(err)
+	}
+	if len(ch) != 0 {
+		t.Fatalf("STORE .SILENT answered %d FETCHes", len(ch))
+	}
+	ms, _ := bob.svc.Messages(Inbox)
+	if len(ms) != 1 || !slices.Contains(ms[0].Flags, imap.SeenFlag) || !slices.Contains(ms[0].Flags, imap.FlaggedFlag) {
+		t.Fatalf("stored flags %+v", ms)
 	}
 }

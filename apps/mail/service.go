@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -53,6 +54,8 @@ type Service struct {
 	host service.Host
 	dir  string
 	log  *slog.Logger
+
+	follows sync.WaitGroup // IMAP gateways' event followers, which read the store
 
 	mu      sync.Mutex // guards subs
 	subs    map[int]chan Event
@@ -128,6 +131,7 @@ func (s *Service) Close() error {
 		delete(s.subs, id)
 	}
 	s.mu.Unlock()
+	s.follows.Wait() // they read the store: it closes after them
 	s.closeStore()
 	return err
 }
@@ -138,11 +142,30 @@ func (s *Service) Addr() string { return WalletAddress(s.host.Addr()) }
 // SealKey is the key senders seal mail to.
 func (s *Service) SealKey() [32]byte { return s.core.SealKey() }
 
-// Publish writes the service's DID entry (AnynetMail), and the mailbox
-// if not empty, into the wallet's DID document (auth is the wallet).
+// Entry is the service's DID entry: its seal key and, on a mailbox
+// node, the terms it keeps mail for others on.
+func (s *Service) Entry() Entry { return Entry{Key: s.SealKey(), Terms: s.core.Terms()} }
+
+// Info says what the core keeps and knows (InfoCmd).
+func (s *Service) Info(ctx context.Context) (Info, error) {
+	r, err := s.r.Do(ctx, InfoCmd{})
+	if err != nil {
+		return Info{}, err
+	}
+	return r.(Info), nil
+}
+
+// Publish writes the service's DID entry (AnynetMail: Entry), and the
+// mailbox if not empty, into the wallet's DID document (auth is the
+// wallet).
 func (s *Service) Publish(ctx context.Context, names *naming.Client, auth *bind.TransactOpts, mailbox string) error {
-	req := naming.PublishRequest{Mailbox: mailbox, Services: []naming.Service{{Type: DocumentEntryType, Endpoint: DocumentEntry(s.SealKey())}}}
+	req := naming.PublishRequest{Mailbox: mailbox, Services: []naming.Service{{Type: DocumentEntryType, Endpoint: s.Entry().String()}}}
 	if _, err := names.Publish(ctx, auth, req); err != nil {
+		return fmt.Errorf("mail: publish: %w", err)
+	}
+	// The core read the document at start, maybe before this: it
+	// learns its mailbox now.
+	if _, err := s.r.Do(ctx, FetchCmd{}); err != nil {
 		return fmt.Errorf("mail: publish: %w", err)
 	}
 	return nil
@@ -218,6 +241,12 @@ func (s *Service) Messages(folder string) ([]Stored, error) {
 
 // Body returns a stored message's bytes.
 func (s *Service) Body(folder string, uid uint32) ([]byte, error) { return Body(s.st, folder, uid) }
+
+// BodyReader reads a stored message's bytes a chunk at a time, and says
+// how many there are.
+func (s *Service) BodyReader(folder string, uid uint32) (io.Reader, int, error) {
+	return BodyReader(s.st, folder, uid)
+}
 
 // Subscribe returns the service's events from now on, until cancel or
 // Close. A subscriber that falls 1,024 events behind misses the newest.

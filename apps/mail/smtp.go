@@ -2,6 +2,7 @@ package mail
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
@@ -103,28 +104,82 @@ func isNameErr(to string) bool {
 	return err == nil
 }
 
+// Data takes the message in chunks of ChunkSize: a small one is
+// submitted whole; a large one is spooled to the store chunk by chunk
+// (SpoolCmd, each synced) and submitted by reference, so the gateway
+// never holds it whole. The ID of each copy is the digest of the bytes
+// and the recipient: a client that retries after a 451 does not send
+// a copy twice.
 func (ss *smtpSession) Data(r io.Reader) error {
 	if !ss.auth {
 		return smtp.ErrAuthRequired
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err // ErrDataTooLarge: 552
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	for _, to := range ss.to {
-		// The ID is the digest of the bytes and the recipient: a client
-		// that retries after a 451 does not send a copy twice.
-		sum := sha256.Sum256(append(data[:len(data):len(data)], to[:]...))
-		if _, err := ss.s.r.Do(ctx, SubmitCmd{To: to, ID: MessageID(sum[:16]), Data: data}); err != nil {
-			if errors.Is(err, ErrTooLarge) {
-				return smtp.ErrDataTooLarge
+	notStored := func(err error) error {
+		if errors.Is(err, ErrTooLarge) || errors.Is(err, smtp.ErrDataTooLarge) {
+			return smtp.ErrDataTooLarge // 552
+		}
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: fmt.Sprintf("not stored, try again: %v", err)}
+	}
+	digest := sha256.New()
+	first := make([]byte, ChunkSize+1)
+	n, err := io.ReadFull(r, first)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF: // small: one value
+		data := first[:n]
+		digest.Write(data)
+		sum := digest.Sum(nil)
+		for _, to := range ss.to {
+			if _, err := ss.s.r.Do(ctx, SubmitCmd{To: to, ID: copyID(sum, to), Data: data}); err != nil {
+				return notStored(err)
 			}
-			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: fmt.Sprintf("not stored, try again: %v", err)}
+		}
+		return nil
+	case err != nil:
+		return notStored(err)
+	}
+	var spool MessageID
+	rand.Read(spool[:])
+	defer ss.s.r.Do(context.WithoutCancel(ctx), ReleaseCmd{Spool: spool})
+	size, parts := 0, 0
+	chunk := first[:ChunkSize]
+	pending := first[ChunkSize:] // the byte read past the first chunk
+	for {
+		digest.Write(chunk)
+		if _, err := ss.s.r.Do(ctx, SpoolCmd{Spool: spool, Index: parts, Data: chunk}); err != nil {
+			io.Copy(io.Discard, r)
+			return notStored(err)
+		}
+		size, parts = size+len(chunk), parts+1
+		buf := make([]byte, ChunkSize) // the store kept a copy; a new one keeps the heap flat either way
+		k := copy(buf, pending)
+		pending = nil
+		m, err := io.ReadFull(r, buf[k:])
+		chunk = buf[:k+m]
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			if len(chunk) == 0 {
+				break
+			}
+			continue
+		}
+		if err != nil {
+			return notStored(err)
+		}
+	}
+	sum := digest.Sum(nil)
+	for _, to := range ss.to {
+		if _, err := ss.s.r.Do(ctx, SubmitCmd{To: to, ID: copyID(sum, to), Spool: spool, Parts: parts, Size: size}); err != nil {
+			return notStored(err)
 		}
 	}
 	return nil
+}
+
+// copyID is the ID of the copy for to of a message whose SHA-256 is sum.
+func copyID(sum []byte, to common.Address) MessageID {
+	x := sha256.Sum256(append(append([]byte(nil), sum...), to[:]...))
+	return MessageID(x[:16])
 }
 
 func (ss *smtpSession) Reset()        { ss.to = nil }

@@ -79,9 +79,19 @@ type Outgoing struct {
 	Status    Status         `json:"status"`
 	// Delayed: the sender was told the message is late (DelayAfter).
 	Delayed bool `json:"delayed,omitempty"`
-	// Reason says why it Failed.
+	// Reason says why it Failed or, while it is not final, why it
+	// waits (the latest temporary refusal).
 	Reason string `json:"reason,omitempty"`
-	Size   int    `json:"size"`
+	// HeldBy is the mailbox node that keeps it (Held), and Until the
+	// end of that node's published retention (zero if it publishes
+	// none).
+	HeldBy common.Address `json:"held_by,omitzero"`
+	Until  time.Time      `json:"until,omitzero"`
+	Size   int            `json:"size"`
+	// Blob names the chunks a large message's bytes are kept in until
+	// it is Delivered or Failed (hex), Parts how many; empty: one value.
+	Blob  string `json:"blob,omitempty"`
+	Parts int    `json:"parts,omitempty"`
 	// Changed is when Status last changed.
 	Changed time.Time `json:"changed"`
 }
@@ -95,6 +105,9 @@ type Stored struct {
 	Date   time.Time      `json:"date"` // when it was stored (IMAP's INTERNALDATE)
 	Flags  []string       `json:"flags"`
 	Size   int            `json:"size"`
+	// Blob names the chunks a large message's bytes are kept in (hex);
+	// empty: they are one value.
+	Blob string `json:"blob,omitempty"`
 }
 
 // EventKind says what an Event reports.
@@ -122,11 +135,27 @@ type Event struct {
 type (
 	// SubmitCmd sends Data (RFC 5322 bytes) to To; its Result is the
 	// Outgoing. With a non-zero ID it is idempotent.
+	//
+	// A large message may come spooled instead of in Data: Spool names
+	// the blob SpoolCmds wrote, Parts and Size its chunks and bytes.
 	SubmitCmd struct {
 		To   common.Address
 		ID   MessageID
 		Data []byte
+
+		Spool       MessageID
+		Parts, Size int
 	}
+	// SpoolCmd writes chunk Index (at most ChunkSize bytes) of the blob
+	// Spool, a message a gateway takes in piece by piece. ReleaseCmd
+	// ends the spool once every SubmitCmd that uses it was taken; a
+	// spool not released goes at the next start.
+	SpoolCmd struct {
+		Spool MessageID
+		Index int
+		Data  []byte
+	}
+	ReleaseCmd struct{ Spool MessageID }
 	// AppendCmd stores Data in Folder (IMAP APPEND); its Result is the
 	// Stored.
 	AppendCmd struct {
@@ -157,6 +186,34 @@ type (
 	}
 	// AllowCmd: mail from Peer goes to INBOX from now on.
 	AllowCmd struct{ Peer common.Address }
-	// FetchCmd asks the mailbox for mail now.
+	// FetchCmd asks the mailbox for mail now (reading the wallet's
+	// document again if it named none).
 	FetchCmd struct{}
+	// InfoCmd asks for the core's Info.
+	InfoCmd struct{}
 )
+
+// Info is what a core says of itself (InfoCmd).
+type Info struct {
+	// Terms are the ones this node keeps mail for others on (it is a
+	// mailbox, CoreConfig.Mailbox), published in its DID entry; nil if
+	// it keeps none.
+	Terms *Terms `json:"terms,omitempty"`
+	// Held is what it keeps, per recipient.
+	Held []HeldFor `json:"held,omitempty"`
+	// Mailbox is this wallet's own mailbox node (mail-at), if any, and
+	// MailboxTerms what that node publishes (nil: none, or not read yet).
+	Mailbox      *common.Address `json:"mailbox,omitempty"`
+	MailboxTerms *Terms          `json:"mailbox_terms,omitempty"`
+	// DelayAfter is when a sender is told its message is late.
+	DelayAfter time.Duration `json:"delay_after"`
+	// MaxSize is the largest message taken.
+	MaxSize int `json:"max_size"`
+}
+
+// HeldFor is what a mailbox keeps for one recipient.
+type HeldFor struct {
+	To       common.Address `json:"to"`
+	Messages int            `json:"messages"`
+	Bytes    int64          `json:"bytes"`
+}

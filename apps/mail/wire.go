@@ -14,6 +14,9 @@ const (
 	typeMail    byte = 0x01
 	typeReceipt byte = 0x02
 	typeRefuse  byte = 0x03
+	typeMailX   byte = 0x07
+	typePart    byte = 0x08
+	typeGot     byte = 0x09
 	typeDeposit byte = 0x10
 	typeHeld    byte = 0x11
 	typeFetch   byte = 0x12
@@ -39,6 +42,10 @@ const (
 	// CodeNotMailbox: the node keeps no mail for others (permanent for
 	// the deposit; direct attempts go on).
 	CodeNotMailbox byte = 5
+	// CodeOverQuota: the message alone is over the mailbox's quota per
+	// recipient (permanent: the sender bounces it once no direct
+	// attempt is under way).
+	CodeOverQuota byte = 6
 )
 
 // temporary reports whether a refusal is worth trying again.
@@ -72,6 +79,7 @@ type frame struct {
 	to     common.Address // DEPOSIT
 	by     common.Address // ITEM: the depositor
 	seq    uint64         // ITEM, DROP
+	n      uint32         // MAILX: parts; PART: index; GOT: next
 	code   byte           // REFUSE
 	more   bool           // END
 	reason string         // REFUSE
@@ -88,6 +96,13 @@ func (f *frame) marshal() []byte {
 		b = append(b, f.blob...)
 	case typeReceipt, typeHeld, typeExpired:
 		b = append(b, f.id[:]...)
+	case typeMailX, typePart:
+		b = append(b, f.id[:]...)
+		b = binary.BigEndian.AppendUint32(b, f.n)
+		b = append(b, f.blob...)
+	case typeGot:
+		b = append(b, f.id[:]...)
+		b = binary.BigEndian.AppendUint32(b, f.n)
 	case typeRefuse:
 		b = append(b, f.id[:]...)
 		b = append(b, f.code)
@@ -135,6 +150,19 @@ func parseFrame(b []byte) (frame, error) {
 			return bad("length")
 		}
 		f.id = MessageID(b)
+	case typeMailX, typePart:
+		if len(b) < 21 {
+			return bad("short")
+		}
+		f.id, f.n, f.blob = MessageID(b[:16]), binary.BigEndian.Uint32(b[16:]), b[20:]
+		if f.typ == typeMailX && f.n < 2 {
+			return bad("a message in parts has two or more")
+		}
+	case typeGot:
+		if len(b) != 20 {
+			return bad("length")
+		}
+		f.id, f.n = MessageID(b[:16]), binary.BigEndian.Uint32(b[16:])
 	case typeRefuse:
 		if len(b) < 17 || len(b) > 17+maxReason {
 			return bad("length")

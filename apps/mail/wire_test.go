@@ -25,6 +25,9 @@ func vectorFrames() []frame {
 		{typ: typeEnd, more: true},
 		{typ: typeDrop, seq: 7},
 		{typ: typeExpired, id: vid},
+		{typ: typeMailX, id: vid, n: 2, blob: []byte("ab")},
+		{typ: typePart, id: vid, n: 1, blob: []byte{0xcd}},
+		{typ: typeGot, id: vid, n: 2},
 	}
 }
 
@@ -40,6 +43,9 @@ var vectors = []string{
 	"14 01",
 	"15 0000000000000007",
 	"16 101112131415161718191a1b1c1d1e1f",
+	"07 101112131415161718191a1b1c1d1e1f 00000002 6162",
+	"08 101112131415161718191a1b1c1d1e1f 00000001 cd",
+	"09 101112131415161718191a1b1c1d1e1f 00000002",
 }
 
 func TestVectors(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 )
 
@@ -20,7 +21,7 @@ func newMail() *cobra.Command {
 			"start it with --mail-smtp 127.0.0.1:2525 --mail-imap 127.0.0.1:1143 and\n" +
 			"`anynet mail gateways` shows the user and password they take.",
 	}
-	cmd.AddCommand(mailSend(), mailList(), mailRead(), mailOutbox(),
+	cmd.AddCommand(mailSend(), mailList(), mailRead(), mailOutbox(), mailStatus(),
 		verb("allow NAME", "Let a name's or wallet's mail into INBOX (not Requests) from now on", cobra.ExactArgs(1), false,
 			func(cmd *cobra.Command, c *control.Client, args []string, _ bool) error {
 				if err := c.MailAllow(cmd.Context(), args[0]); err != nil {
@@ -165,5 +166,41 @@ func mailOutbox() *cobra.Command {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\n", o.ID, o.To, st, o.Submitted.Local().Format("2006-01-02 15:04"), o.Size)
 			}
 			return w.Flush()
+		})
+}
+
+func mailStatus() *cobra.Command {
+	return verb("status", "Show the mailbox terms: what this node keeps for others, which node keeps your mail and on what terms", cobra.NoArgs, true,
+		func(cmd *cobra.Command, c *control.Client, _ []string, asJSON bool) error {
+			s, err := c.MailStatus(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), s)
+			}
+			terms := func(t *control.MailTerms) string {
+				if t == nil {
+					return "none published"
+				}
+				return fmt.Sprintf("keeps %s per recipient for %s", humanize.IBytes(uint64(t.Quota)), t.Retention)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "address       %s\n", s.Address)
+			if s.MailAt != "" {
+				fmt.Fprintf(w, "mail-at       %s (%s)\n", s.MailAt, terms(s.MailAtTerms))
+			} else {
+				fmt.Fprintln(w, "mail-at       none (mail to you waits at its senders while you are offline)")
+			}
+			if s.Mailbox != nil {
+				fmt.Fprintf(w, "mailbox       this node %s\n", terms(s.Mailbox))
+				for _, h := range s.Held {
+					fmt.Fprintf(w, "  holds       %d messages, %s of %s for %s\n", h.Messages, humanize.IBytes(uint64(h.Bytes)), humanize.IBytes(uint64(s.Mailbox.Quota)), h.To)
+				}
+			} else {
+				fmt.Fprintln(w, "mailbox       off (this node keeps no mail for others; --mailbox)")
+			}
+			fmt.Fprintf(w, "delay notice  after %s (mail.delay-notice)\nmax size      %s\n", s.DelayNotice, humanize.IBytes(uint64(s.MaxSize)))
+			return nil
 		})
 }

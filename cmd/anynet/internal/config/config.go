@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/naming"
@@ -86,6 +87,16 @@ type Config struct {
 	// MailIMAP is the loopback host:port of the mail reading gateway
 	// (IMAP, key mail.imap); empty leaves it off.
 	MailIMAP string
+	// MailDelayNotice is when a sender is told its mail is not delivered
+	// yet (key mail.delay-notice, a duration such as 4h or 30m).
+	MailDelayNotice time.Duration
+	// MailQuota is how many bytes a mailbox node keeps per recipient
+	// (key mail.quota, such as 256MiB or 1GB); published in its DID entry.
+	MailQuota int64
+	// MailRetention is how long a mailbox node keeps a message nobody
+	// fetched, and how long a sender tries (key mail.retention, such as
+	// 120h); published in its DID entry.
+	MailRetention time.Duration
 	// MQGateway is the loopback host:port where standard NATS clients
 	// reach message queues (apps/mq); "off" runs none.
 	MQGateway string
@@ -102,7 +113,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mq-gateway", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "log-level", "log-format",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "proxy", "proxy-exits",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
@@ -119,6 +130,14 @@ var (
 // otherwise: unprivileged, on every interface.
 const DefaultListen = ":4747"
 
+// Mail's defaults: the delay notice, a mailbox's quota per recipient
+// and its retention (apps/mail's own).
+const (
+	DefaultMailDelayNotice = 4 * time.Hour
+	DefaultMailQuota       = 256 << 20
+	DefaultMailRetention   = 5 * 24 * time.Hour
+)
+
 // DefaultMQGateway is where the message queues' gateway listens when
 // nothing says otherwise (NATS's own port, on loopback).
 const DefaultMQGateway = "127.0.0.1:4222"
@@ -134,6 +153,10 @@ func Defaults(env func(string) (string, bool)) Config {
 		LogLevel:  "info",
 		LogFormat: "text",
 		Scrypt:    "standard",
+
+		MailDelayNotice: DefaultMailDelayNotice,
+		MailQuota:       DefaultMailQuota,
+		MailRetention:   DefaultMailRetention,
 	}
 }
 
@@ -214,6 +237,15 @@ func (c Config) Validate() error {
 		if ap, err := netip.ParseAddrPort(k.v); err != nil || !ap.Addr().IsLoopback() {
 			return invalid(k.key, k.v, "a loopback host:port such as 127.0.0.1:2525 (the gateways serve the local user only)")
 		}
+	}
+	if c.MailDelayNotice <= 0 {
+		return invalid("mail.delay-notice", c.MailDelayNotice.String(), "a positive duration such as 4h or 30m")
+	}
+	if c.MailRetention < time.Hour {
+		return invalid("mail.retention", c.MailRetention.String(), "a duration of an hour or more, such as 120h")
+	}
+	if c.MailQuota < 1<<20 {
+		return invalid("mail.quota", strconv.FormatInt(c.MailQuota, 10), "a size of 1MiB or more, such as 256MiB or 1GB")
 	}
 	if c.MailAt != "" && !isWallet(c.MailAt) {
 		if _, err := naming.Normalize(c.MailAt); err != nil {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -36,6 +37,7 @@ func flags(args ...string) *pflag.FlagSet {
 	fs.StringSlice("peer", nil, "")
 	fs.Bool("headless", false, "")
 	fs.String("scrypt", "", "")
+	fs.String("mail-delay-notice", "", "")
 	for _, k := range ContractKeys {
 		fs.String(k, "", "")
 	}
@@ -209,6 +211,10 @@ func TestErrors(t *testing.T) {
 		{"bad bool", nil, map[string]string{"ANYNET_MAILBOX": "maybe"}, "", "", []string{`mailbox "maybe"`, "true or false"}},
 		{"bad punch", nil, map[string]string{"ANYNET_PUNCH": "sometimes"}, "", "", []string{`punch "sometimes"`, "true or false"}},
 		{"route-prefix not a subnet", nil, map[string]string{"ANYNET_ROUTE_PREFIX": "2a/64"}, "", "", []string{`route-prefix "2a/64"`, "segment.subnet/128"}},
+		{"bad mail delay", []string{"--mail-delay-notice", "4 hours"}, nil, "", "", []string{`mail.delay-notice "4 hours"`, "4h or 30m"}},
+		{"bad mail quota", nil, map[string]string{"ANYNET_MAIL_QUOTA": "lots"}, "", "", []string{`mail.quota "lots"`, "256MiB"}},
+		{"tiny mail quota", nil, nil, "mail:\n  quota: 10kB\n", "", []string{`mail.quota "10000"`, "1MiB or more"}},
+		{"short mail retention", nil, map[string]string{"ANYNET_MAIL_RETENTION": "5m"}, "", "", []string{"mail.retention", "an hour or more"}},
 		{"route-prefix garbage", nil, nil, "route-prefix: two.a/128\n", "", []string{`route-prefix "two.a/128"`, "e.g. 2a.1/128"}},
 	}
 	for _, tt := range tests {
@@ -233,6 +239,29 @@ func TestErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMailKeys: the mail keys' defaults, and each source setting them
+// (flag, environment, file, in the house's forms).
+func TestMailKeys(t *testing.T) {
+	env(t)
+	c, err := Load(Source{Flags: flags()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MailDelayNotice != 4*time.Hour || c.MailQuota != 256<<20 || c.MailRetention != 120*time.Hour {
+		t.Fatalf("defaults: delay %v, quota %d, retention %v", c.MailDelayNotice, c.MailQuota, c.MailRetention)
+	}
+	cfgHome, _ := env(t)
+	write(t, filepath.Join(cfgHome, "anynet", "config.yaml"), "mail:\n  quota: 1GB\n  retention: 48h\n")
+	t.Setenv("ANYNET_MAIL_RETENTION", "72h")
+	c, err = Load(Source{Flags: flags("--mail-delay-notice", "30m")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MailDelayNotice != 30*time.Minute || c.MailQuota != 1e9 || c.MailRetention != 72*time.Hour {
+		t.Fatalf("set: delay %v, quota %d, retention %v", c.MailDelayNotice, c.MailQuota, c.MailRetention)
 	}
 }
 

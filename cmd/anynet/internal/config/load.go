@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/anynet/anynet/naming"
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cast"
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -17,11 +19,14 @@ import (
 
 // FlagOf maps a key to the flag that sets it, where the two differ.
 var FlagOf = map[string]string{
-	"peers":           "peer",
-	"routers":         "router",
-	"keystore.scrypt": "scrypt",
-	"mail.smtp":       "mail-smtp",
-	"mail.imap":       "mail-imap",
+	"peers":             "peer",
+	"routers":           "router",
+	"keystore.scrypt":   "scrypt",
+	"mail.smtp":         "mail-smtp",
+	"mail.imap":         "mail-imap",
+	"mail.delay-notice": "mail-delay-notice",
+	"mail.quota":        "mail-quota",
+	"mail.retention":    "mail-retention",
 }
 
 // EnvOf returns the environment variable of a key: ANYNET_SERVE_CHAIN for
@@ -152,6 +157,9 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("log-level", d.LogLevel)
 	v.SetDefault("log-format", d.LogFormat)
 	v.SetDefault("keystore.scrypt", d.Scrypt)
+	v.SetDefault("mail.delay-notice", d.MailDelayNotice.String())
+	v.SetDefault("mail.quota", humanize.IBytes(uint64(d.MailQuota)))
+	v.SetDefault("mail.retention", d.MailRetention.String())
 	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
@@ -219,6 +227,22 @@ func decode(v *viper.Viper) (Config, error) {
 	c.ProxyExits = list(v.Get("proxy-exits"))
 	c.MailSMTP = str("mail.smtp")
 	c.MailIMAP = str("mail.imap")
+	duration := func(k, want string) time.Duration {
+		d, e := time.ParseDuration(strings.TrimSpace(str(k)))
+		if e != nil && err == nil {
+			err = fmt.Errorf("%w: %s %q: want %s", ErrInvalid, k, str(k), want)
+		}
+		return d
+	}
+	c.MailDelayNotice = duration("mail.delay-notice", "a duration such as 4h or 30m")
+	c.MailRetention = duration("mail.retention", "a duration such as 120h")
+	if q, e := humanize.ParseBytes(str("mail.quota")); e != nil || q > 1<<62 {
+		if err == nil {
+			err = fmt.Errorf("%w: mail.quota %q: want a size such as 256MiB or 1GB", ErrInvalid, str("mail.quota"))
+		}
+	} else {
+		c.MailQuota = int64(q)
+	}
 	c.MQGateway = str("mq-gateway")
 	c.LogLevel = str("log-level")
 	c.LogFormat = str("log-format")

@@ -98,6 +98,7 @@
 //	GET  /v1/mail/outbox                     []MailOutgoing: queued, held, delivered, failed (delayed: told it is late)
 //	POST /v1/mail/allow     {"peer"}         {} (peer's mail lands in INBOX, not Requests)
 //	GET  /v1/mail/gateways                   MailGateways (SMTP and IMAP addresses, user, password)
+//	GET  /v1/mail/status                     MailStatus (mailbox terms and holdings, mail-at and its terms, delay notice)
 //
 // A Backend implementing PayBackend serves payments (apps/pay): amounts
 // are decimal strings of base units (wei for ether; ParseAmount also

@@ -29,6 +29,42 @@ type MailBackend interface {
 	// MailGateways says where the SMTP and IMAP gateways listen and the
 	// password they take.
 	MailGateways(ctx context.Context) (MailGateways, error)
+	// MailStatus says what this node keeps for others (as a mailbox)
+	// and on which terms, which node keeps this wallet's mail and on
+	// which terms, and when senders hear their mail is late.
+	MailStatus(ctx context.Context) (MailStatus, error)
+}
+
+// MailTerms are what a mailbox node keeps per recipient and how long,
+// as its DID entry (AnynetMail) publishes them.
+type MailTerms struct {
+	Quota     int64         `json:"quota"` // bytes per recipient
+	Retention time.Duration `json:"retentionNs"`
+}
+
+// MailHeld is what a mailbox node keeps for one recipient.
+type MailHeld struct {
+	To       string `json:"to"` // 0x…@anynet
+	Messages int    `json:"messages"`
+	Bytes    int64  `json:"bytes"`
+}
+
+// MailStatus is the answer of GET /v1/mail/status.
+type MailStatus struct {
+	Address string `json:"address"` // this wallet's, 0x…@anynet
+	// Mailbox is set when this node keeps mail for others (--mailbox):
+	// its published terms, and what it holds.
+	Mailbox *MailTerms `json:"mailbox,omitempty"`
+	Held    []MailHeld `json:"held,omitempty"`
+	// MailAt is the node that keeps this wallet's mail while it is
+	// offline (its DID document's mail-at), and MailAtTerms what that
+	// node publishes (nil: nothing, or not read yet).
+	MailAt      string     `json:"mailAt,omitempty"`
+	MailAtTerms *MailTerms `json:"mailAtTerms,omitempty"`
+	// DelayNotice is when a sender hears its mail is late
+	// (mail.delay-notice); MaxSize the largest message taken.
+	DelayNotice time.Duration `json:"delayNoticeNs"`
+	MaxSize     int           `json:"maxSize"`
 }
 
 // MailSendRequest is the body of POST /v1/mail/send.
@@ -94,6 +130,7 @@ func (noMail) MailRead(context.Context, string, uint32) (MailMessage, error) {
 func (noMail) MailOutbox(context.Context) ([]MailOutgoing, error) { return nil, errNoMail }
 func (noMail) MailAllow(context.Context, string) error            { return errNoMail }
 func (noMail) MailGateways(context.Context) (MailGateways, error) { return MailGateways{}, errNoMail }
+func (noMail) MailStatus(context.Context) (MailStatus, error)     { return MailStatus{}, errNoMail }
 
 func (s *Server) mailHandlers(b Backend, get, post func(string, func(*http.Request) (any, error))) {
 	mb, ok := b.(MailBackend)
@@ -125,6 +162,7 @@ func (s *Server) mailHandlers(b Backend, get, post func(string, func(*http.Reque
 		return struct{}{}, mb.MailAllow(r.Context(), req.Peer)
 	})
 	get("/v1/mail/gateways", func(r *http.Request) (any, error) { return mb.MailGateways(r.Context()) })
+	get("/v1/mail/status", func(r *http.Request) (any, error) { return mb.MailStatus(r.Context()) })
 }
 
 func folderOf(q url.Values) string {
@@ -159,4 +197,8 @@ func (c *Client) MailAllow(ctx context.Context, peer string) error {
 
 func (c *Client) MailGateways(ctx context.Context) (g MailGateways, err error) {
 	return g, c.do(ctx, "GET", "/v1/mail/gateways", nil, &g)
+}
+
+func (c *Client) MailStatus(ctx context.Context) (s MailStatus, err error) {
+	return s, c.do(ctx, "GET", "/v1/mail/status", nil, &s)
 }

@@ -32,9 +32,10 @@ type mailGateways struct {
 func (d *Daemon) startMail(ctx context.Context) error {
 	var err error
 	if d.mail, err = mail.Open(ctx, mail.Config{
-		Host:   d.node,
-		Dir:    filepath.Join(d.cfg.Dir, "mail"),
-		Core:   mail.CoreConfig{Mailbox: d.cfg.Mailbox},
+		Host: d.node,
+		Dir:  filepath.Join(d.cfg.Dir, "mail"),
+		Core: mail.CoreConfig{Mailbox: d.cfg.Mailbox, DelayAfter: d.cfg.MailDelayNotice,
+			MailboxQuota: d.cfg.MailQuota, Retention: d.cfg.MailRetention},
 		Logger: d.log.With("svc", "mail"),
 	}); err != nil {
 		return fmt.Errorf("daemon: mail service: %w", err)
@@ -114,11 +115,11 @@ func (d *Daemon) mailMessage(s mail.Stored, body bool) control.MailMessage {
 	if s.From != ([20]byte{}) {
 		m.Sender = mail.WalletAddress(s.From)
 	}
-	raw, err := d.mail.Body(s.Folder, s.UID)
+	raw, _, err := d.mail.BodyReader(s.Folder, s.UID) // a large one is not read whole
 	if err != nil {
 		return m
 	}
-	r, err := gomail.CreateReader(bytes.NewReader(raw))
+	r, err := gomail.CreateReader(raw)
 	if err != nil && r == nil {
 		return m
 	}
@@ -146,7 +147,10 @@ func (d *Daemon) mailMessage(s mail.Stored, body bool) control.MailMessage {
 		}
 	}
 	if m.Body == "" && len(m.Attachments) == 0 {
-		m.Body = string(raw)
+		if raw, _, err := d.mail.BodyReader(s.Folder, s.UID); err == nil {
+			b, _ := io.ReadAll(io.LimitReader(raw, 1<<20))
+			m.Body = string(b)
+		}
 	}
 	return m
 }
@@ -302,4 +306,27 @@ func (d *Daemon) MailGateways(ctx context.Context) (control.MailGateways, error)
 		g.IMAP = d.gw.imap.Addr().String()
 	}
 	return g, nil
+}
+
+// MailStatus implements control.MailBackend.
+func (d *Daemon) MailStatus(ctx context.Context) (control.MailStatus, error) {
+	in, err := d.mail.Info(ctx)
+	if err != nil {
+		return control.MailStatus{}, err
+	}
+	terms := func(t *mail.Terms) *control.MailTerms {
+		if t == nil {
+			return nil
+		}
+		return &control.MailTerms{Quota: t.Quota, Retention: t.Retention}
+	}
+	s := control.MailStatus{Address: d.mail.Addr(), Mailbox: terms(in.Terms), MailAtTerms: terms(in.MailboxTerms),
+		DelayNotice: in.DelayAfter, MaxSize: in.MaxSize}
+	for _, h := range in.Held {
+		s.Held = append(s.Held, control.MailHeld{To: mail.WalletAddress(h.To), Messages: h.Messages, Bytes: h.Bytes})
+	}
+	if in.Mailbox != nil {
+		s.MailAt = mail.WalletAddress(*in.Mailbox)
+	}
+	return s, nil
 }

@@ -49,8 +49,21 @@ func TestMailAPI(t *testing.T) {
 	}
 	ak, _ := crypto.GenerateKey()
 	bk, _ := crypto.GenerateKey()
-	alice, bob := start(config.Config{Name: "alice"}, ak), start(config.Config{Name: "bob"}, bk)
+	// Alice's node is also bob's mailbox (mail-at), on terms her DID
+	// entry publishes.
+	alice := start(config.Config{Name: "alice", Mailbox: true, MailQuota: 64 << 20, MailRetention: 48 * time.Hour, MailDelayNotice: 30 * time.Minute}, ak)
+	bob := start(config.Config{Name: "bob", MailAt: "alice"}, bk)
 	ca, cb := serve(t, alice), serve(t, bob)
+	if s, err := ca.MailStatus(ctx); err != nil || s.Mailbox == nil || *s.Mailbox != (control.MailTerms{Quota: 64 << 20, Retention: 48 * time.Hour}) || s.DelayNotice != 30*time.Minute {
+		t.Fatalf("alice's mail status %+v %v", s, err)
+	}
+	until(t, "bob's mailbox terms", func() error {
+		s, err := cb.MailStatus(ctx)
+		if err != nil || s.MailAt != alice.wallet.Hex()+"@anynet" || s.MailAtTerms == nil || s.MailAtTerms.Quota != 64<<20 || s.Mailbox != nil || s.DelayNotice != 4*time.Hour {
+			return fmt.Errorf("bob's mail status %+v %v", s, err)
+		}
+		return nil
+	})
 
 	att := filepath.Join(t.TempDir(), "notes.txt")
 	os.WriteFile(att, []byte(strings.Repeat("attached ", 1000)), 0o600)
