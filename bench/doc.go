@@ -22,8 +22,9 @@
 //	daemon-idle   real `anynet up --headless` processes of each binary in
 //	              -daemon-bins (NAME=PATH,…, baseline first), on a remote
 //	              chain and on the embedded one, standard scrypt keystore:
-//	              peak RSS from start (VmHWM), RSS once settled, and the
-//	              CPU used over -idle-window after -idle-settle. Skipped
+//	              peak RSS from start (VmHWM), RSS once settled, its
+//	              anonymous and file-backed parts, and the CPU used over
+//	              -idle-window after -idle-settle. Skipped
 //	              without -daemon-bins. Targets: remote chain ≤ 64 MB at
 //	              every moment and ≤ 0.3 % of a core; embedded ≤ 128 MB.
 //
