@@ -105,7 +105,11 @@ func (l *Lazy) Serve(ln net.Listener) error {
 			c.Close()
 			continue
 		}
-		return srv.Serve(&firstConn{Listener: ln, c: c})
+		err = srv.Serve(&firstConn{Listener: ln, c: c})
+		if l.isClosed() {
+			return ErrClosed
+		}
+		return err
 	}
 }
 
@@ -124,13 +128,14 @@ func (l *Lazy) Close() error {
 		return nil
 	}
 	l.closed = true
+	var err error
+	if l.srv != nil {
+		err = l.srv.Close() // ends its Serve, and closes ln
+	}
 	if l.ln != nil {
 		l.ln.Close()
 	}
-	if l.srv != nil {
-		return l.srv.Close()
-	}
-	return nil
+	return err
 }
 
 // firstConn is a listener whose first Accept returns c.
