@@ -22,8 +22,9 @@
 //	daemon-idle   real `anynet up --headless` processes of each binary in
 //	              -daemon-bins (NAME=PATH,…, baseline first), on a remote
 //	              chain and on the embedded one, standard scrypt keystore:
-//	              peak RSS from start (VmHWM), RSS once settled, and the
-//	              CPU used over -idle-window after -idle-settle. Skipped
+//	              peak RSS from start (VmHWM), RSS once settled, its
+//	              anonymous and file-backed parts, and the CPU used over
+//	              -idle-window after -idle-settle. Skipped
 //	              without -daemon-bins. Targets: remote chain ≤ 64 MB at
 //	              every moment and ≤ 0.3 % of a core; embedded ≤ 128 MB.
 //
@@ -105,4 +106,19 @@
 // the idle CPU is apps/im's call ticker, which wakes every 5 ms with no
 // call; the link's timer goroutine no longer wakes every 100 ms on an
 // idle host.
+//
+// Again on 2026-12-06 with the new services merged (load average 21–39;
+// "go run . -only daemon-idle -daemon-bins before=OLD,after=NEW
+// -idle-settle 10s -idle-window 45s", OLD = 5786cff, three runs): peak
+// RSS on a remote chain 300–302 → 68.5–70.2 MiB, embedded 300–303 →
+// 83.2–84.3 MiB; idle CPU, remote, 0.24–0.36 % of a core (before:
+// 0.36–3.02, as noisy as the machine), embedded 0.44–1.09 %. Of the
+// remote daemon's RSS only 11.3–11.9 MiB is anonymous (13.2 on main
+// before the queues' engine started lazily); 57 MiB is the binary's
+// pages, mapped whole: the linker writes the binary in large writes,
+// ext4 keeps it in large folios and Linux 6.18 maps a whole folio at the
+// first touch of any of its pages (PR_SET_THP_DISABLE changes nothing
+// but the PMD mappings). That part is the binary's size, not the
+// daemon's doing, and it differs between two copies of the same binary
+// by their page-cache history (50 and 57 MiB for binaries of 93 MB).
 package main

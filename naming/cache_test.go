@@ -348,3 +348,46 @@ func (c *Client) watchNextBlock() uint64 {
 	defer c.mu.Unlock()
 	return c.watchNext
 }
+
+// TestWatchSleepsAfterTenPolls: an answer served from the cache keeps
+// Watch polling for ten poll intervals, not for a whole CacheTTL: a node
+// that looked names up at start does not poll the chain for the next
+// minute.
+func TestWatchSleepsAfterTenPolls(t *testing.T) {
+	tc := newTestChain(t, 2)
+	w := tc.client(t)
+	ctx := t.Context()
+	name, err := w.Register(ctx, tc.auths[1], "alice", tc.addr(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tc.client(t, func(cfg *Config) { cfg.CacheTTL, cfg.PollInterval = time.Hour, 5*time.Millisecond })
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.Watch(wctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	// A first answer is fetched; asked for again it wakes Watch.
+	deadline := time.Now().Add(time.Minute)
+	for !c.cache.isWatching() {
+		if _, err := c.Resolve(ctx, name); err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Watch never caught up")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if got, _ := c.Resolve(ctx, name); got != tc.addr(1) { // the cache's answer
+		t.Fatal(got)
+	}
+	deadline = time.Now().Add(time.Minute)
+	for c.cache.isWatching() {
+		if time.Now().After(deadline) {
+			t.Fatal("Watch still polls a minute after the last answer asked for (CacheTTL is an hour)")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -10,6 +10,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
+// watchIdlePolls is how many poll intervals with no cached answer asked
+// for put Watch to sleep (at most a CacheTTL).
+const watchIdlePolls = 10
+
 // maxPollRange is the widest block range one poll reads; after a longer
 // gap (a long outage) the whole cache is dropped instead.
 const maxPollRange = 5000
@@ -21,8 +25,9 @@ const maxPollRange = 5000
 // identity each event names.
 //
 // It polls only while cached answers are asked for: once none was asked
-// for in a CacheTTL, it sleeps, so an idle node does not wake for the
-// chain. While it sleeps the cache serves nothing (an event it did not
+// for in ten poll intervals (at most a CacheTTL), it sleeps, so an idle
+// node does not wake for the chain, nor poll through the minute after
+// its start-up lookups. While it sleeps the cache serves nothing (an event it did not
 // read may have made an answer stale): the next lookup asks the chain and
 // wakes it, it reads every event since its last poll at once, and cached
 // answers are served again. It runs until ctx ends and returns
@@ -43,7 +48,7 @@ func (c *Client) Watch(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		}
-		if wake := c.cache.sleep(c.now(), c.cfg.CacheTTL); wake != nil {
+		if wake := c.cache.sleep(c.now(), min(c.cfg.CacheTTL, watchIdlePolls*c.cfg.PollInterval)); wake != nil {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()

@@ -24,6 +24,14 @@
 // Gateway (DefaultGatewayAddr, 127.0.0.1:4222) lets local standard
 // clients reach any wallet's queues.
 //
+// A node may run its queues as a Lazy: the overlay port listens from the
+// start and the engine starts with the first connection or the owner's
+// first call (the daemon also starts it at once when HasStreams says
+// its directory holds streams of the owner's, whose schedules and
+// expiry run in the engine). An idle engine wakes its process about
+// eleven times a second (its access-time clock, statistics and
+// rate-limit timers); a node that does not use queues is spared them.
+//
 // # Who a client is
 //
 // The engine authenticates clients with a custom authenticator

@@ -44,14 +44,24 @@ var gatewayInfo = func() []byte {
 // loopback.
 type Gateway struct {
 	Host service.Host
-	// Local is this node's server (for clients naming no host, or this
-	// node's own wallet); nil refuses them.
-	Local  *Server
+	// Local is this node's queues (for clients naming no host, or this
+	// node's own wallet): a *Server, or a *Lazy that starts its engine
+	// on the first such client; nil refuses them.
+	Local  LocalQueues
 	Logger *slog.Logger
 
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
 	wg    sync.WaitGroup
+}
+
+// LocalQueues is what a Gateway needs of this node's own queues: *Server
+// and *Lazy are.
+type LocalQueues interface {
+	// ServeConn serves c as wallet w and closes it.
+	ServeConn(c net.Conn, w common.Address) error
+	// Owner is the node's wallet.
+	Owner() common.Address
 }
 
 // Serve accepts gateway clients on l until l is closed.

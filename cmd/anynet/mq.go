@@ -162,7 +162,11 @@ are copied to the dead-letter stream DLQ (subjects dlq.<stream>.<consumer>).`,
 
 func printMQStatus(out io.Writer, s control.MQStatus) error {
 	fmt.Fprintf(out, "wallet\t%s\noverlay\ttcp %d\n", s.Wallet, s.Port)
-	fmt.Fprintf(out, "gateway\t%s\ndead letters\t%d\n\n", orDash(s.Gateway), s.DeadLetters)
+	gw := orDash(s.Gateway)
+	if s.GatewayOff != "" {
+		gw = "- (" + s.GatewayOff + ")"
+	}
+	fmt.Fprintf(out, "gateway\t%s\ndead letters\t%d\n\n", gw, s.DeadLetters)
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "STREAM\tSUBJECTS\tRETENTION\tMESSAGES\tBYTES\tCONSUMERS")
 	sort.Slice(s.Streams, func(i, j int) bool { return s.Streams[i].Name < s.Streams[j].Name })

@@ -32,10 +32,12 @@ type MQBackend interface {
 type MQStatus struct {
 	Wallet string `json:"wallet"`
 	// Port is the overlay TCP port; Gateway the loopback gateway's
-	// address ("" when off).
-	Port    int        `json:"port"`
-	Gateway string     `json:"gateway,omitempty"`
-	Streams []MQStream `json:"streams"`
+	// address ("" when off); GatewayOff why the default gateway is not
+	// running when its address was taken ("" otherwise).
+	Port       int        `json:"port"`
+	Gateway    string     `json:"gateway,omitempty"`
+	GatewayOff string     `json:"gatewayOff,omitempty"`
+	Streams    []MQStream `json:"streams"`
 	// DeadLetters is how many messages the dead-letter stream holds.
 	DeadLetters uint64   `json:"deadLetters"`
 	Policy      MQPolicy `json:"policy"`

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -17,61 +18,101 @@ import (
 
 	"github.com/anynet/anynet/apps/mq"
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 )
 
-// mqNode is the daemon's message queues: the engine, its overlay
-// listener and the loopback gateway.
+// mqNode is the daemon's message queues: the engine (started on first
+// use), its overlay listener and the loopback gateway.
 type mqNode struct {
-	srv    *mq.Server
-	store  *service.Pebble
-	ol     net.Listener // overlay, mq.Port
+	q      *mq.Lazy
+	store  *service.Pebble // the policy, opened with the engine (under q's lock)
+	ol     net.Listener    // overlay, mq.Port
 	gw     *mq.Gateway
 	gl     net.Listener // loopback gateway; nil when off or taken
 	gwAddr string
+	gwOff  string // why the default gateway is not running ("" when it is, or is off by choice)
 	closed sync.Once
 }
 
-// startMQ starts the queues: the engine on DIR/mq, the overlay port and
-// the gateway (a taken gateway port is logged, not fatal: the queues
-// still serve the overlay).
+// startMQ starts the queues: the overlay port and the gateway listen at
+// once; the engine (nats-server with JetStream, and the policy store)
+// starts on first use — the first overlay or gateway client for this
+// node, or the first `anynet mq` call — or here, when DIR/mq already
+// holds streams of the owner's (their schedules, expiry and redelivery
+// run in the engine). The default gateway address taken (another node on
+// this machine has it) is reported in `anynet mq status` and logged, not
+// fatal; an address the user chose taken is ErrInUse.
 func (d *Daemon) startMQ(ctx context.Context) error {
 	m := &mqNode{}
+	dir := filepath.Join(d.cfg.Dir, "mq", "jetstream")
+	log := d.log.With("svc", "mq")
+	m.q = mq.NewLazy(d.wallet, func(ctx context.Context) (*mq.Server, error) {
+		st, err := service.OpenPebble(filepath.Join(d.cfg.Dir, "mq", "policy"))
+		if err != nil {
+			return nil, fmt.Errorf("daemon: mq: %w", err)
+		}
+		srv, err := mq.Start(ctx, mq.Config{Host: d.node, Store: st, Dir: dir, Logger: log})
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("daemon: mq: %w", err)
+		}
+		m.store = st
+		log.Info("message queues: engine started")
+		return srv, nil
+	})
+	if mq.HasStreams(dir) {
+		if _, err := m.q.Server(ctx); err != nil {
+			return err
+		}
+	}
 	var err error
-	if m.store, err = service.OpenPebble(filepath.Join(d.cfg.Dir, "mq", "policy")); err != nil {
-		return fmt.Errorf("daemon: mq: %w", err)
-	}
-	if m.srv, err = mq.Start(ctx, mq.Config{Host: d.node, Store: m.store, Dir: filepath.Join(d.cfg.Dir, "mq", "jetstream"),
-		Logger: d.log.With("svc", "mq")}); err != nil {
-		m.store.Close()
-		return fmt.Errorf("daemon: mq: %w", err)
-	}
 	if m.ol, err = d.node.Listen("tcp", fmt.Sprintf(":%d", mq.Port)); err != nil {
-		m.srv.Close()
-		m.store.Close()
+		m.close()
 		return fmt.Errorf("daemon: mq: overlay port: %w", err)
 	}
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
-		m.srv.Serve(m.ol)
+		m.q.Serve(m.ol)
 	}()
-	m.gw = &mq.Gateway{Host: d.node, Local: m.srv, Logger: d.log.With("svc", "mq-gateway")}
-	if a := d.cfg.MQGateway; a != "" && a != "off" {
-		if m.gl, err = net.Listen("tcp", a); err != nil {
-			d.log.Warn("message queue gateway not started", "addr", a, "err", err, "hint", "pick another with --mq-gateway 127.0.0.1:PORT")
-			m.gl = nil
-		} else {
-			m.gwAddr = m.gl.Addr().String()
-			d.wg.Add(1)
-			go func() {
-				defer d.wg.Done()
-				m.gw.Serve(m.gl)
-			}()
-		}
+	m.gw = &mq.Gateway{Host: d.node, Local: m.q, Logger: d.log.With("svc", "mq-gateway")}
+	if err := m.listenGateway(d); err != nil {
+		m.close()
+		return err
+	}
+	if m.gl != nil {
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			m.gw.Serve(m.gl)
+		}()
 	}
 	d.mq = m
 	d.service("mq", "up", m.gwAddr)
+	return nil
+}
+
+// listenGateway opens the loopback gateway's port (config key
+// mq-gateway).
+func (m *mqNode) listenGateway(d *Daemon) error {
+	a := d.cfg.MQGateway
+	if a == "" || a == "off" {
+		return nil
+	}
+	gl, err := net.Listen("tcp", a)
+	switch {
+	case err == nil:
+		m.gl, m.gwAddr = gl, gl.Addr().String()
+		return nil
+	case !errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("daemon: mq-gateway %s: %w", a, err)
+	case a != config.DefaultMQGateway:
+		return fmt.Errorf("%w: mq-gateway %s is taken by another process (pick another with --mq-gateway 127.0.0.1:PORT, or off)", ErrInUse, a)
+	}
+	m.gwOff = fmt.Sprintf("%s is taken by another process (another node on this machine? Its gateway reaches every wallet's queues as that node's wallet); give this node its own with --mq-gateway 127.0.0.1:PORT", a)
+	d.log.Info("message queue gateway not started: the default address is taken", "addr", a,
+		"hint", "another node on this machine serves it; give this one its own with --mq-gateway 127.0.0.1:PORT")
 	return nil
 }
 
@@ -85,10 +126,30 @@ func (m *mqNode) close() {
 		if m.gl != nil {
 			m.gl.Close()
 		}
-		m.gw.Close()
-		m.srv.Close() // closes m.ol
-		m.store.Close()
+		if m.gw != nil {
+			m.gw.Close()
+		}
+		m.q.Close() // closes m.ol
+		if m.ol != nil {
+			m.ol.Close()
+		}
+		if m.store != nil {
+			m.store.Close()
+		}
 	})
+}
+
+// mqServer is this node's engine, started if this is its first use.
+func (d *Daemon) mqServer(ctx context.Context) (*mq.Server, error) {
+	m, err := d.mqOrErr()
+	if err != nil {
+		return nil, err
+	}
+	srv, err := m.q.Server(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: message queues: %v", control.ErrUnsupported, err)
+	}
+	return srv, nil
 }
 
 func (d *Daemon) mqOrErr() (*mqNode, error) {
@@ -114,13 +175,13 @@ func badMQ(err error) error {
 
 // MQStatus implements control.MQBackend.
 func (d *Daemon) MQStatus(ctx context.Context) (control.MQStatus, error) {
-	m, err := d.mqOrErr()
+	srv, err := d.mqServer(ctx)
 	if err != nil {
 		return control.MQStatus{}, err
 	}
-	st := control.MQStatus{Wallet: d.wallet.Hex(), Port: mq.Port, Gateway: m.gwAddr, Streams: []control.MQStream{},
-		Policy: policyOut(m.srv.Policy())}
-	streams, err := m.srv.Streams(ctx)
+	st := control.MQStatus{Wallet: d.wallet.Hex(), Port: mq.Port, Gateway: d.mq.gwAddr, GatewayOff: d.mq.gwOff,
+		Streams: []control.MQStream{}, Policy: policyOut(srv.Policy())}
+	streams, err := srv.Streams(ctx)
 	if err != nil {
 		return control.MQStatus{}, err
 	}
@@ -152,14 +213,14 @@ func policyOut(p mq.Policy) control.MQPolicy {
 
 // MQStreamAdd implements control.MQBackend.
 func (d *Daemon) MQStreamAdd(ctx context.Context, s control.MQStreamSpec) (control.MQStream, error) {
-	m, err := d.mqOrErr()
-	if err != nil {
-		return control.MQStream{}, err
-	}
 	if len(s.Subjects) == 0 {
 		return control.MQStream{}, fmt.Errorf("%w: stream %q: give at least one subject", control.ErrBadRequest, s.Name)
 	}
-	info, err := m.srv.AddStream(ctx, mq.StreamSpec{Name: s.Name, Subjects: s.Subjects, Retention: s.Retention,
+	srv, err := d.mqServer(ctx)
+	if err != nil {
+		return control.MQStream{}, err
+	}
+	info, err := srv.AddStream(ctx, mq.StreamSpec{Name: s.Name, Subjects: s.Subjects, Retention: s.Retention,
 		MaxAge: s.MaxAge, MaxMsgs: s.MaxMsgs, MaxBytes: s.MaxBytes, Duplicates: s.Duplicates, Delayed: s.Delayed})
 	if err != nil {
 		return control.MQStream{}, badMQ(err)
@@ -169,11 +230,11 @@ func (d *Daemon) MQStreamAdd(ctx context.Context, s control.MQStreamSpec) (contr
 
 // MQStreamDelete implements control.MQBackend.
 func (d *Daemon) MQStreamDelete(ctx context.Context, name string) error {
-	m, err := d.mqOrErr()
+	srv, err := d.mqServer(ctx)
 	if err != nil {
 		return err
 	}
-	return badMQ(m.srv.DeleteStream(ctx, name))
+	return badMQ(srv.DeleteStream(ctx, name))
 }
 
 // mqClient connects to host's queues through the gateway, in process.
@@ -294,11 +355,11 @@ func (d *Daemon) MQFetch(ctx context.Context, f control.MQFetch) ([]control.MQMe
 
 // MQGrant implements control.MQBackend.
 func (d *Daemon) MQGrant(ctx context.Context, g control.MQGrant) (control.MQPolicy, error) {
-	m, err := d.mqOrErr()
+	srv, err := d.mqServer(ctx)
 	if err != nil {
 		return control.MQPolicy{}, err
 	}
-	p := m.srv.Policy()
+	p := srv.Policy()
 	np := mq.Policy{Wallets: map[common.Address]mq.Grant{}}
 	for w, gr := range p.Wallets {
 		np.Wallets[w] = gr
@@ -322,7 +383,7 @@ func (d *Daemon) MQGrant(ctx context.Context, g control.MQGrant) (control.MQPoli
 			np.Wallets[w] = grant
 		}
 	}
-	if err := m.srv.SetPolicy(np); err != nil {
+	if err := srv.SetPolicy(np); err != nil {
 		return control.MQPolicy{}, badMQ(err)
 	}
 	return policyOut(np), nil
