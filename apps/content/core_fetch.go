@@ -119,6 +119,7 @@ func (c *Core) sized(f *fetch, size int64) error {
 
 func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error {
 	if size, done, err := c.blobs.Stat(cmd.ID); err == nil && done {
+		c.touch(now, cmd.ID)
 		out.Emit(Event{Kind: EventDone, ID: cmd.ID, Have: size, Size: size})
 		return nil
 	}
@@ -380,6 +381,7 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 		return
 	}
 	c.stats.Completed++
+	c.cacheAdd(now, f.id, f.size, out)
 	if f.public && c.cfg.Serve {
 		out.Put(grantKey(f.id, nil), nil)
 		for _, p := range f.provs {
@@ -413,6 +415,7 @@ func (c *Core) save(f *fetch, out *service.Effects) {
 
 // start reloads unfinished downloads and resumes them.
 func (c *Core) start(now time.Time, out *service.Effects) {
+	c.loadCache()
 	var fs []*fetch
 	c.st.Scan(keyFetch, func(k, v []byte) bool {
 		r := &reader{b: v}
@@ -457,7 +460,7 @@ func (c *Core) start(now time.Time, out *service.Effects) {
 }
 
 func (c *Core) status() Status {
-	s := Status{Stats: c.stats}
+	s := Status{Stats: c.stats, Cache: c.cacheStatus()}
 	for _, f := range c.fetches {
 		d := Download{ID: f.id, Size: f.size, Have: c.have(f)}
 		for _, p := range f.provs {
