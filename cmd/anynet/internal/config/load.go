@@ -17,11 +17,12 @@ import (
 
 // FlagOf maps a key to the flag that sets it, where the two differ.
 var FlagOf = map[string]string{
-	"peers":           "peer",
-	"routers":         "router",
-	"keystore.scrypt": "scrypt",
-	"mail.smtp":       "mail-smtp",
-	"mail.imap":       "mail-imap",
+	"peers":             "peer",
+	"routers":           "router",
+	"keystore.scrypt":   "scrypt",
+	"mail.smtp":         "mail-smtp",
+	"mail.imap":         "mail-imap",
+	"content.cache-mib": "content-cache-mib",
 }
 
 // EnvOf returns the environment variable of a key: ANYNET_SERVE_CHAIN for
@@ -152,7 +153,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("log-level", d.LogLevel)
 	v.SetDefault("log-format", d.LogFormat)
 	v.SetDefault("keystore.scrypt", d.Scrypt)
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy", "web-proxy"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -220,6 +221,14 @@ func decode(v *viper.Viper) (Config, error) {
 	c.MailSMTP = str("mail.smtp")
 	c.MailIMAP = str("mail.imap")
 	c.MQGateway = str("mq-gateway")
+	c.WebProxy = str("web-proxy")
+	if x := v.Get("content.cache-mib"); x != nil && str("content.cache-mib") != "" {
+		n, e := cast.ToIntE(x)
+		if e != nil && err == nil {
+			err = fmt.Errorf("%w: content.cache-mib %q: want a number of MiB", ErrInvalid, str("content.cache-mib"))
+		}
+		c.ContentCacheMiB = n
+	}
 	c.LogLevel = str("log-level")
 	c.LogFormat = str("log-format")
 	c.PassphraseFile = str("passphrase-file")
