@@ -69,7 +69,7 @@ func TestContentTwoProcesses(t *testing.T) {
 			if err := c.json(&s, "--dir", d, "status"); err != nil {
 				return err
 			}
-			if !s.Published || s.Name == "" {
+			if s.Published == "" || s.Name == "" {
 				return fmt.Errorf("%s not published yet", d)
 			}
 		}
