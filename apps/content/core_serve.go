@@ -44,9 +44,9 @@ func (c *Core) serveGet(now time.Time, peer common.Address, m msg, out *service.
 		return
 	}
 	ob, err := c.blobs.Outboard(m.id)
-	var s []byte
-	if err == nil {
-		s, err = extractSlice(blobReader{c.blobs, m.id}, ob, size, off, n)
+	var f []byte
+	if err == nil { // the Data frame, its slice read straight into it
+		f, err = appendSlice(encData(m.req, nil), blobReader{c.blobs, m.id}, ob, size, off, n)
 	}
 	if err != nil {
 		out.To(peer, encFail(m.req, failBusy))
@@ -54,7 +54,7 @@ func (c *Core) serveGet(now time.Time, peer common.Address, m msg, out *service.
 	}
 	c.stats.Served += n
 	c.touch(now, m.id)
-	out.To(peer, encData(m.req, s))
+	out.To(peer, f)
 }
 
 // blobReader reads one blob of a Blobs.
