@@ -90,7 +90,7 @@ type Daemon struct {
 	// content is the content service, web proxy and live site
 	// (content.go).
 	content *contentNode
-	ctl  *control.Server
+	ctl     *control.Server
 	// events is the journal GET /v1/events serves (events.go).
 	events *control.Journal
 
