@@ -28,6 +28,7 @@ type contentNode struct {
 	proxy  *http.Server
 	ln     net.Listener // the web proxy's; nil when off
 	cancel func()       // the event subscription
+	closed sync.Once
 
 	mu     sync.Mutex // guards site, target and pct
 	site   *content.Site
@@ -62,10 +63,12 @@ func (d *Daemon) startContent(ctx context.Context) error {
 }
 
 func (d *Daemon) closeContent() {
-	c := d.content
-	if c == nil {
-		return
+	if c := d.content; c != nil {
+		c.closed.Do(c.close)
 	}
+}
+
+func (c *contentNode) close() {
 	if c.proxy != nil {
 		c.proxy.Close()
 	}
