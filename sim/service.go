@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"sync/atomic"
 	"time"
 
 	"github.com/anynet/anynet/apps/service"
@@ -62,6 +63,22 @@ type svcConn struct {
 	connected bool
 	waiting   []byte // framed, before the connection is up
 	out, in   []byte
+	// gone: dropped from the node's connections (dropConns).
+	gone bool
+	// dirty: the endpoint signalled (readable, writable, error, hang-up)
+	// since the last pump; poll pumps only such connections and those
+	// with bytes to write or a connect under way, so a node with many
+	// connections (a publisher) does not read every one on every event.
+	dirty atomic.Bool
+	entry waiter.Entry
+}
+
+// watch marks c dirty whenever q signals, and now.
+func (c *svcConn) watch(q *waiter.Queue) {
+	c.dirty.Store(true)
+	c.entry = waiter.NewFunctionEntry(waiter.ReadableEvents|waiter.WritableEvents|waiter.EventErr|waiter.EventHUp,
+		func(waiter.EventMask) { c.dirty.Store(true) })
+	q.EventRegister(&c.entry)
 }
 
 var _ task = (*svcNode)(nil)
@@ -188,7 +205,9 @@ func (sv *svcNode) handle(s *Sim, in service.Input) service.Effects {
 func dropConns(cs []*svcConn, gone func(*svcConn) bool) []*svcConn {
 	kept := cs[:0]
 	for _, c := range cs {
-		if !gone(c) {
+		if gone(c) {
+			c.gone = true
+		} else {
 			kept = append(kept, c)
 		}
 	}
@@ -270,6 +289,7 @@ func (sv *svcNode) dial(s *Sim, w common.Address) *svcConn {
 		return nil
 	}
 	c := &svcConn{peer: w, dialed: true}
+	c.watch(&c.wq)
 	ep, err := sv.n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &c.wq)
 	if err != nil {
 		return nil
@@ -293,7 +313,7 @@ func (sv *svcNode) poll(s *Sim, n *node) bool {
 	}
 	progress := false
 	for {
-		ep, _, err := sv.ln.Accept(nil)
+		ep, wq, err := sv.ln.Accept(nil)
 		if err != nil {
 			break
 		}
@@ -305,6 +325,7 @@ func (sv *svcNode) poll(s *Sim, n *node) bool {
 			continue
 		}
 		c := &svcConn{peer: from.self.Wallet, ep: ep, connected: true}
+		c.watch(wq)
 		prev := sv.current(c.peer)
 		if prev != nil && !prev.connected {
 			prev = nil
@@ -316,20 +337,14 @@ func (sv *svcNode) poll(s *Sim, n *node) bool {
 		if sv.core == nil {
 			break
 		}
-		if slicesContains(sv.conns, c) && sv.pump(s, c) {
+		if c.gone || (!c.dirty.Swap(false) && c.connected && len(c.out) == 0) {
+			continue // nothing to read or write: pumping it would do nothing
+		}
+		if sv.pump(s, c) {
 			progress = true
 		}
 	}
 	return progress
-}
-
-func slicesContains(cs []*svcConn, c *svcConn) bool {
-	for _, x := range cs {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 // pump moves one connection on; it reports progress.
@@ -356,7 +371,7 @@ func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
 	var got bool
 	c.in, got, closed = readAll(c.ep, c.in)
 	progress = progress || got
-	for len(c.in) >= 4 && slicesContains(sv.conns, c) {
+	for len(c.in) >= 4 && !c.gone {
 		size := binary.BigEndian.Uint32(c.in)
 		if size == 0 || size > svcMaxFrame {
 			s.fail("service on node %d: frame of %d bytes from %s", sv.n.id, size, c.peer)
@@ -370,7 +385,7 @@ func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
 		c.in = c.in[4+size:]
 		sv.handle(s, service.Input{Kind: service.Frame, Peer: c.peer, Frame: f})
 	}
-	if !slicesContains(sv.conns, c) {
+	if c.gone {
 		return true // hung up meanwhile
 	}
 	for len(c.out) > 0 {

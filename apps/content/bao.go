@@ -1,11 +1,11 @@
 package content
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"math/bits"
+	"slices"
 
 	"lukechampine.com/blake3/bao"
 )
@@ -52,12 +52,18 @@ func outboardSize(size int64) int { return bao.EncodedSize(int(size), groupLog, 
 // the range and the tree's depth, not the blob's size. off and n are
 // rounded out to groups by the slice format itself.
 func extractSlice(data io.ReaderAt, outboard []byte, size, off, n int64) ([]byte, error) {
+	return appendSlice(nil, data, outboard, size, off, n)
+}
+
+// appendSlice appends the slice extractSlice returns to dst, reading
+// the groups straight into it (one copy of the bytes, one allocation).
+func appendSlice(dst []byte, data io.ReaderAt, outboard []byte, size, off, n int64) ([]byte, error) {
 	if off < 0 || n < 0 || off+n > size || len(outboard) != outboardSize(size) {
 		return nil, fmt.Errorf("%w: slice [%d,+%d) of %d bytes", ErrMalformed, off, n, size)
 	}
-	var out bytes.Buffer
-	out.Write(outboard[:8])
-	group := make([]byte, GroupSize)
+	groups := (n+GroupSize-1)/GroupSize + 2
+	out := slices.Grow(dst, 8+int(groups*GroupSize)+64*int(groups+64))
+	out = append(out, outboard[:8]...)
 	o := 8 // next parent in outboard
 	var err error
 	var rec func(pos, l int64)
@@ -68,11 +74,11 @@ func extractSlice(data io.ReaderAt, outboard []byte, size, off, n int64) ([]byte
 		in := pos < off+n && off < pos+l
 		if l <= GroupSize {
 			if in {
-				if _, e := data.ReadAt(group[:l], pos); e != nil && !(e == io.EOF && pos+l == size) {
+				at := len(out)
+				out = append(out, make([]byte, l)...)
+				if _, e := data.ReadAt(out[at:], pos); e != nil && !(e == io.EOF && pos+l == size) {
 					err = fmt.Errorf("content: read blob at %d: %w", pos, e)
-					return
 				}
-				out.Write(group[:l])
 			}
 			return
 		}
@@ -80,7 +86,7 @@ func extractSlice(data io.ReaderAt, outboard []byte, size, off, n int64) ([]byte
 			o += 64 * parentsWithin(l)
 			return
 		}
-		out.Write(outboard[o : o+64])
+		out = append(out, outboard[o:o+64]...)
 		o += 64
 		mid := int64(1) << (bits.Len64(uint64(l-1)) - 1)
 		rec(pos, mid)
@@ -89,7 +95,7 @@ func extractSlice(data io.ReaderAt, outboard []byte, size, off, n int64) ([]byte
 	if size > 0 {
 		rec(0, size)
 	}
-	return out.Bytes(), err
+	return out, err
 }
 
 // parentsWithin is how many parent nodes a subtree of l bytes has.

@@ -34,6 +34,10 @@ type CoreConfig struct {
 	// Serve makes what this node downloads from a public share public
 	// here too (a mirror or cache), announced to the publisher.
 	Serve bool
+	// CacheBytes caps the bytes of downloaded blobs kept (cache.go):
+	// past it the least recently used, not pinned and not shared, are
+	// deleted. Zero keeps everything.
+	CacheBytes int64
 }
 
 // Core is the content protocol with no I/O (service.Core): it serves
@@ -49,6 +53,8 @@ type Core struct {
 	fetches []*fetch        // in start order
 	reqs    map[uint32]*req // Gets in flight
 	asks    map[uint32]ask  // Lists and Whos in flight
+	cache   map[ID]*cached  // downloaded blobs (cache.go)
+	pins    map[ID]bool
 	stats   Stats
 }
 
@@ -69,6 +75,7 @@ type Stats struct {
 	Completed    int64 `json:"completed"`     // downloads finished
 	Verified     int64 `json:"verified"`      // groups verified
 	FirstByteSum int64 `json:"first_byte_ns"` // sum of times to first verified byte
+	Evicted      int64 `json:"evicted"`       // cached blobs deleted to fit the cap
 }
 
 var _ service.Core = (*Core)(nil)
@@ -95,7 +102,7 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 		return nil, fmt.Errorf("content: seed: %w", err)
 	}
 	return &Core{cfg: cfg, st: cfg.Store, blobs: cfg.Blobs, nextRq: binary.BigEndian.Uint32(seed[:]),
-		reqs: map[uint32]*req{}, asks: map[uint32]ask{}}, nil
+		reqs: map[uint32]*req{}, asks: map[uint32]ask{}, cache: map[ID]*cached{}, pins: map[ID]bool{}}, nil
 }
 
 // Handle implements service.Core.
@@ -123,7 +130,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Effects) {
 	switch m.typ {
 	case msgGet:
-		c.serveGet(peer, m, out)
+		c.serveGet(now, peer, m, out)
 	case msgList:
 		c.serveList(peer, m, out)
 	case msgHave:

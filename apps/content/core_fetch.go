@@ -26,8 +26,9 @@ import (
 //     Stats.Corrupt, EventDropped with ErrCorrupt) and queues again.
 //     Late answers (RequestTimeout), refusals and lost connections
 //     drop a provider too; providers can be added at any time.
-//  4. When the queue is empty, ranges still in flight are asked of a
-//     second provider too (endgame); the first verified copy wins.
+//  4. When the queue is empty, a range still in flight with a provider
+//     at most half as fast (or not measured yet) is asked of a faster
+//     one too (endgame); the first verified copy wins.
 //  5. Progress (the done ranges) is stored every progressEvery ranges
 //     after the bytes are written, so a restarted node resumes where it
 //     was; at the end Blobs.Finish hashes the whole blob once more.
@@ -119,6 +120,7 @@ func (c *Core) sized(f *fetch, size int64) error {
 
 func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error {
 	if size, done, err := c.blobs.Stat(cmd.ID); err == nil && done {
+		c.touch(now, cmd.ID)
 		out.Emit(Event{Kind: EventDone, ID: cmd.ID, Have: size, Size: size})
 		return nil
 	}
@@ -193,7 +195,10 @@ func (c *Core) pump(now time.Time, f *fetch, out *service.Effects) {
 }
 
 // next picks p's next range: the first queued, or in the endgame the
-// lowest range in flight once and not with p.
+// lowest range in flight once, with a provider measured slower than p
+// (or not measured yet). Equal providers do not copy each other's
+// ranges: with many providers and few ranges left that would fetch
+// most of the tail twice.
 func (c *Core) next(f *fetch, p *prov) int {
 	if len(f.queue) > 0 {
 		r := f.queue[0]
@@ -201,15 +206,21 @@ func (c *Core) next(f *fetch, p *prov) int {
 		return r
 	}
 	var mine []int
+	best := -1
 	for _, q := range c.reqs {
-		if q.f == f && q.p == p {
+		if q.f != f || q.r < 0 {
+			continue
+		}
+		if q.p == p {
 			mine = append(mine, q.r)
+			continue
+		}
+		if f.copies[q.r] == 1 && !f.done[q.r] && (q.p.rate == 0 || q.p.rate < p.rate/2) && (best < 0 || q.r < best) {
+			best = q.r
 		}
 	}
-	for r, n := range f.copies {
-		if n == 1 && !f.done[r] && !slices.Contains(mine, r) {
-			return r
-		}
+	if best >= 0 && !slices.Contains(mine, best) {
+		return best
 	}
 	return -1
 }
@@ -380,6 +391,7 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 		return
 	}
 	c.stats.Completed++
+	c.cacheAdd(now, f.id, f.size, out)
 	if f.public && c.cfg.Serve {
 		out.Put(grantKey(f.id, nil), nil)
 		for _, p := range f.provs {
@@ -413,6 +425,7 @@ func (c *Core) save(f *fetch, out *service.Effects) {
 
 // start reloads unfinished downloads and resumes them.
 func (c *Core) start(now time.Time, out *service.Effects) {
+	c.loadCache()
 	var fs []*fetch
 	c.st.Scan(keyFetch, func(k, v []byte) bool {
 		r := &reader{b: v}
@@ -457,7 +470,7 @@ func (c *Core) start(now time.Time, out *service.Effects) {
 }
 
 func (c *Core) status() Status {
-	s := Status{Stats: c.stats}
+	s := Status{Stats: c.stats, Cache: c.cacheStatus()}
 	for _, f := range c.fetches {
 		d := Download{ID: f.id, Size: f.size, Have: c.have(f)}
 		for _, p := range f.provs {

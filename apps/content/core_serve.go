@@ -23,7 +23,7 @@ import (
 //     too; we keep it as a holder (up to maxProviders per blob).
 //  4. Who: the holders of a blob we share publicly.
 
-func (c *Core) serveGet(peer common.Address, m msg, out *service.Effects) {
+func (c *Core) serveGet(now time.Time, peer common.Address, m msg, out *service.Effects) {
 	size, done, err := c.blobs.Stat(m.id)
 	if err != nil || !done {
 		out.To(peer, encFail(m.req, failNotFound))
@@ -44,16 +44,17 @@ func (c *Core) serveGet(peer common.Address, m msg, out *service.Effects) {
 		return
 	}
 	ob, err := c.blobs.Outboard(m.id)
-	var s []byte
-	if err == nil {
-		s, err = extractSlice(blobReader{c.blobs, m.id}, ob, size, off, n)
+	var f []byte
+	if err == nil { // the Data frame, its slice read straight into it
+		f, err = appendSlice(encData(m.req, nil), blobReader{c.blobs, m.id}, ob, size, off, n)
 	}
 	if err != nil {
 		out.To(peer, encFail(m.req, failBusy))
 		return
 	}
 	c.stats.Served += n
-	out.To(peer, encData(m.req, s))
+	c.touch(now, m.id)
+	out.To(peer, f)
 }
 
 // blobReader reads one blob of a Blobs.
@@ -169,6 +170,12 @@ func (c *Core) shareCmd(cmd ShareCmd, out *service.Effects) error {
 		}
 	}
 	sh := share{ID: cmd.ID, Size: size, Collection: cmd.Collection, Public: cmd.Public, To: cmd.To}
+	for _, id := range ids { // shared blobs are this node's own now
+		if _, ok := c.cache[id]; ok {
+			delete(c.cache, id)
+			out.Del(cachedKey(id))
+		}
+	}
 	out.Put(append(slices.Clone(keyShare), cmd.Name...), sh.encode())
 	for _, id := range ids {
 		if cmd.Public {
@@ -215,6 +222,8 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 		out.Result = n
 	case StatusCmd:
 		out.Result = c.status()
+	case PinCmd:
+		out.Err = c.pinCmd(cmd, out)
 	default:
 		out.Err = fmt.Errorf("content: unknown command %T", cmd)
 	}

@@ -54,6 +54,17 @@
 // a restarted node resumes. Bytes live in Blobs (files, or memory for
 // tests and the simulator), state in a service.Store (pebble on nodes).
 //
+// # Cache and pins
+//
+// Blobs added here (Share, AddFile, AddDir) are the node's own; blobs it
+// downloaded are cached (cache.go). With CoreConfig.CacheBytes set, a
+// finished download that takes the cache past it evicts the least
+// recently used cached blobs (a use: a finished download, a Fetch of a
+// complete blob, a range served), never a pinned one (PinCmd,
+// Service.Pin) nor one a share names; each eviction is an EventEvicted
+// and counted in Stats.Evicted. Use times are stored (c/<id>) so the
+// order survives a restart.
+//
 // # Limits
 //
 // A Get asks for at most MaxRange (1 MiB); a listing holds at most 4096

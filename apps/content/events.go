@@ -1,6 +1,8 @@
 package content
 
 import (
+	"time"
+
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -20,6 +22,9 @@ const (
 	EventDropped
 	// EventListing: the answer (Entries) or failure (Err) of a List.
 	EventListing
+	// EventEvicted: a cached blob (ID, Size) was deleted to fit
+	// CoreConfig.CacheBytes.
+	EventEvicted
 )
 
 func (k EventKind) String() string {
@@ -34,6 +39,8 @@ func (k EventKind) String() string {
 		return "dropped"
 	case EventListing:
 		return "listing"
+	case EventEvicted:
+		return "evicted"
 	}
 	return "unknown"
 }
@@ -91,10 +98,36 @@ type SharesCmd struct{}
 // StatusCmd returns a Status.
 type StatusCmd struct{}
 
+// PinCmd pins (Pin) or unpins a blob: a pinned blob is never evicted
+// from the cache.
+type PinCmd struct {
+	ID  ID
+	Pin bool
+}
+
 // Status is a snapshot of a core.
 type Status struct {
 	Downloads []Download `json:"downloads"`
 	Stats     Stats      `json:"stats"`
+	Cache     Cache      `json:"cache"`
+}
+
+// Cache is the cache's state: the downloaded blobs kept (most recently
+// used first) and the pinned ones, their bytes and the cap (0: none).
+type Cache struct {
+	Bytes int64        `json:"bytes"`
+	Limit int64        `json:"limit"`
+	Blobs []CachedBlob `json:"blobs"`
+}
+
+// CachedBlob is one blob of Cache; Own marks a pinned blob that was
+// added here rather than downloaded.
+type CachedBlob struct {
+	ID     ID        `json:"id"`
+	Size   int64     `json:"size"`
+	Used   time.Time `json:"used,omitzero"`
+	Pinned bool      `json:"pinned,omitempty"`
+	Own    bool      `json:"own,omitempty"`
 }
 
 // Download is one download's state.

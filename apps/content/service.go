@@ -33,6 +33,8 @@ type Config struct {
 	// Serve makes this node a mirror and cache: public blobs it
 	// downloads are served to others and announced to the publisher.
 	Serve bool
+	// CacheBytes caps the downloaded blobs kept; see CoreConfig.
+	CacheBytes int64
 	// RangeSize, Window and RequestTimeout: see CoreConfig.
 	RangeSize      int64
 	Window         int
@@ -86,7 +88,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		}
 	}
 	s.core, err = NewCore(CoreConfig{Self: cfg.Host.Addr(), Store: s.store, Blobs: s.blobs, Rand: rand.Reader,
-		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve})
+		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve, CacheBytes: cfg.CacheBytes})
 	if err == nil {
 		s.r, err = runner.Start(runner.Config{Host: cfg.Host, Core: s.core, Store: s.store, Port: Port,
 			MaxFrame: maxFrame, OnEvent: s.event, Logger: cfg.Logger})
@@ -159,6 +161,19 @@ func (s *Service) Shares(ctx context.Context) ([]Entry, error) {
 	}
 	es, _ := v.([]Entry)
 	return es, nil
+}
+
+// Unshare stops sharing name; its blobs stay (as the cache's rules
+// say).
+func (s *Service) Unshare(ctx context.Context, name string) error {
+	_, err := s.r.Do(ctx, UnshareCmd{Name: name})
+	return err
+}
+
+// Pin keeps blob id out of the cache's evictions (pin false undoes it).
+func (s *Service) Pin(ctx context.Context, id ID, pin bool) error {
+	_, err := s.r.Do(ctx, PinCmd{ID: id, Pin: pin})
+	return err
 }
 
 // List asks host (a name or "0x…" wallet) for the shares the caller's

@@ -69,6 +69,15 @@ func printEvent(w io.Writer, e control.Event) {
 		if t.Error != "" {
 			what += " failed: " + t.Error
 		}
+	case e.Content != nil:
+		ce := e.Content
+		what = fmt.Sprintf("%s %.16s %d/%d", ce.What, ce.ID, ce.Have, ce.Size)
+		if ce.Peer != "" {
+			what += " " + short(ce.Peer)
+		}
+		if ce.Error != "" {
+			what += ": " + ce.Error
+		}
 	case e.Service != nil:
 		what = fmt.Sprintf("%s %s %s", e.Service.Service, e.Service.What, e.Service.Detail)
 	case e.Group != "":

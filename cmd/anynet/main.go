@@ -50,5 +50,6 @@ DIR/config.yaml (written by init), then defaults.`,
 		newChain(), newChat(), newMail(), newPass(), newExit(), newProxy(), newMQ())
 	root.AddCommand(newSim(), newService())
 	root.AddCommand(payVerbs()...)
+	root.AddCommand(contentVerbs()...)
 	return root
 }

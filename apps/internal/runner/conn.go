@@ -72,16 +72,38 @@ func (c *conn) writeLoop(r *Runner) {
 		if closed {
 			return
 		}
+		// Small frames are gathered into one write; a large one is
+		// written from where it lies, after its length and what came
+		// before it, rather than copied once more.
 		buf = buf[:0]
 		for _, f := range q {
 			buf = binary.BigEndian.AppendUint32(buf, uint32(len(f)))
-			buf = append(buf, f...)
+			if len(f) < copyLimit {
+				buf = append(buf, f...)
+				continue
+			}
+			if !c.write(buf) || !c.write(f) {
+				return
+			}
+			buf = buf[:0]
 		}
-		if _, err := c.nc.Write(buf); err != nil {
-			c.close() // the reader sees it and reports the end
+		if len(buf) > 0 && !c.write(buf) {
 			return
 		}
 	}
+}
+
+// copyLimit is the frame size from which writeLoop writes a frame
+// without copying it.
+const copyLimit = 64 << 10
+
+// write writes b, or closes the connection and reports false.
+func (c *conn) write(b []byte) bool {
+	if _, err := c.nc.Write(b); err != nil {
+		c.close() // the reader sees it and reports the end
+		return false
+	}
+	return true
 }
 
 // readLoop is the long-lived reader of one connection; when the

@@ -100,6 +100,13 @@ type Config struct {
 	// MQGateway is the loopback host:port where standard NATS clients
 	// reach message queues (apps/mq); "off" runs none.
 	MQGateway string
+	// WebProxy is the loopback host:port of the web proxy for
+	// http://NAME.anynet/ (apps/content; a PAC file at /proxy.pac);
+	// empty serves none.
+	WebProxy string
+	// ContentCacheMiB caps the downloaded blobs the content service
+	// keeps, in MiB (key content.cache-mib); 0 keeps everything.
+	ContentCacheMiB int
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 	// LogFormat is text or json.
@@ -113,7 +120,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "web-proxy", "content.cache-mib", "log-level", "log-format",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "proxy", "proxy-exits",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
@@ -259,6 +266,12 @@ func (c Config) Validate() error {
 	}
 	if c.ExitPorts != "" && !validPorts(c.ExitPorts) {
 		return invalid("exit-ports", c.ExitPorts, "ports and ranges, e.g. 80,443,8000-8999")
+	}
+	if c.WebProxy != "" && !IsLoopback(c.WebProxy) {
+		return invalid("web-proxy", c.WebProxy, "a loopback host:port, e.g. 127.0.0.1:8080 (the proxy asks no credentials)")
+	}
+	if c.ContentCacheMiB < 0 {
+		return invalid("content.cache-mib", fmt.Sprint(c.ContentCacheMiB), "a number of MiB from 0 (0: no cap)")
 	}
 	if c.Proxy != "" && !IsLoopback(c.Proxy) {
 		return invalid("proxy", c.Proxy, "a loopback host:port, e.g. 127.0.0.1:1080 (the proxy asks no credentials)")

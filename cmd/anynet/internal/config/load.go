@@ -27,6 +27,7 @@ var FlagOf = map[string]string{
 	"mail.delay-notice": "mail-delay-notice",
 	"mail.quota":        "mail-quota",
 	"mail.retention":    "mail-retention",
+	"content.cache-mib": "content-cache-mib",
 }
 
 // EnvOf returns the environment variable of a key: ANYNET_SERVE_CHAIN for
@@ -160,7 +161,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("mail.delay-notice", d.MailDelayNotice.String())
 	v.SetDefault("mail.quota", humanize.IBytes(uint64(d.MailQuota)))
 	v.SetDefault("mail.retention", d.MailRetention.String())
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy", "web-proxy"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -244,6 +245,14 @@ func decode(v *viper.Viper) (Config, error) {
 		c.MailQuota = int64(q)
 	}
 	c.MQGateway = str("mq-gateway")
+	c.WebProxy = str("web-proxy")
+	if x := v.Get("content.cache-mib"); x != nil && str("content.cache-mib") != "" {
+		n, e := cast.ToIntE(x)
+		if e != nil && err == nil {
+			err = fmt.Errorf("%w: content.cache-mib %q: want a number of MiB", ErrInvalid, str("content.cache-mib"))
+		}
+		c.ContentCacheMiB = n
+	}
 	c.LogLevel = str("log-level")
 	c.LogFormat = str("log-format")
 	c.PassphraseFile = str("passphrase-file")

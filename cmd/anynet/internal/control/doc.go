@@ -100,6 +100,21 @@
 //	GET  /v1/mail/gateways                   MailGateways (SMTP and IMAP addresses, user, password)
 //	GET  /v1/mail/status                     MailStatus (mailbox terms and holdings, mail-at and its terms, delay notice)
 //
+// A Backend implementing ContentBackend serves content (apps/content):
+// IDs are a blob's BLAKE3 hash in hex, a link HOST/SHARE[/PATH] (HOST a
+// name or 0x wallet) or ID@HOST, paths absolute on the node's machine.
+// Events of kind "content" report downloads and evictions:
+//
+//	POST /v1/content/share   {"path","name","public","to"}  ContentShare (to: names or 0x wallets)
+//	POST /v1/content/unshare {"name"}                       {}
+//	GET  /v1/content/shares                                 []ContentShare
+//	GET  /v1/content/ls?host=H[&prefix=P]                   []ContentShare H lets this wallet read
+//	POST /v1/content/get     {"link","dir"}                 stream of ContentProgress (then the file's path)
+//	GET  /v1/content/status                                 ContentStatus (downloads, counters, cache, proxy, live site)
+//	POST /v1/content/pin     {"id","pin"}                   {}
+//	POST /v1/content/serve   {"target"}                     ContentSite (target http://127.0.0.1:PORT; "": stop)
+//	POST /v1/content/publish {"dir","name"}                 ContentPublished (name: its contenthash is set)
+//
 // A Backend implementing PayBackend serves payments (apps/pay): amounts
 // are decimal strings of base units (wei for ether; ParseAmount also
 // takes "0.5eth" and "20gwei"), a token an ERC-20 0x address ("" is
@@ -174,7 +189,9 @@
 // registered, call ended), payment (PayEvent: a voucher received, an
 // invoice asked of this node or settled, a transfer received), mail (a
 // message stored in a folder, "mail"; or a sent one's status,
-// "mail_out": held, delivered, failed, delayed), gap. Clients ignore
+// "mail_out": held, delivered, failed, delayed), content
+// (ContentEvent: a download's progress, at most one per 5 %, done,
+// failed, a provider dropped, a cached blob evicted), gap. Clients ignore
 // kinds they do not know.
 //
 // The server answers through a Backend, which the daemon implements over

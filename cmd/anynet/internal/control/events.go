@@ -50,6 +50,9 @@ const (
 	EventService = "service"
 	// EventPayment: money moved or is asked for (Payment).
 	EventPayment = "payment"
+	// EventContent: a content download moved on, ended or dropped a
+	// provider, or the cache evicted a blob (Content).
+	EventContent = "content"
 )
 
 // Event is one line of GET /v1/events.
@@ -69,6 +72,7 @@ type Event struct {
 	Payment  *PayEvent     `json:"payment,omitempty"`
 	Mail     *MailMessage  `json:"mail,omitempty"`
 	MailOut  *MailOutgoing `json:"mail_out,omitempty"`
+	Content  *ContentEvent `json:"content,omitempty"`
 }
 
 // Transfer is the progress of a download.

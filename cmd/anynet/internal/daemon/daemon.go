@@ -87,7 +87,10 @@ type Daemon struct {
 	mail *mail.Service
 	gw   mailGateways
 	mq   *mqNode // mq.go
-	ctl  *control.Server
+	// content is the content service, web proxy and live site
+	// (content.go).
+	content *contentNode
+	ctl     *control.Server
 	// events is the journal GET /v1/events serves (events.go).
 	events *control.Journal
 
@@ -237,6 +240,9 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	if err := d.startMQ(ctx); err != nil {
 		return nil, err
 	}
+	if err := d.startContent(ctx); err != nil {
+		return nil, err
+	}
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
@@ -353,6 +359,7 @@ func (d *Daemon) Close() error {
 	d.stopVPN()
 	d.closeMail()
 	d.mq.close()
+	d.closeContent()
 	if d.echo != nil {
 		d.echo.Close()
 	}

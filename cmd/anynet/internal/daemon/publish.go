@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/anynet/anynet/apps/content"
 	"github.com/anynet/anynet/apps/mq"
 	"github.com/anynet/anynet/naming"
 )
@@ -84,7 +85,10 @@ func (d *Daemon) publishOnce(ctx context.Context) error {
 	if _, err := mq.Publish(ctx, d.names, auth, d.wallet); err != nil {
 		return err
 	}
-	d.log.Info("published node key, binding, underlay endpoint, chat and mail keys, queues entry", "wallet", d.wallet.Hex(), "mail-at", d.cfg.MailAt)
+	if _, err := content.Publish(ctx, d.names, auth, d.wallet); err != nil {
+		return err
+	}
+	d.log.Info("published node key, binding, underlay endpoint, chat and mail keys, queues and content entries", "wallet", d.wallet.Hex(), "mail-at", d.cfg.MailAt)
 	if d.cfg.Name == "" {
 		return nil
 	}

@@ -229,6 +229,8 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.mailResult(msg)
 	case vpnMsg, vpnExitsMsg:
 		return m.vpnResult(msg)
+	case sharesMsg, contentMsg:
+		return m.filesResult(msg)
 	}
 	return nil
 }

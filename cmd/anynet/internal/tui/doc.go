@@ -67,6 +67,13 @@
 //     advertised on chain (wallet, region, price, policy; the policy
 //     column goes first on a narrow terminal); ↑/↓ pick an exit. It
 //     polls the counters; the chain's list is read on entry and ctrl+r.
+//   - Files: this node's shares (a directory ends in "/"), the selected
+//     one's link, size, access and ID; the downloads in progress, each
+//     with a bar, its providers and how many were dropped (a provider
+//     whose bytes fail verification, or that goes quiet); the content
+//     counters (served, fetched, corrupt ranges), the cache (bytes, cap,
+//     blobs, evictions), and the web proxy and live site. ↑/↓ pick a
+//     share; it polls, as download progress is not pushed to the TUI.
 //
 // # Data flow
 //

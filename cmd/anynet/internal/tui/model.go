@@ -118,6 +118,7 @@ type model struct {
 	wallet walletState
 	mail   mailState
 	vpn    vpnState
+	files  filesState
 }
 
 func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer) *model {

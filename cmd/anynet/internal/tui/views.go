@@ -17,6 +17,7 @@ const (
 	viewWallet
 	viewMail
 	viewVPN
+	viewFiles
 	numViews
 )
 
@@ -114,6 +115,15 @@ var views = [numViews]viewSpec{
 		enter:   func(m *model) tea.Cmd { return m.refreshVPN(true) },
 		refresh: func(m *model) tea.Cmd { return m.refreshVPN(false) },
 		poll:    true, // counters change without events
+	},
+	viewFiles: {
+		title: "Files", short: "Files",
+		update:  (*model).updateFiles,
+		render:  (*model).viewFiles,
+		help:    (*model).filesHelp,
+		enter:   (*model).refreshFiles,
+		refresh: (*model).refreshFiles,
+		poll:    true, // download progress is not pushed to the TUI: it asks
 	},
 }
 

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+)
+
+// TestContentTwoProcesses drives content through the built binary:
+// alice shares a directory with bob only; bob lists it (`ls alice/`)
+// and gets it (`get alice/photos`), byte for byte; carol is refused.
+// Alice publishes a site with `publish DIR --name alice`, and bob's web
+// proxy (curl's -x and Go's http client) serves http://alice.anynet/
+// from the contenthash on chain; then `serve PORT` makes the same name
+// a live site whose handler sees bob's verified wallet; `serve off`
+// brings the static site back. The journal carries content events.
+func TestContentTwoProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs three nodes")
+	}
+	bin := binary(t)
+	root := sockDir(t)
+	a, b, cdir := filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "c")
+	env := []string{
+		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
+		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
+		"ANYNET_PASSPHRASE=e2e passphrase",
+	}
+	c := cli{t: t, bin: bin, env: env}
+	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
+	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
+	c.must("--dir", cdir, "init", "--scrypt", "light", "--name", "carol")
+	c.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0", "--mq-gateway", "off")
+	var chain control.ChainInfo
+	eventually(t, "alice's chain", func() error {
+		if err := c.json(&chain, "--dir", a, "chain", "info"); err != nil {
+			return err
+		}
+		if chain.URL == "" {
+			return fmt.Errorf("chain not served")
+		}
+		return nil
+	})
+	c.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "off", "--web-proxy", "127.0.0.1:0")
+	c.start("carol", "--dir", cdir, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "off")
+
+	photos := filepath.Join(t.TempDir(), "photos")
+	files := map[string][]byte{"a.jpg": bytes.Repeat([]byte("jpeg"), 300_000), "sub/b.txt": []byte("hello"), "sub/dup.jpg": bytes.Repeat([]byte("jpeg"), 300_000)}
+	for p, data := range files {
+		os.MkdirAll(filepath.Join(photos, filepath.Dir(p)), 0o755)
+		if err := os.WriteFile(filepath.Join(photos, p), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "names registered", func() error {
+		for _, d := range []string{a, b, cdir} {
+			var s control.Status
+			if err := c.json(&s, "--dir", d, "status"); err != nil {
+				return err
+			}
+			if s.Published == "" || s.Name == "" {
+				return fmt.Errorf("%s not published yet", d)
+			}
+		}
+		return nil
+	})
+	var sh control.ContentShare
+	if err := c.json(&sh, "--dir", a, "share", photos, "--to", "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if sh.Link != "alice.anynet/photos" || !sh.Collection || !strings.HasPrefix(sh.CID, "bafkr4i") {
+		t.Fatalf("share: %+v", sh)
+	}
+	var ls []control.ContentShare
+	eventually(t, "bob lists alice's shares", func() error {
+		if err := c.json(&ls, "--dir", b, "ls", "alice/"); err != nil {
+			return err
+		}
+		if len(ls) != 1 || ls[0].Name != "photos" || ls[0].ID != sh.ID {
+			return fmt.Errorf("ls: %+v", ls)
+		}
+		return nil
+	})
+	if out, _ := c.run("--dir", cdir, "ls", "alice/"); !strings.Contains(out, "shares nothing") {
+		t.Fatalf("carol's ls: %s", out)
+	}
+	into := t.TempDir()
+	out := c.must("--dir", b, "get", "alice/photos", "-o", into)
+	if strings.TrimSpace(out) != filepath.Join(into, "photos") {
+		t.Fatalf("get printed %q", out)
+	}
+	for p, data := range files {
+		got, err := os.ReadFile(filepath.Join(into, "photos", p))
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("%s: %d bytes, %v", p, len(got), err)
+		}
+	}
+	if out, err := c.run("--dir", cdir, "get", "alice/photos", "-o", t.TempDir()); err == nil {
+		t.Fatalf("carol got alice's photos: %s", out)
+	}
+	var st control.ContentStatus
+	if err := c.json(&st, "--dir", b, "content", "status"); err != nil || st.Stats.Completed < 3 || st.Proxy == "" {
+		t.Fatalf("bob's status: %+v %v", st, err)
+	}
+
+	// The web by name: a static site by contenthash, then a live one.
+	site := filepath.Join(t.TempDir(), "site")
+	os.MkdirAll(site, 0o755)
+	index := "<html><body><h1>alice's static site</h1></body></html>"
+	os.WriteFile(filepath.Join(site, "index.html"), []byte(index), 0o644)
+	var pub control.ContentPublished
+	if err := c.json(&pub, "--dir", a, "publish", site, "--name", "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if pub.URL != "http://alice.anynet/" || pub.Name != "alice.anynet" {
+		t.Fatalf("publish: %+v", pub)
+	}
+	proxy, _ := url.Parse("http://" + st.Proxy)
+	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}, Timeout: time.Minute}
+	get := func(u string) (string, error) {
+		resp, err := hc.Get(u)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		var buf bytes.Buffer
+		buf.ReadFrom(resp.Body)
+		if resp.StatusCode != 200 {
+			return "", fmt.Errorf("%s: %s", resp.Status, buf.String())
+		}
+		return buf.String(), nil
+	}
+	eventually(t, "bob's proxy serves alice's published site", func() error {
+		body, err := get("http://alice.anynet/")
+		if err == nil && body != index {
+			err = fmt.Errorf("body %q", body)
+		}
+		return err
+	})
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "live: %s", r.Header.Get("X-Anynet-Wallet"))
+	}))
+	defer app.Close()
+	port := app.URL[strings.LastIndex(app.URL, ":")+1:]
+	if out := c.must("--dir", a, "serve", port); !strings.Contains(out, "at http://alice.anynet/") {
+		t.Fatalf("serve: %s", out)
+	}
+	var bs control.Status
+	c.json(&bs, "--dir", b, "status")
+	body, err := get("http://alice.anynet/who")
+	if want := "live: " + bs.Wallet; err != nil || body != want {
+		t.Fatalf("live site: %q %v, want %q", body, err, want)
+	}
+	c.must("--dir", a, "serve", "off")
+	if body, err := get("http://alice.anynet/"); err != nil || body != index {
+		t.Fatalf("after serve off: %q %v", body, err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	errFound := errors.New("found")
+	err = control.NewClient(b).StreamEvents(ctx, 0, false, func(e control.Event) error {
+		if e.Kind == control.EventContent && e.Content.What == "done" && e.Content.ID == sh.ID {
+			return errFound
+		}
+		return nil
+	})
+	if !errors.Is(err, errFound) {
+		t.Fatalf("no content event for the download in bob's journal: %v", err)
+	}
+}
