@@ -42,15 +42,15 @@
 // 68 bytes, is written just in front, so a routed frame costs no more
 // copies than a direct one. The buffer goes back to the pool once
 // Underlay.Send returned: an underlay retains no slice it was given.
-// Inbound, the frame is the underlay's until the receiver returns: data
-// is opened into a gVisor view the netstack then owns, and a router's
-// Forwarder (package link/router) decrements the hop limit in place and
-// names the next hop; the endpoint sends the underlay's bytes on before
-// returning, or, on a BatchUnderlay, copies them once into a batch per
-// next hop that leaves when the read batch ends (host_forward.go). The
-// Forwarder copies only what it holds (frames waiting for a tunnel
-// lookup). A
-// ControlMessage's body is valid only while Forwarder.Control runs.
+// Inbound, the frame is the underlay's until the receiver returns (on a
+// BatchUnderlay, until the batch end returns): data is opened into a
+// gVisor view the netstack then owns, and a router's Forwarder (package
+// link/router) decrements the hop limit in place and names the next hop;
+// the endpoint sends the underlay's bytes on before returning, or, on a
+// BatchUnderlay, holds them in a batch per next hop that leaves when the
+// read batch ends (host_forward.go), without copying them (with several
+// NICs, copied once). The Forwarder copies only what it holds (frames
+// waiting for a tunnel lookup). A ControlMessage's body is valid only while Forwarder.Control runs.
 // What a Forwarder hands its Port to send is not retained
 // (forwarder.go). Nudges (nudge.go) hold a reference to the
 // netstack's last TCP segment per peer, never its bytes.

@@ -190,6 +190,7 @@ func New(cfg Config) (*Endpoint, error) {
 			e.gro.init()
 		}
 		e.fwdq.on = cfg.Router != nil // host_forward.go
+		e.fwdq.hold = e.fwdq.on && len(cfg.NICs) == 0
 		bu.SetBatchEnd(e.flushReceived)
 	}
 	if len(cfg.NICs) > 0 { // several NICs (nic.go)

@@ -35,8 +35,9 @@ type Forwarder interface {
 	// send frame on (the forwarder decremented its hop limit in place);
 	// false when the forwarder took care of it (dropped, answered
 	// unreachable, held for a tunnel lookup). It runs on the underlay's
-	// reader goroutine and must not wait on another node's queue.
-	Forward(frame []byte, h *Header, payload []byte, src netip.AddrPort) (next netip.AddrPort, ok bool)
+	// reader goroutine and must not wait on another node's queue. h
+	// comes by value so that the endpoint's copy stays on its stack.
+	Forward(frame []byte, h Header, payload []byte, src netip.AddrPort) (next netip.AddrPort, ok bool)
 	// Control acts on an opened control message. An error counts the
 	// message as refused (Stats.DroppedControl).
 	Control(m *ControlMessage) error

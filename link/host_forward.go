@@ -7,25 +7,31 @@ import (
 
 // Forwarded frames leave in batches. On a BatchUnderlay (link/udp,
 // link/mem) the frames a router's Forwarder passes on during one read
-// batch are copied into the endpoint's frame buffers and grouped by next
-// hop, and go out when the underlay says the batch ended (or every
-// fwdBatchMax frames): one TrySend per next hop and batch, which is one
-// sendmmsg on link/udp, instead of one per frame. The next router or
-// host then reads them as one batch too, so its GRO merges a flow's
-// segments as it would on a direct path. The copy is the price of
-// holding a frame past the receiver's return, which the underlay's
-// contract forbids; it is the only copy a forwarded frame takes. On
-// other underlays (the simulator's) each frame goes at once.
+// batch are grouped by next hop and go out when the underlay says the
+// batch ended (or every fwdBatchMax frames): one TrySend per next hop and
+// batch, which is one sendmmsg on link/udp, instead of one per frame.
+// The next router or host then reads them as one batch too, so its GRO
+// merges a flow's segments as it would on a direct path.
+//
+// Copies: a BatchUnderlay keeps the frames it hands over valid until the
+// batch end returns, so with one underlay the batch holds the frames
+// where the underlay read them, and the underlay's own copy (the kernel's
+// on link/udp, the queue's on link/mem) is the only one a forwarded
+// frame takes. With several NICs, whose batches end apart, each frame is
+// copied into one of the endpoint's frame buffers first. On other
+// underlays (the simulator's) each frame goes at once.
 
 // fwdBatchMax bounds the frames held for one read batch.
 const fwdBatchMax = 64
 
 // fwdState is the batch of forwarded frames being collected.
 type fwdState struct {
-	on bool // a Forwarder on a BatchUnderlay; set by New
+	on   bool // a Forwarder on a BatchUnderlay; set by New
+	hold bool // on, and one underlay: frames are held, not copied
 
-	mu sync.Mutex // guards b
+	mu sync.Mutex // guards the fields below
 	b  *batch     // nil when empty
+	n  int        // frames in b
 }
 
 // forwardFrame sends frame, which the Forwarder passed on to next, in
@@ -38,21 +44,25 @@ func (e *Endpoint) forwardFrame(next netip.AddrPort, frame []byte) {
 		e.sendFrames(next, frame)
 		return
 	}
-	buf := e.bufs.get()
-	if len(frame) > len(*buf) {
-		e.bufs.put(buf)
-		e.sendFrames(next, frame)
-		return
+	var buf *[]byte
+	if !f.hold {
+		buf = e.bufs.get()
+		if len(frame) > len(*buf) {
+			e.bufs.put(buf)
+			e.sendFrames(next, frame)
+			return
+		}
+		frame = (*buf)[:copy(*buf, frame)]
 	}
-	n := copy(*buf, frame)
 	f.mu.Lock()
 	if f.b == nil {
 		f.b = getBatch()
 	}
-	f.b.add(next, (*buf)[:n], buf)
+	f.b.add(next, frame, buf)
+	f.n++
 	var full *batch
-	if len(f.b.bufs) >= fwdBatchMax {
-		full, f.b = f.b, nil
+	if f.n >= fwdBatchMax {
+		full, f.b, f.n = f.b, nil, 0
 	}
 	f.mu.Unlock()
 	if full != nil {
@@ -68,7 +78,7 @@ func (e *Endpoint) flushForwarded() {
 	}
 	f.mu.Lock()
 	b := f.b
-	f.b = nil
+	f.b, f.n = nil, 0
 	f.mu.Unlock()
 	if b != nil {
 		b.flush(e)

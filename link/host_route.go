@@ -43,7 +43,7 @@ func (e *Endpoint) routeInbound(frame []byte, h *Header, payload []byte, src net
 			e.stats.droppedNoRoute.Add(1)
 			return true
 		}
-		if next, ok := e.fwd.Forward(frame, h, payload, src); ok {
+		if next, ok := e.fwd.Forward(frame, *h, payload, src); ok {
 			e.forwardFrame(next, frame) // host_forward.go
 		}
 		return true

@@ -82,6 +82,7 @@ func tcpKind(plain []byte) segKind {
 type nudgeState struct {
 	mu      sync.Mutex // guards the fields below
 	last    *stack.PacketBuffer
+	sent    time.Time // when the netstack sent last
 	syn     bool      // last is an opening SYN or SYN-ACK
 	id      segID     // last's flow and end
 	waiting time.Time // first segment sent since the peer was last heard; zero: none
@@ -143,7 +144,7 @@ func (e *Endpoint) remember(p *peer, pkt *stack.PacketBuffer, k segKind) {
 	pkt.IncRef()
 	n.mu.Lock()
 	old := n.last
-	n.last, n.id = pkt, segIDOf(pkt)
+	n.last, n.id, n.sent = pkt, segIDOf(pkt), now
 	if n.waiting.IsZero() {
 		n.waiting = now
 	}
@@ -217,6 +218,7 @@ func (e *Endpoint) heardFrom(p *peer, plain []byte) {
 		pkt = n.last
 		pkt.IncRef()
 	}
+	age := now.Sub(n.sent)
 	n.mu.Unlock()
 	if watch {
 		e.syns.mu.Lock()
@@ -225,7 +227,7 @@ func (e *Endpoint) heardFrom(p *peer, plain []byte) {
 	}
 	if pkt != nil {
 		e.stats.nudges.Add(1)
-		e.resendSegment(p, pkt, false)
+		e.resendSegment(p, pkt, false, age)
 		pkt.DecRef()
 	}
 }
@@ -258,9 +260,10 @@ func (e *Endpoint) tickSYNs(now time.Time) {
 		}
 		pkt := n.last
 		pkt.IncRef()
+		age := now.Sub(n.sent)
 		n.mu.Unlock()
 		e.stats.earlyRetransmits.Add(1)
-		e.resendSegment(p, pkt, true)
+		e.resendSegment(p, pkt, true, age)
 		pkt.DecRef()
 	}
 	if len(keep) > 0 {
@@ -298,10 +301,11 @@ func (e *Endpoint) NextDeadline() time.Time {
 	return d
 }
 
-// resendSegment seals pkt, a TCP segment the netstack sent to p, again
-// and sends it without waiting. Of a segmentation-offload packet only
-// one segment goes: the last with tail, else the first.
-func (e *Endpoint) resendSegment(p *peer, pkt *stack.PacketBuffer, tail bool) {
+// resendSegment seals pkt, a TCP segment the netstack sent to p age
+// ago, again, its timestamp moved to now (restamp), and sends it without
+// waiting. Of a segmentation-offload packet only one segment goes: the
+// last with tail, else the first.
+func (e *Endpoint) resendSegment(p *peer, pkt *stack.PacketBuffer, tail bool, age time.Duration) {
 	buf := e.bufs.get()
 	var n int
 	if pkt.GSOOptions.Type != stack.GSONone {
@@ -327,6 +331,7 @@ func (e *Endpoint) resendSegment(p *peer, pkt *stack.PacketBuffer, tail bool) {
 			n += copy((*buf)[plainOff+n:], s)
 		}
 	}
+	restamp((*buf)[plainOff:plainOff+n], age)
 	b := getBatch()
 	tp, dst := p.route()
 	e.sealTo(b, buf, p, tp, dst, (*buf)[plainOff:plainOff+n])

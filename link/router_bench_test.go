@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/stack"
@@ -15,19 +16,18 @@ import (
 // figures it reports cpu-ns/op, the process's CPU time (user and
 // system, every node is in it) per iteration, which a machine shared
 // with other work disturbs far less than the wall clock.
+//
+// paired runs both paths in the same iterations, alternating (one echo
+// on each per iteration, which goes first alternating too), so that
+// both see the same load on a shared machine; it reports the routed
+// path's throughput as a fraction of the direct path's, by wall clock
+// (routed/direct) and by CPU time (routed/direct-cpu).
+//
+//	go test ./link -run '^$' -bench RoutedEcho -count 3
 func BenchmarkRoutedEcho(b *testing.B) {
 	msg := bytes.Repeat([]byte("x"), 64<<10)
 	b.Run("direct", func(b *testing.B) {
-		s := newSegment(b, link.MinUnderlayMTU)
-		x, y := s.add("x", ""), s.add("y", "")
-		s.up(x, link.RoleHost)
-		s.up(y, link.RoleHost)
-		for _, p := range [][2]*member{{x, y}, {y, x}} {
-			key := p[1].key.Public
-			if err := p[0].node.AddPeer(testCtx(b), stack.Peer{Wallet: p[1].wallet, NodeKey: &key, Addr: p[1].addr}); err != nil {
-				b.Fatal(err)
-			}
-		}
+		x, y := directPair(b)
 		benchEcho(b, x, y, msg)
 	})
 	b.Run("two-routers", func(b *testing.B) {
@@ -36,19 +36,65 @@ func BenchmarkRoutedEcho(b *testing.B) {
 		benchEcho(b, x, y, msg)
 		b.ReportMetric(float64(r1.ep.Stats().FramesForwarded)/float64(b.N), "fwd-frames/op")
 	})
+	b.Run("paired", func(b *testing.B) {
+		x, y := directPair(b)
+		s := newSegment(b, link.MinUnderlayMTU)
+		_, _, rx, ry := s.twoRouters("2a.1/128", "2a.2/128", nil)
+		conns := [2]net.Conn{echoDial(b, x, y), echoDial(b, rx, ry)}
+		var wall, cpu [2]time.Duration
+		for _, c := range conns {
+			echo(b, c, msg) // warm up
+		}
+		b.SetBytes(int64(len(msg)))
+		b.ResetTimer()
+		i := 0
+		for b.Loop() {
+			for k := range 2 {
+				k ^= i & 1 // which goes first alternates
+				w0, c0 := time.Now(), processCPU()
+				echo(b, conns[k], msg)
+				cpu[k] += processCPU() - c0
+				wall[k] += time.Since(w0)
+			}
+			i++
+		}
+		b.ReportMetric(float64(wall[0])/float64(wall[1]), "routed/direct")
+		b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "routed/direct-cpu")
+	})
 }
 
-func benchEcho(b *testing.B, from, to *member, msg []byte) {
+// directPair is two hosts on mem that know each other as direct peers.
+func directPair(b *testing.B) (x, y *member) {
+	s := newSegment(b, link.MinUnderlayMTU)
+	x, y = s.add("x", ""), s.add("y", "")
+	s.up(x, link.RoleHost)
+	s.up(y, link.RoleHost)
+	for _, p := range [][2]*member{{x, y}, {y, x}} {
+		key := p[1].key.Public
+		if err := p[0].node.AddPeer(testCtx(b), stack.Peer{Wallet: p[1].wallet, NodeKey: &key, Addr: p[1].addr}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return x, y
+}
+
+// echoDial serves echo on to's TCP port 7 and dials it from from.
+func echoDial(b *testing.B, from, to *member) net.Conn {
 	l, err := to.node.Listen("tcp", ":7")
 	if err != nil {
 		b.Fatal(err)
 	}
 	serveEcho(b, l)
-	var c net.Conn
-	if c, err = from.node.Dial(testCtx(b), "tcp", dialAddr(to, 7)); err != nil {
+	c, err := from.node.Dial(testCtx(b), "tcp", dialAddr(to, 7))
+	if err != nil {
 		b.Fatal(err)
 	}
-	defer c.Close()
+	b.Cleanup(func() { c.Close() })
+	return c
+}
+
+func benchEcho(b *testing.B, from, to *member, msg []byte) {
+	c := echoDial(b, from, to)
 	echo(b, c, msg) // warm up
 	b.SetBytes(int64(len(msg)))
 	b.ResetTimer()

@@ -64,8 +64,11 @@ type TrySender interface {
 // BatchUnderlay is an Underlay that says where the batches it receives
 // end (one recvmmsg, one drained queue), so that the receiver can
 // coalesce what one batch carried (GRO) and hand it on at the end. The
-// Endpoint uses it when the underlay offers it; an Underlay without it
-// has every frame delivered on its own.
+// frames of a batch stay valid, unchanged, until the batch end returns
+// (the receiver's contract is otherwise SetReceiver's), so a router
+// sends the frames it forwards at the batch end without copying them.
+// The Endpoint uses it when the underlay offers it; an Underlay without
+// it has every frame delivered on its own.
 type BatchUnderlay interface {
 	Underlay
 

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 )
@@ -80,7 +81,9 @@ func (s *Sessions) receive(dst, msg, src []byte) (Result, error) {
 	case msgData:
 		return s.receiveData(dst, msg)
 	case msgIKInit, msgXXInit:
-		return s.receiveInitiation(msg, src)
+		// A copy, so that src never leaves the caller's stack for the
+		// data messages (the cookie MACs hash it through an interface).
+		return s.receiveInitiation(msg, bytes.Clone(src))
 	case msgIKResp:
 		return s.receiveIKResponse(msg)
 	case msgXXResp:

@@ -18,9 +18,8 @@ type Conn struct {
 	addr  netip.AddrPort
 	stats counters
 
-	// queue holds frames waiting for deliver; it is never closed
-	// (senders may race with Close), done says when it stops draining.
-	queue chan packet
+	// in is the receive queue (queue.go).
+	in inbox
 	// done is closed by Close: deliver returns, blocked senders give up.
 	done chan struct{}
 	// exited is closed by deliver when it returns.
@@ -36,7 +35,7 @@ var (
 	_ link.TrySender     = (*Conn)(nil)
 )
 
-// packet is a queued frame: a pooled copy and its source.
+// packet is a frame on a delay line: a pooled copy and its source.
 type packet struct {
 	buf *[]byte
 	src netip.AddrPort
@@ -46,7 +45,7 @@ func newConn(n *Network, addr netip.AddrPort) *Conn {
 	c := &Conn{
 		net:    n,
 		addr:   addr,
-		queue:  make(chan packet, n.queueLen),
+		in:     newInbox(n.queueLen),
 		done:   make(chan struct{}),
 		exited: make(chan struct{}),
 	}
@@ -70,8 +69,10 @@ func (c *Conn) SetReceiver(recv func(frame []byte, src netip.AddrPort)) {
 }
 
 // SetBatchEnd implements link.BatchUnderlay: end is called by the
-// delivering goroutine whenever it delivered a frame and found the queue
-// empty after it, so a batch is whatever was queued back to back.
+// delivering goroutine after each batch, which is whatever waited on the
+// queue when the goroutine came to take it (all of it, QueueLen frames
+// at most): what was queued back to back while the last batch was
+// delivered.
 func (c *Conn) SetBatchEnd(end func()) {
 	c.batchEnd.Store(&end)
 }
@@ -124,75 +125,83 @@ func (c *Conn) send(dst netip.AddrPort, wait bool, frames [][]byte) (int, error)
 			limit.Stop()
 		}
 	}()
-	for i, f := range frames {
-		if filter != nil && !filter(c.addr, dst, f) {
-			c.add(filtered, 1)
-			continue
+	// Frames go in chunks: the frames of a chunk that pass the filter
+	// are copied onto dst's queue under one lock.
+	var chunk [sendChunk][]byte
+	var pos [sendChunk]int // the index in frames of each frame of chunk
+	for next := 0; next < len(frames); {
+		fs := chunk[:0]
+		for ; next < len(frames) && len(fs) < len(chunk); next++ {
+			if filter != nil && !filter(c.addr, dst, frames[next]) {
+				c.add(filtered, 1)
+				continue
+			}
+			pos[len(fs)] = next
+			fs = append(fs, frames[next])
 		}
-		p := packet{buf: c.net.pool.get(f), src: c.addr}
-		select {
-		case to.queue <- p:
-			c.add(sent, 1)
-			continue
-		default:
-		}
-		if !wait {
-			c.net.pool.put(p.buf)
-			c.add(queueFull, len(frames)-i)
-			return i, link.ErrQueueFull
-		}
-		if limit == nil {
-			limit = time.NewTimer(c.net.sendWait)
-		}
-		select {
-		case to.queue <- p:
-			c.add(sent, 1)
-		case <-to.done:
-			c.net.pool.put(p.buf)
-			to.add(dropped, len(frames)-i)
-			return len(frames), nil
-		case <-c.done:
-			c.net.pool.put(p.buf)
-			return i, link.ErrClosed
-		case <-limit.C:
-			c.net.pool.put(p.buf)
-			c.add(queueFull, len(frames)-i)
-			return i, link.ErrQueueFull
+		for first := 0; first < len(fs); {
+			n, room := to.in.offer(fs[first:], c.addr)
+			if n > 0 {
+				c.add(sent, n)
+				first += n
+				continue
+			}
+			// Nothing fit: dst closed (room is nil) or its queue is full.
+			rest := len(fs) - first + len(frames) - next
+			switch {
+			case room == nil:
+				to.add(dropped, rest)
+				return len(frames), nil
+			case !wait:
+				c.add(queueFull, rest)
+				return pos[first], link.ErrQueueFull
+			}
+			if limit == nil {
+				limit = time.NewTimer(c.net.sendWait)
+			}
+			select {
+			case <-room:
+			case <-to.done:
+				to.add(dropped, rest)
+				return len(frames), nil
+			case <-c.done:
+				return pos[first], link.ErrClosed
+			case <-limit.C:
+				c.add(queueFull, rest)
+				return pos[first], link.ErrQueueFull
+			}
 		}
 	}
 	return len(frames), nil
 }
 
-// deliver is the Conn's long-lived goroutine: it hands queued frames to
-// the receiver one at a time, in queue order, until Close, and calls the
-// batch end each time the queue runs dry.
+// sendChunk is how many frames Send pushes under one lock of the queue.
+const sendChunk = 64
+
+// deliver is the Conn's long-lived goroutine: it takes what waits on the
+// queue, all at once, hands it to the receiver one frame at a time, in
+// queue order, and calls the batch end, until Close.
 func (c *Conn) deliver() {
 	defer close(c.exited)
-	for {
-		select {
-		case <-c.done:
-			return
-		case p := <-c.queue:
-			if c.closed() { // select picked the frame over done
-				c.net.pool.put(p.buf)
-				c.add(dropped, 1)
+	var b batch
+	for c.in.take(&b, c.done) {
+		recv := c.recv.Load()
+		if closed := c.closed(); closed || recv == nil {
+			c.add(dropped, len(b.q))
+			b.reset()
+			if closed {
 				return
 			}
-			recv := c.recv.Load()
-			if recv == nil {
-				c.net.pool.put(p.buf)
-				c.add(dropped, 1)
-				continue
-			}
-			(*recv)(*p.buf, p.src)
-			c.net.pool.put(p.buf)
-			c.add(delivered, 1)
-			if len(c.queue) == 0 {
-				if end := c.batchEnd.Load(); end != nil {
-					(*end)()
-				}
-			}
+			continue
 		}
+		for i := range b.q {
+			(*recv)(b.frame(i), b.q[i].src)
+		}
+		c.add(delivered, len(b.q))
+		if end := c.batchEnd.Load(); end != nil {
+			(*end)() // the frames stay valid until it returns
+		}
+		b.reset()
 	}
 }
 
@@ -204,15 +213,7 @@ func (c *Conn) Close() error {
 		c.net.detach(c)
 		close(c.done)
 		<-c.exited
-		for {
-			select {
-			case p := <-c.queue:
-				c.net.pool.put(p.buf)
-				c.add(dropped, 1)
-			default:
-				return
-			}
-		}
+		c.add(dropped, c.in.shut())
 	})
 	return nil
 }

@@ -167,15 +167,36 @@ func (n *Network) runLine(src, dst netip.AddrPort, ch chan delayed, done chan st
 			n.stats.noRoute.Add(1)
 			continue
 		}
-		select {
-		case to.queue <- x.p:
-		case <-to.done:
-			n.pool.put(x.p.buf)
-			to.add(dropped, 1)
-		case <-done:
-			n.pool.put(x.p.buf)
+		if !n.pushLine(to, x.p, done) {
 			n.drainLine(ch)
 			return
+		}
+	}
+}
+
+// pushLine puts p on to's queue, waiting for room; it reports false if
+// done closed meanwhile.
+func (n *Network) pushLine(to *Conn, p packet, done chan struct{}) bool {
+	for {
+		k, room := to.in.offer([][]byte{*p.buf}, p.src)
+		switch {
+		case k == 1:
+			n.pool.put(p.buf)
+			return true
+		case room == nil: // to closed
+			n.pool.put(p.buf)
+			to.add(dropped, 1)
+			return true
+		}
+		select {
+		case <-room:
+		case <-to.done:
+			n.pool.put(p.buf)
+			to.add(dropped, 1)
+			return true
+		case <-done:
+			n.pool.put(p.buf)
+			return false
 		}
 	}
 }

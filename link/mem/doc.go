@@ -16,18 +16,19 @@
 //     or a partition between the two (Network.Disconnect), drops the whole
 //     batch silently and counts it as NoRoute, as UDP would.
 //  2. Each frame passes the Network's filter (SetFilter; RandomLoss is
-//     one), is copied into a pooled buffer (the caller may reuse its
-//     slices at once), and is pushed onto the receiver's bounded queue
-//     (Config.QueueLen frames), in order. A full queue makes Send wait
+//     one) and is copied onto the receiver's bounded queue (Config.QueueLen
+//     frames), in order; the caller may reuse its slices at once. A full
+//     queue makes Send wait
 //     for room, Config.SendWait at most (push back; past the bound the
 //     rest of the batch is dropped and counted as QueueFull), and makes
 //     TrySend (link.TrySender) drop and count at once.
-//  3. Each Conn's one long-lived goroutine, deliver, takes frames off its
-//     queue and hands them to the receiver one at a time, then returns the
-//     buffer to the pool, cleared. Whenever the queue is empty after a
-//     delivery it calls the batch-end function (link.BatchUnderlay), so
-//     a batch is whatever arrived back to back and the link can coalesce
-//     it.
+//  3. Each Conn's one long-lived goroutine, deliver, takes everything
+//     waiting on its queue at once (queue.go: one lock per batch on each
+//     side, one wake-up when it slept), hands the frames to the receiver
+//     one at a time, calls the batch-end function (link.BatchUnderlay),
+//     so a batch is whatever arrived back to back and the link can
+//     coalesce it, and only then clears the frames' bytes: they stay
+//     valid until the batch end returns.
 //
 // Close detaches the Conn (later Sends to it count as NoRoute), stops its
 // goroutine and waits for it; frames still queued are dropped and

@@ -2,12 +2,13 @@ package mem
 
 import "sync"
 
-// framePool recycles frame buffers of exactly size bytes of capacity.
-// It is capped twice over: it keeps only buffers of its own size (a
-// foreign buffer is left to the garbage collector), and the buffers out
-// of the pool at any time are bounded by the queues that hold them
-// (QueueLen per Conn) plus one per sender blocked in Send. Buffers are
-// cleared on put, so no frame's bytes outlive its delivery.
+// framePool recycles the buffers of frames on delay lines (delay.go;
+// queues copy into their own arenas, queue.go), of exactly size bytes of
+// capacity. It is capped twice over: it keeps only buffers of its own
+// size (a foreign buffer is left to the garbage collector), and the
+// buffers out of the pool at any time are bounded by the lines that hold
+// them (QueueLen per line) plus one per line waiting for a queue.
+// Buffers are cleared on put, so no frame's bytes outlive its delivery.
 type framePool struct {
 	size int
 	pool sync.Pool

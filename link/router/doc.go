@@ -21,9 +21,9 @@
 // A frame passed to Forward, and the header and payload parsed from it,
 // belong to the underlay until Forward returns: the router decrements
 // the hop limit in place and returns the next hop, and the endpoint
-// sends the bytes on — at once, or on a batching underlay copied once
-// into a batch per next hop that leaves at the end of the read batch
-// (package link, host_forward.go). Frames that wait for a tunnel lookup
+// sends the bytes on — at once, or on a batching underlay held (not
+// copied) in a batch per next hop that leaves at the end of the read
+// batch (package link, host_forward.go). Frames that wait for a tunnel lookup
 // are copied here, at most eight per destination (tunnel.go), and sent
 // with Port.SendFrame, which does not retain them. A link.ControlMessage's Body is valid only
 // while Control runs; the router copies what it keeps (locators are

@@ -18,14 +18,15 @@ import (
 //
 // Buffers: frame is the underlay's until Forward returns. Forward
 // decrements its hop limit in place and returns the next hop; the
-// endpoint sends it on, at once or, on a batching underlay, copied into
-// a batch per next hop that goes out at the end of the read batch
+// endpoint sends it on, at once or, on a batching underlay, held in a
+// batch per next hop that goes out at the end of the read batch
 // (package link, host_forward.go). Frames held for a tunnel lookup are
 // copied here (tunnel.go).
 
 // Forward implements link.Forwarder: it returns the next hop of a frame
 // the endpoint is to send on, with its hop limit decremented in place.
-func (r *Router) Forward(frame []byte, h *link.Header, payload []byte, src netip.AddrPort) (netip.AddrPort, bool) {
+func (r *Router) Forward(frame []byte, hv link.Header, payload []byte, src netip.AddrPort) (netip.AddrPort, bool) {
+	h := &hv
 	if h.HopLimit <= 1 {
 		r.port.Count(link.CountHopLimit, 1)
 		r.sendUnreachable(h, payload, link.ReasonHopLimit, src)
