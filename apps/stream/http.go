@@ -36,7 +36,7 @@ type Ingest struct {
 }
 
 type ingestState struct {
-	push   sync.Mutex // held while a playlist is applied: one at a time, in order
+	push   sync.Mutex        // held while a playlist is applied: one at a time, in order
 	files  map[string][]byte // segments PUT, not yet listed
 	pushed map[string]bool
 	order  []string // pushed, oldest first (bounded)

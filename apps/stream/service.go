@@ -13,7 +13,6 @@ import (
 	"github.com/anynet/anynet/apps/internal/runner"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/transport"
-	
 )
 
 // Port is the well-known TCP port of the stream service.
@@ -184,4 +183,3 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 	}
 	return v.(Status), nil
 }
-

@@ -36,7 +36,6 @@ func vectorPlaylist(t testing.TB) (*Playlist, []byte) {
 	return p, b
 }
 
-
 func TestPlaylistVector(t *testing.T) {
 	p, b := vectorPlaylist(t)
 	want := "414e5331" + "1a642f0e3c3af545e7acbd38b07251b3990914f1" + "03" + "63616d" + "000003e8" + "00" + "01" +
