@@ -91,7 +91,7 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 		if c.cfg.Sign == nil {
 			return nil, fmt.Errorf("%w: this node has no signer", ErrNotPublisher)
 		}
-		k := Key{c.cfg.Self, cmd.Name}
+		k := Key{c.cfg.Owner, cmd.Name}
 		s := c.streams[k]
 		if s == nil {
 			s = c.newStream(k, c.cfg.Self)

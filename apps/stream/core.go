@@ -19,6 +19,9 @@ type CoreConfig struct {
 	// Sign signs the playlists of streams this node publishes (a
 	// wallet's EIP-191 SignText); nil means the node publishes nothing.
 	Sign func(text []byte) ([]byte, error)
+	// Owner is the wallet Sign signs for, the owner of the streams this
+	// node publishes; zero means Self.
+	Owner common.Address
 	// Fanout is how many children (relays first) the origin serves
 	// itself before it redirects joiners to relays; 0 means 4.
 	Fanout int
@@ -26,13 +29,16 @@ type CoreConfig struct {
 	// caches; 0 means 6.
 	Window int
 	// StallTimeout is how long a node waits for a playlist from its
-	// upstream before it replaces it; 0 means 3 × the target duration
-	// (2 s at least).
+	// upstream before it replaces it; 0 means 1.5 × the target
+	// duration (1.5 s at least).
 	StallTimeout time.Duration
 	// LoadEvery is how often relays tell the origin their load; 0
 	// means 2 s.
 	LoadEvery time.Duration
 }
+
+// liveEdge is how many segments before the newest a newcomer starts.
+const liveEdge = 3
 
 func (c *CoreConfig) defaults() {
 	if c.Fanout == 0 {
@@ -67,6 +73,7 @@ type Stats struct {
 	BadPlaylist int64 // playlists that failed verification
 	Failovers   int64 // upstreams replaced
 	Rejoins     int64 // Subs sent to the origin after the first
+	MaxChildren int   // the most children served at once
 }
 
 // stream is one stream this node publishes, relays or watches.
@@ -83,6 +90,8 @@ type stream struct {
 	segs     map[uint64][]byte
 	pending  map[content.ID][]byte // received, not yet listed
 	pendingQ []content.ID
+	first    uint64    // the first sequence number held (0: none yet)
+	repairAt time.Time // no repair Sub before
 	// Upstream (not for the publisher).
 	up         common.Address
 	joined     bool // up accepted
@@ -94,6 +103,7 @@ type stream struct {
 	// Downstream.
 	children map[common.Address]*child
 	relays   map[common.Address]*relayInfo // at the origin: the tree's relays
+	beat     time.Time                     // the playlist last went to the children
 	loadAt   time.Time
 }
 
@@ -114,6 +124,9 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 		return nil, errors.New("stream: CoreConfig.Self is required")
 	}
 	cfg.defaults()
+	if cfg.Owner == (common.Address{}) {
+		cfg.Owner = cfg.Self
+	}
 	return &Core{cfg: cfg, streams: map[Key]*stream{}}, nil
 }
 
@@ -170,7 +183,7 @@ func (c *Core) streamKeys() []Key {
 // publish adds a segment to a stream this node publishes, signs the
 // new playlist and sends both down the tree.
 func (c *Core) publish(now time.Time, cmd PushCmd, out *service.Effects) (Segment, error) {
-	s := c.streams[Key{c.cfg.Self, cmd.Name}]
+	s := c.streams[Key{c.cfg.Owner, cmd.Name}]
 	if s == nil || !s.publishing {
 		return Segment{}, fmt.Errorf("%w: %s", ErrNotPublisher, cmd.Name)
 	}
@@ -196,7 +209,7 @@ func (c *Core) publish(now time.Time, cmd PushCmd, out *service.Effects) (Segmen
 	}
 	s.segs[seg.Seq] = slices.Clone(cmd.Data)
 	c.setPlaylist(s, pl, encPlaylist(s.key, signed))
-	c.forward(s, out)
+	c.forward(now, s, out)
 	out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size)})
 	return seg, nil
 }
@@ -216,10 +229,11 @@ func (c *Core) setPlaylist(s *stream, pl *Playlist, frame []byte) {
 }
 
 // forward sends every child the segments it lacks, then the playlist.
-func (c *Core) forward(s *stream, out *service.Effects) {
+func (c *Core) forward(now time.Time, s *stream, out *service.Effects) {
 	if s.pl == nil {
 		return
 	}
+	s.beat = now
 	for _, w := range sortedKeys(s.children) {
 		c.sendTo(s, w, s.children[w], out)
 	}

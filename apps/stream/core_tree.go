@@ -23,8 +23,9 @@ import (
 //     child lacks.
 //  4. Relays tell the origin their capacity, children, depth and
 //     upstream (Load) on every change of children and every LoadEvery.
-//  5. An upstream that goes Down, or sends no playlist for
-//     StallTimeout, is replaced by the next candidate of the last
+//  5. Every node sends its children the playlist at least once a
+//     target duration (a heartbeat while it waits itself). An upstream
+//     that goes Down, or sends no playlist for StallTimeout, is replaced by the next candidate of the last
 //     Redirect, without a round trip to the origin; the Sub asks for
 //     what the node lacks, so nothing is skipped.
 
@@ -93,12 +94,32 @@ func (c *Core) playlist(now time.Time, s *stream, signed []byte, out *service.Ef
 		}
 		if data, ok := s.find(seg.ID); ok {
 			s.segs[seg.Seq] = data
+			if s.first == 0 || seg.Seq < s.first {
+				s.first = seg.Seq
+			}
 			c.stats.SegmentsIn++
 			out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size)})
 		}
 	}
 	c.setPlaylist(s, pl, encPlaylist(s.key, signed))
-	c.forward(s, out)
+	c.forward(now, s, out)
+	c.repair(now, s, out)
+}
+
+// repair asks the upstream again, from the first segment missing since
+// the first one this node held (one lost while its upstream changed),
+// at most once per target duration.
+func (c *Core) repair(now time.Time, s *stream, out *service.Effects) {
+	if s.first == 0 || now.Before(s.repairAt) {
+		return
+	}
+	for _, seg := range s.pl.Segments {
+		if _, ok := s.segs[seg.Seq]; !ok && seg.Seq > s.first {
+			s.repairAt = now.Add(s.pl.Target)
+			out.To(s.up, encSub(s.key, c.role(s), s.relayCap, seg.Seq))
+			return
+		}
+	}
 }
 
 // sub answers a joiner.
@@ -125,11 +146,15 @@ func (c *Core) sub(now time.Time, s *stream, from common.Address, m msg, out *se
 		}
 		ch = &child{}
 		s.children[from] = ch
+		c.stats.MaxChildren = max(c.stats.MaxChildren, len(s.children))
 	}
 	ch.relay = m.role == roleRelay
 	ch.sent = 0
-	if m.from > 0 {
+	switch {
+	case m.from > 0:
 		ch.sent = m.from - 1
+	case s.pl != nil && s.pl.Last() > liveEdge:
+		ch.sent = s.pl.Last() - liveEdge // a newcomer starts near the live edge
 	}
 	out.To(from, encAccept(s.key, s.depth))
 	c.sendTo(s, from, ch, out)
@@ -197,15 +222,18 @@ func (c *Core) join(now time.Time, s *stream, w common.Address, out *service.Eff
 			c.stats.Rejoins++
 		}
 	}
-	role, capacity := byte(roleViewer), 0
-	if s.relayCap > 0 {
-		role, capacity = roleRelay, s.relayCap
-	}
 	from := uint64(0)
 	if s.pl != nil {
 		from = s.pl.Last() + 1
 	}
-	out.To(w, encSub(s.key, role, capacity, from))
+	out.To(w, encSub(s.key, c.role(s), s.relayCap, from))
+}
+
+func (c *Core) role(s *stream) byte {
+	if s.relayCap > 0 {
+		return roleRelay
+	}
+	return roleViewer
 }
 
 // next tries the next candidate after failed, then the origin; after a
@@ -256,9 +284,9 @@ func (c *Core) stallTimeout(s *stream) time.Duration {
 	if c.cfg.StallTimeout > 0 {
 		return c.cfg.StallTimeout
 	}
-	d := 2 * time.Second
+	d := 1500 * time.Millisecond
 	if s.pl != nil {
-		d = max(d, 3*s.pl.Target)
+		d = max(d, s.pl.Target*3/2)
 	}
 	return d
 }
@@ -267,6 +295,11 @@ func (c *Core) stallTimeout(s *stream) time.Duration {
 func (c *Core) tick(now time.Time, out *service.Effects) {
 	for _, k := range c.streamKeys() {
 		s := c.streams[k]
+		if len(s.children) > 0 && s.pl != nil && now.Sub(s.beat) >= s.pl.Target {
+			// A heartbeat: the children keep this node while it waits
+			// for its own upstream, or for the encoder.
+			c.forward(now, s, out)
+		}
 		if s.publishing {
 			for _, w := range sortedKeys(s.relays) {
 				if now.Sub(s.relays[w].seen) > 3*c.cfg.LoadEvery {
@@ -292,6 +325,9 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 // wake asks for the next timer.
 func (c *Core) wake(now time.Time, out *service.Effects) {
 	for _, s := range c.streams {
+		if len(s.children) > 0 && s.pl != nil {
+			out.Wake(s.beat.Add(s.pl.Target))
+		}
 		switch {
 		case s.publishing:
 			if len(s.relays) > 0 {
