@@ -100,6 +100,7 @@ type stream struct {
 	alternates []common.Address
 	asked      int // Subs sent to the origin
 	retryAt    time.Time
+	bad        map[common.Address]time.Time // upstreams that failed this node, until
 	// Downstream.
 	children map[common.Address]*child
 	relays   map[common.Address]*relayInfo // at the origin: the tree's relays
@@ -150,7 +151,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 }
 
 func (c *Core) newStream(k Key, origin common.Address) *stream {
-	s := &stream{key: k, origin: origin, segs: map[uint64][]byte{}, pending: map[content.ID][]byte{},
+	s := &stream{key: k, origin: origin, segs: map[uint64][]byte{}, pending: map[content.ID][]byte{}, bad: map[common.Address]time.Time{},
 		children: map[common.Address]*child{}, relays: map[common.Address]*relayInfo{}}
 	c.streams[k] = s
 	return s

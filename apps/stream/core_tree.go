@@ -29,6 +29,9 @@ import (
 //     Redirect, without a round trip to the origin; the Sub asks for
 //     what the node lacks, so nothing is skipped.
 
+// badFor is how long an upstream that failed a node is not tried again.
+const badFor = 30 * time.Second
+
 func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Effects) {
 	s := c.streams[m.key]
 	switch m.typ {
@@ -49,7 +52,13 @@ func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Eff
 		}
 	case msgRedirect:
 		if s != nil && from == s.up && !s.joined {
-			s.alternates = slices.DeleteFunc(slices.Clone(m.wallets), func(w common.Address) bool { return w == c.cfg.Self })
+			s.alternates = slices.DeleteFunc(slices.Clone(m.wallets), func(w common.Address) bool {
+				return w == c.cfg.Self || now.Before(s.bad[w])
+			})
+			if from == s.origin && len(m.wallets) > 0 && len(s.alternates) == 0 {
+				c.joinAs(now, s, s.origin, roleDirect, out) // every relay named has failed this node
+				return
+			}
 			c.next(now, s, from, out)
 		}
 	case msgSeg:
@@ -58,6 +67,7 @@ func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Eff
 		}
 		if content.Sum(m.data) != m.id {
 			c.stats.Corrupt++
+			s.bad[from] = now.Add(badFor)
 			out.Hangup = append(out.Hangup, from)
 			c.failover(now, s, out)
 			return
@@ -133,7 +143,7 @@ func (c *Core) sub(now time.Time, s *stream, from common.Address, m msg, out *se
 		room := s.relayCap
 		if s.publishing {
 			room = c.cfg.Fanout
-			if cands := c.candidates(now, s, from); len(s.children) >= room && len(cands) > 0 {
+			if cands := c.candidates(now, s, from); len(s.children) >= room && len(cands) > 0 && m.role&roleDirect == 0 {
 				s.relays[cands[0]].children++ // counted until its next Load
 				out.To(from, encRedirect(s.key, cands))
 				return
@@ -148,7 +158,7 @@ func (c *Core) sub(now time.Time, s *stream, from common.Address, m msg, out *se
 		s.children[from] = ch
 		c.stats.MaxChildren = max(c.stats.MaxChildren, len(s.children))
 	}
-	ch.relay = m.role == roleRelay
+	ch.relay = m.role&^roleDirect == roleRelay
 	ch.sent = 0
 	switch {
 	case m.from > 0:
@@ -215,6 +225,11 @@ func (c *Core) sendLoad(now time.Time, s *stream, out *service.Effects) {
 
 // join sends a Sub to w.
 func (c *Core) join(now time.Time, s *stream, w common.Address, out *service.Effects) {
+	c.joinAs(now, s, w, 0, out)
+}
+
+// joinAs sends a Sub to w with flags or-ed into the role.
+func (c *Core) joinAs(now time.Time, s *stream, w common.Address, flags byte, out *service.Effects) {
 	s.up, s.joined, s.heard = w, false, now
 	if w == s.origin {
 		s.asked++
@@ -226,7 +241,7 @@ func (c *Core) join(now time.Time, s *stream, w common.Address, out *service.Eff
 	if s.pl != nil {
 		from = s.pl.Last() + 1
 	}
-	out.To(w, encSub(s.key, c.role(s), s.relayCap, from))
+	out.To(w, encSub(s.key, c.role(s)|flags, s.relayCap, from))
 }
 
 func (c *Core) role(s *stream) byte {
@@ -258,6 +273,9 @@ func (c *Core) next(now time.Time, s *stream, failed common.Address, out *servic
 // failover replaces the upstream.
 func (c *Core) failover(now time.Time, s *stream, out *service.Effects) {
 	bad := s.up
+	if bad != s.origin {
+		s.bad[bad] = now.Add(badFor)
+	}
 	if s.joined {
 		c.stats.Failovers++
 		out.Emit(Event{Kind: EventFailover, Key: s.key, Peer: bad})

@@ -57,7 +57,8 @@
 // The first byte is the type; then the stream's key (20 owner | u8 len
 // | name), then:
 //
-//	1 Sub       u8 role (0 viewer, 1 relay) | u16 capacity | u64 from (first seq wanted; 0: the window)
+//	1 Sub       u8 role (0 viewer, 1 relay; | 0x80: "serve me yourself") | u16 capacity
+//	            | u64 from (first seq wanted; 0: the newest 3)
 //	2 Accept    u8 depth of the sender (0: the origin)
 //	3 Redirect  u8 count (≤ 8) | count × 20 wallet   (relays with room; none: refused)
 //	4 Segment   u64 seq | 32 id | bytes (≤ MaxSegment, 8 MiB)
@@ -80,7 +81,12 @@
 // to the origin), asking from the first segment it lacks, so nothing
 // is skipped. Every node verifies each segment against the ID in the
 // signed playlist before it keeps, forwards or plays it; a relay that
-// sends bad bytes is hung up on and replaced. Nodes cache the window.
+// sends bad bytes is hung up on and replaced, and not tried again for
+// 30 s; when every relay the origin names has failed a joiner, it asks
+// the origin to serve it directly (role | 0x80). Nodes cache the window
+// and send their children the playlist at least once a target duration
+// (a heartbeat), so a relay that waits for its own upstream keeps its
+// children.
 //
 // Live state is not stored: a stream does not outlive its nodes.
 //

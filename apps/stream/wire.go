@@ -24,6 +24,9 @@ const (
 const (
 	roleViewer = 0
 	roleRelay  = 1
+	// roleDirect (or-ed in) asks the origin to serve the joiner itself:
+	// every relay it named has failed the joiner.
+	roleDirect = 0x80
 )
 
 // Limits of the wire.
@@ -122,7 +125,7 @@ func decode(b []byte) (msg, error) {
 	r := b[22+n:]
 	switch m.typ {
 	case msgSub:
-		if len(r) != 11 || r[0] > roleRelay {
+		if len(r) != 11 || r[0]&^roleDirect > roleRelay {
 			return bad("length or role")
 		}
 		m.role, m.capacity, m.from = r[0], int(binary.BigEndian.Uint16(r[1:])), binary.BigEndian.Uint64(r[3:])
