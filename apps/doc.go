@@ -27,6 +27,9 @@
 //	                    and UDP as datagrams)
 //	mq        apps/mq   tcp 4222 (NATS, JetStream) AnynetMQ = "nats:4222"
 //	                    loopback 127.0.0.1:4222 (gateway for NATS clients)
+//	stream    apps/stream tcp 4200 (relay tree), AnynetStream = "port:4200"
+//	                    HLS-PUT ingest on loopback,
+//	                    /live/ on the HTTP gateway
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -77,6 +80,14 @@
 // through which standard NATS clients reach any wallet's queues. The
 // engine has its own goroutines and clock, so mq does not take the core
 // shape and the simulator does not run it.
+//
+// apps/stream: live streams — ffmpeg pushes HLS over HTTP PUT to a
+// loopback ingest; segments are BLAKE3 blobs listed by a playlist the
+// publisher's wallet signs; relays form a fan-out tree (capacity
+// reported to the origin, failed relays replaced without a round trip to
+// the origin, bad bytes caught by the hash); players watch
+// http://NAME.anynet/live/<stream>/index.m3u8 through the gateway; a
+// sans-I/O core the simulator runs at thousands of viewers.
 //
 // The other services are tracked in the project's issues.
 package apps
