@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -143,6 +145,22 @@ func TestLiveEndToEnd(t *testing.T) {
 		return len(st.Streams) == 1 && st.Streams[0].Relays == 2 && st.Streams[0].Children == 2
 	})
 
+	// Arrival latency at bob: a segment's first frame's glass time (the
+	// encoder works in real time, so its PUT ended one duration after)
+	// to its verified arrival at bob's node.
+	var lmu sync.Mutex
+	var lat []time.Duration
+	seen := 0
+	defer bob.svc.Subscribe(func(e Event) {
+		if e.Kind == EventSegment {
+			lmu.Lock()
+			if seen++; seen > liveEdge { // not the backlog a newcomer gets
+				lat = append(lat, time.Since(e.Captured))
+			}
+			lmu.Unlock()
+		}
+	})()
+
 	gw := serveLoopback(t, &Gateway{Stream: bob.svc})
 	url := "http://" + strings.ToLower(aw.Hex()) + ".anynet/live/cam/index.m3u8"
 	first := probe(t, ctx, ffprobe, gw, url, 2)
@@ -191,6 +209,12 @@ func TestLiveEndToEnd(t *testing.T) {
 	if st.Stats.Corrupt != 0 || st.Stats.BadPlaylist != 0 {
 		t.Fatalf("bob: %+v", st.Stats)
 	}
+	lmu.Lock()
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		t.Logf("glass to bob's node (1 s segments): p50 %v p95 %v over %d segments", lat[len(lat)/2].Round(time.Millisecond), lat[len(lat)*95/100].Round(time.Millisecond), len(lat))
+	}
+	lmu.Unlock()
 	t.Logf("frames decoded %d, then %d across the failure (pts %.2f to %.2f); bob %+v", len(first), len(pts), pts[0], last(pts), st.Stats)
 }
 
