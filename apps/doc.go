@@ -29,6 +29,9 @@
 //	                    loopback 127.0.0.1:4222 (gateway for NATS clients)
 //	relay     apps/relay tcp 4300 (receipts,       (none yet: role entries are future work)
 //	                    probes, evidence)
+//	stream    apps/stream tcp 4200 (relay tree), AnynetStream = "port:4200"
+//	                    HLS-PUT ingest on loopback,
+//	                    /live/ on the HTTP gateway
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -87,6 +90,14 @@
 // recomputes bit for bit) and post one Merkle commitment of credits to
 // naming/contracts/RelayCredits, where each Edge claims with a proof; a
 // sans-I/O core that the simulator's "relay" workload runs.
+//
+// apps/stream: live streams — ffmpeg pushes HLS over HTTP PUT to a
+// loopback ingest; segments are BLAKE3 blobs listed by a playlist the
+// publisher's wallet signs; relays form a fan-out tree (capacity
+// reported to the origin, failed relays replaced without a round trip to
+// the origin, bad bytes caught by the hash); players watch
+// http://NAME.anynet/live/<stream>/index.m3u8 through the gateway; a
+// sans-I/O core the simulator runs at thousands of viewers.
 //
 // The other services are tracked in the project's issues.
 package apps

@@ -1,0 +1,99 @@
+// Package stream is anynet's live streaming service: a publisher's
+// node cuts a stream into segments that are content-addressed blobs
+// (BLAKE3, as apps/content names them) listed by a playlist the
+// publisher's wallet signs; relays form a fan-out tree that caches the
+// newest segments; viewers play through the node's HTTP gateway
+// (http://NAME.anynet/live/<stream>/index.m3u8) with any HLS player.
+//
+// # Ingest
+//
+// Ingest is a loopback HTTP endpoint for encoders: HLS pushed over HTTP
+// PUT, which ffmpeg 5.1 (Debian's) writes with
+//
+//	ffmpeg -re -i … -c:v libx264 -f hls -hls_time 1 -method PUT \
+//	  http://127.0.0.1:PORT/<ingest key>/<stream>/index.m3u8
+//
+// The ingest key (Service.IngestKey) authenticates the encoder as the
+// node's wallet, the way an RTMP stream key does; the node signs. Each
+// segment newly listed by the encoder's playlist is pushed (PushCmd):
+// hashed, cached, listed in a new signed playlist and sent down the
+// tree. RTMP, SRT and RTSP are not offered (their Go libraries are not
+// reachable here); WHIP is planned (see the README).
+//
+// # Port, DID entry
+//
+// Nodes talk on TCP Port (4200) of their identity; a wallet that
+// publishes or relays adds the did:ethr service entry
+// DocumentEntryType ("AnynetStream") = "port:4200". Frames travel as
+// the shared runtime carries them (u32 length, then the frame).
+//
+// # Playlist
+//
+// The signed playlist lists a sliding window (at most MaxWindow) of
+// consecutive segments; integers are big-endian:
+//
+//	"ANS1" | 20 owner | u8 len | name | u32 target ms | u8 flags (1 ended)
+//	| u8 count | count × (u64 seq | u32 duration ms | u32 size
+//	| u64 captured unix ms | 32 BLAKE3 id) | 65 signature
+//
+// The signature is the owner wallet's EIP-191 personal_sign (R‖S‖V, V
+// 27 or 28) over every byte before it; a playlist is accepted only if
+// it recovers to the owner of the stream asked for. Names are 1 to 64
+// of a-z 0-9 _ -.
+//
+// Vector (wire_test.go): owner key 32 × 0x01 (wallet
+// 0x1a642f0e3c3af545e7acbd38b07251b3990914f1), stream "cam", target
+// 1000 ms, one segment seq 7, 1500 ms, the 3 bytes "abc", captured at
+// 1700000000000 ms:
+//
+//	414e5331 1a642f0e3c3af545e7acbd38b07251b3990914f1 03 63616d 000003e8 00 01
+//	0000000000000007 000005dc 00000003 0000018bcfe56800
+//	6437b3ac38465133ffb63b75273a8db548c558465d79db03fd359c6cd5bd9d85
+//	signature 3f8f98abbf115f2a445dc766e8f48e6ae2e6bbb5ca156d0923b1ef8000c43c8d
+//	          7cde0555b55df86cc7ee5f3e2b0043e88af736fe7921dad713a05ab5a7f644261c
+//
+// # Frames
+//
+// The first byte is the type; then the stream's key (20 owner | u8 len
+// | name), then:
+//
+//	1 Sub       u8 role (0 viewer, 1 relay; | 0x80: "serve me yourself") | u16 capacity
+//	            | u64 from (first seq wanted; 0: the newest 3)
+//	2 Accept    u8 depth of the sender (0: the origin)
+//	3 Redirect  u8 count (≤ 8) | count × 20 wallet   (relays with room; none: refused)
+//	4 Segment   u64 seq | 32 id | bytes (≤ MaxSegment, 8 MiB)
+//	5 Playlist  signed playlist
+//	6 Load      u16 capacity | u16 children | u8 depth | 20 upstream   (relay → origin)
+//	7 Leave
+//
+// Vector: Sub(key above, relay, capacity 100, from 9) is
+// 01 1a642f0e…14f1 03 63616d 01 0064 0000000000000009.
+//
+// # The tree
+//
+// The Core (service.Core, on the shared runner; the simulator drives
+// the same core) keeps the tree (core_tree.go): the origin serves
+// Fanout children itself and redirects the others to the relays with
+// room, shallowest and least loaded first, never into the joiner's own
+// subtree; relays report their load (Load) so the origin can choose;
+// a child's upstream that goes Down or stays silent for StallTimeout
+// is replaced by the next candidate of its last Redirect (no round trip
+// to the origin), asking from the first segment it lacks, so nothing
+// is skipped. Every node verifies each segment against the ID in the
+// signed playlist before it keeps, forwards or plays it; a relay that
+// sends bad bytes is hung up on and replaced, and not tried again for
+// 30 s; when every relay the origin names has failed a joiner, it asks
+// the origin to serve it directly (role | 0x80). Nodes cache the window
+// and send their children the playlist at least once a target duration
+// (a heartbeat), so a relay that waits for its own upstream keeps its
+// children.
+//
+// Live state is not stored: a stream does not outlive its nodes.
+//
+// # Playback
+//
+// Gateway serves http://NAME.anynet/live/<stream>/index.m3u8 (HLS
+// version 3, segments <seq>.ts) to players through the node's HTTP
+// proxy, and hands every other request to the content gateway. The
+// first request joins the stream as a viewer.
+package stream

@@ -1,0 +1,37 @@
+package stream
+
+import (
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// EventKind says what an Event reports.
+type EventKind uint8
+
+const (
+	// EventSegment: a segment was published here, or arrived verified.
+	EventSegment EventKind = iota + 1
+	// EventFailover: the upstream (Peer) failed and was replaced.
+	EventFailover
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventSegment:
+		return "segment"
+	case EventFailover:
+		return "failover"
+	}
+	return "unknown"
+}
+
+// Event is what a core reports to its user.
+type Event struct {
+	Kind     EventKind
+	Key      Key
+	Seq      uint64
+	Captured time.Time
+	Size     int
+	Peer     common.Address
+}

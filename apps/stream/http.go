@@ -1,0 +1,318 @@
+package stream
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Ingest is the loopback HTTP endpoint encoders push to: HLS over HTTP
+// PUT, as ffmpeg's hls muxer writes it (-f hls -method PUT):
+//
+//	PUT /<ingest key>/<stream>/<segment>.ts   a segment, held until listed
+//	PUT /<ingest key>/<stream>/<any>.m3u8     the encoder's playlist: each
+//	                                          newly listed segment is pushed
+//	                                          with its #EXTINF duration
+//	DELETE …                                  accepted, ignored
+//
+// The key (Service.IngestKey) is what authenticates the encoder as the
+// node's wallet, as an RTMP stream key does; the node then signs.
+type Ingest struct {
+	Stream *Service
+	Logger *slog.Logger
+
+	mu      sync.Mutex // guards streams
+	streams map[string]*ingestState
+}
+
+type ingestState struct {
+	push   sync.Mutex        // held while a playlist is applied: one at a time, in order
+	files  map[string][]byte // segments PUT, not yet listed
+	pushed map[string]bool
+	order  []string // pushed, oldest first (bounded)
+	ended  bool
+}
+
+// maxPending bounds the segments an ingest holds before they are listed.
+const maxPending = 16
+
+func (g *Ingest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if len(parts) != 3 || parts[0] != g.Stream.IngestKey() {
+		http.Error(w, ErrDenied.Error(), http.StatusForbidden)
+		return
+	}
+	name, file := parts[1], parts[2]
+	if !ValidName(name) {
+		http.Error(w, ErrBadName.Error(), http.StatusBadRequest)
+		return
+	}
+	switch r.Method {
+	case http.MethodDelete:
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case http.MethodPut, http.MethodPost:
+	default:
+		http.Error(w, "stream: PUT segments and playlists", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxSegment+1))
+	if err != nil || len(body) > MaxSegment {
+		http.Error(w, fmt.Sprintf("stream: read %s: too large or %v", file, err), http.StatusBadRequest)
+		return
+	}
+	if err := g.put(r.Context(), name, file, body); err != nil {
+		code := http.StatusBadGateway
+		if errors.Is(err, ErrMalformed) {
+			code = http.StatusBadRequest
+		}
+		http.Error(w, err.Error(), code)
+		return
+	}
+	w.WriteHeader(http.StatusCreated)
+}
+
+func (g *Ingest) put(ctx context.Context, name, file string, body []byte) error {
+	g.mu.Lock()
+	if g.streams == nil {
+		g.streams = map[string]*ingestState{}
+	}
+	st := g.streams[name]
+	if st == nil {
+		st = &ingestState{files: map[string][]byte{}, pushed: map[string]bool{}}
+		g.streams[name] = st
+	}
+	g.mu.Unlock()
+	if !strings.HasSuffix(file, ".m3u8") {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if len(st.files) >= maxPending {
+			return fmt.Errorf("stream: ingest %s: %d segments never listed", name, len(st.files))
+		}
+		st.files[file] = body
+		return nil
+	}
+	entries, ended, err := parseMediaPlaylist(body)
+	if err != nil {
+		return err
+	}
+	if _, err := g.Stream.Publish(ctx, name, 0); err != nil {
+		return err
+	}
+	st.push.Lock()
+	defer st.push.Unlock()
+	// Encoders hang up without waiting for the answer (ffmpeg does):
+	// a push that started finishes, so it is never repeated.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	for i, e := range entries {
+		g.mu.Lock()
+		data, ok := st.files[e.uri]
+		done := st.pushed[e.uri]
+		g.mu.Unlock()
+		if done {
+			continue
+		}
+		if !ok {
+			break // listed before its PUT ended: the next playlist pushes it
+		}
+		last := ended && i == len(entries)-1
+		if _, err := g.Stream.r.Do(ctx, PushCmd{Name: name, Data: data, Duration: e.dur, End: last}); err != nil {
+			return err
+		}
+		g.mu.Lock()
+		delete(st.files, e.uri)
+		st.pushed[e.uri] = true
+		st.order = append(st.order, e.uri)
+		if len(st.order) > 4*MaxWindow {
+			delete(st.pushed, st.order[0])
+			st.order = st.order[1:]
+		}
+		g.mu.Unlock()
+	}
+	return nil
+}
+
+type hlsEntry struct {
+	uri string
+	dur time.Duration
+}
+
+// parseMediaPlaylist reads the segments of an HLS media playlist
+// (RFC 8216 #EXTINF and URI lines) and whether it has #EXT-X-ENDLIST.
+func parseMediaPlaylist(b []byte) ([]hlsEntry, bool, error) {
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	var es []hlsEntry
+	var dur time.Duration
+	inf, ended := false, false
+	first := true
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if first {
+			if line != "#EXTM3U" {
+				return nil, false, fmt.Errorf("%w: playlist does not start with #EXTM3U", ErrMalformed)
+			}
+			first = false
+			continue
+		}
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "#EXTINF:"):
+			v, _, _ := strings.Cut(strings.TrimPrefix(line, "#EXTINF:"), ",")
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 || f > 3600 {
+				return nil, false, fmt.Errorf("%w: %q", ErrMalformed, line)
+			}
+			dur, inf = time.Duration(f*float64(time.Second)), true
+		case line == "#EXT-X-ENDLIST":
+			ended = true
+		case strings.HasPrefix(line, "#"):
+		default:
+			if !inf {
+				return nil, false, fmt.Errorf("%w: URI %q without #EXTINF", ErrMalformed, line)
+			}
+			if strings.Contains(line, "/") || len(line) > 255 {
+				return nil, false, fmt.Errorf("%w: segment URI %q is not a file name", ErrMalformed, line)
+			}
+			es = append(es, hlsEntry{uri: line, dur: dur})
+			inf = false
+			if len(es) > 1024 {
+				return nil, false, fmt.Errorf("%w: playlist too long", ErrMalformed)
+			}
+		}
+	}
+	if first {
+		return nil, false, fmt.Errorf("%w: empty playlist", ErrMalformed)
+	}
+	return es, ended, sc.Err()
+}
+
+// Gateway serves live streams to standard players at
+// http://NAME.anynet/live/<stream>/index.m3u8 (and /<seq>.ts) — the
+// node joins the stream as a viewer on the first request — and passes
+// every other request to Next (content.Gateway for sites).
+type Gateway struct {
+	Stream *Service
+	// Next serves everything else; nil answers 404.
+	Next http.Handler
+	// Wait bounds how long a request waits for a stream's first
+	// playlist or a segment not here yet; 0 means 15 s.
+	Wait time.Duration
+}
+
+// TLD is the suffix of the hosts the gateway answers for.
+const TLD = ".anynet"
+
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if !strings.HasSuffix(host, TLD) || len(parts) != 3 || parts[0] != "live" {
+		if g.Next != nil {
+			g.Next.ServeHTTP(w, r)
+		} else {
+			http.NotFound(w, r)
+		}
+		return
+	}
+	ctx := r.Context()
+	wait := g.Wait
+	if wait == 0 {
+		wait = 15 * time.Second
+	}
+	k, err := g.Stream.Watch(ctx, strings.TrimSuffix(host, TLD), parts[1], 0)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	file := parts[2]
+	if file == "index.m3u8" {
+		v, err := poll(ctx, wait, func() (PlaylistView, error) {
+			v, err := g.Stream.Playlist(ctx, k)
+			if err == nil && len(v.Held) == 0 {
+				err = ErrNotFound
+			}
+			return v, err
+		})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusGatewayTimeout)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Write(RenderM3U8(v))
+		return
+	}
+	seq, err := strconv.ParseUint(strings.TrimSuffix(file, ".ts"), 10, 64)
+	if err != nil || !strings.HasSuffix(file, ".ts") {
+		http.NotFound(w, r)
+		return
+	}
+	data, err := poll(ctx, wait, func() ([]byte, error) { return g.Stream.Segment(ctx, k, seq) })
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "video/mp2t")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
+}
+
+// poll calls f until it succeeds, ctx ends or wait passes.
+func poll[T any](ctx context.Context, wait time.Duration, f func() (T, error)) (T, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		v, err := f()
+		if err == nil || !errors.Is(err, ErrNotFound) || time.Now().After(deadline) {
+			return v, err
+		}
+		select {
+		case <-ctx.Done():
+			return v, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// RenderM3U8 writes v as an HLS media playlist (RFC 8216) of the
+// newest run of consecutive segments held, named <seq>.ts.
+func RenderM3U8(v PlaylistView) []byte {
+	held := map[uint64]bool{}
+	for _, q := range v.Held {
+		held[q] = true
+	}
+	segs := v.Playlist.Segments
+	i := len(segs)
+	for i > 0 && held[segs[i-1].Seq] {
+		i--
+	}
+	segs = segs[i:]
+	target := int((v.Playlist.Target + time.Second - 1) / time.Second)
+	for _, s := range segs {
+		target = max(target, int((s.Duration+time.Second-1)/time.Second))
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%d\n", max(target, 1))
+	if len(segs) > 0 {
+		fmt.Fprintf(&b, "#EXT-X-MEDIA-SEQUENCE:%d\n", segs[0].Seq)
+	}
+	for _, s := range segs {
+		fmt.Fprintf(&b, "#EXTINF:%.3f,\n%d.ts\n", s.Duration.Seconds(), s.Seq)
+	}
+	if v.Playlist.Ended {
+		b.WriteString("#EXT-X-ENDLIST\n")
+	}
+	return b.Bytes()
+}
