@@ -43,31 +43,45 @@ func (c *Client) ChatSendFile(ctx context.Context, to, path string) (m ChatMessa
 // ChatGet reads the streamed progress lines, calling progress for each,
 // and returns the final line's file or error.
 func (c *Client) ChatGet(ctx context.Context, id, dir string, progress func(have, total int64)) (ChatFile, error) {
-	b, _ := json.Marshal(map[string]any{"id": id, "dir": dir})
-	req, err := http.NewRequestWithContext(ctx, "POST", "http://anynet/v1/chat/get", bytes.NewReader(b))
+	return getWithProgress[ChatFile](ctx, c, "/v1/chat/get", map[string]any{"id": id, "dir": dir}, progress)
+}
+
+// getWithProgress POSTs body to a streaming download endpoint and reads
+// its progress lines (Progress, ContentProgress: have and total, then a
+// last line with the file or an error), calling progress for each.
+func getWithProgress[F any](ctx context.Context, c *Client, path string, body any, progress func(have, total int64)) (F, error) {
+	var zero F
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, "POST", "http://anynet"+path, bytes.NewReader(b))
 	if err != nil {
-		return ChatFile{}, err
+		return zero, err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return ChatFile{}, c.dialError(err)
+		return zero, c.dialError(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return ChatFile{}, readError(resp)
+		return zero, readError(resp)
 	}
 	dec := json.NewDecoder(resp.Body)
 	for {
-		var p Progress
+		var p struct {
+			Have  int64  `json:"have,omitempty"`
+			Total int64  `json:"total,omitempty"`
+			File  *F     `json:"file,omitempty"`
+			Error string `json:"error,omitempty"`
+			Code  string `json:"code,omitempty"`
+		}
 		if err := dec.Decode(&p); err != nil {
 			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
-			return ChatFile{}, fmt.Errorf("control: download answer cut short: %w", err)
+			return zero, fmt.Errorf("control: download answer cut short: %w", err)
 		}
 		switch {
 		case p.Error != "":
-			return ChatFile{}, remoteError(0, p.Code, p.Error)
+			return zero, remoteError(0, p.Code, p.Error)
 		case p.File != nil:
 			return *p.File, nil
 		case progress != nil:

@@ -1,12 +1,9 @@
 package control
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"time"
@@ -311,35 +308,5 @@ func (c *Client) ContentPublish(ctx context.Context, dir, name string) (p Conten
 // ContentGet reads the streamed progress lines, calling progress for
 // each, and returns the final line's file or error.
 func (c *Client) ContentGet(ctx context.Context, link, dir string, progress func(have, total int64)) (ContentFile, error) {
-	b, _ := json.Marshal(map[string]any{"link": link, "dir": dir})
-	req, err := http.NewRequestWithContext(ctx, "POST", "http://anynet/v1/content/get", bytes.NewReader(b))
-	if err != nil {
-		return ContentFile{}, err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return ContentFile{}, c.dialError(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return ContentFile{}, readError(resp)
-	}
-	dec := json.NewDecoder(resp.Body)
-	for {
-		var p ContentProgress
-		if err := dec.Decode(&p); err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF
-			}
-			return ContentFile{}, fmt.Errorf("control: download answer cut short: %w", err)
-		}
-		switch {
-		case p.Error != "":
-			return ContentFile{}, remoteError(0, p.Code, p.Error)
-		case p.File != nil:
-			return *p.File, nil
-		case progress != nil:
-			progress(p.Have, p.Total)
-		}
-	}
+	return getWithProgress[ContentFile](ctx, c, "/v1/content/get", map[string]any{"link": link, "dir": dir}, progress)
 }
