@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"fmt"
 
 	"github.com/anynet/anynet/internal/nodehook"
@@ -37,15 +38,20 @@ type node struct {
 	srv      *server // nil unless some transfer targets this node
 }
 
-func newNode(s *Sim, id int32) *node {
-	n := &node{s: s, id: id, lastTick: -1}
+// walletKey is node id's wallet key, drawn from the run's seed.
+func (s *Sim) walletKey(id int32) *ecdsa.PrivateKey {
 	ws := streamSeed(s.seed, "wallet", id, 0)
 	// A 256-bit value is a valid secp256k1 key but for ~2^-128 of them.
 	wk, err := crypto.ToECDSA(ws[:])
 	if err != nil {
 		panic(fmt.Sprintf("sim: wallet key of node %d: %v", id, err))
 	}
-	n.signer = transport.NewKeySigner(wk)
+	return wk
+}
+
+func newNode(s *Sim, id int32) *node {
+	n := &node{s: s, id: id, lastTick: -1}
+	n.signer = transport.NewKeySigner(s.walletKey(id))
 	nk, err := transport.NodeKeyFromPrivate(streamSeed(s.seed, "nodekey", id, 0))
 	if err != nil {
 		panic(fmt.Sprintf("sim: node key of node %d: %v", id, err))

@@ -10,7 +10,6 @@ import (
 	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // The "pay" workload runs apps/pay's core on every host through the
@@ -96,13 +95,7 @@ func payMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 	svc := &Service{
 		Port: payPort,
 		Core: func(self common.Address, st service.Store, rnd io.Reader) service.Core {
-			n, _ := s.nodeByWallet(self)
-			ws := streamSeed(s.seed, "wallet", n.id, 0)
-			key, err := crypto.ToECDSA(ws[:])
-			if err != nil {
-				panic(fmt.Sprintf("sim: wallet key of node %d: %v", n.id, err))
-			}
-			core := pay.NewCore(pay.CoreConfig{Wallet: pay.NewKeyWallet(key), Domain: l.dom, Store: st, Rand: rnd})
+			core := pay.NewCore(pay.CoreConfig{Wallet: s.wallet(self), Domain: l.dom, Store: st, Rand: rnd})
 			return &payDriver{core: core, l: l, cheat: l.cheats[self]}
 		},
 		Commands: func(Workload, []common.Address, *rand.Rand) []Command { return planned },
@@ -110,6 +103,13 @@ func payMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 		Check:    l.check,
 	}
 	return append(svc.workload(s, w, rng), l)
+}
+
+// wallet is the pay.Wallet of the node whose wallet is self, for cores
+// that sign.
+func (s *Sim) wallet(self common.Address) *pay.KeyWallet {
+	n, _ := s.nodeByWallet(self)
+	return pay.NewKeyWallet(s.walletKey(n.id))
 }
 
 // observe checks each answer and event as it comes.

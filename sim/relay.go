@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/relay"
 	"github.com/anynet/anynet/apps/service"
 )
@@ -124,14 +122,8 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 	svc := &Service{
 		Port: relay.RelayPort,
 		Core: func(self common.Address, st service.Store, rnd io.Reader) service.Core {
-			n, _ := s.nodeByWallet(self)
-			ws := streamSeed(s.seed, "wallet", n.id, 0)
-			key, err := crypto.ToECDSA(ws[:])
-			if err != nil {
-				panic(fmt.Sprintf("sim: wallet key of node %d: %v", n.id, err))
-			}
 			cfg := roles[self]
-			cfg.Wallet, cfg.Epoch, cfg.Guardians, cfg.Params = pay.NewKeyWallet(key), epoch, guardians, params
+			cfg.Wallet, cfg.Epoch, cfg.Guardians, cfg.Params = s.wallet(self), epoch, guardians, params
 			cfg.Store, cfg.Rand, cfg.ReceiptEvery, cfg.ProbeTimeout, cfg.Grace = st, rnd, 16<<10, 5*time.Second, 4*time.Second
 			cfg.FlowBytes = [2]int{1 << 10, 16 << 10}
 			return &relayDriver{core: relay.NewCore(cfg), cheat: l.cheat[self]}
