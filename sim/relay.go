@@ -47,6 +47,7 @@ type relayLoad struct {
 	// counts, for the tests and the summary.
 	flows, settled, detected int
 	stats                    *Stats
+	why                      string // how two Guardians' scores differ
 }
 
 type relayKey struct {
@@ -154,8 +155,26 @@ func (l *relayLoad) observe(o Observation) error {
 			l.scores[ep] = e.Scores
 		}
 		l.roots[ep][o.Node] = e.Commitment.Root
+		if e.Commitment.Root != l.scoresRoot(ep) {
+			l.differ(ep, o.Node, e.Scores)
+		}
 	}
 	return nil
+}
+
+func (l *relayLoad) scoresRoot(ep uint64) common.Hash { return relay.Commit(l.scores[ep]).Root }
+
+// differ names, in the run's log, the first Edge a Guardian scored
+// otherwise than the first Guardian of the epoch.
+func (l *relayLoad) differ(ep uint64, g common.Address, s relay.Scores) {
+	for _, a := range l.scores[ep].Edges {
+		b, ok := s.Of(a.Edge)
+		if !ok || a.Status != b.Status || a.Delivered != b.Delivered || a.Probes != b.Probes {
+			l.why = fmt.Sprintf("edge %s (%s): first guardian %s %d bytes %d probes, guardian %s %s %d bytes %d probes",
+				a.Edge, l.cheat[a.Edge], a.Status, a.Delivered, a.Probes, g, b.Status, b.Delivered, b.Probes)
+			return
+		}
+	}
 }
 
 // check verifies every settled epoch.
@@ -170,7 +189,7 @@ func (l *relayLoad) check() error {
 			if first == (common.Hash{}) {
 				first = r
 			} else if r != first {
-				return fmt.Errorf("epoch %d: guardians committed different roots", ep)
+				return fmt.Errorf("epoch %d: guardians committed different roots: %s", ep, l.why)
 			}
 		}
 		l.settled++

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/service"
@@ -34,9 +35,11 @@ type CoreConfig struct {
 	// Epoch is the length of an epoch; zero means an hour. Epoch n runs
 	// from n*Epoch to (n+1)*Epoch since the Unix epoch.
 	Epoch time.Duration
-	// Grace is how long after an epoch ends Edges and WatchDogs hand in
-	// its evidence (late receipts are lost to the Edge); Guardians settle
-	// after three. Zero means a tenth of Epoch.
+	// Grace: Edges and WatchDogs hand in an epoch's evidence in the
+	// second half of the Grace after it ends, and send it again every Grace until each
+	// Guardian acknowledges it; Guardians settle three Graces after the
+	// end (what comes later is lost to its sender). Zero means a tenth of
+	// Epoch.
 	Grace time.Duration
 	// Guardians receive Edges' receipts and WatchDogs' probe results.
 	Guardians []common.Address
@@ -122,8 +125,8 @@ type outKey struct {
 	epoch    uint64
 }
 
-// outItem is a batch for a Guardian: at is when to (re)send it, zero
-// while it is on its way.
+// outItem is a batch for a Guardian: at is when to send it again if no
+// acknowledgement has come by then.
 type outItem struct {
 	frame []byte
 	at    time.Time
@@ -135,7 +138,8 @@ type batchKey struct {
 }
 
 // retryAfter is how long an Edge or WatchDog waits to send a batch again
-// after the Guardian's connection failed.
+// after the Guardian's connection failed; unacknowledged, it sends it
+// again every grace.
 const retryAfter = time.Second
 
 type meterKey struct {
@@ -181,6 +185,16 @@ func (c *Core) epochEnd(e uint64) time.Time { return time.Unix(0, int64(e+1)*int
 
 func (c *Core) grace() time.Duration { return c.cfg.Grace }
 
+// handIn is when this node hands in its evidence of epoch e: in the
+// second half of the grace after the epoch ends (the first half lets the
+// endpoints' last receipts arrive), at a moment its wallet and the epoch
+// decide, so that Guardians are not met by every Edge at once.
+func (c *Core) handIn(e uint64) time.Time {
+	h := crypto.Keccak256(c.self[:], binary.BigEndian.AppendUint64(nil, e))
+	half := c.grace() / 2
+	return c.epochEnd(e).Add(half + time.Duration(binary.BigEndian.Uint64(h)%uint64(max(half, 1))))
+}
+
 // Handle implements service.Core.
 func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	switch in.Kind {
@@ -190,7 +204,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 		c.frame(now, in.Peer, in.Frame, out)
 	case service.Down:
 		for k, it := range c.outbox {
-			if k.guardian == in.Peer && it.at.IsZero() {
+			if k.guardian == in.Peer && now.Add(retryAfter).Before(it.at) {
 				it.at = now.Add(retryAfter)
 			}
 		}
@@ -349,11 +363,11 @@ func outStoreKey(k outKey) []byte {
 
 // post hands a batch of an epoch to every Guardian, keeping it until
 // each acknowledges it.
-func (c *Core) post(kind byte, epoch uint64, items [][]byte, out *service.Effects) {
+func (c *Core) post(now time.Time, kind byte, epoch uint64, items [][]byte, out *service.Effects) {
 	frame := encodeBatch(kind, epoch, items)
 	for _, g := range c.cfg.Guardians {
 		k := outKey{g, kind, epoch}
-		c.outbox[k] = &outItem{frame: frame}
+		c.outbox[k] = &outItem{frame: frame, at: now.Add(c.grace())}
 		out.Put(outStoreKey(k), frame)
 		out.To(g, frame)
 	}
@@ -475,7 +489,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 			if c.submitted[e] {
 				continue
 			}
-			due := c.epochEnd(e).Add(c.grace())
+			due := c.handIn(e)
 			if now.Before(due) {
 				out.Wake(due)
 				continue
@@ -486,7 +500,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 				items = append(items, b)
 			}
 			slices.SortFunc(items, func(a, b []byte) int { return cmp.Compare(string(a), string(b)) })
-			c.post(frameSubmit, e, items, out)
+			c.post(now, frameSubmit, e, items, out)
 			c.submitted[e] = true
 			delete(c.collectors, e)
 			c.forget(binary.BigEndian.AppendUint64([]byte("r"), e), out)
@@ -498,23 +512,21 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 		c.watch(now, cur, out)
 	}
 
-	// Batches whose Guardian's connection failed, sent again.
+	// Batches not acknowledged in time, sent again.
 	var again []outKey
-	for k, it := range c.outbox {
-		if !it.at.IsZero() {
-			again = append(again, k)
-		}
+	for k := range c.outbox {
+		again = append(again, k)
 	}
 	slices.SortFunc(again, func(a, b outKey) int {
 		return cmp.Or(a.guardian.Cmp(b.guardian), cmp.Compare(a.kind, b.kind), cmp.Compare(a.epoch, b.epoch))
 	})
 	for _, k := range again {
-		if it := c.outbox[k]; now.Before(it.at) {
-			out.Wake(it.at)
-		} else {
-			it.at = time.Time{}
+		it := c.outbox[k]
+		if !now.Before(it.at) {
+			it.at = now.Add(c.grace())
 			out.To(k.guardian, it.frame)
 		}
+		out.Wake(it.at)
 	}
 
 	// Guardian: settle epochs three graces after they end.
@@ -576,7 +588,7 @@ func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
 		}
 	}
 	for _, e := range sortedKeys(c.results) {
-		due := c.epochEnd(e).Add(c.grace())
+		due := c.handIn(e)
 		if now.Before(due) {
 			out.Wake(due)
 			continue
@@ -586,7 +598,7 @@ func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
 			b, _ := p.MarshalBinary()
 			items = append(items, b)
 		}
-		c.post(frameProbes, e, items, out)
+		c.post(now, frameProbes, e, items, out)
 		delete(c.results, e)
 	}
 }
