@@ -133,3 +133,12 @@ func ParseInfo(line []byte) error {
 	_, err := op(line, "INFO")
 	return err
 }
+
+// unquote decodes the JSON string raw into v, leaving v as it is when
+// raw is not a string.
+func unquote(raw json.RawMessage, v *string) {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		*v = s
+	}
+}
