@@ -114,7 +114,7 @@ func TestClusterSurvivesNodeLoss(t *testing.T) {
 	refusedOnClusterPort(t, ctx, eve, ms[entry].node.Addr())
 
 	// Bob, through his gateway and the entry member.
-	gw := &Gateway{Host: bob}
+	gw := &Gateway{Host: bob, Password: testGatewayPassword}
 	t.Cleanup(gw.Close)
 	nc, err := gw.Connect(ms[entry].node.Addr().Hex())
 	if err != nil {

@@ -58,7 +58,7 @@
 // Test vectors (connect_test.go, TestRewriteConnectVectors): the client
 // line
 //
-//	CONNECT {"verbose":false,"pedantic":false,"user":"alice.anynet","pass":"","lang":"go","version":"1.56.0","protocol":1,"headers":true}
+//	CONNECT {"verbose":false,"pedantic":false,"user":"alice.anynet","pass":"pw","lang":"go","version":"1.56.0","protocol":1,"headers":true}
 //
 // for wallet 0x00…b0 with MAC "mac" becomes
 //
@@ -67,15 +67,21 @@
 // # The gateway: subjects scoped by wallet or name
 //
 // Each wallet's node holds its own subjects and streams; a client picks
-// whose by naming the host in its URL's user part:
-// nats://alice.anynet@127.0.0.1:4222 (or a 0x… wallet; nothing means this
-// node). The gateway greets the client with its own INFO line, reads
-// its CONNECT, takes the host from "user" (or "auth_token", which is
-// where clients put a URL user with no password), dials the host's Port
-// over the overlay, drops the host's INFO line, forwards the CONNECT
+// whose by naming the host as its URL's user, with the gateway's
+// password: nats://alice.anynet:PASSWORD@127.0.0.1:4222 (or a 0x…
+// wallet; an empty user, or the password alone as a token,
+// nats://PASSWORD@127.0.0.1:4222, means this node). The password is
+// random per node, kept in <node dir>/mq/gateway-password (mode 0600;
+// GatewayPassword), and shown to the node's user by `anynet mq url`;
+// without it a client gets the engine's "Authorization Violation", as
+// any process on the machine could otherwise act as the node's wallet.
+// The gateway greets the client with its own INFO line, reads its
+// CONNECT, takes the host and password from "user" and "pass" (or the
+// password from "auth_token", where clients put a URL user with no
+// password), checks the password, dials the host's Port over the
+// overlay, drops the host's INFO line, forwards the CONNECT
 // (credentials removed: the host fills in this node's wallet) and then
-// copies bytes. Anyone who can reach the gateway acts as this node's
-// wallet: it listens on loopback only.
+// copies bytes.
 //
 // # Semantics (the engine's, and what this package adds)
 //

@@ -16,4 +16,6 @@ var (
 	// ErrCluster: a cluster configuration without other members, or a
 	// route that does not come from this node's engine or a member.
 	ErrCluster = errors.New("mq: cluster")
+	// ErrGatewayAuth: a gateway client without the gateway's password.
+	ErrGatewayAuth = errors.New("mq: gateway: wrong or no password")
 )
