@@ -179,13 +179,18 @@ func (d *Daemon) mqServer(ctx context.Context) (*mq.Server, error) {
 }
 
 // mqCluster resolves the members named by config mq-cluster (nil when
-// it is empty).
+// it is empty): a 0x wallet as it is, a name through the node's lookup,
+// which needs the member published.
 func (d *Daemon) mqCluster(ctx context.Context) (*mq.ClusterConfig, error) {
 	if len(d.cfg.MQCluster) == 0 {
 		return nil, nil
 	}
 	c := &mq.ClusterConfig{Members: []common.Address{d.wallet}}
 	for _, name := range d.cfg.MQCluster {
+		if common.IsHexAddress(name) { // need not be up (or published) yet
+			c.Members = append(c.Members, common.HexToAddress(name))
+			continue
+		}
 		lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		w, err := d.node.Lookup(lctx, name)
 		cancel()
