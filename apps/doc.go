@@ -26,6 +26,7 @@
 //	vpn       apps/vpn  tcp 1080 (tunnels: TCP      AnynetExit = "v=1 region=<text> price=<text> policy=<summary>"
 //	                    and UDP as datagrams)
 //	mq        apps/mq   tcp 4222 (NATS, JetStream) AnynetMQ = "nats:4222"
+//	                    tcp 6222 (cluster routes, members only)
 //	                    loopback 127.0.0.1:4222 (gateway for NATS clients)
 //	relay     apps/relay tcp 4300 (receipts,       (none yet: role entries are future work)
 //	                    probes, evidence)
@@ -79,7 +80,8 @@
 // are the engine's users, the owner's grants their permissions): durable
 // streams, consumer groups, acks, nak, term, backoff, de-duplication,
 // delayed messages, replay; a dead-letter stream; a loopback gateway
-// through which standard NATS clients reach any wallet's queues. The
+// (with a password) through which standard NATS clients reach any
+// wallet's queues; replicated clusters of wallets that agree. The
 // engine has its own goroutines and clock, so mq does not take the core
 // shape and the simulator does not run it.
 //

@@ -28,6 +28,9 @@ type StreamSpec struct {
 	// Delayed lets messages carry a schedule (delayed delivery), and
 	// adds the stream's schedule subjects, ScheduleSubject(Name, ">").
 	Delayed bool
+	// Replicas is how many members of the node's cluster keep a copy
+	// (at most 5); 0 means 1, the only choice on a node alone.
+	Replicas int
 }
 
 // ScheduleSubject is where a delayed message for subject is published
@@ -52,6 +55,10 @@ type StreamInfo struct {
 	FirstSeq  uint64   `json:"first_seq"`
 	LastSeq   uint64   `json:"last_seq"`
 	Consumers int      `json:"consumers"`
+	// Replicas is how many members keep the stream; Leader is the
+	// engine (its server name) that leads it on a cluster.
+	Replicas int    `json:"replicas"`
+	Leader   string `json:"leader,omitempty"`
 }
 
 var retentions = map[string]jetstream.RetentionPolicy{
@@ -70,7 +77,7 @@ func (s *Server) AddStream(ctx context.Context, spec StreamSpec) (StreamInfo, er
 	}
 	cfg := jetstream.StreamConfig{Name: spec.Name, Subjects: spec.Subjects, Retention: ret,
 		Storage: jetstream.FileStorage, MaxAge: spec.MaxAge, MaxMsgs: spec.MaxMsgs, MaxBytes: spec.MaxBytes,
-		Duplicates: spec.Duplicates, AllowMsgSchedules: spec.Delayed}
+		Duplicates: spec.Duplicates, AllowMsgSchedules: spec.Delayed, Replicas: spec.Replicas}
 	if spec.Delayed {
 		cfg.Subjects = append(slices.Clone(cfg.Subjects), ScheduleSubject(spec.Name, ">"))
 	}
@@ -113,6 +120,10 @@ func (s *Server) Streams(ctx context.Context) ([]StreamInfo, error) {
 }
 
 func streamInfo(i *jetstream.StreamInfo) StreamInfo {
+	var leader string
+	if i.Cluster != nil && len(i.Cluster.Replicas) > 0 {
+		leader = i.Cluster.Leader
+	}
 	ret := "limits"
 	switch i.Config.Retention {
 	case jetstream.InterestPolicy:
@@ -122,5 +133,5 @@ func streamInfo(i *jetstream.StreamInfo) StreamInfo {
 	}
 	return StreamInfo{Name: i.Config.Name, Subjects: i.Config.Subjects, Retention: ret,
 		Messages: i.State.Msgs, Bytes: i.State.Bytes, FirstSeq: i.State.FirstSeq, LastSeq: i.State.LastSeq,
-		Consumers: i.State.Consumers}
+		Consumers: i.State.Consumers, Replicas: max(1, i.Config.Replicas), Leader: leader}
 }

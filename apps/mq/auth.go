@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -19,8 +20,10 @@ import (
 type walletAuth struct {
 	key   []byte         // MAC key, random per server run
 	owner common.Address // full rights
-	mu    sync.RWMutex   // guards policy
-	pol   Policy
+
+	mu      sync.RWMutex // guards pol, members
+	pol     Policy
+	members []common.Address // the cluster's other members: owners too
 }
 
 var _ server.Authentication = (*walletAuth)(nil)
@@ -30,6 +33,28 @@ func (a *walletAuth) pass(w common.Address) string {
 	m := hmac.New(sha256.New, a.key)
 	m.Write(w.Bytes())
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// routePass is the password of member w's routes (a MAC apart from
+// clients' passwords).
+func (a *walletAuth) routePass(w common.Address) string {
+	m := hmac.New(sha256.New, a.key)
+	m.Write([]byte("route\x00"))
+	m.Write(w.Bytes())
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func (a *walletAuth) setMembers(ms []common.Address) {
+	a.mu.Lock()
+	a.members = ms
+	a.mu.Unlock()
+}
+
+// isMember reports whether w is another member of this node's cluster.
+func (a *walletAuth) isMember(w common.Address) bool {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return slices.Contains(a.members, w)
 }
 
 func (a *walletAuth) setPolicy(p Policy) {
@@ -54,7 +79,7 @@ func (a *walletAuth) Check(c server.ClientAuthentication) bool {
 	if !hmac.Equal([]byte(o.Password), []byte(a.pass(w))) {
 		return false
 	}
-	if w == a.owner {
+	if w == a.owner || a.isMember(w) {
 		c.RegisterUser(&server.User{Username: w.Hex()})
 		return true
 	}

@@ -76,18 +76,26 @@ func ParseConnect(line []byte) (map[string]json.RawMessage, error) {
 	return fields, nil
 }
 
-// ConnectTarget returns the host a gateway client names in its CONNECT:
-// the "user" field, else "auth_token" (a URL such as
-// nats://alice.eth@127.0.0.1:4222, with no password, makes clients send
-// the user part as a token); "" when neither is there.
-func ConnectTarget(fields map[string]json.RawMessage) string {
-	for _, k := range []string{"user", "auth_token"} {
-		var v string
-		if raw, ok := fields[k]; ok && json.Unmarshal(raw, &v) == nil && v != "" {
-			return v
-		}
+// GatewayCredentials returns the host a gateway client names in its
+// CONNECT and the password it presents: "user" and "pass" when the
+// client sent a password (nats://alice.eth:PASSWORD@127.0.0.1:4222),
+// else this node ("") and "auth_token" (a URL with a user part and no
+// password, nats://PASSWORD@127.0.0.1:4222, makes clients send it as a
+// token).
+func GatewayCredentials(fields map[string]json.RawMessage) (host, pass string) {
+	if raw, ok := fields["pass"]; ok {
+		unquote(raw, &pass)
 	}
-	return ""
+	if pass != "" {
+		if raw, ok := fields["user"]; ok {
+			unquote(raw, &host)
+		}
+		return host, pass
+	}
+	if raw, ok := fields["auth_token"]; ok {
+		unquote(raw, &pass)
+	}
+	return "", pass
 }
 
 // RewriteConnect returns the CONNECT line of fields with every
@@ -132,4 +140,13 @@ func isCredential(k string) bool {
 func ParseInfo(line []byte) error {
 	_, err := op(line, "INFO")
 	return err
+}
+
+// unquote decodes the JSON string raw into v, leaving v as it is when
+// raw is not a string.
+func unquote(raw json.RawMessage, v *string) {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		*v = s
+	}
 }

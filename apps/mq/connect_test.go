@@ -13,21 +13,23 @@ import (
 
 // Test vectors of doc.go's CONNECT rewrite.
 var rewriteVectors = []struct {
-	in, user, pass, out, target string
+	in, user, pass, out string
+	target, gwPass      string // GatewayCredentials
 }{
 	{
-		in:     `CONNECT {"verbose":false,"pedantic":false,"user":"alice.anynet","pass":"","lang":"go","version":"1.56.0","protocol":1,"headers":true}` + "\r\n",
+		in:     `CONNECT {"verbose":false,"pedantic":false,"user":"alice.anynet","pass":"pw","lang":"go","version":"1.56.0","protocol":1,"headers":true}` + "\r\n",
 		user:   "0x00000000000000000000000000000000000000b0",
 		pass:   "mac",
 		out:    `CONNECT {"headers":true,"lang":"go","pedantic":false,"protocol":1,"verbose":false,"version":"1.56.0","user":"0x00000000000000000000000000000000000000b0","pass":"mac"}` + "\r\n",
-		target: "alice.anynet",
+		target: "alice.anynet", gwPass: "pw",
 	},
-	{ // a URL user with no password arrives as a token; every credential goes
-		in:     `connect {"auth_token":"0x00000000000000000000000000000000000000a1","jwt":"x","nkey":"y","sig":"z","echo":true,"User":"0x01","PASS":"p"}` + "\r\n",
+	{ // a URL user with no password arrives as a token (this node, with
+		// the token as the password); every credential goes
+		in:     `connect {"auth_token":"s3cret","jwt":"x","nkey":"y","sig":"z","echo":true,"User":"0x01","PASS":"p"}` + "\r\n",
 		user:   "0x00000000000000000000000000000000000000b0",
 		pass:   "mac",
 		out:    `CONNECT {"echo":true,"user":"0x00000000000000000000000000000000000000b0","pass":"mac"}` + "\r\n",
-		target: "0x00000000000000000000000000000000000000a1",
+		gwPass: "s3cret",
 	},
 	{
 		in:  "CONNECT {}\r\n",
@@ -41,8 +43,8 @@ func TestRewriteConnectVectors(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%d: %v", i, err)
 		}
-		if got := ConnectTarget(f); got != v.target {
-			t.Errorf("%d: target %q, want %q", i, got, v.target)
+		if host, pass := GatewayCredentials(f); host != v.target || pass != v.gwPass {
+			t.Errorf("%d: gateway credentials %q %q, want %q %q", i, host, pass, v.target, v.gwPass)
 		}
 		if got := string(RewriteConnect(f, v.user, v.pass)); got != v.out {
 			t.Errorf("%d: rewrite\n got %s\nwant %s", i, got, v.out)
@@ -98,14 +100,14 @@ func FuzzConnect(f *testing.F) {
 		if err != nil {
 			return
 		}
-		ConnectTarget(fields)
+		GatewayCredentials(fields)
 		out := RewriteConnect(fields, "0xwallet", "mac")
 		again, err := ParseConnect(out)
 		if err != nil {
 			t.Fatalf("rewritten CONNECT does not parse: %q: %v", out, err)
 		}
-		if ConnectTarget(again) != "0xwallet" {
-			t.Fatalf("rewritten CONNECT names %q", ConnectTarget(again))
+		if host, pass := GatewayCredentials(again); host != "0xwallet" || pass != "mac" {
+			t.Fatalf("rewritten CONNECT names %q %q", host, pass)
 		}
 		var opts server.ClientOpts
 		if err := json.Unmarshal(out[len("CONNECT "):], &opts); err == nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -46,11 +47,15 @@ const (
 type deadLetters struct {
 	nc  *nats.Conn
 	js  jetstream.JetStream
-	cc  jetstream.ConsumeContext
 	log *slog.Logger
+
+	mu sync.Mutex // guards cc
+	cc jetstream.ConsumeContext
 }
 
-func startDeadLetters(ctx context.Context, s *Server) (*deadLetters, error) {
+// newDeadLetters opens the worker's own in-process connection; setUp
+// makes its streams and starts it.
+func newDeadLetters(s *Server) (*deadLetters, error) {
 	nc, err := s.Connect(nats.Name("anynet-mq-dlq"))
 	if err != nil {
 		return nil, err
@@ -60,29 +65,58 @@ func startDeadLetters(ctx context.Context, s *Server) (*deadLetters, error) {
 		nc.Close()
 		return nil, fmt.Errorf("mq: dead letters: %w", err)
 	}
+	return d, nil
+}
+
+// setUp makes the advisory and dead-letter streams (with replicas
+// copies each, on a cluster) and the worker's durable consumer, and
+// starts consuming. On a cluster every member's worker shares the one
+// durable consumer, so each advisory is handled by one of them.
+func (d *deadLetters) setUp(ctx context.Context, replicas int) error {
 	streams := []jetstream.StreamConfig{
 		{Name: AdvisoryStream, Subjects: []string{advMaxDeliveries + ">", advTerminated + ">"},
-			Storage: jetstream.FileStorage, MaxAge: 7 * 24 * time.Hour},
+			Storage: jetstream.FileStorage, MaxAge: 7 * 24 * time.Hour, Replicas: replicas},
 		{Name: DeadLetterStream, Subjects: []string{DeadLetterPrefix + ">"},
-			Storage: jetstream.FileStorage, Duplicates: dlqWindow},
+			Storage: jetstream.FileStorage, Duplicates: dlqWindow, Replicas: replicas},
 	}
 	for _, cfg := range streams {
 		if _, err := d.js.CreateOrUpdateStream(ctx, cfg); err != nil {
-			nc.Close()
-			return nil, fmt.Errorf("mq: stream %s: %w", cfg.Name, err)
+			return fmt.Errorf("mq: stream %s: %w", cfg.Name, err)
 		}
 	}
 	cons, err := d.js.CreateOrUpdateConsumer(ctx, AdvisoryStream, jetstream.ConsumerConfig{
-		Durable: dlqConsumer, AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second})
+		Durable: dlqConsumer, AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second,
+		Replicas: replicas})
 	if err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("mq: dead-letter consumer: %w", err)
+		return fmt.Errorf("mq: dead-letter consumer: %w", err)
 	}
-	if d.cc, err = cons.Consume(d.handle); err != nil {
-		nc.Close()
-		return nil, fmt.Errorf("mq: dead-letter consume: %w", err)
+	cc, err := cons.Consume(d.handle)
+	if err != nil {
+		return fmt.Errorf("mq: dead-letter consume: %w", err)
 	}
-	return d, nil
+	d.mu.Lock()
+	d.cc = cc
+	d.mu.Unlock()
+	return nil
+}
+
+// keepSettingUp retries setUp until it works or ctx ends: a cluster's
+// JetStream answers only once its members elected a leader.
+func (d *deadLetters) keepSettingUp(ctx context.Context, replicas int) {
+	for {
+		try, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := d.setUp(try, replicas)
+		cancel()
+		if err == nil {
+			return
+		}
+		d.log.Debug("mq: dead letters not set up yet", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // advisory is the part of a JetStream consumer advisory the worker reads.
@@ -156,6 +190,10 @@ func (d *deadLetters) deadLetter(ctx context.Context, adv advisory, reason strin
 }
 
 func (d *deadLetters) close() {
-	d.cc.Stop()
+	d.mu.Lock()
+	if d.cc != nil {
+		d.cc.Stop()
+	}
+	d.mu.Unlock()
 	d.nc.Close()
 }

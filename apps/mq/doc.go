@@ -22,13 +22,17 @@
 // identity address. Its DID document carries the service entry
 // AnynetMQ = "nats:4222" (did/svc/AnynetMQ). On loopback, the node's
 // Gateway (DefaultGatewayAddr, 127.0.0.1:4222) lets local standard
-// clients reach any wallet's queues.
+// clients with its password reach any wallet's queues. A cluster's
+// members reach each other on ClusterPort (6222).
 //
 // A node may run its queues as a Lazy: the overlay port listens from the
 // start and the engine starts with the first connection or the owner's
 // first call (the daemon also starts it at once when HasStreams says
 // its directory holds streams of the owner's, whose schedules and
-// expiry run in the engine). An idle engine wakes its process about
+// expiry run in the engine, and when the node is a cluster's member:
+// routes and ClusterPort need the engine). The gateway checks its
+// password before it hands a client to a Lazy, so a client without it
+// starts nothing. An idle engine wakes its process about
 // eleven times a second (its access-time clock, statistics and
 // rate-limit timers); a node that does not use queues is spared them.
 //
@@ -58,7 +62,7 @@
 // Test vectors (connect_test.go, TestRewriteConnectVectors): the client
 // line
 //
-//	CONNECT {"verbose":false,"pedantic":false,"user":"alice.anynet","pass":"","lang":"go","version":"1.56.0","protocol":1,"headers":true}
+//	CONNECT {"verbose":false,"pedantic":false,"user":"alice.anynet","pass":"pw","lang":"go","version":"1.56.0","protocol":1,"headers":true}
 //
 // for wallet 0x00…b0 with MAC "mac" becomes
 //
@@ -67,15 +71,21 @@
 // # The gateway: subjects scoped by wallet or name
 //
 // Each wallet's node holds its own subjects and streams; a client picks
-// whose by naming the host in its URL's user part:
-// nats://alice.anynet@127.0.0.1:4222 (or a 0x… wallet; nothing means this
-// node). The gateway greets the client with its own INFO line, reads
-// its CONNECT, takes the host from "user" (or "auth_token", which is
-// where clients put a URL user with no password), dials the host's Port
-// over the overlay, drops the host's INFO line, forwards the CONNECT
+// whose by naming the host as its URL's user, with the gateway's
+// password: nats://alice.anynet:PASSWORD@127.0.0.1:4222 (or a 0x…
+// wallet; an empty user, or the password alone as a token,
+// nats://PASSWORD@127.0.0.1:4222, means this node). The password is
+// random per node, kept in <node dir>/mq/gateway-password (mode 0600;
+// GatewayPassword), and shown to the node's user by `anynet mq url`;
+// without it a client gets the engine's "Authorization Violation", as
+// any process on the machine could otherwise act as the node's wallet.
+// The gateway greets the client with its own INFO line, reads its
+// CONNECT, takes the host and password from "user" and "pass" (or the
+// password from "auth_token", where clients put a URL user with no
+// password), checks the password, dials the host's Port over the
+// overlay, drops the host's INFO line, forwards the CONNECT
 // (credentials removed: the host fills in this node's wallet) and then
-// copies bytes. Anyone who can reach the gateway acts as this node's
-// wallet: it listens on loopback only.
+// copies bytes.
 //
 // # Semantics (the engine's, and what this package adds)
 //
@@ -116,11 +126,46 @@
 // acked messages come again, and consumers that skip ids they processed
 // see each message once.
 //
+// # Clusters: replication across wallets that agree
+//
+// Nodes of several wallets that agree (each lists the others in
+// Config.Cluster, ClusterConfig.Members) form one JetStream cluster, so a
+// stream with Replicas: 3 keeps a copy on three members and survives the
+// loss of one (Raft, the engine's own). nats-server dials its routes by
+// URL and has no custom dialer for them, so each member's engine
+// listens for routes on a loopback port only, and:
+//
+//   - for each other member, a loopback forwarder (a listener on
+//     127.0.0.1:0) is one of the engine's route URLs; the engine's route
+//     CONNECT there must carry this node's route credentials (its wallet
+//     and its route MAC, a secret of the process), which the forwarder
+//     checks and removes before it dials the member's ClusterPort (6222)
+//     over the overlay and copies bytes;
+//   - on ClusterPort, a connection from a wallet that is not a member is
+//     closed before any byte; a member's route CONNECT gets the member's
+//     verified wallet and the route MAC of it (HMAC-SHA256 of the run
+//     key, "route\x00" and the wallet's 20 bytes) as its user and
+//     password, and the engine's route authenticator
+//     (CustomRouterAuthentication) accepts only a member with its MAC.
+//
+// Route addresses are not gossiped to clients (NoAdvertise) and each
+// pair of members keeps one route (no pool). A member's wallet has the
+// owner's rights on every member; each member keeps its own policy for
+// other wallets. In a cluster the engine also listens for clients on a
+// loopback port nobody is told of (the engine starts routing only once
+// its client listener is up), where a client still needs a wallet's MAC.
+// The package's own streams (the dead letters and advisories) keep
+// min(3, members) copies; every member's dead-letter worker shares one
+// durable consumer. TestClusterSurvivesNodeLoss takes the node leading a
+// three-replica stream off the network while a client publishes and
+// consumes through another member: nothing acknowledged is lost.
+//
 // # What this package does not do (yet)
 //
-// Replication across a wallet's nodes (the engine's clustering over the
-// overlay) is not built: a stream lives on one node. The engine runs on
-// the wall clock with its own goroutines, so it does not take the
-// services' sans-I/O core shape and the simulator cannot drive it in
-// virtual time.
+// A cluster is of several wallets, not of several nodes of one wallet:
+// the nodes of one wallet share its identity address (anycast), and the
+// overlay has no way to dial one given instance, which routes need. The
+// engine runs on the wall clock with its own goroutines, so it does not
+// take the services' sans-I/O core shape and the simulator cannot drive
+// it in virtual time.
 package mq

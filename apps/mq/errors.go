@@ -13,4 +13,9 @@ var (
 	ErrClosed = errors.New("mq: closed")
 	// ErrPolicy: a policy grant that cannot be turned into permissions.
 	ErrPolicy = errors.New("mq: bad policy")
+	// ErrCluster: a cluster configuration without other members, or a
+	// route that does not come from this node's engine or a member.
+	ErrCluster = errors.New("mq: cluster")
+	// ErrGatewayAuth: a gateway client without the gateway's password.
+	ErrGatewayAuth = errors.New("mq: gateway: wrong or no password")
 )

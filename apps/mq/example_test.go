@@ -30,9 +30,10 @@ func Example() {
 	srv.SetPolicy(mq.Policy{Anyone: &mq.Grant{Publish: []string{"orders.>"}, Consume: []string{"ORDERS"}}})
 	srv.AddStream(ctx, mq.StreamSpec{Name: "ORDERS", Subjects: []string{"orders.>"}, Delayed: true})
 
-	gw := &mq.Gateway{Host: node, Local: srv}
+	pw, _ := mq.GatewayPassword("/var/lib/anynet/mq") // made once, mode 0600
+	gw := &mq.Gateway{Host: node, Local: srv, Password: pw}
 	gl, _ := net.Listen("tcp", mq.DefaultGatewayAddr)
-	go gw.Serve(gl) // nats pub --server nats://alice.anynet@127.0.0.1:4222 orders.new hi
+	go gw.Serve(gl) // nats pub --server nats://alice.anynet:PASSWORD@127.0.0.1:4222 orders.new hi
 
 	nc, _ := gw.Connect("alice.anynet") // alice's queues, wherever she runs
 	js, _ := jetstream.New(nc)

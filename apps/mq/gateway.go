@@ -3,15 +3,23 @@ package mq
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"net/url"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/nats-io/nats.go"
@@ -36,14 +44,18 @@ var gatewayInfo = func() []byte {
 
 // Gateway lets standard NATS clients (nats.go, the nats CLI) on this
 // machine reach the queues of any wallet: a client connects to the
-// gateway's loopback port and names the host in its URL's user part
-// (nats://alice.eth@127.0.0.1:4222, or a 0x… wallet); no user means this
-// node. The gateway dials the host's Port over the overlay, where the
-// host sees this node's verified wallet and applies its policy. Anyone
-// who can reach the loopback port acts as this node's wallet: keep it on
-// loopback.
+// gateway's loopback port with the gateway's Password and names the
+// host as its user (nats://alice.eth:PASSWORD@127.0.0.1:4222, or a 0x…
+// wallet); an empty user, or the password alone as a token
+// (nats://PASSWORD@127.0.0.1:4222), means this node. The gateway dials
+// the host's Port over the overlay, where the host sees this node's
+// verified wallet and applies its policy. A client with the password
+// acts as this node's wallet: keep the port on loopback and the
+// password in a file only the node's user reads (GatewayPassword).
 type Gateway struct {
 	Host service.Host
+	// Password is what every client must present; "" refuses them all.
+	Password string
 	// Local is this node's queues (for clients naming no host, or this
 	// node's own wallet): a *Server, or a *Lazy that starts its engine
 	// on the first such client; nil refuses them.
@@ -136,7 +148,11 @@ func (g *Gateway) ServeConn(ctx context.Context, c net.Conn) error {
 		fmt.Fprintf(c, "-ERR 'expected CONNECT'\r\n")
 		return err
 	}
-	target := ConnectTarget(fields)
+	target, pass := GatewayCredentials(fields)
+	if g.Password == "" || subtle.ConstantTimeCompare([]byte(pass), []byte(g.Password)) != 1 {
+		fmt.Fprintf(c, "-ERR 'Authorization Violation'\r\n")
+		return fmt.Errorf("%w: a client without the gateway password", ErrGatewayAuth)
+	}
 	up, ur, err := g.dial(ctx, target)
 	if err != nil {
 		fmt.Fprintf(c, "-ERR %s\r\n", strconv.Quote(err.Error()))
@@ -208,10 +224,7 @@ func (g *Gateway) dial(ctx context.Context, target string) (net.Conn, *bufio.Rea
 // way to what a client on the loopback port gets.
 func (g *Gateway) Connect(target string, opts ...nats.Option) (*nats.Conn, error) {
 	url := "nats://gateway.anynet.invalid:4222"
-	if target != "" {
-		url = "nats://" + target + "@gateway.anynet.invalid:4222"
-	}
-	o := append([]nats.Option{nats.SetCustomDialer(pipeDialer{g}), nats.Name("anynet")}, opts...)
+	o := append([]nats.Option{nats.SetCustomDialer(pipeDialer{g}), nats.Name("anynet"), nats.UserInfo(target, g.Password)}, opts...)
 	nc, err := nats.Connect(url, o...)
 	if err != nil {
 		return nil, fmt.Errorf("mq: connect to %q: %w", target, err)
@@ -233,4 +246,40 @@ func (d pipeDialer) Dial(network, address string) (net.Conn, error) {
 		d.g.ServeConn(ctx, b)
 	}()
 	return a, nil
+}
+
+// GatewayPasswordFile is the name of the file, in a node's queue
+// directory, that holds its gateway password.
+const GatewayPasswordFile = "gateway-password"
+
+// GatewayPassword returns the gateway password kept in
+// dir/GatewayPasswordFile, making a random one (mode 0600) the first
+// time.
+func GatewayPassword(dir string) (string, error) {
+	path := filepath.Join(dir, GatewayPasswordFile)
+	if b, err := os.ReadFile(path); err == nil {
+		if p := strings.TrimSpace(string(b)); p != "" {
+			return p, nil
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("mq: gateway password: %w", err)
+	}
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("mq: gateway password: %w", err)
+	}
+	p := hex.EncodeToString(b[:])
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("mq: gateway password: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(p+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("mq: gateway password: %w", err)
+	}
+	return p, nil
+}
+
+// GatewayURL is the URL a standard client uses to reach host's queues
+// ("" for this node) through the gateway at addr with password.
+func GatewayURL(addr, host, password string) string {
+	return "nats://" + url.UserPassword(host, password).String() + "@" + addr
 }

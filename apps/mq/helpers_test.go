@@ -49,7 +49,7 @@ func newWorld(t testing.TB) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw := &Gateway{Host: w.bob, Local: w.bobSrv}
+	gw := &Gateway{Host: w.bob, Local: w.bobSrv, Password: testGatewayPassword}
 	done := make(chan struct{})
 	go func() { defer close(done); gw.Serve(gl) }()
 	t.Cleanup(func() { gl.Close(); <-done; gw.Close() })
@@ -85,10 +85,7 @@ func (w *world) serve(t testing.TB, n *stack.Node, dir string) *Server {
 // for host (a name, a 0x wallet, or "" for bob's own node).
 func (w *world) bobClient(t testing.TB, host string) *nats.Conn {
 	t.Helper()
-	url := "nats://" + w.gwAddr
-	if host != "" {
-		url = "nats://" + host + "@" + w.gwAddr
-	}
+	url := GatewayURL(w.gwAddr, host, testGatewayPassword)
 	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
 	if err != nil {
 		t.Fatalf("connect %s: %v", url, err)
@@ -96,3 +93,6 @@ func (w *world) bobClient(t testing.TB, host string) *nats.Conn {
 	t.Cleanup(nc.Close)
 	return nc
 }
+
+// testGatewayPassword is bob's gateway password in the tests.
+const testGatewayPassword = "test-gateway-password"

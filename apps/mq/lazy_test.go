@@ -55,13 +55,13 @@ func TestLazy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw := &Gateway{Host: bob}
+	gw := &Gateway{Host: bob, Password: testGatewayPassword}
 	go gw.Serve(gl)
 	t.Cleanup(func() { gl.Close(); gw.Close() })
 
 	// Bob is refused by alice's policy, but only after her engine started
 	// to answer him.
-	if nc, err := nats.Connect("nats://alice.anynet@"+gl.Addr().String(), nats.NoReconnect()); err == nil {
+	if nc, err := nats.Connect(GatewayURL(gl.Addr().String(), "alice.anynet", testGatewayPassword), nats.NoReconnect()); err == nil {
 		nc.Close()
 		t.Fatal("bob connected with no grant")
 	} else if !errors.Is(err, nats.ErrAuthorization) {
@@ -105,6 +105,54 @@ func TestLazy(t *testing.T) {
 	}
 	if _, err := q.Server(ctx); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Server after Close: %v, want ErrClosed", err)
+	}
+}
+
+// TestLazyGatewayPassword: a node's own gateway in front of its lazy
+// queues refuses a client without the password before the engine
+// starts, and a client with it (the password alone, as a token) starts
+// the engine and is served as the owner.
+func TestLazyGatewayPassword(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	c := apptest.NewChain(t)
+	alice, _ := c.Node(t, ctx)
+	dir := t.TempDir()
+	q := NewLazy(alice.Addr(), func(ctx context.Context) (*Server, error) {
+		return Start(ctx, Config{Host: alice, Dir: dir})
+	})
+	t.Cleanup(func() { q.Close() })
+	gl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := &Gateway{Host: alice, Local: q, Password: testGatewayPassword}
+	go gw.Serve(gl)
+	t.Cleanup(func() { gl.Close(); gw.Close() })
+
+	for _, u := range []string{"nats://" + gl.Addr().String(), "nats://wrong@" + gl.Addr().String()} {
+		if nc, err := nats.Connect(u, nats.NoReconnect()); err == nil {
+			nc.Close()
+			t.Fatalf("%s: connected without the password", u)
+		} else if !errors.Is(err, nats.ErrAuthorization) {
+			t.Fatalf("%s: %v, want an authorization error", u, err)
+		}
+	}
+	if q.Running() != nil {
+		t.Fatal("a client without the password started the engine")
+	}
+
+	nc, err := nats.Connect("nats://"+testGatewayPassword+"@"+gl.Addr().String(), nats.NoReconnect())
+	if err != nil {
+		t.Fatalf("with the password as a token: %v", err)
+	}
+	defer nc.Close()
+	if q.Running() == nil {
+		t.Fatal("the engine did not start for a client with the password")
+	}
+	js, _ := jetstream.New(nc)
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "OWN", Subjects: []string{"own.>"}, Storage: jetstream.FileStorage}); err != nil {
+		t.Fatalf("the owner's stream through the gateway: %v", err)
 	}
 }
 

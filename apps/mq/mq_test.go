@@ -41,7 +41,7 @@ func TestBobConsumesAliceStream(t *testing.T) {
 	}
 
 	// Bob is refused until alice's policy lets him in.
-	if nc, err := nats.Connect("nats://alice.anynet@"+w.gwAddr, nats.NoReconnect()); err == nil {
+	if nc, err := nats.Connect(GatewayURL(w.gwAddr, "alice.anynet", testGatewayPassword), nats.NoReconnect()); err == nil {
 		nc.Close()
 		t.Fatal("bob connected with no grant")
 	} else if !errors.Is(err, nats.ErrAuthorization) {
@@ -55,7 +55,7 @@ func TestBobConsumesAliceStream(t *testing.T) {
 	// A wallet whose document has no AnynetMQ entry is refused by bob's
 	// gateway with a clear error.
 	carol, _ := w.Node(t, ctx)
-	if nc, err := nats.Connect("nats://"+carol.Addr().Hex()+"@"+w.gwAddr, nats.NoReconnect()); err == nil {
+	if nc, err := nats.Connect(GatewayURL(w.gwAddr, carol.Addr().Hex(), testGatewayPassword), nats.NoReconnect()); err == nil {
 		nc.Close()
 		t.Fatal("connected to a wallet that serves no queues")
 	} else if !strings.Contains(err.Error(), "serves no queues") {

@@ -50,6 +50,10 @@ type Config struct {
 	MaxPayload int32
 	// Logger gets the server's own log lines; nil discards them.
 	Logger *slog.Logger
+	// Cluster, when set, makes the engine a member of a JetStream
+	// cluster with other wallets' nodes over the overlay (see
+	// ServeCluster); nil runs it alone.
+	Cluster *ClusterConfig
 }
 
 // Server is a node's embedded NATS server with JetStream, served to
@@ -61,6 +65,7 @@ type Server struct {
 	tmp   string // temporary store dir to remove at Close
 	log   *slog.Logger
 	dlq   *deadLetters
+	cl    *cluster // nil when alone
 	ctx   context.Context
 	stop  context.CancelFunc
 	wg    sync.WaitGroup
@@ -100,6 +105,14 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("mq: key: %w", err)
 	}
 	s.auth = &walletAuth{key: key, owner: cfg.Host.Addr()}
+	if cfg.Cluster != nil {
+		cl, err := newCluster(*cfg.Cluster, s.auth)
+		if err != nil {
+			s.removeTmp()
+			return nil, err
+		}
+		s.cl = cl
+	}
 	if b, err := cfg.Store.Get(policyKey); err == nil {
 		p, err := UnmarshalPolicy(b)
 		if err != nil {
@@ -121,25 +134,43 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		CustomClientAuthentication: s.auth,
 		DisableJetStreamBanner:     true,
 	}
+	if s.cl != nil {
+		s.cl.configure(opts)
+	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
+		s.cl.close()
 		s.removeTmp()
 		return nil, fmt.Errorf("mq: engine: %w", err)
 	}
 	ns.Start()
 	if !ns.ReadyForConnections(30 * time.Second) {
 		ns.Shutdown()
+		s.cl.close()
 		s.removeTmp()
 		return nil, errors.New("mq: engine did not start")
 	}
 	s.ns = ns
 	s.ctx, s.stop = context.WithCancel(context.Background())
-	dlq, err := startDeadLetters(ctx, s)
+	dlq, err := newDeadLetters(s)
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.dlq = dlq
+	if s.cl == nil {
+		if err := dlq.setUp(ctx, 1); err != nil {
+			s.Close()
+			return nil, err
+		}
+		return s, nil
+	}
+	s.cl.serveForwarders(s)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		dlq.keepSettingUp(s.ctx, s.cl.replicas())
+	}()
 	return s, nil
 }
 
@@ -317,6 +348,7 @@ func (s *Server) Close() error {
 	if s.dlq != nil {
 		s.dlq.close()
 	}
+	s.cl.close()
 	s.wg.Wait()
 	s.ns.Shutdown()
 	s.ns.WaitForShutdown()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/anynet/anynet/apps/mq"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 )
 
@@ -21,9 +22,14 @@ func newMQ() *cobra.Command {
 verified wallets on overlay port 4222: the node's own wallet has every
 right, other wallets what "anynet mq grant" gives them. Standard NATS
 clients on this machine use the loopback gateway (--mq-gateway, default
-127.0.0.1:4222) and name the host in the URL:
+127.0.0.1:4222) with its password, and name the host as the URL's user;
+"anynet mq url HOST" prints the URL:
 
-  nats --server nats://alice.anynet@127.0.0.1:4222 pub orders.new hi
+  nats --server "$(anynet mq url alice.anynet)" pub orders.new hi
+
+Nodes of wallets that agree form a replicated cluster (each starts with
+--mq-cluster naming the others); a stream made with --replicas 3 keeps
+a copy on three members and survives the loss of one.
 
 Streams keep messages (file storage); consumers ack, nak or term them;
 messages that reach a consumer's max-deliver, or that are terminated,
@@ -66,6 +72,7 @@ are copied to the dead-letter stream DLQ (subjects dlq.<stream>.<consumer>).`,
 	af.Int64Var(&spec.MaxMsgs, "max-msgs", 0, "keep at most this many messages (0: no limit)")
 	af.DurationVar(&spec.Duplicates, "dedup-window", 0, "how long message ids are remembered (default 2m)")
 	af.BoolVar(&spec.Delayed, "delayed", false, "allow delayed (scheduled) messages")
+	af.IntVar(&spec.Replicas, "replicas", 1, "copies kept by members of this node's cluster (--mq-cluster), at most 5")
 	rm := verb("rm NAME", "Delete a stream of this node and its messages", cobra.ExactArgs(1), false,
 		func(cmd *cobra.Command, c *control.Client, args []string, _ bool) error {
 			if err := c.MQStreamDelete(cmd.Context(), args[0]); err != nil {
@@ -156,7 +163,24 @@ are copied to the dead-letter stream DLQ (subjects dlq.<stream>.<consumer>).`,
 	gf.StringSliceVar(&grant.Publish, "publish", nil, "subjects it may publish to (repeatable; wildcards allowed, not $… nor a bare >)")
 	gf.StringSliceVar(&grant.Consume, "consume", nil, "streams it may consume from (repeatable)")
 
-	cmd.AddCommand(status, stream, pub, fetchCmd, grantCmd)
+	urlCmd := verb("url [HOST]", "Print the URL (with the gateway's password) a NATS client uses for HOST's queues (default: this node's)", cobra.MaximumNArgs(1), false,
+		func(cmd *cobra.Command, c *control.Client, args []string, _ bool) error {
+			s, err := c.MQStatus(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if s.Gateway == "" {
+				return fmt.Errorf("%w: this node runs no gateway (start it with --mq-gateway 127.0.0.1:4222)", control.ErrUnsupported)
+			}
+			host := ""
+			if len(args) == 1 {
+				host = args[0]
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), mq.GatewayURL(s.Gateway, host, s.Password))
+			return nil
+		})
+
+	cmd.AddCommand(status, stream, pub, fetchCmd, grantCmd, urlCmd)
 	return cmd
 }
 
@@ -165,13 +189,19 @@ func printMQStatus(out io.Writer, s control.MQStatus) error {
 	gw := orDash(s.Gateway)
 	if s.GatewayOff != "" {
 		gw = "- (" + s.GatewayOff + ")"
+	} else if s.Gateway != "" {
+		gw += " (password: anynet mq url)"
 	}
-	fmt.Fprintf(out, "gateway\t%s\ndead letters\t%d\n\n", gw, s.DeadLetters)
+	fmt.Fprintf(out, "gateway\t%s\ndead letters\t%d\n", gw, s.DeadLetters)
+	if len(s.Cluster) > 0 {
+		fmt.Fprintf(out, "cluster\t%s\n", strings.Join(s.Cluster, " "))
+	}
+	fmt.Fprintln(out)
 	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "STREAM\tSUBJECTS\tRETENTION\tMESSAGES\tBYTES\tCONSUMERS")
+	fmt.Fprintln(w, "STREAM\tSUBJECTS\tRETENTION\tMESSAGES\tBYTES\tCONSUMERS\tREPLICAS")
 	sort.Slice(s.Streams, func(i, j int) bool { return s.Streams[i].Name < s.Streams[j].Name })
 	for _, st := range s.Streams {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\n", st.Name, strings.Join(st.Subjects, " "), st.Retention, st.Messages, st.Bytes, st.Consumers)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%d\t%d\t%d\n", st.Name, strings.Join(st.Subjects, " "), st.Retention, st.Messages, st.Bytes, st.Consumers, max(1, st.Replicas))
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -96,7 +97,15 @@ func TestMQTwoProcesses(t *testing.T) {
 	if err := c.json(&bs, "--dir", b, "mq", "status"); err != nil || bs.Gateway == "" {
 		t.Fatalf("bob's gateway: %+v %v", bs, err)
 	}
-	nc, err := nats.Connect("nats://alice.anynet@" + bs.Gateway)
+	// The gateway refuses a client without its password.
+	if nc, err := nats.Connect("nats://alice.anynet@"+bs.Gateway, nats.NoReconnect()); err == nil || !errors.Is(err, nats.ErrAuthorization) {
+		if nc != nil {
+			nc.Close()
+		}
+		t.Fatalf("a client without the gateway password: %v", err)
+	}
+	url := strings.TrimSpace(c.must("--dir", b, "mq", "url", "alice.anynet"))
+	nc, err := nats.Connect(url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,6 +107,10 @@ type Config struct {
 	// ContentCacheMiB caps the downloaded blobs the content service
 	// keeps, in MiB (key content.cache-mib); 0 keeps everything.
 	ContentCacheMiB int
+	// MQCluster are the other members (names or 0x wallets) of a
+	// replicated cluster of message queues (apps/mq) this node joins; each
+	// member lists the others. Empty runs the queues alone.
+	MQCluster []string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 	// LogFormat is text or json.
@@ -120,7 +124,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "web-proxy", "content.cache-mib", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "log-level", "log-format",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "proxy", "proxy-exits",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",

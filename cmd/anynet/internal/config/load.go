@@ -171,6 +171,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("exit", false)
 	v.SetDefault("exit-allow", []string{})
 	v.SetDefault("proxy-exits", []string{})
+	v.SetDefault("mq-cluster", []string{})
 	v.SetDefault("punch", true)
 }
 
@@ -253,6 +254,7 @@ func decode(v *viper.Viper) (Config, error) {
 		}
 		c.ContentCacheMiB = n
 	}
+	c.MQCluster = list(v.Get("mq-cluster"))
 	c.LogLevel = str("log-level")
 	c.LogFormat = str("log-format")
 	c.PassphraseFile = str("passphrase-file")

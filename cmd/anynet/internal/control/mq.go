@@ -34,10 +34,16 @@ type MQStatus struct {
 	// Port is the overlay TCP port; Gateway the loopback gateway's
 	// address ("" when off); GatewayOff why the default gateway is not
 	// running when its address was taken ("" otherwise).
-	Port       int        `json:"port"`
-	Gateway    string     `json:"gateway,omitempty"`
-	GatewayOff string     `json:"gatewayOff,omitempty"`
-	Streams    []MQStream `json:"streams"`
+	Port       int    `json:"port"`
+	Gateway    string `json:"gateway,omitempty"`
+	GatewayOff string `json:"gatewayOff,omitempty"`
+	// Password is what gateway clients present (the control socket is
+	// the node user's alone).
+	Password string `json:"password,omitempty"`
+	// Cluster are the other members of this node's replicated cluster
+	// (0x wallets; none when it runs alone).
+	Cluster []string   `json:"cluster,omitempty"`
+	Streams []MQStream `json:"streams"`
 	// DeadLetters is how many messages the dead-letter stream holds.
 	DeadLetters uint64   `json:"deadLetters"`
 	Policy      MQPolicy `json:"policy"`
@@ -53,6 +59,10 @@ type MQStream struct {
 	FirstSeq  uint64   `json:"firstSeq"`
 	LastSeq   uint64   `json:"lastSeq"`
 	Consumers int      `json:"consumers"`
+	// Replicas is how many cluster members keep it; Leader the engine
+	// leading it ("anynet-0x…") on a cluster.
+	Replicas int    `json:"replicas,omitempty"`
+	Leader   string `json:"leader,omitempty"`
 }
 
 // MQStreamSpec is a stream to make; durations in nanoseconds.
@@ -65,6 +75,7 @@ type MQStreamSpec struct {
 	MaxBytes   int64         `json:"maxBytes,omitempty"`
 	Duplicates time.Duration `json:"duplicates,omitempty"`
 	Delayed    bool          `json:"delayed,omitempty"`
+	Replicas   int           `json:"replicas,omitempty"` // cluster members keeping it; 0: 1
 }
 
 // MQPublish is one message to publish.

@@ -31,20 +31,32 @@ type mqNode struct {
 	gw     *mq.Gateway
 	gl     net.Listener // loopback gateway; nil when off or taken
 	gwAddr string
-	gwOff  string // why the default gateway is not running ("" when it is, or is off by choice)
+	gwOff  string       // why the default gateway is not running ("" when it is, or is off by choice)
+	cl     net.Listener // overlay, mq.ClusterPort; nil when alone
 	closed sync.Once
 }
 
-// startMQ starts the queues: the overlay port and the gateway listen at
-// once; the engine (nats-server with JetStream, and the policy store)
-// starts on first use — the first overlay or gateway client for this
-// node, or the first `anynet mq` call — or here, when DIR/mq already
-// holds streams of the owner's (their schedules, expiry and redelivery
-// run in the engine). The default gateway address taken (another node on
-// this machine has it) is reported in `anynet mq status` and logged, not
-// fatal; an address the user chose taken is ErrInUse.
+// startMQ starts the queues: the overlay port and the gateway (with its
+// password, DIR/mq/gateway-password) listen at once; the engine
+// (nats-server with JetStream, and the policy store) starts on first
+// use — the first overlay or gateway client for this node, or the first
+// `anynet mq` call — or here, when DIR/mq already holds streams of the
+// owner's (their schedules, expiry and redelivery run in the engine), or
+// when the node joins a cluster (config mq-cluster: its routes and the
+// cluster port need the engine running). The default gateway address
+// taken (another node on this machine has it) is reported in `anynet mq
+// status` and logged, not fatal; an address the user chose taken is
+// ErrInUse.
 func (d *Daemon) startMQ(ctx context.Context) error {
 	m := &mqNode{}
+	cluster, err := d.mqCluster(ctx)
+	if err != nil {
+		return err
+	}
+	pw, err := mq.GatewayPassword(filepath.Join(d.cfg.Dir, "mq"))
+	if err != nil {
+		return fmt.Errorf("daemon: %w", err)
+	}
 	dir := filepath.Join(d.cfg.Dir, "mq", "jetstream")
 	log := d.log.With("svc", "mq")
 	m.q = mq.NewLazy(d.wallet, func(ctx context.Context) (*mq.Server, error) {
@@ -52,7 +64,7 @@ func (d *Daemon) startMQ(ctx context.Context) error {
 		if err != nil {
 			return nil, fmt.Errorf("daemon: mq: %w", err)
 		}
-		srv, err := mq.Start(ctx, mq.Config{Host: d.node, Store: st, Dir: dir, Logger: log})
+		srv, err := mq.Start(ctx, mq.Config{Host: d.node, Store: st, Dir: dir, Logger: log, Cluster: cluster})
 		if err != nil {
 			st.Close()
 			return nil, fmt.Errorf("daemon: mq: %w", err)
@@ -61,12 +73,23 @@ func (d *Daemon) startMQ(ctx context.Context) error {
 		log.Info("message queues: engine started")
 		return srv, nil
 	})
-	if mq.HasStreams(dir) {
-		if _, err := m.q.Server(ctx); err != nil {
+	if cluster != nil || mq.HasStreams(dir) {
+		srv, err := m.q.Server(ctx)
+		if err != nil {
 			return err
 		}
+		if cluster != nil {
+			if m.cl, err = d.node.Listen("tcp", fmt.Sprintf(":%d", mq.ClusterPort)); err != nil {
+				m.close()
+				return fmt.Errorf("daemon: mq: cluster port: %w", err)
+			}
+			d.wg.Add(1)
+			go func() {
+				defer d.wg.Done()
+				srv.ServeCluster(m.cl)
+			}()
+		}
 	}
-	var err error
 	if m.ol, err = d.node.Listen("tcp", fmt.Sprintf(":%d", mq.Port)); err != nil {
 		m.close()
 		return fmt.Errorf("daemon: mq: overlay port: %w", err)
@@ -76,7 +99,7 @@ func (d *Daemon) startMQ(ctx context.Context) error {
 		defer d.wg.Done()
 		m.q.Serve(m.ol)
 	}()
-	m.gw = &mq.Gateway{Host: d.node, Local: m.q, Logger: d.log.With("svc", "mq-gateway")}
+	m.gw = &mq.Gateway{Host: d.node, Local: m.q, Password: pw, Logger: d.log.With("svc", "mq-gateway")}
 	if err := m.listenGateway(d); err != nil {
 		m.close()
 		return err
@@ -129,9 +152,12 @@ func (m *mqNode) close() {
 		if m.gw != nil {
 			m.gw.Close()
 		}
-		m.q.Close() // closes m.ol
+		m.q.Close() // closes m.ol and m.cl
 		if m.ol != nil {
 			m.ol.Close()
+		}
+		if m.cl != nil {
+			m.cl.Close()
 		}
 		if m.store != nil {
 			m.store.Close()
@@ -150,6 +176,30 @@ func (d *Daemon) mqServer(ctx context.Context) (*mq.Server, error) {
 		return nil, fmt.Errorf("%w: message queues: %v", control.ErrUnsupported, err)
 	}
 	return srv, nil
+}
+
+// mqCluster resolves the members named by config mq-cluster (nil when
+// it is empty): a 0x wallet as it is, a name through the node's lookup,
+// which needs the member published.
+func (d *Daemon) mqCluster(ctx context.Context) (*mq.ClusterConfig, error) {
+	if len(d.cfg.MQCluster) == 0 {
+		return nil, nil
+	}
+	c := &mq.ClusterConfig{Members: []common.Address{d.wallet}}
+	for _, name := range d.cfg.MQCluster {
+		if common.IsHexAddress(name) { // need not be up (or published) yet
+			c.Members = append(c.Members, common.HexToAddress(name))
+			continue
+		}
+		lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		w, err := d.node.Lookup(lctx, name)
+		cancel()
+		if err != nil {
+			return nil, fmt.Errorf("daemon: mq-cluster member %q: %w", name, err)
+		}
+		c.Members = append(c.Members, w)
+	}
+	return c, nil
 }
 
 func (d *Daemon) mqOrErr() (*mqNode, error) {
@@ -180,7 +230,10 @@ func (d *Daemon) MQStatus(ctx context.Context) (control.MQStatus, error) {
 		return control.MQStatus{}, err
 	}
 	st := control.MQStatus{Wallet: d.wallet.Hex(), Port: mq.Port, Gateway: d.mq.gwAddr, GatewayOff: d.mq.gwOff,
-		Streams: []control.MQStream{}, Policy: policyOut(srv.Policy())}
+		Password: d.mq.gw.Password, Streams: []control.MQStream{}, Policy: policyOut(srv.Policy())}
+	for _, w := range srv.ClusterMembers() {
+		st.Cluster = append(st.Cluster, w.Hex())
+	}
 	streams, err := srv.Streams(ctx)
 	if err != nil {
 		return control.MQStatus{}, err
@@ -196,7 +249,7 @@ func (d *Daemon) MQStatus(ctx context.Context) (control.MQStatus, error) {
 
 func streamOut(s mq.StreamInfo) control.MQStream {
 	return control.MQStream{Name: s.Name, Subjects: s.Subjects, Retention: s.Retention, Messages: s.Messages,
-		Bytes: s.Bytes, FirstSeq: s.FirstSeq, LastSeq: s.LastSeq, Consumers: s.Consumers}
+		Bytes: s.Bytes, FirstSeq: s.FirstSeq, LastSeq: s.LastSeq, Consumers: s.Consumers, Replicas: s.Replicas, Leader: s.Leader}
 }
 
 func policyOut(p mq.Policy) control.MQPolicy {
@@ -221,7 +274,7 @@ func (d *Daemon) MQStreamAdd(ctx context.Context, s control.MQStreamSpec) (contr
 		return control.MQStream{}, err
 	}
 	info, err := srv.AddStream(ctx, mq.StreamSpec{Name: s.Name, Subjects: s.Subjects, Retention: s.Retention,
-		MaxAge: s.MaxAge, MaxMsgs: s.MaxMsgs, MaxBytes: s.MaxBytes, Duplicates: s.Duplicates, Delayed: s.Delayed})
+		MaxAge: s.MaxAge, MaxMsgs: s.MaxMsgs, MaxBytes: s.MaxBytes, Duplicates: s.Duplicates, Delayed: s.Delayed, Replicas: s.Replicas})
 	if err != nil {
 		return control.MQStream{}, badMQ(err)
 	}

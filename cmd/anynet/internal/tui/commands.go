@@ -231,6 +231,8 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.vpnResult(msg)
 	case sharesMsg, contentMsg:
 		return m.filesResult(msg)
+	case queuesMsg:
+		return m.queuesResult(msg)
 	}
 	return nil
 }

@@ -74,6 +74,10 @@
 //     counters (served, fetched, corrupt ranges), the cache (bytes, cap,
 //     blobs, evictions), and the web proxy and live site. ↑/↓ pick a
 //     share; it polls, as download progress is not pushed to the TUI.
+//   - Queues (QueuesBackend, optional): this node's message queues — the
+//     overlay port, the gateway, dead letters, the cluster's other
+//     members, each stream with its messages, consumers, replicas (R),
+//     retention and subjects, and the grants; polled, ↑/↓ scroll.
 //
 // # Data flow
 //

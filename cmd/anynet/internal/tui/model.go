@@ -119,6 +119,7 @@ type model struct {
 	mail   mailState
 	vpn    vpnState
 	files  filesState
+	queues queuesState
 }
 
 func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer) *model {

@@ -18,6 +18,7 @@ const (
 	viewMail
 	viewVPN
 	viewFiles
+	viewQueues
 	numViews
 )
 
@@ -124,6 +125,15 @@ var views = [numViews]viewSpec{
 		enter:   (*model).refreshFiles,
 		refresh: (*model).refreshFiles,
 		poll:    true, // download progress is not pushed to the TUI: it asks
+	},
+	viewQueues: {
+		title: "Queues", short: "MQ",
+		update:  (*model).updateQueues,
+		render:  (*model).viewQueues,
+		help:    func(m *model) []key.Binding { return []key.Binding{m.keys.Up, m.keys.Refresh} },
+		enter:   (*model).refreshQueues,
+		refresh: (*model).refreshQueues,
+		poll:    true, // stream counts have no events
 	},
 }
 
