@@ -35,8 +35,8 @@ type CoreConfig struct {
 	// Epoch is the length of an epoch; zero means an hour. Epoch n runs
 	// from n*Epoch to (n+1)*Epoch since the Unix epoch.
 	Epoch time.Duration
-	// Grace: Edges and WatchDogs hand in an epoch's evidence in the
-	// second half of the Grace after it ends, and send it again every Grace until each
+	// Grace: Edges and WatchDogs hand in an epoch's evidence between one
+	// and one and a half Graces after it ends, and send it again every Grace until each
 	// Guardian acknowledges it; Guardians settle three Graces after the
 	// end (what comes later is lost to its sender). Zero means a tenth of
 	// Epoch.
@@ -185,14 +185,14 @@ func (c *Core) epochEnd(e uint64) time.Time { return time.Unix(0, int64(e+1)*int
 
 func (c *Core) grace() time.Duration { return c.cfg.Grace }
 
-// handIn is when this node hands in its evidence of epoch e: in the
-// second half of the grace after the epoch ends (the first half lets the
-// endpoints' last receipts arrive), at a moment its wallet and the epoch
+// handIn is when this node hands in its evidence of epoch e: one grace
+// after the epoch ends (which lets the endpoints' last receipts arrive)
+// and up to half a grace more, at a moment its wallet and the epoch
 // decide, so that Guardians are not met by every Edge at once.
 func (c *Core) handIn(e uint64) time.Time {
 	h := crypto.Keccak256(c.self[:], binary.BigEndian.AppendUint64(nil, e))
 	half := c.grace() / 2
-	return c.epochEnd(e).Add(half + time.Duration(binary.BigEndian.Uint64(h)%uint64(max(half, 1))))
+	return c.epochEnd(e).Add(c.grace() + time.Duration(binary.BigEndian.Uint64(h)%uint64(max(half, 1))))
 }
 
 // Handle implements service.Core.
