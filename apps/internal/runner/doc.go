@@ -18,7 +18,7 @@
 //     DID documents it asks for are looked up (Host.Document) and
 //     come back as Document inputs.
 //  5. Effects are applied in order: writes durably first (Store.Apply),
-//     then frames, then events (Config.OnEvent).
+//     then events (Config.OnEvent), then frames.
 //
 // Close stops all of it and returns when every goroutine has ended.
 package runner

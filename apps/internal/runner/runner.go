@@ -271,16 +271,18 @@ func (r *Runner) handle(in service.Input) result {
 		}
 		delete(r.conns, w)
 	}
+	// Events before frames: a peer that sees an acknowledgement may act
+	// on it at once, and the user here must have seen what it acknowledges.
+	if r.cfg.OnEvent != nil {
+		for _, e := range out.Events {
+			r.cfg.OnEvent(e)
+		}
+	}
 	for _, s := range out.Send {
 		r.sendTo(s.To, s.Frame)
 	}
 	for _, w := range out.Lookup {
 		r.lookup(w)
-	}
-	if r.cfg.OnEvent != nil {
-		for _, e := range out.Events {
-			r.cfg.OnEvent(e)
-		}
 	}
 	if d := out.Deadline; !d.IsZero() && (r.due.IsZero() || d.Before(r.due)) {
 		r.due = d
