@@ -448,3 +448,115 @@ func BenchmarkWebRTCLatency(b *testing.B) {
 	b.ReportMetric(float64(percentile(rl, 95))/float64(max(percentile(ll, 95), time.Microsecond)), "p95/local")
 	b.ReportMetric(0, "ns/op")
 }
+
+// TestWHIPSessions drives the WHIP endpoint's answers with a pion
+// client: the bearer key, the media type, one publisher per stream,
+// no trickle ICE, DELETE.
+func TestWHIPSessions(t *testing.T) {
+	ctx := apptest.Ctx(t)
+	n := apptest.NewNet(t, mem.Config{})
+	alice := upMember(t, ctx, n, Config{WebRTC: loopbackICE()})
+	ingest := "http://" + serveLoopback(t, &Ingest{Stream: alice.svc})
+	api := clientAPI(t)
+	offer := func() string {
+		pc, err := api.NewPeerConnection(webrtc.Configuration{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { pc.Close() })
+		video, _ := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264}, "video", "cam")
+		if _, err := pc.AddTransceiverFromTrack(video, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly}); err != nil {
+			t.Fatal(err)
+		}
+		o, _ := pc.CreateOffer(nil)
+		gathered := webrtc.GatheringCompletePromise(pc)
+		pc.SetLocalDescription(o)
+		<-gathered
+		return pc.LocalDescription().SDP
+	}
+	do := func(method, path, ctype, token, body string) *http.Response {
+		req, _ := http.NewRequestWithContext(ctx, method, ingest+path, strings.NewReader(body))
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	key := alice.svc.IngestKey()
+	sdp := offer()
+	for _, c := range []struct {
+		name, method, path, ctype, token string
+		want                             int
+	}{
+		{"no key", "POST", "/whip/cam", "application/sdp", "", http.StatusUnauthorized},
+		{"wrong key", "POST", "/whip/cam", "application/sdp", key + "x", http.StatusUnauthorized},
+		{"not SDP", "POST", "/whip/cam", "text/plain", key, http.StatusUnsupportedMediaType},
+		{"bad name", "POST", "/whip/Cam", "application/sdp", key, http.StatusBadRequest},
+		{"first", "POST", "/whip/cam", "application/sdp", key, http.StatusCreated},
+		{"second publisher", "POST", "/whip/cam", "application/sdp", key, http.StatusConflict},
+	} {
+		if resp := do(c.method, c.path, c.ctype, c.token, sdp); resp.StatusCode != c.want {
+			t.Fatalf("%s: %s, want %d", c.name, resp.Status, c.want)
+		}
+	}
+	var loc string
+	alice.svc.rtc.mu.Lock()
+	for id, s := range alice.svc.rtc.sessions {
+		loc = "/whip/cam/" + id
+		if !s.whip || s.key.Name != "cam" {
+			t.Fatalf("session %+v", s)
+		}
+	}
+	alice.svc.rtc.mu.Unlock()
+	if resp := do("PATCH", loc, "application/trickle-ice-sdpfrag", key, ""); resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("PATCH: %s", resp.Status)
+	}
+	if resp := do("DELETE", loc, "", "", ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("DELETE without the key: %s", resp.Status)
+	}
+	if resp := do("DELETE", loc, "", key, ""); resp.StatusCode != http.StatusOK {
+		t.Fatalf("DELETE: %s", resp.Status)
+	}
+	if resp := do("DELETE", loc, "", key, ""); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("DELETE again: %s", resp.Status)
+	}
+	if resp := do("POST", "/whip/cam", "application/sdp", key, offer()); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("a new publisher after DELETE: %s", resp.Status)
+	}
+}
+
+// TestRTCPortServesChildrenOnly: a wallet that is not a child of the
+// node in the stream's tree gets End, not media.
+func TestRTCPortServesChildrenOnly(t *testing.T) {
+	ctx := apptest.Ctx(t)
+	n := apptest.NewNet(t, mem.Config{})
+	alice := upMember(t, ctx, n, Config{WebRTC: loopbackICE()})
+	eve := upMember(t, ctx, n, Config{WebRTC: loopbackICE()})
+	k, err := alice.svc.Publish(ctx, "cam", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := eve.node.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", alice.node.Addr().Hex(), RTCPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := writeRTC(c, nil, encWant(k)); err != nil {
+		t.Fatal(err)
+	}
+	f, err := readRTC(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := decodeRTC(f); err != nil || m.typ != rtcEnd || !strings.Contains(m.reason, "not a child") {
+		t.Fatalf("a stranger's Want: %+v %v", m, err)
+	}
+}
