@@ -414,6 +414,7 @@ func (r *rtc) pullFrom(s *source, up common.Address) error {
 		return fmt.Errorf("%w: rtc: type %d before Tracks", ErrMalformed, m.typ)
 	}
 	s.setTracks(m.tracks)
+	remap := s.remap(m.tracks)
 	s.setKeyframe(func(track int) {
 		wmu.Lock()
 		defer wmu.Unlock()
@@ -421,8 +422,8 @@ func (r *rtc) pullFrom(s *source, up common.Address) error {
 	})
 	defer s.setKeyframe(nil)
 	for i, t := range m.tracks { // a new upstream: start from a keyframe
-		if t.Kind == kindVideo {
-			s.askKeyframe(i)
+		if t.Kind == kindVideo && remap[i] >= 0 {
+			s.askKeyframe(remap[i])
 		}
 	}
 	for {
@@ -436,7 +437,12 @@ func (r *rtc) pullFrom(s *source, up common.Address) error {
 		}
 		switch m.typ {
 		case rtcRTP:
-			s.send(f)
+			switch t := remap[m.track]; {
+			case t == m.track:
+				s.send(f)
+			case t >= 0:
+				s.send(encRTP(t, m.pkt))
+			}
 		case rtcEnd:
 			return fmt.Errorf("%w: %s: %s", ErrNoMedia, up, m.reason)
 		}

@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -179,4 +180,28 @@ func (s *source) close() {
 		s.closed = true
 		close(s.done)
 	}
+}
+
+// remap maps the tracks an upstream announces to the source's (which
+// the first upstream set, and viewers' sessions were made with): by
+// kind and codec, in order; -1 for a track the source does not have.
+// Every index of the wire (below maxTracks) is mapped.
+func (s *source) remap(ts []TrackInfo) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := make([]int, maxTracks)
+	used := make([]bool, len(s.tracks))
+	for i := range m {
+		m[i] = -1
+		if i >= len(ts) {
+			continue
+		}
+		for j, t := range s.tracks {
+			if !used[j] && t.Kind == ts[i].Kind && strings.EqualFold(t.MimeType, ts[i].MimeType) {
+				m[i], used[j] = j, true
+				break
+			}
+		}
+	}
+	return m
 }

@@ -154,3 +154,22 @@ func FuzzIngestRTP(f *testing.F) {
 		}
 	})
 }
+
+// TestSourceRemap: an upstream that announces the tracks in another
+// order (a publisher that came back) is mapped to the viewers' tracks.
+func TestSourceRemap(t *testing.T) {
+	video := TrackInfo{Kind: kindVideo, MimeType: "video/H264", ClockRate: 90000}
+	audio := TrackInfo{Kind: kindAudio, MimeType: "audio/opus", ClockRate: 48000, Channels: 2}
+	s := newSource(Key{Name: "cam"}, false)
+	s.setTracks([]TrackInfo{video, audio})
+	if m := s.remap([]TrackInfo{video, audio}); m[0] != 0 || m[1] != 1 || m[2] != -1 {
+		t.Fatalf("same order: %v", m)
+	}
+	if m := s.remap([]TrackInfo{audio, video}); m[0] != 1 || m[1] != 0 {
+		t.Fatalf("swapped: %v", m)
+	}
+	vp8 := TrackInfo{Kind: kindVideo, MimeType: "video/VP8", ClockRate: 90000}
+	if m := s.remap([]TrackInfo{vp8, audio}); m[0] != -1 || m[1] != 1 {
+		t.Fatalf("another codec: %v", m)
+	}
+}
