@@ -416,8 +416,8 @@ func TestWebRTCEndToEnd(t *testing.T) {
 // viewers while a pion client publishes by WHIP to alice: one on
 // alice's own gateway (the baseline: pion in, pion out, no overlay)
 // and one on bob's, the media carried across the overlay (gVisor,
-// Noise) on RTCPort. Each iteration is one frame at bob's viewer
-// (25 fps). Run:
+// Noise) on RTCPort through relay carol (alice's fan-out is 1, taken by
+// carol). Each iteration is one frame at bob's viewer (25 fps). Run:
 //
 //	go test ./apps/stream -run '^$' -bench WebRTCLatency -benchtime 250x
 func BenchmarkWebRTCLatency(b *testing.B) {
@@ -425,15 +425,26 @@ func BenchmarkWebRTCLatency(b *testing.B) {
 	ctx := apptest.Ctx(b)
 	m := makeMedia(b, ctx, ffmpeg)
 	n := apptest.NewNet(b, mem.Config{})
-	alice := upMember(b, ctx, n, Config{WebRTC: loopbackICE()})
+	alice := upMember(b, ctx, n, Config{Core: CoreConfig{Fanout: 1}, WebRTC: loopbackICE()})
+	carol := upMember(b, ctx, n, Config{WebRTC: loopbackICE()})
 	bob := upMember(b, ctx, n, Config{WebRTC: loopbackICE()})
 	api := clientAPI(b)
 	ingest := serveLoopback(b, &Ingest{Stream: alice.svc})
 	publishWHIP(b, ctx, api, ingest, alice.svc.IngestKey(), "cam", m)
+	if _, err := carol.svc.Watch(ctx, alice.node.Addr().Hex(), "cam", 10); err != nil {
+		b.Fatal(err)
+	}
+	waitFor(b, ctx, "carol relays", func() bool {
+		st, _ := alice.svc.Status(ctx)
+		return len(st.Streams) == 1 && st.Streams[0].Relays == 1
+	})
 	url := "http://" + strings.ToLower(alice.node.Addr().Hex()) + ".anynet/live/cam/whep"
 	local := watchWHEP(b, ctx, api, serveLoopback(b, &Gateway{Stream: alice.svc}), url)
 	remote := watchWHEP(b, ctx, api, serveLoopback(b, &Gateway{Stream: bob.svc}), url)
 	waitFor(b, ctx, "frames at both viewers", func() bool { return local.count() >= 25 && remote.count() >= 25 })
+	if st, _ := bob.svc.Status(ctx); st.Streams[0].Upstream != carol.node.Addr() {
+		b.Fatalf("bob's upstream is %s, not relay carol", st.Streams[0].Upstream)
+	}
 	l0, r0 := local.count(), remote.count()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
