@@ -571,3 +571,42 @@ func TestRTCPortServesChildrenOnly(t *testing.T) {
 		t.Fatalf("a stranger's Want: %+v %v", m, err)
 	}
 }
+
+// TestWebRTCPublisherReturns: the encoder ends its WHIP session
+// (DELETE) and publishes again; bob's WHEP session stays up and its
+// frames come back.
+func TestWebRTCPublisherReturns(t *testing.T) {
+	ffmpeg := needTool(t, "ffmpeg")
+	ctx := apptest.Ctx(t)
+	m := makeMedia(t, ctx, ffmpeg)
+	n := apptest.NewNet(t, mem.Config{})
+	alice := upMember(t, ctx, n, Config{WebRTC: loopbackICE()})
+	bob := upMember(t, ctx, n, Config{WebRTC: loopbackICE()})
+	api := clientAPI(t)
+	ingest := serveLoopback(t, &Ingest{Stream: alice.svc})
+	key := alice.svc.IngestKey()
+
+	first, stopFirst := context.WithCancel(ctx)
+	loc := publishWHIP(t, first, api, ingest, key, "cam", m)
+	v := watchWHEP(t, ctx, api, serveLoopback(t, &Gateway{Stream: bob.svc}), "http://"+strings.ToLower(alice.node.Addr().Hex())+".anynet/live/cam/whep")
+	waitFor(t, ctx, "frames", func() bool { return v.count() >= 25 })
+
+	stopFirst()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodDelete, "http://"+ingest+loc, nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("DELETE %s: %v %v", loc, resp, err)
+	}
+	resp.Body.Close()
+	waitFor(t, ctx, "alice without a WHIP source", func() bool { return alice.svc.rtc.local(Key{alice.node.Addr(), "cam"}) == nil })
+	time.Sleep(300 * time.Millisecond) // the last packets in flight land
+	before := v.count()
+
+	publishWHIP(t, ctx, api, ingest, key, "cam", m)
+	waitFor(t, ctx, "frames from the second session", func() bool { return v.count() >= before+50 })
+	if st := v.pc.ConnectionState(); st != webrtc.PeerConnectionStateConnected {
+		t.Fatalf("bob's WHEP session is %s", st)
+	}
+	t.Logf("%d frames, then %d more after the publisher came back", before, v.count()-before)
+}
