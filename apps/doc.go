@@ -31,8 +31,9 @@
 //	relay     apps/relay tcp 4300 (receipts,       (none yet: role entries are future work)
 //	                    probes, evidence)
 //	stream    apps/stream tcp 4200 (relay tree), AnynetStream = "port:4200"
-//	                    HLS-PUT ingest on loopback,
-//	                    /live/ on the HTTP gateway
+//	                    tcp 4201 (WebRTC media down the tree),
+//	                    HLS-PUT and WHIP ingest on loopback,
+//	                    /live/ (HLS, WHEP) on the HTTP gateway
 //
 // apps/im: instant messaging between wallets — 1:1 with delivery and
 // read receipts, edits and reactions, consent (requests, allow, deny,
@@ -99,7 +100,9 @@
 // reported to the origin, failed relays replaced without a round trip to
 // the origin, bad bytes caught by the hash); players watch
 // http://NAME.anynet/live/<stream>/index.m3u8 through the gateway; a
-// sans-I/O core the simulator runs at thousands of viewers.
+// sans-I/O core the simulator runs at thousands of viewers. WebRTC
+// encoders publish by WHIP and players watch by WHEP
+// (/live/<stream>/whep), the RTP carried down the same tree.
 //
 // The other services are tracked in the project's issues.
 package apps

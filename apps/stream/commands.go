@@ -97,15 +97,23 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 			s = c.newStream(k, c.cfg.Self)
 		}
 		if !s.publishing {
-			s.publishing = true
-			s.pl = &Playlist{Key: k, Target: cmd.Target}
-			if s.pl.Target <= 0 {
-				s.pl.Target = time.Second
+			pl := &Playlist{Key: k, Target: cmd.Target}
+			if pl.Target <= 0 {
+				pl.Target = time.Second
 			}
+			// Signed while still empty: a stream fed only by WHIP keeps
+			// its tree alive with this playlist as the heartbeat.
+			signed, err := pl.Sign(c.cfg.Sign)
+			if err != nil {
+				return nil, err
+			}
+			s.publishing, s.pl, s.plFrame = true, pl, encPlaylist(k, signed)
 		}
 		return k, nil
 	case PushCmd:
 		return c.publish(now, cmd, out)
+	case TreeCmd:
+		return c.tree(cmd.Key)
 	case WatchCmd:
 		if !ValidName(cmd.Key.Name) {
 			return nil, fmt.Errorf("%w: %q", ErrBadName, cmd.Key.Name)

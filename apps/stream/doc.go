@@ -17,8 +17,9 @@
 // node's wallet, the way an RTMP stream key does; the node signs. Each
 // segment newly listed by the encoder's playlist is pushed (PushCmd):
 // hashed, cached, listed in a new signed playlist and sent down the
-// tree. RTMP, SRT and RTSP are not offered (their Go libraries are not
-// reachable here); WHIP is planned (see the README).
+// tree. WebRTC encoders (OBS 30+, ffmpeg 7+) publish by WHIP on the
+// same endpoint (see "WebRTC" below). RTMP, SRT and RTSP are not
+// offered (their Go libraries are not reachable here; see the README).
 //
 // # Port, DID entry
 //
@@ -96,4 +97,51 @@
 // version 3, segments <seq>.ts) to players through the node's HTTP
 // proxy, and hands every other request to the content gateway. The
 // first request joins the stream as a viewer.
+//
+// # WebRTC
+//
+// Next to the segments, a stream can carry WebRTC media for sub-second
+// viewing. The data flow, from glass to glass:
+//
+//  1. WHIP (RFC 9725): the encoder POSTs an SDP offer to the ingest,
+//     /whip/<stream>, with "Authorization: Bearer <ingest key>"; the
+//     node publishes the stream (its tree starts, with an empty signed
+//     playlist as the heartbeat), answers with every candidate (no
+//     trickle ICE) and receives H.264 (packetization mode 1) and Opus
+//     with pion. DELETE on the session's Location ends it.
+//  2. Each RTP packet read (header extensions dropped: their IDs were
+//     negotiated with the encoder only) becomes an RTP frame of the
+//     stream's local source.
+//  3. WHEP: a player POSTs its offer to the gateway,
+//     http://NAME.anynet/live/<stream>/whep. The node joins the tree as
+//     a viewer, exactly as an HLS request does, and pulls the media from
+//     its upstream in the tree on RTCPort (4201): Want, then Tracks and
+//     RTP frames. A relay asked for media pulls from its own upstream in
+//     turn, so the media follows the tree the core chose; each node
+//     serves only its children in the tree.
+//  4. The session sends each track with the publisher's codec (pion
+//     rewrites SSRC and payload type; sequence numbers and timestamps
+//     are the encoder's). When the core replaces a failed upstream, the
+//     pull follows within 100 ms and asks for a keyframe; viewers' PLI
+//     and FIR go up the same way to the encoder, at most one per track
+//     every 300 ms.
+//
+// Frames on RTCPort travel as on Port (u32 length, then the frame, at
+// most 64 KiB); the first byte is the type:
+//
+//	1 Want    20 owner | u8 len | name                     (child → upstream)
+//	2 Tracks  u8 count (≤ 8) | count × (u8 kind (1 audio, 2 video)
+//	          | u32 clock rate | u8 channels | u8 len | mime | u16 len | fmtp)
+//	3 RTP     u8 track | RTP packet
+//	4 PLI     u8 track                                     (child → upstream)
+//	5 End     u8 len | reason                              (no media: try later)
+//
+// Vectors (webrtc_wire_test.go): Want for the playlist vector's stream
+// is 01 1a642f0e…14f1 03 63616d; Tracks of video/H264 90000
+// "packetization-mode=1" is 02 01 02 00015f90 00 0a 766964656f2f48323634
+// 0014 7061636b…3d31; PLI of track 0 is 04 00.
+//
+// A subscriber that falls 512 frames behind loses packets (counted),
+// not the stream: late media is worth less than the next packet. A
+// WHIP-only stream has no segments, so it plays by WHEP, not HLS.
 package stream

@@ -19,7 +19,7 @@ import (
 	"github.com/anynet/anynet/transport"
 )
 
-func needTool(t *testing.T, tool string) string {
+func needTool(t testing.TB, tool string) string {
 	t.Helper()
 	p, err := exec.LookPath(tool)
 	if err != nil {
@@ -37,7 +37,7 @@ type member struct {
 	svc  *Service
 }
 
-func upMember(t *testing.T, ctx context.Context, n *apptest.Net, cfg Config) *member {
+func upMember(t testing.TB, ctx context.Context, n *apptest.Net, cfg Config) *member {
 	t.Helper()
 	k := apptest.NewKeys(t)
 	node := n.Up(ctx, k)
@@ -60,7 +60,7 @@ func (m *member) down(n *apptest.Net) {
 }
 
 // serveLoopback serves h on a loopback port until the test ends.
-func serveLoopback(t *testing.T, h http.Handler) string {
+func serveLoopback(t testing.TB, h http.Handler) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -226,7 +226,7 @@ func last(xs []float64) float64 {
 }
 
 // waitFor polls cond until it holds; only ctx bounds it.
-func waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {
+func waitFor(t testing.TB, ctx context.Context, what string, cond func() bool) {
 	t.Helper()
 	for !cond() {
 		select {

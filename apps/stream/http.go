@@ -3,6 +3,7 @@ package stream
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +48,10 @@ type ingestState struct {
 const maxPending = 16
 
 func (g *Ingest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/whip/") {
+		g.Stream.serveWHIP(w, r) // WebRTC ingest (whip.go)
+		return
+	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	if len(parts) != 3 || parts[0] != g.Stream.IngestKey() {
 		http.Error(w, ErrDenied.Error(), http.StatusForbidden)
@@ -219,6 +224,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		host = h
 	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if strings.HasSuffix(host, TLD) && len(parts) >= 3 && parts[0] == "live" && parts[2] == "whep" {
+		g.Stream.serveWHEP(w, r, strings.TrimSuffix(host, TLD), parts[1], parts[3:], cmp.Or(g.Wait, 15*time.Second)) // whep.go
+		return
+	}
 	if !strings.HasSuffix(host, TLD) || len(parts) != 3 || parts[0] != "live" {
 		if g.Next != nil {
 			g.Next.ServeHTTP(w, r)

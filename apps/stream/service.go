@@ -13,6 +13,7 @@ import (
 	"github.com/anynet/anynet/apps/internal/runner"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/transport"
+	"github.com/pion/webrtc/v4"
 )
 
 // Port is the well-known TCP port of the stream service.
@@ -37,6 +38,10 @@ type Config struct {
 	IngestKey string
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
+	// WebRTC configures ICE for WHIP and WHEP sessions (webrtc.go); nil
+	// means host candidates on every interface, loopback included,
+	// without mDNS.
+	WebRTC *webrtc.SettingEngine
 }
 
 // Service runs the stream core on a node.
@@ -46,6 +51,7 @@ type Service struct {
 	core *Core
 	key  string
 	log  *slog.Logger
+	rtc  *rtc // WebRTC media: WHIP, WHEP, RTCPort
 
 	mu     sync.Mutex // guards subs and nextID
 	subs   map[int]func(Event)
@@ -85,11 +91,18 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	if s.rtc, err = startRTC(s, cfg.WebRTC, s.log); err != nil {
+		s.r.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
 // Close stops the service.
-func (s *Service) Close() error { return s.r.Close() }
+func (s *Service) Close() error {
+	s.rtc.close()
+	return s.r.Close()
+}
 
 // IngestKey is the secret an ingest URL carries (Ingest).
 func (s *Service) IngestKey() string { return s.key }
