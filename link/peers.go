@@ -56,17 +56,21 @@ func (p *peer) transportPeer() *transport.Peer {
 	return p.tp
 }
 
-// peerTable maps identity addresses and transport peers to link peers.
+// peerTable maps identity (and instance) addresses and transport peers
+// to link peers.
 type peerTable struct {
-	mu     sync.RWMutex // guards both maps
-	ident  map[netip.Addr]*peer
-	byTP   map[*transport.Peer]*peer
+	mu    sync.RWMutex // guards both maps
+	ident map[netip.Addr]*peer
+	byTP  map[*transport.Peer]*peer
+	// pinned: the peers at instance addresses (instance.go), by session.
+	pinned map[*transport.Peer]*peer
 	queued atomic.Int64 // peers with a non-empty queue, to skip expiry scans
 }
 
 func (t *peerTable) init() {
 	t.ident = make(map[netip.Addr]*peer)
 	t.byTP = make(map[*transport.Peer]*peer)
+	t.pinned = make(map[*transport.Peer]*peer)
 }
 
 func (t *peerTable) byIdent(a netip.Addr) *peer {
