@@ -170,7 +170,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		dlq.keepSettingUp(s.ctx, s.cl.replicas())
+		dlq.keepSettingUp(s.ctx, s.cl.replicas)
 	}()
 	return s, nil
 }
