@@ -76,6 +76,9 @@ func (t *peerTable) pin(p *peer) error {
 	case old == nil:
 		t.ident[p.ident] = p
 		t.pinned[p.tp] = p
+		if p.wallet == t.self && t.byTP[p.tp] == nil {
+			t.byTP[p.tp] = p // another node of this wallet: its only peer
+		}
 	case old.tp != p.tp:
 		return fmt.Errorf("%w: instance address %s", ErrIdentityCollision, p.ident)
 	default:
@@ -88,6 +91,38 @@ func (t *peerTable) pin(p *peer) error {
 	return nil
 }
 
+// learnSelfLocked returns the peer of tp, a session with another node
+// of this endpoint's own wallet, seen at src: the peer at its instance
+// address, made if need be. Such a node has no other peer: this wallet's
+// identity address is this node's own, so nothing is ever sent to the
+// other node but at its instance address, and the wallet's peer does not
+// flap between its nodes as they speak in turn. Nil if tp's node key is
+// unknown. t.mu is held.
+func (t *peerTable) learnSelfLocked(tp *transport.Peer, src netip.AddrPort) *peer {
+	q := t.pinned[tp]
+	if q == nil {
+		key, ok := tp.NodeKey()
+		if !ok {
+			return nil
+		}
+		ia := InstanceAddr(t.self, key)
+		if t.ident[ia] != nil {
+			return nil
+		}
+		q = &peer{wallet: t.self, ident: ia, tp: tp}
+		t.ident[ia] = q
+		t.pinned[tp] = q
+	}
+	if t.byTP[tp] == nil {
+		t.byTP[tp] = q
+	}
+	q.mu.Lock()
+	q.addr = src
+	q.mu.Unlock()
+	q.verified.Store(true)
+	return q
+}
+
 // pinnedOf returns the peer pinned to tp's instance address, if any.
 func (t *peerTable) pinnedOf(tp *transport.Peer) *peer {
 	t.mu.RLock()
@@ -96,11 +131,11 @@ func (t *peerTable) pinnedOf(tp *transport.Peer) *peer {
 }
 
 // instanceSource reports whether src, the source of a packet that came
-// through tp's session, is the instance address of tp's node key. The
-// first such packet pins a peer at src, so the answers go back to that
-// node: it takes the underlay address and locator of p, the wallet's
-// peer the packet was delivered as.
-func (t *peerTable) instanceSource(tp *transport.Peer, p *peer, src netip.Addr) bool {
+// through tp's session from the underlay address from, is the instance
+// address of tp's node key. The first such packet pins a peer at src, so
+// the answers go back to that node: at from, with the locator of p, the
+// wallet's peer the packet was delivered as.
+func (t *peerTable) instanceSource(tp *transport.Peer, p *peer, src netip.Addr, from netip.AddrPort) bool {
 	if !IsInstanceAddr(src) {
 		return false
 	}
@@ -111,9 +146,9 @@ func (t *peerTable) instanceSource(tp *transport.Peer, p *peer, src netip.Addr) 
 		if q.tp != tp { // immutable on a pinned peer
 			return false
 		}
-		if a := p.endpoint(); q.endpoint() != a {
+		if q.endpoint() != from {
 			q.mu.Lock()
-			q.addr = a
+			q.addr = from
 			q.mu.Unlock()
 		}
 		q.nic.Store(p.nic.Load())
@@ -124,7 +159,7 @@ func (t *peerTable) instanceSource(tp *transport.Peer, p *peer, src netip.Addr) 
 	if !ok || InstanceAddr(tp.Wallet(), key) != src {
 		return false
 	}
-	q = &peer{wallet: tp.Wallet(), ident: src, tp: tp, addr: p.endpoint()}
+	q = &peer{wallet: tp.Wallet(), ident: src, tp: tp, addr: from}
 	q.nic.Store(p.nic.Load())
 	q.loc.Store(p.loc.Load())
 	q.verified.Store(true)

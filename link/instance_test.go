@@ -105,12 +105,12 @@ func TestInstanceSource(t *testing.T) {
 	p := e.peers.byIdent(IdentityAddr(wallet))
 	tp := p.transportPeer()
 	for _, src := range []netip.Addr{InstanceAddr(wallet, k2), InstanceAddr([20]byte{0xbb, 3}, k1), IdentityAddr([20]byte{0xbb, 3})} {
-		if e.peers.instanceSource(tp, p, src) {
+		if e.peers.instanceSource(tp, p, src, at) {
 			t.Errorf("source %s accepted for the session of %s", src, k1)
 		}
 	}
 	ia := InstanceAddr(wallet, k1)
-	if !e.peers.instanceSource(tp, p, ia) {
+	if !e.peers.instanceSource(tp, p, ia, at) {
 		t.Fatal("the session's own instance address was refused")
 	}
 	q := e.peers.byIdent(ia)
@@ -122,7 +122,44 @@ func TestInstanceSource(t *testing.T) {
 	}
 	// Another session of the same wallet may not use that address.
 	other := e.sessions.Peer(wallet, &k2)
-	if e.peers.instanceSource(other, p, ia) {
+	if e.peers.instanceSource(other, p, ia, at) {
 		t.Fatal("another node key's session used the instance address")
+	}
+}
+
+// TestLearnOwnWalletNodes: sessions with other nodes of this endpoint's
+// own wallet are learned at their instance addresses only — never as
+// the wallet's peer (its identity address is this node's own), so two
+// such nodes speaking in turn do not move one peer back and forth.
+func TestLearnOwnWalletNodes(t *testing.T) {
+	e, err := New(Config{Sessions: newTestSessions(t), Underlay: &sinkUnderlay{}, TickInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Shutdown)
+	self := [20]byte(e.sessions.Wallet())
+	k2, k3 := newTestSessions(t).PublicKey(), newTestSessions(t).PublicKey()
+	tp2, tp3 := e.sessions.Peer(self, &k2), e.sessions.Peer(self, &k3)
+	at2, at3 := netip.MustParseAddrPort("127.0.0.1:2"), netip.MustParseAddrPort("127.0.0.1:3")
+	for range 2 {
+		for _, c := range []struct {
+			tp *transport.Peer
+			k  transport.PublicKey
+			at netip.AddrPort
+		}{{tp2, k2, at2}, {tp3, k3, at3}} {
+			p, err := e.peers.learn(c.tp, c.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ident != InstanceAddr(self, c.k) || p.tp != c.tp || p.endpoint() != c.at || !p.verified.Load() {
+				t.Fatalf("node %s learned as %s at %s", c.k, p.ident, p.endpoint())
+			}
+			if e.peers.byIdent(InstanceAddr(self, c.k)) != p {
+				t.Fatal("not at its instance address")
+			}
+		}
+	}
+	if e.HasPeer(IdentityAddr(self)) {
+		t.Fatal("this endpoint's own wallet became a peer")
 	}
 }

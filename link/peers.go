@@ -64,6 +64,7 @@ type peerTable struct {
 	byTP  map[*transport.Peer]*peer
 	// pinned: the peers at instance addresses (instance.go), by session.
 	pinned map[*transport.Peer]*peer
+	self   [20]byte // this endpoint's wallet: its other nodes are pinned peers only
 	queued atomic.Int64 // peers with a non-empty queue, to skip expiry scans
 }
 
@@ -123,6 +124,11 @@ func (t *peerTable) learn(tp *transport.Peer, src netip.AddrPort) (*peer, error)
 	ident := IdentityAddr(wallet)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if wallet == t.self { // another node of this wallet (instance.go)
+		if q := t.learnSelfLocked(tp, src); q != nil {
+			return q, nil
+		}
+	}
 	p := t.ident[ident]
 	switch {
 	case p == nil:

@@ -108,15 +108,16 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 		case len(res.Payload) > 0 && res.Payload[0] == peerMsgCandidate: // NAT traversal (host_punch_peer.go)
 			e.receiveCandidate(p, res.Payload)
 		case len(res.Payload) > 0:
-			delivered = e.deliver(p, res.Peer, v, res.Payload)
+			delivered = e.deliver(p, res.Peer, src, v, res.Payload)
 		}
 	}
 }
 
 // deliver checks an opened packet, plain, that came through tp's
-// session with p, and injects it into the netstack. plain lies at the
-// start of v, which deliver takes when it reports true.
-func (e *Endpoint) deliver(p *peer, tp *transport.Peer, v *buffer.View, plain []byte) bool {
+// session with p from the underlay address from, and injects it into
+// the netstack. plain lies at the start of v, which deliver takes when
+// it reports true.
+func (e *Endpoint) deliver(p *peer, tp *transport.Peer, from netip.AddrPort, v *buffer.View, plain []byte) bool {
 	ip := header.IPv6(plain)
 	if len(plain) < header.IPv6MinimumSize || !ip.IsValid(len(plain)) {
 		e.stats.droppedNotIPv6.Add(1)
@@ -124,7 +125,7 @@ func (e *Endpoint) deliver(p *peer, tp *transport.Peer, v *buffer.View, plain []
 	}
 	// The source is the wallet's identity address, or the instance
 	// address of the node key the session is with (instance.go).
-	if src, _ := netip.AddrFromSlice(ip.SourceAddressSlice()); src != p.ident && !e.peers.instanceSource(tp, p, src) {
+	if src, _ := netip.AddrFromSlice(ip.SourceAddressSlice()); src != p.ident && !e.peers.instanceSource(tp, p, src, from) {
 		e.stats.droppedSpoofed.Add(1)
 		return false
 	}
