@@ -64,7 +64,7 @@ type peerTable struct {
 	byTP  map[*transport.Peer]*peer
 	// pinned: the peers at instance addresses (instance.go), by session.
 	pinned map[*transport.Peer]*peer
-	self   [20]byte // this endpoint's wallet: its other nodes are pinned peers only
+	self   [20]byte     // this endpoint's wallet: its other nodes are pinned peers only
 	queued atomic.Int64 // peers with a non-empty queue, to skip expiry scans
 }
 
