@@ -146,7 +146,6 @@ func (e *Endpoint) AddInstances(wallet [20]byte, ins []Instance) error {
 		sel:     route.NewSelector[flowKey](self, e.any.cfg.Hysteresis),
 		lastUse: make(map[flowKey]time.Time),
 	}
-	ident := IdentityAddr(wallet)
 	seen := make(map[transport.PublicKey]bool, len(ins))
 	for _, in := range ins {
 		if seen[in.NodeKey] {
@@ -154,26 +153,9 @@ func (e *Endpoint) AddInstances(wallet [20]byte, ins []Instance) error {
 		}
 		seen[in.NodeKey] = true
 		key := in.NodeKey
-		p := &peer{wallet: wallet, ident: ident, tp: e.sessions.Peer(wallet, &key)}
-		switch {
-		case in.Addr.IsValid():
-			p.addr = in.Addr
-		case !in.Locator.IsZero():
-			rt := e.rt
-			l := Locator(in.Locator)
-			if !rt.canRoute() || rt.localOf(rt.nicFor(&l)).isZero() {
-				return fmt.Errorf("%w: anycast instance %s at locator %s needs Routing.Routers and Routing.Locator", ErrRouting, key, in.Locator)
-			}
-			nic := rt.nicFor(&l) // several NICs (nic.go)
-			next, ok := e.nextHop(&l, nic)
-			if !ok && len(rt.links) > 0 {
-				next = rt.links[0].cfg.Addr
-			}
-			p.addr = next
-			p.nic.Store(uint32(nic))
-			p.loc.Store(&l)
-		default:
-			return fmt.Errorf("link: anycast instance %s has neither an address nor a locator", key)
+		p, err := e.instancePeer(wallet, in) // instance.go
+		if err != nil {
+			return fmt.Errorf("link: anycast %x: %w", wallet, err)
 		}
 		p.inst = &instance{g: g, id: route.ID(key), loc: in.Locator}
 		g.inst = append(g.inst, p)

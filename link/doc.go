@@ -134,6 +134,23 @@
 // reverse flow to that instance, so a flow the instance opened is
 // answered by it.
 //
+// # Instance addresses
+//
+// The identity address names a wallet, whichever of its nodes answers.
+// To reach one node in particular (replicas of one wallet that talk to
+// each other, or a client that must reach the node holding its state),
+// every node key has an instance address (instance.go): InstancePrefix
+// 0xfc and the first 15 bytes of SHA-256("anynet instance address v1" ||
+// wallet || node key). AddInstancePeer makes one node reachable at it:
+// packets to an instance address go to that node key's session only,
+// with no anycast choice and no failover, even when the wallet is this
+// endpoint's own. Inbound, a packet may come from the session's wallet
+// identity address or from the instance address of the session's node
+// key, nothing else; the first packet from an instance address pins a
+// peer there, so the answers go back to the node that sent it. The
+// stack gives each node its own instance address next to its identity
+// address, and binds to it when it dials an instance address.
+//
 // # Several NICs
 //
 // A host may have more than one underlay, each its own network: a NIC

@@ -182,6 +182,7 @@ func New(cfg Config) (*Endpoint, error) {
 		e.gso = stack.GSONotSupported
 	}
 	e.peers.init()
+	e.peers.self = cfg.Sessions.Wallet()
 	e.any.cfg = cfg.Anycast.withDefaults()
 	e.bufs = newFramePool(int(cfg.MTU) + MaxFrameHeader + TransportOverhead)
 	e.mtu.Store(cfg.MTU)

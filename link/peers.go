@@ -56,17 +56,22 @@ func (p *peer) transportPeer() *transport.Peer {
 	return p.tp
 }
 
-// peerTable maps identity addresses and transport peers to link peers.
+// peerTable maps identity (and instance) addresses and transport peers
+// to link peers.
 type peerTable struct {
-	mu     sync.RWMutex // guards both maps
-	ident  map[netip.Addr]*peer
-	byTP   map[*transport.Peer]*peer
+	mu    sync.RWMutex // guards both maps
+	ident map[netip.Addr]*peer
+	byTP  map[*transport.Peer]*peer
+	// pinned: the peers at instance addresses (instance.go), by session.
+	pinned map[*transport.Peer]*peer
+	self   [20]byte     // this endpoint's wallet: its other nodes are pinned peers only
 	queued atomic.Int64 // peers with a non-empty queue, to skip expiry scans
 }
 
 func (t *peerTable) init() {
 	t.ident = make(map[netip.Addr]*peer)
 	t.byTP = make(map[*transport.Peer]*peer)
+	t.pinned = make(map[*transport.Peer]*peer)
 }
 
 func (t *peerTable) byIdent(a netip.Addr) *peer {
@@ -119,6 +124,11 @@ func (t *peerTable) learn(tp *transport.Peer, src netip.AddrPort) (*peer, error)
 	ident := IdentityAddr(wallet)
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if wallet == t.self { // another node of this wallet (instance.go)
+		if q := t.learnSelfLocked(tp, src); q != nil {
+			return q, nil
+		}
+	}
 	p := t.ident[ident]
 	switch {
 	case p == nil:

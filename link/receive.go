@@ -22,7 +22,8 @@ import (
 //  4. Handshake replies go back to the source; a session that became
 //     usable flushes the packets queued for its peer (send.go).
 //  5. Data must carry an IPv6 packet whose source is the peer's identity
-//     address; it is then injected into the netstack. Nothing that failed
+//     address, or the instance address of the session's node key
+//     (instance.go); it is then injected into the netstack. Nothing that failed
 //     a check is ever injected.
 //  6. On a BatchUnderlay the injected packets pass through GRO (gro.go),
 //     which merges a flow's TCP segments and hands them to the netstack
@@ -81,6 +82,7 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			e.heard(p, true)         // anycast hook (anycast.go): RTT, liveness
 			e.heardFrom(p, nil)      // nudge.go: the path is back
 			e.flushQueue(p)
+			e.flushPinned(res.Peer) // instance.go: and what waited at its instance address
 		}
 	case transport.KindCookie: // the transport retries at once: tick now
 		e.wake()
@@ -99,25 +101,31 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 		e.heardFrom(p, res.Payload)         // nudge.go: the path is back, and what it acknowledges
 		// The first data message may confirm a responder's session.
 		e.flushQueue(p)
+		if res.Established {
+			e.flushPinned(res.Peer) // instance.go
+		}
 		switch {
 		case len(res.Payload) > 0 && res.Payload[0] == peerMsgCandidate: // NAT traversal (host_punch_peer.go)
 			e.receiveCandidate(p, res.Payload)
 		case len(res.Payload) > 0:
-			delivered = e.deliver(p, v, res.Payload)
+			delivered = e.deliver(p, res.Peer, src, v, res.Payload)
 		}
 	}
 }
 
-// deliver checks an opened packet, plain, and injects it into the
-// netstack. plain lies at the start of v, which deliver takes when it
-// reports true.
-func (e *Endpoint) deliver(p *peer, v *buffer.View, plain []byte) bool {
+// deliver checks an opened packet, plain, that came through tp's
+// session with p from the underlay address from, and injects it into
+// the netstack. plain lies at the start of v, which deliver takes when
+// it reports true.
+func (e *Endpoint) deliver(p *peer, tp *transport.Peer, from netip.AddrPort, v *buffer.View, plain []byte) bool {
 	ip := header.IPv6(plain)
 	if len(plain) < header.IPv6MinimumSize || !ip.IsValid(len(plain)) {
 		e.stats.droppedNotIPv6.Add(1)
 		return false
 	}
-	if src, _ := netip.AddrFromSlice(ip.SourceAddressSlice()); src != p.ident {
+	// The source is the wallet's identity address, or the instance
+	// address of the node key the session is with (instance.go).
+	if src, _ := netip.AddrFromSlice(ip.SourceAddressSlice()); src != p.ident && !e.peers.instanceSource(tp, p, src, from) {
 		e.stats.droppedSpoofed.Add(1)
 		return false
 	}

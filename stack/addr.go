@@ -20,6 +20,27 @@ type Addr struct {
 	Net    string // "tcp" or "udp"
 	Wallet common.Address
 	Port   uint16
+	// Instance is the node's instance address when the connection is
+	// between instance addresses (Dial to one; instance.go): it names
+	// which node of the wallet this end is. Zero otherwise.
+	Instance netip.Addr
+}
+
+// ip is the netstack address of a: its instance address, or else its
+// wallet's identity address.
+func (a *Addr) ip() netip.Addr {
+	if a.Instance.IsValid() {
+		return a.Instance
+	}
+	return IdentityAddr(a.Wallet)
+}
+
+// instanceOf returns ip if it is an instance address, else the zero Addr.
+func instanceOf(ip netip.Addr) netip.Addr {
+	if link.IsInstanceAddr(ip) {
+		return ip
+	}
+	return netip.Addr{}
 }
 
 // Network implements net.Addr.

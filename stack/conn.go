@@ -20,8 +20,8 @@ func (c *tcpConn) RemoteAddr() net.Addr { return c.remote }
 func (n *Node) wrapTCP(r *running, c *gonet.TCPConn, remote common.Address) *tcpConn {
 	return &tcpConn{
 		TCPConn: c,
-		local:   &Addr{Net: "tcp", Wallet: r.wallet, Port: portOf(c.LocalAddr())},
-		remote:  &Addr{Net: "tcp", Wallet: remote, Port: portOf(c.RemoteAddr())},
+		local:   &Addr{Net: "tcp", Wallet: r.wallet, Port: portOf(c.LocalAddr()), Instance: instanceOf(ipOf(c.LocalAddr()))},
+		remote:  &Addr{Net: "tcp", Wallet: remote, Port: portOf(c.RemoteAddr()), Instance: instanceOf(ipOf(c.RemoteAddr()))},
 	}
 }
 
@@ -83,15 +83,28 @@ func (c *udpConn) ReadFrom(b []byte) (int, net.Addr, error) {
 		if werr != nil {
 			continue // cannot happen for injected packets; never report an unverified sender
 		}
-		return n, &Addr{Net: "udp", Wallet: w, Port: portOf(addr)}, nil
+		return n, &Addr{Net: "udp", Wallet: w, Port: portOf(addr), Instance: instanceOf(ipOf(addr))}, nil
 	}
 }
 
 func (c *udpConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	if a, ok := addr.(*Addr); ok {
-		addr = &net.UDPAddr{IP: IdentityAddr(a.Wallet).AsSlice(), Port: int(a.Port)}
+		addr = &net.UDPAddr{IP: a.ip().AsSlice(), Port: int(a.Port)}
 	}
 	return c.UDPConn.WriteTo(b, addr)
+}
+
+// ipOf returns the IP of a netstack address, or the zero Addr.
+func ipOf(a net.Addr) netip.Addr {
+	var ip net.IP
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		ip = a.IP
+	case *net.UDPAddr:
+		ip = a.IP
+	}
+	out, _ := netip.AddrFromSlice(ip)
+	return out.Unmap()
 }
 
 func portOf(a net.Addr) uint16 {

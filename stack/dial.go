@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 
+	"github.com/anynet/anynet/link"
 	"github.com/ethereum/go-ethereum/common"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
@@ -14,8 +15,10 @@ import (
 
 // Dial connects to addr over the overlay. network is "tcp" or "udp" (or
 // "tcp6", "udp6"); addr is "host:port" where host is a wallet
-// ("0x…"), a name the Resolver knows, or an identity address. The
-// returned conn's RemoteAddr is an *Addr naming the verified wallet.
+// ("0x…"), a name the Resolver knows, an identity address, or the
+// instance address of one node of a wallet (LookupInstances,
+// AddInstance), which reaches that node only. The returned conn's
+// RemoteAddr is an *Addr naming the verified wallet.
 func (n *Node) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	switch network {
 	case "tcp", "tcp6", "udp", "udp6":
@@ -34,27 +37,37 @@ func (n *Node) Dial(ctx context.Context, network, addr string) (net.Conn, error)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", addr, err)
 	}
-	full := tcpip.FullAddress{NIC: nicID, Addr: tcpip.AddrFrom16(IdentityAddr(wallet).As16()), Port: port}
+	// An instance address reaches that node only, from this node's own
+	// instance address (instance.go); anything else is the wallet's.
+	dst, local := IdentityAddr(wallet), tcpip.FullAddress{}
+	if ip, err := netip.ParseAddr(host); err == nil && link.IsInstanceAddr(ip) {
+		dst, local = ip, tcpip.FullAddress{NIC: nicID, Addr: tcpip.AddrFrom16(r.inst.As16())}
+	}
+	full := tcpip.FullAddress{NIC: nicID, Addr: tcpip.AddrFrom16(dst.As16()), Port: port}
 	switch network {
 	case "tcp", "tcp6":
 		stop := n.watchDial(ctx, r, wallet) // repath.go: a peer that moved is followed
-		c, err := gonet.DialContextTCP(ctx, r.ns, full, ipv6.ProtocolNumber)
+		c, err := gonet.DialTCPWithBind(ctx, r.ns, local, full, ipv6.ProtocolNumber)
 		stop()
 		if err != nil {
 			// A router said the peer is unreachable: say so, with
 			// link.ErrUnreachable for errors.Is.
-			if uerr := r.ep.Unreachable(IdentityAddr(wallet)); uerr != nil {
+			if uerr := r.ep.Unreachable(dst); uerr != nil {
 				return nil, fmt.Errorf("dial %s: %w: %w", addr, uerr, err)
 			}
 			return nil, fmt.Errorf("dial %s: %w", addr, err)
 		}
 		return n.wrapTCP(r, c, wallet), nil
 	case "udp", "udp6":
-		c, err := gonet.DialUDP(r.ns, nil, &full, ipv6.ProtocolNumber)
+		var laddr *tcpip.FullAddress
+		if local.NIC != 0 {
+			laddr = &local
+		}
+		c, err := gonet.DialUDP(r.ns, laddr, &full, ipv6.ProtocolNumber)
 		if err != nil {
 			return nil, fmt.Errorf("dial %s: %w", addr, err)
 		}
-		return &udpConn{UDPConn: c, n: n, r: r, remote: &Addr{Net: "udp", Wallet: wallet, Port: port}}, nil
+		return &udpConn{UDPConn: c, n: n, r: r, remote: &Addr{Net: "udp", Wallet: wallet, Port: port, Instance: instanceOf(dst)}}, nil
 	}
 	return nil, fmt.Errorf("dial %s %s: %w", network, addr, ErrNetwork)
 }
@@ -82,7 +95,7 @@ func (n *Node) lookup(ctx context.Context, r *running, host string) (common.Addr
 			return w, nil
 		}
 	} else if ip, err := netip.ParseAddr(host); err == nil {
-		if ip == r.ident {
+		if ip == r.ident || ip == r.inst {
 			return r.wallet, nil
 		}
 		if w, ok := r.ep.PeerWallet(ip); ok {
@@ -158,7 +171,7 @@ func (n *Node) listenAddr(network, addr, want string) (*running, uint16, error) 
 	if host != "" && host != "::" {
 		w, isWallet := parseWallet(host)
 		ip, _ := netip.ParseAddr(host)
-		if !(isWallet && w == r.wallet) && ip != r.ident {
+		if !(isWallet && w == r.wallet) && ip != r.ident && ip != r.inst {
 			return nil, 0, fmt.Errorf("listen %s: %w: host must be empty or this node's wallet", addr, ErrBadAddress)
 		}
 	}
@@ -179,7 +192,7 @@ func (n *Node) WhoIs(addr net.Addr) (common.Address, error) {
 	var ip net.IP
 	switch a := addr.(type) {
 	case *Addr:
-		return n.WhoIs(&net.UDPAddr{IP: IdentityAddr(a.Wallet).AsSlice()})
+		return n.WhoIs(&net.UDPAddr{IP: a.ip().AsSlice()})
 	case *net.TCPAddr:
 		ip = a.IP
 	case *net.UDPAddr:
@@ -191,7 +204,7 @@ func (n *Node) WhoIs(addr net.Addr) (common.Address, error) {
 	if !ok {
 		return common.Address{}, fmt.Errorf("%w: %v", ErrBadAddress, addr)
 	}
-	if id == r.ident {
+	if id == r.ident || id == r.inst {
 		return r.wallet, nil
 	}
 	if w, ok := r.ep.Wallet(id); ok {

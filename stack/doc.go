@@ -47,6 +47,18 @@
 // flow to the nearest live instance, keeps it there and fails over when
 // an instance stops answering (anycast.go; package link, "Anycast").
 //
+// # Instances
+//
+// To reach one particular node of a wallet — the replicas of one wallet
+// talking to each other, where dialing the wallet would stay on the
+// dialer — every node also holds an instance address (InstanceAddr:
+// fc00::/8 and a hash of wallet and node key; package link, "Instance
+// addresses"). LookupInstances lists a wallet's nodes (its own
+// included) from the static peers, the Resolver or the DID document,
+// AddInstance adds one, and Dial "[instance address]:port" reaches that
+// node only, from the dialer's own instance address; Addr.Instance says
+// which node each end is (instance.go).
+//
 // # Lifecycle
 //
 // A Node is configured through its exported fields (each documents its

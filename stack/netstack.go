@@ -16,10 +16,11 @@ import (
 )
 
 // newNetstack builds the node's gVisor stack: IPv6 only, one NIC on the
-// overlay endpoint holding the node's identity address, and one route
-// for the whole identity range through it. NDP, DAD and MLD stay off
+// overlay endpoint holding the node's identity address and its instance
+// address (instance.go), and routes for the whole identity and instance
+// ranges through it. NDP, DAD and MLD stay off
 // (ipv6's zero Options): the overlay has no link-layer neighbors.
-func newNetstack(ep *link.Endpoint, ident netip.Addr, tcpCfg TCPConfig, nr netstackRand) (*stack.Stack, error) {
+func newNetstack(ep *link.Endpoint, ident, inst netip.Addr, tcpCfg TCPConfig, nr netstackRand) (*stack.Stack, error) {
 	s := stack.New(stack.Options{
 		NetworkProtocols:   []stack.NetworkProtocolFactory{ipv6.NewProtocolWithOptions(ipv6.Options{})},
 		TransportProtocols: []stack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol6},
@@ -43,7 +44,14 @@ func newNetstack(ep *link.Endpoint, ident netip.Addr, tcpCfg TCPConfig, nr netst
 	if err := s.AddProtocolAddress(nicID, addr, stack.AddressProperties{}); err != nil {
 		return fail("add identity address", err)
 	}
-	s.SetRouteTable([]tcpip.Route{{Destination: identitySubnet(), NIC: nicID}})
+	addr.AddressWithPrefix = tcpip.AddrFrom16(inst.As16()).WithPrefix()
+	if err := s.AddProtocolAddress(nicID, addr, stack.AddressProperties{}); err != nil {
+		return fail("add instance address", err)
+	}
+	s.SetRouteTable([]tcpip.Route{
+		{Destination: subnet8(link.IdentityPrefix), NIC: nicID},
+		{Destination: subnet8(link.InstancePrefix), NIC: nicID},
+	})
 	if err := tcpCfg.apply(s); err != nil {
 		s.Close()
 		s.Wait()
@@ -60,9 +68,10 @@ type netstackRand struct {
 	source mrand.Source
 }
 
-// identitySubnet is fd00::/8, the range of every identity address.
-func identitySubnet() tcpip.Subnet {
+// subnet8 is the /8 of first byte b: fd00::/8 holds every identity
+// address, fc00::/8 every instance address.
+func subnet8(b byte) tcpip.Subnet {
 	var prefix [16]byte
-	prefix[0] = link.IdentityPrefix
+	prefix[0] = b
 	return tcpip.AddressWithPrefix{Address: tcpip.AddrFrom16(prefix), PrefixLen: 8}.Subnet()
 }

@@ -151,6 +151,7 @@ type running struct {
 	router   *router.Router // a router's forwarding; nil on a host
 	ns       *stack.Stack
 	ident    netip.Addr
+	inst     netip.Addr // this node's instance address (instance.go)
 	log      *slog.Logger
 	names    *chainResolver // nil without Node.Names
 	checks   *chainChecker  // nil without Node.Names (revoke.go)
@@ -306,12 +307,13 @@ func (n *Node) build(ctx context.Context, hooks *nodehook.Hooks) (_ *running, er
 		ep:       ep,
 		router:   rtr,
 		ident:    link.IdentityAddr(wallet.Address()),
+		inst:     link.InstanceAddr(wallet.Address(), key.Public),
 		log:      log,
 	}
 	if n.Names != nil {
 		r.names = &chainResolver{names: n.Names, self: r.wallet, routed: n.routedHost(), mine: n.Locators()}
 	}
-	if r.ns, err = newNetstack(ep, r.ident, n.TCP, netstackRand{hooks.Clock, n.Rand, hooks.RandSource}); err != nil {
+	if r.ns, err = newNetstack(ep, r.ident, r.inst, n.TCP, netstackRand{hooks.Clock, n.Rand, hooks.RandSource}); err != nil {
 		ep.Shutdown()
 		return nil, err
 	}

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"context"
 	"crypto/hmac"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -16,6 +18,9 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/stack"
 )
 
 // ClusterPort is the overlay TCP port on which the engines of a
@@ -26,41 +31,79 @@ const ClusterPort = 6222
 const DefaultClusterName = "anynet"
 
 // ClusterConfig makes a node's engine one member of a replicated
-// JetStream cluster whose members are wallets that agree: each
-// member's node lists the others. A stream created with Replicas: 3
+// JetStream cluster whose members are the nodes of wallets that agree:
+// each member's node lists the others. A stream created with Replicas: 3
 // keeps a copy on three members and survives the loss of one.
 type ClusterConfig struct {
 	// Name is the cluster's name, the same on every member; "" means
 	// DefaultClusterName.
 	Name string
-	// Members are the wallets of the cluster's nodes. This node's own
-	// wallet may be listed (it is skipped). Only these wallets' nodes
-	// may join: a route from any other wallet is refused.
+	// Members are the wallets whose nodes form the cluster. On a Host
+	// that tells a wallet's nodes apart (stack.Node: LookupInstances,
+	// instance addresses), every node of a member wallet is a member,
+	// reached at its own instance address: listing this node's own
+	// wallet makes the wallet's other nodes members, so the nodes of one
+	// wallet form a cluster by themselves. Nodes that appear later (a
+	// DID document that lists a new node key) are added as they are
+	// found (ClusterDiscoverEvery). Only these wallets' nodes may join:
+	// a route from any other wallet is refused.
 	Members []common.Address
 }
 
+// ClusterDiscoverEvery is how often a member looks again for the nodes
+// of its member wallets, and adds a route to each new one.
+const ClusterDiscoverEvery = 5 * time.Second
+
+// instancer is a Host that can name a wallet's nodes one by one.
+type instancer interface {
+	LookupInstances(ctx context.Context, host string) ([]stack.Instance, error)
+	InstanceAddr() netip.Addr
+}
+
+// target is where one route goes: an instance address, or a wallet
+// (the node anycast picks), or, with any set, any node of this node's
+// own wallet other than this one, chosen at each dial.
+type target struct {
+	wallet common.Address
+	host   string
+	any    bool
+}
+
 // cluster is a Server's part of a cluster: the engine's route listener
-// on loopback, one loopback forwarder per member that carries the
-// engine's routes to that member over the overlay, and the bridge that
-// hands members' routes arriving on ClusterPort to the engine.
+// on loopback, one loopback forwarder per other member node that
+// carries the engine's routes to that node over the overlay, and the
+// bridge that hands members' routes arriving on ClusterPort to the
+// engine.
 type cluster struct {
 	name    string
 	auth    *walletAuth
-	members []common.Address // others, sorted
-	fwd     []net.Listener   // fwd[i] forwards to members[i]
+	host    service.Host
+	inst    instancer        // nil: the host cannot tell a wallet's nodes apart
+	members []common.Address // wallets whose nodes may route, sorted; this node's own when listed
 
-	mu     sync.Mutex // guards conns, closed
-	conns  map[net.Conn]struct{}
-	closed bool
+	mu      sync.Mutex // guards the fields below
+	targets []target
+	fwd     []net.Listener // fwd[i] forwards to targets[i]
+	opts    *server.Options
+	conns   map[net.Conn]struct{}
+	closed  bool
 }
 
-func newCluster(cfg ClusterConfig, auth *walletAuth) (*cluster, error) {
-	c := &cluster{name: cfg.Name, auth: auth, conns: map[net.Conn]struct{}{}}
+func newCluster(ctx context.Context, cfg ClusterConfig, auth *walletAuth, host service.Host) (*cluster, error) {
+	c := &cluster{name: cfg.Name, auth: auth, host: host, conns: map[net.Conn]struct{}{}}
+	c.inst, _ = host.(instancer)
 	if c.name == "" {
 		c.name = DefaultClusterName
 	}
+	self := false
 	for _, m := range cfg.Members {
-		if m != auth.owner && !slices.Contains(c.members, m) {
+		switch {
+		case m == auth.owner && c.inst != nil:
+			self = true
+		case m == auth.owner:
+			continue
+		}
+		if !slices.Contains(c.members, m) {
 			c.members = append(c.members, m)
 		}
 	}
@@ -68,26 +111,113 @@ func newCluster(cfg ClusterConfig, auth *walletAuth) (*cluster, error) {
 		return nil, fmt.Errorf("%w: a cluster needs other members", ErrCluster)
 	}
 	slices.SortFunc(c.members, func(a, b common.Address) int { return a.Cmp(b) })
-	for range c.members {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			c.close()
-			return nil, fmt.Errorf("mq: cluster forwarder: %w", err)
+	targets := c.discover(ctx)
+	for _, m := range c.members {
+		if m != auth.owner && !slices.ContainsFunc(targets, func(t target) bool { return t.wallet == m }) {
+			targets = append(targets, target{wallet: m, host: m.Hex()}) // no node found yet: anycast
 		}
-		c.fwd = append(c.fwd, l)
+	}
+	if len(targets) == 0 && self {
+		// The engine needs a route to start clustered: until this
+		// wallet's other nodes are found, one to whichever answers.
+		targets = append(targets, target{wallet: auth.owner, any: true})
+	}
+	for _, t := range targets {
+		if _, err := c.addTarget(t); err != nil {
+			c.close()
+			return nil, err
+		}
 	}
 	auth.setMembers(c.members)
 	return c, nil
 }
 
+// discover returns the member nodes not targeted yet.
+func (c *cluster) discover(ctx context.Context) []target {
+	var out []target
+	for _, t := range c.nodes(ctx, c.members) {
+		if !c.hasTarget(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// nodes returns the nodes of wallets, each at its instance address,
+// but this node.
+func (c *cluster) nodes(ctx context.Context, wallets []common.Address) []target {
+	if c.inst == nil {
+		return nil
+	}
+	mine := c.inst.InstanceAddr()
+	var out []target
+	for _, w := range wallets {
+		ins, err := c.inst.LookupInstances(ctx, w.Hex())
+		if err != nil {
+			continue
+		}
+		for _, in := range ins {
+			if in.Addr != mine {
+				out = append(out, target{wallet: w, host: in.Addr.String()})
+			}
+		}
+	}
+	return out
+}
+
+func (c *cluster) hasTarget(t target) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Contains(c.targets, t)
+}
+
+// addTarget opens t's loopback forwarder and returns its route URL.
+func (c *cluster) addTarget(t target) (*url.URL, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("mq: cluster forwarder: %w", err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		l.Close()
+		return nil, ErrClosed
+	}
+	c.targets = append(c.targets, t)
+	c.fwd = append(c.fwd, l)
+	return c.routeURL(l), nil
+}
+
+func (c *cluster) routeURL(l net.Listener) *url.URL {
+	return &url.URL{Scheme: "nats-route", Host: l.Addr().String(),
+		User: url.UserPassword(c.auth.owner.Hex(), c.auth.routePass(c.auth.owner))}
+}
+
 // replicas is how many copies the package's own streams keep.
-func (c *cluster) replicas() int { return min(3, len(c.members)+1) }
+func (c *cluster) replicas() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return min(3, len(c.targets)+1)
+}
+
+// serverName is the engine's name: the wallet's, and, on a host with
+// instance addresses, the node's, since the nodes of one wallet may be
+// members of one cluster.
+func serverName(h service.Host) string {
+	name := "anynet-" + h.Addr().Hex()
+	if in, ok := h.(instancer); ok {
+		a := in.InstanceAddr().As16()
+		name += "-" + hex.EncodeToString(a[10:])
+	}
+	return name
+}
 
 // configure sets the engine's cluster options: routes only on loopback,
-// one per member through its forwarder, each route's CONNECT carrying
-// this node's own route credentials (which the forwarder checks, so no
-// other local process can use it); no gossip of addresses, which mean
-// nothing off this machine; members' routes authenticated by routeAuth.
+// one per member node through its forwarder, each route's CONNECT
+// carrying this node's own route credentials (which the forwarder
+// checks, so no other local process can use it); no gossip of
+// addresses, which mean nothing off this machine; members' routes
+// authenticated by routeAuth.
 func (c *cluster) configure(o *server.Options) {
 	o.Cluster = server.ClusterOpts{
 		Name: c.name, Host: "127.0.0.1", Port: server.RANDOM_PORT,
@@ -98,9 +228,64 @@ func (c *cluster) configure(o *server.Options) {
 	// (DontListen would keep it from routing): a loopback port nobody is
 	// told of, where a client still needs a wallet's MAC (walletAuth).
 	o.DontListen, o.Host, o.Port = false, "127.0.0.1", server.RANDOM_PORT
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, l := range c.fwd {
-		o.Routes = append(o.Routes, &url.URL{Scheme: "nats-route", Host: l.Addr().String(),
-			User: url.UserPassword(c.auth.owner.Hex(), c.auth.routePass(c.auth.owner))})
+		o.Routes = append(o.Routes, c.routeURL(l))
+	}
+	c.opts = o.Clone()
+}
+
+// discoverLoop looks for new member nodes every ClusterDiscoverEvery
+// until the server closes, and gives the engine a route to each one it
+// finds (a reload of its options with the route added).
+func (c *cluster) discoverLoop(s *Server) {
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-time.After(ClusterDiscoverEvery):
+		}
+		ctx, cancel := context.WithTimeout(s.ctx, ClusterDiscoverEvery)
+		found := c.discover(ctx)
+		cancel()
+		if len(found) == 0 {
+			continue
+		}
+		c.mu.Lock()
+		from := len(c.fwd)
+		c.mu.Unlock()
+		for _, t := range found {
+			if _, err := c.addTarget(t); err != nil {
+				return
+			}
+		}
+		c.mu.Lock()
+		o := c.opts.Clone()
+		for _, l := range c.fwd[from:] {
+			o.Routes = append(o.Routes, c.routeURL(l))
+		}
+		to := len(c.fwd)
+		c.mu.Unlock()
+		if err := s.ns.ReloadOptions(o.Clone()); err != nil {
+			s.log.Warn("mq: cluster: new member nodes not routed", "err", err)
+			c.mu.Lock()
+			for _, l := range c.fwd[from:] {
+				l.Close()
+			}
+			c.targets, c.fwd = c.targets[:from], c.fwd[:from]
+			c.mu.Unlock()
+			continue
+		}
+		c.mu.Lock()
+		c.opts = o
+		c.mu.Unlock()
+		for i := from; i < to; i++ {
+			c.serveForwarder(s, i)
+		}
+		for _, t := range found {
+			s.log.Info("mq: cluster: member node found", "wallet", t.wallet, "at", t.host)
+		}
 	}
 }
 
@@ -131,41 +316,61 @@ func (c *cluster) close() {
 	for conn := range c.conns {
 		conn.Close()
 	}
+	fwd := slices.Clone(c.fwd)
 	c.mu.Unlock()
-	for _, l := range c.fwd {
+	for _, l := range fwd {
 		l.Close()
 	}
 }
 
-// serveForwarders starts one accept loop per member forwarder.
+// serveForwarders starts one accept loop per member forwarder, and,
+// on a host with instance addresses, the search for new member nodes.
 func (c *cluster) serveForwarders(s *Server) {
-	for i, l := range c.fwd {
+	c.mu.Lock()
+	n := len(c.fwd)
+	c.mu.Unlock()
+	for i := range n {
+		c.serveForwarder(s, i)
+	}
+	if c.inst != nil {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			for {
-				conn, err := l.Accept()
-				if err != nil {
-					return
-				}
-				s.wg.Add(1)
-				go func() {
-					defer s.wg.Done()
-					if err := c.forward(s, conn, c.members[i]); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-						s.log.Debug("mq: cluster route out", "member", c.members[i], "err", err)
-					}
-				}()
-			}
+			c.discoverLoop(s)
 		}()
 	}
 }
 
-// forward carries one route the engine opened on a member's forwarder
-// to that member's ClusterPort: the engine speaks first (its CONNECT),
-// which must carry this node's route credentials; they are removed (the
-// member's side puts this node's verified wallet in) and the rest is
-// copied both ways.
-func (c *cluster) forward(s *Server, conn net.Conn, member common.Address) error {
+// serveForwarder accepts the engine's routes on forwarder i.
+func (c *cluster) serveForwarder(s *Server, i int) {
+	c.mu.Lock()
+	l, t := c.fwd[i], c.targets[i]
+	c.mu.Unlock()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			s.wg.Add(1)
+			go func() {
+				defer s.wg.Done()
+				if err := c.forward(s, conn, t); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+					s.log.Debug("mq: cluster route out", "member", t.wallet, "at", t.host, "err", err)
+				}
+			}()
+		}
+	}()
+}
+
+// forward carries one route the engine opened on a member node's
+// forwarder to that node's ClusterPort: the engine speaks first (its
+// CONNECT), which must carry this node's route credentials; they are
+// removed (the member's side puts this node's verified wallet in) and
+// the rest is copied both ways.
+func (c *cluster) forward(s *Server, conn net.Conn, t target) error {
 	defer conn.Close()
 	untrack, ok := c.track(conn)
 	if !ok {
@@ -190,13 +395,13 @@ func (c *cluster) forward(s *Server, conn net.Conn, member common.Address) error
 		unquote(raw, &pass)
 	}
 	if user != c.auth.owner.Hex() || !hmac.Equal([]byte(pass), []byte(c.auth.routePass(c.auth.owner))) {
-		return fmt.Errorf("%w: a route on the forwarder to %s without this node's credentials", ErrCluster, member.Hex())
+		return fmt.Errorf("%w: a route on the forwarder to %s without this node's credentials", ErrCluster, t.wallet.Hex())
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, HandshakeTimeout)
 	defer cancel()
-	up, err := s.cfg.Host.Dial(ctx, "tcp", net.JoinHostPort(member.Hex(), strconv.Itoa(ClusterPort)))
+	up, err := c.dial(ctx, t)
 	if err != nil {
-		return fmt.Errorf("dial member %s: %w", member.Hex(), err)
+		return err
 	}
 	defer up.Close()
 	untrackUp, ok := c.track(up)
@@ -209,6 +414,29 @@ func (c *cluster) forward(s *Server, conn net.Conn, member common.Address) error
 	}
 	conn.SetDeadline(time.Time{})
 	return splice(conn, cr, up, up)
+}
+
+// dial reaches t's ClusterPort.
+func (c *cluster) dial(ctx context.Context, t target) (net.Conn, error) {
+	if !t.any {
+		up, err := c.host.Dial(ctx, "tcp", net.JoinHostPort(t.host, strconv.Itoa(ClusterPort)))
+		if err != nil {
+			return nil, fmt.Errorf("dial member %s at %s: %w", t.wallet.Hex(), t.host, err)
+		}
+		return up, nil
+	}
+	found := c.nodes(ctx, []common.Address{t.wallet})
+	if len(found) == 0 {
+		return nil, fmt.Errorf("%w: no other node of %s found yet", ErrCluster, t.wallet.Hex())
+	}
+	var err error
+	for _, f := range found {
+		var up net.Conn
+		if up, err = c.dial(ctx, f); err == nil {
+			return up, nil
+		}
+	}
+	return nil, err
 }
 
 // ServeCluster accepts the routes of the cluster's other members on l
@@ -235,7 +463,7 @@ func (s *Server) ServeCluster(l net.Listener) error {
 			return fmt.Errorf("mq: cluster accept: %w", err)
 		}
 		w, err := s.cfg.Host.PeerOf(conn)
-		if err != nil || !slices.Contains(s.cl.members, w) {
+		if err != nil || !s.cl.auth.isMember(w) {
 			s.log.Info("mq: cluster route refused: not a member", "wallet", w, "err", err)
 			conn.Close()
 			continue
@@ -303,11 +531,39 @@ func (r routeAuth) Check(c server.ClientAuthentication) bool {
 	return r.a.isMember(w) && hmac.Equal([]byte(o.Password), []byte(r.a.routePass(w)))
 }
 
-// ClusterMembers returns the other members of this server's cluster
-// (nil when it runs alone).
+// ClusterMembers returns the other member wallets of this server's
+// cluster (nil when it runs alone); this node's own wallet's other
+// nodes are in ClusterNodes.
 func (s *Server) ClusterMembers() []common.Address {
 	if s.cl == nil {
 		return nil
 	}
-	return slices.Clone(s.cl.members)
+	var out []common.Address
+	for _, m := range s.cl.members {
+		if m != s.cl.auth.owner {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ClusterNodes returns where this server's routes go: one member node
+// each, at its instance address (or a wallet, for a member none of
+// whose nodes was found yet; "any" for the first route of a node that
+// has found no other node of its wallet yet). Nil when it runs alone.
+func (s *Server) ClusterNodes() []string {
+	if s.cl == nil {
+		return nil
+	}
+	s.cl.mu.Lock()
+	defer s.cl.mu.Unlock()
+	out := make([]string, 0, len(s.cl.targets))
+	for _, t := range s.cl.targets {
+		h := t.host
+		if t.any {
+			h = "any"
+		}
+		out = append(out, h)
+	}
+	return out
 }

@@ -71,7 +71,67 @@ func TestClusterSurvivesNodeLoss(t *testing.T) {
 	for _, m := range ms {
 		m.srv = serveMember(t, m.node, wallets)
 	}
+	survivesLeaderLoss(t, ctx, ms, bob, eve)
+}
 
+// TestOneWalletCluster: the nodes of ONE wallet form the cluster. Each
+// lists only its own wallet; they find each other in the wallet's DID
+// document and route to each other's instance addresses. The first
+// member starts before the others exist (its route goes to whichever
+// node of the wallet answers, and it adds the others as it finds them);
+// then the same as TestClusterSurvivesNodeLoss: an R3 stream, bob
+// publishing and consuming through one member while the leader is taken
+// off the network, nothing acknowledged lost.
+func TestOneWalletCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a three-node cluster with elections: not in -short")
+	}
+	ch := apptest.NewChain(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	defer cancel()
+
+	first, key := ch.Node(t, ctx)
+	if _, err := Publish(ctx, ch.Emb.Client, naming.Transactor(key, ch.ChainID), first.Addr()); err != nil {
+		t.Fatal(err)
+	}
+	wallet := []common.Address{first.Addr()}
+	ms := []*member{{node: first}}
+	ms[0].srv = serveMember(t, first, wallet)
+	for range 2 {
+		n := ch.NodeOf(t, ctx, key)
+		ms = append(ms, &member{node: n, srv: serveMember(t, n, wallet)})
+	}
+	names := map[string]bool{}
+	for _, m := range ms {
+		names[m.srv.Engine().Name()] = true
+	}
+	if len(names) != 3 {
+		t.Fatalf("engine names %v: want one per node", names)
+	}
+	// The first member found the two others after it started, and
+	// routes to each at its instance address (its engine reloaded).
+	for {
+		nodes := ms[0].srv.ClusterNodes()
+		if slices.Contains(nodes, ms[1].node.InstanceAddr().String()) && slices.Contains(nodes, ms[2].node.InstanceAddr().String()) {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the first member routes to %v; want the others' instance addresses", nodes)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	bob, _ := ch.Node(t, ctx)
+	eve, _ := ch.Node(t, ctx)
+	survivesLeaderLoss(t, ctx, ms, bob, eve)
+}
+
+// survivesLeaderLoss: the cluster of ms forms; a stream with three
+// replicas; bob publishes with ids and consumes through one member
+// while the stream's leader is taken off the network; every
+// acknowledged publish is consumed once. eve, not a member, is refused
+// on the cluster port.
+func survivesLeaderLoss(t *testing.T, ctx context.Context, ms []*member, bob, eve *stack.Node) {
+	t.Helper()
 	// The cluster forms; a stream with three replicas, as member 0's owner.
 	anc, err := ms[0].srv.Connect()
 	if err != nil {
@@ -113,12 +173,17 @@ func TestClusterSurvivesNodeLoss(t *testing.T) {
 	}
 
 	// A wallet that is not a member gets nothing on the cluster port.
-	refusedOnClusterPort(t, ctx, eve, ms[entry].node.Addr())
+	refusedOnClusterPort(t, ctx, eve, ms[entry].node)
 
 	// Bob, through his gateway and the entry member.
 	gw := &Gateway{Host: bob, Password: testGatewayPassword}
 	t.Cleanup(gw.Close)
-	nc, err := gw.Connect(ms[entry].node.Addr().Hex())
+	// At the entry member's own instance address: with one wallet,
+	// the wallet names whichever node is nearest.
+	if _, err := bob.LookupInstances(ctx, ms[entry].node.Addr().Hex()); err != nil {
+		t.Fatal(err)
+	}
+	nc, err := gw.Connect(ms[entry].node.InstanceAddr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,9 +292,12 @@ func serveMember(t *testing.T, n *stack.Node, members []common.Address) *Server 
 // refusedOnClusterPort checks that from's connection to to's
 // ClusterPort ends before to's engine says anything, even after a
 // well-formed route CONNECT.
-func refusedOnClusterPort(t *testing.T, ctx context.Context, from *stack.Node, to common.Address) {
+func refusedOnClusterPort(t *testing.T, ctx context.Context, from, to *stack.Node) {
 	t.Helper()
-	c, err := from.Dial(ctx, "tcp", net.JoinHostPort(to.Hex(), strconv.Itoa(ClusterPort)))
+	if _, err := from.LookupInstances(ctx, to.Addr().Hex()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := from.Dial(ctx, "tcp", net.JoinHostPort(to.InstanceAddr().String(), strconv.Itoa(ClusterPort)))
 	if err != nil {
 		t.Fatal(err)
 	}

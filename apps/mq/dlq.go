@@ -101,11 +101,12 @@ func (d *deadLetters) setUp(ctx context.Context, replicas int) error {
 }
 
 // keepSettingUp retries setUp until it works or ctx ends: a cluster's
-// JetStream answers only once its members elected a leader.
-func (d *deadLetters) keepSettingUp(ctx context.Context, replicas int) {
+// JetStream answers only once its members elected a leader. replicas is
+// asked at each try: a member finds the others' nodes as it goes.
+func (d *deadLetters) keepSettingUp(ctx context.Context, replicas func() int) {
 	for {
 		try, cancel := context.WithTimeout(ctx, 10*time.Second)
-		err := d.setUp(try, replicas)
+		err := d.setUp(try, replicas())
 		cancel()
 		if err == nil {
 			return

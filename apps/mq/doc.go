@@ -126,21 +126,32 @@
 // acked messages come again, and consumers that skip ids they processed
 // see each message once.
 //
-// # Clusters: replication across wallets that agree
+// # Clusters: replication across one wallet's nodes, or wallets that agree
 //
-// Nodes of several wallets that agree (each lists the others in
-// Config.Cluster, ClusterConfig.Members) form one JetStream cluster, so a
+// The nodes of the wallets that agree (each lists the others in
+// Config.Cluster, ClusterConfig.Members; a node may list its own wallet,
+// whose other nodes are then members) form one JetStream cluster, so a
 // stream with Replicas: 3 keeps a copy on three members and survives the
-// loss of one (Raft, the engine's own). nats-server dials its routes by
-// URL and has no custom dialer for them, so each member's engine
-// listens for routes on a loopback port only, and:
+// loss of one (Raft, the engine's own). Every node of a member wallet is
+// a member: the nodes come from the wallet's DID document
+// (stack.Node.LookupInstances), each reached at its instance address
+// (package stack, "Instances"), which names one node where the wallet's
+// identity address names whichever is nearest; so the nodes of ONE
+// wallet cluster by themselves. Nodes found later (every
+// ClusterDiscoverEvery) get a route by a reload of the engine's options;
+// a node that finds no other node of its wallet at start routes to
+// whichever answers first (the engine needs one route to start
+// clustered). Each engine is named after its wallet and its instance
+// address. nats-server dials its routes by URL and has no custom dialer
+// for them, so each member's engine listens for routes on a loopback
+// port only, and:
 //
-//   - for each other member, a loopback forwarder (a listener on
+//   - for each other member node, a loopback forwarder (a listener on
 //     127.0.0.1:0) is one of the engine's route URLs; the engine's route
 //     CONNECT there must carry this node's route credentials (its wallet
 //     and its route MAC, a secret of the process), which the forwarder
-//     checks and removes before it dials the member's ClusterPort (6222)
-//     over the overlay and copies bytes;
+//     checks and removes before it dials the node's ClusterPort (6222)
+//     over the overlay, at its instance address, and copies bytes;
 //   - on ClusterPort, a connection from a wallet that is not a member is
 //     closed before any byte; a member's route CONNECT gets the member's
 //     verified wallet and the route MAC of it (HMAC-SHA256 of the run
@@ -156,16 +167,19 @@
 // its client listener is up), where a client still needs a wallet's MAC.
 // The package's own streams (the dead letters and advisories) keep
 // min(3, members) copies; every member's dead-letter worker shares one
-// durable consumer. TestClusterSurvivesNodeLoss takes the node leading a
-// three-replica stream off the network while a client publishes and
-// consumes through another member: nothing acknowledged is lost.
+// durable consumer. TestClusterSurvivesNodeLoss (three wallets) and
+// TestOneWalletCluster (three nodes of one wallet) take the node leading
+// a three-replica stream off the network while a client publishes and
+// consumes through another member: nothing acknowledged is lost;
+// cmd/anynet's TestMQClusterKill9 does it with three `anynet up`
+// processes of one wallet and SIGKILL, and restarts the killed one,
+// which rejoins.
 //
 // # What this package does not do (yet)
 //
-// A cluster is of several wallets, not of several nodes of one wallet:
-// the nodes of one wallet share its identity address (anycast), and the
-// overlay has no way to dial one given instance, which routes need. The
-// engine runs on the wall clock with its own goroutines, so it does not
-// take the services' sans-I/O core shape and the simulator cannot drive
-// it in virtual time.
+// The engine runs on the wall clock with its own goroutines, so it does
+// not take the services' sans-I/O core shape and the simulator cannot
+// drive it in virtual time: there is no simulator workload; the crash
+// invariants are checked on the real engine instead (TestCrashKill9,
+// TestMQClusterKill9).
 package mq

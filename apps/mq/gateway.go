@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,6 +26,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/link"
 )
 
 // DefaultGatewayAddr is where a node's loopback gateway listens.
@@ -174,12 +176,19 @@ func (g *Gateway) ServeConn(ctx context.Context, c net.Conn) error {
 func (g *Gateway) dial(ctx context.Context, target string) (net.Conn, *bufio.Reader, error) {
 	self := target == ""
 	var w common.Address
+	host := "" // the overlay host dialled: the wallet, or one node's instance address
 	if !self {
 		var err error
 		if w, err = g.Host.Lookup(ctx, target); err != nil {
 			return nil, nil, fmt.Errorf("%w %q: %v", ErrNoTarget, target, err)
 		}
+		host = w.Hex()
 		self = w == g.Host.Addr()
+		if ip, err := netip.ParseAddr(target); err == nil && link.IsInstanceAddr(ip) {
+			host = ip.String()
+			in, ok := g.Host.(instancer)
+			self = ok && ip == in.InstanceAddr()
+		}
 	}
 	var up net.Conn
 	if self {
@@ -198,7 +207,7 @@ func (g *Gateway) dial(ctx context.Context, target string) (net.Conn, *bufio.Rea
 		if !ok {
 			return nil, nil, fmt.Errorf("%w: %s (%s) serves no queues: its DID document has no %s entry", ErrNoTarget, target, w.Hex(), DocumentEntryType)
 		}
-		up, err = g.Host.Dial(ctx, "tcp", net.JoinHostPort(w.Hex(), strconv.Itoa(port)))
+		up, err = g.Host.Dial(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 		if err != nil {
 			return nil, nil, fmt.Errorf("dial %s: %w", target, err)
 		}

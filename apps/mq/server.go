@@ -106,7 +106,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	s.auth = &walletAuth{key: key, owner: cfg.Host.Addr()}
 	if cfg.Cluster != nil {
-		cl, err := newCluster(*cfg.Cluster, s.auth)
+		cl, err := newCluster(ctx, *cfg.Cluster, s.auth, cfg.Host)
 		if err != nil {
 			s.removeTmp()
 			return nil, err
@@ -135,6 +135,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		DisableJetStreamBanner:     true,
 	}
 	if s.cl != nil {
+		opts.ServerName = serverName(cfg.Host) // cluster.go: one per node
 		s.cl.configure(opts)
 	}
 	ns, err := server.NewServer(opts)
@@ -169,7 +170,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		dlq.keepSettingUp(s.ctx, s.cl.replicas())
+		dlq.keepSettingUp(s.ctx, s.cl.replicas)
 	}()
 	return s, nil
 }

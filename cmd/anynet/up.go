@@ -103,7 +103,7 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.StringSlice("proxy-exits", nil, "exits the proxy uses, best first: names or 0x wallets, or auto (repeatable)")
 	f.String("web-proxy", "", "serve the web proxy for http://NAME.anynet/ on this loopback address (e.g. 127.0.0.1:8080; PAC file at /proxy.pac)")
 	f.Int("content-cache-mib", 0, "cap the downloaded content kept, in MiB (0: no cap; pinned and shared blobs always stay)")
-	f.StringSlice("mq-cluster", nil, "join a replicated message-queue cluster with these members' nodes: names or 0x wallets, each listing the others (repeatable)")
+	f.StringSlice("mq-cluster", nil, "join a replicated message-queue cluster with these members' nodes: names or 0x wallets, each listing the others; this node's own wallet makes its other nodes members (repeatable)")
 	f.String("mq-gateway", "", "loopback host:port where NATS clients reach message queues (default 127.0.0.1:4222; off: none)")
 	f.String("passphrase-file", "", "file holding the keystore passphrase (else ANYNET_PASSPHRASE or a prompt)")
 	f.String("wallet", "", "which keystore wallet to use when it holds several")

@@ -63,3 +63,20 @@ func (c *Chain) Node(t testing.TB, ctx context.Context) (*stack.Node, *ecdsa.Pri
 	}
 	return n, key
 }
+
+// NodeOf attaches another node of key's wallet (funded already, by
+// Node): a node key of its own, published into the same DID document,
+// so the wallet is served by several nodes; it closes when t ends.
+func (c *Chain) NodeOf(t testing.TB, ctx context.Context, key *ecdsa.PrivateKey) *stack.Node {
+	t.Helper()
+	u, err := c.Net.Attach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(key), Names: c.Emb.Client}
+	t.Cleanup(func() { n.Close() })
+	if err := n.Publish(ctx, naming.Transactor(key, c.ChainID)); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

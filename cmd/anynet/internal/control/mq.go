@@ -42,7 +42,12 @@ type MQStatus struct {
 	Password string `json:"password,omitempty"`
 	// Cluster are the other members of this node's replicated cluster
 	// (0x wallets; none when it runs alone).
-	Cluster []string   `json:"cluster,omitempty"`
+	Cluster []string `json:"cluster,omitempty"`
+	// Nodes are where this node's cluster routes go: each member node's
+	// instance address (this wallet's other nodes too); Server is this
+	// node's engine, as stream leaders are named.
+	Nodes   []string   `json:"nodes,omitempty"`
+	Server  string     `json:"server,omitempty"`
 	Streams []MQStream `json:"streams"`
 	// DeadLetters is how many messages the dead-letter stream holds.
 	DeadLetters uint64   `json:"deadLetters"`

@@ -234,6 +234,7 @@ func (d *Daemon) MQStatus(ctx context.Context) (control.MQStatus, error) {
 	for _, w := range srv.ClusterMembers() {
 		st.Cluster = append(st.Cluster, w.Hex())
 	}
+	st.Nodes, st.Server = srv.ClusterNodes(), srv.Engine().Name()
 	streams, err := srv.Streams(ctx)
 	if err != nil {
 		return control.MQStatus{}, err
