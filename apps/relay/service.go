@@ -101,6 +101,7 @@ type Service struct {
 // EdgeScore is this Edge's score in an epoch, recomputed from the
 // evidence its Guardian published, and what became of its claim.
 type EdgeScore struct {
+	Epoch uint64
 	Score
 	Guardian common.Address
 	Match    bool        // the recomputed root is the one on chain
@@ -315,7 +316,7 @@ func (s *Service) Score(ctx context.Context, epoch uint64, from common.Address) 
 	if sc, ok := v.Scores.Of(s.Addr()); ok {
 		s.mu.Lock()
 		es := s.scores[epoch]
-		es.Score, es.Guardian, es.Match = sc, pub.Guardian, v.Match
+		es.Epoch, es.Score, es.Guardian, es.Match = epoch, sc, pub.Guardian, v.Match
 		s.scores[epoch] = es
 		s.mu.Unlock()
 	}

@@ -184,6 +184,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	s.vpnHandlers(b, get)
 	s.mailHandlers(b, get, post)
 	s.mqHandlers(b, get, post)
+	s.relayHandlers(b, get, post)
 	s.contentHandlers(mux, b, get, post)
 	s.eventHandlers(mux, b)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
