@@ -128,16 +128,10 @@ func contractAddr(c *relay.Contract) string {
 
 // relayContract finds the RelayCredits deployment (see the file comment).
 func (d *Daemon) relayContract(ctx context.Context, roles relay.Roles, guardians []common.Address) (*relay.Contract, error) {
-	var backend pay.Backend
-	switch {
-	case d.emb != nil:
-		backend = d.emb.Chain.Client()
-	case d.remote != nil:
-		backend = d.remote.RPC
-	default:
-		return nil, errors.New("no chain")
+	chain, err := d.relayChain()
+	if err != nil {
+		return nil, err
 	}
-	chain := pay.NewChain(backend, d.chainID, common.Address{})
 	if d.cfg.RelayContract != "" {
 		return &relay.Contract{Chain: chain, Address: common.HexToAddress(d.cfg.RelayContract)}, nil
 	}
@@ -163,20 +157,40 @@ func (d *Daemon) relayContract(ctx context.Context, roles relay.Roles, guardians
 		return c, nil
 	}
 	for _, g := range guardians {
-		doc, err := d.node.Document(ctx, g)
-		if err != nil {
-			continue
-		}
-		for _, sv := range doc.Services {
-			if sv.Type != relay.DocumentEntryType {
-				continue
-			}
-			if r, id, addr, err := relay.ParseDocumentEntry(sv.Endpoint); err == nil && r == relay.RoleGuardian && id.Cmp(d.chainID) == 0 {
-				return &relay.Contract{Chain: chain, Address: addr}, nil
-			}
+		if c, err := d.guardianContract(ctx, chain, g); err == nil {
+			return c, nil
 		}
 	}
 	return nil, errors.New("relay.contract is empty and no Guardian names one in its DID document")
+}
+
+// guardianContract returns the RelayCredits deployment guardian's DID
+// entry names on this node's chain.
+func (d *Daemon) guardianContract(ctx context.Context, chain *pay.Chain, guardian common.Address) (*relay.Contract, error) {
+	doc, err := d.node.Document(ctx, guardian)
+	if err != nil {
+		return nil, err
+	}
+	for _, sv := range doc.Services {
+		if sv.Type != relay.DocumentEntryType {
+			continue
+		}
+		if r, id, addr, err := relay.ParseDocumentEntry(sv.Endpoint); err == nil && r == relay.RoleGuardian && id.Cmp(d.chainID) == 0 {
+			return &relay.Contract{Chain: chain, Address: addr}, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: %s names no RelayCredits on chain %v in its DID document", control.ErrNotFound, guardian.Hex(), d.chainID)
+}
+
+// relayChain is a pay.Chain on the node's chain.
+func (d *Daemon) relayChain() (*pay.Chain, error) {
+	switch {
+	case d.emb != nil:
+		return pay.NewChain(d.emb.Chain.Client(), d.chainID, common.Address{}), nil
+	case d.remote != nil:
+		return pay.NewChain(d.remote.RPC, d.chainID, common.Address{}), nil
+	}
+	return nil, errors.New("no chain")
 }
 
 // closeRelay stops the relay service; Close may run it twice.
@@ -311,7 +325,13 @@ func (d *Daemon) RelayScore(ctx context.Context, epoch uint64, guardian string) 
 			return control.RelayScore{}, err
 		}
 	}
-	v, err := svc.Score(ctx, epoch, from)
+	var v relay.Verification
+	if st, _ := svc.Status(ctx); st.Contract == (common.Address{}) && from != (common.Address{}) {
+		// This node is off chain: compare with the contract the Guardian names.
+		v, err = d.scoreOffChain(ctx, epoch, from)
+	} else {
+		v, err = svc.Score(ctx, epoch, from)
+	}
 	if err != nil {
 		return control.RelayScore{}, relayErr(err)
 	}
@@ -344,4 +364,22 @@ func (d *Daemon) RelayClaim(ctx context.Context, epoch uint64, withdraw bool) (c
 		out.Withdrawn = weiString(got)
 	}
 	return out, nil
+}
+
+// scoreOffChain recomputes epoch from guardian's evidence against the
+// RelayCredits its DID entry names.
+func (d *Daemon) scoreOffChain(ctx context.Context, epoch uint64, guardian common.Address) (relay.Verification, error) {
+	chain, err := d.relayChain()
+	if err != nil {
+		return relay.Verification{}, err
+	}
+	c, err := d.guardianContract(ctx, chain, guardian)
+	if err != nil {
+		return relay.Verification{}, err
+	}
+	pub, err := relay.Fetch(ctx, d.node, guardian, epoch)
+	if err != nil {
+		return relay.Verification{}, err
+	}
+	return relay.Recompute(ctx, pub, c)
 }
