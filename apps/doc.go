@@ -28,7 +28,7 @@
 //	mq        apps/mq   tcp 4222 (NATS, JetStream) AnynetMQ = "nats:4222"
 //	                    tcp 6222 (cluster routes, members only)
 //	                    loopback 127.0.0.1:4222 (gateway for NATS clients)
-//	relay     apps/relay tcp 4300 (flows,          AnynetRelay = "<edge|watchdog|guardian> eip155:<chain id>:<0x RelayCredits>"
+//	relay     apps/relay tcp 4300 (flows,          AnynetRelay = "<role> eip155:<chain id>:<0x RelayCredits>[ fee=<bps>]"
 //	                    receipts, probes),         (one entry per role the node takes)
 //	                    tcp 4301 (a Guardian's
 //	                    published evidence)

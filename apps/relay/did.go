@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -17,8 +18,11 @@ import (
 // node takes, naming the role and the RelayCredits deployment it is
 // credited or commits on, as a CAIP-10 account of the contract:
 //
-//	AnynetRelay = "<edge|watchdog|guardian> eip155:<chain id>:<0x RelayCredits>"
-//	e.g.          "guardian eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3"
+//	AnynetRelay = "<edge|watchdog|guardian> eip155:<chain id>:<0x RelayCredits>[ fee=<bps>]"
+//	e.g.          "guardian eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3 fee=200"
+//
+// A Guardian's entry names its fee in basis points (Params.FeeBps), so
+// an Edge shows it before settlement.
 const DocumentEntryType = "AnynetRelay"
 
 // Role names, as in the DID entry and in configuration.
@@ -62,16 +66,37 @@ func ParseRoles(s string) (Roles, error) {
 }
 
 // DocumentEntries returns the entries of roles on chain chainID's
-// RelayCredits at contract, one per role.
-func DocumentEntries(roles Roles, chainID *big.Int, contract common.Address) []naming.Service {
+// RelayCredits at contract, one per role; a Guardian's names feeBps.
+func DocumentEntries(roles Roles, chainID *big.Int, contract common.Address, feeBps uint64) []naming.Service {
 	var out []naming.Service
 	for _, name := range strings.Split(roles.String(), ",") {
-		if name != "" {
-			out = append(out, naming.Service{Type: DocumentEntryType,
-				Endpoint: name + " eip155:" + chainID.String() + ":" + contract.Hex()})
+		if name == "" {
+			continue
 		}
+		v := name + " eip155:" + chainID.String() + ":" + contract.Hex()
+		if name == NameGuardian {
+			v += " fee=" + strconv.FormatUint(feeBps, 10)
+		}
+		out = append(out, naming.Service{Type: DocumentEntryType, Endpoint: v})
 	}
 	return out
+}
+
+// GuardianFee returns the fee, in basis points, that doc's Guardian
+// entry for contract names.
+func GuardianFee(doc *naming.Document, contract common.Address) (uint64, bool) {
+	for i := len(doc.Services) - 1; i >= 0; i-- {
+		sv := doc.Services[i]
+		if sv.Type != DocumentEntryType {
+			continue
+		}
+		r, _, c, err := ParseDocumentEntry(sv.Endpoint)
+		_, fee, ok := strings.Cut(sv.Endpoint, " fee=")
+		if n, ferr := strconv.ParseUint(fee, 10, 64); err == nil && ok && ferr == nil && r == RoleGuardian && c == contract {
+			return n, true
+		}
+	}
+	return 0, false
 }
 
 // ParseDocumentEntry parses an AnynetRelay value.
@@ -80,6 +105,12 @@ func ParseDocumentEntry(s string) (Roles, *big.Int, common.Address, error) {
 	name, acct, ok := strings.Cut(s, " ")
 	if !ok || strings.Contains(name, ",") {
 		return 0, nil, common.Address{}, bad
+	}
+	if a, fee, has := strings.Cut(acct, " fee="); has {
+		if n, err := strconv.ParseUint(fee, 10, 64); err != nil || n > 10_000 || name != NameGuardian || fee != strconv.FormatUint(n, 10) {
+			return 0, nil, common.Address{}, bad
+		}
+		acct = a
 	}
 	role, err := ParseRoles(name)
 	rest, ok1 := strings.CutPrefix(acct, "eip155:")
@@ -109,8 +140,8 @@ func RolesOf(doc *naming.Document, contract common.Address) Roles {
 // Publish writes the entries of roles into wallet's DID document unless
 // they are there and valid for more than half of naming.DefaultValidity
 // (auth must be the wallet); it reports whether it wrote.
-func Publish(ctx context.Context, names *naming.Client, auth *bind.TransactOpts, wallet common.Address, roles Roles, chainID *big.Int, contract common.Address) (bool, error) {
-	entries := DocumentEntries(roles, chainID, contract)
+func Publish(ctx context.Context, names *naming.Client, auth *bind.TransactOpts, wallet common.Address, roles Roles, chainID *big.Int, contract common.Address, feeBps uint64) (bool, error) {
+	entries := DocumentEntries(roles, chainID, contract, feeBps)
 	if len(entries) == 0 {
 		return false, nil
 	}

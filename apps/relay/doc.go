@@ -145,8 +145,10 @@
 //
 // Each role is advertised by a DID service entry:
 //
-//	AnynetRelay = "<edge|watchdog|guardian> eip155:<chain id>:<0x RelayCredits>"
-//	e.g.          "guardian eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3"
+//	AnynetRelay = "<edge|watchdog|guardian> eip155:<chain id>:<0x RelayCredits>[ fee=<bps>]"
+//	e.g.          "guardian eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3 fee=200"
+//
+// (the fee, a Guardian's only, is what Edges show before settlement)
 //
 // # What is not here yet
 //

@@ -9,6 +9,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/anynet/anynet/naming"
 )
 
 // vectorPublished is the published evidence of the package doc's
@@ -101,8 +103,8 @@ func FuzzPublished(f *testing.F) {
 
 func TestDocumentEntry(t *testing.T) {
 	c := common.HexToAddress("0x5FbDB2315678afecb367f032d93F642f64180aa3")
-	es := DocumentEntries(RoleEdge|RoleGuardian, big.NewInt(1337), c)
-	want := []string{"edge eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3", "guardian eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3"}
+	es := DocumentEntries(RoleEdge|RoleGuardian, big.NewInt(1337), c, 200)
+	want := []string{"edge eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3", "guardian eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3 fee=200"}
 	if len(es) != 2 || es[0].Endpoint != want[0] || es[1].Endpoint != want[1] || es[0].Type != "AnynetRelay" {
 		t.Fatalf("entries %+v", es)
 	}
@@ -111,10 +113,14 @@ func TestDocumentEntry(t *testing.T) {
 		t.Fatalf("parse: %v %v %v %v", r, id, addr, err)
 	}
 	for _, bad := range []string{"", "edge", "edge,guardian eip155:1:" + c.Hex(), "pilot eip155:1:" + c.Hex(),
-		"edge eip155:0:" + c.Hex(), "edge eip155:01:" + c.Hex(), "edge eip155:1:0x12"} {
+		"edge eip155:0:" + c.Hex(), "edge eip155:01:" + c.Hex(), "edge eip155:1:0x12", "edge eip155:1:" + c.Hex() + " fee=1",
+		"guardian eip155:1:" + c.Hex() + " fee=x", "guardian eip155:1:" + c.Hex() + " fee=10001"} {
 		if _, _, _, err := ParseDocumentEntry(bad); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%q: %v", bad, err)
 		}
+	}
+	if fee, ok := GuardianFee(&naming.Document{Services: es}, c); !ok || fee != 200 {
+		t.Fatalf("guardian fee %d %v", fee, ok)
 	}
 	if r, err := ParseRoles("Edge, watchdog"); err != nil || r != RoleEdge|RoleWatchDog || r.String() != "edge,watchdog" {
 		t.Fatalf("roles %v %v", r, err)

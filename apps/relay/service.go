@@ -452,6 +452,6 @@ func (s *Service) Publish(ctx context.Context, names *naming.Client, auth *bind.
 	if c == nil || s.cfg.Roles == 0 {
 		return nil
 	}
-	_, err := Publish(ctx, names, auth, s.Addr(), s.cfg.Roles, c.Chain.ChainID, c.Address)
+	_, err := Publish(ctx, names, auth, s.Addr(), s.cfg.Roles, c.Chain.ChainID, c.Address, s.cfg.Params.FeeBps)
 	return err
 }

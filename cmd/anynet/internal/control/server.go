@@ -210,6 +210,7 @@ var queryParams = map[string][]string{
 	"/v1/mail/read":           {"folder", "uid"},
 	"/v1/events":              {"after"},
 	"/v1/content/ls":          {"host", "prefix"},
+	"/v1/relay/score":         {"epoch", "guardian"},
 }
 
 var repeatable = map[string]bool{"text": true} // /v1/resolve's text records

@@ -91,6 +91,14 @@ func (d *Daemon) startRelay(ctx context.Context) error {
 	}
 	params := relay.DefaultParams(dogs...)
 	params.FeeBps = uint64(cfg.RelayFeeBps)
+	if roles&relay.RoleGuardian == 0 && contract != nil && len(guardians) > 0 {
+		// The fee shown before settlement is the Guardian's own.
+		if doc, err := d.node.Document(lctx, guardians[0]); err == nil {
+			if fee, ok := relay.GuardianFee(doc, contract.Address); ok {
+				params.FeeBps = fee
+			}
+		}
+	}
 	st, err := service.OpenPebble(filepath.Join(cfg.Dir, "relay"))
 	if err != nil {
 		return err
