@@ -28,8 +28,10 @@
 //	mq        apps/mq   tcp 4222 (NATS, JetStream) AnynetMQ = "nats:4222"
 //	                    tcp 6222 (cluster routes, members only)
 //	                    loopback 127.0.0.1:4222 (gateway for NATS clients)
-//	relay     apps/relay tcp 4300 (receipts,       (none yet: role entries are future work)
-//	                    probes, evidence)
+//	relay     apps/relay tcp 4300 (flows,          AnynetRelay = "<role> eip155:<chain id>:<0x RelayCredits>[ fee=<bps>]"
+//	                    receipts, probes),         (one entry per role the node takes)
+//	                    tcp 4301 (a Guardian's
+//	                    published evidence)
 //	stream    apps/stream tcp 4200 (relay tree), AnynetStream = "port:4200"
 //	                    tcp 4201 (WebRTC media down the tree),
 //	                    HLS-PUT and WHIP ingest on loopback,
@@ -92,7 +94,9 @@
 // each epoch with a public formula (integer arithmetic, order-free: it
 // recomputes bit for bit) and post one Merkle commitment of credits to
 // naming/contracts/RelayCredits, where each Edge claims with a proof; a
-// sans-I/O core that the simulator's "relay" workload runs.
+// sans-I/O core that the simulator's "relay" workload runs and that
+// relay.Service runs on a node (roles from relay.role; anynet relay
+// status, score EPOCH, claim EPOCH; the TUI's Relay view).
 //
 // apps/stream: live streams — ffmpeg pushes HLS over HTTP PUT to a
 // loopback ingest; segments are BLAKE3 blobs listed by a playlist the

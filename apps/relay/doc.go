@@ -108,14 +108,55 @@
 //
 //	Leaf(42, 0x…e1, 10^15) = 0x0500ee8387a2675f884da12bb713260d24394e262d33833fbd8576f2528f411c
 //
+// # Published evidence
+//
+// A Guardian publishes every epoch it settles, on its node's
+// EvidencePort (4301): a request is the version byte and the epoch (8
+// bytes); the answer is 0, a u32 length and the encoding below, or 1 if
+// it holds none. The encoding (at most MaxPublished bytes):
+//
+//	version     1   = 1
+//	epoch       8
+//	guardian   20
+//	price      32   Params.PricePerGiB, uint256
+//	fee bps     8   then CapPerEndpoint, MinProbes, WarnPPM, SuspendPPM, 8 each
+//	watchdogs   2 + 20 each
+//	receipts    4 + (20 submitting Edge || 138 receipt) each
+//	probes      4 + 131 each, to the end
+//
+// Test vector (published_test.go): the receipt and probe above, scored
+// by 0x…e2 under DefaultParams with the vector wallet as only WatchDog,
+// encode to 420 bytes with keccak256
+// 0x6612250e459e0ebfb90d2e52890c655b5a9f1785719e6dc571c8d48d96dfbbcb.
+// Recompute runs Compute and Commit on it and compares the root and
+// total with RelayCredits' epochs(epoch): `anynet relay score EPOCH`.
+//
+// # On a node
+//
+// Service drives the Core with the shared runner (apps/internal/runner)
+// over a service.Store (pebble on a node). A Guardian's published
+// evidence is written in the same batch as the core's "settled" mark,
+// then committed on chain (Contract.Post; retried at the next start if
+// the node stopped in between). An Edge's Claim fetches the evidence,
+// recomputes it, refuses a root that is not the chain's (ErrMismatch)
+// and claims with its own proof. Status shows, before settlement, what
+// an Edge's receipts so far would earn and the fee, a WatchDog's probe
+// tallies and a Guardian's commitments.
+//
+// Each role is advertised by a DID service entry:
+//
+//	AnynetRelay = "<edge|watchdog|guardian> eip155:<chain id>:<0x RelayCredits>[ fee=<bps>]"
+//	e.g.          "guardian eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3 fee=200"
+//
+// (the fee, a Guardian's only, is what Edges show before settlement)
+//
 // # What is not here yet
 //
 // Core (core.go) runs the four roles over the service shape: endpoints
 // meter flows that Edges relay at the service layer (frames on
 // RelayPort), and the simulator's "relay" workload runs it at 1,000
 // nodes. The link layer's routers do not meter their forwarded frames
-// yet, there is no runtime on real nodes (the core is not started by the
-// daemon), no CLI, TUI or DID role entries, and WatchDogs' probe
+// yet, and WatchDogs' probe
 // wallets are long-lived (an Edge that learns them could tell probes
 // apart; rotating them per epoch is the plan). Settlement on chain
 // (Contract) is complete and tested on the embedded chain.

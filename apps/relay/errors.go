@@ -20,4 +20,14 @@ var (
 	ErrClaimed = errors.New("relay: already claimed")
 	// ErrNotCommitted: a claim for an epoch with no commitment on chain.
 	ErrNotCommitted = errors.New("relay: epoch not committed")
+	// ErrNotPublished: a Guardian holds no published evidence for the
+	// epoch (not settled yet, or not scored by it).
+	ErrNotPublished = errors.New("relay: no published evidence")
+	// ErrNoCredit: the epoch's commitment holds nothing for this Edge.
+	ErrNoCredit = errors.New("relay: no credit in the epoch")
+	// ErrMismatch: the root recomputed from published evidence is not the
+	// one on chain.
+	ErrMismatch = errors.New("relay: recomputed root differs from the one on chain")
+	// ErrNoContract: the service has no RelayCredits deployment.
+	ErrNoContract = errors.New("relay: no RelayCredits contract configured")
 )

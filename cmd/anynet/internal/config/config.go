@@ -12,6 +12,7 @@ import (
 
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/naming"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // ErrInvalid is wrapped by every error about a key or a value.
@@ -111,6 +112,32 @@ type Config struct {
 	// replicated cluster of message queues (apps/mq) this node joins; each
 	// member lists the others. Empty runs the queues alone.
 	MQCluster []string
+	// RelayRoles are what the node does for relay incentives (apps/relay;
+	// key relay.role): edge, watchdog and/or guardian. Every node is an
+	// endpoint that signs receipts for what Edges deliver to it.
+	RelayRoles []string
+	// RelayGuardians are the Guardians (names or 0x wallets) that Edges
+	// and WatchDogs hand evidence to and claims are fetched from (key
+	// relay.guardians); a Guardian lists itself or nothing.
+	RelayGuardians []string
+	// RelayWatchDogs are the WatchDogs whose probes count (key
+	// relay.watchdogs): a Guardian's rules.
+	RelayWatchDogs []string
+	// RelayEdges are the Edges a WatchDog probes (key relay.edges), with
+	// flows echoed by RelayProbePartner (key relay.probe-partner), a node
+	// of the WatchDog's operator.
+	RelayEdges        []string
+	RelayProbePartner string
+	// RelayEpoch is the length of an epoch (key relay.epoch); all roles
+	// of a network agree on it.
+	RelayEpoch time.Duration
+	// RelayFeeBps is a Guardian's fee in basis points of each credit (key
+	// relay.fee-bps), shown to Edges before settlement.
+	RelayFeeBps int
+	// RelayContract is the RelayCredits deployment (key relay.contract);
+	// empty: a Guardian on a test chain deploys one (its DID entry names
+	// it), other roles take the one their first Guardian names.
+	RelayContract string
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
 	// LogFormat is text or json.
@@ -125,6 +152,7 @@ type Config struct {
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
 	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "log-level", "log-format",
+	"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges", "relay.probe-partner", "relay.epoch", "relay.fee-bps", "relay.contract",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "proxy", "proxy-exits",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
@@ -153,6 +181,13 @@ const (
 // nothing says otherwise (NATS's own port, on loopback).
 const DefaultMQGateway = "127.0.0.1:4222"
 
+// Relay incentives' defaults: an hour's epoch and a 2 % Guardian fee
+// (apps/relay.DefaultParams).
+const (
+	DefaultRelayEpoch  = time.Hour
+	DefaultRelayFeeBps = 200
+)
+
 // Defaults returns the configuration used when nothing is set. env looks
 // up environment variables (os.LookupEnv in the command).
 func Defaults(env func(string) (string, bool)) Config {
@@ -168,6 +203,9 @@ func Defaults(env func(string) (string, bool)) Config {
 		MailDelayNotice: DefaultMailDelayNotice,
 		MailQuota:       DefaultMailQuota,
 		MailRetention:   DefaultMailRetention,
+
+		RelayEpoch:  DefaultRelayEpoch,
+		RelayFeeBps: DefaultRelayFeeBps,
 	}
 }
 
@@ -285,6 +323,20 @@ func (c Config) Validate() error {
 	}
 	if err := c.Contracts.validate(c.Chain); err != nil {
 		return err
+	}
+	for _, r := range c.RelayRoles {
+		if r != "edge" && r != "watchdog" && r != "guardian" {
+			return invalid("relay.role", r, "edge, watchdog or guardian")
+		}
+	}
+	if c.RelayEpoch < time.Second {
+		return invalid("relay.epoch", c.RelayEpoch.String(), "a duration of a second or more, such as 1h")
+	}
+	if c.RelayFeeBps < 0 || c.RelayFeeBps > 10_000 {
+		return invalid("relay.fee-bps", strconv.Itoa(c.RelayFeeBps), "basis points from 0 to 10000 (200 is 2 %)")
+	}
+	if c.RelayContract != "" && !common.IsHexAddress(c.RelayContract) {
+		return invalid("relay.contract", c.RelayContract, "a 0x address of RelayCredits")
 	}
 	if c.MQGateway != "off" && !IsLoopback(c.MQGateway) {
 		return invalid("mq-gateway", c.MQGateway, "a loopback host:port, e.g. 127.0.0.1:4222 or 127.0.0.1:0, or off")

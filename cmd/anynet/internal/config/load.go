@@ -19,15 +19,23 @@ import (
 
 // FlagOf maps a key to the flag that sets it, where the two differ.
 var FlagOf = map[string]string{
-	"peers":             "peer",
-	"routers":           "router",
-	"keystore.scrypt":   "scrypt",
-	"mail.smtp":         "mail-smtp",
-	"mail.imap":         "mail-imap",
-	"mail.delay-notice": "mail-delay-notice",
-	"mail.quota":        "mail-quota",
-	"mail.retention":    "mail-retention",
-	"content.cache-mib": "content-cache-mib",
+	"peers":               "peer",
+	"routers":             "router",
+	"keystore.scrypt":     "scrypt",
+	"mail.smtp":           "mail-smtp",
+	"mail.imap":           "mail-imap",
+	"mail.delay-notice":   "mail-delay-notice",
+	"mail.quota":          "mail-quota",
+	"mail.retention":      "mail-retention",
+	"content.cache-mib":   "content-cache-mib",
+	"relay.role":          "relay-role",
+	"relay.guardians":     "relay-guardian",
+	"relay.watchdogs":     "relay-watchdog",
+	"relay.edges":         "relay-edge",
+	"relay.probe-partner": "relay-probe-partner",
+	"relay.epoch":         "relay-epoch",
+	"relay.fee-bps":       "relay-fee-bps",
+	"relay.contract":      "relay-contract",
 }
 
 // EnvOf returns the environment variable of a key: ANYNET_SERVE_CHAIN for
@@ -172,6 +180,13 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("exit-allow", []string{})
 	v.SetDefault("proxy-exits", []string{})
 	v.SetDefault("mq-cluster", []string{})
+	for _, k := range []string{"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges"} {
+		v.SetDefault(k, []string{})
+	}
+	v.SetDefault("relay.probe-partner", "")
+	v.SetDefault("relay.contract", "")
+	v.SetDefault("relay.epoch", d.RelayEpoch.String())
+	v.SetDefault("relay.fee-bps", d.RelayFeeBps)
 	v.SetDefault("punch", true)
 }
 
@@ -255,6 +270,20 @@ func decode(v *viper.Viper) (Config, error) {
 		c.ContentCacheMiB = n
 	}
 	c.MQCluster = list(v.Get("mq-cluster"))
+	c.RelayRoles = list(v.Get("relay.role"))
+	c.RelayGuardians = list(v.Get("relay.guardians"))
+	c.RelayWatchDogs = list(v.Get("relay.watchdogs"))
+	c.RelayEdges = list(v.Get("relay.edges"))
+	c.RelayProbePartner = str("relay.probe-partner")
+	c.RelayContract = str("relay.contract")
+	c.RelayEpoch = duration("relay.epoch", "a duration such as 1h")
+	if n, e := cast.ToIntE(v.Get("relay.fee-bps")); e != nil {
+		if err == nil {
+			err = fmt.Errorf("%w: relay.fee-bps %q: want basis points such as 200", ErrInvalid, str("relay.fee-bps"))
+		}
+	} else {
+		c.RelayFeeBps = n
+	}
 	c.LogLevel = str("log-level")
 	c.LogFormat = str("log-format")
 	c.PassphraseFile = str("passphrase-file")

@@ -142,6 +142,13 @@
 //	GET  /v1/vpn/status                      VPNStatus (the node's exit and proxy, each if running)
 //	GET  /v1/vpn/exits                       []VPNExit advertised on chain
 //
+// A Backend implementing RelayBackend (the daemon) serves relay
+// incentives (apps/relay); others answer ErrUnsupported:
+//
+//	GET  /v1/relay/status                    RelayStatus (roles, epoch, pending credit and fee, scores, probes, commits)
+//	GET  /v1/relay/score?epoch=N[&guardian=HOST]  RelayScore (recomputed from published evidence; match with the chain)
+//	POST /v1/relay/claim  {"epoch","withdraw"}    RelayClaim
+//
 // GROUP and COMMUNITY are an ID (32 hex digits) or a name, if unique
 // among this wallet's groups or communities. The group and community
 // endpoints are served by a Backend implementing CommunityBackend (the

@@ -184,6 +184,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	s.vpnHandlers(b, get)
 	s.mailHandlers(b, get, post)
 	s.mqHandlers(b, get, post)
+	s.relayHandlers(b, get, post)
 	s.contentHandlers(mux, b, get, post)
 	s.eventHandlers(mux, b)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -209,6 +210,7 @@ var queryParams = map[string][]string{
 	"/v1/mail/read":           {"folder", "uid"},
 	"/v1/events":              {"after"},
 	"/v1/content/ls":          {"host", "prefix"},
+	"/v1/relay/score":         {"epoch", "guardian"},
 }
 
 var repeatable = map[string]bool{"text": true} // /v1/resolve's text records

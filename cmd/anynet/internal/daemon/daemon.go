@@ -87,6 +87,8 @@ type Daemon struct {
 	mail *mail.Service
 	gw   mailGateways
 	mq   *mqNode // mq.go
+	// relay is the relay-incentives service; nil: off (relay.go).
+	relay *relayState
 	// content is the content service, web proxy and live site
 	// (content.go).
 	content *contentNode
@@ -243,6 +245,9 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	if err := d.startContent(ctx); err != nil {
 		return nil, err
 	}
+	if err := d.startRelay(ctx); err != nil {
+		log.Warn("relay service off", "err", err)
+	}
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
@@ -360,6 +365,7 @@ func (d *Daemon) Close() error {
 	d.closeMail()
 	d.mq.close()
 	d.closeContent()
+	d.closeRelay()
 	if d.echo != nil {
 		d.echo.Close()
 	}

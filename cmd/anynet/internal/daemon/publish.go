@@ -88,6 +88,11 @@ func (d *Daemon) publishOnce(ctx context.Context) error {
 	if _, err := content.Publish(ctx, d.names, auth, d.wallet); err != nil {
 		return err
 	}
+	if d.relay != nil {
+		if err := d.relay.svc.Publish(ctx, d.names, auth); err != nil {
+			return err
+		}
+	}
 	d.log.Info("published node key, binding, underlay endpoint, chat and mail keys, queues and content entries", "wallet", d.wallet.Hex(), "mail-at", d.cfg.MailAt)
 	if d.cfg.Name == "" {
 		return nil

@@ -233,6 +233,8 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.filesResult(msg)
 	case queuesMsg:
 		return m.queuesResult(msg)
+	case relayMsg:
+		return m.relayResult(msg)
 	}
 	return nil
 }

@@ -78,6 +78,14 @@
 //     overlay port, the gateway, dead letters, the cluster's other
 //     members, each stream with its messages, consumers, replicas (R),
 //     retention and subjects, and the grants; polled, ↑/↓ scroll.
+//   - Relay (RelayBackend, optional): relay incentives — the roles, the
+//     epoch, the price and the Guardian's fee (shown before settlement),
+//     the balance claimed; an Edge's pending credit (endpoints, bytes,
+//     fee, net) and its scores with the evidence behind them (bytes
+//     vouched, endpoints, probes answered, the reason, whether the root
+//     recomputed from the Guardian's published evidence matches the
+//     chain's, ✓ once claimed); a WatchDog's probes; a Guardian's
+//     settled epochs and commits; polled, ↑/↓ scroll.
 //
 // # Data flow
 //

@@ -120,6 +120,7 @@ type model struct {
 	vpn    vpnState
 	files  filesState
 	queues queuesState
+	relay  relayState
 }
 
 func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer) *model {

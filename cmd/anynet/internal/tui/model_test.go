@@ -112,7 +112,7 @@ func TestViewsRender(t *testing.T) {
 func TestTabSwitching(t *testing.T) {
 	m := newTestModel(t, newFake(), 80, 24)
 	start(m)
-	want := []view{viewNames, viewChat, viewCommunities, viewWallet, viewMail, viewVPN, viewFiles, viewQueues, viewNetwork}
+	want := []view{viewNames, viewChat, viewCommunities, viewWallet, viewMail, viewVPN, viewFiles, viewQueues, viewRelay, viewNetwork}
 	for i, v := range want {
 		drive(m, keyTab)
 		if m.current != v {

@@ -19,6 +19,7 @@ const (
 	viewVPN
 	viewFiles
 	viewQueues
+	viewRelay
 	numViews
 )
 
@@ -134,6 +135,15 @@ var views = [numViews]viewSpec{
 		enter:   (*model).refreshQueues,
 		refresh: (*model).refreshQueues,
 		poll:    true, // stream counts have no events
+	},
+	viewRelay: {
+		title: "Relay", short: "Relay",
+		update:  (*model).updateRelay,
+		render:  (*model).viewRelay,
+		help:    func(m *model) []key.Binding { return []key.Binding{m.keys.Up, m.keys.Refresh} },
+		enter:   (*model).refreshRelay,
+		refresh: (*model).refreshRelay,
+		poll:    true, // earnings and scores change without events
 	},
 }
 

@@ -1,0 +1,457 @@
+package relay
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/anynet/anynet/apps/internal/runner"
+	"github.com/anynet/anynet/apps/pay"
+	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
+)
+
+// ServiceConfig configures a Service. Zero values mean the documented
+// defaults.
+type ServiceConfig struct {
+	// Host is the node; required.
+	Host service.Host
+	// Wallet is the node's wallet: it signs receipts and probe results,
+	// and commits (Guardian) or claims (Edge) on chain; required.
+	Wallet pay.Wallet
+	// Roles beyond endpoint (every node is one).
+	Roles Roles
+	// Store holds the core's state and a Guardian's published evidence;
+	// required (a service.Pebble on a node). The service does not close it.
+	Store service.Store
+	// Contract is the RelayCredits deployment Guardians commit on and
+	// Edges claim from; nil leaves the service off chain (a Guardian then
+	// publishes without committing, and Claim is ErrNoContract).
+	Contract *Contract
+
+	// Epoch, Grace, Guardians, Params, ReceiptEvery, Edges, ProbePartner,
+	// ProbesPerEpoch, ProbeTimeout: as in CoreConfig. Params are the rules
+	// a Guardian scores by and publishes, and what an Edge's Status
+	// estimates its pending credit with; zero means DefaultParams with no
+	// WatchDogs.
+	Epoch          time.Duration
+	Grace          time.Duration
+	Guardians      []common.Address
+	Params         Params
+	ReceiptEvery   uint64
+	Edges          []common.Address
+	ProbePartner   common.Address
+	ProbesPerEpoch int
+	ProbeTimeout   time.Duration
+
+	// Port is the overlay port of the core; zero means RelayPort. A
+	// Guardian serves its evidence on EvidencePort.
+	Port uint16
+	// OnEvent sees the core's events (Delivered, Probed, Settled) and the
+	// service's (Committed), from the runner's goroutine or the service's
+	// own: it must not block. Nil drops them.
+	OnEvent func(any)
+	// Rand draws flow ids and probe times; nil means crypto/rand.
+	Rand io.Reader
+	// Logger receives logs; nil discards.
+	Logger *slog.Logger
+}
+
+// Committed: a Guardian's commitment of Epoch is on chain (Tx), or
+// could not be put there (Err; it tries again at the next start).
+type Committed struct {
+	Epoch uint64
+	Root  common.Hash
+	Total *big.Int
+	Tx    common.Hash
+	Err   error
+}
+
+// Service is the relay service of a node: the Core driven by the shared
+// runner (apps/internal/runner) on RelayPort, a Guardian's published
+// evidence served on EvidencePort and committed on chain, an Edge's
+// claims.
+type Service struct {
+	cfg  ServiceConfig
+	obs  *observer
+	r    *runner.Runner
+	ln   net.Listener // evidence, Guardians only
+	ctx  context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+	log  *slog.Logger
+
+	mu      sync.Mutex // guards the fields below
+	scores  map[uint64]EdgeScore
+	commits map[uint64]Committed
+}
+
+// EdgeScore is this Edge's score in an epoch, recomputed from the
+// evidence its Guardian published, and what became of its claim.
+type EdgeScore struct {
+	Epoch uint64
+	Score
+	Guardian common.Address
+	Match    bool        // the recomputed root is the one on chain
+	Claimed  common.Hash // the claim's transaction, zero before
+}
+
+// StartService starts the relay service.
+func StartService(cfg ServiceConfig) (*Service, error) {
+	if cfg.Host == nil || cfg.Wallet == nil || cfg.Store == nil {
+		return nil, errors.New("relay: Host, Wallet and Store are required")
+	}
+	if cfg.Port == 0 {
+		cfg.Port = RelayPort
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	if cfg.Epoch == 0 {
+		cfg.Epoch = time.Hour
+	}
+	if cfg.Params.PricePerGiB == nil {
+		cfg.Params = DefaultParams(cfg.Params.WatchDogs...)
+	}
+	s := &Service{cfg: cfg, log: cfg.Logger, scores: map[uint64]EdgeScore{}, commits: map[uint64]Committed{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.ctx, s.stop = context.WithCancel(context.Background())
+	core := NewCore(CoreConfig{Wallet: cfg.Wallet, Roles: cfg.Roles, Epoch: cfg.Epoch, Grace: cfg.Grace,
+		Guardians: cfg.Guardians, Params: cfg.Params, ReceiptEvery: cfg.ReceiptEvery, Edges: cfg.Edges,
+		ProbePartner: cfg.ProbePartner, ProbesPerEpoch: cfg.ProbesPerEpoch, ProbeTimeout: cfg.ProbeTimeout,
+		Store: cfg.Store, Rand: cfg.Rand})
+	s.obs = &observer{core: core, self: cfg.Wallet.Address(), roles: cfg.Roles, epoch: cfg.Epoch, params: cfg.Params, store: cfg.Store}
+	if cfg.Roles&RoleGuardian != 0 {
+		ln, err := cfg.Host.Listen("tcp", fmt.Sprintf(":%d", EvidencePort))
+		if err != nil {
+			s.stop()
+			return nil, fmt.Errorf("relay: listen on %d: %w", EvidencePort, err)
+		}
+		s.ln = ln
+		s.wg.Add(1)
+		go s.serveEvidence(ln)
+	}
+	// A batch of receipts is 9 + 138 bytes a receipt: up to maxBatchItems.
+	r, err := runner.Start(runner.Config{Host: cfg.Host, Core: s.obs, Store: cfg.Store, Port: cfg.Port,
+		MaxFrame: batchHeader + maxBatchItems*ReceiptSize, OnEvent: s.event, Logger: s.log})
+	if err != nil {
+		s.stop()
+		if s.ln != nil {
+			s.ln.Close()
+		}
+		s.wg.Wait()
+		return nil, fmt.Errorf("relay: %w", err)
+	}
+	s.r = r
+	if cfg.Roles&RoleGuardian != 0 {
+		s.commitStored()
+	}
+	return s, nil
+}
+
+// Close stops the service; it returns when its goroutines have ended.
+func (s *Service) Close() error {
+	s.stop()
+	if s.ln != nil {
+		s.ln.Close()
+	}
+	err := s.r.Close()
+	s.wg.Wait()
+	return err
+}
+
+// Addr is the service's wallet.
+func (s *Service) Addr() common.Address { return s.cfg.Wallet.Address() }
+
+// event is the runner's OnEvent: a settled epoch is committed on chain
+// (its evidence is already stored), the rest goes to the user.
+func (s *Service) event(e any) {
+	if st, ok := e.(Settled); ok {
+		epoch := st.Evidence.Epoch
+		s.log.Info("relay: epoch settled", "epoch", epoch, "edges", len(st.Scores.Edges),
+			"receipts", len(st.Evidence.Receipts), "probes", len(st.Evidence.Probes), "root", st.Commitment.Root, "total", st.Commitment.Total)
+		s.async(func(ctx context.Context) { s.commit(ctx, epoch) })
+	}
+	s.emit(e)
+}
+
+func (s *Service) emit(e any) {
+	if s.cfg.OnEvent != nil {
+		s.cfg.OnEvent(e)
+	}
+}
+
+func (s *Service) async(fn func(ctx context.Context)) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Minute)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// commitStored commits, in the background, the published epochs whose
+// commit transaction is not stored (the node stopped in between).
+func (s *Service) commitStored() {
+	var todo []uint64
+	_ = s.cfg.Store.Scan([]byte("P"), func(k, _ []byte) bool {
+		e := binary.BigEndian.Uint64(k[1:])
+		if _, err := s.cfg.Store.Get(committedKey(e)); err != nil {
+			todo = append(todo, e)
+		}
+		return true
+	})
+	for _, e := range todo {
+		s.async(func(ctx context.Context) { s.commit(ctx, e) })
+	}
+}
+
+// commit posts the commitment of a published epoch, unless nothing was
+// earned or one is on chain already.
+func (s *Service) commit(ctx context.Context, epoch uint64) {
+	c := Committed{Epoch: epoch}
+	defer func() {
+		s.mu.Lock()
+		s.commits[epoch] = c
+		s.mu.Unlock()
+		if c.Err != nil {
+			s.log.Warn("relay: commitment not on chain", "epoch", epoch, "err", c.Err)
+		}
+		s.emit(c)
+	}()
+	pub, err := s.Published(epoch)
+	if err != nil {
+		c.Err = err
+		return
+	}
+	v, err := Recompute(ctx, pub, s.cfg.Contract)
+	c.Root, c.Total = v.Commitment.Root, v.Commitment.Total
+	switch {
+	case s.cfg.Contract == nil:
+		c.Err = ErrNoContract
+		return
+	case err != nil:
+		c.Err = err
+		return
+	case v.Match:
+		return // on chain already (or nothing to commit)
+	case v.OnChain != (common.Hash{}):
+		c.Err = fmt.Errorf("%w: epoch %d holds %s, this Guardian's is %s", ErrMismatch, epoch, v.OnChain, v.Commitment.Root)
+		return
+	}
+	rc, err := s.cfg.Contract.Post(ctx, s.cfg.Wallet, v.Commitment)
+	if err != nil {
+		c.Err = err
+		return
+	}
+	c.Tx = rc.TxHash
+	if err := s.cfg.Store.Apply([]service.Write{{Key: committedKey(epoch), Value: rc.TxHash[:]}}); err != nil {
+		c.Err = fmt.Errorf("relay: store commit of epoch %d: %w", epoch, err)
+	}
+	s.log.Info("relay: commitment on chain", "epoch", epoch, "root", c.Root, "total", c.Total, "tx", c.Tx)
+}
+
+// Published returns the evidence this Guardian published for epoch.
+func (s *Service) Published(epoch uint64) (*Published, error) {
+	b, err := s.cfg.Store.Get(publishedKey(epoch))
+	if errors.Is(err, service.ErrNotFound) {
+		return nil, fmt.Errorf("%w: epoch %d not settled here", ErrNotPublished, epoch)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("relay: published epoch %d: %w", epoch, err)
+	}
+	var p Published
+	if err := p.UnmarshalBinary(b); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Send starts a flow of n bytes to `to` through the Edge via (with echo,
+// `to` sends it back); it returns the flow's id.
+func (s *Service) Send(ctx context.Context, via, to common.Address, n int, echo bool) (uint64, error) {
+	res, err := s.r.Do(ctx, Send{Via: via, To: to, Bytes: n, Echo: echo})
+	if err != nil {
+		return 0, err
+	}
+	return res.(uint64), nil
+}
+
+// Score fetches epoch's published evidence (this node's own, for a
+// Guardian, else from the configured Guardians, or from `from` if not
+// zero), recomputes every score and compares the root with the chain.
+func (s *Service) Score(ctx context.Context, epoch uint64, from common.Address) (Verification, error) {
+	var pub *Published
+	var err error
+	switch {
+	case from != (common.Address{}):
+		pub, err = Fetch(ctx, s.cfg.Host, from, epoch)
+	case s.cfg.Roles&RoleGuardian != 0:
+		pub, err = s.Published(epoch)
+	default:
+		pub, err = fetchAny(ctx, s.cfg.Host, s.cfg.Guardians, epoch)
+	}
+	if err != nil {
+		return Verification{}, err
+	}
+	v, err := Recompute(ctx, pub, s.cfg.Contract)
+	if err != nil {
+		return v, err
+	}
+	if sc, ok := v.Scores.Of(s.Addr()); ok {
+		s.mu.Lock()
+		es := s.scores[epoch]
+		es.Epoch, es.Score, es.Guardian, es.Match = epoch, sc, pub.Guardian, v.Match
+		s.scores[epoch] = es
+		s.mu.Unlock()
+	}
+	return v, nil
+}
+
+// ClaimResult is an Edge's settled claim.
+type ClaimResult struct {
+	Epoch  uint64
+	Amount *big.Int
+	Tx     common.Hash
+	Score  Score
+}
+
+// Claim settles this Edge's credit of epoch: it recomputes the epoch
+// from the published evidence, checks the root is the one on chain, and
+// claims with its own proof.
+func (s *Service) Claim(ctx context.Context, epoch uint64) (ClaimResult, error) {
+	if s.cfg.Contract == nil {
+		return ClaimResult{}, ErrNoContract
+	}
+	v, err := s.Score(ctx, epoch, common.Address{})
+	if err != nil {
+		return ClaimResult{}, err
+	}
+	if !v.Match {
+		return ClaimResult{}, fmt.Errorf("%w: epoch %d: recomputed %s, on chain %s", ErrMismatch, epoch, v.Commitment.Root, v.OnChain)
+	}
+	sc, _ := v.Scores.Of(s.Addr())
+	cl, ok := v.Commitment.ClaimOf(s.Addr())
+	if !ok {
+		why := sc.Why
+		if why == "" {
+			why = "no receipts"
+		}
+		return ClaimResult{Score: sc}, fmt.Errorf("%w: epoch %d (%s: %s)", ErrNoCredit, epoch, cmp.Or(string(sc.Status), "not scored"), why)
+	}
+	rc, err := s.cfg.Contract.Claim(ctx, s.cfg.Wallet, epoch, cl)
+	if err != nil {
+		return ClaimResult{Score: sc}, err
+	}
+	s.mu.Lock()
+	es := s.scores[epoch]
+	es.Claimed = rc.TxHash
+	s.scores[epoch] = es
+	s.mu.Unlock()
+	return ClaimResult{Epoch: epoch, Amount: cl.Amount, Tx: rc.TxHash, Score: sc}, nil
+}
+
+// Withdraw pays this wallet everything it claimed; it returns the amount.
+func (s *Service) Withdraw(ctx context.Context) (*big.Int, error) {
+	if s.cfg.Contract == nil {
+		return nil, ErrNoContract
+	}
+	bal, err := s.cfg.Contract.Balance(ctx, s.Addr())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cfg.Contract.Withdraw(ctx, s.cfg.Wallet); err != nil {
+		return nil, err
+	}
+	return bal, nil
+}
+
+// NodeStatus is what the node shows of its relay roles.
+type NodeStatus struct {
+	Wallet      common.Address
+	Roles       Roles
+	Epoch       uint64 // the current one
+	EpochLength time.Duration
+	EpochEnds   time.Time
+	Params      Params
+	Contract    common.Address // zero: off chain
+	Guardians   []common.Address
+	// Edge: epochs not settled, with the credit they would earn and the
+	// fee, and the scores recomputed from published evidence.
+	Pending []Pending
+	Scores  []EdgeScore
+	// Balance is what this wallet claimed and has not withdrawn (nil off
+	// chain).
+	Balance *big.Int
+	// WatchDog: its probes of recent epochs.
+	Probes []ProbeTally
+	// Guardian: its settled epochs and their commit transactions.
+	Settled []SettledEpoch
+	Commits []Committed
+}
+
+// Status reports the roles' state; the balance is read from the chain.
+func (s *Service) Status(ctx context.Context) (NodeStatus, error) {
+	res, err := s.r.Do(ctx, statusQuery{})
+	if err != nil {
+		return NodeStatus{}, err
+	}
+	snap := res.(snapshot)
+	now := s.cfg.Host.Time()
+	cur := uint64(now.UnixNano() / int64(s.cfg.Epoch))
+	st := NodeStatus{Wallet: s.Addr(), Roles: s.cfg.Roles, Epoch: cur, EpochLength: s.cfg.Epoch,
+		EpochEnds: time.Unix(0, int64(cur+1)*int64(s.cfg.Epoch)), Params: s.cfg.Params,
+		Guardians: s.cfg.Guardians, Probes: snap.probes, Settled: snap.settled}
+	s.mu.Lock()
+	for _, p := range snap.pending {
+		if _, scored := s.scores[p.Epoch]; !scored {
+			st.Pending = append(st.Pending, p)
+		}
+	}
+	for _, e := range sortedKeys(s.scores) {
+		st.Scores = append(st.Scores, s.scores[e])
+	}
+	for _, e := range sortedKeys(s.commits) {
+		st.Commits = append(st.Commits, s.commits[e])
+	}
+	s.mu.Unlock()
+	if c := s.cfg.Contract; c != nil {
+		st.Contract = c.Address
+		bal, err := c.Balance(ctx, s.Addr())
+		if err != nil {
+			return st, err
+		}
+		st.Balance = bal
+	}
+	return st, nil
+}
+
+// Epoch returns the epoch t falls in.
+func (s *Service) Epoch(t time.Time) uint64 { return uint64(t.UnixNano() / int64(s.cfg.Epoch)) }
+
+// Publish writes the entries of the service's roles into the wallet's
+// DID document (auth must be the wallet); nothing without a contract
+// or roles.
+func (s *Service) Publish(ctx context.Context, names *naming.Client, auth *bind.TransactOpts) error {
+	c := s.cfg.Contract
+	if c == nil || s.cfg.Roles == 0 {
+		return nil
+	}
+	_, err := Publish(ctx, names, auth, s.Addr(), s.cfg.Roles, c.Chain.ChainID, c.Address, s.cfg.Params.FeeBps)
+	return err
+}
