@@ -154,11 +154,29 @@ type probeRun struct {
 	epoch  uint64
 	seq    uint64
 	due    time.Time // when to send it
-	sentAt time.Time // zero until sent
-	flow   uint64
+	sentAt time.Time // zero until sent; the timeout runs from here
 	size   int
-	got    int
+	// tries are the probe's flows, one per send: the first, and one more
+	// each time the connection to the Edge was lost (Down) before the
+	// probe was answered, at most maxProbeTries; the probe is answered
+	// when any of them comes back whole.
+	tries []probeTry
+	// resend: the connection to the Edge was lost; send again at
+	// resendAt.
+	resend   bool
+	resendAt time.Time
 }
+
+type probeTry struct {
+	flow uint64
+	at   time.Time // sent
+	got  int       // bytes echoed
+}
+
+// maxProbeTries bounds the sends of one probe; a send follows the one
+// before by at least retryAfter or a fifth of the probe's timeout,
+// whichever is less.
+const maxProbeTries = 3
 
 var _ service.Core = (*Core)(nil)
 
@@ -206,6 +224,11 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 		for k, it := range c.outbox {
 			if k.guardian == in.Peer && now.Add(retryAfter).Before(it.at) {
 				it.at = now.Add(retryAfter)
+			}
+		}
+		for _, p := range c.probes {
+			if p.edge == in.Peer && !p.sentAt.IsZero() && !p.resend && len(p.tries) < maxProbeTries {
+				p.resend, p.resendAt = true, p.tries[len(p.tries)-1].at.Add(min(retryAfter, c.cfg.ProbeTimeout/5))
 			}
 		}
 	case service.Command:
@@ -424,8 +447,8 @@ func (c *Core) delivered(now time.Time, edge common.Address, f dataFrame, out *s
 		out.To(edge, dataFrame{kind: frameData, flow: f.flow, peer: f.peer, payload: f.payload}.encode())
 	}
 	for _, p := range c.probes {
-		if p.flow == f.flow && p.edge == edge && !p.sentAt.IsZero() {
-			if p.got += n; p.got >= p.size {
+		if i := slices.IndexFunc(p.tries, func(t probeTry) bool { return t.flow == f.flow }); i >= 0 && p.edge == edge {
+			if p.tries[i].got += n; p.tries[i].got >= p.size {
 				c.probeDone(now, p, true, out)
 			}
 			break
@@ -436,6 +459,14 @@ func (c *Core) delivered(now time.Time, edge common.Address, f dataFrame, out *s
 func (c *Core) sendReceipt(edge common.Address, r *Receipt, out *service.Effects) {
 	b, _ := r.MarshalBinary()
 	out.To(edge, append([]byte{frameReceipt}, b...))
+}
+
+// probeSend sends one more flow of probe p: the same size as the
+// first, a fresh flow id.
+func (c *Core) probeSend(now time.Time, p *probeRun, out *service.Effects) {
+	t := probeTry{flow: c.randU64(), at: now}
+	p.tries, p.resend = append(p.tries, t), false
+	c.sendFlow(p.edge, c.cfg.ProbePartner, t.flow, flagEcho, p.size, out)
 }
 
 // probeDone signs p's result and drops it from the pending probes.
@@ -574,17 +605,23 @@ func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
 		slices.SortStableFunc(c.probes, func(a, b *probeRun) int { return a.due.Compare(b.due) })
 	}
 	for _, p := range slices.Clone(c.probes) {
+		deadline := p.sentAt.Add(c.cfg.ProbeTimeout)
 		switch {
 		case p.sentAt.IsZero() && !now.Before(p.due):
-			p.sentAt, p.flow, p.size = now, c.randU64(), c.flowSize()
-			c.sendFlow(p.edge, c.cfg.ProbePartner, p.flow, flagEcho, p.size, out)
+			p.sentAt, p.size = now, c.flowSize()
+			c.probeSend(now, p, out)
 			out.Wake(now.Add(c.cfg.ProbeTimeout))
 		case p.sentAt.IsZero():
 			out.Wake(p.due)
-		case !now.Before(p.sentAt.Add(c.cfg.ProbeTimeout)):
+		case !now.Before(deadline):
 			c.probeDone(now, p, false, out)
+		case p.resend && !now.Before(p.resendAt):
+			c.probeSend(now, p, out)
+			out.Wake(deadline)
+		case p.resend:
+			out.Wake(p.resendAt)
 		default:
-			out.Wake(p.sentAt.Add(c.cfg.ProbeTimeout))
+			out.Wake(deadline)
 		}
 	}
 	for _, e := range sortedKeys(c.results) {

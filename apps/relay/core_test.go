@@ -23,6 +23,9 @@ type fakeNet struct {
 	events []any
 	// drop, if set, decides that a frame is lost.
 	drop func(from, to common.Address, frame []byte) bool
+	// down: (to, peer) pairs to tell Down, as a driver whose connection
+	// failed (drop appends them).
+	down [][2]common.Address
 }
 
 type fakeFrame struct {
@@ -54,6 +57,10 @@ func (n *fakeNet) run(until time.Time) {
 			f := n.queue[0]
 			n.queue = n.queue[1:]
 			if n.drop != nil && n.drop(f.from, f.to, f.b) {
+				for _, d := range n.down {
+					n.handle(d[0], service.Input{Kind: service.Down, Peer: d[1]})
+				}
+				n.down = nil
 				continue
 			}
 			n.handle(f.to, service.Input{Kind: service.Frame, Peer: f.from, Frame: f.b})
@@ -83,31 +90,7 @@ func (n *fakeNet) run(until time.Time) {
 func TestCoreEpoch(t *testing.T) {
 	for _, dropping := range []bool{false, true} {
 		epoch := 10 * time.Second
-		wallets := map[string]*pay.KeyWallet{}
-		mk := func(name string) common.Address {
-			wallets[name] = newWallet(t)
-			return wallets[name].Address()
-		}
-		a, e, b, dog, partner, g := mk("a"), mk("e"), mk("b"), mk("dog"), mk("partner"), mk("g")
-		n := &fakeNet{t: t, now: time.Unix(1000*10, 0), cores: map[common.Address]service.Core{}, due: map[common.Address]time.Time{}}
-		rnd := rand.NewChaCha8([32]byte{1})
-		params := DefaultParams(dog)
-		for _, name := range []string{"a", "e", "b", "dog", "partner", "g"} {
-			kw := wallets[name]
-			cfg := CoreConfig{Wallet: kw, Epoch: epoch, Guardians: []common.Address{g}, Params: params,
-				Store: &service.Memory{}, Rand: rnd, ReceiptEvery: 16 << 10, ProbeTimeout: time.Second}
-			switch name {
-			case "e":
-				cfg.Roles = RoleEdge
-			case "dog":
-				cfg.Roles = RoleWatchDog
-				cfg.Edges, cfg.ProbePartner, cfg.ProbesPerEpoch = []common.Address{e}, partner, 20
-			case "g":
-				cfg.Roles = RoleGuardian
-			}
-			n.cores[kw.Address()] = NewCore(cfg)
-			n.handle(kw.Address(), service.Input{Kind: service.Start})
-		}
+		n, a, e, b, _ := newTestNet(t, epoch, 20, 128<<10)
 		var relayed int
 		if dropping {
 			i := 0
@@ -150,6 +133,89 @@ func TestCoreEpoch(t *testing.T) {
 		}
 		if dropping && s.Status == StatusOK {
 			t.Fatalf("dropping edge: %s, delivered %d", s.Status, s.Delivered)
+		}
+	}
+}
+
+// testNet is a fakeNet of six cores: endpoints a and b, Edge e,
+// WatchDog dog (probing e probes times an epoch through partner, flows
+// of up to maxFlow bytes, 1 s timeout) and Guardian g.
+func newTestNet(t *testing.T, epoch time.Duration, probes, maxFlow int) (n *fakeNet, a, e, b, dog common.Address) {
+	wallets := map[string]*pay.KeyWallet{}
+	mk := func(name string) common.Address {
+		wallets[name] = newWallet(t)
+		return wallets[name].Address()
+	}
+	a, e, b, dog, partner, g := mk("a"), mk("e"), mk("b"), mk("dog"), mk("partner"), mk("g")
+	n = &fakeNet{t: t, now: time.Unix(1000*10, 0), cores: map[common.Address]service.Core{}, due: map[common.Address]time.Time{}}
+	rnd := rand.NewChaCha8([32]byte{1})
+	params := DefaultParams(dog)
+	for _, name := range []string{"a", "e", "b", "dog", "partner", "g"} {
+		kw := wallets[name]
+		cfg := CoreConfig{Wallet: kw, Epoch: epoch, Guardians: []common.Address{g}, Params: params,
+			Store: &service.Memory{}, Rand: rnd, ReceiptEvery: 16 << 10, ProbeTimeout: time.Second,
+			FlowBytes: [2]int{1 << 10, maxFlow}}
+		switch name {
+		case "e":
+			cfg.Roles = RoleEdge
+		case "dog":
+			cfg.Roles = RoleWatchDog
+			cfg.Edges, cfg.ProbePartner, cfg.ProbesPerEpoch = []common.Address{e}, partner, probes
+		case "g":
+			cfg.Roles = RoleGuardian
+		}
+		n.cores[kw.Address()] = NewCore(cfg)
+		n.handle(kw.Address(), service.Input{Kind: service.Start})
+	}
+	return n, a, e, b, dog
+}
+
+// TestProbeResentAfterDown: a probe whose connection to the Edge is
+// lost (the driver's Down) is sent again within its timeout and counts
+// as answered when the new flow comes back; an Edge that stays
+// unreachable gets at most maxProbeTries sends per probe and is
+// unanswered.
+func TestProbeResentAfterDown(t *testing.T) {
+	for _, outage := range []time.Duration{300 * time.Millisecond, time.Hour} {
+		epoch := 10 * time.Second
+		n, _, e, _, dog := newTestNet(t, epoch, 40, 16<<10)
+		n.run(n.now.Add(epoch)) // into the next epoch: probes planned at its start
+		from := n.now
+		var lost int
+		var start time.Time // of the outage: the first probe flow after from
+		n.drop = func(src, dst common.Address, f []byte) bool {
+			if src != dog || dst != e || f[0] != frameData {
+				return false
+			}
+			if start.IsZero() {
+				start = n.now
+			}
+			if n.now.Sub(start) >= outage {
+				return false
+			}
+			lost++
+			n.down = append(n.down, [2]common.Address{dog, e})
+			return true
+		}
+		n.run(n.now.Add(epoch))
+		var answered, total int
+		for _, ev := range n.events {
+			if p, ok := ev.(Probed); ok && p.Probe.Epoch == uint64(from.UnixNano()/int64(epoch)) {
+				total++
+				if p.Probe.Answered {
+					answered++
+				}
+			}
+		}
+		t.Logf("outage %s: %d probe flows lost, %d of %d probes answered", outage, lost, answered, total)
+		if total != 40 || lost == 0 {
+			t.Fatalf("outage %s: %d probes, %d flows lost", outage, total, lost)
+		}
+		if outage < time.Hour && answered != total {
+			t.Fatalf("outage %s: %d of %d probes answered: lost probes were not sent again", outage, answered, total)
+		}
+		if outage == time.Hour && (answered != 0 || lost > maxProbeTries*total) {
+			t.Fatalf("edge unreachable: %d answered, %d flows sent for %d probes", answered, lost, total)
 		}
 	}
 }

@@ -37,9 +37,28 @@
 // an Edge can sign what it likes, but counts at most CapPerEndpoint
 // bytes per Edge per epoch. An Edge that answers probes but not real
 // traffic earns only what real endpoints vouch for; one that is offline
-// fails probes: below 96 % answered its credit is scaled (warned), below
-// 60 % it earns nothing (suspended), and with fewer than MinProbes
-// results it is not credited (availability is measured, never assumed).
+// or drops traffic fails probes: when its probes show its availability
+// below 96 % its credit is scaled (warned), below 60 % it earns nothing
+// (suspended), and with fewer than MinProbes results it is not credited
+// (availability is measured, never assumed).
+//
+// # Why a lossy network does not warn an honest Edge
+//
+// A probe is a sample: an honest Edge on a network that loses packets
+// still misses one now and then (a connection stuck in retransmission
+// past the probe's timeout), and a share of 18 in 20 says little about
+// whether the Edge is available 96 % of the time. So the thresholds
+// judge the upper end of the Wilson score interval of the share answered
+// (AvailabilityBound), at BoundZ standard deviations (3 by default): an
+// Edge is warned only when its probes show, with that confidence, that
+// its availability is below 96 %. With 40 probes an epoch an Edge is ok
+// down to 35 answered; an Edge missing 1 % of its probes at random is
+// warned about three times in 10^6 epochs (2 %: once in 7,000), one that
+// is offline a tenth of the time in one epoch of five, an offline Edge
+// (0 of 40, bound 18.4 %) always suspended, and one losing half of what
+// it relays warned in all but one epoch in 10^6 (a bound near 71 %). WatchDogs resend a probe that the connection to its Edge lost
+// (the driver's Down) within the probe's timeout, as an auditor retries
+// a failed connection; a probe the Edge itself lost is not resent.
 //
 // # Score formula
 //
@@ -47,16 +66,23 @@
 //
 //	flows     = for each (endpoint, session): the highest Bytes of its valid receipts
 //	delivered = Σ over endpoints of min(CapPerEndpoint, Σ of its flows)
-//	avail     = answered * 10^6 / probes   (probes from Params.WatchDogs; a
-//	            probe reported twice counts as unanswered if either says so)
-//	scale     = 0 if fraudulent, unmeasured (probes < MinProbes) or
-//	            avail < SuspendPPM; avail if avail < WarnPPM; else 10^6
+//	n, k      = probes, answered   (probes from Params.WatchDogs, one per
+//	            (WatchDog, seq); a probe reported twice counts as
+//	            unanswered if either says so)
+//	avail     = k * 10^6 / n                         (shown, not judged)
+//	Z         = BoundZ                               (hundredths of σ)
+//	r         = isqrt(10^12 * (4*10^4 * k*(n-k)*n + Z^2 * n^2))
+//	bound     = min(10^6, (10^6 * n * (2*10^4*k + Z^2) + Z*r)
+//	                      / (2*n * (10^4*n + Z^2)))   (Wilson upper bound, ppm)
+//	scale     = 0 if fraudulent, unmeasured (n < MinProbes) or
+//	            bound < SuspendPPM; bound if bound < WarnPPM; else 10^6
 //	gross     = delivered * PricePerGiB * scale / (2^30 * 10^6)   (rounded down)
 //	fee       = gross * FeeBps / 10^4                              (rounded down)
 //	net       = gross - fee                                        (the claim)
 //
-// All arithmetic is on integers, and Compute ignores the order of the
-// evidence, so the result is the same bit for bit wherever it runs.
+// All arithmetic is on integers (isqrt rounds down, every division
+// rounds down), and Compute ignores the order of the evidence, so the
+// result is the same bit for bit wherever it runs.
 //
 // # Wire formats
 //

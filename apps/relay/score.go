@@ -26,16 +26,28 @@ type Params struct {
 	// credited at all: availability is measured, never assumed.
 	MinProbes uint64
 	// WarnPPM and SuspendPPM are availability thresholds in parts per
-	// million of probes answered: below WarnPPM the credit is scaled by
-	// availability and the Edge warned; below SuspendPPM it earns nothing.
+	// million: an Edge whose availability bound (see BoundZ) is below
+	// WarnPPM is warned and its credit scaled by the bound; below
+	// SuspendPPM it earns nothing.
 	WarnPPM, SuspendPPM uint64
+	// BoundZ, in hundredths of a standard deviation, is the confidence
+	// an Edge's probes must give before it is judged below a threshold:
+	// the thresholds apply to the Wilson score interval's upper bound on
+	// the share of probes answered (AvailabilityBound), not to the share
+	// itself, so a few probes lost on a lossy network do not warn an
+	// Edge, while an Edge the probes show to be below a threshold is
+	// judged so. Zero judges the bare share.
+	BoundZ uint64
 	// WatchDogs are the wallets whose probe results count.
 	WatchDogs []common.Address
 }
 
 // DefaultParams returns the rules the embedded network uses: 0.001 ether
 // per GiB, a 2 % fee, 64 GiB per endpoint, 10 probes, warned below 96 %
-// and suspended below 60 % availability (Storj's audit thresholds).
+// and suspended below 60 % availability (Storj's audit thresholds),
+// judged at 3 standard deviations (a one-sided 99.87 % bound: an Edge
+// answering 99 % of 40 probes at random is warned about three times in
+// 10^6 epochs; see the package doc).
 func DefaultParams(watchdogs ...common.Address) Params {
 	return Params{
 		PricePerGiB:    big.NewInt(1e15),
@@ -44,6 +56,7 @@ func DefaultParams(watchdogs ...common.Address) Params {
 		MinProbes:      10,
 		WarnPPM:        960_000,
 		SuspendPPM:     600_000,
+		BoundZ:         300,
 		WatchDogs:      watchdogs,
 	}
 }
@@ -81,7 +94,8 @@ type Score struct {
 	Endpoints int
 	Probes    uint64
 	Answered  uint64
-	AvailPPM  uint64
+	AvailPPM  uint64 // answered * 10^6 / probes, rounded down
+	BoundPPM  uint64 // AvailabilityBound(answered, probes, BoundZ): what is judged
 	Status    Status
 	Why       string // for every status but ok: the reason, in words
 	Gross     *big.Int
@@ -174,6 +188,7 @@ func Compute(ev Evidence, p Params) Scores {
 		}
 		if s.Probes > 0 {
 			s.AvailPPM = s.Answered * 1_000_000 / s.Probes
+			s.BoundPPM = AvailabilityBound(s.Answered, s.Probes, p.BoundZ)
 		}
 		scale := uint64(1_000_000)
 		switch {
@@ -182,12 +197,12 @@ func Compute(ev Evidence, p Params) Scores {
 		case s.Probes < p.MinProbes:
 			s.Status, scale = StatusUnmeasured, 0
 			s.Why = fmt.Sprintf("%d probe results, %d needed", s.Probes, p.MinProbes)
-		case s.AvailPPM < p.SuspendPPM:
+		case s.BoundPPM < p.SuspendPPM:
 			s.Status, scale = StatusSuspended, 0
-			s.Why = fmt.Sprintf("answered %d of %d probes (%s), below %s", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(p.SuspendPPM))
-		case s.AvailPPM < p.WarnPPM:
-			s.Status, scale = StatusWarned, s.AvailPPM
-			s.Why = fmt.Sprintf("answered %d of %d probes (%s), below %s: credit scaled", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(p.WarnPPM))
+			s.Why = fmt.Sprintf("answered %d of %d probes (%s, at most %s), below %s", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(s.BoundPPM), ppm(p.SuspendPPM))
+		case s.BoundPPM < p.WarnPPM:
+			s.Status, scale = StatusWarned, s.BoundPPM
+			s.Why = fmt.Sprintf("answered %d of %d probes (%s, at most %s), below %s: credit scaled", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(s.BoundPPM), ppm(p.WarnPPM))
 		default:
 			s.Status = StatusOK
 		}
@@ -207,6 +222,41 @@ func Compute(ev Evidence, p Params) Scores {
 	}
 	slices.SortFunc(out.Edges, func(a, b Score) int { return bytes.Compare(a.Edge[:], b.Edge[:]) })
 	return out
+}
+
+// AvailabilityBound is the upper end of the Wilson score interval, at z
+// = zHundredths/100 standard deviations, for an Edge that answered
+// answered of probes probes, in parts per million, rounded down: the
+// highest availability the probes do not rule out. Integers only:
+//
+//	Z = zHundredths, n = probes, k = answered
+//	r = isqrt(10^12 * (4*10^4 * k*(n-k)*n + Z^2 * n^2))
+//	bound = (10^6 * n * (2*10^4*k + Z^2) + Z*r) / (2*n*(10^4*n + Z^2))
+//
+// isqrt rounds down. It is 10^6 when every probe was answered, the bare
+// share k*10^6/n when Z is 0, and 0 when n is 0.
+func AvailabilityBound(answered, probes, zHundredths uint64) uint64 {
+	if probes == 0 {
+		return 0
+	}
+	answered = min(answered, probes)
+	n, k, z := new(big.Int).SetUint64(probes), new(big.Int).SetUint64(answered), new(big.Int).SetUint64(zHundredths)
+	i := func(v int64) *big.Int { return big.NewInt(v) }
+	z2 := new(big.Int).Mul(z, z)
+	// r = isqrt(10^12 * (4*10^4*k*(n-k)*n + Z^2*n^2))
+	r := new(big.Int).Sub(n, k)
+	r.Mul(r, k).Mul(r, n).Mul(r, i(40_000))
+	r.Add(r, new(big.Int).Mul(z2, new(big.Int).Mul(n, n)))
+	r.Mul(r, i(1_000_000_000_000)).Sqrt(r)
+	// num = 10^6*n*(2*10^4*k + Z^2) + Z*r
+	num := new(big.Int).Mul(k, i(20_000))
+	num.Add(num, z2).Mul(num, n).Mul(num, i(1_000_000))
+	num.Add(num, r.Mul(r, z))
+	// den = 2*n*(10^4*n + Z^2)
+	den := new(big.Int).Mul(n, i(10_000))
+	den.Add(den, z2).Mul(den, n).Mul(den, i(2))
+	b := num.Div(num, den).Uint64()
+	return min(b, 1_000_000)
 }
 
 // probeKey names one probe: a WatchDog's sequence number.
