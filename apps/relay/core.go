@@ -117,6 +117,9 @@ type Core struct {
 	// guardian: the batches received per epoch, by kind and sender.
 	batches map[uint64]map[batchKey][]byte
 	settled map[uint64]bool
+	// guardian: the standings its latest settled epoch ended with.
+	standing      []Standing
+	standingEpoch uint64
 }
 
 type outKey struct {
@@ -242,7 +245,8 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 // Store keys: "r" epoch endpoint session → a receipt an Edge holds;
 // "s" epoch → an epoch the Edge handed in; "o" guardian kind epoch → a
 // batch not yet acknowledged; "g" epoch kind sender → a batch a Guardian
-// holds; "d" epoch → an epoch it settled.
+// holds; "d" epoch → an epoch it settled; "t" → the standings of its
+// latest settled epoch (that epoch, then Edge and strikes per Edge).
 func (c *Core) start() {
 	c.meters = map[meterKey]*Meter{}
 	c.collectors = map[uint64]*Collector{}
@@ -278,7 +282,17 @@ func (c *Core) start() {
 		c.settled[binary.BigEndian.Uint64(k[1:])] = true
 		return true
 	})
+	c.standing, c.standingEpoch = nil, 0
+	if v, err := st.Get([]byte("t")); err == nil && len(v) >= 8 && (len(v)-8)%standingSize == 0 {
+		c.standingEpoch = binary.BigEndian.Uint64(v)
+		for at := 8; at < len(v); at += standingSize {
+			c.standing = append(c.standing, Standing{Edge: common.BytesToAddress(v[at : at+20]), Strikes: binary.BigEndian.Uint64(v[at+20:])})
+		}
+	}
 }
+
+// standingSize is one stored Standing: the Edge and its strikes.
+const standingSize = 20 + 8
 
 func (c *Core) collector(epoch uint64) *Collector {
 	col := c.collectors[epoch]
@@ -572,7 +586,18 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 				continue
 			}
 			ev := c.evidenceOf(e)
+			if c.standingEpoch < e {
+				ev.Prior = c.standing
+			}
 			s := Compute(ev, c.cfg.Params)
+			if e > c.standingEpoch {
+				c.standing, c.standingEpoch = s.Standings, e
+				v := binary.BigEndian.AppendUint64(nil, e)
+				for _, st := range s.Standings {
+					v = binary.BigEndian.AppendUint64(append(v, st.Edge[:]...), st.Strikes)
+				}
+				out.Put([]byte("t"), v)
+			}
 			out.Emit(Settled{Evidence: ev, Scores: s, Commitment: Commit(s)})
 			c.settled[e] = true
 			delete(c.batches, e)

@@ -34,6 +34,11 @@ type fakeFrame struct {
 }
 
 func (n *fakeNet) apply(self common.Address, out *service.Effects) {
+	if c, ok := n.cores[self].(*Core); ok {
+		if m, ok := c.cfg.Store.(*service.Memory); ok {
+			m.Apply(out.Writes)
+		}
+	}
 	for _, s := range out.Send {
 		n.queue = append(n.queue, fakeFrame{self, s.To, s.Frame})
 	}
@@ -245,4 +250,51 @@ func FuzzCore(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestGuardianStrikes: an Edge losing a sixth of what it relays is warned
+// epoch after epoch; the Guardian carries its strikes from one settled
+// epoch to the next, through a restart over its store, and suspends it
+// at the third.
+func TestGuardianStrikes(t *testing.T) {
+	epoch := 10 * time.Second
+	n, _, e, _, _ := newTestNet(t, epoch, 20, 16<<10)
+	i := 0
+	n.drop = func(from, to common.Address, f []byte) bool {
+		if from == e && f[0] == frameRelayed {
+			i++
+			return i%6 == 0
+		}
+		return false
+	}
+	var g common.Address
+	for w, c := range n.cores {
+		if c.(*Core).cfg.Roles == RoleGuardian {
+			g = w
+		}
+	}
+	n.run(n.now.Add(3 * epoch))
+	old := n.cores[g].(*Core)
+	n.cores[g] = NewCore(old.cfg) // restarted over the same store
+	n.handle(g, service.Input{Kind: service.Start})
+	n.run(n.now.Add(4 * epoch))
+	var strikes []uint64
+	for _, ev := range n.events {
+		if st, ok := ev.(Settled); ok {
+			s, _ := st.Scores.Of(e)
+			t.Logf("epoch %d: %s, %d of %d probes, %d strikes: %s", st.Scores.Epoch, s.Status, s.Answered, s.Probes, s.Strikes, s.Why)
+			strikes = append(strikes, s.Strikes)
+			if s.Strikes >= 3 && s.Status != StatusSuspended || s.Strikes < 3 && s.Status == StatusSuspended {
+				t.Fatalf("epoch %d: %s with %d strikes", st.Scores.Epoch, s.Status, s.Strikes)
+			}
+		}
+	}
+	if len(strikes) < 4 || strikes[len(strikes)-1] < 3 {
+		t.Fatalf("strikes by epoch %v: not carried to a suspension", strikes)
+	}
+	for j := 1; j < len(strikes); j++ {
+		if strikes[j] != 0 && strikes[j] != strikes[j-1]+1 {
+			t.Fatalf("strikes by epoch %v: not carried", strikes)
+		}
+	}
 }

@@ -74,8 +74,12 @@
 //	r         = isqrt(10^12 * (4*10^4 * k*(n-k)*n + Z^2 * n^2))
 //	bound     = min(10^6, (10^6 * n * (2*10^4*k + Z^2) + Z*r)
 //	                      / (2*n * (10^4*n + Z^2)))   (Wilson upper bound, ppm)
-//	scale     = 0 if fraudulent, unmeasured (n < MinProbes) or
-//	            bound < SuspendPPM; bound if bound < WarnPPM; else 10^6
+//	strikes   = prior + 1 if fraudulent or bound < WarnPPM; prior if
+//	            unmeasured; else 0   (prior: the Edge's Standing in
+//	            Evidence.Prior, the previous settled epoch's Standings)
+//	scale     = 0 if fraudulent, unmeasured (n < MinProbes),
+//	            bound < SuspendPPM, or bound < WarnPPM with strikes >=
+//	            SuspendAfter (> 0); bound if bound < WarnPPM; else 10^6
 //	gross     = delivered * PricePerGiB * scale / (2^30 * 10^6)   (rounded down)
 //	fee       = gross * FeeBps / 10^4                              (rounded down)
 //	net       = gross - fee                                        (the claim)
@@ -133,6 +137,14 @@
 //	0f9e77bbda1134baf577ae04be960639f8f72cbca68d69e1d20263fbecd403cd 00
 //
 //	Leaf(42, 0x…e1, 10^15) = 0x0500ee8387a2675f884da12bb713260d24394e262d33833fbd8576f2528f411c
+//
+// # Standing across epochs
+//
+// A Guardian carries each Edge's strikes (Standing) from one settled
+// epoch to the next, in its store, and publishes them with the next
+// epoch's evidence (Evidence.Prior): an Edge warned SuspendAfter epochs
+// in a row (3 by default) is suspended until an epoch it is ok, as
+// Storj suspends a node whose score stays low.
 //
 // # What is not here yet
 //

@@ -38,13 +38,18 @@ type Params struct {
 	// Edge, while an Edge the probes show to be below a threshold is
 	// judged so. Zero judges the bare share.
 	BoundZ uint64
+	// SuspendAfter: an Edge judged below WarnPPM in this many epochs in
+	// a row (this one included; see Standing) is suspended, not warned,
+	// until an epoch it is ok. Zero never suspends for it.
+	SuspendAfter uint64
 	// WatchDogs are the wallets whose probe results count.
 	WatchDogs []common.Address
 }
 
 // DefaultParams returns the rules the embedded network uses: 0.001 ether
 // per GiB, a 2 % fee, 64 GiB per endpoint, 10 probes, warned below 96 %
-// and suspended below 60 % availability (Storj's audit thresholds),
+// and suspended below 60 % availability (Storj's audit thresholds) or
+// after three epochs below 96 % in a row,
 // judged at 3 standard deviations (a one-sided 99.87 % bound: an Edge
 // answering 99 % of 40 probes at random is warned about three times in
 // 10^6 epochs; see the package doc).
@@ -57,6 +62,7 @@ func DefaultParams(watchdogs ...common.Address) Params {
 		WarnPPM:        960_000,
 		SuspendPPM:     600_000,
 		BoundZ:         300,
+		SuspendAfter:   3,
 		WatchDogs:      watchdogs,
 	}
 }
@@ -68,11 +74,24 @@ type Submitted struct {
 }
 
 // Evidence is everything a Guardian scores one epoch from, and what it
-// publishes: receipts as submitted by Edges and WatchDogs' probe results.
+// publishes: receipts as submitted by Edges, WatchDogs' probe results,
+// and the standings its previous settled epoch ended with (anyone checks
+// them against that epoch's published result).
 type Evidence struct {
 	Epoch    uint64
 	Receipts []Submitted
 	Probes   []Probe
+	Prior    []Standing
+}
+
+// Standing is what an Edge carries from one epoch to the next: Strikes
+// is how many epochs in a row, up to and including the last settled one,
+// it was judged below WarnPPM (warned or suspended for availability) or
+// fraudulent. An ok epoch clears it; an unmeasured epoch, or one the
+// Edge is absent from, leaves it as it was.
+type Standing struct {
+	Edge    common.Address
+	Strikes uint64
 }
 
 // Status is an Edge's standing in one epoch.
@@ -81,7 +100,7 @@ type Status string
 const (
 	StatusOK         Status = "ok"
 	StatusWarned     Status = "warned"     // availability below WarnPPM
-	StatusSuspended  Status = "suspended"  // availability below SuspendPPM
+	StatusSuspended  Status = "suspended"  // availability below SuspendPPM, or below WarnPPM SuspendAfter epochs in a row
 	StatusUnmeasured Status = "unmeasured" // fewer than MinProbes probes
 	StatusFraudulent Status = "fraudulent" // submitted a receipt it could not have
 )
@@ -96,6 +115,7 @@ type Score struct {
 	Answered  uint64
 	AvailPPM  uint64 // answered * 10^6 / probes, rounded down
 	BoundPPM  uint64 // AvailabilityBound(answered, probes, BoundZ): what is judged
+	Strikes   uint64 // epochs in a row judged below WarnPPM or fraudulent, this one included
 	Status    Status
 	Why       string // for every status but ok: the reason, in words
 	Gross     *big.Int
@@ -104,11 +124,14 @@ type Score struct {
 }
 
 // Scores is an epoch's result: one Score per Edge in ascending address
-// order, and the sum of their Net.
+// order, the sum of their Net, and the standings the next epoch starts
+// from (every Edge with strikes, scored or carried, in ascending address
+// order).
 type Scores struct {
-	Epoch uint64
-	Edges []Score
-	Total *big.Int
+	Epoch     uint64
+	Edges     []Score
+	Total     *big.Int
+	Standings []Standing
 }
 
 // Compute scores ev under p. It is a pure function of its arguments:
@@ -172,6 +195,10 @@ func Compute(ev Evidence, p Params) Scores {
 		}
 	}
 
+	prior := map[common.Address]uint64{}
+	for _, st := range ev.Prior {
+		prior[st.Edge] = max(prior[st.Edge], st.Strikes)
+	}
 	out := Scores{Epoch: ev.Epoch, Total: new(big.Int)}
 	for edge := range edges {
 		e := get(edge)
@@ -200,11 +227,26 @@ func Compute(ev Evidence, p Params) Scores {
 		case s.BoundPPM < p.SuspendPPM:
 			s.Status, scale = StatusSuspended, 0
 			s.Why = fmt.Sprintf("answered %d of %d probes (%s, at most %s), below %s", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(s.BoundPPM), ppm(p.SuspendPPM))
+		case s.BoundPPM < p.WarnPPM && p.SuspendAfter > 0 && prior[edge]+1 >= p.SuspendAfter:
+			s.Status, scale = StatusSuspended, 0
+			s.Why = fmt.Sprintf("answered %d of %d probes (%s, at most %s), below %s for %d epochs in a row", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(s.BoundPPM), ppm(p.WarnPPM), prior[edge]+1)
 		case s.BoundPPM < p.WarnPPM:
 			s.Status, scale = StatusWarned, s.BoundPPM
 			s.Why = fmt.Sprintf("answered %d of %d probes (%s, at most %s), below %s: credit scaled", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(s.BoundPPM), ppm(p.WarnPPM))
 		default:
 			s.Status = StatusOK
+		}
+		switch s.Status {
+		case StatusOK:
+			s.Strikes = 0
+		case StatusUnmeasured:
+			s.Strikes = prior[edge]
+		default:
+			s.Strikes = prior[edge] + 1
+		}
+		delete(prior, edge)
+		if s.Strikes > 0 {
+			out.Standings = append(out.Standings, Standing{Edge: edge, Strikes: s.Strikes})
 		}
 		if s.Delivered < s.Claimed && s.Why == "" {
 			s.Why = fmt.Sprintf("receipts for %d bytes, %d over the per-endpoint cap", s.Claimed, s.Claimed-s.Delivered)
@@ -220,7 +262,13 @@ func Compute(ev Evidence, p Params) Scores {
 		out.Total.Add(out.Total, s.Net)
 		out.Edges = append(out.Edges, s)
 	}
+	for edge, n := range prior { // absent this epoch: carried
+		if n > 0 {
+			out.Standings = append(out.Standings, Standing{Edge: edge, Strikes: n})
+		}
+	}
 	slices.SortFunc(out.Edges, func(a, b Score) int { return bytes.Compare(a.Edge[:], b.Edge[:]) })
+	slices.SortFunc(out.Standings, func(a, b Standing) int { return bytes.Compare(a.Edge[:], b.Edge[:]) })
 	return out
 }
 

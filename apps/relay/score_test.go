@@ -189,3 +189,57 @@ func TestAvailabilityBound(t *testing.T) {
 		}
 	}
 }
+
+// TestComputeStrikes: warnings carried across epochs suspend an Edge
+// after SuspendAfter epochs in a row; an ok epoch clears them, an
+// unmeasured one keeps them, an absent Edge's are carried.
+func TestComputeStrikes(t *testing.T) {
+	dog, ep := newWallet(t), newWallet(t)
+	edge := common.HexToAddress("0x00000000000000000000000000000000000000e1")
+	absent := common.HexToAddress("0x00000000000000000000000000000000000000a0")
+	const epoch = 9
+	ev := func(answered, n int) Evidence {
+		return Evidence{Epoch: epoch, Receipts: []Submitted{receipt(t, ep, edge, epoch, 1, 1<<30)}, Probes: probes(t, dog, edge, epoch, n, answered)}
+	}
+	fraud := ev(20, 20)
+	fraud.Receipts[0].Bytes++
+	tests := []struct {
+		name         string
+		ev           Evidence
+		prior        uint64
+		suspendAfter uint64
+		status       Status
+		strikes      uint64
+	}{
+		{"first warning", ev(16, 20), 0, 3, StatusWarned, 1},
+		{"second warning", ev(16, 20), 1, 3, StatusWarned, 2},
+		{"third in a row: suspended", ev(16, 20), 2, 3, StatusSuspended, 3},
+		{"never suspended for it when SuspendAfter is 0", ev(16, 20), 9, 0, StatusWarned, 10},
+		{"ok clears", ev(20, 20), 5, 3, StatusOK, 0},
+		{"unmeasured keeps", ev(9, 9), 2, 3, StatusUnmeasured, 2},
+		{"suspended by availability counts", ev(0, 20), 1, 3, StatusSuspended, 2},
+		{"fraud counts", fraud, 0, 3, StatusFraudulent, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := DefaultParams(dog.Address())
+			p.SuspendAfter = tt.suspendAfter
+			tt.ev.Prior = []Standing{{Edge: edge, Strikes: tt.prior}, {Edge: absent, Strikes: 2}}
+			out := Compute(tt.ev, p)
+			s, _ := out.Of(edge)
+			if s.Status != tt.status || s.Strikes != tt.strikes {
+				t.Fatalf("got %s with %d strikes (%s); want %s with %d", s.Status, s.Strikes, s.Why, tt.status, tt.strikes)
+			}
+			if s.Status == StatusSuspended && s.Net.Sign() != 0 {
+				t.Fatalf("suspended edge credited %v", s.Net)
+			}
+			want := []Standing{{Edge: absent, Strikes: 2}}
+			if tt.strikes > 0 {
+				want = append(want, Standing{Edge: edge, Strikes: tt.strikes})
+			}
+			if !reflect.DeepEqual(out.Standings, want) {
+				t.Fatalf("standings %v, want %v", out.Standings, want)
+			}
+		})
+	}
+}
