@@ -204,10 +204,10 @@
 //
 // The "relay" workload runs apps/relay's core (relay.Core) on every host
 // on relay.RelayPort: a tenth of the hosts are Edges (a share cheat of
-// them cheating in the four ways of relay.Misbehave), ten are WatchDogs
-// with a probe partner each, three are Guardians, the rest endpoints
-// sending messages flows through random Edges; epoch sets the epoch's
-// length. Edges relay at the service layer here (frames over the
+// them cheating in the four ways of relay.Cheater), ten are WatchDogs
+// with a probe partner each, probing every Edge probes times an epoch
+// (default 2), three are Guardians, the rest endpoints sending messages
+// flows through random Edges; epoch sets the epoch's length. Edges relay at the service layer here (frames over the
 // service connections), not in the link layer's routers. Checked per
 // settled epoch: every Guardian commits the same root; every cheater is
 // detected or credited no more than it delivered; every honest Edge is

@@ -18,12 +18,15 @@ import (
 // WatchDogs, each with a probe partner, three are Guardians, and the
 // rest are endpoints that send Messages flows of 1 to 16 KiB through
 // random Edges to random endpoints over Spread, a third of them echoed
-// (request/response). WatchDogs probe every Edge twice an epoch with
-// flows like those. Each Guardian settles every epoch on its own.
+// (request/response). WatchDogs probe every Edge Probes times an epoch
+// (default twice) with flows like those, and a Guardian judges an Edge's
+// availability by the Wilson bound of relay.Compute. Each Guardian
+// settles every epoch on its own.
 //
-// Cheating Edges take turns in the four ways of relay.Misbehave:
+// Cheating Edges take turns in the four ways of relay.Cheater:
 // inflated receipts, dropped frames, relaying only what looks like
-// probes, and going offline.
+// probes (echoed flows, both ways: all probes and a third of the real
+// flows), and going offline.
 //
 // Invariants, per settled epoch:
 //   - a Guardian's commitment recomputes from the evidence it publishes,
@@ -46,8 +49,12 @@ type relayLoad struct {
 	params    relay.Params // the first Guardian's
 	// counts, for the tests and the summary.
 	flows, settled, detected int
-	stats                    *Stats
-	why                      string // how two Guardians' scores differ
+	// probes of honest Edges: per Edge and epoch, and the answered
+	// probes' round trips.
+	probes map[relayKey]*[2]uint64 // answered, sent
+	rtts   []time.Duration
+	stats  *Stats
+	why    string // how two Guardians' scores differ
 }
 
 type relayKey struct {
@@ -65,7 +72,7 @@ func (l *relayLoad) done() bool            { return true }
 
 func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 	l := &relayLoad{cheat: map[common.Address]string{}, guardians: map[common.Address]bool{},
-		truth: map[relayKey]uint64{}, roots: map[uint64]map[common.Address]common.Hash{}, scores: map[uint64]relay.Scores{},
+		truth: map[relayKey]uint64{}, probes: map[relayKey]*[2]uint64{}, roots: map[uint64]map[common.Address]common.Hash{}, scores: map[uint64]relay.Scores{},
 		stats: &s.stats}
 	hosts := make([]common.Address, len(s.hosts))
 	for i, h := range s.hosts {
@@ -97,11 +104,15 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 	if epoch == 0 {
 		epoch = 10 * time.Second
 	}
+	probes := w.Probes
+	if probes == 0 {
+		probes = 2
+	}
 	params := relay.DefaultParams(dogs...)
 	l.params = params
 	roles := map[common.Address]relay.CoreConfig{}
 	for i, d := range dogs {
-		roles[d] = relay.CoreConfig{Roles: relay.RoleWatchDog, Edges: l.edges, ProbePartner: partners[i], ProbesPerEpoch: 2}
+		roles[d] = relay.CoreConfig{Roles: relay.RoleWatchDog, Edges: l.edges, ProbePartner: partners[i], ProbesPerEpoch: probes}
 	}
 	for _, e := range l.edges {
 		roles[e] = relay.CoreConfig{Roles: relay.RoleEdge}
@@ -127,7 +138,7 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			cfg.Wallet, cfg.Epoch, cfg.Guardians, cfg.Params = s.wallet(self), epoch, guardians, params
 			cfg.Store, cfg.Rand, cfg.ReceiptEvery, cfg.ProbeTimeout, cfg.Grace = st, rnd, 16<<10, 5*time.Second, 4*time.Second
 			cfg.FlowBytes = [2]int{1 << 10, 16 << 10}
-			return &relayDriver{core: relay.NewCore(cfg), cheat: l.cheat[self]}
+			return &relayDriver{core: relay.NewCore(cfg), cheat: relay.Cheater{Kind: l.cheat[self]}}
 		},
 		Commands: func(Workload, []common.Address, *rand.Rand) []Command { return planned },
 		Observe:  l.observe,
@@ -144,6 +155,19 @@ func (l *relayLoad) observe(o Observation) error {
 		}
 	case relay.Delivered:
 		l.truth[relayKey{e.Edge, e.Epoch}] += uint64(e.Bytes)
+	case relay.Probed:
+		if l.cheat[e.Probe.Edge] != "" {
+			break
+		}
+		k := relayKey{e.Probe.Edge, e.Probe.Epoch}
+		if l.probes[k] == nil {
+			l.probes[k] = new([2]uint64)
+		}
+		l.probes[k][1]++
+		if e.Probe.Answered {
+			l.probes[k][0]++
+			l.rtts = append(l.rtts, time.Duration(e.Probe.RTTMicro)*time.Microsecond)
+		}
 	case relay.Settled:
 		ep := e.Scores.Epoch
 		// Anyone recomputes a Guardian's commitment from what it publishes.
@@ -179,6 +203,7 @@ func (l *relayLoad) differ(ep uint64, g common.Address, s relay.Scores) {
 
 // check verifies every settled epoch.
 func (l *relayLoad) check() error {
+	defer l.fillStats()
 	price := relay.DefaultParams().PricePerGiB
 	for ep, roots := range l.roots {
 		if len(roots) != len(l.guardians) {
@@ -223,28 +248,41 @@ func (l *relayLoad) check() error {
 	if l.settled == 0 {
 		return fmt.Errorf("no epoch settled")
 	}
-	l.stats.RelayFlows, l.stats.RelayEpochs, l.stats.RelayDetected = l.flows, l.settled, l.detected
-	l.stats.RelayEdges, l.stats.RelayCheaters = len(l.edges), len(l.cheat)
 	return nil
 }
 
 // relayDriver is one node's core with its way of cheating, if any.
 type relayDriver struct {
 	core  *relay.Core
-	cheat string
-	n     int
+	cheat relay.Cheater
 }
 
 func (d *relayDriver) Handle(now time.Time, in service.Input, out *service.Effects) {
 	d.core.Handle(now, in, out)
-	if d.cheat == "" {
+	if d.cheat.Kind == "" {
 		return
 	}
 	kept := out.Send[:0]
 	for _, f := range out.Send {
-		if keep := relay.Misbehave(d.cheat, f.Frame, &d.n); keep != nil {
+		if keep := d.cheat.Filter(f.Frame); keep != nil {
 			kept = append(kept, service.Outbound{To: f.To, Frame: keep})
 		}
 	}
 	out.Send = kept
+}
+
+// fillStats sets the run's relay figures, whether or not check passed.
+func (l *relayLoad) fillStats() {
+	st := l.stats
+	st.RelayFlows, st.RelayEpochs, st.RelayDetected = l.flows, l.settled, l.detected
+	st.RelayEdges, st.RelayCheaters = len(l.edges), len(l.cheat)
+	st.RelayProbeRTT, st.RelayAnswered, st.RelayProbes = l.rtts, 0, 0
+	st.RelayWorst = [2]uint64{}
+	for _, p := range l.probes {
+		st.RelayAnswered += p[0]
+		st.RelayProbes += p[1]
+		if st.RelayWorst[1] == 0 || p[0]*st.RelayWorst[1] < st.RelayWorst[0]*p[1] {
+			st.RelayWorst = *p
+		}
+	}
 }

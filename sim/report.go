@@ -49,6 +49,11 @@ func (r *Result) Summary(w io.Writer) {
 	if st.RelayFlows > 0 {
 		fmt.Fprintf(w, "relay:          %d flows through %d edges (%d cheating); %d epochs settled; %d cheater-epochs detected\n",
 			st.RelayFlows, st.RelayEdges, st.RelayCheaters, st.RelayEpochs, st.RelayDetected)
+		fmt.Fprintf(w, "relay probes:   honest edges answered %d of %d; worst edge-epoch %d of %d\n",
+			st.RelayAnswered, st.RelayProbes, st.RelayWorst[0], st.RelayWorst[1])
+		if len(st.RelayProbeRTT) > 0 {
+			fmt.Fprintf(w, "relay probe rtt: p50 %s  p90 %s  p99 %s  max %s\n", percentile(st.RelayProbeRTT, 50), percentile(st.RelayProbeRTT, 90), percentile(st.RelayProbeRTT, 99), percentile(st.RelayProbeRTT, 100))
+		}
 	}
 	if len(st.Routers) > 0 {
 		fmt.Fprintf(w, "routing:        %d routers forwarded %d frames; dropped %d no-route, %d hop-limit; %d frames from hosts not to their router\n",

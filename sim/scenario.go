@@ -107,8 +107,10 @@ type Workload struct {
 	Read  bool    `yaml:"read"`
 	// pay: the share of payees that cheat (pay.go); relay: of Edges.
 	Cheat float64 `yaml:"cheat"`
-	// relay: the length of an epoch (relay.go).
-	Epoch Duration `yaml:"epoch"`
+	// relay: the length of an epoch, and how many times each WatchDog
+	// probes each Edge in one (default 2) (relay.go).
+	Epoch  Duration `yaml:"epoch"`
+	Probes int      `yaml:"probes"`
 	// im: Attach is the share of messages sent as file offers; Groups
 	// private groups of GroupSize hosts get GroupMessages messages,
 	// and one member of each is removed halfway (im_group.go).

@@ -78,6 +78,11 @@ type Stats struct {
 	// relay (relay.go): flows started, epochs settled, Edges and cheating
 	// Edges, and cheater-epochs detected (scored other than "ok").
 	RelayFlows, RelayEpochs, RelayEdges, RelayCheaters, RelayDetected int
+	// Probes of honest Edges: answered and sent over the run, the worst
+	// Edge-epoch (answered, sent), and the answered probes' round trips.
+	RelayAnswered, RelayProbes uint64
+	RelayWorst                 [2]uint64
+	RelayProbeRTT              []time.Duration
 
 	// Overlay routing (routing.go): every router's work, and the totals
 	// of frames forwarded and dropped by reason; HostDirect counts frames

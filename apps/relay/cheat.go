@@ -4,22 +4,33 @@ import (
 	"slices"
 )
 
-// Cheats an Edge can try, for simulations and tests of the scoring:
-// Misbehave applies one to the frames the Edge sends.
+// Cheats an Edge can try, for simulations and tests of the scoring: a
+// Cheater applies one to the frames the Edge sends.
 const (
 	CheatInflate   = "inflate"    // double the byte counts of the receipts it hands in
 	CheatDrop      = "drop"       // drop every third frame it relays
-	CheatProbeOnly = "probe-only" // relay only echoed flows, taking them for probes
+	CheatProbeOnly = "probe-only" // relay only echoed flows and their replies, taking them for probes
 	CheatOffline   = "offline"    // send nothing at all
 )
 
-// Misbehave returns the frame a cheating Edge sends instead of frame, or
-// nil if it sends nothing; n counts the frames it relayed.
-func Misbehave(cheat string, frame []byte, n *int) []byte {
+// A Cheater is an Edge's way of cheating (Kind, one of the Cheat…
+// constants), applied to every frame the Edge sends, in order.
+type Cheater struct {
+	Kind string
+	// relayed counts the frames relayed (drop); echoed holds the flows
+	// the Edge saw flagged for echo, whose replies it relays too
+	// (probe-only).
+	relayed int
+	echoed  map[uint64]bool
+}
+
+// Filter returns the frame the Edge sends instead of frame, or nil if it
+// sends nothing.
+func (c *Cheater) Filter(frame []byte) []byte {
 	if len(frame) == 0 {
 		return frame
 	}
-	switch cheat {
+	switch c.Kind {
 	case CheatOffline:
 		return nil
 	case CheatInflate:
@@ -38,12 +49,23 @@ func Misbehave(cheat string, frame []byte, n *int) []byte {
 		return out
 	case CheatDrop:
 		if frame[0] == frameRelayed {
-			if *n++; *n%3 == 0 {
+			if c.relayed++; c.relayed%3 == 0 {
 				return nil
 			}
 		}
 	case CheatProbeOnly:
-		if f, err := decodeData(frame); err == nil && f.kind == frameRelayed && f.flags&flagEcho == 0 {
+		f, err := decodeData(frame)
+		if err != nil || f.kind != frameRelayed {
+			return frame
+		}
+		if f.flags&flagEcho != 0 {
+			if c.echoed == nil {
+				c.echoed = map[uint64]bool{}
+			}
+			c.echoed[f.flow] = true
+			return frame
+		}
+		if !c.echoed[f.flow] {
 			return nil
 		}
 	}

@@ -117,6 +117,9 @@ type Core struct {
 	// guardian: the batches received per epoch, by kind and sender.
 	batches map[uint64]map[batchKey][]byte
 	settled map[uint64]bool
+	// guardian: the standings its latest settled epoch ended with.
+	standing      []Standing
+	standingEpoch uint64
 }
 
 type outKey struct {
@@ -154,11 +157,29 @@ type probeRun struct {
 	epoch  uint64
 	seq    uint64
 	due    time.Time // when to send it
-	sentAt time.Time // zero until sent
-	flow   uint64
+	sentAt time.Time // zero until sent; the timeout runs from here
 	size   int
-	got    int
+	// tries are the probe's flows, one per send: the first, and one more
+	// each time the connection to the Edge was lost (Down) before the
+	// probe was answered, at most maxProbeTries; the probe is answered
+	// when any of them comes back whole.
+	tries []probeTry
+	// resend: the connection to the Edge was lost; send again at
+	// resendAt.
+	resend   bool
+	resendAt time.Time
 }
+
+type probeTry struct {
+	flow uint64
+	at   time.Time // sent
+	got  int       // bytes echoed
+}
+
+// maxProbeTries bounds the sends of one probe; a send follows the one
+// before by at least retryAfter or a fifth of the probe's timeout,
+// whichever is less.
+const maxProbeTries = 3
 
 var _ service.Core = (*Core)(nil)
 
@@ -208,6 +229,11 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 				it.at = now.Add(retryAfter)
 			}
 		}
+		for _, p := range c.probes {
+			if p.edge == in.Peer && !p.sentAt.IsZero() && !p.resend && len(p.tries) < maxProbeTries {
+				p.resend, p.resendAt = true, p.tries[len(p.tries)-1].at.Add(min(retryAfter, c.cfg.ProbeTimeout/5))
+			}
+		}
 	case service.Command:
 		if s, ok := in.Cmd.(Send); ok {
 			out.Result = c.send(s, out)
@@ -219,7 +245,8 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 // Store keys: "r" epoch endpoint session → a receipt an Edge holds;
 // "s" epoch → an epoch the Edge handed in; "o" guardian kind epoch → a
 // batch not yet acknowledged; "g" epoch kind sender → a batch a Guardian
-// holds; "d" epoch → an epoch it settled.
+// holds; "d" epoch → an epoch it settled; "t" → the standings of its
+// latest settled epoch (that epoch, then Edge and strikes per Edge).
 func (c *Core) start() {
 	c.meters = map[meterKey]*Meter{}
 	c.collectors = map[uint64]*Collector{}
@@ -255,7 +282,18 @@ func (c *Core) start() {
 		c.settled[binary.BigEndian.Uint64(k[1:])] = true
 		return true
 	})
+	c.standing, c.standingEpoch = nil, 0
+	if v, err := st.Get([]byte("t")); err == nil && len(v) >= 8 && (len(v)-8)%standingSize == 0 {
+		c.standingEpoch = binary.BigEndian.Uint64(v)
+		for at := 8; at < len(v); at += standingSize {
+			c.standing = append(c.standing, Standing{Edge: common.BytesToAddress(v[at : at+20]), Strikes: binary.BigEndian.Uint64(v[at+20:])})
+		}
+	}
 }
+
+// standingSize is one Standing as stored and published: the Edge and
+// its strikes.
+const standingSize = 20 + 8
 
 func (c *Core) collector(epoch uint64) *Collector {
 	col := c.collectors[epoch]
@@ -424,8 +462,8 @@ func (c *Core) delivered(now time.Time, edge common.Address, f dataFrame, out *s
 		out.To(edge, dataFrame{kind: frameData, flow: f.flow, peer: f.peer, payload: f.payload}.encode())
 	}
 	for _, p := range c.probes {
-		if p.flow == f.flow && p.edge == edge && !p.sentAt.IsZero() {
-			if p.got += n; p.got >= p.size {
+		if i := slices.IndexFunc(p.tries, func(t probeTry) bool { return t.flow == f.flow }); i >= 0 && p.edge == edge {
+			if p.tries[i].got += n; p.tries[i].got >= p.size {
 				c.probeDone(now, p, true, out)
 			}
 			break
@@ -436,6 +474,14 @@ func (c *Core) delivered(now time.Time, edge common.Address, f dataFrame, out *s
 func (c *Core) sendReceipt(edge common.Address, r *Receipt, out *service.Effects) {
 	b, _ := r.MarshalBinary()
 	out.To(edge, append([]byte{frameReceipt}, b...))
+}
+
+// probeSend sends one more flow of probe p: the same size as the
+// first, a fresh flow id.
+func (c *Core) probeSend(now time.Time, p *probeRun, out *service.Effects) {
+	t := probeTry{flow: c.randU64(), at: now}
+	p.tries, p.resend = append(p.tries, t), false
+	c.sendFlow(p.edge, c.cfg.ProbePartner, t.flow, flagEcho, p.size, out)
 }
 
 // probeDone signs p's result and drops it from the pending probes.
@@ -541,7 +587,18 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 				continue
 			}
 			ev := c.evidenceOf(e)
+			if c.standingEpoch < e {
+				ev.Prior = c.standing
+			}
 			s := Compute(ev, c.cfg.Params)
+			if e > c.standingEpoch {
+				c.standing, c.standingEpoch = s.Standings, e
+				v := binary.BigEndian.AppendUint64(nil, e)
+				for _, st := range s.Standings {
+					v = binary.BigEndian.AppendUint64(append(v, st.Edge[:]...), st.Strikes)
+				}
+				out.Put([]byte("t"), v)
+			}
 			out.Emit(Settled{Evidence: ev, Scores: s, Commitment: Commit(s)})
 			c.settled[e] = true
 			delete(c.batches, e)
@@ -574,17 +631,23 @@ func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
 		slices.SortStableFunc(c.probes, func(a, b *probeRun) int { return a.due.Compare(b.due) })
 	}
 	for _, p := range slices.Clone(c.probes) {
+		deadline := p.sentAt.Add(c.cfg.ProbeTimeout)
 		switch {
 		case p.sentAt.IsZero() && !now.Before(p.due):
-			p.sentAt, p.flow, p.size = now, c.randU64(), c.flowSize()
-			c.sendFlow(p.edge, c.cfg.ProbePartner, p.flow, flagEcho, p.size, out)
+			p.sentAt, p.size = now, c.flowSize()
+			c.probeSend(now, p, out)
 			out.Wake(now.Add(c.cfg.ProbeTimeout))
 		case p.sentAt.IsZero():
 			out.Wake(p.due)
-		case !now.Before(p.sentAt.Add(c.cfg.ProbeTimeout)):
+		case !now.Before(deadline):
 			c.probeDone(now, p, false, out)
+		case p.resend && !now.Before(p.resendAt):
+			c.probeSend(now, p, out)
+			out.Wake(deadline)
+		case p.resend:
+			out.Wake(p.resendAt)
 		default:
-			out.Wake(p.sentAt.Add(c.cfg.ProbeTimeout))
+			out.Wake(deadline)
 		}
 	}
 	for _, e := range sortedKeys(c.results) {

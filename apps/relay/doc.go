@@ -37,9 +37,28 @@
 // an Edge can sign what it likes, but counts at most CapPerEndpoint
 // bytes per Edge per epoch. An Edge that answers probes but not real
 // traffic earns only what real endpoints vouch for; one that is offline
-// fails probes: below 96 % answered its credit is scaled (warned), below
-// 60 % it earns nothing (suspended), and with fewer than MinProbes
-// results it is not credited (availability is measured, never assumed).
+// or drops traffic fails probes: when its probes show its availability
+// below 96 % its credit is scaled (warned), below 60 % it earns nothing
+// (suspended), and with fewer than MinProbes results it is not credited
+// (availability is measured, never assumed).
+//
+// # Why a lossy network does not warn an honest Edge
+//
+// A probe is a sample: an honest Edge on a network that loses packets
+// still misses one now and then (a connection stuck in retransmission
+// past the probe's timeout), and a share of 18 in 20 says little about
+// whether the Edge is available 96 % of the time. So the thresholds
+// judge the upper end of the Wilson score interval of the share answered
+// (AvailabilityBound), at BoundZ standard deviations (3 by default): an
+// Edge is warned only when its probes show, with that confidence, that
+// its availability is below 96 %. With 40 probes an epoch an Edge is ok
+// down to 35 answered; an Edge missing 1 % of its probes at random is
+// warned about three times in 10^6 epochs (2 %: once in 7,000), one that
+// is offline a tenth of the time in one epoch of five, an offline Edge
+// (0 of 40, bound 18.4 %) always suspended, and one losing half of what
+// it relays warned in all but one epoch in 10^6 (a bound near 71 %). WatchDogs resend a probe that the connection to its Edge lost
+// (the driver's Down) within the probe's timeout, as an auditor retries
+// a failed connection; a probe the Edge itself lost is not resent.
 //
 // # Score formula
 //
@@ -47,16 +66,27 @@
 //
 //	flows     = for each (endpoint, session): the highest Bytes of its valid receipts
 //	delivered = Σ over endpoints of min(CapPerEndpoint, Σ of its flows)
-//	avail     = answered * 10^6 / probes   (probes from Params.WatchDogs; a
-//	            probe reported twice counts as unanswered if either says so)
-//	scale     = 0 if fraudulent, unmeasured (probes < MinProbes) or
-//	            avail < SuspendPPM; avail if avail < WarnPPM; else 10^6
+//	n, k      = probes, answered   (probes from Params.WatchDogs, one per
+//	            (WatchDog, seq); a probe reported twice counts as
+//	            unanswered if either says so)
+//	avail     = k * 10^6 / n                         (shown, not judged)
+//	Z         = BoundZ                               (hundredths of σ)
+//	r         = isqrt(10^12 * (4*10^4 * k*(n-k)*n + Z^2 * n^2))
+//	bound     = min(10^6, (10^6 * n * (2*10^4*k + Z^2) + Z*r)
+//	                      / (2*n * (10^4*n + Z^2)))   (Wilson upper bound, ppm)
+//	strikes   = prior + 1 if fraudulent or bound < WarnPPM; prior if
+//	            unmeasured; else 0   (prior: the Edge's Standing in
+//	            Evidence.Prior, the previous settled epoch's Standings)
+//	scale     = 0 if fraudulent, unmeasured (n < MinProbes),
+//	            bound < SuspendPPM, or bound < WarnPPM with strikes >=
+//	            SuspendAfter (> 0); bound if bound < WarnPPM; else 10^6
 //	gross     = delivered * PricePerGiB * scale / (2^30 * 10^6)   (rounded down)
 //	fee       = gross * FeeBps / 10^4                              (rounded down)
 //	net       = gross - fee                                        (the claim)
 //
-// All arithmetic is on integers, and Compute ignores the order of the
-// evidence, so the result is the same bit for bit wherever it runs.
+// All arithmetic is on integers (isqrt rounds down, every division
+// rounds down), and Compute ignores the order of the evidence, so the
+// result is the same bit for bit wherever it runs.
 //
 // # Wire formats
 //
@@ -119,15 +149,17 @@
 //	epoch       8
 //	guardian   20
 //	price      32   Params.PricePerGiB, uint256
-//	fee bps     8   then CapPerEndpoint, MinProbes, WarnPPM, SuspendPPM, 8 each
+//	fee bps     8   then CapPerEndpoint, MinProbes, WarnPPM, SuspendPPM,
+//	                BoundZ, SuspendAfter, 8 each
 //	watchdogs   2 + 20 each
 //	receipts    4 + (20 submitting Edge || 138 receipt) each
+//	prior       4 + (20 Edge || 8 strikes) each (Evidence.Prior)
 //	probes      4 + 131 each, to the end
 //
 // Test vector (published_test.go): the receipt and probe above, scored
 // by 0x…e2 under DefaultParams with the vector wallet as only WatchDog,
-// encode to 420 bytes with keccak256
-// 0x6612250e459e0ebfb90d2e52890c655b5a9f1785719e6dc571c8d48d96dfbbcb.
+// the Edge carrying one strike, encode to 468 bytes with keccak256
+// 0xbeabae5020971736356d1af47db5561c86615a69b99dbdd9d1228ef268b08e4b.
 // Recompute runs Compute and Commit on it and compares the root and
 // total with RelayCredits' epochs(epoch): `anynet relay score EPOCH`.
 //
@@ -149,6 +181,14 @@
 //	e.g.          "guardian eip155:1337:0x5FbDB2315678afecb367f032d93F642f64180aa3 fee=200"
 //
 // (the fee, a Guardian's only, is what Edges show before settlement)
+//
+// # Standing across epochs
+//
+// A Guardian carries each Edge's strikes (Standing) from one settled
+// epoch to the next, in its store, and publishes them with the next
+// epoch's evidence (Evidence.Prior): an Edge warned SuspendAfter epochs
+// in a row (3 by default) is suspended until an epoch it is ok, as
+// Storj suspends a node whose score stays low.
 //
 // # What is not here yet
 //

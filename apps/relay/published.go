@@ -22,7 +22,7 @@ type Published struct {
 // receipts.
 const MaxPublished = 64 << 20
 
-const publishedHead = 1 + 8 + 20 + 32 + 5*8 + 2
+const publishedHead = 1 + 8 + 20 + 32 + 7*8 + 2
 
 // MarshalBinary encodes p (see "Published evidence" in the package doc).
 func (p *Published) MarshalBinary() ([]byte, error) {
@@ -38,12 +38,12 @@ func (p *Published) MarshalBinary() ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d watchdogs", ErrMalformed, len(pp.WatchDogs))
 	}
 	ev := p.Evidence
-	b := make([]byte, 0, publishedHead+20*len(pp.WatchDogs)+8+len(ev.Receipts)*(20+ReceiptSize)+len(ev.Probes)*ProbeSize)
+	b := make([]byte, 0, publishedHead+20*len(pp.WatchDogs)+12+len(ev.Receipts)*(20+ReceiptSize)+len(ev.Prior)*standingSize+len(ev.Probes)*ProbeSize)
 	b = append(b, Version)
 	b = binary.BigEndian.AppendUint64(b, ev.Epoch)
 	b = append(b, p.Guardian[:]...)
 	b = append(b, common.BigToHash(price).Bytes()...)
-	for _, v := range []uint64{pp.FeeBps, pp.CapPerEndpoint, pp.MinProbes, pp.WarnPPM, pp.SuspendPPM} {
+	for _, v := range []uint64{pp.FeeBps, pp.CapPerEndpoint, pp.MinProbes, pp.WarnPPM, pp.SuspendPPM, pp.BoundZ, pp.SuspendAfter} {
 		b = binary.BigEndian.AppendUint64(b, v)
 	}
 	b = binary.BigEndian.AppendUint16(b, uint16(len(pp.WatchDogs)))
@@ -57,6 +57,10 @@ func (p *Published) MarshalBinary() ([]byte, error) {
 			return nil, err
 		}
 		b = append(append(b, s.By[:]...), r...)
+	}
+	b = binary.BigEndian.AppendUint32(b, uint32(len(ev.Prior)))
+	for _, st := range ev.Prior {
+		b = binary.BigEndian.AppendUint64(append(b, st.Edge[:]...), st.Strikes)
 	}
 	b = binary.BigEndian.AppendUint32(b, uint32(len(ev.Probes)))
 	for _, pr := range ev.Probes {
@@ -91,7 +95,7 @@ func (p *Published) UnmarshalBinary(b []byte) error {
 	copy(out.Guardian[:], b[9:29])
 	out.Params.PricePerGiB = new(big.Int).SetBytes(b[29:61])
 	at := 61
-	for _, v := range []*uint64{&out.Params.FeeBps, &out.Params.CapPerEndpoint, &out.Params.MinProbes, &out.Params.WarnPPM, &out.Params.SuspendPPM} {
+	for _, v := range []*uint64{&out.Params.FeeBps, &out.Params.CapPerEndpoint, &out.Params.MinProbes, &out.Params.WarnPPM, &out.Params.SuspendPPM, &out.Params.BoundZ, &out.Params.SuspendAfter} {
 		*v = binary.BigEndian.Uint64(b[at:])
 		at += 8
 	}
@@ -116,6 +120,15 @@ func (p *Published) UnmarshalBinary(b []byte) error {
 		}
 		out.Evidence.Receipts = append(out.Evidence.Receipts, s)
 		at += 20 + ReceiptSize
+	}
+	n = int(binary.BigEndian.Uint32(b[at:]))
+	at += 4
+	if (len(b)-at)/standingSize < n || len(b)-at-n*standingSize < 4 {
+		return bad("short standing list")
+	}
+	for range n {
+		out.Evidence.Prior = append(out.Evidence.Prior, Standing{Edge: common.BytesToAddress(b[at : at+20]), Strikes: binary.BigEndian.Uint64(b[at+20:])})
+		at += standingSize
 	}
 	n = int(binary.BigEndian.Uint32(b[at:]))
 	at += 4

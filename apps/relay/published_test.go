@@ -15,7 +15,8 @@ import (
 
 // vectorPublished is the published evidence of the package doc's
 // vector: the vector receipt and probe, scored by 0x…e2 under
-// DefaultParams with the vector wallet as the only WatchDog.
+// DefaultParams with the vector wallet as the only WatchDog, the Edge
+// carrying one strike from the epoch before.
 func vectorPublished(t testing.TB) *Published {
 	t.Helper()
 	var r Receipt
@@ -28,17 +29,18 @@ func vectorPublished(t testing.TB) *Published {
 	return &Published{
 		Guardian: common.HexToAddress("0x00000000000000000000000000000000000000e2"),
 		Params:   DefaultParams(vectorWallet().Address()),
-		Evidence: Evidence{Epoch: 42, Receipts: []Submitted{{By: vectorEdge, Receipt: r}}, Probes: []Probe{p}},
+		Evidence: Evidence{Epoch: 42, Receipts: []Submitted{{By: vectorEdge, Receipt: r}}, Probes: []Probe{p},
+			Prior: []Standing{{Edge: vectorEdge, Strikes: 1}}},
 	}
 }
 
 const (
 	vectorPublishedHead = "01000000000000002a00000000000000000000000000000000000000e2" +
 		"00000000000000000000000000000000000000000000000000038d7ea4c68000" +
-		"00000000000000c8" + "0000001000000000" + "000000000000000a" + "00000000000ea600" + "00000000000927c0" +
+		"00000000000000c8" + "0000001000000000" + "000000000000000a" + "00000000000ea600" + "00000000000927c0" + "000000000000012c" + "0000000000000003" +
 		"0001167dd06b3f29b72eb83e68b2ba90b52dc75471c2"
-	vectorPublishedLen    = 420
-	vectorPublishedKeccak = "0x6612250e459e0ebfb90d2e52890c655b5a9f1785719e6dc571c8d48d96dfbbcb"
+	vectorPublishedLen    = 468
+	vectorPublishedKeccak = "0xbeabae5020971736356d1af47db5561c86615a69b99dbdd9d1228ef268b08e4b"
 )
 
 func TestPublishedVector(t *testing.T) {

@@ -26,16 +26,33 @@ type Params struct {
 	// credited at all: availability is measured, never assumed.
 	MinProbes uint64
 	// WarnPPM and SuspendPPM are availability thresholds in parts per
-	// million of probes answered: below WarnPPM the credit is scaled by
-	// availability and the Edge warned; below SuspendPPM it earns nothing.
+	// million: an Edge whose availability bound (see BoundZ) is below
+	// WarnPPM is warned and its credit scaled by the bound; below
+	// SuspendPPM it earns nothing.
 	WarnPPM, SuspendPPM uint64
+	// BoundZ, in hundredths of a standard deviation, is the confidence
+	// an Edge's probes must give before it is judged below a threshold:
+	// the thresholds apply to the Wilson score interval's upper bound on
+	// the share of probes answered (AvailabilityBound), not to the share
+	// itself, so a few probes lost on a lossy network do not warn an
+	// Edge, while an Edge the probes show to be below a threshold is
+	// judged so. Zero judges the bare share.
+	BoundZ uint64
+	// SuspendAfter: an Edge judged below WarnPPM in this many epochs in
+	// a row (this one included; see Standing) is suspended, not warned,
+	// until an epoch it is ok. Zero never suspends for it.
+	SuspendAfter uint64
 	// WatchDogs are the wallets whose probe results count.
 	WatchDogs []common.Address
 }
 
 // DefaultParams returns the rules the embedded network uses: 0.001 ether
 // per GiB, a 2 % fee, 64 GiB per endpoint, 10 probes, warned below 96 %
-// and suspended below 60 % availability (Storj's audit thresholds).
+// and suspended below 60 % availability (Storj's audit thresholds) or
+// after three epochs below 96 % in a row,
+// judged at 3 standard deviations (a one-sided 99.87 % bound: an Edge
+// answering 99 % of 40 probes at random is warned about three times in
+// 10^6 epochs; see the package doc).
 func DefaultParams(watchdogs ...common.Address) Params {
 	return Params{
 		PricePerGiB:    big.NewInt(1e15),
@@ -44,6 +61,8 @@ func DefaultParams(watchdogs ...common.Address) Params {
 		MinProbes:      10,
 		WarnPPM:        960_000,
 		SuspendPPM:     600_000,
+		BoundZ:         300,
+		SuspendAfter:   3,
 		WatchDogs:      watchdogs,
 	}
 }
@@ -55,11 +74,24 @@ type Submitted struct {
 }
 
 // Evidence is everything a Guardian scores one epoch from, and what it
-// publishes: receipts as submitted by Edges and WatchDogs' probe results.
+// publishes: receipts as submitted by Edges, WatchDogs' probe results,
+// and the standings its previous settled epoch ended with (anyone checks
+// them against that epoch's published result).
 type Evidence struct {
 	Epoch    uint64
 	Receipts []Submitted
 	Probes   []Probe
+	Prior    []Standing
+}
+
+// Standing is what an Edge carries from one epoch to the next: Strikes
+// is how many epochs in a row, up to and including the last settled one,
+// it was judged below WarnPPM (warned or suspended for availability) or
+// fraudulent. An ok epoch clears it; an unmeasured epoch, or one the
+// Edge is absent from, leaves it as it was.
+type Standing struct {
+	Edge    common.Address
+	Strikes uint64
 }
 
 // Status is an Edge's standing in one epoch.
@@ -68,7 +100,7 @@ type Status string
 const (
 	StatusOK         Status = "ok"
 	StatusWarned     Status = "warned"     // availability below WarnPPM
-	StatusSuspended  Status = "suspended"  // availability below SuspendPPM
+	StatusSuspended  Status = "suspended"  // availability below SuspendPPM, or below WarnPPM SuspendAfter epochs in a row
 	StatusUnmeasured Status = "unmeasured" // fewer than MinProbes probes
 	StatusFraudulent Status = "fraudulent" // submitted a receipt it could not have
 )
@@ -81,7 +113,9 @@ type Score struct {
 	Endpoints int
 	Probes    uint64
 	Answered  uint64
-	AvailPPM  uint64
+	AvailPPM  uint64 // answered * 10^6 / probes, rounded down
+	BoundPPM  uint64 // AvailabilityBound(answered, probes, BoundZ): what is judged
+	Strikes   uint64 // epochs in a row judged below WarnPPM or fraudulent, this one included
 	Status    Status
 	Why       string // for every status but ok: the reason, in words
 	Gross     *big.Int
@@ -90,11 +124,14 @@ type Score struct {
 }
 
 // Scores is an epoch's result: one Score per Edge in ascending address
-// order, and the sum of their Net.
+// order, the sum of their Net, and the standings the next epoch starts
+// from (every Edge with strikes, scored or carried, in ascending address
+// order).
 type Scores struct {
-	Epoch uint64
-	Edges []Score
-	Total *big.Int
+	Epoch     uint64
+	Edges     []Score
+	Total     *big.Int
+	Standings []Standing
 }
 
 // Compute scores ev under p. It is a pure function of its arguments:
@@ -158,6 +195,10 @@ func Compute(ev Evidence, p Params) Scores {
 		}
 	}
 
+	prior := map[common.Address]uint64{}
+	for _, st := range ev.Prior {
+		prior[st.Edge] = max(prior[st.Edge], st.Strikes)
+	}
 	out := Scores{Epoch: ev.Epoch, Total: new(big.Int)}
 	for edge := range edges {
 		e := get(edge)
@@ -174,6 +215,7 @@ func Compute(ev Evidence, p Params) Scores {
 		}
 		if s.Probes > 0 {
 			s.AvailPPM = s.Answered * 1_000_000 / s.Probes
+			s.BoundPPM = AvailabilityBound(s.Answered, s.Probes, p.BoundZ)
 		}
 		scale := uint64(1_000_000)
 		switch {
@@ -182,14 +224,29 @@ func Compute(ev Evidence, p Params) Scores {
 		case s.Probes < p.MinProbes:
 			s.Status, scale = StatusUnmeasured, 0
 			s.Why = fmt.Sprintf("%d probe results, %d needed", s.Probes, p.MinProbes)
-		case s.AvailPPM < p.SuspendPPM:
+		case s.BoundPPM < p.SuspendPPM:
 			s.Status, scale = StatusSuspended, 0
-			s.Why = fmt.Sprintf("answered %d of %d probes (%s), below %s", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(p.SuspendPPM))
-		case s.AvailPPM < p.WarnPPM:
-			s.Status, scale = StatusWarned, s.AvailPPM
-			s.Why = fmt.Sprintf("answered %d of %d probes (%s), below %s: credit scaled", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(p.WarnPPM))
+			s.Why = fmt.Sprintf("answered %d of %d probes (%s, at most %s), below %s", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(s.BoundPPM), ppm(p.SuspendPPM))
+		case s.BoundPPM < p.WarnPPM && p.SuspendAfter > 0 && prior[edge]+1 >= p.SuspendAfter:
+			s.Status, scale = StatusSuspended, 0
+			s.Why = fmt.Sprintf("answered %d of %d probes (%s, at most %s), below %s for %d epochs in a row", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(s.BoundPPM), ppm(p.WarnPPM), prior[edge]+1)
+		case s.BoundPPM < p.WarnPPM:
+			s.Status, scale = StatusWarned, s.BoundPPM
+			s.Why = fmt.Sprintf("answered %d of %d probes (%s, at most %s), below %s: credit scaled", s.Answered, s.Probes, ppm(s.AvailPPM), ppm(s.BoundPPM), ppm(p.WarnPPM))
 		default:
 			s.Status = StatusOK
+		}
+		switch s.Status {
+		case StatusOK:
+			s.Strikes = 0
+		case StatusUnmeasured:
+			s.Strikes = prior[edge]
+		default:
+			s.Strikes = prior[edge] + 1
+		}
+		delete(prior, edge)
+		if s.Strikes > 0 {
+			out.Standings = append(out.Standings, Standing{Edge: edge, Strikes: s.Strikes})
 		}
 		if s.Delivered < s.Claimed && s.Why == "" {
 			s.Why = fmt.Sprintf("receipts for %d bytes, %d over the per-endpoint cap", s.Claimed, s.Claimed-s.Delivered)
@@ -205,8 +262,49 @@ func Compute(ev Evidence, p Params) Scores {
 		out.Total.Add(out.Total, s.Net)
 		out.Edges = append(out.Edges, s)
 	}
+	for edge, n := range prior { // absent this epoch: carried
+		if n > 0 {
+			out.Standings = append(out.Standings, Standing{Edge: edge, Strikes: n})
+		}
+	}
 	slices.SortFunc(out.Edges, func(a, b Score) int { return bytes.Compare(a.Edge[:], b.Edge[:]) })
+	slices.SortFunc(out.Standings, func(a, b Standing) int { return bytes.Compare(a.Edge[:], b.Edge[:]) })
 	return out
+}
+
+// AvailabilityBound is the upper end of the Wilson score interval, at z
+// = zHundredths/100 standard deviations, for an Edge that answered
+// answered of probes probes, in parts per million, rounded down: the
+// highest availability the probes do not rule out. Integers only:
+//
+//	Z = zHundredths, n = probes, k = answered
+//	r = isqrt(10^12 * (4*10^4 * k*(n-k)*n + Z^2 * n^2))
+//	bound = (10^6 * n * (2*10^4*k + Z^2) + Z*r) / (2*n*(10^4*n + Z^2))
+//
+// isqrt rounds down. It is 10^6 when every probe was answered, the bare
+// share k*10^6/n when Z is 0, and 0 when n is 0.
+func AvailabilityBound(answered, probes, zHundredths uint64) uint64 {
+	if probes == 0 {
+		return 0
+	}
+	answered = min(answered, probes)
+	n, k, z := new(big.Int).SetUint64(probes), new(big.Int).SetUint64(answered), new(big.Int).SetUint64(zHundredths)
+	i := func(v int64) *big.Int { return big.NewInt(v) }
+	z2 := new(big.Int).Mul(z, z)
+	// r = isqrt(10^12 * (4*10^4*k*(n-k)*n + Z^2*n^2))
+	r := new(big.Int).Sub(n, k)
+	r.Mul(r, k).Mul(r, n).Mul(r, i(40_000))
+	r.Add(r, new(big.Int).Mul(z2, new(big.Int).Mul(n, n)))
+	r.Mul(r, i(1_000_000_000_000)).Sqrt(r)
+	// num = 10^6*n*(2*10^4*k + Z^2) + Z*r
+	num := new(big.Int).Mul(k, i(20_000))
+	num.Add(num, z2).Mul(num, n).Mul(num, i(1_000_000))
+	num.Add(num, r.Mul(r, z))
+	// den = 2*n*(10^4*n + Z^2)
+	den := new(big.Int).Mul(n, i(10_000))
+	den.Add(den, z2).Mul(den, n).Mul(den, i(2))
+	b := num.Div(num, den).Uint64()
+	return min(b, 1_000_000)
 }
 
 // probeKey names one probe: a WatchDog's sequence number.
