@@ -52,10 +52,11 @@
 // to the other (splice in pipe.go), so when the destination reads
 // slowly, the exit's kernel send buffer fills, the copy stops reading
 // the overlay stream, its receive window closes and the client's
-// sender stops. The exit buffers at most one 64 KiB copy buffer per
-// direction plus the two sockets' buffers, never a queue that grows. A
-// half-close (FIN) is carried as a half-close (CloseWrite), and an RST
-// or error on one side closes both. Loss on one side is repaired on
+// sender stops. The exit buffers at most one copy buffer per direction
+// (256 KiB while bytes stream, 16 KiB while the tunnel waits) plus the
+// two sockets' buffers, never a queue that grows. A half-close (FIN)
+// is carried as a half-close (CloseWrite), and an RST or error on one
+// side closes both. Loss on one side is repaired on
 // that side only, so a lossy overlay path does not slow the
 // destination's connection and the other way round — the reason a
 // split connection can beat an end-to-end one over a lossy hop — but

@@ -95,7 +95,7 @@ func (p *Proxy) connectHTTP(c net.Conn, br *bufio.Reader, req *http.Request) {
 		return
 	}
 	var up, down atomic.Uint64
-	splice(&bufConn{Conn: c, r: br}, dst, &up, &down, nil)
+	splice(&bufConn{Conn: c, r: br}, dst, &up, &down, nil, nil)
 }
 
 // writeHTTPError answers with status and err's text, and closes.
