@@ -161,7 +161,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("mail.delay-notice", d.MailDelayNotice.String())
 	v.SetDefault("mail.quota", humanize.IBytes(uint64(d.MailQuota)))
 	v.SetDefault("mail.retention", d.MailRetention.String())
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy", "web-proxy"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "exit-credit", "proxy", "proxy-max-price", "web-proxy"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -225,8 +225,10 @@ func decode(v *viper.Viper) (Config, error) {
 	c.ExitPorts = str("exit-ports")
 	c.ExitRegion = str("exit-region")
 	c.ExitPrice = str("exit-price")
+	c.ExitCredit = str("exit-credit")
 	c.Proxy = str("proxy")
 	c.ProxyExits = list(v.Get("proxy-exits"))
+	c.ProxyMaxPrice = str("proxy-max-price")
 	c.MailSMTP = str("mail.smtp")
 	c.MailIMAP = str("mail.imap")
 	duration := func(k, want string) time.Duration {
