@@ -72,6 +72,12 @@ type Config struct {
 	// ExitPorts are the only destination ports the exit serves
 	// ("80,443,8000-8999"); empty: every port but 25.
 	ExitPorts string
+	// ExitWallets, if not empty, are the only wallets the exit serves
+	// (names or 0x wallets, resolved when the node starts).
+	ExitWallets []string
+	// ExitBytes is each wallet's byte allowance, both ways, per window:
+	// SIZE/DURATION ("1GiB/1h"); empty: none.
+	ExitBytes string
 	// ExitRegion is advertised with the exit (free text).
 	ExitRegion string
 	// ExitPrice is what the exit charges, advertised with it: "free"
@@ -90,6 +96,10 @@ type Config struct {
 	// wallets), or "auto": the exits advertised on chain, ranked by
 	// round trip.
 	ProxyExits []string
+	// ProxyRules send some domains through a given exit or past every
+	// exit: "DOMAIN=EXIT" (a name or 0x wallet) or "DOMAIN=direct"; a
+	// domain holds its subdomains, and the first rule that matches wins.
+	ProxyRules []string
 	// ProxyMaxPrice is the most the proxy pays exits, as ExitPrice
 	// writes a price ("2000/MiB"): it pays each exit the rate the exit
 	// advertises, from this node's payment channels under the "vpn"
@@ -140,7 +150,7 @@ type Config struct {
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
 	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "log-level", "log-format",
-	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "proxy", "proxy-exits", "proxy-max-price",
+	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-wallets", "exit-bytes", "proxy", "proxy-exits", "proxy-rules", "proxy-max-price",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
 }
@@ -286,6 +296,21 @@ func (c Config) Validate() error {
 	if c.ExitPorts != "" && !validPorts(c.ExitPorts) {
 		return invalid("exit-ports", c.ExitPorts, "ports and ranges, e.g. 80,443,8000-8999")
 	}
+	for _, w := range c.ExitWallets {
+		if !isWallet(w) {
+			if _, err := naming.Normalize(w); err != nil {
+				return invalid("exit-wallets", w, "a name (ENSIP-15) or a 0x wallet")
+			}
+		}
+	}
+	if c.ExitBytes != "" && !validAllowance(c.ExitBytes) {
+		return invalid("exit-bytes", c.ExitBytes, "a size per duration, e.g. 1GiB/1h")
+	}
+	for _, r := range c.ProxyRules {
+		if d, e, ok := strings.Cut(r, "="); !ok || d == "" || e == "" {
+			return invalid("proxy-rules", r, "DOMAIN=EXIT or DOMAIN=direct, e.g. example.com=direct")
+		}
+	}
 	if !validPrice(c.ExitPrice, true) {
 		return invalid("exit-price", c.ExitPrice, "free, or wei per size, e.g. 1000/MiB")
 	}
@@ -423,6 +448,13 @@ func validPrice(s string, free bool) bool {
 		return false
 	}
 	return validSize(size)
+}
+
+// validAllowance checks "1GiB/1h".
+func validAllowance(s string) bool {
+	size, window, ok := strings.Cut(s, "/")
+	d, err := time.ParseDuration(window)
+	return ok && err == nil && d > 0 && validSize(size)
 }
 
 // validSize checks a byte count: "1048576", "MiB", "64KiB".

@@ -7,13 +7,16 @@ import (
 	"net"
 	"net/netip"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/apps/vpn"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 var _ control.VPNBackend = (*Daemon)(nil)
@@ -50,6 +53,26 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 			}
 			p.Ports = ports
 		}
+		for _, w := range cfg.ExitWallets {
+			if common.IsHexAddress(w) {
+				p.Wallets = append(p.Wallets, common.HexToAddress(w))
+				continue
+			}
+			a, err := d.node.Lookup(ctx, w)
+			if err != nil {
+				return fmt.Errorf("daemon: exit-wallets %s: %w", w, err)
+			}
+			p.Wallets = append(p.Wallets, a)
+		}
+		if cfg.ExitBytes != "" {
+			size, window, _ := strings.Cut(cfg.ExitBytes, "/") // Validate checked it
+			n, err := vpn.ParseSize(size)
+			if err != nil {
+				return fmt.Errorf("daemon: exit-bytes: %w", err)
+			}
+			p.Limits.Bytes = int64(n)
+			p.Limits.Window, _ = time.ParseDuration(window)
+		}
 		st, err := service.OpenPebble(filepath.Join(cfg.Dir, "vpn"))
 		if err != nil {
 			return fmt.Errorf("daemon: exit store: %w", err)
@@ -76,6 +99,10 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 	}
 	if cfg.Proxy != "" {
 		c := &vpn.Client{Host: d.node, Exits: cfg.ProxyExits, Logger: d.log.With("svc", "vpn")}
+		for _, r := range cfg.ProxyRules {
+			domain, exit, _ := strings.Cut(r, "=") // Validate checked it
+			c.Rules = append(c.Rules, vpn.Rule{Domain: domain, Exit: exit})
+		}
 		var most vpn.Rate // what the proxy pays at most; free: nothing
 		if cfg.ProxyMaxPrice != "" {
 			if d.pay == nil {
