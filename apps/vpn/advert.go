@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/anynet/anynet/naming"
@@ -23,14 +24,15 @@ const DocumentEntryType = "AnynetExit"
 type Advert struct {
 	// Region is free text without spaces ("eu-west", "de", "home").
 	Region string
-	// Price is free text without spaces ("free", "0.002eth/GB",
-	// "1usdc/h"); payments (apps/pay) settle it against Usage.
-	Price string
+	// Rate is what the exit charges; the zero Rate is free. A client
+	// that pays reads it here and pays accordingly (Payment).
+	Rate Rate
 	// Policy is Policy.Summary() of the exit's policy.
 	Policy string
 }
 
-// String is the DID entry's value: "v=1 region=… price=… policy=…".
+// String is the DID entry's value (doc.go, "Advertisement"):
+// "v=1 region=… price=… [credit=… [token=…]] policy=…".
 func (a Advert) String() string {
 	f := func(s string) string {
 		if s == "" {
@@ -38,17 +40,21 @@ func (a Advert) String() string {
 		}
 		return strings.Join(strings.Fields(s), "_")
 	}
-	return fmt.Sprintf("v=1 region=%s price=%s policy=%s", f(a.Region), f(a.Price), f(a.Policy))
+	fields := appendRate([]string{"v=1", "region=" + f(a.Region)}, a.Rate)
+	fields = append(fields, "policy="+f(a.Policy))
+	return strings.Join(fields, " ")
 }
 
 // ParseAdvert parses an AnynetExit entry's value; unknown keys are
-// skipped, so later versions can add some.
+// skipped, so later versions can add some. A price, credit or token
+// that does not parse is ErrMalformed: a client cannot pay by it.
 func ParseAdvert(s string) (Advert, error) {
 	var a Advert
 	fields := strings.Fields(s)
 	if len(fields) == 0 || fields[0] != "v=1" {
 		return Advert{}, fmt.Errorf("%w: exit advert %q", ErrMalformed, s)
 	}
+	var credit, token string
 	for _, f := range fields[1:] {
 		k, v, ok := strings.Cut(f, "=")
 		if !ok {
@@ -61,10 +67,32 @@ func ParseAdvert(s string) (Advert, error) {
 		case "region":
 			a.Region = v
 		case "price":
-			a.Price = v
+			r, err := ParsePrice(v)
+			if err != nil {
+				return Advert{}, fmt.Errorf("exit advert: %w", err)
+			}
+			a.Rate.Price, a.Rate.Unit = r.Price, r.Unit
+		case "credit":
+			credit = v
+		case "token":
+			token = v
 		case "policy":
 			a.Policy = v
 		}
+	}
+	if a.Rate.Free() {
+		return a, nil
+	}
+	c, err := strconv.ParseUint(credit, 10, 64)
+	if err != nil || c == 0 {
+		return Advert{}, fmt.Errorf("%w: exit advert %q: a price needs credit=UNITS (at least 1)", ErrMalformed, s)
+	}
+	a.Rate.Credit = c
+	if token != "" {
+		if !common.IsHexAddress(token) {
+			return Advert{}, fmt.Errorf("%w: exit advert token %q", ErrMalformed, token)
+		}
+		a.Rate.Token = common.HexToAddress(token)
 	}
 	return a, nil
 }

@@ -59,16 +59,18 @@ type Client struct {
 	// nil drops them.
 	Meter Meter
 	// Pay, if set, pays the exits for the bytes of every tunnel, both
-	// ways, as they flow (client_pay.go); nil pays nothing, and an exit
-	// that charges stops the traffic after its credit (ErrUnpaid).
+	// ways, as they flow, at the rates they advertise up to a maximum
+	// (client_pay.go); nil pays nothing, and an exit that charges stops
+	// the traffic after its credit (ErrUnpaid).
 	Pay *Payment
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
 
-	mu     sync.Mutex // guards down, last and meters
+	mu     sync.Mutex // guards down, last, meters and rates
 	down   map[string]time.Time
 	last   string
 	meters map[common.Address]*pay.Meter // one per exit wallet paid
+	rates  map[common.Address]knownRate  // exits' advertised rates
 	stats  clientStats
 }
 
@@ -191,6 +193,10 @@ func (c *Client) open(ctx context.Context, exits []string, req Request) (net.Con
 		if errors.As(err, &ref) && !errors.Is(err, ErrWallet) && !errors.Is(err, ErrRate) && !errors.Is(err, ErrBytes) && !errors.Is(err, ErrUnpaid) {
 			return nil, err // the destination's fault: another exit would refuse it too
 		}
+		if errors.Is(err, ErrPrice) {
+			errs = append(errs, err) // this exit's price: the next may be cheaper
+			continue
+		}
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("vpn: open %s:%d: %w", req.Host, req.Port, ctx.Err())
 		}
@@ -219,9 +225,22 @@ func (c *Client) attempt(ctx context.Context, exit string, req Request, last boo
 	}
 	actx, cancel := context.WithTimeout(ctx, t)
 	defer cancel()
+	pays := c.Pay != nil && (req.Kind == KindTCP || req.Kind == KindUDP)
+	var want common.Address
+	var rate Rate
+	if pays {
+		var err error
+		if want, rate, err = c.rateOf(actx, exit); err != nil {
+			return nil, Reply{}, err
+		}
+	}
 	conn, err := c.Host.Dial(actx, "tcp", net.JoinHostPort(exit, strconv.Itoa(int(c.port()))))
 	if err != nil {
 		return nil, Reply{}, fmt.Errorf("vpn: exit %s: %w", exit, err)
+	}
+	if w, _ := c.Host.PeerOf(conn); pays && w != want {
+		conn.Close()
+		return nil, Reply{}, fmt.Errorf("vpn: exit %s: the overlay verified %s, the name resolved to %s", exit, w, want)
 	}
 	stop := context.AfterFunc(actx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	b, err := AppendRequest(nil, req)
@@ -254,8 +273,8 @@ func (c *Client) attempt(ctx context.Context, exit string, req Request, last boo
 	} else {
 		rand.Read(m.u.Session[:])
 	}
-	if req.Kind == KindTCP || req.Kind == KindUDP {
-		m.meter = c.meter(wallet)
+	if pays && !rate.Free() {
+		m.meter = c.meter(wallet, rate)
 	}
 	return m, rep, nil
 }

@@ -13,50 +13,106 @@ import (
 )
 
 // Payment is how a Client pays exits that charge (doc.go, "Paying for
-// an exit"): Price per Unit bytes, both directions counted, paid in
-// vouchers of Every units on the payment channel to the exit's wallet
-// its Payer (the node's pay.Service) holds, against the "vpn" budget.
+// an exit"): at the Rate each exit advertises in its DID document, up
+// to Max, in vouchers on the payment channel to the exit's wallet its
+// Payer (the node's pay.Service) holds, against the "vpn" budget.
 type Payment struct {
 	// Payer pays; required (a node's *pay.Service).
 	Payer pay.Payer
-	// Token is what the exit is paid in; zero means ether.
-	Token common.Address
-	// Price is what one Unit costs; required.
-	Price *big.Int
-	// Unit is how many bytes one unit is; zero means 1024.
-	Unit uint64
-	// Every is how many units one voucher pays for; zero means 64 (a
-	// voucher per 64 KiB with the default Unit). The exit's credit
-	// must be at least this.
+	// Max is the most the client pays per byte: an exit whose Rate
+	// Exceeds it (more than Max.Price per Max.Unit bytes, or another
+	// token) is not used, and the next exit is tried (ErrPrice). The
+	// zero Max pays no exit: every priced exit is ErrPrice.
+	Max Rate
+	// Agreed, if set, is a rate agreed with the exits out of band,
+	// used instead of their adverts (which are then not read); Max
+	// still bounds it.
+	Agreed *Rate
+	// Every is how many units one voucher pays for; zero means half the
+	// exit's credit (at least 1), or 64 when the rate names no credit.
 	Every uint64
 	// Timeout bounds one payment; zero means 30 s.
 	Timeout time.Duration
 }
 
-// meter returns the meter paying exit, or nil if c does not pay.
-func (c *Client) meter(exit common.Address) *pay.Meter {
-	if c.Pay == nil {
-		return nil
+// RateTTL is how long a client trusts an exit's advertised rate before
+// it reads the exit's DID document again.
+const RateTTL = time.Minute
+
+type knownRate struct {
+	r  Rate
+	at time.Time
+}
+
+// rateOf returns the wallet of exit (a name or "0x…") and the rate the
+// client pays it, or ErrPrice if that is more than Pay.Max.
+func (c *Client) rateOf(ctx context.Context, exit string) (common.Address, Rate, error) {
+	w, err := c.Host.Lookup(ctx, exit)
+	if err != nil {
+		return common.Address{}, Rate{}, fmt.Errorf("vpn: exit %s: %w", exit, err)
 	}
+	var r Rate
+	if c.Pay.Agreed != nil {
+		r = *c.Pay.Agreed
+	} else {
+		now := time.Now()
+		c.mu.Lock()
+		k, ok := c.rates[w]
+		c.mu.Unlock()
+		if ok && now.Sub(k.at) < RateTTL {
+			r = k.r
+		} else {
+			doc, err := c.Host.Document(ctx, w)
+			if err != nil {
+				return w, Rate{}, fmt.Errorf("vpn: exit %s: reading its advert: %w", exit, err)
+			}
+			if a, ok := AdvertOf(doc); ok {
+				r = a.Rate
+			}
+			c.mu.Lock()
+			if c.rates == nil {
+				c.rates = make(map[common.Address]knownRate)
+			}
+			c.rates[w] = knownRate{r: r, at: now}
+			c.mu.Unlock()
+		}
+	}
+	if r.Exceeds(c.Pay.Max) {
+		most := c.Pay.Max.String()
+		if c.Pay.Max.Free() {
+			most = "nothing"
+		}
+		return w, r, fmt.Errorf("%w: exit %s asks %s; this client pays at most %s", ErrPrice, exit, r, most)
+	}
+	return w, r, nil
+}
+
+// meter returns the meter paying exit at r.
+func (c *Client) meter(exit common.Address, r Rate) *pay.Meter {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.meters == nil {
 		c.meters = make(map[common.Address]*pay.Meter)
 	}
 	m := c.meters[exit]
-	if m == nil {
-		unit := c.Pay.Unit
-		if unit == 0 {
-			unit = 1024
-		}
+	if m == nil || m.Price.Cmp(r.Price) != 0 || m.Unit != r.Unit || m.Token != r.Token {
 		every := c.Pay.Every
 		if every == 0 {
-			every = 64
+			every = max(r.Credit/2, 1)
+			if r.Credit == 0 {
+				every = 64
+			}
 		}
-		m = &pay.Meter{Payer: c.Pay.Payer, To: exit, Token: c.Pay.Token, Price: c.Pay.Price, Unit: unit, Every: every, App: "vpn"}
+		m = &pay.Meter{Payer: c.Pay.Payer, To: exit, Token: r.Token, Price: r.Price, Unit: r.Unit, Every: every, App: "vpn"}
 		c.meters[exit] = m
 	}
 	return m
+}
+
+// Tally returns an apps/pay Tally charging r: what an exit's
+// ExitConfig.Charge is, fed with its payment service's Received events.
+func (r Rate) Tally() *pay.Tally {
+	return &pay.Tally{Price: r.Price, Unit: r.Unit, Credit: r.Credit, Token: r.Token}
 }
 
 // Paid returns what c paid exit so far: the units and their cost.

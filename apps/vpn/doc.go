@@ -52,10 +52,11 @@
 // to the other (splice in pipe.go), so when the destination reads
 // slowly, the exit's kernel send buffer fills, the copy stops reading
 // the overlay stream, its receive window closes and the client's
-// sender stops. The exit buffers at most one 64 KiB copy buffer per
-// direction plus the two sockets' buffers, never a queue that grows. A
-// half-close (FIN) is carried as a half-close (CloseWrite), and an RST
-// or error on one side closes both. Loss on one side is repaired on
+// sender stops. The exit buffers at most one copy buffer per direction
+// (256 KiB while bytes stream, 16 KiB while the tunnel waits) plus the
+// two sockets' buffers, never a queue that grows. A half-close (FIN)
+// is carried as a half-close (CloseWrite), and an RST or error on one
+// side closes both. Loss on one side is repaired on
 // that side only, so a lossy overlay path does not slow the
 // destination's connection and the other way round — the reason a
 // split connection can beat an end-to-end one over a lossy hop — but
@@ -96,9 +97,21 @@
 // An exit advertises itself with the did:ethr service entry (type =
 // value)
 //
-//	AnynetExit = "v=1 region=<text> price=<text> policy=<Policy.Summary()>"
+//	AnynetExit = "v=1 region=<text> price=<price> [credit=<units> [token=<0x…>]] policy=<Policy.Summary()>"
+//	price      = "free" | <amount>/<unit>   (decimal integers: amount of the token's
+//	                                         smallest unit, wei for ether, per unit bytes)
 //
-// e.g. "v=1 region=eu price=0.002eth/GB policy=open;ports=80,443;bytes=1073741824/1h0m0s".
+// A priced exit names its credit: the units a client may owe before it
+// pays (Rate.Credit); token is absent for ether. Text fields have their
+// spaces replaced by "_", "-" stands for empty, unknown keys are
+// skipped, and a price, credit or token that does not parse makes the
+// whole entry ErrMalformed (a client cannot pay by it). Vectors
+// (advert_test.go):
+//
+//	v=1 region=eu_west price=free policy=open;ports=80,443
+//	v=1 region=lab price=1000/1048576 credit=4 policy=open;ports=all-but-25
+//	v=1 region=- price=3/1024 credit=512 token=0x00000000000000000000000000000000000000AA policy=list
+//
 // Find lists the wallets whose DID registry events set it and whose
 // current document still has it.
 //
@@ -171,20 +184,30 @@
 //
 // # Paying for an exit
 //
-// An exit charges when ExitConfig.Charge is set, typically an
-// apps/pay Tally (price per unit of bytes, credit in units) fed by the
-// node's payment service's Received events: every chunk it forwards,
-// either way, is counted against the client's wallet before it is
-// written; once the wallet owes more than its credit the copy waits
-// (PayWait, 5 s) for a voucher — backpressure, not loss — and then
-// ends the session with ErrUnpaid; new sessions of a wallet over its
-// credit are refused with code 9 and the debt in the message (SOCKS5
-// reply 2, HTTP 402). A client with Client.Pay pays as the bytes flow:
-// one apps/pay Meter per exit wallet counts both directions and sends
-// a voucher on the payment channel every Payment.Every units, against
-// the "vpn" budget; a payment refused (budget, empty channel) fails the
-// tunnel's read or write with pay's error. The exit's credit must be at
-// least one voucher's worth (Every) plus one 64 KiB copy chunk; the
-// price is agreed out of band today (the advert's price is text).
-// TestPaidExit drives it all over real payment channels.
+// An exit charges when ExitConfig.Charge is set: its advertised Rate's
+// apps/pay Tally (Rate.Tally: price per unit of bytes, credit in units)
+// fed by the node's payment service's Received events. Every chunk it
+// forwards, either way, is counted against the client's wallet before
+// it is written; once the wallet owes more than its credit, the copy
+// waits after forwarding that chunk (PayWait, 5 s) for a voucher —
+// backpressure, not loss — and then ends the session with ErrUnpaid;
+// new sessions of a wallet over its credit are refused with code 9 and
+// the debt in the message (SOCKS5 reply 2, HTTP 402). A UDP datagram
+// is counted and waited for before it is sent.
+//
+// A client with Client.Pay reads each exit's Rate from its DID
+// document (cached for RateTTL) before it opens a tunnel. An exit whose
+// rate is more per byte than Payment.Max, or in another token, is not
+// used: ErrPrice (SOCKS5 reply 2, HTTP 402), and the next exit is
+// tried; the zero Max pays nothing. Otherwise one apps/pay Meter per
+// exit wallet counts both directions and sends a voucher on the
+// payment channel every half the exit's credit, against the "vpn"
+// budget; a payment refused (budget, empty channel) fails the
+// tunnel's read or write with pay's error. The client counts bytes
+// when it writes or reads them, the exit before it writes them, and
+// the exit waits only after writing: when it waits, the client holds
+// every byte it counted, so a paying client owes at most half the
+// credit and a unit, and an exit over a credit of two units or more
+// always has a voucher coming. TestPaidExit drives it all over real
+// payment channels and a real DID document.
 package vpn

@@ -37,6 +37,9 @@ var (
 	// than its credit (apps/pay's Tally): new sessions are refused and
 	// running ones stop until a payment arrives.
 	ErrUnpaid = errors.New("vpn: traffic not paid for")
+	// ErrPrice: the exit's advertised rate is more than the client's
+	// Payment.Max (or in another token); the client does not use it.
+	ErrPrice = errors.New("vpn: exit's price over the client's maximum")
 	// ErrNoRecord: the exit holds no signed usage record of that
 	// session for this wallet (it does not sign, or the session is not
 	// the wallet's or unknown).

@@ -265,25 +265,37 @@ func (e *Exit) admit(wallet common.Address, req Request) error {
 	if err := e.gate.open(wallet, e.cfg.Host.Time()); err != nil {
 		return err
 	}
-	return e.charge(wallet, 0)
+	return e.charge(wallet)
 }
 
-// spend counts n bytes of wallet against its allowance and, when the
-// exit charges, against what it paid for; it may wait for a payment.
-func (e *Exit) spend(wallet common.Address, n int) error {
+// count counts n bytes of wallet against its allowance (ErrBytes once
+// it is spent) and, when the exit charges, as served.
+func (e *Exit) count(wallet common.Address, n int) error {
 	if err := e.gate.spend(wallet, e.cfg.Host.Time(), n); err != nil {
 		return err
 	}
-	return e.charge(wallet, n)
+	if e.cfg.Charge != nil {
+		e.cfg.Charge.Served(wallet, uint64(n))
+	}
+	return nil
 }
 
-// charge counts n bytes served to wallet (Charge.Served) and, if the
-// wallet is over its credit, waits up to PayWait for its payment.
-func (e *Exit) charge(wallet common.Address, n int) error {
+// spend counts n bytes (count) and, if the wallet is then over its
+// credit, waits for its payment (charge).
+func (e *Exit) spend(wallet common.Address, n int) error {
+	if err := e.count(wallet, n); err != nil {
+		return err
+	}
+	return e.charge(wallet)
+}
+
+// charge returns at once while wallet is within its credit (or the
+// exit does not charge); past it, it waits up to PayWait for a payment.
+func (e *Exit) charge(wallet common.Address) error {
 	if e.cfg.Charge == nil {
 		return nil
 	}
-	if e.cfg.Charge.Served(wallet, uint64(n)) == nil {
+	if e.cfg.Charge.Served(wallet, 0) == nil {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(e.ctx, e.cfg.PayWait)
@@ -370,14 +382,17 @@ func (e *Exit) serveTCP(c net.Conn, wallet common.Address, req Request) {
 		return
 	}
 	var up, down atomic.Uint64
+	// Bytes are counted before they are forwarded (a limit never lags
+	// them), and a wallet over its credit is waited for after: the
+	// client has the bytes it is to pay for when the exit waits.
 	err = splice(c, dst, &up, &down, func(isUp bool, n int) error {
 		if isUp {
 			e.up.Add(uint64(n))
 		} else {
 			e.down.Add(uint64(n))
 		}
-		return e.spend(wallet, n)
-	})
+		return e.count(wallet, n)
+	}, func() error { return e.charge(wallet) })
 	e.finish(u, up.Load(), down.Load(), err)
 }
 

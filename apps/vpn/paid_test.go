@@ -18,6 +18,7 @@ import (
 	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -25,7 +26,8 @@ import (
 
 // paidWorld is an embedded chain with the payment contracts and two
 // nodes running payment services: alice (client) and bob (an exit
-// that charges 1 wei per KiB, with 192 KiB of credit).
+// that charges 1 wei per KiB, with 192 KiB of credit, and advertises
+// that rate in its DID document).
 type paidWorld struct {
 	alice, bob       *stack.Node
 	aliceKey, bobKey *ecdsa.PrivateKey
@@ -49,9 +51,14 @@ func newPaidWorld(t *testing.T, ctx context.Context) *paidWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &paidWorld{tally: &pay.Tally{Price: big.NewInt(1), Unit: 1024, Credit: 192}}
+	rate := Rate{Price: big.NewInt(1), Unit: 1024, Credit: 192}
+	w := &paidWorld{tally: rate.Tally()}
 	w.alice, w.aliceKey = ch.Node(t, ctx)
 	w.bob, w.bobKey = ch.Node(t, ctx)
+	ad := Advert{Region: "lab", Rate: rate, Policy: loopbackPolicy().Summary()}
+	if err := ad.Publish(ctx, ch.Emb.Client, naming.Transactor(w.bobKey, ch.ChainID)); err != nil {
+		t.Fatal(err)
+	}
 	start := func(h *stack.Node, k *ecdsa.PrivateKey, ev func(any)) *pay.Service {
 		s, err := pay.StartService(pay.ServiceConfig{Host: h, Wallet: pay.NewKeyWallet(k),
 			Chain: pay.NewChain(ch.Emb.Chain.Client(), ch.ChainID, dep.Channels), Store: &service.Memory{}, OnEvent: ev})
@@ -98,8 +105,11 @@ func (w *paidWorld) get(t *testing.T, ctx context.Context, c *Client) (net.Conn,
 	return conn, n, err
 }
 
-// TestPaidExit: a client pays an exit through a payment channel while
-// the traffic flows (a voucher per 64 KiB, both directions counted),
+// TestPaidExit: a client reads the exit's rate from its DID document,
+// refuses it when it is over its maximum (ErrPrice: SOCKS5 reply 2,
+// HTTP 402, the exit never sees a session), and otherwise pays the
+// exit through a payment channel while the traffic flows (a voucher
+// per half the advertised credit, both directions counted),
 // gets the exit's signed usage record of the session and checks it
 // against its own counters; the exit holds exactly what was paid. A
 // client that does not pay is cut off after its credit and then
@@ -119,9 +129,28 @@ func TestPaidExit(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Paid traffic.
+	// An exit over the client's maximum is not used: 1 wei per KiB is
+	// more than 1000 wei per MiB, and anything is more than nothing.
+	for _, max := range []Rate{{Price: big.NewInt(1000), Unit: 1 << 20}, {}} {
+		cheap := &Client{Host: w.alice, Exits: []string{bob.Hex()}, Pay: &Payment{Payer: w.alicePay, Max: max}}
+		if _, _, err := w.get(t, ctx, cheap); !errors.Is(err, ErrPrice) || !strings.Contains(err.Error(), "1 wei/KiB, credit 192 KiB") {
+			t.Fatalf("max %s: %v", max, err)
+		}
+		addr, _ := startProxy(t, cheap)
+		if out, code := curl(t, "--socks5-hostname", addr, "http://"+w.web+"/big"); code == 0 || !strings.Contains(out, "(2)") {
+			t.Errorf("curl through SOCKS5 over the maximum: exit %d, %q; want reply 2 (not allowed)", code, out)
+		}
+		if out, _ := curl(t, "-o", "/dev/null", "-w", "%{http_code}", "-x", "http://"+addr, "http://"+w.web+"/big"); out != "402" {
+			t.Errorf("curl through the HTTP proxy over the maximum: %q; want 402", out)
+		}
+	}
+	if st := w.exit.Stats(); st.Sessions != 0 || st.Refused != 0 {
+		t.Fatalf("the exit saw %+v from clients that would not pay its price", st)
+	}
+
+	// Paid traffic, at the advertised rate.
 	c := &Client{Host: w.alice, Exits: []string{bob.Hex()},
-		Pay: &Payment{Payer: w.alicePay, Price: big.NewInt(1), Unit: 1024, Every: 64}}
+		Pay: &Payment{Payer: w.alicePay, Max: Rate{Price: big.NewInt(2000), Unit: 1 << 20}}}
 	conn, n, err := w.get(t, ctx, c)
 	if err != nil || n < bigBody {
 		t.Fatalf("paid download: %d bytes, %v", n, err)
@@ -162,7 +191,9 @@ func TestPaidExit(t *testing.T) {
 	// Unpaid traffic: cut after the credit, then refused.
 	free := &Client{Host: w.alice, Exits: []string{bob.Hex()}}
 	_, n, _ = w.get(t, ctx, free)
-	if n >= bigBody || n > 320<<10 {
+	// It gets at most its credit and the chunk that crossed it (with
+	// the reads before it that did not fill the small buffer).
+	if n >= bigBody || n > int64(w.tally.Credit*w.tally.Unit+bigBuf+smallBuf) {
 		t.Fatalf("an unpaid client read %d bytes", n)
 	}
 	_, _, err = w.get(t, ctx, free)

@@ -174,7 +174,7 @@ func (p *Proxy) serveSOCKS(c net.Conn, br *bufio.Reader) {
 			return
 		}
 		var up, down atomic.Uint64
-		splice(&bufConn{Conn: c, r: br}, dst, &up, &down, nil)
+		splice(&bufConn{Conn: c, r: br}, dst, &up, &down, nil, nil)
 	case socksAssociate:
 		p.serveAssociate(c, br)
 	default:

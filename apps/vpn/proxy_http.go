@@ -16,15 +16,15 @@ var hopHeaders = []string{"Connection", "Proxy-Connection", "Keep-Alive", "Proxy
 	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade"}
 
 // httpStatusFor maps an error from Client.Dial to a status: 403 for a
-// policy refusal, 429 for a limit, 402 for traffic not paid for, 502
-// otherwise.
+// policy refusal, 429 for a limit, 402 for traffic not paid for (or
+// an exit priced over the client's maximum), 502 otherwise.
 func httpStatusFor(err error) int {
 	switch {
 	case errors.Is(err, ErrDestination), errors.Is(err, ErrPort), errors.Is(err, ErrWallet):
 		return http.StatusForbidden
 	case errors.Is(err, ErrRate), errors.Is(err, ErrBytes):
 		return http.StatusTooManyRequests
-	case errors.Is(err, ErrUnpaid):
+	case errors.Is(err, ErrUnpaid), errors.Is(err, ErrPrice):
 		return http.StatusPaymentRequired
 	}
 	return http.StatusBadGateway
@@ -95,7 +95,7 @@ func (p *Proxy) connectHTTP(c net.Conn, br *bufio.Reader, req *http.Request) {
 		return
 	}
 	var up, down atomic.Uint64
-	splice(&bufConn{Conn: c, r: br}, dst, &up, &down, nil)
+	splice(&bufConn{Conn: c, r: br}, dst, &up, &down, nil, nil)
 }
 
 // writeHTTPError answers with status and err's text, and closes.

@@ -42,7 +42,7 @@ func socksReplyFor(err error) byte {
 	case err == nil:
 		return socksOK
 	case errors.Is(err, ErrDestination), errors.Is(err, ErrPort), errors.Is(err, ErrWallet),
-		errors.Is(err, ErrRate), errors.Is(err, ErrBytes), errors.Is(err, ErrUnpaid):
+		errors.Is(err, ErrRate), errors.Is(err, ErrBytes), errors.Is(err, ErrUnpaid), errors.Is(err, ErrPrice):
 		return socksNotAllowed
 	case errors.Is(err, ErrResolve):
 		return socksHostUnreachable

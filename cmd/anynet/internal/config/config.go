@@ -12,6 +12,7 @@ import (
 
 	"github.com/anynet/anynet/link/locator"
 	"github.com/anynet/anynet/naming"
+	"github.com/dustin/go-humanize"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -72,9 +73,23 @@ type Config struct {
 	// ExitPorts are the only destination ports the exit serves
 	// ("80,443,8000-8999"); empty: every port but 25.
 	ExitPorts string
-	// ExitRegion and ExitPrice are advertised with the exit (free text).
+	// ExitWallets, if not empty, are the only wallets the exit serves
+	// (names or 0x wallets, resolved when the node starts).
+	ExitWallets []string
+	// ExitBytes is each wallet's byte allowance, both ways, per window:
+	// SIZE/DURATION ("1GiB/1h"); empty: none.
+	ExitBytes string
+	// ExitRegion is advertised with the exit (free text).
 	ExitRegion string
-	ExitPrice  string
+	// ExitPrice is what the exit charges, advertised with it: "free"
+	// (or empty), or AMOUNT/SIZE, wei per SIZE bytes both ways
+	// ("1000/MiB"). A priced exit needs the node's payments on; it is
+	// paid on the payment channels its clients open to it.
+	ExitPrice string
+	// ExitCredit is how much a client of a priced exit may use before it
+	// pays (a size such as 4MiB; rounded up to whole units of the
+	// price); empty: 1 MiB, at least two units.
+	ExitCredit string
 	// Proxy is a loopback host:port where the node serves a SOCKS5 and
 	// HTTP proxy through exits; empty serves none.
 	Proxy string
@@ -82,6 +97,16 @@ type Config struct {
 	// wallets), or "auto": the exits advertised on chain, ranked by
 	// round trip.
 	ProxyExits []string
+	// ProxyRules send some domains through a given exit or past every
+	// exit: "DOMAIN=EXIT" (a name or 0x wallet) or "DOMAIN=direct"; a
+	// domain holds its subdomains, and the first rule that matches wins.
+	ProxyRules []string
+	// ProxyMaxPrice is the most the proxy pays exits, as ExitPrice
+	// writes a price ("2000/MiB"): it pays each exit the rate the exit
+	// advertises, from this node's payment channels under the "vpn"
+	// budget, and does not use exits that ask more. Empty pays nothing
+	// (priced exits serve such a client its credit, then refuse it).
+	ProxyMaxPrice string
 	// MailSMTP is the loopback host:port of the mail submission gateway
 	// (SMTP, key mail.smtp); empty leaves it off.
 	MailSMTP string
@@ -153,7 +178,7 @@ var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
 	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "log-level", "log-format",
 	"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges", "relay.probe-partner", "relay.epoch", "relay.fee-bps", "relay.contract",
-	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "proxy", "proxy-exits",
+	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-wallets", "exit-bytes", "proxy", "proxy-exits", "proxy-rules", "proxy-max-price",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
 }
@@ -309,6 +334,30 @@ func (c Config) Validate() error {
 	if c.ExitPorts != "" && !validPorts(c.ExitPorts) {
 		return invalid("exit-ports", c.ExitPorts, "ports and ranges, e.g. 80,443,8000-8999")
 	}
+	for _, w := range c.ExitWallets {
+		if !isWallet(w) {
+			if _, err := naming.Normalize(w); err != nil {
+				return invalid("exit-wallets", w, "a name (ENSIP-15) or a 0x wallet")
+			}
+		}
+	}
+	if c.ExitBytes != "" && !validAllowance(c.ExitBytes) {
+		return invalid("exit-bytes", c.ExitBytes, "a size per duration, e.g. 1GiB/1h")
+	}
+	for _, r := range c.ProxyRules {
+		if d, e, ok := strings.Cut(r, "="); !ok || d == "" || e == "" {
+			return invalid("proxy-rules", r, "DOMAIN=EXIT or DOMAIN=direct, e.g. example.com=direct")
+		}
+	}
+	if !validPrice(c.ExitPrice, true) {
+		return invalid("exit-price", c.ExitPrice, "free, or wei per size, e.g. 1000/MiB")
+	}
+	if c.ExitCredit != "" && !validSize(c.ExitCredit) {
+		return invalid("exit-credit", c.ExitCredit, "a size such as 4MiB")
+	}
+	if !validPrice(c.ProxyMaxPrice, false) {
+		return invalid("proxy-max-price", c.ProxyMaxPrice, "wei per size, e.g. 2000/MiB")
+	}
 	if c.WebProxy != "" && !IsLoopback(c.WebProxy) {
 		return invalid("web-proxy", c.WebProxy, "a loopback host:port, e.g. 127.0.0.1:8080 (the proxy asks no credentials)")
 	}
@@ -438,6 +487,36 @@ func ParsePeer(s string) (wallet string, addr netip.AddrPort, err error) {
 		return "", netip.AddrPort{}, fmt.Errorf("%w: peer %q: want 0x<wallet>@<ip:port>", ErrInvalid, s)
 	}
 	return w, ap, nil
+}
+
+// validPrice checks "", "AMOUNT/SIZE" and, if free is, "free"
+// (vpn.ParsePrice parses it).
+func validPrice(s string, free bool) bool {
+	if s == "" || free && s == "free" {
+		return true
+	}
+	amount, size, ok := strings.Cut(s, "/")
+	if !ok || amount == "" || strings.Trim(amount, "0123456789") != "" || len(amount) > 77 {
+		return false
+	}
+	return validSize(size)
+}
+
+// validAllowance checks "1GiB/1h".
+func validAllowance(s string) bool {
+	size, window, ok := strings.Cut(s, "/")
+	d, err := time.ParseDuration(window)
+	return ok && err == nil && d > 0 && validSize(size)
+}
+
+// validSize checks a byte count: "1048576", "MiB", "64KiB".
+func validSize(s string) bool {
+	t := strings.TrimSpace(s)
+	if t != "" && (t[0] < '0' || t[0] > '9') {
+		t = "1" + t
+	}
+	n, err := humanize.ParseBytes(t)
+	return err == nil && n > 0 && n <= 1<<50
 }
 
 // validPorts checks "80,443,8000-8999" (vpn.ParsePorts parses it).

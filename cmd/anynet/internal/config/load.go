@@ -169,7 +169,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("mail.delay-notice", d.MailDelayNotice.String())
 	v.SetDefault("mail.quota", humanize.IBytes(uint64(d.MailQuota)))
 	v.SetDefault("mail.retention", d.MailRetention.String())
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "proxy", "web-proxy"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-bytes", "proxy", "proxy-max-price", "web-proxy"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -179,6 +179,8 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("exit", false)
 	v.SetDefault("exit-allow", []string{})
 	v.SetDefault("proxy-exits", []string{})
+	v.SetDefault("exit-wallets", []string{})
+	v.SetDefault("proxy-rules", []string{})
 	v.SetDefault("mq-cluster", []string{})
 	for _, k := range []string{"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges"} {
 		v.SetDefault(k, []string{})
@@ -240,8 +242,13 @@ func decode(v *viper.Viper) (Config, error) {
 	c.ExitPorts = str("exit-ports")
 	c.ExitRegion = str("exit-region")
 	c.ExitPrice = str("exit-price")
+	c.ExitCredit = str("exit-credit")
+	c.ExitWallets = list(v.Get("exit-wallets"))
+	c.ExitBytes = str("exit-bytes")
 	c.Proxy = str("proxy")
 	c.ProxyExits = list(v.Get("proxy-exits"))
+	c.ProxyMaxPrice = str("proxy-max-price")
+	c.ProxyRules = list(v.Get("proxy-rules"))
 	c.MailSMTP = str("mail.smtp")
 	c.MailIMAP = str("mail.imap")
 	duration := func(k, want string) time.Duration {

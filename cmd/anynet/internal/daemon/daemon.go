@@ -14,11 +14,13 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/anynet/anynet/apps/im"
 	"github.com/anynet/anynet/apps/mail"
+	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/naming"
@@ -84,6 +86,11 @@ type Daemon struct {
 	chat *im.Service
 	pay  *payState // nil: payments are off (pay.go)
 	vpn  *vpnState // vpn.go
+
+	// exitCharge is a priced exit's tally (vpn.go), fed by payEvent
+	// from the payment service's goroutine.
+	exitCharge atomic.Pointer[pay.Tally]
+
 	mail *mail.Service
 	gw   mailGateways
 	mq   *mqNode // mq.go

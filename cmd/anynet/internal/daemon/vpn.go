@@ -7,13 +7,16 @@ import (
 	"net"
 	"net/netip"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/apps/vpn"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 var _ control.VPNBackend = (*Daemon)(nil)
@@ -50,20 +53,67 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 			}
 			p.Ports = ports
 		}
+		for _, w := range cfg.ExitWallets {
+			if common.IsHexAddress(w) {
+				p.Wallets = append(p.Wallets, common.HexToAddress(w))
+				continue
+			}
+			a, err := d.node.Lookup(ctx, w)
+			if err != nil {
+				return fmt.Errorf("daemon: exit-wallets %s: %w", w, err)
+			}
+			p.Wallets = append(p.Wallets, a)
+		}
+		if cfg.ExitBytes != "" {
+			size, window, _ := strings.Cut(cfg.ExitBytes, "/") // Validate checked it
+			n, err := vpn.ParseSize(size)
+			if err != nil {
+				return fmt.Errorf("daemon: exit-bytes: %w", err)
+			}
+			p.Limits.Bytes = int64(n)
+			p.Limits.Window, _ = time.ParseDuration(window)
+		}
 		st, err := service.OpenPebble(filepath.Join(cfg.Dir, "vpn"))
 		if err != nil {
 			return fmt.Errorf("daemon: exit store: %w", err)
 		}
 		d.vpn.store = st
-		if d.vpn.exit, err = vpn.StartExit(vpn.ExitConfig{Host: d.node, Policy: p, Store: st,
-			Signer: pay.NewKeyWallet(d.key), Logger: d.log.With("svc", "vpn")}); err != nil {
+		rate, err := exitRate(cfg.ExitPrice, cfg.ExitCredit)
+		if err != nil {
+			return err
+		}
+		ec := vpn.ExitConfig{Host: d.node, Policy: p, Store: st, Signer: pay.NewKeyWallet(d.key), Logger: d.log.With("svc", "vpn")}
+		if !rate.Free() {
+			if d.pay == nil {
+				return fmt.Errorf("%w: exit-price %s: a priced exit is paid on payment channels, and payments are off on this node (see the log)", control.ErrUnsupported, cfg.ExitPrice)
+			}
+			t := rate.Tally()
+			d.exitCharge.Store(t)
+			ec.Charge = t
+		}
+		if d.vpn.exit, err = vpn.StartExit(ec); err != nil {
 			return fmt.Errorf("daemon: exit: %w", err)
 		}
-		d.vpn.advert = vpn.Advert{Region: cfg.ExitRegion, Price: cfg.ExitPrice, Policy: p.Summary()}
+		d.vpn.advert = vpn.Advert{Region: cfg.ExitRegion, Rate: rate, Policy: p.Summary()}
 		d.service("vpn", "exit", d.vpn.advert.String())
 	}
 	if cfg.Proxy != "" {
 		c := &vpn.Client{Host: d.node, Exits: cfg.ProxyExits, Logger: d.log.With("svc", "vpn")}
+		for _, r := range cfg.ProxyRules {
+			domain, exit, _ := strings.Cut(r, "=") // Validate checked it
+			c.Rules = append(c.Rules, vpn.Rule{Domain: domain, Exit: exit})
+		}
+		var most vpn.Rate // what the proxy pays at most; free: nothing
+		if cfg.ProxyMaxPrice != "" {
+			if d.pay == nil {
+				return fmt.Errorf("%w: proxy-max-price %s: the proxy pays on payment channels, and payments are off on this node (see the log)", control.ErrUnsupported, cfg.ProxyMaxPrice)
+			}
+			var err error
+			if most, err = vpn.ParsePrice(cfg.ProxyMaxPrice); err != nil {
+				return fmt.Errorf("daemon: proxy-max-price: %w", err)
+			}
+			c.Pay = &vpn.Payment{Payer: d.pay.svc, Max: most}
+		}
 		if len(cfg.ProxyExits) == 1 && cfg.ProxyExits[0] == "auto" {
 			found, err := vpn.Find(ctx, d.names)
 			if err != nil {
@@ -71,7 +121,11 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 			}
 			c.Exits = nil
 			for _, f := range found {
-				if f.Wallet != d.wallet {
+				switch {
+				case f.Wallet == d.wallet:
+				case f.Advert.Rate.Exceeds(most):
+					d.log.Info("proxy: exit left out: its price is over proxy-max-price", "exit", f.Wallet, "price", f.Advert.Rate, "max", cfg.ProxyMaxPrice)
+				default:
 					c.Exits = append(c.Exits, f.Wallet.Hex())
 				}
 			}
@@ -157,7 +211,25 @@ func (d *Daemon) VPNExits(ctx context.Context) ([]control.VPNExit, error) {
 	}
 	out := []control.VPNExit{}
 	for _, f := range found {
-		out = append(out, control.VPNExit{Wallet: f.Wallet.Hex(), Region: f.Advert.Region, Price: f.Advert.Price, Policy: f.Advert.Policy})
+		out = append(out, control.VPNExit{Wallet: f.Wallet.Hex(), Region: f.Advert.Region, Price: f.Advert.Rate.String(), Policy: f.Advert.Policy})
 	}
 	return out, nil
+}
+
+// exitRate is the rate of exit-price and exit-credit: credit rounded
+// up to whole units, 1 MiB by default, at least two units (so a client
+// paying every half of it pays at least a unit at a time).
+func exitRate(price, credit string) (vpn.Rate, error) {
+	r, err := vpn.ParsePrice(price)
+	if err != nil || r.Free() {
+		return r, err
+	}
+	c := uint64(1 << 20)
+	if credit != "" {
+		if c, err = vpn.ParseSize(credit); err != nil {
+			return r, fmt.Errorf("daemon: exit-credit: %w", err)
+		}
+	}
+	r.Credit = max((c+r.Unit-1)/r.Unit, 2)
+	return r, nil
 }

@@ -18,18 +18,24 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
-// TestVPN: a daemon started with exit keys advertises itself on chain;
-// one started with proxy keys and proxy-exits auto finds it and serves
-// HTTP through it on its loopback port; the control API shows both.
+// TestVPN: a daemon started with exit keys (serving one wallet, with
+// a byte allowance) advertises itself on chain; one started with proxy
+// keys and proxy-exits auto finds it and serves HTTP through it on its
+// loopback port, except a domain its proxy-rules send direct; the
+// control API shows both. A wallet the exit does not list is refused.
 func TestVPN(t *testing.T) {
 	ctx := context.Background()
 	emb, dir := testChain(t)
+	keys := map[string]*ecdsa.PrivateKey{}
+	for _, n := range []string{"exit", "client", "stranger"} {
+		keys[n], _ = crypto.GenerateKey()
+	}
 	start := func(name string, cfg config.Config) *Daemon {
-		key, _ := crypto.GenerateKey()
+		key := keys[name]
 		cfg.Dir = filepath.Join(dir, name)
 		cfg.Listen, cfg.Chain = "127.0.0.1:0", "embedded"
 		os.MkdirAll(cfg.Dir, 0o700)
-		d, err := Start(ctx, Options{Config: cfg, Key: (*ecdsa.PrivateKey)(key), Embedded: emb})
+		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,12 +49,15 @@ func TestVPN(t *testing.T) {
 		}
 		return d
 	}
-	exit := start("exit", config.Config{Exit: true, ExitAllow: []string{"127.0.0.0/8"}, ExitRegion: "lab", ExitPrice: "free"})
+	clientWallet := crypto.PubkeyToAddress(keys["client"].PublicKey)
+	exit := start("exit", config.Config{Exit: true, ExitAllow: []string{"127.0.0.0/8"}, ExitRegion: "lab", ExitPrice: "free",
+		ExitWallets: []string{clientWallet.Hex()}, ExitBytes: "1MiB/1h"})
 	found, err := exit.VPNExits(ctx)
-	if err != nil || len(found) != 1 || found[0].Wallet != exit.wallet.Hex() || found[0].Region != "lab" {
+	if err != nil || len(found) != 1 || found[0].Wallet != exit.wallet.Hex() || found[0].Region != "lab" ||
+		found[0].Price != "free" || found[0].Policy != "list;ports=all-but-25;bytes=1048576/1h0m0s" {
 		t.Fatalf("exits on chain: %+v, %v", found, err)
 	}
-	client := start("client", config.Config{Proxy: "127.0.0.1:0", ProxyExits: []string{"auto"}})
+	client := start("client", config.Config{Proxy: "127.0.0.1:0", ProxyExits: []string{"auto"}, ProxyRules: []string{"localhost=direct"}})
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -79,5 +88,28 @@ func TestVPN(t *testing.T) {
 	es, _ := exit.VPNStatus(ctx)
 	if es.Exit == nil || !es.Exit.Published || es.Exit.Sessions != 1 || es.Exit.Down == 0 {
 		t.Errorf("exit status %+v", es.Exit)
+	}
+
+	// localhost goes direct (proxy-rules): the exit sees no session.
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	if resp, err = hc.Get("http://localhost:" + port + "/"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("direct through the rule: %v, %v", resp, err)
+	}
+	resp.Body.Close()
+	if es, _ := exit.VPNStatus(ctx); es.Exit.Sessions != 1 {
+		t.Errorf("the exit served a domain the rules send direct: %+v", es.Exit)
+	}
+
+	// A wallet the exit does not list is refused, with the reason.
+	stranger := start("stranger", config.Config{Proxy: "127.0.0.1:0", ProxyExits: []string{exit.wallet.Hex()}})
+	ss, _ := stranger.VPNStatus(ctx)
+	sc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: ss.Proxy.Addr})}}
+	resp, err = sc.Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(resp.Header.Get("X-Anynet-Error"), "wallet not allowed") {
+		t.Errorf("stranger through the exit: %s, %q", resp.Status, resp.Header.Get("X-Anynet-Error"))
 	}
 }
