@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -27,7 +28,8 @@ const imapUser = "anynet"
 // (github.com/emersion/go-imap v1, with IDLE, MOVE, UNSELECT) serving
 // the node's folders to the local user (LOGIN with the gateway
 // password, any user name). New mail reaches clients in IDLE at once.
-// Serve it on loopback and Close it when done:
+// It offers STARTTLS with the gateway certificate (tls.go). Serve it on
+// loopback and Close it when done:
 //
 //	ln, _ := net.Listen("tcp", "127.0.0.1:1143")
 //	srv := svc.IMAPServer()
@@ -35,7 +37,12 @@ const imapUser = "anynet"
 func (s *Service) IMAPServer() *server.Server {
 	be := &imapBackend{s: s, updates: make(chan backend.Update, 64)}
 	srv := server.New(be)
-	srv.AllowInsecureAuth = true // loopback only, as the control socket
+	srv.AllowInsecureAuth = !s.requireTLS // loopback only, as the control socket
+	if cfg, err := s.TLSConfig(); err == nil {
+		srv.TLSConfig = cfg
+	} else {
+		s.log.Warn("mail: IMAP gateway without STARTTLS", "err", err)
+	}
 	ch, cancel := s.Subscribe()
 	s.follows.Add(1)
 	go func() {
@@ -47,6 +54,17 @@ func (s *Service) IMAPServer() *server.Server {
 
 // ServeIMAP serves the reading gateway on ln until ln closes.
 func (s *Service) ServeIMAP(ln net.Listener) error { return s.IMAPServer().Serve(ln) }
+
+// ServeIMAPTLS serves the reading gateway with TLS from the first byte
+// (imaps, port 993's way) on ln until ln closes.
+func (s *Service) ServeIMAPTLS(ln net.Listener) error {
+	cfg, err := s.TLSConfig()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	return s.IMAPServer().Serve(tls.NewListener(ln, cfg))
+}
 
 type imapBackend struct {
 	s       *Service
