@@ -48,7 +48,8 @@ func tlsListeners(t *testing.T, m *member) (smtps, imaps string) {
 // clear; a standard client (go-smtp's, go-imap's) that trusts the
 // node's own certificate (made in its data directory, key 0600, the
 // same after a restart) submits over STARTTLS, reads over STARTTLS,
-// and does both over the TLS-from-the-start ports; a client that
+// and does both over the TLS-from-the-start ports, addressing bob as
+// 0x…@anynet and as bob.anynet@anynet; a client that
 // trusts another certificate does not get through.
 func TestGatewayTLS(t *testing.T) {
 	w := newWorld(t)
@@ -83,14 +84,14 @@ func TestGatewayTLS(t *testing.T) {
 			t.Fatal("STARTTLS passed with another node's certificate trusted")
 		}
 	}
-	send := func(c *smtp.Client, subject string) {
+	send := func(c *smtp.Client, subject, rcpt string) {
 		t.Helper()
 		defer c.Close()
 		if err := c.Auth(sasl.NewPlainClient("", "anynet", alice.pass)); err != nil {
 			t.Fatalf("AUTH over TLS: %v", err)
 		}
 		msg := fmt.Sprintf("From: alice@anynet\r\nTo: bob@anynet\r\nSubject: %s\r\n\r\nsent over TLS\r\n", subject)
-		if err := c.SendMail("alice@anynet", []string{"bob@anynet"}, strings.NewReader(msg)); err != nil {
+		if err := c.SendMail("alice@anynet", []string{rcpt}, strings.NewReader(msg)); err != nil {
 			t.Fatalf("send over TLS: %v", err)
 		}
 		if _, ok := c.TLSConnectionState(); !ok {
@@ -102,13 +103,13 @@ func TestGatewayTLS(t *testing.T) {
 	if err != nil {
 		t.Fatalf("STARTTLS: %v", err)
 	}
-	send(c, "starttls")
+	send(c, "starttls", WalletAddress(bob.wallet)) // both address forms: 0x…@anynet
 	smtps, _ := tlsListeners(t, alice)
 	c, err = smtp.DialTLS(smtps, aTLS)
 	if err != nil {
 		t.Fatalf("SMTP over TLS: %v", err)
 	}
-	send(c, "implicit")
+	send(c, "implicit", "bob.anynet@anynet") // and a name (here with its TLD)
 
 	// IMAP: LOGIN refused in the clear, then STARTTLS.
 	ic, err := imapclient.Dial(bob.imap.Addr().String())
