@@ -3,8 +3,11 @@ package mail
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net"
+	"net/smtp"
+	"net/textproto"
 	"os/exec"
 	"strings"
 	"testing"
@@ -166,4 +169,59 @@ func TestPythonOnlineAndOffline(t *testing.T) {
 	w.start(t, bob)
 	waitStatus(t, alice, o.ID, Delivered)
 	run("read", bob, bob.imap, "offline")
+}
+
+// TestSMTPCodes: the submission gateway's refusals carry clear SMTP
+// codes, and nothing it refuses is queued: MAIL before AUTH 530, a
+// foreign domain 550 5.1.2, a name the chain does not know 550 5.1.1,
+// a message over the size cap 552.
+func TestSMTPCodes(t *testing.T) {
+	w := newWorld(t)
+	alice := w.member(t, "alice", "", CoreConfig{MaxSize: 1 << 20})
+	bob := w.member(t, "bob", "", CoreConfig{})
+	w.start(t, alice)
+	w.start(t, bob)
+	code := func(err error) int {
+		var e *textproto.Error
+		if errors.As(err, &e) {
+			return e.Code
+		}
+		t.Fatalf("not an SMTP error: %v", err)
+		return 0
+	}
+	c, err := smtp.Dial(alice.smtp.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Mail("alice@anynet"); code(err) != 530 {
+		t.Errorf("MAIL before AUTH: %v, want 530", err)
+	}
+	if err := c.Auth(smtp.PlainAuth("", "anynet", alice.pass, "127.0.0.1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Mail("alice@anynet"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("carol@example.com"); code(err) != 550 || !strings.Contains(err.Error(), "5.1.2") {
+		t.Errorf("a foreign domain: %v, want 550 5.1.2", err)
+	}
+	if err := c.Rcpt("nobody-by-this-name@anynet"); code(err) != 550 || !strings.Contains(err.Error(), "5.1.1") {
+		t.Errorf("an unknown name: %v, want 550 5.1.1", err)
+	}
+	if err := c.Rcpt("bob@anynet"); err != nil {
+		t.Fatal(err)
+	}
+	dw, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dw.Write([]byte("Subject: big\r\n\r\n"))
+	dw.Write(bytes.Repeat([]byte("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\r\n"), 20000))
+	if err := dw.Close(); code(err) != 552 {
+		t.Errorf("a message over the cap: %v, want 552", err)
+	}
+	if os, _ := alice.svc.Outgoing(); len(os) != 0 {
+		t.Errorf("refused mail was queued: %+v", os)
+	}
 }

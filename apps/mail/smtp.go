@@ -56,6 +56,11 @@ func (s *Service) ServeSMTPTLS(ln net.Listener) error {
 	return s.SMTPServer().Serve(tls.NewListener(ln, cfg))
 }
 
+// errAuthRequired is RFC 4954's answer to mail before AUTH (go-smtp's
+// ErrAuthRequired says 502).
+var errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0},
+	Message: "Authentication required: AUTH PLAIN with the gateway password (anynet mail gateways)"}
+
 type smtpBackend struct{ s *Service }
 
 func (b smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) {
@@ -92,14 +97,14 @@ func (ss *smtpSession) Auth(mech string) (sasl.Server, error) {
 
 func (ss *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
 	if !ss.auth {
-		return smtp.ErrAuthRequired
+		return errAuthRequired
 	}
 	return nil
 }
 
 func (ss *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if !ss.auth {
-		return smtp.ErrAuthRequired
+		return errAuthRequired
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -130,7 +135,7 @@ func isNameErr(to string) bool {
 // a copy twice.
 func (ss *smtpSession) Data(r io.Reader) error {
 	if !ss.auth {
-		return smtp.ErrAuthRequired
+		return errAuthRequired
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
