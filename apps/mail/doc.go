@@ -89,7 +89,9 @@
 // know, 451 if the store fails). IMAPServer (github.com/emersion/go-imap
 // v1, IMAP4rev1 with IDLE, MOVE, UNSELECT) serves the folders INBOX,
 // Sent, Drafts, Trash and Requests (fixed) to the same user; new mail
-// reaches a client in IDLE at once. Both are meant for loopback. Both
+// reaches a client in IDLE at once, and every client of a folder (every
+// device) hears the flags and expunges another makes: each login is a
+// user of its own and gets its own update. Both are meant for loopback. Both
 // offer STARTTLS (and ServeSMTPTLS, ServeIMAPTLS serve TLS from the
 // first byte) with the gateway certificate (tls.go: self-signed for
 // localhost, 127.0.0.1 and ::1, kept in Dir/gateway.crt and
