@@ -171,6 +171,10 @@ type Core struct {
 	// frames), by recipient and id, and by sender and id.
 	sending   map[MessageID]*outStream
 	receiving map[inKey]*inStream
+	// depositing are the large messages going to a mailbox in parts
+	// (core_boxstream.go), boxIn the deposits a mailbox takes in.
+	depositing map[MessageID]*outStream
+	boxIn      map[inKey]*boxIn
 }
 
 var _ service.Core = (*Core)(nil)
@@ -245,6 +249,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 //	"q" to[20] seq[8]      → mailbox item: by[20] | id[16] | at µs[8] | blob
 //	"Q" to[20]             → the next mailbox seq for to (8 raw bytes)
 //	"i" from[20] id[16]    → a large message coming in: key[32] | parts u32 | size u64 | next u32 | blob[16]
+//	"x", "Z"               → mailbox: large deposits coming in, large items kept (core_boxstream.go)
 //	"B", "R", "S"          → blobs: a large message's chunks, references, spools (core_blob.go);
 //	                         its "O" or "b" value is then absent and its record names the blob
 func (c *Core) start(now time.Time, out *service.Effects) error {
@@ -263,6 +268,8 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.bounce = make(map[MessageID]string)
 	c.sending = make(map[MessageID]*outStream)
 	c.receiving = make(map[inKey]*inStream)
+	c.depositing = make(map[MessageID]*outStream)
+	c.boxIn = make(map[inKey]*boxIn)
 	c.dropSpools(out)
 	st := c.cfg.Store
 	var err error
@@ -297,6 +304,7 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 		return true
 	})
 	c.loadKept()
+	c.loadBoxIn()
 	for _, w := range c.sortedPeers() {
 		p := c.peers[w]
 		slices.SortFunc(p.outbox, func(a, b MessageID) int { return c.out[a].Submitted.Compare(c.out[b].Submitted) })
@@ -484,9 +492,11 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 	for id, until := range c.boxWait { // order-free: only deletes
 		if !now.Before(until) {
 			delete(c.boxWait, id)
+			delete(c.depositing, id)
 		}
 	}
 	c.expire(now, out)
+	c.expireBoxIn(now, out)
 	f := &c.fetch
 	if f.phase != 0 && !now.Before(f.until) {
 		out.Hangup = append(out.Hangup, f.box)
@@ -531,6 +541,9 @@ func (c *Core) nextDue(now time.Time) time.Time {
 		if len(items) > 0 {
 			wake(items[0].at.Add(c.cfg.Retention))
 		}
+	}
+	for _, bi := range c.boxIn {
+		wake(bi.at.Add(c.cfg.Retention))
 	}
 	if c.fetch.phase != 0 {
 		wake(c.fetch.until)
@@ -588,6 +601,16 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 		c.drop(w, f.seq, out)
 	case typeExpired:
 		c.expired(now, w, f.id, out)
+	case typeDepositX:
+		c.depositX(now, w, f, out)
+	case typeDPart:
+		c.dPart(now, w, f, out)
+	case typeItemX:
+		c.itemXIn(now, w, f, out)
+	case typePull:
+		c.pull(w, f.seq, int(f.n), out)
+	case typeIPart:
+		c.iPart(now, w, f, out)
 	}
 }
 

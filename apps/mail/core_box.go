@@ -16,6 +16,10 @@ type keptItem struct {
 	id   MessageID
 	at   time.Time
 	size int64
+	// large: its parts are the chunks of blob, its record under "Z"
+	// (core_boxstream.go).
+	large bool
+	blob  MessageID
 }
 
 // fetchBatch bounds the bytes of ITEMs one FETCH is answered with (at
@@ -33,7 +37,8 @@ type fetchState struct {
 	pending bool      // a fetch failed: go again when the box is up
 	applied uint64    // the last seq stored in this fetch
 	stalled common.Address
-	blocked bool // an item waits for its sender's document
+	blocked bool         // an item waits for its sender's document
+	stream  *fetchStream // a large item being pulled (core_boxstream.go)
 }
 
 func keptKey(to common.Address, seq uint64) []byte {
@@ -112,7 +117,13 @@ func (c *Core) serveFetch(w common.Address, out *service.Effects) {
 	items := c.kept[w]
 	n := 0
 	for _, it := range items {
-		if n > 0 && sent+it.size > fetchBatch {
+		if n > 0 && (it.large || sent+it.size > fetchBatch) {
+			break
+		}
+		if it.large { // pulled part by part: the batch ends with it
+			if c.itemX(w, it, out) {
+				n++
+			}
 			break
 		}
 		v, err := c.cfg.Store.Get(keptKey(w, it.seq))
@@ -131,11 +142,10 @@ func (c *Core) drop(w common.Address, seq uint64, out *service.Effects) {
 	items := c.kept[w]
 	i := 0
 	for ; i < len(items) && items[i].seq <= seq; i++ {
-		out.Del(keptKey(w, items[i].seq))
-		c.keptSize[w] -= items[i].size
+		c.dropKept(w, items[i], out)
 	}
 	c.kept[w] = items[i:]
-	if len(c.kept[w]) == 0 {
+	if len(c.kept[w]) == 0 && c.keptSize[w] <= 0 {
 		delete(c.kept, w)
 		delete(c.keptSize, w)
 	}
@@ -147,8 +157,7 @@ func (c *Core) expire(now time.Time, out *service.Effects) {
 		items := c.kept[w]
 		i := 0
 		for ; i < len(items) && !now.Before(items[i].at.Add(c.cfg.Retention)); i++ {
-			out.Del(keptKey(w, items[i].seq))
-			c.keptSize[w] -= items[i].size
+			c.dropKept(w, items[i], out)
 			out.To(items[i].by, (&frame{typ: typeExpired, id: items[i].id}).marshal())
 		}
 		c.kept[w] = items[i:]
@@ -174,7 +183,7 @@ func (c *Core) startFetch(now time.Time, out *service.Effects) {
 		}
 		return
 	}
-	f.phase, f.applied, f.blocked, f.pending = 1, 0, false, false
+	f.phase, f.applied, f.blocked, f.pending, f.stream = 1, 0, false, false, nil
 	f.until = now.Add(c.cfg.AckTimeout)
 	out.To(f.box, (&frame{typ: typeFetch}).marshal())
 	out.Wake(f.until)
@@ -220,6 +229,16 @@ func (c *Core) fetchEnd(now time.Time, w common.Address, more bool, out *service
 	if f.phase != 1 || w != f.box {
 		return
 	}
+	if f.stream != nil { // the batch's large item is still coming
+		f.stream.ended, f.stream.more = true, more
+		return
+	}
+	c.endFetch(now, more, out)
+}
+
+// endFetch ends a fetch whose items are all stored (or dropped).
+func (c *Core) endFetch(now time.Time, more bool, out *service.Effects) {
+	f := &c.fetch
 	f.phase = 0
 	if f.applied > 0 {
 		out.To(f.box, (&frame{typ: typeDrop, seq: f.applied}).marshal())
@@ -246,7 +265,7 @@ func (c *Core) fetchEnd(now time.Time, w common.Address, more bool, out *service
 // or after the interval.
 func (c *Core) fetchFailed(now time.Time) {
 	f := &c.fetch
-	f.phase, f.pending = 0, true
+	f.phase, f.pending, f.stream = 0, true, nil
 	f.next = now.Add(c.cfg.RetryBase)
 	if c.cfg.FetchInterval > 0 {
 		f.next = now.Add(min(c.cfg.FetchInterval, c.cfg.RetryMax))

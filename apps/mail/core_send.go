@@ -151,6 +151,10 @@ func (c *Core) depositNext(now time.Time, w common.Address, p *peer, out *servic
 		if _, bouncing := c.bounce[id]; bouncing || p.passed[id] || c.out[id].Status != Queued {
 			continue
 		}
+		if c.out[id].Parts > 0 {
+			c.depositStream(now, w, p, c.out[id], out)
+			return
+		}
 		blob, err := c.sealed(id, p)
 		if err != nil {
 			return
@@ -239,6 +243,7 @@ func (c *Core) finish(now time.Time, o *Outgoing, s Status, reason string, out *
 		c.ref(b, -1, out)
 	}
 	delete(c.sending, o.ID)
+	delete(c.depositing, o.ID)
 	delete(c.out, o.ID)
 	delete(c.boxWait, o.ID)
 	delete(c.bounce, o.ID)
@@ -321,6 +326,7 @@ func (c *Core) held(now time.Time, w common.Address, id MessageID, out *service.
 		return
 	}
 	delete(c.boxWait, id)
+	delete(c.depositing, id)
 	o := c.out[id]
 	if o == nil {
 		return

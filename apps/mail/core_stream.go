@@ -99,7 +99,13 @@ func (c *Core) part(o *Outgoing, i int) ([]byte, error) {
 // got: w stored the chunks of id before next.
 func (c *Core) got(now time.Time, w common.Address, id MessageID, next int, out *service.Effects) {
 	o, s := c.out[id], c.sending[id]
-	if o == nil || s == nil || o.To != w || next > o.Parts {
+	if o != nil && o.To != w {
+		if p := c.peers[o.To]; p != nil && p.hasBox && p.box == w {
+			c.depositGot(now, w, o, next, out)
+		}
+		return
+	}
+	if o == nil || s == nil || next > o.Parts {
 		return
 	}
 	s.acked = max(s.acked, next)
@@ -208,24 +214,35 @@ func (c *Core) receivePart(now time.Time, w common.Address, f frame, out *servic
 		delete(c.receiving, k)
 		return
 	}
-	out.Put(blobKey(s.blob, i+1), chunk)
-	s.next++
-	if s.next < s.parts {
-		c.putInState(k, s, out)
+	if !c.storePart(now, k, s, chunk, out) {
 		out.To(w, (&frame{typ: typeGot, id: f.id, n: uint32(s.next)}).marshal())
 		return
 	}
+	out.To(w, (&frame{typ: typeReceipt, id: f.id}).marshal())
+}
+
+// storePart writes the next chunk of a large message coming in,
+// directly or from the mailbox; after the last it files the message
+// and reports true.
+func (c *Core) storePart(now time.Time, k inKey, s *inStream, chunk []byte, out *service.Effects) bool {
+	out.Put(blobKey(s.blob, s.next+1), chunk)
+	s.next++
+	if s.next < s.parts {
+		c.putInState(k, s, out)
+		return false
+	}
+	w := k.from
 	delete(c.receiving, k)
 	out.Del(inStoreKey(k))
-	out.Put(append(append([]byte("d"), w[:]...), f.id[:]...), []byte{1})
+	out.Put(append(append([]byte("d"), w[:]...), k.id[:]...), []byte{1})
 	c.ref(s.blob, 1, out)
 	folder := Requests
 	if c.allowed[w] {
 		folder = Inbox
 	}
-	m := c.storeBlob(now, folder, f.id, w, nil, s.blob, len(receivedHead(w))+s.size, out)
+	m := c.storeBlob(now, folder, k.id, w, nil, s.blob, len(receivedHead(w))+s.size, out)
 	out.Emit(Event{Kind: EventNew, Msg: m, Folder: folder})
-	out.To(w, (&frame{typ: typeReceipt, id: f.id}).marshal())
+	return true
 }
 
 // whole reads an outgoing message's bytes whole (for a mailbox

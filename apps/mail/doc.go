@@ -8,9 +8,11 @@
 // entry.go (the DID entry and a mailbox's terms),
 // core_send.go (the sender's pipeline), core_recv.go (the recipient's:
 // folders, notices), core_box.go (mailbox custody and fetching),
+// core_blob.go and core_stream.go (large messages kept in chunks and
+// sent in parts), core_boxstream.go (large messages through a mailbox),
 // wire.go (frames), seal.go (end-to-end sealing), address.go,
 // service.go (Service: the core under apps/internal/runner on a node),
-// smtp.go and imap.go (the gateways), host.go.
+// smtp.go and imap.go (the gateways), tls.go (their certificate), host.go.
 //
 // # Addresses
 //
@@ -87,7 +89,14 @@
 // know, 451 if the store fails). IMAPServer (github.com/emersion/go-imap
 // v1, IMAP4rev1 with IDLE, MOVE, UNSELECT) serves the folders INBOX,
 // Sent, Drafts, Trash and Requests (fixed) to the same user; new mail
-// reaches a client in IDLE at once. Both are meant for loopback.
+// reaches a client in IDLE at once, and every client of a folder (every
+// device) hears the flags and expunges another makes: each login is a
+// user of its own and gets its own update. Both are meant for loopback. Both
+// offer STARTTLS (and ServeSMTPTLS, ServeIMAPTLS serve TLS from the
+// first byte) with the gateway certificate (tls.go: self-signed for
+// localhost, 127.0.0.1 and ::1, kept in Dir/gateway.crt and
+// Dir/gateway.key); Config.RequireTLS (key mail.tls-only) refuses a
+// password before TLS.
 //
 // # Sealing
 //
@@ -125,6 +134,11 @@
 //	MAILX    0x07  id[16] | parts u32 | blob           a message in parts (parts ≥ 2); answered by GOT
 //	PART     0x08  id[16] | index u32 | data           one part of a MAILX, in order
 //	GOT      0x09  id[16] | next u32                   parts < next are stored (synced)
+//	DEPOSITX 0x17  to[20] | id[16] | parts u32 | size u64 | head   a message in parts, to a mailbox; answered by GOT… HELD
+//	DPART    0x18  id[16] | index u32 | data          one part of a DEPOSITX, in order
+//	ITEMX    0x19  seq u64 | by[20] | id[16] | parts u32 | size u64 | head   a kept message in parts (the last item of its batch)
+//	PULL     0x1a  seq u64 | index u32                 recipient → mailbox: send part index of item seq
+//	IPART    0x1b  seq u64 | index u32 | data          the part, as the depositor sealed it
 //
 // Test vectors (hex, without the length; wire_test.go), with id
 // 101112…1f:
@@ -142,6 +156,13 @@
 //	MAILX 2 parts "ab"   07 101112131415161718191a1b1c1d1e1f 00000002 6162
 //	PART 1 cd            08 101112131415161718191a1b1c1d1e1f 00000001 cd
 //	GOT 2                09 101112131415161718191a1b1c1d1e1f 00000002
+//	DEPOSITX to …b0, 2 parts, 300000 bytes, "ab"
+//	                     17 00000000000000000000000000000000000000b0 101112131415161718191a1b1c1d1e1f 00000002 00000000000493e0 6162
+//	DPART 1 cd           18 101112131415161718191a1b1c1d1e1f 00000001 cd
+//	ITEMX 7 by …a0, 2 parts, 300000 bytes, "ab"
+//	                     19 0000000000000007 00000000000000000000000000000000000000a0 101112131415161718191a1b1c1d1e1f 00000002 00000000000493e0 6162
+//	PULL 7 1             1a 0000000000000007 00000001
+//	IPART 7 1 cd         1b 0000000000000007 00000001 cd
 //
 // # Large messages
 //
@@ -167,11 +188,32 @@
 // reader. TestLargeMailBoundedHeap sends 30 MB from net/smtp to a raw
 // IMAP FETCH and checks the live heap.
 //
+// Through a mailbox (core_boxstream.go) it goes in parts both ways:
+//
+//	DEPOSITX head = seal(key[32] | size u64), as MAILX's, to the recipient's key
+//	DPART    data = secretbox(chunk index, nonce = id[16] | index u32 | 0[4], key)
+//	key = HMAC-SHA256(the depositor's private seal key, "anynet mail deposit key" | to[20] | id[16])
+//
+// The key is the same in every attempt, so the mailbox keeps the
+// sealed parts as they come (it cannot open them; it sees the size, as
+// it does a DEPOSIT's) with its progress, answers GOT with the next
+// part it wants and HELD after the last: a deposit cut off, or a
+// mailbox restarted, goes on from the next part. The mailbox counts
+// the size against the recipient's quota from DEPOSITX on, and lets a
+// deposit that never finishes go after its retention. A FETCH batch
+// ends with a large item's ITEMX (the head as deposited); the
+// recipient PULLs its parts, streamWindow ahead, opens each IPART with
+// the key from the head, writes it to its store with the progress the
+// direct path keeps (the two paths share it: a message coming both
+// ways is stored once), and after the last files the message, answers
+// its sender RECEIPT and DROPs it at the mailbox. A fetch cut off, or a
+// recipient restarted, pulls from the next part.
+// TestCoreLargeThroughMailbox cuts and restarts both;
+// TestLargeMailBoundedHeapMailbox moves 30 MB through three nodes in
+// one process and checks the live heap.
+//
 // # Limits of this version
 //
-// Through a mailbox a large message still travels whole: DEPOSIT and
-// ITEM carry it in one frame (up to MaxSize), and the depositor, the
-// mailbox and the fetching recipient hold it in memory while they do.
 // IMAP APPEND reads its literal whole (go-imap v1 does). There are no
 // signed counters for paid relaying yet.
 package mail

@@ -35,6 +35,8 @@ type member struct {
 	dir    string
 	mailAt string
 	core   CoreConfig
+	// requireTLS: the gateways take a password only over TLS.
+	requireTLS bool
 
 	node *stack.Node
 	svc  *Service
@@ -84,7 +86,7 @@ func (w *world) start(t testing.TB, m *member) {
 	if cc.FetchInterval == 0 {
 		cc.FetchInterval = -1
 	}
-	m.svc, err = Open(ctx, Config{Host: m.node, Dir: m.dir, Core: cc, DialTimeout: 3 * time.Second})
+	m.svc, err = Open(ctx, Config{Host: m.node, Dir: m.dir, Core: cc, DialTimeout: 3 * time.Second, RequireTLS: m.requireTLS})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap"
@@ -19,23 +21,30 @@ import (
 	"github.com/emersion/go-message/textproto"
 )
 
-// imapUser is the one user name every IMAP login maps to: the node has
-// one mail store, its owner's.
+// imapUser is what every IMAP login's name begins with ("anynet.N"):
+// the node has one mail store, its owner's, whatever name a client
+// gives.
 const imapUser = "anynet"
 
 // IMAPServer is the reading gateway: an IMAP4rev1 server
 // (github.com/emersion/go-imap v1, with IDLE, MOVE, UNSELECT) serving
 // the node's folders to the local user (LOGIN with the gateway
 // password, any user name). New mail reaches clients in IDLE at once.
-// Serve it on loopback and Close it when done:
+// It offers STARTTLS with the gateway certificate (tls.go). Serve it on
+// loopback and Close it when done:
 //
 //	ln, _ := net.Listen("tcp", "127.0.0.1:1143")
 //	srv := svc.IMAPServer()
 //	go srv.Serve(ln)
 func (s *Service) IMAPServer() *server.Server {
-	be := &imapBackend{s: s, updates: make(chan backend.Update, 64)}
+	be := &imapBackend{s: s, updates: make(chan backend.Update, 64), logins: map[string]bool{}}
 	srv := server.New(be)
-	srv.AllowInsecureAuth = true // loopback only, as the control socket
+	srv.AllowInsecureAuth = !s.requireTLS // loopback only, as the control socket
+	if cfg, err := s.TLSConfig(); err == nil {
+		srv.TLSConfig = cfg
+	} else {
+		s.log.Warn("mail: IMAP gateway without STARTTLS", "err", err)
+	}
 	ch, cancel := s.Subscribe()
 	s.follows.Add(1)
 	go func() {
@@ -48,9 +57,41 @@ func (s *Service) IMAPServer() *server.Server {
 // ServeIMAP serves the reading gateway on ln until ln closes.
 func (s *Service) ServeIMAP(ln net.Listener) error { return s.IMAPServer().Serve(ln) }
 
+// ServeIMAPTLS serves the reading gateway with TLS from the first byte
+// (imaps, port 993's way) on ln until ln closes.
+func (s *Service) ServeIMAPTLS(ln net.Listener) error {
+	cfg, err := s.TLSConfig()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	return s.IMAPServer().Serve(tls.NewListener(ln, cfg))
+}
+
+// imapBackend serves one node's store. Every login is a user of its
+// own ("anynet.N"), so that an update meant for all the clients of a
+// folder can be addressed to each: go-imap v1 gives an EXPUNGE's or a
+// FETCH's number to only one of the connections an update matches, so
+// one update per login keeps every device's view in step.
 type imapBackend struct {
 	s       *Service
 	updates chan backend.Update
+
+	mu     sync.Mutex
+	logins map[string]bool
+	next   int
+}
+
+// users lists the live logins.
+func (b *imapBackend) users() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make([]string, 0, len(b.logins))
+	for u := range b.logins {
+		out = append(out, u)
+	}
+	slices.Sort(out)
+	return out
 }
 
 var (
@@ -74,7 +115,9 @@ func (b *imapBackend) follow(ch <-chan Event, cancel func()) {
 		if err != nil {
 			continue
 		}
-		u := &backend.MailboxUpdate{Update: backend.NewUpdate(imapUser, e.Folder), MailboxStatus: st}
+		// EXISTS is written whole to every client of the folder: one
+		// update for all logins ("").
+		u := &backend.MailboxUpdate{Update: backend.NewUpdate("", e.Folder), MailboxStatus: st}
 		done := u.Done() // made here: Done makes its channel on first call, unguarded
 		select {
 		case b.updates <- u:
@@ -96,17 +139,23 @@ func (b *imapBackend) Login(_ *imap.ConnInfo, username, password string) (backen
 	if subtle.ConstantTimeCompare([]byte(password), []byte(want)) != 1 {
 		return nil, backend.ErrInvalidCredentials
 	}
-	return &imapUserT{s: b.s, be: b}, nil
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.next++
+	name := fmt.Sprintf("%s.%d", imapUser, b.next)
+	b.logins[name] = true
+	return &imapUserT{s: b.s, be: b, name: name}, nil
 }
 
 type imapUserT struct {
-	s  *Service
-	be *imapBackend
+	s    *Service
+	be   *imapBackend
+	name string // this login's
 }
 
 var _ backend.User = (*imapUserT)(nil)
 
-func (u *imapUserT) Username() string { return imapUser }
+func (u *imapUserT) Username() string { return u.name }
 
 func (u *imapUserT) ListMailboxes(bool) ([]backend.Mailbox, error) {
 	var out []backend.Mailbox
@@ -136,7 +185,12 @@ func (u *imapUserT) DeleteMailbox(string) error {
 func (u *imapUserT) RenameMailbox(string, string) error {
 	return fmt.Errorf("%w: folders are fixed", ErrRefused)
 }
-func (u *imapUserT) Logout() error { return nil }
+func (u *imapUserT) Logout() error {
+	u.be.mu.Lock()
+	defer u.be.mu.Unlock()
+	delete(u.be.logins, u.name)
+	return nil
+}
 
 type imapMailbox struct {
 	s    *Service
@@ -391,37 +445,44 @@ func (m *imapMailbox) UpdateMessagesFlags(uid bool, seqset *imap.SeqSet, op imap
 		if err != nil {
 			continue // expunged meanwhile
 		}
-		msg := imap.NewMessage(seqs[i], []imap.FetchItem{imap.FetchFlags, imap.FetchUid})
-		msg.Flags, msg.Uid = now.Flags, now.UID
-		if !m.sendWait(&backend.MessageUpdate{Update: backend.NewUpdate(imapUser, m.name), Message: msg}) {
+		ok := m.sendWait(func(user string) backend.Update {
+			msg := imap.NewMessage(seqs[i], []imap.FetchItem{imap.FetchFlags, imap.FetchUid})
+			msg.Flags, msg.Uid = now.Flags, now.UID
+			return &backend.MessageUpdate{Update: backend.NewUpdate(user, m.name), Message: msg}
+		})
+		if !ok {
 			break
 		}
 	}
 	return nil
 }
 
-// sendWait hands the server an update and waits until it was written
-// to every client it is for.
-func (m *imapMailbox) sendWait(u backend.Update) bool {
-	done := u.Done() // made here: Done makes its channel on first call, unguarded
-	if !m.send(u) {
-		return false
-	}
-	select {
-	case <-done:
-		return true
-	case <-time.After(5 * time.Second):
-		return false
-	}
-}
-
-// send hands the server an update for the clients that selected the
-// folder, without waiting for it to be written.
-func (m *imapMailbox) send(u backend.Update) bool {
+// sendWait hands the server the update mk makes for each login, and
+// waits until they were written to the clients that selected the
+// folder.
+func (m *imapMailbox) sendWait(mk func(user string) backend.Update) bool {
 	if m.be == nil {
 		return false
 	}
-	u.Done() // made here: Done makes its channel on first call, unguarded
+	var dones []<-chan struct{}
+	for _, user := range m.be.users() {
+		u := mk(user)
+		dones = append(dones, u.Done()) // made here: Done makes its channel on first call, unguarded
+		if !m.put(u) {
+			return false
+		}
+	}
+	for _, done := range dones {
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			return false
+		}
+	}
+	return true
+}
+
+func (m *imapMailbox) put(u backend.Update) bool {
 	select {
 	case m.be.updates <- u:
 		return true
@@ -479,10 +540,13 @@ func (m *imapMailbox) Expunge() error {
 
 // expunged tells the clients that selected the folder (the server
 // leaves EXPUNGE to a backend with updates): the highest first, so that
-// no number shifts under the next.
+// no number shifts under the next, and before the command's tagged OK.
 func (m *imapMailbox) expunged(seqs []uint32) {
 	for i := len(seqs) - 1; i >= 0; i-- {
-		if !m.send(&backend.ExpungeUpdate{Update: backend.NewUpdate(imapUser, m.name), SeqNum: seqs[i]}) {
+		seq := seqs[i]
+		if !m.sendWait(func(user string) backend.Update {
+			return &backend.ExpungeUpdate{Update: backend.NewUpdate(user, m.name), SeqNum: seq}
+		}) {
 			return
 		}
 	}

@@ -218,3 +218,96 @@ func TestIMAPStoreFlags(t *testing.T) {
 		t.Fatalf("stored flags %+v", ms)
 	}
 }
+
+// TestIMAPTwoDevices: two clients (two devices) on bob's INBOX stay in
+// step: a flag one sets reaches both as an untagged FETCH, a message
+// one expunges reaches both as EXPUNGE, and new mail reaches the other
+// as EXISTS (go-imap v1 hands a FETCH's or an EXPUNGE's
+// number to one connection only: the gateway addresses each login).
+func TestIMAPTwoDevices(t *testing.T) {
+	w := newWorld(t)
+	bob := w.member(t, "bob", "", CoreConfig{})
+	w.start(t, bob)
+	ctx := context.Background()
+	for _, s := range []string{"one", "two"} {
+		if _, err := bob.svc.Do(ctx, AppendCmd{Folder: Inbox, Data: []byte("Subject: " + s + "\r\n\r\nx\r\n")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	device := func() (*client.Client, chan client.Update) {
+		c, err := client.Dial(bob.imap.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Logout() })
+		if err := c.Login("me", bob.pass); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Select(Inbox, false); err != nil {
+			t.Fatal(err)
+		}
+		u := make(chan client.Update, 64)
+		c.Updates = u
+		return c, u
+	}
+	phone, _ := device()
+	laptop, heard := device()
+	wait := func(what string, ok func(client.Update) bool) {
+		t.Helper()
+		for {
+			select {
+			case u := <-heard:
+				if ok(u) {
+					return
+				}
+			case <-time.After(time.Minute):
+				t.Fatalf("the laptop did not hear %s (a bound, not a timing assertion)", what)
+			}
+		}
+	}
+	one := new(imap.SeqSet)
+	one.AddNum(1)
+	own := make(chan *imap.Message, 4)
+	if err := phone.Store(one, imap.FormatFlagsOp(imap.AddFlags, false), []interface{}{imap.FlaggedFlag}, own); err != nil {
+		t.Fatal(err)
+	}
+	if len(own) != 1 {
+		t.Fatalf("the phone's STORE answered %d FETCHes, want 1", len(own))
+	}
+	laptop.Noop()
+	wait("the phone's flag", func(u client.Update) bool {
+		m, ok := u.(*client.MessageUpdate)
+		return ok && m.Message.SeqNum == 1 && slices.Contains(m.Message.Flags, imap.FlaggedFlag)
+	})
+	if err := phone.Store(one, imap.FormatFlagsOp(imap.AddFlags, true), []interface{}{imap.DeletedFlag}, nil); err != nil {
+		t.Fatal(err)
+	}
+	gone := make(chan uint32, 4)
+	if err := phone.Expunge(gone); err != nil {
+		t.Fatal(err)
+	}
+	if len(gone) != 1 || <-gone != 1 {
+		t.Fatal("the phone did not hear its own EXPUNGE of message 1")
+	}
+	laptop.Noop()
+	wait("the phone's expunge", func(u client.Update) bool {
+		e, ok := u.(*client.ExpungeUpdate)
+		return ok && e.SeqNum == 1
+	})
+	if _, err := bob.svc.Do(ctx, AppendCmd{Folder: Inbox, Data: []byte("Subject: three\r\n\r\nx\r\n")}); err != nil {
+		t.Fatal(err)
+	}
+	laptop.Noop()
+	wait("new mail", func(u client.Update) bool {
+		m, ok := u.(*client.MailboxUpdate)
+		return ok && m.Mailbox.Messages == 2
+	})
+	// The laptop's numbers are the store's: message 1 is "two".
+	ch := make(chan *imap.Message, 2)
+	if err := laptop.Fetch(one, []imap.FetchItem{imap.FetchEnvelope}, ch); err != nil {
+		t.Fatal(err)
+	}
+	if m := <-ch; m == nil || m.Envelope.Subject != "two" {
+		t.Fatalf("the laptop's message 1: %+v", m)
+	}
+}

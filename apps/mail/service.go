@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -42,6 +43,10 @@ type Config struct {
 	DialTimeout time.Duration
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
+	// RequireTLS makes the gateways refuse a password before TLS
+	// (STARTTLS, or a TLS port); without it they take one in the clear
+	// too, as they serve loopback only.
+	RequireTLS bool
 }
 
 // Service is mail on a node: the core under the shared runtime, its
@@ -62,6 +67,10 @@ type Service struct {
 	nextID  int
 	memPass string
 	closed  bool
+
+	requireTLS bool
+	tlsCfg     *tls.Config // guarded by mu; made on first use (tls.go)
+	certPEM    []byte
 }
 
 // Open starts mail on cfg.Host.
@@ -73,7 +82,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{host: cfg.Host, dir: cfg.Dir, log: log, subs: map[int]chan Event{}}
+	s := &Service{host: cfg.Host, dir: cfg.Dir, log: log, subs: map[int]chan Event{}, requireTLS: cfg.RequireTLS}
 	s.st = cfg.Store
 	switch {
 	case s.st != nil:

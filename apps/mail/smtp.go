@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -20,14 +21,20 @@ import (
 // (github.com/emersion/go-smtp) that takes mail for anynet addresses
 // from the local user (AUTH PLAIN or LOGIN with the gateway password)
 // and submits it to the core. Its 250 after DATA comes only once every
-// recipient's copy is stored (synced). Serve it on loopback:
+// recipient's copy is stored (synced). It offers STARTTLS with the
+// gateway certificate (tls.go). Serve it on loopback:
 //
 //	ln, _ := net.Listen("tcp", "127.0.0.1:2525")
 //	go svc.SMTPServer().Serve(ln)
 func (s *Service) SMTPServer() *smtp.Server {
 	srv := smtp.NewServer(smtpBackend{s})
 	srv.Domain = Domain
-	srv.AllowInsecureAuth = true // loopback only, as the control socket
+	srv.AllowInsecureAuth = !s.requireTLS // loopback only, as the control socket
+	if cfg, err := s.TLSConfig(); err == nil {
+		srv.TLSConfig = cfg
+	} else {
+		s.log.Warn("mail: SMTP gateway without STARTTLS", "err", err)
+	}
 	srv.MaxMessageBytes = int64(s.core.cfg.MaxSize - 256)
 	srv.MaxRecipients = 50
 	srv.ReadTimeout = 5 * time.Minute
@@ -37,6 +44,22 @@ func (s *Service) SMTPServer() *smtp.Server {
 
 // ServeSMTP serves the submission gateway on ln until ln closes.
 func (s *Service) ServeSMTP(ln net.Listener) error { return s.SMTPServer().Serve(ln) }
+
+// ServeSMTPTLS serves the submission gateway with TLS from the first
+// byte (submissions, RFC 8314's port 465) on ln until ln closes.
+func (s *Service) ServeSMTPTLS(ln net.Listener) error {
+	cfg, err := s.TLSConfig()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	return s.SMTPServer().Serve(tls.NewListener(ln, cfg))
+}
+
+// errAuthRequired is RFC 4954's answer to mail before AUTH (go-smtp's
+// ErrAuthRequired says 502).
+var errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0},
+	Message: "Authentication required: AUTH PLAIN with the gateway password (anynet mail gateways)"}
 
 type smtpBackend struct{ s *Service }
 
@@ -74,14 +97,14 @@ func (ss *smtpSession) Auth(mech string) (sasl.Server, error) {
 
 func (ss *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
 	if !ss.auth {
-		return smtp.ErrAuthRequired
+		return errAuthRequired
 	}
 	return nil
 }
 
 func (ss *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if !ss.auth {
-		return smtp.ErrAuthRequired
+		return errAuthRequired
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -112,7 +135,7 @@ func isNameErr(to string) bool {
 // a copy twice.
 func (ss *smtpSession) Data(r io.Reader) error {
 	if !ss.auth {
-		return smtp.ErrAuthRequired
+		return errAuthRequired
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()

@@ -89,18 +89,7 @@ func TestLargeMailBoundedHeap(t *testing.T) {
 	if testing.Short() {
 		t.Skip("moves 30 MB")
 	}
-	if os.Getenv("ANYNET_TEST_HEAP_CHILD") != "1" {
-		cmd := exec.Command(os.Args[0], "-test.run", "^TestLargeMailBoundedHeap$", "-test.v", "-test.timeout", "10m")
-		cmd.Env = append(os.Environ(), "ANYNET_TEST_HEAP_CHILD=1")
-		out, err := cmd.CombinedOutput()
-		for _, l := range strings.Split(string(out), "\n") {
-			if strings.Contains(l, "stream_test.go") {
-				t.Log(strings.TrimSpace(l))
-			}
-		}
-		if err != nil || !strings.Contains(string(out), "--- PASS: TestLargeMailBoundedHeap") {
-			t.Fatalf("the measuring process: %v\n%s", err, out)
-		}
+	if !inProcessOfItsOwn(t) {
 		return
 	}
 	const size = 30 << 20
@@ -172,6 +161,128 @@ func TestLargeMailBoundedHeap(t *testing.T) {
 	t.Logf("a %d-byte message: live heap %d MiB before, peak %d MiB (+%d MiB)", o.Size, base>>20, peak>>20, growth>>20)
 	if growth > size*3/4 {
 		t.Errorf("the heap grew by %d MiB moving a %d MiB message: something holds it whole", growth>>20, size>>20)
+	}
+}
+
+// inProcessOfItsOwn runs t again alone in a child process, where the
+// heap is the test's only (it reports false: the caller returns), or
+// reports true in that child.
+func inProcessOfItsOwn(t *testing.T) bool {
+	if os.Getenv("ANYNET_TEST_HEAP_CHILD") == "1" {
+		return true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^"+t.Name()+"$", "-test.v", "-test.timeout", "10m")
+	cmd.Env = append(os.Environ(), "ANYNET_TEST_HEAP_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.Contains(l, "stream_test.go") {
+			t.Log(strings.TrimSpace(l))
+		}
+	}
+	if err != nil || !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+		t.Fatalf("the measuring process: %v\n%s", err, out)
+	}
+	return false
+}
+
+// submitLarge sends a message of about size bytes from a standard SMTP
+// client (net/smtp, writing it as largeMail makes it) through m's
+// gateway, and returns the digest of what the recipient's IMAP gateway
+// will serve (from's received head, then the message).
+func submitLarge(t *testing.T, m *member, size int) []byte {
+	want := sha256.New()
+	want.Write(receivedHead(m.wallet))
+	c, err := smtp.Dial(m.smtp.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Auth(smtp.PlainAuth("", "anynet", m.pass, "127.0.0.1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Mail("alice@anynet"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rcpt("bob@anynet"); err != nil {
+		t.Fatal(err)
+	}
+	dw, err := c.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := largeMail(io.MultiWriter(dw, want), size); err != nil {
+		t.Fatal(err)
+	}
+	if err := dw.Close(); err != nil { // the 250
+		t.Fatalf("DATA: %v", err)
+	}
+	return want.Sum(nil)
+}
+
+// TestLargeMailBoundedHeapMailbox: TestLargeMailBoundedHeap through a
+// mailbox node. Bob is offline; a 30 MB message goes from net/smtp
+// through alice's gateway and node to carol's (bob's mailbox, mail-at)
+// in parts, is Held there, and once bob comes up he pulls it from carol
+// in parts and a raw IMAP FETCH BODY[] reads it, byte for byte. The
+// three nodes share the process, whose live heap grows by less than
+// three quarters of the message (before streaming through the mailbox,
+// each of the three held it whole).
+func TestLargeMailBoundedHeapMailbox(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 30 MB")
+	}
+	if !inProcessOfItsOwn(t) {
+		return
+	}
+	const size = 30 << 20
+	w := newWorld(t)
+	carol := w.member(t, "carol", "", CoreConfig{Mailbox: true, AckTimeout: time.Minute})
+	bob := w.member(t, "bob", "carol", CoreConfig{AckTimeout: time.Minute})
+	alice := w.member(t, "alice", "", CoreConfig{AckTimeout: time.Minute})
+	w.start(t, carol)
+	w.start(t, bob)
+	w.start(t, alice)
+	o, err := alice.svc.Send(t.Context(), "bob@anynet", []byte("Subject: warm-up\r\n\r\nx\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, alice, o.ID, Delivered)
+	bob.stop()
+
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	stop := heapPeak()
+
+	want := submitLarge(t, alice, size)
+	o = lastOutgoing(t, alice)
+	if o.Parts == 0 || o.Size < size {
+		t.Fatalf("alice's copy: %+v", o)
+	}
+	held := waitStatus(t, alice, o.ID, Held)
+	if held.HeldBy != carol.wallet {
+		t.Fatalf("held by %s, want carol", held.HeldBy)
+	}
+	if in, err := carol.svc.Info(t.Context()); err != nil || len(in.Held) != 1 || in.Held[0].Bytes != int64(o.Size) {
+		t.Fatalf("carol holds %+v (%v)", in.Held, err)
+	}
+	w.start(t, bob)
+	waitStatus(t, alice, o.ID, Delivered)
+	l, _ := bob.svc.Messages(Requests)
+	if len(l) != 2 || l[1].Blob == "" {
+		t.Fatalf("bob's Requests %+v", l)
+	}
+	got, n := imapFetch(t, bob, l[1].UID)
+	peak := stop()
+	if n != l[1].Size || !bytes.Equal(got, want) {
+		t.Fatalf("fetched %d bytes (stored %d), digest %x, want %x", n, l[1].Size, got, want)
+	}
+	growth := int64(peak) - int64(base)
+	t.Logf("a %d-byte message through a mailbox: live heap %d MiB before, peak %d MiB (+%d MiB)", o.Size, base>>20, peak>>20, growth>>20)
+	if growth > size*3/4 {
+		t.Errorf("the heap grew by %d MiB moving a %d MiB message through a mailbox: something holds it whole", growth>>20, size>>20)
 	}
 }
 

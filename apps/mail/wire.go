@@ -24,6 +24,12 @@ const (
 	typeEnd     byte = 0x14
 	typeDrop    byte = 0x15
 	typeExpired byte = 0x16
+	// A large message through a mailbox (core_boxstream.go).
+	typeDepositX byte = 0x17
+	typeDPart    byte = 0x18
+	typeItemX    byte = 0x19
+	typePull     byte = 0x1a
+	typeIPart    byte = 0x1b
 )
 
 // Refusal codes of a REFUSE frame.
@@ -79,11 +85,12 @@ type frame struct {
 	to     common.Address // DEPOSIT
 	by     common.Address // ITEM: the depositor
 	seq    uint64         // ITEM, DROP
-	n      uint32         // MAILX: parts; PART: index; GOT: next
+	n      uint32         // MAILX, DEPOSITX, ITEMX: parts; PART, DPART, PULL, IPART: index; GOT: next
+	size   uint64         // DEPOSITX, ITEMX: the message's bytes
 	code   byte           // REFUSE
 	more   bool           // END
 	reason string         // REFUSE
-	blob   []byte         // MAIL, DEPOSIT, ITEM: aliases the input
+	blob   []byte         // MAIL, DEPOSIT, ITEM, the heads and parts: aliases the input
 }
 
 // marshal encodes f.
@@ -125,6 +132,27 @@ func (f *frame) marshal() []byte {
 		}
 	case typeDrop:
 		b = binary.BigEndian.AppendUint64(b, f.seq)
+	case typeDepositX:
+		b = append(b, f.to[:]...)
+		b = append(b, f.id[:]...)
+		b = binary.BigEndian.AppendUint32(b, f.n)
+		b = binary.BigEndian.AppendUint64(b, f.size)
+		b = append(b, f.blob...)
+	case typeDPart:
+		b = append(b, f.id[:]...)
+		b = binary.BigEndian.AppendUint32(b, f.n)
+		b = append(b, f.blob...)
+	case typeItemX:
+		b = binary.BigEndian.AppendUint64(b, f.seq)
+		b = append(b, f.by[:]...)
+		b = append(b, f.id[:]...)
+		b = binary.BigEndian.AppendUint32(b, f.n)
+		b = binary.BigEndian.AppendUint64(b, f.size)
+		b = append(b, f.blob...)
+	case typePull, typeIPart:
+		b = binary.BigEndian.AppendUint64(b, f.seq)
+		b = binary.BigEndian.AppendUint32(b, f.n)
+		b = append(b, f.blob...) // empty for PULL
 	}
 	return b
 }
@@ -195,6 +223,39 @@ func parseFrame(b []byte) (frame, error) {
 			return bad("length")
 		}
 		f.seq = binary.BigEndian.Uint64(b)
+	case typeDepositX:
+		if len(b) < 20+16+4+8+1 {
+			return bad("short")
+		}
+		f.to, f.id = common.Address(b[:20]), MessageID(b[20:36])
+		f.n, f.size, f.blob = binary.BigEndian.Uint32(b[36:]), binary.BigEndian.Uint64(b[40:]), b[48:]
+		if f.n < 2 {
+			return bad("a message in parts has two or more")
+		}
+	case typeDPart:
+		if len(b) < 21 {
+			return bad("short")
+		}
+		f.id, f.n, f.blob = MessageID(b[:16]), binary.BigEndian.Uint32(b[16:]), b[20:]
+	case typeItemX:
+		if len(b) < 8+20+16+4+8+1 {
+			return bad("short")
+		}
+		f.seq, f.by, f.id = binary.BigEndian.Uint64(b), common.Address(b[8:28]), MessageID(b[28:44])
+		f.n, f.size, f.blob = binary.BigEndian.Uint32(b[44:]), binary.BigEndian.Uint64(b[48:]), b[56:]
+		if f.n < 2 {
+			return bad("a message in parts has two or more")
+		}
+	case typePull:
+		if len(b) != 12 {
+			return bad("length")
+		}
+		f.seq, f.n = binary.BigEndian.Uint64(b), binary.BigEndian.Uint32(b[8:])
+	case typeIPart:
+		if len(b) < 13 {
+			return bad("short")
+		}
+		f.seq, f.n, f.blob = binary.BigEndian.Uint64(b), binary.BigEndian.Uint32(b[8:]), b[12:]
 	default:
 		return bad("unknown type")
 	}

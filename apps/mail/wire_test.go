@@ -28,6 +28,11 @@ func vectorFrames() []frame {
 		{typ: typeMailX, id: vid, n: 2, blob: []byte("ab")},
 		{typ: typePart, id: vid, n: 1, blob: []byte{0xcd}},
 		{typ: typeGot, id: vid, n: 2},
+		{typ: typeDepositX, to: common.Address{19: 0xb0}, id: vid, n: 2, size: 300000, blob: []byte("ab")},
+		{typ: typeDPart, id: vid, n: 1, blob: []byte{0xcd}},
+		{typ: typeItemX, seq: 7, by: common.Address{19: 0xa0}, id: vid, n: 2, size: 300000, blob: []byte("ab")},
+		{typ: typePull, seq: 7, n: 1},
+		{typ: typeIPart, seq: 7, n: 1, blob: []byte{0xcd}},
 	}
 }
 
@@ -46,6 +51,11 @@ var vectors = []string{
 	"07 101112131415161718191a1b1c1d1e1f 00000002 6162",
 	"08 101112131415161718191a1b1c1d1e1f 00000001 cd",
 	"09 101112131415161718191a1b1c1d1e1f 00000002",
+	"17 00000000000000000000000000000000000000b0 101112131415161718191a1b1c1d1e1f 00000002 00000000000493e0 6162",
+	"18 101112131415161718191a1b1c1d1e1f 00000001 cd",
+	"19 0000000000000007 00000000000000000000000000000000000000a0 101112131415161718191a1b1c1d1e1f 00000002 00000000000493e0 6162",
+	"1a 0000000000000007 00000001",
+	"1b 0000000000000007 00000001 cd",
 }
 
 func TestVectors(t *testing.T) {
@@ -66,7 +76,9 @@ func TestVectors(t *testing.T) {
 }
 
 func TestParseRefuses(t *testing.T) {
-	for _, h := range []string{"", "ff", "01 1011", "02 10", "03 101112131415161718191a1b1c1d1e1f 00", "12 00", "14 02", "15 00"} {
+	for _, h := range []string{"", "ff", "01 1011", "02 10", "03 101112131415161718191a1b1c1d1e1f 00", "12 00", "14 02", "15 00",
+		"17 00000000000000000000000000000000000000b0 101112131415161718191a1b1c1d1e1f 00000001 00000000000493e0 6162", // one part
+		"18 101112131415161718191a1b1c1d1e1f 00000001", "1a 0000000000000007 0000000100", "1b 0000000000000007 00000001"} {
 		b, _ := hex.DecodeString(strings.ReplaceAll(h, " ", ""))
 		if _, err := parseFrame(b); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%q: %v, want ErrMalformed", h, err)
@@ -122,4 +134,21 @@ func TestParseAddress(t *testing.T) {
 			t.Errorf("%q: %v, want ErrBadAddress", in, err)
 		}
 	}
+}
+
+// FuzzCoreFrames: no two frames in a row from a peer panic a mailbox
+// core (a deposit's head then a part, a pull after anything).
+func FuzzCoreFrames(f *testing.F) {
+	for i := range vectors {
+		a, _ := hex.DecodeString(strings.ReplaceAll(vectors[i], " ", ""))
+		b, _ := hex.DecodeString(strings.ReplaceAll(vectors[(i+1)%len(vectors)], " ", ""))
+		f.Add(a, b)
+	}
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		n := newFakeNet(&testing.T{})
+		nd := n.add(1, CoreConfig{Mailbox: true})
+		n.handle(nd, frameInput(common.Address{19: 9}, a))
+		n.handle(nd, frameInput(common.Address{19: 9}, b))
+		n.handle(nd, frameInput(common.Address{19: 9}, (&frame{typ: typePull, seq: 1}).marshal()))
+	})
 }

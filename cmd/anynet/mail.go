@@ -42,6 +42,11 @@ func newMail() *cobra.Command {
 				w := cmd.OutOrStdout()
 				fmt.Fprintf(w, "address   %s\nsmtp      %s\nimap      %s\nuser      %s\npassword  %s\n",
 					g.Address, orOff(g.SMTP), orOff(g.IMAP), g.User, g.Password)
+				tls := "STARTTLS offered; passwords also taken in the clear on loopback (mail.tls-only makes TLS required)"
+				if g.TLSOnly {
+					tls = "STARTTLS required before the password"
+				}
+				fmt.Fprintf(w, "tls       %s\ncert      %s\nsha256    %s\n", tls, g.Certificate, g.Fingerprint)
 				return nil
 			}),
 	)

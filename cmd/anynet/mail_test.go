@@ -1,7 +1,10 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"io"
 	"net/smtp"
 	"os"
 	"os/exec"
@@ -19,12 +22,17 @@ import (
 //
 //  1. alice submits messages over SMTP (net/smtp) while bob is killed
 //     with SIGKILL mid-stream and started again on the same directory.
+//
 //  2. bob is away; alice's next messages go into custody at carol, who
 //     is killed with SIGKILL holding them (and while more arrive), and
 //     started again; bob comes back and fetches.
 //
-// Every message that got its 250 ends Delivered in alice's outbox and
-// exactly once in bob's Requests.
+//  3. dave (a second sender with an SMTP gateway) is killed with
+//     SIGKILL right after the 250s of messages still queued (bob is
+//     away), and started again.
+//
+// Every message that got its 250 ends Delivered in its sender's outbox
+// and exactly once in bob's Requests.
 func TestMailKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs three nodes")
@@ -34,7 +42,7 @@ func TestMailKill9(t *testing.T) {
 	dirs := map[string]string{}
 	env := []string{"HOME=" + root, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(root, "config"), "ANYNET_PASSPHRASE=e2e passphrase"}
 	c := cli{t: t, bin: bin, env: env}
-	for _, n := range []string{"alice", "bob", "carol"} {
+	for _, n := range []string{"alice", "bob", "carol", "dave"} {
 		dirs[n] = filepath.Join(root, n)
 		c.must("--dir", dirs[n], "init", "--scrypt", "light", "--name", n)
 	}
@@ -122,16 +130,88 @@ func TestMailKill9(t *testing.T) {
 	if len(l) != len(seen) || len(l) < sent {
 		t.Errorf("bob holds %d messages, %d distinct subjects, %d sent", len(l), len(seen), sent)
 	}
+
+	// 3. The sender killed right after its 250s.
+	dave := up("dave", "--mail-smtp", "127.0.0.1:0")
+	var gd control.MailGateways
+	if err := c.json(&gd, "--dir", dirs["dave"], "mail", "gateways"); err != nil || gd.SMTP == "" {
+		t.Fatalf("dave's gateways %+v %v", gd, err)
+	}
+	kill(bob)
+	const dn = 5
+	for i := range dn {
+		submitAs(t, gd, "d", i)
+	}
+	kill(dave) // with the messages accepted and not delivered
+	if err := outboxHas(c, dirs["dave"], "delivered"); err == nil {
+		t.Log("a message of dave's was delivered before the kill (bob's node was not down yet)")
+	}
+	dave = up("dave", "--mail-smtp", "127.0.0.1:0")
+	bob = up("bob", "--mail-at", "carol")
+	eventually(t, "every message of dave's delivered after his SIGKILL", func() error { return outboxAll(c, dirs["dave"], dn, "delivered") })
+	l = nil
+	if err := c.json(&l, "--dir", dirs["bob"], "mail", "list", "--folder", "Requests"); err != nil {
+		t.Fatal(err)
+	}
+	seen = map[string]int{}
+	for _, m := range l {
+		seen[m.Subject]++
+	}
+	for i := range dn {
+		if n := seen[fmt.Sprintf("d%d", i)]; n != 1 {
+			t.Errorf("message d%d (dave's) is in bob's Requests %d times", i, n)
+		}
+	}
 }
 
 // submit sends message i through the SMTP gateway and fails the test
 // unless the gateway answers 250.
-func submit(t *testing.T, g control.MailGateways, i int) {
+func submit(t *testing.T, g control.MailGateways, i int) { t.Helper(); submitAs(t, g, "m", i) }
+
+// submitAs sends message i with subject prefix+i through the SMTP
+// gateway and fails the test unless the gateway answers 250.
+func submitAs(t *testing.T, g control.MailGateways, prefix string, i int) {
 	t.Helper()
-	msg := fmt.Sprintf("From: alice@anynet\r\nTo: bob@anynet\r\nSubject: m%d\r\nMessage-ID: <m%d@test>\r\n\r\nmessage %d\r\n", i, i, i)
+	msg := fmt.Sprintf("From: x@anynet\r\nTo: bob@anynet\r\nSubject: %s%d\r\nMessage-ID: <%s%d@test>\r\n\r\nmessage %d\r\n", prefix, i, prefix, i, i)
 	host, _, _ := strings.Cut(g.SMTP, ":")
-	if err := smtp.SendMail(g.SMTP, smtp.PlainAuth("", g.User, g.Password, host), "alice@anynet", []string{"bob@anynet"}, []byte(msg)); err != nil {
-		t.Fatalf("submit m%d: %v", i, err)
+	pemb, err := os.ReadFile(g.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(pemb)
+	err = func() error { // SendMail, trusting the gateway's certificate for its STARTTLS
+		c, err := smtp.Dial(g.SMTP)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if err := c.StartTLS(&tls.Config{RootCAs: roots, ServerName: host}); err != nil {
+			return err
+		}
+		if err := c.Auth(smtp.PlainAuth("", g.User, g.Password, host)); err != nil {
+			return err
+		}
+		if err := c.Mail("x@anynet"); err != nil {
+			return err
+		}
+		if err := c.Rcpt("bob@anynet"); err != nil {
+			return err
+		}
+		w, err := c.Data()
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, msg); err != nil {
+			return err
+		}
+		if err := w.Close(); err != nil {
+			return err
+		}
+		return c.Quit()
+	}()
+	if err != nil {
+		t.Fatalf("submit %s%d: %v", prefix, i, err)
 	}
 }
 

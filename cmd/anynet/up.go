@@ -92,6 +92,7 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.String("mail-smtp", "", "serve the mail submission gateway (SMTP) on this loopback host:port, e.g. 127.0.0.1:2525 (key mail.smtp)")
 	f.String("mail-imap", "", "serve the mail gateway (IMAP) on this loopback host:port, e.g. 127.0.0.1:1143 (key mail.imap)")
 	f.String("mail-delay-notice", "", "tell a sender its mail is late after this long, e.g. 4h (default) or 30m (key mail.delay-notice)")
+	f.Bool("mail-tls-only", false, "the mail gateways take a password only after STARTTLS (they always offer it, with a certificate kept in the data directory; key mail.tls-only)")
 	f.String("mail-quota", "", "as a mailbox, keep at most this much mail per recipient, e.g. 256MiB (default) or 1GB (key mail.quota)")
 	f.String("mail-retention", "", "as a mailbox, keep mail nobody fetched this long, e.g. 120h (default); senders bounce after it too (key mail.retention)")
 	f.Bool("exit", false, "offer this node's IP to other wallets as a VPN exit (safe default policy: no loopback, private, link-local, metadata or own networks)")

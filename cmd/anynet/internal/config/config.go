@@ -113,6 +113,9 @@ type Config struct {
 	// MailIMAP is the loopback host:port of the mail reading gateway
 	// (IMAP, key mail.imap); empty leaves it off.
 	MailIMAP string
+	// MailTLSOnly makes the gateways take a password only over TLS
+	// (STARTTLS; key mail.tls-only); they always offer it.
+	MailTLSOnly bool
 	// MailDelayNotice is when a sender is told its mail is not delivered
 	// yet (key mail.delay-notice, a duration such as 4h or 30m).
 	MailDelayNotice time.Duration
@@ -176,7 +179,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.tls-only", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "log-level", "log-format",
 	"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges", "relay.probe-partner", "relay.epoch", "relay.fee-bps", "relay.contract",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-wallets", "exit-bytes", "proxy", "proxy-exits", "proxy-rules", "proxy-max-price",
 	"passphrase-file", "keystore.scrypt",

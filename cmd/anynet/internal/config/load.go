@@ -27,6 +27,7 @@ var FlagOf = map[string]string{
 	"mail.delay-notice":   "mail-delay-notice",
 	"mail.quota":          "mail-quota",
 	"mail.retention":      "mail-retention",
+	"mail.tls-only":       "mail-tls-only",
 	"content.cache-mib":   "content-cache-mib",
 	"relay.role":          "relay-role",
 	"relay.guardians":     "relay-guardian",
@@ -176,6 +177,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("routers", []string{})
 	v.SetDefault("headless", false)
 	v.SetDefault("mailbox", false)
+	v.SetDefault("mail.tls-only", false)
 	v.SetDefault("exit", false)
 	v.SetDefault("exit-allow", []string{})
 	v.SetDefault("proxy-exits", []string{})
@@ -251,6 +253,7 @@ func decode(v *viper.Viper) (Config, error) {
 	c.ProxyRules = list(v.Get("proxy-rules"))
 	c.MailSMTP = str("mail.smtp")
 	c.MailIMAP = str("mail.imap")
+	c.MailTLSOnly = boolean("mail.tls-only")
 	duration := func(k, want string) time.Duration {
 		d, e := time.ParseDuration(strings.TrimSpace(str(k)))
 		if e != nil && err == nil {

@@ -113,6 +113,11 @@ type MailGateways struct {
 	Address  string `json:"address"` // this wallet's, 0x…@anynet
 	User     string `json:"user"`
 	Password string `json:"password"`
+	// Certificate is the gateways' certificate file (PEM; STARTTLS),
+	// Fingerprint its SHA-256 in hex; TLSOnly: no password in the clear.
+	Certificate string `json:"certificate"`
+	Fingerprint string `json:"fingerprint"`
+	TLSOnly     bool   `json:"tls_only"`
 }
 
 var errNoMail = fmt.Errorf("%w: this process runs no node (mail needs `anynet up`)", ErrUnsupported)

@@ -36,7 +36,8 @@ func (d *Daemon) startMail(ctx context.Context) error {
 		Dir:  filepath.Join(d.cfg.Dir, "mail"),
 		Core: mail.CoreConfig{Mailbox: d.cfg.Mailbox, DelayAfter: d.cfg.MailDelayNotice,
 			MailboxQuota: d.cfg.MailQuota, Retention: d.cfg.MailRetention},
-		Logger: d.log.With("svc", "mail"),
+		Logger:     d.log.With("svc", "mail"),
+		RequireTLS: d.cfg.MailTLSOnly,
 	}); err != nil {
 		return fmt.Errorf("daemon: mail service: %w", err)
 	}
@@ -298,7 +299,11 @@ func (d *Daemon) MailGateways(ctx context.Context) (control.MailGateways, error)
 	if err != nil {
 		return control.MailGateways{}, err
 	}
-	g := control.MailGateways{Address: d.mail.Addr(), User: "anynet", Password: p}
+	g := control.MailGateways{Address: d.mail.Addr(), User: "anynet", Password: p,
+		Certificate: d.mail.CertFile(), TLSOnly: d.cfg.MailTLSOnly}
+	if g.Fingerprint, err = d.mail.CertFingerprint(); err != nil {
+		return control.MailGateways{}, err
+	}
 	if d.gw.smtp != nil {
 		g.SMTP = d.gw.smtp.Addr().String()
 	}

@@ -21,7 +21,9 @@ import (
 // next mail lands in his INBOX; alice's outbox says delivered, and the
 // event stream carried both ends. Then Python's smtplib and imaplib (a
 // client nobody here wrote), on the gateways the config keys mail.smtp
-// and mail.imap opened, send and read a message the same way.
+// and mail.imap opened, send and read a message the same way, over
+// STARTTLS (mail.tls-only: no password in the clear) trusting each
+// node's own gateway certificate.
 func TestMailAPI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a chain and two nodes")
@@ -33,6 +35,7 @@ func TestMailAPI(t *testing.T) {
 		cfg.Dir = filepath.Join(dir, cfg.Name)
 		cfg.Listen, cfg.Chain = "127.0.0.1:0", "embedded"
 		cfg.MailSMTP, cfg.MailIMAP = "127.0.0.1:0", "127.0.0.1:0"
+		cfg.MailTLSOnly = true
 		os.MkdirAll(cfg.Dir, 0o700)
 		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb})
 		if err != nil {
@@ -135,19 +138,25 @@ func TestMailAPI(t *testing.T) {
 	}
 	ga, _ := ca.MailGateways(ctx)
 	gb, _ := cb.MailGateways(ctx)
-	if ga.SMTP == "" || gb.IMAP == "" {
+	if ga.SMTP == "" || gb.IMAP == "" || !ga.TLSOnly || ga.Certificate == "" || len(ga.Fingerprint) != 64 {
 		t.Fatalf("gateways %+v %+v", ga, gb)
 	}
 	script := `
-import sys, smtplib, imaplib, time
+import sys, smtplib, imaplib, time, ssl
 from email.message import EmailMessage
-smtp, imap, pa, pb = sys.argv[1:5]
+smtp, imap, pa, pb, ca, cb = sys.argv[1:7]
 msg = EmailMessage()
 msg["From"] = "alice@anynet"; msg["To"] = "bob@anynet"; msg["Subject"] = "from python"
 msg.set_content("sent by smtplib")
 msg.add_attachment(bytes(range(256)) * 400, maintype="application", subtype="octet-stream", filename="blob.bin")
 h, p = smtp.rsplit(":", 1)
 with smtplib.SMTP(h, int(p)) as s:
+    try:
+        s.login("anynet", pa)
+        print("a password in the clear was taken"); sys.exit(1)
+    except smtplib.SMTPException:
+        pass
+    s.starttls(context=ssl.create_default_context(cafile=ca))
     s.login("anynet", pa)
     s.send_message(msg)
     try:
@@ -158,6 +167,7 @@ with smtplib.SMTP(h, int(p)) as s:
         if code != 550: print("code", code); sys.exit(1)
 h, p = imap.rsplit(":", 1)
 m = imaplib.IMAP4(h, int(p))
+m.starttls(ssl_context=ssl.create_default_context(cafile=cb))
 m.login("anynet", pb)
 for _ in range(600):
     m.select("INBOX")
@@ -174,7 +184,7 @@ assert parts and parts[0].get_filename() == "blob.bin" and parts[0].get_payload(
 m.logout()
 print("ok")
 `
-	out, err := exec.Command(py, "-c", script, ga.SMTP, gb.IMAP, ga.Password, gb.Password).CombinedOutput()
+	out, err := exec.Command(py, "-c", script, ga.SMTP, gb.IMAP, ga.Password, gb.Password, ga.Certificate, gb.Certificate).CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "ok" {
 		t.Fatalf("python: %v\n%s", err, out)
 	}
