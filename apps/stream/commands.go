@@ -18,6 +18,10 @@ type PublishCmd struct {
 	Name string
 	// Target is the target segment duration; 0 means 1 s.
 	Target time.Duration
+	// Parts is how many parts (LL-HLS EXT-X-PART) make a segment: each
+	// PushCmd then carries one part of Target/Parts. 0 or 1: each
+	// PushCmd is a whole segment.
+	Parts int
 }
 
 // PushCmd adds a segment to a stream this node publishes. Result: Segment.
@@ -97,9 +101,15 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 			s = c.newStream(k, c.cfg.Self)
 		}
 		if !s.publishing {
-			pl := &Playlist{Key: k, Target: cmd.Target}
+			if cmd.Parts < 0 || cmd.Parts > MaxParts {
+				return nil, fmt.Errorf("stream: %d parts a segment, not 0 to %d", cmd.Parts, MaxParts)
+			}
+			pl := &Playlist{Key: k, Target: cmd.Target, Parts: cmd.Parts}
 			if pl.Target <= 0 {
 				pl.Target = time.Second
+			}
+			if pl.Parts == 1 {
+				pl.Parts = 0
 			}
 			// Signed while still empty: a stream fed only by WHIP keeps
 			// its tree alive with this playlist as the heartbeat.

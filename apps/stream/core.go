@@ -35,6 +35,9 @@ type CoreConfig struct {
 	// LoadEvery is how often relays tell the origin their load; 0
 	// means 2 s.
 	LoadEvery time.Duration
+	// Verified remembers playlists already verified; nil means a
+	// core's own. Cores of one process may share one.
+	Verified *Verified
 }
 
 // liveEdge is how many segments before the newest a newcomer starts.
@@ -48,6 +51,9 @@ func (c *CoreConfig) defaults() {
 		c.Window = 6
 	}
 	c.Window = min(c.Window, MaxWindow)
+	if c.Verified == nil {
+		c.Verified = &Verified{}
+	}
 	if c.LoadEvery == 0 {
 		c.LoadEvery = 2 * time.Second
 	}
@@ -196,13 +202,13 @@ func (c *Core) publish(now time.Time, cmd PushCmd, out *service.Effects) (Segmen
 		captured = now.Add(-cmd.Duration)
 	}
 	seg := Segment{Seq: s.pl.Last() + 1, Duration: cmd.Duration, Size: uint32(len(cmd.Data)), Captured: captured, ID: content.Sum(cmd.Data)}
-	pl := &Playlist{Key: s.key, Target: s.pl.Target, Segments: append(slices.Clone(s.pl.Segments), seg)}
-	if cmd.Duration > pl.Target {
+	pl := &Playlist{Key: s.key, Target: s.pl.Target, Parts: s.pl.Parts, Segments: append(slices.Clone(s.pl.Segments), seg)}
+	if pl.Parts == 0 && cmd.Duration > pl.Target {
 		pl.Target = cmd.Duration
 	}
 	pl.Ended = cmd.End
-	if len(pl.Segments) > c.cfg.Window {
-		pl.Segments = pl.Segments[len(pl.Segments)-c.cfg.Window:]
+	if w := c.window(pl); len(pl.Segments) > w {
+		pl.Segments = pl.Segments[len(pl.Segments)-w:]
 	}
 	signed, err := pl.Sign(c.cfg.Sign)
 	if err != nil {
@@ -213,6 +219,17 @@ func (c *Core) publish(now time.Time, cmd PushCmd, out *service.Effects) (Segmen
 	c.forward(now, s, out)
 	out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size)})
 	return seg, nil
+}
+
+// window is how many entries the publisher lists: Window segments, or
+// with parts those of Window/2 segments (3 by default: what LL-HLS
+// players need, and the playlist travels with every part), and at
+// least Window entries.
+func (c *Core) window(pl *Playlist) int {
+	if pl.Parts > 1 {
+		return min(MaxWindow, max(c.cfg.Window, pl.Parts*max(c.cfg.Window/2, 2)))
+	}
+	return c.cfg.Window
 }
 
 // setPlaylist installs pl and drops the segments it no longer lists.

@@ -89,7 +89,7 @@ func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Eff
 
 // playlist takes a new playlist from the upstream.
 func (c *Core) playlist(now time.Time, s *stream, signed []byte, out *service.Effects) {
-	pl, err := DecodePlaylist(signed)
+	pl, err := c.cfg.Verified.decode(signed)
 	if err != nil || pl.Key != s.key {
 		c.stats.BadPlaylist++
 		return
@@ -125,7 +125,7 @@ func (c *Core) repair(now time.Time, s *stream, out *service.Effects) {
 	}
 	for _, seg := range s.pl.Segments {
 		if _, ok := s.segs[seg.Seq]; !ok && seg.Seq > s.first {
-			s.repairAt = now.Add(s.pl.Target)
+			s.repairAt = now.Add(s.pl.PartTarget())
 			out.To(s.up, encSub(s.key, c.role(s), s.relayCap, seg.Seq))
 			return
 		}
@@ -163,8 +163,8 @@ func (c *Core) sub(now time.Time, s *stream, from common.Address, m msg, out *se
 	switch {
 	case m.from > 0:
 		ch.sent = m.from - 1
-	case s.pl != nil && s.pl.Last() > liveEdge:
-		ch.sent = s.pl.Last() - liveEdge // a newcomer starts near the live edge
+	case s.pl != nil:
+		ch.sent = startAt(s.pl) - 1 // a newcomer starts near the live edge
 	}
 	out.To(from, encAccept(s.key, s.depth))
 	c.sendTo(s, from, ch, out)
@@ -302,6 +302,11 @@ func (c *Core) stallTimeout(s *stream) time.Duration {
 	if c.cfg.StallTimeout > 0 {
 		return c.cfg.StallTimeout
 	}
+	if s.pl != nil && s.pl.Parts > 1 {
+		// A playlist comes with every part: four parts missed is a
+		// failure, well before a player's part hold-back runs dry.
+		return max(time.Second, 4*s.pl.PartTarget())
+	}
 	d := 1500 * time.Millisecond
 	if s.pl != nil {
 		d = max(d, s.pl.Target*3/2)
@@ -309,11 +314,29 @@ func (c *Core) stallTimeout(s *stream) time.Duration {
 	return d
 }
 
+// startAt is the first entry a newcomer is sent: liveEdge segments
+// before the newest, or with parts the first part of the segment
+// before the newest one's, so a player has a whole segment at once.
+func startAt(pl *Playlist) uint64 {
+	last := pl.Last()
+	if pl.Parts > 1 {
+		msn, _ := pl.MSN(last)
+		if msn == 0 {
+			return 1
+		}
+		return (msn-1)*uint64(pl.Parts) + 1
+	}
+	if last > liveEdge {
+		return last - liveEdge + 1
+	}
+	return 1
+}
+
 // tick runs what is due.
 func (c *Core) tick(now time.Time, out *service.Effects) {
 	for _, k := range c.streamKeys() {
 		s := c.streams[k]
-		if len(s.children) > 0 && s.pl != nil && now.Sub(s.beat) >= s.pl.Target {
+		if len(s.children) > 0 && s.pl != nil && now.Sub(s.beat) >= s.pl.PartTarget() {
 			// A heartbeat: the children keep this node while it waits
 			// for its own upstream, or for the encoder.
 			c.forward(now, s, out)
@@ -344,7 +367,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 func (c *Core) wake(now time.Time, out *service.Effects) {
 	for _, s := range c.streams {
 		if len(s.children) > 0 && s.pl != nil {
-			out.Wake(s.beat.Add(s.pl.Target))
+			out.Wake(s.beat.Add(s.pl.PartTarget()))
 		}
 		switch {
 		case s.publishing:
