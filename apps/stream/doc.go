@@ -33,9 +33,14 @@
 // The signed playlist lists a sliding window (at most MaxWindow) of
 // consecutive segments; integers are big-endian:
 //
-//	"ANS1" | 20 owner | u8 len | name | u32 target ms | u8 flags (1 ended)
+//	"ANS1" | 20 owner | u8 len | name | u32 target ms
+//	| u8 flags (1 ended, 2 parts) | [u8 parts, with flag 2, ≥ 2]
 //	| u8 count | count × (u64 seq | u32 duration ms | u32 size
 //	| u64 captured unix ms | 32 BLAKE3 id) | 65 signature
+//
+// With parts (LL-HLS), entry seq is part (seq−1) mod parts of media
+// segment (seq−1) div parts, and target is the segment's duration;
+// TestPlaylistPartsVector has a vector.
 //
 // The signature is the owner wallet's EIP-191 personal_sign (R‖S‖V, V
 // 27 or 28) over every byte before it; a playlist is accepted only if
@@ -97,6 +102,14 @@
 // version 3, segments <seq>.ts) to players through the node's HTTP
 // proxy, and hands every other request to the content gateway. The
 // first request joins the stream as a viewer.
+//
+// A stream published in parts (PublishCmd.Parts, Ingest.Parts) is
+// served as LL-HLS (llhls.go): whole segments s<msn>.ts with #EXTINF
+// for players without LL-HLS (ffplay, VLC), the parts <seq>.ts of the
+// newest three segments with #EXT-X-PART, #EXT-X-PRELOAD-HINT for the
+// next part (its request waits for it), and blocking playlist reload
+// (_HLS_msn, _HLS_part). A playlist then travels with every part, and
+// a node replaces an upstream silent for four parts (1 s at least).
 //
 // # WebRTC
 //
