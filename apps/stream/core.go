@@ -66,6 +66,7 @@ type Core struct {
 	cfg     CoreConfig
 	streams map[Key]*stream
 	stats   Stats
+	holders map[[2]common.Address]holder // (token, wallet) → checked balance
 }
 
 var _ service.Core = (*Core)(nil)
@@ -80,6 +81,7 @@ type Stats struct {
 	Failovers   int64 // upstreams replaced
 	Rejoins     int64 // Subs sent to the origin after the first
 	MaxChildren int   // the most children served at once
+	Denied      int64 // Subs refused by the stream's Access
 }
 
 // stream is one stream this node publishes, relays or watches.
@@ -107,6 +109,8 @@ type stream struct {
 	asked      int // Subs sent to the origin
 	retryAt    time.Time
 	bad        map[common.Address]time.Time // upstreams that failed this node, until
+	denied     byte                         // the origin or a relay refused this node: why
+	waiting    map[common.Address]msg       // Subs waiting for a token check
 	// Downstream.
 	children map[common.Address]*child
 	relays   map[common.Address]*relayInfo // at the origin: the tree's relays
@@ -134,7 +138,7 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 	if cfg.Owner == (common.Address{}) {
 		cfg.Owner = cfg.Self
 	}
-	return &Core{cfg: cfg, streams: map[Key]*stream{}}, nil
+	return &Core{cfg: cfg, streams: map[Key]*stream{}, holders: map[[2]common.Address]holder{}}, nil
 }
 
 // Handle implements service.Core.
@@ -157,7 +161,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 }
 
 func (c *Core) newStream(k Key, origin common.Address) *stream {
-	s := &stream{key: k, origin: origin, segs: map[uint64][]byte{}, pending: map[content.ID][]byte{}, bad: map[common.Address]time.Time{},
+	s := &stream{key: k, origin: origin, segs: map[uint64][]byte{}, pending: map[content.ID][]byte{}, bad: map[common.Address]time.Time{}, waiting: map[common.Address]msg{},
 		children: map[common.Address]*child{}, relays: map[common.Address]*relayInfo{}}
 	c.streams[k] = s
 	return s
@@ -202,7 +206,7 @@ func (c *Core) publish(now time.Time, cmd PushCmd, out *service.Effects) (Segmen
 		captured = now.Add(-cmd.Duration)
 	}
 	seg := Segment{Seq: s.pl.Last() + 1, Duration: cmd.Duration, Size: uint32(len(cmd.Data)), Captured: captured, ID: content.Sum(cmd.Data)}
-	pl := &Playlist{Key: s.key, Target: s.pl.Target, Parts: s.pl.Parts, Segments: append(slices.Clone(s.pl.Segments), seg)}
+	pl := &Playlist{Key: s.key, Target: s.pl.Target, Parts: s.pl.Parts, Access: s.pl.Access, Segments: append(slices.Clone(s.pl.Segments), seg)}
 	if pl.Parts == 0 && cmd.Duration > pl.Target {
 		pl.Target = cmd.Duration
 	}

@@ -37,6 +37,14 @@ func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Eff
 	switch m.typ {
 	case msgSub:
 		c.sub(now, s, from, m, out)
+	case msgDenied:
+		if s != nil && from == s.up && !s.publishing {
+			// Refused by the stream's access rule: every node applies the
+			// same signed rule, so no other relay would admit this one.
+			s.denied, s.up, s.joined = m.reason, common.Address{}, false
+			s.retryAt = now.Add(badFor)
+			out.Emit(Event{Kind: EventDenied, Key: s.key, Peer: from, Reason: deniedText(m.reason)})
+		}
 	case msgLeave:
 		if s != nil {
 			c.dropChild(now, s, from, out)
@@ -47,7 +55,7 @@ func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Eff
 		}
 	case msgAccept:
 		if s != nil && from == s.up {
-			s.joined, s.depth, s.heard = true, m.depth+1, now
+			s.joined, s.depth, s.heard, s.denied = true, m.depth+1, now, 0
 			c.sendLoad(now, s, out)
 		}
 	case msgRedirect:
@@ -152,6 +160,16 @@ func (c *Core) sub(now time.Time, s *stream, from common.Address, m msg, out *se
 		}
 		if len(s.children) >= room {
 			out.To(from, encRedirect(s.key, nil))
+			return
+		}
+		// The node that serves checks the stream's access rule (a
+		// redirect gives nothing of the stream away).
+		switch r := c.admit(now, s, from, m, out); {
+		case r < 0:
+			return // a token check first
+		case r > 0:
+			c.stats.Denied++
+			out.To(from, encDenied(s.key, byte(r)))
 			return
 		}
 		ch = &child{}

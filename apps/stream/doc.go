@@ -34,7 +34,8 @@
 // consecutive segments; integers are big-endian:
 //
 //	"ANS1" | 20 owner | u8 len | name | u32 target ms
-//	| u8 flags (1 ended, 2 parts) | [u8 parts, with flag 2, ≥ 2]
+//	| u8 flags (1 ended, 2 parts, 4 access) | [u8 parts, with flag 2, ≥ 2]
+//	| [access, with flag 4: u8 count (≤ 64) | count × 20 wallet | 20 token]
 //	| u8 count | count × (u64 seq | u32 duration ms | u32 size
 //	| u64 captured unix ms | 32 BLAKE3 id) | 65 signature
 //
@@ -71,6 +72,8 @@
 //	5 Playlist  signed playlist
 //	6 Load      u16 capacity | u16 children | u8 depth | 20 upstream   (relay → origin)
 //	7 Leave
+//	0x20 Denied u8 reason (1 not on the list, 2 holds none of the token,
+//	            3 balance unreadable)
 //
 // Vector: Sub(key above, relay, capacity 100, from 9) is
 // 01 1a642f0e…14f1 03 63616d 01 0064 0000000000000009.
@@ -95,6 +98,17 @@
 // children.
 //
 // Live state is not stored: a stream does not outlive its nodes.
+//
+// # Access
+//
+// A publisher may gate a stream (Access, access.go) to a list of
+// wallets, to holders of a token, or both. The rule is in the signed
+// playlist, so the node that would serve a joiner — the origin or any
+// relay — checks the joiner's Noise-verified wallet against it; a token
+// balance is read by the Service (Config.Holds, EventHolder →
+// HolderCmd) and kept a minute. A refused node gets Denied with the
+// reason, and its gateway answers players 403 with it. Relays of a
+// gated stream must be admitted themselves.
 //
 // # Playback
 //

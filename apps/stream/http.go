@@ -36,6 +36,8 @@ type Ingest struct {
 	// must start every part with a keyframe (ffmpeg at 25 fps:
 	// -g 5 -hls_time 0.2 with Parts 5 makes 1 s segments of 0.2 s parts).
 	Parts int
+	// Access is who may watch what the encoder pushes; zero: everyone.
+	Access Access
 
 	mu      sync.Mutex // guards streams
 	streams map[string]*ingestState
@@ -116,7 +118,7 @@ func (g *Ingest) put(ctx context.Context, name, file string, body []byte) error 
 	if err != nil {
 		return err
 	}
-	pub := PublishCmd{Name: name}
+	pub := PublishCmd{Name: name, Access: g.Access}
 	if g.Parts > 1 && len(entries) > 0 {
 		pub.Parts = g.Parts
 		pub.Target = time.Duration(g.Parts) * entries[0].dur.Round(time.Millisecond)
@@ -263,6 +265,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		if errors.Is(err, ErrDenied) {
+			http.Error(w, err.Error(), http.StatusForbidden) // the reason is in the text
+			return
+		}
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusGatewayTimeout)
 			return
@@ -283,7 +289,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	data, err := poll(ctx, wait, func() ([]byte, error) { return g.Stream.Segment(ctx, k, seq) })
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusNotFound)
+		http.Error(w, err.Error(), errStatus(err))
 		return
 	}
 	w.Header().Set("Content-Type", "video/mp2t")

@@ -3,6 +3,7 @@ package stream
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -83,6 +84,14 @@ func renderLL(v PlaylistView) []byte {
 		fmt.Fprintf(&b, "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"%d.ts\"\n", segs[len(segs)-1].Seq+1)
 	}
 	return b.Bytes()
+}
+
+// errStatus is the HTTP status of a failed segment request.
+func errStatus(err error) int {
+	if errors.Is(err, ErrDenied) {
+		return http.StatusForbidden
+	}
+	return http.StatusNotFound
 }
 
 // heldRun is the newest run of consecutive entries of v held here.
@@ -182,7 +191,7 @@ func (g *Gateway) segment(w http.ResponseWriter, r *http.Request, k Key, msnText
 			if len(parts) > 0 && v.Playlist.Ended {
 				break // the last segment of an ended stream may be short
 			}
-			http.Error(w, err.Error(), http.StatusNotFound)
+			http.Error(w, err.Error(), errStatus(err))
 			return
 		}
 		parts = append(parts, data)

@@ -42,7 +42,9 @@ type Playlist struct {
 	// cut into LL-HLS parts: entry seq is part (seq−1) mod Parts of
 	// media segment (seq−1) div Parts, each Target/Parts long. 0 or 1:
 	// every entry is a whole segment.
-	Parts    int
+	Parts int
+	// Access is who may watch (everyone when zero).
+	Access   Access
 	Segments []Segment
 	// Sig is the owner's EIP-191 signature of the encoding before it.
 	Sig []byte
@@ -61,8 +63,9 @@ const (
 
 // Playlist flags.
 const (
-	flagEnded = 1
-	flagParts = 2 // a u8 Parts follows the flags
+	flagEnded  = 1
+	flagParts  = 2 // a u8 Parts follows the flags
+	flagAccess = 4 // an Access follows (access.go)
 )
 
 // PartTarget is the duration of one part (Target/Parts), or Target
@@ -119,9 +122,15 @@ func (p *Playlist) body() []byte {
 	if p.Parts > 1 {
 		flags |= flagParts
 	}
+	if !p.Access.Public() {
+		flags |= flagAccess
+	}
 	b = append(b, flags)
 	if p.Parts > 1 {
 		b = append(b, byte(p.Parts))
+	}
+	if !p.Access.Public() {
+		b = appendAccess(b, p.Access)
 	}
 	b = append(b, byte(len(p.Segments)))
 	for _, s := range p.Segments {
@@ -185,7 +194,7 @@ func parsePlaylist(b []byte) (*Playlist, error) {
 	p.Target = time.Duration(binary.BigEndian.Uint32(r)) * time.Millisecond
 	flags := r[4]
 	r = r[5:]
-	if flags&^(flagEnded|flagParts) != 0 {
+	if flags&^(flagEnded|flagParts|flagAccess) != 0 {
 		return nil, bad("unknown flags")
 	}
 	p.Ended = flags&flagEnded != 0
@@ -194,6 +203,12 @@ func parsePlaylist(b []byte) (*Playlist, error) {
 			return nil, bad("parts")
 		}
 		p.Parts, r = int(r[0]), r[1:]
+	}
+	if flags&flagAccess != 0 {
+		var err error
+		if p.Access, r, err = parseAccess(r); err != nil {
+			return nil, err
+		}
 	}
 	if len(r) < 1 {
 		return nil, bad("short")
