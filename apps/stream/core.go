@@ -221,7 +221,7 @@ func (c *Core) publish(now time.Time, cmd PushCmd, out *service.Effects) (Segmen
 	s.segs[seg.Seq] = slices.Clone(cmd.Data)
 	c.setPlaylist(s, pl, encPlaylist(s.key, signed))
 	c.forward(now, s, out)
-	out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size)})
+	out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size), Data: s.segs[seg.Seq], Duration: seg.Duration})
 	return seg, nil
 }
 

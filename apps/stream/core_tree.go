@@ -116,7 +116,7 @@ func (c *Core) playlist(now time.Time, s *stream, signed []byte, out *service.Ef
 				s.first = seg.Seq
 			}
 			c.stats.SegmentsIn++
-			out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size)})
+			out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size), Data: data, Duration: seg.Duration})
 		}
 	}
 	c.setPlaylist(s, pl, encPlaylist(s.key, signed))

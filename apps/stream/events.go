@@ -44,5 +44,9 @@ type Event struct {
 	Size     int
 	Peer     common.Address
 	Token    common.Address // EventHolder
-	Reason   string         // EventDenied
+	// Data and Duration are an EventSegment's verified bytes (never to
+	// be modified) and its duration.
+	Data     []byte
+	Duration time.Duration
+	Reason   string // EventDenied
 }
