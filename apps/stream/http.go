@@ -39,8 +39,25 @@ type Ingest struct {
 	// Access is who may watch what the encoder pushes; zero: everyone.
 	Access Access
 
-	mu      sync.Mutex // guards streams
+	mu      sync.Mutex // guards streams and opts
 	streams map[string]*ingestState
+	opts    map[string]ingestOpts
+}
+
+type ingestOpts struct {
+	parts  int
+	access Access
+}
+
+// Set makes stream name's parts and access differ from Parts and
+// Access; it applies when the encoder's first playlist arrives.
+func (g *Ingest) Set(name string, parts int, access Access) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.opts == nil {
+		g.opts = map[string]ingestOpts{}
+	}
+	g.opts[name] = ingestOpts{parts, access}
 }
 
 type ingestState struct {
@@ -118,10 +135,16 @@ func (g *Ingest) put(ctx context.Context, name, file string, body []byte) error 
 	if err != nil {
 		return err
 	}
-	pub := PublishCmd{Name: name, Access: g.Access}
-	if g.Parts > 1 && len(entries) > 0 {
-		pub.Parts = g.Parts
-		pub.Target = time.Duration(g.Parts) * entries[0].dur.Round(time.Millisecond)
+	g.mu.Lock()
+	o, ok := g.opts[name]
+	g.mu.Unlock()
+	if !ok {
+		o = ingestOpts{g.Parts, g.Access}
+	}
+	pub := PublishCmd{Name: name, Access: o.access}
+	if o.parts > 1 && len(entries) > 0 {
+		pub.Parts = o.parts
+		pub.Target = time.Duration(o.parts) * entries[0].dur.Round(time.Millisecond)
 	}
 	if _, err := g.Stream.r.Do(ctx, pub); err != nil {
 		return err

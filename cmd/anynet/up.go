@@ -102,6 +102,7 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.String("proxy", "", "serve a SOCKS5 and HTTP proxy through exits on this loopback address (e.g. 127.0.0.1:1080)")
 	f.StringSlice("proxy-exits", nil, "exits the proxy uses, best first: names or 0x wallets, or auto (repeatable)")
 	f.String("web-proxy", "", "serve the web proxy for http://NAME.anynet/ on this loopback address (e.g. 127.0.0.1:8080; PAC file at /proxy.pac)")
+	f.String("stream-ingest", "", "loopback host:port where encoders push live streams (HLS over HTTP PUT; default a free port; off: none)")
 	f.Int("content-cache-mib", 0, "cap the downloaded content kept, in MiB (0: no cap; pinned and shared blobs always stay)")
 	f.StringSlice("mq-cluster", nil, "join a replicated message-queue cluster with these members' nodes: names or 0x wallets, each listing the others; this node's own wallet makes its other nodes members (repeatable)")
 	f.StringSlice("relay-role", nil, "relay incentives: edge, watchdog and/or guardian (key relay.role; every node is an endpoint)")
