@@ -25,7 +25,8 @@
 //
 // Nodes talk on TCP Port (4200) of their identity; a wallet that
 // publishes or relays adds the did:ethr service entry
-// DocumentEntryType ("AnynetStream") = "port:4200". Frames travel as
+// DocumentEntryType ("AnynetStream") = "port:4200" (Publish; the daemon
+// writes it when it first publishes or relays). Frames travel as
 // the shared runtime carries them (u32 length, then the frame).
 //
 // # Playlist

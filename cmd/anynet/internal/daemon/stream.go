@@ -14,6 +14,7 @@ import (
 
 	"github.com/anynet/anynet/apps/stream"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/transport"
 )
 
@@ -26,6 +27,7 @@ type streamNode struct {
 	srv    *http.Server
 	ln     net.Listener // the ingest's; nil when off
 	closed sync.Once
+	entry  sync.Once // the AnynetStream DID entry
 
 	mu   sync.Mutex // guards recs
 	recs map[string]*stream.Recording
@@ -109,6 +111,7 @@ func (d *Daemon) StreamPublish(ctx context.Context, req control.StreamPublishReq
 		a.Token = common.HexToAddress(req.Token)
 	}
 	s.ingest.Set(req.Name, req.Parts, a)
+	d.publishStreamEntry()
 	return control.StreamPublished{Name: req.Name, Ingest: "http://" + s.ln.Addr().String() + "/" + s.svc.IngestKey() + "/" + req.Name + "/index.m3u8",
 		Watch: d.linkHost() + "/" + req.Name}, nil
 }
@@ -143,6 +146,9 @@ func (d *Daemon) StreamPlay(ctx context.Context, req control.StreamPlayRequest) 
 	}
 	if _, err := d.stream.svc.Watch(ctx, req.Host, req.Name, req.Relay); err != nil {
 		return control.StreamPlaying{}, fmt.Errorf("%w: %v", control.ErrNotFound, err)
+	}
+	if req.Relay > 0 {
+		d.publishStreamEntry()
 	}
 	p := control.StreamPlaying{URL: "http://" + strings.TrimSuffix(strings.ToLower(req.Host), stream.TLD) + stream.TLD + "/live/" + req.Name + "/index.m3u8"}
 	if c := d.content; c != nil && c.ln != nil {
@@ -198,4 +204,24 @@ func (d *Daemon) StreamRecord(ctx context.Context, req control.StreamRecordReque
 	}
 	out.Link = d.linkHost() + "/" + e.Name
 	return out, nil
+}
+
+// publishStreamEntry writes the AnynetStream DID entry in the
+// background, once per daemon: the node publishes or relays streams.
+func (d *Daemon) publishStreamEntry() {
+	s := d.stream
+	s.entry.Do(func() {
+		if d.names == nil {
+			return
+		}
+		d.wg.Add(1)
+		go func() {
+			defer d.wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if _, err := stream.Publish(ctx, d.names, naming.Transactor(d.key, d.chainID), d.wallet); err != nil {
+				d.log.Warn("stream: DID entry", "err", err)
+			}
+		}()
+	})
 }
