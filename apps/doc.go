@@ -103,10 +103,12 @@
 // publisher's wallet signs; relays form a fan-out tree (capacity
 // reported to the origin, failed relays replaced without a round trip to
 // the origin, bad bytes caught by the hash); players watch
-// http://NAME.anynet/live/<stream>/index.m3u8 through the gateway; a
-// sans-I/O core the simulator runs at thousands of viewers. WebRTC
-// encoders publish by WHIP and players watch by WHEP
-// (/live/<stream>/whep), the RTP carried down the same tree.
+// http://NAME.anynet/live/<stream>/index.m3u8 through the gateway (LL-HLS
+// when published in parts); streams gated to wallets or a token's
+// holders; recordings as content collections; a sans-I/O core the
+// simulator runs at thousands of viewers. WebRTC encoders publish by
+// WHIP and players watch by WHEP (/live/<stream>/whep), the RTP carried
+// down the same tree.
 //
 // The other services are tracked in the project's issues.
 package apps

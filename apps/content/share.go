@@ -87,6 +87,16 @@ func (s *Service) Share(ctx context.Context, path, name string, public bool, to 
 	return Entry{Name: name, ID: id, Size: size, Collection: fi.IsDir(), Public: public}, nil
 }
 
+// ShareBlob shares a blob already stored (a collection if collection)
+// as name, with every wallet if public, else with the wallets in to:
+// how other services (a stream's recording) share what they wrote.
+func (s *Service) ShareBlob(ctx context.Context, name string, id ID, size int64, collection, public bool, to []common.Address) (Entry, error) {
+	if _, err := s.r.Do(ctx, ShareCmd{Name: name, ID: id, Size: size, Collection: collection, Public: public, To: to}); err != nil {
+		return Entry{}, err
+	}
+	return Entry{Name: name, ID: id, Size: size, Collection: collection, Public: public}, nil
+}
+
 // Link is a parsed share link: "HOST/NAME[/PATH]" (HOST a name or a
 // "0x…" wallet) or "ID@HOST".
 type Link struct {

@@ -18,6 +18,12 @@ type PublishCmd struct {
 	Name string
 	// Target is the target segment duration; 0 means 1 s.
 	Target time.Duration
+	// Parts is how many parts (LL-HLS EXT-X-PART) make a segment: each
+	// PushCmd then carries one part of Target/Parts. 0 or 1: each
+	// PushCmd is a whole segment.
+	Parts int
+	// Access is who may watch; zero: everyone.
+	Access Access
 }
 
 // PushCmd adds a segment to a stream this node publishes. Result: Segment.
@@ -97,9 +103,18 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 			s = c.newStream(k, c.cfg.Self)
 		}
 		if !s.publishing {
-			pl := &Playlist{Key: k, Target: cmd.Target}
+			if len(cmd.Access.Allow) > MaxAllow {
+				return nil, fmt.Errorf("stream: %d wallets allowed, at most %d", len(cmd.Access.Allow), MaxAllow)
+			}
+			if cmd.Parts < 0 || cmd.Parts > MaxParts {
+				return nil, fmt.Errorf("stream: %d parts a segment, not 0 to %d", cmd.Parts, MaxParts)
+			}
+			pl := &Playlist{Key: k, Target: cmd.Target, Parts: cmd.Parts, Access: cmd.Access}
 			if pl.Target <= 0 {
 				pl.Target = time.Second
+			}
+			if pl.Parts == 1 {
+				pl.Parts = 0
 			}
 			// Signed while still empty: a stream fed only by WHIP keeps
 			// its tree alive with this playlist as the heartbeat.
@@ -114,6 +129,9 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 		return c.publish(now, cmd, out)
 	case TreeCmd:
 		return c.tree(cmd.Key)
+	case HolderCmd:
+		c.holderAnswer(now, cmd, out)
+		return nil, nil
 	case WatchCmd:
 		if !ValidName(cmd.Key.Name) {
 			return nil, fmt.Errorf("%w: %q", ErrBadName, cmd.Key.Name)
@@ -127,7 +145,7 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 		}
 		s.watching = s.watching || cmd.Capacity == 0
 		s.relayCap = max(s.relayCap, cmd.Capacity)
-		if s.up == (common.Address{}) {
+		if s.up == (common.Address{}) && s.denied == 0 {
 			c.join(now, s, s.origin, out)
 		}
 		return nil, nil
@@ -143,6 +161,9 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 		return nil, nil
 	case PlaylistCmd:
 		s := c.streams[cmd.Key]
+		if s != nil && s.denied != 0 {
+			return nil, fmt.Errorf("%w: %s: %s", ErrDenied, cmd.Key, deniedText(s.denied))
+		}
 		if s == nil || s.pl == nil {
 			return nil, fmt.Errorf("%w: %s", ErrNotFound, cmd.Key)
 		}
@@ -157,6 +178,9 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 		s := c.streams[cmd.Key]
 		if s == nil {
 			return nil, fmt.Errorf("%w: %s", ErrNotFound, cmd.Key)
+		}
+		if s.denied != 0 {
+			return nil, fmt.Errorf("%w: %s: %s", ErrDenied, cmd.Key, deniedText(s.denied))
 		}
 		data, ok := s.segs[cmd.Seq]
 		if !ok {

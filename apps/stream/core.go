@@ -35,6 +35,9 @@ type CoreConfig struct {
 	// LoadEvery is how often relays tell the origin their load; 0
 	// means 2 s.
 	LoadEvery time.Duration
+	// Verified remembers playlists already verified; nil means a
+	// core's own. Cores of one process may share one.
+	Verified *Verified
 }
 
 // liveEdge is how many segments before the newest a newcomer starts.
@@ -48,6 +51,9 @@ func (c *CoreConfig) defaults() {
 		c.Window = 6
 	}
 	c.Window = min(c.Window, MaxWindow)
+	if c.Verified == nil {
+		c.Verified = &Verified{}
+	}
 	if c.LoadEvery == 0 {
 		c.LoadEvery = 2 * time.Second
 	}
@@ -60,6 +66,7 @@ type Core struct {
 	cfg     CoreConfig
 	streams map[Key]*stream
 	stats   Stats
+	holders map[[2]common.Address]holder // (token, wallet) → checked balance
 }
 
 var _ service.Core = (*Core)(nil)
@@ -74,6 +81,7 @@ type Stats struct {
 	Failovers   int64 // upstreams replaced
 	Rejoins     int64 // Subs sent to the origin after the first
 	MaxChildren int   // the most children served at once
+	Denied      int64 // Subs refused by the stream's Access
 }
 
 // stream is one stream this node publishes, relays or watches.
@@ -101,6 +109,8 @@ type stream struct {
 	asked      int // Subs sent to the origin
 	retryAt    time.Time
 	bad        map[common.Address]time.Time // upstreams that failed this node, until
+	denied     byte                         // the origin or a relay refused this node: why
+	waiting    map[common.Address]msg       // Subs waiting for a token check
 	// Downstream.
 	children map[common.Address]*child
 	relays   map[common.Address]*relayInfo // at the origin: the tree's relays
@@ -128,7 +138,7 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 	if cfg.Owner == (common.Address{}) {
 		cfg.Owner = cfg.Self
 	}
-	return &Core{cfg: cfg, streams: map[Key]*stream{}}, nil
+	return &Core{cfg: cfg, streams: map[Key]*stream{}, holders: map[[2]common.Address]holder{}}, nil
 }
 
 // Handle implements service.Core.
@@ -151,7 +161,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 }
 
 func (c *Core) newStream(k Key, origin common.Address) *stream {
-	s := &stream{key: k, origin: origin, segs: map[uint64][]byte{}, pending: map[content.ID][]byte{}, bad: map[common.Address]time.Time{},
+	s := &stream{key: k, origin: origin, segs: map[uint64][]byte{}, pending: map[content.ID][]byte{}, bad: map[common.Address]time.Time{}, waiting: map[common.Address]msg{},
 		children: map[common.Address]*child{}, relays: map[common.Address]*relayInfo{}}
 	c.streams[k] = s
 	return s
@@ -196,13 +206,13 @@ func (c *Core) publish(now time.Time, cmd PushCmd, out *service.Effects) (Segmen
 		captured = now.Add(-cmd.Duration)
 	}
 	seg := Segment{Seq: s.pl.Last() + 1, Duration: cmd.Duration, Size: uint32(len(cmd.Data)), Captured: captured, ID: content.Sum(cmd.Data)}
-	pl := &Playlist{Key: s.key, Target: s.pl.Target, Segments: append(slices.Clone(s.pl.Segments), seg)}
-	if cmd.Duration > pl.Target {
+	pl := &Playlist{Key: s.key, Target: s.pl.Target, Parts: s.pl.Parts, Access: s.pl.Access, Segments: append(slices.Clone(s.pl.Segments), seg)}
+	if pl.Parts == 0 && cmd.Duration > pl.Target {
 		pl.Target = cmd.Duration
 	}
 	pl.Ended = cmd.End
-	if len(pl.Segments) > c.cfg.Window {
-		pl.Segments = pl.Segments[len(pl.Segments)-c.cfg.Window:]
+	if w := c.window(pl); len(pl.Segments) > w {
+		pl.Segments = pl.Segments[len(pl.Segments)-w:]
 	}
 	signed, err := pl.Sign(c.cfg.Sign)
 	if err != nil {
@@ -211,8 +221,19 @@ func (c *Core) publish(now time.Time, cmd PushCmd, out *service.Effects) (Segmen
 	s.segs[seg.Seq] = slices.Clone(cmd.Data)
 	c.setPlaylist(s, pl, encPlaylist(s.key, signed))
 	c.forward(now, s, out)
-	out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size)})
+	out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size), Data: s.segs[seg.Seq], Duration: seg.Duration})
 	return seg, nil
+}
+
+// window is how many entries the publisher lists: Window segments, or
+// with parts those of Window/2 segments (3 by default: what LL-HLS
+// players need, and the playlist travels with every part), and at
+// least Window entries.
+func (c *Core) window(pl *Playlist) int {
+	if pl.Parts > 1 {
+		return min(MaxWindow, max(c.cfg.Window, pl.Parts*max(c.cfg.Window/2, 2)))
+	}
+	return c.cfg.Window
 }
 
 // setPlaylist installs pl and drops the segments it no longer lists.

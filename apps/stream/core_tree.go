@@ -37,6 +37,14 @@ func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Eff
 	switch m.typ {
 	case msgSub:
 		c.sub(now, s, from, m, out)
+	case msgDenied:
+		if s != nil && from == s.up && !s.publishing {
+			// Refused by the stream's access rule: every node applies the
+			// same signed rule, so no other relay would admit this one.
+			s.denied, s.up, s.joined = m.reason, common.Address{}, false
+			s.retryAt = now.Add(badFor)
+			out.Emit(Event{Kind: EventDenied, Key: s.key, Peer: from, Reason: deniedText(m.reason)})
+		}
 	case msgLeave:
 		if s != nil {
 			c.dropChild(now, s, from, out)
@@ -47,7 +55,7 @@ func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Eff
 		}
 	case msgAccept:
 		if s != nil && from == s.up {
-			s.joined, s.depth, s.heard = true, m.depth+1, now
+			s.joined, s.depth, s.heard, s.denied = true, m.depth+1, now, 0
 			c.sendLoad(now, s, out)
 		}
 	case msgRedirect:
@@ -89,7 +97,7 @@ func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Eff
 
 // playlist takes a new playlist from the upstream.
 func (c *Core) playlist(now time.Time, s *stream, signed []byte, out *service.Effects) {
-	pl, err := DecodePlaylist(signed)
+	pl, err := c.cfg.Verified.decode(signed)
 	if err != nil || pl.Key != s.key {
 		c.stats.BadPlaylist++
 		return
@@ -108,7 +116,7 @@ func (c *Core) playlist(now time.Time, s *stream, signed []byte, out *service.Ef
 				s.first = seg.Seq
 			}
 			c.stats.SegmentsIn++
-			out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size)})
+			out.Emit(Event{Kind: EventSegment, Key: s.key, Seq: seg.Seq, Captured: seg.Captured, Size: int(seg.Size), Data: data, Duration: seg.Duration})
 		}
 	}
 	c.setPlaylist(s, pl, encPlaylist(s.key, signed))
@@ -125,7 +133,7 @@ func (c *Core) repair(now time.Time, s *stream, out *service.Effects) {
 	}
 	for _, seg := range s.pl.Segments {
 		if _, ok := s.segs[seg.Seq]; !ok && seg.Seq > s.first {
-			s.repairAt = now.Add(s.pl.Target)
+			s.repairAt = now.Add(s.pl.PartTarget())
 			out.To(s.up, encSub(s.key, c.role(s), s.relayCap, seg.Seq))
 			return
 		}
@@ -154,6 +162,16 @@ func (c *Core) sub(now time.Time, s *stream, from common.Address, m msg, out *se
 			out.To(from, encRedirect(s.key, nil))
 			return
 		}
+		// The node that serves checks the stream's access rule (a
+		// redirect gives nothing of the stream away).
+		switch r := c.admit(now, s, from, m, out); {
+		case r < 0:
+			return // a token check first
+		case r > 0:
+			c.stats.Denied++
+			out.To(from, encDenied(s.key, byte(r)))
+			return
+		}
 		ch = &child{}
 		s.children[from] = ch
 		c.stats.MaxChildren = max(c.stats.MaxChildren, len(s.children))
@@ -163,8 +181,8 @@ func (c *Core) sub(now time.Time, s *stream, from common.Address, m msg, out *se
 	switch {
 	case m.from > 0:
 		ch.sent = m.from - 1
-	case s.pl != nil && s.pl.Last() > liveEdge:
-		ch.sent = s.pl.Last() - liveEdge // a newcomer starts near the live edge
+	case s.pl != nil:
+		ch.sent = startAt(s.pl) - 1 // a newcomer starts near the live edge
 	}
 	out.To(from, encAccept(s.key, s.depth))
 	c.sendTo(s, from, ch, out)
@@ -302,6 +320,11 @@ func (c *Core) stallTimeout(s *stream) time.Duration {
 	if c.cfg.StallTimeout > 0 {
 		return c.cfg.StallTimeout
 	}
+	if s.pl != nil && s.pl.Parts > 1 {
+		// A playlist comes with every part: four parts missed is a
+		// failure, well before a player's part hold-back runs dry.
+		return max(time.Second, 4*s.pl.PartTarget())
+	}
 	d := 1500 * time.Millisecond
 	if s.pl != nil {
 		d = max(d, s.pl.Target*3/2)
@@ -309,11 +332,29 @@ func (c *Core) stallTimeout(s *stream) time.Duration {
 	return d
 }
 
+// startAt is the first entry a newcomer is sent: liveEdge segments
+// before the newest, or with parts the first part of the segment
+// before the newest one's, so a player has a whole segment at once.
+func startAt(pl *Playlist) uint64 {
+	last := pl.Last()
+	if pl.Parts > 1 {
+		msn, _ := pl.MSN(last)
+		if msn == 0 {
+			return 1
+		}
+		return (msn-1)*uint64(pl.Parts) + 1
+	}
+	if last > liveEdge {
+		return last - liveEdge + 1
+	}
+	return 1
+}
+
 // tick runs what is due.
 func (c *Core) tick(now time.Time, out *service.Effects) {
 	for _, k := range c.streamKeys() {
 		s := c.streams[k]
-		if len(s.children) > 0 && s.pl != nil && now.Sub(s.beat) >= s.pl.Target {
+		if len(s.children) > 0 && s.pl != nil && now.Sub(s.beat) >= s.pl.PartTarget() {
 			// A heartbeat: the children keep this node while it waits
 			// for its own upstream, or for the encoder.
 			c.forward(now, s, out)
@@ -344,7 +385,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 func (c *Core) wake(now time.Time, out *service.Effects) {
 	for _, s := range c.streams {
 		if len(s.children) > 0 && s.pl != nil {
-			out.Wake(s.beat.Add(s.pl.Target))
+			out.Wake(s.beat.Add(s.pl.PartTarget()))
 		}
 		switch {
 		case s.publishing:

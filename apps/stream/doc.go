@@ -25,7 +25,8 @@
 //
 // Nodes talk on TCP Port (4200) of their identity; a wallet that
 // publishes or relays adds the did:ethr service entry
-// DocumentEntryType ("AnynetStream") = "port:4200". Frames travel as
+// DocumentEntryType ("AnynetStream") = "port:4200" (Publish; the daemon
+// writes it when it first publishes or relays). Frames travel as
 // the shared runtime carries them (u32 length, then the frame).
 //
 // # Playlist
@@ -33,9 +34,15 @@
 // The signed playlist lists a sliding window (at most MaxWindow) of
 // consecutive segments; integers are big-endian:
 //
-//	"ANS1" | 20 owner | u8 len | name | u32 target ms | u8 flags (1 ended)
+//	"ANS1" | 20 owner | u8 len | name | u32 target ms
+//	| u8 flags (1 ended, 2 parts, 4 access) | [u8 parts, with flag 2, ≥ 2]
+//	| [access, with flag 4: u8 count (≤ 64) | count × 20 wallet | 20 token]
 //	| u8 count | count × (u64 seq | u32 duration ms | u32 size
 //	| u64 captured unix ms | 32 BLAKE3 id) | 65 signature
+//
+// With parts (LL-HLS), entry seq is part (seq−1) mod parts of media
+// segment (seq−1) div parts, and target is the segment's duration;
+// TestPlaylistPartsVector has a vector.
 //
 // The signature is the owner wallet's EIP-191 personal_sign (R‖S‖V, V
 // 27 or 28) over every byte before it; a playlist is accepted only if
@@ -66,6 +73,8 @@
 //	5 Playlist  signed playlist
 //	6 Load      u16 capacity | u16 children | u8 depth | 20 upstream   (relay → origin)
 //	7 Leave
+//	0x20 Denied u8 reason (1 not on the list, 2 holds none of the token,
+//	            3 balance unreadable)
 //
 // Vector: Sub(key above, relay, capacity 100, from 9) is
 // 01 1a642f0e…14f1 03 63616d 01 0064 0000000000000009.
@@ -91,12 +100,31 @@
 //
 // Live state is not stored: a stream does not outlive its nodes.
 //
+// # Access
+//
+// A publisher may gate a stream (Access, access.go) to a list of
+// wallets, to holders of a token, or both. The rule is in the signed
+// playlist, so the node that would serve a joiner — the origin or any
+// relay — checks the joiner's Noise-verified wallet against it; a token
+// balance is read by the Service (Config.Holds, EventHolder →
+// HolderCmd) and kept a minute. A refused node gets Denied with the
+// reason, and its gateway answers players 403 with it. Relays of a
+// gated stream must be admitted themselves.
+//
 // # Playback
 //
 // Gateway serves http://NAME.anynet/live/<stream>/index.m3u8 (HLS
 // version 3, segments <seq>.ts) to players through the node's HTTP
 // proxy, and hands every other request to the content gateway. The
 // first request joins the stream as a viewer.
+//
+// A stream published in parts (PublishCmd.Parts, Ingest.Parts) is
+// served as LL-HLS (llhls.go): whole segments s<msn>.ts with #EXTINF
+// for players without LL-HLS (ffplay, VLC), the parts <seq>.ts of the
+// newest three segments with #EXT-X-PART, #EXT-X-PRELOAD-HINT for the
+// next part (its request waits for it), and blocking playlist reload
+// (_HLS_msn, _HLS_part). A playlist then travels with every part, and
+// a node replaces an upstream silent for four parts (1 s at least).
 //
 // # WebRTC
 //

@@ -2,8 +2,11 @@ package stream
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"slices"
@@ -118,11 +121,13 @@ func TestLiveEndToEnd(t *testing.T) {
 	bob := upMember(t, ctx, n, Config{})
 	aw := alice.node.Addr()
 
-	ingest := serveLoopback(t, &Ingest{Stream: alice.svc})
+	// LL-HLS: the encoder's 0.2 s segments (a keyframe each) are parts,
+	// five to a 1 s segment.
+	ingest := serveLoopback(t, &Ingest{Stream: alice.svc, Parts: 5})
 	enc := exec.CommandContext(ctx, ffmpeg, "-hide_banner", "-loglevel", "error", "-re",
 		"-f", "lavfi", "-i", "testsrc=size=320x240:rate=25",
-		"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-pix_fmt", "yuv420p",
-		"-f", "hls", "-hls_time", "1", "-hls_list_size", "5", "-method", "PUT",
+		"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "5", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+		"-f", "hls", "-hls_time", "0.2", "-hls_list_size", "10", "-method", "PUT",
 		"http://"+ingest+"/"+alice.svc.IngestKey()+"/cam/index.m3u8")
 	enc.Stderr = os.Stderr
 	if err := enc.Start(); err != nil {
@@ -133,7 +138,7 @@ func TestLiveEndToEnd(t *testing.T) {
 	k := Key{Owner: aw, Name: "cam"}
 	waitFor(t, ctx, "alice publishes", func() bool {
 		v, err := alice.svc.Playlist(ctx, k)
-		return err == nil && len(v.Held) >= 2
+		return err == nil && len(v.Held) >= 10
 	})
 	for _, r := range []*member{carol, dave} {
 		if _, err := r.svc.Watch(ctx, aw.Hex(), "cam", 10); err != nil {
@@ -154,7 +159,7 @@ func TestLiveEndToEnd(t *testing.T) {
 	defer bob.svc.Subscribe(func(e Event) {
 		if e.Kind == EventSegment {
 			lmu.Lock()
-			if seen++; seen > liveEdge { // not the backlog a newcomer gets
+			if seen++; seen > 10 { // not the backlog a newcomer gets
 				lat = append(lat, time.Since(e.Captured))
 			}
 			lmu.Unlock()
@@ -167,6 +172,7 @@ func TestLiveEndToEnd(t *testing.T) {
 	if len(first) < 25 {
 		t.Fatalf("ffprobe decoded %d frames through bob's gateway", len(first))
 	}
+	checkLLHLS(t, ctx, gw, url)
 
 	// One player across the failure: ffprobe decodes 8 s of the stream
 	// while bob's relay is killed under it.
@@ -176,7 +182,7 @@ func TestLiveEndToEnd(t *testing.T) {
 	lastBefore := st.Streams[0].Last
 	waitFor(t, ctx, "bob two segments further", func() bool {
 		st, _ = bob.svc.Status(ctx)
-		return st.Streams[0].Last >= lastBefore+2
+		return st.Streams[0].Last >= lastBefore+10
 	})
 	relay := st.Streams[0].Upstream
 	if relay != carol.node.Addr() && relay != dave.node.Addr() {
@@ -212,10 +218,52 @@ func TestLiveEndToEnd(t *testing.T) {
 	lmu.Lock()
 	slices.Sort(lat)
 	if len(lat) > 0 {
-		t.Logf("glass to bob's node (1 s segments): p50 %v p95 %v over %d segments", lat[len(lat)/2].Round(time.Millisecond), lat[len(lat)*95/100].Round(time.Millisecond), len(lat))
+		t.Logf("glass to bob's node (0.2 s parts): p50 %v p95 %v over %d segments", lat[len(lat)/2].Round(time.Millisecond), lat[len(lat)*95/100].Round(time.Millisecond), len(lat))
 	}
 	lmu.Unlock()
 	t.Logf("frames decoded %d, then %d across the failure (pts %.2f to %.2f); bob %+v", len(first), len(pts), pts[0], last(pts), st.Stats)
+}
+
+// checkLLHLS reads bob's LL-HLS playlist as hls.js does: parts listed
+// with a preload hint, a blocking reload for the next part that returns
+// once it is listed, and the hinted part itself.
+func checkLLHLS(t *testing.T, ctx context.Context, proxy, url string) {
+	t.Helper()
+	pu, _ := neturl.Parse("http://" + proxy)
+	c := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}, Timeout: 20 * time.Second}
+	get := func(u string) string {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s %s", u, resp.Status, b)
+		}
+		return string(b)
+	}
+	pl := get(url)
+	for _, tag := range []string{"#EXT-X-PART-INF:PART-TARGET=0.200", "#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES", "#EXT-X-PART:DURATION=0.200,URI=", "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=", "#EXTINF:1.000,\ns"} {
+		if !strings.Contains(pl, tag) {
+			t.Fatalf("LL-HLS playlist lacks %q:\n%s", tag, pl)
+		}
+	}
+	_, hint, _ := strings.Cut(pl, "#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"")
+	next, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(hint), ".ts\""), 10, 64)
+	if err != nil {
+		t.Fatalf("preload hint %q: %v", hint, err)
+	}
+	msn, part := (next-1)/5, (next-1)%5
+	blocked := get(fmt.Sprintf("%s?_HLS_msn=%d&_HLS_part=%d", url, msn, part))
+	if !strings.Contains(blocked, fmt.Sprintf("URI=\"%d.ts\"", next)) {
+		t.Fatalf("blocking reload for part %d.%d (%d.ts) answered without it:\n%s", msn, part, next, blocked)
+	}
+	if got := get(strings.TrimSuffix(url, "index.m3u8") + fmt.Sprintf("%d.ts", next)); len(got) == 0 || got[0] != 0x47 {
+		t.Fatalf("part %d is not MPEG-TS (%d bytes)", next, len(got))
+	}
 }
 
 func last(xs []float64) float64 {

@@ -14,6 +14,11 @@ const (
 	EventSegment EventKind = iota + 1
 	// EventFailover: the upstream (Peer) failed and was replaced.
 	EventFailover
+	// EventHolder: a joiner (Peer) of a stream gated to holders of
+	// Token waits for its balance: answer with HolderCmd.
+	EventHolder
+	// EventDenied: the origin or a relay refused this node (Reason).
+	EventDenied
 )
 
 func (k EventKind) String() string {
@@ -22,6 +27,10 @@ func (k EventKind) String() string {
 		return "segment"
 	case EventFailover:
 		return "failover"
+	case EventHolder:
+		return "holder"
+	case EventDenied:
+		return "denied"
 	}
 	return "unknown"
 }
@@ -34,4 +43,10 @@ type Event struct {
 	Captured time.Time
 	Size     int
 	Peer     common.Address
+	Token    common.Address // EventHolder
+	// Data and Duration are an EventSegment's verified bytes (never to
+	// be modified) and its duration.
+	Data     []byte
+	Duration time.Duration
+	Reason   string // EventDenied
 }

@@ -31,9 +31,33 @@ import (
 type Ingest struct {
 	Stream *Service
 	Logger *slog.Logger
+	// Parts, if over 1, makes the stream LL-HLS: each segment the
+	// encoder PUTs is one part, Parts of them a segment. The encoder
+	// must start every part with a keyframe (ffmpeg at 25 fps:
+	// -g 5 -hls_time 0.2 with Parts 5 makes 1 s segments of 0.2 s parts).
+	Parts int
+	// Access is who may watch what the encoder pushes; zero: everyone.
+	Access Access
 
-	mu      sync.Mutex // guards streams
+	mu      sync.Mutex // guards streams and opts
 	streams map[string]*ingestState
+	opts    map[string]ingestOpts
+}
+
+type ingestOpts struct {
+	parts  int
+	access Access
+}
+
+// Set makes stream name's parts and access differ from Parts and
+// Access; it applies when the encoder's first playlist arrives.
+func (g *Ingest) Set(name string, parts int, access Access) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.opts == nil {
+		g.opts = map[string]ingestOpts{}
+	}
+	g.opts[name] = ingestOpts{parts, access}
 }
 
 type ingestState struct {
@@ -111,7 +135,18 @@ func (g *Ingest) put(ctx context.Context, name, file string, body []byte) error 
 	if err != nil {
 		return err
 	}
-	if _, err := g.Stream.Publish(ctx, name, 0); err != nil {
+	g.mu.Lock()
+	o, ok := g.opts[name]
+	g.mu.Unlock()
+	if !ok {
+		o = ingestOpts{g.Parts, g.Access}
+	}
+	pub := PublishCmd{Name: name, Access: o.access}
+	if o.parts > 1 && len(entries) > 0 {
+		pub.Parts = o.parts
+		pub.Target = time.Duration(o.parts) * entries[0].dur.Round(time.Millisecond)
+	}
+	if _, err := g.Stream.r.Do(ctx, pub); err != nil {
 		return err
 	}
 	st.push.Lock()
@@ -248,13 +283,15 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	file := parts[2]
 	if file == "index.m3u8" {
-		v, err := poll(ctx, wait, func() (PlaylistView, error) {
-			v, err := g.Stream.Playlist(ctx, k)
-			if err == nil && len(v.Held) == 0 {
-				err = ErrNotFound
-			}
-			return v, err
-		})
+		v, err := g.playlist(ctx, k, r.URL.Query(), wait)
+		if errors.Is(err, ErrMalformed) {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if errors.Is(err, ErrDenied) {
+			http.Error(w, err.Error(), http.StatusForbidden) // the reason is in the text
+			return
+		}
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusGatewayTimeout)
 			return
@@ -264,6 +301,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(RenderM3U8(v))
 		return
 	}
+	if msn, ok := strings.CutPrefix(file, "s"); ok {
+		g.segment(w, r, k, strings.TrimSuffix(msn, ".ts"), wait)
+		return
+	}
 	seq, err := strconv.ParseUint(strings.TrimSuffix(file, ".ts"), 10, 64)
 	if err != nil || !strings.HasSuffix(file, ".ts") {
 		http.NotFound(w, r)
@@ -271,7 +312,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	data, err := poll(ctx, wait, func() ([]byte, error) { return g.Stream.Segment(ctx, k, seq) })
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusNotFound)
+		http.Error(w, err.Error(), errStatus(err))
 		return
 	}
 	w.Header().Set("Content-Type", "video/mp2t")
@@ -290,24 +331,22 @@ func poll[T any](ctx context.Context, wait time.Duration, f func() (T, error)) (
 		select {
 		case <-ctx.Done():
 			return v, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(pollEvery):
 		}
 	}
 }
 
+// pollEvery is how often a waiting request looks again.
+const pollEvery = 20 * time.Millisecond
+
 // RenderM3U8 writes v as an HLS media playlist (RFC 8216) of the
 // newest run of consecutive segments held, named <seq>.ts.
+// A stream published in parts is rendered as LL-HLS (llhls.go).
 func RenderM3U8(v PlaylistView) []byte {
-	held := map[uint64]bool{}
-	for _, q := range v.Held {
-		held[q] = true
+	if v.Playlist.Parts > 1 {
+		return renderLL(v)
 	}
-	segs := v.Playlist.Segments
-	i := len(segs)
-	for i > 0 && held[segs[i-1].Seq] {
-		i--
-	}
-	segs = segs[i:]
+	segs := heldRun(v)
 	target := int((v.Playlist.Target + time.Second - 1) / time.Second)
 	for _, s := range segs {
 		target = max(target, int((s.Duration+time.Second-1)/time.Second))

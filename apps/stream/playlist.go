@@ -36,8 +36,15 @@ type Segment struct {
 type Playlist struct {
 	Key
 	// Target is the target segment duration.
-	Target   time.Duration
-	Ended    bool
+	Target time.Duration
+	Ended  bool
+	// Parts is how many entries make one HLS segment when the stream is
+	// cut into LL-HLS parts: entry seq is part (seq−1) mod Parts of
+	// media segment (seq−1) div Parts, each Target/Parts long. 0 or 1:
+	// every entry is a whole segment.
+	Parts int
+	// Access is who may watch (everyone when zero).
+	Access   Access
 	Segments []Segment
 	// Sig is the owner's EIP-191 signature of the encoding before it.
 	Sig []byte
@@ -50,7 +57,34 @@ const (
 	magic      = "ANS1"
 	sigLen     = 65
 	segLen     = 8 + 4 + 4 + 8 + 32
+	// MaxParts bounds Playlist.Parts.
+	MaxParts = 255
 )
+
+// Playlist flags.
+const (
+	flagEnded  = 1
+	flagParts  = 2 // a u8 Parts follows the flags
+	flagAccess = 4 // an Access follows (access.go)
+)
+
+// PartTarget is the duration of one part (Target/Parts), or Target
+// when entries are whole segments.
+func (p *Playlist) PartTarget() time.Duration {
+	if p.Parts > 1 {
+		return p.Target / time.Duration(p.Parts)
+	}
+	return p.Target
+}
+
+// MSN returns the HLS media sequence number of entry seq and its part
+// index within that segment (0 when entries are whole segments).
+func (p *Playlist) MSN(seq uint64) (msn uint64, part int) {
+	if p.Parts > 1 {
+		return (seq - 1) / uint64(p.Parts), int((seq - 1) % uint64(p.Parts))
+	}
+	return seq, 0
+}
 
 // Last is the newest segment's sequence number (0 with none).
 func (p *Playlist) Last() uint64 {
@@ -83,9 +117,22 @@ func (p *Playlist) body() []byte {
 	b = binary.BigEndian.AppendUint32(b, uint32(p.Target/time.Millisecond))
 	var flags byte
 	if p.Ended {
-		flags |= 1
+		flags |= flagEnded
 	}
-	b = append(b, flags, byte(len(p.Segments)))
+	if p.Parts > 1 {
+		flags |= flagParts
+	}
+	if !p.Access.Public() {
+		flags |= flagAccess
+	}
+	b = append(b, flags)
+	if p.Parts > 1 {
+		b = append(b, byte(p.Parts))
+	}
+	if !p.Access.Public() {
+		b = appendAccess(b, p.Access)
+	}
+	b = append(b, byte(len(p.Segments)))
 	for _, s := range p.Segments {
 		b = binary.BigEndian.AppendUint64(b, s.Seq)
 		b = binary.BigEndian.AppendUint32(b, uint32(s.Duration/time.Millisecond))
@@ -145,12 +192,29 @@ func parsePlaylist(b []byte) (*Playlist, error) {
 		return nil, fmt.Errorf("%w: %q", ErrBadName, p.Name)
 	}
 	p.Target = time.Duration(binary.BigEndian.Uint32(r)) * time.Millisecond
-	flags, count := r[4], int(r[5])
-	r = r[6:]
-	if flags&^1 != 0 {
+	flags := r[4]
+	r = r[5:]
+	if flags&^(flagEnded|flagParts|flagAccess) != 0 {
 		return nil, bad("unknown flags")
 	}
-	p.Ended = flags&1 != 0
+	p.Ended = flags&flagEnded != 0
+	if flags&flagParts != 0 {
+		if len(r) < 1 || r[0] < 2 {
+			return nil, bad("parts")
+		}
+		p.Parts, r = int(r[0]), r[1:]
+	}
+	if flags&flagAccess != 0 {
+		var err error
+		if p.Access, r, err = parseAccess(r); err != nil {
+			return nil, err
+		}
+	}
+	if len(r) < 1 {
+		return nil, bad("short")
+	}
+	count := int(r[0])
+	r = r[1:]
 	if count > MaxWindow || len(r) != count*segLen+sigLen {
 		return nil, bad("length")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/anynet/anynet/apps/internal/runner"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/transport"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -36,6 +37,10 @@ type Config struct {
 	// IngestKey is the secret in ingest URLs; empty means a random one
 	// (Service.IngestKey).
 	IngestKey string
+	// Holds reads whether wallet holds token (a balance above zero),
+	// for streams gated to a token's holders; nil refuses their joiners
+	// (the daemon reads the chain: pay.Chain.Balance).
+	Holds func(ctx context.Context, token, wallet common.Address) (bool, error)
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
 	// WebRTC configures ICE for WHIP and WHEP sessions (webrtc.go); nil
@@ -46,12 +51,15 @@ type Config struct {
 
 // Service runs the stream core on a node.
 type Service struct {
-	host service.Host
-	r    *runner.Runner
-	core *Core
-	key  string
-	log  *slog.Logger
-	rtc  *rtc // WebRTC media: WHIP, WHEP, RTCPort
+	host  service.Host
+	r     *runner.Runner
+	core  *Core
+	key   string
+	log   *slog.Logger
+	holds func(ctx context.Context, token, wallet common.Address) (bool, error)
+	ctx   context.Context // ends with Close: token checks under way
+	stop  context.CancelFunc
+	rtc   *rtc // WebRTC media: WHIP, WHEP, RTCPort
 
 	mu     sync.Mutex // guards subs and nextID
 	subs   map[int]func(Event)
@@ -75,7 +83,8 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{host: cfg.Host, core: core, key: cfg.IngestKey, log: cfg.Logger, subs: map[int]func(Event){}}
+	s := &Service{host: cfg.Host, core: core, key: cfg.IngestKey, log: cfg.Logger, subs: map[int]func(Event){}, holds: cfg.Holds}
+	s.ctx, s.stop = context.WithCancel(context.WithoutCancel(ctx))
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -100,6 +109,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 
 // Close stops the service.
 func (s *Service) Close() error {
+	s.stop()
 	s.rtc.close()
 	return s.r.Close()
 }
@@ -112,11 +122,39 @@ func (s *Service) event(e any) {
 	if !ok {
 		return
 	}
+	if ev.Kind == EventHolder {
+		go s.checkHolder(ev.Token, ev.Peer)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, fn := range s.subs {
 		fn(ev)
 	}
+}
+
+// checkHolder reads a token balance for the core (EventHolder).
+func (s *Service) checkHolder(token, wallet common.Address) {
+	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+	defer cancel()
+	cmd := HolderCmd{Token: token, Wallet: wallet, Err: errNoHolds}
+	if s.holds != nil {
+		cmd.Holds, cmd.Err = s.holds(ctx, token, wallet)
+	}
+	if cmd.Err != nil {
+		s.log.Warn("stream: token check", "token", token, "wallet", wallet, "err", cmd.Err)
+	}
+	s.r.Do(ctx, cmd)
+}
+
+var errNoHolds = errors.New("stream: this node cannot read token balances")
+
+// PublishWith starts publishing as cmd says (Target, Parts, Access).
+func (s *Service) PublishWith(ctx context.Context, cmd PublishCmd) (Key, error) {
+	v, err := s.r.Do(ctx, cmd)
+	if err != nil {
+		return Key{}, err
+	}
+	return v.(Key), nil
 }
 
 // Subscribe calls fn with every event until cancel; fn runs on the

@@ -21,13 +21,21 @@ import (
 var (
 	simViewers = flag.Int("stream.viewers", 0, "viewers of TestSimStream (0: 300; the issue's run is 3000)")
 	simRelays  = flag.Int("stream.relays", 0, "relays of TestSimStream (0: 8; the issue's run is 36)")
+	simParts   = flag.Int("stream.parts", 4, "LL-HLS parts a 1 s segment of TestSimStream (1: whole segments)")
 )
 
-// Player model of TestSimStream: a viewer starts playing holdback
-// after its first segments arrive, at the newest of them (the live
-// edge, as low-latency players do), and plays segments back to back; a
-// segment not there when its turn comes is a stall until it arrives.
-const holdback = 500 * time.Millisecond
+// Player model of TestSimStream: a viewer starts playing a hold-back
+// after its first entries arrive, at the newest of them (the live
+// edge, as low-latency players do), and plays entries back to back; an
+// entry not there when its turn comes is a stall until it arrives. The
+// hold-back is LL-HLS's PART-HOLD-BACK, 3 parts, with parts; 500 ms
+// with whole segments.
+func holdback(unit time.Duration, parts int) time.Duration {
+	if parts > 1 {
+		return 3 * unit
+	}
+	return 500 * time.Millisecond
+}
 
 // dieCmd makes a mortal core go silent: a relay that hangs (no FIN, no
 // RST), the worst failure for its children.
@@ -66,6 +74,9 @@ type streamRun struct {
 	cmdErrs   int
 	lastErr   error
 	epoch     time.Time
+	verified  *Verified     // shared by every core: each playlist verified once
+	parts     int           // entries a 1 s segment
+	unit      time.Duration // an entry's duration
 }
 
 func (r *streamRun) service(relays, viewers int, capacity int, length time.Duration) *sim.Service {
@@ -74,7 +85,7 @@ func (r *streamRun) service(relays, viewers int, capacity int, length time.Durat
 		Core: func(self common.Address, st service.Store, rnd io.Reader) service.Core {
 			r.mu.Lock()
 			defer r.mu.Unlock()
-			cfg := CoreConfig{Self: self, Fanout: 3}
+			cfg := CoreConfig{Self: self, Fanout: 3, Verified: r.verified}
 			cfg.Sign, cfg.Owner = r.sign, r.key.Owner // only the publisher's are used
 			c, err := NewCore(cfg)
 			if err != nil {
@@ -87,15 +98,15 @@ func (r *streamRun) service(relays, viewers int, capacity int, length time.Durat
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.publisher = hosts[0]
-			cmds := []sim.Command{{At: 500 * time.Millisecond, Node: r.publisher, Cmd: PublishCmd{Name: r.key.Name, Target: time.Second}}}
+			cmds := []sim.Command{{At: 500 * time.Millisecond, Node: r.publisher, Cmd: PublishCmd{Name: r.key.Name, Target: time.Second, Parts: r.parts}}}
 			start := time.Duration(w.Start)
-			for i := range int(length / time.Second) {
-				seg := make([]byte, 4096)
+			for i := range int(length / r.unit) {
+				seg := make([]byte, 4096*int(r.unit)/int(time.Second))
 				for j := range seg {
 					seg[j] = byte(rng.Uint32())
 				}
-				cmds = append(cmds, sim.Command{At: start + time.Duration(i)*time.Second, Node: r.publisher,
-					Cmd: PushCmd{Name: r.key.Name, Data: seg, Duration: time.Second}})
+				cmds = append(cmds, sim.Command{At: start + time.Duration(i)*r.unit, Node: r.publisher,
+					Cmd: PushCmd{Name: r.key.Name, Data: seg, Duration: r.unit}})
 			}
 			rs, vs := hosts[1:1+relays], hosts[1+relays:min(len(hosts), 1+relays+viewers)]
 			for i, h := range rs {
@@ -140,10 +151,10 @@ func (r *streamRun) service(relays, viewers int, capacity int, length time.Durat
 			case EventSegment:
 				if o.Node == r.publisher {
 					if r.epoch.IsZero() {
-						r.epoch = e.Captured.Add(-o.At + time.Second)
+						r.epoch = e.Captured.Add(-o.At + r.unit)
 					}
 					r.segments++
-					r.captured[e.Seq] = o.At - time.Second
+					r.captured[e.Seq] = o.At - r.unit
 					return nil
 				}
 				if r.relays[o.Node] {
@@ -193,7 +204,7 @@ func (r *streamRun) play() playResult {
 			}
 		}
 		res.viewers++
-		sched := a[first] + holdback
+		sched := a[first] + holdback(r.unit, r.parts)
 		startAt := sched
 		for q := first; q <= lastSeq; q++ {
 			at, ok := a[q]
@@ -212,7 +223,7 @@ func (r *streamRun) play() playResult {
 				sched = at
 			}
 			res.g2g = append(res.g2g, sched-r.captured[q])
-			sched += time.Second
+			sched += r.unit
 		}
 		res.viewerHours += (sched - startAt).Hours()
 	}
@@ -229,14 +240,18 @@ func pct(ds []time.Duration, p int) time.Duration {
 
 // TestSimStream runs the real core in the simulator: one publisher
 // (fan-out 3), relays of capacity 100 and viewers that join over 20 s,
-// a 1 s segment a second for 60 s; two relays hang at half time.
-// Invariants: no relay serves more than 100, every viewer gets every
-// segment from its first one on (none twice), the publisher uploads at
-// most a few copies of each segment. It reports glass-to-glass latency
-// (p50, p95) and stalls per viewer-hour under the player model above.
+// 60 s of 1 s segments in LL-HLS parts of 250 ms (-stream.parts 1:
+// whole segments); two relays hang at half time. Invariants: no relay
+// serves more than 100, every viewer gets every entry from its first
+// one on (none twice), the publisher uploads at most a few copies of
+// each. It reports glass-to-glass latency (p50, p95) and stalls per
+// viewer-hour under the player model above, and with parts holds the
+// issue's targets in virtual time: p95 ≤ 3 s, a relay failure costs at
+// most 2 s of stall.
 func TestSimStream(t *testing.T) {
-	// The suite runs 300 viewers; the 3,000-viewer run takes far longer
-	// than the suite's budget: -stream.viewers 3000 -stream.relays 36.
+	// The suite runs 300 viewers; the issue's run (3,000 viewers over 36
+	// relays, about 16 min at load 20) is
+	//   go test -run TestSimStream -v -timeout 60m ./apps/stream -stream.viewers 3000 -stream.relays 36
 	viewers, relays := *simViewers, *simRelays
 	if viewers == 0 {
 		viewers = 300
@@ -253,7 +268,8 @@ func TestSimStream(t *testing.T) {
 	signer := transport.NewKeySigner(key)
 	r := &streamRun{key: Key{signer.Address(), "live"}, sign: signer.SignText, relays: map[common.Address]bool{},
 		killed: map[common.Address]bool{}, cores: map[common.Address]*Core{}, captured: map[uint64]time.Duration{},
-		arrivals: map[common.Address]map[uint64]time.Duration{}}
+		arrivals: map[common.Address]map[uint64]time.Duration{}, parts: max(1, *simParts), verified: &Verified{}}
+	r.unit = time.Second / time.Duration(r.parts)
 	nodes := 1 + relays + viewers
 	sc, err := sim.ParseScenario([]byte(fmt.Sprintf(`
 name: stream
@@ -307,5 +323,13 @@ workload:
 	}
 	if r.failovers == 0 {
 		t.Fatal("the hung relays caused no failover")
+	}
+	if r.parts > 1 {
+		if p95 := pct(res.g2g, 95); p95 > 3*time.Second {
+			t.Fatalf("glass-to-glass p95 %v over 3 s", p95)
+		}
+		if res.failoverMax > 2*time.Second {
+			t.Fatalf("a relay failure cost a viewer %v of stall, over 2 s", res.failoverMax)
+		}
 	}
 }

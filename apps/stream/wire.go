@@ -53,6 +53,7 @@ type msg struct {
 	playlist []byte // aliases the frame
 	children int
 	up       common.Address
+	reason   byte
 }
 
 func appendKey(b []byte, typ byte, k Key) []byte {
@@ -162,6 +163,10 @@ func decode(b []byte) (msg, error) {
 	case msgLeave:
 		if len(r) != 0 {
 			return bad("length")
+		}
+	case msgDenied:
+		if !parseDenied(r, &m) {
+			return bad("length or reason")
 		}
 	default:
 		return bad("unknown type")

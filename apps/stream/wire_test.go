@@ -109,8 +109,12 @@ func TestParseMediaPlaylist(t *testing.T) {
 }
 
 func FuzzDecodePlaylist(f *testing.F) {
-	_, b := vectorPlaylist(f)
+	p, b := vectorPlaylist(f)
 	f.Add(b)
+	p.Parts, p.Access = 4, Access{Allow: []common.Address{{7}}, Token: common.Address{9}}
+	if b, err := p.Sign(vectorSigner(f).SignText); err == nil {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := parsePlaylist(b)
 		if err != nil {
@@ -124,7 +128,7 @@ func FuzzDecodePlaylist(f *testing.F) {
 
 func FuzzDecodeFrame(f *testing.F) {
 	k := Key{common.Address{1}, "cam"}
-	for _, b := range [][]byte{encSub(k, 0, 0, 1), encAccept(k, 1), encRedirect(k, []common.Address{{2}}), encSeg(k, 1, content.ID{}, []byte("x")), encLoad(k, 1, 1, 1, common.Address{}), encLeave(k)} {
+	for _, b := range [][]byte{encSub(k, 0, 0, 1), encAccept(k, 1), encRedirect(k, []common.Address{{2}}), encSeg(k, 1, content.ID{}, []byte("x")), encLoad(k, 1, 1, 1, common.Address{}), encLeave(k), encDenied(k, deniedList)} {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) { decode(b) })

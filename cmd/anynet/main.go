@@ -47,7 +47,7 @@ DIR/config.yaml (written by init), then defaults.`,
 	})
 	root.AddCommand(newDemo(), newInit(), newUp(), newUI(),
 		newStatus(), newPeers(), newRoutes(), newEvents(), newResolve(), newRegister(), newPing(),
-		newChain(), newChat(), newMail(), newPass(), newExit(), newProxy(), newMQ(), newRelay())
+		newChain(), newChat(), newMail(), newPass(), newExit(), newProxy(), newMQ(), newRelay(), newStream())
 	root.AddCommand(newSim(), newService())
 	root.AddCommand(payVerbs()...)
 	root.AddCommand(contentVerbs()...)

@@ -108,6 +108,7 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.StringSlice("proxy-rules", nil, "send a domain (and its subdomains) through one exit or direct: DOMAIN=EXIT or DOMAIN=direct (repeatable)")
 	f.String("proxy-max-price", "", "pay exits their advertised price up to this (wei per size, e.g. 2000/MiB; under the vpn budget); unset pays nothing")
 	f.String("web-proxy", "", "serve the web proxy for http://NAME.anynet/ on this loopback address (e.g. 127.0.0.1:8080; PAC file at /proxy.pac)")
+	f.String("stream-ingest", "", "loopback host:port where encoders push live streams (HLS over HTTP PUT; default a free port; off: none)")
 	f.Int("content-cache-mib", 0, "cap the downloaded content kept, in MiB (0: no cap; pinned and shared blobs always stay)")
 	f.StringSlice("mq-cluster", nil, "join a replicated message-queue cluster with these members' nodes: names or 0x wallets, each listing the others; this node's own wallet makes its other nodes members (repeatable)")
 	f.StringSlice("relay-role", nil, "relay incentives: edge, watchdog and/or guardian (key relay.role; every node is an endpoint)")

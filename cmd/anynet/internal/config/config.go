@@ -136,6 +136,10 @@ type Config struct {
 	// ContentCacheMiB caps the downloaded blobs the content service
 	// keeps, in MiB (key content.cache-mib); 0 keeps everything.
 	ContentCacheMiB int
+	// StreamIngest is the loopback host:port where encoders push live
+	// streams (apps/stream; HLS over HTTP PUT); empty picks a free port,
+	// "off" runs none.
+	StreamIngest string
 	// MQCluster are the other members (names or 0x wallets) of a
 	// replicated cluster of message queues (apps/mq) this node joins; each
 	// member lists the others. Empty runs the queues alone.
@@ -179,7 +183,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.tls-only", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.tls-only", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "stream-ingest", "log-level", "log-format",
 	"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges", "relay.probe-partner", "relay.epoch", "relay.fee-bps", "relay.contract",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-wallets", "exit-bytes", "proxy", "proxy-exits", "proxy-rules", "proxy-max-price",
 	"passphrase-file", "keystore.scrypt",
@@ -363,6 +367,9 @@ func (c Config) Validate() error {
 	}
 	if c.WebProxy != "" && !IsLoopback(c.WebProxy) {
 		return invalid("web-proxy", c.WebProxy, "a loopback host:port, e.g. 127.0.0.1:8080 (the proxy asks no credentials)")
+	}
+	if c.StreamIngest != "" && c.StreamIngest != "off" && !IsLoopback(c.StreamIngest) {
+		return invalid("stream-ingest", c.StreamIngest, "a loopback host:port, e.g. 127.0.0.1:4201, or off (the key in its URLs is the only credential)")
 	}
 	if c.ContentCacheMiB < 0 {
 		return invalid("content.cache-mib", fmt.Sprint(c.ContentCacheMiB), "a number of MiB from 0 (0: no cap)")

@@ -170,7 +170,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("mail.delay-notice", d.MailDelayNotice.String())
 	v.SetDefault("mail.quota", humanize.IBytes(uint64(d.MailQuota)))
 	v.SetDefault("mail.retention", d.MailRetention.String())
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-bytes", "proxy", "proxy-max-price", "web-proxy"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-bytes", "proxy", "proxy-max-price", "web-proxy", "stream-ingest"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -272,6 +272,7 @@ func decode(v *viper.Viper) (Config, error) {
 	}
 	c.MQGateway = str("mq-gateway")
 	c.WebProxy = str("web-proxy")
+	c.StreamIngest = str("stream-ingest")
 	if x := v.Get("content.cache-mib"); x != nil && str("content.cache-mib") != "" {
 		n, e := cast.ToIntE(x)
 		if e != nil && err == nil {

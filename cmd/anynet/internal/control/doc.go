@@ -115,6 +115,16 @@
 //	POST /v1/content/serve   {"target"}                     ContentSite (target http://127.0.0.1:PORT; "": stop)
 //	POST /v1/content/publish {"dir","name"}                 ContentPublished (name: its contenthash is set)
 //
+// A Backend implementing StreamBackend serves live streams
+// (apps/stream): an encoder pushes HLS over HTTP PUT to the ingest URL
+// publish returns; players open the URL play returns through the web
+// proxy; a refused viewer's proxy answers 403 with the reason:
+//
+//	POST /v1/stream/publish {"name","parts","allow","token"}    StreamPublished (ingest URL, HOST/NAME)
+//	GET  /v1/stream/list                                        []StreamInfo
+//	POST /v1/stream/play    {"host","name","relay"}             StreamPlaying (URL, web proxy)
+//	POST /v1/stream/record  {"name","stop","share","public","to"} StreamRecording (stopped: a shared collection)
+//
 // A Backend implementing PayBackend serves payments (apps/pay): amounts
 // are decimal strings of base units (wei for ether; ParseAmount also
 // takes "0.5eth" and "20gwei"), a token an ERC-20 0x address ("" is

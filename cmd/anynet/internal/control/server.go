@@ -186,6 +186,7 @@ func (s *Server) handler(b Backend) http.Handler {
 	s.mqHandlers(b, get, post)
 	s.relayHandlers(b, get, post)
 	s.contentHandlers(mux, b, get, post)
+	s.streamHandlers(b, get, post)
 	s.eventHandlers(mux, b)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if uid, _ := r.Context().Value(uidKey{}).(int); uid != allowedUID() {

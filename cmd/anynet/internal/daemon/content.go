@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/anynet/anynet/apps/content"
+	"github.com/anynet/anynet/apps/stream"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/naming"
 )
@@ -55,7 +56,11 @@ func (d *Daemon) startContent(ctx context.Context) error {
 			Contenthash: func(ctx context.Context, name string) ([]byte, error) {
 				return d.names.Contenthash(ctx, d.fullName(name))
 			}}
-		c.proxy = &http.Server{Handler: gw, ReadHeaderTimeout: 30 * time.Second}
+		var h http.Handler = gw
+		if d.stream != nil { // http://NAME.anynet/live/… first
+			h = &stream.Gateway{Stream: d.stream.svc, Next: gw}
+		}
+		c.proxy = &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
 		go c.proxy.Serve(c.ln)
 		d.log.Info("web proxy for http://NAME.anynet/", "addr", c.ln.Addr().String(), "pac", "http://"+c.ln.Addr().String()+"/proxy.pac")
 	}

@@ -99,7 +99,9 @@ type Daemon struct {
 	// content is the content service, web proxy and live site
 	// (content.go).
 	content *contentNode
-	ctl     *control.Server
+	// stream is the live stream service and its ingest (stream.go).
+	stream *streamNode
+	ctl    *control.Server
 	// events is the journal GET /v1/events serves (events.go).
 	events *control.Journal
 
@@ -249,6 +251,9 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 	if err := d.startMQ(ctx); err != nil {
 		return nil, err
 	}
+	if err := d.startStream(ctx); err != nil {
+		return nil, err
+	}
 	if err := d.startContent(ctx); err != nil {
 		return nil, err
 	}
@@ -373,6 +378,7 @@ func (d *Daemon) Close() error {
 	d.mq.close()
 	d.closeContent()
 	d.closeRelay()
+	d.closeStream()
 	if d.echo != nil {
 		d.echo.Close()
 	}

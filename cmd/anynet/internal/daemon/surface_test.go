@@ -17,7 +17,7 @@ func TestSurface(t *testing.T) {
 		reflect.TypeFor[control.Backend](), reflect.TypeFor[control.ChatBackend](),
 		reflect.TypeFor[control.CommunityBackend](), reflect.TypeFor[control.PassBackend](),
 		reflect.TypeFor[control.EventBackend](), reflect.TypeFor[control.PayBackend](), reflect.TypeFor[control.VPNBackend](), reflect.TypeFor[control.MailBackend](),
-		reflect.TypeFor[control.MQBackend](), reflect.TypeFor[control.ContentBackend](), reflect.TypeFor[control.RelayBackend](),
+		reflect.TypeFor[control.MQBackend](), reflect.TypeFor[control.ContentBackend](), reflect.TypeFor[control.RelayBackend](), reflect.TypeFor[control.StreamBackend](),
 	} {
 		for i := range it.NumMethod() {
 			api[it.Method(i).Name] = true

@@ -1,0 +1,34 @@
+package stream
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/anynet/anynet/naming"
+)
+
+// DocumentEntry is the value of the DocumentEntryType service entry.
+var DocumentEntry = "port:" + strconv.Itoa(Port)
+
+// Publish writes the AnynetStream entry into wallet's DID document
+// unless it is there and valid for more than half of
+// naming.DefaultValidity (auth must be the wallet); it reports whether
+// it wrote. A node that publishes or relays streams calls it.
+func Publish(ctx context.Context, names *naming.Client, auth *bind.TransactOpts, wallet common.Address) (bool, error) {
+	doc, err := names.DIDDocument(ctx, wallet)
+	if err != nil {
+		return false, fmt.Errorf("stream: publish: %w", err)
+	}
+	if until, ok := doc.ValidUntil("did/svc/"+DocumentEntryType, []byte(DocumentEntry)); ok && until.Sub(doc.Time) > naming.DefaultValidity/2 {
+		return false, nil
+	}
+	req := naming.PublishRequest{Identity: wallet, Services: []naming.Service{{Type: DocumentEntryType, Endpoint: DocumentEntry}}}
+	if _, err := names.Publish(ctx, auth, req); err != nil {
+		return false, fmt.Errorf("stream: publish: %w", err)
+	}
+	return true, nil
+}
