@@ -61,8 +61,7 @@ func appendSlice(dst []byte, data io.ReaderAt, outboard []byte, size, off, n int
 	if off < 0 || n < 0 || off+n > size || len(outboard) != outboardSize(size) {
 		return nil, fmt.Errorf("%w: slice [%d,+%d) of %d bytes", ErrMalformed, off, n, size)
 	}
-	groups := (n+GroupSize-1)/GroupSize + 2
-	out := slices.Grow(dst, 8+int(groups*GroupSize)+64*int(groups+64))
+	out := slices.Grow(dst, sliceSize(size, off, n))
 	out = append(out, outboard[:8]...)
 	o := 8 // next parent in outboard
 	var err error
@@ -98,6 +97,30 @@ func appendSlice(dst []byte, data io.ReaderAt, outboard []byte, size, off, n int
 	return out, err
 }
 
+// sliceSize is the length of the Bao slice of [off, off+n) of a blob
+// of size bytes (appendSlice's walk, without the bytes).
+func sliceSize(size, off, n int64) int {
+	total := 8
+	var rec func(pos, l int64)
+	rec = func(pos, l int64) {
+		if pos >= off+n || off >= pos+l {
+			return
+		}
+		if l <= GroupSize {
+			total += int(l)
+			return
+		}
+		total += 64
+		mid := int64(1) << (bits.Len64(uint64(l-1)) - 1)
+		rec(pos, mid)
+		rec(pos+mid, l-mid)
+	}
+	if size > 0 {
+		rec(0, size)
+	}
+	return total
+}
+
 // parentsWithin is how many parent nodes a subtree of l bytes has.
 func parentsWithin(l int64) int {
 	g := (l + GroupSize - 1) / GroupSize
@@ -105,8 +128,8 @@ func parentsWithin(l int64) int {
 }
 
 // verifySlice checks a Bao slice of [off, off+n) against id and returns
-// the blob's size and the range's bytes. A slice proves the size only
-// when it reaches the blob's last group (see Core).
+// the blob's size and the range's bytes (a new slice). A slice proves
+// the size only when it reaches the blob's last group (see Core).
 func verifySlice(id ID, slice []byte, off, n int64) (int64, []byte, error) {
 	if len(slice) < 8 {
 		return 0, nil, fmt.Errorf("%w: slice of %d bytes", ErrMalformed, len(slice))
@@ -115,15 +138,10 @@ func verifySlice(id ID, slice []byte, off, n int64) (int64, []byte, error) {
 	if size < 0 || off < 0 || n < 0 || off+n > size {
 		return 0, nil, fmt.Errorf("%w: range [%d,+%d) of %d bytes", ErrCorrupt, off, n, size)
 	}
-	if size == 0 {
-		if id != Sum(nil) || len(slice) != 8 {
-			return 0, nil, ErrCorrupt
-		}
-		return 0, nil, nil
-	}
-	b, ok := bao.VerifySlice(slice, groupLog, uint64(off), uint64(n), id)
-	if !ok {
-		return 0, nil, fmt.Errorf("%w: range [%d,+%d) of %s", ErrCorrupt, off, n, id.Short())
+	b := make([]byte, n)
+	size, err := verifyInto(b, id, slice, off, n)
+	if err != nil {
+		return 0, nil, err
 	}
 	return size, b, nil
 }

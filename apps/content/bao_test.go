@@ -2,6 +2,7 @@ package content
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"testing"
@@ -28,6 +29,39 @@ func TestIDVectors(t *testing.T) {
 	for _, bad := range []string{"", "xyz", id.String()[:63], "bafkreie"} {
 		if _, err := ParseID(bad); !errors.Is(err, ErrBadID) {
 			t.Errorf("ParseID(%q): %v", bad, err)
+		}
+	}
+}
+
+// TestAssembledOutboard: the parents of the verified slices of ranges
+// that cover a blob, put in their places, are its outboard, whatever
+// the range size and order.
+func TestAssembledOutboard(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, size := range []int64{1, GroupSize, GroupSize + 1, 5*GroupSize + 3, 64 * GroupSize, 100*GroupSize - 1} {
+		data := randomBytes(r, int(size))
+		id, want, err := Outboard(bytes.NewReader(data), size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rs := range []int64{GroupSize, 3 * GroupSize, 16 * GroupSize} {
+			ob := binary.LittleEndian.AppendUint64(make([]byte, 0, len(want)), uint64(size))[:len(want)]
+			n := (size + rs - 1) / rs
+			for _, i := range r.Perm(int(n)) {
+				off := int64(i) * rs
+				l := min(rs, size-off)
+				s, err := extractSlice(bytes.NewReader(data), want, size, off, l)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := make([]byte, l)
+				if _, err := verifyRange(got, ob, id, s, off, l); err != nil || !bytes.Equal(got, data[off:off+l]) {
+					t.Fatalf("size %d range %d: %v", size, i, err)
+				}
+			}
+			if !bytes.Equal(ob, want) {
+				t.Fatalf("size %d, ranges of %d: assembled outboard differs", size, rs)
+			}
 		}
 	}
 }
@@ -70,6 +104,9 @@ func TestSlices(t *testing.T) {
 			gotSize, b, err := verifySlice(id, s, off, n)
 			if err != nil || gotSize != size || !bytes.Equal(b, data[off:off+n]) {
 				t.Fatalf("size %d [%d,+%d): verify %v", size, off, n, err)
+			}
+			if _, err := verifyRange(make([]byte, n), make([]byte, 7), id, s, off, n); !errors.Is(err, ErrMalformed) {
+				t.Fatalf("size %d: an outboard of the wrong size accepted: %v", size, err)
 			}
 			bad := bytes.Clone(s)
 			bad[8+r.IntN(len(bad)-8)] ^= 1

@@ -40,12 +40,20 @@ type Blobs interface {
 }
 
 // DirBlobs keeps blobs as files in a directory: <hex> (the bytes),
-// <hex>.obao (the outboard) and <hex>.part (in progress).
+// <hex>.obao (the outboard) and <hex>.part (in progress). Files stay
+// open between calls (a range is many reads of groups), those of
+// complete blobs up to maxOpen of them, until the blob is deleted or
+// Close.
 type DirBlobs struct {
-	dir string
-	mu  sync.Mutex // guards obs
-	obs map[ID][]byte
+	dir   string
+	mu    sync.Mutex // guards the maps
+	obs   map[ID][]byte
+	parts map[ID]*os.File // blobs in progress, open for writing
+	open  map[ID]*os.File // complete blobs, open for reading
 }
+
+// maxOpen bounds the complete blobs DirBlobs keeps open.
+const maxOpen = 64
 
 var _ Blobs = (*DirBlobs)(nil)
 
@@ -54,7 +62,7 @@ func OpenDirBlobs(dir string) (*DirBlobs, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("content: blob dir: %w", err)
 	}
-	return &DirBlobs{dir: dir, obs: map[ID][]byte{}}, nil
+	return &DirBlobs{dir: dir, obs: map[ID][]byte{}, parts: map[ID]*os.File{}, open: map[ID]*os.File{}}, nil
 }
 
 func (d *DirBlobs) path(id ID, ext string) string { return filepath.Join(d.dir, id.String()+ext) }
@@ -76,18 +84,51 @@ func (d *DirBlobs) Stat(id ID) (int64, bool, error) {
 
 // ReadAt implements Blobs.
 func (d *DirBlobs) ReadAt(id ID, p []byte, off int64) (int, error) {
-	f, err := os.Open(d.path(id, ""))
-	if errors.Is(err, fs.ErrNotExist) {
-		f, err = os.Open(d.path(id, ".part"))
+	f, err := d.reader(id)
+	if err != nil {
+		return 0, err
 	}
+	n, err := f.ReadAt(p, off)
+	if errors.Is(err, os.ErrClosed) { // deleted meanwhile
+		return n, ErrNotFound
+	}
+	return n, err
+}
+
+// reader returns an open file of blob id, complete or in progress.
+func (d *DirBlobs) reader(id ID) (*os.File, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if f, ok := d.open[id]; ok {
+		return f, nil
+	}
+	if f, ok := d.parts[id]; ok {
+		return f, nil
+	}
+	f, err := os.Open(d.path(id, ""))
+	if err == nil {
+		if len(d.open) >= maxOpen {
+			for k, o := range d.open { // any one: reopening is cheap
+				o.Close()
+				delete(d.open, k)
+				break
+			}
+		}
+		d.open[id] = f
+		return f, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("content: read blob: %w", err)
+	}
+	f, err = os.OpenFile(d.path(id, ".part"), os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, ErrNotFound
+		return nil, ErrNotFound
 	}
 	if err != nil {
-		return 0, fmt.Errorf("content: read blob: %w", err)
+		return nil, fmt.Errorf("content: read blob: %w", err)
 	}
-	defer f.Close()
-	return f.ReadAt(p, off)
+	d.parts[id] = f
+	return f, nil
 }
 
 // Outboard implements Blobs; outboards are cached in memory.
@@ -113,24 +154,53 @@ func (d *DirBlobs) Outboard(id ID) ([]byte, error) {
 
 // Begin implements Blobs.
 func (d *DirBlobs) Begin(id ID, size int64) error {
-	f, err := os.OpenFile(d.path(id, ".part"), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := d.part(id, true)
 	if err != nil {
 		return fmt.Errorf("content: begin blob: %w", err)
 	}
-	defer f.Close()
 	if err := f.Truncate(size); err != nil {
 		return fmt.Errorf("content: begin blob: %w", err)
 	}
 	return nil
 }
 
+// part returns the open file of blob id in progress, creating it if
+// create is set.
+func (d *DirBlobs) part(id ID, create bool) (*os.File, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if f, ok := d.parts[id]; ok {
+		return f, nil
+	}
+	flag := os.O_RDWR
+	if create {
+		flag |= os.O_CREATE
+	}
+	f, err := os.OpenFile(d.path(id, ".part"), flag, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	d.parts[id] = f
+	return f, nil
+}
+
+// closePart closes blob id's file in progress, if it is open.
+func (d *DirBlobs) closePart(id ID) {
+	d.mu.Lock()
+	f, ok := d.parts[id]
+	delete(d.parts, id)
+	d.mu.Unlock()
+	if ok {
+		f.Close()
+	}
+}
+
 // WriteAt implements Blobs.
 func (d *DirBlobs) WriteAt(id ID, p []byte, off int64) error {
-	f, err := os.OpenFile(d.path(id, ".part"), os.O_RDWR, 0)
+	f, err := d.part(id, false)
 	if err != nil {
 		return fmt.Errorf("content: write blob: %w", err)
 	}
-	defer f.Close()
 	if _, err := f.WriteAt(p, off); err != nil {
 		return fmt.Errorf("content: write blob: %w", err)
 	}
@@ -139,6 +209,7 @@ func (d *DirBlobs) WriteAt(id ID, p []byte, off int64) error {
 
 // Finish implements Blobs.
 func (d *DirBlobs) Finish(id ID) error {
+	d.closePart(id)
 	part := d.path(id, ".part")
 	f, err := os.Open(part)
 	if err != nil {
@@ -159,6 +230,13 @@ func (d *DirBlobs) Finish(id ID) error {
 		return fmt.Errorf("%w: %s hashed to %s", ErrCorrupt, id.Short(), got.Short())
 	}
 	return d.commit(id, part, ob)
+}
+
+// finishWith completes a blob in progress whose every range was
+// verified as it was written, with its assembled outboard.
+func (d *DirBlobs) finishWith(id ID, ob []byte) error {
+	d.closePart(id)
+	return d.commit(id, d.path(id, ".part"), ob)
 }
 
 // commit writes the outboard, then renames the bytes into place.
@@ -197,13 +275,34 @@ func (d *DirBlobs) Put(r io.Reader, size int64) (ID, error) {
 
 // Delete implements Blobs.
 func (d *DirBlobs) Delete(id ID) error {
+	d.closePart(id)
 	d.mu.Lock()
 	delete(d.obs, id)
+	if f, ok := d.open[id]; ok {
+		f.Close()
+		delete(d.open, id)
+	}
 	d.mu.Unlock()
 	for _, ext := range []string{"", ".obao", ".part"} {
 		if err := os.Remove(d.path(id, ext)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("content: delete blob: %w", err)
 		}
+	}
+	return nil
+}
+
+// Close closes the files DirBlobs keeps open; it stays usable (files
+// are opened again as needed).
+func (d *DirBlobs) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id, f := range d.parts {
+		f.Close()
+		delete(d.parts, id)
+	}
+	for id, f := range d.open {
+		f.Close()
+		delete(d.open, id)
 	}
 	return nil
 }
@@ -296,6 +395,19 @@ func (m *MemBlobs) Finish(id ID) error {
 	if got != id {
 		delete(m.data, id)
 		return fmt.Errorf("%w: %s hashed to %s", ErrCorrupt, id.Short(), got.Short())
+	}
+	m.obs[id] = ob
+	return nil
+}
+
+// finishWith completes a blob in progress whose every range was
+// verified as it was written, with its assembled outboard.
+func (m *MemBlobs) finishWith(id ID, ob []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.data[id]
+	if !ok || len(ob) != outboardSize(int64(len(b))) {
+		return fmt.Errorf("content: finish blob %s: %w", id.Short(), ErrNotFound)
 	}
 	m.obs[id] = ob
 	return nil

@@ -38,6 +38,10 @@ type CoreConfig struct {
 	// past it the least recently used, not pinned and not shared, are
 	// deleted. Zero keeps everything.
 	CacheBytes int64
+	// Alloc, if set, returns a buffer of n bytes for a Data frame (the
+	// driver may recycle sent frames, as the runner's Frames does).
+	// Nil allocates.
+	Alloc func(n int) []byte
 }
 
 // Core is the content protocol with no I/O (service.Core): it serves
@@ -56,6 +60,7 @@ type Core struct {
 	cache   map[ID]*cached  // downloaded blobs (cache.go)
 	pins    map[ID]bool
 	stats   Stats
+	scratch []byte // a verified range, on its way to Blobs
 }
 
 // ask is a List or Who awaiting its answer.
@@ -103,6 +108,14 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 	}
 	return &Core{cfg: cfg, st: cfg.Store, blobs: cfg.Blobs, nextRq: binary.BigEndian.Uint32(seed[:]),
 		reqs: map[uint32]*req{}, asks: map[uint32]ask{}, cache: map[ID]*cached{}, pins: map[ID]bool{}}, nil
+}
+
+// alloc returns a buffer for a frame of n bytes.
+func (c *Core) alloc(n int) []byte {
+	if c.cfg.Alloc != nil {
+		return c.cfg.Alloc(n)
+	}
+	return make([]byte, n)
 }
 
 // Handle implements service.Core.

@@ -29,11 +29,18 @@ import (
 //  4. When the queue is empty, a range still in flight with a provider
 //     at most half as fast (or not measured yet) is asked of a faster
 //     one too (endgame); the first verified copy wins.
-//  5. Progress (the done ranges) is stored every progressEvery ranges
-//     after the bytes are written, so a restarted node resumes where it
-//     was; at the end Blobs.Finish hashes the whole blob once more.
+//  5. Progress (the done ranges) is stored once progressEvery ranges
+//     and progressBytes bytes are written since the last record (a
+//     node's store syncs every record: not one per range), so a
+//     restarted node resumes where it was, less at most that much. At the end, a blob whose every range was verified by this
+//     core is complete with the outboard assembled from the ranges'
+//     parents (verifyRange); one resumed from a record (whose bytes a
+//     crash may have lost) is hashed once more (Blobs.Finish).
 
-const progressEvery = 4
+const (
+	progressEvery = 4
+	progressBytes = 16 << 20
+)
 
 type fetch struct {
 	id        ID
@@ -44,10 +51,26 @@ type fetch struct {
 	ndone     int
 	queue     []int
 	provs     []*prov
-	unsaved   int
+	unsaved   int   // ranges written since the last record
+	unsavedB  int64 // and their bytes
 	started   time.Time
 	firstByte bool
 	failed    bool
+	// ob is the outboard assembled from the verified slices, when
+	// every range is fetched by this core (not resumed from a record):
+	// then Finish need not hash the blob again (finishWith).
+	ob []byte
+}
+
+// maxAssembled bounds an outboard assembled in memory (a blob of
+// 4 GiB); larger blobs are hashed again when complete.
+const maxAssembled = 16 << 20
+
+// verifiedFinisher is a Blobs that completes a blob whose every range
+// was verified as it was written, with the outboard assembled from the
+// ranges' slices, instead of hashing it again.
+type verifiedFinisher interface {
+	finishWith(id ID, outboard []byte) error
 }
 
 type prov struct {
@@ -109,6 +132,10 @@ func (c *Core) sized(f *fetch, size int64) error {
 		f.done, f.ndone = make([]bool, n), 0
 	}
 	f.copies = make([]uint8, n)
+	f.ob = nil
+	if ob := outboardSize(size); f.ndone == 0 && ob <= maxAssembled {
+		f.ob = binary.LittleEndian.AppendUint64(make([]byte, 0, ob), uint64(size))[:ob]
+	}
 	f.queue = f.queue[:0]
 	for i, d := range f.done {
 		if !d {
@@ -264,7 +291,11 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 			n = size - off
 		}
 	}
-	size, b, err := verifySlice(f.id, m.slice, off, n)
+	if int64(len(c.scratch)) < n {
+		c.scratch = make([]byte, max(n, c.cfg.RangeSize))
+	}
+	b := c.scratch[:n]
+	size, err := verifyRange(b, f.ob, f.id, m.slice, off, n)
 	if err == nil && f.size >= 0 && size != f.size {
 		err = fmt.Errorf("%w: size %d, proven %d", ErrCorrupt, size, f.size)
 	}
@@ -312,7 +343,8 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 	f.ndone++
 	p.bytes += n
 	c.stats.Fetched += n
-	if f.unsaved++; f.unsaved >= progressEvery {
+	f.unsaved++
+	if f.unsavedB += n; f.unsaved >= progressEvery && f.unsavedB >= progressBytes {
 		c.save(f, out)
 	}
 	out.Emit(Event{Kind: EventProgress, ID: f.id, Peer: peer, Have: c.have(f), Size: f.size})
@@ -386,7 +418,11 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 			return
 		}
 	}
-	if err := c.blobs.Finish(f.id); err != nil {
+	finish := c.blobs.Finish
+	if vf, ok := c.blobs.(verifiedFinisher); ok && f.ob != nil && f.size > 0 {
+		finish = func(id ID) error { return vf.finishWith(id, f.ob) }
+	}
+	if err := finish(f.id); err != nil {
 		out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
 		return
 	}
@@ -404,7 +440,7 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 
 // progress record: i64 size | u8 public | u16 n | wallets | done bitmap.
 func (c *Core) save(f *fetch, out *service.Effects) {
-	f.unsaved = 0
+	f.unsaved, f.unsavedB = 0, 0
 	b := binary.BigEndian.AppendUint64(nil, uint64(f.size))
 	pub := byte(0)
 	if f.public {

@@ -46,7 +46,8 @@ func (c *Core) serveGet(now time.Time, peer common.Address, m msg, out *service.
 	ob, err := c.blobs.Outboard(m.id)
 	var f []byte
 	if err == nil { // the Data frame, its slice read straight into it
-		f, err = appendSlice(encData(m.req, nil), blobReader{c.blobs, m.id}, ob, size, off, n)
+		f = c.alloc(dataHeader + sliceSize(size, off, n))
+		f, err = appendSlice(putDataHeader(f[:dataHeader], m.req), blobReader{c.blobs, m.id}, ob, size, off, n)
 	}
 	if err != nil {
 		out.To(peer, encFail(m.req, failBusy))

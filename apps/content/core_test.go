@@ -61,6 +61,12 @@ func TestCoreMultiSource(t *testing.T) {
 	if _, err := bob.blobs.ReadAt(ids[0], got, 0); err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("bytes differ (%v)", err)
 	}
+	// Every range was verified here: the outboard was assembled from
+	// the slices, not hashed again, and is the blob's.
+	_, want, _ := Outboard(bytes.NewReader(data), int64(len(data)))
+	if ob, err := bob.blobs.Outboard(ids[0]); err != nil || !bytes.Equal(ob, want) {
+		t.Fatalf("assembled outboard differs (%v)", err)
+	}
 	st := bob.core.status().Stats
 	if st.Corrupt != 1 || st.Fetched != int64(len(data)) {
 		t.Fatalf("stats %+v", st)

@@ -135,7 +135,7 @@ func TestShareGetResume(t *testing.T) {
 	unique := int64(3*unit+1000) + e.Size
 	// What was verified and recorded before the cut is not fetched
 	// again: at most the ranges since the last record are lost.
-	lost := int64(progressEvery+8) * (256 << 10)
+	lost := int64(progressBytes + (progressEvery+8)*(256<<10))
 	if after.Stats.Fetched > unique-before.Stats.Fetched+lost {
 		t.Errorf("fetched %d then %d bytes of %d unique: the resume started over", before.Stats.Fetched, after.Stats.Fetched, unique)
 	}

@@ -53,6 +53,8 @@ type Service struct {
 	blobs Blobs
 	store service.Store
 	own   bool // the service closes store
+	// closeBlobs closes the blob store the service opened, or nil.
+	closeBlobs func() error
 
 	mu     sync.Mutex // guards subs and next
 	subs   map[int]func(Event)
@@ -81,21 +83,28 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		}
 		s.own = true
 		if s.blobs == nil {
-			if s.blobs, err = OpenDirBlobs(filepath.Join(dir, "blobs")); err != nil {
+			db, err := OpenDirBlobs(filepath.Join(dir, "blobs"))
+			if err != nil {
 				s.store.Close()
 				return nil, err
 			}
+			s.blobs, s.closeBlobs = db, db.Close
 		}
 	}
+	frames := &runner.Frames{} // ranges' buffers, recycled (runner/frames.go)
 	s.core, err = NewCore(CoreConfig{Self: cfg.Host.Addr(), Store: s.store, Blobs: s.blobs, Rand: rand.Reader,
-		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve, CacheBytes: cfg.CacheBytes})
+		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve, CacheBytes: cfg.CacheBytes,
+		Alloc: frames.Get})
 	if err == nil {
 		s.r, err = runner.Start(runner.Config{Host: cfg.Host, Core: s.core, Store: s.store, Port: Port,
-			MaxFrame: maxFrame, OnEvent: s.event, Logger: cfg.Logger})
+			MaxFrame: maxFrame, OnEvent: s.event, Frames: frames, Logger: cfg.Logger})
 	}
 	if err != nil {
 		if s.own {
 			s.store.Close()
+		}
+		if s.closeBlobs != nil {
+			s.closeBlobs()
 		}
 		return nil, err
 	}
@@ -107,6 +116,11 @@ func (s *Service) Close() error {
 	err := s.r.Close()
 	if s.own {
 		if cerr := s.store.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if s.closeBlobs != nil {
+		if cerr := s.closeBlobs(); err == nil {
 			err = cerr
 		}
 	}

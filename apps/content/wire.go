@@ -72,10 +72,18 @@ func encGet(req uint32, id ID, off, n int64) []byte {
 }
 
 func encData(req uint32, slice []byte) []byte {
-	b := make([]byte, 5, 5+len(slice))
+	b := putDataHeader(make([]byte, dataHeader, dataHeader+len(slice)), req)
+	return append(b, slice...)
+}
+
+// dataHeader is the length of a Data frame before its slice.
+const dataHeader = 5
+
+// putDataHeader writes a Data frame's header into b[:dataHeader].
+func putDataHeader(b []byte, req uint32) []byte {
 	b[0] = msgData
 	binary.BigEndian.PutUint32(b[1:], req)
-	return append(b, slice...)
+	return b
 }
 
 func encFail(req uint32, code byte) []byte {

@@ -106,7 +106,7 @@ func printShares(cmd *cobra.Command, l []control.ContentShare, empty string) err
 }
 
 func contentServe() *cobra.Command {
-	return verb("serve PORT|URL|off", "Publish a local web server at this node's name (http://NAME.anynet/ through a web proxy), with the caller's wallet in X-Anynet-Wallet", cobra.ExactArgs(1), true,
+	return verb("serve PORT|URL|off", "Publish a local web server at this node's name (http://NAME.anynet/ through a web proxy), with the caller's wallet in X-Anynet-Wallet; kept across restarts until `serve off`", cobra.ExactArgs(1), true,
 		func(cmd *cobra.Command, c *control.Client, args []string, asJSON bool) error {
 			target := args[0]
 			switch {

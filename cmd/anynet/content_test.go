@@ -24,7 +24,9 @@ import (
 // proxy (curl's -x and Go's http client) serves http://alice.anynet/
 // from the contenthash on chain; then `serve PORT` makes the same name
 // a live site whose handler sees bob's verified wallet; `serve off`
-// brings the static site back. The journal carries content events.
+// brings the static site back. Bob's live site survives a kill -9 of
+// his daemon (served again at start, reached through carol's proxy).
+// The journal carries content events.
 func TestContentTwoProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs three nodes")
@@ -52,8 +54,9 @@ func TestContentTwoProcesses(t *testing.T) {
 		}
 		return nil
 	})
-	c.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "off", "--web-proxy", "127.0.0.1:0")
-	c.start("carol", "--dir", cdir, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "off")
+	bobUp := []string{"--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "off", "--web-proxy", "127.0.0.1:0"}
+	bobCmd := c.start("bob", bobUp...)
+	c.start("carol", "--dir", cdir, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "off", "--web-proxy", "127.0.0.1:0")
 
 	photos := filepath.Join(t.TempDir(), "photos")
 	files := map[string][]byte{"a.jpg": bytes.Repeat([]byte("jpeg"), 300_000), "sub/b.txt": []byte("hello"), "sub/dup.jpg": bytes.Repeat([]byte("jpeg"), 300_000)}
@@ -166,6 +169,7 @@ func TestContentTwoProcesses(t *testing.T) {
 	if body, err := get("http://alice.anynet/"); err != nil || body != index {
 		t.Fatalf("after serve off: %q %v", body, err)
 	}
+
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	errFound := errors.New("found")
@@ -178,4 +182,44 @@ func TestContentTwoProcesses(t *testing.T) {
 	if !errors.Is(err, errFound) {
 		t.Fatalf("no content event for the download in bob's journal: %v", err)
 	}
+
+	// A live site survives its daemon's restart, even a kill -9: bob
+	// serves one, is killed, comes back (on another port) and serves
+	// it again; carol's proxy reaches it with her wallet in the header.
+	if out := c.must("--dir", b, "serve", port); !strings.Contains(out, "at http://bob.anynet/") {
+		t.Fatalf("bob's serve: %s", out)
+	}
+	if err := bobCmd.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	bobCmd.Wait()
+	c.start("bob-again", bobUp...)
+	var cs control.Status
+	var cst control.ContentStatus
+	eventually(t, "carol's status", func() error {
+		if err := c.json(&cs, "--dir", cdir, "status"); err != nil {
+			return err
+		}
+		return c.json(&cst, "--dir", cdir, "content", "status")
+	})
+	cproxy, _ := url.Parse("http://" + cst.Proxy)
+	chc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(cproxy)}, Timeout: time.Minute}
+	eventually(t, "bob's live site after his restart, through carol's proxy", func() error {
+		resp, err := chc.Get("http://bob.anynet/who")
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		var buf bytes.Buffer
+		buf.ReadFrom(resp.Body)
+		if want := "live: " + cs.Wallet; resp.StatusCode != 200 || buf.String() != want {
+			return fmt.Errorf("%s: %q, want %q", resp.Status, buf.String(), want)
+		}
+		return nil
+	})
+	c.must("--dir", b, "serve", "off")
+	if _, err := os.Stat(filepath.Join(b, "content", "serve")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("serve off left the live site's record: %v", err)
+	}
+
 }

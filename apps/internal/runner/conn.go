@@ -85,6 +85,7 @@ func (c *conn) writeLoop(r *Runner) {
 			if !c.write(buf) || !c.write(f) {
 				return
 			}
+			r.cfg.Frames.Put(f)
 			buf = buf[:0]
 		}
 		if len(buf) > 0 && !c.write(buf) {
@@ -135,8 +136,9 @@ func (c *conn) readLoop(r *Runner) {
 			r.log.Debug("frame refused", "peer", c.peer, "len", n, "err", fmt.Errorf("outside 1…%d", r.cfg.MaxFrame))
 			return
 		}
-		f := make([]byte, n)
+		f := r.cfg.Frames.Get(int(n))
 		if _, err := io.ReadFull(c.nc, f); err != nil {
+			r.cfg.Frames.Put(f)
 			return
 		}
 		if r.put(r.ctx, input{in: service.Input{Kind: service.Frame, Peer: c.peer, Frame: f}}) != nil {

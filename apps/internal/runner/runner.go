@@ -37,6 +37,12 @@ type Config struct {
 	// OnEvent receives the core's events, from the runner's goroutine:
 	// it must not block for long nor call the Runner. Nil drops them.
 	OnEvent func(any)
+	// Frames, if set, recycles large frames' buffers (frames.go): the
+	// reader fills buffers from it, given back when Handle returns, and
+	// frames the core sent that are at least MinPooled bytes go back
+	// to it once written, so the core must build those with
+	// Frames.Get (or accept that they are reused) and not keep them.
+	Frames *Frames
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
 }
@@ -200,6 +206,9 @@ func (r *Runner) serve(in input) {
 		res := r.handle(in.in)
 		if in.reply != nil {
 			in.reply <- res
+		}
+		if in.in.Kind == service.Frame {
+			r.cfg.Frames.Put(in.in.Frame) // the core kept no reference
 		}
 	}
 }

@@ -112,7 +112,7 @@
 //	POST /v1/content/get     {"link","dir"}                 stream of ContentProgress (then the file's path)
 //	GET  /v1/content/status                                 ContentStatus (downloads, counters, cache, proxy, live site)
 //	POST /v1/content/pin     {"id","pin"}                   {}
-//	POST /v1/content/serve   {"target"}                     ContentSite (target http://127.0.0.1:PORT; "": stop)
+//	POST /v1/content/serve   {"target"}                     ContentSite (target http://127.0.0.1:PORT, served again after a restart; "": stop)
 //	POST /v1/content/publish {"dir","name"}                 ContentPublished (name: its contenthash is set)
 //
 // A Backend implementing StreamBackend serves live streams

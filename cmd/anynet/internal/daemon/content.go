@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/anynet/anynet/apps/content"
 	"github.com/anynet/anynet/apps/stream"
+	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/naming"
 )
@@ -48,6 +51,16 @@ func (d *Daemon) startContent(ctx context.Context) error {
 	}
 	d.content = c
 	c.cancel = c.svc.Subscribe(d.contentEvent)
+	if target, err := d.servedTarget(); err != nil {
+		d.log.Warn("content: the live site's record is unreadable; not served", "err", err)
+	} else if target != "" {
+		if c.site, err = content.ServeSite(d.node, target); err != nil {
+			d.log.Warn("content: the live site is not served again", "target", target, "err", err)
+		} else {
+			c.target = target
+			d.log.Info("live site served again", "target", target)
+		}
+	}
 	if a := d.cfg.WebProxy; a != "" {
 		if c.ln, err = net.Listen("tcp", a); err != nil {
 			return fmt.Errorf("%w: web-proxy %s: %v", ErrInUse, a, err)
@@ -302,7 +315,7 @@ func (d *Daemon) ContentServe(ctx context.Context, target string) (control.Conte
 		c.site, c.target = nil, ""
 	}
 	if target == "" {
-		return control.ContentSite{}, nil
+		return control.ContentSite{}, d.saveServed("")
 	}
 	u, err := url.Parse(target)
 	if err != nil || u.Scheme != "http" || u.Host == "" {
@@ -313,6 +326,10 @@ func (d *Daemon) ContentServe(ctx context.Context, target string) (control.Conte
 	}
 	s, err := content.ServeSite(d.node, target)
 	if err != nil {
+		return control.ContentSite{}, err
+	}
+	if err := d.saveServed(target); err != nil {
+		s.Close()
 		return control.ContentSite{}, err
 	}
 	c.site, c.target = s, target
@@ -347,4 +364,36 @@ func (d *Daemon) ContentPublish(ctx context.Context, dir, name string) (control.
 	out.Name = full
 	out.URL = "http://" + strings.TrimSuffix(full, "."+d.names.Config().TLD) + content.TLD + "/"
 	return out, nil
+}
+
+// servedFile records the live site (`anynet serve`) so a restarted
+// daemon serves it again: the target URL, or no file.
+func (d *Daemon) servedFile() string { return filepath.Join(d.cfg.Dir, "content", "serve") }
+
+// servedTarget reads the recorded live site's target ("" for none).
+func (d *Daemon) servedTarget() (string, error) {
+	b, err := os.ReadFile(d.servedFile())
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("daemon: live site record: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// saveServed records target as the live site ("" forgets it), durably
+// before serve answers.
+func (d *Daemon) saveServed(target string) error {
+	path := d.servedFile()
+	if target == "" {
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("daemon: live site record: %w", err)
+		}
+		return nil
+	}
+	if err := config.WriteAtomic(path, []byte(target+"\n"), 0o600, true); err != nil {
+		return fmt.Errorf("daemon: live site record: %w", err)
+	}
+	return nil
 }
