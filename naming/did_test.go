@@ -193,3 +193,27 @@ func bytesLowerHex(a common.Address) string {
 	}
 	return string(out)
 }
+
+// TestPublishServices: entries are written once, left alone while fresh,
+// and written again when one of them changes.
+func TestPublishServices(t *testing.T) {
+	tc := newTestChain(t, 2)
+	c := tc.client(t, func(cfg *Config) { cfg.CacheTTL = -1 })
+	ctx, alice := t.Context(), tc.addr(1)
+	a, b := Service{Type: "AnynetA", Endpoint: "port:1"}, Service{Type: "AnynetB", Endpoint: "port:2"}
+	for i, step := range []struct {
+		services []Service
+		wrote    bool
+	}{
+		{[]Service{a, b}, true},
+		{[]Service{a, b}, false},
+		{[]Service{b}, false},
+		{[]Service{a, {Type: "AnynetB", Endpoint: "port:3"}}, true},
+		{nil, false},
+	} {
+		wrote, err := c.PublishServices(ctx, tc.auths[1], alice, step.services...)
+		if err != nil || wrote != step.wrote {
+			t.Fatalf("step %d: wrote %v, %v; want %v", i, wrote, err, step.wrote)
+		}
+	}
+}

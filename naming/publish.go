@@ -99,3 +99,29 @@ func (c *Client) ChangeDIDOwner(ctx context.Context, auth *bind.TransactOpts, id
 	}
 	return nil
 }
+
+// PublishServices writes services into wallet's DID document unless
+// every one is there and valid for more than half of DefaultValidity
+// (auth must be the wallet); it reports whether it wrote. A service
+// calls it at start and now and then to keep its entries fresh.
+func (c *Client) PublishServices(ctx context.Context, auth *bind.TransactOpts, wallet common.Address, services ...Service) (bool, error) {
+	if len(services) == 0 {
+		return false, nil
+	}
+	doc, err := c.DIDDocument(ctx, wallet)
+	if err != nil {
+		return false, err
+	}
+	fresh := true
+	for _, s := range services {
+		until, ok := doc.ValidUntil("did/svc/"+s.Type, []byte(s.Endpoint))
+		fresh = fresh && ok && until.Sub(doc.Time) > DefaultValidity/2
+	}
+	if fresh {
+		return false, nil
+	}
+	if _, err := c.Publish(ctx, auth, PublishRequest{Identity: wallet, Services: services}); err != nil {
+		return false, err
+	}
+	return true, nil
+}

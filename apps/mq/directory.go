@@ -40,17 +40,9 @@ func Advertised(doc *naming.Document) (int, bool) {
 // is there and valid for more than half of naming.DefaultValidity (auth
 // must be the wallet); it reports whether it wrote.
 func Publish(ctx context.Context, names *naming.Client, auth *bind.TransactOpts, wallet common.Address) (bool, error) {
-	doc, err := names.DIDDocument(ctx, wallet)
+	wrote, err := names.PublishServices(ctx, auth, wallet, naming.Service{Type: DocumentEntryType, Endpoint: DocumentEntry})
 	if err != nil {
 		return false, fmt.Errorf("mq: publish: %w", err)
 	}
-	if until, ok := doc.ValidUntil("did/svc/"+DocumentEntryType, []byte(DocumentEntry)); ok && until.Sub(doc.Time) > naming.DefaultValidity/2 {
-		return false, nil
-	}
-	req := naming.PublishRequest{Identity: wallet,
-		Services: []naming.Service{{Type: DocumentEntryType, Endpoint: DocumentEntry}}}
-	if _, err := names.Publish(ctx, auth, req); err != nil {
-		return false, fmt.Errorf("mq: publish: %w", err)
-	}
-	return true, nil
+	return wrote, nil
 }

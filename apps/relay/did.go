@@ -141,24 +141,9 @@ func RolesOf(doc *naming.Document, contract common.Address) Roles {
 // they are there and valid for more than half of naming.DefaultValidity
 // (auth must be the wallet); it reports whether it wrote.
 func Publish(ctx context.Context, names *naming.Client, auth *bind.TransactOpts, wallet common.Address, roles Roles, chainID *big.Int, contract common.Address, feeBps uint64) (bool, error) {
-	entries := DocumentEntries(roles, chainID, contract, feeBps)
-	if len(entries) == 0 {
-		return false, nil
-	}
-	doc, err := names.DIDDocument(ctx, wallet)
+	wrote, err := names.PublishServices(ctx, auth, wallet, DocumentEntries(roles, chainID, contract, feeBps)...)
 	if err != nil {
 		return false, fmt.Errorf("relay: publish: %w", err)
 	}
-	fresh := true
-	for _, e := range entries {
-		until, ok := doc.ValidUntil("did/svc/"+DocumentEntryType, []byte(e.Endpoint))
-		fresh = fresh && ok && until.Sub(doc.Time) > naming.DefaultValidity/2
-	}
-	if fresh {
-		return false, nil
-	}
-	if _, err := names.Publish(ctx, auth, naming.PublishRequest{Identity: wallet, Services: entries}); err != nil {
-		return false, fmt.Errorf("relay: publish: %w", err)
-	}
-	return true, nil
+	return wrote, nil
 }
