@@ -58,6 +58,13 @@ type Client struct {
 	// Meter receives every session's counters as the client kept them;
 	// nil drops them.
 	Meter Meter
+	// Signer, if set, is the client's wallet key: it signs the client's
+	// own Record of every session when it ends (Client.Record), the
+	// counterpart of the exit's (Client.Usage). It must be the node's
+	// wallet.
+	Signer Signer
+	// Records keeps the client's signed records; nil means in memory.
+	Records service.Store
 	// Pay, if set, pays the exits for the bytes of every tunnel, both
 	// ways, as they flow, at the rates they advertise up to a maximum
 	// (client_pay.go); nil pays nothing, and an exit that charges stops
@@ -66,7 +73,7 @@ type Client struct {
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
 
-	mu     sync.Mutex // guards down, last, meters and rates
+	mu     sync.Mutex // guards down, last, meters, rates and Records' default
 	down   map[string]time.Time
 	last   string
 	meters map[common.Address]*pay.Meter // one per exit wallet paid
@@ -354,10 +361,11 @@ func (m *meteredConn) Close() error {
 	err := m.Conn.Close()
 	m.once.Do(func() {
 		m.flush()
+		m.u.Up, m.u.Down, m.u.End = m.up.Load(), m.down.Load(), time.Now()
 		if m.c.Meter != nil {
-			m.u.Up, m.u.Down, m.u.End = m.up.Load(), m.down.Load(), time.Now()
 			m.c.Meter.Record(m.u)
 		}
+		m.c.keep(m.u)
 	})
 	return err
 }

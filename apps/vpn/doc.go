@@ -11,8 +11,9 @@
 // proxy_udp.go and socks.go (the local gateway), advert.go (the DID
 // entry, Find), meter.go (Usage, Meter), record.go (signed usage
 // records), exit_usage.go (charging, records on request), client_pay.go
-// (paying exits), core.go (the control plane as a sans-I/O core, for
-// the simulator), wire.go (the tunnel protocol).
+// (paying exits), client_record.go (the client's own records), core.go
+// (the control plane as a sans-I/O core, for the simulator), wire.go
+// (the tunnel protocol).
 //
 // # Exits
 //
@@ -166,8 +167,18 @@
 // Client.Usage); the exit answers only the session's own wallet, after
 // the session ended. The client checks it (Record.Verify): the
 // signature over the digest must recover to the exit's wallet the
-// overlay verified; any altered field or another key is ErrForged. A
-// Record is 173 bytes:
+// overlay verified; any altered field or another key is ErrForged.
+//
+// A client with a Signer (its wallet key) signs its own count of every
+// session the same way when the session ends, in the same Record
+// format — the digest names both ends, the signature says which one
+// vouches — and keeps it (Client.Records; Client.Record returns it).
+// Record.Verify(wallet) accepts a record naming wallet as either end
+// and signed by it: Verify(exit) for the exit's, Verify(client) for
+// the client's. The two records of one session agree (Usage.Agrees)
+// when session, wallets and both byte counts are equal; start and end
+// are each end's clock. A settlement holds both. A Record is 173
+// bytes:
 //
 //	Record = session[16] | client[20] | exit[20] | up u64 | down u64
 //	         | start unix-ns i64 | end unix-ns i64 | sig[65] (R‖S‖V, V 0 or 1)

@@ -98,7 +98,16 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 		d.service("vpn", "exit", d.vpn.advert.String())
 	}
 	if cfg.Proxy != "" {
-		c := &vpn.Client{Host: d.node, Exits: cfg.ProxyExits, Logger: d.log.With("svc", "vpn")}
+		if d.vpn.store == nil {
+			st, err := service.OpenPebble(filepath.Join(cfg.Dir, "vpn"))
+			if err != nil {
+				return fmt.Errorf("daemon: proxy store: %w", err)
+			}
+			d.vpn.store = st
+		}
+		// The proxy signs its own record of every session, next to the
+		// exit's records in the same store (other keys).
+		c := &vpn.Client{Host: d.node, Exits: cfg.ProxyExits, Signer: pay.NewKeyWallet(d.key), Records: d.vpn.store, Logger: d.log.With("svc", "vpn")}
 		for _, r := range cfg.ProxyRules {
 			domain, exit, _ := strings.Cut(r, "=") // Validate checked it
 			c.Rules = append(c.Rules, vpn.Rule{Domain: domain, Exit: exit})
