@@ -73,6 +73,7 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 			p.Limits.Bytes = int64(n)
 			p.Limits.Window, _ = time.ParseDuration(window)
 		}
+		p.Limits.SessionsPerSecond, p.Limits.Burst = cfg.ExitRate, cfg.ExitRateBurst
 		st, err := service.OpenPebble(filepath.Join(cfg.Dir, "vpn"))
 		if err != nil {
 			return fmt.Errorf("daemon: exit store: %w", err)
