@@ -11,7 +11,8 @@
 // proxy_udp.go and socks.go (the local gateway), advert.go (the DID
 // entry, Find), meter.go (Usage, Meter), record.go (signed usage
 // records), exit_usage.go (charging, records on request), client_pay.go
-// (paying exits), client_record.go (the client's own records), core.go
+// (paying exits), client_record.go (the client's own records), rank.go
+// ("auto": ranking exits by round trip and throughput), core.go
 // (the control plane as a sans-I/O core, for the simulator), wire.go
 // (the tunnel protocol).
 //
@@ -125,7 +126,15 @@
 // destination is returned at once (the next exit would refuse it too);
 // a refusal about the wallet or its limits tries the next exit. Rules
 // send some domains through a given exit or Direct. Rank probes the
-// exits (kind 3) and orders them by round trip: the "auto" choice.
+// exits (kind 3) and orders them (RankExits, rank.go) by the time to
+// fetch RankBytes (1 MiB) through each: its round trip plus RankBytes
+// at the throughput the client observed through it — an EWMA (weight
+// ThroughputWeight, 0.3, on the newest) of bytes per second from first
+// to last byte of its finished sessions of MinSampleBytes (64 KiB) or
+// more. An exit not measured yet is assumed as fast as the fastest
+// measured one, so it is tried; with none measured the order is by
+// round trip; exits whose probe failed come last. That is the "auto"
+// choice; the daemon's proxy ranks again every five minutes.
 //
 // Proxy serves, on one loopback port, SOCKS5 (RFC 1928: no
 // authentication, CONNECT and UDP ASSOCIATE, domain names passed to

@@ -158,6 +158,10 @@ func TestPaidExit(t *testing.T) {
 		t.Fatalf("paid download: %d bytes, %v", n, err)
 	}
 	st := c.Stats()
+	// The finished session is a throughput sample for "auto".
+	if tp := c.Throughput(bob.Hex()); tp <= 0 {
+		t.Fatalf("no throughput observed through the exit after %d bytes", n)
+	}
 	units, paid := c.Paid(bob)
 	if want := (st.Up + st.Down) / 1024; units != want || paid.Cmp(big.NewInt(int64(want))) != 0 {
 		t.Fatalf("paid %s for %d units; used %d+%d bytes", paid, units, st.Up, st.Down)

@@ -151,10 +151,41 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 			defer close(d.vpn.done)
 			d.vpn.proxy.Serve(ln)
 		}()
+		if len(cfg.ProxyExits) == 1 && cfg.ProxyExits[0] == "auto" {
+			go d.rerank(c)
+		}
 		d.service("vpn", "proxy", d.vpn.addr)
 		d.log.Info("SOCKS5 and HTTP proxy up", "addr", d.vpn.addr, "exits", c.Exits)
 	}
 	return nil
+}
+
+// rerankEvery is how often an "auto" proxy ranks its exits again, by
+// their round trip and the throughput its sessions observed.
+const rerankEvery = 5 * time.Minute
+
+// rerank ranks c's exits every rerankEvery until the proxy stops.
+func (d *Daemon) rerank(c *vpn.Client) {
+	t := time.NewTicker(rerankEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.vpn.done:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			go func() { // the proxy stopping ends the probes
+				select {
+				case <-d.vpn.done:
+					cancel()
+				case <-ctx.Done():
+				}
+			}()
+			ms := c.Rank(ctx)
+			cancel()
+			d.log.Debug("proxy: exits ranked", "exits", ms)
+		}
+	}
 }
 
 // publishExit writes the exit's advert into the DID document.
@@ -204,7 +235,7 @@ func (d *Daemon) VPNStatus(context.Context) (control.VPNStatus, error) {
 	}
 	if c := d.vpn.client; c != nil {
 		st := c.Stats()
-		s.Proxy = &control.VPNProxyStatus{Addr: d.vpn.addr, Exits: append([]string{}, c.Exits...), InUse: st.Exit,
+		s.Proxy = &control.VPNProxyStatus{Addr: d.vpn.addr, Exits: c.ExitList(), InUse: st.Exit,
 			Sessions: st.Sessions, Failovers: st.Failovers, Up: st.Up, Down: st.Down}
 	}
 	return s, nil
