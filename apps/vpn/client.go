@@ -38,7 +38,9 @@ type Client struct {
 	// Host is the node; required.
 	Host service.Host
 	// Exits are the exits to use, names or "0x…" wallets, best first;
-	// a new connection goes through the first one not marked down.
+	// a new connection goes through the first one not marked down. Set
+	// it before use; Rank reorders it (ExitList reads it while the
+	// client serves).
 	Exits []string
 	// Rules route some domains through a given exit or direct; the
 	// first that matches wins, the rest go through Exits.
@@ -58,6 +60,13 @@ type Client struct {
 	// Meter receives every session's counters as the client kept them;
 	// nil drops them.
 	Meter Meter
+	// Signer, if set, is the client's wallet key: it signs the client's
+	// own Record of every session when it ends (Client.Record), the
+	// counterpart of the exit's (Client.Usage). It must be the node's
+	// wallet.
+	Signer Signer
+	// Records keeps the client's signed records; nil means in memory.
+	Records service.Store
 	// Pay, if set, pays the exits for the bytes of every tunnel, both
 	// ways, as they flow, at the rates they advertise up to a maximum
 	// (client_pay.go); nil pays nothing, and an exit that charges stops
@@ -66,8 +75,9 @@ type Client struct {
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
 
-	mu     sync.Mutex // guards down, last, meters and rates
+	mu     sync.Mutex // guards Exits, down, last, meters, rates, tput and Records' default
 	down   map[string]time.Time
+	tput   map[string]float64 // bytes/s observed per exit (rank.go)
 	last   string
 	meters map[common.Address]*pay.Meter // one per exit wallet paid
 	rates  map[common.Address]knownRate  // exits' advertised rates
@@ -264,7 +274,7 @@ func (c *Client) attempt(ctx context.Context, exit string, req Request, last boo
 		return nil, rep, &RefusedError{Exit: exit, Code: rep.Code, Msg: rep.Msg}
 	}
 	wallet, _ := c.Host.PeerOf(conn)
-	m := &meteredConn{Conn: conn, c: c, u: Usage{Client: c.Host.Addr(), Exit: wallet, Start: time.Now()}}
+	m := &meteredConn{Conn: conn, c: c, exit: exit, u: Usage{Client: c.Host.Addr(), Exit: wallet, Start: time.Now()}}
 	// The exit names the session in its OK reply; an older exit does
 	// not, and the client picks one for its own counters.
 	if b, err := hex.DecodeString(rep.Msg); err == nil && len(b) == 16 {
@@ -290,24 +300,37 @@ func (c *Client) Probe(ctx context.Context, exit string) (time.Duration, error) 
 	return time.Since(start), nil
 }
 
-// Rank probes every exit of c.Exits and orders them by round trip,
-// those that did not answer last (the "auto" choice).
-func (c *Client) Rank(ctx context.Context) []time.Duration {
-	rtts := make(map[string]time.Duration, len(c.Exits))
-	for _, e := range c.Exits {
+// Rank probes every exit of c.Exits and orders them best first by
+// their round trip and the throughput the client observed through them
+// (RankExits), those that did not answer last: the "auto" choice. It
+// returns the measures in the new order. It may run while the client
+// serves.
+func (c *Client) Rank(ctx context.Context) []ExitMeasure {
+	exits := c.ExitList()
+	ms := make([]ExitMeasure, len(exits))
+	for i, e := range exits {
 		d, err := c.Probe(ctx, e)
 		if err != nil {
-			d = time.Hour
 			c.markDown(e)
 		}
-		rtts[e] = d
+		ms[i] = ExitMeasure{Exit: e, RTT: d, Failed: err != nil, Throughput: c.Throughput(e)}
 	}
-	slices.SortStableFunc(c.Exits, func(a, b string) int { return int(rtts[a] - rtts[b]) })
-	out := make([]time.Duration, len(c.Exits))
-	for i, e := range c.Exits {
-		out[i] = rtts[e]
+	ms = RankExits(ms)
+	order := make([]string, len(ms))
+	for i, m := range ms {
+		order[i] = m.Exit
 	}
-	return out
+	c.mu.Lock()
+	c.Exits = order
+	c.mu.Unlock()
+	return ms
+}
+
+// ExitList returns a copy of c.Exits, in their current order.
+func (c *Client) ExitList() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.Exits)
 }
 
 // meteredConn counts a tunnel's bytes, pays for them if the client
@@ -315,15 +338,19 @@ func (c *Client) Rank(ctx context.Context) []time.Duration {
 type meteredConn struct {
 	net.Conn
 	c        *Client
+	exit     string // the entry of Exits (or Rule) it went through
 	u        Usage
-	named    bool       // u.Session is the exit's name for the session
-	meter    *pay.Meter // nil: the client does not pay
+	first    atomic.Int64 // unix ns of the first byte either way; 0: none yet
+	last     atomic.Int64 // unix ns of the last byte
+	named    bool         // u.Session is the exit's name for the session
+	meter    *pay.Meter   // nil: the client does not pay
 	up, down atomic.Uint64
 	once     sync.Once
 }
 
 func (m *meteredConn) Read(p []byte) (int, error) {
 	n, err := m.Conn.Read(p)
+	m.moved(n)
 	m.down.Add(uint64(n))
 	m.c.stats.down.Add(uint64(n))
 	if perr := m.pay(n); perr != nil {
@@ -334,12 +361,23 @@ func (m *meteredConn) Read(p []byte) (int, error) {
 
 func (m *meteredConn) Write(p []byte) (int, error) {
 	n, err := m.Conn.Write(p)
+	m.moved(n)
 	m.up.Add(uint64(n))
 	m.c.stats.up.Add(uint64(n))
 	if perr := m.pay(n); perr != nil {
 		return n, perr
 	}
 	return n, err
+}
+
+// moved notes when bytes moved, for the exit's throughput.
+func (m *meteredConn) moved(n int) {
+	if n <= 0 {
+		return
+	}
+	now := time.Now().UnixNano()
+	m.first.CompareAndSwap(0, now)
+	m.last.Store(now)
 }
 
 // CloseWrite half-closes the tunnel.
@@ -354,9 +392,13 @@ func (m *meteredConn) Close() error {
 	err := m.Conn.Close()
 	m.once.Do(func() {
 		m.flush()
+		m.u.Up, m.u.Down, m.u.End = m.up.Load(), m.down.Load(), time.Now()
 		if m.c.Meter != nil {
-			m.u.Up, m.u.Down, m.u.End = m.up.Load(), m.down.Load(), time.Now()
 			m.c.Meter.Record(m.u)
+		}
+		m.c.keep(m.u)
+		if f := m.first.Load(); f != 0 {
+			m.c.observe(m.exit, m.u.Up+m.u.Down, time.Duration(m.last.Load()-f))
 		}
 	})
 	return err

@@ -11,8 +11,10 @@
 // proxy_udp.go and socks.go (the local gateway), advert.go (the DID
 // entry, Find), meter.go (Usage, Meter), record.go (signed usage
 // records), exit_usage.go (charging, records on request), client_pay.go
-// (paying exits), core.go (the control plane as a sans-I/O core, for
-// the simulator), wire.go (the tunnel protocol).
+// (paying exits), client_record.go (the client's own records), rank.go
+// ("auto": ranking exits by round trip and throughput), core.go
+// (the control plane as a sans-I/O core, for the simulator), wire.go
+// (the tunnel protocol).
 //
 // # Exits
 //
@@ -124,7 +126,15 @@
 // destination is returned at once (the next exit would refuse it too);
 // a refusal about the wallet or its limits tries the next exit. Rules
 // send some domains through a given exit or Direct. Rank probes the
-// exits (kind 3) and orders them by round trip: the "auto" choice.
+// exits (kind 3) and orders them (RankExits, rank.go) by the time to
+// fetch RankBytes (1 MiB) through each: its round trip plus RankBytes
+// at the throughput the client observed through it — an EWMA (weight
+// ThroughputWeight, 0.3, on the newest) of bytes per second from first
+// to last byte of its finished sessions of MinSampleBytes (64 KiB) or
+// more. An exit not measured yet is assumed as fast as the fastest
+// measured one, so it is tried; with none measured the order is by
+// round trip; exits whose probe failed come last. That is the "auto"
+// choice; the daemon's proxy ranks again every five minutes.
 //
 // Proxy serves, on one loopback port, SOCKS5 (RFC 1928: no
 // authentication, CONNECT and UDP ASSOCIATE, domain names passed to
@@ -166,8 +176,18 @@
 // Client.Usage); the exit answers only the session's own wallet, after
 // the session ended. The client checks it (Record.Verify): the
 // signature over the digest must recover to the exit's wallet the
-// overlay verified; any altered field or another key is ErrForged. A
-// Record is 173 bytes:
+// overlay verified; any altered field or another key is ErrForged.
+//
+// A client with a Signer (its wallet key) signs its own count of every
+// session the same way when the session ends, in the same Record
+// format — the digest names both ends, the signature says which one
+// vouches — and keeps it (Client.Records; Client.Record returns it).
+// Record.Verify(wallet) accepts a record naming wallet as either end
+// and signed by it: Verify(exit) for the exit's, Verify(client) for
+// the client's. The two records of one session agree (Usage.Agrees)
+// when session, wallets and both byte counts are equal; start and end
+// are each end's clock. A settlement holds both. A Record is 173
+// bytes:
 //
 //	Record = session[16] | client[20] | exit[20] | up u64 | down u64
 //	         | start unix-ns i64 | end unix-ns i64 | sig[65] (R‖S‖V, V 0 or 1)

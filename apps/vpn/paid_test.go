@@ -111,7 +111,9 @@ func (w *paidWorld) get(t *testing.T, ctx context.Context, c *Client) (net.Conn,
 // exit through a payment channel while the traffic flows (a voucher
 // per half the advertised credit, both directions counted),
 // gets the exit's signed usage record of the session and checks it
-// against its own counters; the exit holds exactly what was paid. A
+// against its own counters and its own signed record of the session
+// (Client.Record: both agree, each verifies against its end's wallet
+// only, an altered one fails); the exit holds exactly what was paid. A
 // client that does not pay is cut off after its credit and then
 // refused with ErrUnpaid (SOCKS5 reply 2, HTTP 402) until the debt is
 // paid; a client whose "vpn" budget runs out stops with the budget's
@@ -149,13 +151,17 @@ func TestPaidExit(t *testing.T) {
 	}
 
 	// Paid traffic, at the advertised rate.
-	c := &Client{Host: w.alice, Exits: []string{bob.Hex()},
+	c := &Client{Host: w.alice, Exits: []string{bob.Hex()}, Signer: pay.NewKeyWallet(w.aliceKey),
 		Pay: &Payment{Payer: w.alicePay, Max: Rate{Price: big.NewInt(2000), Unit: 1 << 20}}}
 	conn, n, err := w.get(t, ctx, c)
 	if err != nil || n < bigBody {
 		t.Fatalf("paid download: %d bytes, %v", n, err)
 	}
 	st := c.Stats()
+	// The finished session is a throughput sample for "auto".
+	if tp := c.Throughput(bob.Hex()); tp <= 0 {
+		t.Fatalf("no throughput observed through the exit after %d bytes", n)
+	}
 	units, paid := c.Paid(bob)
 	if want := (st.Up + st.Down) / 1024; units != want || paid.Cmp(big.NewInt(int64(want))) != 0 {
 		t.Fatalf("paid %s for %d units; used %d+%d bytes", paid, units, st.Up, st.Down)
@@ -183,6 +189,33 @@ func TestPaidExit(t *testing.T) {
 	altered.Down /= 2
 	if err := altered.Verify(bob); !errors.Is(err, ErrForged) {
 		t.Fatalf("an altered record verified: %v", err)
+	}
+	// The client's own signed record of the session agrees with the
+	// exit's, verifies against the client's wallet only, and an altered
+	// one fails.
+	mine, err := c.Record(bob, session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mine.Verify(alice); err != nil {
+		t.Fatalf("the client's record: %v", err)
+	}
+	if !mine.Agrees(rec.Usage) || mine.Up != st.Up || mine.Down != st.Down {
+		t.Fatalf("records disagree: client %+v, exit %+v", mine.Usage, rec.Usage)
+	}
+	if err := mine.Verify(bob); !errors.Is(err, ErrForged) {
+		t.Fatalf("the client's record verified as the exit's: %v", err)
+	}
+	if err := rec.Verify(alice); !errors.Is(err, ErrForged) {
+		t.Fatalf("the exit's record verified as the client's: %v", err)
+	}
+	alteredMine := mine
+	alteredMine.Up++
+	if err := alteredMine.Verify(alice); !errors.Is(err, ErrForged) || alteredMine.Agrees(rec.Usage) {
+		t.Fatalf("an altered client record verified: %v", err)
+	}
+	if _, err := c.Record(bob, [16]byte{1}); !errors.Is(err, ErrNoRecord) {
+		t.Fatalf("client record of an unknown session: %v", err)
 	}
 	if _, err := c.Usage(ctx, bob.Hex(), [16]byte{1}); !errors.Is(err, ErrNoRecord) {
 		t.Fatalf("usage of an unknown session: %v", err)

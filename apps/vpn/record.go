@@ -18,21 +18,23 @@ type Signer interface {
 	SignHash(digest []byte) ([]byte, error)
 }
 
-// Record is a session's Usage as the exit counted it, signed by the
-// exit's wallet (doc.go, "Usage records"): what a client can check and
-// a payment can settle on.
+// Record is a session's Usage as one end counted it, signed by that
+// end's wallet (doc.go, "Usage records"): the exit's record, which a
+// client can check and a payment can settle on, or the client's own
+// record of the same session, in the same format.
 type Record struct {
 	Usage
-	Sig [65]byte // over Usage.Digest(), by Usage.Exit
+	Sig [65]byte // over Usage.Digest(), by Usage.Exit or Usage.Client
 }
 
 // RecordLen is the length of an encoded Record.
 const RecordLen = 16 + 20 + 20 + 8 + 8 + 8 + 8 + 65
 
-// SignUsage signs u with s, which must be u.Exit's key.
+// SignUsage signs u with s, which must be the key of one of its ends:
+// u.Exit's (the exit's record) or u.Client's (the client's).
 func SignUsage(u Usage, s Signer) (Record, error) {
-	if s.Address() != u.Exit {
-		return Record{}, fmt.Errorf("vpn: sign usage: signer %s is not the exit %s", s.Address(), u.Exit)
+	if a := s.Address(); a != u.Exit && a != u.Client {
+		return Record{}, fmt.Errorf("vpn: sign usage: signer %s is neither the exit %s nor the client %s", a, u.Exit, u.Client)
 	}
 	d := u.Digest()
 	sig, err := s.SignHash(d[:])
@@ -47,12 +49,14 @@ func SignUsage(u Usage, s Signer) (Record, error) {
 	return r, nil
 }
 
-// Verify checks that exit signed r: the signature over r's counters
-// recovers to exit, and r names exit. A record altered after signing,
-// or signed by another key, is ErrForged.
-func (r Record) Verify(exit common.Address) error {
-	if r.Exit != exit {
-		return fmt.Errorf("%w: record names exit %s, not %s", ErrForged, r.Exit, exit)
+// Verify checks that wallet signed r: r names wallet as its exit or
+// its client, and the signature over r's counters recovers to wallet.
+// Verify(exit) checks an exit's record, Verify(client) a client's. A
+// record altered after signing, or signed by another key, is
+// ErrForged.
+func (r Record) Verify(wallet common.Address) error {
+	if r.Exit != wallet && r.Client != wallet {
+		return fmt.Errorf("%w: record names exit %s and client %s, not %s", ErrForged, r.Exit, r.Client, wallet)
 	}
 	sig := r.Sig
 	if sig[64] >= 27 {
@@ -63,8 +67,8 @@ func (r Record) Verify(exit common.Address) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrForged, err)
 	}
-	if got := crypto.PubkeyToAddress(*pub); got != exit {
-		return fmt.Errorf("%w: signed by %s, not %s", ErrForged, got, exit)
+	if got := crypto.PubkeyToAddress(*pub); got != wallet {
+		return fmt.Errorf("%w: signed by %s, not %s", ErrForged, got, wallet)
 	}
 	return nil
 }
@@ -96,4 +100,11 @@ func ParseRecord(b []byte) (Record, error) {
 	r.End = time.Unix(0, int64(binary.BigEndian.Uint64(b[80:])))
 	copy(r.Sig[:], b[88:])
 	return r, nil
+}
+
+// Agrees reports whether u and o count the same session the same way:
+// the same session, client and exit, and the same bytes each way.
+// Start and End are not compared: each end reads its own clock.
+func (u Usage) Agrees(o Usage) bool {
+	return u.Session == o.Session && u.Client == o.Client && u.Exit == o.Exit && u.Up == o.Up && u.Down == o.Down
 }

@@ -60,6 +60,27 @@ func TestRecordVector(t *testing.T) {
 	if _, err := SignUsage(foreign, w); err == nil {
 		t.Error("signed a usage naming another exit")
 	}
+
+	// The client's counterpart: the same format, signed by the client.
+	cu := u
+	cu.Client, cu.Exit = w.Address(), common.Address{3}
+	crec, err := SignUsage(cu, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := crec.Verify(w.Address()); err != nil {
+		t.Errorf("client record: %v", err)
+	}
+	if err := crec.Verify(cu.Exit); !errors.Is(err, ErrForged) {
+		t.Errorf("client record verified as the exit's: %v", err)
+	}
+	crec.Up++
+	if err := crec.Verify(w.Address()); !errors.Is(err, ErrForged) {
+		t.Errorf("altered client record: %v", err)
+	}
+	if !u.Agrees(back.Usage) || u.Agrees(crec.Usage) {
+		t.Error("Agrees")
+	}
 	if _, err := ParseRecord(enc[1:]); !errors.Is(err, ErrMalformed) {
 		t.Errorf("short record: %v", err)
 	}

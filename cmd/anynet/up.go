@@ -100,6 +100,7 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.String("exit-ports", "", "as an exit, serve only these ports (80,443,8000-8999; default every port but 25)")
 	f.StringSlice("exit-wallets", nil, "as an exit, serve only these wallets: names or 0x wallets (repeatable; default everyone)")
 	f.String("exit-bytes", "", "as an exit, each wallet's byte allowance per window, both ways (e.g. 1GiB/1h; default none)")
+	f.String("exit-rate", "", "as an exit, each wallet's new sessions per duration, with an optional burst (e.g. 5/s or 100/1m,20; off: none; default 20/s,50)")
 	f.String("exit-region", "", "as an exit, the region to advertise")
 	f.String("exit-price", "", "as an exit, what to charge and advertise: free, or wei per size both ways (e.g. 1000/MiB; needs payments)")
 	f.String("exit-credit", "", "as a priced exit, what a client may use before it pays (e.g. 4MiB; default 1MiB)")

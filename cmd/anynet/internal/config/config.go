@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -79,6 +80,13 @@ type Config struct {
 	// ExitBytes is each wallet's byte allowance, both ways, per window:
 	// SIZE/DURATION ("1GiB/1h"); empty: none.
 	ExitBytes string
+	// ExitRate is each wallet's rate of new sessions (TCP connections,
+	// UDP associations), from exit-rate "N/DURATION[,BURST]" ("5/s",
+	// "100/1m,20"): sessions per second, and how many may open at once
+	// (BURST; without it N, at least 1). Zero (the key unset) means the
+	// exit's default, 20/s with a burst of 50; "off" is no limit, -1.
+	ExitRate      float64
+	ExitRateBurst int
 	// ExitRegion is advertised with the exit (free text).
 	ExitRegion string
 	// ExitPrice is what the exit charges, advertised with it: "free"
@@ -185,7 +193,7 @@ var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
 	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.tls-only", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "stream-ingest", "log-level", "log-format",
 	"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges", "relay.probe-partner", "relay.epoch", "relay.fee-bps", "relay.contract",
-	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-wallets", "exit-bytes", "proxy", "proxy-exits", "proxy-rules", "proxy-max-price",
+	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-wallets", "exit-bytes", "exit-rate", "proxy", "proxy-exits", "proxy-rules", "proxy-max-price",
 	"passphrase-file", "keystore.scrypt",
 	"contracts", "registry", "resolver", "registrar", "reverse-registrar", "did-registry", "passes", "tld",
 }
@@ -510,6 +518,38 @@ func validPrice(s string, free bool) bool {
 		return false
 	}
 	return validSize(size)
+}
+
+// parseSessionRate parses exit-rate: "N/DURATION[,BURST]" ("20/s",
+// "100/1m,20", a duration without a number meaning one of it), or
+// "off" (-1, 0: no limit). The empty string is 0, 0: the default.
+func parseSessionRate(s string) (perSecond float64, burst int, err error) {
+	s = strings.TrimSpace(s)
+	switch s {
+	case "":
+		return 0, 0, nil
+	case "off":
+		return -1, 0, nil
+	}
+	bad := invalid("exit-rate", s, "sessions per duration and an optional burst, e.g. 20/s or 100/1m,20, or off")
+	spec, b, hasBurst := strings.Cut(s, ",")
+	count, per, ok := strings.Cut(spec, "/")
+	n, e1 := strconv.ParseFloat(strings.TrimSpace(count), 64)
+	per = strings.TrimSpace(per)
+	if per != "" && (per[0] < '0' || per[0] > '9') {
+		per = "1" + per
+	}
+	d, e2 := time.ParseDuration(per)
+	if !ok || e1 != nil || e2 != nil || n <= 0 || math.IsInf(n, 0) || d <= 0 {
+		return 0, 0, bad
+	}
+	burst = max(int(math.Ceil(n)), 1)
+	if hasBurst {
+		if burst, err = strconv.Atoi(strings.TrimSpace(b)); err != nil || burst < 1 {
+			return 0, 0, bad
+		}
+	}
+	return n / d.Seconds(), burst, nil
 }
 
 // validAllowance checks "1GiB/1h".

@@ -290,3 +290,47 @@ func TestWriteAtomicRefusesClobber(t *testing.T) {
 		t.Errorf("left temporary files: %v", ents)
 	}
 }
+
+// TestExitRate: exit-rate "N/DURATION[,BURST]" becomes sessions per
+// second and a burst (N without one, at least 1), "off" no limit, unset
+// the exit's default; anything else is ErrInvalid naming the key.
+func TestExitRate(t *testing.T) {
+	for _, tt := range []struct {
+		in    string
+		rate  float64
+		burst int
+	}{
+		{"", 0, 0},
+		{"off", -1, 0},
+		{"5/s", 5, 5},
+		{"5/1s", 5, 5},
+		{"100/1m,20", 100.0 / 60, 20},
+		{"0.5/s", 0.5, 1},
+		{" 30/h , 3 ", 30.0 / 3600, 3},
+	} {
+		env(t)
+		if tt.in != "" {
+			t.Setenv("ANYNET_EXIT_RATE", tt.in)
+		}
+		c, err := Load(Source{Flags: flags()})
+		if err != nil {
+			t.Fatalf("%q: %v", tt.in, err)
+		}
+		if c.ExitRate != tt.rate || c.ExitRateBurst != tt.burst {
+			t.Errorf("%q: rate %v burst %d, want %v %d", tt.in, c.ExitRate, c.ExitRateBurst, tt.rate, tt.burst)
+		}
+	}
+	cfgHome, _ := env(t)
+	write(t, filepath.Join(cfgHome, "anynet", "config.yaml"), "exit-rate: 2/s,4\n")
+	if c, err := Load(Source{Flags: flags()}); err != nil || c.ExitRate != 2 || c.ExitRateBurst != 4 {
+		t.Fatalf("from the file: %v %d, %v", c.ExitRate, c.ExitRateBurst, err)
+	}
+	for _, bad := range []string{"fast", "5", "5/x", "0/s", "-1/s", "5/s,0", "5/s,many", "5/0s", "inf/s"} {
+		env(t)
+		t.Setenv("ANYNET_EXIT_RATE", bad)
+		_, err := Load(Source{Flags: flags()})
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "exit-rate") {
+			t.Errorf("%q: %v, want ErrInvalid naming exit-rate", bad, err)
+		}
+	}
+}

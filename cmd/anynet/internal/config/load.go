@@ -170,7 +170,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("mail.delay-notice", d.MailDelayNotice.String())
 	v.SetDefault("mail.quota", humanize.IBytes(uint64(d.MailQuota)))
 	v.SetDefault("mail.retention", d.MailRetention.String())
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-bytes", "proxy", "proxy-max-price", "web-proxy", "stream-ingest"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-bytes", "exit-rate", "proxy", "proxy-max-price", "web-proxy", "stream-ingest"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -247,6 +247,13 @@ func decode(v *viper.Viper) (Config, error) {
 	c.ExitCredit = str("exit-credit")
 	c.ExitWallets = list(v.Get("exit-wallets"))
 	c.ExitBytes = str("exit-bytes")
+	if r, b, e := parseSessionRate(str("exit-rate")); e != nil {
+		if err == nil {
+			err = e
+		}
+	} else {
+		c.ExitRate, c.ExitRateBurst = r, b
+	}
 	c.Proxy = str("proxy")
 	c.ProxyExits = list(v.Get("proxy-exits"))
 	c.ProxyMaxPrice = str("proxy-max-price")

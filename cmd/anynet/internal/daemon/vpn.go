@@ -73,6 +73,7 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 			p.Limits.Bytes = int64(n)
 			p.Limits.Window, _ = time.ParseDuration(window)
 		}
+		p.Limits.SessionsPerSecond, p.Limits.Burst = cfg.ExitRate, cfg.ExitRateBurst
 		st, err := service.OpenPebble(filepath.Join(cfg.Dir, "vpn"))
 		if err != nil {
 			return fmt.Errorf("daemon: exit store: %w", err)
@@ -98,7 +99,16 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 		d.service("vpn", "exit", d.vpn.advert.String())
 	}
 	if cfg.Proxy != "" {
-		c := &vpn.Client{Host: d.node, Exits: cfg.ProxyExits, Logger: d.log.With("svc", "vpn")}
+		if d.vpn.store == nil {
+			st, err := service.OpenPebble(filepath.Join(cfg.Dir, "vpn"))
+			if err != nil {
+				return fmt.Errorf("daemon: proxy store: %w", err)
+			}
+			d.vpn.store = st
+		}
+		// The proxy signs its own record of every session, next to the
+		// exit's records in the same store (other keys).
+		c := &vpn.Client{Host: d.node, Exits: cfg.ProxyExits, Signer: pay.NewKeyWallet(d.key), Records: d.vpn.store, Logger: d.log.With("svc", "vpn")}
 		for _, r := range cfg.ProxyRules {
 			domain, exit, _ := strings.Cut(r, "=") // Validate checked it
 			c.Rules = append(c.Rules, vpn.Rule{Domain: domain, Exit: exit})
@@ -141,10 +151,41 @@ func (d *Daemon) startVPN(ctx context.Context) error {
 			defer close(d.vpn.done)
 			d.vpn.proxy.Serve(ln)
 		}()
+		if len(cfg.ProxyExits) == 1 && cfg.ProxyExits[0] == "auto" {
+			go d.rerank(c)
+		}
 		d.service("vpn", "proxy", d.vpn.addr)
 		d.log.Info("SOCKS5 and HTTP proxy up", "addr", d.vpn.addr, "exits", c.Exits)
 	}
 	return nil
+}
+
+// rerankEvery is how often an "auto" proxy ranks its exits again, by
+// their round trip and the throughput its sessions observed.
+const rerankEvery = 5 * time.Minute
+
+// rerank ranks c's exits every rerankEvery until the proxy stops.
+func (d *Daemon) rerank(c *vpn.Client) {
+	t := time.NewTicker(rerankEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-d.vpn.done:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			go func() { // the proxy stopping ends the probes
+				select {
+				case <-d.vpn.done:
+					cancel()
+				case <-ctx.Done():
+				}
+			}()
+			ms := c.Rank(ctx)
+			cancel()
+			d.log.Debug("proxy: exits ranked", "exits", ms)
+		}
+	}
 }
 
 // publishExit writes the exit's advert into the DID document.
@@ -194,7 +235,7 @@ func (d *Daemon) VPNStatus(context.Context) (control.VPNStatus, error) {
 	}
 	if c := d.vpn.client; c != nil {
 		st := c.Stats()
-		s.Proxy = &control.VPNProxyStatus{Addr: d.vpn.addr, Exits: append([]string{}, c.Exits...), InUse: st.Exit,
+		s.Proxy = &control.VPNProxyStatus{Addr: d.vpn.addr, Exits: c.ExitList(), InUse: st.Exit,
 			Sessions: st.Sessions, Failovers: st.Failovers, Up: st.Up, Down: st.Down}
 	}
 	return s, nil

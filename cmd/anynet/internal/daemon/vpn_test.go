@@ -19,10 +19,11 @@ import (
 )
 
 // TestVPN: a daemon started with exit keys (serving one wallet, with
-// a byte allowance) advertises itself on chain; one started with proxy
+// a byte allowance and a session rate) advertises itself on chain; one started with proxy
 // keys and proxy-exits auto finds it and serves HTTP through it on its
 // loopback port, except a domain its proxy-rules send direct; the
-// control API shows both. A wallet the exit does not list is refused.
+// control API shows both. A session over the rate, and a wallet the
+// exit does not list, are refused.
 func TestVPN(t *testing.T) {
 	ctx := context.Background()
 	emb, dir := testChain(t)
@@ -51,7 +52,7 @@ func TestVPN(t *testing.T) {
 	}
 	clientWallet := crypto.PubkeyToAddress(keys["client"].PublicKey)
 	exit := start("exit", config.Config{Exit: true, ExitAllow: []string{"127.0.0.0/8"}, ExitRegion: "lab", ExitPrice: "free",
-		ExitWallets: []string{clientWallet.Hex()}, ExitBytes: "1MiB/1h"})
+		ExitWallets: []string{clientWallet.Hex()}, ExitBytes: "1MiB/1h", ExitRate: 1.0 / 3600, ExitRateBurst: 1})
 	found, err := exit.VPNExits(ctx)
 	if err != nil || len(found) != 1 || found[0].Wallet != exit.wallet.Hex() || found[0].Region != "lab" ||
 		found[0].Price != "free" || found[0].Policy != "list;ports=all-but-25;bytes=1048576/1h0m0s" {
@@ -98,6 +99,17 @@ func TestVPN(t *testing.T) {
 	resp.Body.Close()
 	if es, _ := exit.VPNStatus(ctx); es.Exit.Sessions != 1 {
 		t.Errorf("the exit served a domain the rules send direct: %+v", es.Exit)
+	}
+
+	// exit-rate (one session an hour, a burst of one): the client's
+	// second session is refused, with the reason.
+	hc2 := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: st.Proxy.Addr})}}
+	if resp, err = hc2.Get("http://" + ln.Addr().String() + "/again"); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(resp.Header.Get("X-Anynet-Error"), "rate") {
+		t.Errorf("a second session over exit-rate: %s, %q", resp.Status, resp.Header.Get("X-Anynet-Error"))
 	}
 
 	// A wallet the exit does not list is refused, with the reason.
