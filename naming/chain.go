@@ -117,17 +117,7 @@ func (c *chain) send(ctx context.Context, auth *bind.TransactOpts, to *common.Ad
 		}
 		opts.GasLimit = gasWithMargin(est)
 	}
-	var (
-		tx  *types.Transaction
-		err error
-	)
-	bound := bind.NewBoundContract(common.Address{}, abi.ABI{}, c.backend, c.backend, c.backend)
-	if to == nil {
-		tx, err = bound.RawCreationTransact(&opts, data)
-	} else {
-		bound = bind.NewBoundContract(*to, abi.ABI{}, c.backend, c.backend, c.backend)
-		tx, err = bound.RawTransact(&opts, data)
-	}
+	tx, err := c.sendRaw(ctx, &opts, to, data)
 	if err != nil {
 		return nil, fmt.Errorf("naming: send transaction: %w", classify(err))
 	}
@@ -139,6 +129,45 @@ func (c *chain) send(ctx context.Context, auth *bind.TransactOpts, to *common.Ad
 		return receipt, fmt.Errorf("%w: transaction %s failed (gas used %d of %d)", ErrReverted, tx.Hash(), receipt.GasUsed, tx.Gas())
 	}
 	return receipt, nil
+}
+
+// Another process with the same wallet (the CLI next to its daemon, two
+// nodes of one wallet) may take the same pending nonce: the pool then
+// refuses the later transaction. sendRaw takes a fresh nonce and sends
+// again, up to nonceRetries times, unless the caller fixed the nonce.
+const nonceRetries = 5
+
+func (c *chain) sendRaw(ctx context.Context, opts *bind.TransactOpts, to *common.Address, data []byte) (*types.Transaction, error) {
+	wait := 20 * time.Millisecond
+	for try := 0; ; try++ {
+		var (
+			tx  *types.Transaction
+			err error
+		)
+		if to == nil {
+			tx, err = bind.NewBoundContract(common.Address{}, abi.ABI{}, c.backend, c.backend, c.backend).RawCreationTransact(opts, data)
+		} else {
+			tx, err = bind.NewBoundContract(*to, abi.ABI{}, c.backend, c.backend, c.backend).RawTransact(opts, data)
+		}
+		if err == nil || opts.Nonce != nil || try == nonceRetries || !nonceTaken(err) {
+			return tx, err
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, fmt.Errorf("%w (after %v)", ctx.Err(), err)
+		case <-timer.C:
+		}
+		wait *= 2
+	}
+}
+
+// nonceTaken reports the pool's answers to a transaction whose nonce
+// another sender of the same wallet used first.
+func nonceTaken(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "nonce too low") || strings.Contains(s, "replacement transaction underpriced")
 }
 
 // waitMined polls for the receipt of hash (WaitMined).
