@@ -20,6 +20,7 @@ import (
 	"github.com/anynet/anynet/apps/internal/runner"
 	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/naming"
 )
 
@@ -55,6 +56,13 @@ type ServiceConfig struct {
 	ProbePartner   common.Address
 	ProbesPerEpoch int
 	ProbeTimeout   time.Duration
+
+	// LinkMeter is the node's link-layer meter of what it exchanged
+	// through its routers (a *stack.Node: RoutedTraffic), sampled every
+	// MeterEvery (zero: a second) into link receipts for the routers
+	// (linkmeter.go); nil signs none.
+	LinkMeter  LinkMeter
+	MeterEvery time.Duration
 
 	// Port is the overlay port of the core; zero means RelayPort. A
 	// Guardian serves its evidence on EvidencePort.
@@ -160,7 +168,46 @@ func StartService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Roles&RoleGuardian != 0 {
 		s.commitStored()
 	}
+	if cfg.LinkMeter != nil {
+		s.wg.Add(1)
+		go s.sampleLinks()
+	}
 	return s, nil
+}
+
+// LinkMeter is what a node's link layer counted through its routers.
+type LinkMeter interface {
+	RoutedTraffic() []link.RoutedTraffic
+}
+
+// sampleLinks is the long-lived goroutine that hands the link meter to
+// the core every MeterEvery.
+func (s *Service) sampleLinks() {
+	defer s.wg.Done()
+	every := s.cfg.MeterEvery
+	if every <= 0 {
+		every = time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		var lc LinkCounts
+		for _, n := range s.cfg.LinkMeter.RoutedTraffic() {
+			lc.Counts = append(lc.Counts, LinkCount{Router: n.Router, Peer: n.Peer,
+				SentBytes: n.SentBytes, SentFrames: n.SentFrames, RecvBytes: n.RecvBytes, RecvFrames: n.RecvFrames})
+		}
+		if len(lc.Counts) == 0 {
+			continue
+		}
+		if _, err := s.r.Do(s.ctx, lc); err != nil && s.ctx.Err() == nil {
+			s.log.Debug("relay: link meter", "err", err)
+		}
+	}
 }
 
 // Close stops the service; it returns when its goroutines have ended.

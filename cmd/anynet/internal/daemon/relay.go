@@ -103,10 +103,14 @@ func (d *Daemon) startRelay(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	svc, err := relay.StartService(relay.ServiceConfig{Host: d.node, Wallet: pay.NewKeyWallet(d.key), Roles: roles,
+	scfg := relay.ServiceConfig{Host: d.node, Wallet: pay.NewKeyWallet(d.key), Roles: roles,
 		Store: st, Contract: contract, Epoch: cfg.RelayEpoch, Guardians: guardians, Params: params,
 		Edges: edges, ProbePartner: partner, ProbesPerEpoch: 2 * int(params.MinProbes),
-		OnEvent: d.relayEvent, Logger: d.log.With("svc", "relay")})
+		OnEvent: d.relayEvent, Logger: d.log.With("svc", "relay")}
+	if len(guardians) > 0 {
+		scfg.LinkMeter = d.node // receipts for the routers this host's traffic goes through
+	}
+	svc, err := relay.StartService(scfg)
 	if err != nil {
 		st.Close()
 		return err
