@@ -182,8 +182,13 @@
 // Service drives the Core with the shared runner (apps/internal/runner)
 // over a service.Store (pebble on a node). A Guardian's published
 // evidence is written in the same batch as the core's "settled" mark,
-// then committed on chain (Contract.Post; retried at the next start if
-// the node stopped in between). An Edge's Claim fetches the evidence,
+// then committed on chain (Contract.Post): a commit that fails is tried
+// again while the node runs, after ServiceConfig.CommitRetry, doubling
+// up to CommitRetryMax, and at the next start if the node stopped in
+// between. ServiceConfig.Refresh reads the contract and the fee again
+// at the start of every epoch (the daemon: from the first Guardian's
+// DID entry), so an Edge follows a Guardian that moves to another
+// deployment or changes its fee without a restart. An Edge's Claim fetches the evidence,
 // recomputes it, refuses a root that is not the chain's (ErrMismatch)
 // and claims with its own proof. Status shows, before settlement, what
 // an Edge's receipts so far would earn and the fee, a WatchDog's probe

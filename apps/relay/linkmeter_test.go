@@ -89,7 +89,7 @@ func forwarded(r *stack.Node, from, to common.Address) (bytes, frames uint64) {
 	return bytes, frames
 }
 
-// TestLinkReceipts: host A sends host B 2 MiB through router R, which
+// TestLinkReceipts: host A sends host B 1 MiB through router R, which
 // forwards in the link layer (link/router), over real gVisor stacks,
 // Noise sessions and the embedded chain; B sends 256 KiB back. A and
 // B's relay services sign link receipts from their own link meters and
@@ -126,7 +126,7 @@ func TestLinkReceipts(t *testing.T) {
 		}
 	}
 
-	const epochLen = 6 * time.Second
+	const epochLen = 12 * time.Second
 	params := DefaultParams()
 	params.MinProbes, params.WarnPPM, params.SuspendPPM, params.BoundZ = 0, 0, 0, 0 // availability is not judged here
 	start := func(n *stack.Node, key *ecdsa.PrivateKey, roles Roles, ev *events) *Service {
@@ -155,7 +155,7 @@ func TestLinkReceipts(t *testing.T) {
 	gs := start(g, gKey, RoleGuardian, gEv)
 
 	// B reads what A sends and answers with a reply of its own.
-	const toB, toA = 2 << 20, 256 << 10
+	const toB, toA = 1 << 20, 256 << 10
 	l, err := b.Listen("tcp", ":7000")
 	if err != nil {
 		t.Fatal(err)
