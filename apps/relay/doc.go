@@ -114,7 +114,7 @@
 // keccak256("\x19anynet relay link session\n" || sender || receiver).
 // Both ends of a session sign one for each direction, so a router's
 // credit for a session is vouched for twice (see "Proof of relay in the
-// link layer").
+// link layer"). Vector: LinkSession(0x…a1, 0x…b2) = 0xe1e6a22807a5e2bb.
 //
 // A Probe result is 131 bytes:
 //

@@ -250,6 +250,24 @@ func TestLinkReceipts(t *testing.T) {
 		t.Errorf("receipts below the payload: A sent %d of %d, B %d of %d", aSent, toB, bSent, toA)
 	}
 
+	// What the receipts cost: every link receipt A and B signed for the
+	// epoch, as a share of the bytes R relayed for them (target ≤ 1 %).
+	var signed int
+	for _, ev := range []*events{aEv, bEv} {
+		ev.mu.Lock()
+		for _, e := range ev.list {
+			if lr, ok := e.(LinkReceipt); ok && lr.Receipt.Epoch == epoch && (lr.Receipt.Session == ab || lr.Receipt.Session == ba) {
+				signed++
+			}
+		}
+		ev.mu.Unlock()
+	}
+	overhead := float64(signed*(1+ReceiptSize)) / float64(fwdAB+fwdBA)
+	t.Logf("%d link receipts, %d bytes: %.3f %% of the %d bytes relayed", signed, signed*(1+ReceiptSize), 100*overhead, fwdAB+fwdBA)
+	if signed == 0 || overhead > 0.01 {
+		t.Errorf("receipt overhead %.3f %% (%d receipts)", 100*overhead, signed)
+	}
+
 	// R is credited the lower count of each direction.
 	want := min(aSent, bRecv) + min(bSent, aRecv)
 	sc, ok := settled.Scores.Of(r.Addr())

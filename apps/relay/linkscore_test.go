@@ -76,3 +76,15 @@ func TestLinkReceiptWire(t *testing.T) {
 		t.Fatal("version 3 decoded")
 	}
 }
+
+// TestLinkSessionVector: LinkSession(0x…a1, 0x…b2), as in the package
+// doc; the other direction differs.
+func TestLinkSessionVector(t *testing.T) {
+	from, to := common.Address{19: 0xa1}, common.Address{19: 0xb2}
+	if got := LinkSession(from, to); got != 0xe1e6a22807a5e2bb {
+		t.Fatalf("LinkSession = %016x", got)
+	}
+	if LinkSession(to, from) == LinkSession(from, to) {
+		t.Fatal("both directions name one session")
+	}
+}
