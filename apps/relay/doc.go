@@ -241,6 +241,11 @@
 // meter flows that Edges relay at the service layer (frames on
 // RelayPort), and the simulator's "relay" workload runs it at 1,000
 // nodes (service-layer relaying; the simulator does not run link
-// receipts). Settlement on chain (Contract) is complete and tested on
-// the embedded chain.
+// receipts). WatchDogs' probe wallets are long-lived: an Edge that
+// learns them could tell probes apart. Rotating them per epoch needs a
+// node key valid in each fresh wallet's DID document (package stack
+// refuses a binding the chain does not list), so a chain write per
+// epoch that must not be traceable to the WatchDog; not done.
+// Settlement on chain (Contract) is complete and tested on the
+// embedded chain.
 package relay
