@@ -121,6 +121,8 @@ type Endpoint struct {
 
 	syns synWatch // SYNs that may go again early (nudge.go)
 
+	meter meter // routed traffic, for proof of relay (meter.go)
+
 	dispatcher atomic.Pointer[dispatcherBox]
 
 	peers peerTable

@@ -243,6 +243,7 @@ func (e *Endpoint) sealTo(b *batch, buf *[]byte, p *peer, tp *transport.Peer, ds
 		e.bufs.put(buf)
 		return
 	}
+	e.meterSent(p, &h, dst, len(frame)) // proof of relay (meter.go)
 	b.add(dst, frame, buf)
 }
 
@@ -309,6 +310,7 @@ func (e *Endpoint) flushQueue(p *peer) {
 			e.bufs.put(buf)
 			continue
 		}
+		e.meterSent(p, &h, next, len(frame)) // proof of relay (meter.go)
 		b.add(next, frame, buf)
 	}
 	b.flush(e)

@@ -132,3 +132,25 @@ func (n *Node) DirectPath(wallet common.Address) (netip.AddrPort, bool) {
 	}
 	return r.ep.DirectPath(link.IdentityAddr(wallet))
 }
+
+// RoutedTraffic returns what this host exchanged with each peer through
+// each of its routers since it started (link.Endpoint.RoutedTraffic),
+// for proof of relay; nil before Up, on a router, or without routers.
+func (n *Node) RoutedTraffic() []link.RoutedTraffic {
+	r, _ := n.current()
+	if r == nil {
+		return nil
+	}
+	return r.ep.RoutedTraffic()
+}
+
+// Forwarded returns what a router forwarded per (source, destination)
+// locator since it started (router.Router.Forwarded); nil before Up or
+// for a host.
+func (n *Node) Forwarded() []router.Forwarded {
+	r, _ := n.current()
+	if r == nil || r.router == nil {
+		return nil
+	}
+	return r.router.Forwarded()
+}

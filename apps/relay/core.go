@@ -102,8 +102,10 @@ type Core struct {
 	cfg  CoreConfig
 	self common.Address
 
-	// endpoint: a meter per (edge, flow, epoch).
-	meters map[meterKey]*Meter
+	// endpoint: a meter per (edge, flow, epoch), and per direction of a
+	// session through a router (linkmeter.go).
+	meters     map[meterKey]*Meter
+	linkMeters map[linkMeterKey]*linkMeter
 	// edge: receipts kept per epoch, and the epochs handed in.
 	collectors map[uint64]*Collector
 	submitted  map[uint64]bool
@@ -235,8 +237,11 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 			}
 		}
 	case service.Command:
-		if s, ok := in.Cmd.(Send); ok {
-			out.Result = c.send(s, out)
+		switch cmd := in.Cmd.(type) {
+		case Send:
+			out.Result = c.send(cmd, out)
+		case LinkCounts:
+			c.linkCounts(now, cmd, out)
 		}
 	}
 	c.tick(now, out)
@@ -249,6 +254,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 // latest settled epoch (that epoch, then Edge and strikes per Edge).
 func (c *Core) start() {
 	c.meters = map[meterKey]*Meter{}
+	c.linkMeters = map[linkMeterKey]*linkMeter{}
 	c.collectors = map[uint64]*Collector{}
 	c.submitted = map[uint64]bool{}
 	c.planned = map[uint64]bool{}

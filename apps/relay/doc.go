@@ -64,7 +64,12 @@
 //
 // For an epoch, per Edge:
 //
-//	flows     = for each (endpoint, session): the highest Bytes of its valid receipts
+//	flows     = for each (endpoint, session): the highest Bytes of its valid receipts;
+//	            for link receipts (version 2), per session s and each pair
+//	            of endpoints (f, t) with s = LinkSession(f, t):
+//	            min(f's highest Bytes, t's highest Bytes), as t's flow
+//	            (a link receipt without its counterpart counts nothing:
+//	            Score.Unmatched shows it)
 //	delivered = Σ over endpoints of min(CapPerEndpoint, Σ of its flows)
 //	n, k      = probes, answered   (probes from Params.WatchDogs, one per
 //	            (WatchDog, seq); a probe reported twice counts as
@@ -101,6 +106,15 @@
 //	frames    8   cumulative
 //	sig      65   secp256k1 [R || S || V], V ∈ {0, 1}, over
 //	              keccak256("\x19anynet relay receipt\n" || the 73 bytes above)
+//
+// A link receipt (Receipt.Link) has the same layout with version 2: an
+// endpoint's count of what it itself sent (or received) through a
+// router, as its link layer saw it (package link, meter.go), and session
+// LinkSession(sender, receiver) = the first 8 bytes, big-endian, of
+// keccak256("\x19anynet relay link session\n" || sender || receiver).
+// Both ends of a session sign one for each direction, so a router's
+// credit for a session is vouched for twice (see "Proof of relay in the
+// link layer"). Vector: LinkSession(0x…a1, 0x…b2) = 0xe1e6a22807a5e2bb.
 //
 // A Probe result is 131 bytes:
 //
@@ -168,8 +182,13 @@
 // Service drives the Core with the shared runner (apps/internal/runner)
 // over a service.Store (pebble on a node). A Guardian's published
 // evidence is written in the same batch as the core's "settled" mark,
-// then committed on chain (Contract.Post; retried at the next start if
-// the node stopped in between). An Edge's Claim fetches the evidence,
+// then committed on chain (Contract.Post): a commit that fails is tried
+// again while the node runs, after ServiceConfig.CommitRetry, doubling
+// up to CommitRetryMax, and at the next start if the node stopped in
+// between. ServiceConfig.Refresh reads the contract and the fee again
+// at the start of every epoch (the daemon: from the first Guardian's
+// DID entry), so an Edge follows a Guardian that moves to another
+// deployment or changes its fee without a restart. An Edge's Claim fetches the evidence,
 // recomputes it, refuses a root that is not the chain's (ErrMismatch)
 // and claims with its own proof. Status shows, before settlement, what
 // an Edge's receipts so far would earn and the fee, a WatchDog's probe
@@ -190,14 +209,43 @@
 // in a row (3 by default) is suspended until an epoch it is ok, as
 // Storj suspends a node whose score stays low.
 //
+// # Proof of relay in the link layer
+//
+// A router forwards frames without a wallet key and without opening
+// them (package link/router), so its proof comes from the hosts on
+// either side. Each host's link layer counts, per (peer, router), the
+// data frames it sealed for a routed peer and handed to the router, and
+// those from a routed peer that opened after coming through the router,
+// in bytes as on the wire (package link, meter.go: atomic counters, no
+// allocation per frame); the router counts the same frames as it
+// forwards them, per (source, destination) locator (Router.Forwarded),
+// for its operator to compare. A host's Service samples its meter every
+// MeterEvery (ServiceConfig.LinkMeter) and its Core signs link receipts
+// from it (linkmeter.go): one per direction of each session, by the
+// sender for what it sent and by the receiver for what it received,
+// each time a count grew by ReceiptEvery, when it stopped growing, and
+// when the epoch ends; they go to the router on RelayPort like any
+// receipt, and its Edge core submits them. Compute credits each
+// direction the lower of its two counts: the router cannot raise either
+// (it would need the endpoint's signature), and one end colluding with
+// it cannot either (the other end's count bounds it).
+//
+// Only the router a host is attached to gets its receipts: in a path
+// through two routers each holds one end's receipts and neither is
+// credited for it (the hosts do not learn the routers beyond their
+// own).
+//
 // # What is not here yet
 //
 // Core (core.go) runs the four roles over the service shape: endpoints
 // meter flows that Edges relay at the service layer (frames on
 // RelayPort), and the simulator's "relay" workload runs it at 1,000
-// nodes. The link layer's routers do not meter their forwarded frames
-// yet, and WatchDogs' probe
-// wallets are long-lived (an Edge that learns them could tell probes
-// apart; rotating them per epoch is the plan). Settlement on chain
-// (Contract) is complete and tested on the embedded chain.
+// nodes (service-layer relaying; the simulator does not run link
+// receipts). WatchDogs' probe wallets are long-lived: an Edge that
+// learns them could tell probes apart. Rotating them per epoch needs a
+// node key valid in each fresh wallet's DID document (package stack
+// refuses a binding the chain does not list), so a chain write per
+// epoch that must not be traceable to the WatchDog; not done.
+// Settlement on chain (Contract) is complete and tested on the
+// embedded chain.
 package relay

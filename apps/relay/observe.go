@@ -85,8 +85,12 @@ func (o *observer) Handle(now time.Time, in service.Input, out *service.Effects)
 	case service.Start:
 		o.load()
 	case service.Command:
-		if _, ok := in.Cmd.(statusQuery); ok {
+		switch cmd := in.Cmd.(type) {
+		case statusQuery:
 			out.Result = o.snapshot(now)
+			return
+		case setFee: // refresh.go
+			o.params.FeeBps, o.core.cfg.Params.FeeBps = cmd.bps, cmd.bps
 			return
 		}
 	case service.Frame:

@@ -13,6 +13,22 @@ import (
 // Version is the first byte of every receipt and probe of this format.
 const Version = 1
 
+// LinkVersion is the first byte of a link receipt (Receipt.Link): the
+// same layout, signed with this byte, so a receipt's kind cannot be
+// changed without its signature failing.
+const LinkVersion = 2
+
+// linkSessionDomain prefixes the hash that names a link session.
+var linkSessionDomain = []byte("\x19anynet relay link session\n")
+
+// LinkSession names the traffic one wallet sends another through a
+// router, for a link receipt's Session: the first 8 bytes, big-endian,
+// of keccak256("\x19anynet relay link session\n" || from || to). Both
+// ends compute it: from signs what it sent, to what it received.
+func LinkSession(from, to common.Address) uint64 {
+	return binary.BigEndian.Uint64(crypto.Keccak256(linkSessionDomain, from[:], to[:]))
+}
+
 // ReceiptSize is the length of an encoded receipt: the 73-byte body and a
 // 65-byte signature.
 const ReceiptSize = receiptBody + 65
@@ -35,12 +51,20 @@ type Receipt struct {
 	Session  uint64         // chosen by the endpoint, unique per flow and epoch
 	Bytes    uint64         // delivered so far this epoch (cumulative)
 	Frames   uint64
-	Sig      [65]byte
+	// Link marks a link receipt (LinkVersion): Bytes and Frames are what
+	// the endpoint itself sent or received through a router, counted by
+	// its link layer, and Session is LinkSession(sender, receiver). Only
+	// what both ends of a session vouch for is credited (Compute).
+	Link bool
+	Sig  [65]byte
 }
 
 func (r *Receipt) body() [receiptBody]byte {
 	var b [receiptBody]byte
 	b[0] = Version
+	if r.Link {
+		b[0] = LinkVersion
+	}
 	binary.BigEndian.PutUint64(b[1:], r.Epoch)
 	copy(b[9:], r.Edge[:])
 	copy(b[29:], r.Endpoint[:])
@@ -81,9 +105,10 @@ func (r *Receipt) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary decodes a receipt. It does not check the signature.
 func (r *Receipt) UnmarshalBinary(b []byte) error {
-	if len(b) != ReceiptSize || b[0] != Version {
+	if len(b) != ReceiptSize || (b[0] != Version && b[0] != LinkVersion) {
 		return fmt.Errorf("%w: receipt of %d bytes", ErrMalformed, len(b))
 	}
+	r.Link = b[0] == LinkVersion
 	r.Epoch = binary.BigEndian.Uint64(b[1:])
 	copy(r.Edge[:], b[9:29])
 	copy(r.Endpoint[:], b[29:49])

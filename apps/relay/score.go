@@ -110,6 +110,10 @@ type Score struct {
 	Edge      common.Address
 	Delivered uint64 // bytes credited: receipts, capped per endpoint
 	Claimed   uint64 // bytes the receipts state before caps
+	// Unmatched: bytes of link receipts the other end of the session did
+	// not vouch for (the higher count's excess, or a receipt with no
+	// counterpart); never credited.
+	Unmatched uint64
 	Endpoints int
 	Probes    uint64
 	Answered  uint64
@@ -142,7 +146,12 @@ func Compute(ev Evidence, p Params) Scores {
 		edge, endpoint common.Address
 		session        uint64
 	}
+	type linkKey struct {
+		edge    common.Address
+		session uint64
+	}
 	flows := map[flowKey]uint64{}
+	links := map[linkKey]map[common.Address]uint64{}
 	fraud := map[common.Address]string{}
 	edges := map[common.Address]bool{}
 	for _, s := range ev.Receipts {
@@ -158,8 +167,38 @@ func Compute(ev Evidence, p Params) Scores {
 			fraud[s.By] = fmt.Sprintf("submitted a receipt of epoch %d", s.Epoch)
 			continue
 		}
+		if s.Link {
+			lk := linkKey{s.Edge, s.Session}
+			if links[lk] == nil {
+				links[lk] = map[common.Address]uint64{}
+			}
+			links[lk][s.Endpoint] = max(links[lk][s.Endpoint], s.Bytes)
+			continue
+		}
 		k := flowKey{s.Edge, s.Endpoint, s.Session}
 		flows[k] = max(flows[k], s.Bytes)
+	}
+	// Link receipts: a session's bytes count when both its ends vouch
+	// for them, as much as the lower of the two says, for the receiver.
+	unmatched := map[common.Address]uint64{}
+	for lk, ends := range links {
+		paired := map[common.Address]bool{}
+		for from, sent := range ends {
+			for to, got := range ends {
+				if from == to || LinkSession(from, to) != lk.session {
+					continue
+				}
+				k := flowKey{lk.edge, to, lk.session}
+				flows[k] = max(flows[k], min(sent, got))
+				unmatched[lk.edge] += max(sent, got) - min(sent, got)
+				paired[from], paired[to] = true, true
+			}
+		}
+		for w, b := range ends {
+			if !paired[w] {
+				unmatched[lk.edge] += b
+			}
+		}
 	}
 
 	type perEdge struct {
@@ -202,7 +241,7 @@ func Compute(ev Evidence, p Params) Scores {
 	out := Scores{Epoch: ev.Epoch, Total: new(big.Int)}
 	for edge := range edges {
 		e := get(edge)
-		s := Score{Edge: edge, Endpoints: len(e.endpoints), Gross: new(big.Int), Fee: new(big.Int), Net: new(big.Int)}
+		s := Score{Edge: edge, Endpoints: len(e.endpoints), Unmatched: unmatched[edge], Gross: new(big.Int), Fee: new(big.Int), Net: new(big.Int)}
 		for _, b := range e.endpoints {
 			s.Claimed += b
 			s.Delivered += min(b, p.CapPerEndpoint)

@@ -20,6 +20,7 @@ import (
 	"github.com/anynet/anynet/apps/internal/runner"
 	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/naming"
 )
 
@@ -56,6 +57,23 @@ type ServiceConfig struct {
 	ProbesPerEpoch int
 	ProbeTimeout   time.Duration
 
+	// Refresh, when set, reads the contract and the fee anew (the
+	// daemon: from the first Guardian's DID entry) at the start of every
+	// epoch and whenever Service.Refresh is called; what it returns
+	// replaces Contract and Params.FeeBps (refresh.go). Nil keeps them.
+	Refresh func(ctx context.Context) (Refreshed, error)
+	// CommitRetry is how long a Guardian waits before it tries a failed
+	// commit again, doubling each time up to CommitRetryMax; zero means
+	// 2 s and 5 min.
+	CommitRetry, CommitRetryMax time.Duration
+
+	// LinkMeter is the node's link-layer meter of what it exchanged
+	// through its routers (a *stack.Node: RoutedTraffic), sampled every
+	// MeterEvery (zero: a second) into link receipts for the routers
+	// (linkmeter.go); nil signs none.
+	LinkMeter  LinkMeter
+	MeterEvery time.Duration
+
 	// Port is the overlay port of the core; zero means RelayPort. A
 	// Guardian serves its evidence on EvidencePort.
 	Port uint16
@@ -70,7 +88,8 @@ type ServiceConfig struct {
 }
 
 // Committed: a Guardian's commitment of Epoch is on chain (Tx), or
-// could not be put there (Err; it tries again at the next start).
+// could not be put there (Err; it tries again after a backoff, and at
+// the next start).
 type Committed struct {
 	Epoch uint64
 	Root  common.Hash
@@ -93,9 +112,11 @@ type Service struct {
 	wg   sync.WaitGroup
 	log  *slog.Logger
 
-	mu      sync.Mutex // guards the fields below
-	scores  map[uint64]EdgeScore
-	commits map[uint64]Committed
+	mu       sync.Mutex // guards the fields below
+	scores   map[uint64]EdgeScore
+	commits  map[uint64]Committed
+	contract *Contract // cfg.Contract, then what Refresh read (refresh.go)
+	feeBps   uint64    // cfg.Params.FeeBps, then what Refresh read
 }
 
 // EdgeScore is this Edge's score in an epoch, recomputed from the
@@ -125,7 +146,8 @@ func StartService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Params.PricePerGiB == nil {
 		cfg.Params = DefaultParams(cfg.Params.WatchDogs...)
 	}
-	s := &Service{cfg: cfg, log: cfg.Logger, scores: map[uint64]EdgeScore{}, commits: map[uint64]Committed{}}
+	s := &Service{cfg: cfg, log: cfg.Logger, scores: map[uint64]EdgeScore{}, commits: map[uint64]Committed{},
+		contract: cfg.Contract, feeBps: cfg.Params.FeeBps}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -160,7 +182,50 @@ func StartService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Roles&RoleGuardian != 0 {
 		s.commitStored()
 	}
+	if cfg.LinkMeter != nil {
+		s.wg.Add(1)
+		go s.sampleLinks()
+	}
+	if cfg.Refresh != nil {
+		s.wg.Add(1)
+		go s.refreshLoop()
+	}
 	return s, nil
+}
+
+// LinkMeter is what a node's link layer counted through its routers.
+type LinkMeter interface {
+	RoutedTraffic() []link.RoutedTraffic
+}
+
+// sampleLinks is the long-lived goroutine that hands the link meter to
+// the core every MeterEvery.
+func (s *Service) sampleLinks() {
+	defer s.wg.Done()
+	every := s.cfg.MeterEvery
+	if every <= 0 {
+		every = time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		var lc LinkCounts
+		for _, n := range s.cfg.LinkMeter.RoutedTraffic() {
+			lc.Counts = append(lc.Counts, LinkCount{Router: n.Router, Peer: n.Peer,
+				SentBytes: n.SentBytes, SentFrames: n.SentFrames, RecvBytes: n.RecvBytes, RecvFrames: n.RecvFrames})
+		}
+		if len(lc.Counts) == 0 {
+			continue
+		}
+		if _, err := s.r.Do(s.ctx, lc); err != nil && s.ctx.Err() == nil {
+			s.log.Debug("relay: link meter", "err", err)
+		}
+	}
 }
 
 // Close stops the service; it returns when its goroutines have ended.
@@ -184,7 +249,7 @@ func (s *Service) event(e any) {
 		epoch := st.Evidence.Epoch
 		s.log.Info("relay: epoch settled", "epoch", epoch, "edges", len(st.Scores.Edges),
 			"receipts", len(st.Evidence.Receipts), "probes", len(st.Evidence.Probes), "root", st.Commitment.Root, "total", st.Commitment.Total)
-		s.async(func(ctx context.Context) { s.commit(ctx, epoch) })
+		s.commitRetried(epoch)
 	}
 	s.emit(e)
 }
@@ -193,16 +258,6 @@ func (s *Service) emit(e any) {
 	if s.cfg.OnEvent != nil {
 		s.cfg.OnEvent(e)
 	}
-}
-
-func (s *Service) async(fn func(ctx context.Context)) {
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		ctx, cancel := context.WithTimeout(s.ctx, 2*time.Minute)
-		defer cancel()
-		fn(ctx)
-	}()
 }
 
 // commitStored commits, in the background, the published epochs whose
@@ -217,14 +272,15 @@ func (s *Service) commitStored() {
 		return true
 	})
 	for _, e := range todo {
-		s.async(func(ctx context.Context) { s.commit(ctx, e) })
+		s.commitRetried(e)
 	}
 }
 
 // commit posts the commitment of a published epoch, unless nothing was
-// earned or one is on chain already.
-func (s *Service) commit(ctx context.Context, epoch uint64) {
+// earned or one is on chain already; it returns the attempt's error.
+func (s *Service) commit(ctx context.Context, epoch uint64) error {
 	c := Committed{Epoch: epoch}
+	contract := s.contractNow()
 	defer func() {
 		s.mu.Lock()
 		s.commits[epoch] = c
@@ -237,33 +293,34 @@ func (s *Service) commit(ctx context.Context, epoch uint64) {
 	pub, err := s.Published(epoch)
 	if err != nil {
 		c.Err = err
-		return
+		return c.Err
 	}
-	v, err := Recompute(ctx, pub, s.cfg.Contract)
+	v, err := Recompute(ctx, pub, contract)
 	c.Root, c.Total = v.Commitment.Root, v.Commitment.Total
 	switch {
-	case s.cfg.Contract == nil:
+	case contract == nil:
 		c.Err = ErrNoContract
-		return
+		return c.Err
 	case err != nil:
 		c.Err = err
-		return
+		return c.Err
 	case v.Match:
-		return // on chain already (or nothing to commit)
+		return nil // on chain already (or nothing to commit)
 	case v.OnChain != (common.Hash{}):
 		c.Err = fmt.Errorf("%w: epoch %d holds %s, this Guardian's is %s", ErrMismatch, epoch, v.OnChain, v.Commitment.Root)
-		return
+		return c.Err
 	}
-	rc, err := s.cfg.Contract.Post(ctx, s.cfg.Wallet, v.Commitment)
+	rc, err := contract.Post(ctx, s.cfg.Wallet, v.Commitment)
 	if err != nil {
 		c.Err = err
-		return
+		return c.Err
 	}
 	c.Tx = rc.TxHash
 	if err := s.cfg.Store.Apply([]service.Write{{Key: committedKey(epoch), Value: rc.TxHash[:]}}); err != nil {
 		c.Err = fmt.Errorf("relay: store commit of epoch %d: %w", epoch, err)
 	}
 	s.log.Info("relay: commitment on chain", "epoch", epoch, "root", c.Root, "total", c.Total, "tx", c.Tx)
+	return c.Err
 }
 
 // Published returns the evidence this Guardian published for epoch.
@@ -309,7 +366,7 @@ func (s *Service) Score(ctx context.Context, epoch uint64, from common.Address) 
 	if err != nil {
 		return Verification{}, err
 	}
-	v, err := Recompute(ctx, pub, s.cfg.Contract)
+	v, err := Recompute(ctx, pub, s.contractNow())
 	if err != nil {
 		return v, err
 	}
@@ -335,7 +392,8 @@ type ClaimResult struct {
 // from the published evidence, checks the root is the one on chain, and
 // claims with its own proof.
 func (s *Service) Claim(ctx context.Context, epoch uint64) (ClaimResult, error) {
-	if s.cfg.Contract == nil {
+	contract := s.contractNow()
+	if contract == nil {
 		return ClaimResult{}, ErrNoContract
 	}
 	v, err := s.Score(ctx, epoch, common.Address{})
@@ -354,7 +412,7 @@ func (s *Service) Claim(ctx context.Context, epoch uint64) (ClaimResult, error) 
 		}
 		return ClaimResult{Score: sc}, fmt.Errorf("%w: epoch %d (%s: %s)", ErrNoCredit, epoch, cmp.Or(string(sc.Status), "not scored"), why)
 	}
-	rc, err := s.cfg.Contract.Claim(ctx, s.cfg.Wallet, epoch, cl)
+	rc, err := contract.Claim(ctx, s.cfg.Wallet, epoch, cl)
 	if err != nil {
 		return ClaimResult{Score: sc}, err
 	}
@@ -368,14 +426,15 @@ func (s *Service) Claim(ctx context.Context, epoch uint64) (ClaimResult, error) 
 
 // Withdraw pays this wallet everything it claimed; it returns the amount.
 func (s *Service) Withdraw(ctx context.Context) (*big.Int, error) {
-	if s.cfg.Contract == nil {
+	contract := s.contractNow()
+	if contract == nil {
 		return nil, ErrNoContract
 	}
-	bal, err := s.cfg.Contract.Balance(ctx, s.Addr())
+	bal, err := contract.Balance(ctx, s.Addr())
 	if err != nil {
 		return nil, err
 	}
-	if err := s.cfg.Contract.Withdraw(ctx, s.cfg.Wallet); err != nil {
+	if err := contract.Withdraw(ctx, s.cfg.Wallet); err != nil {
 		return nil, err
 	}
 	return bal, nil
@@ -415,7 +474,7 @@ func (s *Service) Status(ctx context.Context) (NodeStatus, error) {
 	now := s.cfg.Host.Time()
 	cur := uint64(now.UnixNano() / int64(s.cfg.Epoch))
 	st := NodeStatus{Wallet: s.Addr(), Roles: s.cfg.Roles, Epoch: cur, EpochLength: s.cfg.Epoch,
-		EpochEnds: time.Unix(0, int64(cur+1)*int64(s.cfg.Epoch)), Params: s.cfg.Params,
+		EpochEnds: time.Unix(0, int64(cur+1)*int64(s.cfg.Epoch)), Params: s.params(),
 		Guardians: s.cfg.Guardians, Probes: snap.probes, Settled: snap.settled}
 	s.mu.Lock()
 	for _, p := range snap.pending {
@@ -430,7 +489,7 @@ func (s *Service) Status(ctx context.Context) (NodeStatus, error) {
 		st.Commits = append(st.Commits, s.commits[e])
 	}
 	s.mu.Unlock()
-	if c := s.cfg.Contract; c != nil {
+	if c := s.contractNow(); c != nil {
 		st.Contract = c.Address
 		bal, err := c.Balance(ctx, s.Addr())
 		if err != nil {
@@ -448,10 +507,10 @@ func (s *Service) Epoch(t time.Time) uint64 { return uint64(t.UnixNano() / int64
 // DID document (auth must be the wallet); nothing without a contract
 // or roles.
 func (s *Service) Publish(ctx context.Context, names *naming.Client, auth *bind.TransactOpts) error {
-	c := s.cfg.Contract
+	c := s.contractNow()
 	if c == nil || s.cfg.Roles == 0 {
 		return nil
 	}
-	_, err := Publish(ctx, names, auth, s.Addr(), s.cfg.Roles, c.Chain.ChainID, c.Address, s.cfg.Params.FeeBps)
+	_, err := Publish(ctx, names, auth, s.Addr(), s.cfg.Roles, c.Chain.ChainID, c.Address, s.params().FeeBps)
 	return err
 }

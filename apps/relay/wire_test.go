@@ -82,6 +82,9 @@ func TestTamperedRefused(t *testing.T) {
 func FuzzReceipt(f *testing.F) {
 	raw, _ := hex.DecodeString(vectorReceipt)
 	f.Add(raw)
+	link := bytes.Clone(raw)
+	link[0] = LinkVersion // a link receipt (its signature no longer holds)
+	f.Add(link)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var r Receipt
 		if r.UnmarshalBinary(b) != nil {

@@ -14,7 +14,9 @@
 // asks it where this node's own routed frames go
 // (NextHop) and runs its timers (Tick). It imports link; link never
 // imports it. Package stack builds one for a node whose
-// Routing.Role is RoleRouter.
+// Routing.Role is RoleRouter. It meters what it forwards, per source
+// and destination locator (meter.go, Forwarded), for proof of relay
+// (package apps/relay).
 //
 // # Buffers
 //

@@ -37,6 +37,7 @@ func (r *Router) Forward(frame []byte, hv link.Header, payload []byte, src netip
 		switch next, t := r.forwardTunnel(frame, h, src); t { // between segments (tunnel.go)
 		case tunnelSend:
 			frame[1] = h.HopLimit - 1
+			r.meter.count(h, len(frame)) // proof of relay (meter.go)
 			return next, true
 		case tunnelHeld:
 			return netip.AddrPort{}, false
@@ -46,6 +47,7 @@ func (r *Router) Forward(frame []byte, hv link.Header, payload []byte, src netip
 		return netip.AddrPort{}, false
 	}
 	frame[1] = h.HopLimit - 1
+	r.meter.count(h, len(frame)) // proof of relay (meter.go)
 	return next, true
 }
 

@@ -70,6 +70,7 @@ type Router struct {
 
 	punch punchTable // hosts' pending punch asks (punch.go); its own lock
 	tun   *tunnels   // between segments (tunnel.go); nil without Config.Tunnels
+	meter meter      // forwarded traffic (meter.go); its own lock
 }
 
 var _ link.Forwarder = (*Router)(nil)

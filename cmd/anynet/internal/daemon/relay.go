@@ -103,10 +103,18 @@ func (d *Daemon) startRelay(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	svc, err := relay.StartService(relay.ServiceConfig{Host: d.node, Wallet: pay.NewKeyWallet(d.key), Roles: roles,
+	scfg := relay.ServiceConfig{Host: d.node, Wallet: pay.NewKeyWallet(d.key), Roles: roles,
 		Store: st, Contract: contract, Epoch: cfg.RelayEpoch, Guardians: guardians, Params: params,
 		Edges: edges, ProbePartner: partner, ProbesPerEpoch: 2 * int(params.MinProbes),
-		OnEvent: d.relayEvent, Logger: d.log.With("svc", "relay")})
+		OnEvent: d.relayEvent, Logger: d.log.With("svc", "relay")}
+	if len(guardians) > 0 {
+		scfg.LinkMeter = d.node // receipts for the routers this host's traffic goes through
+	}
+	if roles&relay.RoleGuardian == 0 && len(guardians) > 0 {
+		// The Guardian's contract and fee, read again every epoch.
+		scfg.Refresh = func(ctx context.Context) (relay.Refreshed, error) { return d.relayRefresh(ctx, guardians) }
+	}
+	svc, err := relay.StartService(scfg)
 	if err != nil {
 		st.Close()
 		return err
@@ -170,6 +178,33 @@ func (d *Daemon) relayContract(ctx context.Context, roles relay.Roles, guardians
 		}
 	}
 	return nil, errors.New("relay.contract is empty and no Guardian names one in its DID document")
+}
+
+// relayRefresh reads the first Guardian's DID entry again: the
+// RelayCredits deployment it names (unless relay.contract fixes one)
+// and its fee.
+func (d *Daemon) relayRefresh(ctx context.Context, guardians []common.Address) (relay.Refreshed, error) {
+	chain, err := d.relayChain()
+	if err != nil {
+		return relay.Refreshed{}, err
+	}
+	var errs []error
+	for _, g := range guardians {
+		c, err := d.guardianContract(ctx, chain, g)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var r relay.Refreshed
+		if d.cfg.RelayContract == "" {
+			r.Contract = c
+		}
+		if doc, err := d.node.Document(ctx, g); err == nil {
+			r.FeeBps, r.HasFee = relay.GuardianFee(doc, c.Address)
+		}
+		return r, nil
+	}
+	return relay.Refreshed{}, errors.Join(errs...)
 }
 
 // guardianContract returns the RelayCredits deployment guardian's DID

@@ -1,0 +1,114 @@
+package relay
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/anynet/anynet/apps/service"
+)
+
+// Proof of relay for routers. A router forwards frames in the link
+// layer, where there is no wallet key; the hosts on either side count
+// what they themselves sent and received through it (package link,
+// meter.go: bytes as on the wire, per peer and router, cumulative), and
+// their relay service hands those counts to its Core every
+// ServiceConfig.MeterEvery (LinkCounts). The Core turns them into link
+// receipts (Receipt.Link), one per direction of each session: the
+// sender signs what it sent to the peer through the router
+// (Session = LinkSession(self, peer)), the receiver what it received
+// (Session = LinkSession(peer, self)). A receipt is signed each time a
+// session's count grew by ReceiptEvery, when it stopped growing, and
+// at the end of the epoch; it goes to the router, whose Edge core
+// collects it like any other (frameReceipt). Compute credits a session
+// the lower of its two ends' counts, so neither the router nor one
+// colluding end can raise it.
+//
+// Epochs: a count is the epoch's from the first sample in it; what
+// arrived between the last sample of an epoch and the first of the next
+// is the next epoch's, at both ends alike, within one MeterEvery.
+
+// LinkCount is what this host exchanged with Peer through the router
+// Router since its link started (link.RoutedTraffic).
+type LinkCount struct {
+	Router, Peer          common.Address
+	SentBytes, SentFrames uint64
+	RecvBytes, RecvFrames uint64
+}
+
+// LinkCounts is a command: the host's link meter, sampled.
+type LinkCounts struct{ Counts []LinkCount }
+
+type linkMeterKey struct {
+	router  common.Address
+	session uint64
+}
+
+// linkMeter is one direction of one session through one router.
+type linkMeter struct {
+	epoch                 uint64
+	baseBytes, baseFrames uint64 // the cumulative counts when the epoch began
+	lastBytes, lastFrames uint64 // at the last sample
+	signedAt              uint64 // bytes (this epoch) in the last receipt
+}
+
+// linkCounts turns a sample of the link meter into receipts.
+func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
+	cur := c.epochOf(now)
+	counts := slices.Clone(lc.Counts)
+	slices.SortFunc(counts, func(a, b LinkCount) int { return cmp.Or(a.Router.Cmp(b.Router), a.Peer.Cmp(b.Peer)) })
+	for _, n := range counts {
+		if n.Router == c.self || n.Peer == c.self {
+			continue
+		}
+		c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(c.self, n.Peer)}, n.SentBytes, n.SentFrames, out)
+		c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(n.Peer, c.self)}, n.RecvBytes, n.RecvFrames, out)
+	}
+}
+
+func (c *Core) linkSample(now time.Time, cur uint64, k linkMeterKey, bytes, frames uint64, out *service.Effects) {
+	m := c.linkMeters[k]
+	if m == nil {
+		// The first sample: what came before is not this service's to
+		// vouch for (it started later), so counting starts here.
+		c.linkMeters[k] = &linkMeter{epoch: cur, baseBytes: bytes, baseFrames: frames, lastBytes: bytes, lastFrames: frames}
+		return
+	}
+	if bytes < m.lastBytes || frames < m.lastFrames { // the link restarted
+		m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames, m.signedAt = 0, 0, 0, 0, 0
+	}
+	if m.epoch < cur { // the epoch ended: its last receipt, then a new one
+		c.linkReceipt(k, m, out)
+		m.epoch, m.baseBytes, m.baseFrames, m.signedAt = cur, m.lastBytes, m.lastFrames, 0
+	}
+	grew := bytes > m.lastBytes
+	m.lastBytes, m.lastFrames = bytes, frames
+	every := c.cfg.ReceiptEvery
+	if every == 0 {
+		every = DefaultReceiptEvery
+	}
+	if got := m.lastBytes - m.baseBytes; got-m.signedAt >= every || (!grew && got > m.signedAt) {
+		c.linkReceipt(k, m, out)
+	}
+}
+
+// linkReceipt signs and sends m's receipt, if it counts anything new.
+func (c *Core) linkReceipt(k linkMeterKey, m *linkMeter, out *service.Effects) {
+	got := m.lastBytes - m.baseBytes
+	if got <= m.signedAt {
+		return
+	}
+	r := &Receipt{Epoch: m.epoch, Edge: k.router, Session: k.session, Bytes: got, Frames: m.lastFrames - m.baseFrames, Link: true}
+	if err := r.Sign(c.cfg.Wallet); err != nil {
+		return
+	}
+	m.signedAt = got
+	c.sendReceipt(k.router, r, out)
+	out.Emit(LinkReceipt{Receipt: *r})
+}
+
+// LinkReceipt: this endpoint signed a link receipt and sent it to its
+// router.
+type LinkReceipt struct{ Receipt Receipt }

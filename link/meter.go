@@ -1,0 +1,123 @@
+package link
+
+import (
+	"net/netip"
+	"sync"
+	"sync/atomic"
+)
+
+// The host's traffic meter, for proof of relay (package apps/relay): a
+// host counts the frames of its own sessions that go through a router,
+// per (peer wallet, router), in bytes as on the wire (routing header
+// included) and frames, each way: sent when a data frame for a routed
+// peer is sealed and handed to the router (send.go), received when a
+// data frame that came through a router opens (receive.go). So a host
+// vouches only for what it itself sent or received, and a router that
+// forwards every frame counts the same bytes (link/router meter.go).
+// Counts are cumulative from the endpoint's start; the relay service
+// takes differences per epoch. A frame costs one map read under a read
+// lock and two atomic adds, no allocation; a new (peer, router) pair
+// allocates its counter once, and past maxMetered pairs new ones are
+// not metered.
+
+// maxMetered bounds the (peer, router) pairs a host meters.
+const maxMetered = 1 << 12
+
+type meterKey struct {
+	wallet [20]byte
+	via    netip.AddrPort // the router's underlay address
+}
+
+type meterCount struct {
+	sentBytes, sentFrames atomic.Uint64
+	recvBytes, recvFrames atomic.Uint64
+}
+
+type meter struct {
+	mu    sync.RWMutex // guards pairs (the map; counters are atomic)
+	pairs map[meterKey]*meterCount
+}
+
+func (m *meter) get(p *peer, via netip.AddrPort) *meterCount {
+	k := meterKey{p.wallet, via}
+	m.mu.RLock()
+	c := m.pairs[k]
+	m.mu.RUnlock()
+	if c != nil {
+		return c
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c = m.pairs[k]; c != nil {
+		return c
+	}
+	if m.pairs == nil {
+		m.pairs = map[meterKey]*meterCount{}
+	}
+	if len(m.pairs) >= maxMetered {
+		return nil
+	}
+	c = &meterCount{}
+	m.pairs[k] = c
+	return c
+}
+
+// meterSent counts a frame of n bytes sealed for p and handed to the
+// router at via; h is its header, which names a routed frame.
+func (e *Endpoint) meterSent(p *peer, h *Header, via netip.AddrPort, n int) {
+	if h.Dst == nil || e.rt == nil || e.fwd != nil {
+		return
+	}
+	if c := e.meter.get(p, via); c != nil {
+		c.sentBytes.Add(uint64(n))
+		c.sentFrames.Add(1)
+	}
+}
+
+// meterReceived counts a data frame of n bytes from p that opened and
+// came from the router at via.
+func (e *Endpoint) meterReceived(p *peer, h *Header, via netip.AddrPort, n int) {
+	if h.Src == nil || e.rt == nil || e.fwd != nil {
+		return
+	}
+	if c := e.meter.get(p, via); c != nil {
+		c.recvBytes.Add(uint64(n))
+		c.recvFrames.Add(1)
+	}
+}
+
+// RoutedTraffic is what a host exchanged with one peer through one of
+// its routers since it started: data frames, in bytes as on the wire.
+type RoutedTraffic struct {
+	Router, Peer          [20]byte // wallets
+	SentBytes, SentFrames uint64
+	RecvBytes, RecvFrames uint64
+}
+
+// RoutedTraffic returns the host's meter of frames exchanged with peers
+// through its routers (Routing.Routers), one entry per (peer, router),
+// in no particular order; nil on a router or a node without routing.
+func (e *Endpoint) RoutedTraffic() []RoutedTraffic {
+	if e.rt == nil || e.fwd != nil {
+		return nil
+	}
+	e.rt.mu.RLock()
+	routers := make(map[netip.AddrPort][20]byte, len(e.rt.links))
+	for _, l := range e.rt.links {
+		routers[l.p.endpoint()] = l.cfg.Wallet
+	}
+	e.rt.mu.RUnlock()
+	e.meter.mu.RLock()
+	defer e.meter.mu.RUnlock()
+	out := make([]RoutedTraffic, 0, len(e.meter.pairs))
+	for k, c := range e.meter.pairs {
+		w, ok := routers[k.via]
+		if !ok {
+			continue
+		}
+		out = append(out, RoutedTraffic{Router: w, Peer: k.wallet,
+			SentBytes: c.sentBytes.Load(), SentFrames: c.sentFrames.Load(),
+			RecvBytes: c.recvBytes.Load(), RecvFrames: c.recvFrames.Load()})
+	}
+	return out
+}

@@ -1,0 +1,113 @@
+package router
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/anynet/anynet/link"
+)
+
+// The router's traffic meter, for proof of relay (package apps/relay):
+// every transport frame it forwards is counted, in bytes and frames,
+// per (source locator, destination locator). The counts are cumulative
+// from the router's start; whoever pays for relaying takes differences
+// per epoch. A frame costs one map read under a read lock and two
+// atomic adds, no allocation; a new pair allocates its counter once.
+// Past maxMetered pairs, frames of new pairs are not metered (counted
+// in Unmetered), so a flood of made-up locators cannot grow the map.
+
+// maxMetered bounds the pairs a router meters.
+const maxMetered = 1 << 14
+
+type meterKey struct{ src, dst link.Locator }
+
+type meterCount struct{ bytes, frames atomic.Uint64 }
+
+type meter struct {
+	unmetered atomic.Uint64
+
+	mu    sync.RWMutex // guards pairs (the map; counters are atomic)
+	pairs map[meterKey]*meterCount
+}
+
+// count meters one forwarded frame of n bytes.
+func (m *meter) count(h *link.Header, n int) {
+	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil {
+		return
+	}
+	k := meterKey{*h.Src, *h.Dst}
+	m.mu.RLock()
+	c := m.pairs[k]
+	m.mu.RUnlock()
+	if c == nil {
+		if c = m.add(k); c == nil {
+			m.unmetered.Add(1)
+			return
+		}
+	}
+	c.bytes.Add(uint64(n))
+	c.frames.Add(1)
+}
+
+func (m *meter) add(k meterKey) *meterCount {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c := m.pairs[k]; c != nil {
+		return c
+	}
+	if m.pairs == nil {
+		m.pairs = map[meterKey]*meterCount{}
+	}
+	if len(m.pairs) >= maxMetered {
+		return nil
+	}
+	c := &meterCount{}
+	m.pairs[k] = c
+	return c
+}
+
+// Forwarded is what a router forwarded from one source locator to one
+// destination locator since it started: every transport frame, its
+// bytes as on the wire (routing header included). SrcWallet and
+// DstWallet are the wallets of hosts attached to this router at those
+// locators, zero for a locator attached elsewhere.
+type Forwarded struct {
+	Src, Dst             link.Locator
+	SrcWallet, DstWallet [20]byte
+	Bytes, Frames        uint64
+}
+
+// Forwarded returns the router's meter, one entry per (source,
+// destination) pair it forwarded for, in no particular order.
+func (r *Router) Forwarded() []Forwarded {
+	r.meter.mu.RLock()
+	out := make([]Forwarded, 0, len(r.meter.pairs))
+	for k, c := range r.meter.pairs {
+		out = append(out, Forwarded{Src: k.src, Dst: k.dst, Bytes: c.bytes.Load(), Frames: c.frames.Load()})
+	}
+	r.meter.mu.RUnlock()
+	r.mu.RLock()
+	for i := range out {
+		out[i].SrcWallet = r.walletAtLocked(out[i].Src)
+		out[i].DstWallet = r.walletAtLocked(out[i].Dst)
+	}
+	r.mu.RUnlock()
+	return out
+}
+
+// Unmetered is how many frames went unmetered because the meter was
+// full.
+func (r *Router) Unmetered() uint64 { return r.meter.unmetered.Load() }
+
+// walletAtLocked is the wallet of the host attached at loc, with r.mu
+// held.
+func (r *Router) walletAtLocked(loc link.Locator) [20]byte {
+	a := r.attached[loc]
+	if a == nil {
+		return [20]byte{}
+	}
+	if tp := a.p.Session(); tp != nil {
+		return tp.Wallet()
+	}
+	return [20]byte{}
+}
