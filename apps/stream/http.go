@@ -296,10 +296,14 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, err.Error(), http.StatusGatewayTimeout)
 			return
 		}
+		allowPages(w, v)
 		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Write(RenderM3U8(v))
 		return
+	}
+	if v, err := g.Stream.Playlist(ctx, k); err == nil {
+		allowPages(w, v)
 	}
 	if msn, ok := strings.CutPrefix(file, "s"); ok {
 		g.segment(w, r, k, strings.TrimSuffix(msn, ".ts"), wait)
@@ -318,6 +322,15 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "video/mp2t")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
+}
+
+// allowPages lets players in any web page (hls.js) read a public
+// stream (CORS). A gated stream is admitted by the node's wallet, an
+// ambient credential like a cookie: only same-origin pages read it.
+func allowPages(w http.ResponseWriter, v PlaylistView) {
+	if v.Playlist != nil && v.Playlist.Access.Public() {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}
 }
 
 // poll calls f until it succeeds, ctx ends or wait passes.
