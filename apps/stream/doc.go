@@ -156,7 +156,11 @@
 //     its upstream in the tree on RTCPort (4201): Want, then Tracks and
 //     RTP frames. A relay asked for media pulls from its own upstream in
 //     turn, so the media follows the tree the core chose; each node
-//     serves only its children in the tree.
+//     serves only its children in the tree, and ends (End) a pull whose
+//     peer is no longer one (a child cut off by the access rule) within
+//     a second. A player refused by the rule gets 403 with the reason.
+//     A stream readied with Ingest.Set (or Ingest.Access) under a rule
+//     is published under it before a WHIP offer is answered.
 //  4. The session sends each track with the publisher's codec (pion
 //     rewrites SSRC and payload type; sequence numbers and timestamps
 //     are the encoder's). When the core replaces a failed upstream, the

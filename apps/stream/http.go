@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -73,6 +74,7 @@ const maxPending = 16
 
 func (g *Ingest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/whip/") {
+		g.gateWHIP(r)
 		g.Stream.serveWHIP(w, r) // WebRTC ingest (whip.go)
 		return
 	}
@@ -109,6 +111,27 @@ func (g *Ingest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusCreated)
+}
+
+// gateWHIP publishes a stream offered by WHIP, before the offer is
+// answered, under the access rule Set (or Access) gives it, so that a
+// gated stream is never public for a moment; a public one is left to
+// serveWHIP. Only an encoder holding the ingest key gets this far.
+func (g *Ingest) gateWHIP(r *http.Request) {
+	name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/whip/"), "/")
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if r.Method != http.MethodPost || !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(g.Stream.IngestKey())) != 1 || !ValidName(name) {
+		return
+	}
+	g.mu.Lock()
+	o, ok := g.opts[name]
+	g.mu.Unlock()
+	if !ok {
+		o = ingestOpts{g.Parts, g.Access}
+	}
+	if !o.access.Public() {
+		g.Stream.PublishWith(r.Context(), PublishCmd{Name: name, Access: o.access})
+	}
 }
 
 func (g *Ingest) put(ctx context.Context, name, file string, body []byte) error {

@@ -62,6 +62,14 @@ func (s *Service) whepOffer(w http.ResponseWriter, r *http.Request, origin, name
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
+	if err := s.admitted(ctx, k, wait); err != nil {
+		code := http.StatusGatewayTimeout
+		if errors.Is(err, ErrDenied) {
+			code = http.StatusForbidden // the reason is in the text
+		}
+		http.Error(w, err.Error(), code)
+		return
+	}
 	src, err := s.rtc.sourceFor(ctx, k)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusNotFound)
