@@ -17,7 +17,9 @@ import (
 // through bob's gateway as its web proxy, the media carried alice → bob
 // on RTCPort over real nodes (gVisor, Noise), and reports from getStats
 // that it decoded frames. ICE runs between Chromium and pion on this
-// host's own addresses (Chromium gathers no loopback candidates).
+// host's own non-loopback address: Chromium's WebRTC leaves loopback
+// interfaces out of its candidates, so the test needs one (the service
+// answers with candidates on every interface, as in the daemon).
 func TestChromiumWebRTC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs two browsers")
