@@ -1,7 +1,9 @@
 package stream
 
 import (
+	"context"
 	"fmt"
+	"math/big"
 	"slices"
 	"time"
 
@@ -28,10 +30,9 @@ func (a Access) Public() bool { return len(a.Allow) == 0 && a.Token == (common.A
 
 // Refusal reasons of a Denied frame (and of ErrDenied from a gateway).
 const (
-	deniedList   = 1 // not on the publisher's list
-	deniedToken  = 2 // holds none of the token
-	deniedCheck  = 3 // the token balance could not be read
-	holderMaxAge = time.Minute
+	deniedList  = 1 // not on the publisher's list
+	deniedToken = 2 // holds none of the token
+	deniedCheck = 3 // the token balance could not be read
 )
 
 func deniedText(reason byte) string {
@@ -72,6 +73,19 @@ func parseAccess(r []byte) (Access, []byte, error) {
 	return a, r[1+20*n+20:], nil
 }
 
+// TokenHolds makes a Config.Holds from a reader of token balances
+// (pay.Chain.Balance, which calls balanceOf: ERC-20 and ERC-721 alike):
+// a balance above zero holds.
+func TokenHolds(balance func(ctx context.Context, token, owner common.Address) (*big.Int, error)) func(ctx context.Context, token, wallet common.Address) (bool, error) {
+	return func(ctx context.Context, token, wallet common.Address) (bool, error) {
+		b, err := balance(ctx, token, wallet)
+		if err != nil {
+			return false, fmt.Errorf("stream: balance of %s in %s: %w", wallet, token, err)
+		}
+		return b.Sign() > 0, nil
+	}
+}
+
 // HolderCmd answers an EventHolder: whether Wallet holds Token. Result: nil.
 type HolderCmd struct {
 	Token, Wallet common.Address
@@ -81,8 +95,9 @@ type HolderCmd struct {
 }
 
 type holder struct {
-	holds bool
-	at    time.Time
+	holds  bool
+	at     time.Time // read then (zero: never)
+	asking bool      // a read is under way
 }
 
 // admit decides a Sub from w: 0 to serve it, a reason to refuse it, or
@@ -98,7 +113,7 @@ func (c *Core) admit(now time.Time, s *stream, w common.Address, m msg, out *ser
 	if a.Token == (common.Address{}) {
 		return deniedList
 	}
-	if h, ok := c.holders[[2]common.Address{a.Token, w}]; ok && now.Sub(h.at) < holderMaxAge {
+	if h, ok := c.holders[[2]common.Address{a.Token, w}]; ok && !h.at.IsZero() && now.Sub(h.at) < c.cfg.HolderMaxAge {
 		if h.holds {
 			return 0
 		}
@@ -111,13 +126,24 @@ func (c *Core) admit(now time.Time, s *stream, w common.Address, m msg, out *ser
 	return -1
 }
 
-// holderAnswer records a token check and answers the Subs waiting for it.
+// holderAnswer records a token check, answers the Subs waiting for it
+// and cuts off the children that no longer hold the token.
 func (c *Core) holderAnswer(now time.Time, cmd HolderCmd, out *service.Effects) {
 	c.holders[[2]common.Address{cmd.Token, cmd.Wallet}] = holder{holds: cmd.Holds && cmd.Err == nil, at: now}
 	for _, k := range c.streamKeys() {
 		s := c.streams[k]
+		if s.pl == nil || s.pl.Access.Token != cmd.Token {
+			continue
+		}
 		m, ok := s.waiting[cmd.Wallet]
-		if !ok || s.pl == nil || s.pl.Access.Token != cmd.Token {
+		if !ok {
+			// A watching child: a balance that could not be read keeps
+			// it (read again after HolderMaxAge); none left cuts it off.
+			if _, child := s.children[cmd.Wallet]; child && cmd.Err == nil && !cmd.Holds && !slices.Contains(s.pl.Access.Allow, cmd.Wallet) {
+				c.stats.Denied++
+				out.To(cmd.Wallet, encDenied(s.key, deniedToken))
+				c.dropChild(now, s, cmd.Wallet, out)
+			}
 			continue
 		}
 		delete(s.waiting, cmd.Wallet)
@@ -127,6 +153,46 @@ func (c *Core) holderAnswer(now time.Time, cmd HolderCmd, out *service.Effects) 
 			continue
 		}
 		c.sub(now, s, cmd.Wallet, m, out)
+	}
+}
+
+// gatedChildren are the children of s admitted by their token balance
+// (not by the list), in a fixed order.
+func (c *Core) gatedChildren(s *stream) []common.Address {
+	if s.pl == nil || s.pl.Access.Token == (common.Address{}) {
+		return nil
+	}
+	var ws []common.Address
+	for _, w := range sortedKeys(s.children) {
+		if w != c.cfg.Self && !slices.Contains(s.pl.Access.Allow, w) {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
+// recheck reads again the balance of every child admitted by its
+// tokens whose read is older than HolderMaxAge (tick).
+func (c *Core) recheck(now time.Time, s *stream, out *service.Effects) {
+	for _, w := range c.gatedChildren(s) {
+		hk := [2]common.Address{s.pl.Access.Token, w}
+		h := c.holders[hk]
+		if h.asking || !h.at.IsZero() && now.Sub(h.at) < c.cfg.HolderMaxAge {
+			continue
+		}
+		h.asking = true
+		c.holders[hk] = h
+		out.Emit(Event{Kind: EventHolder, Key: s.key, Peer: w, Token: hk[0]})
+	}
+}
+
+// recheckAt asks for a timer when the first read of s's gated children
+// grows old.
+func (c *Core) recheckAt(s *stream, out *service.Effects) {
+	for _, w := range c.gatedChildren(s) {
+		if h := c.holders[[2]common.Address{s.pl.Access.Token, w}]; !h.asking {
+			out.Wake(h.at.Add(c.cfg.HolderMaxAge))
+		}
 	}
 }
 

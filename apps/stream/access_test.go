@@ -82,3 +82,81 @@ func TestAccess(t *testing.T) {
 		t.Fatalf("stranger: %v", out.Err)
 	}
 }
+
+// TestAccessRecheck: the roles of a token's holders swap with their
+// balances. The origin reads a watching holder's balance again once
+// its read is HolderMaxAge old and cuts it off when it holds none any
+// more; a refused non-holder asks again after HolderMaxAge and is
+// admitted once the origin reads a balance.
+func TestAccessRecheck(t *testing.T) {
+	n := newFakeNet(t)
+	pub, rich, poor := common.Address{19: 1}, common.Address{19: 2}, common.Address{19: 3}
+	token := common.Address{19: 0xee}
+	const maxAge = 10 * time.Second
+	signer := vectorSigner(t)
+	n.add(pub, CoreConfig{Sign: signer.SignText, Owner: signer.Address(), HolderMaxAge: maxAge})
+	n.add(rich, CoreConfig{HolderMaxAge: maxAge})
+	n.add(poor, CoreConfig{HolderMaxAge: maxAge})
+	k := Key{signer.Address(), "club"}
+	n.do(pub, PublishCmd{Name: "club", Access: Access{Token: token}})
+	seq := 0
+	push := func(d time.Duration) {
+		for end := n.now.Add(d); n.now.Before(end); {
+			seq++
+			n.do(pub, PushCmd{Name: "club", Data: bytes.Repeat([]byte{byte(seq)}, 100), Duration: time.Second})
+			n.advance(time.Second)
+		}
+	}
+	asks := func(w common.Address) int {
+		c := 0
+		for _, e := range n.events[pub] {
+			if e.Kind == EventHolder && e.Peer == w && e.Token == token {
+				c++
+			}
+		}
+		return c
+	}
+	playing := func(w common.Address) error {
+		return n.handle(w, service.Input{Kind: service.Command, Cmd: PlaylistCmd{Key: k}}).Err
+	}
+	push(time.Second)
+	n.do(rich, WatchCmd{Key: k, Origin: pub})
+	n.do(poor, WatchCmd{Key: k, Origin: pub})
+	n.do(pub, HolderCmd{Token: token, Wallet: rich, Holds: true})
+	n.do(pub, HolderCmd{Token: token, Wallet: poor})
+	push(2 * time.Second)
+	if err := playing(rich); err != nil {
+		t.Fatalf("the holder: %v", err)
+	}
+	if err := playing(poor); !errors.Is(err, ErrDenied) {
+		t.Fatalf("the non-holder: %v; want ErrDenied", err)
+	}
+	// Within HolderMaxAge nobody is read again.
+	if asks(rich) != 1 || asks(poor) != 1 {
+		t.Fatalf("asked %d and %d times; want once each", asks(rich), asks(poor))
+	}
+	// The tokens move; the origin reads both balances again.
+	push(maxAge)
+	if asks(rich) != 2 || asks(poor) != 2 {
+		t.Fatalf("after HolderMaxAge: asked %d and %d times; want twice each", asks(rich), asks(poor))
+	}
+	n.do(pub, HolderCmd{Token: token, Wallet: rich})
+	n.do(pub, HolderCmd{Token: token, Wallet: poor, Holds: true})
+	push(2 * time.Second)
+	if err := playing(rich); !errors.Is(err, ErrDenied) || !bytes.Contains([]byte(err.Error()), []byte("holds none")) {
+		t.Fatalf("the former holder: %v; want ErrDenied (holds none)", err)
+	}
+	if err := playing(poor); err != nil {
+		t.Fatalf("the new holder: %v", err)
+	}
+	if st := n.status(poor); st.Upstream != pub || !st.Joined {
+		t.Fatalf("the new holder: %+v", st)
+	}
+	// A balance that cannot be read keeps a watching child.
+	push(maxAge)
+	n.do(pub, HolderCmd{Token: token, Wallet: poor, Err: errors.New("no chain")})
+	push(2 * time.Second)
+	if err := playing(poor); err != nil {
+		t.Fatalf("after a failed read: %v", err)
+	}
+}

@@ -38,6 +38,12 @@ type CoreConfig struct {
 	// Verified remembers playlists already verified; nil means a
 	// core's own. Cores of one process may share one.
 	Verified *Verified
+	// HolderMaxAge is how long a token balance read stays good for a
+	// stream gated to a token's holders: then a watching holder's
+	// balance is read again, and a child that no longer holds is cut
+	// off; a node refused for its tokens asks again after it (at most
+	// 30 s). 0 means 1 min.
+	HolderMaxAge time.Duration
 }
 
 // liveEdge is how many segments before the newest a newcomer starts.
@@ -56,6 +62,9 @@ func (c *CoreConfig) defaults() {
 	}
 	if c.LoadEvery == 0 {
 		c.LoadEvery = 2 * time.Second
+	}
+	if c.HolderMaxAge == 0 {
+		c.HolderMaxAge = time.Minute
 	}
 }
 

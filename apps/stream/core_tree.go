@@ -43,6 +43,9 @@ func (c *Core) frame(now time.Time, from common.Address, m msg, out *service.Eff
 			// same signed rule, so no other relay would admit this one.
 			s.denied, s.up, s.joined = m.reason, common.Address{}, false
 			s.retryAt = now.Add(badFor)
+			if m.reason != deniedList { // a balance may change: ask when the server's read of it is old
+				s.retryAt = now.Add(min(badFor, c.cfg.HolderMaxAge))
+			}
 			out.Emit(Event{Kind: EventDenied, Key: s.key, Peer: from, Reason: deniedText(m.reason)})
 		}
 	case msgLeave:
@@ -359,6 +362,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 			// for its own upstream, or for the encoder.
 			c.forward(now, s, out)
 		}
+		c.recheck(now, s, out)
 		if s.publishing {
 			for _, w := range sortedKeys(s.relays) {
 				if now.Sub(s.relays[w].seen) > 3*c.cfg.LoadEvery {
@@ -387,6 +391,7 @@ func (c *Core) wake(now time.Time, out *service.Effects) {
 		if len(s.children) > 0 && s.pl != nil {
 			out.Wake(s.beat.Add(s.pl.PartTarget()))
 		}
+		c.recheckAt(s, out)
 		switch {
 		case s.publishing:
 			if len(s.relays) > 0 {

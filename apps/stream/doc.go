@@ -107,16 +107,26 @@
 // playlist, so the node that would serve a joiner — the origin or any
 // relay — checks the joiner's Noise-verified wallet against it; a token
 // balance is read by the Service (Config.Holds, EventHolder →
-// HolderCmd) and kept a minute. A refused node gets Denied with the
-// reason, and its gateway answers players 403 with it. Relays of a
-// gated stream must be admitted themselves.
+// HolderCmd; TokenHolds over pay.Chain.Balance calls balanceOf) and
+// kept CoreConfig.HolderMaxAge (a minute). Then the serving node reads
+// a watching holder's balance again and cuts it off (Denied) when it
+// holds none; a node refused for its tokens asks again after
+// HolderMaxAge (30 s at most), so the roles swap with the tokens. A
+// refused node gets Denied with the reason, and its gateway answers
+// players 403 with it. Relays of a gated stream must be admitted
+// themselves.
 //
 // # Playback
 //
 // Gateway serves http://NAME.anynet/live/<stream>/index.m3u8 (HLS
 // version 3, segments <seq>.ts) to players through the node's HTTP
 // proxy, and hands every other request to the content gateway. The
-// first request joins the stream as a viewer.
+// first request joins the stream as a viewer. A public stream's
+// playlists and segments carry Access-Control-Allow-Origin: *, so a
+// player in any web page (hls.js) reads them; a gated one's do not (the
+// node's wallet is an ambient credential, like a cookie). Tested
+// players: ffprobe, hls.js in headless Chromium, VLC (TestHLSJS,
+// TestVLC); WHIP and WHEP from Chromium (TestChromiumWebRTC).
 //
 // A stream published in parts (PublishCmd.Parts, Ingest.Parts) is
 // served as LL-HLS (llhls.go): whole segments s<msn>.ts with #EXTINF
@@ -146,7 +156,11 @@
 //     its upstream in the tree on RTCPort (4201): Want, then Tracks and
 //     RTP frames. A relay asked for media pulls from its own upstream in
 //     turn, so the media follows the tree the core chose; each node
-//     serves only its children in the tree.
+//     serves only its children in the tree, and ends (End) a pull whose
+//     peer is no longer one (a child cut off by the access rule) within
+//     a second. A player refused by the rule gets 403 with the reason.
+//     A stream readied with Ingest.Set (or Ingest.Access) under a rule
+//     is published under it before a WHIP offer is answered.
 //  4. The session sends each track with the publisher's codec (pion
 //     rewrites SSRC and payload type; sequence numbers and timestamps
 //     are the encoder's). When the core replaces a failed upstream, the

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"fmt"
 	"io"
 	"net"
@@ -38,6 +39,7 @@ func needTool(t testing.TB, tool string) string {
 type member struct {
 	node *stack.Node
 	svc  *Service
+	key  *ecdsa.PrivateKey
 }
 
 func upMember(t testing.TB, ctx context.Context, n *apptest.Net, cfg Config) *member {
@@ -49,7 +51,7 @@ func upMember(t testing.TB, ctx context.Context, n *apptest.Net, cfg Config) *me
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &member{node: node, svc: svc}
+	m := &member{node: node, svc: svc, key: k.Key}
 	t.Cleanup(func() { m.down(n) })
 	return m
 }

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -73,6 +74,7 @@ const maxPending = 16
 
 func (g *Ingest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/whip/") {
+		g.gateWHIP(r)
 		g.Stream.serveWHIP(w, r) // WebRTC ingest (whip.go)
 		return
 	}
@@ -109,6 +111,27 @@ func (g *Ingest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusCreated)
+}
+
+// gateWHIP publishes a stream offered by WHIP, before the offer is
+// answered, under the access rule Set (or Access) gives it, so that a
+// gated stream is never public for a moment; a public one is left to
+// serveWHIP. Only an encoder holding the ingest key gets this far.
+func (g *Ingest) gateWHIP(r *http.Request) {
+	name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/whip/"), "/")
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if r.Method != http.MethodPost || !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(g.Stream.IngestKey())) != 1 || !ValidName(name) {
+		return
+	}
+	g.mu.Lock()
+	o, ok := g.opts[name]
+	g.mu.Unlock()
+	if !ok {
+		o = ingestOpts{g.Parts, g.Access}
+	}
+	if !o.access.Public() {
+		g.Stream.PublishWith(r.Context(), PublishCmd{Name: name, Access: o.access})
+	}
 }
 
 func (g *Ingest) put(ctx context.Context, name, file string, body []byte) error {
@@ -296,10 +319,14 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, err.Error(), http.StatusGatewayTimeout)
 			return
 		}
+		allowPages(w, v)
 		w.Header().Set("Content-Type", "application/vnd.apple.mpegurl")
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Write(RenderM3U8(v))
 		return
+	}
+	if v, err := g.Stream.Playlist(ctx, k); err == nil {
+		allowPages(w, v)
 	}
 	if msn, ok := strings.CutPrefix(file, "s"); ok {
 		g.segment(w, r, k, strings.TrimSuffix(msn, ".ts"), wait)
@@ -318,6 +345,15 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "video/mp2t")
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
+}
+
+// allowPages lets players in any web page (hls.js) read a public
+// stream (CORS). A gated stream is admitted by the node's wallet, an
+// ambient credential like a cookie: only same-origin pages read it.
+func allowPages(w http.ResponseWriter, v PlaylistView) {
+	if v.Playlist != nil && v.Playlist.Access.Public() {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+	}
 }
 
 // poll calls f until it succeeds, ctx ends or wait passes.

@@ -317,9 +317,18 @@ func (r *rtc) serveConn(c net.Conn) {
 			}
 		}
 	}()
+	// A child cut off by the stream's access rule (its tokens gone) or
+	// gone from the tree stops getting media within childCheck.
+	check := time.NewTicker(childCheck)
+	defer check.Stop()
 	var batch [][]byte
 	for {
 		select {
+		case <-check.C:
+			if t, err := r.svc.tree(r.ctx, m.key); err != nil || !slices.Contains(t.Children, peer) {
+				writeRTC(c, buf, encEnd("not a child here"))
+				return
+			}
 		case f := <-sub.q:
 			batch = append(batch[:0], f)
 			for len(batch) < 64 && len(sub.q) > 0 {
@@ -336,6 +345,10 @@ func (r *rtc) serveConn(c net.Conn) {
 		}
 	}
 }
+
+// childCheck is how often a node serving media on RTCPort checks that
+// the peer is still its child in the tree.
+const childCheck = time.Second
 
 // pullLoop is the long-lived puller of one source: it follows this
 // node's upstream in the tree until the source has had no subscriber

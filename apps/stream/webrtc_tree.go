@@ -2,7 +2,9 @@ package stream
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -34,4 +36,20 @@ func (s *Service) tree(ctx context.Context, k Key) (Tree, error) {
 		return Tree{}, err
 	}
 	return v.(Tree), nil
+}
+
+// admitted waits up to wait until this node is in k's tree (publishing,
+// or accepted by an upstream), or is refused by the stream's access
+// rule: ErrDenied, with the reason.
+func (s *Service) admitted(ctx context.Context, k Key, wait time.Duration) error {
+	_, err := poll(ctx, wait, func() (struct{}, error) {
+		if _, err := s.Playlist(ctx, k); errors.Is(err, ErrDenied) {
+			return struct{}{}, err
+		}
+		if t, err := s.tree(ctx, k); err == nil && (t.Publishing || t.Joined) {
+			return struct{}{}, nil
+		}
+		return struct{}{}, fmt.Errorf("%w: %s: not joined yet", ErrNotFound, k)
+	})
+	return err
 }

@@ -62,6 +62,19 @@ func (s *Service) whepOffer(w http.ResponseWriter, r *http.Request, origin, name
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
 	}
+	if err := s.admitted(ctx, k, wait); err != nil {
+		code := http.StatusGatewayTimeout
+		if errors.Is(err, ErrDenied) {
+			code = http.StatusForbidden // the reason is in the text
+		}
+		http.Error(w, err.Error(), code)
+		return
+	}
+	if v, err := s.Playlist(ctx, k); err == nil && v.Playlist != nil && !v.Playlist.Access.Public() {
+		// Admitted by the node's wallet, an ambient credential: only
+		// same-origin pages play a gated stream (as allowPages).
+		w.Header().Del("Access-Control-Allow-Origin")
+	}
 	src, err := s.rtc.sourceFor(ctx, k)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusNotFound)

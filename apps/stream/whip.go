@@ -27,11 +27,19 @@ const maxSDP = 64 << 10
 //	PATCH   /whip/<stream>/<id>   405: no trickle ICE, the answer
 //	                              carries every candidate
 //	OPTIONS                       204, Accept-Post: application/sdp
+//	                              (CORS preflight)
 //
 // The bearer token is the ingest key (Service.IngestKey): it
-// authenticates the encoder as the node's wallet, which publishes.
+// authenticates the encoder as the node's wallet, which publishes. It
+// is the only credential, so a publishing page in a browser, of any
+// origin, may use the endpoint (CORS) once it holds the key.
 func (s *Service) serveWHIP(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/whip/"), "/")
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "POST, DELETE, PATCH, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization")
+	h.Set("Access-Control-Expose-Headers", "Location")
 	if r.Method == http.MethodOptions {
 		w.Header().Set("Accept-Post", "application/sdp")
 		w.WriteHeader(http.StatusNoContent)

@@ -2,8 +2,8 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"strings"
@@ -39,7 +39,7 @@ func (d *Daemon) startStream(ctx context.Context) error {
 	s := &streamNode{recs: map[string]*stream.Recording{}}
 	var err error
 	s.svc, err = stream.Open(ctx, stream.Config{Host: d.node, Wallet: transport.NewKeySigner(d.key),
-		Holds: d.holdsToken, Logger: d.log.With("svc", "stream")})
+		Holds: stream.TokenHolds(d.tokenBalance), Logger: d.log.With("svc", "stream")})
 	if err != nil {
 		return fmt.Errorf("daemon: stream service: %w", err)
 	}
@@ -58,16 +58,18 @@ func (d *Daemon) startStream(ctx context.Context) error {
 	return nil
 }
 
-// holdsToken reads a token balance on the node's chain (gated streams).
-func (d *Daemon) holdsToken(ctx context.Context, token, wallet common.Address) (bool, error) {
-	if d.pay == nil || d.pay.chain == nil {
-		return false, errors.New("this node runs no payments: token balances are not read")
+// tokenBalance reads a token balance (balanceOf) on the node's chain,
+// for streams gated to a token's holders; a node without payments reads
+// it too.
+func (d *Daemon) tokenBalance(ctx context.Context, token, owner common.Address) (*big.Int, error) {
+	if d.pay != nil && d.pay.chain != nil {
+		return d.pay.chain.Balance(ctx, token, owner)
 	}
-	b, err := d.pay.chain.Balance(ctx, token, wallet)
+	c, err := d.relayChain()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return b.Sign() > 0, nil
+	return c.Balance(ctx, token, owner)
 }
 
 func (d *Daemon) closeStream() {
