@@ -29,6 +29,7 @@ type config struct {
 	daemonBins string        // daemon-idle: NAME=PATH,… of anynet binaries, baseline first
 	idleSettle time.Duration // daemon-idle: wait before the CPU window
 	idleWindow time.Duration // daemon-idle: CPU window
+	idlePages  string        // daemon-idle: how each binary's copy is written: large, small or none
 	verbose    bool
 	log        io.Writer // progress notes (stderr)
 }
@@ -94,6 +95,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.daemonBins, "daemon-bins", "", "daemon-idle: anynet binaries to compare, NAME=PATH,… baseline first")
 	fs.DurationVar(&cfg.idleSettle, "idle-settle", 10*time.Second, "daemon-idle: time from start before the CPU window")
 	fs.DurationVar(&cfg.idleWindow, "idle-window", 60*time.Second, "daemon-idle: CPU window of each idle daemon")
+	fs.StringVar(&cfg.idlePages, "idle-pages", "large", "daemon-idle: run a fresh copy of each binary written in one write (large: the page cache holds it in large folios, as after a link) or in 4 KiB writes (small), or the binary as found (none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
