@@ -143,7 +143,7 @@ func startChromium(t testing.TB, bin, proxy, url string) *browser {
 	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
 		"--user-data-dir=" + t.TempDir(), "--autoplay-policy=no-user-gesture-required",
 		"--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-		"--disable-features=WebRtcHideLocalIpsWithMdns", "--enable-logging=stderr", "--v=0"}
+		"--disable-features=WebRtcHideLocalIpsWithMdns", "--allow-loopback-in-peer-connection", "--enable-logging=stderr", "--v=0"}
 	if proxy != "" {
 		args = append(args, "--proxy-server=http://"+proxy)
 	}

@@ -16,10 +16,10 @@ import (
 // second Chromium plays http://0xALICE.anynet/live/cam/whep by WHEP
 // through bob's gateway as its web proxy, the media carried alice → bob
 // on RTCPort over real nodes (gVisor, Noise), and reports from getStats
-// that it decoded frames. ICE runs between Chromium and pion on this
-// host's own non-loopback address: Chromium's WebRTC leaves loopback
-// interfaces out of its candidates, so the test needs one (the service
-// answers with candidates on every interface, as in the daemon).
+// that it decoded frames. ICE runs on loopback only: the nodes' pion
+// gathers loopback candidates (loopbackICE), and Chromium, which leaves
+// loopback out of its candidates by default, is started with
+// --allow-loopback-in-peer-connection.
 func TestChromiumWebRTC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs two browsers")
@@ -27,8 +27,8 @@ func TestChromiumWebRTC(t *testing.T) {
 	chromium := needTool(t, "chromium")
 	ctx := apptest.Ctx(t)
 	n := apptest.NewNet(t, mem.Config{})
-	alice := upMember(t, ctx, n, Config{})
-	bob := upMember(t, ctx, n, Config{})
+	alice := upMember(t, ctx, n, Config{WebRTC: loopbackICE()})
+	bob := upMember(t, ctx, n, Config{WebRTC: loopbackICE()})
 	aw := alice.node.Addr()
 
 	started := time.Now()
