@@ -43,8 +43,12 @@ type Core struct {
 	pol   Policy
 	next  uint64             // the next request id
 	pubs  []*outPub          // by request id
-	fetch map[uint64]fetched // fetches sent, by request id
+	fetch []fetched // fetches sent and not answered, oldest first (at most maxFetches)
 }
+
+// maxFetches bounds the unanswered fetches a core remembers; the
+// messages of a forgotten one's answer come again after AckWait.
+const maxFetches = 64
 
 type outPub struct {
 	Req  uint64         `json:"req"`
@@ -54,6 +58,7 @@ type outPub struct {
 }
 
 type fetched struct {
+	req              uint64
 	host             common.Address
 	stream, consumer string
 }
@@ -73,7 +78,7 @@ type CoreConfig struct {
 
 // NewCore makes a core; it loads its state at Start.
 func NewCore(cfg CoreConfig) *Core {
-	return &Core{self: cfg.Self, st: cfg.Store, eng: cfg.Engine, fetch: map[uint64]fetched{}}
+	return &Core{self: cfg.Self, st: cfg.Store, eng: cfg.Engine}
 }
 
 // Commands of a Core (Input.Cmd).
@@ -235,7 +240,10 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 		return p.Req, nil // resend sends it
 	case CoreFetch:
 		c.next++
-		c.fetch[c.next] = fetched{host: m.Host, stream: m.Stream, consumer: m.Consumer}
+		if len(c.fetch) == maxFetches {
+			c.fetch = slices.Delete(c.fetch, 0, 1)
+		}
+		c.fetch = append(c.fetch, fetched{req: c.next, host: m.Host, stream: m.Stream, consumer: m.Consumer})
 		out.To(m.Host, AppendFrame(nil, Frame{Kind: FrameFetch, Req: c.next, Stream: m.Stream, Consumer: m.Consumer, N: min(max(m.N, 1), MaxFetch)}))
 		return c.next, nil
 	case CoreSettle:
@@ -345,11 +353,12 @@ func (c *Core) frame(now time.Time, peer common.Address, f Frame, out *service.E
 		out.Del(pubKey(p.Req))
 		out.Emit(Published{Host: peer, Req: p.Req, Msg: p.Msg, Ack: PubAck{Stream: f.Stream, Seq: f.Seq, Duplicate: f.Dup}, Err: f.Err})
 	case FrameMsgs:
-		fe, ok := c.fetch[f.Req]
-		delete(c.fetch, f.Req)
-		if !ok || fe.host != peer {
+		i := slices.IndexFunc(c.fetch, func(fe fetched) bool { return fe.req == f.Req && fe.host == peer })
+		if i < 0 {
 			return // a fetch of an earlier incarnation: its messages come again after AckWait
 		}
+		fe := c.fetch[i]
+		c.fetch = slices.Delete(c.fetch, i, i+1)
 		if f.Err != "" {
 			out.Emit(FetchFailed{Host: peer, Err: f.Err})
 		}
