@@ -41,8 +41,8 @@ type Core struct {
 	st    service.Store
 	eng   Engine
 	pol   Policy
-	next  uint64             // the next request id
-	pubs  []*outPub          // by request id
+	next  uint64    // the next request id
+	pubs  []*outPub // by request id
 	fetch []fetched // fetches sent and not answered, oldest first (at most maxFetches)
 }
 
