@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,8 +27,9 @@ import (
 
 // mqCrashTotal is how many messages TestMQCrashKill9Node publishes: the
 // issue's 100,000 with -mq.crash-total 100000, 5,000 by default. At
-// 100,000 on two cores at load ~30: 3 min of publishing (15 kills of the
-// node, 15 of the consumer), 14 min for the whole test with the build.
+// 100,000 on two cores at load ~30: 3 min of publishing, 14 min for the
+// whole test with the build (measured with 15 kills of each, when the
+// killer still struck at random times).
 var mqCrashTotal = flag.Int("mq.crash-total", 5000, "messages TestMQCrashKill9Node publishes (the issue's crash test: 100000)")
 
 // The crash consumer child (the test binary re-executed): it processes
@@ -148,8 +150,8 @@ func startMQConsumer(t *testing.T, file, url string) *exec.Cmd {
 // and a consumer (a child process) reach it through bob's loopback
 // gateway, so every message crosses the overlay. While they run, alice's
 // process and the consumer's are killed with SIGKILL in turn at random
-// moments and started again. Every publish the engine acknowledged is
-// processed, none twice (the consumer skips ids it processed; the
+// moments (at random counts of acknowledged publishes) and started
+// again. Every publish the engine acknowledged is processed, none twice (the consumer skips ids it processed; the
 // redeliveries of messages whose ack a kill lost are counted), and the
 // stream holds each id once, per subject in publish order.
 // -mq.crash-total 100000 runs the 100,000 messages.
@@ -263,27 +265,38 @@ func TestMQCrashKill9Node(t *testing.T) {
 	published := make(chan struct{})
 	go func() { wg.Wait(); close(published) }()
 
-	// The killer: until publishing ends, SIGKILL alice's node and the
-	// consumer in turn, each at a random moment after the last restart
-	// came up, and start it again.
+	// The killer: at acknowledged-publish counts drawn at random (one
+	// kill per 7,000 messages, at least four), SIGKILL alice's node and
+	// the consumer in turn and start it again; after a node's restart the
+	// next kill waits for the node to answer.
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	points := make([]int, max(4, total/7000))
+	for i := range points {
+		points[i] = total/20 + rng.IntN(total*9/10)
+	}
+	slices.Sort(points)
 	kills := map[string]int{}
+	ackedNow := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(acked)
+	}
 killing:
-	for {
+	for k := 0; k < len(points); {
 		select {
 		case <-published:
 			break killing
-		case <-time.After(time.Duration(500+rng.IntN(3000)) * time.Millisecond):
+		case <-time.After(20 * time.Millisecond):
+		}
+		if ackedNow() < points[k] {
+			continue
 		}
 		killMu.Lock()
-		if (kills["node"]+kills["consumer"])%2 == 0 {
+		if k%2 == 0 {
 			alice.Process.Signal(syscall.SIGKILL)
 			alice.Wait()
 			kills["node"]++
-			mu.Lock()
-			n := len(acked)
-			mu.Unlock()
-			t.Logf("SIGKILLed alice's node after %d acknowledged publishes", n)
+			t.Logf("SIGKILLed alice's node after %d acknowledged publishes", ackedNow())
 			alice = upAlice(kills["node"])
 			killMu.Unlock()
 			eventually(t, "alice's node restarted", aliceUp)
@@ -294,6 +307,11 @@ killing:
 			cons = startMQConsumer(t, processed, url)
 			killMu.Unlock()
 		}
+		k++
+	}
+	<-published
+	if kills["node"] == 0 || kills["consumer"] == 0 {
+		t.Fatalf("kills: %v: publishing ended before the killer's points", kills)
 	}
 	if ctx.Err() != nil {
 		t.Fatal("publishing did not finish")
