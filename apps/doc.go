@@ -85,8 +85,10 @@
 // delayed messages, replay; a dead-letter stream; a loopback gateway
 // (with a password) through which standard NATS clients reach any
 // wallet's queues; replicated clusters of wallets that agree. The
-// engine has its own goroutines and clock, so mq does not take the core
-// shape and the simulator does not run it.
+// engine has its own goroutines and clock, so the simulator runs the
+// overlay layer as a sans-I/O core (mq.Core) over mq.MemEngine, a
+// deterministic JetStream subset that TestEngineConformance checks
+// against the real engine; nodes run the engine itself.
 //
 // apps/relay: relay incentives — endpoints sign cumulative receipts for
 // the bytes Edges deliver to them, WatchDogs probe Edges with

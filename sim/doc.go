@@ -181,7 +181,7 @@
 // (transfer.go, server.go); "resolve", lookups then transfers (above);
 // "im", instant messages (im.go, service.go, below); "pay", payment
 // channels (pay.go, below); "relay", relay incentives (relay.go,
-// below); "join" and "leave", hosts that come up late or go away for
+// below); "mq", message queues (mq.go, below); "join" and "leave", hosts that come up late or go away for
 // good (above).
 //
 // # Payments
@@ -213,6 +213,21 @@
 // detected or credited no more than it delivered; every honest Edge is
 // "ok" and credited within 1 % of what truly reached endpoints through
 // it. sim/scenarios/relay-1000.yaml runs it at 1,000 nodes.
+//
+// # Message queues
+//
+// The "mq" workload runs apps/mq's overlay core (mq.Core) on every host
+// on mq.CorePort, the queue hosts (the destinations of conversations)
+// with mq.MemEngine, the simulator's JetStream subset, which
+// apps/mq's TestEngineConformance checks against the embedded
+// nats-server. Producers publish messages with ids, one at a time per
+// subject; two consumers per host share a durable consumer, leave a
+// tenth of deliveries unacked and never ack a share cheat (poison); the
+// workload crashes every queue host twice and every consumer once.
+// Checked: no id stored twice, per-subject order, no redelivery before
+// AckWait, every acknowledged publish processed or dead-lettered (the
+// poison ones dead-lettered), the owner's policy refusing what it does
+// not grant. sim/scenarios/mq-1000.yaml runs it at 1,000 nodes.
 //
 // # Instant messaging
 //

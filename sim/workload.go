@@ -16,7 +16,8 @@ import (
 // messages in apps/im's protocol, with mailboxes, im.go), "pay"
 // (payment channels in apps/pay's core, with cheating payees, pay.go),
 // "relay" (relay incentives in apps/relay's core, with cheating Edges,
-// relay.go),
+// relay.go), "mq" (message queues in apps/mq's core, with crashes of
+// the queue hosts and consumers, mq.go),
 // and "join" and
 // "leave" (hosts that come up late or go away for good, churn.go).
 // Transfers and conversations run between s.hosts: every node, or, with
@@ -52,6 +53,7 @@ var workloadKinds = map[string]workloadMaker{
 	"im":      imMessages,
 	"pay":     payMaker,
 	"relay":   relayMaker,
+	"mq":      mqMaker,
 	"join":    churnMaker(false),
 	"leave":   churnMaker(true),
 }

@@ -175,11 +175,45 @@
 // processes of one wallet and SIGKILL, and restarts the killed one,
 // which rejoins.
 //
-// # What this package does not do (yet)
+// # The simulator: the overlay core over an engine interface
 //
-// The engine runs on the wall clock with its own goroutines, so it does
-// not take the services' sans-I/O core shape and the simulator cannot
-// drive it in virtual time: there is no simulator workload; the crash
-// invariants are checked on the real engine instead (TestCrashKill9,
-// TestMQClusterKill9).
+// nats-server keeps the wall clock and goroutines of its own, so the
+// simulator cannot run it in virtual time, and a run with real servers
+// and wall-clock waits would give invariants but no reproducible trace.
+// The simulator instead runs the part of this package that has state,
+// Core, as a service core (sim/mq.go, the "mq" workload), over an
+// interface to the engine (Engine):
+//
+//   - Core is the overlay layer: a client is the wallet the overlay
+//     verified; the owner's Policy (the Grant that a node turns into the
+//     engine's permissions) decides what it may publish and consume; a
+//     client keeps each publish in its store until the host answers and
+//     sends it again, with the same id, after a Down, a restart or
+//     RetryAfter. Its frames (wire.go, vectors, FuzzDecodeFrame) travel on
+//     CorePort through the simulator's real gVisor stacks and sessions.
+//   - MemEngine is a deterministic subset of JetStream (streams by
+//     subject with a de-duplication window on ids; durable pull
+//     consumers with AckWait, ack, nak with a delay, term, MaxDeliver;
+//     dead letters), written through the node's store so that a crash
+//     loses nothing it acknowledged. NATSEngine is the same interface on
+//     the embedded nats-server with this package's dead-letter stream;
+//     TestEngineConformance runs one table of steps against both (ids
+//     and the window, also across a restart; ack, nak with a delay,
+//     term; redelivery after AckWait; MaxDeliver into the dead letters).
+//
+// The workload (sim/mq.go; TestMQSmall: 60 nodes, 2,000 messages, loss,
+// crashes of every queue host and consumer) checks: no id stored twice
+// and one sequence per id; per-subject order; no redelivery sooner than
+// AckWait; every acknowledged publish processed or dead-lettered, every
+// poison one dead-lettered; the policy refuses what it does not grant.
+// TestMQLostMessageCaught shows the checks fail when a host forgets.
+//
+// What this does not cover: a node does not run Core — it carries the
+// NATS protocol itself from the overlay to the engine (Server.ServeConn,
+// with the same Policy) — so the NATS wire, the gateway and the cluster
+// routes are tested on real processes (TestBobConsumesAliceStream,
+// TestNatsCLI, TestClusterSurvivesNodeLoss, cmd/anynet's
+// TestMQClusterKill9 and TestMQCrashKill9Node), not in the simulator;
+// MemEngine has no replication, interest or work-queue retention,
+// BackOff, delayed messages or replay by time (the real engine's).
 package mq

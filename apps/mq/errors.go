@@ -19,3 +19,6 @@ var (
 	// ErrGatewayAuth: a gateway client without the gateway's password.
 	ErrGatewayAuth = errors.New("mq: gateway: wrong or no password")
 )
+
+// ErrFrame: bytes that are not a frame of the overlay core (wire.go).
+var ErrFrame = errors.New("mq: bad frame")

@@ -37,6 +37,9 @@ func TestMain(m *testing.M) {
 	if keyproc.IsChild(os.Args) { // in-process `up` re-executes this binary to open its key
 		os.Exit(keyproc.Main(os.Stdin, os.Stdout))
 	}
+	if f := os.Getenv(mqCrashConsumerEnv); f != "" { // TestMQCrashKill9Node's consumer
+		mqCrashConsumer(f, os.Getenv(mqCrashURLEnv))
+	}
 	code := m.Run()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
