@@ -123,9 +123,7 @@ func (m *model) updateSnap(s *snapSpec, msg tea.KeyMsg) tea.Cmd {
 	if m.hasRows(s) {
 		sel = &st.sel // clamped to the rows when drawn
 	}
-	switch {
-	case key.Matches(msg, m.keys.Refresh):
-		return m.refreshSnap(s, true)
+	switch { // ctrl+r is the frame's: refreshAll runs enter
 	case key.Matches(msg, m.keys.Up):
 		*sel = max(*sel-1, 0)
 	case key.Matches(msg, m.keys.Down):
