@@ -190,7 +190,8 @@
 // depacketises the H.264 track (pion's samplebuilder) and remuxes it
 // into MPEG-TS (go-astits: PAT and PMT before every keyframe, an access
 // unit delimiter before every access unit, PTS from the RTP clock
-// unwrapped, starting at 1 s) cut into the stream's entries at the
+// unwrapped, starting at the first frame's arrival, 90 kHz mod 2^33, so
+// that a next WHIP session's go on) cut into the stream's entries at the
 // first keyframe one segment target (1 s), or one part target in
 // LL-HLS, after the entry's start; a PLI asks the encoder for that
 // keyframe. The entries go into the signed playlist like pushed HLS

@@ -19,15 +19,14 @@ import (
 // before it), is cut at the first keyframe at least partTarget after
 // its start (a PLI asks the encoder for one then), and is pushed with
 // its duration from the RTP clock and the arrival of its first frame
-// as its glass time. Video only: the Opus track goes out by WHEP alone.
+// as its glass time. PTS start at the wall clock (90 kHz, mod 2^33),
+// so a publisher's next session goes on where the last one stopped. Video only: the Opus track goes out by WHEP alone.
 
 // Remux tunables.
 const (
 	tsVideoPID = 256
-	// tsOffset starts PTS one second in, so PCR (100 ms earlier) is
-	// never negative.
-	tsOffset   = 90000
-	tsPCRAhead = 9000
+	tsPCRAhead = 9000      // PCR runs 100 ms ahead of PTS
+	tsMask     = 1<<33 - 1 // PTS and PCR are 33-bit
 	// sampleLate is how many packets the sample builder waits for a
 	// late one.
 	sampleLate = 256
@@ -45,6 +44,7 @@ type cutter struct {
 	asked    bool
 	last     uint32 // the last RTP timestamp seen
 	ts       int64  // last, unwrapped, from the first access unit
+	base     int64  // PTS of the first access unit: its arrival, 90 kHz
 	entryTS  int64  // the current entry's first access unit
 	entryAt  time.Time
 	sps, pps []byte // the newest parameter sets, for a keyframe without them
@@ -108,6 +108,7 @@ func (c *cutter) add(au []byte, rtpTS uint32, at time.Time) error {
 			return nil // from the first keyframe on
 		}
 		c.started, c.last, c.entryAt = true, rtpTS, at
+		c.base = at.UnixNano() * 9 / 100_000 // a new session's PTS go on from the last one's
 	}
 	c.ts += int64(int32(rtpTS - c.last))
 	c.last = rtpTS
@@ -125,11 +126,11 @@ func (c *cutter) add(au []byte, rtpTS uint32, at time.Time) error {
 	for _, n := range nals {
 		data = append(append(data, 0, 0, 0, 1), n...)
 	}
-	pts := c.ts + tsOffset
+	pts := (c.base + c.ts) & tsMask
 	_, err := c.mux.WriteData(&astits.MuxerData{
 		PID: tsVideoPID,
 		AdaptationField: &astits.PacketAdaptationField{RandomAccessIndicator: key, HasPCR: true,
-			PCR: &astits.ClockReference{Base: pts - tsPCRAhead}},
+			PCR: &astits.ClockReference{Base: (pts - tsPCRAhead) & tsMask}},
 		PES: &astits.PESData{
 			Header: &astits.PESHeader{StreamID: 0xe0, OptionalHeader: &astits.PESOptionalHeader{MarkerBits: 2,
 				PTSDTSIndicator: astits.PTSDTSIndicatorOnlyPTS, PTS: &astits.ClockReference{Base: pts}, DataAlignmentIndicator: true}},

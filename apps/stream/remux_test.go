@@ -89,7 +89,8 @@ func demux(t *testing.T, b []byte) (pts []int64, data [][]byte) {
 // entries are cut at the first keyframe 200 ms (the target) after their
 // start, each starting with PAT, PMT and that keyframe, with its
 // duration from the RTP clock (across a wrap of the 32-bit timestamp)
-// and the arrival of its first frame; a keyframe without SPS and PPS
+// and the arrival of its first frame, PTS from the first one's arrival
+// (90 kHz, 33 bits) on; a keyframe without SPS and PPS
 // gets the last ones; every access unit starts with a delimiter; a
 // keyframe later than the target is asked for once per entry.
 func TestCutter(t *testing.T) {
@@ -122,7 +123,7 @@ func TestCutter(t *testing.T) {
 			t.Fatalf("entry %d: %d access units", i, len(pts))
 		}
 		for j := range pts {
-			if want := int64(tsOffset + 3600*(5*i+j)); pts[j] != want {
+			if want := (t0.Add(40*time.Millisecond).UnixNano()*9/100_000 + int64(3600*(5*i+j))) & tsMask; pts[j] != want {
 				t.Errorf("entry %d AU %d: PTS %d, want %d", i, j, pts[j], want)
 			}
 			if !bytes.HasPrefix(data[j], []byte{0, 0, 0, 1, 9, 0xf0}) {
