@@ -53,9 +53,9 @@ func TestWHIPPlaysByHLS(t *testing.T) {
 	if _, err := carol.svc.Watch(ctx, aw.Hex(), "cam", 10); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, "carol relaying", func() bool {
+	waitFor(t, ctx, "carol relaying, known to alice as a relay", func() bool {
 		st, _ := alice.svc.Status(ctx)
-		return len(st.Streams) == 1 && st.Streams[0].Children == 1
+		return len(st.Streams) == 1 && st.Streams[0].Children == 1 && st.Streams[0].Relays == 1
 	})
 
 	gw := serveLoopback(t, &Gateway{Stream: bob.svc})
