@@ -80,6 +80,10 @@ type StreamStatus struct {
 	Relays     int            `json:"relays"` // known to the origin
 	Last       uint64         `json:"last"`   // newest segment
 	Alternates int            `json:"alternates"`
+	// Parts and Access are the newest playlist's (Playlist.Parts: Last
+	// is part (Last−1) mod Parts of media segment (Last−1) div Parts).
+	Parts  int    `json:"parts"`
+	Access Access `json:"access"`
 }
 
 // Status is a core's state.
@@ -202,7 +206,7 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 				ss.Role = "viewer"
 			}
 			if s.pl != nil {
-				ss.Last = s.pl.Last()
+				ss.Last, ss.Parts, ss.Access = s.pl.Last(), s.pl.Parts, s.pl.Access
 			}
 			st.Streams = append(st.Streams, ss)
 		}

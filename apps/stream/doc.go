@@ -184,6 +184,18 @@
 // 0014 7061636b…3d31; PLI of track 0 is 04 00.
 //
 // A subscriber that falls 512 frames behind loses packets (counted),
-// not the stream: late media is worth less than the next packet. A
-// WHIP-only stream has no segments, so it plays by WHEP, not HLS.
+// not the stream: late media is worth less than the next packet.
+//
+// A WHIP-only stream plays by HLS too (remux.go): the publisher's node
+// depacketises the H.264 track (pion's samplebuilder) and remuxes it
+// into MPEG-TS (go-astits: PAT and PMT before every keyframe, an access
+// unit delimiter before every access unit, PTS from the RTP clock
+// unwrapped, starting at the first frame's arrival, 90 kHz mod 2^33, so
+// that a next WHIP session's go on) cut into the stream's entries at the
+// first keyframe one segment target (1 s), or one part target in
+// LL-HLS, after the entry's start; a PLI asks the encoder for that
+// keyframe. The entries go into the signed playlist like pushed HLS
+// segments, each starting with a keyframe, so LL-HLS parts stay
+// INDEPENDENT. A WHIP session takes the ingest's parts and access
+// (Ingest.Set). The Opus track is not remuxed: it plays by WHEP.
 package stream

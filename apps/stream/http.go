@@ -61,6 +61,16 @@ func (g *Ingest) Set(name string, parts int, access Access) {
 	g.opts[name] = ingestOpts{parts, access}
 }
 
+// optsFor is stream name's parts and access.
+func (g *Ingest) optsFor(name string) ingestOpts {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if o, ok := g.opts[name]; ok {
+		return o
+	}
+	return ingestOpts{g.Parts, g.Access}
+}
+
 type ingestState struct {
 	push   sync.Mutex        // held while a playlist is applied: one at a time, in order
 	files  map[string][]byte // segments PUT, not yet listed
@@ -75,7 +85,7 @@ const maxPending = 16
 func (g *Ingest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/whip/") {
 		g.gateWHIP(r)
-		g.Stream.serveWHIP(w, r) // WebRTC ingest (whip.go)
+		g.Stream.serveWHIP(w, r, g.optsFor) // WebRTC ingest (whip.go)
 		return
 	}
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
@@ -123,14 +133,8 @@ func (g *Ingest) gateWHIP(r *http.Request) {
 	if r.Method != http.MethodPost || !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(g.Stream.IngestKey())) != 1 || !ValidName(name) {
 		return
 	}
-	g.mu.Lock()
-	o, ok := g.opts[name]
-	g.mu.Unlock()
-	if !ok {
-		o = ingestOpts{g.Parts, g.Access}
-	}
-	if !o.access.Public() {
-		g.Stream.PublishWith(r.Context(), PublishCmd{Name: name, Access: o.access})
+	if o := g.optsFor(name); !o.access.Public() {
+		g.Stream.PublishWith(r.Context(), whipPublish(name, o))
 	}
 }
 
@@ -158,12 +162,7 @@ func (g *Ingest) put(ctx context.Context, name, file string, body []byte) error 
 	if err != nil {
 		return err
 	}
-	g.mu.Lock()
-	o, ok := g.opts[name]
-	g.mu.Unlock()
-	if !ok {
-		o = ingestOpts{g.Parts, g.Access}
-	}
+	o := g.optsFor(name)
 	pub := PublishCmd{Name: name, Access: o.access}
 	if o.parts > 1 && len(entries) > 0 {
 		pub.Parts = o.parts

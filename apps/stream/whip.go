@@ -18,6 +18,11 @@ import (
 // maxSDP bounds an SDP offer.
 const maxSDP = 64 << 10
 
+// whipTarget is a WHIP stream's segment duration: its HLS entries are
+// cut at the first keyframe after it, or after whipTarget/Parts in
+// LL-HLS parts.
+const whipTarget = time.Second
+
 // serveWHIP is WebRTC ingest (WHIP, RFC 9725) on the loopback ingest:
 //
 //	POST    /whip/<stream>        Authorization: Bearer <ingest key>;
@@ -32,8 +37,11 @@ const maxSDP = 64 << 10
 // The bearer token is the ingest key (Service.IngestKey): it
 // authenticates the encoder as the node's wallet, which publishes. It
 // is the only credential, so a publishing page in a browser, of any
-// origin, may use the endpoint (CORS) once it holds the key.
-func (s *Service) serveWHIP(w http.ResponseWriter, r *http.Request) {
+// origin, may use the endpoint (CORS) once it holds the key. The
+// stream's parts and access are opts' (Ingest.Set), as for HLS; its
+// H.264 is remuxed into the stream's entries (remux.go), so it plays
+// by HLS too.
+func (s *Service) serveWHIP(w http.ResponseWriter, r *http.Request, opts func(name string) ingestOpts) {
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/whip/"), "/")
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", "*")
@@ -58,7 +66,7 @@ func (s *Service) serveWHIP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case len(parts) == 1 && r.Method == http.MethodPost:
-		s.whipOffer(w, r, name)
+		s.whipOffer(w, r, name, opts(name))
 	case len(parts) == 2 && r.Method == http.MethodDelete:
 		k := Key{Owner: s.core.cfg.Owner, Name: name}
 		if sess := s.rtc.session(parts[1], k); sess == nil || !sess.whip || !s.rtc.endSession(sess.id) {
@@ -87,13 +95,23 @@ func readOffer(w http.ResponseWriter, r *http.Request) (string, bool) {
 	return string(b), true
 }
 
-func (s *Service) whipOffer(w http.ResponseWriter, r *http.Request, name string) {
+// whipPublish is the PublishCmd of a WHIP stream with opts o.
+func whipPublish(name string, o ingestOpts) PublishCmd {
+	pub := PublishCmd{Name: name, Access: o.access, Target: whipTarget}
+	if o.parts > 1 {
+		pub.Parts = o.parts
+	}
+	return pub
+}
+
+func (s *Service) whipOffer(w http.ResponseWriter, r *http.Request, name string, o ingestOpts) {
 	offer, ok := readOffer(w, r)
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	k, err := s.Publish(ctx, name, 0)
+	pub := whipPublish(name, o)
+	k, err := s.PublishWith(ctx, pub)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusForbidden)
 		return
@@ -111,7 +129,7 @@ func (s *Service) whipOffer(w http.ResponseWriter, r *http.Request, name string)
 	}
 	sess := &session{id: newSessionID(), key: k, whip: true, pc: pc}
 	answer, err := s.rtc.answer(ctx, pc, offer, func() {
-		pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { s.rtc.ingest(src, pc, tr) })
+		pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { s.rtc.ingest(src, pc, tr, pub) })
 	})
 	if err != nil {
 		pc.Close()
@@ -170,8 +188,9 @@ func (r *rtc) answer(ctx context.Context, pc *webrtc.PeerConnection, offer strin
 	return pc.LocalDescription().SDP, nil
 }
 
-// ingest reads one WHIP track into the source until it ends.
-func (r *rtc) ingest(src *source, pc *webrtc.PeerConnection, tr *webrtc.TrackRemote) {
+// ingest reads one WHIP track into the source until it ends; an H.264
+// track is also remuxed into pub's stream entries.
+func (r *rtc) ingest(src *source, pc *webrtc.PeerConnection, tr *webrtc.TrackRemote, pub PublishCmd) {
 	i := src.addTrack(trackInfo(tr.Kind(), tr.Codec()))
 	if i >= maxTracks {
 		return
@@ -185,6 +204,10 @@ func (r *rtc) ingest(src *source, pc *webrtc.PeerConnection, tr *webrtc.TrackRem
 		src.pending[i].ssrc = ssrc
 	}
 	src.mu.Unlock()
+	var rx *remuxer
+	if strings.EqualFold(tr.Codec().MimeType, webrtc.MimeTypeH264) {
+		rx = newRemuxer(r.cutter(src, pc, i, pub))
+	}
 	buf := make([]byte, 1500)
 	for {
 		n, _, err := tr.Read(buf)
@@ -199,7 +222,30 @@ func (r *rtc) ingest(src *source, pc *webrtc.PeerConnection, tr *webrtc.TrackRem
 			continue
 		}
 		src.send(f)
+		if rx != nil {
+			if err := rx.rtp(buf[:n]); err != nil {
+				r.log.Debug("whip remux", "stream", src.key, "err", err)
+			}
+		}
 	}
+}
+
+// cutter cuts track's H.264 into pub's entries (a part each when in
+// parts) and pushes them; it asks the encoder for the keyframe that
+// ends an entry.
+func (r *rtc) cutter(src *source, pc *webrtc.PeerConnection, track int, pub PublishCmd) *cutter {
+	target := pub.Target
+	if pub.Parts > 1 {
+		target /= time.Duration(pub.Parts)
+	}
+	push := func(data []byte, d time.Duration, captured time.Time) {
+		ctx, cancel := context.WithTimeout(r.ctx, 10*time.Second)
+		defer cancel()
+		if _, err := r.svc.r.Do(ctx, PushCmd{Name: pub.Name, Data: data, Duration: d, Captured: captured}); err != nil {
+			r.log.Warn("whip remux: push", "stream", src.key, "bytes", len(data), "err", err)
+		}
+	}
+	return newCutter(target, push, func() { r.keyframe(src, pc, track) })
 }
 
 // keyframe asks the WHIP encoder for a keyframe of track.

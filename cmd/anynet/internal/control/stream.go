@@ -46,13 +46,20 @@ type StreamPublished struct {
 
 // StreamInfo is one stream as this node sees it.
 type StreamInfo struct {
-	Owner     string `json:"owner"`
-	Name      string `json:"name"`
-	Role      string `json:"role"` // publisher, relay, viewer
-	Upstream  string `json:"upstream,omitempty"`
-	Children  int    `json:"children"`
-	Relays    int    `json:"relays"`
-	Last      uint64 `json:"last"`
+	Owner    string `json:"owner"`
+	Name     string `json:"name"`
+	Role     string `json:"role"` // publisher, relay, viewer
+	Upstream string `json:"upstream,omitempty"`
+	Children int    `json:"children"`
+	Relays   int    `json:"relays"`
+	Last     uint64 `json:"last"`
+	// Parts: entries to a media segment (LL-HLS; 0 or 1: whole
+	// segments): Last is part (Last−1) mod Parts of segment
+	// (Last−1) div Parts.
+	Parts int `json:"parts,omitempty"`
+	// Access: "public", "N wallets" or "token 0x…" (and "N wallets or
+	// token 0x…").
+	Access    string `json:"access"`
 	Denied    int64  `json:"denied"`
 	Recording bool   `json:"recording"`
 }

@@ -128,7 +128,8 @@ func (d *Daemon) StreamList(ctx context.Context) ([]control.StreamInfo, error) {
 	defer d.stream.mu.Unlock()
 	out := make([]control.StreamInfo, 0, len(st.Streams))
 	for _, x := range st.Streams {
-		i := control.StreamInfo{Owner: x.Key.Owner.Hex(), Name: x.Key.Name, Role: x.Role, Children: x.Children, Relays: x.Relays, Last: x.Last}
+		i := control.StreamInfo{Owner: x.Key.Owner.Hex(), Name: x.Key.Name, Role: x.Role, Children: x.Children, Relays: x.Relays, Last: x.Last,
+			Parts: x.Parts, Access: accessText(x.Access)}
 		if x.Upstream != (common.Address{}) {
 			i.Upstream = x.Upstream.Hex()
 		}
@@ -139,6 +140,24 @@ func (d *Daemon) StreamList(ctx context.Context) ([]control.StreamInfo, error) {
 		out = append(out, i)
 	}
 	return out, nil
+}
+
+// accessText says who may watch: "public", "N wallets", "token 0x…",
+// or both joined by " or ".
+func accessText(a stream.Access) string {
+	var w []string
+	if n := len(a.Allow); n == 1 {
+		w = append(w, "1 wallet")
+	} else if n > 1 {
+		w = append(w, fmt.Sprintf("%d wallets", n))
+	}
+	if a.Token != (common.Address{}) {
+		w = append(w, "token "+a.Token.Hex())
+	}
+	if len(w) == 0 {
+		return "public"
+	}
+	return strings.Join(w, " or ")
 }
 
 // StreamPlay implements control.StreamBackend.

@@ -92,9 +92,16 @@ func (m *model) tick() tea.Cmd {
 	return tea.Tick(m.opts.Refresh, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
-// refreshAll fetches everything the views show.
+// refreshAll fetches what the views show: Network, Chat, Communities,
+// and the current view as on entry.
 func (m *model) refreshAll() tea.Cmd {
-	return tea.Batch(m.refreshNetwork(), m.refreshChat(), m.refreshCommunities(true))
+	cmds := []tea.Cmd{m.refreshNetwork(), m.refreshChat(), m.refreshCommunities(true)}
+	if int(m.current) < len(m.tabs) {
+		if f := m.tabs[m.current].enter; f != nil {
+			cmds = append(cmds, f(m))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *model) refreshStatus() tea.Cmd {
@@ -227,14 +234,10 @@ func (m *model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.walletResult(msg)
 	case mailListMsg, mailOutMsg, mailOpenMsg:
 		return m.mailResult(msg)
-	case vpnMsg, vpnExitsMsg:
-		return m.vpnResult(msg)
+	case snapMsg:
+		return m.snapResult(msg)
 	case sharesMsg, contentMsg:
 		return m.filesResult(msg)
-	case queuesMsg:
-		return m.queuesResult(msg)
-	case relayMsg:
-		return m.relayResult(msg)
 	}
 	return nil
 }

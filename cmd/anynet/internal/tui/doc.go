@@ -16,7 +16,8 @@
 // line's "1-N go to view" (digitsHelp) and the refresh on entry all follow
 // from the entry; nothing else counts the views. Digits 1-9 jump to the
 // first nine views and 0 to the tenth (viewKey); views past the tenth are
-// reached with Tab. TestFrameSizes then draws the new view at every size
+// reached with Tab (their tab shows the short title, no key).
+// TestFrameSizes then draws the new view at every size
 // (regenerate goldens with -update) and TestTenViews checks that ten tabs
 // fit a 60-column frame.
 //
@@ -86,6 +87,20 @@
 //     recomputed from the Guardian's published evidence matches the
 //     chain's, ✓ once claimed); a WatchDog's probes; a Guardian's
 //     settled epochs and commits; polled, ↑/↓ scroll.
+//   - Streams (StreamsBackend, optional; the eleventh tab, reached with
+//     Tab, shift+tab from Network, or a click): the live streams this
+//     node publishes, relays or plays, a row each — name, publisher,
+//     role, access (public, N wallets, token), children, the newest
+//     segment.part, ● rec while recorded — and the selected one's
+//     detail: the URL players open, the upstream or the tree's relays,
+//     viewers refused, whole segments or LL-HLS parts; polled, ↑/↓
+//     select.
+//
+// VPN, Queues, Relay and Streams are snapshot views (snapshot.go): one
+// answer of the control API fetched on entry, on ctrl+r and on every
+// tick, drawn as a page (lines, then selectable rows with the selected
+// one's detail pane below); such a view is a snapshot(...) call with a
+// fetch and a page function, and its viewSpec is spec.view(title, short).
 //
 // # Data flow
 //

@@ -23,15 +23,19 @@ func (f *fakeBackend) Queues(context.Context) (Queues, error) {
 	}, nil
 }
 
-// TestQueuesView: the Queues tab (digit 8) shows the streams with their
+// load fetches snapshot view s's answer and takes it, as a refresh does.
+func load(m *model, s *snapSpec) {
+	m.snapResult(m.refreshSnap(s, true)().(snapMsg))
+}
+
+// TestQueuesView: the Queues tab (digit 9) shows the streams with their
 // counts and replicas, the dead letters, the gateway, the cluster and
 // the grants.
 func TestQueuesView(t *testing.T) {
 	m := newModel(context.Background(), newFake(), Options{Refresh: -1, Timeout: time.Second}, nil)
 	m.current = viewQueues
-	msg := m.refreshQueues()()
-	m.queuesResult(msg.(queuesMsg))
-	out := m.viewQueues(100, 20)
+	load(m, queuesView)
+	out := m.viewSnap(queuesView, 100, 20)
 	for _, want := range []string{"ORDERS", "17", "workqueue", "orders.>", "dead letters 2", "127.0.0.1:4222", "0x0000…00b0", "consume ORDERS", "cluster with 0x0000…00c1 0x0000…00c2", "  2   3  workqueue"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("Queues view lacks %q:\n%s", want, out)

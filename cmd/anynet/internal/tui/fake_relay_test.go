@@ -29,9 +29,8 @@ func (f *fakeBackend) Relay(context.Context) (Relay, error) {
 func TestRelayView(t *testing.T) {
 	m := newModel(context.Background(), newFake(), Options{Refresh: -1, Timeout: time.Second}, nil)
 	m.current = viewRelay
-	msg := m.refreshRelay()()
-	m.relayResult(msg.(relayMsg))
-	out := m.viewRelay(160, 20)
+	load(m, relayView)
+	out := m.viewSnap(relayView, 160, 20)
 	for _, want := range []string{"edge · epoch 491", "Guardian fee 2.00 %", "0x0000…00c7", "0.00002 ETH", "0.00098 ETH", "1073741824",
 		"warned", "18/20", "below 96.0000 %", "match ✓", "balance 0.000042 ETH"} {
 		if !strings.Contains(out, want) {

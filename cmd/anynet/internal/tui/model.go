@@ -117,10 +117,9 @@ type model struct {
 	comm   commState
 	wallet walletState
 	mail   mailState
-	vpn    vpnState
 	files  filesState
-	queues queuesState
-	relay  relayState
+	// snaps are the snapshot views' states (snapshot.go), by name.
+	snaps map[string]*snapState
 }
 
 func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer) *model {
@@ -134,7 +133,7 @@ func newModel(ctx context.Context, b Backend, opts Options, r *lipgloss.Renderer
 	m := &model{
 		ctx: ctx, b: b, opts: opts, st: st, keys: defaultKeys(),
 		help: help.New(), now: time.Now, loc: time.Local,
-		width: 80, height: 24, inflight: map[string]bool{},
+		width: 80, height: 24, inflight: map[string]bool{}, snaps: map[string]*snapState{},
 		tabs: views[:],
 	}
 	m.help.Styles = st.help

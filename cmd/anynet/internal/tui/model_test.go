@@ -97,7 +97,7 @@ func TestViewsRender(t *testing.T) {
 		{"names", []tea.Msg{keyTab}},
 		{"chat", []tea.Msg{keyTab, keyTab}},
 		{"communities", []tea.Msg{keyTab, keyTab, keyTab}},
-		{"back_to_network", []tea.Msg{keyTab, keyTab, keyTab, keyTab, keyTab, keyTab, keyTab, keyTab, keyTab}},
+		{"back_to_network", []tea.Msg{keyTab, keyTab, keyTab, keyTab, keyTab, keyTab, keyTab, keyTab, keyTab, keyTab, keyTab}},
 		{"digit_jump", []tea.Msg{keys("3")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,7 +112,7 @@ func TestViewsRender(t *testing.T) {
 func TestTabSwitching(t *testing.T) {
 	m := newTestModel(t, newFake(), 80, 24)
 	start(m)
-	want := []view{viewNames, viewChat, viewCommunities, viewWallet, viewMail, viewVPN, viewFiles, viewQueues, viewRelay, viewNetwork}
+	want := []view{viewNames, viewChat, viewCommunities, viewWallet, viewMail, viewVPN, viewFiles, viewQueues, viewRelay, viewStreams, viewNetwork}
 	for i, v := range want {
 		drive(m, keyTab)
 		if m.current != v {

@@ -4,10 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // QueuesBackend is what the Queues view shows. It is optional: a
@@ -48,60 +44,14 @@ type QueueGrant struct {
 	Publish, Consume []string
 }
 
-// queuesState is the Queues view: the last answer.
-type queuesState struct {
-	q      *Queues
-	scroll int
-}
+// queuesView is the Queues view (a snapshot view).
+var queuesView = snapshot("queues", "this node runs no message queues", "",
+	func(b QueuesBackend, ctx context.Context, _ bool) (Queues, error) { return b.Queues(ctx) }, (*model).queuesPage)
 
-type queuesMsg struct {
-	q   Queues
-	err error
-}
-
-func (m *model) refreshQueues() tea.Cmd {
-	b, ok := m.b.(QueuesBackend)
-	if !ok {
-		return nil
-	}
-	return m.call("queues", func(ctx context.Context) tea.Msg {
-		q, err := b.Queues(ctx)
-		return queuesMsg{q, err}
-	})
-}
-
-func (m *model) queuesResult(msg queuesMsg) tea.Cmd {
-	m.inflight["queues"] = false
-	if m.failed("queues", msg.err) {
-		return nil
-	}
-	m.queues.q = &msg.q
-	return nil
-}
-
-func (m *model) updateQueues(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Refresh):
-		return m.refreshQueues()
-	case key.Matches(msg, m.keys.Up):
-		m.queues.scroll = max(m.queues.scroll-1, 0)
-	case key.Matches(msg, m.keys.Down):
-		m.queues.scroll++
-	}
-	return nil
-}
-
-// viewQueues draws the streams (name, messages, consumers, subjects),
+// queuesPage draws the streams (name, messages, consumers, subjects),
 // the dead letters, the ports and the grants.
-func (m *model) viewQueues(w, h int) string {
+func (m *model) queuesPage(q *Queues, _ int) snapPage {
 	st := m.st
-	if _, ok := m.b.(QueuesBackend); !ok {
-		return st.dim.Render("this node runs no message queues")
-	}
-	q := m.queues.q
-	if q == nil {
-		return st.dim.Render("loading…")
-	}
 	gw := q.Gateway
 	if gw == "" {
 		gw = "off"
@@ -128,15 +78,7 @@ func (m *model) viewQueues(w, h int) string {
 	for _, g := range q.Grants {
 		lines = append(lines, fmt.Sprintf("%s  publish %s  consume %s", shortWallet(g.Wallet), or(strings.Join(g.Publish, " "), "-"), or(strings.Join(g.Consume, " "), "-")))
 	}
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, w, "…")
-	}
-	m.queues.scroll = min(m.queues.scroll, max(len(lines)-h, 0))
-	lines = lines[m.queues.scroll:]
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	return strings.Join(lines, "\n")
+	return snapPage{head: lines}
 }
 
 func shortWallet(w string) string {

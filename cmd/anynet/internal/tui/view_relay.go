@@ -3,11 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"strings"
-
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // RelayBackend is what the Relay view shows. It is optional: a Backend
@@ -69,63 +64,17 @@ type RelaySettled struct {
 	Total, Root, Commit     string
 }
 
-// relayState is the Relay view: the last answer.
-type relayState struct {
-	r      *Relay
-	scroll int
-}
+// relayView is the Relay view (a snapshot view).
+var relayView = snapshot("relay", "this node runs no relay service", "",
+	func(b RelayBackend, ctx context.Context, _ bool) (Relay, error) { return b.Relay(ctx) }, (*model).relayPage)
 
-type relayMsg struct {
-	r   Relay
-	err error
-}
-
-func (m *model) refreshRelay() tea.Cmd {
-	b, ok := m.b.(RelayBackend)
-	if !ok {
-		return nil
-	}
-	return m.call("relay", func(ctx context.Context) tea.Msg {
-		r, err := b.Relay(ctx)
-		return relayMsg{r, err}
-	})
-}
-
-func (m *model) relayResult(msg relayMsg) tea.Cmd {
-	m.inflight["relay"] = false
-	if m.failed("relay", msg.err) {
-		return nil
-	}
-	m.relay.r = &msg.r
-	return nil
-}
-
-func (m *model) updateRelay(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Refresh):
-		return m.refreshRelay()
-	case key.Matches(msg, m.keys.Up):
-		m.relay.scroll = max(m.relay.scroll-1, 0)
-	case key.Matches(msg, m.keys.Down):
-		m.relay.scroll++
-	}
-	return nil
-}
-
-// viewRelay draws the roles and rules (fee before settlement), an Edge's
+// relayPage draws the roles and rules (fee before settlement), an Edge's
 // pending credit and its scores with the evidence behind them (bytes
 // vouched, endpoints, probes answered, the reason, whether the root
 // recomputed from the published evidence matches the chain's), a
 // WatchDog's probes and a Guardian's commitments.
-func (m *model) viewRelay(w, h int) string {
+func (m *model) relayPage(r *Relay, _ int) snapPage {
 	st := m.st
-	if _, ok := m.b.(RelayBackend); !ok {
-		return st.dim.Render("this node runs no relay service")
-	}
-	r := m.relay.r
-	if r == nil {
-		return st.dim.Render("loading…")
-	}
 	lines := []string{
 		st.heading.Render("Relay") + " " + st.dim.Render(fmt.Sprintf("%s · epoch %d ends %s", or(r.Roles, "endpoint only"), r.Epoch, r.EpochEnds)),
 		st.dim.Render(fmt.Sprintf("%s per GiB · Guardian fee %d.%02d %% · contract %s · balance %s",
@@ -168,13 +117,5 @@ func (m *model) viewRelay(w, h int) string {
 	if len(r.Pending)+len(r.Scores)+len(r.Probes)+len(r.Settled) == 0 {
 		lines = append(lines, "", st.dim.Render("nothing yet: an Edge earns from the receipts of what it relays (anynet up --relay-role edge)"))
 	}
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, w, "…")
-	}
-	m.relay.scroll = min(m.relay.scroll, max(len(lines)-h, 0))
-	lines = lines[m.relay.scroll:]
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	return strings.Join(lines, "\n")
+	return snapPage{head: lines}
 }

@@ -7,16 +7,12 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// viewVPN draws the VPN view: the node's exit (its advert, whether it
+// vpnPage draws the VPN view: the node's exit (its advert, whether it
 // is on chain, sessions, refusals, bytes), its proxy (the port, the
 // exits in the order tried with the one in use marked, failovers,
-// bytes), then the exits advertised on chain.
-func (m *model) viewVPN(w, h int) string {
-	s := &m.vpn
+// bytes), then the exits advertised on chain, one selectable row each.
+func (m *model) vpnPage(s *vpnSnap, w int) snapPage {
 	st := m.st
-	if s.off != "" || !s.loaded {
-		return fit(st.dim.Render(or(s.off, "loading…")), w, h)
-	}
 	traffic := func(sessions uint64, extra string, up, down uint64) string {
 		return fmt.Sprintf("  %d sessions%s · ↑ %s · ↓ %s", sessions, extra, bytesStr(float64(up)), bytesStr(float64(down)))
 	}
@@ -54,14 +50,7 @@ func (m *model) viewVPN(w, h int) string {
 	for _, e := range s.exits {
 		rows = append(rows, []string{shortExit(e.Wallet), or(e.Region, "-"), or(e.Price, "-"), e.Policy})
 	}
-	for i, r := range fitTable(rows, w-2, 3) {
-		if i == s.sel {
-			lines = append(lines, st.selected.Render("▸ "+r))
-		} else {
-			lines = append(lines, "  "+r)
-		}
-	}
-	return fit(strings.Join(lines, "\n"), w, h)
+	return snapPage{head: lines, rows: fitTable(rows, w-2, 3)}
 }
 
 // shortExit abbreviates a 0x wallet; names stay as they are.

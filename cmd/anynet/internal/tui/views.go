@@ -20,6 +20,7 @@ const (
 	viewFiles
 	viewQueues
 	viewRelay
+	viewStreams // past the tenth: Tab, shift+tab or a click reach it
 	numViews
 )
 
@@ -49,7 +50,7 @@ type viewSpec struct {
 }
 
 // views are the TUI's tabs, in order; digit N jumps to views[N-1], 0 to
-// views[9] (viewKey). See "Adding a view" in doc.go.
+// views[9] (viewKey), Tab and shift+tab cycle through all. See "Adding a view" in doc.go.
 var views = [numViews]viewSpec{
 	viewNetwork: {
 		title: "Network", short: "Net",
@@ -109,15 +110,7 @@ var views = [numViews]viewSpec{
 		refresh: (*model).refreshMail,
 		poll:    true, // mail events do not reach the TUI yet: it asks
 	},
-	viewVPN: {
-		title: "VPN", short: "VPN",
-		update:  (*model).updateVPN,
-		render:  (*model).viewVPN,
-		help:    (*model).vpnHelp,
-		enter:   func(m *model) tea.Cmd { return m.refreshVPN(true) },
-		refresh: func(m *model) tea.Cmd { return m.refreshVPN(false) },
-		poll:    true, // counters change without events
-	},
+	viewVPN: vpnView.view("VPN", "VPN"),
 	viewFiles: {
 		title: "Files", short: "Files",
 		update:  (*model).updateFiles,
@@ -127,24 +120,9 @@ var views = [numViews]viewSpec{
 		refresh: (*model).refreshFiles,
 		poll:    true, // download progress is not pushed to the TUI: it asks
 	},
-	viewQueues: {
-		title: "Queues", short: "MQ",
-		update:  (*model).updateQueues,
-		render:  (*model).viewQueues,
-		help:    func(m *model) []key.Binding { return []key.Binding{m.keys.Up, m.keys.Refresh} },
-		enter:   (*model).refreshQueues,
-		refresh: (*model).refreshQueues,
-		poll:    true, // stream counts have no events
-	},
-	viewRelay: {
-		title: "Relay", short: "Relay",
-		update:  (*model).updateRelay,
-		render:  (*model).viewRelay,
-		help:    func(m *model) []key.Binding { return []key.Binding{m.keys.Up, m.keys.Refresh} },
-		enter:   (*model).refreshRelay,
-		refresh: (*model).refreshRelay,
-		poll:    true, // earnings and scores change without events
-	},
+	viewQueues:  queuesView.view("Queues", "MQ"),
+	viewRelay:   relayView.view("Relay", "Relay"),
+	viewStreams: streamsView.view("Streams", "Live"),
 }
 
 func (v view) String() string { return views[v].title }

@@ -2,9 +2,7 @@ package tui
 
 import (
 	"context"
-
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
+	"fmt"
 )
 
 // VPNBackend is the VPN view's: the node's exit and proxy (apps/vpn)
@@ -48,82 +46,35 @@ type VPNExit struct {
 	Wallet, Region, Price, Policy string
 }
 
-// vpnState is the VPN view's.
-type vpnState struct {
-	v      VPN
-	exits  []VPNExit
-	loaded bool
-	off    string // why there is nothing to show
-	sel    int    // the selected exit on chain
+// vpnSnap is the VPN view's answer: the status, and the exits on chain
+// (read on entry and ctrl+r only: full).
+type vpnSnap struct {
+	v     VPN
+	exits []VPNExit
+	full  bool
 }
 
-type (
-	vpnMsg struct {
-		v   VPN
-		err error
-	}
-	vpnExitsMsg struct {
-		l   []VPNExit
-		err error
-	}
-)
-
-// refreshVPN re-reads the status; the exits on chain only on entry and
-// ctrl+r (chain, withExits).
-func (m *model) refreshVPN(withExits bool) tea.Cmd {
-	vb, ok := m.b.(VPNBackend)
-	if !ok {
-		m.vpn.off = "VPN exits are not available through this backend"
-		return nil
-	}
-	cmds := []tea.Cmd{m.call("vpn", func(ctx context.Context) tea.Msg {
-		v, err := vb.VPN(ctx)
-		return vpnMsg{v, err}
-	})}
-	if withExits {
-		cmds = append(cmds, m.call("vpnexits", func(ctx context.Context) tea.Msg {
-			l, err := vb.VPNExits(ctx)
-			return vpnExitsMsg{l, err}
-		}))
-	}
-	return tea.Batch(cmds...)
-}
-
-func (m *model) updateVPN(msg tea.KeyMsg) tea.Cmd {
-	s := &m.vpn
-	switch {
-	case key.Matches(msg, m.keys.Up):
-		s.sel = max(s.sel-1, 0)
-	case key.Matches(msg, m.keys.Down):
-		s.sel = min(s.sel+1, max(len(s.exits)-1, 0))
-	case key.Matches(msg, m.keys.Refresh):
-		return m.refreshVPN(true)
-	}
-	return nil
-}
-
-func (m *model) vpnResult(msg tea.Msg) tea.Cmd {
-	s := &m.vpn
-	switch msg := msg.(type) {
-	case vpnMsg:
-		m.inflight["vpn"] = false
-		if m.failed("vpn", msg.err) {
-			return nil
+// vpnView is the VPN view (a snapshot view): it polls the counters and
+// keeps the exits on chain between full reads.
+var vpnView = func() *snapSpec {
+	s := snapshot("vpn", "VPN exits are not available through this backend", "exit",
+		func(b VPNBackend, ctx context.Context, full bool) (vpnSnap, error) {
+			v, err := b.VPN(ctx)
+			if err != nil || !full {
+				return vpnSnap{v: v}, err
+			}
+			l, err := b.VPNExits(ctx)
+			if err != nil {
+				return vpnSnap{}, fmt.Errorf("exits: %w", err)
+			}
+			return vpnSnap{v, l, true}, nil
+		}, (*model).vpnPage)
+	s.merge = func(old, fresh any) any {
+		o, f := old.(vpnSnap), fresh.(vpnSnap)
+		if !f.full {
+			f.exits, f.full = o.exits, o.full
 		}
-		s.v, s.loaded, s.off = msg.v, true, ""
-	case vpnExitsMsg:
-		m.inflight["vpnexits"] = false
-		if m.failed("exits", msg.err) {
-			return nil
-		}
-		s.exits = msg.l
-		s.sel = min(s.sel, max(len(s.exits)-1, 0))
+		return f
 	}
-	return nil
-}
-
-func (m *model) vpnHelp() []key.Binding {
-	pick := m.keys.Up
-	pick.SetHelp("↑/↓", "exit")
-	return []key.Binding{pick, m.keys.Refresh}
-}
+	return s
+}()
