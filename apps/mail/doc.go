@@ -42,7 +42,9 @@
 // 4 h; key mail.delay-notice): a "delayed" delivery status notification (RFC 3464,
 // multipart/report) lands in the sender's INBOX. Refused for good, or
 // never held and not delivered within Retention, or expired at the
-// mailbox: Failed, with a "failed" notification (a bounce). Delivered
+// mailbox: Failed, with a "failed" notification (a bounce) that returns
+// the message (message/rfc822; only its header, text/rfc822-headers,
+// when it is larger than ChunkSize). Delivered
 // and Failed are final and exclusive at the sender.
 //
 // A message accepted (SubmitCmd returned, the SMTP gateway's 250) is in
