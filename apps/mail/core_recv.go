@@ -42,6 +42,9 @@ func (c *Core) accept(now time.Time, w common.Address, id MessageID, msg []byte,
 	if len(msg) > c.cfg.MaxSize {
 		return CodeTooLarge, fmt.Sprintf("%d bytes, the limit is %d", len(msg), c.cfg.MaxSize)
 	}
+	if !c.consents(w) {
+		return CodeDenied, refusesFrom
+	}
 	if limit && !c.take(w, now) {
 		return CodeRateLimited, "too many messages from this sender; try later"
 	}

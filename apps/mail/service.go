@@ -108,7 +108,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	s.core = core
 	s.r, err = runner.Start(runner.Config{
 		Host: mailHost{cfg.Host}, Core: core, Store: s.st, Port: Port,
-		MaxFrame: MaxFrame(cc.MaxSize), DialTimeout: cfg.DialTimeout,
+		MaxFrame: MaxFrame(cc.MaxSize), DialTimeout: cfg.DialTimeout, Refuse: refuseOversize(cc.MaxSize),
 		OnEvent: s.publish, Logger: log,
 	})
 	if err != nil {
