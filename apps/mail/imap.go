@@ -45,12 +45,21 @@ func (s *Service) IMAPServer() *server.Server {
 	} else {
 		s.log.Warn("mail: IMAP gateway without STARTTLS", "err", err)
 	}
-	ch, cancel := s.Subscribe()
-	s.follows.Add(1)
-	go func() {
-		defer s.follows.Done()
-		be.follow(ch, cancel)
-	}()
+	// Add before Close waits, or not at all: a gateway started while
+	// the service closes (ServeIMAP on a goroutine) follows nothing.
+	s.mu.Lock()
+	closed := s.closed
+	if !closed {
+		s.follows.Add(1)
+	}
+	s.mu.Unlock()
+	if !closed {
+		ch, cancel := s.Subscribe()
+		go func() {
+			defer s.follows.Done()
+			be.follow(ch, cancel)
+		}()
+	}
 	return srv
 }
 
