@@ -1,9 +1,11 @@
 package mail
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +153,48 @@ func TestDelayAndBounceEndToEnd(t *testing.T) {
 	}
 	if bounces != 1 {
 		t.Fatalf("alice holds %d bounces, want 1", bounces)
+	}
+}
+
+// TestIMAPAppendLimit: go-imap v1 reads an APPEND literal whole, so the
+// gateway refuses one over the largest message before reading it (no
+// "+" continuation for it), and still takes one under it.
+func TestIMAPAppendLimit(t *testing.T) {
+	w := newWorld(t)
+	bob := w.member(t, "bob", "", CoreConfig{MaxSize: 1 << 20})
+	w.start(t, bob)
+	nc, err := net.Dial("tcp", bob.imap.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	nc.SetDeadline(time.Now().Add(time.Minute)) // a bound, not a timing assertion
+	r := bufio.NewReader(nc)
+	line := func() string {
+		l, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		return l
+	}
+	line() // greeting
+	fmt.Fprintf(nc, "a1 LOGIN me %s\r\n", bob.pass)
+	for l := line(); !strings.HasPrefix(l, "a1 "); l = line() {
+	}
+	small := "Subject: small\r\n\r\nx\r\n"
+	fmt.Fprintf(nc, "a2 APPEND INBOX {%d}\r\n", len(small))
+	if l := line(); !strings.HasPrefix(l, "+") {
+		t.Fatalf("a small APPEND: %q", l)
+	}
+	fmt.Fprintf(nc, "%s\r\n", small)
+	if l := line(); !strings.HasPrefix(l, "a2 OK") {
+		t.Fatalf("a small APPEND: %q", l)
+	}
+	fmt.Fprintf(nc, "a3 APPEND INBOX {%d}\r\n", 2<<20)
+	if l := line(); strings.HasPrefix(l, "+") {
+		t.Fatalf("an APPEND of 2 MiB over a 1 MiB cap got a continuation: %q", l)
+	}
+	if ms, _ := bob.svc.Messages(Inbox); len(ms) != 1 {
+		t.Fatalf("INBOX holds %d messages, want 1", len(ms))
 	}
 }
