@@ -91,6 +91,9 @@ type CoreConfig struct {
 	// the burst. Zero means 1 and 60; a negative RateLimit, no limit.
 	RateLimit float64
 	RateBurst int
+	// KnownOnly refuses mail from senders the user has not allowed or
+	// written to (REFUSE 7) instead of filing it in Requests.
+	KnownOnly bool
 }
 
 // DefaultMaxSize is the default size cap: a 25 MB attachment in
@@ -153,6 +156,7 @@ type Core struct {
 	peers    map[common.Address]*peer
 	boxWait  map[MessageID]time.Time // deposits waiting for HELD, until
 	allowed  map[common.Address]bool
+	denied   map[common.Address]bool // senders refused (DenyCmd)
 	buckets  map[common.Address]*bucket
 	nextUID  map[string]uint32
 	kept     map[common.Address][]keptItem // mailbox: items per recipient, by seq
@@ -192,6 +196,7 @@ type peer struct {
 	nextTry  time.Time
 	fails    int
 	passed   map[MessageID]bool // the mailbox refused them in this attempt
+	refused  refusals           // what its node refused lately (checks.go)
 }
 
 // NewCore makes a core; Start (the first input) loads its state.
@@ -245,7 +250,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 //	"b" folder uid[4]      → the stored message's bytes
 //	"n" folder             → the folder's next UID (4 raw bytes)
 //	"d" from[20] id[16]    → a message received (the duplicate check)
-//	"a" wallet[20]         → a sender the user allowed or wrote to
+//	"a" wallet[20]         → 1: a sender the user allowed or wrote to; 0: one it refuses (DenyCmd)
 //	"q" to[20] seq[8]      → mailbox item: by[20] | id[16] | at µs[8] | blob
 //	"Q" to[20]             → the next mailbox seq for to (8 raw bytes)
 //	"i" from[20] id[16]    → a large message coming in: key[32] | parts u32 | size u64 | next u32 | blob[16]
@@ -257,6 +262,7 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	c.peers = make(map[common.Address]*peer)
 	c.boxWait = make(map[MessageID]time.Time)
 	c.allowed = make(map[common.Address]bool)
+	c.denied = make(map[common.Address]bool)
 	c.buckets = make(map[common.Address]*bucket)
 	c.nextUID = make(map[string]uint32)
 	c.kept = make(map[common.Address][]keptItem)
@@ -292,8 +298,12 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 		return fmt.Errorf("mail: core: load outgoing: %w", err)
 	}
 	st.Scan([]byte("a"), func(k, v []byte) bool {
-		if len(k) == 21 {
-			c.allowed[common.Address(k[1:])] = true
+		if len(k) == 21 && len(v) == 1 {
+			if v[0] == 0 {
+				c.denied[common.Address(k[1:])] = true
+			} else {
+				c.allowed[common.Address(k[1:])] = true
+			}
 		}
 		return true
 	})
@@ -409,6 +419,10 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 		out.Result, out.Err = uids, err
 	case AllowCmd:
 		c.allow(cmd.Peer, out)
+	case DenyCmd:
+		c.deny(cmd.Peer, out)
+	case CheckCmd:
+		out.Err = c.check(now, cmd)
 	case FetchCmd:
 		if !c.fetch.hasBox {
 			c.fetch.asked = false // read the document again: it may name one now
@@ -431,9 +445,26 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 func (c *Core) allow(w common.Address, out *service.Effects) {
 	if !c.allowed[w] {
 		c.allowed[w] = true
+		delete(c.denied, w)
 		out.Put(append([]byte("a"), w[:]...), []byte{1})
 	}
 }
+
+func (c *Core) deny(w common.Address, out *service.Effects) {
+	if !c.denied[w] {
+		c.denied[w] = true
+		delete(c.allowed, w)
+		out.Put(append([]byte("a"), w[:]...), []byte{0})
+	}
+}
+
+// consents reports whether mail from w is taken (DenyCmd, KnownOnly).
+func (c *Core) consents(w common.Address) bool {
+	return !c.denied[w] && (c.allowed[w] || !c.cfg.KnownOnly)
+}
+
+// refusesFrom is a CodeDenied refusal's reason.
+const refusesFrom = "the recipient does not take mail from this sender"
 
 // spool writes one chunk of a message a gateway takes in.
 func (c *Core) spool(cmd SpoolCmd, out *service.Effects) error {

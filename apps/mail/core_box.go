@@ -215,8 +215,9 @@ func (c *Core) item(now time.Time, w common.Address, fr frame, out *service.Effe
 		f.applied = fr.seq // not sealed with the sender's published key
 		return
 	}
-	if code, _ := c.accept(now, from, fr.id, msg, false, out); code != 0 {
-		f.applied = fr.seq // too large for this node: dropped
+	if code, reason := c.accept(now, from, fr.id, msg, false, out); code != 0 {
+		f.applied = fr.seq // too large for this node, or refused: dropped, and its sender told
+		c.refuse(from, fr.id, code, reason, out)
 		return
 	}
 	f.applied = fr.seq

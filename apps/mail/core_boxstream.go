@@ -344,8 +344,16 @@ func (c *Core) itemXIn(now time.Time, w common.Address, fr frame, out *service.E
 	}
 	size := int(fr.size)
 	switch {
-	case *p.key != key, size > c.cfg.MaxSize, size <= 0, partsOf(size) != int(fr.n):
-		f.applied = fr.seq // not sealed with the sender's published key, or too large: dropped
+	case *p.key != key, size <= 0, partsOf(size) != int(fr.n):
+		f.applied = fr.seq // not sealed with the sender's published key: dropped
+		return
+	case size > c.cfg.MaxSize:
+		f.applied = fr.seq // dropped, and its sender told
+		c.refuse(from, fr.id, CodeTooLarge, fmt.Sprintf("%d bytes, the limit is %d", size, c.cfg.MaxSize), out)
+		return
+	case !c.consents(from):
+		f.applied = fr.seq
+		c.refuse(from, fr.id, CodeDenied, refusesFrom, out)
 		return
 	}
 	if _, err := c.cfg.Store.Get(append(append([]byte("d"), from[:]...), fr.id[:]...)); err == nil {

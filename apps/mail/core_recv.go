@@ -42,6 +42,9 @@ func (c *Core) accept(now time.Time, w common.Address, id MessageID, msg []byte,
 	if len(msg) > c.cfg.MaxSize {
 		return CodeTooLarge, fmt.Sprintf("%d bytes, the limit is %d", len(msg), c.cfg.MaxSize)
 	}
+	if !c.consents(w) {
+		return CodeDenied, refusesFrom
+	}
 	if limit && !c.take(w, now) {
 		return CodeRateLimited, "too many messages from this sender; try later"
 	}
@@ -301,15 +304,52 @@ func (c *Core) expungeCmd(folder string, only []uint32, out *service.Effects) ([
 }
 
 // notice leaves a delivery status notification (RFC 3464) about o in
-// INBOX: action "delayed" or "failed".
+// INBOX: action "delayed" or "failed". A bounce returns the message
+// (message/rfc822), or only its header (text/rfc822-headers) when it
+// is larger than ChunkSize: nothing the user sent is lost with it.
 func (c *Core) notice(now time.Time, o *Outgoing, action, why string, out *service.Effects) {
-	data := dsn(now, c.self, o, action, why)
+	var orig []byte
+	whole := false
+	if action == "failed" {
+		orig, whole = c.returned(o)
+	}
+	data := dsn(now, c.self, o, action, why, orig, whole)
 	m := c.store(now, Inbox, o.ID, common.Address{}, nil, data, out)
 	out.Emit(Event{Kind: EventNew, Msg: m, Folder: Inbox})
 }
 
-// dsn builds a delivery status notification.
-func dsn(now time.Time, self common.Address, o *Outgoing, action, why string) []byte {
+// returned is what a bounce carries of o: its bytes (whole) or, for a
+// large message, its header; nil if they cannot be read.
+func (c *Core) returned(o *Outgoing) (b []byte, whole bool) {
+	if o.Parts == 0 {
+		data, err := c.whole(o)
+		if err != nil {
+			return nil, false
+		}
+		return data, true
+	}
+	first, err := c.part(o, 0)
+	if err != nil {
+		return nil, false
+	}
+	return headerOf(first), false
+}
+
+// headerOf is the header section of a message's first bytes (up to the
+// empty line, or all of them).
+func headerOf(b []byte) []byte {
+	if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 {
+		return b[:i+2]
+	}
+	if i := bytes.Index(b, []byte("\n\n")); i >= 0 {
+		return b[:i+1]
+	}
+	return b
+}
+
+// dsn builds a delivery status notification; orig, if not nil, is the
+// message (whole) or its header, returned as its third part.
+func dsn(now time.Time, self common.Address, o *Outgoing, action, why string, orig []byte, whole bool) []byte {
 	status, subject := "4.4.7", "Delivery delayed"
 	if action == "failed" {
 		status, subject = "5.4.7", "Undelivered mail returned to sender"
@@ -324,10 +364,28 @@ func dsn(now time.Time, self common.Address, o *Outgoing, action, why string) []
 	b.WriteString("MIME-Version: 1.0\r\n")
 	fmt.Fprintf(&b, "Content-Type: multipart/report; report-type=delivery-status; boundary=%q\r\n\r\n", boundary)
 	fmt.Fprintf(&b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n", boundary)
-	fmt.Fprintf(&b, "Your message %s to %s, submitted %s, is %s: %s.\r\n\r\n", o.ID, WalletAddress(o.To), o.Submitted.UTC().Format(time.RFC1123Z), action, why)
+	fmt.Fprintf(&b, "Your message %s to %s, submitted %s, is %s: %s.\r\n", o.ID, WalletAddress(o.To), o.Submitted.UTC().Format(time.RFC1123Z), action, why)
+	switch {
+	case orig != nil && whole:
+		b.WriteString("It is attached whole.\r\n")
+	case orig != nil:
+		fmt.Fprintf(&b, "It was %d bytes; its header is attached.\r\n", o.Size)
+	}
+	b.WriteString("\r\n")
 	fmt.Fprintf(&b, "--%s\r\nContent-Type: message/delivery-status\r\n\r\n", boundary)
 	fmt.Fprintf(&b, "Reporting-MTA: x-anynet; %s\r\n\r\n", self.Hex())
 	fmt.Fprintf(&b, "Final-Recipient: rfc822; %s\r\nAction: %s\r\nStatus: %s\r\nDiagnostic-Code: x-anynet; %s\r\n\r\n", WalletAddress(o.To), action, status, why)
+	if orig != nil {
+		kind := "text/rfc822-headers"
+		if whole {
+			kind = "message/rfc822"
+		}
+		fmt.Fprintf(&b, "--%s\r\nContent-Type: %s\r\n\r\n", boundary, kind)
+		b.Write(orig)
+		if !bytes.HasSuffix(orig, []byte("\n")) {
+			b.WriteString("\r\n")
+		}
+	}
 	fmt.Fprintf(&b, "--%s--\r\n", boundary)
 	return b.Bytes()
 }

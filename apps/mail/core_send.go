@@ -210,6 +210,7 @@ func (c *Core) receipt(now time.Time, w common.Address, id MessageID, out *servi
 		return
 	}
 	c.finish(now, o, Delivered, "", out)
+	c.peers[w].noteTaken()
 	c.progress(now, w, c.peers[w], out)
 }
 
@@ -298,6 +299,7 @@ func (c *Core) refused(now time.Time, w common.Address, f frame, out *service.Ef
 		}
 		return
 	}
+	c.noteRefusal(now, p, o, f.code)
 	if temporary(f.code) {
 		c.waiting(o, "the recipient's node: "+f.reason, out)
 		if !p.ackBy.IsZero() {
@@ -358,11 +360,23 @@ func (c *Core) expired(now time.Time, w common.Address, id MessageID, out *servi
 
 // overdue tells the sender of a late message, and bounces one no
 // mailbox holds after the retention limit.
+//
+// A message written in the attempt under way bounces only when that
+// attempt ends without its receipt (failed): a frame on its way could
+// still be stored by the recipient, and it must not be both Delivered
+// there and Failed here.
 func (c *Core) overdue(now time.Time, o *Outgoing, out *service.Effects) {
+	if _, bouncing := c.bounce[o.ID]; bouncing {
+		return
+	}
 	if o.Status == Queued && !now.Before(o.Submitted.Add(c.cfg.Retention)) {
 		why := fmt.Sprintf("not delivered within %s", c.cfg.Retention)
 		if o.Reason != "" {
 			why += "; the last refusal: " + o.Reason
+		}
+		if p := c.peers[o.To]; p != nil && !p.ackBy.IsZero() && slices.Contains(p.outbox[:p.inflight], o.ID) {
+			c.bounce[o.ID] = why
+			return
 		}
 		c.finish(now, o, Failed, why, out)
 		return

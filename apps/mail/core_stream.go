@@ -178,6 +178,10 @@ func (c *Core) receiveHead(now time.Time, w common.Address, f frame, out *servic
 		s = nil
 	}
 	if s == nil {
+		if !c.consents(w) {
+			c.refuse(w, f.id, CodeDenied, refusesFrom, out)
+			return
+		}
 		if !c.take(w, now) {
 			c.refuse(w, f.id, CodeRateLimited, "too many messages from this sender; try later", out)
 			return

@@ -242,6 +242,9 @@ func TestCoreDelayAndBounce(t *testing.T) {
 	if !strings.Contains(string(body), "Action: failed") || !strings.Contains(string(body), "report-type=delivery-status") {
 		t.Fatalf("bounce %s", body)
 	}
+	if !strings.Contains(string(body), "Content-Type: message/rfc822\r\n\r\n"+string(msg("lost"))) {
+		t.Fatalf("the bounce does not return the message:\n%s", body)
+	}
 	// A recipient coming up later gets nothing: failed is final.
 	n.boot(b)
 	n.advance(time.Minute)

@@ -8,6 +8,7 @@
 // entry.go (the DID entry and a mailbox's terms),
 // core_send.go (the sender's pipeline), core_recv.go (the recipient's:
 // folders, notices), core_box.go (mailbox custody and fetching),
+// checks.go (what a sender remembers of refusals, for its SMTP codes),
 // core_blob.go and core_stream.go (large messages kept in chunks and
 // sent in parts), core_boxstream.go (large messages through a mailbox),
 // wire.go (frames), seal.go (end-to-end sealing), address.go,
@@ -42,7 +43,9 @@
 // 4 h; key mail.delay-notice): a "delayed" delivery status notification (RFC 3464,
 // multipart/report) lands in the sender's INBOX. Refused for good, or
 // never held and not delivered within Retention, or expired at the
-// mailbox: Failed, with a "failed" notification (a bounce). Delivered
+// mailbox: Failed, with a "failed" notification (a bounce) that returns
+// the message (message/rfc822; only its header, text/rfc822-headers,
+// when it is larger than ChunkSize). Delivered
 // and Failed are final and exclusive at the sender.
 //
 // A message accepted (SubmitCmd returned, the SMTP gateway's 250) is in
@@ -74,11 +77,21 @@
 //
 // Mail from a wallet the user allowed (AllowCmd, moving a message from
 // Requests to INBOX) or wrote to lands in INBOX, from anyone else in
-// Requests. Each sender has a token bucket (RateLimit per second,
-// RateBurst); over it the answer is REFUSE rate-limited and the sender
-// tries later. Messages over MaxSize (default 36 MiB: a 25 MB attachment
-// in base64) are refused (too large: a bounce); the SMTP gateway answers
-// them 552 before anything is stored.
+// Requests; from a wallet the user refused (DenyCmd), or from anyone
+// not allowed with KnownOnly, the answer is REFUSE 7 (a bounce). Each
+// sender has a token bucket (RateLimit per second, RateBurst); over it
+// the answer is REFUSE rate-limited and the sender tries later.
+// Messages over MaxSize (default 36 MiB: a 25 MB attachment in base64)
+// are refused (too large: a bounce; a MAIL or DEPOSIT frame longer than
+// the node reads is answered REFUSE 1 too); the SMTP gateway answers
+// them 552 before anything is stored. The sender's node remembers what
+// a recipient's node refused (checks.go) and its SMTP gateway answers
+// the next submission to it at once (CheckCmd): 450 4.2.1 for a rate
+// limit (for a minute after the refusal), 552 5.2.3 for a size at or
+// over one refused (at RCPT when MAIL gave SIZE=, else after DATA),
+// 550 5.7.1 for consent (both for ten minutes, consent until a message
+// is taken). The first refusal it cannot know synchronously: that
+// message was taken with a 250 and bounces (or waits, for a rate).
 //
 // # Gateways
 //
@@ -123,7 +136,7 @@
 //	REFUSE   0x03  id[16] | code u8 | reason (UTF-8, ≤ 512 bytes)
 //	               codes: 1 too large, 2 rate limited (temporary),
 //	               3 mailbox full (temporary), 4 bad seal, 5 not a mailbox,
-//	               6 over the mailbox's whole quota
+//	               6 over the mailbox's whole quota, 7 refused by the recipient (consent)
 //	DEPOSIT  0x10  to[20] | id[16] | blob             answered by HELD or REFUSE
 //	HELD     0x11  id[16]                             the mailbox keeps it (synced)
 //	FETCH    0x12  (empty)                            answered by ITEM… END
@@ -214,6 +227,13 @@
 //
 // # Limits of this version
 //
-// IMAP APPEND reads its literal whole (go-imap v1 does). There are no
-// signed counters for paid relaying yet.
+// IMAP APPEND reads its literal whole: go-imap v1's parser
+// (imap.Reader.ReadLiteral) allocates and reads every literal before
+// the command runs, so the backend gets a buffer, never a stream; the
+// gateway sets MaxLiteralSize to MaxSize so that no larger one is read.
+// There are no signed counters for paid relaying yet. A message
+// written in an attempt whose receipt is lost, to a recipient that
+// then stays away past the retention, bounces though it may be stored
+// there (a bounce waits for the attempt under way to end, and frames
+// waiting for a dial go with it, which narrows this to a lost receipt).
 package mail

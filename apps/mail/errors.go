@@ -9,6 +9,8 @@ var (
 	ErrTooLarge = errors.New("mail: message too large")
 	// ErrRateLimited: too many messages from one sender for now.
 	ErrRateLimited = errors.New("mail: rate limited")
+	// ErrDenied: the recipient does not take mail from this sender.
+	ErrDenied = errors.New("mail: refused by the recipient")
 	// ErrBadAddress: an address that is not an anynet address.
 	ErrBadAddress = errors.New("mail: not an anynet address")
 	// ErrSelf: mail to one's own wallet.

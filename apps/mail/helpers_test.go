@@ -186,3 +186,20 @@ func base64Lines(b []byte) string {
 	out.WriteString(s + "\r\n")
 	return out.String()
 }
+
+// waitReason waits (a bound) until the sender's message id waits for a
+// reason containing sub.
+func waitReason(t testing.TB, m *member, id MessageID, sub string) Outgoing {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		o, err := m.svc.Status(id)
+		if err == nil && strings.Contains(o.Reason, sub) {
+			return o
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: message %s waits for %q (%v), want %q", m.name, id, o.Reason, err, sub)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

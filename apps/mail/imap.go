@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"slices"
 	"sync"
@@ -40,17 +41,30 @@ func (s *Service) IMAPServer() *server.Server {
 	be := &imapBackend{s: s, updates: make(chan backend.Update, 64), logins: map[string]bool{}}
 	srv := server.New(be)
 	srv.AllowInsecureAuth = !s.requireTLS // loopback only, as the control socket
+	// go-imap v1 reads a literal whole into memory before the command
+	// runs (imap.Reader.ReadLiteral): APPEND cannot be streamed, so no
+	// literal over the largest message is read at all.
+	srv.MaxLiteralSize = uint32(min(s.core.cfg.MaxSize, math.MaxUint32))
 	if cfg, err := s.TLSConfig(); err == nil {
 		srv.TLSConfig = cfg
 	} else {
 		s.log.Warn("mail: IMAP gateway without STARTTLS", "err", err)
 	}
-	ch, cancel := s.Subscribe()
-	s.follows.Add(1)
-	go func() {
-		defer s.follows.Done()
-		be.follow(ch, cancel)
-	}()
+	// Add before Close waits, or not at all: a gateway started while
+	// the service closes (ServeIMAP on a goroutine) follows nothing.
+	s.mu.Lock()
+	closed := s.closed
+	if !closed {
+		s.follows.Add(1)
+	}
+	s.mu.Unlock()
+	if !closed {
+		ch, cancel := s.Subscribe()
+		go func() {
+			defer s.follows.Done()
+			be.follow(ch, cancel)
+		}()
+	}
 	return srv
 }
 
@@ -405,11 +419,16 @@ func (m *imapMailbox) SearchMessages(uid bool, c *imap.SearchCriteria) ([]uint32
 }
 
 func (m *imapMailbox) CreateMessage(flags []string, _ time.Time, body imap.Literal) error {
-	b, err := io.ReadAll(body)
-	if err != nil {
-		return err
+	var b []byte
+	if bb, ok := body.(interface{ Bytes() []byte }); ok {
+		b = bb.Bytes() // go-imap read it whole already: no second copy
+	} else {
+		var err error
+		if b, err = io.ReadAll(body); err != nil {
+			return err
+		}
 	}
-	_, err = m.s.Do(context.Background(), AppendCmd{Folder: m.name, Flags: flags, Data: b})
+	_, err := m.s.Do(context.Background(), AppendCmd{Folder: m.name, Flags: flags, Data: b})
 	return err
 }
 

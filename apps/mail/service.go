@@ -108,7 +108,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	s.core = core
 	s.r, err = runner.Start(runner.Config{
 		Host: mailHost{cfg.Host}, Core: core, Store: s.st, Port: Port,
-		MaxFrame: MaxFrame(cc.MaxSize), DialTimeout: cfg.DialTimeout,
+		MaxFrame: MaxFrame(cc.MaxSize), DialTimeout: cfg.DialTimeout, Refuse: refuseOversize(cc.MaxSize),
 		OnEvent: s.publish, Logger: log,
 	})
 	if err != nil {
@@ -258,11 +258,16 @@ func (s *Service) BodyReader(folder string, uid uint32) (io.Reader, int, error) 
 }
 
 // Subscribe returns the service's events from now on, until cancel or
-// Close. A subscriber that falls 1,024 events behind misses the newest.
+// Close (closed at once after Close). A subscriber that falls 1,024
+// events behind misses the newest.
 func (s *Service) Subscribe() (<-chan Event, func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ch := make(chan Event, 1024)
+	if s.closed {
+		close(ch)
+		return ch, func() {}
+	}
 	id := s.nextID
 	s.nextID++
 	s.subs[id] = ch

@@ -28,10 +28,12 @@ type mailWorkload struct {
 	boxes []common.Address
 
 	sent      map[key]common.Address // accepted: sender's message → recipient
+	size      map[key]int            // its size
 	received  map[key]int            // stored by the recipient
 	delivered map[key]bool           // the sender saw Delivered
 	failed    map[key]bool
 	held      int // messages a mailbox took into custody
+	heldBy    map[key]bool
 }
 
 type key struct {
@@ -40,8 +42,8 @@ type key struct {
 }
 
 func newMailWorkload() *mailWorkload {
-	return &mailWorkload{keys: map[common.Address][32]byte{}, sent: map[key]common.Address{}, received: map[key]int{},
-		delivered: map[key]bool{}, failed: map[key]bool{}}
+	return &mailWorkload{keys: map[common.Address][32]byte{}, sent: map[key]common.Address{}, size: map[key]int{}, received: map[key]int{},
+		delivered: map[key]bool{}, failed: map[key]bool{}, heldBy: map[key]bool{}}
 }
 
 func (l *mailWorkload) service() *sim.Service {
@@ -74,6 +76,9 @@ func (l *mailWorkload) service() *sim.Service {
 				}
 				at := time.Duration(w.Start) + time.Duration(w.Spread)*time.Duration(i)/time.Duration(w.Messages)
 				data := fmt.Appendf(nil, "Subject: m%d\r\n\r\nbody %d\r\n", i, i)
+				if largeEvery > 0 && i%largeEvery == largeEvery-1 {
+					data = append(data, bytes.Repeat([]byte{byte(i)}, largeSize)...)
+				}
 				cmds = append(cmds, sim.Command{At: at, Node: from, Cmd: mail.SubmitCmd{To: to, Data: data}})
 			}
 			return cmds
@@ -117,6 +122,7 @@ func (l *mailWorkload) observe(o sim.Observation) error {
 	case o.Cmd != nil && o.Err == nil:
 		out := o.Result.(mail.Outgoing)
 		l.sent[key{o.Node, out.ID}] = out.To
+		l.size[key{o.Node, out.ID}] = out.Size
 	case o.Event != nil:
 		e := o.Event.(mail.Event)
 		switch {
@@ -129,8 +135,12 @@ func (l *mailWorkload) observe(o sim.Observation) error {
 			if l.failed[k] {
 				return fmt.Errorf("message %s of %s bounced and delivered", k.id, k.from)
 			}
+			if want := l.size[k] + len(receivedHead(k.from)); e.Msg.Size != want {
+				return fmt.Errorf("message %s of %s stored with %d bytes, want %d", k.id, k.from, e.Msg.Size, want)
+			}
 		case e.Kind == mail.EventStatus && e.Out.Status == mail.Held:
 			l.held++
+			l.heldBy[key{o.Node, e.Out.ID}] = true
 		case e.Kind == mail.EventStatus && e.Out.Status == mail.Delivered:
 			k := key{o.Node, e.Out.ID}
 			if l.received[k] == 0 {
@@ -148,22 +158,49 @@ func (l *mailWorkload) observe(o sim.Observation) error {
 	return nil
 }
 
+// With MAIL_SIM_LARGE set, one message in largeEvery is largeSize
+// bytes longer: over mail.ChunkSize, it travels in parts (MAILX/PART,
+// DEPOSITX/DPART, ITEMX/PULL/IPART). Not by default yet: in the
+// 100-node cut (seed 11) one to six of the seven large messages are
+// neither delivered nor held (nor bounced) by the end of the run, not
+// yet explained.
+const largeSize = 300 << 10
+
+var largeEvery = func() int {
+	if os.Getenv("MAIL_SIM_LARGE") != "" {
+		return 40
+	}
+	return 0
+}()
+
+// receivedHead is the header a recipient puts before a message from w
+// (core_recv.go's).
+func receivedHead(w common.Address) string {
+	return fmt.Sprintf("Return-Path: <%s>\r\nX-Anynet-Sender: %s\r\n", mail.WalletAddress(w), w.Hex())
+}
+
 func (l *mailWorkload) check() error {
-	lost := 0
+	lost, lostLarge := 0, 0
 	for k := range l.sent {
 		if l.received[k] == 0 && !l.failed[k] {
 			lost++
+			if l.size[k] > mail.ChunkSize {
+				lostLarge++
+			}
 		}
 	}
 	if lost > 0 {
-		return fmt.Errorf("%d of %d accepted messages neither delivered nor bounced", lost, len(l.sent))
+		return fmt.Errorf("%d of %d accepted messages (%d of them large) neither delivered nor bounced", lost, len(l.sent), lostLarge)
 	}
 	return nil
 }
 
 // TestSimMail runs the workload in the simulator: testdata/mail-1000.yaml
 // (1,000 nodes through 10 % loss, crash waves and a partition), or a
-// 100-node cut of it with MAIL_SIM_SMALL set.
+// 100-node cut of it with MAIL_SIM_SMALL set or under the race
+// detector. With MAIL_SIM_LARGE set, one message in 40 is large
+// (largeEvery): it travels in parts, directly or through a mailbox.
+// Every stored message has the size sent.
 func TestSimMail(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a simulator run")
@@ -173,7 +210,7 @@ func TestSimMail(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := 3000
-	if os.Getenv("MAIL_SIM_SMALL") != "" {
+	if os.Getenv("MAIL_SIM_SMALL") != "" || raceDetector {
 		b = bytes.Replace(b, []byte("nodes: 1000"), []byte("nodes: 100"), 1)
 		b = bytes.Replace(b, []byte("messages: 3000"), []byte("messages: 300"), 1)
 		b = bytes.ReplaceAll(b, []byte("count: 60"), []byte("count: 6"))
@@ -199,7 +236,20 @@ func TestSimMail(t *testing.T) {
 			d++
 		}
 	}
-	t.Logf("%d accepted, %d delivered once, %d bounced, %d sender-confirmed, %d held by mailboxes on the way", len(l.sent), d, len(l.failed), len(l.delivered), l.held)
+	large, largeIn := 0, 0
+	for k, n := range l.size {
+		if n > mail.ChunkSize {
+			large++
+			if l.received[k] > 0 {
+				largeIn++
+			}
+		}
+	}
+	t.Logf("%d accepted, %d delivered once, %d bounced, %d sender-confirmed, %d held by mailboxes on the way; %d large (%d KiB), %d of them delivered",
+		len(l.sent), d, len(l.failed), len(l.delivered), l.held, large, largeSize>>10, largeIn)
+	if largeEvery > 0 && largeIn == 0 {
+		t.Errorf("no large message arrived: the run shows nothing of messages in parts")
+	}
 	if l.held == 0 {
 		t.Errorf("no message went through a mailbox: the run shows nothing of custody")
 	}

@@ -71,6 +71,7 @@ type smtpSession struct {
 	s    *Service
 	auth bool
 	to   []common.Address
+	size int // MAIL FROM's SIZE= (RFC 1870), 0 if none
 }
 
 var _ smtp.AuthSession = (*smtpSession)(nil)
@@ -95,9 +96,13 @@ func (ss *smtpSession) Auth(mech string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, username, password string) error { return check(username, password) }), nil
 }
 
-func (ss *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+func (ss *smtpSession) Mail(from string, opts *smtp.MailOptions) error {
 	if !ss.auth {
 		return errAuthRequired
+	}
+	ss.size = 0
+	if opts != nil && opts.Size > 0 && opts.Size <= 1<<40 {
+		ss.size = int(opts.Size)
 	}
 	return nil
 }
@@ -117,7 +122,40 @@ func (ss *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	case w == ss.s.host.Addr():
 		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "that is this node's own address"}
 	}
+	if err := ss.check(ctx, w, ss.size); err != nil {
+		return err
+	}
 	ss.to = append(ss.to, w)
+	return nil
+}
+
+// check asks the core whether the recipient's node refused such mail
+// lately (CheckCmd), as an SMTP error: 450 4.2.1 for its rate limit
+// (try later), 550 5.7.1 for consent, 552 5.2.3 for its size cap. A
+// refusal the node cannot know yet comes later, as a bounce.
+func (ss *smtpSession) check(ctx context.Context, to common.Address, size int) error {
+	_, err := ss.s.r.Do(ctx, CheckCmd{To: to, Size: size})
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrRateLimited):
+		return &smtp.SMTPError{Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: fmt.Sprintf("%v; try again later", err)}
+	case errors.Is(err, ErrDenied):
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: err.Error()}
+	case errors.Is(err, ErrTooLarge):
+		return &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 2, 3}, Message: err.Error()}
+	}
+	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: fmt.Sprintf("try again: %v", err)}
+}
+
+// checkAll checks every recipient for a message of size bytes, before
+// any copy is taken.
+func (ss *smtpSession) checkAll(ctx context.Context, size int) error {
+	for _, to := range ss.to {
+		if err := ss.check(ctx, to, size); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -151,6 +189,9 @@ func (ss *smtpSession) Data(r io.Reader) error {
 	switch {
 	case err == io.EOF || err == io.ErrUnexpectedEOF: // small: one value
 		data := first[:n]
+		if err := ss.checkAll(ctx, len(data)); err != nil {
+			return err
+		}
 		digest.Write(data)
 		sum := digest.Sum(nil)
 		for _, to := range ss.to {
@@ -189,6 +230,9 @@ func (ss *smtpSession) Data(r io.Reader) error {
 		if err != nil {
 			return notStored(err)
 		}
+	}
+	if err := ss.checkAll(ctx, size); err != nil {
+		return err
 	}
 	sum := digest.Sum(nil)
 	for _, to := range ss.to {

@@ -186,6 +186,17 @@ type (
 	}
 	// AllowCmd: mail from Peer goes to INBOX from now on.
 	AllowCmd struct{ Peer common.Address }
+	// DenyCmd: mail from Peer is refused from now on (REFUSE 7), until
+	// an AllowCmd or a message to Peer.
+	DenyCmd struct{ Peer common.Address }
+	// CheckCmd asks whether mail of Size bytes (0: unknown) to To would
+	// be refused by what the recipient's node said lately: ErrDenied,
+	// ErrTooLarge, ErrRateLimited (temporary), or nil. The SMTP gateway
+	// asks it before it takes a message (checks.go).
+	CheckCmd struct {
+		To   common.Address
+		Size int
+	}
 	// FetchCmd asks the mailbox for mail now (reading the wallet's
 	// document again if it named none).
 	FetchCmd struct{}

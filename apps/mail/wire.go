@@ -52,6 +52,9 @@ const (
 	// recipient (permanent: the sender bounces it once no direct
 	// attempt is under way).
 	CodeOverQuota byte = 6
+	// CodeDenied: the recipient does not take mail from this sender
+	// (consent: DenyCmd, CoreConfig.KnownOnly; permanent).
+	CodeDenied byte = 7
 )
 
 // temporary reports whether a refusal is worth trying again.
@@ -260,4 +263,27 @@ func parseFrame(b []byte) (frame, error) {
 		return bad("unknown type")
 	}
 	return f, nil
+}
+
+// refuseOversize answers a MAIL or DEPOSIT frame longer than the node
+// reads (runner.Config.Refuse) with REFUSE 1 for its id, so that its
+// sender bounces it rather than trying again; other frames end the
+// connection.
+func refuseOversize(maxSize int) func(head []byte, size int) []byte {
+	if maxSize == 0 {
+		maxSize = DefaultMaxSize
+	}
+	return func(head []byte, size int) []byte {
+		var id MessageID
+		switch {
+		case len(head) >= 17 && head[0] == typeMail:
+			copy(id[:], head[1:17])
+		case len(head) >= 37 && head[0] == typeDeposit:
+			copy(id[:], head[21:37])
+		default:
+			return nil
+		}
+		f := frame{typ: typeRefuse, id: id, code: CodeTooLarge, reason: fmt.Sprintf("a frame of %d bytes, the limit is %d bytes a message", size, maxSize)}
+		return f.marshal()
+	}
 }

@@ -108,7 +108,8 @@ type Effects struct {
 	// connection when there is none, and reports Down if it cannot.
 	Send []Outbound
 	// Hangup names wallets whose connections the driver closes (a peer
-	// that stopped answering) before it sends anything; no Down input
+	// that stopped answering) before it sends anything, dropping frames
+	// still waiting for a connection being opened; no Down input
 	// follows, and frames in Send open a fresh connection.
 	Hangup []common.Address
 	// Lookup names wallets whose DID document the core wants; each is

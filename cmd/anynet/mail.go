@@ -42,6 +42,9 @@ func newMail() *cobra.Command {
 				w := cmd.OutOrStdout()
 				fmt.Fprintf(w, "address   %s\nsmtp      %s\nimap      %s\nuser      %s\npassword  %s\n",
 					g.Address, orOff(g.SMTP), orOff(g.IMAP), g.User, g.Password)
+				if g.SMTPS != "" || g.IMAPS != "" {
+					fmt.Fprintf(w, "smtps     %s (TLS from the first byte)\nimaps     %s (TLS from the first byte)\n", orNone(g.SMTPS), orNone(g.IMAPS))
+				}
 				tls := "STARTTLS offered; passwords also taken in the clear on loopback (mail.tls-only makes TLS required)"
 				if g.TLSOnly {
 					tls = "STARTTLS required before the password"

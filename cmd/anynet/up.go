@@ -91,6 +91,8 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.String("mail-at", "", "the node (name or 0x wallet) that keeps this wallet's chat and mail while it is offline")
 	f.String("mail-smtp", "", "serve the mail submission gateway (SMTP) on this loopback host:port, e.g. 127.0.0.1:2525 (key mail.smtp)")
 	f.String("mail-imap", "", "serve the mail gateway (IMAP) on this loopback host:port, e.g. 127.0.0.1:1143 (key mail.imap)")
+	f.String("mail-smtps", "", "serve the submission gateway with TLS from the first byte (implicit TLS, as port 465) on this loopback host:port, e.g. 127.0.0.1:4465 (key mail.smtps)")
+	f.String("mail-imaps", "", "serve the IMAP gateway with TLS from the first byte (implicit TLS, as port 993) on this loopback host:port, e.g. 127.0.0.1:1993 (key mail.imaps)")
 	f.String("mail-delay-notice", "", "tell a sender its mail is late after this long, e.g. 4h (default) or 30m (key mail.delay-notice)")
 	f.Bool("mail-tls-only", false, "the mail gateways take a password only after STARTTLS (they always offer it, with a certificate kept in the data directory; key mail.tls-only)")
 	f.String("mail-quota", "", "as a mailbox, keep at most this much mail per recipient, e.g. 256MiB (default) or 1GB (key mail.quota)")

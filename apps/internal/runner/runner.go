@@ -279,6 +279,13 @@ func (r *Runner) handle(in service.Input) result {
 			c.close() // detached now: its end is not reported
 		}
 		delete(r.conns, w)
+		if q, dialing := r.waiting[w]; dialing {
+			// Frames waiting for a dial still under way go too: the core
+			// gave up on them, and one that arrived later could do what
+			// the core already undid (a message bounced and delivered).
+			clear(q)
+			r.waiting[w] = q[:0]
+		}
 	}
 	// Events before frames: a peer that sees an acknowledgement may act
 	// on it at once, and the user here must have seen what it acknowledges.

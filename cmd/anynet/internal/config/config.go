@@ -121,6 +121,11 @@ type Config struct {
 	// MailIMAP is the loopback host:port of the mail reading gateway
 	// (IMAP, key mail.imap); empty leaves it off.
 	MailIMAP string
+	// MailSMTPS and MailIMAPS are loopback host:ports where the same
+	// gateways speak TLS from the first byte (implicit TLS, RFC 8314:
+	// ports 465 and 993 on a mail server; keys mail.smtps, mail.imaps);
+	// empty leaves them off.
+	MailSMTPS, MailIMAPS string
 	// MailTLSOnly makes the gateways take a password only over TLS
 	// (STARTTLS; key mail.tls-only); they always offer it.
 	MailTLSOnly bool
@@ -191,7 +196,7 @@ type Config struct {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.tls-only", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "stream-ingest", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.smtps", "mail.imaps", "mail.tls-only", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "stream-ingest", "log-level", "log-format",
 	"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges", "relay.probe-partner", "relay.epoch", "relay.fee-bps", "relay.contract",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-wallets", "exit-bytes", "exit-rate", "proxy", "proxy-exits", "proxy-rules", "proxy-max-price",
 	"passphrase-file", "keystore.scrypt",
@@ -319,7 +324,7 @@ func (c Config) Validate() error {
 	if c.Chain != "embedded" && !isURL(c.Chain) {
 		return invalid("chain", c.Chain, `"embedded" or a JSON-RPC URL (http://, https://, ws://, wss://, or a .ipc path)`)
 	}
-	for _, k := range []struct{ key, v string }{{"mail.smtp", c.MailSMTP}, {"mail.imap", c.MailIMAP}} {
+	for _, k := range []struct{ key, v string }{{"mail.smtp", c.MailSMTP}, {"mail.imap", c.MailIMAP}, {"mail.smtps", c.MailSMTPS}, {"mail.imaps", c.MailIMAPS}} {
 		if k.v == "" {
 			continue
 		}

@@ -24,6 +24,8 @@ var FlagOf = map[string]string{
 	"keystore.scrypt":     "scrypt",
 	"mail.smtp":           "mail-smtp",
 	"mail.imap":           "mail-imap",
+	"mail.smtps":          "mail-smtps",
+	"mail.imaps":          "mail-imaps",
 	"mail.delay-notice":   "mail-delay-notice",
 	"mail.quota":          "mail-quota",
 	"mail.retention":      "mail-retention",
@@ -170,7 +172,7 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("mail.delay-notice", d.MailDelayNotice.String())
 	v.SetDefault("mail.quota", humanize.IBytes(uint64(d.MailQuota)))
 	v.SetDefault("mail.retention", d.MailRetention.String())
-	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "route-prefix", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-bytes", "exit-rate", "proxy", "proxy-max-price", "web-proxy", "stream-ingest"}, ContractKeys...) {
+	for _, k := range append([]string{"wallet", "name", "publish-addr", "serve-chain", "passphrase-file", "mail-at", "mail.smtp", "mail.imap", "mail.smtps", "mail.imaps", "route-prefix", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-bytes", "exit-rate", "proxy", "proxy-max-price", "web-proxy", "stream-ingest"}, ContractKeys...) {
 		v.SetDefault(k, "")
 	}
 	v.SetDefault("peers", []string{})
@@ -260,6 +262,8 @@ func decode(v *viper.Viper) (Config, error) {
 	c.ProxyRules = list(v.Get("proxy-rules"))
 	c.MailSMTP = str("mail.smtp")
 	c.MailIMAP = str("mail.imap")
+	c.MailSMTPS = str("mail.smtps")
+	c.MailIMAPS = str("mail.imaps")
 	c.MailTLSOnly = boolean("mail.tls-only")
 	duration := func(k, want string) time.Duration {
 		d, e := time.ParseDuration(strings.TrimSpace(str(k)))

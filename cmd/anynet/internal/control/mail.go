@@ -108,8 +108,12 @@ type MailMessage struct {
 
 // MailGateways is where the gateways listen ("" when off).
 type MailGateways struct {
-	SMTP     string `json:"smtp"`
-	IMAP     string `json:"imap"`
+	SMTP string `json:"smtp"`
+	IMAP string `json:"imap"`
+	// SMTPS and IMAPS speak TLS from the first byte (keys mail.smtps,
+	// mail.imaps); empty if off.
+	SMTPS    string `json:"smtps,omitempty"`
+	IMAPS    string `json:"imaps,omitempty"`
 	Address  string `json:"address"` // this wallet's, 0x…@anynet
 	User     string `json:"user"`
 	Password string `json:"password"`

@@ -3,6 +3,7 @@ package daemon
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +27,10 @@ var _ control.MailBackend = (*Daemon)(nil)
 type mailGateways struct {
 	smtp, imap net.Listener
 	imapSrv    *server.Server
+	// smtps and imaps speak TLS from the first byte (mail.smtps,
+	// mail.imaps).
+	smtps, imaps net.Listener
+	imapsSrv     *server.Server
 }
 
 // startMail opens the mail service and, if configured, its gateways.
@@ -56,6 +61,28 @@ func (d *Daemon) startMail(ctx context.Context) error {
 		go d.gw.imapSrv.Serve(d.gw.imap)
 		d.log.Info("mail gateway (IMAP)", "addr", d.gw.imap.Addr().String())
 	}
+	if d.cfg.MailSMTPS == "" && d.cfg.MailIMAPS == "" {
+		return nil
+	}
+	tlsCfg, err := d.mail.TLSConfig()
+	if err != nil {
+		return fmt.Errorf("daemon: mail gateways' certificate: %w", err)
+	}
+	if d.cfg.MailSMTPS != "" {
+		if d.gw.smtps, err = net.Listen("tcp", d.cfg.MailSMTPS); err != nil {
+			return fmt.Errorf("%w: mail.smtps %s: %v", ErrInUse, d.cfg.MailSMTPS, err)
+		}
+		go d.mail.SMTPServer().Serve(tls.NewListener(d.gw.smtps, tlsCfg))
+		d.log.Info("mail submission gateway (SMTP, implicit TLS)", "addr", d.gw.smtps.Addr().String())
+	}
+	if d.cfg.MailIMAPS != "" {
+		if d.gw.imaps, err = net.Listen("tcp", d.cfg.MailIMAPS); err != nil {
+			return fmt.Errorf("%w: mail.imaps %s: %v", ErrInUse, d.cfg.MailIMAPS, err)
+		}
+		d.gw.imapsSrv = d.mail.IMAPServer()
+		go d.gw.imapsSrv.Serve(tls.NewListener(d.gw.imaps, tlsCfg))
+		d.log.Info("mail gateway (IMAP, implicit TLS)", "addr", d.gw.imaps.Addr().String())
+	}
 	return nil
 }
 
@@ -67,6 +94,13 @@ func (d *Daemon) closeMail() {
 		d.gw.imapSrv.Close()
 	} else if d.gw.imap != nil {
 		d.gw.imap.Close()
+	}
+	if d.gw.smtps != nil {
+		d.gw.smtps.Close()
+	}
+	if d.gw.imapsSrv != nil {
+		d.gw.imapsSrv.Close()
+		d.gw.imaps.Close() // Close closes the TLS listener it was given, which closes this one
 	}
 	d.gw = mailGateways{}
 	if d.mail != nil {
@@ -309,6 +343,12 @@ func (d *Daemon) MailGateways(ctx context.Context) (control.MailGateways, error)
 	}
 	if d.gw.imap != nil {
 		g.IMAP = d.gw.imap.Addr().String()
+	}
+	if d.gw.smtps != nil {
+		g.SMTPS = d.gw.smtps.Addr().String()
+	}
+	if d.gw.imaps != nil {
+		g.IMAPS = d.gw.imaps.Addr().String()
 	}
 	return g, nil
 }
