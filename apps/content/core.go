@@ -150,6 +150,8 @@ func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Eff
 		c.recordHave(peer, m, out)
 	case msgWho:
 		c.serveWho(peer, m, out)
+	case msgWant:
+		c.fill(now, peer, m, out)
 	case msgData, msgFail:
 		c.answer(now, peer, m, out)
 	case msgListing:

@@ -36,9 +36,12 @@
 //	6 Have       32 id | u64 size                       (a mirror tells the publisher it serves id)
 //	7 Who        u32 req | 32 id                        (who else serves id?)
 //	8 Providers  u32 req | u16 count | count × 20-byte wallet
+//	9 Want       32 id | 20-byte publisher              (a host asks a cache on its path to fetch id)
 //
 // Vectors: Get(req 1, ID("abc"), off 16384, n 262144) is
-// 01 00000001 6437b3ac…9d85 0000000000004000 00040000 (wire_test.go).
+// 01 00000001 6437b3ac…9d85 0000000000004000 00040000; Want(ID("abc"),
+// 0x00…07) is 09 6437b3ac…9d85 0000000000000000000000000000000000000007
+// (wire_test.go).
 //
 // # The core
 //
@@ -53,6 +56,20 @@
 // verification dropped and counted (Stats.Corrupt), progress stored so
 // a restarted node resumes. Bytes live in Blobs (files, or memory for
 // tests and the simulator), state in a service.Store (pebble on nodes).
+//
+// # Caches on the path
+//
+// A node with CoreConfig.Serve is a cache (a daemon that routes is one
+// by default). A download with FetchCmd.Caches (a host passes the
+// routers it attaches to) sends each cache a Want naming the publisher
+// and asks it for ranges too. A cache that does not hold the blob
+// fetches it from that publisher (at most maxFills at once; public
+// blobs only, as Get there is refused otherwise) and, once verified,
+// serves it and announces itself with Have; until then it refuses the
+// Gets (not found) and the download goes on without it. So the first
+// download of a segment fills its router's cache and the next ones
+// are served from there, ranked by measured throughput with the
+// publisher and mirrors.
 //
 // # Cache and pins
 //

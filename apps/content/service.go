@@ -35,6 +35,10 @@ type Config struct {
 	Serve bool
 	// CacheBytes caps the downloaded blobs kept; see CoreConfig.
 	CacheBytes int64
+	// Caches are caches on this node's path (the routers it attaches
+	// to): public downloads ask them to fetch the blob and take ranges
+	// from them (FetchCmd.Caches).
+	Caches []common.Address
 	// RangeSize, Window and RequestTimeout: see CoreConfig.
 	RangeSize      int64
 	Window         int
@@ -47,12 +51,13 @@ type Config struct {
 
 // Service runs the content core on a node: shares, downloads, listings.
 type Service struct {
-	host  service.Host
-	r     *runner.Runner
-	core  *Core
-	blobs Blobs
-	store service.Store
-	own   bool // the service closes store
+	host   service.Host
+	caches []common.Address
+	r      *runner.Runner
+	core   *Core
+	blobs  Blobs
+	store  service.Store
+	own    bool // the service closes store
 	// closeBlobs closes the blob store the service opened, or nil.
 	closeBlobs func() error
 
@@ -70,7 +75,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if dir == "" && cfg.Host.Dir() != "" {
 		dir = filepath.Join(cfg.Host.Dir(), "content")
 	}
-	s := &Service{host: cfg.Host, blobs: cfg.Blobs, subs: map[int]func(Event){}}
+	s := &Service{host: cfg.Host, caches: cfg.Caches, blobs: cfg.Blobs, subs: map[int]func(Event){}}
 	var err error
 	if dir == "" {
 		s.store = &service.Memory{}
@@ -292,7 +297,11 @@ func (s *Service) Fetch(ctx context.Context, id ID, o FetchOptions) error {
 	if o.SizeKnown {
 		size = o.Size
 	}
-	if _, err := s.r.Do(ctx, FetchCmd{ID: id, Size: size, Providers: o.Providers, AskHolders: o.AskHolders, Public: o.Public}); err != nil {
+	cmd := FetchCmd{ID: id, Size: size, Providers: o.Providers, AskHolders: o.AskHolders, Public: o.Public}
+	if o.Public {
+		cmd.Caches = s.caches
+	}
+	if _, err := s.r.Do(ctx, cmd); err != nil {
 		return err
 	}
 	select {

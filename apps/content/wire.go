@@ -17,6 +17,7 @@ const (
 	msgHave      = 6 // id | u64 size
 	msgWho       = 7 // u32 req | id
 	msgProviders = 8 // u32 req | u16 count | 20-byte wallets
+	msgWant      = 9 // id | 20-byte publisher
 )
 
 // Fail codes.
@@ -124,6 +125,10 @@ func encWho(req uint32, id ID) []byte {
 	return append(binary.BigEndian.AppendUint32([]byte{msgWho}, req), id[:]...)
 }
 
+func encWant(id ID, publisher common.Address) []byte {
+	return append(append([]byte{msgWant}, id[:]...), publisher[:]...)
+}
+
 func encProviders(req uint32, ws []common.Address) []byte {
 	b := binary.BigEndian.AppendUint32([]byte{msgProviders}, req)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(ws)))
@@ -204,6 +209,9 @@ func decode(f []byte) (msg, error) {
 		}
 	case msgWho:
 		m.req, m.id = r.u32(), r.id()
+	case msgWant:
+		m.id = r.id()
+		m.wallets = []common.Address{common.BytesToAddress(r.take(20))}
 	case msgProviders:
 		m.req = r.u32()
 		n := r.u16()
