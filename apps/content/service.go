@@ -39,6 +39,9 @@ type Config struct {
 	// to): public downloads ask them to fetch the blob and take ranges
 	// from them (FetchCmd.Caches).
 	Caches []common.Address
+	// Sign signs the mirror lists of the blobs this node publishes
+	// (CoreConfig.Sign); nil answers them unsigned.
+	Sign func(text []byte) ([]byte, error)
 	// RangeSize, Window and RequestTimeout: see CoreConfig.
 	RangeSize      int64
 	Window         int
@@ -98,7 +101,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	frames := &runner.Frames{} // ranges' buffers, recycled (runner/frames.go)
 	s.core, err = NewCore(CoreConfig{Self: cfg.Host.Addr(), Store: s.store, Blobs: s.blobs, Rand: rand.Reader,
-		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve, CacheBytes: cfg.CacheBytes,
+		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve, CacheBytes: cfg.CacheBytes, Sign: cfg.Sign,
 		Alloc: frames.Get})
 	if err == nil {
 		s.r, err = runner.Start(runner.Config{Host: cfg.Host, Core: s.core, Store: s.store, Port: Port,

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -63,7 +64,8 @@ func TestCollectionRoundTrip(t *testing.T) {
 func FuzzDecodeFrame(f *testing.F) {
 	id := Sum([]byte("abc"))
 	for _, b := range [][]byte{encGet(1, id, 0, 1), encData(2, []byte{1, 2}), encFail(3, 1), encList(4, "x"),
-		encListing(5, []Entry{{Name: "n", ID: id}}), encHave(id, 1), encWho(6, id), encProviders(7, []common.Address{{}}), encWant(id, common.Address{1})} {
+		encListing(5, []Entry{{Name: "n", ID: id}}), encHave(id, 1), encWho(6, id), encProviders(7, []common.Address{{}}), encWant(id, common.Address{1}),
+		encMirrors(8, MirrorList{ID: id, Expires: time.Unix(9, 0), Mirrors: []common.Address{{2}}, Sig: make([]byte, 65)})} {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -92,6 +94,8 @@ func FuzzDecodeFrame(f *testing.F) {
 			re = encProviders(m.req, m.wallets)
 		case msgWant:
 			re = encWant(m.id, m.wallets[0])
+		case msgMirrors:
+			re = encMirrors(m.req, m.mirrors)
 		}
 		if !bytes.Equal(re, b) {
 			t.Fatalf("%x re-encodes to %x", b, re)

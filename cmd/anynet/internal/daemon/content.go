@@ -21,6 +21,7 @@ import (
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/transport"
 )
 
 var _ control.ContentBackend = (*Daemon)(nil)
@@ -53,6 +54,7 @@ func (d *Daemon) startContent(ctx context.Context) error {
 	}
 	if c.svc, err = content.Open(ctx, content.Config{Host: d.node, Dir: filepath.Join(d.cfg.Dir, "content"),
 		Serve: d.cfg.CachesContent(), CacheBytes: d.cfg.ContentCacheBytes(), Caches: caches,
+		Sign:   transport.NewKeySigner(d.key).SignText,
 		Logger: d.log.With("svc", "content")}); err != nil {
 		return fmt.Errorf("daemon: content service: %w", err)
 	}
