@@ -48,6 +48,20 @@ type Service struct {
 	// to that core at once, before anything else reaches it, and their
 	// answers observed. Nil does nothing.
 	Started func(self common.Address, core service.Core, first bool) []any
+	// OnRouters runs the service on the overlay's routers too, in a
+	// routed run (caches on the path); their wallets are in
+	// Layout.Routers, not among Commands' hosts.
+	OnRouters bool
+	// Layout, if set, is told before Commands which nodes route and
+	// whose router each host attaches to (empty in a run without
+	// routing).
+	Layout func(Layout)
+}
+
+// Layout is the overlay of a routed run as a service sees it.
+type Layout struct {
+	Routers  []common.Address                  // one per segment
+	RouterOf map[common.Address]common.Address // a host's router
 }
 
 // Command is a local request for one node's core at a virtual time.
@@ -98,9 +112,28 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 	l.then = l.run
 	out := []task{l}
 	var hosts []common.Address
-	for _, h := range s.hosts {
+	on := s.hosts
+	lay := Layout{RouterOf: map[common.Address]common.Address{}}
+	if s.rt != nil {
+		for i := range s.rt.segs {
+			lay.Routers = append(lay.Routers, s.nodes[i].self.Wallet)
+		}
+		for _, h := range s.hosts {
+			lay.RouterOf[s.nodes[h].self.Wallet] = s.nodes[s.net.nodeSeg[h]].self.Wallet
+		}
+		if svc.OnRouters {
+			on = nil
+			for i := range s.rt.segs {
+				on = append(on, int32(i))
+			}
+			on = append(on, s.hosts...)
+		}
+	}
+	for _, h := range on {
 		n := s.nodes[h]
-		hosts = append(hosts, n.self.Wallet)
+		if !s.rt.isRouter(h) {
+			hosts = append(hosts, n.self.Wallet)
+		}
 		sv := &svcNode{s: s, n: n, port: svc.Port, store: &service.Memory{}, docs: svc.Document}
 		if sv.docs == nil {
 			sv.docs = l.document
@@ -119,6 +152,9 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 		n.tasks = append(n.tasks, sv)
 		l.sv[n.self.Wallet] = sv
 		out = append(out, sv)
+	}
+	if svc.Layout != nil {
+		svc.Layout(lay)
 	}
 	l.cmds = svc.Commands(w, hosts, rng)
 	return out

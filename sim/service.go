@@ -49,6 +49,7 @@ type svcNode struct {
 	ln     tcpip.Endpoint
 	lwq    waiter.Queue
 	conns  []*svcConn // open and opening, oldest first
+	visit  []*svcConn // poll's copy of conns, kept for its capacity
 	due    int64      // the pending timer, 0 if none
 	out    service.Effects
 	dials  int
@@ -333,17 +334,20 @@ func (sv *svcNode) poll(s *Sim, n *node) bool {
 		sv.conns = append(sv.conns, c)
 		sv.opened(s, c, prev)
 	}
-	for _, c := range append([]*svcConn(nil), sv.conns...) {
+	sv.visit = append(sv.visit[:0], sv.conns...)
+	for _, c := range sv.visit {
 		if sv.core == nil {
 			break
 		}
-		if c.gone || (!c.dirty.Swap(false) && c.connected && len(c.out) == 0) {
+		dirty := c.dirty.Load() && c.dirty.Swap(false) // a load first: most are clean
+		if c.gone || (!dirty && c.connected && len(c.out) == 0) {
 			continue // nothing to read or write: pumping it would do nothing
 		}
 		if sv.pump(s, c) {
 			progress = true
 		}
 	}
+	clear(sv.visit)
 	return progress
 }
 
@@ -371,36 +375,50 @@ func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
 	var got bool
 	c.in, got, closed = readAll(c.ep, c.in)
 	progress = progress || got
-	for len(c.in) >= 4 && !c.gone {
-		size := binary.BigEndian.Uint32(c.in)
+	in := 0 // c.in[:in] is handled
+	for len(c.in)-in >= 4 && !c.gone {
+		size := binary.BigEndian.Uint32(c.in[in:])
 		if size == 0 || size > svcMaxFrame {
 			s.fail("service on node %d: frame of %d bytes from %s", sv.n.id, size, c.peer)
 			closed = true
 			break
 		}
-		if len(c.in) < 4+int(size) {
+		if len(c.in)-in < 4+int(size) {
 			break
 		}
-		f := bytes.Clone(c.in[4 : 4+size])
-		c.in = c.in[4+size:]
+		f := bytes.Clone(c.in[in+4 : in+4+int(size)])
+		in += 4 + int(size)
 		sv.handle(s, service.Input{Kind: service.Frame, Peer: c.peer, Frame: f})
 	}
+	c.in = compact(c.in, in)
 	if c.gone {
 		return true // hung up meanwhile
 	}
-	for len(c.out) > 0 {
-		m, err := c.ep.Write(bytes.NewReader(c.out), tcpip.WriteOptions{})
+	out := 0 // c.out[:out] is written
+	for out < len(c.out) {
+		m, err := c.ep.Write(bytes.NewReader(c.out[out:]), tcpip.WriteOptions{})
 		if err != nil {
 			closed = closed || !isWouldBlock(err)
 			break
 		}
-		c.out, progress = c.out[m:], true
+		out, progress = out+int(m), true
 	}
+	c.out = compact(c.out, out)
 	if closed {
 		sv.lost(s, c)
 		return true
 	}
 	return progress
+}
+
+// compact drops b[:done]. It keeps b's array for what comes next (the
+// netstack and the core copied what they took), moving the rest to its
+// front once that costs less than what was taken.
+func compact(b []byte, done int) []byte {
+	if done*2 < len(b) {
+		return b[done:]
+	}
+	return b[:copy(b, b[done:])]
 }
 
 // svcMaxFrame is the largest frame a service may send in the simulator.

@@ -265,16 +265,24 @@ func isWouldBlock(err tcpip.Error) bool {
 // whether anything arrived, and closed once ep will deliver nothing more
 // (closed or reset by the peer).
 func readAll(ep tcpip.Endpoint, in []byte) (_ []byte, progress, closed bool) {
-	var b bytes.Buffer
+	w := appendWriter{b: in}
 	for {
-		b.Reset()
-		_, err := ep.Read(&b, tcpip.ReadOptions{})
-		if b.Len() > 0 {
-			in = append(in, b.Bytes()...)
+		n := len(w.b)
+		_, err := ep.Read(&w, tcpip.ReadOptions{})
+		if len(w.b) > n {
 			progress = true
 		}
 		if err != nil {
-			return in, progress, !isWouldBlock(err)
+			return w.b, progress, !isWouldBlock(err)
 		}
 	}
+}
+
+// appendWriter appends what is written to b: the netstack copies what
+// it reads straight into a connection's buffer.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
 }

@@ -102,6 +102,7 @@ func (s *Sessions) initiateLocked(p *Peer, now, firstAt time.Time) ([]byte, erro
 	}
 	hs.mac1 = putMACs(msg, &p.mac1Key, cookie)
 	p.hs = hs
+	p.touch()
 	s.index.Store(idx, hs)
 	s.stats.handshakesInitiated.Add(1)
 	return msg, nil
@@ -125,6 +126,7 @@ func (s *Sessions) dropHandshakeLocked(p *Peer) {
 	if p.hs != nil {
 		s.index.CompareAndDelete(p.hs.index, p.hs)
 		p.hs = nil
+		p.touch()
 	}
 }
 
@@ -237,7 +239,7 @@ func (s *Sessions) completeLocked(p *Peer, ses *session, reply []byte) Result {
 	}
 	s.index.Store(ses.localIndex, ses)
 	p.hs = nil
-	p.installLocked(ses)
+	p.installLocked(ses) // touches p
 	s.stats.handshakesCompleted.Add(1)
 	s.log.Debug("handshake complete", "peer", p.wallet.Hex(), "role", "initiator", "index", ses.localIndex)
 	if reply == nil {
@@ -264,6 +266,7 @@ func (s *Sessions) receiveCookie(msg []byte) (Result, error) {
 	}
 	p.cookie, p.cookieAt = cookie, s.now()
 	hs.retryNow = true
+	p.touch()
 	s.stats.cookiesReceived.Add(1)
 	return Result{Kind: KindCookie, Peer: p}, nil
 }

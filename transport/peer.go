@@ -54,6 +54,8 @@ type Peer struct {
 	cookieAt  time.Time     // zero: no cookie
 	removed   bool
 	hsRTT     handshakeRTT // measured by completed initiations (pacing.go)
+
+	dl peerDL // the peer's next deadline (deadline.go)
 }
 
 // Wallet returns the wallet the peer is (or must turn out to be) bound to.
@@ -88,6 +90,7 @@ func (p *Peer) installLocked(ses *session) {
 	}
 	p.current.Store(ses)
 	s.setUp(p, true)
+	p.touch()
 }
 
 // offerLocked makes ses, an IK responder session, the next one: it opens
@@ -97,6 +100,7 @@ func (p *Peer) offerLocked(ses *session) {
 	s.dropSession(p.next.Swap(ses))
 	s.dropSession(p.previous)
 	p.previous = nil
+	p.touch()
 }
 
 // confirm promotes ses from next to current once a data message arrived
@@ -113,5 +117,6 @@ func (p *Peer) confirm(ses *session, now time.Time) bool {
 	p.current.Store(ses)
 	p.next.Store(nil)
 	p.s.setUp(p, true)
+	p.touch()
 	return true
 }

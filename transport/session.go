@@ -83,28 +83,37 @@ func (s *Sessions) Seal(dst []byte, p *Peer, plaintext []byte) ([]byte, error) {
 	t := &s.timers
 	now := s.now()
 	if now.Sub(ses.created) >= t.RejectAfterTime {
-		p.rekeyFor.Store(ses)
+		p.askRekey(ses)
 		return dst, fmt.Errorf("%w: session expired", ErrNoSession)
 	}
 	n := ses.sendNonce.Add(1) - 1
 	if n >= t.RejectAfterMessages {
 		ses.sendNonce.Store(t.RejectAfterMessages)
-		p.rekeyFor.Store(ses)
+		p.askRekey(ses)
 		return dst, fmt.Errorf("%w: session used up", ErrNoSession)
 	}
 	if n >= t.RekeyAfterMessages || (ses.initiator && now.Sub(ses.created) >= t.RekeyAfterTime) {
-		p.rekeyFor.Store(ses)
+		p.askRekey(ses)
 	}
 	dst = appendData(dst, ses.send, ses.remoteIndex, n, plaintext)
 	if len(plaintext) > 0 {
 		p.bytesOut.Add(uint64(len(plaintext)))
 		p.lastOut.Store(s.mono(now))
 	}
-	p.recvPending.Store(0)
-	if len(plaintext) > 0 && p.sentPending.Load() == 0 {
-		p.sentPending.CompareAndSwap(0, s.mono(now))
+	if p.recvPending.Load() != 0 && p.recvPending.Swap(0) != 0 {
+		p.touch()
+	}
+	if len(plaintext) > 0 && p.sentPending.Load() == 0 && p.sentPending.CompareAndSwap(0, s.mono(now)) {
+		p.touch()
 	}
 	return dst, nil
+}
+
+// askRekey asks Tick for a new handshake because ses is old or used up.
+func (p *Peer) askRekey(ses *session) {
+	if p.rekeyFor.Swap(ses) == nil {
+		p.touch()
+	}
 }
 
 // receiveData opens a data message into dst.
@@ -137,14 +146,14 @@ func (s *Sessions) receiveData(dst, msg []byte) (Result, error) {
 		return Result{}, fmt.Errorf("%w: counter %d", ErrReplay, n)
 	}
 	p := ses.peer
-	if p.sentPending.Load() != 0 {
-		p.sentPending.Store(0)
+	if p.sentPending.Load() != 0 && p.sentPending.Swap(0) != 0 {
+		p.touch()
 	}
 	if len(out) > len(dst) {
 		p.bytesIn.Add(uint64(len(out) - len(dst)))
 		p.lastIn.Store(s.mono(now))
-		if p.recvPending.Load() == 0 {
-			p.recvPending.CompareAndSwap(0, s.mono(now))
+		if p.recvPending.Load() == 0 && p.recvPending.CompareAndSwap(0, s.mono(now)) {
+			p.touch()
 		}
 	}
 	res := Result{Kind: KindData, Peer: p, Payload: out}
@@ -154,7 +163,7 @@ func (s *Sessions) receiveData(dst, msg []byte) (Result, error) {
 	// As WireGuard: an initiator whose session nears RejectAfterTime on
 	// receive rekeys even if it has nothing to send.
 	if ses.initiator && age >= t.RejectAfterTime-t.KeepaliveTimeout-t.RekeyTimeout && p.current.Load() == ses {
-		p.rekeyFor.Store(ses)
+		p.askRekey(ses)
 	}
 	return res, nil
 }

@@ -90,6 +90,8 @@ type Sessions struct {
 	order     []*Peer                  // every peer, oldest first: Tick's deterministic order
 	lastStamp time.Time                // newest initiation timestamp sent
 	xxPending []*xxResponder           // oldest first
+
+	dl deadlines // the peers' next deadlines, for NextDeadline (deadline.go)
 }
 
 // reserved holds an index while its session is built.
@@ -292,6 +294,7 @@ func (s *Sessions) resetLocked(p *Peer) {
 	p.recvPending.Store(0)
 	p.sentPending.Store(0)
 	s.setUp(p, false)
+	p.touch()
 }
 
 // Peers returns every peer, oldest first.

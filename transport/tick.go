@@ -33,6 +33,7 @@ func (s *Sessions) Tick() []Outbound {
 	var out []Outbound
 	for _, p := range peers {
 		out = s.tickPeer(p, now, out)
+		p.touch()
 	}
 	return out
 }
@@ -105,47 +106,23 @@ func (s *Sessions) tickPeer(p *Peer, now time.Time, out []Outbound) []Outbound {
 
 // NextDeadline returns the earliest time Tick has work to do (zero if
 // none), so a simulator can schedule it exactly. A time not after now
-// means at once.
+// means at once. It recomputes only the peers whose timers changed since
+// the last call (deadline.go).
 func (s *Sessions) NextDeadline() time.Time {
-	t := &s.timers
 	now := s.now()
-	var d time.Time
+	d, imm := s.refresh()
 	consider := func(at time.Time) {
 		if d.IsZero() || at.Before(d) {
 			d = at
 		}
 	}
+	if imm {
+		consider(now)
+	}
 	s.mu.Lock()
-	peers := slices.Clone(s.order)
 	if len(s.xxPending) > 0 {
-		consider(s.xxPending[0].created.Add(t.RekeyTimeout))
+		consider(s.xxPending[0].created.Add(s.timers.RekeyTimeout))
 	}
 	s.mu.Unlock()
-	expire := 3 * t.RejectAfterTime
-	for _, p := range peers {
-		p.mu.Lock()
-		if hs := p.hs; hs != nil {
-			if hs.retryNow {
-				consider(now)
-			} else {
-				consider(hs.retryAt)
-			}
-		}
-		if p.rekeyFor.Load() != nil {
-			consider(now)
-		}
-		if m := p.sentPending.Load(); m != 0 {
-			consider(s.fromMono(m).Add(t.KeepaliveTimeout + t.RekeyTimeout))
-		}
-		if m := p.recvPending.Load(); m != 0 {
-			consider(s.fromMono(m).Add(t.KeepaliveTimeout))
-		}
-		for _, ses := range []*session{p.current.Load(), p.next.Load(), p.previous} {
-			if ses != nil {
-				consider(ses.created.Add(expire))
-			}
-		}
-		p.mu.Unlock()
-	}
 	return d
 }

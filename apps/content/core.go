@@ -38,6 +38,10 @@ type CoreConfig struct {
 	// past it the least recently used, not pinned and not shared, are
 	// deleted. Zero keeps everything.
 	CacheBytes int64
+	// Sign, if set, signs (EIP-191, as transport.Signer.SignText) the
+	// mirror lists this node answers to Who for the blobs it publishes;
+	// it must sign for Self. Nil answers with an unsigned Providers.
+	Sign func(text []byte) ([]byte, error)
 	// Alloc, if set, returns a buffer of n bytes for a Data frame (the
 	// driver may recycle sent frames, as the runner's Frames does).
 	// Nil allocates.
@@ -81,6 +85,7 @@ type Stats struct {
 	Verified     int64 `json:"verified"`      // groups verified
 	FirstByteSum int64 `json:"first_byte_ns"` // sum of times to first verified byte
 	Evicted      int64 `json:"evicted"`       // cached blobs deleted to fit the cap
+	Forged       int64 `json:"forged"`        // mirror lists refused (Verify)
 }
 
 var _ service.Core = (*Core)(nil)
@@ -149,13 +154,32 @@ func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Eff
 	case msgHave:
 		c.recordHave(peer, m, out)
 	case msgWho:
-		c.serveWho(peer, m, out)
+		c.serveWho(now, peer, m, out)
+	case msgWant:
+		c.fill(now, peer, m, out)
 	case msgData, msgFail:
 		c.answer(now, peer, m, out)
 	case msgListing:
 		if a, ok := c.asks[m.req]; ok && a.peer == peer {
 			delete(c.asks, m.req)
 			out.Emit(Event{Kind: EventListing, Peer: peer, Req: m.req, Entries: m.entries})
+		}
+	case msgMirrors:
+		if a, ok := c.asks[m.req]; ok && a.peer == peer {
+			delete(c.asks, m.req)
+			if f := c.find(a.fetch); f != nil {
+				if err := m.mirrors.Verify(peer, f.id, now); err != nil {
+					c.stats.Forged++
+					out.Emit(Event{Kind: EventDropped, ID: f.id, Peer: peer, Err: err})
+					return
+				}
+				for _, w := range m.mirrors.Mirrors {
+					if w != c.cfg.Self {
+						f.addProvider(w)
+					}
+				}
+				c.pump(now, f, out)
+			}
 		}
 	case msgProviders:
 		if a, ok := c.asks[m.req]; ok && a.peer == peer {

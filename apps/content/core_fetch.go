@@ -56,6 +56,7 @@ type fetch struct {
 	started   time.Time
 	firstByte bool
 	failed    bool
+	fill      bool // started by a Want (fill)
 	// ob is the outboard assembled from the verified slices, when
 	// every range is fetched by this core (not resumed from a record):
 	// then Finish need not hash the blob again (finishWith).
@@ -170,6 +171,14 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 	if len(f.provs) == 0 {
 		return fmt.Errorf("content: fetch %s: %w", cmd.ID.Short(), ErrNoProviders)
 	}
+	if cmd.Public {
+		for _, w := range cmd.Caches {
+			if w != c.cfg.Self && w != f.provs[0].w {
+				out.To(w, encWant(f.id, f.provs[0].w))
+				f.addProvider(w)
+			}
+		}
+	}
 	if cmd.AskHolders {
 		n := c.req()
 		c.asks[n] = ask{peer: f.provs[0].w, fetch: f.id}
@@ -182,6 +191,39 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 	c.save(f, out)
 	c.pump(now, f, out)
 	return nil
+}
+
+// maxFills bounds the downloads a cache runs at once for Wants.
+const maxFills = 16
+
+// fill is a cache's answer to a Want: fetch the public blob from the
+// publisher named, unless it is here, on its way, or too many fills
+// run. Only a cache (CoreConfig.Serve) fills.
+func (c *Core) fill(now time.Time, peer common.Address, m msg, out *service.Effects) {
+	pub := m.wallets[0]
+	if !c.cfg.Serve || pub == c.cfg.Self {
+		return
+	}
+	if f := c.find(m.id); f != nil && !(f.fill && f.failed) {
+		return
+	}
+	if _, done, err := c.blobs.Stat(m.id); err == nil && done {
+		return
+	}
+	fills := 0
+	for _, f := range c.fetches {
+		if f.fill && !f.failed {
+			fills++
+		}
+	}
+	if fills >= maxFills {
+		return
+	}
+	if err := c.fetchCmd(now, FetchCmd{ID: m.id, Size: -1, Providers: []common.Address{pub}, AskHolders: true, Public: true}, out); err == nil {
+		if f := c.find(m.id); f != nil {
+			f.fill = true
+		}
+	}
 }
 
 // pump sends Gets until every live provider's window is full.

@@ -94,7 +94,7 @@ func (c *Core) recordHave(peer common.Address, m msg, out *service.Effects) {
 	out.Put(holderKey(m.id, peer), binary.BigEndian.AppendUint64(nil, uint64(size)))
 }
 
-func (c *Core) serveWho(peer common.Address, m msg, out *service.Effects) {
+func (c *Core) serveWho(now time.Time, peer common.Address, m msg, out *service.Effects) {
 	var ws []common.Address
 	if c.may(peer, m.id) {
 		c.st.Scan(append(append(slices.Clone(keyHolder), m.id[:]...), '/'), func(k, _ []byte) bool {
@@ -103,6 +103,13 @@ func (c *Core) serveWho(peer common.Address, m msg, out *service.Effects) {
 			}
 			return len(ws) < maxProviders
 		})
+	}
+	if c.cfg.Sign != nil && c.may(peer, m.id) {
+		l, err := SignMirrorList(MirrorList{ID: m.id, Publisher: c.cfg.Self, Expires: now.Add(mirrorListLife).Truncate(time.Second), Mirrors: ws}, c.cfg.Sign)
+		if err == nil {
+			out.To(peer, encMirrors(m.req, l))
+			return
+		}
 	}
 	out.To(peer, encProviders(m.req, ws))
 }

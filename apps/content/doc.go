@@ -36,9 +36,13 @@
 //	6 Have       32 id | u64 size                       (a mirror tells the publisher it serves id)
 //	7 Who        u32 req | 32 id                        (who else serves id?)
 //	8 Providers  u32 req | u16 count | count × 20-byte wallet
+//	9 Want       32 id | 20-byte publisher              (a host asks a cache on its path to fetch id)
+//	10 Mirrors   u32 req | signed mirror list           (the publisher's answer to Who, when it signs)
 //
 // Vectors: Get(req 1, ID("abc"), off 16384, n 262144) is
-// 01 00000001 6437b3ac…9d85 0000000000004000 00040000 (wire_test.go).
+// 01 00000001 6437b3ac…9d85 0000000000004000 00040000; Want(ID("abc"),
+// 0x00…07) is 09 6437b3ac…9d85 0000000000000000000000000000000000000007
+// (wire_test.go).
 //
 // # The core
 //
@@ -53,6 +57,40 @@
 // verification dropped and counted (Stats.Corrupt), progress stored so
 // a restarted node resumes. Bytes live in Blobs (files, or memory for
 // tests and the simulator), state in a service.Store (pebble on nodes).
+//
+// # Signed mirror lists
+//
+// A publisher whose core has CoreConfig.Sign (a daemon signs with its
+// wallet) answers Who with a MirrorList its wallet signed, valid 10
+// minutes; a downloader adds the mirrors only once Verify accepted it
+// for the publisher it asked and the blob it fetches, and counts a list
+// that fails (Stats.Forged, EventDropped with ErrForged). The list is
+//
+//	32 id | 20 publisher | u64 expires (Unix s) | u16 count | count × 20-byte wallet | 65 signature
+//
+// the signature [R || S || V] (V 27 or 28) of the EIP-191 personal
+// message "anynet content mirrors v1\n" followed by the bytes before
+// it. Vector (mirrors_test.go): ID("abc"), publisher
+// 0x2c7536e3605d9c16a7a3d7b1898e529396a65c23 (key 4c0883a6…2318),
+// expires 2000000000, one mirror 0x00…07 encode to
+// 6437b3ac…9d85 2c7536e3…5c23 0000000077359400 0001 00…07 and sign to
+// 4d9f5896…cd31b. A publisher without Sign answers with the unsigned
+// Providers, trusted only as what that publisher said over its own
+// authenticated connection.
+//
+// # Caches on the path
+//
+// A node with CoreConfig.Serve is a cache (a daemon that routes is one
+// by default). A download with FetchCmd.Caches (a host passes the
+// routers it attaches to) sends each cache a Want naming the publisher
+// and asks it for ranges too. A cache that does not hold the blob
+// fetches it from that publisher (at most maxFills at once; public
+// blobs only, as Get there is refused otherwise) and, once verified,
+// serves it and announces itself with Have; until then it refuses the
+// Gets (not found) and the download goes on without it. So the first
+// download of a segment fills its router's cache and the next ones
+// are served from there, ranked by measured throughput with the
+// publisher and mirrors.
 //
 // # Cache and pins
 //

@@ -17,6 +17,8 @@ var (
 	ErrMalformed = errors.New("content: malformed")
 	// ErrBadLink: a link that is not "NAME/path", "0xWALLET/path" or "ID".
 	ErrBadLink = errors.New("content: bad link")
+	// ErrForged: a signed mirror list that does not verify.
+	ErrForged = errors.New("content: forged or stale mirror list")
 	// ErrClosed: the service was used after Close.
 	ErrClosed = errors.New("content: closed")
 )

@@ -77,12 +77,17 @@ type UnshareCmd struct{ Name string }
 // the first provider names if AskHolders. Public says the blob came
 // from a public share: with CoreConfig.Serve it is then served here and
 // announced. A download already running gets the providers added.
+//
+// Caches are caches on this node's path (its routers): each is sent a
+// Want naming the first provider, so that it fetches the blob and
+// serves the next downloads, and is asked for ranges like the others.
 type FetchCmd struct {
 	ID         ID
 	Size       int64
 	Providers  []common.Address
 	AskHolders bool
 	Public     bool
+	Caches     []common.Address
 }
 
 // ListCmd asks Peer for its shares whose name starts with Prefix; the

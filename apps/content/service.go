@@ -35,6 +35,13 @@ type Config struct {
 	Serve bool
 	// CacheBytes caps the downloaded blobs kept; see CoreConfig.
 	CacheBytes int64
+	// Caches are caches on this node's path (the routers it attaches
+	// to): public downloads ask them to fetch the blob and take ranges
+	// from them (FetchCmd.Caches).
+	Caches []common.Address
+	// Sign signs the mirror lists of the blobs this node publishes
+	// (CoreConfig.Sign); nil answers them unsigned.
+	Sign func(text []byte) ([]byte, error)
 	// RangeSize, Window and RequestTimeout: see CoreConfig.
 	RangeSize      int64
 	Window         int
@@ -47,12 +54,13 @@ type Config struct {
 
 // Service runs the content core on a node: shares, downloads, listings.
 type Service struct {
-	host  service.Host
-	r     *runner.Runner
-	core  *Core
-	blobs Blobs
-	store service.Store
-	own   bool // the service closes store
+	host   service.Host
+	caches []common.Address
+	r      *runner.Runner
+	core   *Core
+	blobs  Blobs
+	store  service.Store
+	own    bool // the service closes store
 	// closeBlobs closes the blob store the service opened, or nil.
 	closeBlobs func() error
 
@@ -70,7 +78,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if dir == "" && cfg.Host.Dir() != "" {
 		dir = filepath.Join(cfg.Host.Dir(), "content")
 	}
-	s := &Service{host: cfg.Host, blobs: cfg.Blobs, subs: map[int]func(Event){}}
+	s := &Service{host: cfg.Host, caches: cfg.Caches, blobs: cfg.Blobs, subs: map[int]func(Event){}}
 	var err error
 	if dir == "" {
 		s.store = &service.Memory{}
@@ -93,7 +101,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	frames := &runner.Frames{} // ranges' buffers, recycled (runner/frames.go)
 	s.core, err = NewCore(CoreConfig{Self: cfg.Host.Addr(), Store: s.store, Blobs: s.blobs, Rand: rand.Reader,
-		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve, CacheBytes: cfg.CacheBytes,
+		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve, CacheBytes: cfg.CacheBytes, Sign: cfg.Sign,
 		Alloc: frames.Get})
 	if err == nil {
 		s.r, err = runner.Start(runner.Config{Host: cfg.Host, Core: s.core, Store: s.store, Port: Port,
@@ -292,7 +300,11 @@ func (s *Service) Fetch(ctx context.Context, id ID, o FetchOptions) error {
 	if o.SizeKnown {
 		size = o.Size
 	}
-	if _, err := s.r.Do(ctx, FetchCmd{ID: id, Size: size, Providers: o.Providers, AskHolders: o.AskHolders, Public: o.Public}); err != nil {
+	cmd := FetchCmd{ID: id, Size: size, Providers: o.Providers, AskHolders: o.AskHolders, Public: o.Public}
+	if o.Public {
+		cmd.Caches = s.caches
+	}
+	if _, err := s.r.Do(ctx, cmd); err != nil {
 		return err
 	}
 	select {

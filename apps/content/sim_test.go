@@ -173,9 +173,11 @@ workload:
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Run(ctx); err != nil {
+	res, err := s.Run(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("%d events, trace hash %s", res.Events, res.TraceHash)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var fromCaches, total int64

@@ -9,14 +9,16 @@ import (
 
 // Frame types: the first byte of every frame (see doc.go).
 const (
-	msgGet       = 1 // u32 req | id | u64 off | u32 n
-	msgData      = 2 // u32 req | Bao slice
-	msgFail      = 3 // u32 req | u8 code
-	msgList      = 4 // u32 req | u16 len | prefix
-	msgListing   = 5 // u32 req | u16 count | entries
-	msgHave      = 6 // id | u64 size
-	msgWho       = 7 // u32 req | id
-	msgProviders = 8 // u32 req | u16 count | 20-byte wallets
+	msgGet       = 1  // u32 req | id | u64 off | u32 n
+	msgData      = 2  // u32 req | Bao slice
+	msgFail      = 3  // u32 req | u8 code
+	msgList      = 4  // u32 req | u16 len | prefix
+	msgListing   = 5  // u32 req | u16 count | entries
+	msgHave      = 6  // id | u64 size
+	msgWho       = 7  // u32 req | id
+	msgProviders = 8  // u32 req | u16 count | 20-byte wallets
+	msgWant      = 9  // id | 20-byte publisher
+	msgMirrors   = 10 // u32 req | signed mirror list (mirrors.go)
 )
 
 // Fail codes.
@@ -52,6 +54,7 @@ type msg struct {
 	entries []Entry
 	size    int64
 	wallets []common.Address
+	mirrors MirrorList
 }
 
 // Entry is one share in a listing.
@@ -122,6 +125,14 @@ func encHave(id ID, size int64) []byte {
 
 func encWho(req uint32, id ID) []byte {
 	return append(binary.BigEndian.AppendUint32([]byte{msgWho}, req), id[:]...)
+}
+
+func encWant(id ID, publisher common.Address) []byte {
+	return append(append([]byte{msgWant}, id[:]...), publisher[:]...)
+}
+
+func encMirrors(req uint32, l MirrorList) []byte {
+	return append(binary.BigEndian.AppendUint32([]byte{msgMirrors}, req), l.Marshal()...)
 }
 
 func encProviders(req uint32, ws []common.Address) []byte {
@@ -204,6 +215,16 @@ func decode(f []byte) (msg, error) {
 		}
 	case msgWho:
 		m.req, m.id = r.u32(), r.id()
+	case msgWant:
+		m.id = r.id()
+		m.wallets = []common.Address{common.BytesToAddress(r.take(20))}
+	case msgMirrors:
+		m.req = r.u32()
+		l, err := ParseMirrorList(r.b)
+		if err != nil {
+			return msg{}, err
+		}
+		m.mirrors, r.b = l, nil
 	case msgProviders:
 		m.req = r.u32()
 		n := r.u16()

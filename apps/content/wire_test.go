@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -24,6 +25,7 @@ func TestWireVectors(t *testing.T) {
 		{"have", encHave(id, 5), "06" + id.String() + "0000000000000005"},
 		{"who", encWho(4, id), "0700000004" + id.String()},
 		{"providers", encProviders(5, []common.Address{w}), "0800000005" + "0001" + hex.EncodeToString(w[:])},
+		{"want", encWant(id, w), "09" + id.String() + hex.EncodeToString(w[:])},
 		{"listing", encListing(6, []Entry{{Name: "a", ID: id, Size: 9, Collection: true, Public: true}}),
 			"0500000006" + "0001" + "0001" + "61" + id.String() + "0000000000000009" + "03"},
 	} {
@@ -62,7 +64,8 @@ func TestCollectionRoundTrip(t *testing.T) {
 func FuzzDecodeFrame(f *testing.F) {
 	id := Sum([]byte("abc"))
 	for _, b := range [][]byte{encGet(1, id, 0, 1), encData(2, []byte{1, 2}), encFail(3, 1), encList(4, "x"),
-		encListing(5, []Entry{{Name: "n", ID: id}}), encHave(id, 1), encWho(6, id), encProviders(7, []common.Address{{}})} {
+		encListing(5, []Entry{{Name: "n", ID: id}}), encHave(id, 1), encWho(6, id), encProviders(7, []common.Address{{}}), encWant(id, common.Address{1}),
+		encMirrors(8, MirrorList{ID: id, Expires: time.Unix(9, 0), Mirrors: []common.Address{{2}}, Sig: make([]byte, 65)})} {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -89,6 +92,10 @@ func FuzzDecodeFrame(f *testing.F) {
 			re = encWho(m.req, m.id)
 		case msgProviders:
 			re = encProviders(m.req, m.wallets)
+		case msgWant:
+			re = encWant(m.id, m.wallets[0])
+		case msgMirrors:
+			re = encMirrors(m.req, m.mirrors)
 		}
 		if !bytes.Equal(re, b) {
 			t.Fatalf("%x re-encodes to %x", b, re)

@@ -147,8 +147,17 @@ type Config struct {
 	// empty serves none.
 	WebProxy string
 	// ContentCacheMiB caps the downloaded blobs the content service
-	// keeps, in MiB (key content.cache-mib); 0 keeps everything.
-	ContentCacheMiB int
+	// keeps, in MiB (key content.cache-mib); 0 keeps everything. Unset
+	// (ContentCacheMiBSet false) on a node that caches by default (a
+	// router), DefaultRouterCacheMiB.
+	ContentCacheMiB    int
+	ContentCacheMiBSet bool
+	// ContentCache says whether the content service is a cache (key
+	// content.cache): it serves the public blobs it downloads, fills
+	// itself when a host on its path asks (Want) and is named to the
+	// publisher. "auto" (or empty): on for a router (route-prefix set),
+	// off otherwise; "on"; "off".
+	ContentCache string
 	// StreamIngest is the loopback host:port where encoders push live
 	// streams (apps/stream; HLS over HTTP PUT); empty picks a free port,
 	// "off" runs none.
@@ -193,10 +202,29 @@ type Config struct {
 	Scrypt string
 }
 
+// DefaultRouterCacheMiB caps a router's content cache when
+// content.cache-mib is not set.
+const DefaultRouterCacheMiB = 1024
+
+// CachesContent reports whether the node's content service is a cache
+// (content.cache, "auto": when it routes).
+func (c Config) CachesContent() bool {
+	return c.ContentCache == "on" || (c.ContentCache != "off" && c.RoutePrefix != "")
+}
+
+// ContentCacheBytes is the cap of the content cache in bytes, 0 for
+// none.
+func (c Config) ContentCacheBytes() int64 {
+	if !c.ContentCacheMiBSet && c.RoutePrefix != "" && c.CachesContent() {
+		return DefaultRouterCacheMiB << 20
+	}
+	return int64(c.ContentCacheMiB) << 20
+}
+
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.smtps", "mail.imaps", "mail.tls-only", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "stream-ingest", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.smtps", "mail.imaps", "mail.tls-only", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "content.cache", "stream-ingest", "log-level", "log-format",
 	"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges", "relay.probe-partner", "relay.epoch", "relay.fee-bps", "relay.contract",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-wallets", "exit-bytes", "exit-rate", "proxy", "proxy-exits", "proxy-rules", "proxy-max-price",
 	"passphrase-file", "keystore.scrypt",
@@ -383,6 +411,11 @@ func (c Config) Validate() error {
 	}
 	if c.StreamIngest != "" && c.StreamIngest != "off" && !IsLoopback(c.StreamIngest) {
 		return invalid("stream-ingest", c.StreamIngest, "a loopback host:port, e.g. 127.0.0.1:4201, or off (the key in its URLs is the only credential)")
+	}
+	switch c.ContentCache {
+	case "", "auto", "on", "off":
+	default:
+		return invalid("content.cache", c.ContentCache, "auto, on or off")
 	}
 	if c.ContentCacheMiB < 0 {
 		return invalid("content.cache-mib", fmt.Sprint(c.ContentCacheMiB), "a number of MiB from 0 (0: no cap)")

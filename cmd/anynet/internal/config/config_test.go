@@ -334,3 +334,37 @@ func TestExitRate(t *testing.T) {
 		}
 	}
 }
+
+// TestContentCacheKeys: a router caches content by default with a
+// 1 GiB cap; content.cache and content.cache-mib override; a host does
+// not cache unless asked.
+func TestContentCacheKeys(t *testing.T) {
+	for _, c := range []struct {
+		file   string
+		caches bool
+		bytes  int64
+	}{
+		{"", false, 0},
+		{"content:\n  cache-mib: 64\n", false, 64 << 20},
+		{"content:\n  cache: on\n", true, 0},
+		{"route-prefix: 2a.1/128\n", true, DefaultRouterCacheMiB << 20},
+		{"route-prefix: 2a.1/128\ncontent:\n  cache-mib: 0\n", true, 0},
+		{"route-prefix: 2a.1/128\ncontent:\n  cache-mib: 300\n", true, 300 << 20},
+		{"route-prefix: 2a.1/128\ncontent:\n  cache: off\n", false, 0},
+	} {
+		cfgHome, _ := env(t)
+		write(t, filepath.Join(cfgHome, "anynet", "config.yaml"), c.file)
+		got, err := Load(Source{Flags: flags()})
+		if err != nil {
+			t.Fatalf("%q: %v", c.file, err)
+		}
+		if got.CachesContent() != c.caches || got.ContentCacheBytes() != c.bytes {
+			t.Errorf("%q: caches %v, cap %d; want %v, %d", c.file, got.CachesContent(), got.ContentCacheBytes(), c.caches, c.bytes)
+		}
+	}
+	cfgHome, _ := env(t)
+	write(t, filepath.Join(cfgHome, "anynet", "config.yaml"), "content:\n  cache: maybe\n")
+	if _, err := Load(Source{Flags: flags()}); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("content.cache maybe: %v", err)
+	}
+}

@@ -31,6 +31,7 @@ var FlagOf = map[string]string{
 	"mail.retention":      "mail-retention",
 	"mail.tls-only":       "mail-tls-only",
 	"content.cache-mib":   "content-cache-mib",
+	"content.cache":       "content-cache",
 	"relay.role":          "relay-role",
 	"relay.guardians":     "relay-guardian",
 	"relay.watchdogs":     "relay-watchdog",
@@ -289,8 +290,9 @@ func decode(v *viper.Viper) (Config, error) {
 		if e != nil && err == nil {
 			err = fmt.Errorf("%w: content.cache-mib %q: want a number of MiB", ErrInvalid, str("content.cache-mib"))
 		}
-		c.ContentCacheMiB = n
+		c.ContentCacheMiB, c.ContentCacheMiBSet = n, true
 	}
+	c.ContentCache = str("content.cache")
 	c.MQCluster = list(v.Get("mq-cluster"))
 	c.RelayRoles = list(v.Get("relay.role"))
 	c.RelayGuardians = list(v.Get("relay.guardians"))

@@ -21,6 +21,7 @@ import (
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/transport"
 )
 
 var _ control.ContentBackend = (*Daemon)(nil)
@@ -45,8 +46,16 @@ type contentNode struct {
 func (d *Daemon) startContent(ctx context.Context) error {
 	c := &contentNode{pct: map[content.ID]int64{}}
 	var err error
+	var caches []common.Address // the routers this host attaches to: caches on its path
+	if d.cfg.RoutePrefix == "" {
+		for _, r := range d.node.Routing.Routers {
+			caches = append(caches, common.Address(r.Wallet))
+		}
+	}
 	if c.svc, err = content.Open(ctx, content.Config{Host: d.node, Dir: filepath.Join(d.cfg.Dir, "content"),
-		CacheBytes: int64(d.cfg.ContentCacheMiB) << 20, Logger: d.log.With("svc", "content")}); err != nil {
+		Serve: d.cfg.CachesContent(), CacheBytes: d.cfg.ContentCacheBytes(), Caches: caches,
+		Sign:   transport.NewKeySigner(d.key).SignText,
+		Logger: d.log.With("svc", "content")}); err != nil {
 		return fmt.Errorf("daemon: content service: %w", err)
 	}
 	d.content = c

@@ -1,0 +1,188 @@
+package content
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/sim"
+	"github.com/ethereum/go-ethereum/common"
+)
+
+var cdnRouted = flag.Int("cdn.routed", 0, "nodes of TestSimCDNRouted (0: 60)")
+
+// TestSimCDNRouted runs the real core in a routed simulation (every
+// frame between hosts crosses routers) with a cache on every router:
+// a publisher and users who fetch a popular blob naming their own
+// router as a cache on the path (FetchCmd.Caches). The first Want of a
+// segment makes its router fetch the blob; users who start after that
+// must get ranges from their router's cache. It reports the share of
+// bytes the routers served and the p95 time to first byte.
+func TestSimCDNRouted(t *testing.T) {
+	nodes := *cdnRouted
+	if nodes == 0 {
+		nodes = 60
+	}
+	segs := max(4, nodes/100)
+	data := randomBytes(mrand.New(mrand.NewPCG(7, 7)), 1<<20+555)
+	var (
+		mu        sync.Mutex
+		lay       sim.Layout
+		routers   = map[common.Address]bool{}
+		blobs     = map[common.Address]*MemBlobs{}
+		cores     = map[common.Address]*Core{}
+		publisher common.Address
+		id        ID
+		started   = map[common.Address]time.Duration{}
+		ttfb      []time.Duration
+		filled    = map[common.Address]time.Duration{} // router → its fill done
+		fromOwn   = map[common.Address]int{}           // user → ranges from its router
+		done      = map[common.Address]bool{}
+		users     []common.Address
+	)
+	svc := &sim.Service{
+		Port:      Port,
+		OnRouters: true,
+		Layout: func(l sim.Layout) {
+			lay = l
+			for _, r := range l.Routers {
+				routers[r] = true
+			}
+		},
+		Core: func(self common.Address, st service.Store, rnd io.Reader) service.Core {
+			mu.Lock()
+			defer mu.Unlock()
+			b := blobs[self]
+			if b == nil {
+				b = &MemBlobs{}
+				blobs[self] = b
+			}
+			c, err := NewCore(CoreConfig{Self: self, Store: st, Blobs: b, Rand: rnd, RangeSize: 64 << 10, Window: 4,
+				RequestTimeout: 5 * time.Second, Serve: routers[self]})
+			if err != nil {
+				panic(err)
+			}
+			cores[self] = c
+			return c
+		},
+		Commands: func(w sim.Workload, hosts []common.Address, rng *mrand.Rand) []sim.Command {
+			mu.Lock()
+			defer mu.Unlock()
+			publisher = hosts[0]
+			b := &MemBlobs{}
+			blobs[publisher] = b
+			id, _ = b.Put(bytes.NewReader(data), int64(len(data)))
+			cmds := []sim.Command{{At: 500 * time.Millisecond, Node: publisher, Cmd: ShareCmd{Name: "popular", ID: id, Size: int64(len(data)), Public: true}}}
+			users = hosts[1:min(len(hosts), 1+w.Messages)]
+			for i, h := range users {
+				at := time.Duration(w.Start) + time.Duration(w.Spread)*time.Duration(i)/time.Duration(len(users))
+				cmds = append(cmds, sim.Command{At: at, Node: h, Cmd: FetchCmd{ID: id, Size: -1, Providers: []common.Address{publisher},
+					AskHolders: true, Public: true, Caches: []common.Address{lay.RouterOf[h]}}})
+			}
+			return cmds
+		},
+		Observe: func(o sim.Observation) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if _, ok := o.Cmd.(FetchCmd); ok && o.Err == nil {
+				started[o.Node] = o.At
+			}
+			e, ok := o.Event.(Event)
+			if !ok || e.ID != id {
+				return nil
+			}
+			switch e.Kind {
+			case EventProgress:
+				if t, ok := started[o.Node]; ok {
+					ttfb = append(ttfb, o.At-t)
+					delete(started, o.Node)
+				}
+				if !routers[o.Node] && e.Peer == lay.RouterOf[o.Node] {
+					fromOwn[o.Node]++
+				}
+			case EventDone:
+				got := make([]byte, len(data))
+				if _, err := blobs[o.Node].ReadAt(id, got, 0); err != nil || !bytes.Equal(got, data) {
+					return fmt.Errorf("%s completed with bytes that are not the blob (%v)", o.Node, err)
+				}
+				if routers[o.Node] {
+					filled[o.Node] = o.At
+				} else {
+					done[o.Node] = true
+				}
+			}
+			return nil
+		},
+	}
+	sc, err := sim.ParseScenario([]byte(fmt.Sprintf(`
+name: cdn-routed
+seed: 5
+nodes: %d
+duration: 60s
+topology: {generator: transit-stub, segments: %d, transit: 2}
+routing: {enabled: true}
+workload:
+  - {kind: cdn, messages: %d, start: 3s, spread: 20s}
+`, nodes, segs, nodes)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := sim.New(ctx, sc, sim.Options{Services: map[string]*sim.Service{"cdn": svc}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	var byRouters, total int64
+	for w, c := range cores {
+		total += c.stats.Served
+		if routers[w] {
+			byRouters += c.stats.Served
+		}
+	}
+	// Users who started after their router had the blob: the second
+	// fetches of a segment. Each must have had ranges from the router.
+	var second, servedByOwn int
+	for i, u := range users {
+		at := time.Duration(3*time.Second) + 20*time.Second*time.Duration(i)/time.Duration(len(users))
+		if f, ok := filled[lay.RouterOf[u]]; ok && f < at {
+			second++
+			if fromOwn[u] > 0 {
+				servedByOwn++
+			}
+		}
+	}
+	slices.Sort(ttfb)
+	p95 := time.Duration(0)
+	if len(ttfb) > 0 {
+		p95 = ttfb[len(ttfb)*95/100]
+	}
+	t.Logf("%d events, trace hash %s", res.Events, res.TraceHash)
+	t.Logf("cdn routed: %d nodes, %d routers (%d filled), %d of %d users completed, bytes served %d (%.0f%% by routers' caches), "+
+		"%d of %d users who started after their router's fill were served by it, p95 time to first byte %v",
+		nodes, len(lay.Routers), len(filled), len(done), len(users), total, 100*float64(byRouters)/float64(max(total, 1)),
+		servedByOwn, second, p95)
+	if len(done) < len(users)*9/10 {
+		t.Fatalf("%d of %d users completed", len(done), len(users))
+	}
+	if len(filled) == 0 || second == 0 {
+		t.Fatalf("no router filled its cache before a later user started (%d filled)", len(filled))
+	}
+	if servedByOwn < second*9/10 {
+		t.Fatalf("only %d of %d later users got ranges from their router's cache", servedByOwn, second)
+	}
+}
