@@ -168,11 +168,11 @@ func TestRetransmitAndGiveUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// No round trip measured yet: the first retry comes after 500 ms
-	// less up to a quarter (pacing.go).
+	// No round trip measured yet: the first retry comes after
+	// initialHandshakeRetry less up to a quarter (pacing.go).
 	d := a.s.NextDeadline().Sub(clock.Now())
-	if d < 375*time.Millisecond || d > 500*time.Millisecond {
-		t.Fatalf("first retry after %v, want 375 to 500 ms", d)
+	if d < initialHandshakeRetry*3/4 || d > initialHandshakeRetry {
+		t.Fatalf("first retry after %v, want %v less up to a quarter", d, initialHandshakeRetry)
 	}
 	clock.Advance(d - time.Millisecond)
 	if out := a.s.Tick(); len(out) != 0 {
