@@ -74,7 +74,7 @@
 // punched path opened), the last segment is sent again at once, so the
 // peer's acknowledgement restarts the flow instead of an RTO that backed
 // off during the outage; and an opening SYN or SYN-ACK that the peer has
-// not acknowledged is sent again after three measured handshake round
+// not acknowledged is sent again after two measured handshake round
 // trips, instead of after gVisor's fixed 1 s SYN timer. Package transport paces its handshake retransmissions by the
 // measured round trip, and package stack caps TCP's RTO for the overlay
 // (stack/tcp.go).

@@ -26,20 +26,30 @@ import (
 //     at 1 s (a SYN-RCVD endpoint does not answer a repeated SYN). A
 //     remembered SYN or SYN-ACK whose end the peer has not acknowledged
 //     (the link reads the ACK number of the flow's inbound segments) goes
-//     again after 3 round trips of the path (250 ms to 1 s), then twice
-//     that, at most earlyRetries times per segment the netstack sends, so
-//     an opening segment lost on the overlay costs a few round trips
-//     rather than a second (Stats.EarlyRetransmits). (The same probe for
-//     a flow's last data segment cut the loss tail further in the
+//     again after 2 round trips of the path (200 ms to 1 s), at most
+//     earlyRetries times per segment the netstack sends, so an opening
+//     segment lost on the overlay costs two round trips rather than a
+//     second (Stats.EarlyRetransmits). Two, not TCP's first RTO of three
+//     (srtt + 4·rttvar with one sample): the round trip is the
+//     transport's handshake RTT (Peer.HandshakeRTT), which initiator and
+//     responder both measure, on this path, moments before the SYN; a
+//     copy sent too early costs one small frame. The wait does not
+//     double between the two: their number is bounded, and the
+//     netstack's own timer keeps its backoff. (The same probe for a
+//     flow's last data segment cut the loss tail further in the
 //     simulator but upset the tunnel-move test under the race detector;
-//     it is left out until that is understood.) The round trip is the transport's
-//     handshake RTT (Peer.HandshakeRTT), which initiator and responder
-//     both measure. Tick sends them; NextDeadline says when, for the
-//     simulator. Without a measured round trip nothing is sent early.
+//     it is left out until that is understood.) Tick sends them;
+//     NextDeadline says when, for the simulator. Without a measured
+//     round trip nothing is sent early.
+//
+// Pure ACKs are not remembered (tcpKind, gsoKind): gVisor sends every
+// segment of a connection with offload on as an offload packet, ACKs
+// included, and an ACK remembered in place of a SYN-ACK cancelled its
+// early retransmission (a repeated SYN is answered by an ACK).
 const (
 	nudgeSilence = time.Second
 	earlyRetries = 2
-	minProbeWait = 250 * time.Millisecond
+	minProbeWait = 200 * time.Millisecond
 	maxProbeWait = time.Second
 )
 
@@ -76,6 +86,27 @@ func tcpKind(plain []byte) segKind {
 		return segOther
 	}
 	return segData
+}
+
+// gsoKind classifies pkt, a segmentation-offload packet the netstack
+// sends: gVisor marks every segment of a connection that has offload
+// on, so pure ACKs come this way too, and must not displace the segment
+// an acknowledgement is awaited for.
+func gsoKind(pkt *stack.PacketBuffer) segKind {
+	th := header.TCP(pkt.TransportHeader().Slice())
+	if pkt.TransportProtocolNumber != header.TCPProtocolNumber || len(th) < header.TCPMinimumSize {
+		return segOther
+	}
+	f := th.Flags()
+	switch {
+	case f&header.TCPFlagRst != 0:
+		return segOther
+	case f&header.TCPFlagSyn != 0:
+		return segSYN
+	case f&header.TCPFlagFin != 0 || pkt.Data().Size() > 0:
+		return segData
+	}
+	return segOther
 }
 
 // nudgeState is a peer's remembered segment; its own lock.
@@ -188,7 +219,7 @@ func (e *Endpoint) synWait(p *peer, k int) time.Duration {
 	if r == 0 {
 		return 0
 	}
-	return min(max(3*r, minProbeWait), maxProbeWait) << k
+	return min(max(2*r, minProbeWait), maxProbeWait)
 }
 
 // heardFrom notes an authenticated frame from p, a packet (plain, which

@@ -3,8 +3,10 @@ package link
 import (
 	"testing"
 
+	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
 )
 
 // TestTCPKind: which segments a nudge remembers.
@@ -36,6 +38,39 @@ func TestTCPKind(t *testing.T) {
 		{"short", make([]byte, 30), segOther},
 	} {
 		if got := tcpKind(c.pkt); got != c.want {
+			t.Errorf("%s: %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+// TestGSOKind: gVisor sends every segment of an offload connection,
+// pure ACKs too, as an offload packet; only SYNs, data and FINs are
+// remembered, so an ACK never displaces a SYN-ACK awaiting its answer.
+func TestGSOKind(t *testing.T) {
+	pkt := func(proto tcpip.TransportProtocolNumber, flags header.TCPFlags, payload int) *stack.PacketBuffer {
+		p := stack.NewPacketBuffer(stack.PacketBufferOptions{
+			ReserveHeaderBytes: header.TCPMinimumSize,
+			Payload:            buffer.MakeWithData(make([]byte, payload)),
+		})
+		p.TransportProtocolNumber = proto
+		header.TCP(p.TransportHeader().Push(header.TCPMinimumSize)).Encode(&header.TCPFields{DataOffset: header.TCPMinimumSize, Flags: flags})
+		p.GSOOptions = stack.GSO{Type: stack.GSOTCPv6, MSS: 1200}
+		t.Cleanup(p.DecRef)
+		return p
+	}
+	for _, c := range []struct {
+		name string
+		pkt  *stack.PacketBuffer
+		want segKind
+	}{
+		{"syn-ack", pkt(header.TCPProtocolNumber, header.TCPFlagSyn|header.TCPFlagAck, 0), segSYN},
+		{"data", pkt(header.TCPProtocolNumber, header.TCPFlagAck, 3000), segData},
+		{"fin", pkt(header.TCPProtocolNumber, header.TCPFlagFin|header.TCPFlagAck, 0), segData},
+		{"pure ack", pkt(header.TCPProtocolNumber, header.TCPFlagAck, 0), segOther},
+		{"rst", pkt(header.TCPProtocolNumber, header.TCPFlagRst, 0), segOther},
+		{"not tcp", pkt(header.UDPProtocolNumber, 0, 100), segOther},
+	} {
+		if got := gsoKind(c.pkt); got != c.want {
 			t.Errorf("%s: %d, want %d", c.name, got, c.want)
 		}
 	}

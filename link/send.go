@@ -195,7 +195,7 @@ func (e *Endpoint) writeGSO(b *batch, pkt *stack.PacketBuffer) {
 		n := seg.next((*buf)[plainOff:])
 		e.sealTo(b, buf, p, tp, dst, (*buf)[plainOff:plainOff+n])
 	}
-	e.remember(p, pkt, segData) // nudge.go
+	e.remember(p, pkt, gsoKind(pkt)) // nudge.go
 }
 
 // sealPacket routes the IPv6 packet plain, which lies in buf at

@@ -22,7 +22,7 @@ type Stats struct {
 
 	// Recovery (nudge.go).
 	Nudges           uint64 // TCP segments sent again at once because their peer was heard again after a silence
-	EarlyRetransmits uint64 // unacknowledged SYNs and SYN-ACKs sent again after 3 round trips of the path, before the netstack's 1 s timer
+	EarlyRetransmits uint64 // unacknowledged SYNs and SYN-ACKs sent again after 2 round trips of the path, before the netstack's 1 s timer
 
 	// Routing (host_routing.go, host_route.go, package link/router).
 	FramesForwarded       uint64 // frames a router passed on, never opened

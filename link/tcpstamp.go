@@ -13,10 +13,21 @@ import (
 // (nudge.go), forward by age, and sets the checksum again. The peer
 // echoes the timestamp of the segment it got, so the netstack's round
 // trip sample then measures this copy, not the wait before it: a SYN the
-// link sent again after 3 round trips would otherwise seed the
-// connection's RTO with 4 round trips (gVisor, like Linux, samples the
+// link sent again after 2 round trips would otherwise seed the
+// connection's RTO with 3 round trips (gVisor, like Linux, samples the
 // handshake by its timestamps). gVisor's timestamps count milliseconds.
 // A segment without the option, or not TCP, is left alone.
+//
+// A SYN-ACK sent again also has its echo (TSecr) moved forward by age:
+// it echoes the SYN it answers, and the peer samples its first round
+// trip as the time since that SYN, which would otherwise count the wait
+// before this copy too: a SYN-ACK the link sent again after 2 round
+// trips would seed the dialer's RTO with 3, and its first loss of data
+// would wait 9. Moved, the echo is still no later than anything the
+// peer stamped before this copy left (the SYN was received before the
+// first SYN-ACK went), and the sample measures this copy, as for the
+// SYN. Both ends are gVisor netstacks whose timestamps count
+// milliseconds.
 func restamp(plain []byte, age time.Duration) {
 	ms := uint32(age / time.Millisecond)
 	if ms == 0 || len(plain) < header.IPv6MinimumSize+header.TCPMinimumSize {
@@ -46,6 +57,11 @@ func restamp(plain []byte, age time.Duration) {
 		if opts[i] == header.TCPOptionTS && opts[i+1] == header.TCPOptionTSLength {
 			v := opts[i+2 : i+6]
 			binary.BigEndian.PutUint32(v, binary.BigEndian.Uint32(v)+ms)
+			if f := tcp.Flags(); f&header.TCPFlagSyn != 0 && f&header.TCPFlagAck != 0 {
+				if ecr := opts[i+6 : i+10]; binary.BigEndian.Uint32(ecr) != 0 {
+					binary.BigEndian.PutUint32(ecr, binary.BigEndian.Uint32(ecr)+ms)
+				}
+			}
 			tcp.SetChecksum(0)
 			x := header.PseudoHeaderChecksum(header.TCPProtocolNumber, ip.SourceAddress(), ip.DestinationAddress(), uint16(len(tcp)))
 			tcp.SetChecksum(^checksum.Checksum(tcp, x))

@@ -11,18 +11,21 @@ import (
 
 // stampedSYN is an IPv6 SYN from a to b with MSS, NOP NOP and a
 // timestamp option (TSval tsVal), and a valid checksum.
-func stampedSYN(tsVal uint32) []byte {
+func stampedSYN(tsVal uint32) []byte { return stamped(header.TCPFlagSyn, tsVal, 0) }
+
+// stamped is stampedSYN with flags and the echo tsEcr.
+func stamped(flags header.TCPFlags, tsVal, tsEcr uint32) []byte {
 	a := tcpip.AddrFrom16([16]byte{0xfd, 15: 1})
 	b := tcpip.AddrFrom16([16]byte{0xfd, 15: 2})
 	opts := []byte{header.TCPOptionMSS, 4, 0x04, 0xb0, header.TCPOptionNOP, header.TCPOptionNOP}
 	var ts [header.TCPOptionTSLength]byte
-	header.EncodeTSOption(tsVal, 0, ts[:])
+	header.EncodeTSOption(tsVal, tsEcr, ts[:])
 	opts = append(opts, ts[:]...)
 	tcpLen := header.TCPMinimumSize + len(opts)
 	pkt := make([]byte, header.IPv6MinimumSize+tcpLen)
 	header.IPv6(pkt).Encode(&header.IPv6Fields{PayloadLength: uint16(tcpLen), TransportProtocol: header.TCPProtocolNumber, HopLimit: 64, SrcAddr: a, DstAddr: b})
 	tcp := header.TCP(pkt[header.IPv6MinimumSize:])
-	tcp.Encode(&header.TCPFields{SrcPort: 1000, DstPort: 7, SeqNum: 42, DataOffset: uint8(tcpLen), Flags: header.TCPFlagSyn, WindowSize: 65535})
+	tcp.Encode(&header.TCPFields{SrcPort: 1000, DstPort: 7, SeqNum: 42, DataOffset: uint8(tcpLen), Flags: flags, WindowSize: 65535})
 	copy(tcp[header.TCPMinimumSize:], opts)
 	tcp.SetChecksum(^tcp.CalculateChecksum(header.PseudoHeaderChecksum(header.TCPProtocolNumber, a, b, uint16(tcpLen))))
 	return pkt
@@ -30,12 +33,44 @@ func stampedSYN(tsVal uint32) []byte {
 
 func tsValOf(t *testing.T, pkt []byte) uint32 {
 	t.Helper()
+	return tsOf(t, pkt).TSVal
+}
+
+func tsOf(t *testing.T, pkt []byte) header.TCPOptions {
+	t.Helper()
 	tcp := header.TCP(pkt[header.IPv6MinimumSize:])
 	o := header.ParseTCPOptions(tcp.Options())
 	if !o.TS {
 		t.Fatal("no timestamp option")
 	}
-	return o.TSVal
+	return o
+}
+
+// TestRestampEcho: a SYN-ACK sent again 208 ms later echoes a timestamp
+// 208 ms later too, so the dialer's first round trip sample measures
+// this copy; other segments' echoes are left alone.
+func TestRestampEcho(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		flags    header.TCPFlags
+		ecr, out uint32
+	}{
+		{"syn-ack", header.TCPFlagSyn | header.TCPFlagAck, 5000, 5208},
+		{"syn-ack, wrapping", header.TCPFlagSyn | header.TCPFlagAck, 0xffffff00, 208 - 0x100 + 1<<32},
+		{"syn-ack echoing nothing", header.TCPFlagSyn | header.TCPFlagAck, 0, 0},
+		{"data", header.TCPFlagAck | header.TCPFlagPsh, 5000, 5000},
+		{"fin", header.TCPFlagAck | header.TCPFlagFin, 5000, 5000},
+	} {
+		pkt := stamped(c.flags, 100, c.ecr)
+		restamp(pkt, 208*time.Millisecond)
+		o := tsOf(t, pkt)
+		if o.TSVal != 308 || o.TSEcr != c.out {
+			t.Errorf("%s: TSval %d TSecr %#x, want 308 and %#x", c.name, o.TSVal, o.TSEcr, c.out)
+		}
+		if !checksumOK(pkt) {
+			t.Errorf("%s: checksum wrong after restamp", c.name)
+		}
+	}
 }
 
 func checksumOK(pkt []byte) bool {

@@ -235,7 +235,7 @@ func (s *Sessions) receiveXXResponse(msg []byte) (Result, error) {
 // responder may start sending at once.
 func (s *Sessions) completeLocked(p *Peer, ses *session, reply []byte) Result {
 	if hs := p.hs; hs != nil { // the response names its attempt: one round trip (pacing.go)
-		p.hsRTT.note(ses.created.Sub(hs.sentAt))
+		s.noteRTT(p, ses.created.Sub(hs.sentAt))
 	}
 	s.index.Store(ses.localIndex, ses)
 	p.hs = nil

@@ -12,11 +12,19 @@ import "time"
 //     message on the new session. The peer keeps a smoothed round trip and its variation (RFC 6298's
 //     gains, 1/8 and 1/4).
 //   - An attempt waits srtt + 4·rttvar, at least 2·srtt, for its
-//     response; before any measurement, initialHandshakeRetry (500 ms:
-//     half TCP's and QUIC's initial 1 s, as a handshake message is small
-//     and a lost one stalls every flow to the peer; a path slower than
-//     that pays one superseded attempt). Each retransmission of one
-//     handshake doubles the wait.
+//     response. A peer not measured yet takes the same of every round
+//     trip this node measured with any peer (Sessions.pathRTT, the same
+//     gains over all peers' samples, so its rttvar also spans how far
+//     apart the peers are): the paths a node already uses are the best
+//     guess of a new one's, as TCP stacks seed a new connection's RTO
+//     from their cached metrics. Before any measurement at all,
+//     initialHandshakeRetry (250 ms, a quarter of TCP's and QUIC's
+//     initial 1 s: a handshake message is small and answered at most
+//     once, so an early retry costs a few hundred bytes, while a lost
+//     one stalls every flow to the peer; 250 ms covers most terrestrial
+//     round trips). A path slower than the guess pays one superseded
+//     attempt; after the first measurement the guess follows the node's
+//     paths. Each retransmission of one handshake doubles the wait.
 //   - The wait is bounded below by minHandshakeRetry (250 ms) and above
 //     by Timers.RekeyTimeout (5 s), then shortened by up to a quarter at
 //     random (the low bits of the attempt's random index, so no extra
@@ -30,7 +38,7 @@ import "time"
 //     more than it is sent and the cookie defence is untouched.
 const (
 	minHandshakeRetry     = 250 * time.Millisecond
-	initialHandshakeRetry = 500 * time.Millisecond
+	initialHandshakeRetry = 250 * time.Millisecond
 )
 
 // handshakeRTT is a peer's smoothed handshake round trip; guarded by the
@@ -57,11 +65,15 @@ func (h *handshakeRTT) note(r time.Duration) {
 }
 
 // timeout is how long attempt (0 for the first) waits for its response,
-// before jitter.
-func (h *handshakeRTT) timeout(attempt int, ceiling time.Duration) time.Duration {
+// before jitter; prior is this node's round trip over all peers, for a
+// peer h has no measurement of.
+func (h *handshakeRTT) timeout(attempt int, ceiling time.Duration, prior handshakeRTT) time.Duration {
 	d := initialHandshakeRetry
-	if h.srtt > 0 {
+	switch {
+	case h.srtt > 0:
 		d = max(h.srtt+4*h.rttvar, 2*h.srtt)
+	case prior.srtt > 0:
+		d = max(prior.srtt+4*prior.rttvar, 2*prior.srtt)
 	}
 	for range attempt {
 		if d >= ceiling {
@@ -76,8 +88,20 @@ func (h *handshakeRTT) timeout(attempt int, ceiling time.Duration) time.Duration
 // index is idx, waits for its response: the path's timeout less up to a
 // quarter, by idx's low bits. p.mu is held.
 func (s *Sessions) retryAfter(p *Peer, attempt int, idx uint32) time.Duration {
-	d := p.hsRTT.timeout(attempt, s.timers.RekeyTimeout)
+	s.mu.Lock()
+	prior := s.pathRTT
+	s.mu.Unlock()
+	d := p.hsRTT.timeout(attempt, s.timers.RekeyTimeout, prior)
 	return d - d/4*time.Duration(idx&0xffff)/65536
+}
+
+// noteRTT adds r, a round trip measured with p, to p's and to this
+// node's. p.mu is held.
+func (s *Sessions) noteRTT(p *Peer, r time.Duration) {
+	p.hsRTT.note(r)
+	s.mu.Lock()
+	s.pathRTT.note(r)
+	s.mu.Unlock()
 }
 
 // HandshakeRTT returns the smoothed round trip of p's handshakes, zero if

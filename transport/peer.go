@@ -111,7 +111,7 @@ func (p *Peer) confirm(ses *session, now time.Time) bool {
 	if p.next.Load() != ses || p.removed {
 		return false
 	}
-	p.hsRTT.note(now.Sub(ses.created)) // response to first data: one round trip (pacing.go)
+	p.s.noteRTT(p, now.Sub(ses.created)) // response to first data: one round trip (pacing.go)
 	p.s.dropSession(p.previous)
 	p.previous = p.current.Load()
 	p.current.Store(ses)

@@ -90,6 +90,7 @@ type Sessions struct {
 	order     []*Peer                  // every peer, oldest first: Tick's deterministic order
 	lastStamp time.Time                // newest initiation timestamp sent
 	xxPending []*xxResponder           // oldest first
+	pathRTT   handshakeRTT             // every peer's handshake round trips: the prior of a new peer's (pacing.go)
 
 	dl deadlines // the peers' next deadlines, for NextDeadline (deadline.go)
 }

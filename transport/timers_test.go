@@ -168,11 +168,11 @@ func TestRetransmitAndGiveUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// No round trip measured yet: the first retry comes after 500 ms
-	// less up to a quarter (pacing.go).
+	// No round trip measured yet: the first retry comes after
+	// initialHandshakeRetry less up to a quarter (pacing.go).
 	d := a.s.NextDeadline().Sub(clock.Now())
-	if d < 375*time.Millisecond || d > 500*time.Millisecond {
-		t.Fatalf("first retry after %v, want 375 to 500 ms", d)
+	if d < initialHandshakeRetry*3/4 || d > initialHandshakeRetry {
+		t.Fatalf("first retry after %v, want %v less up to a quarter", d, initialHandshakeRetry)
 	}
 	clock.Advance(d - time.Millisecond)
 	if out := a.s.Tick(); len(out) != 0 {
@@ -297,5 +297,40 @@ func TestNextDeadlineIdle(t *testing.T) {
 	a.s.Tick()
 	if d := a.s.NextDeadline(); !d.IsZero() {
 		t.Fatalf("NextDeadline %v after expiry, want zero", d)
+	}
+}
+
+// A peer not measured yet takes its first wait from the round trips this
+// node measured with its other peers (Sessions.pathRTT); with none at
+// all, initialHandshakeRetry.
+func TestHandshakeRetryPrior(t *testing.T) {
+	clock := newClock()
+	a, b, c := newNode(t, clock, 1, nil), newNode(t, clock, 2, nil), newNode(t, clock, 3, nil)
+	firstWait := func(p *Peer) time.Duration {
+		t.Helper()
+		if _, err := a.s.Initiate(p); err != nil {
+			t.Fatal(err)
+		}
+		return a.s.NextDeadline().Sub(clock.Now())
+	}
+	pb := a.peerIK(b)
+	if d, want := firstWait(pb), initialHandshakeRetry; d < want*3/4 || d > want {
+		t.Fatalf("unmeasured node: first attempt waits %v, want %v less up to a quarter", d, want)
+	}
+	init, err := a.s.Initiate(pb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.s.Receive(nil, init, a.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(400 * time.Millisecond) // a long path
+	if _, err := a.s.Receive(nil, res.Replies[0], b.addr); err != nil || !pb.Established() {
+		t.Fatalf("handshake: %v", err)
+	}
+	// srtt 400 ms, rttvar 200 ms over the node's paths: 1.2 s.
+	if d, want := firstWait(a.peerIK(c)), 1200*time.Millisecond; d < want*3/4 || d > want {
+		t.Fatalf("new peer: first attempt waits %v, want %v less up to a quarter", d, want)
 	}
 }
