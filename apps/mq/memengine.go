@@ -219,8 +219,8 @@ func (e *MemEngine) Publish(now time.Time, m Message) (PubAck, error) {
 		return PubAck{}, fmt.Errorf("%w for %s", ErrNoStream, m.Subject)
 	}
 	if m.ID != "" {
-		if seq, ok := s.byID[m.ID]; ok && now.Sub(s.msgs[seq-1].At) < s.spec.Duplicates {
-			return PubAck{Stream: s.spec.Name, Seq: seq, Duplicate: true}, nil
+		if old, ok := s.msg(s.byID[m.ID]); ok && now.Sub(old.At) < s.spec.Duplicates {
+			return PubAck{Stream: s.spec.Name, Seq: old.Seq, Duplicate: true}, nil
 		}
 	}
 	mm := memMsg{Seq: uint64(len(s.msgs)) + 1, Subject: m.Subject, ID: m.ID, Data: slices.Clone(m.Data), At: now}
@@ -251,6 +251,9 @@ func (e *MemEngine) Fetch(now time.Time, stream, consumer string, n int) ([]Deli
 			continue
 		}
 		changed = true
+		if _, ok := s.msg(p.Seq); !ok { // gone from the stream: nothing to deliver
+			continue
+		}
 		if c.Spec.MaxDeliver > 0 && p.Deliveries >= c.Spec.MaxDeliver {
 			e.deadLetter(s, c, p, "max_deliveries")
 			continue
@@ -274,13 +277,22 @@ func (e *MemEngine) Fetch(now time.Time, stream, consumer string, n int) ([]Deli
 	return out, nil
 }
 
+// msg is the message at seq, unless the stream no longer holds it.
+func (s *memStream) msg(seq uint64) (memMsg, bool) {
+	if seq == 0 || seq > uint64(len(s.msgs)) {
+		return memMsg{}, false
+	}
+	return s.msgs[seq-1], true
+}
+
 func (s *memStream) delivery(p memPending) Delivery {
-	m := s.msgs[p.Seq-1]
+	m, _ := s.msg(p.Seq)
 	return Delivery{Seq: p.Seq, Deliveries: p.Deliveries, Subject: m.Subject, ID: m.ID, Data: m.Data}
 }
 
 func (e *MemEngine) deadLetter(s *memStream, c *memConsumer, p memPending, reason string) {
-	d := DeadLetter{Consumer: c.Spec.Name, Seq: p.Seq, ID: s.msgs[p.Seq-1].ID, Deliveries: p.Deliveries, Reason: reason}
+	m, _ := s.msg(p.Seq)
+	d := DeadLetter{Consumer: c.Spec.Name, Seq: p.Seq, ID: m.ID, Deliveries: p.Deliveries, Reason: reason}
 	s.dead = append(s.dead, d)
 	s.order++
 	e.put(fmt.Sprintf("%s%s/%016x", memDeadKey, s.spec.Name, s.order), d)
