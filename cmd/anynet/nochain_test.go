@@ -40,9 +40,16 @@ func TestNoChainBuild(t *testing.T) {
 	full := cli{t: t, bin: bin, env: env}
 	lean := cli{t: t, bin: nochain, env: env}
 
-	for _, verb := range [][]string{{"demo", "--help"}, {"sim", "--help"}, {"chain", "serve", "--help"}} {
-		if out, err := lean.run(verb...); err == nil && strings.Contains(out, "embedded chain") {
-			t.Errorf("nochain %v is registered:\n%s", verb, out)
+	for _, c := range []struct {
+		args []string
+		verb string
+	}{{[]string{"--help"}, "demo"}, {[]string{"--help"}, "sim"}, {[]string{"chain", "--help"}, "serve"}} {
+		out := lean.must(c.args...)
+		if !strings.Contains(out, "Available Commands:") || strings.Contains(out, "\n  "+c.verb+" ") {
+			t.Errorf("nochain %v lists %q:\n%s", c.args, c.verb, out)
+		}
+		if out := full.must(c.args...); !strings.Contains(out, "\n  "+c.verb+" ") {
+			t.Errorf("the normal build's %v does not list %q:\n%s", c.args, c.verb, out)
 		}
 	}
 	lean.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
