@@ -148,8 +148,11 @@
 // naming/chain, no chain serve, sim or demo: 79 MB) measured in the same
 // conditions (remote chain, 30 s settle, 45 s window, copies as above):
 // 60.0 MiB with large folios (11.4 anonymous, 48.6 file-backed) against
-// 78.1 for the full binary, 49.7 MiB in 4 KiB pages against 59.1. It was
-// not made a build option in this session.
+// 78.1 for the full binary, 49.7 MiB in 4 KiB pages against 59.1. That
+// build is now the `nochain` build tag (`go build -tags nochain
+// ./cmd/anynet`: `up` needs --chain URL, naming.ErrNoEmbeddedChain
+// otherwise; no chain serve, sim or demo); compare it with
+// -daemon-bins base=FULL,nochain=NOCHAIN.
 //
 // Idle CPU by schedstat (exact, where clock ticks charge a whole tick or
 // nothing) is 0.11–0.21 % of a core once the node has settled (30 s),

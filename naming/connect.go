@@ -13,7 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	gethrpc "github.com/ethereum/go-ethereum/rpc"
 
-	embedded "github.com/anynet/anynet/naming/chain"
+	"github.com/anynet/anynet/naming/faucetrpc"
 )
 
 // maxDiscoverBlocks bounds how far into a chain Discover looks for the
@@ -102,10 +102,10 @@ func fundFromFaucet(ctx context.Context, rpc *ethclient.Client, wallet common.Ad
 	// use -32005 for their own rate limits.
 	ours := strings.Contains(re.Error(), "chain: faucet")
 	switch code := re.ErrorCode(); {
-	case code == embedded.CodeFaucetFunded && ours:
+	case code == faucetrpc.CodeFunded && ours:
 		return nil
-	case code == embedded.CodeFaucetLimited && ours:
-		return fmt.Errorf("naming: fund %s: %w", wallet, &remoteError{msg: re.Error(), is: embedded.ErrFaucetLimited})
+	case code == faucetrpc.CodeLimited && ours:
+		return fmt.Errorf("naming: fund %s: %w", wallet, &remoteError{msg: re.Error(), is: faucetrpc.ErrLimited})
 	case methodNotFound(code, re.Error()):
 		return fmt.Errorf("%w: anynet_fund: %v", ErrNoFaucet, err)
 	default:

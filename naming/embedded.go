@@ -1,13 +1,13 @@
+//go:build !nochain
+
 package naming
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
-	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -16,12 +16,6 @@ import (
 
 	embedded "github.com/anynet/anynet/naming/chain"
 )
-
-// DefaultFunding is what Embedded.Fund gives a wallet, and the balance to
-// which the served chain's faucet tops a wallet up (Remote.Fund): 10
-// ether, enough for thousands of registrations and DID writes on the
-// embedded chain. Each call returns a new value the caller may modify.
-func DefaultFunding() *big.Int { return new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18)) }
 
 // EmbeddedConfig configures OpenEmbedded. Only DataDir is required.
 type EmbeddedConfig struct {
@@ -111,21 +105,6 @@ func DeployFunc(opts ...DeployOption) embedded.DeployFunc {
 	}
 }
 
-// ParseDeployment reads the Config a chain stored as its deployment.
-func ParseDeployment(d json.RawMessage) (Config, error) {
-	if len(d) == 0 {
-		return Config{}, fmt.Errorf("%w: the chain has no deployment", ErrNoContract)
-	}
-	var cfg Config
-	if err := json.Unmarshal(d, &cfg); err != nil {
-		return Config{}, fmt.Errorf("naming: deployment %s: %w", d, err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return Config{}, fmt.Errorf("naming: deployment: %w", err)
-	}
-	return cfg, nil
-}
-
 // Fund tops up wallet from the chain's dev account: when it holds less
 // than half of DefaultFunding, it receives DefaultFunding. It returns once
 // the transfer is mined.
@@ -153,35 +132,23 @@ func (e *Embedded) Claim(ctx context.Context, auth *bind.TransactOpts, label str
 	return e.Client.ClaimName(ctx, auth, label)
 }
 
+// Names returns the client of the chain's deployment (Client).
+func (e *Embedded) Names() *Client { return e.Client }
+
+// RPCURL is the chain's served JSON-RPC URL, or "" when it is not served.
+func (e *Embedded) RPCURL() string { return e.Chain.RPCURL() }
+
+// Backend is an in-process client of the chain, for contract bindings.
+func (e *Embedded) Backend() *ethclient.Client { return e.Chain.Client() }
+
+// DevAddress is the chain's dev account, the admin of its contracts.
+func (e *Embedded) DevAddress() common.Address { return e.Chain.DevAddress() }
+
+// DeployerAuth signs as DevAddress.
+func (e *Embedded) DeployerAuth() *bind.TransactOpts { return e.Chain.DeployerAuth() }
+
 // Close stops the watcher and the chain. It is idempotent.
 func (e *Embedded) Close() error {
 	e.watch.stop()
 	return e.Chain.Close()
-}
-
-// watcher runs Client.Watch until stopped.
-type watcher struct {
-	once   sync.Once
-	cancel context.CancelFunc
-	done   chan struct{}
-}
-
-func (w *watcher) start(c *Client) {
-	ctx, cancel := context.WithCancel(context.Background())
-	w.cancel, w.done = cancel, make(chan struct{})
-	go func() { // long-lived: polls the chain's events until stop
-		defer close(w.done)
-		if err := c.Watch(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			c.log.Warn("naming: watch stopped", "err", err)
-		}
-	}()
-}
-
-func (w *watcher) stop() {
-	w.once.Do(func() {
-		if w.cancel != nil {
-			w.cancel()
-			<-w.done
-		}
-	})
 }

@@ -27,6 +27,11 @@ var (
 	// not an anynet embedded chain served on loopback (a geth node, a
 	// testnet, mainnet): its ether must come from elsewhere.
 	ErrNoFaucet = errors.New("naming: the chain has no anynet faucet")
+
+	// ErrNoEmbeddedChain is returned where a binary built with
+	// `-tags nochain` would open the embedded chain (OpenEmbedded is
+	// left out of that build, and with it go-ethereum's node packages).
+	ErrNoEmbeddedChain = errors.New("naming: this binary was built with -tags nochain; give --chain URL")
 	// ErrNoCode: a configured contract address holds no code on the chain
 	// (wrong address, wrong chain, or the contracts are not deployed).
 	ErrNoCode = errors.New("naming: no contract code at the configured address")

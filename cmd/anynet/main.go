@@ -45,10 +45,11 @@ DIR/config.yaml (written by init), then defaults.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see `%s --help`)", err, c.CommandPath())
 	})
-	root.AddCommand(newDemo(), newInit(), newUp(), newUI(),
+	root.AddCommand(newInit(), newUp(), newUI(),
 		newStatus(), newPeers(), newRoutes(), newEvents(), newResolve(), newRegister(), newPing(),
 		newChain(), newChat(), newMail(), newPass(), newExit(), newProxy(), newMQ(), newRelay(), newStream())
-	root.AddCommand(newSim(), newService())
+	root.AddCommand(newService())
+	root.AddCommand(embeddedVerbs()...) // chain_serve.go; none with -tags nochain
 	root.AddCommand(payVerbs()...)
 	root.AddCommand(contentVerbs()...)
 	return root

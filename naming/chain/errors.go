@@ -1,6 +1,10 @@
 package chain
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/anynet/anynet/naming/faucetrpc"
+)
 
 // Sentinel errors. Callers test them with errors.Is; the returned errors wrap
 // them with the data directory or address involved.
@@ -34,5 +38,5 @@ var (
 	// ErrFaucetLimited is the served faucet's answer (code
 	// CodeFaucetLimited) once a wallet had its top-up this minute, or all
 	// wallets together had FaucetGlobalLimit.
-	ErrFaucetLimited = errors.New("chain: faucet: rate limit")
+	ErrFaucetLimited = faucetrpc.ErrLimited
 )

@@ -3,6 +3,7 @@ package chain
 import (
 	"context"
 	"fmt"
+	"github.com/anynet/anynet/naming/faucetrpc"
 	"math/big"
 	"net"
 	"net/netip"
@@ -27,13 +28,13 @@ const (
 const (
 	// CodeFaucetFunded: the wallet already holds the top-up target
 	// (ErrFaucetFunded).
-	CodeFaucetFunded = -32010
+	CodeFaucetFunded = faucetrpc.CodeFunded
 	// CodeFaucetLimited: rate limit (ErrFaucetLimited); EIP-1474's
 	// "limit exceeded".
-	CodeFaucetLimited = -32005
+	CodeFaucetLimited = faucetrpc.CodeLimited
 	// CodeFaucetRefused: not a wallet the faucet serves (zero address,
 	// a caller that is not on loopback).
-	CodeFaucetRefused = -32602
+	CodeFaucetRefused = faucetrpc.CodeRefused
 )
 
 // faucetError is an error of anynet_fund with its JSON-RPC code; the rpc

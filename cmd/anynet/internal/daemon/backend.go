@@ -49,7 +49,7 @@ func (d *Daemon) Status(ctx context.Context) (control.Status, error) {
 	if d.remote != nil {
 		s.Chain = d.cfg.Chain
 	} else if d.emb != nil {
-		s.ChainServed = d.emb.Chain.RPCURL()
+		s.ChainServed = d.emb.RPCURL()
 	}
 	d.mu.Lock()
 	s.Name = d.name
@@ -190,7 +190,7 @@ func (d *Daemon) Chain(context.Context) (control.ChainInfo, error) {
 	if d.remote != nil {
 		info.Mode, info.URL = "remote", d.cfg.Chain
 	} else {
-		info.Mode, info.URL = "embedded", d.emb.Chain.RPCURL()
+		info.Mode, info.URL = "embedded", d.emb.RPCURL()
 	}
 	return info, nil
 }

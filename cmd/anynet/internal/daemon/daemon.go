@@ -24,7 +24,6 @@ import (
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/naming"
-	"github.com/anynet/anynet/naming/chain"
 	"github.com/anynet/anynet/stack"
 	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/common"
@@ -46,7 +45,8 @@ type Options struct {
 	Key *ecdsa.PrivateKey
 	// Embedded, if set, is a chain shared in this process (the demo):
 	// none is opened, and Config.Chain and ServeChain are ignored.
-	Embedded *naming.Embedded
+	// A *naming.Embedded is one.
+	Embedded EmbeddedChain
 	// Control serves the control API on Config.Dir/control.sock.
 	Control bool
 	// Routers, if not nil, are the routers to attach to (or, with
@@ -71,7 +71,7 @@ type Daemon struct {
 	wallet  common.Address
 	started time.Time
 
-	emb     *naming.Embedded // the chain this daemon opened, or shares
+	emb     EmbeddedChain // the chain this daemon opened, or shares
 	ownsEmb bool
 	remote  *naming.Remote
 	names   *naming.Client
@@ -302,18 +302,9 @@ func (d *Daemon) openChain(ctx context.Context, o Options) error {
 	case o.Embedded != nil:
 		d.emb = o.Embedded
 	case cfg.Chain == "embedded":
-		emb, err := naming.OpenEmbedded(ctx, naming.EmbeddedConfig{
-			DataDir:  cfg.Dir,
-			HTTPAddr: cfg.ServeChain,
-			Logger:   d.log.With("svc", "chain"),
-		})
-		switch {
-		case errors.Is(err, chain.ErrAddrInUse):
-			return fmt.Errorf("%w: serve-chain %s is taken by another process (pick another port, or 127.0.0.1:0 for any)", ErrInUse, cfg.ServeChain)
-		case errors.Is(err, chain.ErrLocked):
-			return fmt.Errorf("%w: the chain in %s is open in another process (is a node already running there? `anynet --dir %s status`)", ErrInUse, cfg.Dir, cfg.Dir)
-		case err != nil:
-			return fmt.Errorf("daemon: embedded chain: %w", err)
+		emb, err := openEmbedded(ctx, cfg, d.log.With("svc", "chain")) // embedded.go, nochain.go
+		if err != nil {
+			return err
 		}
 		d.emb, d.ownsEmb = emb, true
 	default:
@@ -336,7 +327,7 @@ func (d *Daemon) openChain(ctx context.Context, o Options) error {
 		d.names = r.Client
 	}
 	if d.emb != nil {
-		d.names = d.emb.Client
+		d.names = d.emb.Names()
 		if err := d.emb.Fund(ctx, d.wallet); err != nil {
 			return fmt.Errorf("daemon: fund wallet: %w", err)
 		}
@@ -351,7 +342,7 @@ func (d *Daemon) openChain(ctx context.Context, o Options) error {
 
 func (d *Daemon) chainDesc() string {
 	if d.emb != nil {
-		if u := d.emb.Chain.RPCURL(); u != "" {
+		if u := d.emb.RPCURL(); u != "" {
 			return "embedded, served at " + u
 		}
 		return "embedded"

@@ -63,7 +63,7 @@ func TestRemoteChainFaucet(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	alice := startAt(t, dir, "alice", "embedded", "127.0.0.1:0")
-	url := alice.emb.Chain.RPCURL()
+	url := alice.emb.RPCURL()
 	if url == "" {
 		t.Fatal("alice serves no chain")
 	}

@@ -198,8 +198,8 @@ func (d *Daemon) PassMint(ctx context.Context, prefix, to string) (control.Pass,
 	}
 	var auth *bind.TransactOpts
 	switch {
-	case d.emb != nil && d.emb.Chain.DevAddress() == admin:
-		auth = d.emb.Chain.DeployerAuth()
+	case d.emb != nil && d.emb.DevAddress() == admin:
+		auth = d.emb.DeployerAuth()
 		auth.Context = ctx
 	case d.wallet == admin:
 		if auth, err = d.txAuth(ctx); err != nil {

@@ -45,7 +45,7 @@ func (d *Daemon) startPay(ctx context.Context, log *slog.Logger) error {
 	var fund func(context.Context, common.Address) error
 	switch {
 	case d.emb != nil:
-		backend, fund = d.emb.Chain.Client(), d.emb.Fund
+		backend, fund = d.emb.Backend(), d.emb.Fund
 	case d.remote != nil:
 		backend, fund = d.remote.RPC, d.remote.Fund
 	default:

@@ -229,7 +229,7 @@ func (d *Daemon) guardianContract(ctx context.Context, chain *pay.Chain, guardia
 func (d *Daemon) relayChain() (*pay.Chain, error) {
 	switch {
 	case d.emb != nil:
-		return pay.NewChain(d.emb.Chain.Client(), d.chainID, common.Address{}), nil
+		return pay.NewChain(d.emb.Backend(), d.chainID, common.Address{}), nil
 	case d.remote != nil:
 		return pay.NewChain(d.remote.RPC, d.chainID, common.Address{}), nil
 	}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/naming"
+)
+
+// TestNoChainBuild: a `-tags nochain` binary (no embedded chain linked)
+// has no demo, sim or chain serve; its `up` without --chain fails with
+// naming.ErrNoEmbeddedChain's message; with --chain URL of a chain that
+// the normal build serves it comes up, funds its wallet from the faucet
+// and publishes, and the serving node resolves and pings it.
+func TestNoChainBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary twice and runs two nodes")
+	}
+	bin := binary(t)
+	nochain := filepath.Join(t.TempDir(), "anynet-nochain")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "go", "build", "-tags", "nochain", "-o", nochain, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build -tags nochain: %v\n%s", err, out)
+	}
+	root := sockDir(t)
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	env := []string{
+		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
+		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
+		"ANYNET_PASSPHRASE=e2e passphrase",
+	}
+	full := cli{t: t, bin: bin, env: env}
+	lean := cli{t: t, bin: nochain, env: env}
+
+	for _, c := range []struct {
+		args []string
+		verb string
+	}{{[]string{"--help"}, "demo"}, {[]string{"--help"}, "sim"}, {[]string{"chain", "--help"}, "serve"}} {
+		out := lean.must(c.args...)
+		if !strings.Contains(out, "Available Commands:") || strings.Contains(out, "\n  "+c.verb+" ") {
+			t.Errorf("nochain %v lists %q:\n%s", c.args, c.verb, out)
+		}
+		if out := full.must(c.args...); !strings.Contains(out, "\n  "+c.verb+" ") {
+			t.Errorf("the normal build's %v does not list %q:\n%s", c.args, c.verb, out)
+		}
+	}
+	lean.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
+	out, err := lean.run("--dir", b, "up", "--headless", "--listen", "127.0.0.1:0")
+	if err == nil || !strings.Contains(out, naming.ErrNoEmbeddedChain.Error()) {
+		t.Fatalf("nochain up without --chain: err %v, want %q:\n%s", err, naming.ErrNoEmbeddedChain, out)
+	}
+
+	full.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
+	full.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0")
+	var chain control.ChainInfo
+	eventually(t, "alice's chain", func() error {
+		if err := full.json(&chain, "--dir", a, "chain", "info"); err != nil {
+			return err
+		}
+		if chain.URL == "" {
+			return fmt.Errorf("chain not served: %+v", chain)
+		}
+		return nil
+	})
+	lean.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL)
+	var bs control.Status
+	eventually(t, "bob's status", func() error { return lean.json(&bs, "--dir", b, "status") })
+	if bs.Chain != chain.URL {
+		t.Errorf("bob's chain = %q, want %q", bs.Chain, chain.URL)
+	}
+	eventually(t, "alice resolves bob", func() error {
+		var r control.Resolved
+		if err := full.json(&r, "--dir", a, "resolve", "bob"); err != nil {
+			return err
+		}
+		if len(r.Underlay) == 0 || r.Wallet != bs.Wallet {
+			return fmt.Errorf("bob not published yet: %+v", r)
+		}
+		return nil
+	})
+	if out := full.must("--dir", a, "ping", "-c", "2", "bob"); !strings.Contains(out, "reply from bob") {
+		t.Errorf("ping bob:\n%s", out)
+	}
+}
