@@ -21,7 +21,8 @@ import (
 // (Session = LinkSession(self, peer)), the receiver what it received
 // (Session = LinkSession(peer, self)). A receipt is signed each time a
 // session's count grew by ReceiptEvery, when it stopped growing, and
-// at the end of the epoch; it goes to the router, whose Edge core
+// at the end of the epoch (always, so that a lost last receipt gets a
+// second chance before the router hands in its evidence); it goes to the router, whose Edge core
 // collects it like any other (frameReceipt). Compute credits a session
 // the lower of its two ends' counts, so neither the router nor one
 // colluding end can raise it.
@@ -79,8 +80,8 @@ func (c *Core) linkSample(now time.Time, cur uint64, k linkMeterKey, bytes, fram
 	if bytes < m.lastBytes || frames < m.lastFrames { // the link restarted
 		m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames, m.signedAt = 0, 0, 0, 0, 0
 	}
-	if m.epoch < cur { // the epoch ended: its last receipt, then a new one
-		c.linkReceipt(k, m, out)
+	if m.epoch < cur { // the epoch ended: its last receipt (again: one lost on the way is not resent otherwise), then a new one
+		c.linkReceipt(k, m, true, out)
 		m.epoch, m.baseBytes, m.baseFrames, m.signedAt = cur, m.lastBytes, m.lastFrames, 0
 	}
 	grew := bytes > m.lastBytes
@@ -90,14 +91,15 @@ func (c *Core) linkSample(now time.Time, cur uint64, k linkMeterKey, bytes, fram
 		every = DefaultReceiptEvery
 	}
 	if got := m.lastBytes - m.baseBytes; got-m.signedAt >= every || (!grew && got > m.signedAt) {
-		c.linkReceipt(k, m, out)
+		c.linkReceipt(k, m, false, out)
 	}
 }
 
-// linkReceipt signs and sends m's receipt, if it counts anything new.
-func (c *Core) linkReceipt(k linkMeterKey, m *linkMeter, out *service.Effects) {
+// linkReceipt signs and sends m's receipt, if it counts anything new
+// or, at the epoch's end (final), anything at all.
+func (c *Core) linkReceipt(k linkMeterKey, m *linkMeter, final bool, out *service.Effects) {
 	got := m.lastBytes - m.baseBytes
-	if got <= m.signedAt {
+	if got < m.signedAt || got == 0 || (got == m.signedAt && !final) {
 		return
 	}
 	r := &Receipt{Epoch: m.epoch, Edge: k.router, Session: k.session, Bytes: got, Frames: m.lastFrames - m.baseFrames, Link: true}
