@@ -131,43 +131,20 @@ func (c *chain) send(ctx context.Context, auth *bind.TransactOpts, to *common.Ad
 	return receipt, nil
 }
 
-// Another process with the same wallet (the CLI next to its daemon, two
-// nodes of one wallet) may take the same pending nonce: the pool then
-// refuses the later transaction. sendRaw takes a fresh nonce and sends
-// again, up to nonceRetries times, unless the caller fixed the nonce.
-const nonceRetries = 5
-
+// sendRaw sends data to `to` (nil: a contract creation) with opts; a
+// nonce another sender of the wallet took first is taken again
+// (RetryTakenNonce) unless the caller fixed the nonce.
 func (c *chain) sendRaw(ctx context.Context, opts *bind.TransactOpts, to *common.Address, data []byte) (*types.Transaction, error) {
-	wait := 20 * time.Millisecond
-	for try := 0; ; try++ {
-		var (
-			tx  *types.Transaction
-			err error
-		)
+	send := func() (*types.Transaction, error) {
 		if to == nil {
-			tx, err = bind.NewBoundContract(common.Address{}, abi.ABI{}, c.backend, c.backend, c.backend).RawCreationTransact(opts, data)
-		} else {
-			tx, err = bind.NewBoundContract(*to, abi.ABI{}, c.backend, c.backend, c.backend).RawTransact(opts, data)
+			return bind.NewBoundContract(common.Address{}, abi.ABI{}, c.backend, c.backend, c.backend).RawCreationTransact(opts, data)
 		}
-		if err == nil || opts.Nonce != nil || try == nonceRetries || !nonceTaken(err) {
-			return tx, err
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, fmt.Errorf("%w (after %v)", ctx.Err(), err)
-		case <-timer.C:
-		}
-		wait *= 2
+		return bind.NewBoundContract(*to, abi.ABI{}, c.backend, c.backend, c.backend).RawTransact(opts, data)
 	}
-}
-
-// nonceTaken reports the pool's answers to a transaction whose nonce
-// another sender of the same wallet used first.
-func nonceTaken(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "nonce too low") || strings.Contains(s, "replacement transaction underpriced")
+	if opts.Nonce != nil {
+		return send()
+	}
+	return RetryTakenNonce(ctx, send)
 }
 
 // waitMined polls for the receipt of hash (WaitMined).

@@ -81,23 +81,39 @@ func (c *Chain) signTx(ctx context.Context, w Wallet, to *common.Address, value 
 	return tx.WithSignature(signer, sig)
 }
 
+// send hands a signed transaction to the chain.
+func (c *Chain) send(ctx context.Context, tx *types.Transaction) error {
+	if err := c.Backend.SendTransaction(ctx, tx); err != nil {
+		return fmt.Errorf("%w: send %s: %w", ErrFailed, tx.Hash(), err)
+	}
+	return nil
+}
+
 // submit sends a signed transaction and waits for its receipt.
 func (c *Chain) submit(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
-	if err := c.Backend.SendTransaction(ctx, tx); err != nil {
-		return nil, fmt.Errorf("%w: send %s: %w", ErrFailed, tx.Hash(), err)
+	if err := c.send(ctx, tx); err != nil {
+		return nil, err
 	}
 	return c.WaitMined(ctx, tx.Hash())
 }
 
 // transact signs, sends and waits; a reverted transaction is ErrFailed.
+// A nonce another sender of w took first (the CLI next to its daemon)
+// is taken again: naming.RetryTakenNonce.
 func (c *Chain) transact(ctx context.Context, w Wallet, to *common.Address, value *big.Int, data []byte) (*types.Receipt, error) {
 	c.txMu.Lock()
 	defer c.txMu.Unlock()
-	tx, err := c.signTx(ctx, w, to, value, data)
+	tx, err := naming.RetryTakenNonce(ctx, func() (*types.Transaction, error) {
+		tx, err := c.signTx(ctx, w, to, value, data)
+		if err != nil {
+			return nil, err
+		}
+		return tx, c.send(ctx, tx)
+	})
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.submit(ctx, tx)
+	r, err := c.WaitMined(ctx, tx.Hash())
 	if err != nil {
 		return nil, err
 	}

@@ -163,7 +163,11 @@
 //     is published under it before a WHIP offer is answered.
 //  4. The session sends each track with the publisher's codec (pion
 //     rewrites SSRC and payload type; sequence numbers and timestamps
-//     are the encoder's). When the core replaces a failed upstream, the
+//     are the encoder's, carried on across the publisher's WHIP
+//     sessions: a next session's first packet follows the last one
+//     sent, its clock advanced by the wall clock, since a player's SRTP
+//     replay window drops packets numbered behind the newest it took).
+//     When the core replaces a failed upstream, the
 //     pull follows within 100 ms and asks for a keyframe; viewers' PLI
 //     and FIR go up the same way to the encoder, at most one per track
 //     every 300 ms.

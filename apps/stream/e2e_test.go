@@ -275,6 +275,19 @@ func last(xs []float64) float64 {
 	return xs[len(xs)-1]
 }
 
+// waitForOr is waitFor that runs dump before it fails.
+func waitForOr(t testing.TB, ctx context.Context, what string, cond func() bool, dump func()) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			dump()
+			t.Fatalf("%s: %v", what, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
 // waitFor polls cond until it holds; only ctx bounds it.
 func waitFor(t testing.TB, ctx context.Context, what string, cond func() bool) {
 	t.Helper()

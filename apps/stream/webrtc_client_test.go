@@ -186,16 +186,17 @@ func sdpExchange(t testing.TB, ctx context.Context, client *http.Client, pc *web
 }
 
 // publishWHIP publishes m, looped, through WHIP at ingest until ctx
-// ends; every access unit carries its send time in an SEI.
-func publishWHIP(t testing.TB, ctx context.Context, api *webrtc.API, ingest, token, name string, m testMedia) string {
+// ends; every access unit carries its send time in an SEI. opts apply
+// to both tracks (e.g. webrtc.WithRTPSequenceNumber).
+func publishWHIP(t testing.TB, ctx context.Context, api *webrtc.API, ingest, token, name string, m testMedia, opts ...func(*webrtc.TrackLocalStaticRTP)) string {
 	t.Helper()
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { pc.Close() })
-	video, _ := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264}, "video", "cam")
-	audio, _ := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus}, "audio", "cam")
+	video, _ := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264}, "video", "cam", opts...)
+	audio, _ := webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus}, "audio", "cam", opts...)
 	for _, tr := range []webrtc.TrackLocal{video, audio} {
 		snd, err := pc.AddTransceiverFromTrack(tr, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
 		if err != nil {
@@ -328,4 +329,54 @@ func maxGap(ts []time.Time) time.Duration {
 		g = max(g, ts[i].Sub(ts[i-1]))
 	}
 	return g
+}
+
+// dump describes r's sources and sessions and k's tree for a test
+// that failed: where the media stopped.
+func (r *rtc) dump(ctx context.Context) string {
+	var b strings.Builder
+	r.mu.Lock()
+	srcs := make([]*source, 0, len(r.sources))
+	for _, s := range r.sources {
+		srcs = append(srcs, s)
+	}
+	ss := make([]*session, 0, len(r.sessions))
+	for _, s := range r.sessions {
+		ss = append(ss, s)
+	}
+	r.mu.Unlock()
+	for _, s := range srcs {
+		s.mu.Lock()
+		fmt.Fprintf(&b, "  source %s local=%v ended=%v tracks=%d subs=%d idle since %v keyframe=%v dropped=%d\n",
+			s.key, s.local, s.ended(), len(s.tracks), len(s.subs), s.idleAt.Format(time.StampMilli), s.keyframe != nil, s.dropped.Load())
+		for u := range s.subs {
+			fmt.Fprintf(&b, "    sub queue %d/%d\n", len(u.q), cap(u.q))
+		}
+		s.mu.Unlock()
+		t, err := r.svc.tree(ctx, s.key)
+		fmt.Fprintf(&b, "    tree %+v %v\n", t, err)
+	}
+	for _, s := range ss {
+		fmt.Fprintf(&b, "  session %s %s whip=%v %s; %s\n", s.id, s.key, s.whip, s.pc.ConnectionState(), rtpStats(s.pc, "outbound-rtp", "inbound-rtp"))
+	}
+	return b.String()
+}
+
+// rtpStats lists pc's RTP stream statistics of the given types.
+func rtpStats(pc *webrtc.PeerConnection, types ...string) string {
+	var out []string
+	for _, st := range pc.GetStats() {
+		switch s := st.(type) {
+		case webrtc.InboundRTPStreamStats:
+			if slices.Contains(types, "inbound-rtp") {
+				out = append(out, fmt.Sprintf("in %s ssrc %d: %d packets, %d lost, %d NACKs", s.Kind, s.SSRC, s.PacketsReceived, s.PacketsLost, s.NACKCount))
+			}
+		case webrtc.OutboundRTPStreamStats:
+			if slices.Contains(types, "outbound-rtp") {
+				out = append(out, fmt.Sprintf("out %s ssrc %d: %d packets, %d NACKs", s.Kind, s.SSRC, s.PacketsSent, s.NACKCount))
+			}
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(out, "; ")
 }

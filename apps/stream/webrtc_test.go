@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -256,7 +257,10 @@ func TestRTCPortServesChildrenOnly(t *testing.T) {
 
 // TestWebRTCPublisherReturns: the encoder ends its WHIP session
 // (DELETE) and publishes again; bob's WHEP session stays up and its
-// frames come back.
+// frames come back. The second session's RTP sequence numbers start
+// far behind the first's (an encoder picks them at random): a viewer's
+// SRTP replay window drops packets behind the newest it took, so bob's
+// node must carry the numbers on from the first session's.
 func TestWebRTCPublisherReturns(t *testing.T) {
 	ffmpeg := needTool(t, "ffmpeg")
 	ctx := apptest.Ctx(t)
@@ -269,7 +273,7 @@ func TestWebRTCPublisherReturns(t *testing.T) {
 	key := alice.svc.IngestKey()
 
 	first, stopFirst := context.WithCancel(ctx)
-	loc := publishWHIP(t, first, api, ingest, key, "cam", m)
+	loc := publishWHIP(t, first, api, ingest, key, "cam", m, webrtc.WithRTPSequenceNumber(30000))
 	v := watchWHEP(t, ctx, api, serveLoopback(t, &Gateway{Stream: bob.svc}), "http://"+strings.ToLower(alice.node.Addr().Hex())+".anynet/live/cam/whep")
 	waitFor(t, ctx, "frames", func() bool { return v.count() >= 25 })
 
@@ -285,8 +289,19 @@ func TestWebRTCPublisherReturns(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // the last packets in flight land
 	before := v.count()
 
-	publishWHIP(t, ctx, api, ingest, key, "cam", m)
-	waitFor(t, ctx, "frames from the second session", func() bool { return v.count() >= before+50 })
+	publishWHIP(t, ctx, api, ingest, key, "cam", m, webrtc.WithRTPSequenceNumber(1000))
+	// A hang here is a bug, not a slow machine: fail well within the
+	// test's context, saying where the media stopped.
+	wctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	waitForOr(t, wctx, "frames from the second session", func() bool { return v.count() >= before+50 }, func() {
+		t.Logf("bob's viewer: %d frames, %d before the second session; %s", v.count(), before, rtpStats(v.pc, "inbound-rtp"))
+		t.Logf("alice:\n%s", alice.svc.rtc.dump(ctx))
+		t.Logf("bob:\n%s", bob.svc.rtc.dump(ctx))
+		var b strings.Builder
+		pprof.Lookup("goroutine").WriteTo(&b, 1)
+		t.Logf("goroutines:\n%s", b.String())
+	})
 	if st := v.pc.ConnectionState(); st != webrtc.PeerConnectionStateConnected {
 		t.Fatalf("bob's WHEP session is %s", st)
 	}

@@ -146,11 +146,18 @@ func (s *Service) whepOffer(w http.ResponseWriter, r *http.Request, origin, name
 }
 
 // play is the long-lived sender of one WHEP session: it writes the
-// source's packets to the session's tracks until the session or the
+// source's packets to the session's tracks, their numbers carried on
+// across a publisher's sessions (seqKeeper), until the session or the
 // source ends.
 func (r *rtc) play(sess *session, src *source, u *sub, locals []*webrtc.TrackLocalStaticRTP, closed <-chan struct{}) {
 	defer r.wg.Done()
 	defer src.unsubscribe(u)
+	keep := make([]seqKeeper, len(locals))
+	for i, l := range locals {
+		if l != nil {
+			keep[i].clock = l.Codec().ClockRate
+		}
+	}
 	for {
 		select {
 		case f := <-u.q:
@@ -162,6 +169,7 @@ func (r *rtc) play(sess *session, src *source, u *sub, locals []*webrtc.TrackLoc
 			if err := p.Unmarshal(f[2:]); err != nil {
 				continue
 			}
+			keep[t].rewrite(&p.Header, time.Now())
 			if err := locals[t].WriteRTP(&p); err != nil && errors.Is(err, io.ErrClosedPipe) {
 				return
 			}
