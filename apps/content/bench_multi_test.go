@@ -28,8 +28,10 @@ type limitedBlobs struct {
 }
 
 func (l limitedBlobs) ReadAt(id ID, p []byte, off int64) (int, error) {
-	if err := l.lim.WaitN(context.Background(), len(p)); err != nil {
-		return 0, err
+	for n := len(p); n > 0; n -= l.lim.Burst() {
+		if err := l.lim.WaitN(context.Background(), min(n, l.lim.Burst())); err != nil {
+			return 0, err
+		}
 	}
 	return l.Blobs.ReadAt(id, p, off)
 }
@@ -83,7 +85,8 @@ func BenchmarkThreeProviders(b *testing.B) {
 		defer func() { bob.svc.Close(); bob.svc = nil; runtime.GC() }()
 		t0 := time.Now()
 		if err := bob.svc.Fetch(ctx, id, FetchOptions{Size: size, SizeKnown: true, Providers: ps}); err != nil {
-			b.Fatal(err)
+			st, _ := bob.svc.Status(ctx)
+			b.Fatalf("%v; downloads %+v", err, st.Downloads)
 		}
 		d := time.Since(t0)
 		if st, err := bob.svc.Status(ctx); err != nil || st.Stats.Fetched != size || st.Stats.Corrupt != 0 {
