@@ -47,7 +47,7 @@ func (l limitedBlobs) ReadAt(id ID, p []byte, off int64) (int, error) {
 func BenchmarkThreeProviders(b *testing.B) {
 	size := int64(*threeMiB) << 20
 	up := *threeRate * (1 << 20) // bytes per second per provider
-	ctx := b.Context() // bounded by -timeout: the 1 GiB run is longer than testCtx allows
+	ctx := b.Context()           // bounded by -timeout: the 1 GiB run is longer than testCtx allows
 	names := []string{"alice", "carol", "dave"}
 	bob := udpMember(b, ctx, "bob")
 	var provs []*member
