@@ -74,7 +74,11 @@ func appendSlice(dst []byte, data io.ReaderAt, outboard []byte, size, off, n int
 		if l <= GroupSize {
 			if in {
 				at := len(out)
-				out = append(out, make([]byte, l)...)
+				if cap(out) >= at+int(l) {
+					out = out[:at+int(l)] // within the capacity Grow made: not zeroed first
+				} else {
+					out = append(out, make([]byte, l)...)
+				}
 				if _, e := data.ReadAt(out[at:], pos); e != nil && !(e == io.EOF && pos+l == size) {
 					err = fmt.Errorf("content: read blob at %d: %w", pos, e)
 				}

@@ -86,6 +86,7 @@ type Stats struct {
 	FirstByteSum int64 `json:"first_byte_ns"` // sum of times to first verified byte
 	Evicted      int64 `json:"evicted"`       // cached blobs deleted to fit the cap
 	Forged       int64 `json:"forged"`        // mirror lists refused (Verify)
+	Mirrored     int64 `json:"mirrored"`      // providers added from signed mirror lists
 }
 
 var _ service.Core = (*Core)(nil)
@@ -176,6 +177,7 @@ func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Eff
 				for _, w := range m.mirrors.Mirrors {
 					if w != c.cfg.Self {
 						f.addProvider(w)
+						c.stats.Mirrored++
 					}
 				}
 				c.pump(now, f, out)

@@ -333,10 +333,19 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 			n = size - off
 		}
 	}
-	if int64(len(c.scratch)) < n {
-		c.scratch = make([]byte, max(n, c.cfg.RangeSize))
+	// A range still missing is verified straight into its place when
+	// the Blobs lends it (memory); otherwise into scratch, then written.
+	var b []byte
+	if lp, ok := c.blobs.(partLender); ok && q.r >= 0 && !f.done[q.r] {
+		b = lp.partRange(f.id, off, n)
 	}
-	b := c.scratch[:n]
+	inPlace := b != nil
+	if !inPlace {
+		if int64(len(c.scratch)) < n {
+			c.scratch = make([]byte, max(n, c.cfg.RangeSize))
+		}
+		b = c.scratch[:n]
+	}
 	size, err := verifyRange(b, f.ob, f.id, m.slice, off, n)
 	if err == nil && f.size >= 0 && size != f.size {
 		err = fmt.Errorf("%w: size %d, proven %d", ErrCorrupt, size, f.size)
@@ -376,7 +385,7 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 		c.pump(now, f, out)
 		return
 	}
-	if err := c.blobs.WriteAt(f.id, b, off); err != nil {
+	if err := c.writeRange(f.id, b, off, inPlace); err != nil {
 		c.requeue(f, q.r)
 		out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
 		return
@@ -395,6 +404,25 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 		return
 	}
 	c.pump(now, f, out)
+}
+
+// writeRange stores a verified range, unless it was verified in place.
+func (c *Core) writeRange(id ID, b []byte, off int64, inPlace bool) error {
+	if inPlace {
+		return nil
+	}
+	return c.blobs.WriteAt(id, b, off)
+}
+
+// partLender is a Blobs that lends the bytes of a blob in progress, so
+// a range is verified straight into its place (each 16 KiB group is
+// copied there only once its hash matched, so what lands there is the
+// blob's, even from a range that fails later) instead of through a
+// scratch buffer and WriteAt: one copy of every byte less.
+type partLender interface {
+	// partRange returns the n bytes at off of blob id in progress, or
+	// nil (not begun, or out of its bounds).
+	partRange(id ID, off, n int64) []byte
 }
 
 // requeue puts range r back at the front unless it is done or still

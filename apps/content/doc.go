@@ -103,6 +103,16 @@
 // and counted in Stats.Evicted. Use times are stored (c/<id>) so the
 // order survives a restart.
 //
+// # Benchmarks
+//
+// On real nodes (gVisor, Noise, each on its own UDP socket on loopback),
+// baselines in the same run: BenchmarkThreeProviders (one blob from
+// three upload-limited providers against one; -three.mib 1024 for
+// 1 GiB), BenchmarkFetchVsStream (a verified download against a plain
+// TCP stream over the same overlay path, wall and CPU per MB),
+// BenchmarkCacheTTFB (time to first byte when the cache on the path
+// hits against when it misses). Their doc comments give the commands.
+//
 // # Limits
 //
 // A Get asks for at most MaxRange (1 MiB); a listing holds at most 4096

@@ -117,6 +117,10 @@ type ContentStats struct {
 	Denied    int64 `json:"denied"`
 	Completed int64 `json:"completed"`
 	Evicted   int64 `json:"evicted"`
+	// Mirrored counts providers added from mirror lists their
+	// publisher signed; Forged the lists refused.
+	Mirrored int64 `json:"mirrored"`
+	Forged   int64 `json:"forged"`
 }
 
 // ContentCache is the cache: downloaded blobs kept, most recently used

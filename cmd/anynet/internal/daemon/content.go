@@ -279,7 +279,8 @@ func (d *Daemon) ContentStatus(ctx context.Context) (control.ContentStatus, erro
 	out := control.ContentStatus{
 		Downloads: []control.ContentDownload{},
 		Stats: control.ContentStats{Served: st.Served, Fetched: st.Fetched, Wasted: st.Wasted, Corrupt: st.Corrupt,
-			Dropped: st.Dropped, Denied: st.Denied, Completed: st.Completed, Evicted: st.Evicted},
+			Dropped: st.Dropped, Denied: st.Denied, Completed: st.Completed, Evicted: st.Evicted,
+			Mirrored: st.Mirrored, Forged: st.Forged},
 		Cache: control.ContentCache{Bytes: s.Cache.Bytes, Limit: s.Cache.Limit, Blobs: []control.ContentCachedBlob{}},
 	}
 	for _, dl := range s.Downloads {
