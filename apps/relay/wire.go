@@ -15,6 +15,7 @@ const (
 	frameSubmit   = 4 // Edge → Guardian: epoch, receipts
 	frameProbes   = 5 // WatchDog → Guardian: epoch, probe results
 	frameAck      = 6 // Guardian → Edge or WatchDog: kind, epoch of a batch it holds
+	frameWallets  = 7 // WatchDog → Guardian: epoch, its signed ProbeWallets of the epoch
 	flagEcho      = 1 // the receiver sends the payload back through the Edge
 	dataHeader    = 1 + 8 + 20 + 1
 	batchHeader   = 1 + 8
