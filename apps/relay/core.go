@@ -126,6 +126,10 @@ type Core struct {
 	// session through a router (linkmeter.go).
 	meters     map[meterKey]*Meter
 	linkMeters map[linkMeterKey]*linkMeter
+	// endpoint: the routers each routed peer reaches this host through
+	// (its frameRouters), and what this host last told each peer.
+	peerRouters map[common.Address][]common.Address
+	told        map[common.Address]toldRouters
 	// edge: receipts kept per epoch, and the epochs handed in.
 	collectors map[uint64]*Collector
 	submitted  map[uint64]bool
@@ -279,6 +283,8 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 func (c *Core) start() {
 	c.meters = map[meterKey]*Meter{}
 	c.linkMeters = map[linkMeterKey]*linkMeter{}
+	c.peerRouters = map[common.Address][]common.Address{}
+	c.told = map[common.Address]toldRouters{}
 	c.collectors = map[uint64]*Collector{}
 	c.submitted = map[uint64]bool{}
 	c.planned = map[uint64]bool{}
@@ -403,6 +409,8 @@ func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.
 		c.batch(epoch)[batchKey{b[0], peer}] = slices.Clone(b)
 		k := binary.BigEndian.AppendUint64([]byte("g"), epoch)
 		out.Put(append(append(k, b[0]), peer[:]...), slices.Clone(b))
+	case frameRouters:
+		c.routersOf(peer, b)
 	case frameAck:
 		if len(b) != 1+1+8 {
 			return

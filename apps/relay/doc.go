@@ -255,10 +255,22 @@
 // (it would need the endpoint's signature), and one end colluding with
 // it cannot either (the other end's count bounds it).
 //
-// Only the router a host is attached to gets its receipts: in a path
-// through two routers each holds one end's receipts and neither is
-// credited for it (the hosts do not learn the routers beyond their
-// own).
+// On a path through two routers (A → R1 → R2 → B) each host knows only
+// its own router, so each host tells the other, inside the relay
+// service (frame 8 on RelayPort: a count byte and up to four router
+// wallets), the routers it reaches it through, once an epoch and when
+// they change; it then also signs its receipts of that session for the
+// peer's routers (its own count: one path carries the same frames) and
+// sends each router its own. So R1 and R2 each hold both ends'
+// receipts for both directions and are credited as a single router
+// would be. A router starts being counted for the peer's routers when
+// the peer's frame arrives, so the first moments of a new session are
+// credited to the far router at the lower, later count. What this
+// trusts: a host names its own routers truthfully; one that names a
+// router not on the path (colluding with it) makes it credited at most
+// the honest end's count of the session, as a colluding end already
+// could with a second receipt of its own. Checking a named router
+// against the peer's locator prefix on chain is not done.
 //
 // # Probe wallets
 //
