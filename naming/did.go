@@ -86,6 +86,10 @@ type Document struct {
 	// Block and Time are the block the document was read at and its time.
 	Block uint64
 	Time  time.Time
+	// Changed is the block of the identity's last change in the registry
+	// (ERC-1056 changed(identity)): zero for a wallet that never wrote
+	// to it (see Unwritten).
+	Changed uint64
 
 	keys    map[[32]byte]KeyStatus
 	validTo map[string]time.Time // attribute name NUL value → end of validity, valid ones only
@@ -109,6 +113,14 @@ func (d *Document) KeyStatus(key [32]byte) KeyStatus {
 func (d *Document) NodeKeyRevoked(key [32]byte) bool {
 	s := d.keys[key]
 	return s == KeyRevoked || s == KeyExpired
+}
+
+// Unwritten reports an identity that never wrote to the DID registry
+// and still owns itself: nothing on chain speaks for or against any
+// node key of it, so only its wallet-signed binding can (package stack,
+// Node.AdmitUnpublished).
+func (d *Document) Unwritten() bool {
+	return d.Changed == 0 && d.Owner == d.Identity
 }
 
 // ValidUntil returns when the attribute (name, value) stops being valid,
@@ -178,6 +190,7 @@ func (c *Client) readDocument(ctx context.Context, id common.Address) (*Document
 	}
 	doc, validUntil := c.replay(id, owner, logs, head)
 	doc.ChainID = c.knownChainID(ctx)
+	doc.Changed = changed.Uint64()
 	var expires time.Time
 	if validUntil != math.MaxUint64 {
 		expires = c.now().Add(time.Duration(validUntil-head.Time) * time.Second)

@@ -31,6 +31,8 @@ import (
 //     are cached by the naming client and dropped by its Watch when the
 //     DID registry's events name the wallet. A session already up is not
 //     cut by a revocation: it is refused at its next handshake (rekey).
+//     With Node.AdmitUnpublished, a wallet that never wrote to the
+//     registry is admitted on its verified binding alone.
 //  3. Publish writes this node's node key, binding and underlay endpoint
 //     (and, with Node.Routing, its locator and its routers' endpoints)
 //     into its wallet's DID document, rewriting only what is missing or
@@ -125,12 +127,12 @@ func peerFromDocument(doc *naming.Document) (Peer, error) {
 // checkBinding returns the transport's binding check: the chain's (when
 // Names is set) and then CheckBinding's (when set).
 func (n *Node) checkBinding() func(transport.Binding) error {
-	user, names := n.CheckBinding, n.Names
+	user, names, unpublished := n.CheckBinding, n.Names, n.AdmitUnpublished
 	if names == nil {
 		return user
 	}
 	return func(b transport.Binding) error {
-		if err := checkOnChain(context.Background(), names, b); err != nil {
+		if err := checkOnChain(context.Background(), names, b, unpublished); err != nil {
 			return err
 		}
 		if user != nil {
@@ -141,13 +143,17 @@ func (n *Node) checkBinding() func(transport.Binding) error {
 }
 
 // checkOnChain accepts b only if its node key is valid in its wallet's DID
-// document.
-func checkOnChain(ctx context.Context, names *naming.Client, b transport.Binding) error {
+// document or, with unpublished, if the wallet never wrote to the
+// registry (the caller has verified b's signature and expiry).
+func checkOnChain(ctx context.Context, names *naming.Client, b transport.Binding, unpublished bool) error {
 	ctx, cancel := context.WithTimeout(ctx, checkTimeout)
 	defer cancel()
 	doc, err := names.DIDDocument(ctx, b.Wallet)
 	if err != nil {
 		return fmt.Errorf("stack: DID document of %s: %w", b.Wallet.Hex(), err)
+	}
+	if unpublished && doc.Unwritten() {
+		return nil
 	}
 	if s := doc.KeyStatus(b.NodeKey); s != naming.KeyValid {
 		return fmt.Errorf("%w: node key %s of %s is %s", ErrKeyNotValid, b.NodeKey, b.Wallet.Hex(), s)

@@ -80,6 +80,18 @@ type Node struct {
 	// Watch (naming.OpenEmbedded and naming.Connect do) so revocations
 	// are seen at once rather than after the cache TTL.
 	Names *naming.Client
+	// AdmitUnpublished, with Names, also admits a peer whose wallet never
+	// wrote to the DID registry (naming.Document.Unwritten) on the
+	// strength of its binding alone: the wallet's EIP-191 signature of
+	// the node key, chain and expiry, which transport has verified. Such
+	// a peer is a stranger: it holds no name, cannot be dialed (nothing
+	// publishes where it is), and its binding is revoked only by expiry
+	// or by the wallet's first write to the registry, after which its
+	// document governs as for any peer (live sessions are checked again,
+	// revoke.go). A WatchDog's per-epoch probe wallets, and clients that
+	// only dial out and never paid gas, are such peers. False refuses
+	// them, as before.
+	AdmitUnpublished bool
 	// KeyCheckInterval is how often, with Names, the node checks the
 	// node keys of its live sessions on chain again and cuts the
 	// sessions of keys no longer valid (revoke.go), and looks up where

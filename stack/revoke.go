@@ -29,13 +29,14 @@ const DefaultKeyCheckInterval = 10 * time.Second
 // KeyCheckInterval, the node keys of live sessions (this file) and where
 // routers that went down are now (routers_moved.go).
 type chainChecker struct {
-	names    *naming.Client
-	sessions *transport.Sessions
-	ep       *link.Endpoint
-	log      *slog.Logger
-	ctx      context.Context // ends at stop
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
+	names       *naming.Client
+	unpublished bool // Node.AdmitUnpublished
+	sessions    *transport.Sessions
+	ep          *link.Endpoint
+	log         *slog.Logger
+	ctx         context.Context // ends at stop
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
 }
 
 // startChainChecker starts the checks for n, or returns nil when n has no
@@ -48,7 +49,7 @@ func startChainChecker(n *Node, sessions *transport.Sessions, ep *link.Endpoint,
 	if n.Names == nil || every < 0 || manual {
 		return nil
 	}
-	k := &chainChecker{names: n.Names, sessions: sessions, ep: ep, log: log}
+	k := &chainChecker{names: n.Names, unpublished: n.AdmitUnpublished, sessions: sessions, ep: ep, log: log}
 	k.ctx, k.cancel = context.WithCancel(context.Background())
 	k.wg.Add(1)
 	go k.loop(every)
@@ -79,7 +80,7 @@ func (k *chainChecker) checkAll() {
 		if !ok || !p.Established() {
 			continue
 		}
-		err := checkOnChain(k.ctx, k.names, transport.Binding{Wallet: p.Wallet(), NodeKey: key})
+		err := checkOnChain(k.ctx, k.names, transport.Binding{Wallet: p.Wallet(), NodeKey: key}, k.unpublished)
 		switch {
 		case errors.Is(err, ErrKeyNotValid):
 			k.sessions.Reset(p)

@@ -60,6 +60,14 @@ type CoreConfig struct {
 	// FlowBytes is the range of probe sizes, drawn log-uniform like the
 	// network's ordinary flows; zero means 2 KiB to 128 KiB.
 	FlowBytes [2]int
+	// ProbeFor, when set, makes this core a WatchDog's probe identity
+	// for epoch ProbeEpoch: Wallet is a fresh per-epoch probe wallet the
+	// flows come from (and that signs the receipts any endpoint signs),
+	// it probes in that epoch only, and its results are signed by
+	// ProbeFor and handed in by ProbeFor's own core (Record), never by
+	// this one (ServiceConfig.ProbeNode runs this).
+	ProbeFor   pay.Wallet
+	ProbeEpoch uint64
 
 	Store service.Store
 	Rand  io.Reader
@@ -83,8 +91,20 @@ type (
 		Bytes      int
 		Epoch      uint64
 	}
-	// Probed: this WatchDog's signed result of one probe.
-	Probed struct{ Probe Probe }
+	// Probed: this WatchDog's signed result of one probe; From is the
+	// wallet its flows came from (the WatchDog's own, or a probe
+	// wallet).
+	Probed struct {
+		Probe Probe
+		From  common.Address
+	}
+	// Record hands a WatchDog's core a result its probe identity of the
+	// epoch made (CoreConfig.ProbeFor): it is handed in with the others,
+	// and From goes into the epoch's signed ProbeWallets.
+	Record struct {
+		Probe Probe
+		From  common.Address
+	}
 	// Settled: this Guardian's scores and commitment of an epoch, and the
 	// evidence it scored (what it publishes).
 	Settled struct {
@@ -106,6 +126,10 @@ type Core struct {
 	// session through a router (linkmeter.go).
 	meters     map[meterKey]*Meter
 	linkMeters map[linkMeterKey]*linkMeter
+	// endpoint: the routers each routed peer reaches this host through
+	// (its frameRouters), and what this host last told each peer.
+	peerRouters map[common.Address][]common.Address
+	told        map[common.Address]toldRouters
 	// edge: receipts kept per epoch, and the epochs handed in.
 	collectors map[uint64]*Collector
 	submitted  map[uint64]bool
@@ -114,6 +138,8 @@ type Core struct {
 	probes  []*probeRun // pending, by due time
 	results map[uint64][]Probe
 	seq     uint64
+	// wallets: the probe wallets of each epoch's recorded results.
+	wallets map[uint64]map[common.Address]bool
 	// edge and watchdog: batches for Guardians, kept until acknowledged.
 	outbox map[outKey]*outItem
 	// guardian: the batches received per epoch, by kind and sender.
@@ -242,6 +268,8 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 			out.Result = c.send(cmd, out)
 		case LinkCounts:
 			c.linkCounts(now, cmd, out)
+		case Record:
+			c.record(cmd, out)
 		}
 	}
 	c.tick(now, out)
@@ -255,10 +283,13 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 func (c *Core) start() {
 	c.meters = map[meterKey]*Meter{}
 	c.linkMeters = map[linkMeterKey]*linkMeter{}
+	c.peerRouters = map[common.Address][]common.Address{}
+	c.told = map[common.Address]toldRouters{}
 	c.collectors = map[uint64]*Collector{}
 	c.submitted = map[uint64]bool{}
 	c.planned = map[uint64]bool{}
 	c.results = map[uint64][]Probe{}
+	c.wallets = map[uint64]map[common.Address]bool{}
 	c.outbox = map[outKey]*outItem{}
 	c.batches = map[uint64]map[batchKey][]byte{}
 	c.settled = map[uint64]bool{}
@@ -366,13 +397,9 @@ func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.
 			v, _ := r.MarshalBinary()
 			out.Put(k, v)
 		}
-	case frameSubmit, frameProbes:
-		size := ReceiptSize
-		if b[0] == frameProbes {
-			size = ProbeSize
-		}
-		epoch, _, err := decodeBatch(b, size)
-		if err != nil || c.cfg.Roles&RoleGuardian == 0 {
+	case frameSubmit, frameProbes, frameWallets:
+		epoch, ok := c.batchEpoch(peer, b)
+		if !ok || c.cfg.Roles&RoleGuardian == 0 {
 			return
 		}
 		out.To(peer, binary.BigEndian.AppendUint64([]byte{frameAck, b[0]}, epoch))
@@ -382,6 +409,8 @@ func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.
 		c.batch(epoch)[batchKey{b[0], peer}] = slices.Clone(b)
 		k := binary.BigEndian.AppendUint64([]byte("g"), epoch)
 		out.Put(append(append(k, b[0]), peer[:]...), slices.Clone(b))
+	case frameRouters:
+		c.routersOf(peer, b)
 	case frameAck:
 		if len(b) != 1+1+8 {
 			return
@@ -391,6 +420,26 @@ func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.
 			delete(c.outbox, k)
 			out.Del(outStoreKey(k))
 		}
+	}
+}
+
+// batchEpoch checks the layout of a batch from peer and returns its
+// epoch.
+func (c *Core) batchEpoch(peer common.Address, b []byte) (uint64, bool) {
+	switch b[0] {
+	case frameWallets:
+		var l ProbeWallets
+		if len(b) < batchHeader || l.UnmarshalBinary(b[batchHeader:]) != nil || l.WatchDog != peer {
+			return 0, false
+		}
+		epoch := binary.BigEndian.Uint64(b[1:])
+		return epoch, l.Epoch == epoch
+	case frameProbes:
+		epoch, _, err := decodeBatch(b, ProbeSize)
+		return epoch, err == nil
+	default:
+		epoch, _, err := decodeBatch(b, ReceiptSize)
+		return epoch, err == nil
 	}
 }
 
@@ -427,6 +476,13 @@ func (c *Core) evidenceOf(epoch uint64) Evidence {
 	}
 	slices.SortFunc(keys, func(a, b batchKey) int { return cmp.Or(cmp.Compare(a.kind, b.kind), a.by.Cmp(b.by)) })
 	for _, k := range keys {
+		if k.kind == frameWallets {
+			var l ProbeWallets
+			if l.UnmarshalBinary(m[k][batchHeader:]) == nil && l.WatchDog == k.by {
+				ev.Wallets = append(ev.Wallets, l)
+			}
+			continue
+		}
 		size := ReceiptSize
 		if k.kind == frameProbes {
 			size = ProbeSize
@@ -496,12 +552,33 @@ func (c *Core) probeDone(now time.Time, p *probeRun, answered bool, out *service
 	if answered {
 		pr.RTTMicro = uint32(now.Sub(p.sentAt).Microseconds())
 	}
-	if pr.Sign(c.cfg.Wallet) != nil {
+	signer := c.cfg.Wallet
+	if c.cfg.ProbeFor != nil {
+		signer = c.cfg.ProbeFor
+	}
+	if pr.Sign(signer) != nil {
 		return
 	}
-	c.results[p.epoch] = append(c.results[p.epoch], pr)
-	out.Emit(Probed{Probe: pr})
+	if c.cfg.ProbeFor == nil {
+		c.results[p.epoch] = append(c.results[p.epoch], pr)
+	}
+	out.Emit(Probed{Probe: pr, From: c.self})
 	c.probes = slices.DeleteFunc(c.probes, func(q *probeRun) bool { return q == p })
+}
+
+// record keeps a result of this WatchDog's probe identity (Record).
+func (c *Core) record(r Record, out *service.Effects) {
+	if c.cfg.Roles&RoleWatchDog == 0 || r.Probe.WatchDog != c.self || r.Probe.Verify() != nil {
+		return
+	}
+	c.results[r.Probe.Epoch] = append(c.results[r.Probe.Epoch], r.Probe)
+	if r.From != c.self {
+		if c.wallets[r.Probe.Epoch] == nil {
+			c.wallets[r.Probe.Epoch] = map[common.Address]bool{}
+		}
+		c.wallets[r.Probe.Epoch][r.From] = true
+	}
+	out.Emit(Probed(r))
 }
 
 // flowSize draws a probe's size, log-uniform in cfg.FlowBytes.
@@ -617,7 +694,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 // watch plans, sends and times out a WatchDog's probes, and hands in the
 // results of ended epochs.
 func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
-	if !c.planned[cur] {
+	if !c.planned[cur] && (c.cfg.ProbeFor == nil || cur == c.cfg.ProbeEpoch) {
 		c.planned[cur] = true
 		start := time.Unix(0, int64(cur)*int64(c.cfg.Epoch))
 		if now.After(start) {
@@ -669,6 +746,17 @@ func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
 		}
 		c.post(now, frameProbes, e, items, out)
 		delete(c.results, e)
+		if len(c.wallets[e]) > 0 {
+			l := ProbeWallets{Epoch: e}
+			for w := range c.wallets[e] {
+				l.Wallets = append(l.Wallets, w)
+			}
+			if l.Sign(c.cfg.Wallet) == nil {
+				b, _ := l.MarshalBinary()
+				c.post(now, frameWallets, e, [][]byte{b}, out)
+			}
+			delete(c.wallets, e)
+		}
 	}
 }
 

@@ -64,6 +64,9 @@
 //
 // For an epoch, per Edge:
 //
+//	probe bytes = the part of delivered from endpoints that exactly one
+//	            WatchDog's valid ProbeWallets of the epoch names (shown as
+//	            Score.ProbeBytes, not judged)
 //	flows     = for each (endpoint, session): the highest Bytes of its valid receipts;
 //	            for link receipts (version 2), per session s and each pair
 //	            of endpoints (f, t) with s = LinkSession(f, t):
@@ -133,6 +136,26 @@
 // order (OpenZeppelin's MerkleProof convention), and a last odd node moves
 // up a level unchanged.
 //
+// A WatchDog's list of its probe wallets of an epoch (ProbeWallets), at
+// most 1,024, sorted ascending, no repeats:
+//
+//	version   1   = 1
+//	epoch     8
+//	watchdog 20   the signer's wallet
+//	count     2
+//	wallets  20 each
+//	sig      65   over keccak256("\x19anynet relay probe wallets\n" || all of the above)
+//
+// It travels to Guardians as frame 7 (epoch, then the list) beside the
+// probe results. Vector (probewallets_test.go): the vector wallet's list
+// of 0x…f2, 0x…f1 (and 0x…f2 again) in epoch 42 signs as
+//
+//	01000000000000002a 167dd06b3f29b72eb83e68b2ba90b52dc75471c2 0002
+//	00000000000000000000000000000000000000f1
+//	00000000000000000000000000000000000000f2
+//	be14aa67ae96bbc608fba5af2a77241e6301d595e774df8014c1afd917fb1877
+//	09a06a3cad1d09258f40b65036354b9d13c6423278cd3eedae623f77a20aebd3 00
+//
 // Test vectors (wire_test.go), signed by the wallet of
 // keccak256("anynet relay test vector"), 0x167dd06B3f29b72eB83e68b2BA90B52DC75471c2:
 //
@@ -159,7 +182,7 @@
 // bytes); the answer is 0, a u32 length and the encoding below, or 1 if
 // it holds none. The encoding (at most MaxPublished bytes):
 //
-//	version     1   = 1
+//	version     1   = 2
 //	epoch       8
 //	guardian   20
 //	price      32   Params.PricePerGiB, uint256
@@ -168,12 +191,14 @@
 //	watchdogs   2 + 20 each
 //	receipts    4 + (20 submitting Edge || 138 receipt) each
 //	prior       4 + (20 Edge || 8 strikes) each (Evidence.Prior)
+//	wallets     4 + (2 length || a ProbeWallets) each (Evidence.Wallets)
 //	probes      4 + 131 each, to the end
 //
-// Test vector (published_test.go): the receipt and probe above, scored
-// by 0x…e2 under DefaultParams with the vector wallet as only WatchDog,
-// the Edge carrying one strike, encode to 468 bytes with keccak256
-// 0xbeabae5020971736356d1af47db5561c86615a69b99dbdd9d1228ef268b08e4b.
+// Test vector (published_test.go): the receipt, probe and probe wallet
+// list above, scored by 0x…e2 under DefaultParams with the vector
+// wallet as only WatchDog, the Edge carrying one strike, encode to 610
+// bytes with keccak256
+// 0xa3aa0376f2465f4312e1fe859e1b3ca824205afb1eccb23dbabaf13b5c5a1b24.
 // Recompute runs Compute and Commit on it and compares the root and
 // total with RelayCredits' epochs(epoch): `anynet relay score EPOCH`.
 //
@@ -230,10 +255,51 @@
 // (it would need the endpoint's signature), and one end colluding with
 // it cannot either (the other end's count bounds it).
 //
-// Only the router a host is attached to gets its receipts: in a path
-// through two routers each holds one end's receipts and neither is
-// credited for it (the hosts do not learn the routers beyond their
-// own).
+// On a path through two routers (A → R1 → R2 → B) each host knows only
+// its own router, so each host tells the other, inside the relay
+// service (frame 8 on RelayPort: a count byte and up to four router
+// wallets), the routers it reaches it through, once an epoch and when
+// they change; it then also signs its receipts of that session for the
+// peer's routers (its own count: one path carries the same frames) and
+// sends each router its own. So R1 and R2 each hold both ends'
+// receipts for both directions and are credited as a single router
+// would be. A router starts being counted for the peer's routers when
+// the peer's frame arrives, so the first moments of a new session are
+// credited to the far router at the lower, later count. What this
+// trusts: a host names its own routers truthfully; one that names a
+// router not on the path (colluding with it) makes it credited at most
+// the honest end's count of the session, as a colluding end already
+// could with a second receipt of its own. Checking a named router
+// against the peer's locator prefix on chain is not done.
+//
+// # Probe wallets
+//
+// A WatchDog that probed from its own wallet would be known to every
+// Edge it probes. With ServiceConfig.ProbeNode it probes from a fresh
+// wallet each epoch instead (probenode.go): a random key, a node of its
+// own (its own node key and underlay socket) that never publishes, never
+// holds funds and never sends a transaction, running a probe core
+// (CoreConfig.ProbeFor) for that epoch only. Its handshake carries the
+// binding every node sends — the probe wallet's EIP-191 signature of
+// its node key, chain and expiry — and nothing of the WatchDog's. An
+// Edge admits it because it runs with stack.Node.AdmitUnpublished: a
+// wallet that never wrote to the DID registry is admitted on its
+// binding alone (DESIGN.md: "the binding rides in the handshake … then
+// checks the DID document for revocation"; such a wallet has nothing to
+// revoke until its first write, after which its document governs). What
+// that changes: any wallet that never wrote, a WatchDog's or a phone's,
+// may open a session with such a node without paying gas, so an Edge
+// sees probes as it sees every stranger — a wallet with no name, no DID
+// document and no history, which services must treat as unknown (they
+// grant by wallet, so it holds no grant). The results are signed by the
+// WatchDog's wallet as before, and after the epoch the WatchDog hands
+// in, with them, its signed list of the epoch's probe wallets
+// (ProbeWallets); the Guardian publishes it, and Score.ProbeBytes shows
+// how much of an Edge's credit the probes vouched for. Left: the probe
+// partner (ProbePartner) is still one long-lived published wallet, the
+// probe node shares the WatchDog's IP address, and the anonymity set
+// is the Edge's unpublished clients: an Edge serving none would see
+// every unpublished wallet as a probe.
 //
 // # What is not here yet
 //
@@ -241,11 +307,6 @@
 // meter flows that Edges relay at the service layer (frames on
 // RelayPort), and the simulator's "relay" workload runs it at 1,000
 // nodes (service-layer relaying; the simulator does not run link
-// receipts). WatchDogs' probe wallets are long-lived: an Edge that
-// learns them could tell probes apart. Rotating them per epoch needs a
-// node key valid in each fresh wallet's DID document (package stack
-// refuses a binding the chain does not list), so a chain write per
-// epoch that must not be traceable to the WatchDog; not done.
-// Settlement on chain (Contract) is complete and tested on the
-// embedded chain.
+// receipts; its WatchDogs probe from their own wallets). Settlement on
+// chain (Contract) is complete and tested on the embedded chain.
 package relay

@@ -45,5 +45,5 @@ func ExampleRecompute() {
 	fmt.Println("evidence", len(b), "bytes, root", hex.EncodeToString(v.Commitment.Root[:4])+"…")
 	// Output:
 	// 0x00000000000000000000000000000000000000e1: ok, 1073741824 bytes, 1/1 probes, gross 1000000000000000 fee 20000000000000 net 980000000000000 wei
-	// evidence 440 bytes, root a87ef325…
+	// evidence 444 bytes, root a87ef325…
 }

@@ -55,18 +55,81 @@ type linkMeter struct {
 	signedAt              uint64 // bytes (this epoch) in the last receipt
 }
 
-// linkCounts turns a sample of the link meter into receipts.
+// toldRouters is what a host last told a peer of its routers.
+type toldRouters struct {
+	epoch   uint64
+	routers string // the routers' addresses, concatenated in order
+}
+
+// linkCounts turns a sample of the link meter into receipts: for the
+// routers this host reaches each peer through, and for those the peer
+// said it reaches this host through (frameRouters), so that on a path
+// through two routers each gets receipts from both ends. It tells each
+// peer its own routers when they change and once an epoch.
 func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 	cur := c.epochOf(now)
 	counts := slices.Clone(lc.Counts)
-	slices.SortFunc(counts, func(a, b LinkCount) int { return cmp.Or(a.Router.Cmp(b.Router), a.Peer.Cmp(b.Peer)) })
-	for _, n := range counts {
-		if n.Router == c.self || n.Peer == c.self {
+	slices.SortFunc(counts, func(a, b LinkCount) int { return cmp.Or(a.Peer.Cmp(b.Peer), a.Router.Cmp(b.Router)) })
+	for i := 0; i < len(counts); {
+		peer := counts[i].Peer
+		j := i
+		for j < len(counts) && counts[j].Peer == peer {
+			j++
+		}
+		own := counts[i:j]
+		i = j
+		if peer == c.self {
 			continue
 		}
-		c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(c.self, n.Peer)}, n.SentBytes, n.SentFrames, out)
-		c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(n.Peer, c.self)}, n.RecvBytes, n.RecvFrames, out)
+		var mine []common.Address
+		for _, n := range own {
+			if n.Router == c.self {
+				continue
+			}
+			mine = append(mine, n.Router)
+			c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(c.self, peer)}, n.SentBytes, n.SentFrames, out)
+			c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(peer, c.self)}, n.RecvBytes, n.RecvFrames, out)
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		// The peer's routers: what went through this host's routers went
+		// through them too (one path), counted the same.
+		var sent, sentF, recv, recvF uint64
+		for _, n := range own {
+			sent, sentF, recv, recvF = sent+n.SentBytes, sentF+n.SentFrames, recv+n.RecvBytes, recvF+n.RecvFrames
+		}
+		for _, r := range c.peerRouters[peer] {
+			if slices.Contains(mine, r) || r == c.self || r == peer {
+				continue
+			}
+			c.linkSample(now, cur, linkMeterKey{r, LinkSession(c.self, peer)}, sent, sentF, out)
+			c.linkSample(now, cur, linkMeterKey{r, LinkSession(peer, c.self)}, recv, recvF, out)
+		}
+		if len(mine) > maxPathRouters {
+			mine = mine[:maxPathRouters]
+		}
+		var key []byte
+		for _, r := range mine {
+			key = append(key, r[:]...)
+		}
+		if t := c.told[peer]; t.epoch != cur || t.routers != string(key) {
+			c.told[peer] = toldRouters{cur, string(key)}
+			out.To(peer, append([]byte{frameRouters, byte(len(mine))}, key...))
+		}
 	}
+}
+
+// routersOf keeps the routers a peer says it reaches this host through.
+func (c *Core) routersOf(peer common.Address, b []byte) {
+	if len(b) < 2 || int(b[1]) > maxPathRouters || len(b) != 2+20*int(b[1]) {
+		return
+	}
+	var rs []common.Address
+	for at := 2; at < len(b); at += 20 {
+		rs = append(rs, common.BytesToAddress(b[at:at+20]))
+	}
+	c.peerRouters[peer] = rs
 }
 
 func (c *Core) linkSample(now time.Time, cur uint64, k linkMeterKey, bytes, frames uint64, out *service.Effects) {

@@ -95,9 +95,10 @@ func forwarded(r *stack.Node, from, to common.Address) (bytes, frames uint64) {
 // B's relay services sign link receipts from their own link meters and
 // hand them to R's Edge core, which submits them to the Guardian G. In
 // the settled epoch R's receipts for each direction are signed by both
-// ends, the sender's count and the receiver's match each other and
-// the router's own meter within 1 % (all three count frames as on the
-// wire), and R is credited exactly the lower of the two per direction.
+// ends, the sender's count matches the router's own meter within 1 %
+// (both count frames as on the wire), the receiver's is at most the
+// sender's and at least the payload, and R is credited exactly the
+// lower of the two per direction.
 // A router that raises a count it was signed is fraudulent and earns
 // nothing; one with a receipt from one end only is not credited for it.
 func TestLinkReceipts(t *testing.T) {
@@ -242,11 +243,15 @@ func TestLinkReceipts(t *testing.T) {
 			t.Errorf("%s: %d and %d differ by more than 1 %%", what, x, y)
 		}
 	}
-	within("A→B, A's and B's receipts", aSent, bRecv)
+	// The senders' receipts match what R forwarded; a receiver may have
+	// got less than was forwarded (frames the underlay dropped under load
+	// and TCP sent again: seen in CI), never more.
 	within("A→B, A's receipt and R's meter", aSent, fwdAB)
-	within("B→A, B's and A's receipts", bSent, aRecv)
 	within("B→A, B's receipt and R's meter", bSent, fwdBA)
-	if aSent < toB || bSent < toA {
+	if bRecv > aSent+aSent/100 || aRecv > bSent+bSent/100 {
+		t.Errorf("a receiver signed more than its sender: A→B %d of %d, B→A %d of %d", bRecv, aSent, aRecv, bSent)
+	}
+	if aSent < toB || bSent < toA || bRecv < toB || aRecv < toA {
 		t.Errorf("receipts below the payload: A sent %d of %d, B %d of %d", aSent, toB, bSent, toA)
 	}
 

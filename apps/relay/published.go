@@ -24,6 +24,10 @@ const MaxPublished = 64 << 20
 
 const publishedHead = 1 + 8 + 20 + 32 + 7*8 + 2
 
+// publishedVersion is the first byte of published evidence (2: with the
+// WatchDogs' probe wallet lists).
+const publishedVersion = 2
+
 // MarshalBinary encodes p (see "Published evidence" in the package doc).
 func (p *Published) MarshalBinary() ([]byte, error) {
 	pp := p.Params
@@ -39,7 +43,7 @@ func (p *Published) MarshalBinary() ([]byte, error) {
 	}
 	ev := p.Evidence
 	b := make([]byte, 0, publishedHead+20*len(pp.WatchDogs)+12+len(ev.Receipts)*(20+ReceiptSize)+len(ev.Prior)*standingSize+len(ev.Probes)*ProbeSize)
-	b = append(b, Version)
+	b = append(b, publishedVersion)
 	b = binary.BigEndian.AppendUint64(b, ev.Epoch)
 	b = append(b, p.Guardian[:]...)
 	b = append(b, common.BigToHash(price).Bytes()...)
@@ -61,6 +65,14 @@ func (p *Published) MarshalBinary() ([]byte, error) {
 	b = binary.BigEndian.AppendUint32(b, uint32(len(ev.Prior)))
 	for _, st := range ev.Prior {
 		b = binary.BigEndian.AppendUint64(append(b, st.Edge[:]...), st.Strikes)
+	}
+	b = binary.BigEndian.AppendUint32(b, uint32(len(ev.Wallets)))
+	for i := range ev.Wallets {
+		l, err := ev.Wallets[i].MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		b = append(binary.BigEndian.AppendUint16(b, uint16(len(l))), l...)
 	}
 	b = binary.BigEndian.AppendUint32(b, uint32(len(ev.Probes)))
 	for _, pr := range ev.Probes {
@@ -87,7 +99,7 @@ func (p *Published) UnmarshalBinary(b []byte) error {
 	if len(b) < publishedHead {
 		return bad("short header")
 	}
-	if b[0] != Version {
+	if b[0] != publishedVersion {
 		return bad(fmt.Sprintf("version %d", b[0]))
 	}
 	var out Published
@@ -129,6 +141,30 @@ func (p *Published) UnmarshalBinary(b []byte) error {
 	for range n {
 		out.Evidence.Prior = append(out.Evidence.Prior, Standing{Edge: common.BytesToAddress(b[at : at+20]), Strikes: binary.BigEndian.Uint64(b[at+20:])})
 		at += standingSize
+	}
+	n = int(binary.BigEndian.Uint32(b[at:]))
+	at += 4
+	if (len(b)-at)/2 < n {
+		return bad("short probe wallet lists")
+	}
+	for range n {
+		if len(b)-at < 2 {
+			return bad("short probe wallet list")
+		}
+		m := int(binary.BigEndian.Uint16(b[at:]))
+		at += 2
+		if len(b)-at < m+4 {
+			return bad("short probe wallet list")
+		}
+		var l ProbeWallets
+		if err := l.UnmarshalBinary(b[at : at+m]); err != nil {
+			return fmt.Errorf("published evidence: %w", err)
+		}
+		out.Evidence.Wallets = append(out.Evidence.Wallets, l)
+		at += m
+	}
+	if len(b)-at < 4 {
+		return bad("no probe list")
 	}
 	n = int(binary.BigEndian.Uint32(b[at:]))
 	at += 4

@@ -14,9 +14,9 @@ import (
 )
 
 // vectorPublished is the published evidence of the package doc's
-// vector: the vector receipt and probe, scored by 0x…e2 under
-// DefaultParams with the vector wallet as the only WatchDog, the Edge
-// carrying one strike from the epoch before.
+// vector: the vector receipt, probe and probe wallet list, scored by
+// 0x…e2 under DefaultParams with the vector wallet as the only
+// WatchDog, the Edge carrying one strike from the epoch before.
 func vectorPublished(t testing.TB) *Published {
 	t.Helper()
 	var r Receipt
@@ -26,21 +26,22 @@ func vectorPublished(t testing.TB) *Published {
 	if r.UnmarshalBinary(rb) != nil || p.UnmarshalBinary(pb) != nil {
 		t.Fatal("vectors do not decode")
 	}
+	l := vectorProbeWallets(t)
 	return &Published{
 		Guardian: common.HexToAddress("0x00000000000000000000000000000000000000e2"),
 		Params:   DefaultParams(vectorWallet().Address()),
 		Evidence: Evidence{Epoch: 42, Receipts: []Submitted{{By: vectorEdge, Receipt: r}}, Probes: []Probe{p},
-			Prior: []Standing{{Edge: vectorEdge, Strikes: 1}}},
+			Prior: []Standing{{Edge: vectorEdge, Strikes: 1}}, Wallets: []ProbeWallets{l}},
 	}
 }
 
 const (
-	vectorPublishedHead = "01000000000000002a00000000000000000000000000000000000000e2" +
+	vectorPublishedHead = "02000000000000002a00000000000000000000000000000000000000e2" +
 		"00000000000000000000000000000000000000000000000000038d7ea4c68000" +
 		"00000000000000c8" + "0000001000000000" + "000000000000000a" + "00000000000ea600" + "00000000000927c0" + "000000000000012c" + "0000000000000003" +
 		"0001167dd06b3f29b72eb83e68b2ba90b52dc75471c2"
-	vectorPublishedLen    = 468
-	vectorPublishedKeccak = "0xbeabae5020971736356d1af47db5561c86615a69b99dbdd9d1228ef268b08e4b"
+	vectorPublishedLen    = 610
+	vectorPublishedKeccak = "0xa3aa0376f2465f4312e1fe859e1b3ca824205afb1eccb23dbabaf13b5c5a1b24"
 )
 
 func TestPublishedVector(t *testing.T) {
@@ -69,7 +70,7 @@ func TestPublishedRefused(t *testing.T) {
 	b, _ := vectorPublished(t).MarshalBinary()
 	for name, bad := range map[string][]byte{
 		"empty":         nil,
-		"version":       append([]byte{2}, b[1:]...),
+		"version":       append([]byte{1}, b[1:]...),
 		"short":         b[:len(b)-1],
 		"long":          append(append([]byte{}, b...), 0),
 		"header only":   b[:publishedHead],

@@ -82,6 +82,9 @@ type Evidence struct {
 	Receipts []Submitted
 	Probes   []Probe
 	Prior    []Standing
+	// Wallets are the WatchDogs' signed lists of the wallets they probed
+	// from (ProbeWallets): shown in Score.ProbeBytes, not judged.
+	Wallets []ProbeWallets
 }
 
 // Standing is what an Edge carries from one epoch to the next: Strikes
@@ -115,16 +118,20 @@ type Score struct {
 	// counterpart); never credited.
 	Unmatched uint64
 	Endpoints int
-	Probes    uint64
-	Answered  uint64
-	AvailPPM  uint64 // answered * 10^6 / probes, rounded down
-	BoundPPM  uint64 // AvailabilityBound(answered, probes, BoundZ): what is judged
-	Strikes   uint64 // epochs in a row judged below WarnPPM or fraudulent, this one included
-	Status    Status
-	Why       string // for every status but ok: the reason, in words
-	Gross     *big.Int
-	Fee       *big.Int
-	Net       *big.Int // what the Edge can claim
+	// ProbeBytes is the part of Delivered vouched for by wallets a
+	// WatchDog declared as its probe wallets of the epoch (Evidence.
+	// Wallets): shown, not judged.
+	ProbeBytes uint64
+	Probes     uint64
+	Answered   uint64
+	AvailPPM   uint64 // answered * 10^6 / probes, rounded down
+	BoundPPM   uint64 // AvailabilityBound(answered, probes, BoundZ): what is judged
+	Strikes    uint64 // epochs in a row judged below WarnPPM or fraudulent, this one included
+	Status     Status
+	Why        string // for every status but ok: the reason, in words
+	Gross      *big.Int
+	Fee        *big.Int
+	Net        *big.Int // what the Edge can claim
 }
 
 // Scores is an epoch's result: one Score per Edge in ascending address
@@ -234,6 +241,8 @@ func Compute(ev Evidence, p Params) Scores {
 		}
 	}
 
+	owners := probeOwners(ev.Wallets, dogs, ev.Epoch)
+
 	prior := map[common.Address]uint64{}
 	for _, st := range ev.Prior {
 		prior[st.Edge] = max(prior[st.Edge], st.Strikes)
@@ -242,9 +251,12 @@ func Compute(ev Evidence, p Params) Scores {
 	for edge := range edges {
 		e := get(edge)
 		s := Score{Edge: edge, Endpoints: len(e.endpoints), Unmatched: unmatched[edge], Gross: new(big.Int), Fee: new(big.Int), Net: new(big.Int)}
-		for _, b := range e.endpoints {
+		for w, b := range e.endpoints {
 			s.Claimed += b
 			s.Delivered += min(b, p.CapPerEndpoint)
+			if _, probe := owners[w]; probe {
+				s.ProbeBytes += min(b, p.CapPerEndpoint)
+			}
 		}
 		for _, ok := range e.probes {
 			s.Probes++

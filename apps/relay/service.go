@@ -3,6 +3,7 @@ package relay
 import (
 	"cmp"
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
@@ -73,6 +74,23 @@ type ServiceConfig struct {
 	// (linkmeter.go); nil signs none.
 	LinkMeter  LinkMeter
 	MeterEvery time.Duration
+
+	// ProbeNode, for a WatchDog, sends its probes from a fresh wallet
+	// each epoch (probewallets.go): shortly before an epoch starts, the
+	// service draws a new key, asks ProbeNode for a node of that wallet
+	// (one that never wrote to the chain: a stack.Node with its own node
+	// key and underlay, not published), runs the probe identity's core
+	// on it for the epoch (CoreConfig.ProbeFor) and closes it after.
+	// Results are signed by Wallet as always, and the epoch's probe
+	// wallets are named, signed, with the results handed in after the
+	// epoch. Edges must admit wallets that never published
+	// (stack.Node.AdmitUnpublished). Nil probes from Wallet itself.
+	ProbeNode func(ctx context.Context, key *ecdsa.PrivateKey) (ProbeNode, error)
+
+	// probeFor and probeEpoch configure the service of a probe identity
+	// (CoreConfig.ProbeFor, ProbeEpoch).
+	probeFor   pay.Wallet
+	probeEpoch uint64
 
 	// Port is the overlay port of the core; zero means RelayPort. A
 	// Guardian serves its evidence on EvidencePort.
@@ -152,10 +170,15 @@ func StartService(cfg ServiceConfig) (*Service, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.ctx, s.stop = context.WithCancel(context.Background())
+	edges, perEpoch := cfg.Edges, cfg.ProbesPerEpoch
+	probing := cfg.ProbeNode != nil && cfg.Roles&RoleWatchDog != 0 && cfg.probeFor == nil
+	if probing { // the probe identities probe (probenode.go)
+		edges, perEpoch = nil, 0
+	}
 	core := NewCore(CoreConfig{Wallet: cfg.Wallet, Roles: cfg.Roles, Epoch: cfg.Epoch, Grace: cfg.Grace,
-		Guardians: cfg.Guardians, Params: cfg.Params, ReceiptEvery: cfg.ReceiptEvery, Edges: cfg.Edges,
-		ProbePartner: cfg.ProbePartner, ProbesPerEpoch: cfg.ProbesPerEpoch, ProbeTimeout: cfg.ProbeTimeout,
-		Store: cfg.Store, Rand: cfg.Rand})
+		Guardians: cfg.Guardians, Params: cfg.Params, ReceiptEvery: cfg.ReceiptEvery, Edges: edges,
+		ProbePartner: cfg.ProbePartner, ProbesPerEpoch: perEpoch, ProbeTimeout: cfg.ProbeTimeout,
+		ProbeFor: cfg.probeFor, ProbeEpoch: cfg.probeEpoch, Store: cfg.Store, Rand: cfg.Rand})
 	s.obs = &observer{core: core, self: cfg.Wallet.Address(), roles: cfg.Roles, epoch: cfg.Epoch, params: cfg.Params, store: cfg.Store}
 	if cfg.Roles&RoleGuardian != 0 {
 		ln, err := cfg.Host.Listen("tcp", fmt.Sprintf(":%d", EvidencePort))
@@ -189,6 +212,10 @@ func StartService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Refresh != nil {
 		s.wg.Add(1)
 		go s.refreshLoop()
+	}
+	if probing {
+		s.wg.Add(1)
+		go s.probeLoop()
 	}
 	return s, nil
 }

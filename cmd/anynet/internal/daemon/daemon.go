@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -187,6 +188,9 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		Routing:    routing,
 		Timers:     o.Timers,
 		Logger:     log,
+		// An Edge admits wallets that never published (a WatchDog's
+		// per-epoch probe wallets among them: apps/relay).
+		AdmitUnpublished: slices.Contains(cfg.RelayRoles, "edge"),
 	}
 	if o.Key == nil {
 		var berr error

@@ -2,9 +2,11 @@ package daemon
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"errors"
 	"fmt"
 	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +19,8 @@ import (
 	"github.com/anynet/anynet/apps/relay"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/stack"
+	"github.com/anynet/anynet/transport"
 )
 
 // This file serves relay incentives (apps/relay): the node's
@@ -107,6 +111,9 @@ func (d *Daemon) startRelay(ctx context.Context) error {
 		Store: st, Contract: contract, Epoch: cfg.RelayEpoch, Guardians: guardians, Params: params,
 		Edges: edges, ProbePartner: partner, ProbesPerEpoch: 2 * int(params.MinProbes),
 		OnEvent: d.relayEvent, Logger: d.log.With("svc", "relay")}
+	if roles&relay.RoleWatchDog != 0 {
+		scfg.ProbeNode = d.probeNode // a fresh wallet each epoch
+	}
 	if len(guardians) > 0 {
 		scfg.LinkMeter = d.node // receipts for the routers this host's traffic goes through
 	}
@@ -124,6 +131,22 @@ func (d *Daemon) startRelay(ctx context.Context) error {
 		d.log.Info("relay roles", "roles", roles.String(), "epoch", cfg.RelayEpoch, "guardians", len(guardians), "contract", contractAddr(contract))
 	}
 	return nil
+}
+
+// probeNode starts a WatchDog's probe node for a fresh wallet: its own
+// node key and UDP socket (on the host of --listen), reading the chain,
+// never publishing.
+func (d *Daemon) probeNode(ctx context.Context, key *ecdsa.PrivateKey) (relay.ProbeNode, error) {
+	host, _, err := net.SplitHostPort(d.cfg.Listen)
+	if err != nil {
+		host = ""
+	}
+	n := &stack.Node{Wallet: transport.NewKeySigner(key), Names: d.names, ChainID: d.chainID.Uint64(),
+		ListenAddr: net.JoinHostPort(host, "0"), Logger: d.log.With("svc", "relay-probe")}
+	if err := n.Up(ctx); err != nil {
+		return nil, fmt.Errorf("relay: probe node: %w", err)
+	}
+	return n, nil
 }
 
 func containsAddr(list []common.Address, a common.Address) bool {

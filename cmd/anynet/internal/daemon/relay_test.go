@@ -19,8 +19,10 @@ import (
 // TestRelayDaemons: four daemons on one embedded chain take relay roles
 // from their configuration. The Guardian deploys RelayCredits and names
 // it in its DID entry, where the others find it; the WatchDog probes the
-// Edge with flows the endpoint echoes, the endpoint and the WatchDog
-// sign receipts for what the Edge delivered, the Guardian settles the
+// Edge, from a fresh wallet each epoch, with flows the endpoint echoes
+// (the Edge never has a session with the WatchDog's own wallet), the
+// endpoint and the probe wallet sign receipts for what the Edge
+// delivered, the Guardian settles the
 // epoch and commits it; through the control API the endpoint recomputes
 // the epoch from the Guardian's published evidence (match), and the
 // Edge sees its score with the fee, claims and withdraws.
@@ -126,5 +128,10 @@ func TestRelayDaemons(t *testing.T) {
 	}
 	if ws, err := ds["watchdog"].RelayStatus(ctx); err != nil || len(ws.Probes) == 0 || ws.Probes[0].Edge != common.HexToAddress(w["edge"]).Hex() {
 		t.Fatalf("watchdog status: %+v, %v", ws, err)
+	}
+	for _, ps := range ds["edge"].node.PeerStates() {
+		if ps.Wallet == common.HexToAddress(w["watchdog"]) {
+			t.Fatal("the Edge has a session with the WatchDog's own wallet")
+		}
 	}
 }
