@@ -86,12 +86,15 @@ func (s *Service) event(e any) {
 			delete(s.gaveUp, e.Req)
 		} else {
 			s.pubs[e.Req] = e
+			forgetBefore(s.pubs, e.Req)
 		}
+		forgetBefore(s.gaveUp, e.Req)
 	case FetchDone:
 		if s.gaveUp[e.Req] {
 			delete(s.gaveUp, e.Req)
 		} else {
 			s.fetches[e.Req] = e
+			forgetBefore(s.fetches, e.Req)
 		}
 	case Stored:
 		s.stored++
@@ -101,6 +104,22 @@ func (s *Service) event(e any) {
 	s.mu.Unlock()
 	if s.onEvent != nil {
 		s.onEvent(e)
+	}
+}
+
+// keepAnswers is how many request ids back an answer nobody waits for
+// (a publish queued before a restart) is kept.
+const keepAnswers = 4096
+
+// forgetBefore drops answers older than keepAnswers requests before req.
+func forgetBefore[T any](m map[uint64]T, req uint64) {
+	if len(m) <= keepAnswers {
+		return
+	}
+	for r := range m {
+		if r+keepAnswers < req {
+			delete(m, r)
+		}
 	}
 }
 
