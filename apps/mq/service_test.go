@@ -17,7 +17,9 @@ import (
 // embedded engine (NATSEngine), bob's with none. Bob is refused until
 // alice grants him; he publishes (an id and its repeat: one message),
 // fetches with a durable consumer the first fetch makes, acks, naks
-// (redelivered), terms (into the dead-letter stream). While alice's
+// (redelivered), terms (into the dead-letter stream); on a consumer
+// with MaxDeliver 2 a message he never acks is dead-lettered after its
+// second delivery. While alice's
 // core is down bob's publish waits in his outbox; bob's service
 // restarts over the same store; when alice's core is back, the publish
 // is delivered, once.
@@ -130,6 +132,42 @@ func TestServiceOverNATSEngine(t *testing.T) {
 			t.Fatalf("dead letters: %+v %v", dl, err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+
+	// A consumer with MaxDeliver 2 (alice's, on her engine): a message
+	// bob never acks goes to the dead letters after its second delivery.
+	if err := eng.AddConsumer(time.Now(), "ORDERS", ConsumerSpec{Name: "strict", AckWait: time.Second, MaxDeliver: 2, StartSeq: ds[0].Seq}); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(time.Minute)
+	for deliveries := 0; ; {
+		got, err := bob.Fetch(ctx, a, "ORDERS", "strict", 10, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range got {
+			if d.ID != "o-1" { // the others are acked
+				if err := bob.Settle(ctx, a, "ORDERS", "strict", d.Seq, Ack, 0); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			if d.Deliveries != deliveries+1 {
+				t.Fatalf("strict consumer: %+v after %d deliveries", d, deliveries)
+			}
+			deliveries++
+		}
+		dl, _ := eng.DeadLetters(time.Now(), "ORDERS")
+		if i := slices.IndexFunc(dl, func(d DeadLetter) bool { return d.Consumer == "strict" }); i >= 0 {
+			if dl[i].ID != "o-1" || dl[i].Reason != "max_deliveries" || deliveries != 2 {
+				t.Fatalf("dead letter %+v after %d deliveries", dl[i], deliveries)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no dead letter after %d deliveries", deliveries)
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
 
 	// Alice's core goes down (bob closes first, so that her port is
