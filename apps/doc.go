@@ -26,6 +26,7 @@
 //	vpn       apps/vpn  tcp 1080 (tunnels: TCP      AnynetExit = "v=1 region=<text> price=<text> policy=<summary>"
 //	                    and UDP as datagrams)
 //	mq        apps/mq   tcp 4222 (NATS, JetStream) AnynetMQ = "nats:4222"
+//	                    tcp 4223 (queue cores: mq.Core)
 //	                    tcp 6222 (cluster routes, members only)
 //	                    loopback 127.0.0.1:4222 (gateway for NATS clients)
 //	relay     apps/relay tcp 4300 (flows,          AnynetRelay = "<role> eip155:<chain id>:<0x RelayCredits>[ fee=<bps>]"
@@ -85,10 +86,13 @@
 // delayed messages, replay; a dead-letter stream; a loopback gateway
 // (with a password) through which standard NATS clients reach any
 // wallet's queues; replicated clusters of wallets that agree. The
-// engine has its own goroutines and clock, so the simulator runs the
-// overlay layer as a sans-I/O core (mq.Core) over mq.MemEngine, a
-// deterministic JetStream subset that TestEngineConformance checks
-// against the real engine; nodes run the engine itself.
+// engine has its own goroutines and clock, so the overlay layer is a
+// sans-I/O core (mq.Core: policy, outbox, resends) over an engine
+// interface: nodes run it in the shared runner over the embedded engine
+// (mq.Service; `anynet mq pub/fetch --host` use it), the simulator over
+// mq.MemEngine, a deterministic JetStream subset that
+// TestEngineConformance checks against the real engine. Standard NATS
+// clients keep the NATS protocol to the engine.
 //
 // apps/relay: relay incentives — endpoints sign cumulative receipts for
 // the bytes Edges deliver to them, WatchDogs probe Edges with

@@ -13,35 +13,43 @@ import (
 	"github.com/anynet/anynet/apps/service"
 )
 
-// CorePort is the overlay port of Core's frames in the simulator.
+// CorePort is the overlay port of Core's frames, on nodes and in the
+// simulator.
 const CorePort = 4223
 
 // RetryAfter is how long a Core waits for a publish's answer before it
 // sends it again (with the same id: the engine keeps one copy).
 const RetryAfter = 3 * time.Second
 
+// DownRetry is how soon after a Down a Core sends its host's unanswered
+// publishes again (at most; RetryAfter from their last send if that is
+// sooner): a connection that failed at once (the host is off) is not
+// dialed again in a busy loop.
+const DownRetry = time.Second
+
 // Core is the overlay layer of the queues as a sans-I/O state machine
-// (service.Core), for the simulator: who a client is (the wallet the
-// overlay verified, Input.Peer), what the owner's Policy lets it do
-// (the same Grant as the engine's permissions on a node: publish to
-// matching subjects, consume named streams), and the engine behind it
-// (an Engine: the simulator's MemEngine). As a client, it sends a
-// wallet's publishes, fetches and settlements to the host wallet's
-// core, keeps each publish (in its store) until the host acknowledged
-// it, and sends it again with the same id after a Down, a restart or
-// RetryAfter: at least once, one copy within the engine's window.
+// (service.Core): who a client is (the wallet the overlay verified,
+// Input.Peer), what the owner's Policy lets it do (the same Grant as
+// the engine's permissions for NATS clients: publish to matching
+// subjects, consume named streams), and the engine behind it (an
+// Engine: NATSEngine on a node, MemEngine in the simulator). As a
+// client, it sends a wallet's publishes, fetches and settlements to the
+// host wallet's core, keeps each publish in its store (the outbox)
+// until the host acknowledged it, and sends it again with the same id
+// after a Down (DownRetry), a restart or RetryAfter: at least once, one
+// copy within the engine's window. A publish without an id gets one
+// (the wallet, the store's epoch and the request number), so that its
+// resends are one message too.
 //
-// A node does not run Core: it carries the NATS protocol itself from a
-// verified wallet's overlay connection to the embedded engine (Server),
-// with the same Policy. Core is the part of that path that has state
-// and can be driven in virtual time; see the package doc's "The
-// simulator".
+// A node runs it with Service (the shared runner, CorePort) over its
+// embedded engine; the simulator runs it over MemEngine (sim/mq.go).
 type Core struct {
 	self  common.Address
 	st    service.Store
 	eng   Engine
 	pol   Policy
-	next  uint64    // the next request id
+	epoch uint64    // when this store's core first started (unix ns): part of ids it makes
+	next  uint64    // the last request id given
 	pubs  []*outPub // by request id
 	fetch []fetched // fetches sent and not answered, oldest first (at most maxFetches)
 }
@@ -64,7 +72,11 @@ type fetched struct {
 }
 
 // Store keys of a Core (besides its MemEngine's, and policyKey).
-const corePubKey = "mq/o/" // + %016x request id
+const (
+	corePubKey   = "mq/o/" // + %016x request id: the outbox
+	coreNextKey  = "mq/n"  // the last publish's request id (u64)
+	coreEpochKey = "mq/ep" // the first start's time (u64 unix ns)
+)
 
 // CoreConfig configures a Core.
 type CoreConfig struct {
@@ -103,6 +115,9 @@ type (
 		How              Settlement
 		Delay            time.Duration
 	}
+	// CoreOutbox lists the publishes not yet acknowledged by their
+	// host. Result: []Outgoing, oldest first.
+	CoreOutbox struct{}
 	// AddStream, AddConsumer, SetPolicy and GetDeadLetters are the
 	// owner's, on its own engine.
 	AddStream   struct{ Spec StreamSpec }
@@ -113,6 +128,13 @@ type (
 	SetPolicy      struct{ Policy Policy }
 	GetDeadLetters struct{ Stream string } // Result: []DeadLetter
 )
+
+// Outgoing is a publish in a Core's outbox.
+type Outgoing struct {
+	Req  uint64
+	Host common.Address
+	Msg  Message
+}
 
 // Events of a Core.
 type (
@@ -134,6 +156,14 @@ type (
 	// FetchFailed: Host refused a fetch, or its engine failed it.
 	FetchFailed struct {
 		Host common.Address
+		Err  string
+	}
+	// FetchDone: Host answered fetch Req with Msgs (each a Received
+	// before it) or Err.
+	FetchDone struct {
+		Host common.Address
+		Req  uint64
+		Msgs []Delivery
 		Err  string
 	}
 	// Stored: this host's engine stored a new message from From.
@@ -176,29 +206,49 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 		}
 		c.frame(now, in.Peer, f, out)
 	case service.Down:
+		// Sent again soon, over a new connection: frames sent since the
+		// last Up may be lost.
+		soon := now.Add(DownRetry - RetryAfter)
 		for _, p := range c.pubs {
-			if p.Host == in.Peer {
-				p.sent = time.Time{} // sent again at the next timer
+			if p.Host == in.Peer && p.sent.After(soon) {
+				p.sent = soon
 			}
 		}
-		out.Wake(now)
 	case service.Timer:
 	case service.Command:
 		out.Result, out.Err = c.command(now, in.Cmd, out)
 	}
 	c.resend(now, out)
-	if w, ok := c.eng.(interface{ TakeWrites() []service.Write }); ok {
+	if w, ok := c.eng.(writeTaker); ok {
 		// The engine's writes go first: Effects applies Writes before
 		// anything is sent.
 		out.Writes = append(w.TakeWrites(), out.Writes...)
 	}
 }
 
+// writeTaker is an engine whose writes the core's effects carry
+// (MemEngine).
+type writeTaker interface{ TakeWrites() []service.Write }
+
+// deadNow is an engine that makes dead letters within the call that
+// spends a message (MemEngine); the core reports them as DeadLettered.
+// NATSEngine's come from its worker, into the dead-letter stream.
+type deadNow interface{ deadLettersNow() }
+
 func (c *Core) start(now time.Time, out *service.Effects) {
 	if b, err := c.st.Get(policyKey); err == nil {
 		if p, err := UnmarshalPolicy(b); err == nil {
 			c.pol = p
 		}
+	}
+	if b, err := c.st.Get([]byte(coreEpochKey)); err == nil && len(b) == 8 {
+		c.epoch = binary.BigEndian.Uint64(b)
+	} else {
+		c.epoch = uint64(now.UnixNano())
+		out.Put([]byte(coreEpochKey), binary.BigEndian.AppendUint64(nil, c.epoch))
+	}
+	if b, err := c.st.Get([]byte(coreNextKey)); err == nil && len(b) == 8 {
+		c.next = binary.BigEndian.Uint64(b)
 	}
 	c.pubs = nil
 	c.st.Scan([]byte(corePubKey), func(_, v []byte) bool {
@@ -234,10 +284,20 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) (any, error
 		}
 		c.next++
 		p := &outPub{Req: c.next, Host: m.Host, Msg: Message{Subject: m.Msg.Subject, ID: m.Msg.ID, Data: slices.Clone(m.Msg.Data)}}
+		if p.Msg.ID == "" {
+			p.Msg.ID = fmt.Sprintf("%s.%x.%d", c.self.Hex(), c.epoch, p.Req)
+		}
 		b, _ := json.Marshal(p)
 		out.Put(pubKey(p.Req), b) // kept until answered, across a crash
+		out.Put([]byte(coreNextKey), binary.BigEndian.AppendUint64(nil, c.next))
 		c.pubs = append(c.pubs, p)
 		return p.Req, nil // resend sends it
+	case CoreOutbox:
+		o := make([]Outgoing, 0, len(c.pubs))
+		for _, p := range c.pubs {
+			o = append(o, Outgoing{Req: p.Req, Host: p.Host, Msg: p.Msg})
+		}
+		return o, nil
 	case CoreFetch:
 		c.next++
 		if len(c.fetch) == maxFetches {
@@ -323,8 +383,29 @@ func (c *Core) frame(now time.Time, peer common.Address, f Frame, out *service.E
 			return
 		}
 		ds, err := c.deadAround(now, f.Stream, out, func() ([]Delivery, error) {
-			return c.eng.Fetch(now, f.Stream, f.Consumer, f.N)
+			ds, err := c.eng.Fetch(now, f.Stream, f.Consumer, f.N)
+			if errors.Is(err, ErrNoConsumer) && f.Consumer != "" {
+				// A durable consumer of a wallet that may consume the
+				// stream is made on its first fetch, as a NATS client
+				// makes it.
+				if err = c.eng.AddConsumer(now, f.Stream, ConsumerSpec{Name: f.Consumer}); err == nil {
+					ds, err = c.eng.Fetch(now, f.Stream, f.Consumer, f.N)
+				}
+			}
+			return ds, err
 		})
+		// One answer carries at most MaxMsgsData bytes of messages (and
+		// always the first): the rest go back to the consumer at once.
+		size := 0
+		for i, d := range ds {
+			if size += len(d.Data); i > 0 && size > MaxMsgsData {
+				for _, r := range ds[i:] {
+					c.eng.Settle(now, f.Stream, f.Consumer, r.Seq, Nak, 0)
+				}
+				ds = ds[:i]
+				break
+			}
+		}
 		for _, d := range ds {
 			out.Emit(Delivered{To: peer, Stream: f.Stream, Consumer: f.Consumer, Delivery: d})
 		}
@@ -362,10 +443,13 @@ func (c *Core) frame(now time.Time, peer common.Address, f Frame, out *service.E
 		if f.Err != "" {
 			out.Emit(FetchFailed{Host: peer, Err: f.Err})
 		}
+		msgs := make([]Delivery, 0, len(f.Msgs))
 		for _, d := range f.Msgs {
 			d.Data = slices.Clone(d.Data)
+			msgs = append(msgs, d)
 			out.Emit(Received{Host: peer, Stream: fe.stream, Consumer: fe.consumer, Delivery: d})
 		}
+		out.Emit(FetchDone{Host: peer, Req: f.Req, Msgs: msgs, Err: f.Err})
 	}
 }
 
@@ -379,8 +463,12 @@ func (c *Core) refuse(peer common.Address, f Frame, why string, out *service.Eff
 	}
 }
 
-// deadAround runs op and emits the dead letters of stream it made.
+// deadAround runs op and emits the dead letters of stream it made, if
+// the engine makes them at once (deadNow).
 func (c *Core) deadAround(now time.Time, stream string, out *service.Effects, op func() ([]Delivery, error)) ([]Delivery, error) {
+	if _, ok := c.eng.(deadNow); !ok {
+		return op()
+	}
 	before, _ := c.eng.DeadLetters(now, stream)
 	ds, err := op()
 	after, _ := c.eng.DeadLetters(now, stream)

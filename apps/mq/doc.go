@@ -19,7 +19,8 @@
 // # Ports and the DID service entry
 //
 // A node serves its queues on overlay TCP Port (4222, NATS's own) of its
-// identity address. Its DID document carries the service entry
+// identity address to NATS clients, and on CorePort (4223) to other
+// nodes' queue cores (see "The queue core"). Its DID document carries the service entry
 // AnynetMQ = "nats:4222" (did/svc/AnynetMQ). On loopback, the node's
 // Gateway (DefaultGatewayAddr, 127.0.0.1:4222) lets local standard
 // clients with its password reach any wallet's queues. A cluster's
@@ -175,45 +176,73 @@
 // processes of one wallet and SIGKILL, and restarts the killed one,
 // which rejoins.
 //
-// # The simulator: the overlay core over an engine interface
+// # The queue core: one path for nodes and the simulator
 //
 // nats-server keeps the wall clock and goroutines of its own, so the
-// simulator cannot run it in virtual time, and a run with real servers
-// and wall-clock waits would give invariants but no reproducible trace.
-// The simulator instead runs the part of this package that has state,
-// Core, as a service core (sim/mq.go, the "mq" workload), over an
-// interface to the engine (Engine):
+// simulator cannot run it in virtual time. The part of this package
+// that has state, Core, is a service core (service.Core) over an
+// interface to the engine (Engine), and both real nodes and the
+// simulator run it:
 //
 //   - Core is the overlay layer: a client is the wallet the overlay
-//     verified; the owner's Policy (the Grant that a node turns into the
-//     engine's permissions) decides what it may publish and consume; a
-//     client keeps each publish in its store until the host answers and
-//     sends it again, with the same id, after a Down, a restart or
-//     RetryAfter. Its frames (wire.go, vectors, FuzzDecodeFrame) travel on
-//     CorePort through the simulator's real gVisor stacks and sessions.
-//   - MemEngine is a deterministic subset of JetStream (streams by
-//     subject with a de-duplication window on ids; durable pull
-//     consumers with AckWait, ack, nak with a delay, term, MaxDeliver;
-//     dead letters), written through the node's store so that a crash
-//     loses nothing it acknowledged. NATSEngine is the same interface on
-//     the embedded nats-server with this package's dead-letter stream;
-//     TestEngineConformance runs one table of steps against both (ids
-//     and the window, also across a restart; ack, nak with a delay,
-//     term; redelivery after AckWait; MaxDeliver into the dead letters).
+//     verified; the owner's Policy (the Grant that also becomes the
+//     engine's permissions for NATS clients) decides what it may publish
+//     and consume; a client keeps each publish in its store (the outbox)
+//     until the host answers and sends it again, with the same id, after
+//     a Down (DownRetry), a restart or RetryAfter; a publish without an
+//     id gets one (wallet, the store's epoch, request number). A fetch
+//     for a consumer the host lacks makes it (a durable pull consumer
+//     of the stream's own subjects), as a NATS client does. Its frames
+//     (wire.go, vectors, FuzzDecodeFrame) travel on CorePort (4223).
+//   - On a node, Service runs Core in the shared runner
+//     (apps/internal/runner) on CorePort over the node's engine
+//     (Lazy.Engine: a NATSEngine, started on first use, whose fetches do
+//     not wait). `anynet mq pub/fetch --host WALLET` go through it: a
+//     publish the host does not answer within --wait is reported
+//     queued and stays in the outbox (a synced Pebble, DIR/mq/policy,
+//     shared with the policy) until the host takes it, across both
+//     nodes' restarts; `anynet mq status` lists the outbox and counts
+//     the publishes other wallets made through the core.
+//     TestServiceOverNATSEngine (real stacks, Noise, the embedded
+//     chain: refused then granted, ids, ack, nak, term into the
+//     dead-letter stream, the outbox across a restart) and cmd/anynet's
+//     TestMQOutbox (three `anynet up` processes, the host SIGKILLed, a
+//     publish queued, the publisher SIGKILLed, both back: stored once).
+//   - In the simulator (sim/mq.go) Core runs over MemEngine, a
+//     deterministic subset of JetStream (streams by subject with a
+//     de-duplication window on ids; durable pull consumers with
+//     AckWait, BackOff, a start sequence, ack, nak with a delay or
+//     none, term, MaxDeliver; dead letters), written through the node's
+//     store so that a crash loses nothing it acknowledged.
+//     TestEngineConformance runs one table of steps against MemEngine
+//     and NATSEngine (ids and the window, also across a restart; ack,
+//     nak with and without a delay, term; redelivery after AckWait and
+//     after each BackOff step; MaxDeliver into the dead letters; replay
+//     from a sequence).
 //
 // The workload (sim/mq.go; TestMQSmall: 60 nodes, 2,000 messages, loss,
 // crashes of every queue host and consumer) checks: no id stored twice
 // and one sequence per id; per-subject order; no redelivery sooner than
 // AckWait; every acknowledged publish processed or dead-lettered, every
 // poison one dead-lettered; the policy refuses what it does not grant.
-// TestMQLostMessageCaught shows the checks fail when a host forgets.
+// TestMQLostMessageCaught shows the checks fail when hosts forget.
 //
-// What this does not cover: a node does not run Core — it carries the
-// NATS protocol itself from the overlay to the engine (Server.ServeConn,
-// with the same Policy) — so the NATS wire, the gateway and the cluster
-// routes are tested on real processes (TestBobConsumesAliceStream,
-// TestNatsCLI, TestClusterSurvivesNodeLoss, cmd/anynet's
-// TestMQClusterKill9 and TestMQCrashKill9Node), not in the simulator;
-// MemEngine has no replication, interest or work-queue retention,
-// BackOff, delayed messages or replay by time (the real engine's).
+// # Why the NATS path stays beside the core
+//
+// Standard NATS clients (nats.go, the nats CLI, on the gateway or the
+// overlay Port) speak the NATS protocol, which carries headers, push
+// subscriptions, the JetStream API and request/reply that Core's five
+// frames do not, so they keep Server.ServeConn (the engine behind the
+// same Policy); the cluster's routes are the engine's own. Core and the
+// NATS path meet in the engine: a stream holds what either stored, and
+// a consumer serves either. What the core does not carry, and so stays
+// on the NATS path: delayed publishes (`anynet mq pub --at/--in`, which
+// need the schedule headers), headers in general, push consumers, and
+// the owner's own calls on its node (in process). Engine-only semantics,
+// outside MemEngine and so outside the simulator: interest and
+// work-queue retention, limits other than the window, delayed
+// messages, replay by time, replicas (the real engine's tests cover
+// them: TestBobConsumesAliceStream, TestNatsCLI, retention_test.go,
+// TestClusterSurvivesNodeLoss, cmd/anynet's TestMQClusterKill9 and
+// TestMQCrashKill9Node).
 package mq

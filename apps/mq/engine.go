@@ -45,6 +45,22 @@ type ConsumerSpec struct {
 	Name       string
 	AckWait    time.Duration
 	MaxDeliver int
+	// BackOff, if set, replaces AckWait: the n-th delivery is due again
+	// BackOff[n-1] after it (the last entry for later ones), and a nak
+	// with a delay d is due d - BackOff[0] + BackOff[n-1] after it (the
+	// engine's rule). MaxDeliver, if set, must exceed len(BackOff).
+	BackOff []time.Duration `json:",omitempty"`
+	// StartSeq, if set, is where the consumer starts: a replay from a
+	// sequence (else from the stream's first message).
+	StartSeq uint64 `json:",omitempty"`
+}
+
+// ackWait is how long the deliveries-th delivery waits for its ack.
+func (c ConsumerSpec) ackWait(deliveries int) time.Duration {
+	if l := len(c.BackOff); l > 0 {
+		return c.BackOff[min(max(deliveries-1, 0), l-1)]
+	}
+	return c.AckWait
 }
 
 // Message is one publish.

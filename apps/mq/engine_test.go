@@ -96,6 +96,11 @@ type step struct {
 	d    time.Duration
 	// dead: the dead letters expected (seq, deliveries, reason).
 	dead []DeadLetter
+	// cons is the consumer of consumer, fetch and settle ("work" if
+	// empty); backoff and start are a new consumer's.
+	cons    string
+	backoff []time.Duration
+	start   uint64
 }
 
 // conformance is the table both engines must pass. Times are in
@@ -134,20 +139,53 @@ func conformance(tick time.Duration) []step {
 		{do: "settle", seq: 4, how: Ack},
 		{do: "wait", d: 2 * tick},
 		{do: "fetch"}, // acked: never again
+		// Replay from a sequence: a consumer that starts at 3.
+		{do: "consumer", cons: "replay", start: 3},
+		{do: "fetch", cons: "replay", want: [][2]int{{3, 1}, {4, 1}}},
+		{do: "settle", cons: "replay", seq: 3, how: Ack},
+		{do: "settle", cons: "replay", seq: 4, how: Ack},
+		// BackOff: the first delivery waits a tick for its ack, the
+		// second four.
+		{do: "consumer", cons: "slow", start: 4, backoff: []time.Duration{tick, 4 * tick}},
+		{do: "fetch", cons: "slow", want: [][2]int{{4, 1}}},
+		{do: "wait", d: 2 * tick},
+		{do: "fetch", cons: "slow", want: [][2]int{{4, 2}}},
+		{do: "wait", d: 2 * tick},
+		{do: "fetch", cons: "slow"}, // 2 of its 4 ticks
+		{do: "wait", d: 4 * tick},
+		{do: "fetch", cons: "slow", want: [][2]int{{4, 3}}},
+		{do: "settle", cons: "slow", seq: 4, how: Ack},
+		// A nak without a delay: delivered again at once.
+		{do: "pub", subj: "jobs.e", id: "e", seq: 5},
+		{do: "fetch", cons: "replay", want: [][2]int{{5, 1}}},
+		{do: "settle", cons: "replay", seq: 5, how: Nak},
+		{do: "fetch", cons: "replay", want: [][2]int{{5, 2}}},
+		{do: "settle", cons: "replay", seq: 5, how: Ack},
 	}
 }
 
 func runConformance(t *testing.T, r engineRig, tick time.Duration) {
 	for i, s := range conformance(tick) {
-		where := fmt.Sprintf("step %d (%s %s%s)", i, s.do, s.subj, s.id)
+		where := fmt.Sprintf("step %d (%s %s%s %s)", i, s.do, s.subj, s.id, s.cons)
 		e := r.engine()
+		cons := s.cons
+		if cons == "" {
+			cons = "work"
+		}
 		switch s.do {
 		case "stream":
 			if err := e.AddStream(r.now(), StreamSpec{Name: "JOBS", Subjects: []string{"jobs.>"}, Duplicates: time.Hour}); err != nil {
 				t.Fatalf("%s: %v", where, err)
 			}
 		case "consumer":
-			if err := e.AddConsumer(r.now(), "JOBS", ConsumerSpec{Name: "work", AckWait: tick, MaxDeliver: 2}); err != nil {
+			spec := ConsumerSpec{Name: cons, AckWait: tick, MaxDeliver: 2}
+			if cons != "work" {
+				spec = ConsumerSpec{Name: cons, AckWait: tick, BackOff: s.backoff, StartSeq: s.start}
+				if len(s.backoff) > 0 {
+					spec.MaxDeliver = len(s.backoff) + 1
+				}
+			}
+			if err := e.AddConsumer(r.now(), "JOBS", spec); err != nil {
 				t.Fatalf("%s: %v", where, err)
 			}
 		case "pub":
@@ -165,7 +203,7 @@ func runConformance(t *testing.T, r engineRig, tick time.Duration) {
 				t.Fatalf("%s: %+v %v, want seq %d dup %v", where, a, err, s.seq, s.dup)
 			}
 		case "fetch":
-			ds, err := e.Fetch(r.now(), "JOBS", "work", 10)
+			ds, err := e.Fetch(r.now(), "JOBS", cons, 10)
 			var got [][2]int
 			for _, d := range ds {
 				got = append(got, [2]int{int(d.Seq), d.Deliveries})
@@ -177,7 +215,7 @@ func runConformance(t *testing.T, r engineRig, tick time.Duration) {
 				t.Fatalf("%s: got %v %v, want %v", where, got, err, s.want)
 			}
 		case "settle":
-			err := e.Settle(r.now(), "JOBS", "work", s.seq, s.how, s.d)
+			err := e.Settle(r.now(), "JOBS", cons, s.seq, s.how, s.d)
 			if (err != nil) != s.err {
 				t.Fatalf("%s: %v", where, err)
 			}
@@ -205,8 +243,10 @@ func runConformance(t *testing.T, r engineRig, tick time.Duration) {
 // TestEngineConformance runs one table against the simulator's
 // MemEngine and the node's NATSEngine (the embedded nats-server with
 // this package's dead-letter stream): publish with ids and the
-// de-duplication window (also across a restart), ack, nak with a delay,
-// term and max-deliver into the dead letters, redelivery after AckWait.
+// de-duplication window (also across a restart), ack, nak with a delay
+// and without, term and max-deliver into the dead letters, redelivery
+// after AckWait and after each step of a BackOff, replay from a
+// sequence.
 func TestEngineConformance(t *testing.T) {
 	t.Run("mem", func(t *testing.T) {
 		st := &service.Memory{}

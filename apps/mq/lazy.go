@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -172,4 +173,81 @@ func HasStreams(dir string) bool {
 		}
 	}
 	return false
+}
+
+// Engine is l's engine as an Engine for Core (NATSEngine, no-wait
+// fetches), started on its first call.
+func (l *Lazy) Engine() Engine { return &lazyEngine{l: l} }
+
+type lazyEngine struct {
+	l  *Lazy
+	mu sync.Mutex
+	e  *NATSEngine
+}
+
+func (le *lazyEngine) engine() (*NATSEngine, error) {
+	le.mu.Lock()
+	defer le.mu.Unlock()
+	if le.e != nil {
+		return le.e, nil
+	}
+	srv, err := le.l.Server(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("mq: engine: %w", err)
+	}
+	e, err := NewNATSEngine(srv)
+	if err != nil {
+		return nil, err
+	}
+	e.Wait = 0
+	le.e = e
+	return e, nil
+}
+
+func (le *lazyEngine) AddStream(now time.Time, spec StreamSpec) error {
+	e, err := le.engine()
+	if err != nil {
+		return err
+	}
+	return e.AddStream(now, spec)
+}
+
+func (le *lazyEngine) AddConsumer(now time.Time, stream string, spec ConsumerSpec) error {
+	e, err := le.engine()
+	if err != nil {
+		return err
+	}
+	return e.AddConsumer(now, stream, spec)
+}
+
+func (le *lazyEngine) Publish(now time.Time, m Message) (PubAck, error) {
+	e, err := le.engine()
+	if err != nil {
+		return PubAck{}, err
+	}
+	return e.Publish(now, m)
+}
+
+func (le *lazyEngine) Fetch(now time.Time, stream, consumer string, n int) ([]Delivery, error) {
+	e, err := le.engine()
+	if err != nil {
+		return nil, err
+	}
+	return e.Fetch(now, stream, consumer, n)
+}
+
+func (le *lazyEngine) Settle(now time.Time, stream, consumer string, seq uint64, how Settlement, delay time.Duration) error {
+	e, err := le.engine()
+	if err != nil {
+		return err
+	}
+	return e.Settle(now, stream, consumer, seq, how, delay)
+}
+
+func (le *lazyEngine) DeadLetters(now time.Time, stream string) ([]DeadLetter, error) {
+	e, err := le.engine()
+	if err != nil {
+		return nil, err
+	}
+	return e.DeadLetters(now, stream)
 }

@@ -22,9 +22,10 @@ import (
 // same store holds every acknowledged publish, as the engine's files
 // do. TestEngineConformance checks it against NATSEngine.
 //
+// Consumers may have a BackOff and start at a sequence (a replay).
 // Not in the subset: interest and work-queue retention, limits other
-// than the window, BackOff, delayed messages, replicas, replay by
-// time, push consumers; the real engine has them.
+// than the window, delayed messages, replicas, replay by time, push
+// consumers; the real engine has them.
 type MemEngine struct {
 	streams []*memStream // by name
 	writes  []service.Write
@@ -124,6 +125,8 @@ func NewMemEngine(st service.Store) (*MemEngine, error) {
 	return e, nil
 }
 
+func (e *MemEngine) deadLettersNow() {}
+
 // TakeWrites returns the store writes of the calls since the last
 // TakeWrites; the caller applies them before it answers any of them.
 func (e *MemEngine) TakeWrites() []service.Write {
@@ -192,10 +195,16 @@ func (e *MemEngine) AddConsumer(_ time.Time, stream string, spec ConsumerSpec) e
 	if _, err := s.consumer(spec.Name); err == nil {
 		return nil
 	}
+	if len(spec.BackOff) > 0 {
+		spec.AckWait = spec.BackOff[0] // the engine's rule
+		if spec.MaxDeliver > 0 && spec.MaxDeliver <= len(spec.BackOff) {
+			return fmt.Errorf("mq: consumer %s: max deliver %d within its %d backoffs: %w", spec.Name, spec.MaxDeliver, len(spec.BackOff), ErrPolicy)
+		}
+	}
 	if spec.AckWait <= 0 {
 		spec.AckWait = 30 * time.Second // the engine's default
 	}
-	c := &memConsumer{Spec: spec, Next: 1}
+	c := &memConsumer{Spec: spec, Next: max(spec.StartSeq, 1)}
 	s.cons = append(s.cons, c)
 	e.putConsumer(s, c)
 	return nil
@@ -259,13 +268,13 @@ func (e *MemEngine) Fetch(now time.Time, stream, consumer string, n int) ([]Deli
 			continue
 		}
 		p.Deliveries++
-		p.Due = now.Add(c.Spec.AckWait)
+		p.Due = now.Add(c.Spec.ackWait(p.Deliveries))
 		keep = append(keep, p)
 		out = append(out, s.delivery(p))
 	}
 	c.Pending = keep
 	for len(out) < n && c.Next <= uint64(len(s.msgs)) {
-		p := memPending{Seq: c.Next, Deliveries: 1, Due: now.Add(c.Spec.AckWait)}
+		p := memPending{Seq: c.Next, Deliveries: 1, Due: now.Add(c.Spec.ackWait(1))}
 		c.Next++
 		c.Pending = append(c.Pending, p)
 		out = append(out, s.delivery(p))
@@ -316,7 +325,12 @@ func (e *MemEngine) Settle(now time.Time, stream, consumer string, seq uint64, h
 	case Ack:
 		c.Pending = slices.Delete(c.Pending, i, i+1)
 	case Nak:
-		c.Pending[i].Due = now.Add(delay)
+		// At once without a delay; with one, from when its AckWait would
+		// have begun (the engine's rule, which BackOff makes differ).
+		c.Pending[i].Due = now
+		if delay > 0 {
+			c.Pending[i].Due = now.Add(delay - c.Spec.AckWait + c.Spec.ackWait(c.Pending[i].Deliveries))
+		}
 	case Term:
 		e.deadLetter(s, c, c.Pending[i], "terminated")
 		c.Pending = slices.Delete(c.Pending, i, i+1)

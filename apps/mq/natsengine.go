@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,17 +16,32 @@ import (
 
 // NATSEngine is the Engine of a node: its embedded nats-server, through
 // an in-process client of the owner. It keeps the wall clock (now is
-// ignored) and blocks for up to Wait on a Fetch, as a pull does; the
-// messages it delivered are held until settled.
+// ignored); each call is one request to the engine in the same process
+// (a publish waits for the engine to store the message). A Fetch waits
+// up to Wait for a message when none is due, as a pull does; with Wait
+// 0 (what Service sets: Core runs in one goroutine) it answers at once
+// with what is due. The messages it delivered are held until settled,
+// or for HeldFor.
 type NATSEngine struct {
 	s  *Server
 	nc *nats.Conn
 	js jetstream.JetStream
-	// Wait bounds a Fetch that finds nothing due (default 500 ms).
+	// Wait bounds a Fetch that finds nothing due (default 500 ms; 0:
+	// no wait).
 	Wait time.Duration
 
 	mu   sync.Mutex
-	held map[string]jetstream.Msg // stream/consumer/seq
+	held map[string]heldMsg // stream/consumer/seq
+}
+
+// HeldFor is how long a NATSEngine keeps a delivered message it was not
+// told to settle; the engine delivers it again after the consumer's
+// AckWait anyway.
+const HeldFor = time.Hour
+
+type heldMsg struct {
+	m  jetstream.Msg
+	at time.Time
 }
 
 // NewNATSEngine opens an in-process connection to s.
@@ -39,7 +55,7 @@ func NewNATSEngine(s *Server) (*NATSEngine, error) {
 		nc.Close()
 		return nil, fmt.Errorf("mq: jetstream: %w", err)
 	}
-	return &NATSEngine{s: s, nc: nc, js: js, Wait: 500 * time.Millisecond, held: map[string]jetstream.Msg{}}, nil
+	return &NATSEngine{s: s, nc: nc, js: js, Wait: 500 * time.Millisecond, held: map[string]heldMsg{}}, nil
 }
 
 // Close closes the engine's connection (not the server).
@@ -57,17 +73,37 @@ func (e *NATSEngine) AddStream(_ time.Time, spec StreamSpec) error {
 	return err
 }
 
-// AddConsumer implements Engine.
+// AddConsumer implements Engine. The consumer takes the stream's own
+// subjects, not its schedules (StreamSpec.Delayed): a delayed message
+// is delivered once, when its time comes.
 func (e *NATSEngine) AddConsumer(_ time.Time, stream string, spec ConsumerSpec) error {
 	ctx, cancel := e.ctx()
 	defer cancel()
-	_, err := e.js.CreateOrUpdateConsumer(ctx, stream, jetstream.ConsumerConfig{Durable: spec.Name,
-		AckPolicy: jetstream.AckExplicitPolicy, AckWait: spec.AckWait, MaxDeliver: spec.MaxDeliver})
+	st, err := e.js.Stream(ctx, stream)
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		err = fmt.Errorf("%w: %s", ErrNoStream, stream)
+		return fmt.Errorf("%w: %s", ErrNoStream, stream)
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("mq: stream %s: %w", stream, err)
+	}
+	cfg := jetstream.ConsumerConfig{Durable: spec.Name, AckPolicy: jetstream.AckExplicitPolicy,
+		AckWait: spec.AckWait, MaxDeliver: spec.MaxDeliver, BackOff: spec.BackOff}
+	if len(spec.BackOff) > 0 {
+		cfg.AckWait = spec.BackOff[0]
+	}
+	if spec.StartSeq > 0 {
+		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, spec.StartSeq
+	}
+	if subj := st.CachedInfo().Config.Subjects; slices.ContainsFunc(subj, isSchedule) {
+		cfg.FilterSubjects = slices.DeleteFunc(slices.Clone(subj), isSchedule)
+	}
+	if _, err := e.js.CreateOrUpdateConsumer(ctx, stream, cfg); err != nil {
+		return fmt.Errorf("mq: consumer %s of %s: %w", spec.Name, stream, err)
+	}
+	return nil
 }
+
+func isSchedule(subject string) bool { return strings.HasPrefix(subject, SchedulePrefix) }
 
 // Publish implements Engine.
 func (e *NATSEngine) Publish(_ time.Time, m Message) (PubAck, error) {
@@ -92,13 +128,29 @@ func (e *NATSEngine) Fetch(_ time.Time, stream, consumer string, n int) ([]Deliv
 	ctx, cancel := e.ctx()
 	defer cancel()
 	c, err := e.js.Consumer(ctx, stream, consumer)
-	if err != nil {
+	switch {
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		return nil, fmt.Errorf("%w: %s", ErrNoStream, stream)
+	case err != nil:
 		return nil, fmt.Errorf("%w: %s on %s: %v", ErrNoConsumer, consumer, stream, err)
 	}
-	b, err := c.Fetch(n, jetstream.FetchMaxWait(e.Wait))
+	var b jetstream.MessageBatch
+	if e.Wait > 0 {
+		b, err = c.Fetch(n, jetstream.FetchMaxWait(e.Wait))
+	} else {
+		b, err = c.FetchNoWait(n)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("mq: fetch: %w", err)
 	}
+	now := time.Now()
+	e.mu.Lock()
+	for k, h := range e.held {
+		if now.Sub(h.at) > HeldFor {
+			delete(e.held, k)
+		}
+	}
+	e.mu.Unlock()
 	var out []Delivery
 	for m := range b.Messages() {
 		md, err := m.Metadata()
@@ -106,7 +158,7 @@ func (e *NATSEngine) Fetch(_ time.Time, stream, consumer string, n int) ([]Deliv
 			return out, fmt.Errorf("mq: fetch: %w", err)
 		}
 		e.mu.Lock()
-		e.held[heldKey(stream, consumer, md.Sequence.Stream)] = m
+		e.held[heldKey(stream, consumer, md.Sequence.Stream)] = heldMsg{m: m, at: now}
 		e.mu.Unlock()
 		out = append(out, Delivery{Seq: md.Sequence.Stream, Deliveries: int(md.NumDelivered), Subject: m.Subject(),
 			ID: m.Headers().Get(jetstream.MsgIDHeader), Data: m.Data()})
@@ -125,9 +177,10 @@ func heldKey(stream, consumer string, seq uint64) string {
 func (e *NATSEngine) Settle(_ time.Time, stream, consumer string, seq uint64, how Settlement, delay time.Duration) error {
 	k := heldKey(stream, consumer, seq)
 	e.mu.Lock()
-	m, ok := e.held[k]
+	h, ok := e.held[k]
 	delete(e.held, k)
 	e.mu.Unlock()
+	m := h.m
 	if !ok {
 		return fmt.Errorf("%w: %d of %s", ErrNotPending, seq, consumer)
 	}

@@ -35,6 +35,9 @@ const (
 	MaxName  = 256
 	MaxData  = 1 << 20
 	MaxFetch = 256
+	// MaxMsgsData bounds the data of one MSGS frame's messages (beyond
+	// its first): a host gives back what does not fit.
+	MaxMsgsData = 2 * MaxData
 )
 
 // Frame is one decoded frame; the fields its kind has are set.

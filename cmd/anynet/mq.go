@@ -27,6 +27,11 @@ clients on this machine use the loopback gateway (--mq-gateway, default
 
   nats --server "$(anynet mq url alice.anynet)" pub orders.new hi
 
+"anynet mq pub/fetch --host WALLET" go through the queue core (overlay port
+4223): a publish the host does not answer in time waits in this node's
+outbox (kept across restarts) and is sent again, with the same id, until
+the host takes it; "anynet mq status" lists the outbox.
+
 Nodes of wallets that agree form a replicated cluster (each starts with
 --mq-cluster naming the others); a stream made with --replicas 3 keeps
 a copy on three members and survives the loss of one.
@@ -42,6 +47,7 @@ are copied to the dead-letter stream DLQ (subjects dlq.<stream>.<consumer>).`,
 		pubAt   string
 		pubIn   time.Duration
 		pubVia  string
+		pubWait time.Duration
 		fetch   control.MQFetch
 		grant   control.MQGrant
 	)
@@ -86,7 +92,7 @@ are copied to the dead-letter stream DLQ (subjects dlq.<stream>.<consumer>).`,
 
 	pub := verb("pub SUBJECT DATA", "Publish DATA to SUBJECT on this node's queues or --host's", cobra.ExactArgs(2), true,
 		func(cmd *cobra.Command, c *control.Client, args []string, asJSON bool) error {
-			p := control.MQPublish{Host: pubHost, Subject: args[0], Data: args[1], ID: pubID, Via: pubVia}
+			p := control.MQPublish{Host: pubHost, Subject: args[0], Data: args[1], ID: pubID, Via: pubVia, Wait: pubWait}
 			switch {
 			case pubAt != "" && pubIn != 0:
 				return fmt.Errorf("%w: give --at or --in, not both", control.ErrBadRequest)
@@ -106,6 +112,10 @@ are copied to the dead-letter stream DLQ (subjects dlq.<stream>.<consumer>).`,
 			if asJSON {
 				return printJSON(cmd.OutOrStdout(), a)
 			}
+			if a.Queued {
+				fmt.Fprintf(cmd.OutOrStdout(), "queued (outbox #%d): %s has not answered; sent again until it takes the message\n", a.Req, pubHost)
+				return nil
+			}
 			dup := ""
 			if a.Duplicate {
 				dup = " (duplicate id: not stored again)"
@@ -118,6 +128,7 @@ are copied to the dead-letter stream DLQ (subjects dlq.<stream>.<consumer>).`,
 	pf.StringVar(&pubID, "id", "", "message id: the stream drops a repeat within its dedup window")
 	pf.StringVar(&pubAt, "at", "", "deliver at this time (RFC 3339); the stream must allow delayed messages")
 	pf.DurationVar(&pubIn, "in", 0, "deliver after this long (rounded up to a second)")
+	pf.DurationVar(&pubWait, "wait", 10*time.Second, "with --host: wait this long for the host's answer, then leave the message queued in the outbox")
 	pf.StringVar(&pubVia, "via", "", "with --at/--in: the subject that holds the schedule (default mq.schedule.STREAM.SUBJECT)")
 
 	fetchCmd := verb("fetch STREAM CONSUMER", "Take messages from STREAM with durable CONSUMER (made if missing), and ack them", cobra.ExactArgs(2), true,
@@ -192,7 +203,7 @@ func printMQStatus(out io.Writer, s control.MQStatus) error {
 	} else if s.Gateway != "" {
 		gw += " (password: anynet mq url)"
 	}
-	fmt.Fprintf(out, "gateway\t%s\ndead letters\t%d\n", gw, s.DeadLetters)
+	fmt.Fprintf(out, "gateway\t%s\ndead letters\t%d\noutbox\t%d waiting\ncore\t%d stored from other wallets\n", gw, s.DeadLetters, len(s.Outbox), s.CoreStored)
 	if len(s.Cluster) > 0 {
 		fmt.Fprintf(out, "cluster\t%s\n", strings.Join(s.Cluster, " "))
 	}

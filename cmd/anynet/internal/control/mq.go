@@ -52,6 +52,20 @@ type MQStatus struct {
 	// DeadLetters is how many messages the dead-letter stream holds.
 	DeadLetters uint64   `json:"deadLetters"`
 	Policy      MQPolicy `json:"policy"`
+	// Outbox are this node's publishes to other wallets' queues that
+	// their hosts have not acknowledged yet (sent again until they do);
+	// CoreStored counts other wallets' publishes this node's engine
+	// took through the queue core (port 4223) since it started.
+	Outbox     []MQOutgoing `json:"outbox"`
+	CoreStored uint64       `json:"coreStored"`
+}
+
+// MQOutgoing is a publish waiting in the outbox.
+type MQOutgoing struct {
+	Req     uint64 `json:"req"`
+	Host    string `json:"host"` // 0x wallet
+	Subject string `json:"subject"`
+	ID      string `json:"id"`
 }
 
 // MQStream is one stream.
@@ -96,6 +110,9 @@ type MQPublish struct {
 	// mq.ScheduleSubject: mq.schedule.<stream>.<subject>.
 	At  time.Time `json:"at,omitzero"`
 	Via string    `json:"via,omitempty"`
+	// Wait bounds the wait for another wallet's answer (default 10 s);
+	// without one the publish is queued (MQPubAck.Queued).
+	Wait time.Duration `json:"wait,omitempty"`
 }
 
 // MQPubAck is the stream's acknowledgement.
@@ -103,6 +120,11 @@ type MQPubAck struct {
 	Stream    string `json:"stream"`
 	Seq       uint64 `json:"seq"`
 	Duplicate bool   `json:"duplicate"`
+	// Queued: another wallet's host did not answer in time; the
+	// publish waits in this node's outbox as request Req (kept across
+	// restarts) and is sent again, with the same id, until it is taken.
+	Queued bool   `json:"queued,omitempty"`
+	Req    uint64 `json:"req,omitempty"`
 }
 
 // MQFetch asks for messages.

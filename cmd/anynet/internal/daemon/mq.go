@@ -23,10 +23,13 @@ import (
 )
 
 // mqNode is the daemon's message queues: the engine (started on first
-// use), its overlay listener and the loopback gateway.
+// use), the queue core (mq.Service: the wallet's own publishes and
+// fetches on other wallets' queues, and theirs on this node's), the
+// NATS overlay listener and the loopback gateway.
 type mqNode struct {
 	q      *mq.Lazy
-	store  *service.Pebble // the policy, opened with the engine (under q's lock)
+	svc    *mq.Service
+	store  *service.Pebble // the policy and the core's outbox
 	ol     net.Listener    // overlay, mq.Port
 	gw     *mq.Gateway
 	gl     net.Listener // loopback gateway; nil when off or taken
@@ -36,8 +39,10 @@ type mqNode struct {
 	closed sync.Once
 }
 
-// startMQ starts the queues: the overlay port and the gateway (with its
-// password, DIR/mq/gateway-password) listen at once; the engine
+// startMQ starts the queues: the queue core (mq.Service, overlay port
+// mq.CorePort, its outbox and the policy in DIR/mq/policy), the NATS
+// overlay port and the gateway (with its password,
+// DIR/mq/gateway-password) listen at once; the engine
 // (nats-server with JetStream, and the policy store) starts on first
 // use — the first overlay or gateway client for this node, or the first
 // `anynet mq` call — or here, when DIR/mq already holds streams of the
@@ -59,20 +64,21 @@ func (d *Daemon) startMQ(ctx context.Context) error {
 	}
 	dir := filepath.Join(d.cfg.Dir, "mq", "jetstream")
 	log := d.log.With("svc", "mq")
+	if m.store, err = service.OpenPebble(filepath.Join(d.cfg.Dir, "mq", "policy")); err != nil {
+		return fmt.Errorf("daemon: mq: %w", err)
+	}
 	m.q = mq.NewLazy(d.wallet, func(ctx context.Context) (*mq.Server, error) {
-		st, err := service.OpenPebble(filepath.Join(d.cfg.Dir, "mq", "policy"))
+		srv, err := mq.Start(ctx, mq.Config{Host: d.node, Store: m.store, Dir: dir, Logger: log, Cluster: cluster})
 		if err != nil {
 			return nil, fmt.Errorf("daemon: mq: %w", err)
 		}
-		srv, err := mq.Start(ctx, mq.Config{Host: d.node, Store: st, Dir: dir, Logger: log, Cluster: cluster})
-		if err != nil {
-			st.Close()
-			return nil, fmt.Errorf("daemon: mq: %w", err)
-		}
-		m.store = st
 		log.Info("message queues: engine started")
 		return srv, nil
 	})
+	if m.svc, err = mq.StartService(mq.ServiceConfig{Host: d.node, Store: m.store, Engine: m.q.Engine(), Logger: log}); err != nil {
+		m.close()
+		return fmt.Errorf("daemon: mq: core: %w", err)
+	}
 	if cluster != nil || mq.HasStreams(dir) {
 		srv, err := m.q.Server(ctx)
 		if err != nil {
@@ -151,6 +157,9 @@ func (m *mqNode) close() {
 		}
 		if m.gw != nil {
 			m.gw.Close()
+		}
+		if m.svc != nil {
+			m.svc.Close()
 		}
 		m.q.Close() // closes m.ol and m.cl
 		if m.ol != nil {
@@ -235,6 +244,14 @@ func (d *Daemon) MQStatus(ctx context.Context) (control.MQStatus, error) {
 		st.Cluster = append(st.Cluster, w.Hex())
 	}
 	st.Nodes, st.Server = srv.ClusterNodes(), srv.Engine().Name()
+	st.CoreStored, st.Outbox = d.mq.svc.Stored(), []control.MQOutgoing{}
+	out, err := d.mq.svc.Outbox(ctx)
+	if err != nil {
+		return control.MQStatus{}, err
+	}
+	for _, o := range out {
+		st.Outbox = append(st.Outbox, control.MQOutgoing{Req: o.Req, Host: o.Host.Hex(), Subject: o.Msg.Subject, ID: o.Msg.ID})
+	}
 	streams, err := srv.Streams(ctx)
 	if err != nil {
 		return control.MQStatus{}, err
@@ -317,6 +334,11 @@ func (d *Daemon) MQPublish(ctx context.Context, p control.MQPublish) (control.MQ
 	if p.Subject == "" {
 		return control.MQPubAck{}, fmt.Errorf("%w: publish to which subject?", control.ErrBadRequest)
 	}
+	if w, remote, err := d.mqRemote(ctx, p.Host); err != nil {
+		return control.MQPubAck{}, err
+	} else if remote && p.At.IsZero() {
+		return d.mqCorePublish(ctx, w, p)
+	}
 	js, nc, err := d.mqClient(p.Host)
 	if err != nil {
 		return control.MQPubAck{}, err
@@ -360,6 +382,11 @@ func (d *Daemon) MQFetch(ctx context.Context, f control.MQFetch) ([]control.MQMe
 	}
 	if f.Wait <= 0 {
 		f.Wait = 2 * time.Second
+	}
+	if w, remote, err := d.mqRemote(ctx, f.Host); err != nil {
+		return nil, err
+	} else if remote {
+		return d.mqCoreFetch(ctx, w, f)
 	}
 	js, nc, err := d.mqClient(f.Host)
 	if err != nil {
@@ -439,6 +466,9 @@ func (d *Daemon) MQGrant(ctx context.Context, g control.MQGrant) (control.MQPoli
 	}
 	if err := srv.SetPolicy(np); err != nil {
 		return control.MQPolicy{}, badMQ(err)
+	}
+	if err := d.mq.svc.SetPolicy(ctx, np); err != nil {
+		return control.MQPolicy{}, fmt.Errorf("daemon: mq: core policy: %w", err)
 	}
 	return policyOut(np), nil
 }

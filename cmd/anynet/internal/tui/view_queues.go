@@ -24,6 +24,9 @@ type Queues struct {
 	// Cluster are the other members of this node's replicated cluster
 	// (0x wallets); none when it runs alone.
 	Cluster []string
+	// Outbox is how many of this node's publishes to other wallets'
+	// queues wait for their hosts.
+	Outbox int
 }
 
 // QueueStream is one stream.
@@ -65,6 +68,9 @@ func (m *model) queuesPage(q *Queues, _ int) snapPage {
 			ws[i] = shortWallet(w)
 		}
 		lines = append(lines, st.dim.Render("cluster with "+strings.Join(ws, " ")))
+	}
+	if q.Outbox > 0 {
+		lines = append(lines, st.dim.Render(fmt.Sprintf("outbox: %d publishes waiting for their hosts (sent again until taken)", q.Outbox)))
 	}
 	lines = append(lines, "",
 		st.dim.Render(fmt.Sprintf("%-14s %9s %5s %3s  %-9s %s", "STREAM", "MESSAGES", "CONS", "R", "RETENTION", "SUBJECTS")))

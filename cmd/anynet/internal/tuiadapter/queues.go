@@ -14,7 +14,7 @@ func (b *Backend) Queues(ctx context.Context) (tui.Queues, error) {
 	if err != nil {
 		return tui.Queues{}, err
 	}
-	q := tui.Queues{Port: s.Port, Gateway: s.Gateway, DeadLetters: s.DeadLetters, Cluster: s.Cluster}
+	q := tui.Queues{Port: s.Port, Gateway: s.Gateway, DeadLetters: s.DeadLetters, Cluster: s.Cluster, Outbox: len(s.Outbox)}
 	for _, st := range s.Streams {
 		q.Streams = append(q.Streams, tui.QueueStream{Name: st.Name, Subjects: st.Subjects, Retention: st.Retention,
 			Messages: st.Messages, Bytes: st.Bytes, Consumers: st.Consumers, Replicas: st.Replicas, Leader: st.Leader})
