@@ -108,6 +108,9 @@ type Stored struct {
 	// Blob names the chunks a large message's bytes are kept in (hex);
 	// empty: they are one value.
 	Blob string `json:"blob,omitempty"`
+	// G names the message among the nodes of the wallet (hex;
+	// core_sync.go); empty without sync.
+	G string `json:"g,omitempty"`
 }
 
 // EventKind says what an Event reports.
