@@ -518,6 +518,7 @@ func (c *Core) info() Info {
 		bx := c.fetch.box
 		in.Mailbox, in.MailboxTerms = &bx, c.terms[bx]
 	}
+	in.Nodes = c.syncInfo()
 	return in
 }
 

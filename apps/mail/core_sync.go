@@ -749,3 +749,14 @@ func (c *Core) addNode(now time.Time, inst netip.Addr, out *service.Effects) {
 // keysPending reports whether some other node's seal key is not known
 // yet: mail sealed to it cannot be opened here before the nodes synced.
 func (c *Core) keysPending() bool { return len(c.sync.keyring) < len(c.sync.sibs) }
+
+// syncInfo reports the other nodes (InfoCmd).
+func (c *Core) syncInfo() []NodeSync {
+	var ns []NodeSync
+	for _, w := range c.sortedSibs() {
+		sb := c.sync.sibs[w]
+		inst, _ := nodeOf(w)
+		ns = append(ns, NodeSync{Node: inst, Synced: !sb.replica.IsZero(), Cursor: sb.cursor, Fails: sb.fails})
+	}
+	return ns
+}

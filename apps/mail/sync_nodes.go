@@ -43,11 +43,14 @@ func (n *nodeNamer) name(nc net.Conn, wallet common.Address) (common.Address, er
 	if wallet != n.host.Addr() {
 		return wallet, nil
 	}
-	ap, err := netip.ParseAddrPort(nc.RemoteAddr().String())
-	if err != nil {
-		return common.Address{}, fmt.Errorf("mail: a node of this wallet at %v: %w", nc.RemoteAddr(), err)
+	var ip netip.Addr
+	switch a := nc.RemoteAddr().(type) {
+	case *stack.Addr:
+		ip = a.Instance
+	case *net.TCPAddr:
+		ip, _ = netip.AddrFromSlice(a.IP)
+		ip = ip.Unmap()
 	}
-	ip := ap.Addr().Unmap()
 	if !link.IsInstanceAddr(ip) || ip == n.inst.InstanceAddr() {
 		return common.Address{}, fmt.Errorf("mail: a connection of this wallet not from a node's instance address (%v)", ip)
 	}
