@@ -70,6 +70,7 @@ type syncState struct {
 	ticked  bool // the clock moved in this Handle
 	merging bool // putStored is filing a merged object
 	wantG   *MessageID
+	bodies  map[MessageID]*bodyPull // large messages' bytes being pulled (core_syncbody.go)
 
 	// Per Handle: what this Handle wrote, which the store does not show
 	// yet.
@@ -112,6 +113,7 @@ func (c *Core) syncStart(out *service.Effects) {
 	if !s.on {
 		return
 	}
+	c.loadBodies()
 	st := c.cfg.Store
 	if v, err := st.Get([]byte("Yr")); err == nil && len(v) == 16 {
 		s.replica = MessageID(v)
@@ -298,6 +300,7 @@ func (c *Core) syncTick(now time.Time, out *service.Effects) {
 			c.syncPull(now, w, sb, out)
 		}
 	}
+	c.bodyTick(now, out)
 }
 
 // syncDue is the earliest time sync has something to do.
@@ -309,6 +312,7 @@ func (c *Core) syncDue(wake func(time.Time)) {
 			wake(sb.nextTry)
 		}
 	}
+	c.bodyDue(wake)
 }
 
 // syncUpDown: a connection with w came up or went down.
@@ -349,6 +353,10 @@ func (c *Core) syncFrameIn(now time.Time, w common.Address, b []byte, out *servi
 	case typeSyncChanges:
 		c.learnKey(f.pair, out)
 		c.changesIn(now, w, sb, f, out)
+	case typeSyncGet:
+		c.serveBody(w, f, out)
+	case typeSyncBody:
+		c.bodyIn(now, w, f, out)
 	}
 }
 
@@ -404,7 +412,7 @@ func (c *Core) changesIn(now time.Time, w common.Address, sb *sibling, f syncFra
 		}
 	}
 	for _, r := range f.recs {
-		c.merge(now, r.obj, r.body, out)
+		c.merge(now, w, r.obj, r.body, out)
 	}
 	if f.from <= sb.cursor && f.to > sb.cursor {
 		sb.cursor = f.to
@@ -631,7 +639,7 @@ func sameObj(a, b *syncObj) bool {
 // merge joins an object from another node into this node's and makes
 // the folders show it: filed (with body, the message's bytes), moved,
 // flagged or expunged.
-func (c *Core) merge(now time.Time, ro syncObj, body []byte, out *service.Effects) {
+func (c *Core) merge(now time.Time, w common.Address, ro syncObj, body []byte, out *service.Effects) {
 	g := MessageID(ro.G)
 	if !isFolder(ro.Folder.V) && !ro.Gone {
 		return
@@ -650,11 +658,11 @@ func (c *Core) merge(now time.Time, ro syncObj, body []byte, out *service.Effect
 	if cur == nil || !sameObj(cur, &o) {
 		c.saveObj(&o, out)
 	}
-	c.apply(now, &o, body, out)
+	c.apply(now, w, &o, body, out)
 }
 
 // apply makes this node's folders show o.
-func (c *Core) apply(now time.Time, o *syncObj, body []byte, out *service.Effects) {
+func (c *Core) apply(now time.Time, w common.Address, o *syncObj, body []byte, out *service.Effects) {
 	g := MessageID(o.G)
 	if o.From != (common.Address{}) {
 		// Taken here: a copy sent again, to this node, is not filed twice.
@@ -666,6 +674,9 @@ func (c *Core) apply(now time.Time, o *syncObj, body []byte, out *service.Effect
 	defer func() { s.merging = false }()
 	switch {
 	case o.Gone:
+		if bp := s.bodies[g]; bp != nil {
+			c.dropBody(g, bp, false, out)
+		}
 		if !l.ok {
 			return
 		}
@@ -682,7 +693,10 @@ func (c *Core) apply(now time.Time, o *syncObj, body []byte, out *service.Effect
 		out.Emit(Event{Kind: EventChanged, Folder: l.folder})
 	case !l.ok:
 		if body == nil {
-			return // the bytes come with a later batch (from a node that has them)
+			if o.Size > ChunkSize {
+				c.wantBody(now, g, w, out) // pulled in chunks
+			}
+			return // else the bytes come with a later batch (from a node that has them)
 		}
 		m := c.store(o.Date, o.Folder.V, MessageID(o.ID), o.From, o.flagList(), bytes.Clone(body), out)
 		m.G = g.String()

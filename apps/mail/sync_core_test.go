@@ -199,6 +199,7 @@ func syncConverges(t *testing.T, seed uint64) {
 	created := map[string]bool{} // G of every message filed
 	expunged := map[string]bool{}
 	var received []MessageID
+	large := 0
 	upNodes := func() []*syncNode {
 		var u []*syncNode
 		for _, nd := range ln.nodes {
@@ -280,6 +281,17 @@ func syncConverges(t *testing.T, seed uint64) {
 			}
 		case r < 16: // a restart
 			ln.boot(pick())
+		case r < 17: // a large message (its bytes are pulled in chunks)
+			nd := pick()
+			data := bytes.Repeat(fmt.Appendf(nil, "large %d ", i), 70_000)
+			res, err := ln.do(nd, AppendCmd{Folder: Inbox, Data: data})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := res.(Stored)
+			st, _ := nd.core.stored(m.Folder, m.UID)
+			created[st.G] = true
+			large++
 		}
 		for range ln.rnd.IntN(10) {
 			ln.step()
@@ -324,7 +336,10 @@ func syncConverges(t *testing.T, seed uint64) {
 	if len(created) < 50 || kept == 0 {
 		t.Fatalf("only %d messages filed, %d kept: the test did little", len(created), kept)
 	}
-	t.Logf("seed %d: %d messages, %d expunged, %d kept, all alike on 3 nodes", seed, len(created), len(expunged), kept)
+	if large == 0 {
+		t.Fatal("no large message: the test did not pull bytes in chunks")
+	}
+	t.Logf("seed %d: %d messages (%d large), %d expunged, %d kept, all alike on 3 nodes", seed, len(created), large, len(expunged), kept)
 }
 
 // TestSyncOnlyOwnNodes: a PULL or CHANGES from a peer that is not

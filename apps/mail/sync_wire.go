@@ -17,6 +17,8 @@ const (
 	typeSyncPull    byte = 0x30
 	typeSyncChanges byte = 0x31
 	typeSyncNote    byte = 0x32
+	typeSyncGet     byte = 0x33
+	typeSyncBody    byte = 0x34
 )
 
 // syncFrame is one decoded sync frame; fields unused by its type are
@@ -30,6 +32,10 @@ type syncFrame struct {
 	more    bool      // CHANGES
 	pair    [64]byte  // PULL, CHANGES: the sender's seal key pair (private | public)
 	recs    []syncRec // CHANGES
+	g       MessageID // GET, BODY: the object
+	index   uint32    // GET, BODY: the chunk
+	parts   uint32    // BODY: how many chunks the bytes are in; 0: not held
+	data    []byte    // BODY: the chunk, aliasing the frame
 }
 
 // syncRec is one object of a CHANGES batch, with the message's bytes
@@ -72,6 +78,14 @@ func (f *syncFrame) marshal() []byte {
 	case typeSyncNote:
 		b = append(b, f.replica[:]...)
 		b = binary.BigEndian.AppendUint64(b, f.to)
+	case typeSyncGet:
+		b = append(b, f.g[:]...)
+		b = binary.BigEndian.AppendUint32(b, f.index)
+	case typeSyncBody:
+		b = append(b, f.g[:]...)
+		b = binary.BigEndian.AppendUint32(b, f.index)
+		b = binary.BigEndian.AppendUint32(b, f.parts)
+		b = append(b, f.data...)
 	}
 	return b
 }
@@ -81,7 +95,7 @@ const noBody = 0xffffffff
 
 // isSyncFrame reports whether b is a sync frame (by its type).
 func isSyncFrame(b []byte) bool {
-	return len(b) > 0 && b[0] >= typeSyncPull && b[0] <= typeSyncNote
+	return len(b) > 0 && b[0] >= typeSyncPull && b[0] <= typeSyncBody
 }
 
 // parseSyncFrame decodes one sync frame; bodies alias b.
@@ -151,6 +165,19 @@ func parseSyncFrame(b []byte) (syncFrame, error) {
 			return bad("length")
 		}
 		f.replica, f.to = MessageID(b[:16]), binary.BigEndian.Uint64(b[16:])
+	case typeSyncGet:
+		if len(b) != 20 {
+			return bad("length")
+		}
+		f.g, f.index = MessageID(b[:16]), binary.BigEndian.Uint32(b[16:])
+	case typeSyncBody:
+		if len(b) < 24 || len(b) > 24+ChunkSize {
+			return bad("length")
+		}
+		f.g, f.index, f.parts, f.data = MessageID(b[:16]), binary.BigEndian.Uint32(b[16:]), binary.BigEndian.Uint32(b[20:]), b[24:]
+		if f.parts != 0 && f.index >= f.parts || f.parts == 0 && len(f.data) > 0 {
+			return bad("index or parts")
+		}
 	default:
 		return bad("unknown type")
 	}

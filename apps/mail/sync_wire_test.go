@@ -76,7 +76,7 @@ func TestSyncWireRefuses(t *testing.T) {
 		"trailing":      append(bytes.Clone(ch), 0),
 		"bad more":      func() []byte { b := bytes.Clone(ch); b[33] = 2; return b }(),
 		"from after to": func() []byte { b := bytes.Clone(ch); b[24] = 0xff; return b }(),
-		"unknown":       {0x33},
+		"unknown":       {0x35},
 	} {
 		if _, err := parseSyncFrame(b); err == nil {
 			t.Errorf("%s: parsed", name)
