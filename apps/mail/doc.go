@@ -9,8 +9,9 @@
 // core_send.go (the sender's pipeline), core_recv.go (the recipient's:
 // folders, notices), core_box.go (mailbox custody and fetching),
 // checks.go (what a sender remembers of refusals, for its SMTP codes),
-// core_sync.go and sync_wire.go (the folders kept alike between the
-// nodes of one wallet), sync_nodes.go (naming those nodes apart),
+// core_sync.go, core_syncbody.go and sync_wire.go (the folders kept
+// alike between the nodes of one wallet), sync_nodes.go (naming those
+// nodes apart),
 // core_blob.go and core_stream.go (large messages kept in chunks and
 // sent in parts), core_boxstream.go (large messages through a mailbox),
 // wire.go (frames), seal.go (end-to-end sealing), address.go,
@@ -279,12 +280,22 @@
 //	CHANGES  0x31  replica[16] | from u64 | to u64 | more u8 | pair[64] | n u32 | n × (len u32 | object JSON | blen u32 | bytes)
 //	               blen 0xffffffff: no bytes (an expunged object, or bytes this node does not hold)
 //	NOTE     0x32  replica[16] | seq u64                    the sender's feed reached seq
+//	GET      0x33  g[16] | index u32                        send chunk index of g's bytes
+//	BODY     0x34  g[16] | index u32 | parts u32 | chunk    parts 0: not held here
+//
+// The bytes of a message over ChunkSize do not come in CHANGES: the
+// node without them GETs them chunk by chunk, one at a time, from the
+// node that sent the object (another after AckTimeout without an
+// answer), copying its blob's chunks as they are, with its progress
+// kept ("Yw"), and files the message after the last (core_syncbody.go).
 //
 // pair is the sender's seal key pair (private | public). Vectors
 // (sync_wire_test.go), with {pair} 64 zero bytes:
 //
 //	PULL since 7         30 101112131415161718191a1b1c1d1e1f 0000000000000007 {pair}
 //	NOTE 9               32 101112131415161718191a1b1c1d1e1f 0000000000000009
+//	GET 1                33 101112131415161718191a1b1c1d1e1f 00000001
+//	BODY 1 of 3, cd      34 101112131415161718191a1b1c1d1e1f 00000001 00000003 cd
 //	CHANGES 7..9, an object in INBOX flagged \Seen with "ab", an expunged one:
 //	                     31 101112131415161718191a1b1c1d1e1f 0000000000000007 0000000000000009 00 {pair}
 //	                        00000002 0000013a {object} 00000002 6162 000000c2 {gone} ffffffff
@@ -292,9 +303,11 @@
 //	gone   = {"g":"02000000000000000000000000000000","id":"00000000000000000000000000000000","date":"0001-01-01T00:00:00Z","size":0,"folder":{"v":"","t":0,"r":"00000000000000000000000000000000"},"gone":true}
 //
 // Not kept alike: the outgoing queue and its statuses (each message is
-// the submitting node's to deliver), the senders allowed or refused,
-// and the bytes of a message over ChunkSize (its object syncs; its
-// bytes do not travel yet, so another node does not show it).
+// the submitting node's to deliver) and the senders allowed or
+// refused. A node key that stays in the document after its node went
+// (a node restarted with a new key) is pulled, and fails, once per
+// RetryMax; while it is listed, a MAIL no known key opens is left
+// unanswered rather than refused.
 //
 // # Limits of this version
 //

@@ -19,6 +19,8 @@ func vectorSync() []syncFrame {
 		{typ: typeSyncPull, replica: vid, since: 7},
 		{typ: typeSyncChanges, replica: vid, from: 7, to: 9, recs: []syncRec{{obj: obj, body: []byte("ab")}, {obj: syncObj{G: hexID{0x02}, Gone: true}}}},
 		{typ: typeSyncNote, replica: vid, to: 9},
+		{typ: typeSyncGet, g: vid, index: 1},
+		{typ: typeSyncBody, g: vid, index: 1, parts: 3, data: []byte{0xcd}},
 	}
 }
 
@@ -30,6 +32,8 @@ var syncVectors = []string{
 	"30 101112131415161718191a1b1c1d1e1f 0000000000000007 {pair}",
 	"31 101112131415161718191a1b1c1d1e1f 0000000000000007 0000000000000009 00 {pair} 00000002 {reclen} {rec} 00000002 6162 {gonelen} {gone} ffffffff",
 	"32 101112131415161718191a1b1c1d1e1f 0000000000000009",
+	"33 101112131415161718191a1b1c1d1e1f 00000001",
+	"34 101112131415161718191a1b1c1d1e1f 00000001 00000003 cd",
 }
 
 const (
@@ -69,14 +73,16 @@ func TestSyncWireVectors(t *testing.T) {
 func TestSyncWireRefuses(t *testing.T) {
 	ch := syncVector(1)
 	for name, b := range map[string][]byte{
-		"empty":         {},
-		"short pull":    syncVector(0)[:20],
-		"long note":     append(syncVector(2), 0),
-		"cut changes":   ch[:len(ch)-1],
-		"trailing":      append(bytes.Clone(ch), 0),
-		"bad more":      func() []byte { b := bytes.Clone(ch); b[33] = 2; return b }(),
-		"from after to": func() []byte { b := bytes.Clone(ch); b[24] = 0xff; return b }(),
-		"unknown":       {0x35},
+		"empty":              {},
+		"short pull":         syncVector(0)[:20],
+		"long note":          append(syncVector(2), 0),
+		"cut changes":        ch[:len(ch)-1],
+		"trailing":           append(bytes.Clone(ch), 0),
+		"bad more":           func() []byte { b := bytes.Clone(ch); b[33] = 2; return b }(),
+		"from after to":      func() []byte { b := bytes.Clone(ch); b[24] = 0xff; return b }(),
+		"unknown":            {0x35},
+		"body past end":      func() []byte { b := syncVector(4); b[20] = 3; return b }(),
+		"nothing, with data": func() []byte { b := syncVector(4); b[24] = 0; return b }(),
 	} {
 		if _, err := parseSyncFrame(b); err == nil {
 			t.Errorf("%s: parsed", name)
