@@ -39,6 +39,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -94,6 +95,13 @@ type CoreConfig struct {
 	// KnownOnly refuses mail from senders the user has not allowed or
 	// written to (REFUSE 7) instead of filing it in Requests.
 	KnownOnly bool
+	// Node is this node's instance address (stack.Node.InstanceAddr):
+	// with it the core keeps its folders in sync with the other nodes
+	// of its wallet (core_sync.go); zero: no sync.
+	Node netip.Addr
+	// SyncInterval is how often a node pulls the other nodes' changes
+	// when nothing told it of any. Zero means 1 minute.
+	SyncInterval time.Duration
 }
 
 // DefaultMaxSize is the default size cap: a 25 MB attachment in
@@ -130,6 +138,7 @@ func (c CoreConfig) withDefaults() CoreConfig {
 	def(&c.RetryBase, time.Second)
 	def(&c.RetryMax, time.Minute)
 	def(&c.FetchInterval, time.Minute)
+	def(&c.SyncInterval, time.Minute)
 	if c.MailboxAfter == 0 {
 		c.MailboxAfter = 2
 	}
@@ -179,6 +188,8 @@ type Core struct {
 	// (core_boxstream.go), boxIn the deposits a mailbox takes in.
 	depositing map[MessageID]*outStream
 	boxIn      map[inKey]*boxIn
+	// sync is the part kept alike with the wallet's other nodes.
+	sync syncState
 }
 
 var _ service.Core = (*Core)(nil)
@@ -219,6 +230,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	}
 	defer clear(c.fresh)
 	defer clear(c.refCache)
+	defer c.syncEnd(now, out)
 	switch in.Kind {
 	case service.Start:
 		if err := c.start(now, out); err != nil {
@@ -230,6 +242,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 		if c.fetch.hasBox && in.Peer == c.fetch.box && c.fetch.phase == 0 && c.fetch.pending {
 			c.startFetch(now, out)
 		}
+		c.syncUpDown(now, in.Peer, true, out)
 	case service.Down:
 		c.down(now, in.Peer, out)
 	case service.Timer:
@@ -315,6 +328,7 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	})
 	c.loadKept()
 	c.loadBoxIn()
+	c.syncStart(out)
 	for _, w := range c.sortedPeers() {
 		p := c.peers[w]
 		slices.SortFunc(p.outbox, func(a, b MessageID) int { return c.out[a].Submitted.Compare(c.out[b].Submitted) })
@@ -377,6 +391,7 @@ func (c *Core) document(now time.Time, in service.Input, out *service.Effects) {
 		out.Lookup = append(out.Lookup, bx)
 	}
 	if in.Peer == c.self {
+		c.syncDoc(now, in.Doc, out)
 		c.fetch.box, c.fetch.hasBox = bx, hasBox
 		if hasBox {
 			c.startFetch(now, out)
@@ -430,6 +445,8 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 		c.startFetch(now, out)
 	case InfoCmd:
 		out.Result = c.info()
+	case AddNodeCmd:
+		c.addNode(now, cmd.Node, out)
 	case SpoolCmd:
 		out.Err = c.spool(cmd, out)
 	case ReleaseCmd:
@@ -501,6 +518,7 @@ func (c *Core) info() Info {
 		bx := c.fetch.box
 		in.Mailbox, in.MailboxTerms = &bx, c.terms[bx]
 	}
+	in.Nodes = c.syncInfo()
 	return in
 }
 
@@ -528,6 +546,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 	}
 	c.expire(now, out)
 	c.expireBoxIn(now, out)
+	c.syncTick(now, out)
 	f := &c.fetch
 	if f.phase != 0 && !now.Before(f.until) {
 		out.Hangup = append(out.Hangup, f.box)
@@ -581,6 +600,7 @@ func (c *Core) nextDue(now time.Time) time.Time {
 	} else if c.fetch.hasBox {
 		wake(c.fetch.next)
 	}
+	c.syncDue(wake)
 	return t
 }
 
@@ -601,6 +621,10 @@ func (c *Core) sortedOut() []MessageID {
 
 // frame dispatches one frame from w.
 func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Effects) {
+	if isSyncFrame(b) {
+		c.syncFrameIn(now, w, b, out)
+		return
+	}
 	f, err := parseFrame(b)
 	if err != nil {
 		return // a peer speaking nonsense gets nothing

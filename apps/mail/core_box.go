@@ -197,7 +197,7 @@ func (c *Core) item(now time.Time, w common.Address, fr frame, out *service.Effe
 	if f.phase != 1 || w != f.box || f.blocked || fr.seq <= f.applied {
 		return
 	}
-	from, key, msg, err := unseal(fr.blob, c.keys)
+	from, key, msg, err := c.unseal(fr.blob)
 	if err != nil || from != fr.by {
 		f.applied = fr.seq // nobody can ever open it: drop it
 		return

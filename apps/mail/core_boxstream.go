@@ -328,7 +328,7 @@ func (c *Core) itemXIn(now time.Time, w common.Address, fr frame, out *service.E
 	if f.phase != 1 || w != f.box || f.blocked || f.stream != nil || fr.seq <= f.applied {
 		return
 	}
-	from, key, head, err := unseal(fr.blob, c.keys)
+	from, key, head, err := c.unseal(fr.blob)
 	if err != nil || from != fr.by || len(head) != 40 || be64(head[32:]) != fr.size {
 		f.applied = fr.seq // nobody can ever open it: drop it
 		return

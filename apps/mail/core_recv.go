@@ -16,7 +16,10 @@ import (
 // receive takes a MAIL frame from w: stored and answered with RECEIPT,
 // or REFUSE.
 func (c *Core) receive(now time.Time, w common.Address, f frame, out *service.Effects) {
-	from, _, msg, err := unseal(f.blob, c.keys)
+	from, _, msg, err := c.unseal(f.blob)
+	if err != nil && c.keysPending() {
+		return // another node's key, not learned yet: the sender tries again
+	}
 	if err != nil || from != w {
 		c.refuse(w, f.id, CodeBadSeal, "the message does not open, or is not sealed by the connection's wallet", out)
 		return
@@ -120,6 +123,7 @@ func (c *Core) record(now time.Time, folder string, id MessageID, from common.Ad
 }
 
 func (c *Core) putStored(m *Stored, out *service.Effects) {
+	c.syncPut(m, out)
 	b, _ := json.Marshal(m)
 	out.Put(msgKey("m", m.Folder, m.UID), b)
 }
@@ -252,6 +256,7 @@ func (c *Core) copyCmd(now time.Time, cmd CopyCmd, out *service.Effects) ([]uint
 			continue
 		}
 		var n *Stored
+		c.syncNext(m, cmd.Move)
 		if b, ok := parseBlob(m.Blob); ok {
 			if !cmd.Move {
 				c.ref(b, 1, out) // the copy shares the chunks
@@ -295,6 +300,7 @@ func (c *Core) expungeCmd(folder string, only []uint32, out *service.Effects) ([
 		if b, ok := parseBlob(m.Blob); ok {
 			c.ref(b, -1, out)
 		}
+		c.syncGone(&m, out)
 		gone = append(gone, m.UID)
 	}
 	if len(gone) > 0 {

@@ -190,6 +190,7 @@ func (c *Core) failed(now time.Time, w common.Address, p *peer, out *service.Eff
 
 // down: w cannot be reached, or its connection ended.
 func (c *Core) down(now time.Time, w common.Address, out *service.Effects) {
+	c.syncUpDown(now, w, false, out)
 	if p := c.peers[w]; p != nil && !p.ackBy.IsZero() {
 		c.failed(now, w, p, out)
 	}

@@ -156,7 +156,7 @@ func (c *Core) receiveHead(now time.Time, w common.Address, f frame, out *servic
 		out.To(w, (&frame{typ: typeReceipt, id: f.id}).marshal()) // had it already
 		return
 	}
-	from, _, head, err := unseal(f.blob, c.keys)
+	from, _, head, err := c.unseal(f.blob)
 	if err != nil || from != w || len(head) != 40 {
 		c.refuse(w, f.id, CodeBadSeal, "the message does not open, or is not sealed by the connection's wallet", out)
 		return

@@ -9,6 +9,9 @@
 // core_send.go (the sender's pipeline), core_recv.go (the recipient's:
 // folders, notices), core_box.go (mailbox custody and fetching),
 // checks.go (what a sender remembers of refusals, for its SMTP codes),
+// core_sync.go, core_syncbody.go and sync_wire.go (the folders kept
+// alike between the nodes of one wallet), sync_nodes.go (naming those
+// nodes apart),
 // core_blob.go and core_stream.go (large messages kept in chunks and
 // sent in parts), core_boxstream.go (large messages through a mailbox),
 // wire.go (frames), seal.go (end-to-end sealing), address.go,
@@ -224,6 +227,87 @@
 // TestCoreLargeThroughMailbox cuts and restarts both;
 // TestLargeMailBoundedHeapMailbox moves 30 MB through three nodes in
 // one process and checks the live heap.
+//
+// # Several nodes of one wallet
+//
+// A wallet may run several nodes (a laptop and a phone), each with its
+// own node key in the wallet's DID document and its own instance
+// address (stack.Node.InstanceAddr). A sender's node reaches whichever
+// anycast picks; the nodes keep their folders alike between them
+// (core_sync.go), so mail delivered to one shows on all, and a move, a
+// flag (\Seen, \Deleted, \Flagged, …), an expunge, or a message a
+// client writes to Sent or Drafts on one is made on the others.
+// "Delivered" is unchanged: the RECEIPT comes from the first node that
+// stored the message (synced); another node that gets it again, from
+// the sender or the mailbox, answers RECEIPT and files nothing.
+//
+// The state kept alike is one object per message, named by G (16
+// bytes: SHA-256("anynet mail object v1" | from[20] | id[16]) for a
+// received message, so that the same message taken by two nodes is one
+// object; 16 random bytes for anything else, and for a copy). Its
+// folder and each flag are last-writer-wins registers, stamped with a
+// Lamport time and the writing store's replica id (the tie-break);
+// Gone (expunged) is set for good and wins over every register. A
+// merge takes the later stamp per register and ORs Gone, so it is
+// commutative, associative and idempotent: nodes that merged the same
+// objects show the same folders, in whatever order, however often and
+// through whichever node the objects came. IMAP UIDs stay each node's
+// own.
+//
+// Each node keeps a change feed (every object it changes, by a command
+// or by a merge that changed it, gets the next seq and loses its older
+// entry) and, per other replica, a cursor into that replica's feed. It
+// pulls: PULL since → CHANGES from to, the objects changed in
+// (from, to] with the bytes of those it holds (one frame, at most
+// 4 MiB of bytes or 512 objects; more says another batch follows). The
+// cursor moves to to only when from is at or before it, so a lost,
+// repeated or late batch loses nothing. A node pulls the others at
+// start and when it learns of them, again after each local change
+// (NOTE), every SyncInterval (default 1 minute), and after a pull
+// without an answer (AckTimeout) with a backoff; a node that comes back
+// pulls and is pulled. Only the wallet's own nodes sync: the runner
+// names a connection whose verified wallet is this node's own, from a
+// node's instance address, NodePeer(instance address) (sync_nodes.go),
+// and the core answers and merges sync frames only from the instance
+// addresses of the node keys in its wallet's document (read again when
+// an unknown one calls). Each node has its own seal key (published in
+// its AnynetMail entry); PULL and CHANGES carry the sender's key pair,
+// so every node opens mail sealed to any of them (a MAIL that no known
+// key opens, while another node's key is not known yet, is left
+// unanswered: the sender tries again).
+//
+//	PULL     0x30  replica[16] | since u64 | pair[64]       the cursor counts in replica's feed (else from 0)
+//	CHANGES  0x31  replica[16] | from u64 | to u64 | more u8 | pair[64] | n u32 | n × (len u32 | object JSON | blen u32 | bytes)
+//	               blen 0xffffffff: no bytes (an expunged object, or bytes this node does not hold)
+//	NOTE     0x32  replica[16] | seq u64                    the sender's feed reached seq
+//	GET      0x33  g[16] | index u32                        send chunk index of g's bytes
+//	BODY     0x34  g[16] | index u32 | parts u32 | chunk    parts 0: not held here
+//
+// The bytes of a message over ChunkSize do not come in CHANGES: the
+// node without them GETs them chunk by chunk, one at a time, from the
+// node that sent the object (another after AckTimeout without an
+// answer), copying its blob's chunks as they are, with its progress
+// kept ("Yw"), and files the message after the last (core_syncbody.go).
+//
+// pair is the sender's seal key pair (private | public). Vectors
+// (sync_wire_test.go), with {pair} 64 zero bytes:
+//
+//	PULL since 7         30 101112131415161718191a1b1c1d1e1f 0000000000000007 {pair}
+//	NOTE 9               32 101112131415161718191a1b1c1d1e1f 0000000000000009
+//	GET 1                33 101112131415161718191a1b1c1d1e1f 00000001
+//	BODY 1 of 3, cd      34 101112131415161718191a1b1c1d1e1f 00000001 00000003 cd
+//	CHANGES 7..9, an object in INBOX flagged \Seen with "ab", an expunged one:
+//	                     31 101112131415161718191a1b1c1d1e1f 0000000000000007 0000000000000009 00 {pair}
+//	                        00000002 0000013a {object} 00000002 6162 000000c2 {gone} ffffffff
+//	object = {"g":"01000000000000000000000000000000","from":"0x00000000000000000000000000000000000000a0","id":"101112131415161718191a1b1c1d1e1f","date":"2027-01-15T08:00:00Z","size":2,"folder":{"v":"INBOX","t":3,"r":"101112131415161718191a1b1c1d1e1f"},"flags":{"\\Seen":{"v":true,"t":4,"r":"101112131415161718191a1b1c1d1e1f"}}}
+//	gone   = {"g":"02000000000000000000000000000000","id":"00000000000000000000000000000000","date":"0001-01-01T00:00:00Z","size":0,"folder":{"v":"","t":0,"r":"00000000000000000000000000000000"},"gone":true}
+//
+// Not kept alike: the outgoing queue and its statuses (each message is
+// the submitting node's to deliver) and the senders allowed or
+// refused. A node key that stays in the document after its node went
+// (a node restarted with a new key) is pulled, and fails, once per
+// RetryMax; while it is listed, a MAIL no known key opens is left
+// unanswered rather than refused.
 //
 // # Limits of this version
 //

@@ -100,17 +100,25 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	cc := cfg.Core
 	cc.Self, cc.Rand, cc.Store = cfg.Host.Addr(), rand.Reader, s.st
+	rc := runner.Config{
+		Host: mailHost{cfg.Host}, Store: s.st, Port: Port,
+		MaxFrame: MaxFrame(cc.MaxSize), DialTimeout: cfg.DialTimeout, Refuse: refuseOversize(cc.MaxSize),
+		OnEvent: s.publish, Logger: log,
+	}
+	if nodes := newNodeNamer(cfg.Host); nodes != nil {
+		if !cc.Node.IsValid() {
+			cc.Node = nodes.inst.InstanceAddr()
+		}
+		rc.Name, rc.Dial = nodes.name, nodes.dial
+	}
 	core, err := NewCore(cc)
 	if err != nil {
 		s.closeStore()
 		return nil, err
 	}
 	s.core = core
-	s.r, err = runner.Start(runner.Config{
-		Host: mailHost{cfg.Host}, Core: core, Store: s.st, Port: Port,
-		MaxFrame: MaxFrame(cc.MaxSize), DialTimeout: cfg.DialTimeout, Refuse: refuseOversize(cc.MaxSize),
-		OnEvent: s.publish, Logger: log,
-	})
+	rc.Core = core
+	s.r, err = runner.Start(rc)
 	if err != nil {
 		s.closeStore()
 		return nil, fmt.Errorf("mail: %w", err)

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -108,6 +109,9 @@ type Stored struct {
 	// Blob names the chunks a large message's bytes are kept in (hex);
 	// empty: they are one value.
 	Blob string `json:"blob,omitempty"`
+	// G names the message among the nodes of the wallet (hex;
+	// core_sync.go); empty without sync.
+	G string `json:"g,omitempty"`
 }
 
 // EventKind says what an Event reports.
@@ -220,6 +224,21 @@ type Info struct {
 	DelayAfter time.Duration `json:"delay_after"`
 	// MaxSize is the largest message taken.
 	MaxSize int `json:"max_size"`
+	// Nodes are the wallet's other nodes this one keeps its folders in
+	// sync with (core_sync.go).
+	Nodes []NodeSync `json:"nodes,omitempty"`
+}
+
+// NodeSync is how far a node got with another node of its wallet.
+type NodeSync struct {
+	// Node is the other node's instance address.
+	Node netip.Addr `json:"node"`
+	// Synced: it answered a pull; Cursor is how far into its changes
+	// this node has merged.
+	Synced bool   `json:"synced"`
+	Cursor uint64 `json:"cursor"`
+	// Fails counts its pulls in a row that got no answer.
+	Fails int `json:"fails,omitempty"`
 }
 
 // HeldFor is what a mailbox keeps for one recipient.

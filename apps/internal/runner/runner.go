@@ -45,6 +45,14 @@ type Config struct {
 	Frames *Frames
 	// Logger receives logs; nil discards.
 	Logger *slog.Logger
+	// Name, if set, names the peer of every connection (accepted or
+	// dialed) for the core, given the wallet the host verified for it:
+	// a service that tells the nodes of one wallet apart names them
+	// apart here. An error refuses the connection. Nil: the wallet.
+	Name func(nc net.Conn, wallet common.Address) (common.Address, error)
+	// Dial, if set, opens the connection to a peer the core sends to
+	// (a peer Name gave, say). Nil: Host.Dial of "<wallet>:Port".
+	Dial func(ctx context.Context, peer common.Address) (net.Conn, error)
 }
 
 // Runner drives one core on one host.
@@ -327,10 +335,16 @@ func (r *Runner) dial(w common.Address) {
 		defer r.wg.Done()
 		ctx, cancel := context.WithTimeout(r.ctx, r.cfg.DialTimeout)
 		defer cancel()
-		nc, err := r.cfg.Host.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", w.Hex(), r.cfg.Port))
+		var nc net.Conn
+		var err error
+		if r.cfg.Dial != nil {
+			nc, err = r.cfg.Dial(ctx, w)
+		} else {
+			nc, err = r.cfg.Host.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", w.Hex(), r.cfg.Port))
+		}
 		if err == nil {
 			var got common.Address
-			if got, err = r.cfg.Host.PeerOf(nc); err == nil && got != w {
+			if got, err = r.peerOf(nc); err == nil && got != w {
 				err = fmt.Errorf("runner: dial %s reached %s", w, got)
 			}
 			if err != nil {
@@ -369,7 +383,7 @@ func (r *Runner) acceptLoop() {
 		if err != nil {
 			return
 		}
-		peer, err := r.cfg.Host.PeerOf(nc)
+		peer, err := r.peerOf(nc)
 		if err != nil {
 			r.log.Debug("unverified connection refused", "err", err)
 			nc.Close()
@@ -381,4 +395,14 @@ func (r *Runner) acceptLoop() {
 			return
 		}
 	}
+}
+
+// peerOf is the peer the core knows nc's other end as: its verified
+// wallet, named by Config.Name if set.
+func (r *Runner) peerOf(nc net.Conn) (common.Address, error) {
+	w, err := r.cfg.Host.PeerOf(nc)
+	if err != nil || r.cfg.Name == nil {
+		return w, err
+	}
+	return r.cfg.Name(nc, w)
 }
