@@ -84,6 +84,11 @@ type Observation struct {
 	Result any
 	Err    error
 	Event  any
+	// Core is the node's core when the command ran or the event came
+	// (nil if the node was down): ask it what it holds.
+	Core service.Core
+	// Started is when the node's core last started.
+	Started time.Duration
 	// Then schedules one more command, at c.At or now if that passed
 	// (a reaction: a reply, a read receipt, a download).
 	Then func(c Command)
@@ -141,7 +146,7 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 		sv.newCore = func(st *service.Memory, inc int) service.Core {
 			return svc.Core(n.self.Wallet, st, newReader(s.seed, "service-"+w.Kind, n.id, inc))
 		}
-		sv.event = func(e any) { l.observe(s, Observation{Node: n.self.Wallet, Event: e}) }
+		sv.event = func(e any) { l.observe(s, Observation{Node: n.self.Wallet, Event: e, Core: sv.core, Started: sv.up}) }
 		if svc.Started != nil {
 			sv.started = func() {
 				for _, cmd := range svc.Started(n.self.Wallet, sv.core, sv.inc == 0) {
@@ -223,7 +228,7 @@ func (l *customLoad) run(c Command) {
 // events it caused.
 func (l *customLoad) command(sv *svcNode, cmd any) {
 	sv.answer = func(out *service.Effects) {
-		l.observe(l.s, Observation{Node: sv.n.self.Wallet, Cmd: cmd, Result: out.Result, Err: out.Err})
+		l.observe(l.s, Observation{Node: sv.n.self.Wallet, Cmd: cmd, Result: out.Result, Err: out.Err, Core: sv.core, Started: sv.up})
 	}
 	sv.handle(l.s, service.Input{Kind: service.Command, Cmd: cmd})
 	sv.answer = nil

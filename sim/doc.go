@@ -245,7 +245,7 @@
 // DID entries (service.Publisher) with each recipient's mailbox, and
 // keeps the core's store (service.Memory) across crashes, as pebble's
 // files would be; a restarted node gets a new core over it. The glue
-// (im.go, im_group.go) hands the cores commands and checks what they
+// (im.go) hands the cores commands and checks what they
 // report to their users with a Ledger (ledger.go); nothing in sim
 // speaks the protocol. On the wire (formats and test vectors in
 // apps/im/doc.go):

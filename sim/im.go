@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +18,8 @@ import (
 
 // The "im" workload: apps/im's core (im.Core) on every host, driven as
 // a registered Service (custom.go). Conversations get Messages messages
-// in turn (im.SendCmd, or im.SendFileCmd for Attach); groups are in
-// im_group.go. Recipients get their consent decisions at first start.
+// in turn (im.SendCmd, or im.SendFileCmd for Attach); groups are
+// below. Recipients get their consent decisions at first start.
 // A Ledger checks what cores show: only accepted messages, from their
 // sender, unaltered, once, in order; receipts only for what was shown;
 // nothing fails but what a blocker refused, never shown; an allowed
@@ -40,24 +41,20 @@ type imLoad struct {
 	convs  []*imConv                         // each pair once
 	dls    []*imMsg                          // attachments shown
 	boxes  map[common.Address]common.Address // recipients' mailboxes
-	cores  map[common.Address]*im.Core       // the latest started
 	made   []*im.Core                        // every incarnation
-	since  map[int32]time.Duration           // a node's latest restart
 	led    Ledger[imKey, imStream]           // 1:1 and group deliveries
-	groups []*imGroup                        // im_group.go
-	posts  map[string]*imPost                // by text
-	gmsgs  map[im.MessageID]*imPost          // by ID, once posted
+	groups []*imGroup
+	posts  map[string]*imPost       // by text
+	gmsgs  map[im.MessageID]*imPost // by ID, once posted
 }
 
 // imKey is a message to one recipient; imStream the messages of one
 // sender to one recipient (in group, if not 0).
-type (
-	imKey struct {
-		id im.MessageID
-		to int32
-	}
-	imStream struct{ from, to, group int32 }
-)
+type imKey struct {
+	id im.MessageID
+	to int32
+}
+type imStream struct{ from, to, group int32 }
 
 func (k imKey) String() string { return fmt.Sprintf("message %s to node %d", k.id, k.to) }
 
@@ -83,7 +80,7 @@ type imMsg struct {
 // conversations in turn, each of Bytes (64) bytes of text.
 func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	l := &imLoad{s: s, w: w, msgs: map[im.MessageID]*imMsg{}, pairs: map[[2]int32]*imConv{}, boxes: map[common.Address]common.Address{},
-		cores: map[common.Address]*im.Core{}, since: map[int32]time.Duration{}, posts: map[string]*imPost{}, gmsgs: map[im.MessageID]*imPost{}}
+		posts: map[string]*imPost{}, gmsgs: map[im.MessageID]*imPost{}}
 	var order []*imConv // a pair drawn twice is one conversation
 	for _, p := range s.conversations(w, rng) {
 		c := l.pairs[p]
@@ -134,13 +131,10 @@ func (l *imLoad) core(self common.Address, st service.Store, rnd io.Reader) serv
 	return c
 }
 
-// started notes a restart, and gives a recipient the user's decisions
-// at its first start, before any message.
-func (l *imLoad) started(self common.Address, core service.Core, first bool) (cmds []any) {
+// started gives a recipient the user's decisions at its first start,
+// before any message.
+func (l *imLoad) started(self common.Address, _ service.Core, first bool) (cmds []any) {
 	n := l.node(self)
-	if l.cores[self] = core.(*im.Core); !first {
-		l.since[n.id] = time.Duration(l.s.now.Load())
-	}
 	for _, c := range l.convs {
 		if c.dst == n && c.consent != im.Unknown && first {
 			cmds = append(cmds, im.ConsentCmd{Peer: c.src.self.Wallet, Consent: c.consent})
@@ -259,7 +253,7 @@ func (l *imLoad) event(o Observation, n *node, e im.Event) error {
 			st.IMDelivered++
 			st.IMLatency = append(st.IMLatency, lat)
 		}
-		if first && l.since[c.src.id] > o.At-lat {
+		if first && o.Started > o.At-lat {
 			st.IMAfterCrash++
 		}
 		if s == im.Read {
@@ -333,4 +327,105 @@ func (l *imLoad) checkEnd(s *Sim) error {
 // imText is the text of message i: printable, size bytes.
 func imText(i, size int) string {
 	return (fmt.Sprintf("message %d ", i) + strings.Repeat("abcdefghijklmnopqrstuvwxyz", size/26+1))[:size]
+}
+
+// Groups in the "im" workload: each group's owner creates it at Start
+// with GroupSize-1 members (none that blocks the owner), members post
+// GroupMessages over Spread in turn, and the owner removes its last
+// member halfway (a key rotation). A post is a delivery (Ledger) to
+// every member of its epoch as its sender's core knows it, but who
+// blocks its sender: so the removed member may never show one sealed
+// at or after the epoch of its removal, and the others show each once.
+
+type imGroup struct {
+	idx   int32
+	id    im.GroupID
+	nodes []*node // the owner first
+}
+
+type imPost struct {
+	g    *imGroup
+	from *node
+	text string
+}
+
+// imGroups plans the groups' commands.
+func (l *imLoad) imGroups(s *Sim, w Workload, rng *rand.Rand, cmds []Command) []Command {
+	start, spread := time.Duration(w.Start), max(time.Duration(w.Spread), 1)
+	for i := range w.Groups {
+		g := &imGroup{idx: int32(i + 1)}
+		var ws []common.Address
+		for _, j := range rng.Perm(len(s.hosts))[:min(max(3, w.GroupSize), len(s.hosts))] {
+			if n := s.nodes[s.hosts[j]]; len(g.nodes) == 0 || !l.blocks(n, g.nodes[0]) {
+				g.nodes, ws = append(g.nodes, n), append(ws, n.self.Wallet)
+			}
+		}
+		l.groups = append(l.groups, g)
+		cmds = append(cmds, Command{At: start, Node: ws[0], Cmd: im.CreateGroupCmd{Name: strconv.Itoa(i), Members: ws[1:]}},
+			Command{At: start + spread/2, Node: ws[0], Make: func() any {
+				if g.id.IsZero() || len(ws) < 3 {
+					return nil
+				}
+				return im.RosterCmd{Group: g.id, Op: "remove", Wallet: ws[len(ws)-1]}
+			}})
+	}
+	for i := range w.GroupMessages * min(1, len(l.groups)) {
+		g := l.groups[i%len(l.groups)]
+		p := &imPost{g: g, from: g.nodes[(i/len(l.groups))%len(g.nodes)], text: imText(i, 48)}
+		l.posts[p.text] = p
+		at := start + time.Second + spread*time.Duration(i)/time.Duration(w.GroupMessages)
+		cmds = append(cmds, Command{At: at, Node: p.from.self.Wallet, Make: func() any {
+			if g.id.IsZero() {
+				return nil
+			}
+			return im.SendGroupCmd{Group: g.id, Text: p.text}
+		}})
+	}
+	return cmds
+}
+
+// blocks reports whether n blocked from in a conversation of the run.
+func (l *imLoad) blocks(n, from *node) bool {
+	c := l.pairs[[2]int32{from.id, n.id}]
+	return c != nil && c.consent == im.Blocked
+}
+
+// groupAnswer notes what the group commands did (a member down or
+// removed is refused: nothing to note).
+func (l *imLoad) groupAnswer(o Observation) error {
+	switch cmd := o.Cmd.(type) {
+	case im.CreateGroupCmd:
+		if i, _ := strconv.Atoi(cmd.Name); o.Err == nil {
+			l.groups[i].id = o.Result.(im.Group).ID
+		}
+	case im.SendGroupCmd:
+		if o.Err != nil {
+			return nil
+		}
+		p, id := l.posts[cmd.Text], o.Result.(im.Message).ID
+		view, _ := o.Core.(*im.Core).Group(cmd.Group)
+		l.gmsgs[id] = p
+		for _, n := range p.g.nodes {
+			if _, in := view.Members[n.self.Wallet]; in && n != p.from && !l.blocks(n, p.from) {
+				l.led.Accept(imKey{id, n.id}, imStream{p.from.id, n.id, p.g.idx}, o.At, false)
+			}
+		}
+	}
+	return nil
+}
+
+// groupEvent checks a group message node n shows its user.
+func (l *imLoad) groupEvent(n *node, e im.Event) error {
+	p := l.gmsgs[e.Message.ID]
+	switch {
+	case e.Kind != im.EventMessage && e.Kind != im.EventRequest:
+		return nil
+	case p == nil || e.Message.Text != p.text || e.Peer != p.from.self.Wallet:
+		return fmt.Errorf("im: node %d showed group message %s that was never posted so", n.id, e.Message.ID)
+	}
+	l.s.stats.IMGroupShown++
+	if err := l.led.Show(imKey{e.Message.ID, n.id}); err != nil {
+		return fmt.Errorf("im: node %d, group %s: %w", n.id, p.g.id, err)
+	}
+	return nil
 }

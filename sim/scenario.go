@@ -113,7 +113,7 @@ type Workload struct {
 	Probes int      `yaml:"probes"`
 	// im: Attach is the share of messages sent as file offers; Groups
 	// private groups of GroupSize hosts get GroupMessages messages,
-	// and one member of each is removed halfway (im_group.go).
+	// and one member of each is removed halfway (im.go).
 	Attach        float64 `yaml:"attach"`
 	Groups        int     `yaml:"groups"`
 	GroupSize     int     `yaml:"group_size"`

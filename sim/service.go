@@ -43,6 +43,7 @@ type svcNode struct {
 	// The fields below belong to the current incarnation.
 	core service.Core
 	inc  int
+	up   time.Duration // when core started
 	// answer, if set, sees the effects of the next input before its
 	// events do (a command's answer, then what it caused).
 	answer func(out *service.Effects)
@@ -114,7 +115,7 @@ func (sv *svcNode) boot(s *Sim) {
 		return
 	}
 	sv.ln = ln
-	sv.core = sv.newCore(sv.store, sv.inc)
+	sv.core, sv.up = sv.newCore(sv.store, sv.inc), time.Duration(s.now.Load())
 	sv.handle(s, service.Input{Kind: service.Start})
 	if p, ok := sv.core.(service.Publisher); ok {
 		sv.entries = p.Entries()
