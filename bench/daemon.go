@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -86,6 +88,12 @@ func runDaemonIdle(ctx context.Context, cfg *config) ([]Result, error) {
 	for _, mode := range []string{"remote", "embedded"} {
 		for i, b := range bins {
 			r, err := idleDaemon(ctx, cfg, run[i], filepath.Join(root, mode+"-"+b.name), mode, url)
+			if errors.Is(err, errNoChainBuild) && mode == "embedded" {
+				if cfg.log != nil {
+					fmt.Fprintf(cfg.log, "bench: daemon-idle: %s, embedded chain skipped: a -tags nochain build has no embedded chain\n", b.name)
+				}
+				continue
+			}
 			if err != nil {
 				return res, fmt.Errorf("%s %s: %w", b.name, mode, err)
 			}
@@ -103,6 +111,14 @@ func runDaemonIdle(ctx context.Context, cfg *config) ([]Result, error) {
 	}
 	return res, nil
 }
+
+// errNoChainBuild: the binary was built with -tags nochain, so it has
+// no embedded chain (its `up` fails with naming.ErrNoEmbeddedChain,
+// whose text noChainText matches).
+var errNoChainBuild = errors.New("a -tags nochain build")
+
+// noChainText is a part of naming.ErrNoEmbeddedChain's message.
+const noChainText = "built with -tags nochain"
 
 type namedBin struct{ name, path string }
 
@@ -155,8 +171,10 @@ func idleDaemon(ctx context.Context, cfg *config, bin, dir, mode, url string) ([
 	}
 	up := exec.CommandContext(ctx, bin, args...)
 	up.Env = env
+	var stderr tailBuffer // why it exited, if it did
+	up.Stderr = &stderr
 	if cfg.verbose && cfg.log != nil {
-		up.Stderr = cfg.log
+		up.Stderr = io.MultiWriter(cfg.log, &stderr)
 	}
 	if err := up.Start(); err != nil {
 		return nil, err
@@ -175,7 +193,11 @@ func idleDaemon(ctx context.Context, cfg *config, bin, dir, mode, url string) ([
 				settled = rss
 			}
 		} else {
-			return nil, fmt.Errorf("node exited: %w", err)
+			up.Wait()
+			if strings.Contains(stderr.String(), noChainText) {
+				return nil, errNoChainBuild
+			}
+			return nil, fmt.Errorf("node exited: %w: %s", err, stderr.String())
 		}
 		if anon, err := procStatus(pid, "RssAnon"); err == nil {
 			peakAnon = max(peakAnon, anon)
@@ -209,6 +231,29 @@ func idleDaemon(ctx context.Context, cfg *config, bin, dir, mode, url string) ([
 		{Kind: "cpu", Name: "daemon idle CPU", Value: pct, Unit: "% of a core", Note: fmt.Sprintf("utime+stime in clock ticks over %v after %v", cfg.idleWindow, cfg.idleSettle)},
 		{Kind: "cpu", Name: "daemon idle CPU (schedstat)", Value: runPct, Unit: "% of a core", Note: fmt.Sprintf("time on a CPU in ns, all threads; %.1f timeslices/s", wakes)},
 	}, nil
+}
+
+// tailBuffer keeps the last 4 KiB written to it; safe for the writer
+// goroutine exec starts and a reader.
+type tailBuffer struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if n := len(t.b); n > 4096 {
+		t.b = append(t.b[:0], t.b[n-4096:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.b)
 }
 
 // procStatus reads a "Key: N kB" line of /proc/PID/status.

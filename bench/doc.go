@@ -164,4 +164,31 @@
 // links the server, engine started or not), and stack's key check every
 // 10 s. Each wake costs several timeslices (the Go scheduler's threads
 // and sysmon).
+//
+// The first two are cut (2026-12-07): link's timer goroutine sleeps a
+// minute (idleSleepMax) on a host with no session, handshake or queued
+// packet, and nats-server's sampler is quiet until the queues' engine
+// starts (internal/natsquiet). "go run . -only daemon-idle -timeout 40m
+// -daemon-bins before=OLD,after=NEW,before-nochain=OLDNC,after-nochain=NEWNC
+// -idle-settle 30s -idle-window 45s -idle-pages large|small" (the two
+// page modes run side by side, load average 31–41), remote chain, idle
+// CPU by schedstat: nochain build 0.17 → 0.03 % (large), 0.12 → 0.02 %
+// (small); full build 0.17 → 0.26 % and 0.09 → 0.30 %, which is start-up
+// still inside the window at this load: the same binaries measured from
+// 40 s after start over 30 s (three daemons side by side on one chain)
+// idle at 0.127 % with 19.5 timeslices/s (before) against 0.038 % with
+// 7.4 (after), and 0.042 % with 7.9 for the nochain build. RSS, remote
+// chain: large folios 78.5 → 77.5 MiB (full), 62.9 → 56.7 (nochain);
+// 4 KiB pages 58.9 → 58.8 (full), 49.2 → 48.7 (nochain). Embedded chain
+// (full build): 82.9 → 86.6 MiB large, 79.2 → 80.0 small; its idle CPU
+// 0.42 → 0.34 % and 0.33 → 0.29 %. A nochain build's embedded-chain
+// figure is skipped with a note.
+//
+// Starting the other services on first use would not reach 64 MiB with
+// large folios: a one-off build that starts none of pay, VPN, mail,
+// queues, stream, content and relay idles at 77.3 MiB against 78.7
+// (large folios) and 56.7 against 60.1 (4 KiB pages), same run: their
+// code is mapped by the package inits whether they run or not. The
+// queues' engine, the largest (nats-server, about 13 MB when running),
+// already starts on first use.
 package main

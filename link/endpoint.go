@@ -33,11 +33,19 @@ const (
 	// DefaultTickInterval is how often the endpoint runs the transport's
 	// timers while it routes, serves anycast peers or waits on a
 	// handshake; an idle host sleeps until the transport's next deadline,
-	// at most idleTickMax, so it does not wake ten times a second.
+	// at most idleTickMax, so it does not wake ten times a second, and a
+	// host with nothing to time at all sleeps idleSleepMax.
 	DefaultTickInterval = 100 * time.Millisecond
 
-	// idleTickMax bounds the timer goroutine's sleep on an idle host.
+	// idleTickMax bounds the timer goroutine's sleep on a host that has
+	// sessions or handshakes (their deadlines come from the transport).
 	idleTickMax = time.Second
+
+	// idleSleepMax bounds the timer goroutine's sleep on a host with no
+	// session, no handshake and no queued packet: nothing is timed, and
+	// whatever creates state wakes the goroutine (wakeIdle). A node that
+	// nobody talks to then wakes once a minute, not once a second.
+	idleSleepMax = time.Minute
 
 	// handshakeRetry is the least time between two handshakes the data
 	// path starts for one peer; the transport retransmits in between.
@@ -131,8 +139,12 @@ type Endpoint struct {
 
 	closeOnce sync.Once
 	done      chan struct{}
-	kick      chan struct{}  // wakes the timer goroutine early (a cookie arrived)
-	wg        sync.WaitGroup // the timer goroutine
+	kick      chan struct{} // wakes the timer goroutine early (a cookie arrived)
+	// deepIdle is set while the timer goroutine may sleep idleSleepMax
+	// (set before it reads the transport's deadline, so state created
+	// after that read sees it and wakes the goroutine: wakeIdle).
+	deepIdle atomic.Bool
+	wg       sync.WaitGroup // the timer goroutine
 }
 
 type dispatcherBox struct{ d stack.NetworkDispatcher }
@@ -278,15 +290,36 @@ func (e *Endpoint) tickLoop(every time.Duration) {
 // endpoint routes, serves anycast peers or may resend a SYN early
 // (nudge.go), else until the transport's next deadline, at most
 // idleTickMax (and never less than every).
+//
+// With no session, handshake or queued packet at all it sleeps
+// idleSleepMax, and deepIdle is set while it does: it is stored before
+// the transport's deadline is read, so a handshake started after that
+// read finds it set and wakes the goroutine (wakeIdle).
 func (e *Endpoint) nextTick(every time.Duration) time.Duration {
 	if e.rt != nil || e.hasAnycast() || e.watchingSYNs() {
+		e.deepIdle.Store(false)
 		return every
 	}
+	e.deepIdle.Store(true)
+	at := e.sessions.NextDeadline()
+	if at.IsZero() && e.peers.queued.Load() == 0 {
+		return idleSleepMax
+	}
+	e.deepIdle.Store(false)
 	d := idleTickMax
-	if at := e.sessions.NextDeadline(); !at.IsZero() {
+	if !at.IsZero() {
 		d = min(d, max(at.Sub(e.now()), 0))
 	}
 	return max(d, every)
+}
+
+// wakeIdle wakes the timer goroutine if it sleeps idleSleepMax: new
+// transport state (a handshake started or answered) has deadlines of
+// its own.
+func (e *Endpoint) wakeIdle() {
+	if e.deepIdle.Load() {
+		e.wake()
+	}
 }
 
 // wake asks the timer goroutine to recompute its sleep now.

@@ -69,6 +69,7 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 	}
 	switch res.Kind {
 	case transport.KindHandshake:
+		e.wakeIdle() // an answered or completed handshake leaves timed state
 		for _, r := range res.Replies {
 			e.reply(src, &h, r) // routing hook (host_route.go): back to the source locator
 		}

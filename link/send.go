@@ -281,6 +281,7 @@ func (e *Endpoint) startHandshake(p *peer) {
 		return
 	}
 	e.stats.handshakesStarted.Add(1)
+	e.wakeIdle()     // its retransmissions are timed
 	e.sendTo(p, msg) // routing hook (host_route.go): with locators for a routed peer
 }
 
