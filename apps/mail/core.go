@@ -102,6 +102,10 @@ type CoreConfig struct {
 	// SyncInterval is how often a node pulls the other nodes' changes
 	// when nothing told it of any. Zero means 1 minute.
 	SyncInterval time.Duration
+	// Deny are senders always refused (REFUSE 7), whatever AllowCmd
+	// said: the node's configuration (key mail.deny), beside the
+	// refusals DenyCmd keeps in the store.
+	Deny []common.Address
 }
 
 // DefaultMaxSize is the default size cap: a 25 MB attachment in
@@ -480,9 +484,10 @@ func (c *Core) deny(w common.Address, out *service.Effects) {
 	}
 }
 
-// consents reports whether mail from w is taken (DenyCmd, KnownOnly).
+// consents reports whether mail from w is taken (DenyCmd, Deny,
+// KnownOnly).
 func (c *Core) consents(w common.Address) bool {
-	return !c.denied[w] && (c.allowed[w] || !c.cfg.KnownOnly)
+	return !c.denied[w] && !slices.Contains(c.cfg.Deny, w) && (c.allowed[w] || !c.cfg.KnownOnly)
 }
 
 // refusesFrom is a CodeDenied refusal's reason.
