@@ -102,6 +102,10 @@ type CoreConfig struct {
 	// SyncInterval is how often a node pulls the other nodes' changes
 	// when nothing told it of any. Zero means 1 minute.
 	SyncInterval time.Duration
+	// Deny are senders always refused (REFUSE 7), whatever AllowCmd
+	// said: the node's configuration (key mail.deny), beside the
+	// refusals DenyCmd keeps in the store.
+	Deny []common.Address
 }
 
 // DefaultMaxSize is the default size cap: a 25 MB attachment in
@@ -208,6 +212,9 @@ type peer struct {
 	fails    int
 	passed   map[MessageID]bool // the mailbox refused them in this attempt
 	refused  refusals           // what its node refused lately (checks.go)
+	// slow and boxSlow double the wait for its node's answers and its
+	// mailbox's (core_patience.go).
+	slow, boxSlow int
 }
 
 // NewCore makes a core; Start (the first input) loads its state.
@@ -268,6 +275,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 //	"Q" to[20]             → the next mailbox seq for to (8 raw bytes)
 //	"i" from[20] id[16]    → a large message coming in: key[32] | parts u32 | size u64 | next u32 | blob[16]
 //	"x", "Z"               → mailbox: large deposits coming in, large items kept (core_boxstream.go)
+//	"r" to[20]             → what to's node refused lately, for CheckCmd (checks.go)
 //	"B", "R", "S"          → blobs: a large message's chunks, references, spools (core_blob.go);
 //	                         its "O" or "b" value is then absent and its record names the blob
 func (c *Core) start(now time.Time, out *service.Effects) error {
@@ -328,6 +336,7 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	})
 	c.loadKept()
 	c.loadBoxIn()
+	c.loadRefusals(now, out)
 	c.syncStart(out)
 	for _, w := range c.sortedPeers() {
 		p := c.peers[w]
@@ -475,9 +484,10 @@ func (c *Core) deny(w common.Address, out *service.Effects) {
 	}
 }
 
-// consents reports whether mail from w is taken (DenyCmd, KnownOnly).
+// consents reports whether mail from w is taken (DenyCmd, Deny,
+// KnownOnly).
 func (c *Core) consents(w common.Address) bool {
-	return !c.denied[w] && (c.allowed[w] || !c.cfg.KnownOnly)
+	return !c.denied[w] && !slices.Contains(c.cfg.Deny, w) && (c.allowed[w] || !c.cfg.KnownOnly)
 }
 
 // refusesFrom is a CodeDenied refusal's reason.
@@ -529,6 +539,9 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 		p := c.peers[w]
 		switch {
 		case !p.ackBy.IsZero() && !now.Before(p.ackBy):
+			if c.bulky(p) {
+				slower(&p.slow)
+			}
 			out.Hangup = append(out.Hangup, w)
 			c.failed(now, w, p, out)
 		case p.ackBy.IsZero() && len(p.outbox) > 0 && !now.Before(p.nextTry):
@@ -538,8 +551,11 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 	for _, id := range c.sortedOut() {
 		c.overdue(now, c.out[id], out)
 	}
-	for id, until := range c.boxWait { // order-free: only deletes
+	for id, until := range c.boxWait { // order-free: deletes, and counts per peer
 		if !now.Before(until) {
+			if o := c.out[id]; o != nil && c.depositBulky(id) {
+				slower(&c.peer(o.To).boxSlow)
+			}
 			delete(c.boxWait, id)
 			delete(c.depositing, id)
 		}
@@ -549,6 +565,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 	c.syncTick(now, out)
 	f := &c.fetch
 	if f.phase != 0 && !now.Before(f.until) {
+		slower(&f.slow) // its answer may be large: a batch, a part
 		out.Hangup = append(out.Hangup, f.box)
 		c.fetchFailed(now)
 	} else if f.phase == 0 && f.hasBox && !f.next.IsZero() && !now.Before(f.next) {

@@ -39,6 +39,7 @@ type fetchState struct {
 	stalled common.Address
 	blocked bool         // an item waits for its sender's document
 	stream  *fetchStream // a large item being pulled (core_boxstream.go)
+	slow    int          // doublings of the wait for the mailbox (core_patience.go)
 }
 
 func keptKey(to common.Address, seq uint64) []byte {
@@ -184,7 +185,7 @@ func (c *Core) startFetch(now time.Time, out *service.Effects) {
 		return
 	}
 	f.phase, f.applied, f.blocked, f.pending, f.stream = 1, 0, false, false, nil
-	f.until = now.Add(c.cfg.AckTimeout)
+	f.until = now.Add(c.wait(f.slow))
 	out.To(f.box, (&frame{typ: typeFetch}).marshal())
 	out.Wake(f.until)
 }
@@ -197,6 +198,11 @@ func (c *Core) item(now time.Time, w common.Address, fr frame, out *service.Effe
 	if f.phase != 1 || w != f.box || f.blocked || fr.seq <= f.applied {
 		return
 	}
+	if len(fr.blob) >= bulkFrame {
+		c.answered(&f.slow, now, f.until)
+	}
+	f.until = now.Add(c.wait(f.slow)) // the batch moves: not timed out
+	out.Wake(f.until)
 	from, key, msg, err := c.unseal(fr.blob)
 	if err != nil || from != fr.by {
 		f.applied = fr.seq // nobody can ever open it: drop it

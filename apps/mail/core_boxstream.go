@@ -73,7 +73,7 @@ func (c *Core) depositStream(now time.Time, w common.Address, p *peer, o *Outgoi
 	if err != nil {
 		return false
 	}
-	c.boxWait[o.ID] = now.Add(c.cfg.AckTimeout)
+	c.boxWait[o.ID] = now.Add(c.wait(p.boxSlow))
 	c.depositing[o.ID] = &outStream{key: key}
 	out.To(p.box, (&frame{typ: typeDepositX, to: w, id: o.ID, n: uint32(o.Parts), size: uint64(o.Size), blob: blob}).marshal())
 	out.Wake(c.boxWait[o.ID])
@@ -86,12 +86,17 @@ func (c *Core) depositGot(now time.Time, w common.Address, o *Outgoing, next int
 	if s == nil || next > o.Parts {
 		return
 	}
-	if _, waiting := c.boxWait[o.ID]; !waiting {
+	due, waiting := c.boxWait[o.ID]
+	if !waiting {
 		return
+	}
+	p := c.peers[o.To]
+	if next > s.acked {
+		c.answered(&p.boxSlow, now, due)
 	}
 	s.acked = max(s.acked, next)
 	s.sent = max(s.sent, s.acked)
-	c.boxWait[o.ID] = now.Add(c.cfg.AckTimeout) // it moves: not timed out
+	c.boxWait[o.ID] = now.Add(c.wait(p.boxSlow)) // it moves: not timed out
 	out.Wake(c.boxWait[o.ID])
 	for ; s.sent < min(o.Parts, s.acked+streamWindow); s.sent++ {
 		chunk, err := c.part(o, s.sent)
@@ -377,7 +382,7 @@ func (c *Core) itemXIn(now time.Time, w common.Address, fr frame, out *service.E
 	fs := &fetchStream{seq: fr.seq, from: from, id: fr.id, parts: s.parts, pulled: s.next}
 	copy(fs.key[:], head)
 	f.stream = fs
-	f.until = now.Add(c.cfg.AckTimeout)
+	f.until = now.Add(c.wait(f.slow))
 	out.Wake(f.until)
 	c.pullMore(s, out)
 }
@@ -399,7 +404,8 @@ func (c *Core) iPart(now time.Time, w common.Address, fr frame, out *service.Eff
 	if f.phase != 1 || w != f.box || fs == nil || fr.seq != fs.seq {
 		return
 	}
-	f.until = now.Add(c.cfg.AckTimeout) // it moves: not timed out
+	c.answered(&f.slow, now, f.until)
+	f.until = now.Add(c.wait(f.slow)) // it moves: not timed out
 	out.Wake(f.until)
 	k := inKey{fs.from, fs.id}
 	s := c.inState(k)

@@ -132,7 +132,7 @@ func (c *Core) attempt(now time.Time, w common.Address, p *peer, out *service.Ef
 	for _, id := range p.outbox[:p.inflight] {
 		c.write(now, w, p, id, out)
 	}
-	p.ackBy = now.Add(c.cfg.AckTimeout)
+	p.ackBy = now.Add(c.wait(p.slow))
 	out.Wake(p.ackBy)
 	clear(p.passed)
 	c.depositNext(now, w, p, out)
@@ -159,7 +159,7 @@ func (c *Core) depositNext(now time.Time, w common.Address, p *peer, out *servic
 		if err != nil {
 			return
 		}
-		c.boxWait[id] = now.Add(c.cfg.AckTimeout)
+		c.boxWait[id] = now.Add(c.wait(p.boxSlow))
 		f := frame{typ: typeDeposit, to: w, id: id, blob: blob}
 		out.To(p.box, f.marshal())
 		out.Wake(c.boxWait[id])
@@ -170,9 +170,6 @@ func (c *Core) depositNext(now time.Time, w common.Address, p *peer, out *servic
 // failed ends an attempt without its answers; the next waits a backoff.
 func (c *Core) failed(now time.Time, w common.Address, p *peer, out *service.Effects) {
 	p.ackBy, p.inflight = time.Time{}, 0
-	for _, id := range p.outbox {
-		delete(c.sending, id) // the next attempt starts with a new key
-	}
 	for _, id := range slices.Clone(p.outbox) {
 		if why, ok := c.bounce[id]; ok {
 			c.finish(now, c.out[id], Failed, why, out)
@@ -210,8 +207,11 @@ func (c *Core) receipt(now time.Time, w common.Address, id MessageID, out *servi
 	if o == nil || o.To != w {
 		return
 	}
+	if p := c.peers[w]; o.Size >= bulkFrame && !p.ackBy.IsZero() {
+		c.answered(&p.slow, now, p.ackBy)
+	}
 	c.finish(now, o, Delivered, "", out)
-	c.peers[w].noteTaken()
+	c.noteTaken(w, c.peers[w], out)
 	c.progress(now, w, c.peers[w], out)
 }
 
@@ -228,7 +228,7 @@ func (c *Core) progress(now time.Time, w common.Address, p *peer, out *service.E
 	for ; p.inflight < min(len(p.outbox), c.cfg.Window); p.inflight++ {
 		c.write(now, w, p, p.outbox[p.inflight], out)
 	}
-	p.ackBy = now.Add(c.cfg.AckTimeout)
+	p.ackBy = now.Add(c.wait(p.slow))
 	out.Wake(p.ackBy)
 }
 
@@ -300,7 +300,7 @@ func (c *Core) refused(now time.Time, w common.Address, f frame, out *service.Ef
 		}
 		return
 	}
-	c.noteRefusal(now, p, o, f.code)
+	c.noteRefusal(now, p, o, f.code, out)
 	if temporary(f.code) {
 		c.waiting(o, "the recipient's node: "+f.reason, out)
 		if !p.ackBy.IsZero() {
@@ -323,21 +323,23 @@ func (c *Core) waiting(o *Outgoing, why string, out *service.Effects) {
 	out.Emit(Event{Kind: EventStatus, Out: &cp})
 }
 
-// held: w, the recipient's mailbox, keeps id.
+// held: w, the recipient's mailbox, keeps id. A HELD that comes after
+// its wait ran out counts too: the mailbox has it (before, such a
+// message stayed Queued though held, and was deposited only again).
 func (c *Core) held(now time.Time, w common.Address, id MessageID, out *service.Effects) {
-	if _, ok := c.boxWait[id]; !ok {
-		return
-	}
-	delete(c.boxWait, id)
-	delete(c.depositing, id)
 	o := c.out[id]
 	if o == nil {
 		return
 	}
 	p := c.peers[o.To]
-	if p == nil || p.box != w {
+	if p == nil || !p.hasBox || p.box != w {
 		return
 	}
+	if due, ok := c.boxWait[id]; ok && o.Size >= bulkFrame {
+		c.answered(&p.boxSlow, now, due)
+	}
+	delete(c.boxWait, id)
+	delete(c.depositing, id)
 	if o.Status == Queued {
 		o.Status, o.Changed, o.Reason, o.HeldBy = Held, now, "", w
 		if t := c.terms[w]; t != nil {

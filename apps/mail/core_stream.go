@@ -26,11 +26,15 @@ import (
 // streamWindow is how many PART frames may wait for their GOT.
 const streamWindow = 4
 
-// outStream is the sender's side of one large message in this attempt.
+// outStream is the sender's side of one large message (kept across
+// attempts, for what the recipient stored).
 type outStream struct {
 	key   [32]byte
-	sent  int // parts [0, sent) written in this attempt
+	sent  int // parts [0, sent) written in this attempt (or stored before)
 	acked int // the recipient stored [0, acked)
+	// head: this attempt's head was answered (its GOT says where the
+	// recipient is).
+	head bool
 }
 
 // inKey names a large message coming in.
@@ -59,9 +63,15 @@ func partNonce(id MessageID, i int) *[24]byte {
 func partsOf(size int) int { return (size + ChunkSize - 1) / ChunkSize }
 
 // writeStream starts an attempt of a large message: its head, then the
-// first window of parts.
+// first window of parts from the last the recipient said it stored (a
+// part it has already would cost a part's time on the path for
+// nothing; the head's GOT corrects a wrong guess).
 func (c *Core) writeStream(w common.Address, p *peer, o *Outgoing, out *service.Effects) {
-	s := &outStream{}
+	s := c.sending[o.ID]
+	if s == nil {
+		s = &outStream{}
+	}
+	s.sent, s.head = s.acked, false
 	if _, err := c.cfg.Rand.Read(s.key[:]); err != nil {
 		return // the attempt times out and goes again
 	}
@@ -108,14 +118,28 @@ func (c *Core) got(now time.Time, w common.Address, id MessageID, next int, out 
 	if o == nil || s == nil || next > o.Parts {
 		return
 	}
+	p := c.peers[w]
+	if p.ackBy.IsZero() { // no attempt under way: only remember it
+		s.acked = max(s.acked, next)
+		return
+	}
+	switch {
+	case !s.head:
+		// It answers the head: where the recipient is. It says nothing
+		// of the path's speed, and does not keep the mailbox away.
+		s.head = true
+		if next < s.acked {
+			s.sent = next // it has less than it said: from there
+		}
+		s.acked = next
+	case next > s.acked:
+		p.fails = 0 // a part moved
+		c.answered(&p.slow, now, p.ackBy)
+	}
+	p.ackBy = now.Add(c.wait(p.slow)) // it answers: not timed out
+	out.Wake(p.ackBy)
 	s.acked = max(s.acked, next)
 	s.sent = max(s.sent, s.acked)
-	p := c.peers[w]
-	p.fails = 0
-	if !p.ackBy.IsZero() {
-		p.ackBy = now.Add(c.cfg.AckTimeout) // it moves: not timed out
-		out.Wake(p.ackBy)
-	}
 	c.sendParts(w, o, s, out)
 }
 

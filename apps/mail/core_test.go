@@ -23,6 +23,30 @@ type fakeNet struct {
 	queue []func()
 	// drop, if set, loses the frames it returns true for.
 	drop func(from, to common.Address, f []byte) bool
+	// rate, if set, is how many bytes a second move from one node to
+	// another (0: at once, as without it). Frames then take their
+	// time, one after another, and a Hangup loses the ones still on
+	// their way both ways, as a closed connection does.
+	rate   func(from, to common.Address) int
+	slow   []slowFrame
+	free   map[[2]common.Address]time.Time // when the link is free
+	hungUp map[[2]common.Address]int       // hang-ups per pair of nodes
+}
+
+// slowFrame is a frame on its way over a link with a rate.
+type slowFrame struct {
+	due     time.Time
+	pair    [2]common.Address
+	gen     int
+	deliver func()
+}
+
+// pairOf names the connection between a and b, either way.
+func pairOf(a, b common.Address) [2]common.Address {
+	if bytes.Compare(a[:], b[:]) > 0 {
+		a, b = b, a
+	}
+	return [2]common.Address{a, b}
 }
 
 type fakeNode struct {
@@ -76,18 +100,44 @@ func (n *fakeNet) handle(nd *fakeNode, in service.Input) service.Effects {
 	var out service.Effects
 	nd.core.Handle(n.now, in, &out)
 	nd.st.Apply(out.Writes)
+	for _, w := range out.Hangup {
+		if n.hungUp == nil {
+			n.hungUp, n.free = map[[2]common.Address]int{}, map[[2]common.Address]time.Time{}
+		}
+		n.hungUp[pairOf(nd.w, w)]++
+		delete(n.free, [2]common.Address{nd.w, w})
+		delete(n.free, [2]common.Address{w, nd.w})
+	}
 	for _, s := range out.Send {
 		to, f := s.To, bytes.Clone(s.Frame)
 		if n.drop != nil && n.drop(nd.w, to, f) {
 			continue
 		}
-		n.queue = append(n.queue, func() {
+		deliver := func() {
 			if d := n.nodes[to]; d != nil && d.up {
 				n.handle(d, service.Input{Kind: service.Frame, Peer: nd.w, Frame: f})
 			} else if nd.up {
 				n.handle(nd, service.Input{Kind: service.Down, Peer: to})
 			}
-		})
+		}
+		if r := 0; n.rate != nil {
+			if r = n.rate(nd.w, to); r > 0 {
+				if n.hungUp == nil {
+					n.hungUp, n.free = map[[2]common.Address]int{}, map[[2]common.Address]time.Time{}
+				}
+				dir := [2]common.Address{nd.w, to}
+				start := n.now
+				if n.free[dir].After(start) {
+					start = n.free[dir]
+				}
+				due := start.Add(time.Duration(len(f)) * time.Second / time.Duration(r))
+				n.free[dir] = due
+				p := pairOf(nd.w, to)
+				n.slow = append(n.slow, slowFrame{due: due, pair: p, gen: n.hungUp[p], deliver: deliver})
+				continue
+			}
+		}
+		n.queue = append(n.queue, deliver)
 	}
 	for _, w := range out.Lookup {
 		n.queue = append(n.queue, func() {
@@ -119,6 +169,23 @@ func (n *fakeNet) advance(d time.Duration) {
 	end := n.now.Add(d)
 	for n.now.Before(end) {
 		n.now = n.now.Add(100 * time.Millisecond)
+		for len(n.slow) > 0 {
+			i := 0 // the earliest due: frames of one link are in order
+			for j, s := range n.slow {
+				if s.due.Before(n.slow[i].due) {
+					i = j
+				}
+			}
+			if n.now.Before(n.slow[i].due) {
+				break
+			}
+			s := n.slow[i]
+			n.slow = append(n.slow[:i], n.slow[i+1:]...)
+			if s.gen == n.hungUp[s.pair] {
+				s.deliver()
+				n.run()
+			}
+		}
 		for _, nd := range n.nodes {
 			if nd.up && !nd.due.IsZero() && !n.now.Before(nd.due) {
 				nd.due = time.Time{}

@@ -14,6 +14,7 @@
 // nodes apart),
 // core_blob.go and core_stream.go (large messages kept in chunks and
 // sent in parts), core_boxstream.go (large messages through a mailbox),
+// core_patience.go (how long each path waits for an answer),
 // wire.go (frames), seal.go (end-to-end sealing), address.go,
 // service.go (Service: the core under apps/internal/runner on a node),
 // smtp.go and imap.go (the gateways), tls.go (their certificate), host.go.
@@ -93,8 +94,10 @@
 // limit (for a minute after the refusal), 552 5.2.3 for a size at or
 // over one refused (at RCPT when MAIL gave SIZE=, else after DATA),
 // 550 5.7.1 for consent (both for ten minutes, consent until a message
-// is taken). The first refusal it cannot know synchronously: that
-// message was taken with a 250 and bounces (or waits, for a rate).
+// is taken). It keeps them in its store with their times, so a restart
+// keeps them until they expire. The first refusal it cannot know
+// synchronously: that message was taken with a 250 and bounces (or
+// waits, for a rate).
 //
 // # Gateways
 //
@@ -197,7 +200,18 @@
 // last GOT in flight, and every GOT counts as an answer (AckTimeout).
 // The recipient keeps its progress, so an attempt after a lost
 // connection, or a restart of either end, goes on from the next part
-// (under the new attempt's key). The SMTP gateway spools DATA to the
+// (under the new attempt's key); the sender starts an attempt's parts
+// from the last GOT it heard, and the GOT answering MAILX corrects it.
+//
+// A timeout hangs up, which loses the part under way: on a path that
+// moves less than a part (256 KiB) in AckTimeout, a large message would
+// never move. So each path (to a recipient's node, to its mailbox, to
+// one's own mailbox for fetches) doubles its wait after a timeout that
+// caught a part or another frame of 64 KiB or more on its way, up to
+// 16 × AckTimeout, and halves it again for every such frame answered
+// within a quarter of the wait (core_patience.go; TestCoreLargeSlowPath,
+// and TestSimMail, whose 10 % loss moves about 20 KiB/s against a 3 s
+// AckTimeout). The SMTP gateway spools DATA to the
 // store chunk by chunk (SpoolCmd) and submits it by reference; the IMAP
 // gateway serves FETCH BODY[] (and RFC822) from the store chunk by
 // chunk; other sections are cut by go-imap's backendutil from a chunked

@@ -94,6 +94,8 @@ userspace. Stop it with Ctrl-C or SIGTERM.`,
 	f.String("mail-smtps", "", "serve the submission gateway with TLS from the first byte (implicit TLS, as port 465) on this loopback host:port, e.g. 127.0.0.1:4465 (key mail.smtps)")
 	f.String("mail-imaps", "", "serve the IMAP gateway with TLS from the first byte (implicit TLS, as port 993) on this loopback host:port, e.g. 127.0.0.1:1993 (key mail.imaps)")
 	f.String("mail-delay-notice", "", "tell a sender its mail is late after this long, e.g. 4h (default) or 30m (key mail.delay-notice)")
+	f.Bool("mail-known-only", false, "refuse mail from senders you have not allowed or written to, instead of filing it in Requests (key mail.known-only)")
+	f.StringSlice("mail-deny", nil, "always refuse mail from these senders: names or 0x wallets (repeatable; key mail.deny)")
 	f.Bool("mail-tls-only", false, "the mail gateways take a password only after STARTTLS (they always offer it, with a certificate kept in the data directory; key mail.tls-only)")
 	f.String("mail-quota", "", "as a mailbox, keep at most this much mail per recipient, e.g. 256MiB (default) or 1GB (key mail.quota)")
 	f.String("mail-retention", "", "as a mailbox, keep mail nobody fetched this long, e.g. 120h (default); senders bounce after it too (key mail.retention)")

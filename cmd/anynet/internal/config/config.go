@@ -129,6 +129,13 @@ type Config struct {
 	// MailTLSOnly makes the gateways take a password only over TLS
 	// (STARTTLS; key mail.tls-only); they always offer it.
 	MailTLSOnly bool
+	// MailKnownOnly refuses mail from senders the user has not allowed
+	// or written to (key mail.known-only), instead of filing it in
+	// Requests.
+	MailKnownOnly bool
+	// MailDeny are senders whose mail is always refused, names or 0x
+	// wallets (key mail.deny), whatever the user allowed.
+	MailDeny []string
 	// MailDelayNotice is when a sender is told its mail is not delivered
 	// yet (key mail.delay-notice, a duration such as 4h or 30m).
 	MailDelayNotice time.Duration
@@ -224,7 +231,7 @@ func (c Config) ContentCacheBytes() int64 {
 // Keys are the valid configuration keys, as written in a config file.
 var Keys = []string{
 	"dir", "wallet", "name", "listen", "publish-addr", "peers", "routers",
-	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.smtps", "mail.imaps", "mail.tls-only", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "content.cache", "stream-ingest", "log-level", "log-format",
+	"route-prefix", "punch", "chain", "serve-chain", "headless", "mailbox", "mail-at", "mail.smtp", "mail.imap", "mail.smtps", "mail.imaps", "mail.tls-only", "mail.known-only", "mail.deny", "mail.delay-notice", "mail.quota", "mail.retention", "mq-gateway", "mq-cluster", "web-proxy", "content.cache-mib", "content.cache", "stream-ingest", "log-level", "log-format",
 	"relay.role", "relay.guardians", "relay.watchdogs", "relay.edges", "relay.probe-partner", "relay.epoch", "relay.fee-bps", "relay.contract",
 	"exit", "exit-allow", "exit-ports", "exit-region", "exit-price", "exit-credit", "exit-wallets", "exit-bytes", "exit-rate", "proxy", "proxy-exits", "proxy-rules", "proxy-max-price",
 	"passphrase-file", "keystore.scrypt",
@@ -386,6 +393,13 @@ func (c Config) Validate() error {
 		if !isWallet(w) {
 			if _, err := naming.Normalize(w); err != nil {
 				return invalid("exit-wallets", w, "a name (ENSIP-15) or a 0x wallet")
+			}
+		}
+	}
+	for _, w := range c.MailDeny {
+		if !isWallet(w) {
+			if _, err := naming.Normalize(w); err != nil {
+				return invalid("mail.deny", w, "a name (ENSIP-15) or a 0x wallet")
 			}
 		}
 	}

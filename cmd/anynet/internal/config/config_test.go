@@ -38,6 +38,8 @@ func flags(args ...string) *pflag.FlagSet {
 	fs.Bool("headless", false, "")
 	fs.String("scrypt", "", "")
 	fs.String("mail-delay-notice", "", "")
+	fs.Bool("mail-known-only", false, "")
+	fs.StringSlice("mail-deny", nil, "")
 	for _, k := range ContractKeys {
 		fs.String(k, "", "")
 	}
@@ -214,6 +216,7 @@ func TestErrors(t *testing.T) {
 		{"bad mail delay", []string{"--mail-delay-notice", "4 hours"}, nil, "", "", []string{`mail.delay-notice "4 hours"`, "4h or 30m"}},
 		{"bad mail quota", nil, map[string]string{"ANYNET_MAIL_QUOTA": "lots"}, "", "", []string{`mail.quota "lots"`, "256MiB"}},
 		{"tiny mail quota", nil, nil, "mail:\n  quota: 10kB\n", "", []string{`mail.quota "10000"`, "1MiB or more"}},
+		{"bad mail.deny", []string{"--mail-deny", "bob!"}, nil, "", "", []string{`mail.deny "bob!"`, "a name (ENSIP-15) or a 0x wallet"}},
 		{"short mail retention", nil, map[string]string{"ANYNET_MAIL_RETENTION": "5m"}, "", "", []string{"mail.retention", "an hour or more"}},
 		{"route-prefix garbage", nil, nil, "route-prefix: two.a/128\n", "", []string{`route-prefix "two.a/128"`, "e.g. 2a.1/128"}},
 	}
@@ -250,8 +253,8 @@ func TestMailKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.MailDelayNotice != 4*time.Hour || c.MailQuota != 256<<20 || c.MailRetention != 120*time.Hour {
-		t.Fatalf("defaults: delay %v, quota %d, retention %v", c.MailDelayNotice, c.MailQuota, c.MailRetention)
+	if c.MailDelayNotice != 4*time.Hour || c.MailQuota != 256<<20 || c.MailRetention != 120*time.Hour || c.MailKnownOnly || len(c.MailDeny) != 0 {
+		t.Fatalf("defaults: delay %v, quota %d, retention %v, known-only %v, deny %v", c.MailDelayNotice, c.MailQuota, c.MailRetention, c.MailKnownOnly, c.MailDeny)
 	}
 	cfgHome, _ := env(t)
 	write(t, filepath.Join(cfgHome, "anynet", "config.yaml"), "mail:\n  quota: 1GB\n  retention: 48h\n")
@@ -262,6 +265,27 @@ func TestMailKeys(t *testing.T) {
 	}
 	if c.MailDelayNotice != 30*time.Minute || c.MailQuota != 1e9 || c.MailRetention != 72*time.Hour {
 		t.Fatalf("set: delay %v, quota %d, retention %v", c.MailDelayNotice, c.MailQuota, c.MailRetention)
+	}
+
+	// mail.known-only and mail.deny: from a file, the environment, flags.
+	deny := "0x1111111111111111111111111111111111111111"
+	cfgHome, _ = env(t)
+	write(t, filepath.Join(cfgHome, "anynet", "config.yaml"), "mail:\n  known-only: true\n  deny: [carol, "+deny+"]\n")
+	if c, err = Load(Source{Flags: flags()}); err != nil {
+		t.Fatal(err)
+	}
+	if !c.MailKnownOnly || strings.Join(c.MailDeny, ",") != "carol,"+deny {
+		t.Fatalf("from the file: known-only %v, deny %v", c.MailKnownOnly, c.MailDeny)
+	}
+	t.Setenv("ANYNET_MAIL_KNOWN_ONLY", "false")
+	if c, err = Load(Source{Flags: flags("--mail-deny", "dave", "--mail-deny", "erin.eth")}); err != nil {
+		t.Fatal(err)
+	}
+	if c.MailKnownOnly || strings.Join(c.MailDeny, ",") != "dave,erin.eth" {
+		t.Fatalf("from env and flags: known-only %v, deny %v", c.MailKnownOnly, c.MailDeny)
+	}
+	if c, err = Load(Source{Flags: flags("--mail-known-only")}); err != nil || !c.MailKnownOnly {
+		t.Fatalf("--mail-known-only: %v %v", c.MailKnownOnly, err)
 	}
 }
 

@@ -30,6 +30,8 @@ var FlagOf = map[string]string{
 	"mail.quota":          "mail-quota",
 	"mail.retention":      "mail-retention",
 	"mail.tls-only":       "mail-tls-only",
+	"mail.known-only":     "mail-known-only",
+	"mail.deny":           "mail-deny",
 	"content.cache-mib":   "content-cache-mib",
 	"content.cache":       "content-cache",
 	"relay.role":          "relay-role",
@@ -181,6 +183,8 @@ func setDefaults(v *viper.Viper, d Config) {
 	v.SetDefault("headless", false)
 	v.SetDefault("mailbox", false)
 	v.SetDefault("mail.tls-only", false)
+	v.SetDefault("mail.known-only", false)
+	v.SetDefault("mail.deny", []string{})
 	v.SetDefault("exit", false)
 	v.SetDefault("exit-allow", []string{})
 	v.SetDefault("proxy-exits", []string{})
@@ -266,6 +270,8 @@ func decode(v *viper.Viper) (Config, error) {
 	c.MailSMTPS = str("mail.smtps")
 	c.MailIMAPS = str("mail.imaps")
 	c.MailTLSOnly = boolean("mail.tls-only")
+	c.MailKnownOnly = boolean("mail.known-only")
+	c.MailDeny = list(v.Get("mail.deny"))
 	duration := func(k, want string) time.Duration {
 		d, e := time.ParseDuration(strings.TrimSpace(str(k)))
 		if e != nil && err == nil {

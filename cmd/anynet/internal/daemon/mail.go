@@ -19,6 +19,7 @@ import (
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/emersion/go-imap/server"
 	gomail "github.com/emersion/go-message/mail"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 var _ control.MailBackend = (*Daemon)(nil)
@@ -35,12 +36,25 @@ type mailGateways struct {
 
 // startMail opens the mail service and, if configured, its gateways.
 func (d *Daemon) startMail(ctx context.Context) error {
+	var deny []common.Address
+	for _, w := range d.cfg.MailDeny {
+		if common.IsHexAddress(w) {
+			deny = append(deny, common.HexToAddress(w))
+			continue
+		}
+		a, err := d.node.Lookup(ctx, w)
+		if err != nil {
+			return fmt.Errorf("daemon: mail.deny %s: %w", w, err)
+		}
+		deny = append(deny, a)
+	}
 	var err error
 	if d.mail, err = mail.Open(ctx, mail.Config{
 		Host: d.node,
 		Dir:  filepath.Join(d.cfg.Dir, "mail"),
 		Core: mail.CoreConfig{Mailbox: d.cfg.Mailbox, DelayAfter: d.cfg.MailDelayNotice,
-			MailboxQuota: d.cfg.MailQuota, Retention: d.cfg.MailRetention},
+			MailboxQuota: d.cfg.MailQuota, Retention: d.cfg.MailRetention,
+			KnownOnly: d.cfg.MailKnownOnly, Deny: deny},
 		Logger:     d.log.With("svc", "mail"),
 		RequireTLS: d.cfg.MailTLSOnly,
 	}); err != nil {
