@@ -26,9 +26,13 @@ import (
 //     Stats.Corrupt, EventDropped with ErrCorrupt) and queues again.
 //     Late answers (RequestTimeout), refusals and lost connections
 //     drop a provider too; providers can be added at any time.
-//  4. When the queue is empty, a range still in flight with a provider
-//     at most half as fast (or not measured yet) is asked of a faster
-//     one too (endgame); the first verified copy wins.
+//  4. When the queue is empty, a range still in flight is asked of a
+//     quicker provider too once that copy would arrive in half the
+//     time the original still needs, or the original is overdue
+//     (endgame, copyAt: both providers measured by latency after their
+//     first answer); the first verified copy wins. Holders a publisher
+//     names are taken in a random order, so downloaders spread over
+//     them.
 //  5. Progress (the done ranges) is stored once progressEvery ranges
 //     and progressBytes bytes are written since the last record (a
 //     node's store syncs every record: not one per range), so a
