@@ -29,7 +29,10 @@ type CoreConfig struct {
 	// Window is the Gets in flight per provider per download. Zero
 	// means 8.
 	Window int
-	// RequestTimeout drops a provider whose answer is this late. Zero
+	// RequestTimeout drops a provider that has answered nothing for
+	// this long while a Get of ours was out (a provider that answers,
+	// however slowly, is not dropped: a publisher many download from at
+	// once answers each Get late but steadily). Zero
 	// means 30 s.
 	RequestTimeout time.Duration
 	// Serve makes what this node downloads from a public share public
@@ -223,7 +226,7 @@ func (c *Core) req() uint32 {
 // provider for it too (copyAt).
 func (c *Core) wake(now time.Time, out *service.Effects) {
 	for _, r := range c.reqs {
-		out.Wake(r.sent.Add(c.cfg.RequestTimeout))
+		out.Wake(r.due(c.cfg.RequestTimeout))
 		if r.r >= 0 && r.p.lat > 0 && len(r.f.queue) == 0 {
 			if lat := quickest(r.f); lat > 0 {
 				if at := r.sent.Add(overdue(r, lat)); at.After(now) {
@@ -246,11 +249,21 @@ func quickest(f *fetch) time.Duration {
 	return lat
 }
 
+// due is when r's provider is late: timeout after r was sent or after
+// the provider's last answer, whichever is later.
+func (r *req) due(timeout time.Duration) time.Time {
+	t := r.sent
+	if r.p.last.After(t) {
+		t = r.p.last
+	}
+	return t.Add(timeout)
+}
+
 // timer drops providers whose requests are late, oldest request first.
 func (c *Core) timer(now time.Time, out *service.Effects) {
 	var late []uint32
 	for n, r := range c.reqs {
-		if !now.Before(r.sent.Add(c.cfg.RequestTimeout)) {
+		if !now.Before(r.due(c.cfg.RequestTimeout)) {
 			late = append(late, n)
 		}
 	}

@@ -24,7 +24,7 @@ import (
 //  3. Every answer is verified against the ID before a byte is written
 //     (Bao slice). A range that fails drops its provider (counted in
 //     Stats.Corrupt, EventDropped with ErrCorrupt) and queues again.
-//     Late answers (RequestTimeout), refusals and lost connections
+//     A provider silent for RequestTimeout with a Get out, refusals and lost connections
 //     drop a provider too; providers can be added at any time.
 //  4. When the queue is empty, a range still in flight is asked of a
 //     quicker provider too once that copy would arrive in half the
