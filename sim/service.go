@@ -414,13 +414,22 @@ func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
 
 // compact drops b[:done]. It keeps b's array for what comes next (the
 // netstack and the core copied what they took), moving the rest to its
-// front once that costs less than what was taken.
+// front once that costs less than what was taken, unless b is empty now
+// and its array larger than keptBuffer: a connection that once queued a
+// burst (a provider's answers to a window of Gets) does not hold that
+// much memory for the rest of the run.
 func compact(b []byte, done int) []byte {
+	if done == len(b) && cap(b) > keptBuffer {
+		return nil
+	}
 	if done*2 < len(b) {
 		return b[done:]
 	}
 	return b[:copy(b, b[done:])]
 }
+
+// keptBuffer is the largest array an idle connection keeps.
+const keptBuffer = 16 << 10
 
 // svcMaxFrame is the largest frame a service may send in the simulator.
 const svcMaxFrame = 1 << 20

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -28,7 +29,10 @@ type CoreConfig struct {
 	// Window is the Gets in flight per provider per download. Zero
 	// means 8.
 	Window int
-	// RequestTimeout drops a provider whose answer is this late. Zero
+	// RequestTimeout drops a provider that has answered nothing for
+	// this long while a Get of ours was out (a provider that answers,
+	// however slowly, is not dropped: a publisher many download from at
+	// once answers each Get late but steadily). Zero
 	// means 30 s.
 	RequestTimeout time.Duration
 	// Serve makes what this node downloads from a public share public
@@ -57,6 +61,7 @@ type Core struct {
 	st     service.Store
 	blobs  Blobs
 	nextRq uint32
+	rng    *rand.Rand // orders the holders a publisher names (holders)
 
 	fetches []*fetch        // in start order
 	reqs    map[uint32]*req // Gets in flight
@@ -78,6 +83,7 @@ type Stats struct {
 	Served       int64 `json:"served"`        // bytes of ranges served
 	Fetched      int64 `json:"fetched"`       // verified bytes received
 	Wasted       int64 `json:"wasted"`        // duplicate bytes received (endgame)
+	Late         int64 `json:"late"`          // bytes of answers to Gets no longer awaited
 	Corrupt      int64 `json:"corrupt"`       // ranges that failed verification
 	Dropped      int64 `json:"dropped"`       // providers dropped
 	Denied       int64 `json:"denied"`        // Gets refused
@@ -108,11 +114,12 @@ func NewCore(cfg CoreConfig) (*Core, error) {
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 30 * time.Second
 	}
-	var seed [4]byte
+	var seed [20]byte
 	if _, err := io.ReadFull(cfg.Rand, seed[:]); err != nil {
 		return nil, fmt.Errorf("content: seed: %w", err)
 	}
-	return &Core{cfg: cfg, st: cfg.Store, blobs: cfg.Blobs, nextRq: binary.BigEndian.Uint32(seed[:]),
+	rng := rand.New(rand.NewPCG(binary.BigEndian.Uint64(seed[4:]), binary.BigEndian.Uint64(seed[12:])))
+	return &Core{cfg: cfg, st: cfg.Store, blobs: cfg.Blobs, nextRq: binary.BigEndian.Uint32(seed[:]), rng: rng,
 		reqs: map[uint32]*req{}, asks: map[uint32]ask{}, cache: map[ID]*cached{}, pins: map[ID]bool{}}, nil
 }
 
@@ -143,7 +150,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	case service.Command:
 		c.command(now, in.Cmd, out)
 	}
-	c.wake(out)
+	c.wake(now, out)
 }
 
 func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Effects) {
@@ -176,10 +183,10 @@ func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Eff
 				}
 				for _, w := range m.mirrors.Mirrors {
 					if w != c.cfg.Self {
-						f.addProvider(w)
 						c.stats.Mirrored++
 					}
 				}
+				c.holders(f, m.mirrors.Mirrors)
 				c.pump(now, f, out)
 			}
 		}
@@ -187,13 +194,23 @@ func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Eff
 		if a, ok := c.asks[m.req]; ok && a.peer == peer {
 			delete(c.asks, m.req)
 			if f := c.find(a.fetch); f != nil {
-				for _, w := range m.wallets {
-					if w != c.cfg.Self {
-						f.addProvider(w)
-					}
-				}
+				c.holders(f, m.wallets)
 				c.pump(now, f, out)
 			}
+		}
+	}
+}
+
+// holders adds the holders a publisher named to f in a random order:
+// every downloader hears the same list, and providers not measured yet
+// are asked in the order they were added, so without it every
+// downloader would ask the first few holders and none of the rest.
+func (c *Core) holders(f *fetch, ws []common.Address) {
+	ws = slices.Clone(ws)
+	c.rng.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
+	for _, w := range ws {
+		if w != c.cfg.Self {
+			f.addProvider(w)
 		}
 	}
 }
@@ -204,18 +221,49 @@ func (c *Core) req() uint32 {
 	return c.nextRq
 }
 
-// wake asks for the earliest request deadline.
-func (c *Core) wake(out *service.Effects) {
+// wake asks for the earliest request deadline, and for the moment a
+// range in flight becomes overdue, so the endgame asks a measured
+// provider for it too (copyAt).
+func (c *Core) wake(now time.Time, out *service.Effects) {
 	for _, r := range c.reqs {
-		out.Wake(r.sent.Add(c.cfg.RequestTimeout))
+		out.Wake(r.due(c.cfg.RequestTimeout))
+		if r.r >= 0 && r.p.lat > 0 && len(r.f.queue) == 0 {
+			if lat := quickest(r.f); lat > 0 {
+				if at := r.sent.Add(overdue(r, lat)); at.After(now) {
+					out.Wake(at)
+				}
+			}
+		}
 	}
+}
+
+// quickest is the lowest latency of f's live providers; 0 if none is
+// measured.
+func quickest(f *fetch) time.Duration {
+	var lat time.Duration
+	for _, p := range f.provs {
+		if p.dropped == nil && p.lat > 0 && (lat == 0 || p.lat < lat) {
+			lat = p.lat
+		}
+	}
+	return lat
+}
+
+// due is when r's provider is late: timeout after r was sent or after
+// the provider's last answer, whichever is later.
+func (r *req) due(timeout time.Duration) time.Time {
+	t := r.sent
+	if r.p.last.After(t) {
+		t = r.p.last
+	}
+	return t.Add(timeout)
 }
 
 // timer drops providers whose requests are late, oldest request first.
 func (c *Core) timer(now time.Time, out *service.Effects) {
 	var late []uint32
 	for n, r := range c.reqs {
-		if !now.Before(r.sent.Add(c.cfg.RequestTimeout)) {
+		if !now.Before(r.due(c.cfg.RequestTimeout)) {
 			late = append(late, n)
 		}
 	}
@@ -223,6 +271,11 @@ func (c *Core) timer(now time.Time, out *service.Effects) {
 	for _, n := range late {
 		if r, ok := c.reqs[n]; ok {
 			c.drop(now, r.f, r.p, ErrTimeout, out)
+		}
+	}
+	for _, f := range slices.Clone(c.fetches) { // the endgame's copies (wake)
+		if f.size > 0 && len(f.queue) == 0 {
+			c.pump(now, f, out)
 		}
 	}
 }

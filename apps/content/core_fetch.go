@@ -24,11 +24,15 @@ import (
 //  3. Every answer is verified against the ID before a byte is written
 //     (Bao slice). A range that fails drops its provider (counted in
 //     Stats.Corrupt, EventDropped with ErrCorrupt) and queues again.
-//     Late answers (RequestTimeout), refusals and lost connections
+//     A provider silent for RequestTimeout with a Get out, refusals and lost connections
 //     drop a provider too; providers can be added at any time.
-//  4. When the queue is empty, a range still in flight with a provider
-//     at most half as fast (or not measured yet) is asked of a faster
-//     one too (endgame); the first verified copy wins.
+//  4. When the queue is empty, a range still in flight is asked of a
+//     quicker provider too once that copy would arrive in half the
+//     time the original still needs, or the original is overdue
+//     (endgame, copyAt: both providers measured by latency after their
+//     first answer); the first verified copy wins. Holders a publisher
+//     names are taken in a random order, so downloaders spread over
+//     them.
 //  5. Progress (the done ranges) is stored once progressEvery ranges
 //     and progressBytes bytes are written since the last record (a
 //     node's store syncs every record: not one per range), so a
@@ -55,8 +59,11 @@ type fetch struct {
 	unsavedB  int64 // and their bytes
 	started   time.Time
 	firstByte bool
-	failed    bool
-	fill      bool // started by a Want (fill)
+	// ttfb is the time to the first answer: a new connection and a
+	// Get, what a provider not measured yet is given (copyAt).
+	ttfb   time.Duration
+	failed bool
+	fill   bool // started by a Want (fill)
 	// ob is the outboard assembled from the verified slices, when
 	// every range is fetched by this core (not resumed from a record):
 	// then Finish need not hash the blob again (finishWith).
@@ -78,9 +85,42 @@ type prov struct {
 	w        common.Address
 	inflight int
 	bytes    int64
-	rate     float64 // bytes per second, smoothed
+	rate     float64       // bytes per second, smoothed
+	lat      time.Duration // from a Get to its answer, smoothed; 0 until measured (copyAt)
+	first    time.Time     // its first answer
 	last     time.Time
 	dropped  error
+}
+
+// lateAfter: a Get out for lateAfter times its provider's latency is
+// overdue (copyAt).
+const lateAfter = 4
+
+// copyAt says whether p should be asked too for the range of q, in
+// flight once elsewhere, at now: both providers are measured, and a
+// copy would arrive in half the time the original is still expected to
+// take, or the original is overdue. Latencies are compared, not rates:
+// a rate from answers arriving back to back and one from a single
+// answer's round trip differ tenfold for the same provider. A provider
+// is measured only by Gets sent after its first answer: a first Get
+// waits for a handshake and a new connection too, which made every
+// provider a downloader added late look slow, and most ranges of a
+// small blob fetched twice. A range at a provider not measured yet
+// waits for its answer or the request timeout.
+func copyAt(q *req, p *prov, now time.Time) bool {
+	if p.lat == 0 || q.p.lat == 0 || q.p == p {
+		return false
+	}
+	return now.Sub(q.sent) >= overdue(q, p.lat)
+}
+
+// overdue is how long q, at a measured provider, may be out before a
+// provider of latency lat is asked for it too.
+func overdue(q *req, lat time.Duration) time.Duration {
+	if 2*lat <= q.p.lat { // a copy arrives in half the time
+		return q.p.lat - 2*lat
+	}
+	return lateAfter * q.p.lat
 }
 
 type req struct {
@@ -254,7 +294,7 @@ func (c *Core) pump(now time.Time, f *fetch, out *service.Effects) {
 	}
 	for _, p := range live {
 		for p.inflight < c.cfg.Window {
-			r := c.next(f, p)
+			r := c.next(now, f, p)
 			if r < 0 {
 				break
 			}
@@ -264,15 +304,19 @@ func (c *Core) pump(now time.Time, f *fetch, out *service.Effects) {
 }
 
 // next picks p's next range: the first queued, or in the endgame the
-// lowest range in flight once, with a provider measured slower than p
-// (or not measured yet). Equal providers do not copy each other's
-// ranges: with many providers and few ranges left that would fetch
-// most of the tail twice.
-func (c *Core) next(f *fetch, p *prov) int {
+// lowest range in flight once that p, measured, would bring much sooner
+// (copyAt). Equal providers do not copy each other's ranges, nor do
+// providers not measured yet: with many providers and few ranges left
+// that would fetch most of the tail twice (every range of a small blob
+// was asked of two providers from the start).
+func (c *Core) next(now time.Time, f *fetch, p *prov) int {
 	if len(f.queue) > 0 {
 		r := f.queue[0]
 		f.queue = f.queue[1:]
 		return r
+	}
+	if p.lat == 0 {
+		return -1
 	}
 	var mine []int
 	best := -1
@@ -284,7 +328,10 @@ func (c *Core) next(f *fetch, p *prov) int {
 			mine = append(mine, q.r)
 			continue
 		}
-		if f.copies[q.r] == 1 && !f.done[q.r] && (q.p.rate == 0 || q.p.rate < p.rate/2) && (best < 0 || q.r < best) {
+		if f.copies[q.r] != 1 || f.done[q.r] || (best >= 0 && q.r > best) {
+			continue
+		}
+		if copyAt(q, p, now) {
 			best = q.r
 		}
 	}
@@ -310,7 +357,8 @@ func (c *Core) send(now time.Time, f *fetch, p *prov, r int, out *service.Effect
 func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Effects) {
 	q, ok := c.reqs[m.req]
 	if !ok || q.p.w != peer {
-		return // late (after a drop) or not ours
+		c.stats.Late += int64(len(m.slice)) // late (after a drop or the end) or not ours
+		return
 	}
 	delete(c.reqs, m.req)
 	f, p := q.f, q.p
@@ -367,6 +415,15 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 		p.rate = float64(n) / max(now.Sub(q.sent).Seconds(), 1e-3)
 	}
 	p.last = now
+	switch {
+	case p.first.IsZero():
+		p.first = now
+	case q.sent.Before(p.first): // sent before the connection was up
+	case p.lat == 0:
+		p.lat = now.Sub(q.sent)
+	default:
+		p.lat = (7*p.lat + 3*now.Sub(q.sent)) / 10
+	}
 	if q.r < 0 { // the size probe
 		if err := c.sized(f, size); err != nil {
 			out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})

@@ -18,7 +18,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-var cdnNodes = flag.Int("cdn.nodes", 0, "hosts of TestSimCDN (0: 150, 50 with -short)")
+var (
+	cdnNodes   = flag.Int("cdn.nodes", 0, "hosts of TestSimCDN (0: 150, 50 with -short)")
+	cdnProfile = flag.String("cdn.profile", "", "TestSimCDN logs its progress and writes heap profiles into this directory every 5 s of virtual time")
+)
 
 // cdnRun is the state of one CDN run, shared by the cores' factory and
 // the service's workload, observer and checks.
@@ -33,6 +36,7 @@ type cdnRun struct {
 	ttfb      []time.Duration
 	done      map[common.Address]bool
 	caught    int
+	timeouts  int // providers dropped for late answers
 	cmdErrs   int
 	lastErr   error
 }
@@ -115,6 +119,9 @@ func (r *cdnRun) service() *sim.Service {
 					delete(r.started, o.Node)
 				}
 			case EventDropped:
+				if errors.Is(e.Err, ErrTimeout) {
+					r.timeouts++
+				}
 				if errors.Is(e.Err, ErrCorrupt) {
 					if !isLiar(e.Peer) {
 						return fmt.Errorf("%s blamed honest %s: %v", o.Node, e.Peer, e.Err)
@@ -168,7 +175,7 @@ workload:
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	s, err := sim.New(ctx, sc, sim.Options{Services: map[string]*sim.Service{"cdn": r.service()}})
+	s, err := sim.New(ctx, sc, sim.Options{Services: map[string]*sim.Service{"cdn": r.service()}, Progress: cdnProgress(t, *cdnProfile)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,13 +187,20 @@ workload:
 	t.Logf("%d events, trace hash %s", res.Events, res.TraceHash)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var fromCaches, total int64
+	var fromCaches, total, wasted, fetched, late int64
+	var dropped int
 	for w, c := range r.cores {
 		total += c.stats.Served
 		if w != r.publisher {
 			fromCaches += c.stats.Served
 		}
+		wasted += c.stats.Wasted
+		late += c.stats.Late
+		fetched += c.stats.Fetched
+		dropped += int(c.stats.Dropped)
 	}
+	t.Logf("frames sent %d, delivered %d (%d MB), drops %v; cores fetched %d MB, wasted %d MB (endgame copies), late %d MB, providers dropped %d (%d late)",
+		res.Stats.FramesSent, res.Stats.FramesDelivered, res.Stats.BytesDelivered>>20, res.Stats.Drops, fetched>>20, wasted>>20, late>>20, dropped, r.timeouts)
 	slices.Sort(r.ttfb)
 	p95 := time.Duration(0)
 	if len(r.ttfb) > 0 {
