@@ -1,3 +1,5 @@
+//go:build !nochain
+
 package daemon
 
 import (
