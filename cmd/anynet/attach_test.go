@@ -31,25 +31,11 @@ func TestAttachTUI(t *testing.T) {
 	bin := binary(t)
 	root := sockDir(t)
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
 	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
 	alice := c.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0")
-	var chain control.ChainInfo
-	eventually(t, "alice's chain", func() error {
-		if err := c.json(&chain, "--dir", a, "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served: %+v", chain)
-		}
-		return nil
-	})
+	chain := c.chain(a)
 	c.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL)
 	eventually(t, "alice resolves bob, and alice's name is hers", func() error {
 		var r control.Resolved
@@ -173,8 +159,7 @@ func TestUpOneStep(t *testing.T) {
 	bin := binary(t)
 	root := sockDir(t)
 	dir := filepath.Join(root, "c")
-	env := []string{"HOME=" + root, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(root, "config"), "ANYNET_PASSPHRASE=e2e passphrase"}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	c.must("--dir", dir, "init", "--scrypt", "light", "--name", "carol")
 	sock := filepath.Join(root, "tmux.sock")
 	tm := func(args ...string) (string, error) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -25,25 +24,11 @@ func TestChatAfterSIGKILL(t *testing.T) {
 	bin := binary(t)
 	root := sockDir(t)
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
 	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
 	c.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0")
-	var chain control.ChainInfo
-	eventually(t, "alice's chain", func() error {
-		if err := c.json(&chain, "--dir", a, "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served: %+v", chain)
-		}
-		return nil
-	})
+	chain := c.chain(a)
 	upBob := func(name string) (*exec.Cmd, string) {
 		cmd := c.start(name, "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL)
 		var st control.Status

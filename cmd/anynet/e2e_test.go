@@ -138,6 +138,33 @@ func (c cli) start(name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// newCLI runs bin with its home, configuration and passphrase under
+// root, as a user's shell would, and nothing else from the test's
+// environment.
+func newCLI(t *testing.T, bin, root string) cli {
+	return cli{t: t, bin: bin, env: []string{
+		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
+		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
+		"ANYNET_PASSPHRASE=e2e passphrase",
+	}}
+}
+
+// chain waits until the node in dir serves its embedded chain.
+func (c cli) chain(dir string) control.ChainInfo {
+	c.t.Helper()
+	var chain control.ChainInfo
+	eventually(c.t, "the chain of "+dir, func() error {
+		if err := c.json(&chain, "--dir", dir, "chain", "info"); err != nil {
+			return err
+		}
+		if chain.URL == "" {
+			return fmt.Errorf("chain not served: %+v", chain)
+		}
+		return nil
+	})
+	return chain
+}
+
 // eventually retries f until it succeeds or waitFor passes.
 func eventually(t *testing.T, what string, f func() error) {
 	t.Helper()
@@ -164,26 +191,12 @@ func TestTwoProcesses(t *testing.T) {
 	bin := binary(t)
 	root := sockDir(t)
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
 	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
 
 	c.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0")
-	var chain control.ChainInfo
-	eventually(t, "alice's chain", func() error {
-		if err := c.json(&chain, "--dir", a, "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served: %+v", chain)
-		}
-		return nil
-	})
+	chain := c.chain(a)
 	c.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL)
 	var bs control.Status
 	eventually(t, "bob's status", func() error { return c.json(&bs, "--dir", b, "status") })

@@ -40,23 +40,13 @@ func TestMailKill9(t *testing.T) {
 	bin := binary(t)
 	root := sockDir(t)
 	dirs := map[string]string{}
-	env := []string{"HOME=" + root, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(root, "config"), "ANYNET_PASSPHRASE=e2e passphrase"}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	for _, n := range []string{"alice", "bob", "carol", "dave"} {
 		dirs[n] = filepath.Join(root, n)
 		c.must("--dir", dirs[n], "init", "--scrypt", "light", "--name", n)
 	}
 	c.start("alice", "--dir", dirs["alice"], "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0", "--mail-smtp", "127.0.0.1:0")
-	var chain control.ChainInfo
-	eventually(t, "alice's chain", func() error {
-		if err := c.json(&chain, "--dir", dirs["alice"], "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served")
-		}
-		return nil
-	})
+	chain := c.chain(dirs["alice"])
 	up := func(name string, args ...string) *exec.Cmd {
 		cmd := c.start(name, append([]string{"--dir", dirs[name], "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL}, args...)...)
 		eventually(t, name+" on chain", func() error {

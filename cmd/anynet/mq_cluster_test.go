@@ -35,12 +35,7 @@ func TestMQClusterKill9(t *testing.T) {
 	}
 	bin := binary(t)
 	root := sockDir(t)
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	key, err := crypto.GenerateKey()
 	if err != nil {
 		t.Fatal(err)
@@ -65,15 +60,7 @@ func TestMQClusterKill9(t *testing.T) {
 	}
 	procs := make([]*os.Process, 3)
 	procs[0] = c.start("n0", up(0)...).Process
-	eventually(t, "node 0's chain", func() error {
-		if err := c.json(&chain, "--dir", dirs[0], "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served")
-		}
-		return nil
-	})
+	chain = c.chain(dirs[0])
 	for i := 1; i < 3; i++ {
 		procs[i] = c.start("n"+strconv.Itoa(i), up(i)...).Process
 	}

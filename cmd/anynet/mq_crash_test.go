@@ -163,26 +163,12 @@ func TestMQCrashKill9Node(t *testing.T) {
 	bin := binary(t)
 	root := sockDir(t)
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
 	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
 	// bob serves the chain and the gateway and is never killed.
 	c.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0", "--mq-gateway", "127.0.0.1:0")
-	var chain control.ChainInfo
-	eventually(t, "bob's chain", func() error {
-		if err := c.json(&chain, "--dir", b, "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served")
-		}
-		return nil
-	})
+	chain := c.chain(b)
 	// alice keeps her overlay address across restarts.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -28,26 +27,12 @@ func TestMQOutbox(t *testing.T) {
 	bin := binary(t)
 	root := sockDir(t)
 	a, b, cd := filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "c")
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
 	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
 	c.must("--dir", cd, "init", "--scrypt", "light", "--name", "carol")
 	c.start("carol", "--dir", cd, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0", "--mq-gateway", "off")
-	var chain control.ChainInfo
-	eventually(t, "carol's chain", func() error {
-		if err := c.json(&chain, "--dir", cd, "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served")
-		}
-		return nil
-	})
+	chain := c.chain(cd)
 	port := func() string {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,25 +28,11 @@ func TestMQTwoProcesses(t *testing.T) {
 	bin := binary(t)
 	root := sockDir(t)
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
 	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
 	c.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0", "--mq-gateway", "127.0.0.1:0")
-	var chain control.ChainInfo
-	eventually(t, "alice's chain", func() error {
-		if err := c.json(&chain, "--dir", a, "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served")
-		}
-		return nil
-	})
+	chain := c.chain(a)
 	c.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "127.0.0.1:0")
 	var bs control.MQStatus
 	eventually(t, "bob's queues", func() error { return c.json(&bs, "--dir", b, "mq", "status") })

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -32,13 +31,9 @@ func TestNoChainBuild(t *testing.T) {
 	}
 	root := sockDir(t)
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	full := cli{t: t, bin: bin, env: env}
-	lean := cli{t: t, bin: nochain, env: env}
+	full := newCLI(t, bin, root)
+	lean := full
+	lean.bin = nochain
 
 	for _, c := range []struct {
 		args []string
@@ -60,16 +55,7 @@ func TestNoChainBuild(t *testing.T) {
 
 	full.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
 	full.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0")
-	var chain control.ChainInfo
-	eventually(t, "alice's chain", func() error {
-		if err := full.json(&chain, "--dir", a, "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served: %+v", chain)
-		}
-		return nil
-	})
+	chain := full.chain(a)
 	lean.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL)
 	var bs control.Status
 	eventually(t, "bob's status", func() error { return lean.json(&bs, "--dir", b, "status") })

@@ -88,12 +88,7 @@ func TestStandardChain(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte(hex.EncodeToString(crypto.FromECDSA(aliceKey))), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	c.must("--dir", dir, "init", "--scrypt", "light", "--import", keyFile, "--name", "Alice")
 
 	// A wrong address is named in the error, not blamed on the chain.

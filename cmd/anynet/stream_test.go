@@ -52,26 +52,12 @@ func TestStreamTwoProcesses(t *testing.T) {
 	bin := binary(t)
 	root := sockDir(t)
 	a, b, cdir := filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "c")
-	env := []string{
-		"HOME=" + root, "PATH=" + os.Getenv("PATH"),
-		"XDG_CONFIG_HOME=" + filepath.Join(root, "config"),
-		"ANYNET_PASSPHRASE=e2e passphrase",
-	}
-	c := cli{t: t, bin: bin, env: env}
+	c := newCLI(t, bin, root)
 	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
 	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
 	c.must("--dir", cdir, "init", "--scrypt", "light", "--name", "carol")
 	c.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0", "--mq-gateway", "off")
-	var chain control.ChainInfo
-	eventually(t, "alice's chain", func() error {
-		if err := c.json(&chain, "--dir", a, "chain", "info"); err != nil {
-			return err
-		}
-		if chain.URL == "" {
-			return fmt.Errorf("chain not served")
-		}
-		return nil
-	})
+	chain := c.chain(a)
 	for _, x := range []struct{ name, dir string }{{"bob", b}, {"carol", cdir}} {
 		c.start(x.name, "--dir", x.dir, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "off", "--web-proxy", "127.0.0.1:0")
 	}
