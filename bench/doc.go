@@ -165,10 +165,12 @@
 // 10 s. Each wake costs several timeslices (the Go scheduler's threads
 // and sysmon).
 //
-// The first two are cut (2026-12-07): link's timer goroutine sleeps a
+// The first was cut (2026-12-07): link's timer goroutine sleeps a
 // minute (idleSleepMax) on a host with no session, handshake or queued
-// packet, and nats-server's sampler is quiet until the queues' engine
-// starts (internal/natsquiet). "go run . -only daemon-idle -timeout 40m
+// packet. nats-server's sampler was silenced for a while by rewriting its
+// private path variable through go:linkname; that was taken out again (a
+// racy write into a dependency's internals, hidden from -race), so the
+// figures below, measured with it, are slightly low for the full build. "go run . -only daemon-idle -timeout 40m
 // -daemon-bins before=OLD,after=NEW,before-nochain=OLDNC,after-nochain=NEWNC
 // -idle-settle 30s -idle-window 45s -idle-pages large|small" (the two
 // page modes run side by side, load average 31–41), remote chain, idle

@@ -24,7 +24,6 @@ import (
 	"github.com/anynet/anynet/apps/pay"
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
-	"github.com/anynet/anynet/internal/natsquiet"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
 	"github.com/anynet/anynet/transport"
@@ -129,10 +128,6 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg := o.Config
-	// nats-server's CPU sampler wakes the process every second from its
-	// package init; the queues' engine starts on first use and resumes
-	// it then (mq.go).
-	natsquiet.Quiet()
 	d := &Daemon{cfg: cfg, log: log, started: time.Now(), peers: map[common.Address]*control.Peer{}, named: map[common.Address]bool{}, events: control.NewJournal(0)}
 	defer func() {
 		if err != nil {

@@ -20,7 +20,6 @@ import (
 	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
-	"github.com/anynet/anynet/internal/natsquiet"
 )
 
 // mqNode is the daemon's message queues: the engine (started on first
@@ -69,7 +68,6 @@ func (d *Daemon) startMQ(ctx context.Context) error {
 		return fmt.Errorf("daemon: mq: %w", err)
 	}
 	m.q = mq.NewLazy(d.wallet, func(ctx context.Context) (*mq.Server, error) {
-		natsquiet.Resume() // the server's monitoring samples its CPU
 		srv, err := mq.Start(ctx, mq.Config{Host: d.node, Store: m.store, Dir: dir, Logger: log, Cluster: cluster})
 		if err != nil {
 			return nil, fmt.Errorf("daemon: mq: %w", err)
