@@ -94,6 +94,8 @@ type sibling struct {
 	ackBy    time.Time
 	nextTry  time.Time
 	fails    int
+	key      [32]byte // its public seal key, once held
+	hasOurs  bool     // it said it holds this node's seal key
 }
 
 // recvG is the object name of a message received from from.
@@ -207,26 +209,39 @@ func (c *Core) unseal(blob []byte) (common.Address, [32]byte, []byte, error) {
 	return from, key, msg, err
 }
 
-// learnKey keeps another node's seal key pair (private | public).
-func (c *Core) learnKey(pair [64]byte, out *service.Effects) {
+// keysIn reads the keys of a PULL or CHANGES from sb's node: whether
+// it holds this node's key, and its key pair when the private half
+// comes along (it does until this node says it holds it).
+func (c *Core) keysIn(sb *sibling, f syncFrame, out *service.Effects) {
+	sb.hasOurs = f.known == c.keys.Pub
 	var kp sealKeys
-	copy(kp.Priv[:], pair[:32])
-	copy(kp.Pub[:], pair[32:])
-	if kp.Pub == c.keys.Pub || slices.ContainsFunc(c.sync.keyring, func(k sealKeys) bool { return k.Pub == kp.Pub }) {
+	copy(kp.Priv[:], f.pair[:32])
+	copy(kp.Pub[:], f.pair[32:])
+	if slices.ContainsFunc(c.sync.keyring, func(k sealKeys) bool { return k.Pub == kp.Pub }) {
+		sb.key = kp.Pub
+		return
+	}
+	if kp.Pub == c.keys.Pub || kp.Priv == ([32]byte{}) {
 		return
 	}
 	pub, err := curve25519.X25519(kp.Priv[:], curve25519.Basepoint)
 	if err != nil || !bytes.Equal(pub, kp.Pub[:]) {
 		return
 	}
+	sb.key = kp.Pub
 	c.sync.keyring = append(c.sync.keyring, kp)
 	out.Put(append([]byte("Yk"), kp.Pub[:]...), bytes.Clone(kp.Priv[:]))
 }
 
-func (c *Core) keyPair() (p [64]byte) {
-	copy(p[:32], c.keys.Priv[:])
-	copy(p[32:], c.keys.Pub[:])
-	return p
+// keysOut fills the keys of a PULL or CHANGES to sb's node: this
+// node's public key, its private key only while sb's node has not said
+// it holds it, and sb's key as this node holds it.
+func (c *Core) keysOut(sb *sibling, f *syncFrame) {
+	if !sb.hasOurs {
+		copy(f.pair[:32], c.keys.Priv[:])
+	}
+	copy(f.pair[32:], c.keys.Pub[:])
+	f.known = sb.key
 }
 
 // syncDoc learns this wallet's other nodes from its document.
@@ -276,7 +291,9 @@ func (c *Core) syncPull(now time.Time, w common.Address, sb *sibling, out *servi
 	}
 	sb.inflight = true
 	sb.ackBy = now.Add(c.cfg.AckTimeout)
-	out.To(w, (&syncFrame{typ: typeSyncPull, replica: sb.replica, since: sb.cursor, pair: c.keyPair()}).marshal())
+	f := syncFrame{typ: typeSyncPull, replica: sb.replica, since: sb.cursor}
+	c.keysOut(sb, &f)
+	out.To(w, f.marshal())
 	out.Wake(sb.ackBy)
 }
 
@@ -340,8 +357,8 @@ func (c *Core) syncFrameIn(now time.Time, w common.Address, b []byte, out *servi
 	}
 	switch f.typ {
 	case typeSyncPull:
-		c.learnKey(f.pair, out)
-		c.serveChanges(w, f, out)
+		c.keysIn(sb, f, out)
+		c.serveChanges(w, sb, f, out)
 		if !sb.inflight && sb.fails > 0 {
 			c.syncPull(now, w, sb, out) // it is back: it may have changes too
 		}
@@ -351,7 +368,7 @@ func (c *Core) syncFrameIn(now time.Time, w common.Address, b []byte, out *servi
 			c.syncPull(now, w, sb, out)
 		}
 	case typeSyncChanges:
-		c.learnKey(f.pair, out)
+		c.keysIn(sb, f, out)
 		c.changesIn(now, w, sb, f, out)
 	case typeSyncGet:
 		c.serveBody(w, f, out)
@@ -362,13 +379,14 @@ func (c *Core) syncFrameIn(now time.Time, w common.Address, b []byte, out *servi
 
 // serveChanges answers a PULL with the objects changed since its
 // cursor (from the start if it counts in another replica's feed).
-func (c *Core) serveChanges(w common.Address, f syncFrame, out *service.Effects) {
+func (c *Core) serveChanges(w common.Address, sb *sibling, f syncFrame, out *service.Effects) {
 	s := &c.sync
 	since := f.since
 	if f.replica != s.replica {
 		since = 0
 	}
-	resp := syncFrame{typ: typeSyncChanges, replica: s.replica, from: since, to: max(since, s.seq), pair: c.keyPair()}
+	resp := syncFrame{typ: typeSyncChanges, replica: s.replica, from: since, to: max(since, s.seq)}
+	c.keysOut(sb, &resp)
 	size := 0
 	start := binary.BigEndian.AppendUint64([]byte("Yc"), since+1)
 	c.cfg.Store.Scan([]byte("Yc"), func(k, v []byte) bool {

@@ -288,10 +288,15 @@
 // its AnynetMail entry); PULL and CHANGES carry the sender's key pair,
 // so every node opens mail sealed to any of them (a MAIL that no known
 // key opens, while another node's key is not known yet, is left
-// unanswered: the sender tries again).
+// unanswered: the sender tries again). The private half travels only
+// until the receiver says it holds it: each PULL and CHANGES also
+// carries known, the receiver's public key as the sender holds it, and
+// a sender whose own key comes back as known sends zeros in place of
+// its private key (again after a restart, or when known stops
+// matching).
 //
-//	PULL     0x30  replica[16] | since u64 | pair[64]       the cursor counts in replica's feed (else from 0)
-//	CHANGES  0x31  replica[16] | from u64 | to u64 | more u8 | pair[64] | n u32 | n × (len u32 | object JSON | blen u32 | bytes)
+//	PULL     0x30  replica[16] | since u64 | pair[64] | known[32]   the cursor counts in replica's feed (else from 0)
+//	CHANGES  0x31  replica[16] | from u64 | to u64 | more u8 | pair[64] | known[32] | n u32 | n × (len u32 | object JSON | blen u32 | bytes)
 //	               blen 0xffffffff: no bytes (an expunged object, or bytes this node does not hold)
 //	NOTE     0x32  replica[16] | seq u64                    the sender's feed reached seq
 //	GET      0x33  g[16] | index u32                        send chunk index of g's bytes
@@ -303,15 +308,17 @@
 // answer), copying its blob's chunks as they are, with its progress
 // kept ("Yw"), and files the message after the last (core_syncbody.go).
 //
-// pair is the sender's seal key pair (private | public). Vectors
-// (sync_wire_test.go), with {pair} 64 zero bytes:
+// pair is the sender's seal key pair (private | public; private zero
+// once the receiver holds it), known the receiver's public seal key as
+// the sender holds it (zero: none). Vectors (sync_wire_test.go), with
+// {keys} the 96 zero bytes of pair and known:
 //
-//	PULL since 7         30 101112131415161718191a1b1c1d1e1f 0000000000000007 {pair}
+//	PULL since 7         30 101112131415161718191a1b1c1d1e1f 0000000000000007 {keys}
 //	NOTE 9               32 101112131415161718191a1b1c1d1e1f 0000000000000009
 //	GET 1                33 101112131415161718191a1b1c1d1e1f 00000001
 //	BODY 1 of 3, cd      34 101112131415161718191a1b1c1d1e1f 00000001 00000003 cd
 //	CHANGES 7..9, an object in INBOX flagged \Seen with "ab", an expunged one:
-//	                     31 101112131415161718191a1b1c1d1e1f 0000000000000007 0000000000000009 00 {pair}
+//	                     31 101112131415161718191a1b1c1d1e1f 0000000000000007 0000000000000009 00 {keys}
 //	                        00000002 0000013a {object} 00000002 6162 000000c2 {gone} ffffffff
 //	object = {"g":"01000000000000000000000000000000","from":"0x00000000000000000000000000000000000000a0","id":"101112131415161718191a1b1c1d1e1f","date":"2027-01-15T08:00:00Z","size":2,"folder":{"v":"INBOX","t":3,"r":"101112131415161718191a1b1c1d1e1f"},"flags":{"\\Seen":{"v":true,"t":4,"r":"101112131415161718191a1b1c1d1e1f"}}}
 //	gone   = {"g":"02000000000000000000000000000000","id":"00000000000000000000000000000000","date":"0001-01-01T00:00:00Z","size":0,"folder":{"v":"","t":0,"r":"00000000000000000000000000000000"},"gone":true}

@@ -26,6 +26,7 @@ type lossyNet struct {
 	inbox []delivery
 	loss  float64 // probability a frame is lost
 	dup   float64 // probability a frame comes twice
+	watch func(from common.Address, f []byte) // sees every frame sent, if set
 }
 
 type delivery struct {
@@ -90,6 +91,9 @@ func (ln *lossyNet) handle(nd *syncNode, in service.Input) service.Effects {
 	for _, s := range out.Send {
 		if _, ok := nodeOf(s.To); !ok {
 			continue // to a sender: receipts are not part of this test
+		}
+		if ln.watch != nil {
+			ln.watch(nd.addr, s.Frame)
 		}
 		if ln.rnd.Float64() < ln.loss {
 			continue
@@ -366,5 +370,59 @@ func TestSyncOnlyOwnNodes(t *testing.T) {
 		if ms, _ := Messages(a.st, Inbox); len(ms) != 0 {
 			t.Fatalf("%s's changes were merged: %v", stranger, ms)
 		}
+	}
+}
+
+// TestSyncPrivateKeyOnce: a node's private seal key travels to another
+// node of the wallet only until that node says it holds it — not in
+// every PULL and CHANGES — and again after either node restarts (the
+// restarted one knows its keyring, not whose key each is); each node
+// still holds the other's key.
+func TestSyncPrivateKeyOnce(t *testing.T) {
+	ln := newLossyNet(t, 3, 2)
+	withPriv := map[common.Address]int{}
+	frames := 0
+	ln.watch = func(from common.Address, b []byte) {
+		f, err := parseSyncFrame(b)
+		if err != nil || f.typ != typeSyncPull && f.typ != typeSyncChanges {
+			return
+		}
+		frames++
+		if [32]byte(f.pair[:32]) != ([32]byte{}) {
+			withPriv[from]++
+		}
+	}
+	run := func(d time.Duration) {
+		for end := ln.now.Add(d); ln.now.Before(end); {
+			ln.step()
+		}
+	}
+	holds := func(nd, of *syncNode) bool {
+		return slices.ContainsFunc(nd.core.sync.keyring, func(k sealKeys) bool { return k.Pub == of.core.keys.Pub })
+	}
+	a, b := ln.nodes[0], ln.nodes[1]
+	run(2 * time.Minute) // SyncInterval 10 s: a dozen pulls each way
+	if !holds(a, b) || !holds(b, a) {
+		t.Fatal("the nodes do not hold each other's seal key")
+	}
+	if frames < 20 {
+		t.Fatalf("only %d PULL/CHANGES frames: the test did little", frames)
+	}
+	for _, nd := range ln.nodes {
+		if n := withPriv[nd.addr]; n == 0 || n > 3 {
+			t.Fatalf("%d of %d frames from %s carried its private key, want 1–3", n, frames, nd.addr)
+		}
+	}
+	clear(withPriv)
+	ln.boot(b) // restarted: it tells its key again, once
+	run(2 * time.Minute)
+	if n := withPriv[b.addr]; n == 0 || n > 3 {
+		t.Fatalf("after a restart %d frames from b carried its private key, want 1–3", n)
+	}
+	if n := withPriv[a.addr]; n > 3 {
+		t.Fatalf("after b's restart %d frames from a carried its private key, want at most 3", n)
+	}
+	if !holds(a, b) || !holds(b, a) {
+		t.Fatal("after a restart the nodes do not hold each other's seal key")
 	}
 }

@@ -30,7 +30,8 @@ type syncFrame struct {
 	from    uint64    // CHANGES
 	to      uint64    // CHANGES; NOTE: the sender's latest change
 	more    bool      // CHANGES
-	pair    [64]byte  // PULL, CHANGES: the sender's seal key pair (private | public)
+	pair    [64]byte  // PULL, CHANGES: the sender's seal key pair (private | public); private zero: the receiver holds it
+	known   [32]byte  // PULL, CHANGES: the receiver's public seal key as the sender holds it; zero: none
 	recs    []syncRec // CHANGES
 	g       MessageID // GET, BODY: the object
 	index   uint32    // GET, BODY: the chunk
@@ -53,6 +54,7 @@ func (f *syncFrame) marshal() []byte {
 		b = append(b, f.replica[:]...)
 		b = binary.BigEndian.AppendUint64(b, f.since)
 		b = append(b, f.pair[:]...)
+		b = append(b, f.known[:]...)
 	case typeSyncChanges:
 		b = append(b, f.replica[:]...)
 		b = binary.BigEndian.AppendUint64(b, f.from)
@@ -63,6 +65,7 @@ func (f *syncFrame) marshal() []byte {
 			b = append(b, 0)
 		}
 		b = append(b, f.pair[:]...)
+		b = append(b, f.known[:]...)
 		b = binary.BigEndian.AppendUint32(b, uint32(len(f.recs)))
 		for _, r := range f.recs {
 			j, _ := json.Marshal(&r.obj)
@@ -110,13 +113,14 @@ func parseSyncFrame(b []byte) (syncFrame, error) {
 	}
 	switch f.typ {
 	case typeSyncPull:
-		if len(b) != 16+8+64 {
+		if len(b) != 16+8+64+32 {
 			return bad("length")
 		}
 		f.replica, f.since = MessageID(b[:16]), binary.BigEndian.Uint64(b[16:])
-		copy(f.pair[:], b[24:])
+		copy(f.pair[:], b[24:88])
+		copy(f.known[:], b[88:])
 	case typeSyncChanges:
-		if len(b) < 16+8+8+1+64+4 {
+		if len(b) < 16+8+8+1+64+32+4 {
 			return bad("short")
 		}
 		f.replica, f.from, f.to = MessageID(b[:16]), binary.BigEndian.Uint64(b[16:]), binary.BigEndian.Uint64(b[24:])
@@ -125,8 +129,9 @@ func parseSyncFrame(b []byte) (syncFrame, error) {
 		}
 		f.more = b[32] == 1
 		copy(f.pair[:], b[33:97])
-		n := binary.BigEndian.Uint32(b[97:])
-		b = b[101:]
+		copy(f.known[:], b[97:129])
+		n := binary.BigEndian.Uint32(b[129:])
+		b = b[133:]
 		if f.from > f.to || uint64(n) > uint64(len(b)/8) {
 			return bad("range or count")
 		}

@@ -24,13 +24,13 @@ func vectorSync() []syncFrame {
 	}
 }
 
-var zeroPair = strings.Repeat("00", 64)
+var zeroKeys = strings.Repeat("00", 96)
 
-// syncVectors are doc.go's vectors, byte for byte ({pair} is 64 zero
+// syncVectors are doc.go's vectors, byte for byte ({keys} is 96 zero
 // bytes, {rec} and {gone} the JSON records, whose hex follows).
 var syncVectors = []string{
-	"30 101112131415161718191a1b1c1d1e1f 0000000000000007 {pair}",
-	"31 101112131415161718191a1b1c1d1e1f 0000000000000007 0000000000000009 00 {pair} 00000002 {reclen} {rec} 00000002 6162 {gonelen} {gone} ffffffff",
+	"30 101112131415161718191a1b1c1d1e1f 0000000000000007 {keys}",
+	"31 101112131415161718191a1b1c1d1e1f 0000000000000007 0000000000000009 00 {keys} 00000002 {reclen} {rec} 00000002 6162 {gonelen} {gone} ffffffff",
 	"32 101112131415161718191a1b1c1d1e1f 0000000000000009",
 	"33 101112131415161718191a1b1c1d1e1f 00000001",
 	"34 101112131415161718191a1b1c1d1e1f 00000001 00000003 cd",
@@ -44,7 +44,7 @@ const (
 func syncVector(i int) []byte {
 	s := syncVectors[i]
 	lenHex := func(x string) string { return hex.EncodeToString([]byte{0, 0, byte(len(x) >> 8), byte(len(x))}) }
-	s = strings.NewReplacer("{pair}", zeroPair, "{reclen}", lenHex(vectorRec), "{rec}", hex.EncodeToString([]byte(vectorRec)),
+	s = strings.NewReplacer("{keys}", zeroKeys, "{reclen}", lenHex(vectorRec), "{rec}", hex.EncodeToString([]byte(vectorRec)),
 		"{gonelen}", lenHex(vectorGone), "{gone}", hex.EncodeToString([]byte(vectorGone)), " ", "").Replace(s)
 	b, err := hex.DecodeString(s)
 	if err != nil {
