@@ -24,8 +24,8 @@ type lossyNet struct {
 	now   time.Time
 	nodes []*syncNode
 	inbox []delivery
-	loss  float64 // probability a frame is lost
-	dup   float64 // probability a frame comes twice
+	loss  float64                             // probability a frame is lost
+	dup   float64                             // probability a frame comes twice
 	watch func(from common.Address, f []byte) // sees every frame sent, if set
 }
 
