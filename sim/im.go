@@ -16,47 +16,41 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// The "im" workload: apps/im's core (im.Core) on every host, driven as
-// a registered Service (custom.go). Conversations get Messages messages
-// in turn (im.SendCmd, or im.SendFileCmd for Attach); groups are
-// below. Recipients get their consent decisions at first start.
-// A Ledger checks what cores show: only accepted messages, from their
-// sender, unaltered, once, in order; receipts only for what was shown;
-// nothing fails but what a blocker refused, never shown; an allowed
-// sender's come as messages. With Read, what is shown is read a second
-// later; files are downloaded and checked. At the end, with
-// all_delivered, all is delivered but what was blocked or abandoned.
-
-// imConfig is the cores' configuration: apps/im's defaults, but
-// RetryMax 16 s, so that a recipient that comes back is found soon.
-var imConfig = im.CoreConfig{RetryMax: 16 * time.Second, Mailbox: true}
+// The "im" workload (doc.go, "Instant messaging" and "Invariants"):
+// apps/im's core (im.Core) on every host as a registered Service
+// (custom.go), handed the planned commands; what the cores answer and
+// show their users is checked as it comes against a Ledger and the
+// consent each recipient gave at its first start.
 
 // imLoad is the state of one "im" workload entry.
 type imLoad struct {
 	idle
 	s      *Sim
 	w      Workload
-	msgs   map[im.MessageID]*imMsg // 1:1 messages
+	msgs   map[im.MessageID]*imMsg // 1:1 messages; posts once posted
+	posts  map[string]*imMsg       // posts by text
 	pairs  map[[2]int32]*imConv
-	convs  []*imConv                         // each pair once
+	convs  []*imConv // each pair once
+	groups []*imGroup
 	dls    []*imMsg                          // attachments shown
 	boxes  map[common.Address]common.Address // recipients' mailboxes
 	made   []*im.Core                        // every incarnation
-	led    Ledger[imKey, imStream]           // 1:1 and group deliveries
-	groups []*imGroup
-	posts  map[string]*imPost       // by text
-	gmsgs  map[im.MessageID]*imPost // by ID, once posted
+	led    Ledger[imKey, imStream]
 }
 
-// imKey is a message to one recipient; imStream the messages of one
-// sender to one recipient (in group, if not 0).
+// imKey is a message, or with file its attachment, to one recipient;
+// imStream the deliveries kept in order: a sender's to one recipient
+// (in group, if not 0); an attachment's alone (group -1-i).
 type imKey struct {
-	id im.MessageID
-	to int32
+	id   im.MessageID
+	to   int32
+	file bool
 }
 type imStream struct{ from, to, group int32 }
 
-func (k imKey) String() string { return fmt.Sprintf("message %s to node %d", k.id, k.to) }
+func (k imKey) String() string {
+	return fmt.Sprintf("message %s to node %d%s", k.id, k.to, map[bool]string{true: " (its file)"}[k.file])
+}
 
 // imConv is a conversation with the consent its recipient gives its
 // sender before the run (Allowed, Blocked, or Unknown).
@@ -65,22 +59,31 @@ type imConv struct {
 	consent  im.Consent
 }
 
-// imMsg is a 1:1 message; an attachment's file is its text, which
-// also stands for its path, and dl what its recipient downloaded.
+// imMsg is a 1:1 message (conv) or a group post (g); an attachment's
+// file is its text, which also stands for its path, and dl what its
+// recipient downloaded.
 type imMsg struct {
 	id               im.MessageID
 	i                int32
+	from             *node
 	conv             *imConv
+	g                *imGroup
 	text             string
 	attach, busy, ok bool // busy: a download under way; ok: done
 	dl               []byte
 }
 
+type imGroup struct {
+	idx   int32
+	id    im.GroupID
+	nodes []*node // the owner first
+}
+
 // imMessages makes one "im" workload entry: Messages messages over its
-// conversations in turn, each of Bytes (64) bytes of text.
+// conversations in turn, each of Bytes (64) bytes of text, and groups.
 func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
-	l := &imLoad{s: s, w: w, msgs: map[im.MessageID]*imMsg{}, pairs: map[[2]int32]*imConv{}, boxes: map[common.Address]common.Address{},
-		posts: map[string]*imPost{}, gmsgs: map[im.MessageID]*imPost{}}
+	l := &imLoad{s: s, w: w, msgs: map[im.MessageID]*imMsg{}, posts: map[string]*imMsg{}, pairs: map[[2]int32]*imConv{},
+		boxes: map[common.Address]common.Address{}}
 	var order []*imConv // a pair drawn twice is one conversation
 	for _, p := range s.conversations(w, rng) {
 		c := l.pairs[p]
@@ -104,14 +107,26 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	}
 	count, size, cmds := max(w.Messages, len(order)*min(1, w.Messages)), int(w.Bytes), []Command(nil)
 	for i := range count {
-		m := &imMsg{i: int32(i), conv: order[i%len(order)], text: imText(i, cmp.Or(size, 64)), attach: rng.Float64() < w.Attach}
+		c := order[i%len(order)]
+		m := &imMsg{i: int32(i), from: c.src, conv: c, text: imText(i, cmp.Or(size, 64)), attach: rng.Float64() < w.Attach}
 		for l.msgs[m.id] != nil || m.id.IsZero() {
 			for j := range m.id {
 				m.id[j] = byte(rng.Uint32())
 			}
 		}
 		l.msgs[m.id] = m
-		cmds = append(cmds, Command{At: time.Duration(spreadStart(w, i, count)), Node: m.conv.src.self.Wallet, Make: l.offer(m)})
+		cmds = append(cmds, Command{At: time.Duration(spreadStart(w, i, count)), Node: c.src.self.Wallet, Make: func() any {
+			switch to := c.dst.self.Wallet; {
+			case c.src.left || c.dst.left: // (churn.go)
+				s.stats.IMAbandoned++
+				return nil
+			case m.attach:
+				return im.SendFileCmd{To: to, ID: m.id, Attachment: im.Attachment{Type: im.File, Name: "f",
+					Size: int64(len(m.text)), SHA256: sha256.Sum256([]byte(m.text)), Path: m.text}}
+			default:
+				return im.SendCmd{To: to, ID: m.id, Text: m.text}
+			}
+		}})
 	}
 	s.stats.IMMessages += count
 	cmds = l.imGroups(s, w, rng, cmds)
@@ -120,10 +135,48 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	return append(svc.workload(s, w, rng), l)
 }
 
+// imGroups plans the groups: each owner makes its group at Start with
+// GroupSize-1 members (none that blocks the owner), members post
+// GroupMessages over Spread in turn, and the owner removes the last
+// member halfway (a key rotation).
+func (l *imLoad) imGroups(s *Sim, w Workload, rng *rand.Rand, cmds []Command) []Command {
+	start, spread := time.Duration(w.Start), max(time.Duration(w.Spread), 1)
+	for i := range w.Groups {
+		g := &imGroup{idx: int32(i + 1)}
+		var ws []common.Address
+		for _, j := range rng.Perm(len(s.hosts))[:min(max(3, w.GroupSize), len(s.hosts))] {
+			if n := s.nodes[s.hosts[j]]; len(g.nodes) == 0 || !l.blocks(n, g.nodes[0]) {
+				g.nodes, ws = append(g.nodes, n), append(ws, n.self.Wallet)
+			}
+		}
+		l.groups = append(l.groups, g)
+		cmds = append(cmds, Command{At: start, Node: ws[0], Cmd: im.CreateGroupCmd{Name: strconv.Itoa(i), Members: ws[1:]}},
+			Command{At: start + spread/2, Node: ws[0], Make: func() any {
+				if g.id.IsZero() || len(ws) < 3 {
+					return nil
+				}
+				return im.RosterCmd{Group: g.id, Op: "remove", Wallet: ws[len(ws)-1]}
+			}})
+	}
+	for i := range w.GroupMessages * min(1, len(l.groups)) {
+		g := l.groups[i%len(l.groups)]
+		p := &imMsg{g: g, from: g.nodes[(i/len(l.groups))%len(g.nodes)], text: imText(i, 48)}
+		l.posts[p.text] = p
+		at := start + time.Second + spread*time.Duration(i)/time.Duration(w.GroupMessages)
+		cmds = append(cmds, Command{At: at, Node: p.from.self.Wallet, Make: func() any {
+			if g.id.IsZero() {
+				return nil
+			}
+			return im.SendGroupCmd{Group: g.id, Text: p.text}
+		}})
+	}
+	return cmds
+}
+
+// core makes a node's core: apps/im's defaults, but RetryMax 16 s, so
+// that a recipient that comes back is found soon.
 func (l *imLoad) core(self common.Address, st service.Store, rnd io.Reader) service.Core {
-	cfg := imConfig
-	cfg.Self, cfg.Store, cfg.Rand = self, st, rnd
-	c, err := im.NewCore(cfg)
+	c, err := im.NewCore(im.CoreConfig{Self: self, Store: st, Rand: rnd, RetryMax: 16 * time.Second, Mailbox: true})
 	if err != nil {
 		panic(fmt.Sprintf("sim: im core: %v", err))
 	}
@@ -132,7 +185,7 @@ func (l *imLoad) core(self common.Address, st service.Store, rnd io.Reader) serv
 }
 
 // started gives a recipient the user's decisions at its first start,
-// before any message.
+// before any message, and resumes the downloads a crash cut.
 func (l *imLoad) started(self common.Address, _ service.Core, first bool) (cmds []any) {
 	n := l.node(self)
 	for _, c := range l.convs {
@@ -140,7 +193,7 @@ func (l *imLoad) started(self common.Address, _ service.Core, first bool) (cmds 
 			cmds = append(cmds, im.ConsentCmd{Peer: c.src.self.Wallet, Consent: c.consent})
 		}
 	}
-	for _, m := range l.dls { // downloads the crash cut: from what is held
+	for _, m := range l.dls {
 		if m.conv.dst == n && !m.ok {
 			cmds = append(cmds, im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))})
 		}
@@ -148,95 +201,76 @@ func (l *imLoad) started(self common.Address, _ service.Core, first bool) (cmds 
 	return cmds
 }
 
-// offer makes m's command when it is due: none if an end left for good
-// (churn.go).
-func (l *imLoad) offer(m *imMsg) func() any {
-	return func() any {
-		c := m.conv
-		switch {
-		case c.src.left || c.dst.left:
-			l.s.stats.IMAbandoned++
-			return nil
-		case m.attach:
-			return im.SendFileCmd{To: c.dst.self.Wallet, ID: m.id, Attachment: im.Attachment{Type: im.File, Name: "f",
-				Size: int64(len(m.text)), SHA256: sha256.Sum256([]byte(m.text)), Path: m.text}}
-		}
-		return im.SendCmd{To: c.dst.self.Wallet, ID: m.id, Text: m.text}
-	}
-}
-
-// observe checks each answer and event as it comes.
+// observe checks each answer and event as it comes: a sent message or
+// post is accepted for its recipients (a node down, or a removed
+// member's post, is refused: nothing to check).
 func (l *imLoad) observe(o Observation) error {
-	st, n := &l.s.stats, l.node(o.Node)
-	var m *imMsg
+	n, id := l.node(o.Node), im.MessageID{}
 	switch cmd := o.Cmd.(type) {
+	case nil:
+		return cmp.Or(l.file(o, n), l.event(o, n))
 	case im.SendCmd:
-		m = l.msgs[cmd.ID]
+		id = cmd.ID
 	case im.SendFileCmd:
-		m = l.msgs[cmd.ID]
+		id = cmd.ID
 	case im.DownloadCmd:
 		l.msgs[cmd.Msg].busy = o.Err == nil
-		return nil
-	case nil:
-		e, _ := o.Event.(im.Event)
-		if !e.Group.IsZero() || e.Kind == im.EventGroup {
-			return l.groupEvent(n, e)
+	case im.CreateGroupCmd:
+		if i, _ := strconv.Atoi(cmd.Name); o.Err == nil {
+			l.groups[i].id = o.Result.(im.Group).ID
 		}
-		return cmp.Or(l.file(o, n), l.event(o, n, e))
-	default:
-		return l.groupAnswer(o)
+	case im.SendGroupCmd:
+		if p := l.posts[cmd.Text]; o.Err == nil {
+			p.id = o.Result.(im.Message).ID
+			l.msgs[p.id] = p
+			view, _ := o.Core.(*im.Core).Group(cmd.Group)
+			for _, to := range p.g.nodes {
+				if _, in := view.Members[to.self.Wallet]; in && to != p.from && !l.blocks(to, p.from) {
+					l.led.Accept(imKey{id: p.id, to: to.id}, imStream{p.from.id, to.id, p.g.idx}, o.At, false)
+				}
+			}
+		}
 	}
-	switch {
+	switch m := l.msgs[id]; {
+	case m == nil:
 	case errors.Is(o.Err, ErrNodeDown):
-		st.IMRefused++
+		l.s.stats.IMRefused++
 	case o.Err != nil:
 		return fmt.Errorf("im: node %d refused message %s: %w", n.id, m.id, o.Err)
 	default:
-		l.led.Accept(imKey{m.id, m.conv.dst.id}, imStream{m.conv.src.id, m.conv.dst.id, 0}, o.At, true)
-		st.IMAccepted++
+		l.led.Accept(imKey{id: m.id, to: m.conv.dst.id}, imStream{m.from.id, m.conv.dst.id, 0}, o.At, true)
+		l.s.stats.IMAccepted++
 	}
 	return nil
 }
 
 func (l *imLoad) node(w common.Address) *node { n, _ := l.s.nodeByWallet(w); return n }
 
-// event checks a 1:1 message shown, or a receipt.
-func (l *imLoad) event(o Observation, n *node, e im.Event) error {
-	st, m := &l.s.stats, l.msgs[e.Message.ID]
-	if e.Kind != im.EventMessage && e.Kind != im.EventRequest && e.Kind != im.EventReceipt {
-		return nil
-	} else if m == nil {
-		return fmt.Errorf("im: node %d: %s event for message %s that was never offered", n.id, e.Kind, e.Message.ID)
-	}
-	c, k, a, s := m.conv, imKey{m.id, m.conv.dst.id}, e.Message.Attachment, e.Message.Status
-	if e.Kind != im.EventReceipt {
-		switch {
-		case c.consent == im.Blocked:
-			return fmt.Errorf("im: node %d showed message %s from node %d, which it blocked", n.id, m.id, c.src.id)
-		case c.consent == im.Allowed && e.Kind != im.EventMessage: // (Unknown senders' may come as either: sending allows)
-			return fmt.Errorf("im: node %d showed message %s from node %d, which it allowed, as a %s", n.id, m.id, c.src.id, e.Kind)
-		case e.Peer != c.src.self.Wallet, m.attach && (a == nil || a.SHA256 != sha256.Sum256([]byte(m.text))), !m.attach && e.Message.Text != m.text:
-			return fmt.Errorf("im: node %d got message %s altered", n.id, m.id)
-		}
-		if err := l.led.Show(imKey{m.id, n.id}); err != nil {
-			return fmt.Errorf("im: node %d: %w", n.id, err)
-		}
-		if st.IMStored++; l.w.Read {
-			o.Then(Command{At: o.At + time.Second, Node: o.Node, Cmd: im.ReadCmd{Peer: e.Peer}})
-		}
-		if m.attach {
-			l.dls = append(l.dls, m)
-			l.led.Accept(imKey{m.id, -1 - n.id}, imStream{c.src.id, n.id, -1 - m.i}, o.At, false)
-			o.Then(l.download(m, o.At+time.Second))
-		}
-		return nil
-	}
+// blocks reports whether n blocked from in a conversation of the run.
+func (l *imLoad) blocks(n, from *node) bool {
+	c := l.pairs[[2]int32{from.id, n.id}]
+	return c != nil && c.consent == im.Blocked
+}
+
+// event checks a message or post shown, or a 1:1 message's receipt.
+func (l *imLoad) event(o Observation, n *node) error {
+	e, _ := o.Event.(im.Event)
+	st, m, s := &l.s.stats, l.msgs[e.Message.ID], e.Message.Status
+	shown := e.Kind == im.EventMessage || e.Kind == im.EventRequest
 	switch {
-	case n != c.src:
+	case !shown && (e.Kind != im.EventReceipt || !e.Group.IsZero()):
+		return nil
+	case m == nil:
+		return fmt.Errorf("im: node %d: %s event for message %s that was never sent", n.id, e.Kind, e.Message.ID)
+	case shown:
+		return l.shown(o, n, m, e)
+	case m.conv == nil || n != m.from:
 		return fmt.Errorf("im: node %d got a receipt for message %s it did not send", n.id, m.id)
+	}
+	switch k := (imKey{id: m.id, to: m.conv.dst.id}); {
 	case s == im.Sent:
 		st.IMDeposited++
-	case s == im.Failed && c.consent == im.Blocked:
+	case s == im.Failed && m.conv.consent == im.Blocked:
 		if l.led.Excuse(k) {
 			st.IMBlocked++
 		}
@@ -246,9 +280,6 @@ func (l *imLoad) event(o Observation, n *node, e im.Event) error {
 		return fmt.Errorf("im: node %d got a read receipt for message %s nobody read", n.id, m.id)
 	case s >= im.Delivered:
 		lat, first, err := l.led.Ack(k, o.At)
-		if err != nil {
-			return fmt.Errorf("im: node %d: %w", n.id, err)
-		}
 		if first {
 			st.IMDelivered++
 			st.IMLatency = append(st.IMLatency, lat)
@@ -256,9 +287,39 @@ func (l *imLoad) event(o Observation, n *node, e im.Event) error {
 		if first && o.Started > o.At-lat {
 			st.IMAfterCrash++
 		}
-		if s == im.Read {
+		if s == im.Read && err == nil {
 			st.IMRead++
 		}
+		return err
+	}
+	return nil
+}
+
+// shown checks m, shown to n's user: unaltered, from its sender, as
+// its recipient's consent says (an Unknown sender's may come as either:
+// sending allows); once, in order. A message shown is read a second
+// later (Read), its file downloaded.
+func (l *imLoad) shown(o Observation, n *node, m *imMsg, e im.Event) error {
+	switch a, c := e.Message.Attachment, m.conv; {
+	case c != nil && (c.consent == im.Blocked || c.consent == im.Allowed && e.Kind != im.EventMessage):
+		return fmt.Errorf("im: node %d showed message %s from node %d, which it %s, as a %s", n.id, m.id, m.from.id, c.consent, e.Kind)
+	case e.Peer != m.from.self.Wallet, (m.g == nil) != e.Group.IsZero(), !m.attach && e.Message.Text != m.text,
+		m.attach && (a == nil || a.SHA256 != sha256.Sum256([]byte(m.text))):
+		return fmt.Errorf("im: node %d got message %s altered", n.id, m.id)
+	}
+	if err := l.led.Show(imKey{id: m.id, to: n.id}); err != nil {
+		return err
+	} else if m.g != nil {
+		l.s.stats.IMGroupShown++
+		return nil
+	}
+	if l.s.stats.IMStored++; l.w.Read {
+		o.Then(Command{At: o.At + time.Second, Node: o.Node, Cmd: im.ReadCmd{Peer: e.Peer}})
+	}
+	if m.attach {
+		l.dls = append(l.dls, m)
+		l.led.Accept(imKey{id: m.id, to: n.id, file: true}, imStream{m.from.id, n.id, -1 - m.i}, o.At, false)
+		o.Then(l.download(m, o.At+time.Second))
 	}
 	return nil
 }
@@ -298,7 +359,7 @@ func (l *imLoad) file(o Observation, n *node) error {
 		default:
 			m.busy, m.ok = false, true
 			l.s.stats.IMDownloads++
-			return l.led.Show(imKey{m.id, -1 - n.id})
+			return l.led.Show(imKey{id: m.id, to: n.id, file: true})
 		}
 	}
 	return nil
@@ -319,7 +380,7 @@ func (l *imLoad) checkEnd(s *Sim) error {
 		s.stats.IMFromMailbox += c.Counters().Items
 	}
 	if k, st, ok := l.led.Pending(); ok && (s.sc.Expect.AllDelivered || s.sc.Expect.AllComplete) {
-		return s.fail("im message %s (node %d → %d, group %d) not delivered", k.id, st.from, st.to, st.group)
+		return s.fail("im %v (node %d → %d, group %d) not delivered", k, st.from, st.to, st.group)
 	}
 	return nil
 }
@@ -327,105 +388,4 @@ func (l *imLoad) checkEnd(s *Sim) error {
 // imText is the text of message i: printable, size bytes.
 func imText(i, size int) string {
 	return (fmt.Sprintf("message %d ", i) + strings.Repeat("abcdefghijklmnopqrstuvwxyz", size/26+1))[:size]
-}
-
-// Groups in the "im" workload: each group's owner creates it at Start
-// with GroupSize-1 members (none that blocks the owner), members post
-// GroupMessages over Spread in turn, and the owner removes its last
-// member halfway (a key rotation). A post is a delivery (Ledger) to
-// every member of its epoch as its sender's core knows it, but who
-// blocks its sender: so the removed member may never show one sealed
-// at or after the epoch of its removal, and the others show each once.
-
-type imGroup struct {
-	idx   int32
-	id    im.GroupID
-	nodes []*node // the owner first
-}
-
-type imPost struct {
-	g    *imGroup
-	from *node
-	text string
-}
-
-// imGroups plans the groups' commands.
-func (l *imLoad) imGroups(s *Sim, w Workload, rng *rand.Rand, cmds []Command) []Command {
-	start, spread := time.Duration(w.Start), max(time.Duration(w.Spread), 1)
-	for i := range w.Groups {
-		g := &imGroup{idx: int32(i + 1)}
-		var ws []common.Address
-		for _, j := range rng.Perm(len(s.hosts))[:min(max(3, w.GroupSize), len(s.hosts))] {
-			if n := s.nodes[s.hosts[j]]; len(g.nodes) == 0 || !l.blocks(n, g.nodes[0]) {
-				g.nodes, ws = append(g.nodes, n), append(ws, n.self.Wallet)
-			}
-		}
-		l.groups = append(l.groups, g)
-		cmds = append(cmds, Command{At: start, Node: ws[0], Cmd: im.CreateGroupCmd{Name: strconv.Itoa(i), Members: ws[1:]}},
-			Command{At: start + spread/2, Node: ws[0], Make: func() any {
-				if g.id.IsZero() || len(ws) < 3 {
-					return nil
-				}
-				return im.RosterCmd{Group: g.id, Op: "remove", Wallet: ws[len(ws)-1]}
-			}})
-	}
-	for i := range w.GroupMessages * min(1, len(l.groups)) {
-		g := l.groups[i%len(l.groups)]
-		p := &imPost{g: g, from: g.nodes[(i/len(l.groups))%len(g.nodes)], text: imText(i, 48)}
-		l.posts[p.text] = p
-		at := start + time.Second + spread*time.Duration(i)/time.Duration(w.GroupMessages)
-		cmds = append(cmds, Command{At: at, Node: p.from.self.Wallet, Make: func() any {
-			if g.id.IsZero() {
-				return nil
-			}
-			return im.SendGroupCmd{Group: g.id, Text: p.text}
-		}})
-	}
-	return cmds
-}
-
-// blocks reports whether n blocked from in a conversation of the run.
-func (l *imLoad) blocks(n, from *node) bool {
-	c := l.pairs[[2]int32{from.id, n.id}]
-	return c != nil && c.consent == im.Blocked
-}
-
-// groupAnswer notes what the group commands did (a member down or
-// removed is refused: nothing to note).
-func (l *imLoad) groupAnswer(o Observation) error {
-	switch cmd := o.Cmd.(type) {
-	case im.CreateGroupCmd:
-		if i, _ := strconv.Atoi(cmd.Name); o.Err == nil {
-			l.groups[i].id = o.Result.(im.Group).ID
-		}
-	case im.SendGroupCmd:
-		if o.Err != nil {
-			return nil
-		}
-		p, id := l.posts[cmd.Text], o.Result.(im.Message).ID
-		view, _ := o.Core.(*im.Core).Group(cmd.Group)
-		l.gmsgs[id] = p
-		for _, n := range p.g.nodes {
-			if _, in := view.Members[n.self.Wallet]; in && n != p.from && !l.blocks(n, p.from) {
-				l.led.Accept(imKey{id, n.id}, imStream{p.from.id, n.id, p.g.idx}, o.At, false)
-			}
-		}
-	}
-	return nil
-}
-
-// groupEvent checks a group message node n shows its user.
-func (l *imLoad) groupEvent(n *node, e im.Event) error {
-	p := l.gmsgs[e.Message.ID]
-	switch {
-	case e.Kind != im.EventMessage && e.Kind != im.EventRequest:
-		return nil
-	case p == nil || e.Message.Text != p.text || e.Peer != p.from.self.Wallet:
-		return fmt.Errorf("im: node %d showed group message %s that was never posted so", n.id, e.Message.ID)
-	}
-	l.s.stats.IMGroupShown++
-	if err := l.led.Show(imKey{e.Message.ID, n.id}); err != nil {
-		return fmt.Errorf("im: node %d, group %s: %w", n.id, p.g.id, err)
-	}
-	return nil
 }
