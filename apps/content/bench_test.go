@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"syscall"
 	"testing"
@@ -24,6 +25,11 @@ import (
 var (
 	fvsRange  = flag.Int("fvs.range", 1<<20, "BenchmarkFetchVsStream: the range size of the downloads")
 	fvsWindow = flag.Int("fvs.window", 0, "BenchmarkFetchVsStream: Gets in flight per provider (0: the default)")
+	fvsMiB    = flag.Int("fvs.mib", 64, "BenchmarkFetchVsStream: the blob's size in MiB")
+	fvsOnly   = flag.String("fvs.only", "", "BenchmarkFetchVsStream: \"fetch\" or \"stream\" runs that path alone")
+	fvsConn   = flag.String("fvs.conn", "mixed", "BenchmarkFetchVsStream: the connections: mixed (the fetch on the service's, kept; the stream on a new one), new (both new per transfer), kept (both kept)")
+	fvsCC     = flag.String("fvs.cc", "", "BenchmarkFetchVsStream: the nodes' TCP congestion control, cubic or reno (empty: the stack's default)")
+	fvsProf   = flag.String("fvs.cpuprofile", "", "BenchmarkFetchVsStream: a directory for CPU profiles of the timed transfers alone (fetch-N.pprof, stream-N.pprof)")
 )
 
 // BenchmarkFetchVsStream measures, on one pair of real nodes (gVisor,
@@ -32,32 +38,89 @@ var (
 // stored the same way (streamInto): the cost of Bao verification and
 // the range protocol.
 //
-// Each round fetches a blob bob does not have (a miss) on bob's running
-// service, then streams; after one warm-up round, not counted, it
-// reports the median of the rounds' rate ratios (fetch/stream), the
-// ratio of the best rounds' rates (best-fetch/stream: on a shared
-// machine a round's rate swings 10× with the others' load, and the
-// least disturbed round of each is the closest to what the path can
-// do; the fetch and the stream alternate which goes first), both
-// rates, the CPU time per MB of each and their ratio (user+system of
-// the process, both nodes included: on a loaded machine the wall-clock
-// ratio swings with the scheduler, this one much less), and the time
-// to first byte of a download that misses (from the provider) and one
-// that hits (the blob is already here, as on a cache). The "dir"
-// variant stores into files and pebble, as a node does; "mem" into
-// memory:
+// Each iteration is a pair: a fetch of a blob bob does not have (a
+// miss, on bob's running service) and a stream of the same bytes,
+// back to back, the order swapped every pair (A B, B A, A B, …), so
+// that a change in the machine's load falls on both alike. A runtime.GC
+// precedes each transfer, so neither pays the other's garbage. The
+// blob is large (-fvs.mib, 64 MiB) so that the fixed costs of one
+// transfer (a dial, the size probe, the first range's round trip, the
+// store's synced records) are a few per cent of it. Per pair it takes
+// the rate ratio fetch/stream (wall clock) and the CPU ratio
+// stream-cpu/fetch-cpu (user+system time of the whole process, both
+// nodes: getrusage); it reports the medians over the pairs (one
+// disturbed pair moves neither), the median rates and CPU times per MB
+// of each path, and the time to first byte of a download that misses
+// (from the provider) and one that hits (the blob is already here, as
+// on a cache), outside the timed transfers. On a loaded machine the
+// wall ratio swings with the scheduler (each transfer gets what the
+// others leave); the CPU ratio is the steady one. One warm-up pair is
+// not counted. The "dir" variant stores into files and pebble, as a
+// node does; "mem" into memory.
 //
-//	go test -run XXX -bench FetchVsStream -benchtime 7x ./apps/content/
+// The connections may differ: a TCP connection idle for longer than
+// its RTO starts again from gVisor's initial window of 10 segments and
+// keeps the slow-start threshold it had (Linux first raises it to ¾ of
+// the old window), so a transfer on a kept connection may climb back in
+// congestion avoidance where a new one slow-starts. -fvs.conn chooses:
+// "mixed" (default, as before) fetches on the service's connection,
+// kept between downloads as on a node, and streams on a new connection
+// per pair; "kept" streams on one kept connection too (like for like);
+// "new" gives each fetch a new service connection (bob's service is
+// reopened outside the timing; the dial is inside, as the stream's).
+// On a machine at load 20–40 the three gave the same ratios within the
+// noise. -fvs.cc reno runs both nodes on Reno (no HyStart). The
+// command:
+//
+//	go test -run XXX -bench FetchVsStream -benchtime 9x -timeout 30m ./apps/content/
+//
+// -fvs.cpuprofile DIR profiles the timed transfers alone (not the
+// set-up, the blobs' Puts nor the GCs), one file per transfer, to be
+// read together; -fvs.only fetch (or stream) runs one path alone:
+//
+//	go test -run XXX -bench FetchVsStream/dir -benchtime 9x -fvs.cpuprofile /tmp/fvs ./apps/content/
+//	go tool pprof -top /tmp/fvs/fetch-*.pprof
 func BenchmarkFetchVsStream(b *testing.B) {
 	for _, store := range []string{"mem", "dir"} {
 		b.Run(store, func(b *testing.B) { benchFetchVsStream(b, store == "dir") })
 	}
 }
 
+// transfer is one timed transfer: its wall-clock and CPU time.
+type transfer struct{ wall, cpu time.Duration }
+
+// timed runs fn after a GC and returns its wall-clock and CPU time;
+// with -fvs.cpuprofile, fn's CPU profile goes to DIR/name-N.pprof.
+func timed(b *testing.B, name string, fn func()) transfer {
+	runtime.GC()
+	if *fvsProf != "" {
+		if err := os.MkdirAll(*fvsProf, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		f, err := os.CreateTemp(*fvsProf, name+"-*.pprof")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	t, c := time.Now(), cpuTime()
+	fn()
+	return transfer{time.Since(t), cpuTime() - c}
+}
+
 func benchFetchVsStream(b *testing.B, dir bool) {
-	const size = 32 << 20
+	size := *fvsMiB << 20
+	if c := *fvsConn; c != "mixed" && c != "new" && c != "kept" {
+		b.Fatalf("-fvs.conn %q: want mixed, new or kept", c)
+	}
+	doFetch, doStream := *fvsOnly != "stream", *fvsOnly != "fetch"
 	ctx := testCtx(b)
-	alice, bob := udpMember(b, ctx, "alice"), udpMember(b, ctx, "bob")
+	tcp := stack.TCPConfig{CongestionControl: *fvsCC}
+	alice, bob := udpMemberTCP(b, ctx, "alice", tcp), udpMemberTCP(b, ctx, "bob", tcp)
 	if err := alice.node.AddPeer(ctx, bob.node.Self()); err != nil {
 		b.Fatal(err)
 	}
@@ -66,8 +129,8 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 	}
 	data := randomBytes(mrand.New(mrand.NewPCG(1, 1)), size)
 	openSvc(b, alice, Config{})
-	// bob keeps one blob: each round's download evicts the last one.
-	cfg := Config{RangeSize: int64(*fvsRange), Window: *fvsWindow, CacheBytes: size + size/2}
+	// bob keeps one blob: each pair's download evicts the last one.
+	cfg := Config{RangeSize: int64(*fvsRange), Window: *fvsWindow, CacheBytes: int64(size + size/2)}
 	if dir {
 		cfg.Dir = b.TempDir()
 	}
@@ -86,60 +149,52 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 			if err != nil {
 				return
 			}
-			go func(c net.Conn) { c.Write(data); c.Close() }(c)
+			go func(c net.Conn) { // a byte asks for the blob
+				defer c.Close()
+				var one [1]byte
+				for {
+					if _, err := io.ReadFull(c, one[:]); err != nil {
+						return
+					}
+					if _, err := c.Write(data); err != nil {
+						return
+					}
+				}
+			}(c)
 		}
 	}()
 	var last ID
-	nround := 0
-	// round fetches a blob bob does not have (a miss), measures a hit,
-	// then streams the same bytes.
-	type times struct{ fetch, fetchCPU, stream, streamCPU, miss, hit time.Duration }
-	round := func() (r times) {
+	// fetch downloads a blob bob does not have (a miss), timed, then
+	// measures the times to first byte of that miss and of a hit.
+	fetch := func() (t transfer, miss, hit time.Duration) {
 		data[0]++ // a blob bob does not have: a miss
-		id, err := alice.svc.blobs.Put(bytes.NewReader(data), size)
+		id, err := alice.svc.blobs.Put(bytes.NewReader(data), int64(size))
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := alice.svc.r.Do(ctx, ShareCmd{Name: "big", ID: id, Size: size, Public: true}); err != nil {
+		if _, err := alice.svc.r.Do(ctx, ShareCmd{Name: "big", ID: id, Size: int64(size), Public: true}); err != nil {
 			b.Fatal(err)
 		}
 		if last != (ID{}) {
 			alice.svc.blobs.Delete(last)
 		}
 		last = id
-		runtime.GC() // the Put's garbage is not the fetch's
-
-		stream := func() {
-			runtime.GC() // nor the fetch's the stream's
-			t2, c2 := time.Now(), cpuTime()
-			c, err := bob.node.Dial(ctx, "tcp", fmt.Sprintf("%s:9000", alice.Wallet.Hex()))
+		if *fvsConn == "new" { // a new service connection, dialed by the first Get
+			bob.svc.Close()
+			openSvc(b, bob, cfg)
+		}
+		var t0, first time.Time
+		t = timed(b, "fetch", func() {
+			t0 = time.Now()
+			err := bob.svc.Fetch(ctx, id, FetchOptions{Providers: []common.Address{alice.Wallet}, Progress: func(have, _ int64) {
+				if first.IsZero() {
+					first = time.Now()
+				}
+			}})
 			if err != nil {
 				b.Fatal(err)
 			}
-			n, err := streamInto(b, c, dir, size)
-			c.Close()
-			if err != nil || n != size {
-				b.Fatalf("stream: %d bytes, %v", n, err)
-			}
-			r.stream, r.streamCPU = time.Since(t2), cpuTime()-c2
-		}
-		streamFirst := nround%2 == 1 // alternate, so neither always runs after the other
-		nround++
-		if streamFirst {
-			stream()
-			runtime.GC()
-		}
-		var first time.Time
-		t0, c0 := time.Now(), cpuTime()
-		err = bob.svc.Fetch(ctx, id, FetchOptions{Providers: []common.Address{alice.Wallet}, Progress: func(have, _ int64) {
-			if first.IsZero() {
-				first = time.Now()
-			}
-		}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		r.fetch, r.fetchCPU, r.miss = time.Since(t0), cpuTime()-c0, first.Sub(t0)
+		})
 		t1 := time.Now()
 		if err := bob.svc.Fetch(ctx, id, FetchOptions{Providers: []common.Address{alice.Wallet}}); err != nil {
 			b.Fatal(err)
@@ -150,38 +205,92 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 		}
 		var one [1]byte
 		rd.ReadAt(one[:], 0)
-		r.hit = time.Since(t1)
-
-		if !streamFirst {
-			stream()
+		return t, first.Sub(t0), time.Since(t1)
+	}
+	var kept net.Conn
+	defer func() {
+		if kept != nil {
+			kept.Close()
 		}
-		return r
+	}()
+	stream := func() transfer {
+		return timed(b, "stream", func() {
+			c := kept
+			if c == nil {
+				var err error
+				if c, err = bob.node.Dial(ctx, "tcp", fmt.Sprintf("%s:9000", alice.Wallet.Hex())); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := c.Write([]byte{1}); err != nil {
+				b.Fatal(err)
+			}
+			n, err := streamInto(b, c, dir, size)
+			if *fvsConn == "kept" {
+				kept = c
+			} else {
+				c.Close()
+			}
+			if err != nil || n != int64(size) {
+				b.Fatalf("stream: %d bytes, %v", n, err)
+			}
+		})
 	}
-	round() // warm-up, not counted: the first use of the paths' buffers
-	var sum times
-	var ratios []float64
-	best := times{fetch: time.Hour, stream: time.Hour}
+	type pair struct {
+		f, s      transfer
+		miss, hit time.Duration
+	}
+	npair := 0
+	run := func() (p pair) {
+		streamFirst := npair%2 == 1 // A B, B A, …: neither always runs after the other
+		npair++
+		if doStream && streamFirst {
+			p.s = stream()
+		}
+		if doFetch {
+			p.f, p.miss, p.hit = fetch()
+		}
+		if doStream && !streamFirst {
+			p.s = stream()
+		}
+		return p
+	}
+	run() // warm-up, not counted: the first use of the paths' buffers
+	var ps []pair
+	mb := float64(size) / 1e6
+	perMB := func(t transfer) float64 { return t.cpu.Seconds() * 1e3 / mb }
+	rate := func(t transfer) float64 { return mb / t.wall.Seconds() }
 	for b.Loop() {
-		r := round()
-		sum.fetch, sum.fetchCPU, sum.stream, sum.streamCPU = sum.fetch+r.fetch, sum.fetchCPU+r.fetchCPU, sum.stream+r.stream, sum.streamCPU+r.streamCPU
-		sum.miss, sum.hit = sum.miss+r.miss, sum.hit+r.hit
-		ratios = append(ratios, r.stream.Seconds()/r.fetch.Seconds())
-		best.fetch, best.stream = min(best.fetch, r.fetch), min(best.stream, r.stream)
-		b.Logf("round %d: fetch %.1f MB/s (%.2f cpu-ms/MB), stream %.1f MB/s (%.2f cpu-ms/MB)", len(ratios),
-			float64(size)/1e6/r.fetch.Seconds(), r.fetchCPU.Seconds()*1e3/(float64(size)/1e6),
-			float64(size)/1e6/r.stream.Seconds(), r.streamCPU.Seconds()*1e3/(float64(size)/1e6))
+		p := run()
+		ps = append(ps, p)
+		b.Logf("pair %d: fetch %.1f MB/s (%.2f cpu-ms/MB), stream %.1f MB/s (%.2f cpu-ms/MB)", len(ps),
+			rate(p.f), perMB(p.f), rate(p.s), perMB(p.s))
 	}
-	slices.Sort(ratios)
-	mb := float64(size) / 1e6 * float64(b.N)
-	b.ReportMetric(mb/sum.fetch.Seconds(), "fetch-MB/s")
-	b.ReportMetric(mb/sum.stream.Seconds(), "stream-MB/s")
-	b.ReportMetric(ratios[len(ratios)/2], "fetch/stream")
-	b.ReportMetric(best.stream.Seconds()/best.fetch.Seconds(), "best-fetch/stream")
-	b.ReportMetric(sum.streamCPU.Seconds()/sum.fetchCPU.Seconds(), "cpu-stream/fetch")
-	b.ReportMetric(sum.fetchCPU.Seconds()*1e3/mb, "fetch-cpu-ms/MB")
-	b.ReportMetric(sum.streamCPU.Seconds()*1e3/mb, "stream-cpu-ms/MB")
-	b.ReportMetric(float64(sum.miss.Microseconds())/float64(b.N), "miss-ttfb-µs")
-	b.ReportMetric(float64(sum.hit.Microseconds())/float64(b.N), "hit-ttfb-µs")
+	med := func(fn func(p pair) float64) float64 {
+		v := make([]float64, len(ps))
+		for i, p := range ps {
+			v[i] = fn(p)
+		}
+		slices.Sort(v)
+		if len(v)%2 == 0 {
+			return (v[len(v)/2-1] + v[len(v)/2]) / 2
+		}
+		return v[len(v)/2]
+	}
+	if doFetch {
+		b.ReportMetric(med(func(p pair) float64 { return rate(p.f) }), "fetch-MB/s")
+		b.ReportMetric(med(func(p pair) float64 { return perMB(p.f) }), "fetch-cpu-ms/MB")
+		b.ReportMetric(med(func(p pair) float64 { return float64(p.miss.Microseconds()) }), "miss-ttfb-µs")
+		b.ReportMetric(med(func(p pair) float64 { return float64(p.hit.Microseconds()) }), "hit-ttfb-µs")
+	}
+	if doStream {
+		b.ReportMetric(med(func(p pair) float64 { return rate(p.s) }), "stream-MB/s")
+		b.ReportMetric(med(func(p pair) float64 { return perMB(p.s) }), "stream-cpu-ms/MB")
+	}
+	if doFetch && doStream {
+		b.ReportMetric(med(func(p pair) float64 { return p.s.wall.Seconds() / p.f.wall.Seconds() }), "fetch/stream")
+		b.ReportMetric(med(func(p pair) float64 { return p.s.cpu.Seconds() / p.f.cpu.Seconds() }), "cpu-stream/fetch")
+	}
 }
 
 // streamInto reads size bytes of c into where the fetch keeps a blob
@@ -200,15 +309,20 @@ func streamInto(b *testing.B, c net.Conn, dir bool, size int) (int64, error) {
 	}
 	defer f.Close()
 	defer os.Remove(f.Name())
-	return io.Copy(f, c)
+	return io.CopyN(f, c, int64(size))
 }
 
 // udpMember is a node on its own UDP socket on loopback (the overlay a
 // real node runs), closed when b ends.
 func udpMember(b testing.TB, ctx context.Context, name string) *member {
+	return udpMemberTCP(b, ctx, name, stack.TCPConfig{})
+}
+
+// udpMemberTCP is udpMember with TCP options.
+func udpMemberTCP(b testing.TB, ctx context.Context, name string, tcp stack.TCPConfig) *member {
 	k := apptest.NewKeys(b)
 	nk := k.NodeKey
-	node := &stack.Node{ListenAddr: "127.0.0.1:0", Wallet: transport.NewKeySigner(k.Key), NodeKey: &nk}
+	node := &stack.Node{ListenAddr: "127.0.0.1:0", Wallet: transport.NewKeySigner(k.Key), NodeKey: &nk, TCP: tcp}
 	if err := node.Up(ctx); err != nil {
 		b.Fatal(err)
 	}

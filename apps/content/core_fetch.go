@@ -33,10 +33,15 @@ import (
 //     first answer); the first verified copy wins. Holders a publisher
 //     names are taken in a random order, so downloaders spread over
 //     them.
-//  5. Progress (the done ranges) is stored once progressEvery ranges
-//     and progressBytes bytes are written since the last record (a
-//     node's store syncs every record: not one per range), so a
-//     restarted node resumes where it was, less at most that much. At the end, a blob whose every range was verified by this
+//  5. Progress (the done ranges) is stored with the first verified
+//     range, then once progressEvery ranges and progressBytes bytes
+//     are written since the last record (a node's store syncs every
+//     record: not one per range), so a restarted node resumes where it
+//     was, less at most that much. No record is written before the
+//     first range: the first Gets would wait for its sync (a runner
+//     sends nothing before the writes of the same input are stored),
+//     and a download that has verified nothing has nothing to resume
+//     (a Fetch asks again). At the end, a blob whose every range was verified by this
 //     core is complete with the outboard assembled from the ranges'
 //     parents (verifyRange); one resumed from a record (whose bytes a
 //     crash may have lost) is hashed once more (Blobs.Finish).
@@ -57,6 +62,7 @@ type fetch struct {
 	provs     []*prov
 	unsaved   int   // ranges written since the last record
 	unsavedB  int64 // and their bytes
+	recorded  bool  // a progress record is stored
 	started   time.Time
 	firstByte bool
 	// ttfb is the time to the first answer: a new connection and a
@@ -195,6 +201,9 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 	f := c.find(cmd.ID)
 	if f == nil {
 		f = &fetch{id: cmd.ID, size: -1, public: cmd.Public, started: now}
+		if _, err := c.st.Get(fetchKey(cmd.ID)); err == nil {
+			f.recorded = true // one start did not load: replaced, then deleted at the end
+		}
 		if cmd.Size >= 0 {
 			if err := c.sized(f, cmd.Size); err != nil {
 				return err
@@ -228,7 +237,9 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 		c.finish(now, f, out)
 		return nil
 	}
-	c.save(f, out)
+	if f.recorded {
+		c.save(f, out) // providers added
+	}
 	c.pump(now, f, out)
 	return nil
 }
@@ -429,7 +440,6 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 			out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
 			return
 		}
-		c.save(f, out)
 		if size == 0 {
 			c.finish(now, f, out)
 			return
@@ -452,13 +462,14 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 	p.bytes += n
 	c.stats.Fetched += n
 	f.unsaved++
-	if f.unsavedB += n; f.unsaved >= progressEvery && f.unsavedB >= progressBytes {
-		c.save(f, out)
-	}
+	f.unsavedB += n
 	out.Emit(Event{Kind: EventProgress, ID: f.id, Peer: peer, Have: c.have(f), Size: f.size})
 	if f.ndone == len(f.done) {
 		c.finish(now, f, out)
 		return
+	}
+	if !f.recorded || f.unsaved >= progressEvery && f.unsavedB >= progressBytes {
+		c.save(f, out)
 	}
 	c.pump(now, f, out)
 }
@@ -538,7 +549,9 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 			delete(c.reqs, n)
 		}
 	}
-	out.Del(fetchKey(f.id))
+	if f.recorded {
+		out.Del(fetchKey(f.id))
+	}
 	if f.size == 0 {
 		if err := c.blobs.Begin(f.id, 0); err != nil {
 			out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
@@ -567,7 +580,7 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 
 // progress record: i64 size | u8 public | u16 n | wallets | done bitmap.
 func (c *Core) save(f *fetch, out *service.Effects) {
-	f.unsaved, f.unsavedB = 0, 0
+	f.unsaved, f.unsavedB, f.recorded = 0, 0, true
 	b := binary.BigEndian.AppendUint64(nil, uint64(f.size))
 	pub := byte(0)
 	if f.public {
@@ -592,7 +605,7 @@ func (c *Core) start(now time.Time, out *service.Effects) {
 	var fs []*fetch
 	c.st.Scan(keyFetch, func(k, v []byte) bool {
 		r := &reader{b: v}
-		f := &fetch{size: int64(r.u64()), public: r.u8() == 1, started: now}
+		f := &fetch{size: int64(r.u64()), public: r.u8() == 1, started: now, recorded: true}
 		copy(f.id[:], k[len(keyFetch):])
 		for range r.u16() {
 			f.provs = append(f.provs, &prov{w: common.BytesToAddress(r.take(20))})

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"errors"
 	mrand "math/rand/v2"
-
-	"github.com/ethereum/go-ethereum/common"
 	"testing"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // TestCoreMultiSource: bob downloads one blob from three providers at
@@ -118,5 +119,61 @@ func TestCoreEndgameCopies(t *testing.T) {
 	}
 	if served > int64(len(data))*5/4 {
 		t.Fatalf("providers served %d bytes for a blob of %d", served, len(data))
+	}
+}
+
+// TestCoreFirstRecord: a download writes no progress record before
+// its first verified range (the first Gets would wait for the record's
+// sync), writes one with that range, and a core restarted from it
+// resumes without fetching the recorded ranges again; the record is
+// gone at the end.
+func TestCoreFirstRecord(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(5, 6))
+	data := randomBytes(r, 6<<16+999)
+	n := newFakeNet(t)
+	pb := &MemBlobs{}
+	id, err := pb.Put(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.add(addr(1), pb, CoreConfig{})
+	if _, err := n.do(addr(1), ShareCmd{Name: "f", ID: id, Size: int64(len(data)), Public: true}); err != nil {
+		t.Fatal(err)
+	}
+	bb := &MemBlobs{}
+	cfg := CoreConfig{RangeSize: 64 << 10, Window: 1}
+	bob := n.add(addr(9), bb, cfg)
+	out := n.handle(addr(9), service.Input{Kind: service.Command, Cmd: FetchCmd{ID: id, Size: -1, Providers: []common.Address{addr(1)}}})
+	if len(out.Writes) != 0 || len(out.Send) != 1 {
+		t.Fatalf("fetch: %d writes, %d frames; want the size probe alone", len(out.Writes), len(out.Send))
+	}
+	recorded := func() bool { _, err := bob.store.Get(fetchKey(id)); return err == nil }
+	for len(bob.ev) == 0 || bob.ev[len(bob.ev)-1].Kind != EventProgress {
+		if recorded() {
+			t.Fatal("a progress record before the first verified range")
+		}
+		if len(n.queue) == 0 {
+			t.Fatal("no progress")
+		}
+		f := n.queue[0]
+		n.queue = n.queue[1:]
+		n.handle(f.to, service.Input{Kind: service.Frame, Peer: f.from, Frame: f.b})
+	}
+	if !recorded() {
+		t.Fatal("no progress record with the first verified range")
+	}
+	n.queue = nil // bob stops here; what he verified is recorded
+	bob = n.add(addr(9), bb, CoreConfig{RangeSize: 64 << 10, Window: 1, Store: bob.store})
+	n.run(nil, 100_000)
+	st := bob.core.status().Stats
+	if st.Completed != 1 || st.Fetched != int64(len(data))-64<<10 {
+		t.Fatalf("after the restart: completed %d, fetched %d of %d (the first range again?)", st.Completed, st.Fetched, len(data))
+	}
+	if recorded() {
+		t.Fatal("the progress record outlived the download")
+	}
+	got := make([]byte, len(data))
+	if _, err := bb.ReadAt(id, got, 0); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("bytes differ (%v)", err)
 	}
 }

@@ -109,7 +109,8 @@
 // baselines in the same run: BenchmarkThreeProviders (one blob from
 // three upload-limited providers against one; -three.mib 1024 for
 // 1 GiB), BenchmarkFetchVsStream (a verified download against a plain
-// TCP stream over the same overlay path, wall and CPU per MB),
+// TCP stream over the same overlay path, in pairs: the medians of the
+// pairs' wall-clock and CPU ratios),
 // BenchmarkCacheTTFB (time to first byte when the cache on the path
 // hits against when it misses). Their doc comments give the commands.
 //
