@@ -265,12 +265,34 @@
 // receipts for both directions and are credited as a single router
 // would be. A router starts being counted for the peer's routers when
 // the peer's frame arrives, so the first moments of a new session are
-// credited to the far router at the lower, later count. What this
-// trusts: a host names its own routers truthfully; one that names a
-// router not on the path (colluding with it) makes it credited at most
-// the honest end's count of the session, as a colluding end already
-// could with a second receipt of its own. Checking a named router
-// against the peer's locator prefix on chain is not done.
+// credited to the far router at the lower, later count.
+//
+// A router the peer names is checked against the path, not trusted
+// (onPath in linkmeter.go): the host's link layer keeps, per (peer,
+// router), the source locator of the peer's last authenticated frame
+// (link.RoutedTraffic.PeerLocator), and its Service reads the published
+// locators (DID document) of every router peers name, again each
+// minute. The host signs for a named router only while one of its
+// locators lies in the subnet (the first 128 bits, segment and subnet)
+// of a locator the peer's frames came from. Routers forward by longest
+// prefix, so a frame to the peer's locator ends at the router of the
+// peer's subnet: the router the peer attached to is on every path to
+// it. A router elsewhere gets no receipt from this host, so one end
+// naming it earns it nothing: its receipts then have one end only
+// (TestLinkReceiptsOffPathRouter). What the check does not catch, and
+// why it is bounded: a colluding router that publishes a locator in the
+// peer's subnet (a host field is a hash of the subnet and a node key,
+// so any key can make one) passes; that claim is public and permanent
+// on chain, where the subnet's network pass names its real routers
+// (naming.Pass.Routers), which a Guardian or anyone can compare it
+// with; and it still earns at most the honest end's count of the
+// session, under the per-wallet caps. A router on a transit hop between
+// the two routers of the ends' subnets (A → R1 → Rx → R2 → B) is in
+// neither subnet and is not credited by link receipts (a false
+// negative, never a false credit). The peer's source locator is in the
+// frame header, outside the AEAD (as WireGuard's source address): a
+// router on the path could rewrite it, which only the honest end's own
+// router can do, and then only toward a subnet whose router also lies.
 //
 // # Probe wallets
 //
