@@ -56,6 +56,17 @@ type Forwarder interface {
 	Close()
 }
 
+// ForwardDropper is a Forwarder that counts what it forwards (package
+// link/router's meter, for proof of relay): the endpoint hands it the
+// frames it passed on (Forward returned true) that then found the next
+// hop's queue full and were dropped (Stats.DroppedSendFull), so that
+// it counts what left, not what it meant to send. The frames, with the
+// hop limit Forward wrote, are valid only during the call; it runs on
+// the goroutine that sent them and must not wait.
+type ForwardDropper interface {
+	Dropped(frames [][]byte)
+}
+
 // Port is what an Endpoint offers its Forwarder. No method waits on
 // another node's queue.
 type Port interface {

@@ -41,7 +41,7 @@ func (e *Endpoint) forwardFrame(next netip.AddrPort, frame []byte) {
 	e.stats.framesForwarded.Add(1)
 	f := &e.fwdq
 	if !f.on {
-		e.sendFrames(next, frame)
+		e.forwardNow(next, frame)
 		return
 	}
 	var buf *[]byte
@@ -49,7 +49,7 @@ func (e *Endpoint) forwardFrame(next netip.AddrPort, frame []byte) {
 		buf = e.bufs.get()
 		if len(frame) > len(*buf) {
 			e.bufs.put(buf)
-			e.sendFrames(next, frame)
+			e.forwardNow(next, frame)
 			return
 		}
 		frame = (*buf)[:copy(*buf, frame)]
@@ -57,6 +57,7 @@ func (e *Endpoint) forwardFrame(next netip.AddrPort, frame []byte) {
 	f.mu.Lock()
 	if f.b == nil {
 		f.b = getBatch()
+		f.b.fwd = true
 	}
 	f.b.add(next, frame, buf)
 	f.n++
@@ -82,5 +83,21 @@ func (e *Endpoint) flushForwarded() {
 	f.mu.Unlock()
 	if b != nil {
 		b.flush(e)
+	}
+}
+
+// forwardNow sends one forwarded frame at once.
+func (e *Endpoint) forwardNow(next netip.AddrPort, frame []byte) {
+	if e.send(next, false, [][]byte{frame}) == 0 {
+		e.fwdDropped([][]byte{frame})
+	}
+}
+
+// fwdDropped hands the Forwarder the frames it passed on that the
+// underlay's full queue dropped (Stats.DroppedSendFull), when it keeps
+// count of what it forwarded (ForwardDropper).
+func (e *Endpoint) fwdDropped(frames [][]byte) {
+	if d, ok := e.fwd.(ForwardDropper); ok {
+		d.Dropped(frames)
 	}
 }

@@ -15,7 +15,10 @@ import (
 // vouches only for what it itself sent or received, and a router that
 // forwards every frame counts the same bytes (link/router meter.go).
 // Counts are cumulative from the endpoint's start; the relay service
-// takes differences per epoch. A frame costs one map read under a read
+// takes differences per epoch. Each pair also keeps the source locator
+// of the peer's last authenticated frame through that router: where
+// the routers actually delivered the peer from, which the relay service
+// checks the routers a peer names against (apps/relay linkmeter.go). A frame costs one map read under a read
 // lock and two atomic adds, no allocation; a new (peer, router) pair
 // allocates its counter once, and past maxMetered pairs new ones are
 // not metered.
@@ -31,6 +34,7 @@ type meterKey struct {
 type meterCount struct {
 	sentBytes, sentFrames atomic.Uint64
 	recvBytes, recvFrames atomic.Uint64
+	src                   atomic.Pointer[Locator] // the source locator of the last frame received, nil before one
 }
 
 type meter struct {
@@ -83,6 +87,10 @@ func (e *Endpoint) meterReceived(p *peer, h *Header, via netip.AddrPort, n int) 
 	if c := e.meter.get(p, via); c != nil {
 		c.recvBytes.Add(uint64(n))
 		c.recvFrames.Add(1)
+		if l := c.src.Load(); l == nil || *l != *h.Src { // allocates only when the peer's locator changes
+			src := *h.Src
+			c.src.Store(&src)
+		}
 	}
 }
 
@@ -92,6 +100,10 @@ type RoutedTraffic struct {
 	Router, Peer          [20]byte // wallets
 	SentBytes, SentFrames uint64
 	RecvBytes, RecvFrames uint64
+	// PeerLocator is the source locator of the last frame received from
+	// Peer through Router (authenticated as Peer's; the header itself is
+	// not covered by the AEAD, see learnPath); zero before one.
+	PeerLocator Locator
 }
 
 // RoutedTraffic returns the host's meter of frames exchanged with peers
@@ -115,9 +127,13 @@ func (e *Endpoint) RoutedTraffic() []RoutedTraffic {
 		if !ok {
 			continue
 		}
-		out = append(out, RoutedTraffic{Router: w, Peer: k.wallet,
+		rt := RoutedTraffic{Router: w, Peer: k.wallet,
 			SentBytes: c.sentBytes.Load(), SentFrames: c.sentFrames.Load(),
-			RecvBytes: c.recvBytes.Load(), RecvFrames: c.recvFrames.Load()})
+			RecvBytes: c.recvBytes.Load(), RecvFrames: c.recvFrames.Load()}
+		if l := c.src.Load(); l != nil {
+			rt.PeerLocator = *l
+		}
+		out = append(out, rt)
 	}
 	return out
 }

@@ -76,6 +76,7 @@ func (fp *framePool) put(b *[]byte) { fp.pool.Put(b) }
 // their slices' capacity from one call to the next.
 type batch struct {
 	wait   bool // the netstack's packets: Send may wait for room
+	fwd    bool // forwarded frames: those the underlay drops go back to the Forwarder (fwdDropped)
 	dst    []netip.AddrPort
 	frames [][][]byte
 	bufs   []*[]byte
@@ -106,7 +107,9 @@ func (b *batch) add(dst netip.AddrPort, frame []byte, buf *[]byte) {
 // batch pool; b must not be used after.
 func (b *batch) flush(e *Endpoint) {
 	for i, dst := range b.dst {
-		e.send(dst, b.wait, b.frames[i])
+		if n := e.send(dst, b.wait, b.frames[i]); b.fwd && n < len(b.frames[i]) {
+			e.fwdDropped(b.frames[i][n:]) // host_forward.go
+		}
 	}
 	for _, buf := range b.bufs {
 		e.bufs.put(buf)
@@ -117,7 +120,7 @@ func (b *batch) flush(e *Endpoint) {
 	}
 	clear(b.bufs)
 	b.dst, b.frames, b.bufs = b.dst[:0], b.frames[:0], b.bufs[:0]
-	b.wait = false
+	b.wait, b.fwd = false, false
 	batchPool.Put(b)
 }
 
@@ -336,14 +339,16 @@ func (e *Endpoint) sendFrames(dst netip.AddrPort, frames ...[]byte) {
 // send hands frames to the underlay dst is on. With wait (the netstack's
 // packets) Underlay.Send may wait for room; without, a TrySender's
 // TrySend is used, and frames that find the queue full are dropped and
-// counted.
-func (e *Endpoint) send(dst netip.AddrPort, wait bool, frames [][]byte) {
+// counted. It returns how many of frames, from the first, the underlay
+// took (all of them when it refused the batch for another reason, which
+// SendErrors counts).
+func (e *Endpoint) send(dst netip.AddrPort, wait bool, frames [][]byte) int {
 	u := e.underlay
 	if e.nics != nil { // several NICs (nic.go): dst names its NIC
 		var ok bool
 		if u, dst, ok = e.underlayFor(dst); !ok {
 			e.stats.sendErrors.Add(1)
-			return
+			return len(frames)
 		}
 	}
 	n, err := len(frames), error(nil)
@@ -359,7 +364,7 @@ func (e *Endpoint) send(dst netip.AddrPort, wait bool, frames [][]byte) {
 	if err != nil {
 		e.stats.sendErrors.Add(1)
 		e.log.Debug("underlay send", "dst", dst, "frames", len(frames), "err", err)
-		return
+		return len(frames)
 	}
 	var bytes uint64
 	for _, f := range frames[:n] {
@@ -367,4 +372,5 @@ func (e *Endpoint) send(dst netip.AddrPort, wait bool, frames [][]byte) {
 	}
 	e.stats.framesSent.Add(uint64(n))
 	e.stats.bytesSent.Add(bytes)
+	return n
 }

@@ -242,9 +242,9 @@
 // data frames it sealed for a routed peer and handed to the router, and
 // those from a routed peer that opened after coming through the router,
 // in bytes as on the wire (package link, meter.go: atomic counters, no
-// allocation per frame); the router counts the same frames as it
-// forwards them, per (source, destination) locator (Router.Forwarded),
-// for its operator to compare. A host's Service samples its meter every
+// allocation per frame); the router counts the same frames as they
+// leave it, per (source, destination) locator (Router.Forwarded), for
+// its operator to compare. A host's Service samples its meter every
 // MeterEvery (ServiceConfig.LinkMeter) and its Core signs link receipts
 // from it (linkmeter.go): one per direction of each session, by the
 // sender for what it sent and by the receiver for what it received,
@@ -254,6 +254,25 @@
 // direction the lower of its two counts: the router cannot raise either
 // (it would need the endpoint's signature), and one end colluding with
 // it cannot either (the other end's count bounds it).
+//
+// Loss. The lower count is the receiver's whenever frames are lost on
+// the way, and it is what the router delivered: a router under load
+// drops what finds its next hop's queue full (link: DroppedSendFull),
+// and its own meter counts only what left it (link.ForwardDropper), so
+// an honest router's credit matches its meter (TestLinkReceipts: the
+// sender signed 1,305,516 bytes, 76 frames were dropped at the router,
+// which metered 1,204,764 leaving it, and the receiver signed
+// 1,205,234, the credit). What this does not pay for: frames lost
+// after the router, on the wire to the next hop or in the receiver's
+// socket buffer, and, on a path through two routers, frames the second
+// router dropped, which the first did forward. Crediting the first by
+// its own or the sender's count instead would pay a router that drops
+// what it is given (a cheater the receiver's count exists to catch),
+// since nothing the router says is signed by anyone else; so an honest
+// router is under-credited by the loss past it on the path (none in
+// TestLinkReceipts on the in-memory underlay, where every frame lost
+// was dropped at the router's own full output queue, 6 % of them in
+// the run above, and none past it).
 //
 // On a path through two routers (A → R1 → R2 → B) each host knows only
 // its own router, so each host tells the other, inside the relay
@@ -265,12 +284,34 @@
 // receipts for both directions and are credited as a single router
 // would be. A router starts being counted for the peer's routers when
 // the peer's frame arrives, so the first moments of a new session are
-// credited to the far router at the lower, later count. What this
-// trusts: a host names its own routers truthfully; one that names a
-// router not on the path (colluding with it) makes it credited at most
-// the honest end's count of the session, as a colluding end already
-// could with a second receipt of its own. Checking a named router
-// against the peer's locator prefix on chain is not done.
+// credited to the far router at the lower, later count.
+//
+// A router the peer names is checked against the path, not trusted
+// (onPath in linkmeter.go): the host's link layer keeps, per (peer,
+// router), the source locator of the peer's last authenticated frame
+// (link.RoutedTraffic.PeerLocator), and its Service reads the published
+// locators (DID document) of every router peers name, again each
+// minute. The host signs for a named router only while one of its
+// locators lies in the subnet (the first 128 bits, segment and subnet)
+// of a locator the peer's frames came from. Routers forward by longest
+// prefix, so a frame to the peer's locator ends at the router of the
+// peer's subnet: the router the peer attached to is on every path to
+// it. A router elsewhere gets no receipt from this host, so one end
+// naming it earns it nothing: its receipts then have one end only
+// (TestLinkReceiptsOffPathRouter). What the check does not catch, and
+// why it is bounded: a colluding router that publishes a locator in the
+// peer's subnet (a host field is a hash of the subnet and a node key,
+// so any key can make one) passes; that claim is public and permanent
+// on chain, where the subnet's network pass names its real routers
+// (naming.Pass.Routers), which a Guardian or anyone can compare it
+// with; and it still earns at most the honest end's count of the
+// session, under the per-wallet caps. A router on a transit hop between
+// the two routers of the ends' subnets (A → R1 → Rx → R2 → B) is in
+// neither subnet and is not credited by link receipts (a false
+// negative, never a false credit). The peer's source locator is in the
+// frame header, outside the AEAD (as WireGuard's source address): a
+// router on the path could rewrite it, which only the honest end's own
+// router can do, and then only toward a subnet whose router also lies.
 //
 // # Probe wallets
 //

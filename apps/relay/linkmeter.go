@@ -8,6 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/link/locator"
 )
 
 // Proof of relay for routers. A router forwards frames in the link
@@ -37,10 +38,26 @@ type LinkCount struct {
 	Router, Peer          common.Address
 	SentBytes, SentFrames uint64
 	RecvBytes, RecvFrames uint64
+	// PeerLocator is the source locator of Peer's last frame that came
+	// through Router (link.RoutedTraffic.PeerLocator); zero before one.
+	PeerLocator [32]byte
 }
 
-// LinkCounts is a command: the host's link meter, sampled.
-type LinkCounts struct{ Counts []LinkCount }
+// LinkCounts is a command: the host's link meter, sampled. Its result
+// is a LinkLookup.
+type LinkCounts struct {
+	Counts []LinkCount
+	// RouterLocators are the locators that routers named by peers
+	// publish in their DID documents, as the service last read them (the
+	// routers of the LinkLookup before). A router a peer names gets this
+	// host's receipts only while one of them is in the subnet the peer's
+	// frames come from (onPath).
+	RouterLocators map[common.Address][][32]byte
+}
+
+// LinkLookup is the result of LinkCounts: the routers peers name, whose
+// published locators the next LinkCounts should carry.
+type LinkLookup struct{ Routers []common.Address }
 
 type linkMeterKey struct {
 	router  common.Address
@@ -68,6 +85,7 @@ type toldRouters struct {
 // peer its own routers when they change and once an epoch.
 func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 	cur := c.epochOf(now)
+	var lookup []common.Address
 	counts := slices.Clone(lc.Counts)
 	slices.SortFunc(counts, func(a, b LinkCount) int { return cmp.Or(a.Peer.Cmp(b.Peer), a.Router.Cmp(b.Router)) })
 	for i := 0; i < len(counts); {
@@ -94,13 +112,24 @@ func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 			continue
 		}
 		// The peer's routers: what went through this host's routers went
-		// through them too (one path), counted the same.
+		// through them too (one path), counted the same — for those the
+		// path really takes (onPath).
 		var sent, sentF, recv, recvF uint64
+		var seen [][32]byte // where the peer's frames came from
 		for _, n := range own {
 			sent, sentF, recv, recvF = sent+n.SentBytes, sentF+n.SentFrames, recv+n.RecvBytes, recvF+n.RecvFrames
+			if n.PeerLocator != ([32]byte{}) && !slices.Contains(seen, n.PeerLocator) {
+				seen = append(seen, n.PeerLocator)
+			}
 		}
 		for _, r := range c.peerRouters[peer] {
 			if slices.Contains(mine, r) || r == c.self || r == peer {
+				continue
+			}
+			if !slices.Contains(lookup, r) {
+				lookup = append(lookup, r)
+			}
+			if !onPath(seen, lc.RouterLocators[r]) {
 				continue
 			}
 			c.linkSample(now, cur, linkMeterKey{r, LinkSession(c.self, peer)}, sent, sentF, out)
@@ -118,6 +147,26 @@ func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 			out.To(peer, append([]byte{frameRouters, byte(len(mine))}, key...))
 		}
 	}
+	slices.SortFunc(lookup, func(a, b common.Address) int { return a.Cmp(b) })
+	out.Result = LinkLookup{Routers: lookup}
+}
+
+// onPath reports whether a router a peer names is on the path its
+// frames take: one of the router's published locators is in the subnet
+// (the first locator.SubnetPrefixBits) of a locator the peer's frames
+// came from. Routers forward by longest prefix, so a frame for the
+// peer's locator reaches the routers of its subnet; a router elsewhere
+// is not on the path, however the peer names it.
+func onPath(peerLocs, routerLocs [][32]byte) bool {
+	const n = locator.SubnetPrefixBits / 8
+	for _, p := range peerLocs {
+		for _, r := range routerLocs {
+			if [n]byte(p[:n]) == [n]byte(r[:n]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // routersOf keeps the routers a peer says it reaches this host through.

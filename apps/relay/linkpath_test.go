@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"testing"
 	"time"
 
@@ -87,7 +88,35 @@ func (m pathMember) up(t *testing.T, ctx context.Context, c *apptest.Chain, subn
 // the Guardian credits each of them the lower count, at least the
 // payload and no more than the router itself forwarded (1 % slack for
 // the relay services' own frames).
-func TestLinkReceiptsTwoRouters(t *testing.T) {
+func TestLinkReceiptsTwoRouters(t *testing.T) { twoRouters(t, false) }
+
+// TestLinkReceiptsOffPathRouter: as TestLinkReceiptsTwoRouters, but B
+// colludes with a third router R3, an Edge in another subnet that
+// carries none of A and B's frames: B's meter says it reaches A through
+// R3 too, so B names R2 and R3 to A and signs receipts for R3. A checks
+// the routers B names against where B's frames come from (onPath): R2's
+// published locator is in B's subnet, R3's is not, so A signs nothing
+// for R3, and R3, with B's receipts alone, is credited nothing. R1 and
+// R2 are credited as before.
+func TestLinkReceiptsOffPathRouter(t *testing.T) { twoRouters(t, true) }
+
+// colludingMeter is B's link meter doctored to say that everything B
+// exchanged through its routers went through router too.
+type colludingMeter struct {
+	n      *stack.Node
+	router common.Address
+}
+
+func (m colludingMeter) RoutedTraffic() []link.RoutedTraffic {
+	rs := m.n.RoutedTraffic()
+	for _, r := range slices.Clone(rs) {
+		r.Router = m.router
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+func twoRouters(t *testing.T, offPath bool) {
 	if testing.Short() {
 		t.Skip("real epochs: several seconds")
 	}
@@ -96,16 +125,26 @@ func TestLinkReceiptsTwoRouters(t *testing.T) {
 	defer cancel()
 	sub1, err1 := locator.ParsePrefix("2a.1/128")
 	sub2, err2 := locator.ParsePrefix("2a.2/128")
-	if err1 != nil || err2 != nil {
-		t.Fatal(err1, err2)
+	sub3, err3 := locator.ParsePrefix("2a.3/128")
+	if err1 != nil || err2 != nil || err3 != nil {
+		t.Fatal(err1, err2, err3)
 	}
 	m1 := newPathMember(t, ctx, c, "192.0.2.1:4000")
 	m2 := newPathMember(t, ctx, c, "192.0.2.2:4000")
+	m3 := newPathMember(t, ctx, c, "192.0.2.3:4000")
 	ma := newPathMember(t, ctx, c, "192.0.2.11:4000")
 	mb := newPathMember(t, ctx, c, "192.0.2.12:4000")
 	mg := newPathMember(t, ctx, c, "192.0.2.13:4000")
+	r2Peers := []link.RouterPeer{m1.peer()}
+	if offPath {
+		r2Peers = append(r2Peers, m3.peer())
+	}
 	r1 := m1.up(t, ctx, c, sub1, link.Routing{Role: link.RoleRouter, Prefixes: []locator.Prefix{sub1}, Routers: []link.RouterPeer{m2.peer()}})
-	r2 := m2.up(t, ctx, c, sub2, link.Routing{Role: link.RoleRouter, Prefixes: []locator.Prefix{sub2}, Routers: []link.RouterPeer{m1.peer()}})
+	r2 := m2.up(t, ctx, c, sub2, link.Routing{Role: link.RoleRouter, Prefixes: []locator.Prefix{sub2}, Routers: r2Peers})
+	var r3 *stack.Node
+	if offPath {
+		r3 = m3.up(t, ctx, c, sub3, link.Routing{Role: link.RoleRouter, Prefixes: []locator.Prefix{sub3}, Routers: []link.RouterPeer{m2.peer()}})
+	}
 	a := ma.up(t, ctx, c, sub1, link.Routing{Routers: []link.RouterPeer{m1.peer()}, DisablePunch: true})
 	g := mg.up(t, ctx, c, sub1, link.Routing{Routers: []link.RouterPeer{m1.peer()}, DisablePunch: true})
 	b := mb.up(t, ctx, c, sub2, link.Routing{Routers: []link.RouterPeer{m2.peer()}, DisablePunch: true})
@@ -138,7 +177,20 @@ func TestLinkReceiptsTwoRouters(t *testing.T) {
 	}
 	gEv := newEvents()
 	start(a, ma.key, 0, newEvents())
-	start(b, mb.key, 0, newEvents())
+	if offPath {
+		bEv := newEvents()
+		cfg := ServiceConfig{Host: b, Wallet: pay.NewKeyWallet(mb.key), Store: &service.Memory{},
+			Epoch: epochLen, Grace: time.Second, Guardians: []common.Address{g.Addr()}, Params: params,
+			OnEvent: bEv.add, MeterEvery: 100 * time.Millisecond, LinkMeter: colludingMeter{b, r3.Addr()}}
+		svc, err := StartService(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { svc.Close() })
+		start(r3, m3.key, RoleEdge, newEvents())
+	} else {
+		start(b, mb.key, 0, newEvents())
+	}
 	rs := start(r1, m1.key, RoleEdge, newEvents())
 	start(r2, m2.key, RoleEdge, newEvents())
 	start(g, mg.key, RoleGuardian, gEv)
@@ -241,5 +293,30 @@ func TestLinkReceiptsTwoRouters(t *testing.T) {
 		if sc.Delivered < toB+toA || sc.Delivered > fwd+fwd/100 {
 			t.Errorf("%s credited %d: below the payload %d or above what it forwarded, %d", rr.name, sc.Delivered, toB+toA, fwd)
 		}
+	}
+	if !offPath {
+		return
+	}
+	// R3: B's receipts reached it (the collusion was tried), A's did not
+	// (A signed none), and it is credited nothing.
+	var byA, byB uint64
+	for _, s := range settled.Evidence.Receipts {
+		if s.By != r3.Addr() || !s.Link || s.Verify() != nil {
+			continue
+		}
+		switch s.Endpoint {
+		case a.Addr():
+			byA = max(byA, s.Bytes)
+		case b.Addr():
+			byB = max(byB, s.Bytes)
+		}
+	}
+	sc, _ := settled.Scores.Of(r3.Addr())
+	t.Logf("R3 (off the path): receipts by A up to %d bytes, by B up to %d; credited %d (%s, unmatched %d)", byA, byB, sc.Delivered, sc.Status, sc.Unmatched)
+	if byB < toB {
+		t.Errorf("R3 holds B's receipts for %d bytes, want at least %d: the collusion did not happen", byB, toB)
+	}
+	if byA != 0 || sc.Delivered != 0 {
+		t.Errorf("R3, off the path, holds A's receipts for %d bytes and is credited %d", byA, sc.Delivered)
 	}
 }

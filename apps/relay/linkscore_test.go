@@ -6,6 +6,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/anynet/anynet/apps/pay"
+	"github.com/anynet/anynet/link/locator"
 )
 
 // linkReceipt returns w's signed link receipt for session through edge.
@@ -86,5 +87,36 @@ func TestLinkSessionVector(t *testing.T) {
 	}
 	if LinkSession(to, from) == LinkSession(from, to) {
 		t.Fatal("both directions name one session")
+	}
+}
+
+// TestOnPath: a router a peer names is on the path when one of its
+// published locators shares the segment and subnet of a locator the
+// peer's frames came from; another subnet of the same segment, no
+// published locator or no frame from the peer yet is not.
+func TestOnPath(t *testing.T) {
+	loc := func(s string) [32]byte {
+		l, err := locator.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	peer := [][32]byte{loc("2a.2.9f3e5c01aa7b.0")}
+	for _, tc := range []struct {
+		name         string
+		peer, router [][32]byte
+		want         bool
+	}{
+		{"the peer's subnet", peer, [][32]byte{loc("2a.2.1234.0")}, true},
+		{"one of several", peer, [][32]byte{loc("2b.2.1234.0"), loc("2a.2.77.1")}, true},
+		{"another subnet", peer, [][32]byte{loc("2a.3.1234.0")}, false},
+		{"another segment", peer, [][32]byte{loc("2b.2.1234.0")}, false},
+		{"nothing published", peer, nil, false},
+		{"no frame from the peer", nil, [][32]byte{loc("2a.2.1234.0")}, false},
+	} {
+		if got := onPath(tc.peer, tc.router); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -129,6 +129,9 @@ type Service struct {
 	stop context.CancelFunc
 	wg   sync.WaitGroup
 	log  *slog.Logger
+	// routerLocs: the published locators of routers peers name
+	// (linkpath.go), the sampling goroutine's own.
+	routerLocs map[common.Address]*routerLocs
 
 	mu       sync.Mutex // guards the fields below
 	scores   map[uint64]EdgeScore
@@ -241,16 +244,23 @@ func (s *Service) sampleLinks() {
 			return
 		case <-t.C:
 		}
-		var lc LinkCounts
+		lc := LinkCounts{RouterLocators: s.routerLocators()}
 		for _, n := range s.cfg.LinkMeter.RoutedTraffic() {
-			lc.Counts = append(lc.Counts, LinkCount{Router: n.Router, Peer: n.Peer,
+			lc.Counts = append(lc.Counts, LinkCount{Router: n.Router, Peer: n.Peer, PeerLocator: n.PeerLocator,
 				SentBytes: n.SentBytes, SentFrames: n.SentFrames, RecvBytes: n.RecvBytes, RecvFrames: n.RecvFrames})
 		}
 		if len(lc.Counts) == 0 {
 			continue
 		}
-		if _, err := s.r.Do(s.ctx, lc); err != nil && s.ctx.Err() == nil {
-			s.log.Debug("relay: link meter", "err", err)
+		res, err := s.r.Do(s.ctx, lc)
+		if err != nil {
+			if s.ctx.Err() == nil {
+				s.log.Debug("relay: link meter", "err", err)
+			}
+			continue
+		}
+		if ll, ok := res.(LinkLookup); ok {
+			s.lookupRouters(s.ctx, ll.Routers) // linkpath.go
 		}
 	}
 }

@@ -15,6 +15,9 @@ import (
 // atomic adds, no allocation; a new pair allocates its counter once.
 // Past maxMetered pairs, frames of new pairs are not metered (counted
 // in Unmetered), so a flood of made-up locators cannot grow the map.
+// A frame that then finds the next hop's queue full is dropped there,
+// not forwarded: the endpoint hands it back (link.ForwardDropper) and
+// it is taken off its count, so the meter says what left the router.
 
 // maxMetered bounds the pairs a router meters.
 const maxMetered = 1 << 14
@@ -64,6 +67,32 @@ func (m *meter) add(k meterKey) *meterCount {
 	c := &meterCount{}
 	m.pairs[k] = c
 	return c
+}
+
+// uncount takes a frame of n bytes that count metered off again.
+func (m *meter) uncount(h *link.Header, n int) {
+	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil {
+		return
+	}
+	m.mu.RLock()
+	c := m.pairs[meterKey{*h.Src, *h.Dst}]
+	m.mu.RUnlock()
+	if c == nil { // it was not metered (Unmetered)
+		return
+	}
+	c.bytes.Add(^uint64(n - 1))
+	c.frames.Add(^uint64(0))
+}
+
+// Dropped implements link.ForwardDropper: frames Forward passed on that
+// the next hop's full queue dropped come off the meter.
+func (r *Router) Dropped(frames [][]byte) {
+	for _, f := range frames {
+		var h link.Header
+		if _, err := link.ParseHeader(f, &h); err == nil {
+			r.meter.uncount(&h, len(f))
+		}
+	}
 }
 
 // Forwarded is what a router forwarded from one source locator to one
