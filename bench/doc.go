@@ -91,6 +91,39 @@
 // the next lever would be to open frames on a second goroutine, as
 // wireguard-go's parallel decryption does.
 //
+// # Against the netstack's ceiling, per CPU
+//
+// On the shared machine the wall-clock rates swing several times over
+// with the load (load average 25–30, CPU pressure ~99 %: the process gets
+// a fifth of a core), so every throughput figure also reports Gbit moved
+// per second of the process's own CPU time (schedstat, all threads), and
+// each ratio comes a second time "per CPU". "go run . -only
+// anynet-udp,raw-gvisor-64k,wireguard-go -bytes 128MiB -runs 3"
+// (2026-12-07, load ~27, two runs half an hour apart): anynet-udp
+// 0.26 and 0.19 Gbit/s, 1.53 and 1.04 Gbit per CPU-second;
+// raw-gvisor-64k 13.9 and 1.48 Gbit/s, 18.1 and 13.2 per CPU-second;
+// wireguard-go 0.05 and 0.03 Gbit/s, 0.28 and 0.22 per CPU-second.
+// Ratios: udp anynet/raw-gvisor-64k 0.02 and 0.13 by the clock, 0.08 and
+// 0.08 per CPU; udp anynet/wireguard-go 5.1 and 5.6 by the clock, 5.4
+// and 4.7 per CPU.
+//
+// Why 0.6 of the raw pair is out of reach over UDP at a 1280-byte MTU:
+// the raw pair moves 64 KiB per TCP segment with no copy, no crypto and
+// no system call, about 0.4 ns of CPU per byte. anynet's profile over
+// 256 MiB (same run conditions): ChaCha20-Poly1305 21 % (seal 10, open
+// 11), sendmmsg and recvmmsg 15 %, clearing the gVisor chunks that
+// frames are opened into 13 % (gVisor's buffer clears every chunk it
+// hands out, and a cold one costs a cache miss per line), GRO and the
+// receiving TCP ~17 %, copies 6 %. The crypto alone, at the rate it
+// runs inside this process, bounds anynet near 5–7 Gbit per CPU-second,
+// 0.3–0.4 of the raw pair per CPU, before any system call or copy. By
+// the clock on a quiet machine anynet gains from running sender and
+// reader on two cores, the single-stream raw pair hardly does (last
+// quiet measurement: 1.40 against 6.95 Gbit/s, 0.20). Levers left:
+// opening on a second goroutine (wall clock on an idle machine, not
+// CPU), one gVisor chunk per read batch instead of one per frame (less
+// clearing), and a larger MTU where the path allows it.
+//
 // # Idle daemon
 //
 // "go run . -only daemon-idle -timeout 30m -daemon-bins

@@ -65,12 +65,12 @@ func TestPercentile(t *testing.T) {
 
 func TestRatios(t *testing.T) {
 	rs := ratios([]Result{
-		{Kind: "throughput", Name: "anynet-udp", Value: 3},
-		{Kind: "throughput", Name: "wireguard-go", Value: 2},
+		{Kind: "throughput", Name: "anynet-udp", Value: 3, PerCPU: 1},
+		{Kind: "throughput", Name: "wireguard-go", Value: 2, PerCPU: 2},
 		{Kind: "throughput", Name: "anynet-mem", Value: 1},
 	})
-	if len(rs) != 3 {
-		t.Fatalf("got %d ratios, want 3", len(rs))
+	if len(rs) != 6 {
+		t.Fatalf("got %d ratios, want 6", len(rs))
 	}
 	if got, want := rs[0].line(), "ratio udp anynet/wireguard-go = 1.50"; got != want {
 		t.Errorf("udp ratio line = %q, want %q", got, want)
@@ -80,6 +80,12 @@ func TestRatios(t *testing.T) {
 	}
 	if got, want := rs[2].line(), "ratio udp anynet/raw-gvisor-64k = n/a"; got != want {
 		t.Errorf("64k ratio line = %q, want %q", got, want)
+	}
+	if got, want := rs[3].line(), "ratio udp anynet/wireguard-go per CPU = 0.50"; got != want {
+		t.Errorf("udp CPU ratio line = %q, want %q", got, want)
+	}
+	if got, want := rs[5].line(), "ratio udp anynet/raw-gvisor-64k per CPU = n/a"; got != want {
+		t.Errorf("64k CPU ratio line = %q, want %q", got, want)
 	}
 }
 
@@ -148,13 +154,18 @@ func TestRunReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []*regexp.Regexp{
-		regexp.MustCompile(`^throughput kernel-tcp = \d+\.\d\d Gbit/s$`),
+		// The CPU figure is left out when the process's CPU time did
+		// not move measurably over a 1 MiB transfer.
+		regexp.MustCompile(`^throughput kernel-tcp = \d+\.\d\d Gbit/s( \(\d+\.\d\d Gbit per CPU-second\))?$`),
 		regexp.MustCompile(`^rtt kernel-tcp p50 = \d+ µs p99 = \d+ µs$`),
 		regexp.MustCompile(`^rtt anynet-udp p50 = \d+ µs p99 = \d+ µs$`),
 		regexp.MustCompile(`^rtt anynet-mem p50 = \d+ µs p99 = \d+ µs$`),
 		regexp.MustCompile(`^ratio udp anynet/wireguard-go = n/a$`),
 		regexp.MustCompile(`^ratio mem anynet/raw-gvisor = n/a$`),
 		regexp.MustCompile(`^ratio udp anynet/raw-gvisor-64k = n/a$`),
+		regexp.MustCompile(`^ratio udp anynet/wireguard-go per CPU = n/a$`),
+		regexp.MustCompile(`^ratio mem anynet/raw-gvisor per CPU = n/a$`),
+		regexp.MustCompile(`^ratio udp anynet/raw-gvisor-64k per CPU = n/a$`),
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != len(want) {
@@ -174,8 +185,8 @@ func TestRunReport(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("-json output does not parse: %v\n%s", err, out.String())
 	}
-	if len(rep.Results) != 4 || len(rep.Ratios) != 3 || rep.Results[0].Figure != "kernel-tcp" {
-		t.Errorf("-json report = %+v, want 4 results from kernel-tcp and rtt and 3 ratios", rep)
+	if len(rep.Results) != 4 || len(rep.Ratios) != 6 || rep.Results[0].Figure != "kernel-tcp" {
+		t.Errorf("-json report = %+v, want 4 results from kernel-tcp and rtt and 6 ratios", rep)
 	}
 
 	if err := run([]string{"-only", "nope"}, io.Discard, io.Discard); err == nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"time"
 )
@@ -105,26 +106,48 @@ func throughput(ctx context.Context, cfg *config, name string, ln net.Listener, 
 	}
 	defer client.Close()
 	defer server.Close()
-	var rates []float64
+	var rates, perCPU []float64
 	for range max(cfg.runs, 1) {
+		cpu0 := processCPU()
 		d, err := transfer(ctx, client, server, cfg.bytes)
 		if err != nil {
 			return nil, err
 		}
 		rates = append(rates, gbits(cfg.bytes, d))
+		if cpu := processCPU() - cpu0; cpu > 0 {
+			perCPU = append(perCPU, gbits(cfg.bytes, cpu))
+		}
 	}
 	note := fmt.Sprintf("%d bytes", cfg.bytes)
 	if len(rates) > 1 {
 		note += fmt.Sprintf(", median of %d runs %.2f", len(rates), rates)
 	}
 	slices.Sort(rates)
-	return []Result{{
+	res := Result{
 		Kind:  "throughput",
 		Name:  name,
 		Value: rates[len(rates)/2],
 		Unit:  "Gbit/s",
 		Note:  note,
-	}}, nil
+	}
+	if len(perCPU) > 0 {
+		slices.Sort(perCPU)
+		res.PerCPU = perCPU[len(perCPU)/2]
+	}
+	return []Result{res}, nil
+}
+
+// processCPU is the time this process's threads spent on a CPU so far,
+// user and system, from schedstat (procSched); 0 where it cannot be read.
+// The figures divide bytes by it (Result.PerCPU): what a figure moves per
+// second of CPU hardly changes with the load of a shared machine, which
+// swings its wall-clock rate several times over.
+func processCPU() time.Duration {
+	ns, _, err := procSched(os.Getpid())
+	if err != nil {
+		return 0
+	}
+	return time.Duration(ns)
 }
 
 // rttSize is the size of one echo message.

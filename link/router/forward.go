@@ -53,21 +53,36 @@ func (r *Router) Forward(frame []byte, hv link.Header, payload []byte, src netip
 
 // NextHop implements link.Forwarder: the underlay address a frame for
 // dst goes to, an attached host or the neighbor the longest-prefix match
-// names.
+// names, answered from the route cache when it can (routecache.go).
 func (r *Router) NextHop(dst *link.Locator) (netip.AddrPort, bool) {
+	if p, ok := r.routes.lookup(dst); ok { // routecache.go
+		return p.Addr(), true
+	}
+	gen := r.routes.gen.Load()
+	p, ok := r.nextPeer(dst)
+	if !ok {
+		return netip.AddrPort{}, false
+	}
+	r.routes.store(gen, dst, p)
+	return p.Addr(), true
+}
+
+// nextPeer is NextHop's slow path: the attached host or the neighbor
+// the longest-prefix match names.
+func (r *Router) nextPeer(dst *link.Locator) (link.PeerRef, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if a := r.attached[*dst]; a != nil {
-		return a.p.Addr(), true
+		return a.p, true
 	}
 	rt, ok := r.speaker.Lookup(locator.Locator(*dst))
 	if !ok || rt.NextHop == r.self {
-		return netip.AddrPort{}, false
+		return link.PeerRef{}, false
 	}
 	if n := r.byKey[rt.NextHop]; n != nil {
-		return n.p.Addr(), true
+		return n.p, true
 	}
-	return netip.AddrPort{}, false
+	return link.PeerRef{}, false
 }
 
 // sendUnreachable tells the source of a transport frame that could not

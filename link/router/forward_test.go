@@ -132,6 +132,7 @@ func (tr *testRouter) attachForTest(t testing.TB, loc link.Locator, addr netip.A
 	tr.r.mu.Lock()
 	defer tr.r.mu.Unlock()
 	tr.r.attached[loc] = &attachment{p: p, seen: time.Now()}
+	tr.r.routesChanged()
 }
 
 func newTestSessions(t testing.TB) *transport.Sessions {

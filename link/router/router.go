@@ -71,6 +71,8 @@ type Router struct {
 	punch punchTable // hosts' pending punch asks (punch.go); its own lock
 	tun   *tunnels   // between segments (tunnel.go); nil without Config.Tunnels
 	meter meter      // forwarded traffic (meter.go); its own lock
+
+	routes routeCache // NextHop's cache (routecache.go); lock-free
 }
 
 var _ link.Forwarder = (*Router)(nil)
@@ -180,6 +182,7 @@ func (r *Router) MoveRouter(wallet [20]byte, addr netip.AddrPort) error {
 	n.cfg.Addr = addr
 	n.lastInit = time.Time{}
 	r.dirty = true
+	r.routesChanged()
 	r.mu.Unlock()
 	n.p.SetAddr(addr)
 	r.port.Logger().Info("router moved", "wallet", fmt.Sprintf("%x", wallet), "addr", addr)
@@ -218,6 +221,7 @@ func (r *Router) Tick(now time.Time) {
 			n.up = false
 			if r.speaker.NeighborDown(route.ID(n.cfg.NodeKey)) {
 				r.dirty = true
+				r.routesChanged()
 			}
 			r.port.Logger().Debug("router down", "wallet", fmt.Sprintf("%x", n.cfg.Wallet))
 		}
@@ -225,6 +229,7 @@ func (r *Router) Tick(now time.Time) {
 	for loc, a := range r.attached {
 		if now.Sub(a.seen) > r.hold {
 			delete(r.attached, loc)
+			r.routesChanged()
 		}
 	}
 	var out []controlOut
@@ -326,6 +331,7 @@ func (r *Router) Control(m *link.ControlMessage) error {
 	default:
 		err = fmt.Errorf("%w: control kind %d from %x", link.ErrMalformedFrame, m.Kind, id[:4])
 	}
+	r.routesChanged() // adverts, attaches: NextHop may answer otherwise now
 	if err == nil && r.dirty {
 		out = append(out, r.advertsLocked()...)
 		r.dirty = false
