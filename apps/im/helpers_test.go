@@ -94,6 +94,13 @@ func (tn *testNet) start(m *member, cfg Config) {
 	tn.dir.setKey(m.Wallet, m.svc.SealKey())
 }
 
+// startAll starts every member with cfg.
+func (tn *testNet) startAll(cfg Config) {
+	for _, m := range tn.members {
+		tn.start(m, cfg)
+	}
+}
+
 // stop closes m's service and node.
 func (tn *testNet) stop(m *member) {
 	if m.svc != nil {
