@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 func hashFile(path string) (Attachment, error) {
@@ -23,13 +24,7 @@ func hashFile(path string) (Attachment, error) {
 	if err != nil {
 		return Attachment{}, err
 	}
-	f, err := os.Open(abs)
-	if err != nil {
-		return Attachment{}, fmt.Errorf("im: attachment: %w", err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
+	sum, n, err := sha256File(abs)
 	if err != nil {
 		return Attachment{}, fmt.Errorf("im: attachment: %w", err)
 	}
@@ -38,35 +33,29 @@ func hashFile(path string) (Attachment, error) {
 	}
 	name := filepath.Base(abs)
 	for len(name) > maxAttachmentName {
-		_, size := lastRune(name)
+		_, size := utf8.DecodeLastRuneInString(name)
 		name = name[:len(name)-size]
 	}
-	a := Attachment{Name: name, Size: n, Path: abs}
-	copy(a.SHA256[:], h.Sum(nil))
-	return a, nil
+	return Attachment{Name: name, Size: n, Path: abs, SHA256: sum}, nil
 }
 
-func lastRune(s string) (rune, int) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i]&0xC0 != 0x80 {
-			return rune(s[i]), len(s) - i
-		}
-	}
-	return 0, 1
-}
-
-func verifyFile(path string, want [32]byte) error {
+func sha256File(path string) (sum [32]byte, n int64, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return sum, 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	n, err = io.Copy(h, f)
+	h.Sum(sum[:0])
+	return sum, n, err
+}
+
+func verifyFile(path string, want [32]byte) error {
+	got, _, err := sha256File(path)
+	if err != nil {
 		return err
 	}
-	var got [32]byte
-	copy(got[:], h.Sum(nil))
 	if got != want {
 		return fmt.Errorf("%w: SHA-256 %x, offer says %x", ErrIntegrity, got[:8], want[:8])
 	}

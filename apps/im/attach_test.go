@@ -19,9 +19,7 @@ func TestAttachmentResumeAndIntegrity(t *testing.T) {
 	tn := newTestNet(t, "alice", "bob", "carol")
 	alice, bob, carol := tn.get("alice"), tn.get("bob"), tn.get("carol")
 	bob.dir = t.TempDir()
-	for _, m := range tn.members {
-		tn.start(m, Config{})
-	}
+	tn.startAll(Config{})
 	data := make([]byte, 300_000)
 	rand.Read(data)
 	src := filepath.Join(t.TempDir(), "holiday.mp4")

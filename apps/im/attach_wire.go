@@ -28,17 +28,7 @@ const (
 	Video AttachmentType = 3
 )
 
-func (a AttachmentType) String() string {
-	switch a {
-	case File:
-		return "file"
-	case Voice:
-		return "voice"
-	case Video:
-		return "video"
-	}
-	return "unknown"
-}
+func (a AttachmentType) String() string { return name(a, "unknown", "", "file", "voice", "video") }
 
 const (
 	maxAttachmentName = 255

@@ -117,15 +117,14 @@ func (j *jitterBuffer) advance() {
 
 // callSession is one incoming call.
 type callSession struct {
-	peer   common.Address
-	call   uint64
-	from   net.Addr
-	buf    *jitterBuffer
-	sink   io.WriteCloser
-	bytes  int64
-	start  time.Time
-	last   time.Time
-	echoed uint32
+	peer  common.Address
+	call  uint64
+	from  net.Addr
+	buf   *jitterBuffer
+	sink  io.WriteCloser
+	bytes int64
+	start time.Time
+	last  time.Time
 }
 
 // calls are the incoming calls of a service.

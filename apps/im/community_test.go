@@ -12,9 +12,7 @@ func TestCommunity(t *testing.T) {
 	ctx := testCtx(t)
 	tn := newTestNet(t, "owner", "alice", "bob", "troll")
 	owner, alice, bob, troll := tn.get("owner"), tn.get("alice"), tn.get("bob"), tn.get("troll")
-	for _, m := range tn.members {
-		tn.start(m, Config{})
-	}
+	tn.startAll(Config{})
 	c, err := owner.svc.CreateCommunity(ctx, "gophers")
 	if err != nil {
 		t.Fatal(err)

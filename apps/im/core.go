@@ -34,10 +34,13 @@ package im
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"time"
 
@@ -207,7 +210,6 @@ type fetchState struct {
 	hasBox  bool
 	asked   bool      // Lookup(self) sent
 	phase   uint8     // 0 idle, 1 fetching, 2 dropping
-	until   time.Time // the phase's answer is due
 	next    time.Time // next fetch; zero: none planned
 	backoff time.Duration
 	applied uint64 // last seq applied in this fetch
@@ -343,7 +345,7 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	}
 	st.Scan([]byte("o"), func(k, v []byte) bool {
 		if len(k) == 37 && len(v) > 9 {
-			o := &op{to: common.BytesToAddress(k[1:21]), id: MessageID(k[21:37]), sent: int64(be64(v)), direct: v[8] == 1, frame: bytes.Clone(v[9:])}
+			o := &op{to: common.BytesToAddress(k[1:21]), id: MessageID(k[21:37]), sent: int64(binary.BigEndian.Uint64(v)), direct: v[8] == 1, frame: bytes.Clone(v[9:])}
 			c.ops[opKey{o.to, o.id}] = o
 			p := c.peer(o.to)
 			p.outbox = append(p.outbox, o.id)
@@ -373,14 +375,14 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	})
 	st.Scan([]byte("Q"), func(k, v []byte) bool {
 		if len(k) == 21 && len(v) >= 8 {
-			c.keptNext[common.BytesToAddress(k[1:])] = be64(v)
+			c.keptNext[common.BytesToAddress(k[1:])] = binary.BigEndian.Uint64(v)
 		}
 		return true
 	})
 	st.Scan([]byte("q"), func(k, v []byte) bool {
 		if len(k) == 29 && len(v) >= 36 {
 			w := common.BytesToAddress(k[1:21])
-			it := keptItem{seq: be64(k[21:]), id: MessageID(v[:16]), by: common.BytesToAddress(v[16:36]), blob: bytes.Clone(v[36:])}
+			it := keptItem{seq: binary.BigEndian.Uint64(k[21:]), id: MessageID(v[:16]), by: common.BytesToAddress(v[16:36]), blob: bytes.Clone(v[36:])}
 			c.kept[w] = append(c.kept[w], it)
 			c.keptNext[w] = max(c.keptNext[w], it.seq+1)
 			c.keptBy[[2]common.Address{w, it.by}]++
@@ -389,7 +391,7 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	})
 	for _, w := range c.sortedPeers() {
 		p := c.peers[w]
-		slices.SortFunc(p.outbox, func(a, b MessageID) int { return cmpInt(c.ops[opKey{w, a}].sent, c.ops[opKey{w, b}].sent) })
+		slices.SortFunc(p.outbox, func(a, b MessageID) int { return cmp.Compare(c.ops[opKey{w, a}].sent, c.ops[opKey{w, b}].sent) })
 		if len(p.outbox) > 0 {
 			out.Wake(now)
 		}
@@ -405,36 +407,14 @@ type convMeta struct {
 	Unread  int
 }
 
-// sortedEnds lists the peers that owe an END, in address order.
-func (c *Core) sortedEnds() []common.Address {
-	ws := make([]common.Address, 0, len(c.ends))
-	for w := range c.ends {
-		ws = append(ws, w)
-	}
-	slices.SortFunc(ws, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
-	return ws
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // sortedPeers lists the peers in address order, so that what the core
 // does for several of them never depends on map order.
 func (c *Core) sortedPeers() []common.Address {
-	ws := make([]common.Address, 0, len(c.peers))
-	for w := range c.peers {
-		ws = append(ws, w)
-	}
-	slices.SortFunc(ws, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
-	return ws
+	return slices.SortedFunc(maps.Keys(c.peers), common.Address.Cmp)
 }
+
+// cmpID orders IDs bytewise.
+func cmpID(a, b MessageID) int { return bytes.Compare(a[:], b[:]) }
 
 func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 	switch cmd := cmd.(type) {
@@ -565,14 +545,14 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 			out.Wake(bw.until)
 		}
 	}
-	slices.SortFunc(late, func(a, b MessageID) int { return bytes.Compare(a[:], b[:]) })
+	slices.SortFunc(late, cmpID)
 	for _, id := range late {
 		bw := c.boxWait[id]
 		delete(c.boxWait, id)
 		c.peer(bw.key.to).boxBad = true
 		c.queued(bw.key, "mailbox did not answer", out)
 	}
-	for _, w := range c.sortedEnds() {
+	for _, w := range slices.SortedFunc(maps.Keys(c.ends), common.Address.Cmp) {
 		if e := c.ends[w]; len(e) > 0 && !now.Before(e[0].until) {
 			// The peer did not finish answering: its connection is hung
 			// up, so that the rest of this answer cannot be taken for
@@ -605,12 +585,4 @@ func parseEntry(typ, value string) (k [32]byte, ok bool) {
 		return k, false
 	}
 	return [32]byte(b), true
-}
-
-func be64(b []byte) uint64 {
-	var v uint64
-	for _, x := range b[:8] {
-		v = v<<8 | uint64(x)
-	}
-	return v
 }

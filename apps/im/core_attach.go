@@ -13,10 +13,11 @@ package im
 
 import (
 	"bytes"
+	"fmt"
+	"maps"
 	"slices"
 	"time"
 
-	"fmt"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -196,11 +197,4 @@ func (c *Core) dlLost(w common.Address, out *service.Effects) {
 	}
 }
 
-func (c *Core) sortedDownloads() []MessageID {
-	ids := make([]MessageID, 0, len(c.dls))
-	for id := range c.dls {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, func(a, b MessageID) int { return bytes.Compare(a[:], b[:]) })
-	return ids
-}
+func (c *Core) sortedDownloads() []MessageID { return slices.SortedFunc(maps.Keys(c.dls), cmpID) }

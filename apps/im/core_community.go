@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -264,15 +265,10 @@ func (c *Core) hostDelete(from common.Address, h *hostedCommunity, post MessageI
 
 // push sends a post to every member connected now; the others fetch.
 func (c *Core) push(h *hostedCommunity, p Post, out *service.Effects) {
-	var to []common.Address
-	for w := range h.Members { // sorted below
+	for _, w := range slices.SortedFunc(maps.Keys(h.Members), common.Address.Cmp) {
 		if c.up[w] {
-			to = append(to, w)
+			out.To(w, marshalInner(postItem(p)))
 		}
-	}
-	slices.SortFunc(to, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
-	for _, w := range to {
-		out.To(w, marshalInner(postItem(p)))
 	}
 }
 
@@ -292,7 +288,7 @@ func (c *Core) hostFetch(w common.Address, f cfetchFrame, out *service.Effects) 
 	n := 0
 	c.cfg.Store.Scan(ckey("P", f.Community), func(k, v []byte) bool {
 		var p Post
-		if len(k) == 25 && be64(k[17:]) > f.After && json.Unmarshal(v, &p) == nil {
+		if len(k) == 25 && binary.BigEndian.Uint64(k[17:]) > f.After && json.Unmarshal(v, &p) == nil {
 			out.To(w, marshalInner(postItem(p)))
 			n++
 		}

@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"time"
 
@@ -59,9 +60,7 @@ type groupState struct {
 // record notes the roster of g's epoch.
 func (g *groupState) record() {
 	was := make(map[uint32][]common.Address, len(g.Was)+1)
-	for e, ws := range g.Was {
-		was[e] = ws
-	}
+	maps.Copy(was, g.Was)
 	ws := make([]common.Address, len(g.Members))
 	for i, m := range g.Members {
 		ws[i] = m.Wallet
@@ -239,9 +238,7 @@ func (c *Core) rotate(now time.Time, g *groupState, removed []common.Address, ou
 
 func mapsClone(m map[uint32][32]byte) map[uint32][32]byte {
 	out := make(map[uint32][32]byte, len(m)+1)
-	for k, v := range m {
-		out[k] = v
-	}
+	maps.Copy(out, m)
 	return out
 }
 

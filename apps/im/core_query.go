@@ -10,12 +10,11 @@ import (
 
 // queryCmd reads the core's state for Service; it changes nothing.
 type queryCmd struct {
-	what      string // see query
-	peer      common.Address
-	id        [16]byte // a message, group or community
-	limit     int
-	consent   Consent
-	hostedToo bool
+	what    string // see query
+	peer    common.Address
+	id      [16]byte // a message, group or community
+	limit   int
+	consent Consent
 }
 
 func (c *Core) query(q queryCmd) (any, error) {

@@ -61,9 +61,7 @@ func TestCoreOnRunner(t *testing.T) {
 	}
 	stores := map[string]*service.Memory{}
 	run := func(m *member) *svc {
-		tn.start(m, Config{})
-		tn.stop(&member{svc: m.svc}) // only the node is wanted
-		m.svc = nil
+		m.node = tn.nw.Up(ctx, m.Keys)
 		if stores[m.name] == nil {
 			stores[m.name] = &service.Memory{}
 		}

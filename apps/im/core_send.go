@@ -1,7 +1,6 @@
 package im
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -176,20 +175,15 @@ func (c *Core) conversation(peer common.Address, id MessageID) (*Message, error)
 func (c *Core) enqueue(now time.Time, to common.Address, id MessageID, sent int64, frame []byte, direct bool, out *service.Effects) {
 	o := &op{to: to, id: id, sent: sent, direct: direct, frame: frame}
 	c.ops[opKey{to, id}] = o
-	v := binary.BigEndian.AppendUint64(nil, uint64(sent))
-	v = append(v, b2u(direct))
+	v := append(binary.BigEndian.AppendUint64(nil, uint64(sent)), 0)
+	if direct {
+		v[8] = 1
+	}
 	out.Put(opStoreKey(to, id), append(v, frame...))
 	p := c.peer(to)
 	p.outbox = append(p.outbox, id)
 	out.Emit(Note{Key: opNote(to, id), Start: true})
 	c.kick(now, to, p, false, out)
-}
-
-func b2u(b bool) byte {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func opStoreKey(to common.Address, id MessageID) []byte {
@@ -466,20 +460,12 @@ func (c *Core) refused(now time.Time, w common.Address, f errorFrame, out *servi
 // markRead marks peer's messages read and tells it.
 func (c *Core) markRead(peer common.Address, out *service.Effects) {
 	var ids []MessageID
-	for _, m := range c.msgs { // sorted below
-		if m.From == peer && m.To == c.self && m.Group.IsZero() && m.Status == Delivered {
-			ids = append(ids, m.ID)
-		}
-	}
-	slices.SortFunc(ids, func(a, b MessageID) int {
-		if x := c.msgs[a].Sent.Compare(c.msgs[b].Sent); x != 0 {
-			return x
-		}
-		return bytes.Compare(a[:], b[:])
-	})
-	for _, id := range ids {
-		c.msgs[id].Status = Read
-		c.putMsg(c.msgs[id], out)
+	for _, m := range c.history(func(m *Message) bool {
+		return m.From == peer && m.To == c.self && m.Group.IsZero() && m.Status == Delivered
+	}, 0) {
+		ids = append(ids, m.ID)
+		c.msgs[m.ID].Status = Read
+		c.putMsg(c.msgs[m.ID], out)
 	}
 	if p := c.peers[peer]; p != nil && p.unread != 0 {
 		p.unread = 0

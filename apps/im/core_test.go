@@ -1,9 +1,10 @@
 package im
 
 import (
-	"container/heap"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"sort"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ type fakeNet struct {
 	t     *testing.T
 	rng   *rand.Rand
 	now   time.Time
-	q     fakeQueue
+	q     []*fakeEvent // by time, then seq
 	seq   int
 	nodes []*fakeNode
 	conns map[[2]int]*fakeConn
@@ -57,24 +58,6 @@ type fakeEvent struct {
 	fn  func()
 }
 
-type fakeQueue []*fakeEvent
-
-func (q fakeQueue) Len() int { return len(q) }
-func (q fakeQueue) Less(i, j int) bool {
-	if !q[i].at.Equal(q[j].at) {
-		return q[i].at.Before(q[j].at)
-	}
-	return q[i].seq < q[j].seq
-}
-func (q fakeQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *fakeQueue) Push(x any)   { *q = append(*q, x.(*fakeEvent)) }
-func (q *fakeQueue) Pop() any {
-	old := *q
-	e := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return e
-}
-
 func newFakeNet(t *testing.T, seed uint64, n int, loss float64) *fakeNet {
 	fn := &fakeNet{t: t, rng: rand.New(rand.NewPCG(seed, 1)), now: time.Unix(1_700_000_000, 0),
 		conns: map[[2]int]*fakeConn{}, shown: map[MessageID]int{}, lastRx: map[[2]int]time.Time{},
@@ -93,7 +76,9 @@ func newFakeNet(t *testing.T, seed uint64, n int, loss float64) *fakeNet {
 
 func (fn *fakeNet) at(d time.Duration, f func()) {
 	fn.seq++
-	heap.Push(&fn.q, &fakeEvent{at: fn.now.Add(d), seq: fn.seq, fn: f})
+	at := fn.now.Add(d)
+	i := sort.Search(len(fn.q), func(i int) bool { return fn.q[i].at.After(at) })
+	fn.q = slices.Insert(fn.q, i, &fakeEvent{at: at, seq: fn.seq, fn: f})
 }
 
 func (fn *fakeNet) delay() time.Duration { return time.Duration(1+fn.rng.IntN(30)) * time.Millisecond }
@@ -274,8 +259,9 @@ func (fn *fakeNet) event(nd *fakeNode, e Event) {
 
 func (fn *fakeNet) run(until time.Duration) {
 	end := fn.now.Add(until)
-	for fn.q.Len() > 0 && fn.q[0].at.Before(end) {
-		e := heap.Pop(&fn.q).(*fakeEvent)
+	for len(fn.q) > 0 && fn.q[0].at.Before(end) {
+		e := fn.q[0]
+		fn.q = fn.q[1:]
 		fn.now = e.at
 		e.fn()
 	}

@@ -14,9 +14,7 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 	ctx := testCtx(t)
 	tn := newTestNet(t, "alice", "bob", "carol", "dave")
 	alice, bob, carol, dave := tn.get("alice"), tn.get("bob"), tn.get("carol"), tn.get("dave")
-	for _, m := range tn.members {
-		tn.start(m, Config{})
-	}
+	tn.startAll(Config{})
 	g, err := alice.svc.CreateGroup(ctx, "team", bob.Wallet, carol.Wallet)
 	if err != nil {
 		t.Fatal(err)
@@ -142,9 +140,7 @@ func TestGroupKeyAuthority(t *testing.T) {
 	ctx := testCtx(t)
 	tn := newTestNet(t, "alice", "bob", "mallory")
 	alice, bob, mallory := tn.get("alice"), tn.get("bob"), tn.get("mallory")
-	for _, m := range tn.members {
-		tn.start(m, Config{})
-	}
+	tn.startAll(Config{})
 	g, err := alice.svc.CreateGroup(ctx, "g", bob.Wallet, mallory.Wallet)
 	if err != nil {
 		t.Fatal(err)

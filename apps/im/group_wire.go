@@ -20,17 +20,7 @@ const (
 	RoleOwner Role = 3
 )
 
-func (r Role) String() string {
-	switch r {
-	case RoleMember:
-		return "member"
-	case RoleAdmin:
-		return "admin"
-	case RoleOwner:
-		return "owner"
-	}
-	return "none"
-}
+func (r Role) String() string { return name(r, "none", "", "member", "admin", "owner") }
 
 const (
 	maxGroupMembers = 1000

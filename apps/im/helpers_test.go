@@ -2,8 +2,10 @@ package im
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"testing"
@@ -92,6 +94,13 @@ func (tn *testNet) start(m *member, cfg Config) {
 	tn.dir.setKey(m.Wallet, m.svc.SealKey())
 }
 
+// startAll starts every member with cfg.
+func (tn *testNet) startAll(cfg Config) {
+	for _, m := range tn.members {
+		tn.start(m, cfg)
+	}
+}
+
 // stop closes m's service and node.
 func (tn *testNet) stop(m *member) {
 	if m.svc != nil {
@@ -166,9 +175,8 @@ func waitEvent(t testing.TB, ctx context.Context, ch <-chan Event, what string, 
 
 // rawConn speaks IM frames by hand on a connection of its own.
 type rawConn struct {
-	t   testing.TB
-	c   net.Conn
-	buf []byte
+	t testing.TB
+	c net.Conn
 }
 
 // dialRaw connects from's node to to's IM port.
@@ -192,9 +200,12 @@ func (r *rawConn) send(f frame) {
 func (r *rawConn) next() (frame, error) {
 	for {
 		r.c.SetReadDeadline(time.Now().Add(30 * time.Second))
-		b, err := readFrame(r.c, 1<<20, r.buf)
-		r.buf = b
-		if err != nil {
+		var n [frameHeader]byte
+		if _, err := io.ReadFull(r.c, n[:]); err != nil {
+			return nil, err
+		}
+		b := make([]byte, binary.BigEndian.Uint32(n[:]))
+		if _, err := io.ReadFull(r.c, b); err != nil {
 			return nil, err
 		}
 		f, err := decodeFrame(b)

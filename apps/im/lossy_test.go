@@ -25,9 +25,7 @@ func TestLossyNetwork(t *testing.T) {
 		defer mu.Unlock()
 		return rng.Float64() >= 0.10
 	})
-	for _, m := range tn.members {
-		tn.start(m, Config{Directory: nilDirectory{}, DialTimeout: 20e9, AckTimeout: 20e9})
-	}
+	tn.startAll(Config{Directory: nilDirectory{}, DialTimeout: 20e9, AckTimeout: 20e9})
 	type sent struct {
 		to *member
 		id MessageID

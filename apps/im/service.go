@@ -3,7 +3,6 @@ package im
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -276,7 +275,7 @@ func (h imHost) Document(ctx context.Context, w common.Address) (*naming.Documen
 	}
 	if kd, ok := h.dir.(KeyDirectory); ok {
 		if k, err := kd.SealKey(ctx, w); err == nil {
-			doc.Services = append(doc.Services, naming.Service{Type: ServiceSealKey, Endpoint: hex.EncodeToString(k[:])})
+			doc.Services = append(doc.Services, naming.Service{Type: ServiceSealKey, Endpoint: DocumentEntry(k)})
 		}
 	}
 	return doc, nil

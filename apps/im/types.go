@@ -53,19 +53,7 @@ const (
 )
 
 func (s Status) String() string {
-	switch s {
-	case Pending:
-		return "pending"
-	case Sent:
-		return "sent"
-	case Delivered:
-		return "delivered"
-	case Read:
-		return "read"
-	case Failed:
-		return "failed"
-	}
-	return "unknown"
+	return name(s, "unknown", "pending", "sent", "delivered", "read", "failed")
 }
 
 // Message is one message of a conversation, as this node stores it.
@@ -108,17 +96,7 @@ const (
 )
 
 func (c Consent) String() string {
-	switch c {
-	case Unknown:
-		return "request"
-	case Allowed:
-		return "allowed"
-	case Denied:
-		return "denied"
-	case Blocked:
-		return "blocked"
-	}
-	return "unknown"
+	return name(c, "unknown", "request", "allowed", "denied", "blocked")
 }
 
 // Conversation summarises a 1:1 conversation.
@@ -156,27 +134,15 @@ const (
 )
 
 func (k EventKind) String() string {
-	switch k {
-	case EventMessage:
-		return "message"
-	case EventRequest:
-		return "request"
-	case EventReceipt:
-		return "receipt"
-	case EventEdit:
-		return "edit"
-	case EventReaction:
-		return "reaction"
-	case EventGroup:
-		return "group"
-	case EventPost:
-		return "post"
-	case EventCall:
-		return "call"
-	case EventRefusedItem:
-		return "refused-item"
+	return name(k, "unknown", "", "message", "request", "receipt", "edit", "reaction", "group", "post", "call", "refused-item")
+}
+
+// name is names[v], or dflt when v has no name there.
+func name[T ~uint8](v T, dflt string, names ...string) string {
+	if int(v) < len(names) && names[v] != "" {
+		return names[v]
 	}
-	return "unknown"
+	return dflt
 }
 
 // Event is what Subscribe delivers.

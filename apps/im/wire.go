@@ -3,7 +3,6 @@ package im
 import (
 	"encoding/binary"
 	"fmt"
-	"io"
 	"time"
 	"unicode/utf8"
 
@@ -276,59 +275,6 @@ func decodeFrame(b []byte) (frame, error) {
 		return decodeAttachFrame(typ, body)
 	}
 	return nil, bad("unknown type")
-}
-
-// oversizeError reports a frame longer than the reader's limit; Head is
-// its first bytes (type and the start of the body), so the reader can name
-// the refused message.
-type oversizeError struct {
-	Len  uint32
-	Max  int
-	Head []byte
-}
-
-func (e *oversizeError) Error() string {
-	return fmt.Sprintf("frame of %d bytes exceeds the limit of %d", e.Len, e.Max)
-}
-
-func (e *oversizeError) Unwrap() error { return ErrTooLarge }
-
-// discardLimit is the largest oversized frame a reader skips to keep the
-// connection; longer ones close it.
-const discardLimit = 16 << 20
-
-// readFrame reads one frame into buf (grown as needed) and returns its
-// type and body. A frame longer than max is skipped (up to discardLimit)
-// and reported as an *oversizeError.
-func readFrame(r io.Reader, max int, buf []byte) ([]byte, error) {
-	var hdr [frameHeader]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return buf, err
-	}
-	n := binary.BigEndian.Uint32(hdr[:])
-	if n == 0 {
-		return buf, fmt.Errorf("%w: zero-length frame", ErrMalformed)
-	}
-	if int64(n) > int64(max) {
-		head := make([]byte, min(int(n), 40))
-		if _, err := io.ReadFull(r, head); err != nil {
-			return buf, err
-		}
-		oe := &oversizeError{Len: n, Max: max, Head: head}
-		if n > discardLimit {
-			return buf, fmt.Errorf("%w (closing)", oe)
-		}
-		if _, err := io.CopyN(io.Discard, r, int64(n)-int64(len(head))); err != nil {
-			return buf, err
-		}
-		return buf, oe
-	}
-	if cap(buf) < int(n) {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	_, err := io.ReadFull(r, buf)
-	return buf, err
 }
 
 // microTime converts wire microseconds to a time.

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -161,25 +160,6 @@ func TestDecodeRefusals(t *testing.T) {
 	}
 }
 
-func TestReadFrameOversize(t *testing.T) {
-	big := appendFrame(nil, msgFrame{ID: seqID(1), Sent: 1, Kind: kindText, Text: strings.Repeat("x", 1000)})
-	small := appendFrame(nil, dropFrame{Upto: 1})
-	r := bytes.NewReader(append(big, small...))
-	want := seqID(1)
-	_, err := readFrame(r, 100, nil)
-	var oe *oversizeError
-	if !errors.As(err, &oe) || !errors.Is(err, ErrTooLarge) || !bytes.Equal(oe.Head[1:17], want[:]) {
-		t.Fatalf("oversize read: %v", err)
-	}
-	b, err := readFrame(r, 100, nil) // the stream stays in step
-	if err != nil || !bytes.Equal(b, small[frameHeader:]) {
-		t.Fatalf("next frame %x, %v", b, err)
-	}
-	if _, err := readFrame(bytes.NewReader([]byte{0, 0, 0, 0}), 100, nil); !errors.Is(err, ErrMalformed) {
-		t.Fatalf("zero-length frame: %v", err)
-	}
-}
-
 func FuzzDecodeFrame(f *testing.F) {
 	for _, v := range vectors {
 		b, _ := hex.DecodeString(v)
@@ -201,26 +181,6 @@ func FuzzDecodeFrame(f *testing.F) {
 		// What decodes re-encodes to the same bytes.
 		if got := marshalInner(fr); !bytes.Equal(got, b) {
 			t.Fatalf("re-encoding %#v: %x, want %x", fr, got, b)
-		}
-	})
-}
-
-func FuzzReadFrame(f *testing.F) {
-	for _, v := range vectors {
-		b, _ := hex.DecodeString(v)
-		f.Add(b)
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		r := bytes.NewReader(b)
-		var buf []byte
-		for range 8 {
-			var err error
-			if buf, err = readFrame(r, 64, buf); err != nil && !errors.Is(err, ErrTooLarge) {
-				return
-			}
-			if len(buf) > 64 {
-				t.Fatalf("frame of %d bytes over the limit", len(buf))
-			}
 		}
 	})
 }

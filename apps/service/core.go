@@ -52,21 +52,8 @@ const (
 )
 
 func (k InputKind) String() string {
-	switch k {
-	case Start:
-		return "start"
-	case Frame:
-		return "frame"
-	case Up:
-		return "up"
-	case Down:
-		return "down"
-	case Timer:
-		return "timer"
-	case Command:
-		return "command"
-	case Document:
-		return "document"
+	if names := [...]string{"unknown", "start", "frame", "up", "down", "timer", "command", "document"}; int(k) < len(names) {
+		return names[k]
 	}
 	return "unknown"
 }
