@@ -127,7 +127,7 @@ type Endpoint struct {
 
 	any anycastState // wallets served by several nodes (anycast.go)
 
-	syns synWatch // SYNs that may go again early (nudge.go)
+	probes probeWatch // segments that may go again early (nudge.go)
 
 	meter meter // routed traffic, for proof of relay (meter.go)
 
@@ -287,22 +287,23 @@ func (e *Endpoint) tickLoop(every time.Duration) {
 }
 
 // nextTick is how long the timer goroutine sleeps: every while the
-// endpoint routes, serves anycast peers or may resend a SYN early
-// (nudge.go), else until the transport's next deadline, at most
-// idleTickMax (and never less than every).
+// endpoint routes or serves anycast peers, else until its next deadline
+// (the transport's timers, the probes of nudge.go), at most idleTickMax
+// (and never less than every).
 //
-// With no session, handshake or queued packet at all it sleeps
+// With no session, handshake, probe or queued packet at all it sleeps
 // idleSleepMax, and deepIdle is set while it does: it is stored before
-// the transport's deadline is read, so a handshake started after that
-// read finds it set and wakes the goroutine (wakeIdle).
+// the deadlines are read, so a handshake started after that read finds
+// it set and wakes the goroutine (wakeIdle); a probe armed wakes it
+// always (remember).
 func (e *Endpoint) nextTick(every time.Duration) time.Duration {
-	if e.rt != nil || e.hasAnycast() || e.watchingSYNs() {
+	if e.rt != nil || e.hasAnycast() {
 		e.deepIdle.Store(false)
 		return every
 	}
 	e.deepIdle.Store(true)
-	at := e.sessions.NextDeadline()
-	if at.IsZero() && e.peers.queued.Load() == 0 {
+	at := e.NextDeadline()
+	if at.IsZero() && e.peers.queued.Load() == 0 && !e.watchingProbes() {
 		return idleSleepMax
 	}
 	e.deepIdle.Store(false)
@@ -340,9 +341,9 @@ func (e *Endpoint) Tick() {
 		e.sendTo(p, out.Msg) // routing hook (host_route.go): with locators for a routed peer
 	}
 	e.stats.droppedQueueExpired.Add(uint64(e.peers.expireQueues(e.now())))
-	e.tickSYNs(e.now()) // nudge.go: early SYN retransmissions
-	e.tickRouting()     // routing hook (host_routing.go): attaches, hold timers, the router's
-	e.tickAnycast()     // anycast hook (anycast.go): probes, failover
+	e.tickProbes(e.now()) // nudge.go: early SYN retransmissions, tail probes
+	e.tickRouting()       // routing hook (host_routing.go): attaches, hold timers, the router's
+	e.tickAnycast()       // anycast hook (anycast.go): probes, failover
 }
 
 // Shutdown stops the timer goroutine. It does not close the underlay,

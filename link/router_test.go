@@ -195,7 +195,9 @@ func TestRoutesAreAdverts(t *testing.T) {
 	r1, r2 := s.add("r1", "2a.1/128"), s.add("r2", "2a.2/128")
 	s.up(r1, link.RoleRouter, "r2")
 	s.up(r2, link.RoleRouter, "r1")
-	linktest.WaitFor(t, "r1 routes to r2's subnet", func() bool { return hasRoute(r1, r2.loc) })
+	// The route is installed while its advert is handled, and the
+	// advert counted after: wait for both.
+	linktest.WaitFor(t, "r1 routes to r2's subnet", func() bool { return hasRoute(r1, r2.loc) && r1.ep.Stats().ControlReceived > 0 })
 	for _, r := range r1.node.Routes() {
 		if r.Prefix == r2.pfx[0] && (r.NextHop != route.ID(r2.key.Public) || len(r.Path) != 1) {
 			t.Errorf("route %+v, want next hop r2 with a one-router path", r)

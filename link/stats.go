@@ -23,6 +23,7 @@ type Stats struct {
 	// Recovery (nudge.go).
 	Nudges           uint64 // TCP segments sent again at once because their peer was heard again after a silence
 	EarlyRetransmits uint64 // unacknowledged SYNs and SYN-ACKs sent again after 2 round trips of the path, before the netstack's 1 s timer
+	TailProbes       uint64 // unacknowledged data or FINs sent again after 2 round trips of the path, before the netstack's RTO
 
 	// Routing (host_routing.go, host_route.go, package link/router).
 	FramesForwarded       uint64 // frames a router passed on, never opened
@@ -52,7 +53,7 @@ type counters struct {
 	droppedMalformed, droppedOpen, droppedReplay, droppedSpoofed     atomic.Uint64
 	droppedNoPeer, droppedNotIPv6                                    atomic.Uint64
 	droppedQueueFull, droppedQueueExpired, sendErrors, droppedTooBig atomic.Uint64
-	droppedSendFull, nudges, earlyRetransmits                        atomic.Uint64
+	droppedSendFull, nudges, earlyRetransmits, tailProbes            atomic.Uint64
 
 	// Routing (host_routing.go, host_route.go, package link/router).
 	framesForwarded, droppedHopLimit, droppedNoRoute, droppedUnknownSession atomic.Uint64
@@ -83,6 +84,7 @@ func (c *counters) snapshot() Stats {
 		DroppedSendFull:     c.droppedSendFull.Load(),
 		Nudges:              c.nudges.Load(),
 		EarlyRetransmits:    c.earlyRetransmits.Load(),
+		TailProbes:          c.tailProbes.Load(),
 
 		FramesForwarded:       c.framesForwarded.Load(),
 		DroppedHopLimit:       c.droppedHopLimit.Load(),

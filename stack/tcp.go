@@ -28,8 +28,10 @@ import (
 //     reply waits for the RTO, which the probe pushed back. In the
 //     simulator's small-transfers-loss scenario (5 % loss, request,
 //     reply and close) a lost reply cost 9 round trips with RACK and 3
-//     without, and the loss p99 fell from 1.44 s to 0.98 s.
-//     TCPConfig.RACK turns it back on.
+//     without, and the loss p99 fell from 1.44 s to 0.98 s. The link
+//     probes the tail instead (package link, nudge.go): it sends the
+//     reply with the FIN, and the segment the peer's ACKs say it lacks.
+//     TCPConfig.RACK turns gVisor's back on.
 //
 // Timers, chosen for an overlay, where a path that stops carrying
 // packets is usually a partition, a crashed router or a moved peer that
@@ -44,17 +46,32 @@ import (
 //     again within 4 s of the heal, not minutes later. Giving up is left
 //     to the keepalive and user timeouts: gVisor does not count
 //     retransmissions against a limit while the RTO is capped.
+//   - A lost segment of a short flow: the RTO (3 round trips after one
+//     sample, as Linux's, and doubling) is the tail of small transfers
+//     on a lossy overlay: a reply lost twice waited 3 + 6 round trips.
+//     The link sends an unacknowledged data segment or FIN again once
+//     after 2 round trips of the path, per segment the netstack sends
+//     (a tail loss probe, RFC 8985's 2·SRTT; nudge.go), so a lost
+//     segment costs 2 round trips and one lost again about 3, without
+//     touching the netstack's own backoff: the probe is a copy, bounded
+//     in number, and the netstack's timer still doubles for a path that
+//     stays lossy. Linux's thin-stream linear timeouts
+//     (tcp_thin_linear_timeouts) aim at the same tail by not doubling;
+//     gVisor has no such option.
 //   - Initial RTO and SYN retries: gVisor's SYN and SYN-ACK timer is
 //     fixed (1 s, doubling; not an option), and so are its 6 SYN retries
 //     (about a minute before a dial fails). The link makes up for it
-//     (package link, nudge.go): a SYN or SYN-ACK that is not
-//     acknowledged within 2 measured round trips of the path is sent
-//     again, long before the 1 s timer.
+//     (nudge.go): a SYN or SYN-ACK that is not acknowledged within 2
+//     measured round trips of the path is sent again, twice at most,
+//     long before the 1 s timer.
 //   - When the path to a peer comes back (a handshake completes again,
 //     the first authenticated frame after a silence), the link sends the
-//     last TCP segment of each stalled flow again at once, so the peer's
-//     acknowledgement restarts the flow without waiting for the RTO
-//     (nudge.go).
+//     unacknowledged tail of each stalled flow again at once, so the
+//     peer's acknowledgement restarts the flow without waiting for the
+//     RTO (nudge.go).
+//   - The link handshake under them retries after its own measured
+//     round trip, the first retry without doubling (package transport,
+//     pacing.go).
 type TCPConfig struct {
 	// DefaultBuffer is the initial send and receive buffer of a
 	// connection. Zero means 1 MiB.

@@ -155,8 +155,9 @@
 // empty data message; one that sent data and heard nothing for
 // KeepaliveTimeout + RekeyTimeout starts a handshake. Unanswered
 // initiations are retransmitted, with a new ephemeral key, after a wait
-// paced by the handshake round trip measured with that peer (1 s before
-// any measurement), doubled per attempt, kept within 250 ms and
+// paced by the handshake round trip measured with that peer (250 ms, or
+// the node's other peers' round trips, before any measurement), doubled
+// per attempt after the first retry, kept within 250 ms and
 // RekeyTimeout (5 s) and jittered (pacing.go), until HandshakeGiveUp
 // (90 s).
 //

@@ -24,7 +24,16 @@ import "time"
 //     one stalls every flow to the peer; 250 ms covers most terrestrial
 //     round trips). A path slower than the guess pays one superseded
 //     attempt; after the first measurement the guess follows the node's
-//     paths. Each retransmission of one handshake doubles the wait.
+//     paths. The first retransmission of one handshake waits as long
+//     as the first attempt; each later one doubles the wait
+//     (linearRetries). A handshake is the thinnest of streams, one
+//     message in flight, and Linux keeps a thin TCP stream's RTO from
+//     doubling for its first retransmissions (tcp_thin_linear_timeouts)
+//     for the same reason: on a lossy path (at 5 % loss about one
+//     handshake in ten loses a message) a retry lost again is bad luck,
+//     not congestion, and waiting twice as long for it made two lost
+//     messages the tail of a small flow; a peer that stays silent is
+//     backed off from the third attempt on.
 //   - The wait is bounded below by minHandshakeRetry (250 ms) and above
 //     by Timers.RekeyTimeout (5 s), then shortened by up to a quarter at
 //     random (the low bits of the attempt's random index, so no extra
@@ -39,6 +48,7 @@ import "time"
 const (
 	minHandshakeRetry     = 250 * time.Millisecond
 	initialHandshakeRetry = 250 * time.Millisecond
+	linearRetries         = 1
 )
 
 // handshakeRTT is a peer's smoothed handshake round trip; guarded by the
@@ -75,7 +85,7 @@ func (h *handshakeRTT) timeout(attempt int, ceiling time.Duration, prior handsha
 	case prior.srtt > 0:
 		d = max(prior.srtt+4*prior.rttvar, 2*prior.srtt)
 	}
-	for range attempt {
+	for range max(attempt-linearRetries, 0) {
 		if d >= ceiling {
 			break
 		}

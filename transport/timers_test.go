@@ -197,7 +197,8 @@ func TestRetransmitAndGiveUp(t *testing.T) {
 	}
 
 	// A peer that never answers: retransmit at most every RekeyTimeout
-	// (5 s; the waits double from 500 ms), give up at 90 s.
+	// (5 s; the waits double from 250 ms after one retry at 250 ms), give
+	// up at 90 s.
 	c := newNode(t, clock, 3, nil)
 	pc := a.peerIK(c)
 	if _, err := a.s.Initiate(pc); err != nil {
@@ -226,8 +227,8 @@ func TestRetransmitAndGiveUp(t *testing.T) {
 
 // TestHandshakeRetryFollowsRTT: once a handshake measured the round
 // trip, a new one to that peer retries after srtt + 4·rttvar (at least
-// 250 ms) less up to a quarter, the wait doubling per attempt and never
-// past RekeyTimeout.
+// 250 ms) less up to a quarter, the first retry waiting as long, the
+// wait doubling per attempt after that and never past RekeyTimeout.
 func TestHandshakeRetryFollowsRTT(t *testing.T) {
 	clock := newClock()
 	a, b := newNode(t, clock, 1, nil), newNode(t, clock, 2, nil)
@@ -250,8 +251,8 @@ func TestHandshakeRetryFollowsRTT(t *testing.T) {
 	if _, err := a.s.Initiate(p); err != nil { // lost, and so are its retries
 		t.Fatal(err)
 	}
-	// srtt 100 ms, rttvar 50 ms: 300 ms, then 600 ms, 1.2 s, 2.4 s, 4.8 s, 5 s.
-	for i, want := range []time.Duration{300, 600, 1200, 2400, 4800, 5000, 5000} {
+	// srtt 100 ms, rttvar 50 ms: 300 ms twice, then 600 ms, 1.2 s, 2.4 s, 4.8 s, 5 s.
+	for i, want := range []time.Duration{300, 300, 600, 1200, 2400, 4800, 5000, 5000} {
 		want *= time.Millisecond
 		d := a.s.NextDeadline().Sub(clock.Now())
 		if d < want*3/4 || d > want {
