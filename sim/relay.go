@@ -241,7 +241,13 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 		OnRouters: l.links != nil,
 	}
 	if l.links != nil {
-		// Every host samples its link meter, as relay.Service does.
+		// Every host samples its link meter, as relay.Service does, with
+		// the routers' locators as their DID documents publish them (the
+		// service reads them there).
+		routerLocs := map[common.Address][][32]byte{}
+		for i := range s.rt.segs {
+			routerLocs[s.nodes[i].self.Wallet] = [][32]byte{s.rt.loc[i]}
+		}
 		for _, h := range s.hosts {
 			n := s.nodes[h]
 			for at := linkEvery; at <= time.Duration(s.sc.Duration); at += linkEvery {
@@ -250,6 +256,7 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 						return nil
 					}
 					if lc := relay.CountsOf(n.st.RoutedTraffic()); len(lc.Counts) > 0 {
+						lc.RouterLocators = routerLocs
 						return lc
 					}
 					return nil
