@@ -26,11 +26,15 @@ func TestLinkCountsSessions(t *testing.T) {
 	now := time.Unix(7200, 0) // epoch 2 begins
 	var out service.Effects
 	c.Handle(now, service.Input{Kind: service.Start}, &out)
+	// far publishes a locator in the subnet peer's frames come from, so
+	// it passes the path check (onPath).
+	peerLoc, farLoc := [32]byte{0xfd, 1, 31: 7}, [32]byte{0xfd, 1, 31: 9}
+	routerLocs := map[common.Address][][32]byte{far: {farLoc}}
 	sample := func(counts ...LinkCount) map[common.Address]map[uint64]uint64 {
 		t.Helper()
 		now = now.Add(time.Second)
 		out.Reset()
-		c.Handle(now, service.Input{Kind: service.Command, Cmd: LinkCounts{Counts: counts}}, &out)
+		c.Handle(now, service.Input{Kind: service.Command, Cmd: LinkCounts{Counts: counts, RouterLocators: routerLocs}}, &out)
 		got := map[common.Address]map[uint64]uint64{}
 		for _, e := range out.Events {
 			if lr, ok := e.(LinkReceipt); ok {
@@ -67,8 +71,9 @@ func TestLinkCountsSessions(t *testing.T) {
 	// The peer names its router far; the session grows by 500 each way.
 	out.Reset()
 	c.Handle(now, service.Input{Kind: service.Frame, Peer: peer, Frame: append([]byte{frameRouters, 1}, far[:]...)}, &out)
-	sample(LinkCount{Router: router, Peer: peer, SentBytes: 3500, SentFrames: 4, RecvBytes: 2500, RecvFrames: 3})
-	got = sample(LinkCount{Router: router, Peer: peer, SentBytes: 3500, SentFrames: 4, RecvBytes: 2500, RecvFrames: 3})
+	grown := LinkCount{Router: router, Peer: peer, PeerLocator: peerLoc, SentBytes: 3500, SentFrames: 4, RecvBytes: 2500, RecvFrames: 3}
+	sample(grown)
+	got = sample(grown)
 	if got[far][LinkSession(self.Address(), peer)] != 3500 || got[far][LinkSession(peer, self.Address())] != 2500 {
 		t.Errorf("the peer's router: %v, want 3500 sent and 2500 received (the epoch's whole session)", got[far])
 	}
