@@ -207,8 +207,14 @@
 // them cheating in the four ways of relay.Cheater), ten are WatchDogs
 // with a probe partner each, probing every Edge probes times an epoch
 // (default 2), three are Guardians, the rest endpoints sending messages
-// flows through random Edges; epoch sets the epoch's length. Edges relay at the service layer here (frames over the
-// service connections), not in the link layer's routers. Checked per
+// flows through random Edges; epoch sets the epoch's length. Edges relay at the service layer (frames over the
+// service connections). In a routed run (routing: {enabled: true}) the
+// overlay routers with hosts are Edges too, paid by the link receipts
+// their hosts' link layers sign (relaylink.go: the hosts sample their
+// link meter every second as relay.Service does, a share cheat of the
+// routers cheats on the link path, and the routers' own meters are the
+// ground truth; an honest router must be credited at least 80 % and at
+// most 101 % of what it forwarded that arrived). Checked per
 // settled epoch: every Guardian commits the same root; every cheater is
 // detected or credited no more than it delivered; every honest Edge is
 // "ok" and credited within 1 % of what truly reached endpoints through

@@ -1,10 +1,12 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -55,6 +57,12 @@ type relayLoad struct {
 	rtts   []time.Duration
 	stats  *Stats
 	why    string // how two Guardians' scores differ
+	// links: the link receipts' side of a routed run (relaylink.go);
+	// nil without routing. linkReceipts: per settled epoch, the link
+	// receipts in the first Guardian's evidence.
+	links        *relayLinks
+	linkReceipts map[uint64]int
+	s            *Sim
 }
 
 type relayKey struct {
@@ -71,14 +79,58 @@ func (l *relayLoad) restarted(*Sim, *node) {}
 func (l *relayLoad) done() bool            { return true }
 
 func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
-	l := &relayLoad{cheat: map[common.Address]string{}, guardians: map[common.Address]bool{},
+	l := &relayLoad{s: s, cheat: map[common.Address]string{}, guardians: map[common.Address]bool{}, linkReceipts: map[uint64]int{},
 		truth: map[relayKey]uint64{}, probes: map[relayKey]*[2]uint64{}, roots: map[uint64]map[common.Address]common.Hash{}, scores: map[uint64]relay.Scores{},
 		stats: &s.stats}
 	hosts := make([]common.Address, len(s.hosts))
 	for i, h := range s.hosts {
 		hosts[i] = s.nodes[h].self.Wallet
 	}
+	if len(hosts) < 40 {
+		return []task{l}
+	}
+	epoch := time.Duration(w.Epoch)
+	if epoch == 0 {
+		epoch = 10 * time.Second
+	}
+	// A routed run: the routers with hosts are Edges too, a share Cheat
+	// of them cheating; their hosts are endpoints only (relaylink.go).
+	var routerEdges []common.Address
+	linkCheat := map[common.Address]string{}
+	behind := map[common.Address]bool{} // hosts of cheating routers
+	if s.rt != nil {
+		l.links = newRelayLinks(s, epoch)
+		seen := map[int32]bool{}
+		var rs []int32
+		for _, h := range s.hosts {
+			if r := s.net.nodeSeg[h]; !seen[r] {
+				seen[r] = true
+				rs = append(rs, r)
+			}
+		}
+		slices.Sort(rs)
+		for _, i := range rng.Perm(len(rs)) {
+			r := rs[i]
+			rw := s.nodes[r].self.Wallet
+			l.links.routers[r] = rw
+			routerEdges = append(routerEdges, rw)
+		}
+		for i, rw := range routerEdges[:int(w.Cheat*float64(len(routerEdges))+0.5)] {
+			r, _ := s.nodeByWallet(rw)
+			kind := relayCheats[i%len(relayCheats)]
+			l.cheat[rw], linkCheat[rw] = kind, kind
+			l.links.cheat[r.id] = kind
+			for _, h := range s.hosts {
+				if s.net.nodeSeg[h] == r.id {
+					behind[s.nodes[h].self.Wallet] = true
+				}
+			}
+		}
+	}
 	order := rng.Perm(len(hosts))
+	slices.SortStableFunc(order, func(a, b int) int { // hosts of cheating routers last: endpoints
+		return cmp.Compare(b2i(behind[hosts[a]]), b2i(behind[hosts[b]]))
+	})
 	take := func(n int) []common.Address {
 		out := make([]common.Address, 0, n)
 		for range n {
@@ -86,9 +138,6 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			order = order[1:]
 		}
 		return out
-	}
-	if len(hosts) < 40 {
-		return []task{l}
 	}
 	guardians, dogs, partners := take(3), take(10), take(10)
 	l.edges = take(len(hosts) / 10)
@@ -100,9 +149,23 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 	for i, e := range l.edges[:cheaters] {
 		l.cheat[e] = relayCheats[i%len(relayCheats)]
 	}
-	epoch := time.Duration(w.Epoch)
-	if epoch == 0 {
-		epoch = 10 * time.Second
+	hostEdges := l.edges
+	l.edges = append(slices.Clone(l.edges), routerEdges...)
+	if l.links != nil {
+		for _, a := range append(slices.Clone(dogs), partners...) {
+			l.links.probes[a] = true
+		}
+		s.tap = l.links
+	}
+	// Edges hand in one Grace after an epoch, Guardians settle three
+	// after. Routed, an Edge's batch holds link receipts of every session
+	// of its hosts (hundreds of KiB from a router), all Edges' batches
+	// meet at each Guardian's access link, over paths that lose a frame
+	// at each of their three or more sends: a Grace of an epoch, up to
+	// 10 s.
+	grace := 4 * time.Second
+	if l.links != nil {
+		grace = max(grace, min(epoch, 10*time.Second))
 	}
 	probes := w.Probes
 	if probes == 0 {
@@ -121,14 +184,41 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 		roles[g] = relay.CoreConfig{Roles: relay.RoleGuardian}
 	}
 
+	// Endpoints behind a cheating router send to each other only, and
+	// through cheating host Edges only: an honest Edge whose endpoint's
+	// receipts a router drops would lose credit it earned (so would a
+	// router whose host, an offline Edge, signs nothing: relaylink.go
+	// leaves those out of its truth).
+	var ends, behindEnds, cheatEdges []common.Address
+	for _, e := range endpoints {
+		if behind[e] {
+			behindEnds = append(behindEnds, e)
+		} else {
+			ends = append(ends, e)
+		}
+	}
+	for _, e := range hostEdges {
+		if l.cheat[e] != "" {
+			cheatEdges = append(cheatEdges, e)
+		}
+		if l.cheat[e] == relay.CheatOffline && l.links != nil {
+			n, _ := s.nodeByWallet(e)
+			l.links.silent[n.id] = true
+		}
+	}
 	var planned []Command
 	for i := range w.Messages {
-		from, to := endpoints[rng.IntN(len(endpoints))], endpoints[rng.IntN(len(endpoints))]
-		if from == to {
+		from := endpoints[rng.IntN(len(endpoints))]
+		pool, vias := ends, hostEdges
+		if behind[from] {
+			pool, vias = behindEnds, cheatEdges
+		}
+		to := pool[rng.IntN(len(pool))]
+		if from == to || len(vias) == 0 {
 			continue
 		}
 		at := time.Duration(w.Start) + time.Duration(w.Spread)*time.Duration(i)/time.Duration(max(1, w.Messages))
-		planned = append(planned, Command{At: at, Node: from, Cmd: relay.Send{Via: l.edges[rng.IntN(len(l.edges))], To: to,
+		planned = append(planned, Command{At: at, Node: from, Cmd: relay.Send{Via: vias[rng.IntN(len(vias))], To: to,
 			Bytes: 1<<10 + rng.IntN(15<<10), Echo: rng.IntN(3) == 0}})
 	}
 	svc := &Service{
@@ -136,21 +226,58 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 		Core: func(self common.Address, st service.Store, rnd io.Reader) service.Core {
 			cfg := roles[self]
 			cfg.Wallet, cfg.Epoch, cfg.Guardians, cfg.Params = s.wallet(self), epoch, guardians, params
-			cfg.Store, cfg.Rand, cfg.ReceiptEvery, cfg.ProbeTimeout, cfg.Grace = st, rnd, 16<<10, 5*time.Second, 4*time.Second
+			cfg.Store, cfg.Rand, cfg.ReceiptEvery, cfg.ProbeTimeout, cfg.Grace = st, rnd, 16<<10, 5*time.Second, grace
 			cfg.FlowBytes = [2]int{1 << 10, 16 << 10}
-			return &relayDriver{core: relay.NewCore(cfg), cheat: relay.Cheater{Kind: l.cheat[self]}}
+			kind := l.cheat[self]
+			if k := linkCheat[self]; k == relay.CheatDrop || k == relay.CheatProbeOnly {
+				kind = "" // a router's cheats of these kinds are in its link layer (relaylink.go)
+			}
+			return &relayDriver{core: relay.NewCore(cfg), cheat: relay.Cheater{Kind: kind}}
 		},
 		Commands: func(Workload, []common.Address, *rand.Rand) []Command { return planned },
 		Observe:  l.observe,
 		Check:    l.check,
+		// Routers run the core too (Edges) in a routed run.
+		OnRouters: l.links != nil,
+	}
+	if l.links != nil {
+		// Every host samples its link meter, as relay.Service does, with
+		// the routers' locators as their DID documents publish them (the
+		// service reads them there).
+		routerLocs := map[common.Address][][32]byte{}
+		for i := range s.rt.segs {
+			routerLocs[s.nodes[i].self.Wallet] = [][32]byte{s.rt.loc[i]}
+		}
+		for _, h := range s.hosts {
+			n := s.nodes[h]
+			for at := linkEvery; at <= time.Duration(s.sc.Duration); at += linkEvery {
+				planned = append(planned, Command{At: at, Node: n.self.Wallet, Make: func() any {
+					if n.down || n.st == nil {
+						return nil
+					}
+					if lc := relay.CountsOf(n.st.RoutedTraffic()); len(lc.Counts) > 0 {
+						lc.RouterLocators = routerLocs
+						return lc
+					}
+					return nil
+				}})
+			}
+		}
 	}
 	return append(svc.workload(s, w, rng), l)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (l *relayLoad) observe(o Observation) error {
 	switch e := o.Event.(type) {
 	case nil:
-		if o.Err == nil {
+		if _, send := o.Cmd.(relay.Send); send && o.Err == nil {
 			l.flows++
 		}
 	case relay.Delivered:
@@ -177,8 +304,14 @@ func (l *relayLoad) observe(o Observation) error {
 		if l.roots[ep] == nil {
 			l.roots[ep] = map[common.Address]common.Hash{}
 			l.scores[ep] = e.Scores
+			for _, r := range e.Evidence.Receipts {
+				if r.Link {
+					l.linkReceipts[ep]++
+				}
+			}
 		}
 		l.roots[ep][o.Node] = e.Commitment.Root
+
 		if e.Commitment.Root != l.scoresRoot(ep) {
 			l.differ(ep, o.Node, e.Scores)
 		}
@@ -204,6 +337,10 @@ func (l *relayLoad) differ(ep uint64, g common.Address, s relay.Scores) {
 // check verifies every settled epoch.
 func (l *relayLoad) check() error {
 	defer l.fillStats()
+	l.settled, l.detected = 0, 0
+	if l.links != nil {
+		l.links.credited, l.links.delivered, l.links.raw, l.links.worstPPM = 0, 0, 0, 0
+	}
 	price := relay.DefaultParams().PricePerGiB
 	for ep, roots := range l.roots {
 		if len(roots) != len(l.guardians) {
@@ -221,6 +358,9 @@ func (l *relayLoad) check() error {
 		s := l.scores[ep]
 		for _, e := range l.edges {
 			truth := l.truth[relayKey{e, ep}]
+			if l.links != nil {
+				truth = uint64(max(0, int64(truth)+l.links.truth[relayKey{e, ep}]))
+			}
 			sc, ok := s.Of(e)
 			if !ok {
 				return fmt.Errorf("epoch %d: edge %s not scored", ep, e)
@@ -240,13 +380,40 @@ func (l *relayLoad) check() error {
 			if sc.Status != relay.StatusOK {
 				return fmt.Errorf("epoch %d: honest edge %s is %s: %s", ep, e, sc.Status, sc.Why)
 			}
-			if diff := int64(sc.Delivered) - int64(truth); diff*100 > int64(truth) || -diff*100 > int64(truth) {
-				return fmt.Errorf("epoch %d: honest edge %s credited %d bytes, delivered %d", ep, e, sc.Delivered, truth)
+			isRouter := l.links != nil && l.links.isRouter(e)
+			diff := int64(sc.Delivered) - int64(truth)
+			if isRouter {
+				// Link receipts: never more than delivered (+1 %), and at
+				// least linkFloor of it (relaylink.go: the 1 % does not
+				// hold here yet).
+				l.linkStats(e, ep, sc.Delivered, truth)
+				if diff*100 <= int64(truth) && float64(sc.Delivered) >= linkFloor*float64(truth) {
+					continue
+				}
 			}
+			if diff*100 > int64(truth) || -diff*100 > int64(truth) {
+				what := "a host relaying in its service"
+				if l.links != nil && l.links.isRouter(e) {
+					k := relayKey{e, ep}
+					what = fmt.Sprintf("a router: %d relayed in its service, %d forwarded in its link layer of which %d delivered; %d bytes unmatched", l.truth[k], l.links.forwarded[k], l.links.truth[k], sc.Unmatched)
+				}
+				return fmt.Errorf("epoch %d: honest edge %s (%s) credited %d bytes, delivered %d", ep, e, what, sc.Delivered, truth)
+			}
+
 		}
 	}
 	if l.settled == 0 {
 		return fmt.Errorf("no epoch settled")
+	}
+	if l.links != nil {
+		if err := l.links.checkMeters(l.s); err != nil {
+			return err
+		}
+		for ep := range l.roots {
+			if l.linkReceipts[ep] == 0 {
+				return fmt.Errorf("epoch %d: no link receipts in the evidence of a routed run", ep)
+			}
+		}
 	}
 	return nil
 }
@@ -259,6 +426,7 @@ type relayDriver struct {
 
 func (d *relayDriver) Handle(now time.Time, in service.Input, out *service.Effects) {
 	d.core.Handle(now, in, out)
+
 	if d.cheat.Kind == "" {
 		return
 	}
@@ -274,6 +442,14 @@ func (d *relayDriver) Handle(now time.Time, in service.Input, out *service.Effec
 // fillStats sets the run's relay figures, whether or not check passed.
 func (l *relayLoad) fillStats() {
 	st := l.stats
+	if l.links != nil {
+		st.RelayLinkEdges, st.RelayLinkCheaters = len(l.links.routers), len(l.links.cheat)
+		st.RelayLinkCredited, st.RelayLinkTruth, st.RelayLinkForwarded, st.RelayLinkWorstPPM = l.links.credited, l.links.delivered, l.links.raw, l.links.worstPPM
+		st.RelayLinkReceipts = 0
+		for _, n := range l.linkReceipts {
+			st.RelayLinkReceipts += n
+		}
+	}
 	st.RelayFlows, st.RelayEpochs, st.RelayDetected = l.flows, l.settled, l.detected
 	st.RelayEdges, st.RelayCheaters = len(l.edges), len(l.cheat)
 	st.RelayProbeRTT, st.RelayAnswered, st.RelayProbes = l.rtts, 0, 0

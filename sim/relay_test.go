@@ -78,11 +78,19 @@ func checkCatches(t *testing.T, l *relayLoad) {
 				cheaters++
 				was := l.truth[k]
 				l.truth[k] = 0
+				var wasLink int64
+				if l.links != nil {
+					wasLink = l.links.truth[k]
+					l.links.truth[k] = 0
+				}
 				l.settled = 0
 				if l.check() == nil {
 					t.Fatalf("a %s edge credited for bytes it did not deliver passed the check", kind)
 				}
 				l.truth[k] = was
+				if l.links != nil {
+					l.links.truth[k] = wasLink
+				}
 			}
 		}
 	}
@@ -94,7 +102,7 @@ func checkCatches(t *testing.T, l *relayLoad) {
 		t.Fatalf("the check fails after the scores were restored: %v", err)
 	}
 	for k, v := range l.truth {
-		if _, settled := l.roots[k.epoch]; !settled || l.cheat[k.edge] != "" || v == 0 {
+		if _, settled := l.roots[k.epoch]; !settled || l.cheat[k.edge] != "" || v == 0 || (l.links != nil && l.links.isRouter(k.edge)) {
 			continue
 		}
 		l.truth[k] = v * 98 / 100
@@ -106,14 +114,111 @@ func checkCatches(t *testing.T, l *relayLoad) {
 		break
 	}
 	for ep, roots := range l.roots {
-		for g := range roots {
+		for g, was := range roots {
 			roots[g] = [32]byte{1}
+			l.settled = 0
+			if l.check() == nil {
+				t.Fatalf("guardians with different roots for epoch %d passed the check", ep)
+			}
+			roots[g] = was
 			break
 		}
-		l.settled = 0
-		if l.check() == nil {
-			t.Fatalf("guardians with different roots for epoch %d passed the check", ep)
-		}
 		break
+	}
+}
+
+const relayLinkScenario = `
+name: relay-links-small
+seed: %d
+nodes: 200
+duration: 62s
+topology: {generator: transit-stub, segments: 10, transit: 2}
+routing: {enabled: true}
+workload:
+  - {kind: relay, messages: 1000, start: 1s, spread: 26s, cheat: 0.5, epoch: 10s}
+faults:
+  - {kind: loss, at: 0s, rate: 0.01}
+`
+
+// TestRelayLinks: the relay workload on a routed network of 200 nodes
+// (relaylink.go): the eight routers with hosts are Edges paid by link
+// receipts their hosts' link layers sign (the same code a node runs),
+// four of them cheating on the link path (inflated receipts, every
+// third frame dropped, only WatchDogs' traffic forwarded, a silent
+// core), beside the host Edges that relay at the service layer. The
+// run's invariants hold: every cheater detected or credited no more
+// than it delivered, every honest router credited within 1 % of what
+// its own meter shows it forwarded and the network delivered, the
+// simulator's tally equal to every router's meter. Then the checks are
+// shown to fail: without the link receipts in the scores, with a
+// cheating router credited for bytes it did not deliver, and with an
+// honest router's truth 2 % off.
+func TestRelayLinks(t *testing.T) {
+	sc, err := ParseScenario([]byte(strings.Replace(relayLinkScenario, "%d", "1", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, res := runSim(t, sc, Options{}, nil)
+	l := relayLoadOf(s)
+	st := res.Stats
+	t.Logf("%d flows, %d epochs settled, %d cheater-epochs detected, %d edges (%d cheating); %d router edges (%d cheating), %d link receipts; honest routers credited %d of %d bytes delivered (worst %d ppm), %d forwarded",
+		l.flows, l.settled, l.detected, len(l.edges), len(l.cheat), st.RelayLinkEdges, st.RelayLinkCheaters, st.RelayLinkReceipts,
+		st.RelayLinkCredited, st.RelayLinkTruth, st.RelayLinkWorstPPM, st.RelayLinkForwarded)
+	if l.settled < 3 || l.flows < 800 || st.RelayLinkEdges < 8 || st.RelayLinkCheaters != 4 || st.RelayLinkTruth < 1<<20 {
+		t.Fatalf("too little happened")
+	}
+	checkCatches(t, l)
+
+	// Without link receipts an honest router is credited only what it
+	// relayed at the service layer (WatchDogs' probes): the check fails.
+	for ep, sc := range l.scores {
+		stripped := false
+		for i, e := range sc.Edges {
+			if l.links.isRouter(e.Edge) && l.cheat[e.Edge] == "" && l.links.truth[relayKey{e.Edge, ep}] > 0 {
+				was := sc.Edges[i].Delivered
+				sc.Edges[i].Delivered = l.truth[relayKey{e.Edge, ep}] // service-layer receipts only
+				if err := l.check(); err == nil {
+					t.Fatal("an honest router credited without its link receipts passed the check")
+				}
+				sc.Edges[i].Delivered = was
+				stripped = true
+				break
+			}
+		}
+		if stripped {
+			break
+		}
+	}
+	// A cheating router credited for link bytes it did not deliver.
+	tried := false
+	for ep, sc := range l.scores {
+		for _, e := range sc.Edges {
+			k := relayKey{e.Edge, ep}
+			if !l.links.isRouter(e.Edge) || l.cheat[e.Edge] == "" || e.Status != relay.StatusOK || e.Net.Sign() <= 0 {
+				continue
+			}
+			was := l.links.truth[k]
+			l.links.truth[k] = -int64(l.truth[k])
+			if l.check() == nil {
+				t.Fatalf("a %s router credited for bytes it did not deliver passed the check", l.cheat[e.Edge])
+			}
+			l.links.truth[k] = was
+			tried = true
+		}
+	}
+	if !tried {
+		t.Fatal("no cheating router was credited: nothing to tamper with")
+	}
+	// The tally of a router differs from its meter.
+	for r := range l.links.routers {
+		l.links.all[r]++
+		if l.check() == nil {
+			t.Fatal("a tally unlike the router's meter passed the check")
+		}
+		l.links.all[r]--
+		break
+	}
+	if err := l.check(); err != nil {
+		t.Fatalf("the check fails after the tampering was undone: %v", err)
 	}
 }

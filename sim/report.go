@@ -54,6 +54,10 @@ func (r *Result) Summary(w io.Writer) {
 		if len(st.RelayProbeRTT) > 0 {
 			fmt.Fprintf(w, "relay probe rtt: p50 %s  p90 %s  p99 %s  max %s\n", percentile(st.RelayProbeRTT, 50), percentile(st.RelayProbeRTT, 90), percentile(st.RelayProbeRTT, 99), percentile(st.RelayProbeRTT, 100))
 		}
+		if st.RelayLinkEdges > 0 {
+			fmt.Fprintf(w, "relay links:    %d router edges (%d cheating), %d link receipts; honest routers credited %d of %d bytes forwarded and delivered (worst %.3f %%), %d forwarded in all\n",
+				st.RelayLinkEdges, st.RelayLinkCheaters, st.RelayLinkReceipts, st.RelayLinkCredited, st.RelayLinkTruth, float64(st.RelayLinkWorstPPM)/1e4, st.RelayLinkForwarded)
+		}
 	}
 	if len(st.Routers) > 0 {
 		fmt.Fprintf(w, "routing:        %d routers forwarded %d frames; dropped %d no-route, %d hop-limit; %d frames from hosts not to their router\n",

@@ -75,7 +75,21 @@ type Sim struct {
 	processed uint64
 	violation error
 	scratch   []byte // tasks' write buffer, run goroutine only
+	// tap, if set, sees every frame a node sends and every frame the
+	// network drops (relaylink.go); set before the run starts.
+	tap frameTap
 }
+
+// frameTap watches frames for a workload, with Sim.mu held: sent sees a
+// frame before the network does and may drop it (reason dropCheat: the
+// sender cheats); dropped sees every frame dropped, for any reason.
+type frameTap interface {
+	sent(s *Sim, src, dst int32, frame []byte) (drop bool)
+	dropped(s *Sim, src, dst int32, frame []byte, reason string)
+}
+
+// dropCheat is the drop reason of a frame a cheating node did not send.
+const dropCheat = "cheat"
 
 // New builds the nodes of sc (each a full stack.Node, up) on a simulated
 // network. Close releases them.
@@ -342,6 +356,10 @@ func (s *Sim) sendLocked(src int32, dst netip.AddrPort, frame []byte) {
 	if s.rt != nil {
 		s.rt.sent(s, src, d)
 	}
+	if s.tap != nil && s.tap.sent(s, src, d, frame) {
+		s.dropLocked(src, d, frame, dropCheat)
+		return
+	}
 	if s.net.loss > 0 && s.nrng[src].Float64() < s.net.loss {
 		s.dropLocked(src, d, frame, "loss")
 		return
@@ -374,6 +392,9 @@ func (s *Sim) hopLocked(ev *event, now int64) {
 
 func (s *Sim) dropLocked(src, dst int32, frame []byte, reason string) {
 	s.stats.Drops[reason]++
+	if s.tap != nil {
+		s.tap.dropped(s, src, dst, frame, reason)
+	}
 	s.recordLocked('X', src, dst, frame, reason)
 }
 

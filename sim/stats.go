@@ -83,6 +83,14 @@ type Stats struct {
 	RelayAnswered, RelayProbes uint64
 	RelayWorst                 [2]uint64
 	RelayProbeRTT              []time.Duration
+	// Link receipts (routed runs, relaylink.go): router Edges and the
+	// cheating ones, link receipts in the evidence, and over honest
+	// routers' settled epochs the bytes credited, the bytes they
+	// forwarded that arrived (the truth), all they forwarded, and the
+	// worst |credited − truth| / truth in parts per million.
+	RelayLinkEdges, RelayLinkCheaters, RelayLinkReceipts  int
+	RelayLinkCredited, RelayLinkTruth, RelayLinkForwarded uint64
+	RelayLinkWorstPPM                                     int64
 
 	// Overlay routing (routing.go): every router's work, and the totals
 	// of frames forwarded and dropped by reason; HostDirect counts frames

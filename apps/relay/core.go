@@ -130,6 +130,7 @@ type Core struct {
 	// (its frameRouters), and what this host last told each peer.
 	peerRouters map[common.Address][]common.Address
 	told        map[common.Address]toldRouters
+	linkSampled bool // a link meter sample came since Start
 	// edge: receipts kept per epoch, and the epochs handed in.
 	collectors map[uint64]*Collector
 	submitted  map[uint64]bool
@@ -285,6 +286,7 @@ func (c *Core) start() {
 	c.linkMeters = map[linkMeterKey]*linkMeter{}
 	c.peerRouters = map[common.Address][]common.Address{}
 	c.told = map[common.Address]toldRouters{}
+	c.linkSampled = false
 	c.collectors = map[uint64]*Collector{}
 	c.submitted = map[uint64]bool{}
 	c.planned = map[uint64]bool{}

@@ -8,6 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/locator"
 )
 
@@ -59,6 +60,17 @@ type LinkCounts struct {
 // published locators the next LinkCounts should carry.
 type LinkLookup struct{ Routers []common.Address }
 
+// CountsOf is the command for a sample of a node's link meter
+// (stack.Node.RoutedTraffic).
+func CountsOf(rt []link.RoutedTraffic) LinkCounts {
+	var lc LinkCounts
+	for _, n := range rt {
+		lc.Counts = append(lc.Counts, LinkCount{Router: n.Router, Peer: n.Peer, PeerLocator: n.PeerLocator,
+			SentBytes: n.SentBytes, SentFrames: n.SentFrames, RecvBytes: n.RecvBytes, RecvFrames: n.RecvFrames})
+	}
+	return lc
+}
+
 type linkMeterKey struct {
 	router  common.Address
 	session uint64
@@ -88,6 +100,21 @@ func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 	var lookup []common.Address
 	counts := slices.Clone(lc.Counts)
 	slices.SortFunc(counts, func(a, b LinkCount) int { return cmp.Or(a.Peer.Cmp(b.Peer), a.Router.Cmp(b.Router)) })
+	// Traffic with a router itself (receipts handed to it, for one) is
+	// not relaying: no receipts for it.
+	routers := map[common.Address]bool{}
+	for _, n := range counts {
+		routers[n.Router] = true
+	}
+	for _, rs := range c.peerRouters {
+		for _, r := range rs {
+			routers[r] = true
+		}
+	}
+	// After the first sample, a pair the meter did not hold before
+	// started since: all of its count is new (see linkSample).
+	fresh := c.linkSampled
+	c.linkSampled = true
 	for i := 0; i < len(counts); {
 		peer := counts[i].Peer
 		j := i
@@ -96,7 +123,7 @@ func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 		}
 		own := counts[i:j]
 		i = j
-		if peer == c.self {
+		if peer == c.self || routers[peer] {
 			continue
 		}
 		var mine []common.Address
@@ -105,21 +132,30 @@ func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 				continue
 			}
 			mine = append(mine, n.Router)
-			c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(c.self, peer)}, n.SentBytes, n.SentFrames, out)
-			c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(peer, c.self)}, n.RecvBytes, n.RecvFrames, out)
+			c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(c.self, peer)}, fresh, nil, n.SentBytes, n.SentFrames, out)
+			c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(peer, c.self)}, fresh, nil, n.RecvBytes, n.RecvFrames, out)
 		}
 		if len(mine) == 0 {
 			continue
 		}
 		// The peer's routers: what went through this host's routers went
 		// through them too (one path), counted the same — for those the
-		// path really takes (onPath).
+		// path really takes (onPath); a peer's router first heard of
+		// starts where this host's own count of the session's epoch
+		// started, so that it is credited for the same bytes.
 		var sent, sentF, recv, recvF uint64
+		var sentBase, recvBase linkMeter
 		var seen [][32]byte // where the peer's frames came from
 		for _, n := range own {
 			sent, sentF, recv, recvF = sent+n.SentBytes, sentF+n.SentFrames, recv+n.RecvBytes, recvF+n.RecvFrames
 			if n.PeerLocator != ([32]byte{}) && !slices.Contains(seen, n.PeerLocator) {
 				seen = append(seen, n.PeerLocator)
+			}
+			if m := c.linkMeters[linkMeterKey{n.Router, LinkSession(c.self, peer)}]; m != nil && n.Router != c.self {
+				sentBase.add(m)
+			}
+			if m := c.linkMeters[linkMeterKey{n.Router, LinkSession(peer, c.self)}]; m != nil && n.Router != c.self {
+				recvBase.add(m)
 			}
 		}
 		for _, r := range c.peerRouters[peer] {
@@ -132,8 +168,8 @@ func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 			if !onPath(seen, lc.RouterLocators[r]) {
 				continue
 			}
-			c.linkSample(now, cur, linkMeterKey{r, LinkSession(c.self, peer)}, sent, sentF, out)
-			c.linkSample(now, cur, linkMeterKey{r, LinkSession(peer, c.self)}, recv, recvF, out)
+			c.linkSample(now, cur, linkMeterKey{r, LinkSession(c.self, peer)}, false, &sentBase, sent, sentF, out)
+			c.linkSample(now, cur, linkMeterKey{r, LinkSession(peer, c.self)}, false, &recvBase, recv, recvF, out)
 		}
 		if len(mine) > maxPathRouters {
 			mine = mine[:maxPathRouters]
@@ -181,13 +217,32 @@ func (c *Core) routersOf(peer common.Address, b []byte) {
 	c.peerRouters[peer] = rs
 }
 
-func (c *Core) linkSample(now time.Time, cur uint64, k linkMeterKey, bytes, frames uint64, out *service.Effects) {
+// add sums m's epoch start into b (several routers to one peer).
+func (b *linkMeter) add(m *linkMeter) {
+	b.baseBytes, b.baseFrames = b.baseBytes+m.baseBytes, b.baseFrames+m.baseFrames
+}
+
+// linkSample takes one sample of a session's count through a router.
+// A count not seen before starts at zero when fresh (the pair is new to
+// the meter since the core's first sample, so all of it is this
+// epoch's), at from's epoch start when from is set (a peer's router:
+// the same bytes as this host's own count), and otherwise here: what
+// came before the core's first sample is not this service's to vouch
+// for (it started later).
+func (c *Core) linkSample(now time.Time, cur uint64, k linkMeterKey, fresh bool, from *linkMeter, bytes, frames uint64, out *service.Effects) {
 	m := c.linkMeters[k]
 	if m == nil {
-		// The first sample: what came before is not this service's to
-		// vouch for (it started later), so counting starts here.
-		c.linkMeters[k] = &linkMeter{epoch: cur, baseBytes: bytes, baseFrames: frames, lastBytes: bytes, lastFrames: frames}
-		return
+		m = &linkMeter{epoch: cur, baseBytes: bytes, baseFrames: frames, lastBytes: bytes, lastFrames: frames}
+		switch {
+		case fresh:
+			m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames = 0, 0, 0, 0
+		case from != nil && from.baseBytes <= bytes && from.baseFrames <= frames:
+			m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames = from.baseBytes, from.baseFrames, from.baseBytes, from.baseFrames
+		}
+		c.linkMeters[k] = m
+		if m.lastBytes == bytes {
+			return
+		}
 	}
 	if bytes < m.lastBytes || frames < m.lastFrames { // the link restarted
 		m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames, m.signedAt = 0, 0, 0, 0, 0

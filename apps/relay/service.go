@@ -244,11 +244,8 @@ func (s *Service) sampleLinks() {
 			return
 		case <-t.C:
 		}
-		lc := LinkCounts{RouterLocators: s.routerLocators()}
-		for _, n := range s.cfg.LinkMeter.RoutedTraffic() {
-			lc.Counts = append(lc.Counts, LinkCount{Router: n.Router, Peer: n.Peer, PeerLocator: n.PeerLocator,
-				SentBytes: n.SentBytes, SentFrames: n.SentFrames, RecvBytes: n.RecvBytes, RecvFrames: n.RecvFrames})
-		}
+		lc := CountsOf(s.cfg.LinkMeter.RoutedTraffic())
+		lc.RouterLocators = s.routerLocators()
 		if len(lc.Counts) == 0 {
 			continue
 		}
