@@ -64,6 +64,10 @@ type fetch struct {
 	ttfb   time.Duration
 	failed bool
 	fill   bool // started by a Want (fill)
+	// who: the first provider (the origin) is asked for holders, again
+	// at whoAt while too few are live (core_providers.go).
+	who   bool
+	whoAt time.Time
 	// ob is the outboard assembled from the verified slices, when
 	// every range is fetched by this core (not resumed from a record):
 	// then Finish need not hash the blob again (finishWith).
@@ -90,6 +94,9 @@ type prov struct {
 	first    time.Time     // its first answer
 	last     time.Time
 	dropped  error
+	holder   bool          // named by the origin's Who answer
+	retry    time.Time     // dropped for lateness: back then (core_providers.go)
+	backoff  time.Duration // the last back-off
 }
 
 // lateAfter: a Get out for lateAfter times its provider's latency is
@@ -140,15 +147,20 @@ func (f *fetch) provider(w common.Address) *prov {
 }
 
 // addProvider adds w, or revives it if it was dropped for anything but
-// corruption.
-func (f *fetch) addProvider(w common.Address) {
+// corruption, or lateness while its back-off runs unless force (the
+// user named it again); it returns w's provider and whether it is new
+// or revived.
+func (f *fetch) addProvider(w common.Address, force bool) (*prov, bool) {
 	if p := f.provider(w); p != nil {
-		if !errors.Is(p.dropped, ErrCorrupt) {
-			p.dropped = nil
+		if p.dropped == nil || errors.Is(p.dropped, ErrCorrupt) || (!force && !p.retry.IsZero()) {
+			return p, false
 		}
-		return
+		p.dropped, p.retry = nil, time.Time{}
+		return p, true
 	}
-	f.provs = append(f.provs, &prov{w: w})
+	p := &prov{w: w}
+	f.provs = append(f.provs, p)
+	return p, true
 }
 
 func (c *Core) find(id ID) *fetch {
@@ -205,7 +217,7 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 	f.failed = false
 	for _, w := range cmd.Providers {
 		if w != c.cfg.Self {
-			f.addProvider(w)
+			f.addProvider(w, true)
 		}
 	}
 	if len(f.provs) == 0 {
@@ -215,14 +227,13 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 		for _, w := range cmd.Caches {
 			if w != c.cfg.Self && w != f.provs[0].w {
 				out.To(w, encWant(f.id, f.provs[0].w))
-				f.addProvider(w)
+				f.addProvider(w, true)
 			}
 		}
 	}
 	if cmd.AskHolders {
-		n := c.req()
-		c.asks[n] = ask{peer: f.provs[0].w, fetch: f.id}
-		out.To(f.provs[0].w, encWho(n, f.id))
+		f.who, f.whoAt = true, time.Time{}
+		c.askWho(now, f, out)
 	}
 	if f.size == 0 {
 		c.finish(now, f, out)
@@ -266,19 +277,27 @@ func (c *Core) fill(now time.Time, peer common.Address, m msg, out *service.Effe
 	}
 }
 
-// pump sends Gets until every live provider's window is full.
+// pump sends Gets until every live provider's window is full (the
+// origin's only while it is not shielded: core_providers.go).
 func (c *Core) pump(now time.Time, f *fetch, out *service.Effects) {
 	if f.failed {
 		return
 	}
+	waiting := c.readmit(now, f)
+	c.askWho(now, f, out)
+	shield := f.shielded()
 	live := make([]*prov, 0, len(f.provs))
 	for _, p := range f.provs {
-		if p.dropped == nil {
+		if p.dropped == nil && !(shield && f.isOrigin(p)) {
 			live = append(live, p)
 		}
 	}
+	if len(live) == 0 && waiting {
+		return // a provider comes back (wakeFetch)
+	}
 	if len(live) == 0 {
 		f.failed = true
+		c.releaseHeld(f.id, false, out)
 		out.Emit(Event{Kind: EventFailed, ID: f.id, Have: c.have(f), Size: f.size, Err: ErrNoProviders})
 		return
 	}
@@ -434,6 +453,7 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 			c.finish(now, f, out)
 			return
 		}
+		c.serveHeld(f, out)
 		c.pump(now, f, out)
 		return
 	}
@@ -456,6 +476,7 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 		c.save(f, out)
 	}
 	out.Emit(Event{Kind: EventProgress, ID: f.id, Peer: peer, Have: c.have(f), Size: f.size})
+	c.serveHeld(f, out)
 	if f.ndone == len(f.done) {
 		c.finish(now, f, out)
 		return
@@ -509,6 +530,9 @@ func (c *Core) drop(now time.Time, f *fetch, p *prov, why error, out *service.Ef
 	}
 	p.inflight = 0
 	if p.dropped == nil {
+		if errors.Is(why, ErrTimeout) {
+			c.backOff(now, p)
+		}
 		p.dropped = why
 		c.stats.Dropped++
 		out.Emit(Event{Kind: EventDropped, ID: f.id, Peer: p.w, Err: why})
@@ -541,6 +565,7 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 	out.Del(fetchKey(f.id))
 	if f.size == 0 {
 		if err := c.blobs.Begin(f.id, 0); err != nil {
+			c.releaseHeld(f.id, false, out)
 			out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
 			return
 		}
@@ -550,9 +575,11 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 		finish = func(id ID) error { return vf.finishWith(id, f.ob) }
 	}
 	if err := finish(f.id); err != nil {
+		c.releaseHeld(f.id, false, out)
 		out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
 		return
 	}
+	c.releaseHeld(f.id, true, out)
 	c.stats.Completed++
 	c.cacheAdd(now, f.id, f.size, out)
 	if f.public && c.cfg.Serve {
@@ -565,13 +592,17 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 	out.Emit(Event{Kind: EventDone, ID: f.id, Have: f.size, Size: f.size})
 }
 
-// progress record: i64 size | u8 public | u16 n | wallets | done bitmap.
+// progress record: i64 size | u8 flags (1 public, 2 asks holders) |
+// u16 n | wallets | done bitmap.
 func (c *Core) save(f *fetch, out *service.Effects) {
 	f.unsaved, f.unsavedB = 0, 0
 	b := binary.BigEndian.AppendUint64(nil, uint64(f.size))
 	pub := byte(0)
 	if f.public {
 		pub = 1
+	}
+	if f.who {
+		pub |= 2
 	}
 	b = binary.BigEndian.AppendUint16(append(b, pub), uint16(len(f.provs)))
 	for _, p := range f.provs {
@@ -592,7 +623,8 @@ func (c *Core) start(now time.Time, out *service.Effects) {
 	var fs []*fetch
 	c.st.Scan(keyFetch, func(k, v []byte) bool {
 		r := &reader{b: v}
-		f := &fetch{size: int64(r.u64()), public: r.u8() == 1, started: now}
+		size, fl := int64(r.u64()), r.u8()
+		f := &fetch{size: size, public: fl&1 != 0, who: fl&2 != 0, started: now}
 		copy(f.id[:], k[len(keyFetch):])
 		for range r.u16() {
 			f.provs = append(f.provs, &prov{w: common.BytesToAddress(r.take(20))})
