@@ -24,8 +24,10 @@ import (
 //  3. Every answer is verified against the ID before a byte is written
 //     (Bao slice). A range that fails drops its provider (counted in
 //     Stats.Corrupt, EventDropped with ErrCorrupt) and queues again.
-//     A provider silent for RequestTimeout with a Get out, refusals and lost connections
-//     drop a provider too; providers can be added at any time.
+//     A provider silent for RequestTimeout with a Get out, refusals and
+//     lost connections drop a provider too; providers can be added at
+//     any time, and one dropped for lateness comes back after a
+//     back-off (core_providers.go, with the origin's shield).
 //  4. When the queue is empty, a range still in flight is asked of a
 //     quicker provider too once that copy would arrive in half the
 //     time the original still needs, or the original is overdue
@@ -304,10 +306,13 @@ func (c *Core) pump(now time.Time, f *fetch, out *service.Effects) {
 	slices.SortStableFunc(live, func(a, b *prov) int { return cmp.Compare(b.rate, a.rate) })
 	if f.size < 0 {
 		for _, r := range c.reqs {
-			if r.f == f {
+			if r.f == f && !(shield && f.isOrigin(r.p)) {
 				return // the size probe is out
 			}
 		}
+		// None, or only at the origin, now shielded: the origin of a
+		// popular blob is the busiest provider, so a holder is asked
+		// too and the first answer proves the size.
 		c.send(now, f, live[0], -1, out)
 		return
 	}
@@ -442,6 +447,10 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 		p.lat = now.Sub(q.sent)
 	default:
 		p.lat = (7*p.lat + 3*now.Sub(q.sent)) / 10
+	}
+	if q.r < 0 && f.size >= 0 { // a second probe's answer
+		c.pump(now, f, out)
+		return
 	}
 	if q.r < 0 { // the size probe
 		if err := c.sized(f, size); err != nil {
