@@ -99,6 +99,7 @@ type prov struct {
 	holder   bool          // named by the origin's Who answer
 	retry    time.Time     // dropped for lateness: back then (core_providers.go)
 	backoff  time.Duration // the last back-off
+	strikes  int           // drops for lateness since its last answer
 }
 
 // lateAfter: a Get out for lateAfter times its provider's latency is
@@ -438,7 +439,7 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 	} else if p.rate == 0 {
 		p.rate = float64(n) / max(now.Sub(q.sent).Seconds(), 1e-3)
 	}
-	p.last = now
+	p.last, p.strikes = now, 0
 	switch {
 	case p.first.IsZero():
 		p.first = now

@@ -20,7 +20,9 @@ import (
 //     lying) comes back after a back-off that starts at half the
 //     request timeout and doubles with each such drop, up to four
 //     request timeouts. A download whose providers are all backing off
-//     waits for the first to return instead of failing.
+//     waits for the first to return instead of failing. After
+//     maxStrikes such drops with no answer between them the provider
+//     stays dropped (the download fails if it was the last).
 //   - A download that asks for holders asks again every whoEvery while
 //     it has fewer than wantHolders live ones: holders that finished
 //     after its first Who join it.
@@ -28,6 +30,7 @@ import (
 const (
 	whoEvery    = 5 * time.Second
 	wantHolders = 4
+	maxStrikes  = 5
 )
 
 // isOrigin says whether p is f's origin: the provider asked for holders.
@@ -60,6 +63,10 @@ func (f *fetch) liveHolders() int {
 
 // backOff sets when p, dropped for lateness, comes back.
 func (c *Core) backOff(now time.Time, p *prov) {
+	if p.strikes++; p.strikes > maxStrikes {
+		p.retry = time.Time{}
+		return
+	}
 	p.backoff = min(max(2*p.backoff, c.cfg.RequestTimeout/2), 4*c.cfg.RequestTimeout)
 	p.retry = now.Add(p.backoff)
 }

@@ -156,3 +156,26 @@ func TestCoreFillingCacheServes(t *testing.T) {
 		t.Fatalf("bytes differ (%v)", err)
 	}
 }
+
+// TestCoreLateStrikesOut: a provider that never answers again is
+// readmitted maxStrikes times, then stays dropped and the download,
+// with no other provider, fails instead of waiting for ever.
+func TestCoreLateStrikesOut(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(2, 3))
+	data := randomBytes(r, 1<<20)
+	n := newFakeNet(t)
+	id := publish(t, n, addr(1), data, CoreConfig{})
+	bob := n.add(addr(9), &MemBlobs{}, CoreConfig{RangeSize: 64 << 10, RequestTimeout: time.Second})
+	if _, err := n.do(addr(9), FetchCmd{ID: id, Size: -1, Providers: []common.Address{addr(1)}}); err != nil {
+		t.Fatal(err)
+	}
+	n.steps(nil, 8)
+	n.mute[addr(1)] = true
+	n.run(nil, 100_000)
+	if d := dropsOf(bob.ev, addr(1), ErrTimeout); d != maxStrikes+1 {
+		t.Fatalf("%d drops for lateness, want %d", d, maxStrikes+1)
+	}
+	if f := count(bob.ev, EventFailed); f != 1 {
+		t.Fatalf("%d failures, want 1", f)
+	}
+}
