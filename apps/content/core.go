@@ -68,6 +68,7 @@ type Core struct {
 	asks    map[uint32]ask  // Lists and Whos in flight
 	cache   map[ID]*cached  // downloaded blobs (cache.go)
 	pins    map[ID]bool
+	held    []held // Gets waiting for ranges on their way (core_partial.go)
 	stats   Stats
 	scratch []byte // a verified range, on its way to Blobs
 }
@@ -93,6 +94,7 @@ type Stats struct {
 	Evicted      int64 `json:"evicted"`       // cached blobs deleted to fit the cap
 	Forged       int64 `json:"forged"`        // mirror lists refused (Verify)
 	Mirrored     int64 `json:"mirrored"`      // providers added from signed mirror lists
+	Readmitted   int64 `json:"readmitted"`    // providers back after a back-off (dropped for lateness)
 }
 
 var _ service.Core = (*Core)(nil)
@@ -205,12 +207,20 @@ func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Eff
 // every downloader hears the same list, and providers not measured yet
 // are asked in the order they were added, so without it every
 // downloader would ask the first few holders and none of the rest.
+// A download that failed for want of providers resumes when a holder
+// is new or revived.
 func (c *Core) holders(f *fetch, ws []common.Address) {
 	ws = slices.Clone(ws)
 	c.rng.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
 	for _, w := range ws {
 		if w != c.cfg.Self {
-			f.addProvider(w)
+			p, added := f.addProvider(w, false)
+			if !f.isOrigin(p) {
+				p.holder = true
+			}
+			if added {
+				f.failed = false
+			}
 		}
 	}
 }
@@ -225,6 +235,9 @@ func (c *Core) req() uint32 {
 // range in flight becomes overdue, so the endgame asks a measured
 // provider for it too (copyAt).
 func (c *Core) wake(now time.Time, out *service.Effects) {
+	for _, f := range c.fetches {
+		c.wakeFetch(now, f, out)
+	}
 	for _, r := range c.reqs {
 		out.Wake(r.due(c.cfg.RequestTimeout))
 		if r.r >= 0 && r.p.lat > 0 && len(r.f.queue) == 0 {
@@ -273,8 +286,8 @@ func (c *Core) timer(now time.Time, out *service.Effects) {
 			c.drop(now, r.f, r.p, ErrTimeout, out)
 		}
 	}
-	for _, f := range slices.Clone(c.fetches) { // the endgame's copies (wake)
-		if f.size > 0 && len(f.queue) == 0 {
+	for _, f := range slices.Clone(c.fetches) { // the endgame's copies, back-offs, Whos (wake)
+		if f.size != 0 && c.find(f.id) == f {
 			c.pump(now, f, out)
 		}
 	}
@@ -282,6 +295,7 @@ func (c *Core) timer(now time.Time, out *service.Effects) {
 
 // down drops an unreachable wallet from every download.
 func (c *Core) down(now time.Time, peer common.Address, out *service.Effects) {
+	c.forgetHeld(peer)
 	for _, f := range c.fetches {
 		if p := f.provider(peer); p != nil && p.dropped == nil {
 			c.drop(now, f, p, ErrUnreachable, out)

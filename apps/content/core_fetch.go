@@ -24,8 +24,10 @@ import (
 //  3. Every answer is verified against the ID before a byte is written
 //     (Bao slice). A range that fails drops its provider (counted in
 //     Stats.Corrupt, EventDropped with ErrCorrupt) and queues again.
-//     A provider silent for RequestTimeout with a Get out, refusals and lost connections
-//     drop a provider too; providers can be added at any time.
+//     A provider silent for RequestTimeout with a Get out, refusals and
+//     lost connections drop a provider too; providers can be added at
+//     any time, and one dropped for lateness comes back after a
+//     back-off (core_providers.go, with the origin's shield).
 //  4. When the queue is empty, a range still in flight is asked of a
 //     quicker provider too once that copy would arrive in half the
 //     time the original still needs, or the original is overdue
@@ -70,6 +72,10 @@ type fetch struct {
 	ttfb   time.Duration
 	failed bool
 	fill   bool // started by a Want (fill)
+	// who: the first provider (the origin) is asked for holders, again
+	// at whoAt while too few are live (core_providers.go).
+	who   bool
+	whoAt time.Time
 	// ob is the outboard assembled from the verified slices, when
 	// every range is fetched by this core (not resumed from a record):
 	// then Finish need not hash the blob again (finishWith).
@@ -96,6 +102,10 @@ type prov struct {
 	first    time.Time     // its first answer
 	last     time.Time
 	dropped  error
+	holder   bool          // named by the origin's Who answer
+	retry    time.Time     // dropped for lateness: back then (core_providers.go)
+	backoff  time.Duration // the last back-off
+	strikes  int           // drops for lateness since its last answer
 }
 
 // lateAfter: a Get out for lateAfter times its provider's latency is
@@ -146,15 +156,20 @@ func (f *fetch) provider(w common.Address) *prov {
 }
 
 // addProvider adds w, or revives it if it was dropped for anything but
-// corruption.
-func (f *fetch) addProvider(w common.Address) {
+// corruption, or lateness while its back-off runs unless force (the
+// user named it again); it returns w's provider and whether it is new
+// or revived.
+func (f *fetch) addProvider(w common.Address, force bool) (*prov, bool) {
 	if p := f.provider(w); p != nil {
-		if !errors.Is(p.dropped, ErrCorrupt) {
-			p.dropped = nil
+		if p.dropped == nil || errors.Is(p.dropped, ErrCorrupt) || (!force && !p.retry.IsZero()) {
+			return p, false
 		}
-		return
+		p.dropped, p.retry = nil, time.Time{}
+		return p, true
 	}
-	f.provs = append(f.provs, &prov{w: w})
+	p := &prov{w: w}
+	f.provs = append(f.provs, p)
+	return p, true
 }
 
 func (c *Core) find(id ID) *fetch {
@@ -214,7 +229,7 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 	f.failed = false
 	for _, w := range cmd.Providers {
 		if w != c.cfg.Self {
-			f.addProvider(w)
+			f.addProvider(w, true)
 		}
 	}
 	if len(f.provs) == 0 {
@@ -224,14 +239,13 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 		for _, w := range cmd.Caches {
 			if w != c.cfg.Self && w != f.provs[0].w {
 				out.To(w, encWant(f.id, f.provs[0].w))
-				f.addProvider(w)
+				f.addProvider(w, true)
 			}
 		}
 	}
 	if cmd.AskHolders {
-		n := c.req()
-		c.asks[n] = ask{peer: f.provs[0].w, fetch: f.id}
-		out.To(f.provs[0].w, encWho(n, f.id))
+		f.who, f.whoAt = true, time.Time{}
+		c.askWho(now, f, out)
 	}
 	if f.size == 0 {
 		c.finish(now, f, out)
@@ -277,29 +291,40 @@ func (c *Core) fill(now time.Time, peer common.Address, m msg, out *service.Effe
 	}
 }
 
-// pump sends Gets until every live provider's window is full.
+// pump sends Gets until every live provider's window is full (the
+// origin's only while it is not shielded: core_providers.go).
 func (c *Core) pump(now time.Time, f *fetch, out *service.Effects) {
 	if f.failed {
 		return
 	}
+	waiting := c.readmit(now, f)
+	c.askWho(now, f, out)
+	shield := f.shielded()
 	live := make([]*prov, 0, len(f.provs))
 	for _, p := range f.provs {
-		if p.dropped == nil {
+		if p.dropped == nil && !(shield && f.isOrigin(p)) {
 			live = append(live, p)
 		}
 	}
+	if len(live) == 0 && waiting {
+		return // a provider comes back (wakeFetch)
+	}
 	if len(live) == 0 {
 		f.failed = true
+		c.releaseHeld(f.id, false, out)
 		out.Emit(Event{Kind: EventFailed, ID: f.id, Have: c.have(f), Size: f.size, Err: ErrNoProviders})
 		return
 	}
 	slices.SortStableFunc(live, func(a, b *prov) int { return cmp.Compare(b.rate, a.rate) })
 	if f.size < 0 {
 		for _, r := range c.reqs {
-			if r.f == f {
+			if r.f == f && !(shield && f.isOrigin(r.p)) {
 				return // the size probe is out
 			}
 		}
+		// None, or only at the origin, now shielded: the origin of a
+		// popular blob is the busiest provider, so a holder is asked
+		// too and the first answer proves the size.
 		c.send(now, f, live[0], -1, out)
 		return
 	}
@@ -425,7 +450,7 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 	} else if p.rate == 0 {
 		p.rate = float64(n) / max(now.Sub(q.sent).Seconds(), 1e-3)
 	}
-	p.last = now
+	p.last, p.strikes = now, 0
 	switch {
 	case p.first.IsZero():
 		p.first = now
@@ -434,6 +459,10 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 		p.lat = now.Sub(q.sent)
 	default:
 		p.lat = (7*p.lat + 3*now.Sub(q.sent)) / 10
+	}
+	if q.r < 0 && f.size >= 0 { // a second probe's answer
+		c.pump(now, f, out)
+		return
 	}
 	if q.r < 0 { // the size probe
 		if err := c.sized(f, size); err != nil {
@@ -444,6 +473,7 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 			c.finish(now, f, out)
 			return
 		}
+		c.serveHeld(f, out)
 		c.pump(now, f, out)
 		return
 	}
@@ -464,6 +494,7 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 	f.unsaved++
 	f.unsavedB += n
 	out.Emit(Event{Kind: EventProgress, ID: f.id, Peer: peer, Have: c.have(f), Size: f.size})
+	c.serveHeld(f, out)
 	if f.ndone == len(f.done) {
 		c.finish(now, f, out)
 		return
@@ -520,6 +551,9 @@ func (c *Core) drop(now time.Time, f *fetch, p *prov, why error, out *service.Ef
 	}
 	p.inflight = 0
 	if p.dropped == nil {
+		if errors.Is(why, ErrTimeout) {
+			c.backOff(now, p)
+		}
 		p.dropped = why
 		c.stats.Dropped++
 		out.Emit(Event{Kind: EventDropped, ID: f.id, Peer: p.w, Err: why})
@@ -554,6 +588,7 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 	}
 	if f.size == 0 {
 		if err := c.blobs.Begin(f.id, 0); err != nil {
+			c.releaseHeld(f.id, false, out)
 			out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
 			return
 		}
@@ -563,9 +598,11 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 		finish = func(id ID) error { return vf.finishWith(id, f.ob) }
 	}
 	if err := finish(f.id); err != nil {
+		c.releaseHeld(f.id, false, out)
 		out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
 		return
 	}
+	c.releaseHeld(f.id, true, out)
 	c.stats.Completed++
 	c.cacheAdd(now, f.id, f.size, out)
 	if f.public && c.cfg.Serve {
@@ -578,13 +615,17 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 	out.Emit(Event{Kind: EventDone, ID: f.id, Have: f.size, Size: f.size})
 }
 
-// progress record: i64 size | u8 public | u16 n | wallets | done bitmap.
+// progress record: i64 size | u8 flags (1 public, 2 asks holders) |
+// u16 n | wallets | done bitmap.
 func (c *Core) save(f *fetch, out *service.Effects) {
 	f.unsaved, f.unsavedB, f.recorded = 0, 0, true
 	b := binary.BigEndian.AppendUint64(nil, uint64(f.size))
 	pub := byte(0)
 	if f.public {
 		pub = 1
+	}
+	if f.who {
+		pub |= 2
 	}
 	b = binary.BigEndian.AppendUint16(append(b, pub), uint16(len(f.provs)))
 	for _, p := range f.provs {
@@ -605,7 +646,8 @@ func (c *Core) start(now time.Time, out *service.Effects) {
 	var fs []*fetch
 	c.st.Scan(keyFetch, func(k, v []byte) bool {
 		r := &reader{b: v}
-		f := &fetch{size: int64(r.u64()), public: r.u8() == 1, started: now, recorded: true}
+		size, fl := int64(r.u64()), r.u8()
+		f := &fetch{size: size, public: fl&1 != 0, who: fl&2 != 0, started: now, recorded: true}
 		copy(f.id[:], k[len(keyFetch):])
 		for range r.u16() {
 			f.provs = append(f.provs, &prov{w: common.BytesToAddress(r.take(20))})

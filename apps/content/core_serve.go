@@ -25,6 +25,9 @@ import (
 
 func (c *Core) serveGet(now time.Time, peer common.Address, m msg, out *service.Effects) {
 	size, done, err := c.blobs.Stat(m.id)
+	if (err != nil || !done) && c.servePartial(now, peer, m, out) {
+		return
+	}
 	if err != nil || !done {
 		out.To(peer, encFail(m.req, failNotFound))
 		return

@@ -86,11 +86,21 @@
 // and asks it for ranges too. A cache that does not hold the blob
 // fetches it from that publisher (at most maxFills at once; public
 // blobs only, as Get there is refused otherwise) and, once verified,
-// serves it and announces itself with Have; until then it refuses the
-// Gets (not found) and the download goes on without it. So the first
-// download of a segment fills its router's cache and the next ones
-// are served from there, ranked by measured throughput with the
-// publisher and mirrors.
+// serves it and announces itself with Have. While it fills it answers
+// Gets for the ranges it has verified and holds the others, fetching
+// their ranges first (core_partial.go). So the first download of a
+// segment fills its router's cache, each range crosses the publisher's
+// link once for the segment, and the next downloads are served from
+// there, ranked by measured throughput with the publisher and mirrors.
+//
+// # Many downloaders
+//
+// A download that asked the publisher for holders sends the publisher
+// no Gets while a holder is live, and asks again for holders while it
+// has few; a provider dropped only for lateness (busy, not lying) comes
+// back after a back-off (core_providers.go). TestSimCDN (-cdn.nodes
+// 2000) and TestSimCDNRouted (-cdn.routed) fail unless every download
+// completes.
 //
 // # Cache and pins
 //

@@ -32,6 +32,12 @@ type fakeNet struct {
 	queue  []fakeFrame
 	down   map[common.Address]bool
 	events []Event
+	// mute: frames from these nodes are lost on the way (a provider
+	// that goes silent without its connection dropping).
+	mute map[common.Address]bool
+	// until, if set, ends run once no frame is left and the next timer
+	// is past it.
+	until time.Time
 }
 
 type fakeNode struct {
@@ -48,7 +54,7 @@ type fakeFrame struct {
 }
 
 func newFakeNet(t testing.TB) *fakeNet {
-	return &fakeNet{t: t, now: time.Unix(1e9, 0), cores: map[common.Address]*fakeNode{}, down: map[common.Address]bool{}}
+	return &fakeNet{t: t, now: time.Unix(1e9, 0), cores: map[common.Address]*fakeNode{}, down: map[common.Address]bool{}, mute: map[common.Address]bool{}}
 }
 
 func addr(i byte) common.Address { return common.Address{19: i} }
@@ -106,6 +112,13 @@ func (n *fakeNet) do(w common.Address, cmd any) (any, error) {
 // set, in order per pair) until none is left, advancing the clock
 // 1 ms per frame and firing due timers.
 func (n *fakeNet) run(r *mrand.Rand, limit int) {
+	if !n.steps(r, limit) {
+		n.t.Fatalf("fake net: still busy after %d steps", limit)
+	}
+}
+
+// steps is run for at most limit steps; it says whether it finished.
+func (n *fakeNet) steps(r *mrand.Rand, limit int) bool {
 	for i := 0; i < limit; i++ {
 		if len(n.queue) == 0 {
 			var next time.Time
@@ -115,8 +128,8 @@ func (n *fakeNet) run(r *mrand.Rand, limit int) {
 					next, who = fn.due, w
 				}
 			}
-			if next.IsZero() {
-				return
+			if next.IsZero() || (!n.until.IsZero() && next.After(n.until)) {
+				return true
 			}
 			n.now = next
 			n.cores[who].due = time.Time{}
@@ -140,12 +153,12 @@ func (n *fakeNet) run(r *mrand.Rand, limit int) {
 			n.handle(f.to, service.Input{Kind: service.Down, Peer: f.from})
 			continue
 		}
-		if n.down[f.to] {
+		if n.down[f.to] || n.mute[f.from] {
 			continue
 		}
 		n.handle(f.to, service.Input{Kind: service.Frame, Peer: f.from, Frame: f.b})
 	}
-	n.t.Fatalf("fake net: still busy after %d steps", limit)
+	return false
 }
 
 func randomBytes(r *mrand.Rand, n int) []byte {
