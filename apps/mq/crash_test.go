@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -21,6 +20,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/anynet/anynet/apps/mq/mqtest"
 	"github.com/anynet/anynet/naming"
 )
 
@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 	case os.Getenv(crashHostEnv) != "":
 		crashHost(os.Getenv(crashHostEnv), os.Getenv(crashAddrEnv))
 	case os.Getenv(crashConsumerEnv) != "":
-		crashConsumer(os.Getenv(crashConsumerEnv), os.Getenv(crashAddrEnv))
+		mqtest.Consume(os.Getenv(crashConsumerEnv), "nats://"+os.Getenv(crashAddrEnv))
 	default:
 		os.Exit(m.Run())
 	}
@@ -91,82 +91,6 @@ func crashHost(dir, addr string) {
 			os.Exit(1)
 		}
 		go s.ServeConn(c, h.addr)
-	}
-}
-
-// loadProcessed reads the ids in file, cutting a line a kill left half
-// written.
-func loadProcessed(file string) (map[string]bool, []string, error) {
-	b, err := os.ReadFile(file)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, nil, err
-	}
-	if i := bytes.LastIndexByte(b, '\n'); i+1 != len(b) {
-		b = b[:i+1]
-		if err := os.Truncate(file, int64(len(b))); err != nil {
-			return nil, nil, err
-		}
-	}
-	seen := map[string]bool{}
-	var order []string
-	for _, id := range strings.Fields(string(b)) {
-		seen[id] = true
-		order = append(order, id)
-	}
-	return seen, order, nil
-}
-
-// crashConsumer processes JOBS with the durable consumer "work": a
-// message's id is appended to file (its processing) unless file already
-// has it, then the message is acked. It runs until killed.
-func crashConsumer(file, addr string) {
-	seen, _, err := loadProcessed(file)
-	if err != nil {
-		fmt.Println("error", err)
-		os.Exit(1)
-	}
-	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		fmt.Println("error", err)
-		os.Exit(1)
-	}
-	dups, _ := os.OpenFile(file+".dups", os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	nc, err := nats.Connect("nats://"+addr, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond),
-		nats.RetryOnFailedConnect(true))
-	if err != nil {
-		fmt.Println("error", err)
-		os.Exit(1)
-	}
-	js, _ := jetstream.New(nc)
-	fmt.Println("ready")
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		cons, err := js.Consumer(ctx, "JOBS", "work")
-		cancel()
-		if err != nil {
-			time.Sleep(100 * time.Millisecond)
-			continue
-		}
-		for {
-			b, err := cons.Fetch(200, jetstream.FetchMaxWait(time.Second))
-			if err != nil {
-				break
-			}
-			for m := range b.Messages() {
-				id := m.Headers().Get(jetstream.MsgIDHeader)
-				if seen[id] {
-					fmt.Fprintln(dups, id)
-				} else {
-					fmt.Fprintln(f, id) // one write: a kill leaves it whole or cut
-					seen[id] = true
-				}
-				m.Ack()
-			}
-			if b.Error() != nil && !errors.Is(b.Error(), nats.ErrTimeout) {
-				break
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -324,7 +248,7 @@ killing:
 	var order []string
 	var seen map[string]bool
 	for {
-		seen, order, err = loadProcessed(processed)
+		seen, order, err = mqtest.LoadProcessed(processed)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,7 @@ package pay
 import (
 	"context"
 	"math/big"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,39 +15,27 @@ import (
 	"github.com/anynet/anynet/apps/internal/apptest"
 )
 
-// sameNonce makes the first two callers of PendingNonceAt wait for each
-// other, so two senders of one wallet take the same nonce.
-type sameNonce struct {
+// staleNonce answers the first PendingNonceAt with the nonce before the
+// wallet's pending one: the nonce another sender of the wallet (the CLI
+// next to its daemon) has just used. Two senders racing for one nonce
+// are naming's TestSameWalletTwoSenders (naming.RetryTakenNonce).
+type staleNonce struct {
 	Backend
-	mu    sync.Mutex
-	first []uint64
-	both  chan struct{}
+	calls atomic.Int32
 }
 
-func (s *sameNonce) PendingNonceAt(ctx context.Context, a common.Address) (uint64, error) {
+func (s *staleNonce) PendingNonceAt(ctx context.Context, a common.Address) (uint64, error) {
 	nonce, err := s.Backend.PendingNonceAt(ctx, a)
-	s.mu.Lock()
-	waiting := len(s.first) < 2
-	if waiting {
-		if s.first = append(s.first, nonce); len(s.first) == 2 {
-			close(s.both)
-		}
-	}
-	s.mu.Unlock()
-	if waiting {
-		select {
-		case <-s.both:
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		}
+	if s.calls.Add(1) == 1 && nonce > 0 {
+		nonce--
 	}
 	return nonce, err
 }
 
-// TestSameWalletTwoSenders: two Chains of one wallet (the CLI next to
-// its daemon, each with its own lock) send at once and take the same
-// nonce; both transactions land, the later one with a fresh nonce.
-func TestSameWalletTwoSenders(t *testing.T) {
+// TestTakenNonceSentAgain: a Chain that signs with a nonce another
+// sender of its wallet took first (the pool answers "nonce too low")
+// signs again with a fresh one, and the transaction lands.
+func TestTakenNonceSentAgain(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	ch := apptest.NewChain(t)
@@ -56,27 +44,20 @@ func TestSameWalletTwoSenders(t *testing.T) {
 	if err := ch.Emb.Fund(ctx, w.Address()); err != nil {
 		t.Fatal(err)
 	}
-	b := &sameNonce{Backend: ch.Emb.Chain.Client(), both: make(chan struct{})}
-	to := []common.Address{common.HexToAddress("0x1111"), common.HexToAddress("0x2222")}
-	errs := make(chan error, len(to))
-	for _, a := range to {
-		c := NewChain(b, ch.ChainID, common.Address{})
-		go func() {
-			_, err := c.Transact(ctx, w, &a, big.NewInt(1000), nil)
-			errs <- err
-		}()
+	other := NewChain(ch.Emb.Chain.Client(), ch.ChainID, common.Address{})
+	first, second := common.HexToAddress("0x1111"), common.HexToAddress("0x2222")
+	if _, err := other.Transact(ctx, w, &first, big.NewInt(1000), nil); err != nil {
+		t.Fatalf("the other sender: %v", err)
 	}
-	for range to {
-		if err := <-errs; err != nil {
-			t.Fatalf("a sender of the same wallet: %v", err)
-		}
+	b := &staleNonce{Backend: ch.Emb.Chain.Client()}
+	if _, err := NewChain(b, ch.ChainID, common.Address{}).Transact(ctx, w, &second, big.NewInt(1000), nil); err != nil {
+		t.Fatalf("a sender of the same wallet with a taken nonce: %v", err)
 	}
-	if b.first[0] != b.first[1] {
-		t.Fatalf("the senders took nonces %v: the test proves nothing", b.first)
+	if n := b.calls.Load(); n < 2 {
+		t.Fatalf("PendingNonceAt asked %d times: the taken nonce was never tried, the test proves nothing", n)
 	}
-	c := NewChain(b, ch.ChainID, common.Address{})
-	for _, a := range to {
-		if got, err := c.Balance(ctx, common.Address{}, a); err != nil || got.Cmp(big.NewInt(1000)) != 0 {
+	for _, a := range []common.Address{first, second} {
+		if got, err := other.Balance(ctx, common.Address{}, a); err != nil || got.Cmp(big.NewInt(1000)) != 0 {
 			t.Fatalf("%s holds %v, %v; want 1000 wei", a, got, err)
 		}
 	}

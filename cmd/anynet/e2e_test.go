@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/apps/mq/mqtest"
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/cmd/anynet/internal/keyproc"
@@ -38,7 +39,7 @@ func TestMain(m *testing.M) {
 		os.Exit(keyproc.Main(os.Stdin, os.Stdout))
 	}
 	if f := os.Getenv(mqCrashConsumerEnv); f != "" { // TestMQCrashKill9Node's consumer
-		mqCrashConsumer(f, os.Getenv(mqCrashURLEnv))
+		mqtest.Consume(f, os.Getenv(mqCrashURLEnv))
 	}
 	code := m.Run()
 	if built.dir != "" {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -22,6 +21,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/anynet/anynet/apps/mq/mqtest"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 )
 
@@ -32,88 +32,12 @@ import (
 // the build.
 var mqCrashTotal = flag.Int("mq.crash-total", 5000, "messages TestMQCrashKill9Node publishes (the issue's crash test: 100000)")
 
-// The crash consumer child (the test binary re-executed): it processes
-// the durable consumer "work" of JOBS through MQ_CRASH_URL, appending a
-// message's id to the file MQ_CRASH_CONSUMER unless the file already
-// has it (a redelivery: appended to FILE.dups instead), then acks.
+// The crash consumer child (the test binary re-executed) runs
+// mqtest.Consume on the file MQ_CRASH_CONSUMER through MQ_CRASH_URL.
 const (
 	mqCrashConsumerEnv = "MQ_CRASH_CONSUMER"
 	mqCrashURLEnv      = "MQ_CRASH_URL"
 )
-
-// loadProcessedIDs reads the ids in file, cutting a line a kill left half
-// written.
-func loadProcessedIDs(file string) (map[string]bool, []string, error) {
-	b, err := os.ReadFile(file)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, nil, err
-	}
-	if i := bytes.LastIndexByte(b, '\n'); i+1 != len(b) {
-		b = b[:i+1]
-		if err := os.Truncate(file, int64(len(b))); err != nil {
-			return nil, nil, err
-		}
-	}
-	seen := map[string]bool{}
-	var order []string
-	for _, id := range strings.Fields(string(b)) {
-		seen[id] = true
-		order = append(order, id)
-	}
-	return seen, order, nil
-}
-
-// mqCrashConsumer is the consumer child's body; it runs until killed.
-func mqCrashConsumer(file, url string) {
-	fail := func(err error) { fmt.Println("error", err); os.Exit(1) }
-	seen, _, err := loadProcessedIDs(file)
-	if err != nil {
-		fail(err)
-	}
-	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		fail(err)
-	}
-	dups, err := os.OpenFile(file+".dups", os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
-	if err != nil {
-		fail(err)
-	}
-	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond), nats.RetryOnFailedConnect(true))
-	if err != nil {
-		fail(err)
-	}
-	js, _ := jetstream.New(nc)
-	fmt.Println("ready")
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		cons, err := js.Consumer(ctx, "JOBS", "work")
-		cancel()
-		if err != nil {
-			time.Sleep(100 * time.Millisecond)
-			continue
-		}
-		for {
-			b, err := cons.Fetch(200, jetstream.FetchMaxWait(time.Second))
-			if err != nil {
-				break
-			}
-			for m := range b.Messages() {
-				id := m.Headers().Get(jetstream.MsgIDHeader)
-				if seen[id] {
-					fmt.Fprintln(dups, id)
-				} else {
-					fmt.Fprintln(f, id) // one write: a kill leaves it whole or cut
-					seen[id] = true
-				}
-				m.Ack()
-			}
-			if b.Error() != nil && !errors.Is(b.Error(), nats.ErrTimeout) {
-				break
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // startMQConsumer starts the consumer child and waits for its "ready".
 func startMQConsumer(t *testing.T, file, url string) *exec.Cmd {
@@ -309,7 +233,7 @@ killing:
 		seen  map[string]bool
 	)
 	for {
-		seen, order, err = loadProcessedIDs(processed)
+		seen, order, err = mqtest.LoadProcessed(processed)
 		if err != nil {
 			t.Fatal(err)
 		}

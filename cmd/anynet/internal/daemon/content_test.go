@@ -14,7 +14,6 @@ import (
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
-	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // TestContentCacheAndMirrors drives caching and mirrors through the
@@ -41,16 +40,8 @@ func TestContentCacheAndMirrors(t *testing.T) {
 	emb, dir := testChain(t)
 	start := func(name string, c config.Config) (*Daemon, *control.Client) {
 		t.Helper()
-		key, _ := crypto.GenerateKey()
-		c.Name, c.Dir = name, filepath.Join(dir, name)
-		c.Listen, c.Chain = "127.0.0.1:0", "embedded"
-		os.MkdirAll(c.Dir, 0o700)
-		d, err := Start(ctx, Options{Config: c, Key: key, Embedded: emb})
-		if err != nil {
-			t.Fatalf("start %s: %v", name, err)
-		}
-		t.Cleanup(func() { d.Close() })
-		waitFor(t, name+" on chain", func() bool { ok, _ := d.Ready(); return ok })
+		c.Name = name
+		d := startNode(t, emb, dir, name, Options{Config: c})
 		return d, serve(t, d)
 	}
 	router, cr := start("cache", config.Config{RoutePrefix: "2a.1/128"})

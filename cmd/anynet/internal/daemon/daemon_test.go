@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
@@ -21,37 +20,9 @@ import (
 // pair starts two daemons, alice and bob, on one shared embedded chain.
 func pair(t *testing.T) (alice, bob *Daemon) {
 	t.Helper()
-	ctx := context.Background()
 	emb, dir := testChain(t)
-	start := func(name string) *Daemon {
-		key, _ := crypto.GenerateKey()
-		mdir := filepath.Join(dir, name)
-		os.MkdirAll(mdir, 0o700)
-		d, err := Start(ctx, Options{
-			Config:   config.Config{Dir: mdir, Name: name, Listen: "127.0.0.1:0", Chain: "embedded"},
-			Key:      key,
-			Embedded: emb,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		return d
-	}
-	alice, bob = start("alice"), start("bob")
-	for _, d := range []*Daemon{alice, bob} {
-		deadline := time.Now().Add(time.Minute)
-		for {
-			ok, last := d.Ready()
-			if ok {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("not on chain: %v", last)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
+	alice = startNode(t, emb, dir, "alice", Options{Config: config.Config{Name: "alice"}})
+	bob = startNode(t, emb, dir, "bob", Options{Config: config.Config{Name: "bob"}})
 	return alice, bob
 }
 
@@ -171,23 +142,7 @@ func TestOfflineChat(t *testing.T) {
 	emb, dir := testChain(t)
 	start := func(cfg config.Config, key *ecdsa.PrivateKey) *Daemon {
 		t.Helper()
-		cfg.Dir = filepath.Join(dir, cfg.Name)
-		cfg.Listen, cfg.Chain = "127.0.0.1:0", "embedded"
-		os.MkdirAll(cfg.Dir, 0o700)
-		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-			ok, last := d.Ready()
-			if ok {
-				return d
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s not on chain: %v", cfg.Name, last)
-			}
-		}
+		return startNode(t, emb, dir, cfg.Name, Options{Config: cfg, Key: key})
 	}
 	keys := map[string]*ecdsa.PrivateKey{}
 	for _, n := range []string{"alice", "bob", "carol"} {
@@ -238,20 +193,7 @@ func TestChatAfterRestartOnNewPort(t *testing.T) {
 	emb, dir := testChain(t)
 	start := func(name string, key *ecdsa.PrivateKey) *Daemon {
 		t.Helper()
-		cfg := config.Config{Name: name, Dir: filepath.Join(dir, name), Listen: "127.0.0.1:0", Chain: "embedded"}
-		os.MkdirAll(cfg.Dir, 0o700)
-		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-			if ok, last := d.Ready(); ok {
-				return d
-			} else if time.Now().After(deadline) {
-				t.Fatalf("%s not on chain: %v", name, last)
-			}
-		}
+		return startNode(t, emb, dir, name, Options{Config: config.Config{Name: name}, Key: key})
 	}
 	aKey, _ := crypto.GenerateKey()
 	bKey, _ := crypto.GenerateKey()

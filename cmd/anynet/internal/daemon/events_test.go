@@ -5,15 +5,12 @@ package daemon
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/transport"
-	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // TestEvents: what happens on two real daemons is journaled: each meets
@@ -106,21 +103,7 @@ func TestPeerEvents(t *testing.T) {
 	emb, dir := testChain(t)
 	start := func(name string, timers transport.Timers) *Daemon {
 		t.Helper()
-		key, _ := crypto.GenerateKey()
-		cfg := config.Config{Name: name, Dir: filepath.Join(dir, name), Listen: "127.0.0.1:0", Chain: "embedded"}
-		os.MkdirAll(cfg.Dir, 0o700)
-		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb, Timers: timers})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-			if ok, last := d.Ready(); ok {
-				return d
-			} else if time.Now().After(deadline) {
-				t.Fatalf("%s not on chain: %v", name, last)
-			}
-		}
+		return startNode(t, emb, dir, name, Options{Config: config.Config{Name: name}, Timers: timers})
 	}
 	// alice gives a silent peer up after 1.5 s rather than 90.
 	alice := start("alice", transport.Timers{KeepaliveTimeout: 250 * time.Millisecond, RekeyTimeout: 250 * time.Millisecond, HandshakeGiveUp: 1500 * time.Millisecond})

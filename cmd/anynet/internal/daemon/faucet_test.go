@@ -41,20 +41,6 @@ func startAt(t *testing.T, dir, name, chainURL, serve string) *Daemon {
 	return d
 }
 
-// waitReady waits (a minute at most) until d's entry and name are on chain.
-func waitReady(t *testing.T, d *Daemon) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		ok, last := d.Ready()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not on chain: %v", d.cfg.Name, last)
-		}
-	}
-}
-
 // TestRemoteChainFaucet: alice serves her embedded chain; bob joins by URL
 // with an empty wallet, funds it from alice's faucet by himself, publishes
 // and registers his name, and the two resolve each other.

@@ -6,11 +6,8 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
@@ -30,21 +27,7 @@ func TestMailConsentKeys(t *testing.T) {
 	emb, dir := testChain(t)
 	start := func(cfg config.Config, key *ecdsa.PrivateKey) *Daemon {
 		t.Helper()
-		cfg.Dir = filepath.Join(dir, cfg.Name)
-		cfg.Listen, cfg.Chain = "127.0.0.1:0", "embedded"
-		os.MkdirAll(cfg.Dir, 0o700)
-		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-			if ok, last := d.Ready(); ok {
-				return d
-			} else if time.Now().After(deadline) {
-				t.Fatalf("%s not on chain: %v", cfg.Name, last)
-			}
-		}
+		return startNode(t, emb, dir, cfg.Name, Options{Config: cfg, Key: key})
 	}
 	ak, _ := crypto.GenerateKey()
 	bk, _ := crypto.GenerateKey()

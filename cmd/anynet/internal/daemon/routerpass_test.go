@@ -9,8 +9,6 @@ import (
 	"errors"
 	"log/slog"
 	"math/big"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -58,18 +56,11 @@ func TestRouterPass(t *testing.T) {
 	logs := map[string]*syncBuffer{}
 	start := func(name string, key *ecdsa.PrivateKey, c config.Config) *Daemon {
 		t.Helper()
-		if key == nil {
-			key, _ = crypto.GenerateKey()
-		}
-		c.Dir = filepath.Join(dir, name)
-		c.Listen, c.Chain = "127.0.0.1:0", "embedded"
-		os.MkdirAll(c.Dir, 0o700)
 		logs[name] = &syncBuffer{}
-		d, err := Start(ctx, Options{Config: c, Key: key, Embedded: emb, Logger: slog.New(slog.NewTextHandler(logs[name], nil))})
+		d, err := launch(t, emb, dir, name, Options{Config: c, Key: key, Logger: slog.New(slog.NewTextHandler(logs[name], nil))})
 		if err != nil {
 			t.Fatalf("start %s: %v", name, err)
 		}
-		t.Cleanup(func() { d.Close() })
 		return d
 	}
 	announced := func(d *Daemon) PassAnnounced {

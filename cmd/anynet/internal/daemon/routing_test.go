@@ -5,8 +5,6 @@ package daemon
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -43,15 +41,7 @@ func TestRouted(t *testing.T) {
 	ctx := context.Background()
 	emb, dir := testChain(t)
 	start := func(name string, c config.Config) (*Daemon, error) {
-		key, _ := crypto.GenerateKey()
-		c.Dir = filepath.Join(dir, name)
-		c.Listen, c.Chain = "127.0.0.1:0", "embedded"
-		os.MkdirAll(c.Dir, 0o700)
-		d, err := Start(ctx, Options{Config: c, Key: key, Embedded: emb})
-		if err == nil {
-			t.Cleanup(func() { d.Close() })
-		}
-		return d, err
+		return launch(t, emb, dir, name, Options{Config: c})
 	}
 	ready := func(d *Daemon) {
 		waitFor(t, "publish", func() bool { ok, _ := d.Ready(); return ok })

@@ -9,11 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
@@ -34,23 +31,8 @@ func TestVPN(t *testing.T) {
 		keys[n], _ = crypto.GenerateKey()
 	}
 	start := func(name string, cfg config.Config) *Daemon {
-		key := keys[name]
-		cfg.Dir = filepath.Join(dir, name)
-		cfg.Listen, cfg.Chain = "127.0.0.1:0", "embedded"
-		os.MkdirAll(cfg.Dir, 0o700)
-		d, err := Start(ctx, Options{Config: cfg, Key: key, Embedded: emb})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		deadline := time.Now().Add(time.Minute)
-		for ok, last := d.Ready(); !ok; ok, last = d.Ready() {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s not on chain: %v", name, last)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		return d
+		t.Helper()
+		return startNode(t, emb, dir, name, Options{Config: cfg, Key: keys[name]})
 	}
 	clientWallet := crypto.PubkeyToAddress(keys["client"].PublicKey)
 	exit := start("exit", config.Config{Exit: true, ExitAllow: []string{"127.0.0.0/8"}, ExitRegion: "lab", ExitPrice: "free",
