@@ -2,6 +2,7 @@ package runner
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -115,34 +116,63 @@ func (c *conn) readLoop(r *Runner) {
 		c.close()
 		r.put(r.ctx, input{gone: c})
 	}()
-	var head [4]byte
 	for {
-		if _, err := io.ReadFull(c.nc, head[:]); err != nil {
+		f, err := readFrame(c.nc, r.cfg.MaxFrame, r.cfg.Refuse != nil, r.cfg.Frames)
+		if err != nil {
+			if errors.Is(err, errFrameSize) {
+				r.log.Debug("frame refused", "peer", c.peer, "err", err)
+			}
 			return
 		}
-		n := binary.BigEndian.Uint32(head[:])
-		if n > uint32(r.cfg.MaxFrame) && n <= discardLimit && r.cfg.Refuse != nil {
-			first := make([]byte, min(n, 40))
-			if _, err := io.ReadFull(c.nc, first); err != nil {
-				return
-			}
-			if _, err := io.CopyN(io.Discard, c.nc, int64(n)-int64(len(first))); err != nil {
-				return
-			}
-			c.send(r.cfg.Refuse(first, int(n)))
+		if f.frame == nil {
+			c.send(r.cfg.Refuse(f.head, f.size))
 			continue
 		}
-		if n == 0 || n > uint32(r.cfg.MaxFrame) {
-			r.log.Debug("frame refused", "peer", c.peer, "len", n, "err", fmt.Errorf("outside 1…%d", r.cfg.MaxFrame))
-			return
-		}
-		f := r.cfg.Frames.Get(int(n))
-		if _, err := io.ReadFull(c.nc, f); err != nil {
-			r.cfg.Frames.Put(f)
-			return
-		}
-		if r.put(r.ctx, input{in: service.Input{Kind: service.Frame, Peer: c.peer, Frame: f}}) != nil {
+		if r.put(r.ctx, input{in: service.Input{Kind: service.Frame, Peer: c.peer, Frame: f.frame}}) != nil {
 			return
 		}
 	}
+}
+
+// errFrameSize: a frame's length is 0 or over the limit (and not one
+// to skip).
+var errFrameSize = errors.New("frame length out of range")
+
+// frameIn is what readFrame read: a frame, or the head and size of a
+// frame over the limit that it skipped.
+type frameIn struct {
+	frame []byte // from Frames.Get; nil: skipped
+	head  []byte // a skipped frame's first bytes (up to 40)
+	size  int    // a skipped frame's length
+}
+
+// readFrame reads one frame (u32 length, then that many bytes, 1 to
+// maxFrame) from rd. A longer frame, up to discardLimit, is skipped when
+// skip is set (its head kept for an answer); any other length is
+// errFrameSize.
+func readFrame(rd io.Reader, maxFrame int, skip bool, frames *Frames) (frameIn, error) {
+	var head [4]byte
+	if _, err := io.ReadFull(rd, head[:]); err != nil {
+		return frameIn{}, err
+	}
+	n := binary.BigEndian.Uint32(head[:])
+	if n > uint32(maxFrame) && n <= discardLimit && skip {
+		first := make([]byte, min(n, 40))
+		if _, err := io.ReadFull(rd, first); err != nil {
+			return frameIn{}, err
+		}
+		if _, err := io.CopyN(io.Discard, rd, int64(n)-int64(len(first))); err != nil {
+			return frameIn{}, err
+		}
+		return frameIn{head: first, size: int(n)}, nil
+	}
+	if n == 0 || n > uint32(maxFrame) {
+		return frameIn{}, fmt.Errorf("%w: %d outside 1…%d", errFrameSize, n, maxFrame)
+	}
+	f := frames.Get(int(n))
+	if _, err := io.ReadFull(rd, f); err != nil {
+		frames.Put(f)
+		return frameIn{}, err
+	}
+	return frameIn{frame: f}, nil
 }
