@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
+	"encoding/binary"
 	"io"
 	"net"
 	"testing"
@@ -120,15 +121,7 @@ func TestLinkReceipts(t *testing.T) {
 	a, aKey := rn.member(t, ctx, false)
 	b, bKey := rn.member(t, ctx, false)
 	g, gKey := rn.member(t, ctx, false)
-	for _, h := range []*stack.Node{a, b, g} {
-		for !h.Attached() {
-			select {
-			case <-ctx.Done():
-				t.Fatal("hosts did not attach to the router")
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}
+	waitAttached(t, ctx, a, b, g)
 
 	const epochLen = 12 * time.Second
 	params := DefaultParams()
@@ -160,46 +153,8 @@ func TestLinkReceipts(t *testing.T) {
 
 	// B reads what A sends and answers with a reply of its own.
 	const toB, toA = 1 << 20, 256 << 10
-	l, err := b.Listen("tcp", ":7000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func(conn net.Conn) {
-				defer conn.Close()
-				var n [4]byte
-				if _, err := io.ReadFull(conn, n[:]); err != nil {
-					return
-				}
-				size := int(n[0])<<24 | int(n[1])<<16 | int(n[2])<<8 | int(n[3])
-				if _, err := io.CopyN(io.Discard, conn, int64(size)); err != nil {
-					return
-				}
-				conn.Write(make([]byte, toA))
-			}(conn)
-		}
-	}()
-	flow := func(size, reply int) {
-		t.Helper()
-		conn, err := a.Dial(ctx, "tcp", b.Addr().Hex()+":7000")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if _, err := conn.Write(append([]byte{byte(size >> 24), byte(size >> 16), byte(size >> 8), byte(size)}, make([]byte, size)...)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.CopyN(io.Discard, conn, int64(reply)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	flow(1024, toA) // warm up: handshakes, DID lookups, the relay services' connections
+	flow := sizedFlows(t, ctx, a, b, toA)
+	flow(1024) // warm up: handshakes, DID lookups, the relay services' connections
 	if _, ok := b.DirectPath(a.Addr()); ok {
 		t.Fatal("A and B punched a direct path")
 	}
@@ -209,7 +164,7 @@ func TestLinkReceipts(t *testing.T) {
 	fwdAB0, _ := forwarded(r, a.Addr(), b.Addr())
 	fwdBA0, _ := forwarded(r, b.Addr(), a.Addr())
 	rSt0, aSt0, bSt0 := r.LinkStats(), a.LinkStats(), b.LinkStats()
-	flow(toB, toA)
+	flow(toB)
 	// Let the flow's last frames and acknowledgements land, and the
 	// meters' quiescent receipts go out.
 	time.Sleep(500 * time.Millisecond)
@@ -321,5 +276,64 @@ func TestLinkReceipts(t *testing.T) {
 	}
 	if sc, _ := Compute(oneSided, params).Of(r.Addr()); sc.Delivered != min(bSent, aRecv) || sc.Unmatched < aSent {
 		t.Fatalf("A's receipt alone: %d delivered (want %d), %d unmatched", sc.Delivered, min(bSent, aRecv), sc.Unmatched)
+	}
+}
+
+// waitAttached waits until every host is attached to its router.
+func waitAttached(t *testing.T, ctx context.Context, hosts ...*stack.Node) {
+	t.Helper()
+	for _, h := range hosts {
+		for !h.Attached() {
+			select {
+			case <-ctx.Done():
+				t.Fatal("hosts did not attach to their routers")
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// sizedFlows serves on b's port 7000: each connection sends a u32 size
+// and that many bytes, and gets reply bytes back. The returned flow
+// runs one such connection from a.
+func sizedFlows(t *testing.T, ctx context.Context, a, b *stack.Node, reply int) (flow func(size int)) {
+	t.Helper()
+	l, err := b.Listen("tcp", ":7000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func(conn net.Conn) {
+				defer conn.Close()
+				var n [4]byte
+				if _, err := io.ReadFull(conn, n[:]); err != nil {
+					return
+				}
+				if _, err := io.CopyN(io.Discard, conn, int64(binary.BigEndian.Uint32(n[:]))); err != nil {
+					return
+				}
+				conn.Write(make([]byte, reply))
+			}(conn)
+		}
+	}()
+	return func(size int) {
+		t.Helper()
+		conn, err := a.Dial(ctx, "tcp", b.Addr().Hex()+":7000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := conn.Write(append(binary.BigEndian.AppendUint32(nil, uint32(size)), make([]byte, size)...)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.CopyN(io.Discard, conn, int64(reply)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
-	"io"
-	"net"
 	"net/netip"
 	"slices"
 	"testing"
@@ -148,25 +146,24 @@ func twoRouters(t *testing.T, offPath bool) {
 	a := ma.up(t, ctx, c, sub1, link.Routing{Routers: []link.RouterPeer{m1.peer()}, DisablePunch: true})
 	g := mg.up(t, ctx, c, sub1, link.Routing{Routers: []link.RouterPeer{m1.peer()}, DisablePunch: true})
 	b := mb.up(t, ctx, c, sub2, link.Routing{Routers: []link.RouterPeer{m2.peer()}, DisablePunch: true})
-	for _, h := range []*stack.Node{a, b, g} {
-		for !h.Attached() {
-			select {
-			case <-ctx.Done():
-				t.Fatal("hosts did not attach to their routers")
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	}
+	waitAttached(t, ctx, a, b, g)
 
 	const epochLen = 12 * time.Second
 	params := DefaultParams()
 	params.MinProbes, params.WarnPPM, params.SuspendPPM, params.BoundZ = 0, 0, 0, 0 // availability is not judged here
+	meters := map[*stack.Node]LinkMeter{}                                           // a host's meter other than its node's
+	if offPath {
+		meters[b] = colludingMeter{b, r3.Addr()}
+	}
 	start := func(n *stack.Node, key *ecdsa.PrivateKey, roles Roles, ev *events) *Service {
 		cfg := ServiceConfig{Host: n, Wallet: pay.NewKeyWallet(key), Roles: roles, Store: &service.Memory{},
 			Epoch: epochLen, Grace: time.Second, Guardians: []common.Address{g.Addr()}, Params: params,
 			OnEvent: ev.add, MeterEvery: 100 * time.Millisecond}
 		if roles == 0 {
 			cfg.LinkMeter = n
+			if m, ok := meters[n]; ok {
+				cfg.LinkMeter = m
+			}
 		}
 		svc, err := StartService(cfg)
 		if err != nil {
@@ -177,65 +174,17 @@ func twoRouters(t *testing.T, offPath bool) {
 	}
 	gEv := newEvents()
 	start(a, ma.key, 0, newEvents())
+	start(b, mb.key, 0, newEvents())
 	if offPath {
-		bEv := newEvents()
-		cfg := ServiceConfig{Host: b, Wallet: pay.NewKeyWallet(mb.key), Store: &service.Memory{},
-			Epoch: epochLen, Grace: time.Second, Guardians: []common.Address{g.Addr()}, Params: params,
-			OnEvent: bEv.add, MeterEvery: 100 * time.Millisecond, LinkMeter: colludingMeter{b, r3.Addr()}}
-		svc, err := StartService(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { svc.Close() })
 		start(r3, m3.key, RoleEdge, newEvents())
-	} else {
-		start(b, mb.key, 0, newEvents())
 	}
 	rs := start(r1, m1.key, RoleEdge, newEvents())
 	start(r2, m2.key, RoleEdge, newEvents())
 	start(g, mg.key, RoleGuardian, gEv)
 
 	const toB, toA = 1 << 20, 256 << 10
-	l, err := b.Listen("tcp", ":7000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func(conn net.Conn) {
-				defer conn.Close()
-				var n [4]byte
-				if _, err := io.ReadFull(conn, n[:]); err != nil {
-					return
-				}
-				size := int(n[0])<<24 | int(n[1])<<16 | int(n[2])<<8 | int(n[3])
-				if _, err := io.CopyN(io.Discard, conn, int64(size)); err != nil {
-					return
-				}
-				conn.Write(make([]byte, toA))
-			}(conn)
-		}
-	}()
-	flow := func(size, reply int) {
-		t.Helper()
-		conn, err := a.Dial(ctx, "tcp", b.Addr().Hex()+":7000")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		if _, err := conn.Write(append([]byte{byte(size >> 24), byte(size >> 16), byte(size >> 8), byte(size)}, make([]byte, size)...)); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.CopyN(io.Discard, conn, int64(reply)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	flow(1024, toA) // warm up: handshakes, DID lookups, the routers each host learns from the other
+	flow := sizedFlows(t, ctx, a, b, toA)
+	flow(1024) // warm up: handshakes, DID lookups, the routers each host learns from the other
 	if _, ok := b.DirectPath(a.Addr()); ok {
 		t.Fatal("A and B punched a direct path")
 	}
@@ -258,7 +207,7 @@ func twoRouters(t *testing.T, offPath bool) {
 	type fw struct{ ab, ba uint64 }
 	snap := func(r *stack.Node) fw { return fw{fwdLoc(r, a, b), fwdLoc(r, b, a)} }
 	f10, f20 := snap(r1), snap(r2)
-	flow(toB, toA)
+	flow(toB)
 	time.Sleep(500 * time.Millisecond)
 	f11, f21 := snap(r1), snap(r2)
 	if got := rs.Epoch(time.Now()); got != epoch {
