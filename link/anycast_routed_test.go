@@ -23,7 +23,10 @@ func TestAnycastRouted(t *testing.T) {
 	r1, r2 := s.add("r1", "2a.1/128"), s.add("r2", "2a.2/128")
 	c, x, y := s.add("c", "2a.1/128"), s.add("x", "2a.1/128"), s.add("y", "2a.2/128")
 	y.wallet, y.signer = x.wallet, x.signer // one wallet, two node keys
-	s.nw.SetDelay(r1.addr, r2.addr, 40*time.Millisecond)
+	// y's extra hop costs 300 ms each way: the instances are told apart
+	// by measured handshake round trips, which under -race on a loaded
+	// machine vary by a few hundred ms (40 ms let y win at times).
+	s.nw.SetDelay(r1.addr, r2.addr, 300*time.Millisecond)
 	s.up(r1, link.RoleRouter, "r2")
 	s.up(r2, link.RoleRouter, "r1")
 	s.up(c, link.RoleHost, "r1")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -12,8 +11,9 @@ import (
 	"github.com/anynet/anynet/naming"
 )
 
-// DocumentEntry is the value of the DocumentEntryType service entry.
-var DocumentEntry = "port:" + strconv.Itoa(Port)
+// DocumentEntry is the value of the DocumentEntryType service entry:
+// "port:" and Port.
+const DocumentEntry = "port:4100"
 
 // Publish writes the AnynetContent entry into wallet's DID document
 // unless it is there and valid for more than half of
