@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"syscall"
 	"testing"
@@ -30,6 +31,7 @@ var (
 	fvsConn   = flag.String("fvs.conn", "mixed", "BenchmarkFetchVsStream: the connections: mixed (the fetch on the service's, kept; the stream on a new one), new (both new per transfer), kept (both kept)")
 	fvsCC     = flag.String("fvs.cc", "", "BenchmarkFetchVsStream: the nodes' TCP congestion control, cubic or reno (empty: the stack's default)")
 	fvsProf   = flag.String("fvs.cpuprofile", "", "BenchmarkFetchVsStream: a directory for CPU profiles of the timed transfers alone (fetch-N.pprof, stream-N.pprof)")
+	fvsTrace  = flag.String("fvs.trace", "", "BenchmarkFetchVsStream: a directory for execution traces of the timed transfers alone (fetch-N.trace, stream-N.trace)")
 )
 
 // BenchmarkFetchVsStream measures, on one pair of real nodes (gVisor,
@@ -106,6 +108,20 @@ func timed(b *testing.B, name string, fn func()) transfer {
 			b.Fatal(err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *fvsTrace != "" {
+		if err := os.MkdirAll(*fvsTrace, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		f, err := os.CreateTemp(*fvsTrace, name+"-*.trace")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			b.Fatal(err)
+		}
+		defer trace.Stop()
 	}
 	t, c := time.Now(), cpuTime()
 	fn()
