@@ -9,10 +9,14 @@ import (
 )
 
 // The verifier hashes every group where it lies in the slice (a full
-// group is exactly one SIMD buffer of the BLAKE3 implementation) and
-// copies only the range's bytes out, so checking a range costs one
-// BLAKE3 pass and one copy, with no allocation: the receiving side of
-// a download stays as cheap as a plain stream plus the hash.
+// group is exactly one SIMD buffer of the BLAKE3 implementation: 16
+// chunks, compressed at once by its AVX-512 or AVX2 code) and copies
+// only the range's bytes out, into their place in a memory blob
+// (verifyRange), or copies nothing and names the verified pieces of
+// the slice, which a file store writes from there with one pwritev
+// (verifyParts). Checking a range costs one BLAKE3 pass and at most
+// one copy, with no allocation: the receiving side of a download stays
+// as cheap as a plain stream plus the hash.
 
 // A full group is one guts buffer: hashed where it lies, not copied.
 const _ = uint(GroupSize - guts.MaxSIMD*guts.ChunkSize) // GroupSize ≥ the buffer
