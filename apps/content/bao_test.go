@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 
 	"lukechampine.com/blake3/bao"
 )
@@ -108,10 +109,22 @@ func TestSlices(t *testing.T) {
 			if _, err := verifyRange(make([]byte, n), make([]byte, 7), id, s, off, n); !errors.Is(err, ErrMalformed) {
 				t.Fatalf("size %d: an outboard of the wrong size accepted: %v", size, err)
 			}
+			gotSize, parts, err := verifyParts(nil, nil, id, s, off, n)
+			if err != nil || gotSize != size || !bytes.Equal(bytes.Join(parts, nil), data[off:off+n]) {
+				t.Fatalf("size %d [%d,+%d): verifyParts %v", size, off, n, err)
+			}
+			for _, p := range parts { // where they lie in the slice, not copies
+				if i := int(uintptr(unsafe.Pointer(&p[0])) - uintptr(unsafe.Pointer(&s[0]))); i < 8 || i+len(p) > len(s) {
+					t.Fatalf("size %d [%d,+%d): a piece outside the slice", size, off, n)
+				}
+			}
 			bad := bytes.Clone(s)
 			bad[8+r.IntN(len(bad)-8)] ^= 1
 			if _, _, err := verifySlice(id, bad, off, n); !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("size %d [%d,+%d): corrupted slice accepted: %v", size, off, n, err)
+			}
+			if _, _, err := verifyParts(parts, nil, id, bad, off, n); !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("size %d [%d,+%d): corrupted slice accepted by verifyParts: %v", size, off, n, err)
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"syscall"
 	"testing"
@@ -30,6 +31,7 @@ var (
 	fvsConn   = flag.String("fvs.conn", "mixed", "BenchmarkFetchVsStream: the connections: mixed (the fetch on the service's, kept; the stream on a new one), new (both new per transfer), kept (both kept)")
 	fvsCC     = flag.String("fvs.cc", "", "BenchmarkFetchVsStream: the nodes' TCP congestion control, cubic or reno (empty: the stack's default)")
 	fvsProf   = flag.String("fvs.cpuprofile", "", "BenchmarkFetchVsStream: a directory for CPU profiles of the timed transfers alone (fetch-N.pprof, stream-N.pprof)")
+	fvsTrace  = flag.String("fvs.trace", "", "BenchmarkFetchVsStream: a directory for execution traces of the timed transfers alone (fetch-N.trace, stream-N.trace)")
 )
 
 // BenchmarkFetchVsStream measures, on one pair of real nodes (gVisor,
@@ -80,6 +82,13 @@ var (
 //
 //	go test -run XXX -bench FetchVsStream/dir -benchtime 9x -fvs.cpuprofile /tmp/fvs ./apps/content/
 //	go tool pprof -top /tmp/fvs/fetch-*.pprof
+//
+// -fvs.trace DIR writes an execution trace of each timed transfer (go
+// tool trace); with -fvs.cpuprofile too, the trace carries CPU samples,
+// which tell a goroutine's CPU time from its time "running" on a
+// thread the machine did not run (at load 30 on 2 cores, the
+// receiving node's UDP reader was "running" 1.8 s of a 3.1 s stream
+// and used 0.25 s of CPU).
 func BenchmarkFetchVsStream(b *testing.B) {
 	for _, store := range []string{"mem", "dir"} {
 		b.Run(store, func(b *testing.B) { benchFetchVsStream(b, store == "dir") })
@@ -106,6 +115,20 @@ func timed(b *testing.B, name string, fn func()) transfer {
 			b.Fatal(err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *fvsTrace != "" {
+		if err := os.MkdirAll(*fvsTrace, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		f, err := os.CreateTemp(*fvsTrace, name+"-*.trace")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			b.Fatal(err)
+		}
+		defer trace.Stop()
 	}
 	t, c := time.Now(), cpuTime()
 	fn()
@@ -213,6 +236,7 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 			kept.Close()
 		}
 	}()
+	var stored storedStream // the last stream's bytes, kept as bob's cache keeps the last blob
 	stream := func() transfer {
 		return timed(b, "stream", func() {
 			c := kept
@@ -225,7 +249,7 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 			if _, err := c.Write([]byte{1}); err != nil {
 				b.Fatal(err)
 			}
-			n, err := streamInto(b, c, dir, size)
+			n, err := streamInto(b, c, dir, size, &stored)
 			if *fvsConn == "kept" {
 				kept = c
 			} else {
@@ -296,11 +320,18 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 // streamInto reads size bytes of c into where the fetch keeps a blob
 // (a new file in a temporary directory, or new memory), so that the
 // stream pays for storing its bytes as the fetch does and the ratio is
-// the cost of the range protocol and verification.
-func streamInto(b *testing.B, c net.Conn, dir bool, size int) (int64, error) {
+// the cost of the range protocol and verification. Like bob's cache of
+// one blob, it keeps what it stored until the next stream has stored
+// its bytes (last), then drops it: the fetch's new blob, too, is made
+// while the last one is still kept, which decides whether the memory
+// it gets is fresh (faulted in by the kernel) or reused (zeroed by the
+// runtime first); a stream that dropped its buffer at once got the
+// cheap kind, and the fetch the dear one.
+func streamInto(b *testing.B, c net.Conn, dir bool, size int, last *storedStream) (int64, error) {
 	if !dir {
 		buf := make([]byte, size)
 		n, err := io.ReadFull(c, buf)
+		last.mem = buf
 		return int64(n), err
 	}
 	f, err := os.CreateTemp(b.TempDir(), "stream-*")
@@ -308,8 +339,18 @@ func streamInto(b *testing.B, c net.Conn, dir bool, size int) (int64, error) {
 		return 0, err
 	}
 	defer f.Close()
-	defer os.Remove(f.Name())
-	return io.CopyN(f, c, int64(size))
+	n, err := io.CopyN(f, c, int64(size))
+	if last.file != "" {
+		os.Remove(last.file)
+	}
+	last.file = f.Name()
+	return n, err
+}
+
+// storedStream is what the last stream stored: its bytes or its file.
+type storedStream struct {
+	mem  []byte
+	file string
 }
 
 // udpMember is a node on its own UDP socket on loopback (the overlay a

@@ -70,7 +70,8 @@ type Core struct {
 	pins    map[ID]bool
 	held    []held // Gets waiting for ranges on their way (core_partial.go)
 	stats   Stats
-	scratch []byte // a verified range, on its way to Blobs
+	scratch []byte   // a verified range, on its way to Blobs
+	parts   [][]byte // a verified range's pieces of its frame (vecWriter)
 }
 
 // ask is a List or Who awaiting its answer.

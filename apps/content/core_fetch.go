@@ -418,23 +418,39 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 		}
 	}
 	// A range still missing is verified straight into its place when
-	// the Blobs lends it (memory); otherwise into scratch, then written.
+	// the Blobs lends it (memory), or verified where it lies in the
+	// frame and written from there (files); otherwise into scratch,
+	// then written.
 	var b []byte
-	if lp, ok := c.blobs.(partLender); ok && q.r >= 0 && !f.done[q.r] {
-		b = lp.partRange(f.id, off, n)
-	}
-	inPlace := b != nil
-	if !inPlace {
-		if int64(len(c.scratch)) < n {
-			c.scratch = make([]byte, max(n, c.cfg.RangeSize))
+	var size int64
+	var err error
+	mode := writeScratch
+	if q.r >= 0 && !f.done[q.r] {
+		if lp, ok := c.blobs.(partLender); ok {
+			if b = lp.partRange(f.id, off, n); b != nil {
+				mode = writeInPlace
+			}
+		} else if _, ok := c.blobs.(vecWriter); ok {
+			mode = writeVec
 		}
-		b = c.scratch[:n]
 	}
-	size, err := verifyRange(b, f.ob, f.id, m.slice, off, n)
+	switch mode {
+	case writeVec:
+		size, c.parts, err = verifyParts(c.parts, f.ob, f.id, m.slice, off, n)
+	default:
+		if mode == writeScratch {
+			if int64(len(c.scratch)) < n {
+				c.scratch = make([]byte, max(n, c.cfg.RangeSize))
+			}
+			b = c.scratch[:n]
+		}
+		size, err = verifyRange(b, f.ob, f.id, m.slice, off, n)
+	}
 	if err == nil && f.size >= 0 && size != f.size {
 		err = fmt.Errorf("%w: size %d, proven %d", ErrCorrupt, size, f.size)
 	}
 	if err != nil {
+		clear(c.parts)
 		c.stats.Corrupt++
 		c.requeue(f, q.r)
 		c.drop(now, f, p, err, out)
@@ -482,7 +498,7 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 		c.pump(now, f, out)
 		return
 	}
-	if err := c.writeRange(f.id, b, off, inPlace); err != nil {
+	if err := c.writeRange(f.id, mode, b, off); err != nil {
 		c.requeue(f, q.r)
 		out.Emit(Event{Kind: EventFailed, ID: f.id, Err: err})
 		return
@@ -505,12 +521,32 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 	c.pump(now, f, out)
 }
 
-// writeRange stores a verified range, unless it was verified in place.
-func (c *Core) writeRange(id ID, b []byte, off int64, inPlace bool) error {
-	if inPlace {
+// How answer stores a verified range.
+const (
+	writeScratch = iota // verified into c.scratch, then Blobs.WriteAt
+	writeInPlace        // verified into the bytes partLender lent
+	writeVec            // verified in the frame, written from there (vecWriter)
+)
+
+// writeRange stores a verified range: b (scratch), nothing (in place),
+// or the pieces of the frame in c.parts (vec).
+func (c *Core) writeRange(id ID, mode int, b []byte, off int64) error {
+	switch mode {
+	case writeInPlace:
 		return nil
+	case writeVec:
+		err := c.blobs.(vecWriter).writeVec(id, c.parts, off)
+		clear(c.parts) // no reference to the frame, recycled once Handle returns
+		return err
 	}
 	return c.blobs.WriteAt(id, b, off)
+}
+
+// vecWriter is a Blobs that writes a verified range from the pieces of
+// its frame (verifyParts: the groups between the parents), so the
+// bytes reach the file with no copy through a scratch buffer.
+type vecWriter interface {
+	writeVec(id ID, parts [][]byte, off int64) error
 }
 
 // partLender is a Blobs that lends the bytes of a blob in progress, so

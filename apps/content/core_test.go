@@ -13,8 +13,31 @@ import (
 // TestCoreMultiSource: bob downloads one blob from three providers at
 // once, one of which lies: every range is verified, the liar is caught
 // on its first answer, dropped and counted, and the blob completes from
-// the other two, each of which served part of it.
+// the other two, each of which served part of it. Bob stores in memory
+// (ranges verified in place), in files (verified in the frame, written
+// from there with pwritev) and in a store with neither (through the
+// scratch buffer).
 func TestCoreMultiSource(t *testing.T) {
+	for _, store := range []string{"mem", "dir", "plain"} {
+		t.Run(store, func(t *testing.T) {
+			var bb Blobs = &MemBlobs{}
+			switch store {
+			case "dir":
+				db, err := OpenDirBlobs(t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				bb = db
+			case "plain":
+				bb = struct{ Blobs }{&MemBlobs{}}
+			}
+			testCoreMultiSource(t, bb)
+		})
+	}
+}
+
+func testCoreMultiSource(t *testing.T, bb Blobs) {
 	r := mrand.New(mrand.NewPCG(3, 4))
 	data := randomBytes(r, 5<<20+12345)
 	n := newFakeNet(t)
@@ -36,7 +59,7 @@ func TestCoreMultiSource(t *testing.T) {
 		}
 		_ = fn
 	}
-	bob := n.add(addr(9), &MemBlobs{}, CoreConfig{RangeSize: 64 << 10})
+	bob := n.add(addr(9), bb, CoreConfig{RangeSize: 64 << 10})
 	if _, err := n.do(addr(9), FetchCmd{ID: ids[0], Size: -1, Providers: []common.Address{addr(1), addr(2), addr(3)}}); err != nil {
 		t.Fatal(err)
 	}
@@ -67,6 +90,9 @@ func TestCoreMultiSource(t *testing.T) {
 	_, want, _ := Outboard(bytes.NewReader(data), int64(len(data)))
 	if ob, err := bob.blobs.Outboard(ids[0]); err != nil || !bytes.Equal(ob, want) {
 		t.Fatalf("assembled outboard differs (%v)", err)
+	}
+	if _, vec := bb.(vecWriter); vec != (cap(bob.core.parts) > 0) {
+		t.Fatalf("a store that writes from the frame: %v; ranges written so: %v", vec, cap(bob.core.parts) > 0)
 	}
 	st := bob.core.status().Stats
 	if st.Corrupt != 1 || st.Fetched != int64(len(data)) {

@@ -122,7 +122,9 @@
 // TCP stream over the same overlay path, in pairs: the medians of the
 // pairs' wall-clock and CPU ratios),
 // BenchmarkCacheTTFB (time to first byte when the cache on the path
-// hits against when it misses). Their doc comments give the commands.
+// hits against when it misses); without the network,
+// BenchmarkVerifyStore (the CPU a received range costs: verified in its
+// frame and written from there). Their doc comments give the commands.
 //
 // # Limits
 //

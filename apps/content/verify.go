@@ -9,10 +9,14 @@ import (
 )
 
 // The verifier hashes every group where it lies in the slice (a full
-// group is exactly one SIMD buffer of the BLAKE3 implementation) and
-// copies only the range's bytes out, so checking a range costs one
-// BLAKE3 pass and one copy, with no allocation: the receiving side of
-// a download stays as cheap as a plain stream plus the hash.
+// group is exactly one SIMD buffer of the BLAKE3 implementation: 16
+// chunks, compressed at once by its AVX-512 or AVX2 code) and copies
+// only the range's bytes out, into their place in a memory blob
+// (verifyRange), or copies nothing and names the verified pieces of
+// the slice, which a file store writes from there with one pwritev
+// (verifyParts). Checking a range costs one BLAKE3 pass and at most
+// one copy, with no allocation: the receiving side of a download stays
+// as cheap as a plain stream plus the hash.
 
 // A full group is one guts buffer: hashed where it lies, not copied.
 const _ = uint(GroupSize - guts.MaxSIMD*guts.ChunkSize) // GroupSize ≥ the buffer
@@ -33,11 +37,32 @@ func verifyInto(dst []byte, id ID, slice []byte, off, n int64) (int64, error) {
 // hold every parent of its tree, so a download whose ranges were all
 // verified here has its outboard without hashing the blob again.
 func verifyRange(dst, ob []byte, id ID, slice []byte, off, n int64) (int64, error) {
+	if n < 0 || int64(len(dst)) < n {
+		return 0, fmt.Errorf("%w: range [%d,+%d) into %d bytes", ErrCorrupt, off, n, len(dst))
+	}
+	v := verifier{dst: dst[:n]}
+	return v.verify(ob, id, slice, off, n)
+}
+
+// verifyParts is verifyRange that copies nothing: it appends to parts,
+// in order, the pieces of slice that hold the range's bytes, each
+// verified (the groups where they lie in the slice, between the
+// parents), for a store that writes them from there (vecWriter). The
+// pieces alias slice.
+func verifyParts(parts [][]byte, ob []byte, id ID, slice []byte, off, n int64) (int64, [][]byte, error) {
+	v := verifier{parts: parts[:0], vec: true}
+	size, err := v.verify(ob, id, slice, off, n)
+	return size, v.parts, err
+}
+
+// verify checks slice, a Bao slice of [off, off+n), against id and
+// puts the range's bytes where v says (dst, or parts).
+func (v *verifier) verify(ob []byte, id ID, slice []byte, off, n int64) (int64, error) {
 	if len(slice) < 8 {
 		return 0, fmt.Errorf("%w: slice of %d bytes", ErrMalformed, len(slice))
 	}
 	size := int64(binary.LittleEndian.Uint64(slice))
-	if size < 0 || off < 0 || n < 0 || off+n > size || int64(len(dst)) < n {
+	if size < 0 || off < 0 || n < 0 || off+n > size {
 		return 0, fmt.Errorf("%w: range [%d,+%d) of %d bytes", ErrCorrupt, off, n, size)
 	}
 	if size == 0 {
@@ -49,7 +74,7 @@ func verifyRange(dst, ob []byte, id ID, slice []byte, off, n int64) (int64, erro
 	if ob != nil && len(ob) != outboardSize(size) {
 		return 0, fmt.Errorf("%w: outboard of %d bytes for a blob of %d", ErrMalformed, len(ob), size)
 	}
-	v := verifier{dst: dst[:n], ob: ob, o: 8, s: slice, p: 8, off: off, end: off + n}
+	v.ob, v.o, v.s, v.p, v.off, v.end = ob, 8, slice, 8, off, off+n
 	root := bytesToCV(id[:])
 	if !v.rec(root, 0, size, guts.FlagRoot) || v.p != len(slice) {
 		return 0, fmt.Errorf("%w: range [%d,+%d) of %s", ErrCorrupt, off, n, id.Short())
@@ -59,9 +84,11 @@ func verifyRange(dst, ob []byte, id ID, slice []byte, off, n int64) (int64, erro
 
 // verifier walks one slice in pre-order, as appendSlice wrote it.
 type verifier struct {
-	dst      []byte
-	ob       []byte // the outboard being assembled, or nil
-	o        int    // where the next parent in pre-order goes in ob
+	dst      []byte   // the range's bytes go here, unless vec
+	vec      bool     // the range's pieces of s are appended to parts instead
+	parts    [][]byte // (verifyParts)
+	ob       []byte   // the outboard being assembled, or nil
+	o        int      // where the next parent in pre-order goes in ob
 	s        []byte
 	p        int // next unread byte of s
 	off, end int64
@@ -97,6 +124,15 @@ func (v *verifier) rec(cv [8]uint32, pos, l int64, flags uint32) bool {
 			return false
 		}
 		lo, hi := max(pos, v.off), min(pos+l, v.end)
+		if v.vec {
+			piece := g[lo-pos : hi-pos]
+			if k := len(v.parts) - 1; k >= 0 && sameArray(v.parts[k], piece) {
+				v.parts[k] = v.parts[k][:len(v.parts[k])+len(piece)] // adjacent in s: one piece
+			} else {
+				v.parts = append(v.parts, piece)
+			}
+			return true
+		}
 		copy(v.dst[lo-v.off:hi-v.off], g[lo-pos:hi-pos])
 		return true
 	}
@@ -115,6 +151,12 @@ func (v *verifier) rec(cv [8]uint32, pos, l int64, flags uint32) bool {
 	v.o += 64
 	mid := int64(1) << (bits.Len64(uint64(l-1)) - 1)
 	return v.rec(left, pos, mid, 0) && v.rec(right, pos+mid, l-mid, 0)
+}
+
+// sameArray reports whether b follows a directly in one array (a's
+// capacity reaches b's start).
+func sameArray(a, b []byte) bool {
+	return cap(a) > len(a) && len(b) > 0 && &a[:len(a)+1][len(a)] == &b[0]
 }
 
 // bytesToCV reads a 32-byte chaining value (little-endian words).

@@ -11,48 +11,87 @@ import (
 // faulted in and zeroed). A Runner with Config.Frames reads frames of
 // at least MinPooled bytes into its buffers and takes them back once
 // the core has handled the frame (service.Input.Frame is the driver's);
-// frames the core sends that came from Get go back once written. The
-// zero value is ready; it is safe for concurrent use.
+// frames the core sends that came from Get go back once written.
+//
+// Buffers come in classes a quarter of a power of two apart (a frame of
+// a 1 MiB range and its parents takes 1.25 MiB, not 2), and up to
+// MaxIdle bytes of them wait between uses on free lists the garbage
+// collector leaves alone: a sync.Pool empties every other collection,
+// and the transfer after it would fault in and zero new buffers again.
+// The zero value is ready; it is safe for concurrent use.
 type Frames struct {
-	pools [maxClass - minClass + 1]sync.Pool // by power-of-two capacity
+	mu   sync.Mutex // guards free and idle
+	free [nClass][][]byte
+	idle int // bytes on the free lists
 }
 
 const (
-	minClass = 16 // MinPooled = 64 KiB
-	maxClass = 24 // 16 MiB
+	minShift = 16 // MinPooled = 64 KiB
+	maxShift = 24 // 16 MiB
+	steps    = 4  // classes per power of two
+	nClass   = 1 + (maxShift-minShift)*steps
 	// MinPooled is the smallest frame Frames recycles.
-	MinPooled = 1 << minClass
+	MinPooled = 1 << minShift
+	// MaxIdle bounds the bytes of buffers a Frames keeps between uses.
+	MaxIdle = 32 << 20
 )
 
-// class is the pool of a buffer of capacity c, or -1.
-func class(c int) int {
-	if c < MinPooled || c > 1<<maxClass || c&(c-1) != 0 {
-		return -1
+// classOf is the smallest class whose buffers hold n bytes
+// (MinPooled ≤ n ≤ 1<<maxShift).
+func classOf(n int) int {
+	if n <= MinPooled {
+		return 0
 	}
-	return bits.Len(uint(c)) - 1 - minClass
+	k := bits.Len(uint(n-1)) - 1 // 1<<k < n ≤ 1<<(k+1)
+	step := 1 << (k - 2)
+	j := (n - 1<<k + step - 1) / step // 1…steps
+	return 1 + (k-minShift)*steps + j - 1
+}
+
+// classSize is the capacity of class i's buffers.
+func classSize(i int) int {
+	if i == 0 {
+		return MinPooled
+	}
+	k, j := minShift+(i-1)/steps, (i-1)%steps+1
+	return 1<<k + j<<(k-2)
 }
 
 // Get returns a buffer of length n: a recycled one when n is at least
 // MinPooled, else a new one. A nil Frames allocates.
 func (f *Frames) Get(n int) []byte {
-	if f == nil || n < MinPooled || n > 1<<maxClass {
+	if f == nil || n < MinPooled || n > 1<<maxShift {
 		return make([]byte, n)
 	}
-	c := 1 << bits.Len(uint(n-1))
-	if b, ok := f.pools[class(c)].Get().(*[]byte); ok {
-		return (*b)[:n]
+	i := classOf(n)
+	f.mu.Lock()
+	if l := f.free[i]; len(l) > 0 {
+		b := l[len(l)-1]
+		l[len(l)-1] = nil
+		f.free[i] = l[:len(l)-1]
+		f.idle -= cap(b)
+		f.mu.Unlock()
+		return b[:n]
 	}
-	return make([]byte, n, c)
+	f.mu.Unlock()
+	return make([]byte, n, classSize(i))
 }
 
 // Put hands back a buffer from Get that nothing uses any more; other
-// buffers (and a nil Frames) are ignored.
+// buffers (and a nil Frames) are ignored, as are buffers past MaxIdle.
 func (f *Frames) Put(b []byte) {
-	if f == nil {
+	c := cap(b)
+	if f == nil || c < MinPooled || c > 1<<maxShift {
 		return
 	}
-	if k := class(cap(b)); k >= 0 {
-		b = b[:0]
-		f.pools[k].Put(&b)
+	i := classOf(c)
+	if classSize(i) != c {
+		return
 	}
+	f.mu.Lock()
+	if f.idle+c <= MaxIdle {
+		f.free[i] = append(f.free[i], b[:0])
+		f.idle += c
+	}
+	f.mu.Unlock()
 }

@@ -1,36 +1,66 @@
 package runner
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+)
 
 // TestFrames: small frames are plain allocations; large ones come in
-// power-of-two buffers that Put takes back and Get hands out again;
-// foreign buffers and a nil Frames are ignored.
+// buffers of classes a quarter of a power of two apart that Put takes
+// back and Get hands out again, also after a garbage collection; past
+// MaxIdle, foreign buffers and a nil Frames are ignored.
 func TestFrames(t *testing.T) {
 	var f Frames
 	if b := f.Get(100); len(b) != 100 || cap(b) != 100 {
 		t.Fatalf("small frame: len %d cap %d", len(b), cap(b))
 	}
-	b := f.Get(MinPooled + 1)
-	if len(b) != MinPooled+1 || cap(b) != 2*MinPooled {
-		t.Fatalf("large frame: len %d cap %d", len(b), cap(b))
-	}
-	f.Put(make([]byte, 3*MinPooled)) // not a class: ignored
-	reused := false
-	for range 100 { // sync.Pool may drop an item (it does at random under -race)
-		b := f.Get(2 * MinPooled)
-		b[0] = 42
-		f.Put(b)
-		if got := f.Get(2*MinPooled - 5); len(got) == 2*MinPooled-5 && got[0] == 42 {
-			reused = true
-			break
+	for _, c := range []struct{ n, cap int }{
+		{MinPooled, MinPooled},
+		{MinPooled + 1, MinPooled + MinPooled/4},
+		{2 * MinPooled, 2 * MinPooled},
+		{1<<20 + 4608, 1<<20 + 1<<18}, // a 1 MiB range and its parents: 1.25 MiB
+		{3 << 20, 3 << 20},
+		{1 << 24, 1 << 24},
+	} {
+		if b := f.Get(c.n); len(b) != c.n || cap(b) != c.cap {
+			t.Errorf("Get(%d): len %d cap %d, want cap %d", c.n, len(b), cap(b), c.cap)
 		}
 	}
-	if !reused {
-		t.Fatal("a buffer put back was never reused")
+	b := f.Get(2 * MinPooled)
+	b[0] = 42
+	f.Put(b)
+	runtime.GC()
+	runtime.GC()
+	if got := f.Get(2*MinPooled - 5); len(got) != 2*MinPooled-5 || got[0] != 42 {
+		t.Fatal("a buffer put back was not reused after a GC")
+	}
+	f.Put(make([]byte, 3*MinPooled+1)) // not a class: ignored
+	if f.idle != 0 {
+		t.Fatalf("a foreign buffer was kept: %d bytes idle", f.idle)
+	}
+	for range 2 * MaxIdle / (1 << 20) {
+		f.Put(make([]byte, 1<<20))
+	}
+	if f.idle != MaxIdle {
+		t.Fatalf("%d bytes idle, want MaxIdle %d", f.idle, MaxIdle)
 	}
 	var nilFrames *Frames
 	if b := nilFrames.Get(MinPooled); len(b) != MinPooled {
 		t.Fatal("nil Frames: no buffer")
 	}
 	nilFrames.Put(b)
+}
+
+// TestFrameClasses: every class holds the lengths it is chosen for,
+// and is the smallest that does.
+func TestFrameClasses(t *testing.T) {
+	for n := MinPooled; n <= 1<<maxShift; n += 997 {
+		i := classOf(n)
+		if classSize(i) < n || (i > 0 && classSize(i-1) >= n) {
+			t.Fatalf("n %d: class %d of %d bytes (the one below: %d)", n, i, classSize(i), classSize(i-1))
+		}
+	}
+	if i := classOf(1 << maxShift); i != nClass-1 {
+		t.Fatalf("the largest frame is class %d of %d", i, nClass)
+	}
 }
