@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"testing"
 
-	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
@@ -19,10 +18,12 @@ func (r *recordingDispatcher) DeliverNetworkPacket(_ tcpip.NetworkProtocolNumber
 
 func (r *recordingDispatcher) DeliverLinkPacket(tcpip.NetworkProtocolNumber, *stack.PacketBuffer) {}
 
+// enqueueBytes opens b into the coalescer as receive does: into room
+// for a frame, which is larger than the packet it carries.
 func enqueueBytes(g *groState, d stack.NetworkDispatcher, b []byte) {
-	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(b)})
-	g.enqueue(d, pkt)
-	pkt.DecRef()
+	s := g.reserve(len(b) + TransportOverhead + MinFrameHeader)
+	n := copy(s.bytes(), b)
+	g.add(d, s, s.bytes()[:n])
 }
 
 // TestGROCoalescesSegments cuts a GSO packet into segments, feeds them to
