@@ -176,6 +176,15 @@ func (g *groState) add(d stack.NetworkDispatcher, s rxSlot, plain []byte) {
 	g.giveBack(&s, p.end)
 }
 
+// pass hands pkt to d after the pending packet, keeping arrival order;
+// the caller keeps its reference.
+func (g *groState) pass(d stack.NetworkDispatcher, pkt *stack.PacketBuffer) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.deliverPending()
+	d.DeliverNetworkPacket(header.IPv6ProtocolNumber, pkt)
+}
+
 // flush delivers what is pending and lets the chunk go: the batch ended.
 func (g *groState) flush() {
 	g.mu.Lock()

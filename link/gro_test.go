@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"gvisor.dev/gvisor/pkg/buffer"
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 	"gvisor.dev/gvisor/pkg/tcpip/stack"
@@ -205,5 +206,26 @@ func TestGROStops(t *testing.T) {
 				t.Fatalf("%d packets delivered, want %d", len(d.pkts), tt.want)
 			}
 		})
+	}
+}
+
+// TestGROPassKeepsOrder checks that a packet handed on without
+// coalescing (a frame too large for a chunk) reaches the netstack after
+// the one pending before it.
+func TestGROPassKeepsOrder(t *testing.T) {
+	segs, err := segmentAll(t, [][]byte{gsoPacket(pattern(2*1208), header.TCPFlagAck, nil)}, 1208)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g groState
+	g.init()
+	var d recordingDispatcher
+	enqueueBytes(&g, &d, segs[0])
+	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(segs[1])})
+	g.pass(&d, pkt)
+	pkt.DecRef()
+	g.flush()
+	if len(d.pkts) != 2 || !bytes.Equal(d.pkts[0], segs[0]) || !bytes.Equal(d.pkts[1], segs[1]) {
+		t.Fatalf("%d packets delivered, want the pending segment, then the one passed", len(d.pkts))
 	}
 }

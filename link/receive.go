@@ -174,7 +174,11 @@ func (e *Endpoint) deliver(p *peer, tp *transport.Peer, from netip.AddrPort, v *
 		v.Release()
 	}
 	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: payload})
-	box.d.DeliverNetworkPacket(header.IPv6ProtocolNumber, pkt)
+	if e.gro.enabled() { // a frame too large to coalesce: after what is pending
+		e.gro.pass(box.d, pkt)
+	} else {
+		box.d.DeliverNetworkPacket(header.IPv6ProtocolNumber, pkt)
+	}
 	pkt.DecRef()
 	return true
 }
