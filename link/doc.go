@@ -24,8 +24,10 @@
 // MTU-sized IPv6/TCP segments itself (gso.go) and sends as one underlay
 // batch (one sendmmsg with UDP GSO on link/udp). On an underlay that
 // marks where its read batches end (BatchUnderlay: link/udp, link/mem),
-// opened packets pass through gVisor's GRO engine, which merges a flow's
-// consecutive segments before the netstack sees them (gro.go). Both are
+// the frames of a batch are opened one behind the other into shared
+// 64 KiB chunks, and a flow's consecutive TCP segments merge as they land
+// (their payload moved down over their headers), so the netstack sees
+// one packet per run of segments (gro.go). Both are
 // on by default (Config.DisableGSO, Config.DisableGRO); neither changes
 // what goes on the wire, which is always MTU-sized packets in the frame
 // format below.
@@ -44,7 +46,9 @@
 // Underlay.Send returned: an underlay retains no slice it was given.
 // Inbound, the frame is the underlay's until the receiver returns (on a
 // BatchUnderlay, until the batch end returns): data is opened into a
-// gVisor view the netstack then owns, and a router's Forwarder (package
+// gVisor view the netstack then owns (on a BatchUnderlay, a chunk the
+// batch's packets share, each holding a reference, with its headers
+// copied into a small view of its own), and a router's Forwarder (package
 // link/router) decrements the hop limit in place and names the next hop;
 // the endpoint sends the underlay's bytes on before returning, or, on a
 // BatchUnderlay, holds them in a batch per next hop that leaves when the

@@ -113,10 +113,16 @@ func (e *Endpoint) initNICs(cfg *Config) error {
 func (e *Endpoint) listenNICs() {
 	for i := 1; i < len(e.nics); i++ {
 		nic, u := i, e.nics[i]
+		recv := func(frame []byte, src netip.AddrPort) { e.receive(frame, OnNIC(src, nic)) }
 		if bu, ok := u.(BatchUnderlay); ok && e.gro.enabled() {
 			bu.SetBatchEnd(e.flushReceived)
+		} else if e.gro.enabled() { // no batch end: each frame is its own batch (gro.go)
+			recv = func(frame []byte, src netip.AddrPort) {
+				e.receive(frame, OnNIC(src, nic))
+				e.gro.flush()
+			}
 		}
-		u.SetReceiver(func(frame []byte, src netip.AddrPort) { e.receive(frame, OnNIC(src, nic)) })
+		u.SetReceiver(recv)
 	}
 }
 

@@ -25,9 +25,10 @@ import (
 //     address, or the instance address of the session's node key
 //     (instance.go); it is then injected into the netstack. Nothing that failed
 //     a check is ever injected.
-//  6. On a BatchUnderlay the injected packets pass through GRO (gro.go),
-//     which merges a flow's TCP segments and hands them to the netstack
-//     when the underlay says the batch ended.
+//  6. On a BatchUnderlay the frames of a batch are opened into shared
+//     chunks, where a flow's consecutive TCP segments merge as they land
+//     (gro.go); the netstack gets each packet when the next one does not
+//     merge, or when the underlay says the batch ended.
 
 // receive is the underlay's receiver.
 func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
@@ -44,19 +45,35 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 		e.stats.droppedMalformed.Add(1)
 		return
 	}
-	// Data is opened in place into a view the netstack will own, so
-	// the plaintext is never copied; the view is released on any other
-	// outcome.
-	v := buffer.NewViewSize(len(msg))
+	// Data is opened in place into memory the netstack will own, so the
+	// plaintext is never copied: with coalescing, room in the batch's
+	// chunk (gro.go), else a view of its own. The room is cleared and
+	// given back on any other outcome.
+	var (
+		v    *buffer.View
+		slot rxSlot
+		dst  []byte
+	)
+	if e.gro.enabled() && len(msg) <= coalesceChunk {
+		slot = e.gro.reserve(len(msg))
+		dst = slot.bytes()
+	} else {
+		v = buffer.NewViewSize(len(msg))
+		dst = v.AsSlice()
+	}
 	delivered := false
 	defer func() {
-		if !delivered {
+		switch {
+		case delivered:
+		case v != nil:
 			clear(v.AsSlice())
 			v.Release()
+		default:
+			e.gro.drop(slot)
 		}
 	}()
 	srcKey := addrKey(src)
-	res, err := e.sessions.Receive(v.AsSlice()[:0], msg, srcKey[:])
+	res, err := e.sessions.Receive(dst[:0], msg, srcKey[:])
 	if err != nil {
 		if errors.Is(err, transport.ErrReplay) {
 			e.stats.droppedReplay.Add(1)
@@ -111,16 +128,17 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 		case len(res.Payload) > 0 && res.Payload[0] == peerMsgCandidate: // NAT traversal (host_punch_peer.go)
 			e.receiveCandidate(p, res.Payload)
 		case len(res.Payload) > 0:
-			delivered = e.deliver(p, res.Peer, src, v, res.Payload)
+			delivered = e.deliver(p, res.Peer, src, v, slot, res.Payload)
 		}
 	}
 }
 
 // deliver checks an opened packet, plain, that came through tp's
 // session with p from the underlay address from, and injects it into
-// the netstack. plain lies at the start of v, which deliver takes when
-// it reports true.
-func (e *Endpoint) deliver(p *peer, tp *transport.Peer, from netip.AddrPort, v *buffer.View, plain []byte) bool {
+// the netstack. plain lies at the start of v, or with coalescing (v nil)
+// at the start of slot's room; deliver takes v or slot when it reports
+// true.
+func (e *Endpoint) deliver(p *peer, tp *transport.Peer, from netip.AddrPort, v *buffer.View, slot rxSlot, plain []byte) bool {
 	ip := header.IPv6(plain)
 	if len(plain) < header.IPv6MinimumSize || !ip.IsValid(len(plain)) {
 		e.stats.droppedNotIPv6.Add(1)
@@ -137,6 +155,15 @@ func (e *Endpoint) deliver(p *peer, tp *transport.Peer, from netip.AddrPort, v *
 	if box == nil {
 		return false
 	}
+	if v == nil { // coalescing (gro.go): merged or pending until the batch ends
+		if in := slot.bytes(); &in[0] != &plain[0] { // not opened in place: copy
+			n := copy(in, plain)
+			clear(plain)
+			plain = in[:n]
+		}
+		e.gro.add(box.d, slot, plain)
+		return true
+	}
 	var payload buffer.Buffer
 	if in := v.AsSlice(); len(in) > 0 && &in[0] == &plain[0] {
 		v.CapLength(len(plain))
@@ -147,8 +174,8 @@ func (e *Endpoint) deliver(p *peer, tp *transport.Peer, from netip.AddrPort, v *
 		v.Release()
 	}
 	pkt := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: payload})
-	if e.gro.enabled() {
-		e.gro.enqueue(box.d, pkt) // delivered at the batch's end, or sooner
+	if e.gro.enabled() { // a frame too large to coalesce: after what is pending
+		e.gro.pass(box.d, pkt)
 	} else {
 		box.d.DeliverNetworkPacket(header.IPv6ProtocolNumber, pkt)
 	}
