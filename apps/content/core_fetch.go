@@ -103,6 +103,7 @@ type prov struct {
 	last     time.Time
 	dropped  error
 	holder   bool          // named by the origin's Who answer
+	cache    bool          // a cache on the path the download named (FetchCmd.Caches)
 	retry    time.Time     // dropped for lateness: back then (core_providers.go)
 	backoff  time.Duration // the last back-off
 	strikes  int           // drops for lateness since its last answer
@@ -239,7 +240,8 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 		for _, w := range cmd.Caches {
 			if w != c.cfg.Self && w != f.provs[0].w {
 				out.To(w, encWant(f.id, f.provs[0].w))
-				f.addProvider(w, true)
+				p, _ := f.addProvider(w, true)
+				p.cache = true
 			}
 		}
 	}

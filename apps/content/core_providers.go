@@ -16,6 +16,13 @@ import (
 //     with Have after a verified download), so with thousands of
 //     downloaders the publisher's uplink serves only those with no
 //     holder left, not a share of everyone's queue.
+//   - A cache on the path the download named (FetchCmd.Caches) shields
+//     the origin too while it is live, full or still filling: it
+//     fetches each range from the origin once for every download that
+//     names it (core_partial.go), so the origin's uplink carries the
+//     caches' fills, not the same ranges again for each downloader
+//     behind them. A cache dropped (lateness, refusal, gone) lifts the
+//     shield until it is back.
 //   - A provider dropped only for lateness (ErrTimeout: busy, not
 //     lying) comes back after a back-off that starts at half the
 //     request timeout and doubles with each such drop, up to four
@@ -33,17 +40,18 @@ const (
 	maxStrikes  = 5
 )
 
-// isOrigin says whether p is f's origin: the provider asked for holders.
-func (f *fetch) isOrigin(p *prov) bool { return f.who && len(f.provs) > 0 && f.provs[0] == p }
+// isOrigin says whether p is f's origin: its first provider, asked
+// for holders or behind a cache.
+func (f *fetch) isOrigin(p *prov) bool { return len(f.provs) > 0 && f.provs[0] == p && !p.cache }
 
 // shielded says whether f's origin gets no Gets now: a holder it named
-// is live.
+// or a cache on the path is live.
 func (f *fetch) shielded() bool {
-	if !f.who {
+	if len(f.provs) == 0 {
 		return false
 	}
 	for _, p := range f.provs[1:] {
-		if p.holder && p.dropped == nil {
+		if (p.holder && f.who || p.cache) && p.dropped == nil {
 			return true
 		}
 	}

@@ -179,3 +179,46 @@ func TestCoreLateStrikesOut(t *testing.T) {
 		t.Fatalf("%d failures, want 1", f)
 	}
 }
+
+// TestCoreCacheShieldsOrigin: three downloaders name their router as
+// the cache on the path; the router fills from alice and they take
+// every range from it, so alice serves the blob once (the router's
+// fill), not once more per downloader. Then the router goes away and a
+// fourth downloader behind it falls back to alice. Before, each
+// downloader asked alice for ranges too, beside the filling router.
+func TestCoreCacheShieldsOrigin(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(8, 1))
+	data := randomBytes(r, 1<<20+77)
+	n := newFakeNet(t)
+	alice, router := addr(1), addr(3)
+	id := publish(t, n, alice, data, CoreConfig{})
+	n.add(router, &MemBlobs{}, CoreConfig{Serve: true, RangeSize: 64 << 10})
+	var bobs []*fakeNode
+	for i := range 3 {
+		w := addr(byte(10 + i))
+		bobs = append(bobs, n.add(w, &MemBlobs{}, CoreConfig{RangeSize: 64 << 10, Window: 4}))
+		if _, err := n.do(w, FetchCmd{ID: id, Size: -1, Providers: []common.Address{alice}, AskHolders: true, Public: true, Caches: []common.Address{router}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n.run(r, 100_000)
+	for i, b := range bobs {
+		if b.core.stats.Completed != 1 {
+			t.Fatalf("bob %d completed %d (events %v)", i, b.core.stats.Completed, b.ev)
+		}
+	}
+	served := n.cores[alice].core.stats.Served
+	t.Logf("alice served %d bytes, the router %d", served, n.cores[router].core.stats.Served)
+	if served > int64(len(data))+GroupSize {
+		t.Fatalf("alice served %d bytes for a %d-byte blob behind a live cache", served, len(data))
+	}
+	n.down[router] = true
+	carol := n.add(addr(20), &MemBlobs{}, CoreConfig{RangeSize: 64 << 10, Window: 4})
+	if _, err := n.do(addr(20), FetchCmd{ID: id, Size: -1, Providers: []common.Address{alice}, Public: true, Caches: []common.Address{router}}); err != nil {
+		t.Fatal(err)
+	}
+	n.run(r, 100_000)
+	if carol.core.stats.Completed != 1 {
+		t.Fatalf("carol completed %d without her cache (events %v)", carol.core.stats.Completed, carol.ev)
+	}
+}

@@ -88,10 +88,13 @@
 // blobs only, as Get there is refused otherwise) and, once verified,
 // serves it and announces itself with Have. While it fills it answers
 // Gets for the ranges it has verified and holds the others, fetching
-// their ranges first (core_partial.go). So the first download of a
-// segment fills its router's cache, each range crosses the publisher's
-// link once for the segment, and the next downloads are served from
-// there, ranked by measured throughput with the publisher and mirrors.
+// their ranges first (core_partial.go). While a cache it named is
+// live, a download sends the publisher no Gets (core_providers.go): so
+// the first download of a segment fills its router's cache, each range
+// crosses the publisher's link once for the segment, and downloads
+// there are served by the cache (and any holders the publisher
+// names); a cache dropped (gone, refusing or late) lets the publisher
+// be asked again until it is back.
 //
 // # Many downloaders
 //

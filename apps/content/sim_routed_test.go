@@ -147,12 +147,16 @@ workload:
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	var byRouters, total int64
+	var byRouters, total, late, wasted, dropped, readmitted int64
 	for w, c := range cores {
 		total += c.stats.Served
 		if routers[w] {
 			byRouters += c.stats.Served
 		}
+		late += c.stats.Late
+		wasted += c.stats.Wasted
+		dropped += c.stats.Dropped
+		readmitted += c.stats.Readmitted
 	}
 	// Users who started after their router had the blob: the second
 	// fetches of a segment. Each must have had ranges from the router.
@@ -167,11 +171,13 @@ workload:
 		}
 	}
 	slices.Sort(ttfb)
-	p95 := time.Duration(0)
+	p50, p95 := time.Duration(0), time.Duration(0)
 	if len(ttfb) > 0 {
-		p95 = ttfb[len(ttfb)*95/100]
+		p50, p95 = ttfb[len(ttfb)/2], ttfb[len(ttfb)*95/100]
 	}
 	t.Logf("%d events, trace hash %s", res.Events, res.TraceHash)
+	t.Logf("frames sent %d, delivered %d (%d MB); late answers %d MB, endgame copies %d MB, providers dropped %d, readmitted %d, time to first byte p50 %v",
+		res.Stats.FramesSent, res.Stats.FramesDelivered, res.Stats.BytesDelivered>>20, late>>20, wasted>>20, dropped, readmitted, p50)
 	t.Logf("cdn routed: %d nodes, %d routers (%d filled), %d of %d users completed, bytes served %d (%.0f%% by routers' caches), "+
 		"%d of %d users who started after their router's fill were served by it, p95 time to first byte %v",
 		nodes, len(lay.Routers), len(filled), len(done), len(users), total, 100*float64(byRouters)/float64(max(total, 1)),
