@@ -20,6 +20,16 @@ import (
 // frame takes. With several NICs, whose batches end apart, each frame is
 // copied into one of the endpoint's frame buffers first. On other
 // underlays (the simulator's) each frame goes at once.
+//
+// Hand-off: with one underlay that is a HandOffer (link/mem), the batch
+// goes through HandOff, from the reader goroutine holding no lock: a
+// next hop that is idle runs its receiver on this goroutine with the
+// held frames themselves, so on one machine a frame crossing several
+// routers is copied once (onto the first router's queue) and handled by
+// one goroutine up to the host, as on a direct path. A next hop that is
+// busy gets the frames queued as by TrySend. With several NICs the
+// frames go by TrySend: the reader holds one NIC's underlay and sends
+// on another's.
 
 // fwdBatchMax bounds the frames held for one read batch.
 const fwdBatchMax = 64
@@ -88,7 +98,7 @@ func (e *Endpoint) flushForwarded() {
 
 // forwardNow sends one forwarded frame at once.
 func (e *Endpoint) forwardNow(next netip.AddrPort, frame []byte) {
-	if e.send(next, false, [][]byte{frame}) == 0 {
+	if e.send(next, sendTry, [][]byte{frame}) == 0 {
 		e.fwdDropped([][]byte{frame})
 	}
 }

@@ -40,13 +40,20 @@ type cachedRoute struct {
 
 // slot returns dst's slot.
 func (c *routeCache) slot(dst *link.Locator) *atomic.Pointer[cachedRoute] {
+	return &c.slots[slotOf(dst)&(routeCacheSlots-1)]
+}
+
+// slotOf hashes a locator for the router's small direct-mapped tables
+// (this cache, the meter's recent pairs): the locator's words folded
+// and mixed, the well-mixed high bits moved to the bottom.
+func slotOf(dst *link.Locator) uint64 {
 	var h uint64
 	for i := 0; i < len(dst); i += 8 {
 		h ^= binary.LittleEndian.Uint64(dst[i:])
 	}
 	h ^= h >> 29
 	h *= 0x9e3779b97f4a7c15
-	return &c.slots[h>>(64-6)]
+	return h >> 32
 }
 
 // lookup returns the peer cached for dst, if the cache is current.
