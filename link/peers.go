@@ -39,9 +39,9 @@ type peer struct {
 
 	mu        sync.Mutex // guards the fields below
 	tp        *transport.Peer
-	queue     [][]byte       // plaintext packets waiting for a session, oldest first
-	queuedAt  time.Time      // when the oldest queued packet arrived
-	lastStart time.Time      // when the data path last started a handshake
+	queue     [][]byte  // plaintext packets waiting for a session, oldest first
+	queuedAt  time.Time // when the oldest queued packet arrived
+	lastStart time.Time // when the data path last started a handshake
 }
 
 // newPeer returns a peer of wallet at identity address ident, with
@@ -65,7 +65,9 @@ func (p *peer) route() (*transport.Peer, netip.AddrPort) {
 // addrCell is an underlay address that is read without a lock and
 // written rarely: a write that changes it allocates, one that does not
 // (every opened frame confirms the peer's address) does nothing.
-type addrCell struct{ v atomic.Pointer[netip.AddrPort] }
+type addrCell struct {
+	v atomic.Pointer[netip.AddrPort]
+}
 
 func (c *addrCell) load() netip.AddrPort {
 	if a := c.v.Load(); a != nil {
