@@ -114,6 +114,9 @@ func (b *batch) flush(e *Endpoint) {
 		mode = sendHandOff
 	}
 	for i, dst := range b.dst {
+		if b.fwd { // host_forward.go: counted here, once per next hop
+			e.stats.framesForwarded.Add(uint64(len(b.frames[i])))
+		}
 		if n := e.send(dst, mode, b.frames[i]); b.fwd && n < len(b.frames[i]) {
 			e.fwdDropped(b.frames[i][n:]) // host_forward.go
 		}

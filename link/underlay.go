@@ -93,6 +93,9 @@ type BatchUnderlay interface {
 	// SetBatchEnd installs end, which the underlay calls after it handed
 	// the receiver the last frame of a batch, from the goroutine that
 	// called the receiver, and never while a call to the receiver runs.
-	// It must be called before SetReceiver.
+	// A BatchUnderlay calls the receiver and the batch end from one
+	// goroutine at a time, each call after the one before returned (the
+	// Endpoint then keeps a read batch's state without a lock). It must
+	// be called before SetReceiver.
 	SetBatchEnd(end func())
 }

@@ -59,6 +59,25 @@ func (m *meter) count(h *link.Header, n int) {
 	c.frames.Add(1)
 }
 
+// countVia is count for a frame whose destination the route cache entry
+// of slot's matched: slot keeps the counter of the last pair metered
+// through that entry, which needs only its source compared.
+func (m *meter) countVia(slot *atomic.Pointer[meterCount], h *link.Header, n int) {
+	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil {
+		return
+	}
+	c := slot.Load()
+	if c == nil || c.key.src != *h.Src {
+		if c = m.lookup(h.Src, h.Dst, true); c == nil {
+			m.unmetered.Add(1)
+			return
+		}
+		slot.Store(c)
+	}
+	c.bytes.Add(uint64(n))
+	c.frames.Add(1)
+}
+
 // lookup returns the counter of the pair (src, dst), from the recent
 // table when it is there. A pair not metered yet gets a counter when
 // add is set and the meter has room; otherwise lookup returns nil.
