@@ -216,7 +216,7 @@ func (t *peerTable) mergeLocked(g *anycastGroup, next []*peer, now time.Time) {
 	for _, n := range next {
 		if old := g.byID(n.inst.id); old != nil {
 			old.mu.Lock()
-			old.addr = n.addr
+			old.addr.store(n.addr.load())
 			old.mu.Unlock()
 			old.nic.Store(n.nic.Load())
 			old.loc.Store(n.loc.Load())
@@ -259,7 +259,7 @@ func (t *peerTable) dropGroupLocked(owner *peer) {
 // instance; t.mu is held.
 func (t *peerTable) learnInstanceLocked(owner *peer, g *anycastGroup, tp *transport.Peer, src netip.AddrPort) *peer {
 	key, _ := tp.NodeKey()
-	p := &peer{wallet: owner.wallet, ident: owner.ident, tp: tp, addr: src}
+	p := newPeer(owner.wallet, owner.ident, tp, src)
 	p.inst = &instance{g: g, id: route.ID(key)}
 	p.verified.Store(true)
 	g.mu.Lock()

@@ -127,7 +127,7 @@ func (r PeerRef) Addr() netip.AddrPort { return r.p.endpoint() }
 // SetAddr moves the peer to addr.
 func (r PeerRef) SetAddr(addr netip.AddrPort) {
 	r.p.mu.Lock()
-	r.p.addr = addr
+	r.p.addr.store(addr)
 	r.p.mu.Unlock()
 }
 
@@ -149,7 +149,7 @@ type ControlMessage struct {
 // and two nodes of one wallet (anycast instances) may attach to the same
 // router.
 func (m *ControlMessage) Attachment() PeerRef {
-	return PeerRef{&peer{wallet: m.From.p.wallet, ident: m.From.p.ident, tp: m.Session, addr: m.Src}}
+	return PeerRef{newPeer(m.From.p.wallet, m.From.p.ident, m.Session, m.Src)}
 }
 
 // port is an Endpoint's Port.

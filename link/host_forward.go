@@ -20,6 +20,16 @@ import (
 // frame takes. With several NICs, whose batches end apart, each frame is
 // copied into one of the endpoint's frame buffers first. On other
 // underlays (the simulator's) each frame goes at once.
+//
+// Hand-off: with one underlay that is a HandOffer (link/mem), the batch
+// goes through HandOff, from the reader goroutine holding no lock: a
+// next hop that is idle runs its receiver on this goroutine with the
+// held frames themselves, so on one machine a frame crossing several
+// routers is copied once (onto the first router's queue) and handled by
+// one goroutine up to the host, as on a direct path. A next hop that is
+// busy gets the frames queued as by TrySend. With several NICs the
+// frames go by TrySend: the reader holds one NIC's underlay and sends
+// on another's.
 
 // fwdBatchMax bounds the frames held for one read batch.
 const fwdBatchMax = 64
@@ -29,18 +39,34 @@ type fwdState struct {
 	on   bool // a Forwarder on a BatchUnderlay; set by New
 	hold bool // on, and one underlay: frames are held, not copied
 
-	mu sync.Mutex // guards the fields below
-	b  *batch     // nil when empty
-	n  int        // frames in b
+	// mu guards the fields below when frames come from several
+	// underlays (NICs). With one (hold), only the goroutine the underlay
+	// hands a batch to touches them: a BatchUnderlay calls its receiver
+	// and batch end from one goroutine at a time.
+	mu sync.Mutex
+	b  *batch // nil when empty
+	n  int    // frames in b
+}
+
+func (f *fwdState) lock() {
+	if !f.hold {
+		f.mu.Lock()
+	}
+}
+
+func (f *fwdState) unlock() {
+	if !f.hold {
+		f.mu.Unlock()
+	}
 }
 
 // forwardFrame sends frame, which the Forwarder passed on to next, in
 // the current batch, or at once when frames are not batched or do not
 // fit a frame buffer.
 func (e *Endpoint) forwardFrame(next netip.AddrPort, frame []byte) {
-	e.stats.framesForwarded.Add(1)
 	f := &e.fwdq
 	if !f.on {
+		e.stats.framesForwarded.Add(1)
 		e.forwardNow(next, frame)
 		return
 	}
@@ -49,12 +75,13 @@ func (e *Endpoint) forwardFrame(next netip.AddrPort, frame []byte) {
 		buf = e.bufs.get()
 		if len(frame) > len(*buf) {
 			e.bufs.put(buf)
+			e.stats.framesForwarded.Add(1)
 			e.forwardNow(next, frame)
 			return
 		}
 		frame = (*buf)[:copy(*buf, frame)]
 	}
-	f.mu.Lock()
+	f.lock()
 	if f.b == nil {
 		f.b = getBatch()
 		f.b.fwd = true
@@ -65,7 +92,7 @@ func (e *Endpoint) forwardFrame(next netip.AddrPort, frame []byte) {
 	if f.n >= fwdBatchMax {
 		full, f.b, f.n = f.b, nil, 0
 	}
-	f.mu.Unlock()
+	f.unlock()
 	if full != nil {
 		full.flush(e)
 	}
@@ -77,10 +104,10 @@ func (e *Endpoint) flushForwarded() {
 	if !f.on {
 		return
 	}
-	f.mu.Lock()
+	f.lock()
 	b := f.b
 	f.b, f.n = nil, 0
-	f.mu.Unlock()
+	f.unlock()
 	if b != nil {
 		b.flush(e)
 	}
@@ -88,7 +115,7 @@ func (e *Endpoint) flushForwarded() {
 
 // forwardNow sends one forwarded frame at once.
 func (e *Endpoint) forwardNow(next netip.AddrPort, frame []byte) {
-	if e.send(next, false, [][]byte{frame}) == 0 {
+	if e.send(next, sendTry, [][]byte{frame}) == 0 {
 		e.fwdDropped([][]byte{frame})
 	}
 }

@@ -62,7 +62,7 @@ func (e *Endpoint) MoveRouter(wallet [20]byte, addr netip.AddrPort) error {
 	e.rt.dirty = true // attach at the next tick
 	e.rt.mu.Unlock()
 	l.p.mu.Lock()
-	l.p.addr = OnNIC(addr, l.nic)
+	l.p.addr.store(OnNIC(addr, l.nic))
 	l.p.mu.Unlock()
 	e.log.Info("router moved", "wallet", fmt.Sprintf("%x", wallet), "addr", addr)
 	return nil

@@ -108,7 +108,7 @@ func (e *Endpoint) notePath(p *peer, h *Header) bool {
 		d.routed, d.lastRouted = *h.Src, now
 		if d.direct && now.Sub(d.lastDirect) <= rt.hold {
 			p.mu.Lock()
-			p.addr = d.addr
+			p.addr.store(d.addr)
 			p.mu.Unlock()
 			return true
 		}

@@ -66,18 +66,8 @@ func (e *Endpoint) nextHop(dst *Locator, nic int) (netip.AddrPort, bool) {
 	if e.fwd != nil {
 		return e.fwd.NextHop(dst)
 	}
-	rt := e.rt
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	for _, l := range rt.links {
-		if l.up && l.nic == nic {
-			return l.p.endpoint(), true
-		}
-	}
-	for _, l := range rt.links {
-		if l.nic == nic {
-			return l.p.endpoint(), true
-		}
+	if hops := e.rt.hops.Load(); hops != nil && nic < len(*hops) && (*hops)[nic] != nil {
+		return (*hops)[nic].endpoint(), true // host_routing.go: setHopsLocked
 	}
 	return netip.AddrPort{}, false
 }

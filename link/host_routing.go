@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/anynet/anynet/link/locator"
@@ -133,6 +134,11 @@ type routing struct {
 	interval time.Duration
 	hold     time.Duration
 
+	// hops is a host's default router on each NIC, nextHop's answer
+	// read without the lock; setHopsLocked rebuilds it whenever links
+	// come, go up or go down.
+	hops atomic.Pointer[[]*peer]
+
 	mu       sync.RWMutex             // guards the fields below
 	links    []*routerLink            // a host's Routing.Routers, in order
 	byKey    map[[32]byte]*routerLink // the same, by node key
@@ -215,9 +221,33 @@ func (e *Endpoint) addRouterLink(rt *routing, rp RouterPeer, nic int, loc Locato
 		return fmt.Errorf("link: router %x: %w", rp.Wallet, err)
 	}
 	l := &routerLink{cfg: rp, p: e.peers.byIdent(IdentityAddr(rp.Wallet)), nic: nic, loc: loc}
+	rt.mu.Lock()
 	rt.links = append(rt.links, l)
 	rt.byKey[rp.NodeKey] = l
+	rt.setHopsLocked()
+	rt.mu.Unlock()
 	return nil
+}
+
+// setHopsLocked rebuilds rt.hops from the links, with rt.mu held for
+// writing: on each NIC, the first of its routers that is up, else the
+// first of its routers.
+func (rt *routing) setHopsLocked() {
+	var hops []*peer
+	for _, l := range rt.links {
+		for len(hops) <= l.nic {
+			hops = append(hops, nil)
+		}
+		if hops[l.nic] == nil {
+			hops[l.nic] = l.p
+		}
+	}
+	for i := len(rt.links) - 1; i >= 0; i-- {
+		if l := rt.links[i]; l.up {
+			hops[l.nic] = l.p
+		}
+	}
+	rt.hops.Store(&hops)
 }
 
 // canRoute reports whether this node can reach peers through routers:
@@ -312,6 +342,7 @@ func (e *Endpoint) tickRouting() {
 	for _, l := range rt.links {
 		if l.up && now.Sub(l.heard) > rt.hold {
 			l.up = false
+			rt.setHopsLocked()
 			e.pathChanged()
 			e.log.Debug("router down", "wallet", fmt.Sprintf("%x", l.cfg.Wallet))
 		}
@@ -430,8 +461,10 @@ func (e *Endpoint) hostControl(key [32]byte, kind ControlKind, body []byte) erro
 		if !l.up {
 			e.log.Debug("attached", "router", fmt.Sprintf("%x", l.cfg.Wallet))
 			e.pathChanged()
+			l.up = true
+			rt.setHopsLocked()
 		}
-		l.up, l.heard = true, now
+		l.heard = now
 		rt.mu.Unlock()
 		return nil
 	case kind == ControlPunchAsk || kind == ControlPunch || kind == ControlPunchSelf:

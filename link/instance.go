@@ -83,7 +83,7 @@ func (t *peerTable) pin(p *peer) error {
 		return fmt.Errorf("%w: instance address %s", ErrIdentityCollision, p.ident)
 	default:
 		old.mu.Lock()
-		old.addr = p.addr
+		old.addr.store(p.addr.load())
 		old.mu.Unlock()
 		old.nic.Store(p.nic.Load())
 		old.loc.Store(p.loc.Load())
@@ -117,7 +117,7 @@ func (t *peerTable) learnSelfLocked(tp *transport.Peer, src netip.AddrPort) *pee
 		t.byTP[tp] = q
 	}
 	q.mu.Lock()
-	q.addr = src
+	q.addr.store(src)
 	q.mu.Unlock()
 	q.verified.Store(true)
 	return q
@@ -148,7 +148,7 @@ func (t *peerTable) instanceSource(tp *transport.Peer, p *peer, src netip.Addr, 
 		}
 		if q.endpoint() != from {
 			q.mu.Lock()
-			q.addr = from
+			q.addr.store(from)
 			q.mu.Unlock()
 		}
 		q.nic.Store(p.nic.Load())
@@ -159,7 +159,7 @@ func (t *peerTable) instanceSource(tp *transport.Peer, p *peer, src netip.Addr, 
 	if !ok || InstanceAddr(tp.Wallet(), key) != src {
 		return false
 	}
-	q = &peer{wallet: tp.Wallet(), ident: src, tp: tp, addr: from}
+	q = newPeer(tp.Wallet(), src, tp, from)
 	q.nic.Store(p.nic.Load())
 	q.loc.Store(p.loc.Load())
 	q.verified.Store(true)
@@ -185,7 +185,7 @@ func (e *Endpoint) instancePeer(wallet [20]byte, in Instance) (*peer, error) {
 	p := &peer{wallet: wallet, ident: IdentityAddr(wallet), tp: e.sessions.Peer(wallet, &key)}
 	switch {
 	case in.Addr.IsValid():
-		p.addr = in.Addr
+		p.addr.store(in.Addr)
 	case !in.Locator.IsZero():
 		rt := e.rt
 		l := Locator(in.Locator)
@@ -197,7 +197,7 @@ func (e *Endpoint) instancePeer(wallet [20]byte, in Instance) (*peer, error) {
 		if !ok && len(rt.links) > 0 {
 			next = rt.links[0].cfg.Addr
 		}
-		p.addr = next
+		p.addr.store(next)
 		p.nic.Store(uint32(nic))
 		p.loc.Store(&l)
 	default:

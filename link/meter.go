@@ -18,10 +18,12 @@ import (
 // takes differences per epoch. Each pair also keeps the source locator
 // of the peer's last authenticated frame through that router: where
 // the routers actually delivered the peer from, which the relay service
-// checks the routers a peer names against (apps/relay linkmeter.go). A frame costs one map read under a read
-// lock and two atomic adds, no allocation; a new (peer, router) pair
-// allocates its counter once, and past maxMetered pairs new ones are
-// not metered.
+// checks the routers a peer names against (apps/relay linkmeter.go).
+// A frame costs two atomic adds and a look at the counter its peer used
+// last (peer.metered, no lock: a peer's frames go through one router at
+// a time), no allocation; a peer that changed routers costs a map read
+// under a read lock; a new (peer, router) pair allocates its counter
+// once, and past maxMetered pairs new ones are not metered.
 
 // maxMetered bounds the (peer, router) pairs a host meters.
 const maxMetered = 1 << 12
@@ -32,6 +34,7 @@ type meterKey struct {
 }
 
 type meterCount struct {
+	via                   netip.AddrPort // its key's router, which peer.metered is checked against
 	sentBytes, sentFrames atomic.Uint64
 	recvBytes, recvFrames atomic.Uint64
 	src                   atomic.Pointer[Locator] // the source locator of the last frame received, nil before one
@@ -42,17 +45,30 @@ type meter struct {
 	pairs map[meterKey]*meterCount
 }
 
+// get returns the counter of (p's wallet, via), nil when the meter is
+// full.
 func (m *meter) get(p *peer, via netip.AddrPort) *meterCount {
+	if c := p.metered.Load(); c != nil && c.via == via {
+		return c
+	}
 	k := meterKey{p.wallet, via}
 	m.mu.RLock()
 	c := m.pairs[k]
 	m.mu.RUnlock()
-	if c != nil {
-		return c
+	if c == nil {
+		c = m.add(k)
 	}
+	if c != nil {
+		p.metered.Store(c)
+	}
+	return c
+}
+
+// add returns the counter of k, adding it if the meter has room.
+func (m *meter) add(k meterKey) *meterCount {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if c = m.pairs[k]; c != nil {
+	if c := m.pairs[k]; c != nil {
 		return c
 	}
 	if m.pairs == nil {
@@ -61,7 +77,7 @@ func (m *meter) get(p *peer, via netip.AddrPort) *meterCount {
 	if len(m.pairs) >= maxMetered {
 		return nil
 	}
-	c = &meterCount{}
+	c := &meterCount{via: k.via}
 	m.pairs[k] = c
 	return c
 }

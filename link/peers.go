@@ -28,26 +28,59 @@ type peer struct {
 	inst *instance
 
 	nudge nudgeState // the last TCP segment sent (nudge.go); its own lock
+	// metered is the meter's counter this peer's routed frames used last
+	// (meter.go): the one of its wallet and its router of the moment.
+	metered atomic.Pointer[meterCount]
+
+	// addr is the current underlay address; it follows the peer when it
+	// roams. It is read without a lock (a router's next hop, every
+	// send) and written with mu held.
+	addr addrCell
 
 	mu        sync.Mutex // guards the fields below
 	tp        *transport.Peer
-	addr      netip.AddrPort // current underlay address; follows the peer when it roams
-	queue     [][]byte       // plaintext packets waiting for a session, oldest first
-	queuedAt  time.Time      // when the oldest queued packet arrived
-	lastStart time.Time      // when the data path last started a handshake
+	queue     [][]byte  // plaintext packets waiting for a session, oldest first
+	queuedAt  time.Time // when the oldest queued packet arrived
+	lastStart time.Time // when the data path last started a handshake
 }
 
-func (p *peer) endpoint() netip.AddrPort {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.addr
+// newPeer returns a peer of wallet at identity address ident, with
+// session tp, at underlay address addr.
+func newPeer(wallet [20]byte, ident netip.Addr, tp *transport.Peer, addr netip.AddrPort) *peer {
+	p := &peer{wallet: wallet, ident: ident, tp: tp}
+	p.addr.store(addr)
+	return p
 }
+
+// endpoint is the peer's current underlay address.
+func (p *peer) endpoint() netip.AddrPort { return p.addr.load() }
 
 // route returns the peer's session and underlay address in one lock.
 func (p *peer) route() (*transport.Peer, netip.AddrPort) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.tp, p.addr
+	return p.tp, p.addr.load()
+}
+
+// addrCell is an underlay address that is read without a lock and
+// written rarely: a write that changes it allocates, one that does not
+// (every opened frame confirms the peer's address) does nothing.
+type addrCell struct {
+	v atomic.Pointer[netip.AddrPort]
+}
+
+func (c *addrCell) load() netip.AddrPort {
+	if a := c.v.Load(); a != nil {
+		return *a
+	}
+	return netip.AddrPort{}
+}
+
+func (c *addrCell) store(a netip.AddrPort) {
+	if old := c.v.Load(); old != nil && *old == a {
+		return
+	}
+	c.v.Store(&a)
 }
 
 func (p *peer) transportPeer() *transport.Peer {
@@ -98,12 +131,13 @@ func (t *peerTable) add(wallet [20]byte, tp *transport.Peer, addr netip.AddrPort
 		t.dropGroupLocked(p) // anycast.go
 		p.mu.Lock()
 		delete(t.byTP, p.tp)
-		p.tp, p.addr = tp, addr
+		p.tp = tp
+		p.addr.store(addr)
 		p.mu.Unlock()
 		t.byTP[tp] = p
 		return nil
 	}
-	p := &peer{wallet: wallet, ident: ident, tp: tp, addr: addr}
+	p := newPeer(wallet, ident, tp, addr)
 	t.ident[ident] = p
 	t.byTP[tp] = p
 	return nil
@@ -116,7 +150,7 @@ func (t *peerTable) learn(tp *transport.Peer, src netip.AddrPort) (*peer, error)
 	if p := t.byTransport(tp); p != nil {
 		p.verified.Store(true)
 		p.mu.Lock()
-		p.addr = src
+		p.addr.store(src)
 		p.mu.Unlock()
 		return p, nil
 	}
@@ -132,7 +166,7 @@ func (t *peerTable) learn(tp *transport.Peer, src netip.AddrPort) (*peer, error)
 	p := t.ident[ident]
 	switch {
 	case p == nil:
-		p = &peer{wallet: wallet, ident: ident, tp: tp, addr: src}
+		p = newPeer(wallet, ident, tp, src)
 		t.ident[ident] = p
 	case p.wallet != wallet:
 		return nil, fmt.Errorf("%w: %x and %x", ErrIdentityCollision, p.wallet, wallet)
@@ -141,7 +175,8 @@ func (t *peerTable) learn(tp *transport.Peer, src netip.AddrPort) (*peer, error)
 	default:
 		p.mu.Lock()
 		delete(t.byTP, p.tp)
-		p.tp, p.addr = tp, src
+		p.tp = tp
+		p.addr.store(src)
 		p.mu.Unlock()
 	}
 	t.byTP[tp] = p

@@ -106,8 +106,18 @@ func (b *batch) add(dst netip.AddrPort, frame []byte, buf *[]byte) {
 // flush sends what b holds, returns its buffers to e's pool and b to the
 // batch pool; b must not be used after.
 func (b *batch) flush(e *Endpoint) {
+	mode := sendTry
+	switch {
+	case b.wait:
+		mode = sendWait
+	case b.fwd && e.fwdq.hold: // host_forward.go: from the one underlay's reader
+		mode = sendHandOff
+	}
 	for i, dst := range b.dst {
-		if n := e.send(dst, b.wait, b.frames[i]); b.fwd && n < len(b.frames[i]) {
+		if b.fwd { // host_forward.go: counted here, once per next hop
+			e.stats.framesForwarded.Add(uint64(len(b.frames[i])))
+		}
+		if n := e.send(dst, mode, b.frames[i]); b.fwd && n < len(b.frames[i]) {
 			e.fwdDropped(b.frames[i][n:]) // host_forward.go
 		}
 	}
@@ -333,16 +343,26 @@ func (e *Endpoint) sendMessage(dst netip.AddrPort, msg []byte) {
 // sendFrames sends frames to dst without waiting: it is what the reader
 // and timer goroutines use.
 func (e *Endpoint) sendFrames(dst netip.AddrPort, frames ...[]byte) {
-	e.send(dst, false, frames)
+	e.send(dst, sendTry, frames)
 }
 
-// send hands frames to the underlay dst is on. With wait (the netstack's
-// packets) Underlay.Send may wait for room; without, a TrySender's
-// TrySend is used, and frames that find the queue full are dropped and
+// sendMode is how send hands frames to the underlay.
+type sendMode uint8
+
+const (
+	sendTry     sendMode = iota // TrySend where the underlay has it: never wait
+	sendWait                    // Send: the netstack's packets may wait for room
+	sendHandOff                 // HandOff where the underlay has it, else as sendTry: forwarded frames, from a goroutine holding no lock
+)
+
+// send hands frames to the underlay dst is on. With sendWait (the
+// netstack's packets) Underlay.Send may wait for room; otherwise a
+// TrySender's TrySend is used (HandOff for sendHandOff, where the
+// underlay has it), and frames that find the queue full are dropped and
 // counted. It returns how many of frames, from the first, the underlay
 // took (all of them when it refused the batch for another reason, which
 // SendErrors counts).
-func (e *Endpoint) send(dst netip.AddrPort, wait bool, frames [][]byte) int {
+func (e *Endpoint) send(dst netip.AddrPort, mode sendMode, frames [][]byte) int {
 	u := e.underlay
 	if e.nics != nil { // several NICs (nic.go): dst names its NIC
 		var ok bool
@@ -352,7 +372,13 @@ func (e *Endpoint) send(dst netip.AddrPort, wait bool, frames [][]byte) int {
 		}
 	}
 	n, err := len(frames), error(nil)
-	if ts, ok := u.(TrySender); ok && !wait {
+	if ho, ok := u.(HandOffer); ok && mode == sendHandOff {
+		n, err = ho.HandOff(dst, frames...)
+		if errors.Is(err, ErrQueueFull) {
+			e.stats.droppedSendFull.Add(uint64(len(frames) - n))
+			err = nil
+		}
+	} else if ts, ok := u.(TrySender); ok && mode != sendWait {
 		n, err = ts.TrySend(dst, frames...)
 		if errors.Is(err, ErrQueueFull) {
 			e.stats.droppedSendFull.Add(uint64(len(frames) - n))

@@ -61,6 +61,24 @@ type TrySender interface {
 	TrySend(dst netip.AddrPort, frames ...[]byte) (int, error)
 }
 
+// HandOffer is a TrySender that can hand frames straight to an idle
+// receiver (package link/mem): when dst's queue is empty and nothing is
+// being delivered to it, HandOff runs dst's receiver, and then its batch
+// end, on the calling goroutine with the frames themselves, which the
+// receiver may change in place (a router's hop limit), instead of
+// queueing copies and waking dst's goroutine. The Endpoint hands off the
+// frames its Forwarder passed on, from the underlay's reader goroutine
+// holding no lock, so a frame crossing routers on one machine is copied
+// once and handled by one goroutine from the first router to the host.
+type HandOffer interface {
+	TrySender
+
+	// HandOff is TrySend, with the frames handed off when dst is idle.
+	// The caller holds no lock a receiver may take and is not dst's
+	// receiver.
+	HandOff(dst netip.AddrPort, frames ...[]byte) (int, error)
+}
+
 // BatchUnderlay is an Underlay that says where the batches it receives
 // end (one recvmmsg, one drained queue), so that the receiver can
 // coalesce what one batch carried (GRO) and hand it on at the end. The
@@ -75,6 +93,9 @@ type BatchUnderlay interface {
 	// SetBatchEnd installs end, which the underlay calls after it handed
 	// the receiver the last frame of a batch, from the goroutine that
 	// called the receiver, and never while a call to the receiver runs.
-	// It must be called before SetReceiver.
+	// A BatchUnderlay calls the receiver and the batch end from one
+	// goroutine at a time, each call after the one before returned (the
+	// Endpoint then keeps a read batch's state without a lock). It must
+	// be called before SetReceiver.
 	SetBatchEnd(end func())
 }

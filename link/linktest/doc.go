@@ -8,7 +8,8 @@
 // Close is idempotent and final (Send returns link.ErrClosed, the
 // receiver is never called once Close returned); a link.BatchUnderlay
 // ends its batches outside the receiver; a link.TrySender's TrySend
-// takes every frame an idle receiver has room for.
+// takes every frame an idle receiver has room for; a link.HandOffer's
+// frames arrive as sent, handed off or queued.
 //
 // WaitFor and Collect replace the helpers each test file used to carry.
 package linktest

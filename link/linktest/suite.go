@@ -23,6 +23,7 @@ func Run(t *testing.T, pair Pair) {
 	t.Run("CloseIsFinal", func(t *testing.T) { closeIsFinal(t, pair) })
 	t.Run("BatchEnd", func(t *testing.T) { batchEnd(t, pair) })
 	t.Run("TrySend", func(t *testing.T) { trySend(t, pair) })
+	t.Run("HandOff", func(t *testing.T) { handOff(t, pair) })
 }
 
 // frames returns frames of the given sizes with distinct contents.
@@ -208,5 +209,37 @@ func trySend(t *testing.T, pair Pair) {
 	}
 	if _, err := ts.TrySend(b.LocalAddr(), make([]byte, a.MTU()+1)); !errors.Is(err, link.ErrFrameTooBig) {
 		t.Fatalf("TrySend over the MTU: %v, want ErrFrameTooBig", err)
+	}
+}
+
+// handOff: a HandOffer's frames arrive whole, in order, from the sender,
+// whether handed off or queued, and a frame over the MTU is refused.
+func handOff(t *testing.T, pair Pair) {
+	a, b := pair(t)
+	ho, ok := a.(link.HandOffer)
+	if !ok {
+		t.Skip("not a link.HandOffer")
+	}
+	ch := Collect(b)
+	batch := frames(1200, 0, 100)
+	want := make([][]byte, len(batch))
+	for i, f := range batch {
+		want[i] = bytes.Clone(f)
+	}
+	for range 2 { // the second may find the receiver busy with the first
+		if n, err := ho.HandOff(b.LocalAddr(), batch...); n != len(batch) || err != nil {
+			t.Fatalf("HandOff = %d, %v; want %d, nil", n, err, len(batch))
+		}
+	}
+	for range 2 {
+		for i, w := range want {
+			r := Next(t, ch)
+			if !bytes.Equal(r.Frame, w) || r.Src != a.LocalAddr() {
+				t.Fatalf("frame %d: %d bytes from %v, want %d from %v", i, len(r.Frame), r.Src, len(w), a.LocalAddr())
+			}
+		}
+	}
+	if _, err := ho.HandOff(b.LocalAddr(), make([]byte, a.MTU()+1)); !errors.Is(err, link.ErrFrameTooBig) {
+		t.Fatalf("HandOff over the MTU: %v, want ErrFrameTooBig", err)
 	}
 }

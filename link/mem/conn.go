@@ -28,6 +28,10 @@ type Conn struct {
 
 	recv     atomic.Pointer[func(frame []byte, src netip.AddrPort)]
 	batchEnd atomic.Pointer[func()]
+
+	// out counts the hand-offs made through c that run (handoff.go):
+	// whoever is handing frames to c's receiver is inside them.
+	out atomic.Int32
 }
 
 var (
@@ -102,20 +106,36 @@ func (c *Conn) TrySend(dst netip.AddrPort, frames ...[]byte) (int, error) {
 
 // send is Send (wait) and TrySend.
 func (c *Conn) send(dst netip.AddrPort, wait bool, frames [][]byte) (int, error) {
+	to, filter, dst, err := c.route(dst, frames)
+	if to == nil {
+		return len(frames), err
+	}
+	return c.enqueue(to, dst, filter, wait, frames)
+}
+
+// route checks that c is open and no frame exceeds the MTU, and returns
+// the Conn frames for dst go to, the filter they pass and dst unmapped.
+// A nil Conn means the frames go nowhere: the error says why, or nil
+// when dst is not attached or cut off (counted as NoRoute).
+func (c *Conn) route(dst netip.AddrPort, frames [][]byte) (*Conn, Filter, netip.AddrPort, error) {
 	if c.closed() {
-		return 0, link.ErrClosed
+		return nil, nil, dst, link.ErrClosed
 	}
 	for i, f := range frames {
 		if len(f) > c.net.mtu {
-			return 0, fmt.Errorf("mem: frame %d of %d bytes, MTU %d: %w", i, len(f), c.net.mtu, link.ErrFrameTooBig)
+			return nil, nil, dst, fmt.Errorf("mem: frame %d of %d bytes, MTU %d: %w", i, len(f), c.net.mtu, link.ErrFrameTooBig)
 		}
 	}
 	dst = unmap(dst)
 	to, filter := c.net.route(c.addr, dst)
 	if to == nil {
 		c.add(noRoute, len(frames))
-		return len(frames), nil
 	}
+	return to, filter, dst, nil
+}
+
+// enqueue copies frames onto to's queue, or its delay line (send).
+func (c *Conn) enqueue(to *Conn, dst netip.AddrPort, filter Filter, wait bool, frames [][]byte) (int, error) {
 	if d := c.net.delayOf(c.addr, dst); d > 0 { // latency (delay.go)
 		return c.sendDelayed(dst, d, wait, frames, filter)
 	}
@@ -157,7 +177,7 @@ func (c *Conn) send(dst netip.AddrPort, wait bool, frames [][]byte) (int, error)
 				return pos[first], link.ErrQueueFull
 			}
 			if limit == nil {
-				limit = time.NewTimer(c.net.sendWait)
+				limit = time.NewTimer(to.waitBound(c.net.sendWait))
 			}
 			select {
 			case <-room:

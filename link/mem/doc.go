@@ -29,6 +29,12 @@
 //     so a batch is whatever arrived back to back and the link can
 //     coalesce it, and only then clears the frames' bytes: they stay
 //     valid until the batch end returns.
+//  4. Conn.HandOff (link.HandOffer, handoff.go), with which a router
+//     passes on the frames it forwards, skips the queue when it is empty
+//     and the receiver idle: the receiver and its batch end run on the
+//     sender's goroutine with the sender's frames, which they may change
+//     in place. Otherwise it queues copies as TrySend does. One goroutine
+//     at a time hands frames to a receiver, in the order they came.
 //
 // Close detaches the Conn (later Sends to it count as NoRoute), stops its
 // goroutine and waits for it; frames still queued are dropped and
@@ -40,8 +46,11 @@
 // handshake reply) with Send could wait on a peer doing the same while
 // both queues are full; Send's bound ends such a wait, but a receiver
 // should use TrySend, which never waits (link's Endpoint does: only the
-// netstack's own packets go through Send). recv must not call Close on its own Conn (Close waits for the goroutine
-// that is running recv).
+// netstack's own packets go through Send). recv must not call Close on
+// its own Conn (Close waits for the goroutine that is running recv), nor,
+// when it was handed frames, on the Conn they came through. A Send
+// waiting for room in a Conn that a hand-off runs to or from waits a
+// millisecond at most: the wait could be on the goroutine handing off.
 //
 // # Test hooks
 //

@@ -32,8 +32,8 @@ func (r *Router) Forward(frame []byte, hv link.Header, payload []byte, src netip
 		r.sendUnreachable(h, payload, link.ReasonHopLimit, src)
 		return netip.AddrPort{}, false
 	}
-	next, ok := r.NextHop(h.Dst)
-	if !ok {
+	e := r.route(h.Dst)
+	if e == nil {
 		switch next, t := r.forwardTunnel(frame, h, src); t { // between segments (tunnel.go)
 		case tunnelSend:
 			frame[1] = h.HopLimit - 1
@@ -47,24 +47,32 @@ func (r *Router) Forward(frame []byte, hv link.Header, payload []byte, src netip
 		return netip.AddrPort{}, false
 	}
 	frame[1] = h.HopLimit - 1
-	r.meter.count(h, len(frame)) // proof of relay (meter.go)
-	return next, true
+	r.meter.countVia(&e.metered, h, len(frame)) // proof of relay (meter.go)
+	return e.p.Addr(), true
 }
 
 // NextHop implements link.Forwarder: the underlay address a frame for
 // dst goes to, an attached host or the neighbor the longest-prefix match
 // names, answered from the route cache when it can (routecache.go).
 func (r *Router) NextHop(dst *link.Locator) (netip.AddrPort, bool) {
-	if p, ok := r.routes.lookup(dst); ok { // routecache.go
-		return p.Addr(), true
+	if e := r.route(dst); e != nil {
+		return e.p.Addr(), true
+	}
+	return netip.AddrPort{}, false
+}
+
+// route returns the route cache's entry for dst, filled from the table
+// when it is not there; nil when there is no route.
+func (r *Router) route(dst *link.Locator) *cachedRoute {
+	if e := r.routes.lookup(dst); e != nil { // routecache.go
+		return e
 	}
 	gen := r.routes.gen.Load()
 	p, ok := r.nextPeer(dst)
 	if !ok {
-		return netip.AddrPort{}, false
+		return nil
 	}
-	r.routes.store(gen, dst, p)
-	return p.Addr(), true
+	return r.routes.store(gen, dst, p)
 }
 
 // nextPeer is NextHop's slow path: the attached host or the neighbor

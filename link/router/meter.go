@@ -11,8 +11,11 @@ import (
 // every transport frame it forwards is counted, in bytes and frames,
 // per (source locator, destination locator). The counts are cumulative
 // from the router's start; whoever pays for relaying takes differences
-// per epoch. A frame costs one map read under a read lock and two
-// atomic adds, no allocation; a new pair allocates its counter once.
+// per epoch. A frame costs a look in a small table of the pairs metered
+// last (one slot per destination, no lock: a flow's frames come back to
+// back) and two atomic adds, no allocation; a pair not in the table costs
+// a map read under a read lock, and a new pair allocates its counter
+// once. Counters are never removed, so a slot's counter stays valid.
 // Past maxMetered pairs, frames of new pairs are not metered (counted
 // in Unmetered), so a flood of made-up locators cannot grow the map.
 // A frame that then finds the next hop's queue full is dropped there,
@@ -24,10 +27,19 @@ const maxMetered = 1 << 14
 
 type meterKey struct{ src, dst link.Locator }
 
-type meterCount struct{ bytes, frames atomic.Uint64 }
+type meterCount struct {
+	key           meterKey // the pair it counts, which the recent table compares
+	bytes, frames atomic.Uint64
+}
+
+// meterSlots is the size of the recent table: a power of two.
+const meterSlots = 32
 
 type meter struct {
 	unmetered atomic.Uint64
+	// recent holds the counter last used for each slot's destinations
+	// (slotOf).
+	recent [meterSlots]atomic.Pointer[meterCount]
 
 	mu    sync.RWMutex // guards pairs (the map; counters are atomic)
 	pairs map[meterKey]*meterCount
@@ -38,18 +50,53 @@ func (m *meter) count(h *link.Header, n int) {
 	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil {
 		return
 	}
-	k := meterKey{*h.Src, *h.Dst}
-	m.mu.RLock()
-	c := m.pairs[k]
-	m.mu.RUnlock()
+	c := m.lookup(h.Src, h.Dst, true)
 	if c == nil {
-		if c = m.add(k); c == nil {
-			m.unmetered.Add(1)
-			return
-		}
+		m.unmetered.Add(1)
+		return
 	}
 	c.bytes.Add(uint64(n))
 	c.frames.Add(1)
+}
+
+// countVia is count for a frame whose destination the route cache entry
+// of slot's matched: slot keeps the counter of the last pair metered
+// through that entry, which needs only its source compared.
+func (m *meter) countVia(slot *atomic.Pointer[meterCount], h *link.Header, n int) {
+	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil {
+		return
+	}
+	c := slot.Load()
+	if c == nil || c.key.src != *h.Src {
+		if c = m.lookup(h.Src, h.Dst, true); c == nil {
+			m.unmetered.Add(1)
+			return
+		}
+		slot.Store(c)
+	}
+	c.bytes.Add(uint64(n))
+	c.frames.Add(1)
+}
+
+// lookup returns the counter of the pair (src, dst), from the recent
+// table when it is there. A pair not metered yet gets a counter when
+// add is set and the meter has room; otherwise lookup returns nil.
+func (m *meter) lookup(src, dst *link.Locator, add bool) *meterCount {
+	slot := &m.recent[slotOf(dst)&(meterSlots-1)]
+	if c := slot.Load(); c != nil && c.key.dst == *dst && c.key.src == *src {
+		return c
+	}
+	k := meterKey{*src, *dst}
+	m.mu.RLock()
+	c := m.pairs[k]
+	m.mu.RUnlock()
+	if c == nil && add {
+		c = m.add(k)
+	}
+	if c != nil {
+		slot.Store(c)
+	}
+	return c
 }
 
 func (m *meter) add(k meterKey) *meterCount {
@@ -64,7 +111,7 @@ func (m *meter) add(k meterKey) *meterCount {
 	if len(m.pairs) >= maxMetered {
 		return nil
 	}
-	c := &meterCount{}
+	c := &meterCount{key: k}
 	m.pairs[k] = c
 	return c
 }
@@ -74,9 +121,7 @@ func (m *meter) uncount(h *link.Header, n int) {
 	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil {
 		return
 	}
-	m.mu.RLock()
-	c := m.pairs[meterKey{*h.Src, *h.Dst}]
-	m.mu.RUnlock()
+	c := m.lookup(h.Src, h.Dst, false)
 	if c == nil { // it was not metered (Unmetered)
 		return
 	}

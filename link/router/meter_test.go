@@ -1,6 +1,7 @@
 package router
 
 import (
+	"net/netip"
 	"testing"
 
 	"github.com/anynet/anynet/link"
@@ -51,5 +52,69 @@ func BenchmarkMeterCount(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.count(&h, 1280)
+	}
+}
+
+// TestMeterThroughRoutes: frames metered through the route cache's
+// entries (countVia) count per (source, destination) pair exactly when
+// sources alternate on one destination, when the route changes under a
+// flow, and past a full meter (Unmetered), and allocate nothing once
+// the pairs are known.
+func TestMeterThroughRoutes(t *testing.T) {
+	tr, _ := newTestRouter(t)
+	dst := forwardDst
+	tr.attachForTest(t, dst, netip.MustParseAddrPort("127.0.0.1:11"))
+	srcs := []link.Locator{{0: 0x2b}, {0: 0x2c}, {0: 0x2d}}
+	frame := func(src *link.Locator, size int) []byte {
+		f := link.AppendHeader(nil, &link.Header{Type: link.FrameTransport, HopLimit: 64, Dst: &dst, Src: src})
+		return append(f, make([]byte, size-len(f))...)
+	}
+	want := map[meterKey]uint64{}
+	forward := func(src *link.Locator, size int) {
+		t.Helper()
+		f := frame(src, size)
+		var h link.Header
+		payload, err := link.ParseHeader(f, &h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := tr.r.Forward(f, h, payload, netip.MustParseAddrPort("127.0.0.1:3")); !ok {
+			t.Fatal("not forwarded")
+		}
+		want[meterKey{*src, dst}] += uint64(size)
+	}
+	for i := range 30 {
+		forward(&srcs[i%len(srcs)], 100+i)
+		if i == 10 { // the host attaches again elsewhere: a new cache entry
+			tr.attachForTest(t, dst, netip.MustParseAddrPort("127.0.0.1:12"))
+		}
+	}
+	got := map[meterKey]uint64{}
+	for _, f := range tr.r.Forwarded() {
+		got[meterKey{f.Src, f.Dst}] = f.Bytes
+	}
+	if len(got) != len(want) {
+		t.Fatalf("pairs %v, want %v", got, want)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Fatalf("pair %x→%x: %d bytes, want %d", k.src[0], k.dst[0], got[k], w)
+		}
+	}
+	f := frame(&srcs[0], 200)
+	var h link.Header
+	payload, _ := link.ParseHeader(f, &h)
+	if n := testing.AllocsPerRun(100, func() { f[1] = 64; tr.r.Forward(f, h, payload, netip.AddrPort{}) }); n != 0 {
+		t.Fatalf("%v allocations per forwarded frame", n)
+	}
+
+	for i := 0; len(tr.r.meter.pairs) < maxMetered; i++ { // fill the meter
+		l := link.Locator{byte(i), byte(i >> 8), 9}
+		tr.r.meter.count(&link.Header{Type: link.FrameTransport, Src: &l, Dst: &dst}, 1)
+	}
+	before := tr.r.Unmetered()
+	forward(&link.Locator{0xff, 0xff, 0xff}, 100)
+	if tr.r.Unmetered() != before+1 {
+		t.Fatalf("a new pair past a full meter: unmetered %d, want %d", tr.r.Unmetered(), before+1)
 	}
 }

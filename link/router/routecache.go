@@ -14,6 +14,10 @@ import (
 // is read fresh (PeerRef.Addr): a neighbor that moved, or an attached
 // host that roamed, is followed at once.
 //
+// A slot also keeps the meter's counter for the last source locator it
+// forwarded for (meter.go), so that a flow's frames are metered without
+// a second look-up.
+//
 // Validity: every change to what NextHop reads (the attached hosts, the
 // route table) happens with r.mu held for writing and bumps gen before
 // the lock is released (routesChanged). A slot is stamped with the gen
@@ -36,31 +40,46 @@ type cachedRoute struct {
 	gen uint64
 	dst link.Locator
 	p   link.PeerRef
+
+	// metered is the counter of (source, dst) for the source of the
+	// last frame metered through this route (meter.countVia).
+	metered atomic.Pointer[meterCount]
 }
 
 // slot returns dst's slot.
 func (c *routeCache) slot(dst *link.Locator) *atomic.Pointer[cachedRoute] {
+	return &c.slots[slotOf(dst)&(routeCacheSlots-1)]
+}
+
+// slotOf hashes a locator for the router's small direct-mapped tables
+// (this cache, the meter's recent pairs): the locator's words folded
+// and mixed, the well-mixed high bits moved down.
+func slotOf(dst *link.Locator) uint64 {
 	var h uint64
 	for i := 0; i < len(dst); i += 8 {
 		h ^= binary.LittleEndian.Uint64(dst[i:])
 	}
 	h ^= h >> 29
 	h *= 0x9e3779b97f4a7c15
-	return &c.slots[h>>(64-6)]
+	return h >> 32
 }
 
-// lookup returns the peer cached for dst, if the cache is current.
-func (c *routeCache) lookup(dst *link.Locator) (link.PeerRef, bool) {
+// lookup returns the route cached for dst, nil if there is none or the
+// cache is not current.
+func (c *routeCache) lookup(dst *link.Locator) *cachedRoute {
 	e := c.slot(dst).Load()
 	if e == nil || e.gen != c.gen.Load() || e.dst != *dst {
-		return link.PeerRef{}, false
+		return nil
 	}
-	return e.p, true
+	return e
 }
 
-// store caches p for dst, as computed from the table of generation gen.
-func (c *routeCache) store(gen uint64, dst *link.Locator, p link.PeerRef) {
-	c.slot(dst).Store(&cachedRoute{gen: gen, dst: *dst, p: p})
+// store caches p for dst, as computed from the table of generation gen,
+// and returns the entry.
+func (c *routeCache) store(gen uint64, dst *link.Locator, p link.PeerRef) *cachedRoute {
+	e := &cachedRoute{gen: gen, dst: *dst, p: p}
+	c.slot(dst).Store(e)
+	return e
 }
 
 // routesChanged invalidates the whole cache; call it with r.mu held for

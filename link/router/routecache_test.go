@@ -29,18 +29,18 @@ func TestRouteCacheFollowsChanges(t *testing.T) {
 
 	tr.attachForTest(t, dst, addr1)
 	next(addr1, true)
-	if _, ok := tr.r.routes.lookup(&dst); !ok {
+	if tr.r.routes.lookup(&dst) == nil {
 		t.Fatal("a route NextHop answered is not cached")
 	}
 
 	tr.attachForTest(t, dst, addr2) // attached again, from elsewhere
 	next(addr2, true)
 
-	p, ok := tr.r.routes.lookup(&dst)
-	if !ok {
+	e := tr.r.routes.lookup(&dst)
+	if e == nil {
 		t.Fatal("not cached")
 	}
-	p.SetAddr(addr3) // the attached host roamed
+	e.p.SetAddr(addr3) // the attached host roamed
 	next(addr3, true)
 
 	tr.r.Tick(time.Now().Add(time.Hour)) // the attachment expires
