@@ -11,7 +11,9 @@ import (
 // per (peer wallet, router), in bytes as on the wire (routing header
 // included) and frames, each way: sent when a data frame for a routed
 // peer is sealed and handed to the router (send.go), received when a
-// data frame that came through a router opens (receive.go). So a host
+// data frame that came through a router opens (receive.go). Keepalives
+// (data messages without a payload, which the transport's timers send
+// past the sealing path) count at neither end. So a host
 // vouches only for what it itself sent or received, and a router that
 // forwards every frame counts the same bytes (link/router meter.go).
 // Counts are cumulative from the endpoint's start; the relay service

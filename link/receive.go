@@ -117,8 +117,12 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 		e.learnPath(p, &h, res.Established) // routing hook (host_route.go)
 		e.heard(p, false)                   // anycast hook (anycast.go): liveness
 		e.heardFrom(p, res.Payload)         // nudge.go: the path is back, and what it acknowledges
-		// Proof of relay (meter.go): what came through a router.
-		e.meterReceived(p, &h, src, len(frame))
+		// Proof of relay (meter.go): what came through a router, but not
+		// a keepalive (no payload: the sender's transport timers send
+		// those past its meter).
+		if len(res.Payload) > 0 {
+			e.meterReceived(p, &h, src, len(frame))
+		}
 		// The first data message may confirm a responder's session.
 		e.flushQueue(p)
 		if res.Established {

@@ -235,36 +235,42 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			return &relayDriver{core: relay.NewCore(cfg), cheat: relay.Cheater{Kind: kind}}
 		},
 		Commands: func(Workload, []common.Address, *rand.Rand) []Command { return planned },
+		Started:  l.started,
 		Observe:  l.observe,
 		Check:    l.check,
 		// Routers run the core too (Edges) in a routed run.
 		OnRouters: l.links != nil,
 	}
 	if l.links != nil {
-		// Every host samples its link meter, as relay.Service does, with
-		// the routers' locators as their DID documents publish them (the
-		// service reads them there).
-		routerLocs := map[common.Address][][32]byte{}
+		// Every host samples its link meter, as relay.Service does (at
+		// its core's start, then every linkEvery), with the routers'
+		// locators as their DID documents publish them (the service reads
+		// them there).
 		for i := range s.rt.segs {
-			routerLocs[s.nodes[i].self.Wallet] = [][32]byte{s.rt.loc[i]}
+			l.links.routerLocs[s.nodes[i].self.Wallet] = [][32]byte{s.rt.loc[i]}
 		}
 		for _, h := range s.hosts {
 			n := s.nodes[h]
 			for at := linkEvery; at <= time.Duration(s.sc.Duration); at += linkEvery {
-				planned = append(planned, Command{At: at, Node: n.self.Wallet, Make: func() any {
-					if n.down || n.st == nil {
-						return nil
-					}
-					if lc := relay.CountsOf(n.st.RoutedTraffic()); len(lc.Counts) > 0 {
-						lc.RouterLocators = routerLocs
-						return lc
-					}
-					return nil
-				}})
+				planned = append(planned, Command{At: at, Node: n.self.Wallet, Make: func() any { return l.links.sample(n, false) }})
 			}
 		}
 	}
 	return append(svc.workload(s, w, rng), l)
+}
+
+// started hands a host's core its first sample of the link meter as it
+// starts, as relay.Service does (relaylink.go).
+func (l *relayLoad) started(self common.Address, _ service.Core, _ bool) []any {
+	if l.links == nil {
+		return nil
+	}
+	if n, ok := l.s.nodeByWallet(self); ok && !l.s.rt.isRouter(n.id) {
+		if lc := l.links.sample(n, true); lc != nil {
+			return []any{lc}
+		}
+	}
+	return nil
 }
 
 func b2i(b bool) int {
@@ -380,18 +386,10 @@ func (l *relayLoad) check() error {
 			if sc.Status != relay.StatusOK {
 				return fmt.Errorf("epoch %d: honest edge %s is %s: %s", ep, e, sc.Status, sc.Why)
 			}
-			isRouter := l.links != nil && l.links.isRouter(e)
-			diff := int64(sc.Delivered) - int64(truth)
-			if isRouter {
-				// Link receipts: never more than delivered (+1 %), and at
-				// least linkFloor of it (relaylink.go: the 1 % does not
-				// hold here yet).
+			if l.links != nil && l.links.isRouter(e) {
 				l.linkStats(e, ep, sc.Delivered, truth)
-				if diff*100 <= int64(truth) && float64(sc.Delivered) >= linkFloor*float64(truth) {
-					continue
-				}
 			}
-			if diff*100 > int64(truth) || -diff*100 > int64(truth) {
+			if diff := int64(sc.Delivered) - int64(truth); diff*100 > int64(truth) || -diff*100 > int64(truth) {
 				what := "a host relaying in its service"
 				if l.links != nil && l.links.isRouter(e) {
 					k := relayKey{e, ep}

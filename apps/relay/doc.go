@@ -282,9 +282,29 @@
 // peer's routers (its own count: one path carries the same frames) and
 // sends each router its own. So R1 and R2 each hold both ends'
 // receipts for both directions and are credited as a single router
-// would be. A router starts being counted for the peer's routers when
-// the peer's frame arrives, so the first moments of a new session are
-// credited to the far router at the lower, later count.
+// would be. A peer's router is counted from where this host's own count
+// of the session began in the epoch before the peer's frame arrived, so
+// a peer that tells its routers only as an epoch ends costs them
+// nothing: the far router's receipt for that epoch goes out at once,
+// within the Grace the Edge still collects it.
+//
+// Samples and epochs. A host's Service hands its Core a sample as it
+// starts, empty or not, then one every MeterEvery (skipping empty ones):
+// what the meter held at the first sample came before the service and
+// is not vouched for; a session that appears later counts from zero. (A
+// core that took its first traffic-bearing sample as its start lost the
+// first second of every host's first session: 16 % of a router's credit
+// in TestRelayLinks' first epoch.) An epoch's count runs from the last
+// sample before it to its own last sample, at both ends alike; hosts'
+// clocks agree to well within a MeterEvery, so what an epoch's receipts
+// cannot show is what was in flight between the two ends at a cut: the
+// sender counts it in one epoch, the receiver in the next, and each
+// epoch credits the lower count. That is at most a path's bandwidth
+// times its latency per session and cut, under 0.1 % of an honest
+// router's credit with 10-second epochs in sim.TestRelayLinks, and
+// nothing to speak of with hours-long ones. Keepalives (data messages
+// without a payload, which the transport's timers send) count at
+// neither end.
 //
 // A router the peer names is checked against the path, not trusted
 // (onPath in linkmeter.go): the host's link layer keeps, per (peer,

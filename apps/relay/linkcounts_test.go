@@ -81,3 +81,63 @@ func TestLinkCountsSessions(t *testing.T) {
 		t.Error("signed for traffic with the peer's router itself")
 	}
 }
+
+// TestLinkCountsLateRouter: a peer's router heard of only after the
+// epoch of the session's traffic ended (the peer tells its routers as
+// it first samples the session, and that can be the epoch's last
+// sample) still gets this host's receipt for that epoch, with the same
+// bytes as its own router's, and the new epoch counts from where it
+// began. An empty first sample is this core's start: a session that
+// appears after it counts from zero.
+func TestLinkCountsLateRouter(t *testing.T) {
+	self := newWallet(t)
+	router, far, peer := common.Address{0xa1}, common.Address{0xa2}, common.Address{0xb2}
+	c := NewCore(CoreConfig{Wallet: self, Epoch: 10 * time.Second, Store: &service.Memory{}, Rand: rand.NewChaCha8([32]byte{}), ReceiptEvery: 1 << 30})
+	now := time.Unix(100, 0) // epoch 10 begins
+	var out service.Effects
+	c.Handle(now, service.Input{Kind: service.Start}, &out)
+	peerLoc, farLoc := [32]byte{0xfd, 1, 31: 7}, [32]byte{0xfd, 1, 31: 9}
+	routerLocs := map[common.Address][][32]byte{far: {farLoc}}
+	type key struct {
+		edge    common.Address
+		epoch   uint64
+		session uint64
+	}
+	signed := map[key]uint64{}
+	sample := func(at time.Duration, counts ...LinkCount) {
+		t.Helper()
+		out.Reset()
+		c.Handle(now.Add(at), service.Input{Kind: service.Command, Cmd: LinkCounts{Counts: counts, RouterLocators: routerLocs}}, &out)
+		for _, e := range out.Events {
+			if lr, ok := e.(LinkReceipt); ok {
+				signed[key{lr.Receipt.Edge, lr.Receipt.Epoch, lr.Receipt.Session}] = lr.Receipt.Bytes
+			}
+		}
+	}
+	sent, recv := LinkSession(self.Address(), peer), LinkSession(peer, self.Address())
+	count := func(s, r uint64) LinkCount {
+		return LinkCount{Router: router, Peer: peer, PeerLocator: peerLoc, SentBytes: s, SentFrames: s / 100, RecvBytes: r, RecvFrames: r / 100}
+	}
+	sample(0)                                // empty: the core's first sample
+	sample(8*time.Second, count(4000, 3000)) // appeared since: from zero
+	sample(9*time.Second, count(5000, 3500)) // the epoch's last sample
+	// The peer names far after the epoch ended.
+	out.Reset()
+	c.Handle(now.Add(9500*time.Millisecond), service.Input{Kind: service.Frame, Peer: peer, Frame: append([]byte{frameRouters, 1}, far[:]...)}, &out)
+	sample(10*time.Second, count(5600, 3900)) // epoch 11
+	sample(11*time.Second, count(5600, 3900)) // quiet: what grew is signed
+	for _, r := range []common.Address{router, far} {
+		if got := signed[key{r, 10, sent}]; got != 5000 {
+			t.Errorf("router %x, epoch 10: %d sent signed, want 5000", r[:1], got)
+		}
+		if got := signed[key{r, 10, recv}]; got != 3500 {
+			t.Errorf("router %x, epoch 10: %d received signed, want 3500", r[:1], got)
+		}
+		if got := signed[key{r, 11, sent}]; got != 600 {
+			t.Errorf("router %x, epoch 11: %d sent signed, want 600", r[:1], got)
+		}
+		if got := signed[key{r, 11, recv}]; got != 400 {
+			t.Errorf("router %x, epoch 11: %d received signed, want 400", r[:1], got)
+		}
+	}
+}

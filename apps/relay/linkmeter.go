@@ -29,9 +29,13 @@ import (
 // the lower of its two ends' counts, so neither the router nor one
 // colluding end can raise it.
 //
-// Epochs: a count is the epoch's from the first sample in it; what
-// arrived between the last sample of an epoch and the first of the next
-// is the next epoch's, at both ends alike, within one MeterEvery.
+// Epochs: a count is the epoch's from the last sample before it to its
+// own last sample; what moved between the last sample of an epoch and
+// the first of the next is the next epoch's, at both ends alike, within
+// one MeterEvery. The service hands the core its first sample as it
+// starts, even an empty one (Service.sampleLinks): what the meter held
+// then is not vouched for, every pair that appears later counts from
+// zero.
 
 // LinkCount is what this host exchanged with Peer through the router
 // Router since its link started (link.RoutedTraffic).
@@ -82,6 +86,11 @@ type linkMeter struct {
 	baseBytes, baseFrames uint64 // the cumulative counts when the epoch began
 	lastBytes, lastFrames uint64 // at the last sample
 	signedAt              uint64 // bytes (this epoch) in the last receipt
+	// prev: the cumulative counts when the epoch before began, if this
+	// meter counted it (hasPrev): where a peer's router heard of only
+	// after that epoch ended starts (linkSample).
+	hasPrev               bool
+	prevBytes, prevFrames uint64
 }
 
 // toldRouters is what a host last told a peer of its routers.
@@ -152,10 +161,10 @@ func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 				seen = append(seen, n.PeerLocator)
 			}
 			if m := c.linkMeters[linkMeterKey{n.Router, LinkSession(c.self, peer)}]; m != nil && n.Router != c.self {
-				sentBase.add(m)
+				sentBase.add(m, cur)
 			}
 			if m := c.linkMeters[linkMeterKey{n.Router, LinkSession(peer, c.self)}]; m != nil && n.Router != c.self {
-				recvBase.add(m)
+				recvBase.add(m, cur)
 			}
 		}
 		for _, r := range c.peerRouters[peer] {
@@ -217,18 +226,28 @@ func (c *Core) routersOf(peer common.Address, b []byte) {
 	c.peerRouters[peer] = rs
 }
 
-// add sums m's epoch start into b (several routers to one peer).
-func (b *linkMeter) add(m *linkMeter) {
+// add sums m's epoch start, and that of the epoch before, into b
+// (several routers to one peer). A meter that began this epoch counted
+// nothing the epoch before: it adds its start to both.
+func (b *linkMeter) add(m *linkMeter, cur uint64) {
 	b.baseBytes, b.baseFrames = b.baseBytes+m.baseBytes, b.baseFrames+m.baseFrames
+	b.hasPrev = true
+	if m.epoch == cur && m.hasPrev {
+		b.prevBytes, b.prevFrames = b.prevBytes+m.prevBytes, b.prevFrames+m.prevFrames
+	} else {
+		b.prevBytes, b.prevFrames = b.prevBytes+m.baseBytes, b.prevFrames+m.baseFrames
+	}
 }
 
 // linkSample takes one sample of a session's count through a router.
 // A count not seen before starts at zero when fresh (the pair is new to
 // the meter since the core's first sample, so all of it is this
-// epoch's), at from's epoch start when from is set (a peer's router:
-// the same bytes as this host's own count), and otherwise here: what
-// came before the core's first sample is not this service's to vouch
-// for (it started later).
+// epoch's), at from's start of the epoch before when from is set (a
+// peer's router: the same bytes as this host's own count, the epoch
+// before included, whose receipt goes out at once, so that a peer who
+// tells its routers only as an epoch ends costs them nothing), and
+// otherwise here: what came before the core's first sample is not this
+// service's to vouch for (it started later).
 func (c *Core) linkSample(now time.Time, cur uint64, k linkMeterKey, fresh bool, from *linkMeter, bytes, frames uint64, out *service.Effects) {
 	m := c.linkMeters[k]
 	if m == nil {
@@ -238,17 +257,21 @@ func (c *Core) linkSample(now time.Time, cur uint64, k linkMeterKey, fresh bool,
 			m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames = 0, 0, 0, 0
 		case from != nil && from.baseBytes <= bytes && from.baseFrames <= frames:
 			m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames = from.baseBytes, from.baseFrames, from.baseBytes, from.baseFrames
+			if from.hasPrev && cur > 0 && from.prevBytes <= from.baseBytes && from.prevFrames <= from.baseFrames {
+				m.epoch, m.baseBytes, m.baseFrames = cur-1, from.prevBytes, from.prevFrames
+			}
 		}
 		c.linkMeters[k] = m
-		if m.lastBytes == bytes {
+		if m.lastBytes == bytes && m.epoch == cur {
 			return
 		}
 	}
 	if bytes < m.lastBytes || frames < m.lastFrames { // the link restarted
-		m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames, m.signedAt = 0, 0, 0, 0, 0
+		m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames, m.signedAt, m.hasPrev = 0, 0, 0, 0, 0, false
 	}
 	if m.epoch < cur { // the epoch ended: its last receipt (again: one lost on the way is not resent otherwise), then a new one
 		c.linkReceipt(k, m, true, out)
+		m.hasPrev, m.prevBytes, m.prevFrames = m.epoch+1 == cur, m.baseBytes, m.baseFrames
 		m.epoch, m.baseBytes, m.baseFrames, m.signedAt = cur, m.lastBytes, m.lastFrames, 0
 	}
 	grew := bytes > m.lastBytes

@@ -229,7 +229,12 @@ type LinkMeter interface {
 }
 
 // sampleLinks is the long-lived goroutine that hands the link meter to
-// the core every MeterEvery.
+// the core at once, then every MeterEvery. The core vouches only for
+// what the meter counted after its first sample (linkmeter.go), so that
+// sample is taken when the service starts and handed over even when it
+// is empty: were it the first one with traffic, what came before it
+// would be lost to this end. Once the core has one, empty samples are
+// skipped.
 func (s *Service) sampleLinks() {
 	defer s.wg.Done()
 	every := s.cfg.MeterEvery
@@ -238,26 +243,27 @@ func (s *Service) sampleLinks() {
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
-	for {
+	for sampled := false; ; {
+		lc := CountsOf(s.cfg.LinkMeter.RoutedTraffic())
+		lc.RouterLocators = s.routerLocators()
+		if len(lc.Counts) > 0 || !sampled {
+			res, err := s.r.Do(s.ctx, lc)
+			switch {
+			case err != nil:
+				if s.ctx.Err() == nil {
+					s.log.Debug("relay: link meter", "err", err)
+				}
+			default:
+				sampled = true
+				if ll, ok := res.(LinkLookup); ok {
+					s.lookupRouters(s.ctx, ll.Routers) // linkpath.go
+				}
+			}
+		}
 		select {
 		case <-s.ctx.Done():
 			return
 		case <-t.C:
-		}
-		lc := CountsOf(s.cfg.LinkMeter.RoutedTraffic())
-		lc.RouterLocators = s.routerLocators()
-		if len(lc.Counts) == 0 {
-			continue
-		}
-		res, err := s.r.Do(s.ctx, lc)
-		if err != nil {
-			if s.ctx.Err() == nil {
-				s.log.Debug("relay: link meter", "err", err)
-			}
-			continue
-		}
-		if ll, ok := res.(LinkLookup); ok {
-			s.lookupRouters(s.ctx, ll.Routers) // linkpath.go
 		}
 	}
 }
