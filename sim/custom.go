@@ -99,6 +99,7 @@ var ErrNodeDown = errors.New("sim: node down")
 
 // customLoad is one workload entry of a registered Service.
 type customLoad struct {
+	idle // but for schedule; Check decides when it is done
 	s    *Sim
 	svc  *Service
 	kind string // the workload's
@@ -241,11 +242,6 @@ func (l *customLoad) command(sv *svcNode, cmd any) {
 	sv.handle(l.s, service.Input{Kind: service.Command, Cmd: cmd})
 	sv.asked = nil
 }
-
-func (l *customLoad) poll(*Sim, *node) bool { return false }
-func (l *customLoad) crashed(*Sim, *node)   {}
-func (l *customLoad) restarted(*Sim, *node) {}
-func (l *customLoad) done() bool            { return true } // Check decides
 
 func (l *customLoad) checkEnd(s *Sim) error {
 	if l.svc.Check == nil {

@@ -25,6 +25,7 @@ import (
 // keeps its store across crashes: a restarted node gets a new core over
 // the same store, as pebble's files would be.
 type svcNode struct {
+	idle              // done from the start
 	l     *customLoad // makes its cores, answers their lookups, sees what they do
 	n     *node
 	store *service.Memory
@@ -85,8 +86,6 @@ func (sv *svcNode) schedule(s *Sim) {
 		}
 	})
 }
-
-func (sv *svcNode) done() bool { return true }
 
 func (sv *svcNode) now(s *Sim) time.Time { return epoch.Add(time.Duration(s.now.Load())) }
 
