@@ -99,8 +99,10 @@ var ErrNodeDown = errors.New("sim: node down")
 
 // customLoad is one workload entry of a registered Service.
 type customLoad struct {
+	idle // but for schedule; Check decides when it is done
 	s    *Sim
 	svc  *Service
+	kind string // the workload's
 	cmds []Command
 	sv   map[common.Address]*svcNode
 	then func(c Command) // l.run, made once
@@ -113,7 +115,7 @@ var (
 
 // workload makes the tasks of one entry: a svcNode on every host.
 func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
-	l := &customLoad{s: s, svc: svc, sv: map[common.Address]*svcNode{}}
+	l := &customLoad{s: s, svc: svc, kind: w.Kind, sv: map[common.Address]*svcNode{}}
 	l.then = l.run
 	out := []task{l}
 	var hosts []common.Address
@@ -139,21 +141,7 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 		if !s.rt.isRouter(h) {
 			hosts = append(hosts, n.self.Wallet)
 		}
-		sv := &svcNode{s: s, n: n, port: svc.Port, store: &service.Memory{}, docs: svc.Document}
-		if sv.docs == nil {
-			sv.docs = l.document
-		}
-		sv.newCore = func(st *service.Memory, inc int) service.Core {
-			return svc.Core(n.self.Wallet, st, newReader(s.seed, "service-"+w.Kind, n.id, inc))
-		}
-		sv.event = func(e any) { l.observe(s, Observation{Node: n.self.Wallet, Event: e, Core: sv.core, Started: sv.up}) }
-		if svc.Started != nil {
-			sv.started = func() {
-				for _, cmd := range svc.Started(n.self.Wallet, sv.core, sv.inc == 0) {
-					l.command(sv, cmd)
-				}
-			}
-		}
+		sv := &svcNode{l: l, n: n, store: &service.Memory{}}
 		n.tasks = append(n.tasks, sv)
 		l.sv[n.self.Wallet] = sv
 		out = append(out, sv)
@@ -165,8 +153,26 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 	return out
 }
 
-// document is w's DID document as the run publishes it.
+// core makes the core of sv's incarnation.
+func (l *customLoad) core(sv *svcNode) service.Core {
+	return l.svc.Core(sv.n.self.Wallet, sv.store, newReader(l.s.seed, "service-"+l.kind, sv.n.id, sv.inc))
+}
+
+// started hands sv's core, just started, what Service.Started returns.
+func (l *customLoad) started(sv *svcNode) {
+	if l.svc.Started != nil {
+		for _, cmd := range l.svc.Started(sv.n.self.Wallet, sv.core, sv.inc == 0) {
+			l.command(sv, cmd)
+		}
+	}
+}
+
+// document is w's DID document: Service.Document's, or as the run
+// publishes it.
 func (l *customLoad) document(w common.Address) *naming.Document {
+	if l.svc.Document != nil {
+		return l.svc.Document(w)
+	}
 	sv := l.sv[w]
 	if sv == nil || sv.entries == nil {
 		return nil
@@ -185,13 +191,18 @@ func (l *customLoad) mailbox(w common.Address) common.Address {
 	return l.svc.Mailbox(w)
 }
 
-func (l *customLoad) observe(s *Sim, o Observation) {
-	o.At, o.Then = time.Duration(s.now.Load()), l.then
+// observe hands o, an answer or event of sv's core (or with sv nil,
+// an answer for a node that is down), to Service.Observe.
+func (l *customLoad) observe(sv *svcNode, o Observation) {
+	if sv != nil {
+		o.Node, o.Core, o.Started = sv.n.self.Wallet, sv.core, sv.up
+	}
+	o.At, o.Then = time.Duration(l.s.now.Load()), l.then
 	if l.svc.Observe == nil {
 		return
 	}
 	if err := l.svc.Observe(o); err != nil {
-		s.fail("service: %v", err)
+		l.s.fail("service: %v", err)
 	}
 }
 
@@ -216,7 +227,7 @@ func (l *customLoad) run(c Command) {
 			}
 		}
 		if sv.n.down || sv.core == nil {
-			l.observe(s, Observation{Node: c.Node, Cmd: cmd, Err: ErrNodeDown})
+			l.observe(nil, Observation{Node: c.Node, Cmd: cmd, Err: ErrNodeDown})
 			return
 		}
 		l.command(sv, cmd)
@@ -227,17 +238,10 @@ func (l *customLoad) run(c Command) {
 // command hands cmd to sv's core; its answer is observed before the
 // events it caused.
 func (l *customLoad) command(sv *svcNode, cmd any) {
-	sv.answer = func(out *service.Effects) {
-		l.observe(l.s, Observation{Node: sv.n.self.Wallet, Cmd: cmd, Result: out.Result, Err: out.Err, Core: sv.core, Started: sv.up})
-	}
+	sv.asked = cmd
 	sv.handle(l.s, service.Input{Kind: service.Command, Cmd: cmd})
-	sv.answer = nil
+	sv.asked = nil
 }
-
-func (l *customLoad) poll(*Sim, *node) bool { return false }
-func (l *customLoad) crashed(*Sim, *node)   {}
-func (l *customLoad) restarted(*Sim, *node) {}
-func (l *customLoad) done() bool            { return true } // Check decides
 
 func (l *customLoad) checkEnd(s *Sim) error {
 	if l.svc.Check == nil {

@@ -21,21 +21,14 @@ import (
 // simulator's counterpart of apps/internal/runner. It listens on the
 // service's port, dials wallets the core sends to (their first
 // connection carries the frames), frames with a u32 length, turns the
-// core's deadlines into events, answers its DID lookups from docs, and
+// core's deadlines into events, answers its DID lookups for its workload, and
 // keeps its store across crashes: a restarted node gets a new core over
 // the same store, as pebble's files would be.
 type svcNode struct {
-	s     *Sim
+	idle              // done from the start
+	l     *customLoad // makes its cores, answers their lookups, sees what they do
 	n     *node
-	port  uint16
 	store *service.Memory
-	// newCore makes the core of an incarnation over store.
-	newCore func(st *service.Memory, inc int) service.Core
-	// docs answers the core's DID lookups; nil answers none.
-	docs func(w common.Address) *naming.Document
-	// event, if set, sees every event; started runs after each Start.
-	event   func(e any)
-	started func()
 	// entries are what the core published (service.Publisher) at its
 	// latest Start: its DID document's, kept while it is down.
 	entries []naming.Service
@@ -44,16 +37,16 @@ type svcNode struct {
 	core service.Core
 	inc  int
 	up   time.Duration // when core started
-	// answer, if set, sees the effects of the next input before its
-	// events do (a command's answer, then what it caused).
-	answer func(out *service.Effects)
-	ln     tcpip.Endpoint
-	lwq    waiter.Queue
-	conns  []*svcConn // open and opening, oldest first
-	visit  []*svcConn // poll's copy of conns, kept for its capacity
-	due    int64      // the pending timer, 0 if none
-	out    service.Effects
-	dials  int
+	// asked, if set, is the command of the next input: its answer is
+	// observed before the events it caused.
+	asked any
+	ln    tcpip.Endpoint
+	lwq   waiter.Queue
+	conns []*svcConn // open and opening, oldest first
+	visit []*svcConn // poll's copy of conns, kept for its capacity
+	due   int64      // the pending timer, 0 if none
+	out   service.Effects
+	dials int
 }
 
 // svcConn is one connection of a svcNode.
@@ -94,8 +87,6 @@ func (sv *svcNode) schedule(s *Sim) {
 	})
 }
 
-func (sv *svcNode) done() bool { return true }
-
 func (sv *svcNode) now(s *Sim) time.Time { return epoch.Add(time.Duration(s.now.Load())) }
 
 // boot starts the incarnation's core and listener.
@@ -103,7 +94,7 @@ func (sv *svcNode) boot(s *Sim) {
 	sv.lwq = waiter.Queue{}
 	ln, err := sv.n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &sv.lwq)
 	if err == nil {
-		if err = ln.Bind(tcpip.FullAddress{Port: sv.port}); err == nil {
+		if err = ln.Bind(tcpip.FullAddress{Port: sv.l.svc.Port}); err == nil {
 			err = ln.Listen(64)
 		}
 		if err != nil {
@@ -111,18 +102,16 @@ func (sv *svcNode) boot(s *Sim) {
 		}
 	}
 	if err != nil {
-		s.fail("service on node %d: listen on %d: %s", sv.n.id, sv.port, err)
+		s.fail("service on node %d: listen on %d: %s", sv.n.id, sv.l.svc.Port, err)
 		return
 	}
 	sv.ln = ln
-	sv.core, sv.up = sv.newCore(sv.store, sv.inc), time.Duration(s.now.Load())
+	sv.core, sv.up = sv.l.core(sv), time.Duration(s.now.Load())
 	sv.handle(s, service.Input{Kind: service.Start})
 	if p, ok := sv.core.(service.Publisher); ok {
 		sv.entries = p.Entries()
 	}
-	if sv.started != nil {
-		sv.started()
-	}
+	sv.l.started(sv)
 }
 
 func (sv *svcNode) crashed(s *Sim, n *node) {
@@ -167,10 +156,8 @@ func (sv *svcNode) handle(s *Sim, in service.Input) service.Effects {
 	inc := sv.inc
 	for _, w := range out.Lookup {
 		ans := service.Input{Kind: service.Document, Peer: w, Err: errNoDocument}
-		if sv.docs != nil {
-			if ans.Doc = sv.docs(w); ans.Doc != nil {
-				ans.Err = nil
-			}
+		if ans.Doc = sv.l.document(w); ans.Doc != nil {
+			ans.Err = nil
 		}
 		s.at(s.now.Load(), kindApp, sv.n.id, func() {
 			if sv.inc == inc {
@@ -179,14 +166,12 @@ func (sv *svcNode) handle(s *Sim, in service.Input) service.Effects {
 			}
 		})
 	}
-	if a := sv.answer; a != nil {
-		sv.answer = nil
-		a(out)
+	if cmd := sv.asked; cmd != nil {
+		sv.asked = nil
+		sv.l.observe(sv, Observation{Cmd: cmd, Result: out.Result, Err: out.Err})
 	}
-	if sv.event != nil {
-		for _, e := range out.Events {
-			sv.event(e)
-		}
+	for _, e := range out.Events {
+		sv.l.observe(sv, Observation{Event: e})
 	}
 	if d := out.Deadline; !d.IsZero() {
 		at := max(int64(d.Sub(epoch)), s.now.Load())
@@ -296,7 +281,7 @@ func (sv *svcNode) dial(s *Sim, w common.Address) *svcConn {
 	if err != nil {
 		return nil
 	}
-	switch err := ep.Connect(tcpip.FullAddress{NIC: 1, Addr: to.identity(), Port: sv.port}); err.(type) {
+	switch err := ep.Connect(tcpip.FullAddress{NIC: 1, Addr: to.identity(), Port: sv.l.svc.Port}); err.(type) {
 	case nil, *tcpip.ErrConnectStarted:
 	default:
 		ep.Abort()

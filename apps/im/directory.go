@@ -2,7 +2,6 @@ package im
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -40,12 +39,8 @@ func (d ChainDirectory) SealKey(ctx context.Context, wallet common.Address) ([32
 		return [32]byte{}, fmt.Errorf("im: sealing key of %s: %w", wallet, err)
 	}
 	for i := len(doc.Services) - 1; i >= 0; i-- {
-		sv := doc.Services[i]
-		if sv.Type != ServiceSealKey {
-			continue
-		}
-		if b, err := hex.DecodeString(sv.Endpoint); err == nil && len(b) == 32 {
-			return [32]byte(b), nil
+		if k, ok := parseEntry(doc.Services[i].Type, doc.Services[i].Endpoint); ok {
+			return k, nil
 		}
 	}
 	return [32]byte{}, fmt.Errorf("%w: %s", ErrNoSealKey, wallet)
@@ -54,11 +49,7 @@ func (d ChainDirectory) SealKey(ctx context.Context, wallet common.Address) ([32
 // Publish writes the service's sealing key, and mailbox if not empty,
 // into the wallet's DID document (auth must be the wallet).
 func (s *Service) Publish(ctx context.Context, names *naming.Client, auth *bind.TransactOpts, mailbox string) error {
-	key := s.SealKey()
-	req := naming.PublishRequest{
-		Mailbox:  mailbox,
-		Services: []naming.Service{{Type: ServiceSealKey, Endpoint: hex.EncodeToString(key[:])}},
-	}
+	req := naming.PublishRequest{Mailbox: mailbox, Services: s.core.Entries()}
 	if _, err := names.Publish(ctx, auth, req); err != nil {
 		return fmt.Errorf("im: publish: %w", err)
 	}

@@ -37,8 +37,6 @@ const (
 	protocolVersion = 1
 	// maxReceiptIDs bounds the IDs of one RECEIPT frame.
 	maxReceiptIDs = 1024
-	// frameHeader is the length prefix.
-	frameHeader = 4
 )
 
 // frame is one decoded frame.
@@ -137,15 +135,6 @@ func (f itemFrame) appendBody(b []byte) []byte {
 }
 func (endFrame) appendBody(b []byte) []byte    { return b }
 func (f dropFrame) appendBody(b []byte) []byte { return binary.BigEndian.AppendUint64(b, f.Upto) }
-
-// appendFrame appends f with its length prefix.
-func appendFrame(b []byte, f frame) []byte {
-	start := len(b)
-	b = append(b, 0, 0, 0, 0, f.typ())
-	b = f.appendBody(b)
-	binary.BigEndian.PutUint32(b[start:], uint32(len(b)-start-frameHeader))
-	return b
-}
 
 // marshalInner is a frame without its length prefix (type and body), as
 // sealed for a mailbox.

@@ -2,6 +2,7 @@ package im
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"reflect"
@@ -10,6 +11,15 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"golang.org/x/crypto/nacl/box"
 )
+
+// frameHeader is the length prefix the runner frames connections with.
+const frameHeader = 4
+
+// appendFrame appends f with its length prefix, as a peer sends it.
+func appendFrame(b []byte, f frame) []byte {
+	inner := marshalInner(f)
+	return append(binary.BigEndian.AppendUint32(b, uint32(len(inner))), inner...)
+}
 
 func seqID(start byte) (id MessageID) {
 	for i := range id {

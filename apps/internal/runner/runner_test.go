@@ -2,17 +2,13 @@ package runner
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/apps/service"
-	"github.com/anynet/anynet/link/mem"
-	"github.com/anynet/anynet/stack"
-	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/crypto"
 	"go.uber.org/goleak"
 )
 
@@ -55,27 +51,6 @@ func (p *pingCore) Handle(now time.Time, in service.Input, out *service.Effects)
 	}
 }
 
-func newNode(t *testing.T, nw *mem.Network) *stack.Node {
-	t.Helper()
-	u, err := nw.Attach()
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := crypto.GenerateKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	nk, err := transport.GenerateNodeKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := &stack.Node{Underlay: u, Wallet: transport.NewKeySigner(k), NodeKey: &nk}
-	if err := n.Up(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // TestRunner drives a core on two real nodes: frames both ways in
 // order, the store written, a timer, a Down for a wallet nobody can
 // reach; then Close ends every goroutine.
@@ -83,16 +58,8 @@ func TestRunner(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	nw := mem.NewNetwork(mem.Config{})
-	a, b := newNode(t, nw), newNode(t, nw)
-	defer a.Close()
-	defer b.Close()
-	if err := a.AddPeer(ctx, b.Self()); err != nil {
-		t.Fatal(err)
-	}
-	if err := b.AddPeer(ctx, a.Self()); err != nil {
-		t.Fatal(err)
-	}
+	nodes := apptest.Nodes(t, 2)
+	a, b := nodes[0], nodes[1]
 	events := make(chan any, 1000)
 	st := &service.Memory{}
 	ra, err := Start(Config{Host: a, Core: &pingCore{}, Store: st, Port: 7000, DialTimeout: time.Second,
