@@ -138,7 +138,6 @@ print("ok")
 // Delivered while he is away, and is Delivered and readable once he
 // comes up.
 func TestPythonOnlineAndOffline(t *testing.T) {
-	t.Parallel()
 	py := needTool(t, "python3")
 	w := newWorld(t)
 	carol := w.member(t, "carol", "", CoreConfig{Mailbox: true})

@@ -114,7 +114,6 @@ func probe(t *testing.T, ctx context.Context, ffprobe, proxy, url string, second
 // the other relay without asking alice again, and ffprobe decodes
 // later frames.
 func TestLiveEndToEnd(t *testing.T) {
-	t.Parallel()
 	ffmpeg, ffprobe := needTool(t, "ffmpeg"), needTool(t, "ffprobe")
 	ctx := apptest.Ctx(t)
 	n := apptest.NewNet(t, mem.Config{})
