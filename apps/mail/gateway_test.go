@@ -34,6 +34,7 @@ func curl(t *testing.T, bin string, args ...string) string {
 // at carol, bob's mailbox node (mail-at), is not Delivered while he is
 // away, and is Delivered once he comes up and fetches it.
 func TestCurlOnlineAndOffline(t *testing.T) {
+	t.Parallel()
 	bin := needTool(t, "curl")
 	w := newWorld(t)
 	carol := w.member(t, "carol", "", CoreConfig{Mailbox: true})
@@ -178,6 +179,7 @@ func TestPythonOnlineAndOffline(t *testing.T) {
 // foreign domain 550 5.1.2, a name the chain does not know 550 5.1.1,
 // a message over the size cap 552.
 func TestSMTPCodes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	alice := w.member(t, "alice", "", CoreConfig{MaxSize: 1 << 20})
 	bob := w.member(t, "bob", "", CoreConfig{})

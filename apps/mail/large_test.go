@@ -17,6 +17,7 @@ import (
 // base64) crosses real nodes whole: Delivered, and bob's copy is the
 // sent bytes.
 func TestLargeAttachment(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("moves 34 MB")
 	}

@@ -103,6 +103,7 @@ func waitIMAP(t testing.TB, m *member, folder string, n int) []string {
 // gets only the next message, never the bounced one, and alice
 // no second bounce (the next one may be late too: 1 s is short).
 func TestDelayAndBounceEndToEnd(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	alice := w.member(t, "alice", "", CoreConfig{DelayAfter: time.Second, Retention: 8 * time.Second})
 	bob := w.member(t, "bob", "", CoreConfig{})

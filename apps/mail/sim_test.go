@@ -230,6 +230,7 @@ func (l *mailWorkload) check() error {
 // (-mail.large-every): it travels in parts, directly or through a
 // mailbox. Every stored message has the size sent.
 func TestSimMail(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("a simulator run")
 	}

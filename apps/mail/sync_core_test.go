@@ -190,6 +190,7 @@ func view(t *testing.T, st service.Store) map[string]string {
 // every node shows the same folders: every message that was never
 // expunged is everywhere once, every expunged one nowhere.
 func TestSyncConverges(t *testing.T) {
+	t.Parallel()
 	for seed := uint64(1); seed <= 4; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { syncConverges(t, seed) })
 	}

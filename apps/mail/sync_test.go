@@ -111,6 +111,7 @@ func waitNodes(t testing.TB, m *member, n int) {
 // A node of another wallet (eve) is neither answered nor merged on the
 // mail port.
 func TestSyncTwoNodesEndToEnd(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	alice := w.member(t, "alice", "", CoreConfig{})
 	bob1 := w.member(t, "bob", "", CoreConfig{})

@@ -51,6 +51,7 @@ func (m *member) kill() {
 // and every acknowledged publish is consumed. A fourth wallet, not a
 // member, is refused on the cluster port before any byte.
 func TestClusterSurvivesNodeLoss(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("a three-node cluster with elections: not in -short")
 	}
@@ -85,6 +86,7 @@ func TestClusterSurvivesNodeLoss(t *testing.T) {
 // publishing and consuming through one member while the leader is taken
 // off the network, nothing acknowledged lost.
 func TestOneWalletCluster(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("a three-node cluster with elections: not in -short")
 	}

@@ -152,6 +152,7 @@ func (c *child) kill() {
 // lost do happen, and are counted); per subject, the stream holds the
 // ids in publish order.
 func TestCrashKill9(t *testing.T) {
+	t.Parallel()
 	total := 100_000
 	if testing.Short() {
 		total = 10_000

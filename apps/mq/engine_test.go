@@ -248,6 +248,7 @@ func runConformance(t *testing.T, r engineRig, tick time.Duration) {
 // after AckWait and after each step of a BackOff, replay from a
 // sequence.
 func TestEngineConformance(t *testing.T) {
+	t.Parallel()
 	t.Run("mem", func(t *testing.T) {
 		st := &service.Memory{}
 		e, err := NewMemEngine(st)

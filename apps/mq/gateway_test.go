@@ -16,6 +16,7 @@ import (
 // authorization error) and reaches no host; with it, as host:password or
 // as a token for this node, it is served.
 func TestGatewayPassword(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	for _, url := range []string{
 		"nats://" + w.gwAddr,                      // nothing

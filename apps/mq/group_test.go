@@ -19,6 +19,7 @@ import (
 // consumers on the limits stream each get every message (fan-out);
 // Streams reports the counts.
 func TestGroupsAndFanOut(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()

@@ -24,6 +24,7 @@ import (
 // max-deliver lands in the dead-letter stream; a delayed message comes
 // at its time.
 func TestBobConsumesAliceStream(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()

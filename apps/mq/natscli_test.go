@@ -56,6 +56,7 @@ func natsCLI(t *testing.T) string {
 // acknowledged by her node through the overlay), makes a durable pull
 // consumer and takes the message with `consumer next`, acking it.
 func TestNatsCLI(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the nats CLI")
 	}

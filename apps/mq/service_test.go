@@ -26,6 +26,7 @@ import (
 // restarts over the same store; when alice's core is back, the publish
 // is delivered, once.
 func TestServiceOverNATSEngine(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := t.Context()
 	if _, err := w.srv.AddStream(ctx, StreamSpec{Name: "ORDERS", Subjects: []string{"orders.>"}, Duplicates: time.Hour}); err != nil {

@@ -46,6 +46,7 @@ func pushTestPattern(t *testing.T, ctx context.Context, ffmpeg string, m *member
 // The page reports that video.currentTime advanced 3 s and that hls.js
 // raised no fatal error.
 func TestHLSJS(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs ffmpeg and a browser")
 	}
@@ -87,6 +88,7 @@ func TestHLSJS(t *testing.T) {
 // segments the playlist also lists. VLC refuses to run as root: then
 // it runs as nobody.
 func TestVLC(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs ffmpeg and VLC")
 	}

@@ -29,6 +29,7 @@ import (
 // timestamps, and a whole segment fetched from it is 320x240 H.264 to
 // ffprobe.
 func TestWHIPPlaysByHLS(t *testing.T) {
+	t.Parallel()
 	ffmpeg, ffprobe := needTool(t, "ffmpeg"), needTool(t, "ffprobe")
 	ctx := apptest.Ctx(t)
 	v := encode(t, ctx, ffmpeg, "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-t", "4",

@@ -249,6 +249,7 @@ func pct(ds []time.Duration, p int) time.Duration {
 // issue's targets in virtual time: p95 ≤ 3 s, a relay failure costs at
 // most 2 s of stall.
 func TestSimStream(t *testing.T) {
+	t.Parallel()
 	// The suite runs 300 viewers; the run (3,000 viewers over 36
 	// relays, about 16 min at load 20) is
 	//   go test -run TestSimStream -v -timeout 60m ./apps/stream -stream.viewers 3000 -stream.relays 36

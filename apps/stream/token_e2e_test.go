@@ -86,6 +86,7 @@ func (tw *tokenWorld) give(t *testing.T, ctx context.Context, from, to *member, 
 // carol on chain: once alice's reads are HolderMaxAge old the roles
 // swap — bob is cut off (403), carol plays.
 func TestTokenGate(t *testing.T) {
+	t.Parallel()
 	ctx := apptest.Ctx(t)
 	tw := newTokenWorld(t, ctx)
 	n := apptest.NewNet(t, mem.Config{})
@@ -168,6 +169,7 @@ func TestTokenGate(t *testing.T) {
 // his tokens to carol: bob's new offer gets 403 and his session gets
 // no more media (alice ends his pull on RTCPort), carol plays.
 func TestTokenGateWebRTC(t *testing.T) {
+	t.Parallel()
 	ffmpeg := needTool(t, "ffmpeg")
 	ctx := apptest.Ctx(t)
 	m := makeMedia(t, ctx, ffmpeg)

@@ -21,6 +21,7 @@ import (
 // loopback out of its candidates by default, is started with
 // --allow-loopback-in-peer-connection.
 func TestChromiumWebRTC(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs two browsers")
 	}

@@ -25,6 +25,7 @@ import (
 // relay is killed: bob's node follows the tree to the other relay and
 // the frames go on.
 func TestWebRTCEndToEnd(t *testing.T) {
+	t.Parallel()
 	ffmpeg := needTool(t, "ffmpeg")
 	ctx := apptest.Ctx(t)
 	m := makeMedia(t, ctx, ffmpeg)
@@ -262,6 +263,7 @@ func TestRTCPortServesChildrenOnly(t *testing.T) {
 // SRTP replay window drops packets behind the newest it took, so bob's
 // node must carry the numbers on from the first session's.
 func TestWebRTCPublisherReturns(t *testing.T) {
+	t.Parallel()
 	ffmpeg := needTool(t, "ffmpeg")
 	ctx := apptest.Ctx(t)
 	m := makeMedia(t, ctx, ffmpeg)

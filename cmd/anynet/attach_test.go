@@ -21,6 +21,7 @@ import (
 // on a terminal, finding the node running, opens the TUI on it, which
 // shows that reply, and quits leaving the node running still.
 func TestAttachTUI(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary, runs two nodes and the TUI in tmux")
 	}
@@ -149,6 +150,7 @@ func TestAttachTUI(t *testing.T) {
 // the node and opens the TUI on it in one step, as before; quitting the
 // TUI stops the node (and frees its socket).
 func TestUpOneStep(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs a node with the TUI in tmux")
 	}

@@ -28,6 +28,7 @@ import (
 // his daemon (served again at start, reached through carol's proxy).
 // The journal carries content events.
 func TestContentTwoProcesses(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs three nodes")
 	}

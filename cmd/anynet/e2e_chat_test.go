@@ -18,6 +18,7 @@ import (
 // step, and bob holds every message once, in order. Resending with the
 // same --id never duplicates a message.
 func TestChatAfterSIGKILL(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs two nodes")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/netip"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/cmd/anynet/internal/keyproc"
+	"github.com/anynet/anynet/internal/testpar"
 )
 
 // waitFor bounds how long the end-to-end test waits for a node to reach a
@@ -26,12 +28,35 @@ import (
 // longer, up to this bound).
 const waitFor = 3 * time.Minute
 
-// built is the binary the end-to-end tests share, built once.
+// built holds the binaries the end-to-end tests share: the normal build
+// and the `-tags nochain` one (TestNoChainBuild), each built once. A
+// full run starts both builds from TestMain, so that they go on while
+// the in-process tests run; with -run, -short or -list a test builds
+// what it needs when it first asks.
 var built struct {
+	dir     string
+	full    lazyBuild
+	nochain lazyBuild
+}
+
+// lazyBuild is one `go build` of this package, done once.
+type lazyBuild struct {
 	once sync.Once
-	dir  string
 	bin  string
 	err  error
+}
+
+// get builds (or waits for) the binary.
+func (b *lazyBuild) get(name string, tags ...string) (string, error) {
+	b.once.Do(func() {
+		b.bin = filepath.Join(built.dir, name)
+		args := append([]string{"build"}, tags...)
+		out, err := exec.Command("go", append(args, "-o", b.bin, ".")...).CombinedOutput()
+		if err != nil {
+			b.err = fmt.Errorf("go build %v: %v\n%s", tags, err, out)
+		}
+	})
+	return b.bin, b.err
 }
 
 func TestMain(m *testing.M) {
@@ -41,30 +66,43 @@ func TestMain(m *testing.M) {
 	if f := os.Getenv(mqCrashConsumerEnv); f != "" { // TestMQCrashKill9Node's consumer
 		mqtest.Consume(f, os.Getenv(mqCrashURLEnv))
 	}
-	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
+	var err error
+	if built.dir, err = os.MkdirTemp("", "anynet-bin"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
+	// The parallel tests run nodes as processes and wait on them far more
+	// than they use the CPU: four at once.
+	testpar.AtLeast(4)
+	if !testing.Short() && flag.Lookup("test.run").Value.String() == "" && flag.Lookup("test.list").Value.String() == "" {
+		go func() { // one build at a time: they share most of the work
+			built.full.get("anynet")
+			built.nochain.get("anynet-nochain", "-tags", "nochain")
+		}()
+	}
+	code := m.Run()
+	os.RemoveAll(built.dir)
 	os.Exit(code)
 }
 
-// binary builds the anynet command into a temporary directory, once.
+// binary is the anynet command, built once into a temporary directory.
 func binary(t *testing.T) string {
 	t.Helper()
-	built.once.Do(func() {
-		if built.dir, built.err = os.MkdirTemp("", "anynet-bin"); built.err != nil {
-			return
-		}
-		built.bin = filepath.Join(built.dir, "anynet")
-		out, err := exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
-		if err != nil {
-			built.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if built.err != nil {
-		t.Fatal(built.err)
+	bin, err := built.full.get("anynet")
+	if err != nil {
+		t.Fatal(err)
 	}
-	return built.bin
+	return bin
+}
+
+// nochainBinary is the anynet command built with `-tags nochain`, once.
+func nochainBinary(t *testing.T) string {
+	t.Helper()
+	bin, err := built.nochain.get("anynet-nochain", "-tags", "nochain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
 }
 
 type cli struct {
@@ -186,6 +224,7 @@ func eventually(t *testing.T, what string, f func() error) {
 // --headless` processes with separate data directories on loopback share
 // the chain the first one serves, find each other by name, ping and chat.
 func TestTwoProcesses(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs two nodes")
 	}
@@ -275,6 +314,7 @@ func TestTwoProcesses(t *testing.T) {
 // the test runs as root — with no capability, on an unprivileged UDP
 // port, and answers on its control socket.
 func TestUnprivileged(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs a node")
 	}

@@ -34,6 +34,7 @@ import (
 // Every message that got its 250 ends Delivered in its sender's outbox
 // and exactly once in bob's Requests.
 func TestMailKill9(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs three nodes")
 	}

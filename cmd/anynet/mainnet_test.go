@@ -54,6 +54,7 @@ func mining(t *testing.T, sim *simulated.Backend) {
 // of their npm artifacts) reads names set through them and publishes its
 // DID document in mainnet's did:ethr registry.
 func TestMainnetPreset(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs a chain and a node")
 	}

@@ -30,6 +30,7 @@ import (
 // is consumed, the stream holds each id once, and the killed member,
 // restarted, rejoins: its replica catches up and it counts as current.
 func TestMQClusterKill9(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs three nodes")
 	}

@@ -80,6 +80,7 @@ func startMQConsumer(t *testing.T, file, url string) *exec.Cmd {
 // stream holds each id once, per subject in publish order.
 // -mq.crash-total 100000 runs the 100,000 messages.
 func TestMQCrashKill9Node(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs two nodes")
 	}

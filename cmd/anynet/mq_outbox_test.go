@@ -21,6 +21,7 @@ import (
 // too and both come back, alice first without bob: the message is
 // delivered once, and bob's outbox is empty. carol serves the chain.
 func TestMQOutbox(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs three nodes")
 	}

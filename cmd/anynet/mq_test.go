@@ -22,6 +22,7 @@ import (
 // client (nats.go) on bob's loopback gateway publishes and consumes on
 // alice's stream; alice's status counts it all.
 func TestMQTwoProcesses(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs two nodes")
 	}

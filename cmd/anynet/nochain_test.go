@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/naming"
@@ -19,16 +16,12 @@ import (
 // the normal build serves it comes up, funds its wallet from the faucet
 // and publishes, and the serving node resolves and pings it.
 func TestNoChainBuild(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary twice and runs two nodes")
 	}
 	bin := binary(t)
-	nochain := filepath.Join(t.TempDir(), "anynet-nochain")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "go", "build", "-tags", "nochain", "-o", nochain, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build -tags nochain: %v\n%s", err, out)
-	}
+	nochain := nochainBinary(t)
 	root := sockDir(t)
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
 	full := newCLI(t, bin, root)

@@ -56,6 +56,7 @@ func needInterop(t *testing.T) string {
 // record, the node key under keyAgreement, the binding and every
 // service.
 func TestStandardChain(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary, runs a chain, a node and Node.js")
 	}

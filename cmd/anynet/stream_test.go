@@ -45,6 +45,7 @@ func needFFmpeg(t *testing.T) (ffmpeg, ffprobe string) {
 // answers 403 with the reason; `stream record cam --stop --public`
 // shares the recording as a collection bob lists.
 func TestStreamTwoProcesses(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs three nodes")
 	}

@@ -12,6 +12,7 @@ import (
 // TestDemoTUI runs the real binary in tmux: `anynet demo` opens the TUI as
 // alice; a chat message to bob gets bob's bot's answer on screen.
 func TestDemoTUI(t *testing.T) {
+	t.Parallel() // processes of its own: runs beside the others
 	if testing.Short() {
 		t.Skip("builds the binary and runs the demo in tmux")
 	}
