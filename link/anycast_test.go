@@ -185,7 +185,7 @@ func TestAnycastStates(t *testing.T) {
 	}
 	// The gain lasts past Hold and MinInterval: new flows go to a, the
 	// pinned ones stay on b.
-	f.clock.advance(route.DefaultHysteresis.MinInterval)
+	f.clock.advance(route.DefaultHysteresis().MinInterval)
 	if p := f.pick(t, 5000); p != a {
 		t.Fatal("a new flow stayed on b after a lasting gain")
 	}

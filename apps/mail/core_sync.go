@@ -140,7 +140,7 @@ func (c *Core) syncStart(out *service.Effects) {
 	})
 	// Messages filed before sync was on become objects.
 	var ms []Stored
-	for _, f := range Folders {
+	for _, f := range Folders() {
 		all, _ := Messages(st, f)
 		for _, m := range all {
 			if m.G == "" {

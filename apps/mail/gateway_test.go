@@ -73,7 +73,7 @@ func TestCurlOnlineAndOffline(t *testing.T) {
 	waitStatus(t, alice, o.ID, Delivered)
 	check(fetch(1), "online", payload)
 	list := curl(t, bin, "imap://"+bob.imap.Addr().String()+"/", "--user", "anynet:"+bob.pass)
-	for _, f := range Folders {
+	for _, f := range Folders() {
 		if !strings.Contains(list, f) {
 			t.Errorf("LIST lacks %s:\n%s", f, list)
 		}

@@ -173,14 +173,14 @@ func (u *imapUserT) Username() string { return u.name }
 
 func (u *imapUserT) ListMailboxes(bool) ([]backend.Mailbox, error) {
 	var out []backend.Mailbox
-	for _, f := range Folders {
+	for _, f := range Folders() {
 		out = append(out, &imapMailbox{s: u.s, be: u.be, name: f})
 	}
 	return out, nil
 }
 
 func (u *imapUserT) GetMailbox(name string) (backend.Mailbox, error) {
-	for _, f := range Folders {
+	for _, f := range Folders() {
 		if f == name || (f == Inbox && imapEqualFold(name, Inbox)) {
 			return &imapMailbox{s: u.s, be: u.be, name: f}, nil
 		}
@@ -191,7 +191,7 @@ func (u *imapUserT) GetMailbox(name string) (backend.Mailbox, error) {
 func imapEqualFold(a, b string) bool { return bytes.EqualFold([]byte(a), []byte(b)) }
 
 func (u *imapUserT) CreateMailbox(string) error {
-	return fmt.Errorf("%w: folders are fixed (%v)", ErrRefused, Folders)
+	return fmt.Errorf("%w: folders are fixed (%v)", ErrRefused, Folders())
 }
 func (u *imapUserT) DeleteMailbox(string) error {
 	return fmt.Errorf("%w: folders are fixed", ErrRefused)

@@ -159,7 +159,7 @@ func (ln *lossyNet) do(nd *syncNode, cmd any) (any, error) {
 func view(t *testing.T, st service.Store) map[string]string {
 	t.Helper()
 	v := map[string]string{}
-	for _, f := range Folders {
+	for _, f := range Folders() {
 		ms, err := Messages(st, f)
 		if err != nil {
 			t.Fatal(err)
@@ -217,7 +217,7 @@ func syncConverges(t *testing.T, seed uint64) {
 	pick := func() *syncNode { u := upNodes(); return u[ln.rnd.IntN(len(u))] }
 	someMsg := func(nd *syncNode) *Stored {
 		var all []Stored
-		for _, f := range Folders {
+		for _, f := range Folders() {
 			ms, _ := Messages(nd.st, f)
 			all = append(all, ms...)
 		}
@@ -266,7 +266,7 @@ func syncConverges(t *testing.T, seed uint64) {
 		case r < 13: // a move
 			nd := pick()
 			if m := someMsg(nd); m != nil {
-				dest := Folders[ln.rnd.IntN(len(Folders))]
+				dest := Folders()[ln.rnd.IntN(len(Folders()))]
 				if dest != m.Folder {
 					ln.do(nd, CopyCmd{Folder: m.Folder, Dest: dest, UIDs: []uint32{m.UID}, Move: true})
 				}

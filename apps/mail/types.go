@@ -2,6 +2,7 @@ package mail
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -17,16 +18,9 @@ const (
 )
 
 // Folders lists the folders in the order clients show them.
-var Folders = []string{Inbox, Sent, Drafts, Trash, Requests}
+func Folders() []string { return []string{Inbox, Sent, Drafts, Trash, Requests} }
 
-func isFolder(name string) bool {
-	for _, f := range Folders {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}
+func isFolder(name string) bool { return slices.Contains(Folders(), name) }
 
 // Status is how far an outgoing message got.
 type Status uint8

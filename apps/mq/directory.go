@@ -17,8 +17,9 @@ import (
 // DocumentEntry: "nats:" and the overlay port.
 const DocumentEntryType = "AnynetMQ"
 
-// DocumentEntry is the entry's value for Port.
-var DocumentEntry = "nats:" + strconv.Itoa(Port)
+// DocumentEntry is the entry's value for Port (TestDocumentEntry holds
+// the two together).
+const DocumentEntry = "nats:4222"
 
 // Advertised returns the overlay port doc's wallet serves queues on,
 // from its newest AnynetMQ entry; false if it has none.

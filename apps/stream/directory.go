@@ -3,7 +3,6 @@ package stream
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -11,8 +10,9 @@ import (
 	"github.com/anynet/anynet/naming"
 )
 
-// DocumentEntry is the value of the DocumentEntryType service entry.
-var DocumentEntry = "port:" + strconv.Itoa(Port)
+// DocumentEntry is the value of the DocumentEntryType service entry:
+// "port:" and Port (TestDocumentEntry holds the two together).
+const DocumentEntry = "port:4200"
 
 // Publish writes the AnynetStream entry into wallet's DID document
 // unless it is there and valid for more than half of

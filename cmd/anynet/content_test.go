@@ -21,7 +21,7 @@ import (
 // alice shares a directory with bob only; bob lists it (`ls alice/`)
 // and gets it (`get alice/photos`), byte for byte; carol is refused.
 // Alice publishes a site with `publish DIR --name alice`, and bob's web
-// proxy (curl's -x and Go's http client) serves http://alice.anynet/
+// proxy (through Go's http client set to it, as `curl -x` would be) serves http://alice.anynet/
 // from the contenthash on chain; then `serve PORT` makes the same name
 // a live site whose handler sees bob's verified wallet; `serve off`
 // brings the static site back. Bob's live site survives a kill -9 of

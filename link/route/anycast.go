@@ -26,11 +26,13 @@ type Hysteresis struct {
 }
 
 // DefaultHysteresis is what Selector uses when given the zero value.
-var DefaultHysteresis = Hysteresis{
-	MinGain:        5 * time.Millisecond,
-	MinGainPercent: 20,
-	Hold:           10 * time.Second,
-	MinInterval:    30 * time.Second,
+func DefaultHysteresis() Hysteresis {
+	return Hysteresis{
+		MinGain:        5 * time.Millisecond,
+		MinGainPercent: 20,
+		Hold:           10 * time.Second,
+		MinInterval:    30 * time.Second,
+	}
 }
 
 // Selector picks, for one anycast wallet, the instance each flow goes to:
@@ -56,7 +58,7 @@ type Selector[F comparable] struct {
 // DefaultHysteresis.
 func NewSelector[F comparable](self locator.Locator, h Hysteresis) *Selector[F] {
 	if h == (Hysteresis{}) {
-		h = DefaultHysteresis
+		h = DefaultHysteresis()
 	}
 	return &Selector[F]{self: self, h: h, instances: make(map[ID]Instance), pins: make(map[F]ID)}
 }

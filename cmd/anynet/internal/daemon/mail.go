@@ -273,8 +273,8 @@ func (d *Daemon) MailSend(ctx context.Context, req control.MailSendRequest) (con
 }
 
 func checkFolder(f string) error {
-	if !slices.Contains(mail.Folders, f) {
-		return fmt.Errorf("%w: folder %q: the folders are %s", control.ErrNotFound, f, strings.Join(mail.Folders, ", "))
+	if !slices.Contains(mail.Folders(), f) {
+		return fmt.Errorf("%w: folder %q: the folders are %s", control.ErrNotFound, f, strings.Join(mail.Folders(), ", "))
 	}
 	return nil
 }
