@@ -372,14 +372,12 @@ func (e *Endpoint) send(dst netip.AddrPort, mode sendMode, frames [][]byte) int 
 		}
 	}
 	n, err := len(frames), error(nil)
-	if ho, ok := u.(HandOffer); ok && mode == sendHandOff {
-		n, err = ho.HandOff(dst, frames...)
-		if errors.Is(err, ErrQueueFull) {
-			e.stats.droppedSendFull.Add(uint64(len(frames) - n))
-			err = nil
+	if ts, ok := u.(TrySender); ok && mode != sendWait {
+		if ho, ok := u.(HandOffer); ok && mode == sendHandOff {
+			n, err = ho.HandOff(dst, frames...)
+		} else {
+			n, err = ts.TrySend(dst, frames...)
 		}
-	} else if ts, ok := u.(TrySender); ok && mode != sendWait {
-		n, err = ts.TrySend(dst, frames...)
 		if errors.Is(err, ErrQueueFull) {
 			e.stats.droppedSendFull.Add(uint64(len(frames) - n))
 			err = nil
