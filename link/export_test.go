@@ -12,3 +12,7 @@ func ReceiveForTest(e *Endpoint, frame []byte, src netip.AddrPort) { e.receive(f
 
 // NextHopForTest is where e sends a frame for dst.
 func NextHopForTest(e *Endpoint, dst Locator) (netip.AddrPort, bool) { return e.nextHop(&dst, 0) }
+
+// DisableNudgeForTest stops e from sending a stalled flow's segments
+// again when its peer is heard again (nudge.go); probes still go.
+func DisableNudgeForTest(e *Endpoint) { e.probes.nudgeOff.Store(true) }

@@ -2,6 +2,7 @@ package link
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gvisor.dev/gvisor/pkg/tcpip/header"
@@ -200,6 +201,10 @@ func seqGE(a, b uint32) bool { return int32(a-b) >= 0 }
 type probeWatch struct {
 	mu    sync.Mutex // guards peers
 	peers []*peer
+
+	// nudgeOff makes heardFrom send nothing again (the tests' way to
+	// show that a recovery was the nudge's: export_test.go).
+	nudgeOff atomic.Bool
 }
 
 // remember keeps pkt, a TCP segment of kind k just sent (or queued) to
@@ -298,7 +303,7 @@ func (e *Endpoint) heardFrom(p *peer, plain []byte) {
 		}
 	}
 	var r resend
-	if stalled {
+	if stalled && !e.probes.nudgeOff.Load() {
 		r = n.resendLocked(now)
 	}
 	n.mu.Unlock()

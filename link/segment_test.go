@@ -21,6 +21,7 @@ import (
 	"github.com/anynet/anynet/transport"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	gstack "gvisor.dev/gvisor/pkg/tcpip/stack"
 )
 
 // This file is the harness of router_test.go: a segment of real nodes
@@ -47,6 +48,7 @@ type member struct {
 	pfx    []locator.Prefix
 	node   *stack.Node
 	ep     *link.Endpoint
+	ns     *gstack.Stack // the node's gVisor stack (its TCP counters)
 
 	// nics are the member's NICs past NIC 0 (nic_test.go).
 	nics []stack.NIC
@@ -54,6 +56,9 @@ type member struct {
 	// punch lets a host punch (Routing.DisablePunch unset). Off by
 	// default, so that routed paths in tests stay routed.
 	punch bool
+	// hold, if set, is the member's Routing.HoldTime instead of
+	// testHold (a host probes a punched address for a hold time).
+	hold time.Duration
 	// tunnels, for a router, finds the routers of other segments.
 	tunnels router.TunnelFinder
 }
@@ -128,7 +133,11 @@ func (s *segment) add(name, prefix string) *member {
 // up starts m as a node with role and the named routers.
 func (s *segment) up(m *member, role link.Role, routers ...string) {
 	s.t.Helper()
-	r := link.Routing{Role: role, Locator: m.loc, AdvertInterval: testAdvert, HoldTime: testHold, DisablePunch: !m.punch}
+	hold := testHold
+	if m.hold != 0 {
+		hold = m.hold
+	}
+	r := link.Routing{Role: role, Locator: m.loc, AdvertInterval: testAdvert, HoldTime: hold, DisablePunch: !m.punch}
 	if role == link.RoleRouter {
 		r.Prefixes = m.pfx
 	}
@@ -145,7 +154,7 @@ func (s *segment) up(m *member, role link.Role, routers ...string) {
 		// A router's tunnels to other segments (package link/router).
 		TunnelFinder: m.tunnels,
 	}
-	ctx := nodehook.NewContext(testCtx(s.t), &nodehook.Hooks{OnUp: func(in nodehook.Internals) { m.ep = in.Link }})
+	ctx := nodehook.NewContext(testCtx(s.t), &nodehook.Hooks{OnUp: func(in nodehook.Internals) { m.ep, m.ns = in.Link, in.Netstack }})
 	if err := m.node.Up(ctx); err != nil {
 		s.t.Fatalf("%s: %v", m.name, err)
 	}

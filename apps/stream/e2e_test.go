@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/internal/apptest"
+	"github.com/anynet/anynet/internal/testwait"
 	"github.com/anynet/anynet/link/mem"
 	"github.com/anynet/anynet/stack"
 	"github.com/anynet/anynet/transport"
@@ -138,7 +139,7 @@ func TestLiveEndToEnd(t *testing.T) {
 	defer func() { enc.Process.Kill(); enc.Wait() }()
 
 	k := Key{Owner: aw, Name: "cam"}
-	waitFor(t, ctx, "alice publishes", func() bool {
+	testwait.Until(t, ctx, "alice publishes", func() bool {
 		v, err := alice.svc.Playlist(ctx, k)
 		return err == nil && len(v.Held) >= 10
 	})
@@ -147,7 +148,7 @@ func TestLiveEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, ctx, "both relays known to alice", func() bool {
+	testwait.Until(t, ctx, "both relays known to alice", func() bool {
 		st, _ := alice.svc.Status(ctx)
 		return len(st.Streams) == 1 && st.Streams[0].Relays == 2 && st.Streams[0].Children == 2
 	})
@@ -182,7 +183,7 @@ func TestLiveEndToEnd(t *testing.T) {
 	go func() { got <- probe(t, ctx, ffprobe, gw, url, 8) }()
 	st, _ := bob.svc.Status(ctx)
 	lastBefore := st.Streams[0].Last
-	waitFor(t, ctx, "bob two segments further", func() bool {
+	testwait.Until(t, ctx, "bob two segments further", func() bool {
 		st, _ = bob.svc.Status(ctx)
 		return st.Streams[0].Last >= lastBefore+10
 	})
@@ -196,7 +197,7 @@ func TestLiveEndToEnd(t *testing.T) {
 	}
 	killedAt := time.Now()
 	killed.down(n)
-	waitFor(t, ctx, "bob on the other relay", func() bool {
+	testwait.Until(t, ctx, "bob on the other relay", func() bool {
 		st, _ := bob.svc.Status(ctx)
 		return st.Streams[0].Upstream == other.node.Addr() && st.Streams[0].Joined
 	})
@@ -273,29 +274,4 @@ func last(xs []float64) float64 {
 		return -1
 	}
 	return xs[len(xs)-1]
-}
-
-// waitForOr is waitFor that runs dump before it fails.
-func waitForOr(t testing.TB, ctx context.Context, what string, cond func() bool, dump func()) {
-	t.Helper()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			dump()
-			t.Fatalf("%s: %v", what, ctx.Err())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-// waitFor polls cond until it holds; only ctx bounds it.
-func waitFor(t testing.TB, ctx context.Context, what string, cond func() bool) {
-	t.Helper()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("%s: %v", what, ctx.Err())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/internal/apptest"
+	"github.com/anynet/anynet/internal/testwait"
 	"github.com/anynet/anynet/link/mem"
 )
 
@@ -32,7 +33,7 @@ func pushTestPattern(t *testing.T, ctx context.Context, ffmpeg string, m *member
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { enc.Process.Kill(); enc.Wait() })
-	waitFor(t, ctx, "the publisher holds five parts", func() bool {
+	testwait.Until(t, ctx, "the publisher holds five parts", func() bool {
 		v, err := m.svc.Playlist(ctx, Key{Owner: m.node.Addr(), Name: "cam"})
 		return err == nil && len(v.Held) >= 5
 	})

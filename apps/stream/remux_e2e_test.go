@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/internal/apptest"
+	"github.com/anynet/anynet/internal/testwait"
 	"github.com/anynet/anynet/link/mem"
 )
 
@@ -47,14 +48,14 @@ func TestWHIPPlaysByHLS(t *testing.T) {
 	ingest := serveLoopback(t, &Ingest{Stream: alice.svc, Parts: 5})
 	publishWHIP(t, ctx, clientAPI(t), ingest, alice.svc.IngestKey(), "cam", m)
 	k := Key{Owner: aw, Name: "cam"}
-	waitFor(t, ctx, "alice's parts from WHIP", func() bool {
+	testwait.Until(t, ctx, "alice's parts from WHIP", func() bool {
 		v, err := alice.svc.Playlist(ctx, k)
 		return err == nil && len(v.Held) >= 10
 	})
 	if _, err := carol.svc.Watch(ctx, aw.Hex(), "cam", 10); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, "carol relaying, known to alice as a relay", func() bool {
+	testwait.Until(t, ctx, "carol relaying, known to alice as a relay", func() bool {
 		st, _ := alice.svc.Status(ctx)
 		return len(st.Streams) == 1 && st.Streams[0].Children == 1 && st.Streams[0].Relays == 1
 	})

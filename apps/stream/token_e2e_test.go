@@ -16,6 +16,7 @@ import (
 
 	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/apps/pay"
+	"github.com/anynet/anynet/internal/testwait"
 	"github.com/anynet/anynet/link/mem"
 	"github.com/anynet/anynet/naming/contracts/bindings"
 	"github.com/ethereum/go-ethereum/common"
@@ -145,7 +146,7 @@ func TestTokenGate(t *testing.T) {
 	tw.give(t, ctx, bob, carol, 3)
 	moved := time.Now()
 	var bobOut, carolIn time.Duration
-	waitFor(t, ctx, "the roles swap", func() bool {
+	testwait.Until(t, ctx, "the roles swap", func() bool {
 		if bobOut == 0 && refused(bobC) {
 			bobOut = time.Since(moved)
 		}
@@ -209,7 +210,7 @@ func TestTokenGateWebRTC(t *testing.T) {
 	}
 
 	bv := watchWHEP(t, ctx, api, bobGW, target)
-	waitFor(t, ctx, "frames at bob, a holder", func() bool { return bv.count() >= 25 })
+	testwait.Until(t, ctx, "frames at bob, a holder", func() bool { return bv.count() >= 25 })
 	if code, body := offer(carolGW); code != http.StatusForbidden || !strings.Contains(body, "holds none of the stream's token") {
 		t.Fatalf("carol's offer: %d %s; want 403 with the reason", code, body)
 	}
@@ -220,19 +221,19 @@ func TestTokenGateWebRTC(t *testing.T) {
 
 	tw.give(t, ctx, bob, carol, 3)
 	moved := time.Now()
-	waitFor(t, ctx, "bob refused", func() bool { return refused(bobGW) })
+	testwait.Until(t, ctx, "bob refused", func() bool { return refused(bobGW) })
 
 	bobOut := time.Since(moved)
 	var cv *viewer
-	waitFor(t, ctx, "carol admitted", func() bool {
+	testwait.Until(t, ctx, "carol admitted", func() bool {
 		code, _ := offer(carolGW)
 		return code != http.StatusForbidden // the bare offer now fails as SDP: 400
 	})
 	cv = watchWHEP(t, ctx, api, carolGW, target)
-	waitFor(t, ctx, "frames at carol, the new holder", func() bool { return cv.count() >= 25 })
+	testwait.Until(t, ctx, "frames at carol, the new holder", func() bool { return cv.count() >= 25 })
 	carolIn := time.Since(moved)
 	b1 := bv.count()
-	waitFor(t, ctx, "75 more frames at carol", func() bool { return cv.count() >= 100 })
+	testwait.Until(t, ctx, "75 more frames at carol", func() bool { return cv.count() >= 100 })
 	if b2 := bv.count(); b2 != b1 {
 		t.Fatalf("bob, cut off, got %d frames more while carol got 75", b2-b1)
 	}

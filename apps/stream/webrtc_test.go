@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/internal/apptest"
+	"github.com/anynet/anynet/internal/testwait"
 	"github.com/anynet/anynet/link/mem"
 	"github.com/pion/webrtc/v4"
 )
@@ -48,14 +49,14 @@ func TestWebRTCEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, ctx, "both relays known to alice", func() bool {
+	testwait.Until(t, ctx, "both relays known to alice", func() bool {
 		st, _ := alice.svc.Status(ctx)
 		return len(st.Streams) == 1 && st.Streams[0].Relays == 2 && st.Streams[0].Children == 2
 	})
 
 	gw := serveLoopback(t, &Gateway{Stream: bob.svc})
 	v := watchWHEP(t, ctx, api, gw, "http://"+strings.ToLower(aw.Hex())+".anynet/live/cam/whep")
-	waitFor(t, ctx, "frames at bob's viewer", func() bool { return v.count() >= 75 })
+	testwait.Until(t, ctx, "frames at bob's viewer", func() bool { return v.count() >= 75 })
 	st, _ := bob.svc.Status(ctx)
 	relay := st.Streams[0].Upstream
 	if relay != carol.node.Addr() && relay != dave.node.Addr() {
@@ -70,12 +71,12 @@ func TestWebRTCEndToEnd(t *testing.T) {
 	before := v.count()
 	killedAt := time.Now()
 	killed.down(n) // its service closes, then its node leaves the network
-	waitFor(t, ctx, "bob on the other relay", func() bool {
+	testwait.Until(t, ctx, "bob on the other relay", func() bool {
 		st, _ := bob.svc.Status(ctx)
 		return st.Streams[0].Upstream == other.node.Addr() && st.Streams[0].Joined
 	})
 	switched := time.Since(killedAt)
-	waitFor(t, ctx, "frames after the failover", func() bool { return v.count() >= before+100 })
+	testwait.Until(t, ctx, "frames after the failover", func() bool { return v.count() >= before+100 })
 	_, arrivals := v.since(max(before-1, 0))
 	after, _ := v.since(before + 50) // settled on the new relay
 	v.mu.Lock()
@@ -118,21 +119,21 @@ func BenchmarkWebRTCLatency(b *testing.B) {
 	if _, err := carol.svc.Watch(ctx, alice.node.Addr().Hex(), "cam", 10); err != nil {
 		b.Fatal(err)
 	}
-	waitFor(b, ctx, "carol relays", func() bool {
+	testwait.Until(b, ctx, "carol relays", func() bool {
 		st, _ := alice.svc.Status(ctx)
 		return len(st.Streams) == 1 && st.Streams[0].Relays == 1
 	})
 	url := "http://" + strings.ToLower(alice.node.Addr().Hex()) + ".anynet/live/cam/whep"
 	local := watchWHEP(b, ctx, api, serveLoopback(b, &Gateway{Stream: alice.svc}), url)
 	remote := watchWHEP(b, ctx, api, serveLoopback(b, &Gateway{Stream: bob.svc}), url)
-	waitFor(b, ctx, "frames at both viewers", func() bool { return local.count() >= 25 && remote.count() >= 25 })
+	testwait.Until(b, ctx, "frames at both viewers", func() bool { return local.count() >= 25 && remote.count() >= 25 })
 	if st, _ := bob.svc.Status(ctx); st.Streams[0].Upstream != carol.node.Addr() {
 		b.Fatalf("bob's upstream is %s, not relay carol", st.Streams[0].Upstream)
 	}
 	l0, r0 := local.count(), remote.count()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		waitFor(b, ctx, "a frame", func() bool { return remote.count() > r0+i })
+		testwait.Until(b, ctx, "a frame", func() bool { return remote.count() > r0+i })
 	}
 	b.StopTimer()
 	ll, _ := local.since(l0)
@@ -277,7 +278,7 @@ func TestWebRTCPublisherReturns(t *testing.T) {
 	first, stopFirst := context.WithCancel(ctx)
 	loc := publishWHIP(t, first, api, ingest, key, "cam", m, webrtc.WithRTPSequenceNumber(30000))
 	v := watchWHEP(t, ctx, api, serveLoopback(t, &Gateway{Stream: bob.svc}), "http://"+strings.ToLower(alice.node.Addr().Hex())+".anynet/live/cam/whep")
-	waitFor(t, ctx, "frames", func() bool { return v.count() >= 25 })
+	testwait.Until(t, ctx, "frames", func() bool { return v.count() >= 25 })
 
 	stopFirst()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodDelete, "http://"+ingest+loc, nil)
@@ -287,7 +288,7 @@ func TestWebRTCPublisherReturns(t *testing.T) {
 		t.Fatalf("DELETE %s: %v %v", loc, resp, err)
 	}
 	resp.Body.Close()
-	waitFor(t, ctx, "alice without a WHIP source", func() bool { return alice.svc.rtc.local(Key{alice.node.Addr(), "cam"}) == nil })
+	testwait.Until(t, ctx, "alice without a WHIP source", func() bool { return alice.svc.rtc.local(Key{alice.node.Addr(), "cam"}) == nil })
 	time.Sleep(300 * time.Millisecond) // the last packets in flight land
 	before := v.count()
 
@@ -296,7 +297,7 @@ func TestWebRTCPublisherReturns(t *testing.T) {
 	// test's context, saying where the media stopped.
 	wctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	waitForOr(t, wctx, "frames from the second session", func() bool { return v.count() >= before+50 }, func() {
+	testwait.UntilOr(t, wctx, "frames from the second session", func() bool { return v.count() >= before+50 }, func() {
 		t.Logf("bob's viewer: %d frames, %d before the second session; %s", v.count(), before, rtpStats(v.pc, "inbound-rtp"))
 		t.Logf("alice:\n%s", alice.svc.rtc.dump(ctx))
 		t.Logf("bob:\n%s", bob.svc.rtc.dump(ctx))

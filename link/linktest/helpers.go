@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/internal/testwait"
 	"github.com/anynet/anynet/link"
 )
 
@@ -13,16 +14,11 @@ import (
 // a hung test; nothing is timed against it.
 const Deadline = 30 * time.Second
 
-// WaitFor polls cond until it holds, failing t after Deadline.
+// WaitFor polls cond until it holds, failing t after Deadline
+// (testwait.Within).
 func WaitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(Deadline)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testwait.Within(t, Deadline, what, cond)
 }
 
 // Received is a frame an underlay handed its receiver, copied.

@@ -15,15 +15,42 @@ import (
 // receiver set yet; it closes them when t ends.
 type Pair func(t *testing.T) (a, b link.Underlay)
 
-// Run runs the conformance suite on the underlays pair makes.
-func Run(t *testing.T, pair Pair) {
+// Caps are the optional parts of link.Underlay that the underlays of a
+// pair have. The suite holds an underlay to its Caps both ways: one that
+// lacks a stated capability fails, and so does one that has a capability
+// its Caps do not state, so nothing is skipped unnoticed. A test of a
+// capability not stated skips, saying so.
+type Caps struct {
+	Batch   bool // link.BatchUnderlay: read batches end with a call of their own
+	TrySend bool // link.TrySender
+	HandOff bool // link.HandOffer
+}
+
+// Run runs the conformance suite on the underlays pair makes, which have
+// the optional parts caps names.
+func Run(t *testing.T, caps Caps, pair Pair) {
 	t.Run("SendReceiveInOrder", func(t *testing.T) { sendReceiveInOrder(t, pair) })
 	t.Run("FrameTooBig", func(t *testing.T) { frameTooBig(t, pair) })
 	t.Run("ConcurrentSendersKeepOrder", func(t *testing.T) { concurrentSenders(t, pair) })
 	t.Run("CloseIsFinal", func(t *testing.T) { closeIsFinal(t, pair) })
-	t.Run("BatchEnd", func(t *testing.T) { batchEnd(t, pair) })
-	t.Run("TrySend", func(t *testing.T) { trySend(t, pair) })
-	t.Run("HandOff", func(t *testing.T) { handOff(t, pair) })
+	t.Run("BatchEnd", func(t *testing.T) { batchEnd(t, caps, pair) })
+	t.Run("TrySend", func(t *testing.T) { trySend(t, caps, pair) })
+	t.Run("HandOff", func(t *testing.T) { handOff(t, caps, pair) })
+}
+
+// stated fails t if u's having capability name (has) differs from what
+// the Caps state, and skips t, saying so, if the capability is stated
+// absent.
+func stated(t *testing.T, name string, has, want bool) {
+	t.Helper()
+	switch {
+	case has && !want:
+		t.Fatalf("the underlay is a %s, which its Caps do not state", name)
+	case !has && want:
+		t.Fatalf("the underlay is not a %s, which its Caps state", name)
+	case !want:
+		t.Skipf("stated in Caps: not a %s", name)
+	}
 }
 
 // frames returns frames of the given sizes with distinct contents.
@@ -163,12 +190,10 @@ func closeIsFinal(t *testing.T, pair Pair) {
 	}
 }
 
-func batchEnd(t *testing.T, pair Pair) {
+func batchEnd(t *testing.T, caps Caps, pair Pair) {
 	a, b := pair(t)
 	bu, ok := b.(link.BatchUnderlay)
-	if !ok {
-		t.Skip("not a link.BatchUnderlay")
-	}
+	stated(t, "link.BatchUnderlay", ok, caps.Batch)
 	var inRecv, overlap atomic.Bool
 	var frames, ends atomic.Int64
 	bu.SetBatchEnd(func() {
@@ -191,12 +216,10 @@ func batchEnd(t *testing.T, pair Pair) {
 	}
 }
 
-func trySend(t *testing.T, pair Pair) {
+func trySend(t *testing.T, caps Caps, pair Pair) {
 	a, b := pair(t)
 	ts, ok := a.(link.TrySender)
-	if !ok {
-		t.Skip("not a link.TrySender")
-	}
+	stated(t, "link.TrySender", ok, caps.TrySend)
 	ch := Collect(b)
 	n, err := ts.TrySend(b.LocalAddr(), []byte("a"), []byte("b"))
 	if n != 2 || err != nil {
@@ -214,12 +237,10 @@ func trySend(t *testing.T, pair Pair) {
 
 // handOff: a HandOffer's frames arrive whole, in order, from the sender,
 // whether handed off or queued, and a frame over the MTU is refused.
-func handOff(t *testing.T, pair Pair) {
+func handOff(t *testing.T, caps Caps, pair Pair) {
 	a, b := pair(t)
 	ho, ok := a.(link.HandOffer)
-	if !ok {
-		t.Skip("not a link.HandOffer")
-	}
+	stated(t, "link.HandOffer", ok, caps.HandOff)
 	ch := Collect(b)
 	batch := frames(1200, 0, 100)
 	want := make([][]byte, len(batch))

@@ -10,7 +10,7 @@ import (
 
 // TestConformance runs link/linktest's suite on two Conns of a network.
 func TestConformance(t *testing.T) {
-	linktest.Run(t, func(t *testing.T) (link.Underlay, link.Underlay) {
+	linktest.Run(t, linktest.Caps{Batch: true, TrySend: true, HandOff: true}, func(t *testing.T) (link.Underlay, link.Underlay) {
 		n := mem.NewNetwork(mem.Config{})
 		t.Cleanup(func() { n.Close() })
 		return attach(t, n), attach(t, n)

@@ -11,9 +11,11 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/internal/testwait"
 )
 
 // TestContentCacheAndMirrors drives caching and mirrors through the
@@ -55,7 +57,7 @@ func TestContentCacheAndMirrors(t *testing.T) {
 	carol, cc := start("carol", config.Config{Routers: at})
 	_, cd := start("dave", config.Config{})
 	for _, d := range []*Daemon{bob, carol} {
-		waitFor(t, "attachment", d.Attached)
+		testwait.Within(t, time.Minute, "attachment", d.Attached)
 	}
 	if st, err := cr.ContentStatus(ctx); err != nil || st.Cache.Limit != config.DefaultRouterCacheMiB<<20 {
 		t.Fatalf("the router's content status: %+v, %v (want its default cache)", st, err)

@@ -13,9 +13,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/internal/testwait"
 	"github.com/anynet/anynet/link/locator"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -65,7 +67,7 @@ func TestRouterPass(t *testing.T) {
 	}
 	announced := func(d *Daemon) PassAnnounced {
 		var a PassAnnounced
-		waitFor(t, "the router's pass announcement", func() bool {
+		testwait.Within(t, time.Minute, "the router's pass announcement", func() bool {
 			var ok bool
 			a, ok = d.Announced()
 			return ok
@@ -131,8 +133,8 @@ func TestRouterPass(t *testing.T) {
 	alice := start("alice", nil, config.Config{Name: "alice", Routers: []string{info1.Wallet.Hex() + "@" + info1.Addr.String()}})
 	bob := start("bob", nil, config.Config{Name: "bob", Routers: []string{info2.Wallet.Hex() + "@" + info2.Addr.String()}})
 	for _, d := range []*Daemon{alice, bob} {
-		waitFor(t, "publish", func() bool { ok, _ := d.Ready(); return ok })
-		waitFor(t, "attachment", d.Attached)
+		testwait.Within(t, time.Minute, "publish", func() bool { ok, _ := d.Ready(); return ok })
+		testwait.Within(t, time.Minute, "attachment", d.Attached)
 	}
 	p, err := alice.Ping(ctx, "bob", 2)
 	if err != nil || len(p.RTTs) == 0 {

@@ -11,21 +11,9 @@ import (
 
 	"github.com/anynet/anynet/cmd/anynet/internal/config"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/internal/testwait"
 	"github.com/ethereum/go-ethereum/crypto"
 )
-
-// waitFor polls cond until it holds, failing after a generous deadline
-// (no timing is asserted: the deadline only stops a hung test).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
 
 // TestRouted: a router daemon (route-prefix) and two hosts whose only
 // routing configuration is `routers: 0xR@ip:port`, the router's node
@@ -44,7 +32,7 @@ func TestRouted(t *testing.T) {
 		return launch(t, emb, dir, name, Options{Config: c})
 	}
 	ready := func(d *Daemon) {
-		waitFor(t, "publish", func() bool { ok, _ := d.Ready(); return ok })
+		testwait.Within(t, time.Minute, "publish", func() bool { ok, _ := d.Ready(); return ok })
 	}
 
 	// A router not on chain yet: unknown to the DID registry.
@@ -78,7 +66,7 @@ func TestRouted(t *testing.T) {
 	}
 	for _, d := range []*Daemon{alice, bob, carol} {
 		ready(d)
-		waitFor(t, "attachment", d.Attached)
+		testwait.Within(t, time.Minute, "attachment", d.Attached)
 	}
 	p, err := alice.Ping(ctx, "bob", 2)
 	if err != nil || len(p.RTTs) == 0 {
@@ -89,7 +77,7 @@ func TestRouted(t *testing.T) {
 	}
 	// Hole punching: r1 pairs alice and bob, who go direct, while carol
 	// (punch: false) never asks nor answers and stays relayed.
-	waitFor(t, "alice and bob punch a direct path", func() bool {
+	testwait.Within(t, time.Minute, "alice and bob punch a direct path", func() bool {
 		for _, to := range []string{"bob", "carol"} {
 			if _, err := alice.Ping(ctx, to, 1); err != nil {
 				t.Fatalf("ping %s: %v", to, err)
@@ -101,7 +89,7 @@ func TestRouted(t *testing.T) {
 	// alice asks for carol too; r1 then asks carol on alice's behalf,
 	// which a punching host answers at once (and goes direct within a few
 	// ticks). carol must not: give it ample time.
-	waitFor(t, "alice asks r1 about carol as well", func() bool {
+	testwait.Within(t, time.Minute, "alice asks r1 about carol as well", func() bool {
 		alice.Ping(ctx, "carol", 1)
 		return alice.LinkStats().PunchAsks >= 2
 	})
