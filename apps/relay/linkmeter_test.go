@@ -280,7 +280,7 @@ func TestLinkReceipts(t *testing.T) {
 }
 
 // waitAttached waits until every host is attached to its router.
-func waitAttached(t *testing.T, ctx context.Context, hosts ...*stack.Node) {
+func waitAttached(t testing.TB, ctx context.Context, hosts ...*stack.Node) {
 	t.Helper()
 	for _, h := range hosts {
 		for !h.Attached() {
