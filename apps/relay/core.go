@@ -127,10 +127,15 @@ type Core struct {
 	meters     map[meterKey]*Meter
 	linkMeters map[linkMeterKey]*linkMeter
 	// endpoint: the routers each routed peer reaches this host through
-	// (its frameRouters), and what this host last told each peer.
+	// (its frameRouters, kept in the store), what this host told each
+	// peer since the peer's connection last went down (the routers'
+	// addresses, concatenated), and the receipts of the sample under
+	// way, by router (linkmeter.go).
 	peerRouters map[common.Address][]common.Address
-	told        map[common.Address]toldRouters
-	linkSampled bool // a link meter sample came since Start
+	told        map[common.Address]string
+	linkOut     map[common.Address][]Receipt
+	finals      map[common.Address][]Receipt // the latest ended epoch's last receipts, by router
+	linkSampled bool                         // a link meter sample came since Start
 	// edge: receipts kept per epoch, and the epochs handed in.
 	collectors map[uint64]*Collector
 	submitted  map[uint64]bool
@@ -253,6 +258,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	case service.Frame:
 		c.frame(now, in.Peer, in.Frame, out)
 	case service.Down:
+		c.linkDown(in.Peer)
 		for k, it := range c.outbox {
 			if k.guardian == in.Peer && now.Add(retryAfter).Before(it.at) {
 				it.at = now.Add(retryAfter)
@@ -280,12 +286,15 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 // "s" epoch → an epoch the Edge handed in; "o" guardian kind epoch → a
 // batch not yet acknowledged; "g" epoch kind sender → a batch a Guardian
 // holds; "d" epoch → an epoch it settled; "t" → the standings of its
-// latest settled epoch (that epoch, then Edge and strikes per Edge).
+// latest settled epoch (that epoch, then Edge and strikes per Edge);
+// "p" peer → the routers a routed peer named (frameRouters).
 func (c *Core) start() {
 	c.meters = map[meterKey]*Meter{}
 	c.linkMeters = map[linkMeterKey]*linkMeter{}
 	c.peerRouters = map[common.Address][]common.Address{}
-	c.told = map[common.Address]toldRouters{}
+	c.told = map[common.Address]string{}
+	c.linkOut, c.finals = nil, nil
+	c.loadPeerRouters()
 	c.linkSampled = false
 	c.collectors = map[uint64]*Collector{}
 	c.submitted = map[uint64]bool{}
@@ -388,16 +397,17 @@ func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.
 		c.delivered(now, peer, f, out)
 	case frameReceipt:
 		var r Receipt
-		if c.cfg.Roles&RoleEdge == 0 || r.UnmarshalBinary(b[1:]) != nil || r.Endpoint != peer || c.submitted[r.Epoch] {
+		if c.cfg.Roles&RoleEdge == 0 || r.UnmarshalBinary(b[1:]) != nil || r.Endpoint != peer {
 			return
 		}
-		col := c.collector(r.Epoch)
-		before := col.latest[collectKey{r.Endpoint, r.Session}].Bytes
-		if col.Add(r) == nil && r.Bytes > before {
-			k := binary.BigEndian.AppendUint64([]byte("r"), r.Epoch)
-			k = binary.BigEndian.AppendUint64(append(k, r.Endpoint[:]...), r.Session)
-			v, _ := r.MarshalBinary()
-			out.Put(k, v)
+		c.collect(r, out)
+	case frameLinkReceipts:
+		rs, err := decodeLinkReceipts(b, c.self, peer)
+		if c.cfg.Roles&RoleEdge == 0 || err != nil {
+			return
+		}
+		for _, r := range rs {
+			c.collect(r, out)
 		}
 	case frameSubmit, frameProbes, frameWallets:
 		epoch, ok := c.batchEpoch(peer, b)
@@ -412,7 +422,7 @@ func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.
 		k := binary.BigEndian.AppendUint64([]byte("g"), epoch)
 		out.Put(append(append(k, b[0]), peer[:]...), slices.Clone(b))
 	case frameRouters:
-		c.routersOf(peer, b)
+		c.routersOf(peer, b, out)
 	case frameAck:
 		if len(b) != 1+1+8 {
 			return
@@ -422,6 +432,22 @@ func (c *Core) frame(now time.Time, peer common.Address, b []byte, out *service.
 			delete(c.outbox, k)
 			out.Del(outStoreKey(k))
 		}
+	}
+}
+
+// collect keeps an endpoint's receipt (an Edge), and stores it if it
+// counts more than the one kept before.
+func (c *Core) collect(r Receipt, out *service.Effects) {
+	if c.submitted[r.Epoch] {
+		return
+	}
+	col := c.collector(r.Epoch)
+	before := col.latest[collectKey{r.Endpoint, r.Session}].Bytes
+	if col.Add(r) == nil && r.Bytes > before {
+		k := binary.BigEndian.AppendUint64([]byte("r"), r.Epoch)
+		k = binary.BigEndian.AppendUint64(append(k, r.Endpoint[:]...), r.Session)
+		v, _ := r.MarshalBinary()
+		out.Put(k, v)
 	}
 }
 

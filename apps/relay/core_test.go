@@ -232,6 +232,8 @@ func FuzzCore(f *testing.F) {
 	raw, _ := hex.DecodeString(vectorReceipt)
 	f.Add(append([]byte{frameReceipt}, raw...))
 	f.Add(encodeBatch(frameSubmit, 42, [][]byte{raw}))
+	link, _ := hex.DecodeString(vectorLinkReceipts)
+	f.Add(link)
 	f.Add(dataFrame{kind: frameData, flow: 1, peer: common.Address{2}, flags: flagEcho, payload: []byte("x")}.encode())
 	f.Add(dataFrame{kind: frameRelayed, flow: 1, peer: common.Address{2}, payload: []byte("x")}.encode())
 	f.Fuzz(func(t *testing.T, b []byte) {

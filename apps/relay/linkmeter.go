@@ -22,12 +22,23 @@ import (
 // sender signs what it sent to the peer through the router
 // (Session = LinkSession(self, peer)), the receiver what it received
 // (Session = LinkSession(peer, self)). A receipt is signed each time a
-// session's count grew by ReceiptEvery, when it stopped growing, and
-// at the end of the epoch (always, so that a lost last receipt gets a
-// second chance before the router hands in its evidence); it goes to the router, whose Edge core
-// collects it like any other (frameReceipt). Compute credits a session
-// the lower of its two ends' counts, so neither the router nor one
-// colluding end can raise it.
+// session's count grew by ReceiptEvery since the last one, and once
+// when the epoch ends if anything is unsigned; one whose router's
+// connection went down since it was sent is signed again (linkDown).
+// The receipts of one sample for one router and epoch go in one frame
+// (frameLinkReceipts, linkwire.go); its Edge core collects them like
+// any other. Compute credits a session the lower of its two ends'
+// counts, so neither the router nor one colluding end can raise it.
+//
+// What that costs: nothing for a session that moved nothing in an
+// epoch, four receipts of 89 bytes per router for one that moved
+// anything (two directions, two ends), and one more per ReceiptEvery
+// of its traffic (BenchmarkLinkReceiptOverhead). A host tells a peer
+// its routers (frameRouters) when the session moved and the peer has
+// not heard these routers from it since its connection last went down;
+// the peer keeps them in its store. Nothing is told or signed again
+// for a session that stays idle, so a tell, which is itself traffic
+// on the session, never keeps one growing.
 //
 // Epochs: a count is the epoch's from the last sample before it to its
 // own last sample; what moved between the last sample of an epoch and
@@ -93,17 +104,12 @@ type linkMeter struct {
 	prevBytes, prevFrames uint64
 }
 
-// toldRouters is what a host last told a peer of its routers.
-type toldRouters struct {
-	epoch   uint64
-	routers string // the routers' addresses, concatenated in order
-}
-
 // linkCounts turns a sample of the link meter into receipts: for the
 // routers this host reaches each peer through, and for those the peer
 // said it reaches this host through (frameRouters), so that on a path
-// through two routers each gets receipts from both ends. It tells each
-// peer its own routers when they change and once an epoch.
+// through two routers each gets receipts from both ends. It tells a
+// peer its own routers while their session moves, if it has not told
+// it these since the peer's connection last went down.
 func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 	cur := c.epochOf(now)
 	var lookup []common.Address
@@ -136,11 +142,20 @@ func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 			continue
 		}
 		var mine []common.Address
+		moved := false
 		for _, n := range own {
 			if n.Router == c.self {
 				continue
 			}
 			mine = append(mine, n.Router)
+			// Moved since the last sample (a pair new since the first
+			// sample moved if it counts anything; at the first, what the
+			// meter held is old).
+			if ms, mr := c.linkMeters[linkMeterKey{n.Router, LinkSession(c.self, peer)}], c.linkMeters[linkMeterKey{n.Router, LinkSession(peer, c.self)}]; ms == nil || mr == nil {
+				moved = moved || fresh && n.SentBytes+n.RecvBytes > 0
+			} else {
+				moved = moved || ms.lastBytes != n.SentBytes || mr.lastBytes != n.RecvBytes
+			}
 			c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(c.self, peer)}, fresh, nil, n.SentBytes, n.SentFrames, out)
 			c.linkSample(now, cur, linkMeterKey{n.Router, LinkSession(peer, c.self)}, fresh, nil, n.RecvBytes, n.RecvFrames, out)
 		}
@@ -187,13 +202,58 @@ func (c *Core) linkCounts(now time.Time, lc LinkCounts, out *service.Effects) {
 		for _, r := range mine {
 			key = append(key, r[:]...)
 		}
-		if t := c.told[peer]; t.epoch != cur || t.routers != string(key) {
-			c.told[peer] = toldRouters{cur, string(key)}
+		if moved && c.told[peer] != string(key) {
+			c.told[peer] = string(key)
 			out.To(peer, append([]byte{frameRouters, byte(len(mine))}, key...))
 		}
 	}
+	c.flushLinkReceipts(out)
 	slices.SortFunc(lookup, func(a, b common.Address) int { return a.Cmp(b) })
 	out.Result = LinkLookup{Routers: lookup}
+}
+
+// flushLinkReceipts sends the receipts of this sample: one frame per
+// router and epoch (linkwire.go), routers in order.
+func (c *Core) flushLinkReceipts(out *service.Effects) {
+	routers := make([]common.Address, 0, len(c.linkOut))
+	for r := range c.linkOut {
+		routers = append(routers, r)
+	}
+	slices.SortFunc(routers, func(a, b common.Address) int { return a.Cmp(b) })
+	for _, r := range routers {
+		rs := c.linkOut[r]
+		slices.SortStableFunc(rs, func(a, b Receipt) int { return cmp.Compare(a.Epoch, b.Epoch) })
+		for len(rs) > 0 {
+			n := 1
+			for n < len(rs) && n < maxLinkBatch && rs[n].Epoch == rs[0].Epoch {
+				n++
+			}
+			out.To(r, encodeLinkReceipts(rs[0].Epoch, rs[:n]))
+			rs = rs[n:]
+		}
+	}
+	clear(c.linkOut)
+}
+
+// linkDown: peer's connection went down, and what was sent to it since
+// it last came up may be lost. If it is a router, the last receipts of
+// the latest ended epoch go again with the next sample, and those of
+// the epoch under way are signed again (at once for a session
+// ReceiptEvery along, else as the epoch ends); if it is a routed peer,
+// it is told this host's routers again when their session next moves.
+func (c *Core) linkDown(peer common.Address) {
+	delete(c.told, peer)
+	if f := c.finals[peer]; len(f) > 0 {
+		if c.linkOut == nil {
+			c.linkOut = map[common.Address][]Receipt{}
+		}
+		c.linkOut[peer] = append(c.linkOut[peer], f...)
+	}
+	for k, m := range c.linkMeters {
+		if k.router == peer {
+			m.signedAt = 0
+		}
+	}
 }
 
 // onPath reports whether a router a peer names is on the path its
@@ -214,16 +274,41 @@ func onPath(peerLocs, routerLocs [][32]byte) bool {
 	return false
 }
 
-// routersOf keeps the routers a peer says it reaches this host through.
-func (c *Core) routersOf(peer common.Address, b []byte) {
-	if len(b) < 2 || int(b[1]) > maxPathRouters || len(b) != 2+20*int(b[1]) {
+// routersOf keeps the routers a peer says it reaches this host through,
+// in memory and in the store (the peer tells them once: they must
+// outlive a restart of this core).
+func (c *Core) routersOf(peer common.Address, b []byte, out *service.Effects) {
+	rs, ok := parseRouters(b)
+	if !ok {
 		return
 	}
-	var rs []common.Address
+	if slices.Equal(c.peerRouters[peer], rs) {
+		return
+	}
+	c.peerRouters[peer] = rs
+	out.Put(append([]byte("p"), peer[:]...), slices.Clone(b))
+}
+
+// parseRouters reads a frameRouters.
+func parseRouters(b []byte) ([]common.Address, bool) {
+	if len(b) < 2 || b[0] != frameRouters || int(b[1]) > maxPathRouters || len(b) != 2+20*int(b[1]) {
+		return nil, false
+	}
+	rs := []common.Address{}
 	for at := 2; at < len(b); at += 20 {
 		rs = append(rs, common.BytesToAddress(b[at:at+20]))
 	}
-	c.peerRouters[peer] = rs
+	return rs, true
+}
+
+// loadPeerRouters reads the routers peers named from the store (start).
+func (c *Core) loadPeerRouters() {
+	_ = c.cfg.Store.Scan([]byte("p"), func(k, v []byte) bool {
+		if rs, ok := parseRouters(v); ok && len(k) == 1+20 {
+			c.peerRouters[common.BytesToAddress(k[1:])] = rs
+		}
+		return true
+	})
 }
 
 // add sums m's epoch start, and that of the epoch before, into b
@@ -269,36 +354,50 @@ func (c *Core) linkSample(now time.Time, cur uint64, k linkMeterKey, fresh bool,
 	if bytes < m.lastBytes || frames < m.lastFrames { // the link restarted
 		m.baseBytes, m.baseFrames, m.lastBytes, m.lastFrames, m.signedAt, m.hasPrev = 0, 0, 0, 0, 0, false
 	}
-	if m.epoch < cur { // the epoch ended: its last receipt (again: one lost on the way is not resent otherwise), then a new one
+	if m.epoch < cur { // the epoch ended: its last receipt, then a new one
 		c.linkReceipt(k, m, true, out)
 		m.hasPrev, m.prevBytes, m.prevFrames = m.epoch+1 == cur, m.baseBytes, m.baseFrames
 		m.epoch, m.baseBytes, m.baseFrames, m.signedAt = cur, m.lastBytes, m.lastFrames, 0
 	}
-	grew := bytes > m.lastBytes
 	m.lastBytes, m.lastFrames = bytes, frames
 	every := c.cfg.ReceiptEvery
 	if every == 0 {
 		every = DefaultReceiptEvery
 	}
-	if got := m.lastBytes - m.baseBytes; got-m.signedAt >= every || (!grew && got > m.signedAt) {
+	if got := m.lastBytes - m.baseBytes; got >= m.signedAt+every {
 		c.linkReceipt(k, m, false, out)
 	}
 }
 
-// linkReceipt signs and sends m's receipt, if it counts anything new
-// or, at the epoch's end (final), anything at all.
+// linkReceipt signs m's receipt, if it counts anything not signed yet,
+// for the sample's frame to its router (flushLinkReceipts). The last
+// receipts of the latest ended epoch (final) are kept per router, to be
+// sent again if its connection goes down (linkDown).
 func (c *Core) linkReceipt(k linkMeterKey, m *linkMeter, final bool, out *service.Effects) {
 	got := m.lastBytes - m.baseBytes
-	if got < m.signedAt || got == 0 || (got == m.signedAt && !final) {
+	if got <= m.signedAt {
 		return
 	}
-	r := &Receipt{Epoch: m.epoch, Edge: k.router, Session: k.session, Bytes: got, Frames: m.lastFrames - m.baseFrames, Link: true}
+	r := Receipt{Epoch: m.epoch, Edge: k.router, Session: k.session, Bytes: got, Frames: m.lastFrames - m.baseFrames, Link: true}
 	if err := r.Sign(c.cfg.Wallet); err != nil {
 		return
 	}
 	m.signedAt = got
-	c.sendReceipt(k.router, r, out)
-	out.Emit(LinkReceipt{Receipt: *r})
+	if c.linkOut == nil {
+		c.linkOut = map[common.Address][]Receipt{}
+	}
+	c.linkOut[k.router] = append(c.linkOut[k.router], r)
+	if final {
+		if c.finals == nil {
+			c.finals = map[common.Address][]Receipt{}
+		}
+		f := c.finals[k.router]
+		if len(f) > 0 && f[0].Epoch < r.Epoch {
+			f = f[:0]
+		}
+		c.finals[k.router] = append(f, r)
+	}
+	out.Emit(LinkReceipt{Receipt: r})
 }
 
 // LinkReceipt: this endpoint signed a link receipt and sent it to its

@@ -32,7 +32,7 @@ type pathMember struct {
 	addr netip.AddrPort
 }
 
-func newPathMember(t *testing.T, ctx context.Context, c *apptest.Chain, addr string) pathMember {
+func newPathMember(t testing.TB, ctx context.Context, c *apptest.Chain, addr string) pathMember {
 	t.Helper()
 	key, err := crypto.GenerateKey()
 	if err != nil {
@@ -54,7 +54,7 @@ func (m pathMember) peer() link.RouterPeer {
 
 // up starts m's node in subnet with routing r (its locator filled in)
 // and publishes it.
-func (m pathMember) up(t *testing.T, ctx context.Context, c *apptest.Chain, subnet locator.Prefix, r link.Routing) *stack.Node {
+func (m pathMember) up(t testing.TB, ctx context.Context, c *apptest.Chain, subnet locator.Prefix, r link.Routing) *stack.Node {
 	t.Helper()
 	loc, err := locator.Assign(subnet, m.nk.Public, 0)
 	if err != nil {

@@ -9,19 +9,21 @@ import (
 
 // Frame types of the relay protocol between cores (port RelayPort).
 const (
-	frameData      = 1 // endpoint → Edge: flow, destination, flags, payload
-	frameRelayed   = 2 // Edge → endpoint: flow, source, flags, payload
-	frameReceipt   = 3 // endpoint → Edge: one Receipt
-	frameSubmit    = 4 // Edge → Guardian: epoch, receipts
-	frameProbes    = 5 // WatchDog → Guardian: epoch, probe results
-	frameAck       = 6 // Guardian → Edge or WatchDog: kind, epoch of a batch it holds
-	frameWallets   = 7 // WatchDog → Guardian: epoch, its signed ProbeWallets of the epoch
-	frameRouters   = 8 // host → routed peer: count (1), the routers it reaches the peer through (20 each)
-	maxPathRouters = 4 // routers a frameRouters names at most
-	flagEcho       = 1 // the receiver sends the payload back through the Edge
-	dataHeader     = 1 + 8 + 20 + 1
-	batchHeader    = 1 + 8
-	maxBatchItems  = 1 << 16
+	frameData    = 1 // endpoint → Edge: flow, destination, flags, payload
+	frameRelayed = 2 // Edge → endpoint: flow, source, flags, payload
+	frameReceipt = 3 // endpoint → Edge: one Receipt
+	frameSubmit  = 4 // Edge → Guardian: epoch, receipts
+	frameProbes  = 5 // WatchDog → Guardian: epoch, probe results
+	frameAck     = 6 // Guardian → Edge or WatchDog: kind, epoch of a batch it holds
+	frameWallets = 7 // WatchDog → Guardian: epoch, its signed ProbeWallets of the epoch
+	frameRouters = 8 // host → routed peer: count (1), the routers it reaches the peer through (20 each)
+	// frameLinkReceipts: host → router: epoch, its link receipts of the epoch for the router (linkwire.go)
+	frameLinkReceipts = 9
+	maxPathRouters    = 4 // routers a frameRouters names at most
+	flagEcho          = 1 // the receiver sends the payload back through the Edge
+	dataHeader        = 1 + 8 + 20 + 1
+	batchHeader       = 1 + 8
+	maxBatchItems     = 1 << 16
 )
 
 // dataFrame is a frameData or frameRelayed: peer is the destination of
