@@ -120,8 +120,9 @@ type Endpoint struct {
 	gro  groState // receive coalescing (gro.go); off without a BatchUnderlay
 	fwdq fwdState // forwarded frames batched per read batch (host_forward.go)
 
-	rt  *routing  // the host's routing state (host_routing.go); nil without Config.Routing
-	fwd Forwarder // a router's forwarding (package link/router); nil on a host
+	rt       *routing     // the host's routing state (host_routing.go); nil without Config.Routing
+	fwd      Forwarder    // a router's forwarding (package link/router); nil on a host
+	fwdMeter ForwardMeter // fwd, when it meters what it forwards; else nil
 
 	pathChange pathNotifier // PathChanged's watchers (pathnotify.go)
 
@@ -228,6 +229,7 @@ func New(cfg Config) (*Endpoint, error) {
 			return nil, fmt.Errorf("link: router: %w", err)
 		}
 		e.fwd = cfg.Router
+		e.fwdMeter, _ = cfg.Router.(ForwardMeter)
 	}
 	cfg.Underlay.SetReceiver(e.receive)
 	e.listenNICs() // several NICs (nic.go)

@@ -33,26 +33,30 @@ import (
 //     locator, so a TCP dial fails at once with "network is
 //     unreachable" instead of timing out, and Unreachable reports it.
 
-// routeInbound handles a frame the routing layer owns: one for another
-// locator, a control frame, an unreachable frame. It reports false for a
-// transport frame this node opens itself.
+// routeInbound handles a frame the routing layer owns, and counts it as
+// received: one for another locator, a control frame, an unreachable
+// frame. It reports false for a transport frame this node opens itself.
 func (e *Endpoint) routeInbound(frame []byte, h *Header, payload []byte, src netip.AddrPort) bool {
 	rt := e.rt
 	if h.Dst != nil && *h.Dst != rt.local && (rt.nics == nil || !rt.isLocal(h.Dst)) { // several NICs (nic.go): any of its locators
-		if e.fwd == nil || h.Type == FrameControl {
+		if e.fwd != nil && h.Type != FrameControl {
+			if next, ok := e.fwd.Forward(frame, *h, payload, src); ok {
+				e.forwardFrame(next, frame) // host_forward.go: counted as received there
+				return true
+			}
+		} else {
 			e.stats.droppedNoRoute.Add(1)
-			return true
 		}
-		if next, ok := e.fwd.Forward(frame, *h, payload, src); ok {
-			e.forwardFrame(next, frame) // host_forward.go
-		}
+		e.countReceived(frame)
 		return true
 	}
 	switch h.Type {
 	case FrameControl:
+		e.countReceived(frame)
 		e.receiveControl(h, payload, src)
 		return true
 	case FrameUnreachable:
+		e.countReceived(frame)
 		e.receiveUnreachable(payload)
 		return true
 	}

@@ -76,7 +76,7 @@ func (fp *framePool) put(b *[]byte) { fp.pool.Put(b) }
 // their slices' capacity from one call to the next.
 type batch struct {
 	wait   bool // the netstack's packets: Send may wait for room
-	fwd    bool // forwarded frames: those the underlay drops go back to the Forwarder (fwdDropped)
+	fwd    bool // forwarded frames: counted per batch, and what the underlay took goes to the Forwarder's meter (fwdSent)
 	dst    []netip.AddrPort
 	frames [][][]byte
 	bufs   []*[]byte
@@ -113,12 +113,20 @@ func (b *batch) flush(e *Endpoint) {
 	case b.fwd && e.fwdq.hold: // host_forward.go: from the one underlay's reader
 		mode = sendHandOff
 	}
-	for i, dst := range b.dst {
-		if b.fwd { // host_forward.go: counted here, once per next hop
-			e.stats.framesForwarded.Add(uint64(len(b.frames[i])))
+	if b.fwd { // host_forward.go: counted here, once per batch
+		var n, size uint64
+		for _, frames := range b.frames {
+			for _, f := range frames {
+				size += uint64(len(f))
+			}
+			n += uint64(len(frames))
 		}
-		if n := e.send(dst, mode, b.frames[i]); b.fwd && n < len(b.frames[i]) {
-			e.fwdDropped(b.frames[i][n:]) // host_forward.go
+		e.countForwarded(n, size)
+	}
+	for i, dst := range b.dst {
+		n := e.send(dst, mode, b.frames[i])
+		if b.fwd {
+			e.fwdSent(b.frames[i][:n]) // host_forward.go: the Forwarder meters what left
 		}
 	}
 	for _, buf := range b.bufs {
