@@ -80,7 +80,9 @@ func (c *addrCell) store(a netip.AddrPort) {
 	if old := c.v.Load(); old != nil && *old == a {
 		return
 	}
-	c.v.Store(&a)
+	p := new(netip.AddrPort) // here, not a moved to the heap on every call
+	*p = a
+	c.v.Store(p)
 }
 
 func (p *peer) transportPeer() *transport.Peer {
