@@ -31,6 +31,10 @@ type peer struct {
 	// metered is the meter's counter this peer's routed frames used last
 	// (meter.go): the one of its wallet and its router of the moment.
 	metered atomic.Pointer[meterCount]
+	// routed is what notePath last recorded of a frame through routers
+	// (host_punch.go), read without the punch lock; nil when it must
+	// look under the lock.
+	routed atomic.Pointer[routedNote]
 
 	// addr is the current underlay address; it follows the peer when it
 	// roams. It is read without a lock (a router's next hop, every
