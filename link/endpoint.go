@@ -119,9 +119,15 @@ type Endpoint struct {
 
 	gro  groState // receive coalescing (gro.go); off without a BatchUnderlay
 	fwdq fwdState // forwarded frames batched per read batch (host_forward.go)
+	// rxSerial: one BatchUnderlay, which calls receive one call at a
+	// time with batch ends (flushReceived) between, so what a batch's
+	// frames add up to is kept without a lock: rxRun.
+	rxSerial bool
+	rxRun    meterRun // received routed frames not yet on the meter (meter.go)
 
-	rt  *routing  // the host's routing state (host_routing.go); nil without Config.Routing
-	fwd Forwarder // a router's forwarding (package link/router); nil on a host
+	rt       *routing     // the host's routing state (host_routing.go); nil without Config.Routing
+	fwd      Forwarder    // a router's forwarding (package link/router); nil on a host
+	fwdMeter ForwardMeter // fwd, when it meters what it forwards; else nil
 
 	pathChange pathNotifier // PathChanged's watchers (pathnotify.go)
 
@@ -200,12 +206,13 @@ func New(cfg Config) (*Endpoint, error) {
 	e.any.cfg = cfg.Anycast.withDefaults()
 	e.bufs = newFramePool(int(cfg.MTU) + MaxFrameHeader + TransportOverhead)
 	e.mtu.Store(cfg.MTU)
-	if bu, ok := cfg.Underlay.(BatchUnderlay); ok && (!cfg.DisableGRO || cfg.Router != nil) {
+	if bu, ok := cfg.Underlay.(BatchUnderlay); ok {
 		if !cfg.DisableGRO {
 			e.gro.init()
 		}
+		e.rxSerial = len(cfg.NICs) == 0
 		e.fwdq.on = cfg.Router != nil // host_forward.go
-		e.fwdq.hold = e.fwdq.on && len(cfg.NICs) == 0
+		e.fwdq.hold = e.fwdq.on && e.rxSerial
 		bu.SetBatchEnd(e.flushReceived)
 	}
 	if len(cfg.NICs) > 0 { // several NICs (nic.go)
@@ -228,6 +235,7 @@ func New(cfg Config) (*Endpoint, error) {
 			return nil, fmt.Errorf("link: router: %w", err)
 		}
 		e.fwd = cfg.Router
+		e.fwdMeter, _ = cfg.Router.(ForwardMeter)
 	}
 	cfg.Underlay.SetReceiver(e.receive)
 	e.listenNICs() // several NICs (nic.go)

@@ -56,15 +56,18 @@ type Forwarder interface {
 	Close()
 }
 
-// ForwardDropper is a Forwarder that counts what it forwards (package
+// ForwardMeter is a Forwarder that counts what it forwards (package
 // link/router's meter, for proof of relay): the endpoint hands it the
-// frames it passed on (Forward returned true) that then found the next
-// hop's queue full and were dropped (Stats.DroppedSendFull), so that
-// it counts what left, not what it meant to send. The frames, with the
-// hop limit Forward wrote, are valid only during the call; it runs on
-// the goroutine that sent them and must not wait.
-type ForwardDropper interface {
-	Dropped(frames [][]byte)
+// frames it passed on (Forward returned true) that the underlay took,
+// so that it counts what left, not what it meant to send (a frame that
+// finds the next hop's queue full is dropped, Stats.DroppedSendFull,
+// and is not handed over). Frames come in the order they went, those
+// of one batch to one next hop in one call (a burst of one flow's
+// segments, on a BatchUnderlay), each as Forward left it; they are
+// valid only during the call. Sent runs on the goroutine that sent
+// them and must not wait.
+type ForwardMeter interface {
+	Sent(frames [][]byte)
 }
 
 // Port is what an Endpoint offers its Forwarder. No method waits on

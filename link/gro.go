@@ -293,6 +293,9 @@ func (p *groPacket) merge(q []byte) bool {
 // the coalesced packets go to the netstack, the forwarded frames
 // (host_forward.go) to the underlay.
 func (e *Endpoint) flushReceived() {
+	if e.rxSerial { // one underlay: no other batch end runs meanwhile
+		e.rxRun.flush() // meter.go
+	}
 	e.flushForwarded()
 	if e.gro.enabled() {
 		e.gro.flush()

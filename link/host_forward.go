@@ -62,11 +62,11 @@ func (f *fwdState) unlock() {
 
 // forwardFrame sends frame, which the Forwarder passed on to next, in
 // the current batch, or at once when frames are not batched or do not
-// fit a frame buffer.
+// fit a frame buffer. The frame counts as received (Stats) when it goes,
+// with the rest of its batch.
 func (e *Endpoint) forwardFrame(next netip.AddrPort, frame []byte) {
 	f := &e.fwdq
 	if !f.on {
-		e.stats.framesForwarded.Add(1)
 		e.forwardNow(next, frame)
 		return
 	}
@@ -75,7 +75,6 @@ func (e *Endpoint) forwardFrame(next netip.AddrPort, frame []byte) {
 		buf = e.bufs.get()
 		if len(frame) > len(*buf) {
 			e.bufs.put(buf)
-			e.stats.framesForwarded.Add(1)
 			e.forwardNow(next, frame)
 			return
 		}
@@ -115,16 +114,24 @@ func (e *Endpoint) flushForwarded() {
 
 // forwardNow sends one forwarded frame at once.
 func (e *Endpoint) forwardNow(next netip.AddrPort, frame []byte) {
-	if e.send(next, sendTry, [][]byte{frame}) == 0 {
-		e.fwdDropped([][]byte{frame})
-	}
+	e.countForwarded(1, uint64(len(frame)))
+	frames := [][]byte{frame}
+	e.fwdSent(frames[:e.send(next, sendTry, frames)])
 }
 
-// fwdDropped hands the Forwarder the frames it passed on that the
-// underlay's full queue dropped (Stats.DroppedSendFull), when it keeps
-// count of what it forwarded (ForwardDropper).
-func (e *Endpoint) fwdDropped(frames [][]byte) {
-	if d, ok := e.fwd.(ForwardDropper); ok {
-		d.Dropped(frames)
+// countForwarded counts n frames of size bytes that came in to be
+// forwarded and are handed to the underlay now: as received and as
+// forwarded (Stats), once per batch.
+func (e *Endpoint) countForwarded(n, size uint64) {
+	e.stats.framesReceived.Add(n)
+	e.stats.bytesReceived.Add(size)
+	e.stats.framesForwarded.Add(n)
+}
+
+// fwdSent hands the Forwarder the frames it passed on that the underlay
+// took, when it keeps count of what it forwarded (ForwardMeter).
+func (e *Endpoint) fwdSent(frames [][]byte) {
+	if e.fwdMeter != nil && len(frames) > 0 {
+		e.fwdMeter.Sent(frames)
 	}
 }

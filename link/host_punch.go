@@ -48,7 +48,8 @@ type punchTable struct {
 	disabled bool          // Routing.DisablePunch
 	retry    time.Duration // between two asks for one peer
 
-	npaths atomic.Int64 // len(paths), read without the lock
+	npaths atomic.Int64  // len(paths), read without the lock
+	tick   atomic.Uint64 // counts Ticks (tickPunch); written under mu
 
 	mu    sync.Mutex            // guards the fields below; taken after routing.mu, never before
 	now   time.Time             // the last Tick's time: the receive path's clock
@@ -76,6 +77,17 @@ func (pt *punchTable) init(cfg Routing, interval time.Duration) {
 	pt.paths = make(map[*peer]*directPath)
 }
 
+// routedNote is what notePath recorded of a frame through routers from
+// a peer with no live direct path: the source locator, in the Tick
+// numbered tick. Until the next Tick, or until a direct frame comes
+// (which clears peer.routed), another such frame from src would change
+// nothing, so notePath returns at once, without the lock: a routed
+// flow takes the lock once per peer and Tick, not once per frame.
+type routedNote struct {
+	tick uint64
+	src  Locator
+}
+
 // punching reports whether this endpoint is a host that punches.
 func (rt *routing) punching() bool { return rt.role == RoleHost && !rt.punch.disabled }
 
@@ -91,6 +103,11 @@ func (e *Endpoint) notePath(p *peer, h *Header) bool {
 	pt := &rt.punch
 	if !rt.punching() || (h.Src == nil && pt.npaths.Load() == 0) {
 		return false
+	}
+	if h.Src != nil { // the fast path: nothing new since this Tick's first such frame
+		if n := p.routed.Load(); n != nil && n.tick == pt.tick.Load() && n.src == *h.Src {
+			return false
+		}
 	}
 	pt.mu.Lock()
 	defer pt.mu.Unlock()
@@ -117,11 +134,15 @@ func (e *Endpoint) notePath(p *peer, h *Header) bool {
 			e.stats.pathsFallback.Add(1)
 			e.pathChanged()
 		}
+		if n := p.routed.Load(); n == nil || n.tick != pt.tick.Load() || n.src != d.routed {
+			p.routed.Store(&routedNote{tick: pt.tick.Load(), src: d.routed}) // once per Tick and peer
+		}
 		return false
 	}
 	if d == nil {
 		return false
 	}
+	p.routed.Store(nil) // a direct frame: routed ones look under the lock again
 	d.addr, d.lastDirect = p.endpoint(), now
 	if !d.direct {
 		d.direct = true
@@ -158,6 +179,7 @@ func (e *Endpoint) tickPunch() {
 	pt := &rt.punch
 	pt.mu.Lock()
 	pt.now = now
+	pt.tick.Add(1) // notePath's fast path looks under the lock again
 	for p, d := range pt.paths {
 		switch {
 		case d.direct && now.Sub(d.lastDirect) > rt.hold:

@@ -61,17 +61,17 @@ func (e *Endpoint) sendCandidate(p *peer, addr netip.AddrPort) {
 	defer e.bufs.put(buf)
 	n := len(appendCandidate((*buf)[plainOff:plainOff], addr))
 	tp, dst := p.route()
-	var h Header
-	e.frameHeader(p, &h)
-	frame, ok := e.seal(buf, &h, tp, (*buf)[plainOff:plainOff+n])
+	r := e.routeTo(p, dst)
+	frame, ok := e.seal(buf, &r.h, tp, (*buf)[plainOff:plainOff+n])
 	if !ok {
 		return
 	}
-	if dst, ok = e.nextHopOf(p, &h, dst); !ok {
+	if !r.ok {
+		e.stats.droppedNoRoute.Add(1)
 		return
 	}
 	e.stats.punchCandidates.Add(1)
-	e.sendFrames(dst, frame)
+	e.sendFrames(r.next, frame)
 }
 
 // receiveCandidate acts on a candidate message from the peer p: a host

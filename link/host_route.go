@@ -17,7 +17,7 @@ import (
 //     frame carried a source locator) is reached through routers: its
 //     frame carries both locators (frameHeader, written in front of the
 //     sealed payload without moving it) and goes to the next hop
-//     (nextHopOf): a host's default router on the peer's NIC, or what a
+//     (routeTo, once per packet or burst of segments): a host's default router on the peer's NIC, or what a
 //     router's Forwarder says. Handshake messages take the same way
 //     (sendTo, reply, sendRouted). Outbound SYNs to such peers are
 //     remembered a few seconds (noteSYN).
@@ -33,26 +33,30 @@ import (
 //     locator, so a TCP dial fails at once with "network is
 //     unreachable" instead of timing out, and Unreachable reports it.
 
-// routeInbound handles a frame the routing layer owns: one for another
-// locator, a control frame, an unreachable frame. It reports false for a
-// transport frame this node opens itself.
+// routeInbound handles a frame the routing layer owns, and counts it as
+// received: one for another locator, a control frame, an unreachable
+// frame. It reports false for a transport frame this node opens itself.
 func (e *Endpoint) routeInbound(frame []byte, h *Header, payload []byte, src netip.AddrPort) bool {
 	rt := e.rt
 	if h.Dst != nil && *h.Dst != rt.local && (rt.nics == nil || !rt.isLocal(h.Dst)) { // several NICs (nic.go): any of its locators
-		if e.fwd == nil || h.Type == FrameControl {
+		if e.fwd != nil && h.Type != FrameControl {
+			if next, ok := e.fwd.Forward(frame, *h, payload, src); ok {
+				e.forwardFrame(next, frame) // host_forward.go: counted as received there
+				return true
+			}
+		} else {
 			e.stats.droppedNoRoute.Add(1)
-			return true
 		}
-		if next, ok := e.fwd.Forward(frame, *h, payload, src); ok {
-			e.forwardFrame(next, frame) // host_forward.go
-		}
+		e.countReceived(frame)
 		return true
 	}
 	switch h.Type {
 	case FrameControl:
+		e.countReceived(frame)
 		e.receiveControl(h, payload, src)
 		return true
 	case FrameUnreachable:
+		e.countReceived(frame)
 		e.receiveUnreachable(payload)
 		return true
 	}
@@ -213,18 +217,24 @@ func (e *Endpoint) frameHeader(p *peer, h *Header) {
 	}
 }
 
-// nextHopOf returns where a frame for p with header h (frameHeader)
-// goes: dst for a direct peer, the next hop towards h.Dst for a routed
-// one. It reports false, counting it, when there is no route.
-func (e *Endpoint) nextHopOf(p *peer, h *Header, dst netip.AddrPort) (netip.AddrPort, bool) {
-	if h.Dst == nil {
-		return dst, true
+// outRoute is where a peer's frames go, looked up once for a packet or
+// a burst of segments: their frame header (with locators for a routed
+// peer) and the underlay address of the peer or of the next hop.
+type outRoute struct {
+	h    Header
+	next netip.AddrPort
+	ok   bool // false: a routed peer with no next hop; its frames are dropped (DroppedNoRoute)
+}
+
+// routeTo returns the route of p's frames: straight to dst for a direct
+// peer, to the next hop towards its locator for a routed one.
+func (e *Endpoint) routeTo(p *peer, dst netip.AddrPort) outRoute {
+	r := outRoute{next: dst, ok: true}
+	e.frameHeader(p, &r.h)
+	if r.h.Dst != nil {
+		r.next, r.ok = e.nextHop(r.h.Dst, int(p.nic.Load()))
 	}
-	next, ok := e.nextHop(h.Dst, int(p.nic.Load()))
-	if !ok {
-		e.stats.droppedNoRoute.Add(1)
-	}
-	return next, ok
+	return r
 }
 
 // sendTo sends one transport message (handshake, keepalive) to p, with

@@ -21,11 +21,13 @@ import (
 // of the peer's last authenticated frame through that router: where
 // the routers actually delivered the peer from, which the relay service
 // checks the routers a peer names against (apps/relay linkmeter.go).
-// A frame costs two atomic adds and a look at the counter its peer used
-// last (peer.metered, no lock: a peer's frames go through one router at
-// a time), no allocation; a peer that changed routers costs a map read
-// under a read lock; a new (peer, router) pair allocates its counter
-// once, and past maxMetered pairs new ones are not metered.
+// A packet or a burst of segments sent, or a run of frames received in
+// one batch of a BatchUnderlay, costs two atomic adds and a look at the
+// counter its peer used last (peer.metered, no lock: a peer's frames go
+// through one router at a time), no allocation; a peer that changed
+// routers costs a map read under a read lock; a new (peer, router) pair
+// allocates its counter once, and past maxMetered pairs new ones are
+// not metered.
 
 // maxMetered bounds the (peer, router) pairs a host meters.
 const maxMetered = 1 << 12
@@ -84,32 +86,60 @@ func (m *meter) add(k meterKey) *meterCount {
 	return c
 }
 
-// meterSent counts a frame of n bytes sealed for p and handed to the
-// router at via; h is its header, which names a routed frame.
-func (e *Endpoint) meterSent(p *peer, h *Header, via netip.AddrPort, n int) {
-	if h.Dst == nil || e.rt == nil || e.fwd != nil {
+// meterSent counts frames of size bytes in all, sealed for p and handed
+// to r's next hop, a router when r names a routed peer: once per
+// packet or burst of segments.
+func (e *Endpoint) meterSent(p *peer, r *outRoute, frames, size uint64) {
+	if r.h.Dst == nil || e.rt == nil || e.fwd != nil || frames == 0 {
 		return
 	}
-	if c := e.meter.get(p, via); c != nil {
-		c.sentBytes.Add(uint64(n))
-		c.sentFrames.Add(1)
+	if c := e.meter.get(p, r.next); c != nil {
+		c.sentBytes.Add(size)
+		c.sentFrames.Add(frames)
 	}
 }
 
 // meterReceived counts a data frame of n bytes from p that opened and
-// came from the router at via.
+// came from the router at via: at once, or on one BatchUnderlay
+// (rxSerial) in a run of one pair's frames that goes on the meter when
+// the pair changes or the batch ends.
 func (e *Endpoint) meterReceived(p *peer, h *Header, via netip.AddrPort, n int) {
 	if h.Src == nil || e.rt == nil || e.fwd != nil {
 		return
 	}
 	if c := e.meter.get(p, via); c != nil {
-		c.recvBytes.Add(uint64(n))
-		c.recvFrames.Add(1)
+		if e.rxSerial {
+			if r := &e.rxRun; r.c != c {
+				r.flush()
+				r.c = c
+			}
+			e.rxRun.bytes += uint64(n)
+			e.rxRun.frames++
+		} else {
+			c.recvBytes.Add(uint64(n))
+			c.recvFrames.Add(1)
+		}
 		if l := c.src.Load(); l == nil || *l != *h.Src { // allocates only when the peer's locator changes
 			src := *h.Src
 			c.src.Store(&src)
 		}
 	}
+}
+
+// meterRun is a run of received frames of one (peer, router) pair not
+// yet added to its counter.
+type meterRun struct {
+	c             *meterCount
+	bytes, frames uint64
+}
+
+// flush adds the run to its counter and empties it.
+func (r *meterRun) flush() {
+	if r.frames > 0 {
+		r.c.recvBytes.Add(r.bytes)
+		r.c.recvFrames.Add(r.frames)
+	}
+	*r = meterRun{}
 }
 
 // RoutedTraffic is what a host exchanged with one peer through one of

@@ -427,6 +427,8 @@ func (e *Endpoint) resendSegments(p *peer, r resend) {
 	nf, nt := r.cut(int(e.MTU()), room(fb), room(tb))
 	b := getBatch()
 	tp, dst := p.route()
+	rt := e.routeTo(p, dst)
+	var frames, size uint64
 	for _, c := range []struct {
 		buf *[]byte
 		n   int
@@ -441,8 +443,11 @@ func (e *Endpoint) resendSegments(p *peer, r resend) {
 			age = r.prevAge
 		}
 		restamp(plain, age)
-		e.sealTo(b, c.buf, p, tp, dst, plain)
+		if n := e.sealTo(b, c.buf, p, tp, &rt, plain); n > 0 {
+			frames, size = frames+1, size+uint64(n)
+		}
 	}
+	e.meterSent(p, &rt, frames, size) // proof of relay (meter.go)
 	b.flush(e)
 }
 

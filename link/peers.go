@@ -31,6 +31,10 @@ type peer struct {
 	// metered is the meter's counter this peer's routed frames used last
 	// (meter.go): the one of its wallet and its router of the moment.
 	metered atomic.Pointer[meterCount]
+	// routed is what notePath last recorded of a frame through routers
+	// (host_punch.go), read without the punch lock; nil when it must
+	// look under the lock.
+	routed atomic.Pointer[routedNote]
 
 	// addr is the current underlay address; it follows the peer when it
 	// roams. It is read without a lock (a router's next hop, every
@@ -80,7 +84,9 @@ func (c *addrCell) store(a netip.AddrPort) {
 	if old := c.v.Load(); old != nil && *old == a {
 		return
 	}
-	c.v.Store(&a)
+	p := new(netip.AddrPort) // here, not a moved to the heap on every call
+	*p = a
+	c.v.Store(p)
 }
 
 func (p *peer) transportPeer() *transport.Peer {

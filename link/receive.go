@@ -32,15 +32,15 @@ import (
 
 // receive is the underlay's receiver.
 func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
-	e.stats.framesReceived.Add(1)
-	e.stats.bytesReceived.Add(uint64(len(frame)))
 	var h Header
 	msg, err := ParseHeader(frame, &h)
-	// Routing hook (host_route.go): frames for other locators, control and
+	// Routing hook (host_route.go): frames for other locators (counted
+	// as received when they go on, host_forward.go), control and
 	// unreachable frames.
 	if err == nil && e.rt != nil && e.routeInbound(frame, &h, msg, src) {
 		return
 	}
+	e.countReceived(frame)
 	if err != nil || h.Type != FrameTransport {
 		e.stats.droppedMalformed.Add(1)
 		return
@@ -135,6 +135,12 @@ func (e *Endpoint) receive(frame []byte, src netip.AddrPort) {
 			delivered = e.deliver(p, res.Peer, src, v, slot, res.Payload)
 		}
 	}
+}
+
+// countReceived counts frame as received (Stats).
+func (e *Endpoint) countReceived(frame []byte) {
+	e.stats.framesReceived.Add(1)
+	e.stats.bytesReceived.Add(uint64(len(frame)))
 }
 
 // deliver checks an opened packet, plain, that came through tp's

@@ -14,7 +14,7 @@ import (
 // frames, a TCP echo of 1 MiB makes the routers forward into full
 // queues (DroppedSendFull). A router's meter (Forwarded, for proof of
 // relay) counts what left it, not what it meant to send: the frames
-// the next hop's full queue dropped come off it (link.ForwardDropper).
+// the next hop's full queue dropped are not on it (link.ForwardMeter).
 // So the last router's count of a flow's frames equals, to the byte,
 // what the receiving host opened of that flow through it: r2's a → b
 // equals b's count from a, and r1's b → a equals a's count from b.

@@ -76,7 +76,7 @@ func (fp *framePool) put(b *[]byte) { fp.pool.Put(b) }
 // their slices' capacity from one call to the next.
 type batch struct {
 	wait   bool // the netstack's packets: Send may wait for room
-	fwd    bool // forwarded frames: those the underlay drops go back to the Forwarder (fwdDropped)
+	fwd    bool // forwarded frames: counted per batch, and what the underlay took goes to the Forwarder's meter (fwdSent)
 	dst    []netip.AddrPort
 	frames [][][]byte
 	bufs   []*[]byte
@@ -113,12 +113,20 @@ func (b *batch) flush(e *Endpoint) {
 	case b.fwd && e.fwdq.hold: // host_forward.go: from the one underlay's reader
 		mode = sendHandOff
 	}
-	for i, dst := range b.dst {
-		if b.fwd { // host_forward.go: counted here, once per next hop
-			e.stats.framesForwarded.Add(uint64(len(b.frames[i])))
+	if b.fwd { // host_forward.go: counted here, once per batch
+		var n, size uint64
+		for _, frames := range b.frames {
+			for _, f := range frames {
+				size += uint64(len(f))
+			}
+			n += uint64(len(frames))
 		}
-		if n := e.send(dst, mode, b.frames[i]); b.fwd && n < len(b.frames[i]) {
-			e.fwdDropped(b.frames[i][n:]) // host_forward.go
+		e.countForwarded(n, size)
+	}
+	for i, dst := range b.dst {
+		n := e.send(dst, mode, b.frames[i])
+		if b.fwd {
+			e.fwdSent(b.frames[i][:n]) // host_forward.go: the Forwarder meters what left
 		}
 	}
 	for _, buf := range b.bufs {
@@ -175,7 +183,7 @@ func (e *Endpoint) writePacket(b *batch, pkt *stack.PacketBuffer) {
 
 // writeGSO cuts a segmentation-offload packet into segments, each in a
 // frame buffer of its own, and seals them. The segments share one
-// destination, so the peer is looked up once.
+// destination, so the peer, its route and its meter are looked up once.
 func (e *Endpoint) writeGSO(b *batch, pkt *stack.PacketBuffer) {
 	var seg tcpSegmenter
 	mss := int(pkt.GSOOptions.MSS)
@@ -198,17 +206,25 @@ func (e *Endpoint) writeGSO(b *batch, pkt *stack.PacketBuffer) {
 		}
 	}
 	tp, dst := p.route()
+	r := e.routeTo(p, dst) // once for the burst
+	var frames, size uint64
+	tooBig := false
 	for l := seg.segLen(); l > 0; l = seg.segLen() {
 		buf := e.bufs.get()
-		if l > plainRoom(len(*buf)) {
+		if tooBig = l > plainRoom(len(*buf)); tooBig {
 			e.stats.droppedTooBig.Add(uint64(seg.segments()))
 			e.bufs.put(buf)
-			return
+			break
 		}
 		n := seg.next((*buf)[plainOff:])
-		e.sealTo(b, buf, p, tp, dst, (*buf)[plainOff:plainOff+n])
+		if m := e.sealTo(b, buf, p, tp, &r, (*buf)[plainOff:plainOff+n]); m > 0 {
+			frames, size = frames+1, size+uint64(m)
+		}
 	}
-	e.remember(p, pkt, gsoKind(pkt)) // nudge.go
+	e.meterSent(p, &r, frames, size) // proof of relay (meter.go): once for the burst
+	if !tooBig {
+		e.remember(p, pkt, gsoKind(pkt)) // nudge.go
+	}
 }
 
 // sealPacket routes the IPv6 packet plain, which lies in buf at
@@ -234,30 +250,33 @@ func (e *Endpoint) sealPacket(b *batch, buf *[]byte, plain []byte) *peer {
 		}
 	}
 	tp, addr := p.route()
-	e.sealTo(b, buf, p, tp, addr, plain)
+	r := e.routeTo(p, addr)
+	if n := e.sealTo(b, buf, p, tp, &r, plain); n > 0 {
+		e.meterSent(p, &r, 1, uint64(n)) // proof of relay (meter.go)
+	}
 	return p
 }
 
-// sealTo seals plain for p's session tp in place and adds the frame for
-// dst to b, or queues a copy for a handshake. It takes buf.
-func (e *Endpoint) sealTo(b *batch, buf *[]byte, p *peer, tp *transport.Peer, dst netip.AddrPort, plain []byte) {
+// sealTo seals plain for p's session tp in place and adds the frame to
+// b for r's next hop, or queues a copy for a handshake. It takes buf,
+// and returns the frame's length when it went into b, else 0.
+func (e *Endpoint) sealTo(b *batch, buf *[]byte, p *peer, tp *transport.Peer, r *outRoute, plain []byte) int {
 	e.noteSYN(p, plain) // routing hook (host_route.go)
 	// Anycast hook (anycast.go): an instance owes an answer.
 	e.noteSent(p, plain)
-	var h Header
-	e.frameHeader(p, &h) // routing hook (host_route.go): locators for a routed peer
-	frame, ok := e.seal(buf, &h, tp, plain)
+	frame, ok := e.seal(buf, &r.h, tp, plain)
 	if !ok {
 		e.hold(p, plain)
 		e.bufs.put(buf)
-		return
+		return 0
 	}
-	if dst, ok = e.nextHopOf(p, &h, dst); !ok { // routing hook (host_route.go)
+	if !r.ok { // routing hook (host_route.go): no route
+		e.stats.droppedNoRoute.Add(1)
 		e.bufs.put(buf)
-		return
+		return 0
 	}
-	e.meterSent(p, &h, dst, len(frame)) // proof of relay (meter.go)
-	b.add(dst, frame, buf)
+	b.add(r.next, frame, buf)
+	return len(frame)
 }
 
 // seal seals plain, which lies at buf[plainOff:], in place for session
@@ -306,27 +325,27 @@ func (e *Endpoint) flushQueue(p *peer) {
 	}
 	b := getBatch()
 	tp := p.transportPeer()
-	dst := p.endpoint()
-	var h Header
-	e.frameHeader(p, &h) // routing hook (host_route.go): locators for a routed peer
+	r := e.routeTo(p, p.endpoint()) // routing hook (host_route.go): locators for a routed peer
+	var frames, size uint64
 	for i, plain := range q {
 		buf := e.bufs.get()
 		n := copy((*buf)[plainOff:], plain)
 		e.noteSYN(p, plain) // routing hook (host_route.go)
-		frame, ok := e.seal(buf, &h, tp, (*buf)[plainOff:plainOff+n])
+		frame, ok := e.seal(buf, &r.h, tp, (*buf)[plainOff:plainOff+n])
 		if !ok {
 			e.bufs.put(buf)
 			e.stats.droppedQueueExpired.Add(uint64(len(q) - i))
 			break
 		}
-		next, ok := e.nextHopOf(p, &h, dst) // routing hook (host_route.go)
-		if !ok {
+		if !r.ok { // routing hook (host_route.go): no route
+			e.stats.droppedNoRoute.Add(1)
 			e.bufs.put(buf)
 			continue
 		}
-		e.meterSent(p, &h, next, len(frame)) // proof of relay (meter.go)
-		b.add(next, frame, buf)
+		frames, size = frames+1, size+uint64(len(frame))
+		b.add(r.next, frame, buf)
 	}
+	e.meterSent(p, &r, frames, size) // proof of relay (meter.go)
 	b.flush(e)
 }
 

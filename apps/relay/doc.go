@@ -301,7 +301,7 @@
 // Loss. The lower count is the receiver's whenever frames are lost on
 // the way, and it is what the router delivered: a router under load
 // drops what finds its next hop's queue full (link: DroppedSendFull),
-// and its own meter counts only what left it (link.ForwardDropper), so
+// and its own meter counts only what left it (link.ForwardMeter), so
 // an honest router's credit matches its meter (TestLinkReceipts: the
 // sender signed 1,305,516 bytes, 76 frames were dropped at the router,
 // which metered 1,204,764 leaving it, and the receiver signed

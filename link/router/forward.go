@@ -20,8 +20,9 @@ import (
 // decrements its hop limit in place and returns the next hop; the
 // endpoint sends it on, at once or, on a batching underlay, held in a
 // batch per next hop that goes out at the end of the read batch
-// (package link, host_forward.go). Frames held for a tunnel lookup are
-// copied here (tunnel.go).
+// (package link, host_forward.go), and hands the router what the
+// underlay took (Sent), which the meter counts. Frames held for a
+// tunnel lookup are copied here (tunnel.go).
 
 // Forward implements link.Forwarder: it returns the next hop of a frame
 // the endpoint is to send on, with its hop limit decremented in place.
@@ -36,8 +37,7 @@ func (r *Router) Forward(frame []byte, hv link.Header, payload []byte, src netip
 	if e == nil {
 		switch next, t := r.forwardTunnel(frame, h, src); t { // between segments (tunnel.go)
 		case tunnelSend:
-			frame[1] = h.HopLimit - 1
-			r.meter.count(h, len(frame)) // proof of relay (meter.go)
+			frame[1] = h.HopLimit - 1 // metered once sent (Sent, meter.go)
 			return next, true
 		case tunnelHeld:
 			return netip.AddrPort{}, false
@@ -46,8 +46,7 @@ func (r *Router) Forward(frame []byte, hv link.Header, payload []byte, src netip
 		r.sendUnreachable(h, payload, link.ReasonNoRoute, src)
 		return netip.AddrPort{}, false
 	}
-	frame[1] = h.HopLimit - 1
-	r.meter.countVia(&e.metered, h, len(frame)) // proof of relay (meter.go)
+	frame[1] = h.HopLimit - 1 // metered once sent (Sent, meter.go)
 	return e.p.Addr(), true
 }
 

@@ -9,18 +9,25 @@ import (
 
 // The router's traffic meter, for proof of relay (package apps/relay):
 // every transport frame it forwards is counted, in bytes and frames,
-// per (source locator, destination locator). The counts are cumulative
-// from the router's start; whoever pays for relaying takes differences
-// per epoch. A frame costs a look in a small table of the pairs metered
-// last (one slot per destination, no lock: a flow's frames come back to
-// back) and two atomic adds, no allocation; a pair not in the table costs
-// a map read under a read lock, and a new pair allocates its counter
-// once. Counters are never removed, so a slot's counter stays valid.
-// Past maxMetered pairs, frames of new pairs are not metered (counted
-// in Unmetered), so a flood of made-up locators cannot grow the map.
-// A frame that then finds the next hop's queue full is dropped there,
-// not forwarded: the endpoint hands it back (link.ForwardDropper) and
-// it is taken off its count, so the meter says what left the router.
+// per (source locator, destination locator), once it has left: the
+// endpoint hands the router the frames Forward passed on that the
+// underlay took (Sent, link.ForwardMeter), so a frame that found the
+// next hop's queue full and was dropped is never counted, and the meter
+// says what left the router. The counts are cumulative from the
+// router's start; whoever pays for relaying takes differences per
+// epoch.
+//
+// Cost: the frames of one Sent call (on a batching underlay, a read
+// batch's frames to one next hop: a burst of a flow's segments) are
+// counted per run of one pair, by comparing each frame's locators with
+// the previous frame's and summing its bytes; a run costs a look in a
+// small table of the pairs metered last (one slot per destination, no
+// lock) and two atomic adds, no allocation. A pair not in the table
+// costs a map read under a read lock, and a new pair allocates its
+// counter once. Counters are never removed, so a slot's counter stays
+// valid. Past maxMetered pairs, frames of new pairs are not metered
+// (counted in Unmetered), so a flood of made-up locators cannot grow
+// the map.
 
 // maxMetered bounds the pairs a router meters.
 const maxMetered = 1 << 14
@@ -45,37 +52,49 @@ type meter struct {
 	pairs map[meterKey]*meterCount
 }
 
-// count meters one forwarded frame of n bytes.
-func (m *meter) count(h *link.Header, n int) {
-	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil {
+// count meters n forwarded frames of size bytes between the pair of
+// h's locators.
+func (m *meter) count(h *link.Header, n, size uint64) {
+	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil || n == 0 {
 		return
 	}
 	c := m.lookup(h.Src, h.Dst, true)
 	if c == nil {
-		m.unmetered.Add(1)
+		m.unmetered.Add(n)
 		return
 	}
-	c.bytes.Add(uint64(n))
-	c.frames.Add(1)
+	c.bytes.Add(size)
+	c.frames.Add(n)
 }
 
-// countVia is count for a frame whose destination the route cache entry
-// of slot's matched: slot keeps the counter of the last pair metered
-// through that entry, which needs only its source compared.
-func (m *meter) countVia(slot *atomic.Pointer[meterCount], h *link.Header, n int) {
-	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil {
-		return
-	}
-	c := slot.Load()
-	if c == nil || c.key.src != *h.Src {
-		if c = m.lookup(h.Src, h.Dst, true); c == nil {
-			m.unmetered.Add(1)
-			return
+// countFrames meters frames that left, one look-up and two atomic adds
+// per run of frames between one pair of locators.
+func (m *meter) countFrames(frames [][]byte) {
+	var (
+		run     link.Header // the current run's pair; Type 0 before the first frame
+		n, size uint64
+	)
+	for _, f := range frames {
+		var h link.Header
+		if _, err := link.ParseHeader(f, &h); err != nil {
+			continue
 		}
-		slot.Store(c)
+		if h.Type != run.Type || !sameLocator(h.Src, run.Src) || !sameLocator(h.Dst, run.Dst) {
+			m.count(&run, n, size)
+			run, n, size = h, 0, 0
+		}
+		n++
+		size += uint64(len(f))
 	}
-	c.bytes.Add(uint64(n))
-	c.frames.Add(1)
+	m.count(&run, n, size)
+}
+
+// sameLocator reports whether a and b are both absent or equal.
+func sameLocator(a, b *link.Locator) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 // lookup returns the counter of the pair (src, dst), from the recent
@@ -116,29 +135,9 @@ func (m *meter) add(k meterKey) *meterCount {
 	return c
 }
 
-// uncount takes a frame of n bytes that count metered off again.
-func (m *meter) uncount(h *link.Header, n int) {
-	if h.Type != link.FrameTransport || h.Src == nil || h.Dst == nil {
-		return
-	}
-	c := m.lookup(h.Src, h.Dst, false)
-	if c == nil { // it was not metered (Unmetered)
-		return
-	}
-	c.bytes.Add(^uint64(n - 1))
-	c.frames.Add(^uint64(0))
-}
-
-// Dropped implements link.ForwardDropper: frames Forward passed on that
-// the next hop's full queue dropped come off the meter.
-func (r *Router) Dropped(frames [][]byte) {
-	for _, f := range frames {
-		var h link.Header
-		if _, err := link.ParseHeader(f, &h); err == nil {
-			r.meter.uncount(&h, len(f))
-		}
-	}
-}
+// Sent implements link.ForwardMeter: the frames Forward passed on
+// that left are metered.
+func (r *Router) Sent(frames [][]byte) { r.meter.countFrames(frames) }
 
 // Forwarded is what a router forwarded from one source locator to one
 // destination locator since it started: every transport frame, its

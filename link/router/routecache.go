@@ -14,10 +14,6 @@ import (
 // is read fresh (PeerRef.Addr): a neighbor that moved, or an attached
 // host that roamed, is followed at once.
 //
-// A slot also keeps the meter's counter for the last source locator it
-// forwarded for (meter.go), so that a flow's frames are metered without
-// a second look-up.
-//
 // Validity: every change to what NextHop reads (the attached hosts, the
 // route table) happens with r.mu held for writing and bumps gen before
 // the lock is released (routesChanged). A slot is stamped with the gen
@@ -40,10 +36,6 @@ type cachedRoute struct {
 	gen uint64
 	dst link.Locator
 	p   link.PeerRef
-
-	// metered is the counter of (source, dst) for the source of the
-	// last frame metered through this route (meter.countVia).
-	metered atomic.Pointer[meterCount]
 }
 
 // slot returns dst's slot.

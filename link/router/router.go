@@ -75,7 +75,10 @@ type Router struct {
 	routes routeCache // NextHop's cache (routecache.go); lock-free
 }
 
-var _ link.Forwarder = (*Router)(nil)
+var (
+	_ link.Forwarder    = (*Router)(nil)
+	_ link.ForwardMeter = (*Router)(nil)
+)
 
 // neighbor is a router this router exchanges adverts with.
 type neighbor struct {
