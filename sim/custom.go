@@ -143,20 +143,6 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 	return out
 }
 
-// core makes the core of sv's incarnation.
-func (l *customLoad) core(sv *svcNode) service.Core {
-	return l.svc.Core(sv.n.self.Wallet, sv.store, newReader(l.s.seed, "service-"+l.kind, sv.n.id, sv.inc))
-}
-
-// started hands sv's core, just started, what Service.Started returns.
-func (l *customLoad) started(sv *svcNode) {
-	if l.svc.Started != nil {
-		for _, cmd := range l.svc.Started(sv.n.self.Wallet, sv.core, sv.inc == 0) {
-			l.command(sv, cmd)
-		}
-	}
-}
-
 // document is w's DID document: Service.Document's, or as the run
 // publishes it.
 func (l *customLoad) document(w common.Address) *naming.Document {

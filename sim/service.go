@@ -88,7 +88,8 @@ func (sv *svcNode) schedule(s *Sim) {
 
 func (sv *svcNode) now(s *Sim) time.Time { return epoch.Add(time.Duration(s.now.Load())) }
 
-// boot starts the incarnation's core and listener.
+// boot starts the incarnation's listener and core, and hands the core
+// what Service.Started returns.
 func (sv *svcNode) boot(s *Sim) {
 	sv.lwq = waiter.Queue{}
 	ln, err := listen(sv.n, sv.l.svc.Port, &sv.lwq)
@@ -96,13 +97,18 @@ func (sv *svcNode) boot(s *Sim) {
 		s.fail("service on node %d: port %d: %v", sv.n.id, sv.l.svc.Port, err)
 		return
 	}
-	sv.ln = ln
-	sv.core, sv.up = sv.l.core(sv), time.Duration(s.now.Load())
+	svc := sv.l.svc
+	sv.ln, sv.up = ln, time.Duration(s.now.Load())
+	sv.core = svc.Core(sv.n.self.Wallet, sv.store, newReader(s.seed, "service-"+sv.l.kind, sv.n.id, sv.inc))
 	sv.handle(s, service.Input{Kind: service.Start})
 	if p, ok := sv.core.(service.Publisher); ok {
 		sv.entries = p.Entries()
 	}
-	sv.l.started(sv)
+	if svc.Started != nil {
+		for _, cmd := range svc.Started(sv.n.self.Wallet, sv.core, sv.inc == 0) {
+			sv.l.command(sv, cmd)
+		}
+	}
 }
 
 func (sv *svcNode) crashed(s *Sim, n *node) {
