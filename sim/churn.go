@@ -59,7 +59,7 @@ func (s *Sim) pickChurn() {
 	for _, t := range s.tasks {
 		if l, ok := t.(*customLoad); ok {
 			for w := range l.sv { // (marks only: the order does not matter)
-				if b, ok := s.nodeByWallet(l.mailbox(w)); ok {
+				if b, ok := s.byWallet[l.mailbox(w)]; ok {
 					taken[b.id] = true
 				}
 			}

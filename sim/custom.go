@@ -2,7 +2,6 @@ package sim
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"time"
@@ -119,27 +118,18 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 	l.then = l.run
 	out := []task{l}
 	var hosts []common.Address
-	on := s.hosts
 	lay := Layout{RouterOf: map[common.Address]common.Address{}}
-	if s.rt != nil {
-		for i := range s.rt.segs {
-			lay.Routers = append(lay.Routers, s.nodes[i].self.Wallet)
-		}
-		for _, h := range s.hosts {
-			lay.RouterOf[s.nodes[h].self.Wallet] = s.nodes[s.net.nodeSeg[h]].self.Wallet
-		}
-		if svc.OnRouters {
-			on = nil
-			for i := range s.rt.segs {
-				on = append(on, int32(i))
+	for _, n := range s.nodes { // the routers (if any) first, then the hosts
+		if s.rt.isRouter(n.id) {
+			lay.Routers = append(lay.Routers, n.self.Wallet)
+			if !svc.OnRouters {
+				continue
 			}
-			on = append(on, s.hosts...)
-		}
-	}
-	for _, h := range on {
-		n := s.nodes[h]
-		if !s.rt.isRouter(h) {
+		} else {
 			hosts = append(hosts, n.self.Wallet)
+			if s.rt != nil {
+				lay.RouterOf[n.self.Wallet] = s.nodes[s.net.nodeSeg[n.id]].self.Wallet
+			}
 		}
 		sv := &svcNode{l: l, n: n, store: &service.Memory{}}
 		n.tasks = append(n.tasks, sv)
@@ -151,20 +141,6 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 	}
 	l.cmds = svc.Commands(w, hosts, rng)
 	return out
-}
-
-// core makes the core of sv's incarnation.
-func (l *customLoad) core(sv *svcNode) service.Core {
-	return l.svc.Core(sv.n.self.Wallet, sv.store, newReader(l.s.seed, "service-"+l.kind, sv.n.id, sv.inc))
-}
-
-// started hands sv's core, just started, what Service.Started returns.
-func (l *customLoad) started(sv *svcNode) {
-	if l.svc.Started != nil {
-		for _, cmd := range l.svc.Started(sv.n.self.Wallet, sv.core, sv.inc == 0) {
-			l.command(sv, cmd)
-		}
-	}
 }
 
 // document is w's DID document: Service.Document's, or as the run
@@ -191,12 +167,10 @@ func (l *customLoad) mailbox(w common.Address) common.Address {
 	return l.svc.Mailbox(w)
 }
 
-// observe hands o, an answer or event of sv's core (or with sv nil,
-// an answer for a node that is down), to Service.Observe.
+// observe hands o, an answer or event of sv's core (nil while the node
+// is down), to Service.Observe.
 func (l *customLoad) observe(sv *svcNode, o Observation) {
-	if sv != nil {
-		o.Node, o.Core, o.Started = sv.n.self.Wallet, sv.core, sv.up
-	}
+	o.Node, o.Core, o.Started = sv.n.self.Wallet, sv.core, sv.up
 	o.At, o.Then = time.Duration(l.s.now.Load()), l.then
 	if l.svc.Observe == nil {
 		return
@@ -227,7 +201,7 @@ func (l *customLoad) run(c Command) {
 			}
 		}
 		if sv.n.down || sv.core == nil {
-			l.observe(nil, Observation{Node: c.Node, Cmd: cmd, Err: ErrNodeDown})
+			l.observe(sv, Observation{Cmd: cmd, Err: ErrNodeDown})
 			return
 		}
 		l.command(sv, cmd)
@@ -248,7 +222,7 @@ func (l *customLoad) checkEnd(s *Sim) error {
 		return nil
 	}
 	if err := l.svc.Check(); err != nil {
-		return s.fail("service: %v", fmt.Errorf("at the end: %w", err))
+		return s.fail("service: at the end: %v", err)
 	}
 	return nil
 }

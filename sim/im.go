@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,17 +26,17 @@ import (
 // imLoad is the state of one "im" workload entry.
 type imLoad struct {
 	idle
-	s      *Sim
-	w      Workload
-	msgs   map[im.MessageID]*imMsg // 1:1 messages; posts once posted
-	posts  map[string]*imMsg       // posts by text
-	pairs  map[[2]int32]*imConv
-	convs  []*imConv // each pair once
-	groups []*imGroup
-	dls    []*imMsg                          // attachments shown
-	boxes  map[common.Address]common.Address // recipients' mailboxes
-	made   []*im.Core                        // every incarnation
-	led    Ledger[imKey, imStream]
+	s       *Sim
+	w       Workload
+	msgs    map[im.MessageID]*imMsg // 1:1 messages; posts once posted
+	posts   map[string]*imMsg       // posts by text
+	consent map[[2]int32]im.Consent // a recipient's decision on a sender (sender, recipient)
+	decided map[int32][]any         // a recipient's ConsentCmds, given at its first start
+	groups  []*imGroup
+	dls     []*imMsg                          // attachments shown
+	boxes   map[common.Address]common.Address // recipients' mailboxes
+	made    []*im.Core                        // every incarnation
+	led     Ledger[imKey, imStream]
 }
 
 // imKey is a message, or with file its attachment, to one recipient;
@@ -52,21 +53,13 @@ func (k imKey) String() string {
 	return fmt.Sprintf("message %s to node %d%s", k.id, k.to, map[bool]string{true: " (its file)"}[k.file])
 }
 
-// imConv is a conversation with the consent its recipient gives its
-// sender before the run (Allowed, Blocked, or Unknown).
-type imConv struct {
-	src, dst *node
-	consent  im.Consent
-}
-
-// imMsg is a 1:1 message (conv) or a group post (g); an attachment's
+// imMsg is a 1:1 message (to) or a group post (g); an attachment's
 // file is its text, which also stands for its path, and dl what its
 // recipient downloaded.
 type imMsg struct {
 	id               im.MessageID
 	i                int32
-	from             *node
-	conv             *imConv
+	from, to         *node
 	g                *imGroup
 	text             string
 	attach, busy, ok bool // busy: a download under way; ok: done
@@ -81,51 +74,54 @@ type imGroup struct {
 
 // imMessages makes one "im" workload entry: Messages messages over its
 // conversations in turn, each of Bytes (64) bytes of text, and groups.
+// Each recipient decides on a conversation's sender before the run
+// (Allowed, Blocked, or Unknown) and has a mailbox.
 func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
-	l := &imLoad{s: s, w: w, msgs: map[im.MessageID]*imMsg{}, posts: map[string]*imMsg{}, pairs: map[[2]int32]*imConv{},
-		boxes: map[common.Address]common.Address{}}
-	var order []*imConv // a pair drawn twice is one conversation
-	for _, p := range s.conversations(w, rng) {
-		c := l.pairs[p]
-		if c == nil {
-			c = &imConv{src: s.nodes[p[0]], dst: s.nodes[p[1]], consent: im.Unknown}
-			if x := rng.Float64(); x < w.Block {
-				c.consent = im.Blocked
-			} else if x < w.Block+w.Allow {
-				c.consent = im.Allowed
-			}
-			if _, ok := l.boxes[c.dst.self.Wallet]; !ok && !w.NoMailbox {
-				box := p[1]
-				for box == p[1] {
-					box = s.hosts[rng.IntN(len(s.hosts))]
-				}
-				l.boxes[c.dst.self.Wallet] = s.nodes[box].self.Wallet
-			}
-			l.pairs[p], l.convs = c, append(l.convs, c)
+	l := &imLoad{s: s, w: w, msgs: map[im.MessageID]*imMsg{}, posts: map[string]*imMsg{}, consent: map[[2]int32]im.Consent{},
+		decided: map[int32][]any{}, boxes: map[common.Address]common.Address{}}
+	pairs := s.conversations(w, rng) // a pair drawn twice is one conversation
+	for _, p := range pairs {
+		if _, ok := l.consent[p]; ok {
+			continue
 		}
-		order = append(order, c)
+		c := im.Unknown
+		if x := rng.Float64(); x < w.Block {
+			c = im.Blocked
+		} else if x < w.Block+w.Allow {
+			c = im.Allowed
+		}
+		if l.consent[p] = c; c != im.Unknown {
+			l.decided[p[1]] = append(l.decided[p[1]], im.ConsentCmd{Peer: s.nodes[p[0]].self.Wallet, Consent: c})
+		}
+		if to := s.nodes[p[1]].self.Wallet; l.boxes[to] == (common.Address{}) {
+			box := p[1]
+			for box == p[1] {
+				box = s.hosts[rng.IntN(len(s.hosts))]
+			}
+			l.boxes[to] = s.nodes[box].self.Wallet
+		}
 	}
-	count, size, cmds := max(w.Messages, len(order)*min(1, w.Messages)), int(w.Bytes), []Command(nil)
+	count, size, cmds := max(w.Messages, len(pairs)*min(1, w.Messages)), cmp.Or(int(w.Bytes), 64), []Command(nil)
 	for i := range count {
-		c := order[i%len(order)]
-		m := &imMsg{i: int32(i), from: c.src, conv: c, text: imText(i, cmp.Or(size, 64)), attach: rng.Float64() < w.Attach}
+		p := pairs[i%len(pairs)]
+		m := &imMsg{i: int32(i), from: s.nodes[p[0]], to: s.nodes[p[1]], text: imText(i, size), attach: rng.Float64() < w.Attach}
 		for l.msgs[m.id] != nil || m.id.IsZero() {
 			for j := range m.id {
 				m.id[j] = byte(rng.Uint32())
 			}
 		}
 		l.msgs[m.id] = m
-		cmds = append(cmds, Command{At: time.Duration(spreadStart(w, i, count)), Node: c.src.self.Wallet, Make: func() any {
-			switch to := c.dst.self.Wallet; {
-			case c.src.left || c.dst.left: // (churn.go)
+		var cmd any = im.SendCmd{To: m.to.self.Wallet, ID: m.id, Text: m.text}
+		if m.attach {
+			a := im.Attachment{Type: im.File, Name: "f", Size: int64(len(m.text)), SHA256: sha256.Sum256([]byte(m.text)), Path: m.text}
+			cmd = im.SendFileCmd{To: m.to.self.Wallet, ID: m.id, Attachment: a}
+		}
+		cmds = append(cmds, Command{At: time.Duration(spreadStart(w, i, count)), Node: m.from.self.Wallet, Make: func() any {
+			if m.from.left || m.to.left { // (churn.go)
 				s.stats.IMAbandoned++
 				return nil
-			case m.attach:
-				return im.SendFileCmd{To: to, ID: m.id, Attachment: im.Attachment{Type: im.File, Name: "f",
-					Size: int64(len(m.text)), SHA256: sha256.Sum256([]byte(m.text)), Path: m.text}}
-			default:
-				return im.SendCmd{To: to, ID: m.id, Text: m.text}
 			}
+			return cmd
 		}})
 	}
 	s.stats.IMMessages += count
@@ -187,25 +183,26 @@ func (l *imLoad) core(self common.Address, st service.Store, rnd io.Reader) serv
 // started gives a recipient the user's decisions at its first start,
 // before any message, and resumes the downloads a crash cut.
 func (l *imLoad) started(self common.Address, _ service.Core, first bool) (cmds []any) {
-	n := l.node(self)
-	for _, c := range l.convs {
-		if c.dst == n && c.consent != im.Unknown && first {
-			cmds = append(cmds, im.ConsentCmd{Peer: c.src.self.Wallet, Consent: c.consent})
-		}
+	n := l.s.byWallet[self]
+	if first {
+		cmds = slices.Clone(l.decided[n.id])
 	}
 	for _, m := range l.dls {
-		if m.conv.dst == n && !m.ok {
+		if m.to == n && !m.ok {
 			cmds = append(cmds, im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))})
 		}
 	}
 	return cmds
 }
 
+// blocks reports whether n blocked from in a conversation of the run.
+func (l *imLoad) blocks(n, from *node) bool { return l.consent[[2]int32{from.id, n.id}] == im.Blocked }
+
 // observe checks each answer and event as it comes: a sent message or
 // post is accepted for its recipients (a node down, or a removed
 // member's post, is refused: nothing to check).
 func (l *imLoad) observe(o Observation) error {
-	n, id := l.node(o.Node), im.MessageID{}
+	n, id := l.s.byWallet[o.Node], im.MessageID{}
 	switch cmd := o.Cmd.(type) {
 	case nil:
 		return cmp.Or(l.file(o, n), l.event(o, n))
@@ -238,18 +235,10 @@ func (l *imLoad) observe(o Observation) error {
 	case o.Err != nil:
 		return fmt.Errorf("im: node %d refused message %s: %w", n.id, m.id, o.Err)
 	default:
-		l.led.Accept(imKey{id: m.id, to: m.conv.dst.id}, imStream{m.from.id, m.conv.dst.id, 0}, o.At, true)
+		l.led.Accept(imKey{id: m.id, to: m.to.id}, imStream{m.from.id, m.to.id, 0}, o.At, true)
 		l.s.stats.IMAccepted++
 	}
 	return nil
-}
-
-func (l *imLoad) node(w common.Address) *node { n, _ := l.s.nodeByWallet(w); return n }
-
-// blocks reports whether n blocked from in a conversation of the run.
-func (l *imLoad) blocks(n, from *node) bool {
-	c := l.pairs[[2]int32{from.id, n.id}]
-	return c != nil && c.consent == im.Blocked
 }
 
 // event checks a message or post shown, or a 1:1 message's receipt.
@@ -264,13 +253,13 @@ func (l *imLoad) event(o Observation, n *node) error {
 		return fmt.Errorf("im: node %d: %s event for message %s that was never sent", n.id, e.Kind, e.Message.ID)
 	case shown:
 		return l.shown(o, n, m, e)
-	case m.conv == nil || n != m.from:
+	case m.to == nil || n != m.from:
 		return fmt.Errorf("im: node %d got a receipt for message %s it did not send", n.id, m.id)
 	}
-	switch k := (imKey{id: m.id, to: m.conv.dst.id}); {
+	switch k := (imKey{id: m.id, to: m.to.id}); {
 	case s == im.Sent:
 		st.IMDeposited++
-	case s == im.Failed && m.conv.consent == im.Blocked:
+	case s == im.Failed && l.blocks(m.to, m.from):
 		if l.led.Excuse(k) {
 			st.IMBlocked++
 		}
@@ -300,9 +289,9 @@ func (l *imLoad) event(o Observation, n *node) error {
 // sending allows); once, in order. A message shown is read a second
 // later (Read), its file downloaded.
 func (l *imLoad) shown(o Observation, n *node, m *imMsg, e im.Event) error {
-	switch a, c := e.Message.Attachment, m.conv; {
-	case c != nil && (c.consent == im.Blocked || c.consent == im.Allowed && e.Kind != im.EventMessage):
-		return fmt.Errorf("im: node %d showed message %s from node %d, which it %s, as a %s", n.id, m.id, m.from.id, c.consent, e.Kind)
+	switch a, c := e.Message.Attachment, l.consent[[2]int32{m.from.id, n.id}]; {
+	case m.g == nil && (c == im.Blocked || c == im.Allowed && e.Kind != im.EventMessage):
+		return fmt.Errorf("im: node %d showed message %s from node %d, which it %s, as a %s", n.id, m.id, m.from.id, c, e.Kind)
 	case e.Peer != m.from.self.Wallet, (m.g == nil) != e.Group.IsZero(), !m.attach && e.Message.Text != m.text,
 		m.attach && (a == nil || a.SHA256 != sha256.Sum256([]byte(m.text))):
 		return fmt.Errorf("im: node %d got message %s altered", n.id, m.id)
@@ -327,7 +316,7 @@ func (l *imLoad) shown(o Observation, n *node, m *imMsg, e im.Event) error {
 // download fetches m's attachment at its recipient at time at, unless
 // under way or done.
 func (l *imLoad) download(m *imMsg, at time.Duration) Command {
-	return Command{At: at, Node: m.conv.dst.self.Wallet, Make: func() any {
+	return Command{At: at, Node: m.to.self.Wallet, Make: func() any {
 		if m.busy || m.ok {
 			return nil
 		}

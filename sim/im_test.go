@@ -120,7 +120,7 @@ expect: {all_delivered: true}
 // TestIMEventInvariants hands the workload's checks events a correct
 // core never reports: each must be refused as a violated invariant.
 func TestIMEventInvariants(t *testing.T) {
-	build := func(t *testing.T) (*imLoad, *imConv, []*imMsg) {
+	build := func(t *testing.T) (*imLoad, []*imMsg) {
 		sc, err := ParseScenario([]byte(`
 name: im-unit
 seed: 2
@@ -142,21 +142,21 @@ workload:
 				l = tk
 			}
 		}
-		c, ms := l.convs[0], make([]*imMsg, 3)
+		ms := make([]*imMsg, 3)
 		for _, m := range l.msgs {
 			ms[int(m.text[8]-'0')] = m // "message N …"
 		}
 		for _, m := range ms {
-			err := l.observe(Observation{Node: c.src.self.Wallet, Cmd: im.SendCmd{To: c.dst.self.Wallet, ID: m.id, Text: m.text}})
+			err := l.observe(Observation{Node: m.from.self.Wallet, Cmd: im.SendCmd{To: m.to.self.Wallet, ID: m.id, Text: m.text}})
 			if err != nil {
 				t.Fatal(err)
 			}
 		}
-		return l, c, ms
+		return l, ms
 	}
-	shown := func(c *imConv, m *imMsg) Observation {
-		return Observation{Node: c.dst.self.Wallet, Then: func(Command) {},
-			Event: im.Event{Kind: im.EventRequest, Peer: c.src.self.Wallet, Message: im.Message{ID: m.id, Text: m.text}}}
+	shown := func(m *imMsg) Observation {
+		return Observation{Node: m.to.self.Wallet, Then: func(Command) {},
+			Event: im.Event{Kind: im.EventRequest, Peer: m.from.self.Wallet, Message: im.Message{ID: m.id, Text: m.text}}}
 	}
 	edit := func(o Observation, f func(e *im.Event)) Observation {
 		e := o.Event.(im.Event)
@@ -166,38 +166,38 @@ workload:
 	}
 	cases := []struct {
 		name string
-		feed func(c *imConv, ms []*imMsg) []Observation
+		feed func(ms []*imMsg) []Observation
 	}{
-		{"out of order", func(c *imConv, ms []*imMsg) []Observation { return []Observation{shown(c, ms[1]), shown(c, ms[0])} }},
-		{"wrong sender", func(c *imConv, ms []*imMsg) []Observation {
-			return []Observation{edit(shown(c, ms[0]), func(e *im.Event) { e.Peer = c.dst.self.Wallet })}
+		{"out of order", func(ms []*imMsg) []Observation { return []Observation{shown(ms[1]), shown(ms[0])} }},
+		{"wrong sender", func(ms []*imMsg) []Observation {
+			return []Observation{edit(shown(ms[0]), func(e *im.Event) { e.Peer = ms[0].to.self.Wallet })}
 		}},
-		{"altered text", func(c *imConv, ms []*imMsg) []Observation {
-			return []Observation{edit(shown(c, ms[0]), func(e *im.Event) { e.Message.Text += "!" })}
+		{"altered text", func(ms []*imMsg) []Observation {
+			return []Observation{edit(shown(ms[0]), func(e *im.Event) { e.Message.Text += "!" })}
 		}},
-		{"never offered", func(c *imConv, ms []*imMsg) []Observation {
-			return []Observation{edit(shown(c, ms[0]), func(e *im.Event) { e.Message.ID[0] ^= 1 })}
+		{"never offered", func(ms []*imMsg) []Observation {
+			return []Observation{edit(shown(ms[0]), func(e *im.Event) { e.Message.ID[0] ^= 1 })}
 		}},
-		{"shown to another", func(c *imConv, ms []*imMsg) []Observation {
-			o := shown(c, ms[0])
-			o.Node = c.src.self.Wallet
+		{"shown to another", func(ms []*imMsg) []Observation {
+			o := shown(ms[0])
+			o.Node = ms[0].from.self.Wallet
 			return []Observation{o}
 		}},
-		{"receipt before shown", func(c *imConv, ms []*imMsg) []Observation {
-			return []Observation{{Node: c.src.self.Wallet, Event: im.Event{Kind: im.EventReceipt, Message: im.Message{ID: ms[0].id, Status: im.Delivered}}}}
+		{"receipt before shown", func(ms []*imMsg) []Observation {
+			return []Observation{{Node: ms[0].from.self.Wallet, Event: im.Event{Kind: im.EventReceipt, Message: im.Message{ID: ms[0].id, Status: im.Delivered}}}}
 		}},
-		{"failed", func(c *imConv, ms []*imMsg) []Observation {
-			return []Observation{{Node: c.src.self.Wallet, Event: im.Event{Kind: im.EventReceipt, Message: im.Message{ID: ms[0].id, Status: im.Failed}}}}
+		{"failed", func(ms []*imMsg) []Observation {
+			return []Observation{{Node: ms[0].from.self.Wallet, Event: im.Event{Kind: im.EventReceipt, Message: im.Message{ID: ms[0].id, Status: im.Failed}}}}
 		}},
-		{"shown twice", func(c *imConv, ms []*imMsg) []Observation {
-			return []Observation{shown(c, ms[0]), shown(c, ms[1]), shown(c, ms[2]), shown(c, ms[0])}
+		{"shown twice", func(ms []*imMsg) []Observation {
+			return []Observation{shown(ms[0]), shown(ms[1]), shown(ms[2]), shown(ms[0])}
 		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			l, c, ms := build(t)
+			l, ms := build(t)
 			var err error
-			for _, o := range tc.feed(c, ms) {
+			for _, o := range tc.feed(ms) {
 				if err = l.observe(o); err != nil {
 					break
 				}
@@ -209,9 +209,9 @@ workload:
 		})
 	}
 	t.Run("in order", func(t *testing.T) {
-		l, c, ms := build(t)
+		l, ms := build(t)
 		for _, m := range ms {
-			if err := l.observe(shown(c, m)); err != nil {
+			if err := l.observe(shown(m)); err != nil {
 				t.Fatal(err)
 			}
 		}

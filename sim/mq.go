@@ -172,7 +172,7 @@ func mqMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 	// once, while the producers publish.
 	window := max(time.Duration(w.Spread), 10*time.Second)
 	crash := func(w common.Address, at time.Duration) {
-		n, _ := s.nodeByWallet(w)
+		n := s.byWallet[w]
 		s.at(int64(at), kindFault, engineSource, func() {
 			if !n.down {
 				s.crash(n)

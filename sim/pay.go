@@ -108,7 +108,7 @@ func payMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 // wallet is the pay.Wallet of the node whose wallet is self, for cores
 // that sign.
 func (s *Sim) wallet(self common.Address) *pay.KeyWallet {
-	n, _ := s.nodeByWallet(self)
+	n := s.byWallet[self]
 	return pay.NewKeyWallet(s.walletKey(n.id))
 }
 

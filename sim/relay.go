@@ -116,7 +116,7 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			routerEdges = append(routerEdges, rw)
 		}
 		for i, rw := range routerEdges[:int(w.Cheat*float64(len(routerEdges))+0.5)] {
-			r, _ := s.nodeByWallet(rw)
+			r := s.byWallet[rw]
 			kind := relayCheats[i%len(relayCheats)]
 			l.cheat[rw], linkCheat[rw] = kind, kind
 			l.links.cheat[r.id] = kind
@@ -202,7 +202,7 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			cheatEdges = append(cheatEdges, e)
 		}
 		if l.cheat[e] == relay.CheatOffline && l.links != nil {
-			n, _ := s.nodeByWallet(e)
+			n := s.byWallet[e]
 			l.links.silent[n.id] = true
 		}
 	}
@@ -265,7 +265,7 @@ func (l *relayLoad) started(self common.Address, _ service.Core, _ bool) []any {
 	if l.links == nil {
 		return nil
 	}
-	if n, ok := l.s.nodeByWallet(self); ok && !l.s.rt.isRouter(n.id) {
+	if n, ok := l.s.byWallet[self]; ok && !l.s.rt.isRouter(n.id) {
 		if lc := l.links.sample(n, true); lc != nil {
 			return []any{lc}
 		}

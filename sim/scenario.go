@@ -95,9 +95,8 @@ type Workload struct {
 	// im: how many messages (over Conversations sender → recipient
 	// pairs in turn; per_node: one pair from every node), Bytes of text
 	// each (im.go).
-	Messages      int  `yaml:"messages"`
-	Conversations int  `yaml:"conversations"`
-	NoMailbox     bool `yaml:"no_mailbox"` // im: senders never fall back to mailboxes
+	Messages      int `yaml:"messages"`
+	Conversations int `yaml:"conversations"`
 	// im consent: the share of conversations whose recipient blocks the
 	// sender (its messages must never reach the user) or allows it (its
 	// messages come as messages, the others' as requests); Read makes

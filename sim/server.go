@@ -32,20 +32,28 @@ type serverConn struct {
 func (v *server) listen(n *node) error {
 	v.conns = nil
 	v.wq = waiter.Queue{}
-	ln, err := n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &v.wq)
-	if err != nil {
-		return errorf("listen: %s", err)
+	ln, err := listen(n, transferPort, &v.wq)
+	if err == nil {
+		v.ln = ln
 	}
-	if err := ln.Bind(tcpip.FullAddress{Port: transferPort}); err != nil {
+	return err
+}
+
+// listen opens a TCP listener on port of n's netstack.
+func listen(n *node, port uint16, wq *waiter.Queue) (tcpip.Endpoint, error) {
+	ln, err := n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, wq)
+	if err != nil {
+		return nil, errorf("listen: %s", err)
+	}
+	if err := ln.Bind(tcpip.FullAddress{Port: port}); err != nil {
 		ln.Close()
-		return errorf("bind: %s", err)
+		return nil, errorf("bind: %s", err)
 	}
 	if err := ln.Listen(64); err != nil {
 		ln.Close()
-		return errorf("listen: %s", err)
+		return nil, errorf("listen: %s", err)
 	}
-	v.ln = ln
-	return nil
+	return ln, nil
 }
 
 func (v *server) poll(s *Sim, n *node) bool {

@@ -46,7 +46,6 @@ type svcNode struct {
 	visit []*svcConn // poll's copy of conns, kept for its capacity
 	due   int64      // the pending timer, 0 if none
 	out   service.Effects
-	dials int
 }
 
 // svcConn is one connection of a svcNode.
@@ -89,29 +88,27 @@ func (sv *svcNode) schedule(s *Sim) {
 
 func (sv *svcNode) now(s *Sim) time.Time { return epoch.Add(time.Duration(s.now.Load())) }
 
-// boot starts the incarnation's core and listener.
+// boot starts the incarnation's listener and core, and hands the core
+// what Service.Started returns.
 func (sv *svcNode) boot(s *Sim) {
 	sv.lwq = waiter.Queue{}
-	ln, err := sv.n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &sv.lwq)
-	if err == nil {
-		if err = ln.Bind(tcpip.FullAddress{Port: sv.l.svc.Port}); err == nil {
-			err = ln.Listen(64)
-		}
-		if err != nil {
-			ln.Close()
-		}
-	}
+	ln, err := listen(sv.n, sv.l.svc.Port, &sv.lwq)
 	if err != nil {
-		s.fail("service on node %d: listen on %d: %s", sv.n.id, sv.l.svc.Port, err)
+		s.fail("service on node %d: port %d: %v", sv.n.id, sv.l.svc.Port, err)
 		return
 	}
-	sv.ln = ln
-	sv.core, sv.up = sv.l.core(sv), time.Duration(s.now.Load())
+	svc := sv.l.svc
+	sv.ln, sv.up = ln, time.Duration(s.now.Load())
+	sv.core = svc.Core(sv.n.self.Wallet, sv.store, newReader(s.seed, "service-"+sv.l.kind, sv.n.id, sv.inc))
 	sv.handle(s, service.Input{Kind: service.Start})
 	if p, ok := sv.core.(service.Publisher); ok {
 		sv.entries = p.Entries()
 	}
-	sv.l.started(sv)
+	if svc.Started != nil {
+		for _, cmd := range svc.Started(sv.n.self.Wallet, sv.core, sv.inc == 0) {
+			sv.l.command(sv, cmd)
+		}
+	}
 }
 
 func (sv *svcNode) crashed(s *Sim, n *node) {
@@ -128,15 +125,17 @@ func (sv *svcNode) restarted(s *Sim, n *node) {
 }
 
 // handle runs the core on one input and applies its effects.
-func (sv *svcNode) handle(s *Sim, in service.Input) service.Effects {
+func (sv *svcNode) handle(s *Sim, in service.Input) {
 	if sv.core == nil {
-		return service.Effects{}
+		return
 	}
 	switch in.Kind {
 	case service.Up:
 		s.stats.ServiceConns++
 	case service.Down:
 		s.stats.ServiceDowns++
+	case service.Timer:
+		sv.due = 0
 	}
 	out := &sv.out
 	out.Reset()
@@ -153,18 +152,12 @@ func (sv *svcNode) handle(s *Sim, in service.Input) service.Effects {
 	for _, o := range out.Send {
 		sv.send(s, o.To, o.Frame)
 	}
-	inc := sv.inc
 	for _, w := range out.Lookup {
 		ans := service.Input{Kind: service.Document, Peer: w, Err: errNoDocument}
 		if ans.Doc = sv.l.document(w); ans.Doc != nil {
 			ans.Err = nil
 		}
-		s.at(s.now.Load(), kindApp, sv.n.id, func() {
-			if sv.inc == inc {
-				sv.handle(s, ans)
-				s.settle(sv.n)
-			}
-		})
+		sv.later(s, s.now.Load(), ans, nil)
 	}
 	if cmd := sv.asked; cmd != nil {
 		sv.asked = nil
@@ -177,16 +170,21 @@ func (sv *svcNode) handle(s *Sim, in service.Input) service.Effects {
 		at := max(int64(d.Sub(epoch)), s.now.Load())
 		if sv.due == 0 || at < sv.due {
 			sv.due = at
-			s.at(at, kindApp, sv.n.id, func() {
-				if sv.inc == inc && sv.due == at {
-					sv.due = 0
-					sv.handle(s, service.Input{Kind: service.Timer})
-					s.settle(sv.n)
-				}
-			})
+			sv.later(s, at, service.Input{Kind: service.Timer}, func() bool { return sv.due == at })
 		}
 	}
-	return *out
+}
+
+// later hands the core in at virtual time at, unless the node restarted
+// meanwhile or ok (if set) then says no.
+func (sv *svcNode) later(s *Sim, at int64, in service.Input, ok func() bool) {
+	inc := sv.inc
+	s.at(at, kindApp, sv.n.id, func() {
+		if sv.inc == inc && (ok == nil || ok()) {
+			sv.handle(s, in)
+			s.settle(sv.n)
+		}
+	})
 }
 
 func dropConns(cs []*svcConn, gone func(*svcConn) bool) []*svcConn {
@@ -221,7 +219,13 @@ func (sv *svcNode) current(w common.Address) *svcConn {
 // wallet: the core hears Down for the one before (frames on it may be
 // lost or overtaken), which is closed if the peer had dialed it too
 // (the peer gave it up), then Up.
-func (sv *svcNode) opened(s *Sim, c *svcConn, prev *svcConn) {
+func (sv *svcNode) opened(s *Sim, c *svcConn) {
+	var prev *svcConn // the newest connection to c's wallet open before
+	for _, x := range sv.conns {
+		if x != c && x.peer == c.peer && x.connected {
+			prev = x
+		}
+	}
 	// Dials to the same wallet still under way are given up: what waits
 	// for them goes first on c, in the order it was sent.
 	sv.conns = dropConns(sv.conns, func(x *svcConn) bool {
@@ -232,7 +236,7 @@ func (sv *svcNode) opened(s *Sim, c *svcConn, prev *svcConn) {
 		x.ep.Abort()
 		return true
 	})
-	if prev != nil && prev != c && prev.connected {
+	if prev != nil {
 		if !prev.dialed && !c.dialed {
 			prev.ep.Abort()
 			sv.conns = dropConns(sv.conns, func(x *svcConn) bool { return x == prev })
@@ -248,16 +252,8 @@ func (sv *svcNode) opened(s *Sim, c *svcConn, prev *svcConn) {
 func (sv *svcNode) send(s *Sim, w common.Address, f []byte) {
 	c := sv.current(w)
 	if c == nil {
-		c = sv.dial(s, w)
-		if c == nil {
-			ev := service.Input{Kind: service.Down, Peer: w}
-			inc := sv.inc
-			s.at(s.now.Load(), kindApp, sv.n.id, func() {
-				if sv.inc == inc && sv.current(w) == nil {
-					sv.handle(s, ev)
-					s.settle(sv.n)
-				}
-			})
+		if c = sv.dial(s, w); c == nil {
+			sv.later(s, s.now.Load(), service.Input{Kind: service.Down, Peer: w}, func() bool { return sv.current(w) == nil })
 			return
 		}
 	}
@@ -271,7 +267,7 @@ func (sv *svcNode) send(s *Sim, w common.Address, f []byte) {
 
 // dial opens a connection to w's node; nil if it failed at once.
 func (sv *svcNode) dial(s *Sim, w common.Address) *svcConn {
-	to, ok := s.nodeByWallet(w)
+	to, ok := s.byWallet[w]
 	if !ok || s.addPeer(sv.n, to) != nil {
 		return nil
 	}
@@ -287,7 +283,6 @@ func (sv *svcNode) dial(s *Sim, w common.Address) *svcConn {
 		ep.Abort()
 		return nil
 	}
-	sv.dials++
 	c.ep = ep
 	sv.conns = append(sv.conns, c)
 	return c
@@ -306,19 +301,15 @@ func (sv *svcNode) poll(s *Sim, n *node) bool {
 		}
 		progress = true
 		addr, aerr := ep.GetRemoteAddress()
-		from, ok := s.nodeByIdentity(addr.Addr)
+		from, ok := s.byIdentity[addr.Addr]
 		if aerr != nil || !ok {
 			ep.Abort() // not a node of this run
 			continue
 		}
 		c := &svcConn{peer: from.self.Wallet, ep: ep, connected: true}
 		c.watch(wq)
-		prev := sv.current(c.peer)
-		if prev != nil && !prev.connected {
-			prev = nil
-		}
 		sv.conns = append(sv.conns, c)
-		sv.opened(s, c, prev)
+		sv.opened(s, c)
 	}
 	sv.visit = append(sv.visit[:0], sv.conns...)
 	for _, c := range sv.visit {
@@ -349,16 +340,11 @@ func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
 			sv.lost(s, c)
 			return true
 		}
-		prev := sv.current(c.peer)
-		if prev != nil && !prev.connected {
-			prev = nil
-		}
 		c.connected, progress = true, true
-		sv.opened(s, c, prev)
+		sv.opened(s, c)
 		c.out, c.waiting = append(c.out, c.waiting...), nil
 	}
-	var closed bool
-	var got bool
+	var got, closed bool
 	c.in, got, closed = readAll(c.ep, c.in)
 	progress = progress || got
 	in := 0 // c.in[:in] is handled
@@ -432,25 +418,4 @@ func (sv *svcNode) lost(s *Sim, c *svcConn) {
 	if next := sv.current(c.peer); next != nil && next.connected {
 		sv.handle(s, service.Input{Kind: service.Up, Peer: c.peer})
 	}
-}
-
-// nodeByWallet and nodeByIdentity find the node of a wallet, or of its
-// identity address in the netstack.
-func (s *Sim) nodeByWallet(w common.Address) (*node, bool) {
-	if s.byWallet == nil {
-		s.byWallet = make(map[common.Address]*node, len(s.nodes))
-		s.byIdentity = make(map[tcpip.Address]*node, len(s.nodes))
-		for _, n := range s.nodes {
-			s.byWallet[n.self.Wallet] = n
-			s.byIdentity[n.identity()] = n
-		}
-	}
-	n, ok := s.byWallet[w]
-	return n, ok
-}
-
-func (s *Sim) nodeByIdentity(a tcpip.Address) (*node, bool) {
-	s.nodeByWallet(common.Address{})
-	n, ok := s.byIdentity[a]
-	return n, ok
 }

@@ -58,8 +58,7 @@ type Sim struct {
 	names *names     // nil unless the scenario has naming (names.go)
 	rt    *overlay   // nil unless the scenario has overlay routing (routing.go)
 	hosts []int32    // the nodes workloads run between: all, or the routed hosts
-	// byWallet and byIdentity index the nodes (service.go), built on
-	// first use.
+	// byWallet and byIdentity index the nodes.
 	byWallet   map[common.Address]*node
 	byIdentity map[tcpip.Address]*node
 	rng        *rand.Rand // the engine's own draws (faults), run goroutine only
@@ -123,9 +122,11 @@ func New(ctx context.Context, sc *Scenario, opt Options) (_ *Sim, err error) {
 	}
 	s.nrng = make([]*rand.Rand, sc.Nodes)
 	s.nodes = make([]*node, sc.Nodes)
+	s.byWallet, s.byIdentity = make(map[common.Address]*node, sc.Nodes), make(map[tcpip.Address]*node, sc.Nodes)
 	for i := range s.nodes {
 		s.nrng[i] = newRand(sc.Seed, "network", int32(i))
-		s.nodes[i] = newNode(s, int32(i))
+		n := newNode(s, int32(i))
+		s.nodes[i], s.byWallet[n.self.Wallet], s.byIdentity[n.identity()] = n, n, n
 	}
 	if sc.Routing.Enabled {
 		if s.rt, err = newOverlay(s, s.net.hostSegs); err != nil {
