@@ -10,11 +10,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/cmd/anynet/internal/tui"
+	"github.com/anynet/anynet/cmd/anynet/internal/tuiadapter"
 )
 
 // TestContentTwoProcesses drives content through the built binary:
@@ -102,6 +105,17 @@ func TestContentTwoProcesses(t *testing.T) {
 	var st control.ContentStatus
 	if err := c.json(&st, "--dir", b, "content", "status"); err != nil || st.Stats.Completed < 3 || st.Proxy == "" {
 		t.Fatalf("bob's status: %+v %v", st, err)
+	}
+	// The TUI's Files view, through its adapter over the same control
+	// API: alice's share (a directory, for bob only) and bob's transfers'
+	// counters and web proxy.
+	if l, err := tuiadapter.New(a).ContentShares(t.Context()); err != nil || !slices.ContainsFunc(l, func(s tui.Share) bool {
+		return s.Name == "photos" && s.ID == sh.ID && s.Link == sh.Link && s.Dir && !s.Public
+	}) {
+		t.Fatalf("TUI files view of alice: %+v, %v", l, err)
+	}
+	if fs, err := tuiadapter.New(b).ContentState(t.Context()); err != nil || fs.Completed < 3 || fs.Fetched == 0 || fs.Proxy != st.Proxy {
+		t.Fatalf("TUI files view of bob: %+v, %v", fs, err)
 	}
 
 	// The web by name: a static site by contenthash, then a live one.

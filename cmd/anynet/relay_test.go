@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
+	"github.com/anynet/anynet/cmd/anynet/internal/tui"
+	"github.com/anynet/anynet/cmd/anynet/internal/tuiadapter"
 )
 
 // TestRelayVerbs drives relay incentives through the CLI against three
@@ -111,6 +114,33 @@ func TestRelayVerbs(t *testing.T) {
 	out = must("--dir", dirs["bob"], "relay", "status")
 	if !strings.Contains(out, "roles     edge") || !strings.Contains(out, "fee 250 bps") || !strings.Contains(out, "scores (recomputed") || !strings.Contains(out, "match") || !strings.Contains(out, "0x") {
 		t.Fatalf("relay status:\n%s", out)
+	}
+	// The TUI's Relay view (through its adapter, over the same control
+	// API) shows bob's earnings and score with the evidence behind it,
+	// carol's probes of bob and alice's commitment.
+	tr, err := tuiadapter.New(dirs["bob"]).Relay(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scored *tui.RelayScore
+	for i := range tr.Scores {
+		if tr.Scores[i].Epoch == epoch {
+			scored = &tr.Scores[i]
+		}
+	}
+	if tr.Roles != "edge" || tr.FeeBps != 250 || scored == nil || scored.Status != "ok" || !scored.Match || !scored.Claimed ||
+		scored.Probes == 0 || scored.Answered == 0 || scored.Endpoints == 0 || scored.Delivered == 0 || !strings.HasSuffix(scored.Fee, " ETH") {
+		t.Fatalf("TUI relay view of bob: %+v (epoch %d: %+v)", tr, epoch, scored)
+	}
+	if tr, err = tuiadapter.New(dirs["carol"]).Relay(t.Context()); err != nil || !slices.ContainsFunc(tr.Probes, func(p tui.RelayProbes) bool {
+		return p.Epoch == epoch && strings.EqualFold(p.Edge, wallets["bob"]) && p.Answered > 0
+	}) {
+		t.Fatalf("TUI relay view of carol: %+v, %v", tr, err)
+	}
+	if tr, err = tuiadapter.New(dirs["alice"]).Relay(t.Context()); err != nil || !slices.ContainsFunc(tr.Settled, func(e tui.RelaySettled) bool {
+		return e.Epoch == epoch && e.Edges > 0 && e.Receipts > 0 && e.Probes > 0 && strings.HasPrefix(e.Commit, "0x")
+	}) {
+		t.Fatalf("TUI relay view of alice: %+v, %v", tr, err)
 	}
 	if out, err := run(t, "--dir", dirs["carol"], "relay", "score", strconv.FormatUint(epoch+1000, 10)); err == nil || !strings.Contains(out+err.Error(), "no published evidence") {
 		t.Fatalf("score of an unsettled epoch: %v\n%s", err, out)
