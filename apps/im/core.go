@@ -268,7 +268,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 		c.frame(now, in.Peer, in.Frame, out)
 	case service.Up:
 		c.up[in.Peer] = true
-		out.To(in.Peer, marshalInner(helloFrame{Version: protocolVersion, SealKey: c.keys.Pub}))
+		out.To(in.Peer, marshalInner(&helloFrame{Version: protocolVersion, SealKey: c.keys.Pub}))
 		if p := c.peers[in.Peer]; p != nil && c.cfg.EagerRetry && p.ackBy.IsZero() && len(p.outbox) > 0 {
 			c.attempt(now, in.Peer, p, out)
 		}

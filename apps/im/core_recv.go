@@ -13,71 +13,71 @@ import (
 func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Effects) {
 	f, err := decodeFrame(b)
 	if err != nil {
-		out.To(w, marshalInner(errorFrame{ID: requestID(b), Code: CodeMalformed, Reason: err.Error()}))
+		out.To(w, marshalInner(&errorFrame{ID: requestID(b), Code: CodeMalformed, Reason: err.Error()}))
 		return
 	}
 	switch f := f.(type) {
-	case helloFrame:
+	case *helloFrame:
 		if f.Version == protocolVersion {
 			if p := c.peer(w); p.key == nil || *p.key != f.SealKey {
 				c.learnKey(w, f.SealKey, out)
 			}
 		}
-	case msgFrame, groupFrame, groupKeyFrame:
+	case *msgFrame, *groupFrame, *groupKeyFrame:
 		id := frameID(f)
-		if _, limited := f.(groupKeyFrame); !limited && c.msgs[id] == nil && !c.rate.allow(w, now) {
-			out.To(w, marshalInner(errorFrame{ID: id, Code: CodeRateLimited, Reason: "slow down"}))
+		if _, limited := f.(*groupKeyFrame); !limited && c.msgs[id] == nil && !c.rate.allow(w, now) {
+			out.To(w, marshalInner(&errorFrame{ID: id, Code: CodeRateLimited, Reason: "slow down"}))
 			return
 		}
 		c.answer(w, id, c.apply(now, w, f, out), out)
-	case receiptFrame:
+	case *receiptFrame:
 		c.delivered(now, w, f, out)
-	case errorFrame:
+	case *errorFrame:
 		c.refused(now, w, f, out)
-	case storedFrame:
+	case *storedFrame:
 		c.stored(now, f.ID, out)
-	case depositFrame:
+	case *depositFrame:
 		if !c.rate.allow(w, now) {
-			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: CodeRateLimited, Reason: "slow down"}))
+			out.To(w, marshalInner(&errorFrame{ID: f.ID, Code: CodeRateLimited, Reason: "slow down"}))
 			return
 		}
 		if err := c.keep(w, f, out); err != nil {
-			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: codeOf(err), Reason: err.Error()}))
+			out.To(w, marshalInner(&errorFrame{ID: f.ID, Code: codeOf(err), Reason: err.Error()}))
 			return
 		}
-		out.To(w, marshalInner(storedFrame{ID: f.ID}))
-	case fetchFrame:
+		out.To(w, marshalInner(&storedFrame{ID: f.ID}))
+	case *fetchFrame:
 		items := c.kept[w]
 		for _, it := range items[:min(len(items), fetchBatch)] {
-			out.To(w, marshalInner(itemFrame{Seq: it.seq, Blob: it.blob}))
+			out.To(w, marshalInner(&itemFrame{Seq: it.seq, Blob: it.blob}))
 		}
-		out.To(w, marshalInner(endFrame{}))
-	case dropFrame:
+		out.To(w, marshalInner(&endFrame{}))
+	case *dropFrame:
 		c.dropKept(w, f.Upto, out)
-		out.To(w, marshalInner(endFrame{}))
-	case itemFrame:
+		out.To(w, marshalInner(&endFrame{}))
+	case *itemFrame:
 		if c.fetch.phase == 1 && w == c.fetch.box {
 			c.applyItem(now, f, out)
 		}
-	case endFrame:
+	case *endFrame:
 		c.endOf(now, w, out)
-	case cmodFrame, cpostFrame, cfetchFrame, citemFrame:
+	case *cmodFrame, *cpostFrame, *cfetchFrame, *citemFrame:
 		c.communityFrame(now, w, f, out)
-	case chunkReqFrame, chunkFrame:
+	case *chunkReqFrame, *chunkFrame:
 		c.attachFrame(now, w, f, out)
 	default:
-		out.To(w, marshalInner(errorFrame{Code: CodeRefused, Reason: fmt.Sprintf("frame type %#x not served here", b[0])}))
+		out.To(w, marshalInner(&errorFrame{Code: CodeRefused, Reason: fmt.Sprintf("frame type %#x not served here", b[0])}))
 	}
 }
 
 // apply applies a message, group message or group key from w.
 func (c *Core) apply(now time.Time, w common.Address, f frame, out *service.Effects) error {
 	switch f := f.(type) {
-	case msgFrame:
+	case *msgFrame:
 		return c.receive(now, w, f, out)
-	case groupFrame:
+	case *groupFrame:
 		return c.receiveGroup(now, w, f, out)
-	case groupKeyFrame:
+	case *groupKeyFrame:
 		return c.receiveGroupKey(w, f, out)
 	}
 	return fmt.Errorf("%w: not a message", ErrRefused)
@@ -86,15 +86,15 @@ func (c *Core) apply(now time.Time, w common.Address, f frame, out *service.Effe
 // answer replies to a message: its receipt, or the refusal.
 func (c *Core) answer(w common.Address, id MessageID, err error, out *service.Effects) {
 	if err != nil {
-		out.To(w, marshalInner(errorFrame{ID: id, Code: codeOf(err), Reason: err.Error()}))
+		out.To(w, marshalInner(&errorFrame{ID: id, Code: codeOf(err), Reason: err.Error()}))
 		return
 	}
-	out.To(w, marshalInner(receiptFrame{Status: Delivered, IDs: []MessageID{id}}))
+	out.To(w, marshalInner(&receiptFrame{Status: Delivered, IDs: []MessageID{id}}))
 }
 
 // receive applies a MSG from w: consent, duplicates, size, then stores
 // it. Edits and reactions change a message of the conversation.
-func (c *Core) receive(now time.Time, w common.Address, f msgFrame, out *service.Effects) error {
+func (c *Core) receive(now time.Time, w common.Address, f *msgFrame, out *service.Effects) error {
 	if m := c.msgs[f.ID]; m != nil {
 		if m.From != w {
 			return fmt.Errorf("%w: message %s is another's", ErrRefused, f.ID)
@@ -221,11 +221,11 @@ func (c *Core) hungUp(now time.Time, w common.Address, out *service.Effects) {
 
 func frameID(f frame) MessageID {
 	switch f := f.(type) {
-	case groupFrame:
+	case *groupFrame:
 		return f.ID
-	case groupKeyFrame:
+	case *groupKeyFrame:
 		return f.ID
-	case msgFrame:
+	case *msgFrame:
 		return f.ID
 	}
 	return MessageID{}
@@ -234,7 +234,7 @@ func frameID(f frame) MessageID {
 // --- the mailbox side ---
 
 // keep stores a deposit from by for its recipient.
-func (c *Core) keep(by common.Address, f depositFrame, out *service.Effects) error {
+func (c *Core) keep(by common.Address, f *depositFrame, out *service.Effects) error {
 	if !c.cfg.Mailbox {
 		return ErrNotMailbox
 	}
@@ -302,13 +302,13 @@ func (c *Core) startFetch(now time.Time, out *service.Effects) {
 		return
 	}
 	f.phase, f.applied, f.items, f.stalled = 1, 0, 0, false
-	out.To(f.box, marshalInner(fetchFrame{}))
+	out.To(f.box, marshalInner(&fetchFrame{}))
 	c.expect(now, f.box, endWait{kind: endFetch}, out)
 }
 
 // applyItem opens one item and applies the frame inside, as if its
 // sender had sent it directly; a receipt goes back to the sender.
-func (c *Core) applyItem(now time.Time, it itemFrame, out *service.Effects) {
+func (c *Core) applyItem(now time.Time, it *itemFrame, out *service.Effects) {
 	f := &c.fetch
 	f.items++
 	c.counts.Items++
@@ -346,11 +346,11 @@ func (c *Core) applyItem(now time.Time, it itemFrame, out *service.Effects) {
 		return
 	}
 	switch fr := fr.(type) {
-	case msgFrame, groupFrame, groupKeyFrame:
+	case *msgFrame, *groupFrame, *groupKeyFrame:
 		if c.apply(now, from, fr, out) == nil {
-			out.To(from, marshalInner(receiptFrame{Status: Delivered, IDs: []MessageID{frameID(fr)}}))
+			out.To(from, marshalInner(&receiptFrame{Status: Delivered, IDs: []MessageID{frameID(fr)}}))
 		}
-	case receiptFrame:
+	case *receiptFrame:
 		c.delivered(now, from, fr, out)
 	}
 }
@@ -362,7 +362,7 @@ func (c *Core) fetchEnd(now time.Time, out *service.Effects) {
 	case 1:
 		if f.applied > 0 {
 			f.phase = 2
-			out.To(f.box, marshalInner(dropFrame{Upto: f.applied}))
+			out.To(f.box, marshalInner(&dropFrame{Upto: f.applied}))
 			c.expect(now, f.box, endWait{kind: endDrop}, out)
 			return
 		}

@@ -117,8 +117,8 @@ func (c *Core) send(now time.Time, to common.Address, id MessageID, text string,
 }
 
 // outFrame is the MSG frame of a 1:1 message this wallet sends.
-func outFrame(m *Message) msgFrame {
-	f := msgFrame{ID: m.ID, Sent: m.Sent.UnixMicro(), Kind: kindText, Text: m.Text}
+func outFrame(m *Message) *msgFrame {
+	f := &msgFrame{ID: m.ID, Sent: m.Sent.UnixMicro(), Kind: kindText, Text: m.Text}
 	if m.Attachment != nil {
 		f.Kind, f.Text = kindAttachment, m.Attachment.encode()
 	}
@@ -141,7 +141,7 @@ func (c *Core) edit(now time.Time, cmd EditCmd, out *service.Effects) (Message, 
 	c.putMsg(m, out)
 	sent := c.nextSent(now)
 	id := c.newID()
-	c.enqueue(now, cmd.Peer, id, sent, marshalInner(msgFrame{ID: id, Sent: sent, Kind: kindEdit, Ref: cmd.ID, Text: cmd.Text}), false, out)
+	c.enqueue(now, cmd.Peer, id, sent, marshalInner(&msgFrame{ID: id, Sent: sent, Kind: kindEdit, Ref: cmd.ID, Text: cmd.Text}), false, out)
 	return *m, nil
 }
 
@@ -158,7 +158,7 @@ func (c *Core) react(now time.Time, cmd ReactCmd, out *service.Effects) (Message
 	c.putMsg(m, out)
 	sent := c.nextSent(now)
 	id := c.newID()
-	c.enqueue(now, cmd.Peer, id, sent, marshalInner(msgFrame{ID: id, Sent: sent, Kind: kindReaction, Ref: cmd.ID, Text: cmd.Reaction}), false, out)
+	c.enqueue(now, cmd.Peer, id, sent, marshalInner(&msgFrame{ID: id, Sent: sent, Kind: kindReaction, Ref: cmd.ID, Text: cmd.Reaction}), false, out)
 	return *m, nil
 }
 
@@ -301,7 +301,7 @@ func (c *Core) depositNext(now time.Time, w common.Address, p *corePeer, out *se
 			return
 		}
 		c.boxWait[dep] = boxWait{key: opKey{w, id}, until: now.Add(c.cfg.AckTimeout)}
-		d := depositFrame{To: w, ID: dep, Blob: blob}
+		d := &depositFrame{To: w, ID: dep, Blob: blob}
 		if p.box == c.self { // this node is w's mailbox
 			if err := c.keep(c.self, d, out); err != nil {
 				delete(c.boxWait, dep)
@@ -399,7 +399,7 @@ func (c *Core) raise(m *Message, st Status, err error, out *service.Effects) {
 }
 
 // delivered applies a RECEIPT from w.
-func (c *Core) delivered(now time.Time, w common.Address, f receiptFrame, out *service.Effects) {
+func (c *Core) delivered(now time.Time, w common.Address, f *receiptFrame, out *service.Effects) {
 	for _, id := range f.IDs {
 		if c.ops[opKey{w, id}] != nil {
 			c.done(now, w, id, f.Status, nil, out)
@@ -430,7 +430,7 @@ func (c *Core) progress(now time.Time, w common.Address, p *corePeer, out *servi
 // refused applies an ERROR from w: about a download, a deposit at w (a
 // mailbox), or an op to w, which fails (but for RateLimited, tried
 // again later).
-func (c *Core) refused(now time.Time, w common.Address, f errorFrame, out *service.Effects) {
+func (c *Core) refused(now time.Time, w common.Address, f *errorFrame, out *service.Effects) {
 	rerr := &RemoteError{Code: f.Code, Reason: f.Reason}
 	if c.dlRefused(w, f.ID, rerr, out) {
 		return
@@ -473,7 +473,7 @@ func (c *Core) markRead(peer common.Address, out *service.Effects) {
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), maxReceiptIDs)
-		out.To(peer, marshalInner(receiptFrame{Status: Read, IDs: ids[:n]}))
+		out.To(peer, marshalInner(&receiptFrame{Status: Read, IDs: ids[:n]}))
 		ids = ids[n:]
 	}
 }

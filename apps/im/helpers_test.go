@@ -209,7 +209,7 @@ func (r *rawConn) next() (frame, error) {
 			return nil, err
 		}
 		f, err := decodeFrame(b)
-		if _, hello := f.(helloFrame); err != nil || !hello {
+		if _, hello := f.(*helloFrame); err != nil || !hello {
 			return f, err
 		}
 	}

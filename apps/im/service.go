@@ -247,7 +247,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 
 // refuseOversize answers a frame over MaxFrame with ERROR TooLarge.
 func refuseOversize(head []byte, size int) []byte {
-	return marshalInner(errorFrame{ID: requestID(head), Code: CodeTooLarge, Reason: fmt.Sprintf("frame of %d bytes exceeds the limit", size)})
+	return marshalInner(&errorFrame{ID: requestID(head), Code: CodeTooLarge, Reason: fmt.Sprintf("frame of %d bytes exceeds the limit", size)})
 }
 
 // imHost is the node as the runner sees it, with DID documents built

@@ -267,7 +267,7 @@ func (s *Service) JoinCommunity(ctx context.Context, host string, id CommunityID
 	if h == s.self {
 		return Community{}, fmt.Errorf("%w: this node hosts it", ErrRefused)
 	}
-	if err := s.request(ctx, h, cmodFrame{Community: id, ID: newMessageID(), Op: modJoin}); err != nil {
+	if err := s.request(ctx, h, &cmodFrame{Community: id, ID: newMessageID(), Op: modJoin}); err != nil {
 		return Community{}, fmt.Errorf("im: join %s: %w", id, err)
 	}
 	if _, err := s.do(ctx, joinedCmd{host: h, id: id}); err != nil {
@@ -294,7 +294,7 @@ func (s *Service) LeaveCommunity(ctx context.Context, id CommunityID) error {
 	if err != nil {
 		return err
 	}
-	if err := s.request(ctx, c.Host, cmodFrame{Community: id, ID: newMessageID(), Op: modLeave}); err != nil {
+	if err := s.request(ctx, c.Host, &cmodFrame{Community: id, ID: newMessageID(), Op: modLeave}); err != nil {
 		return fmt.Errorf("im: leave %s: %w", id, err)
 	}
 	_, err = s.do(ctx, leftCmd{id: id})
@@ -311,7 +311,7 @@ func (s *Service) PostTo(ctx context.Context, id CommunityID, text string) (Post
 		return Post{}, err
 	}
 	sent := s.node.Time().UnixMicro()
-	f := cpostFrame{Community: id, ID: newMessageID(), Sent: sent, Text: text}
+	f := &cpostFrame{Community: id, ID: newMessageID(), Sent: sent, Text: text}
 	if c.Hosted {
 		return query[Post](s, ctx, localMod{post: f})
 	}
@@ -324,7 +324,7 @@ func (s *Service) PostTo(ctx context.Context, id CommunityID, text string) (Post
 // Ban (owner only) bars a wallet from the community: it can no longer
 // join, post or fetch.
 func (s *Service) Ban(ctx context.Context, id CommunityID, w common.Address) error {
-	_, err := s.do(ctx, localMod{mod: cmodFrame{Community: id, Op: modBan, Target: w}})
+	_, err := s.do(ctx, localMod{mod: &cmodFrame{Community: id, Op: modBan, Target: w}})
 	return err
 }
 
@@ -334,7 +334,7 @@ func (s *Service) DeletePost(ctx context.Context, id CommunityID, post MessageID
 	if err != nil {
 		return err
 	}
-	f := cmodFrame{Community: id, ID: newMessageID(), Op: modDelete, Post: post}
+	f := &cmodFrame{Community: id, ID: newMessageID(), Op: modDelete, Post: post}
 	if c.Hosted {
 		_, err = s.do(ctx, localMod{mod: f})
 		return err
