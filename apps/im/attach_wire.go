@@ -52,7 +52,7 @@ func (a *Attachment) wire(x *codec) {
 	u64(x, &a.Size)
 	x.fixed(a.SHA256[:])
 	u8(x, &a.Type)
-	x.text(&a.Name)
+	rest(x, &a.Name)
 }
 
 func (a Attachment) encode() string {
@@ -64,7 +64,7 @@ func (a Attachment) encode() string {
 func decodeAttachment(s string) (Attachment, error) {
 	var a Attachment
 	x := codec{b: []byte(s), dec: true}
-	if a.wire(&x); x.short || a.Name == "" || len(a.Name) > maxAttachmentName {
+	if a.wire(&x); x.bad || a.Name == "" || len(a.Name) > maxAttachmentName {
 		return Attachment{}, fmt.Errorf("%w: attachment offer of %d bytes", ErrMalformed, len(s))
 	}
 	if a.Size < 0 || a.Size > maxAttachmentSize || a.Type < File || a.Type > Video || !utf8.ValidString(a.Name) {
@@ -90,17 +90,20 @@ type chunkFrame struct {
 	Data   []byte
 }
 
-func (*chunkReqFrame) typ() byte { return typeChunkReq }
-func (*chunkFrame) typ() byte    { return typeChunk }
-
 func (f *chunkReqFrame) wire(x *codec) {
+	x.head(typeChunkReq)
 	x.fixed(f.ID[:])
 	x.fixed(f.SHA256[:])
 	u64(x, &f.Offset)
 	u32(x, &f.Length)
 }
 
-func (f *chunkFrame) wire(x *codec) { x.fixed(f.ID[:]); u64(x, &f.Offset); x.rest(&f.Data) }
+func (f *chunkFrame) wire(x *codec) {
+	x.head(typeChunk)
+	x.fixed(f.ID[:])
+	u64(x, &f.Offset)
+	rest(x, &f.Data)
+}
 
 func (f *chunkReqFrame) check() error {
 	return need(f.Length > 0 && f.Length <= chunkSize, "chunk length")

@@ -65,12 +65,8 @@ type citemFrame struct {
 	Text      string
 }
 
-func (*cmodFrame) typ() byte   { return typeCMod }
-func (*cpostFrame) typ() byte  { return typeCPost }
-func (*cfetchFrame) typ() byte { return typeCFetch }
-func (*citemFrame) typ() byte  { return typeCItem }
-
 func (f *cmodFrame) wire(x *codec) {
+	x.head(typeCMod)
 	x.fixed(f.Community[:])
 	x.fixed(f.ID[:])
 	u8(x, &f.Op)
@@ -79,22 +75,24 @@ func (f *cmodFrame) wire(x *codec) {
 }
 
 func (f *cpostFrame) wire(x *codec) {
+	x.head(typeCPost)
 	x.fixed(f.Community[:])
 	x.fixed(f.ID[:])
 	u64(x, &f.Sent)
-	x.text(&f.Text)
+	rest(x, &f.Text)
 }
 
-func (f *cfetchFrame) wire(x *codec) { x.fixed(f.Community[:]); u64(x, &f.After) }
+func (f *cfetchFrame) wire(x *codec) { x.head(typeCFetch); x.fixed(f.Community[:]); u64(x, &f.After) }
 
 func (f *citemFrame) wire(x *codec) {
+	x.head(typeCItem)
 	x.fixed(f.Community[:])
 	u64(x, &f.Seq)
 	x.fixed(f.ID[:])
 	x.fixed(f.From[:])
 	u64(x, &f.Sent)
 	x.flag(&f.Deleted)
-	x.text(&f.Text)
+	rest(x, &f.Text)
 }
 
 func (f *cmodFrame) check() error {

@@ -235,7 +235,7 @@ func (c *Core) hostPost(now time.Time, from common.Address, f *cpostFrame, out *
 	if seq, err := c.cfg.Store.Get(ckey("I", f.Community, f.ID[:])); err == nil && c.getJSON(ckey("P", f.Community, seq), &p) {
 		return p, nil // a retry
 	}
-	p = Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: microTime(f.Sent)}
+	p = Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: time.UnixMicro(f.Sent)}
 	h.NextSeq++
 	c.putJSON(ckey("C", h.ID), h, out)
 	seq := binary.BigEndian.AppendUint64(nil, p.Seq)
@@ -310,7 +310,7 @@ func (c *Core) memberItem(from common.Address, it *citemFrame, out *service.Effe
 		}
 		return
 	}
-	p := Post{Community: it.Community, Seq: it.Seq, ID: it.ID, From: it.From, Text: it.Text, Sent: microTime(it.Sent), Deleted: it.Deleted}
+	p := Post{Community: it.Community, Seq: it.Seq, ID: it.ID, From: it.From, Text: it.Text, Sent: time.UnixMicro(it.Sent), Deleted: it.Deleted}
 	k := ckey("p", it.Community, binary.BigEndian.AppendUint64(nil, it.Seq))
 	var old Post
 	if c.getJSON(k, &old) && old.Deleted == p.Deleted {

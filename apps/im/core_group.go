@@ -394,7 +394,7 @@ func (c *Core) receiveGroup(now time.Time, from common.Address, f *groupFrame, o
 	if c.msgs[inner.ID] != nil {
 		return nil // a duplicate
 	}
-	m := &Message{ID: inner.ID, From: from, Group: f.Group, Text: inner.Text, Sent: microTime(inner.Sent), Received: now, Status: Delivered}
+	m := &Message{ID: inner.ID, From: from, Group: f.Group, Text: inner.Text, Sent: time.UnixMicro(inner.Sent), Received: now, Status: Delivered}
 	c.msgs[m.ID] = m
 	c.putMsg(m, out)
 	kind := EventMessage

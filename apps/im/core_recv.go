@@ -111,7 +111,7 @@ func (c *Core) receive(now time.Time, w common.Address, f *msgFrame, out *servic
 	}
 	switch f.Kind {
 	case kindText, kindAttachment:
-		m := &Message{ID: f.ID, From: w, To: c.self, Text: f.Text, Sent: microTime(f.Sent), Received: now, Status: Delivered}
+		m := &Message{ID: f.ID, From: w, To: c.self, Text: f.Text, Sent: time.UnixMicro(f.Sent), Received: now, Status: Delivered}
 		if f.Kind == kindAttachment {
 			a, err := decodeAttachment(f.Text)
 			if err != nil {

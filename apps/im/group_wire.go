@@ -54,24 +54,23 @@ type groupMember struct {
 	Role   Role
 }
 
-func (*groupFrame) typ() byte    { return typeGroup }
-func (*groupKeyFrame) typ() byte { return typeGroupKey }
-
 func (f *groupFrame) wire(x *codec) {
+	x.head(typeGroup)
 	x.fixed(f.Group[:])
 	u32(x, &f.Epoch)
 	x.fixed(f.ID[:])
 	x.fixed(f.Nonce[:])
-	x.rest(&f.Sealed)
+	rest(x, &f.Sealed)
 }
 
 func (f *groupKeyFrame) wire(x *codec) {
+	x.head(typeGroupKey)
 	x.fixed(f.ID[:])
 	x.fixed(f.Group[:])
 	u32(x, &f.Epoch)
 	x.fixed(f.Key[:])
 	list(x, &f.Members, maxGroupMembers, func(m *groupMember) { x.fixed(m.Wallet[:]); u8(x, &m.Role) })
-	x.text(&f.Name)
+	rest(x, &f.Name)
 }
 
 // check: a sealed message holds at least its AEAD tag.

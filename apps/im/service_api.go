@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -318,7 +319,7 @@ func (s *Service) PostTo(ctx context.Context, id CommunityID, text string) (Post
 	if err := s.request(ctx, c.Host, f); err != nil {
 		return Post{}, fmt.Errorf("im: post to %s: %w", id, err)
 	}
-	return Post{Community: id, ID: f.ID, From: s.self, Text: text, Sent: microTime(sent)}, nil
+	return Post{Community: id, ID: f.ID, From: s.self, Text: text, Sent: time.UnixMicro(sent)}, nil
 }
 
 // Ban (owner only) bars a wallet from the community: it can no longer

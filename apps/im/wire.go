@@ -3,7 +3,6 @@ package im
 import (
 	"errors"
 	"fmt"
-	"time"
 	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -39,12 +38,11 @@ const (
 	maxReceiptIDs = 1024
 )
 
-// frame is one frame. wire states its body's layout once, field by
-// field in wire order, and the same statement encodes and decodes it
-// (codec); check, if the frame has one, is what a decoded body must
+// frame is one frame. wire states its layout once, type and then field
+// by field in wire order, and the same statement encodes and decodes it
+// (codec); check, if the frame has one, is what a decoded frame must
 // satisfy beyond its layout.
 type frame interface {
-	typ() byte
 	wire(x *codec)
 }
 
@@ -104,36 +102,42 @@ type itemFrame struct {
 type endFrame struct{}
 type dropFrame struct{ Upto uint64 }
 
-func (*helloFrame) typ() byte   { return typeHello }
-func (*msgFrame) typ() byte     { return typeMsg }
-func (*receiptFrame) typ() byte { return typeReceipt }
-func (*errorFrame) typ() byte   { return typeError }
-func (*depositFrame) typ() byte { return typeDeposit }
-func (*storedFrame) typ() byte  { return typeStored }
-func (*fetchFrame) typ() byte   { return typeFetch }
-func (*itemFrame) typ() byte    { return typeItem }
-func (*endFrame) typ() byte     { return typeEnd }
-func (*dropFrame) typ() byte    { return typeDrop }
+func (f *helloFrame) wire(x *codec) { x.head(typeHello); u8(x, &f.Version); x.fixed(f.SealKey[:]) }
 
-func (f *helloFrame) wire(x *codec) { u8(x, &f.Version); x.fixed(f.SealKey[:]) }
 func (f *msgFrame) wire(x *codec) {
+	x.head(typeMsg)
 	x.fixed(f.ID[:])
 	u64(x, &f.Sent)
 	u8(x, &f.Kind)
 	x.fixed(f.Ref[:])
-	x.text(&f.Text)
+	rest(x, &f.Text)
 }
+
 func (f *receiptFrame) wire(x *codec) {
+	x.head(typeReceipt)
 	u8(x, &f.Status)
 	list(x, &f.IDs, maxReceiptIDs, func(id *MessageID) { x.fixed(id[:]) })
 }
-func (f *errorFrame) wire(x *codec)   { x.fixed(f.ID[:]); u8(x, &f.Code); x.text(&f.Reason) }
-func (f *depositFrame) wire(x *codec) { x.fixed(f.To[:]); x.fixed(f.ID[:]); x.rest(&f.Blob) }
-func (f *storedFrame) wire(x *codec)  { x.fixed(f.ID[:]) }
-func (*fetchFrame) wire(*codec)       {}
-func (f *itemFrame) wire(x *codec)    { u64(x, &f.Seq); x.rest(&f.Blob) }
-func (*endFrame) wire(*codec)         {}
-func (f *dropFrame) wire(x *codec)    { u64(x, &f.Upto) }
+
+func (f *errorFrame) wire(x *codec) {
+	x.head(typeError)
+	x.fixed(f.ID[:])
+	u8(x, &f.Code)
+	rest(x, &f.Reason)
+}
+
+func (f *depositFrame) wire(x *codec) {
+	x.head(typeDeposit)
+	x.fixed(f.To[:])
+	x.fixed(f.ID[:])
+	rest(x, &f.Blob)
+}
+
+func (f *storedFrame) wire(x *codec) { x.head(typeStored); x.fixed(f.ID[:]) }
+func (*fetchFrame) wire(x *codec)    { x.head(typeFetch) }
+func (f *itemFrame) wire(x *codec)   { x.head(typeItem); u64(x, &f.Seq); rest(x, &f.Blob) }
+func (*endFrame) wire(x *codec)      { x.head(typeEnd) }
+func (f *dropFrame) wire(x *codec)   { x.head(typeDrop); u64(x, &f.Upto) }
 
 func (f *msgFrame) check() error {
 	if f.Kind == kindAttachment {
@@ -173,7 +177,7 @@ func (f *itemFrame) check() error    { return need(len(f.Blob) > 0, "no blob") }
 // marshalInner is a frame without its length prefix (type and body), as
 // sealed for a mailbox.
 func marshalInner(f frame) []byte {
-	x := codec{b: []byte{f.typ()}}
+	var x codec
 	f.wire(&x)
 	return x.b
 }
@@ -191,9 +195,9 @@ func decodeFrame(b []byte) (frame, error) {
 		return nil, bad("unknown type")
 	}
 	f := mk()
-	x := codec{b: b[1:], dec: true}
+	x := codec{b: b, dec: true}
 	f.wire(&x)
-	if x.short || len(x.b) > 0 {
+	if x.bad || len(x.b) > 0 {
 		return nil, bad("length")
 	}
 	if c, ok := f.(interface{ check() error }); ok {
@@ -211,103 +215,6 @@ func need(ok bool, what string) error {
 	}
 	return errors.New(what)
 }
-
-// codec moves a frame's fields to or from its wire bytes: each frame's
-// wire method calls it once per field, in wire order.
-type codec struct {
-	b     []byte // encoding: the frame so far; decoding: what is left of it
-	dec   bool
-	short bool // decoding ran out of bytes
-}
-
-// take returns the next n bytes to decode, or nil if there are fewer.
-func (x *codec) take(n int) []byte {
-	if len(x.b) < n {
-		x.short, x.b = true, nil
-		return nil
-	}
-	p := x.b[:n]
-	x.b = x.b[n:]
-	return p
-}
-
-// fixed moves a fixed-size field (an ID, a wallet, a key).
-func (x *codec) fixed(p []byte) {
-	if x.dec {
-		copy(p, x.take(len(p)))
-	} else {
-		x.b = append(x.b, p...)
-	}
-}
-
-// number moves the low size bytes of *v, big-endian.
-func (x *codec) number(v *uint64, size int) {
-	if !x.dec {
-		for i := size - 1; i >= 0; i-- {
-			x.b = append(x.b, byte(*v>>(8*i)))
-		}
-		return
-	}
-	*v = 0
-	for _, c := range x.take(size) {
-		*v = *v<<8 | uint64(c)
-	}
-}
-
-// rest moves the bytes to the end of the frame.
-func (x *codec) rest(p *[]byte) {
-	if x.dec {
-		*p, x.b = x.b, nil
-	} else {
-		x.b = append(x.b, *p...)
-	}
-}
-
-// text moves the text to the end of the frame (checks say if it must
-// be UTF-8).
-func (x *codec) text(s *string) {
-	if x.dec {
-		*s, x.b = string(x.b), nil
-	} else {
-		x.b = append(x.b, *s...)
-	}
-}
-
-// flag moves a bool as one byte, 0 or 1.
-func (x *codec) flag(v *bool) {
-	var n uint8
-	if *v {
-		n = 1
-	}
-	u8(x, &n)
-	x.short = x.short || n > 1
-	*v = n == 1
-}
-
-func u8[T ~uint8](x *codec, p *T)            { v := uint64(*p); x.number(&v, 1); *p = T(v) }
-func u16[T ~uint16](x *codec, p *T)          { v := uint64(*p); x.number(&v, 2); *p = T(v) }
-func u32[T ~uint32](x *codec, p *T)          { v := uint64(*p); x.number(&v, 4); *p = T(v) }
-func u64[T ~uint64 | ~int64](x *codec, p *T) { v := uint64(*p); x.number(&v, 8); *p = T(v) }
-
-// list moves a u16 count, then each item; a count over limit does not
-// decode.
-func list[T any](x *codec, s *[]T, limit int, item func(*T)) {
-	n := uint16(len(*s))
-	u16(x, &n)
-	if x.dec {
-		if int(n) > limit {
-			x.short, x.b = true, nil
-			return
-		}
-		*s = make([]T, n)
-	}
-	for i := range *s {
-		item(&(*s)[i])
-	}
-}
-
-// microTime converts wire microseconds to a time.
-func microTime(us int64) time.Time { return time.UnixMicro(us) }
 
 // requestID finds the ID a sender waits on in the first bytes of a
 // frame (type and body) that could not be served, so the ERROR names
