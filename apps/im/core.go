@@ -36,7 +36,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -570,19 +569,4 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 	if f.phase == 0 {
 		out.Wake(f.next)
 	}
-}
-
-// DocumentEntry is the value of the did/svc service entry (type
-// ServiceSealKey) that publishes a wallet's seal key: the key in hex.
-func DocumentEntry(key [32]byte) string { return hex.EncodeToString(key[:]) }
-
-func parseEntry(typ, value string) (k [32]byte, ok bool) {
-	if typ != ServiceSealKey {
-		return k, false
-	}
-	b, err := hex.DecodeString(value)
-	if err != nil || len(b) != 32 {
-		return k, false
-	}
-	return [32]byte(b), true
 }

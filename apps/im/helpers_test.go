@@ -13,6 +13,7 @@ import (
 
 	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -113,7 +114,7 @@ func (tn *testNet) stop(m *member) {
 	m.node = nil
 }
 
-// fakeDirectory is a Directory and KeyDirectory held in memory.
+// fakeDirectory is a Directory held in memory.
 type fakeDirectory struct {
 	mu        sync.Mutex
 	mailboxes map[common.Address]string
@@ -121,26 +122,20 @@ type fakeDirectory struct {
 	noKeys    bool
 }
 
-var _ KeyDirectory = (*fakeDirectory)(nil)
+var _ Directory = (*fakeDirectory)(nil)
 
 func newFakeDirectory() *fakeDirectory {
 	return &fakeDirectory{mailboxes: map[common.Address]string{}, keys: map[common.Address][32]byte{}}
 }
 
-func (d *fakeDirectory) Mailbox(_ context.Context, w common.Address) (string, error) {
+func (d *fakeDirectory) Document(_ context.Context, w common.Address) (*naming.Document, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.mailboxes[w], nil
-}
-
-func (d *fakeDirectory) SealKey(_ context.Context, w common.Address) ([32]byte, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	k, ok := d.keys[w]
-	if !ok || d.noKeys {
-		return k, fmt.Errorf("no key published for %s", w)
+	doc := &naming.Document{Identity: w, Mailbox: d.mailboxes[w]}
+	if k, ok := d.keys[w]; ok && !d.noKeys {
+		doc.Services = []naming.Service{{Type: ServiceSealKey, Endpoint: DocumentEntry(k)}}
 	}
-	return k, nil
+	return doc, nil
 }
 
 func (d *fakeDirectory) setMailbox(w common.Address, host string) {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -275,7 +275,9 @@ func TestSendErrors(t *testing.T) {
 // nilDirectory knows no mailbox.
 type nilDirectory struct{}
 
-func (nilDirectory) Mailbox(context.Context, common.Address) (string, error) { return "", nil }
+func (nilDirectory) Document(_ context.Context, w common.Address) (*naming.Document, error) {
+	return &naming.Document{Identity: w}, nil
+}
 
 // TestRawWire speaks the protocol by hand: a malformed frame and an
 // oversized one are answered with ERROR frames and the connection goes

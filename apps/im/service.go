@@ -21,33 +21,6 @@ import (
 // Port is the well-known TCP port of the IM service on every node.
 const Port = 5222
 
-// Directory is what the service needs from naming: where a wallet keeps
-// its mailbox. The naming layer reads it from the wallet's DID document.
-type Directory interface {
-	// Mailbox returns the host ("name" or "0x…" wallet, as stack.Node.Dial
-	// accepts) of wallet's mailbox node, or "" if it has none.
-	Mailbox(ctx context.Context, wallet common.Address) (string, error)
-}
-
-// DirectoryFunc adapts a function to a Directory.
-type DirectoryFunc func(ctx context.Context, wallet common.Address) (string, error)
-
-// Mailbox calls f.
-func (f DirectoryFunc) Mailbox(ctx context.Context, wallet common.Address) (string, error) {
-	return f(ctx, wallet)
-}
-
-var _ Directory = DirectoryFunc(nil)
-
-// KeyDirectory is an optional extension of Directory: the X25519 key a
-// wallet publishes (Service.SealKey) so that senders who never spoke
-// with it can seal messages for its mailbox. Without it, a sender seals
-// only to wallets whose key it learned from a direct connection (the
-// HELLO frame, authenticated by the node's Noise session).
-type KeyDirectory interface {
-	SealKey(ctx context.Context, wallet common.Address) ([32]byte, error)
-}
-
 // Config configures a Service. Zero values mean the documented defaults.
 type Config struct {
 	// Node is the node the service runs on (Up, or brought up by Open).
@@ -55,8 +28,9 @@ type Config struct {
 	// Dir is the store directory (pebble). Empty means an in-memory
 	// store, lost on Close.
 	Dir string
-	// Directory finds a wallet's mailbox node; nil means no offline
-	// delivery (and no fetching from a mailbox).
+	// Directory reads wallets' DID documents (mailbox, seal key); nil
+	// means the node's (Node.Document, from its Names: a node without
+	// Names has no offline delivery).
 	Directory Directory
 	// Mailbox makes this node keep sealed messages for other wallets.
 	Mailbox bool
@@ -218,7 +192,11 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	sctx, stop := context.WithCancel(context.Background())
 	s := &Service{cfg: cfg, node: cfg.Node, self: cfg.Node.Addr(), log: log.With("svc", "im"), store: st, core: core,
 		ctx: sctx, stop: stop, subs: make(map[chan Event]struct{})}
-	s.r, err = runner.Start(runner.Config{Host: imHost{Node: cfg.Node, dir: cfg.Directory}, Core: newAdapter(core, s.log),
+	host := imHost{Node: cfg.Node, dir: cfg.Directory}
+	if host.dir == nil {
+		host.dir = cfg.Node
+	}
+	s.r, err = runner.Start(runner.Config{Host: host, Core: newAdapter(core, s.log),
 		Store: st, Port: Port, MaxFrame: cfg.MaxFrame, DialTimeout: cfg.DialTimeout, Refuse: refuseOversize,
 		OnEvent: func(e any) { s.emit(e.(Event)) }, Logger: s.log})
 	if err != nil {
@@ -237,10 +215,8 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	s.wg.Add(2)
 	go s.callLoop()
 	go s.callTicker()
-	if cfg.Directory != nil {
-		if _, err := s.Fetch(ctx); err != nil {
-			s.log.Warn("mailbox fetch on open", "err", err)
-		}
+	if _, err := s.Fetch(ctx); err != nil {
+		s.log.Warn("mailbox fetch on open", "err", err)
 	}
 	return s, nil
 }
@@ -250,42 +226,32 @@ func refuseOversize(head []byte, size int) []byte {
 	return marshalInner(&errorFrame{ID: requestID(head), Code: CodeTooLarge, Reason: fmt.Sprintf("frame of %d bytes exceeds the limit", size)})
 }
 
-// imHost is the node as the runner sees it, with DID documents built
-// from the Directory (mailbox and seal key).
+// imHost is the node as the runner sees it, with DID documents from
+// the Directory and a mailbox given by name resolved to its wallet.
 type imHost struct {
 	*stack.Node
 	dir Directory
 }
 
 func (h imHost) Document(ctx context.Context, w common.Address) (*naming.Document, error) {
-	if h.dir == nil {
-		return nil, errors.New("im: no directory")
+	doc, err := h.dir.Document(ctx, w)
+	if err != nil || doc == nil || doc.Mailbox == "" || common.IsHexAddress(doc.Mailbox) {
+		return doc, err
 	}
-	box, err := h.dir.Mailbox(ctx, w)
+	box, err := h.Node.Lookup(ctx, doc.Mailbox)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("im: mailbox %q of %s: %w", doc.Mailbox, w, err)
 	}
-	doc := &naming.Document{Identity: w, Mailbox: box}
-	if box != "" && !common.IsHexAddress(box) {
-		a, err := h.Node.Lookup(ctx, box)
-		if err != nil {
-			return nil, fmt.Errorf("im: mailbox %q of %s: %w", box, w, err)
-		}
-		doc.Mailbox = a.Hex()
-	}
-	if kd, ok := h.dir.(KeyDirectory); ok {
-		if k, err := kd.SealKey(ctx, w); err == nil {
-			doc.Services = append(doc.Services, naming.Service{Type: ServiceSealKey, Endpoint: DocumentEntry(k)})
-		}
-	}
-	return doc, nil
+	cp := *doc
+	cp.Mailbox = box.Hex()
+	return &cp, nil
 }
 
 // Self returns the wallet the service sends as.
 func (s *Service) Self() common.Address { return s.self }
 
 // SealKey returns the X25519 public key senders seal mailbox messages
-// to; the wallet publishes it (KeyDirectory reads it back).
+// to; the wallet publishes it (Publish) in its DID document.
 func (s *Service) SealKey() [32]byte { return s.core.SealKey() }
 
 // Close stops the service: listener, connections, goroutines, store,

@@ -115,9 +115,6 @@ func (s *Service) MarkRead(ctx context.Context, peer common.Address) error {
 // delete it; it returns how many items it applied. Open calls it once,
 // and it runs every FetchInterval.
 func (s *Service) Fetch(ctx context.Context) (int, error) {
-	if s.cfg.Directory == nil {
-		return 0, nil
-	}
 	_, notes, err := s.wait(ctx, FetchCmd{}, nil)
 	n := notes[fetchKey]
 	return n.N, errors.Join(err, n.Err)
