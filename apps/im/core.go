@@ -147,7 +147,7 @@ type (
 type Core struct {
 	cfg  CoreConfig
 	self common.Address
-	keys sealKeys
+	keys seal.Keys
 	rate *limiter
 
 	msgs     map[MessageID]*Message // every message, sent and received

@@ -165,10 +165,6 @@ func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *ser
 	case *cmodFrame:
 		c.answer(w, f.ID, c.hostMod(now, w, f, out), out)
 	case *cpostFrame:
-		if !c.rate.allow(w, now) {
-			out.To(w, marshalInner(&errorFrame{ID: f.ID, Code: CodeRateLimited, Reason: "slow down"}))
-			return
-		}
 		_, err := c.hostPost(now, w, f, out)
 		c.answer(w, f.ID, err, out)
 	case *cfetchFrame:

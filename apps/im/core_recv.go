@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -16,6 +17,15 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 		out.To(w, marshalInner(&errorFrame{ID: requestID(b), Code: CodeMalformed, Reason: err.Error()}))
 		return
 	}
+	// The per-sender limit: a message new here, a deposit or a post
+	// costs a token; over the limit the answer is ERROR RateLimited.
+	switch f.(type) {
+	case *msgFrame, *groupFrame, *depositFrame, *cpostFrame:
+		if id := requestID(b); c.msgs[id] == nil && !c.rate.allow(w, now) {
+			out.To(w, marshalInner(&errorFrame{ID: id, Code: CodeRateLimited, Reason: "slow down"}))
+			return
+		}
+	}
 	switch f := f.(type) {
 	case *helloFrame:
 		if f.Version == protocolVersion {
@@ -24,12 +34,7 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 			}
 		}
 	case *msgFrame, *groupFrame, *groupKeyFrame:
-		id := frameID(f)
-		if _, limited := f.(*groupKeyFrame); !limited && c.msgs[id] == nil && !c.rate.allow(w, now) {
-			out.To(w, marshalInner(&errorFrame{ID: id, Code: CodeRateLimited, Reason: "slow down"}))
-			return
-		}
-		c.answer(w, id, c.apply(now, w, f, out), out)
+		c.answer(w, requestID(b), c.apply(now, w, f, out), out)
 	case *receiptFrame:
 		c.delivered(now, w, f, out)
 	case *errorFrame:
@@ -37,15 +42,11 @@ func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Eff
 	case *storedFrame:
 		c.stored(now, f.ID, out)
 	case *depositFrame:
-		if !c.rate.allow(w, now) {
-			out.To(w, marshalInner(&errorFrame{ID: f.ID, Code: CodeRateLimited, Reason: "slow down"}))
-			return
-		}
 		if err := c.keep(w, f, out); err != nil {
-			out.To(w, marshalInner(&errorFrame{ID: f.ID, Code: codeOf(err), Reason: err.Error()}))
-			return
+			c.answer(w, f.ID, err, out)
+		} else {
+			out.To(w, marshalInner(&storedFrame{ID: f.ID}))
 		}
-		out.To(w, marshalInner(&storedFrame{ID: f.ID}))
 	case *fetchFrame:
 		items := c.kept[w]
 		for _, it := range items[:min(len(items), fetchBatch)] {
@@ -219,18 +220,6 @@ func (c *Core) hungUp(now time.Time, w common.Address, out *service.Effects) {
 	c.dlLost(w, out)
 }
 
-func frameID(f frame) MessageID {
-	switch f := f.(type) {
-	case *groupFrame:
-		return f.ID
-	case *groupKeyFrame:
-		return f.ID
-	case *msgFrame:
-		return f.ID
-	}
-	return MessageID{}
-}
-
 // --- the mailbox side ---
 
 // keep stores a deposit from by for its recipient.
@@ -315,40 +304,35 @@ func (c *Core) applyItem(now time.Time, it *itemFrame, out *service.Effects) {
 	if f.stalled || it.Seq <= f.applied {
 		return
 	}
-	from, key, inner, err := unseal(it.Blob, c.keys)
-	if err == nil {
-		p := c.peer(from)
-		if p.key == nil && p.doc == 2 && f.stallOn == from {
-			err = fmt.Errorf("%w: %s publishes no seal key", ErrBadSeal, from)
-		} else if p.key == nil {
-			// Its sender's key is not known yet: ask, and stop here
-			// until it is (the items stay in the mailbox; the next
-			// fetch comes after a backoff, or when the key does).
-			f.stalled, f.stallOn = true, from
-			if p.doc != 1 {
-				p.doc = 1
-				out.Lookup = append(out.Lookup, from)
-			}
-			return
+	from, key, inner, opened := seal.Open(it.Blob, c.keys)
+	var p *corePeer
+	if opened {
+		p = c.peer(from)
+	}
+	if opened && p.key == nil && (p.doc != 2 || f.stallOn != from) {
+		// Its sender's key is not known yet: ask, and stop here until
+		// it is (the items stay in the mailbox; the next fetch comes
+		// after a backoff, or when the key does).
+		f.stalled, f.stallOn = true, from
+		if p.doc != 1 {
+			p.doc = 1
+			out.Lookup = append(out.Lookup, from)
 		}
-		if err == nil && *p.key != key {
-			err = fmt.Errorf("%w: sender key of %s does not match", ErrBadSeal, from)
-		}
+		return
 	}
 	f.applied = it.Seq
 	f.total++
-	var fr frame
-	if err == nil {
-		fr, err = decodeFrame(inner)
-	}
-	if err != nil {
+	// Refused: an item that does not open, or whose sender publishes no
+	// seal key or another than the item's.
+	fr, err := decodeFrame(inner)
+	if !opened || p.key == nil || *p.key != key || err != nil {
 		out.Emit(Event{Kind: EventRefusedItem, Peer: from})
 		return
 	}
 	switch fr := fr.(type) {
 	case *msgFrame, *groupFrame, *groupKeyFrame:
 		if c.apply(now, from, fr, out) == nil {
-			out.To(from, marshalInner(&receiptFrame{Status: Delivered, IDs: []MessageID{frameID(fr)}}))
+			out.To(from, marshalInner(&receiptFrame{Status: Delivered, IDs: []MessageID{requestID(inner)}}))
 		}
 	case *receiptFrame:
 		c.delivered(now, from, fr, out)

@@ -153,7 +153,7 @@ func TestGroupKeyAuthority(t *testing.T) {
 		rc := dialRaw(t, ctx, mallory, bob)
 		rc.send(f)
 		a, err := rc.next()
-		if ef, ok := a.(*errorFrame); err != nil || !ok || ef.ID != frameID(f) || !strings.Contains(ef.Reason, why) {
+		if ef, ok := a.(*errorFrame); err != nil || !ok || ef.ID != requestID(marshalInner(f)) || !strings.Contains(ef.Reason, why) {
 			t.Fatalf("answer %#v, %v; want an ERROR: %s", a, err, why)
 		}
 	}

@@ -2,6 +2,7 @@ package im
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/internal/apptest"
+	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/link/mem"
 	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
@@ -229,4 +231,22 @@ func groupOf(t testing.TB, s *Service, id GroupID) *groupState {
 		t.Fatalf("group %s: %v", id, err)
 	}
 	return g
+}
+
+// sealKeys is a wallet's seal key pair.
+type sealKeys = seal.Keys
+
+// sealFor seals an inner frame (type and body) for recipient, as a
+// sender depositing at its mailbox does.
+func sealFor(frame []byte, from common.Address, sender sealKeys, recipient *[32]byte) ([]byte, error) {
+	return seal.Seal(rand.Reader, frame, from, sender, recipient)
+}
+
+// unseal opens a blob sealed to me, as the recipient's core does.
+func unseal(blob []byte, me sealKeys) (from common.Address, senderKey [32]byte, frame []byte, err error) {
+	from, senderKey, frame, ok := seal.Open(blob, me)
+	if !ok {
+		return from, senderKey, nil, ErrBadSeal
+	}
+	return from, senderKey, frame, nil
 }
