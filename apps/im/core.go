@@ -42,6 +42,7 @@ import (
 	"maps"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/apps/service"
@@ -424,9 +425,15 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 		}
 		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, cmd.Text, nil, out)
 	case EditCmd:
-		out.Result, out.Err = c.edit(now, cmd, out)
+		if out.Err = checkText(cmd.Text, c.cfg.MaxText); out.Err == nil {
+			out.Result, out.Err = c.change(now, cmd.Peer, cmd.ID, kindEdit, cmd.Text, out)
+		}
 	case ReactCmd:
-		out.Result, out.Err = c.react(now, cmd, out)
+		if len(cmd.Reaction) > 64 || !utf8.ValidString(cmd.Reaction) {
+			out.Err = fmt.Errorf("%w: reaction of %d bytes, limit 64", ErrTooLarge, len(cmd.Reaction))
+		} else {
+			out.Result, out.Err = c.change(now, cmd.Peer, cmd.ID, kindReaction, cmd.Reaction, out)
+		}
 	case ReadCmd:
 		c.markRead(cmd.Peer, out)
 	case ConsentCmd:

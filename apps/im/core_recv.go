@@ -138,34 +138,19 @@ func (c *Core) receive(now time.Time, w common.Address, f *msgFrame, out *servic
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrRefused, err)
 		}
-		kind := EventReaction
-		if f.Kind == kindEdit {
-			if m.From != w {
-				return fmt.Errorf("%w: only its sender edits a message", ErrRefused)
-			}
-			m.Text, m.Edited, kind = f.Text, true, EventEdit
-		} else {
-			react(m, w, f.Text)
+		if err := changeMsg(m, w, f.Kind, f.Text); err != nil {
+			return err
 		}
 		c.putMsg(m, out)
-		if p.consent == Allowed || p.consent == Unknown {
+		if kind := EventReaction; p.consent == Allowed || p.consent == Unknown {
+			if f.Kind == kindEdit {
+				kind = EventEdit
+			}
 			out.Emit(Event{Kind: kind, Message: *m, Peer: w})
 		}
 		return nil
 	}
 	return fmt.Errorf("%w: kind %d", ErrMalformed, f.Kind)
-}
-
-// react sets (or, with empty text, removes) who's reaction on m.
-func react(m *Message, who common.Address, text string) {
-	if text == "" {
-		delete(m.Reactions, who)
-		return
-	}
-	if m.Reactions == nil {
-		m.Reactions = make(map[common.Address]string)
-	}
-	m.Reactions[who] = text
 }
 
 // endWait is what an END from a peer answers.

@@ -125,41 +125,38 @@ func outFrame(m *Message) *msgFrame {
 	return f
 }
 
-// edit replaces the text of a message this wallet sent, and tells the peer.
-func (c *Core) edit(now time.Time, cmd EditCmd, out *service.Effects) (Message, error) {
-	if err := checkText(cmd.Text, c.cfg.MaxText); err != nil {
-		return Message{}, err
-	}
-	m, err := c.conversation(cmd.Peer, cmd.ID)
+// change edits (kindEdit) or reacts to (kindReaction) message ref of
+// the conversation with peer, and tells the peer.
+func (c *Core) change(now time.Time, peer common.Address, ref MessageID, kind byte, text string, out *service.Effects) (Message, error) {
+	m, err := c.conversation(peer, ref)
 	if err != nil {
 		return Message{}, err
 	}
-	if m.From != c.self {
-		return *m, fmt.Errorf("%w: only its sender edits a message", ErrRefused)
+	if err := changeMsg(m, c.self, kind, text); err != nil {
+		return *m, err
 	}
-	m.Text, m.Edited = cmd.Text, true
 	c.putMsg(m, out)
-	sent := c.nextSent(now)
-	id := c.newID()
-	c.enqueue(now, cmd.Peer, id, sent, marshalInner(&msgFrame{ID: id, Sent: sent, Kind: kindEdit, Ref: cmd.ID, Text: cmd.Text}), false, out)
+	sent, id := c.nextSent(now), c.newID()
+	c.enqueue(now, peer, id, sent, marshalInner(&msgFrame{ID: id, Sent: sent, Kind: kind, Ref: ref, Text: text}), false, out)
 	return *m, nil
 }
 
-// react sets this wallet's reaction to a message, and tells the peer.
-func (c *Core) react(now time.Time, cmd ReactCmd, out *service.Effects) (Message, error) {
-	if len(cmd.Reaction) > 64 || !utf8.ValidString(cmd.Reaction) {
-		return Message{}, fmt.Errorf("%w: reaction of %d bytes, limit 64", ErrTooLarge, len(cmd.Reaction))
+// changeMsg edits m as who (its sender only), or sets (empty text:
+// removes) who's reaction to it.
+func changeMsg(m *Message, who common.Address, kind byte, text string) error {
+	switch {
+	case kind == kindEdit && m.From != who:
+		return fmt.Errorf("%w: only its sender edits a message", ErrRefused)
+	case kind == kindEdit:
+		m.Text, m.Edited = text, true
+	case text == "":
+		delete(m.Reactions, who)
+	case m.Reactions == nil:
+		m.Reactions = map[common.Address]string{who: text}
+	default:
+		m.Reactions[who] = text
 	}
-	m, err := c.conversation(cmd.Peer, cmd.ID)
-	if err != nil {
-		return Message{}, err
-	}
-	react(m, c.self, cmd.Reaction)
-	c.putMsg(m, out)
-	sent := c.nextSent(now)
-	id := c.newID()
-	c.enqueue(now, cmd.Peer, id, sent, marshalInner(&msgFrame{ID: id, Sent: sent, Kind: kindReaction, Ref: cmd.ID, Text: cmd.Reaction}), false, out)
-	return *m, nil
+	return nil
 }
 
 // conversation finds message id of the 1:1 conversation with peer.

@@ -148,11 +148,11 @@ type Service struct {
 	calls calls
 	ctx   context.Context // ends on Close
 	stop  context.CancelFunc
-	wg    sync.WaitGroup // the goroutines of calls and subscriptions
+	wg    sync.WaitGroup // the goroutines of calls
 
 	mu     sync.Mutex // guards the fields below
 	closed bool
-	subs   map[chan Event]struct{}
+	subs   map[chan Event]func() bool // each stops its context.AfterFunc
 }
 
 // Open starts the IM service on cfg.Node: it opens the store, listens
@@ -191,7 +191,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	sctx, stop := context.WithCancel(context.Background())
 	s := &Service{cfg: cfg, node: cfg.Node, self: cfg.Node.Addr(), log: log.With("svc", "im"), store: st, core: core,
-		ctx: sctx, stop: stop, subs: make(map[chan Event]struct{})}
+		ctx: sctx, stop: stop, subs: make(map[chan Event]func() bool)}
 	host := imHost{Node: cfg.Node, dir: cfg.Directory}
 	if host.dir == nil {
 		host.dir = cfg.Node
@@ -269,7 +269,8 @@ func (s *Service) Close() error {
 	s.calls.pc.Close()
 	s.wg.Wait()
 	s.mu.Lock()
-	for ch := range s.subs {
+	for ch, stop := range s.subs {
+		stop()
 		close(ch)
 		delete(s.subs, ch)
 	}
@@ -291,28 +292,19 @@ func (s *Service) isClosed() bool {
 func (s *Service) Subscribe(ctx context.Context) <-chan Event {
 	ch := make(chan Event, 256)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
-		s.mu.Unlock()
 		close(ch)
 		return ch
 	}
-	s.subs[ch] = struct{}{}
-	s.mu.Unlock()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		select {
-		case <-ctx.Done():
-		case <-s.ctx.Done():
-			return // Close closes it
-		}
+	s.subs[ch] = context.AfterFunc(ctx, func() {
 		s.mu.Lock()
+		defer s.mu.Unlock()
 		if _, ok := s.subs[ch]; ok {
 			delete(s.subs, ch)
 			close(ch)
 		}
-		s.mu.Unlock()
-	}()
+	})
 	return ch
 }
 
