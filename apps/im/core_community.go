@@ -215,8 +215,8 @@ func (c *Core) hostMod(now time.Time, from common.Address, f *cmodFrame, out *se
 
 // hostPost numbers, stores and pushes a post from a member.
 func (c *Core) hostPost(now time.Time, from common.Address, f *cpostFrame, out *service.Effects) (Post, error) {
-	if len(f.Text) > c.cfg.MaxText || f.Text == "" {
-		return Post{}, fmt.Errorf("%w: text of %d bytes, limit %d", ErrTooLarge, len(f.Text), c.cfg.MaxText)
+	if err := checkText(f.Text, c.cfg.MaxText); err != nil {
+		return Post{}, err
 	}
 	h := c.hosted(f.Community)
 	switch {

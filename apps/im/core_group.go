@@ -388,8 +388,8 @@ func (c *Core) receiveGroup(now time.Time, from common.Address, f *groupFrame, o
 	default:
 		return fmt.Errorf("%w: group messages carry text only", ErrRefused)
 	}
-	if len(inner.Text) > c.cfg.MaxText {
-		return fmt.Errorf("%w: text of %d bytes, limit %d", ErrTooLarge, len(inner.Text), c.cfg.MaxText)
+	if err := checkText(inner.Text, c.cfg.MaxText); err != nil {
+		return err
 	}
 	if c.msgs[inner.ID] != nil {
 		return nil // a duplicate
