@@ -98,8 +98,8 @@ func TestAttachmentResumeAndIntegrity(t *testing.T) {
 
 	// Carol was never offered the file.
 	sc := dialRaw(t, ctx, carol, alice)
-	sc.send(chunkReqFrame{ID: newMessageID(), SHA256: m.Attachment.SHA256, Length: 10})
-	if f, err := sc.next(); err != nil || f.(errorFrame).Code != CodeRefused {
+	sc.send(&chunkReqFrame{ID: newMessageID(), SHA256: m.Attachment.SHA256, Length: 10})
+	if f, err := sc.next(); err != nil || f.(*errorFrame).Code != CodeRefused {
 		t.Fatalf("carol's chunk request answered %#v, %v", f, err)
 	}
 }

@@ -1,7 +1,6 @@
 package im
 
 import (
-	"encoding/binary"
 	"fmt"
 	"unicode/utf8"
 )
@@ -48,20 +47,26 @@ type Attachment struct {
 	Path string `json:",omitempty"`
 }
 
+// wire is the layout of an offer (kindAttachment's text).
+func (a *Attachment) wire(x *codec) {
+	u64(x, &a.Size)
+	x.fixed(a.SHA256[:])
+	u8(x, &a.Type)
+	rest(x, &a.Name)
+}
+
 func (a Attachment) encode() string {
-	b := binary.BigEndian.AppendUint64(nil, uint64(a.Size))
-	b = append(b, a.SHA256[:]...)
-	b = append(b, byte(a.Type))
-	return string(append(b, a.Name...))
+	var x codec
+	a.wire(&x)
+	return string(x.b)
 }
 
 func decodeAttachment(s string) (Attachment, error) {
-	b := []byte(s)
-	if len(b) < 8+32+1+1 || len(b) > 8+32+1+maxAttachmentName {
-		return Attachment{}, fmt.Errorf("%w: attachment offer of %d bytes", ErrMalformed, len(b))
+	var a Attachment
+	x := codec{b: []byte(s), dec: true}
+	if a.wire(&x); x.bad || a.Name == "" || len(a.Name) > maxAttachmentName {
+		return Attachment{}, fmt.Errorf("%w: attachment offer of %d bytes", ErrMalformed, len(s))
 	}
-	a := Attachment{Size: int64(binary.BigEndian.Uint64(b)), Type: AttachmentType(b[40]), Name: string(b[41:])}
-	copy(a.SHA256[:], b[8:40])
 	if a.Size < 0 || a.Size > maxAttachmentSize || a.Type < File || a.Type > Video || !utf8.ValidString(a.Name) {
 		return Attachment{}, fmt.Errorf("%w: attachment offer", ErrMalformed)
 	}
@@ -85,42 +90,22 @@ type chunkFrame struct {
 	Data   []byte
 }
 
-func (chunkReqFrame) typ() byte { return typeChunkReq }
-func (chunkFrame) typ() byte    { return typeChunk }
-
-func (f chunkReqFrame) appendBody(b []byte) []byte {
-	b = append(b, f.ID[:]...)
-	b = append(b, f.SHA256[:]...)
-	b = binary.BigEndian.AppendUint64(b, f.Offset)
-	return binary.BigEndian.AppendUint32(b, f.Length)
+func (f *chunkReqFrame) wire(x *codec) {
+	x.head(typeChunkReq)
+	x.fixed(f.ID[:])
+	x.fixed(f.SHA256[:])
+	u64(x, &f.Offset)
+	u32(x, &f.Length)
 }
 
-func (f chunkFrame) appendBody(b []byte) []byte {
-	b = append(b, f.ID[:]...)
-	b = binary.BigEndian.AppendUint64(b, f.Offset)
-	return append(b, f.Data...)
+func (f *chunkFrame) wire(x *codec) {
+	x.head(typeChunk)
+	x.fixed(f.ID[:])
+	u64(x, &f.Offset)
+	rest(x, &f.Data)
 }
 
-func decodeAttachFrame(typ byte, body []byte) (frame, error) {
-	switch typ {
-	case typeChunkReq:
-		if len(body) != 16+32+8+4 {
-			return nil, fmt.Errorf("%w: chunk request of %d bytes", ErrMalformed, len(body))
-		}
-		f := chunkReqFrame{Offset: binary.BigEndian.Uint64(body[48:56]), Length: binary.BigEndian.Uint32(body[56:60])}
-		copy(f.ID[:], body)
-		copy(f.SHA256[:], body[16:48])
-		if f.Length == 0 || f.Length > chunkSize {
-			return nil, fmt.Errorf("%w: chunk length %d", ErrMalformed, f.Length)
-		}
-		return f, nil
-	case typeChunk:
-		if len(body) < 24 || len(body) > 24+chunkSize {
-			return nil, fmt.Errorf("%w: chunk of %d bytes", ErrMalformed, len(body))
-		}
-		f := chunkFrame{Offset: binary.BigEndian.Uint64(body[16:24]), Data: body[24:]}
-		copy(f.ID[:], body)
-		return f, nil
-	}
-	return nil, fmt.Errorf("%w: type 0x%02x", ErrMalformed, typ)
+func (f *chunkReqFrame) check() error {
+	return need(f.Length > 0 && f.Length <= chunkSize, "chunk length")
 }
+func (f *chunkFrame) check() error { return need(len(f.Data) <= chunkSize, "chunk too long") }

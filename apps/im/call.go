@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -88,19 +87,16 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 	if err != nil {
 		return CallStats{}, fmt.Errorf("im: call %s: %w", w, err)
 	}
-	defer c.Close()
 	var id [8]byte
 	rand.Read(id[:])
 	st := CallStats{Peer: w, Call: binary.BigEndian.Uint64(id[:])}
 
-	var (
-		mu     sync.Mutex // guards rtts and report
-		rtts   []time.Duration
-		report *callReport
-	)
-	reported := make(chan struct{})
+	// The reader takes ECHOs and the REPORT until the conn closes; rtts
+	// is its own until readerDone.
+	var rtts []time.Duration
+	reports := make(chan callReport, 1)
 	readerDone := make(chan struct{})
-	go func() { // reads ECHO and REPORT until the conn closes
+	go func() {
 		defer close(readerDone)
 		buf := make([]byte, 2048)
 		for {
@@ -109,21 +105,16 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 				return
 			}
 			p, err := decodeCallPacket(buf[:n])
-			if err != nil || p.Call != st.Call {
-				continue
-			}
-			mu.Lock()
-			switch p.Type {
-			case pktEcho:
+			switch {
+			case err != nil || p.Call != st.Call:
+			case p.Type == pktEcho:
 				rtts = append(rtts, time.Since(time.UnixMicro(p.Sent)))
-			case pktReport:
-				if report == nil {
-					r := p.Report
-					report = &r
-					close(reported)
+			case p.Type == pktReport:
+				select {
+				case reports <- p.Report:
+				default: // a repeat
 				}
 			}
-			mu.Unlock()
 		}
 	}()
 	defer func() { c.Close(); <-readerDone }()
@@ -164,10 +155,12 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	c.Write(bye)
+	var report *callReport
 wait:
 	for {
 		select {
-		case <-reported:
+		case r := <-reports:
+			report = &r
 			break wait
 		case <-tick.C:
 			c.Write(bye)
@@ -177,8 +170,8 @@ wait:
 			break wait
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	c.Close()
+	<-readerDone
 	if report != nil {
 		st.Reported = true
 		st.Received, st.Lost, st.Late, st.Duplicates = uint64(report.Received), uint64(report.Lost), uint64(report.Late), uint64(report.Duplicates)

@@ -119,7 +119,6 @@ func (j *jitterBuffer) advance() {
 type callSession struct {
 	peer  common.Address
 	call  uint64
-	from  net.Addr
 	buf   *jitterBuffer
 	sink  io.WriteCloser
 	bytes int64
@@ -232,7 +231,7 @@ func (s *Service) callPacket(from *stack.Addr, p callPacket, now time.Time) {
 			default:
 			}
 		}
-		cs.from, cs.last = from, now
+		cs.last = now
 		cs.buf.arrive(now, p.Seq, p.Sent, p.Payload)
 		if p.Seq%4 == 0 {
 			s.calls.pc.WriteTo(callPacket{Type: pktEcho, Call: p.Call, Seq: p.Seq, Sent: p.Sent}.append(nil), from)
@@ -241,7 +240,6 @@ func (s *Service) callPacket(from *stack.Addr, p callPacket, now time.Time) {
 		if cs == nil {
 			return
 		}
-		cs.from = from
 		rep := s.endCall(cs, p.Seq, true)
 		delete(s.calls.sessions, p.Call)
 		s.calls.pc.WriteTo(callPacket{Type: pktReport, Call: p.Call, Report: rep}.append(nil), from)

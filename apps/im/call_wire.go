@@ -1,7 +1,6 @@
 package im
 
 import (
-	"encoding/binary"
 	"fmt"
 )
 
@@ -39,58 +38,40 @@ type callReport struct {
 	JitterMicros                     uint32
 }
 
-func (p callPacket) append(b []byte) []byte {
-	b = append(b, p.Type)
-	b = binary.BigEndian.AppendUint64(b, p.Call)
+// wire is the layout of each type of packet (see codec.go).
+func (p *callPacket) wire(x *codec) {
+	u8(x, &p.Type)
+	u64(x, &p.Call)
 	switch p.Type {
 	case pktMedia, pktEcho:
-		b = binary.BigEndian.AppendUint32(b, p.Seq)
-		b = binary.BigEndian.AppendUint64(b, uint64(p.Sent))
+		u32(x, &p.Seq)
+		u64(x, &p.Sent)
 		if p.Type == pktMedia {
-			b = append(b, p.Payload...)
+			rest(x, &p.Payload)
 		}
 	case pktBye:
-		b = binary.BigEndian.AppendUint32(b, p.Seq)
+		u32(x, &p.Seq)
 	case pktReport:
-		r := p.Report
-		for _, v := range []uint32{r.Received, r.Lost, r.Late, r.Duplicates, r.JitterMicros} {
-			b = binary.BigEndian.AppendUint32(b, v)
+		r := &p.Report
+		for _, v := range []*uint32{&r.Received, &r.Lost, &r.Late, &r.Duplicates, &r.JitterMicros} {
+			u32(x, v)
 		}
+	default:
+		x.bad = true
 	}
-	return b
+}
+
+func (p callPacket) append(b []byte) []byte {
+	x := codec{b: b}
+	p.wire(&x)
+	return x.b
 }
 
 func decodeCallPacket(b []byte) (callPacket, error) {
-	if len(b) < 9 {
+	var p callPacket
+	x := codec{b: b, dec: true}
+	if p.wire(&x); x.bad || len(x.b) > 0 || len(p.Payload) > maxCallPayload {
 		return callPacket{}, fmt.Errorf("%w: call packet of %d bytes", ErrMalformed, len(b))
-	}
-	p := callPacket{Type: b[0], Call: binary.BigEndian.Uint64(b[1:9])}
-	rest := b[9:]
-	switch p.Type {
-	case pktMedia, pktEcho:
-		if len(rest) < 12 || p.Type == pktEcho && len(rest) != 12 || len(rest)-12 > maxCallPayload {
-			return callPacket{}, fmt.Errorf("%w: call media/echo of %d bytes", ErrMalformed, len(b))
-		}
-		p.Seq = binary.BigEndian.Uint32(rest)
-		p.Sent = int64(binary.BigEndian.Uint64(rest[4:12]))
-		if p.Type == pktMedia {
-			p.Payload = rest[12:]
-		}
-	case pktBye:
-		if len(rest) != 4 {
-			return callPacket{}, fmt.Errorf("%w: call bye of %d bytes", ErrMalformed, len(b))
-		}
-		p.Seq = binary.BigEndian.Uint32(rest)
-	case pktReport:
-		if len(rest) != 20 {
-			return callPacket{}, fmt.Errorf("%w: call report of %d bytes", ErrMalformed, len(b))
-		}
-		r := &p.Report
-		for i, v := range []*uint32{&r.Received, &r.Lost, &r.Late, &r.Duplicates, &r.JitterMicros} {
-			*v = binary.BigEndian.Uint32(rest[4*i:])
-		}
-	default:
-		return callPacket{}, fmt.Errorf("%w: call packet type %d", ErrMalformed, p.Type)
 	}
 	return p, nil
 }

@@ -1,8 +1,6 @@
 package im
 
 import (
-	"encoding/binary"
-	"fmt"
 	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -67,89 +65,40 @@ type citemFrame struct {
 	Text      string
 }
 
-func (cmodFrame) typ() byte   { return typeCMod }
-func (cpostFrame) typ() byte  { return typeCPost }
-func (cfetchFrame) typ() byte { return typeCFetch }
-func (citemFrame) typ() byte  { return typeCItem }
-
-func (f cmodFrame) appendBody(b []byte) []byte {
-	b = append(b, f.Community[:]...)
-	b = append(b, f.ID[:]...)
-	b = append(b, f.Op)
-	b = append(b, f.Target[:]...)
-	return append(b, f.Post[:]...)
+func (f *cmodFrame) wire(x *codec) {
+	x.head(typeCMod)
+	x.fixed(f.Community[:])
+	x.fixed(f.ID[:])
+	u8(x, &f.Op)
+	x.fixed(f.Target[:])
+	x.fixed(f.Post[:])
 }
 
-func (f cpostFrame) appendBody(b []byte) []byte {
-	b = append(b, f.Community[:]...)
-	b = append(b, f.ID[:]...)
-	b = binary.BigEndian.AppendUint64(b, uint64(f.Sent))
-	return append(b, f.Text...)
+func (f *cpostFrame) wire(x *codec) {
+	x.head(typeCPost)
+	x.fixed(f.Community[:])
+	x.fixed(f.ID[:])
+	u64(x, &f.Sent)
+	rest(x, &f.Text)
 }
 
-func (f cfetchFrame) appendBody(b []byte) []byte {
-	b = append(b, f.Community[:]...)
-	return binary.BigEndian.AppendUint64(b, f.After)
+func (f *cfetchFrame) wire(x *codec) { x.head(typeCFetch); x.fixed(f.Community[:]); u64(x, &f.After) }
+
+func (f *citemFrame) wire(x *codec) {
+	x.head(typeCItem)
+	x.fixed(f.Community[:])
+	u64(x, &f.Seq)
+	x.fixed(f.ID[:])
+	x.fixed(f.From[:])
+	u64(x, &f.Sent)
+	x.flag(&f.Deleted)
+	rest(x, &f.Text)
 }
 
-func (f citemFrame) appendBody(b []byte) []byte {
-	b = append(b, f.Community[:]...)
-	b = binary.BigEndian.AppendUint64(b, f.Seq)
-	b = append(b, f.ID[:]...)
-	b = append(b, f.From[:]...)
-	b = binary.BigEndian.AppendUint64(b, uint64(f.Sent))
-	var flags byte
-	if f.Deleted {
-		flags = 1
-	}
-	b = append(b, flags)
-	return append(b, f.Text...)
+func (f *cmodFrame) check() error {
+	return need(f.Op >= modJoin && f.Op <= modDelete, "unknown operation")
 }
-
-func decodeCommunityFrame(typ byte, body []byte) (frame, error) {
-	bad := func(what string) error {
-		return fmt.Errorf("%w: type 0x%02x: %s (%d body bytes)", ErrMalformed, typ, what, len(body))
-	}
-	switch typ {
-	case typeCMod:
-		if len(body) != 16+16+1+20+16 {
-			return nil, bad("want 69 bytes")
-		}
-		f := cmodFrame{Op: body[32]}
-		copy(f.Community[:], body)
-		copy(f.ID[:], body[16:])
-		copy(f.Target[:], body[33:])
-		copy(f.Post[:], body[53:])
-		if f.Op < modJoin || f.Op > modDelete {
-			return nil, bad("unknown operation")
-		}
-		return f, nil
-	case typeCPost:
-		if len(body) < 16+16+8+1 || !utf8.Valid(body[40:]) {
-			return nil, bad("short, or text not UTF-8")
-		}
-		f := cpostFrame{Sent: int64(binary.BigEndian.Uint64(body[32:40])), Text: string(body[40:])}
-		copy(f.Community[:], body)
-		copy(f.ID[:], body[16:])
-		return f, nil
-	case typeCFetch:
-		if len(body) != 24 {
-			return nil, bad("want 24 bytes")
-		}
-		f := cfetchFrame{After: binary.BigEndian.Uint64(body[16:])}
-		copy(f.Community[:], body)
-		return f, nil
-	case typeCItem:
-		const fixed = 16 + 8 + 16 + 20 + 8 + 1
-		if len(body) < fixed || body[fixed-1] > 1 || !utf8.Valid(body[fixed:]) {
-			return nil, bad("short, bad flags, or text not UTF-8")
-		}
-		f := citemFrame{Seq: binary.BigEndian.Uint64(body[16:24]), Sent: int64(binary.BigEndian.Uint64(body[60:68])),
-			Deleted: body[68] == 1, Text: string(body[fixed:])}
-		copy(f.Community[:], body)
-		copy(f.ID[:], body[24:])
-		copy(f.From[:], body[40:])
-		return f, nil
-	}
-	return nil, bad("unknown type")
+func (f *cpostFrame) check() error {
+	return need(f.Text != "" && utf8.ValidString(f.Text), "empty, or text not UTF-8")
 }
+func (f *citemFrame) check() error { return need(utf8.ValidString(f.Text), "text not UTF-8") }

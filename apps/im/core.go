@@ -36,13 +36,13 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/apps/service"
@@ -148,7 +148,7 @@ type (
 type Core struct {
 	cfg  CoreConfig
 	self common.Address
-	keys sealKeys
+	keys seal.Keys
 	rate *limiter
 
 	msgs     map[MessageID]*Message // every message, sent and received
@@ -268,7 +268,7 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 		c.frame(now, in.Peer, in.Frame, out)
 	case service.Up:
 		c.up[in.Peer] = true
-		out.To(in.Peer, marshalInner(helloFrame{Version: protocolVersion, SealKey: c.keys.Pub}))
+		out.To(in.Peer, marshalInner(&helloFrame{Version: protocolVersion, SealKey: c.keys.Pub}))
 		if p := c.peers[in.Peer]; p != nil && c.cfg.EagerRetry && p.ackBy.IsZero() && len(p.outbox) > 0 {
 			c.attempt(now, in.Peer, p, out)
 		}
@@ -425,9 +425,15 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 		}
 		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, cmd.Text, nil, out)
 	case EditCmd:
-		out.Result, out.Err = c.edit(now, cmd, out)
+		if out.Err = checkText(cmd.Text, c.cfg.MaxText); out.Err == nil {
+			out.Result, out.Err = c.change(now, cmd.Peer, cmd.ID, kindEdit, cmd.Text, out)
+		}
 	case ReactCmd:
-		out.Result, out.Err = c.react(now, cmd, out)
+		if len(cmd.Reaction) > 64 || !utf8.ValidString(cmd.Reaction) {
+			out.Err = fmt.Errorf("%w: reaction of %d bytes, limit 64", ErrTooLarge, len(cmd.Reaction))
+		} else {
+			out.Result, out.Err = c.change(now, cmd.Peer, cmd.ID, kindReaction, cmd.Reaction, out)
+		}
 	case ReadCmd:
 		c.markRead(cmd.Peer, out)
 	case ConsentCmd:
@@ -570,19 +576,4 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 	if f.phase == 0 {
 		out.Wake(f.next)
 	}
-}
-
-// DocumentEntry is the value of the did/svc service entry (type
-// ServiceSealKey) that publishes a wallet's seal key: the key in hex.
-func DocumentEntry(key [32]byte) string { return hex.EncodeToString(key[:]) }
-
-func parseEntry(typ, value string) (k [32]byte, ok bool) {
-	if typ != ServiceSealKey {
-		return k, false
-	}
-	b, err := hex.DecodeString(value)
-	if err != nil || len(b) != 32 {
-		return k, false
-	}
-	return [32]byte(b), true
 }

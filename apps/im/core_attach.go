@@ -113,9 +113,9 @@ func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool 
 		c.askChunks(d, out)
 	case ChunkData:
 		if cmd.Err != nil {
-			out.To(cmd.Read.To, marshalInner(errorFrame{ID: cmd.Read.ID, Code: CodeRefused, Reason: cmd.Err.Error()}))
+			out.To(cmd.Read.To, marshalInner(&errorFrame{ID: cmd.Read.ID, Code: CodeRefused, Reason: cmd.Err.Error()}))
 		} else {
-			out.To(cmd.Read.To, marshalInner(chunkFrame{ID: cmd.Read.ID, Offset: cmd.Read.Off, Data: cmd.Data}))
+			out.To(cmd.Read.To, marshalInner(&chunkFrame{ID: cmd.Read.ID, Offset: cmd.Read.Off, Data: cmd.Data}))
 		}
 	case cancelDownload:
 		for _, req := range c.sortedDownloads() {
@@ -137,7 +137,7 @@ func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool 
 func (c *Core) askChunks(d *download, out *service.Effects) {
 	for ; d.inflight < downloadWindow && d.next < d.a.Size; d.inflight++ {
 		n := min(int64(chunkSize), d.a.Size-d.next)
-		out.To(d.from, marshalInner(chunkReqFrame{ID: d.req, SHA256: d.a.SHA256, Offset: uint64(d.next), Length: uint32(n)}))
+		out.To(d.from, marshalInner(&chunkReqFrame{ID: d.req, SHA256: d.a.SHA256, Offset: uint64(d.next), Length: uint32(n)}))
 		d.next += n
 	}
 }
@@ -145,14 +145,14 @@ func (c *Core) askChunks(d *download, out *service.Effects) {
 // attachFrame serves a chunk request, or applies a chunk.
 func (c *Core) attachFrame(now time.Time, w common.Address, f frame, out *service.Effects) {
 	switch f := f.(type) {
-	case chunkReqFrame:
+	case *chunkReqFrame:
 		path, err := c.cfg.Store.Get(offerKey(f.SHA256, w))
 		if err != nil {
-			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: CodeRefused, Reason: "no such attachment offered to you"}))
+			out.To(w, marshalInner(&errorFrame{ID: f.ID, Code: CodeRefused, Reason: "no such attachment offered to you"}))
 			return
 		}
 		out.Emit(ChunkRead{To: w, ID: f.ID, Path: string(path), Off: f.Offset, N: min(f.Length, chunkSize)})
-	case chunkFrame:
+	case *chunkFrame:
 		d := c.dls[f.ID]
 		if d == nil || d.from != w {
 			return

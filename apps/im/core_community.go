@@ -86,8 +86,8 @@ type (
 	leftCmd  struct{ id CommunityID }
 	syncCmd  struct{ id CommunityID }
 	localMod struct { // the host's own post, deletion or ban
-		post cpostFrame
-		mod  cmodFrame
+		post *cpostFrame
+		mod  *cmodFrame
 	}
 )
 
@@ -142,10 +142,10 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 			return true
 		}
 		out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: j.Host, ID: cmd.id}, Start: true})
-		out.To(j.Host, marshalInner(cfetchFrame{Community: cmd.id, After: j.LastSeq}))
+		out.To(j.Host, marshalInner(&cfetchFrame{Community: cmd.id, After: j.LastSeq}))
 		c.expect(now, j.Host, endWait{kind: endSync, community: cmd.id}, out)
 	case localMod:
-		if cmd.post.Text != "" {
+		if cmd.post != nil {
 			out.Result, out.Err = c.hostPost(now, c.self, cmd.post, out)
 		} else if cmd.mod.Op == modBan {
 			out.Err = c.ban(cmd.mod.Community, cmd.mod.Target, out)
@@ -162,18 +162,14 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 // member) receives from the verified wallet w.
 func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *service.Effects) {
 	switch f := f.(type) {
-	case cmodFrame:
+	case *cmodFrame:
 		c.answer(w, f.ID, c.hostMod(now, w, f, out), out)
-	case cpostFrame:
-		if !c.rate.allow(w, now) {
-			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: CodeRateLimited, Reason: "slow down"}))
-			return
-		}
+	case *cpostFrame:
 		_, err := c.hostPost(now, w, f, out)
 		c.answer(w, f.ID, err, out)
-	case cfetchFrame:
+	case *cfetchFrame:
 		c.hostFetch(w, f, out)
-	case citemFrame:
+	case *citemFrame:
 		if es := c.ends[w]; len(es) > 0 && es[0].kind == endSync && es[0].community == f.Community {
 			es[0].items++
 		}
@@ -195,7 +191,7 @@ func (c *Core) ban(id CommunityID, w common.Address, out *service.Effects) error
 	return nil
 }
 
-func (c *Core) hostMod(now time.Time, from common.Address, f cmodFrame, out *service.Effects) error {
+func (c *Core) hostMod(now time.Time, from common.Address, f *cmodFrame, out *service.Effects) error {
 	h := c.hosted(f.Community)
 	if h == nil {
 		return fmt.Errorf("%w: %w", ErrRefused, errNoCommunity)
@@ -218,9 +214,9 @@ func (c *Core) hostMod(now time.Time, from common.Address, f cmodFrame, out *ser
 }
 
 // hostPost numbers, stores and pushes a post from a member.
-func (c *Core) hostPost(now time.Time, from common.Address, f cpostFrame, out *service.Effects) (Post, error) {
-	if len(f.Text) > c.cfg.MaxText || f.Text == "" {
-		return Post{}, fmt.Errorf("%w: text of %d bytes, limit %d", ErrTooLarge, len(f.Text), c.cfg.MaxText)
+func (c *Core) hostPost(now time.Time, from common.Address, f *cpostFrame, out *service.Effects) (Post, error) {
+	if err := checkText(f.Text, c.cfg.MaxText); err != nil {
+		return Post{}, err
 	}
 	h := c.hosted(f.Community)
 	switch {
@@ -235,7 +231,7 @@ func (c *Core) hostPost(now time.Time, from common.Address, f cpostFrame, out *s
 	if seq, err := c.cfg.Store.Get(ckey("I", f.Community, f.ID[:])); err == nil && c.getJSON(ckey("P", f.Community, seq), &p) {
 		return p, nil // a retry
 	}
-	p = Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: microTime(f.Sent)}
+	p = Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: time.UnixMicro(f.Sent)}
 	h.NextSeq++
 	c.putJSON(ckey("C", h.ID), h, out)
 	seq := binary.BigEndian.AppendUint64(nil, p.Seq)
@@ -272,19 +268,19 @@ func (c *Core) push(h *hostedCommunity, p Post, out *service.Effects) {
 	}
 }
 
-func postItem(p Post) citemFrame {
-	return citemFrame{Community: p.Community, Seq: p.Seq, ID: p.ID, From: p.From, Sent: p.Sent.UnixMicro(), Deleted: p.Deleted, Text: p.Text}
+func postItem(p Post) *citemFrame {
+	return &citemFrame{Community: p.Community, Seq: p.Seq, ID: p.ID, From: p.From, Sent: p.Sent.UnixMicro(), Deleted: p.Deleted, Text: p.Text}
 }
 
 // hostFetch answers CFETCH: the header (seq 0, the name), then up to
 // fetchBatch posts after f.After, then END. Banned wallets get END only.
-func (c *Core) hostFetch(w common.Address, f cfetchFrame, out *service.Effects) {
-	defer out.To(w, marshalInner(endFrame{}))
+func (c *Core) hostFetch(w common.Address, f *cfetchFrame, out *service.Effects) {
+	defer out.To(w, marshalInner(&endFrame{}))
 	h := c.hosted(f.Community)
 	if h == nil || h.Banned[w] {
 		return
 	}
-	out.To(w, marshalInner(citemFrame{Community: h.ID, From: c.self, Text: h.Name}))
+	out.To(w, marshalInner(&citemFrame{Community: h.ID, From: c.self, Text: h.Name}))
 	n := 0
 	c.cfg.Store.Scan(ckey("P", f.Community), func(k, v []byte) bool {
 		var p Post
@@ -298,7 +294,7 @@ func (c *Core) hostFetch(w common.Address, f cfetchFrame, out *service.Effects) 
 
 // memberItem stores a post (or the header, seq 0) pushed or fetched
 // from the host of a joined community.
-func (c *Core) memberItem(from common.Address, it citemFrame, out *service.Effects) {
+func (c *Core) memberItem(from common.Address, it *citemFrame, out *service.Effects) {
 	j := c.joined(it.Community)
 	if j == nil || j.Host != from {
 		return
@@ -310,7 +306,7 @@ func (c *Core) memberItem(from common.Address, it citemFrame, out *service.Effec
 		}
 		return
 	}
-	p := Post{Community: it.Community, Seq: it.Seq, ID: it.ID, From: it.From, Text: it.Text, Sent: microTime(it.Sent), Deleted: it.Deleted}
+	p := Post{Community: it.Community, Seq: it.Seq, ID: it.ID, From: it.From, Text: it.Text, Sent: time.UnixMicro(it.Sent), Deleted: it.Deleted}
 	k := ckey("p", it.Community, binary.BigEndian.AppendUint64(nil, it.Seq))
 	var old Post
 	if c.getJSON(k, &old) && old.Deleted == p.Deleted {
@@ -332,7 +328,7 @@ func (c *Core) syncEnd(now time.Time, w common.Address, e endWait, out *service.
 		if j != nil {
 			after = j.LastSeq
 		}
-		out.To(w, marshalInner(cfetchFrame{Community: e.community, After: after}))
+		out.To(w, marshalInner(&cfetchFrame{Community: e.community, After: after}))
 		c.expect(now, w, endWait{kind: endSync, community: e.community}, out)
 		return
 	}

@@ -227,11 +227,11 @@ func (c *Core) rotate(now time.Time, g *groupState, removed []common.Address, ou
 	id := c.newID()
 	for _, m := range g.Members {
 		if m.Wallet != c.self {
-			c.enqueue(now, m.Wallet, id, sent, marshalInner(groupKeyFrame{ID: id, Group: g.ID, Epoch: g.Epoch, Key: k, Members: g.Members, Name: g.Name}), false, out)
+			c.enqueue(now, m.Wallet, id, sent, marshalInner(&groupKeyFrame{ID: id, Group: g.ID, Epoch: g.Epoch, Key: k, Members: g.Members, Name: g.Name}), false, out)
 		}
 	}
 	for _, w := range removed {
-		c.enqueue(now, w, id, sent, marshalInner(groupKeyFrame{ID: id, Group: g.ID, Epoch: g.Epoch, Members: g.Members, Name: g.Name}), false, out)
+		c.enqueue(now, w, id, sent, marshalInner(&groupKeyFrame{ID: id, Group: g.ID, Epoch: g.Epoch, Members: g.Members, Name: g.Name}), false, out)
 	}
 	return g.public(c.self)
 }
@@ -250,39 +250,39 @@ func groupAD(g GroupID, epoch uint32, id MessageID, from common.Address) []byte 
 }
 
 // sealGroup seals inner with g's current key, as from.
-func sealGroup(rnd io.Reader, g *groupState, inner msgFrame, from common.Address) (groupFrame, error) {
+func sealGroup(rnd io.Reader, g *groupState, inner *msgFrame, from common.Address) (*groupFrame, error) {
 	k, ok := g.Keys[g.Epoch]
 	if !ok || k == ([32]byte{}) {
-		return groupFrame{}, fmt.Errorf("group %s epoch %d: %w", g.ID, g.Epoch, ErrNoKey)
+		return nil, fmt.Errorf("group %s epoch %d: %w", g.ID, g.Epoch, ErrNoKey)
 	}
 	aead, err := chacha20poly1305.NewX(k[:])
 	if err != nil {
-		return groupFrame{}, err
+		return nil, err
 	}
-	f := groupFrame{Group: g.ID, Epoch: g.Epoch, ID: inner.ID}
+	f := &groupFrame{Group: g.ID, Epoch: g.Epoch, ID: inner.ID}
 	io.ReadFull(rnd, f.Nonce[:])
 	f.Sealed = aead.Seal(nil, f.Nonce[:], marshalInner(inner), groupAD(g.ID, g.Epoch, inner.ID, from))
 	return f, nil
 }
 
 // openGroup opens a group message from from with the epoch key held.
-func openGroup(g *groupState, f groupFrame, from common.Address) (msgFrame, error) {
+func openGroup(g *groupState, f *groupFrame, from common.Address) (*msgFrame, error) {
 	k, ok := g.Keys[f.Epoch]
 	if !ok || k == ([32]byte{}) {
-		return msgFrame{}, fmt.Errorf("%w: no key for group %s epoch %d", ErrBadSeal, f.Group, f.Epoch)
+		return nil, fmt.Errorf("%w: no key for group %s epoch %d", ErrBadSeal, f.Group, f.Epoch)
 	}
 	aead, err := chacha20poly1305.NewX(k[:])
 	if err != nil {
-		return msgFrame{}, err
+		return nil, err
 	}
 	pt, err := aead.Open(nil, f.Nonce[:], f.Sealed, groupAD(f.Group, f.Epoch, f.ID, from))
 	if err != nil {
-		return msgFrame{}, fmt.Errorf("%w: group %s epoch %d", ErrBadSeal, f.Group, f.Epoch)
+		return nil, fmt.Errorf("%w: group %s epoch %d", ErrBadSeal, f.Group, f.Epoch)
 	}
 	fr, err := decodeFrame(pt)
-	m, ok := fr.(msgFrame)
+	m, ok := fr.(*msgFrame)
 	if err != nil || !ok || m.ID != f.ID {
-		return msgFrame{}, fmt.Errorf("%w: group message content", ErrMalformed)
+		return nil, fmt.Errorf("%w: group message content", ErrMalformed)
 	}
 	return m, nil
 }
@@ -298,7 +298,7 @@ func (c *Core) sendGroup(now time.Time, cmd SendGroupCmd, out *service.Effects) 
 	}
 	sent := c.nextSent(now)
 	m := &Message{ID: c.newID(), From: c.self, Group: g.ID, Text: cmd.Text, Sent: time.UnixMicro(sent), Received: now, Status: Pending}
-	gf, err := sealGroup(c.cfg.Rand, g, msgFrame{ID: m.ID, Sent: sent, Kind: kindText, Text: cmd.Text}, c.self)
+	gf, err := sealGroup(c.cfg.Rand, g, &msgFrame{ID: m.ID, Sent: sent, Kind: kindText, Text: cmd.Text}, c.self)
 	if err != nil {
 		return Message{}, err
 	}
@@ -350,7 +350,7 @@ func (c *Core) leaveGroup(now time.Time, id GroupID, out *service.Effects) (Grou
 		return Group{}, fmt.Errorf("%w: the owner cannot leave its group", ErrRefused)
 	}
 	sent := c.nextSent(now)
-	gf, err := sealGroup(c.cfg.Rand, g, msgFrame{ID: c.newID(), Sent: sent, Kind: kindLeave}, c.self)
+	gf, err := sealGroup(c.cfg.Rand, g, &msgFrame{ID: c.newID(), Sent: sent, Kind: kindLeave}, c.self)
 	if err != nil {
 		return Group{}, err
 	}
@@ -362,7 +362,7 @@ func (c *Core) leaveGroup(now time.Time, id GroupID, out *service.Effects) (Grou
 }
 
 // receiveGroup applies a group message from the verified wallet from.
-func (c *Core) receiveGroup(now time.Time, from common.Address, f groupFrame, out *service.Effects) error {
+func (c *Core) receiveGroup(now time.Time, from common.Address, f *groupFrame, out *service.Effects) error {
 	if c.peer(from).consent == Blocked {
 		return ErrBlocked
 	}
@@ -388,13 +388,13 @@ func (c *Core) receiveGroup(now time.Time, from common.Address, f groupFrame, ou
 	default:
 		return fmt.Errorf("%w: group messages carry text only", ErrRefused)
 	}
-	if len(inner.Text) > c.cfg.MaxText {
-		return fmt.Errorf("%w: text of %d bytes, limit %d", ErrTooLarge, len(inner.Text), c.cfg.MaxText)
+	if err := checkText(inner.Text, c.cfg.MaxText); err != nil {
+		return err
 	}
 	if c.msgs[inner.ID] != nil {
 		return nil // a duplicate
 	}
-	m := &Message{ID: inner.ID, From: from, Group: f.Group, Text: inner.Text, Sent: microTime(inner.Sent), Received: now, Status: Delivered}
+	m := &Message{ID: inner.ID, From: from, Group: f.Group, Text: inner.Text, Sent: time.UnixMicro(inner.Sent), Received: now, Status: Delivered}
 	c.msgs[m.ID] = m
 	c.putMsg(m, out)
 	kind := EventMessage
@@ -409,7 +409,7 @@ func (c *Core) receiveGroup(now time.Time, from common.Address, f groupFrame, ou
 // wallet from: an invitation to a group this wallet does not know (from
 // must be its owner or an admin of it), or a rotation by an owner or
 // admin of the epoch this wallet holds.
-func (c *Core) receiveGroupKey(from common.Address, f groupKeyFrame, out *service.Effects) error {
+func (c *Core) receiveGroupKey(from common.Address, f *groupKeyFrame, out *service.Effects) error {
 	if c.peer(from).consent == Blocked {
 		return ErrBlocked
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -13,71 +14,71 @@ import (
 func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Effects) {
 	f, err := decodeFrame(b)
 	if err != nil {
-		out.To(w, marshalInner(errorFrame{ID: requestID(b), Code: CodeMalformed, Reason: err.Error()}))
+		out.To(w, marshalInner(&errorFrame{ID: requestID(b), Code: CodeMalformed, Reason: err.Error()}))
 		return
 	}
+	// The per-sender limit: a message new here, a deposit or a post
+	// costs a token; over the limit the answer is ERROR RateLimited.
+	switch f.(type) {
+	case *msgFrame, *groupFrame, *depositFrame, *cpostFrame:
+		if id := requestID(b); c.msgs[id] == nil && !c.rate.allow(w, now) {
+			out.To(w, marshalInner(&errorFrame{ID: id, Code: CodeRateLimited, Reason: "slow down"}))
+			return
+		}
+	}
 	switch f := f.(type) {
-	case helloFrame:
+	case *helloFrame:
 		if f.Version == protocolVersion {
 			if p := c.peer(w); p.key == nil || *p.key != f.SealKey {
 				c.learnKey(w, f.SealKey, out)
 			}
 		}
-	case msgFrame, groupFrame, groupKeyFrame:
-		id := frameID(f)
-		if _, limited := f.(groupKeyFrame); !limited && c.msgs[id] == nil && !c.rate.allow(w, now) {
-			out.To(w, marshalInner(errorFrame{ID: id, Code: CodeRateLimited, Reason: "slow down"}))
-			return
-		}
-		c.answer(w, id, c.apply(now, w, f, out), out)
-	case receiptFrame:
+	case *msgFrame, *groupFrame, *groupKeyFrame:
+		c.answer(w, requestID(b), c.apply(now, w, f, out), out)
+	case *receiptFrame:
 		c.delivered(now, w, f, out)
-	case errorFrame:
+	case *errorFrame:
 		c.refused(now, w, f, out)
-	case storedFrame:
+	case *storedFrame:
 		c.stored(now, f.ID, out)
-	case depositFrame:
-		if !c.rate.allow(w, now) {
-			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: CodeRateLimited, Reason: "slow down"}))
-			return
-		}
+	case *depositFrame:
 		if err := c.keep(w, f, out); err != nil {
-			out.To(w, marshalInner(errorFrame{ID: f.ID, Code: codeOf(err), Reason: err.Error()}))
-			return
+			c.answer(w, f.ID, err, out)
+		} else {
+			out.To(w, marshalInner(&storedFrame{ID: f.ID}))
 		}
-		out.To(w, marshalInner(storedFrame{ID: f.ID}))
-	case fetchFrame:
+	case *fetchFrame:
 		items := c.kept[w]
 		for _, it := range items[:min(len(items), fetchBatch)] {
-			out.To(w, marshalInner(itemFrame{Seq: it.seq, Blob: it.blob}))
+			out.To(w, marshalInner(&itemFrame{Seq: it.seq, Blob: it.blob}))
 		}
-		out.To(w, marshalInner(endFrame{}))
-	case dropFrame:
+		out.To(w, marshalInner(&endFrame{}))
+	case *dropFrame:
 		c.dropKept(w, f.Upto, out)
-		out.To(w, marshalInner(endFrame{}))
-	case itemFrame:
+		out.To(w, marshalInner(&endFrame{}))
+	case *itemFrame:
 		if c.fetch.phase == 1 && w == c.fetch.box {
 			c.applyItem(now, f, out)
 		}
-	case endFrame:
+	case *endFrame:
 		c.endOf(now, w, out)
-	case cmodFrame, cpostFrame, cfetchFrame, citemFrame:
+	case *cmodFrame, *cpostFrame, *cfetchFrame, *citemFrame:
 		c.communityFrame(now, w, f, out)
-	case chunkReqFrame, chunkFrame:
+	case *chunkReqFrame, *chunkFrame:
 		c.attachFrame(now, w, f, out)
 	default:
-		out.To(w, marshalInner(errorFrame{Code: CodeRefused, Reason: fmt.Sprintf("frame type %#x not served here", b[0])}))
+		out.To(w, marshalInner(&errorFrame{Code: CodeRefused, Reason: fmt.Sprintf("frame type %#x not served here", b[0])}))
 	}
 }
 
 // apply applies a message, group message or group key from w.
 func (c *Core) apply(now time.Time, w common.Address, f frame, out *service.Effects) error {
 	switch f := f.(type) {
-	case msgFrame:
+	case *msgFrame:
 		return c.receive(now, w, f, out)
-	case groupFrame:
+	case *groupFrame:
 		return c.receiveGroup(now, w, f, out)
-	case groupKeyFrame:
+	case *groupKeyFrame:
 		return c.receiveGroupKey(w, f, out)
 	}
 	return fmt.Errorf("%w: not a message", ErrRefused)
@@ -86,15 +87,15 @@ func (c *Core) apply(now time.Time, w common.Address, f frame, out *service.Effe
 // answer replies to a message: its receipt, or the refusal.
 func (c *Core) answer(w common.Address, id MessageID, err error, out *service.Effects) {
 	if err != nil {
-		out.To(w, marshalInner(errorFrame{ID: id, Code: codeOf(err), Reason: err.Error()}))
+		out.To(w, marshalInner(&errorFrame{ID: id, Code: codeOf(err), Reason: err.Error()}))
 		return
 	}
-	out.To(w, marshalInner(receiptFrame{Status: Delivered, IDs: []MessageID{id}}))
+	out.To(w, marshalInner(&receiptFrame{Status: Delivered, IDs: []MessageID{id}}))
 }
 
 // receive applies a MSG from w: consent, duplicates, size, then stores
 // it. Edits and reactions change a message of the conversation.
-func (c *Core) receive(now time.Time, w common.Address, f msgFrame, out *service.Effects) error {
+func (c *Core) receive(now time.Time, w common.Address, f *msgFrame, out *service.Effects) error {
 	if m := c.msgs[f.ID]; m != nil {
 		if m.From != w {
 			return fmt.Errorf("%w: message %s is another's", ErrRefused, f.ID)
@@ -111,7 +112,7 @@ func (c *Core) receive(now time.Time, w common.Address, f msgFrame, out *service
 	}
 	switch f.Kind {
 	case kindText, kindAttachment:
-		m := &Message{ID: f.ID, From: w, To: c.self, Text: f.Text, Sent: microTime(f.Sent), Received: now, Status: Delivered}
+		m := &Message{ID: f.ID, From: w, To: c.self, Text: f.Text, Sent: time.UnixMicro(f.Sent), Received: now, Status: Delivered}
 		if f.Kind == kindAttachment {
 			a, err := decodeAttachment(f.Text)
 			if err != nil {
@@ -137,34 +138,19 @@ func (c *Core) receive(now time.Time, w common.Address, f msgFrame, out *service
 		if err != nil {
 			return fmt.Errorf("%w: %w", ErrRefused, err)
 		}
-		kind := EventReaction
-		if f.Kind == kindEdit {
-			if m.From != w {
-				return fmt.Errorf("%w: only its sender edits a message", ErrRefused)
-			}
-			m.Text, m.Edited, kind = f.Text, true, EventEdit
-		} else {
-			react(m, w, f.Text)
+		if err := changeMsg(m, w, f.Kind, f.Text); err != nil {
+			return err
 		}
 		c.putMsg(m, out)
-		if p.consent == Allowed || p.consent == Unknown {
+		if kind := EventReaction; p.consent == Allowed || p.consent == Unknown {
+			if f.Kind == kindEdit {
+				kind = EventEdit
+			}
 			out.Emit(Event{Kind: kind, Message: *m, Peer: w})
 		}
 		return nil
 	}
 	return fmt.Errorf("%w: kind %d", ErrMalformed, f.Kind)
-}
-
-// react sets (or, with empty text, removes) who's reaction on m.
-func react(m *Message, who common.Address, text string) {
-	if text == "" {
-		delete(m.Reactions, who)
-		return
-	}
-	if m.Reactions == nil {
-		m.Reactions = make(map[common.Address]string)
-	}
-	m.Reactions[who] = text
 }
 
 // endWait is what an END from a peer answers.
@@ -219,22 +205,10 @@ func (c *Core) hungUp(now time.Time, w common.Address, out *service.Effects) {
 	c.dlLost(w, out)
 }
 
-func frameID(f frame) MessageID {
-	switch f := f.(type) {
-	case groupFrame:
-		return f.ID
-	case groupKeyFrame:
-		return f.ID
-	case msgFrame:
-		return f.ID
-	}
-	return MessageID{}
-}
-
 // --- the mailbox side ---
 
 // keep stores a deposit from by for its recipient.
-func (c *Core) keep(by common.Address, f depositFrame, out *service.Effects) error {
+func (c *Core) keep(by common.Address, f *depositFrame, out *service.Effects) error {
 	if !c.cfg.Mailbox {
 		return ErrNotMailbox
 	}
@@ -302,55 +276,50 @@ func (c *Core) startFetch(now time.Time, out *service.Effects) {
 		return
 	}
 	f.phase, f.applied, f.items, f.stalled = 1, 0, 0, false
-	out.To(f.box, marshalInner(fetchFrame{}))
+	out.To(f.box, marshalInner(&fetchFrame{}))
 	c.expect(now, f.box, endWait{kind: endFetch}, out)
 }
 
 // applyItem opens one item and applies the frame inside, as if its
 // sender had sent it directly; a receipt goes back to the sender.
-func (c *Core) applyItem(now time.Time, it itemFrame, out *service.Effects) {
+func (c *Core) applyItem(now time.Time, it *itemFrame, out *service.Effects) {
 	f := &c.fetch
 	f.items++
 	c.counts.Items++
 	if f.stalled || it.Seq <= f.applied {
 		return
 	}
-	from, key, inner, err := unseal(it.Blob, c.keys)
-	if err == nil {
-		p := c.peer(from)
-		if p.key == nil && p.doc == 2 && f.stallOn == from {
-			err = fmt.Errorf("%w: %s publishes no seal key", ErrBadSeal, from)
-		} else if p.key == nil {
-			// Its sender's key is not known yet: ask, and stop here
-			// until it is (the items stay in the mailbox; the next
-			// fetch comes after a backoff, or when the key does).
-			f.stalled, f.stallOn = true, from
-			if p.doc != 1 {
-				p.doc = 1
-				out.Lookup = append(out.Lookup, from)
-			}
-			return
+	from, key, inner, opened := seal.Open(it.Blob, c.keys)
+	var p *corePeer
+	if opened {
+		p = c.peer(from)
+	}
+	if opened && p.key == nil && (p.doc != 2 || f.stallOn != from) {
+		// Its sender's key is not known yet: ask, and stop here until
+		// it is (the items stay in the mailbox; the next fetch comes
+		// after a backoff, or when the key does).
+		f.stalled, f.stallOn = true, from
+		if p.doc != 1 {
+			p.doc = 1
+			out.Lookup = append(out.Lookup, from)
 		}
-		if err == nil && *p.key != key {
-			err = fmt.Errorf("%w: sender key of %s does not match", ErrBadSeal, from)
-		}
+		return
 	}
 	f.applied = it.Seq
 	f.total++
-	var fr frame
-	if err == nil {
-		fr, err = decodeFrame(inner)
-	}
-	if err != nil {
+	// Refused: an item that does not open, or whose sender publishes no
+	// seal key or another than the item's.
+	fr, err := decodeFrame(inner)
+	if !opened || p.key == nil || *p.key != key || err != nil {
 		out.Emit(Event{Kind: EventRefusedItem, Peer: from})
 		return
 	}
 	switch fr := fr.(type) {
-	case msgFrame, groupFrame, groupKeyFrame:
+	case *msgFrame, *groupFrame, *groupKeyFrame:
 		if c.apply(now, from, fr, out) == nil {
-			out.To(from, marshalInner(receiptFrame{Status: Delivered, IDs: []MessageID{frameID(fr)}}))
+			out.To(from, marshalInner(&receiptFrame{Status: Delivered, IDs: []MessageID{requestID(inner)}}))
 		}
-	case receiptFrame:
+	case *receiptFrame:
 		c.delivered(now, from, fr, out)
 	}
 }
@@ -362,7 +331,7 @@ func (c *Core) fetchEnd(now time.Time, out *service.Effects) {
 	case 1:
 		if f.applied > 0 {
 			f.phase = 2
-			out.To(f.box, marshalInner(dropFrame{Upto: f.applied}))
+			out.To(f.box, marshalInner(&dropFrame{Upto: f.applied}))
 			c.expect(now, f.box, endWait{kind: endDrop}, out)
 			return
 		}

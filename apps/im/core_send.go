@@ -117,49 +117,46 @@ func (c *Core) send(now time.Time, to common.Address, id MessageID, text string,
 }
 
 // outFrame is the MSG frame of a 1:1 message this wallet sends.
-func outFrame(m *Message) msgFrame {
-	f := msgFrame{ID: m.ID, Sent: m.Sent.UnixMicro(), Kind: kindText, Text: m.Text}
+func outFrame(m *Message) *msgFrame {
+	f := &msgFrame{ID: m.ID, Sent: m.Sent.UnixMicro(), Kind: kindText, Text: m.Text}
 	if m.Attachment != nil {
 		f.Kind, f.Text = kindAttachment, m.Attachment.encode()
 	}
 	return f
 }
 
-// edit replaces the text of a message this wallet sent, and tells the peer.
-func (c *Core) edit(now time.Time, cmd EditCmd, out *service.Effects) (Message, error) {
-	if err := checkText(cmd.Text, c.cfg.MaxText); err != nil {
-		return Message{}, err
-	}
-	m, err := c.conversation(cmd.Peer, cmd.ID)
+// change edits (kindEdit) or reacts to (kindReaction) message ref of
+// the conversation with peer, and tells the peer.
+func (c *Core) change(now time.Time, peer common.Address, ref MessageID, kind byte, text string, out *service.Effects) (Message, error) {
+	m, err := c.conversation(peer, ref)
 	if err != nil {
 		return Message{}, err
 	}
-	if m.From != c.self {
-		return *m, fmt.Errorf("%w: only its sender edits a message", ErrRefused)
+	if err := changeMsg(m, c.self, kind, text); err != nil {
+		return *m, err
 	}
-	m.Text, m.Edited = cmd.Text, true
 	c.putMsg(m, out)
-	sent := c.nextSent(now)
-	id := c.newID()
-	c.enqueue(now, cmd.Peer, id, sent, marshalInner(msgFrame{ID: id, Sent: sent, Kind: kindEdit, Ref: cmd.ID, Text: cmd.Text}), false, out)
+	sent, id := c.nextSent(now), c.newID()
+	c.enqueue(now, peer, id, sent, marshalInner(&msgFrame{ID: id, Sent: sent, Kind: kind, Ref: ref, Text: text}), false, out)
 	return *m, nil
 }
 
-// react sets this wallet's reaction to a message, and tells the peer.
-func (c *Core) react(now time.Time, cmd ReactCmd, out *service.Effects) (Message, error) {
-	if len(cmd.Reaction) > 64 || !utf8.ValidString(cmd.Reaction) {
-		return Message{}, fmt.Errorf("%w: reaction of %d bytes, limit 64", ErrTooLarge, len(cmd.Reaction))
+// changeMsg edits m as who (its sender only), or sets (empty text:
+// removes) who's reaction to it.
+func changeMsg(m *Message, who common.Address, kind byte, text string) error {
+	switch {
+	case kind == kindEdit && m.From != who:
+		return fmt.Errorf("%w: only its sender edits a message", ErrRefused)
+	case kind == kindEdit:
+		m.Text, m.Edited = text, true
+	case text == "":
+		delete(m.Reactions, who)
+	case m.Reactions == nil:
+		m.Reactions = map[common.Address]string{who: text}
+	default:
+		m.Reactions[who] = text
 	}
-	m, err := c.conversation(cmd.Peer, cmd.ID)
-	if err != nil {
-		return Message{}, err
-	}
-	react(m, c.self, cmd.Reaction)
-	c.putMsg(m, out)
-	sent := c.nextSent(now)
-	id := c.newID()
-	c.enqueue(now, cmd.Peer, id, sent, marshalInner(msgFrame{ID: id, Sent: sent, Kind: kindReaction, Ref: cmd.ID, Text: cmd.Reaction}), false, out)
-	return *m, nil
+	return nil
 }
 
 // conversation finds message id of the 1:1 conversation with peer.
@@ -301,7 +298,7 @@ func (c *Core) depositNext(now time.Time, w common.Address, p *corePeer, out *se
 			return
 		}
 		c.boxWait[dep] = boxWait{key: opKey{w, id}, until: now.Add(c.cfg.AckTimeout)}
-		d := depositFrame{To: w, ID: dep, Blob: blob}
+		d := &depositFrame{To: w, ID: dep, Blob: blob}
 		if p.box == c.self { // this node is w's mailbox
 			if err := c.keep(c.self, d, out); err != nil {
 				delete(c.boxWait, dep)
@@ -399,7 +396,7 @@ func (c *Core) raise(m *Message, st Status, err error, out *service.Effects) {
 }
 
 // delivered applies a RECEIPT from w.
-func (c *Core) delivered(now time.Time, w common.Address, f receiptFrame, out *service.Effects) {
+func (c *Core) delivered(now time.Time, w common.Address, f *receiptFrame, out *service.Effects) {
 	for _, id := range f.IDs {
 		if c.ops[opKey{w, id}] != nil {
 			c.done(now, w, id, f.Status, nil, out)
@@ -430,7 +427,7 @@ func (c *Core) progress(now time.Time, w common.Address, p *corePeer, out *servi
 // refused applies an ERROR from w: about a download, a deposit at w (a
 // mailbox), or an op to w, which fails (but for RateLimited, tried
 // again later).
-func (c *Core) refused(now time.Time, w common.Address, f errorFrame, out *service.Effects) {
+func (c *Core) refused(now time.Time, w common.Address, f *errorFrame, out *service.Effects) {
 	rerr := &RemoteError{Code: f.Code, Reason: f.Reason}
 	if c.dlRefused(w, f.ID, rerr, out) {
 		return
@@ -473,7 +470,7 @@ func (c *Core) markRead(peer common.Address, out *service.Effects) {
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), maxReceiptIDs)
-		out.To(peer, marshalInner(receiptFrame{Status: Read, IDs: ids[:n]}))
+		out.To(peer, marshalInner(&receiptFrame{Status: Read, IDs: ids[:n]}))
 		ids = ids[n:]
 	}
 }

@@ -359,10 +359,10 @@ func runLossy(t *testing.T, seed uint64) uint64 {
 func FuzzCoreFrame(f *testing.F) {
 	id := MessageID{1}
 	for _, fr := range []frame{
-		helloFrame{Version: protocolVersion}, msgFrame{ID: id, Kind: kindText, Text: "hi"},
-		msgFrame{ID: id, Kind: kindEdit, Ref: id, Text: "x"}, receiptFrame{Status: Read, IDs: []MessageID{id}},
-		errorFrame{ID: id, Code: CodeRateLimited}, depositFrame{ID: id, Blob: []byte("x")}, storedFrame{ID: id},
-		fetchFrame{}, itemFrame{Seq: 1, Blob: []byte("x")}, endFrame{}, dropFrame{Upto: 1},
+		&helloFrame{Version: protocolVersion}, &msgFrame{ID: id, Kind: kindText, Text: "hi"},
+		&msgFrame{ID: id, Kind: kindEdit, Ref: id, Text: "x"}, &receiptFrame{Status: Read, IDs: []MessageID{id}},
+		&errorFrame{ID: id, Code: CodeRateLimited}, &depositFrame{ID: id, Blob: []byte("x")}, &storedFrame{ID: id},
+		&fetchFrame{}, &itemFrame{Seq: 1, Blob: []byte("x")}, &endFrame{}, &dropFrame{Upto: 1},
 	} {
 		f.Add(marshalInner(fr))
 	}

@@ -2,10 +2,11 @@ package im
 
 import (
 	"context"
-	"errors"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -14,36 +15,27 @@ import (
 // IM sealing key (hex), so senders that never met it can seal mail.
 const ServiceSealKey = "AnynetIMKey"
 
-// ErrNoSealKey: the wallet's DID document publishes no sealing key.
-var ErrNoSealKey = errors.New("im: wallet publishes no sealing key")
-
-// ChainDirectory is the Directory (and KeyDirectory) on chain: a wallet's
-// mailbox and sealing key come from its DID document.
-type ChainDirectory struct{ Names *naming.Client }
-
-var _ KeyDirectory = ChainDirectory{}
-
-// Mailbox returns the mailbox the wallet's DID document names, or "".
-func (d ChainDirectory) Mailbox(ctx context.Context, wallet common.Address) (string, error) {
-	doc, err := d.Names.DIDDocument(ctx, wallet)
-	if err != nil {
-		return "", fmt.Errorf("im: mailbox of %s: %w", wallet, err)
-	}
-	return doc.Mailbox, nil
+// Directory reads a wallet's DID document: the mailbox it names and
+// the seal key it publishes (ServiceSealKey). stack.Node is one.
+type Directory interface {
+	Document(ctx context.Context, wallet common.Address) (*naming.Document, error)
 }
 
-// SealKey returns the newest sealing key the wallet's DID document lists.
-func (d ChainDirectory) SealKey(ctx context.Context, wallet common.Address) ([32]byte, error) {
-	doc, err := d.Names.DIDDocument(ctx, wallet)
-	if err != nil {
-		return [32]byte{}, fmt.Errorf("im: sealing key of %s: %w", wallet, err)
+var _ Directory = (*stack.Node)(nil)
+
+// DocumentEntry is the value of the did/svc service entry (type
+// ServiceSealKey) that publishes a wallet's seal key: the key in hex.
+func DocumentEntry(key [32]byte) string { return hex.EncodeToString(key[:]) }
+
+func parseEntry(typ, value string) (k [32]byte, ok bool) {
+	if typ != ServiceSealKey {
+		return k, false
 	}
-	for i := len(doc.Services) - 1; i >= 0; i-- {
-		if k, ok := parseEntry(doc.Services[i].Type, doc.Services[i].Endpoint); ok {
-			return k, nil
-		}
+	b, err := hex.DecodeString(value)
+	if err != nil || len(b) != 32 {
+		return k, false
 	}
-	return [32]byte{}, fmt.Errorf("%w: %s", ErrNoSealKey, wallet)
+	return [32]byte(b), true
 }
 
 // Publish writes the service's sealing key, and mailbox if not empty,

@@ -3,8 +3,8 @@
 package im
 
 import (
-	"errors"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 
@@ -33,7 +33,6 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { emb.Close() })
-	dir := ChainDirectory{Names: emb.Client}
 	auth := func(m *member) *bind.TransactOpts { return naming.Transactor(m.Key, big.NewInt(1337)) }
 
 	start := func(m *member, cfg Config) {
@@ -47,7 +46,7 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 		if err := m.node.Publish(ctx, auth(m)); err != nil {
 			t.Fatal(err)
 		}
-		cfg.Node, cfg.Dir, cfg.Directory = m.node, m.dir, dir
+		cfg.Node, cfg.Dir = m.node, m.dir // documents from the node's Names
 		cfg.DialTimeout, cfg.AckTimeout, cfg.FetchInterval = 2*time.Second, 3*time.Second, -1
 		if m.svc, err = Open(ctx, cfg); err != nil {
 			t.Fatal(err)
@@ -70,8 +69,8 @@ func TestOfflineDeliveryThroughChain(t *testing.T) {
 	}
 	tn.stop(bob)
 
-	if _, err := dir.SealKey(ctx, alice.Wallet); !errors.Is(err, ErrNoSealKey) {
-		t.Fatalf("sealing key of a wallet that published none: %v", err)
+	if doc, err := emb.Client.DIDDocument(ctx, alice.Wallet); err != nil || slices.ContainsFunc(doc.Services, func(s naming.Service) bool { return s.Type == ServiceSealKey }) {
+		t.Fatalf("document of a wallet that published no sealing key: %+v, %v", doc, err)
 	}
 	start(alice, Config{})
 	// Bob checks who sealed what his mailbox kept: alice's key is on

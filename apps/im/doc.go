@@ -32,8 +32,8 @@
 //
 // If the recipient cannot be reached (DialTimeout, AckTimeout), the
 // frame is sealed to the recipient's seal key and deposited at its
-// mailbox node, found through Config.Directory; the recipient fetches
-// and acknowledges it later. Without a mailbox the message is queued:
+// mailbox node, named in its DID document (Config.Directory); the
+// recipient fetches and acknowledges it later. Without a mailbox the message is queued:
 // Send returns it Pending with Err saying why, and it is tried again
 // (RetryInterval, and at once when the recipient's connection comes up
 // or the user sends to it again). SendID with the same ID does not send
@@ -66,8 +66,8 @@
 // mailboxes each wallet has an X25519 seal key (created on first Open,
 // kept in the store, published through Service.SealKey). Peers learn it
 // from the HELLO frame of every connection, authenticated by the
-// session; senders that never met the recipient ask the Directory, if it
-// implements KeyDirectory. A sealed blob is
+// session; senders that never met the recipient read it from its DID
+// document (Config.Directory). A sealed blob is
 //
 //	blob  = nacl.SealAnonymous(inner, recipientKey)
 //	inner = from[20] | senderKey[32] | nonce[24] | nacl.box(frame, nonce, recipientKey, senderPriv)

@@ -89,7 +89,7 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 		}
 	}
 	// The message as alice seals it for the members.
-	ct, err := sealGroup(rand.Reader, groupOf(t, alice.svc, g.ID), msgFrame{ID: secret.ID, Sent: secret.Sent.UnixMicro(), Kind: kindText, Text: secret.Text}, alice.Wallet)
+	ct, err := sealGroup(rand.Reader, groupOf(t, alice.svc, g.ID), &msgFrame{ID: secret.ID, Sent: secret.Sent.UnixMicro(), Kind: kindText, Text: secret.Text}, alice.Wallet)
 	if err != nil || ct.Epoch != 4 {
 		t.Fatalf("sealed at epoch %d, %v; want 4", ct.Epoch, err)
 	}
@@ -98,7 +98,7 @@ func TestGroupRemovedMemberCannotRead(t *testing.T) {
 	sc := dialRaw(t, ctx, alice, carol)
 	sc.send(ct)
 	ans, err := sc.next()
-	if ef, ok := ans.(errorFrame); err != nil || !ok || ef.ID != secret.ID {
+	if ef, ok := ans.(*errorFrame); err != nil || !ok || ef.ID != secret.ID {
 		t.Fatalf("carol answered %#v, %v; want an ERROR", ans, err)
 	}
 	// And no key carol holds opens it, under any epoch.
@@ -146,25 +146,25 @@ func TestGroupKeyAuthority(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Mallory, a member, pushes a new epoch making herself owner.
-	forged := groupKeyFrame{ID: newMessageID(), Group: g.ID, Epoch: 9, Key: [32]byte{1},
+	forged := &groupKeyFrame{ID: newMessageID(), Group: g.ID, Epoch: 9, Key: [32]byte{1},
 		Members: []groupMember{{Wallet: mallory.Wallet, Role: RoleOwner}, {Wallet: bob.Wallet, Role: RoleMember}}}
 	refused := func(f frame, why string) {
 		t.Helper()
 		rc := dialRaw(t, ctx, mallory, bob)
 		rc.send(f)
 		a, err := rc.next()
-		if ef, ok := a.(errorFrame); err != nil || !ok || ef.ID != frameID(f) || !strings.Contains(ef.Reason, why) {
+		if ef, ok := a.(*errorFrame); err != nil || !ok || ef.ID != requestID(marshalInner(f)) || !strings.Contains(ef.Reason, why) {
 			t.Fatalf("answer %#v, %v; want an ERROR: %s", a, err, why)
 		}
 	}
 	refused(forged, "not a member")
 	// An invitation naming the sender only as a member is refused.
-	inv := groupKeyFrame{ID: newMessageID(), Group: GroupID{7}, Epoch: 1, Key: [32]byte{1},
+	inv := &groupKeyFrame{ID: newMessageID(), Group: GroupID{7}, Epoch: 1, Key: [32]byte{1},
 		Members: []groupMember{{Wallet: alice.Wallet, Role: RoleOwner}, {Wallet: mallory.Wallet, Role: RoleMember}, {Wallet: bob.Wallet, Role: RoleMember}}}
 	refused(inv, "invitation not from an admin")
 	// A group message claiming to be from alice but sent by mallory does
 	// not open (the sender is in the additional data).
-	gf, err := sealGroup(rand.Reader, groupOf(t, bob.svc, g.ID), msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "x"}, alice.Wallet)
+	gf, err := sealGroup(rand.Reader, groupOf(t, bob.svc, g.ID), &msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "x"}, alice.Wallet)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package im
 
 import (
-	"encoding/binary"
 	"fmt"
 	"unicode/utf8"
 
@@ -55,70 +54,35 @@ type groupMember struct {
 	Role   Role
 }
 
-func (groupFrame) typ() byte    { return typeGroup }
-func (groupKeyFrame) typ() byte { return typeGroupKey }
-
-func (f groupFrame) appendBody(b []byte) []byte {
-	b = append(b, f.Group[:]...)
-	b = binary.BigEndian.AppendUint32(b, f.Epoch)
-	b = append(b, f.ID[:]...)
-	b = append(b, f.Nonce[:]...)
-	return append(b, f.Sealed...)
+func (f *groupFrame) wire(x *codec) {
+	x.head(typeGroup)
+	x.fixed(f.Group[:])
+	u32(x, &f.Epoch)
+	x.fixed(f.ID[:])
+	x.fixed(f.Nonce[:])
+	rest(x, &f.Sealed)
 }
 
-func (f groupKeyFrame) appendBody(b []byte) []byte {
-	b = append(b, f.ID[:]...)
-	b = append(b, f.Group[:]...)
-	b = binary.BigEndian.AppendUint32(b, f.Epoch)
-	b = append(b, f.Key[:]...)
-	b = binary.BigEndian.AppendUint16(b, uint16(len(f.Members)))
+func (f *groupKeyFrame) wire(x *codec) {
+	x.head(typeGroupKey)
+	x.fixed(f.ID[:])
+	x.fixed(f.Group[:])
+	u32(x, &f.Epoch)
+	x.fixed(f.Key[:])
+	list(x, &f.Members, maxGroupMembers, func(m *groupMember) { x.fixed(m.Wallet[:]); u8(x, &m.Role) })
+	rest(x, &f.Name)
+}
+
+// check: a sealed message holds at least its AEAD tag.
+func (f *groupFrame) check() error { return need(len(f.Sealed) >= 16, "sealed message short") }
+
+func (f *groupKeyFrame) check() error {
+	seen := make(map[common.Address]bool, len(f.Members))
 	for _, m := range f.Members {
-		b = append(b, m.Wallet[:]...)
-		b = append(b, byte(m.Role))
-	}
-	return append(b, f.Name...)
-}
-
-func decodeGroupFrame(body []byte) (frame, error) {
-	if len(body) < 16+4+16+24+16 {
-		return nil, fmt.Errorf("%w: group message short (%d bytes)", ErrMalformed, len(body))
-	}
-	f := groupFrame{Epoch: binary.BigEndian.Uint32(body[16:20]), Sealed: body[60:]}
-	copy(f.Group[:], body)
-	copy(f.ID[:], body[20:36])
-	copy(f.Nonce[:], body[36:60])
-	return f, nil
-}
-
-func decodeGroupKeyFrame(body []byte) (frame, error) {
-	const fixed = 16 + 16 + 4 + 32 + 2
-	if len(body) < fixed {
-		return nil, fmt.Errorf("%w: group key short (%d bytes)", ErrMalformed, len(body))
-	}
-	f := groupKeyFrame{Epoch: binary.BigEndian.Uint32(body[32:36])}
-	copy(f.ID[:], body)
-	copy(f.Group[:], body[16:32])
-	copy(f.Key[:], body[36:68])
-	n := int(binary.BigEndian.Uint16(body[68:70]))
-	rest := body[fixed:]
-	if n > maxGroupMembers || len(rest) < 21*n {
-		return nil, fmt.Errorf("%w: group key roster of %d", ErrMalformed, n)
-	}
-	seen := make(map[common.Address]bool, n)
-	f.Members = make([]groupMember, n)
-	for i := range f.Members {
-		m := &f.Members[i]
-		copy(m.Wallet[:], rest[21*i:])
-		m.Role = Role(rest[21*i+20])
 		if m.Role < RoleMember || m.Role > RoleOwner || seen[m.Wallet] {
-			return nil, fmt.Errorf("%w: group key roster entry %d", ErrMalformed, i)
+			return fmt.Errorf("roster entry %s", m.Wallet)
 		}
 		seen[m.Wallet] = true
 	}
-	name := rest[21*n:]
-	if len(name) > maxGroupName || !utf8.Valid(name) {
-		return nil, fmt.Errorf("%w: group name", ErrMalformed)
-	}
-	f.Name = string(name)
-	return f, nil
+	return need(len(f.Name) <= maxGroupName && utf8.ValidString(f.Name), "group name")
 }

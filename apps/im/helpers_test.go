@@ -2,6 +2,7 @@ package im
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -12,7 +13,9 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/internal/apptest"
+	"github.com/anynet/anynet/apps/internal/seal"
 	"github.com/anynet/anynet/link/mem"
+	"github.com/anynet/anynet/naming"
 	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -113,7 +116,7 @@ func (tn *testNet) stop(m *member) {
 	m.node = nil
 }
 
-// fakeDirectory is a Directory and KeyDirectory held in memory.
+// fakeDirectory is a Directory held in memory.
 type fakeDirectory struct {
 	mu        sync.Mutex
 	mailboxes map[common.Address]string
@@ -121,26 +124,20 @@ type fakeDirectory struct {
 	noKeys    bool
 }
 
-var _ KeyDirectory = (*fakeDirectory)(nil)
+var _ Directory = (*fakeDirectory)(nil)
 
 func newFakeDirectory() *fakeDirectory {
 	return &fakeDirectory{mailboxes: map[common.Address]string{}, keys: map[common.Address][32]byte{}}
 }
 
-func (d *fakeDirectory) Mailbox(_ context.Context, w common.Address) (string, error) {
+func (d *fakeDirectory) Document(_ context.Context, w common.Address) (*naming.Document, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.mailboxes[w], nil
-}
-
-func (d *fakeDirectory) SealKey(_ context.Context, w common.Address) ([32]byte, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	k, ok := d.keys[w]
-	if !ok || d.noKeys {
-		return k, fmt.Errorf("no key published for %s", w)
+	doc := &naming.Document{Identity: w, Mailbox: d.mailboxes[w]}
+	if k, ok := d.keys[w]; ok && !d.noKeys {
+		doc.Services = []naming.Service{{Type: ServiceSealKey, Endpoint: DocumentEntry(k)}}
 	}
-	return k, nil
+	return doc, nil
 }
 
 func (d *fakeDirectory) setMailbox(w common.Address, host string) {
@@ -209,7 +206,7 @@ func (r *rawConn) next() (frame, error) {
 			return nil, err
 		}
 		f, err := decodeFrame(b)
-		if _, hello := f.(helloFrame); err != nil || !hello {
+		if _, hello := f.(*helloFrame); err != nil || !hello {
 			return f, err
 		}
 	}
@@ -234,4 +231,22 @@ func groupOf(t testing.TB, s *Service, id GroupID) *groupState {
 		t.Fatalf("group %s: %v", id, err)
 	}
 	return g
+}
+
+// sealKeys is a wallet's seal key pair.
+type sealKeys = seal.Keys
+
+// sealFor seals an inner frame (type and body) for recipient, as a
+// sender depositing at its mailbox does.
+func sealFor(frame []byte, from common.Address, sender sealKeys, recipient *[32]byte) ([]byte, error) {
+	return seal.Seal(rand.Reader, frame, from, sender, recipient)
+}
+
+// unseal opens a blob sealed to me, as the recipient's core does.
+func unseal(blob []byte, me sealKeys) (from common.Address, senderKey [32]byte, frame []byte, err error) {
+	from, senderKey, frame, ok := seal.Open(blob, me)
+	if !ok {
+		return from, senderKey, nil, ErrBadSeal
+	}
+	return from, senderKey, frame, nil
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -234,8 +234,8 @@ func TestHistorySurvivesRestart(t *testing.T) {
 	}
 	// A resend of the same ID (a retry) is acknowledged, not stored twice.
 	rc := dialRaw(t, ctx, alice, bob)
-	rc.send(msgFrame{ID: sent[0], Sent: h[0].Sent.UnixMicro(), Kind: kindText, Text: "one"})
-	if f, err := rc.next(); err != nil || !reflect.DeepEqual(f, receiptFrame{Status: Delivered, IDs: []MessageID{sent[0]}}) {
+	rc.send(&msgFrame{ID: sent[0], Sent: h[0].Sent.UnixMicro(), Kind: kindText, Text: "one"})
+	if f, err := rc.next(); err != nil || !reflect.DeepEqual(f, &receiptFrame{Status: Delivered, IDs: []MessageID{sent[0]}}) {
 		t.Fatalf("duplicate answered %#v, %v", f, err)
 	}
 	if h2, _ := bob.svc.History(ctx, alice.Wallet, 0); len(h2) != 3 {
@@ -275,7 +275,9 @@ func TestSendErrors(t *testing.T) {
 // nilDirectory knows no mailbox.
 type nilDirectory struct{}
 
-func (nilDirectory) Mailbox(context.Context, common.Address) (string, error) { return "", nil }
+func (nilDirectory) Document(_ context.Context, w common.Address) (*naming.Document, error) {
+	return &naming.Document{Identity: w}, nil
+}
 
 // TestRawWire speaks the protocol by hand: a malformed frame and an
 // oversized one are answered with ERROR frames and the connection goes
@@ -290,25 +292,25 @@ func TestRawWire(t *testing.T) {
 	sc := dialRaw(t, ctx, alice, bob)
 	c := sc.c
 	id := newMessageID()
-	bad := marshalInner(msgFrame{ID: id, Sent: 1, Kind: 77, Text: "x"})
+	bad := marshalInner(&msgFrame{ID: id, Sent: 1, Kind: 77, Text: "x"})
 	c.Write(binary.BigEndian.AppendUint32(nil, uint32(len(bad))))
 	c.Write(bad)
-	if f, err := sc.next(); err != nil || f.(errorFrame).Code != CodeMalformed || f.(errorFrame).ID != id {
+	if f, err := sc.next(); err != nil || f.(*errorFrame).Code != CodeMalformed || f.(*errorFrame).ID != id {
 		t.Fatalf("malformed: answer %#v, %v", f, err)
 	}
-	sc.send(msgFrame{ID: id, Sent: 1, Kind: kindText, Text: strings.Repeat("x", 2000)})
-	if f, err := sc.next(); err != nil || f.(errorFrame).Code != CodeTooLarge || f.(errorFrame).ID != id {
+	sc.send(&msgFrame{ID: id, Sent: 1, Kind: kindText, Text: strings.Repeat("x", 2000)})
+	if f, err := sc.next(); err != nil || f.(*errorFrame).Code != CodeTooLarge || f.(*errorFrame).ID != id {
 		t.Fatalf("oversized: answer %#v, %v", f, err)
 	}
 	// A CPOST with text that is not UTF-8: the ERROR still names its ID.
-	cp := marshalInner(cpostFrame{ID: id, Text: "\xff"})
+	cp := marshalInner(&cpostFrame{ID: id, Text: "\xff"})
 	c.Write(binary.BigEndian.AppendUint32(nil, uint32(len(cp))))
 	c.Write(cp)
-	if f, err := sc.next(); err != nil || f.(errorFrame).Code != CodeMalformed || f.(errorFrame).ID != id {
+	if f, err := sc.next(); err != nil || f.(*errorFrame).Code != CodeMalformed || f.(*errorFrame).ID != id {
 		t.Fatalf("malformed post: answer %#v, %v", f, err)
 	}
-	sc.send(msgFrame{ID: id, Sent: 1, Kind: kindText, Text: "fine"})
-	if f, err := sc.next(); err != nil || !reflect.DeepEqual(f, receiptFrame{Status: Delivered, IDs: []MessageID{id}}) {
+	sc.send(&msgFrame{ID: id, Sent: 1, Kind: kindText, Text: "fine"})
+	if f, err := sc.next(); err != nil || !reflect.DeepEqual(f, &receiptFrame{Status: Delivered, IDs: []MessageID{id}}) {
 		t.Fatalf("good message: answer %#v, %v", f, err)
 	}
 	h, _ := bob.svc.History(ctx, alice.Wallet, 0)

@@ -1,18 +1,16 @@
 package im
 
 import (
-	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// limiter is a token bucket per sender wallet.
+// limiter is a token bucket per sender wallet. It belongs to its
+// core's goroutine.
 type limiter struct {
-	rate  float64 // tokens per second; < 0 means unlimited
-	burst float64
-
-	mu      sync.Mutex // guards buckets
+	rate    float64 // tokens per second; < 0 means unlimited
+	burst   float64
 	buckets map[common.Address]*bucket
 }
 
@@ -34,8 +32,6 @@ func (l *limiter) allow(w common.Address, now time.Time) bool {
 	if l.rate < 0 {
 		return true
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	b := l.buckets[w]
 	if b == nil {
 		if len(l.buckets) >= maxBuckets {

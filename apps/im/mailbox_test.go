@@ -3,6 +3,7 @@ package im
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -108,23 +109,23 @@ func TestMailboxDuplicatesAndForgery(t *testing.T) {
 	bob.svc.Allow(ctx, alice.Wallet)
 
 	bk := bob.svc.SealKey()
-	deposit := func(by *member, from common.Address, f msgFrame) {
+	deposit := func(by *member, from common.Address, f *msgFrame) {
 		blob, err := sealFor(marshalInner(f), from, by.svc.core.keys, &bk)
 		if err != nil {
 			t.Fatal(err)
 		}
 		rc := dialRaw(t, ctx, by, mbox)
-		rc.send(depositFrame{To: bob.Wallet, ID: f.ID, Blob: blob})
-		if a, err := rc.next(); err != nil || a != (storedFrame{ID: f.ID}) {
+		rc.send(&depositFrame{To: bob.Wallet, ID: f.ID, Blob: blob})
+		if a, err := rc.next(); err != nil || !reflect.DeepEqual(a, &storedFrame{ID: f.ID}) {
 			t.Fatalf("deposit answered %#v, %v", a, err)
 		}
 	}
-	f := msgFrame{ID: newMessageID(), Sent: time.Now().UnixMicro(), Kind: kindText, Text: "twice"}
+	f := &msgFrame{ID: newMessageID(), Sent: time.Now().UnixMicro(), Kind: kindText, Text: "twice"}
 	for range 2 {
 		deposit(alice, alice.Wallet, f)
 	}
 	// Eve seals with her own key but names alice as the sender.
-	deposit(eve, alice.Wallet, msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "from alice, honest"})
+	deposit(eve, alice.Wallet, &msgFrame{ID: newMessageID(), Sent: 1, Kind: kindText, Text: "from alice, honest"})
 	// The mailbox keeps the deposit made twice once.
 	if n, err := bob.svc.Fetch(ctx); n != 2 || err != nil {
 		t.Fatalf("fetch = %d, %v; want 2 items", n, err)

@@ -21,33 +21,6 @@ import (
 // Port is the well-known TCP port of the IM service on every node.
 const Port = 5222
 
-// Directory is what the service needs from naming: where a wallet keeps
-// its mailbox. The naming layer reads it from the wallet's DID document.
-type Directory interface {
-	// Mailbox returns the host ("name" or "0x…" wallet, as stack.Node.Dial
-	// accepts) of wallet's mailbox node, or "" if it has none.
-	Mailbox(ctx context.Context, wallet common.Address) (string, error)
-}
-
-// DirectoryFunc adapts a function to a Directory.
-type DirectoryFunc func(ctx context.Context, wallet common.Address) (string, error)
-
-// Mailbox calls f.
-func (f DirectoryFunc) Mailbox(ctx context.Context, wallet common.Address) (string, error) {
-	return f(ctx, wallet)
-}
-
-var _ Directory = DirectoryFunc(nil)
-
-// KeyDirectory is an optional extension of Directory: the X25519 key a
-// wallet publishes (Service.SealKey) so that senders who never spoke
-// with it can seal messages for its mailbox. Without it, a sender seals
-// only to wallets whose key it learned from a direct connection (the
-// HELLO frame, authenticated by the node's Noise session).
-type KeyDirectory interface {
-	SealKey(ctx context.Context, wallet common.Address) ([32]byte, error)
-}
-
 // Config configures a Service. Zero values mean the documented defaults.
 type Config struct {
 	// Node is the node the service runs on (Up, or brought up by Open).
@@ -55,8 +28,9 @@ type Config struct {
 	// Dir is the store directory (pebble). Empty means an in-memory
 	// store, lost on Close.
 	Dir string
-	// Directory finds a wallet's mailbox node; nil means no offline
-	// delivery (and no fetching from a mailbox).
+	// Directory reads wallets' DID documents (mailbox, seal key); nil
+	// means the node's (Node.Document, from its Names: a node without
+	// Names has no offline delivery).
 	Directory Directory
 	// Mailbox makes this node keep sealed messages for other wallets.
 	Mailbox bool
@@ -174,11 +148,11 @@ type Service struct {
 	calls calls
 	ctx   context.Context // ends on Close
 	stop  context.CancelFunc
-	wg    sync.WaitGroup // the goroutines of calls and subscriptions
+	wg    sync.WaitGroup // the goroutines of calls
 
 	mu     sync.Mutex // guards the fields below
 	closed bool
-	subs   map[chan Event]struct{}
+	subs   map[chan Event]func() bool // each stops its context.AfterFunc
 }
 
 // Open starts the IM service on cfg.Node: it opens the store, listens
@@ -217,8 +191,12 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	sctx, stop := context.WithCancel(context.Background())
 	s := &Service{cfg: cfg, node: cfg.Node, self: cfg.Node.Addr(), log: log.With("svc", "im"), store: st, core: core,
-		ctx: sctx, stop: stop, subs: make(map[chan Event]struct{})}
-	s.r, err = runner.Start(runner.Config{Host: imHost{Node: cfg.Node, dir: cfg.Directory}, Core: newAdapter(core, s.log),
+		ctx: sctx, stop: stop, subs: make(map[chan Event]func() bool)}
+	host := imHost{Node: cfg.Node, dir: cfg.Directory}
+	if host.dir == nil {
+		host.dir = cfg.Node
+	}
+	s.r, err = runner.Start(runner.Config{Host: host, Core: newAdapter(core, s.log),
 		Store: st, Port: Port, MaxFrame: cfg.MaxFrame, DialTimeout: cfg.DialTimeout, Refuse: refuseOversize,
 		OnEvent: func(e any) { s.emit(e.(Event)) }, Logger: s.log})
 	if err != nil {
@@ -237,55 +215,43 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	s.wg.Add(2)
 	go s.callLoop()
 	go s.callTicker()
-	if cfg.Directory != nil {
-		if _, err := s.Fetch(ctx); err != nil {
-			s.log.Warn("mailbox fetch on open", "err", err)
-		}
+	if _, err := s.Fetch(ctx); err != nil {
+		s.log.Warn("mailbox fetch on open", "err", err)
 	}
 	return s, nil
 }
 
 // refuseOversize answers a frame over MaxFrame with ERROR TooLarge.
 func refuseOversize(head []byte, size int) []byte {
-	return marshalInner(errorFrame{ID: requestID(head), Code: CodeTooLarge, Reason: fmt.Sprintf("frame of %d bytes exceeds the limit", size)})
+	return marshalInner(&errorFrame{ID: requestID(head), Code: CodeTooLarge, Reason: fmt.Sprintf("frame of %d bytes exceeds the limit", size)})
 }
 
-// imHost is the node as the runner sees it, with DID documents built
-// from the Directory (mailbox and seal key).
+// imHost is the node as the runner sees it, with DID documents from
+// the Directory and a mailbox given by name resolved to its wallet.
 type imHost struct {
 	*stack.Node
 	dir Directory
 }
 
 func (h imHost) Document(ctx context.Context, w common.Address) (*naming.Document, error) {
-	if h.dir == nil {
-		return nil, errors.New("im: no directory")
+	doc, err := h.dir.Document(ctx, w)
+	if err != nil || doc == nil || doc.Mailbox == "" || common.IsHexAddress(doc.Mailbox) {
+		return doc, err
 	}
-	box, err := h.dir.Mailbox(ctx, w)
+	box, err := h.Node.Lookup(ctx, doc.Mailbox)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("im: mailbox %q of %s: %w", doc.Mailbox, w, err)
 	}
-	doc := &naming.Document{Identity: w, Mailbox: box}
-	if box != "" && !common.IsHexAddress(box) {
-		a, err := h.Node.Lookup(ctx, box)
-		if err != nil {
-			return nil, fmt.Errorf("im: mailbox %q of %s: %w", box, w, err)
-		}
-		doc.Mailbox = a.Hex()
-	}
-	if kd, ok := h.dir.(KeyDirectory); ok {
-		if k, err := kd.SealKey(ctx, w); err == nil {
-			doc.Services = append(doc.Services, naming.Service{Type: ServiceSealKey, Endpoint: DocumentEntry(k)})
-		}
-	}
-	return doc, nil
+	cp := *doc
+	cp.Mailbox = box.Hex()
+	return &cp, nil
 }
 
 // Self returns the wallet the service sends as.
 func (s *Service) Self() common.Address { return s.self }
 
 // SealKey returns the X25519 public key senders seal mailbox messages
-// to; the wallet publishes it (KeyDirectory reads it back).
+// to; the wallet publishes it (Publish) in its DID document.
 func (s *Service) SealKey() [32]byte { return s.core.SealKey() }
 
 // Close stops the service: listener, connections, goroutines, store,
@@ -303,7 +269,8 @@ func (s *Service) Close() error {
 	s.calls.pc.Close()
 	s.wg.Wait()
 	s.mu.Lock()
-	for ch := range s.subs {
+	for ch, stop := range s.subs {
+		stop()
 		close(ch)
 		delete(s.subs, ch)
 	}
@@ -325,28 +292,19 @@ func (s *Service) isClosed() bool {
 func (s *Service) Subscribe(ctx context.Context) <-chan Event {
 	ch := make(chan Event, 256)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
-		s.mu.Unlock()
 		close(ch)
 		return ch
 	}
-	s.subs[ch] = struct{}{}
-	s.mu.Unlock()
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		select {
-		case <-ctx.Done():
-		case <-s.ctx.Done():
-			return // Close closes it
-		}
+	s.subs[ch] = context.AfterFunc(ctx, func() {
 		s.mu.Lock()
+		defer s.mu.Unlock()
 		if _, ok := s.subs[ch]; ok {
 			delete(s.subs, ch)
 			close(ch)
 		}
-		s.mu.Unlock()
-	}()
+	})
 	return ch
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -114,9 +115,6 @@ func (s *Service) MarkRead(ctx context.Context, peer common.Address) error {
 // delete it; it returns how many items it applied. Open calls it once,
 // and it runs every FetchInterval.
 func (s *Service) Fetch(ctx context.Context) (int, error) {
-	if s.cfg.Directory == nil {
-		return 0, nil
-	}
 	_, notes, err := s.wait(ctx, FetchCmd{}, nil)
 	n := notes[fetchKey]
 	return n.N, errors.Join(err, n.Err)
@@ -267,7 +265,7 @@ func (s *Service) JoinCommunity(ctx context.Context, host string, id CommunityID
 	if h == s.self {
 		return Community{}, fmt.Errorf("%w: this node hosts it", ErrRefused)
 	}
-	if err := s.request(ctx, h, cmodFrame{Community: id, ID: newMessageID(), Op: modJoin}); err != nil {
+	if err := s.request(ctx, h, &cmodFrame{Community: id, ID: newMessageID(), Op: modJoin}); err != nil {
 		return Community{}, fmt.Errorf("im: join %s: %w", id, err)
 	}
 	if _, err := s.do(ctx, joinedCmd{host: h, id: id}); err != nil {
@@ -294,7 +292,7 @@ func (s *Service) LeaveCommunity(ctx context.Context, id CommunityID) error {
 	if err != nil {
 		return err
 	}
-	if err := s.request(ctx, c.Host, cmodFrame{Community: id, ID: newMessageID(), Op: modLeave}); err != nil {
+	if err := s.request(ctx, c.Host, &cmodFrame{Community: id, ID: newMessageID(), Op: modLeave}); err != nil {
 		return fmt.Errorf("im: leave %s: %w", id, err)
 	}
 	_, err = s.do(ctx, leftCmd{id: id})
@@ -311,20 +309,20 @@ func (s *Service) PostTo(ctx context.Context, id CommunityID, text string) (Post
 		return Post{}, err
 	}
 	sent := s.node.Time().UnixMicro()
-	f := cpostFrame{Community: id, ID: newMessageID(), Sent: sent, Text: text}
+	f := &cpostFrame{Community: id, ID: newMessageID(), Sent: sent, Text: text}
 	if c.Hosted {
 		return query[Post](s, ctx, localMod{post: f})
 	}
 	if err := s.request(ctx, c.Host, f); err != nil {
 		return Post{}, fmt.Errorf("im: post to %s: %w", id, err)
 	}
-	return Post{Community: id, ID: f.ID, From: s.self, Text: text, Sent: microTime(sent)}, nil
+	return Post{Community: id, ID: f.ID, From: s.self, Text: text, Sent: time.UnixMicro(sent)}, nil
 }
 
 // Ban (owner only) bars a wallet from the community: it can no longer
 // join, post or fetch.
 func (s *Service) Ban(ctx context.Context, id CommunityID, w common.Address) error {
-	_, err := s.do(ctx, localMod{mod: cmodFrame{Community: id, Op: modBan, Target: w}})
+	_, err := s.do(ctx, localMod{mod: &cmodFrame{Community: id, Op: modBan, Target: w}})
 	return err
 }
 
@@ -334,7 +332,7 @@ func (s *Service) DeletePost(ctx context.Context, id CommunityID, post MessageID
 	if err != nil {
 		return err
 	}
-	f := cmodFrame{Community: id, ID: newMessageID(), Op: modDelete, Post: post}
+	f := &cmodFrame{Community: id, ID: newMessageID(), Op: modDelete, Post: post}
 	if c.Hosted {
 		_, err = s.do(ctx, localMod{mod: f})
 		return err

@@ -1,9 +1,8 @@
 package im
 
 import (
-	"encoding/binary"
+	"errors"
 	"fmt"
-	"time"
 	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -39,10 +38,29 @@ const (
 	maxReceiptIDs = 1024
 )
 
-// frame is one decoded frame.
+// frame is one frame. wire states its layout once, type and then field
+// by field in wire order, and the same statement encodes and decodes it
+// (codec); check, if the frame has one, is what a decoded frame must
+// satisfy beyond its layout.
 type frame interface {
-	typ() byte
-	appendBody(b []byte) []byte
+	wire(x *codec)
+}
+
+// newFrame is an empty frame of each type, for decodeFrame to fill.
+var newFrame = map[byte]func() frame{
+	typeHello: newOf[helloFrame], typeMsg: newOf[msgFrame], typeReceipt: newOf[receiptFrame],
+	typeError: newOf[errorFrame], typeDeposit: newOf[depositFrame], typeStored: newOf[storedFrame],
+	typeFetch: newOf[fetchFrame], typeItem: newOf[itemFrame], typeEnd: newOf[endFrame], typeDrop: newOf[dropFrame],
+	typeGroup: newOf[groupFrame], typeGroupKey: newOf[groupKeyFrame],
+	typeCMod: newOf[cmodFrame], typeCPost: newOf[cpostFrame], typeCFetch: newOf[cfetchFrame], typeCItem: newOf[citemFrame],
+	typeChunkReq: newOf[chunkReqFrame], typeChunk: newOf[chunkFrame],
+}
+
+func newOf[T any, P interface {
+	*T
+	frame
+}]() frame {
+	return P(new(T))
 }
 
 type helloFrame struct {
@@ -84,190 +102,119 @@ type itemFrame struct {
 type endFrame struct{}
 type dropFrame struct{ Upto uint64 }
 
-func (helloFrame) typ() byte   { return typeHello }
-func (msgFrame) typ() byte     { return typeMsg }
-func (receiptFrame) typ() byte { return typeReceipt }
-func (errorFrame) typ() byte   { return typeError }
-func (depositFrame) typ() byte { return typeDeposit }
-func (storedFrame) typ() byte  { return typeStored }
-func (fetchFrame) typ() byte   { return typeFetch }
-func (itemFrame) typ() byte    { return typeItem }
-func (endFrame) typ() byte     { return typeEnd }
-func (dropFrame) typ() byte    { return typeDrop }
+func (f *helloFrame) wire(x *codec) { x.head(typeHello); u8(x, &f.Version); x.fixed(f.SealKey[:]) }
 
-func (f helloFrame) appendBody(b []byte) []byte {
-	return append(append(b, f.Version), f.SealKey[:]...)
+func (f *msgFrame) wire(x *codec) {
+	x.head(typeMsg)
+	x.fixed(f.ID[:])
+	u64(x, &f.Sent)
+	u8(x, &f.Kind)
+	x.fixed(f.Ref[:])
+	rest(x, &f.Text)
 }
 
-func (f msgFrame) appendBody(b []byte) []byte {
-	b = append(b, f.ID[:]...)
-	b = binary.BigEndian.AppendUint64(b, uint64(f.Sent))
-	b = append(b, f.Kind)
-	b = append(b, f.Ref[:]...)
-	return append(b, f.Text...)
+func (f *receiptFrame) wire(x *codec) {
+	x.head(typeReceipt)
+	u8(x, &f.Status)
+	list(x, &f.IDs, maxReceiptIDs, func(id *MessageID) { x.fixed(id[:]) })
 }
 
-func (f receiptFrame) appendBody(b []byte) []byte {
-	b = append(b, byte(f.Status))
-	b = binary.BigEndian.AppendUint16(b, uint16(len(f.IDs)))
-	for _, id := range f.IDs {
-		b = append(b, id[:]...)
+func (f *errorFrame) wire(x *codec) {
+	x.head(typeError)
+	x.fixed(f.ID[:])
+	u8(x, &f.Code)
+	rest(x, &f.Reason)
+}
+
+func (f *depositFrame) wire(x *codec) {
+	x.head(typeDeposit)
+	x.fixed(f.To[:])
+	x.fixed(f.ID[:])
+	rest(x, &f.Blob)
+}
+
+func (f *storedFrame) wire(x *codec) { x.head(typeStored); x.fixed(f.ID[:]) }
+func (*fetchFrame) wire(x *codec)    { x.head(typeFetch) }
+func (f *itemFrame) wire(x *codec)   { x.head(typeItem); u64(x, &f.Seq); rest(x, &f.Blob) }
+func (*endFrame) wire(x *codec)      { x.head(typeEnd) }
+func (f *dropFrame) wire(x *codec)   { x.head(typeDrop); u64(x, &f.Upto) }
+
+func (f *msgFrame) check() error {
+	if f.Kind == kindAttachment {
+		if _, err := decodeAttachment(f.Text); err != nil || !f.Ref.IsZero() {
+			return errors.New("attachment offer")
+		}
+		return nil
 	}
-	return b
+	switch {
+	case !utf8.ValidString(f.Text):
+		return errors.New("text not UTF-8")
+	case f.Kind == kindText && !f.Ref.IsZero():
+		return errors.New("text with a reference")
+	case (f.Kind == kindEdit || f.Kind == kindReaction) && f.Ref.IsZero():
+		return errors.New("edit or reaction without a reference")
+	case f.Kind == kindLeave && (!f.Ref.IsZero() || f.Text != ""):
+		return errors.New("leave with a reference or text")
+	case f.Kind < kindText || f.Kind > kindLeave:
+		return errors.New("unknown kind")
+	case (f.Kind == kindText || f.Kind == kindEdit) && f.Text == "":
+		return errors.New("empty text")
+	}
+	return nil
 }
 
-func (f errorFrame) appendBody(b []byte) []byte {
-	b = append(b, f.ID[:]...)
-	b = append(b, byte(f.Code))
-	return append(b, f.Reason...)
+func (f *receiptFrame) check() error {
+	if f.Status != Delivered && f.Status != Read || len(f.IDs) == 0 {
+		return errors.New("receipt status or count")
+	}
+	return nil
 }
 
-func (f depositFrame) appendBody(b []byte) []byte {
-	b = append(b, f.To[:]...)
-	b = append(b, f.ID[:]...)
-	return append(b, f.Blob...)
-}
-
-func (f storedFrame) appendBody(b []byte) []byte { return append(b, f.ID[:]...) }
-func (fetchFrame) appendBody(b []byte) []byte    { return b }
-func (f itemFrame) appendBody(b []byte) []byte {
-	return append(binary.BigEndian.AppendUint64(b, f.Seq), f.Blob...)
-}
-func (endFrame) appendBody(b []byte) []byte    { return b }
-func (f dropFrame) appendBody(b []byte) []byte { return binary.BigEndian.AppendUint64(b, f.Upto) }
+func (f *errorFrame) check() error   { return need(utf8.ValidString(f.Reason), "reason not UTF-8") }
+func (f *depositFrame) check() error { return need(len(f.Blob) > 0, "no blob") }
+func (f *itemFrame) check() error    { return need(len(f.Blob) > 0, "no blob") }
 
 // marshalInner is a frame without its length prefix (type and body), as
 // sealed for a mailbox.
-func marshalInner(f frame) []byte { return f.appendBody([]byte{f.typ()}) }
+func marshalInner(f frame) []byte {
+	var x codec
+	f.wire(&x)
+	return x.b
+}
 
 // decodeFrame parses type and body (no length prefix).
 func decodeFrame(b []byte) (frame, error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("%w: empty frame", ErrMalformed)
 	}
-	typ, body := b[0], b[1:]
 	bad := func(what string) error {
-		return fmt.Errorf("%w: type 0x%02x: %s (%d body bytes)", ErrMalformed, typ, what, len(body))
+		return fmt.Errorf("%w: type 0x%02x: %s (%d body bytes)", ErrMalformed, b[0], what, len(b)-1)
 	}
-	switch typ {
-	case typeHello:
-		if len(body) != 33 {
-			return nil, bad("want 33 bytes")
-		}
-		f := helloFrame{Version: body[0]}
-		copy(f.SealKey[:], body[1:])
-		return f, nil
-	case typeMsg:
-		if len(body) < 41 {
-			return nil, bad("short")
-		}
-		f := msgFrame{Sent: int64(binary.BigEndian.Uint64(body[16:24])), Kind: body[24]}
-		copy(f.ID[:], body)
-		copy(f.Ref[:], body[25:41])
-		text := body[41:]
-		f.Text = string(text)
-		if f.Kind == kindAttachment {
-			if _, err := decodeAttachment(f.Text); err != nil || !f.Ref.IsZero() {
-				return nil, bad("attachment offer")
-			}
-			return f, nil
-		}
-		if !utf8.Valid(text) {
-			return nil, bad("text not UTF-8")
-		}
-		switch f.Kind {
-		case kindText:
-			if !f.Ref.IsZero() {
-				return nil, bad("text with a reference")
-			}
-		case kindEdit, kindReaction:
-			if f.Ref.IsZero() {
-				return nil, bad("edit or reaction without a reference")
-			}
-		case kindLeave:
-			if !f.Ref.IsZero() || len(text) != 0 {
-				return nil, bad("leave with a reference or text")
-			}
-		default:
-			return nil, bad("unknown kind")
-		}
-		if (f.Kind == kindText || f.Kind == kindEdit) && len(text) == 0 {
-			return nil, bad("empty text")
-		}
-		return f, nil
-	case typeReceipt:
-		if len(body) < 3 {
-			return nil, bad("short")
-		}
-		f := receiptFrame{Status: Status(body[0])}
-		if f.Status != Delivered && f.Status != Read {
-			return nil, bad("receipt status")
-		}
-		n := int(binary.BigEndian.Uint16(body[1:3]))
-		if n == 0 || n > maxReceiptIDs || len(body) != 3+16*n {
-			return nil, bad("receipt count")
-		}
-		f.IDs = make([]MessageID, n)
-		for i := range f.IDs {
-			copy(f.IDs[i][:], body[3+16*i:])
-		}
-		return f, nil
-	case typeError:
-		if len(body) < 17 || !utf8.Valid(body[17:]) {
-			return nil, bad("short or reason not UTF-8")
-		}
-		f := errorFrame{Code: ErrCode(body[16]), Reason: string(body[17:])}
-		copy(f.ID[:], body)
-		return f, nil
-	case typeDeposit:
-		if len(body) < 37 {
-			return nil, bad("short")
-		}
-		f := depositFrame{Blob: body[36:]}
-		copy(f.To[:], body)
-		copy(f.ID[:], body[20:])
-		return f, nil
-	case typeStored:
-		if len(body) != 16 {
-			return nil, bad("want 16 bytes")
-		}
-		var f storedFrame
-		copy(f.ID[:], body)
-		return f, nil
-	case typeFetch:
-		if len(body) != 0 {
-			return nil, bad("want no body")
-		}
-		return fetchFrame{}, nil
-	case typeItem:
-		if len(body) < 9 {
-			return nil, bad("short")
-		}
-		return itemFrame{Seq: binary.BigEndian.Uint64(body), Blob: body[8:]}, nil
-	case typeEnd:
-		if len(body) != 0 {
-			return nil, bad("want no body")
-		}
-		return endFrame{}, nil
-	case typeDrop:
-		if len(body) != 8 {
-			return nil, bad("want 8 bytes")
-		}
-		return dropFrame{Upto: binary.BigEndian.Uint64(body)}, nil
-	case typeGroup:
-		return decodeGroupFrame(body)
-	case typeGroupKey:
-		return decodeGroupKeyFrame(body)
-	case typeCMod, typeCPost, typeCFetch, typeCItem:
-		return decodeCommunityFrame(typ, body)
-	case typeChunkReq, typeChunk:
-		return decodeAttachFrame(typ, body)
+	mk := newFrame[b[0]]
+	if mk == nil {
+		return nil, bad("unknown type")
 	}
-	return nil, bad("unknown type")
+	f := mk()
+	x := codec{b: b, dec: true}
+	f.wire(&x)
+	if x.bad || len(x.b) > 0 {
+		return nil, bad("length")
+	}
+	if c, ok := f.(interface{ check() error }); ok {
+		if err := c.check(); err != nil {
+			return nil, bad(err.Error())
+		}
+	}
+	return f, nil
 }
 
-// microTime converts wire microseconds to a time.
-func microTime(us int64) time.Time { return time.UnixMicro(us) }
+// need is nil if ok, else an error saying what is wrong.
+func need(ok bool, what string) error {
+	if ok {
+		return nil
+	}
+	return errors.New(what)
+}
 
 // requestID finds the ID a sender waits on in the first bytes of a
 // frame (type and body) that could not be served, so the ERROR names

@@ -36,14 +36,14 @@ func vectorFrames() []frame {
 	}
 	id := seqID(0x10)
 	return []frame{
-		helloFrame{Version: 1, SealKey: key},
-		msgFrame{ID: id, Sent: 1_700_000_000_000_000, Kind: kindText, Text: "hi"},
-		msgFrame{ID: seqID(0x40), Sent: 1_700_000_000_000_001, Kind: kindReaction, Ref: id, Text: "+1"},
-		receiptFrame{Status: Read, IDs: []MessageID{id}},
-		errorFrame{ID: id, Code: CodeTooLarge, Reason: "big"},
-		depositFrame{To: common.HexToAddress("0x00000000000000000000000000000000000000b0"), ID: id, Blob: []byte{0xaa, 0xbb}},
-		dropFrame{Upto: 7},
-		citemFrame{Community: CommunityID{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, Seq: 1, ID: id,
+		&helloFrame{Version: 1, SealKey: key},
+		&msgFrame{ID: id, Sent: 1_700_000_000_000_000, Kind: kindText, Text: "hi"},
+		&msgFrame{ID: seqID(0x40), Sent: 1_700_000_000_000_001, Kind: kindReaction, Ref: id, Text: "+1"},
+		&receiptFrame{Status: Read, IDs: []MessageID{id}},
+		&errorFrame{ID: id, Code: CodeTooLarge, Reason: "big"},
+		&depositFrame{To: common.HexToAddress("0x00000000000000000000000000000000000000b0"), ID: id, Blob: []byte{0xaa, 0xbb}},
+		&dropFrame{Upto: 7},
+		&citemFrame{Community: CommunityID{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, Seq: 1, ID: id,
 			From: common.HexToAddress("0x00000000000000000000000000000000000000b0"), Sent: 2, Text: "hi"},
 	}
 }
@@ -130,8 +130,8 @@ func TestWireVectors(t *testing.T) {
 
 func TestGroupFramesRoundTrip(t *testing.T) {
 	for _, f := range []frame{
-		groupFrame{Group: GroupID(seqID(1)), Epoch: 3, ID: seqID(2), Sealed: bytes.Repeat([]byte{9}, 20)},
-		groupKeyFrame{ID: seqID(3), Group: GroupID(seqID(1)), Epoch: 2, Members: []groupMember{
+		&groupFrame{Group: GroupID(seqID(1)), Epoch: 3, ID: seqID(2), Sealed: bytes.Repeat([]byte{9}, 20)},
+		&groupKeyFrame{ID: seqID(3), Group: GroupID(seqID(1)), Epoch: 2, Members: []groupMember{
 			{Wallet: common.Address{1}, Role: RoleOwner}, {Wallet: common.Address{2}, Role: RoleMember}}, Name: "team"},
 	} {
 		back, err := decodeFrame(marshalInner(f))
@@ -151,17 +151,17 @@ func TestDecodeRefusals(t *testing.T) {
 		{"unknown type", []byte{0x7f}},
 		{"short hello", []byte{typeHello, 1}},
 		{"short msg", append([]byte{typeMsg}, id[:]...)},
-		{"bad kind", marshalInner(msgFrame{ID: id, Kind: 9, Text: "x"})},
-		{"text with ref", marshalInner(msgFrame{ID: id, Kind: kindText, Ref: id, Text: "x"})},
-		{"edit without ref", marshalInner(msgFrame{ID: id, Kind: kindEdit, Text: "x"})},
-		{"empty text", marshalInner(msgFrame{ID: id, Kind: kindText})},
-		{"not utf-8", marshalInner(msgFrame{ID: id, Kind: kindText, Text: "\xff"})},
+		{"bad kind", marshalInner(&msgFrame{ID: id, Kind: 9, Text: "x"})},
+		{"text with ref", marshalInner(&msgFrame{ID: id, Kind: kindText, Ref: id, Text: "x"})},
+		{"edit without ref", marshalInner(&msgFrame{ID: id, Kind: kindEdit, Text: "x"})},
+		{"empty text", marshalInner(&msgFrame{ID: id, Kind: kindText})},
+		{"not utf-8", marshalInner(&msgFrame{ID: id, Kind: kindText, Text: "\xff"})},
 		{"receipt zero ids", []byte{typeReceipt, byte(Read), 0, 0}},
 		{"receipt count mismatch", []byte{typeReceipt, byte(Read), 0, 2, 1}},
-		{"receipt status", marshalInner(receiptFrame{Status: Failed, IDs: []MessageID{id}})},
+		{"receipt status", marshalInner(&receiptFrame{Status: Failed, IDs: []MessageID{id}})},
 		{"fetch with body", []byte{typeFetch, 0}},
-		{"duplicate member", marshalInner(groupKeyFrame{Members: []groupMember{{Role: RoleOwner}, {Role: RoleMember}}})},
-		{"bad role", marshalInner(groupKeyFrame{Members: []groupMember{{Role: 9}}})},
+		{"duplicate member", marshalInner(&groupKeyFrame{Members: []groupMember{{Role: RoleOwner}, {Role: RoleMember}}})},
+		{"bad role", marshalInner(&groupKeyFrame{Members: []groupMember{{Role: 9}}})},
 	}
 	for _, tt := range tests {
 		if f, err := decodeFrame(tt.b); !errors.Is(err, ErrMalformed) {
@@ -175,14 +175,14 @@ func FuzzDecodeFrame(f *testing.F) {
 		b, _ := hex.DecodeString(v)
 		f.Add(b[frameHeader:])
 	}
-	f.Add(marshalInner(groupKeyFrame{Members: []groupMember{{Role: RoleOwner}}, Name: "g"}))
-	f.Add(marshalInner(groupFrame{Sealed: make([]byte, 16)}))
-	f.Add(marshalInner(msgFrame{ID: seqID(1), Kind: kindAttachment, Text: Attachment{Type: File, Name: "f", Size: 3}.encode()}))
-	f.Add(marshalInner(cmodFrame{Op: modJoin}))
-	f.Add(marshalInner(cpostFrame{Text: "x"}))
-	f.Add(marshalInner(cfetchFrame{After: 3}))
-	f.Add(marshalInner(chunkReqFrame{Length: 10}))
-	f.Add(marshalInner(chunkFrame{Data: []byte("abc")}))
+	f.Add(marshalInner(&groupKeyFrame{Members: []groupMember{{Role: RoleOwner}}, Name: "g"}))
+	f.Add(marshalInner(&groupFrame{Sealed: make([]byte, 16)}))
+	f.Add(marshalInner(&msgFrame{ID: seqID(1), Kind: kindAttachment, Text: Attachment{Type: File, Name: "f", Size: 3}.encode()}))
+	f.Add(marshalInner(&cmodFrame{Op: modJoin}))
+	f.Add(marshalInner(&cpostFrame{Text: "x"}))
+	f.Add(marshalInner(&cfetchFrame{After: 3}))
+	f.Add(marshalInner(&chunkReqFrame{Length: 10}))
+	f.Add(marshalInner(&chunkFrame{Data: []byte("abc")}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		fr, err := decodeFrame(b)
 		if err != nil {

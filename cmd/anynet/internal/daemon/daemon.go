@@ -228,7 +228,6 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		Node:      d.node,
 		Dir:       filepath.Join(cfg.Dir, "im"),
 		Mailbox:   cfg.Mailbox,
-		Directory: im.ChainDirectory{Names: d.names},
 		Logger:    log.With("svc", "im"),
 	}); err != nil {
 		return nil, fmt.Errorf("daemon: chat service: %w", err)
