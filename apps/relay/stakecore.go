@@ -1,0 +1,105 @@
+package relay
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/anynet/anynet/apps/service"
+)
+
+// A Guardian whose rules consult stake (Params.BytesPerEther) settles an
+// epoch only with a stake snapshot of it: when the epoch is due it emits
+// WantStakes, its driver reads the chain (Service: RelayCredits.stakesAt
+// at the latest block) and hands the snapshot in with the Stakes
+// command; the core asks again every Grace until one comes.
+type (
+	// WantStakes: this Guardian is ready to settle Epoch and needs the
+	// stakes of Wallets (every Edge and endpoint in its evidence,
+	// ascending).
+	WantStakes struct {
+		Epoch   uint64
+		Wallets []common.Address
+	}
+	// Stakes hands a Guardian's core the stake snapshot it scores Epoch
+	// with (and publishes).
+	Stakes struct {
+		Epoch    uint64
+		Snapshot StakeSnapshot
+	}
+)
+
+// takeStakes keeps a snapshot for an epoch not settled yet.
+func (c *Core) takeStakes(s Stakes) {
+	if c.cfg.Roles&RoleGuardian == 0 || c.settled[s.Epoch] {
+		return
+	}
+	snap := StakeSnapshot{Block: s.Snapshot.Block}
+	for _, st := range s.Snapshot.Stakes {
+		if st.Amount != nil && st.Amount.Sign() > 0 {
+			snap.Stakes = append(snap.Stakes, st)
+		}
+	}
+	slices.SortStableFunc(snap.Stakes, func(a, b Stake) int { return bytes.Compare(a.Wallet[:], b.Wallet[:]) })
+	c.stakes[s.Epoch] = snap
+}
+
+// stakesFor puts epoch ev.Epoch's stake snapshot into ev and reports
+// whether it may be settled now: always when the rules consult no stake;
+// else once a snapshot came (until then it asks, every Grace).
+func (c *Core) stakesFor(now time.Time, ev *Evidence, out *service.Effects) bool {
+	if c.cfg.Params.BytesPerEther == 0 {
+		return true
+	}
+	e := ev.Epoch
+	if snap, ok := c.stakes[e]; ok {
+		ev.Stakes = snap
+		delete(c.stakes, e)
+		delete(c.stakesAsked, e)
+		return true
+	}
+	if at, asked := c.stakesAsked[e]; !asked || !now.Before(at.Add(c.grace())) {
+		c.stakesAsked[e] = now
+		out.Emit(WantStakes{Epoch: e, Wallets: walletsOf(*ev)})
+	}
+	out.Wake(c.stakesAsked[e].Add(c.grace()))
+	return false
+}
+
+// walletsOf lists the Edges and endpoints of ev, ascending.
+func walletsOf(ev Evidence) []common.Address {
+	var ws []common.Address
+	for _, s := range ev.Receipts {
+		ws = append(ws, s.By, s.Endpoint)
+	}
+	for _, p := range ev.Probes {
+		ws = append(ws, p.Edge)
+	}
+	slices.SortFunc(ws, func(a, b common.Address) int { return bytes.Compare(a[:], b[:]) })
+	return slices.Compact(ws)
+}
+
+// snapshot reads the stakes a Guardian's core asked for at the chain's
+// latest block and hands them in; off chain every stake is zero (block
+// 0). A failed read is logged: the core asks again after a Grace.
+func (s *Service) snapshot(w WantStakes) {
+	defer s.wg.Done()
+	var snap StakeSnapshot
+	if c := s.contractNow(); c != nil {
+		ctx, cancel := context.WithTimeout(s.ctx, time.Minute)
+		defer cancel()
+		var err error
+		if snap, err = c.Snapshot(ctx, w.Wallets); err != nil {
+			if s.ctx.Err() == nil {
+				s.log.Warn("relay: stake snapshot", "epoch", w.Epoch, "err", err)
+			}
+			return
+		}
+	}
+	if _, err := s.r.Do(s.ctx, Stakes{Epoch: w.Epoch, Snapshot: snap}); err != nil && s.ctx.Err() == nil {
+		s.log.Warn("relay: stake snapshot", "epoch", w.Epoch, "err", err)
+	}
+}
