@@ -221,12 +221,11 @@ contract RelayCredits {
         }
     }
 
+    /// setStake appends a checkpoint, even in a block that has one: the
+    /// last of a block is the one stakeAt finds, and the gas a change
+    /// costs does not depend on the block it lands in (which a gas
+    /// estimate cannot know).
     function setStake(address wallet, uint256 amount) private {
-        Checkpoint[] storage h = stakeHistory[wallet];
-        if (h.length > 0 && h[h.length - 1].fromBlock == block.number) {
-            h[h.length - 1].amount = uint192(amount);
-        } else {
-            h.push(Checkpoint(uint64(block.number), uint192(amount)));
-        }
+        stakeHistory[wallet].push(Checkpoint(uint64(block.number), uint192(amount)));
     }
 }
