@@ -3,10 +3,12 @@ package relay
 import (
 	"bytes"
 	"context"
+	"math/big"
 	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/anynet/anynet/apps/service"
 )
@@ -102,4 +104,48 @@ func (s *Service) snapshot(w WantStakes) {
 	if _, err := s.r.Do(s.ctx, Stakes{Epoch: w.Epoch, Snapshot: snap}); err != nil && s.ctx.Err() == nil {
 		s.log.Warn("relay: stake snapshot", "epoch", w.Epoch, "err", err)
 	}
+}
+
+// StakeInfo reads this wallet's stake (ErrNoContract off chain).
+func (s *Service) StakeInfo(ctx context.Context) (StakeInfo, error) {
+	c := s.contractNow()
+	if c == nil {
+		return StakeInfo{}, ErrNoContract
+	}
+	return c.StakeInfo(ctx, s.Addr())
+}
+
+// Stake adds amount wei to this wallet's stake.
+func (s *Service) Stake(ctx context.Context, amount *big.Int) (*types.Receipt, error) {
+	c := s.contractNow()
+	if c == nil {
+		return nil, ErrNoContract
+	}
+	return c.Stake(ctx, s.cfg.Wallet, amount)
+}
+
+// Unstake takes amount wei out of this wallet's stake; it is locked for
+// the contract's delay, then WithdrawStake pays it.
+func (s *Service) Unstake(ctx context.Context, amount *big.Int) (*types.Receipt, error) {
+	c := s.contractNow()
+	if c == nil {
+		return nil, ErrNoContract
+	}
+	return c.Unstake(ctx, s.cfg.Wallet, amount)
+}
+
+// WithdrawStake pays this wallet what unstaking has unlocked; it
+// returns the amount.
+func (s *Service) WithdrawStake(ctx context.Context) (*big.Int, *types.Receipt, error) {
+	c := s.contractNow()
+	if c == nil {
+		return nil, nil, ErrNoContract
+	}
+	return c.WithdrawStake(ctx, s.cfg.Wallet)
+}
+
+// StakeBytes is what stake backs an epoch under this service's rules.
+func (s *Service) StakeBytes(stake *big.Int) (bytes, perEther uint64) {
+	p := s.params()
+	return stakeBytes(stake, p.BytesPerEther), p.BytesPerEther
 }
