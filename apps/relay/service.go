@@ -510,6 +510,12 @@ type NodeStatus struct {
 	// Balance is what this wallet claimed and has not withdrawn (nil off
 	// chain).
 	Balance *big.Int
+	// Stake is this wallet's stake (nil off chain) and Ceiling what it
+	// backs an epoch; Pending is capped at Ceiling when the rules consult
+	// stake (endpoints' own stake, unknown before settlement, may back
+	// more).
+	Stake   *big.Int
+	Ceiling uint64
 	// WatchDog: its probes of recent epochs.
 	Probes []ProbeTally
 	// Guardian: its settled epochs and their commit transactions.
@@ -549,6 +555,17 @@ func (s *Service) Status(ctx context.Context) (NodeStatus, error) {
 			return st, err
 		}
 		st.Balance = bal
+		info, err := c.StakeInfo(ctx, s.Addr())
+		if err != nil {
+			return st, err
+		}
+		st.Stake = info.Staked
+		if st.Params.BytesPerEther > 0 {
+			st.Ceiling = stakeBytes(info.Staked, st.Params.BytesPerEther)
+			for i, p := range st.Pending {
+				st.Pending[i] = capPending(p, st.Ceiling, st.Params)
+			}
+		}
 	}
 	return st, nil
 }

@@ -149,3 +149,21 @@ func (s *Service) StakeBytes(stake *big.Int) (bytes, perEther uint64) {
 	p := s.params()
 	return stakeBytes(stake, p.BytesPerEther), p.BytesPerEther
 }
+
+// capPending caps an Edge's estimate at its stake's ceiling.
+func capPending(p Pending, ceiling uint64, params Params) Pending {
+	if p.Bytes <= ceiling {
+		return p
+	}
+	p.Bytes = ceiling
+	price := params.PricePerGiB
+	if price == nil {
+		price = new(big.Int)
+	}
+	p.Gross = new(big.Int).Mul(new(big.Int).SetUint64(p.Bytes), price)
+	p.Gross.Rsh(p.Gross, 30)
+	p.Fee = new(big.Int).Mul(p.Gross, new(big.Int).SetUint64(params.FeeBps))
+	p.Fee.Div(p.Fee, big.NewInt(10_000))
+	p.Net = new(big.Int).Sub(p.Gross, p.Fee)
+	return p
+}

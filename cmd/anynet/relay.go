@@ -184,6 +184,9 @@ func printRelayStatus(w io.Writer, s control.RelayStatus) error {
 	fmt.Fprintf(w, "rules     %s per GiB, Guardian fee %d bps (%s), before settlement\n", eth(s.PricePerGiB), s.FeeBps, ppmText(s.FeeBps*100))
 	if s.Contract != "" {
 		fmt.Fprintf(w, "contract  %s\nbalance   %s claimed, not withdrawn\n", s.Contract, eth(s.Balance))
+		if s.Stake != "" {
+			fmt.Fprintf(w, "stake     %s: backs %d bytes an epoch (anynet relay stake)\n", eth(s.Stake), s.Ceiling)
+		}
 	} else {
 		fmt.Fprintln(w, "contract  none: off chain")
 	}

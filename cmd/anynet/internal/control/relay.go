@@ -77,6 +77,11 @@ type RelayStatus struct {
 	FeeBps      uint64   `json:"feeBps"`
 	// Balance is what this wallet claimed and has not withdrawn.
 	Balance string `json:"balance,omitempty"`
+	// Stake is this wallet's stake; Ceiling what it backs an epoch (an
+	// Edge's most credit from unstaked endpoints; Pending is capped at
+	// it).
+	Stake   string `json:"stake,omitempty"`
+	Ceiling uint64 `json:"ceiling,omitempty"`
 	// Pending are an Edge's epochs before settlement: fee shown before.
 	Pending []RelayPending `json:"pending,omitempty"`
 	// Scores are an Edge's recomputed scores.

@@ -345,6 +345,9 @@ func (d *Daemon) RelayStatus(ctx context.Context) (control.RelayStatus, error) {
 	if st.Balance != nil {
 		out.Balance = st.Balance.String()
 	}
+	if st.Stake != nil {
+		out.Stake, out.Ceiling = st.Stake.String(), st.Ceiling
+	}
 	for _, g := range st.Guardians {
 		out.Guardians = append(out.Guardians, g.Hex())
 	}
