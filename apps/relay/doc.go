@@ -67,9 +67,9 @@
 //
 // For an epoch, per Edge:
 //
-//	probe bytes = the part of delivered from endpoints that exactly one
-//	            WatchDog's valid ProbeWallets of the epoch names (shown as
-//	            Score.ProbeBytes, not judged)
+//	probe bytes = Σ of backed(w, e) + free(w, e) (below) over endpoints w
+//	            that exactly one WatchDog's valid ProbeWallets of the epoch
+//	            names (shown as Score.ProbeBytes, not judged)
 //	flows     = for each (endpoint, session): the highest Bytes of its valid receipts;
 //	            for link receipts (version 2), per session s and each pair
 //	            of endpoints (f, t) with s = LinkSession(f, t):
