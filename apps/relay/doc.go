@@ -142,8 +142,10 @@
 // colluders can make.
 //
 // Flashing. Stake counts at the block of the snapshot a Guardian takes
-// when it settles an epoch (Evidence.Stakes: the block and every
-// wallet's stake in the evidence, published with it), and unstaked ether
+// when it settles an epoch (Evidence.Stakes: the chain's latest block
+// then, and every wallet's stake in the evidence, published with it; two
+// Guardians settling one epoch may read different blocks and so differ,
+// and the contract keeps the first root committed), and unstaked ether
 // is locked for the contract's delay (DefaultUnstakeDelay, a day, 24
 // epochs of the default hour; stake() then unstake() around a snapshot
 // keeps the ether locked that long), so the same ether cannot back more
