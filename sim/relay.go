@@ -23,7 +23,11 @@ import (
 // (request/response). WatchDogs probe every Edge Probes times an epoch
 // (default twice) with flows like those, and a Guardian judges an Edge's
 // availability by the Wilson bound of relay.Compute. Each Guardian
-// settles every epoch on its own.
+// settles every epoch on its own, with a stake snapshot in which every
+// Edge holds 1 ether (a ceiling of 16 GiB an epoch for unstaked
+// endpoints, far above what an Edge relays here) and no endpoint holds
+// any: Guardians ask for it (relay.WantStakes) and their driver answers
+// at once, as relay.Service answers from the chain.
 //
 // Cheating Edges take turns in the four ways of relay.Cheater:
 // inflated receipts, dropped frames, relaying only what looks like
@@ -173,6 +177,10 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 	}
 	params := relay.DefaultParams(dogs...)
 	l.params = params
+	stakes := relay.StakeSnapshot{Block: 1}
+	for _, e := range l.edges {
+		stakes.Stakes = append(stakes.Stakes, relay.Stake{Wallet: e, Amount: big.NewInt(1e18)})
+	}
 	roles := map[common.Address]relay.CoreConfig{}
 	for i, d := range dogs {
 		roles[d] = relay.CoreConfig{Roles: relay.RoleWatchDog, Edges: l.edges, ProbePartner: partners[i], ProbesPerEpoch: probes}
@@ -232,7 +240,7 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			if k := linkCheat[self]; k == relay.CheatDrop || k == relay.CheatProbeOnly {
 				kind = "" // a router's cheats of these kinds are in its link layer (relaylink.go)
 			}
-			return &relayDriver{core: relay.NewCore(cfg), cheat: relay.Cheater{Kind: kind}}
+			return &relayDriver{core: relay.NewCore(cfg), cheat: relay.Cheater{Kind: kind}, stakes: stakes}
 		},
 		Commands: func(Workload, []common.Address, *rand.Rand) []Command { return planned },
 		Started:  l.started,
@@ -418,12 +426,18 @@ func (l *relayLoad) check() error {
 
 // relayDriver is one node's core with its way of cheating, if any.
 type relayDriver struct {
-	core  *relay.Core
-	cheat relay.Cheater
+	core   *relay.Core
+	cheat  relay.Cheater
+	stakes relay.StakeSnapshot // what a Guardian's WantStakes is answered
 }
 
 func (d *relayDriver) Handle(now time.Time, in service.Input, out *service.Effects) {
 	d.core.Handle(now, in, out)
+	for _, e := range out.Events[:len(out.Events):len(out.Events)] {
+		if w, ok := e.(relay.WantStakes); ok {
+			d.core.Handle(now, service.Input{Kind: service.Command, Cmd: relay.Stakes{Epoch: w.Epoch, Snapshot: d.stakes}}, out)
+		}
+	}
 
 	if d.cheat.Kind == "" {
 		return

@@ -95,6 +95,7 @@ func BenchmarkSettlementGas(b *testing.B) {
 				e := common.BigToAddress(big.NewInt(int64(i + 1)))
 				ev.Receipts = append(ev.Receipts, receipt(b, newWallet(b), e, epoch, 1, perEdge))
 				ev.Probes = append(ev.Probes, probes(b, dog, e, epoch, 10, 10)...)
+				ev.Stakes.Stakes = append(ev.Stakes.Stakes, etherEach(1, e).Stakes...)
 			}
 			cm := Commit(Compute(ev, p))
 			rc, err := w.contract.Post(ctx, w.guardian, cm)

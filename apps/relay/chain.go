@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -23,10 +24,21 @@ type Contract struct {
 	Address common.Address
 }
 
+// DefaultUnstakeDelay is how long unstaked ether stays locked in a
+// RelayCredits that Deploy puts on chain: a day, 24 epochs of the
+// default hour.
+const DefaultUnstakeDelay = 24 * time.Hour
+
 // Deploy puts RelayCredits on the chain from w, which becomes its owner
-// and first Guardian.
+// and first Guardian, with DefaultUnstakeDelay.
 func Deploy(ctx context.Context, chain *pay.Chain, w pay.Wallet) (*Contract, error) {
-	code := common.FromHex(bindings.RelayCreditsMetaData.Bin)
+	return DeployDelay(ctx, chain, w, DefaultUnstakeDelay)
+}
+
+// DeployDelay is Deploy with unstaked ether locked for delay (whole
+// seconds) before it can be withdrawn.
+func DeployDelay(ctx context.Context, chain *pay.Chain, w pay.Wallet, delay time.Duration) (*Contract, error) {
+	code := append(common.FromHex(bindings.RelayCreditsMetaData.Bin), creditsABI.PackConstructor(uint64(delay/time.Second))...)
 	r, err := chain.Transact(ctx, w, nil, nil, code)
 	if err != nil {
 		return nil, fmt.Errorf("relay: deploy RelayCredits: %w", err)
@@ -148,6 +160,14 @@ func revertError(err error) error {
 		return ErrNotCommitted
 	case *bindings.RelayCreditsOverTotal:
 		return ErrBadProof
+	case *bindings.RelayCreditsStakeLocked:
+		return ErrStakeLocked
+	case *bindings.RelayCreditsStakeTooLow:
+		return ErrStakeTooLow
+	case *bindings.RelayCreditsNothingToWithdraw:
+		return ErrNothingToWithdraw
+	case *bindings.RelayCreditsZeroAmount:
+		return ErrZeroAmount
 	}
 	return nil
 }

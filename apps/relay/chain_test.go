@@ -67,6 +67,7 @@ func TestSettleOnChain(t *testing.T) {
 		ep := newWallet(t)
 		ev.Receipts = append(ev.Receipts, receipt(t, ep, e.Address(), epoch, 1, uint64(i+1)<<30))
 		ev.Probes = append(ev.Probes, probes(t, dog, e.Address(), epoch, 10, 10)...)
+		ev.Stakes.Stakes = append(ev.Stakes.Stakes, etherEach(1, e.Address()).Stakes...)
 	}
 	scores := Compute(ev, p)
 	cm := Commit(scores)
@@ -145,6 +146,7 @@ func TestClaimMany(t *testing.T) {
 		ev.Receipts = append(ev.Receipts, receipt(t, newWallet(t), e, epoch, 1, 1<<30))
 		ev.Probes = append(ev.Probes, probes(t, dog, e, epoch, 10, 10)...)
 	}
+	ev.Stakes = etherEach(1, edges...)
 	cm := Commit(Compute(ev, DefaultParams(dog.Address())))
 	if _, err := w.contract.Post(ctx, w.guardian, cm); err != nil {
 		t.Fatal(err)

@@ -154,6 +154,10 @@ type Core struct {
 	// guardian: the standings its latest settled epoch ended with.
 	standing      []Standing
 	standingEpoch uint64
+	// guardian: stake snapshots handed in (Stakes) and when each epoch's
+	// was last asked for (WantStakes), by epoch (stakes.go).
+	stakes      map[uint64]StakeSnapshot
+	stakesAsked map[uint64]time.Time
 }
 
 type outKey struct {
@@ -277,6 +281,8 @@ func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 			c.linkCounts(now, cmd, out)
 		case Record:
 			c.record(cmd, out)
+		case Stakes:
+			c.takeStakes(cmd)
 		}
 	}
 	c.tick(now, out)
@@ -304,6 +310,7 @@ func (c *Core) start() {
 	c.outbox = map[outKey]*outItem{}
 	c.batches = map[uint64]map[batchKey][]byte{}
 	c.settled = map[uint64]bool{}
+	c.stakes, c.stakesAsked = map[uint64]StakeSnapshot{}, map[uint64]time.Time{}
 	c.probes = nil
 	st := c.cfg.Store
 	_ = st.Scan([]byte("s"), func(k, _ []byte) bool {
@@ -698,6 +705,9 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 				continue
 			}
 			ev := c.evidenceOf(e)
+			if !c.stakesFor(now, &ev, out) {
+				continue
+			}
 			if c.standingEpoch < e {
 				ev.Prior = c.standing
 			}

@@ -52,6 +52,11 @@ func (n *fakeNet) handle(self common.Address, in service.Input) any {
 	var out service.Effects
 	n.cores[self].Handle(n.now, in, &out)
 	n.apply(self, &out)
+	for _, e := range out.Events {
+		if w, ok := e.(WantStakes); ok { // every wallet staked 1 ether
+			n.handle(self, service.Input{Kind: service.Command, Cmd: Stakes{Epoch: w.Epoch, Snapshot: etherEach(1, w.Wallets...)}})
+		}
+	}
 	return out.Result
 }
 

@@ -23,7 +23,9 @@
 //	    ▼
 //	RelayCredits (naming/contracts): commit(epoch, root, total) funded with
 //	the total; each Edge claim(epoch, edge, amount, proof), or claimMany
-//	for a batch; withdraw().
+//	for a batch; withdraw(). Any wallet stake()s ether there, unstake()s
+//	it (it stops counting at once) and withdrawStake()s it after the
+//	contract's delay; stakeAt(wallet, block) reads the past.
 //
 // # Why an Edge cannot inflate its credit
 //
@@ -34,8 +36,9 @@
 // receipt's own fields, and Compute marks the Edge that submitted it
 // fraudulent for the epoch (it earns nothing). Traffic an Edge drops was
 // never received, so it is never in a receipt. A wallet colluding with
-// an Edge can sign what it likes, but counts at most CapPerEndpoint
-// bytes per Edge per epoch. An Edge that answers probes but not real
+// an Edge can sign what it likes, and wallets are free, so what
+// colluders can make up is bounded by the ether they stake (see
+// "Stake"). An Edge that answers probes but not real
 // traffic earns only what real endpoints vouch for; one that is offline
 // or drops traffic fails probes: when its probes show its availability
 // below 96 % its credit is scaled (warned), below 60 % it earns nothing
@@ -64,16 +67,27 @@
 //
 // For an epoch, per Edge:
 //
-//	probe bytes = the part of delivered from endpoints that exactly one
-//	            WatchDog's valid ProbeWallets of the epoch names (shown as
-//	            Score.ProbeBytes, not judged)
+//	probe bytes = Σ of backed(w, e) + free(w, e) (below) over endpoints w
+//	            that exactly one WatchDog's valid ProbeWallets of the epoch
+//	            names (shown as Score.ProbeBytes, not judged)
 //	flows     = for each (endpoint, session): the highest Bytes of its valid receipts;
 //	            for link receipts (version 2), per session s and each pair
 //	            of endpoints (f, t) with s = LinkSession(f, t):
 //	            min(f's highest Bytes, t's highest Bytes), as t's flow
 //	            (a link receipt without its counterpart counts nothing:
 //	            Score.Unmatched shows it)
-//	delivered = Σ over endpoints of min(CapPerEndpoint, Σ of its flows)
+//	vouched(w, e) = Σ of endpoint w's flows through Edge e
+//	stake(w)  = w's stake in Evidence.Stakes (0 if not listed), wei
+//	backs(w)  = stake(w) * BytesPerEther / 10^18          (bytes, rounded down)
+//	V(w)      = Σ over Edges e of vouched(w, e)
+//	backed(w, e) = vouched(w, e) if V(w) <= backs(w),
+//	               else vouched(w, e) * backs(w) / V(w)   (rounded down)
+//	free(w, e) = min(CapPerEndpoint, vouched(w, e) - backed(w, e))
+//	ceiling(e) = backs(e)    (the Edge's own stake; no ceiling when
+//	                         BytesPerEther is 0, which consults no stake)
+//	delivered = Σ over endpoints w of backed(w, e)
+//	            + min(ceiling(e), Σ over endpoints w of free(w, e))
+//	            (shown as Score.Delivered, .Backed, .Ceiling, .Stake)
 //	n, k      = probes, answered   (probes from Params.WatchDogs, one per
 //	            (WatchDog, seq); a probe reported twice counts as
 //	            unanswered if either says so)
@@ -95,6 +109,63 @@
 // All arithmetic is on integers (isqrt rounds down, every division
 // rounds down), and Compute ignores the order of the evidence, so the
 // result is the same bit for bit wherever it runs.
+//
+// # Stake
+//
+// Receipts are signed by endpoint wallets, and a wallet costs nothing,
+// so a per-wallet cap alone bounds nothing: colluders make as many
+// wallets as they like, each vouching for CapPerEndpoint. What bounds
+// them is ether staked in RelayCredits, the contract the credits are
+// paid from. An endpoint's stake backs BytesPerEther bytes an epoch per
+// ether, over all the Edges it vouches for (shared in proportion when it
+// vouches for more), beyond the per-endpoint cap; bytes no stake backs
+// (an unstaked endpoint's, up to CapPerEndpoint per Edge: its free
+// allowance) are credited to an Edge up to its own stake's worth, its
+// ceiling. So an Edge serving ordinary, unstaked users stakes for the
+// traffic it expects, and a user who wants more than an Edge's ceiling
+// (or a WatchDog's probe partner) stakes for itself.
+//
+// The bound. Take any set of colluding Edges and endpoint wallets
+// holding S wei staked in all. Their extra credit in an epoch (bytes
+// credited beyond what honest endpoints truly received through those
+// Edges) is at most Σ backs(w) over the colluding endpoints plus Σ
+// ceiling(e) over the colluding Edges, which is at most S *
+// BytesPerEther / 10^18 bytes for wallets that play one role, and twice
+// that if the same wallets are both Edges and endpoints; however many
+// wallets they make (TestStakeBound). Under DefaultParams — 16 GiB an
+// epoch per ether, 0.001 ether per GiB — that is at most 0.016 ether of
+// gross credit per staked ether per epoch (0.032 with both roles), the
+// same as the stake lets an honest Edge earn for real traffic: stake
+// prices the right to be credited, whatever the bytes. An Edge relaying
+// 100 GiB an epoch for unstaked users stakes 6.25 ether. A Guardian
+// tunes BytesPerEther between what honest Edges must lock and what
+// colluders can make.
+//
+// Flashing. Stake counts at the block of the snapshot a Guardian takes
+// when it settles an epoch (Evidence.Stakes: the chain's latest block
+// then, and every wallet's stake in the evidence, published with it; two
+// Guardians settling one epoch may read different blocks and so differ,
+// and the contract keeps the first root committed), and unstaked ether
+// is locked for the contract's delay (DefaultUnstakeDelay, a day, 24
+// epochs of the default hour; stake() then unstake() around a snapshot
+// keeps the ether locked that long), so the same ether cannot back more
+// epochs than it stays locked for. The contract keeps a checkpoint per
+// change (stakeAt), so anyone checks a published snapshot on any node,
+// without archive state: Recompute reports it (Verification.
+// StakesMatch), and `anynet relay score` shows it.
+//
+// What is not here: slashing. Collusion between an Edge and an endpoint
+// leaves nothing a contract could check (both signatures are valid), and
+// the frauds that can be shown (a receipt with a bad signature) already
+// earn nothing and are not signed by the Edge that submitted them; so
+// stake is locked, never lost, and the bound above is a rate per epoch,
+// not a loss colluders risk. A Guardian off chain (no RelayCredits:
+// nothing staked, nothing paid) scores with BytesPerEther 0.
+//
+// Gas on the embedded chain (TestStakeOnChain, every fork on, EIP-8037
+// state gas included, which prices a new storage slot several times
+// today's mainnet): stake 243,812 the first time (148,404 after),
+// unstake 260,168, withdrawStake 35,651.
 //
 // # Wire formats
 //
@@ -207,23 +278,36 @@
 // bytes); the answer is 0, a u32 length and the encoding below, or 1 if
 // it holds none. The encoding (at most MaxPublished bytes):
 //
-//	version     1   = 2
+//	version     1   = 3
 //	epoch       8
 //	guardian   20
 //	price      32   Params.PricePerGiB, uint256
 //	fee bps     8   then CapPerEndpoint, MinProbes, WarnPPM, SuspendPPM,
-//	                BoundZ, SuspendAfter, 8 each
+//	                BoundZ, SuspendAfter, BytesPerEther, 8 each
 //	watchdogs   2 + 20 each
 //	receipts    4 + (20 submitting Edge || 138 receipt) each
 //	prior       4 + (20 Edge || 8 strikes) each (Evidence.Prior)
 //	wallets     4 + (2 length || a ProbeWallets) each (Evidence.Wallets)
+//	stakes      8 block + 4 + (20 wallet || 32 stake, uint256 wei) each
+//	            (Evidence.Stakes)
 //	probes      4 + 131 each, to the end
 //
 // Test vector (published_test.go): the receipt, probe and probe wallet
 // list above, scored by 0x…e2 under DefaultParams with the vector
-// wallet as only WatchDog, the Edge carrying one strike, encode to 610
-// bytes with keccak256
-// 0xa3aa0376f2465f4312e1fe859e1b3ca824205afb1eccb23dbabaf13b5c5a1b24.
+// wallet as only WatchDog, the Edge carrying one strike and holding 1
+// ether of stake at block 100, encode to 682 bytes with keccak256
+// 0x2e9ead4319c2d607cd8bf309788aec8a8b1511027ec067a4c407414d64d519dc;
+// the parameters read
+//
+//	00000000000000c8 0000001000000000 000000000000000a 00000000000ea600
+//	00000000000927c0 000000000000012c 0000000000000003 0000000400000000
+//
+// (2 %, 64 GiB, 10, 96 %, 60 %, 3.00 σ, 3, 16 GiB per ether) and the
+// stakes
+//
+//	0000000000000064 00000001 00000000000000000000000000000000000000e1
+//	0000000000000000000000000000000000000000000000000de0b6b3a7640000
+//
 // Recompute runs Compute and Commit on it and compares the root and
 // total with RelayCredits' epochs(epoch): `anynet relay score EPOCH`.
 //

@@ -31,3 +31,16 @@ var (
 	// ErrNoContract: the service has no RelayCredits deployment.
 	ErrNoContract = errors.New("relay: no RelayCredits contract configured")
 )
+
+// Stake errors (the contract's StakeLocked, StakeTooLow, ZeroAmount and,
+// for withdrawStake, NothingToWithdraw).
+var (
+	// ErrStakeLocked: unstaked ether withdrawn before its delay ran out.
+	ErrStakeLocked = errors.New("relay: unstaked ether still locked")
+	// ErrStakeTooLow: more unstaked than is staked.
+	ErrStakeTooLow = errors.New("relay: not that much staked")
+	// ErrNothingToWithdraw: a withdrawal with nothing to take.
+	ErrNothingToWithdraw = errors.New("relay: nothing to withdraw")
+	// ErrZeroAmount: a stake or unstake of nothing.
+	ErrZeroAmount = errors.New("relay: zero amount")
+)

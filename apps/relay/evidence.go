@@ -137,6 +137,11 @@ type Verification struct {
 	OnChainTotal *big.Int
 	// Match: the recomputed root and total are the ones on chain.
 	Match bool
+	// StakesMatch: the published stake snapshot is what the contract's
+	// stakeAt holds, at the snapshot's block, for every wallet of the
+	// evidence (true when the rules consult no stake; false unchecked,
+	// with a nil contract).
+	StakesMatch bool
 }
 
 // Recompute scores pub with the public formula and compares the root
@@ -154,7 +159,34 @@ func Recompute(ctx context.Context, pub *Published, contract *Contract) (Verific
 	}
 	v.OnChain, v.OnChainTotal = root, total
 	v.Match = root == v.Commitment.Root && total.Cmp(v.Commitment.Total) == 0
-	return v, nil
+	v.StakesMatch, err = stakesMatch(ctx, pub, contract)
+	return v, err
+}
+
+// stakesMatch checks pub's stake snapshot against the chain.
+func stakesMatch(ctx context.Context, pub *Published, contract *Contract) (bool, error) {
+	if pub.Params.BytesPerEther == 0 {
+		return true, nil
+	}
+	snap := pub.Evidence.Stakes
+	wallets := walletsOf(pub.Evidence)
+	for _, st := range snap.Stakes {
+		wallets = append(wallets, st.Wallet)
+	}
+	chain, err := contract.StakesAt(ctx, wallets, snap.Block)
+	if err != nil {
+		return false, err
+	}
+	want, got := snap.stakeMap(), chain.stakeMap()
+	if len(want) != len(got) {
+		return false, nil
+	}
+	for w, a := range want {
+		if b := got[w]; b == nil || a.Cmp(b) != 0 {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // fetchAny asks each Guardian in turn for epoch's evidence.

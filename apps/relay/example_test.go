@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -29,7 +30,10 @@ func ExampleRecompute() {
 	params := relay.DefaultParams(endpoint.Address()) // the same wallet is the WatchDog here
 	params.MinProbes = 1
 	pub := &relay.Published{Params: params, Evidence: relay.Evidence{Epoch: 42,
-		Receipts: []relay.Submitted{{By: edge, Receipt: r}}, Probes: []relay.Probe{p}}}
+		Receipts: []relay.Submitted{{By: edge, Receipt: r}}, Probes: []relay.Probe{p},
+		// The Edge's stake at the block the Guardian read: 1 ether backs
+		// 16 GiB of unstaked endpoints' receipts.
+		Stakes: relay.StakeSnapshot{Block: 100, Stakes: []relay.Stake{{Wallet: edge, Amount: big.NewInt(1e18)}}}}}
 	b, _ := pub.MarshalBinary()
 	var back relay.Published // as a verifier receives it
 	if err := back.UnmarshalBinary(b); err != nil {
@@ -45,5 +49,5 @@ func ExampleRecompute() {
 	fmt.Println("evidence", len(b), "bytes, root", hex.EncodeToString(v.Commitment.Root[:4])+"…")
 	// Output:
 	// 0x00000000000000000000000000000000000000e1: ok, 1073741824 bytes, 1/1 probes, gross 1000000000000000 fee 20000000000000 net 980000000000000 wei
-	// evidence 444 bytes, root a87ef325…
+	// evidence 516 bytes, root a87ef325…
 }

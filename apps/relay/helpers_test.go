@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"math/big"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -44,4 +45,13 @@ func probes(t testing.TB, dog pay.Wallet, edge common.Address, epoch uint64, n, 
 		out[i] = p
 	}
 	return out
+}
+
+// etherEach is a stake snapshot at block of one ether for each wallet.
+func etherEach(block uint64, wallets ...common.Address) StakeSnapshot {
+	snap := StakeSnapshot{Block: block}
+	for _, w := range wallets {
+		snap.Stakes = append(snap.Stakes, Stake{Wallet: w, Amount: big.NewInt(1e18)})
+	}
+	return snap
 }

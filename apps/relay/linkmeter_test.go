@@ -126,6 +126,7 @@ func TestLinkReceipts(t *testing.T) {
 	const epochLen = 12 * time.Second
 	params := DefaultParams()
 	params.MinProbes, params.WarnPPM, params.SuspendPPM, params.BoundZ = 0, 0, 0, 0 // availability is not judged here
+	params.BytesPerEther = 0                                                        // nor stake: off chain
 	start := func(n *stack.Node, key *ecdsa.PrivateKey, roles Roles, ev *events) *Service {
 		st, err := service.OpenPebble(t.TempDir())
 		if err != nil {

@@ -46,7 +46,7 @@ func TestComputeLinkReceipts(t *testing.T) {
 		{"a service receipt beside", []Submitted{linkReceipt(t, a, edge, 5, ab, 1000), receipt(t, b, edge, 5, ab, 700)}, 700, 1000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, ok := Compute(Evidence{Epoch: 5, Receipts: tc.receipts}, p).Of(edge)
+			s, ok := Compute(Evidence{Epoch: 5, Receipts: tc.receipts, Stakes: etherEach(1, edge)}, p).Of(edge)
 			if !ok || s.Status != StatusOK || s.Delivered != tc.delivered || s.Unmatched != tc.unmatched {
 				t.Fatalf("%+v; want %d delivered, %d unmatched", s, tc.delivered, tc.unmatched)
 			}

@@ -22,11 +22,11 @@ type Published struct {
 // receipts.
 const MaxPublished = 64 << 20
 
-const publishedHead = 1 + 8 + 20 + 32 + 7*8 + 2
+const publishedHead = 1 + 8 + 20 + 32 + 8*8 + 2
 
-// publishedVersion is the first byte of published evidence (2: with the
-// WatchDogs' probe wallet lists).
-const publishedVersion = 2
+// publishedVersion is the first byte of published evidence (3: with
+// BytesPerEther and the stake snapshot).
+const publishedVersion = 3
 
 // MarshalBinary encodes p (see "Published evidence" in the package doc).
 func (p *Published) MarshalBinary() ([]byte, error) {
@@ -42,12 +42,12 @@ func (p *Published) MarshalBinary() ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d watchdogs", ErrMalformed, len(pp.WatchDogs))
 	}
 	ev := p.Evidence
-	b := make([]byte, 0, publishedHead+20*len(pp.WatchDogs)+12+len(ev.Receipts)*(20+ReceiptSize)+len(ev.Prior)*standingSize+len(ev.Probes)*ProbeSize)
+	b := make([]byte, 0, publishedHead+20*len(pp.WatchDogs)+12+len(ev.Receipts)*(20+ReceiptSize)+len(ev.Prior)*standingSize+12+len(ev.Stakes.Stakes)*stakeSize+len(ev.Probes)*ProbeSize)
 	b = append(b, publishedVersion)
 	b = binary.BigEndian.AppendUint64(b, ev.Epoch)
 	b = append(b, p.Guardian[:]...)
 	b = append(b, common.BigToHash(price).Bytes()...)
-	for _, v := range []uint64{pp.FeeBps, pp.CapPerEndpoint, pp.MinProbes, pp.WarnPPM, pp.SuspendPPM, pp.BoundZ, pp.SuspendAfter} {
+	for _, v := range []uint64{pp.FeeBps, pp.CapPerEndpoint, pp.MinProbes, pp.WarnPPM, pp.SuspendPPM, pp.BoundZ, pp.SuspendAfter, pp.BytesPerEther} {
 		b = binary.BigEndian.AppendUint64(b, v)
 	}
 	b = binary.BigEndian.AppendUint16(b, uint16(len(pp.WatchDogs)))
@@ -73,6 +73,14 @@ func (p *Published) MarshalBinary() ([]byte, error) {
 			return nil, err
 		}
 		b = append(binary.BigEndian.AppendUint16(b, uint16(len(l))), l...)
+	}
+	b = binary.BigEndian.AppendUint64(b, ev.Stakes.Block)
+	b = binary.BigEndian.AppendUint32(b, uint32(len(ev.Stakes.Stakes)))
+	for _, st := range ev.Stakes.Stakes {
+		if st.Amount == nil || st.Amount.Sign() < 0 || st.Amount.BitLen() > 256 {
+			return nil, fmt.Errorf("%w: stake %v of %s", ErrMalformed, st.Amount, st.Wallet)
+		}
+		b = append(append(b, st.Wallet[:]...), common.BigToHash(st.Amount).Bytes()...)
 	}
 	b = binary.BigEndian.AppendUint32(b, uint32(len(ev.Probes)))
 	for _, pr := range ev.Probes {
@@ -107,7 +115,7 @@ func (p *Published) UnmarshalBinary(b []byte) error {
 	copy(out.Guardian[:], b[9:29])
 	out.Params.PricePerGiB = new(big.Int).SetBytes(b[29:61])
 	at := 61
-	for _, v := range []*uint64{&out.Params.FeeBps, &out.Params.CapPerEndpoint, &out.Params.MinProbes, &out.Params.WarnPPM, &out.Params.SuspendPPM, &out.Params.BoundZ, &out.Params.SuspendAfter} {
+	for _, v := range []*uint64{&out.Params.FeeBps, &out.Params.CapPerEndpoint, &out.Params.MinProbes, &out.Params.WarnPPM, &out.Params.SuspendPPM, &out.Params.BoundZ, &out.Params.SuspendAfter, &out.Params.BytesPerEther} {
 		*v = binary.BigEndian.Uint64(b[at:])
 		at += 8
 	}
@@ -162,6 +170,19 @@ func (p *Published) UnmarshalBinary(b []byte) error {
 		}
 		out.Evidence.Wallets = append(out.Evidence.Wallets, l)
 		at += m
+	}
+	if len(b)-at < 8+4 {
+		return bad("no stake snapshot")
+	}
+	out.Evidence.Stakes.Block = binary.BigEndian.Uint64(b[at:])
+	n = int(binary.BigEndian.Uint32(b[at+8:]))
+	at += 12
+	if (len(b)-at)/stakeSize < n || len(b)-at-n*stakeSize < 4 {
+		return bad("short stake snapshot")
+	}
+	for range n {
+		out.Evidence.Stakes.Stakes = append(out.Evidence.Stakes.Stakes, Stake{Wallet: common.BytesToAddress(b[at : at+20]), Amount: new(big.Int).SetBytes(b[at+20 : at+stakeSize])})
+		at += stakeSize
 	}
 	if len(b)-at < 4 {
 		return bad("no probe list")

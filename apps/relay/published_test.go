@@ -16,7 +16,8 @@ import (
 // vectorPublished is the published evidence of the package doc's
 // vector: the vector receipt, probe and probe wallet list, scored by
 // 0x…e2 under DefaultParams with the vector wallet as the only
-// WatchDog, the Edge carrying one strike from the epoch before.
+// WatchDog, the Edge carrying one strike from the epoch before and
+// holding 1 ether of stake at block 100.
 func vectorPublished(t testing.TB) *Published {
 	t.Helper()
 	var r Receipt
@@ -31,17 +32,18 @@ func vectorPublished(t testing.TB) *Published {
 		Guardian: common.HexToAddress("0x00000000000000000000000000000000000000e2"),
 		Params:   DefaultParams(vectorWallet().Address()),
 		Evidence: Evidence{Epoch: 42, Receipts: []Submitted{{By: vectorEdge, Receipt: r}}, Probes: []Probe{p},
-			Prior: []Standing{{Edge: vectorEdge, Strikes: 1}}, Wallets: []ProbeWallets{l}},
+			Prior: []Standing{{Edge: vectorEdge, Strikes: 1}}, Wallets: []ProbeWallets{l},
+			Stakes: StakeSnapshot{Block: 100, Stakes: []Stake{{Wallet: vectorEdge, Amount: big.NewInt(1e18)}}}},
 	}
 }
 
 const (
-	vectorPublishedHead = "02000000000000002a00000000000000000000000000000000000000e2" +
+	vectorPublishedHead = "03000000000000002a00000000000000000000000000000000000000e2" +
 		"00000000000000000000000000000000000000000000000000038d7ea4c68000" +
-		"00000000000000c8" + "0000001000000000" + "000000000000000a" + "00000000000ea600" + "00000000000927c0" + "000000000000012c" + "0000000000000003" +
+		"00000000000000c8" + "0000001000000000" + "000000000000000a" + "00000000000ea600" + "00000000000927c0" + "000000000000012c" + "0000000000000003" + "0000000400000000" +
 		"0001167dd06b3f29b72eb83e68b2ba90b52dc75471c2"
-	vectorPublishedLen    = 610
-	vectorPublishedKeccak = "0xa3aa0376f2465f4312e1fe859e1b3ca824205afb1eccb23dbabaf13b5c5a1b24"
+	vectorPublishedLen    = 682
+	vectorPublishedKeccak = "0x2e9ead4319c2d607cd8bf309788aec8a8b1511027ec067a4c407414d64d519dc"
 )
 
 func TestPublishedVector(t *testing.T) {
@@ -61,7 +63,7 @@ func TestPublishedVector(t *testing.T) {
 	if !bytes.Equal(again, b) {
 		t.Fatalf("round trip differs:\n%x\n%x", again, b)
 	}
-	if s := Compute(back.Evidence, back.Params); len(s.Edges) != 1 || s.Edges[0].Claimed != 1<<30 {
+	if s := Compute(back.Evidence, back.Params); len(s.Edges) != 1 || s.Edges[0].Claimed != 1<<30 || s.Edges[0].Delivered != 1<<30 || s.Edges[0].Ceiling != 16<<30 {
 		t.Fatalf("scores of the vector: %+v", s)
 	}
 }

@@ -51,7 +51,7 @@ func TestCommitRetried(t *testing.T) {
 	params := DefaultParams()
 	params.MinProbes, params.WarnPPM, params.SuspendPPM = 0, 0, 0
 	edge := common.Address{0xe1}
-	ev := Evidence{Epoch: epoch, Receipts: []Submitted{receipt(t, newWallet(t), edge, epoch, 1, 3<<30)}}
+	ev := Evidence{Epoch: epoch, Receipts: []Submitted{receipt(t, newWallet(t), edge, epoch, 1, 3<<30)}, Stakes: etherEach(1, edge)}
 	want := Commit(Compute(ev, params))
 	pub := Published{Guardian: node.Addr(), Params: params, Evidence: ev}
 	b, err := pub.MarshalBinary()

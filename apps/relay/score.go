@@ -3,7 +3,9 @@ package relay
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/big"
+	"math/bits"
 	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -19,9 +21,19 @@ type Params struct {
 	// shown in every score before settlement.
 	FeeBps uint64
 	// CapPerEndpoint is the most bytes one endpoint wallet can vouch for
-	// to one Edge in one epoch: it bounds what a wallet colluding with an
-	// Edge can make up.
+	// to one Edge in one epoch beyond what its stake backs (its free
+	// allowance).
 	CapPerEndpoint uint64
+	// BytesPerEther is how many bytes an epoch one ether (10^18 wei) of
+	// stake backs (see "Stake" in the package doc): an endpoint's stake
+	// backs that much of what it vouches for, over all Edges, free of
+	// the per-endpoint cap, and an Edge's stake is the ceiling of what it
+	// is credited for bytes no stake backs. Wallets are free, so this is
+	// what bounds colluding wallets. Zero consults no stake: every
+	// endpoint vouches for up to CapPerEndpoint per Edge, without a
+	// ceiling (a closed network's rule; colluders are then unbounded in
+	// wallets).
+	BytesPerEther uint64
 	// MinProbes is how many probe results an Edge needs in an epoch to be
 	// credited at all: availability is measured, never assumed.
 	MinProbes uint64
@@ -47,7 +59,8 @@ type Params struct {
 }
 
 // DefaultParams returns the rules the embedded network uses: 0.001 ether
-// per GiB, a 2 % fee, 64 GiB per endpoint, 10 probes, warned below 96 %
+// per GiB, a 2 % fee, 64 GiB per endpoint beyond its stake, 16 GiB an
+// epoch per ether staked, 10 probes, warned below 96 %
 // and suspended below 60 % availability (Storj's audit thresholds) or
 // after three epochs below 96 % in a row,
 // judged at 3 standard deviations (a one-sided 99.87 % bound: an Edge
@@ -58,6 +71,7 @@ func DefaultParams(watchdogs ...common.Address) Params {
 		PricePerGiB:    big.NewInt(1e15),
 		FeeBps:         200,
 		CapPerEndpoint: 64 << 30,
+		BytesPerEther:  16 << 30,
 		MinProbes:      10,
 		WarnPPM:        960_000,
 		SuspendPPM:     600_000,
@@ -85,6 +99,10 @@ type Evidence struct {
 	// Wallets are the WatchDogs' signed lists of the wallets they probed
 	// from (ProbeWallets): shown in Score.ProbeBytes, not judged.
 	Wallets []ProbeWallets
+	// Stakes are the wallets' stakes at a block the Guardian took after
+	// the epoch (Params.BytesPerEther); anyone checks them on chain with
+	// RelayCredits.stakeAt.
+	Stakes StakeSnapshot
 }
 
 // Standing is what an Edge carries from one epoch to the next: Strikes
@@ -111,8 +129,16 @@ const (
 // Score is one Edge's result for an epoch, with the figures behind it.
 type Score struct {
 	Edge      common.Address
-	Delivered uint64 // bytes credited: receipts, capped per endpoint
+	Delivered uint64 // bytes credited: receipts, capped by stake and per endpoint
 	Claimed   uint64 // bytes the receipts state before caps
+	// Backed: the part of Delivered that endpoints' stake backs; the
+	// rest is unbacked bytes within the per-endpoint cap, at most
+	// Ceiling. Stake is this Edge's stake in Evidence.Stakes, and
+	// Ceiling what it backs (Params.BytesPerEther; both zero when the
+	// rules consult no stake).
+	Backed  uint64
+	Ceiling uint64
+	Stake   *big.Int
 	// Unmatched: bytes of link receipts the other end of the session did
 	// not vouch for (the higher count's excess, or a receipt with no
 	// counterpart); never credited.
@@ -243,6 +269,18 @@ func Compute(ev Evidence, p Params) Scores {
 
 	owners := probeOwners(ev.Wallets, dogs, ev.Epoch)
 
+	// Stake: what each wallet's stake backs, and what each endpoint
+	// vouched for over all Edges (backs(w) is shared among them).
+	staking := p.BytesPerEther > 0
+	stakes := ev.Stakes.stakeMap()
+	backs := func(w common.Address) uint64 { return stakeBytes(stakes[w], p.BytesPerEther) }
+	vouched := map[common.Address]uint64{}
+	for _, e := range per {
+		for w, b := range e.endpoints {
+			vouched[w] = satAdd(vouched[w], b)
+		}
+	}
+
 	prior := map[common.Address]uint64{}
 	for _, st := range ev.Prior {
 		prior[st.Edge] = max(prior[st.Edge], st.Strikes)
@@ -250,14 +288,30 @@ func Compute(ev Evidence, p Params) Scores {
 	out := Scores{Epoch: ev.Epoch, Total: new(big.Int)}
 	for edge := range edges {
 		e := get(edge)
-		s := Score{Edge: edge, Endpoints: len(e.endpoints), Unmatched: unmatched[edge], Gross: new(big.Int), Fee: new(big.Int), Net: new(big.Int)}
+		s := Score{Edge: edge, Endpoints: len(e.endpoints), Unmatched: unmatched[edge], Stake: new(big.Int), Gross: new(big.Int), Fee: new(big.Int), Net: new(big.Int)}
+		var free uint64
 		for w, b := range e.endpoints {
 			s.Claimed += b
-			s.Delivered += min(b, p.CapPerEndpoint)
+			var backed uint64
+			if staking {
+				backed = share(b, backs(w), vouched[w])
+			}
+			s.Backed += backed
+			f := min(b-backed, p.CapPerEndpoint)
+			free += f
 			if _, probe := owners[w]; probe {
-				s.ProbeBytes += min(b, p.CapPerEndpoint)
+				s.ProbeBytes += backed + f
 			}
 		}
+		ceiling := uint64(math.MaxUint64)
+		if staking {
+			if st := stakes[edge]; st != nil {
+				s.Stake.Set(st)
+			}
+			ceiling = backs(edge)
+			s.Ceiling = ceiling
+		}
+		s.Delivered = s.Backed + min(free, ceiling)
 		for _, ok := range e.probes {
 			s.Probes++
 			if ok {
@@ -301,6 +355,10 @@ func Compute(ev Evidence, p Params) Scores {
 		}
 		if s.Delivered < s.Claimed && s.Why == "" {
 			s.Why = fmt.Sprintf("receipts for %d bytes, %d over the per-endpoint cap", s.Claimed, s.Claimed-s.Delivered)
+			if staking {
+				s.Why = fmt.Sprintf("receipts for %d bytes, %d over the caps: %d backed by endpoints' stake, %d unbacked within %d per endpoint, credited up to %d by this Edge's stake",
+					s.Claimed, s.Claimed-s.Delivered, s.Backed, free, p.CapPerEndpoint, ceiling)
+			}
 		}
 		// gross = delivered * price * scale / (2^30 * 10^6), rounded down.
 		s.Gross.SetUint64(s.Delivered)
@@ -356,6 +414,40 @@ func AvailabilityBound(answered, probes, zHundredths uint64) uint64 {
 	den.Add(den, z2).Mul(den, n).Mul(den, i(2))
 	b := num.Div(num, den).Uint64()
 	return min(b, 1_000_000)
+}
+
+// stakeBytes is what stake backs at perEther bytes an ether: stake *
+// perEther / 10^18, rounded down, at most 2^64-1.
+func stakeBytes(stake *big.Int, perEther uint64) uint64 {
+	if stake == nil || stake.Sign() <= 0 || perEther == 0 {
+		return 0
+	}
+	v := new(big.Int).Mul(stake, new(big.Int).SetUint64(perEther))
+	v.Div(v, big.NewInt(1e18))
+	if !v.IsUint64() {
+		return math.MaxUint64
+	}
+	return v.Uint64()
+}
+
+// share is the part of b, of an endpoint's total vouched bytes, that its
+// backing covers: all of it when total <= backing, else b * backing /
+// total, rounded down.
+func share(b, backing, total uint64) uint64 {
+	if total <= backing {
+		return b
+	}
+	hi, lo := bits.Mul64(b, backing)
+	q, _ := bits.Div64(hi, lo, total) // b <= total, backing < total: no overflow
+	return q
+}
+
+// satAdd is a + b, at most 2^64-1.
+func satAdd(a, b uint64) uint64 {
+	if s, c := bits.Add64(a, b, 0); c == 0 {
+		return s
+	}
+	return math.MaxUint64
 }
 
 // probeKey names one probe: a WatchDog's sequence number.

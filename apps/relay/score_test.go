@@ -109,6 +109,7 @@ func TestCompute(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.ev.Epoch = epoch
+			tt.ev.Stakes = etherEach(1, edge) // a ceiling of 16 GiB
 			p := p
 			if tt.bare {
 				p.BoundZ = 0

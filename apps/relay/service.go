@@ -167,10 +167,18 @@ func StartService(cfg ServiceConfig) (*Service, error) {
 	if cfg.Params.PricePerGiB == nil {
 		cfg.Params = DefaultParams(cfg.Params.WatchDogs...)
 	}
+	offChainGuardian := cfg.Roles&RoleGuardian != 0 && cfg.Contract == nil && cfg.Params.BytesPerEther != 0
+	if offChainGuardian {
+		// No RelayCredits: no stake to read, and nothing is paid.
+		cfg.Params.BytesPerEther = 0
+	}
 	s := &Service{cfg: cfg, log: cfg.Logger, scores: map[uint64]EdgeScore{}, commits: map[uint64]Committed{},
 		contract: cfg.Contract, feeBps: cfg.Params.FeeBps}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if offChainGuardian {
+		s.log.Warn("relay: a Guardian off chain scores without stake (BytesPerEther 0): wallets are bounded per Edge only")
 	}
 	s.ctx, s.stop = context.WithCancel(context.Background())
 	edges, perEpoch := cfg.Edges, cfg.ProbesPerEpoch
@@ -285,6 +293,11 @@ func (s *Service) Addr() common.Address { return s.cfg.Wallet.Address() }
 // event is the runner's OnEvent: a settled epoch is committed on chain
 // (its evidence is already stored), the rest goes to the user.
 func (s *Service) event(e any) {
+	if w, ok := e.(WantStakes); ok {
+		s.wg.Add(1)
+		go s.snapshot(w)
+		return
+	}
 	if st, ok := e.(Settled); ok {
 		epoch := st.Evidence.Epoch
 		s.log.Info("relay: epoch settled", "epoch", epoch, "edges", len(st.Scores.Edges),
@@ -497,6 +510,12 @@ type NodeStatus struct {
 	// Balance is what this wallet claimed and has not withdrawn (nil off
 	// chain).
 	Balance *big.Int
+	// Stake is this wallet's stake (nil off chain) and Ceiling what it
+	// backs an epoch; Pending is capped at Ceiling when the rules consult
+	// stake (endpoints' own stake, unknown before settlement, may back
+	// more).
+	Stake   *big.Int
+	Ceiling uint64
 	// WatchDog: its probes of recent epochs.
 	Probes []ProbeTally
 	// Guardian: its settled epochs and their commit transactions.
@@ -536,6 +555,17 @@ func (s *Service) Status(ctx context.Context) (NodeStatus, error) {
 			return st, err
 		}
 		st.Balance = bal
+		info, err := c.StakeInfo(ctx, s.Addr())
+		if err != nil {
+			return st, err
+		}
+		st.Stake = info.Staked
+		if st.Params.BytesPerEther > 0 {
+			st.Ceiling = stakeBytes(info.Staked, st.Params.BytesPerEther)
+			for i, p := range st.Pending {
+				st.Pending[i] = capPending(p, st.Ceiling, st.Params)
+			}
+		}
 	}
 	return st, nil
 }

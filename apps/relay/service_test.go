@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"math/big"
 	"slices"
 	"sync"
 	"testing"
@@ -109,6 +110,11 @@ func TestServiceEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// E stakes 0.1 ether: its ceiling for unstaked endpoints, 1.6 GiB.
+	stake := big.NewInt(1e17)
+	if _, err := contract.Stake(ctx, pay.NewKeyWallet(nodes["E"].key), stake); err != nil {
+		t.Fatal(err)
+	}
 
 	const epochLen = 8 * time.Second
 	params := DefaultParams(addr("W"))
@@ -195,6 +201,9 @@ func TestServiceEndToEnd(t *testing.T) {
 	}
 	if sc.Status != StatusOK && sc.Status != StatusWarned {
 		t.Fatalf("edge %s: %s", sc.Status, sc.Why)
+	}
+	if snap := v.Published.Evidence.Stakes; snap.Block == 0 || snap.Of(addr("E")).Cmp(stake) != 0 || sc.Ceiling != stakeBytes(stake, params.BytesPerEther) {
+		t.Fatalf("stake snapshot %+v, ceiling %d: E's stake of %v not in it", snap, sc.Ceiling, stake)
 	}
 
 	// Evidence altered after the fact does not match the chain.

@@ -88,6 +88,11 @@ func TestRelayVerbs(t *testing.T) {
 		"--relay-edge", wallets["bob"], "--relay-probe-partner", wallets["alice"], epochFlag)
 	published(dirs["bob"])
 	published(dirs["carol"])
+	// bob, the Edge, stakes: unstaked endpoints' receipts earn him up to
+	// what it backs.
+	if out := must("--dir", dirs["bob"], "relay", "stake", "0.1eth"); !strings.Contains(out, "staked    100000000000000000 wei") || !strings.Contains(out, "backs 1717986918 bytes an epoch") {
+		t.Fatalf("relay stake:\n%s", out)
+	}
 
 	epoch := uint64(time.Now().UnixNano()/int64(epochLen)) + 1
 	eventually(t, "the epoch committed", func() error {
@@ -106,6 +111,9 @@ func TestRelayVerbs(t *testing.T) {
 	out := must("--dir", dirs["carol"], "relay", "score", ep)
 	if !strings.Contains(out, "\nmatch\n") || !strings.Contains(out, wallets["bob"]) || !strings.Contains(out, " ok ") {
 		t.Fatalf("relay score:\n%s", out)
+	}
+	if !strings.Contains(out, "stakes at block") || !strings.Contains(out, "match the contract's") {
+		t.Fatalf("relay score shows no stake snapshot:\n%s", out)
 	}
 	out = must("--dir", dirs["bob"], "relay", "claim", ep, "--withdraw")
 	if !strings.Contains(out, "claimed") || !strings.Contains(out, "withdrawn") {
@@ -141,6 +149,13 @@ func TestRelayVerbs(t *testing.T) {
 		return e.Epoch == epoch && e.Edges > 0 && e.Receipts > 0 && e.Probes > 0 && strings.HasPrefix(e.Commit, "0x")
 	}) {
 		t.Fatalf("TUI relay view of alice: %+v, %v", tr, err)
+	}
+	must("--dir", dirs["bob"], "relay", "unstake", "0.04eth")
+	if out := must("--dir", dirs["bob"], "relay", "stake"); !strings.Contains(out, "staked    60000000000000000 wei") || !strings.Contains(out, "unstaking 40000000000000000 wei") {
+		t.Fatalf("relay stake after unstake:\n%s", out)
+	}
+	if out, err := run(t, "--dir", dirs["bob"], "relay", "unstake", "--withdraw"); err == nil || !strings.Contains(out+err.Error(), "locked") {
+		t.Fatalf("withdrawal before the delay: %v\n%s", err, out)
 	}
 	if out, err := run(t, "--dir", dirs["carol"], "relay", "score", strconv.FormatUint(epoch+1000, 10)); err == nil || !strings.Contains(out+err.Error(), "no published evidence") {
 		t.Fatalf("score of an unsettled epoch: %v\n%s", err, out)

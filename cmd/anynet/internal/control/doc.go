@@ -158,6 +158,8 @@
 //	GET  /v1/relay/status                    RelayStatus (roles, epoch, pending credit and fee, scores, probes, commits)
 //	GET  /v1/relay/score?epoch=N[&guardian=HOST]  RelayScore (recomputed from published evidence; match with the chain)
 //	POST /v1/relay/claim  {"epoch","withdraw"}    RelayClaim
+//	GET  /v1/relay/stake                     RelayStake (staked, unstaking and when it unlocks, what it backs)
+//	POST /v1/relay/stake  {"action","amount"}     RelayStake after "stake" AMOUNT, "unstake" AMOUNT or "withdraw"
 //
 // GROUP and COMMUNITY are an ID (32 hex digits) or a name, if unique
 // among this wallet's groups or communities. The group and community

@@ -23,6 +23,45 @@ type RelayBackend interface {
 	// RelayClaim claims this Edge's credit of an epoch with its proof;
 	// with Withdraw it then withdraws everything claimed.
 	RelayClaim(ctx context.Context, epoch uint64, withdraw bool) (RelayClaim, error)
+	// RelayStake shows this wallet's stake in RelayCredits.
+	RelayStake(ctx context.Context) (RelayStake, error)
+	// RelayStakeChange stakes (Action "stake") or unstakes ("unstake")
+	// Amount (wei, or a number with eth or gwei: ParseAmount), or
+	// withdraws what unstaking has unlocked ("withdraw").
+	RelayStakeChange(ctx context.Context, req RelayStakeRequest) (RelayStake, error)
+}
+
+// RelayStakeRequest changes this wallet's stake.
+type RelayStakeRequest struct {
+	Action string `json:"action"` // "stake", "unstake" or "withdraw"
+	Amount string `json:"amount,omitempty"`
+}
+
+// Stake actions.
+const (
+	StakeAdd      = "stake"
+	StakeRemove   = "unstake"
+	StakeWithdraw = "withdraw"
+)
+
+// RelayStake is this wallet's stake (wei, decimal).
+type RelayStake struct {
+	Wallet   string `json:"wallet"`
+	Contract string `json:"contract"`
+	Staked   string `json:"staked"`
+	// Unstaking is locked until UnlockAt (RFC 3339), then withdrawable.
+	Unstaking string `json:"unstaking"`
+	UnlockAt  string `json:"unlockAt,omitempty"`
+	DelaySecs int64  `json:"delaySeconds"`
+	// BytesPerEpoch is what Staked backs an epoch under this node's
+	// rules (BytesPerEther per ether): as an Edge, the ceiling of what
+	// unstaked endpoints' receipts earn it; as an endpoint, what it
+	// vouches for beyond the per-endpoint cap.
+	BytesPerEpoch uint64 `json:"bytesPerEpoch"`
+	BytesPerEther uint64 `json:"bytesPerEther"`
+	// Tx is the transaction of a change; Withdrawn what a withdrawal paid.
+	Tx        string `json:"tx,omitempty"`
+	Withdrawn string `json:"withdrawn,omitempty"`
 }
 
 // RelayStatus describes this node's relay roles.
@@ -38,6 +77,11 @@ type RelayStatus struct {
 	FeeBps      uint64   `json:"feeBps"`
 	// Balance is what this wallet claimed and has not withdrawn.
 	Balance string `json:"balance,omitempty"`
+	// Stake is this wallet's stake; Ceiling what it backs an epoch (an
+	// Edge's most credit from unstaked endpoints; Pending is capped at
+	// it).
+	Stake   string `json:"stake,omitempty"`
+	Ceiling uint64 `json:"ceiling,omitempty"`
 	// Pending are an Edge's epochs before settlement: fee shown before.
 	Pending []RelayPending `json:"pending,omitempty"`
 	// Scores are an Edge's recomputed scores.
@@ -66,6 +110,11 @@ type RelayEdgeScore struct {
 	Edge      string `json:"edge"`
 	Delivered uint64 `json:"delivered"`
 	Claimed   uint64 `json:"claimedBytes"`
+	// Backed is the part of Delivered endpoints' stake backs; the rest
+	// is unbacked bytes up to Ceiling, what the Edge's Stake (wei) backs.
+	Backed    uint64 `json:"backed"`
+	Ceiling   uint64 `json:"ceiling"`
+	Stake     string `json:"stake,omitempty"`
 	Endpoints int    `json:"endpoints"`
 	Probes    uint64 `json:"probes"`
 	Answered  uint64 `json:"answered"`
@@ -108,12 +157,17 @@ type RelayScore struct {
 	Probes   int    `json:"probes"`
 	// Root and Total are recomputed; OnChain and OnChainTotal are the
 	// contract's; Match says they agree.
-	Root         string           `json:"root"`
-	Total        string           `json:"total"`
-	OnChain      string           `json:"onChain"`
-	OnChainTotal string           `json:"onChainTotal"`
-	Match        bool             `json:"match"`
-	Edges        []RelayEdgeScore `json:"edges"`
+	Root         string `json:"root"`
+	Total        string `json:"total"`
+	OnChain      string `json:"onChain"`
+	OnChainTotal string `json:"onChainTotal"`
+	Match        bool   `json:"match"`
+	// StakeBlock is the block of the published stake snapshot;
+	// StakesMatch says the contract holds the same stakes there.
+	StakeBlock    uint64           `json:"stakeBlock"`
+	BytesPerEther uint64           `json:"bytesPerEther"`
+	StakesMatch   bool             `json:"stakesMatch"`
+	Edges         []RelayEdgeScore `json:"edges"`
 }
 
 // RelayClaim is a settled claim.
@@ -135,6 +189,10 @@ func (noRelay) RelayScore(context.Context, uint64, string) (RelayScore, error) {
 }
 func (noRelay) RelayClaim(context.Context, uint64, bool) (RelayClaim, error) {
 	return RelayClaim{}, errNoRelay
+}
+func (noRelay) RelayStake(context.Context) (RelayStake, error) { return RelayStake{}, errNoRelay }
+func (noRelay) RelayStakeChange(context.Context, RelayStakeRequest) (RelayStake, error) {
+	return RelayStake{}, errNoRelay
 }
 
 func (s *Server) relayHandlers(b Backend, get, post func(string, func(*http.Request) (any, error))) {
@@ -160,6 +218,23 @@ func (s *Server) relayHandlers(b Backend, get, post func(string, func(*http.Requ
 		}
 		return rb.RelayClaim(r.Context(), req.Epoch, req.Withdraw)
 	})
+	get("/v1/relay/stake", func(r *http.Request) (any, error) { return rb.RelayStake(r.Context()) })
+	post("/v1/relay/stake", func(r *http.Request) (any, error) {
+		var req RelayStakeRequest
+		if err := decode(r, &req); err != nil {
+			return nil, err
+		}
+		switch req.Action {
+		case StakeAdd, StakeRemove:
+			if _, err := ParseAmount(req.Amount); err != nil {
+				return nil, err
+			}
+		case StakeWithdraw:
+		default:
+			return nil, fmt.Errorf("%w: stake action %q: want stake, unstake or withdraw", ErrBadRequest, req.Action)
+		}
+		return rb.RelayStakeChange(r.Context(), req)
+	})
 }
 
 var _ RelayBackend = (*Client)(nil)
@@ -179,4 +254,13 @@ func (c *Client) RelayScore(ctx context.Context, epoch uint64, guardian string) 
 
 func (c *Client) RelayClaim(ctx context.Context, epoch uint64, withdraw bool) (cl RelayClaim, err error) {
 	return cl, c.do(ctx, "POST", "/v1/relay/claim", map[string]any{"epoch": epoch, "withdraw": withdraw}, &cl)
+}
+
+// RelayStake and RelayStakeChange call the stake endpoints.
+func (c *Client) RelayStake(ctx context.Context) (s RelayStake, err error) {
+	return s, c.do(ctx, "GET", "/v1/relay/stake", nil, &s)
+}
+
+func (c *Client) RelayStakeChange(ctx context.Context, req RelayStakeRequest) (s RelayStake, err error) {
+	return s, c.do(ctx, "POST", "/v1/relay/stake", req, &s)
 }

@@ -301,7 +301,8 @@ func relayErr(err error) error {
 	case errors.Is(err, relay.ErrMalformed):
 		return fmt.Errorf("%w: %v", control.ErrBadRequest, err)
 	case errors.Is(err, relay.ErrNoCredit), errors.Is(err, relay.ErrMismatch), errors.Is(err, relay.ErrClaimed),
-		errors.Is(err, relay.ErrBadProof), errors.Is(err, relay.ErrNotCommitted):
+		errors.Is(err, relay.ErrBadProof), errors.Is(err, relay.ErrNotCommitted), errors.Is(err, relay.ErrStakeLocked),
+		errors.Is(err, relay.ErrStakeTooLow), errors.Is(err, relay.ErrNothingToWithdraw):
 		return fmt.Errorf("%w: %v", control.ErrRefused, err)
 	case errors.Is(err, relay.ErrNoContract):
 		return fmt.Errorf("%w: %v", control.ErrUnsupported, err)
@@ -320,6 +321,7 @@ func weiString(v *big.Int) string {
 
 func edgeScoreView(epoch uint64, s relay.Score) control.RelayEdgeScore {
 	return control.RelayEdgeScore{Epoch: epoch, Edge: s.Edge.Hex(), Delivered: s.Delivered, Claimed: s.Claimed,
+		Backed: s.Backed, Ceiling: s.Ceiling, Stake: weiString(s.Stake),
 		Endpoints: s.Endpoints, Probes: s.Probes, Answered: s.Answered, AvailPPM: s.AvailPPM, Status: string(s.Status),
 		Why: s.Why, Gross: weiString(s.Gross), Fee: weiString(s.Fee), Net: weiString(s.Net)}
 }
@@ -342,6 +344,9 @@ func (d *Daemon) RelayStatus(ctx context.Context) (control.RelayStatus, error) {
 	}
 	if st.Balance != nil {
 		out.Balance = st.Balance.String()
+	}
+	if st.Stake != nil {
+		out.Stake, out.Ceiling = st.Stake.String(), st.Ceiling
 	}
 	for _, g := range st.Guardians {
 		out.Guardians = append(out.Guardians, g.Hex())
@@ -403,7 +408,8 @@ func (d *Daemon) RelayScore(ctx context.Context, epoch uint64, guardian string) 
 	}
 	out := control.RelayScore{Epoch: epoch, Guardian: v.Published.Guardian.Hex(), Receipts: len(v.Published.Evidence.Receipts),
 		Probes: len(v.Published.Evidence.Probes), Root: v.Commitment.Root.Hex(), Total: weiString(v.Commitment.Total),
-		OnChain: v.OnChain.Hex(), OnChainTotal: weiString(v.OnChainTotal), Match: v.Match, Edges: []control.RelayEdgeScore{}}
+		OnChain: v.OnChain.Hex(), OnChainTotal: weiString(v.OnChainTotal), Match: v.Match, Edges: []control.RelayEdgeScore{},
+		StakeBlock: v.Published.Evidence.Stakes.Block, BytesPerEther: v.Published.Params.BytesPerEther, StakesMatch: v.StakesMatch}
 	for _, s := range v.Scores.Edges {
 		out.Edges = append(out.Edges, edgeScoreView(epoch, s))
 	}
@@ -430,6 +436,65 @@ func (d *Daemon) RelayClaim(ctx context.Context, epoch uint64, withdraw bool) (c
 		out.Withdrawn = weiString(got)
 	}
 	return out, nil
+}
+
+// RelayStake implements control.RelayBackend.
+func (d *Daemon) RelayStake(ctx context.Context) (control.RelayStake, error) {
+	svc, err := d.relayOrErr()
+	if err != nil {
+		return control.RelayStake{}, err
+	}
+	info, err := svc.StakeInfo(ctx)
+	if err != nil {
+		return control.RelayStake{}, relayErr(err)
+	}
+	st, _ := svc.Status(ctx)
+	out := control.RelayStake{Wallet: info.Wallet.Hex(), Contract: st.Contract.Hex(), Staked: weiString(info.Staked),
+		Unstaking: weiString(info.Unstaking), DelaySecs: int64(info.Delay / time.Second)}
+	if !info.UnlockAt.IsZero() && info.Unstaking.Sign() > 0 {
+		out.UnlockAt = info.UnlockAt.UTC().Format(time.RFC3339)
+	}
+	out.BytesPerEpoch, out.BytesPerEther = svc.StakeBytes(info.Staked)
+	return out, nil
+}
+
+// RelayStakeChange implements control.RelayBackend.
+func (d *Daemon) RelayStakeChange(ctx context.Context, req control.RelayStakeRequest) (control.RelayStake, error) {
+	svc, err := d.relayOrErr()
+	if err != nil {
+		return control.RelayStake{}, err
+	}
+	var tx common.Hash
+	var withdrawn string
+	switch req.Action {
+	case control.StakeAdd, control.StakeRemove:
+		amount, err := control.ParseAmount(req.Amount)
+		if err != nil {
+			return control.RelayStake{}, err
+		}
+		change := svc.Stake
+		if req.Action == control.StakeRemove {
+			change = svc.Unstake
+		}
+		r, err := change(ctx, amount)
+		if err != nil {
+			return control.RelayStake{}, relayErr(err)
+		}
+		tx = r.TxHash
+		d.service("relay", req.Action, fmt.Sprintf("%s wei, tx %s", amount, tx.Hex()))
+	case control.StakeWithdraw:
+		got, r, err := svc.WithdrawStake(ctx)
+		if err != nil {
+			return control.RelayStake{}, relayErr(err)
+		}
+		tx, withdrawn = r.TxHash, weiString(got)
+		d.service("relay", "stake-withdrawn", fmt.Sprintf("%s wei, tx %s", withdrawn, tx.Hex()))
+	default:
+		return control.RelayStake{}, fmt.Errorf("%w: stake action %q", control.ErrBadRequest, req.Action)
+	}
+	out, err := d.RelayStake(ctx)
+	out.Tx, out.Withdrawn = tx.Hex(), withdrawn
+	return out, err
 }
 
 // scoreOffChain recomputes epoch from guardian's evidence against the

@@ -5,6 +5,7 @@ package daemon
 import (
 	"context"
 	"crypto/ecdsa"
+	"errors"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -80,6 +81,13 @@ func TestRelayDaemons(t *testing.T) {
 		t.Fatalf("the edge did not find the Guardian's contract %s in its DID entry: %+v, %v", gs.Contract, es, err)
 	}
 
+	// The Edge stakes 0.1 ether: the ceiling of what unstaked
+	// endpoints' receipts earn it, 1.6 GiB an epoch.
+	stake, err := ds["edge"].RelayStakeChange(ctx, control.RelayStakeRequest{Action: control.StakeAdd, Amount: "0.1eth"})
+	if err != nil || stake.Staked != "100000000000000000" || stake.Tx == "" || stake.BytesPerEpoch != 16<<30/10 {
+		t.Fatalf("stake: %+v, %v", stake, err)
+	}
+
 	// The first epoch the WatchDog probes in whole.
 	epoch := uint64(time.Now().UnixNano()/int64(epochLen)) + 1
 	var settled control.RelaySettled
@@ -106,7 +114,7 @@ func TestRelayDaemons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sc.Match || sc.Root != settled.Root || len(sc.Edges) != 1 || sc.Edges[0].Edge != w["edge"] {
+	if !sc.Match || !sc.StakesMatch || sc.Root != settled.Root || len(sc.Edges) != 1 || sc.Edges[0].Edge != w["edge"] || sc.Edges[0].Stake != stake.Staked {
 		t.Fatalf("score of epoch %d: %+v (settled %+v)", epoch, sc, settled)
 	}
 	e := sc.Edges[0]
@@ -127,6 +135,14 @@ func TestRelayDaemons(t *testing.T) {
 	es, err = ds["edge"].RelayStatus(ctx)
 	if err != nil || len(es.Scores) == 0 || es.Scores[len(es.Scores)-1].ClaimTx != cl.Tx || es.Balance != "0" {
 		t.Fatalf("edge status after the claim: %+v, %v", es, err)
+	}
+	// Unstaked ether stays locked for the contract's delay (a day).
+	un, err := ds["edge"].RelayStakeChange(ctx, control.RelayStakeRequest{Action: control.StakeRemove, Amount: "0.04eth"})
+	if err != nil || un.Staked != "60000000000000000" || un.Unstaking != "40000000000000000" || un.UnlockAt == "" || un.DelaySecs != 86400 {
+		t.Fatalf("unstake: %+v, %v", un, err)
+	}
+	if _, err := ds["edge"].RelayStakeChange(ctx, control.RelayStakeRequest{Action: control.StakeWithdraw}); !errors.Is(err, control.ErrRefused) {
+		t.Fatalf("withdrawal before the delay: %v", err)
 	}
 	if ws, err := ds["watchdog"].RelayStatus(ctx); err != nil || len(ws.Probes) == 0 || ws.Probes[0].Edge != common.HexToAddress(w["edge"]).Hex() {
 		t.Fatalf("watchdog status: %+v, %v", ws, err)

@@ -22,6 +22,8 @@ type Relay struct {
 	FeeBps    uint64
 	Contract  string // "" off chain
 	Balance   string // claimed, not withdrawn
+	Stake     string // "" off chain
+	Ceiling   uint64 // bytes an epoch the stake backs
 	Pending   []RelayPending
 	Scores    []RelayScore
 	Probes    []RelayProbes
@@ -79,6 +81,9 @@ func (m *model) relayPage(r *Relay, _ int) snapPage {
 		st.heading.Render("Relay") + " " + st.dim.Render(fmt.Sprintf("%s · epoch %d ends %s", or(r.Roles, "endpoint only"), r.Epoch, r.EpochEnds)),
 		st.dim.Render(fmt.Sprintf("%s per GiB · Guardian fee %d.%02d %% · contract %s · balance %s",
 			r.Price, r.FeeBps/100, r.FeeBps%100, or(shortWallet(r.Contract), "none"), or(r.Balance, "-"))),
+	}
+	if r.Stake != "" {
+		lines = append(lines, st.dim.Render(fmt.Sprintf("stake %s · backs %d bytes an epoch (anynet relay stake)", r.Stake, r.Ceiling)))
 	}
 	if len(r.Pending) > 0 {
 		lines = append(lines, "", st.dim.Render("EARNING (before settlement, full availability)"),

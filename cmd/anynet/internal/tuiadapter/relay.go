@@ -20,6 +20,9 @@ func (b *Backend) Relay(ctx context.Context) (tui.Relay, error) {
 	if s.Balance != "" {
 		r.Balance = ether(s.Balance)
 	}
+	if s.Stake != "" {
+		r.Stake, r.Ceiling = ether(s.Stake), s.Ceiling
+	}
 	for _, p := range s.Pending {
 		r.Pending = append(r.Pending, tui.RelayPending{Epoch: p.Epoch, Endpoints: p.Endpoints, Bytes: p.Bytes,
 			Gross: ether(p.Gross), Fee: ether(p.Fee), Net: ether(p.Net)})
