@@ -108,9 +108,12 @@
 // A download that asked the publisher for holders sends the publisher
 // no Gets while a holder is live, and asks again for holders while it
 // has few; a provider dropped only for lateness (busy, not lying) comes
-// back after a back-off (core_providers.go). TestSimCDN (-cdn.nodes
+// back after a back-off (core_providers.go); the download withdraws
+// the Gets it had out there (a cancel), so a filling cache does not
+// spend its link on answers no one awaits. TestSimCDN (-cdn.nodes
 // 2000) and TestSimCDNRouted (-cdn.routed) fail unless every download
-// completes.
+// completes; their nodes' MemBlobs share one BlobPool, so the process
+// keeps one copy of the popular blob.
 //
 // # Cache and pins
 //
