@@ -310,9 +310,50 @@ func (d *DirBlobs) Close() error {
 // MemBlobs keeps blobs in memory, for tests and the simulator (kept
 // across a simulated crash, as files would be). The zero value is empty.
 type MemBlobs struct {
+	// Pool, if set, shares complete blobs with the other MemBlobs of
+	// the same pool (BlobPool).
+	Pool *BlobPool
 	mu   sync.Mutex // guards the maps
 	data map[ID][]byte
 	obs  map[ID][]byte // complete blobs only
+}
+
+// BlobPool lets many MemBlobs hold one copy of each complete blob: a
+// blob's ID is the BLAKE3 root of its bytes, verified before the blob
+// is complete, and a complete blob is never written again, so every
+// MemBlobs holding blob id can hold the same bytes and outboard. The
+// simulator's nodes each keep what they download in a MemBlobs; with a
+// pool, a thousand downloads of one popular blob keep one copy of it in
+// the process, not a thousand. The zero value is empty; it keeps every
+// blob shared with it for its life.
+type BlobPool struct {
+	mu    sync.Mutex
+	blobs map[ID]pooled
+}
+
+type pooled struct{ data, ob []byte }
+
+// share returns the pool's copy of complete blob id, which is data and
+// ob if the pool had none.
+func (p *BlobPool) share(id ID, data, ob []byte) ([]byte, []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if b, ok := p.blobs[id]; ok && len(b.data) == len(data) {
+		return b.data, b.ob
+	}
+	if p.blobs == nil {
+		p.blobs = map[ID]pooled{}
+	}
+	p.blobs[id] = pooled{data, ob}
+	return data, ob
+}
+
+// complete makes id complete with outboard ob; m.mu is held.
+func (m *MemBlobs) complete(id ID, ob []byte) {
+	if m.Pool != nil {
+		m.data[id], ob = m.Pool.share(id, m.data[id], ob)
+	}
+	m.obs[id] = ob
 }
 
 var _ Blobs = (*MemBlobs)(nil)
@@ -376,6 +417,9 @@ func (m *MemBlobs) WriteAt(id ID, p []byte, off int64) error {
 	if !ok || off < 0 || off+int64(len(p)) > int64(len(b)) {
 		return fmt.Errorf("content: write blob %s at %d: %w", id.Short(), off, ErrNotFound)
 	}
+	if _, done := m.obs[id]; done && m.Pool != nil {
+		return fmt.Errorf("content: write blob %s at %d: complete and shared", id.Short(), off)
+	}
 	copy(b[off:], p)
 	return nil
 }
@@ -409,7 +453,7 @@ func (m *MemBlobs) Finish(id ID) error {
 		delete(m.data, id)
 		return fmt.Errorf("%w: %s hashed to %s", ErrCorrupt, id.Short(), got.Short())
 	}
-	m.obs[id] = ob
+	m.complete(id, ob)
 	return nil
 }
 
@@ -422,7 +466,7 @@ func (m *MemBlobs) finishWith(id ID, ob []byte) error {
 	if !ok || len(ob) != outboardSize(int64(len(b))) {
 		return fmt.Errorf("content: finish blob %s: %w", id.Short(), ErrNotFound)
 	}
-	m.obs[id] = ob
+	m.complete(id, ob)
 	return nil
 }
 
@@ -439,7 +483,8 @@ func (m *MemBlobs) Put(r io.Reader, size int64) (ID, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.init()
-	m.data[id], m.obs[id] = b, ob
+	m.data[id] = b
+	m.complete(id, ob)
 	return id, nil
 }
 

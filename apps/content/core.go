@@ -168,7 +168,13 @@ func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Eff
 		c.serveWho(now, peer, m, out)
 	case msgWant:
 		c.fill(now, peer, m, out)
-	case msgData, msgFail:
+	case msgFail:
+		if m.code == failCancel { // a Get of peer's withdrawn, not an answer
+			c.withdrawHeld(peer, m.req)
+			return
+		}
+		c.answer(now, peer, m, out)
+	case msgData:
 		c.answer(now, peer, m, out)
 	case msgListing:
 		if a, ok := c.asks[m.req]; ok && a.peer == peer {

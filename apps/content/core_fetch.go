@@ -570,7 +570,9 @@ func (c *Core) requeue(f *fetch, r int) {
 	}
 }
 
-// drop stops asking p: its Gets in flight are forgotten and requeued.
+// drop stops asking p: its Gets in flight are forgotten and requeued,
+// and withdrawn from p when it was late (a cancel: a filling cache may
+// still hold them).
 func (c *Core) drop(now time.Time, f *fetch, p *prov, why error, out *service.Effects) {
 	var mine []uint32
 	for n, q := range c.reqs {
@@ -585,6 +587,9 @@ func (c *Core) drop(now time.Time, f *fetch, p *prov, why error, out *service.Ef
 		if q.r >= 0 {
 			f.copies[q.r]--
 			c.requeue(f, q.r)
+		}
+		if errors.Is(why, ErrTimeout) { // a cache may still hold it (core_partial.go)
+			out.To(p.w, encFail(mine[i], failCancel))
 		}
 	}
 	p.inflight = 0

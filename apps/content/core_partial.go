@@ -17,8 +17,9 @@ import (
 //   - one whose ranges are not is held, its ranges go to the front of
 //     the download's queue, and it is answered once they are verified,
 //     or when the blob is complete; held Gets are forgotten after
-//     heldFor (the asker has dropped us by then) and refused (not
-//     found) if the download fails. At most maxHeld are held per core;
+//     heldFor (the asker has dropped us by then), or as soon as the
+//     asker withdraws it (a cancel: it dropped us for lateness), and
+//     refused (not found) if the download fails. At most maxHeld are held per core;
 //     past that a Get is refused busy.
 //
 // So the first downloads of a segment are served by their router while
@@ -171,4 +172,10 @@ func (c *Core) releaseHeld(id ID, complete bool, out *service.Effects) {
 // forgetHeld drops the Gets held for peer (gone).
 func (c *Core) forgetHeld(peer common.Address) {
 	c.held = slices.DeleteFunc(c.held, func(h held) bool { return h.peer == peer })
+}
+
+// withdrawHeld forgets peer's held Get req (a cancel): the asker has
+// dropped us and would count the answer as late.
+func (c *Core) withdrawHeld(peer common.Address, req uint32) {
+	c.held = slices.DeleteFunc(c.held, func(h held) bool { return h.peer == peer && h.req == req })
 }

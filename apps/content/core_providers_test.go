@@ -222,3 +222,36 @@ func TestCoreCacheShieldsOrigin(t *testing.T) {
 		t.Fatalf("carol completed %d without her cache (events %v)", carol.core.stats.Completed, carol.ev)
 	}
 }
+
+// TestCoreCancelHeld: bob's router, filling from a publisher gone
+// silent, holds bob's Gets; bob drops it for lateness and withdraws
+// them (a cancel), so the router forgets them at once instead of
+// answering them to no one once its fill completes (bob would count
+// those bytes late). Before, it held them for heldFor and sent them.
+func TestCoreCancelHeld(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(5, 8))
+	data := randomBytes(r, 1<<20+5)
+	n := newFakeNet(t)
+	alice, router, bob := addr(1), addr(3), addr(9)
+	id := publish(t, n, alice, data, CoreConfig{})
+	rt := n.add(router, &MemBlobs{}, CoreConfig{Serve: true, RangeSize: 64 << 10, RequestTimeout: 20 * time.Second})
+	b := n.add(bob, &MemBlobs{}, CoreConfig{RangeSize: 64 << 10, Window: 4, RequestTimeout: time.Second})
+	n.mute[alice] = true
+	if _, err := n.do(bob, FetchCmd{ID: id, Size: -1, Providers: []common.Address{alice}, Public: true, Caches: []common.Address{router}}); err != nil {
+		t.Fatal(err)
+	}
+	n.until = n.now.Add(1200 * time.Millisecond) // past bob's timeout, before his back-off ends
+	n.run(nil, 100_000)
+	if d := dropsOf(b.ev, router, ErrTimeout); d == 0 {
+		t.Fatalf("bob did not drop his silent router (events %v)", b.ev)
+	}
+	if len(rt.core.held) != 0 {
+		t.Fatalf("the router still holds %d Gets bob withdrew", len(rt.core.held))
+	}
+	n.mute[alice], n.until = false, time.Time{}
+	n.run(nil, 100_000)
+	if b.core.stats.Completed != 1 {
+		t.Fatalf("bob completed %d (events %v)", b.core.stats.Completed, b.ev)
+	}
+	t.Logf("bob: %d bytes late, %d drops", b.core.stats.Late, b.core.stats.Dropped)
+}

@@ -30,7 +30,7 @@
 //
 //	1 Get        u32 req | 32 id | u64 off | u32 n      (n = 0: the last group, proving the size)
 //	2 Data       u32 req | Bao slice (u64 LE size | parents and groups in pre-order)
-//	3 Fail       u32 req | u8 code (1 not found, 2 denied, 3 busy)
+//	3 Fail       u32 req | u8 code (1 not found, 2 denied, 3 busy; 4 cancel, below)
 //	4 List       u32 req | u16 len | prefix
 //	5 Listing    u32 req | u16 count | count × (u16 len | name | 32 id | u64 size | u8 flags: 1 collection, 2 public)
 //	6 Have       32 id | u64 size                       (a mirror tells the publisher it serves id)
@@ -38,6 +38,13 @@
 //	8 Providers  u32 req | u16 count | count × 20-byte wallet
 //	9 Want       32 id | 20-byte publisher              (a host asks a cache on its path to fetch id)
 //	10 Mirrors   u32 req | signed mirror list           (the publisher's answer to Who, when it signs)
+//
+// A Fail with code 4 (cancel) goes the other way, from the asker to the
+// provider: the asker dropped the provider (it was late) and withdraws
+// its Get req, so a cache still fetching the range forgets the Get
+// instead of answering it to no one (core_partial.go). A node that does
+// not know the code takes it for the answer to no Get of its own and
+// ignores it.
 //
 // Vectors: Get(req 1, ID("abc"), off 16384, n 262144) is
 // 01 00000001 6437b3ac…9d85 0000000000004000 00040000; Want(ID("abc"),
@@ -101,9 +108,12 @@
 // A download that asked the publisher for holders sends the publisher
 // no Gets while a holder is live, and asks again for holders while it
 // has few; a provider dropped only for lateness (busy, not lying) comes
-// back after a back-off (core_providers.go). TestSimCDN (-cdn.nodes
+// back after a back-off (core_providers.go); the download withdraws
+// the Gets it had out there (a cancel), so a filling cache does not
+// spend its link on answers no one awaits. TestSimCDN (-cdn.nodes
 // 2000) and TestSimCDNRouted (-cdn.routed) fail unless every download
-// completes.
+// completes; their nodes' MemBlobs share one BlobPool, so the process
+// keeps one copy of the popular blob.
 //
 // # Cache and pins
 //

@@ -38,6 +38,7 @@ func TestSimCDNRouted(t *testing.T) {
 		lay       sim.Layout
 		routers   = map[common.Address]bool{}
 		blobs     = map[common.Address]*MemBlobs{}
+		pool      = &BlobPool{}
 		cores     = map[common.Address]*Core{}
 		publisher common.Address
 		id        ID
@@ -62,7 +63,7 @@ func TestSimCDNRouted(t *testing.T) {
 			defer mu.Unlock()
 			b := blobs[self]
 			if b == nil {
-				b = &MemBlobs{}
+				b = &MemBlobs{Pool: pool} // one copy of the blob for all who hold it
 				blobs[self] = b
 			}
 			c, err := NewCore(CoreConfig{Self: self, Store: st, Blobs: b, Rand: rnd, RangeSize: 64 << 10, Window: 4,
@@ -77,7 +78,7 @@ func TestSimCDNRouted(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			publisher = hosts[0]
-			b := &MemBlobs{}
+			b := &MemBlobs{Pool: pool}
 			blobs[publisher] = b
 			id, _ = b.Put(bytes.NewReader(data), int64(len(data)))
 			cmds := []sim.Command{{At: 500 * time.Millisecond, Node: publisher, Cmd: ShareCmd{Name: "popular", ID: id, Size: int64(len(data)), Public: true}}}
@@ -136,7 +137,7 @@ workload:
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	s, err := sim.New(ctx, sc, sim.Options{Services: map[string]*sim.Service{"cdn": svc}})
+	s, err := sim.New(ctx, sc, sim.Options{Services: map[string]*sim.Service{"cdn": svc}, Progress: cdnProgress(t, *cdnProfile)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 
 var (
 	cdnNodes   = flag.Int("cdn.nodes", 0, "hosts of TestSimCDN (0: 150, 50 with -short)")
-	cdnProfile = flag.String("cdn.profile", "", "TestSimCDN logs its progress and writes heap profiles into this directory every 5 s of virtual time")
+	cdnProfile = flag.String("cdn.profile", "", "TestSimCDN and TestSimCDNRouted log their progress and writes heap profiles into this directory every 5 s of virtual time")
 )
 
 // cdnRun is the state of one CDN run, shared by the cores' factory and
@@ -28,6 +28,7 @@ var (
 type cdnRun struct {
 	mu        sync.Mutex // guards everything below
 	blobs     map[common.Address]*MemBlobs
+	pool      BlobPool                 // the blob's bytes, shared by the MemBlobs that hold it complete
 	cores     map[common.Address]*Core // the newest incarnation's
 	publisher common.Address
 	data      []byte
@@ -56,7 +57,7 @@ func (r *cdnRun) service() *sim.Service {
 			defer r.mu.Unlock()
 			b := r.blobs[self]
 			if b == nil {
-				b = &MemBlobs{}
+				b = &MemBlobs{Pool: &r.pool} // one copy of the blob for all who hold it
 				r.blobs[self] = b
 			}
 			var bl Blobs = b
@@ -75,7 +76,7 @@ func (r *cdnRun) service() *sim.Service {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.publisher = hosts[0]
-			b := &MemBlobs{}
+			b := &MemBlobs{Pool: &r.pool}
 			r.blobs[r.publisher] = b
 			r.id, _ = b.Put(bytes.NewReader(r.data), int64(len(r.data)))
 			cmds := []sim.Command{{At: 500 * time.Millisecond, Node: r.publisher, Cmd: ShareCmd{Name: "popular", ID: r.id, Size: int64(len(r.data)), Public: true}}}

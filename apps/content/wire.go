@@ -26,6 +26,9 @@ const (
 	failNotFound = 1
 	failDenied   = 2
 	failBusy     = 3
+	// failCancel, from the asker to the provider, withdraws a Get
+	// (doc.go).
+	failCancel = 4
 )
 
 // Limits of the wire.

@@ -21,6 +21,7 @@ func TestWireVectors(t *testing.T) {
 	}{
 		{"get", encGet(1, id, 16384, 262144), "0100000001" + id.String() + "0000000000004000" + "00040000"},
 		{"fail", encFail(2, failDenied), "030000000202"},
+		{"cancel", encFail(9, failCancel), "030000000904"},
 		{"list", encList(3, "ww"), "0400000003" + "0002" + "7777"},
 		{"have", encHave(id, 5), "06" + id.String() + "0000000000000005"},
 		{"who", encWho(4, id), "0700000004" + id.String()},
