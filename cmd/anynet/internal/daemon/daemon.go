@@ -225,10 +225,10 @@ func Start(ctx context.Context, o Options) (_ *Daemon, err error) {
 		serveEcho(d.echo)
 	}()
 	if d.chat, err = im.Open(ctx, im.Config{
-		Node:      d.node,
-		Dir:       filepath.Join(cfg.Dir, "im"),
-		Mailbox:   cfg.Mailbox,
-		Logger:    log.With("svc", "im"),
+		Node:    d.node,
+		Dir:     filepath.Join(cfg.Dir, "im"),
+		Mailbox: cfg.Mailbox,
+		Logger:  log.With("svc", "im"),
 	}); err != nil {
 		return nil, fmt.Errorf("daemon: chat service: %w", err)
 	}
