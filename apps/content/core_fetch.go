@@ -37,13 +37,17 @@ import (
 //     them.
 //  5. Progress (the done ranges) is stored with the first verified
 //     range, then once progressEvery ranges and progressBytes bytes
-//     are written since the last record (a node's store syncs every
-//     record: not one per range), so a restarted node resumes where it
-//     was, less at most that much. No record is written before the
-//     first range: the first Gets would wait for its sync (a runner
-//     sends nothing before the writes of the same input are stored),
-//     and a download that has verified nothing has nothing to resume
-//     (a Fetch asks again). At the end, a blob whose every range was verified by this
+//     are written since the last record, so a restarted node resumes
+//     where it was, less at most that much. A record is a hint, written
+//     Lazy (service.Write): a runner applies the writes of an input
+//     before it sends that input's Gets, and a synced record held the
+//     download up for a sync of the disk each time (5 syncs in 64 MiB,
+//     up to 0.5 s on a busy disk, where a stream waits for none); a
+//     crash may lose the last records, never order them wrong, and the
+//     next synced write (the download's end) makes them durable. No
+//     record is written before the first range: a download that has
+//     verified nothing has nothing to resume (a Fetch asks again).
+//     At the end, a blob whose every range was verified by this
 //     core is complete with the outboard assembled from the ranges'
 //     parents (verifyRange); one resumed from a record (whose bytes a
 //     crash may have lost) is hashed once more (Blobs.Finish).
@@ -667,7 +671,7 @@ func (c *Core) save(f *fetch, out *service.Effects) {
 			bm[i/8] |= 1 << (i % 8)
 		}
 	}
-	out.Put(fetchKey(f.id), append(b, bm...))
+	out.PutLazy(fetchKey(f.id), append(b, bm...))
 }
 
 // start reloads unfinished downloads and resumes them.
