@@ -134,7 +134,8 @@ func (t *peerTable) pinnedOf(tp *transport.Peer) *peer {
 // through tp's session from the underlay address from, is the instance
 // address of tp's node key. The first such packet pins a peer at src, so
 // the answers go back to that node: at from, with the locator of p, the
-// wallet's peer the packet was delivered as.
+// wallet's peer the packet was delivered as; it verifies a peer pinned
+// there already.
 func (t *peerTable) instanceSource(tp *transport.Peer, p *peer, src netip.Addr, from netip.AddrPort) bool {
 	if !IsInstanceAddr(src) {
 		return false
@@ -153,6 +154,12 @@ func (t *peerTable) instanceSource(tp *transport.Peer, p *peer, src netip.Addr, 
 		}
 		q.nic.Store(p.nic.Load())
 		q.loc.Store(p.loc.Load())
+		if !q.verified.Load() {
+			// Pinned (AddInstancePeer) while tp's session was up
+			// already, so no new session marked it (flushPinned):
+			// this packet came through that session.
+			q.verified.Store(true)
+		}
 		return true
 	}
 	key, ok := tp.NodeKey()

@@ -125,6 +125,23 @@ func TestInstanceSource(t *testing.T) {
 	if e.peers.instanceSource(other, p, ia, at) {
 		t.Fatal("another node key's session used the instance address")
 	}
+
+	// An instance pinned first (AddInstancePeer), whose session was up
+	// already: the first packet from its address through that session
+	// verifies it (no new session will).
+	ia2, err := e.AddInstancePeer(wallet, Instance{NodeKey: k2, Addr: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := e.Wallet(ia2); ok {
+		t.Fatal("an instance address verified before a packet came from it")
+	}
+	if !e.peers.instanceSource(other, p, ia2, at) {
+		t.Fatal("the pinned instance's own address was refused")
+	}
+	if w, ok := e.Wallet(ia2); !ok || w != wallet {
+		t.Fatal("a pinned instance address is not verified by a packet from it")
+	}
 }
 
 // TestLearnOwnWalletNodes: sessions with other nodes of this endpoint's

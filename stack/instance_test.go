@@ -215,3 +215,31 @@ func TestInstancesByDIDDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestInstanceOfAnycastSession: a client that reached an anycast
+// wallet at its near instance, a, already has a session with a's node
+// key when it dials a's instance address; the connection it gets is
+// verified all the same (PeerOf names the wallet), as it is for an
+// instance whose session the dial starts. Before, an instance address
+// was marked verified only by a new session, and PeerOf of the second
+// connection failed with ErrNotVerified.
+func TestInstanceOfAnycastSession(t *testing.T) {
+	ctx := testCtx(t)
+	an := newAnycastNet(t, nil)
+	if got := an.dial(t, ctx).ask(t); got != keyOf(an.a) {
+		t.Fatalf("anycast reached %s, want the near instance a", got)
+	}
+	for _, n := range []*stack.Node{an.a, an.b} { // a: a session already; b: none yet
+		ip, err := an.client.AddInstance(ctx, n.Self())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := an.dialAddr(t, an.client, netip.AddrPortFrom(ip, 80).String())
+		if got := c.ask(t); got != keyOf(n) {
+			t.Fatalf("instance address %s reached %s, want %s", ip, got, keyOf(n))
+		}
+		if w, err := an.client.PeerOf(c); err != nil || w != an.wallet {
+			t.Fatalf("PeerOf(conn to instance %s) = %s, %v; want %s", ip, w, err, an.wallet)
+		}
+	}
+}

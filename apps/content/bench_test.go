@@ -95,8 +95,22 @@ func BenchmarkFetchVsStream(b *testing.B) {
 	}
 }
 
-// transfer is one timed transfer: its wall-clock and CPU time.
-type transfer struct{ wall, cpu time.Duration }
+// transfer is one timed transfer: its wall-clock and CPU time, and the
+// frames and bytes the sending node's link sent (segments, ACKs and
+// retransmissions on the wire).
+type transfer struct {
+	wall, cpu     time.Duration
+	frames, bytes uint64
+}
+
+// sentBy returns a func that records in t what n's link sent since.
+func sentBy(n *stack.Node) func(t *transfer) {
+	s0 := n.LinkStats()
+	return func(t *transfer) {
+		s1 := n.LinkStats()
+		t.frames, t.bytes = s1.FramesSent-s0.FramesSent, s1.BytesSent-s0.BytesSent
+	}
+}
 
 // timed runs fn after a GC and returns its wall-clock and CPU time;
 // with -fvs.cpuprofile, fn's CPU profile goes to DIR/name-N.pprof.
@@ -132,7 +146,7 @@ func timed(b *testing.B, name string, fn func()) transfer {
 	}
 	t, c := time.Now(), cpuTime()
 	fn()
-	return transfer{time.Since(t), cpuTime() - c}
+	return transfer{wall: time.Since(t), cpu: cpuTime() - c}
 }
 
 func benchFetchVsStream(b *testing.B, dir bool) {
@@ -207,6 +221,7 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 			openSvc(b, bob, cfg)
 		}
 		var t0, first time.Time
+		sent := sentBy(alice.node)
 		t = timed(b, "fetch", func() {
 			t0 = time.Now()
 			err := bob.svc.Fetch(ctx, id, FetchOptions{Providers: []common.Address{alice.Wallet}, Progress: func(have, _ int64) {
@@ -218,6 +233,7 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 				b.Fatal(err)
 			}
 		})
+		sent(&t)
 		t1 := time.Now()
 		if err := bob.svc.Fetch(ctx, id, FetchOptions{Providers: []common.Address{alice.Wallet}}); err != nil {
 			b.Fatal(err)
@@ -238,7 +254,8 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 	}()
 	var stored storedStream // the last stream's bytes, kept as bob's cache keeps the last blob
 	stream := func() transfer {
-		return timed(b, "stream", func() {
+		sent := sentBy(alice.node)
+		t := timed(b, "stream", func() {
 			c := kept
 			if c == nil {
 				var err error
@@ -259,6 +276,8 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 				b.Fatalf("stream: %d bytes, %v", n, err)
 			}
 		})
+		sent(&t)
+		return t
 	}
 	type pair struct {
 		f, s      transfer
@@ -287,8 +306,8 @@ func benchFetchVsStream(b *testing.B, dir bool) {
 	for b.Loop() {
 		p := run()
 		ps = append(ps, p)
-		b.Logf("pair %d: fetch %.1f MB/s (%.2f cpu-ms/MB), stream %.1f MB/s (%.2f cpu-ms/MB)", len(ps),
-			rate(p.f), perMB(p.f), rate(p.s), perMB(p.s))
+		b.Logf("pair %d: fetch %.1f MB/s (%.2f cpu-ms/MB, %d frames, %.3f of the bytes), stream %.1f MB/s (%.2f cpu-ms/MB, %d frames)", len(ps),
+			rate(p.f), perMB(p.f), p.f.frames, float64(p.f.bytes)/float64(max(p.s.bytes, 1)), rate(p.s), perMB(p.s), p.s.frames)
 	}
 	med := func(fn func(p pair) float64) float64 {
 		v := make([]float64, len(ps))

@@ -185,7 +185,7 @@ func (c *Core) frame(now time.Time, peer common.Address, m msg, out *service.Eff
 		if a, ok := c.asks[m.req]; ok && a.peer == peer {
 			delete(c.asks, m.req)
 			if f := c.find(a.fetch); f != nil {
-				if err := m.mirrors.Verify(peer, f.id, now); err != nil {
+				if err := m.mirrors.Verify(f.ownerOf(peer), f.id, now); err != nil {
 					c.stats.Forged++
 					out.Emit(Event{Kind: EventDropped, ID: f.id, Peer: peer, Err: err})
 					return
@@ -220,7 +220,7 @@ func (c *Core) holders(f *fetch, ws []common.Address) {
 	ws = slices.Clone(ws)
 	c.rng.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
 	for _, w := range ws {
-		if w != c.cfg.Self {
+		if w != c.cfg.Self && !f.isSplit(w) { // one asked at its instances stays so
 			p, added := f.addProvider(w, false)
 			if !f.isOrigin(p) {
 				p.holder = true

@@ -37,13 +37,17 @@ import (
 //     them.
 //  5. Progress (the done ranges) is stored with the first verified
 //     range, then once progressEvery ranges and progressBytes bytes
-//     are written since the last record (a node's store syncs every
-//     record: not one per range), so a restarted node resumes where it
-//     was, less at most that much. No record is written before the
-//     first range: the first Gets would wait for its sync (a runner
-//     sends nothing before the writes of the same input are stored),
-//     and a download that has verified nothing has nothing to resume
-//     (a Fetch asks again). At the end, a blob whose every range was verified by this
+//     are written since the last record, so a restarted node resumes
+//     where it was, less at most that much. A record is a hint, written
+//     Lazy (service.Write): a runner applies the writes of an input
+//     before it sends that input's Gets, and a synced record held the
+//     download up for a sync of the disk each time (5 syncs in 64 MiB,
+//     up to 0.5 s on a busy disk, where a stream waits for none); a
+//     crash may lose the last records, never order them wrong, and the
+//     next synced write (the download's end) makes them durable. No
+//     record is written before the first range: a download that has
+//     verified nothing has nothing to resume (a Fetch asks again).
+//     At the end, a blob whose every range was verified by this
 //     core is complete with the outboard assembled from the ranges'
 //     parents (verifyRange); one resumed from a record (whose bytes a
 //     crash may have lost) is hashed once more (Blobs.Finish).
@@ -94,7 +98,8 @@ type verifiedFinisher interface {
 }
 
 type prov struct {
-	w        common.Address
+	w        common.Address // where its Gets go: a wallet, or an instance (InstancePeer)
+	owner    common.Address // its wallet (w, or the instance's)
 	inflight int
 	bytes    int64
 	rate     float64       // bytes per second, smoothed
@@ -168,7 +173,7 @@ func (f *fetch) addProvider(w common.Address, force bool) (*prov, bool) {
 		p.dropped, p.retry = nil, time.Time{}
 		return p, true
 	}
-	p := &prov{w: w}
+	p := &prov{w: w, owner: w}
 	f.provs = append(f.provs, p)
 	return p, true
 }
@@ -230,7 +235,7 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 	f.failed = false
 	for _, w := range cmd.Providers {
 		if w != c.cfg.Self {
-			f.addProvider(w, true)
+			c.addWallet(now, f, w, cmd.Instances, out)
 		}
 	}
 	if len(f.provs) == 0 {
@@ -238,8 +243,8 @@ func (c *Core) fetchCmd(now time.Time, cmd FetchCmd, out *service.Effects) error
 	}
 	if cmd.Public {
 		for _, w := range cmd.Caches {
-			if w != c.cfg.Self && w != f.provs[0].w {
-				out.To(w, encWant(f.id, f.provs[0].w))
+			if o := f.origin(); w != c.cfg.Self && w != o && !f.isSplit(w) {
+				out.To(w, encWant(f.id, o))
 				p, _ := f.addProvider(w, true)
 				p.cache = true
 			}
@@ -511,7 +516,7 @@ func (c *Core) answer(now time.Time, peer common.Address, m msg, out *service.Ef
 	c.stats.Fetched += n
 	f.unsaved++
 	f.unsavedB += n
-	out.Emit(Event{Kind: EventProgress, ID: f.id, Peer: peer, Have: c.have(f), Size: f.size})
+	out.Emit(Event{Kind: EventProgress, ID: f.id, Peer: p.owner, Instance: p.instanceAddr(), Have: c.have(f), Size: f.size})
 	c.serveHeld(f, out)
 	if f.ndone == len(f.done) {
 		c.finish(now, f, out)
@@ -574,32 +579,19 @@ func (c *Core) requeue(f *fetch, r int) {
 // and withdrawn from p when it was late (a cancel: a filling cache may
 // still hold them).
 func (c *Core) drop(now time.Time, f *fetch, p *prov, why error, out *service.Effects) {
-	var mine []uint32
-	for n, q := range c.reqs {
-		if q.f == f && q.p == p {
-			mine = append(mine, n)
-		}
-	}
-	slices.Sort(mine)
-	for i := len(mine) - 1; i >= 0; i-- {
-		q := c.reqs[mine[i]]
-		delete(c.reqs, mine[i])
-		if q.r >= 0 {
-			f.copies[q.r]--
-			c.requeue(f, q.r)
-		}
-		if errors.Is(why, ErrTimeout) { // a cache may still hold it (core_partial.go)
+	mine := c.forget(f, p)
+	if errors.Is(why, ErrTimeout) { // a cache may still hold them (core_partial.go)
+		for i := len(mine) - 1; i >= 0; i-- {
 			out.To(p.w, encFail(mine[i], failCancel))
 		}
 	}
-	p.inflight = 0
 	if p.dropped == nil {
 		if errors.Is(why, ErrTimeout) {
 			c.backOff(now, p)
 		}
 		p.dropped = why
 		c.stats.Dropped++
-		out.Emit(Event{Kind: EventDropped, ID: f.id, Peer: p.w, Err: why})
+		out.Emit(Event{Kind: EventDropped, ID: f.id, Peer: p.owner, Instance: p.instanceAddr(), Err: why})
 	}
 	c.pump(now, f, out)
 }
@@ -648,12 +640,10 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 	c.releaseHeld(f.id, true, out)
 	c.stats.Completed++
 	c.cacheAdd(now, f.id, f.size, out)
-	if f.public && c.cfg.Serve {
+	if f.public && c.cfg.Serve && len(f.provs) > 0 {
 		out.Put(grantKey(f.id, nil), nil)
-		for _, p := range f.provs {
-			out.To(p.w, encHave(f.id, f.size))
-			break // the publisher (the first provider) keeps the holders
-		}
+		// The publisher (the first provider) keeps the holders.
+		out.To(f.originPeer().w, encHave(f.id, f.size))
 	}
 	out.Emit(Event{Kind: EventDone, ID: f.id, Have: f.size, Size: f.size})
 }
@@ -670,9 +660,17 @@ func (c *Core) save(f *fetch, out *service.Effects) {
 	if f.who {
 		pub |= 2
 	}
-	b = binary.BigEndian.AppendUint16(append(b, pub), uint16(len(f.provs)))
+	// Wallets, not instances: a restart asks a wallet at its instances
+	// again only when given them again (FetchCmd.Instances).
+	var ws []common.Address
 	for _, p := range f.provs {
-		b = append(b, p.w[:]...)
+		if !slices.Contains(ws, p.owner) {
+			ws = append(ws, p.owner)
+		}
+	}
+	b = binary.BigEndian.AppendUint16(append(b, pub), uint16(len(ws)))
+	for _, w := range ws {
+		b = append(b, w[:]...)
 	}
 	bm := make([]byte, (len(f.done)+7)/8)
 	for i, d := range f.done {
@@ -680,7 +678,7 @@ func (c *Core) save(f *fetch, out *service.Effects) {
 			bm[i/8] |= 1 << (i % 8)
 		}
 	}
-	out.Put(fetchKey(f.id), append(b, bm...))
+	out.PutLazy(fetchKey(f.id), append(b, bm...))
 }
 
 // start reloads unfinished downloads and resumes them.
@@ -693,7 +691,8 @@ func (c *Core) start(now time.Time, out *service.Effects) {
 		f := &fetch{size: size, public: fl&1 != 0, who: fl&2 != 0, started: now, recorded: true}
 		copy(f.id[:], k[len(keyFetch):])
 		for range r.u16() {
-			f.provs = append(f.provs, &prov{w: common.BytesToAddress(r.take(20))})
+			w := common.BytesToAddress(r.take(20))
+			f.provs = append(f.provs, &prov{w: w, owner: w})
 		}
 		bm := r.b
 		if r.bad || len(k) != len(keyFetch)+32 {
@@ -735,7 +734,7 @@ func (c *Core) status() Status {
 	for _, f := range c.fetches {
 		d := Download{ID: f.id, Size: f.size, Have: c.have(f)}
 		for _, p := range f.provs {
-			pv := Provider{Wallet: p.w, Bytes: p.bytes, Rate: p.rate}
+			pv := Provider{Wallet: p.owner, Instance: p.instanceAddr(), Bytes: p.bytes, Rate: p.rate}
 			if p.dropped != nil {
 				pv.Dropped = p.dropped.Error()
 			}

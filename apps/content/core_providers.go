@@ -40,18 +40,18 @@ const (
 	maxStrikes  = 5
 )
 
-// isOrigin says whether p is f's origin: its first provider, asked
-// for holders or behind a cache.
-func (f *fetch) isOrigin(p *prov) bool { return len(f.provs) > 0 && f.provs[0] == p && !p.cache }
+// isOrigin says whether p is f's origin, asked for holders or behind a
+// cache: its first provider, or an instance of the first provider's
+// wallet (instances.go).
+func (f *fetch) isOrigin(p *prov) bool {
+	return len(f.provs) > 0 && p.owner == f.provs[0].owner && !p.cache
+}
 
 // shielded says whether f's origin gets no Gets now: a holder it named
 // or a cache on the path is live.
 func (f *fetch) shielded() bool {
-	if len(f.provs) == 0 {
-		return false
-	}
-	for _, p := range f.provs[1:] {
-		if (p.holder && f.who || p.cache) && p.dropped == nil {
+	for _, p := range f.provs {
+		if !f.isOrigin(p) && (p.holder && f.who || p.cache) && p.dropped == nil {
 			return true
 		}
 	}
@@ -102,7 +102,7 @@ func (c *Core) askWho(now time.Time, f *fetch, out *service.Effects) {
 	if !f.who || len(f.provs) == 0 || now.Before(f.whoAt) || f.liveHolders() >= wantHolders {
 		return
 	}
-	o := f.provs[0]
+	o := f.originPeer()
 	if o.dropped != nil && !errors.Is(o.dropped, ErrTimeout) {
 		return
 	}

@@ -1,9 +1,9 @@
 // Package content is anynet's content service: verified blobs,
 // FTP-like sharing between wallets, downloads that take one blob from
-// several providers at once (publisher, mirrors, caches), and the web
-// by name (a local HTTP proxy for http://NAME.anynet/ and ServeSite,
-// which publishes a local web server with the caller's wallet in a
-// header).
+// several providers at once (publisher, mirrors, caches, the nodes of
+// an anycast wallet), and the web by name (a local HTTP proxy for
+// http://NAME.anynet/ and ServeSite, which publishes a local web server
+// with the caller's wallet in a header).
 //
 // # Blobs and IDs
 //
@@ -102,6 +102,30 @@
 // there are served by the cache (and any holders the publisher
 // names); a cache dropped (gone, refusing or late) lets the publisher
 // be asked again until it is back.
+//
+// # The instances of an anycast wallet
+//
+// A wallet served by several nodes (anycast: each node publishes its
+// own node key and endpoint into the wallet's DID document) is one
+// address to the overlay, which sends each connection to whichever node
+// is nearest. A download takes it apart: Service.Fetch looks up the
+// instances of every provider (stack.Node.LookupInstances, leaving out
+// those the link's anycast probes found failed) and gives the core
+// those of a wallet with two or more (FetchCmd.Instances). Each is then
+// a provider of its own at its instance address (fc00::/8, one node
+// key's; package stack, "Instances"): ranked by its own throughput,
+// every range it sends verified, dropped alone when it lies or fails
+// (EventDropped names the wallet and the instance, Provider.Instance
+// in Status). The core knows an instance by InstancePeer(address): the
+// 16 bytes of the address, then "inst" (0x696e7374) — fc12:…:bcde is
+// 0xfC12…bcdE696e7374 (TestInstancePeer). A download asks such a wallet
+// only at its instances (its Who and Have go to one of them too): a
+// node's runner keeps one connection per wallet that dialed it, so a
+// downloader's connection to a node's instance address and one to the
+// wallet's address that reached the same node would close each other.
+// Progress records name the wallet; a download resumed after a restart
+// asks the instances again when Fetch gives them again. Holders and
+// mirrors a publisher names are asked at their wallets' addresses.
 //
 // # Many downloaders
 //

@@ -19,6 +19,9 @@ var (
 	ErrBadLink = errors.New("content: bad link")
 	// ErrForged: a signed mirror list that does not verify.
 	ErrForged = errors.New("content: forged or stale mirror list")
+	// ErrUnknownInstance: a peer address of an instance (InstancePeer)
+	// the service was not told of (Service.Fetch learns them).
+	ErrUnknownInstance = errors.New("content: unknown instance")
 	// ErrClosed: the service was used after Close.
 	ErrClosed = errors.New("content: closed")
 )

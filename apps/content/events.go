@@ -1,6 +1,7 @@
 package content
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -55,6 +56,10 @@ type Event struct {
 	Err     error
 	Req     uint32
 	Entries []Entry
+	// Instance is the instance address of the node of Peer's wallet a
+	// Progress or Dropped is about, when the download asks that wallet
+	// at its instances (FetchCmd.Instances); zero otherwise.
+	Instance netip.Addr
 }
 
 // ShareCmd shares a blob (a file, or a collection with Collection set)
@@ -88,6 +93,12 @@ type FetchCmd struct {
 	AskHolders bool
 	Public     bool
 	Caches     []common.Address
+	// Instances are nodes of the Providers' wallets (an anycast
+	// wallet's, say), each then asked as a provider of its own at its
+	// instance address (instances.go), ranked, checked and dropped
+	// alone, in its wallet's place. The Service fills it from the
+	// host's LookupInstances.
+	Instances []Instance
 }
 
 // ListCmd asks Peer for its shares whose name starts with Prefix; the
@@ -149,4 +160,7 @@ type Provider struct {
 	Bytes   int64          `json:"bytes"`
 	Rate    float64        `json:"rate"` // bytes per second, smoothed
 	Dropped string         `json:"dropped,omitempty"`
+	// Instance is the node of Wallet this provider is, asked at its
+	// instance address (FetchCmd.Instances); zero: the wallet.
+	Instance netip.Addr `json:"instance,omitzero"`
 }

@@ -38,6 +38,8 @@ type fakeNet struct {
 	// until, if set, ends run once no frame is left and the next timer
 	// is past it.
 	until time.Time
+	// sent counts the frames sent to each address.
+	sent map[common.Address]int
 }
 
 type fakeNode struct {
@@ -54,13 +56,21 @@ type fakeFrame struct {
 }
 
 func newFakeNet(t testing.TB) *fakeNet {
-	return &fakeNet{t: t, now: time.Unix(1e9, 0), cores: map[common.Address]*fakeNode{}, down: map[common.Address]bool{}, mute: map[common.Address]bool{}}
+	return &fakeNet{t: t, now: time.Unix(1e9, 0), cores: map[common.Address]*fakeNode{}, down: map[common.Address]bool{}, mute: map[common.Address]bool{},
+		sent: map[common.Address]int{}}
 }
 
 func addr(i byte) common.Address { return common.Address{19: i} }
 
 func (n *fakeNet) add(w common.Address, blobs Blobs, cfg CoreConfig) *fakeNode {
-	cfg.Self, cfg.Blobs, cfg.Rand = w, blobs, rand.Reader
+	return n.addAt(w, w, blobs, cfg)
+}
+
+// addAt adds a node of wallet self reached at address at (one node of
+// an anycast wallet: at is its InstancePeer).
+func (n *fakeNet) addAt(at, self common.Address, blobs Blobs, cfg CoreConfig) *fakeNode {
+	w := at
+	cfg.Self, cfg.Blobs, cfg.Rand = self, blobs, rand.Reader
 	if cfg.Store == nil {
 		cfg.Store = &service.Memory{}
 	}
@@ -82,6 +92,7 @@ func (n *fakeNet) handle(w common.Address, in service.Input) service.Effects {
 		n.t.Fatal(err)
 	}
 	for _, s := range out.Send {
+		n.sent[s.To]++
 		if n.down[s.To] || n.cores[s.To] == nil {
 			n.queue = append(n.queue, fakeFrame{from: s.To, to: w}) // a Down
 			continue

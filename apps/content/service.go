@@ -67,6 +67,14 @@ type Service struct {
 	mu     sync.Mutex // guards subs and next
 	subs   map[int]func(Event)
 	nextID int
+
+	// The instances of anycast providers (instances_host.go); inst is
+	// nil when the host cannot tell a wallet's nodes apart.
+	inst     instancer
+	log      *slog.Logger
+	instMu   sync.Mutex // guards looked and walletOf
+	looked   map[common.Address]looked
+	walletOf map[common.Address]common.Address // InstancePeer → wallet
 }
 
 // Open starts the service on cfg.Host.
@@ -78,7 +86,14 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if dir == "" && cfg.Host.Dir() != "" {
 		dir = filepath.Join(cfg.Host.Dir(), "content")
 	}
-	s := &Service{host: cfg.Host, caches: cfg.Caches, blobs: cfg.Blobs, subs: map[int]func(Event){}}
+	s := &Service{host: cfg.Host, caches: cfg.Caches, blobs: cfg.Blobs, subs: map[int]func(Event){},
+		log: cfg.Logger, looked: map[common.Address]looked{}, walletOf: map[common.Address]common.Address{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if in, ok := cfg.Host.(instancer); ok && in.InstanceAddr().IsValid() {
+		s.inst = in
+	}
 	var err error
 	if dir == "" {
 		s.store = &service.Memory{}
@@ -104,8 +119,12 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		RangeSize: cfg.RangeSize, Window: cfg.Window, RequestTimeout: cfg.RequestTimeout, Serve: cfg.Serve, CacheBytes: cfg.CacheBytes, Sign: cfg.Sign,
 		Alloc: frames.Get})
 	if err == nil {
-		s.r, err = runner.Start(runner.Config{Host: cfg.Host, Core: s.core, Store: s.store, Port: Port,
-			MaxFrame: maxFrame, OnEvent: s.event, Frames: frames, Logger: cfg.Logger})
+		rc := runner.Config{Host: cfg.Host, Core: s.core, Store: s.store, Port: Port,
+			MaxFrame: maxFrame, OnEvent: s.event, Frames: frames, Logger: cfg.Logger}
+		if s.inst != nil {
+			rc.Name, rc.Dial = s.name, s.dial
+		}
+		s.r, err = runner.Start(rc)
 	}
 	if err != nil {
 		if s.own {
@@ -259,7 +278,10 @@ type FetchOptions struct {
 	// Size of the blob, -1 (or 0 with SizeKnown false) if unknown.
 	Size      int64
 	SizeKnown bool
-	// Providers are asked for ranges; the first is the publisher.
+	// Providers are asked for ranges; the first is the publisher. A
+	// provider served by several nodes (anycast) is asked at each of
+	// its nodes apart (FetchCmd.Instances), when the host tells them
+	// apart (stack.Node).
 	Providers []common.Address
 	// AskHolders asks the first provider for the holders it knows.
 	AskHolders bool
@@ -300,7 +322,8 @@ func (s *Service) Fetch(ctx context.Context, id ID, o FetchOptions) error {
 	if o.SizeKnown {
 		size = o.Size
 	}
-	cmd := FetchCmd{ID: id, Size: size, Providers: o.Providers, AskHolders: o.AskHolders, Public: o.Public}
+	cmd := FetchCmd{ID: id, Size: size, Providers: o.Providers, AskHolders: o.AskHolders, Public: o.Public,
+		Instances: s.instancesOf(ctx, o.Providers)}
 	if o.Public {
 		cmd.Caches = s.caches
 	}

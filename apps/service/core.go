@@ -84,11 +84,18 @@ type Outbound struct {
 type Write struct {
 	Key, Value []byte
 	Delete     bool
+	// Lazy: the write is a hint a crash may lose (a download's
+	// progress, say), so it need not reach the disk before the effects
+	// that follow it. A batch of lazy writes alone is applied but not
+	// synced; the next synced batch makes it durable too (writes stay
+	// in order). A batch with any write not Lazy is synced whole.
+	Lazy bool
 }
 
 // Effects is what one Handle asks of its driver, applied in field order.
 type Effects struct {
-	// Writes are applied atomically and durably before anything else.
+	// Writes are applied atomically and durably (Lazy ones: see Write)
+	// before anything else.
 	Writes []Write
 	// (Hangup, below, is applied before Send.)
 	// Send are frames to wallets, in order per wallet. A driver opens a
@@ -123,6 +130,11 @@ func (e *Effects) Reset() {
 // Put appends a write of value under key.
 func (e *Effects) Put(key, value []byte) {
 	e.Writes = append(e.Writes, Write{Key: key, Value: value})
+}
+
+// PutLazy appends a Lazy write of value under key.
+func (e *Effects) PutLazy(key, value []byte) {
+	e.Writes = append(e.Writes, Write{Key: key, Value: value, Lazy: true})
 }
 
 // Del appends a deletion of key.

@@ -7,10 +7,12 @@ import (
 
 	"github.com/anynet/anynet/internal/pebbleopt"
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
 // Pebble is a Store in a pebble database on disk, for nodes. Apply
-// commits with Sync: when it returns, the writes survive kill -9.
+// commits with Sync: when it returns, the writes survive kill -9 (a
+// batch of Lazy writes alone is committed without Sync).
 type Pebble struct {
 	db *pebble.DB
 }
@@ -18,8 +20,11 @@ type Pebble struct {
 var _ Store = (*Pebble)(nil)
 
 // OpenPebble opens (creating if needed) the pebble store in dir.
-func OpenPebble(dir string) (*Pebble, error) {
-	db, err := pebble.Open(dir, pebbleopt.Idle(&pebble.Options{Logger: quietLogger{}}))
+func OpenPebble(dir string) (*Pebble, error) { return openPebble(dir, nil) }
+
+// openPebble is OpenPebble on fs (nil: the disk).
+func openPebble(dir string, fs vfs.FS) (*Pebble, error) {
+	db, err := pebble.Open(dir, pebbleopt.Idle(&pebble.Options{Logger: quietLogger{}, FS: fs}))
 	if err != nil {
 		return nil, fmt.Errorf("service: open store %q: %w", dir, err)
 	}
@@ -73,14 +78,19 @@ func prefixEnd(prefix []byte) []byte {
 	return nil
 }
 
-// Apply commits writes in one synced batch.
+// Apply commits writes in one batch, synced unless every write is
+// Lazy.
 func (p *Pebble) Apply(writes []Write) error {
 	if len(writes) == 0 {
 		return nil
 	}
 	b := p.db.NewBatch()
 	defer b.Close()
+	sync := pebble.NoSync
 	for _, w := range writes {
+		if !w.Lazy {
+			sync = pebble.Sync
+		}
 		var err error
 		if w.Delete {
 			err = b.Delete(w.Key, nil)
@@ -91,7 +101,7 @@ func (p *Pebble) Apply(writes []Write) error {
 			return fmt.Errorf("service: store write: %w", err)
 		}
 	}
-	if err := b.Commit(pebble.Sync); err != nil {
+	if err := b.Commit(sync); err != nil {
 		return fmt.Errorf("service: store commit: %w", err)
 	}
 	return nil

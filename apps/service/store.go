@@ -11,7 +11,7 @@ type Store interface {
 	// returns false. fn must not keep key or value, nor write.
 	Scan(prefix []byte, fn func(key, value []byte) bool) error
 	// Apply applies writes atomically and, on a persistent store,
-	// durably (synced) before it returns.
+	// durably (synced) before it returns, unless every write is Lazy.
 	Apply(writes []Write) error
 	// Close releases the store.
 	Close() error

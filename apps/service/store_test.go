@@ -3,7 +3,11 @@ package service
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
 )
 
 // TestStores: both stores get, scan in key order within a prefix,
@@ -71,6 +75,61 @@ func TestPrefixEnd(t *testing.T) {
 	for _, c := range []struct{ in, want string }{{"a", "b"}, {"a\xff", "b"}, {"\xff\xff", ""}, {"", ""}} {
 		if got := string(prefixEnd([]byte(c.in))); got != c.want {
 			t.Errorf("prefixEnd(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestPebbleLazy: a batch of Lazy writes alone is applied without a
+// sync of the log; a batch with one write not Lazy is synced; both are
+// there after a reopen.
+func TestPebbleLazy(t *testing.T) {
+	dir := t.TempDir()
+	var syncs atomic.Int64
+	fs := errorfs.Wrap(vfs.Default, errorfs.InjectorFunc(func(op errorfs.Op) error {
+		switch op.Kind {
+		case errorfs.OpFileSync, errorfs.OpFileSyncData, errorfs.OpFileSyncTo:
+			syncs.Add(1)
+		}
+		return nil
+	}))
+	st, err := openPebble(dir, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out Effects
+	out.PutLazy([]byte("hint"), []byte("1"))
+	out.PutLazy([]byte("hint2"), []byte("2"))
+	before := syncs.Load()
+	if err := st.Apply(out.Writes); err != nil {
+		t.Fatal(err)
+	}
+	if n := syncs.Load() - before; n != 0 {
+		t.Fatalf("a lazy batch synced %d times", n)
+	}
+	if v, err := st.Get([]byte("hint")); err != nil || string(v) != "1" {
+		t.Fatalf("lazy write not applied: %q %v", v, err)
+	}
+	out.Reset()
+	out.PutLazy([]byte("hint"), []byte("3"))
+	out.Put([]byte("must"), []byte("4"))
+	before = syncs.Load()
+	if err := st.Apply(out.Writes); err != nil {
+		t.Fatal(err)
+	}
+	if n := syncs.Load() - before; n == 0 {
+		t.Fatal("a batch with a write not lazy was not synced")
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err = OpenPebble(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for k, want := range map[string]string{"hint": "3", "hint2": "2", "must": "4"} {
+		if v, err := st.Get([]byte(k)); err != nil || string(v) != want {
+			t.Fatalf("%s after reopen: %q %v, want %q", k, v, err, want)
 		}
 	}
 }
