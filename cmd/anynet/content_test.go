@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -223,4 +226,181 @@ func TestContentTwoProcesses(t *testing.T) {
 		t.Fatalf("serve off left the live site's record: %v", err)
 	}
 
+}
+
+// TestContentGetKilledResumes is the must-show "a 100 MB collection
+// shared by alice, fetched by bob; killed at 50 %, resumed, verified"
+// through the real binaries: bob's `anynet get alice/big -o DIR` runs as
+// a process and is SIGKILLed once his daemon has verified half the
+// bytes; `anynet get` run again completes, every file equals alice's
+// (SHA-256), and the second run fetches only what was missing.
+//
+// What a kill leaves, as tested: the get process drives the collection
+// file by file, so the files after the one in flight are not fetched
+// and nothing more is written into -o DIR; the daemon finishes the blob
+// that was in flight (a blob fetch, once asked for, runs to its end in
+// the daemon, as it resumes by itself after a restart), and the second
+// run takes it from the daemon's store without fetching it again.
+func TestContentGetKilledResumes(t *testing.T) {
+	t.Parallel()              // processes of its own: runs beside the others
+	nfiles, size := 20, 5<<20 // 100 MB
+	if testing.Short() {
+		nfiles, size = 16, 1<<20
+	}
+	bin := binary(t)
+	root := sockDir(t)
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	c := newCLI(t, bin, root)
+	c.must("--dir", a, "init", "--scrypt", "light", "--name", "alice")
+	c.must("--dir", b, "init", "--scrypt", "light", "--name", "bob")
+	c.start("alice", "--dir", a, "up", "--headless", "--listen", "127.0.0.1:0", "--serve-chain", "127.0.0.1:0", "--mq-gateway", "off")
+	chain := c.chain(a)
+	c.start("bob", "--dir", b, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "off")
+
+	big := filepath.Join(t.TempDir(), "big")
+	rng := rand.NewChaCha8([32]byte{17})
+	sums := map[string][32]byte{}
+	total := int64(0)
+	for i := range nfiles {
+		p := fmt.Sprintf("f%02d.bin", i)
+		if i%4 == 3 {
+			p = "sub/" + p
+		}
+		data := make([]byte, size+i) // sizes differ: no two files are one blob
+		rng.Read(data)
+		os.MkdirAll(filepath.Join(big, filepath.Dir(p)), 0o755)
+		if err := os.WriteFile(filepath.Join(big, p), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sums[p] = sha256.Sum256(data)
+		total += int64(len(data))
+	}
+	eventually(t, "names registered", func() error {
+		for _, d := range []string{a, b} {
+			var s control.Status
+			if err := c.json(&s, "--dir", d, "status"); err != nil {
+				return err
+			}
+			if s.Published == "" || s.Name == "" {
+				return fmt.Errorf("%s not published yet", d)
+			}
+		}
+		return nil
+	})
+	var sh control.ContentShare
+	if err := c.json(&sh, "--dir", a, "share", big, "--to", "bob"); err != nil {
+		t.Fatal(err)
+	}
+	if !sh.Collection || sh.Size <= 0 { // Size: the collection blob's
+		t.Fatalf("share: %+v, files of %d bytes", sh, total)
+	}
+	eventually(t, "bob lists alice's share", func() error {
+		var ls []control.ContentShare
+		if err := c.json(&ls, "--dir", b, "ls", "alice/"); err != nil {
+			return err
+		}
+		if len(ls) != 1 || ls[0].ID != sh.ID {
+			return fmt.Errorf("ls: %+v", ls)
+		}
+		return nil
+	})
+	bc := control.NewClient(b)
+	fetched := func() (control.ContentStatus, error) {
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		return bc.ContentStatus(ctx)
+	}
+	// Collection blob plus every file: the bytes a whole get fetches.
+	unique := sh.Size + total
+
+	into := t.TempDir()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	get := exec.CommandContext(ctx, bin, "--dir", b, "get", "alice/big", "-o", into)
+	get.Env = c.env
+	var getOut bytes.Buffer
+	get.Stdout, get.Stderr = &getOut, &getOut
+	if err := get.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- get.Wait() }()
+	var atKill int64
+	for atKill == 0 {
+		select {
+		case err := <-exited:
+			t.Fatalf("anynet get ended before half was fetched, nothing to resume (use more or larger files): %v\n%s", err, getOut.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+		st, err := fetched()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Stats.Fetched >= unique/2 {
+			atKill = st.Stats.Fetched
+			if err := get.Process.Kill(); err != nil { // SIGKILL
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := <-exited; err == nil {
+		t.Fatalf("anynet get finished before the kill landed: nothing to resume\n%s", getOut.String())
+	}
+	// The blob in flight is finished by the daemon; nothing after it.
+	var before control.ContentStatus
+	eventually(t, "bob's daemon settles after the kill", func() error {
+		var err error
+		if before, err = fetched(); err != nil {
+			return err
+		}
+		if len(before.Downloads) != 0 {
+			return fmt.Errorf("still downloading: %+v", before.Downloads)
+		}
+		return nil
+	})
+	if before.Stats.Fetched >= unique {
+		t.Fatalf("the daemon fetched all %d bytes after get was killed at %d: the collection went on without get", before.Stats.Fetched, atKill)
+	}
+	if before.Stats.Completed >= int64(nfiles+1) {
+		t.Fatalf("%d blobs complete after the kill, of %d", before.Stats.Completed, nfiles+1)
+	}
+	var written int
+	filepath.WalkDir(into, func(_ string, d os.DirEntry, _ error) error {
+		if d != nil && !d.IsDir() {
+			written++
+		}
+		return nil
+	})
+	if written >= nfiles {
+		t.Fatalf("all %d files written before the kill", written)
+	}
+	// Complete: the collection, the files written and at most the one
+	// in flight (done in the daemon, not written: get was gone).
+	if n := before.Stats.Completed - int64(written); n < 1 || n > 2 {
+		t.Fatalf("%d blobs complete and %d files written after the kill: the daemon went past the blob in flight", before.Stats.Completed, written)
+	}
+	t.Logf("killed at %d of %d bytes; the daemon ended at %d (%d blobs complete, %d files written)",
+		atKill, unique, before.Stats.Fetched, before.Stats.Completed, written)
+
+	out := c.must("--dir", b, "get", "alice/big", "-o", into)
+	if strings.TrimSpace(out) != filepath.Join(into, "big") {
+		t.Fatalf("get printed %q", out)
+	}
+	for p, sum := range sums {
+		got, err := os.ReadFile(filepath.Join(into, "big", p))
+		if err != nil || sha256.Sum256(got) != sum {
+			t.Fatalf("%s: %d bytes, %v: not alice's", p, len(got), err)
+		}
+	}
+	after, err := fetched()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := after.Stats.Fetched - before.Stats.Fetched
+	t.Logf("second get fetched %d bytes; %d were missing", second, unique-before.Stats.Fetched)
+	// The second run fetches what was missing, once: none of what the
+	// first verified again (the collection blob and the files done).
+	if second <= 0 || second != unique-before.Stats.Fetched {
+		t.Fatalf("second get fetched %d bytes, %d were missing (%d in all, %d before)", second, unique-before.Stats.Fetched, unique, before.Stats.Fetched)
+	}
 }
