@@ -13,7 +13,6 @@ import (
 
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/linktest"
-	"github.com/anynet/anynet/stack"
 )
 
 // The nudge's kinds end to end (nudge.go): a TCP flow stalls while its
@@ -232,12 +231,7 @@ func TestNudgeStaleHintAnswered(t *testing.T) {
 	a, b := s.add("a", ""), s.add("b", "")
 	s.up(a, link.RoleHost)
 	s.up(b, link.RoleHost)
-	for _, p := range [][2]*member{{a, b}, {b, a}} {
-		key := p[1].key.Public
-		if err := p[0].node.AddPeer(ctx, stack.Peer{Wallet: p[1].wallet, NodeKey: &key, Addr: p[1].addr}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s.peers(a, b)
 	maybeDisableNudge(a)
 	f := newSinkFlow(t, ctx, a, b)
 	f.write(t, 1<<10)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/link/linktest"
-	"github.com/anynet/anynet/stack"
 )
 
 // TestNudgeAfterPartition: a TCP echo between two direct peers is cut
@@ -20,12 +19,7 @@ func TestNudgeAfterPartition(t *testing.T) {
 	a, b := s.add("a", ""), s.add("b", "")
 	s.up(a, link.RoleHost)
 	s.up(b, link.RoleHost)
-	for _, p := range [][2]*member{{a, b}, {b, a}} {
-		key := p[1].key.Public
-		if err := p[0].node.AddPeer(ctx, stack.Peer{Wallet: p[1].wallet, NodeKey: &key, Addr: p[1].addr}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s.peers(a, b)
 	c := echoConn(t, ctx, a, b)
 	echo(t, c, []byte("before"))
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/link"
-	"github.com/anynet/anynet/stack"
 )
 
 // BenchmarkRoutedEcho compares, in one run, TCP echo throughput over a
@@ -94,12 +93,7 @@ func directPair(b *testing.B) (x, y *member) {
 	x, y = s.add("x", ""), s.add("y", "")
 	s.up(x, link.RoleHost)
 	s.up(y, link.RoleHost)
-	for _, p := range [][2]*member{{x, y}, {y, x}} {
-		key := p[1].key.Public
-		if err := p[0].node.AddPeer(testCtx(b), stack.Peer{Wallet: p[1].wallet, NodeKey: &key, Addr: p[1].addr}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	s.peers(x, y)
 	return x, y
 }
 

@@ -161,6 +161,17 @@ func (s *segment) up(m *member, role link.Role, routers ...string) {
 	s.t.Cleanup(func() { m.node.Close() })
 }
 
+// peers makes a and b peers of each other at their underlay addresses.
+func (s *segment) peers(a, b *member) {
+	s.t.Helper()
+	for _, p := range [][2]*member{{a, b}, {b, a}} {
+		key := p[1].key.Public
+		if err := p[0].node.AddPeer(testCtx(s.t), stack.Peer{Wallet: p[1].wallet, NodeKey: &key, Addr: p[1].addr}); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
+
 // route makes from reach to's wallet through routers at to's locator.
 func (s *segment) route(from, to *member) {
 	s.t.Helper()

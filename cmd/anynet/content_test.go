@@ -59,18 +59,7 @@ func TestContentTwoProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, "names registered", func() error {
-		for _, d := range []string{a, b, cdir} {
-			var s control.Status
-			if err := c.json(&s, "--dir", d, "status"); err != nil {
-				return err
-			}
-			if s.Published == "" || s.Name == "" {
-				return fmt.Errorf("%s not published yet", d)
-			}
-		}
-		return nil
-	})
+	c.published(a, b, cdir)
 	var sh control.ContentShare
 	if err := c.json(&sh, "--dir", a, "share", photos, "--to", "bob"); err != nil {
 		t.Fatal(err)
@@ -275,18 +264,7 @@ func TestContentGetKilledResumes(t *testing.T) {
 		sums[p] = sha256.Sum256(data)
 		total += int64(len(data))
 	}
-	eventually(t, "names registered", func() error {
-		for _, d := range []string{a, b} {
-			var s control.Status
-			if err := c.json(&s, "--dir", d, "status"); err != nil {
-				return err
-			}
-			if s.Published == "" || s.Name == "" {
-				return fmt.Errorf("%s not published yet", d)
-			}
-		}
-		return nil
-	})
+	c.published(a, b)
 	var sh control.ContentShare
 	if err := c.json(&sh, "--dir", a, "share", big, "--to", "bob"); err != nil {
 		t.Fatal(err)

@@ -204,6 +204,24 @@ func (c cli) chain(dir string) control.ChainInfo {
 	return chain
 }
 
+// published waits until every node in dirs has its name and its DID
+// document on the chain.
+func (c cli) published(dirs ...string) {
+	c.t.Helper()
+	eventually(c.t, "names registered", func() error {
+		for _, d := range dirs {
+			var s control.Status
+			if err := c.json(&s, "--dir", d, "status"); err != nil {
+				return err
+			}
+			if s.Published == "" || s.Name == "" {
+				return fmt.Errorf("%s not published yet", d)
+			}
+		}
+		return nil
+	})
+}
+
 // eventually retries f until it succeeds or waitFor passes.
 func eventually(t *testing.T, what string, f func() error) {
 	t.Helper()

@@ -62,18 +62,7 @@ func TestStreamTwoProcesses(t *testing.T) {
 	for _, x := range []struct{ name, dir string }{{"bob", b}, {"carol", cdir}} {
 		c.start(x.name, "--dir", x.dir, "up", "--headless", "--listen", "127.0.0.1:0", "--chain", chain.URL, "--mq-gateway", "off", "--web-proxy", "127.0.0.1:0")
 	}
-	eventually(t, "names registered", func() error {
-		for _, d := range []string{a, b, cdir} {
-			var s control.Status
-			if err := c.json(&s, "--dir", d, "status"); err != nil {
-				return err
-			}
-			if s.Published == "" || s.Name == "" {
-				return fmt.Errorf("%s not published yet", d)
-			}
-		}
-		return nil
-	})
+	c.published(a, b, cdir)
 	var pub control.StreamPublished
 	if err := c.json(&pub, "--dir", a, "stream", "publish", "cam", "--parts", "5", "--allow", "bob"); err != nil {
 		t.Fatal(err)
