@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/apps/relay"
 	"github.com/anynet/anynet/cmd/anynet/internal/control"
 	"github.com/anynet/anynet/cmd/anynet/internal/tui"
 	"github.com/anynet/anynet/cmd/anynet/internal/tuiadapter"
@@ -95,7 +97,42 @@ func TestRelayVerbs(t *testing.T) {
 	}
 
 	epoch := uint64(time.Now().UnixNano()/int64(epochLen)) + 1
+	epochEnd := time.Unix(0, int64(epoch+1)*int64(epochLen))
+	// Before settlement (the Guardian settles three graces, 3 s, after
+	// the epoch ends) bob's status shows the epoch pending: its gross,
+	// the Guardian's fee and the net. The last view taken after the
+	// epoch ended, in a round where alice's status read after it shows
+	// the epoch not yet committed, is compared below with what bob
+	// claims.
+	var (
+		before   control.RelayPending
+		beforeAt time.Time
+		shown    bool
+	)
 	eventually(t, "the epoch committed", func() error {
+		at := time.Now()
+		var (
+			b         control.RelayStatus
+			view      control.RelayPending
+			viewAfter bool
+		)
+		if err := decode(&b, "--dir", dirs["bob"], "relay", "status"); err != nil {
+			return err
+		}
+		for _, p := range b.Pending {
+			if p.Epoch != epoch || p.Bytes == 0 {
+				continue
+			}
+			checkPending(t, b, p, 250)
+			view, viewAfter = p, !at.Before(epochEnd)
+			if !shown {
+				out := must("--dir", dirs["bob"], "relay", "status")
+				if !strings.Contains(out, "pending (before settlement, at full availability):") || !regexp.MustCompile(`(?m)^`+strconv.FormatUint(epoch, 10)+` +\d+ +\d+ +[0-9.]+ ETH +[0-9.]+ ETH +[0-9.]+ ETH$`).MatchString(out) {
+					t.Fatalf("relay status of bob before settlement:\n%s", out)
+				}
+				shown = true
+			}
+		}
 		var s control.RelayStatus
 		if err := decode(&s, "--dir", dirs["alice"], "relay", "status"); err != nil {
 			return err
@@ -105,8 +142,14 @@ func TestRelayVerbs(t *testing.T) {
 				return nil
 			}
 		}
+		if viewAfter {
+			before, beforeAt = view, at
+		}
 		return fmt.Errorf("epoch %d not committed: %+v", epoch, s.Settled)
 	})
+	if beforeAt.IsZero() {
+		t.Fatalf("bob's status never showed epoch %d pending between its end and its settlement (shown during it: %v)", epoch, shown)
+	}
 	ep := strconv.FormatUint(epoch, 10)
 	out := must("--dir", dirs["carol"], "relay", "score", ep)
 	if !strings.Contains(out, "\nmatch\n") || !strings.Contains(out, wallets["bob"]) || !strings.Contains(out, " ok ") {
@@ -115,10 +158,36 @@ func TestRelayVerbs(t *testing.T) {
 	if !strings.Contains(out, "stakes at block") || !strings.Contains(out, "match the contract's") {
 		t.Fatalf("relay score shows no stake snapshot:\n%s", out)
 	}
-	out = must("--dir", dirs["bob"], "relay", "claim", ep, "--withdraw")
-	if !strings.Contains(out, "claimed") || !strings.Contains(out, "withdrawn") {
-		t.Fatalf("relay claim:\n%s", out)
+	var claim control.RelayClaim
+	if err := decode(&claim, "--dir", dirs["bob"], "relay", "claim", ep, "--withdraw"); err != nil || claim.Tx == "" || claim.Withdrawn == "" {
+		t.Fatalf("relay claim: %+v, %v", claim, err)
 	}
+	// What bob claimed is what his status showed pending after the epoch
+	// ended, up to what the formula lets differ: the settled score
+	// counts the receipts the Guardian got (score.go), the pending view
+	// those bob had at beforeAt (observe.go), so a session's final
+	// receipt in flight at beforeAt (the settled count higher) or one
+	// reaching bob after he handed the epoch in (lower) moves the
+	// figure by less than one receipt interval, DefaultReceiptEvery,
+	// per session. At status ok (full availability, asserted below) the
+	// money follows the bytes by the same formula. The pending view does
+	// not apply the stake ceiling (observe.go): bob's 0.1 ETH backs far
+	// more than the epoch carries, which the score must show.
+	sc := claim.Score
+	if claim.Amount != sc.Net || sc.Status != "ok" {
+		t.Fatalf("claimed %s of score %+v", claim.Amount, sc)
+	}
+	if sc.Stake != "100000000000000000" || sc.Ceiling != 1717986918 || sc.Delivered >= sc.Ceiling {
+		t.Fatalf("bob's stake and the ceiling it backs: %+v", sc)
+	}
+	slack := uint64(before.Sessions) * relay.DefaultReceiptEvery
+	if d := max(sc.Delivered, before.Bytes) - min(sc.Delivered, before.Bytes); d > slack {
+		t.Fatalf("settled %d bytes, %d shown pending at %s (%s after the epoch): %d apart, more than %d sessions' receipt interval", sc.Delivered, before.Bytes, beforeAt.Format(time.RFC3339Nano), beforeAt.Sub(epochEnd), d, before.Sessions)
+	}
+	if sc.Delivered == before.Bytes && (sc.Gross != before.Gross || sc.Fee != before.Fee || sc.Net != before.Net) {
+		t.Fatalf("same bytes, other money: settled %+v, pending %+v", sc, before)
+	}
+	t.Logf("epoch %d: pending %d bytes, gross %s, fee %s, net %s wei (%s after its end); settled %d bytes, claimed %s wei", epoch, before.Bytes, before.Gross, before.Fee, before.Net, beforeAt.Sub(epochEnd).Round(time.Millisecond), sc.Delivered, claim.Amount)
 	out = must("--dir", dirs["bob"], "relay", "status")
 	if !strings.Contains(out, "roles     edge") || !strings.Contains(out, "fee 250 bps") || !strings.Contains(out, "scores (recomputed") || !strings.Contains(out, "match") || !strings.Contains(out, "0x") {
 		t.Fatalf("relay status:\n%s", out)
@@ -159,5 +228,27 @@ func TestRelayVerbs(t *testing.T) {
 	}
 	if out, err := run(t, "--dir", dirs["carol"], "relay", "score", strconv.FormatUint(epoch+1000, 10)); err == nil || !strings.Contains(out+err.Error(), "no published evidence") {
 		t.Fatalf("score of an unsettled epoch: %v\n%s", err, out)
+	}
+}
+
+// checkPending checks a pending epoch's money against the rules the
+// status states: gross = bytes × price / 2^30, fee = gross × feeBps /
+// 10^4 (both rounded down), net = gross − fee, at the Guardian's fee.
+func checkPending(t *testing.T, s control.RelayStatus, p control.RelayPending, feeBps uint64) {
+	t.Helper()
+	num := func(v string) *big.Int {
+		n, ok := new(big.Int).SetString(v, 10)
+		if !ok {
+			t.Fatalf("not a wei amount: %q", v)
+		}
+		return n
+	}
+	gross := new(big.Int).Mul(new(big.Int).SetUint64(p.Bytes), num(s.PricePerGiB))
+	gross.Rsh(gross, 30)
+	fee := new(big.Int).Mul(gross, new(big.Int).SetUint64(feeBps))
+	fee.Div(fee, big.NewInt(10_000))
+	net := new(big.Int).Sub(gross, fee)
+	if s.FeeBps != feeBps || gross.Sign() <= 0 || num(p.Gross).Cmp(gross) != 0 || num(p.Fee).Cmp(fee) != 0 || num(p.Net).Cmp(net) != 0 {
+		t.Fatalf("pending %+v at %s wei per GiB, fee %d bps: want gross %s, fee %s, net %s at %d bps", p, s.PricePerGiB, s.FeeBps, gross, fee, net, feeBps)
 	}
 }
