@@ -84,7 +84,7 @@ func sendReceiveInOrder(t *testing.T, pair Pair) {
 	for i, w := range want {
 		r := Next(t, ch)
 		if !bytes.Equal(r.Frame, w) {
-			t.Fatalf("frame %d: %d bytes, want %d", i, len(r.Frame), len(w))
+			t.Fatalf("frame %d: %d bytes, want %d (first byte %d, want %d)", i, len(r.Frame), len(w), r.Frame[0], w[0])
 		}
 		if r.Src != a.LocalAddr() {
 			t.Fatalf("frame %d from %v, want %v", i, r.Src, a.LocalAddr())
