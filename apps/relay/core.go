@@ -458,89 +458,6 @@ func (c *Core) collect(r Receipt, out *service.Effects) {
 	}
 }
 
-// batchEpoch checks the layout of a batch from peer and returns its
-// epoch.
-func (c *Core) batchEpoch(peer common.Address, b []byte) (uint64, bool) {
-	switch b[0] {
-	case frameWallets:
-		var l ProbeWallets
-		if len(b) < batchHeader || l.UnmarshalBinary(b[batchHeader:]) != nil || l.WatchDog != peer {
-			return 0, false
-		}
-		epoch := binary.BigEndian.Uint64(b[1:])
-		return epoch, l.Epoch == epoch
-	case frameProbes:
-		epoch, _, err := decodeBatch(b, ProbeSize)
-		return epoch, err == nil
-	default:
-		epoch, _, err := decodeBatch(b, ReceiptSize)
-		return epoch, err == nil
-	}
-}
-
-func (c *Core) batch(epoch uint64) map[batchKey][]byte {
-	if c.batches[epoch] == nil {
-		c.batches[epoch] = map[batchKey][]byte{}
-	}
-	return c.batches[epoch]
-}
-
-func outStoreKey(k outKey) []byte {
-	return binary.BigEndian.AppendUint64(append(append([]byte("o"), k.guardian[:]...), k.kind), k.epoch)
-}
-
-// post hands a batch of an epoch to every Guardian, keeping it until
-// each acknowledges it.
-func (c *Core) post(now time.Time, kind byte, epoch uint64, items [][]byte, out *service.Effects) {
-	frame := encodeBatch(kind, epoch, items)
-	for _, g := range c.cfg.Guardians {
-		k := outKey{g, kind, epoch}
-		c.outbox[k] = &outItem{frame: frame, at: now.Add(c.grace())}
-		out.Put(outStoreKey(k), frame)
-		out.To(g, frame)
-	}
-}
-
-// evidenceOf gathers the batches of an epoch, in a fixed order.
-func (c *Core) evidenceOf(epoch uint64) Evidence {
-	ev := Evidence{Epoch: epoch}
-	m := c.batches[epoch]
-	keys := make([]batchKey, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b batchKey) int { return cmp.Or(cmp.Compare(a.kind, b.kind), a.by.Cmp(b.by)) })
-	for _, k := range keys {
-		if k.kind == frameWallets {
-			var l ProbeWallets
-			if l.UnmarshalBinary(m[k][batchHeader:]) == nil && l.WatchDog == k.by {
-				ev.Wallets = append(ev.Wallets, l)
-			}
-			continue
-		}
-		size := ReceiptSize
-		if k.kind == frameProbes {
-			size = ProbeSize
-		}
-		_, items, _ := decodeBatch(m[k], size)
-		for _, it := range items {
-			switch k.kind {
-			case frameSubmit:
-				var r Receipt
-				if r.UnmarshalBinary(it) == nil {
-					ev.Receipts = append(ev.Receipts, Submitted{By: k.by, Receipt: r})
-				}
-			case frameProbes:
-				var p Probe
-				if p.UnmarshalBinary(it) == nil && p.WatchDog == k.by {
-					ev.Probes = append(ev.Probes, p)
-				}
-			}
-		}
-	}
-	return ev
-}
-
 // delivered meters relayed bytes, echoes them if asked, and completes a
 // WatchDog's probe.
 func (c *Core) delivered(now time.Time, edge common.Address, f dataFrame, out *service.Effects) {
@@ -571,34 +488,6 @@ func (c *Core) delivered(now time.Time, edge common.Address, f dataFrame, out *s
 func (c *Core) sendReceipt(edge common.Address, r *Receipt, out *service.Effects) {
 	b, _ := r.MarshalBinary()
 	out.To(edge, append([]byte{frameReceipt}, b...))
-}
-
-// probeSend sends one more flow of probe p: the same size as the
-// first, a fresh flow id.
-func (c *Core) probeSend(now time.Time, p *probeRun, out *service.Effects) {
-	t := probeTry{flow: c.randU64(), at: now}
-	p.tries, p.resend = append(p.tries, t), false
-	c.sendFlow(p.edge, c.cfg.ProbePartner, t.flow, flagEcho, p.size, out)
-}
-
-// probeDone signs p's result and drops it from the pending probes.
-func (c *Core) probeDone(now time.Time, p *probeRun, answered bool, out *service.Effects) {
-	pr := Probe{Epoch: p.epoch, Edge: p.edge, Seq: p.seq, Answered: answered, Bytes: uint32(p.size)}
-	if answered {
-		pr.RTTMicro = uint32(now.Sub(p.sentAt).Microseconds())
-	}
-	signer := c.cfg.Wallet
-	if c.cfg.ProbeFor != nil {
-		signer = c.cfg.ProbeFor
-	}
-	if pr.Sign(signer) != nil {
-		return
-	}
-	if c.cfg.ProbeFor == nil {
-		c.results[p.epoch] = append(c.results[p.epoch], pr)
-	}
-	out.Emit(Probed{Probe: pr, From: c.self})
-	c.probes = slices.DeleteFunc(c.probes, func(q *probeRun) bool { return q == p })
 }
 
 // record keeps a result of this WatchDog's probe identity (Record).
@@ -725,75 +614,6 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 			delete(c.batches, e)
 			c.forget(binary.BigEndian.AppendUint64([]byte("g"), e), out)
 			out.Put(binary.BigEndian.AppendUint64([]byte("d"), e), nil)
-		}
-	}
-}
-
-// watch plans, sends and times out a WatchDog's probes, and hands in the
-// results of ended epochs.
-func (c *Core) watch(now time.Time, cur uint64, out *service.Effects) {
-	if !c.planned[cur] && (c.cfg.ProbeFor == nil || cur == c.cfg.ProbeEpoch) {
-		c.planned[cur] = true
-		start := time.Unix(0, int64(cur)*int64(c.cfg.Epoch))
-		if now.After(start) {
-			start = now
-		}
-		window := c.epochEnd(cur).Add(-c.cfg.ProbeTimeout).Sub(start)
-		for _, edge := range c.cfg.Edges {
-			for range c.cfg.ProbesPerEpoch {
-				if window <= 0 {
-					break
-				}
-				c.seq++
-				c.probes = append(c.probes, &probeRun{edge: edge, epoch: cur, seq: c.seq,
-					due: start.Add(time.Duration(c.randU64() % uint64(window)))})
-			}
-		}
-		slices.SortStableFunc(c.probes, func(a, b *probeRun) int { return a.due.Compare(b.due) })
-	}
-	for _, p := range slices.Clone(c.probes) {
-		deadline := p.sentAt.Add(c.cfg.ProbeTimeout)
-		switch {
-		case p.sentAt.IsZero() && !now.Before(p.due):
-			p.sentAt, p.size = now, c.flowSize()
-			c.probeSend(now, p, out)
-			out.Wake(now.Add(c.cfg.ProbeTimeout))
-		case p.sentAt.IsZero():
-			out.Wake(p.due)
-		case !now.Before(deadline):
-			c.probeDone(now, p, false, out)
-		case p.resend && !now.Before(p.resendAt):
-			c.probeSend(now, p, out)
-			out.Wake(deadline)
-		case p.resend:
-			out.Wake(p.resendAt)
-		default:
-			out.Wake(deadline)
-		}
-	}
-	for _, e := range sortedKeys(c.results) {
-		due := c.handIn(e)
-		if now.Before(due) {
-			out.Wake(due)
-			continue
-		}
-		var items [][]byte
-		for _, p := range c.results[e] {
-			b, _ := p.MarshalBinary()
-			items = append(items, b)
-		}
-		c.post(now, frameProbes, e, items, out)
-		delete(c.results, e)
-		if len(c.wallets[e]) > 0 {
-			l := ProbeWallets{Epoch: e}
-			for w := range c.wallets[e] {
-				l.Wallets = append(l.Wallets, w)
-			}
-			if l.Sign(c.cfg.Wallet) == nil {
-				b, _ := l.MarshalBinary()
-				c.post(now, frameWallets, e, [][]byte{b}, out)
-			}
-			delete(c.wallets, e)
 		}
 	}
 }
