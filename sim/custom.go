@@ -204,17 +204,9 @@ func (l *customLoad) run(c Command) {
 			l.observe(sv, Observation{Cmd: cmd, Err: ErrNodeDown})
 			return
 		}
-		l.command(sv, cmd)
+		sv.handle(s, service.Input{Kind: service.Command, Cmd: cmd})
 		s.settle(sv.n)
 	})
-}
-
-// command hands cmd to sv's core; its answer is observed before the
-// events it caused.
-func (l *customLoad) command(sv *svcNode, cmd any) {
-	sv.asked = cmd
-	sv.handle(l.s, service.Input{Kind: service.Command, Cmd: cmd})
-	sv.asked = nil
 }
 
 func (l *customLoad) checkEnd(s *Sim) error {

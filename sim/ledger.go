@@ -88,8 +88,7 @@ func (l *Ledger[K, S]) Excuse(k K) bool {
 func (l *Ledger[K, S]) Drop(gone func(S) bool) int {
 	n := 0
 	for _, k := range l.order {
-		if it := l.items[k]; !it.done && !it.excused && gone(it.stream) {
-			it.excused = true
+		if gone(l.items[k].stream) && l.Excuse(k) {
 			n++
 		}
 	}

@@ -34,12 +34,9 @@ type svcNode struct {
 	entries []naming.Service
 
 	// The fields below belong to the current incarnation.
-	core service.Core
-	inc  int
-	up   time.Duration // when core started
-	// asked, if set, is the command of the next input: its answer is
-	// observed before the events it caused.
-	asked any
+	core  service.Core
+	inc   int
+	up    time.Duration // when core started
 	ln    tcpip.Endpoint
 	lwq   waiter.Queue
 	conns []*svcConn // open and opening, oldest first
@@ -57,7 +54,7 @@ type svcConn struct {
 	connected bool
 	waiting   []byte // framed, before the connection is up
 	out, in   []byte
-	// gone: dropped from the node's connections (dropConns).
+	// gone: dropped from the node's connections (drop).
 	gone bool
 	// dirty: the endpoint signalled (readable, writable, error, hang-up)
 	// since the last pump; poll pumps only such connections and those
@@ -86,8 +83,6 @@ func (sv *svcNode) schedule(s *Sim) {
 	})
 }
 
-func (sv *svcNode) now(s *Sim) time.Time { return epoch.Add(time.Duration(s.now.Load())) }
-
 // boot starts the incarnation's listener and core, and hands the core
 // what Service.Started returns.
 func (sv *svcNode) boot(s *Sim) {
@@ -106,7 +101,7 @@ func (sv *svcNode) boot(s *Sim) {
 	}
 	if svc.Started != nil {
 		for _, cmd := range svc.Started(sv.n.self.Wallet, sv.core, sv.inc == 0) {
-			sv.l.command(sv, cmd)
+			sv.handle(s, service.Input{Kind: service.Command, Cmd: cmd})
 		}
 	}
 }
@@ -124,7 +119,8 @@ func (sv *svcNode) restarted(s *Sim, n *node) {
 	}
 }
 
-// handle runs the core on one input and applies its effects.
+// handle runs the core on one input and applies its effects; a
+// command's answer is observed before the events it caused.
 func (sv *svcNode) handle(s *Sim, in service.Input) {
 	if sv.core == nil {
 		return
@@ -139,15 +135,10 @@ func (sv *svcNode) handle(s *Sim, in service.Input) {
 	}
 	out := &sv.out
 	out.Reset()
-	sv.core.Handle(sv.now(s), in, out)
+	sv.core.Handle(epoch.Add(time.Duration(s.now.Load())), in, out)
 	sv.store.Apply(out.Writes)
 	for _, w := range out.Hangup {
-		for _, c := range sv.conns {
-			if c.peer == w {
-				c.ep.Abort()
-			}
-		}
-		sv.conns = dropConns(sv.conns, func(c *svcConn) bool { return c.peer == w })
+		sv.drop(func(c *svcConn) bool { return c.peer == w })
 	}
 	for _, o := range out.Send {
 		sv.send(s, o.To, o.Frame)
@@ -159,9 +150,8 @@ func (sv *svcNode) handle(s *Sim, in service.Input) {
 		}
 		sv.later(s, s.now.Load(), ans, nil)
 	}
-	if cmd := sv.asked; cmd != nil {
-		sv.asked = nil
-		sv.l.observe(sv, Observation{Cmd: cmd, Result: out.Result, Err: out.Err})
+	if in.Kind == service.Command {
+		sv.l.observe(sv, Observation{Cmd: in.Cmd, Result: out.Result, Err: out.Err})
 	}
 	for _, e := range out.Events {
 		sv.l.observe(sv, Observation{Event: e})
@@ -187,17 +177,19 @@ func (sv *svcNode) later(s *Sim, at int64, in service.Input, ok func() bool) {
 	})
 }
 
-func dropConns(cs []*svcConn, gone func(*svcConn) bool) []*svcConn {
-	kept := cs[:0]
-	for _, c := range cs {
+// drop closes and forgets the connections gone picks.
+func (sv *svcNode) drop(gone func(*svcConn) bool) {
+	kept := sv.conns[:0]
+	for _, c := range sv.conns {
 		if gone(c) {
 			c.gone = true
+			c.ep.Abort()
 		} else {
 			kept = append(kept, c)
 		}
 	}
-	clear(cs[len(kept):])
-	return kept
+	clear(sv.conns[len(kept):])
+	sv.conns = kept
 }
 
 // current is the connection that carries frames to w: the newest one
@@ -228,18 +220,16 @@ func (sv *svcNode) opened(s *Sim, c *svcConn) {
 	}
 	// Dials to the same wallet still under way are given up: what waits
 	// for them goes first on c, in the order it was sent.
-	sv.conns = dropConns(sv.conns, func(x *svcConn) bool {
+	sv.drop(func(x *svcConn) bool {
 		if x == c || x.peer != c.peer || x.connected {
 			return false
 		}
 		c.out = append(c.out, x.waiting...)
-		x.ep.Abort()
 		return true
 	})
 	if prev != nil {
 		if !prev.dialed && !c.dialed {
-			prev.ep.Abort()
-			sv.conns = dropConns(sv.conns, func(x *svcConn) bool { return x == prev })
+			sv.drop(func(x *svcConn) bool { return x == prev })
 		}
 		sv.handle(s, service.Input{Kind: service.Down, Peer: c.peer})
 	}
@@ -408,9 +398,8 @@ const svcMaxFrame = 1 << 20
 // lost forgets a connection that failed or ended: Down if it carried
 // the frames to its wallet, then Up if another one will.
 func (sv *svcNode) lost(s *Sim, c *svcConn) {
-	c.ep.Abort()
 	was := sv.current(c.peer) == c
-	sv.conns = dropConns(sv.conns, func(x *svcConn) bool { return x == c })
+	sv.drop(func(x *svcConn) bool { return x == c })
 	if !was {
 		return
 	}
