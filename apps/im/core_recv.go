@@ -114,10 +114,7 @@ func (c *Core) receive(now time.Time, w common.Address, f *msgFrame, out *servic
 	case kindText, kindAttachment:
 		m := &Message{ID: f.ID, From: w, To: c.self, Text: f.Text, Sent: time.UnixMicro(f.Sent), Received: now, Status: Delivered}
 		if f.Kind == kindAttachment {
-			a, err := decodeAttachment(f.Text)
-			if err != nil {
-				return err
-			}
+			a, _ := decodeAttachment(f.Text) // checked as the frame was decoded
 			m.Text, m.Attachment = "", &a
 		}
 		c.msgs[f.ID] = m
@@ -226,16 +223,12 @@ func (c *Core) keep(by common.Address, f *depositFrame, out *service.Effects) er
 	}
 	seq := max(c.keptNext[f.To], 1)
 	c.keptNext[f.To] = seq + 1
-	out.Put(append([]byte("Q"), f.To[:]...), binary.BigEndian.AppendUint64(nil, seq+1))
+	out.Put(skey("Q", f.To[:]), binary.BigEndian.AppendUint64(nil, seq+1))
 	c.keptBy[pair]++
 	it := keptItem{seq: seq, id: f.ID, by: by, blob: f.Blob}
 	c.kept[f.To] = append(c.kept[f.To], it)
-	out.Put(keptKey(f.To, seq), append(append(f.ID[:], by[:]...), f.Blob...))
+	out.Put(skey("q", f.To[:], binary.BigEndian.AppendUint64(nil, seq)), append(append(f.ID[:], by[:]...), f.Blob...))
 	return nil
-}
-
-func keptKey(w common.Address, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(append([]byte("q"), w[:]...), seq)
 }
 
 // dropKept deletes w's items up to seq upto.
@@ -244,7 +237,7 @@ func (c *Core) dropKept(w common.Address, upto uint64, out *service.Effects) {
 	n := 0
 	for n < len(items) && items[n].seq <= upto {
 		c.keptBy[[2]common.Address{w, items[n].by}]--
-		out.Del(keptKey(w, items[n].seq))
+		out.Del(skey("q", w[:], binary.BigEndian.AppendUint64(nil, items[n].seq)))
 		n++
 	}
 	if n == len(items) {

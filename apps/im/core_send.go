@@ -176,15 +176,11 @@ func (c *Core) enqueue(now time.Time, to common.Address, id MessageID, sent int6
 	if direct {
 		v[8] = 1
 	}
-	out.Put(opStoreKey(to, id), append(v, frame...))
+	out.Put(skey("o", to[:], id[:]), append(v, frame...))
 	p := c.peer(to)
 	p.outbox = append(p.outbox, id)
 	out.Emit(Note{Key: opNote(to, id), Start: true})
 	c.kick(now, to, p, false, out)
-}
-
-func opStoreKey(to common.Address, id MessageID) []byte {
-	return append(append([]byte("o"), to[:]...), id[:]...)
 }
 
 // kick sends what waits for w if it may go now: a new attempt (a user's
@@ -328,9 +324,7 @@ func (c *Core) stored(now time.Time, dep MessageID, out *service.Effects) {
 	o.stored = true
 	if m := c.msgs[o.id]; m != nil && m.From == c.self && m.Status == Pending {
 		if m.Group.IsZero() {
-			m.Status = Sent
-			c.putMsg(m, out)
-			out.Emit(Event{Kind: EventReceipt, Message: *m, Peer: m.To})
+			c.raise(m, Sent, nil, out)
 		} else {
 			c.groupProgress(m, out)
 		}
@@ -358,7 +352,7 @@ func (c *Core) done(now time.Time, w common.Address, id MessageID, st Status, er
 		return
 	}
 	delete(c.ops, k)
-	out.Del(opStoreKey(w, id))
+	out.Del(skey("o", w[:], id[:]))
 	delete(c.boxWait, depositID(w, id))
 	if p := c.peers[w]; p != nil {
 		if i := slices.Index(p.outbox, id); i >= 0 {
