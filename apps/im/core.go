@@ -89,18 +89,8 @@ func (c CoreConfig) withDefaults() CoreConfig {
 		MailboxPerSender: c.MailboxPerSender, AckTimeout: c.AckTimeout, FetchInterval: c.FetchInterval}.withDefaults()
 	c.MaxText, c.RateLimit, c.RateBurst, c.MailboxLimit = d.MaxText, d.RateLimit, d.RateBurst, d.MailboxLimit
 	c.MailboxPerSender, c.AckTimeout, c.FetchInterval = d.MailboxPerSender, d.AckTimeout, d.FetchInterval
-	if c.RetryBase == 0 {
-		c.RetryBase = time.Second
-	}
-	if c.RetryMax == 0 {
-		c.RetryMax = time.Minute
-	}
-	if c.MailboxAfter == 0 {
-		c.MailboxAfter = 3
-	}
-	if c.Window == 0 {
-		c.Window = 16
-	}
+	c.RetryBase, c.RetryMax = cmp.Or(c.RetryBase, time.Second), cmp.Or(c.RetryMax, time.Minute)
+	c.MailboxAfter, c.Window = cmp.Or(c.MailboxAfter, 3), cmp.Or(c.Window, 16)
 	return c
 }
 

@@ -138,7 +138,7 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 		}
 		out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: j.Host, ID: cmd.id}, Start: true})
 		out.To(j.Host, marshalInner(&cfetchFrame{Community: cmd.id, After: j.LastSeq}))
-		c.expect(now, j.Host, endWait{kind: endSync, community: cmd.id}, out)
+		c.expect(now, j.Host, endWait{sync: true, community: cmd.id}, out)
 	case localMod:
 		if cmd.post != nil {
 			out.Result, out.Err = c.hostPost(now, c.self, cmd.post, out)
@@ -165,7 +165,7 @@ func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *ser
 	case *cfetchFrame:
 		c.hostFetch(w, f, out)
 	case *citemFrame:
-		if es := c.ends[w]; len(es) > 0 && es[0].kind == endSync && es[0].community == f.Community {
+		if es := c.ends[w]; len(es) > 0 && es[0].sync && es[0].community == f.Community {
 			es[0].items++
 		}
 		c.memberItem(w, f, out)
@@ -322,7 +322,7 @@ func (c *Core) syncEnd(now time.Time, w common.Address, e endWait, out *service.
 			after = j.LastSeq
 		}
 		out.To(w, marshalInner(&cfetchFrame{Community: e.community, After: after}))
-		c.expect(now, w, endWait{kind: endSync, community: e.community}, out)
+		c.expect(now, w, endWait{sync: true, community: e.community}, out)
 		return
 	}
 	out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: w, ID: e.community}})
