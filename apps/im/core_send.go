@@ -91,7 +91,7 @@ func (c *Core) send(now time.Time, to common.Address, id MessageID, text string,
 		} else if o := c.ops[opKey{to, id}]; o != nil {
 			o.told = false
 			out.Emit(Note{Key: opNote(to, id), Start: true})
-			c.kick(now, to, c.peer(to), true, out)
+			c.kick(now, to, c.peer(to), out)
 		}
 		return *m, nil
 	}
@@ -180,13 +180,13 @@ func (c *Core) enqueue(now time.Time, to common.Address, id MessageID, sent int6
 	p := c.peer(to)
 	p.outbox = append(p.outbox, id)
 	out.Emit(Note{Key: opNote(to, id), Start: true})
-	c.kick(now, to, p, false, out)
+	c.kick(now, to, p, out)
 }
 
-// kick sends what waits for w if it may go now: a new attempt (a user's
-// action skips the backoff with EagerRetry, as does a new op unless a
-// mailbox already takes w's ops), or more of the current one's window.
-func (c *Core) kick(now time.Time, w common.Address, p *corePeer, user bool, out *service.Effects) {
+// kick sends what waits for w if it may go now: a new attempt once the
+// backoff ran out (at once with EagerRetry), or else the mailbox once
+// attempts keep failing; or more of the current attempt's window.
+func (c *Core) kick(now time.Time, w common.Address, p *corePeer, out *service.Effects) {
 	switch {
 	case p.ackBy.IsZero() && (!now.Before(p.nextTry) || c.cfg.EagerRetry):
 		c.attempt(now, w, p, out)
@@ -413,7 +413,7 @@ func (c *Core) progress(now time.Time, w common.Address, p *corePeer, out *servi
 		p.ackBy, p.inflight = time.Time{}, 0
 		return
 	}
-	c.kick(now, w, p, false, out)
+	c.kick(now, w, p, out)
 	p.ackBy = now.Add(c.cfg.AckTimeout)
 	out.Wake(p.ackBy)
 }
