@@ -95,8 +95,8 @@ func (g *groupState) owner() common.Address {
 	return common.Address{}
 }
 
-// Group commands; each answers with the Group (SendGroupCmd and
-// LeaveGroupCmd: the Message).
+// Group commands; each answers with the Group (SendGroupCmd: the
+// Message).
 type (
 	// CreateGroupCmd creates a group owned by this wallet.
 	CreateGroupCmd struct {
