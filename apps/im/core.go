@@ -89,18 +89,8 @@ func (c CoreConfig) withDefaults() CoreConfig {
 		MailboxPerSender: c.MailboxPerSender, AckTimeout: c.AckTimeout, FetchInterval: c.FetchInterval}.withDefaults()
 	c.MaxText, c.RateLimit, c.RateBurst, c.MailboxLimit = d.MaxText, d.RateLimit, d.RateBurst, d.MailboxLimit
 	c.MailboxPerSender, c.AckTimeout, c.FetchInterval = d.MailboxPerSender, d.AckTimeout, d.FetchInterval
-	if c.RetryBase == 0 {
-		c.RetryBase = time.Second
-	}
-	if c.RetryMax == 0 {
-		c.RetryMax = time.Minute
-	}
-	if c.MailboxAfter == 0 {
-		c.MailboxAfter = 3
-	}
-	if c.Window == 0 {
-		c.Window = 16
-	}
+	c.RetryBase, c.RetryMax = cmp.Or(c.RetryBase, time.Second), cmp.Or(c.RetryMax, time.Minute)
+	c.MailboxAfter, c.Window = cmp.Or(c.MailboxAfter, 3), cmp.Or(c.Window, 16)
 	return c
 }
 
@@ -495,17 +485,18 @@ func (c *Core) document(now time.Time, in service.Input, out *service.Effects) {
 
 func (c *Core) learnKey(w common.Address, k [32]byte, out *service.Effects) {
 	c.peer(w).key = &k
-	out.Put(append([]byte("k"), w[:]...), k[:])
+	out.Put(skey("k", w[:]), k[:])
 }
 
 func (c *Core) putMeta(w common.Address, p *corePeer, out *service.Effects) {
-	b, _ := json.Marshal(convMeta{Consent: p.consent, Unread: p.unread})
-	out.Put(append([]byte("c"), w[:]...), b)
+	c.putJSON(skey("c", w[:]), convMeta{Consent: p.consent, Unread: p.unread}, out)
 }
 
-func (c *Core) putMsg(m *Message, out *service.Effects) {
-	b, _ := json.Marshal(m)
-	out.Put(append([]byte("m"), m.ID[:]...), b)
+func (c *Core) putMsg(m *Message, out *service.Effects) { c.putJSON(skey("m", m.ID[:]), m, out) }
+
+// skey is the store key of prefix and parts (the layout above start).
+func skey(prefix string, parts ...[]byte) []byte {
+	return bytes.Join(append([][]byte{[]byte(prefix)}, parts...), nil)
 }
 
 func (c *Core) putJSON(k []byte, v any, out *service.Effects) {
@@ -543,17 +534,12 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 			out.Wake(p.nextTry)
 		}
 	}
-	var late []MessageID
-	for id, bw := range c.boxWait { // sorted below
-		if !now.Before(bw.until) {
-			late = append(late, id)
-		} else {
-			out.Wake(bw.until)
-		}
-	}
-	slices.SortFunc(late, cmpID)
-	for _, id := range late {
+	for _, id := range slices.SortedFunc(maps.Keys(c.boxWait), cmpID) {
 		bw := c.boxWait[id]
+		if now.Before(bw.until) {
+			out.Wake(bw.until)
+			continue
+		}
 		delete(c.boxWait, id)
 		c.peer(bw.key.to).boxBad = true
 		c.queued(bw.key, "mailbox did not answer", out)

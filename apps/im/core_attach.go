@@ -83,10 +83,6 @@ type ChunkWrite struct {
 	Data []byte
 }
 
-func offerKey(sha [32]byte, w common.Address) []byte {
-	return append(append([]byte("a"), sha[:]...), w[:]...)
-}
-
 func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool {
 	switch cmd := cmd.(type) {
 	case SendFileCmd:
@@ -94,7 +90,7 @@ func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool 
 			out.Err = ErrSelf
 			return true
 		}
-		out.Put(offerKey(cmd.Attachment.SHA256, cmd.To), []byte(cmd.Attachment.Path))
+		out.Put(skey("a", cmd.Attachment.SHA256[:], cmd.To[:]), []byte(cmd.Attachment.Path))
 		a := cmd.Attachment
 		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, "", &a, out)
 	case DownloadCmd:
@@ -118,11 +114,7 @@ func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool 
 			out.To(cmd.Read.To, marshalInner(&chunkFrame{ID: cmd.Read.ID, Offset: cmd.Read.Off, Data: cmd.Data}))
 		}
 	case cancelDownload:
-		for _, req := range c.sortedDownloads() {
-			if c.dls[req].msg == cmd.msg {
-				delete(c.dls, req)
-			}
-		}
+		maps.DeleteFunc(c.dls, func(_ MessageID, d *download) bool { return d.msg == cmd.msg })
 	case setPathCmd:
 		if m := c.msgs[cmd.msg]; m != nil && m.Attachment != nil {
 			m.Attachment.Path = cmd.path
@@ -146,7 +138,7 @@ func (c *Core) askChunks(d *download, out *service.Effects) {
 func (c *Core) attachFrame(now time.Time, w common.Address, f frame, out *service.Effects) {
 	switch f := f.(type) {
 	case *chunkReqFrame:
-		path, err := c.cfg.Store.Get(offerKey(f.SHA256, w))
+		path, err := c.cfg.Store.Get(skey("a", f.SHA256[:], w[:]))
 		if err != nil {
 			out.To(w, marshalInner(&errorFrame{ID: f.ID, Code: CodeRefused, Reason: "no such attachment offered to you"}))
 			return
@@ -190,11 +182,9 @@ func (c *Core) dlRefused(w common.Address, id MessageID, err error, out *service
 
 // dlLost fails the downloads from w: its connection ended.
 func (c *Core) dlLost(w common.Address, out *service.Effects) {
-	for _, req := range c.sortedDownloads() {
+	for _, req := range slices.SortedFunc(maps.Keys(c.dls), cmpID) {
 		if d := c.dls[req]; d.from == w {
 			c.dlEnd(d, fmt.Errorf("%w: %s: connection lost", ErrUnreachable, w), out)
 		}
 	}
 }
-
-func (c *Core) sortedDownloads() []MessageID { return slices.SortedFunc(maps.Keys(c.dls), cmpID) }

@@ -15,7 +15,6 @@ package im
 // and relaying the owner's moderation through other nodes.
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -91,13 +90,9 @@ type (
 	}
 )
 
-func ckey(prefix string, id CommunityID, rest ...[]byte) []byte {
-	return bytes.Join(append([][]byte{[]byte(prefix), id[:]}, rest...), nil)
-}
-
 func (c *Core) hosted(id CommunityID) *hostedCommunity {
 	h := new(hostedCommunity)
-	if !c.getJSON(ckey("C", id), h) {
+	if !c.getJSON(skey("C", id[:]), h) {
 		return nil
 	}
 	return h
@@ -105,7 +100,7 @@ func (c *Core) hosted(id CommunityID) *hostedCommunity {
 
 func (c *Core) joined(id CommunityID) *joinedCommunity {
 	j := new(joinedCommunity)
-	if !c.getJSON(ckey("J", id), j) {
+	if !c.getJSON(skey("J", id[:]), j) {
 		return nil
 	}
 	return j
@@ -119,7 +114,7 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 			return true
 		}
 		h := &hostedCommunity{ID: CommunityID(c.newID()), Name: cmd.name, Members: map[common.Address]bool{c.self: true}, Banned: map[common.Address]bool{}, NextSeq: 1}
-		c.putJSON(ckey("C", h.ID), h, out)
+		c.putJSON(skey("C", h.ID[:]), h, out)
 		out.Result = Community{ID: h.ID, Host: c.self, Name: h.Name, Hosted: true, Members: 1}
 	case communityReq:
 		if cmd.host == c.self {
@@ -132,9 +127,9 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 		if j == nil {
 			j = &joinedCommunity{ID: cmd.id, Host: cmd.host}
 		}
-		c.putJSON(ckey("J", cmd.id), j, out)
+		c.putJSON(skey("J", cmd.id[:]), j, out)
 	case leftCmd:
-		out.Del(ckey("J", cmd.id))
+		out.Del(skey("J", cmd.id[:]))
 	case syncCmd:
 		j := c.joined(cmd.id)
 		if j == nil {
@@ -143,7 +138,7 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 		}
 		out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: j.Host, ID: cmd.id}, Start: true})
 		out.To(j.Host, marshalInner(&cfetchFrame{Community: cmd.id, After: j.LastSeq}))
-		c.expect(now, j.Host, endWait{kind: endSync, community: cmd.id}, out)
+		c.expect(now, j.Host, endWait{sync: true, community: cmd.id}, out)
 	case localMod:
 		if cmd.post != nil {
 			out.Result, out.Err = c.hostPost(now, c.self, cmd.post, out)
@@ -170,7 +165,7 @@ func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *ser
 	case *cfetchFrame:
 		c.hostFetch(w, f, out)
 	case *citemFrame:
-		if es := c.ends[w]; len(es) > 0 && es[0].kind == endSync && es[0].community == f.Community {
+		if es := c.ends[w]; len(es) > 0 && es[0].sync && es[0].community == f.Community {
 			es[0].items++
 		}
 		c.memberItem(w, f, out)
@@ -187,7 +182,7 @@ func (c *Core) ban(id CommunityID, w common.Address, out *service.Effects) error
 	}
 	delete(h.Members, w)
 	h.Banned[w] = true
-	c.putJSON(ckey("C", id), h, out)
+	c.putJSON(skey("C", id[:]), h, out)
 	return nil
 }
 
@@ -209,11 +204,11 @@ func (c *Core) hostMod(now time.Time, from common.Address, f *cmodFrame, out *se
 	default:
 		return fmt.Errorf("%w: only the owner moderates, on its own node", ErrRefused)
 	}
-	c.putJSON(ckey("C", h.ID), h, out)
+	c.putJSON(skey("C", h.ID[:]), h, out)
 	return nil
 }
 
-// hostPost numbers, stores and pushes a post from a member.
+// hostPost numbers and publishes a post from a member.
 func (c *Core) hostPost(now time.Time, from common.Address, f *cpostFrame, out *service.Effects) (Post, error) {
 	if err := checkText(f.Text, c.cfg.MaxText); err != nil {
 		return Post{}, err
@@ -228,39 +223,37 @@ func (c *Core) hostPost(now time.Time, from common.Address, f *cpostFrame, out *
 		return Post{}, fmt.Errorf("%w: join %s first", ErrNotMember, f.Community)
 	}
 	var p Post
-	if seq, err := c.cfg.Store.Get(ckey("I", f.Community, f.ID[:])); err == nil && c.getJSON(ckey("P", f.Community, seq), &p) {
+	if seq, err := c.cfg.Store.Get(skey("I", f.Community[:], f.ID[:])); err == nil && c.getJSON(skey("P", f.Community[:], seq), &p) {
 		return p, nil // a retry
 	}
 	p = Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: time.UnixMicro(f.Sent)}
 	h.NextSeq++
-	c.putJSON(ckey("C", h.ID), h, out)
-	seq := binary.BigEndian.AppendUint64(nil, p.Seq)
-	c.putJSON(ckey("P", f.Community, seq), &p, out)
-	out.Put(ckey("I", f.Community, f.ID[:]), seq)
-	out.Emit(Event{Kind: EventPost, Post: p, Peer: from})
-	c.push(h, p, out)
+	c.putJSON(skey("C", h.ID[:]), h, out)
+	out.Put(skey("I", f.Community[:], f.ID[:]), binary.BigEndian.AppendUint64(nil, p.Seq))
+	c.publish(h, from, p, out)
 	return p, nil
 }
 
-// hostDelete marks a post deleted (its text dropped) and pushes that.
+// hostDelete marks a post deleted (its text dropped) and publishes that.
 func (c *Core) hostDelete(from common.Address, h *hostedCommunity, post MessageID, out *service.Effects) error {
-	seq, err := c.cfg.Store.Get(ckey("I", h.ID, post[:]))
+	seq, err := c.cfg.Store.Get(skey("I", h.ID[:], post[:]))
 	var p Post
-	if err != nil || !c.getJSON(ckey("P", h.ID, seq), &p) {
+	if err != nil || !c.getJSON(skey("P", h.ID[:], seq), &p) {
 		return fmt.Errorf("post %s: %w", post, ErrNotFound)
 	}
 	if from != c.self && from != p.From {
 		return fmt.Errorf("%w: only the owner or the author deletes a post", ErrRefused)
 	}
 	p.Deleted, p.Text = true, ""
-	c.putJSON(ckey("P", h.ID, seq), &p, out)
-	out.Emit(Event{Kind: EventPost, Post: p, Peer: from})
-	c.push(h, p, out)
+	c.publish(h, from, p, out)
 	return nil
 }
 
-// push sends a post to every member connected now; the others fetch.
-func (c *Core) push(h *hostedCommunity, p Post, out *service.Effects) {
+// publish stores a post (new, or changed by from), shows it, and
+// pushes it to every member connected now; the others fetch.
+func (c *Core) publish(h *hostedCommunity, from common.Address, p Post, out *service.Effects) {
+	c.putJSON(skey("P", h.ID[:], binary.BigEndian.AppendUint64(nil, p.Seq)), &p, out)
+	out.Emit(Event{Kind: EventPost, Post: p, Peer: from})
 	for _, w := range slices.SortedFunc(maps.Keys(h.Members), common.Address.Cmp) {
 		if c.up[w] {
 			out.To(w, marshalInner(postItem(p)))
@@ -282,7 +275,7 @@ func (c *Core) hostFetch(w common.Address, f *cfetchFrame, out *service.Effects)
 	}
 	out.To(w, marshalInner(&citemFrame{Community: h.ID, From: c.self, Text: h.Name}))
 	n := 0
-	c.cfg.Store.Scan(ckey("P", f.Community), func(k, v []byte) bool {
+	c.cfg.Store.Scan(skey("P", f.Community[:]), func(k, v []byte) bool {
 		var p Post
 		if len(k) == 25 && binary.BigEndian.Uint64(k[17:]) > f.After && json.Unmarshal(v, &p) == nil {
 			out.To(w, marshalInner(postItem(p)))
@@ -302,12 +295,12 @@ func (c *Core) memberItem(from common.Address, it *citemFrame, out *service.Effe
 	if it.Seq == 0 {
 		if j.Name != it.Text {
 			j.Name = it.Text
-			c.putJSON(ckey("J", j.ID), j, out)
+			c.putJSON(skey("J", j.ID[:]), j, out)
 		}
 		return
 	}
 	p := Post{Community: it.Community, Seq: it.Seq, ID: it.ID, From: it.From, Text: it.Text, Sent: time.UnixMicro(it.Sent), Deleted: it.Deleted}
-	k := ckey("p", it.Community, binary.BigEndian.AppendUint64(nil, it.Seq))
+	k := skey("p", it.Community[:], binary.BigEndian.AppendUint64(nil, it.Seq))
 	var old Post
 	if c.getJSON(k, &old) && old.Deleted == p.Deleted {
 		return // already held
@@ -315,7 +308,7 @@ func (c *Core) memberItem(from common.Address, it *citemFrame, out *service.Effe
 	c.putJSON(k, &p, out)
 	if it.Seq > j.LastSeq {
 		j.LastSeq = it.Seq
-		c.putJSON(ckey("J", j.ID), j, out)
+		c.putJSON(skey("J", j.ID[:]), j, out)
 	}
 	out.Emit(Event{Kind: EventPost, Post: p, Peer: p.From})
 }
@@ -329,7 +322,7 @@ func (c *Core) syncEnd(now time.Time, w common.Address, e endWait, out *service.
 			after = j.LastSeq
 		}
 		out.To(w, marshalInner(&cfetchFrame{Community: e.community, After: after}))
-		c.expect(now, w, endWait{kind: endSync, community: e.community}, out)
+		c.expect(now, w, endWait{sync: true, community: e.community}, out)
 		return
 	}
 	out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: w, ID: e.community}})

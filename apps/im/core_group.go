@@ -95,8 +95,8 @@ func (g *groupState) owner() common.Address {
 	return common.Address{}
 }
 
-// Group commands; each answers with the Group (SendGroupCmd and
-// LeaveGroupCmd: the Message).
+// Group commands; each answers with the Group (SendGroupCmd: the
+// Message).
 type (
 	// CreateGroupCmd creates a group owned by this wallet.
 	CreateGroupCmd struct {
@@ -159,7 +159,7 @@ func (c *Core) groupCommand(now time.Time, cmd any, out *service.Effects) bool {
 
 func (c *Core) saveGroup(g *groupState, out *service.Effects) {
 	c.groups[g.ID] = g
-	c.putJSON(append([]byte("g"), g.ID[:]...), g, out)
+	c.putJSON(skey("g", g.ID[:]), g, out)
 }
 
 // roster applies a roster change by who (this wallet, or the owner
@@ -218,7 +218,7 @@ func (c *Core) rotate(now time.Time, g *groupState, removed []common.Address, ou
 	var k [32]byte
 	io.ReadFull(c.cfg.Rand, k[:])
 	g.Epoch++
-	g.Keys = mapsClone(g.Keys)
+	g.Keys = maps.Clone(g.Keys)
 	g.Keys[g.Epoch] = k
 	g.record()
 	c.saveGroup(g, out)
@@ -236,12 +236,6 @@ func (c *Core) rotate(now time.Time, g *groupState, removed []common.Address, ou
 	return g.public(c.self)
 }
 
-func mapsClone(m map[uint32][32]byte) map[uint32][32]byte {
-	out := make(map[uint32][32]byte, len(m)+1)
-	maps.Copy(out, m)
-	return out
-}
-
 // groupAD is the additional data of a group message.
 func groupAD(g GroupID, epoch uint32, id MessageID, from common.Address) []byte {
 	ad := append(g[:], binary.BigEndian.AppendUint32(nil, epoch)...)
@@ -255,10 +249,7 @@ func sealGroup(rnd io.Reader, g *groupState, inner *msgFrame, from common.Addres
 	if !ok || k == ([32]byte{}) {
 		return nil, fmt.Errorf("group %s epoch %d: %w", g.ID, g.Epoch, ErrNoKey)
 	}
-	aead, err := chacha20poly1305.NewX(k[:])
-	if err != nil {
-		return nil, err
-	}
+	aead, _ := chacha20poly1305.NewX(k[:]) // fails on a key's length only
 	f := &groupFrame{Group: g.ID, Epoch: g.Epoch, ID: inner.ID}
 	io.ReadFull(rnd, f.Nonce[:])
 	f.Sealed = aead.Seal(nil, f.Nonce[:], marshalInner(inner), groupAD(g.ID, g.Epoch, inner.ID, from))
@@ -271,10 +262,7 @@ func openGroup(g *groupState, f *groupFrame, from common.Address) (*msgFrame, er
 	if !ok || k == ([32]byte{}) {
 		return nil, fmt.Errorf("%w: no key for group %s epoch %d", ErrBadSeal, f.Group, f.Epoch)
 	}
-	aead, err := chacha20poly1305.NewX(k[:])
-	if err != nil {
-		return nil, err
-	}
+	aead, _ := chacha20poly1305.NewX(k[:])
 	pt, err := aead.Open(nil, f.Nonce[:], f.Sealed, groupAD(f.Group, f.Epoch, f.ID, from))
 	if err != nil {
 		return nil, fmt.Errorf("%w: group %s epoch %d", ErrBadSeal, f.Group, f.Epoch)
@@ -431,7 +419,7 @@ func (c *Core) receiveGroupKey(from common.Address, f *groupKeyFrame, out *servi
 		return fmt.Errorf("%w: the owner of a group does not change", ErrRefused)
 	}
 	up := *g
-	up.Name, up.Epoch, up.Members, up.Keys = f.Name, f.Epoch, f.Members, mapsClone(g.Keys)
+	up.Name, up.Epoch, up.Members, up.Keys = f.Name, f.Epoch, f.Members, maps.Clone(g.Keys)
 	if next.role(c.self) != 0 && f.Key != ([32]byte{}) {
 		up.Keys[f.Epoch] = f.Key
 	}

@@ -90,7 +90,7 @@ func (c *Core) query(q queryCmd) (any, error) {
 			prefix = "P"
 		}
 		var out []Post
-		c.cfg.Store.Scan(ckey(prefix, q.id), func(_, v []byte) bool {
+		c.cfg.Store.Scan(skey(prefix, q.id[:]), func(_, v []byte) bool {
 			var p Post
 			if json.Unmarshal(v, &p) == nil {
 				out = append(out, p)

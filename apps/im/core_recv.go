@@ -114,10 +114,7 @@ func (c *Core) receive(now time.Time, w common.Address, f *msgFrame, out *servic
 	case kindText, kindAttachment:
 		m := &Message{ID: f.ID, From: w, To: c.self, Text: f.Text, Sent: time.UnixMicro(f.Sent), Received: now, Status: Delivered}
 		if f.Kind == kindAttachment {
-			a, err := decodeAttachment(f.Text)
-			if err != nil {
-				return err
-			}
+			a, _ := decodeAttachment(f.Text) // checked as the frame was decoded
 			m.Text, m.Attachment = "", &a
 		}
 		c.msgs[f.ID] = m
@@ -153,19 +150,15 @@ func (c *Core) receive(now time.Time, w common.Address, f *msgFrame, out *servic
 	return fmt.Errorf("%w: kind %d", ErrMalformed, f.Kind)
 }
 
-// endWait is what an END from a peer answers.
+// endWait is what an END from a peer answers: this wallet's mailbox
+// FETCH or DROP (the fetch's phase says which), or with sync a
+// community's CFETCH.
 type endWait struct {
-	kind      uint8 // endFetch, endDrop, endSync
+	sync      bool
 	until     time.Time
 	community CommunityID
 	items     int
 }
-
-const (
-	endFetch uint8 = iota + 1
-	endDrop
-	endSync
-)
 
 // expect notes that w owes an END for a request just sent.
 func (c *Core) expect(now time.Time, w common.Address, e endWait, out *service.Effects) {
@@ -184,7 +177,7 @@ func (c *Core) endOf(now time.Time, w common.Address, out *service.Effects) {
 	if c.ends[w] = es[1:]; len(es) == 1 {
 		delete(c.ends, w)
 	}
-	if e.kind == endSync {
+	if e.sync {
 		c.syncEnd(now, w, e, out)
 		return
 	}
@@ -196,7 +189,7 @@ func (c *Core) hungUp(now time.Time, w common.Address, out *service.Effects) {
 	es := c.ends[w]
 	delete(c.ends, w)
 	for _, e := range es {
-		if e.kind == endSync {
+		if e.sync {
 			out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: w, ID: e.community}, Err: fmt.Errorf("%w: %s: connection lost", ErrUnreachable, w)})
 		} else if c.fetch.phase != 0 && w == c.fetch.box {
 			c.fetchFailed(now, fmt.Errorf("%w: mailbox %s: connection lost", ErrUnreachable, w), out)
@@ -226,16 +219,12 @@ func (c *Core) keep(by common.Address, f *depositFrame, out *service.Effects) er
 	}
 	seq := max(c.keptNext[f.To], 1)
 	c.keptNext[f.To] = seq + 1
-	out.Put(append([]byte("Q"), f.To[:]...), binary.BigEndian.AppendUint64(nil, seq+1))
+	out.Put(skey("Q", f.To[:]), binary.BigEndian.AppendUint64(nil, seq+1))
 	c.keptBy[pair]++
 	it := keptItem{seq: seq, id: f.ID, by: by, blob: f.Blob}
 	c.kept[f.To] = append(c.kept[f.To], it)
-	out.Put(keptKey(f.To, seq), append(append(f.ID[:], by[:]...), f.Blob...))
+	out.Put(skey("q", f.To[:], binary.BigEndian.AppendUint64(nil, seq)), append(append(f.ID[:], by[:]...), f.Blob...))
 	return nil
-}
-
-func keptKey(w common.Address, seq uint64) []byte {
-	return binary.BigEndian.AppendUint64(append([]byte("q"), w[:]...), seq)
 }
 
 // dropKept deletes w's items up to seq upto.
@@ -244,7 +233,7 @@ func (c *Core) dropKept(w common.Address, upto uint64, out *service.Effects) {
 	n := 0
 	for n < len(items) && items[n].seq <= upto {
 		c.keptBy[[2]common.Address{w, items[n].by}]--
-		out.Del(keptKey(w, items[n].seq))
+		out.Del(skey("q", w[:], binary.BigEndian.AppendUint64(nil, items[n].seq)))
 		n++
 	}
 	if n == len(items) {
@@ -277,7 +266,7 @@ func (c *Core) startFetch(now time.Time, out *service.Effects) {
 	}
 	f.phase, f.applied, f.items, f.stalled = 1, 0, 0, false
 	out.To(f.box, marshalInner(&fetchFrame{}))
-	c.expect(now, f.box, endWait{kind: endFetch}, out)
+	c.expect(now, f.box, endWait{}, out)
 }
 
 // applyItem opens one item and applies the frame inside, as if its
@@ -332,7 +321,7 @@ func (c *Core) fetchEnd(now time.Time, out *service.Effects) {
 		if f.applied > 0 {
 			f.phase = 2
 			out.To(f.box, marshalInner(&dropFrame{Upto: f.applied}))
-			c.expect(now, f.box, endWait{kind: endDrop}, out)
+			c.expect(now, f.box, endWait{}, out)
 			return
 		}
 	case 2:

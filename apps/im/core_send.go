@@ -91,7 +91,7 @@ func (c *Core) send(now time.Time, to common.Address, id MessageID, text string,
 		} else if o := c.ops[opKey{to, id}]; o != nil {
 			o.told = false
 			out.Emit(Note{Key: opNote(to, id), Start: true})
-			c.kick(now, to, c.peer(to), true, out)
+			c.kick(now, to, c.peer(to), out)
 		}
 		return *m, nil
 	}
@@ -176,21 +176,17 @@ func (c *Core) enqueue(now time.Time, to common.Address, id MessageID, sent int6
 	if direct {
 		v[8] = 1
 	}
-	out.Put(opStoreKey(to, id), append(v, frame...))
+	out.Put(skey("o", to[:], id[:]), append(v, frame...))
 	p := c.peer(to)
 	p.outbox = append(p.outbox, id)
 	out.Emit(Note{Key: opNote(to, id), Start: true})
-	c.kick(now, to, p, false, out)
+	c.kick(now, to, p, out)
 }
 
-func opStoreKey(to common.Address, id MessageID) []byte {
-	return append(append([]byte("o"), to[:]...), id[:]...)
-}
-
-// kick sends what waits for w if it may go now: a new attempt (a user's
-// action skips the backoff with EagerRetry, as does a new op unless a
-// mailbox already takes w's ops), or more of the current one's window.
-func (c *Core) kick(now time.Time, w common.Address, p *corePeer, user bool, out *service.Effects) {
+// kick sends what waits for w if it may go now: a new attempt once the
+// backoff ran out (at once with EagerRetry), or else the mailbox once
+// attempts keep failing; or more of the current attempt's window.
+func (c *Core) kick(now time.Time, w common.Address, p *corePeer, out *service.Effects) {
 	switch {
 	case p.ackBy.IsZero() && (!now.Before(p.nextTry) || c.cfg.EagerRetry):
 		c.attempt(now, w, p, out)
@@ -328,9 +324,7 @@ func (c *Core) stored(now time.Time, dep MessageID, out *service.Effects) {
 	o.stored = true
 	if m := c.msgs[o.id]; m != nil && m.From == c.self && m.Status == Pending {
 		if m.Group.IsZero() {
-			m.Status = Sent
-			c.putMsg(m, out)
-			out.Emit(Event{Kind: EventReceipt, Message: *m, Peer: m.To})
+			c.raise(m, Sent, nil, out)
 		} else {
 			c.groupProgress(m, out)
 		}
@@ -358,7 +352,7 @@ func (c *Core) done(now time.Time, w common.Address, id MessageID, st Status, er
 		return
 	}
 	delete(c.ops, k)
-	out.Del(opStoreKey(w, id))
+	out.Del(skey("o", w[:], id[:]))
 	delete(c.boxWait, depositID(w, id))
 	if p := c.peers[w]; p != nil {
 		if i := slices.Index(p.outbox, id); i >= 0 {
@@ -419,7 +413,7 @@ func (c *Core) progress(now time.Time, w common.Address, p *corePeer, out *servi
 		p.ackBy, p.inflight = time.Time{}, 0
 		return
 	}
-	c.kick(now, w, p, false, out)
+	c.kick(now, w, p, out)
 	p.ackBy = now.Add(c.cfg.AckTimeout)
 	out.Wake(p.ackBy)
 }

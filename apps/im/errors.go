@@ -1,6 +1,7 @@
 package im
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 )
@@ -92,10 +93,5 @@ func (e *RemoteError) Error() string {
 	return fmt.Sprintf("im: peer refused (code %d): %s", e.Code, e.Reason)
 }
 
-// Unwrap returns the sentinel of the code.
-func (e *RemoteError) Unwrap() error {
-	if err, ok := codeErrs[e.Code]; ok {
-		return err
-	}
-	return ErrRefused
-}
+// Unwrap returns the sentinel of the code (ErrRefused if none).
+func (e *RemoteError) Unwrap() error { return cmp.Or(codeErrs[e.Code], ErrRefused) }
