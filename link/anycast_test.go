@@ -88,14 +88,7 @@ func newAnycastFixture(t testing.TB) *anycastFixture {
 }
 
 // send routes pkt as the netstack's WritePackets would.
-func (f *anycastFixture) send(pkt []byte) {
-	b := getBatch()
-	buf := f.e.bufs.get()
-	off := MinFrameHeader + transportHeader
-	n := off + copy((*buf)[off:], pkt)
-	f.e.sealPacket(b, buf, (*buf)[off:n])
-	b.flush(f.e)
-}
+func (f *anycastFixture) send(pkt []byte) { writeForTest(f.e, pkt) }
 
 func (f *anycastFixture) pick(t *testing.T, sport uint16) *peer {
 	t.Helper()

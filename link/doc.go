@@ -9,7 +9,8 @@
 // see IdentityAddr) names a peer; the peer's transport session seals the
 // packet in place; the frame goes to the peer's underlay address in a
 // batch. With no session yet the packet waits in a bounded per-peer queue
-// while a handshake runs.
+// while a handshake runs; packets written while the queue waits or is
+// being sent go behind it, so none overtakes it.
 //
 // Inbound (receive.go): the underlay hands over a frame; its header is
 // parsed; the transport opens it or processes the handshake message; an

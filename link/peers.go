@@ -41,11 +41,18 @@ type peer struct {
 	// send) and written with mu held.
 	addr addrCell
 
+	// waiting is set while packets wait in queue or a flush of it
+	// (Endpoint.flushQueue) is sending them: a packet written then goes
+	// behind them, never sealed past them (send.go). Read without a
+	// lock on every packet; written with mu held.
+	waiting atomic.Bool
+
 	mu        sync.Mutex // guards the fields below
 	tp        *transport.Peer
 	queue     [][]byte  // plaintext packets waiting for a session, oldest first
 	queuedAt  time.Time // when the oldest queued packet arrived
 	lastStart time.Time // when the data path last started a handshake
+	flushing  bool      // a flush is sending what it took; it takes what is queued meanwhile too
 }
 
 // newPeer returns a peer of wallet at identity address ident, with
@@ -206,6 +213,7 @@ func (t *peerTable) enqueue(p *peer, pkt []byte, limit int, now time.Time) (star
 		dropped = 1
 	}
 	p.queue = append(p.queue, pkt)
+	p.waiting.Store(true)
 	if p.lastStart.IsZero() || now.Sub(p.lastStart) >= handshakeRetry {
 		p.lastStart = now
 		start = true
@@ -213,16 +221,53 @@ func (t *peerTable) enqueue(p *peer, pkt []byte, limit int, now time.Time) (star
 	return start, dropped
 }
 
-// takeQueue empties p's queue and returns what it held.
+// takeQueue empties p's queue and returns what it held, for the caller
+// to route elsewhere or refuse.
 func (t *peerTable) takeQueue(p *peer) [][]byte {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.lastStart = time.Time{}
+	q := t.takeLocked(p)
+	p.waiting.Store(p.flushing)
+	return q
+}
+
+// startFlush begins a flush of p's queue (Endpoint.flushQueue) and
+// returns what waits in it: nil when nothing does, or when another
+// flush runs, which takes what was queued meanwhile (nextFlush).
+func (t *peerTable) startFlush(p *peer) [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lastStart = time.Time{}
+	if p.flushing || len(p.queue) == 0 {
+		return nil
+	}
+	p.flushing = true
+	return t.takeLocked(p)
+}
+
+// nextFlush returns what was queued for p while the flush sent what it
+// took, if that all went (sent). Otherwise, or when nothing was queued,
+// the flush ends: packets written from then on are sealed at once, and
+// what a failed flush left waits for the next session.
+func (t *peerTable) nextFlush(p *peer, sent bool) [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if sent && len(p.queue) > 0 {
+		return t.takeLocked(p)
+	}
+	p.flushing = false
+	p.waiting.Store(len(p.queue) > 0)
+	return nil
+}
+
+// takeLocked empties p's queue and returns what it held; p.mu is held.
+func (t *peerTable) takeLocked(p *peer) [][]byte {
 	q := p.queue
 	if len(q) > 0 {
 		t.queued.Add(-1)
 	}
 	p.queue = nil
-	p.lastStart = time.Time{}
 	return q
 }
 
@@ -244,6 +289,7 @@ func (t *peerTable) expireQueues(now time.Time) (dropped int) {
 			dropped += len(p.queue)
 			p.queue = nil
 			p.lastStart = time.Time{}
+			p.waiting.Store(p.flushing)
 			t.queued.Add(-1)
 		}
 		p.mu.Unlock()

@@ -25,7 +25,9 @@ import (
 //     in front of the transport header, so a routed frame is never moved.
 //     With no session the packet is queued (bounded, oldest dropped) and
 //     a handshake starts; the queue is flushed when the handshake
-//     completes (receive.go).
+//     completes (receive.go). While packets wait, or the flush sends
+//     them, a new packet is queued behind them, never sealed past them:
+//     the session can seal a moment before the reader flushes.
 //  5. Frames are batched per underlay address and handed to
 //     Underlay.Send, which may wait (a bounded time) while the underlay
 //     is full: the netstack's backpressure. Every other send of the
@@ -264,7 +266,13 @@ func (e *Endpoint) sealTo(b *batch, buf *[]byte, p *peer, tp *transport.Peer, r 
 	e.noteSYN(p, plain) // routing hook (host_route.go)
 	// Anycast hook (anycast.go): an instance owes an answer.
 	e.noteSent(p, plain)
-	frame, ok := e.seal(buf, &r.h, tp, plain)
+	// Packets that wait for p's session, or leave from its queue now,
+	// go first: this one is queued behind them, not sealed past them.
+	var frame []byte
+	ok := !p.waiting.Load()
+	if ok {
+		frame, ok = e.seal(buf, &r.h, tp, plain)
+	}
 	if !ok {
 		e.hold(p, plain)
 		e.bufs.put(buf)
@@ -296,11 +304,17 @@ func (e *Endpoint) seal(buf *[]byte, h *Header, tp *transport.Peer, plain []byte
 	return frame, true
 }
 
-// hold queues a copy of plain for p and starts a handshake if none runs.
+// hold queues a copy of plain for p, behind what waits already. When
+// p's session can seal (it came up after the caller's seal failed, or
+// the packet went behind a queue being sent), the queue leaves now;
+// else a handshake starts if none runs.
 func (e *Endpoint) hold(p *peer, plain []byte) {
 	start, dropped := e.peers.enqueue(p, append([]byte(nil), plain...), e.queueLen, e.now())
 	e.stats.droppedQueueFull.Add(uint64(dropped))
-	if start {
+	switch {
+	case p.transportPeer().Established():
+		e.flushQueue(p)
+	case start:
 		e.startHandshake(p)
 	}
 }
@@ -317,12 +331,20 @@ func (e *Endpoint) startHandshake(p *peer) {
 	e.sendTo(p, msg) // routing hook (host_route.go): with locators for a routed peer
 }
 
-// flushQueue seals and sends what waited for p's new session.
+// flushQueue seals and sends what waited for p's new session, and what
+// was queued behind it while it went (sealTo): one flush runs per peer
+// at a time, and packets are sealed at once again only when it ends, so
+// they leave in the order they were written.
 func (e *Endpoint) flushQueue(p *peer) {
-	q := e.peers.takeQueue(p)
-	if len(q) == 0 {
-		return
+	for q := e.peers.startFlush(p); len(q) > 0; {
+		q = e.peers.nextFlush(p, e.sendQueued(p, q))
 	}
+}
+
+// sendQueued seals and sends q, packets that waited for p's session. It
+// reports false when a seal failed: the rest of q is dropped.
+func (e *Endpoint) sendQueued(p *peer, q [][]byte) bool {
+	sent := true
 	b := getBatch()
 	tp := p.transportPeer()
 	r := e.routeTo(p, p.endpoint()) // routing hook (host_route.go): locators for a routed peer
@@ -335,6 +357,7 @@ func (e *Endpoint) flushQueue(p *peer) {
 		if !ok {
 			e.bufs.put(buf)
 			e.stats.droppedQueueExpired.Add(uint64(len(q) - i))
+			sent = false
 			break
 		}
 		if !r.ok { // routing hook (host_route.go): no route
@@ -347,6 +370,7 @@ func (e *Endpoint) flushQueue(p *peer) {
 	}
 	e.meterSent(p, &r, frames, size) // proof of relay (meter.go)
 	b.flush(e)
+	return sent
 }
 
 // sendMessage sends one transport message (handshake, cookie, keepalive)
