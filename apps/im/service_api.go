@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -243,10 +244,8 @@ func (s *Service) CreateCommunity(ctx context.Context, name string) (Community, 
 // community finds a community this node hosts or joined.
 func (s *Service) community(ctx context.Context, id CommunityID) (Community, error) {
 	cs, err := s.Communities(ctx)
-	for _, c := range cs {
-		if c.ID == id {
-			return c, err
-		}
+	if i := slices.IndexFunc(cs, func(c Community) bool { return c.ID == id }); i >= 0 {
+		return cs[i], err
 	}
 	return Community{}, errors.Join(err, fmt.Errorf("community %s: %w", id, ErrNotFound))
 }
