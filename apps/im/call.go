@@ -149,25 +149,21 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 	}
 	st.Duration = time.Since(start)
 
-	// BYE until the REPORT arrives (UDP may lose either).
+	// BYE until the REPORT arrives (UDP may lose either), 3 s at most.
 	bye := callPacket{Type: pktBye, Call: st.Call, Seq: uint32(st.Sent)}.append(nil)
-	deadline := time.After(3 * time.Second)
+	wait, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
-	c.Write(bye)
 	var report *callReport
-wait:
-	for {
+	c.Write(bye)
+	for report == nil && wait.Err() == nil {
 		select {
 		case r := <-reports:
 			report = &r
-			break wait
 		case <-tick.C:
 			c.Write(bye)
-		case <-deadline:
-			break wait
-		case <-ctx.Done():
-			break wait
+		case <-wait.Done():
 		}
 	}
 	c.Close()

@@ -5,106 +5,90 @@ import (
 	"encoding/json"
 	"slices"
 
+	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// queryCmd reads the core's state for Service; it changes nothing.
-type queryCmd struct {
-	what    string // see query
-	peer    common.Address
-	id      [16]byte // a message, group or community
-	limit   int
-	consent Consent
+// queryCmd is a read of the core's state that Service runs on the
+// core's goroutine (query in service_api.go); it changes nothing.
+type queryCmd func(*Core) (any, error)
+
+func (c *Core) query(q queryCmd) (any, error) { return q(c) }
+
+// conversations lists the 1:1 conversations with peers of one consent
+// that hold a message, newest first.
+func (c *Core) conversations(consent Consent) []Conversation {
+	var out []Conversation
+	for _, w := range c.sortedPeers() {
+		p := c.peers[w]
+		if p.consent != consent || w == c.self {
+			continue
+		}
+		last := c.history(func(m *Message) bool {
+			return m.Group.IsZero() && (m.From == w || m.To == w)
+		}, 1)
+		if len(last) > 0 {
+			out = append(out, Conversation{Peer: w, Consent: p.consent, Unread: p.unread, Last: last[0]})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Conversation) int { return b.Last.Sent.Compare(a.Last.Sent) })
+	return out
 }
 
-func (c *Core) query(q queryCmd) (any, error) {
-	switch q.what {
-	case "message":
-		if m := c.msgs[q.id]; m != nil {
-			return *m, nil
-		}
-		return Message{}, ErrNotFound
-	case "history": // 1:1 with peer, or a group's (id)
-		return c.history(func(m *Message) bool {
-			if !GroupID(q.id).IsZero() {
-				return m.Group == q.id
-			}
-			return m.Group.IsZero() && (m.From == q.peer && m.To == c.self || m.From == c.self && m.To == q.peer)
-		}, q.limit), nil
-	case "conversations":
-		var out []Conversation
-		for _, w := range c.sortedPeers() {
-			p := c.peers[w]
-			if p.consent != q.consent || w == c.self {
-				continue
-			}
-			conv := Conversation{Peer: w, Consent: p.consent, Unread: p.unread}
-			last := c.history(func(m *Message) bool {
-				return m.Group.IsZero() && (m.From == w || m.To == w)
-			}, 1)
-			if len(last) == 0 {
-				continue
-			}
-			conv.Last = last[0]
-			out = append(out, conv)
-		}
-		slices.SortStableFunc(out, func(a, b Conversation) int { return b.Last.Sent.Compare(a.Last.Sent) })
-		return out, nil
-	case "consent":
-		if p := c.peers[q.peer]; p != nil {
-			return p.consent, nil
-		}
-		return Unknown, nil
-	case "group":
-		if g := c.groups[q.id]; g != nil {
-			return g.public(c.self), nil
-		}
-		return Group{}, ErrNotFound
-	case "groups":
-		var out []Group
-		for _, g := range c.groups { // sorted below
-			out = append(out, g.public(c.self))
-		}
-		slices.SortFunc(out, func(a, b Group) int { return bytes.Compare(a.ID[:], b.ID[:]) })
-		return out, nil
-	case "communities":
-		var out []Community
-		c.cfg.Store.Scan([]byte("C"), func(_, v []byte) bool {
-			var h hostedCommunity
-			if json.Unmarshal(v, &h) == nil {
-				out = append(out, Community{ID: h.ID, Host: c.self, Name: h.Name, Hosted: true, Members: len(h.Members)})
-			}
-			return true
-		})
-		c.cfg.Store.Scan([]byte("J"), func(_, v []byte) bool {
-			var j joinedCommunity
-			if json.Unmarshal(v, &j) == nil {
-				out = append(out, Community{ID: j.ID, Host: j.Host, Name: j.Name})
-			}
-			return true
-		})
-		return out, nil
-	case "posts":
-		prefix := "p"
-		if c.hosted(q.id) != nil {
-			prefix = "P"
-		}
-		var out []Post
-		c.cfg.Store.Scan(skey(prefix, q.id[:]), func(_, v []byte) bool {
-			var p Post
-			if json.Unmarshal(v, &p) == nil {
-				out = append(out, p)
-			}
-			return true
-		})
-		if q.limit > 0 && len(out) > q.limit {
-			out = out[len(out)-q.limit:]
-		}
-		return out, nil
-	case "kept": // the mailbox items kept for peer (tests)
-		return slices.Clone(c.kept[q.peer]), nil
+// chat is the history of the 1:1 conversation with peer (see history).
+func (c *Core) chat(peer common.Address, limit int) []Message {
+	return c.history(func(m *Message) bool {
+		return m.Group.IsZero() && (m.From == peer && m.To == c.self || m.From == c.self && m.To == peer)
+	}, limit)
+}
+
+// groupList lists the groups this wallet knows, by ID.
+func (c *Core) groupList() []Group {
+	var out []Group
+	for _, g := range c.groups { // sorted below
+		out = append(out, g.public(c.self))
 	}
-	return nil, ErrNotFound
+	slices.SortFunc(out, func(a, b Group) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	return out
+}
+
+// communities lists the communities this node hosts, then those it joined.
+func (c *Core) communities() []Community {
+	var out []Community
+	for _, h := range scanJSON[hostedCommunity](c.cfg.Store, []byte("C")) {
+		out = append(out, Community{ID: h.ID, Host: c.self, Name: h.Name, Hosted: true, Members: len(h.Members)})
+	}
+	for _, j := range scanJSON[joinedCommunity](c.cfg.Store, []byte("J")) {
+		out = append(out, Community{ID: j.ID, Host: j.Host, Name: j.Name})
+	}
+	return out
+}
+
+// posts lists the newest limit (0: all) posts of a community, oldest first.
+func (c *Core) posts(id CommunityID, limit int) []Post {
+	prefix := "p"
+	if c.hosted(id) != nil {
+		prefix = "P"
+	}
+	out := scanJSON[Post](c.cfg.Store, skey(prefix, id[:]))
+	if limit > 0 && len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	return out
+}
+
+// scanJSON decodes the values under prefix in key order, skipping those
+// that do not decode.
+func scanJSON[T any](st service.Store, prefix []byte) []T {
+	var out []T
+	st.Scan(prefix, func(_, v []byte) bool {
+		var x T
+		if json.Unmarshal(v, &x) == nil {
+			out = append(out, x)
+		}
+		return true
+	})
+	return out
 }
 
 // history lists the newest limit (0: all) messages that match,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -215,7 +216,7 @@ func (r *rawConn) next() (frame, error) {
 // kept lists the mailbox items s keeps for w.
 func kept(t testing.TB, s *Service, w common.Address) []keptItem {
 	t.Helper()
-	items, err := query[[]keptItem](s, context.Background(), queryCmd{what: "kept", peer: w})
+	items, err := query(s, context.Background(), func(c *Core) ([]keptItem, bool) { return slices.Clone(c.kept[w]), true })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package im
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -81,39 +82,17 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	if c.MaxText == 0 {
-		c.MaxText = 4096
-	}
-	if c.MaxFrame == 0 {
-		c.MaxFrame = 64 << 10
-	}
-	if c.RateLimit == 0 {
-		c.RateLimit = 20
-	}
-	if c.RateBurst == 0 {
-		c.RateBurst = 50
-	}
-	if c.MailboxLimit == 0 {
-		c.MailboxLimit = 10000
-	}
-	if c.MailboxPerSender == 0 {
-		c.MailboxPerSender = max(1, c.MailboxLimit/10)
-	}
-	if c.DialTimeout == 0 {
-		c.DialTimeout = 10 * time.Second
-	}
-	if c.AckTimeout == 0 {
-		c.AckTimeout = 10 * time.Second
-	}
-	if c.FetchInterval == 0 {
-		c.FetchInterval = time.Minute
-	}
-	if c.RetryInterval == 0 {
-		c.RetryInterval = time.Minute
-	}
-	if c.JitterDelay == 0 {
-		c.JitterDelay = 60 * time.Millisecond
-	}
+	c.MaxText = cmp.Or(c.MaxText, 4096)
+	c.MaxFrame = cmp.Or(c.MaxFrame, 64<<10)
+	c.RateLimit = cmp.Or(c.RateLimit, 20)
+	c.RateBurst = cmp.Or(c.RateBurst, 50)
+	c.MailboxLimit = cmp.Or(c.MailboxLimit, 10000)
+	c.MailboxPerSender = cmp.Or(c.MailboxPerSender, max(1, c.MailboxLimit/10))
+	c.DialTimeout = cmp.Or(c.DialTimeout, 10*time.Second)
+	c.AckTimeout = cmp.Or(c.AckTimeout, 10*time.Second)
+	c.FetchInterval = cmp.Or(c.FetchInterval, time.Minute)
+	c.RetryInterval = cmp.Or(c.RetryInterval, time.Minute)
+	c.JitterDelay = cmp.Or(c.JitterDelay, 60*time.Millisecond)
 	return c
 }
 
@@ -165,10 +144,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if err := cfg.Node.Up(ctx); err != nil {
 		return nil, fmt.Errorf("im: node up: %w", err)
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
 	var st service.Store = &service.Memory{}
 	if cfg.Dir != "" {
 		p, err := service.OpenPebble(cfg.Dir)
@@ -192,10 +168,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	sctx, stop := context.WithCancel(context.Background())
 	s := &Service{cfg: cfg, node: cfg.Node, self: cfg.Node.Addr(), log: log.With("svc", "im"), store: st, core: core,
 		ctx: sctx, stop: stop, subs: make(map[chan Event]func() bool)}
-	host := imHost{Node: cfg.Node, dir: cfg.Directory}
-	if host.dir == nil {
-		host.dir = cfg.Node
-	}
+	host := imHost{Node: cfg.Node, dir: cmp.Or[Directory](cfg.Directory, cfg.Node)}
 	s.r, err = runner.Start(runner.Config{Host: host, Core: newAdapter(core, s.log),
 		Store: st, Port: Port, MaxFrame: cfg.MaxFrame, DialTimeout: cfg.DialTimeout, Refuse: refuseOversize,
 		OnEvent: func(e any) { s.emit(e.(Event)) }, Logger: s.log})
@@ -320,23 +293,31 @@ func (s *Service) emit(e Event) {
 	}
 }
 
-// do hands the core a command and returns its answer.
-func (s *Service) do(ctx context.Context, cmd any) (any, error) {
+// run hands the core a command and returns its answer as a T.
+func run[T any](s *Service, ctx context.Context, cmd any) (T, error) {
+	var v T
 	if s.isClosed() {
-		return nil, ErrClosed
+		return v, ErrClosed
 	}
 	res, err := s.r.Do(ctx, cmd)
 	if errors.Is(err, service.ErrClosed) {
 		err = ErrClosed
 	}
-	return res, err
+	v, _ = res.(T)
+	return v, err
+}
+
+// do hands the core a command whose answer is only an error.
+func (s *Service) do(ctx context.Context, cmd any) error {
+	_, err := run[any](s, ctx, cmd)
+	return err
 }
 
 // wait hands the core a command and waits until what it began came to
 // something (see Note); it returns the first note of each.
 func (s *Service) wait(ctx context.Context, cmd any, file *dlFile) (any, map[NoteKey]Note, error) {
 	w := &waiter{done: make(chan struct{}), notes: map[NoteKey]Note{}}
-	res, err := s.do(ctx, waitCmd{cmd: cmd, w: w, file: file})
+	res, err := run[any](s, ctx, waitCmd{cmd: cmd, w: w, file: file})
 	if err != nil {
 		return res, nil, err
 	}

@@ -1,12 +1,14 @@
 package im
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -39,8 +41,8 @@ func (s *Service) settle(res any, notes map[NoteKey]Note, err error) (Message, e
 	if err != nil {
 		return m, err
 	}
-	if cur, qerr := s.do(context.Background(), queryCmd{what: "message", id: m.ID}); qerr == nil {
-		m = cur.(Message)
+	if cur, qerr := s.message(context.Background(), m.ID); qerr == nil {
+		m = cur
 	}
 	var queued error
 	for _, n := range notes {
@@ -72,11 +74,11 @@ func (s *Service) Resend(ctx context.Context, id MessageID) (Message, error) {
 }
 
 func (s *Service) message(ctx context.Context, id MessageID) (Message, error) {
-	res, err := s.do(ctx, queryCmd{what: "message", id: id})
+	m, err := query(s, ctx, func(c *Core) (Message, bool) { return c.Message(id) })
 	if err != nil {
-		return Message{}, fmt.Errorf("message %s: %w", id, err)
+		return m, fmt.Errorf("message %s: %w", id, err)
 	}
-	return res.(Message), nil
+	return m, nil
 }
 
 // Edit replaces the text of a message this wallet sent to peer.
@@ -107,8 +109,7 @@ func firstFailure[T any](res any, notes map[NoteKey]Note, err error) (T, error) 
 // MarkRead marks every message from peer read and sends the peer a read
 // receipt.
 func (s *Service) MarkRead(ctx context.Context, peer common.Address) error {
-	_, err := s.do(ctx, ReadCmd{Peer: peer})
-	return err
+	return s.do(ctx, ReadCmd{Peer: peer})
 }
 
 // Fetch applies what this wallet's mailbox holds and has the mailbox
@@ -123,48 +124,49 @@ func (s *Service) Fetch(ctx context.Context) (int, error) {
 // History returns the newest limit messages (0: all) of the 1:1
 // conversation with peer, oldest first, ordered by the sender's clock.
 func (s *Service) History(ctx context.Context, peer common.Address, limit int) ([]Message, error) {
-	return query[[]Message](s, ctx, queryCmd{what: "history", peer: peer, limit: limit})
+	return query(s, ctx, func(c *Core) ([]Message, bool) { return c.chat(peer, limit), true })
 }
 
-func query[T any](s *Service, ctx context.Context, q any) (T, error) {
-	res, err := s.do(ctx, q)
-	v, _ := res.(T)
-	return v, err
+// query runs read on the core's goroutine; read's false is ErrNotFound.
+func query[T any](s *Service, ctx context.Context, read func(*Core) (T, bool)) (T, error) {
+	return run[T](s, ctx, queryCmd(func(c *Core) (any, error) {
+		if v, ok := read(c); ok {
+			return v, nil
+		}
+		return nil, ErrNotFound
+	}))
 }
 
 // Conversations lists the 1:1 conversations with allowed peers, newest
 // first. Conversations with peers never allowed are in Requests.
 func (s *Service) Conversations(ctx context.Context) ([]Conversation, error) {
-	return query[[]Conversation](s, ctx, queryCmd{what: "conversations", consent: Allowed})
+	return query(s, ctx, func(c *Core) ([]Conversation, bool) { return c.conversations(Allowed), true })
 }
 
 // Requests lists the conversations started by wallets never allowed:
 // their messages wait here until Allow (or Deny, Block).
 func (s *Service) Requests(ctx context.Context) ([]Conversation, error) {
-	return query[[]Conversation](s, ctx, queryCmd{what: "conversations", consent: Unknown})
+	return query(s, ctx, func(c *Core) ([]Conversation, bool) { return c.conversations(Unknown), true })
 }
 
 // Allow makes peer a contact: its requests become a conversation.
 func (s *Service) Allow(ctx context.Context, peer common.Address) error {
-	_, err := s.do(ctx, ConsentCmd{Peer: peer, Consent: Allowed})
-	return err
+	return s.do(ctx, ConsentCmd{Peer: peer, Consent: Allowed})
 }
 
 // Deny hides peer's messages (kept, no events) without telling it.
 func (s *Service) Deny(ctx context.Context, peer common.Address) error {
-	_, err := s.do(ctx, ConsentCmd{Peer: peer, Consent: Denied})
-	return err
+	return s.do(ctx, ConsentCmd{Peer: peer, Consent: Denied})
 }
 
 // Block refuses peer's messages from now on with ErrBlocked.
 func (s *Service) Block(ctx context.Context, peer common.Address) error {
-	_, err := s.do(ctx, ConsentCmd{Peer: peer, Consent: Blocked})
-	return err
+	return s.do(ctx, ConsentCmd{Peer: peer, Consent: Blocked})
 }
 
 // ConsentOf returns what was decided about peer.
 func (s *Service) ConsentOf(ctx context.Context, peer common.Address) (Consent, error) {
-	return query[Consent](s, ctx, queryCmd{what: "consent", peer: peer})
+	return query(s, ctx, func(c *Core) (Consent, bool) { return cmp.Or(c.peers[peer], &corePeer{}).consent, true })
 }
 
 // CreateGroup creates a private group owned by this wallet with members
@@ -201,8 +203,7 @@ func (s *Service) Leave(ctx context.Context, id GroupID) error {
 // AcceptGroup accepts an invitation from a wallet never allowed: the
 // group's messages become ordinary events.
 func (s *Service) AcceptGroup(ctx context.Context, id GroupID) error {
-	_, err := s.do(ctx, AcceptGroupCmd{Group: id})
-	return err
+	return s.do(ctx, AcceptGroupCmd{Group: id})
 }
 
 // SendGroup posts text to a group: sealed once with the current key and
@@ -215,12 +216,12 @@ func (s *Service) SendGroup(ctx context.Context, id GroupID, text string) (Messa
 
 // Groups lists the groups this wallet knows, including those it left.
 func (s *Service) Groups(ctx context.Context) ([]Group, error) {
-	return query[[]Group](s, ctx, queryCmd{what: "groups"})
+	return query(s, ctx, func(c *Core) ([]Group, bool) { return c.groupList(), true })
 }
 
 // GroupInfo returns one group.
 func (s *Service) GroupInfo(ctx context.Context, id GroupID) (Group, error) {
-	g, err := query[Group](s, ctx, queryCmd{what: "group", id: id})
+	g, err := query(s, ctx, func(c *Core) (Group, bool) { return c.Group(id) })
 	if err != nil {
 		return g, fmt.Errorf("group %s: %w", id, err)
 	}
@@ -230,21 +231,21 @@ func (s *Service) GroupInfo(ctx context.Context, id GroupID) (Group, error) {
 // GroupHistory returns the newest limit messages (0: all) of a group,
 // oldest first.
 func (s *Service) GroupHistory(ctx context.Context, id GroupID, limit int) ([]Message, error) {
-	return query[[]Message](s, ctx, queryCmd{what: "history", id: id, limit: limit})
+	return query(s, ctx, func(c *Core) ([]Message, bool) {
+		return c.history(func(m *Message) bool { return m.Group == id }, limit), true
+	})
 }
 
 // CreateCommunity creates a public community hosted by this node.
 func (s *Service) CreateCommunity(ctx context.Context, name string) (Community, error) {
-	return query[Community](s, ctx, createCommunity{name: name})
+	return run[Community](s, ctx, createCommunity{name: name})
 }
 
 // community finds a community this node hosts or joined.
 func (s *Service) community(ctx context.Context, id CommunityID) (Community, error) {
 	cs, err := s.Communities(ctx)
-	for _, c := range cs {
-		if c.ID == id {
-			return c, err
-		}
+	if i := slices.IndexFunc(cs, func(c Community) bool { return c.ID == id }); i >= 0 {
+		return cs[i], err
 	}
 	return Community{}, errors.Join(err, fmt.Errorf("community %s: %w", id, ErrNotFound))
 }
@@ -268,7 +269,7 @@ func (s *Service) JoinCommunity(ctx context.Context, host string, id CommunityID
 	if err := s.request(ctx, h, &cmodFrame{Community: id, ID: newMessageID(), Op: modJoin}); err != nil {
 		return Community{}, fmt.Errorf("im: join %s: %w", id, err)
 	}
-	if _, err := s.do(ctx, joinedCmd{host: h, id: id}); err != nil {
+	if err := s.do(ctx, joinedCmd{host: h, id: id}); err != nil {
 		return Community{}, err
 	}
 	if err := s.sync(ctx, id); err != nil {
@@ -295,8 +296,7 @@ func (s *Service) LeaveCommunity(ctx context.Context, id CommunityID) error {
 	if err := s.request(ctx, c.Host, &cmodFrame{Community: id, ID: newMessageID(), Op: modLeave}); err != nil {
 		return fmt.Errorf("im: leave %s: %w", id, err)
 	}
-	_, err = s.do(ctx, leftCmd{id: id})
-	return err
+	return s.do(ctx, leftCmd{id: id})
 }
 
 // PostTo posts text to a community this wallet hosts or joined.
@@ -311,7 +311,7 @@ func (s *Service) PostTo(ctx context.Context, id CommunityID, text string) (Post
 	sent := s.node.Time().UnixMicro()
 	f := &cpostFrame{Community: id, ID: newMessageID(), Sent: sent, Text: text}
 	if c.Hosted {
-		return query[Post](s, ctx, localMod{post: f})
+		return run[Post](s, ctx, localMod{post: f})
 	}
 	if err := s.request(ctx, c.Host, f); err != nil {
 		return Post{}, fmt.Errorf("im: post to %s: %w", id, err)
@@ -322,8 +322,7 @@ func (s *Service) PostTo(ctx context.Context, id CommunityID, text string) (Post
 // Ban (owner only) bars a wallet from the community: it can no longer
 // join, post or fetch.
 func (s *Service) Ban(ctx context.Context, id CommunityID, w common.Address) error {
-	_, err := s.do(ctx, localMod{mod: &cmodFrame{Community: id, Op: modBan, Target: w}})
-	return err
+	return s.do(ctx, localMod{mod: &cmodFrame{Community: id, Op: modBan, Target: w}})
 }
 
 // DeletePost deletes a post: the owner deletes any, an author its own.
@@ -334,8 +333,7 @@ func (s *Service) DeletePost(ctx context.Context, id CommunityID, post MessageID
 	}
 	f := &cmodFrame{Community: id, ID: newMessageID(), Op: modDelete, Post: post}
 	if c.Hosted {
-		_, err = s.do(ctx, localMod{mod: f})
-		return err
+		return s.do(ctx, localMod{mod: f})
 	}
 	return s.request(ctx, c.Host, f)
 }
@@ -353,12 +351,12 @@ func (s *Service) CommunityHistory(ctx context.Context, id CommunityID, limit in
 			s.log.Debug("community sync", "id", id, "err", err)
 		}
 	}
-	return query[[]Post](s, ctx, queryCmd{what: "posts", id: id, limit: limit})
+	return query(s, ctx, func(c *Core) ([]Post, bool) { return c.posts(id, limit), true })
 }
 
 // Communities lists the communities this node hosts or joined.
 func (s *Service) Communities(ctx context.Context) ([]Community, error) {
-	return query[[]Community](s, ctx, queryCmd{what: "communities"})
+	return query(s, ctx, func(c *Core) ([]Community, bool) { return c.communities(), true })
 }
 
 // SendFile offers the file at path to a wallet or name. The file must
@@ -444,6 +442,5 @@ func (s *Service) Download(ctx context.Context, id MessageID, progress func(have
 	if err := os.Rename(part, final); err != nil {
 		return "", fmt.Errorf("im: download: %w", err)
 	}
-	_, err = s.do(ctx, setPathCmd{msg: id, path: final})
-	return final, err
+	return final, s.do(ctx, setPathCmd{msg: id, path: final})
 }

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -72,8 +73,7 @@ type Runner struct {
 	due     time.Time
 	out     service.Effects
 
-	mu     sync.Mutex // guards closed
-	closed bool
+	closing sync.Once
 }
 
 // input is what the loop handles: an Input for the core, or news of a
@@ -82,10 +82,9 @@ type input struct {
 	in    service.Input
 	reply chan result // a Command's
 	// exactly one of these, or in:
-	accepted *conn
-	dialed   *conn
-	dialErr  bool
-	gone     *conn
+	opened  *conn // accepted or dialed
+	dialErr bool
+	gone    *conn
 }
 
 type result struct {
@@ -101,16 +100,9 @@ func Start(cfg Config) (*Runner, error) {
 	case cfg.Port == 0:
 		return nil, errors.New("runner: Port is required")
 	}
-	if cfg.MaxFrame == 0 {
-		cfg.MaxFrame = 64 << 10
-	}
-	if cfg.DialTimeout == 0 {
-		cfg.DialTimeout = 10 * time.Second
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	cfg.MaxFrame = cmp.Or(cfg.MaxFrame, 64<<10)
+	cfg.DialTimeout = cmp.Or(cfg.DialTimeout, 10*time.Second)
+	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
 	ln, err := cfg.Host.Listen("tcp", fmt.Sprintf(":%d", cfg.Port))
 	if err != nil {
 		return nil, fmt.Errorf("runner: listen on %d: %w", cfg.Port, err)
@@ -158,17 +150,12 @@ func (r *Runner) put(ctx context.Context, in input) error {
 }
 
 // Close stops the runner; it returns when every goroutine has ended.
-func (r *Runner) Close() error {
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
-		return nil
-	}
-	r.closed = true
-	r.mu.Unlock()
-	r.stop()
-	err := r.ln.Close()
-	r.wg.Wait()
+func (r *Runner) Close() (err error) {
+	r.closing.Do(func() {
+		r.stop()
+		err = r.ln.Close()
+		r.wg.Wait()
+	})
 	return err
 }
 
@@ -198,10 +185,8 @@ func (r *Runner) loop() {
 
 func (r *Runner) serve(in input) {
 	switch {
-	case in.accepted != nil:
-		r.attach(in.accepted)
-	case in.dialed != nil:
-		r.attach(in.dialed)
+	case in.opened != nil:
+		r.attach(in.opened)
 	case in.dialErr:
 		w := in.in.Peer
 		if len(r.conns[w]) == 0 {
@@ -353,12 +338,12 @@ func (r *Runner) dial(w common.Address) {
 		}
 		in := input{in: service.Input{Peer: w, Err: err}, dialErr: true}
 		if err == nil {
-			in = input{dialed: newConn(nc, w, true)}
+			in = input{opened: newConn(nc, w, true)}
 		} else {
 			r.log.Debug("dial", "peer", w, "err", err)
 		}
-		if r.put(r.ctx, in) != nil && in.dialed != nil {
-			in.dialed.close()
+		if r.put(r.ctx, in) != nil && in.opened != nil {
+			in.opened.close()
 		}
 	}()
 }
@@ -390,7 +375,7 @@ func (r *Runner) acceptLoop() {
 			continue
 		}
 		c := newConn(nc, peer, false)
-		if r.put(r.ctx, input{accepted: c}) != nil {
+		if r.put(r.ctx, input{opened: c}) != nil {
 			c.close()
 			return
 		}
