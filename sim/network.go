@@ -6,8 +6,8 @@ import (
 )
 
 // The simulated network: every host hangs off its segment by an access
-// link (one queue each way); segments are joined by core links (one
-// queue each way). A frame from host a to host b crosses a's uplink, the
+// link (one queue each way; an overlay router's is of class "router",
+// routing.go); segments are joined by core links (one queue each way). A frame from host a to host b crosses a's uplink, the
 // core links on the lowest-latency segment path, and b's downlink.
 //
 // A loss fault drops a frame once per path. Then every hop, in order: a
