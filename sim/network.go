@@ -71,8 +71,8 @@ func newNetwork(t *Topology, nodes int, rng *rand.Rand) (*network, error) {
 	nw.downl = make([]hop, nodes)
 	for i := range nodes {
 		nw.nodeSeg[i] = int32(hostSegs[i%len(hostSegs)])
-		nw.up[i] = hop{class: &acc, lat: int64(acc.Latency)}
-		nw.downl[i] = hop{class: &acc, lat: int64(acc.Latency)}
+		nw.up[i] = hop{name: "access", class: &acc, lat: int64(acc.Latency)}
+		nw.downl[i] = hop{name: "access", class: &acc, lat: int64(acc.Latency)}
 	}
 	return nw, nil
 }

@@ -87,8 +87,8 @@ func newOverlay(s *Sim, hostSegs []int) (*overlay, error) {
 	for i := range nw.nodeSeg {
 		if i < o.segs {
 			nw.nodeSeg[i] = int32(i)
-			nw.up[i] = hop{class: &rc, lat: int64(rc.Latency)}
-			nw.downl[i] = hop{class: &rc, lat: int64(rc.Latency)}
+			nw.up[i] = hop{name: "router", class: &rc, lat: int64(rc.Latency)}
+			nw.downl[i] = hop{name: "router", class: &rc, lat: int64(rc.Latency)}
 		} else {
 			nw.nodeSeg[i] = int32(hostSegs[(i-o.segs)%len(hostSegs)])
 		}

@@ -173,11 +173,11 @@ func TestRoutedPunch(t *testing.T) {
 func TestRouterLinks(t *testing.T) {
 	for _, tc := range []struct {
 		yaml   string
-		router Bandwidth // of nodes 0–3
+		router Bandwidth // of nodes 0–3, when routed
 	}{
 		{"nodes: 10\ntopology: {generator: star, segments: 4}\nrouting: {enabled: true}\n", 10e9},
 		{"nodes: 10\ntopology: {generator: star, segments: 4, classes: {router: {bandwidth: 2Gbps, mtu: 1500, queue: 1MiB}}}\nrouting: {enabled: true}\n", 2e9},
-		{"nodes: 10\ntopology: {generator: star, segments: 4}\n", 100e6},
+		{"nodes: 10\ntopology: {generator: star, segments: 4}\n", 0},
 	} {
 		sc, err := ParseScenario([]byte(tc.yaml))
 		if err != nil {
@@ -188,12 +188,13 @@ func TestRouterLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range sc.Nodes {
-			want := Bandwidth(100e6)
-			if i < 4 {
-				want = tc.router
+			want, name := Bandwidth(100e6), "access"
+			if i < 4 && sc.Routing.Enabled {
+				want, name = tc.router, "router"
 			}
-			if up, down := s.net.up[i].class.Bandwidth, s.net.downl[i].class.Bandwidth; up != want || down != want {
-				t.Errorf("%q: node %d links up %v down %v, want %v", tc.yaml, i, up, down, want)
+			up, down := s.net.up[i], s.net.downl[i]
+			if up.class.Bandwidth != want || down.class.Bandwidth != want || up.name != name || down.name != name {
+				t.Errorf("%q: node %d links up %s %v down %s %v, want %s %v", tc.yaml, i, up.name, up.class.Bandwidth, down.name, down.class.Bandwidth, name, want)
 			}
 		}
 		s.Close()
