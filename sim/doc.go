@@ -62,8 +62,14 @@
 //
 // # The network
 //
-// Hosts hang off segments by access links; segments are joined by core
-// links; a frame follows the lowest-latency segment path (network.go).
+// Hosts hang off segments by access links (class "access", 100 Mbps
+// and 1 ms by default); segments are joined by core links ("core";
+// "transit" between the transit segments of transit-stub); overlay
+// routers hang off theirs by "router" links, 10 Gbps and 100 µs by
+// default, because routers are data-centre nodes that carry a
+// segment's traffic both ways (scenario "classes: {router: {latency:
+// 100us, bandwidth: 10Gbps, mtu: 1500, queue: 4MiB}}"). A frame follows
+// the lowest-latency segment path (network.go).
 // Each hop has a FIFO transmitter (bandwidth, tail drop beyond its queue),
 // latency plus uniform jitter, loss and an MTU. The path is chosen when
 // the frame is sent; every hop after the first is an event, so queues see

@@ -6,8 +6,8 @@ import (
 )
 
 // The simulated network: every host hangs off its segment by an access
-// link (one queue each way); segments are joined by core links (one
-// queue each way). A frame from host a to host b crosses a's uplink, the
+// link (one queue each way; an overlay router's is of class "router",
+// routing.go); segments are joined by core links (one queue each way). A frame from host a to host b crosses a's uplink, the
 // core links on the lowest-latency segment path, and b's downlink.
 //
 // A loss fault drops a frame once per path. Then every hop, in order: a
@@ -71,8 +71,8 @@ func newNetwork(t *Topology, nodes int, rng *rand.Rand) (*network, error) {
 	nw.downl = make([]hop, nodes)
 	for i := range nodes {
 		nw.nodeSeg[i] = int32(hostSegs[i%len(hostSegs)])
-		nw.up[i] = hop{class: &acc, lat: int64(acc.Latency)}
-		nw.downl[i] = hop{class: &acc, lat: int64(acc.Latency)}
+		nw.up[i] = hop{name: "access", class: &acc, lat: int64(acc.Latency)}
+		nw.downl[i] = hop{name: "access", class: &acc, lat: int64(acc.Latency)}
 	}
 	return nw, nil
 }

@@ -76,16 +76,19 @@ type overlay struct {
 	hostDirect uint64
 }
 
-// newOverlay places routers (nodes 0…segs-1, one per segment) and hosts
-// (the rest, over the segments that have hosts) and gives every node its
-// locator.
+// newOverlay places routers (nodes 0…segs-1, one per segment, on links
+// of class "router") and hosts (the rest, over the segments that have
+// hosts) and gives every node its locator.
 func newOverlay(s *Sim, hostSegs []int) (*overlay, error) {
 	r := s.sc.Routing
 	o := &overlay{advert: time.Duration(r.Advert), hold: time.Duration(r.Hold), segs: s.net.segs}
 	nw := s.net
+	rc := s.sc.Topology.Classes["router"]
 	for i := range nw.nodeSeg {
 		if i < o.segs {
 			nw.nodeSeg[i] = int32(i)
+			nw.up[i] = hop{name: "router", class: &rc, lat: int64(rc.Latency)}
+			nw.downl[i] = hop{name: "router", class: &rc, lat: int64(rc.Latency)}
 		} else {
 			nw.nodeSeg[i] = int32(hostSegs[(i-o.segs)%len(hostSegs)])
 		}

@@ -166,3 +166,37 @@ func TestRoutedPunch(t *testing.T) {
 		t.Fatalf("direct frames %d, transfers %d/%d, im %d/%d", st.HostDirect, st.TransfersDone, st.Transfers, st.IMDelivered, st.IMAccepted)
 	}
 }
+
+// TestRouterLinks: in a routed run the routers hang off their segments
+// by links of class "router" (the scenario's, else 10 Gbps), the hosts
+// by "access"; without routing every node's link is "access".
+func TestRouterLinks(t *testing.T) {
+	for _, tc := range []struct {
+		yaml   string
+		router Bandwidth // of nodes 0–3, when routed
+	}{
+		{"nodes: 10\ntopology: {generator: star, segments: 4}\nrouting: {enabled: true}\n", 10e9},
+		{"nodes: 10\ntopology: {generator: star, segments: 4, classes: {router: {bandwidth: 2Gbps, mtu: 1500, queue: 1MiB}}}\nrouting: {enabled: true}\n", 2e9},
+		{"nodes: 10\ntopology: {generator: star, segments: 4}\n", 0},
+	} {
+		sc, err := ParseScenario([]byte(tc.yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := New(t.Context(), sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range sc.Nodes {
+			want, name := Bandwidth(100e6), "access"
+			if i < 4 && sc.Routing.Enabled {
+				want, name = tc.router, "router"
+			}
+			up, down := s.net.up[i], s.net.downl[i]
+			if up.class.Bandwidth != want || down.class.Bandwidth != want || up.name != name || down.name != name {
+				t.Errorf("%q: node %d links up %s %v down %s %v, want %s %v", tc.yaml, i, up.name, up.class.Bandwidth, down.name, down.class.Bandwidth, name, want)
+			}
+		}
+		s.Close()
+	}
+}

@@ -56,7 +56,9 @@ type Topology struct {
 	// (default 4); the rest are stubs.
 	Transit int `yaml:"transit"`
 	// Classes names the link classes: "access" (host to its segment),
-	// "core" (between segments) and, for transit-stub, "transit".
+	// "core" (between segments), for transit-stub "transit", and with
+	// routing "router" (an overlay router to its segment: routers are
+	// data-centre nodes, so 10 Gbps and 100 µs by default).
 	Classes map[string]LinkClass `yaml:"classes"`
 	// Links are the segment links of the explicit generator.
 	Links []LinkSpec `yaml:"links"`
@@ -189,6 +191,7 @@ func (sc *Scenario) Validate() error {
 		"access":  {Latency: Duration(time.Millisecond), Bandwidth: 100e6, MTU: 1500, Queue: 256 << 10},
 		"core":    {Latency: Duration(10 * time.Millisecond), Bandwidth: 1e9, MTU: 1500, Queue: 1 << 20},
 		"transit": {Latency: Duration(30 * time.Millisecond), Bandwidth: 10e9, MTU: 1500, Queue: 4 << 20},
+		"router":  {Latency: Duration(100 * time.Microsecond), Bandwidth: 10e9, MTU: 1500, Queue: 4 << 20},
 	} {
 		c, ok := t.Classes[name]
 		if !ok {

@@ -190,7 +190,7 @@ func (st *Stats) finish(s *Sim) {
 				continue
 			}
 			access = append(access, LinkUse{
-				Name:        "access node " + itoa(i) + [2]string{" up", " down"}[j],
+				Name:        h.name + " node " + itoa(i) + [2]string{" up", " down"}[j],
 				Bytes:       h.bytes,
 				Utilization: float64(h.bytes) * 8 / float64(h.class.Bandwidth) / secs,
 			})

@@ -3,6 +3,7 @@ package content
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -25,13 +26,39 @@ var cdnRouted = flag.Int("cdn.routed", 0, "nodes of TestSimCDNRouted (0: 60)")
 // router as a cache on the path (FetchCmd.Caches). The first Want of a
 // segment makes its router fetch the blob; users who start after that
 // must get ranges from their router's cache. It reports the share of
-// bytes the routers served and the p95 time to first byte.
+// bytes the routers served and the p95 time to first byte. The run
+// stops once every user's download completed.
+//
+// At 2,000 nodes (20 segments: 2 transit, 18 stubs with a router each;
+// 1,979 users starting over 20 s; a 1 MiB blob):
+//
+//	go test -c -o /tmp/cdn2000.test ./apps/content && cd apps/content &&
+//	GOMEMLIMIT=10GiB /usr/bin/time -v /tmp/cdn2000.test \
+//	  -test.run 'TestSimCDNRouted$' -test.v -test.timeout 80m -cdn.routed=2000
+//
+// 2026-12-07 (branch s32-4 on main at 20f2afb, 2 cores at load
+// average 22–26): 1,979 of 1,979 downloads complete by 24.1 s virtual
+// (10.07 M events, trace hash 9de46a9a…f52c, the same on two runs);
+// 99 % of the 2.10 GB served came from the routers' caches, all 18
+// stub routers filled, and the 1,694 users who started after their
+// router's fill were all served by it; time to first byte p50 and p95
+// 14.2 ms (a range from the user's own router: the network has no
+// jitter), p99 566 ms, max 933 ms (users who started while their
+// router was still filling from the publisher); wall 5 min 25 s at
+// 51 % of a core (169 s CPU), max RSS 1.8 GB. Before routers had
+// links of their own ("router" class, sim/doc.go) they sat on the
+// hosts' 100 Mbps access class, and the same run had 882 of 1,979
+// downloads done after 60 s virtual, p95 170 ms, 31 min wall, 10.3 GB.
 func TestSimCDNRouted(t *testing.T) {
 	nodes := *cdnRouted
 	if nodes == 0 {
 		nodes = 60
 	}
 	segs := max(4, nodes/100)
+	// The run stops at the event after the last user's download
+	// completed (ctx), so the duration is only a bound.
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
 	data := randomBytes(mrand.New(mrand.NewPCG(7, 7)), 1<<20+555)
 	var (
 		mu        sync.Mutex
@@ -116,8 +143,11 @@ func TestSimCDNRouted(t *testing.T) {
 				}
 				if routers[o.Node] {
 					filled[o.Node] = o.At
-				} else {
-					done[o.Node] = true
+					break
+				}
+				done[o.Node] = true
+				if len(done) == len(users) {
+					stop()
 				}
 			}
 			return nil
@@ -127,7 +157,7 @@ func TestSimCDNRouted(t *testing.T) {
 name: cdn-routed
 seed: 5
 nodes: %d
-duration: 60s
+duration: 120s
 topology: {generator: transit-stub, segments: %d, transit: 2}
 routing: {enabled: true}
 workload:
@@ -136,14 +166,13 @@ workload:
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
 	s, err := sim.New(ctx, sc, sim.Options{Services: map[string]*sim.Service{"cdn": svc}, Progress: cdnProgress(t, *cdnProfile)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	res, err := s.Run(ctx)
-	if err != nil {
+	if err != nil && !errors.Is(err, context.Canceled) { // canceled: all done
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -172,13 +201,13 @@ workload:
 		}
 	}
 	slices.Sort(ttfb)
-	p50, p95 := time.Duration(0), time.Duration(0)
-	if len(ttfb) > 0 {
-		p50, p95 = ttfb[len(ttfb)/2], ttfb[len(ttfb)*95/100]
+	var p50, p95, p99, most time.Duration
+	if n := len(ttfb); n > 0 {
+		p50, p95, p99, most = ttfb[n/2], ttfb[n*95/100], ttfb[n*99/100], ttfb[n-1]
 	}
-	t.Logf("%d events, trace hash %s", res.Events, res.TraceHash)
-	t.Logf("frames sent %d, delivered %d (%d MB); late answers %d MB, endgame copies %d MB, providers dropped %d, readmitted %d, time to first byte p50 %v",
-		res.Stats.FramesSent, res.Stats.FramesDelivered, res.Stats.BytesDelivered>>20, late>>20, wasted>>20, dropped, readmitted, p50)
+	t.Logf("%v virtual, %d events, trace hash %s", res.Virtual, res.Events, res.TraceHash)
+	t.Logf("frames sent %d, delivered %d (%d MB); late answers %d MB, endgame copies %d MB, providers dropped %d, readmitted %d, time to first byte p50 %v p99 %v max %v",
+		res.Stats.FramesSent, res.Stats.FramesDelivered, res.Stats.BytesDelivered>>20, late>>20, wasted>>20, dropped, readmitted, p50, p99, most)
 	t.Logf("cdn routed: %d nodes, %d routers (%d filled), %d of %d users completed, bytes served %d (%.0f%% by routers' caches), "+
 		"%d of %d users who started after their router's fill were served by it, p95 time to first byte %v",
 		nodes, len(lay.Routers), len(filled), len(done), len(users), total, 100*float64(byRouters)/float64(max(total, 1)),
