@@ -214,15 +214,7 @@ func TestCoreLazyEnd(t *testing.T) {
 	data := randomBytes(r, 5<<16+321)
 	for _, serve := range []bool{false, true} {
 		n := newFakeNet(t)
-		pb := &MemBlobs{}
-		id, err := pb.Put(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		n.add(addr(1), pb, CoreConfig{})
-		if _, err := n.do(addr(1), ShareCmd{Name: "f", ID: id, Size: int64(len(data)), Public: true}); err != nil {
-			t.Fatal(err)
-		}
+		id := publish(t, n, addr(1), data, CoreConfig{})
 		bb := &MemBlobs{}
 		cfg := CoreConfig{RangeSize: 64 << 10, Window: 2, Serve: serve}
 		bob := n.add(addr(9), bb, cfg)
