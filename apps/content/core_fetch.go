@@ -44,7 +44,8 @@ import (
 //     download up for a sync of the disk each time (5 syncs in 64 MiB,
 //     up to 0.5 s on a busy disk, where a stream waits for none); a
 //     crash may lose the last records, never order them wrong, and the
-//     next synced write (the download's end) makes them durable. No
+//     next synced write makes them durable; the records a download ends
+//     with are lazy too unless it announces itself as a holder (lazy). No
 //     record is written before the first range: a download that has
 //     verified nothing has nothing to resume (a Fetch asks again).
 //     At the end, a blob whose every range was verified by this
@@ -612,6 +613,12 @@ func (c *Core) have(f *fetch) int64 {
 // granted publicly (and announced) when it is a public blob and this
 // node serves, and the progress record goes.
 func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
+	w0 := len(out.Writes)
+	defer func() {
+		if !f.public || !c.cfg.Serve { // nothing leaves that a lost record could contradict
+			lazy(out.Writes[w0:])
+		}
+	}()
 	c.fetches = slices.DeleteFunc(c.fetches, func(x *fetch) bool { return x == f })
 	for n, q := range c.reqs {
 		if q.f == f {
@@ -646,6 +653,23 @@ func (c *Core) finish(now time.Time, f *fetch, out *service.Effects) {
 		out.To(f.originPeer().w, encHave(f.id, f.size))
 	}
 	out.Emit(Event{Kind: EventDone, ID: f.id, Have: f.size, Size: f.size})
+}
+
+// lazy marks writes Lazy (service.Write): the records a download
+// ends with (its progress record gone, the cache's use time, evicted
+// blobs' records) are hints like its progress records. The blob's
+// bytes are not synced either (a rename), so a synced record of them
+// promised nothing more, and the sync held the download's end up by
+// 3–85 ms on a busy disk (a stream waits for none). A crash may lose
+// them: a stale progress record of a complete blob is dropped at start,
+// a lost use time leaves the blob uncached (kept), a lost eviction
+// record names a blob that is gone (evicting it again is a no-op). A
+// download that announces itself as a holder (public, serving) stays
+// synced: its Have leaves with it.
+func lazy(ws []service.Write) {
+	for i := range ws {
+		ws[i].Lazy = true
+	}
 }
 
 // progress record: i64 size | u8 flags (1 public, 2 asks holders) |
@@ -715,6 +739,11 @@ func (c *Core) start(now time.Time, out *service.Effects) {
 		return true
 	})
 	for _, f := range fs {
+		if _, done, err := c.blobs.Stat(f.id); err == nil && done {
+			// Complete: the lazy records its end wrote were lost.
+			out.Writes = append(out.Writes, service.Write{Key: fetchKey(f.id), Delete: true, Lazy: true})
+			continue
+		}
 		if f.size >= 0 {
 			if err := c.sized(f, f.size); err != nil {
 				continue

@@ -203,3 +203,61 @@ func TestCoreFirstRecord(t *testing.T) {
 		t.Fatalf("bytes differ (%v)", err)
 	}
 }
+
+// TestCoreLazyEnd: the records a private download ends with are lazy
+// (no sync holds its end up), a public one that serves announces itself
+// with synced records, and a core restarted with a progress record of
+// a blob that is complete (its end's records lost in a crash) drops
+// the record without fetching or failing.
+func TestCoreLazyEnd(t *testing.T) {
+	r := mrand.New(mrand.NewPCG(7, 8))
+	data := randomBytes(r, 5<<16+321)
+	for _, serve := range []bool{false, true} {
+		n := newFakeNet(t)
+		id := publish(t, n, addr(1), data, CoreConfig{})
+		bb := &MemBlobs{}
+		cfg := CoreConfig{RangeSize: 64 << 10, Window: 2, Serve: serve}
+		bob := n.add(addr(9), bb, cfg)
+		n.handle(addr(9), service.Input{Kind: service.Command, Cmd: FetchCmd{ID: id, Size: -1, Providers: []common.Address{addr(1)}, Public: true}})
+		var record []byte
+		var end service.Effects
+		for len(n.queue) > 0 {
+			f := n.queue[0]
+			n.queue = n.queue[1:]
+			out := n.handle(f.to, service.Input{Kind: service.Frame, Peer: f.from, Frame: f.b})
+			if v, err := bob.store.Get(fetchKey(id)); err == nil {
+				record = v
+			}
+			if f.to == addr(9) && len(out.Events) > 0 && out.Events[len(out.Events)-1].(Event).Kind == EventDone {
+				end = out
+			}
+		}
+		if end.Events == nil || record == nil {
+			t.Fatalf("serve %v: done %v, recorded %v", serve, end.Events != nil, record != nil)
+		}
+		lazy := 0
+		for _, w := range end.Writes {
+			if w.Lazy {
+				lazy++
+			}
+		}
+		if want := len(end.Writes); serve && lazy == want || !serve && lazy != want || want == 0 {
+			t.Fatalf("serve %v: %d of the end's %d writes lazy", serve, lazy, want)
+		}
+		if serve {
+			continue
+		}
+		// A crash lost the end's records: the progress record is back.
+		if err := bob.store.Apply([]service.Write{{Key: fetchKey(id), Value: record}}); err != nil {
+			t.Fatal(err)
+		}
+		bob = n.add(addr(9), bb, CoreConfig{RangeSize: 64 << 10, Window: 2, Store: bob.store})
+		n.run(nil, 1000)
+		if _, err := bob.store.Get(fetchKey(id)); err == nil {
+			t.Fatal("the stale progress record stayed")
+		}
+		if st := bob.core.status(); len(st.Downloads) != 0 || st.Stats.Fetched != 0 || len(bob.ev) != 0 {
+			t.Fatalf("after the restart: %d downloads, %d bytes fetched, events %+v", len(st.Downloads), st.Stats.Fetched, bob.ev)
+		}
+	}
+}
