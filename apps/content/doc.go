@@ -137,7 +137,10 @@
 // spend its link on answers no one awaits. TestSimCDN (-cdn.nodes
 // 2000) and TestSimCDNRouted (-cdn.routed) fail unless every download
 // completes; their nodes' MemBlobs share one BlobPool, so the process
-// keeps one copy of the popular blob.
+// keeps one copy of the popular blob. At 2,000 routed nodes every one
+// of 1,979 downloads completes, 99 % of the bytes come from the
+// routers' caches and the p95 time to first byte is 14.2 ms (the run,
+// its command and its figures are in TestSimCDNRouted's comment).
 //
 // # Cache and pins
 //
