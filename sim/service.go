@@ -52,8 +52,7 @@ type svcConn struct {
 	ep        tcpip.Endpoint
 	wq        waiter.Queue
 	connected bool
-	waiting   []byte // framed, before the connection is up
-	out, in   []byte
+	out, in   []byte // out framed, written once connected
 	// gone: dropped from the node's connections (drop).
 	gone bool
 	// dirty: the endpoint signalled (readable, writable, error, hang-up)
@@ -224,7 +223,7 @@ func (sv *svcNode) opened(s *Sim, c *svcConn) {
 		if x == c || x.peer != c.peer || x.connected {
 			return false
 		}
-		c.out = append(c.out, x.waiting...)
+		c.out = append(c.out, x.out...)
 		return true
 	})
 	if prev != nil {
@@ -247,12 +246,8 @@ func (sv *svcNode) send(s *Sim, w common.Address, f []byte) {
 			return
 		}
 	}
-	b := &c.out
-	if !c.connected {
-		b = &c.waiting
-	}
-	*b = binary.BigEndian.AppendUint32(*b, uint32(len(f)))
-	*b = append(*b, f...)
+	c.out = binary.BigEndian.AppendUint32(c.out, uint32(len(f)))
+	c.out = append(c.out, f...)
 }
 
 // dial opens a connection to w's node; nil if it failed at once.
@@ -332,7 +327,6 @@ func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
 		}
 		c.connected, progress = true, true
 		sv.opened(s, c)
-		c.out, c.waiting = append(c.out, c.waiting...), nil
 	}
 	var got, closed bool
 	c.in, got, closed = readAll(c.ep, c.in)
