@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/link"
 	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
@@ -18,8 +19,7 @@ import (
 // instance addresses, LookupInstances; and the anycast state its link
 // keeps, Instances).
 type instancer interface {
-	LookupInstances(ctx context.Context, host string) ([]stack.Instance, error)
-	InstanceAddr() netip.Addr
+	service.Instancer
 	Instances(wallet common.Address) []link.InstanceStatus
 }
 

@@ -13,13 +13,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// instancer is a Host that tells the nodes of one wallet apart
-// (stack.Node: instance addresses).
-type instancer interface {
-	LookupInstances(ctx context.Context, host string) ([]stack.Instance, error)
-	InstanceAddr() netip.Addr
-}
-
 // nodeNamer names the connections of the runner for the core: one
 // from another node of this wallet (its verified wallet is this one,
 // from that node's instance address) as NodePeer of its instance
@@ -27,12 +20,12 @@ type instancer interface {
 // instance address.
 type nodeNamer struct {
 	host service.Host
-	inst instancer
+	inst service.Instancer
 }
 
 // newNodeNamer returns nil when the host cannot tell nodes apart.
 func newNodeNamer(h service.Host) *nodeNamer {
-	in, ok := h.(instancer)
+	in, ok := h.(service.Instancer)
 	if !ok || !in.InstanceAddr().IsValid() {
 		return nil
 	}

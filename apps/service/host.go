@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/anynet/anynet/naming"
@@ -38,4 +39,18 @@ type Host interface {
 	Dir() string
 }
 
-var _ Host = (*stack.Node)(nil)
+// Instancer is a Host that tells the nodes of one wallet apart
+// (stack.Node: instance addresses); a service that speaks to one node
+// of a wallet asserts its Host to it.
+type Instancer interface {
+	// LookupInstances lists the live nodes of the wallet host names.
+	LookupInstances(ctx context.Context, host string) ([]stack.Instance, error)
+	// InstanceAddr is this node's own instance address (invalid when
+	// the node has none).
+	InstanceAddr() netip.Addr
+}
+
+var (
+	_ Host      = (*stack.Node)(nil)
+	_ Instancer = (*stack.Node)(nil)
+)
