@@ -7,9 +7,10 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/header"
 )
 
-// Anycast, the data path: which instance a packet goes to, the packets
-// that wait for a first live instance, and the SYNs an instance owes an
-// answer to (anycast.go has the groups).
+// Anycast, the data path: which instance a packet goes to, the group's
+// queue (packets waiting for a first live instance, or routed again from
+// a failed one) and its flush, and the SYNs an instance owes an answer
+// to (anycast.go has the groups).
 
 // pickPacket returns the instance of g that plain's flow goes to. While
 // no instance is live, or packets wait in the group's queue or leave
