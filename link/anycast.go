@@ -105,8 +105,9 @@ type anycastGroup struct {
 	live      int     // instances live
 	lastUse   map[flowKey]time.Time
 	lastSweep time.Time
-	queue     [][]byte // packets waiting for a first live instance
+	queue     [][]byte // packets waiting for a first live instance, or behind those leaving, oldest first
 	queuedAt  time.Time
+	flushing  bool // a flush (flushGroup) is sending what it took; it takes what is queued meanwhile too
 }
 
 // instance is an instance peer's anycast state.
@@ -160,9 +161,14 @@ func (e *Endpoint) AddInstances(wallet [20]byte, ins []Instance) error {
 		p.inst = &instance{g: g, id: route.ID(key), loc: in.Locator}
 		g.inst = append(g.inst, p)
 	}
-	added, err := e.peers.setGroup(wallet, g, e.now())
-	if err != nil || !added {
+	now := e.now()
+	into, err := e.peers.setGroup(wallet, g, now)
+	if err != nil {
 		return err
+	}
+	if into != g { // merged: what waited for a dropped instance leaves
+		e.flushGroup(into, now)
+		return nil
 	}
 	e.any.mu.Lock()
 	e.any.groups = append(e.any.groups, g)
@@ -171,10 +177,10 @@ func (e *Endpoint) AddInstances(wallet [20]byte, ins []Instance) error {
 }
 
 // setGroup makes g the wallet's anycast group, replacing a plain peer,
-// and reports whether it did. If the wallet has a group already, that
-// group takes g's instances instead (mergeLocked), so that pins and
-// measurements survive a new resolution of the same wallet.
-func (t *peerTable) setGroup(wallet [20]byte, g *anycastGroup, now time.Time) (bool, error) {
+// and returns it. If the wallet has a group already, that group takes
+// g's instances instead (mergeLocked), so that pins and measurements
+// survive a new resolution of the same wallet, and setGroup returns it.
+func (t *peerTable) setGroup(wallet [20]byte, g *anycastGroup, now time.Time) (*anycastGroup, error) {
 	ident := IdentityAddr(wallet)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -184,10 +190,11 @@ func (t *peerTable) setGroup(wallet [20]byte, g *anycastGroup, now time.Time) (b
 		owner = &peer{wallet: wallet, ident: ident}
 		t.ident[ident] = owner
 	case owner.wallet != wallet:
-		return false, fmt.Errorf("%w: %x and %x", ErrIdentityCollision, owner.wallet, wallet)
+		return nil, fmt.Errorf("%w: %x and %x", ErrIdentityCollision, owner.wallet, wallet)
 	case owner.grp.Load() != nil:
-		t.mergeLocked(owner.grp.Load(), g.inst, now)
-		return false, nil
+		into := owner.grp.Load()
+		t.mergeLocked(into, g.inst, now)
+		return into, nil
 	default:
 		owner.mu.Lock()
 		if owner.tp != nil {
@@ -202,12 +209,13 @@ func (t *peerTable) setGroup(wallet [20]byte, g *anycastGroup, now time.Time) (b
 		t.byTP[p.tp] = p
 	}
 	owner.grp.Store(g)
-	return true, nil
+	return g, nil
 }
 
 // mergeLocked makes next the instances of g: an instance already there
 // keeps its state and pins (its address or locator follows next), a new
-// one is added, and one missing from next is dropped as if it failed.
+// one is added, and one missing from next is dropped as if it failed:
+// what waited for it waits in g's queue for the caller's flushGroup.
 // t.mu is held.
 func (t *peerTable) mergeLocked(g *anycastGroup, next []*peer, now time.Time) {
 	g.mu.Lock()
@@ -229,7 +237,7 @@ func (t *peerTable) mergeLocked(g *anycastGroup, next []*peer, now time.Time) {
 	}
 	for _, old := range g.inst {
 		if !slices.Contains(keep, old) {
-			g.failLocked(old.inst, now)
+			g.failLocked(t, old, now)
 			if t.byTP[old.tp] == old {
 				delete(t.byTP, old.tp)
 			}

@@ -17,7 +17,7 @@ import (
 // heard records that p, if it is an anycast instance, sent something
 // authenticated; handshake says it completed a handshake, which answers
 // a probe and measures the RTT. The packets that waited for a first live
-// instance go out.
+// instance go out (flushGroup).
 func (e *Endpoint) heard(p *peer, handshake bool) {
 	in := p.inst
 	if in == nil {
@@ -53,10 +53,8 @@ func (e *Endpoint) heard(p *peer, handshake bool) {
 	if changed {
 		g.updateLocked(now)
 	}
-	q := g.queue
-	g.queue = nil
 	g.mu.Unlock()
-	e.resend(q)
+	e.flushGroup(g, now)
 }
 
 // updateLocked feeds the selector the live instances; g.mu is held.
@@ -70,15 +68,18 @@ func (g *anycastGroup) updateLocked(now time.Time) {
 	g.sel.Update(now, list)
 }
 
-// failLocked marks in failed and unpins its flows; g.mu is held. It
-// returns the SYNs sent to in since it was last heard from, which the
-// caller sends again (to another instance).
-func (g *anycastGroup) failLocked(in *instance, now time.Time) [][]byte {
-	var syns [][]byte
+// failLocked marks p's instance failed and unpins its flows; g.mu is
+// held. What waited for p's handshake, and the TCP SYNs sent to it since
+// it was last heard from (a queued SYN once), go in front of the group's
+// queue: the caller's flushGroup routes them again, to other instances,
+// before any packet written from now on.
+func (g *anycastGroup) failLocked(t *peerTable, p *peer, now time.Time) {
+	in := p.inst
+	q := t.takeQueue(p)
 	if aw := in.awaitSince.Load(); aw != 0 {
 		for _, s := range in.syns {
-			if s.at >= aw {
-				syns = append(syns, s.pkt)
+			if s.at >= aw && !slices.ContainsFunc(q, func(b []byte) bool { return bytes.Equal(b, s.pkt) }) {
+				q = append(q, s.pkt)
 			}
 		}
 	}
@@ -91,38 +92,7 @@ func (g *anycastGroup) failLocked(in *instance, now time.Time) [][]byte {
 	in.probeAt, in.lastProbe = time.Time{}, now
 	in.awaitSince.Store(0)
 	g.sel.Fail(now, in.id)
-	return syns
-}
-
-// moveAway routes again what waited for the handshake of p, a failed
-// instance, and the SYNs it left unanswered (a queued SYN once).
-func (e *Endpoint) moveAway(p *peer, syns [][]byte) {
-	q := e.peers.takeQueue(p)
-	for _, s := range syns {
-		if !slices.ContainsFunc(q, func(b []byte) bool { return bytes.Equal(b, s) }) {
-			q = append(q, s)
-		}
-	}
-	e.resend(q)
-}
-
-// resend routes packets again, from the top: each picks its instance.
-func (e *Endpoint) resend(q [][]byte) {
-	if len(q) == 0 {
-		return
-	}
-	b := getBatch()
-	for _, plain := range q {
-		buf := e.bufs.get()
-		if len(plain) > plainRoom(len(*buf)) {
-			e.bufs.put(buf)
-			e.stats.droppedTooBig.Add(1)
-			continue
-		}
-		n := plainOff + copy((*buf)[plainOff:], plain)
-		e.sealPacket(b, buf, (*buf)[plainOff:n])
-	}
-	b.flush(e)
+	g.queueFrontLocked(q, now)
 }
 
 // pinInbound pins the answers to plain, a packet that p, an anycast
@@ -178,7 +148,6 @@ func (e *Endpoint) tickAnycast() {
 func (e *Endpoint) tickGroup(g *anycastGroup, now time.Time) {
 	cfg := &e.any.cfg
 	var probe, failed []*peer
-	var syns [][][]byte
 	g.mu.Lock()
 	// A group in use (flows pinned, packets waiting) keeps measuring and
 	// retrying its instances; an idle one only notices silence.
@@ -192,7 +161,7 @@ func (e *Endpoint) tickGroup(g *anycastGroup, now time.Time) {
 		switch {
 		case !in.probeAt.IsZero() && now.Sub(in.probeAt) >= cfg.FailAfter,
 			in.live && silent >= cfg.FailAfter:
-			syns = append(syns, g.failLocked(in, now))
+			g.failLocked(&e.peers, p, now)
 			failed = append(failed, p)
 		case !in.probeAt.IsZero():
 			// a probe is out
@@ -220,9 +189,11 @@ func (e *Endpoint) tickGroup(g *anycastGroup, now time.Time) {
 	}
 	g.mu.Unlock()
 	e.stats.droppedQueueExpired.Add(uint64(expired))
-	for i, p := range failed {
+	for _, p := range failed {
 		e.log.Debug("anycast instance failed", "wallet", fmt.Sprintf("%x", p.wallet), "node", transport.PublicKey(p.inst.id))
-		e.moveAway(p, syns[i])
+	}
+	if len(failed) > 0 {
+		e.flushGroup(g, now)
 	}
 	for _, p := range probe {
 		e.startHandshake(p)
@@ -238,10 +209,9 @@ func (e *Endpoint) failInstancesAt(dst *Locator) bool {
 	groups := append([]*anycastGroup(nil), e.any.groups...)
 	e.any.mu.Unlock()
 	now := e.now()
-	var failed []*peer
-	var syns [][][]byte
 	found := false
 	for _, g := range groups {
+		failed := false
 		g.mu.Lock()
 		for _, p := range g.inst {
 			if l := p.loc.Load(); l != nil && *l == *dst {
@@ -250,15 +220,15 @@ func (e *Endpoint) failInstancesAt(dst *Locator) bool {
 				// failover) must not fail the flows that moved away.
 				found = true
 				if !p.inst.failed {
-					syns = append(syns, g.failLocked(p.inst, now))
-					failed = append(failed, p)
+					g.failLocked(&e.peers, p, now)
+					failed = true
 				}
 			}
 		}
 		g.mu.Unlock()
-	}
-	for i, p := range failed {
-		e.moveAway(p, syns[i])
+		if failed {
+			e.flushGroup(g, now)
+		}
 	}
 	return found
 }

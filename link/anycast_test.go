@@ -15,14 +15,32 @@ import (
 
 // fakeClock is an endpoint's clock that a test moves.
 type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu   sync.Mutex
+	t    time.Time
+	when func() bool // onceWhen's condition; nil if none
+	do   func()
 }
 
 func (c *fakeClock) now() time.Time {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
+	t, do := c.t, (func())(nil)
+	if c.when != nil && c.when() {
+		do, c.when, c.do = c.do, nil, nil
+	}
+	c.mu.Unlock()
+	if do != nil {
+		do()
+	}
+	return t
+}
+
+// onceWhen has the clock run do, once, at the first reading for which
+// when holds: a test's way to act between two steps of the endpoint
+// that read the clock. The endpoint reads it holding no lock.
+func (c *fakeClock) onceWhen(when func() bool, do func()) {
+	c.mu.Lock()
+	c.when, c.do = when, do
+	c.mu.Unlock()
 }
 
 func (c *fakeClock) advance(d time.Duration) {

@@ -10,7 +10,12 @@
 // packet in place; the frame goes to the peer's underlay address in a
 // batch. With no session yet the packet waits in a bounded per-peer queue
 // while a handshake runs; packets written while the queue waits or is
-// being sent go behind it, so none overtakes it.
+// being sent go behind it, so none overtakes it. An anycast group's queue
+// (see Anycast: packets waiting for a first live instance, or routed
+// again from a failed one) keeps the same order: while it waits or is
+// being sent, a packet for the group goes behind it, and each picks its
+// instance, which pins its flow, only as it leaves, one flush per group
+// at a time (anycast_pick.go).
 //
 // Inbound (receive.go): the underlay hands over a frame; its header is
 // parsed; the transport opens it or processes the handshake message; an
