@@ -28,10 +28,10 @@ type imLoad struct {
 	idle
 	s       *Sim
 	w       Workload
-	msgs    map[im.MessageID]*imMsg // 1:1 messages; posts once posted
-	posts   map[string]*imMsg       // posts by text
-	consent map[[2]int32]im.Consent // a recipient's decision on a sender (sender, recipient)
-	decided map[int32][]any         // a recipient's ConsentCmds, given at its first start
+	msgs    map[im.MessageID]*imMsg  // 1:1 messages; posts once posted
+	posts   map[string]*imMsg        // posts by text
+	consent map[[2]int32]im.Consent  // a recipient's decision on a sender (sender, recipient)
+	decided map[common.Address][]any // a recipient's ConsentCmds, given at its first start
 	groups  []*imGroup
 	dls     []*imMsg                          // attachments shown
 	boxes   map[common.Address]common.Address // recipients' mailboxes
@@ -78,7 +78,7 @@ type imGroup struct {
 // (Allowed, Blocked, or Unknown) and has a mailbox.
 func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	l := &imLoad{s: s, w: w, msgs: map[im.MessageID]*imMsg{}, posts: map[string]*imMsg{}, consent: map[[2]int32]im.Consent{},
-		decided: map[int32][]any{}, boxes: map[common.Address]common.Address{}}
+		decided: map[common.Address][]any{}, boxes: map[common.Address]common.Address{}}
 	pairs := s.conversations(w, rng) // a pair drawn twice is one conversation
 	for _, p := range pairs {
 		if _, ok := l.consent[p]; ok {
@@ -90,25 +90,19 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 		} else if x < w.Block+w.Allow {
 			c = im.Allowed
 		}
+		to := s.nodes[p[1]].self.Wallet
 		if l.consent[p] = c; c != im.Unknown {
-			l.decided[p[1]] = append(l.decided[p[1]], im.ConsentCmd{Peer: s.nodes[p[0]].self.Wallet, Consent: c})
+			l.decided[to] = append(l.decided[to], im.ConsentCmd{Peer: s.nodes[p[0]].self.Wallet, Consent: c})
 		}
-		if to := s.nodes[p[1]].self.Wallet; l.boxes[to] == (common.Address{}) {
-			box := p[1]
-			for box == p[1] {
-				box = s.hosts[rng.IntN(len(s.hosts))]
-			}
-			l.boxes[to] = s.nodes[box].self.Wallet
-		}
+		box := s.hosts[(slices.Index(s.hosts, p[1])+len(s.hosts)/2)%len(s.hosts)] // half the hosts away
+		l.boxes[to] = s.nodes[box].self.Wallet
 	}
 	count, size, cmds := max(w.Messages, len(pairs)*min(1, w.Messages)), cmp.Or(int(w.Bytes), 64), []Command(nil)
 	for i := range count {
 		p := pairs[i%len(pairs)]
 		m := &imMsg{i: int32(i), from: s.nodes[p[0]], to: s.nodes[p[1]], text: imText(i, size), attach: rng.Float64() < w.Attach}
-		for l.msgs[m.id] != nil || m.id.IsZero() {
-			for j := range m.id {
-				m.id[j] = byte(rng.Uint32())
-			}
+		for j := range m.id {
+			m.id[j] = byte(rng.Uint32())
 		}
 		l.msgs[m.id] = m
 		var cmd any = im.SendCmd{To: m.to.self.Wallet, ID: m.id, Text: m.text}
@@ -183,12 +177,11 @@ func (l *imLoad) core(self common.Address, st service.Store, rnd io.Reader) serv
 // started gives a recipient the user's decisions at its first start,
 // before any message, and resumes the downloads a crash cut.
 func (l *imLoad) started(self common.Address, _ service.Core, first bool) (cmds []any) {
-	n := l.s.byWallet[self]
 	if first {
-		cmds = slices.Clone(l.decided[n.id])
+		cmds = slices.Clone(l.decided[self])
 	}
 	for _, m := range l.dls {
-		if m.to == n && !m.ok {
+		if m.to.self.Wallet == self && !m.ok {
 			cmds = append(cmds, im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))})
 		}
 	}
@@ -210,8 +203,6 @@ func (l *imLoad) observe(o Observation) error {
 		id = cmd.ID
 	case im.SendFileCmd:
 		id = cmd.ID
-	case im.DownloadCmd:
-		l.msgs[cmd.Msg].busy = o.Err == nil
 	case im.CreateGroupCmd:
 		if i, _ := strconv.Atoi(cmd.Name); o.Err == nil {
 			l.groups[i].id = o.Result.(im.Group).ID
@@ -245,16 +236,13 @@ func (l *imLoad) observe(o Observation) error {
 func (l *imLoad) event(o Observation, n *node) error {
 	e, _ := o.Event.(im.Event)
 	st, m, s := &l.s.stats, l.msgs[e.Message.ID], e.Message.Status
-	shown := e.Kind == im.EventMessage || e.Kind == im.EventRequest
 	switch {
-	case !shown && (e.Kind != im.EventReceipt || !e.Group.IsZero()):
-		return nil
-	case m == nil:
-		return fmt.Errorf("im: node %d: %s event for message %s that was never sent", n.id, e.Kind, e.Message.ID)
-	case shown:
+	case e.Kind == im.EventMessage || e.Kind == im.EventRequest:
 		return l.shown(o, n, m, e)
-	case m.to == nil || n != m.from:
-		return fmt.Errorf("im: node %d got a receipt for message %s it did not send", n.id, m.id)
+	case e.Kind != im.EventReceipt || !e.Group.IsZero():
+		return nil
+	case m == nil || m.to == nil || n != m.from:
+		return fmt.Errorf("im: node %d got a receipt for message %s it did not send", n.id, e.Message.ID)
 	}
 	switch k := (imKey{id: m.id, to: m.to.id}); {
 	case s == im.Sent:
@@ -284,21 +272,21 @@ func (l *imLoad) event(o Observation, n *node) error {
 	return nil
 }
 
-// shown checks m, shown to n's user: unaltered, from its sender, as
-// its recipient's consent says (an Unknown sender's may come as either:
-// sending allows); once, in order. A message shown is read a second
-// later (Read), its file downloaded.
+// shown checks m, shown to n's user: accepted for n (the Ledger), once,
+// in order; unaltered, from its sender, as its recipient's consent says
+// (an Unknown sender's may come as either: sending allows). A message
+// shown is read a second later (Read), its file downloaded.
 func (l *imLoad) shown(o Observation, n *node, m *imMsg, e im.Event) error {
+	if err := l.led.Show(imKey{id: e.Message.ID, to: n.id}); err != nil {
+		return err
+	}
 	switch a, c := e.Message.Attachment, l.consent[[2]int32{m.from.id, n.id}]; {
 	case m.g == nil && (c == im.Blocked || c == im.Allowed && e.Kind != im.EventMessage):
 		return fmt.Errorf("im: node %d showed message %s from node %d, which it %s, as a %s", n.id, m.id, m.from.id, c, e.Kind)
 	case e.Peer != m.from.self.Wallet, (m.g == nil) != e.Group.IsZero(), !m.attach && e.Message.Text != m.text,
 		m.attach && (a == nil || a.SHA256 != sha256.Sum256([]byte(m.text))):
 		return fmt.Errorf("im: node %d got message %s altered", n.id, m.id)
-	}
-	if err := l.led.Show(imKey{id: m.id, to: n.id}); err != nil {
-		return err
-	} else if m.g != nil {
+	case m.g != nil:
 		l.s.stats.IMGroupShown++
 		return nil
 	}
@@ -339,7 +327,9 @@ func (l *imLoad) file(o Observation, n *node) error {
 	case im.Note:
 		m := l.msgs[e.Key.ID]
 		switch {
-		case e.Key.Kind != im.NoteDownload || e.Start:
+		case e.Key.Kind != im.NoteDownload:
+		case e.Start:
+			m.busy = true
 		case e.Err != nil:
 			m.busy = false
 			o.Then(l.download(m, o.At+time.Second))
@@ -354,16 +344,11 @@ func (l *imLoad) file(o Observation, n *node) error {
 	return nil
 }
 
-var _ abandoner = (*imLoad)(nil)
-
-// abandon gives up what is pending from or to n, which left (churn.go).
-func (l *imLoad) abandon(s *Sim, n *node) {
-	s.stats.IMAbandoned += l.led.Drop(func(st imStream) bool { return st.from == n.id || st.to == n.id })
-}
-
-// checkEnd adds up the cores' counters and, with expect.all_delivered
-// or all_complete, fails on a message still pending.
+// checkEnd adds up the cores' counters, gives up what is pending from
+// or to a node that left (churn.go) and, with expect.all_delivered or
+// all_complete, fails on a message still pending.
 func (l *imLoad) checkEnd(s *Sim) error {
+	s.stats.IMAbandoned += l.led.Drop(func(st imStream) bool { return s.nodes[st.from].left || s.nodes[st.to].left })
 	for _, c := range l.made {
 		s.stats.IMDuplicates += c.Counters().Duplicates
 		s.stats.IMFromMailbox += c.Counters().Items
