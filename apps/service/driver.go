@@ -9,21 +9,20 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// Link is an open connection with a wallet, as a Driver sees it: Send
-// queues a frame, which the link writes with its length, in order;
-// Close ends the link. Neither blocks.
+// Link is an open connection with a wallet: Send queues a frame, which
+// the link writes with its length, in order; Close ends it. Neither
+// blocks.
 type Link interface {
 	Send(frame []byte)
 	Close()
 }
 
-// Driver is what drives a core whatever does the I/O (a node's
-// goroutines, the simulator's events): it hands the core one input at
-// a time and applies its effects in order, keeps the open links per
-// wallet (the newest carries what is sent to it), queues frames for a
-// wallet while a link to it is dialed, and keeps the earliest
-// deadline. One goroutine at a time calls its methods, after Start;
-// the I/O is the caller's, asked for through the funcs.
+// Driver drives a core for whatever does the I/O (a node's goroutines,
+// the simulator's events), which calls its methods, after Start, one at
+// a time: it applies each input's effects in order, keeps the open
+// links per wallet (the newest carries what is sent to it), queues
+// frames for a wallet while a link to it is dialed, and keeps the
+// earliest deadline. The funcs ask the caller for I/O.
 type Driver struct {
 	Core  Core
 	Store Store
@@ -34,10 +33,10 @@ type Driver struct {
 	Dial func(w common.Address)
 	// Lookup starts reading w's DID document, for a Document input.
 	Lookup func(w common.Address)
-	// Emit, if set, sees the effects of each input once their writes
-	// are stored and before any frame leaves (a peer that sees an
-	// acknowledgement may act on it at once, and the user here must
-	// have seen what it acknowledges): events, a command's answer.
+	// Emit, if set, sees each input's effects (events, a command's
+	// answer) once their writes are stored, before any frame leaves: a
+	// peer that sees an acknowledgement may act on it at once, and the
+	// user here must have seen what it acknowledges.
 	Emit func(in Input, out *Effects)
 	// Wake asks for a Timer input at t, earlier than any asked for
 	// before since the last Timer input: it replaces them.
