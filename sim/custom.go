@@ -170,7 +170,10 @@ func (l *customLoad) mailbox(w common.Address) common.Address {
 // observe hands o, an answer or event of sv's core (nil while the node
 // is down), to Service.Observe.
 func (l *customLoad) observe(sv *svcNode, o Observation) {
-	o.Node, o.Core, o.Started = sv.n.self.Wallet, sv.core, sv.up
+	o.Node, o.Started = sv.n.self.Wallet, sv.up
+	if sv.d != nil {
+		o.Core = sv.d.Core
+	}
 	o.At, o.Then = time.Duration(l.s.now.Load()), l.then
 	if l.svc.Observe == nil {
 		return
@@ -200,11 +203,11 @@ func (l *customLoad) run(c Command) {
 				return
 			}
 		}
-		if sv.n.down || sv.core == nil {
+		if sv.n.down || sv.d == nil {
 			l.observe(sv, Observation{Cmd: cmd, Err: ErrNodeDown})
 			return
 		}
-		sv.handle(s, service.Input{Kind: service.Command, Cmd: cmd})
+		sv.d.Handle(service.Input{Kind: service.Command, Cmd: cmd})
 		s.settle(sv.n)
 	})
 }

@@ -2,8 +2,8 @@ package sim
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -18,12 +18,12 @@ import (
 
 // svcNode drives one service core (service.Core) on one node, in
 // virtual time, through the node's non-blocking netstack endpoints: the
-// simulator's counterpart of apps/internal/runner. It listens on the
-// service's port, dials wallets the core sends to (their first
-// connection carries the frames), frames with a u32 length, turns the
-// core's deadlines into events, answers its DID lookups for its workload, and
-// keeps its store across crashes: a restarted node gets a new core over
-// the same store, as pebble's files would be.
+// simulator's counterpart of apps/internal/runner, around the same
+// service.Driver. It listens on the service's port, dials wallets the
+// driver asks for, frames with a u32 length, turns the core's deadlines
+// into events, answers its DID lookups for its workload, and keeps its
+// store across crashes: a restarted node gets a new core over the same
+// store, as pebble's files would be.
 type svcNode struct {
 	idle              // done from the start
 	l     *customLoad // makes its cores, answers their lookups, sees what they do
@@ -34,26 +34,23 @@ type svcNode struct {
 	entries []naming.Service
 
 	// The fields below belong to the current incarnation.
-	core  service.Core
+	d     *service.Driver // nil while the node is down
 	inc   int
-	up    time.Duration // when core started
+	up    time.Duration // when the core started
 	ln    tcpip.Endpoint
 	lwq   waiter.Queue
-	conns []*svcConn // open and opening, oldest first
-	visit []*svcConn // poll's copy of conns, kept for its capacity
-	due   int64      // the pending timer, 0 if none
-	out   service.Effects
+	conns []*svcConn // open and dialing, oldest first
+	wakes int        // Wake calls: a Timer event of an earlier one is stale
 }
 
-// svcConn is one connection of a svcNode.
+// svcConn is one connection of a svcNode, accepted or dialed.
 type svcConn struct {
 	peer      common.Address
-	dialed    bool
 	ep        tcpip.Endpoint
 	wq        waiter.Queue
 	connected bool
 	out, in   []byte // out framed, written once connected
-	// gone: dropped from the node's connections (drop).
+	// gone: closed, to drop from the node's connections.
 	gone bool
 	// dirty: the endpoint signalled (readable, writable, error, hang-up)
 	// since the last pump; poll pumps only such connections and those
@@ -71,11 +68,14 @@ func (c *svcConn) watch(q *waiter.Queue) {
 	q.EventRegister(&c.entry)
 }
 
-var _ task = (*svcNode)(nil)
+var (
+	_ task         = (*svcNode)(nil)
+	_ service.Link = (*svcConn)(nil)
+)
 
 func (sv *svcNode) schedule(s *Sim) {
 	s.at(0, kindApp, sv.n.id, func() {
-		if !sv.n.down && sv.core == nil {
+		if !sv.n.down && sv.d == nil {
 			sv.boot(s)
 			s.settle(sv.n)
 		}
@@ -93,189 +93,131 @@ func (sv *svcNode) boot(s *Sim) {
 	}
 	svc := sv.l.svc
 	sv.ln, sv.up = ln, time.Duration(s.now.Load())
-	sv.core = svc.Core(sv.n.self.Wallet, sv.store, newReader(s.seed, "service-"+sv.l.kind, sv.n.id, sv.inc))
-	sv.handle(s, service.Input{Kind: service.Start})
-	if p, ok := sv.core.(service.Publisher); ok {
+	sv.d = &service.Driver{
+		Core:  svc.Core(sv.n.self.Wallet, sv.store, newReader(s.seed, "service-"+sv.l.kind, sv.n.id, sv.inc)),
+		Store: sv.store,
+		Now:   func() time.Time { return epoch.Add(time.Duration(s.now.Load())) },
+		Dial: func(w common.Address) {
+			if !sv.dial(s, w) {
+				sv.later(s, s.now.Load(), func(d *service.Driver) { d.Failed(w, nil) })
+			}
+		},
+		Lookup: func(w common.Address) {
+			ans := service.Input{Kind: service.Document, Peer: w, Err: errNoDocument}
+			if ans.Doc = sv.l.document(w); ans.Doc != nil {
+				ans.Err = nil
+			}
+			sv.later(s, s.now.Load(), func(d *service.Driver) { d.Handle(ans) })
+		},
+		Emit: func(in service.Input, out *service.Effects) { sv.emit(s, in, out) },
+		Wake: func(t time.Time) {
+			sv.wakes++
+			wake := sv.wakes
+			sv.later(s, max(int64(t.Sub(epoch)), s.now.Load()), func(d *service.Driver) {
+				if sv.wakes == wake {
+					d.Handle(service.Input{Kind: service.Timer})
+				}
+			})
+		},
+	}
+	sv.d.Start()
+	if p, ok := sv.d.Core.(service.Publisher); ok {
 		sv.entries = p.Entries()
 	}
 	if svc.Started != nil {
-		for _, cmd := range svc.Started(sv.n.self.Wallet, sv.core, sv.inc == 0) {
-			sv.handle(s, service.Input{Kind: service.Command, Cmd: cmd})
+		for _, cmd := range svc.Started(sv.n.self.Wallet, sv.d.Core, sv.inc == 0) {
+			sv.d.Handle(service.Input{Kind: service.Command, Cmd: cmd})
 		}
 	}
 }
 
 func (sv *svcNode) crashed(s *Sim, n *node) {
 	if n == sv.n {
-		sv.core, sv.ln, sv.conns, sv.due = nil, nil, nil, 0 // gone with the netstack
+		sv.d, sv.ln, sv.conns = nil, nil, nil // gone with the netstack
 		sv.inc++
 	}
 }
 
 func (sv *svcNode) restarted(s *Sim, n *node) {
-	if n == sv.n && sv.core == nil {
+	if n == sv.n && sv.d == nil {
 		sv.boot(s)
 	}
 }
 
-// handle runs the core on one input and applies its effects; a
-// command's answer is observed before the events it caused.
-func (sv *svcNode) handle(s *Sim, in service.Input) {
-	if sv.core == nil {
-		return
-	}
+// emit counts what the core hears of connections and hands its answers
+// and events to the workload; a command's answer is observed before the
+// events it caused.
+func (sv *svcNode) emit(s *Sim, in service.Input, out *service.Effects) {
 	switch in.Kind {
 	case service.Up:
 		s.stats.ServiceConns++
 	case service.Down:
 		s.stats.ServiceDowns++
-	case service.Timer:
-		sv.due = 0
-	}
-	out := &sv.out
-	out.Reset()
-	sv.core.Handle(epoch.Add(time.Duration(s.now.Load())), in, out)
-	sv.store.Apply(out.Writes)
-	for _, w := range out.Hangup {
-		sv.drop(func(c *svcConn) bool { return c.peer == w })
-	}
-	for _, o := range out.Send {
-		sv.send(s, o.To, o.Frame)
-	}
-	for _, w := range out.Lookup {
-		ans := service.Input{Kind: service.Document, Peer: w, Err: errNoDocument}
-		if ans.Doc = sv.l.document(w); ans.Doc != nil {
-			ans.Err = nil
-		}
-		sv.later(s, s.now.Load(), ans, nil)
-	}
-	if in.Kind == service.Command {
+	case service.Command:
 		sv.l.observe(sv, Observation{Cmd: in.Cmd, Result: out.Result, Err: out.Err})
 	}
 	for _, e := range out.Events {
 		sv.l.observe(sv, Observation{Event: e})
 	}
-	if d := out.Deadline; !d.IsZero() {
-		at := max(int64(d.Sub(epoch)), s.now.Load())
-		if sv.due == 0 || at < sv.due {
-			sv.due = at
-			sv.later(s, at, service.Input{Kind: service.Timer}, func() bool { return sv.due == at })
-		}
-	}
 }
 
-// later hands the core in at virtual time at, unless the node restarted
-// meanwhile or ok (if set) then says no.
-func (sv *svcNode) later(s *Sim, at int64, in service.Input, ok func() bool) {
+// later calls fn with the driver at virtual time at, unless the node
+// restarted meanwhile.
+func (sv *svcNode) later(s *Sim, at int64, fn func(d *service.Driver)) {
 	inc := sv.inc
 	s.at(at, kindApp, sv.n.id, func() {
-		if sv.inc == inc && (ok == nil || ok()) {
-			sv.handle(s, in)
+		if sv.inc == inc && sv.d != nil {
+			fn(sv.d)
 			s.settle(sv.n)
 		}
 	})
 }
 
-// drop closes and forgets the connections gone picks.
-func (sv *svcNode) drop(gone func(*svcConn) bool) {
-	kept := sv.conns[:0]
-	for _, c := range sv.conns {
-		if gone(c) {
-			c.gone = true
-			c.ep.Abort()
-		} else {
-			kept = append(kept, c)
-		}
-	}
-	clear(sv.conns[len(kept):])
-	sv.conns = kept
-}
-
-// current is the connection that carries frames to w: the newest one
-// open, else the newest being opened.
-func (sv *svcNode) current(w common.Address) *svcConn {
-	var opening *svcConn
-	for i := len(sv.conns) - 1; i >= 0; i-- {
-		if c := sv.conns[i]; c.peer == w {
-			if c.connected {
-				return c
-			}
-			opening = cmp.Or(opening, c)
-		}
-	}
-	return opening
-}
-
-// opened makes c, just connected or accepted, the connection to its
-// wallet: the core hears Down for the one before (frames on it may be
-// lost or overtaken), which is closed if the peer had dialed it too
-// (the peer gave it up), then Up.
-func (sv *svcNode) opened(s *Sim, c *svcConn) {
-	var prev *svcConn // the newest connection to c's wallet open before
-	for _, x := range sv.conns {
-		if x != c && x.peer == c.peer && x.connected {
-			prev = x
-		}
-	}
-	// Dials to the same wallet still under way are given up: what waits
-	// for them goes first on c, in the order it was sent.
-	sv.drop(func(x *svcConn) bool {
-		if x == c || x.peer != c.peer || x.connected {
-			return false
-		}
-		c.out = append(c.out, x.out...)
-		return true
-	})
-	if prev != nil {
-		if !prev.dialed && !c.dialed {
-			sv.drop(func(x *svcConn) bool { return x == prev })
-		}
-		sv.handle(s, service.Input{Kind: service.Down, Peer: c.peer})
-	}
-	if sv.core != nil && sv.current(c.peer) == c {
-		sv.handle(s, service.Input{Kind: service.Up, Peer: c.peer})
-	}
-}
-
-// send frames f for w: on its connection, or on one it dials.
-func (sv *svcNode) send(s *Sim, w common.Address, f []byte) {
-	c := sv.current(w)
-	if c == nil {
-		if c = sv.dial(s, w); c == nil {
-			sv.later(s, s.now.Load(), service.Input{Kind: service.Down, Peer: w}, func() bool { return sv.current(w) == nil })
-			return
-		}
-	}
+// Send frames f on c, written once it is connected.
+func (c *svcConn) Send(f []byte) {
 	c.out = binary.BigEndian.AppendUint32(c.out, uint32(len(f)))
 	c.out = append(c.out, f...)
 }
 
-// dial opens a connection to w's node; nil if it failed at once.
-func (sv *svcNode) dial(s *Sim, w common.Address) *svcConn {
+// Close ends c; poll drops it.
+func (c *svcConn) Close() {
+	c.gone = true
+	c.ep.Abort()
+}
+
+// dial opens a connection to w's node, given up after svcDialTimeout
+// as the runner's is; false if it failed at once.
+func (sv *svcNode) dial(s *Sim, w common.Address) bool {
 	to, ok := s.byWallet[w]
 	if !ok || s.addPeer(sv.n, to) != nil {
-		return nil
+		return false
 	}
-	c := &svcConn{peer: w, dialed: true}
+	c := &svcConn{peer: w}
 	c.watch(&c.wq)
 	ep, err := sv.n.in.Netstack.NewEndpoint(tcp.ProtocolNumber, ipv6.ProtocolNumber, &c.wq)
 	if err != nil {
-		return nil
+		return false
 	}
 	switch err := ep.Connect(tcpip.FullAddress{NIC: 1, Addr: to.identity(), Port: sv.l.svc.Port}); err.(type) {
 	case nil, *tcpip.ErrConnectStarted:
 	default:
 		ep.Abort()
-		return nil
+		return false
 	}
 	c.ep = ep
 	sv.conns = append(sv.conns, c)
-	return c
+	sv.later(s, s.now.Load()+int64(svcDialTimeout), func(d *service.Driver) {
+		if !c.connected && !c.gone {
+			c.Close()
+			d.Failed(w, nil)
+		}
+	})
+	return true
 }
 
 // poll accepts connections and moves every connection on.
 func (sv *svcNode) poll(s *Sim, n *node) bool {
-	if n != sv.n || sv.core == nil {
+	if n != sv.n || sv.d == nil {
 		return false
 	}
 	progress := false
@@ -294,13 +236,9 @@ func (sv *svcNode) poll(s *Sim, n *node) bool {
 		c := &svcConn{peer: from.self.Wallet, ep: ep, connected: true}
 		c.watch(wq)
 		sv.conns = append(sv.conns, c)
-		sv.opened(s, c)
+		sv.d.Opened(c, c.peer, false)
 	}
-	sv.visit = append(sv.visit[:0], sv.conns...)
-	for _, c := range sv.visit {
-		if sv.core == nil {
-			break
-		}
+	for _, c := range sv.conns { // (not those dialed meanwhile)
 		dirty := c.dirty.Load() && c.dirty.Swap(false) // a load first: most are clean
 		if c.gone || (!dirty && c.connected && len(c.out) == 0) {
 			continue // nothing to read or write: pumping it would do nothing
@@ -309,7 +247,7 @@ func (sv *svcNode) poll(s *Sim, n *node) bool {
 			progress = true
 		}
 	}
-	clear(sv.visit)
+	sv.conns = slices.DeleteFunc(sv.conns, func(c *svcConn) bool { return c.gone })
 	return progress
 }
 
@@ -322,11 +260,12 @@ func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
 			return false
 		}
 		if c.ep.LastError() != nil || ready&(waiter.EventErr|waiter.EventHUp) != 0 {
-			sv.lost(s, c)
+			c.Close()
+			sv.d.Failed(c.peer, nil)
 			return true
 		}
 		c.connected, progress = true, true
-		sv.opened(s, c)
+		sv.d.Opened(c, c.peer, true) // (only dials start unconnected)
 	}
 	var got, closed bool
 	c.in, got, closed = readAll(c.ep, c.in)
@@ -344,7 +283,7 @@ func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
 		}
 		f := bytes.Clone(c.in[in+4 : in+4+int(size)])
 		in += 4 + int(size)
-		sv.handle(s, service.Input{Kind: service.Frame, Peer: c.peer, Frame: f})
+		sv.d.Handle(service.Input{Kind: service.Frame, Peer: c.peer, Frame: f})
 	}
 	c.in = compact(c.in, in)
 	if c.gone {
@@ -361,7 +300,8 @@ func (sv *svcNode) pump(s *Sim, c *svcConn) bool {
 	}
 	c.out = compact(c.out, out)
 	if closed {
-		sv.lost(s, c)
+		c.Close()
+		sv.d.Closed(c, c.peer)
 		return true
 	}
 	return progress
@@ -386,19 +326,9 @@ func compact(b []byte, done int) []byte {
 // keptBuffer is the largest array an idle connection keeps.
 const keptBuffer = 16 << 10
 
+// svcDialTimeout bounds opening a connection, as the runner's default
+// DialTimeout does.
+const svcDialTimeout = 10 * time.Second
+
 // svcMaxFrame is the largest frame a service may send in the simulator.
 const svcMaxFrame = 1 << 20
-
-// lost forgets a connection that failed or ended: Down if it carried
-// the frames to its wallet, then Up if another one will.
-func (sv *svcNode) lost(s *Sim, c *svcConn) {
-	was := sv.current(c.peer) == c
-	sv.drop(func(x *svcConn) bool { return x == c })
-	if !was {
-		return
-	}
-	sv.handle(s, service.Input{Kind: service.Down, Peer: c.peer})
-	if next := sv.current(c.peer); next != nil && next.connected {
-		sv.handle(s, service.Input{Kind: service.Up, Peer: c.peer})
-	}
-}

@@ -15,7 +15,7 @@
 //
 // Handle returns, in order: store writes, frames to send to wallets,
 // DID documents wanted, user events, the next deadline and, for a
-// Command, its result. A driver applies them in that order and applies
+// Command, its result. A driver (Driver, whatever does its I/O) applies
 // the writes durably (Store.Apply) before any frame of the same Handle
 // leaves, so an acknowledgement is never sent for state that a crash
 // could lose. Slices in Effects are owned by the driver once returned.

@@ -67,12 +67,5 @@ func (m *Memory) Apply(writes []Write) error {
 	return nil
 }
 
-// Len is how many keys the store holds.
-func (m *Memory) Len() int {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return len(m.keys)
-}
-
 // Close does nothing: the contents stay for the next user.
 func (m *Memory) Close() error { return nil }

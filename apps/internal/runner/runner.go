@@ -67,11 +67,8 @@ type Runner struct {
 	log    *slog.Logger
 
 	// The fields below belong to the loop goroutine.
-	conns   map[common.Address][]*conn // open connections per wallet; [0] carries sends
-	waiting map[common.Address][][]byte
-	timer   *time.Timer
-	due     time.Time
-	out     service.Effects
+	d     service.Driver
+	timer *time.Timer
 
 	closing sync.Once
 }
@@ -108,13 +105,18 @@ func Start(cfg Config) (*Runner, error) {
 		return nil, fmt.Errorf("runner: listen on %d: %w", cfg.Port, err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	r := &Runner{
-		cfg: cfg, ln: ln, inputs: make(chan input, 64), ctx: ctx, stop: stop, log: log,
-		conns: make(map[common.Address][]*conn), waiting: make(map[common.Address][][]byte),
-		timer: time.NewTimer(time.Hour),
-	}
+	r := &Runner{cfg: cfg, ln: ln, inputs: make(chan input, 64), ctx: ctx, stop: stop, log: log, timer: time.NewTimer(time.Hour)}
 	r.timer.Stop()
-	r.handle(service.Input{Kind: service.Start})
+	r.d = service.Driver{Core: cfg.Core, Store: cfg.Store, Now: cfg.Host.Time, Dial: r.dial, Lookup: r.lookup, Log: log,
+		Wake: func(t time.Time) { r.timer.Reset(max(0, t.Sub(cfg.Host.Time()))) }}
+	if cfg.OnEvent != nil {
+		r.d.Emit = func(_ service.Input, out *service.Effects) {
+			for _, e := range out.Events {
+				cfg.OnEvent(e)
+			}
+		}
+	}
+	r.d.Start()
 	r.wg.Add(2)
 	go r.loop()
 	go r.acceptLoop()
@@ -164,19 +166,14 @@ func (r *Runner) loop() {
 	defer r.wg.Done()
 	defer func() {
 		r.timer.Stop()
-		for _, cs := range r.conns {
-			for _, c := range cs {
-				c.close()
-			}
-		}
+		r.d.Close()
 	}()
 	for {
 		select {
 		case <-r.ctx.Done():
 			return
 		case <-r.timer.C:
-			r.due = time.Time{}
-			r.handle(service.Input{Kind: service.Timer})
+			r.d.Handle(service.Input{Kind: service.Timer})
 		case in := <-r.inputs:
 			r.serve(in)
 		}
@@ -188,17 +185,13 @@ func (r *Runner) serve(in input) {
 	case in.opened != nil:
 		r.attach(in.opened)
 	case in.dialErr:
-		w := in.in.Peer
-		if len(r.conns[w]) == 0 {
-			delete(r.waiting, w)
-			r.handle(service.Input{Kind: service.Down, Peer: w, Err: in.in.Err})
-		}
+		r.d.Failed(in.in.Peer, in.in.Err)
 	case in.gone != nil:
-		r.detach(in.gone)
+		r.d.Closed(link{in.gone}, in.gone.peer)
 	default:
-		res := r.handle(in.in)
+		v, err := r.d.Handle(in.in)
 		if in.reply != nil {
-			in.reply <- res
+			in.reply <- result{v, err}
 		}
 		if in.in.Kind == service.Frame {
 			r.cfg.Frames.Put(in.in.Frame) // the core kept no reference
@@ -206,112 +199,26 @@ func (r *Runner) serve(in input) {
 	}
 }
 
-// attach adds an open connection. The newest connection with a wallet
-// carries what is sent to it (the peer that dialed again gave the old
-// one up; answers follow the way requests came): the core hears Down for
-// the one before, closed if the peer had dialed it, then Up; frames
-// that waited for a dial go first.
+// attach hands the driver a connection just opened, with a reader and
+// a writer of its own.
 func (r *Runner) attach(c *conn) {
 	if r.ctx.Err() != nil {
 		c.close()
 		return
 	}
-	cs := r.conns[c.peer]
 	r.wg.Add(2)
 	go c.readLoop(r)
 	go c.writeLoop(r)
-	if len(cs) > 0 {
-		prev := cs[len(cs)-1]
-		if !prev.dialed && !c.dialed {
-			prev.close() // detached now: its end is not reported
-			cs = cs[:len(cs)-1]
-		}
-		r.handle(service.Input{Kind: service.Down, Peer: c.peer})
-	}
-	r.conns[c.peer] = append(cs, c)
-	for _, f := range r.waiting[c.peer] {
-		c.send(f)
-	}
-	delete(r.waiting, c.peer)
-	r.handle(service.Input{Kind: service.Up, Peer: c.peer})
+	r.d.Opened(link{c}, c.peer, c.dialed)
 }
 
-// detach forgets an ended connection.
-func (r *Runner) detach(c *conn) {
-	cs := r.conns[c.peer]
-	for i, x := range cs {
-		if x != c {
-			continue
-		}
-		r.conns[c.peer] = append(cs[:i:i], cs[i+1:]...)
-		if len(r.conns[c.peer]) == 0 {
-			delete(r.conns, c.peer)
-		}
-		if i == len(cs)-1 {
-			r.handle(service.Input{Kind: service.Down, Peer: c.peer})
-			if len(r.conns[c.peer]) > 0 {
-				r.handle(service.Input{Kind: service.Up, Peer: c.peer})
-			}
-		}
-		return
-	}
-}
+// link is a conn as the driver sees it.
+type link struct{ *conn }
 
-// handle runs the core on one input and applies its effects.
-func (r *Runner) handle(in service.Input) result {
-	out := &r.out
-	out.Reset()
-	r.cfg.Core.Handle(r.cfg.Host.Time(), in, out)
-	if err := r.cfg.Store.Apply(out.Writes); err != nil {
-		// Nothing may leave for state that is not stored.
-		r.log.Error("store write failed; effects dropped", "input", in.Kind, "err", err)
-		return result{err: fmt.Errorf("runner: %w", err)}
-	}
-	for _, w := range out.Hangup {
-		for _, c := range r.conns[w] {
-			c.close() // detached now: its end is not reported
-		}
-		delete(r.conns, w)
-		if q, dialing := r.waiting[w]; dialing {
-			// Frames waiting for a dial still under way go too: the core
-			// gave up on them, and one that arrived later could do what
-			// the core already undid (a message bounced and delivered).
-			clear(q)
-			r.waiting[w] = q[:0]
-		}
-	}
-	// Events before frames: a peer that sees an acknowledgement may act
-	// on it at once, and the user here must have seen what it acknowledges.
-	if r.cfg.OnEvent != nil {
-		for _, e := range out.Events {
-			r.cfg.OnEvent(e)
-		}
-	}
-	for _, s := range out.Send {
-		r.sendTo(s.To, s.Frame)
-	}
-	for _, w := range out.Lookup {
-		r.lookup(w)
-	}
-	if d := out.Deadline; !d.IsZero() && (r.due.IsZero() || d.Before(r.due)) {
-		r.due = d
-		r.timer.Reset(max(0, d.Sub(r.cfg.Host.Time())))
-	}
-	return result{v: out.Result, err: out.Err}
-}
+var _ service.Link = link{}
 
-// sendTo writes f on w's connection, or queues it while one is dialed.
-func (r *Runner) sendTo(w common.Address, f []byte) {
-	if cs := r.conns[w]; len(cs) > 0 {
-		cs[len(cs)-1].send(f)
-		return
-	}
-	q, dialing := r.waiting[w]
-	r.waiting[w] = append(q, f)
-	if !dialing {
-		r.dial(w)
-	}
-}
+func (l link) Send(f []byte) { l.send(f) }
+func (l link) Close()        { l.close() }
 
 // dial opens a connection to w on a goroutine of its own.
 func (r *Runner) dial(w common.Address) {
