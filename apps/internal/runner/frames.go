@@ -28,8 +28,8 @@ import (
 // so that the writer sends a large frame and its length in one write
 // (WithLength): written apart, the 4-byte length left as a TCP segment
 // of its own before every frame, which split the link's batches (a
-// 64 MiB download sent 300 more packets and a quarter more sendmmsg
-// calls than with one write).
+// 64 MiB download in 256 KiB ranges sent 255 more packets and 10–25 %
+// more sendmmsg calls than with one write).
 type Frames struct {
 	mu   sync.Mutex // guards free, idle and made
 	free [nClass][][]byte
