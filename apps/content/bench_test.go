@@ -119,6 +119,32 @@ var (
 // thread the machine did not run (at load 30 on 2 cores, the
 // receiving node's UDP reader was "running" 1.8 s of a 3.1 s stream
 // and used 0.25 s of CPU).
+//
+// Where the fetch's extra CPU goes (mem, 12 pairs, load 11; the five
+// fastest transfers of each path, -fvs.cpuprofile): 3.93 ms/MB against
+// the stream's 3.31. Of the 0.62: BLAKE3 of every group 0.30 (the
+// floor of verification; 0.26 alone: BenchmarkVerifyStore/verify), the
+// link's coalescing buffers (gVisor views cleared) 0.15 and sendmmsg
+// calls 0.20 (the fetch's frames reach the link in smaller runs), the
+// range's copy into its frame on the sender 0.06, and its copy into the
+// blob 0.03. The blob's allocation (MemBlobs.Begin, 64 MiB cleared)
+// costs what the stream's buffer does; after the warm-up neither
+// faults a page in (minflt ≈ 0 per transfer), and it is the only
+// large allocation of the path (-fvs.only fetch -benchmem -memprofile:
+// 64 MiB, the rest about 5 MB per fetch). Each large frame was written as two writes, its
+// length, then the frame from where it lies, and the 4-byte write left
+// as a segment of its own; now the length goes in the room Frames makes
+// in front of its buffers, in one write (runner.Frames.WithLength):
+// 255 fewer packets per 64 MiB (58,195 → 57,940; the stream sends
+// 57,450), 10–23 % fewer sendmmsg calls, and 4–12 % less CPU per MB
+// in each of five paired -fvs.only fetch runs. Three runs of the
+// command with it and three without, interleaved (Dec 2026, load 8–10),
+// with / without:
+//
+//	mem fetch/stream          0.90 0.87 0.88  /  0.72 0.86 0.74
+//	mem fetch/stream-fastest  0.87 0.90 0.95  /  0.73 0.65 0.86
+//	dir fetch/stream          1.01 1.03 0.94  /  0.90 0.85 1.09
+//	dir fetch/stream-fastest  0.87 0.94 0.94  /  0.89 0.91 1.40
 func BenchmarkFetchVsStream(b *testing.B) {
 	for _, store := range []string{"mem", "dir"} {
 		b.Run(store, func(b *testing.B) { benchFetchVsStream(b, store == "dir") })

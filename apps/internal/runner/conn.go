@@ -74,16 +74,26 @@ func (c *conn) writeLoop(r *Runner) {
 			return
 		}
 		// Small frames are gathered into one write; a large one is
-		// written from where it lies, after its length and what came
-		// before it, rather than copied once more.
+		// written from where it lies, after what came before it, rather
+		// than copied once more: with its length in one write when
+		// Frames made room for it in front (Frames.WithLength), else
+		// after it.
 		buf = buf[:0]
 		for _, f := range q {
-			buf = binary.BigEndian.AppendUint32(buf, uint32(len(f)))
 			if len(f) < copyLimit {
+				buf = binary.BigEndian.AppendUint32(buf, uint32(len(f)))
 				buf = append(buf, f...)
 				continue
 			}
-			if !c.write(buf) || !c.write(f) {
+			w := r.cfg.Frames.WithLength(f)
+			if w == nil {
+				buf = binary.BigEndian.AppendUint32(buf, uint32(len(f)))
+				w = f
+			}
+			if len(buf) > 0 && !c.write(buf) {
+				return
+			}
+			if !c.write(w) {
 				return
 			}
 			r.cfg.Frames.Put(f)

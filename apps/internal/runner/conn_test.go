@@ -5,7 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"net"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestReadFrame: frames in, a long one skipped with its head kept (or
@@ -103,3 +107,77 @@ func FuzzReadFrame(f *testing.F) {
 		}
 	})
 }
+
+// TestWriteLoop: small frames go out gathered in one write; a large
+// frame from Frames goes with its length in one write, from where it
+// lies; a large foreign one after its length (and what came before),
+// from where it lies; the bytes on the wire are the frames, each after
+// its length.
+func TestWriteLoop(t *testing.T) {
+	fr := &Frames{}
+	r := &Runner{cfg: Config{Frames: fr}}
+	nc := &writes{}
+	c := newConn(nc, [20]byte{}, true)
+	pooled, foreign := fr.Get(MinPooled+1), bytes.Repeat([]byte{9}, MinPooled)
+	for i := range pooled {
+		pooled[i] = byte(i)
+	}
+	var wire []byte
+	for _, f := range [][]byte{[]byte("a"), []byte("bc"), pooled, []byte("d"), foreign} {
+		c.send(f) // all queued before the writer starts: one batch
+		wire = append(binary.BigEndian.AppendUint32(wire, uint32(len(f))), f...)
+	}
+	r.wg.Add(1)
+	go c.writeLoop(r)
+	for len(nc.bytes()) < len(wire) {
+		time.Sleep(time.Millisecond)
+	}
+	c.close()
+	r.wg.Wait()
+	if !bytes.Equal(nc.bytes(), wire) {
+		t.Fatal("the bytes written are not the frames after their lengths")
+	}
+	var sizes []int
+	for _, w := range nc.calls {
+		sizes = append(sizes, len(w.b))
+	}
+	// a and bc gathered; pooled with its length; d and foreign's length; foreign.
+	if want := []int{4 + 1 + 4 + 2, 4 + MinPooled + 1, 4 + 1 + 4, MinPooled}; !slices.Equal(sizes, want) {
+		t.Fatalf("writes of %v bytes, want %v", sizes, want)
+	}
+	if nc.calls[1].last != &pooled[len(pooled)-1] || nc.calls[3].last != &foreign[len(foreign)-1] {
+		t.Fatal("a large frame was copied before it was written")
+	}
+}
+
+// writes is a net.Conn that records each Write: a copy of its bytes,
+// and where its last byte was.
+type writes struct {
+	net.Conn
+	mu    sync.Mutex
+	calls []write
+}
+
+type write struct {
+	b    []byte
+	last *byte
+}
+
+func (w *writes) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.calls = append(w.calls, write{bytes.Clone(b), &b[len(b)-1]})
+	return len(b), nil
+}
+
+func (w *writes) bytes() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var all []byte
+	for _, c := range w.calls {
+		all = append(all, c.b...)
+	}
+	return all
+}
+
+func (w *writes) Close() error { return nil }

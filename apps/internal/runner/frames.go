@@ -1,8 +1,12 @@
 package runner
 
 import (
+	"encoding/binary"
 	"math/bits"
+	"runtime"
 	"sync"
+	"unsafe"
+	"weak"
 )
 
 // Frames recycles the buffers of large frames, for a core that moves
@@ -19,11 +23,25 @@ import (
 // collector leaves alone: a sync.Pool empties every other collection,
 // and the transfer after it would fault in and zero new buffers again.
 // The zero value is ready; it is safe for concurrent use.
+//
+// Each buffer it makes has room for the frame's length in front of it,
+// so that the writer sends a large frame and its length in one write
+// (WithLength): written apart, the 4-byte length left as a TCP segment
+// of its own before every frame, which split the link's batches (a
+// 64 MiB download in 256 KiB ranges sent 255 more packets and 10–25 %
+// more sendmmsg calls than with one write).
 type Frames struct {
-	mu   sync.Mutex // guards free and idle
+	mu   sync.Mutex // guards free, idle and made
 	free [nClass][][]byte
 	idle int // bytes on the free lists
+	// made holds the buffers made here: the address of a buffer's
+	// first byte, to the first byte of its room in front. Weak: a
+	// buffer nothing uses any more goes, and its entry with it (forget).
+	made map[uintptr]weak.Pointer[byte]
 }
+
+// lenRoom is the room a buffer has in front: a frame's u32 length.
+const lenRoom = 4
 
 const (
 	minShift = 16 // MinPooled = 64 KiB
@@ -74,7 +92,59 @@ func (f *Frames) Get(n int) []byte {
 		return b[:n]
 	}
 	f.mu.Unlock()
-	return make([]byte, n, classSize(i))
+	return f.make(i)[:n]
+}
+
+// make returns a new buffer of class i, with room in front of it.
+func (f *Frames) make(i int) []byte {
+	whole := make([]byte, lenRoom+classSize(i))
+	at, room := uintptr(unsafe.Pointer(&whole[lenRoom])), weak.Make(&whole[0])
+	f.mu.Lock()
+	if f.made == nil {
+		f.made = map[uintptr]weak.Pointer[byte]{}
+	}
+	f.made[at] = room
+	f.mu.Unlock()
+	runtime.AddCleanup(&whole[0], f.forget, madeBuf{at, room})
+	return whole[lenRoom:]
+}
+
+// madeBuf is an entry of Frames.made.
+type madeBuf struct {
+	at   uintptr
+	room weak.Pointer[byte]
+}
+
+// forget drops the entry of a collected buffer (unless a new buffer
+// took its address since).
+func (f *Frames) forget(m madeBuf) {
+	f.mu.Lock()
+	if f.made[m.at] == m.room {
+		delete(f.made, m.at)
+	}
+	f.mu.Unlock()
+}
+
+// WithLength returns the frame b preceded by its length (u32
+// big-endian), the wire form, in the room in front of b, when b starts
+// a buffer from Get; else nil. It writes that room: b must be the
+// caller's to send.
+func (f *Frames) WithLength(b []byte) []byte {
+	if f == nil || len(b) == 0 || cap(b) < MinPooled {
+		return nil
+	}
+	f.mu.Lock()
+	room, ok := f.made[uintptr(unsafe.Pointer(&b[0]))]
+	f.mu.Unlock()
+	// A buffer made here and still alive (a collected one's address
+	// may hold another object now): b starts lenRoom bytes into it.
+	p := room.Value()
+	if !ok || p == nil {
+		return nil
+	}
+	w := unsafe.Slice(p, lenRoom+len(b))
+	binary.BigEndian.PutUint32(w, uint32(len(b)))
+	return w
 }
 
 // Put hands back a buffer from Get that nothing uses any more; other

@@ -1,8 +1,10 @@
 package runner
 
 import (
+	"encoding/binary"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // TestFrames: small frames are plain allocations; large ones come in
@@ -63,4 +65,54 @@ func TestFrameClasses(t *testing.T) {
 	if i := classOf(1 << maxShift); i != nClass-1 {
 		t.Fatalf("the largest frame is class %d of %d", i, nClass)
 	}
+}
+
+// TestFramesWithLength: a buffer from Get, new or recycled, has room
+// for its length in front, so WithLength gives the frame's wire form
+// without a copy; a foreign buffer, one sliced past its start, a small
+// frame and a nil Frames have none; a collected buffer's entry goes.
+func TestFramesWithLength(t *testing.T) {
+	var f Frames
+	b := f.Get(MinPooled + 10)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	for round := range 2 { // made, then recycled
+		w := f.WithLength(b)
+		if len(w) != 4+len(b) || binary.BigEndian.Uint32(w) != uint32(len(b)) || &w[4] != &b[0] {
+			t.Fatalf("round %d: %d bytes, length %x, want %d bytes after it in place", round, len(w), w[:min(4, len(w))], len(b))
+		}
+		f.Put(b)
+		b = f.Get(MinPooled + 3)
+	}
+	var nilFrames *Frames
+	for name, x := range map[string][]byte{
+		"foreign":    make([]byte, MinPooled),
+		"past start": b[1:],
+		"small":      f.Get(100),
+	} {
+		if w := f.WithLength(x); w != nil {
+			t.Errorf("%s: room in front of it", name)
+		}
+	}
+	if nilFrames.WithLength(b) != nil {
+		t.Error("nil Frames: room in front")
+	}
+	f.Put(b)
+	f.mu.Lock()
+	f.free = [nClass][][]byte{} // nothing refers to the buffer any more
+	f.idle = 0
+	f.mu.Unlock()
+	b = nil
+	for range 100 {
+		runtime.GC()
+		f.mu.Lock()
+		n := len(f.made)
+		f.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond) // cleanups run on a goroutine of their own
+	}
+	t.Fatalf("%d buffers still listed after they were collected", len(f.made))
 }
