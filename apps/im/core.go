@@ -509,6 +509,15 @@ func (c *Core) getJSON(k []byte, v any) bool {
 	return err == nil && json.Unmarshal(b, v) == nil
 }
 
+// load is the value stored at k, or nil.
+func load[T any](c *Core, k []byte) *T {
+	v := new(T)
+	if !c.getJSON(k, v) {
+		return nil
+	}
+	return v
+}
+
 // newID draws a random ID.
 func (c *Core) newID() MessageID {
 	var id MessageID

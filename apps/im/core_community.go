@@ -17,7 +17,6 @@ package im
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -68,8 +67,6 @@ type joinedCommunity struct {
 	LastSeq uint64 `json:",omitempty"`
 }
 
-var errNoCommunity = errors.New("no such community here")
-
 // The community commands Service gives its core.
 type (
 	createCommunity struct{ name string }
@@ -91,19 +88,11 @@ type (
 )
 
 func (c *Core) hosted(id CommunityID) *hostedCommunity {
-	h := new(hostedCommunity)
-	if !c.getJSON(skey("C", id[:]), h) {
-		return nil
-	}
-	return h
+	return load[hostedCommunity](c, skey("C", id[:]))
 }
 
 func (c *Core) joined(id CommunityID) *joinedCommunity {
-	j := new(joinedCommunity)
-	if !c.getJSON(skey("J", id[:]), j) {
-		return nil
-	}
-	return j
+	return load[joinedCommunity](c, skey("J", id[:]))
 }
 
 func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bool {
@@ -141,11 +130,9 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 		c.expect(now, j.Host, endWait{sync: true, community: cmd.id}, out)
 	case localMod:
 		if cmd.post != nil {
-			out.Result, out.Err = c.hostPost(now, c.self, cmd.post, out)
-		} else if cmd.mod.Op == modBan {
-			out.Err = c.ban(cmd.mod.Community, cmd.mod.Target, out)
+			out.Result, out.Err = c.hostPost(c.self, cmd.post, out)
 		} else {
-			out.Err = c.hostMod(now, c.self, cmd.mod, out)
+			out.Err = c.hostMod(c.self, cmd.mod, out)
 		}
 	default:
 		return false
@@ -158,9 +145,9 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *service.Effects) {
 	switch f := f.(type) {
 	case *cmodFrame:
-		c.answer(w, f.ID, c.hostMod(now, w, f, out), out)
+		c.answer(w, f.ID, c.hostMod(w, f, out), out)
 	case *cpostFrame:
-		_, err := c.hostPost(now, w, f, out)
+		_, err := c.hostPost(w, f, out)
 		c.answer(w, f.ID, err, out)
 	case *cfetchFrame:
 		c.hostFetch(w, f, out)
@@ -172,51 +159,43 @@ func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *ser
 	}
 }
 
-func (c *Core) ban(id CommunityID, w common.Address, out *service.Effects) error {
-	if w == c.self {
-		return fmt.Errorf("%w: the owner cannot ban itself", ErrRefused)
-	}
-	h := c.hosted(id)
-	if h == nil {
-		return fmt.Errorf("community %s: %w (only the host bans)", id, ErrNotFound)
-	}
-	delete(h.Members, w)
-	h.Banned[w] = true
-	c.putJSON(skey("C", id[:]), h, out)
-	return nil
-}
-
-func (c *Core) hostMod(now time.Time, from common.Address, f *cmodFrame, out *service.Effects) error {
+// hostMod applies a CMOD from a member, or the owner's own (from this
+// node: a ban is the owner's alone).
+func (c *Core) hostMod(from common.Address, f *cmodFrame, out *service.Effects) error {
 	h := c.hosted(f.Community)
 	if h == nil {
-		return fmt.Errorf("%w: %w", ErrRefused, errNoCommunity)
+		return fmt.Errorf("community %s: %w", f.Community, ErrNotFound)
 	}
-	switch f.Op {
-	case modJoin:
-		if h.Banned[from] {
-			return fmt.Errorf("%w: banned from %s", ErrBlocked, f.Community)
-		}
+	switch {
+	case f.Op == modJoin && h.Banned[from]:
+		return fmt.Errorf("%w: banned from %s", ErrBlocked, f.Community)
+	case f.Op == modJoin:
 		h.Members[from] = true
-	case modLeave:
+	case f.Op == modLeave:
 		delete(h.Members, from)
-	case modDelete:
+	case f.Op == modDelete:
 		return c.hostDelete(from, h, f.Post, out)
-	default:
+	case from != c.self:
 		return fmt.Errorf("%w: only the owner moderates, on its own node", ErrRefused)
+	case f.Target == c.self:
+		return fmt.Errorf("%w: the owner cannot ban itself", ErrRefused)
+	default: // modBan
+		delete(h.Members, f.Target)
+		h.Banned[f.Target] = true
 	}
 	c.putJSON(skey("C", h.ID[:]), h, out)
 	return nil
 }
 
 // hostPost numbers and publishes a post from a member.
-func (c *Core) hostPost(now time.Time, from common.Address, f *cpostFrame, out *service.Effects) (Post, error) {
+func (c *Core) hostPost(from common.Address, f *cpostFrame, out *service.Effects) (Post, error) {
 	if err := checkText(f.Text, c.cfg.MaxText); err != nil {
 		return Post{}, err
 	}
 	h := c.hosted(f.Community)
 	switch {
 	case h == nil:
-		return Post{}, fmt.Errorf("%w: %w", ErrRefused, errNoCommunity)
+		return Post{}, fmt.Errorf("community %s: %w", f.Community, ErrNotFound)
 	case h.Banned[from]:
 		return Post{}, fmt.Errorf("%w: banned from %s", ErrBlocked, f.Community)
 	case !h.Members[from]:
