@@ -492,7 +492,11 @@ func (c *Core) putMeta(w common.Address, p *corePeer, out *service.Effects) {
 	c.putJSON(skey("c", w[:]), convMeta{Consent: p.consent, Unread: p.unread}, out)
 }
 
-func (c *Core) putMsg(m *Message, out *service.Effects) { c.putJSON(skey("m", m.ID[:]), m, out) }
+// putMsg keeps m, in memory and in the store.
+func (c *Core) putMsg(m *Message, out *service.Effects) {
+	c.msgs[m.ID] = m
+	c.putJSON(skey("m", m.ID[:]), m, out)
+}
 
 // skey is the store key of prefix and parts (the layout above start).
 func skey(prefix string, parts ...[]byte) []byte {
@@ -532,8 +536,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 		switch {
 		case !p.ackBy.IsZero() && !now.Before(p.ackBy):
 			out.Hangup = append(out.Hangup, w)
-			c.hungUp(now, w, out)
-			c.failed(now, w, p, "no answer within "+c.cfg.AckTimeout.String(), out)
+			c.down(now, w, fmt.Errorf("no answer within %s", c.cfg.AckTimeout), out)
 		case p.ackBy.IsZero() && len(p.outbox) > 0 && !now.Before(p.nextTry):
 			c.attempt(now, w, p, out)
 		}

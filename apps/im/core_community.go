@@ -126,8 +126,7 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 			return true
 		}
 		out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: j.Host, ID: cmd.id}, Start: true})
-		out.To(j.Host, marshalInner(&cfetchFrame{Community: cmd.id, After: j.LastSeq}))
-		c.expect(now, j.Host, endWait{sync: true, community: cmd.id}, out)
+		c.askPosts(now, j, out)
 	case localMod:
 		if cmd.post != nil {
 			out.Result, out.Err = c.hostPost(c.self, cmd.post, out)
@@ -294,15 +293,15 @@ func (c *Core) memberItem(from common.Address, it *citemFrame, out *service.Effe
 
 // syncEnd: the END of a CFETCH; a full batch asks for the next.
 func (c *Core) syncEnd(now time.Time, w common.Address, e endWait, out *service.Effects) {
-	if e.items-1 >= fetchBatch {
-		j := c.joined(e.community)
-		after := uint64(0)
-		if j != nil {
-			after = j.LastSeq
-		}
-		out.To(w, marshalInner(&cfetchFrame{Community: e.community, After: after}))
-		c.expect(now, w, endWait{sync: true, community: e.community}, out)
+	if j := c.joined(e.community); j != nil && e.items-1 >= fetchBatch {
+		c.askPosts(now, j, out)
 		return
 	}
 	out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: w, ID: e.community}})
+}
+
+// askPosts asks j's host for the posts after the last one held.
+func (c *Core) askPosts(now time.Time, j *joinedCommunity, out *service.Effects) {
+	out.To(j.Host, marshalInner(&cfetchFrame{Community: j.ID, After: j.LastSeq}))
+	c.expect(now, j.Host, endWait{sync: true, community: j.ID}, out)
 }
