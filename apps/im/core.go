@@ -251,9 +251,7 @@ func (c *Core) Group(id GroupID) (Group, bool) {
 func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	switch in.Kind {
 	case service.Start:
-		if err := c.start(now, out); err != nil {
-			out.Err = err
-		}
+		out.Err = c.start(now, out)
 	case service.Frame:
 		c.frame(now, in.Peer, in.Frame, out)
 	case service.Up:

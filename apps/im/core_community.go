@@ -112,11 +112,9 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 		}
 		c.enqueue(now, cmd.host, requestID(marshalInner(cmd.f)), c.nextSent(now), marshalInner(cmd.f), true, out)
 	case joinedCmd:
-		j := c.joined(cmd.id)
-		if j == nil {
-			j = &joinedCommunity{ID: cmd.id, Host: cmd.host}
+		if c.joined(cmd.id) == nil {
+			c.putJSON(skey("J", cmd.id[:]), &joinedCommunity{ID: cmd.id, Host: cmd.host}, out)
 		}
-		c.putJSON(skey("J", cmd.id[:]), j, out)
 	case leftCmd:
 		out.Del(skey("J", cmd.id[:]))
 	case syncCmd:

@@ -235,11 +235,9 @@ func (c *Core) dropKept(w common.Address, upto uint64, out *service.Effects) {
 		out.Del(skey("q", w[:], binary.BigEndian.AppendUint64(nil, items[n].seq)))
 		n++
 	}
-	if n == len(items) {
+	if c.kept[w] = items[n:]; n == len(items) {
 		delete(c.kept, w)
-		return
 	}
-	c.kept[w] = items[n:]
 }
 
 // --- the recipient side of its own mailbox ---
