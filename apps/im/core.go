@@ -506,15 +506,10 @@ func (c *Core) putJSON(k []byte, v any, out *service.Effects) {
 	out.Put(k, b)
 }
 
-func (c *Core) getJSON(k []byte, v any) bool {
-	b, err := c.cfg.Store.Get(k)
-	return err == nil && json.Unmarshal(b, v) == nil
-}
-
 // load is the value stored at k, or nil.
 func load[T any](c *Core, k []byte) *T {
 	v := new(T)
-	if !c.getJSON(k, v) {
+	if b, err := c.cfg.Store.Get(k); err != nil || json.Unmarshal(b, v) != nil {
 		return nil
 	}
 	return v

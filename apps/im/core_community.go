@@ -198,11 +198,12 @@ func (c *Core) hostPost(from common.Address, f *cpostFrame, out *service.Effects
 	case !h.Members[from]:
 		return Post{}, fmt.Errorf("%w: join %s first", ErrNotMember, f.Community)
 	}
-	var p Post
-	if seq, err := c.cfg.Store.Get(skey("I", f.Community[:], f.ID[:])); err == nil && c.getJSON(skey("P", f.Community[:], seq), &p) {
-		return p, nil // a retry
+	if seq, err := c.cfg.Store.Get(skey("I", f.Community[:], f.ID[:])); err == nil {
+		if p := load[Post](c, skey("P", f.Community[:], seq)); p != nil {
+			return *p, nil // a retry
+		}
 	}
-	p = Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: time.UnixMicro(f.Sent)}
+	p := Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: time.UnixMicro(f.Sent)}
 	h.NextSeq++
 	c.putJSON(skey("C", h.ID[:]), h, out)
 	out.Put(skey("I", f.Community[:], f.ID[:]), binary.BigEndian.AppendUint64(nil, p.Seq))
@@ -213,15 +214,15 @@ func (c *Core) hostPost(from common.Address, f *cpostFrame, out *service.Effects
 // hostDelete marks a post deleted (its text dropped) and publishes that.
 func (c *Core) hostDelete(from common.Address, h *hostedCommunity, post MessageID, out *service.Effects) error {
 	seq, err := c.cfg.Store.Get(skey("I", h.ID[:], post[:]))
-	var p Post
-	if err != nil || !c.getJSON(skey("P", h.ID[:], seq), &p) {
+	p := load[Post](c, skey("P", h.ID[:], seq))
+	if err != nil || p == nil {
 		return fmt.Errorf("post %s: %w", post, ErrNotFound)
 	}
 	if from != c.self && from != p.From {
 		return fmt.Errorf("%w: only the owner or the author deletes a post", ErrRefused)
 	}
 	p.Deleted, p.Text = true, ""
-	c.publish(h, from, p, out)
+	c.publish(h, from, *p, out)
 	return nil
 }
 
@@ -277,8 +278,7 @@ func (c *Core) memberItem(from common.Address, it *citemFrame, out *service.Effe
 	}
 	p := Post{Community: it.Community, Seq: it.Seq, ID: it.ID, From: it.From, Text: it.Text, Sent: time.UnixMicro(it.Sent), Deleted: it.Deleted}
 	k := skey("p", it.Community[:], binary.BigEndian.AppendUint64(nil, it.Seq))
-	var old Post
-	if c.getJSON(k, &old) && old.Deleted == p.Deleted {
+	if old := load[Post](c, k); old != nil && old.Deleted == p.Deleted {
 		return // already held
 	}
 	c.putJSON(k, &p, out)
