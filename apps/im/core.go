@@ -354,13 +354,9 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 		}
 		return true
 	})
-	st.Scan([]byte("g"), func(k, v []byte) bool {
-		g := new(groupState)
-		if len(k) == 17 && json.Unmarshal(v, g) == nil {
-			c.groups[g.ID] = g
-		}
-		return true
-	})
+	for _, g := range scanJSON[groupState](st, []byte("g")) {
+		c.groups[g.ID] = &g
+	}
 	st.Scan([]byte("Q"), func(k, v []byte) bool {
 		if len(k) == 21 && len(v) >= 8 {
 			c.keptNext[common.BytesToAddress(k[1:])] = binary.BigEndian.Uint64(v)
