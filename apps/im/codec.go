@@ -1,5 +1,7 @@
 package im
 
+import "encoding/binary"
+
 // codec moves a frame's fields to or from its wire bytes: each frame's
 // wire method calls it once per field, in wire order.
 type codec struct {
@@ -36,18 +38,12 @@ func (x *codec) fixed(p []byte) {
 	}
 }
 
-// number moves the low size bytes of *v, big-endian.
+// number moves the low size bytes of *v, big-endian (*v fits in them).
 func (x *codec) number(v *uint64, size int) {
-	if !x.dec {
-		for i := size - 1; i >= 0; i-- {
-			x.b = append(x.b, byte(*v>>(8*i)))
-		}
-		return
-	}
-	*v = 0
-	for _, c := range x.take(size) {
-		*v = *v<<8 | uint64(c)
-	}
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], *v)
+	x.fixed(b[8-size:])
+	*v = binary.BigEndian.Uint64(b[:])
 }
 
 // rest moves the bytes, or the text, to the end of the frame (a check

@@ -251,9 +251,7 @@ func (c *Core) Group(id GroupID) (Group, bool) {
 func (c *Core) Handle(now time.Time, in service.Input, out *service.Effects) {
 	switch in.Kind {
 	case service.Start:
-		if err := c.start(now, out); err != nil {
-			out.Err = err
-		}
+		out.Err = c.start(now, out)
 	case service.Frame:
 		c.frame(now, in.Peer, in.Frame, out)
 	case service.Up:
@@ -356,13 +354,9 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 		}
 		return true
 	})
-	st.Scan([]byte("g"), func(k, v []byte) bool {
-		g := new(groupState)
-		if len(k) == 17 && json.Unmarshal(v, g) == nil {
-			c.groups[g.ID] = g
-		}
-		return true
-	})
+	for _, g := range scanJSON[groupState](st, []byte("g")) {
+		c.groups[g.ID] = &g
+	}
 	st.Scan([]byte("Q"), func(k, v []byte) bool {
 		if len(k) == 21 && len(v) >= 8 {
 			c.keptNext[common.BytesToAddress(k[1:])] = binary.BigEndian.Uint64(v)
@@ -492,7 +486,11 @@ func (c *Core) putMeta(w common.Address, p *corePeer, out *service.Effects) {
 	c.putJSON(skey("c", w[:]), convMeta{Consent: p.consent, Unread: p.unread}, out)
 }
 
-func (c *Core) putMsg(m *Message, out *service.Effects) { c.putJSON(skey("m", m.ID[:]), m, out) }
+// putMsg keeps m, in memory and in the store.
+func (c *Core) putMsg(m *Message, out *service.Effects) {
+	c.msgs[m.ID] = m
+	c.putJSON(skey("m", m.ID[:]), m, out)
+}
 
 // skey is the store key of prefix and parts (the layout above start).
 func skey(prefix string, parts ...[]byte) []byte {
@@ -504,9 +502,13 @@ func (c *Core) putJSON(k []byte, v any, out *service.Effects) {
 	out.Put(k, b)
 }
 
-func (c *Core) getJSON(k []byte, v any) bool {
-	b, err := c.cfg.Store.Get(k)
-	return err == nil && json.Unmarshal(b, v) == nil
+// load is the value stored at k, or nil.
+func load[T any](c *Core, k []byte) *T {
+	v := new(T)
+	if b, err := c.cfg.Store.Get(k); err != nil || json.Unmarshal(b, v) != nil {
+		return nil
+	}
+	return v
 }
 
 // newID draws a random ID.
@@ -523,8 +525,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 		switch {
 		case !p.ackBy.IsZero() && !now.Before(p.ackBy):
 			out.Hangup = append(out.Hangup, w)
-			c.hungUp(now, w, out)
-			c.failed(now, w, p, "no answer within "+c.cfg.AckTimeout.String(), out)
+			c.down(now, w, fmt.Errorf("no answer within %s", c.cfg.AckTimeout), out)
 		case p.ackBy.IsZero() && len(p.outbox) > 0 && !now.Before(p.nextTry):
 			c.attempt(now, w, p, out)
 		}

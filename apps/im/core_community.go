@@ -17,7 +17,6 @@ package im
 import (
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -68,8 +67,6 @@ type joinedCommunity struct {
 	LastSeq uint64 `json:",omitempty"`
 }
 
-var errNoCommunity = errors.New("no such community here")
-
 // The community commands Service gives its core.
 type (
 	createCommunity struct{ name string }
@@ -91,19 +88,11 @@ type (
 )
 
 func (c *Core) hosted(id CommunityID) *hostedCommunity {
-	h := new(hostedCommunity)
-	if !c.getJSON(skey("C", id[:]), h) {
-		return nil
-	}
-	return h
+	return load[hostedCommunity](c, skey("C", id[:]))
 }
 
 func (c *Core) joined(id CommunityID) *joinedCommunity {
-	j := new(joinedCommunity)
-	if !c.getJSON(skey("J", id[:]), j) {
-		return nil
-	}
-	return j
+	return load[joinedCommunity](c, skey("J", id[:]))
 }
 
 func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bool {
@@ -123,11 +112,9 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 		}
 		c.enqueue(now, cmd.host, requestID(marshalInner(cmd.f)), c.nextSent(now), marshalInner(cmd.f), true, out)
 	case joinedCmd:
-		j := c.joined(cmd.id)
-		if j == nil {
-			j = &joinedCommunity{ID: cmd.id, Host: cmd.host}
+		if c.joined(cmd.id) == nil {
+			c.putJSON(skey("J", cmd.id[:]), &joinedCommunity{ID: cmd.id, Host: cmd.host}, out)
 		}
-		c.putJSON(skey("J", cmd.id[:]), j, out)
 	case leftCmd:
 		out.Del(skey("J", cmd.id[:]))
 	case syncCmd:
@@ -137,15 +124,12 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 			return true
 		}
 		out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: j.Host, ID: cmd.id}, Start: true})
-		out.To(j.Host, marshalInner(&cfetchFrame{Community: cmd.id, After: j.LastSeq}))
-		c.expect(now, j.Host, endWait{sync: true, community: cmd.id}, out)
+		c.askPosts(now, j, out)
 	case localMod:
 		if cmd.post != nil {
-			out.Result, out.Err = c.hostPost(now, c.self, cmd.post, out)
-		} else if cmd.mod.Op == modBan {
-			out.Err = c.ban(cmd.mod.Community, cmd.mod.Target, out)
+			out.Result, out.Err = c.hostPost(c.self, cmd.post, out)
 		} else {
-			out.Err = c.hostMod(now, c.self, cmd.mod, out)
+			out.Err = c.hostMod(c.self, cmd.mod, out)
 		}
 	default:
 		return false
@@ -158,9 +142,9 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *service.Effects) {
 	switch f := f.(type) {
 	case *cmodFrame:
-		c.answer(w, f.ID, c.hostMod(now, w, f, out), out)
+		c.answer(w, f.ID, c.hostMod(w, f, out), out)
 	case *cpostFrame:
-		_, err := c.hostPost(now, w, f, out)
+		_, err := c.hostPost(w, f, out)
 		c.answer(w, f.ID, err, out)
 	case *cfetchFrame:
 		c.hostFetch(w, f, out)
@@ -172,61 +156,54 @@ func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *ser
 	}
 }
 
-func (c *Core) ban(id CommunityID, w common.Address, out *service.Effects) error {
-	if w == c.self {
-		return fmt.Errorf("%w: the owner cannot ban itself", ErrRefused)
-	}
-	h := c.hosted(id)
-	if h == nil {
-		return fmt.Errorf("community %s: %w (only the host bans)", id, ErrNotFound)
-	}
-	delete(h.Members, w)
-	h.Banned[w] = true
-	c.putJSON(skey("C", id[:]), h, out)
-	return nil
-}
-
-func (c *Core) hostMod(now time.Time, from common.Address, f *cmodFrame, out *service.Effects) error {
+// hostMod applies a CMOD from a member, or the owner's own (from this
+// node: a ban is the owner's alone).
+func (c *Core) hostMod(from common.Address, f *cmodFrame, out *service.Effects) error {
 	h := c.hosted(f.Community)
 	if h == nil {
-		return fmt.Errorf("%w: %w", ErrRefused, errNoCommunity)
+		return fmt.Errorf("community %s: %w", f.Community, ErrNotFound)
 	}
-	switch f.Op {
-	case modJoin:
-		if h.Banned[from] {
-			return fmt.Errorf("%w: banned from %s", ErrBlocked, f.Community)
-		}
+	switch {
+	case f.Op == modJoin && h.Banned[from]:
+		return fmt.Errorf("%w: banned from %s", ErrBlocked, f.Community)
+	case f.Op == modJoin:
 		h.Members[from] = true
-	case modLeave:
+	case f.Op == modLeave:
 		delete(h.Members, from)
-	case modDelete:
+	case f.Op == modDelete:
 		return c.hostDelete(from, h, f.Post, out)
-	default:
+	case from != c.self:
 		return fmt.Errorf("%w: only the owner moderates, on its own node", ErrRefused)
+	case f.Target == c.self:
+		return fmt.Errorf("%w: the owner cannot ban itself", ErrRefused)
+	default: // modBan
+		delete(h.Members, f.Target)
+		h.Banned[f.Target] = true
 	}
 	c.putJSON(skey("C", h.ID[:]), h, out)
 	return nil
 }
 
 // hostPost numbers and publishes a post from a member.
-func (c *Core) hostPost(now time.Time, from common.Address, f *cpostFrame, out *service.Effects) (Post, error) {
+func (c *Core) hostPost(from common.Address, f *cpostFrame, out *service.Effects) (Post, error) {
 	if err := checkText(f.Text, c.cfg.MaxText); err != nil {
 		return Post{}, err
 	}
 	h := c.hosted(f.Community)
 	switch {
 	case h == nil:
-		return Post{}, fmt.Errorf("%w: %w", ErrRefused, errNoCommunity)
+		return Post{}, fmt.Errorf("community %s: %w", f.Community, ErrNotFound)
 	case h.Banned[from]:
 		return Post{}, fmt.Errorf("%w: banned from %s", ErrBlocked, f.Community)
 	case !h.Members[from]:
 		return Post{}, fmt.Errorf("%w: join %s first", ErrNotMember, f.Community)
 	}
-	var p Post
-	if seq, err := c.cfg.Store.Get(skey("I", f.Community[:], f.ID[:])); err == nil && c.getJSON(skey("P", f.Community[:], seq), &p) {
-		return p, nil // a retry
+	if seq, err := c.cfg.Store.Get(skey("I", f.Community[:], f.ID[:])); err == nil {
+		if p := load[Post](c, skey("P", f.Community[:], seq)); p != nil {
+			return *p, nil // a retry
+		}
 	}
-	p = Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: time.UnixMicro(f.Sent)}
+	p := Post{Community: f.Community, Seq: h.NextSeq, ID: f.ID, From: from, Text: f.Text, Sent: time.UnixMicro(f.Sent)}
 	h.NextSeq++
 	c.putJSON(skey("C", h.ID[:]), h, out)
 	out.Put(skey("I", f.Community[:], f.ID[:]), binary.BigEndian.AppendUint64(nil, p.Seq))
@@ -237,15 +214,15 @@ func (c *Core) hostPost(now time.Time, from common.Address, f *cpostFrame, out *
 // hostDelete marks a post deleted (its text dropped) and publishes that.
 func (c *Core) hostDelete(from common.Address, h *hostedCommunity, post MessageID, out *service.Effects) error {
 	seq, err := c.cfg.Store.Get(skey("I", h.ID[:], post[:]))
-	var p Post
-	if err != nil || !c.getJSON(skey("P", h.ID[:], seq), &p) {
+	p := load[Post](c, skey("P", h.ID[:], seq))
+	if err != nil || p == nil {
 		return fmt.Errorf("post %s: %w", post, ErrNotFound)
 	}
 	if from != c.self && from != p.From {
 		return fmt.Errorf("%w: only the owner or the author deletes a post", ErrRefused)
 	}
 	p.Deleted, p.Text = true, ""
-	c.publish(h, from, p, out)
+	c.publish(h, from, *p, out)
 	return nil
 }
 
@@ -301,8 +278,7 @@ func (c *Core) memberItem(from common.Address, it *citemFrame, out *service.Effe
 	}
 	p := Post{Community: it.Community, Seq: it.Seq, ID: it.ID, From: it.From, Text: it.Text, Sent: time.UnixMicro(it.Sent), Deleted: it.Deleted}
 	k := skey("p", it.Community[:], binary.BigEndian.AppendUint64(nil, it.Seq))
-	var old Post
-	if c.getJSON(k, &old) && old.Deleted == p.Deleted {
+	if old := load[Post](c, k); old != nil && old.Deleted == p.Deleted {
 		return // already held
 	}
 	c.putJSON(k, &p, out)
@@ -315,15 +291,15 @@ func (c *Core) memberItem(from common.Address, it *citemFrame, out *service.Effe
 
 // syncEnd: the END of a CFETCH; a full batch asks for the next.
 func (c *Core) syncEnd(now time.Time, w common.Address, e endWait, out *service.Effects) {
-	if e.items-1 >= fetchBatch {
-		j := c.joined(e.community)
-		after := uint64(0)
-		if j != nil {
-			after = j.LastSeq
-		}
-		out.To(w, marshalInner(&cfetchFrame{Community: e.community, After: after}))
-		c.expect(now, w, endWait{sync: true, community: e.community}, out)
+	if j := c.joined(e.community); j != nil && e.items-1 >= fetchBatch {
+		c.askPosts(now, j, out)
 		return
 	}
 	out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: w, ID: e.community}})
+}
+
+// askPosts asks j's host for the posts after the last one held.
+func (c *Core) askPosts(now time.Time, j *joinedCommunity, out *service.Effects) {
+	out.To(j.Host, marshalInner(&cfetchFrame{Community: j.ID, After: j.LastSeq}))
+	c.expect(now, j.Host, endWait{sync: true, community: j.ID}, out)
 }

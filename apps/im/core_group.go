@@ -290,7 +290,6 @@ func (c *Core) sendGroup(now time.Time, cmd SendGroupCmd, out *service.Effects) 
 	if err != nil {
 		return Message{}, err
 	}
-	c.msgs[m.ID] = m
 	c.putMsg(m, out)
 	b := marshalInner(gf)
 	for _, mb := range g.Members {
@@ -383,7 +382,6 @@ func (c *Core) receiveGroup(now time.Time, from common.Address, f *groupFrame, o
 		return nil // a duplicate
 	}
 	m := &Message{ID: inner.ID, From: from, Group: f.Group, Text: inner.Text, Sent: time.UnixMicro(inner.Sent), Received: now, Status: Delivered}
-	c.msgs[m.ID] = m
 	c.putMsg(m, out)
 	kind := EventMessage
 	if g.Request {

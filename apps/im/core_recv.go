@@ -117,7 +117,6 @@ func (c *Core) receive(now time.Time, w common.Address, f *msgFrame, out *servic
 			a, _ := decodeAttachment(f.Text) // checked as the frame was decoded
 			m.Text, m.Attachment = "", &a
 		}
-		c.msgs[f.ID] = m
 		c.putMsg(m, out)
 		if p.consent != Denied {
 			p.unread++
@@ -192,7 +191,7 @@ func (c *Core) hungUp(now time.Time, w common.Address, out *service.Effects) {
 		if e.sync {
 			out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: w, ID: e.community}, Err: fmt.Errorf("%w: %s: connection lost", ErrUnreachable, w)})
 		} else if c.fetch.phase != 0 && w == c.fetch.box {
-			c.fetchFailed(now, fmt.Errorf("%w: mailbox %s: connection lost", ErrUnreachable, w), out)
+			c.fetchLater(now, fmt.Errorf("%w: mailbox %s: connection lost", ErrUnreachable, w), out)
 		}
 	}
 	c.dlLost(w, out)
@@ -236,11 +235,9 @@ func (c *Core) dropKept(w common.Address, upto uint64, out *service.Effects) {
 		out.Del(skey("q", w[:], binary.BigEndian.AppendUint64(nil, items[n].seq)))
 		n++
 	}
-	if n == len(items) {
+	if c.kept[w] = items[n:]; n == len(items) {
 		delete(c.kept, w)
-		return
 	}
-	c.kept[w] = items[n:]
 }
 
 // --- the recipient side of its own mailbox ---
@@ -334,11 +331,7 @@ func (c *Core) fetchEnd(now time.Time, out *service.Effects) {
 		return
 	}
 	if f.stalled {
-		// It goes on when the sender's document comes; a backoff in case.
-		f.phase = 0
-		f.backoff = max(fetchRetryBase, min(2*f.backoff, c.cfg.FetchInterval))
-		f.next = now.Add(f.backoff)
-		out.Wake(f.next)
+		c.fetchLater(now, nil, out)
 		return
 	}
 	out.Emit(Note{Key: fetchKey, N: f.total})
@@ -349,11 +342,16 @@ func (c *Core) fetchEnd(now time.Time, out *service.Effects) {
 	}
 }
 
-// fetchFailed plans the next fetch after a backoff.
-func (c *Core) fetchFailed(now time.Time, err error, out *service.Effects) {
+// fetchLater plans the next fetch after a backoff: this one failed
+// (err), or stalled (nil: it goes on when the sender's document comes;
+// the backoff in case).
+func (c *Core) fetchLater(now time.Time, err error, out *service.Effects) {
 	f := &c.fetch
-	out.Emit(Note{Key: fetchKey, N: f.total, Err: err})
-	f.phase, f.total = 0, 0
+	if err != nil {
+		out.Emit(Note{Key: fetchKey, N: f.total, Err: err})
+		f.total = 0
+	}
+	f.phase = 0
 	f.backoff = max(fetchRetryBase, min(2*f.backoff, c.cfg.FetchInterval))
 	f.next = now.Add(f.backoff)
 	out.Wake(f.next)

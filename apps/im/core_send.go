@@ -105,7 +105,6 @@ func (c *Core) send(now time.Time, to common.Address, id MessageID, text string,
 	}
 	sent := c.nextSent(now)
 	m := &Message{ID: id, From: c.self, To: to, Text: text, Sent: time.UnixMicro(sent), Received: now, Status: Pending, Attachment: att}
-	c.msgs[id] = m
 	c.putMsg(m, out)
 	p := c.peer(to)
 	if p.consent == Unknown || p.consent == Denied { // sending is consent
@@ -323,11 +322,7 @@ func (c *Core) stored(now time.Time, dep MessageID, out *service.Effects) {
 	}
 	o.stored = true
 	if m := c.msgs[o.id]; m != nil && m.From == c.self && m.Status == Pending {
-		if m.Group.IsZero() {
-			c.raise(m, Sent, nil, out)
-		} else {
-			c.groupProgress(m, out)
-		}
+		c.raise(m, Sent, nil, out)
 	}
 	out.Emit(Note{Key: opNote(o.to, o.id), Status: Sent})
 	c.depositNext(now, o.to, c.peer(o.to), out)
@@ -362,22 +357,22 @@ func (c *Core) done(now time.Time, w common.Address, id MessageID, st Status, er
 			}
 		}
 	}
-	if m := c.msgs[id]; m != nil && m.From == c.self {
-		if !m.Group.IsZero() {
-			if st == Failed {
-				m.Err = err.Error()
-			}
-			c.groupProgress(m, out)
-		} else if m.To == w {
-			c.raise(m, st, err, out)
-		}
+	if m := c.msgs[id]; m != nil && m.From == c.self && (m.To == w || !m.Group.IsZero()) {
+		c.raise(m, st, err, out)
 	}
 	out.Emit(Note{Key: opNote(w, id), Status: st, Err: err})
 }
 
-// raise moves a 1:1 message this wallet sent to st.
+// raise moves a message this wallet sent to st; a group message to
+// what its ops to the members say (st Failed: one refused it).
 func (c *Core) raise(m *Message, st Status, err error, out *service.Effects) {
 	switch {
+	case !m.Group.IsZero():
+		if st == Failed {
+			m.Err = err.Error()
+		}
+		c.groupProgress(m, out)
+		return
 	case m.Status == Failed || m.Status >= st && st != Failed:
 		return
 	case st == Failed:
@@ -439,8 +434,7 @@ func (c *Core) refused(now time.Time, w common.Address, f *errorFrame, out *serv
 	if f.Code == CodeRateLimited {
 		if !p.ackBy.IsZero() {
 			out.Hangup = append(out.Hangup, w)
-			c.hungUp(now, w, out)
-			c.failed(now, w, p, rerr.Error(), out)
+			c.down(now, w, rerr, out)
 		}
 		return
 	}

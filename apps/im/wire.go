@@ -140,34 +140,23 @@ func (*endFrame) wire(x *codec)      { x.head(typeEnd) }
 func (f *dropFrame) wire(x *codec)   { x.head(typeDrop); u64(x, &f.Upto) }
 
 func (f *msgFrame) check() error {
-	if f.Kind == kindAttachment {
-		if _, err := decodeAttachment(f.Text); err != nil || !f.Ref.IsZero() {
-			return errors.New("attachment offer")
-		}
-		return nil
+	ref := !f.Ref.IsZero()
+	switch f.Kind {
+	case kindAttachment:
+		_, err := decodeAttachment(f.Text)
+		return need(err == nil && !ref, "attachment offer")
+	case kindText, kindEdit: // an edit names the message it edits
+		return need(f.Text != "" && utf8.ValidString(f.Text) && ref == (f.Kind == kindEdit), "text empty, not UTF-8, or its reference")
+	case kindReaction:
+		return need(utf8.ValidString(f.Text) && ref, "reaction not UTF-8, or without a reference")
+	case kindLeave:
+		return need(!ref && f.Text == "", "leave with a reference or text")
 	}
-	switch {
-	case !utf8.ValidString(f.Text):
-		return errors.New("text not UTF-8")
-	case f.Kind == kindText && !f.Ref.IsZero():
-		return errors.New("text with a reference")
-	case (f.Kind == kindEdit || f.Kind == kindReaction) && f.Ref.IsZero():
-		return errors.New("edit or reaction without a reference")
-	case f.Kind == kindLeave && (!f.Ref.IsZero() || f.Text != ""):
-		return errors.New("leave with a reference or text")
-	case f.Kind < kindText || f.Kind > kindLeave:
-		return errors.New("unknown kind")
-	case (f.Kind == kindText || f.Kind == kindEdit) && f.Text == "":
-		return errors.New("empty text")
-	}
-	return nil
+	return errors.New("unknown kind")
 }
 
 func (f *receiptFrame) check() error {
-	if f.Status != Delivered && f.Status != Read || len(f.IDs) == 0 {
-		return errors.New("receipt status or count")
-	}
-	return nil
+	return need((f.Status == Delivered || f.Status == Read) && len(f.IDs) > 0, "receipt status or count")
 }
 
 func (f *errorFrame) check() error   { return need(utf8.ValidString(f.Reason), "reason not UTF-8") }
@@ -216,24 +205,18 @@ func need(ok bool, what string) error {
 	return errors.New(what)
 }
 
+// idAt is where a frame (type and body) of each type that has one holds
+// the ID its sender waits on.
+var idAt = map[byte]int{typeMsg: 1, typeGroupKey: 1, typeCPost: 17, typeCMod: 17, typeGroup: 21, typeDeposit: 21}
+
 // requestID finds the ID a sender waits on in the first bytes of a
 // frame (type and body) that could not be served, so the ERROR names
 // it; zero if the type has none there.
 func requestID(b []byte) (id MessageID) {
-	if len(b) == 0 {
-		return id
-	}
-	off := -1
-	switch b[0] {
-	case typeMsg, typeGroupKey:
-		off = 1
-	case typeCPost, typeCMod:
-		off = 17
-	case typeGroup, typeDeposit:
-		off = 21
-	}
-	if off >= 0 && len(b) >= off+16 {
-		copy(id[:], b[off:])
+	if len(b) > 0 {
+		if at := idAt[b[0]]; at > 0 && len(b) >= at+16 {
+			copy(id[:], b[at:])
+		}
 	}
 	return id
 }
