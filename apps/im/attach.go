@@ -11,13 +11,66 @@ package im
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
+
+// osFiles is the core's Files on this node: an offered file is read
+// where it is, a download written into the partial file Download holds
+// for it. The core calls it on the runner's goroutine.
+type osFiles struct {
+	mu    sync.Mutex // guards parts, and the writes into them
+	parts map[MessageID]*partFile
+}
+
+// partFile is a download's partial file.
+type partFile struct {
+	*os.File
+	size     int64
+	progress func(have, total int64)
+}
+
+func (*osFiles) ReadAt(path string, p []byte, off int64) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return f.ReadAt(p, off)
+}
+
+func (fs *osFiles) WriteAt(msg MessageID, p []byte, off int64) error {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	f := fs.parts[msg]
+	if f == nil {
+		return errors.New("no partial file")
+	}
+	if _, err := f.WriteAt(p, off); err != nil {
+		return err
+	}
+	if f.progress != nil {
+		f.progress(off+int64(len(p)), f.size)
+	}
+	return nil
+}
+
+// hold makes f the partial file of msg's download; nil forgets it.
+func (fs *osFiles) hold(msg MessageID, f *partFile) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if f == nil {
+		delete(fs.parts, msg)
+	} else {
+		fs.parts[msg] = f
+	}
+}
 
 func hashFile(path string) (Attachment, error) {
 	abs, err := filepath.Abs(path)

@@ -9,12 +9,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// queryCmd is a read of the core's state that Service runs on the
-// core's goroutine (query in service_api.go); it changes nothing.
-type queryCmd func(*Core) (any, error)
-
-func (c *Core) query(q queryCmd) (any, error) { return q(c) }
-
 // conversations lists the 1:1 conversations with peers of one consent
 // that hold a message, newest first.
 func (c *Core) conversations(consent Consent) []Conversation {
