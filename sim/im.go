@@ -325,22 +325,22 @@ func (l *imLoad) download(m *imMsg, at time.Duration) Command {
 }
 
 // ReadAt and WriteAt are the cores' Files: a sender reads an
-// attachment's bytes from the text (its path), a recipient appends them.
+// attachment's bytes from the text (its path), a recipient writes them
+// after those it holds.
 func (l *imLoad) ReadAt(path string, p []byte, off int64) (int, error) {
 	return copy(p, path[min(int(off), len(path)):]), nil
 }
 
 func (l *imLoad) WriteAt(msg im.MessageID, p []byte, off int64) error {
-	if m := l.msgs[msg]; int(off) <= len(m.dl) {
-		m.dl = append(m.dl[:off], p...)
-	}
+	l.msgs[msg].dl = append(l.msgs[msg].dl[:off], p...)
 	return nil
 }
 
 // file checks a downloaded attachment once its core says the download
 // is done; one that failed is tried again a second later.
 func (l *imLoad) file(o Observation, n *node) error {
-	if e, ok := o.Event.(im.Note); ok {
+	switch e := o.Event.(type) {
+	case im.Note:
 		m := l.msgs[e.Key.ID]
 		switch {
 		case e.Key.Kind != im.NoteDownload || e.Start:

@@ -22,11 +22,10 @@ import (
 )
 
 // osFiles is the core's Files on this node: an offered file is read
-// where it is, a download written into the partial file Download holds
-// for it. The core calls it on the runner's goroutine.
+// where it is, a download written into the partial file Download put in
+// parts for it. The core calls it on the runner's goroutine.
 type osFiles struct {
-	mu    sync.Mutex // guards parts, and the writes into them
-	parts map[MessageID]*partFile
+	parts sync.Map // MessageID → *partFile
 }
 
 // partFile is a download's partial file.
@@ -46,12 +45,11 @@ func (*osFiles) ReadAt(path string, p []byte, off int64) (int, error) {
 }
 
 func (fs *osFiles) WriteAt(msg MessageID, p []byte, off int64) error {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	f := fs.parts[msg]
-	if f == nil {
-		return errors.New("no partial file")
+	v, ok := fs.parts.Load(msg)
+	if !ok {
+		return errors.New("download given up")
 	}
+	f := v.(*partFile)
 	if _, err := f.WriteAt(p, off); err != nil {
 		return err
 	}
@@ -59,17 +57,6 @@ func (fs *osFiles) WriteAt(msg MessageID, p []byte, off int64) error {
 		f.progress(off+int64(len(p)), f.size)
 	}
 	return nil
-}
-
-// hold makes f the partial file of msg's download; nil forgets it.
-func (fs *osFiles) hold(msg MessageID, f *partFile) {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	if f == nil {
-		delete(fs.parts, msg)
-	} else {
-		fs.parts[msg] = f
-	}
 }
 
 func hashFile(path string) (Attachment, error) {

@@ -157,7 +157,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if retry < 0 {
 		retry = 1 << 62
 	}
-	files := &osFiles{parts: map[MessageID]*partFile{}}
+	files := &osFiles{}
 	core, err := NewCore(CoreConfig{Self: cfg.Node.Addr(), Rand: rand.Reader, Store: st, Files: files, Mailbox: cfg.Mailbox,
 		MaxText: cfg.MaxText, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MailboxLimit: cfg.MailboxLimit,
 		MailboxPerSender: cfg.MailboxPerSender, AckTimeout: cfg.AckTimeout, FetchInterval: cfg.FetchInterval,

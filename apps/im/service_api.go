@@ -402,11 +402,11 @@ func (s *Service) Download(ctx context.Context, id MessageID, progress func(have
 	if progress != nil {
 		progress(have, a.Size)
 	}
-	s.files.hold(id, &partFile{File: f, size: a.Size, progress: progress})
+	s.files.parts.Store(id, &partFile{File: f, size: a.Size, progress: progress})
 	if _, err = waitFor[any](s, ctx, DownloadCmd{Msg: id, Have: have}); err != nil {
-		s.do(context.Background(), cancelDownload{msg: id}) // no more chunks asked for
+		s.do(context.Background(), cancelDownload{msg: id}) // no more bytes into f
 	}
-	s.files.hold(id, nil) // no more bytes into f
+	s.files.parts.Delete(id)
 	err = errors.Join(err, f.Sync(), f.Close())
 	if err != nil {
 		return "", err
