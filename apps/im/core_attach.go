@@ -78,8 +78,7 @@ func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool 
 			return true
 		}
 		out.Put(skey("a", cmd.Attachment.SHA256[:], cmd.To[:]), []byte(cmd.Attachment.Path))
-		a := cmd.Attachment
-		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, "", &a, out)
+		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, "", &cmd.Attachment, out)
 	case DownloadCmd:
 		m := c.msgs[cmd.Msg]
 		if m == nil || m.Attachment == nil || m.From == c.self {

@@ -366,10 +366,6 @@ type adapter struct {
 	waits map[NoteKey][]*waiter
 }
 
-// queryCmd is a read of the core's state (query in service_api.go); it
-// changes nothing.
-type queryCmd func(*Core) (any, error)
-
 // waiter is a command (cmd) whose notes a call waits for: pending counts
 // the things it began that have not come to something, plus one until
 // the command is handled; done closes when it reaches zero.
@@ -387,7 +383,7 @@ func (w *waiter) add(n int) {
 }
 
 func (a *adapter) Handle(now time.Time, in service.Input, out *service.Effects) {
-	if q, ok := in.Cmd.(queryCmd); ok {
+	if q, ok := in.Cmd.(func(*Core) (any, error)); ok { // a query
 		out.Result, out.Err = q(a.Core)
 		return
 	}

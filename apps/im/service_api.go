@@ -105,17 +105,21 @@ func (s *Service) Fetch(ctx context.Context) (int, error) {
 // History returns the newest limit messages (0: all) of the 1:1
 // conversation with peer, oldest first, ordered by the sender's clock.
 func (s *Service) History(ctx context.Context, peer common.Address, limit int) ([]Message, error) {
-	return query(s, ctx, func(c *Core) ([]Message, bool) { return c.chat(peer, limit), true })
+	return query(s, ctx, func(c *Core) ([]Message, bool) {
+		return c.history(func(m *Message) bool {
+			return m.Group.IsZero() && (m.From == peer && m.To == c.self || m.From == c.self && m.To == peer)
+		}, limit), true
+	})
 }
 
 // query runs read on the core's goroutine; read's false is ErrNotFound.
 func query[T any](s *Service, ctx context.Context, read func(*Core) (T, bool)) (T, error) {
-	return run[T](s, ctx, queryCmd(func(c *Core) (any, error) {
+	return run[T](s, ctx, func(c *Core) (any, error) {
 		if v, ok := read(c); ok {
 			return v, nil
 		}
 		return nil, ErrNotFound
-	}))
+	})
 }
 
 // Conversations lists the 1:1 conversations with allowed peers, newest
