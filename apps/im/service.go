@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -81,6 +82,9 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
+	if c.AttachmentDir == "" && c.Dir != "" {
+		c.AttachmentDir = filepath.Join(c.Dir, "attachments")
+	}
 	c.MaxText = cmp.Or(c.MaxText, 4096)
 	c.MaxFrame = cmp.Or(c.MaxFrame, 64<<10)
 	c.RateLimit = cmp.Or(c.RateLimit, 20)

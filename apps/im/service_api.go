@@ -359,18 +359,6 @@ func (s *Service) SendFile(ctx context.Context, to string, path string, typ Atta
 	return s.sent(ctx, SendFileCmd{To: w, Attachment: a})
 }
 
-// attachDir is where downloads go.
-func (s *Service) attachDir() (string, error) {
-	dir := s.cfg.AttachmentDir
-	if dir == "" && s.cfg.Dir != "" {
-		dir = filepath.Join(s.cfg.Dir, "attachments")
-	}
-	if dir == "" {
-		return "", errors.New("im: no AttachmentDir (and no Dir) to download into")
-	}
-	return dir, os.MkdirAll(dir, 0o700)
-}
-
 // Download fetches the attachment of a received message from its
 // sender, resuming a partial download, and returns the path of the
 // verified file. progress, if not nil, is called after each chunk with
@@ -387,11 +375,13 @@ func (s *Service) Download(ctx context.Context, id MessageID, progress func(have
 	if a.Path != "" {
 		return a.Path, nil
 	}
-	dir, err := s.attachDir()
-	if err != nil {
+	if s.cfg.AttachmentDir == "" {
+		return "", errors.New("im: no AttachmentDir (and no Dir) to download into")
+	}
+	if err := os.MkdirAll(s.cfg.AttachmentDir, 0o700); err != nil {
 		return "", err
 	}
-	final := filepath.Join(dir, hex.EncodeToString(a.SHA256[:8])+"-"+safeName(a.Name))
+	final := filepath.Join(s.cfg.AttachmentDir, hex.EncodeToString(a.SHA256[:8])+"-"+safeName(a.Name))
 	part := final + ".part"
 	f, err := os.OpenFile(part, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
