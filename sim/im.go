@@ -166,7 +166,7 @@ func (l *imLoad) imGroups(s *Sim, w Workload, rng *rand.Rand, cmds []Command) []
 // core makes a node's core: apps/im's defaults, but RetryMax 16 s, so
 // that a recipient that comes back is found soon.
 func (l *imLoad) core(self common.Address, st service.Store, rnd io.Reader) service.Core {
-	c, err := im.NewCore(im.CoreConfig{Self: self, Store: st, Rand: rnd, RetryMax: 16 * time.Second, Mailbox: true})
+	c, err := im.NewCore(im.CoreConfig{Self: self, Store: st, Files: l, Rand: rnd, RetryMax: 16 * time.Second, Mailbox: true})
 	if err != nil {
 		panic(fmt.Sprintf("sim: im core: %v", err))
 	}
@@ -312,18 +312,22 @@ func (l *imLoad) download(m *imMsg, at time.Duration) Command {
 	}}
 }
 
-// file moves an attachment's bytes: a sender reads them from the text,
-// a recipient appends them, and checks the whole once its core says
-// the download is done; one that failed is tried again a second later.
+// ReadAt and WriteAt are the cores' Files: a sender reads an
+// attachment's bytes from the text (its path), a recipient writes them
+// after those it holds.
+func (l *imLoad) ReadAt(path string, p []byte, off int64) (int, error) {
+	return copy(p, path[min(int(off), len(path)):]), nil
+}
+
+func (l *imLoad) WriteAt(msg im.MessageID, p []byte, off int64) error {
+	l.msgs[msg].dl = append(l.msgs[msg].dl[:off], p...)
+	return nil
+}
+
+// file checks a downloaded attachment once its core says the download
+// is done; one that failed is tried again a second later.
 func (l *imLoad) file(o Observation, n *node) error {
 	switch e := o.Event.(type) {
-	case im.ChunkRead:
-		end := min(int(e.Off)+int(e.N), len(e.Path))
-		o.Then(Command{Node: o.Node, Cmd: im.ChunkData{Read: e, Data: []byte(e.Path[min(int(e.Off), end):end])}})
-	case im.ChunkWrite:
-		if m := l.msgs[e.Msg]; int(e.Off) <= len(m.dl) {
-			m.dl = append(m.dl[:e.Off], e.Data...)
-		}
 	case im.Note:
 		m := l.msgs[e.Key.ID]
 		switch {

@@ -11,13 +11,53 @@ package im
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
+
+// osFiles is the core's Files on this node: an offered file is read
+// where it is, a download written into the partial file Download put in
+// parts for it. The core calls it on the runner's goroutine.
+type osFiles struct {
+	parts sync.Map // MessageID → *partFile
+}
+
+// partFile is a download's partial file.
+type partFile struct {
+	*os.File
+	size     int64
+	progress func(have, total int64)
+}
+
+func (*osFiles) ReadAt(path string, p []byte, off int64) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return f.ReadAt(p, off)
+}
+
+func (fs *osFiles) WriteAt(msg MessageID, p []byte, off int64) error {
+	v, ok := fs.parts.Load(msg)
+	if !ok {
+		return errors.New("download given up")
+	}
+	f := v.(*partFile)
+	if _, err := f.WriteAt(p, off); err != nil {
+		return err
+	}
+	if f.progress != nil {
+		f.progress(off+int64(len(p)), f.size)
+	}
+	return nil
+}
 
 func hashFile(path string) (Attachment, error) {
 	abs, err := filepath.Abs(path)

@@ -59,6 +59,9 @@ type CoreConfig struct {
 	Rand io.Reader
 	// Store holds the core's state; required. Start reads it back.
 	Store service.Store
+	// Files holds attachments' bytes (core_attach.go); required to
+	// offer or download one.
+	Files Files
 	// Mailbox makes the core keep sealed messages for other wallets.
 	Mailbox bool
 	// MaxText, RateLimit, RateBurst, MailboxLimit, MailboxPerSender,
@@ -427,8 +430,6 @@ func (c *Core) command(now time.Time, cmd any, out *service.Effects) {
 	case FetchCmd:
 		out.Emit(Note{Key: fetchKey, Start: true})
 		c.startFetch(now, out)
-	case queryCmd:
-		out.Result, out.Err = c.query(cmd)
 	default:
 		if !c.groupCommand(now, cmd, out) && !c.communityCommand(now, cmd, out) && !c.attachCommand(now, cmd, out) {
 			out.Err = fmt.Errorf("%w: command %T", ErrRefused, cmd)

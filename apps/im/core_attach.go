@@ -5,15 +5,15 @@ package im
 // may fetch it; the file stays on the sender's node. The recipient's
 // core asks the sender for CHUNKs of 32 KiB, eight requests in flight,
 // from the offset its partial file holds, and checks each chunk's place
-// and size. The bytes themselves are read and written by the runtime
-// (Service, or the simulator's glue): the core emits ChunkRead (read
-// this range of the offered file for that wallet, and answer with
-// ChunkData) and ChunkWrite (write these bytes of a download), and ends
-// each download with a Note (NoteDownload).
+// and size; it ends each download with a Note (NoteDownload). The bytes
+// themselves go through Files, which the driver injects as it does the
+// Store: a local, synchronous interface (os files in Service, memory in
+// the simulator), so the core does no I/O of its own.
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"time"
@@ -21,6 +21,16 @@ import (
 	"github.com/anynet/anynet/apps/service"
 	"github.com/ethereum/go-ethereum/common"
 )
+
+// Files holds attachments' bytes for a Core (CoreConfig.Files).
+type Files interface {
+	// ReadAt reads the bytes at off of the offered file at path, as
+	// io.ReaderAt does.
+	ReadAt(path string, p []byte, off int64) (int, error)
+	// WriteAt writes the bytes at off of received message msg's
+	// download; an error ends the download.
+	WriteAt(msg MessageID, p []byte, off int64) error
+}
 
 // downloadWindow is how many chunk requests a download keeps in flight.
 const downloadWindow = 8
@@ -47,17 +57,11 @@ type (
 	}
 	// DownloadCmd fetches the attachment of received message Msg from
 	// its sender, from offset Have (what its partial file holds): its
-	// bytes come as ChunkWrite events, its end as a Note (NoteDownload;
-	// Err if it failed).
+	// bytes go to Files.WriteAt, its end is a Note (NoteDownload; Err
+	// if it failed).
 	DownloadCmd struct {
 		Msg  MessageID
 		Have int64
-	}
-	// ChunkData answers a ChunkRead: the bytes, or why there are none.
-	ChunkData struct {
-		Read ChunkRead
-		Data []byte
-		Err  error
 	}
 	cancelDownload struct{ msg MessageID }
 	setPathCmd     struct {
@@ -65,23 +69,6 @@ type (
 		path string
 	}
 )
-
-// ChunkRead asks the driver for the bytes [Off, Off+N) of the file at
-// Path that To asked for (request ID), to be answered with ChunkData.
-type ChunkRead struct {
-	To   common.Address
-	ID   MessageID
-	Path string
-	Off  uint64
-	N    uint32
-}
-
-// ChunkWrite hands the driver the bytes at Off of download Msg's file.
-type ChunkWrite struct {
-	Msg  MessageID
-	Off  int64
-	Data []byte
-}
 
 func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool {
 	switch cmd := cmd.(type) {
@@ -91,8 +78,7 @@ func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool 
 			return true
 		}
 		out.Put(skey("a", cmd.Attachment.SHA256[:], cmd.To[:]), []byte(cmd.Attachment.Path))
-		a := cmd.Attachment
-		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, "", &a, out)
+		out.Result, out.Err = c.send(now, cmd.To, cmd.ID, "", &cmd.Attachment, out)
 	case DownloadCmd:
 		m := c.msgs[cmd.Msg]
 		if m == nil || m.Attachment == nil || m.From == c.self {
@@ -107,12 +93,6 @@ func (c *Core) attachCommand(now time.Time, cmd any, out *service.Effects) bool 
 		}
 		c.dls[d.req] = d
 		c.askChunks(d, out)
-	case ChunkData:
-		if cmd.Err != nil {
-			out.To(cmd.Read.To, marshalInner(&errorFrame{ID: cmd.Read.ID, Code: CodeRefused, Reason: cmd.Err.Error()}))
-		} else {
-			out.To(cmd.Read.To, marshalInner(&chunkFrame{ID: cmd.Read.ID, Offset: cmd.Read.Off, Data: cmd.Data}))
-		}
 	case cancelDownload:
 		maps.DeleteFunc(c.dls, func(_ MessageID, d *download) bool { return d.msg == cmd.msg })
 	case setPathCmd:
@@ -143,7 +123,13 @@ func (c *Core) attachFrame(now time.Time, w common.Address, f frame, out *servic
 			out.To(w, marshalInner(&errorFrame{ID: f.ID, Code: CodeRefused, Reason: "no such attachment offered to you"}))
 			return
 		}
-		out.Emit(ChunkRead{To: w, ID: f.ID, Path: string(path), Off: f.Offset, N: min(f.Length, chunkSize)})
+		buf := make([]byte, min(f.Length, chunkSize))
+		n, err := c.cfg.Files.ReadAt(string(path), buf, int64(f.Offset))
+		if err != nil && !errors.Is(err, io.EOF) {
+			out.To(w, marshalInner(&errorFrame{ID: f.ID, Code: CodeRefused, Reason: "attachment no longer available"}))
+			return
+		}
+		out.To(w, marshalInner(&chunkFrame{ID: f.ID, Offset: f.Offset, Data: buf[:n]}))
 	case *chunkFrame:
 		d := c.dls[f.ID]
 		if d == nil || d.from != w {
@@ -154,7 +140,10 @@ func (c *Core) attachFrame(now time.Time, w common.Address, f frame, out *servic
 			c.dlEnd(d, fmt.Errorf("%w: chunk at %d of %d bytes, want %d at %d", ErrIntegrity, f.Offset, len(f.Data), want, d.have), out)
 			return
 		}
-		out.Emit(ChunkWrite{Msg: d.msg, Off: d.have, Data: bytes.Clone(f.Data)})
+		if err := c.cfg.Files.WriteAt(d.msg, f.Data, d.have); err != nil {
+			c.dlEnd(d, fmt.Errorf("im: download: %w", err), out)
+			return
+		}
 		d.have += want
 		d.inflight--
 		if d.have == d.a.Size {

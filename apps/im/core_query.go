@@ -1,19 +1,15 @@
 package im
 
+// Reads of the core's state that Service runs on the runner's
+// goroutine (query in service_api.go); they change nothing.
+
 import (
 	"bytes"
 	"encoding/json"
 	"slices"
 
 	"github.com/anynet/anynet/apps/service"
-	"github.com/ethereum/go-ethereum/common"
 )
-
-// queryCmd is a read of the core's state that Service runs on the
-// core's goroutine (query in service_api.go); it changes nothing.
-type queryCmd func(*Core) (any, error)
-
-func (c *Core) query(q queryCmd) (any, error) { return q(c) }
 
 // conversations lists the 1:1 conversations with peers of one consent
 // that hold a message, newest first.
@@ -33,13 +29,6 @@ func (c *Core) conversations(consent Consent) []Conversation {
 	}
 	slices.SortStableFunc(out, func(a, b Conversation) int { return b.Last.Sent.Compare(a.Last.Sent) })
 	return out
-}
-
-// chat is the history of the 1:1 conversation with peer (see history).
-func (c *Core) chat(peer common.Address, limit int) []Message {
-	return c.history(func(m *Message) bool {
-		return m.Group.IsZero() && (m.From == peer && m.To == c.self || m.From == c.self && m.To == peer)
-	}, limit)
 }
 
 // groupList lists the groups this wallet knows, by ID.

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -82,6 +82,9 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
+	if c.AttachmentDir == "" && c.Dir != "" {
+		c.AttachmentDir = filepath.Join(c.Dir, "attachments")
+	}
 	c.MaxText = cmp.Or(c.MaxText, 4096)
 	c.MaxFrame = cmp.Or(c.MaxFrame, 64<<10)
 	c.RateLimit = cmp.Or(c.RateLimit, 20)
@@ -113,9 +116,9 @@ func (c Config) Validate() error {
 }
 
 // Service is the IM service of one node: the shared runtime
-// (apps/internal/runner) driving the protocol core (Core) on Port, plus
-// the reading and writing of attachments' bytes and calls (call*.go),
-// which stream over UDP beside it.
+// (apps/internal/runner) driving the protocol core (Core) on Port, with
+// attachments' bytes in files (osFiles), plus calls (call*.go), which
+// stream over UDP beside it.
 type Service struct {
 	cfg   Config
 	node  *stack.Node
@@ -123,6 +126,7 @@ type Service struct {
 	log   *slog.Logger
 	store service.Store
 	core  *Core
+	files *osFiles
 	r     *runner.Runner
 	calls calls
 	ctx   context.Context // ends on Close
@@ -157,7 +161,8 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	if retry < 0 {
 		retry = 1 << 62
 	}
-	core, err := NewCore(CoreConfig{Self: cfg.Node.Addr(), Rand: rand.Reader, Store: st, Mailbox: cfg.Mailbox,
+	files := &osFiles{}
+	core, err := NewCore(CoreConfig{Self: cfg.Node.Addr(), Rand: rand.Reader, Store: st, Files: files, Mailbox: cfg.Mailbox,
 		MaxText: cfg.MaxText, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MailboxLimit: cfg.MailboxLimit,
 		MailboxPerSender: cfg.MailboxPerSender, AckTimeout: cfg.AckTimeout, FetchInterval: cfg.FetchInterval,
 		RetryMax: retry, MailboxAfter: 1, EagerRetry: true})
@@ -167,9 +172,9 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	sctx, stop := context.WithCancel(context.Background())
 	s := &Service{cfg: cfg, node: cfg.Node, self: cfg.Node.Addr(), log: log.With("svc", "im"), store: st, core: core,
-		ctx: sctx, stop: stop, subs: make(map[chan Event]func() bool)}
+		files: files, ctx: sctx, stop: stop, subs: make(map[chan Event]func() bool)}
 	host := imHost{Node: cfg.Node, dir: cmp.Or[Directory](cfg.Directory, cfg.Node)}
-	s.r, err = runner.Start(runner.Config{Host: host, Core: newAdapter(core, s.log),
+	s.r, err = runner.Start(runner.Config{Host: host, Core: &adapter{Core: core, waits: map[NoteKey][]*waiter{}},
 		Store: st, Port: Port, MaxFrame: cfg.MaxFrame, DialTimeout: cfg.DialTimeout, Refuse: refuseOversize,
 		OnEvent: func(e any) { s.emit(e.(Event)) }, Logger: s.log})
 	if err != nil {
@@ -314,21 +319,35 @@ func (s *Service) do(ctx context.Context, cmd any) error {
 }
 
 // wait hands the core a command and waits until what it began came to
-// something (see Note); it returns the first note of each.
-func (s *Service) wait(ctx context.Context, cmd any, file *dlFile) (any, map[NoteKey]Note, error) {
-	w := &waiter{done: make(chan struct{}), notes: map[NoteKey]Note{}}
-	res, err := run[any](s, ctx, waitCmd{cmd: cmd, w: w, file: file})
+// something (see Note). It returns the command's answer, what each
+// thing begun came to, and the first refusal among them (a note queued
+// for retry is none); the notes are nil if it did not wait.
+func (s *Service) wait(ctx context.Context, cmd any) (any, map[NoteKey]Note, error) {
+	w := &waiter{cmd: cmd, pending: 1, done: make(chan struct{}), notes: map[NoteKey]Note{}}
+	res, err := run[any](s, ctx, w)
 	if err != nil {
 		return res, nil, err
 	}
 	select {
 	case <-w.done:
-		return res, w.notes, nil
 	case <-ctx.Done():
 		return res, nil, ctx.Err()
 	case <-s.ctx.Done():
 		return res, nil, ErrClosed
 	}
+	for _, n := range w.notes {
+		if n.Err != nil && n.Status != Pending {
+			return res, w.notes, n.Err
+		}
+	}
+	return res, w.notes, nil
+}
+
+// waitFor is wait's answer as a T, and its error.
+func waitFor[T any](s *Service, ctx context.Context, cmd any) (T, error) {
+	res, _, err := s.wait(ctx, cmd)
+	v, _ := res.(T)
+	return v, err
 }
 
 // resolve turns "0x…" or a name into a wallet.
@@ -343,130 +362,60 @@ func (s *Service) resolve(ctx context.Context, to string) (common.Address, error
 	return w, nil
 }
 
-// adapter is the core as the runner drives it: it follows the notes
-// for Service's waiting calls and moves attachments' bytes between
-// files and frames. It runs on the runner's goroutine only.
+// adapter is the core as the runner drives it, following the notes of
+// what Service's waiting calls began (wait) and answering its reads
+// (query). It runs on the runner's goroutine only.
 type adapter struct {
-	core  *Core
+	*Core
 	waits map[NoteKey][]*waiter
-	files map[MessageID]*dlFile // downloads' partial files
-	inner service.Effects       // serveChunk's
-	log   *slog.Logger
 }
 
-func newAdapter(c *Core, log *slog.Logger) *adapter {
-	return &adapter{core: c, waits: map[NoteKey][]*waiter{}, files: map[MessageID]*dlFile{}, log: log}
-}
-
-// waitCmd is a command whose notes a waiter follows.
-type waitCmd struct {
-	cmd  any
-	w    *waiter
-	file *dlFile
-}
-
-// waiter follows the notes of what one command began.
+// waiter is a command (cmd) whose notes a call waits for: pending counts
+// the things it began that have not come to something, plus one until
+// the command is handled; done closes when it reaches zero.
 type waiter struct {
+	cmd     any
 	pending int
-	armed   bool
 	done    chan struct{}
 	notes   map[NoteKey]Note
 }
 
-func (w *waiter) settle(n Note) {
-	if _, ok := w.notes[n.Key]; ok {
-		return
-	}
-	w.notes[n.Key] = n
-	w.pending--
-	w.check()
-}
-
-func (w *waiter) check() {
-	if w.armed && w.pending == 0 {
-		w.armed = false
+func (w *waiter) add(n int) {
+	if w.pending += n; w.pending == 0 {
 		close(w.done)
 	}
 }
 
-// dlFile is a download's partial file.
-type dlFile struct {
-	f        *os.File
-	have     int64
-	size     int64
-	progress func(have, total int64)
-}
-
 func (a *adapter) Handle(now time.Time, in service.Input, out *service.Effects) {
-	var w *waiter
-	if wc, ok := in.Cmd.(waitCmd); ok && in.Kind == service.Command {
-		in.Cmd, w = wc.cmd, wc.w
-		if d, ok := wc.cmd.(DownloadCmd); ok && wc.file != nil {
-			a.files[d.Msg] = wc.file
-		}
+	if q, ok := in.Cmd.(func(*Core) (any, error)); ok { // a query
+		out.Result, out.Err = q(a.Core)
+		return
 	}
-	if c, ok := in.Cmd.(cancelDownload); ok {
-		delete(a.files, c.msg)
+	w, _ := in.Cmd.(*waiter)
+	if w != nil {
+		in.Cmd = w.cmd
 	}
-	a.core.Handle(now, in, out)
+	a.Core.Handle(now, in, out)
 	kept := out.Events[:0]
 	for _, e := range out.Events {
-		switch e := e.(type) {
-		case Note:
-			if e.Start {
-				if w != nil {
-					w.pending++
-					a.waits[e.Key] = append(a.waits[e.Key], w)
-				}
-				continue
-			}
-			for _, x := range a.waits[e.Key] {
-				x.settle(e)
-			}
-			delete(a.waits, e.Key)
-			if e.Key.Kind == NoteDownload {
-				delete(a.files, e.Key.ID)
-			}
-		case ChunkRead:
-			a.serveChunk(now, e, out)
-		case ChunkWrite:
-			if f := a.files[e.Msg]; f != nil {
-				if _, err := f.f.WriteAt(e.Data, e.Off); err != nil {
-					a.log.Warn("download write", "err", err)
-				}
-				f.have = e.Off + int64(len(e.Data))
-				if f.progress != nil {
-					f.progress(f.have, f.size)
-				}
-			}
-		default:
+		switch n, ok := e.(Note); {
+		case !ok:
 			kept = append(kept, e)
+		case n.Start && w != nil:
+			w.add(1)
+			a.waits[n.Key] = append(a.waits[n.Key], w)
+		case !n.Start:
+			for _, x := range a.waits[n.Key] {
+				x.notes[n.Key] = n
+				x.add(-1)
+			}
+			delete(a.waits, n.Key)
 		}
 	}
 	out.Events = kept
 	if w != nil {
-		w.armed = true
-		w.check()
+		w.add(-1)
 	}
-}
-
-// serveChunk reads what a chunk request asks of an offered file, and
-// hands it to the core to answer with.
-func (a *adapter) serveChunk(now time.Time, c ChunkRead, out *service.Effects) {
-	ans := ChunkData{Read: c}
-	if f, err := os.Open(c.Path); err != nil {
-		ans.Err = errors.New("attachment no longer available")
-	} else {
-		defer f.Close()
-		buf := make([]byte, c.N)
-		n, err := f.ReadAt(buf, int64(c.Off))
-		if ans.Data = buf[:n]; err != nil && !errors.Is(err, io.EOF) {
-			ans.Err = errors.New("read error")
-		}
-	}
-	a.inner.Reset()
-	a.core.Handle(now, service.Input{Kind: service.Command, Cmd: ans}, &a.inner)
-	out.Send = append(out.Send, a.inner.Send...)
 }
 
 var _ io.Closer = (*Service)(nil)

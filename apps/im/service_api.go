@@ -32,31 +32,27 @@ func (s *Service) SendID(ctx context.Context, to string, id MessageID, text stri
 	if err != nil {
 		return Message{}, err
 	}
-	return s.settle(s.wait(ctx, SendCmd{To: w, ID: id, Text: text}, nil))
+	return s.sent(ctx, SendCmd{To: w, ID: id, Text: text})
 }
 
-// settle turns what a waited send came to into Send's answer.
-func (s *Service) settle(res any, notes map[NoteKey]Note, err error) (Message, error) {
+// sent waits for a send (see wait) and returns the message as it
+// stands: a refusal is the error, and a Pending message's Err says why
+// it is queued.
+func (s *Service) sent(ctx context.Context, cmd any) (Message, error) {
+	res, notes, err := s.wait(ctx, cmd)
 	m, _ := res.(Message)
-	if err != nil {
+	if notes == nil {
 		return m, err
 	}
 	if cur, qerr := s.message(context.Background(), m.ID); qerr == nil {
 		m = cur
 	}
-	var queued error
 	for _, n := range notes {
-		switch {
-		case n.Status == Failed && n.Err != nil:
-			return m, n.Err
-		case n.Status == Pending && n.Err != nil:
-			queued = n.Err
+		if n.Status == Pending && n.Err != nil && m.Status == Pending && err == nil {
+			m.Err = n.Err.Error()
 		}
 	}
-	if m.Status == Pending && queued != nil {
-		m.Err = queued.Error()
-	}
-	return m, nil
+	return m, err
 }
 
 // Resend tries again at once a message this wallet sent 1:1 that is
@@ -70,7 +66,7 @@ func (s *Service) Resend(ctx context.Context, id MessageID) (Message, error) {
 	if m.From != s.self || !m.Group.IsZero() {
 		return m, fmt.Errorf("%w: only 1:1 messages this wallet sent are resent", ErrRefused)
 	}
-	return s.settle(s.wait(ctx, SendCmd{To: m.To, ID: id}, nil))
+	return s.sent(ctx, SendCmd{To: m.To, ID: id})
 }
 
 func (s *Service) message(ctx context.Context, id MessageID) (Message, error) {
@@ -83,27 +79,13 @@ func (s *Service) message(ctx context.Context, id MessageID) (Message, error) {
 
 // Edit replaces the text of a message this wallet sent to peer.
 func (s *Service) Edit(ctx context.Context, peer common.Address, id MessageID, text string) (Message, error) {
-	return firstFailure[Message](s.wait(ctx, EditCmd{Peer: peer, ID: id, Text: text}, nil))
+	return waitFor[Message](s, ctx, EditCmd{Peer: peer, ID: id, Text: text})
 }
 
 // React sets this wallet's reaction to a message of the conversation
 // with peer; an empty reaction removes it.
 func (s *Service) React(ctx context.Context, peer common.Address, id MessageID, reaction string) (Message, error) {
-	return firstFailure[Message](s.wait(ctx, ReactCmd{Peer: peer, ID: id, Reaction: reaction}, nil))
-}
-
-// firstFailure is a waited command's result, and the first refusal.
-func firstFailure[T any](res any, notes map[NoteKey]Note, err error) (T, error) {
-	v, _ := res.(T)
-	if err != nil {
-		return v, err
-	}
-	for _, n := range notes {
-		if n.Err != nil && n.Status != Pending {
-			return v, n.Err
-		}
-	}
-	return v, nil
+	return waitFor[Message](s, ctx, ReactCmd{Peer: peer, ID: id, Reaction: reaction})
 }
 
 // MarkRead marks every message from peer read and sends the peer a read
@@ -116,25 +98,28 @@ func (s *Service) MarkRead(ctx context.Context, peer common.Address) error {
 // delete it; it returns how many items it applied. Open calls it once,
 // and it runs every FetchInterval.
 func (s *Service) Fetch(ctx context.Context) (int, error) {
-	_, notes, err := s.wait(ctx, FetchCmd{}, nil)
-	n := notes[fetchKey]
-	return n.N, errors.Join(err, n.Err)
+	_, notes, err := s.wait(ctx, FetchCmd{})
+	return notes[fetchKey].N, err
 }
 
 // History returns the newest limit messages (0: all) of the 1:1
 // conversation with peer, oldest first, ordered by the sender's clock.
 func (s *Service) History(ctx context.Context, peer common.Address, limit int) ([]Message, error) {
-	return query(s, ctx, func(c *Core) ([]Message, bool) { return c.chat(peer, limit), true })
+	return query(s, ctx, func(c *Core) ([]Message, bool) {
+		return c.history(func(m *Message) bool {
+			return m.Group.IsZero() && (m.From == peer && m.To == c.self || m.From == c.self && m.To == peer)
+		}, limit), true
+	})
 }
 
 // query runs read on the core's goroutine; read's false is ErrNotFound.
 func query[T any](s *Service, ctx context.Context, read func(*Core) (T, bool)) (T, error) {
-	return run[T](s, ctx, queryCmd(func(c *Core) (any, error) {
+	return run[T](s, ctx, func(c *Core) (any, error) {
 		if v, ok := read(c); ok {
 			return v, nil
 		}
 		return nil, ErrNotFound
-	}))
+	})
 }
 
 // Conversations lists the 1:1 conversations with allowed peers, newest
@@ -172,31 +157,31 @@ func (s *Service) ConsentOf(ctx context.Context, peer common.Address) (Consent, 
 // CreateGroup creates a private group owned by this wallet with members
 // invited, and sends each its key.
 func (s *Service) CreateGroup(ctx context.Context, name string, members ...common.Address) (Group, error) {
-	return firstFailure[Group](s.wait(ctx, CreateGroupCmd{Name: name, Members: members}, nil))
+	return waitFor[Group](s, ctx, CreateGroupCmd{Name: name, Members: members})
 }
 
 // Invite adds a wallet to a group (admin or owner only) and rotates the key.
 func (s *Service) Invite(ctx context.Context, id GroupID, w common.Address) (Group, error) {
-	return firstFailure[Group](s.wait(ctx, RosterCmd{Group: id, Op: "invite", Wallet: w}, nil))
+	return waitFor[Group](s, ctx, RosterCmd{Group: id, Op: "invite", Wallet: w})
 }
 
 // Remove takes a member out of a group and rotates the key, so it reads
 // nothing sent afterwards. Admins remove members; the owner removes
 // anyone but itself.
 func (s *Service) Remove(ctx context.Context, id GroupID, w common.Address) (Group, error) {
-	return firstFailure[Group](s.wait(ctx, RosterCmd{Group: id, Op: "remove", Wallet: w}, nil))
+	return waitFor[Group](s, ctx, RosterCmd{Group: id, Op: "remove", Wallet: w})
 }
 
 // SetRole changes a member's role (owner only; the owner's own role is
 // fixed) and rotates the key.
 func (s *Service) SetRole(ctx context.Context, id GroupID, w common.Address, role Role) (Group, error) {
-	return firstFailure[Group](s.wait(ctx, RosterCmd{Group: id, Op: "role", Wallet: w, Role: role}, nil))
+	return waitFor[Group](s, ctx, RosterCmd{Group: id, Op: "role", Wallet: w, Role: role})
 }
 
 // Leave asks the group's owner to remove this wallet and stops reading
 // the group here. The owner cannot leave.
 func (s *Service) Leave(ctx context.Context, id GroupID) error {
-	_, err := firstFailure[Group](s.wait(ctx, LeaveGroupCmd{Group: id}, nil))
+	_, err := waitFor[Group](s, ctx, LeaveGroupCmd{Group: id})
 	return err
 }
 
@@ -211,7 +196,7 @@ func (s *Service) AcceptGroup(ctx context.Context, id GroupID) error {
 // member has it, Sent once the rest are in their mailboxes, Pending
 // while some are queued for retry; a member's refusal is the error.
 func (s *Service) SendGroup(ctx context.Context, id GroupID, text string) (Message, error) {
-	return s.settle(s.wait(ctx, SendGroupCmd{Group: id, Text: text}, nil))
+	return s.sent(ctx, SendGroupCmd{Group: id, Text: text})
 }
 
 // Groups lists the groups this wallet knows, including those it left.
@@ -252,7 +237,7 @@ func (s *Service) community(ctx context.Context, id CommunityID) (Community, err
 
 // request sends a request to a community's host, which must be online.
 func (s *Service) request(ctx context.Context, host common.Address, f frame) error {
-	_, err := firstFailure[any](s.wait(ctx, communityReq{host: host, f: f}, nil))
+	_, err := waitFor[any](s, ctx, communityReq{host: host, f: f})
 	return err
 }
 
@@ -280,10 +265,7 @@ func (s *Service) JoinCommunity(ctx context.Context, host string, id CommunityID
 
 // sync fetches from the host the posts after the last one held.
 func (s *Service) sync(ctx context.Context, id CommunityID) error {
-	_, notes, err := s.wait(ctx, syncCmd{id: id}, nil)
-	for _, n := range notes {
-		err = errors.Join(err, n.Err)
-	}
+	_, err := waitFor[any](s, ctx, syncCmd{id: id})
 	return err
 }
 
@@ -374,19 +356,7 @@ func (s *Service) SendFile(ctx context.Context, to string, path string, typ Atta
 	if err != nil {
 		return Message{}, err
 	}
-	return s.settle(s.wait(ctx, SendFileCmd{To: w, Attachment: a}, nil))
-}
-
-// attachDir is where downloads go.
-func (s *Service) attachDir() (string, error) {
-	dir := s.cfg.AttachmentDir
-	if dir == "" && s.cfg.Dir != "" {
-		dir = filepath.Join(s.cfg.Dir, "attachments")
-	}
-	if dir == "" {
-		return "", errors.New("im: no AttachmentDir (and no Dir) to download into")
-	}
-	return dir, os.MkdirAll(dir, 0o700)
+	return s.sent(ctx, SendFileCmd{To: w, Attachment: a})
 }
 
 // Download fetches the attachment of a received message from its
@@ -405,11 +375,13 @@ func (s *Service) Download(ctx context.Context, id MessageID, progress func(have
 	if a.Path != "" {
 		return a.Path, nil
 	}
-	dir, err := s.attachDir()
-	if err != nil {
+	if s.cfg.AttachmentDir == "" {
+		return "", errors.New("im: no AttachmentDir (and no Dir) to download into")
+	}
+	if err := os.MkdirAll(s.cfg.AttachmentDir, 0o700); err != nil {
 		return "", err
 	}
-	final := filepath.Join(dir, hex.EncodeToString(a.SHA256[:8])+"-"+safeName(a.Name))
+	final := filepath.Join(s.cfg.AttachmentDir, hex.EncodeToString(a.SHA256[:8])+"-"+safeName(a.Name))
 	part := final + ".part"
 	f, err := os.OpenFile(part, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
@@ -424,13 +396,11 @@ func (s *Service) Download(ctx context.Context, id MessageID, progress func(have
 	if progress != nil {
 		progress(have, a.Size)
 	}
-	_, notes, err := s.wait(ctx, DownloadCmd{Msg: id, Have: have}, &dlFile{f: f, have: have, size: a.Size, progress: progress})
-	if err != nil {
+	s.files.parts.Store(id, &partFile{File: f, size: a.Size, progress: progress})
+	if _, err = waitFor[any](s, ctx, DownloadCmd{Msg: id, Have: have}); err != nil {
 		s.do(context.Background(), cancelDownload{msg: id}) // no more bytes into f
 	}
-	for _, n := range notes {
-		err = errors.Join(err, n.Err)
-	}
+	s.files.parts.Delete(id)
 	err = errors.Join(err, f.Sync(), f.Close())
 	if err != nil {
 		return "", err
