@@ -32,7 +32,7 @@ type callSession struct {
 	sink      io.WriteCloser
 	delay     time.Duration
 	last      time.Time
-	timer     *time.Timer // runs callTimer at wake
+	timer     *time.Timer // runs callTimer
 
 	base    time.Time      // arrival of the first packet: the call's start
 	firstTS uint32         // its RTP timestamp
@@ -82,7 +82,6 @@ func (cs *callSession) arrive(now time.Time, p *rtp.Packet) {
 	}
 	i, _ := slices.BinarySearchFunc(cs.pending, seq, func(h heldPacket, seq int64) int { return cmp.Compare(h.seq, seq) })
 	cs.pending = slices.Insert(cs.pending, i, heldPacket{seq, deadline, bytes.Clone(p.Payload)})
-	cs.playout(now)
 }
 
 // playout plays every held packet whose time has come.
@@ -90,15 +89,6 @@ func (cs *callSession) playout(now time.Time) {
 	for len(cs.pending) > 0 && !now.Before(cs.pending[0].deadline) {
 		cs.play()
 	}
-}
-
-// wake is when the call next needs its timer: the first held packet's
-// playout, or its idle end.
-func (cs *callSession) wake() time.Time {
-	if len(cs.pending) > 0 {
-		return cs.pending[0].deadline
-	}
-	return cs.last.Add(callIdle)
 }
 
 // play plays the first held packet, skipping those missing before it.
@@ -180,7 +170,7 @@ func (s *Service) callDatagram(from *stack.Addr, d callDatagram, now time.Time) 
 	case d.media != nil:
 		cs.last = now
 		cs.arrive(now, d.media)
-		cs.timer.Reset(cs.wake().Sub(now))
+		cs.timer.Reset(0) // callTimer plays what is due
 	case d.sr != nil:
 		cs.sent, cs.lastSR, cs.srAt = d.sr.PacketCount, uint32(d.sr.NTPTime>>16), now
 		if d.bye {
@@ -190,8 +180,8 @@ func (s *Service) callDatagram(from *stack.Addr, d callDatagram, now time.Time) 
 	}
 }
 
-// callTimer plays out what a call holds when due, and ends the call once
-// it has been idle for callIdle.
+// callTimer plays out what a call holds when due and sets itself for the
+// next packet; it ends the call once idle for callIdle.
 func (s *Service) callTimer(cs *callSession) {
 	s.calls.mu.Lock()
 	defer s.calls.mu.Unlock()
@@ -202,7 +192,11 @@ func (s *Service) callTimer(cs *callSession) {
 		s.endCall(cs, false)
 	default:
 		cs.playout(now)
-		cs.timer.Reset(cs.wake().Sub(now))
+		next := cs.last.Add(callIdle)
+		if len(cs.pending) > 0 {
+			next = cs.pending[0].deadline
+		}
+		cs.timer.Reset(next.Sub(now))
 	}
 }
 
