@@ -1,25 +1,25 @@
 package im
 
-// Calls: a real-time stream over UDP in the overlay, with no codec.
-// The caller sends MEDIA datagrams (call ID, sequence number, send time,
-// payload) to CallPort of the callee at a fixed bitrate, then BYE with
-// the number it sent. The callee plays them out through a jitter buffer
-// (call_recv.go), echoes every fourth packet's send time (ECHO) so the
-// caller measures round trips, and answers BYE with a REPORT of what it
-// saw: received, lost, late, duplicates, RFC 3550 interarrival jitter.
-// Calls are accepted only from Allowed wallets.
+// Calls: a real-time stream over UDP in the overlay, with no codec, in
+// RTP and RTCP (doc.go). The caller paces RTP media to CallPort of the
+// callee, with an RTCP sender report every fourth packet and one with
+// BYE at the end; the callee plays media out through a jitter buffer
+// (call_recv.go) and answers each SR with a receiver report, which
+// gives the caller round trips and, answering BYE, the callee's
+// statistics. Calls are accepted only from Allowed wallets.
 
 import (
+	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/pion/rtp"
 )
 
 // CallOptions shape an outgoing call's stream.
@@ -32,11 +32,14 @@ type CallOptions struct {
 }
 
 // CallStats describes a finished call. On the caller, the receive-side
-// fields come from the callee's REPORT (Reported says it arrived).
+// fields come from the callee's final RTCP report (Reported says it
+// arrived).
 type CallStats struct {
 	Peer common.Address
+	// Call is the RTP SSRC of the caller's stream.
 	Call uint64
-	// Sent is the media packets sent (caller) or announced by BYE (callee).
+	// Sent is the media packets sent (caller) or announced by the
+	// caller's last sender report (callee; BYE carries the final one).
 	Sent uint64
 	// Received counts distinct packets that arrived, on time or late.
 	Received uint64
@@ -45,9 +48,11 @@ type CallStats struct {
 	// Late packets arrived after their playout time and were skipped.
 	Late       uint64
 	Duplicates uint64
-	// Jitter is the RFC 3550 interarrival jitter at the receiver.
+	// Jitter is the RFC 3550 interarrival jitter at the receiver; the
+	// caller's is rounded to the RTP clock (1/48000 s).
 	Jitter time.Duration
-	// RTTP50 and RTTP99 are round-trip times from echoes (caller only).
+	// RTTP50 and RTTP99 are round-trip times from the callee's receiver
+	// reports (caller only), to 1/65536 s.
 	RTTP50, RTTP99 time.Duration
 	Echoes         int
 	// Bytes is the payload sent (caller) or played out (callee).
@@ -70,12 +75,7 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 	if s.isClosed() {
 		return CallStats{}, ErrClosed
 	}
-	if opt.Bitrate <= 0 {
-		opt.Bitrate = 64000
-	}
-	if opt.PacketSize <= 0 {
-		opt.PacketSize = 160
-	}
+	opt.Bitrate, opt.PacketSize = cmp.Or(max(opt.Bitrate, 0), 64000), cmp.Or(max(opt.PacketSize, 0), 160)
 	if opt.PacketSize > maxCallPayload {
 		return CallStats{}, fmt.Errorf("%w: packet size %d, limit %d", ErrTooLarge, opt.PacketSize, maxCallPayload)
 	}
@@ -87,14 +87,14 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 	if err != nil {
 		return CallStats{}, fmt.Errorf("im: call %s: %w", w, err)
 	}
-	var id [8]byte
-	rand.Read(id[:])
-	st := CallStats{Peer: w, Call: binary.BigEndian.Uint64(id[:])}
+	ssrc := rand.Uint32()
+	st := CallStats{Peer: w, Call: uint64(ssrc)}
 
-	// The reader takes ECHOs and the REPORT until the conn closes; rtts
-	// is its own until readerDone.
+	// The reader takes the callee's receiver reports until the conn
+	// closes: a round trip from each, and the final one (with BYE).
+	// rtts is its own until readerDone.
 	var rtts []time.Duration
-	reports := make(chan callReport, 1)
+	final := make(chan callDatagram, 1)
 	readerDone := make(chan struct{})
 	go func() {
 		defer close(readerDone)
@@ -104,14 +104,16 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 			if err != nil {
 				return
 			}
-			p, err := decodeCallPacket(buf[:n])
-			switch {
-			case err != nil || p.Call != st.Call:
-			case p.Type == pktEcho:
-				rtts = append(rtts, time.Since(time.UnixMicro(p.Sent)))
-			case p.Type == pktReport:
+			d, err := decodeCall(buf[:n])
+			if err != nil || d.rr == nil || d.ssrc != ssrc {
+				continue
+			}
+			if d.rr.LastSenderReport != 0 {
+				rtts = append(rtts, roundTrip(time.Now(), d.rr))
+			}
+			if d.bye {
 				select {
-				case reports <- p.Report:
+				case final <- d:
 				default: // a repeat
 				}
 			}
@@ -121,9 +123,9 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 
 	interval := time.Duration(float64(opt.PacketSize*8) / float64(opt.Bitrate) * float64(time.Second))
 	start := time.Now()
+	media := rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: callPayloadType, SSRC: ssrc}}
 	buf := make([]byte, opt.PacketSize)
-	var pkt []byte
-	for seq := uint32(0); ; seq++ {
+	for seq := 0; ; seq++ {
 		n, rerr := io.ReadFull(src, buf)
 		if n > 0 {
 			if wait := time.Until(start.Add(time.Duration(seq) * interval)); wait > 0 {
@@ -133,12 +135,16 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 					return st, ctx.Err()
 				}
 			}
-			pkt = callPacket{Type: pktMedia, Call: st.Call, Seq: seq, Sent: time.Now().UnixMicro(), Payload: buf[:n]}.append(pkt[:0])
+			media.SequenceNumber, media.Timestamp, media.Payload = uint16(seq), rtpTime(time.Since(start)), buf[:n]
+			pkt, _ := media.Marshal()
 			if _, err := c.Write(pkt); err != nil {
 				return st, fmt.Errorf("im: call %s: %w", w, err)
 			}
 			st.Sent++
 			st.Bytes += int64(n)
+			if seq%4 == 0 {
+				c.Write(senderReport(time.Now(), ssrc, start, st, false))
+			}
 		}
 		if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
 			break
@@ -149,29 +155,26 @@ func (s *Service) Call(ctx context.Context, to string, src io.Reader, opt CallOp
 	}
 	st.Duration = time.Since(start)
 
-	// BYE until the REPORT arrives (UDP may lose either), 3 s at most.
-	bye := callPacket{Type: pktBye, Call: st.Call, Seq: uint32(st.Sent)}.append(nil)
-	wait, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	var report *callReport
-	c.Write(bye)
-	for report == nil && wait.Err() == nil {
+	// BYE until the final report arrives (UDP may lose either), 3 s at
+	// most.
+	var report *callDatagram
+	for end := time.Now().Add(3 * time.Second); report == nil && time.Now().Before(end) && ctx.Err() == nil; {
+		c.Write(senderReport(time.Now(), ssrc, start, st, true))
 		select {
-		case r := <-reports:
+		case r := <-final:
 			report = &r
-		case <-tick.C:
-			c.Write(bye)
-		case <-wait.Done():
+		case <-time.After(200 * time.Millisecond):
+		case <-ctx.Done():
 		}
 	}
 	c.Close()
 	<-readerDone
 	if report != nil {
 		st.Reported = true
-		st.Received, st.Lost, st.Late, st.Duplicates = uint64(report.Received), uint64(report.Lost), uint64(report.Late), uint64(report.Duplicates)
-		st.Jitter = time.Duration(report.JitterMicros) * time.Microsecond
+		st.Lost = min(uint64(report.rr.TotalLost), st.Sent)
+		st.Received = st.Sent - st.Lost
+		st.Late, st.Duplicates = uint64(report.late), uint64(report.duplicates)
+		st.Jitter = time.Duration(report.rr.Jitter) * time.Second / callClock
 	}
 	if len(rtts) > 0 {
 		slices.Sort(rtts)

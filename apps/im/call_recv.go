@@ -1,269 +1,218 @@
 package im
 
 import (
+	"bytes"
+	"cmp"
 	"io"
+	"maps"
+	"math/rand/v2"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
 )
 
 // callIdle ends a call that has sent nothing for this long.
 const callIdle = 10 * time.Second
 
-// jitterBuffer orders a call's packets and plays each out at its send
-// offset plus a fixed delay after the first packet's arrival; packets
-// arriving after their playout time are late and skipped. It is not
-// safe for concurrent use (calls holds the lock).
-type jitterBuffer struct {
-	delay     time.Duration
-	started   bool
-	base      time.Time // arrival of the first packet
-	firstSent int64     // its send time, µs
-	next      uint32    // next sequence number to play
-	pending   map[uint32]bufferedPacket
-	seen      map[uint32]bool // sequence numbers received, ≥ next-1024
-
-	received, late, duplicates, skipped uint64
-	jitter                              float64 // µs, RFC 3550 estimator
-	lastTransit                         int64
-	play                                func(payload []byte)
-}
-
-type bufferedPacket struct {
-	payload  []byte
-	deadline time.Time
-}
-
-func newJitterBuffer(delay time.Duration, play func([]byte)) *jitterBuffer {
-	return &jitterBuffer{delay: delay, pending: map[uint32]bufferedPacket{}, seen: map[uint32]bool{}, play: play}
-}
-
-// arrive takes one packet that arrived at now.
-func (j *jitterBuffer) arrive(now time.Time, seq uint32, sent int64, payload []byte) {
-	if j.seen[seq] {
-		j.duplicates++
-		return
-	}
-	j.seen[seq] = true
-	j.received++
-	transit := now.UnixMicro() - sent
-	if j.started {
-		d := transit - j.lastTransit
-		if d < 0 {
-			d = -d
-		}
-		j.jitter += (float64(d) - j.jitter) / 16
-	} else {
-		j.started, j.base, j.firstSent, j.next = true, now, sent, seq
-	}
-	j.lastTransit = transit
-	deadline := j.base.Add(time.Duration(sent-j.firstSent)*time.Microsecond + j.delay)
-	if seq < j.next || now.After(deadline) {
-		j.late++
-		return
-	}
-	j.pending[seq] = bufferedPacket{payload: append([]byte(nil), payload...), deadline: deadline}
-	j.playout(now)
-}
-
-// playout plays, in order, every packet whose time has come; a missing
-// packet is skipped once a later one is due.
-func (j *jitterBuffer) playout(now time.Time) {
-	for len(j.pending) > 0 {
-		if p, ok := j.pending[j.next]; ok {
-			if now.Before(p.deadline) {
-				return
-			}
-			j.play(p.payload)
-			delete(j.pending, j.next)
-			j.advance()
-			continue
-		}
-		due := false
-		for _, p := range j.pending {
-			if !now.Before(p.deadline) {
-				due = true
-				break
-			}
-		}
-		if !due {
-			return
-		}
-		j.skipped++
-		j.advance()
-	}
-}
-
-// flush plays out everything held, in order (the call ended).
-func (j *jitterBuffer) flush() {
-	for len(j.pending) > 0 {
-		if p, ok := j.pending[j.next]; ok {
-			j.play(p.payload)
-			delete(j.pending, j.next)
-		}
-		j.advance()
-	}
-}
-
-func (j *jitterBuffer) advance() {
-	j.next++
-	if j.next > 1024 {
-		delete(j.seen, j.next-1025)
-	}
-}
-
-// callSession is one incoming call.
+// callSession is one incoming call: its jitter buffer and its RFC 3550
+// reception statistics. The buffer plays each packet at its RTP
+// timestamp plus a fixed delay after the first packet's arrival, in
+// sequence order, skipping missing packets once a later one is due;
+// packets arriving after their playout time are late and skipped. It is
+// not safe for concurrent use (calls holds the lock).
 type callSession struct {
-	peer  common.Address
-	call  uint64
-	buf   *jitterBuffer
-	sink  io.WriteCloser
-	bytes int64
-	start time.Time
-	last  time.Time
+	peer      common.Address
+	ssrc, own uint32 // the caller's SSRC (the call) and the callee's
+	sink      io.WriteCloser
+	delay     time.Duration
+	last      time.Time
+	timer     *time.Timer // runs callTimer
+
+	base    time.Time      // arrival of the first packet: the call's start
+	firstTS uint32         // its RTP timestamp
+	next    int64          // next extended sequence number to play
+	maxSeq  int64          // highest extended sequence number received
+	pending []heldPacket   // by sequence number
+	seen    map[int64]bool // sequence numbers received, ≥ next-1024
+
+	received, late, duplicates uint64
+	bytes                      int64
+	jitter, transit            time.Duration // RFC 3550 §6.4.1 estimator; last transit
+	sent                       uint32        // the caller's packet count in its last SR
+	lastSR                     uint32        // that SR's NTP time, middle 32 bits
+	srAt                       time.Time     // its arrival
+	prevSent, prevLost         int64         // at the previous report
+}
+
+type heldPacket struct {
+	seq      int64
+	deadline time.Time
+	payload  []byte
+}
+
+// arrive takes one media packet that arrived at now.
+func (cs *callSession) arrive(now time.Time, p *rtp.Packet) {
+	if cs.base.IsZero() {
+		cs.base, cs.firstTS, cs.next, cs.maxSeq = now, p.Timestamp, int64(p.SequenceNumber), int64(p.SequenceNumber)
+	}
+	seq := cs.maxSeq + int64(int16(p.SequenceNumber-uint16(cs.maxSeq)))
+	if cs.seen[seq] {
+		cs.duplicates++
+		return
+	}
+	cs.seen[seq] = true
+	if cs.received++; cs.received%1024 == 0 {
+		maps.DeleteFunc(cs.seen, func(s int64, _ bool) bool { return s < cs.next-1024 })
+	}
+	cs.maxSeq = max(cs.maxSeq, seq)
+	offset := time.Duration(p.Timestamp-cs.firstTS) * time.Second / callClock
+	transit := now.Sub(cs.base) - offset
+	cs.jitter += (max(transit-cs.transit, cs.transit-transit) - cs.jitter) / 16
+	cs.transit = transit
+	deadline := cs.base.Add(offset + cs.delay)
+	if seq < cs.next || now.After(deadline) {
+		cs.late++
+		return
+	}
+	i, _ := slices.BinarySearchFunc(cs.pending, seq, func(h heldPacket, seq int64) int { return cmp.Compare(h.seq, seq) })
+	cs.pending = slices.Insert(cs.pending, i, heldPacket{seq, deadline, bytes.Clone(p.Payload)})
+}
+
+// playout plays every held packet whose time has come.
+func (cs *callSession) playout(now time.Time) {
+	for len(cs.pending) > 0 && !now.Before(cs.pending[0].deadline) {
+		cs.play()
+	}
+}
+
+// play plays the first held packet, skipping those missing before it.
+func (cs *callSession) play() {
+	h := cs.pending[0]
+	cs.pending, cs.next = cs.pending[1:], h.seq+1
+	cs.bytes += int64(len(h.payload))
+	if cs.sink != nil {
+		cs.sink.Write(h.payload)
+	}
+}
+
+// report is the reception report block on the call (RFC 3550 §6.4.1),
+// expecting the packets the caller's last SR counted.
+func (cs *callSession) report(now time.Time) rtcp.ReceptionReport {
+	lost := max(int64(cs.sent)-int64(cs.received), 0)
+	r := rtcp.ReceptionReport{SSRC: cs.ssrc, TotalLost: uint32(min(lost, 1<<23-1)), LastSequenceNumber: uint32(cs.maxSeq),
+		Jitter: uint32(cs.jitter * callClock / time.Second), LastSenderReport: cs.lastSR, Delay: uint32(now.Sub(cs.srAt) << 16 / time.Second)}
+	if expected := int64(cs.sent) - cs.prevSent; expected > 0 {
+		r.FractionLost = uint8(min(max(lost-cs.prevLost, 0)*256/expected, 255))
+	}
+	cs.prevSent, cs.prevLost = int64(cs.sent), lost
+	return r
 }
 
 // calls are the incoming calls of a service.
 type calls struct {
-	pc net.PacketConn
-
+	pc       net.PacketConn
 	mu       sync.Mutex // guards sessions
 	sessions map[uint64]*callSession
-
-	// started wakes callTicker when a call begins; it ticks only while
-	// calls are in progress, so an idle node is not woken 200 times a
-	// second.
-	started chan struct{}
 }
 
-// callLoop is the long-lived goroutine reading CallPort.
+// callLoop is the long-lived goroutine reading CallPort; when the port
+// closes, it ends the calls in progress.
 func (s *Service) callLoop() {
 	defer s.wg.Done()
 	buf := make([]byte, 2048)
 	for {
 		n, from, err := s.calls.pc.ReadFrom(buf)
 		if err != nil {
-			return
+			break
 		}
-		a, ok := from.(*stack.Addr)
-		if !ok {
-			continue
-		}
-		p, err := decodeCallPacket(buf[:n])
-		if err != nil {
-			continue
-		}
-		s.callPacket(a, p, time.Now())
-	}
-}
-
-// callTicker is the long-lived goroutine that plays out jitter buffers
-// and ends idle calls.
-func (s *Service) callTicker() {
-	defer s.wg.Done()
-	t := time.NewTicker(5 * time.Millisecond)
-	defer t.Stop()
-	for {
-		s.calls.mu.Lock()
-		idle := len(s.calls.sessions) == 0
-		s.calls.mu.Unlock()
-		if idle {
-			t.Stop()
-			select {
-			case <-s.ctx.Done():
-				return
-			case <-s.calls.started:
+		if a, ok := from.(*stack.Addr); ok {
+			if d, err := decodeCall(buf[:n]); err == nil {
+				s.callDatagram(a, d, time.Now())
 			}
-			t.Reset(5 * time.Millisecond)
-		}
-		select {
-		case <-s.ctx.Done():
-			s.calls.mu.Lock()
-			for id, cs := range s.calls.sessions {
-				s.endCall(cs, 0, false)
-				delete(s.calls.sessions, id)
-			}
-			s.calls.mu.Unlock()
-			return
-		case now := <-t.C:
-			s.calls.mu.Lock()
-			for id, cs := range s.calls.sessions {
-				cs.buf.playout(now)
-				if now.Sub(cs.last) > callIdle {
-					s.endCall(cs, 0, false)
-					delete(s.calls.sessions, id)
-				}
-			}
-			s.calls.mu.Unlock()
 		}
 	}
-}
-
-func (s *Service) callPacket(from *stack.Addr, p callPacket, now time.Time) {
 	s.calls.mu.Lock()
 	defer s.calls.mu.Unlock()
-	cs := s.calls.sessions[p.Call]
-	if cs != nil && cs.peer != from.Wallet {
-		return // another wallet's call ID
-	}
-	switch p.Type {
-	case pktMedia:
-		if cs == nil {
-			if c, err := s.ConsentOf(s.ctx, from.Wallet); err != nil || c != Allowed || len(s.calls.sessions) >= 64 {
-				return
-			}
-			cs = &callSession{peer: from.Wallet, call: p.Call, start: now}
-			if s.cfg.CallSink != nil {
-				cs.sink = s.cfg.CallSink(from.Wallet)
-			}
-			cs.buf = newJitterBuffer(s.cfg.JitterDelay, func(b []byte) {
-				cs.bytes += int64(len(b))
-				if cs.sink != nil {
-					cs.sink.Write(b)
-				}
-			})
-			s.calls.sessions[p.Call] = cs
-			select {
-			case s.calls.started <- struct{}{}:
-			default:
-			}
-		}
-		cs.last = now
-		cs.buf.arrive(now, p.Seq, p.Sent, p.Payload)
-		if p.Seq%4 == 0 {
-			s.calls.pc.WriteTo(callPacket{Type: pktEcho, Call: p.Call, Seq: p.Seq, Sent: p.Sent}.append(nil), from)
-		}
-	case pktBye:
-		if cs == nil {
-			return
-		}
-		rep := s.endCall(cs, p.Seq, true)
-		delete(s.calls.sessions, p.Call)
-		s.calls.pc.WriteTo(callPacket{Type: pktReport, Call: p.Call, Report: rep}.append(nil), from)
+	for _, cs := range s.calls.sessions {
+		s.endCall(cs, false)
 	}
 }
 
-// endCall flushes a call, closes its sink and announces its statistics.
-func (s *Service) endCall(cs *callSession, sent uint32, bye bool) callReport {
-	cs.buf.flush()
+// callDatagram takes one datagram of a call: media starts the call (from
+// an Allowed wallet) or goes to its buffer, an SR is answered with an
+// RR, and an SR with BYE ends the call with the final report.
+func (s *Service) callDatagram(from *stack.Addr, d callDatagram, now time.Time) {
+	s.calls.mu.Lock()
+	defer s.calls.mu.Unlock()
+	cs := s.calls.sessions[uint64(d.ssrc)]
+	if cs != nil && cs.peer != from.Wallet {
+		return // another wallet's SSRC
+	}
+	if cs == nil && d.media != nil {
+		if c, err := s.ConsentOf(s.ctx, from.Wallet); err != nil || c != Allowed || len(s.calls.sessions) >= 64 {
+			return
+		}
+		cs = &callSession{peer: from.Wallet, ssrc: d.ssrc, own: rand.Uint32(), delay: s.cfg.JitterDelay, seen: map[int64]bool{}}
+		if s.cfg.CallSink != nil {
+			cs.sink = s.cfg.CallSink(from.Wallet)
+		}
+		cs.timer = time.AfterFunc(callIdle, func() { s.callTimer(cs) })
+		s.calls.sessions[uint64(d.ssrc)] = cs
+	}
+	switch {
+	case cs == nil:
+	case d.media != nil:
+		cs.last = now
+		cs.arrive(now, d.media)
+		cs.timer.Reset(0) // callTimer plays what is due
+	case d.sr != nil:
+		cs.sent, cs.lastSR, cs.srAt = d.sr.PacketCount, uint32(d.sr.NTPTime>>16), now
+		if d.bye {
+			s.endCall(cs, true)
+		}
+		s.calls.pc.WriteTo(receiverReport(cs.own, cs.report(now), d.bye, cs.late, cs.duplicates), from)
+	}
+}
+
+// callTimer plays out what a call holds when due and sets itself for the
+// next packet; it ends the call once idle for callIdle.
+func (s *Service) callTimer(cs *callSession) {
+	s.calls.mu.Lock()
+	defer s.calls.mu.Unlock()
+	now := time.Now()
+	switch {
+	case s.calls.sessions[uint64(cs.ssrc)] != cs: // ended meanwhile
+	case now.Sub(cs.last) >= callIdle:
+		s.endCall(cs, false)
+	default:
+		cs.playout(now)
+		next := cs.last.Add(callIdle)
+		if len(cs.pending) > 0 {
+			next = cs.pending[0].deadline
+		}
+		cs.timer.Reset(next.Sub(now))
+	}
+}
+
+// endCall plays out what a call holds, closes its sink and announces
+// its statistics.
+func (s *Service) endCall(cs *callSession, bye bool) {
+	cs.timer.Stop()
+	delete(s.calls.sessions, uint64(cs.ssrc))
+	for len(cs.pending) > 0 {
+		cs.play()
+	}
 	if cs.sink != nil {
 		cs.sink.Close()
 	}
-	b := cs.buf
-	st := CallStats{Peer: cs.peer, Call: cs.call, Received: b.received, Late: b.late, Duplicates: b.duplicates,
-		Jitter: time.Duration(b.jitter) * time.Microsecond, Bytes: cs.bytes, Duration: cs.last.Sub(cs.start), Reported: bye}
-	if bye {
-		st.Sent = uint64(sent)
-		if st.Sent > st.Received {
-			st.Lost = st.Sent - st.Received
-		}
-	} else {
-		st.Lost = b.skipped
-	}
+	st := CallStats{Peer: cs.peer, Call: uint64(cs.ssrc), Sent: uint64(cs.sent), Received: cs.received, Late: cs.late,
+		Duplicates: cs.duplicates, Jitter: cs.jitter, Bytes: cs.bytes, Duration: cs.last.Sub(cs.base), Reported: bye}
+	st.Lost = st.Sent - min(st.Received, st.Sent)
 	s.emit(Event{Kind: EventCall, Peer: cs.peer, Call: &st})
-	return callReport{Received: uint32(st.Received), Lost: uint32(st.Lost), Late: uint32(st.Late),
-		Duplicates: uint32(st.Duplicates), JitterMicros: uint32(b.jitter)}
 }

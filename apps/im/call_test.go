@@ -2,7 +2,10 @@ package im
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"io"
 	"net/netip"
 	"sync"
@@ -11,19 +14,24 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
 )
 
-// TestJitterBuffer drives the buffer with explicit times: reordering
-// within the delay is repaired, a duplicate is counted once, a packet
-// later than its playout time is skipped, a gap is skipped once later
-// packets are due.
+// TestJitterBuffer drives a call's buffer with explicit times:
+// reordering within the delay is repaired, a duplicate is counted once,
+// a packet later than its playout time is skipped, a gap is skipped
+// once later packets are due, sequence numbers wrap (the first is
+// 65534). Its reception report counts the loss against the caller's SR.
 func TestJitterBuffer(t *testing.T) {
-	var played []byte
-	j := newJitterBuffer(50*time.Millisecond, func(b []byte) { played = append(played, b...) })
+	var played bytes.Buffer
+	cs := &callSession{ssrc: 7, delay: 50 * time.Millisecond, seen: map[int64]bool{}, sink: nopCloser{w: &played}}
 	t0 := time.Unix(1000, 0)
 	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
-	sent := func(seq int) int64 { return t0.UnixMicro() + int64(seq)*20_000 } // 20 ms apart, no skew
-	arrive := func(ms, seq int) { j.arrive(at(ms), uint32(seq), sent(seq), []byte{byte(seq)}) }
+	arrive := func(ms, seq int) { // sent 20 ms apart, no skew
+		h := rtp.Header{SequenceNumber: uint16(65534 + seq), Timestamp: uint32(seq * callClock / 50)}
+		cs.arrive(at(ms), &rtp.Packet{Header: h, Payload: []byte{byte(seq)}})
+	}
 
 	arrive(0, 0)
 	arrive(45, 2) // overtakes 1
@@ -32,19 +40,97 @@ func TestJitterBuffer(t *testing.T) {
 	arrive(200, 3) // due at 60+50 = 110: late
 	// 4 never arrives.
 	arrive(100, 5) // due at 150
-	j.playout(at(300))
+	cs.playout(at(300))
 	arrive(301, 6) // due at 170: late
-	j.flush()
+	// 4 (65538 wraps to 2) at last, stamped as if due in the future: 5
+	// was played, so it is late.
+	cs.arrive(at(302), &rtp.Packet{Header: rtp.Header{SequenceNumber: 2, Timestamp: 10 * callClock}, Payload: []byte{4}})
 
-	if want := []byte{0, 1, 2, 5}; !bytes.Equal(played, want) {
-		t.Fatalf("played %v, want %v", played, want)
+	if want := []byte{0, 1, 2, 5}; !bytes.Equal(played.Bytes(), want) {
+		t.Fatalf("played %v, want %v", played.Bytes(), want)
 	}
-	if j.received != 6 || j.duplicates != 1 || j.late != 2 {
-		t.Fatalf("received %d duplicates %d late %d; want 6 1 2", j.received, j.duplicates, j.late)
+	if cs.received != 7 || cs.duplicates != 1 || cs.late != 3 || cs.jitter <= 0 {
+		t.Fatalf("received %d duplicates %d late %d jitter %v; want 7 1 3 and some jitter", cs.received, cs.duplicates, cs.late, cs.jitter)
 	}
-	if j.jitter <= 0 {
-		t.Fatal("no jitter measured from uneven arrivals")
+	cs.sent, cs.lastSR, cs.srAt = 8, 0x1234, at(250)
+	r := cs.report(at(300))
+	want := rtcp.ReceptionReport{SSRC: 7, FractionLost: 32, TotalLost: 1, LastSequenceNumber: 1<<16 | 4,
+		Jitter: rtpTime(cs.jitter), LastSenderReport: 0x1234, Delay: 3276}
+	if r != want || r.Jitter == 0 {
+		t.Fatalf("report %+v, want %+v", r, want)
 	}
+}
+
+// The call datagrams of doc.go, byte for byte, and what decodeCall reads
+// in them.
+func TestCallVectors(t *testing.T) {
+	now := time.Unix(1_700_000_000, 500_000_000)
+	media := "80600001" + "00000002" + "00000007" + "6162"
+	bye := "80c80006" + "00000007" + "e8fe6f8080000000" + "0000bb80" + "00000064" + "00003e80" + "81cb0001" + "00000007"
+	final := "81c90007" + "00000009" + "00000007" + "1900000a" + "00000063" + "00000030" + "6f808000" + "0000028f" +
+		"80cc0004" + "00000009" + "43414c4c" + "00000001" + "00000002" + "81cb0001" + "00000009"
+	if got := hex.EncodeToString(senderReport(now, 7, now.Add(-time.Second), CallStats{Sent: 100, Bytes: 16000}, true)); got != bye {
+		t.Errorf("SR+BYE = %s, want %s", got, bye)
+	}
+	rr := rtcp.ReceptionReport{SSRC: 7, FractionLost: 25, TotalLost: 10, LastSequenceNumber: 99, Jitter: 48, LastSenderReport: 0x6f808000, Delay: 655}
+	if got := hex.EncodeToString(receiverReport(9, rr, true, 1, 2)); got != final {
+		t.Errorf("RR+APP+BYE = %s, want %s", got, final)
+	}
+	decode := func(h string) callDatagram {
+		b, _ := hex.DecodeString(h)
+		d, err := decodeCall(b)
+		if err != nil {
+			t.Fatalf("decode %s: %v", h, err)
+		}
+		return d
+	}
+	if d := decode(media); d.ssrc != 7 || d.media.SequenceNumber != 1 || d.media.Timestamp != 2 || string(d.media.Payload) != "ab" {
+		t.Errorf("MEDIA = %+v", d.media)
+	}
+	if d := decode(bye); d.ssrc != 7 || !d.bye || d.sr.PacketCount != 100 || d.sr.NTPTime != ntpTime(now) {
+		t.Errorf("SR+BYE = %+v, %+v", d, d.sr)
+	}
+	if d := decode(final); d.ssrc != 7 || !d.bye || *d.rr != rr || d.late != 1 || d.duplicates != 2 {
+		t.Errorf("final report = %+v, %+v", d, d.rr)
+	}
+	sentAt := uint32(ntpTime(now.Add(-30*time.Millisecond)) >> 16)
+	if rtt := roundTrip(now, &rtcp.ReceptionReport{LastSenderReport: sentAt, Delay: 10 * 65536 / 1000}); rtt < 19*time.Millisecond || rtt > 21*time.Millisecond {
+		t.Errorf("round trip sent 30 ms ago, held 10 ms = %v, want 20 ms", rtt)
+	}
+	for _, bad := range []string{"", "00600001" + "00000002" + "00000007", media[:20], "81c90007"} {
+		b, _ := hex.DecodeString(bad)
+		if _, err := decodeCall(b); !errors.Is(err, ErrMalformed) {
+			t.Errorf("decode %q: %v, want ErrMalformed", bad, err)
+		}
+	}
+	if _, err := decodeCall(append(make([]byte, 12), make([]byte, maxCallPayload+1)...)); !errors.Is(err, ErrMalformed) {
+		t.Errorf("oversized media: %v", err)
+	}
+}
+
+// FuzzDecodeCall: whatever arrives on CallPort, decodeCall neither
+// panics nor returns media it does not bound, and media re-encodes to
+// the same packet.
+func FuzzDecodeCall(f *testing.F) {
+	f.Add([]byte{0x80, 0x60, 0, 1, 0, 0, 0, 2, 0, 0, 0, 7, 'a', 'b'})
+	f.Add(senderReport(time.Unix(1, 0), 7, time.Unix(0, 0), CallStats{Sent: 3}, true))
+	f.Add(receiverReport(9, rtcp.ReceptionReport{SSRC: 7}, true, 1, 2))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := decodeCall(b)
+		if err != nil || d.media == nil {
+			return
+		}
+		if len(d.media.Payload) > maxCallPayload || d.ssrc != d.media.SSRC {
+			t.Fatalf("media %+v from %x", d.media, b)
+		}
+		again, err := d.media.Marshal()
+		if err != nil {
+			return
+		}
+		if d2, err := decodeCall(again); err != nil || d2.media.SequenceNumber != d.media.SequenceNumber || !bytes.Equal(d2.media.Payload, d.media.Payload) {
+			t.Fatalf("re-encoded %x from %x: %+v, %v", again, b, d2.media, err)
+		}
+	})
 }
 
 // TestCall streams a file from alice to bob through the overlay while
@@ -95,8 +181,11 @@ func TestCall(t *testing.T) {
 		t.Fatalf("caller stats %+v: want loss, no late packets, echoes", st)
 	}
 	e := waitEvent(t, ctx, ev, "call ended", func(e Event) bool { return e.Kind == EventCall })
-	if e.Call.Received != st.Received || e.Call.Peer != alice.Wallet {
-		t.Fatalf("callee stats %+v, caller saw %+v", e.Call, st)
+	// The caller's view is the callee's, through its final RTCP report.
+	c := e.Call
+	if c.Peer != alice.Wallet || c.Sent != st.Sent || c.Received != st.Received || c.Lost != st.Lost || c.Late != st.Late ||
+		c.Duplicates != st.Duplicates || c.Jitter <= 0 || st.Jitter != time.Duration(rtpTime(c.Jitter))*time.Second/callClock {
+		t.Fatalf("callee stats %+v, caller saw %+v", c, st)
 	}
 	// What bob played is alice's stream minus the lost packets, in order.
 	mu.Lock()
@@ -121,6 +210,54 @@ func TestCall(t *testing.T) {
 	sst, err := stranger.svc.Call(ctx, bob.Wallet.Hex(), bytes.NewReader(data[:size*3]), CallOptions{Bitrate: 2_000_000, PacketSize: size})
 	if err != nil || sst.Reported {
 		t.Fatalf("stranger's call: %+v, %v", sst, err)
+	}
+}
+
+// TestCallPlayout: the callee plays media out as it comes due, not only
+// when the call ends: the caller's source holds back its last packet
+// until bob's sink has heard the first, which only his timer plays.
+func TestCallPlayout(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob")
+	alice, bob := tn.get("alice"), tn.get("bob")
+	heard := make(chan struct{})
+	var once sync.Once
+	tn.start(alice, Config{})
+	tn.start(bob, Config{JitterDelay: time.Millisecond, CallSink: func(common.Address) io.WriteCloser {
+		return nopCloser{w: writerFunc(func(b []byte) (int, error) { once.Do(func() { close(heard) }); return len(b), nil })}
+	}})
+	bob.svc.Allow(ctx, alice.Wallet)
+	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
+		t.Fatal(err)
+	}
+	ev := bob.svc.Subscribe(ctx)
+	src := io.MultiReader(bytes.NewReader(make([]byte, 160)), waitReader{ctx, heard}, bytes.NewReader(make([]byte, 160)))
+	st, err := alice.svc.Call(ctx, bob.Wallet.Hex(), src, CallOptions{})
+	if err != nil || !st.Reported || st.Sent != 2 {
+		t.Fatalf("call = %+v, %v", st, err)
+	}
+	// One call, ended by BYE (not by idleness, which would flush too).
+	if e := waitEvent(t, ctx, ev, "call ended", func(e Event) bool { return e.Kind == EventCall }); !e.Call.Reported || e.Call.Received != 2 {
+		t.Fatalf("callee stats %+v", e.Call)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// waitReader ends once done is closed, or fails with ctx.
+type waitReader struct {
+	ctx  context.Context
+	done chan struct{}
+}
+
+func (w waitReader) Read([]byte) (int, error) {
+	select {
+	case <-w.done:
+		return 0, io.EOF
+	case <-w.ctx.Done():
+		return 0, w.ctx.Err()
 	}
 }
 

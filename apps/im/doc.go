@@ -3,8 +3,8 @@
 // requests box for strangers (consent), offline delivery through
 // mailbox nodes, private groups whose key rotates on every membership
 // change, public communities hosted by a node, attachments (chunked,
-// resumable, hash-checked) and calls (a paced UDP stream through a
-// jitter buffer, with loss, jitter and round-trip statistics).
+// resumable, hash-checked) and calls (a paced RTP stream through a
+// jitter buffer, with RTCP loss, jitter and round-trip statistics).
 //
 // Files: core*.go hold the whole protocol as a state machine with no
 // I/O (Core, a service.Core; core.go numbers the send pipeline):
@@ -13,7 +13,7 @@
 // control flow), core_query.go. service.go is Service: the shared
 // runtime (apps/internal/runner) driving Core on Port, which also reads
 // and writes attachments' bytes; service_api.go is its Go API. Calls
-// (call*.go) are a separate runtime piece: a paced UDP stream whose
+// (call*.go) are a separate runtime piece: a paced RTP stream whose
 // only protocol state is the jitter buffer. The simulator's "im"
 // workload (sim/im.go) runs the same Core in virtual time.
 //
@@ -146,16 +146,20 @@
 //	                       101112131415161718191a1b1c1d1e1f 00000000000000000000000000000000000000b0
 //	                       0000000000000002 00 6869
 //
-// Calls use UDP datagrams on CallPort (5223), one packet each:
+// Calls speak RTP and RTCP (RFC 3550) on CallPort (5223), one port for
+// both (RFC 5761: a second byte of 192–223 is RTCP):
 //
-//	packet = type u8 | call u64 | …
-//	MEDIA  1  seq u32 | sent i64 (unix µs) | payload (≤ 1000 bytes)
-//	BYE    2  count u32                           packets sent; repeated until REPORT
-//	ECHO   3  seq u32 | sent i64                  callee → caller, every fourth MEDIA
-//	REPORT 4  received u32 | lost u32 | late u32 | duplicates u32 | jitter u32 (µs)
+//	MEDIA   RTP v2, payload type 96 (no codec), SSRC = the call, sequence
+//	        from 0, timestamp at 48 kHz from the start, payload ≤ 1000 bytes
+//	SR      caller → callee after every fourth MEDIA; with BYE at the end,
+//	        repeated until the final report
+//	RR      callee → caller, answering each SR: one block on the call, lost
+//	        = the SR's packet count − distinct packets received; LSR/DLSR
+//	        give the caller round trips
+//	final   answer to SR+BYE: RR, APP "CALL" (late u32 | duplicates u32), BYE
 //
-//	MEDIA seq 1, sent 2 µs, "ab", call 7
-//	                       01 0000000000000007 00000001 0000000000000002 6162
+//	MEDIA seq 1, timestamp 2, SSRC 7, "ab"
+//	                       80600001 00000002 00000007 6162
 //
 // # Ordering and duplicates
 //

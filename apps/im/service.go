@@ -189,10 +189,9 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 		st.Close()
 		return nil, fmt.Errorf("im: listen for calls: %w", err)
 	}
-	s.calls = calls{pc: pc, sessions: make(map[uint64]*callSession), started: make(chan struct{}, 1)}
-	s.wg.Add(2)
+	s.calls = calls{pc: pc, sessions: make(map[uint64]*callSession)}
+	s.wg.Add(1)
 	go s.callLoop()
-	go s.callTicker()
 	if _, err := s.Fetch(ctx); err != nil {
 		s.log.Warn("mailbox fetch on open", "err", err)
 	}

@@ -61,38 +61,6 @@ var vectors = []string{
 		"101112131415161718191a1b1c1d1e1f" + "00000000000000000000000000000000000000b0" + "0000000000000002" + "00" + "6869",
 }
 
-func TestCallPacketVector(t *testing.T) {
-	p := callPacket{Type: pktMedia, Call: 7, Seq: 1, Sent: 2, Payload: []byte("ab")}
-	want := "01" + "0000000000000007" + "00000001" + "0000000000000002" + "6162"
-	if got := hex.EncodeToString(p.append(nil)); got != want {
-		t.Fatalf("MEDIA = %s, want %s", got, want)
-	}
-	for _, p := range []callPacket{p,
-		{Type: pktBye, Call: 7, Seq: 100},
-		{Type: pktEcho, Call: 7, Seq: 4, Sent: 9},
-		{Type: pktReport, Call: 7, Report: callReport{Received: 90, Lost: 10, Late: 1, Duplicates: 2, JitterMicros: 300}},
-	} {
-		back, err := decodeCallPacket(p.append(nil))
-		if err != nil || !reflect.DeepEqual(back, p) {
-			t.Errorf("round trip %+v: %+v, %v", p, back, err)
-		}
-	}
-}
-
-func FuzzDecodeCallPacket(f *testing.F) {
-	f.Add(callPacket{Type: pktMedia, Call: 7, Seq: 1, Sent: 2, Payload: []byte("ab")}.append(nil))
-	f.Add(callPacket{Type: pktReport, Call: 7}.append(nil))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		p, err := decodeCallPacket(b)
-		if err != nil {
-			return
-		}
-		if got := p.append(nil); !bytes.Equal(got, b) {
-			t.Fatalf("re-encoding %+v: %x, want %x", p, got, b)
-		}
-	})
-}
-
 func TestAttachmentOffer(t *testing.T) {
 	a := Attachment{Type: Voice, Name: "note.ogg", Size: 12345, SHA256: [32]byte{1, 2, 3}}
 	back, err := decodeAttachment(a.encode())
