@@ -34,8 +34,8 @@ func newConn(nc net.Conn, peer common.Address, dialed bool) *conn {
 	return &conn{nc: nc, peer: peer, dialed: dialed, wake: make(chan struct{}, 1)}
 }
 
-// send queues a frame; it never blocks.
-func (c *conn) send(f []byte) {
+// Send queues a frame; it never blocks.
+func (c *conn) Send(f []byte) {
 	c.mu.Lock()
 	if !c.closed {
 		c.queue = append(c.queue, f)
@@ -47,8 +47,8 @@ func (c *conn) send(f []byte) {
 	}
 }
 
-// close ends the connection; both goroutines then end.
-func (c *conn) close() {
+// Close ends the connection; both goroutines then end.
+func (c *conn) Close() {
 	c.mu.Lock()
 	c.closed = true
 	c.queue = nil
@@ -112,7 +112,7 @@ const copyLimit = 64 << 10
 // write writes b, or closes the connection and reports false.
 func (c *conn) write(b []byte) bool {
 	if _, err := c.nc.Write(b); err != nil {
-		c.close() // the reader sees it and reports the end
+		c.Close() // the reader sees it and reports the end
 		return false
 	}
 	return true
@@ -123,7 +123,7 @@ func (c *conn) write(b []byte) bool {
 func (c *conn) readLoop(r *Runner) {
 	defer r.wg.Done()
 	defer func() {
-		c.close()
+		c.Close()
 		r.put(r.ctx, input{gone: c})
 	}()
 	for {
@@ -135,7 +135,7 @@ func (c *conn) readLoop(r *Runner) {
 			return
 		}
 		if f.frame == nil {
-			c.send(r.cfg.Refuse(f.head, f.size))
+			c.Send(r.cfg.Refuse(f.head, f.size))
 			continue
 		}
 		if r.put(r.ctx, input{in: service.Input{Kind: service.Frame, Peer: c.peer, Frame: f.frame}}) != nil {

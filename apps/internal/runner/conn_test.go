@@ -124,7 +124,7 @@ func TestWriteLoop(t *testing.T) {
 	}
 	var wire []byte
 	for _, f := range [][]byte{[]byte("a"), []byte("bc"), pooled, []byte("d"), foreign} {
-		c.send(f) // all queued before the writer starts: one batch
+		c.Send(f) // all queued before the writer starts: one batch
 		wire = append(binary.BigEndian.AppendUint32(wire, uint32(len(f))), f...)
 	}
 	r.wg.Add(1)
@@ -132,7 +132,7 @@ func TestWriteLoop(t *testing.T) {
 	for len(nc.bytes()) < len(wire) {
 		time.Sleep(time.Millisecond)
 	}
-	c.close()
+	c.Close()
 	r.wg.Wait()
 	if !bytes.Equal(nc.bytes(), wire) {
 		t.Fatal("the bytes written are not the frames after their lengths")

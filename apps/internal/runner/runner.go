@@ -187,7 +187,7 @@ func (r *Runner) serve(in input) {
 	case in.dialErr:
 		r.d.Failed(in.in.Peer, in.in.Err)
 	case in.gone != nil:
-		r.d.Closed(link{in.gone}, in.gone.peer)
+		r.d.Closed(in.gone, in.gone.peer)
 	default:
 		v, err := r.d.Handle(in.in)
 		if in.reply != nil {
@@ -203,22 +203,16 @@ func (r *Runner) serve(in input) {
 // a writer of its own.
 func (r *Runner) attach(c *conn) {
 	if r.ctx.Err() != nil {
-		c.close()
+		c.Close()
 		return
 	}
 	r.wg.Add(2)
 	go c.readLoop(r)
 	go c.writeLoop(r)
-	r.d.Opened(link{c}, c.peer, c.dialed)
+	r.d.Opened(c, c.peer, c.dialed)
 }
 
-// link is a conn as the driver sees it.
-type link struct{ *conn }
-
-var _ service.Link = link{}
-
-func (l link) Send(f []byte) { l.send(f) }
-func (l link) Close()        { l.close() }
+var _ service.Link = (*conn)(nil)
 
 // dial opens a connection to w on a goroutine of its own.
 func (r *Runner) dial(w common.Address) {
@@ -250,7 +244,7 @@ func (r *Runner) dial(w common.Address) {
 			r.log.Debug("dial", "peer", w, "err", err)
 		}
 		if r.put(r.ctx, in) != nil && in.opened != nil {
-			in.opened.close()
+			in.opened.Close()
 		}
 	}()
 }
@@ -283,7 +277,7 @@ func (r *Runner) acceptLoop() {
 		}
 		c := newConn(nc, peer, false)
 		if r.put(r.ctx, input{opened: c}) != nil {
-			c.close()
+			c.Close()
 			return
 		}
 	}
