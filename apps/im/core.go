@@ -39,6 +39,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"maps"
 	"slices"
 	"time"
@@ -316,66 +317,43 @@ func (c *Core) start(now time.Time, out *service.Effects) error {
 	if c.keys, err = seal.Load(st, []byte("s"), c.cfg.Rand, out); err != nil {
 		return fmt.Errorf("im: %w", err)
 	}
-	for _, prefix := range []string{"m", "M"} { // "M": groups' history before the core
-		st.Scan([]byte(prefix), func(k, v []byte) bool {
-			m := new(Message)
-			if err = json.Unmarshal(v, m); err != nil {
-				return false
-			}
-			if len(k) != 17 || prefix == "M" { // a layout from before the core
-				out.Del(bytes.Clone(k))
-				c.putMsg(m, out)
-			}
-			c.msgs[m.ID] = m
-			c.lastSent = max(c.lastSent, m.Sent.UnixMicro())
-			return true
-		})
-		if err != nil {
-			return fmt.Errorf("im: core: load messages: %w", err)
+	for k, v := range entries(st, "m", 17, 0) {
+		m := new(Message)
+		if err := json.Unmarshal(v, m); err != nil {
+			return fmt.Errorf("im: core: load message %x: %w", k[1:], err)
 		}
+		c.msgs[m.ID] = m
+		c.lastSent = max(c.lastSent, m.Sent.UnixMicro())
 	}
-	st.Scan([]byte("o"), func(k, v []byte) bool {
-		if len(k) == 37 && len(v) > 9 {
-			o := &op{to: common.BytesToAddress(k[1:21]), id: MessageID(k[21:37]), sent: int64(binary.BigEndian.Uint64(v)), direct: v[8] == 1, frame: bytes.Clone(v[9:])}
-			c.ops[opKey{o.to, o.id}] = o
-			p := c.peer(o.to)
-			p.outbox = append(p.outbox, o.id)
-		}
-		return true
-	})
-	st.Scan([]byte("c"), func(k, v []byte) bool {
+	for k, v := range entries(st, "o", 37, 10) {
+		o := &op{to: common.BytesToAddress(k[1:21]), id: MessageID(k[21:37]), sent: int64(binary.BigEndian.Uint64(v)), direct: v[8] == 1, frame: bytes.Clone(v[9:])}
+		c.ops[opKey{o.to, o.id}] = o
+		p := c.peer(o.to)
+		p.outbox = append(p.outbox, o.id)
+	}
+	for k, v := range entries(st, "c", 21, 0) {
 		var meta convMeta
-		if json.Unmarshal(v, &meta) == nil && len(k) == 21 {
+		if json.Unmarshal(v, &meta) == nil {
 			p := c.peer(common.BytesToAddress(k[1:]))
 			p.consent, p.unread = meta.Consent, meta.Unread
 		}
-		return true
-	})
-	st.Scan([]byte("k"), func(k, v []byte) bool {
-		if len(k) == 21 && len(v) == 32 {
-			c.peer(common.BytesToAddress(k[1:])).key = (*[32]byte)(bytes.Clone(v))
-		}
-		return true
-	})
+	}
+	for k, v := range entries(st, "k", 21, 32) {
+		c.peer(common.BytesToAddress(k[1:])).key = (*[32]byte)(bytes.Clone(v))
+	}
 	for _, g := range scanJSON[groupState](st, []byte("g")) {
 		c.groups[g.ID] = &g
 	}
-	st.Scan([]byte("Q"), func(k, v []byte) bool {
-		if len(k) == 21 && len(v) >= 8 {
-			c.keptNext[common.BytesToAddress(k[1:])] = binary.BigEndian.Uint64(v)
-		}
-		return true
-	})
-	st.Scan([]byte("q"), func(k, v []byte) bool {
-		if len(k) == 29 && len(v) >= 36 {
-			w := common.BytesToAddress(k[1:21])
-			it := keptItem{seq: binary.BigEndian.Uint64(k[21:]), id: MessageID(v[:16]), by: common.BytesToAddress(v[16:36]), blob: bytes.Clone(v[36:])}
-			c.kept[w] = append(c.kept[w], it)
-			c.keptNext[w] = max(c.keptNext[w], it.seq+1)
-			c.keptBy[[2]common.Address{w, it.by}]++
-		}
-		return true
-	})
+	for k, v := range entries(st, "Q", 21, 8) {
+		c.keptNext[common.BytesToAddress(k[1:])] = binary.BigEndian.Uint64(v)
+	}
+	for k, v := range entries(st, "q", 29, 36) {
+		w := common.BytesToAddress(k[1:21])
+		it := keptItem{seq: binary.BigEndian.Uint64(k[21:]), id: MessageID(v[:16]), by: common.BytesToAddress(v[16:36]), blob: bytes.Clone(v[36:])}
+		c.kept[w] = append(c.kept[w], it)
+		c.keptNext[w] = max(c.keptNext[w], it.seq+1)
+		c.keptBy[[2]common.Address{w, it.by}]++
+	}
 	for _, w := range c.sortedPeers() {
 		p := c.peers[w]
 		slices.SortFunc(p.outbox, func(a, b MessageID) int { return cmp.Compare(c.ops[opKey{w, a}].sent, c.ops[opKey{w, b}].sent) })
@@ -485,6 +463,16 @@ func (c *Core) learnKey(w common.Address, k [32]byte, out *service.Effects) {
 
 func (c *Core) putMeta(w common.Address, p *corePeer, out *service.Effects) {
 	c.putJSON(skey("c", w[:]), convMeta{Consent: p.consent, Unread: p.unread}, out)
+}
+
+// entries yields the entries under prefix of the layout above start:
+// keys of klen bytes, values of at least vmin (others are skipped).
+func entries(st service.Store, prefix string, klen, vmin int) iter.Seq2[[]byte, []byte] {
+	return func(yield func(k, v []byte) bool) {
+		st.Scan([]byte(prefix), func(k, v []byte) bool {
+			return len(k) != klen || len(v) < vmin || yield(k, v)
+		})
+	}
 }
 
 // putMsg keeps m, in memory and in the store.

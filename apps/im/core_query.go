@@ -5,6 +5,7 @@ package im
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"slices"
 
@@ -89,12 +90,7 @@ func (c *Core) history(match func(*Message) bool, limit int) []Message {
 			out = append(out, *m)
 		}
 	}
-	slices.SortFunc(out, func(a, b Message) int {
-		if x := a.Sent.Compare(b.Sent); x != 0 {
-			return x
-		}
-		return bytes.Compare(a.ID[:], b.ID[:])
-	})
+	slices.SortFunc(out, func(a, b Message) int { return cmp.Or(a.Sent.Compare(b.Sent), cmpID(a.ID, b.ID)) })
 	if limit > 0 && len(out) > limit {
 		out = out[len(out)-limit:]
 	}

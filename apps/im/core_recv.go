@@ -14,7 +14,7 @@ import (
 func (c *Core) frame(now time.Time, w common.Address, b []byte, out *service.Effects) {
 	f, err := decodeFrame(b)
 	if err != nil {
-		out.To(w, marshalInner(&errorFrame{ID: requestID(b), Code: CodeMalformed, Reason: err.Error()}))
+		c.answer(w, requestID(b), err, out) // CodeMalformed
 		return
 	}
 	// The per-sender limit: a message new here, a deposit or a post
@@ -84,7 +84,7 @@ func (c *Core) apply(now time.Time, w common.Address, f frame, out *service.Effe
 	return fmt.Errorf("%w: not a message", ErrRefused)
 }
 
-// answer replies to a message: its receipt, or the refusal.
+// answer replies to request id: its receipt, or the refusal (codeOf err).
 func (c *Core) answer(w common.Address, id MessageID, err error, out *service.Effects) {
 	if err != nil {
 		out.To(w, marshalInner(&errorFrame{ID: id, Code: codeOf(err), Reason: err.Error()}))

@@ -194,23 +194,27 @@ func (c *Core) kick(now time.Time, w common.Address, p *corePeer, out *service.E
 			c.offline(now, w, p, out)
 		}
 	default:
-		for ; p.inflight < min(len(p.outbox), c.cfg.Window); p.inflight++ {
-			out.To(w, c.ops[opKey{w, p.outbox[p.inflight]}].frame)
-		}
+		c.fill(w, p, out)
 	}
 }
 
-// attempt writes the first window of w's outbox.
+// attempt writes w's outbox up to the window and waits AckTimeout for
+// an answer; an empty outbox ends it.
 func (c *Core) attempt(now time.Time, w common.Address, p *corePeer, out *service.Effects) {
 	if len(p.outbox) == 0 {
+		p.ackBy, p.inflight = time.Time{}, 0
 		return
 	}
-	p.inflight = min(len(p.outbox), c.cfg.Window)
-	for _, id := range p.outbox[:p.inflight] {
-		out.To(w, c.ops[opKey{w, id}].frame)
-	}
+	c.fill(w, p, out)
 	p.ackBy = now.Add(c.cfg.AckTimeout)
 	out.Wake(p.ackBy)
+}
+
+// fill writes the ops of w's outbox the window has room for.
+func (c *Core) fill(w common.Address, p *corePeer, out *service.Effects) {
+	for ; p.inflight < min(len(p.outbox), c.cfg.Window); p.inflight++ {
+		out.To(w, c.ops[opKey{w, p.outbox[p.inflight]}].frame)
+	}
 }
 
 // failed ends an attempt without its answers; the next waits a backoff.
@@ -401,16 +405,9 @@ func (c *Core) delivered(now time.Time, w common.Address, f *receiptFrame, out *
 // progress: w answered; the attempt goes on with the next ops.
 func (c *Core) progress(now time.Time, w common.Address, p *corePeer, out *service.Effects) {
 	p.fails = 0
-	if p.ackBy.IsZero() {
-		return
+	if !p.ackBy.IsZero() {
+		c.attempt(now, w, p, out)
 	}
-	if len(p.outbox) == 0 {
-		p.ackBy, p.inflight = time.Time{}, 0
-		return
-	}
-	c.kick(now, w, p, out)
-	p.ackBy = now.Add(c.cfg.AckTimeout)
-	out.Wake(p.ackBy)
 }
 
 // refused applies an ERROR from w: about a download, a deposit at w (a
