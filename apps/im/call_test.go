@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
@@ -210,6 +211,110 @@ func TestCall(t *testing.T) {
 	sst, err := stranger.svc.Call(ctx, bob.Wallet.Hex(), bytes.NewReader(data[:size*3]), CallOptions{Bitrate: 2_000_000, PacketSize: size})
 	if err != nil || sst.Reported {
 		t.Fatalf("stranger's call: %+v, %v", sst, err)
+	}
+}
+
+// TestCallLostFinalReport: the network drops one media packet and the
+// callee's first final report; the caller's BYE again, which reaches a
+// call already ended, is answered with the final report, and both sides
+// count the same loss.
+func TestCallLostFinalReport(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob")
+	alice, bob := tn.get("alice"), tn.get("bob")
+	tn.start(alice, Config{})
+	tn.start(bob, Config{JitterDelay: time.Millisecond})
+	bob.svc.Allow(ctx, alice.Wallet)
+	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
+		t.Fatal(err)
+	}
+	// The call's first frame is its first media packet (an RTP header and
+	// size bytes): the rest of it is the overlay's overhead per datagram,
+	// which tells media and the final report (RR, APP, BYE) by length.
+	const size = 200
+	finalLen := len(receiverReport(0, rtcp.ReceptionReport{}, true, 0, 0))
+	var (
+		mu                      sync.Mutex
+		media, overhead, finals int
+	)
+	tn.nw.SetFilter(func(_, _ netip.AddrPort, frame []byte) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if media == 0 {
+			overhead = len(frame) - 12 - size
+		}
+		switch len(frame) - overhead {
+		case 12 + size:
+			media++
+			return media != 2
+		case finalLen:
+			finals++
+			return finals > 1
+		}
+		return true
+	})
+	defer tn.nw.SetFilter(nil)
+
+	ev := bob.svc.Subscribe(ctx)
+	st, err := alice.svc.Call(ctx, bob.Wallet.Hex(), bytes.NewReader(make([]byte, 10*size)), CallOptions{Bitrate: 2_000_000, PacketSize: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if finals < 2 {
+		t.Errorf("%d final reports, want the dropped one and another", finals)
+	}
+	mu.Unlock()
+	if !st.Reported || st.Sent != 10 || st.Lost != 1 || st.Received != 9 {
+		t.Fatalf("caller stats %+v: want reported, 10 sent, 1 lost", st)
+	}
+	c := waitEvent(t, ctx, ev, "call ended", func(e Event) bool { return e.Kind == EventCall }).Call
+	if !c.Reported || c.Sent != st.Sent || c.Received != st.Received || c.Lost != st.Lost || c.Late != st.Late || c.Duplicates != st.Duplicates {
+		t.Fatalf("callee stats %+v, caller saw %+v", c, st)
+	}
+}
+
+// TestCallByeAfterIdle: a call that timed out still answers its
+// caller's BYE with a final report, counting the loss against the
+// BYE's SR; media on it no longer starts a call.
+func TestCallByeAfterIdle(t *testing.T) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob")
+	alice, bob := tn.get("alice"), tn.get("bob")
+	tn.start(alice, Config{})
+	tn.start(bob, Config{})
+	bob.svc.Allow(ctx, alice.Wallet)
+	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
+		t.Fatal(err)
+	}
+	pc, err := alice.node.ListenPacket("udp", ":7000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	from := &stack.Addr{Net: "udp", Wallet: alice.Wallet, Port: 7000}
+	ev := bob.svc.Subscribe(ctx)
+	media := func(seq uint16, at time.Time) {
+		p := &rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, SSRC: 7}, Payload: []byte("ab")}
+		bob.svc.callDatagram(from, callDatagram{ssrc: 7, media: p}, at)
+	}
+	// The call's one packet arrived callIdle ago: bob's timer ends it.
+	media(0, time.Now().Add(-callIdle))
+	if c := waitEvent(t, ctx, ev, "call ended", func(e Event) bool { return e.Kind == EventCall }).Call; c.Reported || c.Received != 1 {
+		t.Fatalf("callee stats %+v", c)
+	}
+	media(1, time.Now())
+	media(2, time.Now())
+	bye, _ := decodeCall(senderReport(time.Now(), 7, time.Now(), CallStats{Sent: 3}, true))
+	bob.svc.callDatagram(from, bye, time.Now())
+	pc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 2048)
+	n, _, err := pc.ReadFrom(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := decodeCall(buf[:n]); err != nil || !d.bye || d.rr == nil || d.ssrc != 7 || d.rr.TotalLost != 2 || d.rr.LastSequenceNumber != 0 {
+		t.Fatalf("answer to BYE: %+v, %v", d, err)
 	}
 }
 
