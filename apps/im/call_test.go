@@ -220,14 +220,7 @@ func TestCall(t *testing.T) {
 // count the same loss.
 func TestCallLostFinalReport(t *testing.T) {
 	ctx := testCtx(t)
-	tn := newTestNet(t, "alice", "bob")
-	alice, bob := tn.get("alice"), tn.get("bob")
-	tn.start(alice, Config{})
-	tn.start(bob, Config{JitterDelay: time.Millisecond})
-	bob.svc.Allow(ctx, alice.Wallet)
-	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
-		t.Fatal(err)
-	}
+	tn, alice, bob := callPair(t, Config{JitterDelay: time.Millisecond})
 	// The call's first frame is its first media packet (an RTP header and
 	// size bytes): the rest of it is the overlay's overhead per datagram,
 	// which tells media and the final report (RR, APP, BYE) by length.
@@ -279,14 +272,7 @@ func TestCallLostFinalReport(t *testing.T) {
 // BYE's SR; media on it no longer starts a call.
 func TestCallByeAfterIdle(t *testing.T) {
 	ctx := testCtx(t)
-	tn := newTestNet(t, "alice", "bob")
-	alice, bob := tn.get("alice"), tn.get("bob")
-	tn.start(alice, Config{})
-	tn.start(bob, Config{})
-	bob.svc.Allow(ctx, alice.Wallet)
-	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
-		t.Fatal(err)
-	}
+	_, alice, bob := callPair(t, Config{})
 	pc, err := alice.node.ListenPacket("udp", ":7000")
 	if err != nil {
 		t.Fatal(err)
@@ -323,18 +309,11 @@ func TestCallByeAfterIdle(t *testing.T) {
 // until bob's sink has heard the first, which only his timer plays.
 func TestCallPlayout(t *testing.T) {
 	ctx := testCtx(t)
-	tn := newTestNet(t, "alice", "bob")
-	alice, bob := tn.get("alice"), tn.get("bob")
 	heard := make(chan struct{})
 	var once sync.Once
-	tn.start(alice, Config{})
-	tn.start(bob, Config{JitterDelay: time.Millisecond, CallSink: func(common.Address) io.WriteCloser {
+	_, alice, bob := callPair(t, Config{JitterDelay: time.Millisecond, CallSink: func(common.Address) io.WriteCloser {
 		return nopCloser{w: writerFunc(func(b []byte) (int, error) { once.Do(func() { close(heard) }); return len(b), nil })}
 	}})
-	bob.svc.Allow(ctx, alice.Wallet)
-	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
-		t.Fatal(err)
-	}
 	ev := bob.svc.Subscribe(ctx)
 	src := io.MultiReader(bytes.NewReader(make([]byte, 160)), waitReader{ctx, heard}, bytes.NewReader(make([]byte, 160)))
 	st, err := alice.svc.Call(ctx, bob.Wallet.Hex(), src, CallOptions{})
@@ -345,6 +324,22 @@ func TestCallPlayout(t *testing.T) {
 	if e := waitEvent(t, ctx, ev, "call ended", func(e Event) bool { return e.Kind == EventCall }); !e.Call.Reported || e.Call.Received != 2 {
 		t.Fatalf("callee stats %+v", e.Call)
 	}
+}
+
+// callPair starts alice and bob (with cfg) on a test network; bob
+// takes alice's calls and the overlay session between them is warm, so
+// that a filter set afterwards sees only the call's datagrams.
+func callPair(t *testing.T, cfg Config) (*testNet, *member, *member) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob")
+	alice, bob := tn.get("alice"), tn.get("bob")
+	tn.start(alice, Config{})
+	tn.start(bob, cfg)
+	bob.svc.Allow(ctx, alice.Wallet)
+	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
+		t.Fatal(err)
+	}
+	return tn, alice, bob
 }
 
 type writerFunc func([]byte) (int, error)
