@@ -17,8 +17,13 @@ import (
 	"github.com/pion/rtp"
 )
 
-// callIdle ends a call that has sent nothing for this long.
-const callIdle = 10 * time.Second
+const (
+	// callIdle ends a call that has sent nothing for this long; an
+	// ended call is remembered as long again.
+	callIdle = 10 * time.Second
+	// maxEnded bounds the ended calls remembered.
+	maxEnded = 16
+)
 
 // callSession is one incoming call: its jitter buffer and its RFC 3550
 // reception statistics. The buffer plays each packet at its RTP
@@ -33,6 +38,7 @@ type callSession struct {
 	delay     time.Duration
 	last      time.Time
 	timer     *time.Timer // runs callTimer
+	ended     time.Time   // zero while the call runs
 
 	base    time.Time      // arrival of the first packet: the call's start
 	firstTS uint32         // its RTP timestamp
@@ -114,11 +120,28 @@ func (cs *callSession) report(now time.Time) rtcp.ReceptionReport {
 	return r
 }
 
-// calls are the incoming calls of a service.
+// calls are the incoming calls of a service, and the last that ended:
+// a BYE that reaches one (again, as its final report was lost, or after
+// it timed out) is answered with its final report.
 type calls struct {
 	pc       net.PacketConn
-	mu       sync.Mutex // guards sessions
+	mu       sync.Mutex // guards sessions and ended
 	sessions map[uint64]*callSession
+	ended    []*callSession // oldest first, at most maxEnded
+}
+
+// session is the running call of ssrc, or one that ended less than
+// callIdle before now.
+func (c *calls) session(ssrc uint32, now time.Time) *callSession {
+	if cs := c.sessions[uint64(ssrc)]; cs != nil {
+		return cs
+	}
+	for _, cs := range slices.Backward(c.ended) {
+		if cs.ssrc == ssrc && now.Sub(cs.ended) < callIdle {
+			return cs
+		}
+	}
+	return nil
 }
 
 // callLoop is the long-lived goroutine reading CallPort; when the port
@@ -140,17 +163,18 @@ func (s *Service) callLoop() {
 	s.calls.mu.Lock()
 	defer s.calls.mu.Unlock()
 	for _, cs := range s.calls.sessions {
-		s.endCall(cs, false)
+		s.endCall(cs, time.Now(), false)
 	}
 }
 
 // callDatagram takes one datagram of a call: media starts the call (from
 // an Allowed wallet) or goes to its buffer, an SR is answered with an
-// RR, and an SR with BYE ends the call with the final report.
+// RR, and an SR with BYE ends the call with the final report. An ended
+// call takes only BYE, to give its final report again.
 func (s *Service) callDatagram(from *stack.Addr, d callDatagram, now time.Time) {
 	s.calls.mu.Lock()
 	defer s.calls.mu.Unlock()
-	cs := s.calls.sessions[uint64(d.ssrc)]
+	cs := s.calls.session(d.ssrc, now)
 	if cs != nil && cs.peer != from.Wallet {
 		return // another wallet's SSRC
 	}
@@ -166,15 +190,15 @@ func (s *Service) callDatagram(from *stack.Addr, d callDatagram, now time.Time) 
 		s.calls.sessions[uint64(d.ssrc)] = cs
 	}
 	switch {
-	case cs == nil:
+	case cs == nil || !cs.ended.IsZero() && !d.bye: // nothing to do
 	case d.media != nil:
 		cs.last = now
 		cs.arrive(now, d.media)
 		cs.timer.Reset(0) // callTimer plays what is due
 	case d.sr != nil:
 		cs.sent, cs.lastSR, cs.srAt = d.sr.PacketCount, uint32(d.sr.NTPTime>>16), now
-		if d.bye {
-			s.endCall(cs, true)
+		if d.bye && cs.ended.IsZero() {
+			s.endCall(cs, now, true)
 		}
 		s.calls.pc.WriteTo(receiverReport(cs.own, cs.report(now), d.bye, cs.late, cs.duplicates), from)
 	}
@@ -187,9 +211,9 @@ func (s *Service) callTimer(cs *callSession) {
 	defer s.calls.mu.Unlock()
 	now := time.Now()
 	switch {
-	case s.calls.sessions[uint64(cs.ssrc)] != cs: // ended meanwhile
+	case !cs.ended.IsZero(): // meanwhile
 	case now.Sub(cs.last) >= callIdle:
-		s.endCall(cs, false)
+		s.endCall(cs, now, false)
 	default:
 		cs.playout(now)
 		next := cs.last.Add(callIdle)
@@ -200,14 +224,16 @@ func (s *Service) callTimer(cs *callSession) {
 	}
 }
 
-// endCall plays out what a call holds, closes its sink and announces
-// its statistics.
-func (s *Service) endCall(cs *callSession, bye bool) {
+// endCall plays out what a call holds, closes its sink, announces its
+// statistics and remembers it as ended at now.
+func (s *Service) endCall(cs *callSession, now time.Time, bye bool) {
 	cs.timer.Stop()
 	delete(s.calls.sessions, uint64(cs.ssrc))
 	for len(cs.pending) > 0 {
 		cs.play()
 	}
+	cs.ended, cs.pending, cs.seen = now, nil, nil
+	s.calls.ended = append(s.calls.ended[max(len(s.calls.ended)-maxEnded+1, 0):], cs)
 	if cs.sink != nil {
 		cs.sink.Close()
 	}

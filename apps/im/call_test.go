@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
@@ -213,23 +214,106 @@ func TestCall(t *testing.T) {
 	}
 }
 
+// TestCallLostFinalReport: the network drops one media packet and the
+// callee's first final report; the caller's BYE again, which reaches a
+// call already ended, is answered with the final report, and both sides
+// count the same loss.
+func TestCallLostFinalReport(t *testing.T) {
+	ctx := testCtx(t)
+	tn, alice, bob := callPair(t, Config{JitterDelay: time.Millisecond})
+	// The call's first frame is its first media packet (an RTP header and
+	// size bytes): the rest of it is the overlay's overhead per datagram,
+	// which tells media and the final report (RR, APP, BYE) by length.
+	const size = 200
+	finalLen := len(receiverReport(0, rtcp.ReceptionReport{}, true, 0, 0))
+	var (
+		mu                      sync.Mutex
+		media, overhead, finals int
+	)
+	tn.nw.SetFilter(func(_, _ netip.AddrPort, frame []byte) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		if media == 0 {
+			overhead = len(frame) - 12 - size
+		}
+		switch len(frame) - overhead {
+		case 12 + size:
+			media++
+			return media != 2
+		case finalLen:
+			finals++
+			return finals > 1
+		}
+		return true
+	})
+	defer tn.nw.SetFilter(nil)
+
+	ev := bob.svc.Subscribe(ctx)
+	st, err := alice.svc.Call(ctx, bob.Wallet.Hex(), bytes.NewReader(make([]byte, 10*size)), CallOptions{Bitrate: 2_000_000, PacketSize: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if finals < 2 {
+		t.Errorf("%d final reports, want the dropped one and another", finals)
+	}
+	mu.Unlock()
+	if !st.Reported || st.Sent != 10 || st.Lost != 1 || st.Received != 9 {
+		t.Fatalf("caller stats %+v: want reported, 10 sent, 1 lost", st)
+	}
+	c := waitEvent(t, ctx, ev, "call ended", func(e Event) bool { return e.Kind == EventCall }).Call
+	if !c.Reported || c.Sent != st.Sent || c.Received != st.Received || c.Lost != st.Lost || c.Late != st.Late || c.Duplicates != st.Duplicates {
+		t.Fatalf("callee stats %+v, caller saw %+v", c, st)
+	}
+}
+
+// TestCallByeAfterIdle: a call that timed out still answers its
+// caller's BYE with a final report, counting the loss against the
+// BYE's SR; media on it no longer starts a call.
+func TestCallByeAfterIdle(t *testing.T) {
+	ctx := testCtx(t)
+	_, alice, bob := callPair(t, Config{})
+	pc, err := alice.node.ListenPacket("udp", ":7000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	from := &stack.Addr{Net: "udp", Wallet: alice.Wallet, Port: 7000}
+	ev := bob.svc.Subscribe(ctx)
+	media := func(seq uint16, at time.Time) {
+		p := &rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, SSRC: 7}, Payload: []byte("ab")}
+		bob.svc.callDatagram(from, callDatagram{ssrc: 7, media: p}, at)
+	}
+	// The call's one packet arrived callIdle ago: bob's timer ends it.
+	media(0, time.Now().Add(-callIdle))
+	if c := waitEvent(t, ctx, ev, "call ended", func(e Event) bool { return e.Kind == EventCall }).Call; c.Reported || c.Received != 1 {
+		t.Fatalf("callee stats %+v", c)
+	}
+	media(1, time.Now())
+	media(2, time.Now())
+	bye, _ := decodeCall(senderReport(time.Now(), 7, time.Now(), CallStats{Sent: 3}, true))
+	bob.svc.callDatagram(from, bye, time.Now())
+	pc.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 2048)
+	n, _, err := pc.ReadFrom(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err := decodeCall(buf[:n]); err != nil || !d.bye || d.rr == nil || d.ssrc != 7 || d.rr.TotalLost != 2 || d.rr.LastSequenceNumber != 0 {
+		t.Fatalf("answer to BYE: %+v, %v", d, err)
+	}
+}
+
 // TestCallPlayout: the callee plays media out as it comes due, not only
 // when the call ends: the caller's source holds back its last packet
 // until bob's sink has heard the first, which only his timer plays.
 func TestCallPlayout(t *testing.T) {
 	ctx := testCtx(t)
-	tn := newTestNet(t, "alice", "bob")
-	alice, bob := tn.get("alice"), tn.get("bob")
 	heard := make(chan struct{})
 	var once sync.Once
-	tn.start(alice, Config{})
-	tn.start(bob, Config{JitterDelay: time.Millisecond, CallSink: func(common.Address) io.WriteCloser {
+	_, alice, bob := callPair(t, Config{JitterDelay: time.Millisecond, CallSink: func(common.Address) io.WriteCloser {
 		return nopCloser{w: writerFunc(func(b []byte) (int, error) { once.Do(func() { close(heard) }); return len(b), nil })}
 	}})
-	bob.svc.Allow(ctx, alice.Wallet)
-	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
-		t.Fatal(err)
-	}
 	ev := bob.svc.Subscribe(ctx)
 	src := io.MultiReader(bytes.NewReader(make([]byte, 160)), waitReader{ctx, heard}, bytes.NewReader(make([]byte, 160)))
 	st, err := alice.svc.Call(ctx, bob.Wallet.Hex(), src, CallOptions{})
@@ -240,6 +324,22 @@ func TestCallPlayout(t *testing.T) {
 	if e := waitEvent(t, ctx, ev, "call ended", func(e Event) bool { return e.Kind == EventCall }); !e.Call.Reported || e.Call.Received != 2 {
 		t.Fatalf("callee stats %+v", e.Call)
 	}
+}
+
+// callPair starts alice and bob (with cfg) on a test network; bob
+// takes alice's calls and the overlay session between them is warm, so
+// that a filter set afterwards sees only the call's datagrams.
+func callPair(t *testing.T, cfg Config) (*testNet, *member, *member) {
+	ctx := testCtx(t)
+	tn := newTestNet(t, "alice", "bob")
+	alice, bob := tn.get("alice"), tn.get("bob")
+	tn.start(alice, Config{})
+	tn.start(bob, cfg)
+	bob.svc.Allow(ctx, alice.Wallet)
+	if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "calling"); err != nil {
+		t.Fatal(err)
+	}
+	return tn, alice, bob
 }
 
 type writerFunc func([]byte) (int, error)
