@@ -24,65 +24,27 @@ func TestAnycastQueueKeepsOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(e.Shutdown)
-	a := newTestSessions(t) // the instance that answers; the other never does
-	aAddr, bAddr := netip.MustParseAddrPort("127.0.0.1:2"), netip.MustParseAddrPort("127.0.0.1:3")
-	ka, kb := a.PublicKey(), newTestSessions(t).PublicKey()
-	if err := e.AddInstances(a.Wallet(), []Instance{{NodeKey: ka, Addr: aAddr}, {NodeKey: kb, Addr: bAddr}}); err != nil {
+	a := newAnswerer(t, sink, "127.0.0.1:2") // the instance that answers; the other never does
+	bAddr := netip.MustParseAddrPort("127.0.0.1:3")
+	kb := newTestSessions(t).PublicKey()
+	if err := e.AddInstances(a.s.Wallet(), []Instance{{NodeKey: a.key, Addr: a.addr}, {NodeKey: kb, Addr: bAddr}}); err != nil {
 		t.Fatal(err)
 	}
-	ident := IdentityAddr(a.Wallet())
-	inst := e.peers.byIdent(ident).grp.Load().byID([32]byte(ka))
+	ident := IdentityAddr(a.s.Wallet())
+	inst := e.peers.byIdent(ident).grp.Load().byID([32]byte(a.key))
 	first, second := udpPacketTo(ident, 100), udpPacketTo(ident, 300) // one flow
 
 	writeForTest(e, first) // no instance is live: it waits, both are probed
-	sink.mu.Lock()
-	init := -1
-	for i, to := range sink.to {
-		if to == aAddr {
-			init = i
-		}
-	}
-	sink.mu.Unlock()
-	if init < 0 {
-		t.Fatal("no handshake sent to the instance")
-	}
-	var h Header
-	msg, err := ParseHeader(sink.sent[init], &h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lk := addrKey(sink.LocalAddr())
-	res, err := a.Receive(nil, msg, lk[:])
-	if err != nil || len(res.Replies) != 1 {
-		t.Fatalf("instance: %d replies, %v", len(res.Replies), err)
-	}
-	resp := make([]byte, MinFrameHeader+len(res.Replies[0]))
-	putHeader(resp, FrameTransport, DefaultHopLimit)
-	copy(resp[MinFrameHeader:], res.Replies[0])
-
-	wroteAt := -1 // frames sent when the second packet was written
+	wroteAt := -1          // frames sent when the second packet was written
 	clock.onceWhen(inst.inst.liveFast.Load, func() {
 		sink.mu.Lock()
 		wroteAt = len(sink.sent)
 		sink.mu.Unlock()
 		writeForTest(e, second)
 	})
-	e.receive(resp, aAddr) // the reader: the handshake completes, the instance is heard
+	init := a.answer(t, e) // the handshake completes, the instance is heard
 
-	type sent struct{ size, at int }
-	var got []sent
-	for i, f := range sink.sent[init+1:] {
-		if sink.to[init+1+i] != aAddr {
-			continue
-		}
-		msg, err := ParseHeader(f, &h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r, err := a.Receive(nil, msg, lk[:]); err == nil && r.Kind == transport.KindData && len(r.Payload) > 0 {
-			got = append(got, sent{len(r.Payload), init + 1 + i})
-		}
-	}
+	got := a.received(t, init+1)
 	if wroteAt < 0 || len(got) == 0 || got[0].at < wroteAt {
 		t.Fatalf("the second packet was not written between the instance going live and the queue leaving (written at frame %d, sent %v)", wroteAt, got)
 	}
