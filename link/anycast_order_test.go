@@ -1,9 +1,7 @@
 package link
 
 import (
-	"net/netip"
 	"testing"
-	"time"
 
 	"github.com/anynet/anynet/transport"
 )
@@ -17,34 +15,23 @@ import (
 // instance with a session seals at once: written in that gap, the
 // second packet must not overtake the first on the wire.
 func TestAnycastQueueKeepsOrder(t *testing.T) {
-	sink := &sinkUnderlay{}
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	e, err := New(Config{Sessions: newTestSessions(t), Underlay: sink, TickInterval: -1, Now: clock.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Shutdown)
-	a := newAnswerer(t, sink, "127.0.0.1:2") // the instance that answers; the other never does
-	bAddr := netip.MustParseAddrPort("127.0.0.1:3")
-	kb := newTestSessions(t).PublicKey()
-	if err := e.AddInstances(a.s.Wallet(), []Instance{{NodeKey: a.key, Addr: a.addr}, {NodeKey: kb, Addr: bAddr}}); err != nil {
-		t.Fatal(err)
-	}
-	ident := IdentityAddr(a.s.Wallet())
-	inst := e.peers.byIdent(ident).grp.Load().byID([32]byte(a.key))
-	first, second := udpPacketTo(ident, 100), udpPacketTo(ident, 300) // one flow
+	f := newAnswerFixture(t) // a answers, the other instance never does
+	f.group(t)
+	sink := f.a.sink
+	inst := f.e.peers.byIdent(f.ident).grp.Load().byID([32]byte(f.a.key))
+	first, second := udpPacketTo(f.ident, 100), udpPacketTo(f.ident, 300) // one flow
 
-	writeForTest(e, first) // no instance is live: it waits, both are probed
-	wroteAt := -1          // frames sent when the second packet was written
-	clock.onceWhen(inst.inst.liveFast.Load, func() {
+	writeForTest(f.e, first) // no instance is live: it waits, both are probed
+	wroteAt := -1            // frames sent when the second packet was written
+	f.clock.onceWhen(inst.inst.liveFast.Load, func() {
 		sink.mu.Lock()
 		wroteAt = len(sink.sent)
 		sink.mu.Unlock()
-		writeForTest(e, second)
+		writeForTest(f.e, second)
 	})
-	init := a.answer(t, e) // the handshake completes, the instance is heard
+	init := f.a.answer(t, f.e) // the handshake completes, the instance is heard
 
-	got := a.received(t, init+1)
+	got := f.a.received(t, init+1)
 	if wroteAt < 0 || len(got) == 0 || got[0].at < wroteAt {
 		t.Fatalf("the second packet was not written between the instance going live and the queue leaving (written at frame %d, sent %v)", wroteAt, got)
 	}

@@ -96,9 +96,9 @@ func sizes(got []sentData) []int {
 	return out
 }
 
-// replaceFixture is an endpoint on a fake clock over a sinkUnderlay,
+// answerFixture is an endpoint on a fake clock over a sinkUnderlay,
 // and the two instances of a wallet: a answers, b never does.
-type replaceFixture struct {
+type answerFixture struct {
 	e     *Endpoint
 	clock *fakeClock
 	a     *answerer
@@ -106,7 +106,7 @@ type replaceFixture struct {
 	ident netip.Addr
 }
 
-func newReplaceFixture(t *testing.T) *replaceFixture {
+func newAnswerFixture(t *testing.T) *answerFixture {
 	sink := &sinkUnderlay{}
 	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	e, err := New(Config{Sessions: newTestSessions(t), Underlay: sink, TickInterval: -1, Now: clock.now})
@@ -116,21 +116,21 @@ func newReplaceFixture(t *testing.T) *replaceFixture {
 	t.Cleanup(e.Shutdown)
 	a := newAnswerer(t, sink, "127.0.0.1:2")
 	ins := []Instance{{NodeKey: a.key, Addr: a.addr}, {NodeKey: newTestSessions(t).PublicKey(), Addr: netip.MustParseAddrPort("127.0.0.1:3")}}
-	return &replaceFixture{e: e, clock: clock, a: a, ins: ins, ident: IdentityAddr(a.s.Wallet())}
+	return &answerFixture{e: e, clock: clock, a: a, ins: ins, ident: IdentityAddr(a.s.Wallet())}
 }
 
-func (f *replaceFixture) write(size int) { writeForTest(f.e, udpPacketTo(f.ident, size)) }
+func (f *answerFixture) write(size int) { writeForTest(f.e, udpPacketTo(f.ident, size)) }
 
 // group makes the wallet anycast (AddInstances) and peer makes it a
 // plain peer at a's node (AddPeer): each replaces what the endpoint knew
 // of the wallet.
-func (f *replaceFixture) group(t *testing.T) {
+func (f *answerFixture) group(t *testing.T) {
 	if err := f.e.AddInstances(f.a.s.Wallet(), f.ins); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func (f *replaceFixture) peer(t *testing.T) {
+func (f *answerFixture) peer(t *testing.T) {
 	if err := f.e.AddPeer(f.a.s.Wallet(), &f.a.key, f.a.addr); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestAnycastReplacedKeepsQueue(t *testing.T) {
 		{"by a peer, then a group again", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newReplaceFixture(t)
+			f := newAnswerFixture(t)
 			f.group(t)
 			f.write(100) // no instance is live: it waits in the group's queue
 			f.peer(t)
@@ -189,13 +189,13 @@ func TestAnycastReplacedKeepsQueue(t *testing.T) {
 func TestAnycastReplacedMidWrite(t *testing.T) {
 	for _, tc := range []struct {
 		name          string
-		before, while func(f *replaceFixture, t *testing.T)
+		before, while func(f *answerFixture, t *testing.T)
 	}{
-		{"a peer replaces the group", (*replaceFixture).group, (*replaceFixture).peer},
-		{"a group replaces the peer", (*replaceFixture).peer, (*replaceFixture).group},
+		{"a peer replaces the group", (*answerFixture).group, (*answerFixture).peer},
+		{"a group replaces the peer", (*answerFixture).peer, (*answerFixture).group},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := newReplaceFixture(t)
+			f := newAnswerFixture(t)
 			tc.before(f, t)
 			f.write(100) // no session, no live instance: it waits
 			ran := false
