@@ -108,6 +108,10 @@ type anycastGroup struct {
 	queue     [][]byte // packets waiting for a first live instance, or behind those leaving, oldest first
 	queuedAt  time.Time
 	flushing  bool // a flush (flushGroup) is sending what it took; it takes what is queued meanwhile too
+	// replaced: AddPeer made the wallet a plain peer (dropGroupLocked);
+	// a packet that still reaches the group's queue is written again,
+	// to the peer (flushGroup).
+	replaced bool
 }
 
 // instance is an instance peer's anycast state.
@@ -133,8 +137,9 @@ type instance struct {
 // wallet's identity address then go, flow by flow, to the nearest live
 // instance (see "Anycast" in doc.go). It replaces what the endpoint knew
 // of the wallet (AddPeer or AddInstances); AddPeer in turn replaces the
-// instances. An instance without Addr is reached through routers at its
-// Locator, as AddRoutedPeer.
+// instances. Packets that waited for what is replaced wait for what
+// replaces it, ahead of those written after. An instance without Addr
+// is reached through routers at its Locator, as AddRoutedPeer.
 func (e *Endpoint) AddInstances(wallet [20]byte, ins []Instance) error {
 	if len(ins) == 0 {
 		return fmt.Errorf("link: anycast %x: no instances", wallet)
@@ -166,20 +171,23 @@ func (e *Endpoint) AddInstances(wallet [20]byte, ins []Instance) error {
 	if err != nil {
 		return err
 	}
-	if into != g { // merged: what waited for a dropped instance leaves
-		e.flushGroup(into, now)
-		return nil
+	if into == g {
+		e.any.mu.Lock()
+		e.any.groups = append(e.any.groups, g)
+		e.any.mu.Unlock()
 	}
-	e.any.mu.Lock()
-	e.any.groups = append(e.any.groups, g)
-	e.any.mu.Unlock()
+	// What waited for a dropped instance, or for the peer the group
+	// replaced, leaves once an instance is live; the probes start now.
+	e.flushGroup(into, now)
 	return nil
 }
 
 // setGroup makes g the wallet's anycast group, replacing a plain peer,
-// and returns it. If the wallet has a group already, that group takes
-// g's instances instead (mergeLocked), so that pins and measurements
-// survive a new resolution of the same wallet, and setGroup returns it.
+// and returns it: what waited for the peer's session waits in g's queue
+// for the caller's flushGroup. If the wallet has a group already, that
+// group takes g's instances instead (mergeLocked), so that pins and
+// measurements survive a new resolution of the same wallet, and
+// setGroup returns it.
 func (t *peerTable) setGroup(wallet [20]byte, g *anycastGroup, now time.Time) (*anycastGroup, error) {
 	ident := IdentityAddr(wallet)
 	t.mu.Lock()
@@ -196,11 +204,14 @@ func (t *peerTable) setGroup(wallet [20]byte, g *anycastGroup, now time.Time) (*
 		t.mergeLocked(into, g.inst, now)
 		return into, nil
 	default:
+		// The peer keeps its session, out of byTP: a write that looked
+		// before the group was stored seals with it, or queues and
+		// finds the group (Endpoint.hold, moved).
 		owner.mu.Lock()
-		if owner.tp != nil {
-			delete(t.byTP, owner.tp)
-			owner.tp = nil
-		}
+		delete(t.byTP, owner.tp)
+		g.queue, g.queuedAt = t.takeLocked(owner), owner.queuedAt
+		owner.lastStart = time.Time{}
+		owner.waiting.Store(owner.flushing)
 		owner.mu.Unlock()
 	}
 	g.owner = owner
@@ -246,20 +257,33 @@ func (t *peerTable) mergeLocked(g *anycastGroup, next []*peer, now time.Time) {
 	g.inst = keep
 }
 
-// dropGroupLocked turns owner back into a plain peer, forgetting its
-// instances; t.mu is held.
-func (t *peerTable) dropGroupLocked(owner *peer) {
-	g := owner.grp.Swap(nil)
+// dropGroupLocked turns owner back into a plain peer, which has its
+// session already, and reports whether packets now wait for it: the
+// instances are dropped as if they failed (failLocked), and what waited
+// for them or in the group's queue waits for owner, ahead of anything
+// queued for it. Owner is a plain peer again only once it waits, so a
+// packet written from then on goes behind; one that still reaches the
+// group's queue finds it replaced (flushGroup). t.mu is held.
+func (t *peerTable) dropGroupLocked(owner *peer, now time.Time) bool {
+	g := owner.grp.Load()
 	if g == nil {
-		return
+		return false
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, p := range g.inst {
+		g.failLocked(t, p, now)
 		if t.byTP[p.tp] == p {
 			delete(t.byTP, p.tp)
 		}
 	}
+	owner.mu.Lock()
+	t.queueFrontLocked(owner, g.queue, g.queuedAt, now)
+	waits := len(owner.queue) > 0
+	owner.mu.Unlock()
+	g.queue, g.replaced = nil, true
+	owner.grp.Store(nil)
+	return waits
 }
 
 // learnInstanceLocked adds tp, a node key of owner's wallet that

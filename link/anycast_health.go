@@ -75,6 +75,7 @@ func (g *anycastGroup) updateLocked(now time.Time) {
 // before any packet written from now on.
 func (g *anycastGroup) failLocked(t *peerTable, p *peer, now time.Time) {
 	in := p.inst
+	in.liveFast.Store(false) // before the queue is taken: a packet queued after sees it (Endpoint.moved)
 	q := t.takeQueue(p)
 	if aw := in.awaitSince.Load(); aw != 0 {
 		for _, s := range in.syns {
@@ -88,7 +89,6 @@ func (g *anycastGroup) failLocked(t *peerTable, p *peer, now time.Time) {
 		g.live--
 	}
 	in.live, in.failed = false, true
-	in.liveFast.Store(false)
 	in.probeAt, in.lastProbe = time.Time{}, now
 	in.awaitSince.Store(0)
 	g.sel.Fail(now, in.id)

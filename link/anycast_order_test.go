@@ -1,9 +1,7 @@
 package link
 
 import (
-	"net/netip"
 	"testing"
-	"time"
 
 	"github.com/anynet/anynet/transport"
 )
@@ -17,72 +15,23 @@ import (
 // instance with a session seals at once: written in that gap, the
 // second packet must not overtake the first on the wire.
 func TestAnycastQueueKeepsOrder(t *testing.T) {
-	sink := &sinkUnderlay{}
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	e, err := New(Config{Sessions: newTestSessions(t), Underlay: sink, TickInterval: -1, Now: clock.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(e.Shutdown)
-	a := newTestSessions(t) // the instance that answers; the other never does
-	aAddr, bAddr := netip.MustParseAddrPort("127.0.0.1:2"), netip.MustParseAddrPort("127.0.0.1:3")
-	ka, kb := a.PublicKey(), newTestSessions(t).PublicKey()
-	if err := e.AddInstances(a.Wallet(), []Instance{{NodeKey: ka, Addr: aAddr}, {NodeKey: kb, Addr: bAddr}}); err != nil {
-		t.Fatal(err)
-	}
-	ident := IdentityAddr(a.Wallet())
-	inst := e.peers.byIdent(ident).grp.Load().byID([32]byte(ka))
-	first, second := udpPacketTo(ident, 100), udpPacketTo(ident, 300) // one flow
+	f := newAnswerFixture(t) // a answers, the other instance never does
+	f.group(t)
+	sink := f.a.sink
+	inst := f.e.peers.byIdent(f.ident).grp.Load().byID([32]byte(f.a.key))
+	first, second := udpPacketTo(f.ident, 100), udpPacketTo(f.ident, 300) // one flow
 
-	writeForTest(e, first) // no instance is live: it waits, both are probed
-	sink.mu.Lock()
-	init := -1
-	for i, to := range sink.to {
-		if to == aAddr {
-			init = i
-		}
-	}
-	sink.mu.Unlock()
-	if init < 0 {
-		t.Fatal("no handshake sent to the instance")
-	}
-	var h Header
-	msg, err := ParseHeader(sink.sent[init], &h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lk := addrKey(sink.LocalAddr())
-	res, err := a.Receive(nil, msg, lk[:])
-	if err != nil || len(res.Replies) != 1 {
-		t.Fatalf("instance: %d replies, %v", len(res.Replies), err)
-	}
-	resp := make([]byte, MinFrameHeader+len(res.Replies[0]))
-	putHeader(resp, FrameTransport, DefaultHopLimit)
-	copy(resp[MinFrameHeader:], res.Replies[0])
-
-	wroteAt := -1 // frames sent when the second packet was written
-	clock.onceWhen(inst.inst.liveFast.Load, func() {
+	writeForTest(f.e, first) // no instance is live: it waits, both are probed
+	wroteAt := -1            // frames sent when the second packet was written
+	f.clock.onceWhen(inst.inst.liveFast.Load, func() {
 		sink.mu.Lock()
 		wroteAt = len(sink.sent)
 		sink.mu.Unlock()
-		writeForTest(e, second)
+		writeForTest(f.e, second)
 	})
-	e.receive(resp, aAddr) // the reader: the handshake completes, the instance is heard
+	init := f.a.answer(t, f.e) // the handshake completes, the instance is heard
 
-	type sent struct{ size, at int }
-	var got []sent
-	for i, f := range sink.sent[init+1:] {
-		if sink.to[init+1+i] != aAddr {
-			continue
-		}
-		msg, err := ParseHeader(f, &h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r, err := a.Receive(nil, msg, lk[:]); err == nil && r.Kind == transport.KindData && len(r.Payload) > 0 {
-			got = append(got, sent{len(r.Payload), init + 1 + i})
-		}
-	}
+	got := f.a.received(t, init+1)
 	if wroteAt < 0 || len(got) == 0 || got[0].at < wroteAt {
 		t.Fatalf("the second packet was not written between the instance going live and the queue leaving (written at frame %d, sent %v)", wroteAt, got)
 	}

@@ -124,7 +124,8 @@ func (g *anycastGroup) queueFrontLocked(q [][]byte, now time.Time) {
 // only when the flush ends with the queue empty (pickOrHold), so packets
 // leave in the order they were written and a flow is pinned by its
 // oldest packet. With no instance live it probes every instance that has
-// not failed and has no probe out.
+// not failed and has no probe out. Of a group AddPeer replaced, what
+// waits is written again, to the wallet's peer.
 func (e *Endpoint) flushGroup(g *anycastGroup, now time.Time) {
 	g.mu.Lock()
 	if g.flushing {
@@ -145,7 +146,11 @@ func (e *Endpoint) flushGroup(g *anycastGroup, now time.Time) {
 	}
 	g.flushing = false
 	var probe []*peer
-	if len(g.queue) > 0 && g.live == 0 {
+	var moved [][]byte
+	switch {
+	case g.replaced:
+		moved, g.queue = g.queue, nil
+	case len(g.queue) > 0 && g.live == 0:
 		for _, p := range g.inst {
 			if in := p.inst; !in.failed && in.probeAt.IsZero() {
 				in.probeAt, in.lastProbe = now, now
@@ -154,9 +159,42 @@ func (e *Endpoint) flushGroup(g *anycastGroup, now time.Time) {
 		}
 	}
 	g.mu.Unlock()
+	e.rewrite(moved)
 	for _, p := range probe {
 		e.startHandshake(p)
 	}
+}
+
+// moved reports whether p, for which a packet was just queued, is no
+// longer where its packets go, and if so writes what waits for it again
+// (rewrite): p is an anycast instance that failed after the packet's
+// flow picked it (failLocked moved what waited before), or a wallet's
+// peer that AddInstances made a group after the writer looked (setGroup
+// moved what waited before).
+func (e *Endpoint) moved(p *peer) bool {
+	var q [][]byte
+	switch in := p.inst; {
+	case in != nil:
+		if in.liveFast.Load() {
+			return false
+		}
+		g := in.g
+		g.mu.Lock()
+		live := in.live
+		if !live {
+			q = e.peers.takeQueue(p)
+		}
+		g.mu.Unlock()
+		if live {
+			return false
+		}
+	case p.grp.Load() != nil:
+		q = e.peers.takeQueue(p)
+	default:
+		return false
+	}
+	e.rewrite(q)
+	return true
 }
 
 // sendGroup seals and sends q, packets that waited in g's queue, each

@@ -124,7 +124,11 @@
 // a live instance is measured again every AnycastConfig.RefreshAfter
 // and one added later is measured at once; an idle group sends nothing.
 // Adding the instances of a wallet again (a name resolved anew) keeps
-// the state and pins of those that remain.
+// the state and pins of those that remain. A group that replaces the
+// wallet's peer (AddInstances), or a peer that replaces its group
+// (AddPeer, whose instances are then dropped as if they failed), takes
+// what waited, ahead of what is written after, and nothing else: the
+// group's pins meant nothing to one peer, and the peer had none.
 //
 // Failure: an instance that was sent packets and has sent nothing
 // authenticated back for ProbeAfter gets a handshake as a probe; silent
@@ -132,11 +136,12 @@
 // and so has one whose locator a router reports unreachable. Its flows
 // are unpinned (their next packets go to the new preferred instance,
 // whose netstack resets what it does not know), what waited for its
-// handshake is routed again, and the TCP SYNs sent to it since it was
-// last heard are sent again at once, so a connection being opened
-// reaches another instance FailAfter after the first went silent
-// (3 s by default) instead of at TCP's next SYN retransmission. A failed
-// instance is probed every RetryAfter and is live again when it answers.
+// handshake, even a packet whose flow picked it just before, is routed
+// again, and the TCP SYNs sent to it since it was last heard are sent
+// again at once, so a connection being opened reaches another instance
+// FailAfter after the first went silent (3 s by default) instead of at
+// TCP's next SYN retransmission. A failed instance is probed every
+// RetryAfter and is live again when it answers.
 //
 // Inbound, an authenticated packet from any instance is the wallet's
 // (its binding was verified by the transport as for any peer; a node key

@@ -249,9 +249,28 @@ func New(cfg Config) (*Endpoint, error) {
 // AddPeer tells the endpoint how to reach wallet: the underlay address
 // and, if known, its node key (IK handshake; nil means XX). Packets to
 // the wallet's identity address go to this peer from now on.
+//
+// Packets that waited for the anycast group it replaces (AddInstances)
+// wait for this peer, ahead of those written after.
 func (e *Endpoint) AddPeer(wallet [20]byte, key *transport.PublicKey, addr netip.AddrPort) error {
-	tp := e.sessions.Peer(wallet, key)
-	return e.peers.add(wallet, tp, addr)
+	return e.addPeer(wallet, key, addr, nil, 0)
+}
+
+// addPeer is AddPeer, and for a peer reached through routers
+// (AddRoutedPeer) its locator loc on NIC nic; nil loc leaves them.
+func (e *Endpoint) addPeer(wallet [20]byte, key *transport.PublicKey, addr netip.AddrPort, loc *Locator, nic int) error {
+	p, waits, err := e.peers.add(wallet, e.sessions.Peer(wallet, key), addr, e.now())
+	if err != nil {
+		return err
+	}
+	if loc != nil {
+		p.nic.Store(uint32(nic))
+		p.loc.Store(loc)
+	}
+	if waits {
+		e.drain(p, true)
+	}
+	return nil
 }
 
 // Wallet returns the verified wallet behind an identity address, if a

@@ -275,13 +275,7 @@ func (e *Endpoint) AddRoutedPeer(wallet [20]byte, key *transport.PublicKey, loc 
 	if !ok && len(rt.links) > 0 {
 		next = rt.links[0].cfg.Addr
 	}
-	if err := e.AddPeer(wallet, key, next); err != nil {
-		return err
-	}
-	p := e.peers.byIdent(IdentityAddr(wallet))
-	p.nic.Store(uint32(nic))
-	p.loc.Store(&l)
-	return nil
+	return e.addPeer(wallet, key, next, &l, nic)
 }
 
 // Attached reports whether a host's attachment to one of its routers

@@ -132,28 +132,30 @@ func (t *peerTable) byTransport(tp *transport.Peer) *peer {
 	return t.byTP[tp]
 }
 
-// add records a statically configured peer.
-func (t *peerTable) add(wallet [20]byte, tp *transport.Peer, addr netip.AddrPort) error {
+// add records a statically configured peer and returns it. It reports
+// whether packets an anycast group it replaced held wait for it now:
+// the caller sends them or starts a handshake (Endpoint.drain).
+func (t *peerTable) add(wallet [20]byte, tp *transport.Peer, addr netip.AddrPort, now time.Time) (*peer, bool, error) {
 	ident := IdentityAddr(wallet)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if p := t.ident[ident]; p != nil {
 		if p.wallet != wallet {
-			return fmt.Errorf("%w: %x and %x", ErrIdentityCollision, p.wallet, wallet)
+			return nil, false, fmt.Errorf("%w: %x and %x", ErrIdentityCollision, p.wallet, wallet)
 		}
-		t.dropGroupLocked(p) // anycast.go
 		p.mu.Lock()
 		delete(t.byTP, p.tp)
 		p.tp = tp
 		p.addr.store(addr)
 		p.mu.Unlock()
+		waits := t.dropGroupLocked(p, now) // anycast.go
 		t.byTP[tp] = p
-		return nil
+		return p, waits, nil
 	}
 	p := newPeer(wallet, ident, tp, addr)
 	t.ident[ident] = p
 	t.byTP[tp] = p
-	return nil
+	return p, false, nil
 }
 
 // learn returns the link peer for an authenticated transport peer seen
@@ -219,6 +221,22 @@ func (t *peerTable) enqueue(p *peer, pkt []byte, limit int, now time.Time) (star
 		start = true
 	}
 	return start, dropped
+}
+
+// queueFrontLocked puts q, packets waiting since at, in front of what
+// waits for p, for which the caller starts a handshake now
+// (Endpoint.drain); p.mu is held.
+func (t *peerTable) queueFrontLocked(p *peer, q [][]byte, at, now time.Time) {
+	if len(q) == 0 {
+		return
+	}
+	if len(p.queue) == 0 {
+		t.queued.Add(1)
+	}
+	p.queue = append(q, p.queue...)
+	p.queuedAt = at
+	p.lastStart = now
+	p.waiting.Store(true)
 }
 
 // takeQueue empties p's queue and returns what it held, for the caller

@@ -307,10 +307,19 @@ func (e *Endpoint) seal(buf *[]byte, h *Header, tp *transport.Peer, plain []byte
 // hold queues a copy of plain for p, behind what waits already. When
 // p's session can seal (it came up after the caller's seal failed, or
 // the packet went behind a queue being sent), the queue leaves now;
-// else a handshake starts if none runs.
+// else a handshake starts if none runs. If p stopped being where the
+// packet goes meanwhile, what waits for p is written again (moved).
 func (e *Endpoint) hold(p *peer, plain []byte) {
 	start, dropped := e.peers.enqueue(p, append([]byte(nil), plain...), e.queueLen, e.now())
 	e.stats.droppedQueueFull.Add(uint64(dropped))
+	if !e.moved(p) { // anycast hook (anycast_pick.go)
+		e.drain(p, start)
+	}
+}
+
+// drain sends what waits for p if its session can seal, else starts a
+// handshake if start says so.
+func (e *Endpoint) drain(p *peer, start bool) {
 	switch {
 	case p.transportPeer().Established():
 		e.flushQueue(p)
@@ -371,6 +380,22 @@ func (e *Endpoint) sendQueued(p *peer, q [][]byte) bool {
 	e.meterSent(p, &r, frames, size) // proof of relay (meter.go)
 	b.flush(e)
 	return sent
+}
+
+// rewrite routes q, packets that waited for a peer or an anycast group
+// the wallet's packets no longer go to, as if they were written now, in
+// order (sealPacket): sealed, or queued behind what waits where they go.
+func (e *Endpoint) rewrite(q [][]byte) {
+	if len(q) == 0 {
+		return
+	}
+	b := getBatch()
+	for _, plain := range q {
+		buf := e.bufs.get()
+		n := plainOff + copy((*buf)[plainOff:], plain)
+		e.sealPacket(b, buf, (*buf)[plainOff:n])
+	}
+	b.flush(e)
 }
 
 // sendMessage sends one transport message (handshake, cookie, keepalive)
