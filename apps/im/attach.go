@@ -1,13 +1,10 @@
 package im
 
-// Attachments. SendFile hashes a file (SHA-256), remembers that the
-// recipient may fetch it, and sends a MSG of kind attachment carrying
-// the offer (type, name, size, hash); the file itself stays on the
-// sender's node. Download pulls it from the sender in CHUNKs of 32 KiB
-// over a connection of its own, eight requests in flight, appending to
-// a ".part" file, so an interrupted download resumes where it stopped;
-// at the end the whole file must hash to the offer's SHA-256 or it is
-// discarded (ErrIntegrity).
+// Attachments on this node's disk (the protocol is core_attach.go's).
+// SendFile hashes the file it offers, which stays where it is. Download
+// appends to a ".part" file, so an interrupted download resumes where it
+// stopped; at the end the whole file must hash to the offer's SHA-256 or
+// it is discarded (ErrIntegrity).
 
 import (
 	"crypto/sha256"
