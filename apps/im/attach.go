@@ -1,13 +1,10 @@
 package im
 
-// Attachments. SendFile hashes a file (SHA-256), remembers that the
-// recipient may fetch it, and sends a MSG of kind attachment carrying
-// the offer (type, name, size, hash); the file itself stays on the
-// sender's node. Download pulls it from the sender in CHUNKs of 32 KiB
-// over a connection of its own, eight requests in flight, appending to
-// a ".part" file, so an interrupted download resumes where it stopped;
-// at the end the whole file must hash to the offer's SHA-256 or it is
-// discarded (ErrIntegrity).
+// Attachments on this node's disk (the protocol is core_attach.go's).
+// SendFile hashes the file it offers, which stays where it is. Download
+// appends to a ".part" file, so an interrupted download resumes where it
+// stopped; at the end the whole file must hash to the offer's SHA-256 or
+// it is discarded (ErrIntegrity).
 
 import (
 	"crypto/sha256"
@@ -18,7 +15,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // osFiles is the core's Files on this node: an offered file is read
@@ -59,12 +55,19 @@ func (fs *osFiles) WriteAt(msg MessageID, p []byte, off int64) error {
 	return nil
 }
 
+// hashFile is the offer of the file at path, but for its Type.
 func hashFile(path string) (Attachment, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return Attachment{}, err
 	}
-	sum, n, err := sha256File(abs)
+	f, err := os.Open(abs)
+	if err != nil {
+		return Attachment{}, fmt.Errorf("im: attachment: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
 	if err != nil {
 		return Attachment{}, fmt.Errorf("im: attachment: %w", err)
 	}
@@ -72,32 +75,19 @@ func hashFile(path string) (Attachment, error) {
 		return Attachment{}, fmt.Errorf("%w: attachment of %d bytes", ErrTooLarge, n)
 	}
 	name := filepath.Base(abs)
-	for len(name) > maxAttachmentName {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
+	if len(name) > maxAttachmentName { // cut, then drop a split rune
+		name = strings.ToValidUTF8(name[:maxAttachmentName], "")
 	}
-	return Attachment{Name: name, Size: n, Path: abs, SHA256: sum}, nil
-}
-
-func sha256File(path string) (sum [32]byte, n int64, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return sum, 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err = io.Copy(h, f)
-	h.Sum(sum[:0])
-	return sum, n, err
+	return Attachment{Name: name, Size: n, Path: abs, SHA256: [32]byte(h.Sum(nil))}, nil
 }
 
 func verifyFile(path string, want [32]byte) error {
-	got, _, err := sha256File(path)
+	got, err := hashFile(path)
 	if err != nil {
 		return err
 	}
-	if got != want {
-		return fmt.Errorf("%w: SHA-256 %x, offer says %x", ErrIntegrity, got[:8], want[:8])
+	if got.SHA256 != want {
+		return fmt.Errorf("%w: SHA-256 %x, offer says %x", ErrIntegrity, got.SHA256[:8], want[:8])
 	}
 	return nil
 }
@@ -105,7 +95,7 @@ func verifyFile(path string, want [32]byte) error {
 // safeName keeps a received file name from leaving the download dir.
 func safeName(name string) string {
 	name = strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == 0 || r < 0x20 {
+		if r == '/' || r == '\\' || r < 0x20 {
 			return '_'
 		}
 		return r

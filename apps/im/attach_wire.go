@@ -64,11 +64,10 @@ func (a Attachment) encode() string {
 func decodeAttachment(s string) (Attachment, error) {
 	var a Attachment
 	x := codec{b: []byte(s), dec: true}
-	if a.wire(&x); x.bad || a.Name == "" || len(a.Name) > maxAttachmentName {
+	a.wire(&x)
+	if x.bad || a.Size < 0 || a.Size > maxAttachmentSize || a.Type < File || a.Type > Video ||
+		a.Name == "" || len(a.Name) > maxAttachmentName || !utf8.ValidString(a.Name) {
 		return Attachment{}, fmt.Errorf("%w: attachment offer of %d bytes", ErrMalformed, len(s))
-	}
-	if a.Size < 0 || a.Size > maxAttachmentSize || a.Type < File || a.Type > Video || !utf8.ValidString(a.Name) {
-		return Attachment{}, fmt.Errorf("%w: attachment offer", ErrMalformed)
 	}
 	return a, nil
 }

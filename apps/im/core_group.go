@@ -14,7 +14,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"time"
 
@@ -59,14 +58,14 @@ type groupState struct {
 
 // record notes the roster of g's epoch.
 func (g *groupState) record() {
-	was := make(map[uint32][]common.Address, len(g.Was)+1)
-	maps.Copy(was, g.Was)
 	ws := make([]common.Address, len(g.Members))
 	for i, m := range g.Members {
 		ws[i] = m.Wallet
 	}
-	was[g.Epoch] = ws
-	g.Was = was
+	if g.Was == nil {
+		g.Was = make(map[uint32][]common.Address)
+	}
+	g.Was[g.Epoch] = ws
 }
 
 func (g *groupState) role(w common.Address) Role {
@@ -137,7 +136,7 @@ func (c *Core) groupCommand(now time.Time, cmd any, out *service.Effects) bool {
 		}
 		out.Result = c.rotate(now, g, nil, out)
 	case RosterCmd:
-		out.Result, out.Err = c.roster(now, c.self, cmd, out)
+		out.Result, out.Err = c.roster(now, cmd, out)
 	case SendGroupCmd:
 		out.Result, out.Err = c.sendGroup(now, cmd, out)
 	case LeaveGroupCmd:
@@ -162,19 +161,17 @@ func (c *Core) saveGroup(g *groupState, out *service.Effects) {
 	c.putJSON(skey("g", g.ID[:]), g, out)
 }
 
-// roster applies a roster change by who (this wallet, or the owner
-// removing a member that asked to leave) and rotates the key.
-func (c *Core) roster(now time.Time, who common.Address, cmd RosterCmd, out *service.Effects) (Group, error) {
+// roster applies a roster change by this wallet and rotates the key.
+// It checks everything before it changes g.
+func (c *Core) roster(now time.Time, cmd RosterCmd, out *service.Effects) (Group, error) {
 	g := c.groups[cmd.Group]
 	need := RoleAdmin
 	if cmd.Op == "role" {
 		need = RoleOwner
 	}
-	if g == nil || g.role(who) < need {
+	if g == nil || g.role(c.self) < need {
 		return Group{}, fmt.Errorf("group %s: %w", cmd.Group, ErrNotMember)
 	}
-	next := *g
-	next.Members = slices.Clone(g.Members)
 	var removed []common.Address
 	w := cmd.Wallet
 	switch r := g.role(w); cmd.Op {
@@ -185,31 +182,31 @@ func (c *Core) roster(now time.Time, who common.Address, cmd RosterCmd, out *ser
 		if len(g.Members) >= maxGroupMembers {
 			return Group{}, fmt.Errorf("%w: group full", ErrTooLarge)
 		}
-		next.Members = append(next.Members, groupMember{Wallet: w, Role: RoleMember})
+		g.Members = append(g.Members, groupMember{Wallet: w, Role: RoleMember})
 	case "remove":
 		switch {
 		case r == 0:
 			return Group{}, fmt.Errorf("%s: %w", w, ErrNotMember)
 		case r == RoleOwner:
 			return Group{}, fmt.Errorf("%w: the owner cannot be removed", ErrRefused)
-		case r == RoleAdmin && g.role(who) != RoleOwner:
+		case r == RoleAdmin && g.role(c.self) != RoleOwner:
 			return Group{}, fmt.Errorf("%w: only the owner removes an admin", ErrNotMember)
 		}
-		next.Members = slices.DeleteFunc(next.Members, func(m groupMember) bool { return m.Wallet == w })
+		g.Members = slices.DeleteFunc(g.Members, func(m groupMember) bool { return m.Wallet == w })
 		removed = []common.Address{w}
 	case "role":
 		if cmd.Role != RoleMember && cmd.Role != RoleAdmin {
 			return Group{}, fmt.Errorf("%w: role %v cannot be given", ErrRefused, cmd.Role)
 		}
-		i := slices.IndexFunc(next.Members, func(m groupMember) bool { return m.Wallet == w })
-		if i < 0 || next.Members[i].Role == RoleOwner {
+		i := slices.IndexFunc(g.Members, func(m groupMember) bool { return m.Wallet == w })
+		if i < 0 || g.Members[i].Role == RoleOwner {
 			return Group{}, fmt.Errorf("%s: %w", w, ErrNotMember)
 		}
-		next.Members[i].Role = cmd.Role
+		g.Members[i].Role = cmd.Role
 	default:
 		return Group{}, fmt.Errorf("%w: roster op %q", ErrRefused, cmd.Op)
 	}
-	return c.rotate(now, &next, removed, out), nil
+	return c.rotate(now, g, removed, out), nil
 }
 
 // rotate starts the next epoch of g with a fresh key, stores it, and
@@ -218,20 +215,21 @@ func (c *Core) rotate(now time.Time, g *groupState, removed []common.Address, ou
 	var k [32]byte
 	io.ReadFull(c.cfg.Rand, k[:])
 	g.Epoch++
-	g.Keys = maps.Clone(g.Keys)
 	g.Keys[g.Epoch] = k
 	g.record()
 	c.saveGroup(g, out)
 	out.Emit(Event{Kind: EventGroup, Group: g.ID})
 	sent := c.nextSent(now)
-	id := c.newID()
+	f := &groupKeyFrame{ID: c.newID(), Group: g.ID, Epoch: g.Epoch, Key: k, Members: g.Members, Name: g.Name}
+	b := marshalInner(f)
 	for _, m := range g.Members {
 		if m.Wallet != c.self {
-			c.enqueue(now, m.Wallet, id, sent, marshalInner(&groupKeyFrame{ID: id, Group: g.ID, Epoch: g.Epoch, Key: k, Members: g.Members, Name: g.Name}), false, out)
+			c.enqueue(now, m.Wallet, f.ID, sent, b, false, out)
 		}
 	}
+	f.Key = [32]byte{} // the removal notice: the roster, no key
 	for _, w := range removed {
-		c.enqueue(now, w, id, sent, marshalInner(&groupKeyFrame{ID: id, Group: g.ID, Epoch: g.Epoch, Members: g.Members, Name: g.Name}), false, out)
+		c.enqueue(now, w, f.ID, sent, marshalInner(f), false, out)
 	}
 	return g.public(c.self)
 }
@@ -245,8 +243,8 @@ func groupAD(g GroupID, epoch uint32, id MessageID, from common.Address) []byte 
 
 // sealGroup seals inner with g's current key, as from.
 func sealGroup(rnd io.Reader, g *groupState, inner *msgFrame, from common.Address) (*groupFrame, error) {
-	k, ok := g.Keys[g.Epoch]
-	if !ok || k == ([32]byte{}) {
+	k := g.Keys[g.Epoch]
+	if k == ([32]byte{}) {
 		return nil, fmt.Errorf("group %s epoch %d: %w", g.ID, g.Epoch, ErrNoKey)
 	}
 	aead, _ := chacha20poly1305.NewX(k[:]) // fails on a key's length only
@@ -258,8 +256,8 @@ func sealGroup(rnd io.Reader, g *groupState, inner *msgFrame, from common.Addres
 
 // openGroup opens a group message from from with the epoch key held.
 func openGroup(g *groupState, f *groupFrame, from common.Address) (*msgFrame, error) {
-	k, ok := g.Keys[f.Epoch]
-	if !ok || k == ([32]byte{}) {
+	k := g.Keys[f.Epoch]
+	if k == ([32]byte{}) {
 		return nil, fmt.Errorf("%w: no key for group %s epoch %d", ErrBadSeal, f.Group, f.Epoch)
 	}
 	aead, _ := chacha20poly1305.NewX(k[:])
@@ -342,10 +340,9 @@ func (c *Core) leaveGroup(now time.Time, id GroupID, out *service.Effects) (Grou
 		return Group{}, err
 	}
 	c.enqueue(now, g.owner(), gf.ID, sent, marshalInner(gf), false, out)
-	next := *g
-	next.Members = slices.DeleteFunc(slices.Clone(g.Members), func(m groupMember) bool { return m.Wallet == c.self })
-	c.saveGroup(&next, out)
-	return next.public(c.self), nil
+	g.Members = slices.DeleteFunc(g.Members, func(m groupMember) bool { return m.Wallet == c.self })
+	c.saveGroup(g, out)
+	return g.public(c.self), nil
 }
 
 // receiveGroup applies a group message from the verified wallet from.
@@ -368,7 +365,7 @@ func (c *Core) receiveGroup(now time.Time, from common.Address, f *groupFrame, o
 	switch inner.Kind {
 	case kindLeave:
 		if g.role(c.self) == RoleOwner {
-			c.roster(now, c.self, RosterCmd{Group: f.Group, Op: "remove", Wallet: from}, out)
+			c.roster(now, RosterCmd{Group: f.Group, Op: "remove", Wallet: from}, out)
 		}
 		return nil
 	case kindText:
@@ -416,13 +413,12 @@ func (c *Core) receiveGroupKey(from common.Address, f *groupKeyFrame, out *servi
 	case next.owner() != g.owner():
 		return fmt.Errorf("%w: the owner of a group does not change", ErrRefused)
 	}
-	up := *g
-	up.Name, up.Epoch, up.Members, up.Keys = f.Name, f.Epoch, f.Members, maps.Clone(g.Keys)
+	g.Name, g.Epoch, g.Members = f.Name, f.Epoch, f.Members
 	if next.role(c.self) != 0 && f.Key != ([32]byte{}) {
-		up.Keys[f.Epoch] = f.Key
+		g.Keys[f.Epoch] = f.Key
 	}
-	up.record()
-	c.saveGroup(&up, out)
+	g.record()
+	c.saveGroup(g, out)
 	out.Emit(Event{Kind: EventGroup, Peer: from, Group: f.Group})
 	return nil
 }

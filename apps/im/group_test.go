@@ -3,8 +3,13 @@ package im
 import (
 	"crypto/rand"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // TestGroupRemovedMemberCannotRead: a group of four; carol is removed;
@@ -195,5 +200,60 @@ func TestGroupOfflineMember(t *testing.T) {
 	h, err := carol.svc.GroupHistory(ctx, g.ID, 0)
 	if err != nil || len(h) != 1 || h[0].ID != m.ID || h[0].From != alice.Wallet {
 		t.Fatalf("carol's group history after restart: %+v, %v", h, err)
+	}
+}
+
+// TestGroupRosterRefusals: a refused roster change leaves the group as it
+// was, in memory and in the store; an accepted one is what a restart
+// loads.
+func TestGroupRosterRefusals(t *testing.T) {
+	fn := newFakeNet(t, 1, 4, 0)
+	alice, bob, carol, outsider := fn.nodes[0], fn.nodes[1], fn.nodes[2], common.Address{0xee}
+	do := func(nd *fakeNode, cmd any) service.Effects {
+		return fn.handle(nd, service.Input{Kind: service.Command, Cmd: cmd})
+	}
+	out := do(alice, CreateGroupCmd{Name: "g", Members: []common.Address{bob.w, carol.w}})
+	g := out.Result.(Group)
+	if out := do(alice, RosterCmd{Group: g.ID, Op: "role", Wallet: bob.w, Role: RoleAdmin}); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	fn.run(time.Minute)
+	before, _ := alice.core.Group(g.ID)
+	for _, c := range []struct {
+		by   *fakeNode
+		cmd  RosterCmd
+		want error
+	}{
+		{alice, RosterCmd{Op: "remove", Wallet: alice.w}, ErrRefused},
+		{alice, RosterCmd{Op: "remove", Wallet: outsider}, ErrNotMember},
+		{alice, RosterCmd{Op: "role", Wallet: carol.w, Role: RoleOwner}, ErrRefused},
+		{alice, RosterCmd{Op: "role", Wallet: outsider, Role: RoleAdmin}, ErrNotMember},
+		{alice, RosterCmd{Op: "rename", Wallet: carol.w}, ErrRefused},
+		{bob, RosterCmd{Op: "role", Wallet: carol.w, Role: RoleAdmin}, ErrNotMember},
+		{carol, RosterCmd{Op: "invite", Wallet: outsider}, ErrNotMember},
+	} {
+		c.cmd.Group = g.ID
+		mine, _ := c.by.core.Group(g.ID)
+		out := do(c.by, c.cmd)
+		if !errors.Is(out.Err, c.want) || len(out.Writes) > 0 || len(out.Send) > 0 {
+			t.Errorf("%s by %d: %v, %d writes, %d frames; want %v and nothing done", c.cmd.Op, c.by.i, out.Err, len(out.Writes), len(out.Send), c.want)
+		}
+		if now, _ := c.by.core.Group(g.ID); !reflect.DeepEqual(now, mine) {
+			t.Errorf("%s by %d changed the group: %+v, was %+v", c.cmd.Op, c.by.i, now, mine)
+		}
+	}
+	// bob, an admin, removes carol; alice's restart loads that epoch.
+	if out := do(bob, RosterCmd{Group: g.ID, Op: "remove", Wallet: carol.w}); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	fn.run(2 * time.Minute)
+	now, _ := alice.core.Group(g.ID)
+	fn.boot(alice)
+	loaded, _ := alice.core.Group(g.ID)
+	if now.Epoch != before.Epoch+1 || len(now.Members) != 2 || now.Members[carol.w] != 0 || !reflect.DeepEqual(loaded, now) {
+		t.Fatalf("after the removal alice holds %+v (was %+v), loads %+v", now, before, loaded)
+	}
+	if cg, _ := carol.core.Group(g.ID); cg.Me != 0 || cg.Epoch != now.Epoch {
+		t.Fatalf("carol holds %+v after her removal", cg)
 	}
 }
