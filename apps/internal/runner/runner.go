@@ -249,7 +249,9 @@ func (r *Runner) dial(w common.Address) {
 	}()
 }
 
-// lookup reads w's DID document on a goroutine of its own.
+// lookup reads w's DID document on a goroutine of its own. Cores know
+// mailboxes by wallet: one the document names (mail-at = "carol") is
+// resolved here, and one whose name does not resolve is left out.
 func (r *Runner) lookup(w common.Address) {
 	r.wg.Add(1)
 	go func() {
@@ -257,6 +259,14 @@ func (r *Runner) lookup(w common.Address) {
 		ctx, cancel := context.WithTimeout(r.ctx, r.cfg.DialTimeout)
 		defer cancel()
 		doc, err := r.cfg.Host.Document(ctx, w)
+		if err == nil && doc != nil && doc.Mailbox != "" && !common.IsHexAddress(doc.Mailbox) {
+			cp := *doc
+			cp.Mailbox = ""
+			if box, err := r.cfg.Host.Lookup(ctx, doc.Mailbox); err == nil {
+				cp.Mailbox = box.Hex()
+			}
+			doc = &cp
+		}
 		r.put(r.ctx, input{in: service.Input{Kind: service.Document, Peer: w, Doc: doc, Err: err}})
 	}()
 }
