@@ -46,11 +46,7 @@ func (p *Pebble) Get(key []byte) ([]byte, error) {
 
 // Scan calls fn for every key with prefix, in order.
 func (p *Pebble) Scan(prefix []byte, fn func(key, value []byte) bool) error {
-	opts := &pebble.IterOptions{LowerBound: prefix}
-	if end := prefixEnd(prefix); end != nil {
-		opts.UpperBound = end
-	}
-	it, err := p.db.NewIter(opts)
+	it, err := p.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
 		return fmt.Errorf("service: store scan: %w", err)
 	}

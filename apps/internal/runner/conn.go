@@ -131,7 +131,7 @@ func (c *conn) readLoop(r *Runner) {
 		f, err := readFrame(c.nc, r.cfg.MaxFrame, r.cfg.Refuse != nil, r.cfg.Frames)
 		if err != nil {
 			if errors.Is(err, errFrameSize) {
-				r.log.Debug("frame refused", "peer", c.peer, "err", err)
+				r.cfg.Logger.Debug("frame refused", "peer", c.peer, "err", err)
 			}
 			return
 		}

@@ -64,7 +64,6 @@ type Runner struct {
 	ctx    context.Context // ends on Close
 	stop   context.CancelFunc
 	wg     sync.WaitGroup
-	log    *slog.Logger
 
 	// The fields below belong to the loop goroutine.
 	d     service.Driver
@@ -80,7 +79,7 @@ func Start(cfg Config) (*Runner, error) {
 	}
 	cfg.MaxFrame = cmp.Or(cfg.MaxFrame, 64<<10)
 	cfg.DialTimeout = cmp.Or(cfg.DialTimeout, 10*time.Second)
-	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
+	cfg.Logger = cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
 	if cfg.Dial == nil {
 		cfg.Dial = func(ctx context.Context, w common.Address) (net.Conn, error) {
 			return cfg.Host.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", w.Hex(), cfg.Port))
@@ -91,9 +90,9 @@ func Start(cfg Config) (*Runner, error) {
 		return nil, fmt.Errorf("runner: listen on %d: %w", cfg.Port, err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	r := &Runner{cfg: cfg, ln: ln, inputs: make(chan func(), 64), ctx: ctx, stop: stop, log: log, timer: time.NewTimer(time.Hour)}
+	r := &Runner{cfg: cfg, ln: ln, inputs: make(chan func(), 64), ctx: ctx, stop: stop, timer: time.NewTimer(time.Hour)}
 	r.timer.Stop()
-	r.d = service.Driver{Core: cfg.Core, Store: cfg.Store, Now: cfg.Host.Time, Dial: r.dial, Lookup: r.lookup, Log: log,
+	r.d = service.Driver{Core: cfg.Core, Store: cfg.Store, Now: cfg.Host.Time, Dial: r.dial, Lookup: r.lookup, Log: cfg.Logger,
 		Wake: func(t time.Time) { r.timer.Reset(max(0, t.Sub(cfg.Host.Time()))) }}
 	if cfg.OnEvent != nil {
 		r.d.Emit = func(_ service.Input, out *service.Effects) {
@@ -210,7 +209,7 @@ func (r *Runner) dial(w common.Address) {
 			}
 		}
 		if err != nil {
-			r.log.Debug("dial", "peer", w, "err", err)
+			r.cfg.Logger.Debug("dial", "peer", w, "err", err)
 			r.put(r.ctx, func() { r.d.Failed(w, err) })
 			return
 		}
@@ -250,7 +249,7 @@ func (r *Runner) acceptLoop() {
 		}
 		peer, err := r.peerOf(nc)
 		if err != nil {
-			r.log.Debug("unverified connection refused", "err", err)
+			r.cfg.Logger.Debug("unverified connection refused", "err", err)
 			nc.Close()
 			continue
 		}
