@@ -204,24 +204,14 @@ func refuseOversize(head []byte, size int) []byte {
 }
 
 // imHost is the node as the runner sees it, with DID documents from
-// the Directory and a mailbox given by name resolved to its wallet.
+// the Directory.
 type imHost struct {
 	*stack.Node
 	dir Directory
 }
 
 func (h imHost) Document(ctx context.Context, w common.Address) (*naming.Document, error) {
-	doc, err := h.dir.Document(ctx, w)
-	if err != nil || doc == nil || doc.Mailbox == "" || common.IsHexAddress(doc.Mailbox) {
-		return doc, err
-	}
-	box, err := h.Node.Lookup(ctx, doc.Mailbox)
-	if err != nil {
-		return nil, fmt.Errorf("im: mailbox %q of %s: %w", doc.Mailbox, w, err)
-	}
-	cp := *doc
-	cp.Mailbox = box.Hex()
-	return &cp, nil
+	return h.dir.Document(ctx, w)
 }
 
 // Self returns the wallet the service sends as.

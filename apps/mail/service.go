@@ -101,7 +101,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	cc := cfg.Core
 	cc.Self, cc.Rand, cc.Store = cfg.Host.Addr(), rand.Reader, s.st
 	rc := runner.Config{
-		Host: mailHost{cfg.Host}, Store: s.st, Port: Port,
+		Host: cfg.Host, Store: s.st, Port: Port,
 		MaxFrame: MaxFrame(cc.MaxSize), DialTimeout: cfg.DialTimeout, Refuse: refuseOversize(cc.MaxSize),
 		OnEvent: s.publish, Logger: log,
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/anynet/anynet/apps/service"
 	"github.com/anynet/anynet/internal/pebbleopt"
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/ethereum/go-ethereum/common"
@@ -109,7 +110,7 @@ var _ Store = (*DiskStore)(nil)
 
 // OpenDiskStore opens (creating) the store in dir.
 func OpenDiskStore(dir string) (*DiskStore, error) {
-	db, err := pebble.Open(dir, pebbleopt.Idle(&pebble.Options{Logger: quietLogger{}}))
+	db, err := pebble.Open(dir, pebbleopt.Idle(&pebble.Options{Logger: service.QuietLogger{}}))
 	if err != nil {
 		return nil, fmt.Errorf("pay: open store %q: %w", dir, err)
 	}
@@ -164,12 +165,3 @@ func (s *DiskStore) MarkTransfer(tx common.Hash) (bool, error) {
 
 // Close implements Store.
 func (s *DiskStore) Close() error { return s.db.Close() }
-
-// quietLogger drops pebble's info logs.
-type quietLogger struct{}
-
-func (quietLogger) Infof(string, ...any)  {}
-func (quietLogger) Errorf(string, ...any) {}
-func (quietLogger) Fatalf(format string, args ...any) {
-	panic(fmt.Sprintf(format, args...))
-}

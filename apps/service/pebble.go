@@ -24,7 +24,7 @@ func OpenPebble(dir string) (*Pebble, error) { return openPebble(dir, nil) }
 
 // openPebble is OpenPebble on fs (nil: the disk).
 func openPebble(dir string, fs vfs.FS) (*Pebble, error) {
-	db, err := pebble.Open(dir, pebbleopt.Idle(&pebble.Options{Logger: quietLogger{}, FS: fs}))
+	db, err := pebble.Open(dir, pebbleopt.Idle(&pebble.Options{Logger: QuietLogger{}, FS: fs}))
 	if err != nil {
 		return nil, fmt.Errorf("service: open store %q: %w", dir, err)
 	}
@@ -46,11 +46,7 @@ func (p *Pebble) Get(key []byte) ([]byte, error) {
 
 // Scan calls fn for every key with prefix, in order.
 func (p *Pebble) Scan(prefix []byte, fn func(key, value []byte) bool) error {
-	opts := &pebble.IterOptions{LowerBound: prefix}
-	if end := prefixEnd(prefix); end != nil {
-		opts.UpperBound = end
-	}
-	it, err := p.db.NewIter(opts)
+	it, err := p.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
 		return fmt.Errorf("service: store scan: %w", err)
 	}
@@ -110,11 +106,12 @@ func (p *Pebble) Apply(writes []Write) error {
 // Close closes the database.
 func (p *Pebble) Close() error { return p.db.Close() }
 
-// quietLogger drops pebble's info logs.
-type quietLogger struct{}
+// QuietLogger drops pebble's info and error logs (a fatal one panics):
+// the logger of the services' pebble databases.
+type QuietLogger struct{}
 
-func (quietLogger) Infof(string, ...any)  {}
-func (quietLogger) Errorf(string, ...any) {}
-func (quietLogger) Fatalf(format string, args ...any) {
+func (QuietLogger) Infof(string, ...any)  {}
+func (QuietLogger) Errorf(string, ...any) {}
+func (QuietLogger) Fatalf(format string, args ...any) {
 	panic(fmt.Sprintf(format, args...))
 }

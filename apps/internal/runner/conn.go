@@ -20,18 +20,19 @@ const discardLimit = 16 << 20
 // hands its frames to the loop, a writer goroutine writes what send
 // queued, in order.
 type conn struct {
-	nc     net.Conn
-	peer   common.Address
-	dialed bool          // this side dialed it
-	wake   chan struct{} // capacity 1: the writer has work
+	nc   net.Conn
+	peer common.Address
+	wake chan struct{} // capacity 1: the writer has work
 
 	mu     sync.Mutex // guards queue and closed
 	queue  [][]byte
 	closed bool
 }
 
-func newConn(nc net.Conn, peer common.Address, dialed bool) *conn {
-	return &conn{nc: nc, peer: peer, dialed: dialed, wake: make(chan struct{}, 1)}
+var _ service.Link = (*conn)(nil)
+
+func newConn(nc net.Conn, peer common.Address) *conn {
+	return &conn{nc: nc, peer: peer, wake: make(chan struct{}, 1)}
 }
 
 // Send queues a frame; it never blocks.
@@ -124,13 +125,13 @@ func (c *conn) readLoop(r *Runner) {
 	defer r.wg.Done()
 	defer func() {
 		c.Close()
-		r.put(r.ctx, input{gone: c})
+		r.put(r.ctx, func() { r.d.Closed(c, c.peer) })
 	}()
 	for {
 		f, err := readFrame(c.nc, r.cfg.MaxFrame, r.cfg.Refuse != nil, r.cfg.Frames)
 		if err != nil {
 			if errors.Is(err, errFrameSize) {
-				r.log.Debug("frame refused", "peer", c.peer, "err", err)
+				r.cfg.Logger.Debug("frame refused", "peer", c.peer, "err", err)
 			}
 			return
 		}
@@ -138,7 +139,10 @@ func (c *conn) readLoop(r *Runner) {
 			c.Send(r.cfg.Refuse(f.head, f.size))
 			continue
 		}
-		if r.put(r.ctx, input{in: service.Input{Kind: service.Frame, Peer: c.peer, Frame: f.frame}}) != nil {
+		if r.put(r.ctx, func() {
+			r.d.Handle(service.Input{Kind: service.Frame, Peer: c.peer, Frame: f.frame})
+			r.cfg.Frames.Put(f.frame) // the core kept no reference
+		}) != nil {
 			return
 		}
 	}

@@ -117,7 +117,7 @@ func TestWriteLoop(t *testing.T) {
 	fr := &Frames{}
 	r := &Runner{cfg: Config{Frames: fr}}
 	nc := &writes{}
-	c := newConn(nc, [20]byte{}, true)
+	c := newConn(nc, [20]byte{})
 	pooled, foreign := fr.Get(MinPooled+1), bytes.Repeat([]byte{9}, MinPooled)
 	for i := range pooled {
 		pooled[i] = byte(i)

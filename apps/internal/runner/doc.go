@@ -9,7 +9,8 @@
 //  1. acceptLoop accepts connections on the service's port and names
 //     each by its verified wallet (Host.PeerOf).
 //  2. dial opens the connections the driver asks for (DialTimeout);
-//     lookup reads the DID documents it asks for (Host.Document).
+//     lookup reads the DID documents it asks for (Host.Document), with
+//     a mailbox given by name resolved to its wallet (Host.Lookup).
 //  3. Each connection has a reader (frames in, u32 length prefix,
 //     Config.MaxFrame at most) and a writer (frames out, in order).
 //  4. The timer, set to the core's earliest deadline, is a Timer input;

@@ -60,11 +60,10 @@ type Config struct {
 type Runner struct {
 	cfg    Config
 	ln     net.Listener
-	inputs chan input
+	inputs chan func()     // for the loop to run, in order
 	ctx    context.Context // ends on Close
 	stop   context.CancelFunc
 	wg     sync.WaitGroup
-	log    *slog.Logger
 
 	// The fields below belong to the loop goroutine.
 	d     service.Driver
@@ -73,41 +72,27 @@ type Runner struct {
 	closing sync.Once
 }
 
-// input is what the loop handles: an Input for the core, or news of a
-// connection.
-type input struct {
-	in    service.Input
-	reply chan result // a Command's
-	// exactly one of these, or in:
-	opened  *conn // accepted or dialed
-	dialErr bool
-	gone    *conn
-}
-
-type result struct {
-	v   any
-	err error
-}
-
 // Start listens on cfg.Port, starts the core (a Start input) and serves.
 func Start(cfg Config) (*Runner, error) {
-	switch {
-	case cfg.Host == nil || cfg.Core == nil || cfg.Store == nil:
-		return nil, errors.New("runner: Host, Core and Store are required")
-	case cfg.Port == 0:
-		return nil, errors.New("runner: Port is required")
+	if cfg.Host == nil || cfg.Core == nil || cfg.Store == nil || cfg.Port == 0 {
+		return nil, errors.New("runner: Host, Core, Store and Port are required")
 	}
 	cfg.MaxFrame = cmp.Or(cfg.MaxFrame, 64<<10)
 	cfg.DialTimeout = cmp.Or(cfg.DialTimeout, 10*time.Second)
-	log := cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
+	cfg.Logger = cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
+	if cfg.Dial == nil {
+		cfg.Dial = func(ctx context.Context, w common.Address) (net.Conn, error) {
+			return cfg.Host.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", w.Hex(), cfg.Port))
+		}
+	}
 	ln, err := cfg.Host.Listen("tcp", fmt.Sprintf(":%d", cfg.Port))
 	if err != nil {
 		return nil, fmt.Errorf("runner: listen on %d: %w", cfg.Port, err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	r := &Runner{cfg: cfg, ln: ln, inputs: make(chan input, 64), ctx: ctx, stop: stop, log: log, timer: time.NewTimer(time.Hour)}
+	r := &Runner{cfg: cfg, ln: ln, inputs: make(chan func(), 64), ctx: ctx, stop: stop, timer: time.NewTimer(time.Hour)}
 	r.timer.Stop()
-	r.d = service.Driver{Core: cfg.Core, Store: cfg.Store, Now: cfg.Host.Time, Dial: r.dial, Lookup: r.lookup, Log: log,
+	r.d = service.Driver{Core: cfg.Core, Store: cfg.Store, Now: cfg.Host.Time, Dial: r.dial, Lookup: r.lookup, Log: cfg.Logger,
 		Wake: func(t time.Time) { r.timer.Reset(max(0, t.Sub(cfg.Host.Time()))) }}
 	if cfg.OnEvent != nil {
 		r.d.Emit = func(_ service.Input, out *service.Effects) {
@@ -125,13 +110,18 @@ func Start(cfg Config) (*Runner, error) {
 
 // Do hands the core a Command and returns its answer.
 func (r *Runner) Do(ctx context.Context, cmd any) (any, error) {
-	reply := make(chan result, 1)
-	if err := r.put(ctx, input{in: service.Input{Kind: service.Command, Cmd: cmd}, reply: reply}); err != nil {
-		return nil, err
+	var v any
+	var err error
+	done := make(chan struct{})
+	if perr := r.put(ctx, func() {
+		v, err = r.d.Handle(service.Input{Kind: service.Command, Cmd: cmd})
+		close(done)
+	}); perr != nil {
+		return nil, perr
 	}
 	select {
-	case res := <-reply:
-		return res.v, res.err
+	case <-done:
+		return v, err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-r.ctx.Done():
@@ -139,10 +129,10 @@ func (r *Runner) Do(ctx context.Context, cmd any) (any, error) {
 	}
 }
 
-// put queues an input for the loop.
-func (r *Runner) put(ctx context.Context, in input) error {
+// put queues f for the loop to run.
+func (r *Runner) put(ctx context.Context, f func()) error {
 	select {
-	case r.inputs <- in:
+	case r.inputs <- f:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -174,45 +164,32 @@ func (r *Runner) loop() {
 			return
 		case <-r.timer.C:
 			r.d.Handle(service.Input{Kind: service.Timer})
-		case in := <-r.inputs:
-			r.serve(in)
+		case f := <-r.inputs:
+			f()
 		}
 	}
 }
 
-func (r *Runner) serve(in input) {
-	switch {
-	case in.opened != nil:
-		r.attach(in.opened)
-	case in.dialErr:
-		r.d.Failed(in.in.Peer, in.in.Err)
-	case in.gone != nil:
-		r.d.Closed(in.gone, in.gone.peer)
-	default:
-		v, err := r.d.Handle(in.in)
-		if in.reply != nil {
-			in.reply <- result{v, err}
+// open has the loop hand the driver nc, a connection with peer just
+// opened (dialed: by this side), with a reader and a writer of its own.
+// It fails, nc closed, once the runner is closing.
+func (r *Runner) open(nc net.Conn, peer common.Address, dialed bool) error {
+	c := newConn(nc, peer)
+	err := r.put(r.ctx, func() {
+		if r.ctx.Err() != nil {
+			c.Close()
+			return
 		}
-		if in.in.Kind == service.Frame {
-			r.cfg.Frames.Put(in.in.Frame) // the core kept no reference
-		}
-	}
-}
-
-// attach hands the driver a connection just opened, with a reader and
-// a writer of its own.
-func (r *Runner) attach(c *conn) {
-	if r.ctx.Err() != nil {
+		r.wg.Add(2)
+		go c.readLoop(r)
+		go c.writeLoop(r)
+		r.d.Opened(c, peer, dialed)
+	})
+	if err != nil {
 		c.Close()
-		return
 	}
-	r.wg.Add(2)
-	go c.readLoop(r)
-	go c.writeLoop(r)
-	r.d.Opened(c, c.peer, c.dialed)
+	return err
 }
-
-var _ service.Link = (*conn)(nil)
 
 // dial opens a connection to w on a goroutine of its own.
 func (r *Runner) dial(w common.Address) {
@@ -221,13 +198,7 @@ func (r *Runner) dial(w common.Address) {
 		defer r.wg.Done()
 		ctx, cancel := context.WithTimeout(r.ctx, r.cfg.DialTimeout)
 		defer cancel()
-		var nc net.Conn
-		var err error
-		if r.cfg.Dial != nil {
-			nc, err = r.cfg.Dial(ctx, w)
-		} else {
-			nc, err = r.cfg.Host.Dial(ctx, "tcp", fmt.Sprintf("%s:%d", w.Hex(), r.cfg.Port))
-		}
+		nc, err := r.cfg.Dial(ctx, w)
 		if err == nil {
 			var got common.Address
 			if got, err = r.peerOf(nc); err == nil && got != w {
@@ -237,19 +208,18 @@ func (r *Runner) dial(w common.Address) {
 				nc.Close()
 			}
 		}
-		in := input{in: service.Input{Peer: w, Err: err}, dialErr: true}
-		if err == nil {
-			in = input{opened: newConn(nc, w, true)}
-		} else {
-			r.log.Debug("dial", "peer", w, "err", err)
+		if err != nil {
+			r.cfg.Logger.Debug("dial", "peer", w, "err", err)
+			r.put(r.ctx, func() { r.d.Failed(w, err) })
+			return
 		}
-		if r.put(r.ctx, in) != nil && in.opened != nil {
-			in.opened.Close()
-		}
+		r.open(nc, w, true)
 	}()
 }
 
-// lookup reads w's DID document on a goroutine of its own.
+// lookup reads w's DID document on a goroutine of its own. Cores know
+// mailboxes by wallet: one the document names (mail-at = "carol") is
+// resolved here, and one whose name does not resolve is left out.
 func (r *Runner) lookup(w common.Address) {
 	r.wg.Add(1)
 	go func() {
@@ -257,7 +227,15 @@ func (r *Runner) lookup(w common.Address) {
 		ctx, cancel := context.WithTimeout(r.ctx, r.cfg.DialTimeout)
 		defer cancel()
 		doc, err := r.cfg.Host.Document(ctx, w)
-		r.put(r.ctx, input{in: service.Input{Kind: service.Document, Peer: w, Doc: doc, Err: err}})
+		if err == nil && doc != nil && doc.Mailbox != "" && !common.IsHexAddress(doc.Mailbox) {
+			cp := *doc
+			cp.Mailbox = ""
+			if box, err := r.cfg.Host.Lookup(ctx, doc.Mailbox); err == nil {
+				cp.Mailbox = box.Hex()
+			}
+			doc = &cp
+		}
+		r.put(r.ctx, func() { r.d.Handle(service.Input{Kind: service.Document, Peer: w, Doc: doc, Err: err}) })
 	}()
 }
 
@@ -271,13 +249,11 @@ func (r *Runner) acceptLoop() {
 		}
 		peer, err := r.peerOf(nc)
 		if err != nil {
-			r.log.Debug("unverified connection refused", "err", err)
+			r.cfg.Logger.Debug("unverified connection refused", "err", err)
 			nc.Close()
 			continue
 		}
-		c := newConn(nc, peer, false)
-		if r.put(r.ctx, input{opened: c}) != nil {
-			c.Close()
+		if r.open(nc, peer, false) != nil {
 			return
 		}
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/anynet/anynet/apps/internal/apptest"
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
+	"github.com/anynet/anynet/stack"
 	"github.com/ethereum/go-ethereum/common"
 	"go.uber.org/goleak"
 )
@@ -181,5 +183,73 @@ func TestRunnerOrderOnConnect(t *testing.T) {
 		case <-ctx.Done():
 			t.Fatalf("peer received no %s", want)
 		}
+	}
+}
+
+// docHost is a node whose DID documents and names are a test's.
+type docHost struct {
+	*stack.Node
+	docs  map[common.Address]*naming.Document
+	names map[string]common.Address
+}
+
+func (h docHost) Document(_ context.Context, w common.Address) (*naming.Document, error) {
+	return h.docs[w], nil
+}
+
+func (h docHost) Lookup(_ context.Context, name string) (common.Address, error) {
+	if w, ok := h.names[name]; ok {
+		return w, nil
+	}
+	return common.Address{}, fmt.Errorf("no name %q", name)
+}
+
+// docCore looks up the wallet its command names and reports the mailbox
+// of the document it gets.
+type docCore struct{}
+
+func (docCore) Handle(now time.Time, in service.Input, out *service.Effects) {
+	switch in.Kind {
+	case service.Command:
+		out.Lookup = append(out.Lookup, in.Cmd.(common.Address))
+	case service.Document:
+		out.Emit(in.Doc.Mailbox)
+	}
+}
+
+// TestRunnerMailboxByName: a document's mailbox given by name reaches
+// the core as its wallet, one whose name does not resolve as none, one
+// given as a wallet as it is; the host's document is not changed.
+func TestRunnerMailboxByName(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	node := apptest.Nodes(t, 1)[0]
+	defer node.Close()
+	box := common.HexToAddress("0x00000000000000000000000000000000000000bb")
+	named, unknown, hex := common.Address{1}, common.Address{2}, common.Address{3}
+	h := docHost{Node: node, names: map[string]common.Address{"carol": box}, docs: map[common.Address]*naming.Document{
+		named: {Mailbox: "carol"}, unknown: {Mailbox: "nobody"}, hex: {Mailbox: box.Hex()}}}
+	got := make(chan any, 1)
+	r, err := Start(Config{Host: h, Core: docCore{}, Store: &service.Memory{}, Port: 7000, OnEvent: func(e any) { got <- e }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for w, want := range map[common.Address]string{named: box.Hex(), unknown: "", hex: box.Hex()} {
+		if _, err := r.Do(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case e := <-got:
+			if e != want {
+				t.Errorf("mailbox of %s: %q, want %q", w, e, want)
+			}
+		case <-ctx.Done():
+			t.Fatalf("no document for %s", w)
+		}
+	}
+	if h.docs[named].Mailbox != "carol" {
+		t.Error("the host's document was changed")
 	}
 }
