@@ -52,12 +52,21 @@ type Config struct {
 	// JitterDelay is the playout delay of incoming calls. Zero means 60ms.
 	JitterDelay time.Duration
 
-	// MaxText is the largest text of one message, in bytes. Zero means
-	// 4096.
-	MaxText int
 	// MaxFrame is the largest frame accepted, in bytes. Zero means
 	// 64 KiB. Larger frames are refused with an ERROR frame (TooLarge).
 	MaxFrame int
+	// DialTimeout bounds reaching a peer before falling back to its
+	// mailbox. Zero means 10s.
+	DialTimeout time.Duration
+	Limits
+}
+
+// Limits are the protocol's limits and timings, set alike in Config and
+// CoreConfig. Zero values mean the documented defaults.
+type Limits struct {
+	// MaxText is the largest text of one message, in bytes. Zero means
+	// 4096.
+	MaxText int
 	// RateLimit is how many messages per second one sender may send (a
 	// token bucket of RateBurst). Zero means 20; negative means no limit.
 	RateLimit float64
@@ -69,9 +78,6 @@ type Config struct {
 	// MailboxPerSender is how many of those one depositor may fill.
 	// Zero means MailboxLimit/10 (at least 1).
 	MailboxPerSender int
-	// DialTimeout bounds reaching a peer before falling back to its
-	// mailbox. Zero means 10s.
-	DialTimeout time.Duration
 	// AckTimeout bounds the wait for a delivery receipt. Zero means 10s.
 	AckTimeout time.Duration
 	// FetchInterval is how often the service fetches from its own
@@ -81,19 +87,24 @@ type Config struct {
 	FetchInterval time.Duration
 }
 
+func (l Limits) withDefaults() Limits {
+	l.MaxText = cmp.Or(l.MaxText, 4096)
+	l.RateLimit = cmp.Or(l.RateLimit, 20)
+	l.RateBurst = cmp.Or(l.RateBurst, 50)
+	l.MailboxLimit = cmp.Or(l.MailboxLimit, 10000)
+	l.MailboxPerSender = cmp.Or(l.MailboxPerSender, max(1, l.MailboxLimit/10))
+	l.AckTimeout = cmp.Or(l.AckTimeout, 10*time.Second)
+	l.FetchInterval = cmp.Or(l.FetchInterval, time.Minute)
+	return l
+}
+
 func (c Config) withDefaults() Config {
 	if c.AttachmentDir == "" && c.Dir != "" {
 		c.AttachmentDir = filepath.Join(c.Dir, "attachments")
 	}
-	c.MaxText = cmp.Or(c.MaxText, 4096)
+	c.Limits = c.Limits.withDefaults()
 	c.MaxFrame = cmp.Or(c.MaxFrame, 64<<10)
-	c.RateLimit = cmp.Or(c.RateLimit, 20)
-	c.RateBurst = cmp.Or(c.RateBurst, 50)
-	c.MailboxLimit = cmp.Or(c.MailboxLimit, 10000)
-	c.MailboxPerSender = cmp.Or(c.MailboxPerSender, max(1, c.MailboxLimit/10))
 	c.DialTimeout = cmp.Or(c.DialTimeout, 10*time.Second)
-	c.AckTimeout = cmp.Or(c.AckTimeout, 10*time.Second)
-	c.FetchInterval = cmp.Or(c.FetchInterval, time.Minute)
 	c.RetryInterval = cmp.Or(c.RetryInterval, time.Minute)
 	c.JitterDelay = cmp.Or(c.JitterDelay, 60*time.Millisecond)
 	return c
@@ -163,9 +174,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	files := &osFiles{}
 	core, err := NewCore(CoreConfig{Self: cfg.Node.Addr(), Rand: rand.Reader, Store: st, Files: files, Mailbox: cfg.Mailbox,
-		MaxText: cfg.MaxText, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MailboxLimit: cfg.MailboxLimit,
-		MailboxPerSender: cfg.MailboxPerSender, AckTimeout: cfg.AckTimeout, FetchInterval: cfg.FetchInterval,
-		RetryMax: retry, MailboxAfter: 1, EagerRetry: true})
+		Limits: cfg.Limits, RetryMax: retry, MailboxAfter: 1, EagerRetry: true})
 	if err != nil {
 		st.Close()
 		return nil, err
