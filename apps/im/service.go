@@ -306,33 +306,19 @@ func (s *Service) emit(e Event) {
 	}
 }
 
-// run hands the core a command and returns its answer as a T.
-func run[T any](s *Service, ctx context.Context, cmd any) (T, error) {
-	var v T
-	if s.isClosed() {
-		return v, ErrClosed
-	}
-	res, err := s.r.Do(ctx, cmd)
-	if errors.Is(err, service.ErrClosed) {
-		err = ErrClosed
-	}
-	v, _ = res.(T)
-	return v, err
-}
-
-// do hands the core a command whose answer is only an error.
-func (s *Service) do(ctx context.Context, cmd any) error {
-	_, err := run[any](s, ctx, cmd)
-	return err
-}
-
 // wait hands the core a command and waits until what it began came to
 // something (see Note). It returns the command's answer, what each
 // thing begun came to, and the first refusal among them (a note queued
 // for retry is none); the notes are nil if it did not wait.
 func (s *Service) wait(ctx context.Context, cmd any) (any, map[NoteKey]Note, error) {
+	if s.isClosed() {
+		return nil, nil, ErrClosed
+	}
 	w := &waiter{cmd: cmd, pending: 1, done: make(chan struct{}), notes: map[NoteKey]Note{}}
-	res, err := run[any](s, ctx, w)
+	res, err := s.r.Do(ctx, w)
+	if errors.Is(err, service.ErrClosed) {
+		err = ErrClosed
+	}
 	if err != nil {
 		return res, nil, err
 	}
@@ -351,11 +337,17 @@ func (s *Service) wait(ctx context.Context, cmd any) (any, map[NoteKey]Note, err
 	return res, w.notes, nil
 }
 
-// waitFor is wait's answer as a T, and its error.
-func waitFor[T any](s *Service, ctx context.Context, cmd any) (T, error) {
+// run is wait's answer as a T, and its error.
+func run[T any](s *Service, ctx context.Context, cmd any) (T, error) {
 	res, _, err := s.wait(ctx, cmd)
 	v, _ := res.(T)
 	return v, err
+}
+
+// do is wait's error.
+func (s *Service) do(ctx context.Context, cmd any) error {
+	_, _, err := s.wait(ctx, cmd)
+	return err
 }
 
 // resolve turns "0x…" or a name into a wallet.
@@ -395,15 +387,15 @@ func (w *waiter) add(n int) {
 }
 
 func (a *adapter) Handle(now time.Time, in service.Input, out *service.Effects) {
-	if q, ok := in.Cmd.(func(*Core) (any, error)); ok { // a query
-		out.Result, out.Err = q(a.Core)
-		return
-	}
 	w, _ := in.Cmd.(*waiter)
 	if w != nil {
 		in.Cmd = w.cmd
 	}
-	a.Core.Handle(now, in, out)
+	if q, ok := in.Cmd.(func(*Core) (any, error)); ok { // a query
+		out.Result, out.Err = q(a.Core)
+	} else {
+		a.Core.Handle(now, in, out)
+	}
 	kept := out.Events[:0]
 	for _, e := range out.Events {
 		switch n, ok := e.(Note); {
