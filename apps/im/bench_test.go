@@ -121,7 +121,7 @@ func benchPair(b *testing.B, udp, routed bool) (*Service, *Service) {
 	}
 	var svcs []*Service
 	for _, n := range nodes {
-		s, err := Open(ctx, Config{Node: n, RateLimit: -1})
+		s, err := Open(ctx, Config{Node: n, Limits: Limits{RateLimit: -1}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func TestCloseNoLeaks(t *testing.T) {
 	alice, bob, mbox := tn.get("alice"), tn.get("bob"), tn.get("mbox")
 	tn.dir.setMailbox(bob.Wallet, mbox.Wallet.Hex())
 	tn.start(mbox, Config{Mailbox: true})
-	tn.start(alice, Config{FetchInterval: time.Hour})
+	tn.start(alice, Config{Limits: Limits{FetchInterval: time.Hour}})
 	tn.start(bob, Config{})
 	subCtx, subCancel := context.WithCancel(ctx)
 	ev := bob.svc.Subscribe(subCtx)

@@ -65,15 +65,7 @@ type CoreConfig struct {
 	Files Files
 	// Mailbox makes the core keep sealed messages for other wallets.
 	Mailbox bool
-	// MaxText, RateLimit, RateBurst, MailboxLimit, MailboxPerSender,
-	// AckTimeout and FetchInterval are as in Config.
-	MaxText          int
-	RateLimit        float64
-	RateBurst        int
-	MailboxLimit     int
-	MailboxPerSender int
-	AckTimeout       time.Duration
-	FetchInterval    time.Duration
+	Limits
 	// RetryBase is the wait after the first failed attempt, doubling
 	// up to RetryMax. Zero means 1 s and 1 minute.
 	RetryBase, RetryMax time.Duration
@@ -89,10 +81,7 @@ type CoreConfig struct {
 }
 
 func (c CoreConfig) withDefaults() CoreConfig {
-	d := Config{MaxText: c.MaxText, RateLimit: c.RateLimit, RateBurst: c.RateBurst, MailboxLimit: c.MailboxLimit,
-		MailboxPerSender: c.MailboxPerSender, AckTimeout: c.AckTimeout, FetchInterval: c.FetchInterval}.withDefaults()
-	c.MaxText, c.RateLimit, c.RateBurst, c.MailboxLimit = d.MaxText, d.RateLimit, d.RateBurst, d.MailboxLimit
-	c.MailboxPerSender, c.AckTimeout, c.FetchInterval = d.MailboxPerSender, d.AckTimeout, d.FetchInterval
+	c.Limits = c.Limits.withDefaults()
 	c.RetryBase, c.RetryMax = cmp.Or(c.RetryBase, time.Second), cmp.Or(c.RetryMax, time.Minute)
 	c.MailboxAfter, c.Window = cmp.Or(c.MailboxAfter, 3), cmp.Or(c.Window, 16)
 	return c

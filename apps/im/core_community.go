@@ -15,6 +15,7 @@ package im
 // and relaying the owner's moderation through other nodes.
 
 import (
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -70,21 +71,22 @@ type joinedCommunity struct {
 // The community commands Service gives its core.
 type (
 	createCommunity struct{ name string }
-	// communityReq sends a request to a host: a direct-only op.
-	communityReq struct {
+	// toHost hands f, a CPOST or CMOD of community id, to its host:
+	// host, or else the one of the community this node hosts or joined.
+	// This node applies f itself if it is the host; else f goes to the
+	// host as a request (a direct-only op).
+	toHost struct {
+		id   CommunityID
 		host common.Address
 		f    frame
 	}
-	joinedCmd struct {
-		host common.Address
+	// syncCmd fetches from the host the posts after the last one held;
+	// a non-zero host first records the community as joined there.
+	syncCmd struct {
 		id   CommunityID
+		host common.Address
 	}
-	leftCmd  struct{ id CommunityID }
-	syncCmd  struct{ id CommunityID }
-	localMod struct { // the host's own post, deletion or ban
-		post *cpostFrame
-		mod  *cmodFrame
-	}
+	leftCmd struct{ id CommunityID }
 )
 
 func (c *Core) hosted(id CommunityID) *hostedCommunity {
@@ -93,6 +95,17 @@ func (c *Core) hosted(id CommunityID) *hostedCommunity {
 
 func (c *Core) joined(id CommunityID) *joinedCommunity {
 	return load[joinedCommunity](c, skey("J", id[:]))
+}
+
+// hostOf is the host of a community this node hosts or joined, or zero.
+func (c *Core) hostOf(id CommunityID) common.Address {
+	if c.hosted(id) != nil {
+		return c.self
+	}
+	if j := c.joined(id); j != nil {
+		return j.Host
+	}
+	return common.Address{}
 }
 
 func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bool {
@@ -105,32 +118,37 @@ func (c *Core) communityCommand(now time.Time, cmd any, out *service.Effects) bo
 		h := &hostedCommunity{ID: CommunityID(c.newID()), Name: cmd.name, Members: map[common.Address]bool{c.self: true}, Banned: map[common.Address]bool{}, NextSeq: 1}
 		c.putJSON(skey("C", h.ID[:]), h, out)
 		out.Result = Community{ID: h.ID, Host: c.self, Name: h.Name, Hosted: true, Members: 1}
-	case communityReq:
-		if cmd.host == c.self {
-			out.Err = fmt.Errorf("%w: this node hosts it", ErrRefused)
-			return true
+	case toHost:
+		host := cmp.Or(cmd.host, c.hostOf(cmd.id))
+		post, isPost := cmd.f.(*cpostFrame)
+		switch {
+		case host == (common.Address{}):
+			out.Err = fmt.Errorf("community %s: %w", cmd.id, ErrNotFound)
+		case host != c.self:
+			b := marshalInner(cmd.f)
+			c.enqueue(now, host, requestID(b), c.nextSent(now), b, true, out)
+			if isPost {
+				out.Result = Post{Community: cmd.id, ID: post.ID, From: c.self, Text: post.Text, Sent: time.UnixMicro(post.Sent)}
+			}
+		case isPost:
+			out.Result, out.Err = c.hostPost(c.self, post, out)
+		default:
+			out.Err = c.hostMod(c.self, cmd.f.(*cmodFrame), out)
 		}
-		c.enqueue(now, cmd.host, requestID(marshalInner(cmd.f)), c.nextSent(now), marshalInner(cmd.f), true, out)
-	case joinedCmd:
-		if c.joined(cmd.id) == nil {
-			c.putJSON(skey("J", cmd.id[:]), &joinedCommunity{ID: cmd.id, Host: cmd.host}, out)
-		}
-	case leftCmd:
-		out.Del(skey("J", cmd.id[:]))
 	case syncCmd:
 		j := c.joined(cmd.id)
+		if j == nil && cmd.host != (common.Address{}) {
+			j = &joinedCommunity{ID: cmd.id, Host: cmd.host}
+			c.putJSON(skey("J", cmd.id[:]), j, out)
+		}
 		if j == nil {
 			out.Err = fmt.Errorf("community %s: %w", cmd.id, ErrNotFound)
 			return true
 		}
 		out.Emit(Note{Key: NoteKey{Kind: noteSync, Peer: j.Host, ID: cmd.id}, Start: true})
 		c.askPosts(now, j, out)
-	case localMod:
-		if cmd.post != nil {
-			out.Result, out.Err = c.hostPost(c.self, cmd.post, out)
-		} else {
-			out.Err = c.hostMod(c.self, cmd.mod, out)
-		}
+	case leftCmd:
+		out.Del(skey("J", cmd.id[:]))
 	default:
 		return false
 	}
@@ -157,8 +175,11 @@ func (c *Core) communityFrame(now time.Time, w common.Address, f frame, out *ser
 }
 
 // hostMod applies a CMOD from a member, or the owner's own (from this
-// node: a ban is the owner's alone).
+// node: a ban is the owner's alone; the owner neither joins nor leaves).
 func (c *Core) hostMod(from common.Address, f *cmodFrame, out *service.Effects) error {
+	if from == c.self && (f.Op == modJoin || f.Op == modLeave) {
+		return fmt.Errorf("%w: this node hosts it", ErrRefused)
+	}
 	h := c.hosted(f.Community)
 	if h == nil {
 		return fmt.Errorf("community %s: %w", f.Community, ErrNotFound)

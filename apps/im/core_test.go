@@ -86,7 +86,7 @@ func (fn *fakeNet) delay() time.Duration { return time.Duration(1+fn.rng.IntN(30
 // boot starts (or restarts) a node's core from its store.
 func (fn *fakeNet) boot(nd *fakeNode) {
 	c, err := NewCore(CoreConfig{Self: nd.w, Rand: nd.rnd, Store: nd.store, Mailbox: nd.i == fn.box,
-		AckTimeout: 2 * time.Second, RetryMax: 8 * time.Second, FetchInterval: 10 * time.Second})
+		Limits: Limits{AckTimeout: 2 * time.Second, FetchInterval: 10 * time.Second}, RetryMax: 8 * time.Second})
 	if err != nil {
 		fn.t.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func TestRateLimit(t *testing.T) {
 	tn := newTestNet(t, "alice", "bob")
 	alice, bob := tn.get("alice"), tn.get("bob")
 	tn.start(alice, Config{})
-	tn.start(bob, Config{RateLimit: 1e-6, RateBurst: 3})
+	tn.start(bob, Config{Limits: Limits{RateLimit: 1e-6, RateBurst: 3}})
 	for i := range 3 {
 		if _, err := alice.svc.Send(ctx, bob.Wallet.Hex(), "msg"); err != nil {
 			t.Fatalf("send %d within the burst: %v", i, err)
@@ -172,7 +172,7 @@ func TestSizeLimits(t *testing.T) {
 	ctx := testCtx(t)
 	tn := newTestNet(t, "alice", "bob")
 	alice, bob := tn.get("alice"), tn.get("bob")
-	tn.start(alice, Config{MaxText: 100_000, MaxFrame: 200_000})
+	tn.start(alice, Config{MaxFrame: 200_000, Limits: Limits{MaxText: 100_000}})
 	tn.start(bob, Config{})
 
 	// Refused locally before anything is sent.
@@ -288,7 +288,7 @@ func TestRawWire(t *testing.T) {
 	tn := newTestNet(t, "alice", "bob")
 	alice, bob := tn.get("alice"), tn.get("bob")
 	tn.start(alice, Config{})
-	tn.start(bob, Config{MaxFrame: 1000, MaxText: 900})
+	tn.start(bob, Config{MaxFrame: 1000, Limits: Limits{MaxText: 900}})
 	sc := dialRaw(t, ctx, alice, bob)
 	c := sc.c
 	id := newMessageID()

@@ -25,7 +25,7 @@ func TestLossyNetwork(t *testing.T) {
 		defer mu.Unlock()
 		return rng.Float64() >= 0.10
 	})
-	tn.startAll(Config{Directory: nilDirectory{}, DialTimeout: 20e9, AckTimeout: 20e9})
+	tn.startAll(Config{Directory: nilDirectory{}, DialTimeout: 20e9, Limits: Limits{AckTimeout: 20e9}})
 	type sent struct {
 		to *member
 		id MessageID

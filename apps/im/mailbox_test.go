@@ -142,7 +142,7 @@ func TestMailboxRefusals(t *testing.T) {
 	alice, bob, notmbox, mbox, carol := tn.get("alice"), tn.get("bob"), tn.get("notmbox"), tn.get("mbox"), tn.get("carol")
 	bob.dir = t.TempDir() // its seal key survives the restart
 	tn.start(notmbox, Config{})
-	tn.start(mbox, Config{Mailbox: true, MailboxLimit: 3, MailboxPerSender: 2})
+	tn.start(mbox, Config{Mailbox: true, Limits: Limits{MailboxLimit: 3, MailboxPerSender: 2}})
 	tn.start(alice, Config{})
 	tn.start(carol, Config{})
 	tn.start(bob, Config{})
@@ -246,7 +246,7 @@ func TestFetchRetriesSoon(t *testing.T) {
 	}
 
 	tn.stop(mbox)
-	tn.start(bob, Config{FetchInterval: time.Hour}) // Open's fetch fails
+	tn.start(bob, Config{Limits: Limits{FetchInterval: time.Hour}}) // Open's fetch fails
 	if h, _ := bob.svc.History(ctx, alice.Wallet, 0); len(h) != 0 {
 		t.Fatalf("bob has %d messages with his mailbox down", len(h))
 	}

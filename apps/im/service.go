@@ -52,12 +52,21 @@ type Config struct {
 	// JitterDelay is the playout delay of incoming calls. Zero means 60ms.
 	JitterDelay time.Duration
 
-	// MaxText is the largest text of one message, in bytes. Zero means
-	// 4096.
-	MaxText int
 	// MaxFrame is the largest frame accepted, in bytes. Zero means
 	// 64 KiB. Larger frames are refused with an ERROR frame (TooLarge).
 	MaxFrame int
+	// DialTimeout bounds reaching a peer before falling back to its
+	// mailbox. Zero means 10s.
+	DialTimeout time.Duration
+	Limits
+}
+
+// Limits are the protocol's limits and timings, set alike in Config and
+// CoreConfig. Zero values mean the documented defaults.
+type Limits struct {
+	// MaxText is the largest text of one message, in bytes. Zero means
+	// 4096.
+	MaxText int
 	// RateLimit is how many messages per second one sender may send (a
 	// token bucket of RateBurst). Zero means 20; negative means no limit.
 	RateLimit float64
@@ -69,9 +78,6 @@ type Config struct {
 	// MailboxPerSender is how many of those one depositor may fill.
 	// Zero means MailboxLimit/10 (at least 1).
 	MailboxPerSender int
-	// DialTimeout bounds reaching a peer before falling back to its
-	// mailbox. Zero means 10s.
-	DialTimeout time.Duration
 	// AckTimeout bounds the wait for a delivery receipt. Zero means 10s.
 	AckTimeout time.Duration
 	// FetchInterval is how often the service fetches from its own
@@ -81,19 +87,24 @@ type Config struct {
 	FetchInterval time.Duration
 }
 
+func (l Limits) withDefaults() Limits {
+	l.MaxText = cmp.Or(l.MaxText, 4096)
+	l.RateLimit = cmp.Or(l.RateLimit, 20)
+	l.RateBurst = cmp.Or(l.RateBurst, 50)
+	l.MailboxLimit = cmp.Or(l.MailboxLimit, 10000)
+	l.MailboxPerSender = cmp.Or(l.MailboxPerSender, max(1, l.MailboxLimit/10))
+	l.AckTimeout = cmp.Or(l.AckTimeout, 10*time.Second)
+	l.FetchInterval = cmp.Or(l.FetchInterval, time.Minute)
+	return l
+}
+
 func (c Config) withDefaults() Config {
 	if c.AttachmentDir == "" && c.Dir != "" {
 		c.AttachmentDir = filepath.Join(c.Dir, "attachments")
 	}
-	c.MaxText = cmp.Or(c.MaxText, 4096)
+	c.Limits = c.Limits.withDefaults()
 	c.MaxFrame = cmp.Or(c.MaxFrame, 64<<10)
-	c.RateLimit = cmp.Or(c.RateLimit, 20)
-	c.RateBurst = cmp.Or(c.RateBurst, 50)
-	c.MailboxLimit = cmp.Or(c.MailboxLimit, 10000)
-	c.MailboxPerSender = cmp.Or(c.MailboxPerSender, max(1, c.MailboxLimit/10))
 	c.DialTimeout = cmp.Or(c.DialTimeout, 10*time.Second)
-	c.AckTimeout = cmp.Or(c.AckTimeout, 10*time.Second)
-	c.FetchInterval = cmp.Or(c.FetchInterval, time.Minute)
 	c.RetryInterval = cmp.Or(c.RetryInterval, time.Minute)
 	c.JitterDelay = cmp.Or(c.JitterDelay, 60*time.Millisecond)
 	return c
@@ -163,9 +174,7 @@ func Open(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	files := &osFiles{}
 	core, err := NewCore(CoreConfig{Self: cfg.Node.Addr(), Rand: rand.Reader, Store: st, Files: files, Mailbox: cfg.Mailbox,
-		MaxText: cfg.MaxText, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst, MailboxLimit: cfg.MailboxLimit,
-		MailboxPerSender: cfg.MailboxPerSender, AckTimeout: cfg.AckTimeout, FetchInterval: cfg.FetchInterval,
-		RetryMax: retry, MailboxAfter: 1, EagerRetry: true})
+		Limits: cfg.Limits, RetryMax: retry, MailboxAfter: 1, EagerRetry: true})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -287,33 +296,19 @@ func (s *Service) emit(e Event) {
 	}
 }
 
-// run hands the core a command and returns its answer as a T.
-func run[T any](s *Service, ctx context.Context, cmd any) (T, error) {
-	var v T
-	if s.isClosed() {
-		return v, ErrClosed
-	}
-	res, err := s.r.Do(ctx, cmd)
-	if errors.Is(err, service.ErrClosed) {
-		err = ErrClosed
-	}
-	v, _ = res.(T)
-	return v, err
-}
-
-// do hands the core a command whose answer is only an error.
-func (s *Service) do(ctx context.Context, cmd any) error {
-	_, err := run[any](s, ctx, cmd)
-	return err
-}
-
 // wait hands the core a command and waits until what it began came to
 // something (see Note). It returns the command's answer, what each
 // thing begun came to, and the first refusal among them (a note queued
 // for retry is none); the notes are nil if it did not wait.
 func (s *Service) wait(ctx context.Context, cmd any) (any, map[NoteKey]Note, error) {
+	if s.isClosed() {
+		return nil, nil, ErrClosed
+	}
 	w := &waiter{cmd: cmd, pending: 1, done: make(chan struct{}), notes: map[NoteKey]Note{}}
-	res, err := run[any](s, ctx, w)
+	res, err := s.r.Do(ctx, w)
+	if errors.Is(err, service.ErrClosed) {
+		err = ErrClosed
+	}
 	if err != nil {
 		return res, nil, err
 	}
@@ -332,11 +327,17 @@ func (s *Service) wait(ctx context.Context, cmd any) (any, map[NoteKey]Note, err
 	return res, w.notes, nil
 }
 
-// waitFor is wait's answer as a T, and its error.
-func waitFor[T any](s *Service, ctx context.Context, cmd any) (T, error) {
+// run is wait's answer as a T, and its error.
+func run[T any](s *Service, ctx context.Context, cmd any) (T, error) {
 	res, _, err := s.wait(ctx, cmd)
 	v, _ := res.(T)
 	return v, err
+}
+
+// do is wait's error.
+func (s *Service) do(ctx context.Context, cmd any) error {
+	_, _, err := s.wait(ctx, cmd)
+	return err
 }
 
 // resolve turns "0x…" or a name into a wallet.
@@ -376,15 +377,15 @@ func (w *waiter) add(n int) {
 }
 
 func (a *adapter) Handle(now time.Time, in service.Input, out *service.Effects) {
-	if q, ok := in.Cmd.(func(*Core) (any, error)); ok { // a query
-		out.Result, out.Err = q(a.Core)
-		return
-	}
 	w, _ := in.Cmd.(*waiter)
 	if w != nil {
 		in.Cmd = w.cmd
 	}
-	a.Core.Handle(now, in, out)
+	if q, ok := in.Cmd.(func(*Core) (any, error)); ok { // a query
+		out.Result, out.Err = q(a.Core)
+	} else {
+		a.Core.Handle(now, in, out)
+	}
 	kept := out.Events[:0]
 	for _, e := range out.Events {
 		switch n, ok := e.(Note); {

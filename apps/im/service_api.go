@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -79,13 +78,13 @@ func (s *Service) message(ctx context.Context, id MessageID) (Message, error) {
 
 // Edit replaces the text of a message this wallet sent to peer.
 func (s *Service) Edit(ctx context.Context, peer common.Address, id MessageID, text string) (Message, error) {
-	return waitFor[Message](s, ctx, EditCmd{Peer: peer, ID: id, Text: text})
+	return run[Message](s, ctx, EditCmd{Peer: peer, ID: id, Text: text})
 }
 
 // React sets this wallet's reaction to a message of the conversation
 // with peer; an empty reaction removes it.
 func (s *Service) React(ctx context.Context, peer common.Address, id MessageID, reaction string) (Message, error) {
-	return waitFor[Message](s, ctx, ReactCmd{Peer: peer, ID: id, Reaction: reaction})
+	return run[Message](s, ctx, ReactCmd{Peer: peer, ID: id, Reaction: reaction})
 }
 
 // MarkRead marks every message from peer read and sends the peer a read
@@ -157,32 +156,31 @@ func (s *Service) ConsentOf(ctx context.Context, peer common.Address) (Consent, 
 // CreateGroup creates a private group owned by this wallet with members
 // invited, and sends each its key.
 func (s *Service) CreateGroup(ctx context.Context, name string, members ...common.Address) (Group, error) {
-	return waitFor[Group](s, ctx, CreateGroupCmd{Name: name, Members: members})
+	return run[Group](s, ctx, CreateGroupCmd{Name: name, Members: members})
 }
 
 // Invite adds a wallet to a group (admin or owner only) and rotates the key.
 func (s *Service) Invite(ctx context.Context, id GroupID, w common.Address) (Group, error) {
-	return waitFor[Group](s, ctx, RosterCmd{Group: id, Op: "invite", Wallet: w})
+	return run[Group](s, ctx, RosterCmd{Group: id, Op: "invite", Wallet: w})
 }
 
 // Remove takes a member out of a group and rotates the key, so it reads
 // nothing sent afterwards. Admins remove members; the owner removes
 // anyone but itself.
 func (s *Service) Remove(ctx context.Context, id GroupID, w common.Address) (Group, error) {
-	return waitFor[Group](s, ctx, RosterCmd{Group: id, Op: "remove", Wallet: w})
+	return run[Group](s, ctx, RosterCmd{Group: id, Op: "remove", Wallet: w})
 }
 
 // SetRole changes a member's role (owner only; the owner's own role is
 // fixed) and rotates the key.
 func (s *Service) SetRole(ctx context.Context, id GroupID, w common.Address, role Role) (Group, error) {
-	return waitFor[Group](s, ctx, RosterCmd{Group: id, Op: "role", Wallet: w, Role: role})
+	return run[Group](s, ctx, RosterCmd{Group: id, Op: "role", Wallet: w, Role: role})
 }
 
 // Leave asks the group's owner to remove this wallet and stops reading
 // the group here. The owner cannot leave.
 func (s *Service) Leave(ctx context.Context, id GroupID) error {
-	_, err := waitFor[Group](s, ctx, LeaveGroupCmd{Group: id})
-	return err
+	return s.do(ctx, LeaveGroupCmd{Group: id})
 }
 
 // AcceptGroup accepts an invitation from a wallet never allowed: the
@@ -235,12 +233,6 @@ func (s *Service) community(ctx context.Context, id CommunityID) (Community, err
 	return Community{}, errors.Join(err, fmt.Errorf("community %s: %w", id, ErrNotFound))
 }
 
-// request sends a request to a community's host, which must be online.
-func (s *Service) request(ctx context.Context, host common.Address, f frame) error {
-	_, err := waitFor[any](s, ctx, communityReq{host: host, f: f})
-	return err
-}
-
 // JoinCommunity joins community id hosted by host (a name or "0x…"
 // wallet) and fetches its history.
 func (s *Service) JoinCommunity(ctx context.Context, host string, id CommunityID) (Community, error) {
@@ -248,34 +240,18 @@ func (s *Service) JoinCommunity(ctx context.Context, host string, id CommunityID
 	if err != nil {
 		return Community{}, err
 	}
-	if h == s.self {
-		return Community{}, fmt.Errorf("%w: this node hosts it", ErrRefused)
-	}
-	if err := s.request(ctx, h, &cmodFrame{Community: id, ID: newMessageID(), Op: modJoin}); err != nil {
+	if err := s.do(ctx, toHost{id: id, host: h, f: &cmodFrame{Community: id, ID: newMessageID(), Op: modJoin}}); err != nil {
 		return Community{}, fmt.Errorf("im: join %s: %w", id, err)
 	}
-	if err := s.do(ctx, joinedCmd{host: h, id: id}); err != nil {
-		return Community{}, err
-	}
-	if err := s.sync(ctx, id); err != nil {
+	if err := s.do(ctx, syncCmd{id: id, host: h}); err != nil {
 		return Community{}, err
 	}
 	return s.community(ctx, id)
 }
 
-// sync fetches from the host the posts after the last one held.
-func (s *Service) sync(ctx context.Context, id CommunityID) error {
-	_, err := waitFor[any](s, ctx, syncCmd{id: id})
-	return err
-}
-
 // LeaveCommunity leaves a joined community; its history stays here.
 func (s *Service) LeaveCommunity(ctx context.Context, id CommunityID) error {
-	c, err := s.community(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := s.request(ctx, c.Host, &cmodFrame{Community: id, ID: newMessageID(), Op: modLeave}); err != nil {
+	if err := s.do(ctx, toHost{id: id, f: &cmodFrame{Community: id, ID: newMessageID(), Op: modLeave}}); err != nil {
 		return fmt.Errorf("im: leave %s: %w", id, err)
 	}
 	return s.do(ctx, leftCmd{id: id})
@@ -286,38 +262,23 @@ func (s *Service) PostTo(ctx context.Context, id CommunityID, text string) (Post
 	if err := checkText(text, s.cfg.MaxText); err != nil {
 		return Post{}, err
 	}
-	c, err := s.community(ctx, id)
+	f := &cpostFrame{Community: id, ID: newMessageID(), Sent: s.node.Time().UnixMicro(), Text: text}
+	p, err := run[Post](s, ctx, toHost{id: id, f: f})
 	if err != nil {
-		return Post{}, err
-	}
-	sent := s.node.Time().UnixMicro()
-	f := &cpostFrame{Community: id, ID: newMessageID(), Sent: sent, Text: text}
-	if c.Hosted {
-		return run[Post](s, ctx, localMod{post: f})
-	}
-	if err := s.request(ctx, c.Host, f); err != nil {
 		return Post{}, fmt.Errorf("im: post to %s: %w", id, err)
 	}
-	return Post{Community: id, ID: f.ID, From: s.self, Text: text, Sent: time.UnixMicro(sent)}, nil
+	return p, nil
 }
 
 // Ban (owner only) bars a wallet from the community: it can no longer
 // join, post or fetch.
 func (s *Service) Ban(ctx context.Context, id CommunityID, w common.Address) error {
-	return s.do(ctx, localMod{mod: &cmodFrame{Community: id, Op: modBan, Target: w}})
+	return s.do(ctx, toHost{id: id, host: s.self, f: &cmodFrame{Community: id, Op: modBan, Target: w}})
 }
 
 // DeletePost deletes a post: the owner deletes any, an author its own.
 func (s *Service) DeletePost(ctx context.Context, id CommunityID, post MessageID) error {
-	c, err := s.community(ctx, id)
-	if err != nil {
-		return err
-	}
-	f := &cmodFrame{Community: id, ID: newMessageID(), Op: modDelete, Post: post}
-	if c.Hosted {
-		return s.do(ctx, localMod{mod: f})
-	}
-	return s.request(ctx, c.Host, f)
+	return s.do(ctx, toHost{id: id, f: &cmodFrame{Community: id, ID: newMessageID(), Op: modDelete, Post: post}})
 }
 
 // CommunityHistory returns the newest limit posts (0: all), oldest
@@ -329,7 +290,7 @@ func (s *Service) CommunityHistory(ctx context.Context, id CommunityID, limit in
 		return nil, err
 	}
 	if !c.Hosted {
-		if err := s.sync(ctx, id); err != nil {
+		if err := s.do(ctx, syncCmd{id: id}); err != nil {
 			s.log.Debug("community sync", "id", id, "err", err)
 		}
 	}
@@ -397,7 +358,7 @@ func (s *Service) Download(ctx context.Context, id MessageID, progress func(have
 		progress(have, a.Size)
 	}
 	s.files.parts.Store(id, &partFile{File: f, size: a.Size, progress: progress})
-	if _, err = waitFor[any](s, ctx, DownloadCmd{Msg: id, Have: have}); err != nil {
+	if err = s.do(ctx, DownloadCmd{Msg: id, Have: have}); err != nil {
 		s.do(context.Background(), cancelDownload{msg: id}) // no more bytes into f
 	}
 	s.files.parts.Delete(id)
