@@ -3,7 +3,13 @@ package im
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
+
+	"github.com/anynet/anynet/apps/service"
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // TestCommunity: join, post, push to connected members, a late joiner
@@ -100,5 +106,47 @@ func TestCommunity(t *testing.T) {
 	cs, _ := bob.svc.Communities(ctx)
 	if len(cs) != 1 || cs[0].Name != "gophers" {
 		t.Fatalf("bob's communities %+v", cs)
+	}
+}
+
+// TestCommunityNoPushAfterHangup: a host pushes a post to the members
+// connected now, and a member it hung up on (no answer within
+// AckTimeout; the driver reports no Down for a hang-up) is not one of
+// them: it fetches instead, rather than being dialed for the push.
+func TestCommunityNoPushAfterHangup(t *testing.T) {
+	host, member := common.Address{1}, common.Address{2}
+	st := &service.Memory{}
+	c, err := NewCore(CoreConfig{Self: host, Rand: rand.NewChaCha8([32]byte{}), Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_700_000_000, 0)
+	handle := func(in service.Input) *service.Effects {
+		out := &service.Effects{}
+		c.Handle(now, in, out)
+		if err := st.Apply(out.Writes); err != nil || out.Err != nil {
+			t.Fatalf("%s: %v", in.Kind, errors.Join(err, out.Err))
+		}
+		return out
+	}
+	var comm CommunityID
+	pushed := func(text string) bool {
+		out := handle(service.Input{Kind: service.Command, Cmd: toHost{id: comm, f: &cpostFrame{Community: comm, ID: c.newID(), Sent: now.UnixMicro(), Text: text}}})
+		return slices.ContainsFunc(out.Send, func(o service.Outbound) bool { return o.To == member })
+	}
+	handle(service.Input{Kind: service.Start})
+	comm = handle(service.Input{Kind: service.Command, Cmd: createCommunity{name: "c"}}).Result.(Community).ID
+	handle(service.Input{Kind: service.Up, Peer: member})
+	handle(service.Input{Kind: service.Frame, Peer: member, Frame: marshalInner(&cmodFrame{Community: comm, ID: MessageID{7}, Op: modJoin})})
+	if !pushed("while up") {
+		t.Fatal("a post was not pushed to a connected member")
+	}
+	handle(service.Input{Kind: service.Command, Cmd: SendCmd{To: member, Text: "never answered"}})
+	now = now.Add(time.Minute)
+	if out := handle(service.Input{Kind: service.Timer}); !slices.Contains(out.Hangup, member) {
+		t.Fatalf("no hang-up of a member that did not answer: %+v", out.Hangup)
+	}
+	if pushed("after the hang-up") {
+		t.Fatal("a post was pushed to a member hung up on")
 	}
 }

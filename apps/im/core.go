@@ -496,13 +496,20 @@ func (c *Core) newID() MessageID {
 	return id
 }
 
+// hangup has the driver close w's connections (a peer that stopped
+// answering); no Down follows, so w is no longer up from here.
+func (c *Core) hangup(w common.Address, out *service.Effects) {
+	out.Hangup = append(out.Hangup, w)
+	delete(c.up, w)
+}
+
 // tick does what is due: answers that did not come, attempts, fetches.
 func (c *Core) tick(now time.Time, out *service.Effects) {
 	for _, w := range c.sortedPeers() {
 		p := c.peers[w]
 		switch {
 		case !p.ackBy.IsZero() && !now.Before(p.ackBy):
-			out.Hangup = append(out.Hangup, w)
+			c.hangup(w, out)
 			c.down(now, w, fmt.Errorf("no answer within %s", c.cfg.AckTimeout), out)
 		case p.ackBy.IsZero() && len(p.outbox) > 0 && !now.Before(p.nextTry):
 			c.attempt(now, w, p, out)
@@ -528,7 +535,7 @@ func (c *Core) tick(now time.Time, out *service.Effects) {
 			// The peer did not finish answering: its connection is hung
 			// up, so that the rest of this answer cannot be taken for
 			// the next request's.
-			out.Hangup = append(out.Hangup, w)
+			c.hangup(w, out)
 			c.hungUp(now, w, out)
 		} else if len(e) > 0 {
 			out.Wake(e[0].until)

@@ -430,7 +430,7 @@ func (c *Core) refused(now time.Time, w common.Address, f *errorFrame, out *serv
 	}
 	if f.Code == CodeRateLimited {
 		if !p.ackBy.IsZero() {
-			out.Hangup = append(out.Hangup, w)
+			c.hangup(w, out)
 			c.down(now, w, rerr, out)
 		}
 		return
