@@ -34,14 +34,12 @@ type Service struct {
 	// Check runs at the end of the run; an error is a violated
 	// invariant. Nil checks nothing.
 	Check func() error
-	// Document answers the cores' DID lookups. Nil answers with what
-	// a host publishes: the entries of its core once started
-	// (service.Publisher) and the mailbox Mailbox names, if any.
-	Document func(w common.Address) *naming.Document
-	// Mailbox names the node that keeps w's messages while w is away
-	// (its DID document's mailbox; such nodes do not churn); nil or the
-	// zero address: none.
-	Mailbox func(w common.Address) common.Address
+	// Document, if set, completes the DID document each host
+	// publishes (its identity and, once its core started, the core's
+	// entries: service.Publisher), which answers the cores' lookups:
+	// say, with the mailbox that keeps the host's messages while it
+	// is away (such nodes do not churn).
+	Document func(d *naming.Document)
 	// Started, if set, is called after each start of a node's core
 	// (first on the node's first); the commands it returns are handed
 	// to that core at once, before anything else reaches it, and their
@@ -143,28 +141,21 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 	return out
 }
 
-// document is w's DID document: Service.Document's, or as the run
-// publishes it.
-func (l *customLoad) document(w common.Address) *naming.Document {
+// document is w's DID document as its host publishes it: its identity
+// and its core's entries (service.Publisher), completed by
+// Service.Document.
+func (l *customLoad) document(w common.Address, entries []naming.Service) *naming.Document {
+	d := &naming.Document{Identity: w, Services: entries}
 	if l.svc.Document != nil {
-		return l.svc.Document(w)
-	}
-	sv := l.sv[w]
-	if sv == nil || sv.entries == nil {
-		return nil
-	}
-	d := &naming.Document{Identity: w, Services: sv.entries}
-	if b := l.mailbox(w); b != (common.Address{}) {
-		d.Mailbox = b.Hex()
+		l.svc.Document(d)
 	}
 	return d
 }
 
+// mailbox is the node that keeps w's messages while w is away, as
+// Service.Document names it; the zero address if none.
 func (l *customLoad) mailbox(w common.Address) common.Address {
-	if l.svc.Mailbox == nil {
-		return common.Address{}
-	}
-	return l.svc.Mailbox(w)
+	return common.HexToAddress(l.document(w, nil).Mailbox)
 }
 
 // observe hands o, an answer or event of sv's core (nil while the node

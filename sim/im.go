@@ -14,6 +14,7 @@ import (
 
 	"github.com/anynet/anynet/apps/im"
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -33,9 +34,9 @@ type imLoad struct {
 	consent map[[2]int32]im.Consent  // a recipient's decision on a sender (sender, recipient)
 	decided map[common.Address][]any // a recipient's ConsentCmds, given at its first start
 	groups  []*imGroup
-	dls     []*imMsg                          // attachments shown
-	boxes   map[common.Address]common.Address // recipients' mailboxes
-	made    []*im.Core                        // every incarnation
+	dls     []*imMsg                  // attachments shown
+	boxes   map[common.Address]string // recipients' mailboxes, as their DID documents name them
+	made    []*im.Core                // every incarnation
 	led     Ledger[imKey, imStream]
 }
 
@@ -78,7 +79,7 @@ type imGroup struct {
 // (Allowed, Blocked, or Unknown) and has a mailbox.
 func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	l := &imLoad{s: s, w: w, msgs: map[im.MessageID]*imMsg{}, posts: map[string]*imMsg{}, consent: map[[2]int32]im.Consent{},
-		decided: map[common.Address][]any{}, boxes: map[common.Address]common.Address{}}
+		decided: map[common.Address][]any{}, boxes: map[common.Address]string{}}
 	pairs := s.conversations(w, rng) // a pair drawn twice is one conversation
 	for _, p := range pairs {
 		if _, ok := l.consent[p]; ok {
@@ -95,7 +96,7 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 			l.decided[to] = append(l.decided[to], im.ConsentCmd{Peer: s.nodes[p[0]].self.Wallet, Consent: c})
 		}
 		box := s.hosts[(slices.Index(s.hosts, p[1])+len(s.hosts)/2)%len(s.hosts)] // half the hosts away
-		l.boxes[to] = s.nodes[box].self.Wallet
+		l.boxes[to] = s.nodes[box].self.Wallet.Hex()
 	}
 	count, size, cmds := max(w.Messages, len(pairs)*min(1, w.Messages)), cmp.Or(int(w.Bytes), 64), []Command(nil)
 	for i := range count {
@@ -121,7 +122,7 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	s.stats.IMMessages += count
 	cmds = l.imGroups(s, w, rng, cmds)
 	svc := &Service{Port: im.Port, Core: l.core, Commands: func(Workload, []common.Address, *rand.Rand) []Command { return cmds },
-		Observe: l.observe, Started: l.started, Mailbox: func(w common.Address) common.Address { return l.boxes[w] }}
+		Observe: l.observe, Started: l.started, Document: func(d *naming.Document) { d.Mailbox = l.boxes[d.Identity] }}
 	return append(svc.workload(s, w, rng), l)
 }
 

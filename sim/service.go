@@ -104,8 +104,8 @@ func (sv *svcNode) boot(s *Sim) {
 		},
 		Lookup: func(w common.Address) {
 			ans := service.Input{Kind: service.Document, Peer: w, Err: errNoDocument}
-			if ans.Doc = sv.l.document(w); ans.Doc != nil {
-				ans.Err = nil
+			if to := sv.l.sv[w]; to != nil && to.entries != nil { // its core started
+				ans.Doc, ans.Err = sv.l.document(w, to.entries), nil
 			}
 			sv.later(s, s.now.Load(), func(d *service.Driver) { d.Handle(ans) })
 		},
