@@ -34,7 +34,6 @@ type imLoad struct {
 	consent map[[2]int32]im.Consent  // a recipient's decision on a sender (sender, recipient)
 	decided map[common.Address][]any // a recipient's ConsentCmds, given at its first start
 	groups  []*imGroup
-	dls     []*imMsg                  // attachments shown
 	boxes   map[common.Address]string // recipients' mailboxes, as their DID documents name them
 	made    []*im.Core                // every incarnation
 	led     Ledger[imKey, imStream]
@@ -58,13 +57,13 @@ func (k imKey) String() string {
 // file is its text, which also stands for its path, and dl what its
 // recipient downloaded.
 type imMsg struct {
-	id               im.MessageID
-	i                int32
-	from, to         *node
-	g                *imGroup
-	text             string
-	attach, busy, ok bool // busy: a download under way; ok: done
-	dl               []byte
+	id            im.MessageID
+	i             int32
+	from, to      *node
+	g             *imGroup
+	text          string
+	attach, asked bool // asked: a download of its file under way or done
+	dl            []byte
 }
 
 type imGroup struct {
@@ -181,8 +180,8 @@ func (l *imLoad) started(self common.Address, _ service.Core, first bool) (cmds 
 	if first {
 		cmds = slices.Clone(l.decided[self])
 	}
-	for _, m := range l.dls {
-		if m.to.self.Wallet == self && !m.ok {
+	for k := range l.led.Pending() {
+		if m := l.msgs[k.id]; k.file && m.to.self.Wallet == self {
 			cmds = append(cmds, im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))})
 		}
 	}
@@ -295,7 +294,6 @@ func (l *imLoad) shown(o Observation, n *node, m *imMsg, e im.Event) error {
 		o.Then(Command{At: o.At + time.Second, Node: o.Node, Cmd: im.ReadCmd{Peer: e.Peer}})
 	}
 	if m.attach {
-		l.dls = append(l.dls, m)
 		l.led.Accept(imKey{id: m.id, to: n.id, file: true}, imStream{m.from.id, n.id, -1 - m.i}, o.At, false)
 		o.Then(l.download(m, o.At+time.Second))
 	}
@@ -306,7 +304,7 @@ func (l *imLoad) shown(o Observation, n *node, m *imMsg, e im.Event) error {
 // under way or done.
 func (l *imLoad) download(m *imMsg, at time.Duration) Command {
 	return Command{At: at, Node: m.to.self.Wallet, Make: func() any {
-		if m.busy || m.ok {
+		if m.asked {
 			return nil
 		}
 		return im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))}
@@ -334,14 +332,13 @@ func (l *imLoad) file(o Observation, n *node) error {
 		switch {
 		case e.Key.Kind != im.NoteDownload:
 		case e.Start:
-			m.busy = true
+			m.asked = true
 		case e.Err != nil:
-			m.busy = false
+			m.asked = false
 			o.Then(l.download(m, o.At+time.Second))
 		case string(m.dl) != m.text:
 			return fmt.Errorf("im: node %d downloaded message %s's file altered", n.id, m.id)
 		default:
-			m.busy, m.ok = false, true
 			l.s.stats.IMDownloads++
 			return l.led.Show(imKey{id: m.id, to: n.id, file: true})
 		}
@@ -358,7 +355,10 @@ func (l *imLoad) checkEnd(s *Sim) error {
 		s.stats.IMDuplicates += c.Counters().Duplicates
 		s.stats.IMFromMailbox += c.Counters().Items
 	}
-	if k, st, ok := l.led.Pending(); ok && (s.sc.Expect.AllDelivered || s.sc.Expect.AllComplete) {
+	if !s.sc.Expect.AllDelivered && !s.sc.Expect.AllComplete {
+		return nil
+	}
+	for k, st := range l.led.Pending() {
 		return s.fail("im %v (node %d → %d, group %d) not delivered", k, st.from, st.to, st.group)
 	}
 	return nil
