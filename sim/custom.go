@@ -25,8 +25,9 @@ type Service struct {
 	// is self, over its store; rnd is seeded from the run's seed.
 	Core func(self common.Address, st service.Store, rnd io.Reader) service.Core
 	// Commands plans the work of one workload entry: commands for the
-	// hosts' cores (wallets in hosts) at virtual times, drawn from rng.
-	Commands func(w Workload, hosts []common.Address, rng *rand.Rand) []Command
+	// hosts' cores (wallets in lay.Hosts) at virtual times, drawn from
+	// rng.
+	Commands func(w Workload, lay Layout, rng *rand.Rand) []Command
 	// Observe sees, in order, every command's answer and every event
 	// of every core; an error stops the run as a violated invariant.
 	// Nil observes nothing.
@@ -47,16 +48,15 @@ type Service struct {
 	Started func(self common.Address, core service.Core, first bool) []any
 	// OnRouters runs the service on the overlay's routers too, in a
 	// routed run (caches on the path); their wallets are in
-	// Layout.Routers, not among Commands' hosts.
+	// Layout.Routers, not among its Hosts.
 	OnRouters bool
-	// Layout, if set, is told before Commands which nodes route and
-	// whose router each host attaches to (empty in a run without
-	// routing).
-	Layout func(Layout)
 }
 
-// Layout is the overlay of a routed run as a service sees it.
+// Layout is the run as a service's Commands see it: its hosts and, in
+// a routed run, which nodes route and whose router each host attaches
+// to (empty in a run without routing).
 type Layout struct {
+	Hosts    []common.Address
 	Routers  []common.Address                  // one per segment
 	RouterOf map[common.Address]common.Address // a host's router
 }
@@ -115,7 +115,6 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 	l := &customLoad{s: s, svc: svc, kind: w.Kind, sv: map[common.Address]*svcNode{}}
 	l.then = l.run
 	out := []task{l}
-	var hosts []common.Address
 	lay := Layout{RouterOf: map[common.Address]common.Address{}}
 	for _, n := range s.nodes { // the routers (if any) first, then the hosts
 		if s.rt.isRouter(n.id) {
@@ -124,7 +123,7 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 				continue
 			}
 		} else {
-			hosts = append(hosts, n.self.Wallet)
+			lay.Hosts = append(lay.Hosts, n.self.Wallet)
 			if s.rt != nil {
 				lay.RouterOf[n.self.Wallet] = s.nodes[s.net.nodeSeg[n.id]].self.Wallet
 			}
@@ -134,10 +133,7 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 		l.sv[n.self.Wallet] = sv
 		out = append(out, sv)
 	}
-	if svc.Layout != nil {
-		svc.Layout(lay)
-	}
-	l.cmds = svc.Commands(w, hosts, rng)
+	l.cmds = svc.Commands(w, lay, rng)
 	return out
 }
 

@@ -120,7 +120,7 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	}
 	s.stats.IMMessages += count
 	cmds = l.imGroups(s, w, rng, cmds)
-	svc := &Service{Port: im.Port, Core: l.core, Commands: func(Workload, []common.Address, *rand.Rand) []Command { return cmds },
+	svc := &Service{Port: im.Port, Core: l.core, Commands: func(Workload, Layout, *rand.Rand) []Command { return cmds },
 		Observe: l.observe, Started: l.started, Document: func(d *naming.Document) { d.Mailbox = l.boxes[d.Identity] }}
 	return append(svc.workload(s, w, rng), l)
 }

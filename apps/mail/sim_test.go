@@ -79,7 +79,8 @@ func (l *mailWorkload) service() *sim.Service {
 			}
 			return &keyed{Core: c, l: l, self: self}
 		},
-		Commands: func(w sim.Workload, hosts []common.Address, rng *rand.Rand) []sim.Command {
+		Commands: func(w sim.Workload, lay sim.Layout, rng *rand.Rand) []sim.Command {
+			hosts := lay.Hosts
 			for i, h := range hosts {
 				if i%10 == 0 {
 					l.boxes = append(l.boxes, h)
