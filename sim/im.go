@@ -326,22 +326,21 @@ func (l *imLoad) WriteAt(msg im.MessageID, p []byte, off int64) error {
 // file checks a downloaded attachment once its core says the download
 // is done; one that failed is tried again a second later.
 func (l *imLoad) file(o Observation, n *node) error {
-	switch e := o.Event.(type) {
-	case im.Note:
-		m := l.msgs[e.Key.ID]
-		switch {
-		case e.Key.Kind != im.NoteDownload:
-		case e.Start:
-			m.asked = true
-		case e.Err != nil:
-			m.asked = false
-			o.Then(l.download(m, o.At+time.Second))
-		case string(m.dl) != m.text:
-			return fmt.Errorf("im: node %d downloaded message %s's file altered", n.id, m.id)
-		default:
-			l.s.stats.IMDownloads++
-			return l.led.Show(imKey{id: m.id, to: n.id, file: true})
-		}
+	e, ok := o.Event.(im.Note)
+	if !ok || e.Key.Kind != im.NoteDownload {
+		return nil
+	}
+	switch m := l.msgs[e.Key.ID]; {
+	case e.Start:
+		m.asked = true
+	case e.Err != nil:
+		m.asked = false
+		o.Then(l.download(m, o.At+time.Second))
+	case string(m.dl) != m.text:
+		return fmt.Errorf("im: node %d downloaded message %s's file altered", n.id, m.id)
+	default:
+		l.s.stats.IMDownloads++
+		return l.led.Show(imKey{id: m.id, to: n.id, file: true})
 	}
 	return nil
 }
