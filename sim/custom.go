@@ -25,8 +25,9 @@ type Service struct {
 	// is self, over its store; rnd is seeded from the run's seed.
 	Core func(self common.Address, st service.Store, rnd io.Reader) service.Core
 	// Commands plans the work of one workload entry: commands for the
-	// hosts' cores (wallets in hosts) at virtual times, drawn from rng.
-	Commands func(w Workload, hosts []common.Address, rng *rand.Rand) []Command
+	// hosts' cores (wallets in lay.Hosts) at virtual times, drawn from
+	// rng.
+	Commands func(w Workload, lay Layout, rng *rand.Rand) []Command
 	// Observe sees, in order, every command's answer and every event
 	// of every core; an error stops the run as a violated invariant.
 	// Nil observes nothing.
@@ -34,14 +35,12 @@ type Service struct {
 	// Check runs at the end of the run; an error is a violated
 	// invariant. Nil checks nothing.
 	Check func() error
-	// Document answers the cores' DID lookups. Nil answers with what
-	// a host publishes: the entries of its core once started
-	// (service.Publisher) and the mailbox Mailbox names, if any.
-	Document func(w common.Address) *naming.Document
-	// Mailbox names the node that keeps w's messages while w is away
-	// (its DID document's mailbox; such nodes do not churn); nil or the
-	// zero address: none.
-	Mailbox func(w common.Address) common.Address
+	// Document, if set, completes the DID document each host
+	// publishes (its identity and, once its core started, the core's
+	// entries: service.Publisher), which answers the cores' lookups:
+	// say, with the mailbox that keeps the host's messages while it
+	// is away (such nodes do not churn).
+	Document func(d *naming.Document)
 	// Started, if set, is called after each start of a node's core
 	// (first on the node's first); the commands it returns are handed
 	// to that core at once, before anything else reaches it, and their
@@ -49,16 +48,15 @@ type Service struct {
 	Started func(self common.Address, core service.Core, first bool) []any
 	// OnRouters runs the service on the overlay's routers too, in a
 	// routed run (caches on the path); their wallets are in
-	// Layout.Routers, not among Commands' hosts.
+	// Layout.Routers, not among its Hosts.
 	OnRouters bool
-	// Layout, if set, is told before Commands which nodes route and
-	// whose router each host attaches to (empty in a run without
-	// routing).
-	Layout func(Layout)
 }
 
-// Layout is the overlay of a routed run as a service sees it.
+// Layout is the run as a service's Commands see it: its hosts and, in
+// a routed run, which nodes route and whose router each host attaches
+// to (empty in a run without routing).
 type Layout struct {
+	Hosts    []common.Address
 	Routers  []common.Address                  // one per segment
 	RouterOf map[common.Address]common.Address // a host's router
 }
@@ -117,7 +115,6 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 	l := &customLoad{s: s, svc: svc, kind: w.Kind, sv: map[common.Address]*svcNode{}}
 	l.then = l.run
 	out := []task{l}
-	var hosts []common.Address
 	lay := Layout{RouterOf: map[common.Address]common.Address{}}
 	for _, n := range s.nodes { // the routers (if any) first, then the hosts
 		if s.rt.isRouter(n.id) {
@@ -126,7 +123,7 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 				continue
 			}
 		} else {
-			hosts = append(hosts, n.self.Wallet)
+			lay.Hosts = append(lay.Hosts, n.self.Wallet)
 			if s.rt != nil {
 				lay.RouterOf[n.self.Wallet] = s.nodes[s.net.nodeSeg[n.id]].self.Wallet
 			}
@@ -136,35 +133,25 @@ func (svc *Service) workload(s *Sim, w Workload, rng *rand.Rand) []task {
 		l.sv[n.self.Wallet] = sv
 		out = append(out, sv)
 	}
-	if svc.Layout != nil {
-		svc.Layout(lay)
-	}
-	l.cmds = svc.Commands(w, hosts, rng)
+	l.cmds = svc.Commands(w, lay, rng)
 	return out
 }
 
-// document is w's DID document: Service.Document's, or as the run
-// publishes it.
-func (l *customLoad) document(w common.Address) *naming.Document {
+// document is w's DID document as its host publishes it: its identity
+// and its core's entries (service.Publisher), completed by
+// Service.Document.
+func (l *customLoad) document(w common.Address, entries []naming.Service) *naming.Document {
+	d := &naming.Document{Identity: w, Services: entries}
 	if l.svc.Document != nil {
-		return l.svc.Document(w)
-	}
-	sv := l.sv[w]
-	if sv == nil || sv.entries == nil {
-		return nil
-	}
-	d := &naming.Document{Identity: w, Services: sv.entries}
-	if b := l.mailbox(w); b != (common.Address{}) {
-		d.Mailbox = b.Hex()
+		l.svc.Document(d)
 	}
 	return d
 }
 
+// mailbox is the node that keeps w's messages while w is away, as
+// Service.Document names it; the zero address if none.
 func (l *customLoad) mailbox(w common.Address) common.Address {
-	if l.svc.Mailbox == nil {
-		return common.Address{}
-	}
-	return l.svc.Mailbox(w)
+	return common.HexToAddress(l.document(w, nil).Mailbox)
 }
 
 // observe hands o, an answer or event of sv's core (nil while the node

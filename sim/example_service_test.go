@@ -95,7 +95,8 @@ func Example_service() {
 	svc := &sim.Service{
 		Port: 7000,
 		Core: func(self common.Address, st service.Store, rnd io.Reader) service.Core { return &pingCore{st: st} },
-		Commands: func(w sim.Workload, hosts []common.Address, rng *rand.Rand) []sim.Command {
+		Commands: func(w sim.Workload, lay sim.Layout, rng *rand.Rand) []sim.Command {
+			hosts := lay.Hosts
 			var cmds []sim.Command
 			for i := range w.Messages {
 				from, to := hosts[rng.IntN(len(hosts))], hosts[rng.IntN(len(hosts))]

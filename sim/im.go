@@ -14,6 +14,7 @@ import (
 
 	"github.com/anynet/anynet/apps/im"
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -33,9 +34,8 @@ type imLoad struct {
 	consent map[[2]int32]im.Consent  // a recipient's decision on a sender (sender, recipient)
 	decided map[common.Address][]any // a recipient's ConsentCmds, given at its first start
 	groups  []*imGroup
-	dls     []*imMsg                          // attachments shown
-	boxes   map[common.Address]common.Address // recipients' mailboxes
-	made    []*im.Core                        // every incarnation
+	boxes   map[common.Address]string // recipients' mailboxes, as their DID documents name them
+	made    []*im.Core                // every incarnation
 	led     Ledger[imKey, imStream]
 }
 
@@ -57,13 +57,13 @@ func (k imKey) String() string {
 // file is its text, which also stands for its path, and dl what its
 // recipient downloaded.
 type imMsg struct {
-	id               im.MessageID
-	i                int32
-	from, to         *node
-	g                *imGroup
-	text             string
-	attach, busy, ok bool // busy: a download under way; ok: done
-	dl               []byte
+	id            im.MessageID
+	i             int32
+	from, to      *node
+	g             *imGroup
+	text          string
+	attach, asked bool // asked: a download of its file under way or done
+	dl            []byte
 }
 
 type imGroup struct {
@@ -78,7 +78,7 @@ type imGroup struct {
 // (Allowed, Blocked, or Unknown) and has a mailbox.
 func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	l := &imLoad{s: s, w: w, msgs: map[im.MessageID]*imMsg{}, posts: map[string]*imMsg{}, consent: map[[2]int32]im.Consent{},
-		decided: map[common.Address][]any{}, boxes: map[common.Address]common.Address{}}
+		decided: map[common.Address][]any{}, boxes: map[common.Address]string{}}
 	pairs := s.conversations(w, rng) // a pair drawn twice is one conversation
 	for _, p := range pairs {
 		if _, ok := l.consent[p]; ok {
@@ -95,7 +95,7 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 			l.decided[to] = append(l.decided[to], im.ConsentCmd{Peer: s.nodes[p[0]].self.Wallet, Consent: c})
 		}
 		box := s.hosts[(slices.Index(s.hosts, p[1])+len(s.hosts)/2)%len(s.hosts)] // half the hosts away
-		l.boxes[to] = s.nodes[box].self.Wallet
+		l.boxes[to] = s.nodes[box].self.Wallet.Hex()
 	}
 	count, size, cmds := max(w.Messages, len(pairs)*min(1, w.Messages)), cmp.Or(int(w.Bytes), 64), []Command(nil)
 	for i := range count {
@@ -120,8 +120,8 @@ func imMessages(s *Sim, w Workload, rng *rand.Rand) []task {
 	}
 	s.stats.IMMessages += count
 	cmds = l.imGroups(s, w, rng, cmds)
-	svc := &Service{Port: im.Port, Core: l.core, Commands: func(Workload, []common.Address, *rand.Rand) []Command { return cmds },
-		Observe: l.observe, Started: l.started, Mailbox: func(w common.Address) common.Address { return l.boxes[w] }}
+	svc := &Service{Port: im.Port, Core: l.core, Commands: func(Workload, Layout, *rand.Rand) []Command { return cmds },
+		Observe: l.observe, Started: l.started, Document: func(d *naming.Document) { d.Mailbox = l.boxes[d.Identity] }}
 	return append(svc.workload(s, w, rng), l)
 }
 
@@ -180,8 +180,8 @@ func (l *imLoad) started(self common.Address, _ service.Core, first bool) (cmds 
 	if first {
 		cmds = slices.Clone(l.decided[self])
 	}
-	for _, m := range l.dls {
-		if m.to.self.Wallet == self && !m.ok {
+	for k := range l.led.Pending() {
+		if m := l.msgs[k.id]; k.file && m.to.self.Wallet == self {
 			cmds = append(cmds, im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))})
 		}
 	}
@@ -294,7 +294,6 @@ func (l *imLoad) shown(o Observation, n *node, m *imMsg, e im.Event) error {
 		o.Then(Command{At: o.At + time.Second, Node: o.Node, Cmd: im.ReadCmd{Peer: e.Peer}})
 	}
 	if m.attach {
-		l.dls = append(l.dls, m)
 		l.led.Accept(imKey{id: m.id, to: n.id, file: true}, imStream{m.from.id, n.id, -1 - m.i}, o.At, false)
 		o.Then(l.download(m, o.At+time.Second))
 	}
@@ -305,7 +304,7 @@ func (l *imLoad) shown(o Observation, n *node, m *imMsg, e im.Event) error {
 // under way or done.
 func (l *imLoad) download(m *imMsg, at time.Duration) Command {
 	return Command{At: at, Node: m.to.self.Wallet, Make: func() any {
-		if m.busy || m.ok {
+		if m.asked {
 			return nil
 		}
 		return im.DownloadCmd{Msg: m.id, Have: int64(len(m.dl))}
@@ -327,23 +326,21 @@ func (l *imLoad) WriteAt(msg im.MessageID, p []byte, off int64) error {
 // file checks a downloaded attachment once its core says the download
 // is done; one that failed is tried again a second later.
 func (l *imLoad) file(o Observation, n *node) error {
-	switch e := o.Event.(type) {
-	case im.Note:
-		m := l.msgs[e.Key.ID]
-		switch {
-		case e.Key.Kind != im.NoteDownload:
-		case e.Start:
-			m.busy = true
-		case e.Err != nil:
-			m.busy = false
-			o.Then(l.download(m, o.At+time.Second))
-		case string(m.dl) != m.text:
-			return fmt.Errorf("im: node %d downloaded message %s's file altered", n.id, m.id)
-		default:
-			m.busy, m.ok = false, true
-			l.s.stats.IMDownloads++
-			return l.led.Show(imKey{id: m.id, to: n.id, file: true})
-		}
+	e, ok := o.Event.(im.Note)
+	if !ok || e.Key.Kind != im.NoteDownload {
+		return nil
+	}
+	switch m := l.msgs[e.Key.ID]; {
+	case e.Start:
+		m.asked = true
+	case e.Err != nil:
+		m.asked = false
+		o.Then(l.download(m, o.At+time.Second))
+	case string(m.dl) != m.text:
+		return fmt.Errorf("im: node %d downloaded message %s's file altered", n.id, m.id)
+	default:
+		l.s.stats.IMDownloads++
+		return l.led.Show(imKey{id: m.id, to: n.id, file: true})
 	}
 	return nil
 }
@@ -357,7 +354,10 @@ func (l *imLoad) checkEnd(s *Sim) error {
 		s.stats.IMDuplicates += c.Counters().Duplicates
 		s.stats.IMFromMailbox += c.Counters().Items
 	}
-	if k, st, ok := l.led.Pending(); ok && (s.sc.Expect.AllDelivered || s.sc.Expect.AllComplete) {
+	if !s.sc.Expect.AllDelivered && !s.sc.Expect.AllComplete {
+		return nil
+	}
+	for k, st := range l.led.Pending() {
 		return s.fail("im %v (node %d → %d, group %d) not delivered", k, st.from, st.to, st.group)
 	}
 	return nil

@@ -215,7 +215,7 @@ workload:
 				t.Fatal(err)
 			}
 		}
-		if _, _, pending := l.led.Pending(); l.s.stats.IMStored != 3 || !pending {
+		if _, _, pending := oldest(&l.led); l.s.stats.IMStored != 3 || !pending {
 			t.Fatalf("stored %d, pending %v before any receipt", l.s.stats.IMStored, pending)
 		}
 	})

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"iter"
 	"time"
 )
 
@@ -87,20 +88,21 @@ func (l *Ledger[K, S]) Excuse(k K) bool {
 // (those of a node that left, say); it returns how many.
 func (l *Ledger[K, S]) Drop(gone func(S) bool) int {
 	n := 0
-	for _, k := range l.order {
-		if gone(l.items[k].stream) && l.Excuse(k) {
+	for k, stream := range l.Pending() {
+		if gone(stream) && l.Excuse(k) {
 			n++
 		}
 	}
 	return n
 }
 
-// Pending is the oldest delivery neither done nor excused, if any.
-func (l *Ledger[K, S]) Pending() (k K, stream S, ok bool) {
-	for _, k := range l.order {
-		if it := l.items[k]; !it.done && !it.excused {
-			return k, it.stream, true
+// Pending yields the deliveries neither done nor excused, oldest first.
+func (l *Ledger[K, S]) Pending() iter.Seq2[K, S] {
+	return func(yield func(K, S) bool) {
+		for _, k := range l.order {
+			if it := l.items[k]; !it.done && !it.excused && !yield(k, it.stream) {
+				return
+			}
 		}
 	}
-	return k, stream, false
 }

@@ -154,7 +154,7 @@ func mqMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			}
 			return mq.NewCore(cfg)
 		},
-		Commands: func(Workload, []common.Address, *rand.Rand) []Command { return planned },
+		Commands: func(Workload, Layout, *rand.Rand) []Command { return planned },
 		Started: func(self common.Address, _ service.Core, first bool) []any {
 			if _, ok := l.cons[self]; !ok || !first {
 				return nil

@@ -98,7 +98,7 @@ func payMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			core := pay.NewCore(pay.CoreConfig{Wallet: s.wallet(self), Domain: l.dom, Store: st, Rand: rnd})
 			return &payDriver{core: core, l: l, cheat: l.cheats[self]}
 		},
-		Commands: func(Workload, []common.Address, *rand.Rand) []Command { return planned },
+		Commands: func(Workload, Layout, *rand.Rand) []Command { return planned },
 		Observe:  l.observe,
 		Check:    l.check,
 	}

@@ -242,7 +242,7 @@ func relayMaker(s *Sim, w Workload, rng *rand.Rand) []task {
 			}
 			return &relayDriver{core: relay.NewCore(cfg), cheat: relay.Cheater{Kind: kind}, stakes: stakes}
 		},
-		Commands: func(Workload, []common.Address, *rand.Rand) []Command { return planned },
+		Commands: func(Workload, Layout, *rand.Rand) []Command { return planned },
 		Started:  l.started,
 		Observe:  l.observe,
 		Check:    l.check,

@@ -104,8 +104,8 @@ func (sv *svcNode) boot(s *Sim) {
 		},
 		Lookup: func(w common.Address) {
 			ans := service.Input{Kind: service.Document, Peer: w, Err: errNoDocument}
-			if ans.Doc = sv.l.document(w); ans.Doc != nil {
-				ans.Err = nil
+			if to := sv.l.sv[w]; to != nil && to.entries != nil { // its core started
+				ans.Doc, ans.Err = sv.l.document(w, to.entries), nil
 			}
 			sv.later(s, s.now.Load(), func(d *service.Driver) { d.Handle(ans) })
 		},
@@ -121,9 +121,6 @@ func (sv *svcNode) boot(s *Sim) {
 		},
 	}
 	sv.d.Start()
-	if p, ok := sv.d.Core.(service.Publisher); ok {
-		sv.entries = p.Entries()
-	}
 	if svc.Started != nil {
 		for _, cmd := range svc.Started(sv.n.self.Wallet, sv.d.Core, sv.inc == 0) {
 			sv.d.Handle(service.Input{Kind: service.Command, Cmd: cmd})
@@ -144,11 +141,15 @@ func (sv *svcNode) restarted(s *Sim, n *node) {
 	}
 }
 
-// emit counts what the core hears of connections and hands its answers
-// and events to the workload; a command's answer is observed before the
-// events it caused.
+// emit keeps what a core just started publishes, counts what the core
+// hears of connections and hands its answers and events to the
+// workload; a command's answer is observed before the events it caused.
 func (sv *svcNode) emit(s *Sim, in service.Input, out *service.Effects) {
 	switch in.Kind {
+	case service.Start: // published before the core's own lookups are answered
+		if p, ok := sv.d.Core.(service.Publisher); ok {
+			sv.entries = p.Entries()
+		}
 	case service.Up:
 		s.stats.ServiceConns++
 	case service.Down:

@@ -38,8 +38,8 @@ func TestServiceOrderOnConnect(t *testing.T) {
 	svc := &Service{
 		Port: 7000,
 		Core: func(common.Address, service.Store, io.Reader) service.Core { return &orderCore{} },
-		Commands: func(w Workload, hosts []common.Address, _ *rand.Rand) []Command {
-			return []Command{{At: time.Second, Node: hosts[0], Cmd: hosts[1]}}
+		Commands: func(_ Workload, lay Layout, _ *rand.Rand) []Command {
+			return []Command{{At: time.Second, Node: lay.Hosts[0], Cmd: lay.Hosts[1]}}
 		},
 		Observe: func(o Observation) error {
 			if o.Event != nil {

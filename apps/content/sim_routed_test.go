@@ -82,12 +82,6 @@ func TestSimCDNRouted(t *testing.T) {
 	svc := &sim.Service{
 		Port:      Port,
 		OnRouters: true,
-		Layout: func(l sim.Layout) {
-			lay = l
-			for _, r := range l.Routers {
-				routers[r] = true
-			}
-		},
 		Core: func(self common.Address, st service.Store, rnd io.Reader) service.Core {
 			mu.Lock()
 			defer mu.Unlock()
@@ -104,9 +98,14 @@ func TestSimCDNRouted(t *testing.T) {
 			cores[self] = c
 			return c
 		},
-		Commands: func(w sim.Workload, hosts []common.Address, rng *mrand.Rand) []sim.Command {
+		Commands: func(w sim.Workload, l sim.Layout, rng *mrand.Rand) []sim.Command {
 			mu.Lock()
 			defer mu.Unlock()
+			lay = l
+			for _, r := range l.Routers {
+				routers[r] = true
+			}
+			hosts := l.Hosts
 			publisher = hosts[0]
 			b := &MemBlobs{Pool: pool}
 			blobs[publisher] = b

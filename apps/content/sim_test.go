@@ -72,7 +72,8 @@ func (r *cdnRun) service() *sim.Service {
 			r.cores[self] = c
 			return c
 		},
-		Commands: func(w sim.Workload, hosts []common.Address, rng *mrand.Rand) []sim.Command {
+		Commands: func(w sim.Workload, lay sim.Layout, rng *mrand.Rand) []sim.Command {
+			hosts := lay.Hosts
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.publisher = hosts[0]

@@ -36,7 +36,6 @@ var (
 // message is Delivered, Held or Failed at its sender (none still
 // Queued).
 type mailWorkload struct {
-	keys       map[common.Address][32]byte
 	boxes      []common.Address
 	largeEvery int
 
@@ -57,7 +56,7 @@ type key struct {
 }
 
 func newMailWorkload(largeEvery int) *mailWorkload {
-	return &mailWorkload{keys: map[common.Address][32]byte{}, largeEvery: largeEvery, sent: map[key]common.Address{}, size: map[key]int{}, received: map[key]int{},
+	return &mailWorkload{largeEvery: largeEvery, sent: map[key]common.Address{}, size: map[key]int{}, received: map[key]int{},
 		delivered: map[key]bool{}, failed: map[key]bool{}, heldBy: map[key]bool{}, status: map[key]mail.Status{}}
 }
 
@@ -80,7 +79,8 @@ func (l *mailWorkload) service() *sim.Service {
 			}
 			return &keyed{Core: c, l: l, self: self}
 		},
-		Commands: func(w sim.Workload, hosts []common.Address, rng *rand.Rand) []sim.Command {
+		Commands: func(w sim.Workload, lay sim.Layout, rng *rand.Rand) []sim.Command {
+			hosts := lay.Hosts
 			for i, h := range hosts {
 				if i%10 == 0 {
 					l.boxes = append(l.boxes, h)
@@ -101,19 +101,12 @@ func (l *mailWorkload) service() *sim.Service {
 			}
 			return cmds
 		},
-		Document: func(w common.Address) *naming.Document {
-			k, ok := l.keys[w]
-			if !ok {
-				return nil
-			}
-			d := &naming.Document{Identity: w, Services: []naming.Service{{Type: mail.DocumentEntryType, Endpoint: mail.DocumentEntry(k)}}}
+		Document: func(d *naming.Document) {
 			if len(l.boxes) > 0 {
-				b := l.boxes[int(w[19])%len(l.boxes)]
-				if b != w {
+				if b := l.boxes[int(d.Identity[19])%len(l.boxes)]; b != d.Identity {
 					d.Mailbox = b.Hex()
 				}
 			}
-			return d
 		},
 		Observe: l.observe,
 		Check:   l.check,
@@ -121,7 +114,7 @@ func (l *mailWorkload) service() *sim.Service {
 }
 
 // keyed publishes a core's seal key once it started, as a node's
-// Publish would.
+// Publish would, and shows the tracer what the core does.
 type keyed struct {
 	*mail.Core
 	l    *mailWorkload
@@ -133,9 +126,11 @@ func (k *keyed) Handle(now time.Time, in service.Input, out *service.Effects) {
 	if k.l.trace != nil {
 		k.l.trace.record(now, k.self, in, out)
 	}
-	if in.Kind == service.Start {
-		k.l.keys[k.self] = k.Core.SealKey()
-	}
+}
+
+// Entries publishes the seal key (service.Publisher).
+func (k *keyed) Entries() []naming.Service {
+	return []naming.Service{{Type: mail.DocumentEntryType, Endpoint: mail.DocumentEntry(k.Core.SealKey())}}
 }
 
 func (l *mailWorkload) observe(o sim.Observation) error {

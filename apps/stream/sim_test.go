@@ -94,7 +94,8 @@ func (r *streamRun) service(relays, viewers int, capacity int, length time.Durat
 			r.cores[self] = c
 			return &mortal{Core: c}
 		},
-		Commands: func(w sim.Workload, hosts []common.Address, rng *mrand.Rand) []sim.Command {
+		Commands: func(w sim.Workload, lay sim.Layout, rng *mrand.Rand) []sim.Command {
+			hosts := lay.Hosts
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			r.publisher = hosts[0]

@@ -54,7 +54,8 @@ func TestSimExits(t *testing.T) {
 			}
 			return vpn.NewCore(vpn.CoreConfig{Exits: exits}, st)
 		},
-		Commands: func(w sim.Workload, hosts []common.Address, rng *rand.Rand) []sim.Command {
+		Commands: func(w sim.Workload, lay sim.Layout, rng *rand.Rand) []sim.Command {
+			hosts := lay.Hosts
 			exits, picky = hosts[:12], hosts[12]
 			var cmds []sim.Command
 			dests := []vpn.Open{{Host: "93.184.216.34", Port: 443}, {Host: "93.184.216.34", Port: 443}, {Host: "1.1.1.1", Port: 80},
