@@ -156,7 +156,9 @@
 //	RR      callee → caller, answering each SR: one block on the call, lost
 //	        = the SR's packet count − distinct packets received; LSR/DLSR
 //	        give the caller round trips
-//	final   answer to SR+BYE: RR, APP "CALL" (late u32 | duplicates u32), BYE
+//	final   answer to SR+BYE: RR, APP "CALL" (late u32 | duplicates u32), BYE;
+//	        given again to a BYE that comes after the call ended (a repeat, or
+//	        a call the callee ended idle) for 10 s, the last 16 ended calls
 //
 //	MEDIA seq 1, timestamp 2, SSRC 7, "ab"
 //	                       80600001 00000002 00000007 6162
