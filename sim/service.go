@@ -31,7 +31,10 @@ type svcNode struct {
 	store *service.Memory
 	// entries are what the core published (service.Publisher) at its
 	// latest Start: its DID document's, kept while it is down.
-	entries []naming.Service
+	// published: a core started once, so the node has a document (with
+	// no entries if its core is no Publisher).
+	entries   []naming.Service
+	published bool
 
 	// The fields below belong to the current incarnation.
 	d     *service.Driver // nil while the node is down
@@ -104,7 +107,7 @@ func (sv *svcNode) boot(s *Sim) {
 		},
 		Lookup: func(w common.Address) {
 			ans := service.Input{Kind: service.Document, Peer: w, Err: errNoDocument}
-			if to := sv.l.sv[w]; to != nil && to.entries != nil { // its core started
+			if to := sv.l.sv[w]; to != nil && to.published {
 				ans.Doc, ans.Err = sv.l.document(w, to.entries), nil
 			}
 			sv.later(s, s.now.Load(), func(d *service.Driver) { d.Handle(ans) })
@@ -147,6 +150,7 @@ func (sv *svcNode) restarted(s *Sim, n *node) {
 func (sv *svcNode) emit(s *Sim, in service.Input, out *service.Effects) {
 	switch in.Kind {
 	case service.Start: // published before the core's own lookups are answered
+		sv.published = true
 		if p, ok := sv.d.Core.(service.Publisher); ok {
 			sv.entries = p.Entries()
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/anynet/anynet/apps/service"
+	"github.com/anynet/anynet/naming"
 	"github.com/ethereum/go-ethereum/common"
 )
 
@@ -60,5 +61,57 @@ workload:
 	}
 	if want := []string{"A", "B", "C"}; !slices.Equal(got, want) {
 		t.Fatalf("peer received %q, want %q", got, want)
+	}
+}
+
+// lookupCore asks for the DID document of the wallet its command names
+// and reports the mailbox it reads there, or the error.
+type lookupCore struct{}
+
+func (lookupCore) Handle(now time.Time, in service.Input, out *service.Effects) {
+	switch in.Kind {
+	case service.Command:
+		out.Lookup = append(out.Lookup, in.Cmd.(common.Address))
+	case service.Document:
+		if in.Err != nil {
+			out.Emit(in.Err.Error())
+		} else {
+			out.Emit(in.Doc.Mailbox)
+		}
+	}
+}
+
+// TestServiceDocumentWithoutPublisher: a host whose core publishes no
+// entries (no service.Publisher) still has a DID document once its core
+// started, completed by Service.Document.
+func TestServiceDocumentWithoutPublisher(t *testing.T) {
+	box := common.Address{0xb0}
+	var got []string
+	svc := &Service{
+		Port: 7000,
+		Core: func(common.Address, service.Store, io.Reader) service.Core { return lookupCore{} },
+		Commands: func(_ Workload, lay Layout, _ *rand.Rand) []Command {
+			return []Command{{At: time.Second, Node: lay.Hosts[0], Cmd: lay.Hosts[1]}}
+		},
+		Document: func(d *naming.Document) { d.Mailbox = box.Hex() },
+		Observe: func(o Observation) error {
+			if o.Event != nil {
+				got = append(got, o.Event.(string))
+			}
+			return nil
+		},
+	}
+	if _, err := runScenario(t, `
+name: lookup
+seed: 1
+nodes: 2
+duration: 5s
+workload:
+  - {kind: lookup}
+`, Options{Services: map[string]*Service{"lookup": svc}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{box.Hex()}; !slices.Equal(got, want) {
+		t.Fatalf("lookup answered %q, want %q", got, want)
 	}
 }
